@@ -1,0 +1,306 @@
+//! The validated SOP model: identity page, lanes (pelaksana) and steps with
+//! their mutu baku. Everything here has passed `parse_sop`, so lane and step
+//! references resolve and decisions have both branches.
+
+use crate::date::Date;
+use crate::diagnostic::{Located, Location};
+use crate::standard_time::StandardTime;
+
+/// One SOP definition, one version.
+#[derive(Debug, Clone)]
+pub struct Sop {
+    /// `agency/slug`, e.g. `lumajang/vpn`.
+    pub id: String,
+    /// Revision of this definition; a running case keeps the version it started on.
+    pub version: u32,
+    /// The agency profile this SOP belongs to (its `id`).
+    pub agency: String,
+    /// What the SOP provides (`vpn`, `email`, `subdomain`, `ruang-server`), used
+    /// by the linter to spot text copied from another SOP.
+    pub service: Option<String>,
+    pub identity: Identity,
+    /// OCR or transcription corrections, kept so an agency sees what changed.
+    pub corrections: Vec<Correction>,
+    pub lanes: Vec<Lane>,
+    /// In document order; the first step is the start.
+    pub steps: Vec<Step>,
+    /// The file this definition was read from (for diagnostics).
+    pub file: String,
+}
+
+/// The identity page of PermenPANRB 35/2012.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub nomor: Located<String>,
+    pub nama: Located<String>,
+    /// The issuing unit printed under the agency name (e.g. "Bidang Aplikasi Informatika").
+    pub unit: Option<String>,
+    pub tanggal_pembuatan: Option<Date>,
+    pub tanggal_revisi: Option<Date>,
+    pub tanggal_pengesahan: Option<Date>,
+    /// Some agencies print "Tanggal Efektif" instead of (or besides) pengesahan.
+    pub tanggal_efektif: Option<Date>,
+    /// `None` when the document leaves it blank (a lint finding).
+    pub disahkan_oleh: Option<Approver>,
+    pub disahkan_oleh_at: Location,
+    pub dasar_hukum: Vec<String>,
+    pub kualifikasi_pelaksana: Vec<String>,
+    pub keterkaitan: Vec<String>,
+    pub peralatan: Vec<String>,
+    pub peringatan: Vec<String>,
+    pub pencatatan: Vec<Located<String>>,
+    /// Further notes printed on the document (e.g. an electronic-signature note).
+    pub catatan: Vec<String>,
+    /// The title printed above the matrix, when the document has one.
+    pub judul_prosedur: Option<String>,
+}
+
+/// Who approved the SOP (Disahkan oleh).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approver {
+    pub jabatan: String,
+    pub nama: String,
+    /// Rank (pangkat/golongan), e.g. "Pembina Utama Muda".
+    pub pangkat: Option<String>,
+    /// The 18-digit NIP, as printed (with or without spaces).
+    pub nip: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    /// Which field was corrected, e.g. `identity.tanggal_pengesahan` or `steps.2`.
+    pub field: String,
+    /// What the source printed.
+    pub printed: String,
+    /// Why and how it was read.
+    pub note: String,
+}
+
+/// A *pelaksana*: one column of the flowchart matrix.
+#[derive(Debug, Clone)]
+pub struct Lane {
+    pub id: String,
+    /// The column heading, as printed.
+    pub name: String,
+    /// Positions whose holders may act in this lane ("Kepala Dinas / Sekretaris
+    /// Dinas" is one lane held by two positions).
+    pub positions: Vec<String>,
+    /// The requesting party (Pengguna, Unit Kerja Pemohon): outside the Dinas.
+    pub requester: bool,
+    pub at: Location,
+}
+
+/// What kind of act a step is; the engine gives each its semantics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionKind {
+    /// Starts a case with the request (form, letter).
+    Submit,
+    /// Routes the matter down the hierarchy with an instruction note.
+    Dispose,
+    /// Passes a document to another lane for its decision.
+    Forward,
+    /// Ya/Tidak with a reason; follows the branch.
+    Decide,
+    /// Grants an approval (e.g. an access right) already decided on.
+    Approve,
+    /// Does the work and records the result fields.
+    Perform,
+    /// Reports completion to the instructing lane.
+    Report,
+    /// Acknowledges receipt (of a report or a letter); closes the case when last.
+    Receive,
+    /// Drafts a letter.
+    Draft,
+    /// Approves a draft or returns it to the drafting step with a note.
+    Review,
+    Sign,
+    Send,
+    /// Issues an access card or visitor badge.
+    IssueCard,
+    /// Escorts a visitor for the length of the visit.
+    Escort,
+}
+
+impl ActionKind {
+    pub const ALL: [ActionKind; 14] = [
+        ActionKind::Submit,
+        ActionKind::Dispose,
+        ActionKind::Forward,
+        ActionKind::Decide,
+        ActionKind::Approve,
+        ActionKind::Perform,
+        ActionKind::Report,
+        ActionKind::Receive,
+        ActionKind::Draft,
+        ActionKind::Review,
+        ActionKind::Sign,
+        ActionKind::Send,
+        ActionKind::IssueCard,
+        ActionKind::Escort,
+    ];
+
+    /// The word used in definition files.
+    pub fn key(self) -> &'static str {
+        match self {
+            ActionKind::Submit => "submit",
+            ActionKind::Dispose => "dispose",
+            ActionKind::Forward => "forward",
+            ActionKind::Decide => "decide",
+            ActionKind::Approve => "approve",
+            ActionKind::Perform => "perform",
+            ActionKind::Report => "report",
+            ActionKind::Receive => "receive",
+            ActionKind::Draft => "draft",
+            ActionKind::Review => "review",
+            ActionKind::Sign => "sign",
+            ActionKind::Send => "send",
+            ActionKind::IssueCard => "issue-card",
+            ActionKind::Escort => "escort",
+        }
+    }
+
+    /// The verb shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionKind::Submit => "Ajukan",
+            ActionKind::Dispose => "Disposisikan",
+            ActionKind::Forward => "Teruskan",
+            ActionKind::Decide => "Putuskan",
+            ActionKind::Approve => "Setujui",
+            ActionKind::Perform => "Kerjakan",
+            ActionKind::Report => "Laporkan",
+            ActionKind::Receive => "Terima",
+            ActionKind::Draft => "Buat konsep surat",
+            ActionKind::Review => "Periksa konsep",
+            ActionKind::Sign => "Tandatangani",
+            ActionKind::Send => "Kirim",
+            ActionKind::IssueCard => "Terbitkan kartu",
+            ActionKind::Escort => "Dampingi",
+        }
+    }
+}
+
+/// Where the procedure goes after a step (or a decision branch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The step with this printed number.
+    Step(u32),
+    /// The procedure ends, its purpose achieved (`"selesai"`).
+    End,
+    /// The procedure ends, the request refused (`"ditolak"`).
+    Rejected,
+}
+
+/// One row of the flowchart matrix.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// The number as printed (gaps are kept: Lumajang's step 4 is missing).
+    pub no: u32,
+    pub activity: String,
+    pub lane: String,
+    pub action: ActionKind,
+    /// When only some of the lane's positions act in this step (the Secretary,
+    /// not the Head, sends the letter); empty means all of them.
+    pub positions: Vec<String>,
+    /// Persyaratan / kelengkapan.
+    pub requirements: Vec<String>,
+    pub time: Option<StandardTime>,
+    pub time_at: Location,
+    pub output: Option<Located<String>>,
+    pub remarks: Option<String>,
+    /// For non-decisions: where to go next (defaults to the following step,
+    /// or the end after the last one).
+    pub next: Target,
+    /// For decisions only.
+    pub decision: Option<Decision>,
+    /// Data the acting person must enter.
+    pub fields: Vec<Field>,
+    pub attachments: Vec<Attachment>,
+    pub at: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub ya: Target,
+    pub tidak: Target,
+    /// The printed exit labels ("Ya"/"Tidak" unless the SOP says e.g. "disetujui").
+    pub ya_label: String,
+    pub tidak_label: String,
+}
+
+impl Step {
+    /// Every step this one can lead to, in branch order (Ya first).
+    pub fn targets(&self) -> Vec<Target> {
+        match &self.decision {
+            Some(d) => vec![d.ya, d.tidak],
+            None => vec![self.next],
+        }
+    }
+}
+
+/// A datum a person enters at a step.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub required: bool,
+    pub pattern: Option<regex::Regex>,
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    /// For `select`.
+    pub options: Vec<String>,
+    pub help: Option<String>,
+    /// Personal data (NIK) is encrypted at rest and masked on screen.
+    pub personal: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FieldKind {
+    Text,
+    Textarea,
+    Number,
+    Date,
+    Email,
+    Phone,
+    /// 16-digit national ID number.
+    Nik,
+    /// 18-digit civil-servant number.
+    Nip,
+    /// An RFC 1035 host name or label.
+    Domain,
+    Ip,
+    Select,
+}
+
+/// A document a person must upload at a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub name: String,
+    pub label: String,
+    pub required: bool,
+    /// Accepted file kinds, by extension: `pdf`, `jpg`, `png`.
+    pub accept: Vec<String>,
+    pub max_kb: u32,
+}
+
+impl Sop {
+    pub fn lane(&self, id: &str) -> Option<&Lane> {
+        self.lanes.iter().find(|l| l.id == id)
+    }
+
+    pub fn step(&self, no: u32) -> Option<&Step> {
+        self.steps.iter().find(|s| s.no == no)
+    }
+
+    pub fn first_step(&self) -> &Step {
+        &self.steps[0]
+    }
+
+    /// Index in `steps` of the step with number `no`.
+    pub fn step_index(&self, no: u32) -> Option<usize> {
+        self.steps.iter().position(|s| s.no == no)
+    }
+}

@@ -1,0 +1,24 @@
+//! The SOP definition model: an SOP (Standard Operating Procedure in the
+//! PermenPANRB 35/2012 format) is data, written as a TOML file. This crate
+//! parses and validates such files with precise locations, lints them for
+//! the defects paper SOPs carry, ships the five seed SOPs built in, and
+//! renders the official document (identity page and flowchart matrix).
+//!
+//! It is pure: no I/O beyond reading the files it is pointed at.
+
+pub mod agency;
+pub mod catalog;
+pub mod date;
+pub mod definition;
+pub mod diagnostic;
+pub mod lint;
+mod parse;
+pub mod render;
+pub mod standard_time;
+
+pub use agency::Agency;
+pub use catalog::{Catalog, LoadError};
+pub use definition::{ActionKind, Lane, Sop, Step, Target};
+pub use diagnostic::{Diagnostic, Location, Severity};
+pub use parse::parse_sop;
+pub use standard_time::StandardTime;

@@ -1,0 +1,675 @@
+//! Reading a definition file: TOML text → validated [`Sop`], or every
+//! problem found, each with file, line, column and a message an SOP author
+//! can act on.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::date::Date;
+use crate::definition::{
+    ActionKind, Approver, Attachment, Correction, Decision, Field, FieldKind, Identity, Lane, Sop, Step,
+    Target,
+};
+use crate::diagnostic::{Diagnostic, Located, Location};
+use crate::standard_time::StandardTime;
+
+/// Upper bound on an attachment when the definition does not say.
+pub const DEFAULT_ATTACHMENT_KB: u32 = 5 * 1024;
+const ACCEPTED_FILE_KINDS: [&str; 4] = ["pdf", "jpg", "jpeg", "png"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSop {
+    id: Spanned<String>,
+    version: Spanned<i64>,
+    agency: Spanned<String>,
+    service: Option<String>,
+    identity: RawIdentity,
+    #[serde(default)]
+    corrections: Vec<RawCorrection>,
+    #[serde(default)]
+    lanes: Vec<Spanned<RawLane>>,
+    #[serde(default)]
+    steps: Vec<Spanned<RawStep>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIdentity {
+    nomor: Spanned<String>,
+    nama: Spanned<String>,
+    unit: Option<String>,
+    tanggal_pembuatan: Option<Spanned<String>>,
+    tanggal_revisi: Option<Spanned<String>>,
+    tanggal_pengesahan: Option<Spanned<String>>,
+    tanggal_efektif: Option<Spanned<String>>,
+    disahkan_oleh: Option<Spanned<RawApprover>>,
+    #[serde(default)]
+    dasar_hukum: Vec<String>,
+    #[serde(default)]
+    kualifikasi_pelaksana: Vec<String>,
+    #[serde(default)]
+    keterkaitan: Vec<String>,
+    #[serde(default)]
+    peralatan: Vec<String>,
+    #[serde(default)]
+    peringatan: Vec<String>,
+    #[serde(default)]
+    pencatatan: Vec<Spanned<String>>,
+    #[serde(default)]
+    catatan: Vec<String>,
+    judul_prosedur: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawApprover {
+    jabatan: String,
+    nama: String,
+    pangkat: Option<String>,
+    nip: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCorrection {
+    field: String,
+    printed: String,
+    note: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLane {
+    id: Spanned<String>,
+    name: String,
+    positions: Spanned<Vec<String>>,
+    #[serde(default)]
+    requester: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    no: Spanned<i64>,
+    lane: Spanned<String>,
+    action: ActionKind,
+    activity: String,
+    positions: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    requirements: Vec<String>,
+    time: Option<Spanned<String>>,
+    output: Option<Spanned<String>>,
+    remarks: Option<String>,
+    next: Option<Spanned<toml::Value>>,
+    ya: Option<Spanned<toml::Value>>,
+    tidak: Option<Spanned<toml::Value>>,
+    ya_label: Option<String>,
+    tidak_label: Option<String>,
+    #[serde(default)]
+    fields: Vec<Spanned<RawField>>,
+    #[serde(default)]
+    attachments: Vec<Spanned<RawAttachment>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    name: Spanned<String>,
+    label: String,
+    #[serde(rename = "type")]
+    kind: FieldKind,
+    #[serde(default)]
+    required: bool,
+    pattern: Option<Spanned<String>>,
+    min_length: Option<u32>,
+    max_length: Option<u32>,
+    #[serde(default)]
+    options: Vec<String>,
+    help: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAttachment {
+    name: Spanned<String>,
+    label: String,
+    #[serde(default)]
+    required: bool,
+    accept: Spanned<Vec<String>>,
+    max_kb: Option<u32>,
+}
+
+/// Collects errors while validating one file.
+struct Checker<'a> {
+    file: &'a str,
+    text: &'a str,
+    errors: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn at<T>(&self, spanned: &Spanned<T>) -> Location {
+        Location::of_offset(self.text, spanned.span().start)
+    }
+
+    fn error(&mut self, at: Location, code: &'static str, message: impl Into<String>) {
+        self.errors.push(Diagnostic::error(self.file, at, code, message));
+    }
+
+    fn date(&mut self, raw: &Option<Spanned<String>>, label: &str) -> Option<Date> {
+        let raw = raw.as_ref()?;
+        let text = raw.get_ref().trim();
+        if text.is_empty() || text == "-" {
+            return None;
+        }
+        let date = Date::parse_iso(text);
+        if date.is_none() {
+            let at = self.at(raw);
+            self.error(
+                at,
+                "bad-date",
+                format!(
+                    "{label} \"{text}\" bukan tanggal yang sah — tulis TTTT-BB-HH, misalnya \"2021-05-30\""
+                ),
+            );
+        }
+        date
+    }
+
+    fn non_empty(&mut self, value: &Spanned<String>, what: &str) {
+        if value.get_ref().trim().is_empty() {
+            let at = self.at(value);
+            self.error(at, "empty", format!("{what} tidak boleh kosong"));
+        }
+    }
+}
+
+/// Parses and validates one SOP definition. `file` names the source in
+/// diagnostics. Returns every error found, not just the first.
+pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
+    let raw: RawSop = toml::from_str(text).map_err(|e| vec![toml_error(file, text, &e)])?;
+    let mut c = Checker { file, text, errors: Vec::new() };
+
+    let id = check_id(&mut c, &raw.id);
+    let version = match u32::try_from(*raw.version.get_ref()) {
+        Ok(v) if v >= 1 => v,
+        _ => {
+            let at = c.at(&raw.version);
+            c.error(at, "bad-version", "version harus bilangan bulat mulai dari 1");
+            1
+        }
+    };
+    c.non_empty(&raw.agency, "agency");
+    let identity = check_identity(&mut c, raw.identity);
+    let lanes = check_lanes(&mut c, raw.lanes);
+    let steps = check_steps(&mut c, raw.steps, &lanes);
+
+    if !c.errors.is_empty() {
+        return Err(c.errors);
+    }
+    Ok(Sop {
+        id,
+        version,
+        agency: raw.agency.into_inner(),
+        service: raw.service,
+        identity,
+        corrections: raw
+            .corrections
+            .into_iter()
+            .map(|r| Correction { field: r.field, printed: r.printed, note: r.note })
+            .collect(),
+        lanes,
+        steps,
+        file: file.to_string(),
+    })
+}
+
+fn check_id(c: &mut Checker, raw: &Spanned<String>) -> String {
+    let id = raw.get_ref();
+    let valid = id.split('/').count() == 2 && id.split('/').all(|part| is_slug(part, '-'));
+    if !valid {
+        let at = c.at(raw);
+        c.error(
+            at,
+            "bad-id",
+            format!("id \"{id}\" tidak sah — tulis \"instansi/nama-sop\" dengan huruf kecil, angka dan tanda hubung, misalnya \"lumajang/vpn\""),
+        );
+    }
+    id.clone()
+}
+
+/// Lowercase ASCII letters and digits joined by `sep`, starting with a letter.
+fn is_slug(text: &str, sep: char) -> bool {
+    text.starts_with(|ch: char| ch.is_ascii_lowercase())
+        && text.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == sep)
+        && !text.ends_with(sep)
+}
+
+fn check_identity(c: &mut Checker, raw: RawIdentity) -> Identity {
+    c.non_empty(&raw.nomor, "identity.nomor (Nomor SOP)");
+    c.non_empty(&raw.nama, "identity.nama (Nama SOP)");
+    let tanggal_pembuatan = c.date(&raw.tanggal_pembuatan, "tanggal_pembuatan");
+    let tanggal_revisi = c.date(&raw.tanggal_revisi, "tanggal_revisi");
+    let tanggal_pengesahan = c.date(&raw.tanggal_pengesahan, "tanggal_pengesahan");
+    let tanggal_efektif = c.date(&raw.tanggal_efektif, "tanggal_efektif");
+    let disahkan_oleh_at = raw.disahkan_oleh.as_ref().map_or_else(|| c.at(&raw.nama), |a| c.at(a));
+    let disahkan_oleh = raw.disahkan_oleh.map(|a| {
+        let a = a.into_inner();
+        if let Some(nip) = &a.nip {
+            let digits: String = nip.get_ref().chars().filter(|ch| !ch.is_whitespace()).collect();
+            if digits.len() != 18 || !digits.chars().all(|ch| ch.is_ascii_digit()) {
+                let at = c.at(nip);
+                c.error(at, "bad-nip", format!("NIP \"{}\" harus 18 angka (spasi boleh)", nip.get_ref()));
+            }
+        }
+        Approver { jabatan: a.jabatan, nama: a.nama, pangkat: a.pangkat, nip: a.nip.map(Spanned::into_inner) }
+    });
+    let pencatatan =
+        raw.pencatatan.into_iter().map(|p| Located::new(p.get_ref().clone(), c.at(&p))).collect();
+    Identity {
+        nomor: Located::new(raw.nomor.get_ref().clone(), c.at(&raw.nomor)),
+        nama: Located::new(raw.nama.get_ref().clone(), c.at(&raw.nama)),
+        unit: raw.unit,
+        tanggal_pembuatan,
+        tanggal_revisi,
+        tanggal_pengesahan,
+        tanggal_efektif,
+        disahkan_oleh,
+        disahkan_oleh_at,
+        dasar_hukum: raw.dasar_hukum,
+        kualifikasi_pelaksana: raw.kualifikasi_pelaksana,
+        keterkaitan: raw.keterkaitan,
+        peralatan: raw.peralatan,
+        peringatan: raw.peringatan,
+        pencatatan,
+        catatan: raw.catatan,
+        judul_prosedur: raw.judul_prosedur,
+    }
+}
+
+fn check_lanes(c: &mut Checker, raw: Vec<Spanned<RawLane>>) -> Vec<Lane> {
+    if raw.is_empty() {
+        c.error(
+            Location { line: 1, column: 1 },
+            "no-lanes",
+            "SOP belum punya pelaksana — tambahkan tabel [[lanes]]",
+        );
+    }
+    let mut seen = HashSet::new();
+    let mut lanes = Vec::new();
+    for lane in raw {
+        let lane_at = c.at(&lane);
+        let lane = lane.into_inner();
+        let id = lane.id.get_ref().clone();
+        let at = c.at(&lane.id);
+        if !is_slug(&id, '-') {
+            c.error(at, "bad-lane-id", format!("id pelaksana \"{id}\" tidak sah — pakai huruf kecil, angka dan tanda hubung, misalnya \"kabid-aptika\""));
+        }
+        if !seen.insert(id.clone()) {
+            c.error(at, "duplicate-lane", format!("pelaksana \"{id}\" ditulis dua kali"));
+        }
+        if lane.positions.get_ref().iter().all(|p| p.trim().is_empty()) {
+            let at = c.at(&lane.positions);
+            c.error(
+                at,
+                "lane-without-position",
+                format!("pelaksana \"{id}\" belum menyebut jabatan yang boleh bertindak (positions)"),
+            );
+        }
+        lanes.push(Lane {
+            id,
+            name: lane.name,
+            positions: lane.positions.into_inner(),
+            requester: lane.requester,
+            at: lane_at,
+        });
+    }
+    lanes
+}
+
+fn check_steps(c: &mut Checker, raw: Vec<Spanned<RawStep>>, lanes: &[Lane]) -> Vec<Step> {
+    if raw.is_empty() {
+        c.error(
+            Location { line: 1, column: 1 },
+            "no-steps",
+            "SOP belum punya langkah — tambahkan tabel [[steps]]",
+        );
+        return Vec::new();
+    }
+    // Numbers first, so a branch may point forward.
+    let mut numbers: BTreeMap<u32, Location> = BTreeMap::new();
+    let mut valid_numbers = Vec::new();
+    for step in &raw {
+        let no = &step.get_ref().no;
+        let at = c.at(no);
+        match u32::try_from(*no.get_ref()) {
+            Ok(n) if n >= 1 => {
+                if let Some(first) = numbers.get(&n) {
+                    c.error(
+                        at,
+                        "duplicate-step",
+                        format!("langkah {n} ditulis dua kali (yang pertama di baris {})", first.line),
+                    );
+                } else {
+                    numbers.insert(n, at);
+                }
+                valid_numbers.push(Some(n));
+            }
+            _ => {
+                c.error(
+                    at,
+                    "bad-step-number",
+                    format!("nomor langkah {} tidak sah — pakai bilangan bulat mulai dari 1", no.get_ref()),
+                );
+                valid_numbers.push(None);
+            }
+        }
+    }
+
+    let count = raw.len();
+    let mut steps = Vec::new();
+    for (index, spanned) in raw.into_iter().enumerate() {
+        let s = spanned.into_inner();
+        let at = c.at(&s.no);
+        let no = valid_numbers[index].unwrap_or(0);
+        let following = valid_numbers.get(index + 1).copied().flatten();
+
+        if !lanes.iter().any(|l| &l.id == s.lane.get_ref()) {
+            let known: Vec<&str> = lanes.iter().map(|l| l.id.as_str()).collect();
+            let lane_at = c.at(&s.lane);
+            c.error(
+                lane_at,
+                "unknown-lane",
+                format!(
+                    "pelaksana \"{}\" pada langkah {no} tidak dikenal; pelaksana yang ada: {}",
+                    s.lane.get_ref(),
+                    known.join(", ")
+                ),
+            );
+        }
+
+        let positions = s.positions.map_or_else(Vec::new, |p| {
+            let lane_positions = lanes.iter().find(|l| &l.id == s.lane.get_ref()).map(|l| &l.positions);
+            if let Some(allowed) = lane_positions {
+                for position in p.get_ref().iter().filter(|pos| !allowed.contains(pos)) {
+                    let p_at = c.at(&p);
+                    c.error(
+                        p_at,
+                        "position-outside-lane",
+                        format!(
+                            "jabatan \"{position}\" pada langkah {no} bukan jabatan pelaksana \"{}\" ({})",
+                            s.lane.get_ref(),
+                            allowed.join(", ")
+                        ),
+                    );
+                }
+            }
+            p.into_inner()
+        });
+
+        let time_at = s.time.as_ref().map_or(at, |t| c.at(t));
+        let time = match &s.time {
+            None => None,
+            Some(t) => StandardTime::parse(t.get_ref()).unwrap_or_else(|e| {
+                c.error(time_at, "bad-time", format!("langkah {no}: {e}"));
+                None
+            }),
+        };
+
+        let target = |c: &mut Checker, raw: &Spanned<toml::Value>, what: &str| -> Target {
+            let t_at = c.at(raw);
+            match raw.get_ref() {
+                toml::Value::Integer(n) => match u32::try_from(*n) {
+                    Ok(n) if numbers.contains_key(&n) => Target::Step(n),
+                    _ => {
+                        c.error(
+                            t_at,
+                            "unknown-step",
+                            format!("langkah {no} menunjuk ke langkah {n} ({what}) yang tidak ada"),
+                        );
+                        Target::End
+                    }
+                },
+                toml::Value::String(w) if w == "selesai" => Target::End,
+                toml::Value::String(w) if w == "ditolak" => Target::Rejected,
+                other => {
+                    c.error(
+                        t_at,
+                        "bad-target",
+                        format!("{what} pada langkah {no} harus nomor langkah, \"selesai\" atau \"ditolak\", bukan {other}"),
+                    );
+                    Target::End
+                }
+            }
+        };
+
+        let is_decision = s.action == ActionKind::Decide;
+        let default_next = following.map_or(Target::End, Target::Step);
+        let (next, decision) = if is_decision {
+            if let Some(n) = &s.next {
+                let n_at = c.at(n);
+                c.error(
+                    n_at,
+                    "next-on-decision",
+                    format!("langkah {no} adalah keputusan: tulis cabang ya = … dan tidak = …, bukan next"),
+                );
+            }
+            let branch = |c: &mut Checker, raw: &Option<Spanned<toml::Value>>, name: &str| match raw {
+                Some(v) => target(c, v, name),
+                None => {
+                    c.error(at, "missing-branch", format!("langkah keputusan {no} tidak punya cabang \"{name}\" — tambahkan {} = <nomor langkah>, \"selesai\" atau \"ditolak\"", name.to_lowercase()));
+                    Target::End
+                }
+            };
+            let ya = branch(c, &s.ya, "Ya");
+            let tidak = branch(c, &s.tidak, "Tidak");
+            let decision = Decision {
+                ya,
+                tidak,
+                ya_label: s.ya_label.unwrap_or_else(|| "Ya".into()),
+                tidak_label: s.tidak_label.unwrap_or_else(|| "Tidak".into()),
+            };
+            (ya, Some(decision))
+        } else {
+            for (branch, name) in [(&s.ya, "ya"), (&s.tidak, "tidak")] {
+                if let Some(b) = branch {
+                    let b_at = c.at(b);
+                    c.error(
+                        b_at,
+                        "branch-on-non-decision",
+                        format!("langkah {no} bukan keputusan (aksi \"{}\") tetapi punya cabang \"{name}\" — pakai action = \"decide\" atau next = …", s.action.key()),
+                    );
+                }
+            }
+            let next = s.next.as_ref().map_or(default_next, |n| target(c, n, "next"));
+            (next, None)
+        };
+
+        if let Target::Step(n) = next {
+            if n == no && !is_decision {
+                c.error(at, "self-loop", format!("langkah {no} menunjuk ke dirinya sendiri"));
+            }
+        }
+
+        let fields = check_fields(c, s.fields, no);
+        let attachments = check_attachments(c, s.attachments, no);
+        let output = s.output.map(|o| Located::new(o.get_ref().clone(), c.at(&o)));
+        steps.push(Step {
+            no,
+            activity: s.activity,
+            lane: s.lane.into_inner(),
+            action: s.action,
+            positions,
+            requirements: s.requirements,
+            time,
+            time_at,
+            output,
+            remarks: s.remarks,
+            next,
+            decision,
+            fields,
+            attachments,
+            at,
+        });
+    }
+    debug_assert_eq!(steps.len(), count);
+    steps
+}
+
+fn check_fields(c: &mut Checker, raw: Vec<Spanned<RawField>>, no: u32) -> Vec<Field> {
+    let mut seen = HashSet::new();
+    let mut fields = Vec::new();
+    for spanned in raw {
+        let f = spanned.into_inner();
+        let name = f.name.get_ref().clone();
+        let at = c.at(&f.name);
+        if !is_slug(&name, '_') {
+            c.error(at, "bad-field-name", format!("nama isian \"{name}\" pada langkah {no} tidak sah — pakai huruf kecil, angka dan garis bawah, misalnya \"nama_pemohon\""));
+        }
+        if !seen.insert(name.clone()) {
+            c.error(at, "duplicate-field", format!("isian \"{name}\" pada langkah {no} ditulis dua kali"));
+        }
+        if f.kind == FieldKind::Select && f.options.is_empty() {
+            c.error(
+                at,
+                "select-without-options",
+                format!("isian \"{name}\" pada langkah {no} bertipe select tetapi tidak punya options"),
+            );
+        }
+        if let (Some(min), Some(max)) = (f.min_length, f.max_length) {
+            if min > max {
+                c.error(at, "bad-length", format!("isian \"{name}\" pada langkah {no}: min_length {min} lebih besar dari max_length {max}"));
+            }
+        }
+        let pattern = f.pattern.as_ref().and_then(|p| {
+            // Anchor the whole value: a pattern describes the entire entry.
+            match regex::Regex::new(&format!("^(?:{})$", p.get_ref())) {
+                Ok(re) => Some(re),
+                Err(e) => {
+                    let p_at = c.at(p);
+                    let reason = e.to_string().lines().last().unwrap_or_default().trim().to_string();
+                    c.error(
+                        p_at,
+                        "bad-pattern",
+                        format!("pola isian \"{name}\" pada langkah {no} tidak sah: {reason}"),
+                    );
+                    None
+                }
+            }
+        });
+        fields.push(Field {
+            personal: f.kind == FieldKind::Nik,
+            name,
+            label: f.label,
+            kind: f.kind,
+            required: f.required,
+            pattern,
+            min_length: f.min_length,
+            max_length: f.max_length,
+            options: f.options,
+            help: f.help,
+        });
+    }
+    fields
+}
+
+fn check_attachments(c: &mut Checker, raw: Vec<Spanned<RawAttachment>>, no: u32) -> Vec<Attachment> {
+    let mut attachments = Vec::new();
+    for spanned in raw {
+        let a = spanned.into_inner();
+        let name = a.name.get_ref().clone();
+        if !is_slug(&name, '_') {
+            let at = c.at(&a.name);
+            c.error(at, "bad-field-name", format!("nama lampiran \"{name}\" pada langkah {no} tidak sah — pakai huruf kecil, angka dan garis bawah"));
+        }
+        let accept: Vec<String> = a.accept.get_ref().iter().map(|k| k.to_lowercase()).collect();
+        let unknown: Vec<&String> =
+            accept.iter().filter(|k| !ACCEPTED_FILE_KINDS.contains(&k.as_str())).collect();
+        if accept.is_empty() || !unknown.is_empty() {
+            let at = c.at(&a.accept);
+            c.error(
+                at,
+                "bad-accept",
+                format!(
+                    "lampiran \"{name}\" pada langkah {no}: jenis berkas yang diterima harus dari {}",
+                    ACCEPTED_FILE_KINDS.join(", ")
+                ),
+            );
+        }
+        attachments.push(Attachment {
+            name,
+            label: a.label,
+            required: a.required,
+            accept,
+            max_kb: a.max_kb.unwrap_or(DEFAULT_ATTACHMENT_KB),
+        });
+    }
+    attachments
+}
+
+/// Turns a TOML or shape error into a diagnostic in Bahasa Indonesia.
+pub(crate) fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
+    let at = e.span().map_or(Location { line: 1, column: 1 }, |s| Location::of_offset(text, s.start));
+    let (code, message) = translate(e.message());
+    Diagnostic::error(file, at, code, message)
+}
+
+fn translate(message: &str) -> (&'static str, String) {
+    let quoted = |s: &str| -> Vec<String> { s.split('`').skip(1).step_by(2).map(str::to_string).collect() };
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        let q = quoted(rest);
+        let field = q.first().cloned().unwrap_or_default();
+        return ("missing-key", format!("kunci \"{field}\" wajib ada di sini"));
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let q = quoted(rest);
+        let (field, known) = q.split_first().map_or((String::new(), &[][..]), |(f, k)| (f.clone(), k));
+        return (
+            "unknown-key",
+            format!("kunci \"{field}\" tidak dikenal; yang dikenal di sini: {}", known.join(", ")),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let q = quoted(rest);
+        let (word, known) = q.split_first().map_or((String::new(), &[][..]), |(f, k)| (f.clone(), k));
+        return ("unknown-word", format!("\"{word}\" tidak dikenal; pilih salah satu: {}", known.join(", ")));
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        return (
+            "wrong-type",
+            format!("nilai {} tidak cocok; di sini harus {}", found_word(found), expected_word(expected)),
+        );
+    }
+    if message.starts_with("duplicate key") {
+        return ("duplicate-key", "kunci ini sudah ditulis sebelumnya di tabel yang sama".to_string());
+    }
+    ("toml-syntax", format!("penulisan TOML tidak sah: {message}"))
+}
+
+fn found_word(found: &str) -> String {
+    if let Some(s) = found.strip_prefix("string ") {
+        format!("teks {s}")
+    } else if let Some(n) = found.strip_prefix("integer ") {
+        format!("bilangan {n}")
+    } else if found == "sequence" {
+        "berupa daftar".to_string()
+    } else if found == "map" {
+        "berupa tabel".to_string()
+    } else {
+        found.to_string()
+    }
+}
+
+fn expected_word(expected: &str) -> &'static str {
+    match expected {
+        "i64" | "u32" | "an integer" => "bilangan bulat",
+        "a string" => "teks dalam tanda kutip",
+        "a sequence" => "daftar [\"…\", \"…\"]",
+        "a boolean" => "true atau false",
+        _ => "jenis nilai lain (lihat docs/sop-format.md)",
+    }
+}

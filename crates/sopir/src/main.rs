@@ -1,0 +1,125 @@
+//! The `sopir` command: the operator's entry point. Parses the command line,
+//! calls into the library crates, and turns their errors into messages and
+//! exit codes (0 fine, 1 findings or refusal, 2 bad usage).
+
+mod sop_command;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "sopir",
+    version,
+    about = "Sopir — menjalankan SOP Diskominfo sebagai alur kerja yang akuntabel"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Definisi SOP: daftar, periksa (lint), tampilkan, cetak dokumen resmi.
+    #[command(subcommand)]
+    Sop(SopCommand),
+}
+
+#[derive(Subcommand)]
+pub enum SopCommand {
+    /// Daftar SOP bawaan (dan dari --dir): id, nomor, nama, instansi, jumlah langkah.
+    List {
+        #[command(flatten)]
+        source: Source,
+    },
+    /// Periksa definisi SOP; tanpa PATH memeriksa SOP bawaan. Keluar dengan kode 1 bila ada kesalahan.
+    Lint {
+        /// Berkas .toml atau direktori berisi definisi SOP.
+        paths: Vec<PathBuf>,
+    },
+    /// Tampilkan identitas dan langkah satu SOP.
+    Show {
+        /// Id SOP, misalnya lumajang/vpn.
+        id: String,
+        #[command(flatten)]
+        source: Source,
+    },
+    /// Cetak dokumen SOP resmi (halaman identitas dan bagan alir) sebagai HTML atau SVG.
+    Render {
+        /// Id SOP, misalnya lumajang/vpn.
+        id: String,
+        /// html atau svg.
+        #[arg(long, short, value_enum, default_value = "html")]
+        format: Format,
+        /// Tulis ke berkas ini; tanpa opsi ini ditulis ke keluaran standar.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        source: Source,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct Source {
+    /// Direktori tambahan berisi definisi SOP (.toml) dan profil instansi (agency.toml).
+    #[arg(long, env = "SOPIR_SOP_DIR")]
+    dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Html,
+    Svg,
+}
+
+/// Every way a command can fail, converted to a message once, in `main`.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Load(#[from] sop::LoadError),
+    #[error("definisi SOP di --dir tidak dapat dipakai:\n{0}")]
+    BadDefinitions(String),
+    #[error("SOP \"{0}\" tidak ditemukan; lihat `sopir sop list`")]
+    UnknownSop(String),
+    #[error("tidak dapat menulis {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    /// The linter found errors; the findings are already printed.
+    #[error("{0} kesalahan ditemukan")]
+    LintErrors(usize),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => {
+            welcome();
+            Ok(())
+        }
+        Some(Command::Sop(command)) => sop_command::run(command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sopir: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn welcome() {
+    println!("Sopir {} — SOP Diskominfo sebagai alur kerja yang akuntabel\n", env!("CARGO_PKG_VERSION"));
+    println!("SOP bawaan:");
+    sop_command::print_list(&sop::Catalog::builtin());
+    println!(
+        "\nPerintah:\n  \
+         sopir sop list                         daftar SOP\n  \
+         sopir sop show lumajang/vpn            identitas dan langkah satu SOP\n  \
+         sopir sop lint [PATH...]               periksa definisi SOP (tanpa PATH: SOP bawaan)\n  \
+         sopir sop render lumajang/vpn -o vpn.html   dokumen SOP resmi (--format html|svg)\n  \
+         sopir --help                           semua perintah dan opsi\n\n\
+         Dari kode sumber: cargo run --release -- sop list\n\
+         Server web (halaman permohonan) menyusul; lihat README.md."
+    );
+}

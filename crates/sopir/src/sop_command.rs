@@ -1,0 +1,144 @@
+//! `sopir sop …`: list, lint, show and render SOP definitions.
+
+use std::path::PathBuf;
+
+use sop::{Catalog, Severity, Sop};
+
+use crate::{CliError, Format, SopCommand, Source};
+
+pub fn run(command: SopCommand) -> Result<(), CliError> {
+    match command {
+        SopCommand::List { source } => {
+            print_list(&catalog(&source)?);
+            Ok(())
+        }
+        SopCommand::Lint { paths } => lint(&paths),
+        SopCommand::Show { id, source } => {
+            let catalog = catalog(&source)?;
+            let sop = find(&catalog, &id)?;
+            print!("{}", show(sop));
+            Ok(())
+        }
+        SopCommand::Render { id, format, output, source } => {
+            let catalog = catalog(&source)?;
+            let sop = find(&catalog, &id)?;
+            let agency = catalog.agency(&sop.agency);
+            let document = match format {
+                Format::Html => sop::render::html(sop, agency),
+                Format::Svg => sop::render::svg(sop, agency),
+            };
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, document)
+                        .map_err(|source| CliError::Write { path: path.clone(), source })?;
+                    eprintln!("ditulis: {}", path.display());
+                }
+                None => print!("{document}"),
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Built-ins, plus the definitions of `--dir` when given.
+fn catalog(source: &Source) -> Result<Catalog, CliError> {
+    let mut catalog = Catalog::builtin();
+    let Some(dir) = &source.dir else { return Ok(catalog) };
+    let (extra, diagnostics) = Catalog::load_paths(std::slice::from_ref(dir))?;
+    let errors: Vec<String> =
+        diagnostics.iter().filter(|d| d.severity == Severity::Error).map(ToString::to_string).collect();
+    if !errors.is_empty() {
+        return Err(CliError::BadDefinitions(errors.join("\n")));
+    }
+    catalog.agencies.extend(extra.agencies);
+    catalog.sops.extend(extra.sops);
+    Ok(catalog)
+}
+
+fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Sop, CliError> {
+    catalog.sop(id).ok_or_else(|| CliError::UnknownSop(id.to_string()))
+}
+
+pub fn print_list(catalog: &Catalog) {
+    println!("{:<26} {:<22} {:>7}  {:<12} NAMA", "ID", "NOMOR", "LANGKAH", "INSTANSI");
+    for sop in &catalog.sops {
+        println!(
+            "{:<26} {:<22} {:>7}  {:<12} {}",
+            sop.id,
+            sop.identity.nomor.value,
+            sop.steps.len(),
+            sop.agency,
+            sop.identity.nama.value
+        );
+    }
+}
+
+fn lint(paths: &[PathBuf]) -> Result<(), CliError> {
+    let (catalog, mut findings) = if paths.is_empty() {
+        let sources = sop::catalog::BUILTIN.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        Catalog::from_sources(sources)
+    } else {
+        Catalog::load_paths(paths)?
+    };
+    for sop in &catalog.sops {
+        findings.extend(sop::lint::lint(sop));
+    }
+    findings.sort_by(|a, b| (&a.file, a.at).cmp(&(&b.file, b.at)));
+    for finding in &findings {
+        println!("{finding}");
+    }
+    let errors = findings.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = findings.len() - errors;
+    println!(
+        "{} SOP diperiksa, {} profil instansi: {errors} kesalahan, {warnings} peringatan",
+        catalog.sops.len(),
+        catalog.agencies.len()
+    );
+    if errors > 0 { Err(CliError::LintErrors(errors)) } else { Ok(()) }
+}
+
+fn show(sop: &Sop) -> String {
+    let id = &sop.identity;
+    let mut out = format!(
+        "{} (versi {})\nNomor SOP : {}\nNama SOP  : {}\nInstansi  : {}\n",
+        sop.id, sop.version, id.nomor.value, id.nama.value, sop.agency
+    );
+    if let Some(a) = &id.disahkan_oleh {
+        out.push_str(&format!("Disahkan  : {}, {}\n", a.nama, a.jabatan));
+    }
+    out.push_str("\nPelaksana:\n");
+    for lane in &sop.lanes {
+        let role = if lane.requester { " (pemohon)" } else { "" };
+        out.push_str(&format!(
+            "  {:<16} {}{role} — jabatan: {}\n",
+            lane.id,
+            lane.name,
+            lane.positions.join(", ")
+        ));
+    }
+    out.push_str("\nLangkah:\n");
+    for step in &sop.steps {
+        let time = step.time.map_or("-".to_string(), |t| t.to_string());
+        let next = match &step.decision {
+            Some(d) => format!("{} → {}, {} → {}", d.ya_label, target(d.ya), d.tidak_label, target(d.tidak)),
+            None => format!("→ {}", target(step.next)),
+        };
+        out.push_str(&format!(
+            "  {:>2}. [{}] {} ({}, {time}) {next}\n      {}\n",
+            step.no,
+            step.lane,
+            step.action.label(),
+            step.action.key(),
+            step.activity
+        ));
+    }
+    out
+}
+
+fn target(t: sop::Target) -> String {
+    match t {
+        sop::Target::Step(n) => format!("langkah {n}"),
+        sop::Target::End => "selesai".into(),
+        sop::Target::Rejected => "ditolak".into(),
+    }
+}
