@@ -32,10 +32,18 @@ pub struct Catalog {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("tidak dapat membaca {path}: {source}")]
+    #[error("tidak dapat membaca {path}: {}", io_reason(.source))]
     Io { path: PathBuf, source: std::io::Error },
     #[error("tidak ada berkas .toml di {0}")]
     Empty(PathBuf),
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "berkas atau direktori tidak ada".to_string(),
+        std::io::ErrorKind::PermissionDenied => "tidak ada izin membaca".to_string(),
+        _ => e.to_string(),
+    }
 }
 
 impl Catalog {

@@ -30,7 +30,7 @@ struct RawSop {
     #[serde(default)]
     corrections: Vec<RawCorrection>,
     #[serde(default)]
-    lanes: Vec<Spanned<RawLane>>,
+    lanes: Vec<RawLane>,
     #[serde(default)]
     steps: Vec<Spanned<RawStep>>,
 }
@@ -289,7 +289,7 @@ fn check_identity(c: &mut Checker, raw: RawIdentity) -> Identity {
     }
 }
 
-fn check_lanes(c: &mut Checker, raw: Vec<Spanned<RawLane>>) -> Vec<Lane> {
+fn check_lanes(c: &mut Checker, raw: Vec<RawLane>) -> Vec<Lane> {
     if raw.is_empty() {
         c.error(
             Location { line: 1, column: 1 },
@@ -300,8 +300,6 @@ fn check_lanes(c: &mut Checker, raw: Vec<Spanned<RawLane>>) -> Vec<Lane> {
     let mut seen = HashSet::new();
     let mut lanes = Vec::new();
     for lane in raw {
-        let lane_at = c.at(&lane);
-        let lane = lane.into_inner();
         let id = lane.id.get_ref().clone();
         let at = c.at(&lane.id);
         if !is_slug(&id, '-') {
@@ -323,7 +321,7 @@ fn check_lanes(c: &mut Checker, raw: Vec<Spanned<RawLane>>) -> Vec<Lane> {
             name: lane.name,
             positions: lane.positions.into_inner(),
             requester: lane.requester,
-            at: lane_at,
+            at,
         });
     }
     lanes
@@ -646,6 +644,12 @@ fn translate(message: &str) -> (&'static str, String) {
     }
     if message.starts_with("duplicate key") {
         return ("duplicate-key", "kunci ini sudah ditulis sebelumnya di tabel yang sama".to_string());
+    }
+    if message.contains("invalid basic string") || message.contains("invalid literal string") {
+        return (
+            "toml-syntax",
+            "penulisan TOML tidak sah: teks belum ditutup dengan tanda kutip".to_string(),
+        );
     }
     ("toml-syntax", format!("penulisan TOML tidak sah: {message}"))
 }
