@@ -1,0 +1,285 @@
+//! A case (permohonan) and its tasks, as the fold of its events. Events are
+//! the only record: the store appends them and rebuilds a case by applying
+//! them in order.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::organisation::{ActingKind, Candidate};
+
+/// Milliseconds since the Unix epoch (UTC).
+pub type Millis = i64;
+
+/// Ya or Tidak: a decision's answer, or a review's approve/return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Ya,
+    Tidak,
+}
+
+/// What a person submits with an action.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionInput {
+    /// Instruction note (disposisi), reason (decision), return note (review) or a remark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+    /// Attachment name → stored file reference.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attachments: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The procedure reached its end.
+    Completed,
+    /// A decision refused the request.
+    Rejected,
+    /// The requester withdrew it.
+    Withdrawn,
+}
+
+/// One thing that happened to a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub case: String,
+    pub at: Millis,
+    pub body: EventBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum EventBody {
+    CaseOpened {
+        agency: String,
+        sop_id: String,
+        sop_version: u32,
+        number: String,
+        requester: String,
+        unit: String,
+    },
+    TaskCreated {
+        task: String,
+        step: u32,
+        lane: String,
+        candidates: Vec<Candidate>,
+        due_at: Option<Millis>,
+    },
+    TaskCompleted {
+        task: String,
+        step: u32,
+        by: String,
+        position: String,
+        input: ActionInput,
+    },
+    /// Completed after its due time: recorded against the person and the lane.
+    DeadlineBreached {
+        task: String,
+        step: u32,
+        lane: String,
+        person: String,
+        due_at: Millis,
+        late_minutes: i64,
+    },
+    /// An acting official acted; the holder they stand in for is told.
+    ActingOfficialActed {
+        task: String,
+        step: u32,
+        acting: String,
+        kind: ActingKind,
+        holder: String,
+    },
+    TaskCancelled {
+        task: String,
+    },
+    CaseClosed {
+        outcome: Outcome,
+        by: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+}
+
+impl EventBody {
+    /// The stable name of the event kind (also its JSON `type`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EventBody::CaseOpened { .. } => "case-opened",
+            EventBody::TaskCreated { .. } => "task-created",
+            EventBody::TaskCompleted { .. } => "task-completed",
+            EventBody::DeadlineBreached { .. } => "deadline-breached",
+            EventBody::ActingOfficialActed { .. } => "acting-official-acted",
+            EventBody::TaskCancelled { .. } => "task-cancelled",
+            EventBody::CaseClosed { .. } => "case-closed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CaseStatus {
+    Open,
+    Completed,
+    Rejected,
+    Withdrawn,
+}
+
+impl CaseStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "open",
+            CaseStatus::Completed => "completed",
+            CaseStatus::Rejected => "rejected",
+            CaseStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "sedang berjalan",
+            CaseStatus::Completed => "selesai",
+            CaseStatus::Rejected => "ditolak",
+            CaseStatus::Withdrawn => "ditarik pemohon",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TaskStatus {
+    Open,
+    Done,
+    Cancelled,
+}
+
+impl TaskStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            TaskStatus::Open => "open",
+            TaskStatus::Done => "done",
+            TaskStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskState {
+    pub id: String,
+    pub step: u32,
+    pub lane: String,
+    pub candidates: Vec<Candidate>,
+    pub started_at: Millis,
+    pub due_at: Option<Millis>,
+    pub status: TaskStatus,
+    pub done_by: Option<String>,
+    pub done_at: Option<Millis>,
+    pub input: Option<ActionInput>,
+    pub late_minutes: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseState {
+    pub id: String,
+    pub agency: String,
+    pub sop_id: String,
+    pub sop_version: u32,
+    pub number: String,
+    pub requester: String,
+    pub unit: String,
+    pub status: CaseStatus,
+    pub opened_at: Millis,
+    pub closed_at: Option<Millis>,
+    pub tasks: Vec<TaskState>,
+}
+
+impl CaseState {
+    /// Rebuilds a case from its events, oldest first. `None` without a
+    /// `CaseOpened` event.
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Option<CaseState> {
+        let mut state: Option<CaseState> = None;
+        for event in events {
+            state = Some(apply(state, event));
+        }
+        state
+    }
+
+    pub fn task(&self, id: &str) -> Option<&TaskState> {
+        self.tasks.iter().find(|t| t.id == id)
+    }
+
+    pub fn open_tasks(&self) -> impl Iterator<Item = &TaskState> {
+        self.tasks.iter().filter(|t| t.status == TaskStatus::Open)
+    }
+}
+
+/// The state after `event`. Events come from the engine, so a malformed
+/// sequence (an event for a task that does not exist) is ignored rather than
+/// trusted.
+pub fn apply(state: Option<CaseState>, event: &Event) -> CaseState {
+    if let EventBody::CaseOpened { agency, sop_id, sop_version, number, requester, unit } = &event.body {
+        return CaseState {
+            id: event.case.clone(),
+            agency: agency.clone(),
+            sop_id: sop_id.clone(),
+            sop_version: *sop_version,
+            number: number.clone(),
+            requester: requester.clone(),
+            unit: unit.clone(),
+            status: CaseStatus::Open,
+            opened_at: event.at,
+            closed_at: None,
+            tasks: Vec::new(),
+        };
+    }
+    let mut state = state.expect("a case starts with CaseOpened");
+    match &event.body {
+        EventBody::CaseOpened { .. } => unreachable!(),
+        EventBody::TaskCreated { task, step, lane, candidates, due_at } => state.tasks.push(TaskState {
+            id: task.clone(),
+            step: *step,
+            lane: lane.clone(),
+            candidates: candidates.clone(),
+            started_at: event.at,
+            due_at: *due_at,
+            status: TaskStatus::Open,
+            done_by: None,
+            done_at: None,
+            input: None,
+            late_minutes: None,
+        }),
+        EventBody::TaskCompleted { task, by, input, .. } => {
+            if let Some(t) = state.tasks.iter_mut().find(|t| &t.id == task) {
+                t.status = TaskStatus::Done;
+                t.done_by = Some(by.clone());
+                t.done_at = Some(event.at);
+                t.input = Some(input.clone());
+            }
+        }
+        EventBody::DeadlineBreached { task, late_minutes, .. } => {
+            if let Some(t) = state.tasks.iter_mut().find(|t| &t.id == task) {
+                t.late_minutes = Some(*late_minutes);
+            }
+        }
+        EventBody::ActingOfficialActed { .. } => {}
+        EventBody::TaskCancelled { task } => {
+            if let Some(t) = state.tasks.iter_mut().find(|t| &t.id == task) {
+                t.status = TaskStatus::Cancelled;
+            }
+        }
+        EventBody::CaseClosed { outcome, .. } => {
+            state.status = match outcome {
+                Outcome::Completed => CaseStatus::Completed,
+                Outcome::Rejected => CaseStatus::Rejected,
+                Outcome::Withdrawn => CaseStatus::Withdrawn,
+            };
+            state.closed_at = Some(event.at);
+        }
+    }
+    state
+}

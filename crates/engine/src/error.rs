@@ -1,0 +1,37 @@
+//! What the engine refuses, in words the acting civil servant understands.
+
+use crate::form::FieldError;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    #[error("permohonan {number} sudah ditutup ({status})")]
+    CaseClosed { number: String, status: String },
+    #[error("tugas {0} tidak ada dalam permohonan ini")]
+    TaskNotFound(String),
+    #[error("tugas ini sudah diselesaikan oleh {by}")]
+    AlreadyDone { by: String },
+    #[error("tugas ini dibatalkan karena permohonan ditarik")]
+    TaskCancelled,
+    #[error("{person} tidak termasuk pelaksana \"{lane}\" untuk langkah {step}")]
+    NotAllowed { person: String, lane: String, step: u32 },
+    #[error("hanya pemohon yang dapat menarik permohonan {number}")]
+    NotRequester { number: String },
+    #[error("belum ada pejabat yang memegang jabatan pelaksana \"{lane}\" (langkah {step}) pada tanggal ini")]
+    Unstaffed { lane: String, step: u32 },
+    #[error("isian belum benar: {}", .0.iter().map(|e| format!("{}: {}", e.label, e.message)).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    #[error("orang dengan id {0} tidak dikenal di instansi ini")]
+    UnknownPerson(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarError {
+    #[error("zona waktu \"{0}\" tidak dikenal")]
+    UnknownZone(String),
+    #[error("berkas kalender tidak sah: {0}")]
+    File(String),
+    #[error("tanggal \"{0}\" tidak sah — tulis TTTT-BB-HH")]
+    BadDate(String),
+    #[error("jam kerja \"{0}\" tidak sah — tulis \"07:30-12:00\"")]
+    BadInterval(String),
+}

@@ -1,0 +1,243 @@
+//! Checking what a person enters at a step against the step's declared
+//! fields and attachments: every problem is named with its field and a
+//! reason, and the accepted values come back normalised.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use sop::definition::{Attachment, Field, FieldKind};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field's `name` (or `catatan`, `keputusan` for the action's own inputs).
+    pub field: String,
+    /// The field's label, as the user saw it.
+    pub label: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, label: &str, message: impl Into<String>) -> Self {
+        FieldError { field: field.to_string(), label: label.to_string(), message: message.into() }
+    }
+}
+
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$").unwrap());
+
+/// Checks `values` against `fields`; unknown names are refused too.
+pub fn check_fields(fields: &[Field], values: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut accepted = BTreeMap::new();
+    for name in values.keys().filter(|n| !fields.iter().any(|f| &f.name == *n)) {
+        errors.push(FieldError::new(name, name, "isian ini tidak ada pada langkah ini"));
+    }
+    for field in fields {
+        let raw = values.get(&field.name).map(|v| v.trim()).unwrap_or("");
+        if raw.is_empty() {
+            if field.required {
+                errors.push(FieldError::new(&field.name, &field.label, "wajib diisi"));
+            }
+            continue;
+        }
+        match check_value(field, raw) {
+            Ok(value) => {
+                accepted.insert(field.name.clone(), value);
+            }
+            Err(message) => errors.push(FieldError::new(&field.name, &field.label, message)),
+        }
+    }
+    if errors.is_empty() { Ok(accepted) } else { Err(errors) }
+}
+
+/// Checks that every required attachment is present and none is unknown.
+pub fn check_attachments(attachments: &[Attachment], given: &BTreeMap<String, String>) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for name in given.keys().filter(|n| !attachments.iter().any(|a| &a.name == *n)) {
+        errors.push(FieldError::new(name, name, "lampiran ini tidak diminta pada langkah ini"));
+    }
+    for a in attachments.iter().filter(|a| a.required && given.get(&a.name).is_none_or(|v| v.trim().is_empty())) {
+        errors.push(FieldError::new(&a.name, &a.label, "lampiran wajib diunggah"));
+    }
+    errors
+}
+
+fn digits_only(raw: &str) -> String {
+    raw.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn check_value(field: &Field, raw: &str) -> Result<String, String> {
+    let chars = raw.chars().count() as u32;
+    if let Some(min) = field.min_length.filter(|&m| chars < m) {
+        return Err(format!("paling sedikit {min} karakter (sekarang {chars})"));
+    }
+    if let Some(max) = field.max_length.filter(|&m| chars > m) {
+        return Err(format!("paling banyak {max} karakter (sekarang {chars})"));
+    }
+    let value = match field.kind {
+        FieldKind::Text | FieldKind::Textarea => raw.to_string(),
+        FieldKind::Number => {
+            let normal = raw.replace(',', ".");
+            if normal.parse::<f64>().ok().filter(|n| n.is_finite()).is_none() {
+                return Err("harus berupa angka".into());
+            }
+            normal
+        }
+        FieldKind::Date => {
+            let date: jiff::civil::Date =
+                raw.parse().map_err(|_| "bukan tanggal yang sah — tulis TTTT-BB-HH".to_string())?;
+            date.to_string()
+        }
+        FieldKind::Email => {
+            if raw.len() > 254 || !EMAIL.is_match(raw) {
+                return Err("bukan alamat e-mail yang sah, misalnya nama@lumajangkab.go.id".into());
+            }
+            raw.to_lowercase()
+        }
+        FieldKind::Phone => {
+            let digits = raw.chars().filter(char::is_ascii_digit).count();
+            let allowed = raw.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+            if !allowed || !(8..=15).contains(&digits) {
+                return Err("bukan nomor telepon yang sah (8–15 angka, boleh diawali +62)".into());
+            }
+            raw.to_string()
+        }
+        FieldKind::Nik => {
+            let nik = digits_only(raw);
+            if nik.len() != 16 || !nik.chars().all(|c| c.is_ascii_digit()) {
+                return Err("NIK harus 16 angka".into());
+            }
+            nik
+        }
+        FieldKind::Nip => {
+            let nip = digits_only(raw);
+            if nip.len() != 18 || !nip.chars().all(|c| c.is_ascii_digit()) {
+                return Err("NIP harus 18 angka".into());
+            }
+            nip
+        }
+        FieldKind::Domain => {
+            let name = raw.to_lowercase().trim_end_matches('.').to_string();
+            if !is_rfc1035_name(&name) {
+                return Err("bukan nama domain yang sah (RFC 1035): huruf kecil, angka dan tanda hubung, tiap bagian diawali huruf, paling banyak 63 karakter".into());
+            }
+            name
+        }
+        FieldKind::Ip => raw.parse::<IpAddr>().map_err(|_| "bukan alamat IP yang sah".to_string())?.to_string(),
+        FieldKind::Select => {
+            if !field.options.iter().any(|o| o == raw) {
+                return Err(format!("pilih salah satu: {}", field.options.join(", ")));
+            }
+            raw.to_string()
+        }
+    };
+    if let Some(pattern) = &field.pattern {
+        if !pattern.is_match(&value) {
+            return Err(match &field.help {
+                Some(help) => format!("bentuknya tidak sesuai: {help}"),
+                None => "bentuknya tidak sesuai dengan ketentuan".to_string(),
+            });
+        }
+    }
+    Ok(value)
+}
+
+/// A host name per RFC 1035: dot-separated labels of letters, digits and
+/// hyphens, each starting with a letter and not ending with a hyphen.
+pub fn is_rfc1035_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && label.starts_with(|c: char| c.is_ascii_lowercase())
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &str, kind: FieldKind, required: bool) -> Field {
+        Field {
+            name: name.into(),
+            label: name.to_uppercase(),
+            kind,
+            required,
+            pattern: None,
+            min_length: None,
+            max_length: None,
+            options: vec!["A".into(), "CNAME".into()],
+            help: None,
+            personal: kind == FieldKind::Nik,
+        }
+    }
+
+    fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn each_kind_accepts_good_values_normalised() {
+        let fields = [
+            field("nik", FieldKind::Nik, true),
+            field("nip", FieldKind::Nip, true),
+            field("mail", FieldKind::Email, true),
+            field("dns", FieldKind::Domain, true),
+            field("ip", FieldKind::Ip, true),
+            field("tgl", FieldKind::Date, true),
+            field("rec", FieldKind::Select, true),
+            field("hp", FieldKind::Phone, true),
+        ];
+        let ok = check_fields(
+            &fields,
+            &values(&[
+                ("nik", "3508 0112 3456 0001"),
+                ("nip", "19780910 199802 1 001"),
+                ("mail", "Admin@LumajangKab.go.id"),
+                ("dns", "SIPD.lumajangkab.go.id."),
+                ("ip", "10.0.0.7"),
+                ("tgl", "2026-11-26"),
+                ("rec", "CNAME"),
+                ("hp", "+62 812-3456-7890"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(ok["nik"], "3508011234560001");
+        assert_eq!(ok["nip"], "197809101998021001");
+        assert_eq!(ok["mail"], "admin@lumajangkab.go.id");
+        assert_eq!(ok["dns"], "sipd.lumajangkab.go.id");
+    }
+
+    #[test]
+    fn every_bad_value_is_named_with_its_reason() {
+        let fields = [
+            field("nik", FieldKind::Nik, true),
+            field("dns", FieldKind::Domain, true),
+            field("wajib", FieldKind::Text, true),
+            field("rec", FieldKind::Select, false),
+        ];
+        let errors =
+            check_fields(&fields, &values(&[("nik", "12345"), ("dns", "-bad-"), ("rec", "MX"), ("lain", "x")])).unwrap_err();
+        let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        assert_eq!(got[0], ("lain", "isian ini tidak ada pada langkah ini"));
+        assert_eq!(got[1], ("nik", "NIK harus 16 angka"));
+        assert_eq!(got[2].0, "dns");
+        assert_eq!(got[3], ("wajib", "wajib diisi"));
+        assert_eq!(got[4], ("rec", "pilih salah satu: A, CNAME"));
+    }
+
+    #[test]
+    fn rfc1035_names() {
+        for good in ["a", "sipd", "e-kinerja2", "sipd.lumajangkab.go.id"] {
+            assert!(is_rfc1035_name(good), "{good}");
+        }
+        for bad in ["", "1abc", "-a", "a-", "a..b", "a_b", "Ab", &"a".repeat(64)] {
+            assert!(!is_rfc1035_name(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! The engine runs SOP cases: who may act on which task, what each action
+//! does, when each task is due in working time. It is pure — functions from
+//! (case state, command) to events — and knows nothing of HTTP or SQL.
+
+pub mod calendar;
+pub mod case;
+pub mod error;
+pub mod form;
+pub mod organisation;
+pub mod workflow;
+
+pub use calendar::Calendar;
+pub use case::{ActionInput, CaseState, CaseStatus, Event, EventBody, TaskState, TaskStatus, Verdict};
+pub use error::{CalendarError, EngineError};
+pub use organisation::{ActingKind, Candidate, Organisation};
+pub use workflow::Context;
