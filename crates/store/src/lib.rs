@@ -1,1 +1,112 @@
+//! Persistence: one code path over SQLite (the embedded default) and
+//! PostgreSQL (several processes), through sqlx's `Any` driver. Each
+//! command runs in one transaction: the engine's events are appended to the
+//! hash-chained log and the views (cases, tasks, breaches, notifications)
+//! are updated together, or nothing is.
 
+pub mod audit;
+mod calendar;
+mod cases;
+pub mod demo;
+mod error;
+mod organisation;
+mod sop_versions;
+
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use cases::{CaseSummary, OpenTask};
+pub use error::StoreError;
+pub use organisation::Unit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database, migrated and ready.
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite allows one writer; queueing writers here (rather than letting
+    /// a deferred transaction fail with SQLITE_BUSY on upgrade) keeps one
+    /// process's writes orderly. PostgreSQL serialises on the audit head row.
+    write_gate: tokio::sync::Mutex<()>,
+}
+
+static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static MIGRATE_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `url`:
+    /// `sqlite://path/to/file.db` or `postgres://user:pass@host/db`.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::BadUrl(url.to_string()));
+        };
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            }
+            _ => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // Any rebuilds SQLite options from the URL, so the
+                        // pragmas are set here on every connection.
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        if backend == Backend::Sqlite {
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        match backend {
+            Backend::Sqlite => MIGRATE_SQLITE.run(&pool).await?,
+            Backend::Postgres => MIGRATE_POSTGRES.run(&pool).await?,
+        }
+        Ok(Store { pool, backend, write_gate: tokio::sync::Mutex::new(()) })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The underlying pool, for tests and tools that inspect rows directly.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A write transaction: queued behind other writers of this process.
+    async fn write(&self) -> Result<(tokio::sync::MutexGuard<'_, ()>, sqlx::Transaction<'static, sqlx::Any>), StoreError> {
+        let gate = self.write_gate.lock().await;
+        let tx = self.pool.begin().await?;
+        Ok((gate, tx))
+    }
+}
+
+/// A new unique id (UUID v7: time-ordered).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

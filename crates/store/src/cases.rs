@@ -1,0 +1,411 @@
+//! Cases: the three commands (submit, complete a task, withdraw), each one
+//! transaction that appends the engine's events to the audit chain and
+//! updates the views; and the reads that the UI and reports need, always
+//! scoped to one agency.
+
+use engine::case::{EventBody, Outcome};
+use engine::workflow;
+use engine::{ActionInput, CaseState, Context, Event};
+use sqlx::{Any, Row, Transaction};
+
+use crate::audit::{append, case_events};
+use crate::{Store, StoreError, new_id};
+
+/// An open task someone may act on, with its case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenTask {
+    pub task: String,
+    pub case: String,
+    pub number: String,
+    pub sop_id: String,
+    pub step: u32,
+    pub lane: String,
+    pub started_at: i64,
+    pub due_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseSummary {
+    pub id: String,
+    pub number: String,
+    pub sop_id: String,
+    pub sop_version: u32,
+    pub requester: String,
+    pub status: String,
+    pub opened_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+/// Takes the chain's write lock as the transaction's first statement: a
+/// write, so SQLite reserves the database at once (no deferred upgrade to
+/// fail with SQLITE_BUSY) and PostgreSQL queues writers on the head row.
+async fn lock_chain(tx: &mut Transaction<'static, Any>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut **tx).await?;
+    Ok(())
+}
+
+fn fold(events: &[Event], state: Option<CaseState>) -> CaseState {
+    let mut state = state;
+    for e in events {
+        state = Some(engine::case::apply(state, e));
+    }
+    state.expect("a command yields a case")
+}
+
+impl Store {
+    async fn context_parts(
+        &self,
+        agency: &str,
+    ) -> Result<(engine::Organisation, engine::Calendar), StoreError> {
+        Ok((self.organisation(agency).await?, self.calendar(agency).await?))
+    }
+
+    /// Starts a case of the newest version of `sop_id`; `by` carries out its
+    /// first step with `input`.
+    pub async fn submit(
+        &self,
+        agency: &str,
+        sop_id: &str,
+        by: &str,
+        input: ActionInput,
+        at: i64,
+    ) -> Result<CaseState, StoreError> {
+        let sop = self.sop(agency, sop_id, None).await?;
+        let (org, calendar) = self.context_parts(agency).await?;
+        let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
+        let (_gate, mut tx) = self.write().await?;
+        lock_chain(&mut tx).await?;
+        let number = next_number(&mut tx, agency, &sop, &calendar, at).await?;
+        let events = workflow::submit(&ctx, &new_id(), &number, by, input, at)?;
+        let state = fold(&events, None);
+        self.record(&mut tx, agency, &org, &events).await?;
+        tx.commit().await?;
+        Ok(state)
+    }
+
+    /// `by` completes `task` of `case` with `input`.
+    pub async fn complete(
+        &self,
+        agency: &str,
+        case: &str,
+        task: &str,
+        by: &str,
+        input: ActionInput,
+        at: i64,
+    ) -> Result<CaseState, StoreError> {
+        let (org, calendar) = self.context_parts(agency).await?;
+        let (_gate, mut tx) = self.write().await?;
+        lock_chain(&mut tx).await?;
+        let state = self.load_case(&mut tx, agency, case).await?;
+        let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
+        let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
+        let events = workflow::complete(&ctx, &state, task, by, input, at)?;
+        let after = fold(&events, Some(state));
+        self.record(&mut tx, agency, &org, &events).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The requester withdraws an open case.
+    pub async fn withdraw(
+        &self,
+        agency: &str,
+        case: &str,
+        by: &str,
+        reason: Option<String>,
+        at: i64,
+    ) -> Result<CaseState, StoreError> {
+        let org = self.organisation(agency).await?;
+        let (_gate, mut tx) = self.write().await?;
+        lock_chain(&mut tx).await?;
+        let state = self.load_case(&mut tx, agency, case).await?;
+        let events = workflow::withdraw(&state, by, reason, at)?;
+        let after = fold(&events, Some(state));
+        self.record(&mut tx, agency, &org, &events).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    async fn load_case(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        agency: &str,
+        case: &str,
+    ) -> Result<CaseState, StoreError> {
+        let stored = case_events(&mut **tx, agency, case).await?;
+        let events = stored.iter().map(|e| e.event()).collect::<Result<Vec<_>, _>>()?;
+        CaseState::from_events(&events).ok_or_else(|| StoreError::NotFound(format!("permohonan {case}")))
+    }
+
+    /// The current state of a case of `agency`, rebuilt from its events.
+    pub async fn case(&self, agency: &str, case: &str) -> Result<CaseState, StoreError> {
+        let stored = case_events(&self.pool, agency, case).await?;
+        let events = stored.iter().map(|e| e.event()).collect::<Result<Vec<_>, _>>()?;
+        CaseState::from_events(&events).ok_or_else(|| StoreError::NotFound(format!("permohonan {case}")))
+    }
+
+    /// Appends the events and updates the views, inside `tx`.
+    async fn record(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        agency: &str,
+        org: &engine::Organisation,
+        events: &[Event],
+    ) -> Result<(), StoreError> {
+        append(tx, agency, events).await?;
+        for event in events {
+            let case = event.case.as_str();
+            match &event.body {
+                EventBody::CaseOpened { sop_id, sop_version, number, requester, unit, .. } => {
+                    sqlx::query(
+                        "INSERT INTO cases (id, agency_id, number, sop_id, sop_version, requester_id, unit_id, status, opened_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)",
+                    )
+                    .bind(case)
+                    .bind(agency)
+                    .bind(number)
+                    .bind(sop_id)
+                    .bind(i64::from(*sop_version))
+                    .bind(requester)
+                    .bind(unit)
+                    .bind(event.at)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                EventBody::TaskCreated { task, step, lane, candidates, due_at } => {
+                    sqlx::query(
+                        "INSERT INTO tasks (id, case_id, agency_id, step, lane, status, started_at, due_at)
+                         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)",
+                    )
+                    .bind(task)
+                    .bind(case)
+                    .bind(agency)
+                    .bind(i64::from(*step))
+                    .bind(lane)
+                    .bind(event.at)
+                    .bind(*due_at)
+                    .execute(&mut **tx)
+                    .await?;
+                    for c in candidates {
+                        sqlx::query(
+                            "INSERT INTO task_candidates (task_id, person_id, position, acting, acting_for) VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(task)
+                        .bind(&c.person)
+                        .bind(&c.position)
+                        .bind(c.acting.map(|k| if k == engine::ActingKind::Plt { "plt" } else { "plh" }))
+                        .bind(c.acting_for.as_deref())
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                }
+                EventBody::TaskCompleted { task, by, .. } => {
+                    let done = sqlx::query(
+                        "UPDATE tasks SET status = 'done', done_by = $1, done_at = $2 WHERE id = $3 AND status = 'open'",
+                    )
+                    .bind(by)
+                    .bind(event.at)
+                    .bind(task)
+                    .execute(&mut **tx)
+                    .await?;
+                    if done.rows_affected() != 1 {
+                        return Err(StoreError::Corrupt(format!("tugas {task} tidak terbuka di tampilan")));
+                    }
+                }
+                EventBody::DeadlineBreached { task, step, lane, person, due_at, late_minutes } => {
+                    sqlx::query(
+                        "INSERT INTO breaches (task_id, agency_id, case_id, step, lane, person_id, due_at, done_at, late_minutes)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(task)
+                    .bind(agency)
+                    .bind(case)
+                    .bind(i64::from(*step))
+                    .bind(lane)
+                    .bind(person)
+                    .bind(*due_at)
+                    .bind(event.at)
+                    .bind(*late_minutes)
+                    .execute(&mut **tx)
+                    .await?;
+                    sqlx::query("UPDATE tasks SET late_minutes = $1 WHERE id = $2")
+                        .bind(*late_minutes)
+                        .bind(task)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                EventBody::ActingOfficialActed { step, acting, kind, holder, .. } => {
+                    let number: String = sqlx::query("SELECT number FROM cases WHERE id = $1")
+                        .bind(case)
+                        .fetch_one(&mut **tx)
+                        .await?
+                        .try_get("number")?;
+                    let message = format!(
+                        "{} sebagai {} menyelesaikan langkah {step} permohonan {number} atas nama Anda.",
+                        org.name(acting),
+                        kind.label()
+                    );
+                    self.notify(tx, agency, holder, case, &message, event.at).await?;
+                }
+                EventBody::TaskCancelled { task } => {
+                    sqlx::query("UPDATE tasks SET status = 'cancelled' WHERE id = $1")
+                        .bind(task)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                EventBody::CaseClosed { outcome, .. } => {
+                    let status = match outcome {
+                        Outcome::Completed => "completed",
+                        Outcome::Rejected => "rejected",
+                        Outcome::Withdrawn => "withdrawn",
+                    };
+                    sqlx::query("UPDATE cases SET status = $1, closed_at = $2 WHERE id = $3")
+                        .bind(status)
+                        .bind(event.at)
+                        .bind(case)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn notify(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        agency: &str,
+        person: &str,
+        case: &str,
+        message: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO notifications (id, agency_id, person_id, case_id, message, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(new_id())
+        .bind(agency)
+        .bind(person)
+        .bind(case)
+        .bind(message)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Open tasks `person` may act on, oldest first.
+    pub async fn open_tasks(&self, agency: &str, person: &str) -> Result<Vec<OpenTask>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.case_id, c.number, c.sop_id, t.step, t.lane, t.started_at, t.due_at
+             FROM tasks t JOIN cases c ON c.id = t.case_id JOIN task_candidates k ON k.task_id = t.id
+             WHERE t.agency_id = $1 AND t.status = 'open' AND k.person_id = $2
+             ORDER BY t.started_at, t.id",
+        )
+        .bind(agency)
+        .bind(person)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OpenTask {
+                    task: r.try_get("id")?,
+                    case: r.try_get("case_id")?,
+                    number: r.try_get("number")?,
+                    sop_id: r.try_get("sop_id")?,
+                    step: u32::try_from(r.try_get::<i64, _>("step")?).unwrap_or_default(),
+                    lane: r.try_get("lane")?,
+                    started_at: r.try_get("started_at")?,
+                    due_at: r.try_get("due_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The cases of an agency, newest first.
+    pub async fn cases(&self, agency: &str) -> Result<Vec<CaseSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, number, sop_id, sop_version, requester_id, status, opened_at, closed_at
+             FROM cases WHERE agency_id = $1 ORDER BY opened_at DESC, number DESC",
+        )
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CaseSummary {
+                    id: r.try_get("id")?,
+                    number: r.try_get("number")?,
+                    sop_id: r.try_get("sop_id")?,
+                    sop_version: u32::try_from(r.try_get::<i64, _>("sop_version")?).unwrap_or_default(),
+                    requester: r.try_get("requester_id")?,
+                    status: r.try_get("status")?,
+                    opened_at: r.try_get("opened_at")?,
+                    closed_at: r.try_get("closed_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Unread notifications of a person.
+    pub async fn notifications(&self, agency: &str, person: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query(
+            "SELECT message FROM notifications WHERE agency_id = $1 AND person_id = $2 AND read_at IS NULL ORDER BY created_at, id",
+        )
+        .bind(agency)
+        .bind(person)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("message"))
+        .collect::<Result<_, _>>()?)
+    }
+
+    /// Breaches recorded for an agency: (case, step, lane, person, late minutes).
+    pub async fn breaches(&self, agency: &str) -> Result<Vec<(String, u32, String, String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT case_id, step, lane, person_id, late_minutes FROM breaches WHERE agency_id = $1 ORDER BY done_at, task_id",
+        )
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("case_id")?,
+                    u32::try_from(r.try_get::<i64, _>("step")?).unwrap_or_default(),
+                    r.try_get("lane")?,
+                    r.try_get("person_id")?,
+                    r.try_get("late_minutes")?,
+                ))
+            })
+            .collect()
+    }
+}
+
+/// Reserves the next human case number of the year, e.g. `VPN-2026-000001`.
+async fn next_number(
+    tx: &mut Transaction<'static, Any>,
+    agency: &str,
+    sop: &sop::Sop,
+    calendar: &engine::Calendar,
+    at: i64,
+) -> Result<String, StoreError> {
+    let year = jiff::Timestamp::from_millisecond(at)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?
+        .to_zoned(calendar.zone.clone())
+        .year();
+    let value: i64 = sqlx::query(
+        "INSERT INTO counters (agency_id, name, year, value) VALUES ($1, $2, $3, 1)
+         ON CONFLICT (agency_id, name, year) DO UPDATE SET value = counters.value + 1
+         RETURNING value",
+    )
+    .bind(agency)
+    .bind(&sop.id)
+    .bind(i64::from(year))
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("value")?;
+    let prefix = sop.id.rsplit('/').next().unwrap_or(&sop.id).to_uppercase();
+    Ok(format!("{prefix}-{year}-{value:06}"))
+}

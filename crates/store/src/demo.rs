@@ -1,0 +1,108 @@
+//! Demo data: both seed agencies with their units and one (fictitious)
+//! person per position, the built-in SOPs published, and the national
+//! calendar. Used by `cargo run`, `sopir sop simulate` and the tests.
+//! Installing twice changes nothing.
+
+use engine::organisation::{Holding, Person};
+use jiff::civil::date;
+use sqlx::Row;
+
+use crate::{Store, StoreError, Unit};
+
+/// (id, agency, unit, name, NIP, position). Names are fictitious.
+pub const PEOPLE: [(&str, &str, &str, &str, &str, &str); 15] = [
+    ("lmj-kadis", "lumajang", "lmj-diskominfo", "Bambang Santoso, S.STP", "197501012000031001", "kepala-dinas"),
+    ("lmj-sekdin", "lumajang", "lmj-diskominfo", "Sri Wahyuni, S.Sos.", "197703152001122002", "sekretaris-dinas"),
+    ("lmj-kabid", "lumajang", "lmj-diskominfo", "Agus Prasetyo, S.Kom.", "198002202005011003", "kabid-aptika"),
+    ("lmj-kasi", "lumajang", "lmj-diskominfo", "Dewi Lestari, S.T.", "198405102009022004", "kasi-ppi-spbe"),
+    ("lmj-admin-jaringan", "lumajang", "lmj-diskominfo", "Rizky Firmansyah, A.Md.", "199001012015031005", "administrator-jaringan"),
+    ("lmj-admin-server", "lumajang", "lmj-diskominfo", "Hendra Gunawan, S.Kom.", "198808082014021006", "administrator-server"),
+    ("lmj-admin-mail", "lumajang", "lmj-diskominfo", "Fitri Handayani, S.Kom.", "199203032019032007", "administrator-mail-server"),
+    ("lmj-petugas", "lumajang", "lmj-diskominfo", "Yusuf Maulana", "199506062020121008", "petugas-ruang-server"),
+    ("lmj-pemohon", "lumajang", "lmj-bappeda", "Siti Aminah, S.E.", "198709092011012009", "pemohon"),
+    ("lmj-pemohon-2", "lumajang", "lmj-dinkes", "Budi Hartono, S.KM.", "198511112010011010", "pemohon"),
+    ("tgx-kadis", "trenggalek", "tgx-diskominfo", "Wahyu Hidayat, S.Sos., M.Si.", "197408082000121011", "kepala-dinas"),
+    ("tgx-kabid", "trenggalek", "tgx-diskominfo", "Nur Aini, S.Kom., M.T.", "198101012006042012", "kabid-aptika"),
+    ("tgx-operator", "trenggalek", "tgx-diskominfo", "Eko Saputro, A.Md.", "199307072022031013", "operator-ruang-server"),
+    ("tgx-pemohon", "trenggalek", "tgx-bappedalitbang", "Rina Marlina, S.E.", "198912122014022014", "pemohon"),
+    ("tgx-pemohon-2", "trenggalek", "tgx-dpmptsp", "Joko Susilo, S.H.", "198606062012011015", "pemohon"),
+];
+
+/// (id, agency, name, kind).
+pub const UNITS: [(&str, &str, &str, &str); 6] = [
+    ("lmj-diskominfo", "lumajang", "Dinas Komunikasi dan Informatika", "dinas"),
+    ("lmj-bappeda", "lumajang", "Badan Perencanaan Pembangunan Daerah", "opd"),
+    ("lmj-dinkes", "lumajang", "Dinas Kesehatan", "opd"),
+    ("tgx-diskominfo", "trenggalek", "Dinas Komunikasi dan Informatika", "dinas"),
+    ("tgx-bappedalitbang", "trenggalek", "Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah", "opd"),
+    ("tgx-dpmptsp", "trenggalek", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "opd"),
+];
+
+/// Installs the demo agencies, people, SOPs and calendars.
+pub async fn install(store: &Store, catalog: &sop::Catalog, at: i64) -> Result<(), StoreError> {
+    for agency in &catalog.agencies {
+        store.put_agency(agency).await?;
+        store.seed_national_calendar(&agency.id).await?;
+    }
+    for (id, agency, name, kind) in UNITS {
+        store.put_unit(agency, &Unit { id: id.into(), name: name.into(), kind: kind.into() }).await?;
+    }
+    for (id, agency, unit, name, nip, _) in PEOPLE {
+        let person = Person { id: id.into(), name: name.into(), nip: Some(nip.into()), unit: unit.into() };
+        store.put_person(agency, &person).await?;
+    }
+    for (id, agency, _, _, _, position) in PEOPLE {
+        let held: i64 = sqlx::query("SELECT COUNT(*) AS n FROM holdings WHERE person_id = $1")
+            .bind(id)
+            .fetch_one(store.pool())
+            .await?
+            .try_get("n")?;
+        if held == 0 {
+            let holding =
+                Holding { person: id.into(), position: position.into(), from: date(2020, 1, 1), until: None, acting: None };
+            store.add_holding(agency, &holding).await?;
+        }
+    }
+    for (file, source) in sop::catalog::BUILTIN.iter().filter(|(f, _)| !f.ends_with(sop::catalog::AGENCY_FILE)) {
+        store.publish_sop(file, source, at).await?;
+    }
+    Ok(())
+}
+
+/// A valid sample value for a field, for simulations and tests.
+pub fn sample_value(field: &sop::definition::Field) -> String {
+    use sop::definition::FieldKind;
+    match field.kind {
+        FieldKind::Text if field.pattern.is_some() => "contoh-akun".into(),
+        FieldKind::Text => "Contoh isian".into(),
+        FieldKind::Textarea => "Dipakai untuk uji coba layanan aplikasi".into(),
+        FieldKind::Number => "100".into(),
+        FieldKind::Date => "2026-12-31".into(),
+        FieldKind::Email => "penanggung.jawab@contoh.go.id".into(),
+        FieldKind::Phone => "081234567890".into(),
+        FieldKind::Nik => "3508011234560001".into(),
+        FieldKind::Nip => "198709092011012009".into(),
+        FieldKind::Domain if field.pattern.is_some() => "sipd".into(),
+        FieldKind::Domain => "sipd.contoh.go.id".into(),
+        FieldKind::Ip => "10.10.1.7".into(),
+        FieldKind::Select => field.options.first().cloned().unwrap_or_default(),
+    }
+}
+
+/// What a diligent person enters at `step`: every field filled, every
+/// attachment given, a note, and `verdict` where the step asks for one.
+pub fn sample_input(step: &sop::Step, verdict: engine::Verdict) -> engine::ActionInput {
+    use sop::ActionKind;
+    let takes_verdict = matches!(step.action, ActionKind::Decide | ActionKind::Review);
+    engine::ActionInput {
+        note: Some(match step.action {
+            ActionKind::Dispose => "Mohon segera ditindaklanjuti sesuai SOP.".into(),
+            ActionKind::Decide => "Sudah diverifikasi sesuai formulir.".into(),
+            ActionKind::Review => "Konsep perlu disesuaikan.".into(),
+            _ => "Sudah dilaksanakan.".into(),
+        }),
+        verdict: takes_verdict.then_some(verdict),
+        fields: step.fields.iter().map(|f| (f.name.clone(), sample_value(f))).collect(),
+        attachments: step.attachments.iter().map(|a| (a.name.clone(), format!("contoh-{}.pdf", a.name))).collect(),
+    }
+}

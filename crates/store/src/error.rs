@@ -1,0 +1,25 @@
+//! What can go wrong in the store; engine refusals pass through unchanged.
+
+use engine::{CalendarError, EngineError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    #[error("alamat basis data \"{0}\" tidak dikenal — pakai sqlite://… atau postgres://…")]
+    BadUrl(String),
+    #[error("{0} tidak ditemukan")]
+    NotFound(String),
+    #[error("SOP {id} versi {version} sudah diterbitkan dengan isi berbeda; terbitkan sebagai versi baru")]
+    VersionConflict { id: String, version: u32 },
+    #[error("SOP {id} tidak sah: {message}")]
+    BadSop { id: String, message: String },
+    #[error("data tersimpan rusak: {0}")]
+    Corrupt(String),
+    #[error("basis data: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrasi basis data: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}

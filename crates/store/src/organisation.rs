@@ -1,0 +1,159 @@
+//! Agencies, their units, people and who holds which position when. Every
+//! read is scoped to one agency.
+
+use engine::organisation::{ActingKind, Holding, Person};
+use engine::Organisation;
+use sqlx::Row;
+
+use crate::{Store, StoreError, new_id};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    /// `dinas` for the department's own divisions, `opd` for requesting units.
+    pub kind: String,
+}
+
+impl Store {
+    /// Inserts or updates an agency profile.
+    pub async fn put_agency(&self, agency: &sop::Agency) -> Result<(), StoreError> {
+        let letterhead = serde_json::to_string(&agency.letterhead).expect("strings serialise");
+        sqlx::query(
+            "INSERT INTO agencies (id, government, name, address, timezone, letterhead) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (id) DO UPDATE SET government = $2, name = $3, address = $4, timezone = $5, letterhead = $6",
+        )
+        .bind(&agency.id)
+        .bind(&agency.government)
+        .bind(&agency.name)
+        .bind(&agency.address)
+        .bind(&agency.timezone)
+        .bind(&letterhead)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn agency(&self, id: &str) -> Result<sop::Agency, StoreError> {
+        let row = sqlx::query("SELECT id, government, name, address, timezone, letterhead FROM agencies WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("instansi {id}")))?;
+        let letterhead: String = row.try_get("letterhead")?;
+        Ok(sop::Agency {
+            id: row.try_get("id")?,
+            government: row.try_get("government")?,
+            name: row.try_get("name")?,
+            address: row.try_get("address")?,
+            timezone: row.try_get("timezone")?,
+            letterhead: serde_json::from_str(&letterhead).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            file: String::new(),
+        })
+    }
+
+    pub async fn put_unit(&self, agency: &str, unit: &Unit) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO units (id, agency_id, name, kind) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO UPDATE SET name = $3, kind = $4",
+        )
+        .bind(&unit.id)
+        .bind(agency)
+        .bind(&unit.name)
+        .bind(&unit.kind)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn put_person(&self, agency: &str, person: &Person) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO people (id, agency_id, name, nip, unit_id) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (id) DO UPDATE SET name = $3, nip = $4, unit_id = $5",
+        )
+        .bind(&person.id)
+        .bind(agency)
+        .bind(&person.name)
+        .bind(person.nip.as_deref())
+        .bind(&person.unit)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records that a person holds a position (or acts in it) from a date.
+    pub async fn add_holding(&self, agency: &str, holding: &Holding) -> Result<(), StoreError> {
+        let (acting, acting_for) = match &holding.acting {
+            Some((ActingKind::Plt, holder)) => (Some("plt"), holder.clone()),
+            Some((ActingKind::Plh, holder)) => (Some("plh"), holder.clone()),
+            None => (None, None),
+        };
+        sqlx::query(
+            "INSERT INTO holdings (id, agency_id, person_id, position, from_date, until_date, acting, acting_for)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new_id())
+        .bind(agency)
+        .bind(&holding.person)
+        .bind(&holding.position)
+        .bind(holding.from.to_string())
+        .bind(holding.until.map(|d| d.to_string()))
+        .bind(acting)
+        .bind(acting_for)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The whole organisation of one agency, as the engine needs it.
+    pub async fn organisation(&self, agency: &str) -> Result<Organisation, StoreError> {
+        let people = sqlx::query("SELECT id, name, nip, unit_id FROM people WHERE agency_id = $1 ORDER BY id")
+            .bind(agency)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(Person {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    nip: r.try_get("nip")?,
+                    unit: r.try_get("unit_id")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let mut holdings = Vec::new();
+        for r in sqlx::query(
+            "SELECT person_id, position, from_date, until_date, acting, acting_for FROM holdings WHERE agency_id = $1 ORDER BY from_date, id",
+        )
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let date = |s: String| s.parse().map_err(|_| StoreError::Corrupt(format!("tanggal jabatan {s}")));
+            let acting: Option<String> = r.try_get("acting")?;
+            let acting_for: Option<String> = r.try_get("acting_for")?;
+            holdings.push(Holding {
+                person: r.try_get("person_id")?,
+                position: r.try_get("position")?,
+                from: date(r.try_get("from_date")?)?,
+                until: r.try_get::<Option<String>, _>("until_date")?.map(date).transpose()?,
+                acting: match acting.as_deref() {
+                    Some("plt") => Some((ActingKind::Plt, acting_for)),
+                    Some("plh") => Some((ActingKind::Plh, acting_for)),
+                    _ => None,
+                },
+            });
+        }
+        Ok(Organisation { agency: agency.to_string(), people, holdings })
+    }
+
+    pub async fn units(&self, agency: &str) -> Result<Vec<Unit>, StoreError> {
+        Ok(sqlx::query("SELECT id, name, kind FROM units WHERE agency_id = $1 ORDER BY kind, name")
+            .bind(agency)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok(Unit { id: r.try_get("id")?, name: r.try_get("name")?, kind: r.try_get("kind")? }))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?)
+    }
+}

@@ -1,0 +1,56 @@
+//! Test databases: a fresh SQLite file per test, and a fresh PostgreSQL
+//! database per test when `TEST_DATABASE_URL` is set (as `.ci/run` does).
+
+#![allow(dead_code)]
+
+use jiff::civil::date;
+use jiff::tz::TimeZone;
+use store::Store;
+
+pub struct TestDb {
+    pub store: Store,
+    pub label: &'static str,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Every backend available here, each with the demo data installed.
+pub async fn backends() -> Vec<TestDb> {
+    let mut dbs = vec![sqlite().await];
+    if let Some(db) = postgres().await {
+        dbs.push(db);
+    }
+    for db in &dbs {
+        store::demo::install(&db.store, &sop::Catalog::builtin(), wib(2026, 11, 2, 8, 0)).await.unwrap();
+    }
+    dbs
+}
+
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("sopir.db").display());
+    TestDb { store: Store::open(&url).await.unwrap(), label: "sqlite", _dir: Some(dir) }
+}
+
+pub async fn postgres() -> Option<TestDb> {
+    let url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(&url).await.expect("TEST_DATABASE_URL reachable");
+    let name = format!("sopir_test_{}", uuid::Uuid::now_v7().simple());
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
+    admin.close().await;
+    let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
+    let store = Store::open(&format!("{base}/{name}")).await.unwrap();
+    Some(TestDb { store, label: "postgres", _dir: None })
+}
+
+/// Epoch milliseconds of a WIB wall-clock time.
+pub fn wib(y: i16, m: i8, d: i8, h: i8, min: i8) -> i64 {
+    date(y, m, d).at(h, min, 0, 0).to_zoned(TimeZone::get("Asia/Jakarta").unwrap()).unwrap().timestamp().as_millisecond()
+}
+
+pub const MINUTE: i64 = 60_000;
+
+/// Kinds of all events of a case, oldest first.
+pub async fn kinds(store: &Store, agency: &str, case: &str) -> Vec<String> {
+    store.case_events(agency, case).await.unwrap().into_iter().map(|e| e.kind).collect()
+}
