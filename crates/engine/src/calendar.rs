@@ -41,10 +41,20 @@ impl WeekSchedule {
     /// week, Monday–Thursday 07:30–16:00 with a 12:00–13:00 break, Friday
     /// 07:30–16:30 with the longer 11:30–13:00 break for Friday prayers.
     pub fn perpres_21_2023() -> WeekSchedule {
-        let weekday = vec![Interval { start: t(7, 30), end: t(12, 0) }, Interval { start: t(13, 0), end: t(16, 0) }];
-        let friday = vec![Interval { start: t(7, 30), end: t(11, 30) }, Interval { start: t(13, 0), end: t(16, 30) }];
+        let weekday =
+            vec![Interval { start: t(7, 30), end: t(12, 0) }, Interval { start: t(13, 0), end: t(16, 0) }];
+        let friday =
+            vec![Interval { start: t(7, 30), end: t(11, 30) }, Interval { start: t(13, 0), end: t(16, 30) }];
         WeekSchedule {
-            days: [weekday.clone(), weekday.clone(), weekday.clone(), weekday, friday, Vec::new(), Vec::new()],
+            days: [
+                weekday.clone(),
+                weekday.clone(),
+                weekday.clone(),
+                weekday,
+                friday,
+                Vec::new(),
+                Vec::new(),
+            ],
         }
     }
 
@@ -121,13 +131,12 @@ impl Calendar {
     /// Adds the days off and schedules of a calendar file (format of
     /// `calendars/indonesia-2026.toml`).
     pub fn load(&mut self, text: &str) -> Result<(), CalendarError> {
-        let file: CalendarFile = toml::from_str(text).map_err(|e| CalendarError::File(e.message().to_string()))?;
+        let file: CalendarFile =
+            toml::from_str(text).map_err(|e| CalendarError::File(e.message().to_string()))?;
         for day in file.days {
             let date = parse_date(&day.date)?;
-            self.days_off.insert(
-                date,
-                DayOff { date, name: day.name, kind: day.kind, source: file.source.clone() },
-            );
+            self.days_off
+                .insert(date, DayOff { date, name: day.name, kind: day.kind, source: file.source.clone() });
         }
         for s in file.schedules {
             let parse_day = |v: &Vec<String>| -> Result<Vec<Interval>, CalendarError> {
@@ -186,7 +195,11 @@ impl Calendar {
         for _ in 0..MAX_DAYS_SEARCHED {
             for interval in self.intervals(date) {
                 if date > now.date() || now.time() < interval.end {
-                    let start = if date == now.date() && now.time() > interval.start { now.time() } else { interval.start };
+                    let start = if date == now.date() && now.time() > interval.start {
+                        now.time()
+                    } else {
+                        interval.start
+                    };
                     return self.instant(date.to_datetime(start));
                 }
             }
@@ -215,7 +228,8 @@ impl Calendar {
         let mut date = begin.date();
         for _ in 0..MAX_DAYS_SEARCHED {
             for interval in self.intervals(date) {
-                let from = if date == begin.date() { begin.time().max(interval.start) } else { interval.start };
+                let from =
+                    if date == begin.date() { begin.time().max(interval.start) } else { interval.start };
                 if from >= interval.end {
                     continue;
                 }
@@ -373,22 +387,34 @@ mod tests {
     fn minutes_inside_a_working_morning() {
         let c = cal();
         // Thursday 26 November 2026.
-        assert_eq!(show(&c, c.due(wib(2026, 11, 26, 9, 0), StandardTime::Minutes(5))), "Thu 2026-11-26 09:05");
+        assert_eq!(
+            show(&c, c.due(wib(2026, 11, 26, 9, 0), StandardTime::Minutes(5))),
+            "Thu 2026-11-26 09:05"
+        );
     }
 
     #[test]
     fn friday_afternoon_minutes_roll_over_the_weekend() {
         let c = cal();
         // Friday 27 Nov 2026, 16:25: five minutes left, then Monday 07:30.
-        assert_eq!(show(&c, c.due(wib(2026, 11, 27, 16, 25), StandardTime::Minutes(10))), "Mon 2026-11-30 07:35");
+        assert_eq!(
+            show(&c, c.due(wib(2026, 11, 27, 16, 25), StandardTime::Minutes(10))),
+            "Mon 2026-11-30 07:35"
+        );
         // The Friday prayer break is skipped: 11:25 + 10 min → 13:05.
-        assert_eq!(show(&c, c.due(wib(2026, 11, 27, 11, 25), StandardTime::Minutes(10))), "Fri 2026-11-27 13:05");
+        assert_eq!(
+            show(&c, c.due(wib(2026, 11, 27, 11, 25), StandardTime::Minutes(10))),
+            "Fri 2026-11-27 13:05"
+        );
     }
 
     #[test]
     fn work_started_at_the_weekend_counts_from_monday() {
         let c = cal();
-        assert_eq!(show(&c, c.due(wib(2026, 11, 28, 10, 0), StandardTime::Minutes(5))), "Mon 2026-11-30 07:35");
+        assert_eq!(
+            show(&c, c.due(wib(2026, 11, 28, 10, 0), StandardTime::Minutes(5))),
+            "Mon 2026-11-30 07:35"
+        );
         assert_eq!(show(&c, c.due(wib(2026, 11, 29, 23, 0), StandardTime::Hours(2))), "Mon 2026-11-30 09:30");
     }
 
@@ -407,7 +433,10 @@ mod tests {
         // Thursday 24 Dec is cuti bersama, Friday 25 Dec is Christmas.
         assert!(!c.is_working_day(date(2026, 12, 24)));
         assert_eq!(c.days_off[&date(2026, 12, 24)].kind, DayOffKind::CutiBersama);
-        assert_eq!(show(&c, c.due(wib(2026, 12, 23, 15, 55), StandardTime::Minutes(10))), "Mon 2026-12-28 07:35");
+        assert_eq!(
+            show(&c, c.due(wib(2026, 12, 23, 15, 55), StandardTime::Minutes(10))),
+            "Mon 2026-12-28 07:35"
+        );
         assert_eq!(show(&c, c.due(wib(2026, 12, 23, 10, 0), StandardTime::Days(1))), "Mon 2026-12-28 10:00");
     }
 
@@ -416,11 +445,20 @@ mod tests {
         let c = cal();
         // Monday 2 March 2026, in Ramadan: work starts 08:00, ends 15:00.
         assert_eq!(show(&c, c.due(wib(2026, 3, 2, 7, 30), StandardTime::Minutes(5))), "Mon 2026-03-02 08:05");
-        assert_eq!(show(&c, c.due(wib(2026, 3, 2, 14, 55), StandardTime::Minutes(10))), "Tue 2026-03-03 08:05");
+        assert_eq!(
+            show(&c, c.due(wib(2026, 3, 2, 14, 55), StandardTime::Minutes(10))),
+            "Tue 2026-03-03 08:05"
+        );
         // Its short break is 12:00–12:30.
-        assert_eq!(show(&c, c.due(wib(2026, 3, 2, 11, 55), StandardTime::Minutes(10))), "Mon 2026-03-02 12:35");
+        assert_eq!(
+            show(&c, c.due(wib(2026, 3, 2, 11, 55), StandardTime::Minutes(10))),
+            "Mon 2026-03-02 12:35"
+        );
         // Outside Ramadan the same clock time is ordinary.
-        assert_eq!(show(&c, c.due(wib(2026, 4, 6, 14, 55), StandardTime::Minutes(10))), "Mon 2026-04-06 15:05");
+        assert_eq!(
+            show(&c, c.due(wib(2026, 4, 6, 14, 55), StandardTime::Minutes(10))),
+            "Mon 2026-04-06 15:05"
+        );
     }
 
     #[test]
@@ -432,7 +470,10 @@ mod tests {
         // not 24 working hours, which would run to Thursday.
         let minutes = c.working_minutes_between(wib(2026, 11, 27, 15, 55), due);
         assert_eq!(minutes, 35 + 270 + 175);
-        assert_eq!(show(&c, c.due(wib(2026, 11, 27, 15, 55), StandardTime::Hours(24))), "Thu 2026-12-03 08:25");
+        assert_eq!(
+            show(&c, c.due(wib(2026, 11, 27, 15, 55), StandardTime::Hours(24))),
+            "Thu 2026-12-03 08:25"
+        );
     }
 
     #[test]
@@ -457,7 +498,10 @@ mod tests {
             .load("source = \"x\"\n[[schedules]]\nname = \"r\"\nfrom = \"2026-01-01\"\nuntil = \"2026-01-02\"\nsource = \"x\"\nmonday = [\"15:00-08:00\"]\n")
             .unwrap_err();
         assert_eq!(err, CalendarError::BadInterval("15:00-08:00".into()));
-        assert_eq!(Calendar::new("Mars/Olympus").unwrap_err(), CalendarError::UnknownZone("Mars/Olympus".into()));
+        assert_eq!(
+            Calendar::new("Mars/Olympus").unwrap_err(),
+            CalendarError::UnknownZone("Mars/Olympus".into())
+        );
     }
 
     proptest! {

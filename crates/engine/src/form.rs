@@ -25,11 +25,15 @@ impl FieldError {
     }
 }
 
-static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$").unwrap());
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$").unwrap()
+});
 
 /// Checks `values` against `fields`; unknown names are refused too.
-pub fn check_fields(fields: &[Field], values: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>, Vec<FieldError>> {
+pub fn check_fields(
+    fields: &[Field],
+    values: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut accepted = BTreeMap::new();
     for name in values.keys().filter(|n| !fields.iter().any(|f| &f.name == *n)) {
@@ -59,7 +63,9 @@ pub fn check_attachments(attachments: &[Attachment], given: &BTreeMap<String, St
     for name in given.keys().filter(|n| !attachments.iter().any(|a| &a.name == *n)) {
         errors.push(FieldError::new(name, name, "lampiran ini tidak diminta pada langkah ini"));
     }
-    for a in attachments.iter().filter(|a| a.required && given.get(&a.name).is_none_or(|v| v.trim().is_empty())) {
+    for a in
+        attachments.iter().filter(|a| a.required && given.get(&a.name).is_none_or(|v| v.trim().is_empty()))
+    {
         errors.push(FieldError::new(&a.name, &a.label, "lampiran wajib diunggah"));
     }
     errors
@@ -126,7 +132,9 @@ fn check_value(field: &Field, raw: &str) -> Result<String, String> {
             }
             name
         }
-        FieldKind::Ip => raw.parse::<IpAddr>().map_err(|_| "bukan alamat IP yang sah".to_string())?.to_string(),
+        FieldKind::Ip => {
+            raw.parse::<IpAddr>().map_err(|_| "bukan alamat IP yang sah".to_string())?.to_string()
+        }
         FieldKind::Select => {
             if !field.options.iter().any(|o| o == raw) {
                 return Err(format!("pilih salah satu: {}", field.options.join(", ")));
@@ -221,8 +229,11 @@ mod tests {
             field("wajib", FieldKind::Text, true),
             field("rec", FieldKind::Select, false),
         ];
-        let errors =
-            check_fields(&fields, &values(&[("nik", "12345"), ("dns", "-bad-"), ("rec", "MX"), ("lain", "x")])).unwrap_err();
+        let errors = check_fields(
+            &fields,
+            &values(&[("nik", "12345"), ("dns", "-bad-"), ("rec", "MX"), ("lain", "x")]),
+        )
+        .unwrap_err();
         let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
         assert_eq!(got[0], ("lain", "isian ini tidak ada pada langkah ini"));
         assert_eq!(got[1], ("nik", "NIK harus 16 angka"));

@@ -4,11 +4,13 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use sop::definition::{ActionKind, Step, Target};
 use sop::Sop;
+use sop::definition::{ActionKind, Step, Target};
 
 use crate::calendar::Calendar;
-use crate::case::{ActionInput, CaseState, CaseStatus, Event, EventBody, Millis, Outcome, TaskStatus, Verdict, apply};
+use crate::case::{
+    ActionInput, CaseState, CaseStatus, Event, EventBody, Millis, Outcome, TaskStatus, Verdict, apply,
+};
 use crate::error::EngineError;
 use crate::form::{FieldError, check_attachments, check_fields};
 use crate::organisation::{Candidate, Organisation};
@@ -83,15 +85,13 @@ pub fn submit(
 ) -> Result<Vec<Event>, EngineError> {
     let person = ctx.org.person(by).ok_or_else(|| EngineError::UnknownPerson(by.to_string()))?;
     let first = ctx.sop.first_step();
-    let me = ctx
-        .candidates(first, None, at)
-        .into_iter()
-        .find(|c| c.person == by)
-        .ok_or_else(|| EngineError::NotAllowed {
+    let me = ctx.candidates(first, None, at).into_iter().find(|c| c.person == by).ok_or_else(|| {
+        EngineError::NotAllowed {
             person: person.name.clone(),
             lane: ctx.lane_name(&first.lane),
             step: first.no,
-        })?;
+        }
+    })?;
     let opened = Event {
         case: case.to_string(),
         at,
@@ -136,14 +136,14 @@ pub fn complete(
     match task.status {
         TaskStatus::Open => {}
         TaskStatus::Done => {
-            return Err(EngineError::AlreadyDone { by: ctx.org.name(task.done_by.as_deref().unwrap_or("?")) });
+            return Err(EngineError::AlreadyDone {
+                by: ctx.org.name(task.done_by.as_deref().unwrap_or("?")),
+            });
         }
         TaskStatus::Cancelled => return Err(EngineError::TaskCancelled),
     }
-    let candidate = task.candidates.iter().find(|c| c.person == by).ok_or_else(|| EngineError::NotAllowed {
-        person: ctx.org.name(by),
-        lane: ctx.lane_name(&task.lane),
-        step: task.step,
+    let candidate = task.candidates.iter().find(|c| c.person == by).ok_or_else(|| {
+        EngineError::NotAllowed { person: ctx.org.name(by), lane: ctx.lane_name(&task.lane), step: task.step }
     })?;
     let step = ctx.sop.step(task.step).expect("task steps exist in their SOP version");
     let input = check_input(step, input).map_err(EngineError::Invalid)?;
@@ -192,7 +192,11 @@ pub fn complete(
     }
     match target {
         Target::Step(n) => events.push(ctx.create_task(&after, n, at)?),
-        Target::End => events.push(event(EventBody::CaseClosed { outcome: Outcome::Completed, by: by.to_string(), reason: None })),
+        Target::End => events.push(event(EventBody::CaseClosed {
+            outcome: Outcome::Completed,
+            by: by.to_string(),
+            reason: None,
+        })),
         Target::Rejected => events.push(event(EventBody::CaseClosed {
             outcome: Outcome::Rejected,
             by: by.to_string(),
@@ -233,7 +237,10 @@ fn ensure_open(state: &CaseState) -> Result<(), EngineError> {
     if state.status == CaseStatus::Open {
         Ok(())
     } else {
-        Err(EngineError::CaseClosed { number: state.number.clone(), status: state.status.label().to_string() })
+        Err(EngineError::CaseClosed {
+            number: state.number.clone(),
+            status: state.status.label().to_string(),
+        })
     }
 }
 
@@ -275,7 +282,11 @@ pub fn check_input(step: &Step, input: ActionInput) -> Result<ActionInput, Vec<F
             errors.push(FieldError::new("catatan", "Alasan keputusan", "wajib diisi"));
         }
         (ActionKind::Review, None, _) => {
-            errors.push(FieldError::new("keputusan", "Hasil pemeriksaan", "pilih setujui atau kembalikan untuk diperbaiki"));
+            errors.push(FieldError::new(
+                "keputusan",
+                "Hasil pemeriksaan",
+                "pilih setujui atau kembalikan untuk diperbaiki",
+            ));
         }
         (ActionKind::Review, Some(Verdict::Tidak), None) => errors.push(FieldError::new(
             "catatan",
@@ -285,7 +296,11 @@ pub fn check_input(step: &Step, input: ActionInput) -> Result<ActionInput, Vec<F
         _ => {}
     }
     if !takes_verdict && input.verdict.is_some() {
-        errors.push(FieldError::new("keputusan", "Keputusan", "langkah ini tidak meminta keputusan Ya/Tidak"));
+        errors.push(FieldError::new(
+            "keputusan",
+            "Keputusan",
+            "langkah ini tidak meminta keputusan Ya/Tidak",
+        ));
     }
     let fields = match check_fields(&step.fields, &input.fields) {
         Ok(f) => f,

@@ -26,6 +26,8 @@ pub struct Sop {
     pub steps: Vec<Step>,
     /// The file this definition was read from (for diagnostics).
     pub file: String,
+    /// The definition text itself, as published.
+    pub source: String,
 }
 
 /// The identity page of PermenPANRB 35/2012.

@@ -223,6 +223,7 @@ pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
         lanes,
         steps,
         file: file.to_string(),
+        source: text.to_string(),
     })
 }
 

@@ -2,6 +2,8 @@
 //! calls into the library crates, and turns their errors into messages and
 //! exit codes (0 fine, 1 findings or refusal, 2 bad usage).
 
+mod audit_command;
+mod simulate;
 mod sop_command;
 
 use std::path::PathBuf;
@@ -22,9 +24,28 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Definisi SOP: daftar, periksa (lint), tampilkan, cetak dokumen resmi.
+    /// Definisi SOP: daftar, periksa (lint), tampilkan, cetak dokumen resmi, simulasikan.
     #[command(subcommand)]
     Sop(SopCommand),
+    /// Log audit berantai hash.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Periksa seluruh rantai log audit; keluar dengan kode 1 bila ada event yang diubah, dihapus atau ditukar.
+    Verify {
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct Database {
+    /// Basis data: sqlite://berkas.db atau postgres://pengguna:sandi@host/nama.
+    #[arg(long = "database-url", env = "DATABASE_URL", default_value = "sqlite://data/sopir.db")]
+    url: String,
 }
 
 #[derive(Subcommand)]
@@ -43,6 +64,22 @@ pub enum SopCommand {
     Show {
         /// Id SOP, misalnya lumajang/vpn.
         id: String,
+        #[command(flatten)]
+        source: Source,
+    },
+    /// Jalankan satu permohonan dari awal sampai akhir di basis data sementara, dengan pegawai contoh di setiap jabatan, lalu cetak lini waktunya.
+    Simulate {
+        /// Id SOP, misalnya lumajang/vpn.
+        id: String,
+        /// Jawaban setiap langkah keputusan.
+        #[arg(long, value_enum, default_value = "ya")]
+        decide: Decide,
+        /// Waktu mulai (waktu setempat instansi), misalnya 2026-11-23T09:00; tanpa opsi ini: sekarang.
+        #[arg(long)]
+        start: Option<String>,
+        /// Selesaikan langkah bernomor ini 10 menit kerja setelah batas waktunya.
+        #[arg(long)]
+        late: Option<u32>,
         #[command(flatten)]
         source: Source,
     },
@@ -69,6 +106,12 @@ pub struct Source {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Decide {
+    Ya,
+    Tidak,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Format {
     Html,
     Svg,
@@ -88,6 +131,17 @@ pub enum CliError {
     /// The linter found errors; the findings are already printed.
     #[error("{0} kesalahan ditemukan")]
     LintErrors(usize),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("simulasi gagal: {0}")]
+    Simulation(String),
+    #[error("waktu mulai \"{0}\" tidak dikenali — tulis misalnya 2026-11-23T09:00")]
+    BadStart(String),
+    #[error("basis data {0} tidak ada")]
+    NoDatabase(String),
+    /// The chain is broken; the report is already printed.
+    #[error("rantai audit putus")]
+    AuditBroken,
 }
 
 fn main() -> ExitCode {
@@ -98,6 +152,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some(Command::Sop(command)) => sop_command::run(command),
+        Some(Command::Audit(AuditCommand::Verify { database })) => audit_command::verify(&database.url),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -122,4 +177,12 @@ fn welcome() {
          Dari kode sumber: cargo run --release -- sop list\n\
          Server web (halaman permohonan) menyusul; lihat README.md."
     );
+}
+
+/// The async runtime for the commands that use the database.
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Simulation(e.to_string()))
 }

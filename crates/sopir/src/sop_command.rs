@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use sop::{Catalog, Severity, Sop};
 
-use crate::{CliError, Format, SopCommand, Source};
+use crate::{CliError, Decide, Format, SopCommand, Source, simulate};
 
 pub fn run(command: SopCommand) -> Result<(), CliError> {
     match command {
@@ -17,6 +17,18 @@ pub fn run(command: SopCommand) -> Result<(), CliError> {
             let catalog = catalog(&source)?;
             let sop = find(&catalog, &id)?;
             print!("{}", show(sop));
+            Ok(())
+        }
+        SopCommand::Simulate { id, decide, start, late, source } => {
+            let catalog = catalog(&source)?;
+            let sop = find(&catalog, &id)?;
+            let verdict = match decide {
+                Decide::Ya => engine::Verdict::Ya,
+                Decide::Tidak => engine::Verdict::Tidak,
+            };
+            let options = simulate::Options { verdict, start, late_step: late };
+            let text = crate::runtime()?.block_on(simulate::run(&catalog, sop, options))?;
+            print!("{text}");
             Ok(())
         }
         SopCommand::Render { id, format, output, source } => {

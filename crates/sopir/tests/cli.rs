@@ -146,3 +146,119 @@ fn a_directory_of_own_definitions_joins_the_built_ins() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("rusak.toml:2:"), "{}", stderr(&out));
 }
+
+#[test]
+fn simulate_prints_the_full_vpn_timeline() {
+    let out = sopir(&["sop", "simulate", "lumajang/vpn", "--start", "2026-11-27T15:50"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let rows: Vec<&str> =
+        text.lines().filter(|l| l.trim_start().chars().next().is_some_and(|c| c.is_ascii_digit())).collect();
+    let steps: Vec<&str> = rows.iter().map(|r| r.split_whitespace().next().unwrap()).collect();
+    assert_eq!(steps, ["1", "2", "3", "5", "6", "7", "8", "9", "10", "11", "12", "13"]);
+    // The Secretary, not the Head, sends the letter; the signature step runs
+    // over the weekend in working time.
+    assert!(rows[10].contains("Sri Wahyuni, S.Sos."), "{}", rows[10]);
+    assert!(rows[9].contains("Jum 27-11 16:28 Sen 30-11 07:38"), "{}", rows[9]);
+    assert!(
+        text.contains("Hasil: selesai setelah 12 langkah; 0 pelanggaran waktu; rantai audit utuh."),
+        "{text}"
+    );
+}
+
+#[test]
+fn simulate_follows_the_tidak_branch_and_shows_a_late_step() {
+    let out = sopir(&[
+        "sop",
+        "simulate",
+        "lumajang/ruang-server",
+        "--decide",
+        "tidak",
+        "--start",
+        "2026-11-23T09:00",
+        "--late",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Hasil: ditolak setelah 4 langkah; 1 pelanggaran waktu"), "{text}");
+    let late = text.lines().find(|l| l.trim_start().starts_with("2 ")).unwrap();
+    assert!(late.ends_with("10 menit"), "{late}");
+}
+
+#[test]
+fn simulate_refuses_a_start_it_cannot_read() {
+    let out = sopir(&["sop", "simulate", "lumajang/vpn", "--start", "besok pagi"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "sopir: waktu mulai \"besok pagi\" tidak dikenali — tulis misalnya 2026-11-23T09:00\n"
+    );
+}
+
+/// A database with some history, made through the store as the server would.
+fn database_with_history(name: &str) -> String {
+    let dir = scratch(name);
+    let url = format!("sqlite://{}", dir.join("sopir.db").display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let s = store::Store::open(&url).await.unwrap();
+        store::demo::install(&s, &sop::Catalog::builtin(), 1_764_000_000_000).await.unwrap();
+        let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+        s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", input, 1_764_000_000_000).await.unwrap();
+        s.close().await;
+    });
+    url
+}
+
+fn tamper(url: &str, sql: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(url).await.unwrap();
+        for statement in
+            ["DROP TRIGGER events_append_only_update", "DROP TRIGGER events_append_only_delete", sql]
+        {
+            sqlx::query(sqlx::AssertSqlSafe(statement.to_string())).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    });
+}
+
+#[test]
+fn audit_verify_passes_an_intact_chain_and_names_an_edited_event() {
+    let url = database_with_history("audit-edit");
+    let out = sopir(&["audit", "verify", "--database-url", &url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "Rantai audit utuh: 4 event diperiksa.\n");
+
+    tamper(&url, "UPDATE events SET at = at + 1 WHERE seq = 2");
+    let out = sopir(&["audit", "verify", "--database-url", &url]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Rantai audit PUTUS setelah 1 event yang utuh: event #2 (task-created, permohonan "),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("telah diubah: isinya tidak cocok dengan hash-nya"), "{text}");
+}
+
+#[test]
+fn audit_verify_names_a_deleted_event() {
+    let url = database_with_history("audit-delete");
+    tamper(&url, "DELETE FROM events WHERE seq = 3");
+    let out = sopir(&["audit", "verify", "--database-url", &url]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "Rantai audit PUTUS setelah 2 event yang utuh: event #3 telah dihapus: nomor urut itu hilang dari rantai\n"
+    );
+}
+
+#[test]
+fn audit_verify_of_a_missing_database_says_so() {
+    let out = sopir(&["audit", "verify", "--database-url", "sqlite:///tidak/ada/sopir.db"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "sopir: basis data /tidak/ada/sopir.db tidak ada\n");
+}

@@ -56,9 +56,7 @@ pub(crate) async fn append(
     events: &[Event],
 ) -> Result<Vec<StoredEvent>, StoreError> {
     // The caller took the head row's lock as its transaction's first write.
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(&mut **tx)
-        .await?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
     let (mut seq, mut prev): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
     let mut stored = Vec::with_capacity(events.len());
     for event in events {
@@ -91,7 +89,11 @@ pub(crate) async fn append(
         prev = row.hash.clone();
         stored.push(row);
     }
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(&prev).execute(&mut **tx).await?;
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(seq)
+        .bind(&prev)
+        .execute(&mut **tx)
+        .await?;
     Ok(stored)
 }
 
@@ -109,7 +111,11 @@ fn row_to_event(row: &sqlx::any::AnyRow) -> Result<StoredEvent, StoreError> {
 }
 
 /// The events of one case, oldest first, scoped to its agency.
-pub(crate) async fn case_events<'e, E>(executor: E, agency: &str, case: &str) -> Result<Vec<StoredEvent>, StoreError>
+pub(crate) async fn case_events<'e, E>(
+    executor: E,
+    agency: &str,
+    case: &str,
+) -> Result<Vec<StoredEvent>, StoreError>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
@@ -139,9 +145,14 @@ impl fmt::Display for Break {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Break::Modified { seq, case, kind } => {
-                write!(f, "event #{seq} ({kind}, permohonan {case}) telah diubah: isinya tidak cocok dengan hash-nya")
+                write!(
+                    f,
+                    "event #{seq} ({kind}, permohonan {case}) telah diubah: isinya tidak cocok dengan hash-nya"
+                )
             }
-            Break::Removed { seq } => write!(f, "event #{seq} telah dihapus: nomor urut itu hilang dari rantai"),
+            Break::Removed { seq } => {
+                write!(f, "event #{seq} telah dihapus: nomor urut itu hilang dari rantai")
+            }
             Break::Reordered { seq, case, kind } => write!(
                 f,
                 "event #{seq} ({kind}, permohonan {case}) tidak menyambung ke event sebelumnya: urutan diubah"
@@ -170,10 +181,10 @@ impl Store {
                 "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash FROM events
                  WHERE seq >= $1 ORDER BY seq LIMIT $2",
             )
-                .bind(expected)
-                .bind(PAGE)
-                .fetch_all(&self.pool)
-                .await?;
+            .bind(expected)
+            .bind(PAGE)
+            .fetch_all(&self.pool)
+            .await?;
             for row in &rows {
                 let e = row_to_event(row)?;
                 let found = |b| Ok(Report { checked: expected - 1, first_break: Some(b) });

@@ -2,8 +2,8 @@
 //! its days off and its dated schedules, seeded from the national calendar
 //! and editable per agency.
 
-use engine::calendar::{DatedSchedule, DayOff, DayOffKind, Interval, WeekSchedule};
 use engine::Calendar;
+use engine::calendar::{DatedSchedule, DayOff, DayOffKind, Interval, WeekSchedule};
 use jiff::civil::{Date, Time};
 use sqlx::Row;
 
@@ -20,7 +20,9 @@ fn week_json(week: &WeekSchedule) -> String {
     let days: Vec<Vec<String>> = week
         .days
         .iter()
-        .map(|d| d.iter().map(|i| format!("{}-{}", i.start.strftime("%H:%M"), i.end.strftime("%H:%M"))).collect())
+        .map(|d| {
+            d.iter().map(|i| format!("{}-{}", i.start.strftime("%H:%M"), i.end.strftime("%H:%M"))).collect()
+        })
         .collect();
     serde_json::to_string(&days).expect("strings serialise")
 }

@@ -362,7 +362,10 @@ impl Store {
     }
 
     /// Breaches recorded for an agency: (case, step, lane, person, late minutes).
-    pub async fn breaches(&self, agency: &str) -> Result<Vec<(String, u32, String, String, i64)>, StoreError> {
+    pub async fn breaches(
+        &self,
+        agency: &str,
+    ) -> Result<Vec<(String, u32, String, String, i64)>, StoreError> {
         let rows = sqlx::query(
             "SELECT case_id, step, lane, person_id, late_minutes FROM breaches WHERE agency_id = $1 ORDER BY done_at, task_id",
         )

@@ -11,20 +11,97 @@ use crate::{Store, StoreError, Unit};
 
 /// (id, agency, unit, name, NIP, position). Names are fictitious.
 pub const PEOPLE: [(&str, &str, &str, &str, &str, &str); 15] = [
-    ("lmj-kadis", "lumajang", "lmj-diskominfo", "Bambang Santoso, S.STP", "197501012000031001", "kepala-dinas"),
-    ("lmj-sekdin", "lumajang", "lmj-diskominfo", "Sri Wahyuni, S.Sos.", "197703152001122002", "sekretaris-dinas"),
-    ("lmj-kabid", "lumajang", "lmj-diskominfo", "Agus Prasetyo, S.Kom.", "198002202005011003", "kabid-aptika"),
+    (
+        "lmj-kadis",
+        "lumajang",
+        "lmj-diskominfo",
+        "Bambang Santoso, S.STP",
+        "197501012000031001",
+        "kepala-dinas",
+    ),
+    (
+        "lmj-sekdin",
+        "lumajang",
+        "lmj-diskominfo",
+        "Sri Wahyuni, S.Sos.",
+        "197703152001122002",
+        "sekretaris-dinas",
+    ),
+    (
+        "lmj-kabid",
+        "lumajang",
+        "lmj-diskominfo",
+        "Agus Prasetyo, S.Kom.",
+        "198002202005011003",
+        "kabid-aptika",
+    ),
     ("lmj-kasi", "lumajang", "lmj-diskominfo", "Dewi Lestari, S.T.", "198405102009022004", "kasi-ppi-spbe"),
-    ("lmj-admin-jaringan", "lumajang", "lmj-diskominfo", "Rizky Firmansyah, A.Md.", "199001012015031005", "administrator-jaringan"),
-    ("lmj-admin-server", "lumajang", "lmj-diskominfo", "Hendra Gunawan, S.Kom.", "198808082014021006", "administrator-server"),
-    ("lmj-admin-mail", "lumajang", "lmj-diskominfo", "Fitri Handayani, S.Kom.", "199203032019032007", "administrator-mail-server"),
-    ("lmj-petugas", "lumajang", "lmj-diskominfo", "Yusuf Maulana", "199506062020121008", "petugas-ruang-server"),
+    (
+        "lmj-admin-jaringan",
+        "lumajang",
+        "lmj-diskominfo",
+        "Rizky Firmansyah, A.Md.",
+        "199001012015031005",
+        "administrator-jaringan",
+    ),
+    (
+        "lmj-admin-server",
+        "lumajang",
+        "lmj-diskominfo",
+        "Hendra Gunawan, S.Kom.",
+        "198808082014021006",
+        "administrator-server",
+    ),
+    (
+        "lmj-admin-mail",
+        "lumajang",
+        "lmj-diskominfo",
+        "Fitri Handayani, S.Kom.",
+        "199203032019032007",
+        "administrator-mail-server",
+    ),
+    (
+        "lmj-petugas",
+        "lumajang",
+        "lmj-diskominfo",
+        "Yusuf Maulana",
+        "199506062020121008",
+        "petugas-ruang-server",
+    ),
     ("lmj-pemohon", "lumajang", "lmj-bappeda", "Siti Aminah, S.E.", "198709092011012009", "pemohon"),
     ("lmj-pemohon-2", "lumajang", "lmj-dinkes", "Budi Hartono, S.KM.", "198511112010011010", "pemohon"),
-    ("tgx-kadis", "trenggalek", "tgx-diskominfo", "Wahyu Hidayat, S.Sos., M.Si.", "197408082000121011", "kepala-dinas"),
-    ("tgx-kabid", "trenggalek", "tgx-diskominfo", "Nur Aini, S.Kom., M.T.", "198101012006042012", "kabid-aptika"),
-    ("tgx-operator", "trenggalek", "tgx-diskominfo", "Eko Saputro, A.Md.", "199307072022031013", "operator-ruang-server"),
-    ("tgx-pemohon", "trenggalek", "tgx-bappedalitbang", "Rina Marlina, S.E.", "198912122014022014", "pemohon"),
+    (
+        "tgx-kadis",
+        "trenggalek",
+        "tgx-diskominfo",
+        "Wahyu Hidayat, S.Sos., M.Si.",
+        "197408082000121011",
+        "kepala-dinas",
+    ),
+    (
+        "tgx-kabid",
+        "trenggalek",
+        "tgx-diskominfo",
+        "Nur Aini, S.Kom., M.T.",
+        "198101012006042012",
+        "kabid-aptika",
+    ),
+    (
+        "tgx-operator",
+        "trenggalek",
+        "tgx-diskominfo",
+        "Eko Saputro, A.Md.",
+        "199307072022031013",
+        "operator-ruang-server",
+    ),
+    (
+        "tgx-pemohon",
+        "trenggalek",
+        "tgx-bappedalitbang",
+        "Rina Marlina, S.E.",
+        "198912122014022014",
+        "pemohon",
+    ),
     ("tgx-pemohon-2", "trenggalek", "tgx-dpmptsp", "Joko Susilo, S.H.", "198606062012011015", "pemohon"),
 ];
 
@@ -34,7 +111,12 @@ pub const UNITS: [(&str, &str, &str, &str); 6] = [
     ("lmj-bappeda", "lumajang", "Badan Perencanaan Pembangunan Daerah", "opd"),
     ("lmj-dinkes", "lumajang", "Dinas Kesehatan", "opd"),
     ("tgx-diskominfo", "trenggalek", "Dinas Komunikasi dan Informatika", "dinas"),
-    ("tgx-bappedalitbang", "trenggalek", "Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah", "opd"),
+    (
+        "tgx-bappedalitbang",
+        "trenggalek",
+        "Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah",
+        "opd",
+    ),
     ("tgx-dpmptsp", "trenggalek", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "opd"),
 ];
 
@@ -58,12 +140,19 @@ pub async fn install(store: &Store, catalog: &sop::Catalog, at: i64) -> Result<(
             .await?
             .try_get("n")?;
         if held == 0 {
-            let holding =
-                Holding { person: id.into(), position: position.into(), from: date(2020, 1, 1), until: None, acting: None };
+            let holding = Holding {
+                person: id.into(),
+                position: position.into(),
+                from: date(2020, 1, 1),
+                until: None,
+                acting: None,
+            };
             store.add_holding(agency, &holding).await?;
         }
     }
-    for (file, source) in sop::catalog::BUILTIN.iter().filter(|(f, _)| !f.ends_with(sop::catalog::AGENCY_FILE)) {
+    for (file, source) in
+        sop::catalog::BUILTIN.iter().filter(|(f, _)| !f.ends_with(sop::catalog::AGENCY_FILE))
+    {
         store.publish_sop(file, source, at).await?;
     }
     Ok(())
@@ -103,6 +192,75 @@ pub fn sample_input(step: &sop::Step, verdict: engine::Verdict) -> engine::Actio
         }),
         verdict: takes_verdict.then_some(verdict),
         fields: step.fields.iter().map(|f| (f.name.clone(), sample_value(f))).collect(),
-        attachments: step.attachments.iter().map(|a| (a.name.clone(), format!("contoh-{}.pdf", a.name))).collect(),
+        attachments: step
+            .attachments
+            .iter()
+            .map(|a| (a.name.clone(), format!("contoh-{}.pdf", a.name)))
+            .collect(),
     }
+}
+
+/// Makes sure `sop` can run in `store`: its agency exists (from `agency`, or
+/// a minimal WIB profile), every position of its lanes has a holder (a demo
+/// person is created where none does) and the definition is published.
+pub async fn staff_for(
+    store: &Store,
+    sop: &sop::Sop,
+    agency: Option<&sop::Agency>,
+    at: i64,
+) -> Result<(), StoreError> {
+    if store.agency(&sop.agency).await.is_err() {
+        let profile = agency.cloned().unwrap_or_else(|| sop::Agency {
+            id: sop.agency.clone(),
+            government: format!("Instansi {}", sop.agency),
+            name: "Dinas Komunikasi dan Informatika".into(),
+            address: String::new(),
+            timezone: "Asia/Jakarta".into(),
+            letterhead: vec![sop.agency.to_uppercase()],
+            file: String::new(),
+        });
+        store.put_agency(&profile).await?;
+        store.seed_national_calendar(&sop.agency).await?;
+    }
+    let units = store.units(&sop.agency).await?;
+    let unit = match units.first() {
+        Some(u) => u.id.clone(),
+        None => {
+            let id = format!("{}-demo", sop.agency);
+            store
+                .put_unit(
+                    &sop.agency,
+                    &Unit { id: id.clone(), name: "Unit demo".into(), kind: "dinas".into() },
+                )
+                .await?;
+            id
+        }
+    };
+    let org = store.organisation(&sop.agency).await?;
+    let today = jiff::civil::date(2000, 1, 1);
+    for lane in &sop.lanes {
+        for position in &lane.positions {
+            let held = org.holdings.iter().any(|h| &h.position == position && h.acting.is_none());
+            if !held {
+                let id = format!("{}-demo-{position}", sop.agency);
+                let person = Person {
+                    id: id.clone(),
+                    name: format!("Demo {position}"),
+                    nip: None,
+                    unit: unit.clone(),
+                };
+                store.put_person(&sop.agency, &person).await?;
+                let holding = Holding {
+                    person: id,
+                    position: position.clone(),
+                    from: today,
+                    until: None,
+                    acting: None,
+                };
+                store.add_holding(&sop.agency, &holding).await?;
+            }
+        }
+    }
+    store.publish_sop(&sop.file, &sop.source, at).await?;
+    Ok(())
 }

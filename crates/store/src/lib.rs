@@ -99,7 +99,9 @@ impl Store {
     }
 
     /// A write transaction: queued behind other writers of this process.
-    async fn write(&self) -> Result<(tokio::sync::MutexGuard<'_, ()>, sqlx::Transaction<'static, sqlx::Any>), StoreError> {
+    async fn write(
+        &self,
+    ) -> Result<(tokio::sync::MutexGuard<'_, ()>, sqlx::Transaction<'static, sqlx::Any>), StoreError> {
         let gate = self.write_gate.lock().await;
         let tx = self.pool.begin().await?;
         Ok((gate, tx))

@@ -1,8 +1,8 @@
 //! Agencies, their units, people and who holds which position when. Every
 //! read is scoped to one agency.
 
-use engine::organisation::{ActingKind, Holding, Person};
 use engine::Organisation;
+use engine::organisation::{ActingKind, Holding, Person};
 use sqlx::Row;
 
 use crate::{Store, StoreError, new_id};
@@ -35,11 +35,13 @@ impl Store {
     }
 
     pub async fn agency(&self, id: &str) -> Result<sop::Agency, StoreError> {
-        let row = sqlx::query("SELECT id, government, name, address, timezone, letterhead FROM agencies WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("instansi {id}")))?;
+        let row = sqlx::query(
+            "SELECT id, government, name, address, timezone, letterhead FROM agencies WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("instansi {id}")))?;
         let letterhead: String = row.try_get("letterhead")?;
         Ok(sop::Agency {
             id: row.try_get("id")?,
@@ -107,20 +109,21 @@ impl Store {
 
     /// The whole organisation of one agency, as the engine needs it.
     pub async fn organisation(&self, agency: &str) -> Result<Organisation, StoreError> {
-        let people = sqlx::query("SELECT id, name, nip, unit_id FROM people WHERE agency_id = $1 ORDER BY id")
-            .bind(agency)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(Person {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    nip: r.try_get("nip")?,
-                    unit: r.try_get("unit_id")?,
+        let people =
+            sqlx::query("SELECT id, name, nip, unit_id FROM people WHERE agency_id = $1 ORDER BY id")
+                .bind(agency)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(Person {
+                        id: r.try_get("id")?,
+                        name: r.try_get("name")?,
+                        nip: r.try_get("nip")?,
+                        unit: r.try_get("unit_id")?,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
         let mut holdings = Vec::new();
         for r in sqlx::query(
             "SELECT person_id, position, from_date, until_date, acting, acting_for FROM holdings WHERE agency_id = $1 ORDER BY from_date, id",

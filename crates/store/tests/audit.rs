@@ -14,14 +14,27 @@ use store::{Backend, Store};
 async fn history(s: &Store) {
     let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
     let mut state = s
-        .submit("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(sop.first_step(), Verdict::Ya), wib(2026, 11, 23, 9, 0))
+        .submit(
+            "lumajang",
+            "lumajang/vpn",
+            "lmj-pemohon",
+            sample_input(sop.first_step(), Verdict::Ya),
+            wib(2026, 11, 23, 9, 0),
+        )
         .await
         .unwrap();
     for i in 1..4 {
         let task = state.open_tasks().next().unwrap().clone();
         let step = sop.step(task.step).unwrap();
         state = s
-            .complete("lumajang", &state.id, &task.id, &task.candidates[0].person, sample_input(step, Verdict::Ya), wib(2026, 11, 23, 9, 0) + i * MINUTE)
+            .complete(
+                "lumajang",
+                &state.id,
+                &task.id,
+                &task.candidates[0].person,
+                sample_input(step, Verdict::Ya),
+                wib(2026, 11, 23, 9, 0) + i * MINUTE,
+            )
             .await
             .unwrap();
     }
@@ -37,7 +50,10 @@ async fn tamper(s: &Store, sql: &str) {
             sqlx::query("DROP TRIGGER IF EXISTS events_append_only_delete").execute(&mut *tx).await.unwrap();
         }
         Backend::Postgres => {
-            sqlx::query("ALTER TABLE events DISABLE TRIGGER events_append_only").execute(&mut *tx).await.unwrap();
+            sqlx::query("ALTER TABLE events DISABLE TRIGGER events_append_only")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
         }
     }
     sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut *tx).await.unwrap();
@@ -48,7 +64,8 @@ async fn tamper(s: &Store, sql: &str) {
 async fn the_log_refuses_updates_and_deletes() {
     for db in backends().await {
         history(&db.store).await;
-        let update = sqlx::query("UPDATE events SET payload = '{}' WHERE seq = 1").execute(db.store.pool()).await;
+        let update =
+            sqlx::query("UPDATE events SET payload = '{}' WHERE seq = 1").execute(db.store.pool()).await;
         let delete = sqlx::query("DELETE FROM events WHERE seq = 1").execute(db.store.pool()).await;
         for result in [update, delete] {
             let message = result.unwrap_err().to_string();
@@ -80,7 +97,10 @@ async fn a_deleted_event_is_named() {
         tamper(&db.store, "DELETE FROM events WHERE seq = 5").await;
         let report = db.store.verify_audit().await.unwrap();
         assert_eq!(report.first_break, Some(Break::Removed { seq: 5 }), "{}", db.label);
-        assert_eq!(report.first_break.unwrap().to_string(), "event #5 telah dihapus: nomor urut itu hilang dari rantai");
+        assert_eq!(
+            report.first_break.unwrap().to_string(),
+            "event #5 telah dihapus: nomor urut itu hilang dari rantai"
+        );
     }
 }
 

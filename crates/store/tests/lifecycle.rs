@@ -72,13 +72,23 @@ async fn walk(store: &Store, agency: &str, sop_id: &str, requester: &str, verdic
                 break;
             }
         }
-        assert_eq!(kinds(store, agency, &case).await, expected_kinds, "{sop_id}: events after step {:?}", steps.last());
+        assert_eq!(
+            kinds(store, agency, &case).await,
+            expected_kinds,
+            "{sop_id}: events after step {:?}",
+            steps.last()
+        );
         let task = &open[0];
         let step = sop.step(task.step).unwrap();
         // The task is assigned to the step's lane and only its members.
         assert_eq!(task.lane, step.lane, "{sop_id} step {}", step.no);
         let actors: Vec<String> = task.candidates.iter().map(|c| c.person.clone()).collect();
-        assert_eq!(actors, expected_actors(agency, &step.lane, step.no, requester), "{sop_id} step {}", step.no);
+        assert_eq!(
+            actors,
+            expected_actors(agency, &step.lane, step.no, requester),
+            "{sop_id} step {}",
+            step.no
+        );
         assert_eq!(task.started_at, at);
         assert_eq!(task.due_at, expected_due(step.time, at), "{sop_id} step {} due", step.no);
         // Each allowed actor sees it in their list.
@@ -87,7 +97,10 @@ async fn walk(store: &Store, agency: &str, sop_id: &str, requester: &str, verdic
             assert!(listed.iter().any(|t| t.task == task.id), "{actor} sees step {}", step.no);
         }
         at += MINUTE;
-        state = store.complete(agency, &case, &task.id, &actors[0], sample_input(step, verdict), at).await.unwrap();
+        state = store
+            .complete(agency, &case, &task.id, &actors[0], sample_input(step, verdict), at)
+            .await
+            .unwrap();
         expected_kinds.push("task-completed");
         steps.push(step.no);
     }
@@ -134,7 +147,16 @@ async fn a_returned_draft_goes_back_to_the_drafting_step() {
         let s = &db.store;
         let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         let mut at = wib(2026, 11, 23, 9, 0);
-        let mut state = s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(sop.first_step(), Verdict::Ya), at).await.unwrap();
+        let mut state = s
+            .submit(
+                "lumajang",
+                "lumajang/vpn",
+                "lmj-pemohon",
+                sample_input(sop.first_step(), Verdict::Ya),
+                at,
+            )
+            .await
+            .unwrap();
         let mut returned = false;
         let mut steps = Vec::new();
         while state.status == CaseStatus::Open {
@@ -149,7 +171,10 @@ async fn a_returned_draft_goes_back_to_the_drafting_step() {
             };
             at += MINUTE;
             let actor = task.candidates[0].person.clone();
-            state = s.complete("lumajang", &state.id, &task.id, &actor, sample_input(step, verdict), at).await.unwrap();
+            state = s
+                .complete("lumajang", &state.id, &task.id, &actor, sample_input(step, verdict), at)
+                .await
+                .unwrap();
             steps.push(step.no);
         }
         assert_eq!(steps, [2, 3, 5, 6, 7, 8, 9, 10, 9, 10, 11, 12, 13], "{}", db.label);

@@ -15,10 +15,21 @@ use store::demo::{PEOPLE, sample_input};
 #[derive(Debug, Clone)]
 enum Op {
     /// Complete the open task of a case.
-    CompleteOpen { case: usize, actor: usize, verdict: bool },
+    CompleteOpen {
+        case: usize,
+        actor: usize,
+        verdict: bool,
+    },
     /// Try a task that is already done or cancelled.
-    CompleteOld { case: usize, actor: usize, pick: usize },
-    Withdraw { case: usize, actor: usize },
+    CompleteOld {
+        case: usize,
+        actor: usize,
+        pick: usize,
+    },
+    Withdraw {
+        case: usize,
+        actor: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {

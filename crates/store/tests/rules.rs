@@ -17,7 +17,9 @@ const T0: fn() -> i64 = || wib(2026, 11, 23, 9, 0);
 
 async fn start_vpn(s: &Store) -> engine::CaseState {
     let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
-    s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(sop.first_step(), Verdict::Ya), T0()).await.unwrap()
+    s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(sop.first_step(), Verdict::Ya), T0())
+        .await
+        .unwrap()
 }
 
 fn note(text: &str) -> ActionInput {
@@ -36,7 +38,9 @@ async fn advance(s: &Store, agency: &str, state: &engine::CaseState, at: i64) ->
     let sop = s.sop(agency, &state.sop_id, Some(state.sop_version)).await.unwrap();
     let task = state.open_tasks().next().unwrap();
     let step = sop.step(task.step).unwrap();
-    s.complete(agency, &state.id, &task.id, &task.candidates[0].person, sample_input(step, Verdict::Ya), at).await.unwrap()
+    s.complete(agency, &state.id, &task.id, &task.candidates[0].person, sample_input(step, Verdict::Ya), at)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -46,13 +50,16 @@ async fn only_members_of_the_lane_may_act_and_a_refusal_writes_nothing() {
         let state = start_vpn(s).await;
         let task = state.open_tasks().next().unwrap().id.clone();
         let before = kinds(s, "lumajang", &state.id).await;
-        let refused = engine_error(s.complete("lumajang", &state.id, &task, "lmj-admin-server", note("x"), T0()).await);
+        let refused =
+            engine_error(s.complete("lumajang", &state.id, &task, "lmj-admin-server", note("x"), T0()).await);
         assert_eq!(
             refused.to_string(),
             "Hendra Gunawan, S.Kom. tidak termasuk pelaksana \"Kepala Dinas / Sekretaris Dinas Komunikasi dan Informatika\" untuk langkah 2"
         );
         // Missing instruction note on a disposition: refused with the field named.
-        let invalid = engine_error(s.complete("lumajang", &state.id, &task, "lmj-kadis", ActionInput::default(), T0()).await);
+        let invalid = engine_error(
+            s.complete("lumajang", &state.id, &task, "lmj-kadis", ActionInput::default(), T0()).await,
+        );
         assert_eq!(
             invalid.to_string(),
             "isian belum benar: Catatan disposisi: wajib diisi — tulis arahan untuk pelaksana berikutnya"
@@ -91,15 +98,24 @@ async fn a_done_task_and_a_closed_case_accept_nothing() {
         let s = &db.store;
         let state = start_vpn(s).await;
         let task = state.open_tasks().next().unwrap().id.clone();
-        s.complete("lumajang", &state.id, &task, "lmj-sekdin", note("Tindak lanjuti"), T0() + MINUTE).await.unwrap();
-        let again = engine_error(s.complete("lumajang", &state.id, &task, "lmj-kadis", note("x"), T0() + 2 * MINUTE).await);
+        s.complete("lumajang", &state.id, &task, "lmj-sekdin", note("Tindak lanjuti"), T0() + MINUTE)
+            .await
+            .unwrap();
+        let again = engine_error(
+            s.complete("lumajang", &state.id, &task, "lmj-kadis", note("x"), T0() + 2 * MINUTE).await,
+        );
         assert_eq!(again.to_string(), "tugas ini sudah diselesaikan oleh Sri Wahyuni, S.Sos.");
 
-        let closed = s.withdraw("lumajang", &state.id, "lmj-pemohon", Some("Salah kirim".into()), T0() + 3 * MINUTE).await.unwrap();
+        let closed = s
+            .withdraw("lumajang", &state.id, "lmj-pemohon", Some("Salah kirim".into()), T0() + 3 * MINUTE)
+            .await
+            .unwrap();
         assert_eq!(closed.status, CaseStatus::Withdrawn);
         let open = closed.tasks.iter().find(|t| t.step == 3).unwrap();
         assert_eq!(open.status, engine::TaskStatus::Cancelled);
-        let after = engine_error(s.complete("lumajang", &state.id, &open.id, "lmj-kabid", note("x"), T0() + 4 * MINUTE).await);
+        let after = engine_error(
+            s.complete("lumajang", &state.id, &open.id, "lmj-kabid", note("x"), T0() + 4 * MINUTE).await,
+        );
         assert_eq!(after.to_string(), format!("permohonan {} sudah ditutup (ditarik pemohon)", state.number));
         assert!(s.open_tasks("lumajang", "lmj-kabid").await.unwrap().is_empty());
     }
@@ -111,7 +127,10 @@ async fn only_the_requester_may_withdraw() {
         let s = &db.store;
         let state = start_vpn(s).await;
         let refused = engine_error(s.withdraw("lumajang", &state.id, "lmj-kadis", None, T0()).await);
-        assert_eq!(refused.to_string(), format!("hanya pemohon yang dapat menarik permohonan {}", state.number));
+        assert_eq!(
+            refused.to_string(),
+            format!("hanya pemohon yang dapat menarik permohonan {}", state.number)
+        );
         assert_eq!(s.case("lumajang", &state.id).await.unwrap().status, CaseStatus::Open);
     }
 }
@@ -124,7 +143,9 @@ async fn two_people_completing_one_task_at_once_have_exactly_one_winner() {
         let task = state.open_tasks().next().unwrap().id.clone();
         let race = |person: &'static str| {
             let (s, case, task) = (s.clone(), state.id.clone(), task.clone());
-            tokio::spawn(async move { s.complete("lumajang", &case, &task, person, note("Segera"), T0() + MINUTE).await })
+            tokio::spawn(async move {
+                s.complete("lumajang", &case, &task, person, note("Segera"), T0() + MINUTE).await
+            })
         };
         let (a, b) = (race("lmj-kadis"), race("lmj-sekdin"));
         let results = [a.await.unwrap(), b.await.unwrap()];
@@ -133,7 +154,8 @@ async fn two_people_completing_one_task_at_once_have_exactly_one_winner() {
         let loser = results.iter().find_map(|r| r.as_ref().err()).unwrap();
         let winner = if results[0].is_ok() { "Bambang Santoso, S.STP" } else { "Sri Wahyuni, S.Sos." };
         assert_eq!(loser.to_string(), format!("tugas ini sudah diselesaikan oleh {winner}"));
-        let completed = kinds(&s, "lumajang", &state.id).await.iter().filter(|k| *k == "task-completed").count();
+        let completed =
+            kinds(&s, "lumajang", &state.id).await.iter().filter(|k| *k == "task-completed").count();
         assert_eq!(completed, 2, "submission and one disposition");
         assert_eq!(s.verify_audit().await.unwrap().first_break, None);
     }
@@ -158,18 +180,29 @@ async fn an_acting_official_is_recorded_and_the_holder_told() {
         assert_eq!(task.step, 3);
         let people: Vec<&str> = task.candidates.iter().map(|c| c.person.as_str()).collect();
         assert_eq!(people, ["lmj-kabid", "lmj-kasi"]);
-        s.complete("lumajang", &state.id, &task.id, "lmj-kasi", note("Kerjakan"), T0() + 2 * MINUTE).await.unwrap();
+        s.complete("lumajang", &state.id, &task.id, "lmj-kasi", note("Kerjakan"), T0() + 2 * MINUTE)
+            .await
+            .unwrap();
         let events = s.case_events("lumajang", &state.id).await.unwrap();
         let acted = events.iter().find(|e| e.kind == "acting-official-acted").expect("recorded");
-        assert!(acted.payload.contains("\"acting\":\"lmj-kasi\"") && acted.payload.contains("\"holder\":\"lmj-kabid\""));
+        assert!(
+            acted.payload.contains("\"acting\":\"lmj-kasi\"")
+                && acted.payload.contains("\"holder\":\"lmj-kabid\"")
+        );
         assert_eq!(
             s.notifications("lumajang", "lmj-kabid").await.unwrap(),
-            [format!("Dewi Lestari, S.T. sebagai Plh. menyelesaikan langkah 3 permohonan {} atas nama Anda.", state.number)]
+            [format!(
+                "Dewi Lestari, S.T. sebagai Plh. menyelesaikan langkah 3 permohonan {} atas nama Anda.",
+                state.number
+            )]
         );
         // Next week the Plh is over: the Kasi is no longer a Kabid candidate.
         let org = s.organisation("lumajang").await.unwrap();
-        let kabid: Vec<String> =
-            org.candidates(&["kabid-aptika".into()], date(2026, 11, 30)).into_iter().map(|c| c.person).collect();
+        let kabid: Vec<String> = org
+            .candidates(&["kabid-aptika".into()], date(2026, 11, 30))
+            .into_iter()
+            .map(|c| c.person)
+            .collect();
         assert_eq!(kabid, ["lmj-kabid"]);
     }
 }
@@ -190,7 +223,10 @@ async fn late_work_is_recorded_against_the_person_and_the_lane() {
         // Done 20 minutes after it started: 15 working minutes late.
         advance(s, "lumajang", &state, at + 20 * MINUTE).await;
         let breaches = s.breaches("lumajang").await.unwrap();
-        assert_eq!(breaches, [(state.id.clone(), 6, "admin-jaringan".to_string(), "lmj-admin-jaringan".to_string(), 15)]);
+        assert_eq!(
+            breaches,
+            [(state.id.clone(), 6, "admin-jaringan".to_string(), "lmj-admin-jaringan".to_string(), 15)]
+        );
     }
 }
 
@@ -206,7 +242,11 @@ async fn a_running_case_keeps_the_sop_version_it_started_on() {
             "output = \"Hak Akses VPN\"\nremarks = \"Revisi 2026\"",
             1,
         );
-        let v2 = v2.replacen("time = \"5 menit\"\noutput = \"Hak Akses VPN\"", "time = \"2 menit\"\noutput = \"Hak Akses VPN\"", 1);
+        let v2 = v2.replacen(
+            "time = \"5 menit\"\noutput = \"Hak Akses VPN\"",
+            "time = \"2 menit\"\noutput = \"Hak Akses VPN\"",
+            1,
+        );
         assert_ne!(v1, v2);
         s.publish_sop("vpn-v2.toml", &v2, T0()).await.unwrap();
         // Republishing v1 with other text is refused.
@@ -225,7 +265,16 @@ async fn a_running_case_keeps_the_sop_version_it_started_on() {
 
         let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         assert_eq!(sop.version, 2);
-        let mut new = s.submit("lumajang", "lumajang/vpn", "lmj-pemohon-2", sample_input(sop.first_step(), Verdict::Ya), at).await.unwrap();
+        let mut new = s
+            .submit(
+                "lumajang",
+                "lumajang/vpn",
+                "lmj-pemohon-2",
+                sample_input(sop.first_step(), Verdict::Ya),
+                at,
+            )
+            .await
+            .unwrap();
         assert_eq!(new.sop_version, 2);
         while new.open_tasks().next().unwrap().step != 6 {
             at += MINUTE;
@@ -244,9 +293,11 @@ async fn a_form_with_bad_values_is_refused_field_by_field() {
         input.fields.insert("subdomain".into(), "Sistem_Baru".into());
         input.fields.remove("penanggung_jawab");
         input.attachments.clear();
-        let refused = engine_error(s.submit("lumajang", "lumajang/subdomain", "lmj-pemohon", input, T0()).await);
+        let refused =
+            engine_error(s.submit("lumajang", "lumajang/subdomain", "lmj-pemohon", input, T0()).await);
         let EngineError::Invalid(errors) = refused else { panic!() };
-        let named: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        let named: Vec<(&str, &str)> =
+            errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
         assert_eq!(named[0].0, "penanggung_jawab");
         assert_eq!(named[0].1, "wajib diisi");
         assert_eq!(named[1].0, "subdomain");
@@ -254,7 +305,16 @@ async fn a_form_with_bad_values_is_refused_field_by_field() {
         assert_eq!(named[2], ("surat_permohonan", "lampiran wajib diunggah"));
         assert!(s.cases("lumajang").await.unwrap().is_empty(), "nothing was stored");
         // Not even a case number was used up.
-        let ok = s.submit("lumajang", "lumajang/subdomain", "lmj-pemohon", sample_input(sop.first_step(), Verdict::Ya), T0()).await.unwrap();
+        let ok = s
+            .submit(
+                "lumajang",
+                "lumajang/subdomain",
+                "lmj-pemohon",
+                sample_input(sop.first_step(), Verdict::Ya),
+                T0(),
+            )
+            .await
+            .unwrap();
         assert_eq!(ok.number, "SUBDOMAIN-2026-000001");
     }
 }
@@ -264,8 +324,19 @@ async fn a_person_outside_the_first_lane_cannot_submit() {
     for db in backends().await {
         let s = &db.store;
         let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
-        let refused =
-            engine_error(s.submit("lumajang", "lumajang/vpn", "lmj-admin-jaringan", sample_input(sop.first_step(), Verdict::Ya), T0()).await);
-        assert_eq!(refused.to_string(), "Rizky Firmansyah, A.Md. tidak termasuk pelaksana \"Pengguna\" untuk langkah 1");
+        let refused = engine_error(
+            s.submit(
+                "lumajang",
+                "lumajang/vpn",
+                "lmj-admin-jaringan",
+                sample_input(sop.first_step(), Verdict::Ya),
+                T0(),
+            )
+            .await,
+        );
+        assert_eq!(
+            refused.to_string(),
+            "Rizky Firmansyah, A.Md. tidak termasuk pelaksana \"Pengguna\" untuk langkah 1"
+        );
     }
 }

@@ -45,7 +45,12 @@ pub async fn postgres() -> Option<TestDb> {
 
 /// Epoch milliseconds of a WIB wall-clock time.
 pub fn wib(y: i16, m: i8, d: i8, h: i8, min: i8) -> i64 {
-    date(y, m, d).at(h, min, 0, 0).to_zoned(TimeZone::get("Asia/Jakarta").unwrap()).unwrap().timestamp().as_millisecond()
+    date(y, m, d)
+        .at(h, min, 0, 0)
+        .to_zoned(TimeZone::get("Asia/Jakarta").unwrap())
+        .unwrap()
+        .timestamp()
+        .as_millisecond()
 }
 
 pub const MINUTE: i64 = 60_000;
