@@ -264,3 +264,22 @@ pub async fn staff_for(
     store.publish_sop(&sop.file, &sop.source, at).await?;
     Ok(())
 }
+
+/// The password of every demo login (printed at first start; a real
+/// installation runs without demo data).
+pub const DEMO_PASSWORD: &str = "sopir-demo";
+
+/// Demo people who administer their agency in Sopir.
+pub const DEMO_ADMINS: [&str; 2] = ["lmj-kasi", "tgx-kabid"];
+
+/// One login per demo person (username = person id), password
+/// [`DEMO_PASSWORD`]. Existing logins are left alone.
+pub async fn install_accounts(store: &Store, at: i64) -> Result<(), StoreError> {
+    let hash = crate::hash_password(DEMO_PASSWORD);
+    for (id, agency, ..) in PEOPLE {
+        if store.account(id).await?.is_none() {
+            store.add_account(agency, id, id, &hash, DEMO_ADMINS.contains(&id), at).await?;
+        }
+    }
+    Ok(())
+}

@@ -4,6 +4,7 @@
 //! hash-chained log and the views (cases, tasks, breaches, notifications)
 //! are updated together, or nothing is.
 
+mod accounts;
 pub mod audit;
 mod calendar;
 mod cases;
@@ -17,6 +18,7 @@ use std::str::FromStr;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use accounts::{Account, Attachment, hash_password, verify_password};
 pub use cases::{CaseSummary, OpenTask};
 pub use error::StoreError;
 pub use organisation::Unit;

@@ -1,0 +1,241 @@
+//! Logins and what hangs off them: accounts with argon2id password hashes
+//! and a lockout after repeated failures, sessions with their CSRF token,
+//! and uploaded files (kept in the database, so every Sopir process sharing
+//! a PostgreSQL sees them).
+
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::{Store, StoreError, new_id};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub username: String,
+    pub person_id: String,
+    pub agency_id: String,
+    pub password_hash: String,
+    pub is_admin: bool,
+    pub failed_logins: i64,
+    /// Epoch ms until which logins are refused (after repeated failures).
+    pub locked_until: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub data: Vec<u8>,
+    pub uploaded_by: String,
+}
+
+/// Failures allowed before the account is locked for a while.
+pub const FAILURES_BEFORE_LOCK: i64 = 5;
+
+/// argon2id with a random salt, PHC string.
+pub fn hash_password(password: &str) -> String {
+    // argon2id with the crate's recommended parameters and a random salt.
+    let hash: PasswordHash = Argon2::default().hash_password(password.as_bytes()).expect("argon2 hashes any input");
+    hash.to_string()
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
+    Ok(Account {
+        username: row.try_get("username")?,
+        person_id: row.try_get("person_id")?,
+        agency_id: row.try_get("agency_id")?,
+        password_hash: row.try_get("password_hash")?,
+        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+        failed_logins: row.try_get("failed_logins")?,
+        locked_until: row.try_get("locked_until")?,
+    })
+}
+
+const ACCOUNT_COLUMNS: &str = "username, person_id, agency_id, password_hash, is_admin, failed_logins, locked_until";
+
+impl Store {
+    /// Creates a login for a person of `agency`.
+    pub async fn add_account(
+        &self,
+        agency: &str,
+        username: &str,
+        person: &str,
+        password_hash: &str,
+        is_admin: bool,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        if self.account(username).await?.is_some() {
+            return Err(StoreError::AlreadyExists(format!("nama pengguna {username}")));
+        }
+        sqlx::query(
+            "INSERT INTO accounts (username, person_id, agency_id, password_hash, is_admin, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(username)
+        .bind(person)
+        .bind(agency)
+        .bind(password_hash)
+        .bind(i64::from(is_admin))
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn account(&self, username: &str) -> Result<Option<Account>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(&self.pool).await?;
+        Ok(row.as_ref().map(account_from).transpose()?)
+    }
+
+    /// Counts a failed login; from the fifth on, locks the account for a
+    /// minute, doubling with each further failure (at most a day).
+    pub async fn login_failed(&self, username: &str, at: i64) -> Result<(), StoreError> {
+        let Some(account) = self.account(username).await? else { return Ok(()) };
+        let failed = account.failed_logins + 1;
+        let locked_until = if failed >= FAILURES_BEFORE_LOCK {
+            let minutes = 1i64 << (failed - FAILURES_BEFORE_LOCK).min(10);
+            at + minutes.min(24 * 60) * 60_000
+        } else {
+            0
+        };
+        sqlx::query("UPDATE accounts SET failed_logins = $1, locked_until = $2 WHERE username = $3")
+            .bind(failed)
+            .bind(locked_until)
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn login_succeeded(&self, username: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET failed_logins = 0, locked_until = 0 WHERE username = $1")
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Sets a new password hash and ends every session of the account.
+    pub async fn set_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE accounts SET password_hash = $1 WHERE username = $2")
+            .bind(password_hash)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE username = $1").bind(username).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn create_session(&self, id: &str, username: &str, csrf: &str, at: i64, expires_at: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(at).execute(&self.pool).await?;
+        sqlx::query("INSERT INTO sessions (id, username, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(username)
+            .bind(csrf)
+            .bind(at)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The account and CSRF token of a live session.
+    pub async fn session(&self, id: &str, now: i64) -> Result<Option<(Account, String)>, StoreError> {
+        let sql = format!(
+            "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin, a.failed_logins, a.locked_until, s.csrf
+             FROM sessions s JOIN accounts a ON a.username = s.username WHERE s.id = $1 AND s.expires_at > $2"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(now).fetch_optional(&self.pool).await?;
+        Ok(match row {
+            Some(r) => Some((account_from(&r)?, r.try_get("csrf")?)),
+            None => None,
+        })
+    }
+
+    pub async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Keeps an uploaded file; returns its id.
+    pub async fn save_attachment(
+        &self,
+        agency: &str,
+        by: &str,
+        filename: &str,
+        content_type: &str,
+        data: &[u8],
+        at: i64,
+    ) -> Result<String, StoreError> {
+        let id = new_id();
+        let sha: String = Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect();
+        sqlx::query(
+            "INSERT INTO attachments (id, agency_id, uploaded_by, filename, content_type, size, sha256, data, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&id)
+        .bind(agency)
+        .bind(by)
+        .bind(filename)
+        .bind(content_type)
+        .bind(data.len() as i64)
+        .bind(&sha)
+        .bind(data.to_vec())
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// A file of `agency`.
+    pub async fn attachment(&self, agency: &str, id: &str) -> Result<Option<Attachment>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, filename, content_type, size, sha256, data, uploaded_by FROM attachments WHERE agency_id = $1 AND id = $2",
+        )
+        .bind(agency)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some(r) => Some(Attachment {
+                id: r.try_get("id")?,
+                filename: r.try_get("filename")?,
+                content_type: r.try_get("content_type")?,
+                size: r.try_get("size")?,
+                sha256: r.try_get("sha256")?,
+                data: r.try_get("data")?,
+                uploaded_by: r.try_get("uploaded_by")?,
+            }),
+            None => None,
+        })
+    }
+
+    /// Whether `person` may see `case`: its requester, anyone a task of it
+    /// was ever assigned to, or an administrator of the agency.
+    pub async fn may_see_case(&self, agency: &str, case: &str, person: &str, is_admin: bool) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM cases WHERE id = $1 AND agency_id = $2) AS exists_here,
+                    (SELECT COUNT(*) FROM cases WHERE id = $1 AND agency_id = $2 AND requester_id = $3) AS own,
+                    (SELECT COUNT(*) FROM task_candidates k JOIN tasks t ON t.id = k.task_id
+                      WHERE t.case_id = $1 AND t.agency_id = $2 AND k.person_id = $3) AS assigned",
+        )
+        .bind(case)
+        .bind(agency)
+        .bind(person)
+        .fetch_one(&self.pool)
+        .await?;
+        let exists: i64 = row.try_get("exists_here")?;
+        let own: i64 = row.try_get("own")?;
+        let assigned: i64 = row.try_get("assigned")?;
+        Ok(exists > 0 && (is_admin || own > 0 || assigned > 0))
+    }
+}
