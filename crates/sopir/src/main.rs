@@ -3,8 +3,10 @@
 //! exit codes (0 fine, 1 findings or refusal, 2 bad usage).
 
 mod audit_command;
+mod serve;
 mod simulate;
 mod sop_command;
+mod user_command;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,12 +26,61 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Jalankan aplikasi web (perintah bawaan `cargo run --release`).
+    Serve {
+        /// Alamat dan port.
+        #[arg(long, env = "SOPIR_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Direktori data (basis data SQLite).
+        #[arg(long = "data-dir", env = "SOPIR_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// Basis data lain, misalnya postgres://pengguna:sandi@host/sopir (bawaan: SQLite di direktori data).
+        #[arg(long = "database-url", env = "DATABASE_URL")]
+        database_url: Option<String>,
+        /// Tanpa pegawai dan akun contoh (instalasi sungguhan).
+        #[arg(long = "no-demo", env = "SOPIR_NO_DEMO")]
+        no_demo: bool,
+        /// Tandai cookie sebagai Secure (bila dilayani lewat HTTPS).
+        #[arg(long = "secure-cookies", env = "SOPIR_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Akun pengguna.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Definisi SOP: daftar, periksa (lint), tampilkan, cetak dokumen resmi, simulasikan.
     #[command(subcommand)]
     Sop(SopCommand),
     /// Log audit berantai hash.
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Buat pegawai beserta akunnya; kata sandi dibaca dari masukan standar.
+    Add {
+        /// Id instansi, misalnya lumajang.
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        username: String,
+        /// Nama lengkap dengan gelar.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        nip: Option<String>,
+        /// Unit kerja.
+        #[arg(long, default_value = "Dinas Komunikasi dan Informatika")]
+        unit: String,
+        /// Jabatan yang dipegang mulai hari ini, misalnya kasi-ppi-spbe.
+        #[arg(long)]
+        position: Option<String>,
+        /// Jadikan administrator instansi.
+        #[arg(long)]
+        admin: bool,
+        #[command(flatten)]
+        database: Database,
+    },
 }
 
 #[derive(Subcommand)]
@@ -139,17 +190,30 @@ pub enum CliError {
     BadStart(String),
     #[error("basis data {0} tidak ada")]
     NoDatabase(String),
+    #[error("server: {0}")]
+    Serve(String),
+    #[error("{0}")]
+    BadUser(String),
     /// The chain is broken; the report is already printed.
     #[error("rantai audit putus")]
     AuditBroken,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if cli.command.is_none() {
+        // `cargo run --release` with no arguments starts the server.
+        cli = Cli::parse_from(["sopir", "serve"]);
+    }
     let result = match cli.command {
-        None => {
-            welcome();
-            Ok(())
+        None => unreachable!("serve is the default"),
+        Some(Command::Serve { addr, data_dir, database_url, no_demo, secure_cookies }) => {
+            let options = serve::Options { addr, data_dir, database_url, demo: !no_demo, secure_cookies };
+            runtime().and_then(|rt| rt.block_on(serve::run(options)))
+        }
+        Some(Command::User(UserCommand::Add { agency, username, name, nip, unit, position, admin, database })) => {
+            let user = user_command::NewUser { agency, username, name, nip, unit, position, admin };
+            runtime().and_then(|rt| rt.block_on(user_command::add(&database.url, user)))
         }
         Some(Command::Sop(command)) => sop_command::run(command),
         Some(Command::Audit(AuditCommand::Verify { database })) => audit_command::verify(&database.url),
@@ -161,22 +225,6 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-fn welcome() {
-    println!("Sopir {} — SOP Diskominfo sebagai alur kerja yang akuntabel\n", env!("CARGO_PKG_VERSION"));
-    println!("SOP bawaan:");
-    sop_command::print_list(&sop::Catalog::builtin());
-    println!(
-        "\nPerintah:\n  \
-         sopir sop list                         daftar SOP\n  \
-         sopir sop show lumajang/vpn            identitas dan langkah satu SOP\n  \
-         sopir sop lint [PATH...]               periksa definisi SOP (tanpa PATH: SOP bawaan)\n  \
-         sopir sop render lumajang/vpn -o vpn.html   dokumen SOP resmi (--format html|svg)\n  \
-         sopir --help                           semua perintah dan opsi\n\n\
-         Dari kode sumber: cargo run --release -- sop list\n\
-         Server web (halaman permohonan) menyusul; lihat README.md."
-    );
 }
 
 /// The async runtime for the commands that use the database.

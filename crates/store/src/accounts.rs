@@ -7,7 +7,7 @@ use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -24,6 +24,8 @@ pub struct Account {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
     pub id: String,
+    /// The case it was submitted with.
+    pub case: Option<String>,
     pub filename: String,
     pub content_type: String,
     pub size: i64,
@@ -44,6 +46,39 @@ pub fn hash_password(password: &str) -> String {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// Inserts one uploaded file.
+pub(crate) async fn insert_attachment<'e, E>(
+    executor: E,
+    id: &str,
+    agency: &str,
+    case: Option<&str>,
+    by: &str,
+    upload: &crate::cases::Upload,
+    at: i64,
+) -> Result<(), StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sha: String = Sha256::digest(&upload.data).iter().map(|b| format!("{b:02x}")).collect();
+    sqlx::query(
+        "INSERT INTO attachments (id, agency_id, uploaded_by, case_id, filename, content_type, size, sha256, data, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(agency)
+    .bind(by)
+    .bind(case)
+    .bind(&upload.filename)
+    .bind(&upload.content_type)
+    .bind(upload.data.len() as i64)
+    .bind(&sha)
+    .bind(upload.data.clone())
+    .bind(at)
+    .execute(executor)
+    .await?;
+    Ok(())
 }
 
 fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
@@ -166,40 +201,10 @@ impl Store {
         Ok(())
     }
 
-    /// Keeps an uploaded file; returns its id.
-    pub async fn save_attachment(
-        &self,
-        agency: &str,
-        by: &str,
-        filename: &str,
-        content_type: &str,
-        data: &[u8],
-        at: i64,
-    ) -> Result<String, StoreError> {
-        let id = new_id();
-        let sha: String = Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect();
-        sqlx::query(
-            "INSERT INTO attachments (id, agency_id, uploaded_by, filename, content_type, size, sha256, data, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&id)
-        .bind(agency)
-        .bind(by)
-        .bind(filename)
-        .bind(content_type)
-        .bind(data.len() as i64)
-        .bind(&sha)
-        .bind(data.to_vec())
-        .bind(at)
-        .execute(&self.pool)
-        .await?;
-        Ok(id)
-    }
-
     /// A file of `agency`.
     pub async fn attachment(&self, agency: &str, id: &str) -> Result<Option<Attachment>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, filename, content_type, size, sha256, data, uploaded_by FROM attachments WHERE agency_id = $1 AND id = $2",
+            "SELECT id, case_id, filename, content_type, size, sha256, data, uploaded_by FROM attachments WHERE agency_id = $1 AND id = $2",
         )
         .bind(agency)
         .bind(id)
@@ -208,6 +213,7 @@ impl Store {
         Ok(match row {
             Some(r) => Some(Attachment {
                 id: r.try_get("id")?,
+                case: r.try_get("case_id")?,
                 filename: r.try_get("filename")?,
                 content_type: r.try_get("content_type")?,
                 size: r.try_get("size")?,

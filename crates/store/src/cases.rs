@@ -11,6 +11,16 @@ use sqlx::{Any, Row, Transaction};
 use crate::audit::{append, case_events};
 use crate::{Store, StoreError, new_id};
 
+/// A file that comes with an action, stored in the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// The step's attachment name it answers.
+    pub name: String,
+    pub filename: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
 /// An open task someone may act on, with its case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenTask {
@@ -18,6 +28,7 @@ pub struct OpenTask {
     pub case: String,
     pub number: String,
     pub sop_id: String,
+    pub sop_version: u32,
     pub step: u32,
     pub lane: String,
     pub started_at: i64,
@@ -70,15 +81,33 @@ impl Store {
         input: ActionInput,
         at: i64,
     ) -> Result<CaseState, StoreError> {
+        self.submit_with_uploads(agency, sop_id, by, input, Vec::new(), at).await
+    }
+
+    /// As [`Store::submit`], keeping `uploads` as the step's attachments: the
+    /// files are stored only if the case is.
+    pub async fn submit_with_uploads(
+        &self,
+        agency: &str,
+        sop_id: &str,
+        by: &str,
+        mut input: ActionInput,
+        uploads: Vec<Upload>,
+        at: i64,
+    ) -> Result<CaseState, StoreError> {
         let sop = self.sop(agency, sop_id, None).await?;
         let (org, calendar) = self.context_parts(agency).await?;
         let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
         let (_gate, mut tx) = self.write().await?;
         lock_chain(&mut tx).await?;
         let number = next_number(&mut tx, agency, &sop, &calendar, at).await?;
-        let events = workflow::submit(&ctx, &new_id(), &number, by, input, at)?;
+        let case = new_id();
+        let ids = upload_ids(&uploads);
+        input.attachments.extend(ids.iter().cloned());
+        let events = workflow::submit(&ctx, &case, &number, by, input, at)?;
         let state = fold(&events, None);
         self.record(&mut tx, agency, &org, &events).await?;
+        store_uploads(&mut tx, agency, &case, by, &uploads, &ids, at).await?;
         tx.commit().await?;
         Ok(state)
     }
@@ -93,15 +122,33 @@ impl Store {
         input: ActionInput,
         at: i64,
     ) -> Result<CaseState, StoreError> {
+        self.complete_with_uploads(agency, case, task, by, input, Vec::new(), at).await
+    }
+
+    /// As [`Store::complete`], keeping `uploads` with the action.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn complete_with_uploads(
+        &self,
+        agency: &str,
+        case: &str,
+        task: &str,
+        by: &str,
+        mut input: ActionInput,
+        uploads: Vec<Upload>,
+        at: i64,
+    ) -> Result<CaseState, StoreError> {
         let (org, calendar) = self.context_parts(agency).await?;
         let (_gate, mut tx) = self.write().await?;
         lock_chain(&mut tx).await?;
         let state = self.load_case(&mut tx, agency, case).await?;
         let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
         let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
+        let ids = upload_ids(&uploads);
+        input.attachments.extend(ids.iter().cloned());
         let events = workflow::complete(&ctx, &state, task, by, input, at)?;
         let after = fold(&events, Some(state));
         self.record(&mut tx, agency, &org, &events).await?;
+        store_uploads(&mut tx, agency, case, by, &uploads, &ids, at).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -297,7 +344,7 @@ impl Store {
     /// Open tasks `person` may act on, oldest first.
     pub async fn open_tasks(&self, agency: &str, person: &str) -> Result<Vec<OpenTask>, StoreError> {
         let rows = sqlx::query(
-            "SELECT t.id, t.case_id, c.number, c.sop_id, t.step, t.lane, t.started_at, t.due_at
+            "SELECT t.id, t.case_id, c.number, c.sop_id, c.sop_version, t.step, t.lane, t.started_at, t.due_at
              FROM tasks t JOIN cases c ON c.id = t.case_id JOIN task_candidates k ON k.task_id = t.id
              WHERE t.agency_id = $1 AND t.status = 'open' AND k.person_id = $2
              ORDER BY t.started_at, t.id",
@@ -313,6 +360,7 @@ impl Store {
                     case: r.try_get("case_id")?,
                     number: r.try_get("number")?,
                     sop_id: r.try_get("sop_id")?,
+                    sop_version: u32::try_from(r.try_get::<i64, _>("sop_version")?).unwrap_or_default(),
                     step: u32::try_from(r.try_get::<i64, _>("step")?).unwrap_or_default(),
                     lane: r.try_get("lane")?,
                     started_at: r.try_get("started_at")?,
@@ -324,11 +372,21 @@ impl Store {
 
     /// The cases of an agency, newest first.
     pub async fn cases(&self, agency: &str) -> Result<Vec<CaseSummary>, StoreError> {
+        self.case_list(agency, None).await
+    }
+
+    /// The cases a person requested, newest first.
+    pub async fn cases_requested_by(&self, agency: &str, person: &str) -> Result<Vec<CaseSummary>, StoreError> {
+        self.case_list(agency, Some(person)).await
+    }
+
+    async fn case_list(&self, agency: &str, requester: Option<&str>) -> Result<Vec<CaseSummary>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, number, sop_id, sop_version, requester_id, status, opened_at, closed_at
-             FROM cases WHERE agency_id = $1 ORDER BY opened_at DESC, number DESC",
+             FROM cases WHERE agency_id = $1 AND ($2 = '' OR requester_id = $2) ORDER BY opened_at DESC, number DESC",
         )
         .bind(agency)
+        .bind(requester.unwrap_or(""))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -411,4 +469,24 @@ async fn next_number(
     .try_get("value")?;
     let prefix = sop.id.rsplit('/').next().unwrap_or(&sop.id).to_uppercase();
     Ok(format!("{prefix}-{year}-{value:06}"))
+}
+
+/// A fresh id per upload: (attachment name, file id).
+fn upload_ids(uploads: &[Upload]) -> Vec<(String, String)> {
+    uploads.iter().map(|u| (u.name.clone(), new_id())).collect()
+}
+
+async fn store_uploads(
+    tx: &mut Transaction<'static, Any>,
+    agency: &str,
+    case: &str,
+    by: &str,
+    uploads: &[Upload],
+    ids: &[(String, String)],
+    at: i64,
+) -> Result<(), StoreError> {
+    for (upload, (_, id)) in uploads.iter().zip(ids) {
+        crate::accounts::insert_attachment(&mut **tx, id, agency, Some(case), by, upload, at).await?;
+    }
+    Ok(())
 }

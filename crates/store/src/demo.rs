@@ -120,12 +120,22 @@ pub const UNITS: [(&str, &str, &str, &str); 6] = [
     ("tgx-dpmptsp", "trenggalek", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "opd"),
 ];
 
-/// Installs the demo agencies, people, SOPs and calendars.
-pub async fn install(store: &Store, catalog: &sop::Catalog, at: i64) -> Result<(), StoreError> {
+/// Reference data every installation gets: the agency profiles of
+/// `catalog` with the national calendar, and its SOPs published.
+pub async fn install_reference(store: &Store, catalog: &sop::Catalog, at: i64) -> Result<(), StoreError> {
     for agency in &catalog.agencies {
         store.put_agency(agency).await?;
         store.seed_national_calendar(&agency.id).await?;
     }
+    for sop in &catalog.sops {
+        store.publish_sop(&sop.file, &sop.source, at).await?;
+    }
+    Ok(())
+}
+
+/// Installs the reference data, then the demo units, people and positions.
+pub async fn install(store: &Store, catalog: &sop::Catalog, at: i64) -> Result<(), StoreError> {
+    install_reference(store, catalog, at).await?;
     for (id, agency, name, kind) in UNITS {
         store.put_unit(agency, &Unit { id: id.into(), name: name.into(), kind: kind.into() }).await?;
     }

@@ -19,7 +19,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{Account, Attachment, hash_password, verify_password};
-pub use cases::{CaseSummary, OpenTask};
+pub use cases::{CaseSummary, OpenTask, Upload};
 pub use error::StoreError;
 pub use organisation::Unit;
 
@@ -94,6 +94,12 @@ impl Store {
     /// The underlying pool, for tests and tools that inspect rows directly.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Succeeds when the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
     }
 
     pub async fn close(&self) {

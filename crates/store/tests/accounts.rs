@@ -5,6 +5,7 @@ mod common;
 use common::{backends, wib};
 use store::{StoreError, hash_password, verify_password};
 
+
 #[test]
 fn passwords_are_argon2id_and_verify() {
     let hash = hash_password("rahasia-123");
@@ -44,9 +45,26 @@ async fn sessions_lockout_and_files() {
         s.set_password("siti", &hash_password("baru")).await.unwrap();
         assert!(s.session("sess-2", t + 1).await.unwrap().is_none(), "a new password ends sessions");
 
-        let id = s.save_attachment("lumajang", "lmj-pemohon", "surat.pdf", "application/pdf", b"%PDF-1.4 x", t).await.unwrap();
+        // A file is kept with the case it came with, or not at all.
+        let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+        input.attachments.clear();
+        let upload = |data: &[u8]| store::Upload {
+            name: "surat_permohonan".into(),
+            filename: "surat.pdf".into(),
+            content_type: "application/pdf".into(),
+            data: data.to_vec(),
+        };
+        let mut bad = input.clone();
+        bad.fields.clear();
+        assert!(s.submit_with_uploads("lumajang", "lumajang/vpn", "lmj-pemohon", bad, vec![upload(b"%PDF-1.4 x")], t).await.is_err());
+        let none: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) AS n FROM attachments").fetch_one(s.pool()).await.unwrap(), "n");
+        assert_eq!(none, 0, "a refused submission keeps no file");
+        let case = s.submit_with_uploads("lumajang", "lumajang/vpn", "lmj-pemohon", input, vec![upload(b"%PDF-1.4 x")], t).await.unwrap();
+        let id = case.tasks[0].input.as_ref().unwrap().attachments["surat_permohonan"].clone();
         let file = s.attachment("lumajang", &id).await.unwrap().unwrap();
         assert_eq!((file.filename.as_str(), file.size, file.data.as_slice()), ("surat.pdf", 10, &b"%PDF-1.4 x"[..]));
+        assert_eq!(file.case.as_deref(), Some(case.id.as_str()));
         assert!(s.attachment("trenggalek", &id).await.unwrap().is_none(), "{}: scoped to its agency", db.label);
     }
 }

@@ -24,6 +24,7 @@ CREATE TABLE attachments (
     id TEXT PRIMARY KEY,
     agency_id TEXT NOT NULL REFERENCES agencies(id),
     uploaded_by TEXT NOT NULL REFERENCES people(id),
+    case_id TEXT REFERENCES cases(id),
     filename TEXT NOT NULL,
     content_type TEXT NOT NULL,
     size BIGINT NOT NULL,

@@ -1,0 +1,97 @@
+//! `sopir serve` (what `cargo run --release` does): opens or creates the
+//! database, installs the built-in agencies and SOPs (and, unless
+//! `--no-demo`, the demo people and logins), and serves the web application
+//! until Ctrl+C or SIGTERM.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use store::Store;
+use store::demo::{DEMO_PASSWORD, PEOPLE};
+
+use crate::CliError;
+
+pub struct Options {
+    pub addr: String,
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    pub demo: bool,
+    pub secure_cookies: bool,
+}
+
+/// The database URL: `DATABASE_URL` when given, else SQLite under the data dir.
+pub fn database_url(data_dir: &std::path::Path, given: Option<&str>) -> Result<String, CliError> {
+    match given.filter(|u| !u.is_empty()) {
+        Some(url) => Ok(url.to_string()),
+        None => {
+            std::fs::create_dir_all(data_dir)
+                .map_err(|source| CliError::Write { path: data_dir.to_path_buf(), source })?;
+            Ok(format!("sqlite://{}", data_dir.join("sopir.db").display()))
+        }
+    }
+}
+
+pub async fn run(options: Options) -> Result<(), CliError> {
+    let url = database_url(&options.data_dir, options.database_url.as_deref())?;
+    let store = Store::open(&url).await?;
+    let now = jiff::Timestamp::now().as_millisecond();
+    let catalog = sop::Catalog::builtin();
+    if options.demo {
+        store::demo::install(&store, &catalog, now).await?;
+        store::demo::install_accounts(&store, now).await?;
+    } else {
+        store::demo::install_reference(&store, &catalog, now).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(&options.addr)
+        .await
+        .map_err(|e| CliError::Serve(format!("tidak dapat mendengarkan di {}: {e}", options.addr)))?;
+    let local = listener.local_addr().map_err(|e| CliError::Serve(e.to_string()))?;
+    println!("Sopir {} berjalan di http://{local}", env!("CARGO_PKG_VERSION"));
+    println!("Basis data: {}", redact(&url));
+    if options.demo {
+        println!("\nData contoh aktif. Masuk dengan salah satu akun di bawah ini, kata sandi: {DEMO_PASSWORD}");
+        for (id, agency, _, name, _, position) in PEOPLE {
+            println!("  {id:<20} {name:<32} {position:<26} {agency}");
+        }
+        println!("(Instalasi sungguhan: --no-demo, lalu `sopir user add`.)");
+    }
+    println!("\nHentikan dengan Ctrl+C.");
+    let state = web::AppState { store: Arc::new(store), secure_cookies: options.secure_cookies };
+    let store = state.store.clone();
+    web::serve(state, listener, shutdown_signal())
+        .await
+        .map_err(|e| CliError::Serve(e.to_string()))?;
+    store.close().await;
+    println!("Sopir berhenti.");
+    Ok(())
+}
+
+/// A URL without its password, for printing.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

@@ -1,0 +1,264 @@
+//! Who is asking: login with argon2id-checked passwords and a lockout after
+//! repeated failures, HttpOnly SameSite session cookies, a CSRF token on
+//! every form (and cross-site form posts refused outright), logout and
+//! password change. The language choice rides along in a cookie.
+
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use maud::{Markup, html};
+use store::Account;
+
+use crate::display::Clock;
+use crate::error::WebError;
+use crate::i18n::{self, Lang, Msg};
+use crate::{AppState, layout, now_ms};
+
+const SESSION_COOKIE: &str = "sopir_session";
+const LOGIN_CSRF_COOKIE: &str = "sopir_login_csrf";
+const LANG_COOKIE: &str = "sopir_lang";
+/// Sessions last one working day and a bit.
+const SESSION_MS: i64 = 10 * 60 * 60 * 1000;
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn random_token() -> String {
+    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+}
+
+fn set_cookie(state: &AppState, name: &str, value: &str, max_age_s: i64) -> String {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
+}
+
+/// The logged-in person, with what every page needs.
+pub struct User {
+    pub account: Account,
+    pub name: String,
+    pub agency: sop::Agency,
+    pub csrf: String,
+    pub session: String,
+    pub lang: Lang,
+}
+
+impl User {
+    pub fn person(&self) -> &str {
+        &self.account.person_id
+    }
+
+    pub fn agency_id(&self) -> &str {
+        &self.account.agency_id
+    }
+
+    pub fn clock(&self) -> Clock {
+        Clock::of(&self.agency, self.lang)
+    }
+
+    pub fn t(&self, msg: Msg) -> &'static str {
+        self.lang.t(msg)
+    }
+
+    /// Refuses a form whose token is not this session's.
+    pub fn check_csrf(&self, token: Option<&str>) -> Result<(), WebError> {
+        match token {
+            Some(t) if !t.is_empty() && t == self.csrf => Ok(()),
+            _ => Err(WebError::BadToken),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for User {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<User, WebError> {
+        let id = cookie(&parts.headers, SESSION_COOKIE).ok_or(WebError::LoginRequired)?;
+        let (account, csrf) = state.store.session(&id, now_ms()).await?.ok_or(WebError::LoginRequired)?;
+        let agency = state.store.agency(&account.agency_id).await?;
+        let org = state.store.organisation(&account.agency_id).await?;
+        Ok(User {
+            name: org.name(&account.person_id),
+            account,
+            agency,
+            csrf,
+            session: id,
+            lang: i18n::current(),
+        })
+    }
+}
+
+/// Refuses state-changing requests from other sites (a second line behind
+/// the CSRF tokens), and makes the visitor's language known to the handlers.
+pub async fn reject_cross_site(request: Request, next: Next) -> Response {
+    let lang = cookie(request.headers(), LANG_COOKIE).map_or(Lang::Id, |v| Lang::from_code(&v));
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let headers = request.headers();
+        let cross = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+        let origin_host = headers
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .filter(|o| *o != "null")
+            .map(|o| o.split("://").nth(1).unwrap_or(o).to_string());
+        let foreign = matches!((origin_host.as_deref(), host), (Some(o), Some(h)) if o != h);
+        if cross || foreign {
+            return i18n::with_lang(lang, async { WebError::BadToken.into_response() }).await;
+        }
+    }
+    i18n::with_lang(lang, next.run(request)).await
+}
+
+fn login_form(lang: Lang, token: &str, username: &str, error: Option<&str>) -> Markup {
+    let body = html! {
+        div.card style="max-width: 26rem" {
+            h1 { (lang.t(Msg::LoginTitle)) }
+            @if let Some(e) = error { p.flash.error role="alert" { (e) } }
+            form method="post" action="/login" {
+                input type="hidden" name="csrf" value=(token);
+                label for="username" { (lang.t(Msg::Username)) }
+                input #username type="text" name="username" value=(username) autocomplete="username" required autofocus;
+                label for="password" { (lang.t(Msg::Password)) }
+                input #password type="password" name="password" autocomplete="current-password" required;
+                button.primary type="submit" { (lang.t(Msg::LoginButton)) }
+            }
+        }
+        (layout::language_switch(lang, ""))
+    };
+    layout::bare_markup(lang, lang.t(Msg::LoginTitle), body)
+}
+
+pub async fn login_page(headers: HeaderMap, State(state): State<AppState>) -> Response {
+    let lang = i18n::current();
+    let token = cookie(&headers, LOGIN_CSRF_COOKIE).filter(|t| t.len() == 64).unwrap_or_else(random_token);
+    (
+        [(header::SET_COOKIE, set_cookie(&state, LOGIN_CSRF_COOKIE, &token, 3600))],
+        login_form(lang, &token, "", None),
+    )
+        .into_response()
+}
+
+pub async fn login(
+    headers: HeaderMap,
+    State(state): State<AppState>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let lang = i18n::current();
+    let cookie_token = cookie(&headers, LOGIN_CSRF_COOKIE);
+    let token = form.get("csrf").cloned().unwrap_or_default();
+    if cookie_token.as_deref() != Some(token.as_str()) || token.is_empty() {
+        return Err(WebError::BadToken);
+    }
+    let username = form.get("username").map(|u| u.trim().to_string()).unwrap_or_default();
+    let password = form.get("password").cloned().unwrap_or_default();
+    let now = now_ms();
+    let refuse = |message: String| (StatusCode::UNAUTHORIZED, login_form(lang, &token, &username, Some(&message))).into_response();
+    let Some(account) = state.store.account(&username).await? else {
+        // Same answer as a wrong password: do not reveal which names exist.
+        return Ok(refuse(lang.t(Msg::LoginWrong).to_string()));
+    };
+    if account.locked_until > now {
+        let agency = state.store.agency(&account.agency_id).await?;
+        let until = Clock::of(&agency, lang).datetime(account.locked_until);
+        return Ok(refuse(format!("{} {until}.", lang.t(Msg::LoginLocked))));
+    }
+    if !store::verify_password(&password, &account.password_hash) {
+        state.store.login_failed(&username, now).await?;
+        return Ok(refuse(lang.t(Msg::LoginWrong).to_string()));
+    }
+    state.store.login_succeeded(&username).await?;
+    let session = random_token();
+    state.store.create_session(&session, &username, &random_token(), now, now + SESSION_MS).await?;
+    Ok((
+        [(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, &session, SESSION_MS / 1000))],
+        Redirect::to("/tugas"),
+    )
+        .into_response())
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    user: User,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    state.store.delete_session(&user.session).await?;
+    Ok(([(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0))], Redirect::to("/login")).into_response())
+}
+
+/// Switches the language (a cookie; works before login too).
+pub async fn set_language(State(state): State<AppState>, Form(form): Form<HashMap<String, String>>) -> Response {
+    let lang = Lang::from_code(form.get("lang").map_or("id", String::as_str));
+    let back = form.get("back").filter(|b| b.starts_with('/') && !b.starts_with("//")).cloned().unwrap_or("/".into());
+    ([(header::SET_COOKIE, set_cookie(&state, LANG_COOKIE, lang.code(), 365 * 24 * 3600))], Redirect::to(&back))
+        .into_response()
+}
+
+fn account_form(user: &User, errors: &[(&str, String)]) -> Markup {
+    let error_for = |name: &str| errors.iter().find(|(f, _)| *f == name).map(|(_, m)| m.clone());
+    let field = |name: &str, label: Msg, autocomplete: &str| {
+        let error = error_for(name);
+        html! {
+            div class=[error.as_ref().map(|_| "has-error")] {
+                label for=(name) { (user.t(label)) }
+                input id=(name) type="password" name=(name) autocomplete=(autocomplete) required
+                    aria-invalid=[error.as_ref().map(|_| "true")];
+                @if let Some(e) = error { p.field-error { (e) } }
+            }
+        }
+    };
+    let body = html! {
+        h1 { (user.t(Msg::ChangePassword)) }
+        form.card method="post" action="/akun" {
+            input type="hidden" name="csrf" value=(user.csrf);
+            (field("old", Msg::OldPassword, "current-password"))
+            (field("new", Msg::NewPassword, "new-password"))
+            p.help { (user.t(Msg::PasswordRule)) }
+            (field("confirm", Msg::ConfirmPassword, "new-password"))
+            button.primary type="submit" { (user.t(Msg::Save)) }
+        }
+    };
+    layout::page(user, user.t(Msg::ChangePassword), "/akun", body)
+}
+
+pub async fn account_page(user: User) -> Markup {
+    account_form(&user, &[])
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: User,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let (old, new, confirm) = (get("old"), get("new"), get("confirm"));
+    let mut errors = Vec::new();
+    if !store::verify_password(&old, &user.account.password_hash) {
+        errors.push(("old", user.t(Msg::OldPasswordWrong).to_string()));
+    }
+    if new.chars().count() < MIN_PASSWORD_CHARS {
+        errors.push(("new", user.t(Msg::PasswordRule).to_string()));
+    } else if new != confirm {
+        errors.push(("confirm", user.t(Msg::PasswordMismatch).to_string()));
+    }
+    if !errors.is_empty() {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, account_form(&user, &errors)).into_response());
+    }
+    state.store.set_password(&user.account.username, &store::hash_password(&new)).await?;
+    // All sessions ended, this one included: log in again with the new password.
+    Ok(([(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0))], Redirect::to("/login")).into_response())
+}

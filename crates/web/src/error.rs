@@ -1,0 +1,54 @@
+//! Errors at the HTTP edge: each becomes a page with a clear message in the
+//! visitor's language and the right status; internal details are logged,
+//! never shown.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::i18n::{Lang, Msg};
+use crate::layout;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// Not logged in: go to the login page.
+    #[error("belum masuk")]
+    LoginRequired,
+    #[error("dilarang")]
+    Forbidden,
+    #[error("tidak ditemukan")]
+    NotFound,
+    /// A form's CSRF token or origin did not match.
+    #[error("formulir kedaluwarsa")]
+    BadToken,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+impl WebError {
+    fn page(&self, lang: Lang) -> Response {
+        let (status, title, text) = match self {
+            WebError::LoginRequired => return Redirect::to("/login").into_response(),
+            WebError::Forbidden => (StatusCode::FORBIDDEN, Msg::ForbiddenTitle, lang.t(Msg::ForbiddenText).to_string()),
+            WebError::NotFound => (StatusCode::NOT_FOUND, Msg::NotFoundTitle, lang.t(Msg::NotFoundText).to_string()),
+            WebError::BadToken => (StatusCode::FORBIDDEN, Msg::BadTokenTitle, lang.t(Msg::BadTokenText).to_string()),
+            WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, Msg::BadRequestTitle, m.clone()),
+            WebError::Store(store::StoreError::NotFound(_)) => {
+                (StatusCode::NOT_FOUND, Msg::NotFoundTitle, lang.t(Msg::NotFoundText).to_string())
+            }
+            WebError::Store(store::StoreError::Engine(e)) => (StatusCode::CONFLICT, Msg::BadRequestTitle, e.to_string()),
+            WebError::Store(e) => {
+                eprintln!("sopir: kesalahan internal: {e}");
+                (StatusCode::INTERNAL_SERVER_ERROR, Msg::InternalTitle, lang.t(Msg::InternalText).to_string())
+            }
+        };
+        (status, layout::bare(lang, lang.t(title), &text)).into_response()
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        self.page(crate::i18n::current())
+    }
+}

@@ -1,0 +1,193 @@
+//! Every user-facing string of the web application, in Bahasa Indonesia
+//! (the default) and English, in one catalogue. Domain texts — SOP content,
+//! the engine's refusals — are Indonesian as the SOPs are.
+
+use std::future::Future;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Id,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Lang {
+        if code == "en" { Lang::En } else { Lang::Id }
+    }
+
+    pub fn t(self, msg: Msg) -> &'static str {
+        msg.text(self)
+    }
+}
+
+tokio::task_local! {
+    static LANG: Lang;
+}
+
+/// Runs `f` with `lang` as the request's language.
+pub async fn with_lang<F: Future>(lang: Lang, f: F) -> F::Output {
+    LANG.scope(lang, f).await
+}
+
+/// The language of the request being handled (Indonesian outside one).
+pub fn current() -> Lang {
+    LANG.try_with(|l| *l).unwrap_or(Lang::Id)
+}
+
+macro_rules! catalogue {
+    ($($key:ident => $id:literal, $en:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            #[cfg(test)]
+            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::Id) => $id, (Msg::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    Acting => "Sebagai pejabat pelaksana", "Acting as";
+    ActingFor => "Menggantikan", "Standing in for";
+    ActionSaved => "Tindakan Anda sudah dicatat.", "Your action has been recorded.";
+    AddDayOff => "Tambah hari libur", "Add a day off";
+    AddedBy => "Ditambahkan oleh", "Added by";
+    AdminTitle => "Administrasi instansi", "Agency administration";
+    Approve => "Setujui", "Approve";
+    AssignPosition => "Tetapkan jabatan", "Assign a position";
+    BackHome => "Kembali ke Tugas saya", "Back to My tasks";
+    BadDate => "Tanggal tidak sah — pilih tanggal pada kalender", "Not a valid date — pick one from the calendar";
+    BadForm => "Formulir tidak dapat dibaca. Muat ulang halaman lalu coba lagi.", "The form could not be read. Reload the page and try again.";
+    BadPosition => "Tulis kode jabatan dengan huruf kecil dan tanda hubung, misalnya kabid-aptika", "Write the position code in lowercase with hyphens, e.g. kabid-aptika";
+    BadRequestTitle => "Tidak dapat diproses", "Cannot be processed";
+    BadTokenText => "Formulir ini sudah kedaluwarsa atau tidak berasal dari Sopir. Muat ulang halaman lalu coba lagi.", "This form has expired or did not come from Sopir. Reload the page and try again.";
+    BadTokenTitle => "Formulir kedaluwarsa", "Form expired";
+    Cancelled => "Dibatalkan", "Cancelled";
+    CaseTitle => "Permohonan", "Request";
+    ChangePassword => "Ganti kata sandi", "Change password";
+    Closed => "Ditutup", "Closed";
+    ColActivity => "Kegiatan", "Activity";
+    ColActual => "Pelaksanaan", "Actual";
+    ColCase => "Nomor", "Number";
+    ColDue => "Batas waktu", "Due";
+    ColLane => "Pelaksana", "Lane";
+    ColOpened => "Diajukan", "Submitted";
+    ColPlanned => "Rencana (pelaksana, waktu baku)", "Planned (lane, standard time)";
+    ColService => "Layanan", "Service";
+    ColStatus => "Status", "Status";
+    ColStep => "Langkah", "Step";
+    ConfirmPassword => "Ulangi kata sandi baru", "Repeat the new password";
+    Date => "Tanggal", "Date";
+    DaysOff => "Hari libur dan cuti bersama", "Holidays and collective leave";
+    Decision => "Keputusan", "Decision";
+    DefaultHours => "Jam kerja baku (Perpres 21/2023): Senin–Kamis 07.30–16.00, istirahat 12.00–13.00; Jumat 07.30–16.30, istirahat 11.30–13.00. Jadwal khusus:", "Default hours (Perpres 21/2023): Mon–Thu 07:30–16:00, break 12:00–13:00; Fri 07:30–16:30, break 11:30–13:00. Special schedules:";
+    FileTooLarge => "Berkas terlalu besar; paling besar", "File too large; at most";
+    FileWrongKind => "Isi berkas bukan jenis yang diterima; unggah berkas", "The file's content is not an accepted kind; upload a";
+    FixErrors => "Periksa isian yang ditandai di bawah ini.", "Please check the marked entries below.";
+    ForbiddenText => "Anda tidak berhak membuka halaman ini atau melakukan tindakan ini.", "You are not allowed to open this page or take this action.";
+    ForbiddenTitle => "Akses ditolak", "Access denied";
+    From => "Mulai", "From";
+    Holdings => "Riwayat jabatan", "Positions held";
+    InboxEmpty => "Tidak ada tugas yang menunggu Anda.", "No tasks are waiting for you.";
+    InboxTitle => "Tugas saya", "My tasks";
+    InternalText => "Terjadi kesalahan di server. Tidak ada data yang hilang; coba lagi sebentar lagi.", "Something went wrong on the server. Nothing was lost; try again shortly.";
+    InternalTitle => "Kesalahan server", "Server error";
+    Kind => "Jenis", "Kind";
+    Late => "Terlambat", "Late";
+    LibraryTitle => "Pustaka SOP", "SOP library";
+    LoginButton => "Masuk", "Log in";
+    LoginLocked => "Terlalu banyak percobaan yang gagal. Coba lagi setelah", "Too many failed attempts. Try again after";
+    LoginTitle => "Masuk ke Sopir", "Log in to Sopir";
+    LoginWrong => "Nama pengguna atau kata sandi salah.", "Wrong username or password.";
+    Logout => "Keluar", "Log out";
+    MaxSize => "paling besar", "at most";
+    MyRequestsEmpty => "Anda belum mengajukan permohonan.", "You have not submitted any request.";
+    MyRequestsTitle => "Permohonan saya", "My requests";
+    Name => "Nama", "Name";
+    NavAccount => "Akun", "Account";
+    NavAdmin => "Admin", "Admin";
+    NavInbox => "Tugas saya", "My tasks";
+    NavLabel => "Menu utama", "Main menu";
+    NavMyRequests => "Permohonan saya", "My requests";
+    NavServices => "Layanan", "Services";
+    NavSop => "SOP", "SOPs";
+    NewPassword => "Kata sandi baru", "New password";
+    NotFoundText => "Halaman atau data yang Anda cari tidak ada.", "The page or record you are looking for does not exist.";
+    NotFoundTitle => "Tidak ditemukan", "Not found";
+    NotRequester => "Layanan ini diajukan oleh unit kerja pemohon.", "This service is requested by the requesting units.";
+    NoteDecide => "Alasan keputusan", "Reason for the decision";
+    NoteDispose => "Catatan disposisi (arahan untuk pelaksana berikutnya)", "Disposition note (instruction for the next lane)";
+    NoteOptional => "Catatan (boleh kosong)", "Note (optional)";
+    NoteReview => "Catatan (wajib bila dikembalikan)", "Note (required when returning)";
+    OldPassword => "Kata sandi lama", "Current password";
+    OldPasswordWrong => "Kata sandi lama salah", "The current password is wrong";
+    Opened => "diajukan", "submitted";
+    Optional => "(boleh kosong)", "(optional)";
+    Overdue => "Terlambat", "Overdue";
+    Password => "Kata sandi", "Password";
+    PasswordMismatch => "Kedua kata sandi baru tidak sama", "The two new passwords differ";
+    PasswordRule => "Paling sedikit 10 karakter", "At least 10 characters";
+    People => "Pegawai", "People";
+    Position => "Jabatan", "Position";
+    PositionsToday => "Jabatan hari ini", "Positions today";
+    PrintableHtml => "Versi cetak (HTML)", "Printable (HTML)";
+    Remove => "Hapus", "Remove";
+    RequestSent => "Permohonan terkirim dengan nomor", "Request sent with number";
+    RequestTitle => "Ajukan permohonan", "Submit a request";
+    Requester => "Pemohon", "Requester";
+    Required => "Wajib diisi", "Required";
+    Requirements => "Persyaratan", "Requirements";
+    ReturnDraft => "Kembalikan untuk diperbaiki", "Return for revision";
+    Save => "Simpan", "Save";
+    SendRequest => "Kirim permohonan", "Send request";
+    ServicesTitle => "Layanan", "Services";
+    SopName => "Nama SOP", "SOP name";
+    SopNumber => "Nomor SOP", "SOP number";
+    Source => "Sumber", "Source";
+    StandardDuration => "Waktu baku seluruhnya", "Total standard time";
+    StandardTime => "Waktu baku", "Standard time";
+    StatusCompleted => "Selesai", "Completed";
+    StatusOpen => "Sedang berjalan", "In progress";
+    StatusRejected => "Ditolak", "Rejected";
+    StatusWithdrawn => "Ditarik pemohon", "Withdrawn";
+    Steps => "Langkah", "Steps";
+    SubmitRequest => "Ajukan permohonan", "Submit a request";
+    SwitchLanguage => "English", "Bahasa Indonesia";
+    Timeline => "Jalannya permohonan", "Timeline";
+    Unit => "Unit kerja", "Unit";
+    Units => "Unit kerja", "Units";
+    Until => "Sampai", "Until";
+    UntilBeforeFrom => "Tanggal akhir sebelum tanggal mulai", "The end date is before the start date";
+    Username => "Nama pengguna", "Username";
+    Version => "versi", "version";
+    Waiting => "Menunggu", "Waiting for";
+    Withdraw => "Tarik permohonan", "Withdraw request";
+    WithdrawReason => "Alasan menarik permohonan", "Reason for withdrawing";
+    WorkingHours => "Jam kerja", "Working hours";
+    YourAction => "Tindakan Anda", "Your action";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for msg in Msg::ALL {
+            assert!(!msg.text(Lang::Id).is_empty() && !msg.text(Lang::En).is_empty(), "{msg:?}");
+        }
+    }
+}

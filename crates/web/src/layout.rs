@@ -1,0 +1,99 @@
+//! The page shell: header with the agency, the person and the navigation,
+//! the language switch, and the bare shell for login and error pages.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::auth::User;
+use crate::i18n::{Lang, Msg};
+
+fn head(lang: Lang, title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · Sopir" }
+            link rel="stylesheet" href="/static/sopir.css";
+            script src="/static/htmx.min.js" defer {}
+            meta name="language" content=(lang.code());
+        }
+    }
+}
+
+/// A full page for a logged-in person; `current` marks the active menu item.
+pub fn page(user: &User, title: &str, current: &str, body: Markup) -> Markup {
+    let items: Vec<(&str, Msg)> = [
+        ("/tugas", Msg::NavInbox),
+        ("/layanan", Msg::NavServices),
+        ("/permohonan", Msg::NavMyRequests),
+        ("/sop", Msg::NavSop),
+    ]
+    .into_iter()
+    .chain(user.account.is_admin.then_some(("/admin", Msg::NavAdmin)))
+    .chain([("/akun", Msg::NavAccount)])
+    .collect();
+    html! {
+        (DOCTYPE)
+        html lang=(user.lang.code()) {
+            (head(user.lang, title))
+            body {
+                header.top {
+                    a.brand href="/tugas" { "Sopir" }
+                    span.who { (user.name) " · " (user.agency.government) }
+                    nav aria-label=(user.t(Msg::NavLabel)) {
+                        @for (href, msg) in &items {
+                            a href=(href) aria-current=[(current == *href).then_some("page")] { (user.t(*msg)) }
+                        }
+                        form method="post" action="/logout" {
+                            input type="hidden" name="csrf" value=(user.csrf);
+                            button type="submit" { (user.t(Msg::Logout)) }
+                        }
+                    }
+                }
+                main { (body) (language_switch(user.lang, current)) }
+            }
+        }
+    }
+}
+
+/// The Bahasa Indonesia / English switch.
+pub fn language_switch(lang: Lang, back: &str) -> Markup {
+    let other = match lang {
+        Lang::Id => Lang::En,
+        Lang::En => Lang::Id,
+    };
+    html! {
+        form.muted method="post" action="/bahasa" style="margin-top:2rem" {
+            input type="hidden" name="lang" value=(other.code());
+            input type="hidden" name="back" value=(if back.is_empty() { "/" } else { back });
+            button.secondary type="submit" { (lang.t(Msg::SwitchLanguage)) }
+        }
+    }
+}
+
+/// A page without navigation (login, errors).
+pub fn bare_markup(lang: Lang, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            (head(lang, title))
+            body {
+                header.top { a.brand href="/" { "Sopir" } }
+                main { (body) }
+            }
+        }
+    }
+}
+
+pub fn bare(lang: Lang, title: &str, text: &str) -> Markup {
+    bare_markup(
+        lang,
+        title,
+        html! {
+            div.card {
+                h1 { (title) }
+                p { (text) }
+                p { a href="/tugas" { (lang.t(Msg::BackHome)) } }
+            }
+        },
+    )
+}

@@ -1,0 +1,88 @@
+//! The web application: server-rendered pages in Bahasa Indonesia (English
+//! selectable) over the store. It adds no workflow logic: every action is a
+//! call into the store, which asks the engine.
+
+mod auth;
+mod display;
+mod error;
+mod i18n;
+mod layout;
+mod pages;
+mod upload;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use error::WebError;
+
+/// Largest request accepted (a form with its PDF attachments).
+pub const MAX_BODY_BYTES: usize = 12 * 1024 * 1024;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<store::Store>,
+    /// Mark cookies `Secure` (when served behind TLS).
+    pub secure_cookies: bool,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::inbox::home))
+        .route("/healthz", get(pages::health))
+        .route("/static/{file}", get(pages::asset))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/bahasa", post(auth::set_language))
+        .route("/akun", get(auth::account_page).post(auth::change_password))
+        .route("/tugas", get(pages::inbox::inbox))
+        .route("/layanan", get(pages::services::catalogue))
+        .route("/layanan/{agency}/{slug}", get(pages::services::request_form).post(pages::services::submit))
+        .route("/permohonan", get(pages::cases::my_requests))
+        .route("/permohonan/{case}", get(pages::cases::case_page))
+        .route("/permohonan/{case}/tugas/{task}", post(pages::cases::act))
+        .route("/permohonan/{case}/tarik", post(pages::cases::withdraw))
+        .route("/lampiran/{id}", get(pages::cases::attachment))
+        .route("/sop", get(pages::library::library))
+        .route("/sop/{agency}/{slug}", get(pages::library::document))
+        .route("/admin", get(pages::admin::overview))
+        .route("/admin/libur", post(pages::admin::add_day_off))
+        .route("/admin/libur/hapus", post(pages::admin::remove_day_off))
+        .route("/admin/jabatan", post(pages::admin::add_holding))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(auth::reject_cross_site))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, finishing requests in flight.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Milliseconds since the epoch, now.
+pub(crate) fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}

@@ -1,0 +1,40 @@
+//! The pages, one module per area of the application.
+
+pub mod admin;
+pub mod cases;
+pub mod form;
+pub mod inbox;
+pub mod library;
+pub mod services;
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+use crate::error::WebError;
+
+/// 200 when the database answers.
+pub async fn health(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}")).into_response(),
+    }
+}
+
+const CSS: &str = include_str!("../static/sopir.css");
+const HTMX: &str = include_str!("../static/htmx.min.js");
+
+/// The embedded static files.
+pub async fn asset(Path(file): Path<String>) -> Response {
+    let (body, kind) = match file.as_str() {
+        "sopir.css" => (CSS, "text/css; charset=utf-8"),
+        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        _ => return WebError::NotFound.into_response(),
+    };
+    ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}

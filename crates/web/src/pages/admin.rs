@@ -1,0 +1,224 @@
+//! Admin: the agency's people, the positions they hold from when to when
+//! (acting officials included), its units, and its working calendar —
+//! holidays can be added and removed, positions assigned.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use engine::calendar::{DayOff, DayOffKind};
+use engine::organisation::{ActingKind, Holding};
+use maud::{Markup, html};
+
+use crate::auth::User;
+use crate::error::WebError;
+use crate::i18n::Msg;
+use crate::{AppState, layout};
+
+fn require_admin(user: &User) -> Result<(), WebError> {
+    if user.account.is_admin { Ok(()) } else { Err(WebError::Forbidden) }
+}
+
+async fn render(state: &AppState, user: &User, errors: &[(&str, String)], status: StatusCode) -> Result<Response, WebError> {
+    let agency = user.agency_id();
+    let org = state.store.organisation(agency).await?;
+    let units = state.store.units(agency).await?;
+    let calendar = state.store.calendar(agency).await?;
+    let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date();
+    let error = |name: &str| errors.iter().find(|(f, _)| *f == name).map(|(_, m)| m.clone());
+    let upcoming: Vec<&DayOff> = calendar.days_off.values().filter(|d| d.date >= today.first_of_year()).collect();
+    let body: Markup = html! {
+        h1 { (user.t(Msg::AdminTitle)) }
+        @if !errors.is_empty() { p.flash.error role="alert" { (user.t(Msg::FixErrors)) } }
+        h2 { (user.t(Msg::People)) }
+        table {
+            thead { tr { th { (user.t(Msg::Name)) } th.hide-sm { "NIP" } th { (user.t(Msg::Unit)) } th { (user.t(Msg::PositionsToday)) } } }
+            tbody {
+                @for p in &org.people {
+                    tr {
+                        td { (p.name) }
+                        td.hide-sm { (p.nip.as_deref().unwrap_or("-")) }
+                        td { (units.iter().find(|u| u.id == p.unit).map_or(p.unit.as_str(), |u| u.name.as_str())) }
+                        td {
+                            @for h in org.positions_of(&p.id, today) {
+                                (h.position)
+                                @if let Some((kind, holder)) = &h.acting { " (" (kind.label()) " " (holder.as_deref().map(|x| org.name(x)).unwrap_or_default()) ")" }
+                                " "
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (user.t(Msg::Holdings)) }
+        table {
+            thead { tr { th { (user.t(Msg::Name)) } th { (user.t(Msg::Position)) } th { (user.t(Msg::From)) } th { (user.t(Msg::Until)) } } }
+            tbody {
+                @for h in &org.holdings {
+                    tr {
+                        td { (org.name(&h.person)) @if let Some((kind, _)) = &h.acting { " (" (kind.label()) ")" } }
+                        td { (h.position) }
+                        td { (h.from) }
+                        td { (h.until.map_or("-".to_string(), |d| d.to_string())) }
+                    }
+                }
+            }
+        }
+        form.card method="post" action="/admin/jabatan" {
+            h2 { (user.t(Msg::AssignPosition)) }
+            input type="hidden" name="csrf" value=(user.csrf);
+            label for="h-person" { (user.t(Msg::Name)) }
+            select #h-person name="person" { @for p in &org.people { option value=(p.id) { (p.name) } } }
+            label for="h-position" { (user.t(Msg::Position)) }
+            input #h-position type="text" name="position" placeholder="kabid-aptika";
+            @if let Some(e) = error("position") { p.field-error { (e) } }
+            label for="h-from" { (user.t(Msg::From)) }
+            input #h-from type="date" name="from";
+            @if let Some(e) = error("from") { p.field-error { (e) } }
+            label for="h-until" { (user.t(Msg::Until)) " " span.muted { (user.t(Msg::Optional)) } }
+            input #h-until type="date" name="until";
+            @if let Some(e) = error("until") { p.field-error { (e) } }
+            label for="h-acting" { (user.t(Msg::Acting)) }
+            select #h-acting name="acting" { option value="" { "—" } option value="plt" { "Plt." } option value="plh" { "Plh." } }
+            label for="h-for" { (user.t(Msg::ActingFor)) " " span.muted { (user.t(Msg::Optional)) } }
+            select #h-for name="acting_for" { option value="" { "—" } @for p in &org.people { option value=(p.id) { (p.name) } } }
+            button.primary type="submit" { (user.t(Msg::Save)) }
+        }
+        h2 { (user.t(Msg::Units)) }
+        ul { @for u in &units { li { (u.name) " (" (u.kind) ")" } } }
+        h2 { (user.t(Msg::DaysOff)) }
+        table {
+            thead { tr { th { (user.t(Msg::Date)) } th { (user.t(Msg::Name)) } th.hide-sm { (user.t(Msg::Source)) } th {} } }
+            tbody {
+                @for d in &upcoming {
+                    tr {
+                        td { (d.date) }
+                        td { (d.name) @if d.kind == DayOffKind::CutiBersama { " " span.tag.muted { "cuti bersama" } } }
+                        td.hide-sm.muted { (d.source) }
+                        td {
+                            form method="post" action="/admin/libur/hapus" {
+                                input type="hidden" name="csrf" value=(user.csrf);
+                                input type="hidden" name="date" value=(d.date.to_string());
+                                button.secondary type="submit" { (user.t(Msg::Remove)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        form.card method="post" action="/admin/libur" {
+            h2 { (user.t(Msg::AddDayOff)) }
+            input type="hidden" name="csrf" value=(user.csrf);
+            label for="d-date" { (user.t(Msg::Date)) }
+            input #d-date type="date" name="date";
+            @if let Some(e) = error("date") { p.field-error { (e) } }
+            label for="d-name" { (user.t(Msg::Name)) }
+            input #d-name type="text" name="name" maxlength="200";
+            @if let Some(e) = error("name") { p.field-error { (e) } }
+            label for="d-kind" { (user.t(Msg::Kind)) }
+            select #d-kind name="kind" { option value="libur" { "libur" } option value="cuti-bersama" { "cuti bersama" } }
+            button.primary type="submit" { (user.t(Msg::Save)) }
+        }
+        h2 { (user.t(Msg::WorkingHours)) }
+        p { (user.t(Msg::DefaultHours)) }
+        ul { @for s in &calendar.schedules { li { (s.name) ": " (s.from) " – " (s.until) } } }
+    };
+    Ok((status, layout::page(user, user.t(Msg::AdminTitle), "/admin", body)).into_response())
+}
+
+pub async fn overview(State(state): State<AppState>, user: User) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    render(&state, &user, &[], StatusCode::OK).await
+}
+
+fn date(value: Option<&String>) -> Option<jiff::civil::Date> {
+    value.and_then(|v| v.trim().parse().ok())
+}
+
+pub async fn add_day_off(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let mut errors = Vec::new();
+    let day = date(form.get("date"));
+    if day.is_none() {
+        errors.push(("date", user.t(Msg::BadDate).to_string()));
+    }
+    let name = form.get("name").map(|n| n.trim().to_string()).unwrap_or_default();
+    if name.is_empty() {
+        errors.push(("name", user.t(Msg::Required).to_string()));
+    }
+    let kind = if form.get("kind").map(String::as_str) == Some("cuti-bersama") { DayOffKind::CutiBersama } else { DayOffKind::Libur };
+    let Some(day) = day.filter(|_| errors.is_empty()) else {
+        return render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let source = format!("{} {}", user.t(Msg::AddedBy), user.name);
+    state.store.put_day_off(user.agency_id(), &DayOff { date: day, name, kind, source }).await?;
+    Ok(Redirect::to("/admin").into_response())
+}
+
+pub async fn remove_day_off(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let Some(day) = date(form.get("date")) else {
+        return render(&state, &user, &[("date", user.t(Msg::BadDate).to_string())], StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    state.store.remove_day_off(user.agency_id(), day).await?;
+    Ok(Redirect::to("/admin").into_response())
+}
+
+pub async fn add_holding(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let org = state.store.organisation(user.agency_id()).await?;
+    let mut errors = Vec::new();
+    let person = form.get("person").cloned().unwrap_or_default();
+    if org.person(&person).is_none() {
+        return Err(WebError::Forbidden);
+    }
+    let position = form.get("position").map(|p| p.trim().to_string()).unwrap_or_default();
+    let slug = !position.is_empty() && position.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !slug {
+        errors.push(("position", user.t(Msg::BadPosition).to_string()));
+    }
+    let from = date(form.get("from"));
+    if from.is_none() {
+        errors.push(("from", user.t(Msg::BadDate).to_string()));
+    }
+    let until_text = form.get("until").map(|u| u.trim()).unwrap_or("");
+    let until = date(form.get("until"));
+    if !until_text.is_empty() && until.is_none() {
+        errors.push(("until", user.t(Msg::BadDate).to_string()));
+    }
+    if let (Some(f), Some(u)) = (from, until) {
+        if u < f {
+            errors.push(("until", user.t(Msg::UntilBeforeFrom).to_string()));
+        }
+    }
+    let acting_for = form.get("acting_for").filter(|p| !p.is_empty()).cloned();
+    if acting_for.as_ref().is_some_and(|p| org.person(p).is_none()) {
+        return Err(WebError::Forbidden);
+    }
+    let acting = match form.get("acting").map(String::as_str) {
+        Some("plt") => Some((ActingKind::Plt, acting_for)),
+        Some("plh") => Some((ActingKind::Plh, acting_for)),
+        _ => None,
+    };
+    let Some(from) = from.filter(|_| errors.is_empty()) else {
+        return render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    state.store.add_holding(user.agency_id(), &Holding { person, position, from, until, acting }).await?;
+    Ok(Redirect::to("/admin").into_response())
+}

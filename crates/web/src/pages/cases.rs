@@ -1,0 +1,356 @@
+//! Permohonan: a requester's own cases; the case page with its timeline —
+//! planned (lane, standard time) against actual (who, when, how long,
+//! breach) — and the action form for the step the person may act on;
+//! withdrawal; attachments.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use engine::form::FieldError;
+use engine::{ActionInput, CaseState, CaseStatus, EngineError, TaskState, TaskStatus, Verdict};
+use maud::{Markup, html};
+use serde::Deserialize;
+use sop::{ActionKind, Sop};
+
+use super::form;
+use super::services::check_before_storing;
+use crate::auth::User;
+use crate::display;
+use crate::error::WebError;
+use crate::i18n::Msg;
+use crate::{AppState, layout, now_ms, upload};
+
+fn status_tag(user: &User, status: CaseStatus) -> Markup {
+    let class = match status {
+        CaseStatus::Open => "warn",
+        CaseStatus::Completed => "ok",
+        CaseStatus::Rejected => "bad",
+        CaseStatus::Withdrawn => "muted",
+    };
+    let text = match status {
+        CaseStatus::Open => user.t(Msg::StatusOpen),
+        CaseStatus::Completed => user.t(Msg::StatusCompleted),
+        CaseStatus::Rejected => user.t(Msg::StatusRejected),
+        CaseStatus::Withdrawn => user.t(Msg::StatusWithdrawn),
+    };
+    html! { span class={"tag " (class)} data-status=(status.key()) { (text) } }
+}
+
+pub async fn my_requests(State(state): State<AppState>, user: User) -> Result<Markup, WebError> {
+    let cases = state.store.cases_requested_by(user.agency_id(), user.person()).await?;
+    let clock = user.clock();
+    let mut rows = Vec::new();
+    for c in &cases {
+        let sop = state.store.sop(user.agency_id(), &c.sop_id, Some(c.sop_version)).await?;
+        let status = state.store.case(user.agency_id(), &c.id).await?.status;
+        rows.push((c, sop.identity.nama.value.clone(), status));
+    }
+    let body = html! {
+        h1 { (user.t(Msg::MyRequestsTitle)) }
+        @if rows.is_empty() {
+            p.card { (user.t(Msg::MyRequestsEmpty)) " " a href="/layanan" { (user.t(Msg::NavServices)) } }
+        } @else {
+            table {
+                thead { tr { th { (user.t(Msg::ColCase)) } th { (user.t(Msg::ColService)) } th.hide-sm { (user.t(Msg::ColOpened)) } th { (user.t(Msg::ColStatus)) } } }
+                tbody {
+                    @for (c, name, status) in &rows {
+                        tr {
+                            td { a href={"/permohonan/" (c.id)} { (c.number) } }
+                            td { (name) }
+                            td.hide-sm { (clock.datetime(c.opened_at)) }
+                            td { (status_tag(&user, *status)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&user, user.t(Msg::MyRequestsTitle), "/permohonan", body))
+}
+
+#[derive(Deserialize, Default)]
+pub struct Notice {
+    baru: Option<String>,
+    ok: Option<String>,
+}
+
+/// What the page shows besides the case: a message, or a failed action.
+#[derive(Default)]
+struct Outcome {
+    info: Option<String>,
+    error: Option<String>,
+    /// The task whose form failed, with what was entered and the errors.
+    failed: Option<(String, BTreeMap<String, String>, Option<String>, Vec<FieldError>)>,
+}
+
+async fn load(state: &AppState, user: &User, case: &str) -> Result<(CaseState, Sop, engine::Organisation, engine::Calendar), WebError> {
+    if !state.store.may_see_case(user.agency_id(), case, user.person(), user.account.is_admin).await? {
+        // Another agency's case and a case one has no part in look the same.
+        return Err(WebError::Forbidden);
+    }
+    let case = state.store.case(user.agency_id(), case).await?;
+    let sop = state.store.sop(user.agency_id(), &case.sop_id, Some(case.sop_version)).await?;
+    let org = state.store.organisation(user.agency_id()).await?;
+    let calendar = state.store.calendar(user.agency_id()).await?;
+    Ok((case, sop, org, calendar))
+}
+
+pub async fn case_page(
+    State(state): State<AppState>,
+    user: User,
+    Path(case): Path<String>,
+    Query(notice): Query<Notice>,
+) -> Result<Response, WebError> {
+    let (case, sop, org, calendar) = load(&state, &user, &case).await?;
+    let mut outcome = Outcome::default();
+    if notice.baru.is_some() {
+        outcome.info = Some(format!("{} {}", user.t(Msg::RequestSent), case.number));
+    } else if notice.ok.is_some() {
+        outcome.info = Some(user.t(Msg::ActionSaved).to_string());
+    }
+    Ok(render(&user, &case, &sop, &org, &calendar, &outcome).into_response())
+}
+
+fn action_form(user: &User, case: &CaseState, sop: &Sop, task: &TaskState, outcome: &Outcome) -> Markup {
+    let step = sop.step(task.step).expect("task steps exist");
+    let empty = BTreeMap::new();
+    let (values, note, errors) = match &outcome.failed {
+        Some((id, values, note, errors)) if *id == task.id => (values, note.clone(), errors.as_slice()),
+        _ => (&empty, None, &[][..]),
+    };
+    let prefix = format!("t{}-", task.step);
+    let note_label = match step.action {
+        ActionKind::Dispose => Msg::NoteDispose,
+        ActionKind::Decide => Msg::NoteDecide,
+        ActionKind::Review => Msg::NoteReview,
+        _ => Msg::NoteOptional,
+    };
+    let note_error = errors.iter().find(|e| e.field == "catatan").map(|e| e.message.clone());
+    let verdict_error = errors.iter().find(|e| e.field == "keputusan").map(|e| e.message.clone());
+    let (ya, tidak) = match (&step.decision, step.action) {
+        (Some(d), _) => (d.ya_label.clone(), d.tidak_label.clone()),
+        (None, ActionKind::Review) => (user.t(Msg::Approve).to_string(), user.t(Msg::ReturnDraft).to_string()),
+        _ => (String::new(), String::new()),
+    };
+    let general = form::unplaced(errors, &step.fields, &step.attachments);
+    let general: Vec<_> = general.into_iter().filter(|e| e.field != "catatan" && e.field != "keputusan").collect();
+    html! {
+        section.card #action {
+            h2 { (user.t(Msg::YourAction)) ": " (step.no) ". " (step.action.label()) }
+            p { (step.activity) }
+            @if !step.requirements.is_empty() {
+                p.muted { (user.t(Msg::Requirements)) ": " (step.requirements.join("; ")) }
+            }
+            @if !errors.is_empty() {
+                div.flash.error role="alert" { (user.t(Msg::FixErrors)) @for e in &general { br; (e.label) ": " (e.message) } }
+            }
+            form method="post" action={"/permohonan/" (case.id) "/tugas/" (task.id)} enctype="multipart/form-data" novalidate {
+                input type="hidden" name="csrf" value=(user.csrf);
+                @if !ya.is_empty() {
+                    fieldset.radio class=[verdict_error.as_ref().map(|_| "has-error")] {
+                        legend { strong { (user.t(Msg::Decision)) } }
+                        label { input type="radio" name="verdict" value="ya"; " " (ya) }
+                        label { input type="radio" name="verdict" value="tidak"; " " (tidak) }
+                        @if let Some(e) = &verdict_error { p.field-error { (e) } }
+                    }
+                }
+                div.field class=[note_error.as_ref().map(|_| "has-error")] {
+                    label for={(prefix) "catatan"} { (user.t(note_label)) }
+                    textarea id={(prefix) "catatan"} name="note" maxlength="2000" { (note.unwrap_or_default()) }
+                    @if let Some(e) = &note_error { p.field-error { (e) } }
+                }
+                (form::controls(&prefix, &step.fields, &step.attachments, values, errors, user.lang))
+                button.primary type="submit" { (step.action.label()) }
+            }
+        }
+    }
+}
+
+fn render(
+    user: &User,
+    case: &CaseState,
+    sop: &Sop,
+    org: &engine::Organisation,
+    calendar: &engine::Calendar,
+    outcome: &Outcome,
+) -> Markup {
+    let clock = user.clock();
+    let mine: Vec<&TaskState> =
+        case.open_tasks().filter(|t| t.candidates.iter().any(|c| c.person == user.person())).collect();
+    let requester = org.person(&case.requester);
+    let body = html! {
+        h1 { (user.t(Msg::CaseTitle)) " " (case.number) " " (status_tag(user, case.status)) }
+        @if let Some(i) = &outcome.info { p.flash.info role="status" { (i) } }
+        @if let Some(e) = &outcome.error { p.flash.error role="alert" { (e) } }
+        div.card {
+            p { strong { (sop.identity.nama.value) } " (" (sop.identity.nomor.value) ", " (user.t(Msg::Version)) " " (case.sop_version) ")" }
+            p { (user.t(Msg::Requester)) ": " (requester.map_or(case.requester.as_str(), |p| p.name.as_str())) " · " (user.t(Msg::Opened)) " " (clock.datetime(case.opened_at)) }
+            @if let Some(closed) = case.closed_at { p { (user.t(Msg::Closed)) " " (clock.datetime(closed)) } }
+        }
+        @for task in &mine { (action_form(user, case, sop, task, outcome)) }
+        h2 { (user.t(Msg::Timeline)) }
+        table.timeline {
+            thead { tr {
+                th { (user.t(Msg::ColStep)) }
+                th { (user.t(Msg::ColActivity)) }
+                th.hide-sm { (user.t(Msg::ColPlanned)) }
+                th { (user.t(Msg::ColActual)) }
+            } }
+            tbody {
+                @for step in &sop.steps {
+                    @let tasks: Vec<&TaskState> = case.tasks.iter().filter(|t| t.step == step.no).collect();
+                    tr data-step=(step.no) {
+                        td.step { (step.no) }
+                        td { (step.activity) }
+                        td.hide-sm {
+                            (sop.lane(&step.lane).map_or("", |l| l.name.as_str())) br;
+                            span.muted { (user.t(Msg::StandardTime)) ": " (step.time.map_or("-".to_string(), |t| t.to_string())) }
+                        }
+                        td {
+                            @if tasks.is_empty() { span.muted { "—" } }
+                            @for t in &tasks { (actual(user, &clock, calendar, org, step, t)) }
+                        }
+                    }
+                }
+            }
+        }
+        @if case.status == CaseStatus::Open && case.requester == user.person() {
+            form.card method="post" action={"/permohonan/" (case.id) "/tarik"} {
+                input type="hidden" name="csrf" value=(user.csrf);
+                label for="reason" { (user.t(Msg::WithdrawReason)) }
+                textarea #reason name="reason" maxlength="2000" {}
+                button.secondary type="submit" { (user.t(Msg::Withdraw)) }
+            }
+        }
+    };
+    layout::page(user, &case.number, "/permohonan", body)
+}
+
+fn actual(
+    user: &User,
+    clock: &display::Clock,
+    calendar: &engine::Calendar,
+    org: &engine::Organisation,
+    step: &sop::Step,
+    t: &TaskState,
+) -> Markup {
+    let took = |from: i64, to: i64| {
+        let ts = |ms| jiff::Timestamp::from_millisecond(ms).expect("valid instant");
+        display::minutes(calendar.working_minutes_between(ts(from), ts(to)), user.lang)
+    };
+    let input = t.input.clone().unwrap_or_default();
+    html! {
+        div.task data-task=(t.id) data-status=(t.status.key()) {
+            @match t.status {
+                TaskStatus::Open => {
+                    span.tag.warn { (user.t(Msg::Waiting)) } " "
+                    (t.candidates.iter().map(|c| org.name(&c.person)).collect::<Vec<_>>().join(" / "))
+                    br; span.muted { (user.t(Msg::ColDue)) ": " (clock.maybe(t.due_at)) }
+                    @if t.due_at.is_some_and(|d| d < now_ms()) { " " span.tag.bad { (user.t(Msg::Overdue)) } }
+                }
+                TaskStatus::Cancelled => { span.tag.muted { (user.t(Msg::Cancelled)) } }
+                TaskStatus::Done => {
+                    strong { (org.name(t.done_by.as_deref().unwrap_or("?"))) }
+                    @if let Some(c) = t.candidates.iter().find(|c| Some(c.person.as_str()) == t.done_by.as_deref()) {
+                        @if let Some(kind) = c.acting {
+                            " (" (kind.label()) " " (c.acting_for.as_deref().map(|h| org.name(h)).unwrap_or_default()) ")"
+                        }
+                    }
+                    br; span.muted { (clock.maybe(t.done_at)) " · " (took(t.started_at, t.done_at.unwrap_or(t.started_at))) }
+                    @if let Some(late) = t.late_minutes { " " span.tag.bad { (user.t(Msg::Late)) " " (display::minutes(late, user.lang)) } }
+                    @if let Some(v) = input.verdict {
+                        br; (user.t(Msg::Decision)) ": " strong { @match v { Verdict::Ya => (step.decision.as_ref().map_or(user.t(Msg::Approve).to_string(), |d| d.ya_label.clone())), Verdict::Tidak => (step.decision.as_ref().map_or(user.t(Msg::ReturnDraft).to_string(), |d| d.tidak_label.clone())) } }
+                    }
+                    @if let Some(n) = &input.note { br; q { (n) } }
+                    @for (name, value) in &input.fields {
+                        br; span.muted { (step.fields.iter().find(|f| &f.name == name).map_or(name.as_str(), |f| f.label.as_str())) ": " } (form::shown(&step.fields, name, value))
+                    }
+                    @for (name, id) in &input.attachments {
+                        br; a href={"/lampiran/" (id)} { (step.attachments.iter().find(|a| &a.name == name).map_or(name.as_str(), |a| a.label.as_str())) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    user: User,
+    Path((case_id, task_id)): Path<(String, String)>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let (case, sop, org, calendar) = load(&state, &user, &case_id).await?;
+    let task = case.task(&task_id).ok_or(WebError::NotFound)?.clone();
+    let step = sop.step(task.step).ok_or(WebError::NotFound)?;
+    let data = upload::read(multipart, &step.attachments, user.lang).await?;
+    user.check_csrf(data.text("csrf"))?;
+    let verdict = match data.text("verdict") {
+        Some("ya") => Some(Verdict::Ya),
+        Some("tidak") => Some(Verdict::Tidak),
+        _ => None,
+    };
+    let note = data.text("note").map(str::to_string);
+    let fields: BTreeMap<String, String> =
+        step.fields.iter().filter_map(|f| data.fields.get(&f.name).map(|v| (f.name.clone(), v.clone()))).collect();
+    let input = ActionInput { note: note.clone(), verdict, fields: fields.clone(), attachments: BTreeMap::new() };
+    let fail = |errors: Vec<FieldError>| {
+        let outcome = Outcome { failed: Some((task.id.clone(), fields.clone(), note.clone(), errors)), ..Default::default() };
+        (StatusCode::UNPROCESSABLE_ENTITY, render(&user, &case, &sop, &org, &calendar, &outcome)).into_response()
+    };
+    // Only someone allowed to act gets field-by-field help; others are refused below.
+    let allowed = task.candidates.iter().any(|c| c.person == user.person());
+    let errors = check_before_storing(step, &input, &data);
+    if allowed && task.status == TaskStatus::Open && case.status == CaseStatus::Open && !errors.is_empty() {
+        return Ok(fail(errors));
+    }
+    match state.store.complete_with_uploads(user.agency_id(), &case.id, &task.id, user.person(), input, data.files, now_ms()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/permohonan/{}?ok=1", case.id)).into_response()),
+        Err(store::StoreError::Engine(EngineError::Invalid(errors))) => Ok(fail(errors)),
+        Err(store::StoreError::Engine(EngineError::NotAllowed { .. })) => Err(WebError::Forbidden),
+        Err(store::StoreError::Engine(refusal)) => {
+            let fresh = state.store.case(user.agency_id(), &case.id).await?;
+            let outcome = Outcome { error: Some(refusal.to_string()), ..Default::default() };
+            Ok((StatusCode::CONFLICT, render(&user, &fresh, &sop, &org, &calendar, &outcome)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    user: User,
+    Path(case_id): Path<String>,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let (case, sop, org, calendar) = load(&state, &user, &case_id).await?;
+    let reason = form.get("reason").cloned();
+    match state.store.withdraw(user.agency_id(), &case.id, user.person(), reason, now_ms()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/permohonan/{}?ok=1", case.id)).into_response()),
+        Err(store::StoreError::Engine(EngineError::NotRequester { .. })) => Err(WebError::Forbidden),
+        Err(store::StoreError::Engine(refusal)) => {
+            let outcome = Outcome { error: Some(refusal.to_string()), ..Default::default() };
+            Ok((StatusCode::CONFLICT, render(&user, &case, &sop, &org, &calendar, &outcome)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn attachment(State(state): State<AppState>, user: User, Path(id): Path<String>) -> Result<Response, WebError> {
+    let file = state.store.attachment(user.agency_id(), &id).await?.ok_or(WebError::Forbidden)?;
+    let case = file.case.clone().ok_or(WebError::Forbidden)?;
+    if !state.store.may_see_case(user.agency_id(), &case, user.person(), user.account.is_admin).await? {
+        return Err(WebError::Forbidden);
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.content_type.clone()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", upload::safe_filename(&file.filename))),
+        ],
+        file.data,
+    )
+        .into_response())
+}

@@ -1,0 +1,119 @@
+//! Form controls generated from a step's declared fields and attachments,
+//! each with its label, help, current value and error message beside it;
+//! and how entered values are shown back (personal data masked).
+
+use std::collections::BTreeMap;
+
+use engine::form::FieldError;
+use maud::{Markup, html};
+use sop::definition::{Attachment, Field, FieldKind};
+
+use crate::i18n::{Lang, Msg};
+
+fn error_of<'a>(errors: &'a [FieldError], name: &str) -> Option<&'a str> {
+    errors.iter().find(|e| e.field == name).map(|e| e.message.as_str())
+}
+
+/// One labelled control; `id` is `<prefix><name>` so several forms can share a page.
+pub fn field(prefix: &str, f: &Field, value: &str, errors: &[FieldError], lang: Lang) -> Markup {
+    let id = format!("{prefix}{}", f.name);
+    let error = error_of(errors, &f.name);
+    let (kind, mode, max) = match f.kind {
+        FieldKind::Email => ("email", None, f.max_length),
+        FieldKind::Phone => ("tel", Some("tel"), Some(20)),
+        FieldKind::Date => ("date", None, None),
+        FieldKind::Number => ("text", Some("decimal"), f.max_length),
+        FieldKind::Nik => ("text", Some("numeric"), Some(20)),
+        FieldKind::Nip => ("text", Some("numeric"), Some(25)),
+        _ => ("text", None, f.max_length),
+    };
+    html! {
+        div.field class=[error.map(|_| "has-error")] {
+            label for=(id) {
+                (f.label)
+                @if !f.required { " " span.muted { (lang.t(Msg::Optional)) } }
+            }
+            @match f.kind {
+                FieldKind::Textarea => {
+                    textarea id=(id) name=(f.name) maxlength=[f.max_length] aria-invalid=[error.map(|_| "true")] { (value) }
+                }
+                FieldKind::Select => {
+                    select id=(id) name=(f.name) aria-invalid=[error.map(|_| "true")] {
+                        option value="" { "—" }
+                        @for o in &f.options { option value=(o) selected[o == value] { (o) } }
+                    }
+                }
+                _ => {
+                    input id=(id) type=(kind) name=(f.name) value=(value) inputmode=[mode] maxlength=[max]
+                        autocomplete="off" aria-invalid=[error.map(|_| "true")];
+                }
+            }
+            @if let Some(help) = &f.help { p.help { (help) } }
+            @if let Some(e) = error { p.field-error id={(id) "-error"} { (e) } }
+        }
+    }
+}
+
+pub fn attachment(prefix: &str, a: &Attachment, errors: &[FieldError], lang: Lang) -> Markup {
+    let id = format!("{prefix}{}", a.name);
+    let error = error_of(errors, &a.name);
+    let accept: Vec<String> = a.accept.iter().map(|k| format!(".{k}")).collect();
+    html! {
+        div.field class=[error.map(|_| "has-error")] {
+            label for=(id) {
+                (a.label)
+                @if !a.required { " " span.muted { (lang.t(Msg::Optional)) } }
+            }
+            input id=(id) type="file" name=(a.name) accept=(accept.join(","));
+            p.help { (a.accept.join(", ").to_uppercase()) ", " (lang.t(Msg::MaxSize)) " " (a.max_kb / 1024) " MB" }
+            @if let Some(e) = error { p.field-error id={(id) "-error"} { (e) } }
+        }
+    }
+}
+
+/// The fields and attachments of a step.
+pub fn controls(
+    prefix: &str,
+    fields: &[Field],
+    attachments: &[Attachment],
+    values: &BTreeMap<String, String>,
+    errors: &[FieldError],
+    lang: Lang,
+) -> Markup {
+    html! {
+        @for f in fields { (field(prefix, f, values.get(&f.name).map_or("", String::as_str), errors, lang)) }
+        @for a in attachments { (attachment(prefix, a, errors, lang)) }
+    }
+}
+
+/// A stored value as shown on screen: NIK masked but its last four digits.
+pub fn shown(fields: &[Field], name: &str, value: &str) -> String {
+    match fields.iter().find(|f| f.name == name) {
+        Some(f) if f.personal => {
+            let keep = value.chars().count().saturating_sub(4);
+            value.chars().enumerate().map(|(i, c)| if i < keep { '•' } else { c }).collect()
+        }
+        _ => value.to_string(),
+    }
+}
+
+/// Errors that are not about any control on the form (shown at the top).
+pub fn unplaced<'a>(errors: &'a [FieldError], fields: &[Field], attachments: &[Attachment]) -> Vec<&'a FieldError> {
+    errors
+        .iter()
+        .filter(|e| !fields.iter().any(|f| f.name == e.field) && !attachments.iter().any(|a| a.name == e.field))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nik_is_masked_but_its_last_four_digits() {
+        let sop = sop::Catalog::builtin().sop("lumajang/ruang-server").unwrap().clone();
+        let fields = &sop.step(1).unwrap().fields;
+        assert_eq!(shown(fields, "nik_pengunjung", "3508011234560001"), "••••••••••••0001");
+        assert_eq!(shown(fields, "instansi", "Bappeda"), "Bappeda");
+    }
+}

@@ -1,0 +1,73 @@
+//! Beranda / Tugas saya: the open tasks the person may act on, overdue ones
+//! first and marked, refreshed in place every minute.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+
+use crate::auth::User;
+use crate::error::WebError;
+use crate::i18n::Msg;
+use crate::{AppState, layout, now_ms};
+
+pub async fn home(user: Result<User, WebError>) -> Response {
+    match user {
+        Ok(_) => Redirect::to("/tugas").into_response(),
+        Err(_) => Redirect::to("/login").into_response(),
+    }
+}
+
+pub async fn inbox(State(state): State<AppState>, user: User) -> Result<Markup, WebError> {
+    let mut tasks = state.store.open_tasks(user.agency_id(), user.person()).await?;
+    let now = now_ms();
+    // Overdue first (most overdue on top), then by due time, untimed last.
+    tasks.sort_by_key(|t| (t.due_at.is_none_or(|d| d >= now), t.due_at.unwrap_or(i64::MAX), t.started_at));
+    let mut sops = HashMap::new();
+    for t in &tasks {
+        let key = (t.sop_id.clone(), t.sop_version);
+        if !sops.contains_key(&key) {
+            sops.insert(key.clone(), state.store.sop(user.agency_id(), &t.sop_id, Some(t.sop_version)).await?);
+        }
+    }
+    let notes = state.store.notifications(user.agency_id(), user.person()).await?;
+    let clock = user.clock();
+    let body = html! {
+        h1 { (user.t(Msg::InboxTitle)) }
+        @for n in &notes { p.flash.info { (n) } }
+        div #tasks hx-get="/tugas" hx-trigger="every 60s" hx-select="#tasks" hx-swap="outerHTML" {
+            @if tasks.is_empty() {
+                p.card { (user.t(Msg::InboxEmpty)) }
+            } @else {
+                table {
+                    thead { tr {
+                        th { (user.t(Msg::ColCase)) }
+                        th { (user.t(Msg::ColService)) }
+                        th { (user.t(Msg::ColStep)) }
+                        th.hide-sm { (user.t(Msg::ColLane)) }
+                        th { (user.t(Msg::ColDue)) }
+                    } }
+                    tbody {
+                        @for t in &tasks {
+                            @let sop = &sops[&(t.sop_id.clone(), t.sop_version)];
+                            @let step = sop.step(t.step);
+                            @let overdue = t.due_at.is_some_and(|d| d < now);
+                            tr class=[overdue.then_some("overdue-row")] {
+                                td { a href={"/permohonan/" (t.case)} { (t.number) } }
+                                td { (sop.identity.nama.value) }
+                                td { (t.step) ". " (step.map_or("", |s| s.action.label())) }
+                                td.hide-sm { (sop.lane(&t.lane).map_or(t.lane.as_str(), |l| l.name.as_str())) }
+                                td {
+                                    (clock.maybe(t.due_at))
+                                    @if overdue { " " span.tag.bad.overdue { (user.t(Msg::Overdue)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&user, user.t(Msg::InboxTitle), "/tugas", body))
+}

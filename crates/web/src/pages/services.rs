@@ -1,0 +1,157 @@
+//! Layanan: the agency's service catalogue (its SOPs) with what each needs
+//! and how long it takes, and the request form generated from an SOP's
+//! first step.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use engine::form::FieldError;
+use engine::{ActionInput, EngineError};
+use maud::{Markup, html};
+use sop::{Sop, StandardTime};
+
+use super::form;
+use crate::auth::User;
+use crate::error::WebError;
+use crate::i18n::{Lang, Msg};
+use crate::{AppState, layout, now_ms, upload};
+
+/// The sum of the standard times, e.g. "1 jam 10 menit" or "5 hari".
+pub fn total_time(sop: &Sop, lang: Lang) -> String {
+    let (mut minutes, mut days) = (0i64, 0u32);
+    for t in sop.steps.iter().filter_map(|s| s.time) {
+        match t {
+            StandardTime::Minutes(m) => minutes += i64::from(m),
+            StandardTime::Hours(h) => minutes += i64::from(h) * 60,
+            StandardTime::Days(d) => days += d,
+        }
+    }
+    let day_word = match lang {
+        Lang::Id => "hari kerja",
+        Lang::En => "working days",
+    };
+    match (minutes, days) {
+        (0, 0) => "-".into(),
+        (m, 0) => crate::display::minutes(m, lang),
+        (0, d) => format!("{d} {day_word}"),
+        (m, d) => format!("{d} {day_word} + {}", crate::display::minutes(m, lang)),
+    }
+}
+
+/// Whether `user` may start a case of `sop` today.
+async fn may_submit(state: &AppState, user: &User, sop: &Sop) -> Result<bool, WebError> {
+    let org = state.store.organisation(user.agency_id()).await?;
+    let lane = sop.lane(&sop.first_step().lane).ok_or(WebError::NotFound)?;
+    let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date();
+    Ok(org.candidates(&lane.positions, today).iter().any(|c| c.person == user.person()))
+}
+
+pub async fn catalogue(State(state): State<AppState>, user: User) -> Result<Markup, WebError> {
+    let mut sops = Vec::new();
+    for id in state.store.sop_ids(user.agency_id()).await? {
+        let sop = state.store.sop(user.agency_id(), &id, None).await?;
+        let allowed = may_submit(&state, &user, &sop).await?;
+        sops.push((sop, allowed));
+    }
+    let body = html! {
+        h1 { (user.t(Msg::ServicesTitle)) }
+        @for (sop, allowed) in &sops {
+            section.card {
+                h2 { (sop.identity.nama.value) }
+                p.muted { (user.t(Msg::SopNumber)) " " (sop.identity.nomor.value) }
+                p { strong { (user.t(Msg::Requirements)) ": " } }
+                ul { @for r in &sop.first_step().requirements { li { (r) } } }
+                p { strong { (user.t(Msg::StandardDuration)) ": " } (total_time(sop, user.lang)) }
+                @if *allowed {
+                    a.button href={"/layanan/" (sop.id)} { (user.t(Msg::SubmitRequest)) }
+                } @else {
+                    p.muted { (user.t(Msg::NotRequester)) }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&user, user.t(Msg::ServicesTitle), "/layanan", body))
+}
+
+fn request_page(user: &User, sop: &Sop, values: &BTreeMap<String, String>, errors: &[FieldError]) -> Markup {
+    let step = sop.first_step();
+    let general = form::unplaced(errors, &step.fields, &step.attachments);
+    let body = html! {
+        h1 { (user.t(Msg::RequestTitle)) ": " (sop.identity.nama.value) }
+        @if !errors.is_empty() {
+            div.flash.error role="alert" {
+                (user.t(Msg::FixErrors))
+                @for e in &general { br; (e.label) ": " (e.message) }
+            }
+        }
+        p.muted { (step.activity) }
+        form.card method="post" action={"/layanan/" (sop.id)} enctype="multipart/form-data" novalidate {
+            input type="hidden" name="csrf" value=(user.csrf);
+            (form::controls("f-", &step.fields, &step.attachments, values, errors, user.lang))
+            button.primary type="submit" { (user.t(Msg::SendRequest)) }
+        }
+    };
+    layout::page(user, user.t(Msg::RequestTitle), "/layanan", body)
+}
+
+async fn requested_sop(state: &AppState, user: &User, agency: &str, slug: &str) -> Result<Sop, WebError> {
+    if agency != user.agency_id() {
+        return Err(WebError::NotFound);
+    }
+    let sop = state.store.sop(user.agency_id(), &format!("{agency}/{slug}"), None).await?;
+    if !may_submit(state, user, &sop).await? {
+        return Err(WebError::Forbidden);
+    }
+    Ok(sop)
+}
+
+pub async fn request_form(
+    State(state): State<AppState>,
+    user: User,
+    Path((agency, slug)): Path<(String, String)>,
+) -> Result<Markup, WebError> {
+    let sop = requested_sop(&state, &user, &agency, &slug).await?;
+    Ok(request_page(&user, &sop, &BTreeMap::new(), &[]))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    user: User,
+    Path((agency, slug)): Path<(String, String)>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let sop = requested_sop(&state, &user, &agency, &slug).await?;
+    let step = sop.first_step();
+    let data = upload::read(multipart, &step.attachments, user.lang).await?;
+    user.check_csrf(data.text("csrf"))?;
+    let fields: BTreeMap<String, String> =
+        step.fields.iter().filter_map(|f| data.fields.get(&f.name).map(|v| (f.name.clone(), v.clone()))).collect();
+    let input = ActionInput { fields: fields.clone(), ..Default::default() };
+    let errors = check_before_storing(step, &input, &data);
+    if !errors.is_empty() {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, request_page(&user, &sop, &fields, &errors)).into_response());
+    }
+    match state.store.submit_with_uploads(user.agency_id(), &sop.id, user.person(), input, data.files, now_ms()).await {
+        Ok(case) => Ok(Redirect::to(&format!("/permohonan/{}?baru=1", case.id)).into_response()),
+        Err(store::StoreError::Engine(EngineError::Invalid(errors))) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, request_page(&user, &sop, &fields, &errors)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every problem with a submission — fields, missing and refused files —
+/// found before anything is stored, one message per control.
+pub fn check_before_storing(step: &sop::Step, input: &ActionInput, data: &upload::FormData) -> Vec<FieldError> {
+    let mut probe = input.clone();
+    for file in &data.files {
+        probe.attachments.insert(file.name.clone(), "pending".into());
+    }
+    let mut errors = data.file_errors.clone();
+    if let Err(found) = engine::workflow::check_input(step, probe) {
+        errors.extend(found.into_iter().filter(|e| !data.file_errors.iter().any(|f| f.field == e.field)));
+    }
+    errors
+}

@@ -1,0 +1,108 @@
+//! Reading a multipart form: its text fields and its files, each file
+//! checked against the step's attachment rules — size, and kind by content
+//! (the first bytes), never by the name's extension alone.
+
+use std::collections::BTreeMap;
+
+use axum::extract::Multipart;
+use engine::form::FieldError;
+use sop::definition::Attachment;
+use store::Upload;
+
+use crate::error::WebError;
+use crate::i18n::{Lang, Msg};
+
+pub struct FormData {
+    pub fields: BTreeMap<String, String>,
+    pub files: Vec<Upload>,
+    /// Problems with the files, by attachment name.
+    pub file_errors: Vec<FieldError>,
+}
+
+impl FormData {
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(String::as_str)
+    }
+}
+
+/// The kind of file the bytes are, by their signature.
+pub fn sniff(data: &[u8]) -> Option<(&'static str, &'static str)> {
+    if data.starts_with(b"%PDF-") {
+        Some(("pdf", "application/pdf"))
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(("jpg", "image/jpeg"))
+    } else if data.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some(("png", "image/png"))
+    } else {
+        None
+    }
+}
+
+/// Reads the form; files are kept only for the step's declared attachments.
+pub async fn read(mut multipart: Multipart, attachments: &[Attachment], lang: Lang) -> Result<FormData, WebError> {
+    let bad = |_| WebError::BadRequest(lang.t(Msg::BadForm).to_string());
+    let mut data = FormData { fields: BTreeMap::new(), files: Vec::new(), file_errors: Vec::new() };
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if let Some(filename) = field.file_name().map(str::to_string) {
+            let bytes = field.bytes().await.map_err(bad)?;
+            if filename.is_empty() && bytes.is_empty() {
+                continue;
+            }
+            let Some(rule) = attachments.iter().find(|a| a.name == name) else { continue };
+            let kind = sniff(&bytes);
+            let accepted = kind.is_some_and(|(k, _)| rule.accept.iter().any(|a| a == k || (a == "jpeg" && k == "jpg")));
+            let error = if bytes.len() as u64 > u64::from(rule.max_kb) * 1024 {
+                Some(format!("{} {} KB", lang.t(Msg::FileTooLarge), rule.max_kb))
+            } else if !accepted {
+                Some(format!("{} {}", lang.t(Msg::FileWrongKind), rule.accept.join(", ").to_uppercase()))
+            } else {
+                None
+            };
+            match error {
+                Some(message) => data.file_errors.push(FieldError::new(&rule.name, &rule.label, message)),
+                None => data.files.push(Upload {
+                    name,
+                    filename: safe_filename(&filename),
+                    content_type: kind.map(|(_, ct)| ct).unwrap_or("application/octet-stream").to_string(),
+                    data: bytes.to_vec(),
+                }),
+            }
+        } else {
+            let text = field.text().await.map_err(bad)?;
+            data.fields.insert(name, text);
+        }
+    }
+    Ok(data)
+}
+
+/// A file name safe to store and to send back in a header.
+pub fn safe_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let clean: String = base
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' })
+        .take(120)
+        .collect();
+    if clean.trim().is_empty() { "lampiran".into() } else { clean }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_known_by_their_first_bytes() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Some(("pdf", "application/pdf")));
+        assert_eq!(sniff(b"MZ\x90\x00 not a pdf"), None);
+        assert_eq!(sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]), Some(("png", "image/png")));
+    }
+
+    #[test]
+    fn file_names_lose_paths_and_odd_characters() {
+        assert_eq!(safe_filename("C:\\Users\\x\\Surat Permohonan.pdf"), "Surat Permohonan.pdf");
+        assert_eq!(safe_filename("../../etc/passwd"), "passwd");
+        assert_eq!(safe_filename("a\"b;\r\n.pdf"), "a_b___.pdf");
+        assert_eq!(safe_filename(""), "lampiran");
+    }
+}
