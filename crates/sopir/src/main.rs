@@ -211,7 +211,16 @@ fn main() -> ExitCode {
             let options = serve::Options { addr, data_dir, database_url, demo: !no_demo, secure_cookies };
             runtime().and_then(|rt| rt.block_on(serve::run(options)))
         }
-        Some(Command::User(UserCommand::Add { agency, username, name, nip, unit, position, admin, database })) => {
+        Some(Command::User(UserCommand::Add {
+            agency,
+            username,
+            name,
+            nip,
+            unit,
+            position,
+            admin,
+            database,
+        })) => {
             let user = user_command::NewUser { agency, username, name, nip, unit, position, admin };
             runtime().and_then(|rt| rt.block_on(user_command::add(&database.url, user)))
         }

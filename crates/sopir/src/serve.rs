@@ -49,7 +49,9 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     println!("Sopir {} berjalan di http://{local}", env!("CARGO_PKG_VERSION"));
     println!("Basis data: {}", redact(&url));
     if options.demo {
-        println!("\nData contoh aktif. Masuk dengan salah satu akun di bawah ini, kata sandi: {DEMO_PASSWORD}");
+        println!(
+            "\nData contoh aktif. Masuk dengan salah satu akun di bawah ini, kata sandi: {DEMO_PASSWORD}"
+        );
         for (id, agency, _, name, _, position) in PEOPLE {
             println!("  {id:<20} {name:<32} {position:<26} {agency}");
         }
@@ -58,9 +60,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     println!("\nHentikan dengan Ctrl+C.");
     let state = web::AppState { store: Arc::new(store), secure_cookies: options.secure_cookies };
     let store = state.store.clone();
-    web::serve(state, listener, shutdown_signal())
-        .await
-        .map_err(|e| CliError::Serve(e.to_string()))?;
+    web::serve(state, listener, shutdown_signal()).await.map_err(|e| CliError::Serve(e.to_string()))?;
     store.close().await;
     println!("Sopir berhenti.");
     Ok(())

@@ -40,7 +40,8 @@ pub const FAILURES_BEFORE_LOCK: i64 = 5;
 /// argon2id with a random salt, PHC string.
 pub fn hash_password(password: &str) -> String {
     // argon2id with the crate's recommended parameters and a random salt.
-    let hash: PasswordHash = Argon2::default().hash_password(password.as_bytes()).expect("argon2 hashes any input");
+    let hash: PasswordHash =
+        Argon2::default().hash_password(password.as_bytes()).expect("argon2 hashes any input");
     hash.to_string()
 }
 
@@ -93,8 +94,6 @@ fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
     })
 }
 
-const ACCOUNT_COLUMNS: &str = "username, person_id, agency_id, password_hash, is_admin, failed_logins, locked_until";
-
 impl Store {
     /// Creates a login for a person of `agency`.
     pub async fn add_account(
@@ -124,8 +123,10 @@ impl Store {
     }
 
     pub async fn account(&self, username: &str) -> Result<Option<Account>, StoreError> {
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(
+            "SELECT username, person_id, agency_id, password_hash, is_admin, failed_logins, locked_until FROM accounts WHERE username = $1",
+        )
+        .bind(username).fetch_optional(&self.pool).await?;
         Ok(row.as_ref().map(account_from).transpose()?)
     }
 
@@ -170,26 +171,35 @@ impl Store {
         Ok(())
     }
 
-    pub async fn create_session(&self, id: &str, username: &str, csrf: &str, at: i64, expires_at: i64) -> Result<(), StoreError> {
+    pub async fn create_session(
+        &self,
+        id: &str,
+        username: &str,
+        csrf: &str,
+        at: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(at).execute(&self.pool).await?;
-        sqlx::query("INSERT INTO sessions (id, username, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(id)
-            .bind(username)
-            .bind(csrf)
-            .bind(at)
-            .bind(expires_at)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (id, username, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(username)
+        .bind(csrf)
+        .bind(at)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     /// The account and CSRF token of a live session.
     pub async fn session(&self, id: &str, now: i64) -> Result<Option<(Account, String)>, StoreError> {
-        let sql = format!(
+        let row = sqlx::query(
             "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin, a.failed_logins, a.locked_until, s.csrf
-             FROM sessions s JOIN accounts a ON a.username = s.username WHERE s.id = $1 AND s.expires_at > $2"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(now).fetch_optional(&self.pool).await?;
+             FROM sessions s JOIN accounts a ON a.username = s.username WHERE s.id = $1 AND s.expires_at > $2",
+        )
+        .bind(id).bind(now).fetch_optional(&self.pool).await?;
         Ok(match row {
             Some(r) => Some((account_from(&r)?, r.try_get("csrf")?)),
             None => None,
@@ -227,7 +237,13 @@ impl Store {
 
     /// Whether `person` may see `case`: its requester, anyone a task of it
     /// was ever assigned to, or an administrator of the agency.
-    pub async fn may_see_case(&self, agency: &str, case: &str, person: &str, is_admin: bool) -> Result<bool, StoreError> {
+    pub async fn may_see_case(
+        &self,
+        agency: &str,
+        case: &str,
+        person: &str,
+        is_admin: bool,
+    ) -> Result<bool, StoreError> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM cases WHERE id = $1 AND agency_id = $2) AS exists_here,
                     (SELECT COUNT(*) FROM cases WHERE id = $1 AND agency_id = $2 AND requester_id = $3) AS own,

@@ -376,7 +376,11 @@ impl Store {
     }
 
     /// The cases a person requested, newest first.
-    pub async fn cases_requested_by(&self, agency: &str, person: &str) -> Result<Vec<CaseSummary>, StoreError> {
+    pub async fn cases_requested_by(
+        &self,
+        agency: &str,
+        person: &str,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
         self.case_list(agency, Some(person)).await
     }
 

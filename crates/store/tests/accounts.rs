@@ -5,7 +5,6 @@ mod common;
 use common::{backends, wib};
 use store::{StoreError, hash_password, verify_password};
 
-
 #[test]
 fn passwords_are_argon2id_and_verify() {
     let hash = hash_password("rahasia-123");
@@ -57,14 +56,45 @@ async fn sessions_lockout_and_files() {
         };
         let mut bad = input.clone();
         bad.fields.clear();
-        assert!(s.submit_with_uploads("lumajang", "lumajang/vpn", "lmj-pemohon", bad, vec![upload(b"%PDF-1.4 x")], t).await.is_err());
-        let none: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) AS n FROM attachments").fetch_one(s.pool()).await.unwrap(), "n");
+        assert!(
+            s.submit_with_uploads(
+                "lumajang",
+                "lumajang/vpn",
+                "lmj-pemohon",
+                bad,
+                vec![upload(b"%PDF-1.4 x")],
+                t
+            )
+            .await
+            .is_err()
+        );
+        let none: i64 = sqlx::Row::get(
+            &sqlx::query("SELECT COUNT(*) AS n FROM attachments").fetch_one(s.pool()).await.unwrap(),
+            "n",
+        );
         assert_eq!(none, 0, "a refused submission keeps no file");
-        let case = s.submit_with_uploads("lumajang", "lumajang/vpn", "lmj-pemohon", input, vec![upload(b"%PDF-1.4 x")], t).await.unwrap();
+        let case = s
+            .submit_with_uploads(
+                "lumajang",
+                "lumajang/vpn",
+                "lmj-pemohon",
+                input,
+                vec![upload(b"%PDF-1.4 x")],
+                t,
+            )
+            .await
+            .unwrap();
         let id = case.tasks[0].input.as_ref().unwrap().attachments["surat_permohonan"].clone();
         let file = s.attachment("lumajang", &id).await.unwrap().unwrap();
-        assert_eq!((file.filename.as_str(), file.size, file.data.as_slice()), ("surat.pdf", 10, &b"%PDF-1.4 x"[..]));
+        assert_eq!(
+            (file.filename.as_str(), file.size, file.data.as_slice()),
+            ("surat.pdf", 10, &b"%PDF-1.4 x"[..])
+        );
         assert_eq!(file.case.as_deref(), Some(case.id.as_str()));
-        assert!(s.attachment("trenggalek", &id).await.unwrap().is_none(), "{}: scoped to its agency", db.label);
+        assert!(
+            s.attachment("trenggalek", &id).await.unwrap().is_none(),
+            "{}: scoped to its agency",
+            db.label
+        );
     }
 }

@@ -5,12 +5,12 @@
 
 use std::collections::HashMap;
 
+use axum::Form;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::{Markup, html};
 use store::Account;
 
@@ -165,7 +165,9 @@ pub async fn login(
     let username = form.get("username").map(|u| u.trim().to_string()).unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     let now = now_ms();
-    let refuse = |message: String| (StatusCode::UNAUTHORIZED, login_form(lang, &token, &username, Some(&message))).into_response();
+    let refuse = |message: String| {
+        (StatusCode::UNAUTHORIZED, login_form(lang, &token, &username, Some(&message))).into_response()
+    };
     let Some(account) = state.store.account(&username).await? else {
         // Same answer as a wrong password: do not reveal which names exist.
         return Ok(refuse(lang.t(Msg::LoginWrong).to_string()));
@@ -196,14 +198,25 @@ pub async fn logout(
 ) -> Result<Response, WebError> {
     user.check_csrf(form.get("csrf").map(String::as_str))?;
     state.store.delete_session(&user.session).await?;
-    Ok(([(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0))], Redirect::to("/login")).into_response())
+    Ok(([(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0))], Redirect::to("/login"))
+        .into_response())
 }
 
 /// Switches the language (a cookie; works before login too).
-pub async fn set_language(State(state): State<AppState>, Form(form): Form<HashMap<String, String>>) -> Response {
+pub async fn set_language(
+    State(state): State<AppState>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
     let lang = Lang::from_code(form.get("lang").map_or("id", String::as_str));
-    let back = form.get("back").filter(|b| b.starts_with('/') && !b.starts_with("//")).cloned().unwrap_or("/".into());
-    ([(header::SET_COOKIE, set_cookie(&state, LANG_COOKIE, lang.code(), 365 * 24 * 3600))], Redirect::to(&back))
+    let back = form
+        .get("back")
+        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .cloned()
+        .unwrap_or("/".into());
+    (
+        [(header::SET_COOKIE, set_cookie(&state, LANG_COOKIE, lang.code(), 365 * 24 * 3600))],
+        Redirect::to(&back),
+    )
         .into_response()
 }
 
@@ -260,5 +273,6 @@ pub async fn change_password(
     }
     state.store.set_password(&user.account.username, &store::hash_password(&new)).await?;
     // All sessions ended, this one included: log in again with the new password.
-    Ok(([(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0))], Redirect::to("/login")).into_response())
+    Ok(([(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0))], Redirect::to("/login"))
+        .into_response())
 }

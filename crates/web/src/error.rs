@@ -30,14 +30,22 @@ impl WebError {
     fn page(&self, lang: Lang) -> Response {
         let (status, title, text) = match self {
             WebError::LoginRequired => return Redirect::to("/login").into_response(),
-            WebError::Forbidden => (StatusCode::FORBIDDEN, Msg::ForbiddenTitle, lang.t(Msg::ForbiddenText).to_string()),
-            WebError::NotFound => (StatusCode::NOT_FOUND, Msg::NotFoundTitle, lang.t(Msg::NotFoundText).to_string()),
-            WebError::BadToken => (StatusCode::FORBIDDEN, Msg::BadTokenTitle, lang.t(Msg::BadTokenText).to_string()),
+            WebError::Forbidden => {
+                (StatusCode::FORBIDDEN, Msg::ForbiddenTitle, lang.t(Msg::ForbiddenText).to_string())
+            }
+            WebError::NotFound => {
+                (StatusCode::NOT_FOUND, Msg::NotFoundTitle, lang.t(Msg::NotFoundText).to_string())
+            }
+            WebError::BadToken => {
+                (StatusCode::FORBIDDEN, Msg::BadTokenTitle, lang.t(Msg::BadTokenText).to_string())
+            }
             WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, Msg::BadRequestTitle, m.clone()),
             WebError::Store(store::StoreError::NotFound(_)) => {
                 (StatusCode::NOT_FOUND, Msg::NotFoundTitle, lang.t(Msg::NotFoundText).to_string())
             }
-            WebError::Store(store::StoreError::Engine(e)) => (StatusCode::CONFLICT, Msg::BadRequestTitle, e.to_string()),
+            WebError::Store(store::StoreError::Engine(e)) => {
+                (StatusCode::CONFLICT, Msg::BadRequestTitle, e.to_string())
+            }
             WebError::Store(e) => {
                 eprintln!("sopir: kesalahan internal: {e}");
                 (StatusCode::INTERNAL_SERVER_ERROR, Msg::InternalTitle, lang.t(Msg::InternalText).to_string())

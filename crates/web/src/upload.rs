@@ -39,7 +39,11 @@ pub fn sniff(data: &[u8]) -> Option<(&'static str, &'static str)> {
 }
 
 /// Reads the form; files are kept only for the step's declared attachments.
-pub async fn read(mut multipart: Multipart, attachments: &[Attachment], lang: Lang) -> Result<FormData, WebError> {
+pub async fn read(
+    mut multipart: Multipart,
+    attachments: &[Attachment],
+    lang: Lang,
+) -> Result<FormData, WebError> {
     let bad = |_| WebError::BadRequest(lang.t(Msg::BadForm).to_string());
     let mut data = FormData { fields: BTreeMap::new(), files: Vec::new(), file_errors: Vec::new() };
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
@@ -51,7 +55,8 @@ pub async fn read(mut multipart: Multipart, attachments: &[Attachment], lang: La
             }
             let Some(rule) = attachments.iter().find(|a| a.name == name) else { continue };
             let kind = sniff(&bytes);
-            let accepted = kind.is_some_and(|(k, _)| rule.accept.iter().any(|a| a == k || (a == "jpeg" && k == "jpg")));
+            let accepted =
+                kind.is_some_and(|(k, _)| rule.accept.iter().any(|a| a == k || (a == "jpeg" && k == "jpg")));
             let error = if bytes.len() as u64 > u64::from(rule.max_kb) * 1024 {
                 Some(format!("{} {} KB", lang.t(Msg::FileTooLarge), rule.max_kb))
             } else if !accepted {

@@ -20,14 +20,20 @@ fn require_admin(user: &User) -> Result<(), WebError> {
     if user.account.is_admin { Ok(()) } else { Err(WebError::Forbidden) }
 }
 
-async fn render(state: &AppState, user: &User, errors: &[(&str, String)], status: StatusCode) -> Result<Response, WebError> {
+async fn render(
+    state: &AppState,
+    user: &User,
+    errors: &[(&str, String)],
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let agency = user.agency_id();
     let org = state.store.organisation(agency).await?;
     let units = state.store.units(agency).await?;
     let calendar = state.store.calendar(agency).await?;
     let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date();
     let error = |name: &str| errors.iter().find(|(f, _)| *f == name).map(|(_, m)| m.clone());
-    let upcoming: Vec<&DayOff> = calendar.days_off.values().filter(|d| d.date >= today.first_of_year()).collect();
+    let upcoming: Vec<&DayOff> =
+        calendar.days_off.values().filter(|d| d.date >= today.first_of_year()).collect();
     let body: Markup = html! {
         h1 { (user.t(Msg::AdminTitle)) }
         @if !errors.is_empty() { p.flash.error role="alert" { (user.t(Msg::FixErrors)) } }
@@ -152,7 +158,11 @@ pub async fn add_day_off(
     if name.is_empty() {
         errors.push(("name", user.t(Msg::Required).to_string()));
     }
-    let kind = if form.get("kind").map(String::as_str) == Some("cuti-bersama") { DayOffKind::CutiBersama } else { DayOffKind::Libur };
+    let kind = if form.get("kind").map(String::as_str) == Some("cuti-bersama") {
+        DayOffKind::CutiBersama
+    } else {
+        DayOffKind::Libur
+    };
     let Some(day) = day.filter(|_| errors.is_empty()) else {
         return render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
@@ -169,7 +179,13 @@ pub async fn remove_day_off(
     require_admin(&user)?;
     user.check_csrf(form.get("csrf").map(String::as_str))?;
     let Some(day) = date(form.get("date")) else {
-        return render(&state, &user, &[("date", user.t(Msg::BadDate).to_string())], StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render(
+            &state,
+            &user,
+            &[("date", user.t(Msg::BadDate).to_string())],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     state.store.remove_day_off(user.agency_id(), day).await?;
     Ok(Redirect::to("/admin").into_response())
@@ -189,7 +205,8 @@ pub async fn add_holding(
         return Err(WebError::Forbidden);
     }
     let position = form.get("position").map(|p| p.trim().to_string()).unwrap_or_default();
-    let slug = !position.is_empty() && position.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let slug = !position.is_empty()
+        && position.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !slug {
         errors.push(("position", user.t(Msg::BadPosition).to_string()));
     }

@@ -81,11 +81,22 @@ pub struct Notice {
 struct Outcome {
     info: Option<String>,
     error: Option<String>,
-    /// The task whose form failed, with what was entered and the errors.
-    failed: Option<(String, BTreeMap<String, String>, Option<String>, Vec<FieldError>)>,
+    failed: Option<FailedAction>,
 }
 
-async fn load(state: &AppState, user: &User, case: &str) -> Result<(CaseState, Sop, engine::Organisation, engine::Calendar), WebError> {
+/// An action form that was refused: which task, what was entered, why.
+struct FailedAction {
+    task: String,
+    fields: BTreeMap<String, String>,
+    note: Option<String>,
+    errors: Vec<FieldError>,
+}
+
+async fn load(
+    state: &AppState,
+    user: &User,
+    case: &str,
+) -> Result<(CaseState, Sop, engine::Organisation, engine::Calendar), WebError> {
     if !state.store.may_see_case(user.agency_id(), case, user.person(), user.account.is_admin).await? {
         // Another agency's case and a case one has no part in look the same.
         return Err(WebError::Forbidden);
@@ -117,7 +128,7 @@ fn action_form(user: &User, case: &CaseState, sop: &Sop, task: &TaskState, outco
     let step = sop.step(task.step).expect("task steps exist");
     let empty = BTreeMap::new();
     let (values, note, errors) = match &outcome.failed {
-        Some((id, values, note, errors)) if *id == task.id => (values, note.clone(), errors.as_slice()),
+        Some(f) if f.task == task.id => (&f.fields, f.note.clone(), f.errors.as_slice()),
         _ => (&empty, None, &[][..]),
     };
     let prefix = format!("t{}-", task.step);
@@ -131,11 +142,14 @@ fn action_form(user: &User, case: &CaseState, sop: &Sop, task: &TaskState, outco
     let verdict_error = errors.iter().find(|e| e.field == "keputusan").map(|e| e.message.clone());
     let (ya, tidak) = match (&step.decision, step.action) {
         (Some(d), _) => (d.ya_label.clone(), d.tidak_label.clone()),
-        (None, ActionKind::Review) => (user.t(Msg::Approve).to_string(), user.t(Msg::ReturnDraft).to_string()),
+        (None, ActionKind::Review) => {
+            (user.t(Msg::Approve).to_string(), user.t(Msg::ReturnDraft).to_string())
+        }
         _ => (String::new(), String::new()),
     };
     let general = form::unplaced(errors, &step.fields, &step.attachments);
-    let general: Vec<_> = general.into_iter().filter(|e| e.field != "catatan" && e.field != "keputusan").collect();
+    let general: Vec<_> =
+        general.into_iter().filter(|e| e.field != "catatan" && e.field != "keputusan").collect();
     html! {
         section.card #action {
             h2 { (user.t(Msg::YourAction)) ": " (step.no) ". " (step.action.label()) }
@@ -264,8 +278,8 @@ fn actual(
                         br; (user.t(Msg::Decision)) ": " strong { @match v { Verdict::Ya => (step.decision.as_ref().map_or(user.t(Msg::Approve).to_string(), |d| d.ya_label.clone())), Verdict::Tidak => (step.decision.as_ref().map_or(user.t(Msg::ReturnDraft).to_string(), |d| d.tidak_label.clone())) } }
                     }
                     @if let Some(n) = &input.note { br; q { (n) } }
-                    @for (name, value) in &input.fields {
-                        br; span.muted { (step.fields.iter().find(|f| &f.name == name).map_or(name.as_str(), |f| f.label.as_str())) ": " } (form::shown(&step.fields, name, value))
+                    @for f in step.fields.iter().filter(|f| input.fields.contains_key(&f.name)) {
+                        br; span.muted { (f.label) ": " } (form::shown(&step.fields, &f.name, &input.fields[&f.name]))
                     }
                     @for (name, id) in &input.attachments {
                         br; a href={"/lampiran/" (id)} { (step.attachments.iter().find(|a| &a.name == name).map_or(name.as_str(), |a| a.label.as_str())) }
@@ -293,12 +307,19 @@ pub async fn act(
         _ => None,
     };
     let note = data.text("note").map(str::to_string);
-    let fields: BTreeMap<String, String> =
-        step.fields.iter().filter_map(|f| data.fields.get(&f.name).map(|v| (f.name.clone(), v.clone()))).collect();
-    let input = ActionInput { note: note.clone(), verdict, fields: fields.clone(), attachments: BTreeMap::new() };
+    let fields: BTreeMap<String, String> = step
+        .fields
+        .iter()
+        .filter_map(|f| data.fields.get(&f.name).map(|v| (f.name.clone(), v.clone())))
+        .collect();
+    let input =
+        ActionInput { note: note.clone(), verdict, fields: fields.clone(), attachments: BTreeMap::new() };
     let fail = |errors: Vec<FieldError>| {
-        let outcome = Outcome { failed: Some((task.id.clone(), fields.clone(), note.clone(), errors)), ..Default::default() };
-        (StatusCode::UNPROCESSABLE_ENTITY, render(&user, &case, &sop, &org, &calendar, &outcome)).into_response()
+        let failed =
+            FailedAction { task: task.id.clone(), fields: fields.clone(), note: note.clone(), errors };
+        let outcome = Outcome { failed: Some(failed), ..Default::default() };
+        (StatusCode::UNPROCESSABLE_ENTITY, render(&user, &case, &sop, &org, &calendar, &outcome))
+            .into_response()
     };
     // Only someone allowed to act gets field-by-field help; others are refused below.
     let allowed = task.candidates.iter().any(|c| c.person == user.person());
@@ -306,7 +327,19 @@ pub async fn act(
     if allowed && task.status == TaskStatus::Open && case.status == CaseStatus::Open && !errors.is_empty() {
         return Ok(fail(errors));
     }
-    match state.store.complete_with_uploads(user.agency_id(), &case.id, &task.id, user.person(), input, data.files, now_ms()).await {
+    match state
+        .store
+        .complete_with_uploads(
+            user.agency_id(),
+            &case.id,
+            &task.id,
+            user.person(),
+            input,
+            data.files,
+            now_ms(),
+        )
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/permohonan/{}?ok=1", case.id)).into_response()),
         Err(store::StoreError::Engine(EngineError::Invalid(errors))) => Ok(fail(errors)),
         Err(store::StoreError::Engine(EngineError::NotAllowed { .. })) => Err(WebError::Forbidden),
@@ -339,7 +372,11 @@ pub async fn withdraw(
     }
 }
 
-pub async fn attachment(State(state): State<AppState>, user: User, Path(id): Path<String>) -> Result<Response, WebError> {
+pub async fn attachment(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     let file = state.store.attachment(user.agency_id(), &id).await?.ok_or(WebError::Forbidden)?;
     let case = file.case.clone().ok_or(WebError::Forbidden)?;
     if !state.store.may_see_case(user.agency_id(), &case, user.person(), user.account.is_admin).await? {
@@ -348,7 +385,10 @@ pub async fn attachment(State(state): State<AppState>, user: User, Path(id): Pat
     Ok((
         [
             (header::CONTENT_TYPE, file.content_type.clone()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", upload::safe_filename(&file.filename))),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", upload::safe_filename(&file.filename)),
+            ),
         ],
         file.data,
     )

@@ -98,10 +98,16 @@ pub fn shown(fields: &[Field], name: &str, value: &str) -> String {
 }
 
 /// Errors that are not about any control on the form (shown at the top).
-pub fn unplaced<'a>(errors: &'a [FieldError], fields: &[Field], attachments: &[Attachment]) -> Vec<&'a FieldError> {
+pub fn unplaced<'a>(
+    errors: &'a [FieldError],
+    fields: &[Field],
+    attachments: &[Attachment],
+) -> Vec<&'a FieldError> {
     errors
         .iter()
-        .filter(|e| !fields.iter().any(|f| f.name == e.field) && !attachments.iter().any(|a| a.name == e.field))
+        .filter(|e| {
+            !fields.iter().any(|f| f.name == e.field) && !attachments.iter().any(|a| a.name == e.field)
+        })
         .collect()
 }
 

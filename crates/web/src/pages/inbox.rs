@@ -28,7 +28,10 @@ pub async fn inbox(State(state): State<AppState>, user: User) -> Result<Markup, 
     for t in &tasks {
         let key = (t.sop_id.clone(), t.sop_version);
         if !sops.contains_key(&key) {
-            sops.insert(key.clone(), state.store.sop(user.agency_id(), &t.sop_id, Some(t.sop_version)).await?);
+            sops.insert(
+                key.clone(),
+                state.store.sop(user.agency_id(), &t.sop_id, Some(t.sop_version)).await?,
+            );
         }
     }
     let notes = state.store.notifications(user.agency_id(), user.person()).await?;

@@ -50,17 +50,31 @@ pub async fn document(
     Query(download): Query<Download>,
 ) -> Result<Response, WebError> {
     if agency != user.agency_id() {
-        return Err(WebError::NotFound);
+        return Err(WebError::Forbidden);
     }
     let sop = state.store.sop(user.agency_id(), &format!("{agency}/{slug}"), None).await?;
     let profile = &user.agency;
     let file = |ext: &str| format!("attachment; filename=\"{agency}-{slug}.{ext}\"");
     match download.format.as_deref() {
         Some("svg") => {
-            return Ok(([(header::CONTENT_TYPE, "image/svg+xml".to_string()), (header::CONTENT_DISPOSITION, file("svg"))], sop::render::svg(&sop, Some(profile))).into_response());
+            return Ok((
+                [
+                    (header::CONTENT_TYPE, "image/svg+xml".to_string()),
+                    (header::CONTENT_DISPOSITION, file("svg")),
+                ],
+                sop::render::svg(&sop, Some(profile)),
+            )
+                .into_response());
         }
         Some("html") => {
-            return Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, file("html"))], sop::render::html(&sop, Some(profile))).into_response());
+            return Ok((
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+                    (header::CONTENT_DISPOSITION, file("html")),
+                ],
+                sop::render::html(&sop, Some(profile)),
+            )
+                .into_response());
         }
         _ => {}
     }

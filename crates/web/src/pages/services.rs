@@ -98,7 +98,7 @@ fn request_page(user: &User, sop: &Sop, values: &BTreeMap<String, String>, error
 
 async fn requested_sop(state: &AppState, user: &User, agency: &str, slug: &str) -> Result<Sop, WebError> {
     if agency != user.agency_id() {
-        return Err(WebError::NotFound);
+        return Err(WebError::Forbidden);
     }
     let sop = state.store.sop(user.agency_id(), &format!("{agency}/{slug}"), None).await?;
     if !may_submit(state, user, &sop).await? {
@@ -126,17 +126,27 @@ pub async fn submit(
     let step = sop.first_step();
     let data = upload::read(multipart, &step.attachments, user.lang).await?;
     user.check_csrf(data.text("csrf"))?;
-    let fields: BTreeMap<String, String> =
-        step.fields.iter().filter_map(|f| data.fields.get(&f.name).map(|v| (f.name.clone(), v.clone()))).collect();
+    let fields: BTreeMap<String, String> = step
+        .fields
+        .iter()
+        .filter_map(|f| data.fields.get(&f.name).map(|v| (f.name.clone(), v.clone())))
+        .collect();
     let input = ActionInput { fields: fields.clone(), ..Default::default() };
     let errors = check_before_storing(step, &input, &data);
     if !errors.is_empty() {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, request_page(&user, &sop, &fields, &errors)).into_response());
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, request_page(&user, &sop, &fields, &errors)).into_response()
+        );
     }
-    match state.store.submit_with_uploads(user.agency_id(), &sop.id, user.person(), input, data.files, now_ms()).await {
+    match state
+        .store
+        .submit_with_uploads(user.agency_id(), &sop.id, user.person(), input, data.files, now_ms())
+        .await
+    {
         Ok(case) => Ok(Redirect::to(&format!("/permohonan/{}?baru=1", case.id)).into_response()),
         Err(store::StoreError::Engine(EngineError::Invalid(errors))) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, request_page(&user, &sop, &fields, &errors)).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, request_page(&user, &sop, &fields, &errors))
+                .into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -144,7 +154,11 @@ pub async fn submit(
 
 /// Every problem with a submission — fields, missing and refused files —
 /// found before anything is stored, one message per control.
-pub fn check_before_storing(step: &sop::Step, input: &ActionInput, data: &upload::FormData) -> Vec<FieldError> {
+pub fn check_before_storing(
+    step: &sop::Step,
+    input: &ActionInput,
+    data: &upload::FormData,
+) -> Vec<FieldError> {
     let mut probe = input.clone();
     for file in &data.files {
         probe.attachments.insert(file.name.clone(), "pending".into());

@@ -1,0 +1,148 @@
+//! Every action tried by every demo person of both agencies and by an
+//! anonymous visitor: only the right ones succeed; everyone else gets a
+//! 403 page (or the login page) and nothing changes.
+
+mod common;
+
+use common::{App, Browser, PDF, action_url, form, pdf, spawn};
+use reqwest::StatusCode;
+use store::demo::PEOPLE;
+
+/// A VPN case waiting at step 2 (the Head or Secretary), with its letter.
+async fn vpn_case(app: &App) -> (String, String) {
+    let requester = Browser::login(app, "lmj-pemohon").await;
+    let page = requester.get("/layanan/lumajang/vpn").await;
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    let mut f = form(&[("csrf", &page.csrf())]);
+    for (k, v) in &input.fields {
+        f = f.text(k.clone(), v.clone());
+    }
+    let sent = requester
+        .post_multipart("/layanan/lumajang/vpn", f.part("surat_permohonan", pdf("surat.pdf", PDF)))
+        .await;
+    let case_path = sent.location.unwrap().trim_end_matches("?baru=1").to_string();
+    let body = requester.get(&case_path).await.body;
+    let at = body.find("href=\"/lampiran/").unwrap() + 6;
+    let file = body[at..].split('"').next().unwrap().to_string();
+    (case_path, file)
+}
+
+/// Who may do what with that case.
+fn allowed(action: &str, person: &str) -> bool {
+    match action {
+        "view" | "download" => ["lmj-pemohon", "lmj-kadis", "lmj-sekdin", "lmj-kasi"].contains(&person),
+        "act" => ["lmj-kadis", "lmj-sekdin"].contains(&person),
+        "withdraw" => person == "lmj-pemohon",
+        "admin" => ["lmj-kasi", "tgx-kabid"].contains(&person),
+        "request-vpn" => ["lmj-pemohon", "lmj-pemohon-2"].contains(&person),
+        other => panic!("{other}"),
+    }
+}
+
+#[tokio::test]
+async fn every_person_and_a_stranger_try_every_action() {
+    let app = spawn().await;
+    let (case_path, file) = vpn_case(&app).await;
+    let case_id = case_path.trim_start_matches("/permohonan/").to_string();
+    let task_url = action_url(&Browser::login(&app, "lmj-kadis").await.get(&case_path).await.body).unwrap();
+
+    let mut browsers: Vec<(String, Browser)> = Vec::new();
+    for (id, ..) in PEOPLE {
+        browsers.push((id.to_string(), Browser::login(&app, id).await));
+    }
+    let anonymous = Browser::new(&app);
+
+    for (person, b) in &browsers {
+        let view = b.get(&case_path).await;
+        let expected = if allowed("view", person) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        assert_eq!(view.status, expected, "{person} views the case");
+        if view.status == StatusCode::FORBIDDEN {
+            assert!(
+                view.body.contains("Akses ditolak") && !view.body.contains("VPN-2026"),
+                "{person}: a clear page, no data"
+            );
+        }
+        let download = b.client.get(format!("{}{file}", app.base)).send().await.unwrap().status();
+        let expected = if allowed("download", person) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        assert_eq!(download, expected, "{person} downloads the letter");
+
+        let admin = b.get("/admin").await.status;
+        assert_eq!(
+            admin,
+            if allowed("admin", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
+            "{person} admin"
+        );
+
+        let request = b.get("/layanan/lumajang/vpn").await.status;
+        let expected = if allowed("request-vpn", person) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        assert_eq!(request, expected, "{person} opens the VPN request form");
+
+        let token = b.token().await;
+        if !allowed("act", person) {
+            let acted = b.post_multipart(&task_url, form(&[("csrf", &token), ("note", "Coba")])).await;
+            assert_eq!(acted.status, StatusCode::FORBIDDEN, "{person} acts at step 2");
+        }
+        if !allowed("withdraw", person) {
+            let withdrawn = b.post(&format!("{case_path}/tarik"), &[("csrf", &token)]).await;
+            assert_eq!(withdrawn.status, StatusCode::FORBIDDEN, "{person} withdraws");
+        }
+        if !allowed("admin", person) {
+            let day = b
+                .post(
+                    "/admin/libur",
+                    &[("csrf", &token), ("date", "2026-12-31"), ("name", "x"), ("kind", "libur")],
+                )
+                .await;
+            assert_eq!(day.status, StatusCode::FORBIDDEN, "{person} adds a holiday");
+        }
+    }
+    // The stranger is sent to log in, whatever they try.
+    for page in [anonymous.get(&case_path).await, anonymous.get(&file).await, anonymous.get("/admin").await] {
+        assert_eq!(page.location.as_deref(), Some("/login"));
+    }
+    let attempt = anonymous.post_multipart(&task_url, form(&[("note", "x")])).await;
+    assert_eq!(attempt.location.as_deref(), Some("/login"));
+    let attempt = anonymous.post(&format!("{case_path}/tarik"), &[]).await;
+    assert_eq!(attempt.location.as_deref(), Some("/login"));
+
+    // Nothing the refused attempts did changed the case.
+    let state = app.store.case("lumajang", &case_id).await.unwrap();
+    assert_eq!(state.status, engine::CaseStatus::Open);
+    assert_eq!(state.tasks.len(), 2);
+    assert!(app.store.calendar("lumajang").await.unwrap().is_working_day(jiff::civil::date(2026, 12, 31)));
+    assert!(app.store.calendar("trenggalek").await.unwrap().is_working_day(jiff::civil::date(2026, 12, 31)));
+
+    // Each allowed actor succeeds (each on a case of its own).
+    for person in ["lmj-kadis", "lmj-sekdin"] {
+        let (path, _) = vpn_case(&app).await;
+        let b = Browser::login(&app, person).await;
+        let page = b.get(&path).await;
+        let url = action_url(&page.body).unwrap();
+        let done = b.post_multipart(&url, form(&[("csrf", &page.csrf()), ("note", "Tindak lanjuti")])).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{person} acts");
+    }
+    let requester = &browsers.iter().find(|(p, _)| p == "lmj-pemohon").unwrap().1;
+    let token = requester.token().await;
+    let withdrawn = requester.post(&format!("{case_path}/tarik"), &[("csrf", &token)]).await;
+    assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_second_completion_of_the_same_task_is_told_who_did_it() {
+    let app = spawn().await;
+    let (case_path, _) = vpn_case(&app).await;
+    let head = Browser::login(&app, "lmj-kadis").await;
+    let secretary = Browser::login(&app, "lmj-sekdin").await;
+    let (a, b) = (head.get(&case_path).await, secretary.get(&case_path).await);
+    let url = action_url(&a.body).unwrap();
+    let first = head.post_multipart(&url, form(&[("csrf", &a.csrf()), ("note", "Segera")])).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    let second = secretary.post_multipart(&url, form(&[("csrf", &b.csrf()), ("note", "Segera")])).await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    assert!(
+        second.body.contains("tugas ini sudah diselesaikan oleh Bambang Santoso, S.STP"),
+        "{}",
+        second.body
+    );
+}

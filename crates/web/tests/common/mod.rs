@@ -1,0 +1,123 @@
+//! A real Sopir server on a random port over a fresh SQLite database with
+//! the demo data, and a cookie-keeping client per person.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use store::Store;
+
+pub struct App {
+    pub base: String,
+    pub store: Arc<Store>,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+pub async fn spawn() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("sopir.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    store::demo::install(&store, &sop::Catalog::builtin(), now).await.unwrap();
+    store::demo::install_accounts(&store, now).await.unwrap();
+    let store = Arc::new(store);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let state = web::AppState { store: store.clone(), secure_cookies: false };
+    tokio::spawn(web::serve(state, listener, async {
+        let _ = stopped.await;
+    }));
+    App { base, store, _dir: dir, _stop: stop }
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Page {
+    /// The first CSRF token on the page.
+    pub fn csrf(&self) -> String {
+        let at = self.body.find("name=\"csrf\" value=\"").expect("a form with a token") + 19;
+        self.body[at..].split('"').next().unwrap().to_string()
+    }
+}
+
+/// One person's browser: keeps cookies, does not follow redirects.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+impl Browser {
+    pub fn new(app: &App) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser { client, base: app.base.clone() }
+    }
+
+    async fn page(response: reqwest::Response) -> Page {
+        let status = response.status();
+        let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+        Page { status, location, body: response.text().await.unwrap() }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        Browser::page(self.client.get(format!("{}{path}", self.base)).send().await.unwrap()).await
+    }
+
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        Browser::page(self.client.post(format!("{}{path}", self.base)).form(fields).send().await.unwrap())
+            .await
+    }
+
+    pub async fn post_multipart(&self, path: &str, form: Form) -> Page {
+        Browser::page(self.client.post(format!("{}{path}", self.base)).multipart(form).send().await.unwrap())
+            .await
+    }
+
+    /// Logs in with the demo password; panics if refused.
+    pub async fn login(app: &App, username: &str) -> Browser {
+        let b = Browser::new(app);
+        let token = b.get("/login").await.csrf();
+        let page = b
+            .post(
+                "/login",
+                &[("csrf", &token), ("username", username), ("password", store::demo::DEMO_PASSWORD)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "login of {username}: {}", page.body);
+        b
+    }
+
+    /// A token from any page with a form.
+    pub async fn token(&self) -> String {
+        self.get("/akun").await.csrf()
+    }
+}
+
+/// A multipart form from text pairs.
+pub fn form(pairs: &[(&str, &str)]) -> Form {
+    pairs.iter().fold(Form::new(), |f, (k, v)| f.text(k.to_string(), v.to_string()))
+}
+
+pub fn pdf(name: &str, bytes: &[u8]) -> Part {
+    Part::bytes(bytes.to_vec()).file_name(name.to_string()).mime_str("application/pdf").unwrap()
+}
+
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// The action URL of the first task form on a case page.
+pub fn action_url(body: &str) -> Option<String> {
+    let at = body.find("action=\"/permohonan/")? + 8;
+    let url = body[at..].split('"').next()?.to_string();
+    url.contains("/tugas/").then_some(url)
+}

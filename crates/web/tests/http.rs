@@ -1,0 +1,356 @@
+//! The web application over real HTTP: every page, every action, the full
+//! VPN request from submission to closure, form errors, CSRF and the
+//! language switch.
+
+mod common;
+
+use common::{Browser, PDF, action_url, form, pdf, spawn};
+use reqwest::StatusCode;
+
+/// Submits a VPN request as the demo requester; returns the case path.
+async fn submit_vpn(app: &common::App, requester: &Browser) -> String {
+    let page = requester.get("/layanan/lumajang/vpn").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    let mut f = form(&[("csrf", &page.csrf())]);
+    for (k, v) in &input.fields {
+        f = f.text(k.clone(), v.clone());
+    }
+    f = f.part("surat_permohonan", pdf("Surat Permohonan VPN.pdf", PDF));
+    let sent = requester.post_multipart("/layanan/lumajang/vpn", f).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let location = sent.location.unwrap();
+    assert!(location.ends_with("?baru=1"), "{location}");
+    location.trim_end_matches("?baru=1").to_string()
+}
+
+#[tokio::test]
+async fn health_and_embedded_assets() {
+    let app = spawn().await;
+    let b = Browser::new(&app);
+    let health = b.get("/healthz").await;
+    assert_eq!((health.status, health.body.as_str()), (StatusCode::OK, "ok"));
+    assert!(b.get("/static/htmx.min.js").await.body.starts_with("var htmx"));
+    assert!(b.get("/static/sopir.css").await.body.contains("--brand"));
+    assert_eq!(b.get("/static/lain.js").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_login() {
+    let app = spawn().await;
+    let b = Browser::new(&app);
+    for path in [
+        "/",
+        "/tugas",
+        "/layanan",
+        "/layanan/lumajang/vpn",
+        "/permohonan",
+        "/permohonan/x",
+        "/sop",
+        "/sop/lumajang/vpn",
+        "/admin",
+        "/akun",
+        "/lampiran/x",
+    ] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(page.location.as_deref(), Some("/login"), "{path}");
+    }
+    let login = b.get("/login").await;
+    assert!(login.body.contains("Masuk ke Sopir"));
+    assert!(b.get("/tidak-ada").await.body.contains("Tidak ditemukan"));
+}
+
+#[tokio::test]
+async fn login_refuses_wrong_passwords_and_locks_after_five() {
+    let app = spawn().await;
+    let b = Browser::new(&app);
+    let token = b.get("/login").await.csrf();
+    let wrong = b.post("/login", &[("csrf", &token), ("username", "lmj-kadis"), ("password", "salah")]).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("Nama pengguna atau kata sandi salah."));
+    let unknown = b.post("/login", &[("csrf", &token), ("username", "siapa"), ("password", "salah")]).await;
+    assert!(unknown.body.contains("Nama pengguna atau kata sandi salah."), "no hint which names exist");
+    for _ in 0..4 {
+        b.post("/login", &[("csrf", &token), ("username", "lmj-kadis"), ("password", "salah")]).await;
+    }
+    let locked =
+        b.post("/login", &[("csrf", &token), ("username", "lmj-kadis"), ("password", "sopir-demo")]).await;
+    assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        locked.body.contains("Terlalu banyak percobaan yang gagal. Coba lagi setelah"),
+        "{}",
+        locked.body
+    );
+    // Without the login form's token, nothing is checked at all.
+    let forged =
+        Browser::new(&app).post("/login", &[("username", "lmj-sekdin"), ("password", "sopir-demo")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_vpn_request_travels_every_step_over_http() {
+    let app = spawn().await;
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    let case_path = submit_vpn(&app, &requester).await;
+    let case_id = case_path.trim_start_matches("/permohonan/").to_string();
+    let shown = requester.get(&format!("{case_path}?baru=1")).await;
+    assert!(shown.body.contains("Permohonan terkirim dengan nomor VPN-"), "{}", shown.body);
+    assert!(shown.body.contains("Surat permohonan yang ditandatangani pejabat berwenang (PDF)"));
+
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let mut acted = Vec::new();
+    loop {
+        let state = app.store.case("lumajang", &case_id).await.unwrap();
+        let Some(task) = state.open_tasks().next().cloned() else { break };
+        let step = sop.step(task.step).unwrap();
+        let who = &task.candidates[0].person;
+        let official = Browser::login(&app, who).await;
+        // The task is in their inbox, linked to the case.
+        let inbox = official.get("/tugas").await;
+        assert!(inbox.body.contains(&format!("href=\"{case_path}\"")), "{who} inbox at step {}", step.no);
+        let page = official.get(&case_path).await;
+        let url = action_url(&page.body).unwrap_or_else(|| panic!("{who} has a form at step {}", step.no));
+        let input = store::demo::sample_input(step, engine::Verdict::Ya);
+        let mut f = form(&[("csrf", &page.csrf()), ("note", input.note.as_deref().unwrap_or(""))]);
+        if input.verdict.is_some() {
+            f = f.text("verdict", "ya");
+        }
+        for (k, v) in &input.fields {
+            f = f.text(k.clone(), v.clone());
+        }
+        let done = official.post_multipart(&url, f).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{who} at step {}: {}", step.no, done.body);
+        acted.push(step.no);
+    }
+    assert_eq!(acted, [2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    let closed = requester.get(&case_path).await;
+    assert!(closed.body.contains("data-status=\"completed\""), "the requester sees the case closed");
+    let mine = requester.get("/permohonan").await;
+    assert!(mine.body.contains("Selesai"));
+    // The letter is downloadable by the requester, as a PDF.
+    let link = closed
+        .body
+        .find("href=\"/lampiran/")
+        .map(|at| closed.body[at + 6..].split('"').next().unwrap().to_string())
+        .unwrap();
+    let file = requester.client.get(format!("{}{link}", app.base)).send().await.unwrap();
+    assert_eq!(file.headers()["content-type"], "application/pdf");
+    assert_eq!(file.bytes().await.unwrap().as_ref(), PDF);
+}
+
+#[tokio::test]
+async fn a_request_with_every_field_wrong_shows_every_error_and_stores_nothing() {
+    let app = spawn().await;
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    let page = requester.get("/layanan/lumajang/subdomain").await;
+    let f = form(&[
+        ("csrf", &page.csrf()),
+        ("unit_kerja", ""),
+        ("nomor_surat", ""),
+        ("tanggal_surat", "31-02-2026"),
+        ("penanggung_jawab", ""),
+        ("nip_penanggung_jawab", "12345"),
+        ("email_penanggung_jawab", "bukan-email"),
+        ("telepon_penanggung_jawab", "telepon"),
+        ("subdomain", "-Salah_Nama"),
+        ("alamat_ip_tujuan", "999.1.1.1"),
+        ("keperluan", "pendek"),
+    ])
+    .part("surat_permohonan", pdf("surat.pdf", b"MZ this is not a PDF"));
+    let refused = requester.post_multipart("/layanan/lumajang/subdomain", f).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let sop = app.store.sop("lumajang", "lumajang/subdomain", None).await.unwrap();
+    let step = sop.first_step();
+    for name in
+        step.fields.iter().map(|f| f.name.as_str()).chain(step.attachments.iter().map(|a| a.name.as_str()))
+    {
+        assert!(refused.body.contains(&format!("id=\"f-{name}-error\"")), "no error shown at {name}");
+    }
+    assert!(refused.body.contains("NIP harus 18 angka"));
+    assert!(refused.body.contains("Isi berkas bukan jenis yang diterima; unggah berkas PDF"));
+    // What was typed is kept.
+    assert!(refused.body.contains("value=\"bukan-email\""));
+    assert!(app.store.cases("lumajang").await.unwrap().is_empty(), "nothing stored");
+}
+
+#[tokio::test]
+async fn forms_without_the_right_token_or_from_another_site_are_refused() {
+    let app = spawn().await;
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    let case_path = submit_vpn(&app, &requester).await;
+    let no_token = requester.post(&format!("{case_path}/tarik"), &[("reason", "x")]).await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    assert!(no_token.body.contains("Formulir kedaluwarsa"));
+    let token = requester.token().await;
+    let cross = requester
+        .client
+        .post(format!("{}{case_path}/tarik", app.base))
+        .header("origin", "https://jahat.example")
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    let state = app.store.case("lumajang", case_path.trim_start_matches("/permohonan/")).await.unwrap();
+    assert_eq!(state.status, engine::CaseStatus::Open, "nothing changed");
+    // With the token, from the same site, it works.
+    let ok =
+        requester.post(&format!("{case_path}/tarik"), &[("csrf", &token), ("reason", "Salah kirim")]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert!(requester.get(&case_path).await.body.contains("data-status=\"withdrawn\""));
+}
+
+#[tokio::test]
+async fn english_is_selectable_and_remembered() {
+    let app = spawn().await;
+    let b = Browser::login(&app, "lmj-kadis").await;
+    assert!(b.get("/tugas").await.body.contains("Tugas saya"));
+    let switched = b.post("/bahasa", &[("lang", "en"), ("back", "/tugas")]).await;
+    assert_eq!(switched.location.as_deref(), Some("/tugas"));
+    let english = b.get("/tugas").await.body;
+    assert!(english.contains("My tasks") && english.contains("<html lang=\"en\">"));
+    // An outside address is not followed back.
+    let outside = b.post("/bahasa", &[("lang", "id"), ("back", "//jahat.example")]).await;
+    assert_eq!(outside.location.as_deref(), Some("/"));
+}
+
+#[tokio::test]
+async fn services_and_the_sop_library() {
+    let app = spawn().await;
+    let b = Browser::login(&app, "lmj-pemohon").await;
+    let services = b.get("/layanan").await.body;
+    assert!(services.contains("SOP Pengajuan Akses VPN"));
+    assert!(services.contains("Penanggung jawab hak akses VPN"), "requirements shown");
+    assert!(services.contains("45 menit"), "total standard time of the VPN SOP");
+    assert!(services.contains("href=\"/layanan/lumajang/vpn\""));
+    assert!(
+        !services.contains("href=\"/layanan/lumajang/ruang-server\""),
+        "a requester does not fill the officer's form"
+    );
+    let library = b.get("/sop").await.body;
+    assert!(library.contains("427.53/4/2.09/2021"));
+    let doc = b.get("/sop/lumajang/vpn").await.body;
+    assert!(doc.contains("class=\"sop-identity\"") && doc.contains("class=\"sop-matrix\""));
+    let svg = b.client.get(format!("{}/sop/lumajang/vpn?format=svg", app.base)).send().await.unwrap();
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    assert_eq!(
+        b.get("/sop/trenggalek/ruang-server").await.status,
+        StatusCode::FORBIDDEN,
+        "another agency's SOP"
+    );
+}
+
+#[tokio::test]
+async fn an_administrator_keeps_the_calendar_and_positions() {
+    let app = spawn().await;
+    let admin = Browser::login(&app, "lmj-kasi").await;
+    let page = admin.get("/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Cuti Bersama Kelahiran Yesus Kristus"));
+    let token = page.csrf();
+    let bad = admin
+        .post("/admin/libur", &[("csrf", &token), ("date", "besok"), ("name", ""), ("kind", "libur")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Tanggal tidak sah") && bad.body.contains("Wajib diisi"));
+    let ok = admin
+        .post(
+            "/admin/libur",
+            &[("csrf", &token), ("date", "2026-12-31"), ("name", "Hari Jadi Kabupaten"), ("kind", "libur")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let calendar = app.store.calendar("lumajang").await.unwrap();
+    assert!(!calendar.is_working_day(jiff::civil::date(2026, 12, 31)));
+    assert!(app.store.calendar("trenggalek").await.unwrap().is_working_day(jiff::civil::date(2026, 12, 31)));
+    let removed = admin.post("/admin/libur/hapus", &[("csrf", &token), ("date", "2026-12-31")]).await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert!(app.store.calendar("lumajang").await.unwrap().is_working_day(jiff::civil::date(2026, 12, 31)));
+
+    let plh = admin
+        .post(
+            "/admin/jabatan",
+            &[
+                ("csrf", &token),
+                ("person", "lmj-kasi"),
+                ("position", "kabid-aptika"),
+                ("from", "2026-11-01"),
+                ("until", "2026-10-01"),
+                ("acting", "plh"),
+                ("acting_for", "lmj-kabid"),
+            ],
+        )
+        .await;
+    assert_eq!(plh.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(plh.body.contains("Tanggal akhir sebelum tanggal mulai"));
+    let plh = admin
+        .post(
+            "/admin/jabatan",
+            &[
+                ("csrf", &token),
+                ("person", "lmj-kasi"),
+                ("position", "kabid-aptika"),
+                ("from", "2026-11-01"),
+                ("until", "2026-12-01"),
+                ("acting", "plh"),
+                ("acting_for", "lmj-kabid"),
+            ],
+        )
+        .await;
+    assert_eq!(plh.status, StatusCode::SEE_OTHER);
+    let org = app.store.organisation("lumajang").await.unwrap();
+    assert!(org.holdings.iter().any(|h| h.person == "lmj-kasi" && h.position == "kabid-aptika"));
+    // Another agency's person cannot be given a position here.
+    let foreign = admin
+        .post(
+            "/admin/jabatan",
+            &[
+                ("csrf", &token),
+                ("person", "tgx-kadis"),
+                ("position", "kabid-aptika"),
+                ("from", "2026-11-01"),
+            ],
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_person_changes_their_password() {
+    let app = spawn().await;
+    let b = Browser::login(&app, "lmj-kabid").await;
+    let token = b.token().await;
+    let short = b
+        .post("/akun", &[("csrf", &token), ("old", "sopir-demo"), ("new", "pendek"), ("confirm", "pendek")])
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.body.contains("Paling sedikit 10 karakter"));
+    let wrong = b
+        .post(
+            "/akun",
+            &[("csrf", &token), ("old", "salah"), ("new", "kata-sandi-baru"), ("confirm", "kata-sandi-baru")],
+        )
+        .await;
+    assert!(wrong.body.contains("Kata sandi lama salah"));
+    let ok = b
+        .post(
+            "/akun",
+            &[
+                ("csrf", &token),
+                ("old", "sopir-demo"),
+                ("new", "kata-sandi-baru"),
+                ("confirm", "kata-sandi-baru"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.location.as_deref(), Some("/login"));
+    assert_eq!(b.get("/tugas").await.location.as_deref(), Some("/login"), "the old session ended");
+    let again = Browser::new(&app);
+    let t = again.get("/login").await.csrf();
+    let login = again
+        .post("/login", &[("csrf", &t), ("username", "lmj-kabid"), ("password", "kata-sandi-baru")])
+        .await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER);
+}
