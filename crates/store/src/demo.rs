@@ -197,6 +197,7 @@ pub fn sample_input(step: &sop::Step, verdict: engine::Verdict) -> engine::Actio
         note: Some(match step.action {
             ActionKind::Dispose => "Mohon segera ditindaklanjuti sesuai SOP.".into(),
             ActionKind::Decide => "Sudah diverifikasi sesuai formulir.".into(),
+            ActionKind::Review if verdict == engine::Verdict::Ya => "Konsep sudah sesuai.".into(),
             ActionKind::Review => "Konsep perlu disesuaikan.".into(),
             _ => "Sudah dilaksanakan.".into(),
         }),

@@ -1,0 +1,235 @@
+//! End to end in a real headless Chromium (Debian's `chromium` and
+//! `chromium-driver`): the requester logs in and submits a VPN request with
+//! a PDF letter, each official in turn logs in and acts, until the
+//! requester sees the case closed. Runs when `SOPIR_E2E=1` (as `.ci/run`
+//! sets); saves a screenshot of the page on failure to
+//! `target/e2e-failure.png`. With `SOPIR_SCREENSHOTS=DIR` it also saves the
+//! inbox, the request form and the case timeline there (the README's
+//! pictures).
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::spawn;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start_browser() -> (Driver, Client, tempfile::TempDir) {
+    let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = free_port();
+    let child = Command::new(&driver_bin)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("SOPIR_E2E is set but {driver_bin} cannot start: {e}"));
+    let driver = Driver(child);
+    let status = format!("http://127.0.0.1:{port}/status");
+    for _ in 0..100 {
+        if reqwest::get(&status).await.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,1000", format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }),
+    );
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a WebDriver session in Chromium");
+    (driver, client, profile)
+}
+
+type Step = Result<(), String>;
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+async fn login(c: &Client, base: &str, username: &str) -> Step {
+    c.goto(&format!("{base}/login")).await.map_err(err)?;
+    c.find(Locator::Css("#username")).await.map_err(err)?.send_keys(username).await.map_err(err)?;
+    c.find(Locator::Css("#password"))
+        .await
+        .map_err(err)?
+        .send_keys(store::demo::DEMO_PASSWORD)
+        .await
+        .map_err(err)?;
+    c.find(Locator::Css("form button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
+    Ok(())
+}
+
+async fn logout(c: &Client) -> Step {
+    c.find(Locator::Css("form[action='/logout'] button")).await.map_err(err)?.click().await.map_err(err)?;
+    c.wait().for_element(Locator::Css("#username")).await.map_err(err)?;
+    Ok(())
+}
+
+/// Fills a control by id; dates are set directly (their keyboard entry
+/// depends on the browser's locale).
+async fn fill(c: &Client, id: &str, value: &str) -> Step {
+    let element = c.find(Locator::Id(id)).await.map_err(err)?;
+    match element.attr("type").await.map_err(err)?.as_deref() {
+        Some("date") => {
+            c.execute(
+                "document.getElementById(arguments[0]).value = arguments[1];",
+                vec![id.into(), value.into()],
+            )
+            .await
+            .map_err(err)?;
+        }
+        _ if element.tag_name().await.map_err(err)? == "select" => {
+            element.select_by_value(value).await.map_err(err)?;
+        }
+        _ => element.send_keys(value).await.map_err(err)?,
+    }
+    Ok(())
+}
+
+async fn shot(c: &Client, name: &str) -> Step {
+    if let Ok(dir) = std::env::var("SOPIR_SCREENSHOTS") {
+        let png = c.screenshot().await.map_err(err)?;
+        std::fs::write(PathBuf::from(dir).join(name), png).map_err(err)?;
+    }
+    Ok(())
+}
+
+async fn journey(c: &Client, app: &common::App, letter: &std::path::Path) -> Step {
+    let base = &app.base;
+    login(c, base, "lmj-pemohon").await?;
+    c.goto(&format!("{base}/layanan")).await.map_err(err)?;
+    c.find(Locator::Css("a[href='/layanan/lumajang/vpn']")).await.map_err(err)?.click().await.map_err(err)?;
+    c.wait().for_element(Locator::Css("#f-unit_kerja")).await.map_err(err)?;
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.map_err(err)?;
+    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    for f in &sop.first_step().fields {
+        fill(c, &format!("f-{}", f.name), &input.fields[&f.name]).await?;
+    }
+    shot(c, "request-form.png").await?;
+    c.find(Locator::Id("f-surat_permohonan"))
+        .await
+        .map_err(err)?
+        .send_keys(&letter.display().to_string())
+        .await
+        .map_err(err)?;
+    c.find(Locator::Css("form.card button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    let sent = c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(err)?;
+    let text = sent.text().await.map_err(err)?;
+    if !text.contains("Permohonan terkirim dengan nomor VPN-") {
+        return Err(format!("unexpected confirmation: {text}"));
+    }
+    let case_url = c.current_url().await.map_err(err)?;
+    let case_path = case_url.path().to_string();
+    let case_id = case_path.trim_start_matches("/permohonan/").to_string();
+    logout(c).await?;
+
+    loop {
+        let state = app.store.case("lumajang", &case_id).await.map_err(err)?;
+        let Some(task) = state.open_tasks().next().cloned() else { break };
+        let step = sop.step(task.step).ok_or("step")?;
+        let who = task.candidates[0].person.clone();
+        login(c, base, &who).await?;
+        // From the inbox to the case.
+        let link = c
+            .find(Locator::Css(&format!("#tasks a[href='{case_path}']")))
+            .await
+            .map_err(|e| format!("{who} inbox: {e}"))?;
+        if step.no == 6 {
+            shot(c, "inbox.png").await?;
+        }
+        link.click().await.map_err(err)?;
+        c.wait().for_element(Locator::Css("#action")).await.map_err(|e| format!("{who} action form: {e}"))?;
+        let input = store::demo::sample_input(step, engine::Verdict::Ya);
+        let prefix = format!("t{}-", step.no);
+        fill(c, &format!("{prefix}catatan"), input.note.as_deref().unwrap_or("")).await?;
+        if input.verdict.is_some() {
+            c.find(Locator::Css("#action input[name=verdict][value=ya]"))
+                .await
+                .map_err(err)?
+                .click()
+                .await
+                .map_err(err)?;
+        }
+        for f in &step.fields {
+            fill(c, &format!("{prefix}{}", f.name), &input.fields[&f.name]).await?;
+        }
+        c.find(Locator::Css("#action button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+        let saved = c
+            .wait()
+            .for_element(Locator::Css("p.flash.info"))
+            .await
+            .map_err(|e| format!("{who} step {}: {e}", step.no))?;
+        if !saved.text().await.map_err(err)?.contains("Tindakan Anda sudah dicatat.") {
+            return Err(format!("{who} step {}: not recorded", step.no));
+        }
+        if step.no == 13 {
+            c.execute("document.querySelector('tr[data-step=\"5\"]').scrollIntoView();", vec![])
+                .await
+                .map_err(err)?;
+            shot(c, "case-timeline.png").await?;
+        }
+        logout(c).await?;
+    }
+    login(c, base, "lmj-pemohon").await?;
+    c.goto(&format!("{base}{case_path}")).await.map_err(err)?;
+    let status =
+        c.find(Locator::Css("h1 .tag")).await.map_err(err)?.attr("data-status").await.map_err(err)?;
+    if status.as_deref() != Some("completed") {
+        return Err(format!("the requester sees the case as {status:?}"));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_vpn_request_clicked_through_every_step_in_chromium() {
+    if std::env::var("SOPIR_E2E").is_err() {
+        eprintln!(
+            "browser test skipped: set SOPIR_E2E=1 with chromium and chromedriver installed (.ci/run does)"
+        );
+        return;
+    }
+    let app = spawn().await;
+    let (_driver, client, _profile) = start_browser().await;
+    let dir = tempfile::tempdir().unwrap();
+    let letter = dir.path().join("surat-permohonan-vpn.pdf");
+    std::fs::write(&letter, common::PDF).unwrap();
+    let result = journey(&client, &app, &letter).await;
+    if let Err(problem) = &result {
+        let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-failure.png");
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(&target, png);
+        }
+        let _ = client.close().await;
+        panic!("{problem} (screenshot: {})", target.display());
+    }
+    client.close().await.unwrap();
+}
