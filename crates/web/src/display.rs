@@ -1,6 +1,6 @@
 //! Dates and times as the civil servant reads them: in the agency's own zone
-//! with its WIB/WITA/WIT label, Indonesian month and day names ("Sen, 23 Nov
-//! 2026 09:05 WIB"), durations in working minutes.
+//! with its WIB/WITA/WIT label, Indonesian month and day names ("Sen, 23
+//! November 2026 09:05 WIB"), durations in working minutes.
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -28,7 +28,7 @@ impl Clock {
         Clock { zone, label: agency.zone_abbreviation(), lang }
     }
 
-    /// "Sen, 23 Nov 2026 09:05 WIB".
+    /// "Sen, 23 November 2026 09:05 WIB".
     pub fn datetime(&self, ms: i64) -> String {
         let Ok(ts) = Timestamp::from_millisecond(ms) else { return "-".into() };
         let z = ts.to_zoned(self.zone.clone());
@@ -76,8 +76,8 @@ mod tests {
         let clock = Clock::of(&agency, Lang::Id);
         // 2026-11-23 02:05 UTC is 09:05 WIB.
         let ms = Timestamp::from_second(1_795_399_500).unwrap().as_millisecond();
-        assert_eq!(clock.datetime(ms), "Sen, 23 Nov 2026 09:05 WIB");
-        assert_eq!(Clock { lang: Lang::En, ..clock }.datetime(ms), "Mon, 23 Nov 2026 09:05 WIB");
+        assert_eq!(clock.datetime(ms), "Sen, 23 November 2026 09:05 WIB");
+        assert_eq!(Clock { lang: Lang::En, ..clock }.datetime(ms), "Mon, 23 November 2026 09:05 WIB");
         assert_eq!(minutes(65, Lang::Id), "1 jam 5 menit");
         assert_eq!(minutes(5, Lang::Id), "5 menit");
     }

@@ -354,3 +354,26 @@ async fn a_person_changes_their_password() {
         .await;
     assert_eq!(login.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn logging_out_ends_the_session() {
+    let app = spawn().await;
+    let b = Browser::login(&app, "tgx-operator").await;
+    assert_eq!(b.get("/tugas").await.status, StatusCode::OK);
+    let token = b.token().await;
+    let out = b.post("/logout", &[("csrf", &token)]).await;
+    assert_eq!(out.location.as_deref(), Some("/login"));
+    assert_eq!(b.get("/tugas").await.location.as_deref(), Some("/login"));
+}
+
+#[tokio::test]
+async fn trenggalek_sees_only_its_own_services_and_cases() {
+    let app = spawn().await;
+    let b = Browser::login(&app, "tgx-pemohon").await;
+    let services = b.get("/layanan").await.body;
+    assert!(services.contains("href=\"/layanan/trenggalek/ruang-server\""));
+    assert!(!services.contains("lumajang"), "no Lumajang SOP offered");
+    let form = b.get("/layanan/trenggalek/ruang-server").await;
+    assert!(form.body.contains("id=\"f-nik_pemohon\""));
+    assert!(form.body.contains("Akses tetap"), "select options");
+}
