@@ -11,7 +11,8 @@ pub struct Date {
     pub day: u8,
 }
 
-const MONTHS: [&str; 12] = [
+/// Indonesian month names.
+pub const MONTHS: [&str; 12] = [
     "Januari",
     "Februari",
     "Maret",

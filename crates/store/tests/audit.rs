@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{MINUTE, backends, wib};
+use common::{MINUTE, advance, backends, wib};
 use engine::Verdict;
 use store::audit::Break;
 use store::demo::sample_input;
@@ -24,19 +24,7 @@ async fn history(s: &Store) {
         .await
         .unwrap();
     for i in 1..4 {
-        let task = state.open_tasks().next().unwrap().clone();
-        let step = sop.step(task.step).unwrap();
-        state = s
-            .complete(
-                "lumajang",
-                &state.id,
-                &task.id,
-                &task.candidates[0].person,
-                sample_input(step, Verdict::Ya),
-                wib(2026, 11, 23, 9, 0) + i * MINUTE,
-            )
-            .await
-            .unwrap();
+        state = advance(s, "lumajang", &state, wib(2026, 11, 23, 9, 0) + i * MINUTE).await;
     }
 }
 

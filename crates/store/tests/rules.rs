@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{MINUTE, backends, kinds, wib};
+use common::{MINUTE, advance, backends, kinds, wib};
 use engine::organisation::{ActingKind, Holding};
 use engine::{ActionInput, CaseStatus, EngineError, Verdict};
 use jiff::civil::date;
@@ -31,16 +31,6 @@ fn engine_error(result: Result<engine::CaseState, StoreError>) -> EngineError {
         Err(StoreError::Engine(e)) => e,
         other => panic!("expected an engine refusal, got {other:?}"),
     }
-}
-
-/// Completes the open task of `case` by its first candidate with the sample input.
-async fn advance(s: &Store, agency: &str, state: &engine::CaseState, at: i64) -> engine::CaseState {
-    let sop = s.sop(agency, &state.sop_id, Some(state.sop_version)).await.unwrap();
-    let task = state.open_tasks().next().unwrap();
-    let step = sop.step(task.step).unwrap();
-    s.complete(agency, &state.id, &task.id, &task.candidates[0].person, sample_input(step, Verdict::Ya), at)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

@@ -7,20 +7,6 @@ use jiff::tz::TimeZone;
 
 use crate::i18n::Lang;
 
-const MONTHS_ID: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
 const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
@@ -57,7 +43,7 @@ impl Clock {
         let Ok(ts) = Timestamp::from_millisecond(ms) else { return "-".into() };
         let z = ts.to_zoned(self.zone.clone());
         let (days, months) = match self.lang {
-            Lang::Id => (DAYS_ID, MONTHS_ID),
+            Lang::Id => (DAYS_ID, sop::date::MONTHS),
             Lang::En => (DAYS_EN, MONTHS_EN),
         };
         format!(

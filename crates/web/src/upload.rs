@@ -23,6 +23,11 @@ impl FormData {
     pub fn text(&self, name: &str) -> Option<&str> {
         self.fields.get(name).map(String::as_str)
     }
+
+    /// The values of the step's own fields (anything else sent is ignored).
+    pub fn step_values(&self, fields: &[sop::definition::Field]) -> BTreeMap<String, String> {
+        fields.iter().filter_map(|f| self.fields.get(&f.name).map(|v| (f.name.clone(), v.clone()))).collect()
+    }
 }
 
 /// The kind of file the bytes are, by their signature.

@@ -307,11 +307,7 @@ pub async fn act(
         _ => None,
     };
     let note = data.text("note").map(str::to_string);
-    let fields: BTreeMap<String, String> = step
-        .fields
-        .iter()
-        .filter_map(|f| data.fields.get(&f.name).map(|v| (f.name.clone(), v.clone())))
-        .collect();
+    let fields = data.step_values(&step.fields);
     let input =
         ActionInput { note: note.clone(), verdict, fields: fields.clone(), attachments: BTreeMap::new() };
     let fail = |errors: Vec<FieldError>| {

@@ -54,29 +54,18 @@ pub async fn document(
     }
     let sop = state.store.sop(user.agency_id(), &format!("{agency}/{slug}"), None).await?;
     let profile = &user.agency;
-    let file = |ext: &str| format!("attachment; filename=\"{agency}-{slug}.{ext}\"");
-    match download.format.as_deref() {
-        Some("svg") => {
-            return Ok((
-                [
-                    (header::CONTENT_TYPE, "image/svg+xml".to_string()),
-                    (header::CONTENT_DISPOSITION, file("svg")),
-                ],
-                sop::render::svg(&sop, Some(profile)),
-            )
-                .into_response());
-        }
-        Some("html") => {
-            return Ok((
-                [
-                    (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
-                    (header::CONTENT_DISPOSITION, file("html")),
-                ],
-                sop::render::html(&sop, Some(profile)),
-            )
-                .into_response());
-        }
-        _ => {}
+    let download = match download.format.as_deref() {
+        Some("svg") => Some(("svg", "image/svg+xml", sop::render::svg(&sop, Some(profile)))),
+        Some("html") => Some(("html", "text/html; charset=utf-8", sop::render::html(&sop, Some(profile)))),
+        _ => None,
+    };
+    if let Some((ext, kind, document)) = download {
+        let disposition = format!("attachment; filename=\"{agency}-{slug}.{ext}\"");
+        return Ok((
+            [(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)],
+            document,
+        )
+            .into_response());
     }
     let pages = sop::render::pages(&sop, Some(profile));
     let body = html! {

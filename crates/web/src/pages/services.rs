@@ -126,11 +126,7 @@ pub async fn submit(
     let step = sop.first_step();
     let data = upload::read(multipart, &step.attachments, user.lang).await?;
     user.check_csrf(data.text("csrf"))?;
-    let fields: BTreeMap<String, String> = step
-        .fields
-        .iter()
-        .filter_map(|f| data.fields.get(&f.name).map(|v| (f.name.clone(), v.clone())))
-        .collect();
+    let fields = data.step_values(&step.fields);
     let input = ActionInput { fields: fields.clone(), ..Default::default() };
     let errors = check_before_storing(step, &input, &data);
     if !errors.is_empty() {
