@@ -43,6 +43,9 @@ enum Command {
         /// Tandai cookie sebagai Secure (bila dilayani lewat HTTPS).
         #[arg(long = "secure-cookies", env = "SOPIR_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Kunci enkripsi data pribadi (64 karakter heksadesimal); tanpa ini dipakai berkas sopir.key di direktori data (dibuat bila belum ada). Semua proses yang memakai satu basis data harus memakai kunci yang sama.
+        #[arg(long = "data-key", env = "SOPIR_DATA_KEY", hide_env_values = true)]
+        data_key: Option<String>,
     },
     /// Akun pengguna.
     #[command(subcommand)]
@@ -207,8 +210,9 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         None => unreachable!("serve is the default"),
-        Some(Command::Serve { addr, data_dir, database_url, no_demo, secure_cookies }) => {
-            let options = serve::Options { addr, data_dir, database_url, demo: !no_demo, secure_cookies };
+        Some(Command::Serve { addr, data_dir, database_url, no_demo, secure_cookies, data_key }) => {
+            let options =
+                serve::Options { addr, data_dir, database_url, demo: !no_demo, secure_cookies, data_key };
             runtime().and_then(|rt| rt.block_on(serve::run(options)))
         }
         Some(Command::User(UserCommand::Add {

@@ -17,6 +17,8 @@ pub struct Options {
     pub database_url: Option<String>,
     pub demo: bool,
     pub secure_cookies: bool,
+    /// The personal-data key in hex (`SOPIR_DATA_KEY`); else the key file.
+    pub data_key: Option<String>,
 }
 
 /// The database URL: `DATABASE_URL` when given, else SQLite under the data dir.
@@ -33,7 +35,11 @@ pub fn database_url(data_dir: &std::path::Path, given: Option<&str>) -> Result<S
 
 pub async fn run(options: Options) -> Result<(), CliError> {
     let url = database_url(&options.data_dir, options.database_url.as_deref())?;
-    let store = Store::open(&url).await?;
+    let key = match options.data_key.as_deref().filter(|k| !k.is_empty()) {
+        Some(hex) => store::DataKey::from_hex(hex)?,
+        None => store::DataKey::load_or_create(&options.data_dir.join("sopir.key"))?,
+    };
+    let store = Store::open(&url).await?.with_key(key);
     let now = jiff::Timestamp::now().as_millisecond();
     let catalog = sop::Catalog::builtin();
     if options.demo {

@@ -30,7 +30,7 @@ fn local(ms: i64, zone: &TimeZone) -> String {
 pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<String, CliError> {
     let dir = tempfile::tempdir().map_err(|e| CliError::Simulation(e.to_string()))?;
     let url = format!("sqlite://{}", dir.path().join("simulasi.db").display());
-    let store = Store::open(&url).await?;
+    let store = Store::open(&url).await?.with_key(store::DataKey::random());
     let agency = catalog.agency(&sop.agency);
     let zone_name = agency.map_or("Asia/Jakarta", |a| a.timezone.as_str());
     let zone = TimeZone::get(zone_name).map_err(|e| CliError::Simulation(e.to_string()))?;

@@ -9,6 +9,7 @@ use engine::{ActionInput, CaseState, Context, Event};
 use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{append, case_events};
+use crate::personal_data::{open_events, seal_events};
 use crate::{Store, StoreError, new_id};
 
 /// A file that comes with an action, stored in the same transaction.
@@ -104,8 +105,9 @@ impl Store {
         let case = new_id();
         let ids = upload_ids(&uploads);
         input.attachments.extend(ids.iter().cloned());
-        let events = workflow::submit(&ctx, &case, &number, by, input, at)?;
+        let mut events = workflow::submit(&ctx, &case, &number, by, input, at)?;
         let state = fold(&events, None);
+        seal_events(&mut events, &sop, self.key.as_ref())?;
         self.record(&mut tx, agency, &org, &events).await?;
         store_uploads(&mut tx, agency, &case, by, &uploads, &ids, at).await?;
         tx.commit().await?;
@@ -145,8 +147,9 @@ impl Store {
         let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
         let ids = upload_ids(&uploads);
         input.attachments.extend(ids.iter().cloned());
-        let events = workflow::complete(&ctx, &state, task, by, input, at)?;
+        let mut events = workflow::complete(&ctx, &state, task, by, input, at)?;
         let after = fold(&events, Some(state));
+        seal_events(&mut events, &sop, self.key.as_ref())?;
         self.record(&mut tx, agency, &org, &events).await?;
         store_uploads(&mut tx, agency, case, by, &uploads, &ids, at).await?;
         tx.commit().await?;
@@ -184,11 +187,16 @@ impl Store {
         CaseState::from_events(&events).ok_or_else(|| StoreError::NotFound(format!("permohonan {case}")))
     }
 
-    /// The current state of a case of `agency`, rebuilt from its events.
+    /// The current state of a case of `agency`, rebuilt from its events,
+    /// personal data opened for display.
     pub async fn case(&self, agency: &str, case: &str) -> Result<CaseState, StoreError> {
         let stored = case_events(&self.pool, agency, case).await?;
-        let events = stored.iter().map(|e| e.event()).collect::<Result<Vec<_>, _>>()?;
-        CaseState::from_events(&events).ok_or_else(|| StoreError::NotFound(format!("permohonan {case}")))
+        let mut events = stored.iter().map(|e| e.event()).collect::<Result<Vec<_>, _>>()?;
+        let state = CaseState::from_events(&events)
+            .ok_or_else(|| StoreError::NotFound(format!("permohonan {case}")))?;
+        let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
+        open_events(&mut events, &sop, self.key.as_ref())?;
+        Ok(CaseState::from_events(&events).expect("the same events"))
     }
 
     /// Appends the events and updates the views, inside `tx`.

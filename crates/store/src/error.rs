@@ -16,6 +16,8 @@ pub enum StoreError {
     VersionConflict { id: String, version: u32 },
     #[error("SOP {id} tidak sah: {message}")]
     BadSop { id: String, message: String },
+    #[error("kunci data pribadi: {0}")]
+    BadKey(String),
     #[error("{0} sudah ada")]
     AlreadyExists(String),
     #[error("data tersimpan rusak: {0}")]

@@ -11,6 +11,7 @@ mod cases;
 pub mod demo;
 mod error;
 mod organisation;
+mod personal_data;
 mod sop_versions;
 
 use std::str::FromStr;
@@ -22,6 +23,7 @@ pub use accounts::{Account, Attachment, hash_password, verify_password};
 pub use cases::{CaseSummary, OpenTask, Upload};
 pub use error::StoreError;
 pub use organisation::Unit;
+pub use personal_data::DataKey;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -37,6 +39,8 @@ pub struct Store {
     /// a deferred transaction fail with SQLITE_BUSY on upgrade) keeps one
     /// process's writes orderly. PostgreSQL serialises on the audit head row.
     write_gate: tokio::sync::Mutex<()>,
+    /// Seals personal data (NIK); without it such data is refused.
+    key: Option<DataKey>,
 }
 
 static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -84,7 +88,13 @@ impl Store {
             Backend::Sqlite => MIGRATE_SQLITE.run(&pool).await?,
             Backend::Postgres => MIGRATE_POSTGRES.run(&pool).await?,
         }
-        Ok(Store { pool, backend, write_gate: tokio::sync::Mutex::new(()) })
+        Ok(Store { pool, backend, write_gate: tokio::sync::Mutex::new(()), key: None })
+    }
+
+    /// Gives the store the key that seals personal data.
+    pub fn with_key(mut self, key: DataKey) -> Store {
+        self.key = Some(key);
+        self
     }
 
     pub fn backend(&self) -> Backend {

@@ -330,3 +330,42 @@ async fn a_person_outside_the_first_lane_cannot_submit() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_nik_is_sealed_at_rest_and_opened_for_display() {
+    for db in backends().await {
+        let s = &db.store;
+        let sop = s.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
+        let input = sample_input(sop.first_step(), Verdict::Ya);
+        let nik = input.fields["nik_pengunjung"].clone();
+        let state =
+            s.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input.clone(), T0()).await.unwrap();
+        let raw: Vec<String> =
+            s.case_events("lumajang", &state.id).await.unwrap().into_iter().map(|e| e.payload).collect();
+        assert!(raw.iter().all(|p| !p.contains(&nik)), "{}: the NIK is not stored in clear", db.label);
+        assert!(raw.iter().any(|p| p.contains("\"nik_pengunjung\":\"enc1:")));
+        let shown = s.case("lumajang", &state.id).await.unwrap();
+        assert_eq!(shown.tasks[0].input.as_ref().unwrap().fields["nik_pengunjung"], nik);
+        assert_eq!(s.verify_audit().await.unwrap().first_break, None);
+    }
+}
+
+#[tokio::test]
+async fn without_a_key_personal_data_is_refused_and_nothing_is_written() {
+    let db = common::sqlite().await;
+    // The same database opened without the key.
+    let keyless = Store::open(&format!("sqlite://{}", db.path().display())).await.unwrap();
+    store::demo::install(&keyless, &sop::Catalog::builtin(), T0()).await.unwrap();
+    let sop = keyless.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
+    let refused = keyless
+        .submit(
+            "lumajang",
+            "lumajang/ruang-server",
+            "lmj-petugas",
+            sample_input(sop.first_step(), Verdict::Ya),
+            T0(),
+        )
+        .await;
+    assert_eq!(refused.unwrap_err().to_string(), "kunci data pribadi: kunci data pribadi belum diatur");
+    assert!(keyless.cases("lumajang").await.unwrap().is_empty());
+}

@@ -13,6 +13,13 @@ pub struct TestDb {
     _dir: Option<tempfile::TempDir>,
 }
 
+impl TestDb {
+    /// The SQLite file (SQLite databases only).
+    pub fn path(&self) -> std::path::PathBuf {
+        self._dir.as_ref().expect("a SQLite test database").path().join("sopir.db")
+    }
+}
+
 /// Every backend available here, each with the demo data installed.
 pub async fn backends() -> Vec<TestDb> {
     let mut dbs = vec![sqlite().await];
@@ -28,7 +35,8 @@ pub async fn backends() -> Vec<TestDb> {
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("sopir.db").display());
-    TestDb { store: Store::open(&url).await.unwrap(), label: "sqlite", _dir: Some(dir) }
+    let store = Store::open(&url).await.unwrap().with_key(store::DataKey::random());
+    TestDb { store, label: "sqlite", _dir: Some(dir) }
 }
 
 pub async fn postgres() -> Option<TestDb> {
@@ -39,7 +47,7 @@ pub async fn postgres() -> Option<TestDb> {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
     admin.close().await;
     let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
-    let store = Store::open(&format!("{base}/{name}")).await.unwrap();
+    let store = Store::open(&format!("{base}/{name}")).await.unwrap().with_key(store::DataKey::random());
     Some(TestDb { store, label: "postgres", _dir: None })
 }
 

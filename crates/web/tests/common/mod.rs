@@ -19,7 +19,7 @@ pub struct App {
 pub async fn spawn() -> App {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("sopir.db").display());
-    let store = Store::open(&url).await.unwrap();
+    let store = Store::open(&url).await.unwrap().with_key(store::DataKey::random());
     let now = jiff::Timestamp::now().as_millisecond();
     store::demo::install(&store, &sop::Catalog::builtin(), now).await.unwrap();
     store::demo::install_accounts(&store, now).await.unwrap();

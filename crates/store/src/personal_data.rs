@@ -1,0 +1,191 @@
+//! Personal data at rest: the values of fields an SOP marks personal (NIK)
+//! are sealed with AES-256-GCM before their events are stored, and opened
+//! again only for display. The hash chain covers the sealed form, so
+//! verifying the audit log needs no key.
+
+use std::path::Path;
+
+use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
+use engine::{Event, EventBody};
+
+use crate::StoreError;
+
+/// Prefix of a sealed value, with the format version.
+const SEALED: &str = "enc1:";
+
+/// The key that seals personal data. Lose it and the sealed values are gone;
+/// every process sharing a database must use the same one.
+#[derive(Clone)]
+pub struct DataKey([u8; 32]);
+
+impl std::fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DataKey(…)")
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
+impl DataKey {
+    pub fn random() -> DataKey {
+        DataKey(Aes256Gcm::generate_key(OsRng).into())
+    }
+
+    /// From 64 hexadecimal characters.
+    pub fn from_hex(text: &str) -> Result<DataKey, StoreError> {
+        match unhex(text.trim()) {
+            Some(bytes) => bytes
+                .try_into()
+                .map(DataKey)
+                .map_err(|_| StoreError::BadKey("kunci data harus 64 karakter heksadesimal".into())),
+            None => Err(StoreError::BadKey("kunci data harus 64 karakter heksadesimal".into())),
+        }
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex(&self.0)
+    }
+
+    /// Reads the key file, creating it (readable by its owner only) when
+    /// there is none yet.
+    pub fn load_or_create(path: &Path) -> Result<DataKey, StoreError> {
+        let io = |e: std::io::Error| StoreError::BadKey(format!("{}: {e}", path.display()));
+        match std::fs::read_to_string(path) {
+            Ok(text) => DataKey::from_hex(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = DataKey::random();
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir).map_err(io)?;
+                }
+                write_private(path, &key.to_hex()).map_err(io)?;
+                Ok(key)
+            }
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    fn cipher(&self) -> Aes256Gcm {
+        Aes256Gcm::new(&Key::<Aes256Gcm>::from(self.0))
+    }
+
+    pub(crate) fn seal(&self, plain: &str) -> String {
+        let nonce = Aes256Gcm::generate_nonce(OsRng);
+        let sealed = self.cipher().encrypt(&nonce, plain.as_bytes()).expect("AES-GCM seals any input");
+        format!("{SEALED}{}{}", hex(&nonce), hex(&sealed))
+    }
+
+    pub(crate) fn open(&self, sealed: &str) -> Result<String, StoreError> {
+        let bad = || StoreError::BadKey("data pribadi tidak dapat dibuka dengan kunci ini".into());
+        let bytes = sealed.strip_prefix(SEALED).and_then(unhex).ok_or_else(bad)?;
+        if bytes.len() < 12 {
+            return Err(bad());
+        }
+        let (nonce, body) = bytes.split_at(12);
+        let nonce: [u8; 12] = nonce.try_into().map_err(|_| bad())?;
+        let plain = self.cipher().decrypt(&Nonce::from(nonce), body).map_err(|_| bad())?;
+        String::from_utf8(plain).map_err(|_| bad())
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+/// The personal field names of a step.
+fn personal(sop: &sop::Sop, step: u32) -> Vec<&str> {
+    sop.step(step)
+        .map_or_else(Vec::new, |s| s.fields.iter().filter(|f| f.personal).map(|f| f.name.as_str()).collect())
+}
+
+/// Seals personal values in the events about to be stored.
+pub(crate) fn seal_events(
+    events: &mut [Event],
+    sop: &sop::Sop,
+    key: Option<&DataKey>,
+) -> Result<(), StoreError> {
+    for event in events {
+        if let EventBody::TaskCompleted { step, input, .. } = &mut event.body {
+            for name in personal(sop, *step) {
+                if let Some(value) = input.fields.get_mut(name) {
+                    let key =
+                        key.ok_or_else(|| StoreError::BadKey("kunci data pribadi belum diatur".into()))?;
+                    *value = key.seal(value);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Opens sealed values of stored events, for display.
+pub(crate) fn open_events(
+    events: &mut [Event],
+    sop: &sop::Sop,
+    key: Option<&DataKey>,
+) -> Result<(), StoreError> {
+    for event in events {
+        if let EventBody::TaskCompleted { step, input, .. } = &mut event.body {
+            for name in personal(sop, *step) {
+                if let Some(value) = input.fields.get_mut(name).filter(|v| v.starts_with(SEALED)) {
+                    let key =
+                        key.ok_or_else(|| StoreError::BadKey("kunci data pribadi belum diatur".into()))?;
+                    *value = key.open(value)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_seal_and_open_only_with_their_key() {
+        let key = DataKey::random();
+        let sealed = key.seal("3508011234560001");
+        assert!(sealed.starts_with("enc1:") && !sealed.contains("3508011234560001"));
+        assert_ne!(sealed, key.seal("3508011234560001"), "a fresh nonce each time");
+        assert_eq!(key.open(&sealed).unwrap(), "3508011234560001");
+        assert!(DataKey::random().open(&sealed).is_err());
+        let mut tampered = sealed.clone();
+        tampered.replace_range(sealed.len() - 2.., "00");
+        assert!(key.open(&tampered).is_err());
+    }
+
+    #[test]
+    fn a_key_file_is_created_once_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kunci").join("sopir.key");
+        let first = DataKey::load_or_create(&path).unwrap();
+        let again = DataKey::load_or_create(&path).unwrap();
+        assert_eq!(first.to_hex(), again.to_hex());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        assert!(DataKey::from_hex("abc").is_err());
+    }
+}
