@@ -108,7 +108,7 @@ impl Store {
         let mut events = workflow::submit(&ctx, &case, &number, by, input, at)?;
         let state = fold(&events, None);
         seal_events(&mut events, &sop, self.key.as_ref())?;
-        self.record(&mut tx, agency, &org, &events).await?;
+        self.record(&mut tx, agency, &org, &calendar, &events).await?;
         store_uploads(&mut tx, agency, &case, by, &uploads, &ids, at).await?;
         tx.commit().await?;
         Ok(state)
@@ -150,7 +150,7 @@ impl Store {
         let mut events = workflow::complete(&ctx, &state, task, by, input, at)?;
         let after = fold(&events, Some(state));
         seal_events(&mut events, &sop, self.key.as_ref())?;
-        self.record(&mut tx, agency, &org, &events).await?;
+        self.record(&mut tx, agency, &org, &calendar, &events).await?;
         store_uploads(&mut tx, agency, case, by, &uploads, &ids, at).await?;
         tx.commit().await?;
         Ok(after)
@@ -165,13 +165,13 @@ impl Store {
         reason: Option<String>,
         at: i64,
     ) -> Result<CaseState, StoreError> {
-        let org = self.organisation(agency).await?;
+        let (org, calendar) = self.context_parts(agency).await?;
         let (_gate, mut tx) = self.write().await?;
         lock_chain(&mut tx).await?;
         let state = self.load_case(&mut tx, agency, case).await?;
         let events = workflow::withdraw(&state, by, reason, at)?;
         let after = fold(&events, Some(state));
-        self.record(&mut tx, agency, &org, &events).await?;
+        self.record(&mut tx, agency, &org, &calendar, &events).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -205,6 +205,7 @@ impl Store {
         tx: &mut Transaction<'static, Any>,
         agency: &str,
         org: &engine::Organisation,
+        calendar: &engine::Calendar,
         events: &[Event],
     ) -> Result<(), StoreError> {
         append(tx, agency, events).await?;
@@ -255,11 +256,22 @@ impl Store {
                     }
                 }
                 EventBody::TaskCompleted { task, by, .. } => {
+                    let started: i64 = sqlx::query("SELECT started_at FROM tasks WHERE id = $1")
+                        .bind(task)
+                        .fetch_one(&mut **tx)
+                        .await?
+                        .try_get("started_at")?;
+                    let instant = |ms| {
+                        jiff::Timestamp::from_millisecond(ms).map_err(|e| StoreError::Corrupt(e.to_string()))
+                    };
+                    let took = calendar.working_minutes_between(instant(started)?, instant(event.at)?);
                     let done = sqlx::query(
-                        "UPDATE tasks SET status = 'done', done_by = $1, done_at = $2 WHERE id = $3 AND status = 'open'",
+                        "UPDATE tasks SET status = 'done', done_by = $1, done_at = $2, work_minutes = $3
+                         WHERE id = $4 AND status = 'open'",
                     )
                     .bind(by)
                     .bind(event.at)
+                    .bind(took)
                     .bind(task)
                     .execute(&mut **tx)
                     .await?;

@@ -12,6 +12,7 @@ pub mod demo;
 mod error;
 mod organisation;
 mod personal_data;
+pub mod report;
 mod sop_versions;
 
 use std::str::FromStr;

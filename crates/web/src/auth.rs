@@ -54,7 +54,12 @@ pub struct User {
     pub csrf: String,
     pub session: String,
     pub lang: Lang,
+    /// Heads of the Dinas and administrators see the accountability report.
+    pub may_report: bool,
 }
+
+/// Positions that answer for the standard times of the whole Dinas.
+pub const HEADS: [&str; 3] = ["kepala-dinas", "sekretaris-dinas", "kabid-aptika"];
 
 impl User {
     pub fn person(&self) -> &str {
@@ -90,7 +95,11 @@ impl FromRequestParts<AppState> for User {
         let (account, csrf) = state.store.session(&id, now_ms()).await?.ok_or(WebError::LoginRequired)?;
         let agency = state.store.agency(&account.agency_id).await?;
         let org = state.store.organisation(&account.agency_id).await?;
+        let today = jiff::Timestamp::now().to_zoned(Clock::of(&agency, Lang::Id).zone).date();
+        let head =
+            org.positions_of(&account.person_id, today).iter().any(|h| HEADS.contains(&h.position.as_str()));
         Ok(User {
+            may_report: account.is_admin || head,
             name: org.name(&account.person_id),
             account,
             agency,

@@ -28,6 +28,7 @@ pub fn page(user: &User, title: &str, current: &str, body: Markup) -> Markup {
         ("/sop", Msg::NavSop),
     ]
     .into_iter()
+    .chain(user.may_report.then_some(("/laporan", Msg::NavReports)))
     .chain(user.account.is_admin.then_some(("/admin", Msg::NavAdmin)))
     .chain([("/akun", Msg::NavAccount)])
     .collect();

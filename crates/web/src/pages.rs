@@ -5,6 +5,7 @@ pub mod cases;
 pub mod form;
 pub mod inbox;
 pub mod library;
+pub mod reports;
 pub mod services;
 
 use axum::extract::{Path, State};

@@ -35,6 +35,9 @@ fn allowed(action: &str, person: &str) -> bool {
         "act" => ["lmj-kadis", "lmj-sekdin"].contains(&person),
         "withdraw" => person == "lmj-pemohon",
         "admin" => ["lmj-kasi", "tgx-kabid"].contains(&person),
+        "report" => {
+            ["lmj-kadis", "lmj-sekdin", "lmj-kabid", "lmj-kasi", "tgx-kadis", "tgx-kabid"].contains(&person)
+        }
         "request-vpn" => ["lmj-pemohon", "lmj-pemohon-2"].contains(&person),
         other => panic!("{other}"),
     }
@@ -74,6 +77,19 @@ async fn every_person_and_a_stranger_try_every_action() {
             "{person} admin"
         );
 
+        let report = b.get("/laporan").await.status;
+        assert_eq!(
+            report,
+            if allowed("report", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
+            "{person} report"
+        );
+        let csv = b.get("/laporan/pegawai.csv").await.status;
+        assert_eq!(
+            csv,
+            if allowed("report", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
+            "{person} csv"
+        );
+
         let request = b.get("/layanan/lumajang/vpn").await.status;
         let expected = if allowed("request-vpn", person) { StatusCode::OK } else { StatusCode::FORBIDDEN };
         assert_eq!(request, expected, "{person} opens the VPN request form");
@@ -98,7 +114,12 @@ async fn every_person_and_a_stranger_try_every_action() {
         }
     }
     // The stranger is sent to log in, whatever they try.
-    for page in [anonymous.get(&case_path).await, anonymous.get(&file).await, anonymous.get("/admin").await] {
+    for page in [
+        anonymous.get(&case_path).await,
+        anonymous.get(&file).await,
+        anonymous.get("/admin").await,
+        anonymous.get("/laporan").await,
+    ] {
         assert_eq!(page.location.as_deref(), Some("/login"));
     }
     let attempt = anonymous.post_multipart(&task_url, form(&[("note", "x")])).await;

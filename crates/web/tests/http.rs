@@ -377,3 +377,25 @@ async fn trenggalek_sees_only_its_own_services_and_cases() {
     assert!(form.body.contains("id=\"f-nik_pemohon\""));
     assert!(form.body.contains("Akses tetap"), "select options");
 }
+
+#[tokio::test]
+async fn the_head_reads_the_accountability_report() {
+    let app = spawn().await;
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    submit_vpn(&app, &requester).await;
+    let head = Browser::login(&app, "lmj-kadis").await;
+    let page = head.get("/laporan").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Laporan kepatuhan waktu baku"));
+    assert!(page.body.contains("SOP Pengajuan Akses VPN"));
+    assert!(page.body.contains("href=\"/laporan\""), "in the menu");
+    let csv = head.get("/laporan/pegawai.csv").await;
+    assert!(csv.body.starts_with("nama,nip,selesai,"), "{}", csv.body);
+    assert!(csv.body.contains("\"Siti Aminah, S.E.\",198709092011012009,1,0,0,0,0.0,0"), "{}", csv.body);
+    let bad = head.get("/laporan?dari=2026-12-01&sampai=2026-11-01").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("Tanggal akhir sebelum tanggal mulai"));
+    let nonsense = head.get("/laporan?dari=kemarin").await;
+    assert_eq!(nonsense.status, StatusCode::BAD_REQUEST);
+    assert!(!requester.get("/tugas").await.body.contains("href=\"/laporan\""), "not in a requester's menu");
+}

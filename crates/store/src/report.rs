@@ -1,0 +1,215 @@
+//! Accountability: for one agency and a period, how each SOP, step, lane and
+//! person kept the standard times — counts, median and 90th-percentile
+//! working durations, breaches and their share — and the cases open the
+//! longest. Durations are the working minutes kept with each task when it
+//! was completed.
+
+use std::collections::BTreeMap;
+
+use sqlx::Row;
+
+use crate::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SopFigures {
+    pub sop_id: String,
+    pub started: i64,
+    pub completed: i64,
+    pub rejected: i64,
+    pub withdrawn: i64,
+    pub open: i64,
+}
+
+/// Completed tasks of one group (a step, a lane or a person).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Figures {
+    pub done: i64,
+    /// Working minutes.
+    pub median: Option<i64>,
+    pub p90: Option<i64>,
+    pub breaches: i64,
+    pub late_minutes: i64,
+}
+
+impl Figures {
+    /// Breaches per hundred completed tasks, one decimal.
+    pub fn breach_percent(&self) -> f64 {
+        if self.done == 0 { 0.0 } else { (self.breaches as f64 * 1000.0 / self.done as f64).round() / 10.0 }
+    }
+
+    fn from(mut minutes: Vec<i64>, breaches: i64, late_minutes: i64) -> Figures {
+        minutes.sort_unstable();
+        Figures {
+            done: minutes.len() as i64,
+            median: percentile(&minutes, 50),
+            p90: percentile(&minutes, 90),
+            breaches,
+            late_minutes,
+        }
+    }
+}
+
+/// Nearest-rank percentile of sorted values.
+pub fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    Some(sorted[rank - 1])
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenCase {
+    pub case: String,
+    pub number: String,
+    pub sop_id: String,
+    pub opened_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    pub sops: Vec<SopFigures>,
+    /// By (SOP, step number).
+    pub steps: BTreeMap<(String, u32), (String, Figures)>,
+    pub lanes: BTreeMap<String, Figures>,
+    pub people: BTreeMap<String, Figures>,
+    /// Open cases opened in the period, oldest first (at most 10).
+    pub oldest_open: Vec<OpenCase>,
+}
+
+struct Done {
+    sop_id: String,
+    step: u32,
+    lane: String,
+    person: String,
+    minutes: i64,
+    late: Option<i64>,
+}
+
+/// Figures of the completed tasks grouped by `key`.
+fn group<K: Ord>(done: &[Done], key: impl Fn(&Done) -> K) -> BTreeMap<K, Figures> {
+    let mut groups: BTreeMap<K, (Vec<i64>, i64, i64)> = BTreeMap::new();
+    for d in done {
+        let g = groups.entry(key(d)).or_default();
+        g.0.push(d.minutes);
+        if let Some(late) = d.late {
+            g.1 += 1;
+            g.2 += late;
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(k, (minutes, breaches, late))| (k, Figures::from(minutes, breaches, late)))
+        .collect()
+}
+
+impl Store {
+    /// The report for tasks completed and cases opened in `[from, to)`
+    /// (epoch milliseconds).
+    pub async fn report(&self, agency: &str, from: i64, to: i64) -> Result<Report, StoreError> {
+        let mut report = Report::default();
+        for r in sqlx::query(
+            "SELECT sop_id,
+                    COUNT(*) AS started,
+                    SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS completed,
+                    SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) AS rejected,
+                    SUM(CASE WHEN status = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawn,
+                    SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS still_open
+             FROM cases WHERE agency_id = $1 AND opened_at >= $2 AND opened_at < $3
+             GROUP BY sop_id ORDER BY sop_id",
+        )
+        .bind(agency)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            report.sops.push(SopFigures {
+                sop_id: r.try_get("sop_id")?,
+                started: r.try_get("started")?,
+                completed: r.try_get("completed")?,
+                rejected: r.try_get("rejected")?,
+                withdrawn: r.try_get("withdrawn")?,
+                open: r.try_get("still_open")?,
+            });
+        }
+
+        let rows = sqlx::query(
+            "SELECT c.sop_id, t.step, t.lane, t.done_by, t.work_minutes, t.late_minutes
+             FROM tasks t JOIN cases c ON c.id = t.case_id
+             WHERE t.agency_id = $1 AND t.status = 'done' AND t.done_at >= $2 AND t.done_at < $3 AND t.work_minutes IS NOT NULL
+             ORDER BY t.done_at",
+        )
+        .bind(agency)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        let done: Vec<Done> = rows
+            .iter()
+            .map(|r| {
+                Ok(Done {
+                    sop_id: r.try_get("sop_id")?,
+                    step: u32::try_from(r.try_get::<i64, _>("step")?).unwrap_or_default(),
+                    lane: r.try_get("lane")?,
+                    person: r.try_get("done_by")?,
+                    minutes: r.try_get("work_minutes")?,
+                    late: r.try_get("late_minutes")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+
+        report.lanes = group(&done, |d| d.lane.clone());
+        report.people = group(&done, |d| d.person.clone());
+        let lanes: BTreeMap<(String, u32), String> =
+            done.iter().map(|d| ((d.sop_id.clone(), d.step), d.lane.clone())).collect();
+        report.steps = group(&done, |d| (d.sop_id.clone(), d.step))
+            .into_iter()
+            .map(|(key, figures)| {
+                let lane = lanes[&key].clone();
+                (key, (lane, figures))
+            })
+            .collect();
+
+        for r in sqlx::query(
+            "SELECT id, number, sop_id, opened_at FROM cases
+             WHERE agency_id = $1 AND status = 'open' AND opened_at >= $2 AND opened_at < $3
+             ORDER BY opened_at, number LIMIT 10",
+        )
+        .bind(agency)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            report.oldest_open.push(OpenCase {
+                case: r.try_get("id")?,
+                number: r.try_get("number")?,
+                sop_id: r.try_get("sop_id")?,
+                opened_at: r.try_get("opened_at")?,
+            });
+        }
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        assert_eq!(percentile(&[], 50), None);
+        assert_eq!(percentile(&[7], 90), Some(7));
+        assert_eq!(percentile(&[1, 2, 3, 4], 50), Some(2));
+        assert_eq!(percentile(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90), Some(9));
+        assert_eq!(percentile(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 90), Some(10));
+    }
+
+    #[test]
+    fn breach_share_is_per_hundred_with_one_decimal() {
+        let f = Figures { done: 3, breaches: 1, ..Default::default() };
+        assert_eq!(f.breach_percent(), 33.3);
+        assert_eq!(Figures::default().breach_percent(), 0.0);
+    }
+}

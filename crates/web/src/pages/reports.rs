@@ -1,0 +1,277 @@
+//! Laporan: the accountability report for heads (and administrators) —
+//! per SOP, step, lane and person, against the standard times — with a
+//! server-drawn SVG chart of breach shares and CSV downloads.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use jiff::civil::Date;
+use maud::{Markup, PreEscaped, html};
+use serde::Deserialize;
+use store::report::{Figures, Report};
+
+use crate::auth::User;
+use crate::display::minutes;
+use crate::error::WebError;
+use crate::i18n::{Lang, Msg};
+use crate::{AppState, layout};
+
+#[derive(Deserialize)]
+pub struct Period {
+    dari: Option<String>,
+    sampai: Option<String>,
+}
+
+/// The period asked for (inclusive dates), this month by default.
+fn period(user: &User, p: &Period) -> Result<(Date, Date), WebError> {
+    let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date();
+    let parse =
+        |v: &Option<String>, default: Date| match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(default),
+            Some(v) => {
+                v.parse::<Date>().map_err(|_| WebError::BadRequest(format!("{}: {v}", user.t(Msg::BadDate))))
+            }
+        };
+    let from = parse(&p.dari, today.first_of_month())?;
+    let until = parse(&p.sampai, today)?;
+    if until < from {
+        return Err(WebError::BadRequest(user.t(Msg::UntilBeforeFrom).to_string()));
+    }
+    Ok((from, until))
+}
+
+async fn load(
+    state: &AppState,
+    user: &User,
+    p: &Period,
+) -> Result<(Date, Date, Report, BTreeMap<String, sop::Sop>), WebError> {
+    if !user.may_report {
+        return Err(WebError::Forbidden);
+    }
+    let (from, until) = period(user, p)?;
+    let zone = user.clock().zone;
+    let ms = |d: Date| {
+        d.to_zoned(zone.clone())
+            .map(|z| z.timestamp().as_millisecond())
+            .map_err(|e| WebError::BadRequest(e.to_string()))
+    };
+    let end = until.tomorrow().map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let report = state.store.report(user.agency_id(), ms(from)?, ms(end)?).await?;
+    let mut sops = BTreeMap::new();
+    for id in state.store.sop_ids(user.agency_id()).await? {
+        sops.insert(id.clone(), state.store.sop(user.agency_id(), &id, None).await?);
+    }
+    Ok((from, until, report, sops))
+}
+
+fn maybe_minutes(m: Option<i64>, lang: Lang) -> String {
+    m.map_or("-".into(), |m| minutes(m, lang))
+}
+
+/// Horizontal bars of the breach share of each timed step.
+fn chart(rows: &[(String, f64)]) -> String {
+    let (label_w, bar_w, row_h) = (220.0, 360.0, 22.0);
+    let height = rows.len() as f64 * row_h + 10.0;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" width=\"{}\" height=\"{height}\" viewBox=\"0 0 {} {height}\" font-family=\"Arial, sans-serif\" font-size=\"12\">",
+        label_w + bar_w + 60.0,
+        label_w + bar_w + 60.0
+    );
+    for (i, (label, percent)) in rows.iter().enumerate() {
+        let y = i as f64 * row_h + 5.0;
+        let w = bar_w * percent / 100.0;
+        let color = if *percent > 0.0 { "#b3261e" } else { "#1e7b34" };
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{color}\"/><text x=\"{}\" y=\"{}\">{percent:.1}%</text>",
+            label_w - 6.0,
+            y + 14.0,
+            maud::html! { (label) }.into_string(),
+            row_h - 6.0,
+            label_w + w + 4.0,
+            y + 14.0
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn figures_cells(f: &Figures, lang: Lang) -> Markup {
+    html! {
+        td { (f.done) }
+        td { (maybe_minutes(f.median, lang)) }
+        td.hide-sm { (maybe_minutes(f.p90, lang)) }
+        td class=[(f.breaches > 0).then_some("overdue")] { (f.breaches) " (" (format!("{:.1}", f.breach_percent())) "%)" }
+    }
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    user: User,
+    Query(p): Query<Period>,
+) -> Result<Markup, WebError> {
+    let (from, until, report, sops) = load(&state, &user, &p).await?;
+    let org = state.store.organisation(user.agency_id()).await?;
+    let clock = user.clock();
+    let lang = user.lang;
+    let sop_name = |id: &str| sops.get(id).map_or(id.to_string(), |s| s.identity.nama.value.clone());
+    let lane_name = |sop: &str, lane: &str| {
+        sops.get(sop).and_then(|s| s.lane(lane)).map_or(lane.to_string(), |l| l.name.clone())
+    };
+    let timed: Vec<(String, f64)> = report
+        .steps
+        .iter()
+        .filter(|((sop, step), _)| {
+            sops.get(sop).and_then(|s| s.step(*step)).is_some_and(|s| s.time.is_some())
+        })
+        .map(|((sop, step), (_, f))| (format!("{} · {step}", sop_name(sop)), f.breach_percent()))
+        .collect();
+    let query = format!("dari={from}&sampai={until}");
+    let body = html! {
+        h1 { (user.t(Msg::ReportTitle)) }
+        form.card method="get" action="/laporan" {
+            label for="dari" { (user.t(Msg::From)) }
+            input #dari type="date" name="dari" value=(from.to_string());
+            label for="sampai" { (user.t(Msg::Until)) }
+            input #sampai type="date" name="sampai" value=(until.to_string());
+            button.primary type="submit" { (user.t(Msg::Show)) }
+        }
+        h2 { (user.t(Msg::ReportPerSop)) }
+        table {
+            thead { tr { th { (user.t(Msg::ColService)) } th { (user.t(Msg::Started)) } th { (user.t(Msg::StatusCompleted)) } th { (user.t(Msg::StatusRejected)) } th.hide-sm { (user.t(Msg::StatusWithdrawn)) } th { (user.t(Msg::StatusOpen)) } } }
+            tbody {
+                @for s in &report.sops {
+                    tr { td { (sop_name(&s.sop_id)) } td { (s.started) } td { (s.completed) } td { (s.rejected) } td.hide-sm { (s.withdrawn) } td { (s.open) } }
+                }
+            }
+        }
+        h2 { (user.t(Msg::ReportPerStep)) }
+        p { a href={"/laporan/langkah.csv?" (query)} { (user.t(Msg::DownloadCsv)) } }
+        @if !timed.is_empty() { div.doc { (PreEscaped(chart(&timed))) } }
+        table {
+            thead { tr { th { (user.t(Msg::ColService)) } th { (user.t(Msg::ColStep)) } th.hide-sm { (user.t(Msg::ColLane)) } th { (user.t(Msg::StandardTime)) } th { (user.t(Msg::Done)) } th { (user.t(Msg::Median)) } th.hide-sm { "P90" } th { (user.t(Msg::Breaches)) } } }
+            tbody {
+                @for ((sop, step), (lane, f)) in &report.steps {
+                    tr {
+                        td { (sop_name(sop)) }
+                        td { (step) }
+                        td.hide-sm { (lane_name(sop, lane)) }
+                        td { (sops.get(sop).and_then(|s| s.step(*step)).and_then(|s| s.time).map_or("-".to_string(), |t| t.to_string())) }
+                        (figures_cells(f, lang))
+                    }
+                }
+            }
+        }
+        h2 { (user.t(Msg::ReportPerPerson)) }
+        p { a href={"/laporan/pegawai.csv?" (query)} { (user.t(Msg::DownloadCsv)) } }
+        table {
+            thead { tr { th { (user.t(Msg::Name)) } th { (user.t(Msg::Done)) } th { (user.t(Msg::Median)) } th.hide-sm { "P90" } th { (user.t(Msg::Breaches)) } th.hide-sm { (user.t(Msg::LateTotal)) } } }
+            tbody {
+                @for (person, f) in &report.people {
+                    tr { td { (org.name(person)) } (figures_cells(f, lang)) td.hide-sm { (minutes(f.late_minutes, lang)) } }
+                }
+            }
+        }
+        h2 { (user.t(Msg::OldestOpen)) }
+        ul {
+            @for c in &report.oldest_open {
+                li { a href={"/permohonan/" (c.case)} { (c.number) } " — " (sop_name(&c.sop_id)) " · " (clock.datetime(c.opened_at)) }
+            }
+        }
+    };
+    Ok(layout::page(&user, user.t(Msg::ReportTitle), "/laporan", body))
+}
+
+/// One CSV cell: quoted when needed; a leading formula character is
+/// neutralised so a spreadsheet never executes a cell.
+fn cell(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_string() };
+    if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
+}
+
+fn csv(name: &str, rows: Vec<Vec<String>>) -> Response {
+    let text: String =
+        rows.iter().map(|r| r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",") + "\r\n").collect();
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        text,
+    )
+        .into_response()
+}
+
+fn figure_columns(f: &Figures) -> Vec<String> {
+    let opt = |m: Option<i64>| m.map_or(String::new(), |m| m.to_string());
+    vec![
+        f.done.to_string(),
+        opt(f.median),
+        opt(f.p90),
+        f.breaches.to_string(),
+        format!("{:.1}", f.breach_percent()),
+        f.late_minutes.to_string(),
+    ]
+}
+
+const FIGURE_HEADERS: [&str; 6] = [
+    "selesai",
+    "median_menit_kerja",
+    "p90_menit_kerja",
+    "pelanggaran",
+    "persen_pelanggaran",
+    "total_menit_terlambat",
+];
+
+pub async fn steps_csv(
+    State(state): State<AppState>,
+    user: User,
+    Query(p): Query<Period>,
+) -> Result<Response, WebError> {
+    let (from, until, report, sops) = load(&state, &user, &p).await?;
+    let mut rows = vec![
+        ["sop", "langkah", "pelaksana", "waktu_baku"]
+            .iter()
+            .chain(FIGURE_HEADERS.iter())
+            .map(|h| h.to_string())
+            .collect(),
+    ];
+    for ((sop, step), (lane, f)) in &report.steps {
+        let time = sops
+            .get(sop)
+            .and_then(|s| s.step(*step))
+            .and_then(|s| s.time)
+            .map_or(String::new(), |t| t.to_string());
+        rows.push([vec![sop.clone(), step.to_string(), lane.clone(), time], figure_columns(f)].concat());
+    }
+    Ok(csv(&format!("laporan-langkah-{from}-{until}.csv"), rows))
+}
+
+pub async fn people_csv(
+    State(state): State<AppState>,
+    user: User,
+    Query(p): Query<Period>,
+) -> Result<Response, WebError> {
+    let (from, until, report, _) = load(&state, &user, &p).await?;
+    let org = state.store.organisation(user.agency_id()).await?;
+    let mut rows = vec![["nama", "nip"].iter().chain(FIGURE_HEADERS.iter()).map(|h| h.to_string()).collect()];
+    for (person, f) in &report.people {
+        let nip = org.person(person).and_then(|p| p.nip.clone()).unwrap_or_default();
+        rows.push([vec![org.name(person), nip], figure_columns(f)].concat());
+    }
+    Ok(csv(&format!("laporan-pegawai-{from}-{until}.csv"), rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_formulas_neutralised() {
+        assert_eq!(cell("Dewi Lestari, S.T."), "\"Dewi Lestari, S.T.\"");
+        assert_eq!(cell("a \"b\""), "\"a \"\"b\"\"\"");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("5"), "5");
+    }
+}
