@@ -95,6 +95,16 @@ pub enum EventBody {
         kind: ActingKind,
         holder: String,
     },
+    /// An open task passed its due time (again, after the escalation
+    /// interval): the people of its lane and the head are told.
+    TaskOverdue {
+        task: String,
+        step: u32,
+        lane: String,
+        due_at: Millis,
+        /// 1 for the first escalation, 2 for the next, …
+        round: u32,
+    },
     TaskCancelled {
         task: String,
     },
@@ -115,6 +125,7 @@ impl EventBody {
             EventBody::TaskCompleted { .. } => "task-completed",
             EventBody::DeadlineBreached { .. } => "deadline-breached",
             EventBody::ActingOfficialActed { .. } => "acting-official-acted",
+            EventBody::TaskOverdue { .. } => "task-overdue",
             EventBody::TaskCancelled { .. } => "task-cancelled",
             EventBody::CaseClosed { .. } => "case-closed",
         }
@@ -266,7 +277,7 @@ pub fn apply(state: Option<CaseState>, event: &Event) -> CaseState {
                 t.late_minutes = Some(*late_minutes);
             }
         }
-        EventBody::ActingOfficialActed { .. } => {}
+        EventBody::ActingOfficialActed { .. } | EventBody::TaskOverdue { .. } => {}
         EventBody::TaskCancelled { task } => {
             if let Some(t) = state.tasks.iter_mut().find(|t| &t.id == task) {
                 t.status = TaskStatus::Cancelled;

@@ -233,6 +233,24 @@ pub fn withdraw(
     Ok(events)
 }
 
+/// The escalation of `task` at `now`, if it is open and past its due time.
+/// `round` counts the escalations of this task so far, this one included.
+pub fn escalate(state: &CaseState, task_id: &str, round: u32, now: Millis) -> Option<Event> {
+    let task = state.task(task_id)?;
+    let due = task.due_at?;
+    (state.status == CaseStatus::Open && task.status == TaskStatus::Open && now > due).then(|| Event {
+        case: state.id.clone(),
+        at: now,
+        body: EventBody::TaskOverdue {
+            task: task.id.clone(),
+            step: task.step,
+            lane: task.lane.clone(),
+            due_at: due,
+            round,
+        },
+    })
+}
+
 fn ensure_open(state: &CaseState) -> Result<(), EngineError> {
     if state.status == CaseStatus::Open {
         Ok(())

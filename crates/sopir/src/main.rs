@@ -46,6 +46,9 @@ enum Command {
         /// Kunci enkripsi data pribadi (64 karakter heksadesimal); tanpa ini dipakai berkas sopir.key di direktori data (dibuat bila belum ada). Semua proses yang memakai satu basis data harus memakai kunci yang sama.
         #[arg(long = "data-key", env = "SOPIR_DATA_KEY", hide_env_values = true)]
         data_key: Option<String>,
+        /// Menit antara dua peringatan untuk tugas yang sama yang melewati batas waktu.
+        #[arg(long = "escalation-minutes", env = "SOPIR_ESCALATION_MINUTES", default_value = "60")]
+        escalation_minutes: u32,
     },
     /// Akun pengguna.
     #[command(subcommand)]
@@ -210,9 +213,25 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         None => unreachable!("serve is the default"),
-        Some(Command::Serve { addr, data_dir, database_url, no_demo, secure_cookies, data_key }) => {
-            let options =
-                serve::Options { addr, data_dir, database_url, demo: !no_demo, secure_cookies, data_key };
+        Some(Command::Serve {
+            addr,
+            data_dir,
+            database_url,
+            no_demo,
+            secure_cookies,
+            data_key,
+            escalation_minutes,
+        }) => {
+            let demo = !no_demo;
+            let options = serve::Options {
+                addr,
+                data_dir,
+                database_url,
+                demo,
+                secure_cookies,
+                data_key,
+                escalation_minutes,
+            };
             runtime().and_then(|rt| rt.block_on(serve::run(options)))
         }
         Some(Command::User(UserCommand::Add {

@@ -19,6 +19,8 @@ pub struct Options {
     pub secure_cookies: bool,
     /// The personal-data key in hex (`SOPIR_DATA_KEY`); else the key file.
     pub data_key: Option<String>,
+    /// Minutes between two escalations of the same overdue task.
+    pub escalation_minutes: u32,
 }
 
 /// The database URL: `DATABASE_URL` when given, else SQLite under the data dir.
@@ -66,7 +68,9 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     println!("\nHentikan dengan Ctrl+C.");
     let state = web::AppState { store: Arc::new(store), secure_cookies: options.secure_cookies };
     let store = state.store.clone();
+    let escalator = tokio::spawn(escalate_forever(store.clone(), options.escalation_minutes));
     web::serve(state, listener, shutdown_signal()).await.map_err(|e| CliError::Serve(e.to_string()))?;
+    escalator.abort();
     store.close().await;
     println!("Sopir berhenti.");
     Ok(())
@@ -100,4 +104,17 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+/// Once a minute, escalates overdue tasks; a failure is logged and retried
+/// at the next tick, never fatal to the server.
+async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let now = jiff::Timestamp::now().as_millisecond();
+        if let Err(e) = store.escalate(now, i64::from(every_minutes.max(1)) * 60_000).await {
+            eprintln!("sopir: eskalasi gagal, dicoba lagi: {e}");
+        }
+    }
 }

@@ -51,7 +51,7 @@ pub struct CaseSummary {
 /// Takes the chain's write lock as the transaction's first statement: a
 /// write, so SQLite reserves the database at once (no deferred upgrade to
 /// fail with SQLITE_BUSY) and PostgreSQL queues writers on the head row.
-async fn lock_chain(tx: &mut Transaction<'static, Any>) -> Result<(), StoreError> {
+pub(crate) async fn lock_chain(tx: &mut Transaction<'static, Any>) -> Result<(), StoreError> {
     sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut **tx).await?;
     Ok(())
 }
@@ -314,6 +314,8 @@ impl Store {
                     );
                     self.notify(tx, agency, holder, case, &message, event.at).await?;
                 }
+                // Written by `escalate`, which keeps its own bookkeeping.
+                EventBody::TaskOverdue { .. } => {}
                 EventBody::TaskCancelled { task } => {
                     sqlx::query("UPDATE tasks SET status = 'cancelled' WHERE id = $1")
                         .bind(task)
@@ -338,7 +340,7 @@ impl Store {
         Ok(())
     }
 
-    async fn notify(
+    pub(crate) async fn notify(
         &self,
         tx: &mut Transaction<'static, Any>,
         agency: &str,
@@ -427,6 +429,58 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// A person's notifications, newest first: (message, case, created, read).
+    pub async fn notification_list(
+        &self,
+        agency: &str,
+        person: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, String, i64, bool)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT message, case_id, created_at, read_at FROM notifications
+             WHERE agency_id = $1 AND person_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3",
+        )
+        .bind(agency)
+        .bind(person)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("message")?,
+                    r.try_get("case_id")?,
+                    r.try_get("created_at")?,
+                    r.try_get::<Option<i64>, _>("read_at")?.is_some(),
+                ))
+            })
+            .collect()
+    }
+
+    pub async fn unread_notifications(&self, agency: &str, person: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM notifications WHERE agency_id = $1 AND person_id = $2 AND read_at IS NULL")
+            .bind(agency)
+            .bind(person)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?)
+    }
+
+    pub async fn mark_notifications_read(
+        &self,
+        agency: &str,
+        person: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE notifications SET read_at = $1 WHERE agency_id = $2 AND person_id = $3 AND read_at IS NULL")
+            .bind(now)
+            .bind(agency)
+            .bind(person)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Unread notifications of a person.

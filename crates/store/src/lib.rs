@@ -10,6 +10,7 @@ mod calendar;
 mod cases;
 pub mod demo;
 mod error;
+mod escalation;
 mod organisation;
 mod personal_data;
 pub mod report;

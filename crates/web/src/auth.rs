@@ -56,6 +56,7 @@ pub struct User {
     pub lang: Lang,
     /// Heads of the Dinas and administrators see the accountability report.
     pub may_report: bool,
+    pub unread: i64,
 }
 
 /// Positions that answer for the standard times of the whole Dinas.
@@ -98,7 +99,9 @@ impl FromRequestParts<AppState> for User {
         let today = jiff::Timestamp::now().to_zoned(Clock::of(&agency, Lang::Id).zone).date();
         let head =
             org.positions_of(&account.person_id, today).iter().any(|h| HEADS.contains(&h.position.as_str()));
+        let unread = state.store.unread_notifications(&account.agency_id, &account.person_id).await?;
         Ok(User {
+            unread,
             may_report: account.is_admin || head,
             name: org.name(&account.person_id),
             account,

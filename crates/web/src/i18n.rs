@@ -158,6 +158,10 @@ catalogue! {
     LateTotal => "Total keterlambatan", "Total lateness";
     DownloadCsv => "Unduh CSV", "Download CSV";
     NavReports => "Laporan", "Reports";
+    NavNotifications => "Notifikasi", "Notifications";
+    NoNotifications => "Belum ada notifikasi.", "No notifications yet.";
+    MarkRead => "Tandai semua sudah dibaca", "Mark all as read";
+    Open => "Buka", "Open";
     RequestSent => "Permohonan terkirim dengan nomor", "Request sent with number";
     RequestTitle => "Ajukan permohonan", "Submit a request";
     Requester => "Pemohon", "Requester";

@@ -44,6 +44,10 @@ pub fn page(user: &User, title: &str, current: &str, body: Markup) -> Markup {
                         @for (href, msg) in &items {
                             a href=(href) aria-current=[(current == *href).then_some("page")] { (user.t(*msg)) }
                         }
+                        a href="/notifikasi" aria-current=[(current == "/notifikasi").then_some("page")] {
+                            (user.t(Msg::NavNotifications))
+                            @if user.unread > 0 { " " span.tag.count data-unread=(user.unread) { (user.unread) } }
+                        }
                         form method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(user.csrf);
                             button type="submit" { (user.t(Msg::Logout)) }

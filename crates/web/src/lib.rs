@@ -42,6 +42,8 @@ pub fn router(state: AppState) -> Router {
         .route("/bahasa", post(auth::set_language))
         .route("/akun", get(auth::account_page).post(auth::change_password))
         .route("/tugas", get(pages::inbox::inbox))
+        .route("/notifikasi", get(pages::inbox::notifications))
+        .route("/notifikasi/baca", post(pages::inbox::mark_read))
         .route("/layanan", get(pages::services::catalogue))
         .route("/layanan/{agency}/{slug}", get(pages::services::request_form).post(pages::services::submit))
         .route("/permohonan", get(pages::cases::my_requests))

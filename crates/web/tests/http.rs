@@ -399,3 +399,33 @@ async fn the_head_reads_the_accountability_report() {
     assert_eq!(nonsense.status, StatusCode::BAD_REQUEST);
     assert!(!requester.get("/tugas").await.body.contains("href=\"/laporan\""), "not in a requester's menu");
 }
+
+#[tokio::test]
+async fn notifications_are_counted_listed_and_marked_read() {
+    let app = spawn().await;
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    submit_vpn(&app, &requester).await;
+    // Walk to the administrator's timed step through the store, then let it run late.
+    let case = app.store.cases("lumajang").await.unwrap()[0].id.clone();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let mut state = app.store.case("lumajang", &case).await.unwrap();
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    while state.open_tasks().next().unwrap().step != 6 {
+        let task = state.open_tasks().next().unwrap().clone();
+        let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
+        state = app
+            .store
+            .complete("lumajang", &case, &task.id, &task.candidates[0].person, input, now)
+            .await
+            .unwrap();
+    }
+    assert_eq!(app.store.escalate(now + 3 * 24 * 3600 * 1000, 3_600_000).await.unwrap(), 1);
+    let admin = Browser::login(&app, "lmj-admin-jaringan").await;
+    let inbox = admin.get("/tugas").await.body;
+    assert!(inbox.contains("data-unread=\"1\""), "the counter shows one unread");
+    let list = admin.get("/notifikasi").await;
+    assert!(list.body.contains("melewati batas waktu"));
+    let read = admin.post("/notifikasi/baca", &[("csrf", &list.csrf())]).await;
+    assert_eq!(read.location.as_deref(), Some("/notifikasi"));
+    assert!(!admin.get("/tugas").await.body.contains("data-unread"), "nothing unread");
+}

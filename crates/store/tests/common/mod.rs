@@ -10,6 +10,8 @@ use store::Store;
 pub struct TestDb {
     pub store: Store,
     pub label: &'static str,
+    /// The database URL (to open it again, as a second process would).
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -36,7 +38,7 @@ pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("sopir.db").display());
     let store = Store::open(&url).await.unwrap().with_key(store::DataKey::random());
-    TestDb { store, label: "sqlite", _dir: Some(dir) }
+    TestDb { store, label: "sqlite", url, _dir: Some(dir) }
 }
 
 pub async fn postgres() -> Option<TestDb> {
@@ -47,8 +49,9 @@ pub async fn postgres() -> Option<TestDb> {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
     admin.close().await;
     let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
-    let store = Store::open(&format!("{base}/{name}")).await.unwrap().with_key(store::DataKey::random());
-    Some(TestDb { store, label: "postgres", _dir: None })
+    let url = format!("{base}/{name}");
+    let store = Store::open(&url).await.unwrap().with_key(store::DataKey::random());
+    Some(TestDb { store, label: "postgres", url, _dir: None })
 }
 
 /// Epoch milliseconds of a WIB wall-clock time.

@@ -34,11 +34,9 @@ pub async fn inbox(State(state): State<AppState>, user: User) -> Result<Markup, 
             );
         }
     }
-    let notes = state.store.notifications(user.agency_id(), user.person()).await?;
     let clock = user.clock();
     let body = html! {
         h1 { (user.t(Msg::InboxTitle)) }
-        @for n in &notes { p.flash.info { (n) } }
         div #tasks hx-get="/tugas" hx-trigger="every 60s" hx-select="#tasks" hx-swap="outerHTML" {
             @if tasks.is_empty() {
                 p.card { (user.t(Msg::InboxEmpty)) }
@@ -73,4 +71,42 @@ pub async fn inbox(State(state): State<AppState>, user: User) -> Result<Markup, 
         }
     };
     Ok(layout::page(&user, user.t(Msg::InboxTitle), "/tugas", body))
+}
+
+pub async fn notifications(State(state): State<AppState>, user: User) -> Result<Markup, WebError> {
+    let list = state.store.notification_list(user.agency_id(), user.person(), 100).await?;
+    let clock = user.clock();
+    let body = html! {
+        h1 { (user.t(Msg::NavNotifications)) }
+        @if list.is_empty() {
+            p.card { (user.t(Msg::NoNotifications)) }
+        } @else {
+            @if user.unread > 0 {
+                form method="post" action="/notifikasi/baca" {
+                    input type="hidden" name="csrf" value=(user.csrf);
+                    button.secondary type="submit" { (user.t(Msg::MarkRead)) }
+                }
+            }
+            ul.card {
+                @for (message, case, at, read) in &list {
+                    li class=[(!read).then_some("unread")] {
+                        @if *read { (message) } @else { strong { (message) } }
+                        " " a href={"/permohonan/" (case)} { (user.t(Msg::Open)) }
+                        br; span.muted { (clock.datetime(*at)) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&user, user.t(Msg::NavNotifications), "/notifikasi", body))
+}
+
+pub async fn mark_read(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<std::collections::BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    state.store.mark_notifications_read(user.agency_id(), user.person(), now_ms()).await?;
+    Ok(Redirect::to("/notifikasi").into_response())
 }

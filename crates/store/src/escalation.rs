@@ -1,0 +1,85 @@
+//! Escalation: tasks past their due time are found, their lane and the Head
+//! of the Dinas are told, and this repeats at an interval. Each round runs
+//! in one transaction behind the chain lock, so several processes sharing a
+//! database escalate a task once per round.
+
+use engine::case::EventBody;
+use engine::workflow;
+use jiff::Timestamp;
+use sqlx::Row;
+
+use crate::audit::{append, case_events};
+use crate::cases::lock_chain;
+use crate::{Store, StoreError};
+
+/// Tasks escalated per call at most; the next call takes the rest.
+const BATCH: i64 = 200;
+
+/// Who hears of an overdue task besides its lane.
+const HEAD: &str = "kepala-dinas";
+
+impl Store {
+    /// Escalates every open task past due at `now` that was never escalated,
+    /// or last escalated at least `every_ms` ago. Returns how many.
+    pub async fn escalate(&self, now: i64, every_ms: i64) -> Result<usize, StoreError> {
+        let (_gate, mut tx) = self.write().await?;
+        lock_chain(&mut tx).await?;
+        let due = sqlx::query(
+            "SELECT id, case_id, agency_id, escalations FROM tasks
+             WHERE status = 'open' AND due_at IS NOT NULL AND due_at < $1
+               AND (escalated_at IS NULL OR escalated_at <= $2)
+             ORDER BY due_at, id LIMIT $3",
+        )
+        .bind(now)
+        .bind(now - every_ms)
+        .bind(BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut count = 0;
+        for row in due {
+            let (task, case, agency): (String, String, String) =
+                (row.try_get("id")?, row.try_get("case_id")?, row.try_get("agency_id")?);
+            let round = u32::try_from(row.try_get::<i64, _>("escalations")? + 1).unwrap_or(u32::MAX);
+            let events = case_events(&mut *tx, &agency, &case).await?;
+            let events = events.iter().map(|e| e.event()).collect::<Result<Vec<_>, _>>()?;
+            let Some(state) = engine::CaseState::from_events(&events) else { continue };
+            let Some(event) = workflow::escalate(&state, &task, round, now) else { continue };
+            let EventBody::TaskOverdue { step, due_at, .. } = &event.body else { unreachable!() };
+            append(&mut tx, &agency, std::slice::from_ref(&event)).await?;
+            sqlx::query("UPDATE tasks SET escalated_at = $1, escalations = escalations + 1 WHERE id = $2")
+                .bind(now)
+                .bind(&task)
+                .execute(&mut *tx)
+                .await?;
+            let zone = self.agency(&agency).await?;
+            let due_text = Timestamp::from_millisecond(*due_at)
+                .map(|t| {
+                    let z = t
+                        .to_zoned(jiff::tz::TimeZone::get(&zone.timezone).unwrap_or(jiff::tz::TimeZone::UTC));
+                    format!("{} {}", z.strftime("%d-%m-%Y %H:%M"), zone.zone_abbreviation())
+                })
+                .unwrap_or_default();
+            let message = format!(
+                "Langkah {step} permohonan {} melewati batas waktu ({due_text}); peringatan ke-{round}.",
+                state.number
+            );
+            let org = self.organisation(&agency).await?;
+            let today = Timestamp::from_millisecond(now)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                .to_zoned(jiff::tz::TimeZone::get(&zone.timezone).unwrap_or(jiff::tz::TimeZone::UTC))
+                .date();
+            let mut told: Vec<String> = state
+                .task(&task)
+                .map_or_else(Vec::new, |t| t.candidates.iter().map(|c| c.person.clone()).collect());
+            told.extend(org.candidates(&[HEAD.to_string()], today).into_iter().map(|c| c.person));
+            told.sort();
+            told.dedup();
+            for person in told {
+                self.notify(&mut tx, &agency, &person, &case, &message, now).await?;
+            }
+            count += 1;
+        }
+        tx.commit().await?;
+        Ok(count)
+    }
+}

@@ -1,0 +1,80 @@
+//! Overdue tasks are escalated once per interval — also by two stores
+//! (two processes) sharing one database — with the lane and the Head told.
+
+mod common;
+
+use common::{MINUTE, advance, backends, wib};
+use engine::Verdict;
+use store::demo::sample_input;
+
+#[tokio::test]
+async fn an_overdue_task_is_escalated_once_per_interval() {
+    for db in backends().await {
+        let s = &db.store;
+        let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let t = wib(2026, 11, 23, 9, 0);
+        let mut case = s
+            .submit("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(sop.first_step(), Verdict::Ya), t)
+            .await
+            .unwrap();
+        for i in 1..4 {
+            case = advance(s, "lumajang", &case, t + i * MINUTE).await;
+        }
+        // Step 6 (5 menit) started 09:03, due 09:08.
+        assert_eq!(s.escalate(t + 7 * MINUTE, 60 * MINUTE).await.unwrap(), 0, "{}: not due yet", db.label);
+        assert_eq!(s.escalate(t + 10 * MINUTE, 60 * MINUTE).await.unwrap(), 1);
+        assert_eq!(
+            s.escalate(t + 30 * MINUTE, 60 * MINUTE).await.unwrap(),
+            0,
+            "not again within the interval"
+        );
+        assert_eq!(s.escalate(t + 70 * MINUTE, 60 * MINUTE).await.unwrap(), 1, "again after it");
+        let kinds: Vec<String> =
+            s.case_events("lumajang", &case.id).await.unwrap().into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds.iter().filter(|k| *k == "task-overdue").count(), 2);
+        let told = s.notifications("lumajang", "lmj-admin-jaringan").await.unwrap();
+        assert_eq!(told.len(), 2);
+        assert!(
+            told[0].starts_with(&format!(
+                "Langkah 6 permohonan {} melewati batas waktu (23-11-2026 09:08 WIB); peringatan ke-1.",
+                case.number
+            )),
+            "{told:?}"
+        );
+        assert_eq!(s.notifications("lumajang", "lmj-kadis").await.unwrap().len(), 2, "the Head is told");
+        assert!(s.notifications("lumajang", "lmj-kasi").await.unwrap().is_empty());
+        // Done late: its escalation stops; the next step (due 10:25) is not late yet.
+        advance(s, "lumajang", &case, t + 80 * MINUTE).await;
+        assert_eq!(s.escalate(t + 84 * MINUTE, 60 * MINUTE).await.unwrap(), 0);
+        assert_eq!(s.verify_audit().await.unwrap().first_break, None);
+    }
+}
+
+#[tokio::test]
+async fn two_processes_on_one_postgresql_escalate_a_task_once() {
+    let Some(first) = common::postgres().await else {
+        eprintln!("skipped: TEST_DATABASE_URL not set");
+        return;
+    };
+    let s = &first.store;
+    store::demo::install(s, &sop::Catalog::builtin(), wib(2026, 11, 2, 8, 0)).await.unwrap();
+    let second = std::sync::Arc::new(store::Store::open(&first.url).await.unwrap());
+    let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let t = wib(2026, 11, 23, 9, 0);
+    let mut case = s
+        .submit("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(sop.first_step(), Verdict::Ya), t)
+        .await
+        .unwrap();
+    for i in 1..4 {
+        case = advance(s, "lumajang", &case, t + i * MINUTE).await;
+    }
+    let one = std::sync::Arc::new(store::Store::open(&first.url).await.unwrap());
+    let (a, b) = (one.clone(), second.clone());
+    let now = t + 10 * MINUTE;
+    let (x, y) = tokio::join!(
+        tokio::spawn(async move { a.escalate(now, 60 * MINUTE).await.unwrap() }),
+        tokio::spawn(async move { b.escalate(now, 60 * MINUTE).await.unwrap() })
+    );
+    assert_eq!(x.unwrap() + y.unwrap(), 1, "exactly one of them escalated");
+    assert_eq!(s.notifications("lumajang", "lmj-admin-jaringan").await.unwrap().len(), 1);
+}
