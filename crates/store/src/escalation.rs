@@ -51,23 +51,18 @@ impl Store {
                 .bind(&task)
                 .execute(&mut *tx)
                 .await?;
-            let zone = self.agency(&agency).await?;
-            let due_text = Timestamp::from_millisecond(*due_at)
-                .map(|t| {
-                    let z = t
-                        .to_zoned(jiff::tz::TimeZone::get(&zone.timezone).unwrap_or(jiff::tz::TimeZone::UTC));
-                    format!("{} {}", z.strftime("%d-%m-%Y %H:%M"), zone.zone_abbreviation())
-                })
-                .unwrap_or_default();
+            let profile = self.agency(&agency).await?;
+            let zone = jiff::tz::TimeZone::get(&profile.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+            let local = |ms: i64| Timestamp::from_millisecond(ms).map(|t| t.to_zoned(zone.clone()));
+            let due_local = local(*due_at).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let message = format!(
-                "Langkah {step} permohonan {} melewati batas waktu ({due_text}); peringatan ke-{round}.",
-                state.number
+                "Langkah {step} permohonan {} melewati batas waktu ({} {}); peringatan ke-{round}.",
+                state.number,
+                due_local.strftime("%d-%m-%Y %H:%M"),
+                profile.zone_abbreviation()
             );
             let org = self.organisation(&agency).await?;
-            let today = Timestamp::from_millisecond(now)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?
-                .to_zoned(jiff::tz::TimeZone::get(&zone.timezone).unwrap_or(jiff::tz::TimeZone::UTC))
-                .date();
+            let today = local(now).map_err(|e| StoreError::Corrupt(e.to_string()))?.date();
             let mut told: Vec<String> = state
                 .task(&task)
                 .map_or_else(Vec::new, |t| t.candidates.iter().map(|c| c.person.clone()).collect());
