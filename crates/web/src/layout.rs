@@ -45,8 +45,7 @@ pub fn page(user: &User, title: &str, current: &str, body: Markup) -> Markup {
                             a href=(href) aria-current=[(current == *href).then_some("page")] { (user.t(*msg)) }
                         }
                         a href="/notifikasi" aria-current=[(current == "/notifikasi").then_some("page")] {
-                            (user.t(Msg::NavNotifications))
-                            @if user.unread > 0 { " " span.tag.count data-unread=(user.unread) { (user.unread) } }
+                            (user.t(Msg::NavNotifications)) " " (unread_badge(user.unread))
                         }
                         form method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(user.csrf);
@@ -56,6 +55,15 @@ pub fn page(user: &User, title: &str, current: &str, body: Markup) -> Markup {
                 }
                 main { (body) (language_switch(user.lang, current)) }
             }
+        }
+    }
+}
+
+/// The unread counter; it refreshes itself every 30 seconds.
+pub fn unread_badge(unread: i64) -> Markup {
+    html! {
+        span #unread hx-get="/notifikasi/jumlah" hx-trigger="every 30s" hx-swap="outerHTML" {
+            @if unread > 0 { span.tag.count data-unread=(unread) { (unread) } }
         }
     }
 }

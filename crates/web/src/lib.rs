@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tugas", get(pages::inbox::inbox))
         .route("/notifikasi", get(pages::inbox::notifications))
         .route("/notifikasi/baca", post(pages::inbox::mark_read))
+        .route("/notifikasi/jumlah", get(pages::inbox::unread))
         .route("/layanan", get(pages::services::catalogue))
         .route("/layanan/{agency}/{slug}", get(pages::services::request_form).post(pages::services::submit))
         .route("/permohonan", get(pages::cases::my_requests))

@@ -423,6 +423,8 @@ async fn notifications_are_counted_listed_and_marked_read() {
     let admin = Browser::login(&app, "lmj-admin-jaringan").await;
     let inbox = admin.get("/tugas").await.body;
     assert!(inbox.contains("data-unread=\"1\""), "the counter shows one unread");
+    let badge = admin.get("/notifikasi/jumlah").await.body;
+    assert!(badge.starts_with("<span id=\"unread\"") && badge.contains("data-unread=\"1\""), "{badge}");
     let list = admin.get("/notifikasi").await;
     assert!(list.body.contains("melewati batas waktu"));
     let read = admin.post("/notifikasi/baca", &[("csrf", &list.csrf())]).await;

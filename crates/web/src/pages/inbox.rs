@@ -110,3 +110,8 @@ pub async fn mark_read(
     state.store.mark_notifications_read(user.agency_id(), user.person(), now_ms()).await?;
     Ok(Redirect::to("/notifikasi").into_response())
 }
+
+/// The unread counter alone, for the header to refresh itself.
+pub async fn unread(user: User) -> Markup {
+    layout::unread_badge(user.unread)
+}
