@@ -259,7 +259,11 @@ impl Calendar {
             }
         }
         let intervals = self.intervals(date);
-        let (first, last) = (intervals[0].start, intervals[intervals.len() - 1].end);
+        let (Some(first), Some(last)) = (intervals.first(), intervals.last()) else {
+            // No working day within reach: a misconfigured calendar.
+            return start;
+        };
+        let (first, last) = (first.start, last.end);
         let time = begin.time().clamp(first, last);
         self.instant(date.to_datetime(time))
     }

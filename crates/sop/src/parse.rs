@@ -367,7 +367,6 @@ fn check_steps(c: &mut Checker, raw: Vec<Spanned<RawStep>>, lanes: &[Lane]) -> V
         }
     }
 
-    let count = raw.len();
     let mut steps = Vec::new();
     for (index, spanned) in raw.into_iter().enumerate() {
         let s = spanned.into_inner();
@@ -513,7 +512,6 @@ fn check_steps(c: &mut Checker, raw: Vec<Spanned<RawStep>>, lanes: &[Lane]) -> V
             at,
         });
     }
-    debug_assert_eq!(steps.len(), count);
     steps
 }
 
