@@ -302,6 +302,21 @@ fn parse_date(text: &str) -> Result<Date, CalendarError> {
     text.parse().map_err(|_| CalendarError::BadDate(text.to_string()))
 }
 
+/// One day's hours written as "08:00-12:00, 12:30-15:00" (empty: no work),
+/// in order and not overlapping.
+pub fn parse_hours(text: &str) -> Result<Vec<Interval>, CalendarError> {
+    let intervals: Vec<Interval> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(parse_interval)
+        .collect::<Result<_, _>>()?;
+    if intervals.windows(2).any(|w| w[1].start < w[0].end) {
+        return Err(CalendarError::BadInterval(text.to_string()));
+    }
+    Ok(intervals)
+}
+
 fn parse_interval(text: &str) -> Result<Interval, CalendarError> {
     let bad = || CalendarError::BadInterval(text.to_string());
     let (a, b) = text.split_once('-').ok_or_else(bad)?;
@@ -493,6 +508,19 @@ mod tests {
         let c = cal();
         // Friday ends 16:30, Monday at 16:00: Friday 16:15 + 1 hari → Monday 16:00.
         assert_eq!(show(&c, c.due(wib(2026, 11, 27, 16, 15), StandardTime::Days(1))), "Mon 2026-11-30 16:00");
+    }
+
+    #[test]
+    fn hours_are_written_as_comma_separated_intervals() {
+        let hours = parse_hours("08:00-12:00, 12:30-15:00").unwrap();
+        assert_eq!(
+            hours,
+            [Interval { start: t(8, 0), end: t(12, 0) }, Interval { start: t(12, 30), end: t(15, 0) }]
+        );
+        assert_eq!(parse_hours("").unwrap(), []);
+        for bad in ["8-12", "12:00-08:00", "08:00-12:00, 11:00-13:00", "25:00-26:00"] {
+            assert!(parse_hours(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct OpenTask {
     pub lane: String,
     pub started_at: i64,
     pub due_at: Option<i64>,
+    /// How many people may act on it (1: it is this person's alone).
+    pub candidates: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -366,7 +368,8 @@ impl Store {
     /// Open tasks `person` may act on, oldest first.
     pub async fn open_tasks(&self, agency: &str, person: &str) -> Result<Vec<OpenTask>, StoreError> {
         let rows = sqlx::query(
-            "SELECT t.id, t.case_id, c.number, c.sop_id, c.sop_version, t.step, t.lane, t.started_at, t.due_at
+            "SELECT t.id, t.case_id, c.number, c.sop_id, c.sop_version, t.step, t.lane, t.started_at, t.due_at,
+                    (SELECT COUNT(*) FROM task_candidates k2 WHERE k2.task_id = t.id) AS candidates
              FROM tasks t JOIN cases c ON c.id = t.case_id JOIN task_candidates k ON k.task_id = t.id
              WHERE t.agency_id = $1 AND t.status = 'open' AND k.person_id = $2
              ORDER BY t.started_at, t.id",
@@ -387,6 +390,7 @@ impl Store {
                     lane: r.try_get("lane")?,
                     started_at: r.try_get("started_at")?,
                     due_at: r.try_get("due_at")?,
+                    candidates: r.try_get("candidates")?,
                 })
             })
             .collect()

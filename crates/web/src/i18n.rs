@@ -25,6 +25,27 @@ impl Lang {
     pub fn t(self, msg: Msg) -> &'static str {
         msg.text(self)
     }
+
+    /// The verb of an action kind.
+    pub fn action(self, kind: sop::ActionKind) -> &'static str {
+        use sop::ActionKind as A;
+        self.t(match kind {
+            A::Submit => Msg::ActSubmit,
+            A::Dispose => Msg::ActDispose,
+            A::Forward => Msg::ActForward,
+            A::Decide => Msg::ActDecide,
+            A::Approve => Msg::ActApprove,
+            A::Perform => Msg::ActPerform,
+            A::Report => Msg::ActReport,
+            A::Receive => Msg::ActReceive,
+            A::Draft => Msg::ActDraft,
+            A::Review => Msg::ActReview,
+            A::Sign => Msg::ActSign,
+            A::Send => Msg::ActSend,
+            A::IssueCard => Msg::ActIssueCard,
+            A::Escort => Msg::ActEscort,
+        })
+    }
 }
 
 tokio::task_local! {
@@ -162,6 +183,26 @@ catalogue! {
     NoNotifications => "Belum ada notifikasi.", "No notifications yet.";
     MarkRead => "Tandai semua sudah dibaca", "Mark all as read";
     Open => "Buka", "Open";
+    ActSubmit => "Ajukan", "Submit";
+    ActDispose => "Disposisikan", "Dispose";
+    ActForward => "Teruskan", "Forward";
+    ActDecide => "Putuskan", "Decide";
+    ActApprove => "Setujui", "Approve";
+    ActPerform => "Kerjakan", "Carry out";
+    ActReport => "Laporkan", "Report";
+    ActReceive => "Terima", "Receive";
+    ActDraft => "Buat konsep surat", "Draft the letter";
+    ActReview => "Periksa konsep", "Review the draft";
+    ActSign => "Tandatangani", "Sign";
+    ActSend => "Kirim", "Send";
+    ActIssueCard => "Terbitkan kartu", "Issue the card";
+    ActEscort => "Dampingi", "Escort";
+    InboxMine => "Ditugaskan kepada Anda", "Assigned to you";
+    InboxShared => "Tugas pelaksana Anda yang belum diambil siapa pun", "Tasks of your lane nobody has taken yet";
+    AddSchedule => "Tambah jadwal kerja khusus (misalnya Ramadan)", "Add a special schedule (e.g. Ramadan)";
+    ScheduleHelp => "Tulis jam kerja tiap hari seperti 08:00-12:00, 12:30-15:00; kosongkan hari libur.", "Write each day's hours like 08:00-12:00, 12:30-15:00; leave days off empty.";
+    BadHours => "Jam kerja tidak sah — tulis seperti 08:00-12:00, 12:30-15:00", "Invalid hours — write like 08:00-12:00, 12:30-15:00";
+    WorkingDays => "hari kerja", "working days";
     RequestSent => "Permohonan terkirim dengan nomor", "Request sent with number";
     RequestTitle => "Ajukan permohonan", "Submit a request";
     Requester => "Pemohon", "Requester";
@@ -200,6 +241,14 @@ catalogue! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn action_verbs_match_the_sop_crate_in_indonesian() {
+        for kind in sop::ActionKind::ALL {
+            assert_eq!(Lang::Id.action(kind), kind.label());
+        }
+        assert_eq!(Lang::En.action(sop::ActionKind::Dispose), "Dispose");
+    }
 
     #[test]
     fn every_message_has_both_languages() {

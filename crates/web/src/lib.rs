@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/libur", post(pages::admin::add_day_off))
         .route("/admin/libur/hapus", post(pages::admin::remove_day_off))
         .route("/admin/jabatan", post(pages::admin::add_holding))
+        .route("/admin/jadwal", post(pages::admin::add_schedule))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(auth::reject_cross_site))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

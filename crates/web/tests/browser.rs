@@ -206,6 +206,12 @@ async fn journey(c: &Client, app: &common::App, letter: &std::path::Path) -> Ste
     if status.as_deref() != Some("completed") {
         return Err(format!("the requester sees the case as {status:?}"));
     }
+    // On a phone-sized screen.
+    c.set_window_size(390, 844).await.map_err(err)?;
+    c.goto(&format!("{base}/tugas")).await.map_err(err)?;
+    shot(c, "phone-inbox.png").await?;
+    c.goto(&format!("{base}{case_path}")).await.map_err(err)?;
+    shot(c, "phone-case.png").await?;
     Ok(())
 }
 

@@ -302,6 +302,38 @@ async fn an_administrator_keeps_the_calendar_and_positions() {
     assert_eq!(plh.status, StatusCode::SEE_OTHER);
     let org = app.store.organisation("lumajang").await.unwrap();
     assert!(org.holdings.iter().any(|h| h.person == "lmj-kasi" && h.position == "kabid-aptika"));
+    // A special schedule: refused field by field, then kept.
+    let bad = admin
+        .post(
+            "/admin/jadwal",
+            &[
+                ("csrf", &token),
+                ("name", "Ramadan 1448 H"),
+                ("from", "2027-02-08"),
+                ("until", "2027-03-09"),
+                ("monday", "08:00-12:00, 11:00-15:00"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Jam kerja tidak sah"));
+    let ok = admin
+        .post(
+            "/admin/jadwal",
+            &[
+                ("csrf", &token),
+                ("name", "Ramadan 1448 H"),
+                ("from", "2027-02-08"),
+                ("until", "2027-03-09"),
+                ("monday", "08:00-12:00, 12:30-15:00"),
+                ("friday", "08:00-11:30, 12:30-15:30"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let calendar = app.store.calendar("lumajang").await.unwrap();
+    assert!(calendar.schedules.iter().any(|s| s.name == "Ramadan 1448 H"));
+    assert!(!calendar.is_working_day(jiff::civil::date(2027, 2, 9)), "a Tuesday left empty is not worked");
     // Another agency's person cannot be given a position here.
     let foreign = admin
         .post(

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use engine::calendar::{DayOff, DayOffKind};
+use engine::calendar::{DatedSchedule, DayOff, DayOffKind, WeekSchedule, parse_hours};
 use engine::organisation::{ActingKind, Holding};
 use maud::{Markup, html};
 
@@ -15,6 +15,17 @@ use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
 use crate::{AppState, layout};
+
+/// Form names and labels of the days of a schedule, Monday first.
+const WEEKDAYS: [(&str, &str); 7] = [
+    ("monday", "Senin"),
+    ("tuesday", "Selasa"),
+    ("wednesday", "Rabu"),
+    ("thursday", "Kamis"),
+    ("friday", "Jumat"),
+    ("saturday", "Sabtu"),
+    ("sunday", "Minggu"),
+];
 
 fn require_admin(user: &User) -> Result<(), WebError> {
     if user.account.is_admin { Ok(()) } else { Err(WebError::Forbidden) }
@@ -129,6 +140,26 @@ async fn render(
         h2 { (user.t(Msg::WorkingHours)) }
         p { (user.t(Msg::DefaultHours)) }
         ul { @for s in &calendar.schedules { li { (s.name) ": " (s.from) " – " (s.until) } } }
+        form.card method="post" action="/admin/jadwal" {
+            h2 { (user.t(Msg::AddSchedule)) }
+            input type="hidden" name="csrf" value=(user.csrf);
+            label for="s-name" { (user.t(Msg::Name)) }
+            input #s-name type="text" name="name" maxlength="200";
+            @if let Some(e) = error("name") { p.field-error { (e) } }
+            label for="s-from" { (user.t(Msg::From)) }
+            input #s-from type="date" name="from";
+            @if let Some(e) = error("from") { p.field-error { (e) } }
+            label for="s-until" { (user.t(Msg::Until)) }
+            input #s-until type="date" name="until";
+            @if let Some(e) = error("until") { p.field-error { (e) } }
+            p.help { (user.t(Msg::ScheduleHelp)) }
+            @for (day, label) in WEEKDAYS {
+                label for={"s-" (day)} { (label) }
+                input id={"s-" (day)} type="text" name=(day) placeholder="08:00-12:00, 12:30-15:00";
+                @if let Some(e) = error(day) { p.field-error { (e) } }
+            }
+            button.primary type="submit" { (user.t(Msg::Save)) }
+        }
     };
     Ok((status, layout::page(user, user.t(Msg::AdminTitle), "/admin", body)).into_response())
 }
@@ -237,5 +268,47 @@ pub async fn add_holding(
         return render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     state.store.add_holding(user.agency_id(), &Holding { person, position, from, until, acting }).await?;
+    Ok(Redirect::to("/admin").into_response())
+}
+
+pub async fn add_schedule(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let mut errors = Vec::new();
+    let name = form.get("name").map(|n| n.trim().to_string()).unwrap_or_default();
+    if name.is_empty() {
+        errors.push(("name", user.t(Msg::Required).to_string()));
+    }
+    let from = date(form.get("from"));
+    if from.is_none() {
+        errors.push(("from", user.t(Msg::BadDate).to_string()));
+    }
+    let until = date(form.get("until"));
+    if until.is_none() {
+        errors.push(("until", user.t(Msg::BadDate).to_string()));
+    } else if let (Some(f), Some(u)) = (from, until) {
+        if u < f {
+            errors.push(("until", user.t(Msg::UntilBeforeFrom).to_string()));
+        }
+    }
+    let mut week = WeekSchedule { days: Default::default() };
+    for (i, (day, _)) in WEEKDAYS.iter().enumerate() {
+        match parse_hours(form.get(*day).map_or("", String::as_str)) {
+            Ok(hours) => week.days[i] = hours,
+            Err(_) => errors.push((day, user.t(Msg::BadHours).to_string())),
+        }
+    }
+    let (Some(from), Some(until)) = (from, until) else {
+        return render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    if !errors.is_empty() {
+        return render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let source = format!("{} {}", user.t(Msg::AddedBy), user.name);
+    state.store.add_schedule(user.agency_id(), &DatedSchedule { name, from, until, week, source }).await?;
     Ok(Redirect::to("/admin").into_response())
 }

@@ -152,7 +152,7 @@ fn action_form(user: &User, case: &CaseState, sop: &Sop, task: &TaskState, outco
         general.into_iter().filter(|e| e.field != "catatan" && e.field != "keputusan").collect();
     html! {
         section.card #action {
-            h2 { (user.t(Msg::YourAction)) ": " (step.no) ". " (step.action.label()) }
+            h2 { (user.t(Msg::YourAction)) ": " (step.no) ". " (user.lang.action(step.action)) }
             p { (step.activity) }
             @if !step.requirements.is_empty() {
                 p.muted { (user.t(Msg::Requirements)) ": " (step.requirements.join("; ")) }
@@ -176,7 +176,7 @@ fn action_form(user: &User, case: &CaseState, sop: &Sop, task: &TaskState, outco
                     @if let Some(e) = &note_error { p.field-error { (e) } }
                 }
                 (form::controls(&prefix, &step.fields, &step.attachments, values, errors, user.lang))
-                button.primary type="submit" { (step.action.label()) }
+                button.primary type="submit" { (user.lang.action(step.action)) }
             }
         }
     }

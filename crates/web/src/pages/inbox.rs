@@ -11,6 +11,7 @@ use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
 use crate::{AppState, layout, now_ms};
+use store::OpenTask;
 
 pub async fn home(user: Result<User, WebError>) -> Response {
     match user {
@@ -35,38 +36,49 @@ pub async fn inbox(State(state): State<AppState>, user: User) -> Result<Markup, 
         }
     }
     let clock = user.clock();
+    let table = |tasks: &[&OpenTask]| {
+        html! {
+            table {
+                thead { tr {
+                    th { (user.t(Msg::ColCase)) }
+                    th { (user.t(Msg::ColService)) }
+                    th { (user.t(Msg::ColStep)) }
+                    th.hide-sm { (user.t(Msg::ColLane)) }
+                    th { (user.t(Msg::ColDue)) }
+                } }
+                tbody {
+                    @for t in tasks {
+                        @let sop = &sops[&(t.sop_id.clone(), t.sop_version)];
+                        @let overdue = t.due_at.is_some_and(|d| d < now);
+                        tr class=[overdue.then_some("overdue-row")] {
+                            td { a href={"/permohonan/" (t.case)} { (t.number) } }
+                            td { (sop.identity.nama.value) }
+                            td { (t.step) ". " (sop.step(t.step).map_or("", |s| user.lang.action(s.action))) }
+                            td.hide-sm { (sop.lane(&t.lane).map_or(t.lane.as_str(), |l| l.name.as_str())) }
+                            td {
+                                (clock.maybe(t.due_at))
+                                @if overdue { " " span.tag.bad.overdue { (user.t(Msg::Overdue)) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let (mine, shared): (Vec<&OpenTask>, Vec<&OpenTask>) = tasks.iter().partition(|t| t.candidates <= 1);
     let body = html! {
         h1 { (user.t(Msg::InboxTitle)) }
         div #tasks hx-get="/tugas" hx-trigger="every 60s" hx-select="#tasks" hx-swap="outerHTML" {
             @if tasks.is_empty() {
                 p.card { (user.t(Msg::InboxEmpty)) }
-            } @else {
-                table {
-                    thead { tr {
-                        th { (user.t(Msg::ColCase)) }
-                        th { (user.t(Msg::ColService)) }
-                        th { (user.t(Msg::ColStep)) }
-                        th.hide-sm { (user.t(Msg::ColLane)) }
-                        th { (user.t(Msg::ColDue)) }
-                    } }
-                    tbody {
-                        @for t in &tasks {
-                            @let sop = &sops[&(t.sop_id.clone(), t.sop_version)];
-                            @let step = sop.step(t.step);
-                            @let overdue = t.due_at.is_some_and(|d| d < now);
-                            tr class=[overdue.then_some("overdue-row")] {
-                                td { a href={"/permohonan/" (t.case)} { (t.number) } }
-                                td { (sop.identity.nama.value) }
-                                td { (t.step) ". " (step.map_or("", |s| s.action.label())) }
-                                td.hide-sm { (sop.lane(&t.lane).map_or(t.lane.as_str(), |l| l.name.as_str())) }
-                                td {
-                                    (clock.maybe(t.due_at))
-                                    @if overdue { " " span.tag.bad.overdue { (user.t(Msg::Overdue)) } }
-                                }
-                            }
-                        }
-                    }
-                }
+            }
+            @if !mine.is_empty() {
+                h2 { (user.t(Msg::InboxMine)) }
+                (table(&mine))
+            }
+            @if !shared.is_empty() {
+                h2 { (user.t(Msg::InboxShared)) }
+                (table(&shared))
             }
         }
     };

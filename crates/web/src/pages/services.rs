@@ -28,10 +28,7 @@ pub fn total_time(sop: &Sop, lang: Lang) -> String {
             StandardTime::Days(d) => days += d,
         }
     }
-    let day_word = match lang {
-        Lang::Id => "hari kerja",
-        Lang::En => "working days",
-    };
+    let day_word = lang.t(Msg::WorkingDays);
     match (minutes, days) {
         (0, 0) => "-".into(),
         (m, 0) => crate::display::minutes(m, lang),
