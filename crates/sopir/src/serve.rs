@@ -66,7 +66,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         println!("(Instalasi sungguhan: --no-demo, lalu `sopir user add`.)");
     }
     println!("\nHentikan dengan Ctrl+C.");
-    let state = web::AppState { store: Arc::new(store), secure_cookies: options.secure_cookies };
+    let state = web::AppState::new(Arc::new(store), options.secure_cookies);
     let store = state.store.clone();
     let escalator = tokio::spawn(escalate_forever(store.clone(), options.escalation_minutes));
     web::serve(state, listener, shutdown_signal()).await.map_err(|e| CliError::Serve(e.to_string()))?;

@@ -255,3 +255,64 @@ fn audit_verify_of_a_missing_database_says_so() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out), "sopir: basis data /tidak/ada/sopir.db tidak ada\n");
 }
+
+#[test]
+fn user_add_creates_an_administrator_with_the_password_from_stdin() {
+    use std::io::Write;
+    let dir = scratch("user-add");
+    let url = format!("sqlite://{}", dir.join("data").join("sopir.db").display());
+    let run = |args: &[&str], password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sopir"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(password.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let args = [
+        "user",
+        "add",
+        "--agency",
+        "lumajang",
+        "--username",
+        "admin.lmj",
+        "--name",
+        "Admin Diskominfo",
+        "--nip",
+        "19800101 200501 1 001",
+        "--position",
+        "kasi-ppi-spbe",
+        "--admin",
+        "--database-url",
+        &url,
+    ];
+    let short = run(&args, "pendek\n");
+    assert_eq!(short.status.code(), Some(1));
+    assert_eq!(stderr(&short).lines().last().unwrap(), "sopir: kata sandi paling sedikit 10 karakter");
+
+    let made = run(&args, "kata-sandi-kuat-123\n");
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert_eq!(stdout(&made), "Akun admin.lmj untuk Admin Diskominfo dibuat (administrator instansi).\n");
+    let again = run(&args, "kata-sandi-kuat-123\n");
+    assert_eq!(stderr(&again).lines().last().unwrap(), "sopir: nama pengguna \"admin.lmj\" sudah dipakai");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let s = store::Store::open(&url).await.unwrap();
+        let account = s.account("admin.lmj").await.unwrap().unwrap();
+        assert!(account.is_admin);
+        assert!(store::verify_password("kata-sandi-kuat-123", &account.password_hash));
+        let org = s.organisation("lumajang").await.unwrap();
+        assert_eq!(org.person(&account.person_id).unwrap().nip.as_deref(), Some("198001012005011001"));
+        assert!(org.holdings.iter().any(|h| h.person == account.person_id && h.position == "kasi-ppi-spbe"));
+        s.close().await;
+    });
+    let unknown = run(
+        &["user", "add", "--agency", "bantul", "--username", "x", "--name", "X", "--database-url", &url],
+        "kata-sandi-kuat-123\n",
+    );
+    assert_eq!(stderr(&unknown).lines().last().unwrap(), "sopir: instansi \"bantul\" tidak dikenal");
+}

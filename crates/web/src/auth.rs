@@ -4,9 +4,10 @@
 //! password change. The language choice rides along in a cookie.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::Form;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -25,6 +26,29 @@ const LANG_COOKIE: &str = "sopir_lang";
 /// Sessions last one working day and a bit.
 const SESSION_MS: i64 = 10 * 60 * 60 * 1000;
 pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Failed logins from one address allowed per window, whatever the
+/// usernames tried (the per-account lockout is the other half).
+pub const FAILURES_PER_ADDRESS: u32 = 20;
+const WINDOW_MS: i64 = 15 * 60 * 1000;
+
+/// Counts failed logins per client address in a sliding window.
+#[derive(Default)]
+pub struct Throttle(std::sync::Mutex<HashMap<IpAddr, (u32, i64)>>);
+
+impl Throttle {
+    fn blocked(&self, ip: IpAddr, now: i64) -> bool {
+        let map = self.0.lock().expect("not poisoned");
+        map.get(&ip).is_some_and(|(n, since)| *n >= FAILURES_PER_ADDRESS && now - since < WINDOW_MS)
+    }
+
+    fn failed(&self, ip: IpAddr, now: i64) {
+        let mut map = self.0.lock().expect("not poisoned");
+        map.retain(|_, (_, since)| now - *since < WINDOW_MS);
+        let entry = map.entry(ip).or_insert((0, now));
+        entry.0 += 1;
+    }
+}
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -166,6 +190,7 @@ pub async fn login_page(headers: HeaderMap, State(state): State<AppState>) -> Re
 pub async fn login(
     headers: HeaderMap,
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let lang = i18n::current();
@@ -180,8 +205,13 @@ pub async fn login(
     let refuse = |message: String| {
         (StatusCode::UNAUTHORIZED, login_form(lang, &token, &username, Some(&message))).into_response()
     };
+    if state.login_failures.blocked(peer.ip(), now) {
+        let body = login_form(lang, &token, &username, Some(lang.t(Msg::TooManyFromAddress)));
+        return Ok((StatusCode::TOO_MANY_REQUESTS, body).into_response());
+    }
     let Some(account) = state.store.account(&username).await? else {
         // Same answer as a wrong password: do not reveal which names exist.
+        state.login_failures.failed(peer.ip(), now);
         return Ok(refuse(lang.t(Msg::LoginWrong).to_string()));
     };
     if account.locked_until > now {
@@ -190,6 +220,7 @@ pub async fn login(
         return Ok(refuse(format!("{} {until}.", lang.t(Msg::LoginLocked))));
     }
     if !store::verify_password(&password, &account.password_hash) {
+        state.login_failures.failed(peer.ip(), now);
         state.store.login_failed(&username, now).await?;
         return Ok(refuse(lang.t(Msg::LoginWrong).to_string()));
     }

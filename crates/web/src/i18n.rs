@@ -132,6 +132,7 @@ catalogue! {
     LoginButton => "Masuk", "Log in";
     LoginLocked => "Terlalu banyak percobaan yang gagal. Coba lagi setelah", "Too many failed attempts. Try again after";
     LoginTitle => "Masuk ke Sopir", "Log in to Sopir";
+    TooManyFromAddress => "Terlalu banyak percobaan masuk yang gagal dari alamat ini. Tunggu 15 menit.", "Too many failed logins from this address. Wait 15 minutes.";
     LoginWrong => "Nama pengguna atau kata sandi salah.", "Wrong username or password.";
     Logout => "Keluar", "Log out";
     MaxSize => "paling besar", "at most";

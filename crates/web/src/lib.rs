@@ -2,7 +2,7 @@
 //! selectable) over the store. It adds no workflow logic: every action is a
 //! call into the store, which asks the engine.
 
-mod auth;
+pub mod auth;
 mod display;
 mod error;
 mod i18n;
@@ -30,6 +30,14 @@ pub struct AppState {
     pub store: Arc<store::Store>,
     /// Mark cookies `Secure` (when served behind TLS).
     pub secure_cookies: bool,
+    /// Failed logins per client address, to slow down guessing across accounts.
+    pub login_failures: Arc<auth::Throttle>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<store::Store>, secure_cookies: bool) -> AppState {
+        AppState { store, secure_cookies, login_failures: Arc::default() }
+    }
 }
 
 pub fn router(state: AppState) -> Router {

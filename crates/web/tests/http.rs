@@ -83,6 +83,17 @@ async fn login_refuses_wrong_passwords_and_locks_after_five() {
         "{}",
         locked.body
     );
+    // Guessing across many accounts from one address is slowed down too.
+    let guesser = Browser::new(&app);
+    let t = guesser.get("/login").await.csrf();
+    for i in 0..web::auth::FAILURES_PER_ADDRESS {
+        let name = format!("tebak-{i}");
+        guesser.post("/login", &[("csrf", &t), ("username", &name), ("password", "x")]).await;
+    }
+    let throttled =
+        guesser.post("/login", &[("csrf", &t), ("username", "tgx-kadis"), ("password", "sopir-demo")]).await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(throttled.body.contains("Terlalu banyak percobaan masuk yang gagal dari alamat ini"));
     // Without the login form's token, nothing is checked at all.
     let forged =
         Browser::new(&app).post("/login", &[("username", "lmj-sekdin"), ("password", "sopir-demo")]).await;

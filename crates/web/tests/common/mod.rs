@@ -27,7 +27,7 @@ pub async fn spawn() -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = web::AppState { store: store.clone(), secure_cookies: false };
+    let state = web::AppState::new(store.clone(), false);
     tokio::spawn(web::serve(state, listener, async {
         let _ = stopped.await;
     }));
