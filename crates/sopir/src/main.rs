@@ -3,6 +3,7 @@
 //! exit codes (0 fine, 1 findings or refusal, 2 bad usage).
 
 mod audit_command;
+mod backup;
 mod serve;
 mod simulate;
 mod sop_command;
@@ -59,6 +60,24 @@ enum Command {
     /// Log audit berantai hash.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Salinan konsisten basis data SQLite yang sedang dipakai (beserta berkas unggahan dan kunci data pribadi).
+    Backup {
+        /// Berkas cadangan yang akan dibuat.
+        path: PathBuf,
+        #[arg(long = "data-dir", env = "SOPIR_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Pulihkan cadangan ke basis data yang belum ada (server dalam keadaan berhenti); rantai audit diperiksa lebih dulu.
+    Restore {
+        /// Berkas cadangan.
+        path: PathBuf,
+        #[arg(long = "data-dir", env = "SOPIR_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        database: Database,
+    },
 }
 
 #[derive(Subcommand)]
@@ -196,6 +215,8 @@ pub enum CliError {
     BadStart(String),
     #[error("basis data {0} tidak ada")]
     NoDatabase(String),
+    #[error("cadangan: {0}")]
+    Backup(String),
     #[error("server: {0}")]
     Serve(String),
     #[error("{0}")]
@@ -249,6 +270,12 @@ fn main() -> ExitCode {
         }
         Some(Command::Sop(command)) => sop_command::run(command),
         Some(Command::Audit(AuditCommand::Verify { database })) => audit_command::verify(&database.url),
+        Some(Command::Backup { path, data_dir, database }) => {
+            runtime().and_then(|rt| rt.block_on(backup::backup(&database.url, &data_dir, &path)))
+        }
+        Some(Command::Restore { path, data_dir, database }) => {
+            runtime().and_then(|rt| rt.block_on(backup::restore(&database.url, &data_dir, &path)))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -316,3 +316,59 @@ fn user_add_creates_an_administrator_with_the_password_from_stdin() {
     );
     assert_eq!(stderr(&unknown).lines().last().unwrap(), "sopir: instansi \"bantul\" tidak dikenal");
 }
+
+#[test]
+fn a_backup_of_a_live_database_restores_with_an_intact_chain() {
+    let url = database_with_history("backup");
+    let dir = Path::new(url.trim_start_matches("sqlite://")).parent().unwrap().to_path_buf();
+    std::fs::write(dir.join("sopir.key"), "ab".repeat(32)).unwrap();
+    let copy = dir.join("cadangan.db");
+    let out = sopir(&[
+        "backup",
+        copy.to_str().unwrap(),
+        "--data-dir",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.join("cadangan.db.key").exists(), "the key goes with the backup");
+    let again = sopir(&[
+        "backup",
+        copy.to_str().unwrap(),
+        "--data-dir",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    assert_eq!(again.status.code(), Some(1), "an existing file is not overwritten");
+
+    let restored_dir = scratch("restored");
+    let restored_url = format!("sqlite://{}", restored_dir.join("sopir.db").display());
+    let out = sopir(&[
+        "restore",
+        copy.to_str().unwrap(),
+        "--data-dir",
+        restored_dir.to_str().unwrap(),
+        "--database-url",
+        &restored_url,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!("Dipulihkan ke {}: rantai audit utuh (4 event).\n", restored_dir.join("sopir.db").display())
+    );
+    assert_eq!(std::fs::read_to_string(restored_dir.join("sopir.key")).unwrap(), "ab".repeat(32));
+    let verify = sopir(&["audit", "verify", "--database-url", &restored_url]);
+    assert_eq!(stdout(&verify), "Rantai audit utuh: 4 event diperiksa.\n");
+    // Restoring over an existing database is refused.
+    let twice = sopir(&[
+        "restore",
+        copy.to_str().unwrap(),
+        "--data-dir",
+        restored_dir.to_str().unwrap(),
+        "--database-url",
+        &restored_url,
+    ]);
+    assert_eq!(twice.status.code(), Some(1));
+}

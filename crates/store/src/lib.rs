@@ -108,6 +108,16 @@ impl Store {
         &self.pool
     }
 
+    /// A consistent copy of a SQLite database at `path`, taken while it is
+    /// in use (`VACUUM INTO`).
+    pub async fn backup_into(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::BadUrl("cadangan daring hanya untuk SQLite; pakai pg_dump".into()));
+        }
+        sqlx::query("VACUUM INTO $1").bind(path.display().to_string()).execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Succeeds when the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

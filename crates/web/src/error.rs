@@ -22,6 +22,8 @@ pub enum WebError {
     BadToken,
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    TooLarge(String),
     #[error(transparent)]
     Store(#[from] store::StoreError),
 }
@@ -40,6 +42,7 @@ impl WebError {
                 (StatusCode::FORBIDDEN, Msg::BadTokenTitle, lang.t(Msg::BadTokenText).to_string())
             }
             WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, Msg::BadRequestTitle, m.clone()),
+            WebError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, Msg::BadRequestTitle, m.clone()),
             WebError::Store(store::StoreError::NotFound(_)) => {
                 (StatusCode::NOT_FOUND, Msg::NotFoundTitle, lang.t(Msg::NotFoundText).to_string())
             }

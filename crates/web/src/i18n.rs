@@ -91,6 +91,7 @@ catalogue! {
     AssignPosition => "Tetapkan jabatan", "Assign a position";
     BackHome => "Kembali ke Tugas saya", "Back to My tasks";
     BadDate => "Tanggal tidak sah — pilih tanggal pada kalender", "Not a valid date — pick one from the calendar";
+    FormTooLarge => "Formulir beserta lampirannya terlalu besar; paling besar", "The form with its attachments is too large; at most";
     BadForm => "Formulir tidak dapat dibaca. Muat ulang halaman lalu coba lagi.", "The form could not be read. Reload the page and try again.";
     BadPosition => "Tulis kode jabatan dengan huruf kecil dan tanda hubung, misalnya kabid-aptika", "Write the position code in lowercase with hyphens, e.g. kabid-aptika";
     BadRequestTitle => "Tidak dapat diproses", "Cannot be processed";

@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 
 use axum::extract::Multipart;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
+use axum::http::StatusCode;
 use engine::form::FieldError;
 use sop::definition::Attachment;
 use store::Upload;
@@ -45,11 +47,22 @@ pub fn sniff(data: &[u8]) -> Option<(&'static str, &'static str)> {
 
 /// Reads the form; files are kept only for the step's declared attachments.
 pub async fn read(
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
     attachments: &[Attachment],
     lang: Lang,
 ) -> Result<FormData, WebError> {
-    let bad = |_| WebError::BadRequest(lang.t(Msg::BadForm).to_string());
+    let bad = |e: MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::TooLarge(format!(
+                "{} {} MB.",
+                lang.t(Msg::FormTooLarge),
+                crate::MAX_BODY_BYTES / 1024 / 1024
+            ))
+        } else {
+            WebError::BadRequest(lang.t(Msg::BadForm).to_string())
+        }
+    };
+    let mut multipart = multipart.map_err(|_| WebError::BadRequest(lang.t(Msg::BadForm).to_string()))?;
     let mut data = FormData { fields: BTreeMap::new(), files: Vec::new(), file_errors: Vec::new() };
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_string();

@@ -474,3 +474,46 @@ async fn notifications_are_counted_listed_and_marked_read() {
     assert_eq!(read.location.as_deref(), Some("/notifikasi"));
     assert!(!admin.get("/tugas").await.body.contains("data-unread"), "nothing unread");
 }
+
+#[tokio::test]
+async fn abusive_uploads_get_a_clear_answer_and_store_nothing() {
+    let app = spawn().await;
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    let token = requester.get("/layanan/lumajang/vpn").await.csrf();
+    // Far beyond the body limit.
+    let huge = vec![b'%'; web::MAX_BODY_BYTES + 1024 * 1024];
+    let big = requester
+        .post_multipart(
+            "/layanan/lumajang/vpn",
+            form(&[("csrf", &token)]).part("surat_permohonan", pdf("besar.pdf", &huge)),
+        )
+        .await;
+    assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", big.body);
+    assert!(big.body.contains("terlalu besar; paling besar 12 MB"));
+    // Over the attachment's own limit (5 MB), under the body limit.
+    let mut five = b"%PDF-1.4\n".to_vec();
+    five.resize(5 * 1024 * 1024 + 10, b' ');
+    let over = requester
+        .post_multipart(
+            "/layanan/lumajang/vpn",
+            form(&[("csrf", &token)]).part("surat_permohonan", pdf("surat.pdf", &five)),
+        )
+        .await;
+    assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(over.body.contains("Berkas terlalu besar; paling besar 5120 KB"));
+    // Not multipart at all, and multipart that is broken.
+    let plain = requester.post("/layanan/lumajang/vpn", &[("csrf", &token)]).await;
+    assert_eq!(plain.status, StatusCode::BAD_REQUEST);
+    assert!(plain.body.contains("Formulir tidak dapat dibaca"));
+    let broken = requester
+        .client
+        .post(format!("{}/layanan/lumajang/vpn", app.base))
+        .header("content-type", "multipart/form-data; boundary=XYZ")
+        .body("--XYZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
+    assert!(app.store.cases("lumajang").await.unwrap().is_empty(), "nothing stored");
+    assert_eq!(requester.get("/healthz").await.status, StatusCode::OK, "the server stays up");
+}

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -294,7 +295,7 @@ pub async fn act(
     State(state): State<AppState>,
     user: User,
     Path((case_id, task_id)): Path<(String, String)>,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
     let (case, sop, org, calendar) = load(&state, &user, &case_id).await?;
     let task = case.task(&task_id).ok_or(WebError::NotFound)?.clone();

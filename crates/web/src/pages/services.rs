@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -117,7 +118,7 @@ pub async fn submit(
     State(state): State<AppState>,
     user: User,
     Path((agency, slug)): Path<(String, String)>,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
     let sop = requested_sop(&state, &user, &agency, &slug).await?;
     let step = sop.first_step();
