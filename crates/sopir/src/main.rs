@@ -4,6 +4,7 @@
 
 mod audit_command;
 mod backup;
+mod bench;
 mod serve;
 mod simulate;
 mod sop_command;
@@ -60,6 +61,18 @@ enum Command {
     /// Log audit berantai hash.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Ukur kecepatan: jalankan server sungguhan dan selesaikan permohonan VPN lewat HTTP dengan beberapa klien.
+    Bench {
+        /// Jumlah klien bersamaan.
+        #[arg(long, default_value = "8")]
+        clients: usize,
+        /// Jumlah permohonan VPN yang diselesaikan.
+        #[arg(long, default_value = "100")]
+        cases: usize,
+        /// PostgreSQL untuk diukur (bawaan: SQLite sementara).
+        #[arg(long = "database-url")]
+        database_url: Option<String>,
+    },
     /// Salinan konsisten basis data SQLite yang sedang dipakai (beserta berkas unggahan dan kunci data pribadi).
     Backup {
         /// Berkas cadangan yang akan dibuat.
@@ -215,6 +228,8 @@ pub enum CliError {
     BadStart(String),
     #[error("basis data {0} tidak ada")]
     NoDatabase(String),
+    #[error("bench: {0}")]
+    Bench(String),
     #[error("cadangan: {0}")]
     Backup(String),
     #[error("server: {0}")]
@@ -226,7 +241,28 @@ pub enum CliError {
     AuditBroken,
 }
 
+/// Each password hash takes a 19 MiB buffer. glibc raises its mmap
+/// threshold after the first such buffer is freed, and from then on keeps
+/// them in per-thread arenas: peak memory grew to ~500 MB under a burst of
+/// logins (measured with `sopir bench`, see BENCHMARKS.md). A fixed
+/// threshold returns them to the system at once.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn keep_large_allocations_returnable() {
+    unsafe extern "C" {
+        fn mallopt(param: i32, value: i32) -> i32;
+    }
+    const M_MMAP_THRESHOLD: i32 = -3;
+    // SAFETY: mallopt only tunes the allocator; called once, before any thread starts.
+    unsafe {
+        mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn keep_large_allocations_returnable() {}
+
 fn main() -> ExitCode {
+    keep_large_allocations_returnable();
     let mut cli = Cli::parse();
     if cli.command.is_none() {
         // `cargo run --release` with no arguments starts the server.
@@ -270,6 +306,9 @@ fn main() -> ExitCode {
         }
         Some(Command::Sop(command)) => sop_command::run(command),
         Some(Command::Audit(AuditCommand::Verify { database })) => audit_command::verify(&database.url),
+        Some(Command::Bench { clients, cases, database_url }) => {
+            runtime().and_then(|rt| rt.block_on(bench::run(bench::Options { clients, cases, database_url })))
+        }
         Some(Command::Backup { path, data_dir, database }) => {
             runtime().and_then(|rt| rt.block_on(backup::backup(&database.url, &data_dir, &path)))
         }

@@ -372,3 +372,25 @@ fn a_backup_of_a_live_database_restores_with_an_intact_chain() {
     ]);
     assert_eq!(twice.status.code(), Some(1));
 }
+
+#[test]
+fn bench_drives_complete_cases_and_reports_its_figures() {
+    // What is measured is not asserted (speed lives in BENCHMARKS.md); that
+    // the command works end to end, is.
+    let out = sopir(&["bench", "--clients", "2", "--cases", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("sopir bench: 2 clients, 3 complete VPN cases in "), "{text}");
+    assert!(text.contains("  errors            0\n"), "{text}");
+    for kind in [
+        "GET case",
+        "POST act",
+        "POST submit",
+        "transitions/s",
+        "server peak RSS",
+        "bare fsynced SQLite commits/s",
+    ] {
+        assert!(text.contains(kind), "{kind} in {text}");
+    }
+    assert!(text.contains("POST act     n=33 "), "eleven actions per case: {text}");
+}

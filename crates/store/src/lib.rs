@@ -43,6 +43,8 @@ pub struct Store {
     write_gate: tokio::sync::Mutex<()>,
     /// Seals personal data (NIK); without it such data is refused.
     key: Option<DataKey>,
+    /// Parsed SOP versions by (agency, id, version): published versions are immutable.
+    sop_cache: std::sync::Mutex<std::collections::HashMap<(String, String, u32), std::sync::Arc<sop::Sop>>>,
 }
 
 static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -90,7 +92,13 @@ impl Store {
             Backend::Sqlite => MIGRATE_SQLITE.run(&pool).await?,
             Backend::Postgres => MIGRATE_POSTGRES.run(&pool).await?,
         }
-        Ok(Store { pool, backend, write_gate: tokio::sync::Mutex::new(()), key: None })
+        Ok(Store {
+            pool,
+            backend,
+            write_gate: tokio::sync::Mutex::new(()),
+            key: None,
+            sop_cache: std::sync::Mutex::default(),
+        })
     }
 
     /// Gives the store the key that seals personal data.

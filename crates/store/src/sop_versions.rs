@@ -40,30 +40,41 @@ impl Store {
     }
 
     /// One published version of an SOP of `agency`; `None` version = newest.
+    /// A published version never changes, so each is parsed once per process.
     pub async fn sop(&self, agency: &str, id: &str, version: Option<u32>) -> Result<sop::Sop, StoreError> {
-        let row = match version {
-            Some(v) => {
-                sqlx::query("SELECT file, source FROM sop_versions WHERE agency_id = $1 AND sop_id = $2 AND version = $3")
-                    .bind(agency)
-                    .bind(id)
-                    .bind(i64::from(v))
-                    .fetch_optional(&self.pool)
-                    .await?
-            }
+        let version = match version {
+            Some(v) => v,
             None => {
-                sqlx::query(
-                    "SELECT file, source FROM sop_versions WHERE agency_id = $1 AND sop_id = $2 ORDER BY version DESC LIMIT 1",
+                let newest: Option<i64> = sqlx::query(
+                    "SELECT MAX(version) AS v FROM sop_versions WHERE agency_id = $1 AND sop_id = $2",
                 )
                 .bind(agency)
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_one(&self.pool)
                 .await?
+                .try_get("v")?;
+                let newest = newest.ok_or_else(|| StoreError::NotFound(format!("SOP {id}")))?;
+                u32::try_from(newest).map_err(|_| StoreError::Corrupt(format!("versi SOP {id}")))?
             }
+        };
+        let key = (agency.to_string(), id.to_string(), version);
+        if let Some(sop) = self.sop_cache.lock().expect("not poisoned").get(&key) {
+            return Ok(sop.as_ref().clone());
         }
+        let row = sqlx::query(
+            "SELECT file, source FROM sop_versions WHERE agency_id = $1 AND sop_id = $2 AND version = $3",
+        )
+        .bind(agency)
+        .bind(id)
+        .bind(i64::from(version))
+        .fetch_optional(&self.pool)
+        .await?
         .ok_or_else(|| StoreError::NotFound(format!("SOP {id}")))?;
         let (file, source): (String, String) = (row.try_get("file")?, row.try_get("source")?);
-        sop::parse_sop(&file, &source)
-            .map_err(|e| StoreError::Corrupt(format!("SOP {id} tersimpan tidak dapat dibaca: {}", e[0])))
+        let sop = sop::parse_sop(&file, &source)
+            .map_err(|e| StoreError::Corrupt(format!("SOP {id} tersimpan tidak dapat dibaca: {}", e[0])))?;
+        self.sop_cache.lock().expect("not poisoned").insert(key, std::sync::Arc::new(sop.clone()));
+        Ok(sop)
     }
 
     /// Ids of the SOPs published by an agency (newest version of each).

@@ -61,6 +61,12 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
+/// Runs a password hash or check off the request threads, a few at a time.
+async fn hashing<T: Send + 'static>(state: &AppState, work: impl FnOnce() -> T + Send + 'static) -> T {
+    let _permit = state.hashing.acquire().await.expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(work).await.expect("hashing does not panic")
+}
+
 fn random_token() -> String {
     format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
 }
@@ -219,7 +225,8 @@ pub async fn login(
         let until = Clock::of(&agency, lang).datetime(account.locked_until);
         return Ok(refuse(format!("{} {until}.", lang.t(Msg::LoginLocked))));
     }
-    if !store::verify_password(&password, &account.password_hash) {
+    let hash = account.password_hash.clone();
+    if !hashing(&state, move || store::verify_password(&password, &hash)).await {
         state.login_failures.failed(peer.ip(), now);
         state.store.login_failed(&username, now).await?;
         return Ok(refuse(lang.t(Msg::LoginWrong).to_string()));
@@ -303,7 +310,8 @@ pub async fn change_password(
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let (old, new, confirm) = (get("old"), get("new"), get("confirm"));
     let mut errors = Vec::new();
-    if !store::verify_password(&old, &user.account.password_hash) {
+    let hash = user.account.password_hash.clone();
+    if !hashing(&state, move || store::verify_password(&old, &hash)).await {
         errors.push(("old", user.t(Msg::OldPasswordWrong).to_string()));
     }
     if new.chars().count() < MIN_PASSWORD_CHARS {
@@ -314,7 +322,8 @@ pub async fn change_password(
     if !errors.is_empty() {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, account_form(&user, &errors)).into_response());
     }
-    state.store.set_password(&user.account.username, &store::hash_password(&new)).await?;
+    let new_hash = hashing(&state, move || store::hash_password(&new)).await;
+    state.store.set_password(&user.account.username, &new_hash).await?;
     // All sessions ended, this one included: log in again with the new password.
     Ok(([(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0))], Redirect::to("/login"))
         .into_response())

@@ -32,11 +32,23 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Failed logins per client address, to slow down guessing across accounts.
     pub login_failures: Arc<auth::Throttle>,
+    /// Password hashing takes ~19 MiB and tens of milliseconds each: a
+    /// burst of logins waits here instead of exhausting memory and stalling
+    /// the request threads.
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
+
+/// Password hashes computed at once.
+pub const CONCURRENT_HASHES: usize = 2;
 
 impl AppState {
     pub fn new(store: Arc<store::Store>, secure_cookies: bool) -> AppState {
-        AppState { store, secure_cookies, login_failures: Arc::default() }
+        AppState {
+            store,
+            secure_cookies,
+            login_failures: Arc::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
+        }
     }
 }
 

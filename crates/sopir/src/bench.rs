@@ -1,0 +1,336 @@
+//! `sopir bench`: starts a real `sopir serve` on a temporary database and
+//! drives complete VPN cases through HTTP with concurrent clients, each
+//! client logged in as every person the SOP needs. Prints cases/s,
+//! durable transitions/s, latency percentiles per kind of request, errors,
+//! the server's peak memory and the database size, and — for scale — the
+//! rate of bare fsynced single-row SQLite commits on the same disk. Every
+//! loop is bounded and talks to loopback only.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::CliError;
+
+pub struct Options {
+    pub clients: usize,
+    pub cases: usize,
+    pub database_url: Option<String>,
+}
+
+/// Who completes each step of the VPN SOP in the demo organisation.
+const VPN_ACTORS: [(u32, &str); 11] = [
+    (2, "lmj-kadis"),
+    (3, "lmj-kabid"),
+    (5, "lmj-kasi"),
+    (6, "lmj-admin-jaringan"),
+    (7, "lmj-admin-jaringan"),
+    (8, "lmj-kasi"),
+    (9, "lmj-kasi"),
+    (10, "lmj-kabid"),
+    (11, "lmj-kadis"),
+    (12, "lmj-sekdin"),
+    (13, "REQUESTER"),
+];
+const REQUESTER: &str = "lmj-pemohon";
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[derive(Default)]
+struct Timings(Mutex<HashMap<&'static str, Vec<f64>>>);
+
+impl Timings {
+    fn add(&self, kind: &'static str, started: Instant) {
+        self.0
+            .lock()
+            .expect("not poisoned")
+            .entry(kind)
+            .or_default()
+            .push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
+fn bench_error(e: impl std::fmt::Display) -> CliError {
+    CliError::Bench(e.to_string())
+}
+
+fn token(body: &str) -> Result<String, CliError> {
+    let at =
+        body.find("name=\"csrf\" value=\"").ok_or_else(|| bench_error("no form token in the page"))? + 19;
+    Ok(body[at..].split('"').next().unwrap_or_default().to_string())
+}
+
+async fn login(base: &str, username: &str) -> Result<reqwest::Client, CliError> {
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(bench_error)?;
+    let page = c
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .map_err(bench_error)?
+        .text()
+        .await
+        .map_err(bench_error)?;
+    let form = [
+        ("csrf", token(&page)?),
+        ("username", username.into()),
+        ("password", store::demo::DEMO_PASSWORD.into()),
+    ];
+    let done = c.post(format!("{base}/login")).form(&form).send().await.map_err(bench_error)?;
+    if done.status() != 303 {
+        return Err(bench_error(format!("login of {username} refused")));
+    }
+    Ok(c)
+}
+
+/// One client: takes case numbers until `total` are done.
+async fn client(
+    base: String,
+    sop: Arc<sop::Sop>,
+    next: Arc<AtomicUsize>,
+    total: usize,
+    timings: Arc<Timings>,
+    ready: Arc<tokio::sync::Barrier>,
+) -> Result<(usize, usize, usize), CliError> {
+    let mut sessions = HashMap::new();
+    for who in [REQUESTER, "lmj-kadis", "lmj-sekdin", "lmj-kabid", "lmj-kasi", "lmj-admin-jaringan"] {
+        match login(&base, who).await {
+            Ok(c) => {
+                sessions.insert(who, c);
+            }
+            Err(e) => {
+                // Still meet the others at the start line, then give up.
+                ready.wait().await;
+                return Err(e);
+            }
+        }
+    }
+    // Logins (deliberately slow password hashing) are not part of the measure.
+    ready.wait().await;
+    let (mut cases, mut transitions, mut errors) = (0, 0, 0);
+    while next.fetch_add(1, Ordering::SeqCst) < total {
+        let requester = &sessions[REQUESTER];
+        let t = Instant::now();
+        let page = requester.get(format!("{base}/layanan/lumajang/vpn")).send().await.map_err(bench_error)?;
+        let page = page.text().await.map_err(bench_error)?;
+        timings.add("GET form", t);
+        let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+        let mut form = reqwest::multipart::Form::new().text("csrf", token(&page)?);
+        for (k, v) in input.fields {
+            form = form.text(k, v);
+        }
+        let part = reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("surat.pdf");
+        form = form.part("surat_permohonan", part);
+        let t = Instant::now();
+        let sent = requester
+            .post(format!("{base}/layanan/lumajang/vpn"))
+            .multipart(form)
+            .send()
+            .await
+            .map_err(bench_error)?;
+        timings.add("POST submit", t);
+        if sent.status() != 303 {
+            errors += 1;
+            continue;
+        }
+        transitions += 1;
+        let location = sent.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default();
+        let case_path = location.trim_end_matches("?baru=1").to_string();
+        let mut complete = true;
+        for (no, who) in VPN_ACTORS {
+            let who = if who == "REQUESTER" { REQUESTER } else { who };
+            let c = &sessions[who];
+            let t = Instant::now();
+            let page = c
+                .get(format!("{base}{case_path}"))
+                .send()
+                .await
+                .map_err(bench_error)?
+                .text()
+                .await
+                .map_err(bench_error)?;
+            timings.add("GET case", t);
+            let Some(at) = page.find("action=\"/permohonan/") else {
+                errors += 1;
+                complete = false;
+                break;
+            };
+            let action = page[at + 8..].split('"').next().unwrap_or_default().to_string();
+            let step = sop.step(no).ok_or_else(|| bench_error("step"))?;
+            let input = store::demo::sample_input(step, engine::Verdict::Ya);
+            let mut form = reqwest::multipart::Form::new().text("csrf", token(&page)?);
+            if let Some(note) = input.note {
+                form = form.text("note", note);
+            }
+            if input.verdict.is_some() {
+                form = form.text("verdict", "ya");
+            }
+            for (k, v) in input.fields {
+                form = form.text(k, v);
+            }
+            let t = Instant::now();
+            let done = c.post(format!("{base}{action}")).multipart(form).send().await.map_err(bench_error)?;
+            timings.add("POST act", t);
+            if done.status() != 303 {
+                errors += 1;
+                complete = false;
+                break;
+            }
+            transitions += 1;
+        }
+        if complete {
+            cases += 1;
+        }
+    }
+    Ok((cases, transitions, errors))
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
+    sorted[rank.min(sorted.len()) - 1]
+}
+
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn size_of(dir: &Path) -> u64 {
+    ["sopir.db", "sopir.db-wal"]
+        .iter()
+        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// Bare fsynced single-row commits on SQLite in `dir`, per second.
+async fn raw_commit_rate(dir: &Path) -> Result<f64, CliError> {
+    use sqlx::Executor;
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("raw.db").display());
+    let pool = sqlx::AnyPool::connect(&url).await.map_err(bench_error)?;
+    pool.execute("PRAGMA journal_mode = WAL").await.map_err(bench_error)?;
+    pool.execute("PRAGMA synchronous = FULL").await.map_err(bench_error)?;
+    pool.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").await.map_err(bench_error)?;
+    let n = 300;
+    let started = Instant::now();
+    for i in 0..n {
+        sqlx::query("INSERT INTO t (id, v) VALUES ($1, 'x')")
+            .bind(i as i64)
+            .execute(&pool)
+            .await
+            .map_err(bench_error)?;
+    }
+    let rate = n as f64 / started.elapsed().as_secs_f64();
+    pool.close().await;
+    Ok(rate)
+}
+
+pub async fn run(options: Options) -> Result<(), CliError> {
+    let dir = tempfile::tempdir().map_err(bench_error)?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .map_err(bench_error)?
+        .local_addr()
+        .map_err(bench_error)?
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let exe = std::env::current_exe().map_err(bench_error)?;
+    let mut command = Command::new(exe);
+    command.args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"]).arg(dir.path());
+    match &options.database_url {
+        Some(url) => command.env("DATABASE_URL", url),
+        None => command.env_remove("DATABASE_URL"),
+    };
+    let server = Server(command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().map_err(bench_error)?);
+    let mut up = false;
+    for _ in 0..600 {
+        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    if !up {
+        return Err(bench_error("the server did not start"));
+    }
+    let sop = Arc::new(
+        sop::Catalog::builtin()
+            .sop("lumajang/vpn")
+            .cloned()
+            .ok_or_else(|| bench_error("lumajang/vpn missing"))?,
+    );
+    let next = Arc::new(AtomicUsize::new(0));
+    let timings = Arc::new(Timings::default());
+    let count = options.clients.max(1);
+    let ready = Arc::new(tokio::sync::Barrier::new(count + 1));
+    let clients: Vec<_> = (0..count)
+        .map(|_| {
+            let (base, sop, next, timings) = (base.clone(), sop.clone(), next.clone(), timings.clone());
+            tokio::spawn(client(base, sop, next, options.cases, timings, ready.clone()))
+        })
+        .collect();
+    ready.wait().await;
+    let started = Instant::now();
+    let (mut cases, mut transitions, mut errors) = (0, 0, 0);
+    for c in clients {
+        let (a, b, e) = c.await.map_err(bench_error)??;
+        cases += a;
+        transitions += b;
+        errors += e;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let rss = peak_rss_kb(server.0.id());
+    drop(server);
+    let raw = if options.database_url.is_none() { Some(raw_commit_rate(dir.path()).await?) } else { None };
+
+    println!("sopir bench: {} clients, {cases} complete VPN cases in {elapsed:.1} s", options.clients);
+    println!("  cases/s           {:.1}", cases as f64 / elapsed);
+    println!(
+        "  transitions/s     {:.1}  (durable: each acknowledged after its commit)",
+        transitions as f64 / elapsed
+    );
+    println!("  errors            {errors}");
+    let mut kinds: Vec<_> = timings.0.lock().expect("not poisoned").drain().collect();
+    kinds.sort_by(|a, b| a.0.cmp(b.0));
+    for (kind, mut ms) in kinds {
+        ms.sort_by(f64::total_cmp);
+        println!(
+            "  {kind:<12} n={:<6} p50 {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms",
+            ms.len(),
+            percentile(&ms, 50.0),
+            percentile(&ms, 95.0),
+            percentile(&ms, 99.0)
+        );
+    }
+    if let Some(kb) = rss {
+        println!("  server peak RSS   {:.1} MB", kb as f64 / 1024.0);
+    }
+    if options.database_url.is_none() {
+        println!("  database size     {:.1} MB", size_of(dir.path()) as f64 / 1024.0 / 1024.0);
+    }
+    if let Some(raw) = raw {
+        let ratio = transitions as f64 / elapsed / raw;
+        println!(
+            "  bare fsynced SQLite commits/s on this disk {raw:.1}; HTTP transitions / bare commits = {ratio:.2}x"
+        );
+    }
+    Ok(())
+}
