@@ -71,20 +71,17 @@ fn token(body: &str) -> Result<String, CliError> {
     Ok(body[at..].split('"').next().unwrap_or_default().to_string())
 }
 
+async fn get_text(client: &reqwest::Client, url: String) -> Result<String, CliError> {
+    client.get(url).send().await.map_err(bench_error)?.text().await.map_err(bench_error)
+}
+
 async fn login(base: &str, username: &str) -> Result<reqwest::Client, CliError> {
     let c = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(bench_error)?;
-    let page = c
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .map_err(bench_error)?
-        .text()
-        .await
-        .map_err(bench_error)?;
+    let page = get_text(&c, format!("{base}/login")).await?;
     let form = [
         ("csrf", token(&page)?),
         ("username", username.into()),
@@ -155,14 +152,7 @@ async fn client(
             let who = if who == "REQUESTER" { REQUESTER } else { who };
             let c = &sessions[who];
             let t = Instant::now();
-            let page = c
-                .get(format!("{base}{case_path}"))
-                .send()
-                .await
-                .map_err(bench_error)?
-                .text()
-                .await
-                .map_err(bench_error)?;
+            let page = get_text(c, format!("{base}{case_path}")).await?;
             timings.add("GET case", t);
             let Some(at) = page.find("action=\"/permohonan/") else {
                 errors += 1;

@@ -31,6 +31,12 @@ fn require_admin(user: &User) -> Result<(), WebError> {
     if user.account.is_admin { Ok(()) } else { Err(WebError::Forbidden) }
 }
 
+/// An administrator's form with this session's token.
+fn admin_form(user: &User, form: &BTreeMap<String, String>) -> Result<(), WebError> {
+    require_admin(user)?;
+    user.check_csrf(form.get("csrf").map(String::as_str))
+}
+
 async fn render(
     state: &AppState,
     user: &User,
@@ -178,8 +184,7 @@ pub async fn add_day_off(
     user: User,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    require_admin(&user)?;
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    admin_form(&user, &form)?;
     let mut errors = Vec::new();
     let day = date(form.get("date"));
     if day.is_none() {
@@ -207,8 +212,7 @@ pub async fn remove_day_off(
     user: User,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    require_admin(&user)?;
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    admin_form(&user, &form)?;
     let Some(day) = date(form.get("date")) else {
         return render(
             &state,
@@ -227,8 +231,7 @@ pub async fn add_holding(
     user: User,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    require_admin(&user)?;
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    admin_form(&user, &form)?;
     let org = state.store.organisation(user.agency_id()).await?;
     let mut errors = Vec::new();
     let person = form.get("person").cloned().unwrap_or_default();
@@ -276,8 +279,7 @@ pub async fn add_schedule(
     user: User,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    require_admin(&user)?;
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    admin_form(&user, &form)?;
     let mut errors = Vec::new();
     let name = form.get("name").map(|n| n.trim().to_string()).unwrap_or_default();
     if name.is_empty() {
