@@ -194,11 +194,15 @@ impl Store {
     pub async fn case(&self, agency: &str, case: &str) -> Result<CaseState, StoreError> {
         let stored = case_events(&self.pool, agency, case).await?;
         let mut events = stored.iter().map(|e| e.event()).collect::<Result<Vec<_>, _>>()?;
-        let state = CaseState::from_events(&events)
-            .ok_or_else(|| StoreError::NotFound(format!("permohonan {case}")))?;
-        let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
+        let not_found = || StoreError::NotFound(format!("permohonan {case}"));
+        // The first event names the SOP version whose fields say what is personal.
+        let Some(EventBody::CaseOpened { sop_id, sop_version, .. }) = events.first().map(|e| e.body.clone())
+        else {
+            return Err(not_found());
+        };
+        let sop = self.sop(agency, &sop_id, Some(sop_version)).await?;
         open_events(&mut events, &sop, self.key.as_ref())?;
-        Ok(CaseState::from_events(&events).expect("the same events"))
+        CaseState::from_events(&events).ok_or_else(not_found)
     }
 
     /// Appends the events and updates the views, inside `tx`.

@@ -117,24 +117,38 @@ fn personal(sop: &sop::Sop, step: u32) -> Vec<&str> {
         .map_or_else(Vec::new, |s| s.fields.iter().filter(|f| f.personal).map(|f| f.name.as_str()).collect())
 }
 
+/// Applies `f` to every personal value the events carry.
+fn each_personal_value(
+    events: &mut [Event],
+    sop: &sop::Sop,
+    mut f: impl FnMut(&mut String) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    for event in events {
+        if let EventBody::TaskCompleted { step, input, .. } = &mut event.body {
+            for name in personal(sop, *step) {
+                if let Some(value) = input.fields.get_mut(name) {
+                    f(value)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn required(key: Option<&DataKey>) -> Result<&DataKey, StoreError> {
+    key.ok_or_else(|| StoreError::BadKey("kunci data pribadi belum diatur".into()))
+}
+
 /// Seals personal values in the events about to be stored.
 pub(crate) fn seal_events(
     events: &mut [Event],
     sop: &sop::Sop,
     key: Option<&DataKey>,
 ) -> Result<(), StoreError> {
-    for event in events {
-        if let EventBody::TaskCompleted { step, input, .. } = &mut event.body {
-            for name in personal(sop, *step) {
-                if let Some(value) = input.fields.get_mut(name) {
-                    let key =
-                        key.ok_or_else(|| StoreError::BadKey("kunci data pribadi belum diatur".into()))?;
-                    *value = key.seal(value);
-                }
-            }
-        }
-    }
-    Ok(())
+    each_personal_value(events, sop, |value| {
+        *value = required(key)?.seal(value);
+        Ok(())
+    })
 }
 
 /// Opens sealed values of stored events, for display.
@@ -143,18 +157,12 @@ pub(crate) fn open_events(
     sop: &sop::Sop,
     key: Option<&DataKey>,
 ) -> Result<(), StoreError> {
-    for event in events {
-        if let EventBody::TaskCompleted { step, input, .. } = &mut event.body {
-            for name in personal(sop, *step) {
-                if let Some(value) = input.fields.get_mut(name).filter(|v| v.starts_with(SEALED)) {
-                    let key =
-                        key.ok_or_else(|| StoreError::BadKey("kunci data pribadi belum diatur".into()))?;
-                    *value = key.open(value)?;
-                }
-            }
+    each_personal_value(events, sop, |value| {
+        if value.starts_with(SEALED) {
+            *value = required(key)?.open(value)?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]
