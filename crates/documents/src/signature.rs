@@ -1,0 +1,229 @@
+//! Signing PDFs. A signer takes a PDF written with a signature slot and the
+//! official's credentials and gives back the signed file. The built-in
+//! [`Pkcs12Signer`] holds the official's PKCS#12 certificate and puts a CMS
+//! (CAdES-detached, PAdES baseline) signature into the slot, so any PDF
+//! reader shows the file as signed. A remote signer — e.g. an agency's
+//! BSrE e-sign client service, which takes NIK + passphrase and returns the
+//! signed PDF — implements the same trait. Passphrases are only ever
+//! borrowed for the call, never kept.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use cms::builder::{SignedDataBuilder, SignerInfoBuilder};
+use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier};
+use der::asn1::SetOfVec;
+use der::oid::ObjectIdentifier;
+use der::{Any, Decode, Encode};
+use p12_keystore::{KeyStore, KeyStoreEntry, PrivateKeyChain};
+use rand_core::{OsRng, RngCore};
+use rsa::pkcs1v15::SigningKey;
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use sha2::{Digest, Sha256};
+use spki::{AlgorithmIdentifierOwned, EncodePublicKey, SubjectPublicKeyInfoOwned};
+use x509_cert::Certificate;
+use x509_cert::attr::Attribute;
+use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+use x509_cert::name::Name;
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::time::Validity;
+
+use crate::DocumentError;
+use crate::pdf::{BYTE_RANGE_BLANK, SIGNATURE_CAPACITY};
+
+const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
+const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+const ID_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
+
+/// What the signing official gives at the moment of signing.
+pub struct Credentials<'a> {
+    /// The official's NIK, for remote signers that identify by it.
+    pub nik: Option<&'a str>,
+    pub passphrase: &'a str,
+}
+
+pub trait Signer: Send + Sync {
+    /// Signs `pdf` (written with a signature slot) and returns the signed file.
+    fn sign(&self, pdf: Vec<u8>, credentials: &Credentials) -> Result<Vec<u8>, DocumentError>;
+}
+
+/// Who a certificate names, and until when it is valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateInfo {
+    pub subject: String,
+    pub not_after: String,
+}
+
+/// The built-in signer: the official's PKCS#12 file (key + certificate chain).
+pub struct Pkcs12Signer {
+    p12: Vec<u8>,
+}
+
+impl Pkcs12Signer {
+    pub fn new(p12: Vec<u8>) -> Pkcs12Signer {
+        Pkcs12Signer { p12 }
+    }
+
+    fn open(&self, passphrase: &str) -> Result<(rsa::RsaPrivateKey, Vec<Certificate>), DocumentError> {
+        let store = KeyStore::from_pkcs12(&self.p12, passphrase).map_err(|_| DocumentError::Passphrase)?;
+        let (_, chain) = store
+            .private_key_chain()
+            .ok_or_else(|| DocumentError::Certificate("berkas PKCS#12 tidak memuat kunci privat".into()))?;
+        let key = rsa::RsaPrivateKey::from_pkcs8_der(chain.key()).map_err(|_| {
+            DocumentError::Certificate("hanya kunci RSA yang didukung oleh penanda tangan bawaan".into())
+        })?;
+        let certs = chain
+            .chain()
+            .iter()
+            .map(|c| Certificate::from_der(c.as_der()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| DocumentError::Certificate(format!("sertifikat tidak terbaca ({e})")))?;
+        if certs.is_empty() {
+            return Err(DocumentError::Certificate("berkas PKCS#12 tidak memuat sertifikat".into()));
+        }
+        Ok((key, certs))
+    }
+
+    /// Opens the file with `passphrase` and tells whose certificate it is —
+    /// used to refuse a wrong passphrase before anything is numbered.
+    pub fn check(&self, passphrase: &str) -> Result<CertificateInfo, DocumentError> {
+        let (_, certs) = self.open(passphrase)?;
+        let tbs = &certs[0].tbs_certificate;
+        Ok(CertificateInfo {
+            subject: tbs.subject.to_string(),
+            not_after: tbs.validity.not_after.to_string(),
+        })
+    }
+}
+
+impl Signer for Pkcs12Signer {
+    fn sign(&self, pdf: Vec<u8>, credentials: &Credentials) -> Result<Vec<u8>, DocumentError> {
+        let (key, certs) = self.open(credentials.passphrase)?;
+        fill_signature(pdf, |digest| cms_signature(digest, key, &certs))
+    }
+}
+
+/// Fills the slot of a PDF written by [`crate::pdf::write`]: sets the byte
+/// range (everything but the hex signature), hashes it, and writes the
+/// signature `sign` makes of that hash.
+pub fn fill_signature(
+    mut pdf: Vec<u8>,
+    sign: impl FnOnce(&[u8]) -> Result<Vec<u8>, DocumentError>,
+) -> Result<Vec<u8>, DocumentError> {
+    let no_slot = || DocumentError::Signature("dokumen tidak memiliki tempat tanda tangan".into());
+    let range_at = find_last(&pdf, b"/ByteRange [0 ").ok_or_else(no_slot)? + b"/ByteRange [0 ".len();
+    let start =
+        range_at + find_last(&pdf[range_at..], b"/Contents <").ok_or_else(no_slot)? + b"/Contents ".len();
+    let end = start + SIGNATURE_CAPACITY * 2 + 2;
+    if pdf.get(end - 1) != Some(&b'>') {
+        return Err(no_slot());
+    }
+    let width = BYTE_RANGE_BLANK.len();
+    let numbers = format!("{start:<width$} {end:<width$} {:<width$}", pdf.len() - end);
+    pdf[range_at..range_at + numbers.len()].copy_from_slice(numbers.as_bytes());
+
+    let mut hasher = Sha256::new();
+    hasher.update(&pdf[..start]);
+    hasher.update(&pdf[end..]);
+    let digest = hasher.finalize();
+    let signature = sign(&digest)?;
+    if signature.len() > SIGNATURE_CAPACITY {
+        return Err(DocumentError::Signature(format!(
+            "tanda tangan {} bita melebihi tempat {SIGNATURE_CAPACITY} bita",
+            signature.len()
+        )));
+    }
+    let hex: String = signature.iter().map(|b| format!("{b:02X}")).collect();
+    pdf[start + 1..start + 1 + hex.len()].copy_from_slice(hex.as_bytes());
+    Ok(pdf)
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// A detached CMS SignedData over `digest` (SHA-256 of the signed bytes),
+/// with the signing-certificate-v2 attribute PAdES asks for.
+fn cms_signature(
+    digest: &[u8],
+    key: rsa::RsaPrivateKey,
+    certs: &[Certificate],
+) -> Result<Vec<u8>, DocumentError> {
+    let fail = |e: &dyn std::fmt::Display| DocumentError::Signature(e.to_string());
+    let signer = SigningKey::<Sha256>::new(key);
+    let leaf = &certs[0];
+    let sha256 = AlgorithmIdentifierOwned { oid: ID_SHA256, parameters: None };
+    let content = EncapsulatedContentInfo { econtent_type: ID_DATA, econtent: None };
+    let sid = SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+        issuer: leaf.tbs_certificate.issuer.clone(),
+        serial_number: leaf.tbs_certificate.serial_number.clone(),
+    });
+    let mut info =
+        SignerInfoBuilder::new(&signer, sid, sha256.clone(), &content, Some(digest)).map_err(|e| fail(&e))?;
+    let cert_hash = Sha256::digest(leaf.to_der().map_err(|e| fail(&e))?);
+    // SigningCertificateV2 { certs: [ESSCertIDv2 { certHash }] }, SHA-256 being the default.
+    let mut ess = vec![0x30, 0x26, 0x30, 0x24, 0x30, 0x22, 0x04, 0x20];
+    ess.extend_from_slice(&cert_hash);
+    let value = Any::from_der(&ess).map_err(|e| fail(&e))?;
+    let values = SetOfVec::try_from(vec![value]).map_err(|e| fail(&e))?;
+    info.add_signed_attribute(Attribute { oid: ID_SIGNING_CERTIFICATE_V2, values }).map_err(|e| fail(&e))?;
+    let mut data = SignedDataBuilder::new(&content);
+    data.add_digest_algorithm(sha256).map_err(|e| fail(&e))?;
+    for cert in certs {
+        data.add_certificate(CertificateChoices::Certificate(cert.clone())).map_err(|e| fail(&e))?;
+    }
+    data.add_signer_info::<_, rsa::pkcs1v15::Signature>(info).map_err(|e| fail(&e))?;
+    data.build().map_err(|e| fail(&e))?.to_der().map_err(|e| fail(&e))
+}
+
+/// Makes a self-signed RSA certificate for `common_name` of `organisation`
+/// and returns it as a PKCS#12 file protected by `passphrase`. For demo
+/// data and trials: real officials bring the certificate BSrE issued them.
+pub fn self_signed_pkcs12(
+    common_name: &str,
+    organisation: &str,
+    passphrase: &str,
+) -> Result<Vec<u8>, DocumentError> {
+    let fail = |e: &dyn std::fmt::Display| DocumentError::Certificate(e.to_string());
+    let key = rsa::RsaPrivateKey::new(&mut OsRng, 2048).map_err(|e| fail(&e))?;
+    let public = SubjectPublicKeyInfoOwned::from_der(
+        key.to_public_key().to_public_key_der().map_err(|e| fail(&e))?.as_bytes(),
+    )
+    .map_err(|e| fail(&e))?;
+    let mut serial = [0u8; 16];
+    OsRng.fill_bytes(&mut serial);
+    serial[0] &= 0x7f;
+    let subject =
+        Name::from_str(&format!("CN={},O={},C=ID", rdn_value(common_name), rdn_value(organisation)))
+            .map_err(|e| fail(&e))?;
+    let validity = Validity::from_now(Duration::from_secs(5 * 365 * 24 * 3600)).map_err(|e| fail(&e))?;
+    let signer = SigningKey::<Sha256>::new(key.clone());
+    let cert = CertificateBuilder::new(
+        Profile::Root,
+        SerialNumber::new(&serial).map_err(|e| fail(&e))?,
+        validity,
+        subject,
+        public,
+        &signer,
+    )
+    .map_err(|e| fail(&e))?
+    .build::<rsa::pkcs1v15::Signature>()
+    .map_err(|e| fail(&e))?;
+    let cert =
+        p12_keystore::Certificate::from_der(&cert.to_der().map_err(|e| fail(&e))?).map_err(|e| fail(&e))?;
+    let pkcs8 = key.to_pkcs8_der().map_err(|e| fail(&e))?;
+    let mut store = KeyStore::new();
+    let key_id = Sha256::digest(cert.as_der());
+    store.add_entry(
+        "penandatangan",
+        KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(pkcs8.as_bytes(), &key_id[..20], [cert])),
+    );
+    store.writer(passphrase).write().map_err(|e| fail(&e))
+}
+
+/// A value safe inside an RFC 4514 distinguished-name string.
+fn rdn_value(s: &str) -> String {
+    s.chars().filter(|c| !matches!(c, ',' | '+' | '=' | '"' | '\\' | '<' | '>' | ';' | '#')).collect()
+}

@@ -1,0 +1,154 @@
+//! Generated PDFs checked by independent tools from Debian's poppler-utils:
+//! `pdftotext` must find the letter's text, `pdfsig` must call the
+//! signature valid — and invalid once one byte of the file is changed.
+//! `.ci/run` installs poppler-utils and sets SOPIR_POPPLER=1, which makes a
+//! missing tool a failure instead of a skip.
+
+use std::path::Path;
+use std::process::Command;
+
+use documents::signature::self_signed_pkcs12;
+use documents::{
+    Credentials, DispositionSheet, Hop, Letter, Letterhead, Pkcs12Signer, SignatureSlot, Signer, Verification,
+};
+
+fn tools_present() -> bool {
+    let present = Command::new("pdfsig").arg("-v").output().is_ok();
+    if !present && std::env::var("SOPIR_POPPLER").is_ok() {
+        panic!("SOPIR_POPPLER is set but poppler-utils (pdfsig, pdftotext) are not installed");
+    }
+    present
+}
+
+fn letterhead() -> Letterhead {
+    Letterhead {
+        lines: vec!["PEMERINTAH KABUPATEN LUMAJANG".into(), "DINAS KOMUNIKASI DAN INFORMATIKA".into()],
+        address: "Jalan Contoh Nomor 1, Lumajang 67311".into(),
+        logo: None,
+    }
+}
+
+fn letter() -> Letter {
+    Letter {
+        letterhead: letterhead(),
+        place: "Lumajang".into(),
+        date: "26 November 2026".into(),
+        number: "060/016/427.53/2026".into(),
+        nature: "Biasa".into(),
+        enclosures: "-".into(),
+        subject: "Pemberitahuan Akun E-mail".into(),
+        recipient: vec!["Kepala Badan Perencanaan Pembangunan Daerah".into(), "Kabupaten Lumajang".into()],
+        body: "Menindaklanjuti surat Saudara, bersama ini kami sampaikan bahwa akun surat elektronik \
+               bappeda.umum@lumajangkab.go.id telah dibuat dan dapat digunakan.\n\nAtas perhatian Saudara \
+               disampaikan terima kasih."
+            .into(),
+        signer_title: "Kepala Dinas Komunikasi dan Informatika".into(),
+        signer_name: "Ir. Contoh Pejabat, M.T.".into(),
+        signer_nip: "197001011995031001".into(),
+        copies: vec![],
+        verification: Some(Verification {
+            url: "http://127.0.0.1:8080/verifikasi/ABCD-EFGH-JK".into(),
+            code: "ABCD-EFGH-JK".into(),
+        }),
+        draft: false,
+    }
+}
+
+fn run(tool: &str, args: &[&str], file: &Path) -> String {
+    let out = Command::new(tool).args(args).arg(file).output().expect("tool runs");
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn a_signed_letter_reads_back_and_verifies_and_a_changed_byte_breaks_it() {
+    let p12 = self_signed_pkcs12("Contoh Pejabat", "Diskominfo Kabupaten Lumajang", "rahasia-uji").unwrap();
+    let signer = Pkcs12Signer::new(p12);
+    let slot = SignatureSlot {
+        signer_name: "Contoh Pejabat".into(),
+        reason: "Surat pemberitahuan".into(),
+        location: "Lumajang".into(),
+        date: "D:20261126101500+07'00'".into(),
+    };
+    let unsigned = letter().to_pdf(Some(&slot));
+    let wrong = signer.sign(unsigned.clone(), &Credentials { nik: None, passphrase: "salah" });
+    assert!(matches!(wrong, Err(documents::DocumentError::Passphrase)), "{wrong:?}");
+    let signed = signer.sign(unsigned, &Credentials { nik: None, passphrase: "rahasia-uji" }).unwrap();
+    assert!(signed.starts_with(b"%PDF-1.7"));
+    if !tools_present() {
+        eprintln!("poppler-utils not installed: skipping pdftotext/pdfsig");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("surat.pdf");
+    std::fs::write(&path, &signed).unwrap();
+    if let Ok(keep) = std::env::var("SOPIR_KEEP_PDF") {
+        std::fs::write(keep, &signed).unwrap();
+    }
+
+    run("pdftotext", &["-layout"], &path);
+    let text = std::fs::read_to_string(path.with_extension("txt")).unwrap();
+    for needle in [
+        "060/016/427.53/2026",
+        "Kepala Badan Perencanaan Pembangunan Daerah",
+        "bappeda.umum@lumajangkab.go.id",
+        "ABCD-EFGH-JK",
+    ] {
+        assert!(text.contains(needle), "pdftotext lacks {needle:?}:\n{text}");
+    }
+
+    let report = run("pdfsig", &[], &path);
+    assert!(report.contains("Signature is Valid"), "{report}");
+    assert!(report.contains("Total document signed"), "{report}");
+
+    // One byte inside the signed range — in the page content, far from the signature.
+    let mut tampered = signed.clone();
+    let at = tampered.windows(7).position(|w| w == b"/Title ").unwrap() + 8;
+    tampered[at] ^= 0x01;
+    let bad = dir.path().join("diubah.pdf");
+    std::fs::write(&bad, &tampered).unwrap();
+    let report = run("pdfsig", &[], &bad);
+    assert!(!report.contains("Signature is Valid"), "{report}");
+    assert!(report.contains("Signature is Invalid") || report.contains("Digest Mismatch"), "{report}");
+}
+
+#[test]
+fn the_disposition_sheet_lists_every_hop() {
+    let sheet = DispositionSheet {
+        letterhead: letterhead(),
+        sender: "Badan Perencanaan Pembangunan Daerah".into(),
+        letter_number: "005/123/427.30/2026".into(),
+        letter_date: "20 November 2026".into(),
+        received: "23 November 2026".into(),
+        agenda_number: "0042/2026".into(),
+        nature: "Biasa".into(),
+        subject: "Permohonan Pembuatan Akun Email".into(),
+        hops: vec![
+            Hop {
+                from: "Kepala Dinas".into(),
+                to: "Kabid Aptika".into(),
+                instruction: "Mohon ditindaklanjuti".into(),
+                at: "23 November 2026 09.15".into(),
+            },
+            Hop {
+                from: "Kabid Aptika".into(),
+                to: "Kasi PPI SPBE".into(),
+                instruction: "Proses sesuai SOP".into(),
+                at: "23 November 2026 10.02".into(),
+            },
+        ],
+    };
+    let pdf = sheet.to_pdf();
+    if !tools_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("disposisi.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    run("pdftotext", &["-layout"], &path);
+    let text = std::fs::read_to_string(path.with_extension("txt")).unwrap();
+    for needle in
+        ["LEMBAR DISPOSISI", "0042/2026", "Mohon ditindaklanjuti", "Proses sesuai SOP", "Kasi PPI SPBE"]
+    {
+        assert!(text.contains(needle), "pdftotext lacks {needle:?}:\n{text}");
+    }
+}
