@@ -24,6 +24,8 @@ pub struct Sop {
     pub lanes: Vec<Lane>,
     /// In document order; the first step is the start.
     pub steps: Vec<Step>,
+    /// The notification letter the procedure ends with, if any.
+    pub letter: Option<LetterTemplate>,
     /// The file this definition was read from (for diagnostics).
     pub file: String,
     /// The definition text itself, as published.
@@ -304,5 +306,58 @@ impl Sop {
     /// Index in `steps` of the step with number `no`.
     pub fn step_index(&self, no: u32) -> Option<usize> {
         self.steps.iter().position(|s| s.no == no)
+    }
+}
+
+/// The per-SOP template of the notification letter (`[letter]`). Texts may
+/// use `{field}` for any step's field and the case particulars in
+/// [`LETTER_PLACEHOLDERS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterTemplate {
+    pub subject: String,
+    /// The addressee, one line each.
+    pub recipient: String,
+    /// Paragraphs separated by blank lines.
+    pub body: String,
+    /// Archive classification code overriding the agency's default.
+    pub classification: Option<String>,
+}
+
+/// Particulars of every case a letter template may use.
+pub const LETTER_PLACEHOLDERS: [&str; 4] =
+    ["nomor_permohonan", "pemohon", "unit_pemohon", "tanggal_permohonan"];
+
+/// Whom a letter goes to unless the template says otherwise.
+pub const DEFAULT_RECIPIENT: &str = "Kepala {unit_pemohon}";
+
+/// The `{name}` placeholders of `text`, in order.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        names.push(&rest[open + 1..open + close]);
+        rest = &rest[open + close + 1..];
+    }
+    names
+}
+
+impl LetterTemplate {
+    /// `text` with each placeholder replaced by its value (left as is when unknown).
+    pub fn fill(text: &str, values: &std::collections::BTreeMap<String, String>) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}') else { break };
+            let name = &rest[open + 1..open + close];
+            match values.get(name) {
+                Some(v) => out.push_str(v),
+                None => out.push_str(&rest[open..=open + close]),
+            }
+            rest = &rest[open + close + 1..];
+        }
+        out.push_str(rest);
+        out
     }
 }

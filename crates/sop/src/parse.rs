@@ -9,8 +9,8 @@ use toml::Spanned;
 
 use crate::date::Date;
 use crate::definition::{
-    ActionKind, Approver, Attachment, Correction, Decision, Field, FieldKind, Identity, Lane, Sop, Step,
-    Target,
+    ActionKind, Approver, Attachment, Correction, DEFAULT_RECIPIENT, Decision, Field, FieldKind, Identity,
+    LETTER_PLACEHOLDERS, Lane, LetterTemplate, Sop, Step, Target, placeholders,
 };
 use crate::diagnostic::{Diagnostic, Located, Location};
 use crate::standard_time::StandardTime;
@@ -33,6 +33,16 @@ struct RawSop {
     lanes: Vec<RawLane>,
     #[serde(default)]
     steps: Vec<Spanned<RawStep>>,
+    letter: Option<RawLetter>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLetter {
+    subject: Spanned<String>,
+    recipient: Option<Spanned<String>>,
+    body: Spanned<String>,
+    classification: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -205,6 +215,7 @@ pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
     let identity = check_identity(&mut c, raw.identity);
     let lanes = check_lanes(&mut c, raw.lanes);
     let steps = check_steps(&mut c, raw.steps, &lanes);
+    let letter = raw.letter.map(|l| check_letter(&mut c, l, &steps));
 
     if !c.errors.is_empty() {
         return Err(c.errors);
@@ -222,9 +233,38 @@ pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
             .collect(),
         lanes,
         steps,
+        letter,
         file: file.to_string(),
         source: text.to_string(),
     })
+}
+
+/// The letter template may use any step's field and the case's own particulars.
+fn check_letter(c: &mut Checker, raw: RawLetter, steps: &[Step]) -> LetterTemplate {
+    let recipient = raw.recipient.unwrap_or_else(|| Spanned::new(0..0, DEFAULT_RECIPIENT.to_string()));
+    for text in [&raw.subject, &recipient, &raw.body] {
+        for name in placeholders(text.get_ref()) {
+            let known = LETTER_PLACEHOLDERS.contains(&name)
+                || steps.iter().any(|s| s.fields.iter().any(|f| f.name == name));
+            if !known {
+                let at = c.at(text);
+                c.error(
+                    at,
+                    "unknown-placeholder",
+                    format!(
+                        "isian {{{name}}} tidak dikenal di templat surat; pakai nama isian salah satu langkah atau {}",
+                        LETTER_PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    LetterTemplate {
+        subject: raw.subject.into_inner(),
+        recipient: recipient.into_inner(),
+        body: raw.body.into_inner(),
+        classification: raw.classification,
+    }
 }
 
 fn check_id(c: &mut Checker, raw: &Spanned<String>) -> String {

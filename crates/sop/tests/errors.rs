@@ -237,3 +237,14 @@ fn every_error_is_reported_not_just_the_first() {
         "contoh.toml:56:8: kesalahan [unknown-lane]: pelaksana \"kabidd\" pada langkah 2 tidak dikenal; pelaksana yang ada: pemohon, kabid, admin"
     );
 }
+
+#[test]
+fn a_letter_template_with_an_unknown_placeholder() {
+    let text = format!(
+        "{CLEAN}\n[letter]\nsubject = \"Pemberitahuan\"\nbody = \"Akun {{nama_akun}} untuk {{unit_pemohon}} telah dibuat.\"\n"
+    );
+    let lines = CLEAN.lines().count();
+    let (line, column, code, message) = only_error(&text);
+    assert_eq!((line, column, code), (lines + 4, 8, "unknown-placeholder"));
+    assert!(message.starts_with("isian {nama_akun} tidak dikenal di templat surat"), "{message}");
+}
