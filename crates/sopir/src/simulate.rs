@@ -77,7 +77,16 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Strin
         }
         let actor = task.candidates[0].person.clone();
         state = store
-            .complete(&sop.agency, &state.id, &task.id, &actor, sample_input(step, options.verdict), at)
+            .complete_with(
+                &sop.agency,
+                &state.id,
+                &task.id,
+                &actor,
+                sample_input(step, options.verdict),
+                Vec::new(),
+                store::demo::sample_paperwork(step),
+                at,
+            )
             .await?;
     }
     let report = store.verify_audit().await?;

@@ -9,6 +9,7 @@ use engine::{ActionInput, CaseState, Context, Event};
 use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{append, case_events};
+use crate::letters::Paperwork;
 use crate::personal_data::{open_events, seal_events};
 use crate::{Store, StoreError, new_id};
 
@@ -112,6 +113,8 @@ impl Store {
         seal_events(&mut events, &sop, self.key.as_ref())?;
         self.record(&mut tx, agency, &org, &calendar, &events).await?;
         store_uploads(&mut tx, agency, &case, by, &uploads, &ids, at).await?;
+        let filenames: Vec<String> = uploads.iter().map(|u| u.filename.clone()).collect();
+        self.register_incoming(&mut tx, &sop, &state, &filenames, &calendar.zone).await?;
         tx.commit().await?;
         Ok(state)
     }
@@ -137,8 +140,25 @@ impl Store {
         case: &str,
         task: &str,
         by: &str,
+        input: ActionInput,
+        uploads: Vec<Upload>,
+        at: i64,
+    ) -> Result<CaseState, StoreError> {
+        self.complete_with(agency, case, task, by, input, uploads, Paperwork::default(), at).await
+    }
+
+    /// As [`Store::complete_with_uploads`], with the letter paperwork the
+    /// step asks for (a draft's text, a signature).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn complete_with(
+        &self,
+        agency: &str,
+        case: &str,
+        task: &str,
+        by: &str,
         mut input: ActionInput,
         uploads: Vec<Upload>,
+        paperwork: Paperwork,
         at: i64,
     ) -> Result<CaseState, StoreError> {
         let (org, calendar) = self.context_parts(agency).await?;
@@ -154,6 +174,11 @@ impl Store {
         seal_events(&mut events, &sop, self.key.as_ref())?;
         self.record(&mut tx, agency, &org, &calendar, &events).await?;
         store_uploads(&mut tx, agency, case, by, &uploads, &ids, at).await?;
+        if let Some(EventBody::TaskCompleted { step, position, .. }) = events.first().map(|e| &e.body) {
+            let step = sop.step(*step).expect("completed steps exist");
+            let zone = &calendar.zone;
+            self.on_completed(&mut tx, &sop, &org, zone, &after, step, by, position, paperwork, at).await?;
+        }
         tx.commit().await?;
         Ok(after)
     }

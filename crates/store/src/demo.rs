@@ -165,7 +165,51 @@ pub async fn install(store: &Store, catalog: &sop::Catalog, at: i64) -> Result<(
     {
         store.publish_sop(file, source, at).await?;
     }
+    install_certificates(store, at).await
+}
+
+/// The passphrase of the demo signing certificates.
+pub const CERTIFICATE_PASSPHRASE: &str = "sopir-demo";
+
+/// Gives each demo Head and Secretary a self-signed signing certificate
+/// (passphrase [`CERTIFICATE_PASSPHRASE`]) unless they have one. Keys are
+/// made once per process: RSA key generation is the slow part.
+pub async fn install_certificates(store: &Store, at: i64) -> Result<(), StoreError> {
+    static MADE: std::sync::Mutex<Vec<(&str, Vec<u8>)>> = std::sync::Mutex::new(Vec::new());
+    let signers = PEOPLE.iter().filter(|p| matches!(p.5, "kepala-dinas" | "sekretaris-dinas"));
+    for (id, agency, _, name, _, _) in signers {
+        if store.signing_certificate(agency, id).await?.is_some() {
+            continue;
+        }
+        let made =
+            MADE.lock().expect("not poisoned").iter().find(|(p, _)| p == id).map(|(_, p12)| p12.clone());
+        let p12 = match made {
+            Some(p12) => p12,
+            None => {
+                let organisation = format!("Diskominfo {agency} (sertifikat contoh)");
+                let p12 =
+                    documents::signature::self_signed_pkcs12(name, &organisation, CERTIFICATE_PASSPHRASE)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                MADE.lock().expect("not poisoned").push((id, p12.clone()));
+                p12
+            }
+        };
+        store.put_signing_certificate(agency, id, p12, CERTIFICATE_PASSPHRASE, at).await?;
+    }
     Ok(())
+}
+
+/// The paperwork a diligent person brings to `step`: the demo passphrase
+/// when the step signs a letter.
+pub fn sample_paperwork(step: &sop::Step) -> crate::Paperwork {
+    crate::Paperwork {
+        draft: None,
+        signing: (step.action == sop::ActionKind::Sign).then(|| crate::Signing {
+            passphrase: CERTIFICATE_PASSPHRASE.into(),
+            srikandi_number: None,
+            verify_base: "http://127.0.0.1:8080/verifikasi/".into(),
+        }),
+    }
 }
 
 /// A valid sample value for a field, for simulations and tests.
@@ -228,6 +272,7 @@ pub async fn staff_for(
             address: String::new(),
             timezone: "Asia/Jakarta".into(),
             letterhead: vec![sop.agency.to_uppercase()],
+            letters: Default::default(),
             file: String::new(),
         });
         store.put_agency(&profile).await?;

@@ -11,6 +11,7 @@ mod cases;
 pub mod demo;
 mod error;
 mod escalation;
+pub mod letters;
 mod organisation;
 mod personal_data;
 pub mod report;
@@ -24,6 +25,7 @@ use sqlx::{AnyPool, Executor};
 pub use accounts::{Account, Attachment, hash_password, verify_password};
 pub use cases::{CaseSummary, OpenTask, Upload};
 pub use error::StoreError;
+pub use letters::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
 pub use organisation::Unit;
 pub use personal_data::DataKey;
 

@@ -19,9 +19,12 @@ impl Store {
     /// Inserts or updates an agency profile.
     pub async fn put_agency(&self, agency: &sop::Agency) -> Result<(), StoreError> {
         let letterhead = serde_json::to_string(&agency.letterhead).expect("strings serialise");
+        let letters = serde_json::to_string(&agency.letters).expect("settings serialise");
         sqlx::query(
-            "INSERT INTO agencies (id, government, name, address, timezone, letterhead) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (id) DO UPDATE SET government = $2, name = $3, address = $4, timezone = $5, letterhead = $6",
+            "INSERT INTO agencies (id, government, name, address, timezone, letterhead, letters)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (id) DO UPDATE SET government = $2, name = $3, address = $4, timezone = $5,
+                 letterhead = $6, letters = $7",
         )
         .bind(&agency.id)
         .bind(&agency.government)
@@ -29,6 +32,7 @@ impl Store {
         .bind(&agency.address)
         .bind(&agency.timezone)
         .bind(&letterhead)
+        .bind(&letters)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -36,20 +40,23 @@ impl Store {
 
     pub async fn agency(&self, id: &str) -> Result<sop::Agency, StoreError> {
         let row = sqlx::query(
-            "SELECT id, government, name, address, timezone, letterhead FROM agencies WHERE id = $1",
+            "SELECT id, government, name, address, timezone, letterhead, letters FROM agencies WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("instansi {id}")))?;
         let letterhead: String = row.try_get("letterhead")?;
+        let letters: String = row.try_get("letters")?;
+        let corrupt = |e: serde_json::Error| StoreError::Corrupt(e.to_string());
         Ok(sop::Agency {
             id: row.try_get("id")?,
             government: row.try_get("government")?,
             name: row.try_get("name")?,
             address: row.try_get("address")?,
             timezone: row.try_get("timezone")?,
-            letterhead: serde_json::from_str(&letterhead).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            letterhead: serde_json::from_str(&letterhead).map_err(corrupt)?,
+            letters: serde_json::from_str(&letters).map_err(corrupt)?,
             file: String::new(),
         })
     }

@@ -9,7 +9,7 @@ use common::{MINUTE, backends, kinds, wib};
 use engine::{CaseStatus, Verdict};
 use sop::StandardTime;
 use store::Store;
-use store::demo::sample_input;
+use store::demo::{sample_input, sample_paperwork};
 
 /// Who may act in each lane of the demo organisation (the requester lane is
 /// the case's own requester).
@@ -98,7 +98,16 @@ async fn walk(store: &Store, agency: &str, sop_id: &str, requester: &str, verdic
         }
         at += MINUTE;
         state = store
-            .complete(agency, &case, &task.id, &actors[0], sample_input(step, verdict), at)
+            .complete_with(
+                agency,
+                &case,
+                &task.id,
+                &actors[0],
+                sample_input(step, verdict),
+                Vec::new(),
+                sample_paperwork(step),
+                at,
+            )
             .await
             .unwrap();
         expected_kinds.push("task-completed");
@@ -172,7 +181,16 @@ async fn a_returned_draft_goes_back_to_the_drafting_step() {
             at += MINUTE;
             let actor = task.candidates[0].person.clone();
             state = s
-                .complete("lumajang", &state.id, &task.id, &actor, sample_input(step, verdict), at)
+                .complete_with(
+                    "lumajang",
+                    &state.id,
+                    &task.id,
+                    &actor,
+                    sample_input(step, verdict),
+                    Vec::new(),
+                    sample_paperwork(step),
+                    at,
+                )
                 .await
                 .unwrap();
             steps.push(step.no);

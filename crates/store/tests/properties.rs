@@ -76,7 +76,8 @@ proptest! {
                             let step = sop.step(task.step).unwrap();
                             let verdict = if *verdict { Verdict::Ya } else { Verdict::Tidak };
                             let allowed = task.candidates.iter().any(|c| c.person == actor);
-                            let r = s.complete(agency_of(actor), &case, &task.id, actor, sample_input(step, verdict), at).await;
+                            let paperwork = store::demo::sample_paperwork(step);
+                            let r = s.complete_with(agency_of(actor), &case, &task.id, actor, sample_input(step, verdict), Vec::new(), paperwork, at).await;
                             // Only lane members of the right agency succeed.
                             assert_eq!(r.is_ok(), allowed && agency_of(actor) == "lumajang", "{op:?}: {r:?}");
                             r

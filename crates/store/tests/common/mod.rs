@@ -78,5 +78,7 @@ pub async fn advance(store: &Store, agency: &str, state: &engine::CaseState, at:
     let task = state.open_tasks().next().expect("an open task");
     let step = sop.step(task.step).unwrap();
     let input = store::demo::sample_input(step, engine::Verdict::Ya);
-    store.complete(agency, &state.id, &task.id, &task.candidates[0].person, input, at).await.unwrap()
+    let paperwork = store::demo::sample_paperwork(step);
+    let by = &task.candidates[0].person;
+    store.complete_with(agency, &state.id, &task.id, by, input, Vec::new(), paperwork, at).await.unwrap()
 }

@@ -1,0 +1,964 @@
+//! The letters of a case and the registers they go into: the request is
+//! entered in the incoming register (agenda surat masuk) when it arrives;
+//! the notification letter is drafted from the SOP's template, each
+//! version kept with its review; at signing the letter takes the next
+//! outgoing number, is rendered to PDF, signed with the official's
+//! certificate and entered in the outgoing register (agenda surat keluar);
+//! the send step records when it left. All of it happens inside the
+//! transaction of the task that causes it, so a refused or failed step
+//! leaves no number used and no row behind.
+
+use std::collections::BTreeMap;
+
+use documents::{Credentials, Letter, Letterhead, Pkcs12Signer, Signer, Verification};
+use engine::case::Verdict;
+use engine::form::FieldError;
+use engine::{CaseState, EngineError, Organisation};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use sha2::{Digest, Sha256};
+use sop::definition::{ActionKind, LETTER_PLACEHOLDERS, LetterTemplate, Step};
+use sop::{Agency, Sop};
+use sqlx::{Any, Row, Transaction};
+
+use crate::{Store, StoreError, new_id};
+
+/// The notification letter's text as the Kasi edits it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterDraft {
+    pub subject: String,
+    /// One line each.
+    pub recipient: String,
+    pub body: String,
+}
+
+/// What signing needs besides the task: the official's passphrase (used
+/// for this call only), the number typed from SRIKANDI where the agency
+/// numbers there, and the address letters are verified at.
+#[derive(Debug, Clone)]
+pub struct Signing {
+    pub passphrase: String,
+    pub srikandi_number: Option<String>,
+    /// e.g. `https://sopir.lumajangkab.go.id/verifikasi/`.
+    pub verify_base: String,
+}
+
+/// Paperwork that comes with completing a task.
+#[derive(Debug, Clone, Default)]
+pub struct Paperwork {
+    pub draft: Option<LetterDraft>,
+    pub signing: Option<Signing>,
+}
+
+/// A row of the incoming register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingLetter {
+    pub case_id: String,
+    /// e.g. `0042/2026`.
+    pub agenda: String,
+    pub agenda_no: i64,
+    pub year: i64,
+    pub received_at: i64,
+    pub sender: String,
+    pub letter_number: String,
+    pub letter_date: String,
+    pub subject: String,
+    pub attachments: String,
+    pub forwarded_to: String,
+    pub remarks: String,
+}
+
+/// One version of a notification letter and what its review said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftVersion {
+    pub version: i64,
+    pub draft: LetterDraft,
+    pub written_by: String,
+    pub written_at: i64,
+    /// `disetujui` or `dikembalikan`, once reviewed.
+    pub review: Option<String>,
+    pub review_note: Option<String>,
+    pub reviewed_by: Option<String>,
+}
+
+/// A row of the outgoing register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingLetter {
+    pub id: String,
+    pub case_id: String,
+    pub number: String,
+    pub seq: Option<i64>,
+    pub dated_at: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub signer: String,
+    pub signer_title: String,
+    pub sent_at: Option<i64>,
+    pub code: String,
+    pub sha256: String,
+}
+
+/// What the public verification page shows of a signed letter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub agency: String,
+    pub number: String,
+    pub dated_at: i64,
+    pub timezone: String,
+    pub signer: String,
+    pub signer_title: String,
+    pub subject: String,
+    pub sha256: String,
+    /// The stored file still has the recorded hash.
+    pub intact: bool,
+}
+
+fn invalid(field: &str, label: &str, message: impl Into<String>) -> StoreError {
+    StoreError::Engine(EngineError::Invalid(vec![FieldError::new(field, label, message)]))
+}
+
+fn local(at: i64, zone: &TimeZone) -> jiff::Zoned {
+    Timestamp::from_millisecond(at).expect("valid instant").to_zoned(zone.clone())
+}
+
+/// "26 November 2026".
+pub fn long_date(at: i64, zone: &TimeZone) -> String {
+    let d = local(at, zone).date();
+    format!("{} {} {}", d.day(), sop::date::MONTHS[d.month() as usize - 1], d.year())
+}
+
+/// "26 November 2026 09.15" — Indonesian writes times with a dot.
+pub fn long_date_time(at: i64, zone: &TimeZone) -> String {
+    let z = local(at, zone);
+    format!("{} {:02}.{:02}", long_date(at, zone), z.hour(), z.minute())
+}
+
+/// An ISO date typed in a form, written out; other text as it is.
+fn written_date(text: &str) -> String {
+    sop::date::Date::parse_iso(text).map_or_else(|| text.to_string(), |d| d.indonesian())
+}
+
+/// A short code that is easy to read aloud and type: no 0/O, 1/I/L.
+fn verification_code() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    let chars: Vec<char> =
+        bytes.iter().take(12).map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect();
+    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+/// How an official signs: "Kepala Dinas …", or on the Head's behalf
+/// ("a.n. Kepala Dinas …" / "Sekretaris"), with Plt./Plh. when acting.
+fn signer_title(
+    org: &Organisation,
+    agency: &Agency,
+    person: &str,
+    position: &str,
+    on: jiff::civil::Date,
+) -> String {
+    let acting = org
+        .positions_of(person, on)
+        .into_iter()
+        .find(|h| h.position == position)
+        .and_then(|h| h.acting.as_ref().map(|(kind, _)| format!("{} ", kind.label())))
+        .unwrap_or_default();
+    match position {
+        "kepala-dinas" => format!("{acting}Kepala {}", agency.name),
+        "sekretaris-dinas" => format!("a.n. Kepala {}\n{acting}Sekretaris", agency.name),
+        other => {
+            let words: Vec<String> = other
+                .split('-')
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+                })
+                .collect();
+            format!("{acting}{}", words.join(" "))
+        }
+    }
+}
+
+/// The values a letter template may use: every field given in the case so
+/// far (the latest value wins) and the case's particulars.
+fn template_values(
+    state: &CaseState,
+    org: &Organisation,
+    unit_name: &str,
+    zone: &TimeZone,
+) -> BTreeMap<String, String> {
+    let mut values = BTreeMap::new();
+    for task in &state.tasks {
+        if let Some(input) = &task.input {
+            for (name, value) in &input.fields {
+                values.insert(name.clone(), written_date(value));
+            }
+        }
+    }
+    let [number, requester, unit, date] = LETTER_PLACEHOLDERS;
+    values.insert(number.into(), state.number.clone());
+    values.insert(requester.into(), org.name(&state.requester));
+    values.insert(unit.into(), unit_name.to_string());
+    values.insert(date.into(), long_date(state.opened_at, zone));
+    values
+}
+
+fn check_draft(draft: LetterDraft) -> Result<LetterDraft, StoreError> {
+    let draft = LetterDraft {
+        subject: draft.subject.trim().to_string(),
+        recipient: draft.recipient.trim().replace("\r\n", "\n"),
+        body: draft.body.trim().replace("\r\n", "\n"),
+    };
+    let mut errors = Vec::new();
+    for (field, label, value, max) in [
+        ("perihal", "Hal", &draft.subject, 300),
+        ("kepada", "Kepada", &draft.recipient, 500),
+        ("isi", "Isi surat", &draft.body, 20_000),
+    ] {
+        if value.is_empty() {
+            errors.push(FieldError::new(field, label, "wajib diisi"));
+        } else if value.chars().count() > max {
+            errors.push(FieldError::new(field, label, format!("paling banyak {max} karakter")));
+        }
+    }
+    if errors.is_empty() { Ok(draft) } else { Err(StoreError::Engine(EngineError::Invalid(errors))) }
+}
+
+impl Store {
+    async fn unit_name(&self, agency: &str, unit: &str) -> Result<String, StoreError> {
+        let row = sqlx::query("SELECT name FROM units WHERE agency_id = $1 AND id = $2")
+            .bind(agency)
+            .bind(unit)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("name")).transpose()?.unwrap_or_else(|| unit.to_string()))
+    }
+
+    /// Enters a newly submitted request in the incoming register.
+    pub(crate) async fn register_incoming(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        sop: &Sop,
+        state: &CaseState,
+        attachments: &[String],
+        zone: &TimeZone,
+    ) -> Result<(), StoreError> {
+        let fields =
+            state.tasks.first().and_then(|t| t.input.as_ref()).map(|i| i.fields.clone()).unwrap_or_default();
+        let sender = match fields.get("unit_kerja") {
+            Some(unit) => unit.clone(),
+            None => self.unit_name(&state.agency, &state.unit).await?,
+        };
+        let year = i64::from(local(state.opened_at, zone).year());
+        let agenda_no = next_in_sequence(tx, &state.agency, "masuk", "", year).await?;
+        let subject = sop
+            .first_step()
+            .output
+            .as_ref()
+            .map_or_else(|| sop.identity.nama.value.clone(), |o| o.value.clone());
+        sqlx::query(
+            "INSERT INTO incoming_letters (case_id, agency_id, year, agenda_no, received_at, sender, letter_number,
+                 letter_date, subject, attachments)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&state.id)
+        .bind(&state.agency)
+        .bind(year)
+        .bind(agenda_no)
+        .bind(state.opened_at)
+        .bind(sender)
+        .bind(fields.get("nomor_surat").cloned().unwrap_or_else(|| state.number.clone()))
+        .bind(fields.get("tanggal_surat").map_or_else(|| long_date(state.opened_at, zone), |d| written_date(d)))
+        .bind(subject)
+        .bind(if attachments.is_empty() { "-".to_string() } else { attachments.join(", ") })
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The paperwork of `step` just completed by `by` in `state` (after the
+    /// completion): drafts, reviews, signing and sending of the letter.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn on_completed(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        sop: &Sop,
+        org: &Organisation,
+        zone: &TimeZone,
+        state: &CaseState,
+        step: &Step,
+        by: &str,
+        position: &str,
+        paperwork: Paperwork,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let input = state.tasks.iter().rev().find(|t| t.step == step.no && t.done_by.as_deref() == Some(by));
+        let input = input.and_then(|t| t.input.clone()).unwrap_or_default();
+        if matches!(step.action, ActionKind::Dispose | ActionKind::Forward) {
+            // The register says where the letter went first.
+            let next =
+                state.tasks.last().map(|t| sop.lane(&t.lane).map_or(t.lane.clone(), |l| l.name.clone()));
+            sqlx::query(
+                "UPDATE incoming_letters SET forwarded_to = $1 WHERE case_id = $2 AND forwarded_to = ''",
+            )
+            .bind(next.unwrap_or_default())
+            .bind(&state.id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        let Some(template) = &sop.letter else { return Ok(()) };
+        match step.action {
+            ActionKind::Draft => {
+                let draft = match paperwork.draft {
+                    Some(d) => d,
+                    None => self.current_draft_in(tx, template, org, zone, state).await?,
+                };
+                let draft = check_draft(draft)?;
+                let version: i64 = sqlx::query(
+                    "SELECT COALESCE(MAX(version), 0) + 1 AS next FROM letter_drafts WHERE case_id = $1",
+                )
+                .bind(&state.id)
+                .fetch_one(&mut **tx)
+                .await?
+                .try_get("next")?;
+                sqlx::query(
+                    "INSERT INTO letter_drafts (case_id, version, agency_id, subject, recipient, body, written_by, written_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&state.id)
+                .bind(version)
+                .bind(&state.agency)
+                .bind(&draft.subject)
+                .bind(&draft.recipient)
+                .bind(&draft.body)
+                .bind(by)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+            }
+            ActionKind::Review => {
+                let review = if input.verdict == Some(Verdict::Tidak) { "dikembalikan" } else { "disetujui" };
+                let updated = sqlx::query(
+                    "UPDATE letter_drafts SET review = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4
+                     WHERE case_id = $5 AND version = (SELECT MAX(version) FROM letter_drafts WHERE case_id = $5)",
+                )
+                .bind(review)
+                .bind(&input.note)
+                .bind(by)
+                .bind(at)
+                .bind(&state.id)
+                .execute(&mut **tx)
+                .await?;
+                if updated.rows_affected() == 0 {
+                    return Err(invalid(
+                        "keputusan",
+                        "Hasil pemeriksaan",
+                        "belum ada konsep surat untuk diperiksa",
+                    ));
+                }
+            }
+            ActionKind::Sign => {
+                let signing = paperwork.signing.ok_or_else(|| {
+                    invalid("kata_sandi", "Kata sandi sertifikat", "wajib diisi untuk menandatangani surat")
+                })?;
+                self.sign_letter(tx, sop, org, zone, state, by, position, signing, at).await?;
+            }
+            ActionKind::Send => {
+                sqlx::query(
+                    "UPDATE outgoing_letters SET sent_at = $1, sent_by = $2 WHERE case_id = $3 AND sent_at IS NULL",
+                )
+                .bind(at)
+                .bind(by)
+                .bind(&state.id)
+                .execute(&mut **tx)
+                .await?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn sign_letter(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        sop: &Sop,
+        org: &Organisation,
+        zone: &TimeZone,
+        state: &CaseState,
+        by: &str,
+        position: &str,
+        signing: Signing,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let latest = drafts(&mut **tx, &state.agency, &state.id).await?.pop();
+        let reviewed = sop.steps.iter().any(|s| s.action == ActionKind::Review);
+        let draft = match latest {
+            Some(v) if !reviewed || v.review.as_deref() == Some("disetujui") => v,
+            Some(_) => {
+                return Err(invalid("kata_sandi", "Tanda tangan", "konsep surat terakhir belum disetujui"));
+            }
+            None => {
+                return Err(invalid(
+                    "kata_sandi",
+                    "Tanda tangan",
+                    "belum ada konsep surat untuk ditandatangani",
+                ));
+            }
+        };
+        let row = sqlx::query("SELECT p12 FROM signing_certificates WHERE person_id = $1 AND agency_id = $2")
+            .bind(by)
+            .bind(&state.agency)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| {
+                invalid(
+                    "kata_sandi",
+                    "Sertifikat elektronik",
+                    "Anda belum memiliki sertifikat elektronik di Sopir; minta administrator mengunggah berkas PKCS#12 Anda",
+                )
+            })?;
+        let signer = Pkcs12Signer::new(row.try_get("p12")?);
+        // A wrong passphrase is refused before a number is taken.
+        signer
+            .check(&signing.passphrase)
+            .map_err(|e| invalid("kata_sandi", "Kata sandi sertifikat", e.to_string()))?;
+
+        let agency = self.agency(&state.agency).await?;
+        let year = i64::from(local(at, zone).year());
+        let (seq, number) = if agency.letters.srikandi {
+            let number =
+                signing.srikandi_number.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).ok_or_else(
+                    || {
+                        invalid(
+                            "nomor_srikandi",
+                            "Nomor surat dari SRIKANDI",
+                            "wajib diisi — instansi ini menomori surat di SRIKANDI",
+                        )
+                    },
+                )?;
+            if number.chars().count() > 100 {
+                return Err(invalid(
+                    "nomor_srikandi",
+                    "Nomor surat dari SRIKANDI",
+                    "paling banyak 100 karakter",
+                ));
+            }
+            (None, number)
+        } else {
+            let scope = agency.letters.sequence_scope().to_string();
+            let seq = next_in_sequence(tx, &state.agency, "keluar", &scope, year).await?;
+            let classification = sop.letter.as_ref().and_then(|l| l.classification.as_deref());
+            (Some(seq), agency.letters.format_number(classification, seq, year as i16))
+        };
+        let taken = sqlx::query("SELECT 1 FROM outgoing_letters WHERE agency_id = $1 AND number = $2")
+            .bind(&state.agency)
+            .bind(&number)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if taken.is_some() {
+            return Err(invalid(
+                "nomor_srikandi",
+                "Nomor surat",
+                format!("nomor {number} sudah dipakai surat lain"),
+            ));
+        }
+        let person = org.person(by).ok_or_else(|| EngineError::UnknownPerson(by.to_string()))?;
+        let title = signer_title(org, &agency, by, position, local(at, zone).date());
+        let code = verification_code();
+        let letter = Letter {
+            letterhead: self.letterhead(&agency).await?,
+            place: agency.letters.place.clone(),
+            date: long_date(at, zone),
+            number: number.clone(),
+            nature: "Biasa".into(),
+            enclosures: "-".into(),
+            subject: draft.draft.subject.clone(),
+            recipient: draft.draft.recipient.lines().map(str::to_string).collect(),
+            body: draft.draft.body.clone(),
+            signer_title: title.replace('\n', ", "),
+            signer_name: person.name.clone(),
+            signer_nip: person.nip.clone().unwrap_or_else(|| "-".into()),
+            copies: Vec::new(),
+            verification: Some(Verification {
+                url: format!("{}{code}", signing.verify_base),
+                code: code.clone(),
+            }),
+            draft: false,
+        };
+        let z = local(at, zone);
+        let offset = z.offset().seconds();
+        let slot = documents::SignatureSlot {
+            signer_name: person.name.clone(),
+            reason: format!("Surat {number}"),
+            location: agency.letters.place.clone(),
+            date: format!(
+                "D:{}{:+03}'{:02}'",
+                z.strftime("%Y%m%d%H%M%S"),
+                offset / 3600,
+                (offset.abs() % 3600) / 60
+            ),
+        };
+        let pdf = letter.to_pdf(Some(&slot));
+        let credentials = Credentials { nik: None, passphrase: &signing.passphrase };
+        let signed = signer
+            .sign(pdf, &credentials)
+            .map_err(|e| invalid("kata_sandi", "Tanda tangan", e.to_string()))?;
+        let sha256: String = Sha256::digest(&signed).iter().map(|b| format!("{b:02x}")).collect();
+        sqlx::query(
+            "INSERT INTO outgoing_letters (id, agency_id, case_id, draft_version, year, seq, number, dated_at,
+                 recipient, subject, signer_id, signer_title, code, sha256, pdf)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(new_id())
+        .bind(&state.agency)
+        .bind(&state.id)
+        .bind(draft.version)
+        .bind(year)
+        .bind(seq)
+        .bind(&number)
+        .bind(at)
+        .bind(&draft.draft.recipient)
+        .bind(&draft.draft.subject)
+        .bind(by)
+        .bind(&title)
+        .bind(&code)
+        .bind(&sha256)
+        .bind(signed)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The draft the Kasi starts from: the latest version, or the SOP's
+    /// template filled with the case's data.
+    async fn current_draft_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        template: &LetterTemplate,
+        org: &Organisation,
+        zone: &TimeZone,
+        state: &CaseState,
+    ) -> Result<LetterDraft, StoreError> {
+        if let Some(latest) = drafts(&mut **tx, &state.agency, &state.id).await?.pop() {
+            return Ok(latest.draft);
+        }
+        let unit = self.unit_name(&state.agency, &state.unit).await?;
+        let values = template_values(state, org, &unit, zone);
+        Ok(LetterDraft {
+            subject: LetterTemplate::fill(&template.subject, &values),
+            recipient: LetterTemplate::fill(&template.recipient, &values),
+            body: LetterTemplate::fill(template.body.trim(), &values),
+        })
+    }
+
+    /// The draft to show in the editor of `case` (see [`Store::current_draft_in`]);
+    /// `None` when its SOP has no letter.
+    pub async fn current_draft(&self, agency: &str, case: &str) -> Result<Option<LetterDraft>, StoreError> {
+        let state = self.case(agency, case).await?;
+        let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
+        let Some(template) = &sop.letter else { return Ok(None) };
+        let org = self.organisation(agency).await?;
+        let zone = self.calendar(agency).await?.zone;
+        let mut tx = self.pool.begin().await?;
+        let draft = self.current_draft_in(&mut tx, template, &org, &zone, &state).await?;
+        tx.rollback().await?;
+        Ok(Some(draft))
+    }
+
+    /// The letterhead of `agency`, with its logo when one was uploaded.
+    pub async fn letterhead(&self, agency: &Agency) -> Result<Letterhead, StoreError> {
+        let logo = sqlx::query("SELECT png FROM agency_logos WHERE agency_id = $1")
+            .bind(&agency.id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.try_get::<Vec<u8>, _>("png"))
+            .transpose()?
+            .and_then(|png| documents::Image::from_png(&png).ok());
+        Ok(Letterhead { lines: agency.letterhead.clone(), address: agency.address.clone(), logo })
+    }
+
+    /// Sets the logo printed in `agency`'s letterhead; the PNG is decoded first.
+    pub async fn put_logo(&self, agency: &str, png: Vec<u8>, at: i64) -> Result<(), StoreError> {
+        documents::Image::from_png(&png).map_err(|e| invalid("logo", "Logo", e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO agency_logos (agency_id, png, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (agency_id) DO UPDATE SET png = $2, updated_at = $3",
+        )
+        .bind(agency)
+        .bind(png)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Keeps `person`'s PKCS#12 signing certificate, once it opens with
+    /// `passphrase` (which is not kept). Returns the certificate's subject.
+    pub async fn put_signing_certificate(
+        &self,
+        agency: &str,
+        person: &str,
+        p12: Vec<u8>,
+        passphrase: &str,
+        at: i64,
+    ) -> Result<String, StoreError> {
+        let info = Pkcs12Signer::new(p12.clone())
+            .check(passphrase)
+            .map_err(|e| invalid("sertifikat", "Sertifikat elektronik", e.to_string()))?;
+        let org = self.organisation(agency).await?;
+        if org.person(person).is_none() {
+            return Err(StoreError::NotFound(format!("pegawai {person}")));
+        }
+        sqlx::query(
+            "INSERT INTO signing_certificates (person_id, agency_id, p12, subject, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (person_id) DO UPDATE SET p12 = $3, subject = $4, created_at = $5",
+        )
+        .bind(person)
+        .bind(agency)
+        .bind(p12)
+        .bind(&info.subject)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(info.subject)
+    }
+
+    /// Whether `person` has a signing certificate (and whose it is).
+    pub async fn signing_certificate(
+        &self,
+        agency: &str,
+        person: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row =
+            sqlx::query("SELECT subject FROM signing_certificates WHERE person_id = $1 AND agency_id = $2")
+                .bind(person)
+                .bind(agency)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|r| r.try_get("subject")).transpose()?)
+    }
+
+    /// The incoming-register row of `case`.
+    pub async fn incoming_letter(
+        &self,
+        agency: &str,
+        case: &str,
+    ) -> Result<Option<IncomingLetter>, StoreError> {
+        let rows = self.incoming_rows("WHERE agency_id = $1 AND case_id = $2", agency, case).await?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// The incoming register of `agency` for `year`, in agenda order.
+    pub async fn incoming_register(
+        &self,
+        agency: &str,
+        year: i64,
+    ) -> Result<Vec<IncomingLetter>, StoreError> {
+        self.incoming_rows(
+            "WHERE agency_id = $1 AND year = CAST($2 AS BIGINT) ORDER BY agenda_no",
+            agency,
+            &year.to_string(),
+        )
+        .await
+    }
+
+    async fn incoming_rows(
+        &self,
+        filter: &'static str,
+        agency: &str,
+        arg: &str,
+    ) -> Result<Vec<IncomingLetter>, StoreError> {
+        // `filter` is one of this module's constant clauses.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT case_id, year, agenda_no, received_at, sender, letter_number, letter_date, subject, attachments,
+                 forwarded_to, remarks FROM incoming_letters {filter}"
+        )))
+        .bind(agency)
+        .bind(arg)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let year: i64 = r.try_get("year")?;
+                let agenda_no: i64 = r.try_get("agenda_no")?;
+                Ok(IncomingLetter {
+                    case_id: r.try_get("case_id")?,
+                    agenda: format!("{agenda_no:04}/{year}"),
+                    agenda_no,
+                    year,
+                    received_at: r.try_get("received_at")?,
+                    sender: r.try_get("sender")?,
+                    letter_number: r.try_get("letter_number")?,
+                    letter_date: r.try_get("letter_date")?,
+                    subject: r.try_get("subject")?,
+                    attachments: r.try_get("attachments")?,
+                    forwarded_to: r.try_get("forwarded_to")?,
+                    remarks: r.try_get("remarks")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every version of `case`'s notification letter, oldest first.
+    pub async fn letter_drafts(&self, agency: &str, case: &str) -> Result<Vec<DraftVersion>, StoreError> {
+        let org = self.organisation(agency).await?;
+        let mut versions = drafts(&self.pool, agency, case).await?;
+        for v in &mut versions {
+            v.written_by = org.name(&v.written_by);
+            v.reviewed_by = v.reviewed_by.as_deref().map(|p| org.name(p));
+        }
+        Ok(versions)
+    }
+
+    /// The outgoing register of `agency` for `year`, in number order.
+    pub async fn outgoing_register(
+        &self,
+        agency: &str,
+        year: i64,
+    ) -> Result<Vec<OutgoingLetter>, StoreError> {
+        self.outgoing_rows(
+            "WHERE agency_id = $1 AND year = CAST($2 AS BIGINT) ORDER BY dated_at, number",
+            agency,
+            &year.to_string(),
+        )
+        .await
+    }
+
+    /// The signed letter of `case`, if it has been signed.
+    pub async fn outgoing_letter(
+        &self,
+        agency: &str,
+        case: &str,
+    ) -> Result<Option<OutgoingLetter>, StoreError> {
+        Ok(self
+            .outgoing_rows("WHERE agency_id = $1 AND case_id = $2", agency, case)
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    async fn outgoing_rows(
+        &self,
+        filter: &'static str,
+        agency: &str,
+        arg: &str,
+    ) -> Result<Vec<OutgoingLetter>, StoreError> {
+        let org = self.organisation(agency).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id, case_id, number, seq, dated_at, recipient, subject, signer_id, signer_title, sent_at, code, sha256
+             FROM outgoing_letters {filter}"
+        )))
+        .bind(agency)
+        .bind(arg)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OutgoingLetter {
+                    id: r.try_get("id")?,
+                    case_id: r.try_get("case_id")?,
+                    number: r.try_get("number")?,
+                    seq: r.try_get("seq")?,
+                    dated_at: r.try_get("dated_at")?,
+                    recipient: r.try_get("recipient")?,
+                    subject: r.try_get("subject")?,
+                    signer: org.name(&r.try_get::<String, _>("signer_id")?),
+                    signer_title: r.try_get("signer_title")?,
+                    sent_at: r.try_get("sent_at")?,
+                    code: r.try_get("code")?,
+                    sha256: r.try_get("sha256")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The signed PDF of `case`'s letter.
+    pub async fn letter_pdf(&self, agency: &str, case: &str) -> Result<(String, Vec<u8>), StoreError> {
+        let row =
+            sqlx::query("SELECT number, pdf FROM outgoing_letters WHERE agency_id = $1 AND case_id = $2")
+                .bind(agency)
+                .bind(case)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| StoreError::NotFound("surat bertanda tangan".into()))?;
+        Ok((row.try_get("number")?, row.try_get("pdf")?))
+    }
+
+    /// The latest draft of `case`'s letter as an unsigned PDF marked KONSEP.
+    pub async fn draft_pdf(&self, agency: &str, case: &str) -> Result<Vec<u8>, StoreError> {
+        let draft = self
+            .current_draft(agency, case)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("templat surat".into()))?;
+        let profile = self.agency(agency).await?;
+        let zone = self.calendar(agency).await?.zone;
+        let now = Timestamp::now().as_millisecond();
+        let letter = Letter {
+            letterhead: self.letterhead(&profile).await?,
+            place: profile.letters.place.clone(),
+            date: long_date(now, &zone),
+            number: profile.letters.format_number(None, 0, local(now, &zone).year()).replace("/0/", "/…/"),
+            nature: "Biasa".into(),
+            enclosures: "-".into(),
+            subject: draft.subject,
+            recipient: draft.recipient.lines().map(str::to_string).collect(),
+            body: draft.body,
+            signer_title: "Kepala ".to_string() + &profile.name,
+            signer_name: "(nama pejabat penanda tangan)".into(),
+            signer_nip: "…".into(),
+            copies: Vec::new(),
+            verification: None,
+            draft: true,
+        };
+        Ok(letter.to_pdf(None))
+    }
+
+    /// The letter behind a verification code, for anyone holding the code.
+    pub async fn verify(&self, code: &str) -> Result<Option<Verified>, StoreError> {
+        let row = sqlx::query(
+            "SELECT o.number, o.dated_at, o.signer_title, o.subject, o.sha256, o.pdf, p.name AS signer,
+                 a.government, a.name AS agency, a.timezone
+             FROM outgoing_letters o JOIN people p ON p.id = o.signer_id JOIN agencies a ON a.id = o.agency_id
+             WHERE o.code = $1",
+        )
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let pdf: Vec<u8> = row.try_get("pdf")?;
+        let sha256: String = row.try_get("sha256")?;
+        let actual: String = Sha256::digest(&pdf).iter().map(|b| format!("{b:02x}")).collect();
+        Ok(Some(Verified {
+            agency: format!(
+                "{} {}",
+                row.try_get::<String, _>("agency")?,
+                row.try_get::<String, _>("government")?.replace("Pemerintah ", "")
+            ),
+            number: row.try_get("number")?,
+            dated_at: row.try_get("dated_at")?,
+            timezone: row.try_get("timezone")?,
+            signer: row.try_get("signer")?,
+            signer_title: row.try_get("signer_title")?,
+            subject: row.try_get("subject")?,
+            intact: actual == sha256,
+            sha256,
+        }))
+    }
+
+    /// The disposition sheet of `case`: the incoming letter's particulars
+    /// and each hop of its disposition.
+    pub async fn disposition_sheet(
+        &self,
+        agency: &str,
+        case: &str,
+    ) -> Result<documents::DispositionSheet, StoreError> {
+        let state = self.case(agency, case).await?;
+        let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
+        let org = self.organisation(agency).await?;
+        let zone = self.calendar(agency).await?.zone;
+        let profile = self.agency(agency).await?;
+        let incoming = self.incoming_letter(agency, case).await?;
+        let lane_name = |lane: &str| sop.lane(lane).map_or_else(|| lane.to_string(), |l| l.name.clone());
+        let mut hops = Vec::new();
+        for (i, task) in state.tasks.iter().enumerate() {
+            let step = sop.step(task.step);
+            let (Some(step), Some(by), Some(done_at)) = (step, &task.done_by, task.done_at) else { continue };
+            if !matches!(step.action, ActionKind::Dispose | ActionKind::Forward) {
+                continue;
+            }
+            let to = state.tasks.get(i + 1).map_or_else(String::new, |next| {
+                let mut to = lane_name(&next.lane);
+                if let [only] = next.candidates.as_slice() {
+                    to = format!("{to} ({})", org.name(&only.person));
+                }
+                to
+            });
+            hops.push(documents::Hop {
+                from: format!("{} ({})", lane_name(&task.lane), org.name(by)),
+                to,
+                instruction: task.input.as_ref().and_then(|i| i.note.clone()).unwrap_or_default(),
+                at: long_date_time(done_at, &zone),
+            });
+        }
+        let incoming = incoming.unwrap_or_else(|| IncomingLetter {
+            case_id: state.id.clone(),
+            agenda: "-".into(),
+            agenda_no: 0,
+            year: 0,
+            received_at: state.opened_at,
+            sender: "-".into(),
+            letter_number: state.number.clone(),
+            letter_date: "-".into(),
+            subject: sop.identity.nama.value.clone(),
+            attachments: "-".into(),
+            forwarded_to: String::new(),
+            remarks: String::new(),
+        });
+        Ok(documents::DispositionSheet {
+            letterhead: self.letterhead(&profile).await?,
+            sender: incoming.sender,
+            letter_number: incoming.letter_number,
+            letter_date: incoming.letter_date,
+            received: long_date_time(incoming.received_at, &zone),
+            agenda_number: incoming.agenda,
+            nature: "Biasa".into(),
+            subject: incoming.subject,
+            hops,
+        })
+    }
+}
+
+/// Takes the next number of a yearly sequence. Runs inside the writer's
+/// transaction, after the chain lock, so concurrent signers queue and no
+/// number is used twice or skipped (a rolled-back signing gives its number back).
+async fn next_in_sequence(
+    tx: &mut Transaction<'static, Any>,
+    agency: &str,
+    register: &str,
+    scope: &str,
+    year: i64,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO letter_sequences (agency_id, register, scope, year, last) VALUES ($1, $2, $3, $4, 1)
+         ON CONFLICT (agency_id, register, scope, year) DO UPDATE SET last = letter_sequences.last + 1
+         RETURNING last",
+    )
+    .bind(agency)
+    .bind(register)
+    .bind(scope)
+    .bind(year)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get("last")?)
+}
+
+async fn drafts<'e, E>(executor: E, agency: &str, case: &str) -> Result<Vec<DraftVersion>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let rows = sqlx::query(
+        "SELECT version, subject, recipient, body, written_by, written_at, review, review_note, reviewed_by
+         FROM letter_drafts WHERE agency_id = $1 AND case_id = $2 ORDER BY version",
+    )
+    .bind(agency)
+    .bind(case)
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(DraftVersion {
+                version: r.try_get("version")?,
+                draft: LetterDraft {
+                    subject: r.try_get("subject")?,
+                    recipient: r.try_get("recipient")?,
+                    body: r.try_get("body")?,
+                },
+                written_by: r.try_get("written_by")?,
+                written_at: r.try_get("written_at")?,
+                review: r.try_get("review")?,
+                review_note: r.try_get("review_note")?,
+                reviewed_by: r.try_get("reviewed_by")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,287 @@
+//! Letters and registers on SQLite and (when available) PostgreSQL: the
+//! e-mail SOP run to its end leaves an incoming-register row, a disposition
+//! sheet with every hop and a numbered, signed letter in the outgoing
+//! register; concurrent signings get distinct consecutive numbers; a
+//! refused signing uses no number.
+
+mod common;
+
+use common::{MINUTE, backends, wib};
+use engine::{CaseState, Verdict};
+use store::demo::{sample_input, sample_paperwork};
+use store::{LetterDraft, Paperwork, Signing, Store, StoreError};
+
+/// Submits an e-mail request and completes tasks until `stop` is the open step.
+async fn email_case_at(store: &Store, stop: u32, mut at: i64) -> CaseState {
+    let sop = store.sop("lumajang", "lumajang/email", None).await.unwrap();
+    let mut input = sample_input(sop.first_step(), Verdict::Ya);
+    input.fields.insert("unit_kerja".into(), "Badan Perencanaan Pembangunan Daerah".into());
+    input.fields.insert("nomor_surat".into(), "005/123/427.30/2026".into());
+    let mut state = store.submit("lumajang", "lumajang/email", "lmj-pemohon", input, at).await.unwrap();
+    loop {
+        let Some(task) = state.open_tasks().next().cloned() else { break };
+        if task.step == stop {
+            break;
+        }
+        let step = sop.step(task.step).unwrap();
+        at += MINUTE;
+        let mut input = sample_input(step, Verdict::Ya);
+        if step.no == 6 {
+            input.fields.insert("alamat_email".into(), "bappeda.umum@lumajangkab.go.id".into());
+        }
+        state = store
+            .complete_with(
+                "lumajang",
+                &state.id,
+                &task.id,
+                &task.candidates[0].person,
+                input,
+                vec![],
+                sample_paperwork(step),
+                at,
+            )
+            .await
+            .unwrap();
+    }
+    state
+}
+
+fn signing(passphrase: &str) -> Paperwork {
+    Paperwork {
+        draft: None,
+        signing: Some(Signing {
+            passphrase: passphrase.into(),
+            srikandi_number: None,
+            verify_base: "http://sopir.test/verifikasi/".into(),
+        }),
+    }
+}
+
+async fn sign(
+    store: &Store,
+    state: &CaseState,
+    paperwork: Paperwork,
+    at: i64,
+) -> Result<CaseState, StoreError> {
+    let task = state.open_tasks().next().unwrap();
+    assert_eq!(task.step, 11);
+    let sop = store.sop("lumajang", "lumajang/email", None).await.unwrap();
+    let input = sample_input(sop.step(11).unwrap(), Verdict::Ya);
+    store.complete_with("lumajang", &state.id, &task.id, "lmj-kadis", input, vec![], paperwork, at).await
+}
+
+#[tokio::test]
+async fn the_email_sop_leaves_its_registers_disposition_sheet_and_signed_letter() {
+    for db in backends().await {
+        let s = &db.store;
+        let start = wib(2026, 11, 23, 9, 0);
+        let state = email_case_at(s, 0, start).await;
+        assert_eq!(state.status, engine::CaseStatus::Completed, "{}", db.label);
+
+        let incoming = s.incoming_register("lumajang", 2026).await.unwrap();
+        assert_eq!(incoming.len(), 1, "{}", db.label);
+        let row = &incoming[0];
+        assert_eq!(row.agenda, "0001/2026");
+        assert_eq!(row.received_at, start);
+        assert_eq!(row.sender, "Badan Perencanaan Pembangunan Daerah");
+        assert_eq!(row.letter_number, "005/123/427.30/2026");
+        assert_eq!(row.subject, "Surat Permohonan Pembuatan Akun Email");
+        assert_eq!(row.forwarded_to, "Kepala Bidang Aplikasi dan Informatika");
+
+        let sheet = s.disposition_sheet("lumajang", &state.id).await.unwrap();
+        assert_eq!(sheet.agenda_number, "0001/2026");
+        let hops: Vec<(&str, &str)> = sheet.hops.iter().map(|h| (h.from.as_str(), h.to.as_str())).collect();
+        assert_eq!(
+            hops,
+            [
+                (
+                    "Kepala Dinas / Sekretaris Dinas Komunikasi dan Informatika (Bambang Santoso, S.STP)",
+                    "Kepala Bidang Aplikasi dan Informatika (Agus Prasetyo, S.Kom.)"
+                ),
+                (
+                    "Kepala Bidang Aplikasi dan Informatika (Agus Prasetyo, S.Kom.)",
+                    "Kasi Pengelolaan dan Pengembangan Infrastruktur Sistem Pemerintahan Berbasis Elektronik (Dewi Lestari, S.T.)"
+                ),
+                (
+                    "Kasi Pengelolaan dan Pengembangan Infrastruktur Sistem Pemerintahan Berbasis Elektronik (Dewi Lestari, S.T.)",
+                    "Administrator Mail Server (Fitri Handayani, S.Kom.)"
+                ),
+            ],
+            "{}",
+            db.label
+        );
+        assert!(sheet.hops.iter().all(|h| h.instruction == "Mohon segera ditindaklanjuti sesuai SOP."));
+        assert_eq!(sheet.hops[0].at, "23 November 2026 09.01");
+
+        let drafts = s.letter_drafts("lumajang", &state.id).await.unwrap();
+        assert_eq!(drafts.len(), 1);
+        assert_eq!(drafts[0].review.as_deref(), Some("disetujui"));
+        assert_eq!(drafts[0].written_by, "Dewi Lestari, S.T.");
+        assert!(drafts[0].draft.body.contains("bappeda.umum@lumajangkab.go.id"), "{}", drafts[0].draft.body);
+        assert_eq!(drafts[0].draft.recipient, "Kepala Badan Perencanaan Pembangunan Daerah");
+
+        let outgoing = s.outgoing_register("lumajang", 2026).await.unwrap();
+        assert_eq!(outgoing.len(), 1);
+        let letter = &outgoing[0];
+        assert_eq!(letter.number, "000.1.2/1/427.53/2026");
+        assert_eq!(letter.subject, "Pemberitahuan Akun E-mail");
+        assert_eq!(letter.signer, "Bambang Santoso, S.STP");
+        assert_eq!(letter.signer_title, "Kepala Dinas Komunikasi dan Informatika");
+        assert!(letter.sent_at.is_some(), "step 12 records the sending");
+
+        let (number, pdf) = s.letter_pdf("lumajang", &state.id).await.unwrap();
+        assert_eq!(number, letter.number);
+        assert!(pdf.starts_with(b"%PDF"));
+        let verified = s.verify(&letter.code).await.unwrap().expect("the code is known");
+        assert_eq!(verified.number, letter.number);
+        assert!(verified.intact);
+        assert_eq!(s.verify("ZZZZ-ZZZZ-ZZZZ").await.unwrap(), None);
+        // Another agency sees none of it.
+        assert!(s.outgoing_letter("trenggalek", &state.id).await.unwrap().is_none());
+        assert!(s.incoming_letter("trenggalek", &state.id).await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn a_returned_draft_is_kept_and_the_edited_version_is_signed() {
+    for db in backends().await {
+        let s = &db.store;
+        let mut at = wib(2026, 11, 23, 9, 0);
+        let state = email_case_at(s, 9, at).await;
+        at += 20 * MINUTE;
+        let draft_step = state.open_tasks().next().unwrap().clone();
+        let first = s.current_draft("lumajang", &state.id).await.unwrap().unwrap();
+        assert!(first.body.contains("005/123/427.30/2026"), "template filled: {}", first.body);
+        let edited = LetterDraft { body: format!("{}\n\nTambahan kalimat.", first.body), ..first.clone() };
+        let paper = Paperwork { draft: Some(edited.clone()), signing: None };
+        let state = s
+            .complete_with(
+                "lumajang",
+                &state.id,
+                &draft_step.id,
+                "lmj-kasi",
+                Default::default(),
+                vec![],
+                paper,
+                at,
+            )
+            .await
+            .unwrap();
+        // The Kabid returns it with a note.
+        let review = state.open_tasks().next().unwrap().clone();
+        let returned = engine::ActionInput {
+            verdict: Some(Verdict::Tidak),
+            note: Some("Sebutkan kuota kotak surat.".into()),
+            ..Default::default()
+        };
+        let state =
+            s.complete("lumajang", &state.id, &review.id, "lmj-kabid", returned, at + MINUTE).await.unwrap();
+        // An empty body is refused and changes nothing.
+        let redraft = state.open_tasks().next().unwrap().clone();
+        let empty =
+            Paperwork { draft: Some(LetterDraft { body: "  ".into(), ..edited.clone() }), signing: None };
+        let refused = s
+            .complete_with(
+                "lumajang",
+                &state.id,
+                &redraft.id,
+                "lmj-kasi",
+                Default::default(),
+                vec![],
+                empty,
+                at,
+            )
+            .await;
+        match refused {
+            Err(StoreError::Engine(engine::EngineError::Invalid(errors))) => {
+                assert_eq!(errors[0].field, "isi");
+                assert_eq!(errors[0].message, "wajib diisi");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(s.letter_drafts("lumajang", &state.id).await.unwrap().len(), 1);
+        // The second version is approved and signed.
+        let second = LetterDraft { body: format!("{}\n\nKuota kotak surat 1024 MB.", edited.body), ..edited };
+        let paper = Paperwork { draft: Some(second.clone()), signing: None };
+        let state = s
+            .complete_with(
+                "lumajang",
+                &state.id,
+                &redraft.id,
+                "lmj-kasi",
+                Default::default(),
+                vec![],
+                paper,
+                at + 2 * MINUTE,
+            )
+            .await
+            .unwrap();
+        let review = state.open_tasks().next().unwrap().clone();
+        let approve = sample_input(
+            &s.sop("lumajang", "lumajang/email", None).await.unwrap().step(10).unwrap().clone(),
+            Verdict::Ya,
+        );
+        let state = s
+            .complete("lumajang", &state.id, &review.id, "lmj-kabid", approve, at + 3 * MINUTE)
+            .await
+            .unwrap();
+
+        // A wrong passphrase is refused before a number is taken.
+        let wrong = sign(&db.store, &state, signing("salah"), at + 4 * MINUTE).await;
+        assert!(
+            matches!(&wrong, Err(StoreError::Engine(engine::EngineError::Invalid(e))) if e[0].field == "kata_sandi"),
+            "{wrong:?}"
+        );
+        sign(&db.store, &state, signing(store::demo::CERTIFICATE_PASSPHRASE), at + 5 * MINUTE).await.unwrap();
+
+        let versions = s.letter_drafts("lumajang", &state.id).await.unwrap();
+        let reviews: Vec<_> =
+            versions.iter().map(|v| (v.version, v.review.as_deref(), v.review_note.as_deref())).collect();
+        assert_eq!(
+            reviews,
+            [
+                (1, Some("dikembalikan"), Some("Sebutkan kuota kotak surat.")),
+                (2, Some("disetujui"), Some("Konsep sudah sesuai."))
+            ],
+            "{}",
+            db.label
+        );
+        assert_eq!(versions[1].draft.body, second.body);
+        let letter = s.outgoing_letter("lumajang", &state.id).await.unwrap().unwrap();
+        assert_eq!(letter.seq, Some(1), "the refused signing used no number");
+    }
+}
+
+#[tokio::test]
+async fn letters_signed_at_the_same_time_get_distinct_consecutive_numbers() {
+    const LETTERS: usize = 8;
+    for db in backends().await {
+        let at = wib(2026, 11, 23, 9, 0);
+        let mut cases = Vec::new();
+        for i in 0..LETTERS {
+            cases.push(email_case_at(&db.store, 11, at + i as i64 * MINUTE).await);
+        }
+        let later = at + 60 * MINUTE;
+        // Two stores on one database, as two server processes would be.
+        let second = Store::open(&db.url).await.unwrap();
+        let stores = [&db.store, &second];
+        let signings = cases
+            .iter()
+            .enumerate()
+            .map(|(i, c)| sign(stores[i % 2], c, signing(store::demo::CERTIFICATE_PASSPHRASE), later));
+        let results = futures_util::future::join_all(signings).await;
+        for r in &results {
+            assert!(r.is_ok(), "{}: {r:?}", db.label);
+        }
+        let mut seqs: Vec<i64> = db
+            .store
+            .outgoing_register("lumajang", 2026)
+            .await
+            .unwrap()
+            .iter()
+            .map(|l| l.seq.unwrap())
+            .collect();
+        seqs.sort();
+        assert_eq!(seqs, (1..=LETTERS as i64).collect::<Vec<_>>(), "{}", db.label);
+    }
+}
