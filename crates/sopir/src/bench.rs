@@ -172,6 +172,9 @@ async fn client(
             for (k, v) in input.fields {
                 form = form.text(k, v);
             }
+            if let Some(signing) = store::demo::sample_paperwork(step).signing {
+                form = form.text("kata_sandi", signing.passphrase);
+            }
             let t = Instant::now();
             let done = c.post(format!("{base}{action}")).multipart(form).send().await.map_err(bench_error)?;
             timings.add("POST act", t);

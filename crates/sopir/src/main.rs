@@ -51,6 +51,9 @@ enum Command {
         /// Menit antara dua peringatan untuk tugas yang sama yang melewati batas waktu.
         #[arg(long = "escalation-minutes", env = "SOPIR_ESCALATION_MINUTES", default_value = "60")]
         escalation_minutes: u32,
+        /// Alamat Sopir yang dicetak pada kode QR surat, misalnya https://sopir.lumajangkab.go.id; tanpa ini dipakai alamat yang dibuka penanda tangan.
+        #[arg(long = "public-url", env = "SOPIR_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Akun pengguna.
     #[command(subcommand)]
@@ -278,6 +281,7 @@ fn main() -> ExitCode {
             secure_cookies,
             data_key,
             escalation_minutes,
+            public_url,
         }) => {
             let demo = !no_demo;
             let options = serve::Options {
@@ -288,6 +292,7 @@ fn main() -> ExitCode {
                 secure_cookies,
                 data_key,
                 escalation_minutes,
+                public_url,
             };
             runtime().and_then(|rt| rt.block_on(serve::run(options)))
         }

@@ -21,6 +21,8 @@ pub struct Options {
     pub data_key: Option<String>,
     /// Minutes between two escalations of the same overdue task.
     pub escalation_minutes: u32,
+    /// Printed in letters' QR codes (`--public-url`).
+    pub public_url: Option<String>,
 }
 
 /// The database URL: `DATABASE_URL` when given, else SQLite under the data dir.
@@ -66,7 +68,8 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         println!("(Instalasi sungguhan: --no-demo, lalu `sopir user add`.)");
     }
     println!("\nHentikan dengan Ctrl+C.");
-    let state = web::AppState::new(Arc::new(store), options.secure_cookies);
+    let mut state = web::AppState::new(Arc::new(store), options.secure_cookies);
+    state.public_url = options.public_url.filter(|u| !u.is_empty());
     let store = state.store.clone();
     let escalator = tokio::spawn(escalate_forever(store.clone(), options.escalation_minutes));
     web::serve(state, listener, shutdown_signal()).await.map_err(|e| CliError::Serve(e.to_string()))?;

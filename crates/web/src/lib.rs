@@ -36,6 +36,9 @@ pub struct AppState {
     /// burst of logins waits here instead of exhausting memory and stalling
     /// the request threads.
     pub hashing: Arc<tokio::sync::Semaphore>,
+    /// The address people reach this Sopir at, printed in letters' QR codes;
+    /// `None`: the address the signing official used.
+    pub public_url: Option<String>,
 }
 
 /// Password hashes computed at once.
@@ -48,6 +51,7 @@ impl AppState {
             secure_cookies,
             login_failures: Arc::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
+            public_url: None,
         }
     }
 }
@@ -71,6 +75,12 @@ pub fn router(state: AppState) -> Router {
         .route("/permohonan/{case}", get(pages::cases::case_page))
         .route("/permohonan/{case}/tugas/{task}", post(pages::cases::act))
         .route("/permohonan/{case}/tarik", post(pages::cases::withdraw))
+        .route("/permohonan/{case}/disposisi", get(pages::letters::disposition_page))
+        .route("/permohonan/{case}/disposisi.pdf", get(pages::letters::disposition_pdf))
+        .route("/permohonan/{case}/surat.pdf", get(pages::letters::letter_pdf))
+        .route("/permohonan/{case}/konsep.pdf", get(pages::letters::draft_pdf))
+        .route("/agenda", get(pages::letters::registers))
+        .route("/verifikasi/{code}", get(pages::letters::verify))
         .route("/lampiran/{id}", get(pages::cases::attachment))
         .route("/sop", get(pages::library::library))
         .route("/sop/{agency}/{slug}", get(pages::library::document))

@@ -131,6 +131,9 @@ async fn the_vpn_request_travels_every_step_over_http() {
         for (k, v) in &input.fields {
             f = f.text(k.clone(), v.clone());
         }
+        if let Some(signing) = store::demo::sample_paperwork(step).signing {
+            f = f.text("kata_sandi", signing.passphrase);
+        }
         let done = official.post_multipart(&url, f).await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{who} at step {}: {}", step.no, done.body);
         acted.push(step.no);

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use sop::{ActionKind, Sop};
 
 use super::form;
+use super::letters::{self, CaseLetters};
 use super::services::check_before_storing;
 use crate::auth::User;
 use crate::display;
@@ -122,10 +123,18 @@ pub async fn case_page(
     } else if notice.ok.is_some() {
         outcome.info = Some(user.t(Msg::ActionSaved).to_string());
     }
-    Ok(render(&user, &case, &sop, &org, &calendar, &outcome).into_response())
+    let letters = CaseLetters::load(&state, &user, &case.id).await?;
+    Ok(render(&user, &case, &sop, &org, &calendar, &letters, &outcome).into_response())
 }
 
-fn action_form(user: &User, case: &CaseState, sop: &Sop, task: &TaskState, outcome: &Outcome) -> Markup {
+fn action_form(
+    user: &User,
+    case: &CaseState,
+    sop: &Sop,
+    task: &TaskState,
+    letters: &CaseLetters,
+    outcome: &Outcome,
+) -> Markup {
     let step = sop.step(task.step).expect("task steps exist");
     let empty = BTreeMap::new();
     let (values, note, errors) = match &outcome.failed {
@@ -149,8 +158,11 @@ fn action_form(user: &User, case: &CaseState, sop: &Sop, task: &TaskState, outco
         _ => (String::new(), String::new()),
     };
     let general = form::unplaced(errors, &step.fields, &step.attachments);
-    let general: Vec<_> =
-        general.into_iter().filter(|e| e.field != "catatan" && e.field != "keputusan").collect();
+    let placed = ["catatan", "keputusan", "kata_sandi", "nomor_srikandi"];
+    let general: Vec<_> = general
+        .into_iter()
+        .filter(|e| !placed.contains(&e.field.as_str()) && !letters::DRAFT_FIELDS.contains(&e.field.as_str()))
+        .collect();
     html! {
         section.card #action {
             h2 { (user.t(Msg::YourAction)) ": " (step.no) ". " (user.lang.action(step.action)) }
@@ -177,6 +189,7 @@ fn action_form(user: &User, case: &CaseState, sop: &Sop, task: &TaskState, outco
                     @if let Some(e) = &note_error { p.field-error { (e) } }
                 }
                 (form::controls(&prefix, &step.fields, &step.attachments, values, errors, user.lang))
+                (letters::controls(user, case, step, letters, values, errors))
                 button.primary type="submit" { (user.lang.action(step.action)) }
             }
         }
@@ -189,6 +202,7 @@ fn render(
     sop: &Sop,
     org: &engine::Organisation,
     calendar: &engine::Calendar,
+    letters: &CaseLetters,
     outcome: &Outcome,
 ) -> Markup {
     let clock = user.clock();
@@ -204,7 +218,8 @@ fn render(
             p { (user.t(Msg::Requester)) ": " (requester.map_or(case.requester.as_str(), |p| p.name.as_str())) " · " (user.t(Msg::Opened)) " " (clock.datetime(case.opened_at)) }
             @if let Some(closed) = case.closed_at { p { (user.t(Msg::Closed)) " " (clock.datetime(closed)) } }
         }
-        @for task in &mine { (action_form(user, case, sop, task, outcome)) }
+        @for task in &mine { (action_form(user, case, sop, task, letters, outcome)) }
+        (letters::section(user, case, letters))
         h2 { (user.t(Msg::Timeline)) }
         table.timeline {
             thead { tr {
@@ -295,9 +310,11 @@ pub async fn act(
     State(state): State<AppState>,
     user: User,
     Path((case_id, task_id)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
     let (case, sop, org, calendar) = load(&state, &user, &case_id).await?;
+    let letters = CaseLetters::load(&state, &user, &case.id).await?;
     let task = case.task(&task_id).ok_or(WebError::NotFound)?.clone();
     let step = sop.step(task.step).ok_or(WebError::NotFound)?;
     let data = upload::read(multipart, &step.attachments, user.lang).await?;
@@ -308,14 +325,17 @@ pub async fn act(
         _ => None,
     };
     let note = data.text("note").map(str::to_string);
-    let fields = data.step_values(&step.fields);
+    let (paperwork, kept) = letters::paperwork(&state, &headers, step, &data);
+    let mut fields = data.step_values(&step.fields);
     let input =
         ActionInput { note: note.clone(), verdict, fields: fields.clone(), attachments: BTreeMap::new() };
+    // Shown again if the form is refused (the passphrase never is).
+    fields.extend(kept);
     let fail = |errors: Vec<FieldError>| {
         let failed =
             FailedAction { task: task.id.clone(), fields: fields.clone(), note: note.clone(), errors };
         let outcome = Outcome { failed: Some(failed), ..Default::default() };
-        (StatusCode::UNPROCESSABLE_ENTITY, render(&user, &case, &sop, &org, &calendar, &outcome))
+        (StatusCode::UNPROCESSABLE_ENTITY, render(&user, &case, &sop, &org, &calendar, &letters, &outcome))
             .into_response()
     };
     // Only someone allowed to act gets field-by-field help; others are refused below.
@@ -326,13 +346,14 @@ pub async fn act(
     }
     match state
         .store
-        .complete_with_uploads(
+        .complete_with(
             user.agency_id(),
             &case.id,
             &task.id,
             user.person(),
             input,
             data.files,
+            paperwork,
             now_ms(),
         )
         .await
@@ -342,8 +363,10 @@ pub async fn act(
         Err(store::StoreError::Engine(EngineError::NotAllowed { .. })) => Err(WebError::Forbidden),
         Err(store::StoreError::Engine(refusal)) => {
             let fresh = state.store.case(user.agency_id(), &case.id).await?;
+            let letters = CaseLetters::load(&state, &user, &case.id).await?;
             let outcome = Outcome { error: Some(refusal.to_string()), ..Default::default() };
-            Ok((StatusCode::CONFLICT, render(&user, &fresh, &sop, &org, &calendar, &outcome)).into_response())
+            Ok((StatusCode::CONFLICT, render(&user, &fresh, &sop, &org, &calendar, &letters, &outcome))
+                .into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -362,8 +385,10 @@ pub async fn withdraw(
         Ok(_) => Ok(Redirect::to(&format!("/permohonan/{}?ok=1", case.id)).into_response()),
         Err(store::StoreError::Engine(EngineError::NotRequester { .. })) => Err(WebError::Forbidden),
         Err(store::StoreError::Engine(refusal)) => {
+            let letters = CaseLetters::load(&state, &user, &case.id).await?;
             let outcome = Outcome { error: Some(refusal.to_string()), ..Default::default() };
-            Ok((StatusCode::CONFLICT, render(&user, &case, &sop, &org, &calendar, &outcome)).into_response())
+            Ok((StatusCode::CONFLICT, render(&user, &case, &sop, &org, &calendar, &letters, &outcome))
+                .into_response())
         }
         Err(e) => Err(e.into()),
     }

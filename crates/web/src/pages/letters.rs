@@ -1,0 +1,400 @@
+//! Letters on screen: the documents section of the case page (incoming
+//! register row, disposition sheet, draft versions, signed letter), the
+//! draft editor and signing controls inside the action form, the
+//! disposition sheet as page and PDF, the agency's registers, and the
+//! public verification page a letter's QR code opens.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use engine::CaseState;
+use maud::{Markup, html};
+use serde::Deserialize;
+use sop::{ActionKind, Step};
+use store::letters::DraftVersion;
+use store::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
+
+use crate::auth::User;
+use crate::error::WebError;
+use crate::i18n::{Lang, Msg};
+use crate::{AppState, layout, upload};
+
+/// Everything the case page shows about a case's letters.
+#[derive(Default)]
+pub struct CaseLetters {
+    pub incoming: Option<IncomingLetter>,
+    pub drafts: Vec<DraftVersion>,
+    pub outgoing: Option<OutgoingLetter>,
+    /// What the draft editor starts from (`None`: the SOP has no letter).
+    pub current: Option<LetterDraft>,
+    pub srikandi: bool,
+}
+
+impl CaseLetters {
+    pub async fn load(state: &AppState, user: &User, case: &str) -> Result<CaseLetters, WebError> {
+        let agency = user.agency_id();
+        Ok(CaseLetters {
+            incoming: state.store.incoming_letter(agency, case).await?,
+            drafts: state.store.letter_drafts(agency, case).await?,
+            outgoing: state.store.outgoing_letter(agency, case).await?,
+            current: state.store.current_draft(agency, case).await?,
+            srikandi: user.agency.letters.srikandi,
+        })
+    }
+}
+
+/// The form fields letter steps add, read back from a submitted form.
+pub const DRAFT_FIELDS: [&str; 3] = ["perihal", "kepada", "isi"];
+
+/// The paperwork a submitted action form carries for `step`.
+pub fn paperwork(
+    state: &AppState,
+    headers: &HeaderMap,
+    step: &Step,
+    form: &upload::FormData,
+) -> (Paperwork, BTreeMap<String, String>) {
+    let mut kept = BTreeMap::new();
+    let mut paperwork = Paperwork::default();
+    match step.action {
+        ActionKind::Draft if DRAFT_FIELDS.iter().any(|f| form.text(f).is_some()) => {
+            let get = |f: &str| form.text(f).unwrap_or_default().to_string();
+            for f in DRAFT_FIELDS {
+                kept.insert(f.to_string(), get(f));
+            }
+            paperwork.draft =
+                Some(LetterDraft { subject: get("perihal"), recipient: get("kepada"), body: get("isi") });
+        }
+        ActionKind::Sign => {
+            let number = form.text("nomor_srikandi").map(str::to_string);
+            if let Some(n) = &number {
+                kept.insert("nomor_srikandi".into(), n.clone());
+            }
+            // An empty passphrase is the store's "wajib diisi", not a wrong one.
+            paperwork.signing = form.text("kata_sandi").filter(|p| !p.is_empty()).map(|p| Signing {
+                passphrase: p.to_string(),
+                srikandi_number: number,
+                verify_base: format!("{}/verifikasi/", public_url(state, headers)),
+            });
+        }
+        _ => {}
+    }
+    (paperwork, kept)
+}
+
+/// Where this Sopir is reached: the configured address, else the address
+/// the signing official used.
+fn public_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:8080");
+    format!("{}://{host}", if state.secure_cookies { "https" } else { "http" })
+}
+
+fn field_error<'a>(errors: &'a [engine::form::FieldError], field: &str) -> Option<&'a str> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+}
+
+/// The draft editor or signing controls inside the action form of `step`.
+pub fn controls(
+    user: &User,
+    case: &CaseState,
+    step: &Step,
+    letters: &CaseLetters,
+    values: &BTreeMap<String, String>,
+    errors: &[engine::form::FieldError],
+) -> Markup {
+    let Some(current) = &letters.current else { return html! {} };
+    let value = |f: &str, fallback: &str| values.get(f).cloned().unwrap_or_else(|| fallback.to_string());
+    let row = |name: &str, label: Msg, body: Markup| {
+        let error = field_error(errors, name);
+        html! {
+            div.field class=[error.map(|_| "has-error")] {
+                label for={"surat-" (name)} { (user.t(label)) }
+                (body)
+                @if let Some(e) = error { p.field-error { (e) } }
+            }
+        }
+    };
+    html! {
+        @match step.action {
+            ActionKind::Draft => {
+                (row("perihal", Msg::LetterSubject, html! {
+                    input #surat-perihal type="text" name="perihal" maxlength="300" value=(value("perihal", &current.subject));
+                }))
+                (row("kepada", Msg::LetterRecipient, html! {
+                    textarea #surat-kepada name="kepada" rows="2" maxlength="500" { (value("kepada", &current.recipient)) }
+                }))
+                (row("isi", Msg::LetterBody, html! {
+                    textarea #surat-isi name="isi" rows="14" maxlength="20000" { (value("isi", &current.body)) }
+                }))
+            }
+            ActionKind::Review | ActionKind::Sign => {
+                p { a href={"/permohonan/" (case.id) "/konsep.pdf"} target="_blank" { (user.t(Msg::DraftPreview)) } }
+                @if let Some(latest) = letters.drafts.last() {
+                    details.draft open {
+                        summary { (user.t(Msg::DraftVersion)) " " (latest.version) ": " (latest.draft.subject) }
+                        pre.letter { (latest.draft.recipient) "\n\n" (latest.draft.body) }
+                    }
+                }
+                @if step.action == ActionKind::Sign {
+                    @if letters.srikandi {
+                        (row("nomor_srikandi", Msg::SrikandiNumber, html! {
+                            input #surat-nomor_srikandi type="text" name="nomor_srikandi" maxlength="100" value=(value("nomor_srikandi", ""));
+                        }))
+                    }
+                    (row("kata_sandi", Msg::Passphrase, html! {
+                        input #surat-kata_sandi type="password" name="kata_sandi" autocomplete="off" required;
+                        p.muted { (user.t(Msg::PassphraseHelp)) }
+                    }))
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The documents section of the case page.
+pub fn section(user: &User, case: &CaseState, letters: &CaseLetters) -> Markup {
+    let clock = user.clock();
+    html! {
+        section.card #dokumen {
+            h2 { (user.t(Msg::Documents)) }
+            ul {
+                @if let Some(i) = &letters.incoming {
+                    li { (user.t(Msg::IncomingRegister)) ": " strong { (i.agenda) } " · " (i.sender) " · " (i.letter_number) }
+                }
+                li {
+                    a href={"/permohonan/" (case.id) "/disposisi"} { (user.t(Msg::DispositionSheet)) }
+                    " (" a href={"/permohonan/" (case.id) "/disposisi.pdf"} { "PDF" } ")"
+                }
+                @if let Some(o) = &letters.outgoing {
+                    li {
+                        a href={"/permohonan/" (case.id) "/surat.pdf"} { (user.t(Msg::SignedLetter)) }
+                        " · " (user.t(Msg::Number)) " " strong { (o.number) }
+                        " · " (user.t(Msg::VerificationCode)) " " a href={"/verifikasi/" (o.code)} { code { (o.code) } }
+                        @if let Some(sent) = o.sent_at { " · " (user.t(Msg::Sent)) " " (clock.datetime(sent)) }
+                    }
+                } @else if letters.current.is_some() {
+                    li { a href={"/permohonan/" (case.id) "/konsep.pdf"} { (user.t(Msg::DraftPreview)) } }
+                }
+            }
+            @if !letters.drafts.is_empty() {
+                h3 { (user.t(Msg::DraftVersions)) }
+                table {
+                    thead { tr { th { "#" } th { (user.t(Msg::LetterSubject)) } th { (user.t(Msg::WrittenBy)) } th { (user.t(Msg::Review)) } } }
+                    tbody {
+                        @for v in &letters.drafts {
+                            tr {
+                                td { (v.version) }
+                                td { details { summary { (v.draft.subject) } pre.letter { (v.draft.recipient) "\n\n" (v.draft.body) } } }
+                                td { (v.written_by) br; span.muted { (clock.datetime(v.written_at)) } }
+                                td {
+                                    @match v.review.as_deref() {
+                                        Some("disetujui") => { span.tag.ok { (user.t(Msg::Approved)) } }
+                                        Some(_) => { span.tag.bad { (user.t(Msg::Returned)) } }
+                                        None => { span.muted { "—" } }
+                                    }
+                                    @if let Some(by) = &v.reviewed_by { " " (by) }
+                                    @if let Some(n) = &v.review_note { br; q { (n) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn may_see(state: &AppState, user: &User, case: &str) -> Result<(), WebError> {
+    if state.store.may_see_case(user.agency_id(), case, user.person(), user.account.is_admin).await? {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+fn pdf_response(filename: &str, data: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{}\"", upload::safe_filename(filename)),
+            ),
+        ],
+        data,
+    )
+        .into_response()
+}
+
+pub async fn disposition_page(
+    State(state): State<AppState>,
+    user: User,
+    Path(case): Path<String>,
+) -> Result<Markup, WebError> {
+    may_see(&state, &user, &case).await?;
+    let sheet = state.store.disposition_sheet(user.agency_id(), &case).await?;
+    let body = html! {
+        h1 { (user.t(Msg::DispositionSheet)) }
+        p { a href={"/permohonan/" (case)} { "← " (user.t(Msg::BackToCase)) } " · " a href={"/permohonan/" (case) "/disposisi.pdf"} { "PDF" } }
+        table.sheet {
+            tbody {
+                tr { th { (user.t(Msg::Sender)) } td { (sheet.sender) } th { (user.t(Msg::Received)) } td { (sheet.received) } }
+                tr { th { (user.t(Msg::LetterNumber)) } td { (sheet.letter_number) } th { (user.t(Msg::AgendaNumber)) } td { (sheet.agenda_number) } }
+                tr { th { (user.t(Msg::LetterDate)) } td { (sheet.letter_date) } th { (user.t(Msg::Nature)) } td { (sheet.nature) } }
+                tr { th { (user.t(Msg::LetterSubject)) } td colspan="3" { (sheet.subject) } }
+            }
+        }
+        table.hops {
+            thead { tr { th { "No" } th { (user.t(Msg::HopFrom)) } th { (user.t(Msg::To)) } th { (user.t(Msg::Instruction)) } th { (user.t(Msg::When)) } } }
+            tbody {
+                @for (i, h) in sheet.hops.iter().enumerate() {
+                    tr data-hop=(i + 1) { td { (i + 1) } td { (h.from) } td { (h.to) } td { (h.instruction) } td { (h.at) } }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&user, user.t(Msg::DispositionSheet), "/permohonan", body))
+}
+
+pub async fn disposition_pdf(
+    State(state): State<AppState>,
+    user: User,
+    Path(case): Path<String>,
+) -> Result<Response, WebError> {
+    may_see(&state, &user, &case).await?;
+    let sheet = state.store.disposition_sheet(user.agency_id(), &case).await?;
+    let name = format!("disposisi-{}.pdf", sheet.agenda_number.replace('/', "-"));
+    let pdf = tokio::task::spawn_blocking(move || sheet.to_pdf()).await.map_err(|_| WebError::NotFound)?;
+    Ok(pdf_response(&name, pdf))
+}
+
+pub async fn letter_pdf(
+    State(state): State<AppState>,
+    user: User,
+    Path(case): Path<String>,
+) -> Result<Response, WebError> {
+    may_see(&state, &user, &case).await?;
+    let (number, pdf) = state.store.letter_pdf(user.agency_id(), &case).await?;
+    Ok(pdf_response(&format!("surat-{}.pdf", number.replace('/', "-")), pdf))
+}
+
+pub async fn draft_pdf(
+    State(state): State<AppState>,
+    user: User,
+    Path(case): Path<String>,
+) -> Result<Response, WebError> {
+    may_see(&state, &user, &case).await?;
+    let pdf = state.store.draft_pdf(user.agency_id(), &case).await?;
+    Ok(pdf_response("konsep-surat.pdf", pdf))
+}
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    tahun: Option<i64>,
+}
+
+/// The incoming and outgoing registers of the user's agency for a year.
+pub async fn registers(
+    State(state): State<AppState>,
+    user: User,
+    Query(q): Query<YearQuery>,
+) -> Result<Markup, WebError> {
+    if !user.may_report {
+        return Err(WebError::Forbidden);
+    }
+    let clock = user.clock();
+    let this_year = i64::from(jiff::Timestamp::now().to_zoned(clock.zone.clone()).year());
+    let year = q.tahun.filter(|y| (2000..=2100).contains(y)).unwrap_or(this_year);
+    let incoming = state.store.incoming_register(user.agency_id(), year).await?;
+    let outgoing = state.store.outgoing_register(user.agency_id(), year).await?;
+    let body = html! {
+        h1 { (user.t(Msg::NavRegisters)) " " (year) }
+        form method="get" action="/agenda" {
+            label for="tahun" { (user.t(Msg::Year)) " " }
+            input #tahun type="number" name="tahun" min="2000" max="2100" value=(year);
+            " " button.secondary type="submit" { (user.t(Msg::Open)) }
+        }
+        h2 { (user.t(Msg::IncomingRegister)) }
+        table #agenda-masuk {
+            thead { tr {
+                th { (user.t(Msg::AgendaNumber)) } th { (user.t(Msg::Received)) } th { (user.t(Msg::Sender)) }
+                th { (user.t(Msg::LetterNumber)) " / " (user.t(Msg::LetterDate)) } th { (user.t(Msg::LetterSubject)) }
+                th.hide-sm { (user.t(Msg::Attachments)) } th { (user.t(Msg::ForwardedTo)) }
+            } }
+            tbody {
+                @for r in &incoming {
+                    tr {
+                        td { a href={"/permohonan/" (r.case_id)} { (r.agenda) } }
+                        td { (clock.datetime(r.received_at)) }
+                        td { (r.sender) }
+                        td { (r.letter_number) br; span.muted { (r.letter_date) } }
+                        td { (r.subject) }
+                        td.hide-sm { (r.attachments) }
+                        td { (r.forwarded_to) }
+                    }
+                }
+            }
+        }
+        h2 { (user.t(Msg::OutgoingRegister)) }
+        table #agenda-keluar {
+            thead { tr {
+                th { (user.t(Msg::Number)) } th { (user.t(Msg::Date)) } th { (user.t(Msg::Recipient)) }
+                th { (user.t(Msg::LetterSubject)) } th.hide-sm { (user.t(Msg::Signer)) } th { (user.t(Msg::Sent)) }
+            } }
+            tbody {
+                @for r in &outgoing {
+                    tr {
+                        td { a href={"/permohonan/" (r.case_id)} { (r.number) } }
+                        td { (clock.datetime(r.dated_at)) }
+                        td { (r.recipient) }
+                        td { (r.subject) }
+                        td.hide-sm { (r.signer) }
+                        td { (clock.maybe(r.sent_at)) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&user, user.t(Msg::NavRegisters), "/agenda", body))
+}
+
+/// The public page a letter's QR code opens. It shows only what the letter
+/// itself already shows (and its hash), and the same answer for every
+/// unknown code.
+pub async fn verify(State(state): State<AppState>, Path(code): Path<String>) -> Result<Response, WebError> {
+    let lang = Lang::Id;
+    let code = code.trim().to_uppercase();
+    let found = if code.len() <= 20 { state.store.verify(&code).await? } else { None };
+    let Some(v) = found else {
+        let page = layout::bare(lang, lang.t(Msg::VerifyTitle), lang.t(Msg::VerifyNotFound));
+        return Ok((axum::http::StatusCode::NOT_FOUND, page).into_response());
+    };
+    let zone = jiff::tz::TimeZone::get(&v.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let body = html! {
+        div.card #verifikasi {
+            h1 { (lang.t(Msg::VerifyTitle)) }
+            @if v.intact {
+                p.flash.info role="status" { (lang.t(Msg::VerifyFound)) }
+            } @else {
+                p.flash.error role="alert" { (lang.t(Msg::VerifyBroken)) }
+            }
+            table {
+                tbody {
+                    tr { th { "Instansi" } td { (v.agency) } }
+                    tr { th { (lang.t(Msg::Number)) } td { (v.number) } }
+                    tr { th { (lang.t(Msg::Date)) } td { (store::letters::long_date(v.dated_at, &zone)) } }
+                    tr { th { (lang.t(Msg::LetterSubject)) } td { (v.subject) } }
+                    tr { th { (lang.t(Msg::Signer)) } td { (v.signer) br; span.muted { (v.signer_title) } } }
+                    tr { th { "SHA-256" } td { code.hash { (v.sha256) } } }
+                }
+            }
+            p.muted { (lang.t(Msg::VerifyHashHelp)) }
+        }
+    };
+    Ok(layout::bare_markup(lang, lang.t(Msg::VerifyTitle), body).into_response())
+}

@@ -1,0 +1,188 @@
+//! Letters over real HTTP: the e-mail request from submission to the
+//! signed notification letter — the Kasi edits the draft, the Kabid returns
+//! it once, a wrong passphrase is refused, the Head signs — then the
+//! documents on the case page, the disposition sheet, the registers, the
+//! public verification page, and who may not see any of it. The signed PDF
+//! is read back with poppler-utils when installed (required in CI).
+
+mod common;
+
+use std::process::Command;
+
+use common::{Browser, PDF, action_url, form, pdf, spawn};
+use reqwest::StatusCode;
+
+async fn act(app: &common::App, case_path: &str, who: &str, fields: &[(&str, &str)]) -> common::Page {
+    let official = Browser::login(app, who).await;
+    let page = official.get(case_path).await;
+    let url = action_url(&page.body).unwrap_or_else(|| panic!("{who} has a form on {case_path}"));
+    let mut f = form(&[("csrf", &page.csrf())]);
+    for (k, v) in fields {
+        f = f.text(k.to_string(), v.to_string());
+    }
+    official.post_multipart(&url, f).await
+}
+
+fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+    let at = body.find(start).unwrap_or_else(|| panic!("{start:?} in page")) + start.len();
+    body[at..].split(end).next().unwrap()
+}
+
+#[tokio::test]
+async fn the_email_request_ends_in_a_signed_numbered_verifiable_letter() {
+    let app = spawn().await;
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    let page = requester.get("/layanan/lumajang/email").await;
+    let sop = app.store.sop("lumajang", "lumajang/email", None).await.unwrap();
+    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    input.fields.insert("unit_kerja".into(), "Badan Perencanaan Pembangunan Daerah".into());
+    input.fields.insert("nomor_surat".into(), "005/77/427.30/2026".into());
+    let mut f = form(&[("csrf", &page.csrf())]);
+    for (k, v) in &input.fields {
+        f = f.text(k.clone(), v.clone());
+    }
+    let sent = requester
+        .post_multipart("/layanan/lumajang/email", f.part("surat_permohonan", pdf("permohonan.pdf", PDF)))
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let case_path = sent.location.unwrap().trim_end_matches("?baru=1").to_string();
+
+    let note = ("note", "Mohon segera ditindaklanjuti sesuai SOP.");
+    for who in ["lmj-kadis", "lmj-kabid", "lmj-kasi"] {
+        assert_eq!(act(&app, &case_path, who, &[note]).await.status, StatusCode::SEE_OTHER, "{who}");
+    }
+    let done =
+        act(&app, &case_path, "lmj-admin-mail", &[("alamat_email", "bappeda@lumajangkab.go.id")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    for who in ["lmj-admin-mail", "lmj-kasi"] {
+        assert_eq!(act(&app, &case_path, who, &[]).await.status, StatusCode::SEE_OTHER, "{who}");
+    }
+
+    // The Kasi's editor starts from the template filled with the case's data.
+    let kasi = Browser::login(&app, "lmj-kasi").await;
+    let editor = kasi.get(&case_path).await;
+    let body =
+        between(&editor.body, "name=\"isi\" rows=\"14\" maxlength=\"20000\">", "</textarea>").to_string();
+    assert!(body.contains("005/77/427.30/2026") && body.contains("bappeda@lumajangkab.go.id"), "{body}");
+    // An empty body is refused field by field, keeping what was typed.
+    let refused = act(
+        &app,
+        &case_path,
+        "lmj-kasi",
+        &[("perihal", "Pemberitahuan Akun E-mail"), ("kepada", "Kepala Bappeda"), ("isi", " ")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("wajib diisi") && refused.body.contains("Kepala Bappeda"),
+        "{}",
+        refused.body
+    );
+    let edited = format!("{body}\n\nKata sandi awal diserahkan langsung kepada penanggung jawab.");
+    let subject = ("perihal", "Pemberitahuan Akun E-mail");
+    let to = ("kepada", "Kepala Badan Perencanaan Pembangunan Daerah\nKabupaten Lumajang");
+    let drafted = act(&app, &case_path, "lmj-kasi", &[subject, to, ("isi", &edited)]).await;
+    assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
+
+    // The Kabid returns it; the Kasi's second version is approved.
+    let back = [("verdict", "tidak"), ("note", "Tambahkan kuota kotak surat.")];
+    assert_eq!(act(&app, &case_path, "lmj-kabid", &back).await.status, StatusCode::SEE_OTHER);
+    let second = format!("{edited}\n\nKuota kotak surat 1024 MB.");
+    assert_eq!(
+        act(&app, &case_path, "lmj-kasi", &[subject, to, ("isi", &second)]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let approve = [("verdict", "ya"), ("note", "Sudah sesuai.")];
+    assert_eq!(act(&app, &case_path, "lmj-kabid", &approve).await.status, StatusCode::SEE_OTHER);
+
+    // The Head: no passphrase, then a wrong one, are refused; no number is used.
+    let head = Browser::login(&app, "lmj-kadis").await;
+    let sign_page = head.get(&case_path).await;
+    assert!(sign_page.body.contains("type=\"password\" name=\"kata_sandi\""));
+    let without = act(&app, &case_path, "lmj-kadis", &[]).await;
+    assert_eq!(without.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(without.body.contains("wajib diisi untuk menandatangani surat"), "{}", without.body);
+    let wrong = act(&app, &case_path, "lmj-kadis", &[("kata_sandi", "bukan-ini")]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("kata sandi sertifikat salah"), "{}", wrong.body);
+    assert!(!wrong.body.contains("bukan-ini"), "a passphrase is never shown back");
+    let signed =
+        act(&app, &case_path, "lmj-kadis", &[("kata_sandi", store::demo::CERTIFICATE_PASSPHRASE)]).await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    assert_eq!(act(&app, &case_path, "lmj-sekdin", &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(act(&app, &case_path, "lmj-pemohon", &[]).await.status, StatusCode::SEE_OTHER);
+
+    // The requester's case page lists the documents.
+    let page = requester.get(&case_path).await;
+    assert!(page.body.contains("Agenda surat masuk") && page.body.contains("0001/2026"), "{}", page.body);
+    let number = between(&page.body, "Nomor <strong>", "</strong>").to_string();
+    assert_eq!(number, "000.1.2/1/427.53/2026");
+    assert!(page.body.contains("Dikembalikan") && page.body.contains("Tambahkan kuota kotak surat."));
+    let code = between(&page.body, "href=\"/verifikasi/", "\"").to_string();
+
+    let pdf = requester.client.get(format!("{}{case_path}/surat.pdf", app.base)).send().await.unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let pdf = pdf.bytes().await.unwrap().to_vec();
+
+    // The disposition sheet, as a page and a PDF.
+    let sheet = requester.get(&format!("{case_path}/disposisi")).await;
+    assert_eq!(sheet.body.matches("data-hop=").count(), 3, "{}", sheet.body);
+    assert!(sheet.body.contains("Administrator Mail Server (Fitri Handayani, S.Kom.)"));
+    let sheet_pdf =
+        requester.client.get(format!("{}{case_path}/disposisi.pdf", app.base)).send().await.unwrap();
+    assert!(sheet_pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+
+    // The registers are the Head's and the Secretary's to read, not the requester's.
+    let registers = head.get("/agenda?tahun=2026").await;
+    assert!(registers.body.contains("0001/2026") && registers.body.contains(&number), "{}", registers.body);
+    assert_eq!(requester.get("/agenda").await.status, StatusCode::FORBIDDEN);
+
+    // Anyone with the code can verify it — without logging in; a made-up code finds nothing.
+    let anonymous = Browser::new(&app);
+    let verified = anonymous.get(&format!("/verifikasi/{code}")).await;
+    assert_eq!(verified.status, StatusCode::OK);
+    assert!(verified.body.contains(&number) && verified.body.contains("Bambang Santoso, S.STP"));
+    assert!(verified.body.contains("berkasnya utuh"));
+    let sha: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&pdf).iter().map(|b| format!("{b:02x}")).collect()
+    };
+    assert!(verified.body.contains(&sha), "the page shows the downloaded file's hash");
+    let unknown = anonymous.get("/verifikasi/ABCD-EFGH-JKMN").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(unknown.body.contains("tidak ditemukan"));
+    for leak in [number.as_str(), "Bambang", "SHA-256", "Pemberitahuan"] {
+        assert!(!unknown.body.contains(leak), "{leak} leaked");
+    }
+
+    // Another agency's official and a requester of another case see nothing.
+    let case_id = case_path.trim_start_matches("/permohonan/");
+    for who in ["tgx-kadis", "lmj-pemohon-2"] {
+        let other = Browser::login(&app, who).await;
+        for path in ["/surat.pdf", "/disposisi", "/disposisi.pdf", "/konsep.pdf"] {
+            let got = other.get(&format!("/permohonan/{case_id}{path}")).await;
+            assert_eq!(got.status, StatusCode::FORBIDDEN, "{who} {path}");
+        }
+    }
+
+    // The letter read back by independent tools.
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        assert!(std::env::var("SOPIR_POPPLER").is_err(), "SOPIR_POPPLER set but poppler-utils missing");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("surat.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let text = Command::new("pdftotext").arg("-layout").arg(&file).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    for needle in
+        [number.as_str(), "Kepala Badan Perencanaan Pembangunan Daerah", "Kuota kotak surat 1024 MB.", &code]
+    {
+        assert!(text.contains(needle), "pdftotext lacks {needle:?}:\n{text}");
+    }
+    let report = Command::new("pdfsig").arg(&file).output().unwrap();
+    let report = String::from_utf8_lossy(&report.stdout);
+    assert!(report.contains("Signature is Valid"), "{report}");
+    assert!(report.contains("Bambang Santoso"), "{report}");
+}
