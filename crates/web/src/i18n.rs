@@ -284,6 +284,12 @@ catalogue! {
     LogoTitle => "Logo kop surat (PNG)", "Letterhead logo (PNG)";
     CertificateTitle => "Sertifikat elektronik penanda tangan (PKCS#12)", "Signing certificate (PKCS#12)";
     Upload => "Unggah", "Upload";
+    LetterSettings => "Kop surat dan sertifikat tanda tangan", "Letterhead and signing certificates";
+    LogoPresent => "Logo sudah terpasang; unggah lagi untuk menggantinya.", "A logo is set; upload again to replace it.";
+    LogoAbsent => "Belum ada logo; kop surat dicetak tanpa logo.", "No logo yet; the letterhead is printed without one.";
+    CertificateHelp => "Kata sandi hanya dipakai untuk memeriksa berkas dan tidak disimpan; pejabat mengetiknya sendiri setiap kali menandatangani.", "The passphrase only checks the file and is not kept; the official types it each time they sign.";
+    ChooseFile => "Pilih berkas terlebih dahulu.", "Choose a file first.";
+    CertificateSaved => "Sertifikat tersimpan", "Certificate saved";
 }
 
 #[cfg(test)]

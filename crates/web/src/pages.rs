@@ -4,6 +4,7 @@ pub mod admin;
 pub mod cases;
 pub mod form;
 pub mod inbox;
+pub mod letter_settings;
 pub mod letters;
 pub mod library;
 pub mod reports;

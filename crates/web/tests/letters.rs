@@ -186,3 +186,95 @@ async fn the_email_request_ends_in_a_signed_numbered_verifiable_letter() {
     assert!(report.contains("Signature is Valid"), "{report}");
     assert!(report.contains("Bambang Santoso"), "{report}");
 }
+
+fn png_logo() -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, 4, 4);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(&[200u8; 4 * 4 * 4]).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+async fn upload(
+    b: &Browser,
+    path: &str,
+    file_field: &str,
+    file: Vec<u8>,
+    fields: &[(&str, &str)],
+) -> common::Page {
+    let token = b.get("/admin/surat").await.csrf();
+    let mut f = form(&[("csrf", &token)]);
+    for (k, v) in fields {
+        f = f.text(k.to_string(), v.to_string());
+    }
+    let part = reqwest::multipart::Part::bytes(file).file_name("berkas");
+    b.post_multipart(path, f.part(file_field.to_string(), part)).await
+}
+
+#[tokio::test]
+async fn an_administrator_sets_the_logo_and_signing_certificates_checked_by_content() {
+    let app = spawn().await;
+    let kabid = Browser::login(&app, "lmj-kabid").await;
+    assert_eq!(kabid.get("/admin/surat").await.status, StatusCode::FORBIDDEN);
+    let admin = Browser::login(&app, "lmj-kasi").await;
+    let page = admin.get("/admin/surat").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Bambang Santoso, S.STP") && page.body.contains("CN=Bambang Santoso"),
+        "{}",
+        page.body
+    );
+
+    let not_png = upload(&admin, "/admin/surat/logo", "logo", PDF.to_vec(), &[]).await;
+    assert_eq!(not_png.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(not_png.body.contains("bukan berkas PNG yang sah"), "{}", not_png.body);
+    let too_big = upload(&admin, "/admin/surat/logo", "logo", vec![0; 600 * 1024], &[]).await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let ok = upload(&admin, "/admin/surat/logo", "logo", png_logo(), &[]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert!(admin.get("/admin/surat").await.body.contains("Logo sudah terpasang"));
+    let profile = app.store.agency("lumajang").await.unwrap();
+    assert!(app.store.letterhead(&profile).await.unwrap().logo.is_some());
+
+    let p12 = documents::signature::self_signed_pkcs12("Sri Wahyuni", "Diskominfo Lumajang", "rahasia-baru")
+        .unwrap();
+    let wrong = upload(
+        &admin,
+        "/admin/surat/sertifikat",
+        "sertifikat",
+        p12.clone(),
+        &[("person", "lmj-sekdin"), ("kata_sandi", "keliru")],
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("kata sandi sertifikat salah"), "{}", wrong.body);
+    let saved = upload(
+        &admin,
+        "/admin/surat/sertifikat",
+        "sertifikat",
+        p12,
+        &[("person", "lmj-sekdin"), ("kata_sandi", "rahasia-baru")],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK);
+    assert!(saved.body.contains("Sertifikat tersimpan: CN=Sri Wahyuni"), "{}", saved.body);
+    assert!(!saved.body.contains("rahasia-baru"));
+    // Another agency's administrator cannot give a Lumajang official a certificate.
+    let other = Browser::login(&app, "tgx-kabid").await;
+    let p12 = documents::signature::self_signed_pkcs12("Siapa", "Lain", "x").unwrap();
+    let refused = upload(
+        &other,
+        "/admin/surat/sertifikat",
+        "sertifikat",
+        p12,
+        &[("person", "lmj-kadis"), ("kata_sandi", "x")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(
+        app.store.signing_certificate("lumajang", "lmj-kadis").await.unwrap().unwrap().contains("Bambang")
+    );
+}

@@ -53,6 +53,7 @@ async fn render(
         calendar.days_off.values().filter(|d| d.date >= today.first_of_year()).collect();
     let body: Markup = html! {
         h1 { (user.t(Msg::AdminTitle)) }
+        p { a href="/admin/surat" { (user.t(Msg::LetterSettings)) } }
         @if !errors.is_empty() { p.flash.error role="alert" { (user.t(Msg::FixErrors)) } }
         h2 { (user.t(Msg::People)) }
         table {

@@ -1,0 +1,192 @@
+//! Admin: what the agency's letters are made with — the letterhead logo
+//! and each signing official's PKCS#12 certificate. Files are size-capped
+//! and checked by content (the logo must decode as PNG, the certificate
+//! must open with the passphrase given, which is then forgotten).
+
+use std::collections::BTreeMap;
+
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+
+use crate::auth::User;
+use crate::error::WebError;
+use crate::i18n::Msg;
+use crate::{AppState, layout, now_ms};
+
+const MAX_LOGO_BYTES: usize = 512 * 1024;
+const MAX_CERTIFICATE_BYTES: usize = 64 * 1024;
+
+/// Positions that sign outgoing letters.
+const SIGNING_POSITIONS: [&str; 2] = ["kepala-dinas", "sekretaris-dinas"];
+
+async fn render(
+    state: &AppState,
+    user: &User,
+    message: Option<(bool, String)>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    if !user.account.is_admin {
+        return Err(WebError::Forbidden);
+    }
+    let agency = user.agency_id();
+    let org = state.store.organisation(agency).await?;
+    let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date();
+    let mut signers = Vec::new();
+    for person in &org.people {
+        let positions = org.positions_of(&person.id, today);
+        let signs = positions.iter().any(|h| SIGNING_POSITIONS.contains(&h.position.as_str()));
+        let certificate = state.store.signing_certificate(agency, &person.id).await?;
+        if signs || certificate.is_some() {
+            signers.push((person, certificate));
+        }
+    }
+    let has_logo = state.store.letterhead(&user.agency).await?.logo.is_some();
+    let body = html! {
+        h1 { (user.t(Msg::LetterSettings)) }
+        p { a href="/admin" { "← " (user.t(Msg::AdminTitle)) } }
+        @if let Some((ok, text)) = &message {
+            @if *ok { p.flash.info role="status" { (text) } } @else { p.flash.error role="alert" { (text) } }
+        }
+        form.card method="post" action="/admin/surat/logo" enctype="multipart/form-data" {
+            h2 { (user.t(Msg::LogoTitle)) }
+            p.muted { @if has_logo { (user.t(Msg::LogoPresent)) } @else { (user.t(Msg::LogoAbsent)) } }
+            input type="hidden" name="csrf" value=(user.csrf);
+            label for="logo" { "PNG, ≤ 512 KB" }
+            input #logo type="file" name="logo" accept="image/png";
+            button.primary type="submit" { (user.t(Msg::Upload)) }
+        }
+        form.card method="post" action="/admin/surat/sertifikat" enctype="multipart/form-data" {
+            h2 { (user.t(Msg::CertificateTitle)) }
+            table {
+                thead { tr { th { (user.t(Msg::Name)) } th { (user.t(Msg::CertificateTitle)) } } }
+                tbody {
+                    @for (p, c) in &signers {
+                        tr { td { (p.name) } td { @match c { Some(subject) => { code { (subject) } } None => { span.tag.bad { "—" } } } } }
+                    }
+                }
+            }
+            input type="hidden" name="csrf" value=(user.csrf);
+            label for="c-person" { (user.t(Msg::Name)) }
+            select #c-person name="person" { @for (p, _) in &signers { option value=(p.id) { (p.name) } } }
+            label for="c-file" { "PKCS#12 (.p12 / .pfx), ≤ 64 KB" }
+            input #c-file type="file" name="sertifikat" accept=".p12,.pfx,application/x-pkcs12";
+            label for="c-pass" { (user.t(Msg::Passphrase)) }
+            input #c-pass type="password" name="kata_sandi" autocomplete="off";
+            p.muted { (user.t(Msg::CertificateHelp)) }
+            button.primary type="submit" { (user.t(Msg::Upload)) }
+        }
+    };
+    Ok((status, layout::page(user, user.t(Msg::LetterSettings), "/admin", body)).into_response())
+}
+
+pub async fn page(State(state): State<AppState>, user: User) -> Result<Response, WebError> {
+    render(&state, &user, None, StatusCode::OK).await
+}
+
+/// The text fields and the one file of a small admin form; a file over
+/// `limit` bytes is refused with a message.
+async fn read(
+    multipart: Result<Multipart, MultipartRejection>,
+    file_field: &str,
+    limit: usize,
+    user: &User,
+) -> Result<(BTreeMap<String, String>, Option<Vec<u8>>), WebError> {
+    let mut multipart = multipart.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let mut fields = BTreeMap::new();
+    let mut file = None;
+    while let Some(mut field) =
+        multipart.next_field().await.map_err(|e| WebError::BadRequest(e.body_text()))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == file_field {
+            let mut data = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|e| WebError::BadRequest(e.body_text()))? {
+                data.extend_from_slice(&chunk);
+                if data.len() > limit {
+                    return Err(WebError::TooLarge(format!(
+                        "{} {} KB",
+                        user.t(Msg::FileTooLarge),
+                        limit / 1024
+                    )));
+                }
+            }
+            file = (!data.is_empty()).then_some(data);
+        } else {
+            let text = field.text().await.map_err(|e| WebError::BadRequest(e.body_text()))?;
+            fields.insert(name, text);
+        }
+    }
+    user.check_csrf(fields.get("csrf").map(String::as_str))?;
+    Ok((fields, file))
+}
+
+pub async fn upload_logo(
+    State(state): State<AppState>,
+    user: User,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, WebError> {
+    if !user.account.is_admin {
+        return Err(WebError::Forbidden);
+    }
+    let (_, file) = read(multipart, "logo", MAX_LOGO_BYTES, &user).await?;
+    let Some(png) = file else {
+        return render(
+            &state,
+            &user,
+            Some((false, user.t(Msg::ChooseFile).into())),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    match state.store.put_logo(user.agency_id(), png, now_ms()).await {
+        Ok(()) => Ok(Redirect::to("/admin/surat").into_response()),
+        Err(store::StoreError::Engine(e)) => {
+            render(&state, &user, Some((false, e.to_string())), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn upload_certificate(
+    State(state): State<AppState>,
+    user: User,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, WebError> {
+    if !user.account.is_admin {
+        return Err(WebError::Forbidden);
+    }
+    let (fields, file) = read(multipart, "sertifikat", MAX_CERTIFICATE_BYTES, &user).await?;
+    let Some(p12) = file else {
+        return render(
+            &state,
+            &user,
+            Some((false, user.t(Msg::ChooseFile).into())),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let person = fields.get("person").map(String::as_str).unwrap_or_default();
+    let passphrase = fields.get("kata_sandi").map(String::as_str).unwrap_or_default();
+    match state.store.put_signing_certificate(user.agency_id(), person, p12, passphrase, now_ms()).await {
+        Ok(subject) => {
+            let text = format!("{}: {subject}", user.t(Msg::CertificateSaved));
+            render(&state, &user, Some((true, text)), StatusCode::OK).await
+        }
+        Err(store::StoreError::Engine(e)) => {
+            render(&state, &user, Some((false, e.to_string())), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(store::StoreError::NotFound(what)) => {
+            render(
+                &state,
+                &user,
+                Some((false, format!("{what} tidak ditemukan"))),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
