@@ -70,11 +70,27 @@ async fn every_person_and_a_stranger_try_every_action() {
         let expected = if allowed("download", person) { StatusCode::OK } else { StatusCode::FORBIDDEN };
         assert_eq!(download, expected, "{person} downloads the letter");
 
+        let sheet = b.get(&format!("{case_path}/disposisi")).await.status;
+        let expected = if allowed("view", person) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        assert_eq!(sheet, expected, "{person} reads the disposition sheet");
+
         let admin = b.get("/admin").await.status;
         assert_eq!(
             admin,
             if allowed("admin", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
             "{person} admin"
+        );
+        let letter_settings = b.get("/admin/surat").await.status;
+        assert_eq!(
+            letter_settings,
+            if allowed("admin", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
+            "{person} letter settings"
+        );
+        let registers = b.get("/agenda").await.status;
+        assert_eq!(
+            registers,
+            if allowed("report", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
+            "{person} registers"
         );
 
         let report = b.get("/laporan").await.status;
@@ -119,6 +135,9 @@ async fn every_person_and_a_stranger_try_every_action() {
         anonymous.get(&file).await,
         anonymous.get("/admin").await,
         anonymous.get("/laporan").await,
+        anonymous.get(&format!("{case_path}/disposisi")).await,
+        anonymous.get("/agenda").await,
+        anonymous.get("/admin/surat").await,
     ] {
         assert_eq!(page.location.as_deref(), Some("/login"));
     }

@@ -182,6 +182,9 @@ async fn journey(c: &Client, app: &common::App, letter: &std::path::Path) -> Ste
         for f in &step.fields {
             fill(c, &format!("{prefix}{}", f.name), &input.fields[&f.name]).await?;
         }
+        if let Some(signing) = store::demo::sample_paperwork(step).signing {
+            fill(c, "surat-kata_sandi", &signing.passphrase).await?;
+        }
         c.find(Locator::Css("#action button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
         let saved = c
             .wait()

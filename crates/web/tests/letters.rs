@@ -37,6 +37,9 @@ async fn the_email_request_ends_in_a_signed_numbered_verifiable_letter() {
     let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
     input.fields.insert("unit_kerja".into(), "Badan Perencanaan Pembangunan Daerah".into());
     input.fields.insert("nomor_surat".into(), "005/77/427.30/2026".into());
+    input.fields.insert("tanggal_surat".into(), "2026-11-20".into());
+    input.fields.insert("nama_pemilik_akun".into(), "Subbagian Umum Bappeda".into());
+    input.fields.insert("penanggung_jawab".into(), "Siti Aminah, S.E.".into());
     let mut f = form(&[("csrf", &page.csrf())]);
     for (k, v) in &input.fields {
         f = f.text(k.clone(), v.clone());
@@ -124,6 +127,10 @@ async fn the_email_request_ends_in_a_signed_numbered_verifiable_letter() {
     assert_eq!(pdf.status(), StatusCode::OK);
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let pdf = pdf.bytes().await.unwrap().to_vec();
+    if let Ok(keep) = std::env::var("SOPIR_KEEP_PDF") {
+        // For the README's picture of a real letter.
+        std::fs::write(keep, &pdf).unwrap();
+    }
 
     // The disposition sheet, as a page and a PDF.
     let sheet = requester.get(&format!("{case_path}/disposisi")).await;
