@@ -10,6 +10,7 @@ pub mod letterhead;
 pub mod pdf;
 pub mod qr;
 pub mod signature;
+pub mod sop_document;
 pub mod typeset;
 
 pub use disposition_sheet::{DispositionSheet, Hop};

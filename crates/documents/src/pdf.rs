@@ -30,17 +30,29 @@ pub struct SignatureSlot {
 }
 
 /// One page's drawing commands and the glyphs it uses.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Page {
     content: String,
     used: [BTreeMap<u16, char>; 2],
     images: Vec<usize>,
+    /// Width and height in points.
+    pub size: (f32, f32),
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page {
+            content: String::new(),
+            used: Default::default(),
+            images: Vec::new(),
+            size: (PAGE_WIDTH, PAGE_HEIGHT),
+        }
+    }
 }
 
 impl Page {
-    /// Draws `text` with its baseline starting at (`x`, `y`), measured from
-    /// the top-left corner of the page (the layout code thinks top-down).
-    pub fn text(&mut self, x: f32, y: f32, style: FontStyle, size: f32, text: &str) {
+    /// The hex glyph string of `text`, noting the glyphs for embedding.
+    fn glyphs(&mut self, style: FontStyle, text: &str) -> String {
         let font = fonts().get(style);
         let mut hex = String::with_capacity(text.len() * 4);
         for c in text.chars() {
@@ -48,12 +60,36 @@ impl Page {
             self.used[style as usize].entry(gid).or_insert(c);
             let _ = write!(hex, "{gid:04X}");
         }
+        hex
+    }
+
+    /// Draws `text` with its baseline starting at (`x`, `y`), measured from
+    /// the top-left corner of the page (the layout code thinks top-down).
+    pub fn text(&mut self, x: f32, y: f32, style: FontStyle, size: f32, text: &str) {
+        let hex = self.glyphs(style, text);
         let _ = writeln!(
             self.content,
             "BT /F{} {size:.2} Tf {x:.2} {:.2} Td <{hex}> Tj ET",
             style as usize,
             PAGE_HEIGHT - y
         );
+    }
+
+    /// Text for a content stream whose y axis points down (see [`Page::raw`]):
+    /// the text matrix flips the glyphs upright again.
+    pub fn text_flipped(&mut self, x: f32, y: f32, style: FontStyle, size: f32, text: &str) {
+        let hex = self.glyphs(style, text);
+        let _ = writeln!(
+            self.content,
+            "BT /F{} {size:.2} Tf 1 0 0 -1 {x:.2} {y:.2} Tm <{hex}> Tj ET",
+            style as usize
+        );
+    }
+
+    /// Appends content-stream operators as they are.
+    pub fn raw(&mut self, ops: &str) {
+        self.content.push_str(ops);
+        self.content.push('\n');
     }
 
     /// A straight line of `width` points.
@@ -176,10 +212,11 @@ pub fn write(title: &str, pages: &[Page], images: &[Image], signature: Option<&S
         let xobjects: String = page.images.iter().map(|i| format!("/Im{i} {} 0 R ", image_ids[*i])).collect();
         let id = objects.reserve();
         page_ids.push(id);
+        let (width, height) = page.size;
         objects.set(
             id,
             format!(
-                "<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] \
+                "<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 {width} {height}] \
                  /Resources << /Font << /F0 {} 0 R /F1 {} 0 R >> /XObject << {xobjects}>> >> \
                  /Contents {content} 0 R%ANNOTS% >>",
                 font_ids[0], font_ids[1]

@@ -152,3 +152,27 @@ fn the_disposition_sheet_lists_every_hop() {
         assert!(text.contains(needle), "pdftotext lacks {needle:?}:\n{text}");
     }
 }
+
+#[test]
+fn the_sop_document_is_one_landscape_page_per_drawn_page_with_its_text() {
+    let catalog = sop::Catalog::builtin();
+    let vpn = catalog.sop("lumajang/vpn").unwrap();
+    let pdf = documents::sop_document::to_pdf(vpn, catalog.agency("lumajang"));
+    let drawn = sop::render::pages(vpn, catalog.agency("lumajang")).len();
+    if !tools_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sop.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let info = run("pdfinfo", &[], &path);
+    assert!(info.contains(&format!("Pages:           {drawn}")), "{info}");
+    assert!(info.contains("841.89 x 595.28 pts (A4)"), "{info}");
+    run("pdftotext", &[], &path);
+    let text = std::fs::read_to_string(path.with_extension("txt")).unwrap();
+    for needle in
+        ["427.53/4/2.09/2021", "SOP PENGAJUAN AKSES VPN", "Mulai", "Kabid Aptika menerima disposisi"]
+    {
+        assert!(text.contains(needle), "pdftotext lacks {needle:?}:\n{text}");
+    }
+}

@@ -207,6 +207,7 @@ pub enum Decide {
 pub enum Format {
     Html,
     Svg,
+    Pdf,
 }
 
 /// Every way a command can fail, converted to a message once, in `main`.

@@ -36,8 +36,9 @@ pub fn run(command: SopCommand) -> Result<(), CliError> {
             let sop = find(&catalog, &id)?;
             let agency = catalog.agency(&sop.agency);
             let document = match format {
-                Format::Html => sop::render::html(sop, agency),
-                Format::Svg => sop::render::svg(sop, agency),
+                Format::Html => sop::render::html(sop, agency).into_bytes(),
+                Format::Svg => sop::render::svg(sop, agency).into_bytes(),
+                Format::Pdf => documents::sop_document::to_pdf(sop, agency),
             };
             match output {
                 Some(path) => {
@@ -45,7 +46,12 @@ pub fn run(command: SopCommand) -> Result<(), CliError> {
                         .map_err(|source| CliError::Write { path: path.clone(), source })?;
                     eprintln!("ditulis: {}", path.display());
                 }
-                None => print!("{document}"),
+                None => {
+                    use std::io::Write as _;
+                    std::io::stdout()
+                        .write_all(&document)
+                        .map_err(|source| CliError::Write { path: "-".into(), source })?;
+                }
             }
             Ok(())
         }

@@ -249,6 +249,9 @@ async fn services_and_the_sop_library() {
     assert!(doc.contains("class=\"sop-identity\"") && doc.contains("class=\"sop-matrix\""));
     let svg = b.client.get(format!("{}/sop/lumajang/vpn?format=svg", app.base)).send().await.unwrap();
     assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    let pdf = b.client.get(format!("{}/sop/lumajang/vpn?format=pdf", app.base)).send().await.unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-1.7"));
     assert_eq!(
         b.get("/sop/trenggalek/ruang-server").await.status,
         StatusCode::FORBIDDEN,

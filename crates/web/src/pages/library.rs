@@ -55,8 +55,11 @@ pub async fn document(
     let sop = state.store.sop(user.agency_id(), &format!("{agency}/{slug}"), None).await?;
     let profile = &user.agency;
     let download = match download.format.as_deref() {
-        Some("svg") => Some(("svg", "image/svg+xml", sop::render::svg(&sop, Some(profile)))),
-        Some("html") => Some(("html", "text/html; charset=utf-8", sop::render::html(&sop, Some(profile)))),
+        Some("svg") => Some(("svg", "image/svg+xml", sop::render::svg(&sop, Some(profile)).into_bytes())),
+        Some("html") => {
+            Some(("html", "text/html; charset=utf-8", sop::render::html(&sop, Some(profile)).into_bytes()))
+        }
+        Some("pdf") => Some(("pdf", "application/pdf", documents::sop_document::to_pdf(&sop, Some(profile)))),
         _ => None,
     };
     if let Some((ext, kind, document)) = download {
@@ -72,6 +75,7 @@ pub async fn document(
         h1 { (sop.identity.nama.value) }
         p {
             (user.t(Msg::SopNumber)) " " (sop.identity.nomor.value) " · " (user.t(Msg::Version)) " " (sop.version) " · "
+            a href={"/sop/" (sop.id) "?format=pdf"} { "PDF" } " · "
             a href={"/sop/" (sop.id) "?format=svg"} { "SVG" } " · "
             a href={"/sop/" (sop.id) "?format=html"} { (user.t(Msg::PrintableHtml)) }
         }
