@@ -285,3 +285,44 @@ async fn letters_signed_at_the_same_time_get_distinct_consecutive_numbers() {
         assert_eq!(seqs, (1..=LETTERS as i64).collect::<Vec<_>>(), "{}", db.label);
     }
 }
+
+#[tokio::test]
+async fn an_agency_numbering_in_srikandi_types_the_number_and_never_twice() {
+    for db in backends().await {
+        let s = &db.store;
+        let mut profile = s.agency("lumajang").await.unwrap();
+        profile.letters.srikandi = true;
+        s.put_agency(&profile).await.unwrap();
+        let at = wib(2026, 11, 23, 9, 0);
+        let first = email_case_at(s, 11, at).await;
+        let second = email_case_at(s, 11, at + MINUTE).await;
+        let with_number = |n: Option<&str>| Paperwork {
+            draft: None,
+            signing: Some(Signing {
+                passphrase: store::demo::CERTIFICATE_PASSPHRASE.into(),
+                srikandi_number: n.map(str::to_string),
+                verify_base: "http://sopir.test/verifikasi/".into(),
+            }),
+        };
+        let missing = sign(s, &first, with_number(Some("  ")), at + 30 * MINUTE).await;
+        assert!(
+            matches!(&missing, Err(StoreError::Engine(engine::EngineError::Invalid(e))) if e[0].field == "nomor_srikandi"),
+            "{missing:?}"
+        );
+        sign(s, &first, with_number(Some("B-123/DISKOMINFO/2026")), at + 31 * MINUTE).await.unwrap();
+        let twice = sign(s, &second, with_number(Some("B-123/DISKOMINFO/2026")), at + 32 * MINUTE).await;
+        match twice {
+            Err(StoreError::Engine(engine::EngineError::Invalid(e))) => {
+                assert_eq!(
+                    e[0].message, "nomor B-123/DISKOMINFO/2026 sudah dipakai surat lain",
+                    "{}",
+                    db.label
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        let letters = s.outgoing_register("lumajang", 2026).await.unwrap();
+        assert_eq!(letters.len(), 1);
+        assert_eq!((letters[0].number.as_str(), letters[0].seq), ("B-123/DISKOMINFO/2026", None));
+    }
+}
