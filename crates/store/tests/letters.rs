@@ -46,6 +46,17 @@ async fn email_case_at(store: &Store, stop: u32, mut at: i64) -> CaseState {
     state
 }
 
+/// The Kasi completes the draft step with `paper`.
+async fn write_draft(
+    s: &Store,
+    case: &str,
+    task: &str,
+    paper: Paperwork,
+    at: i64,
+) -> Result<CaseState, StoreError> {
+    s.complete_with("lumajang", case, task, "lmj-kasi", Default::default(), vec![], paper, at).await
+}
+
 fn signing(passphrase: &str) -> Paperwork {
     Paperwork {
         draft: None,
@@ -154,19 +165,7 @@ async fn a_returned_draft_is_kept_and_the_edited_version_is_signed() {
         assert!(first.body.contains("005/123/427.30/2026"), "template filled: {}", first.body);
         let edited = LetterDraft { body: format!("{}\n\nTambahan kalimat.", first.body), ..first.clone() };
         let paper = Paperwork { draft: Some(edited.clone()), signing: None };
-        let state = s
-            .complete_with(
-                "lumajang",
-                &state.id,
-                &draft_step.id,
-                "lmj-kasi",
-                Default::default(),
-                vec![],
-                paper,
-                at,
-            )
-            .await
-            .unwrap();
+        let state = write_draft(s, &state.id, &draft_step.id, paper, at).await.unwrap();
         // The Kabid returns it with a note.
         let review = state.open_tasks().next().unwrap().clone();
         let returned = engine::ActionInput {
@@ -180,18 +179,7 @@ async fn a_returned_draft_is_kept_and_the_edited_version_is_signed() {
         let redraft = state.open_tasks().next().unwrap().clone();
         let empty =
             Paperwork { draft: Some(LetterDraft { body: "  ".into(), ..edited.clone() }), signing: None };
-        let refused = s
-            .complete_with(
-                "lumajang",
-                &state.id,
-                &redraft.id,
-                "lmj-kasi",
-                Default::default(),
-                vec![],
-                empty,
-                at,
-            )
-            .await;
+        let refused = write_draft(s, &state.id, &redraft.id, empty, at).await;
         match refused {
             Err(StoreError::Engine(engine::EngineError::Invalid(errors))) => {
                 assert_eq!(errors[0].field, "isi");
@@ -203,19 +191,7 @@ async fn a_returned_draft_is_kept_and_the_edited_version_is_signed() {
         // The second version is approved and signed.
         let second = LetterDraft { body: format!("{}\n\nKuota kotak surat 1024 MB.", edited.body), ..edited };
         let paper = Paperwork { draft: Some(second.clone()), signing: None };
-        let state = s
-            .complete_with(
-                "lumajang",
-                &state.id,
-                &redraft.id,
-                "lmj-kasi",
-                Default::default(),
-                vec![],
-                paper,
-                at + 2 * MINUTE,
-            )
-            .await
-            .unwrap();
+        let state = write_draft(s, &state.id, &redraft.id, paper, at + 2 * MINUTE).await.unwrap();
         let review = state.open_tasks().next().unwrap().clone();
         let approve = sample_input(
             &s.sop("lumajang", "lumajang/email", None).await.unwrap().step(10).unwrap().clone(),

@@ -94,6 +94,9 @@ async fn read(
     limit: usize,
     user: &User,
 ) -> Result<(BTreeMap<String, String>, Option<Vec<u8>>), WebError> {
+    if !user.account.is_admin {
+        return Err(WebError::Forbidden);
+    }
     let mut multipart = multipart.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let mut fields = BTreeMap::new();
     let mut file = None;
@@ -123,29 +126,23 @@ async fn read(
     Ok((fields, file))
 }
 
+/// The page again with why the upload was refused.
+async fn refuse(state: &AppState, user: &User, text: String) -> Result<Response, WebError> {
+    render(state, user, Some((false, text)), StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
 pub async fn upload_logo(
     State(state): State<AppState>,
     user: User,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    if !user.account.is_admin {
-        return Err(WebError::Forbidden);
-    }
     let (_, file) = read(multipart, "logo", MAX_LOGO_BYTES, &user).await?;
     let Some(png) = file else {
-        return render(
-            &state,
-            &user,
-            Some((false, user.t(Msg::ChooseFile).into())),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return refuse(&state, &user, user.t(Msg::ChooseFile).into()).await;
     };
     match state.store.put_logo(user.agency_id(), png, now_ms()).await {
         Ok(()) => Ok(Redirect::to("/admin/surat").into_response()),
-        Err(store::StoreError::Engine(e)) => {
-            render(&state, &user, Some((false, e.to_string())), StatusCode::UNPROCESSABLE_ENTITY).await
-        }
+        Err(store::StoreError::Engine(e)) => refuse(&state, &user, e.to_string()).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -155,18 +152,9 @@ pub async fn upload_certificate(
     user: User,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    if !user.account.is_admin {
-        return Err(WebError::Forbidden);
-    }
     let (fields, file) = read(multipart, "sertifikat", MAX_CERTIFICATE_BYTES, &user).await?;
     let Some(p12) = file else {
-        return render(
-            &state,
-            &user,
-            Some((false, user.t(Msg::ChooseFile).into())),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return refuse(&state, &user, user.t(Msg::ChooseFile).into()).await;
     };
     let person = fields.get("person").map(String::as_str).unwrap_or_default();
     let passphrase = fields.get("kata_sandi").map(String::as_str).unwrap_or_default();
@@ -175,9 +163,7 @@ pub async fn upload_certificate(
             let text = format!("{}: {subject}", user.t(Msg::CertificateSaved));
             render(&state, &user, Some((true, text)), StatusCode::OK).await
         }
-        Err(store::StoreError::Engine(e)) => {
-            render(&state, &user, Some((false, e.to_string())), StatusCode::UNPROCESSABLE_ENTITY).await
-        }
+        Err(store::StoreError::Engine(e)) => refuse(&state, &user, e.to_string()).await,
         Err(store::StoreError::NotFound(what)) => {
             render(
                 &state,
