@@ -25,6 +25,11 @@ pub struct Agency {
     /// The lines of the letterhead, top to bottom.
     pub letterhead: Vec<String>,
     pub letters: LetterSettings,
+    /// The agency's internet domain, under which subdomains are registered
+    /// (e.g. `lumajangkab.go.id`); empty: subdomains are not checked against it.
+    pub domain: String,
+    /// The domain of its e-mail addresses; defaults to `domain`.
+    pub mail_domain: String,
     pub file: String,
 }
 
@@ -148,6 +153,10 @@ struct RawAgency {
     letterhead: Vec<String>,
     #[serde(default)]
     letters: Option<Spanned<LetterSettings>>,
+    #[serde(default)]
+    domain: Option<Spanned<String>>,
+    #[serde(default)]
+    mail_domain: Option<Spanned<String>>,
 }
 
 fn default_zone() -> Spanned<String> {
@@ -186,9 +195,15 @@ pub fn parse_agency(file: &str, text: &str) -> Result<Agency, Vec<Diagnostic>> {
             errors.push(Diagnostic::error(file, at_span(text, letters), "bad-number-template", message));
         }
     }
+    for domain in [&raw.domain, &raw.mail_domain].into_iter().flatten() {
+        if let Err(message) = crate::domain::check_domain(domain.get_ref()) {
+            errors.push(Diagnostic::error(file, at_span(text, domain), "bad-domain", message));
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
+    let domain = raw.domain.map(Spanned::into_inner).unwrap_or_default();
     Ok(Agency {
         id: raw.id.into_inner(),
         government: raw.government,
@@ -197,6 +212,8 @@ pub fn parse_agency(file: &str, text: &str) -> Result<Agency, Vec<Diagnostic>> {
         timezone: raw.timezone.into_inner(),
         letterhead: raw.letterhead,
         letters: raw.letters.map(Spanned::into_inner).unwrap_or_default(),
+        mail_domain: raw.mail_domain.map_or_else(|| domain.clone(), Spanned::into_inner),
+        domain,
         file: file.to_string(),
     })
 }

@@ -26,6 +26,8 @@ pub struct Sop {
     pub steps: Vec<Step>,
     /// The notification letter the procedure ends with, if any.
     pub letter: Option<LetterTemplate>,
+    /// The registry the procedure's result is entered in, if any.
+    pub registry: Option<Registry>,
     /// The file this definition was read from (for diagnostics).
     pub file: String,
     /// The definition text itself, as published.
@@ -359,5 +361,58 @@ impl LetterTemplate {
         }
         out.push_str(rest);
         out
+    }
+}
+
+/// What the work produced is kept in a registry (`[registry]`): the step
+/// whose fields create the entry, the field that names it, and the fields
+/// recording whom it is for and until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registry {
+    pub kind: RegistryKind,
+    pub step: u32,
+    /// The field whose value identifies the entry (unique while not revoked).
+    pub key: String,
+    /// The field naming the responsible person (penanggung jawab).
+    pub person: String,
+    pub valid_until: Option<String>,
+    /// Further fields shown with the entry.
+    pub details: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RegistryKind {
+    Vpn,
+    Subdomain,
+    Email,
+    /// The server-room access list (daftar akses).
+    ServerRoomAccess,
+}
+
+impl RegistryKind {
+    pub const ALL: [RegistryKind; 4] =
+        [RegistryKind::Vpn, RegistryKind::Subdomain, RegistryKind::Email, RegistryKind::ServerRoomAccess];
+
+    /// The key used in definitions, URLs and the database.
+    pub fn key(self) -> &'static str {
+        match self {
+            RegistryKind::Vpn => "vpn",
+            RegistryKind::Subdomain => "subdomain",
+            RegistryKind::Email => "email",
+            RegistryKind::ServerRoomAccess => "akses-ruang-server",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<RegistryKind> {
+        RegistryKind::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RegistryKind::Vpn => "Akun VPN",
+            RegistryKind::Subdomain => "Subdomain",
+            RegistryKind::Email => "Akun e-mail",
+            RegistryKind::ServerRoomAccess => "Daftar akses ruang server",
+        }
     }
 }

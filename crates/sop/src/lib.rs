@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod date;
 pub mod definition;
 pub mod diagnostic;
+pub mod domain;
 pub mod lint;
 mod parse;
 pub mod render;

@@ -10,7 +10,7 @@ use toml::Spanned;
 use crate::date::Date;
 use crate::definition::{
     ActionKind, Approver, Attachment, Correction, DEFAULT_RECIPIENT, Decision, Field, FieldKind, Identity,
-    LETTER_PLACEHOLDERS, Lane, LetterTemplate, Sop, Step, Target, placeholders,
+    LETTER_PLACEHOLDERS, Lane, LetterTemplate, Registry, RegistryKind, Sop, Step, Target, placeholders,
 };
 use crate::diagnostic::{Diagnostic, Located, Location};
 use crate::standard_time::StandardTime;
@@ -34,6 +34,19 @@ struct RawSop {
     #[serde(default)]
     steps: Vec<Spanned<RawStep>>,
     letter: Option<RawLetter>,
+    registry: Option<RawRegistry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegistry {
+    kind: Spanned<String>,
+    step: Spanned<i64>,
+    key: Spanned<String>,
+    person: Spanned<String>,
+    valid_until: Option<Spanned<String>>,
+    #[serde(default)]
+    details: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -216,6 +229,7 @@ pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
     let lanes = check_lanes(&mut c, raw.lanes);
     let steps = check_steps(&mut c, raw.steps, &lanes);
     let letter = raw.letter.map(|l| check_letter(&mut c, l, &steps));
+    let registry = raw.registry.and_then(|r| check_registry(&mut c, r, &steps));
 
     if !c.errors.is_empty() {
         return Err(c.errors);
@@ -234,6 +248,7 @@ pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
         lanes,
         steps,
         letter,
+        registry,
         file: file.to_string(),
         source: text.to_string(),
     })
@@ -265,6 +280,51 @@ fn check_letter(c: &mut Checker, raw: RawLetter, steps: &[Step]) -> LetterTempla
         body: raw.body.into_inner(),
         classification: raw.classification,
     }
+}
+
+/// The registry entry a step creates: its step exists, and every field it
+/// names is a field of the SOP (the key a field of that very step).
+fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<Registry> {
+    let kind = RegistryKind::parse(raw.kind.get_ref());
+    if kind.is_none() {
+        let at = c.at(&raw.kind);
+        let kinds: Vec<&str> = RegistryKind::ALL.iter().map(|k| k.key()).collect();
+        c.error(
+            at,
+            "unknown-registry",
+            format!("jenis registri \"{}\" tidak dikenal; pilih {}", raw.kind.get_ref(), kinds.join(", ")),
+        );
+    }
+    let step = steps.iter().find(|s| i64::from(s.no) == *raw.step.get_ref());
+    if step.is_none() {
+        let at = c.at(&raw.step);
+        c.error(at, "unknown-step", format!("langkah {} tidak ada di SOP ini", raw.step.get_ref()));
+    }
+    let any_field = |name: &str| steps.iter().any(|s| s.fields.iter().any(|f| f.name == name));
+    if let Some(step) = step {
+        if !step.fields.iter().any(|f| &f.name == raw.key.get_ref()) {
+            let at = c.at(&raw.key);
+            c.error(
+                at,
+                "unknown-field",
+                format!("langkah {} tidak punya isian \"{}\"", step.no, raw.key.get_ref()),
+            );
+        }
+    }
+    for name in std::iter::once(&raw.person).chain(raw.valid_until.iter()).chain(raw.details.iter()) {
+        if !any_field(name.get_ref()) {
+            let at = c.at(name);
+            c.error(at, "unknown-field", format!("tidak ada langkah dengan isian \"{}\"", name.get_ref()));
+        }
+    }
+    Some(Registry {
+        kind: kind?,
+        step: step?.no,
+        key: raw.key.into_inner(),
+        person: raw.person.into_inner(),
+        valid_until: raw.valid_until.map(Spanned::into_inner),
+        details: raw.details.into_iter().map(Spanned::into_inner).collect(),
+    })
 }
 
 fn check_id(c: &mut Checker, raw: &Spanned<String>) -> String {

@@ -42,7 +42,9 @@ fn the_catalog_holds_the_five_seeds_and_both_agencies() {
     let agencies: Vec<&str> = catalog.agencies.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(agencies, ["lumajang", "trenggalek"]);
     for sop in &catalog.sops {
-        assert_eq!(sop.version, 1);
+        // Version 2 added the notification letter's template and the registry.
+        let expected = if sop.letter.is_some() || sop.registry.is_some() { 2 } else { 1 };
+        assert_eq!(sop.version, expected, "{}", sop.id);
         assert!(catalog.agency(&sop.agency).is_some(), "{} has its agency profile", sop.id);
     }
 }

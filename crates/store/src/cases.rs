@@ -178,6 +178,9 @@ impl Store {
             let step = sop.step(*step).expect("completed steps exist");
             let zone = &calendar.zone;
             self.on_completed(&mut tx, &sop, &org, zone, &after, step, by, position, paperwork, at).await?;
+            if let Some(registry) = sop.registry.as_ref().filter(|r| r.step == step.no) {
+                self.register_result(&mut tx, &sop, registry, &after, by, at).await?;
+            }
         }
         tx.commit().await?;
         Ok(after)

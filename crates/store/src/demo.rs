@@ -212,25 +212,31 @@ pub fn sample_paperwork(step: &sop::Step) -> crate::Paperwork {
     }
 }
 
-/// A valid sample value for a field, for simulations and tests.
+/// A valid sample value for a field, for simulations and tests. Names that
+/// registries keep unique (accounts, domains, addresses, card numbers) get
+/// a fresh suffix each time, under the demo Lumajang domain.
 pub fn sample_value(field: &sop::definition::Field) -> String {
     use sop::definition::FieldKind;
+    let fresh = || uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
     match field.kind {
-        FieldKind::Text if field.pattern.is_some() => "contoh-akun".into(),
-        FieldKind::Text => "Contoh isian".into(),
+        FieldKind::Text if field.pattern.is_some() => format!("akun-{}", fresh()),
+        FieldKind::Text => format!("Contoh isian {}", fresh()),
         FieldKind::Textarea => "Dipakai untuk uji coba layanan aplikasi".into(),
         FieldKind::Number => "100".into(),
         FieldKind::Date => "2026-12-31".into(),
-        FieldKind::Email => "penanggung.jawab@contoh.go.id".into(),
+        FieldKind::Email => format!("pengguna.{}@{DEMO_DOMAIN}", fresh()),
         FieldKind::Phone => "081234567890".into(),
         FieldKind::Nik => "3508011234560001".into(),
         FieldKind::Nip => "198709092011012009".into(),
-        FieldKind::Domain if field.pattern.is_some() => "sipd".into(),
-        FieldKind::Domain => "sipd.contoh.go.id".into(),
+        FieldKind::Domain if field.pattern.is_some() => format!("sipd-{}", fresh()),
+        FieldKind::Domain => format!("sipd-{}.{DEMO_DOMAIN}", fresh()),
         FieldKind::Ip => "10.10.1.7".into(),
         FieldKind::Select => field.options.first().cloned().unwrap_or_default(),
     }
 }
+
+/// The domain of the demo Lumajang agency (`sops/lumajang/agency.toml`).
+pub const DEMO_DOMAIN: &str = "lumajangkab.go.id";
 
 /// What a diligent person enters at `step`: every field filled, every
 /// attachment given, a note, and `verdict` where the step asks for one.
@@ -273,6 +279,8 @@ pub async fn staff_for(
             timezone: "Asia/Jakarta".into(),
             letterhead: vec![sop.agency.to_uppercase()],
             letters: Default::default(),
+            domain: String::new(),
+            mail_domain: String::new(),
             file: String::new(),
         });
         store.put_agency(&profile).await?;

@@ -14,6 +14,7 @@ mod escalation;
 pub mod letters;
 mod organisation;
 mod personal_data;
+pub mod registry;
 pub mod report;
 mod sop_versions;
 

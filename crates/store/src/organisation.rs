@@ -21,10 +21,10 @@ impl Store {
         let letterhead = serde_json::to_string(&agency.letterhead).expect("strings serialise");
         let letters = serde_json::to_string(&agency.letters).expect("settings serialise");
         sqlx::query(
-            "INSERT INTO agencies (id, government, name, address, timezone, letterhead, letters)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
+            "INSERT INTO agencies (id, government, name, address, timezone, letterhead, letters, domain, mail_domain)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (id) DO UPDATE SET government = $2, name = $3, address = $4, timezone = $5,
-                 letterhead = $6, letters = $7",
+                 letterhead = $6, letters = $7, domain = $8, mail_domain = $9",
         )
         .bind(&agency.id)
         .bind(&agency.government)
@@ -33,6 +33,8 @@ impl Store {
         .bind(&agency.timezone)
         .bind(&letterhead)
         .bind(&letters)
+        .bind(&agency.domain)
+        .bind(&agency.mail_domain)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -40,7 +42,8 @@ impl Store {
 
     pub async fn agency(&self, id: &str) -> Result<sop::Agency, StoreError> {
         let row = sqlx::query(
-            "SELECT id, government, name, address, timezone, letterhead, letters FROM agencies WHERE id = $1",
+            "SELECT id, government, name, address, timezone, letterhead, letters, domain, mail_domain
+             FROM agencies WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -57,6 +60,8 @@ impl Store {
             timezone: row.try_get("timezone")?,
             letterhead: serde_json::from_str(&letterhead).map_err(corrupt)?,
             letters: serde_json::from_str(&letters).map_err(corrupt)?,
+            domain: row.try_get("domain")?,
+            mail_domain: row.try_get("mail_domain")?,
             file: String::new(),
         })
     }

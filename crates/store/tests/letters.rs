@@ -11,6 +11,11 @@ use engine::{CaseState, Verdict};
 use store::demo::{sample_input, sample_paperwork};
 use store::{LetterDraft, Paperwork, Signing, Store, StoreError};
 
+/// The e-mail address created for a case (addresses are unique in the registry).
+fn address_of(state: &CaseState) -> String {
+    format!("bappeda.{}@lumajangkab.go.id", state.number.to_lowercase())
+}
+
 /// Submits an e-mail request and completes tasks until `stop` is the open step.
 async fn email_case_at(store: &Store, stop: u32, mut at: i64) -> CaseState {
     let sop = store.sop("lumajang", "lumajang/email", None).await.unwrap();
@@ -27,7 +32,7 @@ async fn email_case_at(store: &Store, stop: u32, mut at: i64) -> CaseState {
         at += MINUTE;
         let mut input = sample_input(step, Verdict::Ya);
         if step.no == 6 {
-            input.fields.insert("alamat_email".into(), "bappeda.umum@lumajangkab.go.id".into());
+            input.fields.insert("alamat_email".into(), address_of(&state));
         }
         state = store
             .complete_with(
@@ -128,7 +133,7 @@ async fn the_email_sop_leaves_its_registers_disposition_sheet_and_signed_letter(
         assert_eq!(drafts.len(), 1);
         assert_eq!(drafts[0].review.as_deref(), Some("disetujui"));
         assert_eq!(drafts[0].written_by, "Dewi Lestari, S.T.");
-        assert!(drafts[0].draft.body.contains("bappeda.umum@lumajangkab.go.id"), "{}", drafts[0].draft.body);
+        assert!(drafts[0].draft.body.contains(&address_of(&state)), "{}", drafts[0].draft.body);
         assert_eq!(drafts[0].draft.recipient, "Kepala Badan Perencanaan Pembangunan Daerah");
 
         let outgoing = s.outgoing_register("lumajang", 2026).await.unwrap();

@@ -1,0 +1,356 @@
+//! Registries of what the work produced — VPN accounts, subdomains, e-mail
+//! accounts, the server-room access list. The SOP's `[registry]` step
+//! creates the entry in the transaction of that step, after checking the
+//! name (domain and mailbox rules, reserved names, no clash with a live
+//! entry); administrators then suspend, reactivate or revoke it, each
+//! change kept in the entry's history with who, when and why.
+
+use engine::form::FieldError;
+use engine::{CaseState, EngineError};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use sop::definition::{Registry, RegistryKind};
+use sop::{Agency, Sop};
+use sqlx::{Any, Row, Transaction};
+
+use crate::{Store, StoreError, new_id};
+
+/// The states of an entry.
+pub const ACTIVE: &str = "aktif";
+pub const SUSPENDED: &str = "ditangguhkan";
+pub const REVOKED: &str = "dicabut";
+
+/// Longest reason accepted for a change of state.
+pub const REASON_MAX_CHARS: usize = 1000;
+
+/// One field shown with an entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Detail {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: String,
+    pub kind: RegistryKind,
+    /// The username, FQDN, address or card number.
+    pub name: String,
+    pub case_id: String,
+    pub case_number: String,
+    pub unit: String,
+    /// The penanggung jawab named in the request.
+    pub responsible: String,
+    pub valid_until: Option<String>,
+    pub details: Vec<Detail>,
+    pub state: String,
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Past its valid-until date while still active or suspended.
+    pub expired: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    pub at: i64,
+    pub by: String,
+    pub state: String,
+    pub reason: String,
+}
+
+/// What a registry list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Matched, case-insensitively, against name, responsible person and unit.
+    pub query: Option<String>,
+    pub state: Option<String>,
+    /// Only entries past their valid-until date.
+    pub expired_only: bool,
+}
+
+fn invalid(field: &str, label: &str, message: impl Into<String>) -> StoreError {
+    StoreError::Engine(EngineError::Invalid(vec![FieldError::new(field, label, message)]))
+}
+
+/// The name as it is registered, or why it cannot be.
+pub fn check_name(kind: RegistryKind, value: &str, agency: &Agency) -> Result<String, String> {
+    let name = value.trim().to_string();
+    if name.is_empty() {
+        return Err("wajib diisi".into());
+    }
+    match kind {
+        RegistryKind::Subdomain => sop::domain::check_subdomain(&name, &agency.domain)?,
+        RegistryKind::Email => sop::domain::check_mailbox(&name, &agency.mail_domain)?,
+        RegistryKind::Vpn | RegistryKind::ServerRoomAccess => {}
+    }
+    Ok(name)
+}
+
+/// The latest value given for `field` anywhere in the case.
+fn value_of(state: &CaseState, field: &str) -> Option<String> {
+    state.tasks.iter().rev().filter_map(|t| t.input.as_ref()).find_map(|i| i.fields.get(field).cloned())
+}
+
+fn label_of(sop: &Sop, field: &str) -> String {
+    sop.steps
+        .iter()
+        .flat_map(|s| &s.fields)
+        .find(|f| f.name == field)
+        .map_or_else(|| field.to_string(), |f| f.label.clone())
+}
+
+impl Store {
+    /// Enters the result of the registry step of `state` (just completed by `by`).
+    pub(crate) async fn register_result(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        sop: &Sop,
+        registry: &Registry,
+        state: &CaseState,
+        by: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let agency = self.agency(&state.agency).await?;
+        let label = label_of(sop, &registry.key);
+        let given = value_of(state, &registry.key).unwrap_or_default();
+        let name =
+            check_name(registry.kind, &given, &agency).map_err(|m| invalid(&registry.key, &label, m))?;
+        let taken = sqlx::query(
+            "SELECT c.number FROM registry_entries r JOIN cases c ON c.id = r.case_id
+             WHERE r.agency_id = $1 AND r.kind = $2 AND r.name = $3 AND r.state <> 'dicabut'",
+        )
+        .bind(&state.agency)
+        .bind(registry.kind.key())
+        .bind(&name)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(row) = taken {
+            let number: String = row.try_get("number")?;
+            return Err(invalid(
+                &registry.key,
+                &label,
+                format!("{name} sudah terdaftar (permohonan {number})"),
+            ));
+        }
+        let details: Vec<Detail> = registry
+            .details
+            .iter()
+            .filter_map(|f| value_of(state, f).map(|value| Detail { label: label_of(sop, f), value }))
+            .collect();
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO registry_entries (id, agency_id, kind, name, case_id, unit_id, responsible, valid_until,
+                 details, state, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'aktif', $10, $11, $11)",
+        )
+        .bind(&id)
+        .bind(&state.agency)
+        .bind(registry.kind.key())
+        .bind(&name)
+        .bind(&state.id)
+        .bind(&state.unit)
+        .bind(value_of(state, &registry.person).unwrap_or_default())
+        .bind(registry.valid_until.as_deref().and_then(|f| value_of(state, f)))
+        .bind(serde_json::to_string(&details).expect("details serialise"))
+        .bind(by)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+        add_history(tx, &id, at, by, ACTIVE, &format!("dibuat melalui permohonan {}", state.number)).await
+    }
+
+    /// The entries of one registry of `agency`, newest first.
+    pub async fn registry(
+        &self,
+        agency: &str,
+        kind: RegistryKind,
+        filter: &Filter,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.kind, r.name, r.case_id, c.number, COALESCE(u.name, r.unit_id) AS unit, r.responsible,
+                 r.valid_until, r.details, r.state, p.name AS created_by, r.created_at, r.updated_at
+             FROM registry_entries r
+             JOIN cases c ON c.id = r.case_id
+             JOIN people p ON p.id = r.created_by
+             LEFT JOIN units u ON u.id = r.unit_id
+             WHERE r.agency_id = $1 AND r.kind = $2
+             ORDER BY r.created_at DESC, r.id",
+        )
+        .bind(agency)
+        .bind(kind.key())
+        .fetch_all(&self.pool)
+        .await?;
+        let today = self.today(agency).await?;
+        let query = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
+        let mut entries = Vec::new();
+        for row in &rows {
+            let entry = entry_of(row, &today)?;
+            let matches = query.as_ref().is_none_or(|q| {
+                [&entry.name, &entry.responsible, &entry.unit].iter().any(|v| v.to_lowercase().contains(q))
+            });
+            let state_ok = filter.state.as_ref().is_none_or(|s| s.is_empty() || *s == entry.state);
+            if matches && state_ok && (!filter.expired_only || entry.expired) {
+                entries.push(entry);
+            }
+        }
+        Ok(entries)
+    }
+
+    /// One entry of `agency` with its history, oldest first.
+    pub async fn registry_entry(
+        &self,
+        agency: &str,
+        id: &str,
+    ) -> Result<Option<(Entry, Vec<HistoryRow>)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT r.id, r.kind, r.name, r.case_id, c.number, COALESCE(u.name, r.unit_id) AS unit, r.responsible,
+                 r.valid_until, r.details, r.state, p.name AS created_by, r.created_at, r.updated_at
+             FROM registry_entries r
+             JOIN cases c ON c.id = r.case_id
+             JOIN people p ON p.id = r.created_by
+             LEFT JOIN units u ON u.id = r.unit_id
+             WHERE r.agency_id = $1 AND r.id = $2",
+        )
+        .bind(agency)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let entry = entry_of(&row, &self.today(agency).await?)?;
+        let history = sqlx::query(
+            "SELECT h.at, p.name, h.state, h.reason FROM registry_history h JOIN people p ON p.id = h.by_person
+             WHERE h.entry_id = $1 ORDER BY h.seq",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(HistoryRow {
+                at: r.try_get("at")?,
+                by: r.try_get("name")?,
+                state: r.try_get("state")?,
+                reason: r.try_get("reason")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Some((entry, history)))
+    }
+
+    /// `by` suspends, reactivates or revokes an entry, giving the reason.
+    pub async fn change_entry_state(
+        &self,
+        agency: &str,
+        id: &str,
+        by: &str,
+        new_state: &str,
+        reason: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let reason = reason.trim();
+        if ![ACTIVE, SUSPENDED, REVOKED].contains(&new_state) {
+            return Err(invalid("status", "Status", "pilih aktif, ditangguhkan atau dicabut"));
+        }
+        if reason.is_empty() {
+            return Err(invalid("alasan", "Alasan", "wajib diisi"));
+        }
+        if reason.chars().count() > REASON_MAX_CHARS {
+            return Err(invalid("alasan", "Alasan", format!("paling banyak {REASON_MAX_CHARS} karakter")));
+        }
+        let (_gate, mut tx) = self.write().await?;
+        crate::cases::lock_chain(&mut tx).await?;
+        let row =
+            sqlx::query("SELECT state, kind, name FROM registry_entries WHERE agency_id = $1 AND id = $2")
+                .bind(agency)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound("entri registri".into()))?;
+        let current: String = row.try_get("state")?;
+        if current == REVOKED {
+            return Err(invalid("status", "Status", "entri sudah dicabut dan tidak dapat diubah lagi"));
+        }
+        if current == new_state {
+            return Err(invalid("status", "Status", format!("entri sudah berstatus {current}")));
+        }
+        if new_state == ACTIVE {
+            // Reactivating must not clash with a name given out again since.
+            let (kind, name): (String, String) = (row.try_get("kind")?, row.try_get("name")?);
+            let clash = sqlx::query(
+                "SELECT 1 FROM registry_entries WHERE agency_id = $1 AND kind = $2 AND name = $3
+                 AND state <> 'dicabut' AND id <> $4",
+            )
+            .bind(agency)
+            .bind(&kind)
+            .bind(&name)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if clash.is_some() {
+                return Err(invalid("status", "Status", format!("{name} sudah dipakai entri lain")));
+            }
+        }
+        sqlx::query("UPDATE registry_entries SET state = $1, updated_at = $2 WHERE id = $3")
+            .bind(new_state)
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        add_history(&mut tx, id, at, by, new_state, reason).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Today's date in `agency`'s zone, as `YYYY-MM-DD`.
+    async fn today(&self, agency: &str) -> Result<String, StoreError> {
+        let zone = self.calendar(agency).await?.zone;
+        Ok(Timestamp::now().to_zoned(zone).date().to_string())
+    }
+}
+
+async fn add_history(
+    tx: &mut Transaction<'static, Any>,
+    entry: &str,
+    at: i64,
+    by: &str,
+    state: &str,
+    reason: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO registry_history (entry_id, seq, at, by_person, state, reason)
+         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM registry_history WHERE entry_id = $1), $2, $3, $4, $5)",
+    )
+    .bind(entry)
+    .bind(at)
+    .bind(by)
+    .bind(state)
+    .bind(reason)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn entry_of(row: &sqlx::any::AnyRow, today: &str) -> Result<Entry, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    let details: String = row.try_get("details")?;
+    let valid_until: Option<String> = row.try_get("valid_until")?;
+    let state: String = row.try_get("state")?;
+    Ok(Entry {
+        id: row.try_get("id")?,
+        kind: RegistryKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("jenis registri {kind}")))?,
+        name: row.try_get("name")?,
+        case_id: row.try_get("case_id")?,
+        case_number: row.try_get("number")?,
+        unit: row.try_get("unit")?,
+        responsible: row.try_get("responsible")?,
+        expired: state != REVOKED && valid_until.as_deref().is_some_and(|d| d < today),
+        valid_until,
+        details: serde_json::from_str(&details).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        state,
+        created_by: row.try_get("created_by")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}

@@ -1,0 +1,275 @@
+//! Registries through the real flows, on SQLite and (when available)
+//! PostgreSQL: the administrator's step creates the entry; names are
+//! checked (domain and mailbox rules, reserved names, clashes) with exact
+//! messages; entries are searched, suspended, reactivated and revoked with
+//! their history; another agency sees none of it.
+
+mod common;
+
+use common::{MINUTE, backends, wib};
+use engine::{CaseState, EngineError, Verdict};
+use sop::definition::RegistryKind;
+use store::registry::Filter;
+use store::{Store, StoreError};
+
+/// Runs a case of `sop_id` until its registry step is done (or refused),
+/// entering `overrides` wherever a step asks for those fields.
+async fn run(
+    s: &Store,
+    agency: &str,
+    sop_id: &str,
+    requester: &str,
+    overrides: &[(&str, &str)],
+) -> Result<CaseState, StoreError> {
+    let sop = s.sop(agency, sop_id, None).await.unwrap();
+    let registry_step = sop.registry.as_ref().unwrap().step;
+    let fill = |step: &sop::Step| {
+        let mut input = store::demo::sample_input(step, Verdict::Ya);
+        for (k, v) in overrides {
+            if step.fields.iter().any(|f| f.name == *k) {
+                input.fields.insert(k.to_string(), v.to_string());
+            }
+        }
+        input
+    };
+    let mut at = wib(2026, 11, 23, 9, 0);
+    let mut state = s.submit(agency, sop_id, requester, fill(sop.first_step()), at).await?;
+    loop {
+        let task = state.open_tasks().next().cloned().expect("an open task before the registry step");
+        let step = sop.step(task.step).unwrap();
+        at += MINUTE;
+        let paper = store::demo::sample_paperwork(step);
+        let by = task.candidates[0].person.clone();
+        state = s.complete_with(agency, &state.id, &task.id, &by, fill(step), vec![], paper, at).await?;
+        if step.no == registry_step {
+            return Ok(state);
+        }
+    }
+}
+
+/// A Lumajang case of `sop_id` with one field given.
+async fn run_with(
+    s: &Store,
+    sop_id: &str,
+    requester: &str,
+    field: &str,
+    value: &str,
+) -> Result<CaseState, StoreError> {
+    run(s, "lumajang", sop_id, requester, &[(field, value)]).await
+}
+
+fn refusal(result: Result<CaseState, StoreError>) -> (String, String) {
+    match result {
+        Err(StoreError::Engine(EngineError::Invalid(errors))) => {
+            (errors[0].field.clone(), errors[0].message.clone())
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn all(s: &Store, agency: &str, kind: RegistryKind) -> Vec<store::registry::Entry> {
+    s.registry(agency, kind, &Filter::default()).await.unwrap()
+}
+
+#[tokio::test]
+async fn each_registry_is_filled_by_its_step_with_the_request_particulars() {
+    for db in backends().await {
+        let s = &db.store;
+        let vpn = run(
+            s,
+            "lumajang",
+            "lumajang/vpn",
+            "lmj-pemohon",
+            &[
+                ("nama_akun_vpn", "bappeda.siti"),
+                ("alamat_ip_vpn", "10.8.0.21"),
+                ("penanggung_jawab", "Siti Aminah, S.E."),
+                ("unit_kerja", "Badan Perencanaan Pembangunan Daerah"),
+                ("berlaku_sampai", "2027-06-30"),
+            ],
+        )
+        .await
+        .unwrap();
+        let entries = all(s, "lumajang", RegistryKind::Vpn).await;
+        assert_eq!(entries.len(), 1, "{}", db.label);
+        let e = &entries[0];
+        assert_eq!(
+            (
+                e.name.as_str(),
+                e.responsible.as_str(),
+                e.valid_until.as_deref(),
+                e.state.as_str(),
+                e.case_id.as_str()
+            ),
+            ("bappeda.siti", "Siti Aminah, S.E.", Some("2027-06-30"), "aktif", vpn.id.as_str())
+        );
+        assert_eq!(e.unit, "Badan Perencanaan Pembangunan Daerah", "the requester's unit");
+        assert_eq!(e.created_by, "Rizky Firmansyah, A.Md.", "the administrator who did the work");
+        let details: Vec<(&str, &str)> =
+            e.details.iter().map(|d| (d.label.as_str(), d.value.as_str())).collect();
+        assert_eq!(details[0], ("Alamat IP yang diberikan di jaringan VPN", "10.8.0.21"));
+        assert!(!e.expired);
+
+        run(
+            s,
+            "lumajang",
+            "lumajang/subdomain",
+            "lmj-pemohon",
+            &[("nama_domain_lengkap", "sipd.lumajangkab.go.id")],
+        )
+        .await
+        .unwrap();
+        assert_eq!(all(s, "lumajang", RegistryKind::Subdomain).await[0].name, "sipd.lumajangkab.go.id");
+        run(s, "lumajang", "lumajang/email", "lmj-pemohon", &[("alamat_email", "bappeda@lumajangkab.go.id")])
+            .await
+            .unwrap();
+        assert_eq!(all(s, "lumajang", RegistryKind::Email).await[0].name, "bappeda@lumajangkab.go.id");
+
+        // Trenggalek's access card, granted until a date already past, is flagged.
+        run(
+            s,
+            "trenggalek",
+            "trenggalek/ruang-server",
+            "tgx-pemohon",
+            &[
+                ("nomor_kartu", "KA-0042"),
+                ("nama_pemohon", "Rina Marlina, S.E."),
+                ("berlaku_sampai", "2026-01-31"),
+            ],
+        )
+        .await
+        .unwrap();
+        let cards = all(s, "trenggalek", RegistryKind::ServerRoomAccess).await;
+        assert_eq!(
+            (cards[0].name.as_str(), cards[0].responsible.as_str()),
+            ("KA-0042", "Rina Marlina, S.E.")
+        );
+        assert!(cards[0].expired, "valid until 31 January 2026");
+        let expired = Filter { expired_only: true, ..Default::default() };
+        assert_eq!(
+            s.registry("trenggalek", RegistryKind::ServerRoomAccess, &expired).await.unwrap().len(),
+            1
+        );
+        // Each agency sees only its own.
+        assert!(all(s, "trenggalek", RegistryKind::Vpn).await.is_empty());
+        assert!(s.registry_entry("trenggalek", &e.id).await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn names_are_checked_with_exact_messages_and_never_given_twice() {
+    for db in backends().await {
+        let s = &db.store;
+        let sub = |name: &'static str| {
+            run_with(s, "lumajang/subdomain", "lmj-pemohon-2", "nama_domain_lengkap", name)
+        };
+        let cases = [
+            ("www.lumajangkab.go.id", "\"www\" dicadangkan untuk layanan instansi sendiri"),
+            (
+                "sipd.trenggalekkab.go.id",
+                "harus berada di bawah domain instansi lumajangkab.go.id, misalnya sipd.lumajangkab.go.id",
+            ),
+            ("a.b.lumajangkab.go.id", "hanya satu tingkat di bawah lumajangkab.go.id: \"a.b\" memuat titik"),
+        ];
+        for (name, message) in cases {
+            assert_eq!(refusal(sub(name).await), ("nama_domain_lengkap".into(), message.into()), "{name}");
+        }
+        let first = sub("e-kinerja.lumajangkab.go.id").await.unwrap();
+        let (field, message) = refusal(sub("e-kinerja.lumajangkab.go.id").await);
+        assert_eq!(field, "nama_domain_lengkap");
+        assert_eq!(
+            message,
+            format!("e-kinerja.lumajangkab.go.id sudah terdaftar (permohonan {})", first.number)
+        );
+
+        let mail =
+            |address: &'static str| run_with(s, "lumajang/email", "lmj-pemohon", "alamat_email", address);
+        let cases = [
+            ("postmaster@lumajangkab.go.id", "\"postmaster\" dicadangkan untuk pengelola server e-mail"),
+            ("bappeda@gmail.com", "harus beralamat @lumajangkab.go.id"),
+            (
+                "bap..peda@lumajangkab.go.id",
+                "nama sebelum @ tidak boleh diawali, diakhiri, atau memuat dua titik berurutan",
+            ),
+        ];
+        for (address, message) in cases {
+            assert_eq!(refusal(mail(address).await), ("alamat_email".into(), message.into()), "{address}");
+        }
+        let first = mail("dinkes@lumajangkab.go.id").await.unwrap();
+        let (_, message) = refusal(mail("dinkes@lumajangkab.go.id").await);
+        assert_eq!(
+            message,
+            format!("dinkes@lumajangkab.go.id sudah terdaftar (permohonan {})", first.number)
+        );
+
+        let vpn = |name: &'static str| run_with(s, "lumajang/vpn", "lmj-pemohon", "nama_akun_vpn", name);
+        vpn("dinkes.vpn").await.unwrap();
+        let (_, message) = refusal(vpn("dinkes.vpn").await);
+        assert!(message.starts_with("dinkes.vpn sudah terdaftar"), "{message}");
+        // A refused step left nothing behind.
+        assert_eq!(all(s, "lumajang", RegistryKind::Subdomain).await.len(), 1, "{}", db.label);
+        assert_eq!(all(s, "lumajang", RegistryKind::Email).await.len(), 1);
+        assert_eq!(all(s, "lumajang", RegistryKind::Vpn).await.len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn entries_are_searched_suspended_reactivated_and_revoked_with_history() {
+    for db in backends().await {
+        let s = &db.store;
+        for (name, who) in [("bappeda.siti", "Siti Aminah"), ("dinkes.budi", "Budi Hartono")] {
+            run(
+                s,
+                "lumajang",
+                "lumajang/vpn",
+                "lmj-pemohon",
+                &[("nama_akun_vpn", name), ("penanggung_jawab", who)],
+            )
+            .await
+            .unwrap();
+        }
+        let search = |q: &str| Filter { query: Some(q.into()), ..Default::default() };
+        let found = s.registry("lumajang", RegistryKind::Vpn, &search("BUDI")).await.unwrap();
+        assert_eq!(found.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["dinkes.budi"]);
+        let id = found[0].id.clone();
+        let at = wib(2026, 11, 24, 10, 0);
+        let change = |state: &'static str, reason: &'static str, at: i64| {
+            let id = id.clone();
+            async move { s.change_entry_state("lumajang", &id, "lmj-admin-jaringan", state, reason, at).await }
+        };
+        let message = |r: Result<(), StoreError>| match r {
+            Err(StoreError::Engine(EngineError::Invalid(e))) => e[0].message.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(message(change("ditangguhkan", "  ", at).await), "wajib diisi");
+        assert_eq!(message(change("hilang", "x", at).await), "pilih aktif, ditangguhkan atau dicabut");
+        change("ditangguhkan", "Pegawai cuti panjang", at).await.unwrap();
+        assert_eq!(message(change("ditangguhkan", "lagi", at).await), "entri sudah berstatus ditangguhkan");
+        let suspended = Filter { state: Some("ditangguhkan".into()), ..Default::default() };
+        assert_eq!(s.registry("lumajang", RegistryKind::Vpn, &suspended).await.unwrap().len(), 1);
+        change("aktif", "Kembali bertugas", at + MINUTE).await.unwrap();
+        change("dicabut", "Pindah tugas ke instansi lain", at + 2 * MINUTE).await.unwrap();
+        assert_eq!(
+            message(change("aktif", "x", at).await),
+            "entri sudah dicabut dan tidak dapat diubah lagi"
+        );
+        let (entry, history) = s.registry_entry("lumajang", &id).await.unwrap().unwrap();
+        assert_eq!(entry.state, "dicabut");
+        let rows: Vec<(&str, &str)> = history.iter().map(|h| (h.state.as_str(), h.reason.as_str())).collect();
+        assert_eq!(
+            rows[1..],
+            [
+                ("ditangguhkan", "Pegawai cuti panjang"),
+                ("aktif", "Kembali bertugas"),
+                ("dicabut", "Pindah tugas ke instansi lain"),
+            ]
+        );
+        assert!(rows[0].1.starts_with("dibuat melalui permohonan VPN-"), "{rows:?}");
+        assert_eq!(history[1].by, "Rizky Firmansyah, A.Md.");
+        // A revoked name may be given out again.
+        run(s, "lumajang", "lumajang/vpn", "lmj-pemohon", &[("nama_akun_vpn", "dinkes.budi")]).await.unwrap();
+        // Another agency can neither read nor change it.
+        let other = s.change_entry_state("trenggalek", &id, "tgx-kabid", "aktif", "x", at).await;
+        assert!(matches!(other, Err(StoreError::NotFound(_))), "{other:?}");
+    }
+}
