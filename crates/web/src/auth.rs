@@ -86,8 +86,14 @@ pub struct User {
     pub lang: Lang,
     /// Heads of the Dinas and administrators see the accountability report.
     pub may_report: bool,
+    /// Heads, administrators and the officers who do the work read and
+    /// keep the registries.
+    pub keeps_registries: bool,
     pub unread: i64,
 }
+
+/// Positions (by prefix) of the officers who create registry entries.
+pub const REGISTRY_KEEPERS: [&str; 3] = ["administrator-", "operator-", "petugas-"];
 
 /// Positions that answer for the standard times of the whole Dinas.
 pub const HEADS: [&str; 3] = ["kepala-dinas", "sekretaris-dinas", "kabid-aptika"];
@@ -127,12 +133,14 @@ impl FromRequestParts<AppState> for User {
         let agency = state.store.agency(&account.agency_id).await?;
         let org = state.store.organisation(&account.agency_id).await?;
         let today = jiff::Timestamp::now().to_zoned(Clock::of(&agency, Lang::Id).zone).date();
-        let head =
-            org.positions_of(&account.person_id, today).iter().any(|h| HEADS.contains(&h.position.as_str()));
+        let positions = org.positions_of(&account.person_id, today);
+        let head = positions.iter().any(|h| HEADS.contains(&h.position.as_str()));
+        let officer = positions.iter().any(|h| REGISTRY_KEEPERS.iter().any(|p| h.position.starts_with(p)));
         let unread = state.store.unread_notifications(&account.agency_id, &account.person_id).await?;
         Ok(User {
             unread,
             may_report: account.is_admin || head,
+            keeps_registries: account.is_admin || head || officer,
             name: org.name(&account.person_id),
             account,
             agency,

@@ -284,6 +284,16 @@ catalogue! {
     LogoTitle => "Logo kop surat (PNG)", "Letterhead logo (PNG)";
     CertificateTitle => "Sertifikat elektronik penanda tangan (PKCS#12)", "Signing certificate (PKCS#12)";
     Upload => "Unggah", "Upload";
+    NavRegistries => "Registri", "Registries";
+    Registry => "Registri", "Registry";
+    Search => "Cari", "Search";
+    Responsible => "Penanggung jawab", "Responsible";
+    ValidUntil => "Berlaku sampai", "Valid until";
+    RecordedBy => "Dicatat oleh", "Recorded by";
+    History => "Riwayat", "History";
+    Reason => "Alasan", "Reason";
+    By => "Oleh", "By";
+    ChangeState => "Ubah status", "Change state";
     LetterSettings => "Kop surat dan sertifikat tanda tangan", "Letterhead and signing certificates";
     LogoPresent => "Logo sudah terpasang; unggah lagi untuk menggantinya.", "A logo is set; upload again to replace it.";
     LogoAbsent => "Belum ada logo; kop surat dicetak tanpa logo.", "No logo yet; the letterhead is printed without one.";

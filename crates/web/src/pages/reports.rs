@@ -190,7 +190,7 @@ fn cell(value: &str) -> String {
     if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
 }
 
-fn csv(name: &str, rows: Vec<Vec<String>>) -> Response {
+pub(crate) fn csv(name: &str, rows: Vec<Vec<String>>) -> Response {
     let text: String =
         rows.iter().map(|r| r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",") + "\r\n").collect();
     (

@@ -1,0 +1,278 @@
+//! Registri: who has which VPN account, subdomain, e-mail account or
+//! server-room access card — searchable, filterable, exportable as CSV
+//! with the filters applied — and each entry's page with its history and
+//! the form to suspend, reactivate or revoke it.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use sop::definition::RegistryKind;
+use store::registry::{Entry, Filter};
+
+use super::reports::csv;
+use crate::auth::User;
+use crate::error::WebError;
+use crate::i18n::Msg;
+use crate::{AppState, layout, now_ms};
+
+fn require_keeper(user: &User) -> Result<(), WebError> {
+    if user.keeps_registries { Ok(()) } else { Err(WebError::Forbidden) }
+}
+
+fn kind_of(key: &str) -> Result<RegistryKind, WebError> {
+    RegistryKind::parse(key).ok_or(WebError::NotFound)
+}
+
+fn state_tag(entry: &Entry) -> Markup {
+    let class = match entry.state.as_str() {
+        "aktif" => "ok",
+        "ditangguhkan" => "warn",
+        _ => "muted",
+    };
+    html! {
+        span class={"tag " (class)} data-state=(entry.state) { (entry.state) }
+        @if entry.expired { " " span.tag.bad data-expired="1" { "kedaluwarsa" } }
+    }
+}
+
+pub async fn index(State(state): State<AppState>, user: User) -> Result<Markup, WebError> {
+    require_keeper(&user)?;
+    let mut rows = Vec::new();
+    for kind in RegistryKind::ALL {
+        let entries = state.store.registry(user.agency_id(), kind, &Filter::default()).await?;
+        let count = |s: &str| entries.iter().filter(|e| e.state == s).count();
+        let expired = entries.iter().filter(|e| e.expired).count();
+        rows.push((kind, count("aktif"), count("ditangguhkan"), count("dicabut"), expired));
+    }
+    let body = html! {
+        h1 { (user.t(Msg::NavRegistries)) }
+        table {
+            thead { tr { th { (user.t(Msg::Registry)) } th { "aktif" } th { "ditangguhkan" } th { "dicabut" } th { "kedaluwarsa" } } }
+            tbody {
+                @for (kind, active, suspended, revoked, expired) in rows {
+                    tr {
+                        td { a href={"/registri/" (kind.key())} { (kind.label()) } }
+                        td { (active) } td { (suspended) } td { (revoked) }
+                        td { @if expired > 0 { a.tag.bad href={"/registri/" (kind.key()) "?kedaluwarsa=1"} { (expired) } } @else { "0" } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&user, user.t(Msg::NavRegistries), "/registri", body))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    status: Option<String>,
+    kedaluwarsa: Option<String>,
+    format: Option<String>,
+}
+
+impl ListQuery {
+    fn filter(&self) -> Filter {
+        Filter {
+            query: self.q.clone().filter(|q| !q.trim().is_empty()),
+            state: self.status.clone().filter(|s| !s.is_empty()),
+            expired_only: self.kedaluwarsa.as_deref() == Some("1"),
+        }
+    }
+
+    /// The same filters as a query string, for the CSV link.
+    fn query_string(&self) -> String {
+        let mut pairs = Vec::new();
+        for (k, v) in [("q", &self.q), ("status", &self.status), ("kedaluwarsa", &self.kedaluwarsa)] {
+            if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
+                pairs.push(format!("{k}={}", urlencode(v)));
+            }
+        }
+        pairs.join("&")
+    }
+}
+
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: User,
+    Path(kind): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    require_keeper(&user)?;
+    let kind = kind_of(&kind)?;
+    let entries = state.store.registry(user.agency_id(), kind, &q.filter()).await?;
+    let clock = user.clock();
+    if q.format.as_deref() == Some("csv") {
+        let mut rows = vec![
+            [
+                "nama",
+                "status",
+                "kedaluwarsa",
+                "unit",
+                "penanggung_jawab",
+                "berlaku_sampai",
+                "permohonan",
+                "dicatat_oleh",
+                "dicatat_pada",
+                "rincian",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
+        for e in &entries {
+            let details: Vec<String> =
+                e.details.iter().map(|d| format!("{}: {}", d.label, d.value)).collect();
+            rows.push(vec![
+                e.name.clone(),
+                e.state.clone(),
+                if e.expired { "ya" } else { "tidak" }.into(),
+                e.unit.clone(),
+                e.responsible.clone(),
+                e.valid_until.clone().unwrap_or_default(),
+                e.case_number.clone(),
+                e.created_by.clone(),
+                clock.datetime(e.created_at),
+                details.join("; "),
+            ]);
+        }
+        return Ok(csv(&format!("registri-{}.csv", kind.key()), rows));
+    }
+    let selected = |s: &str| q.status.as_deref() == Some(s);
+    let body = html! {
+        h1 { (kind.label()) }
+        p { a href="/registri" { "← " (user.t(Msg::NavRegistries)) } }
+        form.filters method="get" action={"/registri/" (kind.key())} {
+            label for="q" { (user.t(Msg::Search)) }
+            input #q type="search" name="q" value=(q.q.clone().unwrap_or_default()) maxlength="200";
+            label for="status" { (user.t(Msg::ColStatus)) }
+            select #status name="status" {
+                option value="" { "—" }
+                @for s in ["aktif", "ditangguhkan", "dicabut"] { option value=(s) selected[selected(s)] { (s) } }
+            }
+            label { input type="checkbox" name="kedaluwarsa" value="1" checked[q.kedaluwarsa.as_deref() == Some("1")]; " kedaluwarsa" }
+            button.secondary type="submit" { (user.t(Msg::Search)) }
+        }
+        p { a href={"/registri/" (kind.key()) "?format=csv&" (q.query_string())} { (user.t(Msg::DownloadCsv)) } " · " (entries.len()) " entri" }
+        table #registri {
+            thead { tr {
+                th { (user.t(Msg::Name)) } th { (user.t(Msg::ColStatus)) } th.hide-sm { (user.t(Msg::Unit)) }
+                th { (user.t(Msg::Responsible)) } th.hide-sm { (user.t(Msg::ValidUntil)) } th.hide-sm { (user.t(Msg::ColCase)) }
+            } }
+            tbody {
+                @for e in &entries {
+                    tr {
+                        td { a href={"/registri/" (kind.key()) "/" (e.id)} { (e.name) } }
+                        td { (state_tag(e)) }
+                        td.hide-sm { (e.unit) }
+                        td { (e.responsible) }
+                        td.hide-sm { (e.valid_until.clone().unwrap_or_else(|| "-".into())) }
+                        td.hide-sm { a href={"/permohonan/" (e.case_id)} { (e.case_number) } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&user, kind.label(), "/registri", body).into_response())
+}
+
+async fn entry_page(
+    state: &AppState,
+    user: &User,
+    kind: RegistryKind,
+    id: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let (entry, history) =
+        state.store.registry_entry(user.agency_id(), id).await?.ok_or(WebError::NotFound)?;
+    if entry.kind != kind {
+        return Err(WebError::NotFound);
+    }
+    let clock = user.clock();
+    let body = html! {
+        h1 { (kind.label()) ": " (entry.name) " " (state_tag(&entry)) }
+        p { a href={"/registri/" (kind.key())} { "← " (kind.label()) } }
+        @if let Some(e) = &error { p.flash.error role="alert" { (e) } }
+        table.card {
+            tbody {
+                tr { th { (user.t(Msg::Unit)) } td { (entry.unit) } }
+                tr { th { (user.t(Msg::Responsible)) } td { (entry.responsible) } }
+                tr { th { (user.t(Msg::ValidUntil)) } td { (entry.valid_until.clone().unwrap_or_else(|| "-".into())) } }
+                tr { th { (user.t(Msg::ColCase)) } td { a href={"/permohonan/" (entry.case_id)} { (entry.case_number) } } }
+                tr { th { (user.t(Msg::RecordedBy)) } td { (entry.created_by) ", " (clock.datetime(entry.created_at)) } }
+                @for d in &entry.details { tr { th { (d.label) } td { (d.value) } } }
+            }
+        }
+        h2 { (user.t(Msg::History)) }
+        table #riwayat {
+            thead { tr { th { (user.t(Msg::Date)) } th { (user.t(Msg::ColStatus)) } th { (user.t(Msg::Reason)) } th { (user.t(Msg::By)) } } }
+            tbody {
+                @for h in &history {
+                    tr { td { (clock.datetime(h.at)) } td { (h.state) } td { (h.reason) } td { (h.by) } }
+                }
+            }
+        }
+        @if entry.state != "dicabut" {
+            form.card method="post" action={"/registri/" (kind.key()) "/" (entry.id) "/status"} {
+                h2 { (user.t(Msg::ChangeState)) }
+                input type="hidden" name="csrf" value=(user.csrf);
+                label for="status" { (user.t(Msg::ColStatus)) }
+                select #status name="status" {
+                    @for s in ["ditangguhkan", "aktif", "dicabut"] {
+                        @if s != entry.state { option value=(s) { (s) } }
+                    }
+                }
+                label for="alasan" { (user.t(Msg::Reason)) }
+                textarea #alasan name="alasan" maxlength="1000" required {}
+                button.primary type="submit" { (user.t(Msg::Save)) }
+            }
+        }
+    };
+    Ok((status, layout::page(user, &entry.name, "/registri", body)).into_response())
+}
+
+pub async fn entry(
+    State(state): State<AppState>,
+    user: User,
+    Path((kind, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    require_keeper(&user)?;
+    entry_page(&state, &user, kind_of(&kind)?, &id, None, StatusCode::OK).await
+}
+
+pub async fn change_state(
+    State(state): State<AppState>,
+    user: User,
+    Path((kind, id)): Path<(String, String)>,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    require_keeper(&user)?;
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let kind = kind_of(&kind)?;
+    let new_state = form.get("status").map(String::as_str).unwrap_or_default();
+    let reason = form.get("alasan").map(String::as_str).unwrap_or_default();
+    match state
+        .store
+        .change_entry_state(user.agency_id(), &id, user.person(), new_state, reason, now_ms())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/registri/{}/{id}", kind.key())).into_response()),
+        Err(store::StoreError::Engine(e)) => {
+            entry_page(&state, &user, kind, &id, Some(e.to_string()), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,116 @@
+//! Registries over real HTTP: the administrator's step fills the VPN
+//! registry; the list is searched and exported as CSV with the filters;
+//! an entry is suspended (a missing reason refused) and revoked; requesters
+//! and other agencies are kept out.
+
+mod common;
+
+use common::{Browser, spawn};
+use reqwest::StatusCode;
+
+/// Runs a VPN request through the administrator's step with `account` as the account name.
+async fn vpn_account(app: &common::App, account: &str, responsible: &str) {
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let with = |step: &sop::Step| {
+        let mut input = store::demo::sample_input(step, engine::Verdict::Ya);
+        for (k, v) in [("nama_akun_vpn", account), ("penanggung_jawab", responsible)] {
+            if input.fields.contains_key(k) {
+                input.fields.insert(k.into(), v.into());
+            }
+        }
+        input
+    };
+    let mut state = app
+        .store
+        .submit("lumajang", "lumajang/vpn", "lmj-pemohon", with(sop.first_step()), now)
+        .await
+        .unwrap();
+    loop {
+        let task = state.open_tasks().next().unwrap().clone();
+        let step = sop.step(task.step).unwrap();
+        let by = task.candidates[0].person.clone();
+        state = app.store.complete("lumajang", &state.id, &task.id, &by, with(step), now).await.unwrap();
+        if step.no == 6 {
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_vpn_registry_is_searched_exported_and_kept() {
+    let app = spawn().await;
+    vpn_account(&app, "bappeda.siti", "Siti Aminah, S.E.").await;
+    vpn_account(&app, "dinkes.budi", "Budi Hartono, S.KM.").await;
+
+    let admin = Browser::login(&app, "lmj-admin-jaringan").await;
+    let index = admin.get("/registri").await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert!(index.body.contains("href=\"/registri/vpn\""));
+    let found = admin.get("/registri/vpn?q=budi").await;
+    assert!(found.body.contains("dinkes.budi") && !found.body.contains("bappeda.siti"), "{}", found.body);
+    assert!(
+        found.body.contains("href=\"/registri/vpn?format=csv&amp;q=budi\""),
+        "the CSV link keeps the filter"
+    );
+    let csv = admin.client.get(format!("{}/registri/vpn?format=csv&q=budi", app.base)).send().await.unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = csv.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("nama,status,kedaluwarsa,unit,penanggung_jawab"));
+    assert!(
+        lines[1].starts_with("dinkes.budi,aktif,tidak,") && lines[1].contains("\"Budi Hartono, S.KM.\""),
+        "{csv}"
+    );
+
+    let at = found.body.find("href=\"/registri/vpn/").unwrap() + 6;
+    let entry_path = found.body[at..].split('"').next().unwrap().to_string();
+    let page = admin.get(&entry_path).await;
+    assert!(page.body.contains("dibuat melalui permohonan VPN-"), "{}", page.body);
+    let token = page.csrf();
+    let refused = admin
+        .post(
+            &format!("{entry_path}/status"),
+            &[("csrf", &token), ("status", "ditangguhkan"), ("alasan", "")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Alasan: wajib diisi"), "{}", refused.body);
+    let done = admin
+        .post(
+            &format!("{entry_path}/status"),
+            &[("csrf", &token), ("status", "ditangguhkan"), ("alasan", "Cuti panjang")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let done = admin
+        .post(
+            &format!("{entry_path}/status"),
+            &[("csrf", &token), ("status", "dicabut"), ("alasan", "Pindah tugas")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = admin.get(&entry_path).await;
+    assert!(
+        page.body.contains("data-state=\"dicabut\"")
+            && page.body.contains("Pindah tugas")
+            && page.body.contains("Cuti panjang")
+    );
+    assert!(!page.body.contains("/status\""), "a revoked entry has no form");
+    let revoked = admin.get("/registri/vpn?status=dicabut").await;
+    assert!(revoked.body.contains("dinkes.budi") && !revoked.body.contains("bappeda.siti"));
+
+    // A requester, and another agency's administrator, are kept out.
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    assert_eq!(requester.get("/registri").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(requester.get(&entry_path).await.status, StatusCode::FORBIDDEN);
+    let other = Browser::login(&app, "tgx-kabid").await;
+    assert_eq!(other.get(&entry_path).await.status, StatusCode::NOT_FOUND);
+    let token = other.token().await;
+    let changed = other
+        .post(&format!("{entry_path}/status"), &[("csrf", &token), ("status", "aktif"), ("alasan", "x")])
+        .await;
+    assert_eq!(changed.status, StatusCode::NOT_FOUND);
+    assert!(other.get("/registri/vpn").await.body.contains("0 entri"));
+}
