@@ -108,6 +108,11 @@ pub enum EventBody {
     TaskCancelled {
         task: String,
     },
+    /// Someone handling the case had its personal data (NIK) shown in full.
+    PersonalDataRevealed {
+        by: String,
+        fields: Vec<String>,
+    },
     CaseClosed {
         outcome: Outcome,
         by: String,
@@ -127,6 +132,7 @@ impl EventBody {
             EventBody::ActingOfficialActed { .. } => "acting-official-acted",
             EventBody::TaskOverdue { .. } => "task-overdue",
             EventBody::TaskCancelled { .. } => "task-cancelled",
+            EventBody::PersonalDataRevealed { .. } => "personal-data-revealed",
             EventBody::CaseClosed { .. } => "case-closed",
         }
     }
@@ -277,7 +283,9 @@ pub fn apply(state: Option<CaseState>, event: &Event) -> CaseState {
                 t.late_minutes = Some(*late_minutes);
             }
         }
-        EventBody::ActingOfficialActed { .. } | EventBody::TaskOverdue { .. } => {}
+        EventBody::ActingOfficialActed { .. }
+        | EventBody::TaskOverdue { .. }
+        | EventBody::PersonalDataRevealed { .. } => {}
         EventBody::TaskCancelled { task } => {
             if let Some(t) = state.tasks.iter_mut().find(|t| &t.id == task) {
                 t.status = TaskStatus::Cancelled;

@@ -71,6 +71,32 @@ pub fn check_attachments(attachments: &[Attachment], given: &BTreeMap<String, St
     errors
 }
 
+/// The parts of a NIK (Permendagri on population administration): province
+/// (11–94), regency and district (not 00), birth day (01–31, plus 40 for
+/// women), birth month, and a serial that is not 0000.
+fn check_nik_parts(nik: &str) -> Result<(), String> {
+    let part = |from: usize, to: usize| nik[from..to].parse::<u32>().unwrap_or(0);
+    let province = part(0, 2);
+    if !(11..=94).contains(&province) {
+        return Err(format!("NIK tidak sah: kode provinsi {:02} tidak ada (dua angka pertama)", province));
+    }
+    if part(2, 4) == 0 || part(4, 6) == 0 {
+        return Err(
+            "NIK tidak sah: kode kabupaten/kota dan kecamatan (angka ke-3 sampai ke-6) tidak boleh 00".into(),
+        );
+    }
+    let day = part(6, 8);
+    let day = if day > 40 { day - 40 } else { day };
+    let month = part(8, 10);
+    if !(1..=31).contains(&day) || !(1..=12).contains(&month) {
+        return Err("NIK tidak sah: tanggal lahir (angka ke-7 sampai ke-12, DDMMYY) tidak mungkin".into());
+    }
+    if part(12, 16) == 0 {
+        return Err("NIK tidak sah: nomor urut (empat angka terakhir) tidak boleh 0000".into());
+    }
+    Ok(())
+}
+
 fn digits_only(raw: &str) -> String {
     raw.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -116,6 +142,7 @@ fn check_value(field: &Field, raw: &str) -> Result<String, String> {
             if nik.len() != 16 || !nik.chars().all(|c| c.is_ascii_digit()) {
                 return Err("NIK harus 16 angka".into());
             }
+            check_nik_parts(&nik)?;
             nik
         }
         FieldKind::Nip => {
@@ -185,6 +212,34 @@ mod tests {
         }
     }
 
+    #[test]
+    fn an_implausible_nik_is_refused_naming_the_part() {
+        let fields = [field("nik", FieldKind::Nik, true)];
+        let cases = [
+            ("9908014508900001", "NIK tidak sah: kode provinsi 99 tidak ada (dua angka pertama)"),
+            (
+                "3500014508900001",
+                "NIK tidak sah: kode kabupaten/kota dan kecamatan (angka ke-3 sampai ke-6) tidak boleh 00",
+            ),
+            (
+                "3508011234560001",
+                "NIK tidak sah: tanggal lahir (angka ke-7 sampai ke-12, DDMMYY) tidak mungkin",
+            ),
+            (
+                "3508017508900001",
+                "NIK tidak sah: tanggal lahir (angka ke-7 sampai ke-12, DDMMYY) tidak mungkin",
+            ),
+            ("3508014508900000", "NIK tidak sah: nomor urut (empat angka terakhir) tidak boleh 0000"),
+            ("350801450890", "NIK harus 16 angka"),
+        ];
+        for (nik, message) in cases {
+            let errors = check_fields(&fields, &values(&[("nik", nik)])).unwrap_err();
+            assert_eq!(errors[0].message, message, "{nik}");
+        }
+        // A woman's birth day carries 40: the 5th becomes 45.
+        assert!(check_fields(&fields, &values(&[("nik", "3508014508900001")])).is_ok());
+    }
+
     fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
@@ -204,7 +259,7 @@ mod tests {
         let ok = check_fields(
             &fields,
             &values(&[
-                ("nik", "3508 0112 3456 0001"),
+                ("nik", "3508 0145 0890 0001"),
                 ("nip", "19780910 199802 1 001"),
                 ("mail", "Admin@LumajangKab.go.id"),
                 ("dns", "SIPD.lumajangkab.go.id."),
@@ -215,7 +270,7 @@ mod tests {
             ]),
         )
         .unwrap();
-        assert_eq!(ok["nik"], "3508011234560001");
+        assert_eq!(ok["nik"], "3508014508900001");
         assert_eq!(ok["nip"], "197809101998021001");
         assert_eq!(ok["mail"], "admin@lumajangkab.go.id");
         assert_eq!(ok["dns"], "sipd.lumajangkab.go.id");

@@ -234,7 +234,7 @@ impl Store {
     }
 
     /// Appends the events and updates the views, inside `tx`.
-    async fn record(
+    pub(crate) async fn record(
         &self,
         tx: &mut Transaction<'static, Any>,
         agency: &str,
@@ -349,7 +349,7 @@ impl Store {
                     self.notify(tx, agency, holder, case, &message, event.at).await?;
                 }
                 // Written by `escalate`, which keeps its own bookkeeping.
-                EventBody::TaskOverdue { .. } => {}
+                EventBody::TaskOverdue { .. } | EventBody::PersonalDataRevealed { .. } => {}
                 EventBody::TaskCancelled { task } => {
                     sqlx::query("UPDATE tasks SET status = 'cancelled' WHERE id = $1")
                         .bind(task)

@@ -226,7 +226,7 @@ pub fn sample_value(field: &sop::definition::Field) -> String {
         FieldKind::Date => "2026-12-31".into(),
         FieldKind::Email => format!("pengguna.{}@{DEMO_DOMAIN}", fresh()),
         FieldKind::Phone => "081234567890".into(),
-        FieldKind::Nik => "3508011234560001".into(),
+        FieldKind::Nik => "3508014508900001".into(),
         FieldKind::Nip => "198709092011012009".into(),
         FieldKind::Domain if field.pattern.is_some() => format!("sipd-{}", fresh()),
         FieldKind::Domain => format!("sipd-{}.{DEMO_DOMAIN}", fresh()),

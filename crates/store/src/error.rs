@@ -18,6 +18,8 @@ pub enum StoreError {
     BadSop { id: String, message: String },
     #[error("kunci data pribadi: {0}")]
     BadKey(String),
+    #[error("tidak diizinkan: {0}")]
+    NotPermitted(String),
     #[error("{0} sudah ada")]
     AlreadyExists(String),
     #[error("data tersimpan rusak: {0}")]

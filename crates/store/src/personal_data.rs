@@ -111,6 +111,50 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
+impl crate::Store {
+    /// Shows `case`'s personal data (NIK) in full to `by`, who must be one of
+    /// the people its tasks were given to. The reveal is appended to the
+    /// case's audit chain before anything is shown.
+    pub async fn reveal_personal_data(
+        &self,
+        agency: &str,
+        case: &str,
+        by: &str,
+        at: i64,
+    ) -> Result<engine::CaseState, StoreError> {
+        let state = self.case(agency, case).await?;
+        let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
+        let handles = state.tasks.iter().any(|t| t.candidates.iter().any(|c| c.person == by));
+        if !handles {
+            return Err(StoreError::NotPermitted("hanya petugas yang menangani permohonan ini".into()));
+        }
+        let mut fields: Vec<String> = Vec::new();
+        for task in &state.tasks {
+            let Some(input) = &task.input else { continue };
+            for name in personal(&sop, task.step) {
+                if input.fields.contains_key(name) && !fields.iter().any(|f| f == name) {
+                    fields.push(name.to_string());
+                }
+            }
+        }
+        if fields.is_empty() {
+            return Err(StoreError::NotFound("data pribadi".into()));
+        }
+        let org = self.organisation(agency).await?;
+        let calendar = self.calendar(agency).await?;
+        let event = Event {
+            case: case.to_string(),
+            at,
+            body: EventBody::PersonalDataRevealed { by: by.into(), fields },
+        };
+        let (_gate, mut tx) = self.write().await?;
+        crate::cases::lock_chain(&mut tx).await?;
+        self.record(&mut tx, agency, &org, &calendar, &[event]).await?;
+        tx.commit().await?;
+        Ok(state)
+    }
+}
+
 /// The personal field names of a step.
 fn personal(sop: &sop::Sop, step: u32) -> Vec<&str> {
     sop.step(step)

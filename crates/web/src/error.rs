@@ -46,6 +46,9 @@ impl WebError {
             WebError::Store(store::StoreError::NotFound(_)) => {
                 (StatusCode::NOT_FOUND, Msg::NotFoundTitle, lang.t(Msg::NotFoundText).to_string())
             }
+            WebError::Store(store::StoreError::NotPermitted(_)) => {
+                (StatusCode::FORBIDDEN, Msg::ForbiddenTitle, lang.t(Msg::ForbiddenText).to_string())
+            }
             WebError::Store(store::StoreError::Engine(e)) => {
                 (StatusCode::CONFLICT, Msg::BadRequestTitle, e.to_string())
             }

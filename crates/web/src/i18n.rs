@@ -285,6 +285,8 @@ catalogue! {
     CertificateTitle => "Sertifikat elektronik penanda tangan (PKCS#12)", "Signing certificate (PKCS#12)";
     Upload => "Unggah", "Upload";
     NavRegistries => "Registri", "Registries";
+    RevealNik => "Tampilkan NIK lengkap (dicatat di log audit)", "Show the full NIK (recorded in the audit log)";
+    NikRevealed => "NIK ditampilkan lengkap; pembukaan ini tercatat di log audit atas nama Anda.", "The NIK is shown in full; this reveal is recorded in the audit log under your name.";
     Registry => "Registri", "Registry";
     Search => "Cari", "Search";
     Responsible => "Penanggung jawab", "Responsible";

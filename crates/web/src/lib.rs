@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .route("/permohonan/{case}", get(pages::cases::case_page))
         .route("/permohonan/{case}/tugas/{task}", post(pages::cases::act))
         .route("/permohonan/{case}/tarik", post(pages::cases::withdraw))
+        .route("/permohonan/{case}/nik", post(pages::cases::reveal))
         .route("/permohonan/{case}/disposisi", get(pages::letters::disposition_page))
         .route("/permohonan/{case}/disposisi.pdf", get(pages::letters::disposition_pdf))
         .route("/permohonan/{case}/surat.pdf", get(pages::letters::letter_pdf))

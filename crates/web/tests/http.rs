@@ -523,3 +523,40 @@ async fn abusive_uploads_get_a_clear_answer_and_store_nothing() {
     assert!(app.store.cases("lumajang").await.unwrap().is_empty(), "nothing stored");
     assert_eq!(requester.get("/healthz").await.status, StatusCode::OK, "the server stays up");
 }
+
+#[tokio::test]
+async fn a_nik_is_masked_and_revealed_only_to_whoever_handles_the_case_with_the_reveal_logged() {
+    let app = spawn().await;
+    let sop = app.store.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
+    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    input.fields.insert("nik_pengunjung".into(), "3508014508900001".into());
+    let now = jiff::Timestamp::now().as_millisecond();
+    let case =
+        app.store.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now).await.unwrap();
+    let path = format!("/permohonan/{}", case.id);
+
+    // The administrator may read the case but handles none of its tasks.
+    let admin = Browser::login(&app, "lmj-kasi").await;
+    let page = admin.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("3508**********01") && !page.body.contains("3508014508900001"));
+    assert!(!page.body.contains(&format!("{path}/nik")), "no reveal button");
+    let refused = admin.post(&format!("{path}/nik"), &[("csrf", &page.csrf())]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let officer = Browser::login(&app, "lmj-petugas").await;
+    let page = officer.get(&path).await;
+    assert!(page.body.contains("3508**********01") && page.body.contains(&format!("{path}/nik")));
+    let revealed = officer.post(&format!("{path}/nik"), &[("csrf", &page.csrf())]).await;
+    assert_eq!(revealed.status, StatusCode::OK);
+    assert!(revealed.body.contains("3508014508900001") && revealed.body.contains("tercatat di log audit"));
+
+    let events = app.store.case_events("lumajang", &case.id).await.unwrap();
+    let reveals: Vec<_> = events.iter().filter(|e| e.kind == "personal-data-revealed").collect();
+    assert_eq!(reveals.len(), 1, "only the permitted reveal is logged");
+    assert!(reveals[0].payload.contains("\"by\":\"lmj-petugas\""), "{}", reveals[0].payload);
+    assert!(
+        reveals[0].payload.contains("nik_pengunjung") && !reveals[0].payload.contains("3508014508900001")
+    );
+    assert!(app.store.verify_audit().await.unwrap().first_break.is_none());
+}

@@ -84,6 +84,8 @@ struct Outcome {
     info: Option<String>,
     error: Option<String>,
     failed: Option<FailedAction>,
+    /// Personal data shown in full (after a logged reveal).
+    reveal: bool,
 }
 
 /// An action form that was refused: which task, what was entered, why.
@@ -240,10 +242,16 @@ fn render(
                         }
                         td {
                             @if tasks.is_empty() { span.muted { "—" } }
-                            @for t in &tasks { (actual(user, &clock, calendar, org, step, t)) }
+                            @for t in &tasks { (actual(outcome.reveal, user, &clock, calendar, org, step, t)) }
                         }
                     }
                 }
+            }
+        }
+        @if has_personal_data(case, sop) && handles(case, user) && !outcome.reveal {
+            form method="post" action={"/permohonan/" (case.id) "/nik"} {
+                input type="hidden" name="csrf" value=(user.csrf);
+                button.secondary type="submit" { (user.t(Msg::RevealNik)) }
             }
         }
         @if case.status == CaseStatus::Open && case.requester == user.person() {
@@ -258,7 +266,37 @@ fn render(
     layout::page(user, &case.number, "/permohonan", body)
 }
 
+/// Whether any step of the case recorded personal data (NIK).
+fn has_personal_data(case: &CaseState, sop: &Sop) -> bool {
+    case.tasks.iter().any(|t| {
+        let (Some(input), Some(step)) = (&t.input, sop.step(t.step)) else { return false };
+        step.fields.iter().any(|f| f.personal && input.fields.contains_key(&f.name))
+    })
+}
+
+/// Whether `user` is one of the people the case's tasks were given to.
+fn handles(case: &CaseState, user: &User) -> bool {
+    case.tasks.iter().any(|t| t.candidates.iter().any(|c| c.person == user.person()))
+}
+
+/// Shows the case's personal data in full to someone handling it; the
+/// reveal is in the audit log before the page is drawn.
+pub async fn reveal(
+    State(state): State<AppState>,
+    user: User,
+    Path(case_id): Path<String>,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let (_, sop, org, calendar) = load(&state, &user, &case_id).await?;
+    let case = state.store.reveal_personal_data(user.agency_id(), &case_id, user.person(), now_ms()).await?;
+    let letters = CaseLetters::load(&state, &user, &case.id).await?;
+    let outcome = Outcome { info: Some(user.t(Msg::NikRevealed).into()), reveal: true, ..Default::default() };
+    Ok(render(&user, &case, &sop, &org, &calendar, &letters, &outcome).into_response())
+}
+
 fn actual(
+    reveal: bool,
     user: &User,
     clock: &display::Clock,
     calendar: &engine::Calendar,
@@ -295,7 +333,7 @@ fn actual(
                     }
                     @if let Some(n) = &input.note { br; q { (n) } }
                     @for f in step.fields.iter().filter(|f| input.fields.contains_key(&f.name)) {
-                        br; span.muted { (f.label) ": " } (form::shown(&step.fields, &f.name, &input.fields[&f.name]))
+                        br; span.muted { (f.label) ": " } (form::shown(&step.fields, &f.name, &input.fields[&f.name], reveal))
                     }
                     @for (name, id) in &input.attachments {
                         br; a href={"/lampiran/" (id)} { (step.attachments.iter().find(|a| &a.name == name).map_or(name.as_str(), |a| a.label.as_str())) }

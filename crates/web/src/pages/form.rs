@@ -87,11 +87,13 @@ pub fn controls(
 }
 
 /// A stored value as shown on screen: NIK masked but its last four digits.
-pub fn shown(fields: &[Field], name: &str, value: &str) -> String {
+/// A value as the page shows it: personal data (NIK) masked to its first
+/// four and last two digits (`3508**********01`) unless `reveal`.
+pub fn shown(fields: &[Field], name: &str, value: &str, reveal: bool) -> String {
     match fields.iter().find(|f| f.name == name) {
-        Some(f) if f.personal => {
-            let keep = value.chars().count().saturating_sub(4);
-            value.chars().enumerate().map(|(i, c)| if i < keep { '•' } else { c }).collect()
+        Some(f) if f.personal && !reveal => {
+            let count = value.chars().count();
+            value.chars().enumerate().map(|(i, c)| if i < 4 || i + 2 >= count { c } else { '*' }).collect()
         }
         _ => value.to_string(),
     }
@@ -116,10 +118,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nik_is_masked_but_its_last_four_digits() {
+    fn nik_is_masked_but_its_first_four_and_last_two_digits() {
         let sop = sop::Catalog::builtin().sop("lumajang/ruang-server").unwrap().clone();
         let fields = &sop.step(1).unwrap().fields;
-        assert_eq!(shown(fields, "nik_pengunjung", "3508011234560001"), "••••••••••••0001");
-        assert_eq!(shown(fields, "instansi", "Bappeda"), "Bappeda");
+        assert_eq!(shown(fields, "nik_pengunjung", "3508014508900001", false), "3508**********01");
+        assert_eq!(shown(fields, "nik_pengunjung", "3508014508900001", true), "3508014508900001");
+        assert_eq!(shown(fields, "instansi", "Bappeda", false), "Bappeda");
     }
 }
