@@ -108,6 +108,12 @@ pub enum EventBody {
     TaskCancelled {
         task: String,
     },
+    /// The escorting officer let the visitor in, wearing the special badge.
+    VisitorCheckedIn {
+        task: String,
+        by: String,
+        badge: String,
+    },
     /// Someone handling the case had its personal data (NIK) shown in full.
     PersonalDataRevealed {
         by: String,
@@ -133,6 +139,7 @@ impl EventBody {
             EventBody::TaskOverdue { .. } => "task-overdue",
             EventBody::TaskCancelled { .. } => "task-cancelled",
             EventBody::PersonalDataRevealed { .. } => "personal-data-revealed",
+            EventBody::VisitorCheckedIn { .. } => "visitor-checked-in",
             EventBody::CaseClosed { .. } => "case-closed",
         }
     }
@@ -285,7 +292,8 @@ pub fn apply(state: Option<CaseState>, event: &Event) -> CaseState {
         }
         EventBody::ActingOfficialActed { .. }
         | EventBody::TaskOverdue { .. }
-        | EventBody::PersonalDataRevealed { .. } => {}
+        | EventBody::PersonalDataRevealed { .. }
+        | EventBody::VisitorCheckedIn { .. } => {}
         EventBody::TaskCancelled { task } => {
             if let Some(t) = state.tasks.iter_mut().find(|t| &t.id == task) {
                 t.status = TaskStatus::Cancelled;

@@ -123,6 +123,12 @@ fn check_value(field: &Field, raw: &str) -> Result<String, String> {
                 raw.parse().map_err(|_| "bukan tanggal yang sah — tulis TTTT-BB-HH".to_string())?;
             date.to_string()
         }
+        FieldKind::DateTime => {
+            let at: jiff::civil::DateTime = raw
+                .parse()
+                .map_err(|_| "bukan tanggal dan jam yang sah — tulis TTTT-BB-HHTjj:mm".to_string())?;
+            at.strftime("%Y-%m-%dT%H:%M").to_string()
+        }
         FieldKind::Email => {
             if raw.len() > 254 || !EMAIL.is_match(raw) {
                 return Err("bukan alamat e-mail yang sah, misalnya nama@lumajangkab.go.id".into());

@@ -28,6 +28,8 @@ pub struct Sop {
     pub letter: Option<LetterTemplate>,
     /// The registry the procedure's result is entered in, if any.
     pub registry: Option<Registry>,
+    /// For escorted visits: which fields describe the visitor and the visit.
+    pub visit: Option<Visit>,
     /// The file this definition was read from (for diagnostics).
     pub file: String,
     /// The definition text itself, as published.
@@ -269,6 +271,9 @@ pub enum FieldKind {
     Textarea,
     Number,
     Date,
+    /// A date and time of day, `YYYY-MM-DDTHH:MM` (the agency's local time).
+    #[serde(rename = "datetime")]
+    DateTime,
     Email,
     Phone,
     /// 16-digit national ID number.
@@ -415,4 +420,19 @@ impl RegistryKind {
             RegistryKind::ServerRoomAccess => "Daftar akses ruang server",
         }
     }
+}
+
+/// An SOP that admits escorted visitors (`[visit]`): the fields naming the
+/// visitor and the planned visit. The step with action `escort` is the
+/// visit itself: the visitor is checked in while it is open and checked
+/// out when it is completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visit {
+    pub visitor: String,
+    pub institution: String,
+    pub purpose: String,
+    pub planned_start: String,
+    pub planned_end: String,
+    /// The escort step's number.
+    pub escort_step: u32,
 }

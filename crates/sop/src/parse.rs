@@ -10,7 +10,8 @@ use toml::Spanned;
 use crate::date::Date;
 use crate::definition::{
     ActionKind, Approver, Attachment, Correction, DEFAULT_RECIPIENT, Decision, Field, FieldKind, Identity,
-    LETTER_PLACEHOLDERS, Lane, LetterTemplate, Registry, RegistryKind, Sop, Step, Target, placeholders,
+    LETTER_PLACEHOLDERS, Lane, LetterTemplate, Registry, RegistryKind, Sop, Step, Target, Visit,
+    placeholders,
 };
 use crate::diagnostic::{Diagnostic, Located, Location};
 use crate::standard_time::StandardTime;
@@ -35,6 +36,17 @@ struct RawSop {
     steps: Vec<Spanned<RawStep>>,
     letter: Option<RawLetter>,
     registry: Option<RawRegistry>,
+    visit: Option<Spanned<RawVisit>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVisit {
+    visitor: Spanned<String>,
+    institution: Spanned<String>,
+    purpose: Spanned<String>,
+    planned_start: Spanned<String>,
+    planned_end: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -230,6 +242,7 @@ pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
     let steps = check_steps(&mut c, raw.steps, &lanes);
     let letter = raw.letter.map(|l| check_letter(&mut c, l, &steps));
     let registry = raw.registry.and_then(|r| check_registry(&mut c, r, &steps));
+    let visit = raw.visit.and_then(|v| check_visit(&mut c, v, &steps));
 
     if !c.errors.is_empty() {
         return Err(c.errors);
@@ -249,6 +262,7 @@ pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
         steps,
         letter,
         registry,
+        visit,
         file: file.to_string(),
         source: text.to_string(),
     })
@@ -324,6 +338,35 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
         person: raw.person.into_inner(),
         valid_until: raw.valid_until.map(Spanned::into_inner),
         details: raw.details.into_iter().map(Spanned::into_inner).collect(),
+    })
+}
+
+/// A visit SOP names existing fields and has exactly one escort step.
+fn check_visit(c: &mut Checker, raw: Spanned<RawVisit>, steps: &[Step]) -> Option<Visit> {
+    let at = c.at(&raw);
+    let raw = raw.into_inner();
+    let escorts: Vec<u32> = steps.iter().filter(|s| s.action == ActionKind::Escort).map(|s| s.no).collect();
+    if escorts.len() != 1 {
+        c.error(
+            at,
+            "visit-without-escort",
+            "SOP kunjungan harus punya tepat satu langkah action = \"escort\"",
+        );
+    }
+    let names = [&raw.visitor, &raw.institution, &raw.purpose, &raw.planned_start, &raw.planned_end];
+    for name in names {
+        if !steps.iter().any(|s| s.fields.iter().any(|f| &f.name == name.get_ref())) {
+            let at = c.at(name);
+            c.error(at, "unknown-field", format!("tidak ada langkah dengan isian \"{}\"", name.get_ref()));
+        }
+    }
+    Some(Visit {
+        visitor: raw.visitor.into_inner(),
+        institution: raw.institution.into_inner(),
+        purpose: raw.purpose.into_inner(),
+        planned_start: raw.planned_start.into_inner(),
+        planned_end: raw.planned_end.into_inner(),
+        escort_step: *escorts.first()?,
     })
 }
 

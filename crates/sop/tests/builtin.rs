@@ -43,7 +43,8 @@ fn the_catalog_holds_the_five_seeds_and_both_agencies() {
     assert_eq!(agencies, ["lumajang", "trenggalek"]);
     for sop in &catalog.sops {
         // Version 2 added the notification letter's template and the registry.
-        let expected = if sop.letter.is_some() || sop.registry.is_some() { 2 } else { 1 };
+        let expected =
+            if sop.letter.is_some() || sop.registry.is_some() || sop.visit.is_some() { 2 } else { 1 };
         assert_eq!(sop.version, expected, "{}", sop.id);
         assert!(catalog.agency(&sop.agency).is_some(), "{} has its agency profile", sop.id);
     }

@@ -76,6 +76,7 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Strin
                 .as_millisecond();
         }
         let actor = task.candidates[0].person.clone();
+        store::demo::prepare_step(&store, &sop.agency, sop, &state.id, step, &actor, at).await?;
         state = store
             .complete_with(
                 &sop.agency,

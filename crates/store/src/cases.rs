@@ -115,6 +115,9 @@ impl Store {
         store_uploads(&mut tx, agency, &case, by, &uploads, &ids, at).await?;
         let filenames: Vec<String> = uploads.iter().map(|u| u.filename.clone()).collect();
         self.register_incoming(&mut tx, &sop, &state, &filenames, &calendar.zone).await?;
+        if let Some(visit) = &sop.visit {
+            self.register_visit(&mut tx, visit, &state, &calendar.zone).await?;
+        }
         tx.commit().await?;
         Ok(state)
     }
@@ -181,6 +184,9 @@ impl Store {
             if let Some(registry) = sop.registry.as_ref().filter(|r| r.step == step.no) {
                 self.register_result(&mut tx, &sop, registry, &after, by, at).await?;
             }
+            if let Some(visit) = &sop.visit {
+                self.follow_visit(&mut tx, &sop, visit, &after, Some(step.no), at).await?;
+            }
         }
         tx.commit().await?;
         Ok(after)
@@ -202,11 +208,15 @@ impl Store {
         let events = workflow::withdraw(&state, by, reason, at)?;
         let after = fold(&events, Some(state));
         self.record(&mut tx, agency, &org, &calendar, &events).await?;
+        let sop = self.sop(agency, &after.sop_id, Some(after.sop_version)).await?;
+        if let Some(visit) = &sop.visit {
+            self.follow_visit(&mut tx, &sop, visit, &after, None, at).await?;
+        }
         tx.commit().await?;
         Ok(after)
     }
 
-    async fn load_case(
+    pub(crate) async fn load_case(
         &self,
         tx: &mut Transaction<'static, Any>,
         agency: &str,
@@ -349,7 +359,9 @@ impl Store {
                     self.notify(tx, agency, holder, case, &message, event.at).await?;
                 }
                 // Written by `escalate`, which keeps its own bookkeeping.
-                EventBody::TaskOverdue { .. } | EventBody::PersonalDataRevealed { .. } => {}
+                EventBody::TaskOverdue { .. }
+                | EventBody::PersonalDataRevealed { .. }
+                | EventBody::VisitorCheckedIn { .. } => {}
                 EventBody::TaskCancelled { task } => {
                     sqlx::query("UPDATE tasks SET status = 'cancelled' WHERE id = $1")
                         .bind(task)

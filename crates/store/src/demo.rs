@@ -199,6 +199,23 @@ pub async fn install_certificates(store: &Store, at: i64) -> Result<(), StoreErr
     Ok(())
 }
 
+/// What a diligent officer does before completing `step` of `case`: at the
+/// escort step of a visit, checks the visitor in (badge `TP-01`).
+pub async fn prepare_step(
+    store: &Store,
+    agency: &str,
+    sop: &sop::Sop,
+    case: &str,
+    step: &sop::Step,
+    by: &str,
+    at: i64,
+) -> Result<(), StoreError> {
+    match &sop.visit {
+        Some(visit) if visit.escort_step == step.no => store.check_in(agency, case, by, "TP-01", at).await,
+        _ => Ok(()),
+    }
+}
+
 /// The paperwork a diligent person brings to `step`: the demo passphrase
 /// when the step signs a letter.
 pub fn sample_paperwork(step: &sop::Step) -> crate::Paperwork {
@@ -224,6 +241,9 @@ pub fn sample_value(field: &sop::definition::Field) -> String {
         FieldKind::Textarea => "Dipakai untuk uji coba layanan aplikasi".into(),
         FieldKind::Number => "100".into(),
         FieldKind::Date => "2026-12-31".into(),
+        // A planned end comes after its start.
+        FieldKind::DateTime if field.name.contains("selesai") => "2026-12-31T12:00".into(),
+        FieldKind::DateTime => "2026-12-31T10:00".into(),
         FieldKind::Email => format!("pengguna.{}@{DEMO_DOMAIN}", fresh()),
         FieldKind::Phone => "081234567890".into(),
         FieldKind::Nik => "3508014508900001".into(),

@@ -17,6 +17,7 @@ mod personal_data;
 pub mod registry;
 pub mod report;
 mod sop_versions;
+pub mod visits;
 
 use std::str::FromStr;
 

@@ -97,6 +97,10 @@ async fn walk(store: &Store, agency: &str, sop_id: &str, requester: &str, verdic
             assert!(listed.iter().any(|t| t.task == task.id), "{actor} sees step {}", step.no);
         }
         at += MINUTE;
+        if sop.visit.as_ref().is_some_and(|v| v.escort_step == step.no) {
+            store::demo::prepare_step(store, agency, &sop, &case, step, &actors[0], at).await.unwrap();
+            expected_kinds.push("visitor-checked-in");
+        }
         state = store
             .complete_with(
                 agency,

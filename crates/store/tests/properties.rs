@@ -77,6 +77,9 @@ proptest! {
                             let verdict = if *verdict { Verdict::Ya } else { Verdict::Tidak };
                             let allowed = task.candidates.iter().any(|c| c.person == actor);
                             let paperwork = store::demo::sample_paperwork(step);
+                            if allowed && agency_of(actor) == "lumajang" {
+                                store::demo::prepare_step(s, "lumajang", sop, &case, step, actor, at).await.unwrap();
+                            }
                             let r = s.complete_with(agency_of(actor), &case, &task.id, actor, sample_input(step, verdict), Vec::new(), paperwork, at).await;
                             // Only lane members of the right agency succeed.
                             assert_eq!(r.is_ok(), allowed && agency_of(actor) == "lumajang", "{op:?}: {r:?}");

@@ -80,5 +80,6 @@ pub async fn advance(store: &Store, agency: &str, state: &engine::CaseState, at:
     let input = store::demo::sample_input(step, engine::Verdict::Ya);
     let paperwork = store::demo::sample_paperwork(step);
     let by = &task.candidates[0].person;
+    store::demo::prepare_step(store, agency, &sop, &state.id, step, by, at).await.unwrap();
     store.complete_with(agency, &state.id, &task.id, by, input, Vec::new(), paperwork, at).await.unwrap()
 }

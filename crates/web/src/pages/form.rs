@@ -22,6 +22,7 @@ pub fn field(prefix: &str, f: &Field, value: &str, errors: &[FieldError], lang: 
         FieldKind::Email => ("email", None, f.max_length),
         FieldKind::Phone => ("tel", Some("tel"), Some(20)),
         FieldKind::Date => ("date", None, None),
+        FieldKind::DateTime => ("datetime-local", None, None),
         FieldKind::Number => ("text", Some("decimal"), f.max_length),
         FieldKind::Nik => ("text", Some("numeric"), Some(20)),
         FieldKind::Nip => ("text", Some("numeric"), Some(25)),

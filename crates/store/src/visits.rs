@@ -1,0 +1,245 @@
+//! Escorted visits to the server room (Lumajang's SOP): the request creates
+//! the visit; a refusal or withdrawal closes it; while the escort step is
+//! open the escorting officer checks the visitor in with the special badge
+//! handed out (an audited event); completing the escort step, badge
+//! returned, checks the visitor out. The visitor log lists every visit with
+//! its duration and flags a visitor still inside past the planned end.
+
+use engine::form::FieldError;
+use engine::{CaseState, CaseStatus, EngineError, Event, EventBody};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use sop::Sop;
+use sop::definition::Visit;
+use sqlx::{Any, Row, Transaction};
+
+use crate::{Store, StoreError};
+
+/// Longest badge number accepted.
+pub const BADGE_MAX_CHARS: usize = 30;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitRow {
+    pub case_id: String,
+    pub case_number: String,
+    pub visitor: String,
+    pub institution: String,
+    pub purpose: String,
+    pub planned_start: String,
+    pub planned_end: String,
+    /// `diajukan`, `ditolak`, `ditarik`, `masuk` (inside) or `selesai`.
+    pub state: String,
+    pub badge: Option<String>,
+    pub escort: Option<String>,
+    pub checked_in_at: Option<i64>,
+    pub checked_out_at: Option<i64>,
+    pub submitted_at: i64,
+    /// Minutes inside: until check-out, or until now for a visitor still inside.
+    pub minutes: Option<i64>,
+    /// Still inside after the planned end.
+    pub overdue: bool,
+}
+
+fn invalid(field: &str, label: &str, message: impl Into<String>) -> StoreError {
+    StoreError::Engine(EngineError::Invalid(vec![FieldError::new(field, label, message)]))
+}
+
+fn value_of(state: &CaseState, field: &str) -> String {
+    state
+        .tasks
+        .iter()
+        .filter_map(|t| t.input.as_ref())
+        .find_map(|i| i.fields.get(field).cloned())
+        .unwrap_or_default()
+}
+
+impl Store {
+    /// Opens the visit of a just-submitted request.
+    pub(crate) async fn register_visit(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        visit: &Visit,
+        state: &CaseState,
+        zone: &TimeZone,
+    ) -> Result<(), StoreError> {
+        let planned_end = value_of(state, &visit.planned_end);
+        let planned_start = value_of(state, &visit.planned_start);
+        // Both are normalised `YYYY-MM-DDTHH:MM`, so text order is time order.
+        if planned_end <= planned_start {
+            return Err(invalid(&visit.planned_end, "Rencana selesai", "harus sesudah rencana masuk"));
+        }
+        let end_at = planned_end
+            .parse::<jiff::civil::DateTime>()
+            .ok()
+            .and_then(|dt| dt.to_zoned(zone.clone()).ok())
+            .map_or(state.opened_at, |z| z.timestamp().as_millisecond());
+        sqlx::query(
+            "INSERT INTO visits (case_id, agency_id, visitor, institution, purpose, planned_start, planned_end,
+                 planned_end_at, state, submitted_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'diajukan', $9)",
+        )
+        .bind(&state.id)
+        .bind(&state.agency)
+        .bind(value_of(state, &visit.visitor))
+        .bind(value_of(state, &visit.institution))
+        .bind(value_of(state, &visit.purpose))
+        .bind(&planned_start)
+        .bind(&planned_end)
+        .bind(end_at)
+        .bind(state.opened_at)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Follows the visit as its case moves: refused, withdrawn, or the
+    /// escort step completed (the visitor leaves, badge returned).
+    pub(crate) async fn follow_visit(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        sop: &Sop,
+        visit: &Visit,
+        after: &CaseState,
+        completed_step: Option<u32>,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let closed = match after.status {
+            CaseStatus::Rejected => Some("ditolak"),
+            CaseStatus::Withdrawn => Some("ditarik"),
+            _ => None,
+        };
+        if let Some(state) = closed {
+            sqlx::query("UPDATE visits SET state = $1 WHERE case_id = $2 AND state = 'diajukan'")
+                .bind(state)
+                .bind(&after.id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        if completed_step == Some(visit.escort_step) {
+            let left = sqlx::query(
+                "UPDATE visits SET state = 'selesai', checked_out_at = $1 WHERE case_id = $2 AND state = 'masuk'",
+            )
+            .bind(at)
+            .bind(&after.id)
+            .execute(&mut **tx)
+            .await?;
+            if left.rows_affected() == 0 {
+                let step = sop.step(visit.escort_step).expect("validated");
+                let field = step.fields.first().map_or("catatan", |f| f.name.as_str());
+                return Err(invalid(
+                    field,
+                    "Keluar",
+                    "pengunjung belum dicatat masuk — catat masuk dulu dengan nomor tanda pengenal",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `by`, the officer of the open escort step, checks the visitor of
+    /// `case` in wearing badge `badge`.
+    pub async fn check_in(
+        &self,
+        agency: &str,
+        case: &str,
+        by: &str,
+        badge: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let badge = badge.trim();
+        if badge.is_empty() {
+            return Err(invalid("tanda_pengenal", "Nomor tanda pengenal khusus", "wajib diisi"));
+        }
+        if badge.chars().count() > BADGE_MAX_CHARS {
+            let message = format!("paling banyak {BADGE_MAX_CHARS} karakter");
+            return Err(invalid("tanda_pengenal", "Nomor tanda pengenal khusus", message));
+        }
+        let org = self.organisation(agency).await?;
+        let calendar = self.calendar(agency).await?;
+        let (_gate, mut tx) = self.write().await?;
+        crate::cases::lock_chain(&mut tx).await?;
+        let state = self.load_case(&mut tx, agency, case).await?;
+        let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
+        let visit = sop.visit.as_ref().ok_or_else(|| StoreError::NotFound("kunjungan".into()))?;
+        let task = state.open_tasks().find(|t| t.step == visit.escort_step).ok_or_else(|| {
+            invalid("tanda_pengenal", "Catat masuk", "kunjungan belum diizinkan atau sudah selesai")
+        })?;
+        if !task.candidates.iter().any(|c| c.person == by) {
+            return Err(StoreError::NotPermitted("hanya petugas pendamping kunjungan ini".into()));
+        }
+        let updated = sqlx::query(
+            "UPDATE visits SET state = 'masuk', badge = $1, escort_id = $2, checked_in_at = $3
+             WHERE case_id = $4 AND agency_id = $5 AND state = 'diajukan'",
+        )
+        .bind(badge)
+        .bind(by)
+        .bind(at)
+        .bind(case)
+        .bind(agency)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(invalid("tanda_pengenal", "Catat masuk", "pengunjung sudah tercatat masuk"));
+        }
+        let event = Event {
+            case: case.to_string(),
+            at,
+            body: EventBody::VisitorCheckedIn { task: task.id.clone(), by: by.into(), badge: badge.into() },
+        };
+        self.record(&mut tx, agency, &org, &calendar, &[event]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The visit of `case`, if its SOP admits visitors.
+    pub async fn visit(&self, agency: &str, case: &str) -> Result<Option<VisitRow>, StoreError> {
+        Ok(self.visits(agency, Some(case)).await?.pop())
+    }
+
+    /// The visitor log of `agency`, newest first.
+    pub async fn visit_log(&self, agency: &str) -> Result<Vec<VisitRow>, StoreError> {
+        self.visits(agency, None).await
+    }
+
+    async fn visits(&self, agency: &str, case: Option<&str>) -> Result<Vec<VisitRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT v.case_id, c.number, v.visitor, v.institution, v.purpose, v.planned_start, v.planned_end,
+                 v.planned_end_at, v.state, v.badge, p.name AS escort, v.checked_in_at, v.checked_out_at, v.submitted_at
+             FROM visits v JOIN cases c ON c.id = v.case_id LEFT JOIN people p ON p.id = v.escort_id
+             WHERE v.agency_id = $1 AND ($2 = '' OR v.case_id = $2)
+             ORDER BY v.submitted_at DESC, v.case_id",
+        )
+        .bind(agency)
+        .bind(case.unwrap_or_default())
+        .fetch_all(&self.pool)
+        .await?;
+        let now = Timestamp::now().as_millisecond();
+        rows.iter()
+            .map(|r| {
+                let state: String = r.try_get("state")?;
+                let checked_in_at: Option<i64> = r.try_get("checked_in_at")?;
+                let checked_out_at: Option<i64> = r.try_get("checked_out_at")?;
+                let planned_end_at: i64 = r.try_get("planned_end_at")?;
+                let inside = state == "masuk";
+                let until = checked_out_at.or(inside.then_some(now));
+                Ok(VisitRow {
+                    case_id: r.try_get("case_id")?,
+                    case_number: r.try_get("number")?,
+                    visitor: r.try_get("visitor")?,
+                    institution: r.try_get("institution")?,
+                    purpose: r.try_get("purpose")?,
+                    planned_start: r.try_get("planned_start")?,
+                    planned_end: r.try_get("planned_end")?,
+                    badge: r.try_get("badge")?,
+                    escort: r.try_get("escort")?,
+                    minutes: checked_in_at.zip(until).map(|(a, b)| (b - a) / 60_000),
+                    overdue: inside && now > planned_end_at,
+                    state,
+                    checked_in_at,
+                    checked_out_at,
+                    submitted_at: r.try_get("submitted_at")?,
+                })
+            })
+            .collect()
+    }
+}
