@@ -285,6 +285,15 @@ catalogue! {
     CertificateTitle => "Sertifikat elektronik penanda tangan (PKCS#12)", "Signing certificate (PKCS#12)";
     Upload => "Unggah", "Upload";
     NavRegistries => "Registri", "Registries";
+    Visit => "Kunjungan", "Visit";
+    VisitLog => "Pencatatan akses ruang server", "Server-room visitor log";
+    Visitor => "Pengunjung", "Visitor";
+    Planned => "Rencana", "Planned";
+    CheckIn => "Catat masuk", "Check in";
+    CheckedIn => "Masuk", "In";
+    CheckedOut => "Keluar", "Out";
+    Badge => "Nomor tanda pengenal khusus", "Special badge number";
+    Duration => "Lama", "Duration";
     RevealNik => "Tampilkan NIK lengkap (dicatat di log audit)", "Show the full NIK (recorded in the audit log)";
     NikRevealed => "NIK ditampilkan lengkap; pembukaan ini tercatat di log audit atas nama Anda.", "The NIK is shown in full; this reveal is recorded in the audit log under your name.";
     Registry => "Registri", "Registry";

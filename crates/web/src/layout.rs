@@ -31,6 +31,7 @@ pub fn page(user: &User, title: &str, current: &str, body: Markup) -> Markup {
     .chain(user.may_report.then_some(("/laporan", Msg::NavReports)))
     .chain(user.may_report.then_some(("/agenda", Msg::NavRegisters)))
     .chain(user.keeps_registries.then_some(("/registri", Msg::NavRegistries)))
+    .chain(user.keeps_registries.then_some(("/kunjungan", Msg::Visit)))
     .chain(user.account.is_admin.then_some(("/admin", Msg::NavAdmin)))
     .chain([("/akun", Msg::NavAccount)])
     .collect();

@@ -76,6 +76,8 @@ pub fn router(state: AppState) -> Router {
         .route("/permohonan/{case}/tugas/{task}", post(pages::cases::act))
         .route("/permohonan/{case}/tarik", post(pages::cases::withdraw))
         .route("/permohonan/{case}/nik", post(pages::cases::reveal))
+        .route("/permohonan/{case}/masuk", post(pages::visits::check_in))
+        .route("/kunjungan", get(pages::visits::log))
         .route("/permohonan/{case}/disposisi", get(pages::letters::disposition_page))
         .route("/permohonan/{case}/disposisi.pdf", get(pages::letters::disposition_pdf))
         .route("/permohonan/{case}/surat.pdf", get(pages::letters::letter_pdf))

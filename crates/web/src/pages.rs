@@ -10,6 +10,7 @@ pub mod library;
 pub mod registries;
 pub mod reports;
 pub mod services;
+pub mod visits;
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};

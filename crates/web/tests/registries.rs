@@ -114,3 +114,63 @@ async fn the_vpn_registry_is_searched_exported_and_kept() {
     assert_eq!(changed.status, StatusCode::NOT_FOUND);
     assert!(other.get("/registri/vpn").await.body.contains("0 entri"));
 }
+
+#[tokio::test]
+async fn the_escorting_officer_checks_a_visitor_in_and_out_and_the_log_shows_it() {
+    let app = spawn().await;
+    let sop = app.store.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    input.fields.insert("nama_pengunjung".into(), "Andi Wijaya".into());
+    input.fields.insert("rencana_mulai".into(), "2026-11-23T10:00".into());
+    input.fields.insert("rencana_selesai".into(), "2099-11-23T12:00".into());
+    let mut state =
+        app.store.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now).await.unwrap();
+    while state.open_tasks().next().unwrap().step != 6 {
+        let task = state.open_tasks().next().unwrap().clone();
+        let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
+        let by = task.candidates[0].person.clone();
+        state = app.store.complete("lumajang", &state.id, &task.id, &by, input, now).await.unwrap();
+    }
+    let path = format!("/permohonan/{}", state.id);
+
+    let kasi = Browser::login(&app, "lmj-kasi").await;
+    let page = kasi.get(&path).await;
+    assert!(page.body.contains("data-visit=\"diajukan\"") && !page.body.contains(&format!("{path}/masuk")));
+    let refused =
+        kasi.post(&format!("{path}/masuk"), &[("csrf", &page.csrf()), ("tanda_pengenal", "TP-09")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "only the escorting officer checks in");
+
+    let officer = Browser::login(&app, "lmj-petugas").await;
+    let page = officer.get(&path).await;
+    assert!(page.body.contains(&format!("action=\"{path}/masuk\"")));
+    let empty =
+        officer.post(&format!("{path}/masuk"), &[("csrf", &page.csrf()), ("tanda_pengenal", " ")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Nomor tanda pengenal khusus: wajib diisi"), "{}", empty.body);
+    let done =
+        officer.post(&format!("{path}/masuk"), &[("csrf", &page.csrf()), ("tanda_pengenal", "TP-09")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = officer.get(&path).await;
+    assert!(page.body.contains("data-visit=\"masuk\"") && page.body.contains("TP-09"));
+    let url = common::action_url(&page.body).unwrap();
+    let out = common::form(&[("csrf", &page.csrf()), ("tanda_pengenal_dikembalikan", "Ya")]);
+    assert_eq!(officer.post_multipart(&url, out).await.status, StatusCode::SEE_OTHER);
+
+    let log = officer.get("/kunjungan").await;
+    assert!(log.body.contains("Andi Wijaya") && log.body.contains("data-visit=\"selesai\""), "{}", log.body);
+    let csv = officer
+        .client
+        .get(format!("{}/kunjungan?format=csv", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let row = csv.lines().nth(1).unwrap();
+    assert!(row.contains("Andi Wijaya") && row.contains(",selesai,TP-09,Yusuf Maulana,"), "{csv}");
+    assert!(!csv.contains("3508"), "the visitor log carries no NIK");
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    assert_eq!(requester.get("/kunjungan").await.status, StatusCode::FORBIDDEN);
+}

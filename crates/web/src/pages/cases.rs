@@ -16,7 +16,7 @@ use serde::Deserialize;
 use sop::{ActionKind, Sop};
 
 use super::form;
-use super::letters::{self, CaseLetters};
+use super::letters::{self, CaseRecords};
 use super::services::check_before_storing;
 use crate::auth::User;
 use crate::display;
@@ -125,7 +125,7 @@ pub async fn case_page(
     } else if notice.ok.is_some() {
         outcome.info = Some(user.t(Msg::ActionSaved).to_string());
     }
-    let letters = CaseLetters::load(&state, &user, &case.id).await?;
+    let letters = CaseRecords::load(&state, &user, &case.id).await?;
     Ok(render(&user, &case, &sop, &org, &calendar, &letters, &outcome).into_response())
 }
 
@@ -134,7 +134,7 @@ fn action_form(
     case: &CaseState,
     sop: &Sop,
     task: &TaskState,
-    letters: &CaseLetters,
+    letters: &CaseRecords,
     outcome: &Outcome,
 ) -> Markup {
     let step = sop.step(task.step).expect("task steps exist");
@@ -204,7 +204,7 @@ fn render(
     sop: &Sop,
     org: &engine::Organisation,
     calendar: &engine::Calendar,
-    letters: &CaseLetters,
+    letters: &CaseRecords,
     outcome: &Outcome,
 ) -> Markup {
     let clock = user.clock();
@@ -219,6 +219,9 @@ fn render(
             p { strong { (sop.identity.nama.value) } " (" (sop.identity.nomor.value) ", " (user.t(Msg::Version)) " " (case.sop_version) ")" }
             p { (user.t(Msg::Requester)) ": " (requester.map_or(case.requester.as_str(), |p| p.name.as_str())) " · " (user.t(Msg::Opened)) " " (clock.datetime(case.opened_at)) }
             @if let Some(closed) = case.closed_at { p { (user.t(Msg::Closed)) " " (clock.datetime(closed)) } }
+        }
+        @if let Some(visit) = &letters.visit {
+            (super::visits::section(user, case, visit, sop.visit.as_ref().map(|v| v.escort_step)))
         }
         @for task in &mine { (action_form(user, case, sop, task, letters, outcome)) }
         (letters::section(user, case, letters))
@@ -266,6 +269,21 @@ fn render(
     layout::page(user, &case.number, "/permohonan", body)
 }
 
+/// The case page again with `error` on top (422), for actions handled
+/// elsewhere (check-in).
+pub(crate) async fn refused(
+    state: &AppState,
+    user: &User,
+    case_id: &str,
+    error: String,
+) -> Result<Response, WebError> {
+    let (case, sop, org, calendar) = load(state, user, case_id).await?;
+    let letters = CaseRecords::load(state, user, &case.id).await?;
+    let outcome = Outcome { error: Some(error), ..Default::default() };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(user, &case, &sop, &org, &calendar, &letters, &outcome))
+        .into_response())
+}
+
 /// Whether any step of the case recorded personal data (NIK).
 fn has_personal_data(case: &CaseState, sop: &Sop) -> bool {
     case.tasks.iter().any(|t| {
@@ -290,7 +308,7 @@ pub async fn reveal(
     user.check_csrf(form.get("csrf").map(String::as_str))?;
     let (_, sop, org, calendar) = load(&state, &user, &case_id).await?;
     let case = state.store.reveal_personal_data(user.agency_id(), &case_id, user.person(), now_ms()).await?;
-    let letters = CaseLetters::load(&state, &user, &case.id).await?;
+    let letters = CaseRecords::load(&state, &user, &case.id).await?;
     let outcome = Outcome { info: Some(user.t(Msg::NikRevealed).into()), reveal: true, ..Default::default() };
     Ok(render(&user, &case, &sop, &org, &calendar, &letters, &outcome).into_response())
 }
@@ -352,7 +370,7 @@ pub async fn act(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
     let (case, sop, org, calendar) = load(&state, &user, &case_id).await?;
-    let letters = CaseLetters::load(&state, &user, &case.id).await?;
+    let letters = CaseRecords::load(&state, &user, &case.id).await?;
     let task = case.task(&task_id).ok_or(WebError::NotFound)?.clone();
     let step = sop.step(task.step).ok_or(WebError::NotFound)?;
     let data = upload::read(multipart, &step.attachments, user.lang).await?;
@@ -401,7 +419,7 @@ pub async fn act(
         Err(store::StoreError::Engine(EngineError::NotAllowed { .. })) => Err(WebError::Forbidden),
         Err(store::StoreError::Engine(refusal)) => {
             let fresh = state.store.case(user.agency_id(), &case.id).await?;
-            let letters = CaseLetters::load(&state, &user, &case.id).await?;
+            let letters = CaseRecords::load(&state, &user, &case.id).await?;
             let outcome = Outcome { error: Some(refusal.to_string()), ..Default::default() };
             Ok((StatusCode::CONFLICT, render(&user, &fresh, &sop, &org, &calendar, &letters, &outcome))
                 .into_response())
@@ -423,7 +441,7 @@ pub async fn withdraw(
         Ok(_) => Ok(Redirect::to(&format!("/permohonan/{}?ok=1", case.id)).into_response()),
         Err(store::StoreError::Engine(EngineError::NotRequester { .. })) => Err(WebError::Forbidden),
         Err(store::StoreError::Engine(refusal)) => {
-            let letters = CaseLetters::load(&state, &user, &case.id).await?;
+            let letters = CaseRecords::load(&state, &user, &case.id).await?;
             let outcome = Outcome { error: Some(refusal.to_string()), ..Default::default() };
             Ok((StatusCode::CONFLICT, render(&user, &case, &sop, &org, &calendar, &letters, &outcome))
                 .into_response())

@@ -21,9 +21,11 @@ use crate::error::WebError;
 use crate::i18n::{Lang, Msg};
 use crate::{AppState, layout, upload};
 
-/// Everything the case page shows about a case's letters.
+/// What the case page shows besides its timeline: the case's letters and
+/// registers, and its visit when the SOP admits visitors.
 #[derive(Default)]
-pub struct CaseLetters {
+pub struct CaseRecords {
+    pub visit: Option<store::visits::VisitRow>,
     pub incoming: Option<IncomingLetter>,
     pub drafts: Vec<DraftVersion>,
     pub outgoing: Option<OutgoingLetter>,
@@ -32,10 +34,11 @@ pub struct CaseLetters {
     pub srikandi: bool,
 }
 
-impl CaseLetters {
-    pub async fn load(state: &AppState, user: &User, case: &str) -> Result<CaseLetters, WebError> {
+impl CaseRecords {
+    pub async fn load(state: &AppState, user: &User, case: &str) -> Result<CaseRecords, WebError> {
         let agency = user.agency_id();
-        Ok(CaseLetters {
+        Ok(CaseRecords {
+            visit: state.store.visit(agency, case).await?,
             incoming: state.store.incoming_letter(agency, case).await?,
             drafts: state.store.letter_drafts(agency, case).await?,
             outgoing: state.store.outgoing_letter(agency, case).await?,
@@ -102,7 +105,7 @@ pub fn controls(
     user: &User,
     case: &CaseState,
     step: &Step,
-    letters: &CaseLetters,
+    letters: &CaseRecords,
     values: &BTreeMap<String, String>,
     errors: &[engine::form::FieldError],
 ) -> Markup {
@@ -157,7 +160,7 @@ pub fn controls(
 }
 
 /// The documents section of the case page.
-pub fn section(user: &User, case: &CaseState, letters: &CaseLetters) -> Markup {
+pub fn section(user: &User, case: &CaseState, letters: &CaseRecords) -> Markup {
     let clock = user.clock();
     html! {
         section.card #dokumen {

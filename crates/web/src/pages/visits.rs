@@ -1,0 +1,169 @@
+//! Kunjungan: the visit block of a server-room case (with the check-in
+//! form for the escorting officer) and the visitor log (pencatatan akses
+//! ruang server) with durations, late visitors flagged, and its CSV.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use engine::CaseState;
+use maud::{Markup, html};
+use serde::Deserialize;
+use store::visits::VisitRow;
+
+use super::reports::csv;
+use crate::auth::User;
+use crate::display::Clock;
+use crate::error::WebError;
+use crate::i18n::Msg;
+use crate::{AppState, layout, now_ms};
+
+fn state_tag(v: &VisitRow) -> Markup {
+    let class = match v.state.as_str() {
+        "masuk" => "warn",
+        "selesai" => "ok",
+        "ditolak" => "bad",
+        _ => "muted",
+    };
+    html! {
+        span class={"tag " (class)} data-visit=(v.state) { (v.state) }
+        @if v.overdue { " " span.tag.bad data-overdue="1" { "melewati rencana selesai" } }
+    }
+}
+
+fn duration(v: &VisitRow) -> String {
+    v.minutes.map_or_else(|| "-".into(), |m| format!("{m} menit"))
+}
+
+/// The visit block on the case page; the officer of the open escort step
+/// gets the check-in form while the visitor is not yet inside.
+pub fn section(user: &User, case: &CaseState, visit: &VisitRow, escort_step: Option<u32>) -> Markup {
+    let clock = user.clock();
+    let may_check_in = visit.state == "diajukan"
+        && case
+            .open_tasks()
+            .any(|t| Some(t.step) == escort_step && t.candidates.iter().any(|c| c.person == user.person()));
+    html! {
+        section.card #kunjungan {
+            h2 { (user.t(Msg::Visit)) " " (state_tag(visit)) }
+            p { strong { (visit.visitor) } " · " (visit.institution) " · " (visit.planned_start.replace('T', " ")) " – " (visit.planned_end.replace('T', " ")) }
+            @if let Some(at) = visit.checked_in_at {
+                p { (user.t(Msg::CheckedIn)) " " (clock.datetime(at)) " · " (user.t(Msg::Badge)) " " strong { (visit.badge.clone().unwrap_or_default()) } " · " (visit.escort.clone().unwrap_or_default()) }
+            }
+            @if let Some(at) = visit.checked_out_at { p { (user.t(Msg::CheckedOut)) " " (clock.datetime(at)) " · " (duration(visit)) } }
+            @if may_check_in {
+                form method="post" action={"/permohonan/" (case.id) "/masuk"} {
+                    input type="hidden" name="csrf" value=(user.csrf);
+                    div.field {
+                        label for="tanda_pengenal" { (user.t(Msg::Badge)) }
+                        input #tanda_pengenal type="text" name="tanda_pengenal" maxlength="30" required;
+                    }
+                    button.primary type="submit" { (user.t(Msg::CheckIn)) }
+                }
+            }
+        }
+    }
+}
+
+pub async fn check_in(
+    State(state): State<AppState>,
+    user: User,
+    Path(case): Path<String>,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    if !state.store.may_see_case(user.agency_id(), &case, user.person(), user.account.is_admin).await? {
+        return Err(WebError::Forbidden);
+    }
+    let badge = form.get("tanda_pengenal").map(String::as_str).unwrap_or_default();
+    match state.store.check_in(user.agency_id(), &case, user.person(), badge, now_ms()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/permohonan/{case}?ok=1")).into_response()),
+        Err(store::StoreError::Engine(e)) => super::cases::refused(&state, &user, &case, e.to_string()).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LogQuery {
+    format: Option<String>,
+}
+
+fn csv_rows(visits: &[VisitRow], clock: &Clock) -> Vec<Vec<String>> {
+    let mut rows = vec![
+        [
+            "permohonan",
+            "pengunjung",
+            "instansi",
+            "keperluan",
+            "rencana_masuk",
+            "rencana_selesai",
+            "status",
+            "tanda_pengenal",
+            "pendamping",
+            "masuk",
+            "keluar",
+            "lama_menit",
+            "melewati_rencana",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for v in visits {
+        rows.push(vec![
+            v.case_number.clone(),
+            v.visitor.clone(),
+            v.institution.clone(),
+            v.purpose.clone(),
+            v.planned_start.clone(),
+            v.planned_end.clone(),
+            v.state.clone(),
+            v.badge.clone().unwrap_or_default(),
+            v.escort.clone().unwrap_or_default(),
+            v.checked_in_at.map(|t| clock.datetime(t)).unwrap_or_default(),
+            v.checked_out_at.map(|t| clock.datetime(t)).unwrap_or_default(),
+            v.minutes.map(|m| m.to_string()).unwrap_or_default(),
+            if v.overdue { "ya" } else { "tidak" }.into(),
+        ]);
+    }
+    rows
+}
+
+/// The visitor log of the agency.
+pub async fn log(
+    State(state): State<AppState>,
+    user: User,
+    Query(q): Query<LogQuery>,
+) -> Result<Response, WebError> {
+    if !user.keeps_registries {
+        return Err(WebError::Forbidden);
+    }
+    let visits = state.store.visit_log(user.agency_id()).await?;
+    let clock = user.clock();
+    if q.format.as_deref() == Some("csv") {
+        return Ok(csv("kunjungan-ruang-server.csv", csv_rows(&visits, &clock)));
+    }
+    let body = html! {
+        h1 { (user.t(Msg::VisitLog)) }
+        p { a href="/kunjungan?format=csv" { (user.t(Msg::DownloadCsv)) } }
+        table #kunjungan {
+            thead { tr {
+                th { (user.t(Msg::ColCase)) } th { (user.t(Msg::Visitor)) } th.hide-sm { (user.t(Msg::Planned)) }
+                th { (user.t(Msg::ColStatus)) } th { (user.t(Msg::CheckedIn)) } th { (user.t(Msg::CheckedOut)) } th { (user.t(Msg::Duration)) }
+            } }
+            tbody {
+                @for v in &visits {
+                    tr {
+                        td { a href={"/permohonan/" (v.case_id)} { (v.case_number) } }
+                        td { (v.visitor) br; span.muted { (v.institution) } }
+                        td.hide-sm { (v.planned_start.replace('T', " ")) " – " (v.planned_end.replace('T', " ")) }
+                        td { (state_tag(v)) }
+                        td { (clock.maybe(v.checked_in_at)) @if let Some(b) = &v.badge { br; span.muted { (b) " · " (v.escort.clone().unwrap_or_default()) } } }
+                        td { (clock.maybe(v.checked_out_at)) }
+                        td { (duration(v)) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&user, user.t(Msg::VisitLog), "/kunjungan", body).into_response())
+}
