@@ -14,7 +14,7 @@ use crate::parse::parse_sop;
 pub const AGENCY_FILE: &str = "agency.toml";
 
 /// The seed definitions, under the names they have in the repository.
-pub const BUILTIN: [(&str, &str); 7] = [
+pub const BUILTIN: [(&str, &str); 8] = [
     ("sops/lumajang/agency.toml", include_str!("../../../sops/lumajang/agency.toml")),
     ("sops/lumajang/vpn.toml", include_str!("../../../sops/lumajang/vpn.toml")),
     ("sops/lumajang/ruang-server.toml", include_str!("../../../sops/lumajang/ruang-server.toml")),
@@ -22,6 +22,10 @@ pub const BUILTIN: [(&str, &str); 7] = [
     ("sops/lumajang/email.toml", include_str!("../../../sops/lumajang/email.toml")),
     ("sops/trenggalek/agency.toml", include_str!("../../../sops/trenggalek/agency.toml")),
     ("sops/trenggalek/ruang-server.toml", include_str!("../../../sops/trenggalek/ruang-server.toml")),
+    (
+        "sops/trenggalek/penghapusan-akses.toml",
+        include_str!("../../../sops/trenggalek/penghapusan-akses.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, Default)]

@@ -375,6 +375,8 @@ impl LetterTemplate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registry {
     pub kind: RegistryKind,
+    /// Whether the step creates the entry or revokes an existing one.
+    pub action: RegistryAction,
     pub step: u32,
     /// The field whose value identifies the entry (unique while not revoked).
     pub key: String,
@@ -383,6 +385,14 @@ pub struct Registry {
     pub valid_until: Option<String>,
     /// Further fields shown with the entry.
     pub details: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistryAction {
+    /// The step's result is a new entry (the default).
+    Create,
+    /// The step revokes the live entry its key names (e.g. access removal).
+    Revoke,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

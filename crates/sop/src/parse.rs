@@ -10,8 +10,8 @@ use toml::Spanned;
 use crate::date::Date;
 use crate::definition::{
     ActionKind, Approver, Attachment, Correction, DEFAULT_RECIPIENT, Decision, Field, FieldKind, Identity,
-    LETTER_PLACEHOLDERS, Lane, LetterTemplate, Registry, RegistryKind, Sop, Step, Target, Visit,
-    placeholders,
+    LETTER_PLACEHOLDERS, Lane, LetterTemplate, Registry, RegistryAction, RegistryKind, Sop, Step, Target,
+    Visit, placeholders,
 };
 use crate::diagnostic::{Diagnostic, Located, Location};
 use crate::standard_time::StandardTime;
@@ -53,6 +53,7 @@ struct RawVisit {
 #[serde(deny_unknown_fields)]
 struct RawRegistry {
     kind: Spanned<String>,
+    action: Option<Spanned<String>>,
     step: Spanned<i64>,
     key: Spanned<String>,
     person: Spanned<String>,
@@ -309,13 +310,27 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
             format!("jenis registri \"{}\" tidak dikenal; pilih {}", raw.kind.get_ref(), kinds.join(", ")),
         );
     }
+    let action = match raw.action.as_ref().map(|a| a.get_ref().as_str()) {
+        None | Some("buat") => RegistryAction::Create,
+        Some("cabut") => RegistryAction::Revoke,
+        Some(other) => {
+            let at = c.at(raw.action.as_ref().expect("present"));
+            c.error(
+                at,
+                "unknown-registry-action",
+                format!("action registri \"{other}\" tidak dikenal; pilih \"buat\" atau \"cabut\""),
+            );
+            RegistryAction::Create
+        }
+    };
     let step = steps.iter().find(|s| i64::from(s.no) == *raw.step.get_ref());
     if step.is_none() {
         let at = c.at(&raw.step);
         c.error(at, "unknown-step", format!("langkah {} tidak ada di SOP ini", raw.step.get_ref()));
     }
     let any_field = |name: &str| steps.iter().any(|s| s.fields.iter().any(|f| f.name == name));
-    if let Some(step) = step {
+    // A new entry is named by its own step; a revocation may name one given earlier.
+    if let Some(step) = step.filter(|_| action == RegistryAction::Create) {
         if !step.fields.iter().any(|f| &f.name == raw.key.get_ref()) {
             let at = c.at(&raw.key);
             c.error(
@@ -325,7 +340,9 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
             );
         }
     }
-    for name in std::iter::once(&raw.person).chain(raw.valid_until.iter()).chain(raw.details.iter()) {
+    let named = std::iter::once(&raw.person).chain(raw.valid_until.iter()).chain(raw.details.iter());
+    let named = named.chain((action == RegistryAction::Revoke).then_some(&raw.key));
+    for name in named {
         if !any_field(name.get_ref()) {
             let at = c.at(name);
             c.error(at, "unknown-field", format!("tidak ada langkah dengan isian \"{}\"", name.get_ref()));
@@ -333,6 +350,7 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
     }
     Some(Registry {
         kind: kind?,
+        action,
         step: step?.no,
         key: raw.key.into_inner(),
         person: raw.person.into_inner(),

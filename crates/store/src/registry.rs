@@ -9,7 +9,7 @@ use engine::form::FieldError;
 use engine::{CaseState, EngineError};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use sop::definition::{Registry, RegistryKind};
+use sop::definition::{Registry, RegistryAction, RegistryKind};
 use sop::{Agency, Sop};
 use sqlx::{Any, Row, Transaction};
 
@@ -111,9 +111,12 @@ impl Store {
         by: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        let agency = self.agency(&state.agency).await?;
         let label = label_of(sop, &registry.key);
         let given = value_of(state, &registry.key).unwrap_or_default();
+        if registry.action == RegistryAction::Revoke {
+            return revoke_by_name(tx, registry, &label, given.trim(), state, by, at).await;
+        }
+        let agency = self.agency(&state.agency).await?;
         let name =
             check_name(registry.kind, &given, &agency).map_err(|m| invalid(&registry.key, &label, m))?;
         let taken = sqlx::query(
@@ -307,6 +310,36 @@ impl Store {
         let zone = self.calendar(agency).await?.zone;
         Ok(Timestamp::now().to_zoned(zone).date().to_string())
     }
+}
+
+/// Revokes the live entry named `name`, for the removal request `state`.
+async fn revoke_by_name(
+    tx: &mut Transaction<'static, Any>,
+    registry: &Registry,
+    label: &str,
+    name: &str,
+    state: &CaseState,
+    by: &str,
+    at: i64,
+) -> Result<(), StoreError> {
+    let row = sqlx::query(
+        "SELECT id FROM registry_entries WHERE agency_id = $1 AND kind = $2 AND name = $3 AND state <> 'dicabut'",
+    )
+    .bind(&state.agency)
+    .bind(registry.kind.key())
+    .bind(name)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| {
+        invalid(&registry.key, label, format!("{name} tidak ada di {} yang berlaku", registry.kind.label().to_lowercase()))
+    })?;
+    let id: String = row.try_get("id")?;
+    sqlx::query("UPDATE registry_entries SET state = 'dicabut', updated_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(&id)
+        .execute(&mut **tx)
+        .await?;
+    add_history(tx, &id, at, by, REVOKED, &format!("dicabut melalui permohonan {}", state.number)).await
 }
 
 async fn add_history(

@@ -273,3 +273,41 @@ async fn entries_are_searched_suspended_reactivated_and_revoked_with_history() {
         assert!(matches!(other, Err(StoreError::NotFound(_))), "{other:?}");
     }
 }
+
+#[tokio::test]
+async fn a_removal_request_revokes_the_card_in_the_access_list() {
+    for db in backends().await {
+        let s = &db.store;
+        let grant = [("nomor_kartu", "KA-0042"), ("nama_pemohon", "Rina Marlina, S.E.")];
+        run(s, "trenggalek", "trenggalek/ruang-server", "tgx-pemohon", &grant).await.unwrap();
+        let unknown = run(
+            s,
+            "trenggalek",
+            "trenggalek/penghapusan-akses",
+            "tgx-pemohon-2",
+            &[("nomor_kartu", "KA-9999")],
+        )
+        .await;
+        assert_eq!(
+            refusal(unknown),
+            ("nomor_kartu".into(), "KA-9999 tidak ada di daftar akses ruang server yang berlaku".into()),
+            "{}",
+            db.label
+        );
+        let removal = run(
+            s,
+            "trenggalek",
+            "trenggalek/penghapusan-akses",
+            "tgx-pemohon-2",
+            &[("nomor_kartu", "KA-0042")],
+        )
+        .await
+        .unwrap();
+        let cards = all(s, "trenggalek", RegistryKind::ServerRoomAccess).await;
+        assert_eq!((cards[0].name.as_str(), cards[0].state.as_str()), ("KA-0042", "dicabut"));
+        let (_, history) = s.registry_entry("trenggalek", &cards[0].id).await.unwrap().unwrap();
+        let last = history.last().unwrap();
+        assert_eq!(last.reason, format!("dicabut melalui permohonan {}", removal.number));
+        assert_eq!(last.by, "Eko Saputro, A.Md.", "the operator who took the card back");
+    }
+}
