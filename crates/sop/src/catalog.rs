@@ -14,7 +14,7 @@ use crate::parse::parse_sop;
 pub const AGENCY_FILE: &str = "agency.toml";
 
 /// The seed definitions, under the names they have in the repository.
-pub const BUILTIN: [(&str, &str); 8] = [
+pub const BUILTIN: [(&str, &str); 9] = [
     ("sops/lumajang/agency.toml", include_str!("../../../sops/lumajang/agency.toml")),
     ("sops/lumajang/vpn.toml", include_str!("../../../sops/lumajang/vpn.toml")),
     ("sops/lumajang/ruang-server.toml", include_str!("../../../sops/lumajang/ruang-server.toml")),
@@ -26,6 +26,7 @@ pub const BUILTIN: [(&str, &str); 8] = [
         "sops/trenggalek/penghapusan-akses.toml",
         include_str!("../../../sops/trenggalek/penghapusan-akses.toml"),
     ),
+    ("sops/trenggalek/review-akses.toml", include_str!("../../../sops/trenggalek/review-akses.toml")),
 ];
 
 #[derive(Debug, Clone, Default)]

@@ -30,6 +30,8 @@ pub struct Sop {
     pub registry: Option<Registry>,
     /// For escorted visits: which fields describe the visitor and the visit.
     pub visit: Option<Visit>,
+    /// For access reviews: which registry is reviewed, at which step.
+    pub review: Option<AccessReview>,
     /// The file this definition was read from (for diagnostics).
     pub file: String,
     /// The definition text itself, as published.
@@ -445,4 +447,24 @@ pub struct Visit {
     pub planned_end: String,
     /// The escort step's number.
     pub escort_step: u32,
+}
+
+/// An SOP that reviews a registry (`[review]`): submitting it opens a
+/// review of every live entry; at `step` the reviewer keeps or revokes each
+/// one with a reason; completing that step closes the review, and entries
+/// nobody reviewed are handled as `unreviewed` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessReview {
+    pub kind: RegistryKind,
+    pub step: u32,
+    pub unreviewed: Unreviewed,
+}
+
+/// What happens to entries nobody reviewed when a review closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreviewed {
+    /// Kept, marked "tidak ditinjau", and the Head told (the default).
+    Flag,
+    /// Revoked.
+    Revoke,
 }

@@ -9,9 +9,9 @@ use toml::Spanned;
 
 use crate::date::Date;
 use crate::definition::{
-    ActionKind, Approver, Attachment, Correction, DEFAULT_RECIPIENT, Decision, Field, FieldKind, Identity,
-    LETTER_PLACEHOLDERS, Lane, LetterTemplate, Registry, RegistryAction, RegistryKind, Sop, Step, Target,
-    Visit, placeholders,
+    AccessReview, ActionKind, Approver, Attachment, Correction, DEFAULT_RECIPIENT, Decision, Field,
+    FieldKind, Identity, LETTER_PLACEHOLDERS, Lane, LetterTemplate, Registry, RegistryAction, RegistryKind,
+    Sop, Step, Target, Unreviewed, Visit, placeholders,
 };
 use crate::diagnostic::{Diagnostic, Located, Location};
 use crate::standard_time::StandardTime;
@@ -37,6 +37,15 @@ struct RawSop {
     letter: Option<RawLetter>,
     registry: Option<RawRegistry>,
     visit: Option<Spanned<RawVisit>>,
+    review: Option<RawReview>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReview {
+    kind: Spanned<String>,
+    step: Spanned<i64>,
+    unreviewed: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -244,6 +253,7 @@ pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
     let letter = raw.letter.map(|l| check_letter(&mut c, l, &steps));
     let registry = raw.registry.and_then(|r| check_registry(&mut c, r, &steps));
     let visit = raw.visit.and_then(|v| check_visit(&mut c, v, &steps));
+    let review = raw.review.and_then(|r| check_review(&mut c, r, &steps));
 
     if !c.errors.is_empty() {
         return Err(c.errors);
@@ -264,6 +274,7 @@ pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
         letter,
         registry,
         visit,
+        review,
         file: file.to_string(),
         source: text.to_string(),
     })
@@ -357,6 +368,34 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
         valid_until: raw.valid_until.map(Spanned::into_inner),
         details: raw.details.into_iter().map(Spanned::into_inner).collect(),
     })
+}
+
+/// A review names a known registry and an existing step.
+fn check_review(c: &mut Checker, raw: RawReview, steps: &[Step]) -> Option<AccessReview> {
+    let kind = RegistryKind::parse(raw.kind.get_ref());
+    if kind.is_none() {
+        let at = c.at(&raw.kind);
+        c.error(at, "unknown-registry", format!("jenis registri \"{}\" tidak dikenal", raw.kind.get_ref()));
+    }
+    let step = steps.iter().find(|s| i64::from(s.no) == *raw.step.get_ref());
+    if step.is_none() {
+        let at = c.at(&raw.step);
+        c.error(at, "unknown-step", format!("langkah {} tidak ada di SOP ini", raw.step.get_ref()));
+    }
+    let unreviewed = match raw.unreviewed.as_ref().map(|u| u.get_ref().as_str()) {
+        None | Some("tandai") => Unreviewed::Flag,
+        Some("cabut") => Unreviewed::Revoke,
+        Some(other) => {
+            let at = c.at(raw.unreviewed.as_ref().expect("present"));
+            c.error(
+                at,
+                "unknown-policy",
+                format!("unreviewed \"{other}\" tidak dikenal; pilih \"tandai\" atau \"cabut\""),
+            );
+            Unreviewed::Flag
+        }
+    };
+    Some(AccessReview { kind: kind?, step: step?.no, unreviewed })
 }
 
 /// A visit SOP names existing fields and has exactly one escort step.

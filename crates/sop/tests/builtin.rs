@@ -26,7 +26,7 @@ fn lanes(sop: &Sop) -> Vec<&str> {
 }
 
 #[test]
-fn the_catalog_holds_the_five_seeds_a_derived_removal_sop_and_both_agencies() {
+fn the_catalog_holds_the_five_seeds_two_derived_sops_and_both_agencies() {
     let catalog = Catalog::builtin();
     let ids: Vec<&str> = catalog.sops.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
@@ -37,14 +37,17 @@ fn the_catalog_holds_the_five_seeds_a_derived_removal_sop_and_both_agencies() {
             "lumajang/subdomain",
             "lumajang/email",
             "trenggalek/ruang-server",
-            "trenggalek/penghapusan-akses"
+            "trenggalek/penghapusan-akses",
+            "trenggalek/review-akses"
         ]
     );
     let removal = catalog.sop("trenggalek/penghapusan-akses").unwrap();
     assert!(removal.identity.catatan[0].starts_with("SOP TURUNAN"), "marked as derived on its identity page");
     let agencies: Vec<&str> = catalog.agencies.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(agencies, ["lumajang", "trenggalek"]);
-    for sop in catalog.sops.iter().filter(|s| s.id != removal.id) {
+    let review = catalog.sop("trenggalek/review-akses").unwrap();
+    assert!(review.identity.catatan[0].starts_with("SOP TURUNAN"));
+    for sop in catalog.sops.iter().filter(|s| s.id != removal.id && s.id != review.id) {
         // Version 2 added the notification letter's template and the registry.
         let expected =
             if sop.letter.is_some() || sop.registry.is_some() || sop.visit.is_some() { 2 } else { 1 };
@@ -245,6 +248,7 @@ fn the_same_definitions_load_from_a_directory() {
             "lumajang/subdomain",
             "lumajang/vpn",
             "trenggalek/penghapusan-akses",
+            "trenggalek/review-akses",
             "trenggalek/ruang-server"
         ]
     );

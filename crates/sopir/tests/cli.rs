@@ -60,7 +60,7 @@ fn lint_of_the_built_ins_reports_warnings_and_succeeds() {
     assert!(text.contains(
         "sops/lumajang/vpn.toml:247:10: peringatan [other-service]: output langkah 8 \"Informasi akun email baru\""
     ));
-    assert!(text.ends_with("6 SOP diperiksa, 2 profil instansi: 0 kesalahan, 21 peringatan\n"), "{text}");
+    assert!(text.ends_with("7 SOP diperiksa, 2 profil instansi: 0 kesalahan, 22 peringatan\n"), "{text}");
 }
 
 #[test]

@@ -118,6 +118,9 @@ impl Store {
         if let Some(visit) = &sop.visit {
             self.register_visit(&mut tx, visit, &state, &calendar.zone).await?;
         }
+        if let Some(review) = &sop.review {
+            self.open_review(&mut tx, review, &state).await?;
+        }
         tx.commit().await?;
         Ok(state)
     }
@@ -186,6 +189,9 @@ impl Store {
             }
             if let Some(visit) = &sop.visit {
                 self.follow_visit(&mut tx, &sop, visit, &after, Some(step.no), at).await?;
+            }
+            if let Some(review) = sop.review.as_ref().filter(|r| r.step == step.no) {
+                self.close_review(&mut tx, review, &org, &after, by, at).await?;
             }
         }
         tx.commit().await?;

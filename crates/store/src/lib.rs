@@ -16,6 +16,7 @@ mod organisation;
 mod personal_data;
 pub mod registry;
 pub mod report;
+pub mod review;
 mod sop_versions;
 pub mod visits;
 

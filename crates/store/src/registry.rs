@@ -49,6 +49,8 @@ pub struct Entry {
     pub updated_at: i64,
     /// Past its valid-until date while still active or suspended.
     pub expired: bool,
+    /// Its latest access review closed without anyone reviewing it.
+    pub unreviewed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,7 +174,9 @@ impl Store {
     ) -> Result<Vec<Entry>, StoreError> {
         let rows = sqlx::query(
             "SELECT r.id, r.kind, r.name, r.case_id, c.number, COALESCE(u.name, r.unit_id) AS unit, r.responsible,
-                 r.valid_until, r.details, r.state, p.name AS created_by, r.created_at, r.updated_at
+                 r.valid_until, r.details, r.state, p.name AS created_by, r.created_at, r.updated_at,
+                 (SELECT i.decision FROM review_items i WHERE i.entry_id = r.id AND i.decision IS NOT NULL
+                  ORDER BY i.decided_at DESC LIMIT 1) AS last_review
              FROM registry_entries r
              JOIN cases c ON c.id = r.case_id
              JOIN people p ON p.id = r.created_by
@@ -208,7 +212,9 @@ impl Store {
     ) -> Result<Option<(Entry, Vec<HistoryRow>)>, StoreError> {
         let row = sqlx::query(
             "SELECT r.id, r.kind, r.name, r.case_id, c.number, COALESCE(u.name, r.unit_id) AS unit, r.responsible,
-                 r.valid_until, r.details, r.state, p.name AS created_by, r.created_at, r.updated_at
+                 r.valid_until, r.details, r.state, p.name AS created_by, r.created_at, r.updated_at,
+                 (SELECT i.decision FROM review_items i WHERE i.entry_id = r.id AND i.decision IS NOT NULL
+                  ORDER BY i.decided_at DESC LIMIT 1) AS last_review
              FROM registry_entries r
              JOIN cases c ON c.id = r.case_id
              JOIN people p ON p.id = r.created_by
@@ -334,12 +340,33 @@ async fn revoke_by_name(
         invalid(&registry.key, label, format!("{name} tidak ada di {} yang berlaku", registry.kind.label().to_lowercase()))
     })?;
     let id: String = row.try_get("id")?;
-    sqlx::query("UPDATE registry_entries SET state = 'dicabut', updated_at = $1 WHERE id = $2")
-        .bind(at)
-        .bind(&id)
-        .execute(&mut **tx)
-        .await?;
-    add_history(tx, &id, at, by, REVOKED, &format!("dicabut melalui permohonan {}", state.number)).await
+    note_on_entry(tx, &id, by, Some(REVOKED), &format!("dicabut melalui permohonan {}", state.number), at)
+        .await
+}
+
+/// Notes `reason` in an entry's history, moving it to `new_state` when given.
+pub(crate) async fn note_on_entry(
+    tx: &mut Transaction<'static, Any>,
+    entry: &str,
+    by: &str,
+    new_state: Option<&str>,
+    reason: &str,
+    at: i64,
+) -> Result<(), StoreError> {
+    if let Some(state) = new_state {
+        sqlx::query("UPDATE registry_entries SET state = $1, updated_at = $2 WHERE id = $3")
+            .bind(state)
+            .bind(at)
+            .bind(entry)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let state: String = sqlx::query("SELECT state FROM registry_entries WHERE id = $1")
+        .bind(entry)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("state")?;
+    add_history(tx, entry, at, by, &state, reason).await
 }
 
 async fn add_history(
@@ -379,6 +406,8 @@ fn entry_of(row: &sqlx::any::AnyRow, today: &str) -> Result<Entry, StoreError> {
         unit: row.try_get("unit")?,
         responsible: row.try_get("responsible")?,
         expired: state != REVOKED && valid_until.as_deref().is_some_and(|d| d < today),
+        unreviewed: state != REVOKED
+            && row.try_get::<Option<String>, _>("last_review")?.as_deref() == Some(crate::review::UNREVIEWED),
         valid_until,
         details: serde_json::from_str(&details).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         state,

@@ -311,3 +311,122 @@ async fn a_removal_request_revokes_the_card_in_the_access_list() {
         assert_eq!(last.by, "Eko Saputro, A.Md.", "the operator who took the card back");
     }
 }
+
+/// Opens a review of Trenggalek's access list as the operator.
+async fn open_review(s: &Store, at: i64) -> Result<CaseState, StoreError> {
+    let sop = s.sop("trenggalek", "trenggalek/review-akses", None).await.unwrap();
+    let mut input = store::demo::sample_input(sop.first_step(), Verdict::Ya);
+    input.fields.insert("periode".into(), "Semester II 2026".into());
+    s.submit("trenggalek", "trenggalek/review-akses", "tgx-operator", input, at).await
+}
+
+#[tokio::test]
+async fn a_review_keeps_revokes_and_flags_what_nobody_reviewed() {
+    for db in backends().await {
+        let s = &db.store;
+        let at = wib(2026, 11, 24, 9, 0);
+        let (field, message) = refusal(open_review(s, at).await);
+        assert_eq!(
+            (field.as_str(), message.as_str()),
+            ("review", "tidak ada entri daftar akses ruang server yang berlaku untuk ditinjau")
+        );
+        for card in ["KA-1", "KA-2", "KA-3", "KA-4", "KA-5"] {
+            run(s, "trenggalek", "trenggalek/ruang-server", "tgx-pemohon", &[("nomor_kartu", card)])
+                .await
+                .unwrap();
+        }
+        // A card revoked before the review is not on it.
+        run(s, "trenggalek", "trenggalek/penghapusan-akses", "tgx-pemohon-2", &[("nomor_kartu", "KA-5")])
+            .await
+            .unwrap();
+        let review = open_review(s, at).await.unwrap();
+        let items = s.review_items("trenggalek", &review.id).await.unwrap();
+        assert_eq!(
+            items.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(),
+            ["KA-1", "KA-2", "KA-3", "KA-4"],
+            "{}",
+            db.label
+        );
+        let id = |name: &str| items.iter().find(|i| i.name == name).unwrap().entry_id.clone();
+
+        // The review step is the Kabid's; it has not started until the operator's submission created it.
+        let decide = |entry: String, by: &'static str, decision: &'static str, reason: &'static str| {
+            let case = review.id.clone();
+            async move {
+                s.decide_review_item("trenggalek", &case, &entry, by, decision, reason, at + MINUTE).await
+            }
+        };
+        let not_reviewer = decide(id("KA-1"), "tgx-operator", "tetap", "").await;
+        assert!(matches!(not_reviewer, Err(StoreError::NotPermitted(_))), "{not_reviewer:?}");
+        decide(id("KA-1"), "tgx-kabid", "tetap", "").await.unwrap();
+        let no_reason = decide(id("KA-3"), "tgx-kabid", "cabut", " ").await;
+        assert_eq!(refusal_of(no_reason), "wajib diisi bila akses dicabut");
+        decide(id("KA-2"), "tgx-kabid", "cabut", "Pegawai pindah ke OPD lain").await.unwrap();
+        assert_eq!(
+            refusal_of(decide(id("KA-2"), "tgx-kabid", "tetap", "").await),
+            "entri ini sudah diputuskan: cabut"
+        );
+        let cards = all(s, "trenggalek", RegistryKind::ServerRoomAccess).await;
+        let state_of = |cards: &[store::registry::Entry], name: &str| {
+            let e = cards.iter().find(|e| e.name == name).unwrap();
+            (e.state.clone(), e.unreviewed)
+        };
+        assert_eq!(
+            state_of(&cards, "KA-2"),
+            ("dicabut".to_string(), false),
+            "a revocation takes effect at once"
+        );
+
+        // The Kabid closes the review with KA-3 and KA-4 unreviewed.
+        let task = review.open_tasks().next().unwrap().clone();
+        let sop = s.sop("trenggalek", "trenggalek/review-akses", None).await.unwrap();
+        let input = store::demo::sample_input(sop.step(2).unwrap(), Verdict::Ya);
+        s.complete("trenggalek", &review.id, &task.id, "tgx-kabid", input, at + 2 * MINUTE).await.unwrap();
+        let items = s.review_items("trenggalek", &review.id).await.unwrap();
+        let outcome: Vec<(&str, Option<&str>)> =
+            items.iter().map(|i| (i.name.as_str(), i.decision.as_deref())).collect();
+        assert_eq!(
+            outcome,
+            [
+                ("KA-1", Some("tetap")),
+                ("KA-2", Some("cabut")),
+                ("KA-3", Some("tidak-ditinjau")),
+                ("KA-4", Some("tidak-ditinjau"))
+            ]
+        );
+        let cards = all(s, "trenggalek", RegistryKind::ServerRoomAccess).await;
+        assert_eq!(state_of(&cards, "KA-1"), ("aktif".to_string(), false));
+        assert_eq!(
+            state_of(&cards, "KA-3"),
+            ("aktif".to_string(), true),
+            "kept but flagged, not silently revoked"
+        );
+        assert_eq!(state_of(&cards, "KA-4"), ("aktif".to_string(), true));
+        let told = s.notifications("trenggalek", "tgx-kadis").await.unwrap();
+        assert!(told.iter().any(|m| m.contains("2 entri yang tidak ditinjau")), "{told:?}");
+        assert_eq!(
+            refusal_of(decide(id("KA-3"), "tgx-kabid", "tetap", "").await),
+            "review ini tidak sedang berjalan"
+        );
+
+        // An agency that chose "cabut" revokes what nobody reviewed.
+        let source = sop::catalog::BUILTIN.iter().find(|(f, _)| f.ends_with("review-akses.toml")).unwrap().1;
+        let strict = source
+            .replace("version = 1", "version = 2")
+            .replace("unreviewed = \"tandai\"", "unreviewed = \"cabut\"");
+        s.publish_sop("review-akses.toml", &strict, at).await.unwrap();
+        let second = open_review(s, at + 3 * MINUTE).await.unwrap();
+        let task = second.open_tasks().next().unwrap().clone();
+        let input = store::demo::sample_input(sop.step(2).unwrap(), Verdict::Ya);
+        s.complete("trenggalek", &second.id, &task.id, "tgx-kabid", input, at + 4 * MINUTE).await.unwrap();
+        let cards = all(s, "trenggalek", RegistryKind::ServerRoomAccess).await;
+        assert!(cards.iter().all(|e| e.state == "dicabut"), "{}", db.label);
+    }
+}
+
+fn refusal_of(result: Result<(), StoreError>) -> String {
+    match result {
+        Err(StoreError::Engine(EngineError::Invalid(errors))) => errors[0].message.clone(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}

@@ -36,6 +36,7 @@ fn state_tag(entry: &Entry) -> Markup {
     html! {
         span class={"tag " (class)} data-state=(entry.state) { (entry.state) }
         @if entry.expired { " " span.tag.bad data-expired="1" { "kedaluwarsa" } }
+        @if entry.unreviewed { " " span.tag.bad data-unreviewed="1" { "tidak ditinjau" } }
     }
 }
 

@@ -1,0 +1,223 @@
+//! Access reviews (Trenggalek's "review akses ruang server"): submitting a
+//! review case puts every live entry of the registry on it; while the
+//! review step is open its reviewer keeps or revokes each entry with a
+//! reason (a revocation takes effect at once, in the entry's history);
+//! completing the review step closes the review, and what nobody reviewed
+//! is handled as the SOP says — by default marked "tidak ditinjau" and the
+//! Head told, never silently revoked.
+
+use engine::form::FieldError;
+use engine::{CaseState, EngineError, Organisation};
+use sop::definition::{AccessReview, Unreviewed};
+use sqlx::{Any, Row, Transaction};
+
+use crate::registry::{REASON_MAX_CHARS, REVOKED};
+use crate::{Store, StoreError};
+
+pub const KEEP: &str = "tetap";
+pub const REVOKE: &str = "cabut";
+pub const UNREVIEWED: &str = "tidak-ditinjau";
+
+/// One entry under review and what was decided about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewItem {
+    pub entry_id: String,
+    pub name: String,
+    pub responsible: String,
+    pub valid_until: Option<String>,
+    pub state: String,
+    pub decision: Option<String>,
+    pub reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+}
+
+fn invalid(field: &str, label: &str, message: impl Into<String>) -> StoreError {
+    StoreError::Engine(EngineError::Invalid(vec![FieldError::new(field, label, message)]))
+}
+
+impl Store {
+    /// Puts every live entry of the reviewed registry on a new review case.
+    pub(crate) async fn open_review(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        review: &AccessReview,
+        state: &CaseState,
+    ) -> Result<(), StoreError> {
+        let added = sqlx::query(
+            "INSERT INTO review_items (case_id, entry_id, agency_id)
+             SELECT $1, id, agency_id FROM registry_entries WHERE agency_id = $2 AND kind = $3 AND state <> 'dicabut'",
+        )
+        .bind(&state.id)
+        .bind(&state.agency)
+        .bind(review.kind.key())
+        .execute(&mut **tx)
+        .await?;
+        if added.rows_affected() == 0 {
+            let message =
+                format!("tidak ada entri {} yang berlaku untuk ditinjau", review.kind.label().to_lowercase());
+            return Err(StoreError::Engine(EngineError::Invalid(vec![FieldError::new(
+                "review", "Review", message,
+            )])));
+        }
+        Ok(())
+    }
+
+    /// Closes the review when its review step is completed: undecided
+    /// entries are marked or revoked as `review.unreviewed` says.
+    pub(crate) async fn close_review(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        review: &AccessReview,
+        org: &Organisation,
+        state: &CaseState,
+        by: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let open: Vec<String> = sqlx::query(
+            "SELECT entry_id FROM review_items WHERE case_id = $1 AND decision IS NULL ORDER BY entry_id",
+        )
+        .bind(&state.id)
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("entry_id"))
+        .collect::<Result<_, _>>()?;
+        if open.is_empty() {
+            return Ok(());
+        }
+        let (decision, reason) = match review.unreviewed {
+            Unreviewed::Flag => {
+                (UNREVIEWED, format!("tidak ditinjau sampai review {} ditutup", state.number))
+            }
+            Unreviewed::Revoke => {
+                (REVOKE, format!("dicabut karena tidak ditinjau dalam review {}", state.number))
+            }
+        };
+        for entry in &open {
+            record_decision(tx, &state.id, entry, decision, &reason, by, at).await?;
+            let new_state = if decision == REVOKE { Some(REVOKED) } else { None };
+            crate::registry::note_on_entry(tx, entry, by, new_state, &reason, at).await?;
+        }
+        if review.unreviewed == Unreviewed::Flag {
+            let today = jiff::Timestamp::from_millisecond(at)
+                .expect("valid instant")
+                .to_zoned(self.calendar(&state.agency).await?.zone)
+                .date();
+            let message = format!(
+                "Review {} ditutup dengan {} entri yang tidak ditinjau; entri itu tetap berlaku dan ditandai.",
+                state.number,
+                open.len()
+            );
+            for head in org.candidates(&["kepala-dinas".to_string()], today) {
+                self.notify(tx, &state.agency, &head.person, &state.id, &message, at).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The reviewer of the open review step keeps or revokes one entry.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn decide_review_item(
+        &self,
+        agency: &str,
+        case: &str,
+        entry: &str,
+        by: &str,
+        decision: &str,
+        reason: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let reason = reason.trim();
+        if decision != KEEP && decision != REVOKE {
+            return Err(invalid("keputusan", "Keputusan", "pilih tetap atau cabut"));
+        }
+        if decision == REVOKE && reason.is_empty() {
+            return Err(invalid("alasan", "Alasan", "wajib diisi bila akses dicabut"));
+        }
+        if reason.chars().count() > REASON_MAX_CHARS {
+            return Err(invalid("alasan", "Alasan", format!("paling banyak {REASON_MAX_CHARS} karakter")));
+        }
+        let (_gate, mut tx) = self.write().await?;
+        crate::cases::lock_chain(&mut tx).await?;
+        let state = self.load_case(&mut tx, agency, case).await?;
+        let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
+        let review = sop.review.as_ref().ok_or_else(|| StoreError::NotFound("review".into()))?;
+        let task = state
+            .open_tasks()
+            .find(|t| t.step == review.step)
+            .ok_or_else(|| invalid("keputusan", "Review", "review ini tidak sedang berjalan"))?;
+        if !task.candidates.iter().any(|c| c.person == by) {
+            return Err(StoreError::NotPermitted("hanya peninjau review ini".into()));
+        }
+        let row = sqlx::query("SELECT decision FROM review_items WHERE case_id = $1 AND entry_id = $2")
+            .bind(case)
+            .bind(entry)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("entri review".into()))?;
+        if let Some(done) = row.try_get::<Option<String>, _>("decision")? {
+            return Err(invalid("keputusan", "Keputusan", format!("entri ini sudah diputuskan: {done}")));
+        }
+        let reason = if reason.is_empty() { "masih diperlukan" } else { reason };
+        record_decision(&mut tx, case, entry, decision, reason, by, at).await?;
+        let history = format!("review {}: {decision} — {reason}", state.number);
+        let new_state = (decision == REVOKE).then_some(REVOKED);
+        crate::registry::note_on_entry(&mut tx, entry, by, new_state, &history, at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The entries of review `case`, with their decisions.
+    pub async fn review_items(&self, agency: &str, case: &str) -> Result<Vec<ReviewItem>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT i.entry_id, r.name, r.responsible, r.valid_until, r.state, i.decision, i.reason,
+                 p.name AS decided_by, i.decided_at
+             FROM review_items i JOIN registry_entries r ON r.id = i.entry_id LEFT JOIN people p ON p.id = i.decided_by
+             WHERE i.agency_id = $1 AND i.case_id = $2 ORDER BY r.name",
+        )
+        .bind(agency)
+        .bind(case)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ReviewItem {
+                    entry_id: r.try_get("entry_id")?,
+                    name: r.try_get("name")?,
+                    responsible: r.try_get("responsible")?,
+                    valid_until: r.try_get("valid_until")?,
+                    state: r.try_get("state")?,
+                    decision: r.try_get("decision")?,
+                    reason: r.try_get("reason")?,
+                    decided_by: r.try_get("decided_by")?,
+                    decided_at: r.try_get("decided_at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+async fn record_decision(
+    tx: &mut Transaction<'static, Any>,
+    case: &str,
+    entry: &str,
+    decision: &str,
+    reason: &str,
+    by: &str,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE review_items SET decision = $1, reason = $2, decided_by = $3, decided_at = $4
+         WHERE case_id = $5 AND entry_id = $6",
+    )
+    .bind(decision)
+    .bind(reason)
+    .bind(by)
+    .bind(at)
+    .bind(case)
+    .bind(entry)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
