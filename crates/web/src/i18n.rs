@@ -286,6 +286,8 @@ catalogue! {
     Upload => "Unggah", "Upload";
     NavRegistries => "Registri", "Registries";
     Visit => "Kunjungan", "Visit";
+    AccessReview => "Entri yang ditinjau", "Entries under review";
+    Undecided => "belum diputuskan", "undecided";
     VisitLog => "Pencatatan akses ruang server", "Server-room visitor log";
     Visitor => "Pengunjung", "Visitor";
     Planned => "Rencana", "Planned";

@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/permohonan/{case}/tarik", post(pages::cases::withdraw))
         .route("/permohonan/{case}/nik", post(pages::cases::reveal))
         .route("/permohonan/{case}/masuk", post(pages::visits::check_in))
+        .route("/permohonan/{case}/review/{entry}", post(pages::access_review::decide))
         .route("/kunjungan", get(pages::visits::log))
         .route("/permohonan/{case}/disposisi", get(pages::letters::disposition_page))
         .route("/permohonan/{case}/disposisi.pdf", get(pages::letters::disposition_pdf))

@@ -1,5 +1,6 @@
 //! The pages, one module per area of the application.
 
+pub mod access_review;
 pub mod admin;
 pub mod cases;
 pub mod form;

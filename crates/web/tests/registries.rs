@@ -174,3 +174,80 @@ async fn the_escorting_officer_checks_a_visitor_in_and_out_and_the_log_shows_it(
     let requester = Browser::login(&app, "lmj-pemohon").await;
     assert_eq!(requester.get("/kunjungan").await.status, StatusCode::FORBIDDEN);
 }
+
+/// Runs a Trenggalek access request until the card is issued.
+async fn access_card(app: &common::App, card: &str) {
+    let sop = app.store.sop("trenggalek", "trenggalek/ruang-server", None).await.unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let with = |step: &sop::Step| {
+        let mut input = store::demo::sample_input(step, engine::Verdict::Ya);
+        if input.fields.contains_key("nomor_kartu") {
+            input.fields.insert("nomor_kartu".into(), card.into());
+        }
+        input
+    };
+    let mut state = app
+        .store
+        .submit("trenggalek", "trenggalek/ruang-server", "tgx-pemohon", with(sop.first_step()), now)
+        .await
+        .unwrap();
+    while state.open_tasks().next().unwrap().step != 6 {
+        let task = state.open_tasks().next().unwrap().clone();
+        let by = task.candidates[0].person.clone();
+        state = app
+            .store
+            .complete("trenggalek", &state.id, &task.id, &by, with(sop.step(task.step).unwrap()), now)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_kabid_reviews_each_card_on_the_review_case_page() {
+    let app = spawn().await;
+    access_card(&app, "KA-11").await;
+    access_card(&app, "KA-12").await;
+    let sop = app.store.sop("trenggalek", "trenggalek/review-akses", None).await.unwrap();
+    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    input.fields.insert("periode".into(), "Semester II 2026".into());
+    let now = jiff::Timestamp::now().as_millisecond();
+    let review =
+        app.store.submit("trenggalek", "trenggalek/review-akses", "tgx-operator", input, now).await.unwrap();
+    let path = format!("/permohonan/{}", review.id);
+
+    let operator = Browser::login(&app, "tgx-operator").await;
+    let page = operator.get(&path).await;
+    assert!(
+        page.body.contains("data-entry=\"KA-11\"") && !page.body.contains("/review/"),
+        "only the reviewer decides"
+    );
+
+    let kabid = Browser::login(&app, "tgx-kabid").await;
+    let page = kabid.get(&path).await;
+    let form_of = |name: &str| {
+        let row = page.body.find(&format!("data-entry=\"{name}\"")).unwrap();
+        let at = page.body[row..].find("action=\"").unwrap() + row + 8;
+        page.body[at..].split('"').next().unwrap().to_string()
+    };
+    let (keep, revoke) = (form_of("KA-11"), form_of("KA-12"));
+    let token = page.csrf();
+    let refused = operator.post(&keep, &[("csrf", &operator.token().await), ("keputusan", "tetap")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let missing = kabid.post(&revoke, &[("csrf", &token), ("keputusan", "cabut"), ("alasan", "")]).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("wajib diisi bila akses dicabut"), "{}", missing.body);
+    assert_eq!(
+        kabid.post(&keep, &[("csrf", &token), ("keputusan", "tetap")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let done = kabid.post(&revoke, &[("csrf", &token), ("keputusan", "cabut"), ("alasan", "Pensiun")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = kabid.get(&path).await;
+    assert!(
+        page.body.contains("data-decision=\"tetap\"")
+            && page.body.contains("data-decision=\"cabut\"")
+            && page.body.contains("Pensiun")
+    );
+    let list = kabid.get("/registri/akses-ruang-server?status=dicabut").await;
+    assert!(list.body.contains("KA-12") && !list.body.contains("KA-11"), "{}", list.body);
+}

@@ -223,6 +223,9 @@ fn render(
         @if let Some(visit) = &letters.visit {
             (super::visits::section(user, case, visit, sop.visit.as_ref().map(|v| v.escort_step)))
         }
+        @if !letters.review.is_empty() {
+            (super::access_review::section(user, case, &letters.review, sop.review.as_ref().map(|r| r.step)))
+        }
         @for task in &mine { (action_form(user, case, sop, task, letters, outcome)) }
         (letters::section(user, case, letters))
         h2 { (user.t(Msg::Timeline)) }

@@ -26,6 +26,8 @@ use crate::{AppState, layout, upload};
 #[derive(Default)]
 pub struct CaseRecords {
     pub visit: Option<store::visits::VisitRow>,
+    /// The entries an access-review case covers.
+    pub review: Vec<store::review::ReviewItem>,
     pub incoming: Option<IncomingLetter>,
     pub drafts: Vec<DraftVersion>,
     pub outgoing: Option<OutgoingLetter>,
@@ -39,6 +41,7 @@ impl CaseRecords {
         let agency = user.agency_id();
         Ok(CaseRecords {
             visit: state.store.visit(agency, case).await?,
+            review: state.store.review_items(agency, case).await?,
             incoming: state.store.incoming_letter(agency, case).await?,
             drafts: state.store.letter_drafts(agency, case).await?,
             outgoing: state.store.outgoing_letter(agency, case).await?,
