@@ -30,6 +30,8 @@ pub struct Agency {
     pub domain: String,
     /// The domain of its e-mail addresses; defaults to `domain`.
     pub mail_domain: String,
+    /// Days after a case closes until its personal data is erased.
+    pub retention_days: u32,
     pub file: String,
 }
 
@@ -157,6 +159,13 @@ struct RawAgency {
     domain: Option<Spanned<String>>,
     #[serde(default)]
     mail_domain: Option<Spanned<String>>,
+    #[serde(default = "default_retention")]
+    retention_days: u32,
+}
+
+/// A year, unless the agency says otherwise.
+fn default_retention() -> u32 {
+    365
 }
 
 fn default_zone() -> Spanned<String> {
@@ -213,6 +222,7 @@ pub fn parse_agency(file: &str, text: &str) -> Result<Agency, Vec<Diagnostic>> {
         letterhead: raw.letterhead,
         letters: raw.letters.map(Spanned::into_inner).unwrap_or_default(),
         mail_domain: raw.mail_domain.map_or_else(|| domain.clone(), Spanned::into_inner),
+        retention_days: raw.retention_days,
         domain,
         file: file.to_string(),
     })

@@ -174,6 +174,9 @@ struct RawField {
     #[serde(default)]
     options: Vec<String>,
     help: Option<String>,
+    /// Personal data besides a NIK (e.g. a visitor's name): sealed at rest.
+    #[serde(default)]
+    personal: bool,
 }
 
 #[derive(Deserialize)]
@@ -757,7 +760,7 @@ fn check_fields(c: &mut Checker, raw: Vec<Spanned<RawField>>, no: u32) -> Vec<Fi
             }
         });
         fields.push(Field {
-            personal: f.kind == FieldKind::Nik,
+            personal: f.kind == FieldKind::Nik || f.personal,
             name,
             label: f.label,
             kind: f.kind,

@@ -64,6 +64,9 @@ enum Command {
     /// Log audit berantai hash.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Masa retensi data pribadi.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Ukur kecepatan: jalankan server sungguhan dan selesaikan permohonan VPN lewat HTTP dengan beberapa klien.
     Bench {
         /// Jumlah klien bersamaan.
@@ -128,6 +131,15 @@ pub enum UserCommand {
 pub enum AuditCommand {
     /// Periksa seluruh rantai log audit; keluar dengan kode 1 bila ada event yang diubah, dihapus atau ditukar.
     Verify {
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub enum RetentionCommand {
+    /// Hapus data pribadi (NIK, nama pengunjung) permohonan yang selesai lebih lama dari masa retensi instansinya; catatan anonimnya tetap. Server menjalankannya sendiri setiap hari.
+    Purge {
         #[command(flatten)]
         database: Database,
     },
@@ -312,6 +324,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Sop(command)) => sop_command::run(command),
         Some(Command::Audit(AuditCommand::Verify { database })) => audit_command::verify(&database.url),
+        Some(Command::Retention(RetentionCommand::Purge { database })) => audit_command::purge(&database.url),
         Some(Command::Bench { clients, cases, database_url }) => {
             runtime().and_then(|rt| rt.block_on(bench::run(bench::Options { clients, cases, database_url })))
         }

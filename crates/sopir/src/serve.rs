@@ -112,12 +112,21 @@ async fn shutdown_signal() {
 /// Once a minute, escalates overdue tasks; a failure is logged and retried
 /// at the next tick, never fatal to the server.
 async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
+    const DAY_MS: i64 = 24 * 3600 * 1000;
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    let mut last_purge: Option<i64> = None;
     loop {
         tick.tick().await;
         let now = jiff::Timestamp::now().as_millisecond();
         if let Err(e) = store.escalate(now, i64::from(every_minutes.max(1)) * 60_000).await {
             eprintln!("sopir: eskalasi gagal, dicoba lagi: {e}");
+        }
+        // Personal data past its retention period goes once a day.
+        if last_purge.is_none_or(|at| now - at >= DAY_MS) {
+            match store.purge_personal_data(now).await {
+                Ok(_) => last_purge = Some(now),
+                Err(e) => eprintln!("sopir: penghapusan data pribadi gagal, dicoba lagi: {e}"),
+            }
         }
     }
 }

@@ -394,3 +394,17 @@ fn bench_drives_complete_cases_and_reports_its_figures() {
     }
     assert!(text.contains("POST act     n=33 "), "eleven actions per case: {text}");
 }
+
+#[test]
+fn retention_purge_reports_what_it_erased_and_refuses_a_missing_database() {
+    let url = database_with_history("retention");
+    let out = sopir(&["retention", "purge", "--database-url", &url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "Data pribadi 0 permohonan yang lewat masa retensi dihapus; catatan anonimnya tetap.\n"
+    );
+    let out = sopir(&["retention", "purge", "--database-url", "sqlite:///tidak/ada/sopir.db"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "sopir: basis data /tidak/ada/sopir.db tidak ada\n");
+}

@@ -10,7 +10,7 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{append, case_events};
 use crate::letters::Paperwork;
-use crate::personal_data::{open_events, seal_events};
+use crate::personal_data::{carries_personal, open_events, seal_events};
 use crate::{Store, StoreError, new_id};
 
 /// A file that comes with an action, stored in the same transaction.
@@ -110,13 +110,18 @@ impl Store {
         input.attachments.extend(ids.iter().cloned());
         let mut events = workflow::submit(&ctx, &case, &number, by, input, at)?;
         let state = fold(&events, None);
-        seal_events(&mut events, &sop, self.key.as_ref())?;
+        let case_key = if carries_personal(&events, &sop) { Some(self.new_case_key()?) } else { None };
+        seal_events(&mut events, &sop, case_key.as_ref().map(|(k, _)| k))?;
         self.record(&mut tx, agency, &org, &calendar, &events).await?;
+        if let Some((_, sealed)) = &case_key {
+            self.keep_case_key(&mut tx, agency, &case, sealed).await?;
+        }
         store_uploads(&mut tx, agency, &case, by, &uploads, &ids, at).await?;
         let filenames: Vec<String> = uploads.iter().map(|u| u.filename.clone()).collect();
         self.register_incoming(&mut tx, &sop, &state, &filenames, &calendar.zone).await?;
         if let Some(visit) = &sop.visit {
-            self.register_visit(&mut tx, visit, &state, &calendar.zone).await?;
+            self.register_visit(&mut tx, visit, &state, &calendar.zone, case_key.as_ref().map(|(k, _)| k))
+                .await?;
         }
         if let Some(review) = &sop.review {
             self.open_review(&mut tx, review, &state).await?;
@@ -177,7 +182,17 @@ impl Store {
         input.attachments.extend(ids.iter().cloned());
         let mut events = workflow::complete(&ctx, &state, task, by, input, at)?;
         let after = fold(&events, Some(state));
-        seal_events(&mut events, &sop, self.key.as_ref())?;
+        if carries_personal(&events, &sop) {
+            let key = match self.case_key(&mut *tx, agency, case).await? {
+                Some(key) => key,
+                None => {
+                    let (key, sealed) = self.new_case_key()?;
+                    self.keep_case_key(&mut tx, agency, case, &sealed).await?;
+                    key
+                }
+            };
+            seal_events(&mut events, &sop, Some(&key))?;
+        }
         self.record(&mut tx, agency, &org, &calendar, &events).await?;
         store_uploads(&mut tx, agency, case, by, &uploads, &ids, at).await?;
         if let Some(EventBody::TaskCompleted { step, position, .. }) = events.first().map(|e| &e.body) {
@@ -245,7 +260,12 @@ impl Store {
             return Err(not_found());
         };
         let sop = self.sop(agency, &sop_id, Some(sop_version)).await?;
-        open_events(&mut events, &sop, self.key.as_ref())?;
+        let case_key = if carries_personal(&events, &sop) {
+            self.case_key(&self.pool, agency, case).await?
+        } else {
+            None
+        };
+        open_events(&mut events, &sop, self.key.as_ref(), case_key.as_ref())?;
         CaseState::from_events(&events).ok_or_else(not_found)
     }
 

@@ -301,6 +301,7 @@ pub async fn staff_for(
             letters: Default::default(),
             domain: String::new(),
             mail_domain: String::new(),
+            retention_days: 365,
             file: String::new(),
         });
         store.put_agency(&profile).await?;

@@ -21,10 +21,11 @@ impl Store {
         let letterhead = serde_json::to_string(&agency.letterhead).expect("strings serialise");
         let letters = serde_json::to_string(&agency.letters).expect("settings serialise");
         sqlx::query(
-            "INSERT INTO agencies (id, government, name, address, timezone, letterhead, letters, domain, mail_domain)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            "INSERT INTO agencies (id, government, name, address, timezone, letterhead, letters, domain, mail_domain,
+                 retention_days)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
              ON CONFLICT (id) DO UPDATE SET government = $2, name = $3, address = $4, timezone = $5,
-                 letterhead = $6, letters = $7, domain = $8, mail_domain = $9",
+                 letterhead = $6, letters = $7, domain = $8, mail_domain = $9, retention_days = $10",
         )
         .bind(&agency.id)
         .bind(&agency.government)
@@ -35,6 +36,7 @@ impl Store {
         .bind(&letters)
         .bind(&agency.domain)
         .bind(&agency.mail_domain)
+        .bind(i64::from(agency.retention_days))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -42,7 +44,7 @@ impl Store {
 
     pub async fn agency(&self, id: &str) -> Result<sop::Agency, StoreError> {
         let row = sqlx::query(
-            "SELECT id, government, name, address, timezone, letterhead, letters, domain, mail_domain
+            "SELECT id, government, name, address, timezone, letterhead, letters, domain, mail_domain, retention_days
              FROM agencies WHERE id = $1",
         )
         .bind(id)
@@ -62,6 +64,7 @@ impl Store {
             letters: serde_json::from_str(&letters).map_err(corrupt)?,
             domain: row.try_get("domain")?,
             mail_domain: row.try_get("mail_domain")?,
+            retention_days: u32::try_from(row.try_get::<i64, _>("retention_days")?).unwrap_or(365),
             file: String::new(),
         })
     }

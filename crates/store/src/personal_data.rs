@@ -1,7 +1,10 @@
-//! Personal data at rest: the values of fields an SOP marks personal (NIK)
-//! are sealed with AES-256-GCM before their events are stored, and opened
-//! again only for display. The hash chain covers the sealed form, so
-//! verifying the audit log needs no key.
+//! Personal data at rest: the values of fields an SOP marks personal (NIK,
+//! a visitor's name) are sealed with AES-256-GCM before their events are
+//! stored, and opened again only for display. Each case has a key of its
+//! own, sealed with the installation's data key; erasing a closed case's
+//! personal data after the retention period deletes that key, so the
+//! values become unreadable while the hash chain — which covers the sealed
+//! form, and needs no key to verify — stays intact.
 
 use std::path::Path;
 
@@ -11,8 +14,13 @@ use engine::{Event, EventBody};
 
 use crate::StoreError;
 
-/// Prefix of a sealed value, with the format version.
+/// Prefix of a value sealed with the installation's key (cases stored
+/// before per-case keys).
 const SEALED: &str = "enc1:";
+/// Prefix of a value sealed with its case's own key.
+const CASE_SEALED: &str = "enc2:";
+/// What an erased personal value reads as.
+pub const ERASED: &str = "(dihapus)";
 
 /// The key that seals personal data. Lose it and the sealed values are gone;
 /// every process sharing a database must use the same one.
@@ -79,14 +87,24 @@ impl DataKey {
     }
 
     pub(crate) fn seal(&self, plain: &str) -> String {
+        self.seal_as(SEALED, plain)
+    }
+
+    /// Seals a value with this case key.
+    pub(crate) fn seal_for_case(&self, plain: &str) -> String {
+        self.seal_as(CASE_SEALED, plain)
+    }
+
+    fn seal_as(&self, prefix: &str, plain: &str) -> String {
         let nonce = Aes256Gcm::generate_nonce(OsRng);
         let sealed = self.cipher().encrypt(&nonce, plain.as_bytes()).expect("AES-GCM seals any input");
-        format!("{SEALED}{}{}", hex(&nonce), hex(&sealed))
+        format!("{prefix}{}{}", hex(&nonce), hex(&sealed))
     }
 
     pub(crate) fn open(&self, sealed: &str) -> Result<String, StoreError> {
         let bad = || StoreError::BadKey("data pribadi tidak dapat dibuka dengan kunci ini".into());
-        let bytes = sealed.strip_prefix(SEALED).and_then(unhex).ok_or_else(bad)?;
+        let body = sealed.strip_prefix(SEALED).or_else(|| sealed.strip_prefix(CASE_SEALED));
+        let bytes = body.and_then(unhex).ok_or_else(bad)?;
         if bytes.len() < 12 {
             return Err(bad());
         }
@@ -183,30 +201,135 @@ fn required(key: Option<&DataKey>) -> Result<&DataKey, StoreError> {
     key.ok_or_else(|| StoreError::BadKey("kunci data pribadi belum diatur".into()))
 }
 
-/// Seals personal values in the events about to be stored.
+/// Whether any of the events carries a personal value.
+pub(crate) fn carries_personal(events: &[Event], sop: &sop::Sop) -> bool {
+    events.iter().any(|e| match &e.body {
+        EventBody::TaskCompleted { step, input, .. } => {
+            personal(sop, *step).iter().any(|n| input.fields.contains_key(*n))
+        }
+        _ => false,
+    })
+}
+
+/// Seals personal values in the events about to be stored, with the case's key.
 pub(crate) fn seal_events(
     events: &mut [Event],
     sop: &sop::Sop,
-    key: Option<&DataKey>,
+    case_key: Option<&DataKey>,
 ) -> Result<(), StoreError> {
     each_personal_value(events, sop, |value| {
-        *value = required(key)?.seal(value);
+        *value = required(case_key)?.seal_as(CASE_SEALED, value);
         Ok(())
     })
 }
 
-/// Opens sealed values of stored events, for display.
+/// Opens sealed values of stored events, for display; values whose case key
+/// was erased read as [`ERASED`].
 pub(crate) fn open_events(
     events: &mut [Event],
     sop: &sop::Sop,
-    key: Option<&DataKey>,
+    installation: Option<&DataKey>,
+    case_key: Option<&DataKey>,
 ) -> Result<(), StoreError> {
     each_personal_value(events, sop, |value| {
         if value.starts_with(SEALED) {
-            *value = required(key)?.open(value)?;
+            *value = required(installation)?.open(value)?;
+        } else if value.starts_with(CASE_SEALED) {
+            *value = match case_key {
+                Some(key) => key.open(value)?,
+                None => ERASED.to_string(),
+            };
         }
         Ok(())
     })
+}
+
+impl crate::Store {
+    /// A fresh key for a case's personal data, and its sealed form to store.
+    pub(crate) fn new_case_key(&self) -> Result<(DataKey, String), StoreError> {
+        let key = DataKey::random();
+        let sealed = required(self.key.as_ref())?.seal(&key.to_hex());
+        Ok((key, sealed))
+    }
+
+    /// Stores a case's sealed key (once the case row exists).
+    pub(crate) async fn keep_case_key(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        agency: &str,
+        case: &str,
+        sealed: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO case_keys (case_id, agency_id, sealed_key) VALUES ($1, $2, $3)")
+            .bind(case)
+            .bind(agency)
+            .bind(sealed)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// The case's own key, if it has one (and it was not erased).
+    pub(crate) async fn case_key<'e, E>(
+        &self,
+        executor: E,
+        agency: &str,
+        case: &str,
+    ) -> Result<Option<DataKey>, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Any>,
+    {
+        use sqlx::Row;
+        let row = sqlx::query("SELECT sealed_key FROM case_keys WHERE agency_id = $1 AND case_id = $2")
+            .bind(agency)
+            .bind(case)
+            .fetch_optional(executor)
+            .await?;
+        match row {
+            Some(row) => {
+                let sealed: String = row.try_get("sealed_key")?;
+                Ok(Some(DataKey::from_hex(&required(self.key.as_ref())?.open(&sealed)?)?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// A stored value as shown: opened with its case's key (given sealed),
+    /// [`ERASED`] when that key is gone, as it is when never sealed.
+    pub(crate) fn open_for_case(
+        &self,
+        value: &str,
+        sealed_key: Option<String>,
+    ) -> Result<String, StoreError> {
+        if !value.starts_with(CASE_SEALED) {
+            return Ok(value.to_string());
+        }
+        match sealed_key {
+            Some(sealed) => DataKey::from_hex(&required(self.key.as_ref())?.open(&sealed)?)?.open(value),
+            None => Ok(ERASED.to_string()),
+        }
+    }
+
+    /// Erases the personal data of every case closed longer ago than its
+    /// agency's retention period: the case keys go, so the sealed values in
+    /// the log and the visitor's name in the visitor log become unreadable,
+    /// and the anonymous record stays.
+    /// Returns how many cases were erased.
+    pub async fn purge_personal_data(&self, now: i64) -> Result<u64, StoreError> {
+        let (_gate, mut tx) = self.write().await?;
+        crate::cases::lock_chain(&mut tx).await?;
+        let erased = sqlx::query(
+            "DELETE FROM case_keys WHERE case_id IN (
+                 SELECT c.id FROM cases c JOIN agencies a ON a.id = c.agency_id
+                 WHERE c.closed_at IS NOT NULL AND c.closed_at < $1 - a.retention_days * 86400000)",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(erased)
+    }
 }
 
 #[cfg(test)]
@@ -216,10 +339,10 @@ mod tests {
     #[test]
     fn values_seal_and_open_only_with_their_key() {
         let key = DataKey::random();
-        let sealed = key.seal("3508011234560001");
-        assert!(sealed.starts_with("enc1:") && !sealed.contains("3508011234560001"));
-        assert_ne!(sealed, key.seal("3508011234560001"), "a fresh nonce each time");
-        assert_eq!(key.open(&sealed).unwrap(), "3508011234560001");
+        let sealed = key.seal("3508014508900001");
+        assert!(sealed.starts_with("enc1:") && !sealed.contains("3508014508900001"));
+        assert_ne!(sealed, key.seal("3508014508900001"), "a fresh nonce each time");
+        assert_eq!(key.open(&sealed).unwrap(), "3508014508900001");
         assert!(DataKey::random().open(&sealed).is_err());
         let mut tampered = sealed.clone();
         tampered.replace_range(sealed.len() - 2.., "00");

@@ -13,6 +13,7 @@ use sop::Sop;
 use sop::definition::Visit;
 use sqlx::{Any, Row, Transaction};
 
+use crate::personal_data::DataKey;
 use crate::{Store, StoreError};
 
 /// Longest badge number accepted.
@@ -61,6 +62,7 @@ impl Store {
         visit: &Visit,
         state: &CaseState,
         zone: &TimeZone,
+        case_key: Option<&DataKey>,
     ) -> Result<(), StoreError> {
         let planned_end = value_of(state, &visit.planned_end);
         let planned_start = value_of(state, &visit.planned_start);
@@ -80,7 +82,8 @@ impl Store {
         )
         .bind(&state.id)
         .bind(&state.agency)
-        .bind(value_of(state, &visit.visitor))
+        // The visitor's name is sealed with the case's key, like in the log.
+        .bind(case_key.map_or_else(|| value_of(state, &visit.visitor), |k| k.seal_for_case(&value_of(state, &visit.visitor))))
         .bind(value_of(state, &visit.institution))
         .bind(value_of(state, &visit.purpose))
         .bind(&planned_start)
@@ -204,8 +207,10 @@ impl Store {
     async fn visits(&self, agency: &str, case: Option<&str>) -> Result<Vec<VisitRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT v.case_id, c.number, v.visitor, v.institution, v.purpose, v.planned_start, v.planned_end,
-                 v.planned_end_at, v.state, v.badge, p.name AS escort, v.checked_in_at, v.checked_out_at, v.submitted_at
+                 v.planned_end_at, v.state, v.badge, p.name AS escort, v.checked_in_at, v.checked_out_at, v.submitted_at,
+                 k.sealed_key
              FROM visits v JOIN cases c ON c.id = v.case_id LEFT JOIN people p ON p.id = v.escort_id
+             LEFT JOIN case_keys k ON k.case_id = v.case_id
              WHERE v.agency_id = $1 AND ($2 = '' OR v.case_id = $2)
              ORDER BY v.submitted_at DESC, v.case_id",
         )
@@ -225,7 +230,8 @@ impl Store {
                 Ok(VisitRow {
                     case_id: r.try_get("case_id")?,
                     case_number: r.try_get("number")?,
-                    visitor: r.try_get("visitor")?,
+                    visitor: self
+                        .open_for_case(&r.try_get::<String, _>("visitor")?, r.try_get("sealed_key")?)?,
                     institution: r.try_get("institution")?,
                     purpose: r.try_get("purpose")?,
                     planned_start: r.try_get("planned_start")?,

@@ -345,7 +345,10 @@ async fn a_nik_is_sealed_at_rest_and_opened_for_display() {
         let raw: Vec<String> =
             s.case_events("lumajang", &state.id).await.unwrap().into_iter().map(|e| e.payload).collect();
         assert!(raw.iter().all(|p| !p.contains(&nik)), "{}: the NIK is not stored in clear", db.label);
-        assert!(raw.iter().any(|p| p.contains("\"nik_pengunjung\":\"enc1:")));
+        assert!(
+            raw.iter().any(|p| p.contains("\"nik_pengunjung\":\"enc2:")),
+            "sealed with the case's own key"
+        );
         let shown = s.case("lumajang", &state.id).await.unwrap();
         assert_eq!(shown.tasks[0].input.as_ref().unwrap().fields["nik_pengunjung"], nik);
         assert_eq!(s.verify_audit().await.unwrap().first_break, None);

@@ -144,3 +144,55 @@ async fn a_refused_visit_never_enters_and_a_late_one_is_flagged() {
         assert!(visit.minutes.unwrap() > 0);
     }
 }
+
+#[tokio::test]
+async fn personal_data_is_erased_after_the_retention_period_leaving_the_anonymous_record() {
+    for db in backends().await {
+        let s = &db.store;
+        let at = wib(2026, 11, 23, 9, 30);
+        let nik = "3508014508900001";
+        let sop = s.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
+        let mut input = sample_input(sop.first_step(), Verdict::Ya);
+        input.fields.insert("nama_pengunjung".into(), "Andi Wijaya".into());
+        input.fields.insert("nik_pengunjung".into(), nik.into());
+        input.fields.insert("instansi".into(), "PT Jaringan Nusantara".into());
+        let mut state =
+            s.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input, at).await.unwrap();
+        while state.status == CaseStatus::Open {
+            state = common::advance(s, "lumajang", &state, at + MINUTE).await;
+        }
+        let closed = state.closed_at.unwrap();
+        let still_open = requested(s, "2099-01-01T12:00", at).await;
+        let shown =
+            |state: &CaseState, field: &str| state.tasks[0].input.as_ref().unwrap().fields[field].clone();
+        assert_eq!(shown(&s.case("lumajang", &state.id).await.unwrap(), "nik_pengunjung"), nik);
+
+        // A year (the agency's retention) is not yet past on day 364.
+        let day = 24 * 60 * MINUTE;
+        assert_eq!(s.purge_personal_data(closed + 364 * day).await.unwrap(), 0, "{}", db.label);
+        assert_eq!(s.purge_personal_data(closed + 366 * day).await.unwrap(), 1);
+        let erased = s.case("lumajang", &state.id).await.unwrap();
+        assert_eq!(shown(&erased, "nik_pengunjung"), "(dihapus)");
+        assert_eq!(shown(&erased, "nama_pengunjung"), "(dihapus)");
+        assert_eq!(shown(&erased, "instansi"), "PT Jaringan Nusantara", "non-personal fields stay");
+        let log = s.visit_log("lumajang").await.unwrap();
+        let anonymous = log.iter().find(|v| v.case_id == state.id).unwrap();
+        assert_eq!((anonymous.visitor.as_str(), anonymous.state.as_str()), ("(dihapus)", "selesai"));
+        assert!(anonymous.minutes.is_some(), "the anonymous record keeps its times");
+        let open = log.iter().find(|v| v.case_id == still_open.id).unwrap();
+        assert_eq!(open.visitor, "Andi Wijaya", "an open case keeps its data");
+        assert!(s.verify_audit().await.unwrap().first_break.is_none(), "the chain is untouched");
+
+        if db.label == "sqlite" {
+            // Nothing in the database file reads as the visitor's name or NIK.
+            drop(log);
+            let mut bytes = std::fs::read(db.path()).unwrap();
+            bytes.extend(std::fs::read(db.path().with_extension("db-wal")).unwrap_or_default());
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains(nik) && !text.contains("Andi Wijaya"),
+                "personal data in clear in the file"
+            );
+        }
+    }
+}
