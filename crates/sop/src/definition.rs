@@ -458,6 +458,8 @@ pub struct AccessReview {
     pub kind: RegistryKind,
     pub step: u32,
     pub unreviewed: Unreviewed,
+    /// The server opens a review by itself once per this many months.
+    pub every_months: Option<u32>,
 }
 
 /// What happens to entries nobody reviewed when a review closes.

@@ -46,6 +46,7 @@ struct RawReview {
     kind: Spanned<String>,
     step: Spanned<i64>,
     unreviewed: Option<Spanned<String>>,
+    every_months: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -398,7 +399,15 @@ fn check_review(c: &mut Checker, raw: RawReview, steps: &[Step]) -> Option<Acces
             Unreviewed::Flag
         }
     };
-    Some(AccessReview { kind: kind?, step: step?.no, unreviewed })
+    let every_months = raw.every_months.as_ref().and_then(|m| match u32::try_from(*m.get_ref()) {
+        Ok(n @ 1..=60) => Some(n),
+        _ => {
+            let at = c.at(m);
+            c.error(at, "bad-period", "every_months harus 1 sampai 60 bulan");
+            None
+        }
+    });
+    Some(AccessReview { kind: kind?, step: step?.no, unreviewed, every_months })
 }
 
 /// A visit SOP names existing fields and has exactly one escort step.

@@ -121,11 +121,16 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
         if let Err(e) = store.escalate(now, i64::from(every_minutes.max(1)) * 60_000).await {
             eprintln!("sopir: eskalasi gagal, dicoba lagi: {e}");
         }
-        // Personal data past its retention period goes once a day.
+        // Once a day: personal data past its retention period goes, and
+        // periodic access reviews that are due are opened.
         if last_purge.is_none_or(|at| now - at >= DAY_MS) {
-            match store.purge_personal_data(now).await {
+            let daily = async {
+                store.purge_personal_data(now).await?;
+                store.open_due_reviews(now).await
+            };
+            match daily.await {
                 Ok(_) => last_purge = Some(now),
-                Err(e) => eprintln!("sopir: penghapusan data pribadi gagal, dicoba lagi: {e}"),
+                Err(e) => eprintln!("sopir: pekerjaan harian gagal, dicoba lagi: {e}"),
             }
         }
     }

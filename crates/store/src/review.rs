@@ -116,6 +116,91 @@ impl Store {
         Ok(())
     }
 
+    /// Opens the periodic reviews that are due at `now`: for each SOP whose
+    /// `[review]` has `every_months`, once per period, unless a review of it
+    /// was opened within that many months or there is nothing to review.
+    /// The first person of the SOP's first lane opens it. Several processes
+    /// claim a period in the database, so each opens once. Returns the
+    /// numbers of the reviews opened.
+    pub async fn open_due_reviews(&self, now: i64) -> Result<Vec<String>, StoreError> {
+        let agencies: Vec<String> = sqlx::query("SELECT id FROM agencies ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
+        let mut opened = Vec::new();
+        for agency in agencies {
+            for sop_id in self.sop_ids(&agency).await? {
+                let sop = self.sop(&agency, &sop_id, None).await?;
+                let Some((review, months)) = sop.review.as_ref().and_then(|r| Some((r, r.every_months?)))
+                else {
+                    continue;
+                };
+                let zone = self.calendar(&agency).await?.zone;
+                let local = jiff::Timestamp::from_millisecond(now).expect("valid instant").to_zoned(zone);
+                let since = local.checked_sub(jiff::Span::new().months(i64::from(months))).expect("in range");
+                let recent = sqlx::query(
+                    "SELECT COUNT(*) AS n FROM cases WHERE agency_id = $1 AND sop_id = $2 AND opened_at > $3",
+                )
+                .bind(&agency)
+                .bind(&sop_id)
+                .bind(since.timestamp().as_millisecond())
+                .fetch_one(&self.pool)
+                .await?
+                .try_get::<i64, _>("n")?;
+                let live = sqlx::query(
+                    "SELECT COUNT(*) AS n FROM registry_entries WHERE agency_id = $1 AND kind = $2 AND state <> 'dicabut'",
+                )
+                .bind(&agency)
+                .bind(review.kind.key())
+                .fetch_one(&self.pool)
+                .await?
+                .try_get::<i64, _>("n")?;
+                if recent > 0 || live == 0 {
+                    continue;
+                }
+                let period =
+                    (i64::from(local.year()) * 12 + i64::from(local.month()) - 1) / i64::from(months);
+                let claimed = sqlx::query(
+                    "INSERT INTO review_schedule (agency_id, sop_id, period, opened_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (agency_id, sop_id, period) DO NOTHING",
+                )
+                .bind(&agency)
+                .bind(&sop_id)
+                .bind(period)
+                .bind(now)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                if claimed == 0 {
+                    continue;
+                }
+                let first = sop.first_step();
+                let positions = sop.lane(&first.lane).map(|l| l.positions.clone()).unwrap_or_default();
+                let org = self.organisation(&agency).await?;
+                let Some(opener) = org.candidates(&positions, local.date()).into_iter().next() else {
+                    continue;
+                };
+                let label = format!(
+                    "Review berkala {} {} (dibuka otomatis)",
+                    sop::date::MONTHS[local.month() as usize - 1],
+                    local.year()
+                );
+                let fields = first
+                    .fields
+                    .iter()
+                    .filter(|f| f.required)
+                    .map(|f| (f.name.clone(), label.clone()))
+                    .collect();
+                let input = engine::ActionInput { fields, ..Default::default() };
+                let state = self.submit(&agency, &sop_id, &opener.person, input, now).await?;
+                opened.push(state.number);
+            }
+        }
+        Ok(opened)
+    }
+
     /// The reviewer of the open review step keeps or revokes one entry.
     #[allow(clippy::too_many_arguments)]
     pub async fn decide_review_item(

@@ -430,3 +430,30 @@ fn refusal_of(result: Result<(), StoreError>) -> String {
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn periodic_reviews_open_once_per_period_even_from_two_processes() {
+    for db in backends().await {
+        let s = &db.store;
+        let now = wib(2026, 11, 24, 9, 0);
+        assert!(s.open_due_reviews(now).await.unwrap().is_empty(), "nothing to review yet");
+        run(s, "trenggalek", "trenggalek/ruang-server", "tgx-pemohon", &[("nomor_kartu", "KA-77")])
+            .await
+            .unwrap();
+        let second = Store::open(&db.url).await.unwrap().with_key(store::DataKey::random());
+        let (a, b) = tokio::join!(s.open_due_reviews(now), second.open_due_reviews(now));
+        let opened: Vec<String> = a.unwrap().into_iter().chain(b.unwrap()).collect();
+        assert_eq!(opened.len(), 1, "{}: {opened:?}", db.label);
+        let cases = s.cases("trenggalek").await.unwrap();
+        let review = cases.iter().find(|c| c.sop_id == "trenggalek/review-akses").unwrap();
+        assert_eq!(s.review_items("trenggalek", &review.id).await.unwrap().len(), 1);
+        let state = s.case("trenggalek", &review.id).await.unwrap();
+        assert_eq!(state.requester, "tgx-operator", "opened in the operator's name");
+        assert_eq!(
+            state.tasks[0].input.as_ref().unwrap().fields["periode"],
+            "Review berkala November 2026 (dibuka otomatis)"
+        );
+        // Not again within the six months, even in a new period.
+        assert!(s.open_due_reviews(now + 40 * 24 * 60 * MINUTE).await.unwrap().is_empty());
+    }
+}
