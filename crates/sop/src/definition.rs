@@ -387,6 +387,9 @@ pub struct Registry {
     pub valid_until: Option<String>,
     /// Further fields shown with the entry.
     pub details: Vec<String>,
+    /// For subdomains: the fields with the DNS record's type and value,
+    /// checked against each other.
+    pub record: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

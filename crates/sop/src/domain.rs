@@ -117,6 +117,24 @@ pub fn check_mailbox(address: &str, mail_domain: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks a DNS record's value against its type: an IPv4 address for `A`,
+/// an IPv6 address for `AAAA`, a domain name for `CNAME`.
+pub fn check_record(record_type: &str, value: &str) -> Result<(), String> {
+    match record_type {
+        "A" if value.parse::<std::net::Ipv4Addr>().is_err() => {
+            Err(format!("\"{value}\" bukan alamat IPv4 untuk record A (misalnya 10.10.1.7)"))
+        }
+        "AAAA" if value.parse::<std::net::Ipv6Addr>().is_err() => {
+            Err(format!("\"{value}\" bukan alamat IPv6 untuk record AAAA (misalnya 2001:db8::7)"))
+        }
+        "CNAME" => {
+            check_domain(value.trim_end_matches('.')).map_err(|e| format!("tujuan CNAME tidak sah: {e}"))
+        }
+        "A" | "AAAA" => Ok(()),
+        other => Err(format!("jenis record \"{other}\" tidak dikenal; pilih A, AAAA atau CNAME")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +175,26 @@ mod tests {
         );
         let huge = format!("{}.go.id", vec!["a".repeat(60); 5].join("."));
         assert_eq!(check_domain(&huge), Err("nama domain 310 karakter; paling banyak 253".into()));
+    }
+
+    #[test]
+    fn record_values_match_their_type() {
+        assert_eq!(check_record("A", "10.10.1.7"), Ok(()));
+        assert_eq!(check_record("AAAA", "2001:db8::7"), Ok(()));
+        assert_eq!(check_record("CNAME", "hosting.lumajangkab.go.id."), Ok(()));
+        let refused = [
+            ("A", "10.10.1.300", "\"10.10.1.300\" bukan alamat IPv4 untuk record A (misalnya 10.10.1.7)"),
+            ("AAAA", "10.10.1.7", "\"10.10.1.7\" bukan alamat IPv6 untuk record AAAA (misalnya 2001:db8::7)"),
+            (
+                "CNAME",
+                "hosting",
+                "tujuan CNAME tidak sah: \"hosting\" bukan nama domain lengkap (misalnya sipd.lumajangkab.go.id)",
+            ),
+            ("MX", "mail.lumajangkab.go.id", "jenis record \"MX\" tidak dikenal; pilih A, AAAA atau CNAME"),
+        ];
+        for (kind, value, message) in refused {
+            assert_eq!(check_record(kind, value), Err(message.to_string()), "{kind} {value}");
+        }
     }
 
     #[test]

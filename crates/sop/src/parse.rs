@@ -70,6 +70,8 @@ struct RawRegistry {
     valid_until: Option<Spanned<String>>,
     #[serde(default)]
     details: Vec<Spanned<String>>,
+    record_type: Option<Spanned<String>>,
+    record_value: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -357,6 +359,7 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
     }
     let named = std::iter::once(&raw.person).chain(raw.valid_until.iter()).chain(raw.details.iter());
     let named = named.chain((action == RegistryAction::Revoke).then_some(&raw.key));
+    let named = named.chain(raw.record_type.iter()).chain(raw.record_value.iter());
     for name in named {
         if !any_field(name.get_ref()) {
             let at = c.at(name);
@@ -371,6 +374,7 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
         person: raw.person.into_inner(),
         valid_until: raw.valid_until.map(Spanned::into_inner),
         details: raw.details.into_iter().map(Spanned::into_inner).collect(),
+        record: raw.record_type.zip(raw.record_value).map(|(t, v)| (t.into_inner(), v.into_inner())),
     })
 }
 

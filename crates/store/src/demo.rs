@@ -263,6 +263,12 @@ pub const DEMO_DOMAIN: &str = "lumajangkab.go.id";
 pub fn sample_input(step: &sop::Step, verdict: engine::Verdict) -> engine::ActionInput {
     use sop::ActionKind;
     let takes_verdict = matches!(step.action, ActionKind::Decide | ActionKind::Review);
+    let mut fields: std::collections::BTreeMap<String, String> =
+        step.fields.iter().map(|f| (f.name.clone(), sample_value(f))).collect();
+    // The subdomain SOP's record value must match its type (A: an IPv4 address).
+    if fields.get("jenis_record").is_some_and(|t| t == "A") && fields.contains_key("nilai_record") {
+        fields.insert("nilai_record".into(), "10.10.1.7".into());
+    }
     engine::ActionInput {
         note: Some(match step.action {
             ActionKind::Dispose => "Mohon segera ditindaklanjuti sesuai SOP.".into(),
@@ -272,7 +278,7 @@ pub fn sample_input(step: &sop::Step, verdict: engine::Verdict) -> engine::Actio
             _ => "Sudah dilaksanakan.".into(),
         }),
         verdict: takes_verdict.then_some(verdict),
-        fields: step.fields.iter().map(|f| (f.name.clone(), sample_value(f))).collect(),
+        fields,
         attachments: step
             .attachments
             .iter()

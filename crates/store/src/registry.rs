@@ -121,6 +121,12 @@ impl Store {
         let agency = self.agency(&state.agency).await?;
         let name =
             check_name(registry.kind, &given, &agency).map_err(|m| invalid(&registry.key, &label, m))?;
+        if let Some((type_field, value_field)) = &registry.record {
+            let kind = value_of(state, type_field).unwrap_or_default();
+            let value = value_of(state, value_field).unwrap_or_default();
+            sop::domain::check_record(&kind, value.trim())
+                .map_err(|m| invalid(value_field, &label_of(sop, value_field), m))?;
+        }
         let taken = sqlx::query(
             "SELECT c.number FROM registry_entries r JOIN cases c ON c.id = r.case_id
              WHERE r.agency_id = $1 AND r.kind = $2 AND r.name = $3 AND r.state <> 'dicabut'",

@@ -457,3 +457,75 @@ async fn periodic_reviews_open_once_per_period_even_from_two_processes() {
         assert!(s.open_due_reviews(now + 40 * 24 * 60 * MINUTE).await.unwrap().is_empty());
     }
 }
+
+#[tokio::test]
+async fn every_registry_is_searched_suspended_and_revoked_and_checks_its_record() {
+    for db in backends().await {
+        let s = &db.store;
+        let bad_record = run(
+            s,
+            "lumajang",
+            "lumajang/subdomain",
+            "lmj-pemohon",
+            &[
+                ("nama_domain_lengkap", "simpeg.lumajangkab.go.id"),
+                ("jenis_record", "A"),
+                ("nilai_record", "10.10.1.300"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            refusal(bad_record),
+            (
+                "nilai_record".into(),
+                "\"10.10.1.300\" bukan alamat IPv4 untuk record A (misalnya 10.10.1.7)".into()
+            )
+        );
+        let entries = [
+            ("lumajang", "lumajang/vpn", "lmj-pemohon", "nama_akun_vpn", "simpeg.vpn", RegistryKind::Vpn),
+            (
+                "lumajang",
+                "lumajang/subdomain",
+                "lmj-pemohon",
+                "nama_domain_lengkap",
+                "simpeg.lumajangkab.go.id",
+                RegistryKind::Subdomain,
+            ),
+            (
+                "lumajang",
+                "lumajang/email",
+                "lmj-pemohon",
+                "alamat_email",
+                "simpeg@lumajangkab.go.id",
+                RegistryKind::Email,
+            ),
+            (
+                "trenggalek",
+                "trenggalek/ruang-server",
+                "tgx-pemohon",
+                "nomor_kartu",
+                "KA-SIMPEG",
+                RegistryKind::ServerRoomAccess,
+            ),
+        ];
+        for (agency, sop_id, requester, field, name, kind) in entries {
+            run(s, agency, sop_id, requester, &[(field, name)]).await.unwrap();
+            let query = Filter { query: Some(name.to_uppercase()), ..Default::default() };
+            let found = s.registry(agency, kind, &query).await.unwrap();
+            assert_eq!(found.len(), 1, "{} {name}", db.label);
+            let id = found[0].id.clone();
+            let keeper = if agency == "lumajang" { "lmj-kasi" } else { "tgx-kabid" };
+            let long = "x".repeat(1001);
+            let too_long = s.change_entry_state(agency, &id, keeper, "ditangguhkan", &long, 0).await;
+            assert!(
+                matches!(&too_long, Err(StoreError::Engine(EngineError::Invalid(e))) if e[0].message == "paling banyak 1000 karakter"),
+                "{too_long:?}"
+            );
+            s.change_entry_state(agency, &id, keeper, "ditangguhkan", "Diperiksa", 1).await.unwrap();
+            s.change_entry_state(agency, &id, keeper, "dicabut", "Tidak dipakai lagi", 2).await.unwrap();
+            let revoked =
+                Filter { state: Some("dicabut".into()), query: Some(name.into()), ..Default::default() };
+            assert_eq!(s.registry(agency, kind, &revoked).await.unwrap().len(), 1, "{name}");
+        }
+    }
+}
