@@ -71,6 +71,18 @@ pub struct Filter {
     pub expired_only: bool,
 }
 
+/// An entry with its case number, unit and recorder names, and the
+/// decision of its latest access review.
+const ENTRY_SELECT: &str =
+    "SELECT r.id, r.kind, r.name, r.case_id, c.number, COALESCE(u.name, r.unit_id) AS unit,
+        r.responsible, r.valid_until, r.details, r.state, p.name AS created_by, r.created_at, r.updated_at,
+        (SELECT i.decision FROM review_items i WHERE i.entry_id = r.id AND i.decision IS NOT NULL
+         ORDER BY i.decided_at DESC LIMIT 1) AS last_review
+    FROM registry_entries r
+    JOIN cases c ON c.id = r.case_id
+    JOIN people p ON p.id = r.created_by
+    LEFT JOIN units u ON u.id = r.unit_id";
+
 fn invalid(field: &str, label: &str, message: impl Into<String>) -> StoreError {
     StoreError::Engine(EngineError::Invalid(vec![FieldError::new(field, label, message)]))
 }
@@ -179,16 +191,10 @@ impl Store {
         filter: &Filter,
     ) -> Result<Vec<Entry>, StoreError> {
         let rows = sqlx::query(
-            "SELECT r.id, r.kind, r.name, r.case_id, c.number, COALESCE(u.name, r.unit_id) AS unit, r.responsible,
-                 r.valid_until, r.details, r.state, p.name AS created_by, r.created_at, r.updated_at,
-                 (SELECT i.decision FROM review_items i WHERE i.entry_id = r.id AND i.decision IS NOT NULL
-                  ORDER BY i.decided_at DESC LIMIT 1) AS last_review
-             FROM registry_entries r
-             JOIN cases c ON c.id = r.case_id
-             JOIN people p ON p.id = r.created_by
-             LEFT JOIN units u ON u.id = r.unit_id
-             WHERE r.agency_id = $1 AND r.kind = $2
-             ORDER BY r.created_at DESC, r.id",
+            // Constant clauses only.
+            sqlx::AssertSqlSafe(format!(
+                "{ENTRY_SELECT} WHERE r.agency_id = $1 AND r.kind = $2 ORDER BY r.created_at DESC, r.id"
+            )),
         )
         .bind(agency)
         .bind(kind.key())
@@ -216,21 +222,12 @@ impl Store {
         agency: &str,
         id: &str,
     ) -> Result<Option<(Entry, Vec<HistoryRow>)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT r.id, r.kind, r.name, r.case_id, c.number, COALESCE(u.name, r.unit_id) AS unit, r.responsible,
-                 r.valid_until, r.details, r.state, p.name AS created_by, r.created_at, r.updated_at,
-                 (SELECT i.decision FROM review_items i WHERE i.entry_id = r.id AND i.decision IS NOT NULL
-                  ORDER BY i.decided_at DESC LIMIT 1) AS last_review
-             FROM registry_entries r
-             JOIN cases c ON c.id = r.case_id
-             JOIN people p ON p.id = r.created_by
-             LEFT JOIN units u ON u.id = r.unit_id
-             WHERE r.agency_id = $1 AND r.id = $2",
-        )
-        .bind(agency)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("{ENTRY_SELECT} WHERE r.agency_id = $1 AND r.id = $2")))
+                .bind(agency)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         let Some(row) = row else { return Ok(None) };
         let entry = entry_of(&row, &self.today(agency).await?)?;
         let history = sqlx::query(
