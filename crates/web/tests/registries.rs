@@ -159,6 +159,15 @@ async fn the_escorting_officer_checks_a_visitor_in_and_out_and_the_log_shows_it(
 
     let log = officer.get("/kunjungan").await;
     assert!(log.body.contains("Andi Wijaya") && log.body.contains("data-visit=\"selesai\""), "{}", log.body);
+    assert!(officer.get("/kunjungan?q=andi&status=selesai").await.body.contains("Andi Wijaya"));
+    assert!(!officer.get("/kunjungan?status=masuk").await.body.contains("Andi Wijaya"), "filtered out");
+    let filtered =
+        officer.client.get(format!("{}/kunjungan?format=csv&status=masuk", app.base)).send().await.unwrap();
+    assert_eq!(
+        filtered.text().await.unwrap().lines().count(),
+        1,
+        "only the header: the filter applies to the CSV"
+    );
     let csv = officer
         .client
         .get(format!("{}/kunjungan?format=csv", app.base))

@@ -86,6 +86,33 @@ pub async fn check_in(
 #[derive(Deserialize)]
 pub struct LogQuery {
     format: Option<String>,
+    q: Option<String>,
+    status: Option<String>,
+    terlambat: Option<String>,
+}
+
+impl LogQuery {
+    fn keeps(&self, v: &VisitRow) -> bool {
+        let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
+        let text = q.is_none_or(|q| {
+            [&v.visitor, &v.institution, &v.case_number].iter().any(|f| f.to_lowercase().contains(&q))
+        });
+        let state = self.status.as_deref().is_none_or(|s| s.is_empty() || s == v.state);
+        text && state && (self.terlambat.as_deref() != Some("1") || v.overdue)
+    }
+
+    /// The filters as a query string, for the CSV link.
+    fn query_string(&self) -> String {
+        [("q", &self.q), ("status", &self.status), ("terlambat", &self.terlambat)]
+            .iter()
+            .filter_map(|(k, v)| {
+                v.as_ref()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{k}={}", super::registries::urlencode(v)))
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
 }
 
 fn csv_rows(visits: &[VisitRow], clock: &Clock) -> Vec<Vec<String>> {
@@ -137,14 +164,28 @@ pub async fn log(
     if !user.keeps_registries {
         return Err(WebError::Forbidden);
     }
-    let visits = state.store.visit_log(user.agency_id()).await?;
+    let visits: Vec<VisitRow> =
+        state.store.visit_log(user.agency_id()).await?.into_iter().filter(|v| q.keeps(v)).collect();
     let clock = user.clock();
     if q.format.as_deref() == Some("csv") {
         return Ok(csv("kunjungan-ruang-server.csv", csv_rows(&visits, &clock)));
     }
     let body = html! {
         h1 { (user.t(Msg::VisitLog)) }
-        p { a href="/kunjungan?format=csv" { (user.t(Msg::DownloadCsv)) } }
+        form.filters method="get" action="/kunjungan" {
+            label for="q" { (user.t(Msg::Search)) }
+            input #q type="search" name="q" value=(q.q.clone().unwrap_or_default()) maxlength="200";
+            label for="status" { (user.t(Msg::ColStatus)) }
+            select #status name="status" {
+                option value="" { "—" }
+                @for st in ["diajukan", "masuk", "selesai", "ditolak", "ditarik"] {
+                    option value=(st) selected[q.status.as_deref() == Some(st)] { (st) }
+                }
+            }
+            label { input type="checkbox" name="terlambat" value="1" checked[q.terlambat.as_deref() == Some("1")]; " melewati rencana selesai" }
+            button.secondary type="submit" { (user.t(Msg::Search)) }
+        }
+        p { a href={"/kunjungan?format=csv&" (q.query_string())} { (user.t(Msg::DownloadCsv)) } " · " (visits.len()) " kunjungan" }
         table #kunjungan {
             thead { tr {
                 th { (user.t(Msg::ColCase)) } th { (user.t(Msg::Visitor)) } th.hide-sm { (user.t(Msg::Planned)) }
