@@ -71,6 +71,14 @@ pub fn check_attachments(attachments: &[Attachment], given: &BTreeMap<String, St
     errors
 }
 
+/// Checks an e-mail address (the same rule as the `email` field kind).
+pub fn check_email(value: &str) -> Result<(), String> {
+    if value.len() > 254 || !EMAIL.is_match(value) {
+        return Err("bukan alamat e-mail yang sah, misalnya nama@lumajangkab.go.id".into());
+    }
+    Ok(())
+}
+
 /// The parts of a NIK (Permendagri on population administration): province
 /// (11–94), regency and district (not 00), birth day (01–31, plus 40 for
 /// women), birth month, and a serial that is not 0000.
@@ -130,9 +138,7 @@ fn check_value(field: &Field, raw: &str) -> Result<String, String> {
             at.strftime("%Y-%m-%dT%H:%M").to_string()
         }
         FieldKind::Email => {
-            if raw.len() > 254 || !EMAIL.is_match(raw) {
-                return Err("bukan alamat e-mail yang sah, misalnya nama@lumajangkab.go.id".into());
-            }
+            check_email(raw)?;
             raw.to_lowercase()
         }
         FieldKind::Phone => {

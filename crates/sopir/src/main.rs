@@ -54,6 +54,12 @@ enum Command {
         /// Alamat Sopir yang dicetak pada kode QR surat, misalnya https://sopir.lumajangkab.go.id; tanpa ini dipakai alamat yang dibuka penanda tangan.
         #[arg(long = "public-url", env = "SOPIR_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Server SMTP untuk notifikasi e-mail, misalnya smtps://pengguna:sandi@mail.lumajangkab.go.id:465 atau smtp://…:587?tls=required (STARTTLS); tanpa ini e-mail menunggu di kotak keluar.
+        #[arg(long = "smtp-url", env = "SOPIR_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// Alamat pengirim e-mail notifikasi.
+        #[arg(long = "mail-from", env = "SOPIR_MAIL_FROM", default_value = "Sopir <sopir@localhost>")]
+        mail_from: String,
     },
     /// Akun pengguna.
     #[command(subcommand)]
@@ -295,6 +301,8 @@ fn main() -> ExitCode {
             data_key,
             escalation_minutes,
             public_url,
+            smtp_url,
+            mail_from,
         }) => {
             let demo = !no_demo;
             let options = serve::Options {
@@ -306,6 +314,8 @@ fn main() -> ExitCode {
                 data_key,
                 escalation_minutes,
                 public_url,
+                smtp_url,
+                mail_from,
             };
             runtime().and_then(|rt| rt.block_on(serve::run(options)))
         }

@@ -23,6 +23,9 @@ pub struct Options {
     pub escalation_minutes: u32,
     /// Printed in letters' QR codes (`--public-url`).
     pub public_url: Option<String>,
+    /// Where notification e-mail goes out (`--smtp-url`), and as whom.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
 }
 
 /// The database URL: `DATABASE_URL` when given, else SQLite under the data dir.
@@ -67,13 +70,24 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         }
         println!("(Instalasi sungguhan: --no-demo, lalu `sopir user add`.)");
     }
+    if options.smtp_url.as_deref().is_none_or(str::is_empty) {
+        println!("E-mail notifikasi menunggu di kotak keluar sampai --smtp-url diberikan.");
+    }
     println!("\nHentikan dengan Ctrl+C.");
+    let mailer = match options.smtp_url.as_deref().filter(|u| !u.is_empty()) {
+        Some(url) => Some(web::mailer::Mailer::new(url, &options.mail_from).map_err(CliError::Serve)?),
+        None => None,
+    };
     let mut state = web::AppState::new(Arc::new(store), options.secure_cookies);
     state.public_url = options.public_url.filter(|u| !u.is_empty());
     let store = state.store.clone();
     let escalator = tokio::spawn(escalate_forever(store.clone(), options.escalation_minutes));
+    let sender = mailer.map(|m| tokio::spawn(m.run_forever(store.clone())));
     web::serve(state, listener, shutdown_signal()).await.map_err(|e| CliError::Serve(e.to_string()))?;
     escalator.abort();
+    if let Some(sender) = sender {
+        sender.abort();
+    }
     store.close().await;
     println!("Sopir berhenti.");
     Ok(())

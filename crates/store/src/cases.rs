@@ -59,6 +59,13 @@ pub(crate) async fn lock_chain(tx: &mut Transaction<'static, Any>) -> Result<(),
     Ok(())
 }
 
+/// A notification's opening words, for a mail subject.
+fn first_words(message: &str) -> String {
+    let words: Vec<&str> = message.split_whitespace().take(10).collect();
+    let short = words.join(" ");
+    if short.len() < message.trim().len() { format!("{short} …") } else { short }
+}
+
 fn fold(events: &[Event], state: Option<CaseState>) -> CaseState {
     let mut state = state;
     for e in events {
@@ -117,6 +124,7 @@ impl Store {
             self.keep_case_key(&mut tx, agency, &case, sealed).await?;
         }
         store_uploads(&mut tx, agency, &case, by, &uploads, &ids, at).await?;
+        self.mail_about(&mut tx, &sop, &org, &state, &events).await?;
         let filenames: Vec<String> = uploads.iter().map(|u| u.filename.clone()).collect();
         self.register_incoming(&mut tx, &sop, &state, &filenames, &calendar.zone).await?;
         if let Some(visit) = &sop.visit {
@@ -195,6 +203,7 @@ impl Store {
         }
         self.record(&mut tx, agency, &org, &calendar, &events).await?;
         store_uploads(&mut tx, agency, case, by, &uploads, &ids, at).await?;
+        self.mail_about(&mut tx, &sop, &org, &after, &events).await?;
         if let Some(EventBody::TaskCompleted { step, position, .. }) = events.first().map(|e| &e.body) {
             let step = sop.step(*step).expect("completed steps exist");
             let zone = &calendar.zone;
@@ -230,6 +239,7 @@ impl Store {
         let after = fold(&events, Some(state));
         self.record(&mut tx, agency, &org, &calendar, &events).await?;
         let sop = self.sop(agency, &after.sop_id, Some(after.sop_version)).await?;
+        self.mail_about(&mut tx, &sop, &org, &after, &events).await?;
         if let Some(visit) = &sop.visit {
             self.follow_visit(&mut tx, &sop, visit, &after, None, at).await?;
         }
@@ -421,6 +431,8 @@ impl Store {
         message: &str,
         at: i64,
     ) -> Result<(), StoreError> {
+        self.enqueue_mail(tx, agency, person, &format!("Sopir: {}", first_words(message)), message, at)
+            .await?;
         sqlx::query(
             "INSERT INTO notifications (id, agency_id, person_id, case_id, message, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )

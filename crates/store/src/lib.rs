@@ -12,6 +12,7 @@ pub mod demo;
 mod error;
 mod escalation;
 pub mod letters;
+pub mod mail;
 mod organisation;
 mod personal_data;
 pub mod registry;

@@ -292,6 +292,7 @@ fn account_form(user: &User, errors: &[(&str, String)]) -> Markup {
         }
     };
     let body = html! {
+        p { a href="/akun/email" { (user.t(Msg::MailSettings)) } }
         h1 { (user.t(Msg::ChangePassword)) }
         form.card method="post" action="/akun" {
             input type="hidden" name="csrf" value=(user.csrf);

@@ -286,6 +286,9 @@ catalogue! {
     Upload => "Unggah", "Upload";
     NavRegistries => "Registri", "Registries";
     Visit => "Kunjungan", "Visit";
+    MailSettings => "Notifikasi e-mail", "E-mail notifications";
+    MailWanted => "Kirimi saya notifikasi lewat e-mail", "Send me notifications by e-mail";
+    MailHelp => "E-mail dikirim saat ada tugas baru untuk Anda, saat permohonan Anda bergerak atau selesai, saat surat ditandatangani, dan saat tugas melewati batas waktu.", "Mail is sent when a task is assigned to you, when your request moves or ends, when a letter is signed, and when a task is overdue.";
     AccessReview => "Entri yang ditinjau", "Entries under review";
     Undecided => "belum diputuskan", "undecided";
     VisitLog => "Pencatatan akses ruang server", "Server-room visitor log";

@@ -7,6 +7,7 @@ mod display;
 mod error;
 mod i18n;
 mod layout;
+pub mod mailer;
 mod pages;
 mod upload;
 
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(auth::logout))
         .route("/bahasa", post(auth::set_language))
         .route("/akun", get(auth::account_page).post(auth::change_password))
+        .route("/akun/email", get(pages::mail_settings::page).post(pages::mail_settings::save))
         .route("/tugas", get(pages::inbox::inbox))
         .route("/notifikasi", get(pages::inbox::notifications))
         .route("/notifikasi/baca", post(pages::inbox::mark_read))

@@ -8,6 +8,7 @@ pub mod inbox;
 pub mod letter_settings;
 pub mod letters;
 pub mod library;
+pub mod mail_settings;
 pub mod registries;
 pub mod reports;
 pub mod services;

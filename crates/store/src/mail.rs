@@ -1,0 +1,283 @@
+//! The e-mail outbox: messages (in Bahasa Indonesia) are enqueued in the
+//! transaction of the action that causes them — for people who gave an
+//! address and did not turn mail off — and a sender claims due messages,
+//! reporting each as sent or failed; a failure is retried with exponential
+//! backoff and given up after [`MAX_ATTEMPTS`].
+
+use engine::EngineError;
+use engine::form::FieldError;
+use sqlx::{Any, Row, Transaction};
+
+use crate::{Store, StoreError, new_id};
+
+/// Attempts before a message is given up.
+pub const MAX_ATTEMPTS: i64 = 10;
+/// How long a claimed message is left to its sender before another may try.
+const CLAIM_MS: i64 = 10 * 60_000;
+
+/// A message due to be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub id: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// Where a message stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailState {
+    pub to: String,
+    pub subject: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub sent_at: Option<i64>,
+    pub gave_up: bool,
+    pub last_error: Option<String>,
+}
+
+/// The wait before attempt `attempts + 1`: one minute, doubling, at most six hours.
+pub fn backoff_ms(attempts: i64) -> i64 {
+    (60_000_i64 << attempts.clamp(0, 20)).min(6 * 3600 * 1000)
+}
+
+impl Store {
+    /// Enqueues a message to `person` if they have an address and want mail.
+    pub(crate) async fn enqueue_mail(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        agency: &str,
+        person: &str,
+        subject: &str,
+        body: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let row = sqlx::query(
+            "SELECT p.email FROM people p LEFT JOIN accounts a ON a.person_id = p.id
+             WHERE p.id = $1 AND p.agency_id = $2 AND p.email IS NOT NULL AND p.email <> ''
+               AND COALESCE(a.email_notifications, 1) = 1",
+        )
+        .bind(person)
+        .bind(agency)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(row) = row else { return Ok(()) };
+        let to: String = row.try_get("email")?;
+        sqlx::query(
+            "INSERT INTO outbox (id, agency_id, person_id, to_address, subject, body, created_at, next_attempt_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(new_id())
+        .bind(agency)
+        .bind(person)
+        .bind(to)
+        .bind(subject)
+        .bind(format!("{body}\n\n—\nPesan ini dikirim otomatis oleh Sopir. Notifikasi e-mail dapat dimatikan di halaman Akun."))
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The mails a command's events cause: a new task to its candidates; a
+    /// step done by someone else, a signed letter, and the end of the case
+    /// to the requester.
+    pub(crate) async fn mail_about(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        sop: &sop::Sop,
+        org: &engine::Organisation,
+        state: &engine::CaseState,
+        events: &[engine::Event],
+    ) -> Result<(), StoreError> {
+        use engine::EventBody;
+        let name = &sop.identity.nama.value;
+        let number = &state.number;
+        for event in events {
+            let activity = |step: u32| sop.step(step).map_or_else(String::new, |s| s.activity.clone());
+            match &event.body {
+                EventBody::TaskCreated { step, candidates, .. } => {
+                    let subject = format!("Tugas baru: permohonan {number}");
+                    let body = format!(
+                        "Anda mendapat tugas pada permohonan {number} ({name}), langkah {step}: {}.\n\nBuka Sopir untuk menindaklanjutinya.",
+                        activity(*step)
+                    );
+                    for c in candidates.iter().filter(|c| c.person != state.requester) {
+                        self.enqueue_mail(tx, &state.agency, &c.person, &subject, &body, event.at).await?;
+                    }
+                }
+                EventBody::TaskCompleted { step, by, .. } if *by != state.requester => {
+                    let signed = sop
+                        .step(*step)
+                        .is_some_and(|s| s.action == sop::ActionKind::Sign && sop.letter.is_some());
+                    let subject = if signed {
+                        format!("Surat pemberitahuan permohonan {number} telah ditandatangani")
+                    } else {
+                        format!("Permohonan {number} bergerak")
+                    };
+                    let body = format!(
+                        "Langkah {step} permohonan {number} ({name}) telah diselesaikan oleh {}: {}.",
+                        org.name(by),
+                        activity(*step)
+                    );
+                    self.enqueue_mail(tx, &state.agency, &state.requester, &subject, &body, event.at).await?;
+                }
+                EventBody::CaseClosed { outcome, reason, .. } => {
+                    let how = match outcome {
+                        engine::case::Outcome::Completed => "selesai",
+                        engine::case::Outcome::Rejected => "ditolak",
+                        engine::case::Outcome::Withdrawn => "ditarik",
+                    };
+                    let subject = format!("Permohonan {number} {how}");
+                    let mut body = format!("Permohonan {number} ({name}) {how}.");
+                    if let Some(r) = reason {
+                        body.push_str(&format!(" Alasan: {r}"));
+                    }
+                    self.enqueue_mail(tx, &state.agency, &state.requester, &subject, &body, event.at).await?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets `person`'s address and whether they want mail.
+    pub async fn set_mail_preference(
+        &self,
+        agency: &str,
+        person: &str,
+        email: &str,
+        enabled: bool,
+    ) -> Result<(), StoreError> {
+        let email = email.trim().to_lowercase();
+        if !email.is_empty() && engine::form::check_email(&email).is_err() {
+            let error = FieldError::new(
+                "email",
+                "E-mail",
+                "bukan alamat e-mail yang sah, misalnya nama@lumajangkab.go.id",
+            );
+            return Err(StoreError::Engine(EngineError::Invalid(vec![error])));
+        }
+        sqlx::query("UPDATE people SET email = $1 WHERE id = $2 AND agency_id = $3")
+            .bind((!email.is_empty()).then_some(email))
+            .bind(person)
+            .bind(agency)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("UPDATE accounts SET email_notifications = $1 WHERE person_id = $2 AND agency_id = $3")
+            .bind(i64::from(enabled))
+            .bind(person)
+            .bind(agency)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// `person`'s address and whether they want mail.
+    pub async fn mail_preference(
+        &self,
+        agency: &str,
+        person: &str,
+    ) -> Result<(Option<String>, bool), StoreError> {
+        let row = sqlx::query(
+            "SELECT p.email, COALESCE(a.email_notifications, 1) AS enabled FROM people p
+             LEFT JOIN accounts a ON a.person_id = p.id WHERE p.id = $1 AND p.agency_id = $2",
+        )
+        .bind(person)
+        .bind(agency)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("pegawai {person}")))?;
+        Ok((row.try_get("email")?, row.try_get::<i64, _>("enabled")? == 1))
+    }
+
+    /// Claims up to `limit` messages due at `now` for this sender; a claim
+    /// lapses after ten minutes, so a crashed sender's messages are retried.
+    pub async fn claim_due_mail(&self, now: i64, limit: i64) -> Result<Vec<Mail>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, to_address, subject, body, attempts, next_attempt_at FROM outbox
+             WHERE sent_at IS NULL AND gave_up = 0 AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut claimed = Vec::new();
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let due: i64 = row.try_get("next_attempt_at")?;
+            let taken =
+                sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at = $3")
+                    .bind(now + CLAIM_MS)
+                    .bind(&id)
+                    .bind(due)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+            if taken == 1 {
+                claimed.push(Mail {
+                    id,
+                    to: row.try_get("to_address")?,
+                    subject: row.try_get("subject")?,
+                    body: row.try_get("body")?,
+                    attempts: row.try_get("attempts")?,
+                });
+            }
+        }
+        Ok(claimed)
+    }
+
+    pub async fn mail_sent(&self, id: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2",
+        )
+        .bind(at)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt; the next waits [`backoff_ms`], and after
+    /// [`MAX_ATTEMPTS`] the message is given up.
+    pub async fn mail_failed(&self, mail: &Mail, error: &str, at: i64) -> Result<(), StoreError> {
+        let attempts = mail.attempts + 1;
+        sqlx::query(
+            "UPDATE outbox SET attempts = $1, next_attempt_at = $2, last_error = $3, gave_up = $4 WHERE id = $5",
+        )
+        .bind(attempts)
+        .bind(at + backoff_ms(mail.attempts))
+        .bind(error.chars().take(500).collect::<String>())
+        .bind(i64::from(attempts >= MAX_ATTEMPTS))
+        .bind(&mail.id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Every message to `person`, newest first (for administrators and tests).
+    pub async fn mail_to(&self, agency: &str, person: &str) -> Result<Vec<MailState>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT to_address, subject, attempts, next_attempt_at, sent_at, gave_up, last_error FROM outbox
+             WHERE agency_id = $1 AND person_id = $2 ORDER BY created_at DESC, id",
+        )
+        .bind(agency)
+        .bind(person)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(MailState {
+                    to: r.try_get("to_address")?,
+                    subject: r.try_get("subject")?,
+                    attempts: r.try_get("attempts")?,
+                    next_attempt_at: r.try_get("next_attempt_at")?,
+                    sent_at: r.try_get("sent_at")?,
+                    gave_up: r.try_get::<i64, _>("gave_up")? == 1,
+                    last_error: r.try_get("last_error")?,
+                })
+            })
+            .collect()
+    }
+}
