@@ -77,6 +77,19 @@ pub struct Report {
     pub oldest_open: Vec<OpenCase>,
 }
 
+/// One task a person completed, for their own page (kinerja pelaksana).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonTask {
+    pub case_id: String,
+    pub case_number: String,
+    pub sop_id: String,
+    pub step: u32,
+    pub started_at: i64,
+    pub done_at: i64,
+    pub work_minutes: Option<i64>,
+    pub late_minutes: Option<i64>,
+}
+
 struct Done {
     sop_id: String,
     step: u32,
@@ -104,6 +117,42 @@ fn group<K: Ord>(done: &[Done], key: impl Fn(&Done) -> K) -> BTreeMap<K, Figures
 }
 
 impl Store {
+    /// The tasks `person` completed in `[from, to)`, slowest first.
+    pub async fn person_tasks(
+        &self,
+        agency: &str,
+        person: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<PersonTask>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.case_id, c.number, c.sop_id, t.step, t.started_at, t.done_at, t.work_minutes, t.late_minutes
+             FROM tasks t JOIN cases c ON c.id = t.case_id
+             WHERE t.agency_id = $1 AND t.done_by = $2 AND t.done_at >= $3 AND t.done_at < $4
+             ORDER BY t.work_minutes DESC, t.done_at",
+        )
+        .bind(agency)
+        .bind(person)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PersonTask {
+                    case_id: r.try_get("case_id")?,
+                    case_number: r.try_get("number")?,
+                    sop_id: r.try_get("sop_id")?,
+                    step: u32::try_from(r.try_get::<i64, _>("step")?).unwrap_or(0),
+                    started_at: r.try_get("started_at")?,
+                    done_at: r.try_get("done_at")?,
+                    work_minutes: r.try_get("work_minutes")?,
+                    late_minutes: r.try_get("late_minutes")?,
+                })
+            })
+            .collect()
+    }
+
     /// The report for tasks completed and cases opened in `[from, to)`
     /// (epoch milliseconds).
     pub async fn report(&self, agency: &str, from: i64, to: i64) -> Result<Report, StoreError> {

@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .route("/laporan", get(pages::reports::report))
         .route("/laporan/langkah.csv", get(pages::reports::steps_csv))
         .route("/laporan/pegawai.csv", get(pages::reports::people_csv))
+        .route("/laporan/pegawai/{person}", get(pages::reports::person))
         .route("/admin", get(pages::admin::overview))
         .route("/admin/libur", post(pages::admin::add_day_off))
         .route("/admin/libur/hapus", post(pages::admin::remove_day_off))

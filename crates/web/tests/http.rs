@@ -447,6 +447,27 @@ async fn the_head_reads_the_accountability_report() {
     let nonsense = head.get("/laporan?dari=kemarin").await;
     assert_eq!(nonsense.status, StatusCode::BAD_REQUEST);
     assert!(!requester.get("/tugas").await.body.contains("href=\"/laporan\""), "not in a requester's menu");
+
+    // Each person's own page (kinerja pelaksana), linked from the table, with its CSV.
+    let case = app.store.cases("lumajang").await.unwrap()[0].clone();
+    assert!(page.body.contains("href=\"/laporan/pegawai/lmj-pemohon?dari="), "linked from the report");
+    let own = head.get("/laporan/pegawai/lmj-pemohon").await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(
+        own.body.contains("Kinerja pelaksana: Siti Aminah, S.E.") && own.body.contains(&case.number),
+        "{}",
+        own.body
+    );
+    let csv = head.get("/laporan/pegawai/lmj-pemohon?format=csv").await;
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines[0], "permohonan,sop,langkah,mulai,selesai,menit_kerja,waktu_baku,terlambat_menit");
+    assert!(lines[1].starts_with(&format!("{},lumajang/vpn,1,", case.number)), "{}", csv.body);
+    assert_eq!(
+        head.get("/laporan/pegawai/tgx-kadis").await.status,
+        StatusCode::NOT_FOUND,
+        "another agency's person"
+    );
+    assert_eq!(requester.get("/laporan/pegawai/lmj-pemohon").await.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
@@ -22,6 +22,7 @@ use crate::{AppState, layout};
 pub struct Period {
     dari: Option<String>,
     sampai: Option<String>,
+    format: Option<String>,
 }
 
 /// The period asked for (inclusive dates), this month by default.
@@ -169,7 +170,11 @@ pub async fn report(
             thead { tr { th { (user.t(Msg::Name)) } th { (user.t(Msg::Done)) } th { (user.t(Msg::Median)) } th.hide-sm { "P90" } th { (user.t(Msg::Breaches)) } th.hide-sm { (user.t(Msg::LateTotal)) } } }
             tbody {
                 @for (person, f) in &report.people {
-                    tr { td { (org.name(person)) } (figures_cells(f, lang)) td.hide-sm { (minutes(f.late_minutes, lang)) } }
+                    tr {
+                        td { a href={"/laporan/pegawai/" (person) "?" (query)} { (org.name(person)) } }
+                        (figures_cells(f, lang))
+                        td.hide-sm { (minutes(f.late_minutes, lang)) }
+                    }
                 }
             }
         }
@@ -274,4 +279,82 @@ mod tests {
         assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(cell("5"), "5");
     }
+}
+
+/// Kinerja pelaksana: one person's figures for the period and every task
+/// they completed in it, slowest first, against the step's standard time.
+pub async fn person(
+    State(state): State<AppState>,
+    user: User,
+    Path(person): Path<String>,
+    Query(p): Query<Period>,
+) -> Result<Response, WebError> {
+    let (from, until, report, sops) = load(&state, &user, &p).await?;
+    let org = state.store.organisation(user.agency_id()).await?;
+    let name = org.person(&person).map(|x| x.name.clone()).ok_or(WebError::NotFound)?;
+    let zone = user.clock().zone;
+    let ms = |d: Date| d.to_zoned(zone.clone()).map(|z| z.timestamp().as_millisecond()).unwrap_or(0);
+    let end = until.tomorrow().map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let tasks = state.store.person_tasks(user.agency_id(), &person, ms(from), ms(end)).await?;
+    let lang = user.lang;
+    let clock = user.clock();
+    let standard = |t: &store::report::PersonTask| {
+        sops.get(&t.sop_id)
+            .and_then(|s| s.step(t.step))
+            .and_then(|s| s.time)
+            .map_or("-".to_string(), |t| t.to_string())
+    };
+    let query = format!("dari={from}&sampai={until}");
+    if p.format.as_deref() == Some("csv") {
+        let mut rows = vec![
+            [
+                "permohonan",
+                "sop",
+                "langkah",
+                "mulai",
+                "selesai",
+                "menit_kerja",
+                "waktu_baku",
+                "terlambat_menit",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
+        for t in &tasks {
+            rows.push(vec![
+                t.case_number.clone(),
+                t.sop_id.clone(),
+                t.step.to_string(),
+                clock.datetime(t.started_at),
+                clock.datetime(t.done_at),
+                t.work_minutes.map(|m| m.to_string()).unwrap_or_default(),
+                standard(t),
+                t.late_minutes.map(|m| m.to_string()).unwrap_or_default(),
+            ]);
+        }
+        return Ok(csv(&format!("kinerja-{person}.csv"), rows));
+    }
+    let body = html! {
+        h1 { (user.t(Msg::PersonPerformance)) ": " (name) }
+        p { a href={"/laporan?" (query)} { "← " (user.t(Msg::NavReports)) } " · " (from) " – " (until) " · " a href={"/laporan/pegawai/" (person) "?format=csv&" (query)} { (user.t(Msg::DownloadCsv)) } }
+        @if let Some(f) = report.people.get(&person) {
+            table { thead { tr { th { (user.t(Msg::Done)) } th { (user.t(Msg::Median)) } th.hide-sm { "P90" } th { (user.t(Msg::Breaches)) } } } tbody { tr { (figures_cells(f, lang)) } } }
+        }
+        table #tugas-pegawai {
+            thead { tr { th { (user.t(Msg::ColCase)) } th { (user.t(Msg::ColStep)) } th.hide-sm { (user.t(Msg::Date)) } th { (user.t(Msg::Duration)) } th { (user.t(Msg::StandardTime)) } th { (user.t(Msg::Late)) } } }
+            tbody {
+                @for t in &tasks {
+                    tr {
+                        td { a href={"/permohonan/" (t.case_id)} { (t.case_number) } }
+                        td { (t.sop_id) " · " (t.step) }
+                        td.hide-sm { (clock.datetime(t.done_at)) }
+                        td { (maybe_minutes(t.work_minutes, lang)) }
+                        td { (standard(t)) }
+                        td class=[t.late_minutes.map(|_| "overdue")] { (maybe_minutes(t.late_minutes, lang)) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&user, user.t(Msg::PersonPerformance), "/laporan", body).into_response())
 }
