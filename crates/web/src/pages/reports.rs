@@ -268,19 +268,6 @@ pub async fn people_csv(
     Ok(csv(&format!("laporan-pegawai-{from}-{until}.csv"), rows))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_and_formulas_neutralised() {
-        assert_eq!(cell("Dewi Lestari, S.T."), "\"Dewi Lestari, S.T.\"");
-        assert_eq!(cell("a \"b\""), "\"a \"\"b\"\"\"");
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(cell("5"), "5");
-    }
-}
-
 /// Kinerja pelaksana: one person's figures for the period and every task
 /// they completed in it, slowest first, against the step's standard time.
 pub async fn person(
@@ -357,4 +344,17 @@ pub async fn person(
         }
     };
     Ok(layout::page(&user, user.t(Msg::PersonPerformance), "/laporan", body).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_formulas_neutralised() {
+        assert_eq!(cell("Dewi Lestari, S.T."), "\"Dewi Lestari, S.T.\"");
+        assert_eq!(cell("a \"b\""), "\"a \"\"b\"\"\"");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("5"), "5");
+    }
 }
