@@ -73,6 +73,8 @@ pub struct Report {
     pub steps: BTreeMap<(String, u32), (String, Figures)>,
     pub lanes: BTreeMap<String, Figures>,
     pub people: BTreeMap<String, Figures>,
+    /// Each step's working minutes, sorted, for its duration distribution.
+    pub step_minutes: BTreeMap<(String, u32), Vec<i64>>,
     /// Open cases opened in the period, oldest first (at most 10).
     pub oldest_open: Vec<OpenCase>,
 }
@@ -208,6 +210,10 @@ impl Store {
             })
             .collect::<Result<_, sqlx::Error>>()?;
 
+        for d in &done {
+            report.step_minutes.entry((d.sop_id.clone(), d.step)).or_default().push(d.minutes);
+        }
+        report.step_minutes.values_mut().for_each(|m| m.sort_unstable());
         report.lanes = group(&done, |d| d.lane.clone());
         report.people = group(&done, |d| d.person.clone());
         let lanes: BTreeMap<(String, u32), String> =

@@ -56,6 +56,11 @@ async fn every_figure_matches_cases_with_known_timings() {
             "{label}"
         );
         assert_eq!(six.breach_percent(), 50.0);
+        assert_eq!(
+            report.step_minutes[&("lumajang/vpn".to_string(), 6)],
+            [3, 20],
+            "each duration, for the spread"
+        );
         let (_, two) = step(2);
         assert_eq!((two.done, two.median, two.breaches), (2, Some(1), 0));
         let (_, seven) = step(7);

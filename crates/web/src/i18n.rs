@@ -287,6 +287,7 @@ catalogue! {
     NavRegistries => "Registri", "Registries";
     Visit => "Kunjungan", "Visit";
     PersonPerformance => "Kinerja pelaksana", "Performance of";
+    DurationSpread => "Sebaran lama pengerjaan terhadap waktu baku", "How long steps took against their standard time";
     MailSettings => "Notifikasi e-mail", "E-mail notifications";
     MailWanted => "Kirimi saya notifikasi lewat e-mail", "Send me notifications by e-mail";
     MailHelp => "E-mail dikirim saat ada tugas baru untuk Anda, saat permohonan Anda bergerak atau selesai, saat surat ditandatangani, dan saat tugas melewati batas waktu.", "Mail is sent when a task is assigned to you, when your request moves or ends, when a letter is signed, and when a task is overdue.";

@@ -450,6 +450,22 @@ async fn the_head_reads_the_accountability_report() {
 
     // Each person's own page (kinerja pelaksana), linked from the table, with its CSV.
     let case = app.store.cases("lumajang").await.unwrap()[0].clone();
+    // Once a timed step is done, the report draws how long it took against its standard time.
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let mut state = app.store.case("lumajang", &case.id).await.unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    while state.open_tasks().next().unwrap().step != 7 {
+        let task = state.open_tasks().next().unwrap().clone();
+        let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
+        let by = task.candidates[0].person.clone();
+        state = app.store.complete("lumajang", &case.id, &task.id, &by, input, now).await.unwrap();
+    }
+    let page = head.get("/laporan").await;
+    assert!(
+        page.body.contains("class=\"chart distribution\"") && page.body.contains("data-bucket=\"0\""),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("href=\"/laporan/pegawai/lmj-pemohon?dari="), "linked from the report");
     let own = head.get("/laporan/pegawai/lmj-pemohon").await;
     assert_eq!(own.status, StatusCode::OK);

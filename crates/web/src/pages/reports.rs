@@ -98,6 +98,69 @@ fn chart(rows: &[(String, f64)]) -> String {
     svg
 }
 
+/// Shares of a step's completed tasks by how long they took against its
+/// standard time: up to half, up to all of it, up to twice, beyond.
+pub fn spread(minutes: &[i64], standard: i64) -> [usize; 4] {
+    let mut counts = [0; 4];
+    for &m in minutes {
+        let bucket = if 2 * m <= standard {
+            0
+        } else if m <= standard {
+            1
+        } else if m <= 2 * standard {
+            2
+        } else {
+            3
+        };
+        counts[bucket] += 1;
+    }
+    counts
+}
+
+/// One stacked bar per timed step: how its durations fall against the standard time.
+fn distribution_chart(rows: &[(String, [usize; 4])]) -> String {
+    const COLOURS: [&str; 4] = ["#1e7b34", "#7bb07f", "#e0a030", "#b3261e"];
+    const LEGEND: [&str; 4] = ["≤ ½ waktu baku", "≤ waktu baku", "≤ 2× waktu baku", "> 2× waktu baku"];
+    let (label_w, bar_w, row_h) = (220.0, 360.0, 22.0);
+    let height = rows.len() as f64 * row_h + 34.0;
+    let width = label_w + bar_w + 20.0;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart distribution\" role=\"img\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"Arial, sans-serif\" font-size=\"12\">"
+    );
+    for (i, (label, counts)) in rows.iter().enumerate() {
+        let y = i as f64 * row_h + 5.0;
+        let total: usize = counts.iter().sum();
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            label_w - 6.0,
+            y + 14.0,
+            maud::html! { (label) }.into_string()
+        ));
+        let mut x = label_w;
+        for (bucket, count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+            let w = bar_w * *count as f64 / total.max(1) as f64;
+            svg.push_str(&format!(
+                "<rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\" data-bucket=\"{bucket}\" data-count=\"{count}\"><title>{}: {count}</title></rect>",
+                row_h - 6.0,
+                COLOURS[bucket],
+                LEGEND[bucket]
+            ));
+            x += w;
+        }
+    }
+    let y = rows.len() as f64 * row_h + 20.0;
+    for (i, (colour, text)) in COLOURS.iter().zip(LEGEND).enumerate() {
+        let x = label_w + i as f64 * 95.0;
+        svg.push_str(&format!(
+            "<rect x=\"{x}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{colour}\"/><text x=\"{}\" y=\"{y}\" font-size=\"10\">{text}</text>",
+            y - 9.0,
+            x + 13.0
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 fn figures_cells(f: &Figures, lang: Lang) -> Markup {
     html! {
         td { (f.done) }
@@ -128,6 +191,19 @@ pub async fn report(
         })
         .map(|((sop, step), (_, f))| (format!("{} · {step}", sop_name(sop)), f.breach_percent()))
         .collect();
+    // Steps timed in minutes or hours: a day-based time has no fixed length in minutes.
+    let spreads: Vec<(String, [usize; 4])> = report
+        .step_minutes
+        .iter()
+        .filter_map(|((sop, step), minutes)| {
+            let standard = match sops.get(sop)?.step(*step)?.time? {
+                sop::StandardTime::Minutes(n) => i64::from(n),
+                sop::StandardTime::Hours(n) => i64::from(n) * 60,
+                sop::StandardTime::Days(_) => return None,
+            };
+            Some((format!("{} · {step}", sop_name(sop)), spread(minutes, standard)))
+        })
+        .collect();
     let query = format!("dari={from}&sampai={until}");
     let body = html! {
         h1 { (user.t(Msg::ReportTitle)) }
@@ -150,6 +226,10 @@ pub async fn report(
         h2 { (user.t(Msg::ReportPerStep)) }
         p { a href={"/laporan/langkah.csv?" (query)} { (user.t(Msg::DownloadCsv)) } }
         @if !timed.is_empty() { div.doc { (PreEscaped(chart(&timed))) } }
+        @if !spreads.is_empty() {
+            h3 { (user.t(Msg::DurationSpread)) }
+            div.doc { (PreEscaped(distribution_chart(&spreads))) }
+        }
         table {
             thead { tr { th { (user.t(Msg::ColService)) } th { (user.t(Msg::ColStep)) } th.hide-sm { (user.t(Msg::ColLane)) } th { (user.t(Msg::StandardTime)) } th { (user.t(Msg::Done)) } th { (user.t(Msg::Median)) } th.hide-sm { "P90" } th { (user.t(Msg::Breaches)) } } }
             tbody {
@@ -349,6 +429,13 @@ pub async fn person(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_fall_into_the_spread_against_the_standard_time() {
+        // Standard 10 minutes: 5 is within half, 10 within, 20 within twice, 21 beyond.
+        assert_eq!(spread(&[1, 5, 6, 10, 11, 20, 21, 300], 10), [2, 2, 2, 2]);
+        assert_eq!(spread(&[], 10), [0, 0, 0, 0]);
+    }
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_neutralised() {
