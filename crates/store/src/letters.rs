@@ -310,7 +310,10 @@ impl Store {
             ActionKind::Draft => {
                 let draft = match paperwork.draft {
                     Some(d) => d,
-                    None => self.current_draft_in(tx, template, org, zone, state).await?,
+                    None => {
+                        let latest = drafts(&mut **tx, &state.agency, &state.id).await?.pop();
+                        self.draft_or_template(latest, template, org, zone, state).await?
+                    }
                 };
                 let draft = check_draft(draft)?;
                 let version: i64 = sqlx::query(
@@ -531,15 +534,15 @@ impl Store {
 
     /// The draft the Kasi starts from: the latest version, or the SOP's
     /// template filled with the case's data.
-    async fn current_draft_in(
+    async fn draft_or_template(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        latest: Option<DraftVersion>,
         template: &LetterTemplate,
         org: &Organisation,
         zone: &TimeZone,
         state: &CaseState,
     ) -> Result<LetterDraft, StoreError> {
-        if let Some(latest) = drafts(&mut **tx, &state.agency, &state.id).await?.pop() {
+        if let Some(latest) = latest {
             return Ok(latest.draft);
         }
         let unit = self.unit_name(&state.agency, &state.unit).await?;
@@ -551,7 +554,7 @@ impl Store {
         })
     }
 
-    /// The draft to show in the editor of `case` (see [`Store::current_draft_in`]);
+    /// The draft to show in the editor of `case` (see [`Store::draft_or_template`]);
     /// `None` when its SOP has no letter.
     pub async fn current_draft(&self, agency: &str, case: &str) -> Result<Option<LetterDraft>, StoreError> {
         let state = self.case(agency, case).await?;
@@ -559,10 +562,10 @@ impl Store {
         let Some(template) = &sop.letter else { return Ok(None) };
         let org = self.organisation(agency).await?;
         let zone = self.calendar(agency).await?.zone;
-        let mut tx = self.pool.begin().await?;
-        let draft = self.current_draft_in(&mut tx, template, &org, &zone, &state).await?;
-        tx.rollback().await?;
-        Ok(Some(draft))
+        // No transaction here: holding one connection while asking the pool
+        // for another can exhaust a small pool under load.
+        let latest = drafts(&self.pool, agency, case).await?.pop();
+        Ok(Some(self.draft_or_template(latest, template, &org, &zone, &state).await?))
     }
 
     /// The letterhead of `agency`, with its logo when one was uploaded.

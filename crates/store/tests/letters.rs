@@ -307,3 +307,17 @@ async fn an_agency_numbering_in_srikandi_types_the_number_and_never_twice() {
         assert_eq!((letters[0].number.as_str(), letters[0].seq), ("B-123/DISKOMINFO/2026", None));
     }
 }
+
+#[tokio::test]
+async fn many_readers_of_a_draft_at_once_do_not_starve_the_connection_pool() {
+    // Found by `sopir bench` with 32 clients: each reader held a connection
+    // while asking the pool for another, and a small pool ran dry.
+    let db = common::sqlite().await;
+    store::demo::install(&db.store, &sop::Catalog::builtin(), wib(2026, 11, 2, 8, 0)).await.unwrap();
+    let state = email_case_at(&db.store, 9, wib(2026, 11, 23, 9, 0)).await;
+    let reads = (0..32).map(|_| db.store.current_draft("lumajang", &state.id));
+    let all = tokio::time::timeout(std::time::Duration::from_secs(20), futures_util::future::join_all(reads))
+        .await
+        .expect("the readers finish");
+    assert!(all.iter().all(|d| matches!(d, Ok(Some(_)))));
+}
