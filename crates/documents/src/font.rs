@@ -17,6 +17,7 @@ pub struct Font {
     pub name: &'static str,
     pub data: &'static [u8],
     face: Face<'static>,
+    packed: OnceLock<Vec<u8>>,
 }
 
 /// Font-wide metrics in thousandths of an em, as PDF font descriptors want.
@@ -30,11 +31,16 @@ pub struct Metrics {
 impl Font {
     fn load(name: &'static str, data: &'static [u8]) -> Font {
         let face = Face::parse(data, 0).expect("the bundled fonts parse");
-        Font { name, data, face }
+        Font { name, data, face, packed: OnceLock::new() }
     }
 
     fn per_mille(&self, units: i32) -> i32 {
         units * 1000 / i32::from(self.face.units_per_em())
+    }
+
+    /// The font file deflated, as embedded in PDFs.
+    pub fn packed(&self) -> &[u8] {
+        self.packed.get_or_init(|| miniz_oxide::deflate::compress_to_vec_zlib(self.data, 6))
     }
 
     /// The glyph for `c`; a question mark for characters the font lacks.

@@ -150,10 +150,14 @@ impl Objects {
     }
 
     fn stream(&mut self, dict: &str, data: &[u8]) -> usize {
-        let packed = miniz_oxide::deflate::compress_to_vec_zlib(data, 6);
+        self.packed_stream(dict, &miniz_oxide::deflate::compress_to_vec_zlib(data, 6))
+    }
+
+    /// A stream whose data is already deflated.
+    fn packed_stream(&mut self, dict: &str, packed: &[u8]) -> usize {
         let mut body =
             format!("<< {dict} /Filter /FlateDecode /Length {} >>\nstream\n", packed.len()).into_bytes();
-        body.extend_from_slice(&packed);
+        body.extend_from_slice(packed);
         body.extend_from_slice(b"\nendstream");
         self.add(body)
     }
@@ -285,7 +289,8 @@ pub const BYTE_RANGE_BLANK: &str = "          ";
 
 fn write_font(objects: &mut Objects, style: FontStyle, used: &BTreeMap<u16, char>) -> usize {
     let font = fonts().get(style);
-    let file = objects.stream(&format!("/Length1 {}", font.data.len()), font.data);
+    // The font files are the bulk of every PDF: deflated once per process.
+    let file = objects.packed_stream(&format!("/Length1 {}", font.data.len()), font.packed());
     let m = font.metrics();
     let descriptor = objects.add(format!(
         "<< /Type /FontDescriptor /FontName /{name} /Flags 34 /FontBBox [{} {} {} {}] /ItalicAngle 0 \
