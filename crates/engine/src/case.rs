@@ -223,6 +223,15 @@ pub struct CaseState {
 }
 
 impl CaseState {
+    /// The latest value given for `field` by any completed task.
+    pub fn field(&self, field: &str) -> Option<&str> {
+        self.tasks
+            .iter()
+            .rev()
+            .filter_map(|t| t.input.as_ref())
+            .find_map(|i| i.fields.get(field).map(String::as_str))
+    }
+
     /// Rebuilds a case from its events, oldest first. `None` without a
     /// `CaseOpened` event.
     pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Option<CaseState> {

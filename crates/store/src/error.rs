@@ -29,3 +29,10 @@ pub enum StoreError {
     #[error("migrasi basis data: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
+
+impl StoreError {
+    /// A refusal of one field of a form, shown beside that field.
+    pub(crate) fn invalid(field: &str, label: &str, message: impl Into<String>) -> StoreError {
+        StoreError::Engine(EngineError::Invalid(vec![engine::form::FieldError::new(field, label, message)]))
+    }
+}

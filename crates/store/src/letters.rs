@@ -113,10 +113,6 @@ pub struct Verified {
     pub intact: bool,
 }
 
-fn invalid(field: &str, label: &str, message: impl Into<String>) -> StoreError {
-    StoreError::Engine(EngineError::Invalid(vec![FieldError::new(field, label, message)]))
-}
-
 fn local(at: i64, zone: &TimeZone) -> jiff::Zoned {
     Timestamp::from_millisecond(at).expect("valid instant").to_zoned(zone.clone())
 }
@@ -352,7 +348,7 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
                 if updated.rows_affected() == 0 {
-                    return Err(invalid(
+                    return Err(StoreError::invalid(
                         "keputusan",
                         "Hasil pemeriksaan",
                         "belum ada konsep surat untuk diperiksa",
@@ -361,7 +357,11 @@ impl Store {
             }
             ActionKind::Sign => {
                 let signing = paperwork.signing.ok_or_else(|| {
-                    invalid("kata_sandi", "Kata sandi sertifikat", "wajib diisi untuk menandatangani surat")
+                    StoreError::invalid(
+                        "kata_sandi",
+                        "Kata sandi sertifikat",
+                        "wajib diisi untuk menandatangani surat",
+                    )
                 })?;
                 self.sign_letter(tx, sop, org, zone, state, by, position, signing, at).await?;
             }
@@ -398,10 +398,14 @@ impl Store {
         let draft = match latest {
             Some(v) if !reviewed || v.review.as_deref() == Some("disetujui") => v,
             Some(_) => {
-                return Err(invalid("kata_sandi", "Tanda tangan", "konsep surat terakhir belum disetujui"));
+                return Err(StoreError::invalid(
+                    "kata_sandi",
+                    "Tanda tangan",
+                    "konsep surat terakhir belum disetujui",
+                ));
             }
             None => {
-                return Err(invalid(
+                return Err(StoreError::invalid(
                     "kata_sandi",
                     "Tanda tangan",
                     "belum ada konsep surat untuk ditandatangani",
@@ -414,7 +418,7 @@ impl Store {
             .fetch_optional(&mut **tx)
             .await?
             .ok_or_else(|| {
-                invalid(
+                StoreError::invalid(
                     "kata_sandi",
                     "Sertifikat elektronik",
                     "Anda belum memiliki sertifikat elektronik di Sopir; minta administrator mengunggah berkas PKCS#12 Anda",
@@ -424,7 +428,7 @@ impl Store {
         // A wrong passphrase is refused before a number is taken.
         signer
             .check(&signing.passphrase)
-            .map_err(|e| invalid("kata_sandi", "Kata sandi sertifikat", e.to_string()))?;
+            .map_err(|e| StoreError::invalid("kata_sandi", "Kata sandi sertifikat", e.to_string()))?;
 
         let agency = self.agency(&state.agency).await?;
         let year = i64::from(local(at, zone).year());
@@ -432,7 +436,7 @@ impl Store {
             let number =
                 signing.srikandi_number.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).ok_or_else(
                     || {
-                        invalid(
+                        StoreError::invalid(
                             "nomor_srikandi",
                             "Nomor surat dari SRIKANDI",
                             "wajib diisi — instansi ini menomori surat di SRIKANDI",
@@ -440,7 +444,7 @@ impl Store {
                     },
                 )?;
             if number.chars().count() > 100 {
-                return Err(invalid(
+                return Err(StoreError::invalid(
                     "nomor_srikandi",
                     "Nomor surat dari SRIKANDI",
                     "paling banyak 100 karakter",
@@ -459,7 +463,7 @@ impl Store {
             .fetch_optional(&mut **tx)
             .await?;
         if taken.is_some() {
-            return Err(invalid(
+            return Err(StoreError::invalid(
                 "nomor_srikandi",
                 "Nomor surat",
                 format!("nomor {number} sudah dipakai surat lain"),
@@ -505,7 +509,7 @@ impl Store {
         let credentials = Credentials { nik: None, passphrase: &signing.passphrase };
         let signed = signer
             .sign(pdf, &credentials)
-            .map_err(|e| invalid("kata_sandi", "Tanda tangan", e.to_string()))?;
+            .map_err(|e| StoreError::invalid("kata_sandi", "Tanda tangan", e.to_string()))?;
         let sha256: String = Sha256::digest(&signed).iter().map(|b| format!("{b:02x}")).collect();
         sqlx::query(
             "INSERT INTO outgoing_letters (id, agency_id, case_id, draft_version, year, seq, number, dated_at,
@@ -582,7 +586,7 @@ impl Store {
 
     /// Sets the logo printed in `agency`'s letterhead; the PNG is decoded first.
     pub async fn put_logo(&self, agency: &str, png: Vec<u8>, at: i64) -> Result<(), StoreError> {
-        documents::Image::from_png(&png).map_err(|e| invalid("logo", "Logo", e.to_string()))?;
+        documents::Image::from_png(&png).map_err(|e| StoreError::invalid("logo", "Logo", e.to_string()))?;
         sqlx::query(
             "INSERT INTO agency_logos (agency_id, png, updated_at) VALUES ($1, $2, $3)
              ON CONFLICT (agency_id) DO UPDATE SET png = $2, updated_at = $3",
@@ -607,7 +611,7 @@ impl Store {
     ) -> Result<String, StoreError> {
         let info = Pkcs12Signer::new(p12.clone())
             .check(passphrase)
-            .map_err(|e| invalid("sertifikat", "Sertifikat elektronik", e.to_string()))?;
+            .map_err(|e| StoreError::invalid("sertifikat", "Sertifikat elektronik", e.to_string()))?;
         let org = self.organisation(agency).await?;
         if org.person(person).is_none() {
             return Err(StoreError::NotFound(format!("pegawai {person}")));

@@ -5,8 +5,7 @@
 //! entry); administrators then suspend, reactivate or revoke it, each
 //! change kept in the entry's history with who, when and why.
 
-use engine::form::FieldError;
-use engine::{CaseState, EngineError};
+use engine::CaseState;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sop::definition::{Registry, RegistryAction, RegistryKind};
@@ -83,10 +82,6 @@ const ENTRY_SELECT: &str =
     JOIN people p ON p.id = r.created_by
     LEFT JOIN units u ON u.id = r.unit_id";
 
-fn invalid(field: &str, label: &str, message: impl Into<String>) -> StoreError {
-    StoreError::Engine(EngineError::Invalid(vec![FieldError::new(field, label, message)]))
-}
-
 /// The name as it is registered, or why it cannot be.
 pub fn check_name(kind: RegistryKind, value: &str, agency: &Agency) -> Result<String, String> {
     let name = value.trim().to_string();
@@ -102,10 +97,6 @@ pub fn check_name(kind: RegistryKind, value: &str, agency: &Agency) -> Result<St
 }
 
 /// The latest value given for `field` anywhere in the case.
-fn value_of(state: &CaseState, field: &str) -> Option<String> {
-    state.tasks.iter().rev().filter_map(|t| t.input.as_ref()).find_map(|i| i.fields.get(field).cloned())
-}
-
 fn label_of(sop: &Sop, field: &str) -> String {
     sop.steps
         .iter()
@@ -126,18 +117,18 @@ impl Store {
         at: i64,
     ) -> Result<(), StoreError> {
         let label = label_of(sop, &registry.key);
-        let given = value_of(state, &registry.key).unwrap_or_default();
+        let given = state.field(&registry.key).map(str::to_string).unwrap_or_default();
         if registry.action == RegistryAction::Revoke {
             return revoke_by_name(tx, registry, &label, given.trim(), state, by, at).await;
         }
         let agency = self.agency(&state.agency).await?;
-        let name =
-            check_name(registry.kind, &given, &agency).map_err(|m| invalid(&registry.key, &label, m))?;
+        let name = check_name(registry.kind, &given, &agency)
+            .map_err(|m| StoreError::invalid(&registry.key, &label, m))?;
         if let Some((type_field, value_field)) = &registry.record {
-            let kind = value_of(state, type_field).unwrap_or_default();
-            let value = value_of(state, value_field).unwrap_or_default();
+            let kind = state.field(type_field).map(str::to_string).unwrap_or_default();
+            let value = state.field(value_field).map(str::to_string).unwrap_or_default();
             sop::domain::check_record(&kind, value.trim())
-                .map_err(|m| invalid(value_field, &label_of(sop, value_field), m))?;
+                .map_err(|m| StoreError::invalid(value_field, &label_of(sop, value_field), m))?;
         }
         let taken = sqlx::query(
             "SELECT c.number FROM registry_entries r JOIN cases c ON c.id = r.case_id
@@ -150,7 +141,7 @@ impl Store {
         .await?;
         if let Some(row) = taken {
             let number: String = row.try_get("number")?;
-            return Err(invalid(
+            return Err(StoreError::invalid(
                 &registry.key,
                 &label,
                 format!("{name} sudah terdaftar (permohonan {number})"),
@@ -159,7 +150,9 @@ impl Store {
         let details: Vec<Detail> = registry
             .details
             .iter()
-            .filter_map(|f| value_of(state, f).map(|value| Detail { label: label_of(sop, f), value }))
+            .filter_map(|f| {
+                state.field(f).map(str::to_string).map(|value| Detail { label: label_of(sop, f), value })
+            })
             .collect();
         let id = new_id();
         sqlx::query(
@@ -173,8 +166,8 @@ impl Store {
         .bind(&name)
         .bind(&state.id)
         .bind(&state.unit)
-        .bind(value_of(state, &registry.person).unwrap_or_default())
-        .bind(registry.valid_until.as_deref().and_then(|f| value_of(state, f)))
+        .bind(state.field(&registry.person).map(str::to_string).unwrap_or_default())
+        .bind(registry.valid_until.as_deref().and_then(|f| state.field(f).map(str::to_string)))
         .bind(serde_json::to_string(&details).expect("details serialise"))
         .bind(by)
         .bind(at)
@@ -262,13 +255,17 @@ impl Store {
     ) -> Result<(), StoreError> {
         let reason = reason.trim();
         if ![ACTIVE, SUSPENDED, REVOKED].contains(&new_state) {
-            return Err(invalid("status", "Status", "pilih aktif, ditangguhkan atau dicabut"));
+            return Err(StoreError::invalid("status", "Status", "pilih aktif, ditangguhkan atau dicabut"));
         }
         if reason.is_empty() {
-            return Err(invalid("alasan", "Alasan", "wajib diisi"));
+            return Err(StoreError::invalid("alasan", "Alasan", "wajib diisi"));
         }
         if reason.chars().count() > REASON_MAX_CHARS {
-            return Err(invalid("alasan", "Alasan", format!("paling banyak {REASON_MAX_CHARS} karakter")));
+            return Err(StoreError::invalid(
+                "alasan",
+                "Alasan",
+                format!("paling banyak {REASON_MAX_CHARS} karakter"),
+            ));
         }
         let (_gate, mut tx) = self.write().await?;
         crate::cases::lock_chain(&mut tx).await?;
@@ -281,10 +278,14 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound("entri registri".into()))?;
         let current: String = row.try_get("state")?;
         if current == REVOKED {
-            return Err(invalid("status", "Status", "entri sudah dicabut dan tidak dapat diubah lagi"));
+            return Err(StoreError::invalid(
+                "status",
+                "Status",
+                "entri sudah dicabut dan tidak dapat diubah lagi",
+            ));
         }
         if current == new_state {
-            return Err(invalid("status", "Status", format!("entri sudah berstatus {current}")));
+            return Err(StoreError::invalid("status", "Status", format!("entri sudah berstatus {current}")));
         }
         if new_state == ACTIVE {
             // Reactivating must not clash with a name given out again since.
@@ -300,7 +301,11 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if clash.is_some() {
-                return Err(invalid("status", "Status", format!("{name} sudah dipakai entri lain")));
+                return Err(StoreError::invalid(
+                    "status",
+                    "Status",
+                    format!("{name} sudah dipakai entri lain"),
+                ));
             }
         }
         sqlx::query("UPDATE registry_entries SET state = $1, updated_at = $2 WHERE id = $3")
@@ -340,7 +345,7 @@ async fn revoke_by_name(
     .fetch_optional(&mut **tx)
     .await?
     .ok_or_else(|| {
-        invalid(&registry.key, label, format!("{name} tidak ada di {} yang berlaku", registry.kind.label().to_lowercase()))
+        StoreError::invalid(&registry.key, label, format!("{name} tidak ada di {} yang berlaku", registry.kind.label().to_lowercase()))
     })?;
     let id: String = row.try_get("id")?;
     note_on_entry(tx, &id, by, Some(REVOKED), &format!("dicabut melalui permohonan {}", state.number), at)

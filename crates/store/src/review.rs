@@ -32,10 +32,6 @@ pub struct ReviewItem {
     pub decided_at: Option<i64>,
 }
 
-fn invalid(field: &str, label: &str, message: impl Into<String>) -> StoreError {
-    StoreError::Engine(EngineError::Invalid(vec![FieldError::new(field, label, message)]))
-}
-
 impl Store {
     /// Puts every live entry of the reviewed registry on a new review case.
     pub(crate) async fn open_review(
@@ -215,13 +211,17 @@ impl Store {
     ) -> Result<(), StoreError> {
         let reason = reason.trim();
         if decision != KEEP && decision != REVOKE {
-            return Err(invalid("keputusan", "Keputusan", "pilih tetap atau cabut"));
+            return Err(StoreError::invalid("keputusan", "Keputusan", "pilih tetap atau cabut"));
         }
         if decision == REVOKE && reason.is_empty() {
-            return Err(invalid("alasan", "Alasan", "wajib diisi bila akses dicabut"));
+            return Err(StoreError::invalid("alasan", "Alasan", "wajib diisi bila akses dicabut"));
         }
         if reason.chars().count() > REASON_MAX_CHARS {
-            return Err(invalid("alasan", "Alasan", format!("paling banyak {REASON_MAX_CHARS} karakter")));
+            return Err(StoreError::invalid(
+                "alasan",
+                "Alasan",
+                format!("paling banyak {REASON_MAX_CHARS} karakter"),
+            ));
         }
         let (_gate, mut tx) = self.write().await?;
         crate::cases::lock_chain(&mut tx).await?;
@@ -231,7 +231,7 @@ impl Store {
         let task = state
             .open_tasks()
             .find(|t| t.step == review.step)
-            .ok_or_else(|| invalid("keputusan", "Review", "review ini tidak sedang berjalan"))?;
+            .ok_or_else(|| StoreError::invalid("keputusan", "Review", "review ini tidak sedang berjalan"))?;
         if !task.candidates.iter().any(|c| c.person == by) {
             return Err(StoreError::NotPermitted("hanya peninjau review ini".into()));
         }
@@ -242,7 +242,11 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound("entri review".into()))?;
         if let Some(done) = row.try_get::<Option<String>, _>("decision")? {
-            return Err(invalid("keputusan", "Keputusan", format!("entri ini sudah diputuskan: {done}")));
+            return Err(StoreError::invalid(
+                "keputusan",
+                "Keputusan",
+                format!("entri ini sudah diputuskan: {done}"),
+            ));
         }
         let reason = if reason.is_empty() { "masih diperlukan" } else { reason };
         record_decision(&mut tx, case, entry, decision, reason, by, at).await?;

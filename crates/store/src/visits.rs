@@ -5,8 +5,7 @@
 //! returned, checks the visitor out. The visitor log lists every visit with
 //! its duration and flags a visitor still inside past the planned end.
 
-use engine::form::FieldError;
-use engine::{CaseState, CaseStatus, EngineError, Event, EventBody};
+use engine::{CaseState, CaseStatus, Event, EventBody};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sop::Sop;
@@ -41,19 +40,6 @@ pub struct VisitRow {
     pub overdue: bool,
 }
 
-fn invalid(field: &str, label: &str, message: impl Into<String>) -> StoreError {
-    StoreError::Engine(EngineError::Invalid(vec![FieldError::new(field, label, message)]))
-}
-
-fn value_of(state: &CaseState, field: &str) -> String {
-    state
-        .tasks
-        .iter()
-        .filter_map(|t| t.input.as_ref())
-        .find_map(|i| i.fields.get(field).cloned())
-        .unwrap_or_default()
-}
-
 impl Store {
     /// Opens the visit of a just-submitted request.
     pub(crate) async fn register_visit(
@@ -64,11 +50,15 @@ impl Store {
         zone: &TimeZone,
         case_key: Option<&DataKey>,
     ) -> Result<(), StoreError> {
-        let planned_end = value_of(state, &visit.planned_end);
-        let planned_start = value_of(state, &visit.planned_start);
+        let planned_end = state.field(&visit.planned_end).unwrap_or_default().to_string();
+        let planned_start = state.field(&visit.planned_start).unwrap_or_default().to_string();
         // Both are normalised `YYYY-MM-DDTHH:MM`, so text order is time order.
         if planned_end <= planned_start {
-            return Err(invalid(&visit.planned_end, "Rencana selesai", "harus sesudah rencana masuk"));
+            return Err(StoreError::invalid(
+                &visit.planned_end,
+                "Rencana selesai",
+                "harus sesudah rencana masuk",
+            ));
         }
         let end_at = planned_end
             .parse::<jiff::civil::DateTime>()
@@ -83,9 +73,9 @@ impl Store {
         .bind(&state.id)
         .bind(&state.agency)
         // The visitor's name is sealed with the case's key, like in the log.
-        .bind(case_key.map_or_else(|| value_of(state, &visit.visitor), |k| k.seal_for_case(&value_of(state, &visit.visitor))))
-        .bind(value_of(state, &visit.institution))
-        .bind(value_of(state, &visit.purpose))
+        .bind(case_key.map_or_else(|| state.field(&visit.visitor).unwrap_or_default().to_string(), |k| k.seal_for_case(state.field(&visit.visitor).unwrap_or_default())))
+        .bind(state.field(&visit.institution).unwrap_or_default().to_string())
+        .bind(state.field(&visit.purpose).unwrap_or_default().to_string())
         .bind(&planned_start)
         .bind(&planned_end)
         .bind(end_at)
@@ -129,7 +119,7 @@ impl Store {
             if left.rows_affected() == 0 {
                 let step = sop.step(visit.escort_step).expect("validated");
                 let field = step.fields.first().map_or("catatan", |f| f.name.as_str());
-                return Err(invalid(
+                return Err(StoreError::invalid(
                     field,
                     "Keluar",
                     "pengunjung belum dicatat masuk — catat masuk dulu dengan nomor tanda pengenal",
@@ -151,11 +141,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         let badge = badge.trim();
         if badge.is_empty() {
-            return Err(invalid("tanda_pengenal", "Nomor tanda pengenal khusus", "wajib diisi"));
+            return Err(StoreError::invalid("tanda_pengenal", "Nomor tanda pengenal khusus", "wajib diisi"));
         }
         if badge.chars().count() > BADGE_MAX_CHARS {
             let message = format!("paling banyak {BADGE_MAX_CHARS} karakter");
-            return Err(invalid("tanda_pengenal", "Nomor tanda pengenal khusus", message));
+            return Err(StoreError::invalid("tanda_pengenal", "Nomor tanda pengenal khusus", message));
         }
         let org = self.organisation(agency).await?;
         let calendar = self.calendar(agency).await?;
@@ -165,7 +155,11 @@ impl Store {
         let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
         let visit = sop.visit.as_ref().ok_or_else(|| StoreError::NotFound("kunjungan".into()))?;
         let task = state.open_tasks().find(|t| t.step == visit.escort_step).ok_or_else(|| {
-            invalid("tanda_pengenal", "Catat masuk", "kunjungan belum diizinkan atau sudah selesai")
+            StoreError::invalid(
+                "tanda_pengenal",
+                "Catat masuk",
+                "kunjungan belum diizinkan atau sudah selesai",
+            )
         })?;
         if !task.candidates.iter().any(|c| c.person == by) {
             return Err(StoreError::NotPermitted("hanya petugas pendamping kunjungan ini".into()));
@@ -182,7 +176,11 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
-            return Err(invalid("tanda_pengenal", "Catat masuk", "pengunjung sudah tercatat masuk"));
+            return Err(StoreError::invalid(
+                "tanda_pengenal",
+                "Catat masuk",
+                "pengunjung sudah tercatat masuk",
+            ));
         }
         let event = Event {
             case: case.to_string(),
