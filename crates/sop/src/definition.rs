@@ -288,6 +288,26 @@ pub enum FieldKind {
     Select,
 }
 
+impl FieldKind {
+    /// The word used in definition files.
+    pub fn key(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::Textarea => "textarea",
+            FieldKind::Number => "number",
+            FieldKind::Date => "date",
+            FieldKind::DateTime => "datetime",
+            FieldKind::Email => "email",
+            FieldKind::Phone => "phone",
+            FieldKind::Nik => "nik",
+            FieldKind::Nip => "nip",
+            FieldKind::Domain => "domain",
+            FieldKind::Ip => "ip",
+            FieldKind::Select => "select",
+        }
+    }
+}
+
 /// A document a person must upload at a step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {

@@ -131,6 +131,15 @@ pub enum UserCommand {
         #[command(flatten)]
         database: Database,
     },
+    /// Buat token API untuk akun (dicetak sekali; hanya hash-nya yang disimpan) — untuk skrip dan sistem lain.
+    Token {
+        username: String,
+        /// Untuk apa token ini.
+        #[arg(long, default_value = "dibuat lewat baris perintah")]
+        name: String,
+        #[command(flatten)]
+        database: Database,
+    },
 }
 
 #[derive(Subcommand)]
@@ -331,6 +340,9 @@ fn main() -> ExitCode {
         })) => {
             let user = user_command::NewUser { agency, username, name, nip, unit, position, admin };
             runtime().and_then(|rt| rt.block_on(user_command::add(&database.url, user)))
+        }
+        Some(Command::User(UserCommand::Token { username, name, database })) => {
+            runtime().and_then(|rt| rt.block_on(user_command::token(&database.url, &username, &name)))
         }
         Some(Command::Sop(command)) => sop_command::run(command),
         Some(Command::Audit(AuditCommand::Verify { database })) => audit_command::verify(&database.url),

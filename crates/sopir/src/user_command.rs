@@ -1,5 +1,6 @@
 //! `sopir user add`: creates a person with a login — how a real
-//! installation (started with `--no-demo`) gets its first administrator.
+//! installation (started with `--no-demo`) gets its first administrator;
+//! `sopir user token`: an API token for a script.
 
 use std::io::BufRead;
 
@@ -101,6 +102,21 @@ pub async fn add(url: &str, user: NewUser) -> Result<(), CliError> {
         user.name,
         if user.admin { " (administrator instansi)" } else { "" }
     );
+    Ok(())
+}
+
+/// Prints a new API token for `username` (the only time it is shown).
+pub async fn token(url: &str, username: &str, name: &str) -> Result<(), CliError> {
+    let store = Store::open(url).await?;
+    if store.account(username).await?.is_none() {
+        return Err(CliError::BadUser(format!("nama pengguna \"{username}\" tidak dikenal")));
+    }
+    let (_, token) = store
+        .create_api_token(username, name, jiff::Timestamp::now().as_millisecond())
+        .await
+        .map_err(|e| CliError::BadUser(e.to_string()))?;
+    store.close().await;
+    println!("{token}");
     Ok(())
 }
 

@@ -82,7 +82,7 @@ where
     Ok(())
 }
 
-fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
+pub(crate) fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
     Ok(Account {
         username: row.try_get("username")?,
         person_id: row.try_get("person_id")?,

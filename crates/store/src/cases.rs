@@ -102,6 +102,22 @@ impl Store {
         agency: &str,
         sop_id: &str,
         by: &str,
+        input: ActionInput,
+        uploads: Vec<Upload>,
+        at: i64,
+    ) -> Result<CaseState, StoreError> {
+        self.submit_as(&new_id(), agency, sop_id, by, input, uploads, at).await
+    }
+
+    /// As [`Store::submit_with_uploads`], the new case taking the id `case`
+    /// chosen beforehand (an API call's idempotency claim names it).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn submit_as(
+        &self,
+        case: &str,
+        agency: &str,
+        sop_id: &str,
+        by: &str,
         mut input: ActionInput,
         uploads: Vec<Upload>,
         at: i64,
@@ -112,19 +128,18 @@ impl Store {
         let (_gate, mut tx) = self.write().await?;
         lock_chain(&mut tx).await?;
         let number = next_number(&mut tx, agency, &sop, &calendar, at).await?;
-        let case = new_id();
         let ids = upload_ids(&uploads);
         input.attachments.extend(ids.iter().cloned());
-        let mut events = workflow::submit(&ctx, &case, &number, by, input, at)?;
+        let mut events = workflow::submit(&ctx, case, &number, by, input, at)?;
         let state = fold(&events, None);
         let case_key = if carries_personal(&events, &sop) { Some(self.new_case_key()?) } else { None };
         seal_events(&mut events, &sop, case_key.as_ref().map(|(k, _)| k))?;
         self.record(&mut tx, agency, &org, &calendar, &events).await?;
         if let Some((_, sealed)) = &case_key {
-            self.keep_case_key(&mut tx, agency, &case, sealed).await?;
+            self.keep_case_key(&mut tx, agency, case, sealed).await?;
         }
-        store_uploads(&mut tx, agency, &case, by, &uploads, &ids, at).await?;
-        self.mail_about(&mut tx, &sop, &org, &state, &events).await?;
+        store_uploads(&mut tx, agency, case, by, &uploads, &ids, at).await?;
+        self.notify_about(&mut tx, &sop, &org, &state, &events).await?;
         let filenames: Vec<String> = uploads.iter().map(|u| u.filename.clone()).collect();
         self.register_incoming(&mut tx, &sop, &state, &filenames, &calendar.zone).await?;
         if let Some(visit) = &sop.visit {
@@ -203,7 +218,7 @@ impl Store {
         }
         self.record(&mut tx, agency, &org, &calendar, &events).await?;
         store_uploads(&mut tx, agency, case, by, &uploads, &ids, at).await?;
-        self.mail_about(&mut tx, &sop, &org, &after, &events).await?;
+        self.notify_about(&mut tx, &sop, &org, &after, &events).await?;
         if let Some(EventBody::TaskCompleted { step, position, .. }) = events.first().map(|e| &e.body) {
             let step = sop.step(*step).expect("completed steps exist");
             let zone = &calendar.zone;
@@ -239,7 +254,7 @@ impl Store {
         let after = fold(&events, Some(state));
         self.record(&mut tx, agency, &org, &calendar, &events).await?;
         let sop = self.sop(agency, &after.sop_id, Some(after.sop_version)).await?;
-        self.mail_about(&mut tx, &sop, &org, &after, &events).await?;
+        self.notify_about(&mut tx, &sop, &org, &after, &events).await?;
         if let Some(visit) = &sop.visit {
             self.follow_visit(&mut tx, &sop, visit, &after, None, at).await?;
         }
@@ -422,6 +437,8 @@ impl Store {
         Ok(())
     }
 
+    /// Tells `person` in the app and, if they want it, by e-mail (subject
+    /// made from the message's first words).
     pub(crate) async fn notify(
         &self,
         tx: &mut Transaction<'static, Any>,
@@ -431,8 +448,25 @@ impl Store {
         message: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        self.enqueue_mail(tx, agency, person, &format!("Sopir: {}", first_words(message)), message, at)
-            .await?;
+        let subject = format!("Sopir: {}", first_words(message));
+        self.notify_with_subject(tx, agency, person, case, &subject, message, at).await
+    }
+
+    /// As [`Store::notify`] with the mail's own subject; the app shows the
+    /// message's first paragraph.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn notify_with_subject(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        agency: &str,
+        person: &str,
+        case: &str,
+        subject: &str,
+        message: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        self.enqueue_mail(tx, agency, person, subject, message, at).await?;
+        let message = message.split("\n\n").next().unwrap_or(message);
         sqlx::query(
             "INSERT INTO notifications (id, agency_id, person_id, case_id, message, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -501,20 +535,39 @@ impl Store {
         .bind(requester.unwrap_or(""))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(CaseSummary {
-                    id: r.try_get("id")?,
-                    number: r.try_get("number")?,
-                    sop_id: r.try_get("sop_id")?,
-                    sop_version: u32::try_from(r.try_get::<i64, _>("sop_version")?).unwrap_or_default(),
-                    requester: r.try_get("requester_id")?,
-                    status: r.try_get("status")?,
-                    opened_at: r.try_get("opened_at")?,
-                    closed_at: r.try_get("closed_at")?,
-                })
-            })
-            .collect()
+        summaries(&rows)
+    }
+
+    /// At most `limit` cases of `agency` (only `requester`'s, if given),
+    /// newest first, starting after the case `after` = (opened_at, id):
+    /// keyset paging, as fast on the millionth case as on the first.
+    pub async fn cases_after(
+        &self,
+        agency: &str,
+        requester: Option<&str>,
+        after: Option<(i64, &str)>,
+        limit: i64,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
+        let by_requester = if requester.is_some() { "AND requester_id = $2" } else { "AND $2 = ''" };
+        let from = if after.is_some() {
+            "AND (opened_at < $3 OR (opened_at = $3 AND id < $4))"
+        } else {
+            "AND $3 = 0 AND $4 = ''"
+        };
+        let sql = format!(
+            "SELECT id, number, sop_id, sop_version, requester_id, status, opened_at, closed_at
+             FROM cases WHERE agency_id = $1 {by_requester} {from} ORDER BY opened_at DESC, id DESC LIMIT $5"
+        );
+        // Only the constant clauses above are spliced in.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(agency)
+            .bind(requester.unwrap_or(""))
+            .bind(after.map_or(0, |(at, _)| at))
+            .bind(after.map_or("", |(_, id)| id))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        summaries(&rows)
     }
 
     /// A person's notifications, newest first: (message, case, created, read).
@@ -653,4 +706,22 @@ async fn store_uploads(
         crate::accounts::insert_attachment(&mut **tx, id, agency, Some(case), by, upload, at).await?;
     }
     Ok(())
+}
+
+/// Case list rows as summaries.
+fn summaries(rows: &[sqlx::any::AnyRow]) -> Result<Vec<CaseSummary>, StoreError> {
+    rows.iter()
+        .map(|r| {
+            Ok(CaseSummary {
+                id: r.try_get("id")?,
+                number: r.try_get("number")?,
+                sop_id: r.try_get("sop_id")?,
+                sop_version: u32::try_from(r.try_get::<i64, _>("sop_version")?).unwrap_or_default(),
+                requester: r.try_get("requester_id")?,
+                status: r.try_get("status")?,
+                opened_at: r.try_get("opened_at")?,
+                closed_at: r.try_get("closed_at")?,
+            })
+        })
+        .collect()
 }

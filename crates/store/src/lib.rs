@@ -5,12 +5,14 @@
 //! are updated together, or nothing is.
 
 mod accounts;
+pub mod api_tokens;
 pub mod audit;
 mod calendar;
 mod cases;
 pub mod demo;
 mod error;
 mod escalation;
+pub mod idempotency;
 pub mod letters;
 pub mod mail;
 mod organisation;

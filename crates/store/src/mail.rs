@@ -80,10 +80,11 @@ impl Store {
         Ok(())
     }
 
-    /// The mails a command's events cause: a new task to its candidates; a
-    /// step done by someone else, a signed letter, and the end of the case
-    /// to the requester.
-    pub(crate) async fn mail_about(
+    /// The notifications (in the app, and by mail to those who want it) a
+    /// command's events cause: a new task to its candidates; a step done by
+    /// someone else, a signed letter, and the end of the case to the
+    /// requester.
+    pub(crate) async fn notify_about(
         &self,
         tx: &mut Transaction<'static, Any>,
         sop: &sop::Sop,
@@ -104,7 +105,16 @@ impl Store {
                         activity(*step)
                     );
                     for c in candidates.iter().filter(|c| c.person != state.requester) {
-                        self.enqueue_mail(tx, &state.agency, &c.person, &subject, &body, event.at).await?;
+                        self.notify_with_subject(
+                            tx,
+                            &state.agency,
+                            &c.person,
+                            &state.id,
+                            &subject,
+                            &body,
+                            event.at,
+                        )
+                        .await?;
                     }
                 }
                 EventBody::TaskCompleted { step, by, .. } if *by != state.requester => {
@@ -121,7 +131,16 @@ impl Store {
                         org.name(by),
                         activity(*step)
                     );
-                    self.enqueue_mail(tx, &state.agency, &state.requester, &subject, &body, event.at).await?;
+                    self.notify_with_subject(
+                        tx,
+                        &state.agency,
+                        &state.requester,
+                        &state.id,
+                        &subject,
+                        &body,
+                        event.at,
+                    )
+                    .await?;
                 }
                 EventBody::CaseClosed { outcome, reason, .. } => {
                     let how = match outcome {
@@ -134,7 +153,16 @@ impl Store {
                     if let Some(r) = reason {
                         body.push_str(&format!(" Alasan: {r}"));
                     }
-                    self.enqueue_mail(tx, &state.agency, &state.requester, &subject, &body, event.at).await?;
+                    self.notify_with_subject(
+                        tx,
+                        &state.agency,
+                        &state.requester,
+                        &state.id,
+                        &subject,
+                        &body,
+                        event.at,
+                    )
+                    .await?;
                 }
                 _ => {}
             }

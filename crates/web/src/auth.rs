@@ -130,6 +130,19 @@ impl FromRequestParts<AppState> for User {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<User, WebError> {
         let id = cookie(&parts.headers, SESSION_COOKIE).ok_or(WebError::LoginRequired)?;
         let (account, csrf) = state.store.session(&id, now_ms()).await?.ok_or(WebError::LoginRequired)?;
+        User::of_account(state, account, csrf, id).await
+    }
+}
+
+impl User {
+    /// Everything a request needs to know about `account`'s person: name,
+    /// agency, and the rights that follow from today's positions.
+    pub async fn of_account(
+        state: &AppState,
+        account: Account,
+        csrf: String,
+        id: String,
+    ) -> Result<User, WebError> {
         let agency = state.store.agency(&account.agency_id).await?;
         let org = state.store.organisation(&account.agency_id).await?;
         let today = jiff::Timestamp::now().to_zoned(Clock::of(&agency, Lang::Id).zone).date();
@@ -292,7 +305,7 @@ fn account_form(user: &User, errors: &[(&str, String)]) -> Markup {
         }
     };
     let body = html! {
-        p { a href="/akun/email" { (user.t(Msg::MailSettings)) } }
+        p { a href="/akun/email" { (user.t(Msg::MailSettings)) } " · " a href="/akun/token" { (user.t(Msg::ApiTokens)) } }
         h1 { (user.t(Msg::ChangePassword)) }
         form.card method="post" action="/akun" {
             input type="hidden" name="csrf" value=(user.csrf);

@@ -289,6 +289,15 @@ catalogue! {
     PersonPerformance => "Kinerja pelaksana", "Performance of";
     DurationSpread => "Sebaran lama pengerjaan terhadap waktu baku", "How long steps took against their standard time";
     MailSettings => "Notifikasi e-mail", "E-mail notifications";
+    ApiTokens => "Token API", "API tokens";
+    ApiTokensHelp => "Token API membuat skrip atau sistem lain bertindak atas nama Anda, dengan hak yang sama dengan Anda. Kirim sebagai header Authorization: Bearer <token>. Dokumentasi API ada di /api/docs.", "An API token lets a script or another system act as you, with your rights. Send it as the header Authorization: Bearer <token>. The API is documented at /api/docs.";
+    TokenName => "Untuk apa token ini (mis. skrip admin jaringan)", "What this token is for (e.g. network admin script)";
+    TokenCreate => "Buat token", "Create token";
+    TokenShownOnce => "Salin token ini sekarang: token tidak akan ditampilkan lagi.", "Copy this token now: it will not be shown again.";
+    TokenRevoke => "Cabut", "Revoke";
+    TokenRevoked => "Token dicabut.", "Token revoked.";
+    LastUsed => "Terakhir dipakai", "Last used";
+    Created => "Dibuat", "Created";
     MailWanted => "Kirimi saya notifikasi lewat e-mail", "Send me notifications by e-mail";
     MailHelp => "E-mail dikirim saat ada tugas baru untuk Anda, saat permohonan Anda bergerak atau selesai, saat surat ditandatangani, dan saat tugas melewati batas waktu.", "Mail is sent when a task is assigned to you, when your request moves or ends, when a letter is signed, and when a task is overdue.";
     AccessReview => "Entri yang ditinjau", "Entries under review";

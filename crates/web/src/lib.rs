@@ -2,13 +2,14 @@
 //! selectable) over the store. It adds no workflow logic: every action is a
 //! call into the store, which asks the engine.
 
+pub mod api;
 pub mod auth;
 mod display;
 mod error;
 mod i18n;
 mod layout;
 pub mod mailer;
-mod pages;
+pub(crate) mod pages;
 mod upload;
 
 use std::net::SocketAddr;
@@ -106,6 +107,9 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/surat", get(pages::letter_settings::page))
         .route("/admin/surat/logo", post(pages::letter_settings::upload_logo))
         .route("/admin/surat/sertifikat", post(pages::letter_settings::upload_certificate))
+        .route("/akun/token", get(pages::api_tokens::page).post(pages::api_tokens::create))
+        .route("/akun/token/{id}/cabut", post(pages::api_tokens::revoke))
+        .merge(api::router())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(auth::reject_cross_site))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -2,6 +2,7 @@
 
 pub mod access_review;
 pub mod admin;
+pub mod api_tokens;
 pub mod cases;
 pub mod form;
 pub mod inbox;

@@ -72,24 +72,9 @@ pub async fn read(
                 continue;
             }
             let Some(rule) = attachments.iter().find(|a| a.name == name) else { continue };
-            let kind = sniff(&bytes);
-            let accepted =
-                kind.is_some_and(|(k, _)| rule.accept.iter().any(|a| a == k || (a == "jpeg" && k == "jpg")));
-            let error = if bytes.len() as u64 > u64::from(rule.max_kb) * 1024 {
-                Some(format!("{} {} KB", lang.t(Msg::FileTooLarge), rule.max_kb))
-            } else if !accepted {
-                Some(format!("{} {}", lang.t(Msg::FileWrongKind), rule.accept.join(", ").to_uppercase()))
-            } else {
-                None
-            };
-            match error {
-                Some(message) => data.file_errors.push(FieldError::new(&rule.name, &rule.label, message)),
-                None => data.files.push(Upload {
-                    name,
-                    filename: safe_filename(&filename),
-                    content_type: kind.map(|(_, ct)| ct).unwrap_or("application/octet-stream").to_string(),
-                    data: bytes.to_vec(),
-                }),
+            match check_file(rule, &filename, bytes.to_vec(), lang) {
+                Ok(upload) => data.files.push(upload),
+                Err(e) => data.file_errors.push(e),
             }
         } else {
             let text = field.text().await.map_err(bad)?;
@@ -97,6 +82,34 @@ pub async fn read(
         }
     }
     Ok(data)
+}
+
+/// A file for attachment `rule`, checked: its size and its kind by content.
+pub fn check_file(
+    rule: &Attachment,
+    filename: &str,
+    bytes: Vec<u8>,
+    lang: Lang,
+) -> Result<Upload, FieldError> {
+    let kind = sniff(&bytes);
+    let accepted =
+        kind.is_some_and(|(k, _)| rule.accept.iter().any(|a| a == k || (a == "jpeg" && k == "jpg")));
+    let error = if bytes.len() as u64 > u64::from(rule.max_kb) * 1024 {
+        Some(format!("{} {} KB", lang.t(Msg::FileTooLarge), rule.max_kb))
+    } else if !accepted {
+        Some(format!("{} {}", lang.t(Msg::FileWrongKind), rule.accept.join(", ").to_uppercase()))
+    } else {
+        None
+    };
+    match error {
+        Some(message) => Err(FieldError::new(&rule.name, &rule.label, message)),
+        None => Ok(Upload {
+            name: rule.name.clone(),
+            filename: safe_filename(filename),
+            content_type: kind.map(|(_, ct)| ct).unwrap_or("application/octet-stream").to_string(),
+            data: bytes,
+        }),
+    }
 }
 
 /// A file name safe to store and to send back in a header.

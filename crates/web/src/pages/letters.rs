@@ -91,7 +91,7 @@ pub fn paperwork(
 
 /// Where this Sopir is reached: the configured address, else the address
 /// the signing official used.
-fn public_url(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn public_url(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.public_url {
         return url.trim_end_matches('/').to_string();
     }

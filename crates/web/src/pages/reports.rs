@@ -20,9 +20,9 @@ use crate::{AppState, layout};
 
 #[derive(Deserialize)]
 pub struct Period {
-    dari: Option<String>,
-    sampai: Option<String>,
-    format: Option<String>,
+    pub(crate) dari: Option<String>,
+    pub(crate) sampai: Option<String>,
+    pub(crate) format: Option<String>,
 }
 
 /// The period asked for (inclusive dates), this month by default.
@@ -43,7 +43,7 @@ fn period(user: &User, p: &Period) -> Result<(Date, Date), WebError> {
     Ok((from, until))
 }
 
-async fn load(
+pub(crate) async fn load(
     state: &AppState,
     user: &User,
     p: &Period,

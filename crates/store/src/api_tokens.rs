@@ -1,0 +1,142 @@
+//! Personal API tokens: made by a person for a script or another system,
+//! acting with exactly that person's rights. Only a token's SHA-256 is kept
+//! (tokens are long and random, so a fast hash is enough); the token itself
+//! is shown once, when made. Revoked tokens stop working at once.
+
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::accounts::account_from;
+use crate::{Account, Store, StoreError, new_id};
+
+/// What every token starts with, so a leaked one is recognisable.
+pub const TOKEN_PREFIX: &str = "sopir_";
+
+/// Tokens one person may have alive at once.
+pub const MAX_TOKENS: i64 = 20;
+
+/// A token as listed to its owner (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+fn digest(token: &str) -> String {
+    let hash = Sha256::digest(token.as_bytes());
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `last_used_at` is refreshed at most this often, so a busy script does not
+/// turn every read into a write.
+const USE_RESOLUTION_MS: i64 = 60_000;
+
+impl Store {
+    /// Makes a token for `username`, returning its id and the token (shown
+    /// once). `name` says what it is for.
+    pub async fn create_api_token(
+        &self,
+        username: &str,
+        name: &str,
+        at: i64,
+    ) -> Result<(String, String), StoreError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(StoreError::invalid("name", "Nama token", "wajib diisi, paling banyak 80 karakter"));
+        }
+        let live: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE username = $1 AND revoked_at IS NULL")
+                .bind(username)
+                .fetch_one(&self.pool)
+                .await?;
+        if live >= MAX_TOKENS {
+            return Err(StoreError::invalid(
+                "name",
+                "Nama token",
+                format!("sudah ada {MAX_TOKENS} token aktif; cabut yang tidak dipakai lagi"),
+            ));
+        }
+        let token =
+            format!("{TOKEN_PREFIX}{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO api_tokens (id, username, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(username)
+        .bind(name)
+        .bind(digest(&token))
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok((id, token))
+    }
+
+    /// The tokens of `username`, newest first.
+    pub async fn api_tokens(&self, username: &str) -> Result<Vec<ApiToken>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens
+             WHERE username = $1 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(username)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ApiToken {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    created_at: r.try_get("created_at")?,
+                    last_used_at: r.try_get("last_used_at")?,
+                    revoked_at: r.try_get("revoked_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes one of `username`'s own tokens; another's token is "not found".
+    pub async fn revoke_api_token(&self, username: &str, id: &str, at: i64) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND username = $3 AND revoked_at IS NULL",
+        )
+        .bind(at)
+        .bind(id)
+        .bind(username)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("token".into()));
+        }
+        Ok(())
+    }
+
+    /// The account a live token acts for.
+    pub async fn account_for_token(&self, token: &str, now: i64) -> Result<Option<Account>, StoreError> {
+        if !token.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let hash = digest(token);
+        let row = sqlx::query(
+            "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin, a.failed_logins,
+                    a.locked_until, t.id AS token_id, t.last_used_at
+             FROM api_tokens t JOIN accounts a ON a.username = t.username
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+        )
+        .bind(&hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let last: Option<i64> = row.try_get("last_used_at")?;
+        if last.is_none_or(|l| now - l >= USE_RESOLUTION_MS) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(row.try_get::<String, _>("token_id")?)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(Some(account_from(&row)?))
+    }
+}

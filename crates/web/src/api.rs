@@ -1,0 +1,96 @@
+//! The REST API under `/api/v1`: what the web pages do, as JSON, for other
+//! systems and administrators' scripts. Callers authenticate with personal
+//! tokens (`Authorization: Bearer …`) and act with their owner's rights;
+//! errors are RFC 9457 problem details; lists page with cursors; creating
+//! and acting calls take an `Idempotency-Key`. The OpenAPI 3.1 document is
+//! generated from the handlers' annotations, served at `/api/openapi.json`
+//! and browsable at `/api/docs`.
+
+mod caller;
+mod cases;
+mod notifications;
+mod paging;
+pub mod problem;
+mod registers;
+mod registries;
+mod replay;
+mod reports;
+mod sops;
+mod tasks;
+
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Sopir API",
+        version = "1",
+        description = "SOP layanan Diskominfo sebagai alur kerja: ajukan permohonan, kerjakan tugas, baca registri, agenda dan laporan.\n\nBuat token di halaman **Akun → Token API** dan kirim sebagai `Authorization: Bearer <token>`. Kesalahan dijawab sebagai *problem details* (RFC 9457, `application/problem+json`) dengan isian yang gagal di `errors`. Daftar dibagi per halaman: kirim `next_cursor` sebagai `cursor`. Panggilan yang membuat atau bertindak menerima header `Idempotency-Key`: ulangan dengan kunci dan isi yang sama mendapat jawaban pertama tanpa bertindak dua kali."
+    ),
+    modifiers(&TokenScheme),
+    tags(
+        (name = "sop", description = "SOP lembaga dan dokumennya"),
+        (name = "permohonan", description = "Permohonan (kasus): ajukan, baca, kerjakan tugas, tarik"),
+        (name = "tugas", description = "Tugas terbuka pemanggil"),
+        (name = "registri", description = "Registri akun VPN, subdomain, e-mail, akses ruang server"),
+        (name = "agenda", description = "Agenda surat masuk dan keluar"),
+        (name = "laporan", description = "Laporan akuntabilitas waktu baku"),
+        (name = "akun", description = "Pemanggil dan notifikasinya"),
+    )
+)]
+struct ApiDoc;
+
+/// Declares the bearer-token scheme the paths refer to as `token`.
+struct TokenScheme;
+
+impl Modify for TokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("Token API pribadi (dibuat di halaman Akun → Token API)"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+fn v1() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(notifications::me))
+        .routes(routes!(notifications::list))
+        .routes(routes!(sops::list))
+        .routes(routes!(sops::detail))
+        .routes(routes!(sops::document))
+        .routes(routes!(cases::list, cases::submit))
+        .routes(routes!(cases::read))
+        .routes(routes!(cases::act))
+        .routes(routes!(cases::withdraw))
+        .routes(routes!(cases::attachment))
+        .routes(routes!(tasks::list))
+        .routes(routes!(registries::list))
+        .routes(routes!(registries::entry))
+        .routes(routes!(registers::registers))
+        .routes(routes!(reports::report))
+}
+
+/// The API's routes with the OpenAPI document and its browser.
+pub fn router() -> Router<AppState> {
+    let (router, openapi) =
+        OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1()).split_for_parts();
+    router.merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+}
+
+/// The OpenAPI document, as served.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1()).split_for_parts().1
+}

@@ -1,0 +1,608 @@
+//! Cases (permohonan) through the API: submit a request with its
+//! attachments, list and read cases with their timeline, act on a task,
+//! withdraw, download an attachment. Creating and acting calls take an
+//! `Idempotency-Key`.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use engine::form::FieldError;
+use engine::{ActionInput, CaseState, TaskStatus, Verdict};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sop::{ActionKind, Sop};
+use store::{LetterDraft, Paperwork, Signing};
+use utoipa::ToSchema;
+
+use super::caller::Caller;
+use super::paging::{Page, PageQuery};
+use super::problem::Problem;
+use super::replay::{self, Attempt, Outcome};
+use crate::auth::User;
+use crate::i18n::Lang;
+use crate::pages::form::shown;
+use crate::pages::services::check_before_storing;
+use crate::upload::{FormData, check_file};
+use crate::{AppState, now_ms};
+
+/// An instant as RFC 3339 (UTC).
+pub fn instant(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms).map_or_else(|_| ms.to_string(), |t| t.to_string())
+}
+
+/// A file sent with a request or an action.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FileUpload {
+    /// The attachment's name in the step (see the SOP's `attachments`).
+    pub name: String,
+    pub filename: String,
+    /// The file's bytes, base64 (standard alphabet, padded).
+    pub content_base64: String,
+}
+
+/// A new request (permohonan).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCase {
+    /// The SOP, e.g. `lumajang/vpn`.
+    pub sop: String,
+    /// The first step's fields by name.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    #[serde(default)]
+    pub attachments: Vec<FileUpload>,
+}
+
+/// A letter draft's text (for a `draft` step).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftInput {
+    pub perihal: String,
+    pub kepada: String,
+    pub isi: String,
+}
+
+/// Signing the letter (for a `sign` step): the official's passphrase is
+/// used once and never stored.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SigningInput {
+    pub passphrase: String,
+    /// The number taken in SRIKANDI, when the agency numbers letters there.
+    #[serde(default)]
+    pub srikandi_number: Option<String>,
+}
+
+/// Completing a task.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    /// For decide and review steps: `ya` (approve) or `tidak` (refuse, return).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, pattern = "^(ya|tidak)$")]
+    pub verdict: Option<String>,
+    /// Disposition note, reason or remark.
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    #[serde(default)]
+    pub attachments: Vec<FileUpload>,
+    #[serde(default)]
+    pub draft: Option<DraftInput>,
+    #[serde(default)]
+    pub signing: Option<SigningInput>,
+}
+
+/// Withdrawing a request.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Withdrawal {
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// A step of a case as it happened (or waits).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TaskView {
+    pub id: String,
+    pub step: u32,
+    pub activity: String,
+    pub action: String,
+    pub lane: String,
+    pub lane_name: String,
+    /// open, done or cancelled.
+    pub status: String,
+    /// Who may act on it.
+    pub candidates: Vec<String>,
+    pub started_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_at: Option<String>,
+    /// Working minutes past the standard time, when late.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_minutes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Field values given (personal data masked).
+    pub fields: BTreeMap<String, String>,
+    /// Attachment name → download address.
+    pub attachments: BTreeMap<String, String>,
+}
+
+/// The signed notification letter.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LetterView {
+    pub number: String,
+    pub dated_at: String,
+    pub signer: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<String>,
+    /// Public verification address.
+    pub verify: String,
+}
+
+/// A case with its timeline.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CaseView {
+    pub id: String,
+    /// e.g. `VPN-2026-000123`.
+    pub number: String,
+    pub sop: String,
+    pub sop_version: u32,
+    pub sop_name: String,
+    /// open, completed, rejected or withdrawn.
+    pub status: String,
+    pub requester: String,
+    pub opened_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<String>,
+    /// The incoming-register (agenda) number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agenda: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter: Option<LetterView>,
+    /// Every step so far, in order.
+    pub tasks: Vec<TaskView>,
+}
+
+/// A case as listed.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CaseItem {
+    pub id: String,
+    pub number: String,
+    pub sop: String,
+    pub sop_version: u32,
+    pub status: String,
+    pub requester: String,
+    pub opened_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<String>,
+}
+
+/// The case `id`, if the caller may see it. Another agency's case and a
+/// case the caller has no part in both answer 404.
+async fn visible_case(state: &AppState, user: &User, id: &str) -> Result<(CaseState, Sop), Problem> {
+    if !state.store.may_see_case(user.agency_id(), id, user.person(), user.account.is_admin).await? {
+        return Err(Problem::not_found());
+    }
+    let case = state.store.case(user.agency_id(), id).await?;
+    let sop = state.store.sop(user.agency_id(), &case.sop_id, Some(case.sop_version)).await?;
+    Ok((case, sop))
+}
+
+pub async fn case_view(
+    state: &AppState,
+    user: &User,
+    case: &CaseState,
+    sop: &Sop,
+) -> Result<CaseView, Problem> {
+    let org = state.store.organisation(user.agency_id()).await?;
+    let tasks = case
+        .tasks
+        .iter()
+        .map(|t| {
+            let step = sop.step(t.step);
+            let input = t.input.clone().unwrap_or_default();
+            let step_fields = step.map_or(&[][..], |s| &s.fields[..]);
+            TaskView {
+                id: t.id.clone(),
+                step: t.step,
+                activity: step.map_or(String::new(), |s| s.activity.clone()),
+                action: step.map_or("", |s| s.action.key()).to_string(),
+                lane: t.lane.clone(),
+                lane_name: sop.lane(&t.lane).map_or(t.lane.clone(), |l| l.name.clone()),
+                status: t.status.key().to_string(),
+                candidates: t.candidates.iter().map(|c| org.name(&c.person)).collect(),
+                started_at: instant(t.started_at),
+                due_at: t.due_at.map(instant),
+                done_by: t.done_by.as_deref().map(|p| org.name(p)),
+                done_at: t.done_at.map(instant),
+                late_minutes: t.late_minutes,
+                verdict: input.verdict.map(|v| if v == Verdict::Ya { "ya" } else { "tidak" }.to_string()),
+                note: input.note.clone(),
+                fields: input
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), shown(step_fields, k, v, false)))
+                    .collect(),
+                attachments: input
+                    .attachments
+                    .iter()
+                    .map(|(name, id)| (name.clone(), format!("/api/v1/attachments/{id}")))
+                    .collect(),
+            }
+        })
+        .collect();
+    let agenda = state.store.incoming_letter(user.agency_id(), &case.id).await?.map(|l| l.agenda);
+    let letter = state.store.outgoing_letter(user.agency_id(), &case.id).await?.map(|l| LetterView {
+        number: l.number,
+        dated_at: instant(l.dated_at),
+        signer: l.signer,
+        sent_at: l.sent_at.map(instant),
+        verify: format!("/verifikasi/{}", l.code),
+    });
+    Ok(CaseView {
+        id: case.id.clone(),
+        number: case.number.clone(),
+        sop: case.sop_id.clone(),
+        sop_version: case.sop_version,
+        sop_name: sop.identity.nama.value.clone(),
+        status: case.status.key().to_string(),
+        requester: org.name(&case.requester),
+        opened_at: instant(case.opened_at),
+        closed_at: case.closed_at.map(instant),
+        agenda,
+        letter,
+        tasks,
+    })
+}
+
+/// Reads a JSON body, refusing what does not parse with the reason.
+fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, Problem> {
+    let json = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+    });
+    if !json {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Jenis isi tidak didukung",
+            Some("Kirim isi sebagai `Content-Type: application/json`.".into()),
+        ));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "bad-json", "JSON tidak sah", Some(format!("{e}")))
+    })
+}
+
+/// The step's form data from JSON: fields and decoded, checked files.
+/// Names the step does not ask for are refused, not ignored: a typo in a
+/// script should not pass silently.
+fn form_data(
+    step: &sop::Step,
+    fields: &BTreeMap<String, String>,
+    files: &[FileUpload],
+) -> Result<FormData, Problem> {
+    let mut errors = Vec::new();
+    for name in fields.keys().filter(|n| !step.fields.iter().any(|f| &f.name == *n)) {
+        errors.push(FieldError::new(&format!("fields.{name}"), name, "tidak diminta pada langkah ini"));
+    }
+    let mut data = FormData { fields: fields.clone(), files: Vec::new(), file_errors: Vec::new() };
+    for file in files {
+        let Some(rule) = step.attachments.iter().find(|a| a.name == file.name) else {
+            errors.push(FieldError::new(
+                &format!("attachments.{}", file.name),
+                &file.name,
+                "lampiran ini tidak diminta pada langkah ini",
+            ));
+            continue;
+        };
+        if data.files.iter().any(|f| f.name == file.name) {
+            errors.push(FieldError::new(&rule.name, &rule.label, "dikirim lebih dari sekali"));
+            continue;
+        }
+        let Ok(bytes) = STANDARD.decode(file.content_base64.as_bytes()) else {
+            errors.push(FieldError::new(&rule.name, &rule.label, "content_base64 bukan base64 yang sah"));
+            continue;
+        };
+        match check_file(rule, &file.filename, bytes, Lang::Id) {
+            Ok(upload) => data.files.push(upload),
+            Err(e) => data.file_errors.push(e),
+        }
+    }
+    if errors.is_empty() { Ok(data) } else { Err(errors.into()) }
+}
+
+fn answer<T: Serialize>(status: StatusCode, value: &T) -> Outcome {
+    Ok((status, serde_json::to_value(value).expect("views serialise")))
+}
+
+/// Submits a request. With an `Idempotency-Key`, a retry makes no second case.
+#[utoipa::path(post, path = "/cases", tag = "permohonan", request_body = NewCase,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Any unique string (e.g. a UUID): a retry with the same key and body gets the first answer and makes no second case")),
+    responses(
+        (status = 201, description = "The new case", body = CaseView),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not submit this SOP", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such SOP", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A call with this key is still running", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused input, by field", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (user, state, headers, body, caller) = (&caller.0, &state, &headers, &body, &caller);
+    replay::once(state, user, headers, "POST /api/v1/cases", body, |attempt| async move {
+        let request: NewCase = json_body(headers, body)?;
+        let (agency, slug) = request
+            .sop
+            .split_once('/')
+            .ok_or_else(|| Problem::field("sop", "sop", "tulis sebagai lembaga/slug, mis. lumajang/vpn"))?;
+        let sop = super::sops::own_sop(state, caller, agency, slug).await?;
+        if !crate::pages::services::may_submit(state, user, &sop).await? {
+            return Err(Problem::forbidden());
+        }
+        let step = sop.first_step();
+        let data = form_data(step, &request.fields, &request.attachments)?;
+        let input = ActionInput { fields: request.fields.clone(), ..Default::default() };
+        let errors = check_before_storing(step, &input, &data);
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let case_id = attempt.case_id.clone().unwrap_or_else(store::new_id);
+        if attempt.interrupted && state.store.case_exists(user.agency_id(), &case_id).await? {
+            let (case, sop) = visible_case(state, user, &case_id).await?;
+            return answer(StatusCode::CREATED, &case_view(state, user, &case, &sop).await?);
+        }
+        let case = state
+            .store
+            .submit_as(&case_id, user.agency_id(), &sop.id, user.person(), input, data.files, now_ms())
+            .await?;
+        answer(StatusCode::CREATED, &case_view(state, user, &case, &sop).await?)
+    })
+    .await
+}
+
+/// Lists cases, newest first: the caller's own requests; for heads of the
+/// Dinas and administrators, every case of the agency.
+#[utoipa::path(get, path = "/cases", tag = "permohonan", params(PageQuery),
+    responses(
+        (status = 200, description = "A page of cases", body = Page<CaseItem>),
+        (status = 400, description = "Bad query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Json<Page<CaseItem>>, Problem> {
+    let Query(query) = query.map_err(|e| Problem::bad_request(e.body_text()))?;
+    let user = &caller.0;
+    let limit = query.limit()?;
+    let after: Option<(i64, String)> = query.after()?;
+    let requester = if user.may_report { None } else { Some(user.person()) };
+    let mut rows = state
+        .store
+        .cases_after(
+            user.agency_id(),
+            requester,
+            after.as_ref().map(|(at, id)| (*at, id.as_str())),
+            limit as i64 + 1,
+        )
+        .await?;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next_cursor =
+        if more { rows.last().map(|c| super::paging::cursor(&(c.opened_at, c.id.clone()))) } else { None };
+    let items = rows
+        .into_iter()
+        .map(|c| CaseItem {
+            id: c.id,
+            number: c.number,
+            sop: c.sop_id,
+            sop_version: c.sop_version,
+            status: c.status,
+            requester: c.requester,
+            opened_at: instant(c.opened_at),
+            closed_at: c.closed_at.map(instant),
+        })
+        .collect();
+    Ok(Json(Page { items, next_cursor }))
+}
+
+/// One case with its timeline (personal data masked).
+#[utoipa::path(get, path = "/cases/{id}", tag = "permohonan",
+    params(("id" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The case", body = CaseView),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case, or not the caller's to see", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn read(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CaseView>, Problem> {
+    let (case, sop) = visible_case(&state, &caller.0, &id).await?;
+    Ok(Json(case_view(&state, &caller.0, &case, &sop).await?))
+}
+
+fn paperwork(state: &AppState, headers: &HeaderMap, step: &sop::Step, action: &Action) -> Paperwork {
+    let mut paperwork = Paperwork::default();
+    match step.action {
+        ActionKind::Draft => {
+            paperwork.draft = action.draft.as_ref().map(|d| LetterDraft {
+                subject: d.perihal.clone(),
+                recipient: d.kepada.clone(),
+                body: d.isi.clone(),
+            });
+        }
+        ActionKind::Sign => {
+            paperwork.signing =
+                action.signing.as_ref().filter(|s| !s.passphrase.is_empty()).map(|s| Signing {
+                    passphrase: s.passphrase.clone(),
+                    srikandi_number: s.srikandi_number.clone(),
+                    verify_base: format!("{}/verifikasi/", crate::pages::letters::public_url(state, headers)),
+                });
+        }
+        _ => {}
+    }
+    paperwork
+}
+
+/// Completes a task of a case. With an `Idempotency-Key`, a retry acts no
+/// second time.
+#[utoipa::path(post, path = "/cases/{id}/tasks/{task}", tag = "permohonan", request_body = Action,
+    params(
+        ("id" = String, Path, description = "Case id"),
+        ("task" = String, Path, description = "Task id (from the case's `tasks`)"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body gets the first answer and acts no second time"),
+    ),
+    responses(
+        (status = 200, description = "The case after the action", body = CaseView),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the caller's task", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case or task", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The task is no longer open, or a call with this key is still running", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused input, by field", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn act(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, task_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let scope = format!("POST /api/v1/cases/{id}/tasks/{task_id}");
+    let (user, state, headers, body, id, task_id) = (&caller.0, &state, &headers, &body, &id, &task_id);
+    replay::once(state, user, headers, &scope, body, |attempt: Attempt| async move {
+        let action: Action = json_body(headers, body)?;
+        let (case, sop) = visible_case(state, user, id).await?;
+        let task = case.task(task_id).ok_or_else(Problem::not_found)?.clone();
+        let step = sop.step(task.step).ok_or_else(Problem::not_found)?;
+        if attempt.interrupted
+            && task.status == TaskStatus::Done
+            && task.done_by.as_deref() == Some(user.person())
+        {
+            // The cut-off run did act: answer as it would have.
+            return answer(StatusCode::OK, &case_view(state, user, &case, &sop).await?);
+        }
+        let verdict = match action.verdict.as_deref() {
+            None | Some("") => None,
+            Some("ya") => Some(Verdict::Ya),
+            Some("tidak") => Some(Verdict::Tidak),
+            Some(_) => return Err(Problem::field("verdict", "verdict", "isi `ya` atau `tidak`")),
+        };
+        if !task.candidates.iter().any(|c| c.person == user.person()) {
+            return Err(Problem::forbidden());
+        }
+        let data = form_data(step, &action.fields, &action.attachments)?;
+        let paperwork = paperwork(state, headers, step, &action);
+        let input = ActionInput {
+            note: action.note.clone(),
+            verdict,
+            fields: action.fields.clone(),
+            attachments: BTreeMap::new(),
+        };
+        let errors = check_before_storing(step, &input, &data);
+        if task.status == TaskStatus::Open && !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let after = state
+            .store
+            .complete_with(
+                user.agency_id(),
+                &case.id,
+                &task.id,
+                user.person(),
+                input,
+                data.files,
+                paperwork,
+                now_ms(),
+            )
+            .await?;
+        answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)
+    })
+    .await
+}
+
+/// The requester withdraws an open request.
+#[utoipa::path(post, path = "/cases/{id}/withdraw", tag = "permohonan", request_body = Withdrawal,
+    params(("id" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The withdrawn case", body = CaseView),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the requester may withdraw", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad JSON", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<CaseView>, Problem> {
+    let user = &caller.0;
+    let request: Withdrawal = json_body(&headers, &body)?;
+    let (case, sop) = visible_case(&state, user, &id).await?;
+    let after =
+        state.store.withdraw(user.agency_id(), &case.id, user.person(), request.reason, now_ms()).await?;
+    Ok(Json(case_view(&state, user, &after, &sop).await?))
+}
+
+/// An attachment of a case the caller may see.
+#[utoipa::path(get, path = "/attachments/{id}", tag = "permohonan",
+    params(("id" = String, Path, description = "Attachment id (from a task's `attachments`)")),
+    responses(
+        (status = 200, description = "The file", content(("application/pdf"), ("image/jpeg"), ("image/png"))),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such file, or not the caller's to see", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn attachment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let user = &caller.0;
+    let file = state.store.attachment(user.agency_id(), &id).await?.ok_or_else(Problem::not_found)?;
+    let case = file.case.clone().ok_or_else(Problem::not_found)?;
+    if !state.store.may_see_case(user.agency_id(), &case, user.person(), user.account.is_admin).await? {
+        return Err(Problem::not_found());
+    }
+    let disposition = format!("attachment; filename=\"{}\"", crate::upload::safe_filename(&file.filename));
+    Ok((
+        [(header::CONTENT_TYPE, file.content_type.clone()), (header::CONTENT_DISPOSITION, disposition)],
+        file.data,
+    )
+        .into_response())
+}

@@ -1,0 +1,79 @@
+//! The caller's notifications and who the caller is, through the API.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::caller::Caller;
+use super::cases::instant;
+use super::problem::Problem;
+use crate::AppState;
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NotificationView {
+    pub message: String,
+    pub case: String,
+    pub created_at: String,
+    pub read: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Notifications {
+    pub unread: i64,
+    /// The newest 100.
+    pub items: Vec<NotificationView>,
+}
+
+/// The caller's newest notifications and how many are unread.
+#[utoipa::path(get, path = "/notifications", tag = "akun",
+    responses(
+        (status = 200, description = "Notifications", body = Notifications),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Notifications>, Problem> {
+    let user = &caller.0;
+    let items = state
+        .store
+        .notification_list(user.agency_id(), user.person(), 100)
+        .await?
+        .into_iter()
+        .map(|(message, case, at, read)| NotificationView { message, case, created_at: instant(at), read })
+        .collect();
+    Ok(Json(Notifications { unread: user.unread, items }))
+}
+
+/// The calling person.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    pub username: String,
+    pub person: String,
+    pub name: String,
+    pub agency: String,
+    pub admin: bool,
+    /// May read the accountability report and the letter registers.
+    pub may_report: bool,
+    /// May read the registries.
+    pub keeps_registries: bool,
+}
+
+/// Who the token belongs to and what they may do.
+#[utoipa::path(get, path = "/me", tag = "akun",
+    responses(
+        (status = 200, description = "The caller", body = Me),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn me(caller: Caller) -> Json<Me> {
+    let u = caller.0;
+    Json(Me {
+        person: u.person().to_string(),
+        agency: u.agency_id().to_string(),
+        admin: u.account.is_admin,
+        may_report: u.may_report,
+        keeps_registries: u.keeps_registries,
+        username: u.account.username,
+        name: u.name,
+    })
+}

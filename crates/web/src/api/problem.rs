@@ -1,0 +1,175 @@
+//! Errors of the API as RFC 9457 problem details
+//! (`application/problem+json`): a stable `type`, a title and detail in
+//! Bahasa Indonesia, and for refused input the failing fields.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use engine::EngineError;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::WebError;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// A problem with the request or with what it asked for.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Problem {
+    /// Identifies the kind of problem, e.g. `urn:sopir:problem:validation`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// For refused input: each failing field and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One refused field.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FieldProblem {
+    /// The field's name as sent (e.g. `nama_pemohon`, `attachments.surat`).
+    pub field: String,
+    /// The field's label on the form.
+    pub label: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, kind: &str, title: &str, detail: impl Into<Option<String>>) -> Problem {
+        Problem {
+            kind: format!("urn:sopir:problem:{kind}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn unauthorized() -> Problem {
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Token API diperlukan",
+            Some("Kirim header `Authorization: Bearer <token>` dengan token yang masih berlaku (buat di halaman Akun → Token API).".into()),
+        )
+    }
+
+    pub fn forbidden() -> Problem {
+        Problem::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Tidak diizinkan",
+            Some("Anda tidak berhak atas ini.".into()),
+        )
+    }
+
+    pub fn not_found() -> Problem {
+        Problem::new(StatusCode::NOT_FOUND, "not-found", "Tidak ditemukan", None)
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::BAD_REQUEST, "bad-request", "Permintaan tidak sah", Some(detail.into()))
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::CONFLICT, "conflict", "Tidak dapat dilakukan sekarang", Some(detail.into()))
+    }
+
+    /// Refused input: one entry per failing field.
+    pub fn invalid(errors: Vec<FieldProblem>) -> Problem {
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "Isian tidak sah",
+            Some("Perbaiki isian yang disebut di `errors`; tidak ada yang disimpan.".into()),
+        );
+        p.errors = errors;
+        p
+    }
+
+    /// One refused field.
+    pub fn field(field: &str, label: &str, message: impl Into<String>) -> Problem {
+        Problem::invalid(vec![FieldProblem {
+            field: field.into(),
+            label: label.into(),
+            message: message.into(),
+        }])
+    }
+
+    pub fn internal() -> Problem {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Kesalahan internal",
+            Some("Terjadi kesalahan di server; sudah dicatat. Coba lagi nanti.".into()),
+        )
+    }
+
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl From<Vec<engine::form::FieldError>> for Problem {
+    fn from(errors: Vec<engine::form::FieldError>) -> Problem {
+        Problem::invalid(
+            errors
+                .into_iter()
+                .map(|e| FieldProblem { field: e.field, label: e.label, message: e.message })
+                .collect(),
+        )
+    }
+}
+
+impl From<store::StoreError> for Problem {
+    fn from(e: store::StoreError) -> Problem {
+        use store::StoreError as S;
+        match e {
+            S::NotFound(_) => Problem::not_found(),
+            S::NotPermitted(_) => Problem::forbidden(),
+            S::AlreadyExists(what) => Problem::conflict(format!("{what} sudah ada")),
+            S::Engine(EngineError::Invalid(errors)) => errors.into(),
+            S::Engine(EngineError::NotAllowed { .. } | EngineError::NotRequester { .. }) => {
+                Problem::forbidden()
+            }
+            S::Engine(refusal) => Problem::conflict(refusal.to_string()),
+            other => {
+                eprintln!("sopir: kesalahan internal (API): {other}");
+                Problem::internal()
+            }
+        }
+    }
+}
+
+impl From<WebError> for Problem {
+    fn from(e: WebError) -> Problem {
+        match e {
+            WebError::LoginRequired => Problem::unauthorized(),
+            WebError::Forbidden | WebError::BadToken => Problem::forbidden(),
+            WebError::NotFound => Problem::not_found(),
+            WebError::BadRequest(m) => Problem::bad_request(m),
+            WebError::TooLarge(m) => {
+                Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Terlalu besar", Some(m))
+            }
+            WebError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = serde_json::to_vec(&self).expect("problems serialise");
+        let mut response =
+            (status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], body).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"sopir\""));
+        }
+        response
+    }
+}

@@ -1,0 +1,166 @@
+//! Registries (VPN accounts, subdomains, e-mail accounts, server-room
+//! access) through the API, for the people who keep them.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use serde::{Deserialize, Serialize};
+use sop::definition::RegistryKind;
+use store::registry::{Entry, Filter};
+use utoipa::{IntoParams, ToSchema};
+
+use super::caller::Caller;
+use super::cases::instant;
+use super::paging::{Page, PageQuery, page_of};
+use super::problem::Problem;
+use crate::AppState;
+
+/// A registry entry.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EntryView {
+    pub id: String,
+    /// vpn, subdomain, email or akses-ruang-server.
+    pub kind: String,
+    /// The username, FQDN, address or card number.
+    pub name: String,
+    /// aktif, ditangguhkan or dicabut.
+    pub state: String,
+    pub case: String,
+    pub case_number: String,
+    pub unit: String,
+    /// The penanggung jawab.
+    pub responsible: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    pub expired: bool,
+    pub unreviewed: bool,
+    pub details: Vec<DetailView>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One recorded detail of an entry (e.g. IP address, DNS record).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DetailView {
+    pub label: String,
+    pub value: String,
+}
+
+/// A state change of an entry.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct HistoryView {
+    pub at: String,
+    pub by: String,
+    pub state: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EntryDetail {
+    #[serde(flatten)]
+    pub entry: EntryView,
+    pub history: Vec<HistoryView>,
+}
+
+fn view(e: Entry) -> EntryView {
+    EntryView {
+        id: e.id,
+        kind: e.kind.key().into(),
+        name: e.name,
+        state: e.state,
+        case: e.case_id,
+        case_number: e.case_number,
+        unit: e.unit,
+        responsible: e.responsible,
+        valid_until: e.valid_until,
+        expired: e.expired,
+        unreviewed: e.unreviewed,
+        details: e.details.into_iter().map(|d| DetailView { label: d.label, value: d.value }).collect(),
+        created_at: instant(e.created_at),
+        updated_at: instant(e.updated_at),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntryQuery {
+    /// Matched against name, penanggung jawab and unit.
+    pub q: Option<String>,
+    /// aktif, ditangguhkan or dicabut.
+    pub state: Option<String>,
+    /// Only entries past their valid-until date.
+    pub expired: Option<bool>,
+    pub cursor: Option<String>,
+    /// 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}
+
+fn kind_of(key: &str) -> Result<RegistryKind, Problem> {
+    RegistryKind::parse(key).ok_or_else(Problem::not_found)
+}
+
+fn require_keeper(caller: &Caller) -> Result<(), Problem> {
+    if caller.0.keeps_registries { Ok(()) } else { Err(Problem::forbidden()) }
+}
+
+/// The entries of one registry, newest first.
+#[utoipa::path(get, path = "/registries/{kind}", tag = "registri",
+    params(("kind" = String, Path, description = "vpn, subdomain, email or akses-ruang-server", example = "vpn"), EntryQuery),
+    responses(
+        (status = 200, description = "A page of entries", body = Page<EntryView>),
+        (status = 400, description = "Bad query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a registry keeper", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such registry", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(kind): Path<String>,
+    query: Result<Query<EntryQuery>, QueryRejection>,
+) -> Result<Json<Page<EntryView>>, Problem> {
+    let Query(query) = query.map_err(|e| Problem::bad_request(e.body_text()))?;
+    require_keeper(&caller)?;
+    let kind = kind_of(&kind)?;
+    let filter = Filter {
+        query: query.q.clone(),
+        state: query.state.clone(),
+        expired_only: query.expired.unwrap_or(false),
+    };
+    let entries = state.store.registry(caller.0.agency_id(), kind, &filter).await?;
+    let paging = PageQuery { cursor: query.cursor, limit: query.limit };
+    let page = page_of(entries, |e| (-e.created_at, e.id.clone()), &paging)?;
+    Ok(Json(Page { items: page.items.into_iter().map(view).collect(), next_cursor: page.next_cursor }))
+}
+
+/// One entry with its history.
+#[utoipa::path(get, path = "/registries/{kind}/{id}", tag = "registri",
+    params(("kind" = String, Path, description = "vpn, subdomain, email or akses-ruang-server", example = "vpn"), ("id" = String, Path, description = "Entry id")),
+    responses(
+        (status = 200, description = "The entry", body = EntryDetail),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a registry keeper", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn entry(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((kind, id)): Path<(String, String)>,
+) -> Result<Json<EntryDetail>, Problem> {
+    require_keeper(&caller)?;
+    let kind = kind_of(&kind)?;
+    let (entry, history) =
+        state.store.registry_entry(caller.0.agency_id(), &id).await?.ok_or_else(Problem::not_found)?;
+    if entry.kind != kind {
+        return Err(Problem::not_found());
+    }
+    let history = history
+        .into_iter()
+        .map(|h| HistoryView { at: instant(h.at), by: h.by, state: h.state, reason: h.reason })
+        .collect();
+    Ok(Json(EntryDetail { entry: view(entry), history }))
+}

@@ -1,0 +1,235 @@
+//! SOPs through the API: the agency's published SOPs with what a request
+//! needs, one SOP with its steps, and its official document (PDF, SVG).
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use sop::Sop;
+use utoipa::{IntoParams, ToSchema};
+
+use super::caller::Caller;
+use super::problem::Problem;
+use crate::AppState;
+use crate::i18n::Lang;
+use crate::pages::services::{may_submit, total_time};
+
+/// A field of a step's form.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FieldSpec {
+    pub name: String,
+    pub label: String,
+    /// text, textarea, number, date, datetime, email, phone, nik, nip, domain, ip or select.
+    pub kind: String,
+    pub required: bool,
+    /// For `select`: the allowed values.
+    pub options: Vec<String>,
+    /// Personal data: stored encrypted and shown masked.
+    pub personal: bool,
+}
+
+/// A file a step asks for.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AttachmentSpec {
+    pub name: String,
+    pub label: String,
+    pub required: bool,
+    /// File kinds accepted (checked by content): pdf, jpg, png.
+    pub accept: Vec<String>,
+    pub max_kb: u32,
+}
+
+/// A published SOP as listed.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SopSummary {
+    /// e.g. `lumajang/vpn`.
+    pub id: String,
+    pub version: u32,
+    /// The official number (nomor SOP).
+    pub number: String,
+    pub name: String,
+    /// The sum of the steps' standard times, e.g. "5 hari kerja + 1 jam".
+    pub standard_duration: String,
+    /// Whether the caller may submit a request of this SOP.
+    pub may_submit: bool,
+    /// What the requester must bring (persyaratan).
+    pub requirements: Vec<String>,
+    /// The request form: fields of the first step.
+    pub fields: Vec<FieldSpec>,
+    pub attachments: Vec<AttachmentSpec>,
+    /// The official document: `?format=pdf` or `?format=svg`.
+    pub document: String,
+}
+
+/// One step of an SOP.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct StepSpec {
+    pub no: u32,
+    pub activity: String,
+    pub lane: String,
+    pub lane_name: String,
+    /// submit, dispose, forward, decide, approve, perform, report, receive, draft, review, sign, send, issue-card, escort.
+    pub action: String,
+    /// The mutu baku time, e.g. "15 menit"; absent when the step has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard_time: Option<String>,
+    pub fields: Vec<FieldSpec>,
+    pub attachments: Vec<AttachmentSpec>,
+}
+
+/// An SOP with its steps.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SopDetail {
+    #[serde(flatten)]
+    pub summary: SopSummary,
+    pub steps: Vec<StepSpec>,
+}
+
+pub fn fields(step: &sop::Step) -> Vec<FieldSpec> {
+    step.fields
+        .iter()
+        .map(|f| FieldSpec {
+            name: f.name.clone(),
+            label: f.label.clone(),
+            kind: f.kind.key().into(),
+            required: f.required,
+            options: f.options.clone(),
+            personal: f.personal,
+        })
+        .collect()
+}
+
+fn attachments(step: &sop::Step) -> Vec<AttachmentSpec> {
+    step.attachments
+        .iter()
+        .map(|a| AttachmentSpec {
+            name: a.name.clone(),
+            label: a.label.clone(),
+            required: a.required,
+            accept: a.accept.clone(),
+            max_kb: a.max_kb,
+        })
+        .collect()
+}
+
+async fn summary(state: &AppState, caller: &Caller, sop: &Sop) -> Result<SopSummary, Problem> {
+    let first = sop.first_step();
+    Ok(SopSummary {
+        id: sop.id.clone(),
+        version: sop.version,
+        number: sop.identity.nomor.value.clone(),
+        name: sop.identity.nama.value.clone(),
+        standard_duration: total_time(sop, Lang::Id),
+        may_submit: may_submit(state, &caller.0, sop).await?,
+        requirements: first.requirements.clone(),
+        fields: fields(first),
+        attachments: attachments(first),
+        document: format!("/api/v1/sops/{}/document", sop.id),
+    })
+}
+
+/// The SOPs of the caller's agency, newest version of each.
+#[utoipa::path(get, path = "/sops", tag = "sop",
+    responses(
+        (status = 200, description = "The agency's SOPs", body = Vec<SopSummary>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<SopSummary>>, Problem> {
+    let agency = caller.0.agency_id().to_string();
+    let mut out = Vec::new();
+    for id in state.store.sop_ids(&agency).await? {
+        let sop = state.store.sop(&agency, &id, None).await?;
+        out.push(summary(&state, &caller, &sop).await?);
+    }
+    Ok(Json(out))
+}
+
+/// The SOP `agency/slug` of the caller's own agency.
+pub async fn own_sop(state: &AppState, caller: &Caller, agency: &str, slug: &str) -> Result<Sop, Problem> {
+    if agency != caller.0.agency_id() {
+        // Another agency's SOPs are not the caller's business.
+        return Err(Problem::not_found());
+    }
+    Ok(state.store.sop(agency, &format!("{agency}/{slug}"), None).await?)
+}
+
+/// One SOP with its steps.
+#[utoipa::path(get, path = "/sops/{agency}/{slug}", tag = "sop",
+    params(("agency" = String, Path, description = "Agency id, e.g. `lumajang`", example = "lumajang"), ("slug" = String, Path, description = "SOP slug, e.g. `vpn`", example = "vpn")),
+    responses(
+        (status = 200, description = "The SOP", body = SopDetail),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such SOP in the caller's agency", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn detail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((agency, slug)): Path<(String, String)>,
+) -> Result<Json<SopDetail>, Problem> {
+    let sop = own_sop(&state, &caller, &agency, &slug).await?;
+    let steps = sop
+        .steps
+        .iter()
+        .map(|s| StepSpec {
+            no: s.no,
+            activity: s.activity.clone(),
+            lane: s.lane.clone(),
+            lane_name: sop.lane(&s.lane).map_or(s.lane.clone(), |l| l.name.clone()),
+            action: s.action.key().into(),
+            standard_time: s.time.map(|t| t.to_string()),
+            fields: fields(s),
+            attachments: attachments(s),
+        })
+        .collect();
+    Ok(Json(SopDetail { summary: summary(&state, &caller, &sop).await?, steps }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentQuery {
+    /// `pdf` (default) or `svg`.
+    #[param(inline)]
+    pub format: Option<DocumentFormat>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentFormat {
+    Pdf,
+    Svg,
+}
+
+/// The SOP's official document: identity page and flowchart matrix.
+#[utoipa::path(get, path = "/sops/{agency}/{slug}/document", tag = "sop",
+    params(("agency" = String, Path, description = "Agency id", example = "lumajang"), ("slug" = String, Path, description = "SOP slug", example = "vpn"), DocumentQuery),
+    responses(
+        (status = 200, description = "The document", content(("application/pdf"), ("image/svg+xml"))),
+        (status = 400, description = "Unknown format", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such SOP in the caller's agency", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn document(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((agency, slug)): Path<(String, String)>,
+    query: Result<Query<DocumentQuery>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(query) =
+        query.map_err(|e| Problem::bad_request(format!("format harus pdf atau svg ({})", e.body_text())))?;
+    let sop = own_sop(&state, &caller, &agency, &slug).await?;
+    let profile = &caller.0.agency;
+    let (ext, kind, bytes) = match query.format.unwrap_or(DocumentFormat::Pdf) {
+        DocumentFormat::Pdf => {
+            ("pdf", "application/pdf", documents::sop_document::to_pdf(&sop, Some(profile)))
+        }
+        DocumentFormat::Svg => ("svg", "image/svg+xml", sop::render::svg(&sop, Some(profile)).into_bytes()),
+    };
+    let disposition = format!("attachment; filename=\"{agency}-{slug}.{ext}\"");
+    Ok(([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response())
+}
