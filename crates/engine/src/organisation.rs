@@ -103,6 +103,53 @@ impl Organisation {
     pub fn positions_of(&self, person: &str, on: Date) -> Vec<&Holding> {
         self.holdings.iter().filter(|h| h.person == person && h.covers(on)).collect()
     }
+
+    /// Who hears of a task that is late for the `round`-th time, besides
+    /// those who may act on it: the heads of the candidates' units, one
+    /// level further up with each round (a level nobody holds is passed
+    /// over), and the Head of the Dinas when the chain ends before reaching
+    /// anyone (a requester's own step, or a Head's).
+    pub fn escalation_chain(&self, candidates: &[Candidate], round: u32, on: Date) -> Vec<String> {
+        let mut told = Vec::new();
+        for candidate in candidates {
+            let mut position = candidate.position.as_str();
+            let mut levels = 0;
+            while levels < round.max(1) {
+                let Some(up) = superior(position) else { break };
+                let holders = self.candidates(&[up.to_string()], on);
+                if !holders.is_empty() {
+                    told.extend(holders.into_iter().map(|c| c.person));
+                    levels += 1;
+                }
+                position = up;
+            }
+        }
+        if told.is_empty() {
+            told.extend(self.candidates(&[HEAD_OF_DINAS.to_string()], on).into_iter().map(|c| c.person));
+        }
+        told.retain(|p| !candidates.iter().any(|c| &c.person == p));
+        told.sort();
+        told.dedup();
+        told
+    }
+}
+
+/// The Head of the Dinas (Kepala Dinas), to whom the whole structure answers.
+pub const HEAD_OF_DINAS: &str = "kepala-dinas";
+
+/// The position one level up in a Diskominfo's structure (its SOTK):
+/// administrators, operators and officers answer to the Kasi PPI SPBE, the
+/// Kasi to the Kabid Aptika, the Kabid and the Secretary to the Head. `None`
+/// for the Head and for positions outside the Dinas (a requester).
+pub fn superior(position: &str) -> Option<&'static str> {
+    match position {
+        p if ["administrator-", "operator-", "petugas-"].iter().any(|prefix| p.starts_with(prefix)) => {
+            Some("kasi-ppi-spbe")
+        }
+        "kasi-ppi-spbe" => Some("kabid-aptika"),
+        "kabid-aptika" | "sekretaris-dinas" => Some(HEAD_OF_DINAS),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -135,6 +182,36 @@ mod tests {
                 ),
             ],
         }
+    }
+
+    #[test]
+    fn escalation_climbs_one_level_per_round_passing_over_empty_levels() {
+        let mut org = org();
+        org.holdings.retain(|h| h.acting.is_none());
+        let on = date(2026, 11, 26);
+        let admin = Candidate {
+            person: "admin".into(),
+            position: "administrator-jaringan".into(),
+            acting: None,
+            acting_for: None,
+        };
+        // Nobody holds kasi-ppi-spbe here: the Kabid is the first level.
+        assert_eq!(org.escalation_chain(std::slice::from_ref(&admin), 1, on), ["kabid"]);
+        assert_eq!(org.escalation_chain(std::slice::from_ref(&admin), 2, on), ["kabid", "kadis"]);
+        assert_eq!(org.escalation_chain(std::slice::from_ref(&admin), 9, on), ["kabid", "kadis"]);
+        let requester =
+            Candidate { person: "siti".into(), position: "pemohon".into(), acting: None, acting_for: None };
+        assert_eq!(org.escalation_chain(&[requester], 1, on), ["kadis"], "outside the Dinas: its Head");
+        let head = Candidate {
+            person: "kadis".into(),
+            position: "kepala-dinas".into(),
+            acting: None,
+            acting_for: None,
+        };
+        assert!(
+            org.escalation_chain(&[head], 1, on).is_empty(),
+            "the Head is not told of the Head's own step twice"
+        );
     }
 
     #[test]

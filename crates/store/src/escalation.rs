@@ -1,5 +1,7 @@
-//! Escalation: tasks past their due time are found, their lane and the Head
-//! of the Dinas are told, and this repeats at an interval. Each round runs
+//! Escalation: tasks past their due time are found, their lane and the
+//! heads of its unit are told — one level further up the structure with
+//! each repeat (see `engine::organisation::superior`) — and this repeats at
+//! an interval. Each round runs
 //! in one transaction behind the chain lock, so several processes sharing a
 //! database escalate a task once per round.
 
@@ -14,9 +16,6 @@ use crate::{Store, StoreError};
 
 /// Tasks escalated per call at most; the next call takes the rest.
 const BATCH: i64 = 200;
-
-/// Who hears of an overdue task besides its lane.
-const HEAD: &str = "kepala-dinas";
 
 impl Store {
     /// Escalates every open task past due at `now` that was never escalated,
@@ -63,10 +62,9 @@ impl Store {
             );
             let org = self.organisation(&agency).await?;
             let today = local(now).map_err(|e| StoreError::Corrupt(e.to_string()))?.date();
-            let mut told: Vec<String> = state
-                .task(&task)
-                .map_or_else(Vec::new, |t| t.candidates.iter().map(|c| c.person.clone()).collect());
-            told.extend(org.candidates(&[HEAD.to_string()], today).into_iter().map(|c| c.person));
+            let candidates = state.task(&task).map_or_else(Vec::new, |t| t.candidates.clone());
+            let mut told: Vec<String> = candidates.iter().map(|c| c.person.clone()).collect();
+            told.extend(org.escalation_chain(&candidates, round, today));
             told.sort();
             told.dedup();
             for person in told {

@@ -1,5 +1,6 @@
 //! Overdue tasks are escalated once per interval — also by two stores
-//! (two processes) sharing one database — with the lane and the Head told.
+//! (two processes) sharing one database — with the lane told, and the
+//! heads above it one level further up each time.
 
 mod common;
 
@@ -41,8 +42,11 @@ async fn an_overdue_task_is_escalated_once_per_interval() {
             )),
             "{told:?}"
         );
-        assert_eq!(overdue(s, "lmj-kadis").await.len(), 2, "the Head is told");
-        assert!(overdue(s, "lmj-kasi").await.is_empty());
+        // The administrator's unit head hears at once, the Kabid at the
+        // second warning; the Head of the Dinas not yet.
+        assert_eq!(overdue(s, "lmj-kasi").await.len(), 2, "the Kasi is told each time");
+        assert_eq!(overdue(s, "lmj-kabid").await.len(), 1, "the Kabid from the second warning");
+        assert!(overdue(s, "lmj-kadis").await.is_empty());
         // Done late: its escalation stops; the next step (due 10:25) is not late yet.
         advance(s, "lumajang", &case, t + 80 * MINUTE).await;
         assert_eq!(s.escalate(t + 84 * MINUTE, 60 * MINUTE).await.unwrap(), 0);

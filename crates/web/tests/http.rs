@@ -508,11 +508,13 @@ async fn notifications_are_counted_listed_and_marked_read() {
     assert_eq!(app.store.escalate(now + 3 * 24 * 3600 * 1000, 3_600_000).await.unwrap(), 1);
     let admin = Browser::login(&app, "lmj-admin-jaringan").await;
     let inbox = admin.get("/tugas").await.body;
-    assert!(inbox.contains("data-unread=\"1\""), "the counter shows one unread");
+    // The new task (step 6), then its escalation.
+    assert!(inbox.contains("data-unread=\"2\""), "the counter shows two unread");
     let badge = admin.get("/notifikasi/jumlah").await.body;
-    assert!(badge.starts_with("<span id=\"unread\"") && badge.contains("data-unread=\"1\""), "{badge}");
+    assert!(badge.starts_with("<span id=\"unread\"") && badge.contains("data-unread=\"2\""), "{badge}");
     let list = admin.get("/notifikasi").await;
     assert!(list.body.contains("melewati batas waktu"));
+    assert!(list.body.contains("Anda mendapat tugas pada permohonan"), "{}", list.body);
     let read = admin.post("/notifikasi/baca", &[("csrf", &list.csrf())]).await;
     assert_eq!(read.location.as_deref(), Some("/notifikasi"));
     assert!(!admin.get("/tugas").await.body.contains("data-unread"), "nothing unread");
