@@ -1,0 +1,73 @@
+//! API tokens and idempotency keys on both databases: tokens found by their
+//! hash only and dead once revoked; a key claimed once, answered, replayed,
+//! refused for another request, released after a server error, and taken
+//! over when its call was cut off.
+
+mod common;
+
+use common::{MINUTE, backends, wib};
+use store::idempotency::{Claim, STALE_MS};
+
+#[tokio::test]
+async fn tokens_act_for_their_owner_until_revoked() {
+    for db in backends().await {
+        let s = &db.store;
+        store::demo::install_accounts(s, wib(2026, 11, 2, 8, 0)).await.unwrap();
+        let now = wib(2026, 11, 23, 9, 0);
+        let (id, token) = s.create_api_token("lmj-pemohon", "portal", now).await.unwrap();
+        let account = s.account_for_token(&token, now).await.unwrap().expect("live token");
+        assert_eq!(account.username, "lmj-pemohon", "{}", db.label);
+        assert!(s.account_for_token("sopir_salah", now).await.unwrap().is_none());
+        assert!(s.account_for_token(&token[1..], now).await.unwrap().is_none());
+        let listed = s.api_tokens("lmj-pemohon").await.unwrap();
+        assert_eq!(listed[0].last_used_at, Some(now), "{}", db.label);
+        assert!(s.create_api_token("lmj-pemohon", "   ", now).await.is_err(), "a token needs a name");
+        assert!(s.revoke_api_token("lmj-pemohon-2", &id, now).await.is_err(), "not another's");
+        s.revoke_api_token("lmj-pemohon", &id, now + MINUTE).await.unwrap();
+        assert!(s.account_for_token(&token, now + MINUTE).await.unwrap().is_none(), "{}", db.label);
+    }
+}
+
+#[tokio::test]
+async fn an_idempotency_key_runs_its_call_once() {
+    for db in backends().await {
+        let s = &db.store;
+        let now = wib(2026, 11, 23, 9, 0);
+        let Claim::Fresh { case_id } = s.claim_idempotency_key("u", "k", "f1", now).await.unwrap() else {
+            panic!("{}: first use is fresh", db.label)
+        };
+        assert_eq!(s.claim_idempotency_key("u", "k", "f1", now + 1).await.unwrap(), Claim::InProgress);
+        assert_eq!(s.claim_idempotency_key("u", "k", "f2", now + 1).await.unwrap(), Claim::Mismatch);
+        assert!(
+            matches!(s.claim_idempotency_key("v", "k", "f1", now).await.unwrap(), Claim::Fresh { .. }),
+            "keys are per person"
+        );
+        // Cut off before answering: a later retry takes it over, with the same case id.
+        let later = now + STALE_MS + 1;
+        assert_eq!(
+            s.claim_idempotency_key("u", "k", "f1", later).await.unwrap(),
+            Claim::Interrupted { case_id: case_id.clone() },
+            "{}",
+            db.label
+        );
+        assert_eq!(s.claim_idempotency_key("u", "k", "f1", later + 1).await.unwrap(), Claim::InProgress);
+        s.answer_idempotency_key("u", "k", 201, "{\"id\":1}").await.unwrap();
+        assert_eq!(
+            s.claim_idempotency_key("u", "k", "f1", later + 2).await.unwrap(),
+            Claim::Answered { status: 201, body: "{\"id\":1}".into() }
+        );
+        // A server error frees the key for a retry.
+        assert!(matches!(s.claim_idempotency_key("u", "e", "f", now).await.unwrap(), Claim::Fresh { .. }));
+        s.release_idempotency_key("u", "e").await.unwrap();
+        assert!(matches!(
+            s.claim_idempotency_key("u", "e", "f", now + 1).await.unwrap(),
+            Claim::Fresh { .. }
+        ));
+        // Keys are forgotten after a day.
+        let tomorrow = later + store::idempotency::KEEP_MS + 1;
+        assert!(matches!(
+            s.claim_idempotency_key("u", "k", "f9", tomorrow).await.unwrap(),
+            Claim::Fresh { .. }
+        ));
+    }
+}
