@@ -1,12 +1,14 @@
 //! `sopir bench`: starts a real `sopir serve` on a temporary database and
-//! drives complete VPN cases through HTTP with concurrent clients, each
-//! client logged in as every person the SOP needs. Prints cases/s,
+//! drives complete VPN cases through the JSON API with concurrent clients,
+//! each person calling with their own token. Prints cases/s,
 //! durable transitions/s, latency percentiles per kind of request, errors,
 //! the server's peak memory and the database size, and — for scale — the
 //! rate of bare fsynced single-row SQLite commits on the same disk. Every
 //! loop is bounded and talks to loopback only.
 
 use std::collections::HashMap;
+
+use base64::Engine;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -65,125 +67,114 @@ fn bench_error(e: impl std::fmt::Display) -> CliError {
     CliError::Bench(e.to_string())
 }
 
-fn token(body: &str) -> Result<String, CliError> {
-    let at =
-        body.find("name=\"csrf\" value=\"").ok_or_else(|| bench_error("no form token in the page"))? + 19;
-    Ok(body[at..].split('"').next().unwrap_or_default().to_string())
-}
-
-async fn get_text(client: &reqwest::Client, url: String) -> Result<String, CliError> {
-    client.get(url).send().await.map_err(bench_error)?.text().await.map_err(bench_error)
-}
-
-async fn login(base: &str, username: &str) -> Result<reqwest::Client, CliError> {
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(bench_error)?;
-    let page = get_text(&c, format!("{base}/login")).await?;
-    let form = [
-        ("csrf", token(&page)?),
-        ("username", username.into()),
-        ("password", store::demo::DEMO_PASSWORD.into()),
-    ];
-    let done = c.post(format!("{base}/login")).form(&form).send().await.map_err(bench_error)?;
-    if done.status() != 303 {
-        return Err(bench_error(format!("login of {username} refused")));
+/// Makes an API token for each person (by the CLI, on the server's database).
+fn tokens(exe: &Path, database_url: &str) -> Result<HashMap<&'static str, String>, CliError> {
+    let mut tokens = HashMap::new();
+    for who in PEOPLE {
+        let out = Command::new(exe)
+            .args(["user", "token", who, "--name", "bench", "--database-url", database_url])
+            .output()
+            .map_err(bench_error)?;
+        if !out.status.success() {
+            return Err(bench_error(format!("token for {who}: {}", String::from_utf8_lossy(&out.stderr))));
+        }
+        tokens.insert(who, String::from_utf8_lossy(&out.stdout).trim().to_string());
     }
-    Ok(c)
+    Ok(tokens)
 }
 
-/// One client: takes case numbers until `total` are done.
+/// The people the VPN SOP needs.
+const PEOPLE: [&str; 6] =
+    [REQUESTER, "lmj-kadis", "lmj-sekdin", "lmj-kabid", "lmj-kasi", "lmj-admin-jaringan"];
+
+/// Sends one API call, timing it; the answer's JSON when it succeeded.
+async fn call(
+    request: reqwest::RequestBuilder,
+    kind: &'static str,
+    timings: &Timings,
+) -> Result<Option<serde_json::Value>, CliError> {
+    let t = Instant::now();
+    let response = request.send().await.map_err(bench_error)?;
+    let ok = response.status().is_success();
+    let body = response.bytes().await.map_err(bench_error)?;
+    timings.add(kind, t);
+    Ok(if ok { serde_json::from_slice(&body).ok() } else { None })
+}
+
+/// The id of the case's open task, if any.
+fn open_task(case: &serde_json::Value) -> Option<String> {
+    case["tasks"].as_array()?.iter().find(|t| t["status"] == "open")?["id"].as_str().map(str::to_string)
+}
+
+/// One client: takes case numbers until `total` are done, through the JSON
+/// API, each person with their own token.
 async fn client(
     base: String,
     sop: Arc<sop::Sop>,
+    tokens: Arc<HashMap<&'static str, String>>,
     next: Arc<AtomicUsize>,
     total: usize,
     timings: Arc<Timings>,
-    ready: Arc<tokio::sync::Barrier>,
 ) -> Result<(usize, usize, usize), CliError> {
-    let mut sessions = HashMap::new();
-    for who in [REQUESTER, "lmj-kadis", "lmj-sekdin", "lmj-kabid", "lmj-kasi", "lmj-admin-jaringan"] {
-        match login(&base, who).await {
-            Ok(c) => {
-                sessions.insert(who, c);
-            }
-            Err(e) => {
-                // Still meet the others at the start line, then give up.
-                ready.wait().await;
-                return Err(e);
-            }
-        }
-    }
-    // Logins (deliberately slow password hashing) are not part of the measure.
-    ready.wait().await;
+    let http = reqwest::Client::new();
+    let api = |who: &str, method: reqwest::Method, path: &str| {
+        http.request(method, format!("{base}/api/v1{path}")).bearer_auth(&tokens[who])
+    };
+    let json = |value: serde_json::Value| value.to_string();
     let (mut cases, mut transitions, mut errors) = (0, 0, 0);
     while next.fetch_add(1, Ordering::SeqCst) < total {
-        let requester = &sessions[REQUESTER];
-        let t = Instant::now();
-        let page = requester.get(format!("{base}/layanan/lumajang/vpn")).send().await.map_err(bench_error)?;
-        let page = page.text().await.map_err(bench_error)?;
-        timings.add("GET form", t);
         let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
-        let mut form = reqwest::multipart::Form::new().text("csrf", token(&page)?);
-        for (k, v) in input.fields {
-            form = form.text(k, v);
-        }
-        let part = reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("surat.pdf");
-        form = form.part("surat_permohonan", part);
-        let t = Instant::now();
-        let sent = requester
-            .post(format!("{base}/layanan/lumajang/vpn"))
-            .multipart(form)
-            .send()
-            .await
-            .map_err(bench_error)?;
-        timings.add("POST submit", t);
-        if sent.status() != 303 {
+        let pdf = base64::engine::general_purpose::STANDARD.encode(PDF);
+        let body = serde_json::json!({
+            "sop": "lumajang/vpn",
+            "fields": input.fields,
+            "attachments": [{ "name": "surat_permohonan", "filename": "surat.pdf", "content_base64": pdf }],
+        });
+        let submit = api(REQUESTER, reqwest::Method::POST, "/cases")
+            .header("content-type", "application/json")
+            .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+            .body(json(body));
+        let Some(mut case) = call(submit, "POST case", &timings).await? else {
             errors += 1;
             continue;
-        }
+        };
         transitions += 1;
-        let location = sent.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default();
-        let case_path = location.trim_end_matches("?baru=1").to_string();
+        let id = case["id"].as_str().unwrap_or_default().to_string();
         let mut complete = true;
         for (no, who) in VPN_ACTORS {
             let who = if who == "REQUESTER" { REQUESTER } else { who };
-            let c = &sessions[who];
-            let t = Instant::now();
-            let page = get_text(c, format!("{base}{case_path}")).await?;
-            timings.add("GET case", t);
-            let Some(at) = page.find("action=\"/permohonan/") else {
+            // What a person does before acting: look at the inbox, open the case.
+            call(api(who, reqwest::Method::GET, "/tasks"), "GET tasks", &timings).await?;
+            call(api(who, reqwest::Method::GET, &format!("/cases/{id}")), "GET case", &timings).await?;
+            let Some(task) = open_task(&case) else {
                 errors += 1;
                 complete = false;
                 break;
             };
-            let action = page[at + 8..].split('"').next().unwrap_or_default().to_string();
             let step = sop.step(no).ok_or_else(|| bench_error("step"))?;
             let input = store::demo::sample_input(step, engine::Verdict::Ya);
-            let mut form = reqwest::multipart::Form::new().text("csrf", token(&page)?);
-            if let Some(note) = input.note {
-                form = form.text("note", note);
-            }
+            let mut action = serde_json::json!({ "note": input.note, "fields": input.fields });
             if input.verdict.is_some() {
-                form = form.text("verdict", "ya");
-            }
-            for (k, v) in input.fields {
-                form = form.text(k, v);
+                action["verdict"] = "ya".into();
             }
             if let Some(signing) = store::demo::sample_paperwork(step).signing {
-                form = form.text("kata_sandi", signing.passphrase);
+                action["signing"] = serde_json::json!({ "passphrase": signing.passphrase });
             }
-            let t = Instant::now();
-            let done = c.post(format!("{base}{action}")).multipart(form).send().await.map_err(bench_error)?;
-            timings.add("POST act", t);
-            if done.status() != 303 {
-                errors += 1;
-                complete = false;
-                break;
+            let act = api(who, reqwest::Method::POST, &format!("/cases/{id}/tasks/{task}"))
+                .header("content-type", "application/json")
+                .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+                .body(json(action));
+            match call(act, "POST act", &timings).await? {
+                Some(after) => {
+                    case = after;
+                    transitions += 1;
+                }
+                None => {
+                    errors += 1;
+                    complete = false;
+                    break;
+                }
             }
-            transitions += 1;
         }
         if complete {
             cases += 1;
@@ -246,7 +237,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         .port();
     let base = format!("http://127.0.0.1:{port}");
     let exe = std::env::current_exe().map_err(bench_error)?;
-    let mut command = Command::new(exe);
+    let mut command = Command::new(&exe);
     command.args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"]).arg(dir.path());
     match &options.database_url {
         Some(url) => command.env("DATABASE_URL", url),
@@ -270,18 +261,21 @@ pub async fn run(options: Options) -> Result<(), CliError> {
             .cloned()
             .ok_or_else(|| bench_error("lumajang/vpn missing"))?,
     );
+    let database_url = options
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("sopir.db").display()));
+    let tokens = Arc::new(tokens(&exe, &database_url)?);
     let next = Arc::new(AtomicUsize::new(0));
     let timings = Arc::new(Timings::default());
     let count = options.clients.max(1);
-    let ready = Arc::new(tokio::sync::Barrier::new(count + 1));
+    let started = Instant::now();
     let clients: Vec<_> = (0..count)
         .map(|_| {
             let (base, sop, next, timings) = (base.clone(), sop.clone(), next.clone(), timings.clone());
-            tokio::spawn(client(base, sop, next, options.cases, timings, ready.clone()))
+            tokio::spawn(client(base, sop, tokens.clone(), next, options.cases, timings))
         })
         .collect();
-    ready.wait().await;
-    let started = Instant::now();
     let (mut cases, mut transitions, mut errors) = (0, 0, 0);
     for c in clients {
         let (a, b, e) = c.await.map_err(bench_error)??;

@@ -130,7 +130,11 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let last: Option<i64> = row.try_get("last_used_at")?;
-        if last.is_none_or(|l| now - l >= USE_RESOLUTION_MS) {
+        // Best effort, and never queued behind (or holding a connection
+        // against) the writers: skipped while another write is under way.
+        if last.is_none_or(|l| now - l >= USE_RESOLUTION_MS)
+            && let Ok(_gate) = self.write_gate.try_lock()
+        {
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(row.try_get::<String, _>("token_id")?)

@@ -44,9 +44,12 @@ impl Store {
         fingerprint: &str,
         now: i64,
     ) -> Result<Claim, StoreError> {
+        // Queued behind this process's writers like every write, so waiting
+        // for SQLite's lock never holds a pooled connection the writer needs.
+        let (_gate, mut tx) = self.write().await?;
         sqlx::query("DELETE FROM api_idempotency WHERE created_at < $1")
             .bind(now - KEEP_MS)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
         let case_id = new_id();
         let inserted = sqlx::query(
@@ -58,9 +61,10 @@ impl Store {
         .bind(fingerprint)
         .bind(&case_id)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 1 {
+            tx.commit().await?;
             return Ok(Claim::Fresh { case_id });
         }
         let row = sqlx::query(
@@ -69,12 +73,10 @@ impl Store {
         )
         .bind(username)
         .bind(key)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
-        // Deleted as too old between the two statements: a fresh start.
-        let Some(row) = row else {
-            return Box::pin(self.claim_idempotency_key(username, key, fingerprint, now)).await;
-        };
+        // The insert met this row inside this transaction: it is there.
+        let row = row.ok_or_else(|| StoreError::Corrupt("idempotency key vanished".into()))?;
         if row.try_get::<String, _>("fingerprint")? != fingerprint {
             return Ok(Claim::Mismatch);
         }
@@ -96,8 +98,9 @@ impl Store {
         .bind(username)
         .bind(key)
         .bind(claimed_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         if taken.rows_affected() == 1 {
             Ok(Claim::Interrupted { case_id: row.try_get("case_id")? })
         } else {
@@ -113,6 +116,7 @@ impl Store {
         status: u16,
         body: &str,
     ) -> Result<(), StoreError> {
+        let (_gate, mut tx) = self.write().await?;
         sqlx::query(
             "UPDATE api_idempotency SET status = $1, body = $2 WHERE username = $3 AND idem_key = $4",
         )
@@ -120,18 +124,21 @@ impl Store {
         .bind(body)
         .bind(username)
         .bind(key)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
     /// Forgets a claim whose call failed inside the server, so a retry runs.
     pub async fn release_idempotency_key(&self, username: &str, key: &str) -> Result<(), StoreError> {
+        let (_gate, mut tx) = self.write().await?;
         sqlx::query("DELETE FROM api_idempotency WHERE username = $1 AND idem_key = $2 AND status IS NULL")
             .bind(username)
             .bind(key)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
