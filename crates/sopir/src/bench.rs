@@ -40,7 +40,7 @@ const VPN_ACTORS: [(u32, &str); 11] = [
 const REQUESTER: &str = "lmj-pemohon";
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
-struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -50,10 +50,10 @@ impl Drop for Server {
 }
 
 #[derive(Default)]
-struct Timings(Mutex<HashMap<&'static str, Vec<f64>>>);
+pub(crate) struct Timings(pub(crate) Mutex<HashMap<&'static str, Vec<f64>>>);
 
 impl Timings {
-    fn add(&self, kind: &'static str, started: Instant) {
+    pub(crate) fn add(&self, kind: &'static str, started: Instant) {
         self.0
             .lock()
             .expect("not poisoned")
@@ -63,14 +63,18 @@ impl Timings {
     }
 }
 
-fn bench_error(e: impl std::fmt::Display) -> CliError {
+pub(crate) fn bench_error(e: impl std::fmt::Display) -> CliError {
     CliError::Bench(e.to_string())
 }
 
 /// Makes an API token for each person (by the CLI, on the server's database).
-fn tokens(exe: &Path, database_url: &str) -> Result<HashMap<&'static str, String>, CliError> {
+pub(crate) fn tokens(
+    exe: &Path,
+    database_url: &str,
+    people: &[&'static str],
+) -> Result<HashMap<&'static str, String>, CliError> {
     let mut tokens = HashMap::new();
-    for who in PEOPLE {
+    for &who in people {
         let out = Command::new(exe)
             .args(["user", "token", who, "--name", "bench", "--database-url", database_url])
             .output()
@@ -88,7 +92,7 @@ const PEOPLE: [&str; 6] =
     [REQUESTER, "lmj-kadis", "lmj-sekdin", "lmj-kabid", "lmj-kasi", "lmj-admin-jaringan"];
 
 /// Sends one API call, timing it; the answer's JSON when it succeeded.
-async fn call(
+pub(crate) async fn call(
     request: reqwest::RequestBuilder,
     kind: &'static str,
     timings: &Timings,
@@ -183,7 +187,7 @@ async fn client(
     Ok((cases, transitions, errors))
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -191,13 +195,13 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.min(sorted.len()) - 1]
 }
 
-fn peak_rss_kb(pid: u32) -> Option<u64> {
+pub(crate) fn peak_rss_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn size_of(dir: &Path) -> u64 {
+pub(crate) fn size_of(dir: &Path) -> u64 {
     ["sopir.db", "sopir.db-wal"]
         .iter()
         .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
@@ -228,33 +232,39 @@ async fn raw_commit_rate(dir: &Path) -> Result<f64, CliError> {
     Ok(rate)
 }
 
-pub async fn run(options: Options) -> Result<(), CliError> {
-    let dir = tempfile::tempdir().map_err(bench_error)?;
+/// Starts `sopir serve` on `data_dir` (or `database_url`) on a free
+/// loopback port and waits until it answers; its base address.
+pub(crate) async fn start_server(
+    exe: &Path,
+    data_dir: &Path,
+    database_url: Option<&str>,
+) -> Result<(Server, String), CliError> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .map_err(bench_error)?
         .local_addr()
         .map_err(bench_error)?
         .port();
     let base = format!("http://127.0.0.1:{port}");
-    let exe = std::env::current_exe().map_err(bench_error)?;
-    let mut command = Command::new(&exe);
-    command.args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"]).arg(dir.path());
-    match &options.database_url {
+    let mut command = Command::new(exe);
+    command.args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"]).arg(data_dir);
+    match database_url {
         Some(url) => command.env("DATABASE_URL", url),
         None => command.env_remove("DATABASE_URL"),
     };
     let server = Server(command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().map_err(bench_error)?);
-    let mut up = false;
     for _ in 0..600 {
         if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
-            up = true;
-            break;
+            return Ok((server, base));
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    if !up {
-        return Err(bench_error("the server did not start"));
-    }
+    Err(bench_error("the server did not start"))
+}
+
+pub async fn run(options: Options) -> Result<(), CliError> {
+    let dir = tempfile::tempdir().map_err(bench_error)?;
+    let exe = std::env::current_exe().map_err(bench_error)?;
+    let (server, base) = start_server(&exe, dir.path(), options.database_url.as_deref()).await?;
     let sop = Arc::new(
         sop::Catalog::builtin()
             .sop("lumajang/vpn")
@@ -265,7 +275,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         .database_url
         .clone()
         .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("sopir.db").display()));
-    let tokens = Arc::new(tokens(&exe, &database_url)?);
+    let tokens = Arc::new(tokens(&exe, &database_url, &PEOPLE)?);
     let next = Arc::new(AtomicUsize::new(0));
     let timings = Arc::new(Timings::default());
     let count = options.clients.max(1);

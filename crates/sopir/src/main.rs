@@ -5,6 +5,7 @@
 mod audit_command;
 mod backup;
 mod bench;
+mod large_data;
 mod serve;
 mod simulate;
 mod sop_command;
@@ -73,8 +74,10 @@ enum Command {
     /// Masa retensi data pribadi.
     #[command(subcommand)]
     Retention(RetentionCommand),
-    /// Ukur kecepatan: jalankan server sungguhan dan selesaikan permohonan VPN lewat HTTP dengan beberapa klien.
+    /// Ukur kecepatan: jalankan server sungguhan dan selesaikan permohonan VPN lewat API dengan beberapa klien.
     Bench {
+        #[command(subcommand)]
+        large: Option<BenchCommand>,
         /// Jumlah klien bersamaan.
         #[arg(long, default_value = "8")]
         clients: usize,
@@ -139,6 +142,28 @@ pub enum UserCommand {
         name: String,
         #[command(flatten)]
         database: Database,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Isi basis data dengan riwayat permohonan buatan (mis. 1.000.000), lalu ukur kotak tugas, halaman permohonan, pencarian registri dan laporan tahunan di atasnya.
+    Seed {
+        /// Jumlah permohonan yang dibuat.
+        #[arg(long, default_value = "100000")]
+        cases: usize,
+        /// Direktori data (basis data SQLite dan kuncinya).
+        #[arg(long = "data-dir", default_value = "bench-data")]
+        data_dir: PathBuf,
+        /// PostgreSQL sebagai ganti SQLite.
+        #[arg(long = "database-url")]
+        database_url: Option<String>,
+        /// Permintaan per jenis yang diukur.
+        #[arg(long, default_value = "200")]
+        samples: usize,
+        /// Hanya ukur basis data yang sudah diisi.
+        #[arg(long)]
+        measure_only: bool,
     },
 }
 
@@ -347,7 +372,14 @@ fn main() -> ExitCode {
         Some(Command::Sop(command)) => sop_command::run(command),
         Some(Command::Audit(AuditCommand::Verify { database })) => audit_command::verify(&database.url),
         Some(Command::Retention(RetentionCommand::Purge { database })) => audit_command::purge(&database.url),
-        Some(Command::Bench { clients, cases, database_url }) => {
+        Some(Command::Bench {
+            large: Some(BenchCommand::Seed { cases, data_dir, database_url, samples, measure_only }),
+            ..
+        }) => {
+            let options = large_data::Options { cases, data_dir, database_url, samples, measure_only };
+            runtime().and_then(|rt| rt.block_on(large_data::run(options)))
+        }
+        Some(Command::Bench { large: None, clients, cases, database_url }) => {
             runtime().and_then(|rt| rt.block_on(bench::run(bench::Options { clients, cases, database_url })))
         }
         Some(Command::Backup { path, data_dir, database }) => {

@@ -118,38 +118,56 @@ impl Store {
         agency: &str,
         sop_id: &str,
         by: &str,
-        mut input: ActionInput,
+        input: ActionInput,
         uploads: Vec<Upload>,
         at: i64,
     ) -> Result<CaseState, StoreError> {
         let sop = self.sop(agency, sop_id, None).await?;
         let (org, calendar) = self.context_parts(agency).await?;
-        let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
         let (_gate, mut tx) = self.write().await?;
         lock_chain(&mut tx).await?;
-        let number = next_number(&mut tx, agency, &sop, &calendar, at).await?;
+        let state = self.submit_in(&mut tx, &org, &calendar, &sop, case, by, input, uploads, at).await?;
+        tx.commit().await?;
+        Ok(state)
+    }
+
+    /// The work of a submission inside `tx` (which holds the chain lock).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn submit_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        org: &engine::Organisation,
+        calendar: &engine::Calendar,
+        sop: &sop::Sop,
+        case: &str,
+        by: &str,
+        mut input: ActionInput,
+        uploads: Vec<Upload>,
+        at: i64,
+    ) -> Result<CaseState, StoreError> {
+        let agency = sop.agency.as_str();
+        let ctx = Context { sop, org, calendar };
+        let number = next_number(tx, agency, sop, calendar, at).await?;
         let ids = upload_ids(&uploads);
         input.attachments.extend(ids.iter().cloned());
         let mut events = workflow::submit(&ctx, case, &number, by, input, at)?;
         let state = fold(&events, None);
-        let case_key = if carries_personal(&events, &sop) { Some(self.new_case_key()?) } else { None };
-        seal_events(&mut events, &sop, case_key.as_ref().map(|(k, _)| k))?;
-        self.record(&mut tx, agency, &org, &calendar, &events).await?;
+        let case_key = if carries_personal(&events, sop) { Some(self.new_case_key()?) } else { None };
+        seal_events(&mut events, sop, case_key.as_ref().map(|(k, _)| k))?;
+        self.record(tx, agency, org, &calendar, &events).await?;
         if let Some((_, sealed)) = &case_key {
-            self.keep_case_key(&mut tx, agency, case, sealed).await?;
+            self.keep_case_key(tx, agency, case, sealed).await?;
         }
-        store_uploads(&mut tx, agency, case, by, &uploads, &ids, at).await?;
-        self.notify_about(&mut tx, &sop, &org, &state, &events).await?;
+        store_uploads(tx, agency, case, by, &uploads, &ids, at).await?;
+        self.notify_about(tx, sop, org, &state, &events).await?;
         let filenames: Vec<String> = uploads.iter().map(|u| u.filename.clone()).collect();
-        self.register_incoming(&mut tx, &sop, &state, &filenames, &calendar.zone).await?;
+        self.register_incoming(tx, sop, &state, &filenames, &calendar.zone).await?;
         if let Some(visit) = &sop.visit {
-            self.register_visit(&mut tx, visit, &state, &calendar.zone, case_key.as_ref().map(|(k, _)| k))
-                .await?;
+            self.register_visit(tx, visit, &state, &calendar.zone, case_key.as_ref().map(|(k, _)| k)).await?;
         }
         if let Some(review) = &sop.review {
-            self.open_review(&mut tx, review, &state).await?;
+            self.open_review(tx, review, &state).await?;
         }
-        tx.commit().await?;
         Ok(state)
     }
 
@@ -190,7 +208,7 @@ impl Store {
         case: &str,
         task: &str,
         by: &str,
-        mut input: ActionInput,
+        input: ActionInput,
         uploads: Vec<Upload>,
         paperwork: Paperwork,
         at: i64,
@@ -200,40 +218,69 @@ impl Store {
         lock_chain(&mut tx).await?;
         let state = self.load_case(&mut tx, agency, case).await?;
         let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
-        let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
+        let after = self
+            .complete_in(&mut tx, &org, &calendar, &sop, state, task, by, input, uploads, Some(paperwork), at)
+            .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The work of completing a task inside `tx` (which holds the chain
+    /// lock). `paperwork: None` records the step without its letter work —
+    /// only for bulk histories ([`Store::seed_history`]).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn complete_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        org: &engine::Organisation,
+        calendar: &engine::Calendar,
+        sop: &sop::Sop,
+        state: CaseState,
+        task: &str,
+        by: &str,
+        mut input: ActionInput,
+        uploads: Vec<Upload>,
+        paperwork: Option<Paperwork>,
+        at: i64,
+    ) -> Result<CaseState, StoreError> {
+        let agency = sop.agency.as_str();
+        let case = state.id.clone();
+        let case = case.as_str();
+        let ctx = Context { sop, org, calendar };
         let ids = upload_ids(&uploads);
         input.attachments.extend(ids.iter().cloned());
         let mut events = workflow::complete(&ctx, &state, task, by, input, at)?;
         let after = fold(&events, Some(state));
-        if carries_personal(&events, &sop) {
-            let key = match self.case_key(&mut *tx, agency, case).await? {
+        if carries_personal(&events, sop) {
+            let key = match self.case_key(&mut **tx, agency, case).await? {
                 Some(key) => key,
                 None => {
                     let (key, sealed) = self.new_case_key()?;
-                    self.keep_case_key(&mut tx, agency, case, &sealed).await?;
+                    self.keep_case_key(tx, agency, case, &sealed).await?;
                     key
                 }
             };
-            seal_events(&mut events, &sop, Some(&key))?;
+            seal_events(&mut events, sop, Some(&key))?;
         }
-        self.record(&mut tx, agency, &org, &calendar, &events).await?;
-        store_uploads(&mut tx, agency, case, by, &uploads, &ids, at).await?;
-        self.notify_about(&mut tx, &sop, &org, &after, &events).await?;
+        self.record(tx, agency, org, calendar, &events).await?;
+        store_uploads(tx, agency, case, by, &uploads, &ids, at).await?;
+        self.notify_about(tx, sop, org, &after, &events).await?;
         if let Some(EventBody::TaskCompleted { step, position, .. }) = events.first().map(|e| &e.body) {
             let step = sop.step(*step).expect("completed steps exist");
             let zone = &calendar.zone;
-            self.on_completed(&mut tx, &sop, &org, zone, &after, step, by, position, paperwork, at).await?;
+            if let Some(paperwork) = paperwork {
+                self.on_completed(tx, sop, org, zone, &after, step, by, position, paperwork, at).await?;
+            }
             if let Some(registry) = sop.registry.as_ref().filter(|r| r.step == step.no) {
-                self.register_result(&mut tx, &sop, registry, &after, by, at).await?;
+                self.register_result(tx, sop, registry, &after, by, at).await?;
             }
             if let Some(visit) = &sop.visit {
-                self.follow_visit(&mut tx, &sop, visit, &after, Some(step.no), at).await?;
+                self.follow_visit(tx, sop, visit, &after, Some(step.no), at).await?;
             }
             if let Some(review) = sop.review.as_ref().filter(|r| r.step == step.no) {
-                self.close_review(&mut tx, review, &org, &after, by, at).await?;
+                self.close_review(tx, review, org, &after, by, at).await?;
             }
         }
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -481,13 +528,15 @@ impl Store {
         Ok(())
     }
 
-    /// Open tasks `person` may act on, oldest first.
+    /// Open tasks `person` may act on, oldest first. Driven by the open
+    /// tasks (a backlog), not by everything the person was ever offered.
     pub async fn open_tasks(&self, agency: &str, person: &str) -> Result<Vec<OpenTask>, StoreError> {
         let rows = sqlx::query(
             "SELECT t.id, t.case_id, c.number, c.sop_id, c.sop_version, t.step, t.lane, t.started_at, t.due_at,
                     (SELECT COUNT(*) FROM task_candidates k2 WHERE k2.task_id = t.id) AS candidates
-             FROM tasks t JOIN cases c ON c.id = t.case_id JOIN task_candidates k ON k.task_id = t.id
-             WHERE t.agency_id = $1 AND t.status = 'open' AND k.person_id = $2
+             FROM tasks t JOIN cases c ON c.id = t.case_id
+             WHERE t.agency_id = $1 AND t.status = 'open'
+               AND EXISTS (SELECT 1 FROM task_candidates k WHERE k.task_id = t.id AND k.person_id = $2)
              ORDER BY t.started_at, t.id",
         )
         .bind(agency)
@@ -598,13 +647,19 @@ impl Store {
             .collect()
     }
 
+    /// How many of `person`'s notifications are unread, counted up to
+    /// [`UNREAD_CAP`] (every page asks; a long-unread list must not cost more).
     pub async fn unread_notifications(&self, agency: &str, person: &str) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) AS n FROM notifications WHERE agency_id = $1 AND person_id = $2 AND read_at IS NULL")
-            .bind(agency)
-            .bind(person)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?)
+        Ok(sqlx::query(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM notifications
+             WHERE agency_id = $1 AND person_id = $2 AND read_at IS NULL LIMIT $3) AS capped",
+        )
+        .bind(agency)
+        .bind(person)
+        .bind(crate::UNREAD_CAP)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?)
     }
 
     pub async fn mark_notifications_read(

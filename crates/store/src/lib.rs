@@ -20,6 +20,7 @@ mod personal_data;
 pub mod registry;
 pub mod report;
 pub mod review;
+pub mod seed;
 mod sop_versions;
 pub mod visits;
 
@@ -153,6 +154,9 @@ impl Store {
         Ok((gate, tx))
     }
 }
+
+/// Unread notifications are counted up to this (shown as "99+" beyond).
+pub const UNREAD_CAP: i64 = 100;
 
 /// A new unique id (UUID v7: time-ordered).
 pub fn new_id() -> String {

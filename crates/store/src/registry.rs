@@ -183,26 +183,36 @@ impl Store {
         kind: RegistryKind,
         filter: &Filter,
     ) -> Result<Vec<Entry>, StoreError> {
+        // The search is done by the database, so only matching rows travel.
+        let query = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| {
+            let escaped: String = q
+                .to_lowercase()
+                .chars()
+                .flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] })
+                .collect();
+            format!("%{escaped}%")
+        });
         let rows = sqlx::query(
             // Constant clauses only.
             sqlx::AssertSqlSafe(format!(
-                "{ENTRY_SELECT} WHERE r.agency_id = $1 AND r.kind = $2 ORDER BY r.created_at DESC, r.id"
+                "{ENTRY_SELECT} WHERE r.agency_id = $1 AND r.kind = $2
+                   AND ($3 = '' OR LOWER(r.name) LIKE $3 ESCAPE '\\' OR LOWER(r.responsible) LIKE $3 ESCAPE '\\'
+                        OR LOWER(COALESCE(u.name, r.unit_id)) LIKE $3 ESCAPE '\\')
+                   AND ($4 = '' OR r.state = $4)
+                 ORDER BY r.created_at DESC, r.id"
             )),
         )
         .bind(agency)
         .bind(kind.key())
+        .bind(query.unwrap_or_default())
+        .bind(filter.state.clone().unwrap_or_default())
         .fetch_all(&self.pool)
         .await?;
         let today = self.today(agency).await?;
-        let query = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
         let mut entries = Vec::new();
         for row in &rows {
             let entry = entry_of(row, &today)?;
-            let matches = query.as_ref().is_none_or(|q| {
-                [&entry.name, &entry.responsible, &entry.unit].iter().any(|v| v.to_lowercase().contains(q))
-            });
-            let state_ok = filter.state.as_ref().is_none_or(|s| s.is_empty() || *s == entry.state);
-            if matches && state_ok && (!filter.expired_only || entry.expired) {
+            if !filter.expired_only || entry.expired {
                 entries.push(entry);
             }
         }

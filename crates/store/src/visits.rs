@@ -164,6 +164,25 @@ impl Store {
         if !task.candidates.iter().any(|c| c.person == by) {
             return Err(StoreError::NotPermitted("hanya petugas pendamping kunjungan ini".into()));
         }
+        self.mark_checked_in(&mut tx, &org, &calendar, agency, case, &task.id, by, badge, at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records the check-in inside `tx` (which holds the chain lock).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn mark_checked_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        org: &engine::Organisation,
+        calendar: &engine::Calendar,
+        agency: &str,
+        case: &str,
+        task: &str,
+        by: &str,
+        badge: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
         let updated = sqlx::query(
             "UPDATE visits SET state = 'masuk', badge = $1, escort_id = $2, checked_in_at = $3
              WHERE case_id = $4 AND agency_id = $5 AND state = 'diajukan'",
@@ -173,7 +192,7 @@ impl Store {
         .bind(at)
         .bind(case)
         .bind(agency)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if updated.rows_affected() == 0 {
             return Err(StoreError::invalid(
@@ -185,10 +204,9 @@ impl Store {
         let event = Event {
             case: case.to_string(),
             at,
-            body: EventBody::VisitorCheckedIn { task: task.id.clone(), by: by.into(), badge: badge.into() },
+            body: EventBody::VisitorCheckedIn { task: task.to_string(), by: by.into(), badge: badge.into() },
         };
-        self.record(&mut tx, agency, &org, &calendar, &[event]).await?;
-        tx.commit().await?;
+        self.record(tx, agency, org, calendar, &[event]).await?;
         Ok(())
     }
 

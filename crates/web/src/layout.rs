@@ -66,7 +66,7 @@ pub fn page(user: &User, title: &str, current: &str, body: Markup) -> Markup {
 pub fn unread_badge(unread: i64) -> Markup {
     html! {
         span #unread hx-get="/notifikasi/jumlah" hx-trigger="every 30s" hx-swap="outerHTML" {
-            @if unread > 0 { span.tag.count data-unread=(unread) { (unread) } }
+            @if unread > 0 { span.tag.count data-unread=(unread) { @if unread >= store::UNREAD_CAP { "99+" } @else { (unread) } } }
         }
     }
 }

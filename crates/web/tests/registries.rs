@@ -49,6 +49,13 @@ async fn the_vpn_registry_is_searched_exported_and_kept() {
     assert!(index.body.contains("href=\"/registri/vpn\""));
     let found = admin.get("/registri/vpn?q=budi").await;
     assert!(found.body.contains("dinkes.budi") && !found.body.contains("bappeda.siti"), "{}", found.body);
+    // The search is literal: "%" and "_" are not wildcards.
+    for literal in ["%25", "_"] {
+        let none = admin.get(&format!("/registri/vpn?q={literal}")).await;
+        assert!(!none.body.contains("dinkes.budi") && !none.body.contains("bappeda.siti"), "{literal}");
+    }
+    let upper = admin.get("/registri/vpn?q=BUDI").await;
+    assert!(upper.body.contains("dinkes.budi"), "case does not matter");
     assert!(
         found.body.contains("href=\"/registri/vpn?format=csv&amp;q=budi\""),
         "the CSV link keeps the filter"

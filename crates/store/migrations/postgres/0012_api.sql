@@ -30,3 +30,6 @@ CREATE INDEX api_idempotency_age ON api_idempotency(created_at);
 -- Case lists page by (opened_at, id), newest first.
 CREATE INDEX cases_opened ON cases(agency_id, opened_at, id);
 CREATE INDEX cases_requester ON cases(agency_id, requester_id, opened_at, id);
+
+-- A person's newest notifications without sorting all of them.
+CREATE INDEX notifications_recent ON notifications(person_id, created_at);

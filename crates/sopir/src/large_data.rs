@@ -1,0 +1,142 @@
+//! `sopir bench seed`: the large-data benchmark. Fills a database with
+//! generated case histories (see `store::seed`), then starts a real server
+//! on it and measures what people wait for on a big database: the inbox, a
+//! case, a registry search and the yearly accountability report, through
+//! the JSON API; and the server's peak memory.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::CliError;
+use crate::bench::{Timings, bench_error, call, peak_rss_kb, percentile, size_of, start_server, tokens};
+
+pub struct Options {
+    pub cases: usize,
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    /// Requests per measured kind.
+    pub samples: usize,
+    /// Measure an already seeded database without adding cases.
+    pub measure_only: bool,
+}
+
+pub async fn run(options: Options) -> Result<(), CliError> {
+    let url = crate::serve::database_url(&options.data_dir, options.database_url.as_deref())?;
+    if !options.measure_only {
+        seed(&options, &url).await?;
+    }
+    measure(&options, &url).await
+}
+
+async fn seed(options: &Options, url: &str) -> Result<(), CliError> {
+    let key = store::DataKey::load_or_create(&options.data_dir.join("sopir.key"))?;
+    let store = store::Store::open(url).await?.with_key(key);
+    let now = jiff::Timestamp::now().as_millisecond();
+    store::demo::install(&store, &sop::Catalog::builtin(), now).await?;
+    store::demo::install_accounts(&store, now).await?;
+    let started = Instant::now();
+    let step = (options.cases / 20).max(1);
+    let mut shown = 0;
+    let seeded = store
+        .seed_history(options.cases, now, |s| {
+            if s.cases >= shown + step {
+                shown = s.cases;
+                eprintln!("  {} permohonan ({:.0} s)", s.cases, started.elapsed().as_secs_f64());
+            }
+        })
+        .await?;
+    let elapsed = started.elapsed().as_secs_f64();
+    store.close().await;
+    println!(
+        "seed: {} cases ({} open, {} rejected), {} transitions ({} late) in {elapsed:.0} s — {:.0} cases/s, {:.0} transitions/s",
+        seeded.cases,
+        seeded.open,
+        seeded.rejected,
+        seeded.transitions,
+        seeded.late,
+        seeded.cases as f64 / elapsed,
+        seeded.transitions as f64 / elapsed
+    );
+    Ok(())
+}
+
+/// The people whose views are measured.
+const MEASURED: [&str; 3] = ["lmj-kadis", "lmj-kasi", "lmj-admin-jaringan"];
+
+async fn measure(options: &Options, url: &str) -> Result<(), CliError> {
+    let exe = std::env::current_exe().map_err(bench_error)?;
+    if options.database_url.is_none() {
+        println!("database size: {:.1} MB", size_of(&options.data_dir) as f64 / 1024.0 / 1024.0);
+    }
+    let (server, base) = start_server(&exe, &options.data_dir, options.database_url.as_deref()).await?;
+    let tokens = Arc::new(tokens(&exe, url, &MEASURED)?);
+    let http = reqwest::Client::new();
+    let get = |who: &str, path: String| http.get(format!("{base}/api/v1{path}")).bearer_auth(&tokens[who]);
+    let timings = Timings::default();
+    let year = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).year();
+
+    // Case ids and registry names to ask for, spread over the history.
+    let mut case_ids = Vec::new();
+    let mut cursor = String::new();
+    while case_ids.len() < options.samples {
+        let page = call(get("lmj-kasi", format!("/cases?limit=100{cursor}")), "list cases", &timings).await?;
+        let Some(page) = page else { break };
+        case_ids.extend(
+            page["items"].as_array().into_iter().flatten().filter_map(|c| c["id"].as_str().map(String::from)),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    let names: Vec<String> =
+        call(get("lmj-admin-jaringan", "/registries/vpn?limit=100".into()), "registry", &timings)
+            .await?
+            .and_then(|p| p["items"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e["name"].as_str().map(|n| n.chars().take(10).collect()))
+            .collect();
+    timings.0.lock().expect("not poisoned").clear();
+
+    let mut failed = 0;
+    for i in 0..options.samples {
+        for who in MEASURED {
+            failed += usize::from(call(get(who, "/tasks".into()), "inbox", &timings).await?.is_none());
+        }
+        if let Some(id) = case_ids.get(i % case_ids.len().max(1)) {
+            failed +=
+                usize::from(call(get("lmj-kasi", format!("/cases/{id}")), "case", &timings).await?.is_none());
+        }
+        if let Some(name) = names.get(i % names.len().max(1)) {
+            let path = format!("/registries/vpn?q={name}");
+            failed += usize::from(
+                call(get("lmj-admin-jaringan", path), "registry search", &timings).await?.is_none(),
+            );
+        }
+    }
+    for _ in 0..options.samples.clamp(1, 10) {
+        let path = format!("/reports?from={year}-01-01&to={year}-12-31");
+        failed += usize::from(call(get("lmj-kadis", path), "report (year)", &timings).await?.is_none());
+    }
+    let rss = peak_rss_kb(server.0.id());
+    drop(server);
+    println!("measured on {url} ({} cases sampled), failures: {failed}", case_ids.len());
+    let mut kinds: Vec<_> = timings.0.lock().expect("not poisoned").drain().collect();
+    kinds.sort_by(|a, b| a.0.cmp(b.0));
+    for (kind, mut ms) in kinds {
+        ms.sort_by(f64::total_cmp);
+        println!(
+            "  {kind:<16} n={:<5} p50 {:>8.2} ms  p95 {:>8.2} ms  p99 {:>8.2} ms",
+            ms.len(),
+            percentile(&ms, 50.0),
+            percentile(&ms, 95.0),
+            percentile(&ms, 99.0)
+        );
+    }
+    if let Some(kb) = rss {
+        println!("  server peak RSS  {:.1} MB", kb as f64 / 1024.0);
+    }
+    Ok(())
+}

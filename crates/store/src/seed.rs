@@ -1,0 +1,175 @@
+//! Bulk case histories for the large-data benchmark (`sopir bench seed`):
+//! many realistic cases of the five official SOPs across both demo
+//! agencies — most closed, some rejected, some still open, some steps late —
+//! written through the same in-transaction code as real actions (events on
+//! the hash chain, tasks, registers, registries, visits), hundreds of cases
+//! per transaction. Letters are not rendered or signed (each would take a
+//! PDF and an RSA signature); their steps are recorded like any other.
+
+use std::collections::HashMap;
+
+use engine::{Calendar, CaseState, Organisation, Verdict};
+use sop::ActionKind;
+
+use crate::cases::lock_chain;
+use crate::{Store, StoreError, new_id};
+
+/// The SOPs seeded, in turn.
+pub const SEEDED_SOPS: [&str; 5] = [
+    "lumajang/vpn",
+    "lumajang/email",
+    "lumajang/subdomain",
+    "lumajang/ruang-server",
+    "trenggalek/ruang-server",
+];
+
+/// Cases written per transaction.
+const BATCH: usize = 250;
+
+const MINUTE: i64 = 60_000;
+const DAY: i64 = 24 * 60 * MINUTE;
+
+/// What was written.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Seeded {
+    pub cases: usize,
+    pub open: usize,
+    pub rejected: usize,
+    pub transitions: usize,
+    pub late: usize,
+}
+
+/// A small deterministic generator (xorshift), so a seed run is repeatable.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// True with probability `percent` / 100.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    fn between(&mut self, low: i64, high: i64) -> i64 {
+        low + (self.next() % (high - low).max(1) as u64) as i64
+    }
+}
+
+impl Store {
+    /// Writes `cases` generated histories opened over the year before
+    /// `until` (epoch ms), calling `progress` with the running total after
+    /// each transaction. The demo organisation must be installed.
+    pub async fn seed_history(
+        &self,
+        cases: usize,
+        until: i64,
+        mut progress: impl FnMut(&Seeded),
+    ) -> Result<Seeded, StoreError> {
+        let mut contexts: HashMap<String, (Organisation, Calendar)> = HashMap::new();
+        let mut sops = Vec::new();
+        for id in SEEDED_SOPS {
+            let agency = id.split('/').next().unwrap_or_default();
+            if !contexts.contains_key(agency) {
+                contexts.insert(
+                    agency.to_string(),
+                    (self.organisation(agency).await?, self.calendar(agency).await?),
+                );
+            }
+            sops.push(self.sop(agency, id, None).await?);
+        }
+        let mut dice = Dice(0x9E37_79B9_7F4A_7C15);
+        let mut seeded = Seeded::default();
+        let span = 365 * DAY;
+        let mut done = 0;
+        while done < cases {
+            let (_gate, mut tx) = self.write().await?;
+            lock_chain(&mut tx).await?;
+            for i in done..(done + BATCH).min(cases) {
+                let sop = &sops[i % sops.len()];
+                let (org, calendar) = &contexts[&sop.agency];
+                let opened = until - span + (i as i64 * span) / cases.max(1) as i64;
+                self.seed_case(&mut tx, org, calendar, sop, opened, until, &mut dice, &mut seeded).await?;
+            }
+            tx.commit().await?;
+            done = (done + BATCH).min(cases);
+            progress(&seeded);
+        }
+        Ok(seeded)
+    }
+
+    /// One case: submitted at `opened`, then carried step by step by the
+    /// first person who may act, until it closes, is left open (some), or
+    /// would run past `until`.
+    #[allow(clippy::too_many_arguments)]
+    async fn seed_case(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        org: &Organisation,
+        calendar: &Calendar,
+        sop: &sop::Sop,
+        opened: i64,
+        until: i64,
+        dice: &mut Dice,
+        seeded: &mut Seeded,
+    ) -> Result<(), StoreError> {
+        let today = jiff::Timestamp::from_millisecond(opened)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?
+            .to_zoned(calendar.zone.clone())
+            .date();
+        let first = sop.first_step();
+        let lane = sop.lane(&first.lane).ok_or_else(|| StoreError::NotFound("lajur".into()))?;
+        let requesters = org.candidates(&lane.positions, today);
+        let requester = &requesters[dice.next() as usize % requesters.len().max(1)].person;
+        let input = crate::demo::sample_input(first, Verdict::Ya);
+        let mut state: CaseState =
+            self.submit_in(tx, org, calendar, sop, &new_id(), requester, input, Vec::new(), opened).await?;
+        seeded.cases += 1;
+        seeded.transitions += 1;
+        let reject = dice.chance(6);
+        let stop_after = if dice.chance(4) { Some(dice.between(0, sop.steps.len() as i64)) } else { None };
+        let mut steps = 0;
+        loop {
+            let Some(task) = state.open_tasks().next().cloned() else { break };
+            if stop_after.is_some_and(|n| steps >= n) {
+                break;
+            }
+            let step = sop.step(task.step).ok_or_else(|| StoreError::NotFound("langkah".into()))?;
+            let late = dice.chance(12);
+            let at = match task.due_at {
+                Some(due) if late => due + dice.between(1, 240) * MINUTE,
+                Some(due) => {
+                    task.started_at + (due - task.started_at).max(MINUTE) * dice.between(20, 95) / 100
+                }
+                None => task.started_at + dice.between(5, 90) * MINUTE,
+            };
+            if at > until {
+                break;
+            }
+            let by = task.candidates[0].person.clone();
+            let verdict =
+                if reject && step.action == ActionKind::Decide { Verdict::Tidak } else { Verdict::Ya };
+            if sop.visit.as_ref().is_some_and(|v| v.escort_step == step.no) {
+                self.mark_checked_in(tx, org, calendar, &sop.agency, &state.id, &task.id, &by, "TP-01", at)
+                    .await?;
+            }
+            let input = crate::demo::sample_input(step, verdict);
+            state = self
+                .complete_in(tx, org, calendar, sop, state, &task.id, &by, input, Vec::new(), None, at)
+                .await?;
+            seeded.transitions += 1;
+            seeded.late += usize::from(late && task.due_at.is_some());
+            steps += 1;
+        }
+        match state.status {
+            engine::CaseStatus::Open => seeded.open += 1,
+            engine::CaseStatus::Rejected => seeded.rejected += 1,
+            _ => {}
+        }
+        Ok(())
+    }
+}
