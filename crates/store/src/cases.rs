@@ -154,7 +154,7 @@ impl Store {
         let state = fold(&events, None);
         let case_key = if carries_personal(&events, sop) { Some(self.new_case_key()?) } else { None };
         seal_events(&mut events, sop, case_key.as_ref().map(|(k, _)| k))?;
-        self.record(tx, agency, org, &calendar, &events).await?;
+        self.record(tx, agency, org, calendar, &events).await?;
         if let Some((_, sealed)) = &case_key {
             self.keep_case_key(tx, agency, case, sealed).await?;
         }
