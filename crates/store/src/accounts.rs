@@ -247,8 +247,9 @@ impl Store {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM cases WHERE id = $1 AND agency_id = $2) AS exists_here,
                     (SELECT COUNT(*) FROM cases WHERE id = $1 AND agency_id = $2 AND requester_id = $3) AS own,
-                    (SELECT COUNT(*) FROM task_candidates k JOIN tasks t ON t.id = k.task_id
-                      WHERE t.case_id = $1 AND t.agency_id = $2 AND k.person_id = $3) AS assigned",
+                    (SELECT COUNT(*) FROM tasks t WHERE t.case_id = $1 AND t.agency_id = $2
+                       AND EXISTS (SELECT 1 FROM task_candidates k WHERE k.task_id = t.id AND k.person_id = $3))
+                      AS assigned",
         )
         .bind(case)
         .bind(agency)
