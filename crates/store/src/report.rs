@@ -37,12 +37,13 @@ impl Figures {
         if self.done == 0 { 0.0 } else { (self.breaches as f64 * 1000.0 / self.done as f64).round() / 10.0 }
     }
 
-    fn from(mut minutes: Vec<i64>, breaches: i64, late_minutes: i64) -> Figures {
+    /// From each duration with how many tasks took it.
+    fn from(mut minutes: Vec<(i64, i64)>, breaches: i64, late_minutes: i64) -> Figures {
         minutes.sort_unstable();
         Figures {
-            done: minutes.len() as i64,
-            median: percentile(&minutes, 50),
-            p90: percentile(&minutes, 90),
+            done: minutes.iter().map(|(_, n)| n).sum(),
+            median: weighted_percentile(&minutes, 50),
+            p90: weighted_percentile(&minutes, 90),
             breaches,
             late_minutes,
         }
@@ -56,6 +57,25 @@ pub fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
     }
     let rank = (p * sorted.len()).div_ceil(100).max(1);
     Some(sorted[rank - 1])
+}
+
+/// Nearest-rank percentile of sorted (value, how many) pairs: the same as
+/// [`percentile`] of the values repeated, without repeating them.
+pub fn weighted_percentile(sorted: &[(i64, i64)], p: usize) -> Option<i64> {
+    let total: i64 = sorted.iter().map(|(_, n)| n).sum();
+    if total <= 0 {
+        return None;
+    }
+    let rank = (p as i64 * total + 99) / 100;
+    let rank = rank.max(1);
+    let mut seen = 0;
+    sorted
+        .iter()
+        .find(|(_, n)| {
+            seen += n;
+            seen >= rank
+        })
+        .map(|(v, _)| *v)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,8 +93,9 @@ pub struct Report {
     pub steps: BTreeMap<(String, u32), (String, Figures)>,
     pub lanes: BTreeMap<String, Figures>,
     pub people: BTreeMap<String, Figures>,
-    /// Each step's working minutes, sorted, for its duration distribution.
-    pub step_minutes: BTreeMap<(String, u32), Vec<i64>>,
+    /// Each step's working minutes with how many tasks took them, by
+    /// minutes, for its duration distribution.
+    pub step_minutes: BTreeMap<(String, u32), Vec<(i64, i64)>>,
     /// Open cases opened in the period, oldest first (at most 10).
     pub oldest_open: Vec<OpenCase>,
 }
@@ -92,29 +113,32 @@ pub struct PersonTask {
     pub late_minutes: Option<i64>,
 }
 
+/// Tasks of one (SOP, step, lane, person) that took the same working minutes.
 struct Done {
     sop_id: String,
     step: u32,
     lane: String,
     person: String,
     minutes: i64,
-    late: Option<i64>,
+    count: i64,
+    breaches: i64,
+    late: i64,
 }
 
 /// Figures of the completed tasks grouped by `key`.
 fn group<K: Ord>(done: &[Done], key: impl Fn(&Done) -> K) -> BTreeMap<K, Figures> {
-    let mut groups: BTreeMap<K, (Vec<i64>, i64, i64)> = BTreeMap::new();
+    let mut groups: BTreeMap<K, (BTreeMap<i64, i64>, i64, i64)> = BTreeMap::new();
     for d in done {
         let g = groups.entry(key(d)).or_default();
-        g.0.push(d.minutes);
-        if let Some(late) = d.late {
-            g.1 += 1;
-            g.2 += late;
-        }
+        *g.0.entry(d.minutes).or_default() += d.count;
+        g.1 += d.breaches;
+        g.2 += d.late;
     }
     groups
         .into_iter()
-        .map(|(k, (minutes, breaches, late))| (k, Figures::from(minutes, breaches, late)))
+        .map(|(k, (minutes, breaches, late))| {
+            (k, Figures::from(minutes.into_iter().collect(), breaches, late))
+        })
         .collect()
 }
 
@@ -185,11 +209,15 @@ impl Store {
             });
         }
 
+        // The database counts equal durations, so the rows that travel are
+        // the distinct durations of each group, not every task.
         let rows = sqlx::query(
-            "SELECT c.sop_id, t.step, t.lane, t.done_by, t.work_minutes, t.late_minutes
+            "SELECT c.sop_id, t.step, t.lane, t.done_by, t.work_minutes, COUNT(*) AS n,
+                    SUM(CASE WHEN t.late_minutes IS NULL THEN 0 ELSE 1 END) AS breaches,
+                    COALESCE(SUM(t.late_minutes), 0) AS late
              FROM tasks t JOIN cases c ON c.id = t.case_id
              WHERE t.agency_id = $1 AND t.status = 'done' AND t.done_at >= $2 AND t.done_at < $3 AND t.work_minutes IS NOT NULL
-             ORDER BY t.done_at",
+             GROUP BY c.sop_id, t.step, t.lane, t.done_by, t.work_minutes",
         )
         .bind(agency)
         .bind(from)
@@ -205,15 +233,18 @@ impl Store {
                     lane: r.try_get("lane")?,
                     person: r.try_get("done_by")?,
                     minutes: r.try_get("work_minutes")?,
-                    late: r.try_get("late_minutes")?,
+                    count: r.try_get("n")?,
+                    breaches: r.try_get("breaches")?,
+                    late: r.try_get("late")?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?;
 
+        let mut spreads: BTreeMap<(String, u32), BTreeMap<i64, i64>> = BTreeMap::new();
         for d in &done {
-            report.step_minutes.entry((d.sop_id.clone(), d.step)).or_default().push(d.minutes);
+            *spreads.entry((d.sop_id.clone(), d.step)).or_default().entry(d.minutes).or_default() += d.count;
         }
-        report.step_minutes.values_mut().for_each(|m| m.sort_unstable());
+        report.step_minutes = spreads.into_iter().map(|(k, m)| (k, m.into_iter().collect())).collect();
         report.lanes = group(&done, |d| d.lane.clone());
         report.people = group(&done, |d| d.person.clone());
         let lanes: BTreeMap<(String, u32), String> =
@@ -252,6 +283,20 @@ impl Store {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #[test]
+        fn counting_equal_durations_changes_no_percentile(values in proptest::collection::vec(0i64..50, 0..60), p in 1usize..100) {
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            let mut counted: BTreeMap<i64, i64> = BTreeMap::new();
+            for v in &values {
+                *counted.entry(*v).or_default() += 1;
+            }
+            let counted: Vec<(i64, i64)> = counted.into_iter().collect();
+            proptest::prop_assert_eq!(weighted_percentile(&counted, p), percentile(&sorted, p));
+        }
+    }
+
     #[test]
     fn nearest_rank_percentiles() {
         assert_eq!(percentile(&[], 50), None);
@@ -259,6 +304,10 @@ mod tests {
         assert_eq!(percentile(&[1, 2, 3, 4], 50), Some(2));
         assert_eq!(percentile(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90), Some(9));
         assert_eq!(percentile(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 90), Some(10));
+        assert_eq!(weighted_percentile(&[], 50), None);
+        assert_eq!(weighted_percentile(&[(1, 2), (3, 2)], 50), Some(1));
+        assert_eq!(weighted_percentile(&[(1, 9), (10, 1)], 90), Some(1));
+        assert_eq!(weighted_percentile(&[(1, 9), (10, 2)], 90), Some(10));
     }
 
     #[test]

@@ -58,7 +58,7 @@ async fn every_figure_matches_cases_with_known_timings() {
         assert_eq!(six.breach_percent(), 50.0);
         assert_eq!(
             report.step_minutes[&("lumajang/vpn".to_string(), 6)],
-            [3, 20],
+            [(3, 1), (20, 1)],
             "each duration, for the spread"
         );
         let (_, two) = step(2);

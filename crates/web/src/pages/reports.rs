@@ -98,11 +98,11 @@ fn chart(rows: &[(String, f64)]) -> String {
     svg
 }
 
-/// Shares of a step's completed tasks by how long they took against its
-/// standard time: up to half, up to all of it, up to twice, beyond.
-pub fn spread(minutes: &[i64], standard: i64) -> [usize; 4] {
+/// Shares of a step's completed tasks (durations with how many took each)
+/// by how long they took against its standard time: up to half, up to all of it, up to twice, beyond.
+pub fn spread(minutes: &[(i64, i64)], standard: i64) -> [usize; 4] {
     let mut counts = [0; 4];
-    for &m in minutes {
+    for &(m, n) in minutes {
         let bucket = if 2 * m <= standard {
             0
         } else if m <= standard {
@@ -112,7 +112,7 @@ pub fn spread(minutes: &[i64], standard: i64) -> [usize; 4] {
         } else {
             3
         };
-        counts[bucket] += 1;
+        counts[bucket] += usize::try_from(n).unwrap_or_default();
     }
     counts
 }
@@ -433,7 +433,15 @@ mod tests {
     #[test]
     fn durations_fall_into_the_spread_against_the_standard_time() {
         // Standard 10 minutes: 5 is within half, 10 within, 20 within twice, 21 beyond.
-        assert_eq!(spread(&[1, 5, 6, 10, 11, 20, 21, 300], 10), [2, 2, 2, 2]);
+        assert_eq!(
+            spread(&[(1, 1), (5, 1), (6, 1), (10, 1), (11, 1), (20, 1), (21, 1), (300, 1)], 10),
+            [2, 2, 2, 2]
+        );
+        assert_eq!(
+            spread(&[(5, 3), (30, 2)], 10),
+            [3, 0, 0, 2],
+            "each duration counted as often as it occurred"
+        );
         assert_eq!(spread(&[], 10), [0, 0, 0, 0]);
     }
 
