@@ -372,8 +372,8 @@ impl Store {
                 }
                 EventBody::TaskCreated { task, step, lane, candidates, due_at } => {
                     sqlx::query(
-                        "INSERT INTO tasks (id, case_id, agency_id, step, lane, status, started_at, due_at)
-                         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)",
+                        "INSERT INTO tasks (id, case_id, agency_id, step, lane, status, started_at, due_at, sop_id)
+                         SELECT $1, $2, $3, $4, $5, 'open', $6, $7, c.sop_id FROM cases c WHERE c.id = $2",
                     )
                     .bind(task)
                     .bind(case)

@@ -212,12 +212,12 @@ impl Store {
         // The database counts equal durations, so the rows that travel are
         // the distinct durations of each group, not every task.
         let rows = sqlx::query(
-            "SELECT c.sop_id, t.step, t.lane, t.done_by, t.work_minutes, COUNT(*) AS n,
-                    SUM(CASE WHEN t.late_minutes IS NULL THEN 0 ELSE 1 END) AS breaches,
-                    COALESCE(SUM(t.late_minutes), 0) AS late
-             FROM tasks t JOIN cases c ON c.id = t.case_id
-             WHERE t.agency_id = $1 AND t.status = 'done' AND t.done_at >= $2 AND t.done_at < $3 AND t.work_minutes IS NOT NULL
-             GROUP BY c.sop_id, t.step, t.lane, t.done_by, t.work_minutes",
+            "SELECT t.sop_id, t.step, t.lane, t.done_by, t.work_minutes, COUNT(*) AS n,
+                    CAST(SUM(CASE WHEN t.late_minutes IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS breaches,
+                    CAST(COALESCE(SUM(t.late_minutes), 0) AS BIGINT) AS late
+             FROM tasks t
+             WHERE t.agency_id = $1 AND t.done_at >= $2 AND t.done_at < $3 AND t.status = 'done' AND t.work_minutes IS NOT NULL
+             GROUP BY t.sop_id, t.step, t.lane, t.done_by, t.work_minutes",
         )
         .bind(agency)
         .bind(from)
