@@ -135,12 +135,14 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
         if let Err(e) = store.escalate(now, i64::from(every_minutes.max(1)) * 60_000).await {
             eprintln!("sopir: eskalasi gagal, dicoba lagi: {e}");
         }
-        // Once a day: personal data past its retention period goes, and
-        // periodic access reviews that are due are opened.
+        // Once a day: personal data past its retention period goes,
+        // periodic access reviews that are due are opened, and the query
+        // planner's statistics are refreshed.
         if last_purge.is_none_or(|at| now - at >= DAY_MS) {
             let daily = async {
                 store.purge_personal_data(now).await?;
-                store.open_due_reviews(now).await
+                store.open_due_reviews(now).await?;
+                store.refresh_statistics().await
             };
             match daily.await {
                 Ok(_) => last_purge = Some(now),

@@ -236,7 +236,9 @@ impl Store {
     }
 
     /// Whether `person` may see `case`: its requester, anyone a task of it
-    /// was ever assigned to, or an administrator of the agency.
+    /// was ever assigned to, or an administrator of the agency. (Only the
+    /// case row is matched on the agency: its tasks are found by the case
+    /// alone, so the planner cannot choose to walk the agency's tasks.)
     pub async fn may_see_case(
         &self,
         agency: &str,
@@ -247,7 +249,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM cases WHERE id = $1 AND agency_id = $2) AS exists_here,
                     (SELECT COUNT(*) FROM cases WHERE id = $1 AND agency_id = $2 AND requester_id = $3) AS own,
-                    (SELECT COUNT(*) FROM tasks t WHERE t.case_id = $1 AND t.agency_id = $2
+                    (SELECT COUNT(*) FROM tasks t WHERE t.case_id = $1
                        AND EXISTS (SELECT 1 FROM task_candidates k WHERE k.task_id = t.id AND k.person_id = $3))
                       AS assigned",
         )

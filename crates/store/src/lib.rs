@@ -135,6 +135,16 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the query planner's statistics where the database does not
+    /// do it itself (SQLite's `PRAGMA optimize`; PostgreSQL's autovacuum
+    /// analyses on its own).
+    pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA optimize").execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     /// Succeeds when the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
