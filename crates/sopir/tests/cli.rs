@@ -384,8 +384,9 @@ fn bench_drives_complete_cases_and_reports_its_figures() {
     assert!(text.contains("  errors            0\n"), "{text}");
     for kind in [
         "GET case",
+        "GET tasks",
         "POST act",
-        "POST submit",
+        "POST case",
         "transitions/s",
         "server peak RSS",
         "bare fsynced SQLite commits/s",
@@ -393,6 +394,25 @@ fn bench_drives_complete_cases_and_reports_its_figures() {
         assert!(text.contains(kind), "{kind} in {text}");
     }
     assert!(text.contains("POST act     n=33 "), "eleven actions per case: {text}");
+}
+
+#[test]
+fn bench_seed_fills_a_database_and_measures_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("besar");
+    let data = data.to_str().unwrap();
+    let out = sopir(&["bench", "seed", "--cases", "40", "--data-dir", data, "--samples", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("seed: 40 cases ("), "{text}");
+    assert!(text.contains("failures: 0"), "{text}");
+    for kind in ["inbox", "case", "registry search", "report (year)", "server peak RSS"] {
+        assert!(text.contains(&format!("  {kind}")), "{kind} in {text}");
+    }
+    // Measured again, nothing added.
+    let again = sopir(&["bench", "seed", "--measure-only", "--data-dir", data, "--samples", "2"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(!stdout(&again).contains("seed:"));
 }
 
 #[test]
