@@ -53,6 +53,22 @@ impl Drop for Server {
 pub(crate) struct Timings(pub(crate) Mutex<HashMap<&'static str, Vec<f64>>>);
 
 impl Timings {
+    /// Prints each kind's count and p50/p95/p99, names padded to `width`.
+    pub(crate) fn print(&self, width: usize) {
+        let mut kinds: Vec<_> = self.0.lock().expect("not poisoned").drain().collect();
+        kinds.sort_by(|a, b| a.0.cmp(b.0));
+        for (kind, mut ms) in kinds {
+            ms.sort_by(f64::total_cmp);
+            println!(
+                "  {kind:<width$} n={:<6} p50 {:>8.2} ms  p95 {:>8.2} ms  p99 {:>8.2} ms",
+                ms.len(),
+                percentile(&ms, 50.0),
+                percentile(&ms, 95.0),
+                percentile(&ms, 99.0)
+            );
+        }
+    }
+
     pub(crate) fn add(&self, kind: &'static str, started: Instant) {
         self.0
             .lock()
@@ -187,7 +203,7 @@ async fn client(
     Ok((cases, transitions, errors))
 }
 
-pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
+fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -305,18 +321,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         transitions as f64 / elapsed
     );
     println!("  errors            {errors}");
-    let mut kinds: Vec<_> = timings.0.lock().expect("not poisoned").drain().collect();
-    kinds.sort_by(|a, b| a.0.cmp(b.0));
-    for (kind, mut ms) in kinds {
-        ms.sort_by(f64::total_cmp);
-        println!(
-            "  {kind:<12} n={:<6} p50 {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms",
-            ms.len(),
-            percentile(&ms, 50.0),
-            percentile(&ms, 95.0),
-            percentile(&ms, 99.0)
-        );
-    }
+    timings.print(12);
     if let Some(kb) = rss {
         println!("  server peak RSS   {:.1} MB", kb as f64 / 1024.0);
     }

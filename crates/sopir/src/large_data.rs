@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::CliError;
-use crate::bench::{Timings, bench_error, call, peak_rss_kb, percentile, size_of, start_server, tokens};
+use crate::bench::{Timings, bench_error, call, peak_rss_kb, size_of, start_server, tokens};
 
 pub struct Options {
     pub cases: usize,
@@ -123,18 +123,7 @@ async fn measure(options: &Options, url: &str) -> Result<(), CliError> {
     let rss = peak_rss_kb(server.0.id());
     drop(server);
     println!("measured on {url} ({} cases sampled), failures: {failed}", case_ids.len());
-    let mut kinds: Vec<_> = timings.0.lock().expect("not poisoned").drain().collect();
-    kinds.sort_by(|a, b| a.0.cmp(b.0));
-    for (kind, mut ms) in kinds {
-        ms.sort_by(f64::total_cmp);
-        println!(
-            "  {kind:<16} n={:<5} p50 {:>8.2} ms  p95 {:>8.2} ms  p99 {:>8.2} ms",
-            ms.len(),
-            percentile(&ms, 50.0),
-            percentile(&ms, 95.0),
-            percentile(&ms, 99.0)
-        );
-    }
+    timings.print(16);
     if let Some(kb) = rss {
         println!("  server peak RSS  {:.1} MB", kb as f64 / 1024.0);
     }

@@ -112,6 +112,20 @@ pub fn check_file(
     }
 }
 
+/// A stored file as a download, under its (cleaned) name.
+pub fn download(file: store::Attachment) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let disposition = format!("attachment; filename=\"{}\"", safe_filename(&file.filename));
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, file.content_type),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        file.data,
+    )
+        .into_response()
+}
+
 /// A file name safe to store and to send back in a header.
 pub fn safe_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);

@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use engine::form::FieldError;
@@ -599,10 +599,5 @@ pub async fn attachment(
     if !state.store.may_see_case(user.agency_id(), &case, user.person(), user.account.is_admin).await? {
         return Err(Problem::not_found());
     }
-    let disposition = format!("attachment; filename=\"{}\"", crate::upload::safe_filename(&file.filename));
-    Ok((
-        [(header::CONTENT_TYPE, file.content_type.clone()), (header::CONTENT_DISPOSITION, disposition)],
-        file.data,
-    )
-        .into_response())
+    Ok(crate::upload::download(file))
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use engine::form::FieldError;
 use engine::{ActionInput, CaseState, CaseStatus, EngineError, TaskState, TaskStatus, Verdict};
@@ -463,15 +463,5 @@ pub async fn attachment(
     if !state.store.may_see_case(user.agency_id(), &case, user.person(), user.account.is_admin).await? {
         return Err(WebError::Forbidden);
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, file.content_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", upload::safe_filename(&file.filename)),
-            ),
-        ],
-        file.data,
-    )
-        .into_response())
+    Ok(upload::download(file))
 }
