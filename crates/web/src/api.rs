@@ -68,6 +68,7 @@ fn v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(notifications::me))
         .routes(routes!(notifications::list))
+        .routes(routes!(notifications::mark_read))
         .routes(routes!(sops::list))
         .routes(routes!(sops::detail))
         .routes(routes!(sops::document))
@@ -79,6 +80,7 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(tasks::list))
         .routes(routes!(registries::list))
         .routes(routes!(registries::entry))
+        .routes(routes!(registries::change_state))
         .routes(routes!(registers::registers))
         .routes(routes!(reports::report))
 }

@@ -282,6 +282,33 @@ async fn a_vpn_request_runs_from_submission_to_signed_letter_through_the_api() {
     let searched = admin.get(&format!("/registries/vpn?q={}", entry["name"].as_str().unwrap())).await;
     assert_eq!(searched.json["items"].as_array().unwrap().len(), 1);
 
+    // The network administrator's script suspends the account, with a reason.
+    let entry_path = format!("/registries/vpn/{}/state", entry["id"].as_str().unwrap());
+    let no_reason = admin.post(&entry_path, &json!({ "state": "ditangguhkan", "reason": " " }), None).await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&no_reason.json), ["reason"]);
+    let bad_state = admin.post(&entry_path, &json!({ "state": "dibekukan", "reason": "uji" }), None).await;
+    assert_eq!(field_names(&bad_state.json), ["state"]);
+    let not_keeper = requester.post(&entry_path, &json!({ "state": "dicabut", "reason": "uji" }), None).await;
+    assert_eq!(not_keeper.status, StatusCode::FORBIDDEN);
+    let wrong_kind = admin
+        .post(&entry_path.replace("/vpn/", "/email/"), &json!({ "state": "dicabut", "reason": "uji" }), None)
+        .await;
+    assert_eq!(wrong_kind.status, StatusCode::NOT_FOUND);
+    let suspended = admin
+        .post(&entry_path, &json!({ "state": "ditangguhkan", "reason": "Pegawai cuti panjang" }), None)
+        .await;
+    assert_eq!(suspended.status, StatusCode::OK, "{}", suspended.json);
+    assert_eq!(suspended.json["state"], "ditangguhkan");
+    assert_eq!(suspended.json["history"].as_array().unwrap().len(), 2);
+    assert_eq!(suspended.json["history"][1]["reason"], "Pegawai cuti panjang");
+
+    assert!(requester.get("/notifications").await.json["unread"].as_i64().unwrap() > 0);
+    let read = requester.post("/notifications/read", &json!({}), None).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.json["unread"], 0);
+    assert_eq!(requester.get("/notifications").await.json["unread"], 0);
+
     let head = &staff["lmj-kadis"];
     let registers = head.get("/registers").await;
     assert_eq!(registers.status, StatusCode::OK);
@@ -626,6 +653,8 @@ async fn the_openapi_document_is_served_and_browsable() {
         "/api/v1/tasks",
         "/api/v1/registries/{kind}",
         "/api/v1/registries/{kind}/{id}",
+        "/api/v1/registries/{kind}/{id}/state",
+        "/api/v1/notifications/read",
         "/api/v1/registers",
         "/api/v1/reports",
     ] {

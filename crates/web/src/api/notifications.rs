@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::caller::Caller;
 use super::cases::instant;
 use super::problem::Problem;
-use crate::AppState;
+use crate::{AppState, now_ms};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct NotificationView {
@@ -42,6 +42,23 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<
         .map(|(message, case, at, read)| NotificationView { message, case, created_at: instant(at), read })
         .collect();
     Ok(Json(Notifications { unread: user.unread, items }))
+}
+
+/// Marks all the caller's notifications read.
+#[utoipa::path(post, path = "/notifications/read", tag = "akun",
+    responses(
+        (status = 200, description = "Notifications, all read", body = Notifications),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Notifications>, Problem> {
+    let mut caller = caller;
+    state.store.mark_notifications_read(caller.0.agency_id(), caller.0.person(), now_ms()).await?;
+    caller.0.unread = 0;
+    list(State(state), caller).await
 }
 
 /// The calling person.

@@ -2,8 +2,10 @@
 //! access) through the API, for the people who keep them.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use sop::definition::RegistryKind;
 use store::registry::{Entry, Filter};
@@ -13,7 +15,7 @@ use super::caller::Caller;
 use super::cases::instant;
 use super::paging::{Page, PageQuery, page_of};
 use super::problem::Problem;
-use crate::AppState;
+use crate::{AppState, now_ms};
 
 /// A registry entry.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -163,4 +165,61 @@ pub async fn entry(
         .map(|h| HistoryView { at: instant(h.at), by: h.by, state: h.state, reason: h.reason })
         .collect();
     Ok(Json(EntryDetail { entry: view(entry), history }))
+}
+
+/// A change of an entry's state.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StateChange {
+    /// aktif, ditangguhkan or dicabut (final).
+    pub state: String,
+    /// Why; kept in the entry's history.
+    pub reason: String,
+}
+
+/// Suspends, reactivates or revokes an entry (e.g. a VPN account), with the
+/// reason kept in its history.
+#[utoipa::path(post, path = "/registries/{kind}/{id}/state", tag = "registri", request_body = StateChange,
+    params(("kind" = String, Path, description = "vpn, subdomain, email or akses-ruang-server", example = "vpn"), ("id" = String, Path, description = "Entry id")),
+    responses(
+        (status = 200, description = "The entry after the change", body = EntryDetail),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a registry keeper", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused: bad state, missing reason, already revoked", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn change_state(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((kind, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<EntryDetail>, Problem> {
+    require_keeper(&caller)?;
+    let change: StateChange = super::cases::json_body(&headers, &body)?;
+    let user = &caller.0;
+    let (existing, _) =
+        state.store.registry_entry(user.agency_id(), &id).await?.ok_or_else(Problem::not_found)?;
+    if existing.kind != kind_of(&kind)? {
+        return Err(Problem::not_found());
+    }
+    state
+        .store
+        .change_entry_state(user.agency_id(), &id, user.person(), &change.state, &change.reason, now_ms())
+        .await
+        .map_err(|e| {
+            // The store names the form's fields; the API's are `state` and `reason`.
+            let mut problem = Problem::from(e);
+            for error in &mut problem.errors {
+                error.field = match error.field.as_str() {
+                    "status" => "state".into(),
+                    "alasan" => "reason".into(),
+                    other => other.into(),
+                };
+            }
+            problem
+        })?;
+    entry(State(state), caller, Path((kind, id))).await
 }
