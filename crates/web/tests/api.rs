@@ -661,6 +661,35 @@ async fn the_openapi_document_is_served_and_browsable() {
         assert!(paths.contains_key(path), "{path} is documented");
     }
     assert_eq!(doc["components"]["securitySchemes"]["token"]["scheme"], "bearer");
+    // Every operation the document lists refuses a caller without a token
+    // (taken from the document, so a new endpoint is covered too).
+    let client = reqwest::Client::new();
+    let mut operations = 0;
+    for (path, item) in paths {
+        let concrete = path
+            .replace("{agency}", "lumajang")
+            .replace("{slug}", "vpn")
+            .replace("{kind}", "vpn")
+            .replace("{id}", "x")
+            .replace("{task}", "y");
+        for method in item.as_object().unwrap().keys() {
+            let url = format!("{}{concrete}", app.base);
+            let request = match method.as_str() {
+                "get" => client.get(&url),
+                "post" => client.post(&url).header("content-type", "application/json").body("{}"),
+                other => panic!("undocumented method {other}"),
+            };
+            let r = request.send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{method} {path}");
+            assert_eq!(r.headers()["content-type"], "application/problem+json", "{method} {path}");
+            assert!(
+                doc["paths"][path][method]["responses"]["401"].is_object(),
+                "{method} {path} documents its 401"
+            );
+            operations += 1;
+        }
+    }
+    assert!(operations >= 18, "{operations}");
     assert!(
         doc["paths"]["/api/v1/cases"]["post"]["responses"]["422"]["content"]["application/problem+json"]
             .is_object()
