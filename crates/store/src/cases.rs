@@ -420,6 +420,7 @@ impl Store {
                     if done.rows_affected() != 1 {
                         return Err(StoreError::Corrupt(format!("tugas {task} tidak terbuka di tampilan")));
                     }
+                    close_candidates(tx, task).await?;
                 }
                 EventBody::DeadlineBreached { task, step, lane, person, due_at, late_minutes } => {
                     sqlx::query(
@@ -465,6 +466,7 @@ impl Store {
                         .bind(task)
                         .execute(&mut **tx)
                         .await?;
+                    close_candidates(tx, task).await?;
                 }
                 EventBody::CaseClosed { outcome, .. } => {
                     let status = match outcome {
@@ -528,15 +530,16 @@ impl Store {
         Ok(())
     }
 
-    /// Open tasks `person` may act on, oldest first. Driven by the open
-    /// tasks (a backlog), not by everything the person was ever offered.
+    /// Open tasks `person` may act on, oldest first: read from the
+    /// candidates still open (a partial index), not from everything the
+    /// person was ever offered.
     pub async fn open_tasks(&self, agency: &str, person: &str) -> Result<Vec<OpenTask>, StoreError> {
         let rows = sqlx::query(
             "SELECT t.id, t.case_id, c.number, c.sop_id, c.sop_version, t.step, t.lane, t.started_at, t.due_at,
                     (SELECT COUNT(*) FROM task_candidates k2 WHERE k2.task_id = t.id) AS candidates
              FROM tasks t JOIN cases c ON c.id = t.case_id
-             WHERE t.agency_id = $1 AND t.status = 'open'
-               AND EXISTS (SELECT 1 FROM task_candidates k WHERE k.task_id = t.id AND k.person_id = $2)
+             WHERE t.id IN (SELECT k.task_id FROM task_candidates k WHERE k.person_id = $2 AND k.is_open = 1)
+               AND t.agency_id = $1 AND t.status = 'open'
              ORDER BY t.started_at, t.id",
         )
         .bind(agency)
@@ -760,6 +763,15 @@ async fn store_uploads(
     for (upload, (_, id)) in uploads.iter().zip(ids) {
         crate::accounts::insert_attachment(&mut **tx, id, agency, Some(case), by, upload, at).await?;
     }
+    Ok(())
+}
+
+/// A task is no longer open for its candidates (it was done or cancelled).
+async fn close_candidates(tx: &mut Transaction<'static, Any>, task: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE task_candidates SET is_open = 0 WHERE task_id = $1")
+        .bind(task)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
