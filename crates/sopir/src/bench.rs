@@ -268,7 +268,8 @@ pub(crate) async fn start_server(
         None => command.env_remove("DATABASE_URL"),
     };
     let server = Server(command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().map_err(bench_error)?);
-    for _ in 0..600 {
+    // Up to five minutes: a large database may have migrations to apply.
+    for _ in 0..6000 {
         if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
             return Ok((server, base));
         }
