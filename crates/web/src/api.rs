@@ -91,8 +91,3 @@ pub fn router() -> Router<AppState> {
         OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1()).split_for_parts();
     router.merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
 }
-
-/// The OpenAPI document, as served.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1()).split_for_parts().1
-}
