@@ -483,6 +483,12 @@ impl Store {
                 }
             }
         }
+        // After the loop: a completion's lateness is the event after it.
+        for event in events {
+            if let EventBody::TaskCompleted { task, .. } = &event.body {
+                self.count_completed(tx, &calendar.zone, task).await?;
+            }
+        }
         Ok(())
     }
 

@@ -19,6 +19,7 @@ mod organisation;
 mod personal_data;
 pub mod registry;
 pub mod report;
+mod report_months;
 pub mod review;
 pub mod seed;
 mod sop_versions;
@@ -101,13 +102,15 @@ impl Store {
             Backend::Sqlite => MIGRATE_SQLITE.run(&pool).await?,
             Backend::Postgres => MIGRATE_POSTGRES.run(&pool).await?,
         }
-        Ok(Store {
+        let store = Store {
             pool,
             backend,
             write_gate: tokio::sync::Mutex::new(()),
             key: None,
             sop_cache: std::sync::Mutex::default(),
-        })
+        };
+        store.fill_report_months().await?;
+        Ok(store)
     }
 
     /// Gives the store the key that seals personal data.

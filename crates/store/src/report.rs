@@ -2,12 +2,15 @@
 //! person kept the standard times — counts, median and 90th-percentile
 //! working durations, breaches and their share — and the cases open the
 //! longest. Durations are the working minutes kept with each task when it
-//! was completed.
+//! was completed, counted in buckets exact below an hour and within 6.25 %
+//! beyond (see `report_months`), so medians beyond an hour are a bucket's
+//! lower bound.
 
 use std::collections::BTreeMap;
 
 use sqlx::Row;
 
+use crate::report_months::{bucket, split_period};
 use crate::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,21 +204,41 @@ impl Store {
             });
         }
 
-        // The database counts equal durations, so the rows that travel are
-        // the distinct durations of each group, not every task.
-        let rows = sqlx::query(
-            "SELECT t.sop_id, t.step, t.lane, t.done_by, t.work_minutes, COUNT(*) AS n,
-                    CAST(SUM(CASE WHEN t.late_minutes IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS breaches,
-                    CAST(COALESCE(SUM(t.late_minutes), 0) AS BIGINT) AS late
-             FROM tasks t
-             WHERE t.agency_id = $1 AND t.done_at >= $2 AND t.done_at < $3 AND t.status = 'done' AND t.work_minutes IS NOT NULL
-             GROUP BY t.sop_id, t.step, t.lane, t.done_by, t.work_minutes",
+        // Whole months come from the monthly totals; the days before and
+        // after them from the tasks, counted in the same duration buckets.
+        let zone =
+            jiff::tz::TimeZone::get(&self.agency(agency).await?.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let parts = split_period(from, to, &zone)?;
+        let mut rows = sqlx::query(
+            "SELECT sop_id, step, lane, done_by, minutes,
+                    CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(breaches) AS BIGINT) AS breaches, CAST(SUM(late) AS BIGINT) AS late
+             FROM report_months WHERE agency_id = $1 AND month >= $2 AND month < $3
+             GROUP BY sop_id, step, lane, done_by, minutes",
         )
         .bind(agency)
-        .bind(from)
-        .bind(to)
+        .bind(parts.months.0)
+        .bind(parts.months.1)
         .fetch_all(&self.pool)
         .await?;
+        for (from, to) in parts.rest {
+            // The database counts equal durations, so the rows that travel
+            // are the distinct durations of each group, not every task.
+            rows.extend(
+                sqlx::query(
+                    "SELECT t.sop_id, t.step, t.lane, t.done_by, t.work_minutes AS minutes, COUNT(*) AS n,
+                            CAST(SUM(CASE WHEN t.late_minutes IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS breaches,
+                            CAST(COALESCE(SUM(t.late_minutes), 0) AS BIGINT) AS late
+                     FROM tasks t
+                     WHERE t.agency_id = $1 AND t.done_at >= $2 AND t.done_at < $3 AND t.status = 'done' AND t.work_minutes IS NOT NULL
+                     GROUP BY t.sop_id, t.step, t.lane, t.done_by, t.work_minutes",
+                )
+                .bind(agency)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.pool)
+                .await?,
+            );
+        }
         let done: Vec<Done> = rows
             .iter()
             .map(|r| {
@@ -224,7 +247,7 @@ impl Store {
                     step: u32::try_from(r.try_get::<i64, _>("step")?).unwrap_or_default(),
                     lane: r.try_get("lane")?,
                     person: r.try_get("done_by")?,
-                    minutes: r.try_get("work_minutes")?,
+                    minutes: bucket(r.try_get("minutes")?),
                     count: r.try_get("n")?,
                     breaches: r.try_get("breaches")?,
                     late: r.try_get("late")?,

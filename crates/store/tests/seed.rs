@@ -33,3 +33,57 @@ async fn seeded_histories_are_whole_and_countable() {
         assert!(report.steps.values().any(|(_, f)| f.breaches > 0), "{}: some steps late", db.label);
     }
 }
+
+/// The yearly report reads monthly totals kept as tasks complete; they must
+/// count exactly what the tasks hold, be rebuilt identically from the tasks
+/// by a server opening an older database, and agree with the days read
+/// straight from the tasks at a period's ragged edges.
+#[tokio::test]
+async fn monthly_totals_count_what_the_tasks_hold() {
+    use sqlx::Row;
+    for db in backends().await {
+        let s = &db.store;
+        s.seed_history(150, wib(2026, 11, 20, 16, 0), |_| {}).await.unwrap();
+        let done_between = |from: i64, to: i64| {
+            let pool = s.pool().clone();
+            async move {
+                let r = sqlx::query(
+                    "SELECT COUNT(*) AS n, CAST(SUM(CASE WHEN late_minutes IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS late
+                     FROM tasks WHERE agency_id = 'lumajang' AND status = 'done' AND work_minutes IS NOT NULL
+                     AND done_at >= $1 AND done_at < $2",
+                )
+                .bind(from)
+                .bind(to)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                (r.get::<i64, _>("n"), r.try_get::<i64, _>("late").unwrap_or(0))
+            }
+        };
+        let totals = |report: &store::report::Report| {
+            let done: i64 = report.steps.values().map(|(_, f)| f.done).sum();
+            let breaches: i64 = report.steps.values().map(|(_, f)| f.breaches).sum();
+            (done, breaches)
+        };
+
+        // Whole months (November 2025 to November 2026) from the totals.
+        let (year_from, year_to) = (wib(2025, 11, 1, 0, 0), wib(2026, 12, 1, 0, 0));
+        let year = s.report("lumajang", year_from, year_to).await.unwrap();
+        assert_eq!(totals(&year), done_between(year_from, year_to).await, "{}", db.label);
+        assert!(totals(&year).0 > 100, "{}: the history has completed tasks", db.label);
+
+        // Ragged edges: part of March from the tasks, April and May from
+        // the totals, part of June from the tasks again.
+        let (odd_from, odd_to) = (wib(2026, 3, 15, 9, 30), wib(2026, 6, 10, 0, 0));
+        let odd = s.report("lumajang", odd_from, odd_to).await.unwrap();
+        assert_eq!(totals(&odd), done_between(odd_from, odd_to).await, "{}", db.label);
+
+        // An older database: the totals rebuilt from the tasks on opening.
+        sqlx::query("DELETE FROM report_months").execute(s.pool()).await.unwrap();
+        sqlx::query("DELETE FROM report_months_filled").execute(s.pool()).await.unwrap();
+        let reopened = store::Store::open(&db.url).await.unwrap();
+        assert_eq!(reopened.report("lumajang", year_from, year_to).await.unwrap(), year, "{}", db.label);
+        assert_eq!(reopened.report("lumajang", odd_from, odd_to).await.unwrap(), odd, "{}", db.label);
+        reopened.close().await;
+    }
+}

@@ -1,0 +1,256 @@
+//! Monthly totals of completed tasks for the accountability report: kept as
+//! each task is completed, so a year's report reads a few thousand rows
+//! however many cases the year had. Durations are counted per bucket —
+//! exact below 64 working minutes, beyond that sixteen buckets per doubling
+//! (a bucket is at most 6.25 % of its value wide) — so a month holds a
+//! bounded number of rows per step and person.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use sqlx::{Any, Row, Transaction};
+
+use crate::cases::lock_chain;
+use crate::{Store, StoreError};
+
+/// The bucket a duration of `minutes` is counted in: its lower bound.
+pub fn bucket(minutes: i64) -> i64 {
+    if minutes < 64 {
+        return minutes.max(0);
+    }
+    // Keep the five highest bits: sixteen buckets per doubling.
+    let shift = 63 - i64::from(minutes.leading_zeros()) - 4;
+    (minutes >> shift) << shift
+}
+
+/// A month as one number (`year * 12 + month - 1`), so ranges compare.
+pub(crate) fn month_number(date: Date) -> i64 {
+    i64::from(date.year()) * 12 + i64::from(date.month()) - 1
+}
+
+/// The local date of `at` (epoch milliseconds) in `zone`.
+pub(crate) fn local_date(at: i64, zone: &TimeZone) -> Result<Date, StoreError> {
+    let instant = jiff::Timestamp::from_millisecond(at).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(instant.to_zoned(zone.clone()).date())
+}
+
+/// The first instant (epoch milliseconds) of month `month` in `zone`.
+pub(crate) fn month_start(month: i64, zone: &TimeZone) -> Result<i64, StoreError> {
+    let bad = |e: jiff::Error| StoreError::Corrupt(e.to_string());
+    let year = i16::try_from(month.div_euclid(12)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let date = Date::new(year, (month.rem_euclid(12) + 1) as i8, 1).map_err(bad)?;
+    Ok(date.to_zoned(zone.clone()).map_err(bad)?.timestamp().as_millisecond())
+}
+
+/// How a period `[from, to)` is read: whole months from the totals, the
+/// parts before the first and after the last whole month from the tasks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PeriodParts {
+    /// Whole months `[first, last)`; empty when `first >= last`.
+    pub months: (i64, i64),
+    /// Time ranges `[from, to)` outside the whole months.
+    pub rest: Vec<(i64, i64)>,
+}
+
+pub(crate) fn split_period(from: i64, to: i64, zone: &TimeZone) -> Result<PeriodParts, StoreError> {
+    let whole = |from: i64| -> Result<i64, StoreError> {
+        let month = month_number(local_date(from, zone)?);
+        Ok(if month_start(month, zone)? == from { month } else { month + 1 })
+    };
+    let first = whole(from)?;
+    let last = month_number(local_date(to, zone)?);
+    let (first_ms, last_ms) = (month_start(first, zone)?, month_start(last, zone)?);
+    if first >= last || first_ms >= to {
+        return Ok(PeriodParts { months: (first, first), rest: vec![(from, to)] });
+    }
+    let rest = [(from, first_ms), (last_ms, to)].into_iter().filter(|(a, b)| a < b).collect();
+    Ok(PeriodParts { months: (first, last), rest })
+}
+
+fn zone_of(name: &str) -> TimeZone {
+    TimeZone::get(name).unwrap_or(TimeZone::UTC)
+}
+
+type Key = (String, i64, String, i64, String, String, i64);
+
+async fn add(
+    tx: &mut Transaction<'static, Any>,
+    key: &Key,
+    n: i64,
+    breaches: i64,
+    late: i64,
+) -> Result<(), StoreError> {
+    let (agency, month, sop, step, lane, person, minutes) = key;
+    sqlx::query(
+        "INSERT INTO report_months (agency_id, month, sop_id, step, lane, done_by, minutes, n, breaches, late)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (agency_id, month, sop_id, step, lane, done_by, minutes) DO UPDATE
+         SET n = report_months.n + excluded.n, breaches = report_months.breaches + excluded.breaches,
+             late = report_months.late + excluded.late",
+    )
+    .bind(agency)
+    .bind(*month)
+    .bind(sop)
+    .bind(*step)
+    .bind(lane)
+    .bind(person)
+    .bind(*minutes)
+    .bind(n)
+    .bind(breaches)
+    .bind(late)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn key_of(row: &sqlx::any::AnyRow, zone: &TimeZone) -> Result<(Key, i64, i64), StoreError> {
+    let late: Option<i64> = row.try_get("late_minutes")?;
+    let key = (
+        row.try_get("agency_id")?,
+        month_number(local_date(row.try_get("done_at")?, zone)?),
+        row.try_get("sop_id")?,
+        row.try_get("step")?,
+        row.try_get("lane")?,
+        row.try_get("done_by")?,
+        bucket(row.try_get("work_minutes")?),
+    );
+    Ok((key, i64::from(late.is_some()), late.unwrap_or(0)))
+}
+
+impl Store {
+    /// Counts the just-completed `task` (its lateness already recorded) in
+    /// its month's totals.
+    pub(crate) async fn count_completed(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        zone: &TimeZone,
+        task: &str,
+    ) -> Result<(), StoreError> {
+        let row = sqlx::query(
+            "SELECT agency_id, done_at, COALESCE(sop_id, '') AS sop_id, step, lane, done_by, work_minutes, late_minutes
+             FROM tasks WHERE id = $1 AND status = 'done' AND work_minutes IS NOT NULL",
+        )
+        .bind(task)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(row) = row {
+            let (key, breaches, late) = key_of(&row, zone)?;
+            add(tx, &key, 1, breaches, late).await?;
+        }
+        Ok(())
+    }
+
+    /// Fills the monthly totals from the tasks completed before they were
+    /// kept — once, the first time a server opens the database after the
+    /// migration that made them.
+    pub(crate) async fn fill_report_months(&self) -> Result<(), StoreError> {
+        let filled = |count: i64| count > 0;
+        let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM report_months_filled")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        if filled(count) {
+            return Ok(());
+        }
+        let (_gate, mut tx) = self.write().await?;
+        lock_chain(&mut tx).await?;
+        let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM report_months_filled")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        if filled(count) {
+            return Ok(());
+        }
+        let zones: HashMap<String, TimeZone> = sqlx::query("SELECT id, timezone FROM agencies")
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, zone_of(&r.try_get::<String, _>("timezone")?))))
+            .collect::<Result<_, sqlx::Error>>()?;
+        let mut totals: HashMap<Key, (i64, i64, i64)> = HashMap::new();
+        // In pages by id, so a large history never sits in memory at once.
+        let mut after = String::new();
+        loop {
+            let rows = sqlx::query(
+                "SELECT id, agency_id, done_at, COALESCE(sop_id, '') AS sop_id, step, lane, done_by, work_minutes, late_minutes
+                 FROM tasks WHERE id > $1 AND status = 'done' AND work_minutes IS NOT NULL AND done_at IS NOT NULL
+                 ORDER BY id LIMIT 20000",
+            )
+            .bind(&after)
+            .fetch_all(&mut *tx)
+            .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("id")?;
+            for row in &rows {
+                let agency: String = row.try_get("agency_id")?;
+                let zone = zones.get(&agency).cloned().unwrap_or(TimeZone::UTC);
+                let (key, breaches, late) = key_of(row, &zone)?;
+                let total = totals.entry(key).or_default();
+                total.0 += 1;
+                total.1 += breaches;
+                total.2 += late;
+            }
+        }
+        for (key, (n, breaches, late)) in &totals {
+            add(&mut tx, key, *n, *breaches, *late).await?;
+        }
+        sqlx::query("INSERT INTO report_months_filled (filled_at) VALUES ($1)")
+            .bind(jiff::Timestamp::now().as_millisecond())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_exact_below_an_hour_and_within_a_sixteenth_beyond() {
+        assert_eq!(bucket(0), 0);
+        assert_eq!(bucket(63), 63);
+        assert_eq!(bucket(64), 64);
+        assert_eq!(bucket(67), 64);
+        assert_eq!(bucket(68), 68);
+        assert_eq!(bucket(130), 128);
+        for m in 64..100_000 {
+            let b = bucket(m);
+            assert!(b <= m && (m - b) * 16 <= b, "{m} in {b}");
+        }
+        let distinct: std::collections::BTreeSet<i64> = (64..128).map(bucket).collect();
+        assert_eq!(distinct.len(), 16);
+    }
+
+    #[test]
+    fn a_year_is_twelve_whole_months_and_a_part_month_is_read_from_tasks() {
+        let zone = TimeZone::get("Asia/Jakarta").expect("zone");
+        let at = |d: &str| {
+            d.parse::<Date>()
+                .expect("date")
+                .to_zoned(zone.clone())
+                .expect("zoned")
+                .timestamp()
+                .as_millisecond()
+        };
+        let year = split_period(at("2026-01-01"), at("2027-01-01"), &zone).expect("split");
+        assert_eq!(year.months.1 - year.months.0, 12);
+        assert!(year.rest.is_empty());
+
+        let odd = split_period(at("2026-01-15"), at("2026-04-10"), &zone).expect("split");
+        assert_eq!(
+            odd.months,
+            (month_number(Date::constant(2026, 2, 1)), month_number(Date::constant(2026, 4, 1)))
+        );
+        assert_eq!(
+            odd.rest,
+            vec![(at("2026-01-15"), at("2026-02-01")), (at("2026-04-01"), at("2026-04-10"))]
+        );
+
+        let within = split_period(at("2026-03-03"), at("2026-03-20"), &zone).expect("split");
+        assert_eq!(within.months.0, within.months.1);
+        assert_eq!(within.rest, vec![(at("2026-03-03"), at("2026-03-20"))]);
+    }
+}
