@@ -536,22 +536,45 @@ impl Store {
         Ok(())
     }
 
-    /// Open tasks `person` may act on, oldest first: read from the
-    /// candidates still open (a partial index), not from everything the
-    /// person was ever offered.
-    pub async fn open_tasks(&self, agency: &str, person: &str) -> Result<Vec<OpenTask>, StoreError> {
-        let rows = sqlx::query(
+    /// Open tasks `person` may act on, most urgent first (by due time,
+    /// untimed last, then oldest): at most `limit`, after the task whose
+    /// key (due time or `i64::MAX`, started, id) is `after`. Read from the
+    /// candidates still open (a partial index), and only the page's tasks
+    /// are joined to their cases, however long the backlog.
+    pub async fn open_tasks_after(
+        &self,
+        agency: &str,
+        person: &str,
+        after: Option<(i64, i64, &str)>,
+        limit: i64,
+    ) -> Result<Vec<OpenTask>, StoreError> {
+        let from = if after.is_some() {
+            "AND (COALESCE(t.due_at, $3) > $4 OR (COALESCE(t.due_at, $3) = $4
+                  AND (t.started_at > $5 OR (t.started_at = $5 AND t.id > $6))))"
+        } else {
+            "AND $3 = $3 AND $4 = 0 AND $5 = 0 AND $6 = ''"
+        };
+        let sql = format!(
             "SELECT t.id, t.case_id, c.number, c.sop_id, c.sop_version, t.step, t.lane, t.started_at, t.due_at,
                     (SELECT COUNT(*) FROM task_candidates k2 WHERE k2.task_id = t.id) AS candidates
-             FROM tasks t JOIN cases c ON c.id = t.case_id
-             WHERE t.id IN (SELECT k.task_id FROM task_candidates k WHERE k.person_id = $2 AND k.is_open = 1)
-               AND t.agency_id = $1 AND t.status = 'open'
-             ORDER BY t.started_at, t.id",
-        )
-        .bind(agency)
-        .bind(person)
-        .fetch_all(&self.pool)
-        .await?;
+             FROM (SELECT t.id FROM tasks t
+                   WHERE t.id IN (SELECT k.task_id FROM task_candidates k WHERE k.person_id = $2 AND k.is_open = 1)
+                     AND t.agency_id = $1 AND t.status = 'open' {from}
+                   ORDER BY COALESCE(t.due_at, $3), t.started_at, t.id LIMIT $7) AS page
+             JOIN tasks t ON t.id = page.id JOIN cases c ON c.id = t.case_id
+             ORDER BY COALESCE(t.due_at, $3), t.started_at, t.id"
+        );
+        // Only the constant clauses above are spliced in.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(agency)
+            .bind(person)
+            .bind(i64::MAX)
+            .bind(after.map_or(0, |(due, _, _)| due))
+            .bind(after.map_or(0, |(_, started, _)| started))
+            .bind(after.map_or("", |(_, _, id)| id))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(OpenTask {
@@ -568,6 +591,20 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// How many open tasks `person` may act on.
+    pub async fn open_task_count(&self, agency: &str, person: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query(
+            "SELECT COUNT(*) AS n FROM tasks t
+             WHERE t.id IN (SELECT k.task_id FROM task_candidates k WHERE k.person_id = $2 AND k.is_open = 1)
+               AND t.agency_id = $1 AND t.status = 'open'",
+        )
+        .bind(agency)
+        .bind(person)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?)
     }
 
     /// The cases of an agency, newest first.

@@ -87,3 +87,44 @@ async fn monthly_totals_count_what_the_tasks_hold() {
         reopened.close().await;
     }
 }
+
+/// A long backlog is read page by page in urgency order, every open task
+/// once, and the count agrees.
+#[tokio::test]
+async fn a_backlog_pages_in_urgency_order() {
+    for db in backends().await {
+        let s = &db.store;
+        s.seed_history(300, wib(2026, 11, 20, 16, 0), |_| {}).await.unwrap();
+        let (busiest, count): (String, i64) = {
+            use sqlx::Row;
+            let r = sqlx::query(
+                "SELECT k.person_id, COUNT(*) AS n FROM task_candidates k JOIN tasks t ON t.id = k.task_id
+                 WHERE k.is_open = 1 AND t.status = 'open' AND t.agency_id = 'lumajang'
+                 GROUP BY k.person_id ORDER BY n DESC, k.person_id LIMIT 1",
+            )
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
+            (r.get("person_id"), r.get("n"))
+        };
+        assert!(count > 3, "{}: someone has a backlog ({count})", db.label);
+        assert_eq!(s.open_task_count("lumajang", &busiest).await.unwrap(), count, "{}", db.label);
+        let mut seen = Vec::new();
+        let mut after: Option<(i64, i64, String)> = None;
+        loop {
+            let key = after.as_ref().map(|(d, st, id)| (*d, *st, id.as_str()));
+            let page = s.open_tasks_after("lumajang", &busiest, key, 3).await.unwrap();
+            assert!(page.len() <= 3);
+            let Some(last) = page.last() else { break };
+            after = Some((last.due_at.unwrap_or(i64::MAX), last.started_at, last.task.clone()));
+            seen.extend(page);
+        }
+        assert_eq!(seen.len() as i64, count, "{}", db.label);
+        let keys: Vec<_> =
+            seen.iter().map(|t| (t.due_at.unwrap_or(i64::MAX), t.started_at, t.task.clone())).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(keys, sorted, "{}: in order, none twice", db.label);
+    }
+}

@@ -124,6 +124,7 @@ catalogue! {
     From => "Mulai", "From";
     Holdings => "Riwayat jabatan", "Positions held";
     InboxEmpty => "Tidak ada tugas yang menunggu Anda.", "No tasks are waiting for you.";
+    InboxMore => "Ditampilkan tugas yang paling mendesak saja; tugas Anda seluruhnya", "Only the most urgent tasks are shown; your tasks in all";
     InboxTitle => "Tugas saya", "My tasks";
     InternalText => "Terjadi kesalahan di server. Tidak ada data yang hilang; coba lagi sebentar lagi.", "Something went wrong on the server. Nothing was lost; try again shortly.";
     InternalTitle => "Kesalahan server", "Server error";

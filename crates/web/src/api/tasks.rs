@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::caller::Caller;
 use super::cases::instant;
-use super::paging::{Page, PageQuery, page_of};
+use super::paging::{Page, PageQuery, cursor};
 use super::problem::Problem;
 use crate::{AppState, now_ms};
 
@@ -46,11 +46,20 @@ pub async fn list(
 ) -> Result<Json<Page<TaskItem>>, Problem> {
     let Query(query) = query.map_err(|e| Problem::bad_request(e.body_text()))?;
     let user = &caller.0;
-    let tasks = state.store.open_tasks(user.agency_id(), user.person()).await?;
-    let page = page_of(tasks, |t| (t.due_at.unwrap_or(i64::MAX), t.started_at, t.task.clone()), &query)?;
+    let limit = query.limit()?;
+    let after: Option<(i64, i64, String)> = query.after()?;
+    let after = after.as_ref().map(|(due, started, id)| (*due, *started, id.as_str()));
+    let mut tasks =
+        state.store.open_tasks_after(user.agency_id(), user.person(), after, limit as i64 + 1).await?;
+    let key = |t: &store::OpenTask| (t.due_at.unwrap_or(i64::MAX), t.started_at, t.task.clone());
+    let next_cursor = if tasks.len() > limit {
+        tasks.truncate(limit);
+        tasks.last().map(|t| cursor(&key(t)))
+    } else {
+        None
+    };
     let now = now_ms();
-    let items = page
-        .items
+    let items = tasks
         .into_iter()
         .map(|t| TaskItem {
             overdue: t.due_at.is_some_and(|d| d < now),
@@ -65,5 +74,5 @@ pub async fn list(
             due_at: t.due_at.map(instant),
         })
         .collect();
-    Ok(Json(Page { items, next_cursor: page.next_cursor }))
+    Ok(Json(Page { items, next_cursor }))
 }

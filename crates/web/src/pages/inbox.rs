@@ -20,11 +20,19 @@ pub async fn home(user: Result<User, WebError>) -> Response {
     }
 }
 
+/// The most tasks the inbox lists at once.
+const INBOX_LIMIT: i64 = 100;
+
 pub async fn inbox(State(state): State<AppState>, user: User) -> Result<Markup, WebError> {
-    let mut tasks = state.store.open_tasks(user.agency_id(), user.person()).await?;
+    // Most urgent first: the most overdue on top, then by due time, untimed
+    // last; a long backlog is cut to its most urgent part and counted.
+    let tasks = state.store.open_tasks_after(user.agency_id(), user.person(), None, INBOX_LIMIT).await?;
+    let total = if tasks.len() as i64 == INBOX_LIMIT {
+        state.store.open_task_count(user.agency_id(), user.person()).await?
+    } else {
+        tasks.len() as i64
+    };
     let now = now_ms();
-    // Overdue first (most overdue on top), then by due time, untimed last.
-    tasks.sort_by_key(|t| (t.due_at.is_none_or(|d| d >= now), t.due_at.unwrap_or(i64::MAX), t.started_at));
     let mut sops = HashMap::new();
     for t in &tasks {
         let key = (t.sop_id.clone(), t.sop_version);
@@ -71,6 +79,9 @@ pub async fn inbox(State(state): State<AppState>, user: User) -> Result<Markup, 
         div #tasks hx-get="/tugas" hx-trigger="every 60s" hx-select="#tasks" hx-swap="outerHTML" {
             @if tasks.is_empty() {
                 p.card { (user.t(Msg::InboxEmpty)) }
+            }
+            @if total > tasks.len() as i64 {
+                p.card { (user.t(Msg::InboxMore)) ": " strong { (total) } "." }
             }
             @if !mine.is_empty() {
                 h2 { (user.t(Msg::InboxMine)) }
