@@ -130,16 +130,17 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let last: Option<i64> = row.try_get("last_used_at")?;
-        // Best effort, and never queued behind (or holding a connection
-        // against) the writers: skipped while another write is under way.
-        if last.is_none_or(|l| now - l >= USE_RESOLUTION_MS)
-            && let Ok(_gate) = self.write_gate.try_lock()
-        {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        // Once a minute at most, so queueing it with the writers costs little.
+        if last.is_none_or(|l| now - l >= USE_RESOLUTION_MS) {
+            let token_id: String = row.try_get("token_id")?;
+            let mut write = self.write().await?;
+            let tx = write.tx();
+            let result = sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
                 .bind(now)
-                .bind(row.try_get::<String, _>("token_id")?)
-                .execute(&self.pool)
-                .await?;
+                .bind(token_id)
+                .execute(&mut **tx)
+                .await;
+            write.finish(result.map_err(StoreError::from)).await?;
         }
         Ok(Some(account_from(&row)?))
     }

@@ -51,13 +51,11 @@ pub struct CaseSummary {
     pub closed_at: Option<i64>,
 }
 
-/// Takes the chain's write lock as the transaction's first statement: a
-/// write, so SQLite reserves the database at once (no deferred upgrade to
-/// fail with SQLITE_BUSY) and PostgreSQL queues writers on the head row.
-pub(crate) async fn lock_chain(tx: &mut Transaction<'static, Any>) -> Result<(), StoreError> {
-    sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut **tx).await?;
-    Ok(())
-}
+/// The chain's write lock, taken as every write transaction's first
+/// statement: a write, so SQLite reserves the database at once (no deferred
+/// upgrade to fail with SQLITE_BUSY) and PostgreSQL queues writers — also
+/// of other processes — on the head row.
+pub(crate) const LOCK_CHAIN: &str = "UPDATE audit_head SET seq = seq WHERE id = 1";
 
 /// A notification's opening words, for a mail subject.
 fn first_words(message: &str) -> String {
@@ -124,11 +122,9 @@ impl Store {
     ) -> Result<CaseState, StoreError> {
         let sop = self.sop(agency, sop_id, None).await?;
         let (org, calendar) = self.context_parts(agency).await?;
-        let (_gate, mut tx) = self.write().await?;
-        lock_chain(&mut tx).await?;
-        let state = self.submit_in(&mut tx, &org, &calendar, &sop, case, by, input, uploads, at).await?;
-        tx.commit().await?;
-        Ok(state)
+        let mut write = self.write().await?;
+        let result = self.submit_in(write.tx(), &org, &calendar, &sop, case, by, input, uploads, at).await;
+        write.finish(result).await
     }
 
     /// The work of a submission inside `tx` (which holds the chain lock).
@@ -214,15 +210,16 @@ impl Store {
         at: i64,
     ) -> Result<CaseState, StoreError> {
         let (org, calendar) = self.context_parts(agency).await?;
-        let (_gate, mut tx) = self.write().await?;
-        lock_chain(&mut tx).await?;
-        let state = self.load_case(&mut tx, agency, case).await?;
-        let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
-        let after = self
-            .complete_in(&mut tx, &org, &calendar, &sop, state, task, by, input, uploads, Some(paperwork), at)
-            .await?;
-        tx.commit().await?;
-        Ok(after)
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            let state = self.load_case(tx, agency, case).await?;
+            let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
+            self.complete_in(tx, &org, &calendar, &sop, state, task, by, input, uploads, Some(paperwork), at)
+                .await
+        }
+        .await;
+        write.finish(result).await
     }
 
     /// The work of completing a task inside `tx` (which holds the chain
@@ -294,19 +291,22 @@ impl Store {
         at: i64,
     ) -> Result<CaseState, StoreError> {
         let (org, calendar) = self.context_parts(agency).await?;
-        let (_gate, mut tx) = self.write().await?;
-        lock_chain(&mut tx).await?;
-        let state = self.load_case(&mut tx, agency, case).await?;
-        let events = workflow::withdraw(&state, by, reason, at)?;
-        let after = fold(&events, Some(state));
-        self.record(&mut tx, agency, &org, &calendar, &events).await?;
-        let sop = self.sop(agency, &after.sop_id, Some(after.sop_version)).await?;
-        self.notify_about(&mut tx, &sop, &org, &after, &events).await?;
-        if let Some(visit) = &sop.visit {
-            self.follow_visit(&mut tx, &sop, visit, &after, None, at).await?;
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            let state = self.load_case(tx, agency, case).await?;
+            let events = workflow::withdraw(&state, by, reason, at)?;
+            let after = fold(&events, Some(state));
+            self.record(tx, agency, &org, &calendar, &events).await?;
+            let sop = self.sop(agency, &after.sop_id, Some(after.sop_version)).await?;
+            self.notify_about(tx, &sop, &org, &after, &events).await?;
+            if let Some(visit) = &sop.visit {
+                self.follow_visit(tx, &sop, visit, &after, None, at).await?;
+            }
+            Ok(after)
         }
-        tx.commit().await?;
-        Ok(after)
+        .await;
+        write.finish(result).await
     }
 
     pub(crate) async fn load_case(
@@ -591,6 +591,11 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Every open task `person` may act on, most urgent first.
+    pub async fn open_tasks(&self, agency: &str, person: &str) -> Result<Vec<OpenTask>, StoreError> {
+        self.open_tasks_after(agency, person, None, i64::MAX).await
     }
 
     /// How many open tasks `person` may act on.

@@ -26,6 +26,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("basis data: {0}")]
     Database(#[from] sqlx::Error),
+    /// The commit that held this command failed (shared by a batch of
+    /// commands, so the message is all that can be passed on).
+    #[error("basis data: penyimpanan gagal: {0}")]
+    Commit(String),
     #[error("migrasi basis data: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -11,7 +11,6 @@ use jiff::Timestamp;
 use sqlx::Row;
 
 use crate::audit::{append, case_events};
-use crate::cases::lock_chain;
 use crate::{Store, StoreError};
 
 /// Tasks escalated per call at most; the next call takes the rest.
@@ -21,58 +20,63 @@ impl Store {
     /// Escalates every open task past due at `now` that was never escalated,
     /// or last escalated at least `every_ms` ago. Returns how many.
     pub async fn escalate(&self, now: i64, every_ms: i64) -> Result<usize, StoreError> {
-        let (_gate, mut tx) = self.write().await?;
-        lock_chain(&mut tx).await?;
-        let due = sqlx::query(
-            "SELECT id, case_id, agency_id, escalations FROM tasks
-             WHERE status = 'open' AND due_at IS NOT NULL AND due_at < $1
-               AND (escalated_at IS NULL OR escalated_at <= $2)
-             ORDER BY due_at, id LIMIT $3",
-        )
-        .bind(now)
-        .bind(now - every_ms)
-        .bind(BATCH)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut count = 0;
-        for row in due {
-            let (task, case, agency): (String, String, String) =
-                (row.try_get("id")?, row.try_get("case_id")?, row.try_get("agency_id")?);
-            let round = u32::try_from(row.try_get::<i64, _>("escalations")? + 1).unwrap_or(u32::MAX);
-            let events = case_events(&mut *tx, &agency, &case).await?;
-            let events = events.iter().map(|e| e.event()).collect::<Result<Vec<_>, _>>()?;
-            let Some(state) = engine::CaseState::from_events(&events) else { continue };
-            let Some(event) = workflow::escalate(&state, &task, round, now) else { continue };
-            let EventBody::TaskOverdue { step, due_at, .. } = &event.body else { unreachable!() };
-            append(&mut tx, &agency, std::slice::from_ref(&event)).await?;
-            sqlx::query("UPDATE tasks SET escalated_at = $1, escalations = escalations + 1 WHERE id = $2")
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            let due = sqlx::query(
+                "SELECT id, case_id, agency_id, escalations FROM tasks
+                 WHERE status = 'open' AND due_at IS NOT NULL AND due_at < $1
+                   AND (escalated_at IS NULL OR escalated_at <= $2)
+                 ORDER BY due_at, id LIMIT $3",
+            )
+            .bind(now)
+            .bind(now - every_ms)
+            .bind(BATCH)
+            .fetch_all(&mut **tx)
+            .await?;
+            let mut count = 0;
+            for row in due {
+                let (task, case, agency): (String, String, String) =
+                    (row.try_get("id")?, row.try_get("case_id")?, row.try_get("agency_id")?);
+                let round = u32::try_from(row.try_get::<i64, _>("escalations")? + 1).unwrap_or(u32::MAX);
+                let events = case_events(&mut **tx, &agency, &case).await?;
+                let events = events.iter().map(|e| e.event()).collect::<Result<Vec<_>, _>>()?;
+                let Some(state) = engine::CaseState::from_events(&events) else { continue };
+                let Some(event) = workflow::escalate(&state, &task, round, now) else { continue };
+                let EventBody::TaskOverdue { step, due_at, .. } = &event.body else { unreachable!() };
+                append(tx, &agency, std::slice::from_ref(&event)).await?;
+                sqlx::query(
+                    "UPDATE tasks SET escalated_at = $1, escalations = escalations + 1 WHERE id = $2",
+                )
                 .bind(now)
                 .bind(&task)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
-            let profile = self.agency(&agency).await?;
-            let zone = jiff::tz::TimeZone::get(&profile.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-            let local = |ms: i64| Timestamp::from_millisecond(ms).map(|t| t.to_zoned(zone.clone()));
-            let due_local = local(*due_at).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let message = format!(
-                "Langkah {step} permohonan {} melewati batas waktu ({} {}); peringatan ke-{round}.",
-                state.number,
-                due_local.strftime("%d-%m-%Y %H:%M"),
-                profile.zone_abbreviation()
-            );
-            let org = self.organisation(&agency).await?;
-            let today = local(now).map_err(|e| StoreError::Corrupt(e.to_string()))?.date();
-            let candidates = state.task(&task).map_or_else(Vec::new, |t| t.candidates.clone());
-            let mut told: Vec<String> = candidates.iter().map(|c| c.person.clone()).collect();
-            told.extend(org.escalation_chain(&candidates, round, today));
-            told.sort();
-            told.dedup();
-            for person in told {
-                self.notify(&mut tx, &agency, &person, &case, &message, now).await?;
+                let profile = self.agency(&agency).await?;
+                let zone = jiff::tz::TimeZone::get(&profile.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+                let local = |ms: i64| Timestamp::from_millisecond(ms).map(|t| t.to_zoned(zone.clone()));
+                let due_local = local(*due_at).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let message = format!(
+                    "Langkah {step} permohonan {} melewati batas waktu ({} {}); peringatan ke-{round}.",
+                    state.number,
+                    due_local.strftime("%d-%m-%Y %H:%M"),
+                    profile.zone_abbreviation()
+                );
+                let org = self.organisation(&agency).await?;
+                let today = local(now).map_err(|e| StoreError::Corrupt(e.to_string()))?.date();
+                let candidates = state.task(&task).map_or_else(Vec::new, |t| t.candidates.clone());
+                let mut told: Vec<String> = candidates.iter().map(|c| c.person.clone()).collect();
+                told.extend(org.escalation_chain(&candidates, round, today));
+                told.sort();
+                told.dedup();
+                for person in told {
+                    self.notify(tx, &agency, &person, &case, &message, now).await?;
+                }
+                count += 1;
             }
-            count += 1;
+            Ok(count)
         }
-        tx.commit().await?;
-        Ok(count)
+        .await;
+        write.finish(result).await
     }
 }

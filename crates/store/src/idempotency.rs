@@ -46,66 +46,69 @@ impl Store {
     ) -> Result<Claim, StoreError> {
         // Queued behind this process's writers like every write, so waiting
         // for SQLite's lock never holds a pooled connection the writer needs.
-        let (_gate, mut tx) = self.write().await?;
-        sqlx::query("DELETE FROM api_idempotency WHERE created_at < $1")
-            .bind(now - KEEP_MS)
-            .execute(&mut *tx)
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            sqlx::query("DELETE FROM api_idempotency WHERE created_at < $1")
+                .bind(now - KEEP_MS)
+                .execute(&mut **tx)
+                .await?;
+            let case_id = new_id();
+            let inserted = sqlx::query(
+                "INSERT INTO api_idempotency (username, idem_key, fingerprint, case_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            )
+            .bind(username)
+            .bind(key)
+            .bind(fingerprint)
+            .bind(&case_id)
+            .bind(now)
+            .execute(&mut **tx)
             .await?;
-        let case_id = new_id();
-        let inserted = sqlx::query(
-            "INSERT INTO api_idempotency (username, idem_key, fingerprint, case_id, created_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-        )
-        .bind(username)
-        .bind(key)
-        .bind(fingerprint)
-        .bind(&case_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 1 {
-            tx.commit().await?;
-            return Ok(Claim::Fresh { case_id });
+            if inserted.rows_affected() == 1 {
+                return Ok(Claim::Fresh { case_id });
+            }
+            let row = sqlx::query(
+                "SELECT fingerprint, case_id, status, body, created_at FROM api_idempotency
+                 WHERE username = $1 AND idem_key = $2",
+            )
+            .bind(username)
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?;
+            // The insert met this row inside this transaction: it is there.
+            let row = row.ok_or_else(|| StoreError::Corrupt("idempotency key vanished".into()))?;
+            if row.try_get::<String, _>("fingerprint")? != fingerprint {
+                return Ok(Claim::Mismatch);
+            }
+            if let (Some(status), Some(body)) =
+                (row.try_get::<Option<i64>, _>("status")?, row.try_get::<Option<String>, _>("body")?)
+            {
+                return Ok(Claim::Answered { status: u16::try_from(status).unwrap_or(500), body });
+            }
+            let claimed_at: i64 = row.try_get("created_at")?;
+            if now - claimed_at < STALE_MS {
+                return Ok(Claim::InProgress);
+            }
+            // Take the stale claim over, unless another retry just did.
+            let taken = sqlx::query(
+                "UPDATE api_idempotency SET created_at = $1
+                 WHERE username = $2 AND idem_key = $3 AND created_at = $4 AND status IS NULL",
+            )
+            .bind(now)
+            .bind(username)
+            .bind(key)
+            .bind(claimed_at)
+            .execute(&mut **tx)
+            .await?;
+            if taken.rows_affected() == 1 {
+                Ok(Claim::Interrupted { case_id: row.try_get("case_id")? })
+            } else {
+                Ok(Claim::InProgress)
+            }
         }
-        let row = sqlx::query(
-            "SELECT fingerprint, case_id, status, body, created_at FROM api_idempotency
-             WHERE username = $1 AND idem_key = $2",
-        )
-        .bind(username)
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?;
-        // The insert met this row inside this transaction: it is there.
-        let row = row.ok_or_else(|| StoreError::Corrupt("idempotency key vanished".into()))?;
-        if row.try_get::<String, _>("fingerprint")? != fingerprint {
-            return Ok(Claim::Mismatch);
-        }
-        if let (Some(status), Some(body)) =
-            (row.try_get::<Option<i64>, _>("status")?, row.try_get::<Option<String>, _>("body")?)
-        {
-            return Ok(Claim::Answered { status: u16::try_from(status).unwrap_or(500), body });
-        }
-        let claimed_at: i64 = row.try_get("created_at")?;
-        if now - claimed_at < STALE_MS {
-            return Ok(Claim::InProgress);
-        }
-        // Take the stale claim over, unless another retry just did.
-        let taken = sqlx::query(
-            "UPDATE api_idempotency SET created_at = $1
-             WHERE username = $2 AND idem_key = $3 AND created_at = $4 AND status IS NULL",
-        )
-        .bind(now)
-        .bind(username)
-        .bind(key)
-        .bind(claimed_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        if taken.rows_affected() == 1 {
-            Ok(Claim::Interrupted { case_id: row.try_get("case_id")? })
-        } else {
-            Ok(Claim::InProgress)
-        }
+        .await;
+        write.finish(result).await
     }
 
     /// Keeps the answer given to the call that claimed `key`.
@@ -116,30 +119,40 @@ impl Store {
         status: u16,
         body: &str,
     ) -> Result<(), StoreError> {
-        let (_gate, mut tx) = self.write().await?;
-        sqlx::query(
-            "UPDATE api_idempotency SET status = $1, body = $2 WHERE username = $3 AND idem_key = $4",
-        )
-        .bind(i64::from(status))
-        .bind(body)
-        .bind(username)
-        .bind(key)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            sqlx::query(
+                "UPDATE api_idempotency SET status = $1, body = $2 WHERE username = $3 AND idem_key = $4",
+            )
+            .bind(i64::from(status))
+            .bind(body)
+            .bind(username)
+            .bind(key)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+        .await;
+        write.finish(result).await
     }
 
     /// Forgets a claim whose call failed inside the server, so a retry runs.
     pub async fn release_idempotency_key(&self, username: &str, key: &str) -> Result<(), StoreError> {
-        let (_gate, mut tx) = self.write().await?;
-        sqlx::query("DELETE FROM api_idempotency WHERE username = $1 AND idem_key = $2 AND status IS NULL")
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            sqlx::query(
+                "DELETE FROM api_idempotency WHERE username = $1 AND idem_key = $2 AND status IS NULL",
+            )
             .bind(username)
             .bind(key)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
-        Ok(())
+            Ok(())
+        }
+        .await;
+        write.finish(result).await
     }
 
     /// Whether `agency` has a case with this id.

@@ -24,6 +24,7 @@ pub mod review;
 pub mod seed;
 mod sop_versions;
 pub mod visits;
+mod write_queue;
 
 use std::str::FromStr;
 
@@ -49,8 +50,9 @@ pub struct Store {
     backend: Backend,
     /// SQLite allows one writer; queueing writers here (rather than letting
     /// a deferred transaction fail with SQLITE_BUSY on upgrade) keeps one
-    /// process's writes orderly. PostgreSQL serialises on the audit head row.
-    write_gate: tokio::sync::Mutex<()>,
+    /// process's writes orderly, and lets the commands that arrive together
+    /// share one commit. PostgreSQL serialises processes on the audit head row.
+    writes: write_queue::WriteQueue,
     /// Seals personal data (NIK); without it such data is refused.
     key: Option<DataKey>,
     /// Parsed SOP versions by (agency, id, version): published versions are immutable.
@@ -105,7 +107,7 @@ impl Store {
         let store = Store {
             pool,
             backend,
-            write_gate: tokio::sync::Mutex::new(()),
+            writes: write_queue::WriteQueue::default(),
             key: None,
             sop_cache: std::sync::Mutex::default(),
         };
@@ -148,6 +150,12 @@ impl Store {
         Ok(())
     }
 
+    /// Write commands kept and commits made by this process: with group
+    /// commit, one commit answers several commands under load.
+    pub async fn write_counts(&self) -> (u64, u64) {
+        self.writes.counts().await
+    }
+
     /// Succeeds when the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
@@ -158,13 +166,11 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// A write transaction: queued behind other writers of this process.
-    async fn write(
-        &self,
-    ) -> Result<(tokio::sync::MutexGuard<'_, ()>, sqlx::Transaction<'static, sqlx::Any>), StoreError> {
-        let gate = self.write_gate.lock().await;
-        let tx = self.pool.begin().await?;
-        Ok((gate, tx))
+    /// A command's turn on the write queue: its transaction already holds
+    /// the chain's lock (see [`cases::LOCK_CHAIN`]); finish it with
+    /// [`write_queue::Write::finish`].
+    async fn write(&self) -> Result<write_queue::Write<'_>, StoreError> {
+        self.writes.enter(&self.pool, cases::LOCK_CHAIN).await
     }
 }
 

@@ -165,11 +165,14 @@ impl crate::Store {
             at,
             body: EventBody::PersonalDataRevealed { by: by.into(), fields },
         };
-        let (_gate, mut tx) = self.write().await?;
-        crate::cases::lock_chain(&mut tx).await?;
-        self.record(&mut tx, agency, &org, &calendar, &[event]).await?;
-        tx.commit().await?;
-        Ok(state)
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            self.record(tx, agency, &org, &calendar, &[event]).await?;
+            Ok(state)
+        }
+        .await;
+        write.finish(result).await
     }
 }
 
@@ -316,19 +319,22 @@ impl crate::Store {
     /// and the anonymous record stays.
     /// Returns how many cases were erased.
     pub async fn purge_personal_data(&self, now: i64) -> Result<u64, StoreError> {
-        let (_gate, mut tx) = self.write().await?;
-        crate::cases::lock_chain(&mut tx).await?;
-        let erased = sqlx::query(
-            "DELETE FROM case_keys WHERE case_id IN (
-                 SELECT c.id FROM cases c JOIN agencies a ON a.id = c.agency_id
-                 WHERE c.closed_at IS NOT NULL AND c.closed_at < $1 - a.retention_days * 86400000)",
-        )
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
-        Ok(erased)
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            let erased = sqlx::query(
+                "DELETE FROM case_keys WHERE case_id IN (
+                     SELECT c.id FROM cases c JOIN agencies a ON a.id = c.agency_id
+                     WHERE c.closed_at IS NOT NULL AND c.closed_at < $1 - a.retention_days * 86400000)",
+            )
+            .bind(now)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            Ok(erased)
+        }
+        .await;
+        write.finish(result).await
     }
 }
 

@@ -277,56 +277,64 @@ impl Store {
                 format!("paling banyak {REASON_MAX_CHARS} karakter"),
             ));
         }
-        let (_gate, mut tx) = self.write().await?;
-        crate::cases::lock_chain(&mut tx).await?;
-        let row =
-            sqlx::query("SELECT state, kind, name FROM registry_entries WHERE agency_id = $1 AND id = $2")
-                .bind(agency)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| StoreError::NotFound("entri registri".into()))?;
-        let current: String = row.try_get("state")?;
-        if current == REVOKED {
-            return Err(StoreError::invalid(
-                "status",
-                "Status",
-                "entri sudah dicabut dan tidak dapat diubah lagi",
-            ));
-        }
-        if current == new_state {
-            return Err(StoreError::invalid("status", "Status", format!("entri sudah berstatus {current}")));
-        }
-        if new_state == ACTIVE {
-            // Reactivating must not clash with a name given out again since.
-            let (kind, name): (String, String) = (row.try_get("kind")?, row.try_get("name")?);
-            let clash = sqlx::query(
-                "SELECT 1 FROM registry_entries WHERE agency_id = $1 AND kind = $2 AND name = $3
-                 AND state <> 'dicabut' AND id <> $4",
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            let row = sqlx::query(
+                "SELECT state, kind, name FROM registry_entries WHERE agency_id = $1 AND id = $2",
             )
             .bind(agency)
-            .bind(&kind)
-            .bind(&name)
             .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if clash.is_some() {
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("entri registri".into()))?;
+            let current: String = row.try_get("state")?;
+            if current == REVOKED {
                 return Err(StoreError::invalid(
                     "status",
                     "Status",
-                    format!("{name} sudah dipakai entri lain"),
+                    "entri sudah dicabut dan tidak dapat diubah lagi",
                 ));
             }
+            if current == new_state {
+                return Err(StoreError::invalid(
+                    "status",
+                    "Status",
+                    format!("entri sudah berstatus {current}"),
+                ));
+            }
+            if new_state == ACTIVE {
+                // Reactivating must not clash with a name given out again since.
+                let (kind, name): (String, String) = (row.try_get("kind")?, row.try_get("name")?);
+                let clash = sqlx::query(
+                    "SELECT 1 FROM registry_entries WHERE agency_id = $1 AND kind = $2 AND name = $3
+                     AND state <> 'dicabut' AND id <> $4",
+                )
+                .bind(agency)
+                .bind(&kind)
+                .bind(&name)
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                if clash.is_some() {
+                    return Err(StoreError::invalid(
+                        "status",
+                        "Status",
+                        format!("{name} sudah dipakai entri lain"),
+                    ));
+                }
+            }
+            sqlx::query("UPDATE registry_entries SET state = $1, updated_at = $2 WHERE id = $3")
+                .bind(new_state)
+                .bind(at)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            add_history(tx, id, at, by, new_state, reason).await?;
+            Ok(())
         }
-        sqlx::query("UPDATE registry_entries SET state = $1, updated_at = $2 WHERE id = $3")
-            .bind(new_state)
-            .bind(at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        add_history(&mut tx, id, at, by, new_state, reason).await?;
-        tx.commit().await?;
-        Ok(())
+        .await;
+        write.finish(result).await
     }
 
     /// Today's date in `agency`'s zone, as `YYYY-MM-DD`.

@@ -11,7 +11,6 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use sqlx::{Any, Row, Transaction};
 
-use crate::cases::lock_chain;
 use crate::{Store, StoreError};
 
 /// The bucket a duration of `minutes` is counted in: its lower bound.
@@ -153,54 +152,57 @@ impl Store {
         if filled(count) {
             return Ok(());
         }
-        let (_gate, mut tx) = self.write().await?;
-        lock_chain(&mut tx).await?;
-        let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM report_months_filled")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
-        if filled(count) {
-            return Ok(());
-        }
-        let zones: HashMap<String, TimeZone> = sqlx::query("SELECT id, timezone FROM agencies")
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("id")?, zone_of(&r.try_get::<String, _>("timezone")?))))
-            .collect::<Result<_, sqlx::Error>>()?;
-        let mut totals: HashMap<Key, (i64, i64, i64)> = HashMap::new();
-        // In pages by id, so a large history never sits in memory at once.
-        let mut after = String::new();
-        loop {
-            let rows = sqlx::query(
-                "SELECT id, agency_id, done_at, COALESCE(sop_id, '') AS sop_id, step, lane, done_by, work_minutes, late_minutes
-                 FROM tasks WHERE id > $1 AND status = 'done' AND work_minutes IS NOT NULL AND done_at IS NOT NULL
-                 ORDER BY id LIMIT 20000",
-            )
-            .bind(&after)
-            .fetch_all(&mut *tx)
-            .await?;
-            let Some(last) = rows.last() else { break };
-            after = last.try_get("id")?;
-            for row in &rows {
-                let agency: String = row.try_get("agency_id")?;
-                let zone = zones.get(&agency).cloned().unwrap_or(TimeZone::UTC);
-                let (key, breaches, late) = key_of(row, &zone)?;
-                let total = totals.entry(key).or_default();
-                total.0 += 1;
-                total.1 += breaches;
-                total.2 += late;
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM report_months_filled")
+                .fetch_one(&mut **tx)
+                .await?
+                .try_get("n")?;
+            if filled(count) {
+                return Ok(());
             }
+            let zones: HashMap<String, TimeZone> = sqlx::query("SELECT id, timezone FROM agencies")
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("id")?, zone_of(&r.try_get::<String, _>("timezone")?))))
+                .collect::<Result<_, sqlx::Error>>()?;
+            let mut totals: HashMap<Key, (i64, i64, i64)> = HashMap::new();
+            // In pages by id, so a large history never sits in memory at once.
+            let mut after = String::new();
+            loop {
+                let rows = sqlx::query(
+                    "SELECT id, agency_id, done_at, COALESCE(sop_id, '') AS sop_id, step, lane, done_by, work_minutes, late_minutes
+                     FROM tasks WHERE id > $1 AND status = 'done' AND work_minutes IS NOT NULL AND done_at IS NOT NULL
+                     ORDER BY id LIMIT 20000",
+                )
+                .bind(&after)
+                .fetch_all(&mut **tx)
+                .await?;
+                let Some(last) = rows.last() else { break };
+                after = last.try_get("id")?;
+                for row in &rows {
+                    let agency: String = row.try_get("agency_id")?;
+                    let zone = zones.get(&agency).cloned().unwrap_or(TimeZone::UTC);
+                    let (key, breaches, late) = key_of(row, &zone)?;
+                    let total = totals.entry(key).or_default();
+                    total.0 += 1;
+                    total.1 += breaches;
+                    total.2 += late;
+                }
+            }
+            for (key, (n, breaches, late)) in &totals {
+                add(tx, key, *n, *breaches, *late).await?;
+            }
+            sqlx::query("INSERT INTO report_months_filled (filled_at) VALUES ($1)")
+                .bind(jiff::Timestamp::now().as_millisecond())
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
         }
-        for (key, (n, breaches, late)) in &totals {
-            add(&mut tx, key, *n, *breaches, *late).await?;
-        }
-        sqlx::query("INSERT INTO report_months_filled (filled_at) VALUES ($1)")
-            .bind(jiff::Timestamp::now().as_millisecond())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        .await;
+        write.finish(result).await
     }
 }
 

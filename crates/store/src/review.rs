@@ -223,38 +223,40 @@ impl Store {
                 format!("paling banyak {REASON_MAX_CHARS} karakter"),
             ));
         }
-        let (_gate, mut tx) = self.write().await?;
-        crate::cases::lock_chain(&mut tx).await?;
-        let state = self.load_case(&mut tx, agency, case).await?;
-        let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
-        let review = sop.review.as_ref().ok_or_else(|| StoreError::NotFound("review".into()))?;
-        let task = state
-            .open_tasks()
-            .find(|t| t.step == review.step)
-            .ok_or_else(|| StoreError::invalid("keputusan", "Review", "review ini tidak sedang berjalan"))?;
-        if !task.candidates.iter().any(|c| c.person == by) {
-            return Err(StoreError::NotPermitted("hanya peninjau review ini".into()));
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            let state = self.load_case(tx, agency, case).await?;
+            let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
+            let review = sop.review.as_ref().ok_or_else(|| StoreError::NotFound("review".into()))?;
+            let task = state.open_tasks().find(|t| t.step == review.step).ok_or_else(|| {
+                StoreError::invalid("keputusan", "Review", "review ini tidak sedang berjalan")
+            })?;
+            if !task.candidates.iter().any(|c| c.person == by) {
+                return Err(StoreError::NotPermitted("hanya peninjau review ini".into()));
+            }
+            let row = sqlx::query("SELECT decision FROM review_items WHERE case_id = $1 AND entry_id = $2")
+                .bind(case)
+                .bind(entry)
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound("entri review".into()))?;
+            if let Some(done) = row.try_get::<Option<String>, _>("decision")? {
+                return Err(StoreError::invalid(
+                    "keputusan",
+                    "Keputusan",
+                    format!("entri ini sudah diputuskan: {done}"),
+                ));
+            }
+            let reason = if reason.is_empty() { "masih diperlukan" } else { reason };
+            record_decision(tx, case, entry, decision, reason, by, at).await?;
+            let history = format!("review {}: {decision} — {reason}", state.number);
+            let new_state = (decision == REVOKE).then_some(REVOKED);
+            crate::registry::note_on_entry(tx, entry, by, new_state, &history, at).await?;
+            Ok(())
         }
-        let row = sqlx::query("SELECT decision FROM review_items WHERE case_id = $1 AND entry_id = $2")
-            .bind(case)
-            .bind(entry)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("entri review".into()))?;
-        if let Some(done) = row.try_get::<Option<String>, _>("decision")? {
-            return Err(StoreError::invalid(
-                "keputusan",
-                "Keputusan",
-                format!("entri ini sudah diputuskan: {done}"),
-            ));
-        }
-        let reason = if reason.is_empty() { "masih diperlukan" } else { reason };
-        record_decision(&mut tx, case, entry, decision, reason, by, at).await?;
-        let history = format!("review {}: {decision} — {reason}", state.number);
-        let new_state = (decision == REVOKE).then_some(REVOKED);
-        crate::registry::note_on_entry(&mut tx, entry, by, new_state, &history, at).await?;
-        tx.commit().await?;
-        Ok(())
+        .await;
+        write.finish(result).await
     }
 
     /// The entries of review `case`, with their decisions.

@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use engine::{Calendar, CaseState, Organisation, Verdict};
 use sop::ActionKind;
 
-use crate::cases::lock_chain;
 use crate::{Store, StoreError, new_id};
 
 /// The SOPs seeded, in turn.
@@ -87,15 +86,19 @@ impl Store {
         let span = 365 * DAY;
         let mut done = 0;
         while done < cases {
-            let (_gate, mut tx) = self.write().await?;
-            lock_chain(&mut tx).await?;
-            for i in done..(done + BATCH).min(cases) {
-                let sop = &sops[i % sops.len()];
-                let (org, calendar) = &contexts[&sop.agency];
-                let opened = until - span + (i as i64 * span) / cases.max(1) as i64;
-                self.seed_case(&mut tx, org, calendar, sop, opened, until, &mut dice, &mut seeded).await?;
+            let mut write = self.write().await?;
+            let tx = write.tx();
+            let result = async {
+                for i in done..(done + BATCH).min(cases) {
+                    let sop = &sops[i % sops.len()];
+                    let (org, calendar) = &contexts[&sop.agency];
+                    let opened = until - span + (i as i64 * span) / cases.max(1) as i64;
+                    self.seed_case(tx, org, calendar, sop, opened, until, &mut dice, &mut seeded).await?;
+                }
+                Ok(())
             }
-            tx.commit().await?;
+            .await;
+            write.finish(result).await?;
             done = (done + BATCH).min(cases);
             progress(&seeded);
         }

@@ -149,24 +149,27 @@ impl Store {
         }
         let org = self.organisation(agency).await?;
         let calendar = self.calendar(agency).await?;
-        let (_gate, mut tx) = self.write().await?;
-        crate::cases::lock_chain(&mut tx).await?;
-        let state = self.load_case(&mut tx, agency, case).await?;
-        let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
-        let visit = sop.visit.as_ref().ok_or_else(|| StoreError::NotFound("kunjungan".into()))?;
-        let task = state.open_tasks().find(|t| t.step == visit.escort_step).ok_or_else(|| {
-            StoreError::invalid(
-                "tanda_pengenal",
-                "Catat masuk",
-                "kunjungan belum diizinkan atau sudah selesai",
-            )
-        })?;
-        if !task.candidates.iter().any(|c| c.person == by) {
-            return Err(StoreError::NotPermitted("hanya petugas pendamping kunjungan ini".into()));
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            let state = self.load_case(tx, agency, case).await?;
+            let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
+            let visit = sop.visit.as_ref().ok_or_else(|| StoreError::NotFound("kunjungan".into()))?;
+            let task = state.open_tasks().find(|t| t.step == visit.escort_step).ok_or_else(|| {
+                StoreError::invalid(
+                    "tanda_pengenal",
+                    "Catat masuk",
+                    "kunjungan belum diizinkan atau sudah selesai",
+                )
+            })?;
+            if !task.candidates.iter().any(|c| c.person == by) {
+                return Err(StoreError::NotPermitted("hanya petugas pendamping kunjungan ini".into()));
+            }
+            self.mark_checked_in(tx, &org, &calendar, agency, case, &task.id, by, badge, at).await?;
+            Ok(())
         }
-        self.mark_checked_in(&mut tx, &org, &calendar, agency, case, &task.id, by, badge, at).await?;
-        tx.commit().await?;
-        Ok(())
+        .await;
+        write.finish(result).await
     }
 
     /// Records the check-in inside `tx` (which holds the chain lock).

@@ -1,0 +1,257 @@
+//! The process's write queue, with group commit. Commands run one at a time
+//! on one open transaction, and the commands that arrive while others run
+//! join it: one commit — one fsync — answers them all. Every command after a
+//! batch's first runs in its own savepoint, so a command that fails undoes
+//! only itself. A command is answered only after the commit holding it
+//! succeeded; if that commit fails, every command in it fails.
+//!
+//! A batch is committed when no command is waiting to join it, or when it
+//! is full or has been open for [`MAX_OPEN`]. A command whose caller goes
+//! away half-way (a dropped future) is undone by the next one to take the
+//! queue; commands waiting for a commit that nobody comes to make commit
+//! the batch themselves after a short wait.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use sqlx::{Any, AnyPool, Transaction};
+use tokio::sync::{Mutex, MutexGuard, Notify};
+
+use crate::StoreError;
+
+/// The most commands one commit answers.
+const MAX_MEMBERS: usize = 64;
+/// The longest a batch stays open while commands keep joining it.
+const MAX_OPEN: Duration = Duration::from_millis(20);
+/// How long a finished command waits for someone else to commit its batch
+/// before it looks for itself.
+const PATIENCE: Duration = Duration::from_millis(5);
+
+#[derive(Default)]
+pub(crate) struct WriteQueue {
+    batch: Mutex<Batch>,
+    /// Commands waiting to take the queue.
+    waiting: AtomicUsize,
+    /// Commands kept since the process started.
+    kept: AtomicU64,
+}
+
+#[derive(Default)]
+struct Batch {
+    tx: Option<Transaction<'static, Any>>,
+    /// Commands finished in `tx`, waiting for its commit.
+    members: usize,
+    opened: Option<Instant>,
+    outcome: Option<Arc<Outcome>>,
+    /// A command was dropped half-way through: undo it before going on.
+    abandoned: Option<Undo>,
+    /// Commits made (read by [`WriteQueue::counts`]).
+    commits: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Undo {
+    /// The batch's first command: the whole transaction is its.
+    Transaction,
+    Savepoint,
+}
+
+/// How a batch's commit went, for the commands waiting on it.
+#[derive(Default)]
+struct Outcome {
+    result: OnceLock<Result<(), String>>,
+    done: Notify,
+}
+
+/// Counts a command waiting for the queue, also if it is dropped waiting.
+struct Waiting<'q>(&'q AtomicUsize);
+
+impl<'q> Waiting<'q> {
+    fn enter(count: &'q AtomicUsize) -> Waiting<'q> {
+        count.fetch_add(1, Ordering::SeqCst);
+        Waiting(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Batch {
+    async fn undo_abandoned(&mut self) {
+        match self.abandoned.take() {
+            None => {}
+            Some(Undo::Transaction) => {
+                // Dropping the transaction rolls it back.
+                self.tx = None;
+                self.publish(Err("the command was abandoned".into()));
+            }
+            Some(Undo::Savepoint) if self.tx.is_none() => {
+                self.publish(Err("the commit was interrupted".into()))
+            }
+            Some(Undo::Savepoint) => {
+                if let Err(e) = self.rollback_to_savepoint().await {
+                    self.abort(&e);
+                }
+            }
+        }
+    }
+
+    async fn rollback_to_savepoint(&mut self) -> Result<(), sqlx::Error> {
+        let tx = self.tx.as_mut().expect("a savepoint is inside a transaction");
+        sqlx::query("ROLLBACK TO SAVEPOINT command").execute(&mut **tx).await?;
+        sqlx::query("RELEASE SAVEPOINT command").execute(&mut **tx).await?;
+        Ok(())
+    }
+
+    /// Commits the batch and tells its commands.
+    async fn commit(&mut self) -> Result<(), StoreError> {
+        let Some(tx) = self.tx.take() else {
+            // A commit was interrupted half-way: whether it landed is unknown.
+            self.publish(Err("the commit was interrupted".into()));
+            return Err(StoreError::Commit("the commit was interrupted".into()));
+        };
+        let result = tx.commit().await;
+        self.commits += u64::from(result.is_ok());
+        self.publish(result.as_ref().map(|_| ()).map_err(|e| e.to_string()));
+        result.map_err(StoreError::from)
+    }
+
+    /// Gives up the whole batch (rolled back): its commands fail.
+    fn abort(&mut self, error: &sqlx::Error) {
+        self.tx = None;
+        self.publish(Err(error.to_string()));
+    }
+
+    fn publish(&mut self, result: Result<(), String>) {
+        if let Some(outcome) = self.outcome.take() {
+            let _ = outcome.result.set(result);
+            outcome.done.notify_waiters();
+        }
+        self.members = 0;
+        self.opened = None;
+    }
+}
+
+/// One command's turn on the queue: its work goes into [`Write::tx`], and
+/// [`Write::finish`] keeps or undoes it and waits for the commit.
+pub(crate) struct Write<'q> {
+    queue: &'q WriteQueue,
+    batch: Option<MutexGuard<'q, Batch>>,
+    savepoint: bool,
+}
+
+impl Drop for Write<'_> {
+    fn drop(&mut self) {
+        if let Some(batch) = self.batch.as_mut() {
+            batch.abandoned = Some(if self.savepoint { Undo::Savepoint } else { Undo::Transaction });
+        }
+    }
+}
+
+impl WriteQueue {
+    /// Waits for the queue and joins (or opens) the batch. `first` runs
+    /// first in every new transaction (it takes the chain's lock).
+    pub(crate) async fn enter<'q>(&'q self, pool: &AnyPool, first: &str) -> Result<Write<'q>, StoreError> {
+        let waiting = Waiting::enter(&self.waiting);
+        let mut batch = self.batch.lock().await;
+        drop(waiting);
+        batch.undo_abandoned().await;
+        if batch.tx.is_none() {
+            // Left over from a commit interrupted half-way, if anything.
+            batch.publish(Err("the commit was interrupted".into()));
+            let mut tx = pool.begin().await?;
+            sqlx::query(sqlx::AssertSqlSafe(first.to_string())).execute(&mut *tx).await?;
+            batch.tx = Some(tx);
+            batch.opened = Some(Instant::now());
+            batch.outcome = Some(Arc::default());
+        }
+        let savepoint = batch.members > 0;
+        if savepoint {
+            let tx = batch.tx.as_mut().expect("opened above");
+            if let Err(e) = sqlx::query("SAVEPOINT command").execute(&mut **tx).await {
+                batch.abort(&e);
+                return Err(e.into());
+            }
+        }
+        Ok(Write { queue: self, batch: Some(batch), savepoint })
+    }
+
+    /// Commands kept and commits made since the process started: their
+    /// ratio is how many commands one commit answered on average.
+    pub(crate) async fn counts(&self) -> (u64, u64) {
+        (self.kept.load(Ordering::Relaxed), self.batch.lock().await.commits)
+    }
+
+    async fn await_commit(&self, outcome: &Arc<Outcome>) -> Result<(), StoreError> {
+        loop {
+            let done = outcome.done.notified();
+            tokio::pin!(done);
+            done.as_mut().enable();
+            if let Some(result) = outcome.result.get() {
+                return result.clone().map_err(StoreError::Commit);
+            }
+            if tokio::time::timeout(PATIENCE, done).await.is_err() {
+                // The command that would have committed went away.
+                let mut batch = self.batch.lock().await;
+                if batch.outcome.as_ref().is_some_and(|o| Arc::ptr_eq(o, outcome)) {
+                    batch.undo_abandoned().await;
+                    let _ = batch.commit().await;
+                }
+            }
+        }
+    }
+}
+
+impl Write<'_> {
+    /// The open transaction, for this command's work.
+    pub(crate) fn tx(&mut self) -> &mut Transaction<'static, Any> {
+        self.batch.as_mut().and_then(|b| b.tx.as_mut()).expect("a command's transaction is open")
+    }
+
+    /// Keeps the command's work if `result` is `Ok` (and answers once it is
+    /// committed), or undoes it.
+    pub(crate) async fn finish<T>(mut self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        let queue = self.queue;
+        let alone = || queue.waiting.load(Ordering::SeqCst) == 0;
+        let batch = self.batch.as_mut().expect("finished once");
+        let value = match result {
+            Err(e) => {
+                if !self.savepoint {
+                    batch.tx = None;
+                    batch.publish(Err("rolled back".into()));
+                } else if let Err(db) = batch.rollback_to_savepoint().await {
+                    batch.abort(&db);
+                } else if batch.members > 0 && alone() {
+                    // The others in the batch still wait for a commit.
+                    let _ = batch.commit().await;
+                }
+                self.batch = None;
+                return Err(e);
+            }
+            Ok(value) => value,
+        };
+        if self.savepoint {
+            let tx = batch.tx.as_mut().expect("open");
+            if let Err(e) = sqlx::query("RELEASE SAVEPOINT command").execute(&mut **tx).await {
+                batch.abort(&e);
+                self.batch = None;
+                return Err(e.into());
+            }
+        }
+        // From here the work stays in the batch even if our caller goes away.
+        let mut batch = self.batch.take().expect("still held");
+        batch.members += 1;
+        queue.kept.fetch_add(1, Ordering::Relaxed);
+        let outcome = batch.outcome.clone().expect("an open batch has an outcome");
+        let full = batch.members >= MAX_MEMBERS || batch.opened.is_some_and(|o| o.elapsed() >= MAX_OPEN);
+        if full || alone() {
+            return batch.commit().await.map(|()| value);
+        }
+        drop(batch);
+        queue.await_commit(&outcome).await.map(|()| value)
+    }
+}
