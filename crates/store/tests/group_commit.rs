@@ -75,8 +75,8 @@ async fn commands_arriving_together_share_commits_and_a_failure_undoes_only_itse
             .unwrap()
             .get(0);
         assert_eq!(visits, 0, "{}: the failed requests took no number", db.label);
-        assert_eq!(vpn_counter(&keyless).await, 27, "{}", db.label);
-        assert_eq!(count(&keyless, "SELECT COUNT(*) FROM cases").await, 27, "{}", db.label);
+        assert_eq!(vpn_counter(keyless).await, 27, "{}", db.label);
+        assert_eq!(count(keyless, "SELECT COUNT(*) FROM cases").await, 27, "{}", db.label);
         assert_eq!(keyless.verify_audit().await.unwrap().first_break, None, "{}", db.label);
         keyless.close().await;
     }
