@@ -56,7 +56,7 @@ impl Store {
         .bind(&day.source)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        self.agency_changed(agency).await
     }
 
     /// Removes a day off; `false` if there was none that day.
@@ -66,6 +66,7 @@ impl Store {
             .bind(date.to_string())
             .execute(&self.pool)
             .await?;
+        self.agency_changed(agency).await?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -82,7 +83,7 @@ impl Store {
         .bind(&schedule.source)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        self.agency_changed(agency).await
     }
 
     /// Gives an agency the national calendar shipped with Sopir.
@@ -106,6 +107,10 @@ impl Store {
 
     /// The agency's calendar in its own timezone.
     pub async fn calendar(&self, agency: &str) -> Result<Calendar, StoreError> {
+        Ok((*self.cached_calendar(agency).await?).clone())
+    }
+
+    pub(crate) async fn load_calendar(&self, agency: &str) -> Result<Calendar, StoreError> {
         let zone = self.agency(agency).await?.timezone;
         let mut calendar = Calendar::new(&zone)?;
         for r in sqlx::query("SELECT day, name, kind, source FROM days_off WHERE agency_id = $1")

@@ -5,6 +5,7 @@
 //! are updated together, or nothing is.
 
 mod accounts;
+mod agency_cache;
 pub mod api_tokens;
 pub mod audit;
 mod calendar;
@@ -53,6 +54,8 @@ pub struct Store {
     /// process's writes orderly, and lets the commands that arrive together
     /// share one commit. PostgreSQL serialises processes on the audit head row.
     writes: write_queue::WriteQueue,
+    /// Each agency's profile, organisation and calendar, kept in memory.
+    agencies: agency_cache::AgencyCache,
     /// Seals personal data (NIK); without it such data is refused.
     key: Option<DataKey>,
     /// Parsed SOP versions by (agency, id, version): published versions are immutable.
@@ -108,6 +111,7 @@ impl Store {
             pool,
             backend,
             writes: write_queue::WriteQueue::default(),
+            agencies: agency_cache::AgencyCache::default(),
             key: None,
             sop_cache: std::sync::Mutex::default(),
         };

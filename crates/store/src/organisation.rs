@@ -39,10 +39,15 @@ impl Store {
         .bind(i64::from(agency.retention_days))
         .execute(&self.pool)
         .await?;
-        Ok(())
+        self.agency_changed(&agency.id).await
     }
 
+    /// An agency's profile (kept in memory; see `agency_cache`).
     pub async fn agency(&self, id: &str) -> Result<sop::Agency, StoreError> {
+        Ok((*self.cached_agency(id).await?).clone())
+    }
+
+    pub(crate) async fn load_agency(&self, id: &str) -> Result<sop::Agency, StoreError> {
         let row = sqlx::query(
             "SELECT id, government, name, address, timezone, letterhead, letters, domain, mail_domain, retention_days
              FROM agencies WHERE id = $1",
@@ -80,7 +85,7 @@ impl Store {
         .bind(&unit.kind)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        self.agency_changed(agency).await
     }
 
     pub async fn put_person(&self, agency: &str, person: &Person) -> Result<(), StoreError> {
@@ -95,7 +100,7 @@ impl Store {
         .bind(&person.unit)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        self.agency_changed(agency).await
     }
 
     /// Records that a person holds a position (or acts in it) from a date.
@@ -119,11 +124,15 @@ impl Store {
         .bind(acting_for)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        self.agency_changed(agency).await
     }
 
     /// The whole organisation of one agency, as the engine needs it.
     pub async fn organisation(&self, agency: &str) -> Result<Organisation, StoreError> {
+        Ok((*self.cached_organisation(agency).await?).clone())
+    }
+
+    pub(crate) async fn load_organisation(&self, agency: &str) -> Result<Organisation, StoreError> {
         let people =
             sqlx::query("SELECT id, name, nip, unit_id FROM people WHERE agency_id = $1 ORDER BY id")
                 .bind(agency)
