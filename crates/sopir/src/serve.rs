@@ -136,12 +136,14 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
             eprintln!("sopir: eskalasi gagal, dicoba lagi: {e}");
         }
         // Once a day: personal data past its retention period goes,
-        // periodic access reviews that are due are opened, and the query
-        // planner's statistics are refreshed.
+        // periodic access reviews that are due are opened, expired API
+        // idempotency keys are forgotten, and the query planner's statistics
+        // are refreshed.
         if last_purge.is_none_or(|at| now - at >= DAY_MS) {
             let daily = async {
                 store.purge_personal_data(now).await?;
                 store.open_due_reviews(now).await?;
+                store.forget_old_idempotency_keys(now).await?;
                 store.refresh_statistics().await
             };
             match daily.await {

@@ -49,20 +49,23 @@ impl Store {
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
-            sqlx::query("DELETE FROM api_idempotency WHERE created_at < $1")
-                .bind(now - KEEP_MS)
-                .execute(&mut **tx)
-                .await?;
+            // A key older than the keeping time is fresh again (the daily
+            // job forgets such keys; until then they are overwritten).
             let case_id = new_id();
             let inserted = sqlx::query(
                 "INSERT INTO api_idempotency (username, idem_key, fingerprint, case_id, created_at)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (username, idem_key) DO UPDATE
+                 SET fingerprint = excluded.fingerprint, case_id = excluded.case_id,
+                     created_at = excluded.created_at, status = NULL, body = NULL
+                 WHERE api_idempotency.created_at < $6",
             )
             .bind(username)
             .bind(key)
             .bind(fingerprint)
             .bind(&case_id)
             .bind(now)
+            .bind(now - KEEP_MS)
             .execute(&mut **tx)
             .await?;
             if inserted.rows_affected() == 1 {
@@ -152,6 +155,19 @@ impl Store {
             Ok(())
         }
         .await;
+        write.finish(result).await
+    }
+
+    /// Forgets keys older than the keeping time (the daily job).
+    pub async fn forget_old_idempotency_keys(&self, now: i64) -> Result<(), StoreError> {
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = sqlx::query("DELETE FROM api_idempotency WHERE created_at < $1")
+            .bind(now - KEEP_MS)
+            .execute(&mut **tx)
+            .await
+            .map(|_| ())
+            .map_err(StoreError::from);
         write.finish(result).await
     }
 

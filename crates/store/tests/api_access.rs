@@ -69,5 +69,12 @@ async fn an_idempotency_key_runs_its_call_once() {
             s.claim_idempotency_key("u", "k", "f9", tomorrow).await.unwrap(),
             Claim::Fresh { .. }
         ));
+        // The daily job removes them; the key claimed tomorrow stays.
+        s.forget_old_idempotency_keys(tomorrow).await.unwrap();
+        let keys: Vec<String> = sqlx::query_scalar("SELECT idem_key FROM api_idempotency ORDER BY idem_key")
+            .fetch_all(s.pool())
+            .await
+            .unwrap();
+        assert_eq!(keys, vec!["k".to_string()], "{}", db.label);
     }
 }

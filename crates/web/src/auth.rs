@@ -130,7 +130,7 @@ impl FromRequestParts<AppState> for User {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<User, WebError> {
         let id = cookie(&parts.headers, SESSION_COOKIE).ok_or(WebError::LoginRequired)?;
         let (account, csrf) = state.store.session(&id, now_ms()).await?.ok_or(WebError::LoginRequired)?;
-        User::of_account(state, account, csrf, id).await
+        User::of_account(state, account, csrf, id, true).await
     }
 }
 
@@ -142,6 +142,7 @@ impl User {
         account: Account,
         csrf: String,
         id: String,
+        count_unread: bool,
     ) -> Result<User, WebError> {
         let agency = state.store.agency(&account.agency_id).await?;
         let org = state.store.organisation(&account.agency_id).await?;
@@ -149,7 +150,11 @@ impl User {
         let positions = org.positions_of(&account.person_id, today);
         let head = positions.iter().any(|h| HEADS.contains(&h.position.as_str()));
         let officer = positions.iter().any(|h| REGISTRY_KEEPERS.iter().any(|p| h.position.starts_with(p)));
-        let unread = state.store.unread_notifications(&account.agency_id, &account.person_id).await?;
+        let unread = if count_unread {
+            state.store.unread_notifications(&account.agency_id, &account.person_id).await?
+        } else {
+            0
+        };
         Ok(User {
             unread,
             may_report: account.is_admin || head,

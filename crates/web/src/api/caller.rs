@@ -27,8 +27,9 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(Problem::unauthorized)?;
         let account =
             state.store.account_for_token(token, now_ms()).await?.ok_or_else(Problem::unauthorized)?;
-        // API calls carry no form, so no CSRF token: page handlers' checks refuse them.
-        let user = User::of_account(state, account, String::new(), String::new()).await?;
+        // API calls carry no form, so no CSRF token: page handlers' checks
+        // refuse them. The unread count is read only where it is answered.
+        let user = User::of_account(state, account, String::new(), String::new(), false).await?;
         Ok(Caller(user))
     }
 }

@@ -41,7 +41,8 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<
         .into_iter()
         .map(|(message, case, at, read)| NotificationView { message, case, created_at: instant(at), read })
         .collect();
-    Ok(Json(Notifications { unread: user.unread, items }))
+    let unread = state.store.unread_notifications(user.agency_id(), user.person()).await?;
+    Ok(Json(Notifications { unread, items }))
 }
 
 /// Marks all the caller's notifications read.
@@ -55,9 +56,7 @@ pub async fn mark_read(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Notifications>, Problem> {
-    let mut caller = caller;
     state.store.mark_notifications_read(caller.0.agency_id(), caller.0.person(), now_ms()).await?;
-    caller.0.unread = 0;
     list(State(state), caller).await
 }
 
