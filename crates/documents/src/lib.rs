@@ -18,7 +18,7 @@ pub use image::Image;
 pub use letter::{Letter, Verification};
 pub use letterhead::Letterhead;
 pub use pdf::SignatureSlot;
-pub use signature::{Credentials, Pkcs12Signer, Signer};
+pub use signature::{Credentials, Pkcs12Signer, Signer, UnlockedKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {

@@ -89,19 +89,39 @@ impl Pkcs12Signer {
     /// Opens the file with `passphrase` and tells whose certificate it is —
     /// used to refuse a wrong passphrase before anything is numbered.
     pub fn check(&self, passphrase: &str) -> Result<CertificateInfo, DocumentError> {
-        let (_, certs) = self.open(passphrase)?;
-        let tbs = &certs[0].tbs_certificate;
-        Ok(CertificateInfo {
-            subject: tbs.subject.to_string(),
-            not_after: tbs.validity.not_after.to_string(),
-        })
+        Ok(self.unlock(passphrase)?.info())
+    }
+
+    /// Opens the file once (the passphrase's key derivation is deliberately
+    /// slow), for checking and then signing with the same opened key.
+    pub fn unlock(&self, passphrase: &str) -> Result<UnlockedKey, DocumentError> {
+        let (key, certs) = self.open(passphrase)?;
+        Ok(UnlockedKey { key, certs })
+    }
+}
+
+/// A PKCS#12 file opened with its passphrase.
+pub struct UnlockedKey {
+    key: rsa::RsaPrivateKey,
+    certs: Vec<Certificate>,
+}
+
+impl UnlockedKey {
+    pub fn info(&self) -> CertificateInfo {
+        let tbs = &self.certs[0].tbs_certificate;
+        CertificateInfo { subject: tbs.subject.to_string(), not_after: tbs.validity.not_after.to_string() }
+    }
+
+    /// Signs `pdf` (written with a signature slot) and returns the signed file.
+    pub fn sign(self, pdf: Vec<u8>) -> Result<Vec<u8>, DocumentError> {
+        let UnlockedKey { key, certs } = self;
+        fill_signature(pdf, |digest| cms_signature(digest, key, &certs))
     }
 }
 
 impl Signer for Pkcs12Signer {
     fn sign(&self, pdf: Vec<u8>, credentials: &Credentials) -> Result<Vec<u8>, DocumentError> {
-        let (key, certs) = self.open(credentials.passphrase)?;
-        fill_signature(pdf, |digest| cms_signature(digest, key, &certs))
+        self.unlock(credentials.passphrase)?.sign(pdf)
     }
 }
 

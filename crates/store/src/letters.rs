@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use documents::{Credentials, Letter, Letterhead, Pkcs12Signer, Signer, Verification};
+use documents::{Letter, Letterhead, Pkcs12Signer, Verification};
 use engine::case::Verdict;
 use engine::form::FieldError;
 use engine::{CaseState, EngineError, Organisation};
@@ -424,10 +424,9 @@ impl Store {
                     "Anda belum memiliki sertifikat elektronik di Sopir; minta administrator mengunggah berkas PKCS#12 Anda",
                 )
             })?;
-        let signer = Pkcs12Signer::new(row.try_get("p12")?);
         // A wrong passphrase is refused before a number is taken.
-        signer
-            .check(&signing.passphrase)
+        let key = Pkcs12Signer::new(row.try_get("p12")?)
+            .unlock(&signing.passphrase)
             .map_err(|e| StoreError::invalid("kata_sandi", "Kata sandi sertifikat", e.to_string()))?;
 
         let agency = self.agency(&state.agency).await?;
@@ -506,10 +505,8 @@ impl Store {
             ),
         };
         let pdf = letter.to_pdf(Some(&slot));
-        let credentials = Credentials { nik: None, passphrase: &signing.passphrase };
-        let signed = signer
-            .sign(pdf, &credentials)
-            .map_err(|e| StoreError::invalid("kata_sandi", "Tanda tangan", e.to_string()))?;
+        let signed =
+            key.sign(pdf).map_err(|e| StoreError::invalid("kata_sandi", "Tanda tangan", e.to_string()))?;
         let sha256: String = Sha256::digest(&signed).iter().map(|b| format!("{b:02x}")).collect();
         sqlx::query(
             "INSERT INTO outgoing_letters (id, agency_id, case_id, draft_version, year, seq, number, dated_at,
