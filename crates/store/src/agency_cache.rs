@@ -77,39 +77,33 @@ impl Store {
     }
 
     pub(crate) async fn cached_agency(&self, id: &str) -> Result<Arc<sop::Agency>, StoreError> {
-        let revision = self.current_revision(id).await?;
-        if let Some(found) = self.agencies.lock().get(id).and_then(|e| e.agency.clone()) {
-            return Ok(found);
-        }
-        let loaded = Arc::new(self.load_agency(id).await?);
-        self.keep(id, revision, |e| e.agency = Some(loaded.clone()));
-        Ok(loaded)
+        self.cached(id, |e| &mut e.agency, self.load_agency(id)).await
     }
 
     pub(crate) async fn cached_organisation(&self, agency: &str) -> Result<Arc<Organisation>, StoreError> {
-        let revision = self.current_revision(agency).await?;
-        if let Some(found) = self.agencies.lock().get(agency).and_then(|e| e.organisation.clone()) {
-            return Ok(found);
-        }
-        let loaded = Arc::new(self.load_organisation(agency).await?);
-        self.keep(agency, revision, |e| e.organisation = Some(loaded.clone()));
-        Ok(loaded)
+        self.cached(agency, |e| &mut e.organisation, self.load_organisation(agency)).await
     }
 
     pub(crate) async fn cached_calendar(&self, agency: &str) -> Result<Arc<Calendar>, StoreError> {
-        let revision = self.current_revision(agency).await?;
-        if let Some(found) = self.agencies.lock().get(agency).and_then(|e| e.calendar.clone()) {
-            return Ok(found);
-        }
-        let loaded = Arc::new(self.load_calendar(agency).await?);
-        self.keep(agency, revision, |e| e.calendar = Some(loaded.clone()));
-        Ok(loaded)
+        self.cached(agency, |e| &mut e.calendar, self.load_calendar(agency)).await
     }
 
-    /// Keeps a part loaded at `revision`, unless the copy moved on meanwhile.
-    fn keep(&self, agency: &str, revision: i64, set: impl FnOnce(&mut Entry)) {
-        if let Some(entry) = self.agencies.lock().get_mut(agency).filter(|e| e.revision == revision) {
-            set(entry);
+    /// The part of `agency`'s copy that `part` picks, loaded by `load` if
+    /// the copy lacks it; kept unless the copy moved on meanwhile.
+    async fn cached<T>(
+        &self,
+        agency: &str,
+        part: fn(&mut Entry) -> &mut Option<Arc<T>>,
+        load: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<Arc<T>, StoreError> {
+        let revision = self.current_revision(agency).await?;
+        if let Some(found) = self.agencies.lock().get_mut(agency).and_then(|e| part(e).clone()) {
+            return Ok(found);
         }
+        let loaded = Arc::new(load.await?);
+        if let Some(entry) = self.agencies.lock().get_mut(agency).filter(|e| e.revision == revision) {
+            *part(entry) = Some(loaded.clone());
+        }
+        Ok(loaded)
     }
 }

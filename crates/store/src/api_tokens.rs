@@ -133,14 +133,10 @@ impl Store {
         // Once a minute at most, so queueing it with the writers costs little.
         if last.is_none_or(|l| now - l >= USE_RESOLUTION_MS) {
             let token_id: String = row.try_get("token_id")?;
-            let mut write = self.write().await?;
-            let tx = write.tx();
-            let result = sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(token_id)
-                .execute(&mut **tx)
-                .await;
-            write.finish(result.map_err(StoreError::from)).await?;
+            self.write_one(
+                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(token_id),
+            )
+            .await?;
         }
         Ok(Some(account_from(&row)?))
     }

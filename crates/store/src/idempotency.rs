@@ -122,53 +122,37 @@ impl Store {
         status: u16,
         body: &str,
     ) -> Result<(), StoreError> {
-        let mut write = self.write().await?;
-        let tx = write.tx();
-        let result = async {
+        self.write_one(
             sqlx::query(
                 "UPDATE api_idempotency SET status = $1, body = $2 WHERE username = $3 AND idem_key = $4",
             )
             .bind(i64::from(status))
             .bind(body)
             .bind(username)
-            .bind(key)
-            .execute(&mut **tx)
-            .await?;
-            Ok(())
-        }
-        .await;
-        write.finish(result).await
+            .bind(key),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Forgets a claim whose call failed inside the server, so a retry runs.
     pub async fn release_idempotency_key(&self, username: &str, key: &str) -> Result<(), StoreError> {
-        let mut write = self.write().await?;
-        let tx = write.tx();
-        let result = async {
+        self.write_one(
             sqlx::query(
                 "DELETE FROM api_idempotency WHERE username = $1 AND idem_key = $2 AND status IS NULL",
             )
             .bind(username)
-            .bind(key)
-            .execute(&mut **tx)
-            .await?;
-            Ok(())
-        }
-        .await;
-        write.finish(result).await
+            .bind(key),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Forgets keys older than the keeping time (the daily job).
     pub async fn forget_old_idempotency_keys(&self, now: i64) -> Result<(), StoreError> {
-        let mut write = self.write().await?;
-        let tx = write.tx();
-        let result = sqlx::query("DELETE FROM api_idempotency WHERE created_at < $1")
-            .bind(now - KEEP_MS)
-            .execute(&mut **tx)
-            .await
-            .map(|_| ())
-            .map_err(StoreError::from);
-        write.finish(result).await
+        self.write_one(sqlx::query("DELETE FROM api_idempotency WHERE created_at < $1").bind(now - KEEP_MS))
+            .await?;
+        Ok(())
     }
 
     /// Whether `agency` has a case with this id.

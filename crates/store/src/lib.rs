@@ -170,6 +170,16 @@ impl Store {
         self.pool.close().await;
     }
 
+    /// Runs one statement as a command of its own on the write queue.
+    async fn write_one(
+        &self,
+        statement: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> Result<u64, StoreError> {
+        let mut write = self.write().await?;
+        let result = statement.execute(&mut **write.tx()).await;
+        write.finish(result.map(|done| done.rows_affected()).map_err(StoreError::from)).await
+    }
+
     /// A command's turn on the write queue: its transaction already holds
     /// the chain's lock (see [`cases::LOCK_CHAIN`]); finish it with
     /// [`write_queue::Write::finish`].
