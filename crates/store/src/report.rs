@@ -108,16 +108,57 @@ pub struct PersonTask {
     pub late_minutes: Option<i64>,
 }
 
-/// Tasks of one (SOP, step, lane, person) that took the same working minutes.
-struct Done {
-    sop_id: String,
-    step: u32,
-    lane: String,
-    person: String,
-    minutes: i64,
-    count: i64,
-    breaches: i64,
-    late: i64,
+/// Tasks of one (SOP, step, lane, person) that took the same working
+/// minutes (or the same bucket of them).
+pub(crate) struct Done {
+    pub sop_id: String,
+    pub step: u32,
+    pub lane: String,
+    pub person: String,
+    pub minutes: i64,
+    pub count: i64,
+    pub breaches: i64,
+    pub late: i64,
+}
+
+impl Done {
+    fn from_row(r: &sqlx::any::AnyRow) -> Result<Done, sqlx::Error> {
+        Ok(Done {
+            sop_id: r.try_get("sop_id")?,
+            step: u32::try_from(r.try_get::<i64, _>("step")?).unwrap_or_default(),
+            lane: r.try_get("lane")?,
+            person: r.try_get("done_by")?,
+            minutes: bucket(r.try_get("minutes")?),
+            count: r.try_get("n")?,
+            breaches: r.try_get("breaches")?,
+            late: r.try_get("late")?,
+        })
+    }
+}
+
+/// The tasks of `agency` completed in `[from, to)`, counted in duration
+/// buckets by the database — so the rows that travel are the distinct
+/// durations of each group, not every task — read from one covering index.
+pub(crate) async fn done_between<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    agency: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Done>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT t.sop_id, t.step, t.lane, t.done_by, t.work_minutes AS minutes, COUNT(*) AS n,
+                CAST(SUM(CASE WHEN t.late_minutes IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS breaches,
+                CAST(COALESCE(SUM(t.late_minutes), 0) AS BIGINT) AS late
+         FROM tasks t
+         WHERE t.agency_id = $1 AND t.done_at >= $2 AND t.done_at < $3 AND t.status = 'done' AND t.work_minutes IS NOT NULL
+         GROUP BY t.sop_id, t.step, t.lane, t.done_by, t.work_minutes",
+    )
+    .bind(agency)
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.iter().map(Done::from_row).collect::<Result<_, _>>()?)
 }
 
 /// Figures of the completed tasks grouped by `key`.
@@ -209,7 +250,7 @@ impl Store {
         let zone =
             jiff::tz::TimeZone::get(&self.agency(agency).await?.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
         let parts = split_period(from, to, &zone)?;
-        let mut rows = sqlx::query(
+        let mut done: Vec<Done> = sqlx::query(
             "SELECT sop_id, step, lane, done_by, minutes,
                     CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(breaches) AS BIGINT) AS breaches, CAST(SUM(late) AS BIGINT) AS late
              FROM report_months WHERE agency_id = $1 AND month >= $2 AND month < $3
@@ -219,41 +260,13 @@ impl Store {
         .bind(parts.months.0)
         .bind(parts.months.1)
         .fetch_all(&self.pool)
-        .await?;
+        .await?
+        .iter()
+        .map(Done::from_row)
+        .collect::<Result<_, _>>()?;
         for (from, to) in parts.rest {
-            // The database counts equal durations, so the rows that travel
-            // are the distinct durations of each group, not every task.
-            rows.extend(
-                sqlx::query(
-                    "SELECT t.sop_id, t.step, t.lane, t.done_by, t.work_minutes AS minutes, COUNT(*) AS n,
-                            CAST(SUM(CASE WHEN t.late_minutes IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS breaches,
-                            CAST(COALESCE(SUM(t.late_minutes), 0) AS BIGINT) AS late
-                     FROM tasks t
-                     WHERE t.agency_id = $1 AND t.done_at >= $2 AND t.done_at < $3 AND t.status = 'done' AND t.work_minutes IS NOT NULL
-                     GROUP BY t.sop_id, t.step, t.lane, t.done_by, t.work_minutes",
-                )
-                .bind(agency)
-                .bind(from)
-                .bind(to)
-                .fetch_all(&self.pool)
-                .await?,
-            );
+            done.extend(done_between(&self.pool, agency, from, to).await?);
         }
-        let done: Vec<Done> = rows
-            .iter()
-            .map(|r| {
-                Ok(Done {
-                    sop_id: r.try_get("sop_id")?,
-                    step: u32::try_from(r.try_get::<i64, _>("step")?).unwrap_or_default(),
-                    lane: r.try_get("lane")?,
-                    person: r.try_get("done_by")?,
-                    minutes: bucket(r.try_get("minutes")?),
-                    count: r.try_get("n")?,
-                    breaches: r.try_get("breaches")?,
-                    late: r.try_get("late")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
 
         let mut spreads: BTreeMap<(String, u32), BTreeMap<i64, i64>> = BTreeMap::new();
         for d in &done {

@@ -5,7 +5,6 @@
 //! (a bucket is at most 6.25 % of its value wide) — so a month holds a
 //! bounded number of rows per step and person.
 
-use std::collections::HashMap;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -162,38 +161,35 @@ impl Store {
             if filled(count) {
                 return Ok(());
             }
-            let zones: HashMap<String, TimeZone> = sqlx::query("SELECT id, timezone FROM agencies")
+            let zones: Vec<(String, TimeZone)> = sqlx::query("SELECT id, timezone FROM agencies ORDER BY id")
                 .fetch_all(&mut **tx)
                 .await?
                 .iter()
                 .map(|r| Ok((r.try_get("id")?, zone_of(&r.try_get::<String, _>("timezone")?))))
                 .collect::<Result<_, sqlx::Error>>()?;
-            let mut totals: HashMap<Key, (i64, i64, i64)> = HashMap::new();
-            // In pages by id, so a large history never sits in memory at once.
-            let mut after = String::new();
-            loop {
-                let rows = sqlx::query(
-                    "SELECT id, agency_id, done_at, COALESCE(sop_id, '') AS sop_id, step, lane, done_by, work_minutes, late_minutes
-                     FROM tasks WHERE id > $1 AND status = 'done' AND work_minutes IS NOT NULL AND done_at IS NOT NULL
-                     ORDER BY id LIMIT 20000",
+            // Month by month, each month counted by the database from the
+            // report's covering index (not task by task).
+            for (agency, zone) in &zones {
+                let span = sqlx::query(
+                    "SELECT MIN(done_at) AS first, MAX(done_at) AS last FROM tasks
+                     WHERE agency_id = $1 AND done_at IS NOT NULL",
                 )
-                .bind(&after)
-                .fetch_all(&mut **tx)
+                .bind(agency)
+                .fetch_one(&mut **tx)
                 .await?;
-                let Some(last) = rows.last() else { break };
-                after = last.try_get("id")?;
-                for row in &rows {
-                    let agency: String = row.try_get("agency_id")?;
-                    let zone = zones.get(&agency).cloned().unwrap_or(TimeZone::UTC);
-                    let (key, breaches, late) = key_of(row, &zone)?;
-                    let total = totals.entry(key).or_default();
-                    total.0 += 1;
-                    total.1 += breaches;
-                    total.2 += late;
+                let (Some(first), Some(last)) =
+                    (span.try_get::<Option<i64>, _>("first")?, span.try_get::<Option<i64>, _>("last")?)
+                else {
+                    continue;
+                };
+                for month in month_number(local_date(first, zone)?)..=month_number(local_date(last, zone)?) {
+                    let (from, to) = (month_start(month, zone)?, month_start(month + 1, zone)?);
+                    for d in crate::report::done_between(&mut **tx, agency, from, to).await? {
+                        let step = i64::from(d.step);
+                        let key = (agency.clone(), month, d.sop_id, step, d.lane, d.person, d.minutes);
+                        add(tx, &key, d.count, d.breaches, d.late).await?;
+                    }
                 }
-            }
-            for (key, (n, breaches, late)) in &totals {
-                add(tx, key, *n, *breaches, *late).await?;
             }
             sqlx::query("INSERT INTO report_months_filled (filled_at) VALUES ($1)")
                 .bind(jiff::Timestamp::now().as_millisecond())
