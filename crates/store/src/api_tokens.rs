@@ -130,13 +130,18 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let last: Option<i64> = row.try_get("last_used_at")?;
-        // Once a minute at most, so queueing it with the writers costs little.
-        if last.is_none_or(|l| now - l >= USE_RESOLUTION_MS) {
+        // Once a minute at most, and skipped rather than kept waiting
+        // behind a long write (an escalation round, say).
+        if last.is_none_or(|l| now - l >= USE_RESOLUTION_MS)
+            && let Some(mut write) = self.writes.try_enter(&self.pool, crate::cases::LOCK_CHAIN).await?
+        {
             let token_id: String = row.try_get("token_id")?;
-            self.write_one(
-                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(token_id),
-            )
-            .await?;
+            let result = sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(token_id)
+                .execute(&mut **write.tx())
+                .await;
+            write.finish(result.map(|_| ()).map_err(StoreError::from)).await?;
         }
         Ok(Some(account_from(&row)?))
     }

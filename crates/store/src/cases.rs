@@ -386,13 +386,16 @@ impl Store {
                     .await?;
                     for c in candidates {
                         sqlx::query(
-                            "INSERT INTO task_candidates (task_id, person_id, position, acting, acting_for) VALUES ($1, $2, $3, $4, $5)",
+                            "INSERT INTO task_candidates (task_id, person_id, position, acting, acting_for, due_key, started_at)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
                         )
                         .bind(task)
                         .bind(&c.person)
                         .bind(&c.position)
                         .bind(c.acting.map(|k| if k == engine::ActingKind::Plt { "plt" } else { "plh" }))
                         .bind(c.acting_for.as_deref())
+                        .bind(due_at.unwrap_or(i64::MAX))
+                        .bind(event.at)
                         .execute(&mut **tx)
                         .await?;
                     }
@@ -549,26 +552,27 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<OpenTask>, StoreError> {
         let from = if after.is_some() {
-            "AND (COALESCE(t.due_at, $3) > $4 OR (COALESCE(t.due_at, $3) = $4
-                  AND (t.started_at > $5 OR (t.started_at = $5 AND t.id > $6))))"
+            "AND (k.due_key > $3 OR (k.due_key = $3 AND (k.started_at > $4 OR (k.started_at = $4 AND k.task_id > $5))))"
         } else {
-            "AND $3 = $3 AND $4 = 0 AND $5 = 0 AND $6 = ''"
+            "AND $3 = 0 AND $4 = 0 AND $5 = ''"
         };
+        // A person holding two positions may be a candidate twice: the
+        // first position stands for both.
         let sql = format!(
             "SELECT t.id, t.case_id, c.number, c.sop_id, c.sop_version, t.step, t.lane, t.started_at, t.due_at,
                     (SELECT COUNT(*) FROM task_candidates k2 WHERE k2.task_id = t.id) AS candidates
-             FROM (SELECT t.id FROM tasks t
-                   WHERE t.id IN (SELECT k.task_id FROM task_candidates k WHERE k.person_id = $2 AND k.is_open = 1)
-                     AND t.agency_id = $1 AND t.status = 'open' {from}
-                   ORDER BY COALESCE(t.due_at, $3), t.started_at, t.id LIMIT $7) AS page
-             JOIN tasks t ON t.id = page.id JOIN cases c ON c.id = t.case_id
-             ORDER BY COALESCE(t.due_at, $3), t.started_at, t.id"
+             FROM (SELECT k.task_id, k.due_key, k.started_at FROM task_candidates k JOIN tasks t ON t.id = k.task_id
+                   WHERE k.person_id = $2 AND k.is_open = 1 AND t.agency_id = $1 AND t.status = 'open' {from}
+                     AND k.position = (SELECT MIN(k3.position) FROM task_candidates k3
+                                       WHERE k3.task_id = k.task_id AND k3.person_id = k.person_id)
+                   ORDER BY k.due_key, k.started_at, k.task_id LIMIT $6) AS page
+             JOIN tasks t ON t.id = page.task_id JOIN cases c ON c.id = t.case_id
+             ORDER BY page.due_key, page.started_at, page.task_id"
         );
         // Only the constant clauses above are spliced in.
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(agency)
             .bind(person)
-            .bind(i64::MAX)
             .bind(after.map_or(0, |(due, _, _)| due))
             .bind(after.map_or(0, |(_, started, _)| started))
             .bind(after.map_or("", |(_, _, id)| id))

@@ -149,7 +149,11 @@ impl Store {
     /// analyses on its own).
     pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
         if self.backend == Backend::Sqlite {
-            sqlx::query("PRAGMA optimize").execute(&self.pool).await?;
+            // A sampled analysis (the limit is per connection): a full one
+            // of a multi-gigabyte history holds the write lock for minutes.
+            let mut conn = self.pool.acquire().await?;
+            sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+            sqlx::query("PRAGMA optimize").execute(&mut *conn).await?;
         }
         Ok(())
     }

@@ -5,7 +5,6 @@
 //! (a bucket is at most 6.25 % of its value wide) — so a month holds a
 //! bounded number of rows per step and person.
 
-
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use sqlx::{Any, Row, Transaction};

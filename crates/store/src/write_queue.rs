@@ -157,8 +157,30 @@ impl WriteQueue {
     /// first in every new transaction (it takes the chain's lock).
     pub(crate) async fn enter<'q>(&'q self, pool: &AnyPool, first: &str) -> Result<Write<'q>, StoreError> {
         let waiting = Waiting::enter(&self.waiting);
-        let mut batch = self.batch.lock().await;
+        let batch = self.batch.lock().await;
         drop(waiting);
+        self.join(batch, pool, first).await
+    }
+
+    /// As [`WriteQueue::enter`] if no command is running now; `None`
+    /// otherwise — for writes that had rather be skipped than wait.
+    pub(crate) async fn try_enter<'q>(
+        &'q self,
+        pool: &AnyPool,
+        first: &str,
+    ) -> Result<Option<Write<'q>>, StoreError> {
+        match self.batch.try_lock() {
+            Ok(batch) => self.join(batch, pool, first).await.map(Some),
+            Err(_) => Ok(None),
+        }
+    }
+
+    async fn join<'q>(
+        &'q self,
+        mut batch: MutexGuard<'q, Batch>,
+        pool: &AnyPool,
+        first: &str,
+    ) -> Result<Write<'q>, StoreError> {
         batch.undo_abandoned().await;
         if batch.tx.is_none() {
             // Left over from a commit interrupted half-way, if anything.
