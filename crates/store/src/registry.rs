@@ -68,6 +68,11 @@ pub struct Filter {
     pub state: Option<String>,
     /// Only entries past their valid-until date.
     pub expired_only: bool,
+    /// Only entries after this one in the list's order (newest first):
+    /// its (created, id).
+    pub after: Option<(i64, String)>,
+    /// At most this many (all when `None`).
+    pub limit: Option<i64>,
 }
 
 /// An entry with its case number, unit and recorder names, and the
@@ -192,6 +197,7 @@ impl Store {
                 .collect();
             format!("%{escaped}%")
         });
+        let today = self.today(agency).await?;
         let rows = sqlx::query(
             // Constant clauses only.
             sqlx::AssertSqlSafe(format!(
@@ -199,24 +205,53 @@ impl Store {
                    AND ($3 = '' OR LOWER(r.name) LIKE $3 ESCAPE '\\' OR LOWER(r.responsible) LIKE $3 ESCAPE '\\'
                         OR LOWER(COALESCE(u.name, r.unit_id)) LIKE $3 ESCAPE '\\')
                    AND ($4 = '' OR r.state = $4)
-                 ORDER BY r.created_at DESC, r.id"
+                   AND ($5 = 0 OR (r.state <> '{REVOKED}' AND r.valid_until IS NOT NULL AND r.valid_until < $6))
+                   AND ($7 = 0 OR r.created_at < $8 OR (r.created_at = $8 AND r.id > $9))
+                 ORDER BY r.created_at DESC, r.id LIMIT $10"
             )),
         )
         .bind(agency)
         .bind(kind.key())
         .bind(query.unwrap_or_default())
         .bind(filter.state.clone().unwrap_or_default())
+        .bind(i64::from(filter.expired_only))
+        .bind(&today)
+        .bind(i64::from(filter.after.is_some()))
+        .bind(filter.after.as_ref().map_or(0, |(at, _)| *at))
+        .bind(filter.after.as_ref().map_or("", |(_, id)| id.as_str()))
+        .bind(filter.limit.unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
+        rows.iter().map(|row| entry_of(row, &today)).collect()
+    }
+
+    /// How many entries of `kind` are in each state, and how many of the
+    /// live ones are past their valid-until date: (state, count) and the
+    /// expired count.
+    pub async fn registry_counts(
+        &self,
+        agency: &str,
+        kind: RegistryKind,
+    ) -> Result<(Vec<(String, i64)>, i64), StoreError> {
         let today = self.today(agency).await?;
-        let mut entries = Vec::new();
-        for row in &rows {
-            let entry = entry_of(row, &today)?;
-            if !filter.expired_only || entry.expired {
-                entries.push(entry);
-            }
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT state, COUNT(*) AS n,
+                    CAST(SUM(CASE WHEN state <> '{REVOKED}' AND valid_until IS NOT NULL AND valid_until < $3
+                             THEN 1 ELSE 0 END) AS BIGINT) AS expired
+             FROM registry_entries WHERE agency_id = $1 AND kind = $2 GROUP BY state"
+        )))
+        .bind(agency)
+        .bind(kind.key())
+        .bind(&today)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut states = Vec::new();
+        let mut expired = 0;
+        for r in &rows {
+            states.push((r.try_get("state")?, r.try_get("n")?));
+            expired += r.try_get::<i64, _>("expired")?;
         }
-        Ok(entries)
+        Ok((states, expired))
     }
 
     /// One entry of `agency` with its history, oldest first.

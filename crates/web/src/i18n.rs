@@ -126,6 +126,7 @@ catalogue! {
     InboxEmpty => "Tidak ada tugas yang menunggu Anda.", "No tasks are waiting for you.";
     InboxMore => "Ditampilkan tugas yang paling mendesak saja; tugas Anda seluruhnya", "Only the most urgent tasks are shown; your tasks in all";
     InboxTitle => "Tugas saya", "My tasks";
+    RegistryMore => "hanya yang terbaru ditampilkan; persempit dengan pencarian atau unduh CSV untuk semuanya", "only the newest are shown; narrow with the search or download the CSV for all";
     InternalText => "Terjadi kesalahan di server. Tidak ada data yang hilang; coba lagi sebentar lagi.", "Something went wrong on the server. Nothing was lost; try again shortly.";
     InternalTitle => "Kesalahan server", "Server error";
     Kind => "Jenis", "Kind";

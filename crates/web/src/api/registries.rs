@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::caller::Caller;
 use super::cases::instant;
-use super::paging::{Page, PageQuery, page_of};
+use super::paging::{Page, PageQuery, cursor};
 use super::problem::Problem;
 use crate::{AppState, now_ms};
 
@@ -127,15 +127,25 @@ pub async fn list(
     let Query(query) = query.map_err(|e| Problem::bad_request(e.body_text()))?;
     require_keeper(&caller)?;
     let kind = kind_of(&kind)?;
+    let paging = PageQuery { cursor: query.cursor, limit: query.limit };
+    let limit = paging.limit()?;
+    // The cursor is the last entry's (-created, id): newest first.
+    let after: Option<(i64, String)> = paging.after()?;
     let filter = Filter {
         query: query.q.clone(),
         state: query.state.clone(),
         expired_only: query.expired.unwrap_or(false),
+        after: after.map(|(created, id)| (-created, id)),
+        limit: Some(limit as i64 + 1),
     };
-    let entries = state.store.registry(caller.0.agency_id(), kind, &filter).await?;
-    let paging = PageQuery { cursor: query.cursor, limit: query.limit };
-    let page = page_of(entries, |e| (-e.created_at, e.id.clone()), &paging)?;
-    Ok(Json(Page { items: page.items.into_iter().map(view).collect(), next_cursor: page.next_cursor }))
+    let mut entries = state.store.registry(caller.0.agency_id(), kind, &filter).await?;
+    let next_cursor = if entries.len() > limit {
+        entries.truncate(limit);
+        entries.last().map(|e| cursor(&(-e.created_at, e.id.clone())))
+    } else {
+        None
+    };
+    Ok(Json(Page { items: entries.into_iter().map(view).collect(), next_cursor }))
 }
 
 /// One entry with its history.

@@ -44,9 +44,8 @@ pub async fn index(State(state): State<AppState>, user: User) -> Result<Markup, 
     require_keeper(&user)?;
     let mut rows = Vec::new();
     for kind in RegistryKind::ALL {
-        let entries = state.store.registry(user.agency_id(), kind, &Filter::default()).await?;
-        let count = |s: &str| entries.iter().filter(|e| e.state == s).count();
-        let expired = entries.iter().filter(|e| e.expired).count();
+        let (states, expired) = state.store.registry_counts(user.agency_id(), kind).await?;
+        let count = |s: &str| states.iter().find(|(state, _)| state == s).map_or(0, |(_, n)| *n);
         rows.push((kind, count("aktif"), count("ditangguhkan"), count("dicabut"), expired));
     }
     let body = html! {
@@ -81,6 +80,7 @@ impl ListQuery {
             query: self.q.clone().filter(|q| !q.trim().is_empty()),
             state: self.status.clone().filter(|s| !s.is_empty()),
             expired_only: self.kedaluwarsa.as_deref() == Some("1"),
+            ..Filter::default()
         }
     }
 
@@ -106,6 +106,9 @@ pub(crate) fn urlencode(value: &str) -> String {
         .collect()
 }
 
+/// The most entries the list page shows (the newest; the CSV has all).
+const PAGE_LIMIT: i64 = 500;
+
 pub async fn list(
     State(state): State<AppState>,
     user: User,
@@ -114,9 +117,16 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     require_keeper(&user)?;
     let kind = kind_of(&kind)?;
-    let entries = state.store.registry(user.agency_id(), kind, &q.filter()).await?;
+    let csv_wanted = q.format.as_deref() == Some("csv");
+    // The page shows the newest entries; the CSV holds every one.
+    let filter = Filter { limit: (!csv_wanted).then_some(PAGE_LIMIT + 1), ..q.filter() };
+    let mut entries = state.store.registry(user.agency_id(), kind, &filter).await?;
+    let more = !csv_wanted && entries.len() as i64 > PAGE_LIMIT;
+    if more {
+        entries.truncate(PAGE_LIMIT as usize);
+    }
     let clock = user.clock();
-    if q.format.as_deref() == Some("csv") {
+    if csv_wanted {
         let mut rows = vec![
             [
                 "nama",
@@ -166,7 +176,7 @@ pub async fn list(
             label { input type="checkbox" name="kedaluwarsa" value="1" checked[q.kedaluwarsa.as_deref() == Some("1")]; " kedaluwarsa" }
             button.secondary type="submit" { (user.t(Msg::Search)) }
         }
-        p { a href={"/registri/" (kind.key()) "?format=csv&" (q.query_string())} { (user.t(Msg::DownloadCsv)) } " · " (entries.len()) " entri" }
+        p { a href={"/registri/" (kind.key()) "?format=csv&" (q.query_string())} { (user.t(Msg::DownloadCsv)) } " · " (entries.len()) " entri" @if more { " — " (user.t(Msg::RegistryMore)) } }
         table #registri {
             thead { tr {
                 th { (user.t(Msg::Name)) } th { (user.t(Msg::ColStatus)) } th.hide-sm { (user.t(Msg::Unit)) }
