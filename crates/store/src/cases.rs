@@ -369,6 +369,7 @@ impl Store {
                     .bind(event.at)
                     .execute(&mut **tx)
                     .await?;
+                    self.count_opened(tx, &calendar.zone, agency, sop_id, event.at).await?;
                 }
                 EventBody::TaskCreated { task, step, lane, candidates, due_at } => {
                     sqlx::query(
@@ -483,6 +484,7 @@ impl Store {
                         .bind(case)
                         .execute(&mut **tx)
                         .await?;
+                    self.count_closed(tx, &calendar.zone, case, status).await?;
                 }
             }
         }

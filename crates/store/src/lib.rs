@@ -115,7 +115,7 @@ impl Store {
             key: None,
             sop_cache: std::sync::Mutex::default(),
         };
-        store.fill_report_months().await?;
+        store.fill_monthly_totals().await?;
         Ok(store)
     }
 

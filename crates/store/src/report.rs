@@ -136,6 +136,25 @@ impl Done {
     }
 }
 
+/// The cases of `agency` opened in `[from, to)`, counted per SOP and status
+/// (rows of `sop_id`, `status`, `n`) from one covering index.
+pub(crate) async fn opened_between<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    agency: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+    Ok(sqlx::query(
+        "SELECT sop_id, status, COUNT(*) AS n FROM cases
+         WHERE agency_id = $1 AND opened_at >= $2 AND opened_at < $3 GROUP BY sop_id, status",
+    )
+    .bind(agency)
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await?)
+}
+
 /// The tasks of `agency` completed in `[from, to)`, counted in duration
 /// buckets by the database — so the rows that travel are the distinct
 /// durations of each group, not every task — read from one covering index.
@@ -219,31 +238,50 @@ impl Store {
     /// (epoch milliseconds).
     pub async fn report(&self, agency: &str, from: i64, to: i64) -> Result<Report, StoreError> {
         let mut report = Report::default();
-        for r in sqlx::query(
-            "SELECT sop_id,
-                    COUNT(*) AS started,
-                    SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS completed,
-                    SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) AS rejected,
-                    SUM(CASE WHEN status = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawn,
-                    SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS still_open
-             FROM cases WHERE agency_id = $1 AND opened_at >= $2 AND opened_at < $3
-             GROUP BY sop_id ORDER BY sop_id",
-        )
-        .bind(agency)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?
-        {
-            report.sops.push(SopFigures {
-                sop_id: r.try_get("sop_id")?,
-                started: r.try_get("started")?,
-                completed: r.try_get("completed")?,
-                rejected: r.try_get("rejected")?,
-                withdrawn: r.try_get("withdrawn")?,
-                open: r.try_get("still_open")?,
-            });
+        // Whole months come from the monthly totals; the days before and
+        // after them from the tasks and cases themselves.
+        let zone =
+            jiff::tz::TimeZone::get(&self.agency(agency).await?.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let parts = split_period(from, to, &zone)?;
+
+        let mut cases: BTreeMap<String, SopFigures> = BTreeMap::new();
+        let mut count_cases = |rows: Vec<sqlx::any::AnyRow>| -> Result<(), sqlx::Error> {
+            for r in rows {
+                let sop_id: String = r.try_get("sop_id")?;
+                let n: i64 = r.try_get("n")?;
+                let figures = cases.entry(sop_id.clone()).or_insert_with(|| SopFigures {
+                    sop_id,
+                    started: 0,
+                    completed: 0,
+                    rejected: 0,
+                    withdrawn: 0,
+                    open: 0,
+                });
+                figures.started += n;
+                match r.try_get::<String, _>("status")?.as_str() {
+                    "completed" => figures.completed += n,
+                    "rejected" => figures.rejected += n,
+                    "withdrawn" => figures.withdrawn += n,
+                    _ => figures.open += n,
+                }
+            }
+            Ok(())
+        };
+        count_cases(
+            sqlx::query(
+                "SELECT sop_id, status, CAST(SUM(n) AS BIGINT) AS n FROM case_months
+                 WHERE agency_id = $1 AND month >= $2 AND month < $3 GROUP BY sop_id, status",
+            )
+            .bind(agency)
+            .bind(parts.months.0)
+            .bind(parts.months.1)
+            .fetch_all(&self.pool)
+            .await?,
+        )?;
+        for (from, to) in &parts.rest {
+            count_cases(opened_between(&self.pool, agency, *from, *to).await?)?;
         }
+        report.sops = cases.into_values().filter(|f| f.started > 0).collect();
 
         // Whole months come from the monthly totals; the days before and
         // after them from the tasks, counted in the same duration buckets.

@@ -1,6 +1,7 @@
-//! Monthly totals of completed tasks for the accountability report: kept as
-//! each task is completed, so a year's report reads a few thousand rows
-//! however many cases the year had. Durations are counted per bucket —
+//! Monthly totals for the accountability report — completed tasks by
+//! duration bucket, and cases by outcome — kept as tasks complete and cases
+//! open and close, so a year's report reads a few thousand rows however many
+//! cases the year had. Durations are counted per bucket —
 //! exact below 64 working minutes, beyond that sixteen buckets per doubling
 //! (a bucket is at most 6.25 % of its value wide) — so a month holds a
 //! bounded number of rows per step and person.
@@ -138,67 +139,158 @@ impl Store {
         Ok(())
     }
 
-    /// Fills the monthly totals from the tasks completed before they were
-    /// kept — once, the first time a server opens the database after the
-    /// migration that made them.
-    pub(crate) async fn fill_report_months(&self) -> Result<(), StoreError> {
-        let filled = |count: i64| count > 0;
-        let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM report_months_filled")
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?;
-        if filled(count) {
-            return Ok(());
-        }
-        let mut write = self.write().await?;
-        let tx = write.tx();
-        let result = async {
-            let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM report_months_filled")
-                .fetch_one(&mut **tx)
+    /// Counts a case just opened in its month's totals.
+    pub(crate) async fn count_opened(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        zone: &TimeZone,
+        agency: &str,
+        sop_id: &str,
+        opened_at: i64,
+    ) -> Result<(), StoreError> {
+        let month = month_number(local_date(opened_at, zone)?);
+        add_cases(tx, agency, month, sop_id, "open", 1).await
+    }
+
+    /// Moves a case just closed from open to `status` in the totals of the
+    /// month it was opened in.
+    pub(crate) async fn count_closed(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        zone: &TimeZone,
+        case: &str,
+        status: &str,
+    ) -> Result<(), StoreError> {
+        let row = sqlx::query("SELECT agency_id, sop_id, opened_at FROM cases WHERE id = $1")
+            .bind(case)
+            .fetch_one(&mut **tx)
+            .await?;
+        let (agency, sop_id): (String, String) = (row.try_get("agency_id")?, row.try_get("sop_id")?);
+        let month = month_number(local_date(row.try_get("opened_at")?, zone)?);
+        add_cases(tx, &agency, month, &sop_id, "open", -1).await?;
+        add_cases(tx, &agency, month, &sop_id, status, 1).await
+    }
+
+    /// Fills the monthly totals from the tasks and cases recorded before
+    /// they were kept — once, the first time a server opens the database
+    /// after the migration that made them.
+    pub(crate) async fn fill_monthly_totals(&self) -> Result<(), StoreError> {
+        for totals in [Totals::Tasks, Totals::Cases] {
+            let marker = totals.marker();
+            let filled = |count: i64| count > 0;
+            let count: i64 = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {marker}")))
+                .fetch_one(&self.pool)
                 .await?
                 .try_get("n")?;
             if filled(count) {
-                return Ok(());
+                continue;
             }
-            let zones: Vec<(String, TimeZone)> = sqlx::query("SELECT id, timezone FROM agencies ORDER BY id")
-                .fetch_all(&mut **tx)
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get("id")?, zone_of(&r.try_get::<String, _>("timezone")?))))
-                .collect::<Result<_, sqlx::Error>>()?;
-            // Month by month, each month counted by the database from the
-            // report's covering index (not task by task).
-            for (agency, zone) in &zones {
-                let span = sqlx::query(
-                    "SELECT MIN(done_at) AS first, MAX(done_at) AS last FROM tasks
-                     WHERE agency_id = $1 AND done_at IS NOT NULL",
-                )
-                .bind(agency)
-                .fetch_one(&mut **tx)
-                .await?;
-                let (Some(first), Some(last)) =
-                    (span.try_get::<Option<i64>, _>("first")?, span.try_get::<Option<i64>, _>("last")?)
-                else {
-                    continue;
-                };
-                for month in month_number(local_date(first, zone)?)..=month_number(local_date(last, zone)?) {
-                    let (from, to) = (month_start(month, zone)?, month_start(month + 1, zone)?);
+            let mut write = self.write().await?;
+            let tx = write.tx();
+            let result = async {
+                let count: i64 =
+                    sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {marker}")))
+                        .fetch_one(&mut **tx)
+                        .await?
+                        .try_get("n")?;
+                if filled(count) {
+                    return Ok(());
+                }
+                fill(tx, totals).await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO {marker} (filled_at) VALUES ($1)")))
+                    .bind(jiff::Timestamp::now().as_millisecond())
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+            .await;
+            write.finish(result).await?;
+        }
+        Ok(())
+    }
+}
+
+async fn add_cases(
+    tx: &mut Transaction<'static, Any>,
+    agency: &str,
+    month: i64,
+    sop_id: &str,
+    status: &str,
+    n: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO case_months (agency_id, month, sop_id, status, n) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (agency_id, month, sop_id, status) DO UPDATE SET n = case_months.n + excluded.n",
+    )
+    .bind(agency)
+    .bind(month)
+    .bind(sop_id)
+    .bind(status)
+    .bind(n)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Totals {
+    Tasks,
+    Cases,
+}
+
+impl Totals {
+    fn marker(self) -> &'static str {
+        match self {
+            Totals::Tasks => "report_months_filled",
+            Totals::Cases => "case_months_filled",
+        }
+    }
+}
+
+/// Month by month, each month counted by the database from the report's
+/// covering indexes (not row by row).
+async fn fill(tx: &mut Transaction<'static, Any>, totals: Totals) -> Result<(), StoreError> {
+    let zones: Vec<(String, TimeZone)> = sqlx::query("SELECT id, timezone FROM agencies ORDER BY id")
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, zone_of(&r.try_get::<String, _>("timezone")?))))
+        .collect::<Result<_, sqlx::Error>>()?;
+    let span_sql = match totals {
+        Totals::Tasks => {
+            "SELECT MIN(done_at) AS first, MAX(done_at) AS last FROM tasks WHERE agency_id = $1 AND done_at IS NOT NULL"
+        }
+        Totals::Cases => {
+            "SELECT MIN(opened_at) AS first, MAX(opened_at) AS last FROM cases WHERE agency_id = $1"
+        }
+    };
+    for (agency, zone) in &zones {
+        let span = sqlx::query(span_sql).bind(agency).fetch_one(&mut **tx).await?;
+        let (Some(first), Some(last)) =
+            (span.try_get::<Option<i64>, _>("first")?, span.try_get::<Option<i64>, _>("last")?)
+        else {
+            continue;
+        };
+        for month in month_number(local_date(first, zone)?)..=month_number(local_date(last, zone)?) {
+            let (from, to) = (month_start(month, zone)?, month_start(month + 1, zone)?);
+            match totals {
+                Totals::Tasks => {
                     for d in crate::report::done_between(&mut **tx, agency, from, to).await? {
-                        let step = i64::from(d.step);
-                        let key = (agency.clone(), month, d.sop_id, step, d.lane, d.person, d.minutes);
+                        let key =
+                            (agency.clone(), month, d.sop_id, i64::from(d.step), d.lane, d.person, d.minutes);
                         add(tx, &key, d.count, d.breaches, d.late).await?;
                     }
                 }
+                Totals::Cases => {
+                    for r in crate::report::opened_between(&mut **tx, agency, from, to).await? {
+                        let (sop_id, status): (String, String) = (r.try_get("sop_id")?, r.try_get("status")?);
+                        add_cases(tx, agency, month, &sop_id, &status, r.try_get("n")?).await?;
+                    }
+                }
             }
-            sqlx::query("INSERT INTO report_months_filled (filled_at) VALUES ($1)")
-                .bind(jiff::Timestamp::now().as_millisecond())
-                .execute(&mut **tx)
-                .await?;
-            Ok(())
         }
-        .await;
-        write.finish(result).await
     }
+    Ok(())
 }
 
 #[cfg(test)]

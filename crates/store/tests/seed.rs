@@ -39,7 +39,7 @@ async fn seeded_histories_are_whole_and_countable() {
 /// by a server opening an older database, and agree with the days read
 /// straight from the tasks at a period's ragged edges.
 #[tokio::test]
-async fn monthly_totals_count_what_the_tasks_hold() {
+async fn monthly_totals_count_what_the_tasks_and_cases_hold() {
     use sqlx::Row;
     for db in backends().await {
         let s = &db.store;
@@ -78,9 +78,31 @@ async fn monthly_totals_count_what_the_tasks_hold() {
         let odd = s.report("lumajang", odd_from, odd_to).await.unwrap();
         assert_eq!(totals(&odd), done_between(odd_from, odd_to).await, "{}", db.label);
 
-        // An older database: the totals rebuilt from the tasks on opening.
-        sqlx::query("DELETE FROM report_months").execute(s.pool()).await.unwrap();
-        sqlx::query("DELETE FROM report_months_filled").execute(s.pool()).await.unwrap();
+        // Cases per SOP and outcome, whole months and ragged edges alike.
+        for (report, from, to) in [(&year, year_from, year_to), (&odd, odd_from, odd_to)] {
+            let rows = sqlx::query(
+                "SELECT sop_id, COUNT(*) AS n, CAST(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS BIGINT) AS still_open
+                 FROM cases WHERE agency_id = 'lumajang' AND opened_at >= $1 AND opened_at < $2
+                 GROUP BY sop_id ORDER BY sop_id",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_all(s.pool())
+            .await
+            .unwrap();
+            let expected: Vec<(String, i64, i64)> =
+                rows.iter().map(|r| (r.get("sop_id"), r.get("n"), r.get("still_open"))).collect();
+            let counted: Vec<(String, i64, i64)> =
+                report.sops.iter().map(|f| (f.sop_id.clone(), f.started, f.open)).collect();
+            assert_eq!(counted, expected, "{}", db.label);
+            assert!(report.sops.iter().all(|f| f.started == f.completed + f.rejected + f.withdrawn + f.open));
+        }
+        assert!(year.sops.iter().any(|f| f.open > 0 && f.completed > 0), "{}", db.label);
+
+        // An older database: the totals rebuilt from the tasks and cases on opening.
+        for table in ["report_months", "report_months_filled", "case_months", "case_months_filled"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}"))).execute(s.pool()).await.unwrap();
+        }
         let reopened = store::Store::open(&db.url).await.unwrap();
         assert_eq!(reopened.report("lumajang", year_from, year_to).await.unwrap(), year, "{}", db.label);
         assert_eq!(reopened.report("lumajang", odd_from, odd_to).await.unwrap(), odd, "{}", db.label);
