@@ -599,3 +599,21 @@ async fn a_nik_is_masked_and_revealed_only_to_whoever_handles_the_case_with_the_
     );
     assert!(app.store.verify_audit().await.unwrap().first_break.is_none());
 }
+
+/// A long backlog is cut to its most urgent tasks on the inbox page, which
+/// says how many there are in all.
+#[tokio::test]
+async fn a_long_backlog_shows_the_most_urgent_and_counts_all() {
+    let app = spawn().await;
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    for i in 0..105 {
+        let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+        app.store.submit("lumajang", "lumajang/vpn", "lmj-pemohon", input, now + i).await.unwrap();
+    }
+    let kadis = Browser::login(&app, "lmj-kadis").await;
+    let inbox = kadis.get("/tugas").await;
+    assert_eq!(inbox.status, 200);
+    assert!(inbox.body.contains("tugas Anda seluruhnya: <strong>105</strong>"), "{}", inbox.body);
+    assert_eq!(inbox.body.matches("href=\"/permohonan/").count(), 100);
+}
