@@ -515,8 +515,12 @@ async fn refusals_are_problem_details_naming_the_field() {
     assert_eq!(field_names(&a.json), ["cursor"]);
     problem(&requester.get("/cases?limit=banyak").await, StatusCode::BAD_REQUEST);
     problem(&requester.get("/reports").await, StatusCode::FORBIDDEN);
-    problem(&requester.get("/registers").await, StatusCode::FORBIDDEN);
-    problem(&requester.get("/registries/vpn").await, StatusCode::FORBIDDEN);
+    let a = requester.get("/registers").await;
+    problem(&a, StatusCode::FORBIDDEN);
+    assert!(a.json["detail"].as_str().unwrap().contains("pimpinan"), "says who may: {}", a.json);
+    let a = requester.get("/registries/vpn").await;
+    problem(&a, StatusCode::FORBIDDEN);
+    assert!(a.json["detail"].as_str().unwrap().starts_with("Registri hanya untuk"), "{}", a.json);
     let head = Api::of(&app, "lmj-kadis").await;
     problem(&head.get("/registries/kapal-selam").await, StatusCode::NOT_FOUND);
     problem(&head.get("/registers?year=1900").await, StatusCode::UNPROCESSABLE_ENTITY);
@@ -538,6 +542,11 @@ async fn refusals_are_problem_details_naming_the_field() {
         .post(&format!("/cases/{case_id}/tasks/{task}"), &action_for(sop.step(2).unwrap()), None)
         .await;
     problem(&a, StatusCode::FORBIDDEN);
+    assert!(a.json["detail"].as_str().unwrap().starts_with("Tugas ini bukan untuk Anda"), "{}", a.json);
+    // Nor may the Head submit a request: only the first step's lane may.
+    let a = head.post("/cases", &vpn_request(&sop), None).await;
+    problem(&a, StatusCode::FORBIDDEN);
+    assert!(a.json["detail"].as_str().unwrap().contains("pelaksana langkah pertama"), "{}", a.json);
     let withdrawn = requester
         .post(&format!("/cases/{case_id}/withdraw"), &json!({ "reason": "salah kirim" }), None)
         .await;

@@ -359,7 +359,9 @@ pub async fn submit(
             .ok_or_else(|| Problem::field("sop", "sop", "tulis sebagai lembaga/slug, mis. lumajang/vpn"))?;
         let sop = super::sops::own_sop(state, caller, agency, slug).await?;
         if !crate::pages::services::may_submit(state, user, &sop).await? {
-            return Err(Problem::forbidden());
+            return Err(Problem::forbidden_because(
+                "layanan ini hanya dapat diajukan oleh pelaksana langkah pertamanya, dan Anda tidak termasuk di dalamnya",
+            ));
         }
         let step = sop.first_step();
         let data = form_data(step, &request.fields, &request.attachments)?;
@@ -519,7 +521,9 @@ pub async fn act(
             Some(_) => return Err(Problem::field("verdict", "verdict", "isi `ya` atau `tidak`")),
         };
         if !task.candidates.iter().any(|c| c.person == user.person()) {
-            return Err(Problem::forbidden());
+            return Err(Problem::forbidden_because(
+                "tugas ini bukan untuk Anda: hanya pelaksana lajurnya yang dapat menyelesaikannya",
+            ));
         }
         let data = form_data(step, &action.fields, &action.attachments)?;
         let paperwork = paperwork(state, headers, step, &action);

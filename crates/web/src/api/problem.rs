@@ -66,6 +66,14 @@ impl Problem {
         )
     }
 
+    /// A refusal that says why (who may do this instead).
+    pub fn forbidden_because(why: impl Into<String>) -> Problem {
+        let why = why.into();
+        let mut chars = why.chars();
+        let why = chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect());
+        Problem::new(StatusCode::FORBIDDEN, "forbidden", "Tidak diizinkan", Some(format!("{why}.")))
+    }
+
     pub fn not_found() -> Problem {
         Problem::new(StatusCode::NOT_FOUND, "not-found", "Tidak ditemukan", None)
     }
@@ -129,11 +137,11 @@ impl From<store::StoreError> for Problem {
         use store::StoreError as S;
         match e {
             S::NotFound(_) => Problem::not_found(),
-            S::NotPermitted(_) => Problem::forbidden(),
+            S::NotPermitted(why) => Problem::forbidden_because(why),
             S::AlreadyExists(what) => Problem::conflict(format!("{what} sudah ada")),
             S::Engine(EngineError::Invalid(errors)) => errors.into(),
-            S::Engine(EngineError::NotAllowed { .. } | EngineError::NotRequester { .. }) => {
-                Problem::forbidden()
+            S::Engine(refusal @ (EngineError::NotAllowed { .. } | EngineError::NotRequester { .. })) => {
+                Problem::forbidden_because(refusal.to_string())
             }
             S::Engine(refusal) => Problem::conflict(refusal.to_string()),
             other => {

@@ -74,7 +74,7 @@ pub async fn registers(
     let Query(query) = query.map_err(|e| Problem::bad_request(e.body_text()))?;
     let user = &caller.0;
     if !user.may_report {
-        return Err(Problem::forbidden());
+        return Err(Problem::forbidden_because("agenda surat hanya untuk pimpinan dan administrator"));
     }
     let this_year = i64::from(jiff::Timestamp::now().to_zoned(user.clock().zone).year());
     let year = query.year.unwrap_or(this_year);

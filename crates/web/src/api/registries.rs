@@ -103,7 +103,13 @@ fn kind_of(key: &str) -> Result<RegistryKind, Problem> {
 }
 
 fn require_keeper(caller: &Caller) -> Result<(), Problem> {
-    if caller.0.keeps_registries { Ok(()) } else { Err(Problem::forbidden()) }
+    if caller.0.keeps_registries {
+        Ok(())
+    } else {
+        Err(Problem::forbidden_because(
+            "registri hanya untuk pimpinan, petugas pengelolanya dan administrator",
+        ))
+    }
 }
 
 /// The entries of one registry, newest first.
