@@ -11,6 +11,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::audit::{append, case_events};
 use crate::letters::Paperwork;
 use crate::personal_data::{carries_personal, open_events, seal_events};
+use crate::report_months::CompletedTask;
 use crate::{Store, StoreError, new_id};
 
 /// A file that comes with an action, stored in the same transaction.
@@ -351,6 +352,7 @@ impl Store {
         events: &[Event],
     ) -> Result<(), StoreError> {
         append(tx, agency, events).await?;
+        let mut completed = Vec::new();
         for event in events {
             let case = event.case.as_str();
             match &event.body {
@@ -402,11 +404,12 @@ impl Store {
                     }
                 }
                 EventBody::TaskCompleted { task, by, .. } => {
-                    let started: i64 = sqlx::query("SELECT started_at FROM tasks WHERE id = $1")
-                        .bind(task)
-                        .fetch_one(&mut **tx)
-                        .await?
-                        .try_get("started_at")?;
+                    let row =
+                        sqlx::query("SELECT started_at, COALESCE(sop_id, '') AS sop_id, step, lane FROM tasks WHERE id = $1")
+                            .bind(task)
+                            .fetch_one(&mut **tx)
+                            .await?;
+                    let started: i64 = row.try_get("started_at")?;
                     let instant = |ms| {
                         jiff::Timestamp::from_millisecond(ms).map_err(|e| StoreError::Corrupt(e.to_string()))
                     };
@@ -425,6 +428,18 @@ impl Store {
                         return Err(StoreError::Corrupt(format!("tugas {task} tidak terbuka di tampilan")));
                     }
                     close_candidates(tx, task).await?;
+                    completed.push((
+                        task,
+                        CompletedTask {
+                            sop_id: row.try_get("sop_id")?,
+                            step: row.try_get("step")?,
+                            lane: row.try_get("lane")?,
+                            person: by.clone(),
+                            done_at: event.at,
+                            work_minutes: took,
+                            late_minutes: None,
+                        },
+                    ));
                 }
                 EventBody::DeadlineBreached { task, step, lane, person, due_at, late_minutes } => {
                     sqlx::query(
@@ -489,10 +504,14 @@ impl Store {
             }
         }
         // After the loop: a completion's lateness is the event after it.
-        for event in events {
-            if let EventBody::TaskCompleted { task, .. } = &event.body {
-                self.count_completed(tx, &calendar.zone, task).await?;
-            }
+        for (task, mut done) in completed {
+            done.late_minutes = events.iter().find_map(|e| match &e.body {
+                EventBody::DeadlineBreached { task: late, late_minutes, .. } if late == task => {
+                    Some(*late_minutes)
+                }
+                _ => None,
+            });
+            self.count_completed(tx, &calendar.zone, agency, done).await?;
         }
         Ok(())
     }

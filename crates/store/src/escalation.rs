@@ -53,7 +53,7 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
                 let profile = self.agency(&agency).await?;
-                let zone = jiff::tz::TimeZone::get(&profile.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+                let zone = crate::report_months::zone_of(&profile.timezone);
                 let local = |ms: i64| Timestamp::from_millisecond(ms).map(|t| t.to_zoned(zone.clone()));
                 let due_local = local(*due_at).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 let message = format!(

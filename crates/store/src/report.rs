@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use sqlx::Row;
 
-use crate::report_months::{bucket, split_period};
+use crate::report_months::{bucket, split_period, zone_of};
 use crate::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,8 +240,7 @@ impl Store {
         let mut report = Report::default();
         // Whole months come from the monthly totals; the days before and
         // after them from the tasks and cases themselves.
-        let zone =
-            jiff::tz::TimeZone::get(&self.agency(agency).await?.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let zone = zone_of(&self.agency(agency).await?.timezone);
         let parts = split_period(from, to, &zone)?;
 
         let mut cases: BTreeMap<String, SopFigures> = BTreeMap::new();
@@ -283,11 +282,7 @@ impl Store {
         }
         report.sops = cases.into_values().filter(|f| f.started > 0).collect();
 
-        // Whole months come from the monthly totals; the days before and
-        // after them from the tasks, counted in the same duration buckets.
-        let zone =
-            jiff::tz::TimeZone::get(&self.agency(agency).await?.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-        let parts = split_period(from, to, &zone)?;
+        // Tasks likewise, counted in the same duration buckets.
         let mut done: Vec<Done> = sqlx::query(
             "SELECT sop_id, step, lane, done_by, minutes,
                     CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(breaches) AS BIGINT) AS breaches, CAST(SUM(late) AS BIGINT) AS late

@@ -66,7 +66,8 @@ pub(crate) fn split_period(from: i64, to: i64, zone: &TimeZone) -> Result<Period
     Ok(PeriodParts { months: (first, last), rest })
 }
 
-fn zone_of(name: &str) -> TimeZone {
+/// An agency's time zone by name (UTC if the name is unknown).
+pub(crate) fn zone_of(name: &str) -> TimeZone {
     TimeZone::get(name).unwrap_or(TimeZone::UTC)
 }
 
@@ -102,41 +103,32 @@ async fn add(
     Ok(())
 }
 
-fn key_of(row: &sqlx::any::AnyRow, zone: &TimeZone) -> Result<(Key, i64, i64), StoreError> {
-    let late: Option<i64> = row.try_get("late_minutes")?;
-    let key = (
-        row.try_get("agency_id")?,
-        month_number(local_date(row.try_get("done_at")?, zone)?),
-        row.try_get("sop_id")?,
-        row.try_get("step")?,
-        row.try_get("lane")?,
-        row.try_get("done_by")?,
-        bucket(row.try_get("work_minutes")?),
-    );
-    Ok((key, i64::from(late.is_some()), late.unwrap_or(0)))
+/// A task just completed, as the monthly totals count it.
+pub(crate) struct CompletedTask {
+    pub sop_id: String,
+    pub step: i64,
+    pub lane: String,
+    pub person: String,
+    pub done_at: i64,
+    pub work_minutes: i64,
+    /// Minutes past its due time, if it was late.
+    pub late_minutes: Option<i64>,
 }
 
 impl Store {
-    /// Counts the just-completed `task` (its lateness already recorded) in
-    /// its month's totals.
+    /// Counts a task just completed in its month's totals.
     pub(crate) async fn count_completed(
         &self,
         tx: &mut Transaction<'static, Any>,
         zone: &TimeZone,
-        task: &str,
+        agency: &str,
+        task: CompletedTask,
     ) -> Result<(), StoreError> {
-        let row = sqlx::query(
-            "SELECT agency_id, done_at, COALESCE(sop_id, '') AS sop_id, step, lane, done_by, work_minutes, late_minutes
-             FROM tasks WHERE id = $1 AND status = 'done' AND work_minutes IS NOT NULL",
-        )
-        .bind(task)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if let Some(row) = row {
-            let (key, breaches, late) = key_of(&row, zone)?;
-            add(tx, &key, 1, breaches, late).await?;
-        }
-        Ok(())
+        let month = month_number(local_date(task.done_at, zone)?);
+        let minutes = bucket(task.work_minutes);
+        let key = (agency.to_string(), month, task.sop_id, task.step, task.lane, task.person, minutes);
+        let late = task.late_minutes;
+        add(tx, &key, 1, i64::from(late.is_some()), late.unwrap_or(0)).await
     }
 
     /// Counts a case just opened in its month's totals.
