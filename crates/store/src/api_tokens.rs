@@ -133,7 +133,7 @@ impl Store {
         // Once a minute at most, and skipped rather than kept waiting
         // behind a long write (an escalation round, say).
         if last.is_none_or(|l| now - l >= USE_RESOLUTION_MS)
-            && let Some(mut write) = self.writes.try_enter(&self.pool, crate::cases::LOCK_CHAIN).await?
+            && let Some(mut write) = self.try_write().await?
         {
             let token_id: String = row.try_get("token_id")?;
             let result = sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")

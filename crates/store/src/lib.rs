@@ -190,6 +190,12 @@ impl Store {
     async fn write(&self) -> Result<write_queue::Write<'_>, StoreError> {
         self.writes.enter(&self.pool, cases::LOCK_CHAIN).await
     }
+
+    /// As [`Store::write`] if no command is running now, `None` otherwise —
+    /// for writes that had rather be skipped than wait.
+    async fn try_write(&self) -> Result<Option<write_queue::Write<'_>>, StoreError> {
+        self.writes.try_enter(&self.pool, cases::LOCK_CHAIN).await
+    }
 }
 
 /// Unread notifications are counted up to this (shown as "99+" beyond).
