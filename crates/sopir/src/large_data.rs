@@ -42,15 +42,16 @@ async fn seed(options: &Options, url: &str) -> Result<(), CliError> {
         .seed_history(options.cases, now, |s| {
             if s.cases >= shown + step {
                 shown = s.cases;
-                eprintln!("  {} permohonan ({:.0} s)", s.cases, started.elapsed().as_secs_f64());
+                eprintln!("  {} permohonan ({:.0} s)", s.existing + s.cases, started.elapsed().as_secs_f64());
             }
         })
         .await?;
     let elapsed = started.elapsed().as_secs_f64();
     store.close().await;
     println!(
-        "seed: {} cases ({} open, {} rejected), {} transitions ({} late) in {elapsed:.0} s — {:.0} cases/s, {:.0} transitions/s",
+        "seed: {} cases added to {} ({} open, {} rejected), {} transitions ({} late) in {elapsed:.0} s — {:.0} cases/s, {:.0} transitions/s",
         seeded.cases,
+        seeded.existing,
         seeded.open,
         seeded.rejected,
         seeded.transitions,

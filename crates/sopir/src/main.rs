@@ -149,7 +149,7 @@ pub enum UserCommand {
 pub enum BenchCommand {
     /// Isi basis data dengan riwayat permohonan buatan (mis. 1.000.000), lalu ukur kotak tugas, halaman permohonan, pencarian registri dan laporan tahunan di atasnya.
     Seed {
-        /// Jumlah permohonan yang dibuat.
+        /// Jumlah permohonan di basis data sesudah pengisian; yang sudah ada ikut dihitung, jadi pengisian yang terhenti dilanjutkan dengan perintah yang sama.
         #[arg(long, default_value = "100000")]
         cases: usize,
         /// Direktori data (basis data SQLite dan kuncinya).

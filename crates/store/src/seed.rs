@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use engine::{Calendar, CaseState, Organisation, Verdict};
 use sop::ActionKind;
 
+use sqlx::Row;
+
 use crate::{Store, StoreError, new_id};
 
 /// The SOPs seeded, in turn.
@@ -31,6 +33,9 @@ const DAY: i64 = 24 * 60 * MINUTE;
 /// What was written.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Seeded {
+    /// Cases the database already held before this run (a run tops up to
+    /// its target, so a long seeding that was stopped can be continued).
+    pub existing: usize,
     pub cases: usize,
     pub open: usize,
     pub rejected: usize,
@@ -60,9 +65,11 @@ impl Dice {
 }
 
 impl Store {
-    /// Writes `cases` generated histories opened over the year before
-    /// `until` (epoch ms), calling `progress` with the running total after
-    /// each transaction. The demo organisation must be installed.
+    /// Writes generated histories opened over the year before `until`
+    /// (epoch ms) until the database holds `cases` cases, calling `progress`
+    /// with the running total after each transaction. Cases already there
+    /// count towards the target: a stopped run continues where it stopped.
+    /// The demo organisation must be installed.
     pub async fn seed_history(
         &self,
         cases: usize,
@@ -81,10 +88,13 @@ impl Store {
             }
             sops.push(self.sop(agency, id, None).await?);
         }
-        let mut dice = Dice(0x9E37_79B9_7F4A_7C15);
-        let mut seeded = Seeded::default();
+        let existing: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM cases").fetch_one(self.pool()).await?.try_get("n")?;
+        let mut done = existing as usize;
+        // A continued run draws a different sequence than the first one did.
+        let mut dice = Dice(0x9E37_79B9_7F4A_7C15 ^ (done as u64).wrapping_mul(0x2545_F491_4F6C_DD1D) | 1);
+        let mut seeded = Seeded { existing: done, ..Seeded::default() };
         let span = 365 * DAY;
-        let mut done = 0;
         while done < cases {
             let mut write = self.write().await?;
             let tx = write.tx();

@@ -13,7 +13,7 @@ async fn seeded_histories_are_whole_and_countable() {
         let until = wib(2026, 11, 20, 16, 0);
         let mut rounds = 0;
         let seeded = s.seed_history(120, until, |_| rounds += 1).await.unwrap();
-        assert_eq!(seeded.cases, 120, "{}", db.label);
+        assert_eq!((seeded.existing, seeded.cases), (0, 120), "{}", db.label);
         assert!(rounds >= 1);
         assert!(seeded.transitions > 120 * 5, "{}: {seeded:?}", db.label);
         assert!(seeded.open > 0 || seeded.rejected > 0, "{}: some cases do not simply complete", db.label);
@@ -21,6 +21,9 @@ async fn seeded_histories_are_whole_and_countable() {
         let lumajang = s.cases("lumajang").await.unwrap();
         let trenggalek = s.cases("trenggalek").await.unwrap();
         assert_eq!(lumajang.len() + trenggalek.len(), 120, "{}", db.label);
+        // A run to a target the database already reaches adds nothing.
+        let again = s.seed_history(100, until, |_| {}).await.unwrap();
+        assert_eq!((again.existing, again.cases), (120, 0), "{}", db.label);
         assert!(!trenggalek.is_empty(), "both agencies");
         let completed = lumajang.iter().filter(|c| c.status == "completed").count();
         assert!(completed > lumajang.len() / 2, "{}: most close", db.label);
@@ -31,6 +34,12 @@ async fn seeded_histories_are_whole_and_countable() {
         let started: i64 = report.sops.iter().map(|f| f.started).sum();
         assert_eq!(started as usize, lumajang.len(), "{}", db.label);
         assert!(report.steps.values().any(|(_, f)| f.breaches > 0), "{}: some steps late", db.label);
+        // A stopped run is continued by asking for the larger total again.
+        let more = s.seed_history(160, until, |_| {}).await.unwrap();
+        assert_eq!((more.existing, more.cases), (120, 40), "{}", db.label);
+        assert_eq!(s.verify_audit().await.unwrap().first_break, None, "{}", db.label);
+        let all = s.cases("lumajang").await.unwrap().len() + s.cases("trenggalek").await.unwrap().len();
+        assert_eq!(all, 160, "{}", db.label);
     }
 }
 
