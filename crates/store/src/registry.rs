@@ -12,7 +12,7 @@ use sop::definition::{Registry, RegistryAction, RegistryKind};
 use sop::{Agency, Sop};
 use sqlx::{Any, Row, Transaction};
 
-use crate::{Store, StoreError, new_id};
+use crate::{Backend, Store, StoreError, new_id};
 
 /// The states of an entry.
 pub const ACTIVE: &str = "aktif";
@@ -189,21 +189,44 @@ impl Store {
         filter: &Filter,
     ) -> Result<Vec<Entry>, StoreError> {
         // The search is done by the database, so only matching rows travel.
-        let query = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| {
-            let escaped: String = q
+        let typed = filter.query.as_deref().map(str::trim).unwrap_or_default();
+        let like = if typed.is_empty() {
+            String::new()
+        } else {
+            let escaped: String = typed
                 .to_lowercase()
                 .chars()
                 .flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] })
                 .collect();
             format!("%{escaped}%")
-        });
+        };
+        // The matching entries are collected first and then read, so a
+        // search costs what it finds, not the registry's size: entries whose
+        // own text matches — on SQLite from the trigram index (a quoted
+        // phrase matches any substring of three characters or more, in any
+        // case), on PostgreSQL by LIKE, which pg_trgm's indexes serve — and
+        // entries of a unit whose name matches. Without a search `$3` is
+        // still mentioned, as every bound parameter must be.
+        let trigram = self.backend == Backend::Sqlite && typed.chars().count() >= 3;
+        let own_text = if trigram {
+            "SELECT entry_id FROM registry_search WHERE registry_search MATCH $11"
+        } else {
+            "SELECT id FROM registry_entries WHERE LOWER(name) LIKE $3 ESCAPE '\\' OR LOWER(responsible) LIKE $3 ESCAPE '\\'"
+        };
+        let matching = if typed.is_empty() {
+            "AND $3 = ''".to_string()
+        } else {
+            format!(
+                "AND r.id IN ({own_text}
+                     UNION SELECT m.id FROM units mu JOIN registry_entries m ON m.unit_id = mu.id
+                           WHERE LOWER(mu.name) LIKE $3 ESCAPE '\\')"
+            )
+        };
         let today = self.today(agency).await?;
-        let rows = sqlx::query(
+        let query = sqlx::query(
             // Constant clauses only.
             sqlx::AssertSqlSafe(format!(
-                "{ENTRY_SELECT} WHERE r.agency_id = $1 AND r.kind = $2
-                   AND ($3 = '' OR LOWER(r.name) LIKE $3 ESCAPE '\\' OR LOWER(r.responsible) LIKE $3 ESCAPE '\\'
-                        OR LOWER(COALESCE(u.name, r.unit_id)) LIKE $3 ESCAPE '\\')
+                "{ENTRY_SELECT} WHERE r.agency_id = $1 AND r.kind = $2 {matching}
                    AND ($4 = '' OR r.state = $4)
                    AND ($5 = 0 OR (r.state <> '{REVOKED}' AND r.valid_until IS NOT NULL AND r.valid_until < $6))
                    AND ($7 = 0 OR r.created_at < $8 OR (r.created_at = $8 AND r.id > $9))
@@ -212,16 +235,16 @@ impl Store {
         )
         .bind(agency)
         .bind(kind.key())
-        .bind(query.unwrap_or_default())
+        .bind(&like)
         .bind(filter.state.clone().unwrap_or_default())
         .bind(i64::from(filter.expired_only))
         .bind(&today)
         .bind(i64::from(filter.after.is_some()))
         .bind(filter.after.as_ref().map_or(0, |(at, _)| *at))
         .bind(filter.after.as_ref().map_or("", |(_, id)| id.as_str()))
-        .bind(filter.limit.unwrap_or(i64::MAX))
-        .fetch_all(&self.pool)
-        .await?;
+        .bind(filter.limit.unwrap_or(i64::MAX));
+        let query = if trigram { query.bind(format!("\"{}\"", typed.replace('"', "\"\""))) } else { query };
+        let rows = query.fetch_all(&self.pool).await?;
         rows.iter().map(|row| entry_of(row, &today)).collect()
     }
 

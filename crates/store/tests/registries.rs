@@ -529,3 +529,64 @@ async fn every_registry_is_searched_suspended_and_revoked_and_checks_its_record(
         }
     }
 }
+
+/// Search finds any part of an entry's name, of its responsible person's
+/// name or of its unit's name, in any letter case, and takes what was typed
+/// literally (quotes, `%`, `_`): on SQLite three characters or more are
+/// looked up in the trigram index, shorter ones by reading the registry; on
+/// PostgreSQL pg_trgm's indexes serve the same LIKE.
+#[tokio::test]
+async fn search_finds_any_part_of_name_person_or_unit_literally() {
+    for db in backends().await {
+        let s = &db.store;
+        for (requester, name, who) in [
+            ("lmj-pemohon", "bappeda.siti", "Siti Aminah"),
+            ("lmj-pemohon-2", "dinkes.budi", "Budi \"Har_tono\" 100%"),
+        ] {
+            run(
+                s,
+                "lumajang",
+                "lumajang/vpn",
+                requester,
+                &[("nama_akun_vpn", name), ("penanggung_jawab", who)],
+            )
+            .await
+            .unwrap();
+        }
+        let found = |agency: &'static str, kind: RegistryKind, q: &'static str| async move {
+            let filter = Filter { query: Some(q.into()), ..Default::default() };
+            let entries = s.registry(agency, kind, &filter).await.unwrap();
+            // Both cases are opened at the same minute: their order is the ids'.
+            let mut names = entries.into_iter().map(|e| e.name).collect::<Vec<_>>();
+            names.sort();
+            names
+        };
+        let vpn = |q: &'static str| found("lumajang", RegistryKind::Vpn, q);
+        for (q, expected) in [
+            ("DINKES.B", vec!["dinkes.budi"]),
+            ("es.bu", vec!["dinkes.budi"]),
+            ("  aminah ", vec!["bappeda.siti"]),
+            ("ti", vec!["bappeda.siti"]),
+            ("\"har_tono\"", vec!["dinkes.budi"]),
+            ("100%", vec!["dinkes.budi"]),
+            ("r%t", vec![]),
+            ("ar_t", vec!["dinkes.budi"]),
+            ("arxt", vec![]),
+            ("kesehatan", vec!["dinkes.budi"]),
+            ("Perencanaan", vec!["bappeda.siti"]),
+            ("a", vec!["bappeda.siti", "dinkes.budi"]),
+            ("tidak ada", vec![]),
+        ] {
+            assert_eq!(vpn(q).await, expected, "{}: {q:?}", db.label);
+        }
+        assert!(found("lumajang", RegistryKind::Email, "dinkes").await.is_empty(), "{}", db.label);
+        assert!(found("trenggalek", RegistryKind::Vpn, "budi").await.is_empty(), "{}", db.label);
+        let newest = Filter { query: Some("siti".into()), limit: Some(1), ..Default::default() };
+        assert_eq!(
+            s.registry("lumajang", RegistryKind::Vpn, &newest).await.unwrap().len(),
+            1,
+            "{}",
+            db.label
+        );
+    }
+}
