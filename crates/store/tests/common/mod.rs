@@ -45,6 +45,7 @@ pub async fn postgres() -> Option<TestDb> {
     let url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
     sqlx::any::install_default_drivers();
     let admin = sqlx::AnyPool::connect(&url).await.expect("TEST_DATABASE_URL reachable");
+    sweep_old_databases(&admin).await;
     let name = format!("sopir_test_{}", uuid::Uuid::now_v7().simple());
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
     admin.close().await;
@@ -52,6 +53,31 @@ pub async fn postgres() -> Option<TestDb> {
     let url = format!("{base}/{name}");
     let store = Store::open(&url).await.unwrap().with_key(store::DataKey::random());
     Some(TestDb { store, label: "postgres", url, _dir: None })
+}
+
+/// A test's database outlives it (its store may still hold connections when
+/// the test ends), so each new one drops those that earlier runs left more
+/// than an hour ago (their names carry their creation time), lest they fill
+/// the disk of a machine that runs the suite many times.
+async fn sweep_old_databases(admin: &sqlx::AnyPool) {
+    use sqlx::Row;
+    let names = sqlx::query(
+        "SELECT CAST(datname AS TEXT) AS datname FROM pg_database WHERE datname LIKE 'sopir_test_%'",
+    )
+    .fetch_all(admin)
+    .await
+    .unwrap_or_default();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let hour_ago = hour_ago.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    for row in names {
+        let Ok(name) = row.try_get::<String, _>("datname") else { continue };
+        let Ok(id) = uuid::Uuid::parse_str(name.trim_start_matches("sopir_test_")) else { continue };
+        if id.get_timestamp().is_some_and(|t| t.to_unix().0 < hour_ago) {
+            // Another test process may be dropping it too: either is fine.
+            let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            let _ = sqlx::query(sqlx::AssertSqlSafe(drop)).execute(admin).await;
+        }
+    }
 }
 
 /// Epoch milliseconds of a WIB wall-clock time.
