@@ -4,6 +4,7 @@
 //! the form to suspend, reactivate or revoke it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -13,8 +14,9 @@ use serde::Deserialize;
 use sop::definition::RegistryKind;
 use store::registry::{Entry, Filter};
 
-use super::reports::csv;
+use super::reports::{csv_download, csv_line};
 use crate::auth::User;
+use crate::display::Clock;
 use crate::error::WebError;
 use crate::i18n::Msg;
 use crate::{AppState, layout, now_ms};
@@ -109,6 +111,83 @@ pub(crate) fn urlencode(value: &str) -> String {
 /// The most entries the list page shows (the newest; the CSV has all).
 const PAGE_LIMIT: i64 = 500;
 
+/// Entries read at a time for a CSV export, which is sent as it is read:
+/// exporting a registry of hundreds of thousands of entries does not hold
+/// them all in the server's memory.
+const EXPORT_PAGE: i64 = 500;
+
+/// Every entry `filter` selects, newest first, as a CSV download.
+fn export(state: &AppState, user: &User, kind: RegistryKind, filter: Filter) -> Response {
+    let header = csv_line(&[
+        "nama",
+        "status",
+        "kedaluwarsa",
+        "unit",
+        "penanggung_jawab",
+        "berlaku_sampai",
+        "permohonan",
+        "dicatat_oleh",
+        "dicatat_pada",
+        "rincian",
+    ]);
+    let pages =
+        csv_pages(state.store.clone(), user.agency_id().to_string(), user.clock(), kind, filter, EXPORT_PAGE);
+    let body = futures_util::StreamExt::chain(futures_util::stream::iter([Ok(header)]), pages);
+    csv_download(&format!("registri-{}.csv", kind.key()), axum::body::Body::from_stream(body))
+}
+
+/// The CSV records of every entry `filter` selects, newest first, read
+/// `page` entries at a time, each page after the last entry of the one
+/// before.
+fn csv_pages(
+    store: Arc<store::Store>,
+    agency: String,
+    clock: Clock,
+    kind: RegistryKind,
+    filter: Filter,
+    page: i64,
+) -> impl futures_util::Stream<Item = Result<String, store::StoreError>> {
+    // `None`: nothing more to read.
+    futures_util::stream::unfold(Some(filter), move |next| {
+        let (store, agency, clock) = (store.clone(), agency.clone(), clock.clone());
+        async move {
+            let filter = Filter { limit: Some(page), ..next? };
+            match store.registry(&agency, kind, &filter).await {
+                Ok(entries) => {
+                    let after = match entries.last() {
+                        Some(last) if entries.len() as i64 == page => {
+                            Some(Filter { after: Some((last.created_at, last.id.clone())), ..filter })
+                        }
+                        _ => None,
+                    };
+                    Some((Ok(entries.iter().map(|e| csv_line(&export_row(e, &clock))).collect()), after))
+                }
+                // The download ends unfinished, which the browser shows as failed.
+                Err(e) => {
+                    eprintln!("sopir: ekspor registri terhenti: {e}");
+                    Some((Err(e), None))
+                }
+            }
+        }
+    })
+}
+
+fn export_row(e: &Entry, clock: &Clock) -> [String; 10] {
+    let details: Vec<String> = e.details.iter().map(|d| format!("{}: {}", d.label, d.value)).collect();
+    [
+        e.name.clone(),
+        e.state.clone(),
+        if e.expired { "ya" } else { "tidak" }.into(),
+        e.unit.clone(),
+        e.responsible.clone(),
+        e.valid_until.clone().unwrap_or_default(),
+        e.case_number.clone(),
+        e.created_by.clone(),
+        clock.datetime(e.created_at),
+        details.join("; "),
+    ]
+}
+
 pub async fn list(
     State(state): State<AppState>,
     user: User,
@@ -117,49 +196,15 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     require_keeper(&user)?;
     let kind = kind_of(&kind)?;
-    let csv_wanted = q.format.as_deref() == Some("csv");
+    if q.format.as_deref() == Some("csv") {
+        return Ok(export(&state, &user, kind, q.filter()));
+    }
     // The page shows the newest entries; the CSV holds every one.
-    let filter = Filter { limit: (!csv_wanted).then_some(PAGE_LIMIT + 1), ..q.filter() };
+    let filter = Filter { limit: Some(PAGE_LIMIT + 1), ..q.filter() };
     let mut entries = state.store.registry(user.agency_id(), kind, &filter).await?;
-    let more = !csv_wanted && entries.len() as i64 > PAGE_LIMIT;
+    let more = entries.len() as i64 > PAGE_LIMIT;
     if more {
         entries.truncate(PAGE_LIMIT as usize);
-    }
-    let clock = user.clock();
-    if csv_wanted {
-        let mut rows = vec![
-            [
-                "nama",
-                "status",
-                "kedaluwarsa",
-                "unit",
-                "penanggung_jawab",
-                "berlaku_sampai",
-                "permohonan",
-                "dicatat_oleh",
-                "dicatat_pada",
-                "rincian",
-            ]
-            .map(String::from)
-            .to_vec(),
-        ];
-        for e in &entries {
-            let details: Vec<String> =
-                e.details.iter().map(|d| format!("{}: {}", d.label, d.value)).collect();
-            rows.push(vec![
-                e.name.clone(),
-                e.state.clone(),
-                if e.expired { "ya" } else { "tidak" }.into(),
-                e.unit.clone(),
-                e.responsible.clone(),
-                e.valid_until.clone().unwrap_or_default(),
-                e.case_number.clone(),
-                e.created_by.clone(),
-                clock.datetime(e.created_at),
-                details.join("; "),
-            ]);
-        }
-        return Ok(csv(&format!("registri-{}.csv", kind.key()), rows));
     }
     let selected = |s: &str| q.status.as_deref() == Some(s);
     let body = html! {
@@ -285,5 +330,41 @@ pub async fn change_state(
             entry_page(&state, &user, kind, &id, Some(e.to_string()), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::StreamExt;
+
+    use super::*;
+
+    /// An export read in pages holds every entry once, in the list's order,
+    /// whatever the page size (a page exactly full included).
+    #[tokio::test]
+    async fn an_export_in_pages_holds_every_entry_once_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("sopir.db").display());
+        let store = Arc::new(store::Store::open(&url).await.unwrap().with_key(store::DataKey::random()));
+        let now = jiff::Timestamp::now().as_millisecond();
+        store::demo::install(&store, &sop::Catalog::builtin(), now).await.unwrap();
+        store.seed_history(60, now, |_| {}).await.unwrap();
+        let clock =
+            Clock::of(&sop::Catalog::builtin().agency("lumajang").unwrap().clone(), crate::i18n::Lang::Id);
+        let all = store.registry("lumajang", RegistryKind::Vpn, &Filter::default()).await.unwrap();
+        assert!(all.len() >= 6, "{} entries", all.len());
+        let expected: Vec<String> = all.iter().map(|e| csv_line(&export_row(e, &clock))).collect();
+        for page in [1, 2, 3, all.len() as i64, 500] {
+            let pages = csv_pages(
+                store.clone(),
+                "lumajang".into(),
+                clock.clone(),
+                RegistryKind::Vpn,
+                Filter::default(),
+                page,
+            );
+            let text: Vec<String> = pages.map(|p| p.unwrap()).collect().await;
+            assert_eq!(text.concat(), expected.concat(), "page size {page}");
+        }
     }
 }

@@ -275,17 +275,25 @@ fn cell(value: &str) -> String {
     if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
 }
 
-pub(crate) fn csv(name: &str, rows: Vec<Vec<String>>) -> Response {
-    let text: String =
-        rows.iter().map(|r| r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",") + "\r\n").collect();
+/// One CSV record, with its line end.
+pub(crate) fn csv_line<S: AsRef<str>>(cells: &[S]) -> String {
+    cells.iter().map(|c| cell(c.as_ref())).collect::<Vec<_>>().join(",") + "\r\n"
+}
+
+/// A CSV download named `name` with `body` (whole, or streamed).
+pub(crate) fn csv_download(name: &str, body: impl Into<axum::body::Body>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
         ],
-        text,
+        body.into(),
     )
         .into_response()
+}
+
+pub(crate) fn csv(name: &str, rows: Vec<Vec<String>>) -> Response {
+    csv_download(name, rows.iter().map(|r| csv_line(r)).collect::<String>())
 }
 
 fn figure_columns(f: &Figures) -> Vec<String> {
