@@ -49,9 +49,9 @@ async fn seed(options: &Options, url: &str) -> Result<(), CliError> {
     let elapsed = started.elapsed().as_secs_f64();
     store.close().await;
     println!(
-        "seed: {} cases added to {} ({} open, {} rejected), {} transitions ({} late) in {elapsed:.0} s — {:.0} cases/s, {:.0} transitions/s",
+        "seed: {} cases added, {} in all ({} open, {} rejected of those added), {} transitions ({} late) in {elapsed:.0} s — {:.0} cases/s, {:.0} transitions/s",
         seeded.cases,
-        seeded.existing,
+        seeded.existing + seeded.cases,
         seeded.open,
         seeded.rejected,
         seeded.transitions,

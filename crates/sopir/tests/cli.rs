@@ -404,7 +404,7 @@ fn bench_seed_fills_a_database_and_measures_on_it() {
     let out = sopir(&["bench", "seed", "--cases", "40", "--data-dir", data, "--samples", "3"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.starts_with("seed: 40 cases ("), "{text}");
+    assert!(text.starts_with("seed: 40 cases added, 40 in all ("), "{text}");
     assert!(text.contains("failures: 0"), "{text}");
     for kind in ["inbox", "case", "registry search", "report (year)", "server peak RSS"] {
         assert!(text.contains(&format!("  {kind}")), "{kind} in {text}");
@@ -413,6 +413,12 @@ fn bench_seed_fills_a_database_and_measures_on_it() {
     let again = sopir(&["bench", "seed", "--measure-only", "--data-dir", data, "--samples", "2"]);
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(!stdout(&again).contains("seed:"));
+    // A larger target continues the history that is there (which the
+    // measuring server's demo data may have grown by a case).
+    let more = sopir(&["bench", "seed", "--cases", "50", "--data-dir", data, "--samples", "1"]);
+    assert!(more.status.success(), "{}", stderr(&more));
+    let text = stdout(&more);
+    assert!(text.starts_with("seed: ") && text.contains(" cases added, 50 in all ("), "{text}");
 }
 
 #[test]
