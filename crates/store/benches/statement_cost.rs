@@ -17,38 +17,33 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
     sqlx::any::install_default_drivers();
+    // The same loop over two pool types (which share no trait that would
+    // make a generic function short).
+    macro_rules! time_inserts {
+        ($pool:expr) => {{
+            let pool = $pool;
+            sqlx::query("CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)").execute(&pool).await.unwrap();
+            let mut tx = pool.begin().await.unwrap();
+            let started = Instant::now();
+            for i in 0..N {
+                sqlx::query("INSERT INTO t (id, v) VALUES ($1, $2)")
+                    .bind(i)
+                    .bind("abcdefgh")
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
+            started
+        }};
+    }
     for kind in ["any", "native"] {
         let url = format!("sqlite://{}?mode=rwc", dir.join(format!("{kind}.db")).display());
-        let started;
-        if kind == "any" {
-            let pool = sqlx::AnyPool::connect(&url).await.unwrap();
-            sqlx::query("CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)").execute(&pool).await.unwrap();
-            let mut tx = pool.begin().await.unwrap();
-            started = Instant::now();
-            for i in 0..N {
-                sqlx::query("INSERT INTO t (id, v) VALUES ($1, $2)")
-                    .bind(i)
-                    .bind("abcdefgh")
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-            }
-            tx.commit().await.unwrap();
+        let started = if kind == "any" {
+            time_inserts!(sqlx::AnyPool::connect(&url).await.unwrap())
         } else {
-            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-            sqlx::query("CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)").execute(&pool).await.unwrap();
-            let mut tx = pool.begin().await.unwrap();
-            started = Instant::now();
-            for i in 0..N {
-                sqlx::query("INSERT INTO t (id, v) VALUES ($1, $2)")
-                    .bind(i)
-                    .bind("abcdefgh")
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-            }
-            tx.commit().await.unwrap();
-        }
+            time_inserts!(sqlx::SqlitePool::connect(&url).await.unwrap())
+        };
         let us = started.elapsed().as_secs_f64() * 1e6 / N as f64;
         println!("sqlx {kind:7} {us:6.1} µs per INSERT");
     }
