@@ -70,8 +70,11 @@ async fn measure(options: &Options, url: &str) -> Result<(), CliError> {
     if options.database_url.is_none() {
         println!("database size: {:.1} MB", size_of(&options.data_dir) as f64 / 1024.0 / 1024.0);
     }
-    let (server, base) = start_server(&exe, &options.data_dir, options.database_url.as_deref()).await?;
+    // Tokens first: a server opening a big history may spend its first
+    // minutes on the daily work (retention purge, overdue escalations),
+    // holding the write lock longer than another process waits for it.
     let tokens = Arc::new(tokens(&exe, url, &MEASURED)?);
+    let (server, base) = start_server(&exe, &options.data_dir, options.database_url.as_deref()).await?;
     let http = reqwest::Client::new();
     let get = |who: &str, path: String| http.get(format!("{base}/api/v1{path}")).bearer_auth(&tokens[who]);
     let timings = Timings::default();
