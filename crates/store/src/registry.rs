@@ -222,6 +222,13 @@ impl Store {
                            WHERE LOWER(mu.name) LIKE $3 ESCAPE '\\')"
             )
         };
+        // The page after a cursor starts at it in `registry_entries_newest`
+        // (the first term bounds the index range; an OR alone would not).
+        let after = if filter.after.is_some() {
+            "AND $7 = 1 AND r.created_at <= $8 AND (r.created_at < $8 OR r.id > $9)"
+        } else {
+            "AND $7 = 0 AND $8 = $8 AND $9 = $9"
+        };
         let today = self.today(agency).await?;
         let query = sqlx::query(
             // Constant clauses only.
@@ -229,7 +236,7 @@ impl Store {
                 "{ENTRY_SELECT} WHERE r.agency_id = $1 AND r.kind = $2 {matching}
                    AND ($4 = '' OR r.state = $4)
                    AND ($5 = 0 OR (r.state <> '{REVOKED}' AND r.valid_until IS NOT NULL AND r.valid_until < $6))
-                   AND ($7 = 0 OR r.created_at < $8 OR (r.created_at = $8 AND r.id > $9))
+                   {after}
                  ORDER BY r.created_at DESC, r.id LIMIT $10"
             )),
         )
