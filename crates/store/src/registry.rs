@@ -209,7 +209,7 @@ impl Store {
         // still mentioned, as every bound parameter must be.
         let trigram = self.backend == Backend::Sqlite && typed.chars().count() >= 3;
         let own_text = if trigram {
-            "SELECT entry_id FROM registry_search WHERE registry_search MATCH $11"
+            "SELECT entry_id FROM registry_search WHERE registry_search MATCH $10"
         } else {
             "SELECT id FROM registry_entries WHERE LOWER(name) LIKE $3 ESCAPE '\\' OR LOWER(responsible) LIKE $3 ESCAPE '\\'"
         };
@@ -224,10 +224,11 @@ impl Store {
         };
         // The page after a cursor starts at it in `registry_entries_newest`
         // (the first term bounds the index range; an OR alone would not).
+        // Without a cursor its parameters are still mentioned.
         let after = if filter.after.is_some() {
-            "AND $7 = 1 AND r.created_at <= $8 AND (r.created_at < $8 OR r.id > $9)"
+            "AND r.created_at <= $7 AND (r.created_at < $7 OR r.id > $8)"
         } else {
-            "AND $7 = 0 AND $8 = $8 AND $9 = $9"
+            "AND $7 = $7 AND $8 = $8"
         };
         let today = self.today(agency).await?;
         let query = sqlx::query(
@@ -237,7 +238,7 @@ impl Store {
                    AND ($4 = '' OR r.state = $4)
                    AND ($5 = 0 OR (r.state <> '{REVOKED}' AND r.valid_until IS NOT NULL AND r.valid_until < $6))
                    {after}
-                 ORDER BY r.created_at DESC, r.id LIMIT $10"
+                 ORDER BY r.created_at DESC, r.id LIMIT $9"
             )),
         )
         .bind(agency)
@@ -246,7 +247,6 @@ impl Store {
         .bind(filter.state.clone().unwrap_or_default())
         .bind(i64::from(filter.expired_only))
         .bind(&today)
-        .bind(i64::from(filter.after.is_some()))
         .bind(filter.after.as_ref().map_or(0, |(at, _)| *at))
         .bind(filter.after.as_ref().map_or("", |(_, id)| id.as_str()))
         .bind(filter.limit.unwrap_or(i64::MAX));

@@ -10,7 +10,6 @@ use std::collections::HashMap;
 
 use engine::{Calendar, CaseState, Organisation, Verdict};
 use sop::ActionKind;
-
 use sqlx::Row;
 
 use crate::{Store, StoreError, new_id};
