@@ -19,6 +19,19 @@ pub const ACTIVE: &str = "aktif";
 pub const SUSPENDED: &str = "ditangguhkan";
 pub const REVOKED: &str = "dicabut";
 
+/// Refuses a state filter that is none of the states (it would quietly
+/// select nothing).
+pub fn check_state_filter(state: Option<&str>) -> Result<(), StoreError> {
+    match state {
+        None | Some("") | Some(ACTIVE) | Some(SUSPENDED) | Some(REVOKED) => Ok(()),
+        Some(other) => Err(StoreError::invalid(
+            "state",
+            "Status",
+            format!("\"{other}\" tidak dikenal; pilih {ACTIVE}, {SUSPENDED} atau {REVOKED}"),
+        )),
+    }
+}
+
 /// Longest reason accepted for a change of state.
 pub const REASON_MAX_CHARS: usize = 1000;
 
@@ -188,6 +201,7 @@ impl Store {
         kind: RegistryKind,
         filter: &Filter,
     ) -> Result<Vec<Entry>, StoreError> {
+        check_state_filter(filter.state.as_deref())?;
         // The search is done by the database, so only matching rows travel.
         let typed = filter.query.as_deref().map(str::trim).unwrap_or_default();
         let like = if typed.is_empty() {

@@ -281,6 +281,10 @@ async fn a_vpn_request_runs_from_submission_to_signed_letter_through_the_api() {
     assert_eq!(one.json["history"].as_array().unwrap().len(), 1);
     let searched = admin.get(&format!("/registries/vpn?q={}", entry["name"].as_str().unwrap())).await;
     assert_eq!(searched.json["items"].as_array().unwrap().len(), 1);
+    // A state filter that is no state is refused, not answered with nothing.
+    let unknown = admin.get("/registries/vpn?state=active").await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unknown.json);
+    assert_eq!(field_names(&unknown.json), ["state"]);
 
     // The network administrator's script suspends the account, with a reason.
     let entry_path = format!("/registries/vpn/{}/state", entry["id"].as_str().unwrap());

@@ -107,6 +107,16 @@ async fn the_vpn_registry_is_searched_exported_and_kept() {
     assert!(!page.body.contains("/status\""), "a revoked entry has no form");
     let revoked = admin.get("/registri/vpn?status=dicabut").await;
     assert!(revoked.body.contains("dinkes.budi") && !revoked.body.contains("bappeda.siti"));
+    // A status that is none of the three is refused, for the list and its CSV alike.
+    for path in ["/registri/vpn?status=hilang", "/registri/vpn?format=csv&status=hilang"] {
+        let unknown = admin.get(path).await;
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            unknown.body.contains("&quot;hilang&quot; tidak dikenal; pilih aktif, ditangguhkan atau dicabut"),
+            "{}",
+            unknown.body
+        );
+    }
 
     // A requester, and another agency's administrator, are kept out.
     let requester = Browser::login(&app, "lmj-pemohon").await;
