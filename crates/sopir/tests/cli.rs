@@ -323,14 +323,8 @@ fn a_backup_of_a_live_database_restores_with_an_intact_chain() {
     let dir = Path::new(url.trim_start_matches("sqlite://")).parent().unwrap().to_path_buf();
     std::fs::write(dir.join("sopir.key"), "ab".repeat(32)).unwrap();
     let copy = dir.join("cadangan.db");
-    let out = sopir(&[
-        "backup",
-        copy.to_str().unwrap(),
-        "--data-dir",
-        dir.to_str().unwrap(),
-        "--database-url",
-        &url,
-    ]);
+    // The server's --data-dir alone names its database, as for `serve`.
+    let out = sopir(&["backup", copy.to_str().unwrap(), "--data-dir", dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.join("cadangan.db.key").exists(), "the key goes with the backup");
     let again = sopir(&[
@@ -345,14 +339,7 @@ fn a_backup_of_a_live_database_restores_with_an_intact_chain() {
 
     let restored_dir = scratch("restored");
     let restored_url = format!("sqlite://{}", restored_dir.join("sopir.db").display());
-    let out = sopir(&[
-        "restore",
-        copy.to_str().unwrap(),
-        "--data-dir",
-        restored_dir.to_str().unwrap(),
-        "--database-url",
-        &restored_url,
-    ]);
+    let out = sopir(&["restore", copy.to_str().unwrap(), "--data-dir", restored_dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
@@ -361,6 +348,8 @@ fn a_backup_of_a_live_database_restores_with_an_intact_chain() {
     assert_eq!(std::fs::read_to_string(restored_dir.join("sopir.key")).unwrap(), "ab".repeat(32));
     let verify = sopir(&["audit", "verify", "--database-url", &restored_url]);
     assert_eq!(stdout(&verify), "Rantai audit utuh: 4 event diperiksa.\n");
+    let verify = sopir(&["audit", "verify", "--data-dir", restored_dir.to_str().unwrap()]);
+    assert_eq!(stdout(&verify), "Rantai audit utuh: 4 event diperiksa.\n", "{}", stderr(&verify));
     // Restoring over an existing database is refused.
     let twice = sopir(&[
         "restore",
