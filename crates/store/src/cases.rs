@@ -211,21 +211,23 @@ impl Store {
         at: i64,
     ) -> Result<CaseState, StoreError> {
         let (org, calendar) = self.context_parts(agency).await?;
+        let key = self.unlock_ahead(agency, case, task, by, paperwork.signing.as_ref()).await?;
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
             let state = self.load_case(tx, agency, case).await?;
             let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
-            self.complete_in(tx, &org, &calendar, &sop, state, task, by, input, uploads, Some(paperwork), at)
-                .await
+            let paperwork = Some((paperwork, key));
+            self.complete_in(tx, &org, &calendar, &sop, state, task, by, input, uploads, paperwork, at).await
         }
         .await;
         write.finish(result).await
     }
 
     /// The work of completing a task inside `tx` (which holds the chain
-    /// lock). `paperwork: None` records the step without its letter work —
-    /// only for bulk histories ([`Store::seed_history`]).
+    /// lock), with its paperwork and the signer's key if already opened.
+    /// `paperwork: None` records the step without its letter work — only
+    /// for bulk histories ([`Store::seed_history`]).
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn complete_in(
         &self,
@@ -238,7 +240,7 @@ impl Store {
         by: &str,
         mut input: ActionInput,
         uploads: Vec<Upload>,
-        paperwork: Option<Paperwork>,
+        paperwork: Option<(Paperwork, Option<documents::UnlockedKey>)>,
         at: i64,
     ) -> Result<CaseState, StoreError> {
         let agency = sop.agency.as_str();
@@ -266,8 +268,8 @@ impl Store {
         if let Some(EventBody::TaskCompleted { step, position, .. }) = events.first().map(|e| &e.body) {
             let step = sop.step(*step).expect("completed steps exist");
             let zone = &calendar.zone;
-            if let Some(paperwork) = paperwork {
-                self.on_completed(tx, sop, org, zone, &after, step, by, position, paperwork, at).await?;
+            if let Some((paperwork, key)) = paperwork {
+                self.on_completed(tx, sop, org, zone, &after, step, by, position, paperwork, key, at).await?;
             }
             if let Some(registry) = sop.registry.as_ref().filter(|r| r.step == step.no) {
                 self.register_result(tx, sop, registry, &after, by, at).await?;

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use documents::{Letter, Letterhead, Pkcs12Signer, Verification};
+use documents::{Letter, Letterhead, Pkcs12Signer, UnlockedKey, Verification};
 use engine::case::Verdict;
 use engine::form::FieldError;
 use engine::{CaseState, EngineError, Organisation};
@@ -285,6 +285,7 @@ impl Store {
         by: &str,
         position: &str,
         paperwork: Paperwork,
+        key: Option<UnlockedKey>,
         at: i64,
     ) -> Result<(), StoreError> {
         let input = state.tasks.iter().rev().find(|t| t.step == step.no && t.done_by.as_deref() == Some(by));
@@ -363,7 +364,7 @@ impl Store {
                         "wajib diisi untuk menandatangani surat",
                     )
                 })?;
-                self.sign_letter(tx, sop, org, zone, state, by, position, signing, at).await?;
+                self.sign_letter(tx, sop, org, zone, state, by, position, signing, key, at).await?;
             }
             ActionKind::Send => {
                 sqlx::query(
@@ -391,6 +392,7 @@ impl Store {
         by: &str,
         position: &str,
         signing: Signing,
+        key: Option<UnlockedKey>,
         at: i64,
     ) -> Result<(), StoreError> {
         let latest = drafts(&mut **tx, &state.agency, &state.id).await?.pop();
@@ -412,22 +414,20 @@ impl Store {
                 ));
             }
         };
-        let row = sqlx::query("SELECT p12 FROM signing_certificates WHERE person_id = $1 AND agency_id = $2")
-            .bind(by)
-            .bind(&state.agency)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or_else(|| {
-                StoreError::invalid(
-                    "kata_sandi",
-                    "Sertifikat elektronik",
-                    "Anda belum memiliki sertifikat elektronik di Sopir; minta administrator mengunggah berkas PKCS#12 Anda",
-                )
-            })?;
         // A wrong passphrase is refused before a number is taken.
-        let key = Pkcs12Signer::new(row.try_get("p12")?)
-            .unlock(&signing.passphrase)
-            .map_err(|e| StoreError::invalid("kata_sandi", "Kata sandi sertifikat", e.to_string()))?;
+        let key = match key {
+            Some(key) => key,
+            None => {
+                let p12 = signing_certificate_file(&mut **tx, &state.agency, by).await?.ok_or_else(|| {
+                    StoreError::invalid(
+                        "kata_sandi",
+                        "Sertifikat elektronik",
+                        "Anda belum memiliki sertifikat elektronik di Sopir; minta administrator mengunggah berkas PKCS#12 Anda",
+                    )
+                })?;
+                unlock(p12, signing.passphrase.clone()).await?
+            }
+        };
 
         let agency = self.agency(&state.agency).await?;
         let year = i64::from(local(at, zone).year());
@@ -531,6 +531,41 @@ impl Store {
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+
+    /// The signer's key for completing `task` of `case`, opened before the
+    /// command takes the write queue when the task is a signing step: the
+    /// passphrase's key derivation is slow on purpose, and the queue serves
+    /// everyone else meanwhile. `None` when there is nothing to open or it
+    /// cannot be opened — the signing inside the queue then opens it itself
+    /// and reports what is wrong in its usual order (the draft first).
+    pub(crate) async fn unlock_ahead(
+        &self,
+        agency: &str,
+        case: &str,
+        task: &str,
+        by: &str,
+        signing: Option<&Signing>,
+    ) -> Result<Option<UnlockedKey>, StoreError> {
+        let Some(signing) = signing else { return Ok(None) };
+        let row = sqlx::query(
+            "SELECT t.step, c.sop_id, c.sop_version FROM tasks t JOIN cases c ON c.id = t.case_id
+             WHERE t.id = $1 AND t.case_id = $2 AND c.agency_id = $3",
+        )
+        .bind(task)
+        .bind(case)
+        .bind(agency)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let version = u32::try_from(row.try_get::<i64, _>("sop_version")?).unwrap_or_default();
+        let sop = self.sop(agency, &row.try_get::<String, _>("sop_id")?, Some(version)).await?;
+        let step = u32::try_from(row.try_get::<i64, _>("step")?).ok().and_then(|no| sop.step(no));
+        if sop.letter.is_none() || step.is_none_or(|s| s.action != ActionKind::Sign) {
+            return Ok(None);
+        }
+        let Some(p12) = signing_certificate_file(&self.pool, agency, by).await? else { return Ok(None) };
+        Ok(unlock(p12, signing.passphrase.clone()).await.ok())
     }
 
     /// The draft the Kasi starts from: the latest version, or the SOP's
@@ -915,6 +950,33 @@ impl Store {
 /// Takes the next number of a yearly sequence. Runs inside the writer's
 /// transaction, after the chain lock, so concurrent signers queue and no
 /// number is used twice or skipped (a rolled-back signing gives its number back).
+/// The PKCS#12 file of `person`'s signing certificate, if one was uploaded.
+async fn signing_certificate_file<'e, E>(
+    executor: E,
+    agency: &str,
+    person: &str,
+) -> Result<Option<Vec<u8>>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let row = sqlx::query("SELECT p12 FROM signing_certificates WHERE person_id = $1 AND agency_id = $2")
+        .bind(person)
+        .bind(agency)
+        .fetch_optional(executor)
+        .await?;
+    Ok(row.map(|r| r.try_get("p12")).transpose()?)
+}
+
+/// Opens a PKCS#12 file on a blocking thread: its key derivation takes
+/// milliseconds of CPU, which would stall the other requests of a runtime
+/// thread.
+async fn unlock(p12: Vec<u8>, passphrase: String) -> Result<UnlockedKey, StoreError> {
+    tokio::task::spawn_blocking(move || Pkcs12Signer::new(p12).unlock(&passphrase))
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("membuka sertifikat terhenti: {e}")))?
+        .map_err(|e| StoreError::invalid("kata_sandi", "Kata sandi sertifikat", e.to_string()))
+}
+
 async fn next_in_sequence(
     tx: &mut Transaction<'static, Any>,
     agency: &str,
