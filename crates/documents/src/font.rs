@@ -1,7 +1,7 @@
 //! The two typefaces letters are set in (Liberation Serif regular and bold,
 //! metric-compatible with Times New Roman, which Indonesian official
-//! letters customarily use), embedded whole in every PDF, and the
-//! measuring that line breaking needs.
+//! letters customarily use), embedded in every PDF (only the glyphs it
+//! uses: `font_subset`), and the measuring that line breaking needs.
 
 use std::sync::OnceLock;
 

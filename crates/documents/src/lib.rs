@@ -4,6 +4,7 @@
 
 pub mod disposition_sheet;
 pub mod font;
+pub mod font_subset;
 pub mod image;
 pub mod letter;
 pub mod letterhead;

@@ -7,7 +7,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use sha2::{Digest, Sha256};
+
 use crate::font::{FontStyle, fonts};
+use crate::font_subset;
 use crate::image::Image;
 
 /// A4 in points.
@@ -289,8 +292,25 @@ pub const BYTE_RANGE_BLANK: &str = "          ";
 
 fn write_font(objects: &mut Objects, style: FontStyle, used: &BTreeMap<u16, char>) -> usize {
     let font = fonts().get(style);
-    // The font files are the bulk of every PDF: deflated once per process.
-    let file = objects.packed_stream(&format!("/Length1 {}", font.data.len()), font.packed());
+    // Only the glyphs the document uses, under a name tagged as a subset
+    // (six capitals and `+`, ISO 32000-1 §9.6.4) that differs with the glyphs.
+    let (file, name) = match font_subset::subset(font.data, used.keys().copied()) {
+        Some(small) => {
+            let digest = Sha256::digest(used.keys().flat_map(|g| g.to_be_bytes()).collect::<Vec<u8>>());
+            let tag: String = digest.iter().take(6).map(|b| char::from(b'A' + b % 26)).collect();
+            // Deflated fast: a subset is made for every document, and level 6
+            // costs three times the time for 6 % fewer bytes.
+            let packed = miniz_oxide::deflate::compress_to_vec_zlib(&small, 1);
+            (
+                objects.packed_stream(&format!("/Length1 {}", small.len()), &packed),
+                format!("{tag}+{}", font.name),
+            )
+        }
+        // Not expected of the bundled fonts: the whole file, deflated once per process.
+        None => {
+            (objects.packed_stream(&format!("/Length1 {}", font.data.len()), font.packed()), font.name.into())
+        }
+    };
     let m = font.metrics();
     let descriptor = objects.add(format!(
         "<< /Type /FontDescriptor /FontName /{name} /Flags 34 /FontBBox [{} {} {} {}] /ItalicAngle 0 \
@@ -303,20 +323,17 @@ fn write_font(objects: &mut Objects, style: FontStyle, used: &BTreeMap<u16, char
         m.descent,
         m.cap_height,
         if style == FontStyle::Bold { 140 } else { 80 },
-        name = font.name,
     ));
     let widths: String = used.keys().map(|g| format!("{g} [{}] ", font.advance_per_mille(*g))).collect();
     let cid = objects.add(format!(
-        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{} \
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{name} \
          /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
-         /FontDescriptor {descriptor} 0 R /DW 500 /W [{widths}] /CIDToGIDMap /Identity >>",
-        font.name
+         /FontDescriptor {descriptor} 0 R /DW 500 /W [{widths}] /CIDToGIDMap /Identity >>"
     ));
     let to_unicode = objects.stream("", to_unicode_cmap(used).as_bytes());
     objects.add(format!(
-        "<< /Type /Font /Subtype /Type0 /BaseFont /{} /Encoding /Identity-H \
-         /DescendantFonts [{cid} 0 R] /ToUnicode {to_unicode} 0 R >>",
-        font.name
+        "<< /Type /Font /Subtype /Type0 /BaseFont /{name} /Encoding /Identity-H \
+         /DescendantFonts [{cid} 0 R] /ToUnicode {to_unicode} 0 R >>"
     ))
 }
 
