@@ -196,10 +196,7 @@ pub struct Database {
 
 impl Database {
     fn url(&self) -> String {
-        match self.url.as_deref().filter(|u| !u.is_empty()) {
-            Some(url) => url.to_string(),
-            None => format!("sqlite://{}", self.data_dir.join("sopir.db").display()),
-        }
+        serve::url_for(&self.data_dir, self.url.as_deref())
     }
 }
 
@@ -335,71 +332,75 @@ fn main() -> ExitCode {
         // `cargo run --release` with no arguments starts the server.
         cli = Cli::parse_from(["sopir", "serve"]);
     }
-    let result =
-        match cli.command {
-            None => unreachable!("serve is the default"),
-            Some(Command::Serve {
+    let result = match cli.command {
+        None => unreachable!("serve is the default"),
+        Some(Command::Serve {
+            addr,
+            data_dir,
+            database_url,
+            no_demo,
+            secure_cookies,
+            data_key,
+            escalation_minutes,
+            public_url,
+            smtp_url,
+            mail_from,
+        }) => {
+            let demo = !no_demo;
+            let options = serve::Options {
                 addr,
                 data_dir,
                 database_url,
-                no_demo,
+                demo,
                 secure_cookies,
                 data_key,
                 escalation_minutes,
                 public_url,
                 smtp_url,
                 mail_from,
-            }) => {
-                let demo = !no_demo;
-                let options = serve::Options {
-                    addr,
-                    data_dir,
-                    database_url,
-                    demo,
-                    secure_cookies,
-                    data_key,
-                    escalation_minutes,
-                    public_url,
-                    smtp_url,
-                    mail_from,
-                };
-                runtime().and_then(|rt| rt.block_on(serve::run(options)))
-            }
-            Some(Command::User(UserCommand::Add {
-                agency,
-                username,
-                name,
-                nip,
-                unit,
-                position,
-                admin,
-                database,
-            })) => {
-                let user = user_command::NewUser { agency, username, name, nip, unit, position, admin };
-                runtime().and_then(|rt| rt.block_on(user_command::add(&database.url(), user)))
-            }
-            Some(Command::User(UserCommand::Token { username, name, database })) => {
-                runtime().and_then(|rt| rt.block_on(user_command::token(&database.url(), &username, &name)))
-            }
-            Some(Command::Sop(command)) => sop_command::run(command),
-            Some(Command::Audit(AuditCommand::Verify { database })) => audit_command::verify(&database.url()),
-            Some(Command::Retention(RetentionCommand::Purge { database })) => {
-                audit_command::purge(&database.url())
-            }
-            Some(Command::Bench {
-                large: Some(BenchCommand::Seed { cases, data_dir, database_url, samples, measure_only }),
-                ..
-            }) => {
-                let options = large_data::Options { cases, data_dir, database_url, samples, measure_only };
-                runtime().and_then(|rt| rt.block_on(large_data::run(options)))
-            }
-            Some(Command::Bench { large: None, clients, cases, database_url }) => runtime()
-                .and_then(|rt| rt.block_on(bench::run(bench::Options { clients, cases, database_url }))),
-            Some(Command::Backup { path, database }) => runtime()
-                .and_then(|rt| rt.block_on(backup::backup(&database.url(), &database.data_dir, &path))),
-            Some(Command::Restore { path, database }) => runtime()
-                .and_then(|rt| rt.block_on(backup::restore(&database.url(), &database.data_dir, &path))),
-        };
+            };
+            runtime().and_then(|rt| rt.block_on(serve::run(options)))
+        }
+        Some(Command::User(UserCommand::Add {
+            agency,
+            username,
+            name,
+            nip,
+            unit,
+            position,
+            admin,
+            database,
+        })) => {
+            let user = user_command::NewUser { agency, username, name, nip, unit, position, admin };
+            runtime().and_then(|rt| rt.block_on(user_command::add(&database.url(), user)))
+        }
+        Some(Command::User(UserCommand::Token { username, name, database })) => {
+            runtime().and_then(|rt| rt.block_on(user_command::token(&database.url(), &username, &name)))
+        }
+        Some(Command::Sop(command)) => sop_command::run(command),
+        Some(Command::Audit(AuditCommand::Verify { database })) => audit_command::verify(&database.url()),
+        Some(Command::Retention(RetentionCommand::Purge { database })) => {
+            audit_command::purge(&database.url())
+        }
+        Some(Command::Bench {
+            large: Some(BenchCommand::Seed { cases, data_dir, database_url, samples, measure_only }),
+            ..
+        }) => {
+            let options = large_data::Options { cases, data_dir, database_url, samples, measure_only };
+            runtime().and_then(|rt| rt.block_on(large_data::run(options)))
+        }
+        Some(Command::Bench { large: None, clients, cases, database_url }) => {
+            runtime().and_then(|rt| rt.block_on(bench::run(bench::Options { clients, cases, database_url })))
+        }
+        Some(Command::Backup { path, database }) => {
+            let url = database.url();
+            runtime().and_then(|rt| rt.block_on(backup::backup(&url, &database.data_dir, &path)))
+        }
+        Some(Command::Restore { path, database }) => {
+            let url = database.url();
+            runtime().and_then(|rt| rt.block_on(backup::restore(&url, &database.data_dir, &path)))
+        }
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

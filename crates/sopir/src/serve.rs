@@ -29,15 +29,20 @@ pub struct Options {
 }
 
 /// The database URL: `DATABASE_URL` when given, else SQLite under the data dir.
-pub fn database_url(data_dir: &std::path::Path, given: Option<&str>) -> Result<String, CliError> {
+pub fn url_for(data_dir: &std::path::Path, given: Option<&str>) -> String {
     match given.filter(|u| !u.is_empty()) {
-        Some(url) => Ok(url.to_string()),
-        None => {
-            std::fs::create_dir_all(data_dir)
-                .map_err(|source| CliError::Write { path: data_dir.to_path_buf(), source })?;
-            Ok(format!("sqlite://{}", data_dir.join("sopir.db").display()))
-        }
+        Some(url) => url.to_string(),
+        None => format!("sqlite://{}", data_dir.join("sopir.db").display()),
     }
+}
+
+/// As [`url_for`], making the data dir for a new SQLite database.
+pub fn database_url(data_dir: &std::path::Path, given: Option<&str>) -> Result<String, CliError> {
+    if given.filter(|u| !u.is_empty()).is_none() {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|source| CliError::Write { path: data_dir.to_path_buf(), source })?;
+    }
+    Ok(url_for(data_dir, given))
 }
 
 pub async fn run(options: Options) -> Result<(), CliError> {
