@@ -947,9 +947,6 @@ impl Store {
     }
 }
 
-/// Takes the next number of a yearly sequence. Runs inside the writer's
-/// transaction, after the chain lock, so concurrent signers queue and no
-/// number is used twice or skipped (a rolled-back signing gives its number back).
 /// The PKCS#12 file of `person`'s signing certificate, if one was uploaded.
 async fn signing_certificate_file<'e, E>(
     executor: E,
@@ -977,6 +974,9 @@ async fn unlock(p12: Vec<u8>, passphrase: String) -> Result<UnlockedKey, StoreEr
         .map_err(|e| StoreError::invalid("kata_sandi", "Kata sandi sertifikat", e.to_string()))
 }
 
+/// Takes the next number of a yearly sequence. Runs inside the writer's
+/// transaction, after the chain lock, so concurrent signers queue and no
+/// number is used twice or skipped (a rolled-back signing gives its number back).
 async fn next_in_sequence(
     tx: &mut Transaction<'static, Any>,
     agency: &str,
