@@ -18,12 +18,14 @@ use crate::{Backend, Store, StoreError, new_id};
 pub const ACTIVE: &str = "aktif";
 pub const SUSPENDED: &str = "ditangguhkan";
 pub const REVOKED: &str = "dicabut";
+pub const STATES: [&str; 3] = [ACTIVE, SUSPENDED, REVOKED];
 
 /// Refuses a state filter that is none of the states (it would quietly
 /// select nothing).
 pub fn check_state_filter(state: Option<&str>) -> Result<(), StoreError> {
     match state {
-        None | Some("") | Some(ACTIVE) | Some(SUSPENDED) | Some(REVOKED) => Ok(()),
+        None | Some("") => Ok(()),
+        Some(known) if STATES.contains(&known) => Ok(()),
         Some(other) => Err(StoreError::invalid(
             "state",
             "Status",
@@ -343,7 +345,7 @@ impl Store {
         at: i64,
     ) -> Result<(), StoreError> {
         let reason = reason.trim();
-        if ![ACTIVE, SUSPENDED, REVOKED].contains(&new_state) {
+        if !STATES.contains(&new_state) {
             return Err(StoreError::invalid("status", "Status", "pilih aktif, ditangguhkan atau dicabut"));
         }
         if reason.is_empty() {

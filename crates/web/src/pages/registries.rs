@@ -219,7 +219,7 @@ pub async fn list(
             label for="status" { (user.t(Msg::ColStatus)) }
             select #status name="status" {
                 option value="" { "—" }
-                @for s in ["aktif", "ditangguhkan", "dicabut"] { option value=(s) selected[selected(s)] { (s) } }
+                @for s in store::registry::STATES { option value=(s) selected[selected(s)] { (s) } }
             }
             label { input type="checkbox" name="kedaluwarsa" value="1" checked[q.kedaluwarsa.as_deref() == Some("1")]; " kedaluwarsa" }
             button.secondary type="submit" { (user.t(Msg::Search)) }
