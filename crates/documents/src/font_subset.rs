@@ -133,15 +133,15 @@ pub fn subset(font: &[u8], used: impl IntoIterator<Item = u16>) -> Option<Vec<u8
     let mut new_post = table(&tables, b"post")?.get(..32)?.to_vec();
     new_post[..4].copy_from_slice(&0x0003_0000u32.to_be_bytes());
 
-    let kept: Vec<(&[u8; 4], Vec<u8>)> = KEPT
+    let kept: Vec<(&[u8; 4], &[u8])> = KEPT
         .iter()
         .filter_map(|tag| {
-            let data = match *tag {
-                b"glyf" => new_glyf.clone(),
-                b"loca" => new_loca.clone(),
-                b"head" => new_head.clone(),
-                b"post" => new_post.clone(),
-                _ => table(&tables, tag)?.to_vec(),
+            let data: &[u8] = match *tag {
+                b"glyf" => &new_glyf,
+                b"loca" => &new_loca,
+                b"head" => &new_head,
+                b"post" => &new_post,
+                _ => table(&tables, tag)?,
             };
             Some((*tag, data))
         })
