@@ -35,8 +35,35 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The database could not keep the command for want of storage (disk
+    /// full, an I/O error, a read-only file): nothing of it was kept, and
+    /// the same request may succeed once an operator has made room.
+    pub fn is_storage_failure(&self) -> bool {
+        match self {
+            StoreError::Commit(_) => true,
+            StoreError::Database(e) => storage_failure(e),
+            _ => false,
+        }
+    }
+
     /// A refusal of one field of a form, shown beside that field.
     pub(crate) fn invalid(field: &str, label: &str, message: impl Into<String>) -> StoreError {
         StoreError::Engine(EngineError::Invalid(vec![engine::form::FieldError::new(field, label, message)]))
+    }
+}
+
+fn storage_failure(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| match code.parse::<i64>() {
+            // SQLite's primary result code is the low byte of an extended
+            // one: SQLITE_READONLY 8, SQLITE_IOERR 10, SQLITE_FULL 13,
+            // SQLITE_CANTOPEN 14.
+            Ok(sqlite) => matches!(sqlite & 0xff, 8 | 10 | 13 | 14),
+            // PostgreSQL's SQLSTATE classes 53 (insufficient resources,
+            // e.g. disk full) and 58 (system error, e.g. I/O).
+            Err(_) => code.starts_with("53") || code.starts_with("58"),
+        }),
+        _ => false,
     }
 }

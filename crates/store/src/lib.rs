@@ -30,7 +30,7 @@ mod write_queue;
 use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 pub use accounts::{Account, Attachment, hash_password, verify_password};
 pub use cases::{CaseSummary, OpenTask, Upload};
@@ -96,6 +96,23 @@ impl Store {
                         conn.execute("PRAGMA synchronous = FULL").await?;
                     }
                     Ok(())
+                })
+            })
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    if !conn.is_in_transaction() {
+                        return Ok(true);
+                    }
+                    // A transaction dropped unfinished: its ROLLBACK was
+                    // queued ahead of this ping. If sqlx still counts a
+                    // transaction after it, the database had already ended
+                    // it by itself (SQLite does on SQLITE_FULL or an I/O
+                    // error), the ROLLBACK failed, and sqlx's count is now
+                    // wrong: its next `begin` would open a savepoint whose
+                    // release commits nothing, or leave a write transaction
+                    // holding the lock for ever. Such a connection is closed.
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
                 })
             })
             .connect_with(options)
@@ -170,6 +187,23 @@ impl Store {
         Ok(())
     }
 
+    /// Succeeds when the database answers and the last write did not fail
+    /// for want of storage. A failure is reported until a write succeeds
+    /// again; once the last failure is [`WRITE_RETRY_AFTER`] old, this tries
+    /// a small write itself, so the answer turns healthy when there is room
+    /// again even if nobody writes. (A small write can succeed while a
+    /// request with an attachment still fails, hence not at once.)
+    pub async fn check_writes(&self) -> Result<(), StoreError> {
+        self.ping().await?;
+        match self.writes.failure() {
+            None => Ok(()),
+            Some((_, ago)) if ago >= WRITE_RETRY_AFTER => {
+                self.write_one(sqlx::query(cases::LOCK_CHAIN)).await.map(|_| ())
+            }
+            Some((why, _)) => Err(StoreError::Commit(why)),
+        }
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
@@ -197,6 +231,10 @@ impl Store {
         self.writes.try_enter(&self.pool, cases::LOCK_CHAIN).await
     }
 }
+
+/// How long after a write failed for want of storage [`Store::check_writes`]
+/// tries a write of its own.
+pub const WRITE_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Unread notifications are counted up to this (shown as "99+" beyond).
 pub const UNREAD_CAP: i64 = 100;

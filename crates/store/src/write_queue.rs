@@ -35,6 +35,9 @@ pub(crate) struct WriteQueue {
     waiting: AtomicUsize,
     /// Commands kept since the process started.
     kept: AtomicU64,
+    /// Why and when the last write failed for want of storage (disk full,
+    /// I/O error), until a commit succeeds again: what `/healthz` reports.
+    failing: std::sync::Mutex<Option<(String, Instant)>>,
 }
 
 #[derive(Default)]
@@ -185,8 +188,9 @@ impl WriteQueue {
         if batch.tx.is_none() {
             // Left over from a commit interrupted half-way, if anything.
             batch.publish(Err("the commit was interrupted".into()));
-            let mut tx = pool.begin().await?;
-            sqlx::query(sqlx::AssertSqlSafe(first.to_string())).execute(&mut *tx).await?;
+            let mut tx = self.noted(pool.begin().await.map_err(StoreError::from))?;
+            let lock = sqlx::query(sqlx::AssertSqlSafe(first.to_string())).execute(&mut *tx).await;
+            self.noted(lock.map_err(StoreError::from))?;
             batch.tx = Some(tx);
             batch.opened = Some(Instant::now());
             batch.outcome = Some(Arc::default());
@@ -196,10 +200,35 @@ impl WriteQueue {
             let tx = batch.tx.as_mut().expect("opened above");
             if let Err(e) = sqlx::query("SAVEPOINT command").execute(&mut **tx).await {
                 batch.abort(&e);
-                return Err(e.into());
+                return self.noted(Err(e.into()));
             }
         }
         Ok(Write { queue: self, batch: Some(batch), savepoint })
+    }
+
+    /// Keeps `result`'s verdict on the storage: a failure for want of
+    /// storage is remembered, a commit that went through forgets it.
+    fn noted<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        let mut failing = self.failing.lock().expect("not poisoned");
+        match &result {
+            Err(e) if e.is_storage_failure() => *failing = Some((e.to_string(), Instant::now())),
+            _ => {}
+        }
+        result
+    }
+
+    /// A commit went through: the storage takes writes again.
+    fn committed(&self, result: Result<(), StoreError>) -> Result<(), StoreError> {
+        if result.is_ok() {
+            *self.failing.lock().expect("not poisoned") = None;
+        }
+        self.noted(result)
+    }
+
+    /// Why writes fail now and how long ago the last one did, if the last
+    /// one failed for want of storage.
+    pub(crate) fn failure(&self) -> Option<(String, Duration)> {
+        self.failing.lock().expect("not poisoned").as_ref().map(|(why, at)| (why.clone(), at.elapsed()))
     }
 
     /// Commands kept and commits made since the process started: their
@@ -221,7 +250,7 @@ impl WriteQueue {
                 let mut batch = self.batch.lock().await;
                 if batch.outcome.as_ref().is_some_and(|o| Arc::ptr_eq(o, outcome)) {
                     batch.undo_abandoned().await;
-                    let _ = batch.commit().await;
+                    let _ = self.committed(batch.commit().await);
                 }
             }
         }
@@ -240,7 +269,7 @@ impl Write<'_> {
         let queue = self.queue;
         let alone = || queue.waiting.load(Ordering::SeqCst) == 0;
         let batch = self.batch.as_mut().expect("finished once");
-        let value = match result {
+        let value = match queue.noted(result) {
             Err(e) => {
                 if !self.savepoint {
                     batch.tx = None;
@@ -249,7 +278,7 @@ impl Write<'_> {
                     batch.abort(&db);
                 } else if batch.members > 0 && alone() {
                     // The others in the batch still wait for a commit.
-                    let _ = batch.commit().await;
+                    let _ = queue.committed(batch.commit().await);
                 }
                 self.batch = None;
                 return Err(e);
@@ -271,7 +300,7 @@ impl Write<'_> {
         let outcome = batch.outcome.clone().expect("an open batch has an outcome");
         let full = batch.members >= MAX_MEMBERS || batch.opened.is_some_and(|o| o.elapsed() >= MAX_OPEN);
         if full || alone() {
-            return batch.commit().await.map(|()| value);
+            return queue.committed(batch.commit().await).map(|()| value);
         }
         drop(batch);
         queue.await_commit(&outcome).await.map(|()| value)

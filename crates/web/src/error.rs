@@ -52,6 +52,10 @@ impl WebError {
             WebError::Store(store::StoreError::Engine(e)) => {
                 (StatusCode::CONFLICT, Msg::BadRequestTitle, e.to_string())
             }
+            WebError::Store(e) if e.is_storage_failure() => {
+                eprintln!("sopir: penyimpanan gagal: {e}");
+                (StatusCode::SERVICE_UNAVAILABLE, Msg::StorageTitle, lang.t(Msg::StorageText).to_string())
+            }
             WebError::Store(e) => {
                 eprintln!("sopir: kesalahan internal: {e}");
                 (StatusCode::INTERNAL_SERVER_ERROR, Msg::InternalTitle, lang.t(Msg::InternalText).to_string())

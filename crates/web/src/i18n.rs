@@ -129,6 +129,8 @@ catalogue! {
     RegistryMore => "hanya yang terbaru ditampilkan; persempit dengan pencarian atau unduh CSV untuk semuanya", "only the newest are shown; narrow with the search or download the CSV for all";
     InternalText => "Terjadi kesalahan di server. Tidak ada data yang hilang; coba lagi sebentar lagi.", "Something went wrong on the server. Nothing was lost; try again shortly.";
     InternalTitle => "Kesalahan server", "Server error";
+    StorageText => "Server tidak dapat menyimpan data saat ini (misalnya disk penuh). Tidak ada yang tersimpan dari isian ini; kembali dan kirim lagi nanti. Pengelola server sudah dapat melihatnya di /healthz.", "The server cannot store data right now (for example, the disk is full). Nothing of this form was stored; go back and send it again later. The server's operator can see this at /healthz.";
+    StorageTitle => "Penyimpanan data gagal", "Storage failed";
     Kind => "Jenis", "Kind";
     Late => "Terlambat", "Late";
     LibraryTitle => "Pustaka SOP", "SOP library";

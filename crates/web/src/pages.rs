@@ -22,9 +22,10 @@ use axum::response::{IntoResponse, Response};
 use crate::AppState;
 use crate::error::WebError;
 
-/// 200 when the database answers.
+/// 200 when the database answers and takes writes; 503 with the reason
+/// otherwise (e.g. the disk is full), so a monitor sees what users meet.
 pub async fn health(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
+    match state.store.check_writes().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}")).into_response(),
     }

@@ -116,6 +116,16 @@ impl Problem {
         )
     }
 
+    /// The database could not store (disk full, I/O error): nothing was kept.
+    pub fn storage_unavailable() -> Problem {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage-unavailable",
+            "Penyimpanan data gagal",
+            Some("Server tidak dapat menyimpan data saat ini (misalnya disk penuh); tidak ada yang tersimpan. Ulangi permintaan yang sama nanti.".into()),
+        )
+    }
+
     pub fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
@@ -144,6 +154,10 @@ impl From<store::StoreError> for Problem {
                 Problem::forbidden_because(refusal.to_string())
             }
             S::Engine(refusal) => Problem::conflict(refusal.to_string()),
+            failure if failure.is_storage_failure() => {
+                eprintln!("sopir: penyimpanan gagal (API): {failure}");
+                Problem::storage_unavailable()
+            }
             other => {
                 eprintln!("sopir: kesalahan internal (API): {other}");
                 Problem::internal()
