@@ -135,12 +135,18 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets a claim whose call failed inside the server, so a retry runs.
-    pub async fn release_idempotency_key(&self, username: &str, key: &str) -> Result<(), StoreError> {
+    /// Marks the claim of a call that failed inside the server as cut off:
+    /// the failure may have come after the call acted (while building its
+    /// answer), so a retry takes the claim over at once as it would a stale
+    /// one — with the same case id, and looking first whether the call
+    /// took effect — instead of acting afresh a second time.
+    pub async fn interrupt_idempotency_key(&self, username: &str, key: &str) -> Result<(), StoreError> {
         self.write_one(
             sqlx::query(
-                "DELETE FROM api_idempotency WHERE username = $1 AND idem_key = $2 AND status IS NULL",
+                "UPDATE api_idempotency SET created_at = created_at - $1
+                 WHERE username = $2 AND idem_key = $3 AND status IS NULL",
             )
+            .bind(STALE_MS)
             .bind(username)
             .bind(key),
         )

@@ -130,6 +130,7 @@ catalogue! {
     InternalText => "Terjadi kesalahan di server. Tidak ada data yang hilang; coba lagi sebentar lagi.", "Something went wrong on the server. Nothing was lost; try again shortly.";
     InternalTitle => "Kesalahan server", "Server error";
     StorageText => "Server tidak dapat menyimpan data saat ini (misalnya disk penuh). Tidak ada yang tersimpan dari isian ini; kembali dan kirim lagi nanti. Pengelola server sudah dapat melihatnya di /healthz.", "The server cannot store data right now (for example, the disk is full). Nothing of this form was stored; go back and send it again later. The server's operator can see this at /healthz.";
+    SubmissionRunning => "permohonan dari formulir ini masih diproses; lihat Permohonan saya sebentar lagi", "a request from this form is still being processed; look at My requests in a moment";
     StorageTitle => "Penyimpanan data gagal", "Storage failed";
     Kind => "Jenis", "Kind";
     Late => "Terlambat", "Late";

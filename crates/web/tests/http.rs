@@ -154,6 +154,43 @@ async fn the_vpn_request_travels_every_step_over_http() {
     assert_eq!(file.bytes().await.unwrap().as_ref(), PDF);
 }
 
+/// The value of the hidden field `name` of the first form that has it.
+fn hidden(body: &str, name: &str) -> String {
+    let at = body.find(&format!("name=\"{name}\" value=\"")).expect("the hidden field") + name.len() + 15;
+    body[at..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_form_sent_twice_makes_one_case() {
+    let app = spawn().await;
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    let page = requester.get("/layanan/lumajang/vpn").await;
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    let filled = || {
+        let mut f = form(&[("csrf", &page.csrf()), ("kiriman", &hidden(&page.body, "kiriman"))]);
+        for (k, v) in &input.fields {
+            f = f.text(k.clone(), v.clone());
+        }
+        f.part("surat_permohonan", pdf("Surat Permohonan VPN.pdf", PDF))
+    };
+    // A double click: both sends at once, then a third (a reload) later.
+    let (first, second) = tokio::join!(
+        requester.post_multipart("/layanan/lumajang/vpn", filled()),
+        requester.post_multipart("/layanan/lumajang/vpn", filled())
+    );
+    let third = requester.post_multipart("/layanan/lumajang/vpn", filled()).await;
+    for sent in [&first, &second, &third] {
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        assert_eq!(sent.location, first.location, "every send leads to the one case");
+    }
+    let cases = app.store.cases("lumajang").await.unwrap();
+    assert_eq!(cases.len(), 1, "one case, one agenda number");
+    // A new filling-in of the form is a new request.
+    submit_vpn(&app, &requester).await;
+    assert_eq!(app.store.cases("lumajang").await.unwrap().len(), 2);
+}
+
 #[tokio::test]
 async fn a_request_with_every_field_wrong_shows_every_error_and_stores_nothing() {
     let app = spawn().await;

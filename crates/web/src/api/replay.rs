@@ -106,8 +106,8 @@ where
         Err(problem) => (problem.status(), serde_json::to_vec(&problem).expect("problems serialise")),
     };
     let kept = if status.is_server_error() {
-        // Nothing was done: let a retry run again.
-        state.store.release_idempotency_key(username, &key).await
+        // The call may have acted before it failed: a retry runs as after a cut-off.
+        state.store.interrupt_idempotency_key(username, &key).await
     } else {
         state
             .store

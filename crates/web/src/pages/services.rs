@@ -87,6 +87,8 @@ fn request_page(user: &User, sop: &Sop, values: &BTreeMap<String, String>, error
         p.muted { (step.activity) }
         form.card method="post" action={"/layanan/" (sop.id)} enctype="multipart/form-data" novalidate {
             input type="hidden" name="csrf" value=(user.csrf);
+            // One id per rendering of the form: a double click sends it twice.
+            input type="hidden" name=(SUBMISSION_FIELD) value=(store::new_id());
             (form::controls("f-", &step.fields, &step.attachments, values, errors, user.lang))
             button.primary type="submit" { (user.t(Msg::SendRequest)) }
         }
@@ -132,17 +134,88 @@ pub async fn submit(
             (StatusCode::UNPROCESSABLE_ENTITY, request_page(&user, &sop, &fields, &errors)).into_response()
         );
     }
-    match state
-        .store
-        .submit_with_uploads(user.agency_id(), &sop.id, user.person(), input, data.files, now_ms())
-        .await
-    {
-        Ok(case) => Ok(Redirect::to(&format!("/permohonan/{}?baru=1", case.id)).into_response()),
-        Err(store::StoreError::Engine(EngineError::Invalid(errors))) => {
+    let key = data.text(SUBMISSION_FIELD).filter(|k| !k.is_empty() && k.len() <= 64).map(str::to_string);
+    let submitted = match key {
+        Some(key) => submit_once(&state, &user, &sop, &key, input, data.files).await,
+        None => state
+            .store
+            .submit_with_uploads(user.agency_id(), &sop.id, user.person(), input, data.files, now_ms())
+            .await
+            .map(|case| case_location(&case.id))
+            .map_err(WebError::from),
+    };
+    match submitted {
+        Ok(location) => Ok(Redirect::to(&location).into_response()),
+        Err(WebError::Store(store::StoreError::Engine(EngineError::Invalid(errors)))) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, request_page(&user, &sop, &fields, &errors))
                 .into_response())
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The hidden field that names one filling-in of the request form.
+const SUBMISSION_FIELD: &str = "kiriman";
+
+/// How long a second send of a form waits for the first one to finish.
+const SECOND_SEND_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn case_location(case: &str) -> String {
+    format!("/permohonan/{case}?baru=1")
+}
+
+/// Submits a filled-in form once, however often it is sent (a double
+/// click, a reload of the answer): the form's id is claimed as the API's
+/// idempotency keys are, and every later send is led to the case the first
+/// one made, after waiting for it if it is still running.
+async fn submit_once(
+    state: &AppState,
+    user: &User,
+    sop: &Sop,
+    key: &str,
+    input: ActionInput,
+    files: Vec<store::Upload>,
+) -> Result<String, WebError> {
+    use store::idempotency::Claim;
+    let username = &user.account.username;
+    let key = format!("form:{key}");
+    // Every send of one form is the same request, whatever its bytes.
+    let fingerprint = format!("POST /layanan/{}", sop.id);
+    let started = std::time::Instant::now();
+    loop {
+        let case_id = match state.store.claim_idempotency_key(username, &key, &fingerprint, now_ms()).await? {
+            Claim::Answered { body, .. } => return Ok(body),
+            Claim::InProgress if started.elapsed() < SECOND_SEND_PATIENCE => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                continue;
+            }
+            Claim::InProgress | Claim::Mismatch => {
+                return Err(WebError::BadRequest(user.t(Msg::SubmissionRunning).into()));
+            }
+            Claim::Interrupted { case_id } if state.store.case_exists(user.agency_id(), &case_id).await? => {
+                let location = case_location(&case_id);
+                state.store.answer_idempotency_key(username, &key, 303, &location).await?;
+                return Ok(location);
+            }
+            Claim::Fresh { case_id } | Claim::Interrupted { case_id } => case_id,
+        };
+        let submitted = state
+            .store
+            .submit_as(&case_id, user.agency_id(), &sop.id, user.person(), input, files, now_ms())
+            .await;
+        return match submitted {
+            Ok(case) => {
+                let location = case_location(&case.id);
+                state.store.answer_idempotency_key(username, &key, 303, &location).await?;
+                Ok(location)
+            }
+            Err(e) => {
+                // Let a later send of the same form run (it first looks
+                // whether the case was made after all).
+                state.store.interrupt_idempotency_key(username, &key).await?;
+                Err(e.into())
+            }
+        };
     }
 }
 
