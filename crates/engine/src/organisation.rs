@@ -95,7 +95,11 @@ impl Organisation {
             })
             .collect();
         found.sort_by_key(|c| c.acting.is_some());
-        found.dedup_by(|a, b| a.person == b.person && a.position == b.position);
+        // A person holding one position twice (two overlapping holdings, or
+        // the holding and an acting one) is one candidate, in their first
+        // capacity, wherever the duplicates stand in the list.
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|c| seen.insert((c.person.clone(), c.position.clone())));
         found
     }
 
@@ -219,6 +223,25 @@ mod tests {
         let found = org().candidates(&["kepala-dinas".into(), "sekretaris-dinas".into()], date(2026, 11, 26));
         let people: Vec<&str> = found.iter().map(|c| c.person.as_str()).collect();
         assert_eq!(people, ["kadis", "sekdin"]);
+    }
+
+    #[test]
+    fn a_position_held_twice_by_one_person_makes_one_candidate() {
+        let mut org = org();
+        // Entered twice, with another holder between the two rows, and
+        // acting for the position too.
+        let twice = org.holdings[3].clone();
+        org.holdings.push(Holding {
+            person: "sekdin".into(),
+            position: "kabid-aptika".into(),
+            ..twice.clone()
+        });
+        org.holdings.push(twice.clone());
+        org.holdings.push(Holding { acting: Some((ActingKind::Plt, None)), ..twice });
+        let found = org.candidates(&["kabid-aptika".into()], date(2026, 11, 26));
+        let people: Vec<(&str, Option<ActingKind>)> =
+            found.iter().map(|c| (c.person.as_str(), c.acting)).collect();
+        assert_eq!(people, [("kabid", None), ("sekdin", None), ("kasi-ppi", Some(ActingKind::Plh))]);
     }
 
     #[test]

@@ -286,7 +286,7 @@ pub fn check_input(step: &Step, input: ActionInput) -> Result<ActionInput, Vec<F
     if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX_CHARS) {
         errors.push(too_long_note());
     }
-    let takes_verdict = matches!(step.action, ActionKind::Decide | ActionKind::Review);
+    let takes_verdict = step.action.takes_verdict();
     match (step.action, input.verdict, &note) {
         (ActionKind::Dispose, _, None) => errors.push(FieldError::new(
             "catatan",

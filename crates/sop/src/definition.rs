@@ -150,6 +150,11 @@ impl ActionKind {
         ActionKind::Escort,
     ];
 
+    /// Whether the act answers Ya or Tidak (and follows that branch).
+    pub fn takes_verdict(self) -> bool {
+        matches!(self, ActionKind::Decide | ActionKind::Review)
+    }
+
     /// The word used in definition files.
     pub fn key(self) -> &'static str {
         match self {

@@ -223,9 +223,10 @@ pub enum SopCommand {
     Simulate {
         /// Id SOP, misalnya lumajang/vpn.
         id: String,
-        /// Jawaban setiap langkah keputusan.
-        #[arg(long, value_enum, default_value = "ya")]
-        decide: Decide,
+        /// Jawaban langkah keputusan dan pemeriksaan: `ya` atau `tidak` untuk semuanya, per langkah
+        /// `5=tidak,9=ya` (langkah lain: ya), atau keduanya: `tidak,9=ya`.
+        #[arg(long, default_value = "ya")]
+        decide: String,
         /// Waktu mulai (waktu setempat instansi), misalnya 2026-11-23T09:00; tanpa opsi ini: sekarang.
         #[arg(long)]
         start: Option<String>,
@@ -235,11 +236,11 @@ pub enum SopCommand {
         #[command(flatten)]
         source: Source,
     },
-    /// Cetak dokumen SOP resmi (halaman identitas dan bagan alir) sebagai HTML atau SVG.
+    /// Cetak dokumen SOP resmi (halaman identitas dan bagan alir) sebagai HTML, SVG atau PDF.
     Render {
         /// Id SOP, misalnya lumajang/vpn.
         id: String,
-        /// html atau svg.
+        /// html, svg atau pdf (A4 melintang).
         #[arg(long, short, value_enum, default_value = "html")]
         format: Format,
         /// Tulis ke berkas ini; tanpa opsi ini ditulis ke keluaran standar.
@@ -255,12 +256,6 @@ pub struct Source {
     /// Direktori tambahan berisi definisi SOP (.toml) dan profil instansi (agency.toml).
     #[arg(long, env = "SOPIR_SOP_DIR")]
     dir: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum Decide {
-    Ya,
-    Tidak,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -288,6 +283,13 @@ pub enum CliError {
     Store(#[from] store::StoreError),
     #[error("simulasi gagal: {0}")]
     Simulation(String),
+    #[error("--decide \"{given}\": {why}")]
+    BadDecision { given: String, why: String },
+    /// A simulated case that would never end; its timeline so far is printed.
+    #[error("{0}")]
+    NeverEnds(String),
+    #[error("tokio runtime tidak dapat dimulai: {0}")]
+    Runtime(String),
     #[error("waktu mulai \"{0}\" tidak dikenali — tulis misalnya 2026-11-23T09:00")]
     BadStart(String),
     #[error("basis data {0} tidak ada")]
@@ -415,5 +417,5 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError::Simulation(e.to_string()))
+        .map_err(|e| CliError::Runtime(e.to_string()))
 }

@@ -1,7 +1,11 @@
 //! `sopir sop simulate`: one case of an SOP run in a throw-away database,
 //! with demo people in every position, every step completed, printed as a
 //! timeline (step, lane, who, started, due, done, breach). SOP authors use it
-//! to check a definition before publishing it.
+//! to check a definition before publishing it: each branch can be taken by
+//! choosing the decisions, and a run that would loop for ever stops and says
+//! which step kept returning.
+
+use std::collections::BTreeMap;
 
 use engine::{CaseState, Verdict};
 use jiff::Timestamp;
@@ -12,8 +16,84 @@ use store::demo::sample_input;
 
 use crate::CliError;
 
+/// A step is run at most this many times in one simulated case: a return
+/// loop whose decision never changes stops here instead of running for ever.
+pub const MAX_VISITS: usize = 3;
+
+/// The answers of the steps that decide (Ya/Tidak): one for every step, and
+/// per step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decisions {
+    every: Verdict,
+    by_step: BTreeMap<u32, Verdict>,
+}
+
+impl Decisions {
+    /// Reads `ya`, `tidak`, `5=tidak,9=ya` or `tidak,9=ya`; each numbered
+    /// step must be one of `sop`'s deciding steps.
+    pub fn parse(text: &str, sop: &Sop) -> Result<Decisions, CliError> {
+        let bad = |why: String| CliError::BadDecision { given: text.to_string(), why };
+        let verdict = |word: &str| match word.trim() {
+            "ya" => Ok(Verdict::Ya),
+            "tidak" => Ok(Verdict::Tidak),
+            other => Err(bad(format!("\"{other}\" bukan ya atau tidak"))),
+        };
+        let mut decisions = Decisions { every: Verdict::Ya, by_step: BTreeMap::new() };
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((step, word)) = part.split_once('=') else {
+                decisions.every = verdict(part)?;
+                continue;
+            };
+            let no: u32 =
+                step.trim().parse().map_err(|_| bad(format!("\"{}\" bukan nomor langkah", step.trim())))?;
+            let found = sop.step(no).ok_or_else(|| bad(format!("{} tidak punya langkah {no}", sop.id)))?;
+            if !found.action.takes_verdict() {
+                let deciding: Vec<String> =
+                    sop.steps.iter().filter(|s| s.action.takes_verdict()).map(|s| s.no.to_string()).collect();
+                return Err(bad(format!(
+                    "langkah {no} ({}) tidak memutuskan Ya/Tidak; yang memutuskan: {}",
+                    found.action.label(),
+                    if deciding.is_empty() { "tidak ada".into() } else { deciding.join(", ") }
+                )));
+            }
+            decisions.by_step.insert(no, verdict(word)?);
+        }
+        Ok(decisions)
+    }
+
+    /// The answer of step `no`.
+    pub fn of(&self, no: u32) -> Verdict {
+        self.by_step.get(&no).copied().unwrap_or(self.every)
+    }
+
+    /// As written after `--decide`.
+    fn argument(&self) -> String {
+        let word = |v: Verdict| if v == Verdict::Ya { "ya" } else { "tidak" };
+        let mut text = word(self.every).to_string();
+        for (no, v) in self.by_step.iter().filter(|(_, v)| **v != self.every) {
+            text.push_str(&format!(",{no}={}", word(*v)));
+        }
+        text
+    }
+
+    fn describe(&self) -> String {
+        let word = |v: Verdict| if v == Verdict::Ya { "ya" } else { "tidak" };
+        let mut text = word(self.every).to_string();
+        for (no, v) in &self.by_step {
+            text.push_str(&format!(", langkah {no}: {}", word(*v)));
+        }
+        text
+    }
+}
+
+/// A simulated case: its timeline, and why it was stopped if it would never end.
+pub struct Run {
+    pub timeline: String,
+    pub stopped: Option<String>,
+}
+
 pub struct Options {
-    pub verdict: Verdict,
+    pub decisions: Decisions,
     /// Agency-local start, e.g. `2026-11-23T09:00`; now when absent.
     pub start: Option<String>,
     /// Complete this step 10 working minutes after its due time.
@@ -27,7 +107,7 @@ fn local(ms: i64, zone: &TimeZone) -> String {
     format!("{} {}", WEEKDAYS[z.weekday().to_monday_zero_offset() as usize], z.strftime("%d-%m %H:%M"))
 }
 
-pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<String, CliError> {
+pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, CliError> {
     let dir = tempfile::tempdir().map_err(|e| CliError::Simulation(e.to_string()))?;
     let url = format!("sqlite://{}", dir.path().join("simulasi.db").display());
     let store = Store::open(&url).await?.with_key(store::DataKey::random());
@@ -43,7 +123,9 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Strin
     }
     .as_millisecond();
 
-    store::demo::install(&store, catalog, start).await?;
+    // The built-in demo; the simulated SOP (perhaps of an agency of its
+    // own, from --dir) is installed and staffed by `staff_for`.
+    store::demo::install(&store, &Catalog::builtin(), start).await?;
     store::demo::staff_for(&store, sop, agency, start).await?;
     let calendar = store.calendar(&sop.agency).await?;
     let org = store.organisation(&sop.agency).await?;
@@ -55,12 +137,27 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Strin
     let submitter = org.candidates(&first_lane.positions, on).into_iter().next().ok_or_else(|| {
         CliError::Simulation(format!("tidak ada pemegang jabatan untuk pelaksana {}", first.lane))
     })?;
+    let decisions = &options.decisions;
     let mut state = store
-        .submit(&sop.agency, &sop.id, &submitter.person, sample_input(first, options.verdict), start)
+        .submit(&sop.agency, &sop.id, &submitter.person, sample_input(first, decisions.of(first.no)), start)
         .await?;
+    let mut stopped = None;
     loop {
         let Some(task) = state.open_tasks().next().cloned() else { break };
         let step = sop.step(task.step).expect("steps exist");
+        let visits = state.tasks.iter().filter(|t| t.step == step.no).count();
+        if visits > MAX_VISITS {
+            stopped = Some(format!(
+                "simulasi dihentikan: langkah {} ({}) sudah {MAX_VISITS} kali dijalankan dan permohonan \
+                 terus kembali ke sana; dengan keputusan {} permohonan ini tidak pernah selesai — \
+                 pilih keputusan lain, mis. --decide {}",
+                step.no,
+                step.action.label(),
+                decisions.describe(),
+                suggestion(sop, &state, decisions),
+            ));
+            break;
+        }
         let mut at = match task.due_at {
             Some(due) => due,
             None => calendar
@@ -83,7 +180,7 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Strin
                 &state.id,
                 &task.id,
                 &actor,
-                sample_input(step, options.verdict),
+                sample_input(step, decisions.of(step.no)),
                 Vec::new(),
                 store::demo::sample_paperwork(step),
                 at,
@@ -94,7 +191,20 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Strin
     let zone_label = agency.map_or("WIB", |a| a.zone_abbreviation());
     let text = timeline(sop, &state, &org, (&zone, zone_label), &options, report.first_break.is_none());
     store.close().await;
-    Ok(text)
+    Ok(Run { timeline: text, stopped })
+}
+
+/// A `--decide` that leaves the loop: the deciding steps that ran more
+/// than once, answered the other way.
+fn suggestion(sop: &Sop, state: &CaseState, decisions: &Decisions) -> String {
+    let mut changed = decisions.clone();
+    for step in sop.steps.iter().filter(|s| s.action.takes_verdict()) {
+        if state.tasks.iter().filter(|t| t.step == step.no).count() > 1 {
+            let other = if decisions.of(step.no) == Verdict::Ya { Verdict::Tidak } else { Verdict::Ya };
+            changed.by_step.insert(step.no, other);
+        }
+    }
+    changed.argument()
 }
 
 fn timeline(
@@ -105,13 +215,13 @@ fn timeline(
     options: &Options,
     chain_ok: bool,
 ) -> String {
-    let verdict = match options.verdict {
-        Verdict::Ya => "ya",
-        Verdict::Tidak => "tidak",
-    };
     let mut out = format!(
-        "Simulasi {} versi {} — {} (permohonan {})\nKeputusan: {verdict}. Semua waktu {zone_label}.\n\n",
-        sop.id, sop.version, sop.identity.nama.value, state.number,
+        "Simulasi {} versi {} — {} (permohonan {})\nKeputusan: {}. Semua waktu {zone_label}.\n\n",
+        sop.id,
+        sop.version,
+        sop.identity.nama.value,
+        state.number,
+        options.decisions.describe(),
     );
     out.push_str(&format!(
         "{:>7}  {:<16} {:<30} {:<15} {:<15} {:<15} {}\n",

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use sop::{Catalog, Severity, Sop};
 
-use crate::{CliError, Decide, Format, SopCommand, Source, simulate};
+use crate::{CliError, Format, SopCommand, Source, simulate};
 
 pub fn run(command: SopCommand) -> Result<(), CliError> {
     match command {
@@ -22,14 +22,14 @@ pub fn run(command: SopCommand) -> Result<(), CliError> {
         SopCommand::Simulate { id, decide, start, late, source } => {
             let catalog = catalog(&source)?;
             let sop = find(&catalog, &id)?;
-            let verdict = match decide {
-                Decide::Ya => engine::Verdict::Ya,
-                Decide::Tidak => engine::Verdict::Tidak,
-            };
-            let options = simulate::Options { verdict, start, late_step: late };
-            let text = crate::runtime()?.block_on(simulate::run(&catalog, sop, options))?;
-            print!("{text}");
-            Ok(())
+            let decisions = simulate::Decisions::parse(&decide, sop)?;
+            let options = simulate::Options { decisions, start, late_step: late };
+            let run = crate::runtime()?.block_on(simulate::run(&catalog, sop, options))?;
+            print!("{}", run.timeline);
+            match run.stopped {
+                None => Ok(()),
+                Some(why) => Err(CliError::NeverEnds(why)),
+            }
         }
         SopCommand::Render { id, format, output, source } => {
             let catalog = catalog(&source)?;

@@ -107,6 +107,13 @@ fn render_writes_svg_and_html_documents() {
 }
 
 #[test]
+fn render_help_names_every_format() {
+    let help = stdout(&sopir(&["sop", "render", "--help"]));
+    assert!(help.contains("HTML, SVG atau PDF"), "{help}");
+    assert!(help.contains("[possible values: html, svg, pdf]"), "{help}");
+}
+
+#[test]
 fn render_of_an_unknown_sop_is_refused() {
     let out = sopir(&["sop", "render", "lumajang/vpnn"]);
     assert_eq!(out.status.code(), Some(1));
@@ -177,6 +184,55 @@ fn simulate_follows_the_tidak_branch_and_shows_a_late_step() {
     assert!(text.contains("Hasil: ditolak setelah 4 langkah; 1 pelanggaran waktu"), "{text}");
     let late = text.lines().find(|l| l.trim_start().starts_with("2 ")).unwrap();
     assert!(late.ends_with("10 menit"), "{late}");
+}
+
+#[test]
+fn simulate_stops_a_return_loop_and_says_which_decision_ends_it() {
+    let out = sopir(&["sop", "simulate", "lumajang/vpn", "--decide", "tidak", "--start", "2026-11-23T09:00"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    let drafts = text.lines().filter(|l| l.trim_start().starts_with("9 ")).count();
+    assert_eq!(drafts, 4, "three rounds of draft and review, the fourth draft left open:\n{text}");
+    assert!(text.contains("Hasil: sedang berjalan"), "{text}");
+    let why = stderr(&out);
+    assert!(why.contains("simulasi dihentikan: langkah 9 (Buat konsep surat) sudah 3 kali"), "{why}");
+    assert!(why.contains("--decide tidak,10=ya"), "{why}");
+
+    let out =
+        sopir(&["sop", "simulate", "lumajang/vpn", "--decide", "tidak,10=ya", "--start", "2026-11-23T09:00"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Keputusan: tidak, langkah 10: ya."), "{}", stdout(&out));
+    assert!(stdout(&out).contains("Hasil: selesai setelah 12 langkah"), "{}", stdout(&out));
+}
+
+#[test]
+fn simulate_refuses_a_decision_for_a_step_that_does_not_decide() {
+    for (given, why) in [
+        ("3=tidak", "langkah 3 (Disposisikan) tidak memutuskan Ya/Tidak; yang memutuskan: 10"),
+        ("10=mungkin", "\"mungkin\" bukan ya atau tidak"),
+        ("99=ya", "lumajang/vpn tidak punya langkah 99"),
+        ("x=ya", "\"x\" bukan nomor langkah"),
+    ] {
+        let out = sopir(&["sop", "simulate", "lumajang/vpn", "--decide", given]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(stderr(&out), format!("sopir: --decide \"{given}\": {why}\n"));
+    }
+}
+
+#[test]
+fn simulate_runs_an_sop_of_a_new_agency_with_one_position_in_two_lanes() {
+    let dir = scratch("simulate-new-agency");
+    let definition =
+        fixture().replace("positions = [\"administrator-server\"]", "positions = [\"kabid-aptika\"]");
+    std::fs::write(dir.join("hosting.toml"), definition).unwrap();
+    let dir = dir.display().to_string();
+    for (decide, ending) in
+        [("ya", "Hasil: selesai setelah 4 langkah"), ("2=tidak", "Hasil: ditolak setelah 2 langkah")]
+    {
+        let out = sopir(&["sop", "simulate", "contoh/hosting", "--dir", &dir, "--decide", decide]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains(ending), "{}", stdout(&out));
+    }
 }
 
 #[test]

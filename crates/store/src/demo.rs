@@ -264,7 +264,7 @@ pub const DEMO_DOMAIN: &str = "lumajangkab.go.id";
 /// attachment given, a note, and `verdict` where the step asks for one.
 pub fn sample_input(step: &sop::Step, verdict: engine::Verdict) -> engine::ActionInput {
     use sop::ActionKind;
-    let takes_verdict = matches!(step.action, ActionKind::Decide | ActionKind::Review);
+    let takes_verdict = step.action.takes_verdict();
     let mut fields: std::collections::BTreeMap<String, String> =
         step.fields.iter().map(|f| (f.name.clone(), sample_value(f))).collect();
     // The subdomain SOP's record value must match its type (A: an IPv4 address).
@@ -331,10 +331,12 @@ pub async fn staff_for(
     };
     let org = store.organisation(&sop.agency).await?;
     let today = jiff::civil::date(2000, 1, 1);
+    // A position may stand in several lanes: it is staffed once.
+    let mut held: std::collections::HashSet<&str> =
+        org.holdings.iter().filter(|h| h.acting.is_none()).map(|h| h.position.as_str()).collect();
     for lane in &sop.lanes {
         for position in &lane.positions {
-            let held = org.holdings.iter().any(|h| &h.position == position && h.acting.is_none());
-            if !held {
+            if held.insert(position.as_str()) {
                 let id = format!("{}-demo-{position}", sop.agency);
                 let person = Person {
                     id: id.clone(),
