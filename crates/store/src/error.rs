@@ -22,6 +22,10 @@ pub enum StoreError {
     NotPermitted(String),
     #[error("{0} sudah ada")]
     AlreadyExists(String),
+    #[error(
+        "basis data {path} tidak dapat ditulis ({reason}) — periksa bahwa direktori data dapat ditulis oleh pengguna ini dan disknya tidak penuh"
+    )]
+    Unwritable { path: String, reason: String },
     #[error("data tersimpan rusak: {0}")]
     Corrupt(String),
     #[error("basis data: {0}")]

@@ -84,6 +84,9 @@ impl Store {
             _ => url.to_string(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
+        if backend == Backend::Sqlite {
+            check_writable(&url, &options).await?;
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
             .after_connect(move |conn, _| {
@@ -230,6 +233,26 @@ impl Store {
     async fn try_write(&self) -> Result<Option<write_queue::Write<'_>>, StoreError> {
         self.writes.try_enter(&self.pool, cases::LOCK_CHAIN).await
     }
+}
+
+/// Opens one connection to a SQLite database and takes its write lock for a
+/// moment. A pool retries a connection that fails until its timeout (30 s)
+/// and then names only the timeout; this tells at once why the database
+/// cannot be written (a read-only directory, a full disk).
+async fn check_writable(url: &str, options: &AnyConnectOptions) -> Result<(), StoreError> {
+    let unwritable = |e: sqlx::Error| StoreError::Unwritable {
+        path: url.trim_start_matches("sqlite://").split('?').next().unwrap_or(url).to_string(),
+        reason: e.to_string(),
+    };
+    let mut conn = sqlx::AnyConnection::connect_with(options).await.map_err(unwritable)?;
+    let probe = async {
+        conn.execute("PRAGMA journal_mode = WAL").await?;
+        conn.execute("BEGIN IMMEDIATE").await?;
+        conn.execute("ROLLBACK").await
+    }
+    .await;
+    let _ = conn.close().await;
+    probe.map(|_| ()).map_err(unwritable)
 }
 
 /// How long after a write failed for want of storage [`Store::check_writes`]

@@ -284,16 +284,20 @@ pub async fn set_language(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let lang = Lang::from_code(form.get("lang").map_or("id", String::as_str));
-    let back = form
-        .get("back")
-        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
-        .cloned()
-        .unwrap_or("/".into());
+    let back = form.get("back").filter(|b| is_own_path(b)).cloned().unwrap_or("/".into());
     (
         [(header::SET_COOKIE, set_cookie(&state, LANG_COOKIE, lang.code(), 365 * 24 * 3600))],
         Redirect::to(&back),
     )
         .into_response()
+}
+
+/// Whether `target` is a path on this site, safe to redirect to: browsers
+/// read `\` as `/`, so `/\\evil.example` would leave the site as `//` does.
+fn is_own_path(target: &str) -> bool {
+    target.starts_with('/')
+        && !target.starts_with("//")
+        && !target.chars().any(|c| c == '\\' || c.is_control())
 }
 
 fn account_form(user: &User, errors: &[(&str, String)]) -> Markup {

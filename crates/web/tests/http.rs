@@ -262,9 +262,13 @@ async fn english_is_selectable_and_remembered() {
     assert_eq!(switched.location.as_deref(), Some("/tugas"));
     let english = b.get("/tugas").await.body;
     assert!(english.contains("My tasks") && english.contains("<html lang=\"en\">"));
-    // An outside address is not followed back.
-    let outside = b.post("/bahasa", &[("lang", "id"), ("back", "//jahat.example")]).await;
-    assert_eq!(outside.location.as_deref(), Some("/"));
+    // An outside address is not followed back, however it is written.
+    for outside in
+        ["//jahat.example", "/\\jahat.example", "/\\/jahat.example", "https://jahat.example", "/\tjahat"]
+    {
+        let back = b.post("/bahasa", &[("lang", "id"), ("back", outside)]).await;
+        assert_eq!(back.location.as_deref(), Some("/"), "{outside:?}");
+    }
 }
 
 #[tokio::test]
