@@ -155,6 +155,14 @@ pub enum CaseStatus {
 }
 
 impl CaseStatus {
+    pub const ALL: [CaseStatus; 4] =
+        [CaseStatus::Open, CaseStatus::Completed, CaseStatus::Rejected, CaseStatus::Withdrawn];
+
+    /// The status a [`CaseStatus::key`] names.
+    pub fn from_key(key: &str) -> Option<CaseStatus> {
+        CaseStatus::ALL.into_iter().find(|s| s.key() == key)
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             CaseStatus::Open => "open",

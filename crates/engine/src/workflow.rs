@@ -47,8 +47,7 @@ impl Context<'_> {
                 acting_for: None,
             }];
         }
-        let positions = if step.positions.is_empty() { &lane.positions } else { &step.positions };
-        self.org.candidates(positions, self.local_date(at))
+        self.org.candidates(acting_positions(lane, step), self.local_date(at))
     }
 
     fn create_task(&self, state: &CaseState, step_no: u32, at: Millis) -> Result<Event, EngineError> {
@@ -72,6 +71,21 @@ impl Context<'_> {
             },
         })
     }
+}
+
+/// The positions that act in `step` of `lane`: the step's own when it
+/// names some (only the Secretary sends), else the lane's.
+fn acting_positions<'s>(lane: &'s sop::Lane, step: &'s Step) -> &'s [String] {
+    if step.positions.is_empty() { &lane.positions } else { &step.positions }
+}
+
+/// Who may start a case of `sop` on `on`: the people who may act in its
+/// first step. The service catalogue asks this, so it offers a service to
+/// exactly those whom [`submit`] accepts.
+pub fn submitters(sop: &sop::Sop, org: &Organisation, on: Date) -> Vec<Candidate> {
+    let first = sop.first_step();
+    let lane = sop.lane(&first.lane).expect("validated SOP");
+    org.candidates(acting_positions(lane, first), on)
 }
 
 /// Starts a case: `by` carries out the SOP's first step with `input`.
@@ -332,5 +346,63 @@ pub fn check_input(step: &Step, input: ActionInput) -> Result<ActionInput, Vec<F
         Ok(ActionInput { note, verdict: input.verdict, fields, attachments: input.attachments })
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::organisation::{Holding, Person};
+
+    /// A first lane of two positions whose first step names only one.
+    fn sop() -> Sop {
+        let text = include_str!("../../sop/tests/fixtures/clean.toml")
+            .replace("positions = [\"pemohon\"]", "positions = [\"pemohon\", \"staf-umum\"]")
+            .replacen("action = \"submit\"", "action = \"submit\"\npositions = [\"staf-umum\"]", 1);
+        sop::parse_sop("hosting.toml", &text).expect("valid")
+    }
+
+    fn org() -> Organisation {
+        let person = |id: &str| Person { id: id.into(), name: id.into(), nip: None, unit: "u".into() };
+        let holds = |person: &str, position: &str| Holding {
+            person: person.into(),
+            position: position.into(),
+            from: date(2020, 1, 1),
+            until: None,
+            acting: None,
+        };
+        Organisation {
+            agency: "contoh".into(),
+            people: vec![person("siti"), person("budi"), person("agus")],
+            holdings: vec![
+                holds("siti", "pemohon"),
+                holds("budi", "staf-umum"),
+                holds("agus", "kabid-aptika"),
+            ],
+        }
+    }
+
+    #[test]
+    fn the_submitters_are_whom_submit_accepts_when_the_first_step_names_positions() {
+        let (sop, org) = (sop(), org());
+        let calendar = Calendar::new("Asia/Jakarta").unwrap();
+        let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
+        let at = jiff::civil::date(2026, 11, 23).at(9, 0, 0, 0).in_tz("Asia/Jakarta").unwrap();
+        let at = at.timestamp().as_millisecond();
+        let submitters: Vec<String> =
+            submitters(&sop, &org, date(2026, 11, 23)).into_iter().map(|c| c.person).collect();
+        assert_eq!(submitters, ["budi"]);
+        let input = || ActionInput {
+            fields: [("nama_aplikasi".to_string(), "simpeg".to_string())].into(),
+            ..Default::default()
+        };
+        let made = submit(&ctx, "c1", "H-1", "budi", input(), at);
+        assert!(made.is_ok(), "{made:?}");
+        assert!(matches!(
+            submit(&ctx, "c2", "H-2", "siti", input(), at),
+            Err(EngineError::NotAllowed { step: 1, .. })
+        ));
     }
 }

@@ -132,9 +132,8 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
 
     // The first step is done by the first person allowed to submit.
     let first = sop.first_step();
-    let first_lane = sop.lane(&first.lane).expect("validated");
     let on = Timestamp::from_millisecond(start).expect("valid").to_zoned(zone.clone()).date();
-    let submitter = org.candidates(&first_lane.positions, on).into_iter().next().ok_or_else(|| {
+    let submitter = engine::workflow::submitters(sop, &org, on).into_iter().next().ok_or_else(|| {
         CliError::Simulation(format!("tidak ada pemegang jabatan untuk pelaksana {}", first.lane))
     })?;
     let decisions = &options.decisions;

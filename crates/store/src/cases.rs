@@ -47,7 +47,7 @@ pub struct CaseSummary {
     pub sop_id: String,
     pub sop_version: u32,
     pub requester: String,
-    pub status: String,
+    pub status: engine::CaseStatus,
     pub opened_at: i64,
     pub closed_at: Option<i64>,
 }
@@ -860,7 +860,11 @@ fn summaries(rows: &[sqlx::any::AnyRow]) -> Result<Vec<CaseSummary>, StoreError>
                 sop_id: r.try_get("sop_id")?,
                 sop_version: u32::try_from(r.try_get::<i64, _>("sop_version")?).unwrap_or_default(),
                 requester: r.try_get("requester_id")?,
-                status: r.try_get("status")?,
+                status: {
+                    let key: String = r.try_get("status")?;
+                    engine::CaseStatus::from_key(&key)
+                        .ok_or_else(|| StoreError::Corrupt(format!("status permohonan \"{key}\"")))?
+                },
                 opened_at: r.try_get("opened_at")?,
                 closed_at: r.try_get("closed_at")?,
             })

@@ -25,7 +25,7 @@ async fn seeded_histories_are_whole_and_countable() {
         let again = s.seed_history(100, until, |_| {}).await.unwrap();
         assert_eq!((again.existing, again.cases), (120, 0), "{}", db.label);
         assert!(!trenggalek.is_empty(), "both agencies");
-        let completed = lumajang.iter().filter(|c| c.status == "completed").count();
+        let completed = lumajang.iter().filter(|c| c.status == engine::CaseStatus::Completed).count();
         assert!(completed > lumajang.len() / 2, "{}: most close", db.label);
         let vpn =
             s.registry("lumajang", sop::definition::RegistryKind::Vpn, &Default::default()).await.unwrap();

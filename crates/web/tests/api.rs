@@ -245,6 +245,13 @@ async fn a_vpn_request_runs_from_submission_to_signed_letter_through_the_api() {
         }
         let (username, api) = actor.unwrap_or_else(|| panic!("someone holds task {task}"));
         let step = sop.step(u32::try_from(task["step"].as_u64().unwrap()).unwrap()).unwrap();
+        if step.action == sop::ActionKind::Sign {
+            let mut wrong = action_for(step);
+            wrong["signing"]["passphrase"] = json!("bukan-ini");
+            let refused = api.post(&format!("/cases/{case_id}/tasks/{task_id}"), &wrong, None).await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
+            assert_eq!(field_names(&refused.json), ["signing.passphrase"]);
+        }
         let done = api.post(&format!("/cases/{case_id}/tasks/{task_id}"), &action_for(step), None).await;
         assert_eq!(done.status, StatusCode::OK, "step {} by {username}: {}", step.no, done.json);
         case = done.json;
@@ -539,6 +546,15 @@ async fn refusals_are_problem_details_naming_the_field() {
         head.post(&format!("/cases/{case_id}/tasks/{task}"), &json!({ "verdict": "mungkin" }), None).await;
     problem(&a, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_names(&a.json), ["verdict"]);
+    // Refusals name the parts as the request did (`note`, not the page's `catatan`).
+    let a = head.post(&format!("/cases/{case_id}/tasks/{task}"), &json!({ "note": " " }), None).await;
+    problem(&a, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&a.json), ["note"]);
+    let a = head
+        .post(&format!("/cases/{case_id}/tasks/{task}"), &json!({ "note": "x", "verdict": "ya" }), None)
+        .await;
+    problem(&a, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&a.json), ["verdict"], "{}", a.json);
     let a = head.post(&format!("/cases/{case_id}/tasks/tidak-ada"), &json!({}), None).await;
     problem(&a, StatusCode::NOT_FOUND);
     // The requester may not act on the Head's task.

@@ -424,7 +424,7 @@ pub async fn list(
             number: c.number,
             sop: c.sop_id,
             sop_version: c.sop_version,
-            status: c.status,
+            status: c.status.key().to_string(),
             requester: c.requester,
             opened_at: instant(c.opened_at),
             closed_at: c.closed_at.map(instant),
@@ -533,9 +533,10 @@ pub async fn act(
             fields: action.fields.clone(),
             attachments: BTreeMap::new(),
         };
+        let in_request_words = |problem: Problem| problem.rename_fields(|name| action_part(step, name));
         let errors = check_before_storing(step, &input, &data);
         if task.status == TaskStatus::Open && !errors.is_empty() {
-            return Err(errors.into());
+            return Err(in_request_words(errors.into()));
         }
         let after = state
             .store
@@ -549,10 +550,30 @@ pub async fn act(
                 paperwork,
                 now_ms(),
             )
-            .await?;
+            .await
+            .map_err(|e| in_request_words(e.into()))?;
         answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)
     })
     .await
+}
+
+/// The name in an API request of the part of an action that the engine
+/// and the store name as the page's form does (`catatan` is `note`), unless
+/// the step has a field of that name itself.
+fn action_part(step: &sop::Step, name: &str) -> Option<&'static str> {
+    const PARTS: [(&str, &str); 7] = [
+        ("catatan", "note"),
+        ("keputusan", "verdict"),
+        ("kata_sandi", "signing.passphrase"),
+        ("nomor_srikandi", "signing.srikandi_number"),
+        ("perihal", "draft.perihal"),
+        ("kepada", "draft.kepada"),
+        ("isi", "draft.isi"),
+    ];
+    if step.fields.iter().any(|f| f.name == name) {
+        return None;
+    }
+    PARTS.iter().find(|(form, _)| *form == name).map(|(_, api)| *api)
 }
 
 /// The requester withdraws an open request.

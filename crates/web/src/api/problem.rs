@@ -126,6 +126,16 @@ impl Problem {
         )
     }
 
+    /// Renames the refused fields for which `api_name` has another name.
+    pub fn rename_fields(mut self, api_name: impl Fn(&str) -> Option<&'static str>) -> Problem {
+        for error in &mut self.errors {
+            if let Some(name) = api_name(&error.field) {
+                error.field = name.to_string();
+            }
+        }
+        self
+    }
+
     pub fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }

@@ -46,8 +46,7 @@ pub async fn my_requests(State(state): State<AppState>, user: User) -> Result<Ma
     let mut rows = Vec::new();
     for c in &cases {
         let sop = state.store.sop(user.agency_id(), &c.sop_id, Some(c.sop_version)).await?;
-        let status = state.store.case(user.agency_id(), &c.id).await?.status;
-        rows.push((c, sop.identity.nama.value.clone(), status));
+        rows.push((c, sop.identity.nama.value.clone(), c.status));
     }
     let body = html! {
         h1 { (user.t(Msg::MyRequestsTitle)) }

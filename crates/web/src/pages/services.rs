@@ -41,9 +41,8 @@ pub fn total_time(sop: &Sop, lang: Lang) -> String {
 /// Whether `user` may start a case of `sop` today.
 pub(crate) async fn may_submit(state: &AppState, user: &User, sop: &Sop) -> Result<bool, WebError> {
     let org = state.store.organisation(user.agency_id()).await?;
-    let lane = sop.lane(&sop.first_step().lane).ok_or(WebError::NotFound)?;
     let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date();
-    Ok(org.candidates(&lane.positions, today).iter().any(|c| c.person == user.person()))
+    Ok(engine::workflow::submitters(sop, &org, today).iter().any(|c| c.person == user.person()))
 }
 
 pub async fn catalogue(State(state): State<AppState>, user: User) -> Result<Markup, WebError> {
