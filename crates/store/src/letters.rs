@@ -17,7 +17,7 @@ use engine::{CaseState, EngineError, Organisation};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sha2::{Digest, Sha256};
-use sop::definition::{ActionKind, LETTER_PLACEHOLDERS, LetterTemplate, Step};
+use sop::definition::{ActionKind, LETTER_PLACEHOLDERS, LetterTemplate, Step, Unfilled};
 use sop::{Agency, Sop};
 use sqlx::{Any, Row, Transaction};
 
@@ -198,6 +198,43 @@ fn template_values(
     values
 }
 
+impl LetterDraft {
+    /// The placeholders its text still holds (see [`Sop::unfilled`]): while
+    /// there is any, the letter is not finished.
+    pub fn unfilled(&self, sop: &Sop) -> Vec<Unfilled> {
+        sop.unfilled(&[&self.subject, &self.recipient, &self.body])
+    }
+}
+
+/// What an unfinished letter was refused.
+#[derive(Debug, Clone, Copy)]
+enum Refused {
+    /// Completing the draft, where no review step follows.
+    Drafting,
+    Approval,
+    Signing,
+}
+
+/// Refuses an unfinished letter (see [`LetterDraft::unfilled`]), naming
+/// each value it lacks: the error's field is `konsep.<name>`, its label
+/// the field's own.
+fn refuse_unfinished(sop: &Sop, draft: &LetterDraft, refused: Refused) -> Result<(), StoreError> {
+    let then = match refused {
+        Refused::Drafting => "jadi belum dapat diteruskan untuk ditandatangani; tulis nilainya di konsep",
+        Refused::Approval => "jadi belum dapat disetujui; kembalikan kepada penyusunnya untuk dilengkapi",
+        Refused::Signing => "jadi belum dapat ditandatangani; penyusunnya harus melengkapinya lebih dulu",
+    };
+    let errors: Vec<FieldError> = draft
+        .unfilled(sop)
+        .into_iter()
+        .map(|u| {
+            let message = format!("belum diisi — konsep surat masih memuat {{{}}}, {then}", u.name);
+            FieldError::new(&format!("konsep.{}", u.name), &u.label, message)
+        })
+        .collect();
+    if errors.is_empty() { Ok(()) } else { Err(StoreError::Engine(EngineError::Invalid(errors))) }
+}
+
 fn check_draft(draft: LetterDraft) -> Result<LetterDraft, StoreError> {
     let draft = LetterDraft {
         subject: draft.subject.trim().to_string(),
@@ -313,6 +350,10 @@ impl Store {
                     }
                 };
                 let draft = check_draft(draft)?;
+                if !sop.steps.iter().any(|s| s.action == ActionKind::Review) {
+                    // Nobody reviews it: the drafter's word is the approval.
+                    refuse_unfinished(sop, &draft, Refused::Drafting)?;
+                }
                 let version: i64 = sqlx::query(
                     "SELECT COALESCE(MAX(version), 0) + 1 AS next FROM letter_drafts WHERE case_id = $1",
                 )
@@ -337,6 +378,11 @@ impl Store {
             }
             ActionKind::Review => {
                 let review = if input.verdict == Some(Verdict::Tidak) { "dikembalikan" } else { "disetujui" };
+                if review == "disetujui"
+                    && let Some(latest) = drafts(&mut **tx, &state.agency, &state.id).await?.pop()
+                {
+                    refuse_unfinished(sop, &latest.draft, Refused::Approval)?;
+                }
                 let updated = sqlx::query(
                     "UPDATE letter_drafts SET review = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4
                      WHERE case_id = $5 AND version = (SELECT MAX(version) FROM letter_drafts WHERE case_id = $5)",
@@ -414,6 +460,7 @@ impl Store {
                 ));
             }
         };
+        refuse_unfinished(sop, &draft.draft, Refused::Signing)?;
         // A wrong passphrase is refused before a number is taken.
         let key = match key {
             Some(key) => key,

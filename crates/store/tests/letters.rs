@@ -51,6 +51,149 @@ async fn email_case_at(store: &Store, stop: u32, mut at: i64) -> CaseState {
     state
 }
 
+/// Submits a VPN request of `sop_id` whose administrator leaves the
+/// optional `berlaku_sampai` empty, and completes tasks until `stop` is the
+/// open step (each by its first candidate).
+async fn vpn_case_without_end_date(store: &Store, sop_id: &str, stop: u32, mut at: i64) -> CaseState {
+    let sop = store.sop("lumajang", sop_id, None).await.unwrap();
+    let input = sample_input(sop.first_step(), Verdict::Ya);
+    let mut state = store.submit("lumajang", sop_id, "lmj-pemohon", input, at).await.unwrap();
+    loop {
+        let task = state.open_tasks().next().cloned().unwrap();
+        if task.step == stop {
+            return state;
+        }
+        let step = sop.step(task.step).unwrap();
+        at += MINUTE;
+        let mut input = sample_input(step, Verdict::Ya);
+        input.fields.remove("berlaku_sampai");
+        let who = &task.candidates[0].person;
+        state = store
+            .complete_with("lumajang", &state.id, &task.id, who, input, vec![], sample_paperwork(step), at)
+            .await
+            .unwrap();
+    }
+}
+
+fn unfilled_fields(result: Result<CaseState, StoreError>) -> Vec<(String, String, String)> {
+    match result {
+        Err(StoreError::Engine(engine::EngineError::Invalid(errors))) => {
+            errors.into_iter().map(|e| (e.field, e.label, e.message)).collect()
+        }
+        other => panic!("expected a refusal naming the unfilled field, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_draft_with_an_unfilled_placeholder_is_neither_approved_nor_signed() {
+    for db in backends().await {
+        let s = &db.store;
+        let at = wib(2026, 11, 23, 9, 0);
+        let state = vpn_case_without_end_date(s, "lumajang/vpn", 9, at).await;
+        let at = at + 30 * MINUTE;
+        // The Kasi sends the template as it is; it still says {berlaku_sampai}.
+        let draft_task = state.open_tasks().next().unwrap().clone();
+        let state =
+            write_draft(s, &state.id, &draft_task.id, Paperwork::default(), at + MINUTE).await.unwrap();
+        let template = s.current_draft("lumajang", &state.id).await.unwrap().unwrap();
+        assert!(template.body.contains("berlaku sampai dengan {berlaku_sampai}."), "{}", template.body);
+
+        // The Kabid cannot approve it: the field is named, nothing changes.
+        let review = state.open_tasks().next().unwrap().clone();
+        let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let approve = sample_input(sop.step(10).unwrap(), Verdict::Ya);
+        let refused =
+            s.complete("lumajang", &state.id, &review.id, "lmj-kabid", approve.clone(), at + 2 * MINUTE);
+        let errors = unfilled_fields(refused.await);
+        assert_eq!(errors.len(), 1, "{}: {errors:?}", db.label);
+        let (field, label, message) = &errors[0];
+        assert_eq!((field.as_str(), label.as_str()), ("konsep.berlaku_sampai", "Hak akses berlaku sampai"));
+        assert!(
+            message.contains("{berlaku_sampai}") && message.contains("belum dapat disetujui"),
+            "{message}"
+        );
+        let after = s.case("lumajang", &state.id).await.unwrap();
+        assert_eq!(after.open_tasks().next().map(|t| t.id.clone()), Some(review.id.clone()));
+        assert_eq!(s.letter_drafts("lumajang", &state.id).await.unwrap()[0].review, None);
+
+        // Returning it is allowed; the Kasi writes the date, and it is approved and signed.
+        let back = engine::ActionInput {
+            verdict: Some(Verdict::Tidak),
+            note: Some("Tulis sampai kapan akses berlaku.".into()),
+            ..Default::default()
+        };
+        let state =
+            s.complete("lumajang", &state.id, &review.id, "lmj-kabid", back, at + 3 * MINUTE).await.unwrap();
+        let redraft = state.open_tasks().next().unwrap().clone();
+        let fixed = LetterDraft {
+            body: template.body.replace("{berlaku_sampai}", "31 Desember 2027"),
+            ..template.clone()
+        };
+        let paper = Paperwork { draft: Some(fixed), signing: None };
+        let state = write_draft(s, &state.id, &redraft.id, paper, at + 4 * MINUTE).await.unwrap();
+        let review = state.open_tasks().next().unwrap().clone();
+        let state = s
+            .complete("lumajang", &state.id, &review.id, "lmj-kabid", approve, at + 5 * MINUTE)
+            .await
+            .unwrap();
+        let sign_task = state.open_tasks().next().unwrap().clone();
+        assert_eq!(sign_task.step, 11);
+
+        // A draft approved with a placeholder in it (as before this rule)
+        // is not signed, and takes no number.
+        sqlx::query("UPDATE letter_drafts SET body = body || ' {berlaku_sampai}' WHERE case_id = $1")
+            .bind(&state.id)
+            .execute(s.pool())
+            .await
+            .unwrap();
+        let input = sample_input(sop.step(11).unwrap(), Verdict::Ya);
+        let paper = signing(store::demo::CERTIFICATE_PASSPHRASE);
+        let refused = s
+            .complete_with(
+                "lumajang",
+                &state.id,
+                &sign_task.id,
+                "lmj-kadis",
+                input.clone(),
+                vec![],
+                paper.clone(),
+                at + 6 * MINUTE,
+            )
+            .await;
+        let errors = unfilled_fields(refused);
+        assert_eq!(errors[0].0, "konsep.berlaku_sampai", "{}", db.label);
+        assert!(errors[0].2.contains("belum dapat ditandatangani"), "{}", errors[0].2);
+        assert!(s.outgoing_register("lumajang", 2026).await.unwrap().is_empty(), "no number taken");
+    }
+}
+
+#[tokio::test]
+async fn without_a_review_step_the_drafter_cannot_pass_on_an_unfilled_placeholder() {
+    for db in backends().await {
+        let s = &db.store;
+        // The VPN SOP of an agency that skips the Kabid's review.
+        let builtin = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let review_at = builtin.source.find("[[steps]]\nno = 10").unwrap();
+        let review_end = review_at + builtin.source[review_at + 1..].find("[[steps]]").unwrap() + 1;
+        let source = format!("{}{}", &builtin.source[..review_at], &builtin.source[review_end..]).replace(
+            &format!("version = {}", builtin.version),
+            &format!("version = {}", builtin.version + 1),
+        );
+        let at = wib(2026, 11, 23, 9, 0);
+        s.publish_sop("vpn-tanpa-pemeriksaan.toml", &source, at).await.unwrap();
+
+        let state = vpn_case_without_end_date(s, "lumajang/vpn", 9, at).await;
+        let at = at + 30 * MINUTE;
+        let draft_task = state.open_tasks().next().unwrap().clone();
+        let errors = unfilled_fields(
+            write_draft(s, &state.id, &draft_task.id, Paperwork::default(), at + MINUTE).await,
+        );
+        assert_eq!(errors[0].0, "konsep.berlaku_sampai", "{}", db.label);
+        assert_eq!(errors[0].1, "Hak akses berlaku sampai");
+        assert!(s.letter_drafts("lumajang", &state.id).await.unwrap().is_empty(), "no version kept");
+    }
+}
+
 /// The Kasi completes the draft step with `paper`.
 async fn write_draft(
     s: &Store,
