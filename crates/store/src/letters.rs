@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use documents::{Letter, Letterhead, Pkcs12Signer, UnlockedKey, Verification};
 use engine::case::Verdict;
+use engine::error::Duty;
 use engine::form::FieldError;
 use engine::{CaseState, EngineError, Organisation};
 use jiff::Timestamp;
@@ -577,6 +578,61 @@ impl Store {
         .bind(signed)
         .execute(&mut **tx)
         .await?;
+        Ok(())
+    }
+
+    /// Tells the heads of `by` — one level above the position in which
+    /// `by` would have acted on `task`, and whoever an acting official
+    /// stands in for — that `by` tried to review or sign a letter they
+    /// drafted themselves and was refused, so that someone else is
+    /// assigned. Told once per case and person, however often it is tried.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn report_own_draft(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        org: &Organisation,
+        calendar: &engine::Calendar,
+        state: &CaseState,
+        task: &str,
+        by: &str,
+        duty: Duty,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let Some(candidate) =
+            state.task(task).and_then(|t| t.candidates.iter().find(|c| c.person == by)).cloned()
+        else {
+            return Ok(());
+        };
+        let today = local(at, &calendar.zone).date();
+        let mut heads = org.escalation_chain(std::slice::from_ref(&candidate), 1, today);
+        heads.extend(candidate.acting_for.clone().filter(|h| h != by));
+        heads.sort();
+        heads.dedup();
+        let step = state.task(task).map_or(0, |t| t.step);
+        let message = format!(
+            "{} menyusun sendiri konsep surat permohonan {} dan ditolak ketika hendak {} juga (langkah {step}). \
+             Pemeriksa dan penanda tangan harus orang lain dari penyusunnya: tunjuk pejabat lain (mis. Plh) untuk langkah itu.",
+            org.name(by),
+            state.number,
+            match duty {
+                Duty::Review => "memeriksanya",
+                Duty::Sign => "menandatanganinya",
+            },
+        );
+        for head in heads {
+            let told = sqlx::query(
+                "SELECT 1 FROM notifications WHERE agency_id = $1 AND person_id = $2 AND case_id = $3 AND message = $4",
+            )
+            .bind(&state.agency)
+            .bind(&head)
+            .bind(&state.id)
+            .bind(&message)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if told.is_none() {
+                self.notify(tx, &state.agency, &head, &state.id, &message, at).await?;
+            }
+        }
         Ok(())
     }
 

@@ -194,6 +194,106 @@ async fn without_a_review_step_the_drafter_cannot_pass_on_an_unfilled_placeholde
     }
 }
 
+#[tokio::test]
+async fn the_drafter_neither_reviews_nor_signs_her_own_letter_and_the_head_is_told() {
+    use engine::organisation::Holding;
+    use engine::{ActingKind, EngineError};
+    use jiff::civil::date;
+    for db in backends().await {
+        let s = &db.store;
+        // The Kasi is also Plt. Kabid, and this week Plh. Kepala Dinas.
+        for (position, kind, holder) in
+            [("kabid-aptika", ActingKind::Plt, None), ("kepala-dinas", ActingKind::Plh, Some("lmj-kadis"))]
+        {
+            let acting = Holding {
+                person: "lmj-kasi".into(),
+                position: position.into(),
+                from: date(2026, 11, 1),
+                until: Some(date(2026, 11, 30)),
+                acting: Some((kind, holder.map(str::to_string))),
+            };
+            s.add_holding("lumajang", &acting).await.unwrap();
+        }
+        let at = wib(2026, 11, 23, 9, 0);
+        let state = email_case_at(s, 9, at).await;
+        let at = at + 30 * MINUTE;
+        let draft_task = state.open_tasks().next().unwrap().clone();
+        let state = write_draft(s, &state.id, &draft_task.id, Paperwork::default(), at).await.unwrap();
+        let sop = s.sop("lumajang", "lumajang/email", None).await.unwrap();
+        let review = state.open_tasks().next().unwrap().clone();
+        assert!(review.candidates.iter().any(|c| c.person == "lmj-kasi"), "the Plt. may review in general");
+        let approve = sample_input(sop.step(10).unwrap(), Verdict::Ya);
+
+        // Her own draft she may not approve — however often she tries.
+        for attempt in 1..=2 {
+            let own = s
+                .complete(
+                    "lumajang",
+                    &state.id,
+                    &review.id,
+                    "lmj-kasi",
+                    approve.clone(),
+                    at + attempt * MINUTE,
+                )
+                .await;
+            match &own {
+                Err(StoreError::Engine(e @ EngineError::OwnDraft { step: 10, .. })) => {
+                    assert!(e.to_string().contains("Anda susun sendiri"), "{e}")
+                }
+                other => panic!("{}: {other:?}", db.label),
+            }
+        }
+        let after = s.case("lumajang", &state.id).await.unwrap();
+        assert_eq!(after.open_tasks().next().map(|t| t.id.as_str()), Some(review.id.as_str()));
+        assert_eq!(s.letter_drafts("lumajang", &state.id).await.unwrap()[0].review, None);
+        // The head above the Kabid's position hears of it, once.
+        let own_draft = |told: Vec<String>| {
+            told.into_iter().filter(|m| m.contains("menyusun sendiri konsep surat")).collect::<Vec<_>>()
+        };
+        let told = own_draft(s.notifications("lumajang", "lmj-kadis").await.unwrap());
+        assert_eq!(told.len(), 1, "{}: {told:?}", db.label);
+        assert!(
+            told[0].starts_with(&format!(
+                "Dewi Lestari, S.T. menyusun sendiri konsep surat permohonan {} dan ditolak ketika hendak memeriksanya",
+                state.number
+            )),
+            "{}",
+            told[0]
+        );
+        assert!(own_draft(s.notifications("lumajang", "lmj-kasi").await.unwrap()).is_empty());
+
+        // The Kabid approves; as Plh. Kepala Dinas she may not sign it either.
+        let state = s
+            .complete("lumajang", &state.id, &review.id, "lmj-kabid", approve, at + 5 * MINUTE)
+            .await
+            .unwrap();
+        let sign_task = state.open_tasks().next().unwrap().clone();
+        let input = sample_input(sop.step(11).unwrap(), Verdict::Ya);
+        let own = s
+            .complete_with(
+                "lumajang",
+                &state.id,
+                &sign_task.id,
+                "lmj-kasi",
+                input.clone(),
+                vec![],
+                signing(store::demo::CERTIFICATE_PASSPHRASE),
+                at + 6 * MINUTE,
+            )
+            .await;
+        assert!(
+            matches!(own, Err(StoreError::Engine(EngineError::OwnDraft { step: 11, .. }))),
+            "{}: {own:?}",
+            db.label
+        );
+        assert!(s.outgoing_register("lumajang", 2026).await.unwrap().is_empty(), "no number taken");
+        let told = own_draft(s.notifications("lumajang", "lmj-kadis").await.unwrap());
+        assert!(told.iter().any(|m| m.contains("menandatanganinya")), "{told:?}");
+        // The Head signs it.
+        sign(s, &state, signing(store::demo::CERTIFICATE_PASSPHRASE), at + 7 * MINUTE).await.unwrap();
+    }
+}
+
 /// The Kasi completes the draft step with `paper`.
 async fn write_draft(
     s: &Store,
