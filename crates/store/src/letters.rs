@@ -33,6 +33,9 @@ pub struct LetterDraft {
     pub body: String,
 }
 
+/// The refusal field of a signing without a configured public address.
+pub const PUBLIC_ADDRESS: &str = "alamat_publik";
+
 /// What signing needs besides the task: the official's passphrase (used
 /// for this call only), the number typed from SRIKANDI where the agency
 /// numbers there, and the address letters are verified at.
@@ -40,8 +43,10 @@ pub struct LetterDraft {
 pub struct Signing {
     pub passphrase: String,
     pub srikandi_number: Option<String>,
-    /// e.g. `https://sopir.lumajangkab.go.id/verifikasi/`.
-    pub verify_base: String,
+    /// e.g. `https://sopir.lumajangkab.go.id/verifikasi/`, from the
+    /// configured public address — never from a request. `None`: none is
+    /// configured, and the letter is not signed (its QR code is permanent).
+    pub verify_base: Option<String>,
 }
 
 /// Paperwork that comes with completing a task.
@@ -462,6 +467,15 @@ impl Store {
             }
         };
         refuse_unfinished(sop, &draft.draft, Refused::Signing)?;
+        let verify_base = signing.verify_base.clone().ok_or_else(|| {
+            StoreError::invalid(
+                PUBLIC_ADDRESS,
+                "Alamat publik Sopir",
+                "belum diatur, jadi surat belum dapat ditandatangani: tautan verifikasi dan kode QR surat \
+                 bertanda tangan berlaku selamanya. Minta administrator menjalankan Sopir dengan --public-url \
+                 (atau SOPIR_PUBLIC_URL) berisi alamat yang dibuka masyarakat, mis. https://sopir.lumajangkab.go.id",
+            )
+        })?;
         // A wrong passphrase is refused before a number is taken.
         let key = match key {
             Some(key) => key,
@@ -533,10 +547,7 @@ impl Store {
             signer_name: person.name.clone(),
             signer_nip: person.nip.clone().unwrap_or_else(|| "-".into()),
             copies: Vec::new(),
-            verification: Some(Verification {
-                url: format!("{}{code}", signing.verify_base),
-                code: code.clone(),
-            }),
+            verification: Some(Verification { url: format!("{verify_base}{code}"), code: code.clone() }),
             draft: false,
         };
         let z = local(at, zone);
@@ -691,6 +702,46 @@ impl Store {
             recipient: LetterTemplate::fill(&template.recipient, &values),
             body: LetterTemplate::fill(template.body.trim(), &values),
         })
+    }
+
+    /// Whether `person` may read the drafts of `case`'s letter: they are
+    /// the agency's internal work, for the officials handling the case
+    /// (candidates of a step outside the requester's lane) and the agency's
+    /// administrators — not for the requester, who gets the signed letter.
+    pub async fn may_see_drafts(
+        &self,
+        agency: &str,
+        case: &str,
+        person: &str,
+        is_admin: bool,
+    ) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT sop_id, sop_version FROM cases WHERE agency_id = $1 AND id = $2")
+            .bind(agency)
+            .bind(case)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(false) };
+        if is_admin {
+            return Ok(true);
+        }
+        let version = u32::try_from(row.try_get::<i64, _>("sop_version")?).unwrap_or_default();
+        let sop = self.sop(agency, &row.try_get::<String, _>("sop_id")?, Some(version)).await?;
+        let lanes = sqlx::query(
+            "SELECT DISTINCT t.lane FROM tasks t JOIN task_candidates k ON k.task_id = t.id
+             WHERE t.case_id = $1 AND t.agency_id = $2 AND k.person_id = $3",
+        )
+        .bind(case)
+        .bind(agency)
+        .bind(person)
+        .fetch_all(&self.pool)
+        .await?;
+        for lane in lanes {
+            let lane: String = lane.try_get("lane")?;
+            if sop.lane(&lane).is_some_and(|l| !l.requester) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The draft to show in the editor of `case` (see [`Store::draft_or_template`]);

@@ -311,7 +311,7 @@ fn signing(passphrase: &str) -> Paperwork {
         signing: Some(Signing {
             passphrase: passphrase.into(),
             srikandi_number: None,
-            verify_base: "http://sopir.test/verifikasi/".into(),
+            verify_base: Some("http://sopir.test/verifikasi/".into()),
         }),
     }
 }
@@ -456,6 +456,15 @@ async fn a_returned_draft_is_kept_and_the_edited_version_is_signed() {
             matches!(&wrong, Err(StoreError::Engine(engine::EngineError::Invalid(e))) if e[0].field == "kata_sandi"),
             "{wrong:?}"
         );
+        // Without a configured public address (for the QR code) it is refused too.
+        let mut nowhere = signing(store::demo::CERTIFICATE_PASSPHRASE);
+        nowhere.signing.as_mut().unwrap().verify_base = None;
+        let unaddressed = sign(&db.store, &state, nowhere, at + 4 * MINUTE).await;
+        assert!(
+            matches!(&unaddressed, Err(StoreError::Engine(engine::EngineError::Invalid(e)))
+                if e[0].field == "alamat_publik" && e[0].message.contains("--public-url")),
+            "{unaddressed:?}"
+        );
         sign(&db.store, &state, signing(store::demo::CERTIFICATE_PASSPHRASE), at + 5 * MINUTE).await.unwrap();
 
         let versions = s.letter_drafts("lumajang", &state.id).await.unwrap();
@@ -525,7 +534,7 @@ async fn an_agency_numbering_in_srikandi_types_the_number_and_never_twice() {
             signing: Some(Signing {
                 passphrase: store::demo::CERTIFICATE_PASSPHRASE.into(),
                 srikandi_number: n.map(str::to_string),
-                verify_base: "http://sopir.test/verifikasi/".into(),
+                verify_base: Some("http://sopir.test/verifikasi/".into()),
             }),
         };
         let missing = sign(s, &first, with_number(Some("  ")), at + 30 * MINUTE).await;
