@@ -134,27 +134,6 @@ pub fn public_url(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_public_address_is_configured_or_a_demo_s_own_never_a_wildcard() {
-        let local: SocketAddr = "127.0.0.1:8080".parse().unwrap();
-        let any: SocketAddr = "0.0.0.0:8080".parse().unwrap();
-        let url = |given, demo, at| public_url(given, demo, at).unwrap();
-        assert_eq!(url(Some("https://sopir.go.id/"), false, any).as_deref(), Some("https://sopir.go.id"));
-        assert_eq!(url(Some("https://sopir.go.id"), true, local).as_deref(), Some("https://sopir.go.id"));
-        assert_eq!(url(None, true, local).as_deref(), Some("http://127.0.0.1:8080"));
-        assert_eq!(url(Some(" "), true, local).as_deref(), Some("http://127.0.0.1:8080"));
-        assert_eq!(url(None, true, any), None, "0.0.0.0 opens nowhere");
-        assert_eq!(url(None, false, local), None, "a real installation says where it is reached");
-        for bad in ["sopir.go.id", "ftp://sopir.go.id", "https://", "https://a b", "https://x/?q"] {
-            assert!(public_url(Some(bad), true, local).is_err(), "{bad}");
-        }
-    }
-}
-
 /// A URL without its password, for printing.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -212,6 +191,27 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
                 Ok(_) => last_purge = Some(now),
                 Err(e) => eprintln!("sopir: pekerjaan harian gagal, dicoba lagi: {e}"),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_address_is_configured_or_a_demo_s_own_never_a_wildcard() {
+        let local: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let any: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let url = |given, demo, at| public_url(given, demo, at).unwrap();
+        assert_eq!(url(Some("https://sopir.go.id/"), false, any).as_deref(), Some("https://sopir.go.id"));
+        assert_eq!(url(Some("https://sopir.go.id"), true, local).as_deref(), Some("https://sopir.go.id"));
+        assert_eq!(url(None, true, local).as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(url(Some(" "), true, local).as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(url(None, true, any), None, "0.0.0.0 opens nowhere");
+        assert_eq!(url(None, false, local), None, "a real installation says where it is reached");
+        for bad in ["sopir.go.id", "ftp://sopir.go.id", "https://", "https://a b", "https://x/?q"] {
+            assert!(public_url(Some(bad), true, local).is_err(), "{bad}");
         }
     }
 }
