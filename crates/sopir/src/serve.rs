@@ -65,6 +65,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::Serve(format!("tidak dapat mendengarkan di {}: {e}", options.addr)))?;
     let local = listener.local_addr().map_err(|e| CliError::Serve(e.to_string()))?;
+    let public_url = public_url(options.public_url.as_deref(), options.demo, local)?;
     println!("Sopir {} berjalan di http://{local}", env!("CARGO_PKG_VERSION"));
     println!("Basis data: {}", redact(&url));
     if options.demo {
@@ -84,7 +85,6 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         Some(url) => Some(web::mailer::Mailer::new(url, &options.mail_from).map_err(CliError::Serve)?),
         None => None,
     };
-    let public_url = public_url(options.public_url.as_deref(), options.demo, local)?;
     match &public_url {
         Some(url) => println!("Alamat publik (kode QR surat): {url}"),
         None => println!(
