@@ -22,6 +22,39 @@ pub enum EngineError {
     Invalid(Vec<FieldError>),
     #[error("orang dengan id {0} tidak dikenal di instansi ini")]
     UnknownPerson(String),
+    /// Segregation of duties: the drafter of a letter neither reviews nor
+    /// signs it.
+    #[error(
+        "konsep surat ini Anda susun sendiri, jadi tidak boleh Anda {} juga (langkah {step}): pemeriksa dan penanda tangan surat harus orang lain dari penyusunnya",
+        duty.verb()
+    )]
+    OwnDraft { duty: Duty, step: u32 },
+}
+
+/// What a letter's drafter may not do to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duty {
+    Review,
+    Sign,
+}
+
+impl Duty {
+    /// The duty a step of `action` carries, if the drafter is barred from it.
+    pub fn of(action: sop::ActionKind) -> Option<Duty> {
+        match action {
+            sop::ActionKind::Review => Some(Duty::Review),
+            sop::ActionKind::Sign => Some(Duty::Sign),
+            _ => None,
+        }
+    }
+
+    /// "periksa" / "tandatangani", after "Anda … ".
+    pub fn verb(self) -> &'static str {
+        match self {
+            Duty::Review => "periksa",
+            Duty::Sign => "tandatangani",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

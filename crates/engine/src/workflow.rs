@@ -11,7 +11,7 @@ use crate::calendar::Calendar;
 use crate::case::{
     ActionInput, CaseState, CaseStatus, Event, EventBody, Millis, Outcome, TaskStatus, Verdict, apply,
 };
-use crate::error::EngineError;
+use crate::error::{Duty, EngineError};
 use crate::form::{FieldError, check_attachments, check_fields};
 use crate::organisation::{Candidate, Organisation};
 
@@ -160,6 +160,11 @@ pub fn complete(
         EngineError::NotAllowed { person: ctx.org.name(by), lane: ctx.lane_name(&task.lane), step: task.step }
     })?;
     let step = ctx.sop.step(task.step).expect("task steps exist in their SOP version");
+    if let Some(duty) = Duty::of(step.action)
+        && drafter(ctx.sop, state) == Some(by)
+    {
+        return Err(EngineError::OwnDraft { duty, step: step.no });
+    }
     let input = check_input(step, input).map_err(EngineError::Invalid)?;
 
     let event = |body| Event { case: state.id.clone(), at, body };
@@ -278,6 +283,17 @@ fn ensure_open(state: &CaseState) -> Result<(), EngineError> {
 
 /// The step a returned draft goes back to: the nearest draft step before
 /// the review, or the step just before it.
+/// Who wrote the letter's latest draft: whoever last completed a draft step.
+pub fn drafter<'s>(sop: &Sop, state: &'s CaseState) -> Option<&'s str> {
+    state
+        .tasks
+        .iter()
+        .rev()
+        .filter(|t| t.status == TaskStatus::Done)
+        .find(|t| sop.step(t.step).is_some_and(|s| s.action == ActionKind::Draft))
+        .and_then(|t| t.done_by.as_deref())
+}
+
 fn drafting_step(sop: &Sop, review: &Step) -> u32 {
     let index = sop.step_index(review.no).expect("step exists");
     sop.steps[..index]

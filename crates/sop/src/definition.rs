@@ -325,6 +325,28 @@ pub struct Attachment {
 }
 
 impl Sop {
+    /// What the placeholder `{name}` of a letter stands for, in words: the
+    /// label of the step field of that name, or of the case particular.
+    pub fn placeholder_label(&self, name: &str) -> Option<&str> {
+        self.steps.iter().flat_map(|s| &s.fields).find(|f| f.name == name).map(|f| f.label.as_str()).or_else(
+            || LETTER_PLACEHOLDERS.iter().position(|p| *p == name).map(|i| LETTER_PLACEHOLDER_LABELS[i]),
+        )
+    }
+
+    /// The placeholders left unfilled in `texts` (a letter's subject,
+    /// addressee and body), each once, in order of appearance. A letter
+    /// with any is not finished: it may not be approved or signed.
+    pub fn unfilled(&self, texts: &[&str]) -> Vec<Unfilled> {
+        let mut found: Vec<Unfilled> = Vec::new();
+        for name in texts.iter().flat_map(|t| placeholders(t)) {
+            if !found.iter().any(|u| u.name == name) {
+                let label = self.placeholder_label(name).unwrap_or(name).to_string();
+                found.push(Unfilled { name: name.to_string(), label });
+            }
+        }
+        found
+    }
+
     pub fn lane(&self, id: &str) -> Option<&Lane> {
         self.lanes.iter().find(|l| l.id == id)
     }
@@ -364,36 +386,81 @@ pub const LETTER_PLACEHOLDERS: [&str; 4] =
 /// Whom a letter goes to unless the template says otherwise.
 pub const DEFAULT_RECIPIENT: &str = "Kepala {unit_pemohon}";
 
+/// Labels of [`LETTER_PLACEHOLDERS`], in the same order.
+const LETTER_PLACEHOLDER_LABELS: [&str; 4] =
+    ["Nomor permohonan", "Nama pemohon", "Unit kerja pemohon", "Tanggal permohonan"];
+
+/// A piece of a text that may hold `{name}` placeholders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment<'a> {
+    Text(&'a str),
+    /// The name between the braces.
+    Placeholder(&'a str),
+}
+
+/// `text` cut into plain text and `{name}` placeholders — the one rule of
+/// what a placeholder is, for templates, numbers and letters alike: a
+/// name of at least one character without braces or line breaks, between
+/// braces.
+pub fn segments(text: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    let mut plain = 0;
+    let mut at = 0;
+    while let Some(open) = text[at..].find('{').map(|i| at + i) {
+        let inner = &text[open + 1..];
+        let end = inner.find(['{', '}', '\n']).filter(|&i| i > 0 && inner[i..].starts_with('}'));
+        match end {
+            Some(len) => {
+                if plain < open {
+                    out.push(Segment::Text(&text[plain..open]));
+                }
+                out.push(Segment::Placeholder(&inner[..len]));
+                at = open + 1 + len + 1;
+                plain = at;
+            }
+            None => at = open + 1,
+        }
+    }
+    if plain < text.len() {
+        out.push(Segment::Text(&text[plain..]));
+    }
+    out
+}
+
 /// The `{name}` placeholders of `text`, in order.
 pub fn placeholders(text: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        names.push(&rest[open + 1..open + close]);
-        rest = &rest[open + close + 1..];
-    }
-    names
+    segments(text)
+        .into_iter()
+        .filter_map(|s| match s {
+            Segment::Placeholder(name) => Some(name),
+            Segment::Text(_) => None,
+        })
+        .collect()
 }
 
 impl LetterTemplate {
     /// `text` with each placeholder replaced by its value (left as is when unknown).
     pub fn fill(text: &str, values: &std::collections::BTreeMap<String, String>) -> String {
-        let mut out = String::new();
-        let mut rest = text;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let Some(close) = rest[open..].find('}') else { break };
-            let name = &rest[open + 1..open + close];
-            match values.get(name) {
-                Some(v) => out.push_str(v),
-                None => out.push_str(&rest[open..=open + close]),
-            }
-            rest = &rest[open + close + 1..];
-        }
-        out.push_str(rest);
-        out
+        segments(text)
+            .into_iter()
+            .map(|s| match s {
+                Segment::Text(t) => t.to_string(),
+                Segment::Placeholder(name) => {
+                    values.get(name).cloned().unwrap_or_else(|| format!("{{{name}}}"))
+                }
+            })
+            .collect()
     }
+}
+
+/// A `{name}` still standing in a letter's text: a value the template asks
+/// for that the case never gave (an optional field left empty), or a
+/// placeholder typed by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfilled {
+    pub name: String,
+    /// The field's label on its form, else the name as written.
+    pub label: String,
 }
 
 /// What the work produced is kept in a registry (`[registry]`): the step
@@ -497,4 +564,43 @@ pub enum Unreviewed {
     Flag,
     /// Revoked.
     Revoke,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_placeholder_is_a_name_between_braces_on_one_line() {
+        use Segment::{Placeholder as P, Text as T};
+        assert_eq!(segments("sampai {berlaku_sampai}."), [T("sampai "), P("berlaku_sampai"), T(".")]);
+        assert_eq!(segments("{a}{b}"), [P("a"), P("b")]);
+        assert_eq!(segments("{urut:4}/2026"), [P("urut:4"), T("/2026")]);
+        // Braces that enclose nothing, another brace or a line break are text.
+        for text in ["{}", "a { b", "{a\nb}", "x}y", ""] {
+            assert_eq!(placeholders(text), Vec::<&str>::new(), "{text:?}");
+        }
+        assert_eq!(placeholders("{{x}}"), ["x"]);
+        assert_eq!(placeholders("{a {b}"), ["b"]);
+    }
+
+    #[test]
+    fn fill_replaces_known_values_and_keeps_the_rest_as_written() {
+        let values = [("nama".to_string(), "Siti".to_string())].into_iter().collect();
+        assert_eq!(LetterTemplate::fill("Yth. {nama} {gelar} {}", &values), "Yth. Siti {gelar} {}");
+    }
+
+    #[test]
+    fn unfilled_placeholders_are_named_by_their_field_label_once_each() {
+        let catalog = crate::Catalog::builtin();
+        let vpn = catalog.sop("lumajang/vpn").unwrap();
+        let unfilled =
+            vpn.unfilled(&["Hal {pemohon}", "s.d. {berlaku_sampai} atau {berlaku_sampai}", "{isi}"]);
+        let named: Vec<(&str, &str)> = unfilled.iter().map(|u| (u.name.as_str(), u.label.as_str())).collect();
+        assert_eq!(
+            named,
+            [("pemohon", "Nama pemohon"), ("berlaku_sampai", "Hak akses berlaku sampai"), ("isi", "isi")]
+        );
+        assert!(vpn.unfilled(&["Akun {a\nb} selesai."]).is_empty());
+    }
 }

@@ -52,7 +52,7 @@ enum Command {
         /// Menit antara dua peringatan untuk tugas yang sama yang melewati batas waktu.
         #[arg(long = "escalation-minutes", env = "SOPIR_ESCALATION_MINUTES", default_value = "60")]
         escalation_minutes: u32,
-        /// Alamat Sopir yang dicetak pada kode QR surat, misalnya https://sopir.lumajangkab.go.id; tanpa ini dipakai alamat yang dibuka penanda tangan.
+        /// Alamat Sopir yang dibuka masyarakat, dicetak pada tautan verifikasi dan kode QR surat, misalnya https://sopir.lumajangkab.go.id. Wajib untuk menandatangani surat pada instalasi sungguhan; dengan data contoh, tanpa ini dipakai alamat --addr (bila bukan 0.0.0.0).
         #[arg(long = "public-url", env = "SOPIR_PUBLIC_URL")]
         public_url: Option<String>,
         /// Server SMTP untuk notifikasi e-mail, misalnya smtps://pengguna:sandi@mail.lumajangkab.go.id:465 atau smtp://…:587?tls=required (STARTTLS); tanpa ini e-mail menunggu di kotak keluar.

@@ -3,6 +3,7 @@
 //! `--no-demo`, the demo people and logins), and serves the web application
 //! until Ctrl+C or SIGTERM.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -64,6 +65,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::Serve(format!("tidak dapat mendengarkan di {}: {e}", options.addr)))?;
     let local = listener.local_addr().map_err(|e| CliError::Serve(e.to_string()))?;
+    let public_url = public_url(options.public_url.as_deref(), options.demo, local)?;
     println!("Sopir {} berjalan di http://{local}", env!("CARGO_PKG_VERSION"));
     println!("Basis data: {}", redact(&url));
     if options.demo {
@@ -83,8 +85,14 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         Some(url) => Some(web::mailer::Mailer::new(url, &options.mail_from).map_err(CliError::Serve)?),
         None => None,
     };
+    match &public_url {
+        Some(url) => println!("Alamat publik (kode QR surat): {url}"),
+        None => println!(
+            "Surat tidak dapat ditandatangani sampai --public-url diberikan (alamat yang dibuka masyarakat, dicetak pada kode QR surat)."
+        ),
+    }
     let mut state = web::AppState::new(Arc::new(store), options.secure_cookies);
-    state.public_url = options.public_url.filter(|u| !u.is_empty());
+    state.public_url = public_url;
     let store = state.store.clone();
     let escalator = tokio::spawn(escalate_forever(store.clone(), options.escalation_minutes));
     let sender = mailer.map(|m| tokio::spawn(m.run_forever(store.clone())));
@@ -96,6 +104,34 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     store.close().await;
     println!("Sopir berhenti.");
     Ok(())
+}
+
+/// The address printed in signed letters' verification links and QR codes:
+/// the configured one; for the demo (data that is not real), the address
+/// this server listens on, unless that is a wildcard (0.0.0.0, ::) that
+/// nobody can open. A real installation must configure it — behind a
+/// reverse proxy the listening address is not what the public opens, and
+/// a signed letter keeps its link for good. Never a request's `Host`.
+pub fn public_url(
+    configured: Option<&str>,
+    demo: bool,
+    listening: SocketAddr,
+) -> Result<Option<String>, CliError> {
+    match configured.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(url) => {
+            let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+            match host.map(|h| h.trim_end_matches('/')) {
+                Some(h) if !h.is_empty() && !h.contains(char::is_whitespace) && !h.contains(['?', '#']) => {
+                    Ok(Some(url.trim_end_matches('/').to_string()))
+                }
+                _ => Err(CliError::Serve(format!(
+                    "--public-url \"{url}\" tidak sah: tulis alamat http:// atau https:// yang dibuka masyarakat, mis. https://sopir.lumajangkab.go.id"
+                ))),
+            }
+        }
+        None if demo && !listening.ip().is_unspecified() => Ok(Some(format!("http://{listening}"))),
+        None => Ok(None),
+    }
 }
 
 /// A URL without its password, for printing.
@@ -155,6 +191,27 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
                 Ok(_) => last_purge = Some(now),
                 Err(e) => eprintln!("sopir: pekerjaan harian gagal, dicoba lagi: {e}"),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_address_is_configured_or_a_demo_s_own_never_a_wildcard() {
+        let local: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let any: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let url = |given, demo, at| public_url(given, demo, at).unwrap();
+        assert_eq!(url(Some("https://sopir.go.id/"), false, any).as_deref(), Some("https://sopir.go.id"));
+        assert_eq!(url(Some("https://sopir.go.id"), true, local).as_deref(), Some("https://sopir.go.id"));
+        assert_eq!(url(None, true, local).as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(url(Some(" "), true, local).as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(url(None, true, any), None, "0.0.0.0 opens nowhere");
+        assert_eq!(url(None, false, local), None, "a real installation says where it is reached");
+        for bad in ["sopir.go.id", "ftp://sopir.go.id", "https://", "https://a b", "https://x/?q"] {
+            assert!(public_url(Some(bad), true, local).is_err(), "{bad}");
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use engine::case::{EventBody, Outcome};
 use engine::workflow;
-use engine::{ActionInput, CaseState, Context, Event};
+use engine::{ActionInput, CaseState, Context, EngineError, Event};
 use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{append, case_events};
@@ -218,10 +218,33 @@ impl Store {
             let state = self.load_case(tx, agency, case).await?;
             let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
             let paperwork = Some((paperwork, key));
-            self.complete_in(tx, &org, &calendar, &sop, state, task, by, input, uploads, paperwork, at).await
+            let done = self
+                .complete_in(
+                    tx,
+                    &org,
+                    &calendar,
+                    &sop,
+                    state.clone(),
+                    task,
+                    by,
+                    input,
+                    uploads,
+                    paperwork,
+                    at,
+                )
+                .await;
+            match done {
+                // The engine refuses before anything is written: what is kept
+                // of this command is the heads' notice alone.
+                Err(StoreError::Engine(EngineError::OwnDraft { duty, step })) => {
+                    self.report_own_draft(tx, &org, &calendar, &state, task, by, duty, at).await?;
+                    Ok(Err(StoreError::Engine(EngineError::OwnDraft { duty, step })))
+                }
+                done => done.map(Ok),
+            }
         }
         .await;
-        write.finish(result).await
+        write.finish(result).await?
     }
 
     /// The work of completing a task inside `tx` (which holds the chain

@@ -224,7 +224,7 @@ pub fn sample_paperwork(step: &sop::Step) -> crate::Paperwork {
         signing: (step.action == sop::ActionKind::Sign).then(|| crate::Signing {
             passphrase: CERTIFICATE_PASSPHRASE.into(),
             srikandi_number: None,
-            verify_base: "http://127.0.0.1:8080/verifikasi/".into(),
+            verify_base: Some("http://127.0.0.1:8080/verifikasi/".into()),
         }),
     }
 }

@@ -12,12 +12,13 @@ use std::collections::BTreeMap;
 
 use documents::{Letter, Letterhead, Pkcs12Signer, UnlockedKey, Verification};
 use engine::case::Verdict;
+use engine::error::Duty;
 use engine::form::FieldError;
 use engine::{CaseState, EngineError, Organisation};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sha2::{Digest, Sha256};
-use sop::definition::{ActionKind, LETTER_PLACEHOLDERS, LetterTemplate, Step};
+use sop::definition::{ActionKind, LETTER_PLACEHOLDERS, LetterTemplate, Step, Unfilled};
 use sop::{Agency, Sop};
 use sqlx::{Any, Row, Transaction};
 
@@ -32,6 +33,9 @@ pub struct LetterDraft {
     pub body: String,
 }
 
+/// The refusal field of a signing without a configured public address.
+pub const PUBLIC_ADDRESS: &str = "alamat_publik";
+
 /// What signing needs besides the task: the official's passphrase (used
 /// for this call only), the number typed from SRIKANDI where the agency
 /// numbers there, and the address letters are verified at.
@@ -39,8 +43,10 @@ pub struct LetterDraft {
 pub struct Signing {
     pub passphrase: String,
     pub srikandi_number: Option<String>,
-    /// e.g. `https://sopir.lumajangkab.go.id/verifikasi/`.
-    pub verify_base: String,
+    /// e.g. `https://sopir.lumajangkab.go.id/verifikasi/`, from the
+    /// configured public address — never from a request. `None`: none is
+    /// configured, and the letter is not signed (its QR code is permanent).
+    pub verify_base: Option<String>,
 }
 
 /// Paperwork that comes with completing a task.
@@ -198,6 +204,43 @@ fn template_values(
     values
 }
 
+impl LetterDraft {
+    /// The placeholders its text still holds (see [`Sop::unfilled`]): while
+    /// there is any, the letter is not finished.
+    pub fn unfilled(&self, sop: &Sop) -> Vec<Unfilled> {
+        sop.unfilled(&[&self.subject, &self.recipient, &self.body])
+    }
+}
+
+/// What an unfinished letter was refused.
+#[derive(Debug, Clone, Copy)]
+enum Refused {
+    /// Completing the draft, where no review step follows.
+    Drafting,
+    Approval,
+    Signing,
+}
+
+/// Refuses an unfinished letter (see [`LetterDraft::unfilled`]), naming
+/// each value it lacks: the error's field is `konsep.<name>`, its label
+/// the field's own.
+fn refuse_unfinished(sop: &Sop, draft: &LetterDraft, refused: Refused) -> Result<(), StoreError> {
+    let then = match refused {
+        Refused::Drafting => "jadi belum dapat diteruskan untuk ditandatangani; tulis nilainya di konsep",
+        Refused::Approval => "jadi belum dapat disetujui; kembalikan kepada penyusunnya untuk dilengkapi",
+        Refused::Signing => "jadi belum dapat ditandatangani; penyusunnya harus melengkapinya lebih dulu",
+    };
+    let errors: Vec<FieldError> = draft
+        .unfilled(sop)
+        .into_iter()
+        .map(|u| {
+            let message = format!("belum diisi — konsep surat masih memuat {{{}}}, {then}", u.name);
+            FieldError::new(&format!("konsep.{}", u.name), &u.label, message)
+        })
+        .collect();
+    if errors.is_empty() { Ok(()) } else { Err(StoreError::Engine(EngineError::Invalid(errors))) }
+}
+
 fn check_draft(draft: LetterDraft) -> Result<LetterDraft, StoreError> {
     let draft = LetterDraft {
         subject: draft.subject.trim().to_string(),
@@ -313,6 +356,10 @@ impl Store {
                     }
                 };
                 let draft = check_draft(draft)?;
+                if !sop.steps.iter().any(|s| s.action == ActionKind::Review) {
+                    // Nobody reviews it: the drafter's word is the approval.
+                    refuse_unfinished(sop, &draft, Refused::Drafting)?;
+                }
                 let version: i64 = sqlx::query(
                     "SELECT COALESCE(MAX(version), 0) + 1 AS next FROM letter_drafts WHERE case_id = $1",
                 )
@@ -337,6 +384,11 @@ impl Store {
             }
             ActionKind::Review => {
                 let review = if input.verdict == Some(Verdict::Tidak) { "dikembalikan" } else { "disetujui" };
+                if review == "disetujui"
+                    && let Some(latest) = drafts(&mut **tx, &state.agency, &state.id).await?.pop()
+                {
+                    refuse_unfinished(sop, &latest.draft, Refused::Approval)?;
+                }
                 let updated = sqlx::query(
                     "UPDATE letter_drafts SET review = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4
                      WHERE case_id = $5 AND version = (SELECT MAX(version) FROM letter_drafts WHERE case_id = $5)",
@@ -414,6 +466,16 @@ impl Store {
                 ));
             }
         };
+        refuse_unfinished(sop, &draft.draft, Refused::Signing)?;
+        let verify_base = signing.verify_base.clone().ok_or_else(|| {
+            StoreError::invalid(
+                PUBLIC_ADDRESS,
+                "Alamat publik Sopir",
+                "belum diatur, jadi surat belum dapat ditandatangani: tautan verifikasi dan kode QR surat \
+                 bertanda tangan berlaku selamanya. Minta administrator menjalankan Sopir dengan --public-url \
+                 (atau SOPIR_PUBLIC_URL) berisi alamat yang dibuka masyarakat, mis. https://sopir.lumajangkab.go.id",
+            )
+        })?;
         // A wrong passphrase is refused before a number is taken.
         let key = match key {
             Some(key) => key,
@@ -485,10 +547,7 @@ impl Store {
             signer_name: person.name.clone(),
             signer_nip: person.nip.clone().unwrap_or_else(|| "-".into()),
             copies: Vec::new(),
-            verification: Some(Verification {
-                url: format!("{}{code}", signing.verify_base),
-                code: code.clone(),
-            }),
+            verification: Some(Verification { url: format!("{verify_base}{code}"), code: code.clone() }),
             draft: false,
         };
         let z = local(at, zone);
@@ -530,6 +589,61 @@ impl Store {
         .bind(signed)
         .execute(&mut **tx)
         .await?;
+        Ok(())
+    }
+
+    /// Tells the heads of `by` — one level above the position in which
+    /// `by` would have acted on `task`, and whoever an acting official
+    /// stands in for — that `by` tried to review or sign a letter they
+    /// drafted themselves and was refused, so that someone else is
+    /// assigned. Told once per case and person, however often it is tried.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn report_own_draft(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        org: &Organisation,
+        calendar: &engine::Calendar,
+        state: &CaseState,
+        task: &str,
+        by: &str,
+        duty: Duty,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let Some(candidate) =
+            state.task(task).and_then(|t| t.candidates.iter().find(|c| c.person == by)).cloned()
+        else {
+            return Ok(());
+        };
+        let today = local(at, &calendar.zone).date();
+        let mut heads = org.escalation_chain(std::slice::from_ref(&candidate), 1, today);
+        heads.extend(candidate.acting_for.clone().filter(|h| h != by));
+        heads.sort();
+        heads.dedup();
+        let step = state.task(task).map_or(0, |t| t.step);
+        let message = format!(
+            "{} menyusun sendiri konsep surat permohonan {} dan ditolak ketika hendak {} juga (langkah {step}). \
+             Pemeriksa dan penanda tangan harus orang lain dari penyusunnya: tunjuk pejabat lain (mis. Plh) untuk langkah itu.",
+            org.name(by),
+            state.number,
+            match duty {
+                Duty::Review => "memeriksanya",
+                Duty::Sign => "menandatanganinya",
+            },
+        );
+        for head in heads {
+            let told = sqlx::query(
+                "SELECT 1 FROM notifications WHERE agency_id = $1 AND person_id = $2 AND case_id = $3 AND message = $4",
+            )
+            .bind(&state.agency)
+            .bind(&head)
+            .bind(&state.id)
+            .bind(&message)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if told.is_none() {
+                self.notify(tx, &state.agency, &head, &state.id, &message, at).await?;
+            }
+        }
         Ok(())
     }
 
@@ -588,6 +702,46 @@ impl Store {
             recipient: LetterTemplate::fill(&template.recipient, &values),
             body: LetterTemplate::fill(template.body.trim(), &values),
         })
+    }
+
+    /// Whether `person` may read the drafts of `case`'s letter: they are
+    /// the agency's internal work, for the officials handling the case
+    /// (candidates of a step outside the requester's lane) and the agency's
+    /// administrators — not for the requester, who gets the signed letter.
+    pub async fn may_see_drafts(
+        &self,
+        agency: &str,
+        case: &str,
+        person: &str,
+        is_admin: bool,
+    ) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT sop_id, sop_version FROM cases WHERE agency_id = $1 AND id = $2")
+            .bind(agency)
+            .bind(case)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(false) };
+        if is_admin {
+            return Ok(true);
+        }
+        let version = u32::try_from(row.try_get::<i64, _>("sop_version")?).unwrap_or_default();
+        let sop = self.sop(agency, &row.try_get::<String, _>("sop_id")?, Some(version)).await?;
+        let lanes = sqlx::query(
+            "SELECT DISTINCT t.lane FROM tasks t JOIN task_candidates k ON k.task_id = t.id
+             WHERE t.case_id = $1 AND t.agency_id = $2 AND k.person_id = $3",
+        )
+        .bind(case)
+        .bind(agency)
+        .bind(person)
+        .fetch_all(&self.pool)
+        .await?;
+        for lane in lanes {
+            let lane: String = lane.try_get("lane")?;
+            if sop.lane(&lane).is_some_and(|l| !l.requester) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The draft to show in the editor of `case` (see [`Store::draft_or_template`]);

@@ -51,6 +51,249 @@ async fn email_case_at(store: &Store, stop: u32, mut at: i64) -> CaseState {
     state
 }
 
+/// Submits a VPN request of `sop_id` whose administrator leaves the
+/// optional `berlaku_sampai` empty, and completes tasks until `stop` is the
+/// open step (each by its first candidate).
+async fn vpn_case_without_end_date(store: &Store, sop_id: &str, stop: u32, mut at: i64) -> CaseState {
+    let sop = store.sop("lumajang", sop_id, None).await.unwrap();
+    let input = sample_input(sop.first_step(), Verdict::Ya);
+    let mut state = store.submit("lumajang", sop_id, "lmj-pemohon", input, at).await.unwrap();
+    loop {
+        let task = state.open_tasks().next().cloned().unwrap();
+        if task.step == stop {
+            return state;
+        }
+        let step = sop.step(task.step).unwrap();
+        at += MINUTE;
+        let mut input = sample_input(step, Verdict::Ya);
+        input.fields.remove("berlaku_sampai");
+        let who = &task.candidates[0].person;
+        state = store
+            .complete_with("lumajang", &state.id, &task.id, who, input, vec![], sample_paperwork(step), at)
+            .await
+            .unwrap();
+    }
+}
+
+fn unfilled_fields(result: Result<CaseState, StoreError>) -> Vec<(String, String, String)> {
+    match result {
+        Err(StoreError::Engine(engine::EngineError::Invalid(errors))) => {
+            errors.into_iter().map(|e| (e.field, e.label, e.message)).collect()
+        }
+        other => panic!("expected a refusal naming the unfilled field, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_draft_with_an_unfilled_placeholder_is_neither_approved_nor_signed() {
+    for db in backends().await {
+        let s = &db.store;
+        let at = wib(2026, 11, 23, 9, 0);
+        let state = vpn_case_without_end_date(s, "lumajang/vpn", 9, at).await;
+        let at = at + 30 * MINUTE;
+        // The Kasi sends the template as it is; it still says {berlaku_sampai}.
+        let draft_task = state.open_tasks().next().unwrap().clone();
+        let state =
+            write_draft(s, &state.id, &draft_task.id, Paperwork::default(), at + MINUTE).await.unwrap();
+        let template = s.current_draft("lumajang", &state.id).await.unwrap().unwrap();
+        assert!(template.body.contains("berlaku sampai dengan {berlaku_sampai}."), "{}", template.body);
+
+        // The Kabid cannot approve it: the field is named, nothing changes.
+        let review = state.open_tasks().next().unwrap().clone();
+        let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let approve = sample_input(sop.step(10).unwrap(), Verdict::Ya);
+        let refused =
+            s.complete("lumajang", &state.id, &review.id, "lmj-kabid", approve.clone(), at + 2 * MINUTE);
+        let errors = unfilled_fields(refused.await);
+        assert_eq!(errors.len(), 1, "{}: {errors:?}", db.label);
+        let (field, label, message) = &errors[0];
+        assert_eq!((field.as_str(), label.as_str()), ("konsep.berlaku_sampai", "Hak akses berlaku sampai"));
+        assert!(
+            message.contains("{berlaku_sampai}") && message.contains("belum dapat disetujui"),
+            "{message}"
+        );
+        let after = s.case("lumajang", &state.id).await.unwrap();
+        assert_eq!(after.open_tasks().next().map(|t| t.id.clone()), Some(review.id.clone()));
+        assert_eq!(s.letter_drafts("lumajang", &state.id).await.unwrap()[0].review, None);
+
+        // Returning it is allowed; the Kasi writes the date, and it is approved and signed.
+        let back = engine::ActionInput {
+            verdict: Some(Verdict::Tidak),
+            note: Some("Tulis sampai kapan akses berlaku.".into()),
+            ..Default::default()
+        };
+        let state =
+            s.complete("lumajang", &state.id, &review.id, "lmj-kabid", back, at + 3 * MINUTE).await.unwrap();
+        let redraft = state.open_tasks().next().unwrap().clone();
+        let fixed = LetterDraft {
+            body: template.body.replace("{berlaku_sampai}", "31 Desember 2027"),
+            ..template.clone()
+        };
+        let paper = Paperwork { draft: Some(fixed), signing: None };
+        let state = write_draft(s, &state.id, &redraft.id, paper, at + 4 * MINUTE).await.unwrap();
+        let review = state.open_tasks().next().unwrap().clone();
+        let state = s
+            .complete("lumajang", &state.id, &review.id, "lmj-kabid", approve, at + 5 * MINUTE)
+            .await
+            .unwrap();
+        let sign_task = state.open_tasks().next().unwrap().clone();
+        assert_eq!(sign_task.step, 11);
+
+        // A draft approved with a placeholder in it (as before this rule)
+        // is not signed, and takes no number.
+        sqlx::query("UPDATE letter_drafts SET body = body || ' {berlaku_sampai}' WHERE case_id = $1")
+            .bind(&state.id)
+            .execute(s.pool())
+            .await
+            .unwrap();
+        let input = sample_input(sop.step(11).unwrap(), Verdict::Ya);
+        let paper = signing(store::demo::CERTIFICATE_PASSPHRASE);
+        let refused = s
+            .complete_with(
+                "lumajang",
+                &state.id,
+                &sign_task.id,
+                "lmj-kadis",
+                input.clone(),
+                vec![],
+                paper.clone(),
+                at + 6 * MINUTE,
+            )
+            .await;
+        let errors = unfilled_fields(refused);
+        assert_eq!(errors[0].0, "konsep.berlaku_sampai", "{}", db.label);
+        assert!(errors[0].2.contains("belum dapat ditandatangani"), "{}", errors[0].2);
+        assert!(s.outgoing_register("lumajang", 2026).await.unwrap().is_empty(), "no number taken");
+    }
+}
+
+#[tokio::test]
+async fn without_a_review_step_the_drafter_cannot_pass_on_an_unfilled_placeholder() {
+    for db in backends().await {
+        let s = &db.store;
+        // The VPN SOP of an agency that skips the Kabid's review.
+        let builtin = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let review_at = builtin.source.find("[[steps]]\nno = 10").unwrap();
+        let review_end = review_at + builtin.source[review_at + 1..].find("[[steps]]").unwrap() + 1;
+        let source = format!("{}{}", &builtin.source[..review_at], &builtin.source[review_end..]).replace(
+            &format!("version = {}", builtin.version),
+            &format!("version = {}", builtin.version + 1),
+        );
+        let at = wib(2026, 11, 23, 9, 0);
+        s.publish_sop("vpn-tanpa-pemeriksaan.toml", &source, at).await.unwrap();
+
+        let state = vpn_case_without_end_date(s, "lumajang/vpn", 9, at).await;
+        let at = at + 30 * MINUTE;
+        let draft_task = state.open_tasks().next().unwrap().clone();
+        let errors = unfilled_fields(
+            write_draft(s, &state.id, &draft_task.id, Paperwork::default(), at + MINUTE).await,
+        );
+        assert_eq!(errors[0].0, "konsep.berlaku_sampai", "{}", db.label);
+        assert_eq!(errors[0].1, "Hak akses berlaku sampai");
+        assert!(s.letter_drafts("lumajang", &state.id).await.unwrap().is_empty(), "no version kept");
+    }
+}
+
+#[tokio::test]
+async fn the_drafter_neither_reviews_nor_signs_her_own_letter_and_the_head_is_told() {
+    use engine::organisation::Holding;
+    use engine::{ActingKind, EngineError};
+    use jiff::civil::date;
+    for db in backends().await {
+        let s = &db.store;
+        // The Kasi is also Plt. Kabid, and this week Plh. Kepala Dinas.
+        for (position, kind, holder) in
+            [("kabid-aptika", ActingKind::Plt, None), ("kepala-dinas", ActingKind::Plh, Some("lmj-kadis"))]
+        {
+            let acting = Holding {
+                person: "lmj-kasi".into(),
+                position: position.into(),
+                from: date(2026, 11, 1),
+                until: Some(date(2026, 11, 30)),
+                acting: Some((kind, holder.map(str::to_string))),
+            };
+            s.add_holding("lumajang", &acting).await.unwrap();
+        }
+        let at = wib(2026, 11, 23, 9, 0);
+        let state = email_case_at(s, 9, at).await;
+        let at = at + 30 * MINUTE;
+        let draft_task = state.open_tasks().next().unwrap().clone();
+        let state = write_draft(s, &state.id, &draft_task.id, Paperwork::default(), at).await.unwrap();
+        let sop = s.sop("lumajang", "lumajang/email", None).await.unwrap();
+        let review = state.open_tasks().next().unwrap().clone();
+        assert!(review.candidates.iter().any(|c| c.person == "lmj-kasi"), "the Plt. may review in general");
+        let approve = sample_input(sop.step(10).unwrap(), Verdict::Ya);
+
+        // Her own draft she may not approve — however often she tries.
+        for attempt in 1..=2 {
+            let own = s
+                .complete(
+                    "lumajang",
+                    &state.id,
+                    &review.id,
+                    "lmj-kasi",
+                    approve.clone(),
+                    at + attempt * MINUTE,
+                )
+                .await;
+            match &own {
+                Err(StoreError::Engine(e @ EngineError::OwnDraft { step: 10, .. })) => {
+                    assert!(e.to_string().contains("Anda susun sendiri"), "{e}")
+                }
+                other => panic!("{}: {other:?}", db.label),
+            }
+        }
+        let after = s.case("lumajang", &state.id).await.unwrap();
+        assert_eq!(after.open_tasks().next().map(|t| t.id.as_str()), Some(review.id.as_str()));
+        assert_eq!(s.letter_drafts("lumajang", &state.id).await.unwrap()[0].review, None);
+        // The head above the Kabid's position hears of it, once.
+        let own_draft = |told: Vec<String>| {
+            told.into_iter().filter(|m| m.contains("menyusun sendiri konsep surat")).collect::<Vec<_>>()
+        };
+        let told = own_draft(s.notifications("lumajang", "lmj-kadis").await.unwrap());
+        assert_eq!(told.len(), 1, "{}: {told:?}", db.label);
+        assert!(
+            told[0].starts_with(&format!(
+                "Dewi Lestari, S.T. menyusun sendiri konsep surat permohonan {} dan ditolak ketika hendak memeriksanya",
+                state.number
+            )),
+            "{}",
+            told[0]
+        );
+        assert!(own_draft(s.notifications("lumajang", "lmj-kasi").await.unwrap()).is_empty());
+
+        // The Kabid approves; as Plh. Kepala Dinas she may not sign it either.
+        let state = s
+            .complete("lumajang", &state.id, &review.id, "lmj-kabid", approve, at + 5 * MINUTE)
+            .await
+            .unwrap();
+        let sign_task = state.open_tasks().next().unwrap().clone();
+        let input = sample_input(sop.step(11).unwrap(), Verdict::Ya);
+        let own = s
+            .complete_with(
+                "lumajang",
+                &state.id,
+                &sign_task.id,
+                "lmj-kasi",
+                input.clone(),
+                vec![],
+                signing(store::demo::CERTIFICATE_PASSPHRASE),
+                at + 6 * MINUTE,
+            )
+            .await;
+        assert!(
+            matches!(own, Err(StoreError::Engine(EngineError::OwnDraft { step: 11, .. }))),
+            "{}: {own:?}",
+            db.label
+        );
+        assert!(s.outgoing_register("lumajang", 2026).await.unwrap().is_empty(), "no number taken");
+        let told = own_draft(s.notifications("lumajang", "lmj-kadis").await.unwrap());
+        assert!(told.iter().any(|m| m.contains("menandatanganinya")), "{told:?}");
+        // The Head signs it.
+        sign(s, &state, signing(store::demo::CERTIFICATE_PASSPHRASE), at + 7 * MINUTE).await.unwrap();
+    }
+}
+
 /// The Kasi completes the draft step with `paper`.
 async fn write_draft(
     s: &Store,
@@ -68,7 +311,7 @@ fn signing(passphrase: &str) -> Paperwork {
         signing: Some(Signing {
             passphrase: passphrase.into(),
             srikandi_number: None,
-            verify_base: "http://sopir.test/verifikasi/".into(),
+            verify_base: Some("http://sopir.test/verifikasi/".into()),
         }),
     }
 }
@@ -213,6 +456,15 @@ async fn a_returned_draft_is_kept_and_the_edited_version_is_signed() {
             matches!(&wrong, Err(StoreError::Engine(engine::EngineError::Invalid(e))) if e[0].field == "kata_sandi"),
             "{wrong:?}"
         );
+        // Without a configured public address (for the QR code) it is refused too.
+        let mut nowhere = signing(store::demo::CERTIFICATE_PASSPHRASE);
+        nowhere.signing.as_mut().unwrap().verify_base = None;
+        let unaddressed = sign(&db.store, &state, nowhere, at + 4 * MINUTE).await;
+        assert!(
+            matches!(&unaddressed, Err(StoreError::Engine(engine::EngineError::Invalid(e)))
+                if e[0].field == "alamat_publik" && e[0].message.contains("--public-url")),
+            "{unaddressed:?}"
+        );
         sign(&db.store, &state, signing(store::demo::CERTIFICATE_PASSPHRASE), at + 5 * MINUTE).await.unwrap();
 
         let versions = s.letter_drafts("lumajang", &state.id).await.unwrap();
@@ -282,7 +534,7 @@ async fn an_agency_numbering_in_srikandi_types_the_number_and_never_twice() {
             signing: Some(Signing {
                 passphrase: store::demo::CERTIFICATE_PASSPHRASE.into(),
                 srikandi_number: n.map(str::to_string),
-                verify_base: "http://sopir.test/verifikasi/".into(),
+                verify_base: Some("http://sopir.test/verifikasi/".into()),
             }),
         };
         let missing = sign(s, &first, with_number(Some("  ")), at + 30 * MINUTE).await;

@@ -256,6 +256,10 @@ catalogue! {
     Review => "Pemeriksaan", "Review";
     Approved => "Disetujui", "Approved";
     Returned => "Dikembalikan", "Returned";
+    LetterPreview => "Pratinjau surat", "Letter preview";
+    DraftUnfilled => "Konsep ini belum dapat disetujui atau ditandatangani: nilai berikut belum ada — ganti tulisan {…}-nya di isi surat.", "This draft cannot be approved or signed yet: these values are missing — replace their {…} in the letter.";
+    NotFilledIn => "belum diisi", "not filled in";
+    ReturnedBy => "Konsep sebelumnya dikembalikan oleh", "The previous draft was returned by";
     LetterSubject => "Hal", "Subject";
     LetterRecipient => "Kepada (satu baris untuk tiap baris alamat)", "To (one line per address line)";
     LetterBody => "Isi surat (pisahkan paragraf dengan baris kosong)", "Body (separate paragraphs with a blank line)";

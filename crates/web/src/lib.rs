@@ -39,7 +39,7 @@ pub struct AppState {
     /// the request threads.
     pub hashing: Arc<tokio::sync::Semaphore>,
     /// The address people reach this Sopir at, printed in letters' QR codes;
-    /// `None`: the address the signing official used.
+    /// `None`: none configured, and letters are not signed.
     pub public_url: Option<String>,
 }
 
@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .route("/permohonan/{case}/disposisi.pdf", get(pages::letters::disposition_pdf))
         .route("/permohonan/{case}/surat.pdf", get(pages::letters::letter_pdf))
         .route("/permohonan/{case}/konsep.pdf", get(pages::letters::draft_pdf))
+        .route("/permohonan/{case}/konsep/pratinjau", post(pages::letters::draft_preview))
         .route("/agenda", get(pages::letters::registers))
         .route("/registri", get(pages::registries::index))
         .route("/registri/{kind}", get(pages::registries::list))

@@ -237,3 +237,112 @@ async fn a_vpn_request_clicked_through_every_step_in_chromium() {
     }
     client.close().await.unwrap();
 }
+
+/// A VPN request whose network administrator left the optional end date
+/// empty, completed through the store up to the Kasi's draft (step 9).
+async fn vpn_case_at_draft_without_end_date(app: &common::App) -> Result<String, String> {
+    let s = &app.store;
+    let sop = s.sop("lumajang", "lumajang/vpn", None).await.map_err(err)?;
+    let mut at = jiff::Timestamp::now().as_millisecond() - 3_600_000;
+    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    let mut state = s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", input, at).await.map_err(err)?;
+    loop {
+        let task = state.open_tasks().next().cloned().ok_or("an open task")?;
+        if task.step == 9 {
+            return Ok(state.id);
+        }
+        let step = sop.step(task.step).ok_or("step")?;
+        at += 60_000;
+        let mut input = store::demo::sample_input(step, engine::Verdict::Ya);
+        input.fields.remove("berlaku_sampai");
+        let paper = store::demo::sample_paperwork(step);
+        let who = task.candidates[0].person.clone();
+        state = s
+            .complete_with("lumajang", &state.id, &task.id, &who, input, vec![], paper, at)
+            .await
+            .map_err(err)?;
+    }
+}
+
+async fn unfilled_placeholder(c: &Client, app: &common::App) -> Step {
+    let base = &app.base;
+    let case = vpn_case_at_draft_without_end_date(app).await?;
+    let case_path = format!("{base}/permohonan/{case}");
+    let missing = |name: &str| format!("#pratinjau-surat mark.missing[data-placeholder='{name}']");
+
+    // The Kasi's preview marks the value nobody gave, and what she types.
+    login(c, base, "lmj-kasi").await?;
+    c.goto(&case_path).await.map_err(err)?;
+    let mark = c
+        .wait()
+        .for_element(Locator::Css(&missing("berlaku_sampai")))
+        .await
+        .map_err(|e| format!("the mark: {e}"))?;
+    let text = mark.text().await.map_err(err)?;
+    if text != "[Hak akses berlaku sampai belum diisi]" {
+        return Err(format!("the mark reads {text:?}"));
+    }
+    c.find(Locator::Id("surat-isi")).await.map_err(err)?.send_keys(" {nomor_tiket}").await.map_err(err)?;
+    c.wait()
+        .for_element(Locator::Css(&missing("nomor_tiket")))
+        .await
+        .map_err(|e| format!("the live preview: {e}"))?;
+    c.execute("document.getElementById('pratinjau-surat').scrollIntoView();", vec![]).await.map_err(err)?;
+    shot(c, "draft-preview.png").await?;
+    c.find(Locator::Css("#action button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(|e| format!("the draft sent: {e}"))?;
+    logout(c).await?;
+
+    // The Kabid sees the mark, and approving is refused with the field named.
+    login(c, base, "lmj-kabid").await?;
+    c.goto(&case_path).await.map_err(err)?;
+    c.wait()
+        .for_element(Locator::Css(&missing("berlaku_sampai")))
+        .await
+        .map_err(|e| format!("the Kabid's mark: {e}"))?;
+    c.find(Locator::Css("#action input[name=verdict][value=ya]"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    fill(c, "t10-catatan", "Sudah sesuai.").await?;
+    c.find(Locator::Css("#action button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    let refusal = c
+        .wait()
+        .for_element(Locator::Css("#action .flash.error"))
+        .await
+        .map_err(|e| format!("the refusal: {e}"))?;
+    let text = refusal.text().await.map_err(err)?;
+    if !(text.contains("Hak akses berlaku sampai: belum diisi") && text.contains("belum dapat disetujui")) {
+        return Err(format!("the refusal reads {text:?}"));
+    }
+    let state = app.store.case("lumajang", &case).await.map_err(err)?;
+    if state.open_tasks().next().map(|t| t.step) != Some(10) {
+        return Err("the refused approval moved the case".into());
+    }
+    logout(c).await
+}
+
+#[tokio::test]
+async fn an_unfilled_placeholder_is_marked_and_refused_at_approval_in_chromium() {
+    if std::env::var("SOPIR_E2E").is_err() {
+        eprintln!(
+            "browser test skipped: set SOPIR_E2E=1 with chromium and chromedriver installed (.ci/run does)"
+        );
+        return;
+    }
+    let app = spawn().await;
+    let (_driver, client, _profile) = start_browser().await;
+    let result = unfilled_placeholder(&client, &app).await;
+    if let Err(problem) = &result {
+        let target =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-placeholder-failure.png");
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(&target, png);
+        }
+        let _ = client.close().await;
+        panic!("{problem} (screenshot: {})", target.display());
+    }
+    client.close().await.unwrap();
+}

@@ -90,6 +90,15 @@ async fn the_email_request_ends_in_a_signed_numbered_verifiable_letter() {
     // The Kabid returns it; the Kasi's second version is approved.
     let back = [("verdict", "tidak"), ("note", "Tambahkan kuota kotak surat.")];
     assert_eq!(act(&app, &case_path, "lmj-kabid", &back).await.status, StatusCode::SEE_OTHER);
+    // The Kasi sees the Kabid's note above the editor of the redraft.
+    let redraft = kasi.get(&case_path).await.body;
+    let note_at = redraft.find("id=\"catatan-pengembalian\"").expect("the return note is shown");
+    assert!(note_at < redraft.find("name=\"isi\"").unwrap(), "the note comes before the editor");
+    let note = between(&redraft, "id=\"catatan-pengembalian\"", "</div>");
+    assert!(
+        note.contains("Agus Prasetyo, S.Kom.") && note.contains("Tambahkan kuota kotak surat."),
+        "{note}"
+    );
     let second = format!("{edited}\n\nKuota kotak surat 1024 MB.");
     assert_eq!(
         act(&app, &case_path, "lmj-kasi", &[subject, to, ("isi", &second)]).await.status,
@@ -109,9 +118,19 @@ async fn the_email_request_ends_in_a_signed_numbered_verifiable_letter() {
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("kata sandi sertifikat salah"), "{}", wrong.body);
     assert!(!wrong.body.contains("bukan-ini"), "a passphrase is never shown back");
-    let signed =
-        act(&app, &case_path, "lmj-kadis", &[("kata_sandi", store::demo::CERTIFICATE_PASSPHRASE)]).await;
-    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    // Signed through a request whose Host header names another site: the
+    // letter's link still goes to the configured address (checked below).
+    let sign_url = action_url(&sign_page.body).unwrap();
+    let f = form(&[("csrf", &sign_page.csrf()), ("kata_sandi", store::demo::CERTIFICATE_PASSPHRASE)]);
+    let signed = head
+        .client
+        .post(format!("{}{sign_url}", app.base))
+        .header(reqwest::header::HOST, "phish.example")
+        .multipart(f)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), StatusCode::SEE_OTHER, "{}", signed.text().await.unwrap());
     assert_eq!(act(&app, &case_path, "lmj-sekdin", &[]).await.status, StatusCode::SEE_OTHER);
     assert_eq!(act(&app, &case_path, "lmj-pemohon", &[]).await.status, StatusCode::SEE_OTHER);
 
@@ -120,7 +139,15 @@ async fn the_email_request_ends_in_a_signed_numbered_verifiable_letter() {
     assert!(page.body.contains("Agenda surat masuk") && page.body.contains("0001/2026"), "{}", page.body);
     let number = between(&page.body, "Nomor <strong>", "</strong>").to_string();
     assert_eq!(number, "000.1.2/1/427.53/2026");
-    assert!(page.body.contains("Dikembalikan") && page.body.contains("Tambahkan kuota kotak surat."));
+    // The drafts are internal: not the requester's to read.
+    for internal in ["konsep.pdf", "Versi konsep surat", "Kuota kotak surat 1024 MB."] {
+        assert!(!page.body.contains(internal), "the requester sees {internal:?}");
+    }
+    assert_eq!(requester.get(&format!("{case_path}/konsep.pdf")).await.status, StatusCode::FORBIDDEN);
+    let kabid = Browser::login(&app, "lmj-kabid").await;
+    let kabid_view = kabid.get(&case_path).await;
+    assert!(kabid_view.body.contains("Versi konsep surat") && kabid_view.body.contains("Dikembalikan"));
+    assert_eq!(kabid.get(&format!("{case_path}/konsep.pdf")).await.status, StatusCode::OK);
     let code = between(&page.body, "href=\"/verifikasi/", "\"").to_string();
 
     let pdf = requester.client.get(format!("{}{case_path}/surat.pdf", app.base)).send().await.unwrap();
@@ -188,6 +215,9 @@ async fn the_email_request_ends_in_a_signed_numbered_verifiable_letter() {
     {
         assert!(text.contains(needle), "pdftotext lacks {needle:?}:\n{text}");
     }
+    let joined: String = text.split_whitespace().collect();
+    assert!(joined.contains(&format!("{}/verifikasi/{code}", app.base)), "verification link:\n{text}");
+    assert!(!text.contains("phish.example"), "the request's Host is never printed:\n{text}");
     let report = Command::new("pdfsig").arg(&file).output().unwrap();
     let report = String::from_utf8_lossy(&report.stdout);
     assert!(report.contains("Signature is Valid"), "{report}");
@@ -284,4 +314,245 @@ async fn an_administrator_sets_the_logo_and_signing_certificates_checked_by_cont
     assert!(
         app.store.signing_certificate("lumajang", "lmj-kadis").await.unwrap().unwrap().contains("Bambang")
     );
+}
+
+/// A VPN request whose administrator left the optional end date empty,
+/// completed through the store up to step `stop` (each step by its first
+/// candidate); returns the case id.
+async fn vpn_case_without_end_date(app: &common::App, stop: u32) -> String {
+    let s = &app.store;
+    let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let mut at = jiff::Timestamp::now().as_millisecond() - 3_600_000;
+    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    let mut state = s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", input, at).await.unwrap();
+    loop {
+        let task = state.open_tasks().next().cloned().unwrap();
+        if task.step == stop {
+            return state.id;
+        }
+        let step = sop.step(task.step).unwrap();
+        at += 60_000;
+        let mut input = store::demo::sample_input(step, engine::Verdict::Ya);
+        input.fields.remove("berlaku_sampai");
+        let paper = store::demo::sample_paperwork(step);
+        let who = task.candidates[0].person.clone();
+        state =
+            s.complete_with("lumajang", &state.id, &task.id, &who, input, vec![], paper, at).await.unwrap();
+    }
+}
+
+async fn api_act(
+    app: &common::App,
+    who: &str,
+    case: &str,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    let now = jiff::Timestamp::now().as_millisecond();
+    let (_, token) = app.store.create_api_token(who, "uji", now).await.unwrap();
+    let state = app.store.case("lumajang", case).await.unwrap();
+    let task = state.open_tasks().next().unwrap().id.clone();
+    let answer = reqwest::Client::new()
+        .post(format!("{}/api/v1/cases/{case}/tasks/{task}", app.base))
+        .bearer_auth(token)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    (answer.status(), serde_json::from_str(&answer.text().await.unwrap()).unwrap())
+}
+
+#[tokio::test]
+async fn an_unfilled_placeholder_is_marked_in_the_editor_and_refused_at_approval_and_signing() {
+    let app = spawn().await;
+    let case = vpn_case_without_end_date(&app, 9).await;
+    let case_path = format!("/permohonan/{case}");
+
+    // The Kasi's editor previews the letter with the missing value marked and named.
+    let kasi = Browser::login(&app, "lmj-kasi").await;
+    let editor = kasi.get(&case_path).await;
+    let mark = "<mark class=\"missing\" data-placeholder=\"berlaku_sampai\">[Hak akses berlaku sampai belum diisi]</mark>";
+    assert!(editor.body.contains(mark), "{}", editor.body);
+    assert!(editor.body.contains("belum dapat disetujui atau ditandatangani"));
+    // The live preview marks what is typed; with the value written, nothing is missing.
+    let token = editor.csrf();
+    let typed = [
+        ("csrf", token.as_str()),
+        ("perihal", "Akun {nama_akun_vpn}"),
+        ("kepada", "Kepala"),
+        ("isi", "Berlaku s.d. {berlaku_sampai}."),
+    ];
+    let live = kasi.post(&format!("{case_path}/konsep/pratinjau"), &typed).await;
+    assert_eq!(live.status, StatusCode::OK);
+    assert!(
+        live.body.contains(mark) && live.body.contains("[Nama akun VPN yang dibuat belum diisi]"),
+        "{}",
+        live.body
+    );
+    let written = [
+        ("csrf", token.as_str()),
+        ("perihal", "Akun"),
+        ("kepada", "Kepala"),
+        ("isi", "Berlaku s.d. 31 Desember 2027."),
+    ];
+    let live = kasi.post(&format!("{case_path}/konsep/pratinjau"), &written).await;
+    assert!(!live.body.contains("<mark") && !live.body.contains("belum dapat disetujui"), "{}", live.body);
+    // Only those handling the case preview its drafts.
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    let peek = [("csrf", requester.token().await), ("isi", "x".into())];
+    let peek: Vec<(&str, &str)> = peek.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        requester.post(&format!("{case_path}/konsep/pratinjau"), &peek).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The Kasi sends the template as it is.
+    let draft_task = app.store.case("lumajang", &case).await.unwrap().open_tasks().next().unwrap().id.clone();
+    app.store
+        .complete_with(
+            "lumajang",
+            &case,
+            &draft_task,
+            "lmj-kasi",
+            Default::default(),
+            vec![],
+            Default::default(),
+            jiff::Timestamp::now().as_millisecond(),
+        )
+        .await
+        .unwrap();
+
+    // The Kabid sees the mark, and approving is refused with the field named — on the page and by the API.
+    let kabid = Browser::login(&app, "lmj-kabid").await;
+    assert!(kabid.get(&case_path).await.body.contains(mark));
+    let refused = act(&app, &case_path, "lmj-kabid", &[("verdict", "ya"), ("note", "Sesuai.")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Hak akses berlaku sampai: belum diisi — konsep surat masih memuat {berlaku_sampai}, jadi belum dapat disetujui"),
+        "{}",
+        refused.body
+    );
+    let (status, problem) = api_act(&app, "lmj-kabid", &case, serde_json::json!({"verdict": "ya"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "konsep.berlaku_sampai");
+    assert_eq!(problem["errors"][0]["label"], "Hak akses berlaku sampai");
+    assert_eq!(app.store.case("lumajang", &case).await.unwrap().open_tasks().next().unwrap().step, 10);
+
+    // Returned, written in, approved; a placeholder put back into the approved
+    // text (as a draft approved before this rule) still stops the signing.
+    let back =
+        act(&app, &case_path, "lmj-kabid", &[("verdict", "tidak"), ("note", "Isi masa berlaku.")]).await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER);
+    let current = app.store.current_draft("lumajang", &case).await.unwrap().unwrap();
+    let isi = current.body.replace("{berlaku_sampai}", "31 Desember 2027");
+    let fixed = act(
+        &app,
+        &case_path,
+        "lmj-kasi",
+        &[("perihal", &current.subject), ("kepada", &current.recipient), ("isi", &isi)],
+    )
+    .await;
+    assert_eq!(fixed.status, StatusCode::SEE_OTHER, "{}", fixed.body);
+    let approved = act(&app, &case_path, "lmj-kabid", &[("verdict", "ya"), ("note", "Sesuai.")]).await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    sqlx::query("UPDATE letter_drafts SET body = body || ' {berlaku_sampai}' WHERE case_id = $1")
+        .bind(&case)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let sign =
+        act(&app, &case_path, "lmj-kadis", &[("kata_sandi", store::demo::CERTIFICATE_PASSPHRASE)]).await;
+    assert_eq!(sign.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        sign.body.contains("Hak akses berlaku sampai: belum diisi")
+            && sign.body.contains("belum dapat ditandatangani"),
+        "{}",
+        sign.body
+    );
+    let signing = serde_json::json!({"signing": {"passphrase": store::demo::CERTIFICATE_PASSPHRASE}});
+    let (status, problem) = api_act(&app, "lmj-kadis", &case, signing).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "konsep.berlaku_sampai");
+    assert!(app.store.outgoing_letter("lumajang", &case).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn without_a_configured_public_address_nothing_is_signed() {
+    let app = common::spawn_without_public_url().await;
+    let case = vpn_case_without_end_date(&app, 9).await;
+    let case_path = format!("/permohonan/{case}");
+    let kasi = Browser::login(&app, "lmj-kasi").await;
+    let editor = kasi.get(&case_path).await;
+    let body = between(&editor.body, "name=\"isi\" rows=\"14\" maxlength=\"20000\">", "</textarea>")
+        .replace("{berlaku_sampai}", "31 Desember 2027")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    let subject = between(&editor.body, "name=\"perihal\" maxlength=\"300\" value=\"", "\"").to_string();
+    let drafted = act(
+        &app,
+        &case_path,
+        "lmj-kasi",
+        &[("perihal", &subject), ("kepada", "Kepala Bappeda"), ("isi", &body)],
+    )
+    .await;
+    assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
+    let approved = act(&app, &case_path, "lmj-kabid", &[("verdict", "ya"), ("note", "Sesuai.")]).await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+
+    // Whatever Host the request names, the Head is refused and told why.
+    let head = Browser::login(&app, "lmj-kadis").await;
+    let page = head.get(&case_path).await;
+    let url = action_url(&page.body).unwrap();
+    let f = form(&[("csrf", &page.csrf()), ("kata_sandi", store::demo::CERTIFICATE_PASSPHRASE)]);
+    let refused = head
+        .client
+        .post(format!("{}{url}", app.base))
+        .header(reqwest::header::HOST, "sopir.lumajangkab.go.id")
+        .multipart(f)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("Alamat publik Sopir: belum diatur") && text.contains("--public-url"), "{text}");
+    let signing = serde_json::json!({"signing": {"passphrase": store::demo::CERTIFICATE_PASSPHRASE}});
+    let (status, problem) = api_act(&app, "lmj-kadis", &case, signing).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "alamat_publik");
+    assert!(app.store.outgoing_register("lumajang", 2026).await.unwrap().is_empty(), "no number taken");
+}
+
+#[tokio::test]
+async fn a_drafter_acting_for_the_kabid_is_refused_her_own_review_and_the_head_told() {
+    let app = spawn().await;
+    let plt = engine::organisation::Holding {
+        person: "lmj-kasi".into(),
+        position: "kabid-aptika".into(),
+        from: jiff::civil::date(2020, 1, 1),
+        until: None,
+        acting: Some((engine::ActingKind::Plt, None)),
+    };
+    app.store.add_holding("lumajang", &plt).await.unwrap();
+    let case = vpn_case_without_end_date(&app, 9).await;
+    let case_path = format!("/permohonan/{case}");
+    let current = app.store.current_draft("lumajang", &case).await.unwrap().unwrap();
+    let isi = current.body.replace("{berlaku_sampai}", "31 Desember 2027");
+    let drafted = act(
+        &app,
+        &case_path,
+        "lmj-kasi",
+        &[("perihal", &current.subject), ("kepada", &current.recipient), ("isi", &isi)],
+    )
+    .await;
+    assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
+    let own = act(&app, &case_path, "lmj-kasi", &[("verdict", "ya"), ("note", "Sesuai.")]).await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
+    assert!(own.body.contains("konsep surat ini Anda susun sendiri"), "{}", own.body);
+    let (status, problem) = api_act(&app, "lmj-kasi", &case, serde_json::json!({"verdict": "ya"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert_eq!(problem["type"], "urn:sopir:problem:segregation-of-duties");
+    let told = app.store.notifications("lumajang", "lmj-kadis").await.unwrap();
+    assert_eq!(told.iter().filter(|m| m.contains("menyusun sendiri konsep surat")).count(), 1, "{told:?}");
+    assert_eq!(app.store.case("lumajang", &case).await.unwrap().open_tasks().next().unwrap().step, 10);
 }

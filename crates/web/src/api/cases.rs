@@ -451,7 +451,7 @@ pub async fn read(
     Ok(Json(case_view(&state, &caller.0, &case, &sop).await?))
 }
 
-fn paperwork(state: &AppState, headers: &HeaderMap, step: &sop::Step, action: &Action) -> Paperwork {
+fn paperwork(state: &AppState, step: &sop::Step, action: &Action) -> Paperwork {
     let mut paperwork = Paperwork::default();
     match step.action {
         ActionKind::Draft => {
@@ -466,7 +466,7 @@ fn paperwork(state: &AppState, headers: &HeaderMap, step: &sop::Step, action: &A
                 action.signing.as_ref().filter(|s| !s.passphrase.is_empty()).map(|s| Signing {
                     passphrase: s.passphrase.clone(),
                     srikandi_number: s.srikandi_number.clone(),
-                    verify_base: format!("{}/verifikasi/", crate::pages::letters::public_url(state, headers)),
+                    verify_base: crate::pages::letters::verify_base(state),
                 });
         }
         _ => {}
@@ -526,7 +526,7 @@ pub async fn act(
             ));
         }
         let data = form_data(step, &action.fields, &action.attachments)?;
-        let paperwork = paperwork(state, headers, step, &action);
+        let paperwork = paperwork(state, step, &action);
         let input = ActionInput {
             note: action.note.clone(),
             verdict,

@@ -160,6 +160,12 @@ impl From<store::StoreError> for Problem {
             S::NotPermitted(why) => Problem::forbidden_because(why),
             S::AlreadyExists(what) => Problem::conflict(format!("{what} sudah ada")),
             S::Engine(EngineError::Invalid(errors)) => errors.into(),
+            S::Engine(refusal @ EngineError::OwnDraft { .. }) => Problem::new(
+                StatusCode::FORBIDDEN,
+                "segregation-of-duties",
+                "Pemisahan tugas",
+                Some(refusal.to_string()),
+            ),
             S::Engine(refusal @ (EngineError::NotAllowed { .. } | EngineError::NotRequester { .. })) => {
                 Problem::forbidden_because(refusal.to_string())
             }

@@ -190,7 +190,7 @@ fn action_form(
                     @if let Some(e) = &note_error { p.field-error { (e) } }
                 }
                 (form::controls(&prefix, &step.fields, &step.attachments, values, errors, user.lang))
-                (letters::controls(user, case, step, letters, values, errors))
+                (letters::controls(user, case, sop, step, letters, values, errors))
                 button.primary type="submit" { (user.lang.action(step.action)) }
             }
         }
@@ -368,7 +368,6 @@ pub async fn act(
     State(state): State<AppState>,
     user: User,
     Path((case_id, task_id)): Path<(String, String)>,
-    headers: axum::http::HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
     let (case, sop, org, calendar) = load(&state, &user, &case_id).await?;
@@ -383,7 +382,7 @@ pub async fn act(
         _ => None,
     };
     let note = data.text("note").map(str::to_string);
-    let (paperwork, kept) = letters::paperwork(&state, &headers, step, &data);
+    let (paperwork, kept) = letters::paperwork(&state, step, &data);
     let mut fields = data.step_values(&step.fields);
     let input =
         ActionInput { note: note.clone(), verdict, fields: fields.clone(), attachments: BTreeMap::new() };
@@ -420,11 +419,14 @@ pub async fn act(
         Err(store::StoreError::Engine(EngineError::Invalid(errors))) => Ok(fail(errors)),
         Err(store::StoreError::Engine(EngineError::NotAllowed { .. })) => Err(WebError::Forbidden),
         Err(store::StoreError::Engine(refusal)) => {
+            let status = match refusal {
+                EngineError::OwnDraft { .. } => StatusCode::FORBIDDEN,
+                _ => StatusCode::CONFLICT,
+            };
             let fresh = state.store.case(user.agency_id(), &case.id).await?;
             let letters = CaseRecords::load(&state, &user, &case.id).await?;
             let outcome = Outcome { error: Some(refusal.to_string()), ..Default::default() };
-            Ok((StatusCode::CONFLICT, render(&user, &fresh, &sop, &org, &calendar, &letters, &outcome))
-                .into_response())
+            Ok((status, render(&user, &fresh, &sop, &org, &calendar, &letters, &outcome)).into_response())
         }
         Err(e) => Err(e.into()),
     }

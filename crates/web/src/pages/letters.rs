@@ -7,12 +7,13 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use engine::CaseState;
 use maud::{Markup, html};
 use serde::Deserialize;
-use sop::{ActionKind, Step};
+use sop::definition::{Segment, segments};
+use sop::{ActionKind, Sop, Step};
 use store::letters::DraftVersion;
 use store::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
 
@@ -29,9 +30,12 @@ pub struct CaseRecords {
     /// The entries an access-review case covers.
     pub review: Vec<store::review::ReviewItem>,
     pub incoming: Option<IncomingLetter>,
+    /// The letter's draft versions — empty for whoever may not see them
+    /// (see [`store::Store::may_see_drafts`]).
     pub drafts: Vec<DraftVersion>,
     pub outgoing: Option<OutgoingLetter>,
-    /// What the draft editor starts from (`None`: the SOP has no letter).
+    /// What the draft editor starts from (`None`: the SOP has no letter, or
+    /// the viewer may not see its drafts).
     pub current: Option<LetterDraft>,
     pub srikandi: bool,
 }
@@ -39,16 +43,75 @@ pub struct CaseRecords {
 impl CaseRecords {
     pub async fn load(state: &AppState, user: &User, case: &str) -> Result<CaseRecords, WebError> {
         let agency = user.agency_id();
+        let internal = may_see_drafts(state, user, case).await?;
         Ok(CaseRecords {
             visit: state.store.visit(agency, case).await?,
             review: state.store.review_items(agency, case).await?,
             incoming: state.store.incoming_letter(agency, case).await?,
-            drafts: state.store.letter_drafts(agency, case).await?,
+            drafts: if internal { state.store.letter_drafts(agency, case).await? } else { Vec::new() },
             outgoing: state.store.outgoing_letter(agency, case).await?,
-            current: state.store.current_draft(agency, case).await?,
+            current: if internal { state.store.current_draft(agency, case).await? } else { None },
             srikandi: user.agency.letters.srikandi,
         })
     }
+}
+
+async fn may_see_drafts(state: &AppState, user: &User, case: &str) -> Result<bool, WebError> {
+    Ok(state.store.may_see_drafts(user.agency_id(), case, user.person(), user.account.is_admin).await?)
+}
+
+/// `text` with each unfilled `{placeholder}` (the rule of
+/// [`sop::definition::segments`]) shown as a highlighted "[label belum diisi]".
+fn marked(user: &User, sop: &Sop, text: &str) -> Markup {
+    html! {
+        @for segment in segments(text) {
+            @match segment {
+                Segment::Text(t) => (t),
+                Segment::Placeholder(name) => {
+                    mark.missing data-placeholder=(name) {
+                        "[" (sop.placeholder_label(name).unwrap_or(name)) " " (user.t(Msg::NotFilledIn)) "]"
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The letter as it would go out, each missing value marked, and above it
+/// what is missing (the same rule that refuses approval and signing).
+pub fn preview(user: &User, sop: &Sop, draft: &LetterDraft) -> Markup {
+    let missing = draft.unfilled(sop);
+    html! {
+        div.letter-preview #pratinjau-surat {
+            @if !missing.is_empty() {
+                div.flash.error role="alert" {
+                    (user.t(Msg::DraftUnfilled))
+                    ul { @for u in &missing { li { strong { (u.label) } " — " code { "{" (u.name) "}" } } } }
+                }
+            }
+            p { strong { (user.t(Msg::LetterSubject)) ": " } (marked(user, sop, &draft.subject)) }
+            p.letter-recipient { "Yth. " (marked(user, sop, &draft.recipient)) }
+            div.letter-body { (marked(user, sop, &draft.body)) }
+        }
+    }
+}
+
+/// The preview of the text being edited, for the editor's live pane.
+pub async fn draft_preview(
+    State(state): State<AppState>,
+    user: User,
+    Path(case): Path<String>,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Markup, WebError> {
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    if !may_see_drafts(&state, &user, &case).await? {
+        return Err(WebError::Forbidden);
+    }
+    let stored = state.store.case(user.agency_id(), &case).await?;
+    let sop = state.store.sop(user.agency_id(), &stored.sop_id, Some(stored.sop_version)).await?;
+    let get = |f: &str| form.get(f).cloned().unwrap_or_default();
+    let draft = LetterDraft { subject: get("perihal"), recipient: get("kepada"), body: get("isi") };
+    Ok(preview(&user, &sop, &draft))
 }
 
 /// The form fields letter steps add, read back from a submitted form.
@@ -57,7 +120,6 @@ pub const DRAFT_FIELDS: [&str; 3] = ["perihal", "kepada", "isi"];
 /// The paperwork a submitted action form carries for `step`.
 pub fn paperwork(
     state: &AppState,
-    headers: &HeaderMap,
     step: &Step,
     form: &upload::FormData,
 ) -> (Paperwork, BTreeMap<String, String>) {
@@ -81,7 +143,7 @@ pub fn paperwork(
             paperwork.signing = form.text("kata_sandi").filter(|p| !p.is_empty()).map(|p| Signing {
                 passphrase: p.to_string(),
                 srikandi_number: number,
-                verify_base: format!("{}/verifikasi/", public_url(state, headers)),
+                verify_base: verify_base(state),
             });
         }
         _ => {}
@@ -89,14 +151,12 @@ pub fn paperwork(
     (paperwork, kept)
 }
 
-/// Where this Sopir is reached: the configured address, else the address
-/// the signing official used.
-pub(crate) fn public_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.public_url {
-        return url.trim_end_matches('/').to_string();
-    }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:8080");
-    format!("{}://{host}", if state.secure_cookies { "https" } else { "http" })
+/// Where signed letters are verified: under the configured public address
+/// only — never the request's `Host`, which the client chooses and a
+/// signed letter would carry for good. `None` when none is configured
+/// (the store then refuses to sign).
+pub(crate) fn verify_base(state: &AppState) -> Option<String> {
+    state.public_url.as_deref().map(|url| format!("{}/verifikasi/", url.trim_end_matches('/')))
 }
 
 fn field_error<'a>(errors: &'a [engine::form::FieldError], field: &str) -> Option<&'a str> {
@@ -107,6 +167,7 @@ fn field_error<'a>(errors: &'a [engine::form::FieldError], field: &str) -> Optio
 pub fn controls(
     user: &User,
     case: &CaseState,
+    sop: &Sop,
     step: &Step,
     letters: &CaseRecords,
     values: &BTreeMap<String, String>,
@@ -124,9 +185,25 @@ pub fn controls(
             }
         }
     };
+    let returned = letters.drafts.last().filter(|v| v.review.as_deref() == Some("dikembalikan"));
+    let editing = LetterDraft {
+        subject: value("perihal", &current.subject),
+        recipient: value("kepada", &current.recipient),
+        body: value("isi", &current.body),
+    };
+    // The preview follows the editor as it is typed in (htmx posts the
+    // enclosing form; without script it shows the text as loaded).
+    let live = "input changed delay:400ms from:#surat-perihal, input changed delay:400ms from:#surat-kepada, input changed delay:400ms from:#surat-isi";
     html! {
         @match step.action {
             ActionKind::Draft => {
+                @if let Some(back) = returned {
+                    div.flash.warn #catatan-pengembalian role="note" {
+                        (user.t(Msg::ReturnedBy)) " " strong { (back.reviewed_by.as_deref().unwrap_or("")) }
+                        " (" (user.t(Msg::DraftVersion)) " " (back.version) ")"
+                        @if let Some(note) = &back.review_note { ": " q { (note) } }
+                    }
+                }
                 (row("perihal", Msg::LetterSubject, html! {
                     input #surat-perihal type="text" name="perihal" maxlength="300" value=(value("perihal", &current.subject));
                 }))
@@ -136,13 +213,17 @@ pub fn controls(
                 (row("isi", Msg::LetterBody, html! {
                     textarea #surat-isi name="isi" rows="14" maxlength="20000" { (value("isi", &current.body)) }
                 }))
+                h3 { (user.t(Msg::LetterPreview)) }
+                div hx-post={"/permohonan/" (case.id) "/konsep/pratinjau"} hx-trigger=(live) hx-target="this" hx-swap="innerHTML" {
+                    (preview(user, sop, &editing))
+                }
             }
             ActionKind::Review | ActionKind::Sign => {
                 p { a href={"/permohonan/" (case.id) "/konsep.pdf"} target="_blank" { (user.t(Msg::DraftPreview)) } }
                 @if let Some(latest) = letters.drafts.last() {
                     details.draft open {
                         summary { (user.t(Msg::DraftVersion)) " " (latest.version) ": " (latest.draft.subject) }
-                        pre.letter { (latest.draft.recipient) "\n\n" (latest.draft.body) }
+                        (preview(user, sop, &latest.draft))
                     }
                 }
                 @if step.action == ActionKind::Sign {
@@ -294,7 +375,10 @@ pub async fn draft_pdf(
     user: User,
     Path(case): Path<String>,
 ) -> Result<Response, WebError> {
-    may_see(&state, &user, &case).await?;
+    // The draft is internal: the requester waits for the signed letter.
+    if !may_see_drafts(&state, &user, &case).await? {
+        return Err(WebError::Forbidden);
+    }
     let pdf = state.store.draft_pdf(user.agency_id(), &case).await?;
     Ok(pdf_response("konsep-surat.pdf", pdf))
 }

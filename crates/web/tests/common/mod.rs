@@ -17,6 +17,15 @@ pub struct App {
 }
 
 pub async fn spawn() -> App {
+    start(true).await
+}
+
+/// As [`spawn`], with no public address configured (letters cannot be signed).
+pub async fn spawn_without_public_url() -> App {
+    start(false).await
+}
+
+async fn start(public_url: bool) -> App {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("sopir.db").display());
     let store = Store::open(&url).await.unwrap().with_key(store::DataKey::random());
@@ -27,7 +36,10 @@ pub async fn spawn() -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = web::AppState::new(store.clone(), false);
+    let mut state = web::AppState::new(store.clone(), false);
+    if public_url {
+        state.public_url = Some(base.clone());
+    }
     tokio::spawn(web::serve(state, listener, async {
         let _ = stopped.await;
     }));
