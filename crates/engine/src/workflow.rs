@@ -281,8 +281,6 @@ fn ensure_open(state: &CaseState) -> Result<(), EngineError> {
     }
 }
 
-/// The step a returned draft goes back to: the nearest draft step before
-/// the review, or the step just before it.
 /// Who wrote the letter's latest draft: whoever last completed a draft step.
 pub fn drafter<'s>(sop: &Sop, state: &'s CaseState) -> Option<&'s str> {
     state
@@ -294,6 +292,8 @@ pub fn drafter<'s>(sop: &Sop, state: &'s CaseState) -> Option<&'s str> {
         .and_then(|t| t.done_by.as_deref())
 }
 
+/// The step a returned draft goes back to: the nearest draft step before
+/// the review, or the step just before it.
 fn drafting_step(sop: &Sop, review: &Step) -> u32 {
     let index = sop.step_index(review.no).expect("step exists");
     sop.steps[..index]

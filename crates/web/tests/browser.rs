@@ -325,13 +325,8 @@ async fn unfilled_placeholder(c: &Client, app: &common::App) -> Step {
 }
 
 #[tokio::test]
+#[ignore = "needs chromium and chromedriver"]
 async fn an_unfilled_placeholder_is_marked_and_refused_at_approval_in_chromium() {
-    if std::env::var("SOPIR_E2E").is_err() {
-        eprintln!(
-            "browser test skipped: set SOPIR_E2E=1 with chromium and chromedriver installed (.ci/run does)"
-        );
-        return;
-    }
     let app = spawn().await;
     let (_driver, client, _profile) = start_browser().await;
     let result = unfilled_placeholder(&client, &app).await;
