@@ -36,10 +36,11 @@ pub fn url_for(data_dir: &std::path::Path, given: Option<&str>) -> String {
     }
 }
 
-/// As [`url_for`], making the data dir for a new SQLite database.
+/// As [`url_for`], making the data dir (for its owner only) for a new
+/// SQLite database.
 pub fn database_url(data_dir: &std::path::Path, given: Option<&str>) -> Result<String, CliError> {
     if given.filter(|u| !u.is_empty()).is_none() {
-        std::fs::create_dir_all(data_dir)
+        store::private_file::create_dir_all(data_dir)
             .map_err(|source| CliError::Write { path: data_dir.to_path_buf(), source })?;
     }
     Ok(url_for(data_dir, given))

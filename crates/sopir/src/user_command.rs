@@ -46,7 +46,7 @@ pub async fn add(url: &str, user: NewUser) -> Result<(), CliError> {
 
     if let Some(path) = url.strip_prefix("sqlite://") {
         if let Some(dir) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent() {
-            std::fs::create_dir_all(dir)
+            store::private_file::create_dir_all(dir)
                 .map_err(|source| CliError::Write { path: dir.to_path_buf(), source })?;
         }
     }

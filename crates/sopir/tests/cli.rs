@@ -19,6 +19,12 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
+/// Who may read `path`: the permission bits.
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o777
+}
+
 fn fixture() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sop/tests/fixtures/clean.toml");
     std::fs::read_to_string(path).unwrap()
@@ -296,6 +302,8 @@ fn user_add_creates_an_administrator_with_the_password_from_stdin() {
     let made = run(&args, "kata-sandi-kuat-123\n");
     assert!(made.status.success(), "{}", stderr(&made));
     assert_eq!(stdout(&made), "Akun admin.lmj untuk Admin Diskominfo dibuat (administrator instansi).\n");
+    // The data directory and database it made are the owner's alone.
+    assert_eq!((mode(&dir.join("data")), mode(&dir.join("data").join("sopir.db"))), (0o700, 0o600));
     let again = run(&args, "kata-sandi-kuat-123\n");
     assert_eq!(stderr(&again).lines().last().unwrap(), "sopir: nama pengguna \"admin.lmj\" sudah dipakai");
 
@@ -322,11 +330,16 @@ fn a_backup_of_a_live_database_restores_with_an_intact_chain() {
     let url = database_with_history("backup");
     let dir = Path::new(url.trim_start_matches("sqlite://")).parent().unwrap().to_path_buf();
     std::fs::write(dir.join("sopir.key"), "ab".repeat(32)).unwrap();
+    // A key left readable by others (as an operator might have copied it).
+    let readable = <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o644);
+    std::fs::set_permissions(dir.join("sopir.key"), readable).unwrap();
     let copy = dir.join("cadangan.db");
     // The server's --data-dir alone names its database, as for `serve`.
     let out = sopir(&["backup", copy.to_str().unwrap(), "--data-dir", dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.join("cadangan.db.key").exists(), "the key goes with the backup");
+    // Both readable by their owner only, however the key was.
+    assert_eq!((mode(&copy), mode(&dir.join("cadangan.db.key"))), (0o600, 0o600));
     let again = sopir(&[
         "backup",
         copy.to_str().unwrap(),
@@ -346,6 +359,7 @@ fn a_backup_of_a_live_database_restores_with_an_intact_chain() {
         format!("Dipulihkan ke {}: rantai audit utuh (4 event).\n", restored_dir.join("sopir.db").display())
     );
     assert_eq!(std::fs::read_to_string(restored_dir.join("sopir.key")).unwrap(), "ab".repeat(32));
+    assert_eq!((mode(&restored_dir.join("sopir.db")), mode(&restored_dir.join("sopir.key"))), (0o600, 0o600));
     let verify = sopir(&["audit", "verify", "--database-url", &restored_url]);
     assert_eq!(stdout(&verify), "Rantai audit utuh: 4 event diperiksa.\n");
     let verify = sopir(&["audit", "verify", "--data-dir", restored_dir.to_str().unwrap()]);
