@@ -61,6 +61,9 @@ enum Command {
         /// Alamat pengirim e-mail notifikasi.
         #[arg(long = "mail-from", env = "SOPIR_MAIL_FROM", default_value = "Sopir <sopir@localhost>")]
         mail_from: String,
+        /// Proxy balik yang dipercaya, dipisah koma (alamat atau CIDR, mis. 10.0.0.5,172.16.0.0/12): hanya dari proxy ini header X-Forwarded-For dipakai sebagai alamat klien (untuk pembatasan percobaan masuk).
+        #[arg(long = "trusted-proxies", env = "SOPIR_TRUSTED_PROXIES")]
+        trusted_proxies: Option<String>,
     },
     /// Akun pengguna.
     #[command(subcommand)]
@@ -345,6 +348,7 @@ fn main() -> ExitCode {
             public_url,
             smtp_url,
             mail_from,
+            trusted_proxies,
         }) => {
             let demo = !no_demo;
             let options = serve::Options {
@@ -358,6 +362,7 @@ fn main() -> ExitCode {
                 public_url,
                 smtp_url,
                 mail_from,
+                trusted_proxies,
             };
             runtime().and_then(|rt| rt.block_on(serve::run(options)))
         }

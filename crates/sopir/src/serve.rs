@@ -26,6 +26,8 @@ pub struct Options {
     /// Where notification e-mail goes out (`--smtp-url`), and as whom.
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxies`).
+    pub trusted_proxies: Option<String>,
 }
 
 /// The database URL: `DATABASE_URL` when given, else SQLite under the data dir.
@@ -47,6 +49,12 @@ pub fn database_url(data_dir: &std::path::Path, given: Option<&str>) -> Result<S
 }
 
 pub async fn run(options: Options) -> Result<(), CliError> {
+    let trusted_proxies: web::client_address::TrustedProxies = options
+        .trusted_proxies
+        .as_deref()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e| CliError::Serve(format!("--trusted-proxies: {e}")))?;
     let url = database_url(&options.data_dir, options.database_url.as_deref())?;
     let key = match options.data_key.as_deref().filter(|k| !k.is_empty()) {
         Some(hex) => store::DataKey::from_hex(hex)?,
@@ -86,6 +94,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     };
     let mut state = web::AppState::new(Arc::new(store), options.secure_cookies);
     state.public_url = options.public_url.filter(|u| !u.is_empty());
+    state.trusted_proxies = Arc::new(trusted_proxies);
     let store = state.store.clone();
     let escalator = tokio::spawn(escalate_forever(store.clone(), options.escalation_minutes));
     let sender = mailer.map(|m| tokio::spawn(m.run_forever(store.clone())));
@@ -143,13 +152,14 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
         }
         // Once a day: personal data past its retention period goes,
         // periodic access reviews that are due are opened, expired API
-        // idempotency keys are forgotten, and the query planner's statistics
-        // are refreshed.
+        // idempotency keys and login failures are forgotten, and the query
+        // planner's statistics are refreshed.
         if last_purge.is_none_or(|at| now - at >= DAY_MS) {
             let daily = async {
                 store.purge_personal_data(now).await?;
                 store.open_due_reviews(now).await?;
                 store.forget_old_idempotency_keys(now).await?;
+                store.forget_old_login_failures(now).await?;
                 store.refresh_statistics().await
             };
             match daily.await {

@@ -437,3 +437,16 @@ fn retention_purge_reports_what_it_erased_and_refuses_a_missing_database() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out), "sopir: basis data /tidak/ada/sopir.db tidak ada\n");
 }
+
+#[test]
+fn serve_refuses_a_trusted_proxy_it_cannot_read() {
+    let dir = scratch("bad-proxies");
+    let out =
+        sopir(&["serve", "--trusted-proxies", "10.0.0.1, proxy.lokal", "--data-dir", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "sopir: server: --trusted-proxies: \"proxy.lokal\" bukan alamat IP atau jaringan CIDR (contoh: 10.0.0.5 atau 10.0.0.0/8)\n"
+    );
+    assert!(!dir.join("sopir.db").exists(), "refused before anything is made");
+}

@@ -3,10 +3,9 @@
 //! (tokens are long and random, so a fast hash is enough); the token itself
 //! is shown once, when made. Revoked tokens stop working at once.
 
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::accounts::account_from;
+use crate::accounts::{account_from, secret_digest};
 use crate::{Account, Store, StoreError, new_id};
 
 /// What every token starts with, so a leaked one is recognisable.
@@ -23,11 +22,6 @@ pub struct ApiToken {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
-}
-
-fn digest(token: &str) -> String {
-    let hash = Sha256::digest(token.as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `last_used_at` is refreshed at most this often, so a busy script does not
@@ -68,7 +62,7 @@ impl Store {
         .bind(&id)
         .bind(username)
         .bind(name)
-        .bind(digest(&token))
+        .bind(secret_digest(&token))
         .bind(at)
         .execute(&self.pool)
         .await?;
@@ -118,14 +112,13 @@ impl Store {
         if !token.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
-        let hash = digest(token);
         let row = sqlx::query(
-            "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin, a.failed_logins,
-                    a.locked_until, t.id AS token_id, t.last_used_at
+            "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin,
+                    t.id AS token_id, t.last_used_at
              FROM api_tokens t JOIN accounts a ON a.username = t.username
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
         )
-        .bind(&hash)
+        .bind(secret_digest(token))
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };

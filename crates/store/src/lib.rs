@@ -15,6 +15,7 @@ mod error;
 mod escalation;
 pub mod idempotency;
 pub mod letters;
+pub mod login_throttle;
 pub mod mail;
 mod organisation;
 mod personal_data;
@@ -33,7 +34,7 @@ use std::str::FromStr;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
-pub use accounts::{Account, Attachment, hash_password, verify_password};
+pub use accounts::{Account, Attachment, hash_password, verify_password, verify_password_or_dummy};
 pub use cases::{CaseSummary, OpenTask, Upload};
 pub use error::StoreError;
 pub use letters::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};

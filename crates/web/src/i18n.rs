@@ -133,7 +133,7 @@ catalogue! {
     Late => "Terlambat", "Late";
     LibraryTitle => "Pustaka SOP", "SOP library";
     LoginButton => "Masuk", "Log in";
-    LoginLocked => "Terlalu banyak percobaan yang gagal. Coba lagi setelah", "Too many failed attempts. Try again after";
+    LoginWait => "Terlalu banyak percobaan yang gagal. Coba lagi dalam", "Too many failed attempts. Try again in";
     LoginTitle => "Masuk ke Sopir", "Log in to Sopir";
     TooManyFromAddress => "Terlalu banyak percobaan masuk yang gagal dari alamat ini. Tunggu 15 menit.", "Too many failed logins from this address. Wait 15 minutes.";
     LoginWrong => "Nama pengguna atau kata sandi salah.", "Wrong username or password.";
@@ -329,6 +329,20 @@ catalogue! {
     CertificateHelp => "Kata sandi hanya dipakai untuk memeriksa berkas dan tidak disimpan; pejabat mengetiknya sendiri setiap kali menandatangani.", "The passphrase only checks the file and is not kept; the official types it each time they sign.";
     ChooseFile => "Pilih berkas terlebih dahulu.", "Choose a file first.";
     CertificateSaved => "Sertifikat tersimpan", "Certificate saved";
+    Seconds => "detik", "seconds";
+    Minutes => "menit", "minutes";
+    LoginLockouts => "Percobaan masuk yang ditahan", "Held-up login attempts";
+    LoginLockoutsHelp => "Setelah beberapa kata sandi salah, alamat yang menebak harus menunggu sebelum mencoba lagi; pemilik akun tetap dapat masuk dari alamat lain. Buka untuk menghapus penahanan akun sekarang.", "After a few wrong passwords the guessing address has to wait before trying again; the owner can still log in from elsewhere. Unlock to lift an account's waits now.";
+    Address => "Alamat", "Address";
+    Failures => "Gagal", "Failures";
+    HeldUntil => "Ditahan sampai", "Held until";
+    Unlock => "Buka", "Unlock";
+    AllNewAddresses => "semua alamat yang belum pernah dipakai pemilik", "every address the owner has not used";
+    LockoutHistory => "Riwayat penahanan", "Hold-up history";
+    LockoutAddress => "alamat ditahan", "address held up";
+    LockoutAccount => "akun ditahan untuk alamat baru", "account held up for new addresses";
+    LockoutUnlocked => "dibuka", "unlocked";
+    NothingYet => "Belum ada.", "None yet.";
 }
 
 #[cfg(test)]

@@ -17,6 +17,11 @@ pub struct App {
 }
 
 pub async fn spawn() -> App {
+    spawn_with(|_| {}).await
+}
+
+/// As [`spawn`], with the server's state set up by `configure` first.
+pub async fn spawn_with(configure: impl FnOnce(&mut web::AppState)) -> App {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("sopir.db").display());
     let store = Store::open(&url).await.unwrap().with_key(store::DataKey::random());
@@ -27,7 +32,8 @@ pub async fn spawn() -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = web::AppState::new(store.clone(), false);
+    let mut state = web::AppState::new(store.clone(), false);
+    configure(&mut state);
     tokio::spawn(web::serve(state, listener, async {
         let _ = stopped.await;
     }));
@@ -56,9 +62,16 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(app: &App) -> Browser {
+        Browser::from_address(app, None)
+    }
+
+    /// A browser whose connections leave from `address` (any of 127.0.0.0/8
+    /// reaches the test server), so the server sees a different client.
+    pub fn from_address(app: &App, address: impl Into<Option<std::net::IpAddr>>) -> Browser {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            .local_address(address)
             .build()
             .unwrap();
         Browser { client, base: app.base.clone() }
