@@ -139,6 +139,9 @@ pub enum UserCommand {
         /// Untuk apa token ini.
         #[arg(long, default_value = "dibuat lewat baris perintah")]
         name: String,
+        /// Masa berlaku dalam hari (1 sampai 365).
+        #[arg(long, default_value_t = store::api_tokens::DEFAULT_DAYS)]
+        days: i64,
         #[command(flatten)]
         database: Database,
     },
@@ -379,8 +382,9 @@ fn main() -> ExitCode {
             let user = user_command::NewUser { agency, username, name, nip, unit, position, admin };
             runtime().and_then(|rt| rt.block_on(user_command::add(&database.url(), user)))
         }
-        Some(Command::User(UserCommand::Token { username, name, database })) => {
-            runtime().and_then(|rt| rt.block_on(user_command::token(&database.url(), &username, &name)))
+        Some(Command::User(UserCommand::Token { username, name, days, database })) => {
+            let url = database.url();
+            runtime().and_then(|rt| rt.block_on(user_command::token(&url, &username, &name, days)))
         }
         Some(Command::Sop(command)) => sop_command::run(command),
         Some(Command::Audit(AuditCommand::Verify { database })) => audit_command::verify(&database.url()),

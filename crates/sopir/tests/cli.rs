@@ -304,6 +304,17 @@ fn user_add_creates_an_administrator_with_the_password_from_stdin() {
     assert_eq!(stdout(&made), "Akun admin.lmj untuk Admin Diskominfo dibuat (administrator instansi).\n");
     // The data directory and database it made are the owner's alone.
     assert_eq!((mode(&dir.join("data")), mode(&dir.join("data").join("sopir.db"))), (0o700, 0o600));
+    // An operator's token lasts as long as asked, at most a year.
+    let too_long = sopir(&["user", "token", "admin.lmj", "--days", "366", "--database-url", &url]);
+    assert_eq!(too_long.status.code(), Some(1));
+    assert!(
+        stderr(&too_long).contains("Masa berlaku (hari): isi jumlah hari dari 1 sampai 365"),
+        "{}",
+        stderr(&too_long)
+    );
+    let token = sopir(&["user", "token", "admin.lmj", "--days", "7", "--database-url", &url]);
+    assert!(token.status.success(), "{}", stderr(&token));
+    assert!(stdout(&token).starts_with("sopir_"));
     let again = run(&args, "kata-sandi-kuat-123\n");
     assert_eq!(stderr(&again).lines().last().unwrap(), "sopir: nama pengguna \"admin.lmj\" sudah dipakai");
 
@@ -312,6 +323,9 @@ fn user_add_creates_an_administrator_with_the_password_from_stdin() {
         let s = store::Store::open(&url).await.unwrap();
         let account = s.account("admin.lmj").await.unwrap().unwrap();
         assert!(account.is_admin);
+        let tokens = s.api_tokens("admin.lmj").await.unwrap();
+        assert_eq!(tokens.len(), 1);
+        assert_eq!((tokens[0].expires_at - tokens[0].created_at) / 86_400_000, 7);
         assert!(store::verify_password("kata-sandi-kuat-123", &account.password_hash));
         let org = s.organisation("lumajang").await.unwrap();
         assert_eq!(org.person(&account.person_id).unwrap().nip.as_deref(), Some("198001012005011001"));

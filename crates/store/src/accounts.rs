@@ -144,8 +144,9 @@ impl Store {
         Ok(row.as_ref().map(account_from).transpose()?)
     }
 
-    /// Sets a new password hash and ends every session of the account.
-    pub async fn set_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
+    /// Sets a new password hash and ends every session and API token of
+    /// the account: whoever knew the old password keeps nothing made with it.
+    pub async fn set_password(&self, username: &str, password_hash: &str, at: i64) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE accounts SET password_hash = $1 WHERE username = $2")
             .bind(password_hash)
@@ -153,6 +154,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE username = $1").bind(username).execute(&mut *tx).await?;
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE username = $2 AND revoked_at IS NULL")
+            .bind(at)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

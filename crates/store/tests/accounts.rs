@@ -36,7 +36,7 @@ async fn sessions_and_files() {
         assert!(s.session("nope", t).await.unwrap().is_none());
 
         s.create_session("sess-2", "siti", t, t + 10_000).await.unwrap();
-        s.set_password("siti", &hash_password("baru")).await.unwrap();
+        s.set_password("siti", &hash_password("baru"), t).await.unwrap();
         assert!(s.session("sess-2", t + 1).await.unwrap().is_none(), "a new password ends sessions");
 
         // A file is kept with the case it came with, or not at all.

@@ -67,7 +67,10 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// Runs a password hash or check off the request threads, a few at a time.
-async fn hashing<T: Send + 'static>(state: &AppState, work: impl FnOnce() -> T + Send + 'static) -> T {
+pub(crate) async fn hashing<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let _permit = state.hashing.acquire().await.expect("the semaphore is never closed");
     tokio::task::spawn_blocking(work).await.expect("hashing does not panic")
 }
@@ -352,6 +355,7 @@ fn account_form(user: &User, errors: &[(&str, String)]) -> Markup {
             (field("new", Msg::NewPassword, "new-password"))
             p.help { (user.t(Msg::PasswordRule)) }
             (field("confirm", Msg::ConfirmPassword, "new-password"))
+            p.help { (user.t(Msg::PasswordChangeEnds)) }
             button.primary type="submit" { (user.t(Msg::Save)) }
         }
     };
@@ -384,8 +388,9 @@ pub async fn change_password(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, account_form(&user, &errors)).into_response());
     }
     let new_hash = hashing(&state, move || store::hash_password(&new)).await;
-    state.store.set_password(&user.account.username, &new_hash).await?;
-    // All sessions ended, this one included: log in again with the new password.
+    state.store.set_password(&user.account.username, &new_hash, now_ms()).await?;
+    // All sessions and API tokens ended, this one included: log in again
+    // with the new password.
     Ok(([(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0))], Redirect::to("/login"))
         .into_response())
 }

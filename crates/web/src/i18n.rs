@@ -331,6 +331,12 @@ catalogue! {
     CertificateSaved => "Sertifikat tersimpan", "Certificate saved";
     Seconds => "detik", "seconds";
     Minutes => "menit", "minutes";
+    PasswordChangeEnds => "Mengganti kata sandi mengakhiri semua sesi dan semua token API Anda.", "Changing the password ends all your sessions and API tokens.";
+    TokenDays => "Masa berlaku (hari, paling lama 365)", "Valid for (days, at most 365)";
+    TokenPassword => "Kata sandi Anda, untuk memastikan ini memang Anda", "Your password, to make sure it is you";
+    TokenPasswordWrong => "Kata sandi salah; token tidak dibuat", "Wrong password; no token was made";
+    TokenEnds => "Token berhenti berlaku pada tanggalnya, saat dicabut, dan saat kata sandi Anda diganti.", "A token stops working on its date, when revoked, and when your password changes.";
+    TokenExpired => "Kedaluwarsa", "Expired";
     LoginLockouts => "Percobaan masuk yang ditahan", "Held-up login attempts";
     LoginLockoutsHelp => "Setelah beberapa kata sandi salah, alamat yang menebak harus menunggu sebelum mencoba lagi; pemilik akun tetap dapat masuk dari alamat lain. Buka untuk menghapus penahanan akun sekarang.", "After a few wrong passwords the guessing address has to wait before trying again; the owner can still log in from elsewhere. Unlock to lift an account's waits now.";
     Address => "Alamat", "Address";

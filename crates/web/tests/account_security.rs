@@ -2,7 +2,8 @@
 //! password guessing is slowed per account and address without locking the
 //! owner out, and administrators see and lift it; unknown usernames cost
 //! and answer as known ones do; forwarded addresses count only from trusted
-//! proxies; sessions and CSRF tokens are kept as hashes.
+//! proxies; sessions and CSRF tokens are kept as hashes; API tokens need
+//! the password, expire, and end with a password change.
 
 mod common;
 
@@ -255,4 +256,88 @@ async fn sessions_and_csrf_tokens_are_kept_only_as_hashes() {
         .unwrap();
     assert_eq!(logout.status(), StatusCode::SEE_OTHER);
     assert_eq!(get(session, "/tugas").await.status(), StatusCode::SEE_OTHER, "logged out");
+}
+
+/// The token shown once on the token page.
+fn new_token(page: &Page) -> Option<String> {
+    let marker = "id=\"new-token\">";
+    let at = page.body.find(marker)? + marker.len();
+    Some(page.body[at..].split('<').next().unwrap().to_string())
+}
+
+async fn me(app: &common::App, token: &str) -> StatusCode {
+    reqwest::Client::new()
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn tokens_need_the_password_expire_and_end_with_a_password_change() {
+    let app = spawn().await;
+    let browser = Browser::login(&app, "lmj-pemohon").await;
+    let csrf = browser.token().await;
+    let count = || async {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens").fetch_one(app.store.pool()).await.unwrap();
+        n
+    };
+    for (fields, field, why) in [
+        (vec![("name", "skrip"), ("days", "30")], "password", "Kata sandi salah"),
+        (
+            vec![("name", "skrip"), ("days", "30"), ("password", "salah-tebak")],
+            "password",
+            "Kata sandi salah",
+        ),
+        (vec![("name", "skrip"), ("days", "366"), ("password", DEMO_PASSWORD)], "days", "Masa berlaku"),
+        (vec![("name", "skrip"), ("days", "0"), ("password", DEMO_PASSWORD)], "days", "Masa berlaku"),
+        (vec![("name", "skrip"), ("days", "tiga"), ("password", DEMO_PASSWORD)], "days", "Masa berlaku"),
+    ] {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(fields.iter().copied());
+        let refused = browser.post("/akun/token", &form).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}: {}", refused.body);
+        assert!(new_token(&refused).is_none(), "{fields:?}");
+        // The message stands under the field it is about.
+        let at = refused.body.find(&format!("id=\"{field}\"")).expect("the field");
+        let under = refused.body[at..].split("<label").next().unwrap();
+        assert!(under.contains("aria-invalid=\"true\""), "{fields:?}: {under}");
+        let message =
+            under.split("class=\"field-error\">").nth(1).expect("a message").split('<').next().unwrap();
+        assert!(message.contains(why), "{fields:?}: {message}");
+        assert_eq!(count().await, 0, "{fields:?}: a refused request makes no token");
+    }
+    let made = browser
+        .post(
+            "/akun/token",
+            &[("csrf", &csrf), ("name", "skrip"), ("days", "30"), ("password", DEMO_PASSWORD)],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let token = new_token(&made).expect("the token is shown");
+    let now = jiff::Timestamp::now().as_millisecond();
+    let listed = app.store.api_tokens("lmj-pemohon").await.unwrap();
+    let days = (listed[0].expires_at - now) as f64 / 86_400_000.0;
+    assert!((29.9..=30.0).contains(&days), "expires in {days} days");
+    assert!(made.body.contains("Berlaku sampai"), "the list shows when it expires");
+    assert_eq!(me(&app, &token).await, StatusCode::OK);
+
+    // A new password ends every token, as it ends every session.
+    let csrf = browser.token().await;
+    let changed = browser
+        .post(
+            "/akun",
+            &[
+                ("csrf", &csrf),
+                ("old", DEMO_PASSWORD),
+                ("new", "kata-sandi-baru-1"),
+                ("confirm", "kata-sandi-baru-1"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    assert_eq!(me(&app, &token).await, StatusCode::UNAUTHORIZED, "a password change ends the token");
 }

@@ -53,3 +53,7 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_expiry ON sessions(expires_at);
 CREATE INDEX sessions_owner ON sessions(username);
+
+-- API tokens expire; those made before get 90 days from now.
+ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0;
+UPDATE api_tokens SET expires_at = (CAST(EXTRACT(EPOCH FROM now()) AS BIGINT) + 90 * 86400) * 1000;
