@@ -1,8 +1,9 @@
 //! `sopir backup` and `sopir restore` for the embedded SQLite database: a
 //! consistent online copy (SQLite's `VACUUM INTO`, safe while the server
 //! runs) that holds the uploaded files too, with the personal-data key
-//! beside it; and the way back, checked by walking the audit chain.
-//! PostgreSQL installations use `pg_dump` (see README).
+//! beside it; and the way back, checked by walking the audit chain. Every
+//! file made is readable by its owner only. PostgreSQL installations use
+//! `pg_dump` (see README).
 
 use std::path::{Path, PathBuf};
 
@@ -37,7 +38,7 @@ pub async fn backup(url: &str, data_dir: &Path, target: &Path) -> Result<(), Cli
     store.close().await;
     let key = data_dir.join("sopir.key");
     if key.exists() {
-        std::fs::copy(&key, key_beside(target))
+        store::private_file::copy_new(&key, &key_beside(target))
             .map_err(|source| CliError::Write { path: key_beside(target), source })?;
     }
     println!(
@@ -71,14 +72,16 @@ pub async fn restore(url: &str, data_dir: &Path, source: &Path) -> Result<(), Cl
         return Err(CliError::Backup(format!("rantai audit cadangan putus: {broken}")));
     }
     if let Some(dir) = target.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| CliError::Write { path: dir.to_path_buf(), source })?;
+        store::private_file::create_dir_all(dir)
+            .map_err(|source| CliError::Write { path: dir.to_path_buf(), source })?;
     }
-    std::fs::copy(source, &target).map_err(|e| CliError::Write { path: target.clone(), source: e })?;
+    store::private_file::copy_new(source, &target)
+        .map_err(|e| CliError::Write { path: target.clone(), source: e })?;
     let key = key_beside(source);
     if key.exists() {
         let destination = data_dir.join("sopir.key");
         if !destination.exists() {
-            std::fs::copy(&key, &destination)
+            store::private_file::copy_new(&key, &destination)
                 .map_err(|source| CliError::Write { path: destination, source })?;
         }
     }

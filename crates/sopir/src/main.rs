@@ -61,6 +61,9 @@ enum Command {
         /// Alamat pengirim e-mail notifikasi.
         #[arg(long = "mail-from", env = "SOPIR_MAIL_FROM", default_value = "Sopir <sopir@localhost>")]
         mail_from: String,
+        /// Proxy balik yang dipercaya, dipisah koma (alamat atau CIDR, mis. 10.0.0.5,172.16.0.0/12): hanya dari proxy ini header X-Forwarded-For dipakai sebagai alamat klien (untuk pembatasan percobaan masuk).
+        #[arg(long = "trusted-proxies", env = "SOPIR_TRUSTED_PROXIES")]
+        trusted_proxies: Option<String>,
     },
     /// Akun pengguna.
     #[command(subcommand)]
@@ -136,6 +139,9 @@ pub enum UserCommand {
         /// Untuk apa token ini.
         #[arg(long, default_value = "dibuat lewat baris perintah")]
         name: String,
+        /// Masa berlaku dalam hari (1 sampai 365).
+        #[arg(long, default_value_t = store::api_tokens::DEFAULT_DAYS)]
+        days: i64,
         #[command(flatten)]
         database: Database,
     },
@@ -347,6 +353,7 @@ fn main() -> ExitCode {
             public_url,
             smtp_url,
             mail_from,
+            trusted_proxies,
         }) => {
             let demo = !no_demo;
             let options = serve::Options {
@@ -360,6 +367,7 @@ fn main() -> ExitCode {
                 public_url,
                 smtp_url,
                 mail_from,
+                trusted_proxies,
             };
             runtime().and_then(|rt| rt.block_on(serve::run(options)))
         }
@@ -376,8 +384,9 @@ fn main() -> ExitCode {
             let user = user_command::NewUser { agency, username, name, nip, unit, position, admin };
             runtime().and_then(|rt| rt.block_on(user_command::add(&database.url(), user)))
         }
-        Some(Command::User(UserCommand::Token { username, name, database })) => {
-            runtime().and_then(|rt| rt.block_on(user_command::token(&database.url(), &username, &name)))
+        Some(Command::User(UserCommand::Token { username, name, days, database })) => {
+            let url = database.url();
+            runtime().and_then(|rt| rt.block_on(user_command::token(&url, &username, &name, days)))
         }
         Some(Command::Sop(command)) => sop_command::run(command),
         Some(Command::Audit(AuditCommand::Verify { database })) => audit_command::verify(&database.url()),

@@ -27,6 +27,8 @@ pub struct Options {
     /// Where notification e-mail goes out (`--smtp-url`), and as whom.
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxies`).
+    pub trusted_proxies: Option<String>,
 }
 
 /// The database URL: `DATABASE_URL` when given, else SQLite under the data dir.
@@ -37,16 +39,23 @@ pub fn url_for(data_dir: &std::path::Path, given: Option<&str>) -> String {
     }
 }
 
-/// As [`url_for`], making the data dir for a new SQLite database.
+/// As [`url_for`], making the data dir (for its owner only) for a new
+/// SQLite database.
 pub fn database_url(data_dir: &std::path::Path, given: Option<&str>) -> Result<String, CliError> {
     if given.filter(|u| !u.is_empty()).is_none() {
-        std::fs::create_dir_all(data_dir)
+        store::private_file::create_dir_all(data_dir)
             .map_err(|source| CliError::Write { path: data_dir.to_path_buf(), source })?;
     }
     Ok(url_for(data_dir, given))
 }
 
 pub async fn run(options: Options) -> Result<(), CliError> {
+    let trusted_proxies: web::client_address::TrustedProxies = options
+        .trusted_proxies
+        .as_deref()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e| CliError::Serve(format!("--trusted-proxies: {e}")))?;
     let url = database_url(&options.data_dir, options.database_url.as_deref())?;
     let key = match options.data_key.as_deref().filter(|k| !k.is_empty()) {
         Some(hex) => store::DataKey::from_hex(hex)?,
@@ -93,6 +102,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     }
     let mut state = web::AppState::new(Arc::new(store), options.secure_cookies);
     state.public_url = public_url;
+    state.trusted_proxies = Arc::new(trusted_proxies);
     let store = state.store.clone();
     let escalator = tokio::spawn(escalate_forever(store.clone(), options.escalation_minutes));
     let sender = mailer.map(|m| tokio::spawn(m.run_forever(store.clone())));
@@ -178,13 +188,14 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
         }
         // Once a day: personal data past its retention period goes,
         // periodic access reviews that are due are opened, expired API
-        // idempotency keys are forgotten, and the query planner's statistics
-        // are refreshed.
+        // idempotency keys and login failures are forgotten, and the query
+        // planner's statistics are refreshed.
         if last_purge.is_none_or(|at| now - at >= DAY_MS) {
             let daily = async {
                 store.purge_personal_data(now).await?;
                 store.open_due_reviews(now).await?;
                 store.forget_old_idempotency_keys(now).await?;
+                store.forget_old_login_failures(now).await?;
                 store.refresh_statistics().await
             };
             match daily.await {

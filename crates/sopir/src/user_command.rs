@@ -46,7 +46,7 @@ pub async fn add(url: &str, user: NewUser) -> Result<(), CliError> {
 
     if let Some(path) = url.strip_prefix("sqlite://") {
         if let Some(dir) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent() {
-            std::fs::create_dir_all(dir)
+            store::private_file::create_dir_all(dir)
                 .map_err(|source| CliError::Write { path: dir.to_path_buf(), source })?;
         }
     }
@@ -105,14 +105,16 @@ pub async fn add(url: &str, user: NewUser) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Prints a new API token for `username` (the only time it is shown).
-pub async fn token(url: &str, username: &str, name: &str) -> Result<(), CliError> {
+/// Prints a new API token for `username` that lasts `days` days (the only
+/// time it is shown). The operator has the database itself, so no password
+/// is asked.
+pub async fn token(url: &str, username: &str, name: &str, days: i64) -> Result<(), CliError> {
     let store = Store::open(url).await?;
     if store.account(username).await?.is_none() {
         return Err(CliError::BadUser(format!("nama pengguna \"{username}\" tidak dikenal")));
     }
     let (_, token) = store
-        .create_api_token(username, name, jiff::Timestamp::now().as_millisecond())
+        .create_api_token(username, name, days, jiff::Timestamp::now().as_millisecond())
         .await
         .map_err(|e| CliError::BadUser(e.to_string()))?;
     store.close().await;

@@ -19,6 +19,12 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
+/// Who may read `path`: the permission bits.
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o777
+}
+
 fn fixture() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sop/tests/fixtures/clean.toml");
     std::fs::read_to_string(path).unwrap()
@@ -352,6 +358,19 @@ fn user_add_creates_an_administrator_with_the_password_from_stdin() {
     let made = run(&args, "kata-sandi-kuat-123\n");
     assert!(made.status.success(), "{}", stderr(&made));
     assert_eq!(stdout(&made), "Akun admin.lmj untuk Admin Diskominfo dibuat (administrator instansi).\n");
+    // The data directory and database it made are the owner's alone.
+    assert_eq!((mode(&dir.join("data")), mode(&dir.join("data").join("sopir.db"))), (0o700, 0o600));
+    // An operator's token lasts as long as asked, at most a year.
+    let too_long = sopir(&["user", "token", "admin.lmj", "--days", "366", "--database-url", &url]);
+    assert_eq!(too_long.status.code(), Some(1));
+    assert!(
+        stderr(&too_long).contains("Masa berlaku (hari): isi jumlah hari dari 1 sampai 365"),
+        "{}",
+        stderr(&too_long)
+    );
+    let token = sopir(&["user", "token", "admin.lmj", "--days", "7", "--database-url", &url]);
+    assert!(token.status.success(), "{}", stderr(&token));
+    assert!(stdout(&token).starts_with("sopir_"));
     let again = run(&args, "kata-sandi-kuat-123\n");
     assert_eq!(stderr(&again).lines().last().unwrap(), "sopir: nama pengguna \"admin.lmj\" sudah dipakai");
 
@@ -360,6 +379,9 @@ fn user_add_creates_an_administrator_with_the_password_from_stdin() {
         let s = store::Store::open(&url).await.unwrap();
         let account = s.account("admin.lmj").await.unwrap().unwrap();
         assert!(account.is_admin);
+        let tokens = s.api_tokens("admin.lmj").await.unwrap();
+        assert_eq!(tokens.len(), 1);
+        assert_eq!((tokens[0].expires_at - tokens[0].created_at) / 86_400_000, 7);
         assert!(store::verify_password("kata-sandi-kuat-123", &account.password_hash));
         let org = s.organisation("lumajang").await.unwrap();
         assert_eq!(org.person(&account.person_id).unwrap().nip.as_deref(), Some("198001012005011001"));
@@ -378,11 +400,16 @@ fn a_backup_of_a_live_database_restores_with_an_intact_chain() {
     let url = database_with_history("backup");
     let dir = Path::new(url.trim_start_matches("sqlite://")).parent().unwrap().to_path_buf();
     std::fs::write(dir.join("sopir.key"), "ab".repeat(32)).unwrap();
+    // A key left readable by others (as an operator might have copied it).
+    let readable = <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o644);
+    std::fs::set_permissions(dir.join("sopir.key"), readable).unwrap();
     let copy = dir.join("cadangan.db");
     // The server's --data-dir alone names its database, as for `serve`.
     let out = sopir(&["backup", copy.to_str().unwrap(), "--data-dir", dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.join("cadangan.db.key").exists(), "the key goes with the backup");
+    // Both readable by their owner only, however the key was.
+    assert_eq!((mode(&copy), mode(&dir.join("cadangan.db.key"))), (0o600, 0o600));
     let again = sopir(&[
         "backup",
         copy.to_str().unwrap(),
@@ -402,6 +429,7 @@ fn a_backup_of_a_live_database_restores_with_an_intact_chain() {
         format!("Dipulihkan ke {}: rantai audit utuh (4 event).\n", restored_dir.join("sopir.db").display())
     );
     assert_eq!(std::fs::read_to_string(restored_dir.join("sopir.key")).unwrap(), "ab".repeat(32));
+    assert_eq!((mode(&restored_dir.join("sopir.db")), mode(&restored_dir.join("sopir.key"))), (0o600, 0o600));
     let verify = sopir(&["audit", "verify", "--database-url", &restored_url]);
     assert_eq!(stdout(&verify), "Rantai audit utuh: 4 event diperiksa.\n");
     let verify = sopir(&["audit", "verify", "--data-dir", restored_dir.to_str().unwrap()]);
@@ -478,4 +506,17 @@ fn retention_purge_reports_what_it_erased_and_refuses_a_missing_database() {
     let out = sopir(&["retention", "purge", "--database-url", "sqlite:///tidak/ada/sopir.db"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out), "sopir: basis data /tidak/ada/sopir.db tidak ada\n");
+}
+
+#[test]
+fn serve_refuses_a_trusted_proxy_it_cannot_read() {
+    let dir = scratch("bad-proxies");
+    let out =
+        sopir(&["serve", "--trusted-proxies", "10.0.0.1, proxy.lokal", "--data-dir", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "sopir: server: --trusted-proxies: \"proxy.lokal\" bukan alamat IP atau jaringan CIDR (contoh: 10.0.0.5 atau 10.0.0.0/8)\n"
+    );
+    assert!(!dir.join("sopir.db").exists(), "refused before anything is made");
 }

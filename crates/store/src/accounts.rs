@@ -1,7 +1,8 @@
-//! Logins and what hangs off them: accounts with argon2id password hashes
-//! and a lockout after repeated failures, sessions with their CSRF token,
-//! and uploaded files (kept in the database, so every Sopir process sharing
-//! a PostgreSQL sees them).
+//! Logins and what hangs off them: accounts with argon2id password hashes,
+//! sessions (kept as the SHA-256 of their id, so a copy of the database
+//! opens none), and uploaded files (kept in the database, so every Sopir
+//! process sharing a PostgreSQL sees them). Slowing down password guessing
+//! is [`crate::login_throttle`]'s.
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use sha2::{Digest, Sha256};
@@ -16,9 +17,6 @@ pub struct Account {
     pub agency_id: String,
     pub password_hash: String,
     pub is_admin: bool,
-    pub failed_logins: i64,
-    /// Epoch ms until which logins are refused (after repeated failures).
-    pub locked_until: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,9 +32,6 @@ pub struct Attachment {
     pub uploaded_by: String,
 }
 
-/// Failures allowed before the account is locked for a while.
-pub const FAILURES_BEFORE_LOCK: i64 = 5;
-
 /// argon2id with a random salt, PHC string.
 pub fn hash_password(password: &str) -> String {
     // argon2id with the crate's recommended parameters and a random salt.
@@ -47,6 +42,27 @@ pub fn hash_password(password: &str) -> String {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// What a password is checked against for a username that does not exist:
+/// a hash made with the same parameters as every new one (a test keeps them
+/// equal), of a password nobody is told.
+const NOBODY: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$e3zp+Tpube6Fm99bCLIJCg$da09UBCoKvkq0TEn8rliwv00tYQnmJvqDFp9rZxVZJ8";
+
+/// Checks `password` against `hash`, or — for a username that does not
+/// exist (`None`) — does the same work and says no, so the time taken does
+/// not tell which names exist.
+pub fn verify_password_or_dummy(password: &str, hash: Option<&str>) -> bool {
+    let matched = verify_password(password, hash.unwrap_or(NOBODY));
+    matched && hash.is_some()
+}
+
+/// The SHA-256 of a long random secret (a session id, an API token), as
+/// kept instead of the secret: a fast hash suffices, as nothing short can
+/// be guessed from it.
+pub(crate) fn secret_digest(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Inserts one uploaded file.
@@ -89,8 +105,6 @@ pub(crate) fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Err
         agency_id: row.try_get("agency_id")?,
         password_hash: row.try_get("password_hash")?,
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
-        failed_logins: row.try_get("failed_logins")?,
-        locked_until: row.try_get("locked_until")?,
     })
 }
 
@@ -124,42 +138,15 @@ impl Store {
 
     pub async fn account(&self, username: &str) -> Result<Option<Account>, StoreError> {
         let row = sqlx::query(
-            "SELECT username, person_id, agency_id, password_hash, is_admin, failed_logins, locked_until FROM accounts WHERE username = $1",
+            "SELECT username, person_id, agency_id, password_hash, is_admin FROM accounts WHERE username = $1",
         )
         .bind(username).fetch_optional(&self.pool).await?;
         Ok(row.as_ref().map(account_from).transpose()?)
     }
 
-    /// Counts a failed login; from the fifth on, locks the account for a
-    /// minute, doubling with each further failure (at most a day).
-    pub async fn login_failed(&self, username: &str, at: i64) -> Result<(), StoreError> {
-        let Some(account) = self.account(username).await? else { return Ok(()) };
-        let failed = account.failed_logins + 1;
-        let locked_until = if failed >= FAILURES_BEFORE_LOCK {
-            let minutes = 1i64 << (failed - FAILURES_BEFORE_LOCK).min(10);
-            at + minutes.min(24 * 60) * 60_000
-        } else {
-            0
-        };
-        sqlx::query("UPDATE accounts SET failed_logins = $1, locked_until = $2 WHERE username = $3")
-            .bind(failed)
-            .bind(locked_until)
-            .bind(username)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn login_succeeded(&self, username: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET failed_logins = 0, locked_until = 0 WHERE username = $1")
-            .bind(username)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Sets a new password hash and ends every session of the account.
-    pub async fn set_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
+    /// Sets a new password hash and ends every session and API token of
+    /// the account: whoever knew the old password keeps nothing made with it.
+    pub async fn set_password(&self, username: &str, password_hash: &str, at: i64) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE accounts SET password_hash = $1 WHERE username = $2")
             .bind(password_hash)
@@ -167,25 +154,30 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE username = $1").bind(username).execute(&mut *tx).await?;
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE username = $2 AND revoked_at IS NULL")
+            .bind(at)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
+    /// Opens a session whose id (the cookie's value) is `id`; only its
+    /// SHA-256 is kept.
     pub async fn create_session(
         &self,
         id: &str,
         username: &str,
-        csrf: &str,
         at: i64,
         expires_at: i64,
     ) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(at).execute(&self.pool).await?;
         sqlx::query(
-            "INSERT INTO sessions (id, username, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (id_hash, username, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )
-        .bind(id)
+        .bind(secret_digest(id))
         .bind(username)
-        .bind(csrf)
         .bind(at)
         .bind(expires_at)
         .execute(&self.pool)
@@ -193,21 +185,24 @@ impl Store {
         Ok(())
     }
 
-    /// The account and CSRF token of a live session.
-    pub async fn session(&self, id: &str, now: i64) -> Result<Option<(Account, String)>, StoreError> {
+    /// The account of the live session whose id is `id`.
+    pub async fn session(&self, id: &str, now: i64) -> Result<Option<Account>, StoreError> {
         let row = sqlx::query(
-            "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin, a.failed_logins, a.locked_until, s.csrf
-             FROM sessions s JOIN accounts a ON a.username = s.username WHERE s.id = $1 AND s.expires_at > $2",
+            "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin
+             FROM sessions s JOIN accounts a ON a.username = s.username WHERE s.id_hash = $1 AND s.expires_at > $2",
         )
-        .bind(id).bind(now).fetch_optional(&self.pool).await?;
-        Ok(match row {
-            Some(r) => Some((account_from(&r)?, r.try_get("csrf")?)),
-            None => None,
-        })
+        .bind(secret_digest(id))
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(account_from).transpose()?)
     }
 
     pub async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(secret_digest(id))
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -262,5 +257,19 @@ impl Store {
         let own: i64 = row.try_get("own")?;
         let assigned: i64 = row.try_get("assigned")?;
         Ok(exists > 0 && (is_admin || own > 0 || assigned > 0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_names_are_checked_with_the_parameters_of_new_hashes() {
+        let params = |hash: &str| hash.rsplitn(3, '$').nth(2).map(str::to_string);
+        assert_eq!(params(NOBODY), params(&hash_password("x")));
+        assert!(PasswordHash::new(NOBODY).is_ok());
+        assert!(!verify_password_or_dummy("sopir: no account has this password", None));
+        assert!(verify_password_or_dummy("x", Some(&hash_password("x"))));
     }
 }

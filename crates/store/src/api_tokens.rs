@@ -1,12 +1,13 @@
 //! Personal API tokens: made by a person for a script or another system,
 //! acting with exactly that person's rights. Only a token's SHA-256 is kept
 //! (tokens are long and random, so a fast hash is enough); the token itself
-//! is shown once, when made. Revoked tokens stop working at once.
+//! is shown once, when made. Every token expires (after at most a year);
+//! revoked tokens, and all of a person's tokens when their password
+//! changes, stop working at once.
 
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::accounts::account_from;
+use crate::accounts::{account_from, secret_digest};
 use crate::{Account, Store, StoreError, new_id};
 
 /// What every token starts with, so a leaked one is recognisable.
@@ -14,6 +15,12 @@ pub const TOKEN_PREFIX: &str = "sopir_";
 
 /// Tokens one person may have alive at once.
 pub const MAX_TOKENS: i64 = 20;
+
+/// Days a token lasts unless its maker chooses otherwise.
+pub const DEFAULT_DAYS: i64 = 90;
+/// The longest a token may last.
+pub const MAX_DAYS: i64 = 365;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// A token as listed to its owner (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,11 +30,7 @@ pub struct ApiToken {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
-}
-
-fn digest(token: &str) -> String {
-    let hash = Sha256::digest(token.as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    pub expires_at: i64,
 }
 
 /// `last_used_at` is refreshed at most this often, so a busy script does not
@@ -35,23 +38,34 @@ fn digest(token: &str) -> String {
 const USE_RESOLUTION_MS: i64 = 60_000;
 
 impl Store {
-    /// Makes a token for `username`, returning its id and the token (shown
-    /// once). `name` says what it is for.
+    /// Makes a token for `username` that lasts `days` days, returning its
+    /// id and the token (shown once). `name` says what it is for. Whoever
+    /// calls this has checked who is asking (the password, on the web).
     pub async fn create_api_token(
         &self,
         username: &str,
         name: &str,
+        days: i64,
         at: i64,
     ) -> Result<(String, String), StoreError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 80 {
             return Err(StoreError::invalid("name", "Nama token", "wajib diisi, paling banyak 80 karakter"));
         }
-        let live: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE username = $1 AND revoked_at IS NULL")
-                .bind(username)
-                .fetch_one(&self.pool)
-                .await?;
+        if !(1..=MAX_DAYS).contains(&days) {
+            return Err(StoreError::invalid(
+                "days",
+                "Masa berlaku (hari)",
+                format!("isi jumlah hari dari 1 sampai {MAX_DAYS}"),
+            ));
+        }
+        let live: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM api_tokens WHERE username = $1 AND revoked_at IS NULL AND expires_at > $2",
+        )
+        .bind(username)
+        .bind(at)
+        .fetch_one(&self.pool)
+        .await?;
         if live >= MAX_TOKENS {
             return Err(StoreError::invalid(
                 "name",
@@ -63,13 +77,15 @@ impl Store {
             format!("{TOKEN_PREFIX}{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
         let id = new_id();
         sqlx::query(
-            "INSERT INTO api_tokens (id, username, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO api_tokens (id, username, name, token_hash, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&id)
         .bind(username)
         .bind(name)
-        .bind(digest(&token))
+        .bind(secret_digest(&token))
         .bind(at)
+        .bind(at + days * DAY_MS)
         .execute(&self.pool)
         .await?;
         Ok((id, token))
@@ -78,7 +94,7 @@ impl Store {
     /// The tokens of `username`, newest first.
     pub async fn api_tokens(&self, username: &str) -> Result<Vec<ApiToken>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens
+            "SELECT id, name, created_at, last_used_at, revoked_at, expires_at FROM api_tokens
              WHERE username = $1 ORDER BY created_at DESC, id DESC",
         )
         .bind(username)
@@ -92,6 +108,7 @@ impl Store {
                     created_at: r.try_get("created_at")?,
                     last_used_at: r.try_get("last_used_at")?,
                     revoked_at: r.try_get("revoked_at")?,
+                    expires_at: r.try_get("expires_at")?,
                 })
             })
             .collect()
@@ -113,19 +130,19 @@ impl Store {
         Ok(())
     }
 
-    /// The account a live token acts for.
+    /// The account a live (unrevoked, unexpired) token acts for.
     pub async fn account_for_token(&self, token: &str, now: i64) -> Result<Option<Account>, StoreError> {
         if !token.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
-        let hash = digest(token);
         let row = sqlx::query(
-            "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin, a.failed_logins,
-                    a.locked_until, t.id AS token_id, t.last_used_at
+            "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin,
+                    t.id AS token_id, t.last_used_at
              FROM api_tokens t JOIN accounts a ON a.username = t.username
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2",
         )
-        .bind(&hash)
+        .bind(secret_digest(token))
+        .bind(now)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };

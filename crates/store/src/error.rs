@@ -18,6 +18,9 @@ pub enum StoreError {
     BadSop { id: String, message: String },
     #[error("kunci data pribadi: {0}")]
     BadKey(String),
+    /// A file the store makes (a backup) could not be written.
+    #[error("tidak dapat menulis {0}")]
+    File(String),
     #[error("tidak diizinkan: {0}")]
     NotPermitted(String),
     #[error("{0} sudah ada")]

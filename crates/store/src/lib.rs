@@ -15,9 +15,11 @@ mod error;
 mod escalation;
 pub mod idempotency;
 pub mod letters;
+pub mod login_throttle;
 pub mod mail;
 mod organisation;
 mod personal_data;
+pub mod private_file;
 pub mod registry;
 pub mod report;
 mod report_months;
@@ -32,7 +34,7 @@ use std::str::FromStr;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Connection, Executor};
 
-pub use accounts::{Account, Attachment, hash_password, verify_password};
+pub use accounts::{Account, Attachment, hash_password, verify_password, verify_password_or_dummy};
 pub use cases::{CaseSummary, OpenTask, Upload};
 pub use error::StoreError;
 pub use letters::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
@@ -77,6 +79,11 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         };
+        if backend == Backend::Sqlite && !url.contains("mode=ro") {
+            // Failing here (a missing directory, say) is left to SQLite to
+            // report in its own words.
+            let _ = private_file::prepare_sqlite(url);
+        }
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") => {
                 format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
@@ -154,13 +161,19 @@ impl Store {
         &self.pool
     }
 
-    /// A consistent copy of a SQLite database at `path`, taken while it is
-    /// in use (`VACUUM INTO`).
+    /// A consistent copy of a SQLite database at `path` (a new file only
+    /// its owner may read), taken while it is in use (`VACUUM INTO`).
     pub async fn backup_into(&self, path: &std::path::Path) -> Result<(), StoreError> {
         if self.backend != Backend::Sqlite {
             return Err(StoreError::BadUrl("cadangan daring hanya untuk SQLite; pakai pg_dump".into()));
         }
-        sqlx::query("VACUUM INTO $1").bind(path.display().to_string()).execute(&self.pool).await?;
+        // VACUUM INTO fills an empty file and keeps its permissions.
+        private_file::create_new(path).map_err(|e| StoreError::File(format!("{}: {e}", path.display())))?;
+        let copied = sqlx::query("VACUUM INTO $1").bind(path.display().to_string()).execute(&self.pool).await;
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(path);
+            return Err(e.into());
+        }
         Ok(())
     }
 

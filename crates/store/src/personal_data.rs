@@ -73,9 +73,9 @@ impl DataKey {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = DataKey::random();
                 if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).map_err(io)?;
+                    crate::private_file::create_dir_all(dir).map_err(io)?;
                 }
-                write_private(path, &key.to_hex()).map_err(io)?;
+                crate::private_file::write_new(path, key.to_hex().as_bytes()).map_err(io)?;
                 Ok(key)
             }
             Err(e) => Err(io(e)),
@@ -113,20 +113,6 @@ impl DataKey {
         let plain = self.cipher().decrypt(&Nonce::from(nonce), body).map_err(|_| bad())?;
         String::from_utf8(plain).map_err(|_| bad())
     }
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }
 
 impl crate::Store {

@@ -31,7 +31,7 @@ use crate::AppState;
     info(
         title = "Sopir API",
         version = "1",
-        description = "SOP layanan Diskominfo sebagai alur kerja: ajukan permohonan, kerjakan tugas, baca registri, agenda dan laporan.\n\nBuat token di halaman **Akun → Token API** dan kirim sebagai `Authorization: Bearer <token>`. Kesalahan dijawab sebagai *problem details* (RFC 9457, `application/problem+json`) dengan isian yang gagal di `errors`. Daftar dibagi per halaman: kirim `next_cursor` sebagai `cursor`. Panggilan yang membuat atau bertindak menerima header `Idempotency-Key`: ulangan dengan kunci dan isi yang sama mendapat jawaban pertama tanpa bertindak dua kali."
+        description = "SOP layanan Diskominfo sebagai alur kerja: ajukan permohonan, kerjakan tugas, baca registri, agenda dan laporan.\n\nBuat token di halaman **Akun → Token API** (kata sandi diminta lagi) dan kirim sebagai `Authorization: Bearer <token>`. Token berlaku sampai tanggal yang dipilih saat dibuat (bawaan 90 hari, paling lama 365 hari) dan berhenti lebih awal bila dicabut atau bila kata sandi pemiliknya diganti; token yang tidak berlaku dijawab `401`. Kesalahan dijawab sebagai *problem details* (RFC 9457, `application/problem+json`) dengan isian yang gagal di `errors`. Daftar dibagi per halaman: kirim `next_cursor` sebagai `cursor`. Panggilan yang membuat atau bertindak menerima header `Idempotency-Key`: ulangan dengan kunci dan isi yang sama mendapat jawaban pertama tanpa bertindak dua kali."
     ),
     modifiers(&TokenScheme),
     tags(
@@ -57,7 +57,9 @@ impl Modify for TokenScheme {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("Token API pribadi (dibuat di halaman Akun → Token API)"))
+                    .description(Some(
+                        "Token API pribadi (dibuat di halaman Akun → Token API dengan kata sandi; berlaku paling lama 365 hari, berakhir saat kata sandi diganti)",
+                    ))
                     .build(),
             ),
         );

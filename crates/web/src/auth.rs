@@ -1,7 +1,10 @@
-//! Who is asking: login with argon2id-checked passwords and a lockout after
-//! repeated failures, HttpOnly SameSite session cookies, a CSRF token on
-//! every form (and cross-site form posts refused outright), logout and
-//! password change. The language choice rides along in a cookie.
+//! Who is asking: login with argon2id-checked passwords, guessing slowed
+//! per account and address (see [`store::login_throttle`]) and per address
+//! across accounts, with the same answers and the same work for unknown
+//! usernames; HttpOnly SameSite session cookies (the database keeps only
+//! their hash); a CSRF token derived from the session on every form (and
+//! cross-site form posts refused outright); logout and password change. The
+//! language choice rides along in a cookie.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -13,7 +16,9 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use sha2::{Digest, Sha256};
 use store::Account;
+use store::login_throttle::LoginGate;
 
 use crate::display::Clock;
 use crate::error::WebError;
@@ -28,7 +33,7 @@ const SESSION_MS: i64 = 10 * 60 * 60 * 1000;
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
 /// Failed logins from one address allowed per window, whatever the
-/// usernames tried (the per-account lockout is the other half).
+/// usernames tried (the per-account-and-address slowing is the other half).
 pub const FAILURES_PER_ADDRESS: u32 = 20;
 const WINDOW_MS: i64 = 15 * 60 * 1000;
 
@@ -62,13 +67,28 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// Runs a password hash or check off the request threads, a few at a time.
-async fn hashing<T: Send + 'static>(state: &AppState, work: impl FnOnce() -> T + Send + 'static) -> T {
+pub(crate) async fn hashing<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let _permit = state.hashing.acquire().await.expect("the semaphore is never closed");
     tokio::task::spawn_blocking(work).await.expect("hashing does not panic")
 }
 
 fn random_token() -> String {
     format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+}
+
+/// The CSRF token of the session whose id is `session`: derived from it, so
+/// it is kept nowhere, and knowing the token does not give the id.
+fn csrf_of(session: &str) -> String {
+    let hash = Sha256::new().chain_update(b"sopir-csrf\0").chain_update(session.as_bytes()).finalize();
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares in time independent of where the two differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn set_cookie(state: &AppState, name: &str, value: &str, max_age_s: i64) -> String {
@@ -118,7 +138,7 @@ impl User {
     /// Refuses a form whose token is not this session's.
     pub fn check_csrf(&self, token: Option<&str>) -> Result<(), WebError> {
         match token {
-            Some(t) if !t.is_empty() && t == self.csrf => Ok(()),
+            Some(t) if !t.is_empty() && same_secret(t, &self.csrf) => Ok(()),
             _ => Err(WebError::BadToken),
         }
     }
@@ -129,8 +149,8 @@ impl FromRequestParts<AppState> for User {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<User, WebError> {
         let id = cookie(&parts.headers, SESSION_COOKIE).ok_or(WebError::LoginRequired)?;
-        let (account, csrf) = state.store.session(&id, now_ms()).await?.ok_or(WebError::LoginRequired)?;
-        User::of_account(state, account, csrf, id, true).await
+        let account = state.store.session(&id, now_ms()).await?.ok_or(WebError::LoginRequired)?;
+        User::of_account(state, account, csrf_of(&id), id, true).await
     }
 }
 
@@ -234,37 +254,54 @@ pub async fn login(
     let username = form.get("username").map(|u| u.trim().to_string()).unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     let now = now_ms();
-    let refuse = |message: String| {
-        (StatusCode::UNAUTHORIZED, login_form(lang, &token, &username, Some(&message))).into_response()
+    let address = state.trusted_proxies.client(peer.ip(), &headers);
+    let refuse = |status: StatusCode, message: &str| {
+        (status, login_form(lang, &token, &username, Some(message))).into_response()
     };
-    if state.login_failures.blocked(peer.ip(), now) {
-        let body = login_form(lang, &token, &username, Some(lang.t(Msg::TooManyFromAddress)));
-        return Ok((StatusCode::TOO_MANY_REQUESTS, body).into_response());
+    if state.login_failures.blocked(address, now) {
+        return Ok(refuse(StatusCode::TOO_MANY_REQUESTS, lang.t(Msg::TooManyFromAddress)));
     }
-    let Some(account) = state.store.account(&username).await? else {
-        // Same answer as a wrong password: do not reveal which names exist.
-        state.login_failures.failed(peer.ip(), now);
-        return Ok(refuse(lang.t(Msg::LoginWrong).to_string()));
+    // Counted under the name as typed (at most so long), known or not.
+    let counted: String = username.chars().take(MAX_USERNAME_CHARS).collect();
+    let attempt = match state.store.login_attempt(&counted, &address.to_string(), now).await? {
+        LoginGate::Open(attempt) => attempt,
+        LoginGate::Wait { until } => {
+            let seconds = (until - now + 999) / 1000;
+            let message = format!("{} {}.", lang.t(Msg::LoginWait), wait_text(lang, seconds));
+            let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, &message);
+            response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+            return Ok(response);
+        }
     };
-    if account.locked_until > now {
-        let agency = state.store.agency(&account.agency_id).await?;
-        let until = Clock::of(&agency, lang).datetime(account.locked_until);
-        return Ok(refuse(format!("{} {until}.", lang.t(Msg::LoginLocked))));
+    // An unknown name costs a password check too: the time taken does not
+    // tell which names exist.
+    let account = state.store.account(&username).await?;
+    let hash = account.map(|a| a.password_hash);
+    if !hashing(&state, move || store::verify_password_or_dummy(&password, hash.as_deref())).await {
+        state.login_failures.failed(address, now);
+        state.store.login_failed(&attempt).await?;
+        return Ok(refuse(StatusCode::UNAUTHORIZED, lang.t(Msg::LoginWrong)));
     }
-    let hash = account.password_hash.clone();
-    if !hashing(&state, move || store::verify_password(&password, &hash)).await {
-        state.login_failures.failed(peer.ip(), now);
-        state.store.login_failed(&username, now).await?;
-        return Ok(refuse(lang.t(Msg::LoginWrong).to_string()));
-    }
-    state.store.login_succeeded(&username).await?;
+    state.store.login_succeeded(&attempt).await?;
     let session = random_token();
-    state.store.create_session(&session, &username, &random_token(), now, now + SESSION_MS).await?;
+    state.store.create_session(&session, &username, now, now + SESSION_MS).await?;
     Ok((
         [(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, &session, SESSION_MS / 1000))],
         Redirect::to("/tugas"),
     )
         .into_response())
+}
+
+/// Longer names are counted by their beginning (no account has one).
+const MAX_USERNAME_CHARS: usize = 200;
+
+/// "15 detik", "3 menit": a wait of `seconds`, said plainly.
+fn wait_text(lang: Lang, seconds: i64) -> String {
+    if seconds <= 90 {
+        format!("{seconds} {}", lang.t(Msg::Seconds))
+    } else {
+        format!("{} {}", (seconds + 59) / 60, lang.t(Msg::Minutes))
+    }
 }
 
 pub async fn logout(
@@ -322,6 +359,7 @@ fn account_form(user: &User, errors: &[(&str, String)]) -> Markup {
             (field("new", Msg::NewPassword, "new-password"))
             p.help { (user.t(Msg::PasswordRule)) }
             (field("confirm", Msg::ConfirmPassword, "new-password"))
+            p.help { (user.t(Msg::PasswordChangeEnds)) }
             button.primary type="submit" { (user.t(Msg::Save)) }
         }
     };
@@ -354,8 +392,9 @@ pub async fn change_password(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, account_form(&user, &errors)).into_response());
     }
     let new_hash = hashing(&state, move || store::hash_password(&new)).await;
-    state.store.set_password(&user.account.username, &new_hash).await?;
-    // All sessions ended, this one included: log in again with the new password.
+    state.store.set_password(&user.account.username, &new_hash, now_ms()).await?;
+    // All sessions and API tokens ended, this one included: log in again
+    // with the new password.
     Ok(([(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0))], Redirect::to("/login"))
         .into_response())
 }

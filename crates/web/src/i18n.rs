@@ -136,7 +136,7 @@ catalogue! {
     Late => "Terlambat", "Late";
     LibraryTitle => "Pustaka SOP", "SOP library";
     LoginButton => "Masuk", "Log in";
-    LoginLocked => "Terlalu banyak percobaan yang gagal. Coba lagi setelah", "Too many failed attempts. Try again after";
+    LoginWait => "Terlalu banyak percobaan yang gagal. Coba lagi dalam", "Too many failed attempts. Try again in";
     LoginTitle => "Masuk ke Sopir", "Log in to Sopir";
     TooManyFromAddress => "Terlalu banyak percobaan masuk yang gagal dari alamat ini. Tunggu 15 menit.", "Too many failed logins from this address. Wait 15 minutes.";
     LoginWrong => "Nama pengguna atau kata sandi salah.", "Wrong username or password.";
@@ -336,6 +336,26 @@ catalogue! {
     CertificateHelp => "Kata sandi hanya dipakai untuk memeriksa berkas dan tidak disimpan; pejabat mengetiknya sendiri setiap kali menandatangani.", "The passphrase only checks the file and is not kept; the official types it each time they sign.";
     ChooseFile => "Pilih berkas terlebih dahulu.", "Choose a file first.";
     CertificateSaved => "Sertifikat tersimpan", "Certificate saved";
+    Seconds => "detik", "seconds";
+    Minutes => "menit", "minutes";
+    PasswordChangeEnds => "Mengganti kata sandi mengakhiri semua sesi dan semua token API Anda.", "Changing the password ends all your sessions and API tokens.";
+    TokenDays => "Masa berlaku (hari, paling lama 365)", "Valid for (days, at most 365)";
+    TokenPassword => "Kata sandi Anda, untuk memastikan ini memang Anda", "Your password, to make sure it is you";
+    TokenPasswordWrong => "Kata sandi salah; token tidak dibuat", "Wrong password; no token was made";
+    TokenEnds => "Token berhenti berlaku pada tanggalnya, saat dicabut, dan saat kata sandi Anda diganti.", "A token stops working on its date, when revoked, and when your password changes.";
+    TokenExpired => "Kedaluwarsa", "Expired";
+    LoginLockouts => "Percobaan masuk yang ditahan", "Held-up login attempts";
+    LoginLockoutsHelp => "Setelah beberapa kata sandi salah, alamat yang menebak harus menunggu sebelum mencoba lagi; pemilik akun tetap dapat masuk dari alamat lain. Buka untuk menghapus penahanan akun sekarang.", "After a few wrong passwords the guessing address has to wait before trying again; the owner can still log in from elsewhere. Unlock to lift an account's waits now.";
+    Address => "Alamat", "Address";
+    Failures => "Gagal", "Failures";
+    HeldUntil => "Ditahan sampai", "Held until";
+    Unlock => "Buka", "Unlock";
+    AllNewAddresses => "semua alamat yang belum pernah dipakai pemilik", "every address the owner has not used";
+    LockoutHistory => "Riwayat penahanan", "Hold-up history";
+    LockoutAddress => "alamat ditahan", "address held up";
+    LockoutAccount => "akun ditahan untuk alamat baru", "account held up for new addresses";
+    LockoutUnlocked => "dibuka", "unlocked";
+    NothingYet => "Belum ada.", "None yet.";
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client_address;
 mod display;
 mod error;
 mod i18n;
@@ -41,6 +42,8 @@ pub struct AppState {
     /// The address people reach this Sopir at, printed in letters' QR codes;
     /// `None`: none configured, and letters are not signed.
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<client_address::TrustedProxies>,
 }
 
 /// Password hashes computed at once.
@@ -54,6 +57,7 @@ impl AppState {
             login_failures: Arc::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
             public_url: None,
+            trusted_proxies: Arc::default(),
         }
     }
 }
@@ -105,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/libur/hapus", post(pages::admin::remove_day_off))
         .route("/admin/jabatan", post(pages::admin::add_holding))
         .route("/admin/jadwal", post(pages::admin::add_schedule))
+        .route("/admin/login/buka", post(pages::admin::unlock_login))
         .route("/admin/surat", get(pages::letter_settings::page))
         .route("/admin/surat/logo", post(pages::letter_settings::upload_logo))
         .route("/admin/surat/sertifikat", post(pages::letter_settings::upload_certificate))

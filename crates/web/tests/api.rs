@@ -31,7 +31,7 @@ struct Answer {
 impl Api {
     async fn of(app: &common::App, username: &str) -> Api {
         let now = jiff::Timestamp::now().as_millisecond();
-        let (_, token) = app.store.create_api_token(username, "uji", now).await.unwrap();
+        let (_, token) = app.store.create_api_token(username, "uji", 30, now).await.unwrap();
         Api { client: reqwest::Client::new(), base: app.base.clone(), token }
     }
 
@@ -115,16 +115,21 @@ async fn tokens_are_made_on_the_account_page_shown_once_kept_hashed_and_revocabl
     let app = spawn().await;
     let browser = Browser::login(&app, "lmj-pemohon").await;
     let csrf = browser.token().await;
-    let refused = browser.post("/akun/token", &[("csrf", &csrf), ("name", "  ")]).await;
+    let password = ("password", store::demo::DEMO_PASSWORD);
+    let refused =
+        browser.post("/akun/token", &[("csrf", &csrf), ("name", "  "), ("days", "90"), password]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("Nama token"), "{}", refused.body);
-    let made = browser.post("/akun/token", &[("csrf", &csrf), ("name", "skrip portal")]).await;
+    let made = browser
+        .post("/akun/token", &[("csrf", &csrf), ("name", "skrip portal"), ("days", "90"), password])
+        .await;
     assert_eq!(made.status, StatusCode::OK);
     let marker = "id=\"new-token\">";
     let at = made.body.find(marker).expect("the new token is shown") + marker.len();
     let token = made.body[at..].split('<').next().unwrap().to_string();
     assert!(token.starts_with("sopir_") && token.len() > 60, "{token}");
-    let forged = browser.post("/akun/token", &[("csrf", "salah"), ("name", "x")]).await;
+    let forged =
+        browser.post("/akun/token", &[("csrf", "salah"), ("name", "x"), ("days", "90"), password]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN, "the form needs its CSRF token");
 
     // Only the hash is stored.

@@ -363,7 +363,7 @@ async fn api_act(
     body: serde_json::Value,
 ) -> (StatusCode, serde_json::Value) {
     let now = jiff::Timestamp::now().as_millisecond();
-    let (_, token) = app.store.create_api_token(who, "uji", now).await.unwrap();
+    let (_, token) = app.store.create_api_token(who, "uji", 30, now).await.unwrap();
     let state = app.store.case("lumajang", case).await.unwrap();
     let task = state.open_tasks().next().unwrap().id.clone();
     let answer = reqwest::Client::new()

@@ -1,6 +1,7 @@
 //! Admin: the agency's people, the positions they hold from when to when
 //! (acting officials included), its units, and its working calendar —
-//! holidays can be added and removed, positions assigned.
+//! holidays can be added and removed, positions assigned — and the logins
+//! held up by password guessing, which an administrator can unlock.
 
 use std::collections::BTreeMap;
 
@@ -11,10 +12,15 @@ use engine::calendar::{DatedSchedule, DayOff, DayOffKind, WeekSchedule, parse_ho
 use engine::organisation::{ActingKind, Holding};
 use maud::{Markup, html};
 
+use store::login_throttle::LockoutKind;
+
 use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
-use crate::{AppState, layout};
+use crate::{AppState, layout, now_ms};
+
+/// Records of held-up logins shown.
+const LOCKOUTS_SHOWN: i64 = 50;
 
 /// Form names and labels of the days of a schedule, Monday first.
 const WEEKDAYS: [(&str, &str); 7] = [
@@ -47,6 +53,9 @@ async fn render(
     let org = state.store.organisation(agency).await?;
     let units = state.store.units(agency).await?;
     let calendar = state.store.calendar(agency).await?;
+    let slowed = state.store.slowed_logins(agency, now_ms()).await?;
+    let lockouts = state.store.login_lockouts(agency, LOCKOUTS_SHOWN).await?;
+    let clock = user.clock();
     let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date();
     let error = |name: &str| errors.iter().find(|(f, _)| *f == name).map(|(_, m)| m.clone());
     let upcoming: Vec<&DayOff> =
@@ -108,6 +117,63 @@ async fn render(
             label for="h-for" { (user.t(Msg::ActingFor)) " " span.muted { (user.t(Msg::Optional)) } }
             select #h-for name="acting_for" { option value="" { "—" } @for p in &org.people { option value=(p.id) { (p.name) } } }
             button.primary type="submit" { (user.t(Msg::Save)) }
+        }
+        section #penguncian {
+            h2 { (user.t(Msg::LoginLockouts)) }
+            p.help { (user.t(Msg::LoginLockoutsHelp)) }
+            @if slowed.is_empty() {
+                p.muted { (user.t(Msg::NothingYet)) }
+            } @else {
+                table #held-logins {
+                    thead { tr { th { (user.t(Msg::Username)) } th { (user.t(Msg::Address)) } th { (user.t(Msg::Failures)) } th { (user.t(Msg::HeldUntil)) } th {} } }
+                    tbody {
+                        @for held in &slowed {
+                            tr {
+                                td { (held.username) }
+                                td { (held.address.as_deref().unwrap_or(user.t(Msg::AllNewAddresses))) }
+                                td { (held.failures) }
+                                td { (clock.datetime(held.until)) }
+                                td {
+                                    form method="post" action="/admin/login/buka" {
+                                        input type="hidden" name="csrf" value=(user.csrf);
+                                        input type="hidden" name="username" value=(held.username);
+                                        button.secondary type="submit" { (user.t(Msg::Unlock)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { (user.t(Msg::LockoutHistory)) }
+            @if lockouts.is_empty() {
+                p.muted { (user.t(Msg::NothingYet)) }
+            } @else {
+                table #lockout-history {
+                    thead { tr { th { (user.t(Msg::When)) } th { (user.t(Msg::Username)) } th { (user.t(Msg::Kind)) } th { (user.t(Msg::Address)) } th { (user.t(Msg::Failures)) } th { (user.t(Msg::HeldUntil)) } } }
+                    tbody {
+                        @for l in &lockouts {
+                            tr {
+                                td { (clock.datetime(l.at)) }
+                                td { (l.username) }
+                                td {
+                                    @match l.kind {
+                                        LockoutKind::Address => (user.t(Msg::LockoutAddress)),
+                                        LockoutKind::Account => (user.t(Msg::LockoutAccount)),
+                                        LockoutKind::Unlocked => {
+                                            (user.t(Msg::LockoutUnlocked)) " " (user.t(Msg::By).to_lowercase()) " "
+                                            (l.by_person.as_deref().map(|p| org.name(p)).unwrap_or_default())
+                                        },
+                                    }
+                                }
+                                td { (l.address.as_deref().unwrap_or("-")) }
+                                td { (l.failures) }
+                                td { (clock.maybe(l.slowed_until)) }
+                            }
+                        }
+                    }
+                }
+            }
         }
         h2 { (user.t(Msg::Units)) }
         ul { @for u in &units { li { (u.name) " (" (u.kind) ")" } } }
@@ -314,4 +380,16 @@ pub async fn add_schedule(
     let source = format!("{} {}", user.t(Msg::AddedBy), user.name);
     state.store.add_schedule(user.agency_id(), &DatedSchedule { name, from, until, week, source }).await?;
     Ok(Redirect::to("/admin").into_response())
+}
+
+/// Lifts every wait on one of the agency's logins.
+pub async fn unlock_login(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    admin_form(&user, &form)?;
+    let username = form.get("username").map(|u| u.trim()).unwrap_or_default();
+    state.store.unlock_login(user.agency_id(), username, user.person(), now_ms()).await?;
+    Ok(Redirect::to("/admin#penguncian").into_response())
 }

@@ -17,15 +17,17 @@ pub struct App {
 }
 
 pub async fn spawn() -> App {
-    start(true).await
+    spawn_with(|_| {}).await
 }
 
 /// As [`spawn`], with no public address configured (letters cannot be signed).
 pub async fn spawn_without_public_url() -> App {
-    start(false).await
+    spawn_with(|state| state.public_url = None).await
 }
 
-async fn start(public_url: bool) -> App {
+/// As [`spawn`] (whose public address is the server's own), with the
+/// server's state set up by `configure` first.
+pub async fn spawn_with(configure: impl FnOnce(&mut web::AppState)) -> App {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("sopir.db").display());
     let store = Store::open(&url).await.unwrap().with_key(store::DataKey::random());
@@ -37,9 +39,8 @@ async fn start(public_url: bool) -> App {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let mut state = web::AppState::new(store.clone(), false);
-    if public_url {
-        state.public_url = Some(base.clone());
-    }
+    state.public_url = Some(base.clone());
+    configure(&mut state);
     tokio::spawn(web::serve(state, listener, async {
         let _ = stopped.await;
     }));
@@ -68,9 +69,16 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(app: &App) -> Browser {
+        Browser::from_address(app, None)
+    }
+
+    /// A browser whose connections leave from `address` (any of 127.0.0.0/8
+    /// reaches the test server), so the server sees a different client.
+    pub fn from_address(app: &App, address: impl Into<Option<std::net::IpAddr>>) -> Browser {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            .local_address(address)
             .build()
             .unwrap();
         Browser { client, base: app.base.clone() }
