@@ -34,6 +34,23 @@ pub fn check_state_filter(state: Option<&str>) -> Result<(), StoreError> {
     }
 }
 
+/// Refuses a search holding a control character: a NUL byte is refused by
+/// PostgreSQL and breaks SQLite's full-text query, and none is ever part of
+/// a name, a person or a unit.
+pub fn check_search(query: Option<&str>) -> Result<(), StoreError> {
+    match query.and_then(|q| q.chars().find(|c| c.is_control())) {
+        None => Ok(()),
+        Some(c) => Err(StoreError::invalid(
+            "q",
+            "Cari",
+            format!(
+                "memuat karakter kendali (U+{:04X}) yang tidak dapat dicari; hapus karakter itu",
+                u32::from(c)
+            ),
+        )),
+    }
+}
+
 /// Longest reason accepted for a change of state.
 pub const REASON_MAX_CHARS: usize = 1000;
 
@@ -204,6 +221,7 @@ impl Store {
         filter: &Filter,
     ) -> Result<Vec<Entry>, StoreError> {
         check_state_filter(filter.state.as_deref())?;
+        check_search(filter.query.as_deref())?;
         // The search is done by the database, so only matching rows travel.
         let typed = filter.query.as_deref().map(str::trim).unwrap_or_default();
         let like = if typed.is_empty() {

@@ -590,3 +590,26 @@ async fn search_finds_any_part_of_name_person_or_unit_literally() {
         );
     }
 }
+
+/// A control character in a search is refused naming the field, on both
+/// databases (PostgreSQL refuses a NUL byte in text, SQLite's full-text
+/// query breaks on it).
+#[tokio::test]
+async fn a_control_character_in_a_search_is_refused() {
+    for db in backends().await {
+        let s = &db.store;
+        run(s, "lumajang", "lumajang/vpn", "lmj-pemohon", &[("nama_akun_vpn", "bappeda.siti")])
+            .await
+            .unwrap();
+        for q in ["ab\0c", "\0", "siti\u{7}"] {
+            let filter = Filter { query: Some(q.into()), ..Default::default() };
+            match s.registry("lumajang", RegistryKind::Vpn, &filter).await {
+                Err(StoreError::Engine(EngineError::Invalid(e))) => {
+                    assert_eq!(e[0].field, "q", "{}", db.label);
+                    assert!(e[0].message.starts_with("memuat karakter kendali"), "{}", e[0].message);
+                }
+                other => panic!("{}: {q:?}: {other:?}", db.label),
+            }
+        }
+    }
+}

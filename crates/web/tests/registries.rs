@@ -277,3 +277,17 @@ async fn the_kabid_reviews_each_card_on_the_review_case_page() {
     let list = kabid.get("/registri/akses-ruang-server?status=dicabut").await;
     assert!(list.body.contains("KA-12") && !list.body.contains("KA-11"), "{}", list.body);
 }
+
+#[tokio::test]
+async fn a_nul_byte_in_a_registry_search_is_refused_with_a_clear_message() {
+    let app = spawn().await;
+    vpn_account(&app, "bappeda.siti", "Siti Aminah, S.E.").await;
+    let admin = Browser::login(&app, "lmj-admin-jaringan").await;
+    for path in ["/registri/vpn?q=ab%00c", "/registri/vpn?format=csv&q=ab%00c", "/registri/vpn?q=%00"] {
+        let refused = admin.get(path).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{path}: {}", refused.body);
+        assert!(refused.body.contains("Cari: memuat karakter kendali"), "{path}: {}", refused.body);
+    }
+    let found = admin.get("/registri/vpn?q=siti").await;
+    assert!(found.body.contains("bappeda.siti"));
+}

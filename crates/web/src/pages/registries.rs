@@ -198,6 +198,7 @@ pub async fn list(
     let kind = kind_of(&kind)?;
     // Checked before a CSV download starts, which could not report it.
     store::registry::check_state_filter(q.status.as_deref())
+        .and_then(|()| store::registry::check_search(q.q.as_deref()))
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
     if q.format.as_deref() == Some("csv") {
         return Ok(export(&state, &user, kind, q.filter()));
