@@ -47,8 +47,7 @@ impl Context<'_> {
                 acting_for: None,
             }];
         }
-        let positions = if step.positions.is_empty() { &lane.positions } else { &step.positions };
-        self.org.candidates(positions, self.local_date(at))
+        self.org.candidates(self.sop.step_positions(step), self.local_date(at))
     }
 
     fn create_task(&self, state: &CaseState, step_no: u32, at: Millis) -> Result<Event, EngineError> {

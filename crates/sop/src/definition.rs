@@ -324,6 +324,14 @@ impl Sop {
         self.lanes.iter().find(|l| l.id == id)
     }
 
+    /// The positions whose holders act in `step`: its own, or else its lane's.
+    pub fn step_positions<'a>(&'a self, step: &'a Step) -> &'a [String] {
+        match self.lane(&step.lane) {
+            Some(lane) if step.positions.is_empty() => &lane.positions,
+            _ => &step.positions,
+        }
+    }
+
     pub fn step(&self, no: u32) -> Option<&Step> {
         self.steps.iter().find(|s| s.no == no)
     }

@@ -352,6 +352,71 @@ impl Store {
         Ok(Some((entry, history)))
     }
 
+    /// Whether `person` may suspend, reactivate or revoke entries of `kind`:
+    /// an administrator of `agency`, or someone who may act today in the
+    /// step that fills that registry in the newest version of one of its
+    /// SOPs (that step's positions, Plt/Plh included). Who keeps which
+    /// registry follows the SOPs, so a server-room officer keeps the access
+    /// list and not the VPN accounts.
+    pub async fn keeps_registry(
+        &self,
+        agency: &str,
+        kind: RegistryKind,
+        person: &str,
+    ) -> Result<bool, StoreError> {
+        let admin = sqlx::query("SELECT is_admin FROM accounts WHERE agency_id = $1 AND person_id = $2")
+            .bind(agency)
+            .bind(person)
+            .fetch_optional(&self.pool)
+            .await?;
+        if let Some(row) = admin {
+            if row.try_get::<i64, _>("is_admin")? != 0 {
+                return Ok(true);
+            }
+        }
+        let org = self.organisation(agency).await?;
+        let today = Timestamp::now().to_zoned(self.calendar(agency).await?.zone).date();
+        for id in self.sop_ids(agency).await? {
+            let sop = self.sop(agency, &id, None).await?;
+            let Some(registry) =
+                sop.registry.as_ref().filter(|r| r.kind == kind && r.action == RegistryAction::Create)
+            else {
+                continue;
+            };
+            // A requester's lane is whoever asked, not a keeper.
+            let Some(step) =
+                sop.step(registry.step).filter(|s| sop.lane(&s.lane).is_some_and(|l| !l.requester))
+            else {
+                continue;
+            };
+            if org.candidates(sop.step_positions(step), today).iter().any(|c| c.person == person) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Refuses `person` a change of entry `id` of a registry they do not keep.
+    async fn require_keeper(&self, agency: &str, id: &str, person: &str) -> Result<(), StoreError> {
+        let row = sqlx::query("SELECT kind FROM registry_entries WHERE agency_id = $1 AND id = $2")
+            .bind(agency)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("entri registri".into()))?;
+        let kind: String = row.try_get("kind")?;
+        let kind = RegistryKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("jenis registri {kind}")))?;
+        if self.keeps_registry(agency, kind, person).await? {
+            Ok(())
+        } else {
+            Err(StoreError::NotPermitted(format!(
+                "{} hanya diubah oleh petugas yang mengisinya dan administrator",
+                kind.label().to_lowercase()
+            )))
+        }
+    }
+
     /// `by` suspends, reactivates or revokes an entry, giving the reason.
     pub async fn change_entry_state(
         &self,
@@ -362,6 +427,7 @@ impl Store {
         reason: &str,
         at: i64,
     ) -> Result<(), StoreError> {
+        self.require_keeper(agency, id, by).await?;
         let reason = reason.trim();
         if !STATES.contains(&new_state) {
             return Err(StoreError::invalid("status", "Status", "pilih aktif, ditangguhkan atau dicabut"));

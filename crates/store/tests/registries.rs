@@ -514,7 +514,13 @@ async fn every_registry_is_searched_suspended_and_revoked_and_checks_its_record(
             let found = s.registry(agency, kind, &query).await.unwrap();
             assert_eq!(found.len(), 1, "{} {name}", db.label);
             let id = found[0].id.clone();
-            let keeper = if agency == "lumajang" { "lmj-kasi" } else { "tgx-kabid" };
+            // Whoever acts in the step that fills that registry keeps it.
+            let keeper = match kind {
+                RegistryKind::Vpn => "lmj-admin-jaringan",
+                RegistryKind::Subdomain => "lmj-admin-server",
+                RegistryKind::Email => "lmj-admin-mail",
+                RegistryKind::ServerRoomAccess => "tgx-operator",
+            };
             let long = "x".repeat(1001);
             let too_long = s.change_entry_state(agency, &id, keeper, "ditangguhkan", &long, 0).await;
             assert!(
@@ -611,5 +617,46 @@ async fn a_control_character_in_a_search_is_refused() {
                 other => panic!("{}: {q:?}: {other:?}", db.label),
             }
         }
+    }
+}
+
+/// Who keeps a registry follows the SOPs: the people acting in the step
+/// that fills it, and administrators; nobody else changes its entries.
+#[tokio::test]
+async fn each_registry_kind_is_kept_by_those_acting_in_the_step_that_fills_it() {
+    for db in backends().await {
+        let s = &db.store;
+        let keepers = |agency: &'static str, kind: RegistryKind| async move {
+            let mut found = Vec::new();
+            for (person, person_agency, ..) in store::demo::PEOPLE {
+                if person_agency == agency && s.keeps_registry(agency, kind, person).await.unwrap() {
+                    found.push(person);
+                }
+            }
+            found
+        };
+        assert_eq!(keepers("lumajang", RegistryKind::Vpn).await, ["lmj-admin-jaringan"], "{}", db.label);
+        assert_eq!(keepers("lumajang", RegistryKind::Subdomain).await, ["lmj-admin-server"]);
+        assert_eq!(keepers("lumajang", RegistryKind::Email).await, ["lmj-admin-mail"]);
+        assert!(
+            keepers("lumajang", RegistryKind::ServerRoomAccess).await.is_empty(),
+            "no Lumajang SOP fills it"
+        );
+        assert_eq!(keepers("trenggalek", RegistryKind::ServerRoomAccess).await, ["tgx-operator"]);
+
+        run(s, "lumajang", "lumajang/vpn", "lmj-pemohon", &[("nama_akun_vpn", "bappeda.siti")])
+            .await
+            .unwrap();
+        let id = all(s, "lumajang", RegistryKind::Vpn).await[0].id.clone();
+        for other in ["lmj-petugas", "lmj-admin-mail", "lmj-kadis", "lmj-pemohon"] {
+            let refused =
+                s.change_entry_state("lumajang", &id, other, "dicabut", "Bukan urusan saya", 1).await;
+            assert!(matches!(refused, Err(StoreError::NotPermitted(_))), "{other}: {refused:?}");
+        }
+        let (entry, history) = s.registry_entry("lumajang", &id).await.unwrap().unwrap();
+        assert_eq!((entry.state.as_str(), history.len()), ("aktif", 1), "nothing changed");
+        s.change_entry_state("lumajang", &id, "lmj-admin-jaringan", "dicabut", "Pindah tugas", 2)
+            .await
+            .unwrap();
     }
 }

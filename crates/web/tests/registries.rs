@@ -291,3 +291,70 @@ async fn a_nul_byte_in_a_registry_search_is_refused_with_a_clear_message() {
     let found = admin.get("/registri/vpn?q=siti").await;
     assert!(found.body.contains("bappeda.siti"));
 }
+
+/// Runs a VPN request through the administrator's step; the new entry's page path.
+async fn vpn_entry(app: &common::App, account: &str) -> String {
+    vpn_account(app, account, "Siti Aminah, S.E.").await;
+    let entries = app
+        .store
+        .registry(
+            "lumajang",
+            sop::definition::RegistryKind::Vpn,
+            &store::registry::Filter { query: Some(account.into()), ..Default::default() },
+        )
+        .await
+        .unwrap();
+    format!("/registri/vpn/{}", entries[0].id)
+}
+
+#[tokio::test]
+async fn only_the_keepers_of_a_registry_kind_and_administrators_change_its_entries() {
+    let app = spawn().await;
+    let entry_path = vpn_entry(&app, "bappeda.siti").await;
+
+    // The server-room officer and the mail administrator keep other registries.
+    for other in ["lmj-petugas", "lmj-admin-mail"] {
+        let b = Browser::login(&app, other).await;
+        let page = b.get(&entry_path).await;
+        assert_eq!(page.status, StatusCode::OK, "{other} still reads the registry");
+        assert!(!page.body.contains("/status\""), "{other} gets no form");
+        let token = b.token().await;
+        let refused = b
+            .post(
+                &format!("{entry_path}/status"),
+                &[("csrf", &token), ("status", "dicabut"), ("alasan", "Bukan urusan saya")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{other}");
+    }
+    let (entry, history) =
+        app.store.registry_entry("lumajang", entry_path.rsplit('/').next().unwrap()).await.unwrap().unwrap();
+    assert_eq!((entry.state.as_str(), history.len()), ("aktif", 1), "nothing changed");
+    let refused = app
+        .store
+        .change_entry_state("lumajang", &entry.id, "lmj-petugas", "dicabut", "Bukan urusan saya", 1)
+        .await;
+    assert!(matches!(refused, Err(store::StoreError::NotPermitted(_))), "{refused:?}");
+
+    // The network administrator (the lane of the step that fills the VPN
+    // registry) and an administrator of the agency may.
+    let network = Browser::login(&app, "lmj-admin-jaringan").await;
+    let page = network.get(&entry_path).await;
+    assert!(page.body.contains(&format!("action=\"{entry_path}/status\"")));
+    let done = network
+        .post(
+            &format!("{entry_path}/status"),
+            &[("csrf", &page.csrf()), ("status", "ditangguhkan"), ("alasan", "Cuti panjang")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let admin = Browser::login(&app, "lmj-kasi").await;
+    let token = admin.token().await;
+    let done = admin
+        .post(
+            &format!("{entry_path}/status"),
+            &[("csrf", &token), ("status", "aktif"), ("alasan", "Kembali")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+}

@@ -1,7 +1,8 @@
 //! Registri: who has which VPN account, subdomain, e-mail account or
 //! server-room access card — searchable, filterable, exportable as CSV
-//! with the filters applied — and each entry's page with its history and
-//! the form to suspend, reactivate or revoke it.
+//! with the filters applied — and each entry's page with its history and,
+//! for those who keep that registry, the form to suspend, reactivate or
+//! revoke it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -261,6 +262,7 @@ async fn entry_page(
     if entry.kind != kind {
         return Err(WebError::NotFound);
     }
+    let keeps = state.store.keeps_registry(user.agency_id(), kind, user.person()).await?;
     let clock = user.clock();
     let body = html! {
         h1 { (kind.label()) ": " (entry.name) " " (state_tag(&entry)) }
@@ -285,7 +287,7 @@ async fn entry_page(
                 }
             }
         }
-        @if entry.state != "dicabut" {
+        @if keeps && entry.state != "dicabut" {
             form.card method="post" action={"/registri/" (kind.key()) "/" (entry.id) "/status"} {
                 h2 { (user.t(Msg::ChangeState)) }
                 input type="hidden" name="csrf" value=(user.csrf);
