@@ -174,10 +174,12 @@ async fn the_escorting_officer_checks_a_visitor_in_and_out_and_the_log_shows_it(
     let out = common::form(&[("csrf", &page.csrf()), ("tanda_pengenal_dikembalikan", "Ya")]);
     assert_eq!(officer.post_multipart(&url, out).await.status, StatusCode::SEE_OTHER);
 
+    // The name is personal data: masked on the log.
     let log = officer.get("/kunjungan").await;
-    assert!(log.body.contains("Andi Wijaya") && log.body.contains("data-visit=\"selesai\""), "{}", log.body);
-    assert!(officer.get("/kunjungan?q=andi&status=selesai").await.body.contains("Andi Wijaya"));
-    assert!(!officer.get("/kunjungan?status=masuk").await.body.contains("Andi Wijaya"), "filtered out");
+    assert!(log.body.contains("A*** W*****") && log.body.contains("data-visit=\"selesai\""), "{}", log.body);
+    let searched = officer.get(&format!("/kunjungan?q={}&status=selesai", state.number)).await;
+    assert!(searched.body.contains("A*** W*****"));
+    assert!(!officer.get("/kunjungan?status=masuk").await.body.contains("A*** W*****"), "filtered out");
     let filtered =
         officer.client.get(format!("{}/kunjungan?format=csv&status=masuk", app.base)).send().await.unwrap();
     assert_eq!(
@@ -195,7 +197,7 @@ async fn the_escorting_officer_checks_a_visitor_in_and_out_and_the_log_shows_it(
         .await
         .unwrap();
     let row = csv.lines().nth(1).unwrap();
-    assert!(row.contains("Andi Wijaya") && row.contains(",selesai,TP-09,Yusuf Maulana,"), "{csv}");
+    assert!(row.contains("A*** W*****") && row.contains(",selesai,TP-09,Yusuf Maulana,"), "{csv}");
     assert!(!csv.contains("3508"), "the visitor log carries no NIK");
     let requester = Browser::login(&app, "lmj-pemohon").await;
     assert_eq!(requester.get("/kunjungan").await.status, StatusCode::FORBIDDEN);
@@ -357,4 +359,76 @@ async fn only_the_keepers_of_a_registry_kind_and_administrators_change_its_entri
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
+}
+
+/// Submits a Lumajang server-room visit for "Andi Wijaya" and has the Kasi
+/// allow it: the escort step is open.
+async fn allowed_visit(app: &common::App) -> engine::CaseState {
+    let sop = app.store.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    input.fields.insert("nama_pengunjung".into(), "Andi Wijaya".into());
+    input.fields.insert("rencana_mulai".into(), "2026-11-23T10:00".into());
+    input.fields.insert("rencana_selesai".into(), "2099-11-23T12:00".into());
+    let mut state =
+        app.store.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now).await.unwrap();
+    while state.open_tasks().next().unwrap().step != 6 {
+        let task = state.open_tasks().next().unwrap().clone();
+        let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
+        let by = task.candidates[0].person.clone();
+        state = app.store.complete("lumajang", &state.id, &task.id, &by, input, now).await.unwrap();
+    }
+    state
+}
+
+#[tokio::test]
+async fn a_visitors_name_is_masked_on_the_log_its_csv_and_the_case_page_until_a_logged_reveal() {
+    let app = spawn().await;
+    let state = allowed_visit(&app).await;
+    let path = format!("/permohonan/{}", state.id);
+    let hidden = |text: &str| !text.contains("Andi") && !text.contains("Wijaya");
+
+    // The six keepers of registries who never handled the visit.
+    for keeper in
+        ["lmj-kadis", "lmj-sekdin", "lmj-kabid", "lmj-admin-jaringan", "lmj-admin-server", "lmj-admin-mail"]
+    {
+        let b = Browser::login(&app, keeper).await;
+        let log = b.get("/kunjungan").await;
+        assert_eq!(log.status, StatusCode::OK, "{keeper}");
+        assert!(
+            log.body.contains(&state.number) && log.body.contains("A*** W*****"),
+            "{keeper}: {}",
+            log.body
+        );
+        assert!(hidden(&log.body), "{keeper}: the log shows the name in clear");
+        let searched = b.get("/kunjungan?q=wijaya").await;
+        assert!(!searched.body.contains(&state.number), "{keeper}: a search by the hidden name finds it");
+        let csv = b
+            .client
+            .get(format!("{}/kunjungan?format=csv", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(csv.contains(&state.number) && hidden(&csv), "{keeper}: {csv}");
+        let page = b.get(&path).await;
+        assert!(hidden(&page.body), "{keeper}: the case page shows the name in clear");
+    }
+
+    // Those handling the case see it masked too, until they reveal it — a
+    // reveal that is in the case's audit log.
+    let officer = Browser::login(&app, "lmj-petugas").await;
+    let page = officer.get(&path).await;
+    assert!(hidden(&page.body) && page.body.contains("A*** W*****"), "{}", page.body);
+    assert!(hidden(&officer.get("/kunjungan").await.body));
+    let before = app.store.case_events("lumajang", &state.id).await.unwrap().len();
+    let shown = officer.post(&format!("{path}/nik"), &[("csrf", &page.csrf())]).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    let visit = shown.body.find("id=\"kunjungan\"").unwrap();
+    assert!(shown.body[visit..].contains("Andi Wijaya"), "{}", shown.body);
+    let events = app.store.case_events("lumajang", &state.id).await.unwrap();
+    assert_eq!(events.len(), before + 1);
+    assert_eq!(events.last().unwrap().kind, "personal-data-revealed");
 }
