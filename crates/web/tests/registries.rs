@@ -432,3 +432,27 @@ async fn a_visitors_name_is_masked_on_the_log_its_csv_and_the_case_page_until_a_
     assert_eq!(events.len(), before + 1);
     assert_eq!(events.last().unwrap().kind, "personal-data-revealed");
 }
+
+#[tokio::test]
+async fn the_request_form_refuses_a_reserved_subdomain_beside_its_field() {
+    let app = spawn().await;
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    let sop = app.store.sop("lumajang", "lumajang/subdomain", None).await.unwrap();
+    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    input.fields.insert("subdomain".into(), "www".into());
+    let token = requester.get("/layanan/lumajang/subdomain").await.csrf();
+    let mut f = common::form(&[("csrf", &token)]);
+    for (k, v) in &input.fields {
+        f = f.text(k.clone(), v.clone());
+    }
+    f = f.part("surat_permohonan", common::pdf("surat.pdf", common::PDF));
+    let refused = requester.post_multipart("/layanan/lumajang/subdomain", f).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    let at = refused.body.find("id=\"f-subdomain-error\"").expect("the error beside the field");
+    assert!(
+        refused.body[at..].contains("&quot;www&quot; dicadangkan untuk layanan instansi sendiri"),
+        "{}",
+        refused.body
+    );
+    assert!(app.store.cases("lumajang").await.unwrap().is_empty(), "nothing stored");
+}
