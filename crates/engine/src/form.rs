@@ -44,6 +44,14 @@ pub fn check_fields(
         if raw.is_empty() {
             if field.required {
                 errors.push(FieldError::new(&field.name, &field.label, "wajib diisi"));
+            } else if let Some(when) = &field.required_when {
+                let other = values.get(&when.field).map(|v| v.trim());
+                if other == Some(when.value.as_str()) {
+                    let label =
+                        fields.iter().find(|f| f.name == when.field).map_or(&when.field, |f| &f.label);
+                    let message = format!("wajib diisi bila {label} \"{}\"", when.value);
+                    errors.push(FieldError::new(&field.name, &field.label, message));
+                }
             }
             continue;
         }
@@ -221,7 +229,23 @@ mod tests {
             options: vec!["A".into(), "CNAME".into()],
             help: None,
             personal: kind == FieldKind::Nik,
+            required_when: None,
         }
+    }
+
+    #[test]
+    fn a_field_required_when_another_has_a_value() {
+        let mut until = field("sampai", FieldKind::Date, false);
+        until.required_when =
+            Some(sop::definition::RequiredWhen { field: "rec".into(), value: "CNAME".into() });
+        let fields = [field("rec", FieldKind::Select, true), until];
+        let errors = check_fields(&fields, &values(&[("rec", "CNAME")])).unwrap_err();
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].message.as_str()),
+            ("sampai", "wajib diisi bila REC \"CNAME\"")
+        );
+        assert!(check_fields(&fields, &values(&[("rec", "A")])).is_ok(), "otherwise optional");
+        assert!(check_fields(&fields, &values(&[("rec", "CNAME"), ("sampai", "2027-01-31")])).is_ok());
     }
 
     #[test]

@@ -47,7 +47,7 @@ impl Context<'_> {
                 acting_for: None,
             }];
         }
-        self.org.candidates(acting_positions(lane, step), self.local_date(at))
+        self.org.candidates(self.sop.step_positions(step), self.local_date(at))
     }
 
     fn create_task(&self, state: &CaseState, step_no: u32, at: Millis) -> Result<Event, EngineError> {
@@ -73,19 +73,11 @@ impl Context<'_> {
     }
 }
 
-/// The positions that act in `step` of `lane`: the step's own when it
-/// names some (only the Secretary sends), else the lane's.
-fn acting_positions<'s>(lane: &'s sop::Lane, step: &'s Step) -> &'s [String] {
-    if step.positions.is_empty() { &lane.positions } else { &step.positions }
-}
-
 /// Who may start a case of `sop` on `on`: the people who may act in its
 /// first step. The service catalogue asks this, so it offers a service to
 /// exactly those whom [`submit`] accepts.
 pub fn submitters(sop: &sop::Sop, org: &Organisation, on: Date) -> Vec<Candidate> {
-    let first = sop.first_step();
-    let lane = sop.lane(&first.lane).expect("validated SOP");
-    org.candidates(acting_positions(lane, first), on)
+    org.candidates(sop.step_positions(sop.first_step()), on)
 }
 
 /// Starts a case: `by` carries out the SOP's first step with `input`.

@@ -269,6 +269,17 @@ pub struct Field {
     pub help: Option<String>,
     /// Personal data (NIK) is encrypted at rest and masked on screen.
     pub personal: bool,
+    /// Required too when another field of the same step has this value
+    /// (`required_when = { field = "jenis_akses", value = "Akses sementara" }`).
+    pub required_when: Option<RequiredWhen>,
+}
+
+/// The condition under which an optional field must be filled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequiredWhen {
+    /// Another field of the same step.
+    pub field: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
@@ -349,6 +360,14 @@ impl Sop {
 
     pub fn lane(&self, id: &str) -> Option<&Lane> {
         self.lanes.iter().find(|l| l.id == id)
+    }
+
+    /// The positions whose holders act in `step`: its own, or else its lane's.
+    pub fn step_positions<'a>(&'a self, step: &'a Step) -> &'a [String] {
+        match self.lane(&step.lane) {
+            Some(lane) if step.positions.is_empty() => &lane.positions,
+            _ => &step.positions,
+        }
     }
 
     pub fn step(&self, no: u32) -> Option<&Step> {
@@ -482,6 +501,16 @@ pub struct Registry {
     /// For subdomains: the fields with the DNS record's type and value,
     /// checked against each other.
     pub record: Option<(String, String)>,
+    /// The request's field naming what was asked for (a subdomain's label, a
+    /// mailbox's local part): checked by the registry's own rule when the
+    /// request is submitted.
+    pub requested: Option<String>,
+    /// The field of the registry step giving the reason when the name
+    /// registered is not the one requested (required with `requested`).
+    pub other_name_reason: Option<String>,
+    /// The field naming the OPD the entry is for; without it, the unit of
+    /// the person who submitted the request.
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use crate::date::Date;
 use crate::definition::{
     AccessReview, ActionKind, Approver, Attachment, Correction, DEFAULT_RECIPIENT, Decision, Field,
     FieldKind, Identity, LETTER_PLACEHOLDERS, Lane, LetterTemplate, Registry, RegistryAction, RegistryKind,
-    Sop, Step, Target, Unreviewed, Visit, placeholders,
+    RequiredWhen, Sop, Step, Target, Unreviewed, Visit, placeholders,
 };
 use crate::diagnostic::{Diagnostic, Located, Location};
 use crate::standard_time::StandardTime;
@@ -72,6 +72,9 @@ struct RawRegistry {
     details: Vec<Spanned<String>>,
     record_type: Option<Spanned<String>>,
     record_value: Option<Spanned<String>>,
+    requested: Option<Spanned<String>>,
+    other_name_reason: Option<Spanned<String>>,
+    unit: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -180,6 +183,14 @@ struct RawField {
     /// Personal data besides a NIK (e.g. a visitor's name): sealed at rest.
     #[serde(default)]
     personal: bool,
+    required_when: Option<Spanned<RawRequiredWhen>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequiredWhen {
+    field: String,
+    value: String,
 }
 
 #[derive(Deserialize)]
@@ -360,11 +371,31 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
     let named = std::iter::once(&raw.person).chain(raw.valid_until.iter()).chain(raw.details.iter());
     let named = named.chain((action == RegistryAction::Revoke).then_some(&raw.key));
     let named = named.chain(raw.record_type.iter()).chain(raw.record_value.iter());
+    let named = named.chain(raw.requested.iter()).chain(raw.unit.iter());
     for name in named {
         if !any_field(name.get_ref()) {
             let at = c.at(name);
             c.error(at, "unknown-field", format!("tidak ada langkah dengan isian \"{}\"", name.get_ref()));
         }
+    }
+    // The reason for registering another name is given where the name is.
+    if let (Some(reason), Some(step)) = (&raw.other_name_reason, step) {
+        if !step.fields.iter().any(|f| &f.name == reason.get_ref()) {
+            let at = c.at(reason);
+            c.error(
+                at,
+                "unknown-field",
+                format!("langkah {} tidak punya isian \"{}\"", step.no, reason.get_ref()),
+            );
+        }
+    }
+    if let (Some(requested), None) = (&raw.requested, &raw.other_name_reason) {
+        let at = c.at(requested);
+        c.error(
+            at,
+            "missing-key",
+            "registri dengan requested juga memerlukan other_name_reason: isian alasan bila nama yang dibuat berbeda dari yang diminta",
+        );
     }
     Some(Registry {
         kind: kind?,
@@ -375,6 +406,9 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
         valid_until: raw.valid_until.map(Spanned::into_inner),
         details: raw.details.into_iter().map(Spanned::into_inner).collect(),
         record: raw.record_type.zip(raw.record_value).map(|(t, v)| (t.into_inner(), v.into_inner())),
+        requested: raw.requested.map(Spanned::into_inner),
+        other_name_reason: raw.other_name_reason.map(Spanned::into_inner),
+        unit: raw.unit.map(Spanned::into_inner),
     })
 }
 
@@ -734,6 +768,7 @@ fn check_steps(c: &mut Checker, raw: Vec<Spanned<RawStep>>, lanes: &[Lane]) -> V
 fn check_fields(c: &mut Checker, raw: Vec<Spanned<RawField>>, no: u32) -> Vec<Field> {
     let mut seen = HashSet::new();
     let mut fields = Vec::new();
+    let mut conditions = Vec::new();
     for spanned in raw {
         let f = spanned.into_inner();
         let name = f.name.get_ref().clone();
@@ -772,7 +807,11 @@ fn check_fields(c: &mut Checker, raw: Vec<Spanned<RawField>>, no: u32) -> Vec<Fi
                 }
             }
         });
+        if let Some(when) = f.required_when {
+            conditions.push((name.clone(), c.at(&when), when.into_inner()));
+        }
         fields.push(Field {
+            required_when: None,
             personal: f.kind == FieldKind::Nik || f.personal,
             name,
             label: f.label,
@@ -784,6 +823,34 @@ fn check_fields(c: &mut Checker, raw: Vec<Spanned<RawField>>, no: u32) -> Vec<Fi
             options: f.options,
             help: f.help,
         });
+    }
+    // A condition names another field of the same step, and a value it can take.
+    for (name, at, when) in conditions {
+        match fields.iter().find(|f| f.name == when.field && f.name != name) {
+            None => c.error(
+                at,
+                "unknown-field",
+                format!(
+                    "required_when isian \"{name}\": langkah {no} tidak punya isian lain \"{}\"",
+                    when.field
+                ),
+            ),
+            Some(other) if other.kind == FieldKind::Select && !other.options.contains(&when.value) => c
+                .error(
+                    at,
+                    "unknown-option",
+                    format!(
+                        "required_when isian \"{name}\": \"{}\" bukan pilihan isian \"{}\" ({})",
+                        when.value,
+                        when.field,
+                        other.options.join(", ")
+                    ),
+                ),
+            Some(_) => {
+                let field = fields.iter_mut().find(|f| f.name == name).expect("pushed above");
+                field.required_when = Some(RequiredWhen { field: when.field, value: when.value });
+            }
+        }
     }
     fields
 }

@@ -48,9 +48,16 @@ fn the_catalog_holds_the_five_seeds_two_derived_sops_and_both_agencies() {
     let review = catalog.sop("trenggalek/review-akses").unwrap();
     assert!(review.identity.catatan[0].starts_with("SOP TURUNAN"));
     for sop in catalog.sops.iter().filter(|s| s.id != removal.id && s.id != review.id) {
-        // Version 2 added the notification letter's template and the registry.
-        let expected =
-            if sop.letter.is_some() || sop.registry.is_some() || sop.visit.is_some() { 2 } else { 1 };
+        // Version 2 added the notification letter's template and the registry;
+        // version 3 the registry's unit from the request (and the requested
+        // name's checks, temporary access's end date).
+        let expected = if sop.registry.is_some() {
+            3
+        } else if sop.letter.is_some() || sop.visit.is_some() {
+            2
+        } else {
+            1
+        };
         assert_eq!(sop.version, expected, "{}", sop.id);
         assert!(catalog.agency(&sop.agency).is_some(), "{} has its agency profile", sop.id);
     }

@@ -248,3 +248,52 @@ fn a_letter_template_with_an_unknown_placeholder() {
     assert_eq!((line, column, code), (lines + 4, 8, "unknown-placeholder"));
     assert!(message.starts_with("isian {nama_akun} tidak dikenal di templat surat"), "{message}");
 }
+
+/// One built-in definition's text.
+fn builtin(file: &str) -> &'static str {
+    sop::catalog::BUILTIN.iter().find(|(f, _)| f.ends_with(file)).expect("a built-in SOP").1
+}
+
+/// The single error of a built-in definition changed once: (code, message).
+fn error_in(file: &str, from: &str, to: &str) -> (&'static str, String) {
+    let source = builtin(file);
+    assert_eq!(source.matches(from).count(), 1, "{file} must contain {from:?} exactly once");
+    let (_, _, code, message) = only_error(&source.replacen(from, to, 1));
+    (code, message)
+}
+
+#[test]
+fn a_condition_names_another_field_of_its_step_and_a_value_it_takes() {
+    let file = "trenggalek/ruang-server.toml";
+    assert_eq!(
+        error_in(file, "field = \"jenis_akses\"", "field = \"jenis\""),
+        (
+            "unknown-field",
+            "required_when isian \"berlaku_sampai\": langkah 1 tidak punya isian lain \"jenis\"".to_string()
+        )
+    );
+    assert_eq!(
+        error_in(file, "value = \"Akses sementara\"", "value = \"Sementara\""),
+        (
+            "unknown-option",
+            "required_when isian \"berlaku_sampai\": \"Sementara\" bukan pilihan isian \"jenis_akses\" (Akses tetap, Akses sementara)"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn a_requested_name_comes_with_a_reason_field_at_the_registry_step() {
+    let file = "lumajang/subdomain.toml";
+    let (code, message) = error_in(file, "other_name_reason = \"alasan_nama_berbeda\"\n", "");
+    assert_eq!(code, "missing-key");
+    assert!(message.starts_with("registri dengan requested juga memerlukan other_name_reason"), "{message}");
+    assert_eq!(
+        error_in(file, "other_name_reason = \"alasan_nama_berbeda\"", "other_name_reason = \"keperluan\""),
+        ("unknown-field", "langkah 6 tidak punya isian \"keperluan\"".to_string())
+    );
+    assert_eq!(
+        error_in(file, "requested = \"subdomain\"", "requested = \"sub\""),
+        ("unknown-field", "tidak ada langkah dengan isian \"sub\"".to_string())
+    );
+}

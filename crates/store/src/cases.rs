@@ -149,6 +149,10 @@ impl Store {
         input.attachments.extend(ids.iter().cloned());
         let mut events = workflow::submit(&ctx, case, &number, by, input, at)?;
         let state = fold(&events, None);
+        if let Some(registry) = &sop.registry {
+            let first = sop.first_step().no;
+            self.check_registry_input(tx, sop, registry, &state, first, &calendar.zone, at).await?;
+        }
         let case_key = if carries_personal(&events, sop) { Some(self.new_case_key()?) } else { None };
         seal_events(&mut events, sop, case_key.as_ref().map(|(k, _)| k))?;
         self.record(tx, agency, org, calendar, &events).await?;
@@ -291,6 +295,9 @@ impl Store {
         if let Some(EventBody::TaskCompleted { step, position, .. }) = events.first().map(|e| &e.body) {
             let step = sop.step(*step).expect("completed steps exist");
             let zone = &calendar.zone;
+            if let Some(registry) = &sop.registry {
+                self.check_registry_input(tx, sop, registry, &after, step.no, zone, at).await?;
+            }
             if let Some((paperwork, key)) = paperwork {
                 self.on_completed(tx, sop, org, zone, &after, step, by, position, paperwork, key, at).await?;
             }

@@ -242,7 +242,8 @@ pub fn sample_value(field: &sop::definition::Field) -> String {
         FieldKind::Text => format!("Contoh isian {}", fresh()),
         FieldKind::Textarea => "Dipakai untuk uji coba layanan aplikasi".into(),
         FieldKind::Number => "100".into(),
-        FieldKind::Date => "2026-12-31".into(),
+        // The end of next year: a valid-until date may not be past.
+        FieldKind::Date => format!("{}-12-31", jiff::Zoned::now().year() + 1),
         // A planned end comes after its start.
         FieldKind::DateTime if field.name.contains("selesai") => "2026-12-31T12:00".into(),
         FieldKind::DateTime => "2026-12-31T10:00".into(),

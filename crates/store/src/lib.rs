@@ -39,7 +39,7 @@ pub use cases::{CaseSummary, OpenTask, Upload};
 pub use error::StoreError;
 pub use letters::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
 pub use organisation::Unit;
-pub use personal_data::DataKey;
+pub use personal_data::{DataKey, ERASED};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

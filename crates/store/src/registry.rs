@@ -2,8 +2,11 @@
 //! accounts, the server-room access list. The SOP's `[registry]` step
 //! creates the entry in the transaction of that step, after checking the
 //! name (domain and mailbox rules, reserved names, no clash with a live
-//! entry); administrators then suspend, reactivate or revoke it, each
-//! change kept in the entry's history with who, when and why.
+//! entry) — the name asked for on the request by the same check when the
+//! request is submitted — for the OPD the request names; its keepers (the
+//! people of that step) and administrators then suspend, reactivate or
+//! revoke it, each change kept in the entry's history with who, when and
+//! why.
 
 use engine::CaseState;
 use jiff::Timestamp;
@@ -30,6 +33,23 @@ pub fn check_state_filter(state: Option<&str>) -> Result<(), StoreError> {
             "state",
             "Status",
             format!("\"{other}\" tidak dikenal; pilih {ACTIVE}, {SUSPENDED} atau {REVOKED}"),
+        )),
+    }
+}
+
+/// Refuses a search holding a control character: a NUL byte is refused by
+/// PostgreSQL and breaks SQLite's full-text query, and none is ever part of
+/// a name, a person or a unit.
+pub fn check_search(query: Option<&str>) -> Result<(), StoreError> {
+    match query.and_then(|q| q.chars().find(|c| c.is_control())) {
+        None => Ok(()),
+        Some(c) => Err(StoreError::invalid(
+            "q",
+            "Cari",
+            format!(
+                "memuat karakter kendali (U+{:04X}) yang tidak dapat dicari; hapus karakter itu",
+                u32::from(c)
+            ),
         )),
     }
 }
@@ -93,7 +113,7 @@ pub struct Filter {
 /// An entry with its case number, unit and recorder names, and the
 /// decision of its latest access review.
 const ENTRY_SELECT: &str =
-    "SELECT r.id, r.kind, r.name, r.case_id, c.number, COALESCE(u.name, r.unit_id) AS unit,
+    "SELECT r.id, r.kind, r.name, r.case_id, c.number, COALESCE(u.name, NULLIF(r.unit_name, ''), r.unit_id) AS unit,
         r.responsible, r.valid_until, r.details, r.state, p.name AS created_by, r.created_at, r.updated_at,
         (SELECT i.decision FROM review_items i WHERE i.entry_id = r.id AND i.decision IS NOT NULL
          ORDER BY i.decided_at DESC LIMIT 1) AS last_review
@@ -116,7 +136,66 @@ pub fn check_name(kind: RegistryKind, value: &str, agency: &Agency) -> Result<St
     Ok(name)
 }
 
-/// The latest value given for `field` anywhere in the case.
+/// The name a request asked for, written as it would be registered: a
+/// subdomain's label under the agency's domain, a mailbox's local part at
+/// its mail domain; anything else as it is.
+pub fn as_registered(kind: RegistryKind, requested: &str, agency: &Agency) -> String {
+    let requested = requested.trim();
+    match kind {
+        RegistryKind::Subdomain if !requested.contains('.') && !agency.domain.is_empty() => {
+            format!("{requested}.{}", agency.domain)
+        }
+        RegistryKind::Email if !requested.contains('@') && !agency.mail_domain.is_empty() => {
+            format!("{requested}@{}", agency.mail_domain)
+        }
+        _ => requested.to_string(),
+    }
+}
+
+/// A valid-until date, which may not be before `today` (an entry would be
+/// born expired).
+pub fn check_valid_until(value: &str, today: jiff::civil::Date) -> Result<(), String> {
+    match value.trim().parse::<jiff::civil::Date>() {
+        Ok(date) if date < today => {
+            Err(format!("{} sudah lewat; paling cepat hari ini ({today})", value.trim()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The one check of a new entry's name, whether asked for on a request or
+/// registered at the registry's step: its kind's rule ([`check_name`]) and
+/// no live entry holding it. Refusals name `field`.
+async fn check_new_name(
+    tx: &mut Transaction<'static, Any>,
+    agency: &Agency,
+    kind: RegistryKind,
+    value: &str,
+    field: &str,
+    label: &str,
+) -> Result<String, StoreError> {
+    let name = check_name(kind, value, agency).map_err(|m| StoreError::invalid(field, label, m))?;
+    let taken = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT c.number FROM registry_entries r JOIN cases c ON c.id = r.case_id
+         WHERE r.agency_id = $1 AND r.kind = $2 AND r.name = $3 AND r.state <> '{REVOKED}'"
+    )))
+    .bind(&agency.id)
+    .bind(kind.key())
+    .bind(&name)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = taken {
+        let number: String = row.try_get("number")?;
+        return Err(StoreError::invalid(
+            field,
+            label,
+            format!("{name} sudah terdaftar (permohonan {number})"),
+        ));
+    }
+    Ok(name)
+}
+
+/// The label of `field` in the step that has it (its name when none does).
 fn label_of(sop: &Sop, field: &str) -> String {
     sop.steps
         .iter()
@@ -126,6 +205,57 @@ fn label_of(sop: &Sop, field: &str) -> String {
 }
 
 impl Store {
+    /// Checks what step `step`, just completed at `at`, gives the SOP's
+    /// registry, by the rules the registry's step applies: a name asked for
+    /// on the request, and a valid-until date, which may not be past — so a
+    /// request is refused when submitted, not at the administrator's step.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn check_registry_input(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        sop: &Sop,
+        registry: &Registry,
+        state: &CaseState,
+        step: u32,
+        zone: &jiff::tz::TimeZone,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let Some(step) = sop.step(step).filter(|_| registry.action == RegistryAction::Create) else {
+            return Ok(());
+        };
+        let given = |field: &str| {
+            step.fields
+                .iter()
+                .any(|f| f.name == field)
+                .then(|| state.field(field).map(str::trim).filter(|v| !v.is_empty()))
+                .flatten()
+        };
+        if let Some((field, asked)) = registry.requested.as_deref().and_then(|f| given(f).map(|v| (f, v))) {
+            let agency = self.agency(&state.agency).await?;
+            let name = as_registered(registry.kind, asked, &agency);
+            check_new_name(tx, &agency, registry.kind, &name, field, &label_of(sop, field)).await?;
+        }
+        if let Some((field, until)) = registry.valid_until.as_deref().and_then(|f| given(f).map(|v| (f, v))) {
+            let today = Timestamp::from_millisecond(at).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            check_valid_until(until, today.to_zoned(zone.clone()).date())
+                .map_err(|m| StoreError::invalid(field, &label_of(sop, field), m))?;
+        }
+        Ok(())
+    }
+
+    /// The unit of `agency` that `named` names (by name or id, in any letter
+    /// case and spacing).
+    async fn unit_named(&self, agency: &str, named: &str) -> Result<Option<String>, StoreError> {
+        let normal = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let wanted = normal(named);
+        Ok(self
+            .units(agency)
+            .await?
+            .into_iter()
+            .find(|u| normal(&u.name) == wanted || u.id.to_lowercase() == wanted)
+            .map(|u| u.id))
+    }
+
     /// Enters the result of the registry step of `state` (just completed by `by`).
     pub(crate) async fn register_result(
         &self,
@@ -142,31 +272,37 @@ impl Store {
             return revoke_by_name(tx, registry, &label, given.trim(), state, by, at).await;
         }
         let agency = self.agency(&state.agency).await?;
-        let name = check_name(registry.kind, &given, &agency)
-            .map_err(|m| StoreError::invalid(&registry.key, &label, m))?;
+        let name = check_new_name(tx, &agency, registry.kind, &given, &registry.key, &label).await?;
         if let Some((type_field, value_field)) = &registry.record {
             let kind = state.field(type_field).map(str::to_string).unwrap_or_default();
             let value = state.field(value_field).map(str::to_string).unwrap_or_default();
             sop::domain::check_record(&kind, value.trim())
                 .map_err(|m| StoreError::invalid(value_field, &label_of(sop, value_field), m))?;
         }
-        let taken = sqlx::query(
-            "SELECT c.number FROM registry_entries r JOIN cases c ON c.id = r.case_id
-             WHERE r.agency_id = $1 AND r.kind = $2 AND r.name = $3 AND r.state <> 'dicabut'",
-        )
-        .bind(&state.agency)
-        .bind(registry.kind.key())
-        .bind(&name)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if let Some(row) = taken {
-            let number: String = row.try_get("number")?;
-            return Err(StoreError::invalid(
-                &registry.key,
-                &label,
-                format!("{name} sudah terdaftar (permohonan {number})"),
-            ));
+        let mut created = format!("dibuat melalui permohonan {}", state.number);
+        let asked = registry.requested.as_deref().and_then(|f| state.field(f)).map(str::trim);
+        if let Some(asked) = asked.filter(|a| !a.is_empty()).map(|a| as_registered(registry.kind, a, &agency))
+        {
+            if asked != name {
+                let field =
+                    registry.other_name_reason.as_deref().expect("validated: requested comes with it");
+                let reason = state.field(field).map(str::trim).unwrap_or_default();
+                if reason.is_empty() {
+                    let message = format!("wajib diisi: {name} berbeda dari yang diminta ({asked})");
+                    return Err(StoreError::invalid(field, &label_of(sop, field), message));
+                }
+                created = format!("{created}; berbeda dari yang diminta ({asked}): {reason}");
+            }
         }
+        // The OPD named on the request; a unit Sopir does not know is kept as named.
+        let named =
+            registry.unit.as_deref().and_then(|f| state.field(f)).map(str::trim).filter(|u| !u.is_empty());
+        let (unit_id, unit_name) = match named {
+            Some(named) => {
+                (self.unit_named(&state.agency, named).await?.unwrap_or_default(), named.to_string())
+            }
+            None => (state.unit.clone(), String::new()),
+        };
         let details: Vec<Detail> = registry
             .details
             .iter()
@@ -176,24 +312,25 @@ impl Store {
             .collect();
         let id = new_id();
         sqlx::query(
-            "INSERT INTO registry_entries (id, agency_id, kind, name, case_id, unit_id, responsible, valid_until,
-                 details, state, created_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'aktif', $10, $11, $11)",
+            "INSERT INTO registry_entries (id, agency_id, kind, name, case_id, unit_id, unit_name, responsible,
+                 valid_until, details, state, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $12, $7, $8, $9, 'aktif', $10, $11, $11)",
         )
         .bind(&id)
         .bind(&state.agency)
         .bind(registry.kind.key())
         .bind(&name)
         .bind(&state.id)
-        .bind(&state.unit)
+        .bind(&unit_id)
         .bind(state.field(&registry.person).map(str::to_string).unwrap_or_default())
         .bind(registry.valid_until.as_deref().and_then(|f| state.field(f).map(str::to_string)))
         .bind(serde_json::to_string(&details).expect("details serialise"))
         .bind(by)
         .bind(at)
+        .bind(&unit_name)
         .execute(&mut **tx)
         .await?;
-        add_history(tx, &id, at, by, ACTIVE, &format!("dibuat melalui permohonan {}", state.number)).await
+        add_history(tx, &id, at, by, ACTIVE, &created).await
     }
 
     /// The entries of one registry of `agency`, newest first.
@@ -204,6 +341,7 @@ impl Store {
         filter: &Filter,
     ) -> Result<Vec<Entry>, StoreError> {
         check_state_filter(filter.state.as_deref())?;
+        check_search(filter.query.as_deref())?;
         // The search is done by the database, so only matching rows travel.
         let typed = filter.query.as_deref().map(str::trim).unwrap_or_default();
         let like = if typed.is_empty() {
@@ -218,7 +356,8 @@ impl Store {
         };
         // The matching entries are collected first and then read, so a
         // search costs what it finds, not the registry's size: entries whose
-        // own text matches — on SQLite from the trigram index (a quoted
+        // own text (name, responsible person, the unit as the request named
+        // it) matches — on SQLite from the trigram index (a quoted
         // phrase matches any substring of three characters or more, in any
         // case), on PostgreSQL by LIKE, which pg_trgm's indexes serve — and
         // entries of a unit whose name matches. Without a search `$3` is
@@ -227,7 +366,8 @@ impl Store {
         let own_text = if trigram {
             "SELECT entry_id FROM registry_search WHERE registry_search MATCH $10"
         } else {
-            "SELECT id FROM registry_entries WHERE LOWER(name) LIKE $3 ESCAPE '\\' OR LOWER(responsible) LIKE $3 ESCAPE '\\'"
+            "SELECT id FROM registry_entries WHERE LOWER(name) LIKE $3 ESCAPE '\\' OR LOWER(responsible) LIKE $3 ESCAPE '\\'
+                 OR LOWER(unit_name) LIKE $3 ESCAPE '\\'"
         };
         let matching = if typed.is_empty() {
             "AND $3 = ''".to_string()
@@ -334,6 +474,71 @@ impl Store {
         Ok(Some((entry, history)))
     }
 
+    /// Whether `person` may suspend, reactivate or revoke entries of `kind`:
+    /// an administrator of `agency`, or someone who may act today in the
+    /// step that fills that registry in the newest version of one of its
+    /// SOPs (that step's positions, Plt/Plh included). Who keeps which
+    /// registry follows the SOPs, so a server-room officer keeps the access
+    /// list and not the VPN accounts.
+    pub async fn keeps_registry(
+        &self,
+        agency: &str,
+        kind: RegistryKind,
+        person: &str,
+    ) -> Result<bool, StoreError> {
+        let admin = sqlx::query("SELECT is_admin FROM accounts WHERE agency_id = $1 AND person_id = $2")
+            .bind(agency)
+            .bind(person)
+            .fetch_optional(&self.pool)
+            .await?;
+        if let Some(row) = admin {
+            if row.try_get::<i64, _>("is_admin")? != 0 {
+                return Ok(true);
+            }
+        }
+        let org = self.organisation(agency).await?;
+        let today = Timestamp::now().to_zoned(self.calendar(agency).await?.zone).date();
+        for id in self.sop_ids(agency).await? {
+            let sop = self.sop(agency, &id, None).await?;
+            let Some(registry) =
+                sop.registry.as_ref().filter(|r| r.kind == kind && r.action == RegistryAction::Create)
+            else {
+                continue;
+            };
+            // A requester's lane is whoever asked, not a keeper.
+            let Some(step) =
+                sop.step(registry.step).filter(|s| sop.lane(&s.lane).is_some_and(|l| !l.requester))
+            else {
+                continue;
+            };
+            if org.candidates(sop.step_positions(step), today).iter().any(|c| c.person == person) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Refuses `person` a change of entry `id` of a registry they do not keep.
+    async fn require_keeper(&self, agency: &str, id: &str, person: &str) -> Result<(), StoreError> {
+        let row = sqlx::query("SELECT kind FROM registry_entries WHERE agency_id = $1 AND id = $2")
+            .bind(agency)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("entri registri".into()))?;
+        let kind: String = row.try_get("kind")?;
+        let kind = RegistryKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("jenis registri {kind}")))?;
+        if self.keeps_registry(agency, kind, person).await? {
+            Ok(())
+        } else {
+            Err(StoreError::NotPermitted(format!(
+                "{} hanya diubah oleh petugas yang mengisinya dan administrator",
+                kind.label().to_lowercase()
+            )))
+        }
+    }
+
     /// `by` suspends, reactivates or revokes an entry, giving the reason.
     pub async fn change_entry_state(
         &self,
@@ -344,6 +549,7 @@ impl Store {
         reason: &str,
         at: i64,
     ) -> Result<(), StoreError> {
+        self.require_keeper(agency, id, by).await?;
         let reason = reason.trim();
         if !STATES.contains(&new_state) {
             return Err(StoreError::invalid("status", "Status", "pilih aktif, ditangguhkan atau dicabut"));

@@ -125,7 +125,8 @@ async fn each_registry_is_filled_by_its_step_with_the_request_particulars() {
             .unwrap();
         assert_eq!(all(s, "lumajang", RegistryKind::Email).await[0].name, "bappeda@lumajangkab.go.id");
 
-        // Trenggalek's access card, granted until a date already past, is flagged.
+        // Trenggalek's access card, granted until a date now past, is flagged
+        // (the request is submitted on 23 November 2026).
         run(
             s,
             "trenggalek",
@@ -134,7 +135,8 @@ async fn each_registry_is_filled_by_its_step_with_the_request_particulars() {
             &[
                 ("nomor_kartu", "KA-0042"),
                 ("nama_pemohon", "Rina Marlina, S.E."),
-                ("berlaku_sampai", "2026-01-31"),
+                ("jenis_akses", "Akses sementara"),
+                ("berlaku_sampai", "2026-11-24"),
             ],
         )
         .await
@@ -144,7 +146,7 @@ async fn each_registry_is_filled_by_its_step_with_the_request_particulars() {
             (cards[0].name.as_str(), cards[0].responsible.as_str()),
             ("KA-0042", "Rina Marlina, S.E.")
         );
-        assert!(cards[0].expired, "valid until 31 January 2026");
+        assert!(cards[0].expired, "valid until 24 November 2026");
         let expired = Filter { expired_only: true, ..Default::default() };
         assert_eq!(
             s.registry("trenggalek", RegistryKind::ServerRoomAccess, &expired).await.unwrap().len(),
@@ -514,7 +516,13 @@ async fn every_registry_is_searched_suspended_and_revoked_and_checks_its_record(
             let found = s.registry(agency, kind, &query).await.unwrap();
             assert_eq!(found.len(), 1, "{} {name}", db.label);
             let id = found[0].id.clone();
-            let keeper = if agency == "lumajang" { "lmj-kasi" } else { "tgx-kabid" };
+            // Whoever acts in the step that fills that registry keeps it.
+            let keeper = match kind {
+                RegistryKind::Vpn => "lmj-admin-jaringan",
+                RegistryKind::Subdomain => "lmj-admin-server",
+                RegistryKind::Email => "lmj-admin-mail",
+                RegistryKind::ServerRoomAccess => "tgx-operator",
+            };
             let long = "x".repeat(1001);
             let too_long = s.change_entry_state(agency, &id, keeper, "ditangguhkan", &long, 0).await;
             assert!(
@@ -539,16 +547,16 @@ async fn every_registry_is_searched_suspended_and_revoked_and_checks_its_record(
 async fn search_finds_any_part_of_name_person_or_unit_literally() {
     for db in backends().await {
         let s = &db.store;
-        for (requester, name, who) in [
-            ("lmj-pemohon", "bappeda.siti", "Siti Aminah"),
-            ("lmj-pemohon-2", "dinkes.budi", "Budi \"Har_tono\" 100%"),
+        for (requester, name, who, unit) in [
+            ("lmj-pemohon", "bappeda.siti", "Siti Aminah", "Badan Perencanaan Pembangunan Daerah"),
+            ("lmj-pemohon-2", "dinkes.budi", "Budi \"Har_tono\" 100%", "Dinas Kesehatan"),
         ] {
             run(
                 s,
                 "lumajang",
                 "lumajang/vpn",
                 requester,
-                &[("nama_akun_vpn", name), ("penanggung_jawab", who)],
+                &[("nama_akun_vpn", name), ("penanggung_jawab", who), ("unit_kerja", unit)],
             )
             .await
             .unwrap();
@@ -588,5 +596,269 @@ async fn search_finds_any_part_of_name_person_or_unit_literally() {
             "{}",
             db.label
         );
+    }
+}
+
+/// A control character in a search is refused naming the field, on both
+/// databases (PostgreSQL refuses a NUL byte in text, SQLite's full-text
+/// query breaks on it).
+#[tokio::test]
+async fn a_control_character_in_a_search_is_refused() {
+    for db in backends().await {
+        let s = &db.store;
+        run(s, "lumajang", "lumajang/vpn", "lmj-pemohon", &[("nama_akun_vpn", "bappeda.siti")])
+            .await
+            .unwrap();
+        for q in ["ab\0c", "\0", "siti\u{7}"] {
+            let filter = Filter { query: Some(q.into()), ..Default::default() };
+            match s.registry("lumajang", RegistryKind::Vpn, &filter).await {
+                Err(StoreError::Engine(EngineError::Invalid(e))) => {
+                    assert_eq!(e[0].field, "q", "{}", db.label);
+                    assert!(e[0].message.starts_with("memuat karakter kendali"), "{}", e[0].message);
+                }
+                other => panic!("{}: {q:?}: {other:?}", db.label),
+            }
+        }
+    }
+}
+
+/// Who keeps a registry follows the SOPs: the people acting in the step
+/// that fills it, and administrators; nobody else changes its entries.
+#[tokio::test]
+async fn each_registry_kind_is_kept_by_those_acting_in_the_step_that_fills_it() {
+    for db in backends().await {
+        let s = &db.store;
+        let keepers = |agency: &'static str, kind: RegistryKind| async move {
+            let mut found = Vec::new();
+            for (person, person_agency, ..) in store::demo::PEOPLE {
+                if person_agency == agency && s.keeps_registry(agency, kind, person).await.unwrap() {
+                    found.push(person);
+                }
+            }
+            found
+        };
+        assert_eq!(keepers("lumajang", RegistryKind::Vpn).await, ["lmj-admin-jaringan"], "{}", db.label);
+        assert_eq!(keepers("lumajang", RegistryKind::Subdomain).await, ["lmj-admin-server"]);
+        assert_eq!(keepers("lumajang", RegistryKind::Email).await, ["lmj-admin-mail"]);
+        assert!(
+            keepers("lumajang", RegistryKind::ServerRoomAccess).await.is_empty(),
+            "no Lumajang SOP fills it"
+        );
+        assert_eq!(keepers("trenggalek", RegistryKind::ServerRoomAccess).await, ["tgx-operator"]);
+
+        run(s, "lumajang", "lumajang/vpn", "lmj-pemohon", &[("nama_akun_vpn", "bappeda.siti")])
+            .await
+            .unwrap();
+        let id = all(s, "lumajang", RegistryKind::Vpn).await[0].id.clone();
+        for other in ["lmj-petugas", "lmj-admin-mail", "lmj-kadis", "lmj-pemohon"] {
+            let refused =
+                s.change_entry_state("lumajang", &id, other, "dicabut", "Bukan urusan saya", 1).await;
+            assert!(matches!(refused, Err(StoreError::NotPermitted(_))), "{other}: {refused:?}");
+        }
+        let (entry, history) = s.registry_entry("lumajang", &id).await.unwrap().unwrap();
+        assert_eq!((entry.state.as_str(), history.len()), ("aktif", 1), "nothing changed");
+        s.change_entry_state("lumajang", &id, "lmj-admin-jaringan", "dicabut", "Pindah tugas", 2)
+            .await
+            .unwrap();
+    }
+}
+
+/// The unit of an entry is the OPD named on the request, not the unit of
+/// whoever typed the request in; an OPD Sopir does not know is kept as
+/// written, and found by the search.
+#[tokio::test]
+async fn an_entry_belongs_to_the_unit_named_on_the_request() {
+    for db in backends().await {
+        let s = &db.store;
+        for (account, unit) in
+            [("dinkes.vpn", "dinas kesehatan "), ("dikbud.vpn", "Dinas Pendidikan dan Kebudayaan")]
+        {
+            // Typed in by someone of Bappeda.
+            run(
+                s,
+                "lumajang",
+                "lumajang/vpn",
+                "lmj-pemohon",
+                &[("nama_akun_vpn", account), ("unit_kerja", unit)],
+            )
+            .await
+            .unwrap();
+        }
+        let units: Vec<(String, String)> =
+            all(s, "lumajang", RegistryKind::Vpn).await.into_iter().map(|e| (e.name, e.unit)).collect();
+        assert!(units.contains(&("dinkes.vpn".into(), "Dinas Kesehatan".into())), "{}: {units:?}", db.label);
+        assert!(
+            units.contains(&("dikbud.vpn".into(), "Dinas Pendidikan dan Kebudayaan".into())),
+            "{}: {units:?}",
+            db.label
+        );
+        for (q, name) in [("kesehatan", "dinkes.vpn"), ("kebudayaan", "dikbud.vpn"), ("ebu", "dikbud.vpn")] {
+            let filter = Filter { query: Some(q.into()), ..Default::default() };
+            let found: Vec<String> = s
+                .registry("lumajang", RegistryKind::Vpn, &filter)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.name)
+                .collect();
+            assert_eq!(found, [name], "{}: {q}", db.label);
+        }
+    }
+}
+
+/// The subdomain asked for is checked when the request is submitted, by the
+/// rule the administrator's step applies (reserved names, the agency's
+/// domain, names already given out); a refused request leaves nothing.
+#[tokio::test]
+async fn a_requested_subdomain_is_checked_when_submitted_by_the_administrators_rule() {
+    for db in backends().await {
+        let s = &db.store;
+        let request =
+            |label: &'static str| run_with(s, "lumajang/subdomain", "lmj-pemohon", "subdomain", label);
+        assert_eq!(
+            refusal(request("www").await),
+            ("subdomain".into(), "\"www\" dicadangkan untuk layanan instansi sendiri".into()),
+            "{}",
+            db.label
+        );
+        assert!(s.cases_requested_by("lumajang", "lmj-pemohon").await.unwrap().is_empty(), "nothing stored");
+        let first = run(
+            s,
+            "lumajang",
+            "lumajang/subdomain",
+            "lmj-pemohon",
+            &[("subdomain", "sipd"), ("nama_domain_lengkap", "sipd.lumajangkab.go.id")],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            refusal(request("sipd").await),
+            (
+                "subdomain".into(),
+                format!("sipd.lumajangkab.go.id sudah terdaftar (permohonan {})", first.number)
+            )
+        );
+    }
+}
+
+/// An administrator who registers another name than the one requested
+/// says why; the reason is in the entry's history.
+#[tokio::test]
+async fn a_name_other_than_the_requested_one_needs_a_recorded_reason() {
+    for db in backends().await {
+        let s = &db.store;
+        let given = |reason: &'static str| async move {
+            run(
+                s,
+                "lumajang",
+                "lumajang/subdomain",
+                "lmj-pemohon",
+                &[
+                    ("subdomain", "simpeg"),
+                    ("nama_domain_lengkap", "simpeg-bkd.lumajangkab.go.id"),
+                    ("alasan_nama_berbeda", reason),
+                ],
+            )
+            .await
+        };
+        assert_eq!(
+            refusal(given("").await),
+            (
+                "alasan_nama_berbeda".into(),
+                "wajib diisi: simpeg-bkd.lumajangkab.go.id berbeda dari yang diminta (simpeg.lumajangkab.go.id)"
+                    .into()
+            ),
+            "{}",
+            db.label
+        );
+        assert!(all(s, "lumajang", RegistryKind::Subdomain).await.is_empty(), "nothing registered");
+        given("simpeg sudah dipakai aplikasi lama BKD").await.unwrap();
+        let entry = &all(s, "lumajang", RegistryKind::Subdomain).await[0];
+        let (_, history) = s.registry_entry("lumajang", &entry.id).await.unwrap().unwrap();
+        assert!(
+            history[0].reason.ends_with(
+                "; berbeda dari yang diminta (simpeg.lumajangkab.go.id): simpeg sudah dipakai aplikasi lama BKD"
+            ),
+            "{}: {:?}",
+            db.label,
+            history[0].reason
+        );
+        // The requested name registered as asked needs no reason.
+        run(
+            s,
+            "lumajang",
+            "lumajang/subdomain",
+            "lmj-pemohon",
+            &[
+                ("subdomain", "sakip"),
+                ("nama_domain_lengkap", "sakip.lumajangkab.go.id"),
+                ("alasan_nama_berbeda", ""),
+            ],
+        )
+        .await
+        .unwrap();
+        // The e-mail registry follows the same rule.
+        let mail = run(
+            s,
+            "lumajang",
+            "lumajang/email",
+            "lmj-pemohon",
+            &[
+                ("nama_akun_diminta", "bappeda"),
+                ("alamat_email", "bappeda.umum@lumajangkab.go.id"),
+                ("alasan_nama_berbeda", ""),
+            ],
+        )
+        .await;
+        assert_eq!(refusal(mail).0, "alasan_nama_berbeda", "{}", db.label);
+    }
+}
+
+/// Temporary server-room access names its end; an end date already past
+/// is refused where it is entered (the request, or the VPN administrator's
+/// step).
+#[tokio::test]
+async fn temporary_access_needs_an_end_date_and_no_end_date_is_already_past() {
+    for db in backends().await {
+        let s = &db.store;
+        let access = |kind: &'static str, until: &'static str| async move {
+            run(
+                s,
+                "trenggalek",
+                "trenggalek/ruang-server",
+                "tgx-pemohon",
+                &[("jenis_akses", kind), ("berlaku_sampai", until)],
+            )
+            .await
+        };
+        assert_eq!(
+            refusal(access("Akses sementara", "").await),
+            ("berlaku_sampai".into(), "wajib diisi bila Jenis akses yang diminta \"Akses sementara\"".into()),
+            "{}",
+            db.label
+        );
+        // Requests are submitted on 23 November 2026 (`run`).
+        assert_eq!(
+            refusal(access("Akses sementara", "2026-11-22").await),
+            ("berlaku_sampai".into(), "2026-11-22 sudah lewat; paling cepat hari ini (2026-11-23)".into()),
+            "{}",
+            db.label
+        );
+        assert!(
+            s.cases_requested_by("trenggalek", "tgx-pemohon").await.unwrap().is_empty(),
+            "nothing stored"
+        );
+        access("Akses sementara", "2026-11-23").await.unwrap();
+        access("Akses tetap", "").await.unwrap();
+
+        let vpn =
+            run(s, "lumajang", "lumajang/vpn", "lmj-pemohon", &[("berlaku_sampai", "2026-10-31")]).await;
+        assert_eq!(
+            refusal(vpn),
+            ("berlaku_sampai".into(), "2026-10-31 sudah lewat; paling cepat hari ini (2026-11-23)".into()),
+            "{}",
+            db.label
+        );
+        assert!(all(s, "lumajang", RegistryKind::Vpn).await.is_empty());
     }
 }

@@ -319,8 +319,8 @@ catalogue! {
     CheckedOut => "Keluar", "Out";
     Badge => "Nomor tanda pengenal khusus", "Special badge number";
     Duration => "Lama", "Duration";
-    RevealNik => "Tampilkan NIK lengkap (dicatat di log audit)", "Show the full NIK (recorded in the audit log)";
-    NikRevealed => "NIK ditampilkan lengkap; pembukaan ini tercatat di log audit atas nama Anda.", "The NIK is shown in full; this reveal is recorded in the audit log under your name.";
+    RevealNik => "Tampilkan data pribadi lengkap — NIK, nama pengunjung (dicatat di log audit)", "Show personal data in full — NIK, visitor's name (recorded in the audit log)";
+    NikRevealed => "Data pribadi ditampilkan lengkap; pembukaan ini tercatat di log audit atas nama Anda.", "Personal data is shown in full; this reveal is recorded in the audit log under your name.";
     Registry => "Registri", "Registry";
     Search => "Cari", "Search";
     Responsible => "Penanggung jawab", "Responsible";

@@ -732,3 +732,52 @@ async fn the_openapi_document_is_served_and_browsable() {
     assert_eq!(docs.status(), StatusCode::OK);
     assert!(docs.text().await.unwrap().contains("swagger"), "Swagger UI is served from the binary");
 }
+
+/// Runs a VPN request through the administrator's step; the new entry's id.
+async fn vpn_entry_id(app: &common::App) -> String {
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let mut state = app
+        .store
+        .submit(
+            "lumajang",
+            "lumajang/vpn",
+            "lmj-pemohon",
+            store::demo::sample_input(sop.first_step(), engine::Verdict::Ya),
+            now,
+        )
+        .await
+        .unwrap();
+    while state.open_tasks().next().unwrap().step <= 6 {
+        let task = state.open_tasks().next().unwrap().clone();
+        let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
+        let by = task.candidates[0].person.clone();
+        state = app.store.complete("lumajang", &state.id, &task.id, &by, input, now).await.unwrap();
+    }
+    let entries = app
+        .store
+        .registry("lumajang", sop::definition::RegistryKind::Vpn, &Default::default())
+        .await
+        .unwrap();
+    entries[0].id.clone()
+}
+
+#[tokio::test]
+async fn a_registry_is_changed_only_by_its_keepers_and_searched_without_control_characters() {
+    let app = spawn().await;
+    let id = vpn_entry_id(&app).await;
+    let path = format!("/registries/vpn/{id}/state");
+    let change = json!({ "state": "dicabut", "reason": "uji" });
+    // The server-room officer keeps another registry.
+    let officer = Api::of(&app, "lmj-petugas").await;
+    assert_eq!(officer.get("/registries/vpn").await.status, StatusCode::OK, "still reads it");
+    let refused = officer.post(&path, &change, None).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.json);
+    assert_eq!(officer.get(&format!("/registries/vpn/{id}")).await.json["state"], "aktif");
+    let network = Api::of(&app, "lmj-admin-jaringan").await;
+    assert_eq!(network.post(&path, &change, None).await.status, StatusCode::OK);
+
+    let nul = network.get("/registries/vpn?q=ab%00c").await;
+    assert_eq!(nul.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", nul.json);
+    assert_eq!(field_names(&nul.json), ["q"]);
+}

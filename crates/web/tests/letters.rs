@@ -75,6 +75,8 @@ async fn email_letter() -> SignedLetter {
     input.fields.insert("nomor_surat".into(), "005/77/427.30/2026".into());
     input.fields.insert("tanggal_surat".into(), "2026-11-20".into());
     input.fields.insert("nama_pemilik_akun".into(), "Subbagian Umum Bappeda".into());
+    // The address the administrator creates below, as asked.
+    input.fields.insert("nama_akun_diminta".into(), "bappeda".into());
     input.fields.insert("penanggung_jawab".into(), "Siti Aminah, S.E.".into());
     let mut f = form(&[("csrf", &page.csrf())]);
     for (k, v) in &input.fields {

@@ -174,10 +174,12 @@ async fn the_escorting_officer_checks_a_visitor_in_and_out_and_the_log_shows_it(
     let out = common::form(&[("csrf", &page.csrf()), ("tanda_pengenal_dikembalikan", "Ya")]);
     assert_eq!(officer.post_multipart(&url, out).await.status, StatusCode::SEE_OTHER);
 
+    // The name is personal data: masked on the log.
     let log = officer.get("/kunjungan").await;
-    assert!(log.body.contains("Andi Wijaya") && log.body.contains("data-visit=\"selesai\""), "{}", log.body);
-    assert!(officer.get("/kunjungan?q=andi&status=selesai").await.body.contains("Andi Wijaya"));
-    assert!(!officer.get("/kunjungan?status=masuk").await.body.contains("Andi Wijaya"), "filtered out");
+    assert!(log.body.contains("A*** W*****") && log.body.contains("data-visit=\"selesai\""), "{}", log.body);
+    let searched = officer.get(&format!("/kunjungan?q={}&status=selesai", state.number)).await;
+    assert!(searched.body.contains("A*** W*****"));
+    assert!(!officer.get("/kunjungan?status=masuk").await.body.contains("A*** W*****"), "filtered out");
     let filtered =
         officer.client.get(format!("{}/kunjungan?format=csv&status=masuk", app.base)).send().await.unwrap();
     assert_eq!(
@@ -195,7 +197,7 @@ async fn the_escorting_officer_checks_a_visitor_in_and_out_and_the_log_shows_it(
         .await
         .unwrap();
     let row = csv.lines().nth(1).unwrap();
-    assert!(row.contains("Andi Wijaya") && row.contains(",selesai,TP-09,Yusuf Maulana,"), "{csv}");
+    assert!(row.contains("A*** W*****") && row.contains(",selesai,TP-09,Yusuf Maulana,"), "{csv}");
     assert!(!csv.contains("3508"), "the visitor log carries no NIK");
     let requester = Browser::login(&app, "lmj-pemohon").await;
     assert_eq!(requester.get("/kunjungan").await.status, StatusCode::FORBIDDEN);
@@ -276,4 +278,181 @@ async fn the_kabid_reviews_each_card_on_the_review_case_page() {
     );
     let list = kabid.get("/registri/akses-ruang-server?status=dicabut").await;
     assert!(list.body.contains("KA-12") && !list.body.contains("KA-11"), "{}", list.body);
+}
+
+#[tokio::test]
+async fn a_nul_byte_in_a_registry_search_is_refused_with_a_clear_message() {
+    let app = spawn().await;
+    vpn_account(&app, "bappeda.siti", "Siti Aminah, S.E.").await;
+    let admin = Browser::login(&app, "lmj-admin-jaringan").await;
+    for path in ["/registri/vpn?q=ab%00c", "/registri/vpn?format=csv&q=ab%00c", "/registri/vpn?q=%00"] {
+        let refused = admin.get(path).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{path}: {}", refused.body);
+        assert!(refused.body.contains("Cari: memuat karakter kendali"), "{path}: {}", refused.body);
+    }
+    let found = admin.get("/registri/vpn?q=siti").await;
+    assert!(found.body.contains("bappeda.siti"));
+}
+
+/// Runs a VPN request through the administrator's step; the new entry's page path.
+async fn vpn_entry(app: &common::App, account: &str) -> String {
+    vpn_account(app, account, "Siti Aminah, S.E.").await;
+    let entries = app
+        .store
+        .registry(
+            "lumajang",
+            sop::definition::RegistryKind::Vpn,
+            &store::registry::Filter { query: Some(account.into()), ..Default::default() },
+        )
+        .await
+        .unwrap();
+    format!("/registri/vpn/{}", entries[0].id)
+}
+
+#[tokio::test]
+async fn only_the_keepers_of_a_registry_kind_and_administrators_change_its_entries() {
+    let app = spawn().await;
+    let entry_path = vpn_entry(&app, "bappeda.siti").await;
+
+    // The server-room officer and the mail administrator keep other registries.
+    for other in ["lmj-petugas", "lmj-admin-mail"] {
+        let b = Browser::login(&app, other).await;
+        let page = b.get(&entry_path).await;
+        assert_eq!(page.status, StatusCode::OK, "{other} still reads the registry");
+        assert!(!page.body.contains("/status\""), "{other} gets no form");
+        let token = b.token().await;
+        let refused = b
+            .post(
+                &format!("{entry_path}/status"),
+                &[("csrf", &token), ("status", "dicabut"), ("alasan", "Bukan urusan saya")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{other}");
+    }
+    let (entry, history) =
+        app.store.registry_entry("lumajang", entry_path.rsplit('/').next().unwrap()).await.unwrap().unwrap();
+    assert_eq!((entry.state.as_str(), history.len()), ("aktif", 1), "nothing changed");
+    let refused = app
+        .store
+        .change_entry_state("lumajang", &entry.id, "lmj-petugas", "dicabut", "Bukan urusan saya", 1)
+        .await;
+    assert!(matches!(refused, Err(store::StoreError::NotPermitted(_))), "{refused:?}");
+
+    // The network administrator (the lane of the step that fills the VPN
+    // registry) and an administrator of the agency may.
+    let network = Browser::login(&app, "lmj-admin-jaringan").await;
+    let page = network.get(&entry_path).await;
+    assert!(page.body.contains(&format!("action=\"{entry_path}/status\"")));
+    let done = network
+        .post(
+            &format!("{entry_path}/status"),
+            &[("csrf", &page.csrf()), ("status", "ditangguhkan"), ("alasan", "Cuti panjang")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let admin = Browser::login(&app, "lmj-kasi").await;
+    let token = admin.token().await;
+    let done = admin
+        .post(
+            &format!("{entry_path}/status"),
+            &[("csrf", &token), ("status", "aktif"), ("alasan", "Kembali")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+}
+
+/// Submits a Lumajang server-room visit for "Andi Wijaya" and has the Kasi
+/// allow it: the escort step is open.
+async fn allowed_visit(app: &common::App) -> engine::CaseState {
+    let sop = app.store.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    input.fields.insert("nama_pengunjung".into(), "Andi Wijaya".into());
+    input.fields.insert("rencana_mulai".into(), "2026-11-23T10:00".into());
+    input.fields.insert("rencana_selesai".into(), "2099-11-23T12:00".into());
+    let mut state =
+        app.store.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now).await.unwrap();
+    while state.open_tasks().next().unwrap().step != 6 {
+        let task = state.open_tasks().next().unwrap().clone();
+        let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
+        let by = task.candidates[0].person.clone();
+        state = app.store.complete("lumajang", &state.id, &task.id, &by, input, now).await.unwrap();
+    }
+    state
+}
+
+#[tokio::test]
+async fn a_visitors_name_is_masked_on_the_log_its_csv_and_the_case_page_until_a_logged_reveal() {
+    let app = spawn().await;
+    let state = allowed_visit(&app).await;
+    let path = format!("/permohonan/{}", state.id);
+    let hidden = |text: &str| !text.contains("Andi") && !text.contains("Wijaya");
+
+    // The six keepers of registries who never handled the visit.
+    for keeper in
+        ["lmj-kadis", "lmj-sekdin", "lmj-kabid", "lmj-admin-jaringan", "lmj-admin-server", "lmj-admin-mail"]
+    {
+        let b = Browser::login(&app, keeper).await;
+        let log = b.get("/kunjungan").await;
+        assert_eq!(log.status, StatusCode::OK, "{keeper}");
+        assert!(
+            log.body.contains(&state.number) && log.body.contains("A*** W*****"),
+            "{keeper}: {}",
+            log.body
+        );
+        assert!(hidden(&log.body), "{keeper}: the log shows the name in clear");
+        let searched = b.get("/kunjungan?q=wijaya").await;
+        assert!(!searched.body.contains(&state.number), "{keeper}: a search by the hidden name finds it");
+        let csv = b
+            .client
+            .get(format!("{}/kunjungan?format=csv", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(csv.contains(&state.number) && hidden(&csv), "{keeper}: {csv}");
+        let page = b.get(&path).await;
+        assert!(hidden(&page.body), "{keeper}: the case page shows the name in clear");
+    }
+
+    // Those handling the case see it masked too, until they reveal it — a
+    // reveal that is in the case's audit log.
+    let officer = Browser::login(&app, "lmj-petugas").await;
+    let page = officer.get(&path).await;
+    assert!(hidden(&page.body) && page.body.contains("A*** W*****"), "{}", page.body);
+    assert!(hidden(&officer.get("/kunjungan").await.body));
+    let before = app.store.case_events("lumajang", &state.id).await.unwrap().len();
+    let shown = officer.post(&format!("{path}/nik"), &[("csrf", &page.csrf())]).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    let visit = shown.body.find("id=\"kunjungan\"").unwrap();
+    assert!(shown.body[visit..].contains("Andi Wijaya"), "{}", shown.body);
+    let events = app.store.case_events("lumajang", &state.id).await.unwrap();
+    assert_eq!(events.len(), before + 1);
+    assert_eq!(events.last().unwrap().kind, "personal-data-revealed");
+}
+
+#[tokio::test]
+async fn the_request_form_refuses_a_reserved_subdomain_beside_its_field() {
+    let app = spawn().await;
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    let sop = app.store.sop("lumajang", "lumajang/subdomain", None).await.unwrap();
+    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    input.fields.insert("subdomain".into(), "www".into());
+    let token = requester.get("/layanan/lumajang/subdomain").await.csrf();
+    let mut f = common::form(&[("csrf", &token)]);
+    for (k, v) in &input.fields {
+        f = f.text(k.clone(), v.clone());
+    }
+    f = f.part("surat_permohonan", common::pdf("surat.pdf", common::PDF));
+    let refused = requester.post_multipart("/layanan/lumajang/subdomain", f).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    let at = refused.body.find("id=\"f-subdomain-error\"").expect("the error beside the field");
+    assert!(
+        refused.body[at..].contains("&quot;www&quot; dicadangkan untuk layanan instansi sendiri"),
+        "{}",
+        refused.body
+    );
+    assert!(app.store.cases("lumajang").await.unwrap().is_empty(), "nothing stored");
 }

@@ -200,7 +200,7 @@ pub struct StateChange {
     responses(
         (status = 200, description = "The entry after the change", body = EntryDetail),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a registry keeper", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a keeper of this registry kind (an administrator, or someone acting in the step that fills it)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused: bad state, missing reason, already revoked", body = Problem, content_type = "application/problem+json"),

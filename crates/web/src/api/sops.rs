@@ -28,6 +28,16 @@ pub struct FieldSpec {
     pub options: Vec<String>,
     /// Personal data: stored encrypted and shown masked.
     pub personal: bool,
+    /// Required too when another field of the step has a value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_when: Option<RequiredWhenSpec>,
+}
+
+/// The other field of the step, and the value that makes a field required.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RequiredWhenSpec {
+    pub field: String,
+    pub value: String,
 }
 
 /// A file a step asks for.
@@ -97,6 +107,10 @@ pub fn fields(step: &sop::Step) -> Vec<FieldSpec> {
             required: f.required,
             options: f.options.clone(),
             personal: f.personal,
+            required_when: f
+                .required_when
+                .as_ref()
+                .map(|w| RequiredWhenSpec { field: w.field.clone(), value: w.value.clone() }),
         })
         .collect()
 }

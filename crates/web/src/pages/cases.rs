@@ -220,7 +220,7 @@ fn render(
             @if let Some(closed) = case.closed_at { p { (user.t(Msg::Closed)) " " (clock.datetime(closed)) } }
         }
         @if let Some(visit) = &letters.visit {
-            (super::visits::section(user, case, visit, sop.visit.as_ref().map(|v| v.escort_step)))
+            (super::visits::section(user, case, visit, sop.visit.as_ref().map(|v| v.escort_step), outcome.reveal))
         }
         @if !letters.review.is_empty() {
             (super::access_review::section(user, case, &letters.review, sop.review.as_ref().map(|r| r.step)))
@@ -286,7 +286,7 @@ pub(crate) async fn refused(
         .into_response())
 }
 
-/// Whether any step of the case recorded personal data (NIK).
+/// Whether any step of the case recorded personal data (a NIK, a visitor's name).
 fn has_personal_data(case: &CaseState, sop: &Sop) -> bool {
     case.tasks.iter().any(|t| {
         let (Some(input), Some(step)) = (&t.input, sop.step(t.step)) else { return false };

@@ -87,17 +87,41 @@ pub fn controls(
     }
 }
 
-/// A stored value as shown on screen: NIK masked but its last four digits.
-/// A value as the page shows it: personal data (NIK) masked to its first
-/// four and last two digits (`3508**********01`) unless `reveal`.
+/// A value as the page shows it: personal data masked (see [`masked`])
+/// unless `reveal`.
 pub fn shown(fields: &[Field], name: &str, value: &str, reveal: bool) -> String {
     match fields.iter().find(|f| f.name == name) {
-        Some(f) if f.personal && !reveal => {
-            let count = value.chars().count();
-            value.chars().enumerate().map(|(i, c)| if i < 4 || i + 2 >= count { c } else { '*' }).collect()
-        }
+        Some(f) if f.personal && !reveal => masked(f.kind, value),
         _ => value.to_string(),
     }
+}
+
+/// A personal value masked for the screen: a NIK to its first four and last
+/// two digits (`3508**********01`, region and no more); anything else — a
+/// name — to the first letter of each word (`A*** W*****`), since four
+/// letters and two would show most of a name and all of a short one. An
+/// erased value reads as erased.
+pub fn masked(kind: FieldKind, value: &str) -> String {
+    if value == store::ERASED {
+        return value.to_string();
+    }
+    if kind == FieldKind::Nik {
+        let count = value.chars().count();
+        return value
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i < 4 || i + 2 >= count { c } else { '*' })
+            .collect();
+    }
+    let mut word_start = true;
+    value
+        .chars()
+        .map(|c| {
+            let shown = if c.is_whitespace() || word_start { c } else { '*' };
+            word_start = c.is_whitespace();
+            shown
+        })
+        .collect()
 }
 
 /// Errors that are not about any control on the form (shown at the top).
@@ -119,11 +143,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nik_is_masked_but_its_first_four_and_last_two_digits() {
+    fn nik_is_masked_but_its_first_four_and_last_two_digits_and_a_name_but_its_initials() {
         let sop = sop::Catalog::builtin().sop("lumajang/ruang-server").unwrap().clone();
         let fields = &sop.step(1).unwrap().fields;
         assert_eq!(shown(fields, "nik_pengunjung", "3508014508900001", false), "3508**********01");
         assert_eq!(shown(fields, "nik_pengunjung", "3508014508900001", true), "3508014508900001");
         assert_eq!(shown(fields, "instansi", "Bappeda", false), "Bappeda");
+        assert_eq!(shown(fields, "nama_pengunjung", "Andi Wijaya", false), "A*** W*****");
+        assert_eq!(shown(fields, "nama_pengunjung", "Ani", false), "A**", "a short name is not shown whole");
+        assert_eq!(shown(fields, "nama_pengunjung", "Andi Wijaya", true), "Andi Wijaya");
+        assert_eq!(shown(fields, "nama_pengunjung", store::ERASED, false), store::ERASED);
     }
 }

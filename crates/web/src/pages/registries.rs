@@ -1,7 +1,8 @@
 //! Registri: who has which VPN account, subdomain, e-mail account or
 //! server-room access card — searchable, filterable, exportable as CSV
-//! with the filters applied — and each entry's page with its history and
-//! the form to suspend, reactivate or revoke it.
+//! with the filters applied — and each entry's page with its history and,
+//! for those who keep that registry, the form to suspend, reactivate or
+//! revoke it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -198,6 +199,7 @@ pub async fn list(
     let kind = kind_of(&kind)?;
     // Checked before a CSV download starts, which could not report it.
     store::registry::check_state_filter(q.status.as_deref())
+        .and_then(|()| store::registry::check_search(q.q.as_deref()))
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
     if q.format.as_deref() == Some("csv") {
         return Ok(export(&state, &user, kind, q.filter()));
@@ -260,6 +262,7 @@ async fn entry_page(
     if entry.kind != kind {
         return Err(WebError::NotFound);
     }
+    let keeps = state.store.keeps_registry(user.agency_id(), kind, user.person()).await?;
     let clock = user.clock();
     let body = html! {
         h1 { (kind.label()) ": " (entry.name) " " (state_tag(&entry)) }
@@ -284,7 +287,7 @@ async fn entry_page(
                 }
             }
         }
-        @if entry.state != "dicabut" {
+        @if keeps && entry.state != "dicabut" {
             form.card method="post" action={"/registri/" (kind.key()) "/" (entry.id) "/status"} {
                 h2 { (user.t(Msg::ChangeState)) }
                 input type="hidden" name="csrf" value=(user.csrf);

@@ -1,6 +1,8 @@
 //! Kunjungan: the visit block of a server-room case (with the check-in
 //! form for the escorting officer) and the visitor log (pencatatan akses
-//! ruang server) with durations, late visitors flagged, and its CSV.
+//! ruang server) with durations, late visitors flagged, and its CSV. A
+//! visitor's name is personal data: masked everywhere, shown in full only
+//! on the case page after a reveal that is in the audit log.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use engine::CaseState;
 use maud::{Markup, html};
 use serde::Deserialize;
+use sop::definition::FieldKind;
 use store::visits::VisitRow;
 
 use super::reports::csv;
@@ -31,13 +34,25 @@ fn state_tag(v: &VisitRow) -> Markup {
     }
 }
 
+/// The visitor's name as shown without a reveal.
+fn visitor_masked(v: &VisitRow) -> String {
+    super::form::masked(FieldKind::Text, &v.visitor)
+}
+
 fn duration(v: &VisitRow) -> String {
     v.minutes.map_or_else(|| "-".into(), |m| format!("{m} menit"))
 }
 
-/// The visit block on the case page; the officer of the open escort step
-/// gets the check-in form while the visitor is not yet inside.
-pub fn section(user: &User, case: &CaseState, visit: &VisitRow, escort_step: Option<u32>) -> Markup {
+/// The visit block on the case page, the visitor's name in full only when
+/// `reveal` (the reveal already logged); the officer of the open escort
+/// step gets the check-in form while the visitor is not yet inside.
+pub fn section(
+    user: &User,
+    case: &CaseState,
+    visit: &VisitRow,
+    escort_step: Option<u32>,
+    reveal: bool,
+) -> Markup {
     let clock = user.clock();
     let may_check_in = visit.state == "diajukan"
         && case
@@ -46,7 +61,7 @@ pub fn section(user: &User, case: &CaseState, visit: &VisitRow, escort_step: Opt
     html! {
         section.card #kunjungan {
             h2 { (user.t(Msg::Visit)) " " (state_tag(visit)) }
-            p { strong { (visit.visitor) } " · " (visit.institution) " · " (visit.planned_start.replace('T', " ")) " – " (visit.planned_end.replace('T', " ")) }
+            p { strong data-personal="1" { @if reveal { (visit.visitor) } @else { (visitor_masked(visit)) } } " · " (visit.institution) " · " (visit.planned_start.replace('T', " ")) " – " (visit.planned_end.replace('T', " ")) }
             @if let Some(at) = visit.checked_in_at {
                 p { (user.t(Msg::CheckedIn)) " " (clock.datetime(at)) " · " (user.t(Msg::Badge)) " " strong { (visit.badge.clone().unwrap_or_default()) } " · " (visit.escort.clone().unwrap_or_default()) }
             }
@@ -94,8 +109,9 @@ pub struct LogQuery {
 impl LogQuery {
     fn keeps(&self, v: &VisitRow) -> bool {
         let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
+        // The name is searched as shown: a search must not confirm a hidden name.
         let text = q.is_none_or(|q| {
-            [&v.visitor, &v.institution, &v.case_number].iter().any(|f| f.to_lowercase().contains(&q))
+            [&visitor_masked(v), &v.institution, &v.case_number].iter().any(|f| f.to_lowercase().contains(&q))
         });
         let state = self.status.as_deref().is_none_or(|s| s.is_empty() || s == v.state);
         text && state && (self.terlambat.as_deref() != Some("1") || v.overdue)
@@ -138,7 +154,7 @@ fn csv_rows(visits: &[VisitRow], clock: &Clock) -> Vec<Vec<String>> {
     for v in visits {
         rows.push(vec![
             v.case_number.clone(),
-            v.visitor.clone(),
+            visitor_masked(v),
             v.institution.clone(),
             v.purpose.clone(),
             v.planned_start.clone(),
@@ -195,7 +211,7 @@ pub async fn log(
                 @for v in &visits {
                     tr {
                         td { a href={"/permohonan/" (v.case_id)} { (v.case_number) } }
-                        td { (v.visitor) br; span.muted { (v.institution) } }
+                        td { span data-personal="1" { (visitor_masked(v)) } br; span.muted { (v.institution) } }
                         td.hide-sm { (v.planned_start.replace('T', " ")) " – " (v.planned_end.replace('T', " ")) }
                         td { (state_tag(v)) }
                         td { (clock.maybe(v.checked_in_at)) @if let Some(b) = &v.badge { br; span.muted { (b) " · " (v.escort.clone().unwrap_or_default()) } } }
