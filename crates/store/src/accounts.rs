@@ -7,6 +7,7 @@ use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use crate::record_event::{Change, Owner};
 use crate::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,7 +109,7 @@ impl Store {
         if self.account(username).await?.is_some() {
             return Err(StoreError::AlreadyExists(format!("nama pengguna {username}")));
         }
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO accounts (username, person_id, agency_id, password_hash, is_admin, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(username)
@@ -116,8 +117,14 @@ impl Store {
         .bind(agency)
         .bind(password_hash)
         .bind(i64::from(is_admin))
-        .bind(at)
-        .execute(&self.pool)
+        .bind(at);
+        self.write_recorded(
+            insert,
+            Owner::Agency(agency),
+            None,
+            Change::AccountAdded { account: username.into(), person: person.into(), admin: is_admin },
+            at,
+        )
         .await?;
         Ok(())
     }
@@ -167,6 +174,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE username = $1").bind(username).execute(&mut *tx).await?;
+        crate::record_event::append(
+            &mut tx,
+            Owner::AccountOf(username),
+            None,
+            Change::PasswordChanged { account: username.into() },
+            crate::record_event::now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

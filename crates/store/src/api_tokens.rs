@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::accounts::account_from;
+use crate::record_event::{Change, Owner};
 use crate::{Account, Store, StoreError, new_id};
 
 /// What every token starts with, so a leaked one is recognisable.
@@ -62,15 +63,21 @@ impl Store {
         let token =
             format!("{TOKEN_PREFIX}{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
         let id = new_id();
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO api_tokens (id, username, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&id)
         .bind(username)
         .bind(name)
         .bind(digest(&token))
-        .bind(at)
-        .execute(&self.pool)
+        .bind(at);
+        self.write_recorded(
+            insert,
+            Owner::AccountOf(username),
+            None,
+            Change::ApiTokenCreated { account: username.into(), token: id.clone(), name: name.into() },
+            at,
+        )
         .await?;
         Ok((id, token))
     }
@@ -99,15 +106,22 @@ impl Store {
 
     /// Revokes one of `username`'s own tokens; another's token is "not found".
     pub async fn revoke_api_token(&self, username: &str, id: &str, at: i64) -> Result<(), StoreError> {
-        let done = sqlx::query(
+        let revoke = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND username = $3 AND revoked_at IS NULL",
         )
         .bind(at)
         .bind(id)
-        .bind(username)
-        .execute(&self.pool)
-        .await?;
-        if done.rows_affected() == 0 {
+        .bind(username);
+        let done = self
+            .write_recorded(
+                revoke,
+                Owner::AccountOf(username),
+                None,
+                Change::ApiTokenRevoked { account: username.into(), token: id.into() },
+                at,
+            )
+            .await?;
+        if done == 0 {
             return Err(StoreError::NotFound("token".into()));
         }
         Ok(())

@@ -10,14 +10,19 @@ pub mod api_tokens;
 pub mod audit;
 mod calendar;
 mod cases;
+pub mod checkpoint;
 pub mod demo;
 mod error;
 mod escalation;
+#[cfg(feature = "test-support")]
+pub mod forgery;
 pub mod idempotency;
 pub mod letters;
 pub mod mail;
 mod organisation;
 mod personal_data;
+pub mod read_only;
+pub mod record_event;
 pub mod registry;
 pub mod report;
 mod report_months;
@@ -70,13 +75,7 @@ impl Store {
     /// `sqlite://path/to/file.db` or `postgres://user:pass@host/db`.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Backend::Postgres
-        } else {
-            return Err(StoreError::BadUrl(url.to_string()));
-        };
+        let backend = backend_of(url)?;
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") => {
                 format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
@@ -195,6 +194,17 @@ impl Store {
     /// for writes that had rather be skipped than wait.
     async fn try_write(&self) -> Result<Option<write_queue::Write<'_>>, StoreError> {
         self.writes.try_enter(&self.pool, cases::LOCK_CHAIN).await
+    }
+}
+
+/// The backend a database URL names.
+fn backend_of(url: &str) -> Result<Backend, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(StoreError::BadUrl(url.to_string()))
     }
 }
 
