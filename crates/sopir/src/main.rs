@@ -61,6 +61,15 @@ enum Command {
         /// Alamat pengirim e-mail notifikasi.
         #[arg(long = "mail-from", env = "SOPIR_MAIL_FROM", default_value = "Sopir <sopir@localhost>")]
         mail_from: String,
+        #[command(flatten)]
+        checkpoints: CheckpointDir,
+        /// Menit antara dua titik periksa rantai audit (ditulis bila rantai bertambah; juga saat mulai dan berhenti).
+        #[arg(
+            long = "audit-checkpoint-minutes",
+            env = "SOPIR_AUDIT_CHECKPOINT_MINUTES",
+            default_value = "60"
+        )]
+        checkpoint_minutes: u32,
     },
     /// Akun pengguna.
     #[command(subcommand)]
@@ -165,11 +174,33 @@ pub enum BenchCommand {
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
-    /// Periksa seluruh rantai log audit; keluar dengan kode 1 bila ada event yang diubah, dihapus atau ditukar.
+    /// Periksa seluruh rantai log audit, lalu setiap titik periksanya (di luar basis data); keluar dengan kode 1 bila ada event yang diubah, dihapus atau ditukar, atau rantai ditulis ulang atau dipotong. Basis data hanya dibaca: salinan tanpa izin tulis pun dapat diperiksa.
     Verify {
         #[command(flatten)]
         database: Database,
+        /// Kunci data (64 karakter heksadesimal) untuk memeriksa tanda tangan titik periksa; tanpa ini dibaca sopir.key di direktori data.
+        #[arg(long = "data-key", env = "SOPIR_DATA_KEY", hide_env_values = true)]
+        data_key: Option<String>,
+        #[command(flatten)]
+        checkpoints: CheckpointDir,
+        /// Berkas atau direktori titik periksa lain yang ikut diperiksa, misalnya salinan saksi luar; boleh berulang.
+        #[arg(long = "checkpoints")]
+        more: Vec<PathBuf>,
     },
+}
+
+/// Where the server keeps the audit chain's checkpoints.
+#[derive(clap::Args)]
+pub struct CheckpointDir {
+    /// Direktori titik periksa rantai audit (berkas yang hanya ditambah, di luar basis data); bawaan: audit-checkpoints di direktori data.
+    #[arg(long = "audit-checkpoint-dir", env = "SOPIR_AUDIT_CHECKPOINT_DIR")]
+    dir: Option<PathBuf>,
+}
+
+impl CheckpointDir {
+    fn or_under(self, data_dir: &std::path::Path) -> PathBuf {
+        self.dir.unwrap_or_else(|| data_dir.join(store::checkpoint::DIR_NAME))
+    }
 }
 
 #[derive(clap::Subcommand)]
@@ -303,6 +334,8 @@ pub enum CliError {
     /// The chain is broken; the report is already printed.
     #[error("rantai audit putus")]
     AuditBroken,
+    #[error("titik periksa audit: {0}")]
+    Checkpoints(String),
 }
 
 /// Each password hash takes a 19 MiB buffer. glibc raises its mmap
@@ -345,8 +378,11 @@ fn main() -> ExitCode {
             public_url,
             smtp_url,
             mail_from,
+            checkpoints,
+            checkpoint_minutes,
         }) => {
             let demo = !no_demo;
+            let checkpoint_dir = checkpoints.or_under(&data_dir);
             let options = serve::Options {
                 addr,
                 data_dir,
@@ -358,6 +394,8 @@ fn main() -> ExitCode {
                 public_url,
                 smtp_url,
                 mail_from,
+                checkpoint_dir,
+                checkpoint_minutes,
             };
             runtime().and_then(|rt| rt.block_on(serve::run(options)))
         }
@@ -378,7 +416,12 @@ fn main() -> ExitCode {
             runtime().and_then(|rt| rt.block_on(user_command::token(&database.url(), &username, &name)))
         }
         Some(Command::Sop(command)) => sop_command::run(command),
-        Some(Command::Audit(AuditCommand::Verify { database })) => audit_command::verify(&database.url()),
+        Some(Command::Audit(AuditCommand::Verify { database, data_key, checkpoints, more })) => {
+            let url = database.url();
+            let key_file = database.data_dir.join("sopir.key");
+            let dir = checkpoints.or_under(&database.data_dir);
+            audit_command::verify(&url, audit_command::Anchors { data_key, key_file, dir, more })
+        }
         Some(Command::Retention(RetentionCommand::Purge { database })) => {
             audit_command::purge(&database.url())
         }

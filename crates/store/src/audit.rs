@@ -204,13 +204,20 @@ pub enum Break {
     Reordered { seq: i64, case: String, kind: String },
 }
 
+/// How an event is named in a report: its kind and case, or that it is a
+/// change outside cases.
+fn named(kind: &str, case: &str) -> String {
+    if case.is_empty() { format!("{kind}, di luar permohonan") } else { format!("{kind}, permohonan {case}") }
+}
+
 impl fmt::Display for Break {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Break::Modified { seq, case, kind } => {
                 write!(
                     f,
-                    "event #{seq} ({kind}, permohonan {case}) telah diubah: isinya tidak cocok dengan hash-nya"
+                    "event #{seq} ({}) telah diubah: isinya tidak cocok dengan hash-nya",
+                    named(kind, case)
                 )
             }
             Break::Removed { seq } => {
@@ -218,7 +225,8 @@ impl fmt::Display for Break {
             }
             Break::Reordered { seq, case, kind } => write!(
                 f,
-                "event #{seq} ({kind}, permohonan {case}) tidak menyambung ke event sebelumnya: urutan diubah"
+                "event #{seq} ({}) tidak menyambung ke event sebelumnya: urutan diubah",
+                named(kind, case)
             ),
         }
     }

@@ -290,13 +290,7 @@ impl Store {
         Ok(row.map(|r| r.try_get("hash")).transpose()?)
     }
 
-    /// How the chain differs from `checkpoint`, if it does.
-    pub async fn check_checkpoint(&self, checkpoint: &Checkpoint) -> Result<Option<Mismatch>, StoreError> {
-        let chain_end: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&self.pool).await?;
-        self.compare(checkpoint, chain_end).await
-    }
-
+    /// How the chain, `chain_end` events long, differs from `checkpoint`.
     async fn compare(&self, checkpoint: &Checkpoint, chain_end: i64) -> Result<Option<Mismatch>, StoreError> {
         if checkpoint.seq > chain_end {
             return Ok(Some(Mismatch::Shortened { chain_end }));

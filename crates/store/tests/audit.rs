@@ -218,7 +218,8 @@ async fn a_checkpoint_line_changed_or_signed_with_another_key_is_refused() {
     let text = std::fs::read_to_string(&file).unwrap();
     let first = text.lines().next().unwrap().to_string();
     std::fs::write(&file, format!("{text}{}\n", first.replace("seq=0", "seq=7"))).unwrap();
-    let anchored = db.store.anchor(checkpoint::read(&[file.clone()], &key).unwrap()).await.unwrap();
+    let anchored =
+        db.store.anchor(checkpoint::read(std::slice::from_ref(&file), &key).unwrap()).await.unwrap();
     assert_eq!(anchored.matching, 1);
     let said: Vec<String> = anchored.problems.iter().map(ToString::to_string).collect();
     let forged = "tanda tangan titik periksa tidak sah: baris ini diubah, atau dibuat dengan kunci lain";
