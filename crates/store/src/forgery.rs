@@ -8,7 +8,7 @@ use crate::audit::StoredEvent;
 use crate::{Backend, Store, StoreError};
 
 /// Rewrites history as an intruder with write access would: lets the
-/// append-only triggers go, deletes every event after `keep` (cuts the
+/// append-only and forward-only triggers go, deletes every event after `keep` (cuts the
 /// tail), replaces event `seq`'s payload with `edit` of it, and recomputes
 /// the hash of every event from `seq` on and the head's, so the chain
 /// links up again and checks out on its own.
@@ -23,8 +23,11 @@ pub async fn rewrite(
         Backend::Sqlite => &[
             "DROP TRIGGER IF EXISTS events_append_only_update",
             "DROP TRIGGER IF EXISTS events_append_only_delete",
+            "DROP TRIGGER IF EXISTS audit_head_forward_only",
         ],
-        Backend::Postgres => &["ALTER TABLE events DISABLE TRIGGER USER"],
+        Backend::Postgres => {
+            &["ALTER TABLE events DISABLE TRIGGER USER", "ALTER TABLE audit_head DISABLE TRIGGER USER"]
+        }
     };
     for statement in disable {
         sqlx::query(sqlx::AssertSqlSafe(statement.to_string())).execute(&mut *tx).await?;

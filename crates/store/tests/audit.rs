@@ -341,3 +341,47 @@ async fn a_store_opened_read_only_verifies_and_writes_nothing() {
         assert!(write.is_err(), "{}: a read-only store cannot write", db.label);
     }
 }
+
+#[tokio::test]
+async fn the_head_only_moves_forward_and_the_log_is_never_emptied() {
+    for db in backends().await {
+        history(&db.store).await;
+        let mut refused = vec![
+            "UPDATE audit_head SET seq = seq - 1, hash = 'x' WHERE id = 1",
+            "UPDATE audit_head SET hash = 'x' WHERE id = 1",
+            "DELETE FROM audit_head",
+            "DELETE FROM events",
+        ];
+        if db.store.backend() == Backend::Postgres {
+            refused.extend(["TRUNCATE events", "TRUNCATE audit_head"]);
+        }
+        for sql in refused {
+            let message = sqlx::query(sql).execute(db.store.pool()).await.unwrap_err().to_string();
+            assert!(
+                message.contains("only moves forward") || message.contains("append-only"),
+                "{}: {sql}: {message}",
+                db.label
+            );
+        }
+        let report = db.store.verify_audit().await.unwrap();
+        assert_eq!(report.first_break, None, "{}", db.label);
+        // The lock every write takes rewrites the head unchanged.
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(db.store.pool()).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_edited_change_outside_cases_is_named_as_such() {
+    for db in backends().await {
+        // The first event is the installation's first record.
+        tamper(&db.store, "UPDATE events SET payload = payload || ' ' WHERE seq = 1").await;
+        let report = db.store.verify_audit().await.unwrap();
+        let broken = report.first_break.unwrap().to_string();
+        assert!(
+            broken.starts_with("event #1 (")
+                && broken.ends_with(", di luar permohonan) telah diubah: isinya tidak cocok dengan hash-nya"),
+            "{}: {broken}",
+            db.label
+        );
+    }
+}
