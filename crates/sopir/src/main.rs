@@ -64,6 +64,15 @@ enum Command {
         /// Proxy balik yang dipercaya, dipisah koma (alamat atau CIDR, mis. 10.0.0.5,172.16.0.0/12): hanya dari proxy ini header X-Forwarded-For dipakai sebagai alamat klien (untuk pembatasan percobaan masuk).
         #[arg(long = "trusted-proxies", env = "SOPIR_TRUSTED_PROXIES")]
         trusted_proxies: Option<String>,
+        #[command(flatten)]
+        checkpoints: CheckpointDir,
+        /// Menit antara dua titik periksa rantai audit (ditulis bila rantai bertambah; juga saat mulai dan berhenti).
+        #[arg(
+            long = "audit-checkpoint-minutes",
+            env = "SOPIR_AUDIT_CHECKPOINT_MINUTES",
+            default_value = "60"
+        )]
+        checkpoint_minutes: u32,
     },
     /// Akun pengguna.
     #[command(subcommand)]
@@ -171,11 +180,33 @@ pub enum BenchCommand {
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
-    /// Periksa seluruh rantai log audit; keluar dengan kode 1 bila ada event yang diubah, dihapus atau ditukar.
+    /// Periksa seluruh rantai log audit, lalu setiap titik periksanya (di luar basis data); keluar dengan kode 1 bila ada event yang diubah, dihapus atau ditukar, atau rantai ditulis ulang atau dipotong. Basis data hanya dibaca: salinan tanpa izin tulis pun dapat diperiksa.
     Verify {
         #[command(flatten)]
         database: Database,
+        /// Kunci data (64 karakter heksadesimal) untuk memeriksa tanda tangan titik periksa; tanpa ini dibaca sopir.key di direktori data.
+        #[arg(long = "data-key", env = "SOPIR_DATA_KEY", hide_env_values = true)]
+        data_key: Option<String>,
+        #[command(flatten)]
+        checkpoints: CheckpointDir,
+        /// Berkas atau direktori titik periksa lain yang ikut diperiksa, misalnya salinan saksi luar; boleh berulang.
+        #[arg(long = "checkpoints")]
+        more: Vec<PathBuf>,
     },
+}
+
+/// Where the server keeps the audit chain's checkpoints.
+#[derive(clap::Args)]
+pub struct CheckpointDir {
+    /// Direktori titik periksa rantai audit (berkas yang hanya ditambah, di luar basis data); bawaan: audit-checkpoints di direktori data.
+    #[arg(long = "audit-checkpoint-dir", env = "SOPIR_AUDIT_CHECKPOINT_DIR")]
+    dir: Option<PathBuf>,
+}
+
+impl CheckpointDir {
+    fn or_under(self, data_dir: &std::path::Path) -> PathBuf {
+        self.dir.unwrap_or_else(|| data_dir.join(store::checkpoint::DIR_NAME))
+    }
 }
 
 #[derive(clap::Subcommand)]
@@ -311,6 +342,8 @@ pub enum CliError {
     /// The chain is broken; the report is already printed.
     #[error("rantai audit putus")]
     AuditBroken,
+    #[error("titik periksa audit: {0}")]
+    Checkpoints(String),
 }
 
 /// Each password hash takes a 19 MiB buffer. glibc raises its mmap
@@ -354,8 +387,11 @@ fn main() -> ExitCode {
             smtp_url,
             mail_from,
             trusted_proxies,
+            checkpoints,
+            checkpoint_minutes,
         }) => {
             let demo = !no_demo;
+            let checkpoint_dir = checkpoints.or_under(&data_dir);
             let options = serve::Options {
                 addr,
                 data_dir,
@@ -368,6 +404,8 @@ fn main() -> ExitCode {
                 smtp_url,
                 mail_from,
                 trusted_proxies,
+                checkpoint_dir,
+                checkpoint_minutes,
             };
             runtime().and_then(|rt| rt.block_on(serve::run(options)))
         }
@@ -389,7 +427,12 @@ fn main() -> ExitCode {
             runtime().and_then(|rt| rt.block_on(user_command::token(&url, &username, &name, days)))
         }
         Some(Command::Sop(command)) => sop_command::run(command),
-        Some(Command::Audit(AuditCommand::Verify { database })) => audit_command::verify(&database.url()),
+        Some(Command::Audit(AuditCommand::Verify { database, data_key, checkpoints, more })) => {
+            let url = database.url();
+            let key_file = database.data_dir.join("sopir.key");
+            let dir = checkpoints.or_under(&database.data_dir);
+            audit_command::verify(&url, audit_command::Anchors { data_key, key_file, dir, more })
+        }
         Some(Command::Retention(RetentionCommand::Purge { database })) => {
             audit_command::purge(&database.url())
         }

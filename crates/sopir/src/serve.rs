@@ -1,7 +1,8 @@
 //! `sopir serve` (what `cargo run --release` does): opens or creates the
 //! database, installs the built-in agencies and SOPs (and, unless
 //! `--no-demo`, the demo people and logins), and serves the web application
-//! until Ctrl+C or SIGTERM.
+//! until Ctrl+C or SIGTERM, writing checkpoints of the audit chain beside
+//! the database as it goes.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -29,6 +30,10 @@ pub struct Options {
     pub mail_from: String,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxies`).
     pub trusted_proxies: Option<String>,
+    /// Where checkpoints of the audit chain go (outside the database).
+    pub checkpoint_dir: PathBuf,
+    /// Minutes between two checkpoints.
+    pub checkpoint_minutes: u32,
 }
 
 /// The database URL: `DATABASE_URL` when given, else SQLite under the data dir.
@@ -56,11 +61,13 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         .unwrap_or_default()
         .parse()
         .map_err(|e| CliError::Serve(format!("--trusted-proxies: {e}")))?;
+    let shutdown = shutdown_signal();
     let url = database_url(&options.data_dir, options.database_url.as_deref())?;
     let key = match options.data_key.as_deref().filter(|k| !k.is_empty()) {
         Some(hex) => store::DataKey::from_hex(hex)?,
         None => store::DataKey::load_or_create(&options.data_dir.join("sopir.key"))?,
     };
+    let checkpoint_key = store::checkpoint::CheckpointKey::from_data_key(&key);
     let store = Store::open(&url).await?.with_key(key);
     let now = jiff::Timestamp::now().as_millisecond();
     let catalog = sop::Catalog::builtin();
@@ -70,6 +77,10 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     } else {
         store::demo::install_reference(&store, &catalog, now).await?;
     }
+    let anchor =
+        Anchor { dir: options.checkpoint_dir.clone(), key: checkpoint_key, last: Default::default() };
+    anchor.check_at_start(&store).await;
+    anchor.write(&store).await?;
     let listener = tokio::net::TcpListener::bind(&options.addr)
         .await
         .map_err(|e| CliError::Serve(format!("tidak dapat mendengarkan di {}: {e}", options.addr)))?;
@@ -86,6 +97,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         }
         println!("(Instalasi sungguhan: --no-demo, lalu `sopir user add`.)");
     }
+    println!("Titik periksa rantai audit: {}", anchor.dir.display());
     if options.smtp_url.as_deref().is_none_or(str::is_empty) {
         println!("E-mail notifikasi menunggu di kotak keluar sampai --smtp-url diberikan.");
     }
@@ -106,11 +118,25 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     let store = state.store.clone();
     let escalator = tokio::spawn(escalate_forever(store.clone(), options.escalation_minutes));
     let sender = mailer.map(|m| tokio::spawn(m.run_forever(store.clone())));
-    web::serve(state, listener, shutdown_signal()).await.map_err(|e| CliError::Serve(e.to_string()))?;
-    escalator.abort();
-    if let Some(sender) = sender {
-        sender.abort();
+    let every = std::time::Duration::from_secs(60 * u64::from(options.checkpoint_minutes.max(1)));
+    let anchor = Arc::new(anchor);
+    let checkpointer = tokio::spawn({
+        let (anchor, store) = (anchor.clone(), store.clone());
+        async move { anchor.write_forever(&store, every).await }
+    });
+    let served = web::serve(state, listener, shutdown).await;
+    // Stopped before the pool closes: work cut off half-way then would
+    // report a closed pool as its failure.
+    let background = [Some(escalator), sender, Some(checkpointer)];
+    for task in background.into_iter().flatten() {
+        task.abort();
+        let _ = task.await;
     }
+    // The last word before stopping: what happened since the last tick.
+    if let Err(e) = anchor.write(&store).await {
+        eprintln!("sopir: {e}");
+    }
+    served.map_err(|e| CliError::Serve(e.to_string()))?;
     store.close().await;
     println!("Sopir berhenti.");
     Ok(())
@@ -156,22 +182,29 @@ fn redact(url: &str) -> String {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl+C or SIGTERM. The handlers are installed when this is called, not
+/// when it is first awaited, so a signal that comes while the server is
+/// still starting stops it gracefully too (with its last checkpoint).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (interrupt, terminate) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()));
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut interrupt), Ok(mut terminate)) => {
+                    tokio::select! { _ = interrupt.recv() => {}, _ = terminate.recv() => {} }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Once a minute, escalates overdue tasks; a failure is logged and retried
@@ -202,6 +235,70 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
                 Ok(_) => last_purge = Some(now),
                 Err(e) => eprintln!("sopir: pekerjaan harian gagal, dicoba lagi: {e}"),
             }
+        }
+    }
+}
+
+/// Where and with which key the server writes checkpoints of the audit
+/// chain: in files outside the database, so that someone who rewrites the
+/// database — events changed, hashes recomputed, the tail cut — cannot
+/// rewrite them too (`sopir audit verify` checks the chain against them).
+struct Anchor {
+    dir: PathBuf,
+    key: store::checkpoint::CheckpointKey,
+    /// The head last written, so an idle server writes nothing new.
+    last: std::sync::Mutex<Option<(i64, String)>>,
+}
+
+impl Anchor {
+    /// Appends the chain's head, unless it is the one last written
+    /// (nothing happened since).
+    async fn write(&self, store: &Store) -> Result<(), CliError> {
+        let head = store.audit_head(jiff::Timestamp::now()).await?;
+        let link = (head.seq, head.hash.clone());
+        if self.last.lock().expect("not poisoned").as_ref() == Some(&link) {
+            return Ok(());
+        }
+        store::checkpoint::append(&self.dir, &head, &self.key).map_err(|e| {
+            CliError::Serve(format!("titik periksa audit tidak dapat ditulis di {}: {e}", self.dir.display()))
+        })?;
+        *self.last.lock().expect("not poisoned") = Some(link);
+        Ok(())
+    }
+
+    /// Every `every`, a checkpoint if the chain grew; a failure is logged
+    /// and retried at the next tick. Runs until aborted.
+    async fn write_forever(&self, store: &Store, every: std::time::Duration) {
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = self.write(store).await {
+                eprintln!("sopir: {e}");
+            }
+        }
+    }
+
+    /// Says loudly, at start, when the database no longer agrees with the
+    /// checkpoints written before: it was rewritten or cut while the server
+    /// was away (or restored from an older backup).
+    async fn check_at_start(&self, store: &Store) {
+        if !self.dir.exists() {
+            return;
+        }
+        let checked = async {
+            let found = store::checkpoint::read(std::slice::from_ref(&self.dir), &self.key)
+                .map_err(|e| CliError::Serve(e.to_string()))?;
+            Ok::<_, CliError>(store.anchor(found).await?)
+        };
+        match checked.await {
+            Ok(anchoring) if anchoring.problems.is_empty() => {}
+            Ok(anchoring) => eprintln!(
+                "sopir: PERINGATAN: rantai audit di basis data tidak cocok dengan {} titik periksa di {} — jalankan `sopir audit verify`. Yang pertama: {}",
+                anchoring.problems.len(),
+                self.dir.display(),
+                anchoring.problems[0]
+            ),
+            Err(e) => eprintln!("sopir: titik periksa audit tidak dapat diperiksa: {e}"),
         }
     }
 }

@@ -82,6 +82,7 @@ pub async fn add(url: &str, user: NewUser) -> Result<(), CliError> {
             .add_holding(
                 &user.agency,
                 &Holding { person: person_id.clone(), position, from: today, until: None, acting: None },
+                None,
             )
             .await?;
     }

@@ -267,6 +267,17 @@ fn database_with_history(name: &str) -> String {
     url
 }
 
+/// The chain's length: the demo installation's records, then the case's events.
+fn chain_length(url: &str) -> i64 {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (s, _) = store::Store::open_read_only(url).await.unwrap();
+        let length = s.audit_head(jiff::Timestamp::now()).await.unwrap().seq;
+        s.close().await;
+        length
+    })
+}
+
 fn tamper(url: &str, sql: &str) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
@@ -284,31 +295,278 @@ fn tamper(url: &str, sql: &str) {
 #[test]
 fn audit_verify_passes_an_intact_chain_and_names_an_edited_event() {
     let url = database_with_history("audit-edit");
-    let out = sopir(&["audit", "verify", "--database-url", &url]);
+    let n = chain_length(&url);
+    let dir = Path::new(url.trim_start_matches("sqlite://")).parent().unwrap().to_path_buf();
+    let out = sopir(&["audit", "verify", "--database-url", &url, "--data-dir", dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "Rantai audit utuh: 4 event diperiksa.\n");
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "Rantai audit utuh: {n} event diperiksa ({} di antaranya perubahan di luar permohonan).\n\
+             Peringatan: tidak ada titik periksa (dicari di {}); rantai hanya diperiksa terhadap dirinya sendiri, jadi rantai yang ditulis ulang seluruhnya tidak akan terlihat.\n",
+            n - 4,
+            dir.join("audit-checkpoints").display()
+        )
+    );
 
-    tamper(&url, "UPDATE events SET at = at + 1 WHERE seq = 2");
+    // The case's second event (its four are the chain's last).
+    tamper(&url, &format!("UPDATE events SET at = at + 1 WHERE seq = {}", n - 2));
     let out = sopir(&["audit", "verify", "--database-url", &url]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(
-        text.starts_with("Rantai audit PUTUS setelah 1 event yang utuh: event #2 (task-created, permohonan "),
+        text.starts_with(&format!(
+            "Rantai audit PUTUS setelah {} event yang utuh: event #{} (task-created, permohonan ",
+            n - 3,
+            n - 2
+        )),
         "{text}"
     );
-    assert!(text.trim_end().ends_with("telah diubah: isinya tidak cocok dengan hash-nya"), "{text}");
+    assert!(
+        text.lines().next().unwrap().ends_with("telah diubah: isinya tidak cocok dengan hash-nya"),
+        "{text}"
+    );
 }
 
 #[test]
 fn audit_verify_names_a_deleted_event() {
     let url = database_with_history("audit-delete");
-    tamper(&url, "DELETE FROM events WHERE seq = 3");
+    let n = chain_length(&url);
+    tamper(&url, &format!("DELETE FROM events WHERE seq = {}", n - 1));
     let out = sopir(&["audit", "verify", "--database-url", &url]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
-        stdout(&out),
-        "Rantai audit PUTUS setelah 2 event yang utuh: event #3 telah dihapus: nomor urut itu hilang dari rantai\n"
+        stdout(&out).lines().next().unwrap(),
+        format!(
+            "Rantai audit PUTUS setelah {} event yang utuh: event #{} telah dihapus: nomor urut itu hilang dari rantai",
+            n - 2,
+            n - 1
+        )
     );
+}
+
+/// Another VPN request in the database at `url`.
+fn another_request(url: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let s = store::Store::open(url).await.unwrap();
+        let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+        s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", input, 1_764_100_000_000).await.unwrap();
+        s.close().await;
+    });
+}
+
+/// Runs `sopir serve` on `dir` until it has started, then stops it as a
+/// service manager would (SIGTERM); returns what it said on stderr.
+fn serve_once(dir: &Path, url: &str) -> String {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sopir"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--no-demo", "--data-dir", dir.to_str().unwrap()])
+        .args(["--database-url", url])
+        .env_remove("SOPIR_SOP_DIR")
+        .env_remove("SOPIR_DATA_KEY")
+        .env_remove("SOPIR_AUDIT_CHECKPOINT_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("Hentikan dengan Ctrl+C") {
+        line.clear();
+        assert!(said.read_line(&mut line).unwrap() > 0, "the server stopped before it started");
+    }
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut said, &mut rest).unwrap();
+    assert!(rest.ends_with("Sopir berhenti.\n"), "{rest}");
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    stderr(&out)
+}
+
+/// Rewrites the chain as someone with write access to the database would
+/// (see `store::forgery`).
+fn rewrite(url: &str, seq: i64, keep: i64) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let s = store::Store::open(url).await.unwrap();
+        store::forgery::rewrite(&s, seq, |payload| format!("{payload} "), keep).await.unwrap();
+        s.close().await;
+    });
+}
+
+#[test]
+fn the_server_anchors_the_chain_and_verify_catches_it_rewritten_and_cut() {
+    let url = database_with_history("anchored");
+    let dir = Path::new(url.trim_start_matches("sqlite://")).parent().unwrap().to_path_buf();
+    std::fs::write(dir.join("sopir.key"), "cd".repeat(32)).unwrap();
+    let data_dir = dir.to_str().unwrap();
+    // The server writes a checkpoint when it starts (and when it stops, if
+    // the chain grew meanwhile); here one per run.
+    serve_once(&dir, &url);
+    let first = chain_length(&url);
+    another_request(&url);
+    serve_once(&dir, &url);
+    let second = chain_length(&url);
+    let logs: Vec<PathBuf> =
+        std::fs::read_dir(dir.join("audit-checkpoints")).unwrap().map(|e| e.unwrap().path()).collect();
+    let [log] = &logs[..] else { panic!("{logs:?}") };
+    assert_eq!(std::fs::read_to_string(log).unwrap().lines().count(), 2);
+
+    let out = sopir(&["audit", "verify", "--database-url", &url, "--data-dir", data_dir]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[1].starts_with(&format!(
+            "Titik periksa cocok: 2 titik periksa; yang terbaru: event #{second} pada "
+        ))
+    );
+    assert!(lines[1].ends_with(&format!("({} baris 2).", log.display())), "{text}");
+
+    // The intrusion: triggers dropped, an event of the first request
+    // changed, every hash after it recomputed, the newest two cut off.
+    rewrite(&url, first - 2, second - 2);
+    let out = sopir(&["audit", "verify", "--database-url", &url, "--data-dir", data_dir]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_eq!(stderr(&out), "sopir: rantai audit putus\n");
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(lines[0].starts_with(&format!("Rantai audit utuh: {} event diperiksa", second - 2)), "{text}");
+    assert_eq!(
+        lines[1],
+        "Titik periksa TIDAK COCOK: 2 dari 2 titik periksa; rantai di basis data telah ditulis ulang atau dipotong:"
+    );
+    assert!(lines[2].starts_with(&format!("  - {} baris 1: titik periksa ", log.display())), "{text}");
+    assert!(
+        lines[2].ends_with(&format!("event sampai #{first} telah diubah dan hash-nya dihitung ulang")),
+        "{text}"
+    );
+    assert!(
+        lines[3].ends_with(&format!(
+            "mencatat event #{second}, tetapi rantai di basis data hanya sampai event #{}: ujung rantai telah dipotong",
+            second - 2
+        )),
+        "{text}"
+    );
+
+    // Without the key the checkpoints prove nothing, and verify says so.
+    std::fs::remove_file(dir.join("sopir.key")).unwrap();
+    let out = sopir(&["audit", "verify", "--database-url", &url, "--data-dir", data_dir]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "sopir: titik periksa audit: ada titik periksa, tetapi kunci data untuk memeriksa tanda tangannya tidak ditemukan ({} tidak ada; berikan --data-key atau SOPIR_DATA_KEY)\n",
+            dir.join("sopir.key").display()
+        )
+    );
+    let out = sopir(&[
+        "audit",
+        "verify",
+        "--database-url",
+        &url,
+        "--data-dir",
+        data_dir,
+        "--data-key",
+        &"cd".repeat(32),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out).lines().nth(1).unwrap(), lines[1]);
+
+    // A server started on the rewritten database says so at once.
+    std::fs::write(dir.join("sopir.key"), "cd".repeat(32)).unwrap();
+    let said = serve_once(&dir, &url);
+    assert!(
+        said.contains("PERINGATAN: rantai audit di basis data tidak cocok dengan 2 titik periksa di"),
+        "{said}"
+    );
+}
+
+/// Runs `sopir` as a user without write permission anywhere here: as
+/// `nobody` when the tests run as root (whom permissions do not stop).
+fn sopir_unprivileged(args: &[&str]) -> Output {
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    let mut command = if stdout(&uid).trim() == "0" {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_sopir")]);
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_sopir"))
+    };
+    command.args(args).env_remove("SOPIR_SOP_DIR").env_remove("DATABASE_URL").output().expect("sopir runs")
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn audit_verify_reads_a_copy_it_may_not_write_made_by_an_older_sopir() {
+    let url = database_with_history("read-only");
+    let n = chain_length(&url);
+    let dir = scratch("read-only-copy");
+    let copy = dir.join("sopir.db");
+    let copy_url = format!("sqlite://{}", copy.display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (newest, older) = rt.block_on(async {
+        let s = store::Store::open(&url).await.unwrap();
+        s.backup_into(&copy).await.unwrap();
+        s.close().await;
+        // A copy made before this Sopir's newest migration, kept in WAL mode.
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&copy_url).await.unwrap();
+        let newest: i64 =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&pool).await.unwrap();
+        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = $1")
+            .bind(newest)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let older: i64 =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&pool).await.unwrap();
+        sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await.unwrap();
+        pool.close().await;
+        (newest, older)
+    });
+    let files = || {
+        let mut names: Vec<String> =
+            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(files(), ["sopir.db"]);
+    set_mode(&copy, 0o444);
+    set_mode(&dir, 0o555);
+    let out = sopir_unprivileged(&[
+        "audit",
+        "verify",
+        "--database-url",
+        &copy_url,
+        "--data-dir",
+        dir.to_str().unwrap(),
+    ]);
+    set_mode(&dir, 0o755);
+    set_mode(&copy, 0o644);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "Catatan: skema basis data ini versi {older}, lebih lama dari versi {newest} program ini; basis data hanya dibaca, tidak dimigrasikan, dan rantai auditnya tetap dapat diperiksa.\n\
+             Catatan: direktori basis data tidak dapat ditulisi, jadi berkasnya dibaca sebagai berkas yang tidak berubah.\n\
+             Rantai audit utuh: {n} event diperiksa ({} di antaranya perubahan di luar permohonan).\n\
+             Peringatan: tidak ada titik periksa (dicari di {}); rantai hanya diperiksa terhadap dirinya sendiri, jadi rantai yang ditulis ulang seluruhnya tidak akan terlihat.\n",
+            n - 4,
+            dir.join("audit-checkpoints").display()
+        )
+    );
+    assert_eq!(files(), ["sopir.db"], "nothing written beside the copy");
 }
 
 #[test]
@@ -398,6 +656,7 @@ fn user_add_creates_an_administrator_with_the_password_from_stdin() {
 #[test]
 fn a_backup_of_a_live_database_restores_with_an_intact_chain() {
     let url = database_with_history("backup");
+    let n = chain_length(&url);
     let dir = Path::new(url.trim_start_matches("sqlite://")).parent().unwrap().to_path_buf();
     std::fs::write(dir.join("sopir.key"), "ab".repeat(32)).unwrap();
     // A key left readable by others (as an operator might have copied it).
@@ -426,14 +685,21 @@ fn a_backup_of_a_live_database_restores_with_an_intact_chain() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        format!("Dipulihkan ke {}: rantai audit utuh (4 event).\n", restored_dir.join("sopir.db").display())
+        format!(
+            "Dipulihkan ke {}: rantai audit utuh ({n} event).\n",
+            restored_dir.join("sopir.db").display()
+        )
     );
     assert_eq!(std::fs::read_to_string(restored_dir.join("sopir.key")).unwrap(), "ab".repeat(32));
     assert_eq!((mode(&restored_dir.join("sopir.db")), mode(&restored_dir.join("sopir.key"))), (0o600, 0o600));
+    let intact = format!(
+        "Rantai audit utuh: {n} event diperiksa ({} di antaranya perubahan di luar permohonan).",
+        n - 4
+    );
     let verify = sopir(&["audit", "verify", "--database-url", &restored_url]);
-    assert_eq!(stdout(&verify), "Rantai audit utuh: 4 event diperiksa.\n");
+    assert_eq!(stdout(&verify).lines().next().unwrap(), intact);
     let verify = sopir(&["audit", "verify", "--data-dir", restored_dir.to_str().unwrap()]);
-    assert_eq!(stdout(&verify), "Rantai audit utuh: 4 event diperiksa.\n", "{}", stderr(&verify));
+    assert_eq!(stdout(&verify).lines().next().unwrap(), intact, "{}", stderr(&verify));
     // Restoring over an existing database is refused.
     let twice = sopir(&[
         "restore",

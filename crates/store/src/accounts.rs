@@ -8,6 +8,7 @@ use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use crate::record_event::{Change, Owner};
 use crate::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +123,7 @@ impl Store {
         if self.account(username).await?.is_some() {
             return Err(StoreError::AlreadyExists(format!("nama pengguna {username}")));
         }
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO accounts (username, person_id, agency_id, password_hash, is_admin, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(username)
@@ -130,8 +131,14 @@ impl Store {
         .bind(agency)
         .bind(password_hash)
         .bind(i64::from(is_admin))
-        .bind(at)
-        .execute(&self.pool)
+        .bind(at);
+        self.write_recorded(
+            insert,
+            Owner::Agency(agency),
+            None,
+            Change::AccountAdded { account: username.into(), person: person.into(), admin: is_admin },
+            at,
+        )
         .await?;
         Ok(())
     }
@@ -147,20 +154,25 @@ impl Store {
     /// Sets a new password hash and ends every session and API token of
     /// the account: whoever knew the old password keeps nothing made with it.
     pub async fn set_password(&self, username: &str, password_hash: &str, at: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE accounts SET password_hash = $1 WHERE username = $2")
-            .bind(password_hash)
-            .bind(username)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE username = $1").bind(username).execute(&mut *tx).await?;
-        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE username = $2 AND revoked_at IS NULL")
-            .bind(at)
-            .bind(username)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            sqlx::query("UPDATE accounts SET password_hash = $1 WHERE username = $2")
+                .bind(password_hash)
+                .bind(username)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE username = $1").bind(username).execute(&mut **tx).await?;
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE username = $2 AND revoked_at IS NULL")
+                .bind(at)
+                .bind(username)
+                .execute(&mut **tx)
+                .await?;
+            let change = Change::PasswordChanged { account: username.into() };
+            crate::record_event::append(tx, Owner::AccountOf(username), None, change, at).await
+        }
+        .await;
+        write.finish(result).await
     }
 
     /// Opens a session whose id (the cookie's value) is `id`; only its

@@ -8,6 +8,7 @@
 use sqlx::Row;
 
 use crate::accounts::{account_from, secret_digest};
+use crate::record_event::{Change, Owner};
 use crate::{Account, Store, StoreError, new_id};
 
 /// What every token starts with, so a leaked one is recognisable.
@@ -76,7 +77,7 @@ impl Store {
         let token =
             format!("{TOKEN_PREFIX}{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
         let id = new_id();
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO api_tokens (id, username, name, token_hash, created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -85,8 +86,14 @@ impl Store {
         .bind(name)
         .bind(secret_digest(&token))
         .bind(at)
-        .bind(at + days * DAY_MS)
-        .execute(&self.pool)
+        .bind(at + days * DAY_MS);
+        self.write_recorded(
+            insert,
+            Owner::AccountOf(username),
+            None,
+            Change::ApiTokenCreated { account: username.into(), token: id.clone(), name: name.into() },
+            at,
+        )
         .await?;
         Ok((id, token))
     }
@@ -116,15 +123,22 @@ impl Store {
 
     /// Revokes one of `username`'s own tokens; another's token is "not found".
     pub async fn revoke_api_token(&self, username: &str, id: &str, at: i64) -> Result<(), StoreError> {
-        let done = sqlx::query(
+        let revoke = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND username = $3 AND revoked_at IS NULL",
         )
         .bind(at)
         .bind(id)
-        .bind(username)
-        .execute(&self.pool)
-        .await?;
-        if done.rows_affected() == 0 {
+        .bind(username);
+        let done = self
+            .write_recorded(
+                revoke,
+                Owner::AccountOf(username),
+                None,
+                Change::ApiTokenRevoked { account: username.into(), token: id.into() },
+                at,
+            )
+            .await?;
+        if done == 0 {
             return Err(StoreError::NotFound("token".into()));
         }
         Ok(())

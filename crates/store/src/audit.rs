@@ -8,6 +8,7 @@ use engine::Event;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};
 
+use crate::record_event::RecordEvent;
 use crate::{Store, StoreError};
 
 /// The hash before the first event.
@@ -32,6 +33,17 @@ impl StoredEvent {
         chain_hash(&self.prev_hash, self.seq, &self.agency, &self.case, &self.kind, self.at, &self.payload)
     }
 
+    /// Whether this is a change outside any case (see [`crate::record_event`]).
+    pub fn is_record(&self) -> bool {
+        self.case.is_empty()
+    }
+
+    /// The change outside any case this row records.
+    pub fn record(&self) -> Result<RecordEvent, StoreError> {
+        serde_json::from_str(&self.payload)
+            .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", self.seq)))
+    }
+
     pub fn event(&self) -> Result<Event, StoreError> {
         let body = serde_json::from_str(&self.payload)
             .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", self.seq)))?;
@@ -48,6 +60,15 @@ fn chain_hash(prev: &str, seq: i64, agency: &str, case: &str, kind: &str, at: i6
     hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// One row about to be appended to the chain.
+pub(crate) struct Entry {
+    /// Empty for a change outside any case (see [`crate::record_event`]).
+    pub case: String,
+    pub kind: &'static str,
+    pub at: i64,
+    pub payload: String,
+}
+
 /// Appends `events` to the chain inside `tx`. Takes the head row's lock
 /// first, so concurrent writers queue and the chain stays linear.
 pub(crate) async fn append(
@@ -55,20 +76,38 @@ pub(crate) async fn append(
     agency: &str,
     events: &[Event],
 ) -> Result<Vec<StoredEvent>, StoreError> {
+    let entries = events
+        .iter()
+        .map(|event| Entry {
+            case: event.case.clone(),
+            kind: event.body.kind(),
+            at: event.at,
+            payload: serde_json::to_string(&event.body).expect("events serialise"),
+        })
+        .collect();
+    append_entries(tx, agency, entries).await
+}
+
+/// Appends `entries` to the chain inside `tx`, whose caller holds the head
+/// row's lock.
+pub(crate) async fn append_entries(
+    tx: &mut Transaction<'static, Any>,
+    agency: &str,
+    entries: Vec<Entry>,
+) -> Result<Vec<StoredEvent>, StoreError> {
     // The caller took the head row's lock as its transaction's first write.
     let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
     let (mut seq, mut prev): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
-    let mut stored = Vec::with_capacity(events.len());
-    for event in events {
+    let mut stored = Vec::with_capacity(entries.len());
+    for entry in entries {
         seq += 1;
-        let payload = serde_json::to_string(&event.body).expect("events serialise");
         let row = StoredEvent {
             seq,
             agency: agency.to_string(),
-            case: event.case.clone(),
-            kind: event.body.kind().to_string(),
-            at: event.at,
-            payload,
+            case: entry.case,
+            kind: entry.kind.to_string(),
+            at: entry.at,
+            payload: entry.payload,
             prev_hash: prev.clone(),
             hash: String::new(),
         };
@@ -119,12 +158,36 @@ pub(crate) async fn case_events<'e, E>(
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
+    // The empty case id is the changes outside cases', never a case's.
+    if case.is_empty() {
+        return Ok(Vec::new());
+    }
     let rows = sqlx::query(
         "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash FROM events
          WHERE agency_id = $1 AND case_id = $2 ORDER BY seq",
     )
     .bind(agency)
     .bind(case)
+    .fetch_all(executor)
+    .await?;
+    rows.iter().map(row_to_event).collect()
+}
+
+/// The newest `limit` changes outside cases recorded for `agency`, newest first.
+pub(crate) async fn record_rows<'e, E>(
+    executor: E,
+    agency: &str,
+    limit: i64,
+) -> Result<Vec<StoredEvent>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let rows = sqlx::query(
+        "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash FROM events
+         WHERE agency_id = $1 AND case_id = '' ORDER BY seq DESC LIMIT $2",
+    )
+    .bind(agency)
+    .bind(limit)
     .fetch_all(executor)
     .await?;
     rows.iter().map(row_to_event).collect()
@@ -141,13 +204,20 @@ pub enum Break {
     Reordered { seq: i64, case: String, kind: String },
 }
 
+/// How an event is named in a report: its kind and case, or that it is a
+/// change outside cases.
+fn named(kind: &str, case: &str) -> String {
+    if case.is_empty() { format!("{kind}, di luar permohonan") } else { format!("{kind}, permohonan {case}") }
+}
+
 impl fmt::Display for Break {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Break::Modified { seq, case, kind } => {
                 write!(
                     f,
-                    "event #{seq} ({kind}, permohonan {case}) telah diubah: isinya tidak cocok dengan hash-nya"
+                    "event #{seq} ({}) telah diubah: isinya tidak cocok dengan hash-nya",
+                    named(kind, case)
                 )
             }
             Break::Removed { seq } => {
@@ -155,7 +225,8 @@ impl fmt::Display for Break {
             }
             Break::Reordered { seq, case, kind } => write!(
                 f,
-                "event #{seq} ({kind}, permohonan {case}) tidak menyambung ke event sebelumnya: urutan diubah"
+                "event #{seq} ({}) tidak menyambung ke event sebelumnya: urutan diubah",
+                named(kind, case)
             ),
         }
     }
@@ -166,6 +237,8 @@ impl fmt::Display for Break {
 pub struct Report {
     /// Events checked before the first break (or all of them).
     pub checked: i64,
+    /// Of those, the changes outside any case.
+    pub records: i64,
     pub first_break: Option<Break>,
 }
 
@@ -176,6 +249,7 @@ impl Store {
     pub async fn verify_audit(&self) -> Result<Report, StoreError> {
         let mut prev = GENESIS.to_string();
         let mut expected = 1i64;
+        let mut records = 0i64;
         loop {
             let rows = sqlx::query(
                 "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash FROM events
@@ -187,7 +261,7 @@ impl Store {
             .await?;
             for row in &rows {
                 let e = row_to_event(row)?;
-                let found = |b| Ok(Report { checked: expected - 1, first_break: Some(b) });
+                let found = |b| Ok(Report { checked: expected - 1, records, first_break: Some(b) });
                 if e.seq != expected {
                     return found(Break::Removed { seq: expected });
                 }
@@ -197,6 +271,7 @@ impl Store {
                 if e.expected_hash() != e.hash {
                     return found(Break::Modified { seq: e.seq, case: e.case, kind: e.kind });
                 }
+                records += i64::from(e.is_record());
                 prev = e.hash;
                 expected += 1;
             }
@@ -208,12 +283,12 @@ impl Store {
         let (head_seq, head_hash): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
         let checked = expected - 1;
         if head_seq > checked {
-            return Ok(Report { checked, first_break: Some(Break::Removed { seq: checked + 1 }) });
+            return Ok(Report { checked, records, first_break: Some(Break::Removed { seq: checked + 1 }) });
         }
         if head_hash != prev {
-            return Ok(Report { checked, first_break: Some(Break::Removed { seq: checked }) });
+            return Ok(Report { checked, records, first_break: Some(Break::Removed { seq: checked }) });
         }
-        Ok(Report { checked, first_break: None })
+        Ok(Report { checked, records, first_break: None })
     }
 
     /// Every event of a case, as stored (for timelines and exports).

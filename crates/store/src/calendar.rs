@@ -7,6 +7,7 @@ use engine::calendar::{DatedSchedule, DayOff, DayOffKind, Interval, WeekSchedule
 use jiff::civil::{Date, Time};
 use sqlx::Row;
 
+use crate::record_event::{Change, Owner, now};
 use crate::{Store, StoreError, new_id};
 
 fn kind_key(kind: DayOffKind) -> &'static str {
@@ -43,35 +44,54 @@ fn week_from_json(text: &str) -> Result<WeekSchedule, StoreError> {
 }
 
 impl Store {
-    /// Adds (or replaces) a day off of one agency.
-    pub async fn put_day_off(&self, agency: &str, day: &DayOff) -> Result<(), StoreError> {
-        sqlx::query(
+    /// Adds (or replaces) a day off of one agency; `by`: the administrator
+    /// (`None`: the national calendar shipped with Sopir). An unchanged day
+    /// is left (and recorded) alone.
+    pub async fn put_day_off(&self, agency: &str, day: &DayOff, by: Option<&str>) -> Result<(), StoreError> {
+        let upsert = sqlx::query(
             "INSERT INTO days_off (agency_id, day, name, kind, source) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (agency_id, day) DO UPDATE SET name = $3, kind = $4, source = $5",
+             ON CONFLICT (agency_id, day) DO UPDATE SET name = $3, kind = $4, source = $5
+             WHERE days_off.name <> $3 OR days_off.kind <> $4 OR days_off.source <> $5",
         )
         .bind(agency)
         .bind(day.date.to_string())
         .bind(&day.name)
         .bind(kind_key(day.kind))
-        .bind(&day.source)
-        .execute(&self.pool)
-        .await?;
+        .bind(&day.source);
+        let change = Change::DayOffSet {
+            day: day.date.to_string(),
+            name: day.name.clone(),
+            kind: kind_key(day.kind).into(),
+            source: day.source.clone(),
+        };
+        self.write_recorded(upsert, Owner::Agency(agency), by, change, now()).await?;
         self.agency_changed(agency).await
     }
 
     /// Removes a day off; `false` if there was none that day.
-    pub async fn remove_day_off(&self, agency: &str, date: Date) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM days_off WHERE agency_id = $1 AND day = $2")
+    pub async fn remove_day_off(
+        &self,
+        agency: &str,
+        date: Date,
+        by: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let delete = sqlx::query("DELETE FROM days_off WHERE agency_id = $1 AND day = $2")
             .bind(agency)
-            .bind(date.to_string())
-            .execute(&self.pool)
-            .await?;
+            .bind(date.to_string());
+        let change = Change::DayOffRemoved { day: date.to_string() };
+        let done = self.write_recorded(delete, Owner::Agency(agency), by, change, now()).await?;
         self.agency_changed(agency).await?;
-        Ok(done.rows_affected() > 0)
+        Ok(done > 0)
     }
 
-    pub async fn add_schedule(&self, agency: &str, schedule: &DatedSchedule) -> Result<(), StoreError> {
-        sqlx::query(
+    pub async fn add_schedule(
+        &self,
+        agency: &str,
+        schedule: &DatedSchedule,
+        by: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let week = week_json(&schedule.week);
+        let insert = sqlx::query(
             "INSERT INTO schedules (id, agency_id, name, from_date, until_date, week, source) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(new_id())
@@ -79,10 +99,16 @@ impl Store {
         .bind(&schedule.name)
         .bind(schedule.from.to_string())
         .bind(schedule.until.to_string())
-        .bind(week_json(&schedule.week))
-        .bind(&schedule.source)
-        .execute(&self.pool)
-        .await?;
+        .bind(week.clone())
+        .bind(&schedule.source);
+        let change = Change::ScheduleAdded {
+            name: schedule.name.clone(),
+            from: schedule.from.to_string(),
+            until: schedule.until.to_string(),
+            week,
+            source: schedule.source.clone(),
+        };
+        self.write_recorded(insert, Owner::Agency(agency), by, change, now()).await?;
         self.agency_changed(agency).await
     }
 
@@ -90,7 +116,7 @@ impl Store {
     pub async fn seed_national_calendar(&self, agency: &str) -> Result<(), StoreError> {
         let national = Calendar::national("Asia/Jakarta")?;
         for day in national.days_off.values() {
-            self.put_day_off(agency, day).await?;
+            self.put_day_off(agency, day, None).await?;
         }
         let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM schedules WHERE agency_id = $1")
             .bind(agency)
@@ -99,7 +125,7 @@ impl Store {
             .try_get("n")?;
         if existing == 0 {
             for schedule in &national.schedules {
-                self.add_schedule(agency, schedule).await?;
+                self.add_schedule(agency, schedule, None).await?;
             }
         }
         Ok(())

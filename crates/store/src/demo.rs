@@ -157,7 +157,7 @@ pub async fn install(store: &Store, catalog: &sop::Catalog, at: i64) -> Result<(
                 until: None,
                 acting: None,
             };
-            store.add_holding(agency, &holding).await?;
+            store.add_holding(agency, &holding, None).await?;
         }
     }
     for (file, source) in
@@ -194,7 +194,7 @@ pub async fn install_certificates(store: &Store, at: i64) -> Result<(), StoreErr
                 p12
             }
         };
-        store.put_signing_certificate(agency, id, p12, CERTIFICATE_PASSPHRASE, at).await?;
+        store.put_signing_certificate(agency, id, p12, CERTIFICATE_PASSPHRASE, at, None).await?;
     }
     Ok(())
 }
@@ -353,7 +353,7 @@ pub async fn staff_for(
                     until: None,
                     acting: None,
                 };
-                store.add_holding(&sop.agency, &holding).await?;
+                store.add_holding(&sop.agency, &holding, None).await?;
             }
         }
     }

@@ -22,6 +22,7 @@ use sop::definition::{ActionKind, LETTER_PLACEHOLDERS, LetterTemplate, Step, Unf
 use sop::{Agency, Sop};
 use sqlx::{Any, Row, Transaction};
 
+use crate::record_event::{self, Change, Owner};
 use crate::{Store, StoreError, new_id};
 
 /// The notification letter's text as the Kasi edits it.
@@ -770,23 +771,31 @@ impl Store {
         Ok(Letterhead { lines: agency.letterhead.clone(), address: agency.address.clone(), logo })
     }
 
-    /// Sets the logo printed in `agency`'s letterhead; the PNG is decoded first.
-    pub async fn put_logo(&self, agency: &str, png: Vec<u8>, at: i64) -> Result<(), StoreError> {
+    /// Sets the logo printed in `agency`'s letterhead; the PNG is decoded
+    /// first. `by`: the administrator.
+    pub async fn put_logo(
+        &self,
+        agency: &str,
+        png: Vec<u8>,
+        at: i64,
+        by: Option<&str>,
+    ) -> Result<(), StoreError> {
         documents::Image::from_png(&png).map_err(|e| StoreError::invalid("logo", "Logo", e.to_string()))?;
-        sqlx::query(
+        let change = Change::LogoSet { sha256: record_event::sha256(&png) };
+        let upsert = sqlx::query(
             "INSERT INTO agency_logos (agency_id, png, updated_at) VALUES ($1, $2, $3)
              ON CONFLICT (agency_id) DO UPDATE SET png = $2, updated_at = $3",
         )
         .bind(agency)
         .bind(png)
-        .bind(at)
-        .execute(&self.pool)
-        .await?;
+        .bind(at);
+        self.write_recorded(upsert, Owner::Agency(agency), by, change, at).await?;
         Ok(())
     }
 
     /// Keeps `person`'s PKCS#12 signing certificate, once it opens with
     /// `passphrase` (which is not kept). Returns the certificate's subject.
+    /// `by`: the administrator.
     pub async fn put_signing_certificate(
         &self,
         agency: &str,
@@ -794,6 +803,7 @@ impl Store {
         p12: Vec<u8>,
         passphrase: &str,
         at: i64,
+        by: Option<&str>,
     ) -> Result<String, StoreError> {
         let info = Pkcs12Signer::new(p12.clone())
             .check(passphrase)
@@ -802,7 +812,12 @@ impl Store {
         if org.person(person).is_none() {
             return Err(StoreError::NotFound(format!("pegawai {person}")));
         }
-        sqlx::query(
+        let change = Change::SigningCertificateSet {
+            person: person.into(),
+            subject: info.subject.clone(),
+            sha256: record_event::sha256(&p12),
+        };
+        let upsert = sqlx::query(
             "INSERT INTO signing_certificates (person_id, agency_id, p12, subject, created_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (person_id) DO UPDATE SET p12 = $3, subject = $4, created_at = $5",
         )
@@ -810,9 +825,8 @@ impl Store {
         .bind(agency)
         .bind(p12)
         .bind(&info.subject)
-        .bind(at)
-        .execute(&self.pool)
-        .await?;
+        .bind(at);
+        self.write_recorded(upsert, Owner::Agency(agency), by, change, at).await?;
         Ok(info.subject)
     }
 

@@ -10,9 +10,12 @@ pub mod api_tokens;
 pub mod audit;
 mod calendar;
 mod cases;
+pub mod checkpoint;
 pub mod demo;
 mod error;
 mod escalation;
+#[cfg(feature = "test-support")]
+pub mod forgery;
 pub mod idempotency;
 pub mod letters;
 pub mod login_throttle;
@@ -20,6 +23,8 @@ pub mod mail;
 mod organisation;
 mod personal_data;
 pub mod private_file;
+pub mod read_only;
+pub mod record_event;
 pub mod registry;
 pub mod report;
 mod report_months;
@@ -72,13 +77,7 @@ impl Store {
     /// `sqlite://path/to/file.db` or `postgres://user:pass@host/db`.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Backend::Postgres
-        } else {
-            return Err(StoreError::BadUrl(url.to_string()));
-        };
+        let backend = backend_of(url)?;
         if backend == Backend::Sqlite && !url.contains("mode=ro") {
             // Failing here (a missing directory, say) is left to SQLite to
             // report in its own words.
@@ -271,6 +270,17 @@ async fn check_writable(url: &str, options: &AnyConnectOptions) -> Result<(), St
 /// How long after a write failed for want of storage [`Store::check_writes`]
 /// tries a write of its own.
 pub const WRITE_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The backend a database URL names.
+fn backend_of(url: &str) -> Result<Backend, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(StoreError::BadUrl(url.to_string()))
+    }
+}
 
 /// Unread notifications are counted up to this (shown as "99+" beyond).
 pub const UNREAD_CAP: i64 = 100;

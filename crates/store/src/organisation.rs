@@ -5,6 +5,7 @@ use engine::Organisation;
 use engine::organisation::{ActingKind, Holding, Person};
 use sqlx::Row;
 
+use crate::record_event::{Change, Owner};
 use crate::{Store, StoreError, new_id};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,43 +75,59 @@ impl Store {
         })
     }
 
+    /// Inserts or updates a unit; an unchanged unit is left (and recorded) alone.
     pub async fn put_unit(&self, agency: &str, unit: &Unit) -> Result<(), StoreError> {
-        sqlx::query(
+        let upsert = sqlx::query(
             "INSERT INTO units (id, agency_id, name, kind) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (id) DO UPDATE SET name = $3, kind = $4",
+             ON CONFLICT (id) DO UPDATE SET name = $3, kind = $4 WHERE units.name <> $3 OR units.kind <> $4",
         )
         .bind(&unit.id)
         .bind(agency)
         .bind(&unit.name)
-        .bind(&unit.kind)
-        .execute(&self.pool)
-        .await?;
+        .bind(&unit.kind);
+        let change =
+            Change::UnitSaved { unit: unit.id.clone(), name: unit.name.clone(), kind: unit.kind.clone() };
+        self.write_recorded(upsert, Owner::Agency(agency), None, change, crate::record_event::now()).await?;
         self.agency_changed(agency).await
     }
 
+    /// Inserts or updates a person; an unchanged person is left (and recorded) alone.
     pub async fn put_person(&self, agency: &str, person: &Person) -> Result<(), StoreError> {
-        sqlx::query(
+        let upsert = sqlx::query(
             "INSERT INTO people (id, agency_id, name, nip, unit_id) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (id) DO UPDATE SET name = $3, nip = $4, unit_id = $5",
+             ON CONFLICT (id) DO UPDATE SET name = $3, nip = $4, unit_id = $5
+             WHERE people.name <> $3 OR COALESCE(people.nip, '') <> COALESCE($4, '') OR people.unit_id <> $5",
         )
         .bind(&person.id)
         .bind(agency)
         .bind(&person.name)
         .bind(person.nip.as_deref())
-        .bind(&person.unit)
-        .execute(&self.pool)
-        .await?;
+        .bind(&person.unit);
+        let change = Change::PersonSaved {
+            person: person.id.clone(),
+            name: person.name.clone(),
+            nip: person.nip.clone(),
+            unit: person.unit.clone(),
+        };
+        self.write_recorded(upsert, Owner::Agency(agency), None, change, crate::record_event::now()).await?;
         self.agency_changed(agency).await
     }
 
-    /// Records that a person holds a position (or acts in it) from a date.
-    pub async fn add_holding(&self, agency: &str, holding: &Holding) -> Result<(), StoreError> {
+    /// Records that a person holds a position (or acts in it) from a date;
+    /// `by`: the administrator who says so (`None`: the operator or the
+    /// installation).
+    pub async fn add_holding(
+        &self,
+        agency: &str,
+        holding: &Holding,
+        by: Option<&str>,
+    ) -> Result<(), StoreError> {
         let (acting, acting_for) = match &holding.acting {
             Some((ActingKind::Plt, holder)) => (Some("plt"), holder.clone()),
             Some((ActingKind::Plh, holder)) => (Some("plh"), holder.clone()),
             None => (None, None),
         };
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO holdings (id, agency_id, person_id, position, from_date, until_date, acting, acting_for)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -121,9 +138,16 @@ impl Store {
         .bind(holding.from.to_string())
         .bind(holding.until.map(|d| d.to_string()))
         .bind(acting)
-        .bind(acting_for)
-        .execute(&self.pool)
-        .await?;
+        .bind(acting_for.clone());
+        let change = Change::HoldingAdded {
+            person: holding.person.clone(),
+            position: holding.position.clone(),
+            from: holding.from.to_string(),
+            until: holding.until.map(|d| d.to_string()),
+            acting: acting.map(str::to_string),
+            acting_for,
+        };
+        self.write_recorded(insert, Owner::Agency(agency), by, change, crate::record_event::now()).await?;
         self.agency_changed(agency).await
     }
 

@@ -33,11 +33,11 @@ impl std::fmt::Debug for DataKey {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn unhex(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
     }
@@ -80,6 +80,26 @@ impl DataKey {
             }
             Err(e) => Err(io(e)),
         }
+    }
+
+    /// Reads the key file without creating it: `None` when there is none
+    /// (for tools that must not change the installation they inspect).
+    pub fn load(path: &Path) -> Result<Option<DataKey>, StoreError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => DataKey::from_hex(&text).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StoreError::BadKey(format!("{}: {e}", path.display()))),
+        }
+    }
+
+    /// A key for another purpose, derived from this one (HMAC-SHA256 of the
+    /// purpose's name), so the sealing key itself is never used for it.
+    pub(crate) fn derive(&self, purpose: &str) -> [u8; 32] {
+        use hmac::Mac;
+        let mut mac =
+            <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
     }
 
     fn cipher(&self) -> Aes256Gcm {

@@ -618,6 +618,19 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
             add_history(tx, id, at, by, new_state, reason).await?;
+            crate::record_event::append(
+                tx,
+                crate::record_event::Owner::Agency(agency),
+                Some(by),
+                crate::record_event::Change::RegistryStateChanged {
+                    entry: id.into(),
+                    from: current,
+                    to: new_state.into(),
+                    reason: reason.into(),
+                },
+                at,
+            )
+            .await?;
             Ok(())
         }
         .await;

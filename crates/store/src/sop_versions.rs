@@ -4,6 +4,7 @@
 
 use sqlx::Row;
 
+use crate::record_event::{self, Change, Owner};
 use crate::{Store, StoreError};
 
 impl Store {
@@ -23,7 +24,7 @@ impl Store {
             Some(row) if row.try_get::<String, _>("source")? == source => {}
             Some(_) => return Err(StoreError::VersionConflict { id: sop.id.clone(), version: sop.version }),
             None => {
-                sqlx::query(
+                let insert = sqlx::query(
                     "INSERT INTO sop_versions (agency_id, sop_id, version, source, file, published_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(&sop.agency)
@@ -31,9 +32,13 @@ impl Store {
                 .bind(i64::from(sop.version))
                 .bind(source)
                 .bind(file)
-                .bind(at)
-                .execute(&self.pool)
-                .await?;
+                .bind(at);
+                let change = Change::SopPublished {
+                    sop: sop.id.clone(),
+                    version: sop.version,
+                    sha256: record_event::sha256(source.as_bytes()),
+                };
+                self.write_recorded(insert, Owner::Agency(&sop.agency), None, change, at).await?;
             }
         }
         Ok(sop)

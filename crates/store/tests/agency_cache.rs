@@ -35,12 +35,13 @@ async fn changes_reach_this_process_at_once_and_others_soon() {
                 until: None,
                 acting: None,
             },
+            None,
         )
         .await
         .unwrap();
         let off =
             DayOff { date: day, name: "Libur daerah".into(), kind: DayOffKind::Libur, source: "uji".into() };
-        here.put_day_off("lumajang", &off).await.unwrap();
+        here.put_day_off("lumajang", &off, None).await.unwrap();
         assert!(holds(&here.organisation("lumajang").await.unwrap()), "{}: at once here", db.label);
         assert!(here.calendar("lumajang").await.unwrap().days_off.contains_key(&day), "{}", db.label);
 

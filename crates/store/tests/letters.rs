@@ -212,7 +212,7 @@ async fn the_drafter_neither_reviews_nor_signs_her_own_letter_and_the_head_is_to
                 until: Some(date(2026, 11, 30)),
                 acting: Some((kind, holder.map(str::to_string))),
             };
-            s.add_holding("lumajang", &acting).await.unwrap();
+            s.add_holding("lumajang", &acting, None).await.unwrap();
         }
         let at = wib(2026, 11, 23, 9, 0);
         let state = email_case_at(s, 9, at).await;

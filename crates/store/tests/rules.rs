@@ -163,7 +163,7 @@ async fn an_acting_official_is_recorded_and_the_holder_told() {
             until: Some(date(2026, 11, 27)),
             acting: Some((ActingKind::Plh, Some("lmj-kabid".into()))),
         };
-        s.add_holding("lumajang", &plh).await.unwrap();
+        s.add_holding("lumajang", &plh, None).await.unwrap();
         let state = start_vpn(s).await;
         let state = advance(s, "lumajang", &state, T0() + MINUTE).await;
         let task = state.open_tasks().next().unwrap().clone();

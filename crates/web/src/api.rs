@@ -6,6 +6,7 @@
 //! generated from the handlers' annotations, served at `/api/openapi.json`
 //! and browsable at `/api/docs`.
 
+mod audit;
 mod caller;
 mod cases;
 mod notifications;
@@ -42,6 +43,7 @@ use crate::AppState;
         (name = "agenda", description = "Agenda surat masuk dan keluar"),
         (name = "laporan", description = "Laporan akuntabilitas waktu baku"),
         (name = "akun", description = "Pemanggil dan notifikasinya"),
+        (name = "audit", description = "Titik periksa rantai audit untuk saksi di luar server"),
     )
 )]
 struct ApiDoc;
@@ -85,6 +87,7 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(registries::change_state))
         .routes(routes!(registers::registers))
         .routes(routes!(reports::report))
+        .routes(routes!(audit::checkpoint))
 }
 
 /// The API's routes with the OpenAPI document and its browser.

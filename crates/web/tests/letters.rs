@@ -550,7 +550,7 @@ async fn a_drafter_acting_for_the_kabid_is_refused_her_own_review_and_the_head_t
         until: None,
         acting: Some((engine::ActingKind::Plt, None)),
     };
-    app.store.add_holding("lumajang", &plt).await.unwrap();
+    app.store.add_holding("lumajang", &plt, None).await.unwrap();
     let case = vpn_case_without_end_date(&app, 9).await;
     let case_path = format!("/permohonan/{case}");
     let current = app.store.current_draft("lumajang", &case).await.unwrap().unwrap();

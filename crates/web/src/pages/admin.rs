@@ -270,7 +270,10 @@ pub async fn add_day_off(
         return render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let source = format!("{} {}", user.t(Msg::AddedBy), user.name);
-    state.store.put_day_off(user.agency_id(), &DayOff { date: day, name, kind, source }).await?;
+    state
+        .store
+        .put_day_off(user.agency_id(), &DayOff { date: day, name, kind, source }, Some(user.person()))
+        .await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -289,7 +292,7 @@ pub async fn remove_day_off(
         )
         .await;
     };
-    state.store.remove_day_off(user.agency_id(), day).await?;
+    state.store.remove_day_off(user.agency_id(), day, Some(user.person())).await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -337,7 +340,14 @@ pub async fn add_holding(
     let Some(from) = from.filter(|_| errors.is_empty()) else {
         return render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    state.store.add_holding(user.agency_id(), &Holding { person, position, from, until, acting }).await?;
+    state
+        .store
+        .add_holding(
+            user.agency_id(),
+            &Holding { person, position, from, until, acting },
+            Some(user.person()),
+        )
+        .await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -378,7 +388,14 @@ pub async fn add_schedule(
         return render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let source = format!("{} {}", user.t(Msg::AddedBy), user.name);
-    state.store.add_schedule(user.agency_id(), &DatedSchedule { name, from, until, week, source }).await?;
+    state
+        .store
+        .add_schedule(
+            user.agency_id(),
+            &DatedSchedule { name, from, until, week, source },
+            Some(user.person()),
+        )
+        .await?;
     Ok(Redirect::to("/admin").into_response())
 }
 

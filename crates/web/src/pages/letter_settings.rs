@@ -140,7 +140,7 @@ pub async fn upload_logo(
     let Some(png) = file else {
         return refuse(&state, &user, user.t(Msg::ChooseFile).into()).await;
     };
-    match state.store.put_logo(user.agency_id(), png, now_ms()).await {
+    match state.store.put_logo(user.agency_id(), png, now_ms(), Some(user.person())).await {
         Ok(()) => Ok(Redirect::to("/admin/surat").into_response()),
         Err(store::StoreError::Engine(e)) => refuse(&state, &user, e.to_string()).await,
         Err(e) => Err(e.into()),
@@ -158,7 +158,11 @@ pub async fn upload_certificate(
     };
     let person = fields.get("person").map(String::as_str).unwrap_or_default();
     let passphrase = fields.get("kata_sandi").map(String::as_str).unwrap_or_default();
-    match state.store.put_signing_certificate(user.agency_id(), person, p12, passphrase, now_ms()).await {
+    match state
+        .store
+        .put_signing_certificate(user.agency_id(), person, p12, passphrase, now_ms(), Some(user.person()))
+        .await
+    {
         Ok(subject) => {
             let text = format!("{}: {subject}", user.t(Msg::CertificateSaved));
             render(&state, &user, Some((true, text)), StatusCode::OK).await

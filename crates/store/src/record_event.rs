@@ -1,0 +1,238 @@
+//! Changes outside any case — a registry entry's state, who holds which
+//! position, the calendar, the letterhead logo and signing certificates,
+//! accounts and API tokens, people, units and published SOP versions — as
+//! events of the same hash chain as the cases' events, appended in the
+//! transaction that makes the change. Their rows have an empty case id (so
+//! no case's history ever holds one) and kinds of their own.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::{Any, Transaction};
+
+use crate::audit::{self, Entry};
+use crate::{Store, StoreError};
+
+/// What changed. Field names say what they hold; dates are `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Change {
+    RegistryStateChanged {
+        entry: String,
+        from: String,
+        to: String,
+        reason: String,
+    },
+    HoldingAdded {
+        person: String,
+        position: String,
+        from: String,
+        until: Option<String>,
+        /// `plt` or `plh` for an acting official.
+        acting: Option<String>,
+        acting_for: Option<String>,
+    },
+    DayOffSet {
+        day: String,
+        name: String,
+        kind: String,
+        source: String,
+    },
+    DayOffRemoved {
+        day: String,
+    },
+    ScheduleAdded {
+        name: String,
+        from: String,
+        until: String,
+        week: String,
+        source: String,
+    },
+    LogoSet {
+        sha256: String,
+    },
+    SigningCertificateSet {
+        person: String,
+        subject: String,
+        sha256: String,
+    },
+    ApiTokenCreated {
+        account: String,
+        token: String,
+        name: String,
+    },
+    ApiTokenRevoked {
+        account: String,
+        token: String,
+    },
+    AccountAdded {
+        account: String,
+        person: String,
+        admin: bool,
+    },
+    PasswordChanged {
+        account: String,
+    },
+    PersonSaved {
+        person: String,
+        name: String,
+        nip: Option<String>,
+        unit: String,
+    },
+    UnitSaved {
+        unit: String,
+        name: String,
+        kind: String,
+    },
+    SopPublished {
+        sop: String,
+        version: u32,
+        sha256: String,
+    },
+}
+
+impl Change {
+    /// The `kind` column of its row; never one of a case event's kinds.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::RegistryStateChanged { .. } => "registry-state-changed",
+            Change::HoldingAdded { .. } => "holding-added",
+            Change::DayOffSet { .. } => "day-off-set",
+            Change::DayOffRemoved { .. } => "day-off-removed",
+            Change::ScheduleAdded { .. } => "schedule-added",
+            Change::LogoSet { .. } => "logo-set",
+            Change::SigningCertificateSet { .. } => "signing-certificate-set",
+            Change::ApiTokenCreated { .. } => "api-token-created",
+            Change::ApiTokenRevoked { .. } => "api-token-revoked",
+            Change::AccountAdded { .. } => "account-added",
+            Change::PasswordChanged { .. } => "password-changed",
+            Change::PersonSaved { .. } => "person-saved",
+            Change::UnitSaved { .. } => "unit-saved",
+            Change::SopPublished { .. } => "sop-published",
+        }
+    }
+}
+
+/// A change and who made it, as its row's payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordEvent {
+    #[serde(flatten)]
+    pub change: Change,
+    /// The person who made it; `None`: the operator at the command line, or
+    /// the installation itself (reference data, demo data).
+    pub by: Option<String>,
+}
+
+/// The agency a change is recorded under.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Owner<'a> {
+    Agency(&'a str),
+    /// The agency of this account (for account and token changes).
+    AccountOf(&'a str),
+}
+
+/// The SHA-256 of `bytes` in hexadecimal, to name a file in a change
+/// without copying it into the chain.
+pub(crate) fn sha256(bytes: &[u8]) -> String {
+    crate::personal_data::hex(&Sha256::digest(bytes))
+}
+
+/// Appends `change` to the chain inside `tx`.
+pub(crate) async fn append(
+    tx: &mut Transaction<'static, Any>,
+    owner: Owner<'_>,
+    by: Option<&str>,
+    change: Change,
+    at: i64,
+) -> Result<(), StoreError> {
+    // Queued writes hold the chain's lock already; a change made in a
+    // transaction of its own takes it here, before reading the head.
+    sqlx::query(crate::cases::LOCK_CHAIN).execute(&mut **tx).await?;
+    let agency = match owner {
+        Owner::Agency(agency) => agency.to_string(),
+        Owner::AccountOf(username) => {
+            sqlx::query_scalar::<_, String>("SELECT agency_id FROM accounts WHERE username = $1")
+                .bind(username)
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("akun {username}")))?
+        }
+    };
+    let kind = change.kind();
+    let payload = serde_json::to_string(&RecordEvent { change, by: by.map(str::to_string) })
+        .expect("changes serialise");
+    audit::append_entries(tx, &agency, vec![Entry { case: String::new(), kind, at, payload }]).await?;
+    Ok(())
+}
+
+impl Store {
+    /// Runs `statement` on the write queue and, when it changed a row,
+    /// appends `change` to the chain in the same transaction: the change
+    /// and its record are kept together or not at all, and a statement that
+    /// changed nothing (an unchanged upsert) records nothing.
+    pub(crate) async fn write_recorded(
+        &self,
+        statement: sqlx::query::Query<'_, Any, sqlx::any::AnyArguments>,
+        owner: Owner<'_>,
+        by: Option<&str>,
+        change: Change,
+        at: i64,
+    ) -> Result<u64, StoreError> {
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            let changed = statement.execute(&mut **tx).await?.rows_affected();
+            if changed > 0 {
+                append(tx, owner, by, change, at).await?;
+            }
+            Ok(changed)
+        }
+        .await;
+        write.finish(result).await
+    }
+
+    /// The newest `limit` changes outside cases recorded for `agency`,
+    /// newest first.
+    pub async fn record_events(
+        &self,
+        agency: &str,
+        limit: i64,
+    ) -> Result<Vec<(audit::StoredEvent, RecordEvent)>, StoreError> {
+        audit::record_rows(&self.pool, agency, limit)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let event = row.record()?;
+                Ok((row, event))
+            })
+            .collect()
+    }
+}
+
+/// Now, for changes made through calls that do not say when.
+pub(crate) fn now() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_payload_is_never_read_as_a_case_event() {
+        let event = RecordEvent {
+            change: Change::HoldingAdded {
+                person: "p".into(),
+                position: "kasi".into(),
+                from: "2026-01-01".into(),
+                until: None,
+                acting: None,
+                acting_for: None,
+            },
+            by: Some("admin".into()),
+        };
+        let payload = serde_json::to_string(&event).unwrap();
+        assert!(payload.starts_with(r#"{"type":"holding-added","#), "{payload}");
+        assert!(serde_json::from_str::<engine::EventBody>(&payload).is_err());
+        assert_eq!(serde_json::from_str::<RecordEvent>(&payload).unwrap(), event);
+    }
+}
