@@ -22,13 +22,13 @@ impl Image {
         let bad = |why: String| DocumentError::Image(why);
         let mut decoder = png::Decoder::new(std::io::Cursor::new(data));
         decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-        let mut reader = decoder.read_info().map_err(|e| bad(format!("bukan berkas PNG yang sah ({e})")))?;
+        let mut reader = decoder.read_info().map_err(|_| bad("bukan berkas PNG yang sah".into()))?;
         let (width, height) = (reader.info().width, reader.info().height);
         if width > MAX_SIDE || height > MAX_SIDE {
             return Err(bad(format!("gambar {width}×{height} piksel; paling besar {MAX_SIDE}×{MAX_SIDE}")));
         }
         let mut buf = vec![0; reader.output_buffer_size()];
-        let frame = reader.next_frame(&mut buf).map_err(|e| bad(format!("PNG rusak ({e})")))?;
+        let frame = reader.next_frame(&mut buf).map_err(|_| bad("isi PNG rusak atau terpotong".into()))?;
         let buf = &buf[..frame.buffer_size()];
         let (channels, gray) = match frame.color_type {
             png::ColorType::Grayscale => (1, true),

@@ -79,7 +79,7 @@ impl Pkcs12Signer {
             .iter()
             .map(|c| Certificate::from_der(c.as_der()))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| DocumentError::Certificate(format!("sertifikat tidak terbaca ({e})")))?;
+            .map_err(|_| DocumentError::Certificate("sertifikat di dalamnya tidak terbaca".into()))?;
         if certs.is_empty() {
             return Err(DocumentError::Certificate("berkas PKCS#12 tidak memuat sertifikat".into()));
         }

@@ -124,6 +124,8 @@ catalogue! {
     From => "Mulai", "From";
     Holdings => "Riwayat jabatan", "Positions held";
     InboxEmpty => "Tidak ada tugas yang menunggu Anda.", "No tasks are waiting for you.";
+    InboxEmptyServices => "Untuk mengajukan permohonan, buka", "To make a request, open";
+    InboxEmptyRequests => "permohonan yang sudah Anda ajukan ada di", "the requests you made are under";
     InboxMore => "Ditampilkan tugas yang paling mendesak saja; tugas Anda seluruhnya", "Only the most urgent tasks are shown; your tasks in all";
     InboxTitle => "Tugas saya", "My tasks";
     RegistryMore => "hanya yang terbaru ditampilkan; persempit dengan pencarian atau unduh CSV untuk semuanya", "only the newest are shown; narrow with the search or download the CSV for all";
@@ -131,6 +133,11 @@ catalogue! {
     InternalTitle => "Kesalahan server", "Server error";
     StorageText => "Server tidak dapat menyimpan data saat ini (misalnya disk penuh). Tidak ada yang tersimpan dari isian ini; kembali dan kirim lagi nanti. Pengelola server sudah dapat melihatnya di /healthz.", "The server cannot store data right now (for example, the disk is full). Nothing of this form was stored; go back and send it again later. The server's operator can see this at /healthz.";
     SubmissionRunning => "permohonan dari formulir ini masih diproses; lihat Permohonan saya sebentar lagi", "a request from this form is still being processed; look at My requests in a moment";
+    SavedDayOff => "Hari libur tersimpan.", "The day off was saved.";
+    SavedDayOffRemoved => "Hari libur dihapus.", "The day off was removed.";
+    SavedHolding => "Jabatan tersimpan.", "The position was saved.";
+    SavedSchedule => "Jadwal kerja tersimpan.", "The working schedule was saved.";
+    SavedUnlocked => "Percobaan masuk yang ditahan sudah dibuka.", "The held-up login was unlocked.";
     StorageTitle => "Penyimpanan data gagal", "Storage failed";
     Kind => "Jenis", "Kind";
     Late => "Terlambat", "Late";
@@ -155,7 +162,7 @@ catalogue! {
     NewPassword => "Kata sandi baru", "New password";
     NotFoundText => "Halaman atau data yang Anda cari tidak ada.", "The page or record you are looking for does not exist.";
     NotFoundTitle => "Tidak ditemukan", "Not found";
-    NotRequester => "Layanan ini diajukan oleh unit kerja pemohon.", "This service is requested by the requesting units.";
+    StartedBy => "Layanan ini dimulai oleh", "This service is started by";
     NoteDecide => "Alasan keputusan", "Reason for the decision";
     NoteDispose => "Catatan disposisi (arahan untuk pelaksana berikutnya)", "Disposition note (instruction for the next lane)";
     NoteOptional => "Catatan (boleh kosong)", "Note (optional)";

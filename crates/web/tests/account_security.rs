@@ -142,7 +142,7 @@ async fn administrators_see_held_up_logins_and_unlock_them() {
     let unlocked = admin.post("/admin/login/buka", &[("csrf", &csrf), ("username", "lmj-kadis")]).await;
     assert_eq!(
         (unlocked.status, unlocked.location.as_deref()),
-        (StatusCode::SEE_OTHER, Some("/admin#penguncian"))
+        (StatusCode::SEE_OTHER, Some("/admin?ok=dibuka"))
     );
     assert_eq!(
         attempt(&attacker, "lmj-kadis", "salah-tebak").await.status,

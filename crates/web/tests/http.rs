@@ -271,6 +271,9 @@ async fn english_is_selectable_and_remembered() {
 async fn services_and_the_sop_library() {
     let app = spawn().await;
     let b = Browser::login(&app, "lmj-pemohon").await;
+    // A requester lands on an empty task list that points to the services.
+    let inbox = b.get("/tugas").await.body;
+    assert!(inbox.contains("Untuk mengajukan permohonan, buka <a href=\"/layanan\">Layanan</a>"), "{inbox}");
     let services = b.get("/layanan").await.body;
     assert!(services.contains("SOP Pengajuan Akses VPN"));
     assert!(services.contains("Penanggung jawab hak akses VPN"), "requirements shown");
@@ -280,6 +283,9 @@ async fn services_and_the_sop_library() {
         !services.contains("href=\"/layanan/lumajang/ruang-server\""),
         "a requester does not fill the officer's form"
     );
+    // ... and is told who does, not that requesting units do.
+    assert!(services.contains("Layanan ini dimulai oleh Petugas."), "{services}");
+    assert!(!services.contains("unit kerja pemohon"));
     let library = b.get("/sop").await.body;
     assert!(library.contains("427.53/4/2.09/2021"));
     let doc = b.get("/sop/lumajang/vpn").await.body;
@@ -316,11 +322,16 @@ async fn an_administrator_keeps_the_calendar_and_positions() {
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    // The page it leads back to says the day was saved.
+    let back = admin.get(ok.location.as_deref().unwrap()).await;
+    assert!(back.body.contains("role=\"status\">Hari libur tersimpan."), "{}", back.body);
+    assert!(!admin.get("/admin").await.body.contains("Hari libur tersimpan."), "said only once");
     let calendar = app.store.calendar("lumajang").await.unwrap();
     assert!(!calendar.is_working_day(jiff::civil::date(2026, 12, 31)));
     assert!(app.store.calendar("trenggalek").await.unwrap().is_working_day(jiff::civil::date(2026, 12, 31)));
     let removed = admin.post("/admin/libur/hapus", &[("csrf", &token), ("date", "2026-12-31")]).await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert!(admin.get(removed.location.as_deref().unwrap()).await.body.contains("Hari libur dihapus."));
     assert!(app.store.calendar("lumajang").await.unwrap().is_working_day(jiff::civil::date(2026, 12, 31)));
 
     let plh = admin
@@ -385,6 +396,8 @@ async fn an_administrator_keeps_the_calendar_and_positions() {
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let back = admin.get(ok.location.as_deref().unwrap()).await;
+    assert!(back.body.contains("role=\"status\">Jadwal kerja tersimpan."), "{}", back.body);
     let calendar = app.store.calendar("lumajang").await.unwrap();
     assert!(calendar.schedules.iter().any(|s| s.name == "Ramadan 1448 H"));
     assert!(!calendar.is_working_day(jiff::civil::date(2027, 2, 9)), "a Tuesday left empty is not worked");

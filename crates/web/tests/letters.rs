@@ -284,7 +284,17 @@ async fn an_administrator_sets_the_logo_and_signing_certificates_checked_by_cont
 
     let not_png = upload(&admin, "/admin/surat/logo", "logo", PDF.to_vec(), &[]).await;
     assert_eq!(not_png.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(not_png.body.contains("bukan berkas PNG yang sah"), "{}", not_png.body);
+    assert!(
+        not_png.body.contains("Logo: gambar tidak dapat dipakai: bukan berkas PNG yang sah<"),
+        "{}",
+        not_png.body
+    );
+    // A PNG cut short: the reason in Indonesian, not the decoder's English.
+    let mut cut = png_logo();
+    cut.truncate(cut.len() - 20);
+    let cut = upload(&admin, "/admin/surat/logo", "logo", cut, &[]).await;
+    assert_eq!(cut.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(cut.body.contains("isi PNG rusak atau terpotong<"), "{}", cut.body);
     let too_big = upload(&admin, "/admin/surat/logo", "logo", vec![0; 600 * 1024], &[]).await;
     assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
     let ok = upload(&admin, "/admin/surat/logo", "logo", png_logo(), &[]).await;

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use engine::calendar::{DatedSchedule, DayOff, DayOffKind, WeekSchedule, parse_hours};
@@ -33,6 +33,52 @@ const WEEKDAYS: [(&str, &str); 7] = [
     ("sunday", "Minggu"),
 ];
 
+/// What an administrator's form just saved, named in the address it leads
+/// back to (`/admin?ok=libur`) so the page can say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Saved {
+    DayOff,
+    DayOffRemoved,
+    Holding,
+    Schedule,
+    Unlocked,
+}
+
+impl Saved {
+    const ALL: [Saved; 5] =
+        [Saved::DayOff, Saved::DayOffRemoved, Saved::Holding, Saved::Schedule, Saved::Unlocked];
+
+    fn key(self) -> &'static str {
+        match self {
+            Saved::DayOff => "libur",
+            Saved::DayOffRemoved => "libur-dihapus",
+            Saved::Holding => "jabatan",
+            Saved::Schedule => "jadwal",
+            Saved::Unlocked => "dibuka",
+        }
+    }
+
+    fn message(self) -> Msg {
+        match self {
+            Saved::DayOff => Msg::SavedDayOff,
+            Saved::DayOffRemoved => Msg::SavedDayOffRemoved,
+            Saved::Holding => Msg::SavedHolding,
+            Saved::Schedule => Msg::SavedSchedule,
+            Saved::Unlocked => Msg::SavedUnlocked,
+        }
+    }
+
+    /// Back to the admin page, which says this was saved.
+    fn back(self) -> Response {
+        Redirect::to(&format!("/admin?ok={}", self.key())).into_response()
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Notice {
+    ok: Option<String>,
+}
+
 fn require_admin(user: &User) -> Result<(), WebError> {
     if user.account.is_admin { Ok(()) } else { Err(WebError::Forbidden) }
 }
@@ -47,6 +93,16 @@ async fn render(
     state: &AppState,
     user: &User,
     errors: &[(&str, String)],
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    render_saying(state, user, errors, None, status).await
+}
+
+async fn render_saying(
+    state: &AppState,
+    user: &User,
+    errors: &[(&str, String)],
+    saved: Option<Saved>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let agency = user.agency_id();
@@ -64,6 +120,7 @@ async fn render(
         h1 { (user.t(Msg::AdminTitle)) }
         p { a href="/admin/surat" { (user.t(Msg::LetterSettings)) } }
         @if !errors.is_empty() { p.flash.error role="alert" { (user.t(Msg::FixErrors)) } }
+        @if let Some(saved) = saved { p.flash.info role="status" { (user.t(saved.message())) } }
         h2 { (user.t(Msg::People)) }
         table {
             thead { tr { th { (user.t(Msg::Name)) } th.hide-sm { "NIP" } th { (user.t(Msg::Unit)) } th { (user.t(Msg::PositionsToday)) } } }
@@ -237,9 +294,14 @@ async fn render(
     Ok((status, layout::page(user, user.t(Msg::AdminTitle), "/admin", body)).into_response())
 }
 
-pub async fn overview(State(state): State<AppState>, user: User) -> Result<Response, WebError> {
+pub async fn overview(
+    State(state): State<AppState>,
+    user: User,
+    Query(notice): Query<Notice>,
+) -> Result<Response, WebError> {
     require_admin(&user)?;
-    render(&state, &user, &[], StatusCode::OK).await
+    let saved = notice.ok.and_then(|key| Saved::ALL.into_iter().find(|s| s.key() == key));
+    render_saying(&state, &user, &[], saved, StatusCode::OK).await
 }
 
 fn date(value: Option<&String>) -> Option<jiff::civil::Date> {
@@ -274,7 +336,7 @@ pub async fn add_day_off(
         .store
         .put_day_off(user.agency_id(), &DayOff { date: day, name, kind, source }, Some(user.person()))
         .await?;
-    Ok(Redirect::to("/admin").into_response())
+    Ok(Saved::DayOff.back())
 }
 
 pub async fn remove_day_off(
@@ -293,7 +355,7 @@ pub async fn remove_day_off(
         .await;
     };
     state.store.remove_day_off(user.agency_id(), day, Some(user.person())).await?;
-    Ok(Redirect::to("/admin").into_response())
+    Ok(Saved::DayOffRemoved.back())
 }
 
 pub async fn add_holding(
@@ -348,7 +410,7 @@ pub async fn add_holding(
             Some(user.person()),
         )
         .await?;
-    Ok(Redirect::to("/admin").into_response())
+    Ok(Saved::Holding.back())
 }
 
 pub async fn add_schedule(
@@ -396,7 +458,7 @@ pub async fn add_schedule(
             Some(user.person()),
         )
         .await?;
-    Ok(Redirect::to("/admin").into_response())
+    Ok(Saved::Schedule.back())
 }
 
 /// Lifts every wait on one of the agency's logins.
@@ -408,5 +470,5 @@ pub async fn unlock_login(
     admin_form(&user, &form)?;
     let username = form.get("username").map(|u| u.trim()).unwrap_or_default();
     state.store.unlock_login(user.agency_id(), username, user.person(), now_ms()).await?;
-    Ok(Redirect::to("/admin#penguncian").into_response())
+    Ok(Saved::Unlocked.back())
 }

@@ -78,7 +78,16 @@ pub async fn inbox(State(state): State<AppState>, user: User) -> Result<Markup, 
         h1 { (user.t(Msg::InboxTitle)) }
         div #tasks hx-get="/tugas" hx-trigger="every 60s" hx-select="#tasks" hx-swap="outerHTML" {
             @if tasks.is_empty() {
-                p.card { (user.t(Msg::InboxEmpty)) }
+                div.card {
+                    p { (user.t(Msg::InboxEmpty)) }
+                    // Someone with nothing to do here has usually come to ask for something.
+                    p {
+                        (user.t(Msg::InboxEmptyServices)) " "
+                        a href="/layanan" { (user.t(Msg::NavServices)) } "; "
+                        (user.t(Msg::InboxEmptyRequests)) " "
+                        a href="/permohonan" { (user.t(Msg::MyRequestsTitle)) } "."
+                    }
+                }
             }
             @if total > tasks.len() as i64 {
                 p.card { (user.t(Msg::InboxMore)) ": " strong { (total) } "." }

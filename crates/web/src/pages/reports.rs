@@ -71,9 +71,18 @@ fn maybe_minutes(m: Option<i64>, lang: Lang) -> String {
     m.map_or("-".into(), |m| minutes(m, lang))
 }
 
+/// Room for the longest of `labels` before the bars, at 12 px Arial:
+/// SOP names are long and a fixed width cut their beginnings off.
+fn label_width<'a>(labels: impl Iterator<Item = &'a str>) -> f64 {
+    // Wider than Arial's average glyph (~6.2 px at 12 px), so capitals fit.
+    const GLYPH: f64 = 7.0;
+    let longest = labels.map(|l| l.chars().count()).max().unwrap_or(0);
+    (longest as f64 * GLYPH + 12.0).max(120.0)
+}
+
 /// Horizontal bars of the breach share of each timed step.
 fn chart(rows: &[(String, f64)]) -> String {
-    let (label_w, bar_w, row_h) = (220.0, 360.0, 22.0);
+    let (label_w, bar_w, row_h) = (label_width(rows.iter().map(|(l, _)| l.as_str())), 360.0, 22.0);
     let height = rows.len() as f64 * row_h + 10.0;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" width=\"{}\" height=\"{height}\" viewBox=\"0 0 {} {height}\" font-family=\"Arial, sans-serif\" font-size=\"12\">",
@@ -121,7 +130,7 @@ pub fn spread(minutes: &[(i64, i64)], standard: i64) -> [usize; 4] {
 fn distribution_chart(rows: &[(String, [usize; 4])]) -> String {
     const COLOURS: [&str; 4] = ["#1e7b34", "#7bb07f", "#e0a030", "#b3261e"];
     const LEGEND: [&str; 4] = ["≤ ½ waktu baku", "≤ waktu baku", "≤ 2× waktu baku", "> 2× waktu baku"];
-    let (label_w, bar_w, row_h) = (220.0, 360.0, 22.0);
+    let (label_w, bar_w, row_h) = (label_width(rows.iter().map(|(l, _)| l.as_str())), 360.0, 22.0);
     let height = rows.len() as f64 * row_h + 34.0;
     let width = label_w + bar_w + 20.0;
     let mut svg = format!(
@@ -437,6 +446,27 @@ pub async fn person(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The x at which each label's text ends (they are right-aligned there).
+    fn label_ends(svg: &str) -> Vec<f64> {
+        svg.split("<text x=\"")
+            .skip(1)
+            .filter(|t| t.contains("text-anchor=\"end\""))
+            .map(|t| t.split('"').next().unwrap().parse().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn chart_labels_have_room_for_long_sop_names() {
+        let long = "SOP Layanan Pembuatan Akun Email · 10".to_string();
+        // Arial at 12 px: about 6.2 px a glyph on average.
+        let needed = long.chars().count() as f64 * 6.2;
+        for svg in [chart(&[(long.clone(), 12.5)]), distribution_chart(&[(long.clone(), [1, 2, 3, 4])])] {
+            let ends = label_ends(&svg);
+            assert_eq!(ends.len(), 1, "{svg}");
+            assert!(ends[0] >= needed, "the label ends at {} but needs {needed}: {svg}", ends[0]);
+        }
+    }
 
     #[test]
     fn durations_fall_into_the_spread_against_the_standard_time() {

@@ -64,12 +64,18 @@ pub async fn catalogue(State(state): State<AppState>, user: User) -> Result<Mark
                 @if *allowed {
                     a.button href={"/layanan/" (sop.id)} { (user.t(Msg::SubmitRequest)) }
                 } @else {
-                    p.muted { (user.t(Msg::NotRequester)) }
+                    p.muted { (user.t(Msg::StartedBy)) " " (first_lane_name(sop)) "." }
                 }
             }
         }
     };
     Ok(layout::page(&user, user.t(Msg::ServicesTitle), "/layanan", body))
+}
+
+/// Who starts a case of `sop`, in the SOP's own words (its first step's lane).
+fn first_lane_name(sop: &Sop) -> &str {
+    let first = sop.first_step();
+    sop.lane(&first.lane).map_or(first.lane.as_str(), |l| l.name.as_str())
 }
 
 fn request_page(user: &User, sop: &Sop, values: &BTreeMap<String, String>, errors: &[FieldError]) -> Markup {
