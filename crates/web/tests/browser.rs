@@ -341,3 +341,77 @@ async fn an_unfilled_placeholder_is_marked_and_refused_at_approval_in_chromium()
     }
     client.close().await.unwrap();
 }
+
+/// The requester fills the VPN form and double-clicks its send button, as
+/// people do: one case comes of it, and the browser lands on it. What
+/// Chromium does depends on timing: it sends the form twice (without the
+/// server's protection, two cases in some runs), or it drops the first send
+/// when the second click comes (which left the first claim unanswered and
+/// the second send waiting, then refused); `http.rs` sends a form twice at
+/// once for certain.
+async fn double_click(c: &Client, app: &common::App, letter: &std::path::Path) -> Step {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    let base = &app.base;
+    login(c, base, "lmj-pemohon").await?;
+    c.goto(&format!("{base}/layanan/lumajang/vpn")).await.map_err(err)?;
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.map_err(err)?;
+    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    for f in &sop.first_step().fields {
+        fill(c, &format!("f-{}", f.name), &input.fields[&f.name]).await?;
+    }
+    c.find(Locator::Id("f-surat_permohonan"))
+        .await
+        .map_err(err)?
+        .send_keys(&letter.display().to_string())
+        .await
+        .map_err(err)?;
+    let button = c.find(Locator::Css("form.card button[type=submit]")).await.map_err(err)?;
+    let click = |mouse: MouseActions| {
+        mouse
+            .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+            .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT })
+    };
+    let mouse = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+        element: button,
+        duration: None,
+        x: 0.0,
+        y: 0.0,
+    });
+    let mouse = click(click(mouse).pause(Duration::from_millis(40)));
+    c.perform_actions(mouse).await.map_err(err)?;
+    let sent = c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(err)?;
+    let text = sent.text().await.map_err(err)?;
+    if !text.contains("Permohonan terkirim dengan nomor VPN-") {
+        return Err(format!("unexpected confirmation: {text}"));
+    }
+    let cases = app.store.cases("lumajang").await.map_err(err)?;
+    if cases.len() != 1 {
+        return Err(format!("a double click made {} cases", cases.len()));
+    }
+    let shown = c.current_url().await.map_err(err)?;
+    if shown.path() != format!("/permohonan/{}", cases[0].id) {
+        return Err(format!("the browser shows {shown}, not the case"));
+    }
+    logout(c).await
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver"]
+async fn a_double_click_on_send_makes_one_request_in_chromium() {
+    let app = spawn().await;
+    let (_driver, client, _profile) = start_browser().await;
+    let dir = tempfile::tempdir().unwrap();
+    let letter = dir.path().join("surat-permohonan-vpn.pdf");
+    std::fs::write(&letter, common::PDF).unwrap();
+    let result = double_click(&client, &app, &letter).await;
+    if let Err(problem) = &result {
+        let target =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-double-click-failure.png");
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(&target, png);
+        }
+        let _ = client.close().await;
+        panic!("{problem} (screenshot: {})", target.display());
+    }
+    client.close().await.unwrap();
+}

@@ -204,23 +204,31 @@ async fn submit_once(
             }
             Claim::Fresh { case_id } | Claim::Interrupted { case_id } => case_id,
         };
-        let submitted = state
-            .store
-            .submit_as(&case_id, user.agency_id(), &sop.id, user.person(), input, files, now_ms())
-            .await;
-        return match submitted {
-            Ok(case) => {
-                let location = case_location(&case.id);
-                state.store.answer_idempotency_key(username, &key, 303, &location).await?;
-                Ok(location)
+        // The send that claimed the form acts, to its end even if the
+        // browser drops it (a second click cancels the first send's page
+        // load): else its claim would stay unanswered and the second send
+        // could only wait.
+        let (state, username, key) = (state.clone(), username.clone(), key.clone());
+        let (agency, person, sop_id) =
+            (user.agency_id().to_string(), user.person().to_string(), sop.id.clone());
+        let acting = tokio::spawn(async move {
+            let submitted =
+                state.store.submit_as(&case_id, &agency, &sop_id, &person, input, files, now_ms()).await;
+            match submitted {
+                Ok(case) => {
+                    let location = case_location(&case.id);
+                    state.store.answer_idempotency_key(&username, &key, 303, &location).await?;
+                    Ok(location)
+                }
+                Err(e) => {
+                    // Let a later send of the same form run (it first looks
+                    // whether the case was made after all).
+                    state.store.interrupt_idempotency_key(&username, &key).await?;
+                    Err(e.into())
+                }
             }
-            Err(e) => {
-                // Let a later send of the same form run (it first looks
-                // whether the case was made after all).
-                state.store.interrupt_idempotency_key(username, &key).await?;
-                Err(e.into())
-            }
-        };
+        });
+        return acting.await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
     }
 }
 
