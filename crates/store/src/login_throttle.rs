@@ -289,7 +289,9 @@ impl Store {
             .bind(by)
             .execute(&mut **tx)
             .await?;
-            Ok(())
+            let change = crate::record_event::Change::LoginUnlocked { account: username.into() };
+            crate::record_event::append(tx, crate::record_event::Owner::Agency(agency), Some(by), change, at)
+                .await
         }
         .await;
         write.finish(result).await

@@ -72,6 +72,10 @@ pub enum Change {
     PasswordChanged {
         account: String,
     },
+    /// An administrator lifted the waits that password guessing put on a login.
+    LoginUnlocked {
+        account: String,
+    },
     PersonSaved {
         person: String,
         name: String,
@@ -105,6 +109,7 @@ impl Change {
             Change::ApiTokenRevoked { .. } => "api-token-revoked",
             Change::AccountAdded { .. } => "account-added",
             Change::PasswordChanged { .. } => "password-changed",
+            Change::LoginUnlocked { .. } => "login-unlocked",
             Change::PersonSaved { .. } => "person-saved",
             Change::UnitSaved { .. } => "unit-saved",
             Change::SopPublished { .. } => "sop-published",

@@ -168,6 +168,11 @@ async fn guessing_waits_grow_per_address_and_never_lock_the_owner_out() {
             (unlocked.kind, unlocked.by_person.as_deref(), unlocked.at),
             (LockoutKind::Unlocked, Some("lmj-kasi"), at + 4)
         );
+        // An administrator's change: a link of the audit chain too.
+        let (row, record) = &s.record_events("lumajang", 1).await.unwrap()[0];
+        assert_eq!(row.kind, "login-unlocked", "{}", db.label);
+        assert_eq!(record.by.as_deref(), Some("lmj-kasi"));
+        assert_eq!(s.verify_audit().await.unwrap().first_break, None);
     }
 }
 
