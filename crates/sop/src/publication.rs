@@ -83,6 +83,13 @@ pub fn check(file: &str, text: &str, agency: &str) -> Checked {
     Checked { sop, findings }
 }
 
+/// An error at the `agency` line of `sop`, for a refusal that only the
+/// installed agencies can tell.
+pub fn at_agency(sop: &Sop, code: &'static str, message: impl Into<String>) -> Diagnostic {
+    let at = head_location(&sop.source, |h| h.agency.as_ref().map(Spanned::span));
+    Diagnostic::error(&sop.file, at, code, message)
+}
+
 /// An error at the `version` line of `sop`, for a refusal that only the
 /// published versions can tell.
 pub fn at_version(sop: &Sop, code: &'static str, message: impl Into<String>) -> Diagnostic {

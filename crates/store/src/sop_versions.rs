@@ -97,7 +97,8 @@ impl Store {
             .await?
             .try_get("v")?;
         let Some(newest) = newest else { return Ok(true) };
-        let newest = u32::try_from(newest).map_err(|_| StoreError::Corrupt(format!("versi SOP {}", sop.id)))?;
+        let newest =
+            u32::try_from(newest).map_err(|_| StoreError::Corrupt(format!("versi SOP {}", sop.id)))?;
         let existing = sqlx::query("SELECT source FROM sop_versions WHERE sop_id = $1 AND version = $2")
             .bind(&sop.id)
             .bind(i64::from(sop.version))

@@ -16,8 +16,11 @@ const VPN: &str = include_str!("../../../sops/lumajang/vpn.toml");
 
 fn as_version(version: u32, remark: &str) -> String {
     let line = VPN.lines().find(|l| l.starts_with("version = ")).unwrap();
-    VPN.replacen(line, &format!("version = {version}"), 1)
-        .replacen("output = \"Hak Akses VPN\"", &format!("output = \"Hak Akses VPN\"\nremarks = \"{remark}\""), 1)
+    VPN.replacen(line, &format!("version = {version}"), 1).replacen(
+        "output = \"Hak Akses VPN\"",
+        &format!("output = \"Hak Akses VPN\"\nremarks = \"{remark}\""),
+        1,
+    )
 }
 
 #[tokio::test]
@@ -78,11 +81,21 @@ async fn a_new_version_names_its_publisher_and_refusals_change_nothing() {
             .collect();
         assert_eq!(
             listed,
-            [(6, None, 0, at + 4000), (4, Some("lmj-kasi".into()), 0, at + 1000), (3, None, 1, wib(2026, 11, 2, 8, 0))],
+            [
+                (6, None, 0, at + 4000),
+                (4, Some("lmj-kasi".into()), 0, at + 1000),
+                (3, None, 1, wib(2026, 11, 2, 8, 0))
+            ],
             "{}",
             db.label
         );
         // Another agency's list holds none of them.
-        assert!(s.published_versions("trenggalek").await.unwrap().iter().all(|v| v.sop_id.starts_with("trenggalek/")));
+        assert!(
+            s.published_versions("trenggalek")
+                .await
+                .unwrap()
+                .iter()
+                .all(|v| v.sop_id.starts_with("trenggalek/"))
+        );
     }
 }
