@@ -74,7 +74,7 @@ pub struct SopDirectory {
     /// Each profile as last installed, so that one edited in the browser
     /// since is not overwritten by a read in which its file did not change.
     profiles: BTreeMap<String, sop::Agency>,
-    /// As of the last read that installed or was refused for its findings.
+    /// As of the last read, unless the database failed it.
     fingerprint: Fingerprint,
 }
 
@@ -100,8 +100,7 @@ impl SopDirectory {
     }
 
     /// Whether a file was added, removed or modified since the last read
-    /// (one refused for its findings is tried again at the next change;
-    /// one the database failed, at the next look).
+    /// (one the database failed is tried again at the next look).
     pub fn changed_on_disk(&self) -> bool {
         self.fingerprint() != self.fingerprint
     }
@@ -109,6 +108,16 @@ impl SopDirectory {
     /// Reads the directory and installs it, all or nothing.
     pub async fn load(&mut self, store: &Store, at: i64) -> Result<Loaded, Refusal> {
         let fingerprint = self.fingerprint();
+        let result = self.install(store, at).await;
+        // A refusal is said once and tried again when the files change; a
+        // database that failed is tried again at the next look.
+        if !matches!(result, Err(Refusal::Store(_))) {
+            self.fingerprint = fingerprint;
+        }
+        result
+    }
+
+    async fn install(&mut self, store: &Store, at: i64) -> Result<Loaded, Refusal> {
         let (catalog, mut findings) = Catalog::load_paths(std::slice::from_ref(&self.path))?;
         // The catalogue only knows the directory's profiles; the database
         // knows the others (built-in, installed before).
@@ -150,8 +159,6 @@ impl SopDirectory {
         }
         findings.sort_by(|a, b| (&a.file, a.at).cmp(&(&b.file, b.at)));
         if errors(&findings) > 0 {
-            // Said once: read again when the files change, not at every look.
-            self.fingerprint = fingerprint;
             return Err(Refusal::Findings(findings));
         }
 
@@ -167,7 +174,6 @@ impl SopDirectory {
             store.publish_sop(&sop.file, &sop.source, at).await?;
             loaded.published.push((sop.id.clone(), sop.version));
         }
-        self.fingerprint = fingerprint;
         Ok(loaded)
     }
 }
