@@ -74,8 +74,17 @@ pub async fn publish(state: &AppState, user: &User, file: &str, text: &str) -> R
     }
 }
 
+/// What the page says above the form.
+enum Said<'a> {
+    Nothing,
+    /// A refusal before any check (no file, not text).
+    Refused(&'a str),
+    /// What became of the text sent.
+    Outcome(&'a Outcome, &'a str),
+}
+
 pub async fn page(State(state): State<AppState>, user: User) -> Result<Response, WebError> {
-    render(&state, &user, None, StatusCode::OK).await
+    render(&state, &user, Said::Nothing, StatusCode::OK).await
 }
 
 pub async fn upload(
@@ -84,11 +93,12 @@ pub async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
     let (_, file) = super::letter_settings::read(multipart, "sop", MAX_SOP_BYTES, &user).await?;
+    let unreadable = StatusCode::UNPROCESSABLE_ENTITY;
     let Some(bytes) = file else {
-        return flash(&state, &user, user.t(Msg::ChooseFile)).await;
+        return render(&state, &user, Said::Refused(user.t(Msg::ChooseFile)), unreadable).await;
     };
     let Ok(text) = String::from_utf8(bytes) else {
-        return flash(&state, &user, user.t(Msg::NotUtf8)).await;
+        return render(&state, &user, Said::Refused(user.t(Msg::NotUtf8)), unreadable).await;
     };
     let outcome = publish(&state, &user, UPLOADED_FILE, &text).await?;
     let status = match &outcome {
@@ -96,27 +106,13 @@ pub async fn upload(
         Outcome::Refused { why: Refusal::Invalid, .. } => StatusCode::UNPROCESSABLE_ENTITY,
         Outcome::Refused { why: Refusal::Version, .. } => StatusCode::CONFLICT,
     };
-    render(&state, &user, Some((&outcome, &text)), status).await
-}
-
-/// The page again with a refusal that has no finding to show.
-async fn flash(state: &AppState, user: &User, text: &str) -> Result<Response, WebError> {
-    let outcome = Outcome::Refused {
-        why: Refusal::Invalid,
-        findings: vec![sop::Diagnostic::error(
-            UPLOADED_FILE,
-            sop::Location { line: 1, column: 1 },
-            "file",
-            text,
-        )],
-    };
-    render(state, user, Some((&outcome, "")), StatusCode::UNPROCESSABLE_ENTITY).await
+    render(&state, &user, Said::Outcome(&outcome, &text), status).await
 }
 
 async fn render(
     state: &AppState,
     user: &User,
-    sent: Option<(&Outcome, &str)>,
+    said: Said<'_>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     if !user.account.is_admin {
@@ -140,7 +136,11 @@ async fn render(
     let body = html! {
         h1 { (user.t(Msg::SopPublishing)) }
         p { a href="/admin" { "← " (user.t(Msg::AdminTitle)) } }
-        @if let Some((outcome, text)) = sent { (outcome_view(user, outcome, text)) }
+        @match said {
+            Said::Nothing => {}
+            Said::Refused(why) => { p.flash.error role="alert" { (why) } }
+            Said::Outcome(outcome, text) => { (outcome_view(user, outcome, text)) }
+        }
         form.card #sop-upload method="post" action="/admin/sop" enctype="multipart/form-data" {
             p.help { (user.t(Msg::SopPublishingHelp)) }
             input type="hidden" name="csrf" value=(user.csrf);
