@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod domain;
 pub mod lint;
 mod parse;
+pub mod publication;
 pub mod render;
 pub mod standard_time;
 

@@ -110,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/jabatan", post(pages::admin::add_holding))
         .route("/admin/jadwal", post(pages::admin::add_schedule))
         .route("/admin/login/buka", post(pages::admin::unlock_login))
+        .route("/admin/sop", get(pages::sop_publishing::page).post(pages::sop_publishing::upload))
         .route("/admin/surat", get(pages::letter_settings::page))
         .route("/admin/surat/logo", post(pages::letter_settings::upload_logo))
         .route("/admin/surat/sertifikat", post(pages::letter_settings::upload_certificate))

@@ -13,6 +13,7 @@ pub mod mail_settings;
 pub mod registries;
 pub mod reports;
 pub mod services;
+pub mod sop_publishing;
 pub mod visits;
 
 use axum::extract::{Path, State};

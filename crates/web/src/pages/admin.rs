@@ -118,7 +118,7 @@ async fn render_saying(
         calendar.days_off.values().filter(|d| d.date >= today.first_of_year()).collect();
     let body: Markup = html! {
         h1 { (user.t(Msg::AdminTitle)) }
-        p { a href="/admin/surat" { (user.t(Msg::LetterSettings)) } }
+        p { a href="/admin/surat" { (user.t(Msg::LetterSettings)) } " · " a href="/admin/sop" { (user.t(Msg::SopPublishing)) } }
         @if !errors.is_empty() { p.flash.error role="alert" { (user.t(Msg::FixErrors)) } }
         @if let Some(saved) = saved { p.flash.info role="status" { (user.t(saved.message())) } }
         h2 { (user.t(Msg::People)) }
