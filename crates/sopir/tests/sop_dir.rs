@@ -23,6 +23,9 @@ use serde_json::{Value, json};
 
 const PASSWORD: &str = "kata-sandi-uji-1";
 
+/// The corpus's agency whose leave SOP the re-reading tests change.
+const MALILI: &str = "luwu-timur-pkm-malili";
+
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus").canonicalize().unwrap()
 }
@@ -181,12 +184,18 @@ fn decisions(sop: &sop::Sop) -> Vec<(String, BTreeMap<u32, engine::Verdict>)> {
     runs
 }
 
-/// "selesai setelah 5 langkah" from `sopir sop simulate`.
+/// A step is run at most this many times in one simulated case (as
+/// `simulate::MAX_VISITS`): a return loop whose answer never changes stops.
+const MAX_VISITS: usize = 3;
+
+/// "selesai setelah 5 langkah" from `sopir sop simulate` (or "sedang
+/// berjalan setelah …" when it stopped a return loop).
 fn simulated_end(id: &str, decide: &str) -> String {
     let dir = corpus();
     let out = sopir(&["sop", "simulate", id, "--dir", dir.to_str().unwrap(), "--decide", decide], None);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "simulate {id} --decide {decide}: {text}");
+    let looped = String::from_utf8_lossy(&out.stderr).contains("simulasi dihentikan");
+    assert!(out.status.success() || looped, "simulate {id} --decide {decide}: {text}");
     let result = text.lines().find_map(|l| l.strip_prefix("Hasil: ")).unwrap();
     result.split(';').next().unwrap().to_string()
 }
@@ -213,7 +222,12 @@ async fn run_live(
         if case["status"] != "open" {
             break;
         }
-        let task = case["tasks"].as_array().unwrap().iter().find(|t| t["status"] == "open").unwrap().clone();
+        let tasks = case["tasks"].as_array().unwrap();
+        let task = tasks.iter().find(|t| t["status"] == "open").unwrap().clone();
+        if tasks.iter().filter(|t| t["step"] == task["step"]).count() > MAX_VISITS {
+            // Round and round: stopped here, as simulate stops.
+            break;
+        }
         let mut actor = None;
         for api in people.values() {
             let (_, mine) = api.get("/tasks?limit=100").await;
@@ -230,7 +244,6 @@ async fn run_live(
         case = done;
     }
     let status = engine::CaseStatus::from_key(case["status"].as_str().unwrap()).unwrap();
-    assert_ne!(status, engine::CaseStatus::Open, "{}: a case that does not end: {case}", sop.id);
     format!("{} setelah {} langkah", status.label(), case["tasks"].as_array().unwrap().len())
 }
 
@@ -239,10 +252,11 @@ async fn serve_sop_dir_runs_each_corpus_sop_to_its_end_through_the_api() {
     let data = scratch("sop-dir-corpus");
     let (_server, base, log) = start(&data, &corpus(), 0).await;
     let out = std::fs::read_to_string(log.with_extension("out")).unwrap();
-    assert!(out.contains(&format!("Direktori SOP {}: 2 SOP", corpus().display())), "{out}");
+    let (catalog, _) = sop::Catalog::load_paths(&[corpus()]).unwrap();
+    let count = format!("Direktori SOP {}: {} SOP", corpus().display(), catalog.sops.len());
+    assert!(out.contains(&count), "{out}");
     assert!(out.contains("numbering-gap"), "the corpus's warnings are printed: {out}");
 
-    let (catalog, _) = sop::Catalog::load_paths(&[corpus()]).unwrap();
     assert!(!catalog.sops.is_empty());
     let mut runs = 0;
     for agency in &catalog.agencies {
@@ -304,7 +318,7 @@ const LEAVE: &str = "luwu-timur-pkm-malili/permohonan-cuti-tahunan";
 async fn the_directory_is_read_again_on_sighup_running_cases_keep_their_version() {
     let data = scratch("sop-dir-hup");
     let dir = data.join("sops");
-    copy_dir(&corpus(), &dir);
+    copy_dir(&corpus().join(MALILI), &dir.join(MALILI));
     let (server, base, log) = start(&data, &dir, 0).await;
     let clerk = |token| Api { client: reqwest::Client::new(), base: base.clone(), token };
     let agency = "luwu-timur-pkm-malili";
@@ -331,7 +345,7 @@ async fn the_directory_is_read_again_on_sighup_running_cases_keep_their_version(
     eventually("version 2 goes live after SIGHUP", async || live_version(&head, LEAVE).await == 2).await;
     let out = std::fs::read_to_string(log.with_extension("out")).unwrap();
     assert!(
-        out.contains(&format!("dibaca ulang: 2 SOP, 1 peringatan; diterbitkan: {LEAVE} versi 2")),
+        out.contains(&format!("dibaca ulang: 1 SOP, 1 peringatan; diterbitkan: {LEAVE} versi 2")),
         "{out}"
     );
     let (_, case) = head.get(&format!("/cases/{}", running["id"].as_str().unwrap())).await;
@@ -362,7 +376,7 @@ async fn the_directory_is_read_again_on_sighup_running_cases_keep_their_version(
 async fn a_changed_file_goes_live_without_a_signal() {
     let data = scratch("sop-dir-watch");
     let dir = data.join("sops");
-    copy_dir(&corpus(), &dir);
+    copy_dir(&corpus().join(MALILI), &dir.join(MALILI));
     let (_server, base, log) = start(&data, &dir, 1).await;
     let head = Api {
         client: reqwest::Client::new(),
