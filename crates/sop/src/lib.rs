@@ -15,6 +15,7 @@ pub mod domain;
 pub mod lint;
 mod parse;
 pub mod render;
+pub mod schedule;
 pub mod standard_time;
 
 pub use agency::Agency;

@@ -3,7 +3,7 @@
 //! updates the views; and the reads that the UI and reports need, always
 //! scoped to one agency.
 
-use engine::case::{EventBody, Outcome};
+use engine::case::EventBody;
 use engine::workflow;
 use engine::{ActionInput, CaseState, Context, EngineError, Event};
 use sqlx::{Any, Row, Transaction};
@@ -388,10 +388,20 @@ impl Store {
         for event in events {
             let case = event.case.as_str();
             match &event.body {
-                EventBody::CaseOpened { sop_id, sop_version, number, requester, unit, .. } => {
+                EventBody::CaseOpened {
+                    sop_id,
+                    sop_version,
+                    number,
+                    requester,
+                    unit,
+                    due_at,
+                    on_behalf_of,
+                    ..
+                } => {
                     sqlx::query(
-                        "INSERT INTO cases (id, agency_id, number, sop_id, sop_version, requester_id, unit_id, status, opened_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)",
+                        "INSERT INTO cases (id, agency_id, number, sop_id, sop_version, requester_id, unit_id, status, opened_at,
+                                            due_at, on_behalf_id)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10)",
                     )
                     .bind(case)
                     .bind(agency)
@@ -401,6 +411,8 @@ impl Store {
                     .bind(requester)
                     .bind(unit)
                     .bind(event.at)
+                    .bind(*due_at)
+                    .bind(on_behalf_of.as_deref())
                     .execute(&mut **tx)
                     .await?;
                     self.count_opened(tx, &calendar.zone, agency, sop_id, event.at).await?;
@@ -508,8 +520,20 @@ impl Store {
                     );
                     self.notify(tx, agency, holder, case, &message, event.at).await?;
                 }
-                // Written by `escalate`, which keeps its own bookkeeping.
+                EventBody::CaseDeadlineBreached { late_minutes, .. } => {
+                    sqlx::query("UPDATE cases SET late_minutes = $1 WHERE id = $2")
+                        .bind(*late_minutes)
+                        .bind(case)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                // Written by `escalate`, which keeps its own bookkeeping; the
+                // others change no view (the case page folds its events).
                 EventBody::TaskOverdue { .. }
+                | EventBody::CaseOverdue { .. }
+                | EventBody::OutcomeDecided { .. }
+                | EventBody::BranchWaiting { .. }
+                | EventBody::RoundsExhausted { .. }
                 | EventBody::PersonalDataRevealed { .. }
                 | EventBody::VisitorCheckedIn { .. } => {}
                 EventBody::TaskCancelled { task } => {
@@ -520,11 +544,7 @@ impl Store {
                     close_candidates(tx, task).await?;
                 }
                 EventBody::CaseClosed { outcome, .. } => {
-                    let status = match outcome {
-                        Outcome::Completed => "completed",
-                        Outcome::Rejected => "rejected",
-                        Outcome::Withdrawn => "withdrawn",
-                    };
+                    let status = outcome.status().key();
                     sqlx::query("UPDATE cases SET status = $1, closed_at = $2 WHERE id = $3")
                         .bind(status)
                         .bind(event.at)
