@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sop::{Catalog, Sop};
 use store::Store;
-use store::demo::sample_input;
+use store::demo::sample_input_by;
 
 use crate::CliError;
 
@@ -130,22 +130,31 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
     let calendar = store.calendar(&sop.agency).await?;
     let org = store.organisation(&sop.agency).await?;
 
-    // The first step is done by the first person allowed to submit.
+    // The first step is done by the first person allowed to submit; a
+    // routine is started by its schedule instead.
     let first = sop.first_step();
     let on = Timestamp::from_millisecond(start).expect("valid").to_zoned(zone.clone()).date();
-    let submitter = engine::workflow::submitters(sop, &org, on).into_iter().next().ok_or_else(|| {
-        CliError::Simulation(format!("tidak ada pemegang jabatan untuk pelaksana {}", first.lane))
-    })?;
     let decisions = &options.decisions;
-    let mut state = store
-        .submit(&sop.agency, &sop.id, &submitter.person, sample_input(first, decisions.of(first.no)), start)
-        .await?;
+    let mut state = if sop.schedule.is_some() {
+        let number = store.start_routine(sop, "simulasi", start).await?.expect("a fresh database");
+        let case =
+            store.cases(&sop.agency).await?.into_iter().find(|c| c.number == number).expect("just started");
+        store.case(&sop.agency, &case.id).await?
+    } else {
+        let submitter = engine::workflow::submitters(sop, &org, on).into_iter().next().ok_or_else(|| {
+            CliError::Simulation(format!("tidak ada pemegang jabatan untuk pelaksana {}", first.lane))
+        })?;
+        let input = sample_input_by(first, &first.lane, decisions.of(first.no), &submitter.person);
+        store.submit(&sop.agency, &sop.id, &submitter.person, input, start).await?
+    };
     let mut stopped = None;
     loop {
         let Some(task) = state.open_tasks().next().cloned() else { break };
         let step = sop.step(task.step).expect("steps exist");
-        let visits = state.tasks.iter().filter(|t| t.step == step.no).count();
-        if visits > MAX_VISITS {
+        // A loop the SOP bounds ends by itself; another stops here.
+        let limit = sop.loop_bound(step.no).map_or(MAX_VISITS, |(_, rounds)| rounds as usize + 1);
+        let visits = state.round(&task) as usize;
+        if visits > limit.max(MAX_VISITS) {
             stopped = Some(format!(
                 "simulasi dihentikan: langkah {} ({}) sudah {MAX_VISITS} kali dijalankan dan permohonan \
                  terus kembali ke sana; dengan keputusan {} permohonan ini tidak pernah selesai — \
@@ -179,7 +188,7 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
                 &state.id,
                 &task.id,
                 &actor,
-                sample_input(step, decisions.of(step.no)),
+                sample_input_by(step, &task.lane, decisions.of(step.no), &actor),
                 Vec::new(),
                 store::demo::sample_paperwork(step),
                 at,
@@ -227,12 +236,14 @@ fn timeline(
         "LANGKAH", "PELAKSANA", "OLEH", "MULAI", "BATAS WAKTU", "SELESAI", "TERLAMBAT"
     ));
     for task in &state.tasks {
+        let round = state.round(task);
+        let step = if round > 1 { format!("{} ({round}x)", task.step) } else { task.step.to_string() };
         let by = task.done_by.as_deref().map_or("-".to_string(), |p| org.name(p));
         let by: String = by.chars().take(30).collect();
         let late = task.late_minutes.map_or("-".to_string(), |m| format!("{m} menit"));
         out.push_str(&format!(
             "{:>7}  {:<16} {:<30} {:<15} {:<15} {:<15} {}\n",
-            task.step,
+            step,
             task.lane,
             by,
             local(task.started_at, zone),
@@ -242,6 +253,10 @@ fn timeline(
         ));
     }
     let breaches = state.tasks.iter().filter(|t| t.late_minutes.is_some()).count();
+    if let Some(due) = state.due_at {
+        let kept = state.late_minutes.map_or("terpenuhi".to_string(), |m| format!("terlambat {m} menit"));
+        out.push_str(&format!("\nBatas waktu seluruh prosedur: {}; {kept}.", local(due, zone)));
+    }
     out.push_str(&format!(
         "\nHasil: {} setelah {} langkah; {breaches} pelanggaran waktu; rantai audit {}.\n",
         state.status.label(),

@@ -65,7 +65,7 @@ fn first_words(message: &str) -> String {
     if short.len() < message.trim().len() { format!("{short} …") } else { short }
 }
 
-fn fold(events: &[Event], state: Option<CaseState>) -> CaseState {
+pub(crate) fn fold(events: &[Event], state: Option<CaseState>) -> CaseState {
     let mut state = state;
     for e in events {
         state = Some(engine::case::apply(state, e));
@@ -694,7 +694,7 @@ impl Store {
         self.case_list(agency, None).await
     }
 
-    /// The cases a person requested, newest first.
+    /// The cases a person requested, or that were filed for them, newest first.
     pub async fn cases_requested_by(
         &self,
         agency: &str,
@@ -706,7 +706,8 @@ impl Store {
     async fn case_list(&self, agency: &str, requester: Option<&str>) -> Result<Vec<CaseSummary>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, number, sop_id, sop_version, requester_id, status, opened_at, closed_at
-             FROM cases WHERE agency_id = $1 AND ($2 = '' OR requester_id = $2) ORDER BY opened_at DESC, number DESC",
+             FROM cases WHERE agency_id = $1 AND ($2 = '' OR requester_id = $2 OR on_behalf_id = $2)
+             ORDER BY opened_at DESC, number DESC",
         )
         .bind(agency)
         .bind(requester.unwrap_or(""))
@@ -725,7 +726,8 @@ impl Store {
         after: Option<(i64, &str)>,
         limit: i64,
     ) -> Result<Vec<CaseSummary>, StoreError> {
-        let by_requester = if requester.is_some() { "AND requester_id = $2" } else { "AND $2 = ''" };
+        let by_requester =
+            if requester.is_some() { "AND (requester_id = $2 OR on_behalf_id = $2)" } else { "AND $2 = ''" };
         let from = if after.is_some() {
             "AND (opened_at < $3 OR (opened_at = $3 AND id < $4))"
         } else {
@@ -845,7 +847,7 @@ impl Store {
 }
 
 /// Reserves the next human case number of the year, e.g. `VPN-2026-000001`.
-async fn next_number(
+pub(crate) async fn next_number(
     tx: &mut Transaction<'static, Any>,
     agency: &str,
     sop: &sop::Sop,
