@@ -148,8 +148,15 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
         store.submit(&sop.agency, &sop.id, &submitter.person, input, start).await?
     };
     let mut stopped = None;
+    let mut clock = start;
     loop {
-        let Some(task) = state.open_tasks().next().cloned() else { break };
+        // Parallel tasks are done in the order they fall due, and time
+        // only moves forward.
+        let Some(task) =
+            state.open_tasks().min_by_key(|t| (t.due_at.unwrap_or(i64::MAX), t.started_at)).cloned()
+        else {
+            break;
+        };
         let step = sop.step(task.step).expect("steps exist");
         // A loop the SOP bounds ends by itself; another stops here.
         let limit = sop.loop_bound(step.no).map_or(MAX_VISITS, |(_, rounds)| rounds as usize + 1);
@@ -180,6 +187,8 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
                 .due(Timestamp::from_millisecond(at).expect("valid"), sop::StandardTime::Minutes(10))
                 .as_millisecond();
         }
+        at = at.max(clock);
+        clock = at;
         let actor = task.candidates[0].person.clone();
         store::demo::prepare_step(&store, &sop.agency, sop, &state.id, step, &actor, at).await?;
         state = store
