@@ -307,6 +307,9 @@ pub struct CaseState {
     pub outcome: Option<Outcome>,
     /// Parallel branches waiting at a join: (the step that arrived, the join).
     pub waiting: Vec<(u32, u32)>,
+    /// Loops that reached their bound: (the task whose answer would have
+    /// gone round again, the rounds done).
+    pub exhausted: Vec<(String, u32)>,
 }
 
 impl CaseState {
@@ -380,6 +383,7 @@ pub fn apply(state: Option<CaseState>, event: &Event) -> CaseState {
             routine: routine.clone(),
             outcome: None,
             waiting: Vec::new(),
+            exhausted: Vec::new(),
         };
     }
     let mut state = state.expect("a case starts with CaseOpened");
@@ -427,7 +431,8 @@ pub fn apply(state: Option<CaseState>, event: &Event) -> CaseState {
         EventBody::OutcomeDecided { outcome, .. } => state.outcome = Some(*outcome),
         EventBody::BranchWaiting { step, join, .. } => state.waiting.push((*step, *join)),
         EventBody::CaseDeadlineBreached { late_minutes, .. } => state.late_minutes = Some(*late_minutes),
-        EventBody::RoundsExhausted { .. } | EventBody::CaseOverdue { .. } => {}
+        EventBody::RoundsExhausted { task, rounds, .. } => state.exhausted.push((task.clone(), *rounds)),
+        EventBody::CaseOverdue { .. } => {}
         EventBody::CaseClosed { outcome, .. } => {
             state.status = outcome.status();
             state.closed_at = Some(event.at);
