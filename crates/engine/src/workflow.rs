@@ -80,7 +80,7 @@ impl Context<'_> {
 
     /// The tasks a step opens: one per lane when each lane of a joint step
     /// acts, else one for all its lanes.
-    fn task_lanes<'s>(step: &'s Step) -> Vec<Vec<&'s str>> {
+    fn task_lanes(step: &Step) -> Vec<Vec<&str>> {
         if step.each_lane_acts() {
             step.lanes().map(|l| vec![l]).collect()
         } else {

@@ -149,14 +149,11 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
     };
     let mut stopped = None;
     let mut clock = start;
-    loop {
-        // Parallel tasks are done in the order they fall due, and time
-        // only moves forward.
-        let Some(task) =
-            state.open_tasks().min_by_key(|t| (t.due_at.unwrap_or(i64::MAX), t.started_at)).cloned()
-        else {
-            break;
-        };
+    // Parallel tasks are done in the order they fall due, and time only
+    // moves forward.
+    while let Some(task) =
+        state.open_tasks().min_by_key(|t| (t.due_at.unwrap_or(i64::MAX), t.started_at)).cloned()
+    {
         let step = sop.step(task.step).expect("steps exist");
         // A loop the SOP bounds ends by itself; another stops here.
         let limit = sop.loop_bound(step.no).map_or(MAX_VISITS, |(_, rounds)| rounds as usize + 1);

@@ -146,6 +146,10 @@ async fn the_whole_procedure_deadline_is_kept_escalated_and_its_breach_recorded(
         let stored: (Option<i64>, Option<i64>, i64) =
             (row.get("due_at"), row.get("late_minutes"), row.get("escalations"));
         assert_eq!(stored, (Some(due), Some(60), 1));
+        let report = s.report("contoh", t, at + MINUTE).await.unwrap();
+        let figures: Vec<(&str, i64, i64, i64)> =
+            report.procedures.iter().map(|p| (p.sop_id.as_str(), p.ended, p.late, p.late_minutes)).collect();
+        assert_eq!(figures, [("contoh/informasi-publik", 1, 1, 60)], "the report counts the breach");
     }
 }
 

@@ -379,6 +379,7 @@ catalogue! {
     JointStep => "Langkah bersama", "Joint step";
     JointConfirm => "Konfirmasi bagian Anda; isian langkah ini diisi oleh", "Confirm your part; this step's form is filled in by";
     PickEmployee => "— pilih pegawai —", "— choose an employee —";
+    Ended => "Berakhir", "Ended";
 }
 
 #[cfg(test)]

@@ -232,3 +232,41 @@ fn xlsx() -> Vec<u8> {
     out.extend_from_slice(&0u16.to_le_bytes());
     out
 }
+
+#[tokio::test]
+async fn the_report_counts_procedures_that_broke_their_deadline() {
+    let app = spawn().await;
+    contoh(&app).await;
+    let s = &app.store;
+    let now = jiff::Timestamp::now().as_millisecond();
+    let fields = [("rincian_informasi", "Data anggaran"), ("tujuan", "Penelitian")];
+    let input = ActionInput {
+        fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        ..Default::default()
+    };
+    let case = s.submit("contoh", "contoh/informasi-publik", &person("pemohon"), input, now).await.unwrap();
+    // Everything done a month later: far past the 10 working days.
+    let later = now + 30 * 24 * 3600 * 1000;
+    let note = || ActionInput { note: Some("Sudah.".into()), ..Default::default() };
+    for (step, position, input) in [
+        (2, "petugas-ppid", note()),
+        (3, "ppid", ActionInput { verdict: Some(Verdict::Ya), ..note() }),
+        (4, "petugas-ppid", note()),
+        (5, "ppid", note()),
+        (6, "petugas-ppid", note()),
+        (7, "pemohon", note()),
+    ] {
+        let who = person(position);
+        let open = s.open_tasks("contoh", &who).await.unwrap();
+        let task = open.iter().find(|t| t.case == case.id && t.step == step).unwrap().task.clone();
+        s.complete("contoh", &case.id, &task, &who, input, later).await.unwrap();
+    }
+    let head = login(&app, "kepala-dinas").await;
+    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).date();
+    let until = today.checked_add(jiff::Span::new().days(40)).unwrap();
+    let page = head.get(&format!("/laporan?dari={today}&sampai={until}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let at = page.body.find("data-sop=\"contoh/informasi-publik\"").expect("a row for the SOP");
+    let row = &page.body[at..page.body[at..].find("</tr>").unwrap() + at];
+    assert!(row.contains("(10 hari)</span></td><td>1</td><td class=\"overdue\">1</td>"), "{row}");
+}
