@@ -270,3 +270,53 @@ async fn the_report_counts_procedures_that_broke_their_deadline() {
     let row = &page.body[at..page.body[at..].find("</tr>").unwrap() + at];
     assert!(row.contains("(10 hari)</span></td><td>1</td><td class=\"overdue\">1</td>"), "{row}");
 }
+
+#[tokio::test]
+async fn the_api_shows_for_whom_a_case_is_its_deadline_and_its_rounds() {
+    let app = spawn().await;
+    contoh(&app).await;
+    let s = &app.store;
+    let now = jiff::Timestamp::now().as_millisecond();
+    let pns = person("staf-tata-usaha");
+    let fields = [("pegawai", pns.as_str()), ("lama_hari", "5")];
+    let input = ActionInput {
+        fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        ..Default::default()
+    };
+    let filed =
+        s.submit("contoh", "contoh/cuti-atas-nama", &person("kepala-tata-usaha"), input, now).await.unwrap();
+    let (_, token) = s.create_api_token(&pns, "uji", 30, now).await.unwrap();
+    let get = |path: String| {
+        let token = token.clone();
+        let base = app.base.clone();
+        async move {
+            let r = reqwest::Client::new()
+                .get(format!("{base}/api/v1{path}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            serde_json::from_str::<serde_json::Value>(&r.text().await.unwrap()).unwrap()
+        }
+    };
+    let case = get(format!("/cases/{}", filed.id)).await;
+    assert_eq!(case["on_behalf_of"], "Demo staf-tata-usaha", "{case}");
+    assert_eq!(case["tasks"][0]["round"], 1);
+
+    let fields = [("rincian_informasi", "Data"), ("tujuan", "Riset")];
+    let input = ActionInput {
+        fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        ..Default::default()
+    };
+    let asked = s.submit("contoh", "contoh/informasi-publik", &person("pemohon"), input, now).await.unwrap();
+    let (_, token) = s.create_api_token(&person("pemohon"), "uji", 30, now).await.unwrap();
+    let r = reqwest::Client::new()
+        .get(format!("{}/api/v1/cases/{}", app.base, asked.id))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let case: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    assert!(case["due_at"].as_str().is_some_and(|d| !d.is_empty()), "{case}");
+}
