@@ -1043,26 +1043,15 @@ fn check_routine(c: &mut Checker, at: Location, lanes: &[Lane], steps: &[Step]) 
 }
 
 /// At most one field names the person a request is filed for, on the first
-/// step, and it is a `pegawai` field.
+/// step (`on_behalf` is kept only on `pegawai` fields, see `check_fields`).
 fn check_on_behalf(c: &mut Checker, steps: &[Step]) {
     let first = steps.first().map(|s| s.no);
-    let marked: Vec<(&Step, &Field)> =
-        steps.iter().flat_map(|s| s.fields.iter().filter(|f| f.on_behalf).map(move |f| (s, f))).collect();
-    for (i, (step, field)) in marked.iter().enumerate() {
-        let at = step.at;
-        if field.kind != FieldKind::Pegawai {
-            c.error(
-                at,
-                "bad-on-behalf",
-                format!(
-                    "isian \"{}\" pada langkah {}: on_behalf hanya untuk isian type = \"pegawai\"",
-                    field.name, step.no
-                ),
-            );
-        } else if Some(step.no) != first {
-            c.error(at, "bad-on-behalf", format!("isian \"{}\": atas nama siapa permohonan diajukan ditulis pada langkah pertama, bukan langkah {}", field.name, step.no));
+    let marked = steps.iter().flat_map(|s| s.fields.iter().filter(|f| f.on_behalf).map(move |f| (s, f)));
+    for (i, (step, field)) in marked.enumerate() {
+        if Some(step.no) != first {
+            c.error(step.at, "bad-on-behalf", format!("isian \"{}\": atas nama siapa permohonan diajukan ditulis pada langkah pertama, bukan langkah {}", field.name, step.no));
         } else if i > 0 {
-            c.error(at, "bad-on-behalf", "hanya satu isian on_behalf per SOP".to_string());
+            c.error(step.at, "bad-on-behalf", "hanya satu isian on_behalf per SOP".to_string());
         }
     }
 }

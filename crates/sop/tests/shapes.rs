@@ -180,7 +180,7 @@ fn rounds_need_a_loop_and_an_exhausted_target() {
     let text = mutate(INFORMASI, "tidak_outcome = \"ditolak\"", "max_rounds = 2\nexhausted = \"ditolak\"");
     let (line, _, code, message) = only_error(&text);
     assert_eq!((line, code), (87, "rounds-without-loop"));
-    assert!(message.contains("tidak kembali ke langkah sebelumnya"), "{message}");
+    assert!(message.contains("tidak ada cabang langkah ini yang kembali ke langkah ini"), "{message}");
 }
 
 #[test]
