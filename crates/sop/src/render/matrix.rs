@@ -417,7 +417,10 @@ fn branch_label(
 ) {
     let (x, y, anchor) = if side {
         let dir = side_dir(src, toward_x);
-        (src.cx + dir * (src.w / 2.0 + 4.0), src.cy - 4.0, if dir < 0.0 { "end" } else { "start" })
+        // The way out of a bounded loop is labelled above its symbol, clear
+        // of the end capsule it often leads to.
+        let y = if branch == "putaran-habis" { src.top() - 3.0 } else { src.cy - 4.0 };
+        (src.cx + dir * (src.w / 2.0 + 4.0), y, if dir < 0.0 { "end" } else { "start" })
     } else {
         (src.cx + 5.0, src.bottom() + FONT + 2.0, "start")
     };
