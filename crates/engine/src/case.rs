@@ -45,6 +45,25 @@ pub enum Outcome {
     Withdrawn,
 }
 
+impl Outcome {
+    /// The outcome an SOP's ending names.
+    pub fn of(ending: sop::definition::Ending) -> Outcome {
+        match ending {
+            sop::definition::Ending::Completed => Outcome::Completed,
+            sop::definition::Ending::Rejected => Outcome::Rejected,
+        }
+    }
+
+    /// The case status it closes with.
+    pub fn status(self) -> CaseStatus {
+        match self {
+            Outcome::Completed => CaseStatus::Completed,
+            Outcome::Rejected => CaseStatus::Rejected,
+            Outcome::Withdrawn => CaseStatus::Withdrawn,
+        }
+    }
+}
+
 /// One thing that happened to a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -63,6 +82,16 @@ pub enum EventBody {
         number: String,
         requester: String,
         unit: String,
+        /// When the whole procedure is due (the SOP's `[deadline]`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due_at: Option<Millis>,
+        /// The employee the request is filed for, when not the requester.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on_behalf_of: Option<String>,
+        /// For a routine case started by the schedule: its period
+        /// (`2026-11-23`, `2026-W48`, `2026-11`, `2026`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        routine: Option<String>,
     },
     TaskCreated {
         task: String,
@@ -108,6 +137,39 @@ pub enum EventBody {
     TaskCancelled {
         task: String,
     },
+    /// The step (or the decision's branch) decided how the case ends,
+    /// though more steps follow (a refusal still gets its reply letter).
+    OutcomeDecided {
+        step: u32,
+        outcome: Outcome,
+    },
+    /// A parallel branch reached its join and waits for the others.
+    BranchWaiting {
+        task: String,
+        step: u32,
+        join: u32,
+    },
+    /// A loop reached its bound: instead of going back once more, the
+    /// procedure goes where the SOP says (`exhausted`).
+    RoundsExhausted {
+        task: String,
+        step: u32,
+        rounds: u32,
+        /// The step it goes to; `None` when the case ends there.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<u32>,
+    },
+    /// The whole procedure ended after its deadline.
+    CaseDeadlineBreached {
+        due_at: Millis,
+        late_minutes: i64,
+    },
+    /// The whole procedure is open past its deadline (again, after the
+    /// escalation interval).
+    CaseOverdue {
+        due_at: Millis,
+        round: u32,
+    },
     /// The escorting officer let the visitor in, wearing the special badge.
     VisitorCheckedIn {
         task: String,
@@ -138,6 +200,11 @@ impl EventBody {
             EventBody::ActingOfficialActed { .. } => "acting-official-acted",
             EventBody::TaskOverdue { .. } => "task-overdue",
             EventBody::TaskCancelled { .. } => "task-cancelled",
+            EventBody::OutcomeDecided { .. } => "outcome-decided",
+            EventBody::BranchWaiting { .. } => "branch-waiting",
+            EventBody::RoundsExhausted { .. } => "rounds-exhausted",
+            EventBody::CaseDeadlineBreached { .. } => "case-deadline-breached",
+            EventBody::CaseOverdue { .. } => "case-overdue",
             EventBody::PersonalDataRevealed { .. } => "personal-data-revealed",
             EventBody::VisitorCheckedIn { .. } => "visitor-checked-in",
             EventBody::CaseClosed { .. } => "case-closed",
@@ -228,6 +295,21 @@ pub struct CaseState {
     pub opened_at: Millis,
     pub closed_at: Option<Millis>,
     pub tasks: Vec<TaskState>,
+    /// When the whole procedure is due, if the SOP gives a deadline.
+    pub due_at: Option<Millis>,
+    /// Working minutes the procedure ended past its deadline.
+    pub late_minutes: Option<i64>,
+    /// The employee the request is filed for, when not the requester.
+    pub on_behalf_of: Option<String>,
+    /// The schedule period of a routine case.
+    pub routine: Option<String>,
+    /// How the case will end, once a step decided it (else: completed).
+    pub outcome: Option<Outcome>,
+    /// Parallel branches waiting at a join: (the step that arrived, the join).
+    pub waiting: Vec<(u32, u32)>,
+    /// Loops that reached their bound: (the task whose answer would have
+    /// gone round again, the rounds done).
+    pub exhausted: Vec<(String, u32)>,
 }
 
 impl CaseState {
@@ -257,13 +339,32 @@ impl CaseState {
     pub fn open_tasks(&self) -> impl Iterator<Item = &TaskState> {
         self.tasks.iter().filter(|t| t.status == TaskStatus::Open)
     }
+
+    /// Which time `task` is of its step in this case, for the lane it is
+    /// for: 1 the first time, 2 when a loop brought the case back, …
+    pub fn round(&self, task: &TaskState) -> u32 {
+        let before = self.tasks.iter().take_while(|t| t.id != task.id);
+        let n = before.filter(|t| t.step == task.step && t.lane == task.lane).count();
+        u32::try_from(n).unwrap_or(u32::MAX - 1) + 1
+    }
 }
 
 /// The state after `event`. Events come from the engine, so a malformed
 /// sequence (an event for a task that does not exist) is ignored rather than
 /// trusted.
 pub fn apply(state: Option<CaseState>, event: &Event) -> CaseState {
-    if let EventBody::CaseOpened { agency, sop_id, sop_version, number, requester, unit } = &event.body {
+    if let EventBody::CaseOpened {
+        agency,
+        sop_id,
+        sop_version,
+        number,
+        requester,
+        unit,
+        due_at,
+        on_behalf_of,
+        routine,
+    } = &event.body
+    {
         return CaseState {
             id: event.case.clone(),
             agency: agency.clone(),
@@ -276,24 +377,35 @@ pub fn apply(state: Option<CaseState>, event: &Event) -> CaseState {
             opened_at: event.at,
             closed_at: None,
             tasks: Vec::new(),
+            due_at: *due_at,
+            late_minutes: None,
+            on_behalf_of: on_behalf_of.clone(),
+            routine: routine.clone(),
+            outcome: None,
+            waiting: Vec::new(),
+            exhausted: Vec::new(),
         };
     }
     let mut state = state.expect("a case starts with CaseOpened");
     match &event.body {
         EventBody::CaseOpened { .. } => unreachable!(),
-        EventBody::TaskCreated { task, step, lane, candidates, due_at } => state.tasks.push(TaskState {
-            id: task.clone(),
-            step: *step,
-            lane: lane.clone(),
-            candidates: candidates.clone(),
-            started_at: event.at,
-            due_at: *due_at,
-            status: TaskStatus::Open,
-            done_by: None,
-            done_at: None,
-            input: None,
-            late_minutes: None,
-        }),
+        EventBody::TaskCreated { task, step, lane, candidates, due_at } => {
+            // A join that opens takes in the branches that waited for it.
+            state.waiting.retain(|(_, join)| join != step);
+            state.tasks.push(TaskState {
+                id: task.clone(),
+                step: *step,
+                lane: lane.clone(),
+                candidates: candidates.clone(),
+                started_at: event.at,
+                due_at: *due_at,
+                status: TaskStatus::Open,
+                done_by: None,
+                done_at: None,
+                input: None,
+                late_minutes: None,
+            });
+        }
         EventBody::TaskCompleted { task, by, input, .. } => {
             if let Some(t) = state.tasks.iter_mut().find(|t| &t.id == task) {
                 t.status = TaskStatus::Done;
@@ -316,13 +428,15 @@ pub fn apply(state: Option<CaseState>, event: &Event) -> CaseState {
                 t.status = TaskStatus::Cancelled;
             }
         }
+        EventBody::OutcomeDecided { outcome, .. } => state.outcome = Some(*outcome),
+        EventBody::BranchWaiting { step, join, .. } => state.waiting.push((*step, *join)),
+        EventBody::CaseDeadlineBreached { late_minutes, .. } => state.late_minutes = Some(*late_minutes),
+        EventBody::RoundsExhausted { task, rounds, .. } => state.exhausted.push((task.clone(), *rounds)),
+        EventBody::CaseOverdue { .. } => {}
         EventBody::CaseClosed { outcome, .. } => {
-            state.status = match outcome {
-                Outcome::Completed => CaseStatus::Completed,
-                Outcome::Rejected => CaseStatus::Rejected,
-                Outcome::Withdrawn => CaseStatus::Withdrawn,
-            };
+            state.status = outcome.status();
             state.closed_at = Some(event.at);
+            state.waiting.clear();
         }
     }
     state

@@ -16,6 +16,8 @@ pub enum EngineError {
     NotAllowed { person: String, lane: String, step: u32 },
     #[error("hanya pemohon yang dapat menarik permohonan {number}")]
     NotRequester { number: String },
+    #[error("{number} adalah pekerjaan rutin yang dimulai jadwal; pekerjaan rutin tidak dapat ditarik")]
+    RoutineNotWithdrawn { number: String },
     #[error("belum ada pejabat yang memegang jabatan pelaksana \"{lane}\" (langkah {step}) pada tanggal ini")]
     Unstaffed { lane: String, step: u32 },
     #[error("isian belum benar: {}", .0.iter().map(|e| format!("{}: {}", e.label, e.message)).collect::<Vec<_>>().join("; "))]

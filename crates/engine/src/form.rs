@@ -182,6 +182,9 @@ fn check_value(field: &Field, raw: &str) -> Result<String, String> {
         FieldKind::Ip => {
             raw.parse::<IpAddr>().map_err(|_| "bukan alamat IP yang sah".to_string())?.to_string()
         }
+        // Whether the id names a person of the agency is the workflow's
+        // check: it alone has the organisation.
+        FieldKind::Pegawai => raw.to_string(),
         FieldKind::Select => {
             if !field.options.iter().any(|o| o == raw) {
                 return Err(format!("pilih salah satu: {}", field.options.join(", ")));
@@ -230,6 +233,7 @@ mod tests {
             help: None,
             personal: kind == FieldKind::Nik,
             required_when: None,
+            on_behalf: false,
         }
     }
 

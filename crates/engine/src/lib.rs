@@ -7,6 +7,7 @@ pub mod case;
 pub mod error;
 pub mod form;
 pub mod organisation;
+pub mod routine;
 pub mod workflow;
 
 pub use calendar::Calendar;

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use sop::Sop;
-use sop::definition::{ActionKind, Step, Target};
+use sop::definition::{ActionKind, FieldKind, Step, Target, Together};
 
 use crate::calendar::Calendar;
 use crate::case::{
@@ -35,49 +35,215 @@ impl Context<'_> {
         self.sop.lane(lane).map_or_else(|| lane.to_string(), |l| l.name.clone())
     }
 
-    /// Who may act in `step` at `at`. A requester lane is the case's own
-    /// requester once the case exists.
-    fn candidates(&self, step: &Step, requester: Option<&str>, at: Millis) -> Vec<Candidate> {
-        let lane = self.sop.lane(&step.lane).expect("validated SOP");
-        if let (true, Some(requester)) = (lane.requester, requester) {
+    fn due(&self, at: Millis, time: sop::StandardTime) -> Millis {
+        self.calendar.due(Timestamp::from_millisecond(at).expect("valid instant"), time).as_millisecond()
+    }
+
+    /// Who may act for `lane` in `step` at `at`. A requester lane is the
+    /// case's own requester once the case exists; a lane open to anyone is
+    /// every person of the agency holding a position that day.
+    fn lane_candidates(
+        &self,
+        step: &Step,
+        lane: &str,
+        requester: Option<&str>,
+        at: Millis,
+    ) -> Vec<Candidate> {
+        let Some(l) = self.sop.lane(lane) else { return Vec::new() };
+        if let (true, Some(requester)) = (l.requester, requester) {
             return vec![Candidate {
                 person: requester.to_string(),
-                position: lane.positions.first().cloned().unwrap_or_default(),
+                position: l.positions.first().cloned().unwrap_or_default(),
                 acting: None,
                 acting_for: None,
             }];
         }
-        self.org.candidates(self.sop.step_positions(step), self.local_date(at))
+        if l.anyone {
+            return everyone(self.org, self.local_date(at));
+        }
+        self.org.candidates(&self.sop.lane_positions(step, lane), self.local_date(at))
     }
 
-    fn create_task(&self, state: &CaseState, step_no: u32, at: Millis) -> Result<Event, EngineError> {
-        let step = self.sop.step(step_no).expect("targets are validated");
-        let candidates = self.candidates(step, Some(&state.requester), at);
-        if candidates.is_empty() {
-            return Err(EngineError::Unstaffed { lane: self.lane_name(&step.lane), step: step.no });
+    /// Who may act in a task of `step` for `lanes` (one lane, or all of a
+    /// joint step whose lanes act as one), each person once per position.
+    fn candidates(&self, step: &Step, lanes: &[&str], requester: Option<&str>, at: Millis) -> Vec<Candidate> {
+        let mut found: Vec<Candidate> = Vec::new();
+        for lane in lanes {
+            for c in self.lane_candidates(step, lane, requester, at) {
+                if !found.iter().any(|f| f.person == c.person && f.position == c.position) {
+                    found.push(c);
+                }
+            }
         }
-        let due_at = step.time.map(|t| {
-            self.calendar.due(Timestamp::from_millisecond(at).expect("valid instant"), t).as_millisecond()
-        });
-        Ok(Event {
-            case: state.id.clone(),
-            at,
-            body: EventBody::TaskCreated {
-                task: format!("{}.{}", state.id, state.tasks.len() + 1),
+        found
+    }
+
+    /// The tasks a step opens: one per lane when each lane of a joint step
+    /// acts, else one for all its lanes.
+    fn task_lanes(step: &Step) -> Vec<Vec<&str>> {
+        if step.each_lane_acts() {
+            step.lanes().map(|l| vec![l]).collect()
+        } else {
+            vec![step.lanes().collect()]
+        }
+    }
+}
+
+/// Everyone of the agency holding a position on `on`, each once, in their
+/// first own (not acting) position.
+fn everyone(org: &Organisation, on: Date) -> Vec<Candidate> {
+    org.people
+        .iter()
+        .filter_map(|p| {
+            let mut held = org.positions_of(&p.id, on);
+            held.sort_by_key(|h| h.acting.is_some());
+            held.first().map(|h| Candidate {
+                person: p.id.clone(),
+                position: h.position.clone(),
+                acting: h.acting.as_ref().map(|(kind, _)| *kind),
+                acting_for: h.acting.as_ref().and_then(|(_, holder)| holder.clone()),
+            })
+        })
+        .collect()
+}
+
+/// The events a command decides, with the case as they leave it: each
+/// event is applied as it is added, so the next decision sees it.
+struct Decided<'c> {
+    ctx: &'c Context<'c>,
+    state: CaseState,
+    events: Vec<Event>,
+    at: Millis,
+}
+
+impl<'c> Decided<'c> {
+    fn new(ctx: &'c Context<'c>, state: CaseState, at: Millis) -> Decided<'c> {
+        Decided { ctx, state, events: Vec::new(), at }
+    }
+
+    fn push(&mut self, body: EventBody) {
+        let event = Event { case: self.state.id.clone(), at: self.at, body };
+        self.state = apply(Some(self.state.clone()), &event);
+        self.events.push(event);
+    }
+
+    /// Opens the tasks of step `no`.
+    fn open_step(&mut self, no: u32) -> Result<(), EngineError> {
+        let ctx = self.ctx;
+        let step = ctx.sop.step(no).expect("targets are validated");
+        let due_at = step.time.map(|t| ctx.due(self.at, t));
+        let requester = (!self.state.requester.is_empty()).then(|| self.state.requester.clone());
+        for lanes in Context::task_lanes(step) {
+            let candidates = ctx.candidates(step, &lanes, requester.as_deref(), self.at);
+            if candidates.is_empty() {
+                return Err(EngineError::Unstaffed { lane: ctx.lane_name(lanes[0]), step: step.no });
+            }
+            self.push(EventBody::TaskCreated {
+                task: format!("{}.{}", self.state.id, self.state.tasks.len() + 1),
                 step: step.no,
-                lane: step.lane.clone(),
+                lane: lanes[0].to_string(),
                 candidates,
                 due_at,
-            },
-        })
+            });
+        }
+        Ok(())
+    }
+
+    /// The flow arrives at `target` from `task` (of step `from`).
+    fn go(
+        &mut self,
+        task: &str,
+        from: u32,
+        target: Target,
+        by: &str,
+        note: Option<&String>,
+    ) -> Result<(), EngineError> {
+        if self.state.status != CaseStatus::Open {
+            return Ok(());
+        }
+        match target {
+            Target::Step(n) => {
+                let join = self.ctx.sop.step(n).expect("targets are validated");
+                if join.after.is_empty() {
+                    return self.open_step(n);
+                }
+                self.push(EventBody::BranchWaiting { task: task.to_string(), step: from, join: n });
+                let arrived =
+                    |s: &CaseState, no: u32| s.waiting.iter().any(|&(from, j)| j == n && from == no);
+                let all = join.after.iter().all(|&no| arrived(&self.state, no));
+                if all || self.state.open_tasks().next().is_none() {
+                    self.open_step(n)?;
+                }
+                Ok(())
+            }
+            Target::Rejected => {
+                self.close(Outcome::Rejected, by, note.cloned());
+                Ok(())
+            }
+            Target::End => {
+                if self.state.open_tasks().next().is_some() {
+                    // This branch is done; the others go on.
+                    return Ok(());
+                }
+                // Nothing else can arrive at a join that waits: it opens.
+                let mut joins: Vec<u32> = self.state.waiting.iter().map(|&(_, j)| j).collect();
+                joins.dedup();
+                if !joins.is_empty() {
+                    for join in joins {
+                        self.open_step(join)?;
+                    }
+                    return Ok(());
+                }
+                self.close(self.state.outcome.unwrap_or(Outcome::Completed), by, None);
+                Ok(())
+            }
+        }
+    }
+
+    /// Ends the case: its open tasks are cancelled, and a whole-procedure
+    /// deadline passed is recorded as breached.
+    fn close(&mut self, outcome: Outcome, by: &str, reason: Option<String>) {
+        let open: Vec<String> = self.state.open_tasks().map(|t| t.id.clone()).collect();
+        for task in open {
+            self.push(EventBody::TaskCancelled { task });
+        }
+        if let Some(due) = self.state.due_at.filter(|&due| self.at > due) {
+            let late = self.ctx.calendar.working_minutes_between(
+                Timestamp::from_millisecond(due).expect("valid instant"),
+                Timestamp::from_millisecond(self.at).expect("valid instant"),
+            );
+            self.push(EventBody::CaseDeadlineBreached { due_at: due, late_minutes: late });
+        }
+        self.push(EventBody::CaseClosed { outcome, by: by.to_string(), reason });
     }
 }
 
 /// Who may start a case of `sop` on `on`: the people who may act in its
 /// first step. The service catalogue asks this, so it offers a service to
-/// exactly those whom [`submit`] accepts.
+/// exactly those whom [`submit`] accepts. A routine SOP has none: the
+/// schedule starts it.
 pub fn submitters(sop: &sop::Sop, org: &Organisation, on: Date) -> Vec<Candidate> {
-    org.candidates(sop.step_positions(sop.first_step()), on)
+    if sop.schedule.is_some() {
+        return Vec::new();
+    }
+    let first = sop.first_step();
+    let lanes: Vec<&str> = match first.together {
+        Together::Any => first.lanes().collect(),
+        Together::All => vec![first.lane.as_str()],
+    };
+    let mut found: Vec<Candidate> = Vec::new();
+    for lane in lanes {
+        let here = match sop.lane(lane) {
+            Some(l) if l.anyone => everyone(org, on),
+            _ => org.candidates(&sop.lane_positions(first, lane), on),
+        };
+        for c in here {
+            if !found.iter().any(|f| f.person == c.person && f.position == c.position) {
+                found.push(c);
+            }
+        }
+    }
+    found
 }
 
 /// Starts a case: `by` carries out the SOP's first step with `input`.
@@ -91,13 +257,21 @@ pub fn submit(
 ) -> Result<Vec<Event>, EngineError> {
     let person = ctx.org.person(by).ok_or_else(|| EngineError::UnknownPerson(by.to_string()))?;
     let first = ctx.sop.first_step();
-    let me = ctx.candidates(first, None, at).into_iter().find(|c| c.person == by).ok_or_else(|| {
-        EngineError::NotAllowed {
+    let me = submitters(ctx.sop, ctx.org, ctx.local_date(at))
+        .into_iter()
+        .find(|c| c.person == by)
+        .ok_or_else(|| EngineError::NotAllowed {
             person: person.name.clone(),
             lane: ctx.lane_name(&first.lane),
             step: first.no,
-        }
-    })?;
+        })?;
+    let on_behalf_of = first
+        .fields
+        .iter()
+        .find(|f| f.on_behalf)
+        .and_then(|f| input.fields.get(&f.name))
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
     let opened = Event {
         case: case.to_string(),
         at,
@@ -108,24 +282,80 @@ pub fn submit(
             number: number.to_string(),
             requester: by.to_string(),
             unit: person.unit.clone(),
+            due_at: ctx.sop.deadline.map(|d| ctx.due(at, d.time)),
+            on_behalf_of,
+            routine: None,
         },
     };
-    let state = apply(None, &opened);
-    let created = Event {
+    let mut d = Decided::new(ctx, apply(None, &opened), at);
+    d.events.push(opened);
+    // The submitter's own part of the first step, then the parts of the
+    // lanes acting with them.
+    let mine = d.state.tasks.len() + 1;
+    let lanes = Context::task_lanes(first);
+    let own = lanes.iter().position(|l| l.contains(&first.lane.as_str())).unwrap_or(0);
+    d.push(EventBody::TaskCreated {
+        task: format!("{case}.{mine}"),
+        step: first.no,
+        lane: lanes[own][0].to_string(),
+        candidates: vec![me],
+        due_at: None,
+    });
+    for others in lanes.iter().enumerate().filter(|&(i, _)| i != own).map(|(_, l)| l) {
+        let candidates = ctx.candidates(first, others, Some(by), at);
+        if candidates.is_empty() {
+            return Err(EngineError::Unstaffed { lane: ctx.lane_name(others[0]), step: first.no });
+        }
+        d.push(EventBody::TaskCreated {
+            task: format!("{case}.{}", d.state.tasks.len() + 1),
+            step: first.no,
+            lane: others[0].to_string(),
+            candidates,
+            due_at: first.time.map(|t| ctx.due(at, t)),
+        });
+    }
+    let mut events = d.events;
+    events.extend(complete(ctx, &d.state, &format!("{case}.{mine}"), by, input, at)?);
+    Ok(events)
+}
+
+/// Starts a routine case of a scheduled SOP for `period`: its first step
+/// becomes a task of its lane. The first person who may act in it stands
+/// as the case's requester (a case has one), but may not withdraw it.
+pub fn start_routine(
+    ctx: &Context,
+    case: &str,
+    number: &str,
+    period: &str,
+    at: Millis,
+) -> Result<Vec<Event>, EngineError> {
+    let first = ctx.sop.first_step();
+    let lanes: Vec<&str> = first.lanes().collect();
+    let owner = ctx
+        .candidates(first, &lanes, None, at)
+        .into_iter()
+        .next()
+        .ok_or_else(|| EngineError::Unstaffed { lane: ctx.lane_name(&first.lane), step: first.no })?;
+    let unit = ctx.org.person(&owner.person).map(|p| p.unit.clone()).unwrap_or_default();
+    let opened = Event {
         case: case.to_string(),
         at,
-        body: EventBody::TaskCreated {
-            task: format!("{case}.1"),
-            step: first.no,
-            lane: first.lane.clone(),
-            candidates: vec![me],
-            due_at: None,
+        body: EventBody::CaseOpened {
+            agency: ctx.org.agency.clone(),
+            sop_id: ctx.sop.id.clone(),
+            sop_version: ctx.sop.version,
+            number: number.to_string(),
+            requester: owner.person,
+            unit,
+            due_at: ctx.sop.deadline.map(|d| ctx.due(at, d.time)),
+            on_behalf_of: None,
+            routine: Some(period.to_string()),
         },
     };
-    let state = apply(Some(state), &created);
-    let mut events = vec![opened, created];
-    events.extend(complete(ctx, &state, &format!("{case}.1"), by, input, at)?);
-    Ok(events)
+    let mut d = Decided::new(ctx, apply(None, &opened), at);
+    d.events.push(opened);
+    d.open_step(first.no)?;
+    Ok(d.events)
 }
 
 /// `by` completes `task` with `input`.
@@ -157,64 +387,91 @@ pub fn complete(
     {
         return Err(EngineError::OwnDraft { duty, step: step.no });
     }
-    let input = check_input(step, input).map_err(EngineError::Invalid)?;
+    // The lanes acting with the first lane of a joint step confirm it; the
+    // step's form is the first lane's to fill.
+    let partner = step.each_lane_acts() && task.lane != step.lane;
+    let input = if partner { check_confirmation(input) } else { check_input(step, input) };
+    let input = input.map_err(EngineError::Invalid)?;
+    check_people(ctx.org, step, &input).map_err(EngineError::Invalid)?;
 
-    let event = |body| Event { case: state.id.clone(), at, body };
-    let mut events = vec![event(EventBody::TaskCompleted {
+    let mut d = Decided::new(ctx, state.clone(), at);
+    d.push(EventBody::TaskCompleted {
         task: task.id.clone(),
         step: step.no,
         by: by.to_string(),
         position: candidate.position.clone(),
         input: input.clone(),
-    })];
+    });
     if let (Some(kind), Some(holder)) = (candidate.acting, &candidate.acting_for) {
-        events.push(event(EventBody::ActingOfficialActed {
+        d.push(EventBody::ActingOfficialActed {
             task: task.id.clone(),
             step: step.no,
             acting: by.to_string(),
             kind,
             holder: holder.clone(),
-        }));
+        });
     }
     if let Some(due) = task.due_at.filter(|&due| at > due) {
         let late = ctx.calendar.working_minutes_between(
             Timestamp::from_millisecond(due).expect("valid instant"),
             Timestamp::from_millisecond(at).expect("valid instant"),
         );
-        events.push(event(EventBody::DeadlineBreached {
+        d.push(EventBody::DeadlineBreached {
             task: task.id.clone(),
             step: step.no,
             lane: task.lane.clone(),
             person: by.to_string(),
             due_at: due,
             late_minutes: late,
-        }));
+        });
+    }
+    // A joint step goes on when the last of its lanes has acted.
+    if step.each_lane_acts() && d.state.open_tasks().any(|t| t.step == step.no) {
+        return Ok(d.events);
     }
 
-    let target = match (step.action, &step.decision, input.verdict) {
-        (_, Some(d), Some(Verdict::Ya)) => d.ya,
-        (_, Some(d), _) => d.tidak,
-        (ActionKind::Review, None, Some(Verdict::Tidak)) => Target::Step(drafting_step(ctx.sop, step)),
-        _ => step.next,
+    if let Some(outcome) = step.outcome {
+        d.push(EventBody::OutcomeDecided { step: step.no, outcome: Outcome::of(outcome) });
+    }
+    let targets = match (step.action, &step.decision, input.verdict) {
+        (_, Some(dec), Some(verdict)) => {
+            let (target, outcome) = match verdict {
+                Verdict::Ya => (dec.ya, dec.ya_outcome),
+                Verdict::Tidak => (dec.tidak, dec.tidak_outcome),
+            };
+            if let Some(outcome) = outcome {
+                d.push(EventBody::OutcomeDecided { step: step.no, outcome: Outcome::of(outcome) });
+            }
+            vec![target]
+        }
+        (ActionKind::Review, None, Some(Verdict::Tidak)) => {
+            vec![ctx.sop.return_target(step).unwrap_or(Target::Step(step.no))]
+        }
+        _ => step.next.clone(),
     };
-    let mut after = state.clone();
-    for e in &events {
-        after = apply(Some(after), e);
+    // A loop goes back at most `max_rounds` times; then where the SOP says.
+    let round = state.round(task);
+    let targets = match (step.max_rounds, step.exhausted, targets.as_slice()) {
+        (Some(bound), Some(exhausted), [Target::Step(back)])
+            if round >= bound && ctx.sop.loops_back(step.no, Target::Step(*back)) =>
+        {
+            d.push(EventBody::RoundsExhausted {
+                task: task.id.clone(),
+                step: step.no,
+                rounds: round,
+                to: match exhausted {
+                    Target::Step(n) => Some(n),
+                    _ => None,
+                },
+            });
+            vec![exhausted]
+        }
+        _ => targets,
+    };
+    for target in targets {
+        d.go(&task.id, step.no, target, by, input.note.as_ref())?;
     }
-    match target {
-        Target::Step(n) => events.push(ctx.create_task(&after, n, at)?),
-        Target::End => events.push(event(EventBody::CaseClosed {
-            outcome: Outcome::Completed,
-            by: by.to_string(),
-            reason: None,
-        })),
-        Target::Rejected => events.push(event(EventBody::CaseClosed {
-            outcome: Outcome::Rejected,
-            by: by.to_string(),
-            reason: input.note.clone(),
-        })),
-    }
-    Ok(events)
+    Ok(d.events)
 }
 
 /// The requester withdraws an open case; its open tasks are cancelled.
@@ -225,6 +482,9 @@ pub fn withdraw(
     at: Millis,
 ) -> Result<Vec<Event>, EngineError> {
     ensure_open(state)?;
+    if state.routine.is_some() {
+        return Err(EngineError::RoutineNotWithdrawn { number: state.number.clone() });
+    }
     if state.requester != by {
         return Err(EngineError::NotRequester { number: state.number.clone() });
     }
@@ -262,6 +522,17 @@ pub fn escalate(state: &CaseState, task_id: &str, round: u32, now: Millis) -> Op
     })
 }
 
+/// The escalation of a case open at `now` past its whole-procedure
+/// deadline. `round` counts this case's escalations, this one included.
+pub fn escalate_case(state: &CaseState, round: u32, now: Millis) -> Option<Event> {
+    let due = state.due_at?;
+    (state.status == CaseStatus::Open && now > due).then(|| Event {
+        case: state.id.clone(),
+        at: now,
+        body: EventBody::CaseOverdue { due_at: due, round },
+    })
+}
+
 fn ensure_open(state: &CaseState) -> Result<(), EngineError> {
     if state.status == CaseStatus::Open {
         Ok(())
@@ -284,20 +555,53 @@ pub fn drafter<'s>(sop: &Sop, state: &'s CaseState) -> Option<&'s str> {
         .and_then(|t| t.done_by.as_deref())
 }
 
-/// The step a returned draft goes back to: the nearest draft step before
-/// the review, or the step just before it.
-fn drafting_step(sop: &Sop, review: &Step) -> u32 {
-    let index = sop.step_index(review.no).expect("step exists");
-    sop.steps[..index]
-        .iter()
-        .rev()
-        .find(|s| s.action == ActionKind::Draft)
-        .or(sop.steps[..index].last())
-        .map_or(review.no, |s| s.no)
-}
-
 fn too_long_note() -> FieldError {
     FieldError::new("catatan", "Catatan", format!("paling banyak {NOTE_MAX_CHARS} karakter"))
+}
+
+/// A lane acting with the first lane of a joint step confirms its part,
+/// with a remark at most.
+fn check_confirmation(input: ActionInput) -> Result<ActionInput, Vec<FieldError>> {
+    let note = input.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    let mut errors = Vec::new();
+    if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX_CHARS) {
+        errors.push(too_long_note());
+    }
+    if input.verdict.is_some() {
+        errors.push(FieldError::new(
+            "keputusan",
+            "Keputusan",
+            "langkah ini tidak meminta keputusan Ya/Tidak",
+        ));
+    }
+    if let Some(name) = input.fields.keys().chain(input.attachments.keys()).next() {
+        errors.push(FieldError::new(
+            name,
+            name,
+            "isian langkah bersama diisi oleh pelaksana pertamanya; bagian Anda cukup dikonfirmasi",
+        ));
+    }
+    if errors.is_empty() { Ok(ActionInput { note, ..Default::default() }) } else { Err(errors) }
+}
+
+/// A `pegawai` field names a person of the agency.
+fn check_people(org: &Organisation, step: &Step, input: &ActionInput) -> Result<(), Vec<FieldError>> {
+    let errors: Vec<FieldError> = step
+        .fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Pegawai)
+        .filter_map(|f| {
+            let value = input.fields.get(&f.name)?;
+            org.person(value).is_none().then(|| {
+                FieldError::new(
+                    &f.name,
+                    &f.label,
+                    format!("\"{value}\" bukan pegawai instansi ini — pilih dari daftar pegawai"),
+                )
+            })
+        })
+        .collect();
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 /// Checks an action's input against what its kind and its step require;

@@ -32,6 +32,11 @@ pub struct Sop {
     pub visit: Option<Visit>,
     /// For access reviews: which registry is reviewed, at which step.
     pub review: Option<AccessReview>,
+    /// The time the whole procedure may take, from the request to its end
+    /// ("terselesaikan dalam waktu 28 hari").
+    pub deadline: Option<Deadline>,
+    /// For a routine SOP: when the server starts a case by itself.
+    pub schedule: Option<Schedule>,
     /// The file this definition was read from (for diagnostics).
     pub file: String,
     /// The definition text itself, as published.
@@ -97,7 +102,114 @@ pub struct Lane {
     pub positions: Vec<String>,
     /// The requesting party (Pengguna, Unit Kerja Pemohon): outside the Dinas.
     pub requester: bool,
+    /// Any person of the agency may act in this lane ("setiap pegawai"),
+    /// whatever position they hold.
+    pub anyone: bool,
     pub at: Location,
+}
+
+/// How the lanes of a joint step ("Pemohon & Staf UK") carry it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Together {
+    /// Each lane acts (one task per lane); the step is done when all have.
+    All,
+    /// Whoever of the lanes acts first does it for all (one task).
+    Any,
+}
+
+impl Together {
+    pub fn key(self) -> &'static str {
+        match self {
+            Together::All => "all",
+            Together::Any => "any",
+        }
+    }
+}
+
+/// How a case ends, as an SOP names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// `"selesai"`: the purpose achieved.
+    Completed,
+    /// `"ditolak"`: the request refused.
+    Rejected,
+}
+
+impl Ending {
+    pub const ALL: [Ending; 2] = [Ending::Completed, Ending::Rejected];
+
+    /// The word used in definition files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Ending::Completed => "selesai",
+            Ending::Rejected => "ditolak",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Ending> {
+        Ending::ALL.into_iter().find(|e| e.key() == word)
+    }
+}
+
+/// `[deadline]`: the standard time of the whole procedure, in working time
+/// from the request to the end of the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    pub time: StandardTime,
+    pub at: Location,
+}
+
+/// `[schedule]`: a routine SOP, started by the server at each period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub every: Period,
+    /// Local time of day the case starts, (hour, minute).
+    pub at: (u8, u8),
+    /// The day within the period: a weekday 1–7 (Monday first) for weeks, a
+    /// day of the month 1–28 for months, (month, day) for years.
+    pub on: ScheduleDay,
+    /// Only on working days (the default): a day period skips holidays and
+    /// weekends, and a later period's day moves to the next working day.
+    pub working_days: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl Period {
+    pub const ALL: [Period; 4] = [Period::Day, Period::Week, Period::Month, Period::Year];
+
+    /// The word used in definition files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Period::Day => "hari",
+            Period::Week => "minggu",
+            Period::Month => "bulan",
+            Period::Year => "tahun",
+        }
+    }
+
+    /// "setiap hari", "setiap bulan", …
+    pub fn label(self) -> String {
+        format!("setiap {}", self.key())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleDay {
+    /// Every (working) day.
+    Daily,
+    /// 1 = Senin … 7 = Minggu.
+    Weekday(u8),
+    /// Day of the month, 1–28 (every month has it).
+    MonthDay(u8),
+    /// (month, day) of the year.
+    YearDay(u8, u8),
 }
 
 /// What kind of act a step is; the engine gives each its semantics.
@@ -213,7 +325,13 @@ pub struct Step {
     /// The number as printed (gaps are kept: Lumajang's step 4 is missing).
     pub no: u32,
     pub activity: String,
+    /// The lane that carries out the step (the first one named).
     pub lane: String,
+    /// Further lanes carrying out the step together with `lane`
+    /// (`lane = ["pemohon", "staf-uk"]`): "Pemohon & Staf UK".
+    pub partners: Vec<String>,
+    /// How the lanes of a joint step act (meaningless without partners).
+    pub together: Together,
     pub action: ActionKind,
     /// When only some of the lane's positions act in this step (the Secretary,
     /// not the Head, sends the letter); empty means all of them.
@@ -222,11 +340,25 @@ pub struct Step {
     pub requirements: Vec<String>,
     pub time: Option<StandardTime>,
     pub time_at: Location,
-    pub output: Option<Located<String>>,
+    /// What the step produces (`output`, or several with `outputs`).
+    pub outputs: Vec<Located<String>>,
     pub remarks: Option<String>,
     /// For non-decisions: where to go next (defaults to the following step,
-    /// or the end after the last one).
-    pub next: Target,
+    /// or the end after the last one). Several steps (`next = [5, 6]`) start
+    /// side by side: parallel work. For decisions, the Ya branch.
+    pub next: Vec<Target>,
+    /// A join: the step waits for these steps (each leading to it) to be
+    /// done before it opens (`after = [5, 6]`). Empty for other steps.
+    pub after: Vec<u32>,
+    /// The case's outcome once this step is done (`outcome = "ditolak"` on
+    /// the reply to a refused request): the case keeps it to its end.
+    pub outcome: Option<Ending>,
+    /// For a step that can go back (a decision's back branch, a review's
+    /// return): how many times it may be carried out in one case.
+    pub max_rounds: Option<u32>,
+    /// Where the procedure goes instead of going back when `max_rounds` is
+    /// reached (required with it).
+    pub exhausted: Option<Target>,
     /// For decisions only.
     pub decision: Option<Decision>,
     /// Data the acting person must enter.
@@ -242,15 +374,51 @@ pub struct Decision {
     /// The printed exit labels ("Ya"/"Tidak" unless the SOP says e.g. "disetujui").
     pub ya_label: String,
     pub tidak_label: String,
+    /// The case's outcome when this branch is taken (`tidak_outcome =
+    /// "ditolak"`: refused, though a reply letter still follows).
+    pub ya_outcome: Option<Ending>,
+    pub tidak_outcome: Option<Ending>,
 }
 
 impl Step {
-    /// Every step this one can lead to, in branch order (Ya first).
+    /// Every step this one can lead to, in branch order (Ya first), then
+    /// where it goes when its rounds are exhausted.
     pub fn targets(&self) -> Vec<Target> {
-        match &self.decision {
+        let mut targets = match &self.decision {
             Some(d) => vec![d.ya, d.tidak],
-            None => vec![self.next],
+            None => self.next.clone(),
+        };
+        targets.extend(self.exhausted);
+        targets
+    }
+
+    /// Every lane acting in the step: its own, then its partners.
+    pub fn lanes(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.lane.as_str()).chain(self.partners.iter().map(String::as_str))
+    }
+
+    /// Whether several lanes each carry out their own part of the step.
+    pub fn each_lane_acts(&self) -> bool {
+        !self.partners.is_empty() && self.together == Together::All
+    }
+
+    /// The single place the step leads to, for a step that does not fork.
+    pub fn only_next(&self) -> Option<Target> {
+        match self.next.as_slice() {
+            [one] => Some(*one),
+            _ => None,
         }
+    }
+
+    /// Whether the step ends the procedure (its only next is an end).
+    pub fn ends(&self) -> bool {
+        self.decision.is_none() && matches!(self.only_next(), Some(Target::End | Target::Rejected))
+    }
+
+    /// The outputs' texts, one line each.
+    pub fn output_text(&self) -> Option<String> {
+        (!self.outputs.is_empty())
+            .then(|| self.outputs.iter().map(|o| o.value.as_str()).collect::<Vec<_>>().join("; "))
     }
 }
 
@@ -272,6 +440,9 @@ pub struct Field {
     /// Required too when another field of the same step has this value
     /// (`required_when = { field = "jenis_akses", value = "Akses sementara" }`).
     pub required_when: Option<RequiredWhen>,
+    /// For a `pegawai` field: the request is filed for this employee (the
+    /// person on leave), who is shown on the case and told of its end.
+    pub on_behalf: bool,
 }
 
 /// The condition under which an optional field must be filled.
@@ -302,6 +473,8 @@ pub enum FieldKind {
     Domain,
     Ip,
     Select,
+    /// A person of the agency, by their id (chosen from its people).
+    Pegawai,
 }
 
 impl FieldKind {
@@ -320,6 +493,7 @@ impl FieldKind {
             FieldKind::Domain => "domain",
             FieldKind::Ip => "ip",
             FieldKind::Select => "select",
+            FieldKind::Pegawai => "pegawai",
         }
     }
 }
@@ -381,6 +555,106 @@ impl Sop {
     /// Index in `steps` of the step with number `no`.
     pub fn step_index(&self, no: u32) -> Option<usize> {
         self.steps.iter().position(|s| s.no == no)
+    }
+
+    /// The positions whose holders act for `lane` in `step`: the step's own
+    /// when they belong to that lane, else the lane's.
+    pub fn lane_positions<'a>(&'a self, step: &'a Step, lane: &str) -> Vec<String> {
+        let Some(l) = self.lane(lane) else { return Vec::new() };
+        let own: Vec<String> = step.positions.iter().filter(|p| l.positions.contains(p)).cloned().collect();
+        if own.is_empty() { l.positions.clone() } else { own }
+    }
+
+    /// Whether the flow can reach step `to` from step `from` (`from`
+    /// included), along every branch, fork and returned draft.
+    pub fn reaches(&self, from: u32, to: u32) -> bool {
+        Flow(&self.steps).reaches(from, to)
+    }
+
+    /// Whether going from step `from` to `target` comes back to `from`:
+    /// the branch is a loop.
+    pub fn loops_back(&self, from: u32, target: Target) -> bool {
+        Flow(&self.steps).loops_back(from, target)
+    }
+
+    /// The bound on rounds of a loop that `step` belongs to: (the bounding
+    /// step, its `max_rounds`) when `step` is that step or lies on one of
+    /// its loops.
+    pub fn loop_bound(&self, step: u32) -> Option<(u32, u32)> {
+        self.steps.iter().find_map(|s| {
+            let bound = s.max_rounds?;
+            let on_loop = s.no == step
+                || s.targets().into_iter().chain(self.return_target(s)).any(|t| {
+                    self.loops_back(s.no, t)
+                        && matches!(t, Target::Step(n) if self.reaches(n, step))
+                        && self.reaches(step, s.no)
+                });
+            on_loop.then_some((s.no, bound))
+        })
+    }
+
+    /// Where a review returns a draft to: the nearest draft step before it,
+    /// or the step just before it. `None` for other steps.
+    pub fn return_target(&self, review: &Step) -> Option<Target> {
+        Flow(&self.steps).return_target(review)
+    }
+
+    /// The steps that lead to `no` (any branch or fork), in file order.
+    pub fn incoming(&self, no: u32) -> Vec<u32> {
+        self.steps
+            .iter()
+            .filter(|s| {
+                s.targets().contains(&Target::Step(no)) || self.return_target(s) == Some(Target::Step(no))
+            })
+            .map(|s| s.no)
+            .collect()
+    }
+}
+
+/// The steps as a graph: how the flow moves between them.
+pub(crate) struct Flow<'a>(pub(crate) &'a [Step]);
+
+impl Flow<'_> {
+    fn step(&self, no: u32) -> Option<&Step> {
+        self.0.iter().find(|s| s.no == no)
+    }
+
+    pub(crate) fn return_target(&self, review: &Step) -> Option<Target> {
+        if review.action != ActionKind::Review || review.decision.is_some() {
+            return None;
+        }
+        let index = self.0.iter().position(|s| s.no == review.no)?;
+        let before = &self.0[..index];
+        before
+            .iter()
+            .rev()
+            .find(|s| s.action == ActionKind::Draft)
+            .or(before.last())
+            .map(|s| Target::Step(s.no))
+    }
+
+    pub(crate) fn reaches(&self, from: u32, to: u32) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        let mut queue = vec![from];
+        while let Some(no) = queue.pop() {
+            if no == to {
+                return true;
+            }
+            if !seen.insert(no) {
+                continue;
+            }
+            let Some(step) = self.step(no) else { continue };
+            for t in step.targets().into_iter().chain(self.return_target(step)) {
+                if let Target::Step(n) = t {
+                    queue.push(n);
+                }
+            }
+        }
+        false
+    }
+
+    pub(crate) fn loops_back(&self, from: u32, target: Target) -> bool {
+        matches!(target, Target::Step(n) if self.reaches(n, from))
     }
 }
 

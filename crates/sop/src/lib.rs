@@ -16,6 +16,7 @@ pub mod lint;
 mod parse;
 pub mod publication;
 pub mod render;
+pub mod schedule;
 pub mod standard_time;
 
 pub use agency::Agency;

@@ -88,7 +88,7 @@ fn unreachable_steps(sop: &Sop, found: &mut Vec<Diagnostic>) {
 }
 
 fn idle_lanes(sop: &Sop, found: &mut Vec<Diagnostic>) {
-    for lane in sop.lanes.iter().filter(|l| !sop.steps.iter().any(|s| s.lane == l.id)) {
+    for lane in sop.lanes.iter().filter(|l| !sop.steps.iter().any(|s| s.lanes().any(|id| id == l.id))) {
         found.push(warn(
             sop,
             lane.at,
@@ -138,7 +138,7 @@ fn other_service_text(sop: &Sop, found: &mut Vec<Diagnostic>) {
         }
     };
     for step in &sop.steps {
-        if let Some(output) = &step.output {
+        for output in &step.outputs {
             check(&output.value, output.at, format!("output langkah {}", step.no));
         }
     }

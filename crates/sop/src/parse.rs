@@ -9,16 +9,17 @@ use toml::Spanned;
 
 use crate::date::Date;
 use crate::definition::{
-    AccessReview, ActionKind, Approver, Attachment, Correction, DEFAULT_RECIPIENT, Decision, Field,
-    FieldKind, Identity, LETTER_PLACEHOLDERS, Lane, LetterTemplate, Registry, RegistryAction, RegistryKind,
-    RequiredWhen, Sop, Step, Target, Unreviewed, Visit, placeholders,
+    AccessReview, ActionKind, Approver, Attachment, Correction, DEFAULT_RECIPIENT, Deadline, Decision,
+    Ending, Field, FieldKind, Identity, LETTER_PLACEHOLDERS, Lane, LetterTemplate, Registry, RegistryAction,
+    RegistryKind, RequiredWhen, Sop, Step, Target, Together, Unreviewed, Visit, placeholders,
 };
 use crate::diagnostic::{Diagnostic, Located, Location};
 use crate::standard_time::StandardTime;
 
 /// Upper bound on an attachment when the definition does not say.
 pub const DEFAULT_ATTACHMENT_KB: u32 = 5 * 1024;
-const ACCEPTED_FILE_KINDS: [&str; 4] = ["pdf", "jpg", "jpeg", "png"];
+/// File kinds an attachment may accept, each checked by content on upload.
+pub const ACCEPTED_FILE_KINDS: [&str; 9] = ["pdf", "jpg", "jpeg", "png", "zip", "docx", "xlsx", "odt", "ods"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +39,14 @@ struct RawSop {
     registry: Option<RawRegistry>,
     visit: Option<Spanned<RawVisit>>,
     review: Option<RawReview>,
+    deadline: Option<RawDeadline>,
+    schedule: Option<Spanned<crate::schedule::RawSchedule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeadline {
+    time: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -136,16 +145,19 @@ struct RawCorrection {
 struct RawLane {
     id: Spanned<String>,
     name: String,
-    positions: Spanned<Vec<String>>,
+    positions: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     requester: bool,
+    #[serde(default)]
+    anyone: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawStep {
     no: Spanned<i64>,
-    lane: Spanned<String>,
+    lane: Spanned<toml::Value>,
+    together: Option<Spanned<String>>,
     action: ActionKind,
     activity: String,
     positions: Option<Spanned<Vec<String>>>,
@@ -153,12 +165,19 @@ struct RawStep {
     requirements: Vec<String>,
     time: Option<Spanned<String>>,
     output: Option<Spanned<String>>,
+    outputs: Option<Spanned<Vec<Spanned<String>>>>,
     remarks: Option<String>,
     next: Option<Spanned<toml::Value>>,
+    after: Option<Spanned<Vec<Spanned<i64>>>>,
+    outcome: Option<Spanned<String>>,
+    max_rounds: Option<Spanned<i64>>,
+    exhausted: Option<Spanned<toml::Value>>,
     ya: Option<Spanned<toml::Value>>,
     tidak: Option<Spanned<toml::Value>>,
     ya_label: Option<String>,
     tidak_label: Option<String>,
+    ya_outcome: Option<Spanned<String>>,
+    tidak_outcome: Option<Spanned<String>>,
     #[serde(default)]
     fields: Vec<Spanned<RawField>>,
     #[serde(default)]
@@ -184,6 +203,7 @@ struct RawField {
     #[serde(default)]
     personal: bool,
     required_when: Option<Spanned<RawRequiredWhen>>,
+    on_behalf: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -226,14 +246,14 @@ impl Checker<'_> {
         if text.is_empty() || text == "-" {
             return None;
         }
-        let date = Date::parse_iso(text);
+        let date = Date::parse_identity(text);
         if date.is_none() {
             let at = self.at(raw);
             self.error(
                 at,
                 "bad-date",
                 format!(
-                    "{label} \"{text}\" bukan tanggal yang sah — tulis TTTT-BB-HH, misalnya \"2021-05-30\""
+                    "{label} \"{text}\" bukan tanggal yang sah — tulis TTTT-BB-HH, misalnya \"2021-05-30\", atau TTTT-BB bila dokumen hanya menyebut bulan dan tahun (\"2016-03\")"
                 ),
             );
         }
@@ -272,6 +292,19 @@ pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
     let registry = raw.registry.and_then(|r| check_registry(&mut c, r, &steps));
     let visit = raw.visit.and_then(|v| check_visit(&mut c, v, &steps));
     let review = raw.review.and_then(|r| check_review(&mut c, r, &steps));
+    let deadline = raw.deadline.and_then(|d| check_deadline(&mut c, d));
+    let schedule = raw.schedule.and_then(|s| {
+        let at = c.at(&s);
+        crate::schedule::check(s.into_inner(), &mut |at_of, code, message| {
+            let at = at_of.map_or(at, |span: std::ops::Range<usize>| Location::of_offset(text, span.start));
+            c.error(at, code, message)
+        })
+        .map(|schedule| (schedule, at))
+    });
+    if let Some((_, at)) = &schedule {
+        check_routine(&mut c, *at, &lanes, &steps);
+    }
+    check_on_behalf(&mut c, &steps);
 
     if !c.errors.is_empty() {
         return Err(c.errors);
@@ -293,6 +326,8 @@ pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
         registry,
         visit,
         review,
+        deadline,
+        schedule: schedule.map(|(s, _)| s),
         file: file.to_string(),
         source: text.to_string(),
     })
@@ -579,19 +614,35 @@ fn check_lanes(c: &mut Checker, raw: Vec<RawLane>) -> Vec<Lane> {
         if !seen.insert(id.clone()) {
             c.error(at, "duplicate-lane", format!("pelaksana \"{id}\" ditulis dua kali"));
         }
-        if lane.positions.get_ref().iter().all(|p| p.trim().is_empty()) {
-            let at = c.at(&lane.positions);
-            c.error(
-                at,
-                "lane-without-position",
-                format!("pelaksana \"{id}\" belum menyebut jabatan yang boleh bertindak (positions)"),
-            );
+        let anyone = lane.anyone.as_ref().is_some_and(|a| *a.get_ref());
+        let named = lane.positions.as_ref().is_some_and(|p| p.get_ref().iter().any(|p| !p.trim().is_empty()));
+        match (&lane.positions, anyone) {
+            (Some(p), true) => {
+                let at = c.at(p);
+                c.error(
+                    at,
+                    "anyone-with-positions",
+                    format!(
+                        "pelaksana \"{id}\" terbuka untuk setiap pegawai (anyone = true): hapus positions"
+                    ),
+                );
+            }
+            (_, false) if !named => {
+                let at = lane.positions.as_ref().map_or(at, |p| c.at(p));
+                c.error(
+                    at,
+                    "lane-without-position",
+                    format!("pelaksana \"{id}\" belum menyebut jabatan yang boleh bertindak (positions), atau anyone = true untuk setiap pegawai"),
+                );
+            }
+            _ => {}
         }
         lanes.push(Lane {
             id,
             name: lane.name,
-            positions: lane.positions.into_inner(),
+            positions: lane.positions.map(Spanned::into_inner).unwrap_or_default(),
             requester: lane.requester,
+            anyone,
             at,
         });
     }
@@ -638,29 +689,40 @@ fn check_steps(c: &mut Checker, raw: Vec<Spanned<RawStep>>, lanes: &[Lane]) -> V
     }
 
     let mut steps = Vec::new();
+    let mut joins = Vec::new();
+    let mut loops = Vec::new();
     for (index, spanned) in raw.into_iter().enumerate() {
         let s = spanned.into_inner();
         let at = c.at(&s.no);
         let no = valid_numbers[index].unwrap_or(0);
         let following = valid_numbers.get(index + 1).copied().flatten();
 
-        if !lanes.iter().any(|l| &l.id == s.lane.get_ref()) {
-            let known: Vec<&str> = lanes.iter().map(|l| l.id.as_str()).collect();
-            let lane_at = c.at(&s.lane);
-            c.error(
-                lane_at,
-                "unknown-lane",
-                format!(
-                    "pelaksana \"{}\" pada langkah {no} tidak dikenal; pelaksana yang ada: {}",
-                    s.lane.get_ref(),
-                    known.join(", ")
-                ),
-            );
+        let step_lanes = step_lanes(c, &s.lane, lanes, no);
+        let lane = step_lanes.first().cloned().unwrap_or_default();
+        let together = match s.together.as_ref().map(|t| t.get_ref().as_str()) {
+            None | Some("all") => Together::All,
+            Some("any") => Together::Any,
+            Some(other) => {
+                let t_at = c.at(s.together.as_ref().expect("present"));
+                c.error(t_at, "unknown-word", format!("together \"{other}\" tidak dikenal; pilih \"all\" (setiap pelaksana bertindak) atau \"any\" (salah satu cukup)"));
+                Together::All
+            }
+        };
+        if let Some(t) = &s.together {
+            if step_lanes.len() < 2 {
+                let t_at = c.at(t);
+                c.error(t_at, "together-without-partners", format!("langkah {no}: together hanya untuk langkah yang dikerjakan bersama, lane = [\"…\", \"…\"]"));
+            }
+        }
+        if step_lanes.len() > 1 && together == Together::All && s.action.takes_verdict() {
+            let l_at = c.at(&s.lane);
+            c.error(l_at, "joint-decision", format!("langkah {no} ({}) dikerjakan bersama oleh beberapa pelaksana: satu keputusan Ya/Tidak tidak dapat dibagi — tulis together = \"any\" atau satu pelaksana", s.action.key()));
         }
 
         let positions = s.positions.map_or_else(Vec::new, |p| {
-            let lane_positions = lanes.iter().find(|l| &l.id == s.lane.get_ref()).map(|l| &l.positions);
-            if let Some(allowed) = lane_positions {
+            let allowed: Vec<&String> =
+                lanes.iter().filter(|l| step_lanes.contains(&l.id)).flat_map(|l| &l.positions).collect();
+            if !step_lanes.is_empty() && step_lanes.iter().all(|id| lanes.iter().any(|l| &l.id == id)) {
                 for position in p.get_ref().iter().filter(|pos| !allowed.contains(pos)) {
                     let p_at = c.at(&p);
                     c.error(
@@ -668,8 +730,8 @@ fn check_steps(c: &mut Checker, raw: Vec<Spanned<RawStep>>, lanes: &[Lane]) -> V
                         "position-outside-lane",
                         format!(
                             "jabatan \"{position}\" pada langkah {no} bukan jabatan pelaksana \"{}\" ({})",
-                            s.lane.get_ref(),
-                            allowed.join(", ")
+                            step_lanes.join("\", \""),
+                            allowed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
                         ),
                     );
                 }
@@ -688,33 +750,21 @@ fn check_steps(c: &mut Checker, raw: Vec<Spanned<RawStep>>, lanes: &[Lane]) -> V
 
         let target = |c: &mut Checker, raw: &Spanned<toml::Value>, what: &str| -> Target {
             let t_at = c.at(raw);
-            match raw.get_ref() {
-                toml::Value::Integer(n) => match u32::try_from(*n) {
-                    Ok(n) if numbers.contains_key(&n) => Target::Step(n),
-                    _ => {
-                        c.error(
-                            t_at,
-                            "unknown-step",
-                            format!("langkah {no} menunjuk ke langkah {n} ({what}) yang tidak ada"),
-                        );
-                        Target::End
-                    }
-                },
-                toml::Value::String(w) if w == "selesai" => Target::End,
-                toml::Value::String(w) if w == "ditolak" => Target::Rejected,
-                other => {
-                    c.error(
-                        t_at,
-                        "bad-target",
-                        format!("{what} pada langkah {no} harus nomor langkah, \"selesai\" atau \"ditolak\", bukan {other}"),
-                    );
-                    Target::End
-                }
-            }
+            target_of(c, t_at, raw.get_ref(), &numbers, no, what)
         };
 
         let is_decision = s.action == ActionKind::Decide;
         let default_next = following.map_or(Target::End, Target::Step);
+        let outcome_of = |c: &mut Checker, raw: &Option<Spanned<String>>, what: &str| {
+            raw.as_ref().and_then(|o| {
+                let ending = Ending::parse(o.get_ref());
+                if ending.is_none() {
+                    let o_at = c.at(o);
+                    c.error(o_at, "unknown-word", format!("{what} \"{}\" pada langkah {no} tidak dikenal; pilih \"selesai\" atau \"ditolak\"", o.get_ref()));
+                }
+                ending
+            })
+        };
         let (next, decision) = if is_decision {
             if let Some(n) = &s.next {
                 let n_at = c.at(n);
@@ -738,12 +788,20 @@ fn check_steps(c: &mut Checker, raw: Vec<Spanned<RawStep>>, lanes: &[Lane]) -> V
                 tidak,
                 ya_label: s.ya_label.unwrap_or_else(|| "Ya".into()),
                 tidak_label: s.tidak_label.unwrap_or_else(|| "Tidak".into()),
+                ya_outcome: outcome_of(c, &s.ya_outcome, "ya_outcome"),
+                tidak_outcome: outcome_of(c, &s.tidak_outcome, "tidak_outcome"),
             };
-            (ya, Some(decision))
+            (vec![ya], Some(decision))
         } else {
-            for (branch, name) in [(&s.ya, "ya"), (&s.tidak, "tidak")] {
-                if let Some(b) = branch {
-                    let b_at = c.at(b);
+            let spans = [
+                (s.ya.as_ref().map(Spanned::span), "ya"),
+                (s.tidak.as_ref().map(Spanned::span), "tidak"),
+                (s.ya_outcome.as_ref().map(Spanned::span), "ya_outcome"),
+                (s.tidak_outcome.as_ref().map(Spanned::span), "tidak_outcome"),
+            ];
+            for (span, name) in spans {
+                if let Some(span) = span {
+                    let b_at = Location::of_offset(c.text, span.start);
                     c.error(
                         b_at,
                         "branch-on-non-decision",
@@ -751,38 +809,271 @@ fn check_steps(c: &mut Checker, raw: Vec<Spanned<RawStep>>, lanes: &[Lane]) -> V
                     );
                 }
             }
-            let next = s.next.as_ref().map_or(default_next, |n| target(c, n, "next"));
+            let next = match &s.next {
+                None => vec![default_next],
+                Some(n) => match n.get_ref() {
+                    toml::Value::Array(items) => {
+                        let n_at = c.at(n);
+                        let targets: Vec<Target> =
+                            items.iter().map(|v| target_of(c, n_at, v, &numbers, no, "next")).collect();
+                        let mut distinct = targets.clone();
+                        distinct.dedup();
+                        if targets.len() < 2 || distinct.len() != targets.len() {
+                            c.error(n_at, "bad-fork", format!("next = [...] pada langkah {no} membuka beberapa langkah sekaligus: sebut paling sedikit dua nomor langkah yang berbeda"));
+                        } else if targets.iter().any(|t| !matches!(t, Target::Step(_))) {
+                            c.error(n_at, "bad-fork", format!("cabang paralel langkah {no} harus nomor langkah, bukan \"selesai\" atau \"ditolak\": cabang berakhir di langkah gabungan (after = [...])"));
+                        }
+                        targets
+                    }
+                    _ => vec![target(c, n, "next")],
+                },
+            };
             (next, None)
         };
 
-        if let Target::Step(n) = next {
-            if n == no && !is_decision {
+        for t in &next {
+            if *t == Target::Step(no) && !is_decision {
                 c.error(at, "self-loop", format!("langkah {no} menunjuk ke dirinya sendiri"));
             }
         }
 
+        let outcome = outcome_of(c, &s.outcome, "outcome");
+        let max_rounds = s.max_rounds.as_ref().and_then(|m| match u32::try_from(*m.get_ref()) {
+            Ok(n @ 1..=100) => Some(n),
+            _ => {
+                let m_at = c.at(m);
+                c.error(m_at, "bad-rounds", format!("max_rounds pada langkah {no} harus 1 sampai 100"));
+                None
+            }
+        });
+        let exhausted = s.exhausted.as_ref().map(|e| target(c, e, "exhausted"));
+        match (&s.max_rounds, &s.exhausted) {
+            (Some(m), None) => {
+                let m_at = c.at(m);
+                c.error(m_at, "missing-key", format!("langkah {no} punya max_rounds: tambahkan exhausted = <nomor langkah>, \"selesai\" atau \"ditolak\" — ke mana prosedur berlanjut bila putaran habis"));
+            }
+            (None, Some(e)) => {
+                let e_at = c.at(e);
+                c.error(
+                    e_at,
+                    "exhausted-without-rounds",
+                    format!("exhausted pada langkah {no} berlaku bersama max_rounds = N"),
+                );
+            }
+            _ => {}
+        }
+        if let Some(m) = &s.max_rounds {
+            loops.push((no, c.at(m)));
+        }
+
+        if let Some(after) = &s.after {
+            let a_at = c.at(after);
+            let listed: Vec<u32> = after
+                .get_ref()
+                .iter()
+                .filter_map(|n| match u32::try_from(*n.get_ref()) {
+                    Ok(n) if numbers.contains_key(&n) => Some(n),
+                    _ => {
+                        let n_at = c.at(n);
+                        c.error(
+                            n_at,
+                            "unknown-step",
+                            format!(
+                                "after pada langkah {no} menyebut langkah {} yang tidak ada",
+                                n.get_ref()
+                            ),
+                        );
+                        None
+                    }
+                })
+                .collect();
+            if after.get_ref().len() < 2 {
+                c.error(
+                    a_at,
+                    "bad-join",
+                    format!(
+                        "after pada langkah {no} menunggu beberapa cabang: sebut paling sedikit dua langkah"
+                    ),
+                );
+            }
+            joins.push((no, listed, a_at));
+        }
+
         let fields = check_fields(c, s.fields, no);
         let attachments = check_attachments(c, s.attachments, no);
-        let output = s.output.map(|o| Located::new(o.get_ref().clone(), c.at(&o)));
+        let mut outputs: Vec<Located<String>> =
+            s.output.as_ref().map(|o| Located::new(o.get_ref().clone(), c.at(o))).into_iter().collect();
+        if let Some(list) = &s.outputs {
+            if s.output.is_some() {
+                let o_at = c.at(list);
+                c.error(o_at, "output-twice", format!("langkah {no} punya output dan outputs: tulis satu output, atau beberapa dalam outputs = [\"…\", \"…\"]"));
+            }
+            outputs.extend(list.get_ref().iter().map(|o| Located::new(o.get_ref().clone(), c.at(o))));
+        }
         steps.push(Step {
             no,
             activity: s.activity,
-            lane: s.lane.into_inner(),
+            lane,
+            partners: step_lanes.into_iter().skip(1).collect(),
+            together,
             action: s.action,
             positions,
             requirements: s.requirements,
             time,
             time_at,
-            output,
+            outputs,
             remarks: s.remarks,
             next,
+            after: Vec::new(),
+            outcome,
+            max_rounds,
+            exhausted,
             decision,
             fields,
             attachments,
             at,
         });
     }
+    // A join waits for steps that lead to it. Others may lead to it too (a
+    // loop coming back): the join opens for them when nothing else runs.
+    for (no, listed, at) in joins {
+        let incoming: Vec<u32> =
+            steps.iter().filter(|s| s.targets().contains(&Target::Step(no))).map(|s| s.no).collect();
+        for n in listed.iter().filter(|n| !incoming.contains(n)) {
+            c.error(at, "bad-join", format!("after pada langkah {no} menyebut langkah {n}, padahal langkah {n} tidak menuju langkah {no} (tulis next = {no} di langkah {n})"));
+        }
+        if let Some(step) = steps.iter_mut().find(|s| s.no == no) {
+            step.after = listed;
+        }
+    }
+    // A bound on rounds belongs to a step one of whose branches comes back to it.
+    let flow = crate::definition::Flow(&steps);
+    for (no, at) in loops {
+        let Some(step) = steps.iter().find(|s| s.no == no) else { continue };
+        let targets = step.decision.as_ref().map_or_else(|| step.next.clone(), |d| vec![d.ya, d.tidak]);
+        let looping = targets.into_iter().chain(flow.return_target(step)).any(|t| flow.loops_back(no, t));
+        if !looping {
+            c.error(at, "rounds-without-loop", format!("max_rounds pada langkah {no}: tidak ada cabang langkah ini yang kembali ke langkah ini, jadi tidak berulang — tulis max_rounds pada keputusan yang cabangnya kembali (mis. tidak = 3)"));
+        }
+    }
     steps
+}
+
+/// The lanes a step names: one id, or a list of ids for a joint step.
+fn step_lanes(c: &mut Checker, raw: &Spanned<toml::Value>, lanes: &[Lane], no: u32) -> Vec<String> {
+    let at = c.at(raw);
+    let names: Vec<String> = match raw.get_ref() {
+        toml::Value::String(id) => vec![id.clone()],
+        toml::Value::Array(items) if items.iter().all(toml::Value::is_str) => {
+            items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+        }
+        other => {
+            c.error(at, "wrong-type", format!("lane pada langkah {no} harus id pelaksana (\"admin\") atau daftar id untuk langkah bersama ([\"pemohon\", \"staf-uk\"]), bukan {other}"));
+            return Vec::new();
+        }
+    };
+    if names.is_empty() {
+        c.error(at, "unknown-lane", format!("langkah {no} tidak menyebut pelaksana"));
+    }
+    let mut seen = HashSet::new();
+    for name in &names {
+        if !lanes.iter().any(|l| &l.id == name) {
+            let known: Vec<&str> = lanes.iter().map(|l| l.id.as_str()).collect();
+            c.error(
+                at,
+                "unknown-lane",
+                format!(
+                    "pelaksana \"{name}\" pada langkah {no} tidak dikenal; pelaksana yang ada: {}",
+                    known.join(", ")
+                ),
+            );
+        }
+        if !seen.insert(name) {
+            c.error(at, "duplicate-lane", format!("pelaksana \"{name}\" disebut dua kali pada langkah {no}"));
+        }
+    }
+    names
+}
+
+/// A step number, `"selesai"` or `"ditolak"`.
+fn target_of(
+    c: &mut Checker,
+    at: Location,
+    value: &toml::Value,
+    numbers: &BTreeMap<u32, Location>,
+    no: u32,
+    what: &str,
+) -> Target {
+    match value {
+        toml::Value::Integer(n) => match u32::try_from(*n) {
+            Ok(n) if numbers.contains_key(&n) => Target::Step(n),
+            _ => {
+                c.error(
+                    at,
+                    "unknown-step",
+                    format!("langkah {no} menunjuk ke langkah {n} ({what}) yang tidak ada"),
+                );
+                Target::End
+            }
+        },
+        toml::Value::String(w) if w == "selesai" => Target::End,
+        toml::Value::String(w) if w == "ditolak" => Target::Rejected,
+        other => {
+            c.error(
+                at,
+                "bad-target",
+                format!("{what} pada langkah {no} harus nomor langkah, \"selesai\" atau \"ditolak\", bukan {other}"),
+            );
+            Target::End
+        }
+    }
+}
+
+/// `[deadline] time = "28 hari"`.
+fn check_deadline(c: &mut Checker, raw: RawDeadline) -> Option<Deadline> {
+    let at = c.at(&raw.time);
+    match StandardTime::parse(raw.time.get_ref()) {
+        Ok(Some(time)) => Some(Deadline { time, at }),
+        Ok(None) => {
+            c.error(
+                at,
+                "bad-time",
+                "[deadline] time: tulis batas waktu seluruh prosedur, misalnya \"28 hari\"",
+            );
+            None
+        }
+        Err(e) => {
+            c.error(at, "bad-time", format!("[deadline]: {e}"));
+            None
+        }
+    }
+}
+
+/// A routine SOP starts by itself: its first step is an internal lane's
+/// task, with nothing to fill in that only a requester would know.
+fn check_routine(c: &mut Checker, at: Location, lanes: &[Lane], steps: &[Step]) {
+    let Some(first) = steps.first() else { return };
+    if first.lanes().any(|id| lanes.iter().any(|l| l.id == id && (l.requester || l.anyone))) {
+        c.error(
+            at,
+            "schedule-with-requester",
+            format!("SOP rutin ([schedule]) dimulai sendiri oleh server: langkah pertama ({}) harus dikerjakan pelaksana internal, bukan pemohon", first.no),
+        );
+    }
+}
+
+/// At most one field names the person a request is filed for, on the first
+/// step (`on_behalf` is kept only on `pegawai` fields, see `check_fields`).
+fn check_on_behalf(c: &mut Checker, steps: &[Step]) {
+    let first = steps.first().map(|s| s.no);
+    let marked = steps.iter().flat_map(|s| s.fields.iter().filter(|f| f.on_behalf).map(move |f| (s, f)));
+    for (i, (step, field)) in marked.enumerate() {
+        if Some(step.no) != first {
+            c.error(step.at, "bad-on-behalf", format!("isian \"{}\": atas nama siapa permohonan diajukan ditulis pada langkah pertama, bukan langkah {}", field.name, step.no));
+        } else if i > 0 {
+            c.error(step.at, "bad-on-behalf", "hanya satu isian on_behalf per SOP".to_string());
+        }
+    }
 }
 
 fn check_fields(c: &mut Checker, raw: Vec<Spanned<RawField>>, no: u32) -> Vec<Field> {
@@ -830,7 +1121,16 @@ fn check_fields(c: &mut Checker, raw: Vec<Spanned<RawField>>, no: u32) -> Vec<Fi
         if let Some(when) = f.required_when {
             conditions.push((name.clone(), c.at(&when), when.into_inner()));
         }
+        if let Some(flag) = f.on_behalf.as_ref().filter(|_| f.kind != FieldKind::Pegawai) {
+            let f_at = c.at(flag);
+            c.error(
+                f_at,
+                "bad-on-behalf",
+                format!("isian \"{name}\" pada langkah {no}: on_behalf hanya untuk isian type = \"pegawai\""),
+            );
+        }
         fields.push(Field {
+            on_behalf: f.on_behalf.as_ref().is_some_and(|b| *b.get_ref()) && f.kind == FieldKind::Pegawai,
             required_when: None,
             personal: f.kind == FieldKind::Nik || f.personal,
             name,

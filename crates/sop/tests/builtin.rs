@@ -110,8 +110,8 @@ fn assert_disposition_chain(sop: &Sop, admin_lane: &str) {
     assert_eq!(sop.step(12).unwrap().positions, ["sekretaris-dinas"]);
     assert!(sop.lane("pengguna").unwrap().requester);
     // Each step leads to the next printed one; the last closes the case.
-    assert_eq!(sop.step(3).unwrap().next, Target::Step(5));
-    assert_eq!(sop.step(13).unwrap().next, Target::End);
+    assert_eq!(sop.step(3).unwrap().next, [Target::Step(5)]);
+    assert_eq!(sop.step(13).unwrap().next, [Target::End]);
 
     let id = &sop.identity;
     assert_eq!(id.tanggal_pembuatan.unwrap().indonesian(), "23 Mei 2021");
@@ -140,7 +140,7 @@ fn lumajang_vpn() {
     assert_eq!(sop.identity.peralatan, ["Komputer", "Printer", "ATK"]);
     assert!(sop.identity.keterkaitan.is_empty());
     // Kept as printed (a lint finding, not a correction).
-    assert_eq!(sop.step(7).unwrap().output.as_ref().unwrap().value, "Laporan hasil pembuatan email baru");
+    assert_eq!(sop.step(7).unwrap().outputs[0].value, "Laporan hasil pembuatan email baru");
     assert_eq!(sop.identity.pencatatan[0].value, "Pencatatan Kondisi Perangkat Data Center");
 }
 
@@ -152,7 +152,7 @@ fn lumajang_subdomain() {
     assert_eq!(sop.identity.nama.value, "SOP Layanan Pembuatan Subdomain");
     assert_eq!(sop.identity.keterkaitan, ["SOP surat masuk / surat keluar"]);
     assert_eq!(sop.identity.peralatan.len(), 5);
-    assert_eq!(sop.step(6).unwrap().output.as_ref().unwrap().value, "Subdomain");
+    assert_eq!(sop.step(6).unwrap().outputs[0].value, "Subdomain");
     // The requested name is an RFC 1035 label.
     let field = sop.step(1).unwrap().fields.iter().find(|f| f.name == "subdomain").unwrap();
     let pattern = field.pattern.as_ref().unwrap();
@@ -168,7 +168,7 @@ fn lumajang_email() {
     assert_eq!(sop.identity.nomor.value, "427.53/4/2.04/2021");
     assert_eq!(sop.identity.nama.value, "SOP Layanan Pembuatan Akun Email");
     assert!(sop.identity.disahkan_oleh.is_none(), "blank in the source");
-    assert_eq!(sop.step(6).unwrap().output.as_ref().unwrap().value, "Akun Email");
+    assert_eq!(sop.step(6).unwrap().outputs[0].value, "Akun Email");
 }
 
 #[test]
@@ -210,7 +210,7 @@ fn trenggalek_server_room() {
     assert_eq!(times(&sop).len(), 7);
     assert!(times(&sop).iter().all(|(_, t)| *t == StandardTime::Days(1)));
     assert_eq!(sop.step(5).unwrap().action, ActionKind::IssueCard);
-    assert_eq!(sop.step(5).unwrap().output.as_ref().unwrap().value, "Kartu Akses");
+    assert_eq!(sop.step(5).unwrap().outputs[0].value, "Kartu Akses");
     let id = &sop.identity;
     assert_eq!(id.nomor.value, "060/016/406.020/2023");
     assert_eq!(id.tanggal_efektif.unwrap().indonesian(), "6 Januari 2023");

@@ -98,8 +98,9 @@ fn a_misspelt_key() {
     let (line, column, code, message) = only_error(&text);
     assert_eq!((line, column, code), (75, 1, "unknown-key"));
     assert!(
-        message
-            .starts_with("kunci \"activty\" tidak dikenal; yang dikenal di sini: no, lane, action, activity"),
+        message.starts_with(
+            "kunci \"activty\" tidak dikenal; yang dikenal di sini: no, lane, together, action, activity"
+        ),
         "{message}"
     );
 }
@@ -183,7 +184,7 @@ fn an_impossible_date() {
             11,
             22,
             "bad-date",
-            "tanggal_pengesahan \"2026-02-30\" bukan tanggal yang sah — tulis TTTT-BB-HH, misalnya \"2021-05-30\""
+            "tanggal_pengesahan \"2026-02-30\" bukan tanggal yang sah — tulis TTTT-BB-HH, misalnya \"2021-05-30\", atau TTTT-BB bila dokumen hanya menyebut bulan dan tahun (\"2016-03\")"
                 .to_string()
         )
     );

@@ -43,7 +43,7 @@ fn expected_shape(sop: &Sop, index: usize) -> &'static str {
     let step = &sop.steps[index];
     if step.decision.is_some() {
         "diamond"
-    } else if index == 0 || matches!(step.next, Target::End | Target::Rejected) {
+    } else if index == 0 || step.ends() {
         "capsule"
     } else {
         "rect"

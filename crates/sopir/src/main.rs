@@ -6,6 +6,7 @@ mod audit_command;
 mod backup;
 mod bench;
 mod large_data;
+mod routine;
 mod serve;
 mod simulate;
 mod sop_command;

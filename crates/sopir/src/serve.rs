@@ -306,6 +306,7 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
         if let Err(e) = store.escalate(now, i64::from(every_minutes.max(1)) * 60_000).await {
             eprintln!("sopir: eskalasi gagal, dicoba lagi: {e}");
         }
+        crate::routine::start_due(&store, now).await;
         // Once a day: personal data past its retention period goes,
         // periodic access reviews that are due are opened, expired API
         // idempotency keys and login failures are forgotten, and the query

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sop::{Catalog, Sop};
 use store::Store;
-use store::demo::sample_input_for;
+use store::demo::sample_input_by;
 
 use crate::CliError;
 
@@ -131,28 +131,35 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
     let org = store.organisation(&sop.agency).await?;
     let profile = store.agency(&sop.agency).await?;
 
-    // The first step is done by the first person allowed to submit.
+    // The first step is done by the first person allowed to submit; a
+    // routine is started by its schedule instead.
     let first = sop.first_step();
     let on = Timestamp::from_millisecond(start).expect("valid").to_zoned(zone.clone()).date();
-    let submitter = engine::workflow::submitters(sop, &org, on).into_iter().next().ok_or_else(|| {
-        CliError::Simulation(format!("tidak ada pemegang jabatan untuk pelaksana {}", first.lane))
-    })?;
     let decisions = &options.decisions;
-    let mut state = store
-        .submit(
-            &sop.agency,
-            &sop.id,
-            &submitter.person,
-            sample_input_for(first, decisions.of(first.no), &profile),
-            start,
-        )
-        .await?;
+    let mut state = if sop.schedule.is_some() {
+        let number = store.start_routine(sop, "simulasi", start).await?.expect("a fresh database");
+        let case =
+            store.cases(&sop.agency).await?.into_iter().find(|c| c.number == number).expect("just started");
+        store.case(&sop.agency, &case.id).await?
+    } else {
+        let submitter = engine::workflow::submitters(sop, &org, on).into_iter().next().ok_or_else(|| {
+            CliError::Simulation(format!("tidak ada pemegang jabatan untuk pelaksana {}", first.lane))
+        })?;
+        let input = sample_input_by(first, &first.lane, decisions.of(first.no), &submitter.person, &profile);
+        store.submit(&sop.agency, &sop.id, &submitter.person, input, start).await?
+    };
     let mut stopped = None;
-    loop {
-        let Some(task) = state.open_tasks().next().cloned() else { break };
+    let mut clock = start;
+    // Parallel tasks are done in the order they fall due, and time only
+    // moves forward.
+    while let Some(task) =
+        state.open_tasks().min_by_key(|t| (t.due_at.unwrap_or(i64::MAX), t.started_at)).cloned()
+    {
         let step = sop.step(task.step).expect("steps exist");
-        let visits = state.tasks.iter().filter(|t| t.step == step.no).count();
-        if visits > MAX_VISITS {
+        // A loop the SOP bounds ends by itself; another stops here.
+        let limit = sop.loop_bound(step.no).map_or(MAX_VISITS, |(_, rounds)| rounds as usize + 1);
+        let visits = state.round(&task) as usize;
+        if visits > limit.max(MAX_VISITS) {
             stopped = Some(format!(
                 "simulasi dihentikan: langkah {} ({}) sudah {MAX_VISITS} kali dijalankan dan permohonan \
                  terus kembali ke sana; dengan keputusan {} permohonan ini tidak pernah selesai — \
@@ -178,6 +185,8 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
                 .due(Timestamp::from_millisecond(at).expect("valid"), sop::StandardTime::Minutes(10))
                 .as_millisecond();
         }
+        at = at.max(clock);
+        clock = at;
         let actor = task.candidates[0].person.clone();
         store::demo::prepare_step(&store, &sop.agency, sop, &state.id, step, &actor, at).await?;
         state = store
@@ -186,7 +195,7 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
                 &state.id,
                 &task.id,
                 &actor,
-                sample_input_for(step, decisions.of(step.no), &profile),
+                sample_input_by(step, &task.lane, decisions.of(step.no), &actor, &profile),
                 Vec::new(),
                 store::demo::sample_paperwork(step),
                 at,
@@ -234,12 +243,14 @@ fn timeline(
         "LANGKAH", "PELAKSANA", "OLEH", "MULAI", "BATAS WAKTU", "SELESAI", "TERLAMBAT"
     ));
     for task in &state.tasks {
+        let round = state.round(task);
+        let step = if round > 1 { format!("{} ({round}x)", task.step) } else { task.step.to_string() };
         let by = task.done_by.as_deref().map_or("-".to_string(), |p| org.name(p));
         let by: String = by.chars().take(30).collect();
         let late = task.late_minutes.map_or("-".to_string(), |m| format!("{m} menit"));
         out.push_str(&format!(
             "{:>7}  {:<16} {:<30} {:<15} {:<15} {:<15} {}\n",
-            task.step,
+            step,
             task.lane,
             by,
             local(task.started_at, zone),
@@ -249,6 +260,10 @@ fn timeline(
         ));
     }
     let breaches = state.tasks.iter().filter(|t| t.late_minutes.is_some()).count();
+    if let Some(due) = state.due_at {
+        let kept = state.late_minutes.map_or("terpenuhi".to_string(), |m| format!("terlambat {m} menit"));
+        out.push_str(&format!("\nBatas waktu seluruh prosedur: {}; {kept}.", local(due, zone)));
+    }
     out.push_str(&format!(
         "\nHasil: {} setelah {} langkah; {breaches} pelanggaran waktu; rantai audit {}.\n",
         state.status.label(),

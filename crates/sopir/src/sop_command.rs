@@ -127,22 +127,34 @@ fn show(sop: &Sop) -> String {
     out.push_str("\nPelaksana:\n");
     for lane in &sop.lanes {
         let role = if lane.requester { " (pemohon)" } else { "" };
-        out.push_str(&format!(
-            "  {:<16} {}{role} — jabatan: {}\n",
-            lane.id,
-            lane.name,
-            lane.positions.join(", ")
-        ));
+        let positions = if lane.anyone { "setiap pegawai".to_string() } else { lane.positions.join(", ") };
+        out.push_str(&format!("  {:<16} {}{role} — jabatan: {positions}\n", lane.id, lane.name));
     }
     out.push_str("\nLangkah:\n");
     for step in &sop.steps {
         let time = step.time.map_or("-".to_string(), |t| t.to_string());
         let next = match &step.decision {
             Some(d) => format!("{} → {}, {} → {}", d.ya_label, target(d.ya), d.tidak_label, target(d.tidak)),
-            None => format!("→ {}", target(step.next)),
+            None => format!("→ {}", step.next.iter().map(|t| target(*t)).collect::<Vec<_>>().join(" + ")),
+        };
+        let mut next = next;
+        if !step.after.is_empty() {
+            let after: Vec<String> = step.after.iter().map(u32::to_string).collect();
+            next.push_str(&format!(" (menunggu langkah {})", after.join(", ")));
+        }
+        if let (Some(n), Some(t)) = (step.max_rounds, step.exhausted) {
+            next.push_str(&format!(", setelah {n} putaran → {}", target(t)));
+        }
+        if let Some(o) = step.outcome {
+            next.push_str(&format!(", hasil: {}", o.key()));
+        }
+        let together = if step.partners.is_empty() {
+            String::new()
+        } else {
+            format!(" & {} ({})", step.partners.join(" & "), step.together.key())
         };
         out.push_str(&format!(
-            "  {:>2}. [{}] {} ({}, {time}) {next}\n      {}\n",
+            "  {:>2}. [{}{together}] {} ({}, {time}) {next}\n      {}\n",
             step.no,
             step.lane,
             step.action.label(),

@@ -263,6 +263,31 @@ fn simulate_fills_an_agencys_sop_with_its_own_domain_and_signs_with_a_demo_certi
 }
 
 #[test]
+fn simulate_runs_parallel_work_a_bounded_loop_an_outcome_and_a_routine() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../sop/tests/fixtures/shapes");
+    let run = |id: &str, decide: &str| {
+        let out =
+            sopir(&["sop", "simulate", id, "--dir", dir, "--decide", decide, "--start", "2026-11-23T09:00"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    // Both branches run side by side (started together, done in the order
+    // they fall due), then the check, three rounds at most.
+    let parallel = run("contoh/instalasi-jaringan", "tidak");
+    let rows: Vec<&str> = parallel.lines().filter(|l| l.contains("Sel 24-11 09:00 ")).collect();
+    assert_eq!(rows.len(), 3, "steps 3 and 4 start when step 2 ends:\n{parallel}");
+    assert!(parallel.contains(" 5 (3x)  kasi"), "{parallel}");
+    assert!(parallel.contains("Hasil: ditolak setelah 9 langkah"), "{parallel}");
+    // A refused request still gets its reply, and ends ditolak.
+    let refused = run("contoh/informasi-publik", "tidak");
+    assert!(refused.contains("Batas waktu seluruh prosedur: Sen 07-12 09:00; terpenuhi."), "{refused}");
+    assert!(refused.contains("Hasil: ditolak setelah 6 langkah"), "{refused}");
+    // A routine starts with its first step open: no one submits it.
+    let routine = run("contoh/laporan-harian", "ya");
+    assert!(routine.contains("Hasil: selesai setelah 2 langkah"), "{routine}");
+}
+
+#[test]
 fn simulate_refuses_a_start_it_cannot_read() {
     let out = sopir(&["sop", "simulate", "lumajang/vpn", "--start", "besok pagi"]);
     assert_eq!(out.status.code(), Some(1));

@@ -242,7 +242,7 @@ impl Store {
         })
     }
 
-    /// Whether `person` may see `case`: its requester, anyone a task of it
+    /// Whether `person` may see `case`: its requester or the employee it was filed for, anyone a task of it
     /// was ever assigned to, or an administrator of the agency. (Only the
     /// case row is matched on the agency: its tasks are found by the case
     /// alone, so the planner cannot choose to walk the agency's tasks.)
@@ -255,7 +255,8 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM cases WHERE id = $1 AND agency_id = $2) AS exists_here,
-                    (SELECT COUNT(*) FROM cases WHERE id = $1 AND agency_id = $2 AND requester_id = $3) AS own,
+                    (SELECT COUNT(*) FROM cases WHERE id = $1 AND agency_id = $2
+                       AND (requester_id = $3 OR on_behalf_id = $3)) AS own,
                     (SELECT COUNT(*) FROM tasks t WHERE t.case_id = $1
                        AND EXISTS (SELECT 1 FROM task_candidates k WHERE k.task_id = t.id AND k.person_id = $3))
                       AS assigned",

@@ -3,7 +3,7 @@
 //! updates the views; and the reads that the UI and reports need, always
 //! scoped to one agency.
 
-use engine::case::{EventBody, Outcome};
+use engine::case::EventBody;
 use engine::workflow;
 use engine::{ActionInput, CaseState, Context, EngineError, Event};
 use sqlx::{Any, Row, Transaction};
@@ -65,7 +65,7 @@ fn first_words(message: &str) -> String {
     if short.len() < message.trim().len() { format!("{short} …") } else { short }
 }
 
-fn fold(events: &[Event], state: Option<CaseState>) -> CaseState {
+pub(crate) fn fold(events: &[Event], state: Option<CaseState>) -> CaseState {
     let mut state = state;
     for e in events {
         state = Some(engine::case::apply(state, e));
@@ -388,10 +388,20 @@ impl Store {
         for event in events {
             let case = event.case.as_str();
             match &event.body {
-                EventBody::CaseOpened { sop_id, sop_version, number, requester, unit, .. } => {
+                EventBody::CaseOpened {
+                    sop_id,
+                    sop_version,
+                    number,
+                    requester,
+                    unit,
+                    due_at,
+                    on_behalf_of,
+                    ..
+                } => {
                     sqlx::query(
-                        "INSERT INTO cases (id, agency_id, number, sop_id, sop_version, requester_id, unit_id, status, opened_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)",
+                        "INSERT INTO cases (id, agency_id, number, sop_id, sop_version, requester_id, unit_id, status, opened_at,
+                                            due_at, on_behalf_id)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10)",
                     )
                     .bind(case)
                     .bind(agency)
@@ -401,6 +411,8 @@ impl Store {
                     .bind(requester)
                     .bind(unit)
                     .bind(event.at)
+                    .bind(*due_at)
+                    .bind(on_behalf_of.as_deref())
                     .execute(&mut **tx)
                     .await?;
                     self.count_opened(tx, &calendar.zone, agency, sop_id, event.at).await?;
@@ -508,8 +520,20 @@ impl Store {
                     );
                     self.notify(tx, agency, holder, case, &message, event.at).await?;
                 }
-                // Written by `escalate`, which keeps its own bookkeeping.
+                EventBody::CaseDeadlineBreached { late_minutes, .. } => {
+                    sqlx::query("UPDATE cases SET late_minutes = $1 WHERE id = $2")
+                        .bind(*late_minutes)
+                        .bind(case)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                // Written by `escalate`, which keeps its own bookkeeping; the
+                // others change no view (the case page folds its events).
                 EventBody::TaskOverdue { .. }
+                | EventBody::CaseOverdue { .. }
+                | EventBody::OutcomeDecided { .. }
+                | EventBody::BranchWaiting { .. }
+                | EventBody::RoundsExhausted { .. }
                 | EventBody::PersonalDataRevealed { .. }
                 | EventBody::VisitorCheckedIn { .. } => {}
                 EventBody::TaskCancelled { task } => {
@@ -520,11 +544,7 @@ impl Store {
                     close_candidates(tx, task).await?;
                 }
                 EventBody::CaseClosed { outcome, .. } => {
-                    let status = match outcome {
-                        Outcome::Completed => "completed",
-                        Outcome::Rejected => "rejected",
-                        Outcome::Withdrawn => "withdrawn",
-                    };
+                    let status = outcome.status().key();
                     sqlx::query("UPDATE cases SET status = $1, closed_at = $2 WHERE id = $3")
                         .bind(status)
                         .bind(event.at)
@@ -674,7 +694,7 @@ impl Store {
         self.case_list(agency, None).await
     }
 
-    /// The cases a person requested, newest first.
+    /// The cases a person requested, or that were filed for them, newest first.
     pub async fn cases_requested_by(
         &self,
         agency: &str,
@@ -686,7 +706,8 @@ impl Store {
     async fn case_list(&self, agency: &str, requester: Option<&str>) -> Result<Vec<CaseSummary>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, number, sop_id, sop_version, requester_id, status, opened_at, closed_at
-             FROM cases WHERE agency_id = $1 AND ($2 = '' OR requester_id = $2) ORDER BY opened_at DESC, number DESC",
+             FROM cases WHERE agency_id = $1 AND ($2 = '' OR requester_id = $2 OR on_behalf_id = $2)
+             ORDER BY opened_at DESC, number DESC",
         )
         .bind(agency)
         .bind(requester.unwrap_or(""))
@@ -705,7 +726,8 @@ impl Store {
         after: Option<(i64, &str)>,
         limit: i64,
     ) -> Result<Vec<CaseSummary>, StoreError> {
-        let by_requester = if requester.is_some() { "AND requester_id = $2" } else { "AND $2 = ''" };
+        let by_requester =
+            if requester.is_some() { "AND (requester_id = $2 OR on_behalf_id = $2)" } else { "AND $2 = ''" };
         let from = if after.is_some() {
             "AND (opened_at < $3 OR (opened_at = $3 AND id < $4))"
         } else {
@@ -825,7 +847,7 @@ impl Store {
 }
 
 /// Reserves the next human case number of the year, e.g. `VPN-2026-000001`.
-async fn next_number(
+pub(crate) async fn next_number(
     tx: &mut Transaction<'static, Any>,
     agency: &str,
     sop: &sop::Sop,

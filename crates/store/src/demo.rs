@@ -272,7 +272,29 @@ fn sample_value_under(field: &sop::definition::Field, domain: &str, mail_domain:
         FieldKind::Domain => format!("sipd-{}.{domain}", fresh()),
         FieldKind::Ip => "10.10.1.7".into(),
         FieldKind::Select => field.options.first().cloned().unwrap_or_default(),
+        // A person of the agency: [`sample_input_by`] names the acting one.
+        FieldKind::Pegawai => String::new(),
     }
+}
+
+/// As [`sample_input_for`], acted by `by`: a `pegawai` field names `by`,
+/// and the partner lane of a joint step (`task_lane`, not the step's first
+/// lane) only confirms its part.
+pub fn sample_input_by(
+    step: &sop::Step,
+    task_lane: &str,
+    verdict: engine::Verdict,
+    by: &str,
+    agency: &sop::Agency,
+) -> engine::ActionInput {
+    if step.each_lane_acts() && task_lane != step.lane {
+        return engine::ActionInput { note: Some("Sudah diterima.".into()), ..Default::default() };
+    }
+    let mut input = sample_input_for(step, verdict, agency);
+    for field in step.fields.iter().filter(|f| f.kind == sop::definition::FieldKind::Pegawai) {
+        input.fields.insert(field.name.clone(), by.to_string());
+    }
+    input
 }
 
 /// The domain of the demo Lumajang agency (`sops/lumajang/agency.toml`).

@@ -290,11 +290,7 @@ impl Store {
         };
         let year = i64::from(local(state.opened_at, zone).year());
         let agenda_no = next_in_sequence(tx, &state.agency, "masuk", "", year).await?;
-        let subject = sop
-            .first_step()
-            .output
-            .as_ref()
-            .map_or_else(|| sop.identity.nama.value.clone(), |o| o.value.clone());
+        let subject = sop.first_step().output_text().unwrap_or_else(|| sop.identity.nama.value.clone());
         sqlx::query(
             "INSERT INTO incoming_letters (case_id, agency_id, year, agenda_no, received_at, sender, letter_number,
                  letter_date, subject, attachments)

@@ -29,6 +29,7 @@ pub mod registry;
 pub mod report;
 mod report_months;
 pub mod review;
+pub mod routine;
 pub mod seed;
 mod sop_versions;
 pub mod visits;

@@ -117,7 +117,10 @@ impl Store {
                         .await?;
                     }
                 }
-                EventBody::TaskCompleted { step, by, .. } if *by != state.requester => {
+                // A routine has no requester to keep informed of each step.
+                EventBody::TaskCompleted { step, by, .. }
+                    if *by != state.requester && state.routine.is_none() =>
+                {
                     let signed = sop
                         .step(*step)
                         .is_some_and(|s| s.action == sop::ActionKind::Sign && sop.letter.is_some());
@@ -153,16 +156,49 @@ impl Store {
                     if let Some(r) = reason {
                         body.push_str(&format!(" Alasan: {r}"));
                     }
-                    self.notify_with_subject(
-                        tx,
-                        &state.agency,
-                        &state.requester,
-                        &state.id,
-                        &subject,
-                        &body,
-                        event.at,
-                    )
-                    .await?;
+                    // The employee a request was filed for hears its end too.
+                    let told = std::iter::once(&state.requester).chain(state.on_behalf_of.iter());
+                    let mut told: Vec<&String> = told.collect();
+                    told.dedup();
+                    for person in told {
+                        self.notify_with_subject(
+                            tx,
+                            &state.agency,
+                            person,
+                            &state.id,
+                            &subject,
+                            &body,
+                            event.at,
+                        )
+                        .await?;
+                    }
+                }
+                EventBody::CaseOpened { on_behalf_of: Some(person), requester, .. }
+                    if person != requester =>
+                {
+                    let message = format!(
+                        "{} mengajukan permohonan {number} ({name}) atas nama Anda.",
+                        org.name(requester)
+                    );
+                    self.notify(tx, &state.agency, person, &state.id, &message, event.at).await?;
+                }
+                // A loop that ran out of rounds is told up the structure.
+                EventBody::RoundsExhausted { task, step, rounds, .. } => {
+                    let candidates = state.task(task).map_or_else(Vec::new, |t| t.candidates.clone());
+                    let zone = crate::report_months::zone_of(&self.agency(&state.agency).await?.timezone);
+                    let today = jiff::Timestamp::from_millisecond(event.at)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                        .to_zoned(zone)
+                        .date();
+                    let message = format!(
+                        "Langkah {step} permohonan {number} ({name}) sudah {rounds} putaran tanpa hasil: batas putaran SOP tercapai, prosedur diteruskan sesuai SOP."
+                    );
+                    let mut told = org.escalation_chain(&candidates, 1, today);
+                    told.sort();
+                    told.dedup();
+                    for person in told {
+                        self.notify(tx, &state.agency, &person, &state.id, &message, event.at).await?;
+                    }
                 }
                 _ => {}
             }

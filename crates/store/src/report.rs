@@ -93,6 +93,21 @@ pub struct Report {
     pub step_minutes: BTreeMap<(String, u32), Vec<(i64, i64)>>,
     /// Open cases opened in the period, oldest first (at most 10).
     pub oldest_open: Vec<OpenCase>,
+    /// Per SOP with a whole-procedure deadline, the cases that ended in the
+    /// period and how many of them broke it.
+    pub procedures: Vec<ProcedureFigures>,
+}
+
+/// How an SOP's cases kept the deadline of the whole procedure (`[deadline]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcedureFigures {
+    pub sop_id: String,
+    /// Cases with a deadline that ended in the period.
+    pub ended: i64,
+    /// Of them, those that ended after it.
+    pub late: i64,
+    /// Their working minutes past it, together.
+    pub late_minutes: i64,
 }
 
 /// One task a person completed, for their own page (kinerja pelaksana).
@@ -334,6 +349,28 @@ impl Store {
                 number: r.try_get("number")?,
                 sop_id: r.try_get("sop_id")?,
                 opened_at: r.try_get("opened_at")?,
+            });
+        }
+
+        for r in sqlx::query(
+            "SELECT sop_id, COUNT(*) AS ended,
+                    CAST(SUM(CASE WHEN late_minutes IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS late,
+                    CAST(COALESCE(SUM(late_minutes), 0) AS BIGINT) AS late_minutes
+             FROM cases WHERE agency_id = $1 AND due_at IS NOT NULL AND status <> 'open'
+               AND closed_at >= $2 AND closed_at < $3
+             GROUP BY sop_id ORDER BY sop_id",
+        )
+        .bind(agency)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            report.procedures.push(ProcedureFigures {
+                sop_id: r.try_get("sop_id")?,
+                ended: r.try_get("ended")?,
+                late: r.try_get("late")?,
+                late_minutes: r.try_get("late_minutes")?,
             });
         }
         Ok(report)

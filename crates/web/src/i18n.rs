@@ -382,6 +382,23 @@ catalogue! {
     OlderVersionsRunning => "Versi lama yang masih berjalan", "Older versions still running";
     RunningRequests => "permohonan berjalan", "running requests";
     NotUtf8 => "Berkas bukan teks UTF-8; simpan definisi SOP sebagai teks UTF-8.", "The file is not UTF-8 text; save the SOP definition as UTF-8 text.";
+    Untimed => "{parts} tidak ditetapkan SOP, jadi tidak termasuk", "the SOP sets no time for {parts}, so they are not included";
+    UntimedDispositions => "waktu disposisi (langkah {steps})", "the dispositions (steps {steps})";
+    UntimedSteps => "waktu langkah {steps}", "steps {steps}";
+    And => "dan", "and";
+    ProcedureDeadline => "Batas waktu seluruh prosedur", "Deadline of the whole procedure";
+    RoutineStarted => "Dimulai otomatis", "Started automatically";
+    RoutinePeriod => "Pekerjaan rutin, periode", "Routine work, period";
+    OnBehalfOf => "atas nama", "on behalf of";
+    RoundOf => "putaran {k} dari {n}", "round {k} of {n}";
+    RoundNo => "putaran ke-{k}", "round {k}";
+    WaitingForBranches => "menunggu cabang lain selesai", "waiting for the other branches";
+    RoundsExhausted => "batas putaran tercapai; prosedur diteruskan sesuai SOP", "round limit reached; the procedure went on as the SOP says";
+    OutcomeDecided => "Hasil sudah diputuskan", "Outcome decided";
+    JointStep => "Langkah bersama", "Joint step";
+    JointConfirm => "Konfirmasi bagian Anda; isian langkah ini diisi oleh", "Confirm your part; this step's form is filled in by";
+    PickEmployee => "— pilih pegawai —", "— choose an employee —";
+    Ended => "Berakhir", "Ended";
 }
 
 #[cfg(test)]

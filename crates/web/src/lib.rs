@@ -3,6 +3,7 @@
 //! call into the store, which asks the engine.
 
 pub mod api;
+mod archive;
 pub mod auth;
 pub mod client_address;
 mod display;

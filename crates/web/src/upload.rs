@@ -41,8 +41,16 @@ pub fn sniff(data: &[u8]) -> Option<(&'static str, &'static str)> {
     } else if data.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
         Some(("png", "image/png"))
     } else {
-        None
+        crate::archive::kind(data)
     }
+}
+
+/// Whether a file of `kind` answers an attachment accepting `accept`: the
+/// same kind, a jpeg for a jpg, and any ZIP-based file (an office document
+/// is one) where a zip archive is accepted.
+fn accepts(accept: &[String], kind: &str) -> bool {
+    let zip_based = [crate::archive::ZIP.0, "docx", "xlsx", "odt", "ods"].contains(&kind);
+    accept.iter().any(|a| a == kind || (a == "jpeg" && kind == "jpg") || (a == "zip" && zip_based))
 }
 
 /// Reads the form; files are kept only for the step's declared attachments.
@@ -92,8 +100,7 @@ pub fn check_file(
     lang: Lang,
 ) -> Result<Upload, FieldError> {
     let kind = sniff(&bytes);
-    let accepted =
-        kind.is_some_and(|(k, _)| rule.accept.iter().any(|a| a == k || (a == "jpeg" && k == "jpg")));
+    let accepted = kind.is_some_and(|(k, _)| accepts(&rule.accept, k));
     let error = if bytes.len() as u64 > u64::from(rule.max_kb) * 1024 {
         Some(format!("{} {} KB", lang.t(Msg::FileTooLarge), rule.max_kb))
     } else if !accepted {
@@ -146,6 +153,33 @@ mod tests {
         assert_eq!(sniff(b"%PDF-1.7\n..."), Some(("pdf", "application/pdf")));
         assert_eq!(sniff(b"MZ\x90\x00 not a pdf"), None);
         assert_eq!(sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]), Some(("png", "image/png")));
+    }
+
+    #[test]
+    fn office_documents_and_archives_are_known_by_their_content_and_size() {
+        use crate::archive::tests::{docx, odt, xlsx, zip};
+        let rule = |accept: &[&str], max_kb| Attachment {
+            name: "berkas".into(),
+            label: "Berkas".into(),
+            required: true,
+            accept: accept.iter().map(|a| a.to_string()).collect(),
+            max_kb,
+        };
+        let office = rule(&["docx", "xlsx", "odt"], 64);
+        for (bytes, kind) in [(docx(), "docx"), (xlsx(), "xlsx"), (odt(), "odt")] {
+            let upload = check_file(&office, "a.bin", bytes, Lang::Id).expect(kind);
+            assert_eq!(upload.content_type, crate::archive::kind(&upload.data).unwrap().1);
+        }
+        // A PDF renamed .docx, or a plain archive, is not a Word document.
+        let pdf = check_file(&office, "surat.docx", b"%PDF-1.7 ...".to_vec(), Lang::Id).unwrap_err();
+        assert!(pdf.message.contains("DOCX, XLSX, ODT"), "{}", pdf.message);
+        assert!(check_file(&office, "a.docx", zip(&[("a.txt", b"x")]), Lang::Id).is_err());
+        // Where an archive is asked for, any ZIP is one; the size still counts.
+        let archive = rule(&["zip"], 1);
+        assert!(check_file(&archive, "log.zip", xlsx(), Lang::Id).is_ok());
+        let big = zip(&[("log.txt", &[b'x'; 2048])]);
+        let too_big = check_file(&archive, "log.zip", big, Lang::Id).unwrap_err();
+        assert!(too_big.message.contains("1 KB"), "{}", too_big.message);
     }
 
     #[test]

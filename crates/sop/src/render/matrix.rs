@@ -115,13 +115,18 @@ fn row(grid: &Grid, step: &Step) -> Row {
             .collect()
     };
     let time = step.time.map_or("-".to_string(), |t| t.to_string());
-    let output = step.output.as_ref().map_or(String::new(), |o| o.value.clone());
+    let output: Vec<String> = match step.outputs.as_slice() {
+        [one] => wrap(&one.value, FONT, width(Column::Output)),
+        many => {
+            many.iter().flat_map(|o| wrap(&format!("- {}", o.value), FONT, width(Column::Output))).collect()
+        }
+    };
     let cells = vec![
         (Column::No, vec![format!("{}.", step.no)]),
         (Column::Activity, wrap(&step.activity, FONT, width(Column::Activity))),
         (Column::Requirements, requirements),
         (Column::Time, wrap(&time, FONT, width(Column::Time))),
-        (Column::Output, wrap(&output, FONT, width(Column::Output))),
+        (Column::Output, output),
         (Column::Remarks, wrap(step.remarks.as_deref().unwrap_or(""), FONT, width(Column::Remarks))),
     ];
     let lines = cells.iter().map(|(_, l)| l.len()).max().unwrap_or(1) as f32;
@@ -177,7 +182,7 @@ fn shape_of(sop: &Sop, index: usize) -> Shape {
     let step = &sop.steps[index];
     if step.decision.is_some() {
         Shape::Diamond
-    } else if index == 0 || matches!(step.next, Target::End | Target::Rejected) {
+    } else if index == 0 || step.ends() {
         Shape::Capsule
     } else {
         Shape::Rect
@@ -234,20 +239,47 @@ pub fn pages(sop: &Sop) -> Vec<Page> {
         let lane = lane_index(&step.lane);
         let out = &mut drawings[src.page];
         draw_symbol(out, step, shape_of(sop, i), src, &sop.lanes[lane].id);
+        // A joint step ("Pemohon & Staf UK"): the same symbol in each of its
+        // lanes, tied to the first by a plain line.
+        for partner in &step.partners {
+            let other = lane_index(partner);
+            let twin = Placed { cx: grid.lane_center(other), ..src };
+            draw_symbol(out, step, shape_of(sop, i), twin, partner);
+            let dir = side_dir(src, twin.cx);
+            let _ = writeln!(
+                out,
+                "<path class=\"joint\" data-step=\"{}\" d=\"M{},{} H{}\" fill=\"none\" stroke=\"#000\" stroke-width=\"1.2\"/>",
+                step.no,
+                src.cx + dir * src.w / 2.0,
+                src.cy,
+                twin.cx - dir * twin.w / 2.0
+            );
+        }
 
-        let branches: Vec<(Option<&str>, Target)> = match &step.decision {
-            Some(d) => vec![(Some(d.ya_label.as_str()), d.ya), (Some(d.tidak_label.as_str()), d.tidak)],
-            None => vec![(None, step.next)],
+        let mut branches: Vec<(Option<String>, Target)> = match &step.decision {
+            Some(d) => vec![(Some(d.ya_label.clone()), d.ya), (Some(d.tidak_label.clone()), d.tidak)],
+            None => step.next.iter().map(|t| (None, *t)).collect(),
         };
+        if let (Some(rounds), Some(exhausted)) = (step.max_rounds, step.exhausted) {
+            branches.push((Some(format!("setelah {rounds} putaran")), exhausted));
+        }
+        let side_branch = if step.decision.is_some() { 1 } else { branches.len() - 1 };
         for (branch_index, (label, target)) in branches.into_iter().enumerate() {
-            let branch = if branch_index == 0 { "ya" } else { "tidak" };
+            let label = label.as_deref();
+            let branch = match branch_index {
+                0 => "ya",
+                1 if step.decision.is_some() => "tidak",
+                _ if label.is_some() => "putaran-habis",
+                _ => "paralel",
+            };
             match target {
                 Target::Step(n) => {
                     let Some(j) = sop.step_index(n) else { continue };
                     let dst = placed[j];
-                    // A decision's second exit leaves from the side so the two
-                    // branches are told apart.
-                    let side = label.is_some() && branch_index == 1;
+                    // A decision's second exit (and the exit taken when the
+                    // rounds run out) leaves from the side so the branches
+                    // are told apart.
+                    let side = label.is_some() && branch_index >= side_branch;
                     if dst.page == src.page {
                         let d = arrow_path(&grid, src, dst, side, lane_index(&sop.steps[j].lane));
                         arrow(&mut drawings[src.page], &d, step.no, n);
@@ -385,7 +417,10 @@ fn branch_label(
 ) {
     let (x, y, anchor) = if side {
         let dir = side_dir(src, toward_x);
-        (src.cx + dir * (src.w / 2.0 + 4.0), src.cy - 4.0, if dir < 0.0 { "end" } else { "start" })
+        // The way out of a bounded loop is labelled above its symbol, clear
+        // of the end capsule it often leads to.
+        let y = if branch == "putaran-habis" { src.top() - 3.0 } else { src.cy - 4.0 };
+        (src.cx + dir * (src.w / 2.0 + 4.0), y, if dir < 0.0 { "end" } else { "start" })
     } else {
         (src.cx + 5.0, src.bottom() + FONT + 2.0, "start")
     };
@@ -436,8 +471,7 @@ fn draw_symbol(out: &mut String, step: &Step, shape: Shape, at: Placed, lane: &s
                 at.w, at.h
             );
             if shape == Shape::Capsule {
-                let word =
-                    if matches!(step.next, Target::End | Target::Rejected) { "Selesai" } else { "Mulai" };
+                let word = if step.ends() { "Selesai" } else { "Mulai" };
                 out.push_str(&block(&[word.to_string()], at.cx, at.cy + FONT * 0.35, FONT, "middle", ""));
             }
         }

@@ -123,6 +123,9 @@ pub struct TaskView {
     /// Who may act on it.
     pub candidates: Vec<String>,
     pub started_at: String,
+    /// Which time a loop brought the case to this step for this lane (1 the first).
+    #[serde(default = "first_round")]
+    pub round: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -166,9 +169,21 @@ pub struct CaseView {
     /// open, completed, rejected or withdrawn.
     pub status: String,
     pub requester: String,
+    /// The employee the request was filed for, when not the requester.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
+    /// For a routine started by its schedule: the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routine: Option<String>,
     pub opened_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<String>,
+    /// When the whole procedure is due (the SOP's deadline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<String>,
+    /// Working minutes the procedure ended past its deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_minutes: Option<i64>,
     /// The incoming-register (agenda) number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agenda: Option<String>,
@@ -227,6 +242,7 @@ pub async fn case_view(
                 status: t.status.key().to_string(),
                 candidates: t.candidates.iter().map(|c| org.name(&c.person)).collect(),
                 started_at: instant(t.started_at),
+                round: case.round(t),
                 due_at: t.due_at.map(instant),
                 done_by: t.done_by.as_deref().map(|p| org.name(p)),
                 done_at: t.done_at.map(instant),
@@ -262,12 +278,20 @@ pub async fn case_view(
         sop_name: sop.identity.nama.value.clone(),
         status: case.status.key().to_string(),
         requester: org.name(&case.requester),
+        on_behalf_of: case.on_behalf_of.as_deref().map(|p| org.name(p)),
+        routine: case.routine.clone(),
         opened_at: instant(case.opened_at),
         closed_at: case.closed_at.map(instant),
+        due_at: case.due_at.map(instant),
+        late_minutes: case.late_minutes,
         agenda,
         letter,
         tasks,
     })
+}
+
+fn first_round() -> u32 {
+    1
 }
 
 /// Reads a JSON body, refusing what does not parse with the reason.

@@ -131,12 +131,22 @@ pub async fn case_page(
 fn action_form(
     user: &User,
     case: &CaseState,
-    sop: &Sop,
+    (sop, org): (&Sop, &engine::Organisation),
     task: &TaskState,
     letters: &CaseRecords,
     outcome: &Outcome,
 ) -> Markup {
     let step = sop.step(task.step).expect("task steps exist");
+    // A lane acting with the first lane of a joint step confirms its part.
+    let partner = step.each_lane_acts() && task.lane != step.lane;
+    let (fields, attachments) =
+        if partner { (&[][..], &[][..]) } else { (&step.fields[..], &step.attachments[..]) };
+    let people: Vec<(String, String)> =
+        if fields.iter().any(|f| f.kind == sop::definition::FieldKind::Pegawai) {
+            org.people.iter().map(|p| (p.id.clone(), p.name.clone())).collect()
+        } else {
+            Vec::new()
+        };
     let empty = BTreeMap::new();
     let (values, note, errors) = match &outcome.failed {
         Some(f) if f.task == task.id => (&f.fields, f.note.clone(), f.errors.as_slice()),
@@ -158,7 +168,7 @@ fn action_form(
         }
         _ => (String::new(), String::new()),
     };
-    let general = form::unplaced(errors, &step.fields, &step.attachments);
+    let general = form::unplaced(errors, fields, attachments);
     let placed = ["catatan", "keputusan", "kata_sandi", "nomor_srikandi"];
     let general: Vec<_> = general
         .into_iter()
@@ -168,6 +178,9 @@ fn action_form(
         section.card #action {
             h2 { (user.t(Msg::YourAction)) ": " (step.no) ". " (user.lang.action(step.action)) }
             p { (step.activity) }
+            @if partner {
+                p.muted.joint { (user.t(Msg::JointConfirm)) " " (sop.lane(&step.lane).map_or(step.lane.as_str(), |l| l.name.as_str())) "." }
+            }
             @if !step.requirements.is_empty() {
                 p.muted { (user.t(Msg::Requirements)) ": " (step.requirements.join("; ")) }
             }
@@ -189,8 +202,8 @@ fn action_form(
                     textarea id={(prefix) "catatan"} name="note" maxlength="2000" { (note.unwrap_or_default()) }
                     @if let Some(e) = &note_error { p.field-error { (e) } }
                 }
-                (form::controls(&prefix, &step.fields, &step.attachments, values, errors, user.lang))
-                (letters::controls(user, case, sop, step, letters, values, errors))
+                (form::controls(&prefix, fields, attachments, values, errors, &people, user.lang))
+                @if !partner { (letters::controls(user, case, sop, step, letters, values, errors)) }
                 button.primary type="submit" { (user.lang.action(step.action)) }
             }
         }
@@ -216,8 +229,23 @@ fn render(
         @if let Some(e) = &outcome.error { p.flash.error role="alert" { (e) } }
         div.card {
             p { strong { (sop.identity.nama.value) } " (" (sop.identity.nomor.value) ", " (user.t(Msg::Version)) " " (case.sop_version) ")" }
-            p { (user.t(Msg::Requester)) ": " (requester.map_or(case.requester.as_str(), |p| p.name.as_str())) " · " (user.t(Msg::Opened)) " " (clock.datetime(case.opened_at)) }
+            @if let Some(period) = &case.routine {
+                p.routine { (user.t(Msg::RoutinePeriod)) " " (period) " · " (user.t(Msg::RoutineStarted)) " " (clock.datetime(case.opened_at)) }
+            } @else {
+                p { (user.t(Msg::Requester)) ": " (requester.map_or(case.requester.as_str(), |p| p.name.as_str()))
+                    @if let Some(behalf) = &case.on_behalf_of { span.on-behalf { " " (user.t(Msg::OnBehalfOf)) " " strong { (org.name(behalf)) } } }
+                    " · " (user.t(Msg::Opened)) " " (clock.datetime(case.opened_at)) }
+            }
             @if let Some(closed) = case.closed_at { p { (user.t(Msg::Closed)) " " (clock.datetime(closed)) } }
+            @if let Some(due) = case.due_at {
+                p.procedure-deadline { (user.t(Msg::ProcedureDeadline)) ": " (clock.datetime(due))
+                    @if let Some(late) = case.late_minutes { " " span.tag.bad { (user.t(Msg::Late)) " " (display::minutes(late, user.lang)) } }
+                    @else if case.status == CaseStatus::Open && due < now_ms() { " " span.tag.bad { (user.t(Msg::Overdue)) } }
+                }
+            }
+            @if let (CaseStatus::Open, Some(decided)) = (case.status, case.outcome) {
+                p { (user.t(Msg::OutcomeDecided)) ": " (status_tag(user, decided.status())) }
+            }
         }
         @if let Some(visit) = &letters.visit {
             (super::visits::section(user, case, visit, sop.visit.as_ref().map(|v| v.escort_step), outcome.reveal))
@@ -225,7 +253,7 @@ fn render(
         @if !letters.review.is_empty() {
             (super::access_review::section(user, case, &letters.review, sop.review.as_ref().map(|r| r.step)))
         }
-        @for task in &mine { (action_form(user, case, sop, task, letters, outcome)) }
+        @for task in &mine { (action_form(user, case, (sop, org), task, letters, outcome)) }
         (letters::section(user, case, letters))
         h2 { (user.t(Msg::Timeline)) }
         table.timeline {
@@ -242,12 +270,14 @@ fn render(
                         td.step { (step.no) }
                         td { (step.activity) }
                         td.hide-sm {
-                            (sop.lane(&step.lane).map_or("", |l| l.name.as_str())) br;
+                            (step.lanes().map(|id| sop.lane(id).map_or(id, |l| l.name.as_str())).collect::<Vec<_>>().join(" & "))
+                            @if !step.partners.is_empty() { " " span.muted { "(" (user.t(Msg::JointStep)) ")" } }
+                            br;
                             span.muted { (user.t(Msg::StandardTime)) ": " (step.time.map_or("-".to_string(), |t| t.to_string())) }
                         }
                         td {
                             @if tasks.is_empty() { span.muted { "—" } }
-                            @for t in &tasks { (actual(outcome.reveal, user, &clock, calendar, org, step, t)) }
+                            @for t in &tasks { (actual(outcome.reveal, user, &clock, calendar, org, (sop, case), step, t)) }
                         }
                     }
                 }
@@ -315,15 +345,36 @@ pub async fn reveal(
     Ok(render(&user, &case, &sop, &org, &calendar, &letters, &outcome).into_response())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn actual(
     reveal: bool,
     user: &User,
     clock: &display::Clock,
     calendar: &engine::Calendar,
     org: &engine::Organisation,
+    (sop, case): (&Sop, &CaseState),
     step: &sop::Step,
     t: &TaskState,
 ) -> Markup {
+    // Which time round a loop brought the case here, "k of N" where the SOP
+    // bounds the loop.
+    let round = case.round(t);
+    let round = match sop.loop_bound(step.no) {
+        Some((_, bound)) => {
+            Some(user.t(Msg::RoundOf).replace("{k}", &round.to_string()).replace("{n}", &bound.to_string()))
+        }
+        None if round > 1 => Some(user.t(Msg::RoundNo).replace("{k}", &round.to_string())),
+        None => None,
+    };
+    let waiting = t.status == TaskStatus::Done
+        && case.waiting.iter().any(|&(from, _)| from == t.step)
+        && case
+            .tasks
+            .iter()
+            .rev()
+            .find(|x| x.step == t.step && x.lane == t.lane)
+            .is_some_and(|x| x.id == t.id);
+    let exhausted = case.exhausted.iter().any(|(task, _)| *task == t.id);
     let took = |from: i64, to: i64| {
         let ts = |ms| jiff::Timestamp::from_millisecond(ms).expect("valid instant");
         display::minutes(calendar.working_minutes_between(ts(from), ts(to)), user.lang)
@@ -331,6 +382,7 @@ fn actual(
     let input = t.input.clone().unwrap_or_default();
     html! {
         div.task data-task=(t.id) data-status=(t.status.key()) {
+            @if let Some(r) = &round { span.tag.round data-round=(case.round(t)) { (r) } " " }
             @match t.status {
                 TaskStatus::Open => {
                     span.tag.warn { (user.t(Msg::Waiting)) } " "
@@ -353,8 +405,12 @@ fn actual(
                     }
                     @if let Some(n) = &input.note { br; q { (n) } }
                     @for f in step.fields.iter().filter(|f| input.fields.contains_key(&f.name)) {
-                        br; span.muted { (f.label) ": " } (form::shown(&step.fields, &f.name, &input.fields[&f.name], reveal))
+                        br; span.muted { (f.label) ": " }
+                        @if f.kind == sop::definition::FieldKind::Pegawai { (org.name(&input.fields[&f.name])) }
+                        @else { (form::shown(&step.fields, &f.name, &input.fields[&f.name], reveal)) }
                     }
+                    @if waiting { br; span.tag.muted.waiting { (user.t(Msg::WaitingForBranches)) } }
+                    @if exhausted { br; span.tag.bad.exhausted { (user.t(Msg::RoundsExhausted)) } }
                     @for (name, id) in &input.attachments {
                         br; a href={"/lampiran/" (id)} { (step.attachments.iter().find(|a| &a.name == name).map_or(name.as_str(), |a| a.label.as_str())) }
                     }
@@ -374,6 +430,15 @@ pub async fn act(
     let letters = CaseRecords::load(&state, &user, &case.id).await?;
     let task = case.task(&task_id).ok_or(WebError::NotFound)?.clone();
     let step = sop.step(task.step).ok_or(WebError::NotFound)?;
+    // A lane acting with the first lane of a joint step only confirms its
+    // part: no fields, no files.
+    let confirmation;
+    let step = if step.each_lane_acts() && task.lane != step.lane {
+        confirmation = sop::Step { fields: Vec::new(), attachments: Vec::new(), ..step.clone() };
+        &confirmation
+    } else {
+        step
+    };
     let data = upload::read(multipart, &step.attachments, user.lang).await?;
     user.check_csrf(data.text("csrf"))?;
     let verdict = match data.text("verdict") {

@@ -14,8 +14,33 @@ fn error_of<'a>(errors: &'a [FieldError], name: &str) -> Option<&'a str> {
     errors.iter().find(|e| e.field == name).map(|e| e.message.as_str())
 }
 
-/// One labelled control; `id` is `<prefix><name>` so several forms can share a page.
-pub fn field(prefix: &str, f: &Field, value: &str, errors: &[FieldError], lang: Lang) -> Markup {
+/// The people of the user's agency, (id, name) by name, when `fields` has a
+/// `pegawai` field to choose one from (else none are read).
+pub async fn people(
+    state: &crate::AppState,
+    user: &crate::auth::User,
+    fields: &[Field],
+) -> Result<Vec<(String, String)>, crate::error::WebError> {
+    if !fields.iter().any(|f| f.kind == FieldKind::Pegawai) {
+        return Ok(Vec::new());
+    }
+    let org = state.store.organisation(user.agency_id()).await?;
+    let mut people: Vec<(String, String)> =
+        org.people.iter().map(|p| (p.id.clone(), p.name.clone())).collect();
+    people.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(people)
+}
+
+/// One labelled control; `id` is `<prefix><name>` so several forms can
+/// share a page. A `pegawai` field chooses among `people` (id, name).
+pub fn field(
+    prefix: &str,
+    f: &Field,
+    value: &str,
+    errors: &[FieldError],
+    people: &[(String, String)],
+    lang: Lang,
+) -> Markup {
     let id = format!("{prefix}{}", f.name);
     let error = error_of(errors, &f.name);
     let (kind, mode, max) = match f.kind {
@@ -42,6 +67,12 @@ pub fn field(prefix: &str, f: &Field, value: &str, errors: &[FieldError], lang: 
                     select id=(id) name=(f.name) aria-invalid=[error.map(|_| "true")] {
                         option value="" { "—" }
                         @for o in &f.options { option value=(o) selected[o == value] { (o) } }
+                    }
+                }
+                FieldKind::Pegawai => {
+                    select id=(id) name=(f.name) aria-invalid=[error.map(|_| "true")] {
+                        option value="" { (lang.t(Msg::PickEmployee)) }
+                        @for (person, name) in people { option value=(person) selected[person == value] { (name) } }
                     }
                 }
                 _ => {
@@ -79,10 +110,11 @@ pub fn controls(
     attachments: &[Attachment],
     values: &BTreeMap<String, String>,
     errors: &[FieldError],
+    people: &[(String, String)],
     lang: Lang,
 ) -> Markup {
     html! {
-        @for f in fields { (field(prefix, f, values.get(&f.name).map_or("", String::as_str), errors, lang)) }
+        @for f in fields { (field(prefix, f, values.get(&f.name).map_or("", String::as_str), errors, people, lang)) }
         @for a in attachments { (attachment(prefix, a, errors, lang)) }
     }
 }

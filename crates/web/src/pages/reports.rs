@@ -232,6 +232,22 @@ pub async fn report(
                 }
             }
         }
+        @if !report.procedures.is_empty() {
+            h2 { (user.t(Msg::ProcedureDeadline)) }
+            table.procedures {
+                thead { tr { th { (user.t(Msg::ColService)) } th { (user.t(Msg::Ended)) } th { (user.t(Msg::Breaches)) } th.hide-sm { (user.t(Msg::LateTotal)) } } }
+                tbody {
+                    @for p in &report.procedures {
+                        tr data-sop=(p.sop_id) {
+                            td { (sop_name(&p.sop_id)) " " span.muted { "(" (sops.get(&p.sop_id).and_then(|s| s.deadline).map_or(String::new(), |d| d.time.to_string())) ")" } }
+                            td { (p.ended) }
+                            td class=[(p.late > 0).then_some("overdue")] { (p.late) }
+                            td.hide-sm { (minutes(p.late_minutes, lang)) }
+                        }
+                    }
+                }
+            }
+        }
         h2 { (user.t(Msg::ReportPerStep)) }
         p { a href={"/laporan/langkah.csv?" (query)} { (user.t(Msg::DownloadCsv)) } }
         @if !timed.is_empty() { div.doc { (PreEscaped(chart(&timed))) } }

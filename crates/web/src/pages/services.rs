@@ -38,6 +38,35 @@ pub fn total_time(sop: &Sop, lang: Lang) -> String {
     }
 }
 
+/// What the sum of standard times leaves out: the internal steps the SOP
+/// gives no time (most often the officials' dispositions), said plainly
+/// so the sum is not read as the whole.
+pub fn untimed(sop: &Sop, lang: Lang) -> Option<String> {
+    let untimed: Vec<&sop::Step> = sop
+        .steps
+        .iter()
+        .filter(|s| {
+            s.time.is_none() && s.lanes().any(|l| sop.lane(l).is_some_and(|l| !l.requester && !l.anyone))
+        })
+        .filter(|s| s.no != sop.first_step().no)
+        .collect();
+    if untimed.is_empty() {
+        return None;
+    }
+    let numbers = |dispositions: bool| -> Vec<String> {
+        let chosen = untimed.iter().filter(|s| (s.action == sop::ActionKind::Dispose) == dispositions);
+        chosen.map(|s| s.no.to_string()).collect()
+    };
+    let mut parts = Vec::new();
+    for (dispositions, msg) in [(true, Msg::UntimedDispositions), (false, Msg::UntimedSteps)] {
+        let steps = numbers(dispositions);
+        if !steps.is_empty() {
+            parts.push(lang.t(msg).replace("{steps}", &steps.join(", ")));
+        }
+    }
+    Some(lang.t(Msg::Untimed).replace("{parts}", &parts.join(&format!(" {} ", lang.t(Msg::And)))))
+}
+
 /// Whether `user` may start a case of `sop` today.
 pub(crate) async fn may_submit(state: &AppState, user: &User, sop: &Sop) -> Result<bool, WebError> {
     let org = state.store.organisation(user.agency_id()).await?;
@@ -60,8 +89,14 @@ pub async fn catalogue(State(state): State<AppState>, user: User) -> Result<Mark
                 p.muted { (user.t(Msg::SopNumber)) " " (sop.identity.nomor.value) }
                 p { strong { (user.t(Msg::Requirements)) ": " } }
                 ul { @for r in &sop.first_step().requirements { li { (r) } } }
-                p { strong { (user.t(Msg::StandardDuration)) ": " } (total_time(sop, user.lang)) }
-                @if *allowed {
+                p { strong { (user.t(Msg::StandardDuration)) ": " } (total_time(sop, user.lang))
+                    @if let Some(note) = untimed(sop, user.lang) { br; span.muted.untimed { "(" (note) ")" } } }
+                @if let Some(deadline) = &sop.deadline {
+                    p { strong { (user.t(Msg::ProcedureDeadline)) ": " } (deadline.time) }
+                }
+                @if let Some(schedule) = &sop.schedule {
+                    p { strong { (user.t(Msg::RoutineStarted)) ": " } (schedule.describe()) }
+                } @else if *allowed {
                     a.button href={"/layanan/" (sop.id)} { (user.t(Msg::SubmitRequest)) }
                 } @else {
                     p.muted { (user.t(Msg::StartedBy)) " " (first_lane_name(sop)) "." }
@@ -78,7 +113,13 @@ fn first_lane_name(sop: &Sop) -> &str {
     sop.lane(&first.lane).map_or(first.lane.as_str(), |l| l.name.as_str())
 }
 
-fn request_page(user: &User, sop: &Sop, values: &BTreeMap<String, String>, errors: &[FieldError]) -> Markup {
+fn request_page(
+    user: &User,
+    sop: &Sop,
+    people: &[(String, String)],
+    values: &BTreeMap<String, String>,
+    errors: &[FieldError],
+) -> Markup {
     let step = sop.first_step();
     let general = form::unplaced(errors, &step.fields, &step.attachments);
     let body = html! {
@@ -94,7 +135,7 @@ fn request_page(user: &User, sop: &Sop, values: &BTreeMap<String, String>, error
             input type="hidden" name="csrf" value=(user.csrf);
             // One id per rendering of the form: a double click sends it twice.
             input type="hidden" name=(SUBMISSION_FIELD) value=(store::new_id());
-            (form::controls("f-", &step.fields, &step.attachments, values, errors, user.lang))
+            (form::controls("f-", &step.fields, &step.attachments, values, errors, people, user.lang))
             button.primary type="submit" { (user.t(Msg::SendRequest)) }
         }
     };
@@ -118,7 +159,8 @@ pub async fn request_form(
     Path((agency, slug)): Path<(String, String)>,
 ) -> Result<Markup, WebError> {
     let sop = requested_sop(&state, &user, &agency, &slug).await?;
-    Ok(request_page(&user, &sop, &BTreeMap::new(), &[]))
+    let people = form::people(&state, &user, &sop.first_step().fields).await?;
+    Ok(request_page(&user, &sop, &people, &BTreeMap::new(), &[]))
 }
 
 pub async fn submit(
@@ -129,15 +171,15 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let sop = requested_sop(&state, &user, &agency, &slug).await?;
     let step = sop.first_step();
+    let people = form::people(&state, &user, &step.fields).await?;
     let data = upload::read(multipart, &step.attachments, user.lang).await?;
     user.check_csrf(data.text("csrf"))?;
     let fields = data.step_values(&step.fields);
     let input = ActionInput { fields: fields.clone(), ..Default::default() };
     let errors = check_before_storing(step, &input, &data);
     if !errors.is_empty() {
-        return Ok(
-            (StatusCode::UNPROCESSABLE_ENTITY, request_page(&user, &sop, &fields, &errors)).into_response()
-        );
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, request_page(&user, &sop, &people, &fields, &errors))
+            .into_response());
     }
     let key = data.text(SUBMISSION_FIELD).filter(|k| !k.is_empty() && k.len() <= 64).map(str::to_string);
     let submitted = match key {
@@ -152,7 +194,7 @@ pub async fn submit(
     match submitted {
         Ok(location) => Ok(Redirect::to(&location).into_response()),
         Err(WebError::Store(store::StoreError::Engine(EngineError::Invalid(errors)))) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, request_page(&user, &sop, &fields, &errors))
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, request_page(&user, &sop, &people, &fields, &errors))
                 .into_response())
         }
         Err(e) => Err(e),

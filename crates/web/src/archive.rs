@@ -1,0 +1,185 @@
+//! What kind of ZIP-based file an upload is — a plain archive or an office
+//! document (docx, xlsx, odt, ods) — told from the archive's own directory
+//! of entries and, for OpenDocument, its leading `mimetype` entry. Entries
+//! are listed, never extracted.
+
+/// Most entries an archive may list before it is refused as unreasonable.
+const MAX_ENTRIES: usize = 10_000;
+
+/// The kinds of ZIP-based file told apart, with their media types.
+pub const ZIP: (&str, &str) = ("zip", "application/zip");
+pub const DOCX: (&str, &str) =
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+pub const XLSX: (&str, &str) = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+pub const ODT: (&str, &str) = ("odt", "application/vnd.oasis.opendocument.text");
+pub const ODS: (&str, &str) = ("ods", "application/vnd.oasis.opendocument.spreadsheet");
+
+/// The kind of a ZIP-based file, or `None` when `data` is not a readable
+/// ZIP archive (a truncated or forged one included).
+pub fn kind(data: &[u8]) -> Option<(&'static str, &'static str)> {
+    if !data.starts_with(b"PK\x03\x04") && !data.starts_with(b"PK\x05\x06") {
+        return None;
+    }
+    let names = entries(data)?;
+    let has = |name: &str| names.iter().any(|n| n == name);
+    if let Some(media) = opendocument_type(data) {
+        return match media {
+            m if m == ODT.1 => Some(ODT),
+            m if m == ODS.1 => Some(ODS),
+            _ => Some(ZIP),
+        };
+    }
+    if has("[Content_Types].xml") && has("word/document.xml") {
+        Some(DOCX)
+    } else if has("[Content_Types].xml") && has("xl/workbook.xml") {
+        Some(XLSX)
+    } else {
+        Some(ZIP)
+    }
+}
+
+fn u16_at(data: &[u8], at: usize) -> Option<usize> {
+    data.get(at..at + 2).map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+}
+
+fn u32_at(data: &[u8], at: usize) -> Option<usize> {
+    data.get(at..at + 4).and_then(|b| usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok())
+}
+
+/// The names in the archive's central directory, found from its end record.
+pub fn entries(data: &[u8]) -> Option<Vec<String>> {
+    // The end record is the last 22 bytes, before a comment of at most 64 KiB.
+    let earliest = data.len().saturating_sub(22 + 0xFFFF);
+    let end =
+        (earliest..=data.len().checked_sub(22)?).rev().find(|&i| data[i..].starts_with(b"PK\x05\x06"))?;
+    let count = u16_at(data, end + 10)?;
+    let size = u32_at(data, end + 12)?;
+    let offset = u32_at(data, end + 16)?;
+    if count > MAX_ENTRIES || offset.checked_add(size)? > end {
+        return None;
+    }
+    let mut names = Vec::with_capacity(count);
+    let mut at = offset;
+    for _ in 0..count {
+        if !data.get(at..)?.starts_with(b"PK\x01\x02") {
+            return None;
+        }
+        let name_len = u16_at(data, at + 28)?;
+        let extra_len = u16_at(data, at + 30)?;
+        let comment_len = u16_at(data, at + 32)?;
+        let name = data.get(at + 46..at + 46 + name_len)?;
+        names.push(String::from_utf8_lossy(name).into_owned());
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    Some(names)
+}
+
+/// An OpenDocument file begins with an uncompressed entry `mimetype`
+/// holding its media type.
+fn opendocument_type(data: &[u8]) -> Option<String> {
+    let name_len = u16_at(data, 26)?;
+    let extra_len = u16_at(data, 28)?;
+    if data.get(30..30 + name_len)? != b"mimetype" || u16_at(data, 8)? != 0 {
+        return None;
+    }
+    let size = u32_at(data, 18)?.min(200);
+    let start = 30 + name_len + extra_len;
+    Some(String::from_utf8_lossy(data.get(start..start + size)?).into_owned())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A stored (uncompressed) ZIP archive of `files`, written by hand as
+    /// office programs write theirs.
+    pub fn zip(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut directory = Vec::new();
+        for (name, content) in files {
+            let offset = out.len() as u32;
+            let crc = crc32(content);
+            let header = |signature: &[u8], central: bool| {
+                let mut h = signature.to_vec();
+                if central {
+                    h.extend_from_slice(&20u16.to_le_bytes());
+                }
+                h.extend_from_slice(&20u16.to_le_bytes());
+                h.extend_from_slice(&0u16.to_le_bytes()); // flags
+                h.extend_from_slice(&0u16.to_le_bytes()); // stored
+                h.extend_from_slice(&0u32.to_le_bytes()); // time, date
+                h.extend_from_slice(&crc.to_le_bytes());
+                h.extend_from_slice(&(content.len() as u32).to_le_bytes());
+                h.extend_from_slice(&(content.len() as u32).to_le_bytes());
+                h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+                h.extend_from_slice(&0u16.to_le_bytes()); // extra
+                if central {
+                    h.extend_from_slice(&[0; 6]); // comment, disk, internal attributes
+                    h.extend_from_slice(&0u32.to_le_bytes()); // external attributes
+                    h.extend_from_slice(&offset.to_le_bytes());
+                }
+                h.extend_from_slice(name.as_bytes());
+                h
+            };
+            out.extend(header(b"PK\x03\x04", false));
+            out.extend_from_slice(content);
+            directory.extend(header(b"PK\x01\x02", true));
+        }
+        let (offset, size) = (out.len() as u32, directory.len() as u32);
+        out.extend(directory);
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&(files.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(files.len() as u16).to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&offset.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for byte in data {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
+    pub fn docx() -> Vec<u8> {
+        zip(&[("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w:document/>")])
+    }
+
+    pub fn xlsx() -> Vec<u8> {
+        zip(&[("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", b"<workbook/>")])
+    }
+
+    pub fn odt() -> Vec<u8> {
+        zip(&[("mimetype", ODT.1.as_bytes()), ("content.xml", b"<office:document-content/>")])
+    }
+
+    #[test]
+    fn office_documents_are_told_by_their_entries() {
+        assert_eq!(kind(&docx()), Some(DOCX));
+        assert_eq!(kind(&xlsx()), Some(XLSX));
+        assert_eq!(kind(&odt()), Some(ODT));
+        assert_eq!(kind(&zip(&[("mimetype", ODS.1.as_bytes())])), Some(ODS));
+        assert_eq!(kind(&zip(&[("laporan.csv", b"a,b\n1,2\n")])), Some(ZIP));
+        assert_eq!(entries(&docx()).unwrap(), ["[Content_Types].xml", "word/document.xml"]);
+    }
+
+    #[test]
+    fn what_is_not_a_readable_archive_is_nothing() {
+        let mut cut = docx();
+        cut.truncate(cut.len() - 30);
+        assert_eq!(kind(&cut), None, "a truncated archive");
+        assert_eq!(kind(b"PK\x03\x04 but nothing after"), None);
+        assert_eq!(kind(b"%PDF-1.7"), None);
+        // A directory pointing past the end record.
+        let mut forged = docx();
+        let n = forged.len();
+        forged[n - 6..n - 2].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(kind(&forged), None);
+    }
+}
