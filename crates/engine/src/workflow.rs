@@ -389,6 +389,7 @@ mod tests {
                 holds("budi", "staf-umum"),
                 holds("agus", "kabid-aptika"),
             ],
+            ..Organisation::default()
         }
     }
 

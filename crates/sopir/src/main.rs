@@ -130,15 +130,18 @@ pub enum UserCommand {
         name: String,
         #[arg(long)]
         nip: Option<String>,
-        /// Unit kerja.
+        /// Unit kerja (kode atau nama unit instansi; yang belum ada dibuat sebagai bagian instansi).
         #[arg(long, default_value = "Dinas Komunikasi dan Informatika")]
         unit: String,
-        /// Jabatan yang dipegang mulai hari ini, misalnya kasi-ppi-spbe.
+        /// Jabatan (dari daftar jabatan instansi) yang dipegang mulai hari ini.
         #[arg(long)]
         position: Option<String>,
         /// Jadikan administrator instansi.
         #[arg(long)]
         admin: bool,
+        /// Jadikan administrator instalasi: membuat dan mengubah instansi beserta strukturnya.
+        #[arg(long = "installation-admin")]
+        installation_admin: bool,
         #[command(flatten)]
         database: Database,
     },
@@ -417,9 +420,19 @@ fn main() -> ExitCode {
             unit,
             position,
             admin,
+            installation_admin,
             database,
         })) => {
-            let user = user_command::NewUser { agency, username, name, nip, unit, position, admin };
+            let user = user_command::NewUser {
+                agency,
+                username,
+                name,
+                nip,
+                unit,
+                position,
+                admin,
+                installation_admin,
+            };
             runtime().and_then(|rt| rt.block_on(user_command::add(&database.url(), user)))
         }
         Some(Command::User(UserCommand::Token { username, name, days, database })) => {
