@@ -296,6 +296,14 @@ impl Agency {
         toml::to_string(&file).expect("an agency serialises")
     }
 
+    /// What a form or command line left empty and a file would default:
+    /// new e-mail addresses go under the agency's domain.
+    pub fn fill_defaults(&mut self) {
+        if self.mail_domain.is_empty() {
+            self.mail_domain = self.domain.clone();
+        }
+    }
+
     /// "WIB", "WITA" or "WIT".
     pub fn zone_abbreviation(&self) -> &'static str {
         INDONESIAN_ZONES.iter().find(|(zone, _)| *zone == self.timezone).map_or("WIB", |(_, abbr)| abbr)
@@ -322,7 +330,9 @@ struct AgencyFile {
     retention_days: u32,
     letterhead: Vec<String>,
     letters: LetterSettings,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     units: Vec<Unit>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     positions: Vec<Position>,
 }
 

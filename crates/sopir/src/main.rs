@@ -2,6 +2,7 @@
 //! calls into the library crates, and turns their errors into messages and
 //! exit codes (0 fine, 1 findings or refusal, 2 bad usage).
 
+mod agency_command;
 mod audit_command;
 mod backup;
 mod bench;
@@ -77,6 +78,9 @@ enum Command {
     /// Akun pengguna.
     #[command(subcommand)]
     User(UserCommand),
+    /// Instansi: daftar, tampilkan (sebagai agency.toml), tambah, ubah — dengan opsi atau berkas agency.toml.
+    #[command(subcommand)]
+    Agency(AgencyCommand),
     /// Definisi SOP: daftar, periksa (lint), tampilkan, cetak dokumen resmi, simulasikan.
     #[command(subcommand)]
     Sop(SopCommand),
@@ -154,6 +158,47 @@ pub enum UserCommand {
         /// Masa berlaku dalam hari (1 sampai 365).
         #[arg(long, default_value_t = store::api_tokens::DEFAULT_DAYS)]
         days: i64,
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AgencyCommand {
+    /// Daftar instansi: id, zona waktu, jumlah jabatan, nama.
+    List {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Profil dan struktur (unit, jabatan) satu instansi sebagai agency.toml.
+    Show {
+        /// Id instansi, misalnya lumajang.
+        id: String,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Tambah instansi dari opsi atau dari berkas agency.toml (beserta unit dan jabatannya).
+    Add {
+        /// Id instansi: huruf kecil, angka dan tanda hubung, misalnya blitar.
+        #[arg(long)]
+        id: Option<String>,
+        /// Berkas agency.toml; opsi lain menimpa isinya.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        profile: agency_command::ProfileFlags,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Ubah instansi: opsi yang diberikan saja, atau seluruhnya dari berkas agency.toml.
+    Edit {
+        /// Id instansi, misalnya lumajang.
+        id: String,
+        /// Berkas agency.toml (id-nya harus sama); opsi lain menimpa isinya.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        profile: agency_command::ProfileFlags,
         #[command(flatten)]
         database: Database,
     },
@@ -342,6 +387,9 @@ pub enum CliError {
     Serve(String),
     #[error("{0}")]
     BadUser(String),
+    /// Each refused field on a line of its own.
+    #[error("instansi tidak disimpan:{0}")]
+    BadAgency(String),
     /// The chain is broken; the report is already printed.
     #[error("rantai audit putus")]
     AuditBroken,
@@ -439,6 +487,20 @@ fn main() -> ExitCode {
             let url = database.url();
             runtime().and_then(|rt| rt.block_on(user_command::token(&url, &username, &name, days)))
         }
+        Some(Command::Agency(command)) => runtime().and_then(|rt| {
+            rt.block_on(async {
+                match command {
+                    AgencyCommand::List { database } => agency_command::list(&database.url()).await,
+                    AgencyCommand::Show { id, database } => agency_command::show(&database.url(), &id).await,
+                    AgencyCommand::Add { id, file, profile, database } => {
+                        agency_command::add(&database.url(), id, file, profile).await
+                    }
+                    AgencyCommand::Edit { id, file, profile, database } => {
+                        agency_command::edit(&database.url(), &id, file, profile).await
+                    }
+                }
+            })
+        }),
         Some(Command::Sop(command)) => sop_command::run(command),
         Some(Command::Audit(AuditCommand::Verify { database, data_key, checkpoints, more })) => {
             let url = database.url();

@@ -69,7 +69,7 @@ impl Filled {
         // Passwords are never sent back.
         let value = if kind == "password" { "" } else { self.value(name) };
         html! {
-            div.field class=[error.map(|_| "has-error")] {
+            div class={ "field" @if error.is_some() { " has-error" } } {
                 label for=(id) { (label) }
                 input id=(id) type=(kind) name=(name) value=(value) readonly[readonly]
                     autocomplete=(if kind == "password" { "new-password" } else { "off" })
@@ -85,7 +85,7 @@ impl Filled {
         let id = format!("{prefix}{name}");
         let error = self.error(name);
         html! {
-            div.field class=[error.map(|_| "has-error")] {
+            div class={ "field" @if error.is_some() { " has-error" } } {
                 label for=(id) { (label) }
                 textarea id=(id) name=(name) aria-invalid=[error.map(|_| "true")] { (self.value(name)) }
                 @if let Some(h) = help { p.help { (h) } }
@@ -108,7 +108,7 @@ impl Filled {
         let error = self.error(name);
         let current = self.value(name);
         html! {
-            div.field class=[error.map(|_| "has-error")] {
+            div class={ "field" @if error.is_some() { " has-error" } } {
                 label for=(id) { (label) }
                 select id=(id) name=(name) aria-invalid=[error.map(|_| "true")] {
                     @if let Some(n) = none { option value="" { (n) } }

@@ -119,7 +119,21 @@ fn profile_of(
     base.letters.place = text("letters.place");
     base.letters.per_unit = !given(form, "letters.per_unit").is_empty();
     base.letters.srikandi = !given(form, "letters.srikandi").is_empty();
+    base.fill_defaults();
     (base, unreadable)
+}
+
+/// The fields that could not be read, and what is wrong with the others
+/// (by the rules the store applies), so one answer names every field.
+fn with_the_rest(mut unreadable: Vec<FieldError>, agency: &sop::Agency) -> Vec<FieldError> {
+    let others: Vec<FieldError> = agency
+        .problems()
+        .into_iter()
+        .filter(|p| !unreadable.iter().any(|u| u.field == p.field))
+        .map(|p| FieldError::new(p.field, p.label, p.message))
+        .collect();
+    unreadable.extend(others);
+    unreadable
 }
 
 /// The profile form: a new agency (`existing` none) or an agency's profile.
@@ -206,7 +220,7 @@ pub async fn create(
             Err(e) => field_errors(e)?,
         }
     } else {
-        unreadable
+        with_the_rest(unreadable, &agency)
     };
     let filled = Filled { values: form, errors: refusal };
     Ok(render(&user, None, &filled, None, StatusCode::UNPROCESSABLE_ENTITY))
@@ -250,7 +264,7 @@ pub async fn save(
             Err(e) => field_errors(e)?,
         }
     } else {
-        unreadable
+        with_the_rest(unreadable, &agency)
     };
     form.insert("id".into(), id.clone());
     let filled = Filled { values: form, errors: refusal };
