@@ -154,8 +154,11 @@ fn render(
     let body = html! {
         h1 { (title) @if let Some(id) = existing { " " code { (id) } } }
         p {
-            @if user.account.installation_admin { a href="/instansi" { "← " (user.t(Msg::AgenciesTitle)) } " · " }
-            @if let Some(id) = existing { a href={"/instansi/" (id) "/organisasi"} { (user.t(Msg::OrganisationTitle)) } }
+            @if user.account.installation_admin { a href="/instansi" { "← " (user.t(Msg::AgenciesTitle)) } }
+            @if let Some(id) = existing {
+                @if user.account.installation_admin { " · " }
+                a href={"/instansi/" (id) "/organisasi"} { (user.t(Msg::OrganisationTitle)) }
+            }
         }
         @if let Some(msg) = saved { p.flash.info role="status" { (user.t(msg)) } }
         @if !filled.errors.is_empty() { p.flash.error role="alert" { (user.t(Msg::FixErrors)) } }
@@ -166,8 +169,8 @@ fn render(
             } @else {
                 (filled.text(p, "id", user.t(Msg::AgencyCode), Some(user.t(Msg::AgencyCodeHelp))))
             }
-            (filled.text(p, "government", user.t(Msg::Government), Some("Pemerintah Kabupaten Blitar")))
-            (filled.text(p, "name", user.t(Msg::AgencyName), Some("Dinas Komunikasi dan Informatika")))
+            (filled.text(p, "government", user.t(Msg::Government), None))
+            (filled.text(p, "name", user.t(Msg::AgencyName), None))
             (filled.lines(p, "address", user.t(Msg::Address), Some(user.t(Msg::AddressHelp))))
             (filled.select(p, "timezone", user.t(Msg::TimeZone), None, None, &zones))
             (filled.lines(p, "letterhead", user.t(Msg::Letterhead), Some(user.t(Msg::LetterheadHelp))))
@@ -176,9 +179,9 @@ fn render(
             (filled.input(p, "retention_days", user.t(Msg::RetentionDays), Some(user.t(Msg::RetentionHelp)), "number", false))
             h2 { (user.t(Msg::LetterNumbering)) }
             (filled.text(p, "letters.number", user.t(Msg::NumberTemplate), Some(user.t(Msg::NumberTemplateHelp))))
-            (filled.text(p, "letters.classification", user.t(Msg::Classification), Some("000.1.2")))
-            (filled.text(p, "letters.unit", user.t(Msg::UnitCode), Some("427.53")))
-            (filled.text(p, "letters.place", user.t(Msg::LetterPlace), Some("Blitar")))
+            (filled.text(p, "letters.classification", user.t(Msg::Classification), None))
+            (filled.text(p, "letters.unit", user.t(Msg::UnitCode), None))
+            (filled.text(p, "letters.place", user.t(Msg::LetterPlace), None))
             div.checks {
                 (filled.checkbox(p, "letters.per_unit", user.t(Msg::PerUnit)))
                 (filled.checkbox(p, "letters.srikandi", user.t(Msg::Srikandi)))
