@@ -101,7 +101,7 @@ impl PositionRight {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Position {
-    /// What SOP lanes name, e.g. `kabid-aptika`.
+    /// What SOP lanes name, e.g. `kabid-tik`.
     pub id: String,
     /// As written on letters and screens, e.g. "Kepala Bidang Aplikasi Informatika".
     pub name: String,
