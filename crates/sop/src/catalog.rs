@@ -159,6 +159,14 @@ impl Catalog {
     }
 }
 
+/// The `.toml` files under `path` (itself, when it is one), in name order:
+/// what [`Catalog::load_paths`] reads.
+pub fn toml_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let mut files = Vec::new();
+    collect_toml(path, &mut files)?;
+    Ok(files)
+}
+
 fn collect_toml(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     let io = |source| LoadError::Io { path: path.to_path_buf(), source };
     let meta = std::fs::metadata(path).map_err(io)?;

@@ -22,6 +22,12 @@ impl Location {
     }
 }
 
+/// Line `line` (1-based) of `text` without its line ending, to show a
+/// finding beside the text it is about; empty past the end.
+pub fn source_line(text: &str, line: usize) -> &str {
+    text.lines().nth(line.saturating_sub(1)).unwrap_or("")
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -127,5 +133,14 @@ mod tests {
         let x = text.find('x').unwrap();
         assert_eq!(Location::of_offset(text, x), Location { line: 2, column: 11 });
         assert_eq!(Location::of_offset(text, 10_000), Location { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn the_line_of_a_finding_is_shown_without_its_ending() {
+        let text = "a = 1\r\nnama = \"x\"\n";
+        assert_eq!(source_line(text, 1), "a = 1");
+        assert_eq!(source_line(text, 2), "nama = \"x\"");
+        assert_eq!(source_line(text, 3), "");
+        assert_eq!(source_line(text, 0), "a = 1");
     }
 }

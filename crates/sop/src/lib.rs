@@ -15,6 +15,7 @@ pub mod domain;
 pub mod lint;
 pub mod organisation;
 mod parse;
+pub mod publication;
 pub mod render;
 pub mod standard_time;
 

@@ -264,6 +264,7 @@ pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
         }
     };
     c.non_empty(&raw.agency, "agency");
+    check_id_agency(&mut c, &raw.id, &raw.agency);
     let identity = check_identity(&mut c, raw.identity);
     let lanes = check_lanes(&mut c, raw.lanes);
     let steps = check_steps(&mut c, raw.steps, &lanes);
@@ -489,6 +490,25 @@ fn check_id(c: &mut Checker, raw: &Spanned<String>) -> String {
         );
     }
     id.clone()
+}
+
+/// An SOP's id begins with its agency's: versions are kept per id, so an
+/// SOP of one agency under another's id would take that agency's numbers.
+fn check_id_agency(c: &mut Checker, id: &Spanned<String>, agency: &Spanned<String>) {
+    let (id, agency_id) = (id.get_ref(), agency.get_ref());
+    match id.split_once('/') {
+        Some((prefix, _)) if prefix != agency_id && !agency_id.trim().is_empty() => {
+            let at = c.at(agency);
+            c.error(
+                at,
+                "id-agency",
+                format!(
+                    "id \"{id}\" diawali \"{prefix}\", tetapi agency = \"{agency_id}\" — id SOP harus diawali id instansinya: \"{agency_id}/…\""
+                ),
+            );
+        }
+        _ => {}
+    }
 }
 
 /// Lowercase ASCII letters and digits joined by `sep`, starting with a letter.

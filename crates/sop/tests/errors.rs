@@ -297,3 +297,18 @@ fn a_requested_name_comes_with_a_reason_field_at_the_registry_step() {
         ("unknown-field", "tidak ada langkah dengan isian \"sub\"".to_string())
     );
 }
+
+#[test]
+fn an_id_under_another_agency() {
+    let text = mutate("agency = \"contoh\"", "agency = \"lumajang\"");
+    assert_eq!(
+        only_error(&text),
+        (
+            4,
+            10,
+            "id-agency",
+            "id \"contoh/hosting\" diawali \"contoh\", tetapi agency = \"lumajang\" — id SOP harus diawali id instansinya: \"lumajang/…\""
+                .to_string()
+        )
+    );
+}

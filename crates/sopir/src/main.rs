@@ -10,6 +10,7 @@ mod large_data;
 mod serve;
 mod simulate;
 mod sop_command;
+mod sop_directory;
 mod user_command;
 
 use std::path::PathBuf;
@@ -74,6 +75,12 @@ enum Command {
             default_value = "60"
         )]
         checkpoint_minutes: u32,
+        /// Direktori profil instansi (agency.toml) dan definisi SOP (.toml) yang diterbitkan saat mulai, lalu dibaca ulang pada SIGHUP dan bila berkasnya berubah: SOP yang berubah terbit sebagai versi baru (permohonan yang berjalan tetap memakai versinya). Kesalahan saat mulai menghentikan server dengan berkas:baris:kolom-nya.
+        #[arg(long = "sop-dir", env = "SOPIR_SOP_DIR")]
+        sop_dir: Option<PathBuf>,
+        /// Detik antara dua pemeriksaan waktu ubah berkas di --sop-dir; 0: hanya pada SIGHUP.
+        #[arg(long = "sop-dir-check-seconds", env = "SOPIR_SOP_DIR_CHECK_SECONDS", default_value = "30")]
+        sop_dir_check_seconds: u64,
     },
     /// Akun pengguna.
     #[command(subcommand)]
@@ -385,6 +392,8 @@ pub enum CliError {
     Backup(String),
     #[error("server: {0}")]
     Serve(String),
+    #[error("direktori SOP {} tidak dapat dipakai, server tidak dijalankan; {reason}", .path.display())]
+    SopDir { path: PathBuf, reason: String },
     #[error("{0}")]
     BadUser(String),
     /// Each refused field on a line of its own.
@@ -440,6 +449,8 @@ fn main() -> ExitCode {
             trusted_proxies,
             checkpoints,
             checkpoint_minutes,
+            sop_dir,
+            sop_dir_check_seconds,
         }) => {
             let demo = !no_demo;
             let checkpoint_dir = checkpoints.or_under(&data_dir);
@@ -457,6 +468,8 @@ fn main() -> ExitCode {
                 trusted_proxies,
                 checkpoint_dir,
                 checkpoint_minutes,
+                sop_dir: sop_dir.filter(|d| !d.as_os_str().is_empty()),
+                sop_dir_check_seconds,
             };
             runtime().and_then(|rt| rt.block_on(serve::run(options)))
         }

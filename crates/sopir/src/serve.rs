@@ -12,6 +12,7 @@ use store::Store;
 use store::demo::{DEMO_PASSWORD, PEOPLE};
 
 use crate::CliError;
+use crate::sop_directory::SopDirectory;
 
 pub struct Options {
     pub addr: String,
@@ -34,6 +35,10 @@ pub struct Options {
     pub checkpoint_dir: PathBuf,
     /// Minutes between two checkpoints.
     pub checkpoint_minutes: u32,
+    /// The agency profiles and SOPs kept as files (`--sop-dir`).
+    pub sop_dir: Option<PathBuf>,
+    /// Seconds between two looks at the SOP directory's files; 0: only on SIGHUP.
+    pub sop_dir_check_seconds: u64,
 }
 
 /// The database URL: `DATABASE_URL` when given, else SQLite under the data dir.
@@ -62,6 +67,9 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         .parse()
         .map_err(|e| CliError::Serve(format!("--trusted-proxies: {e}")))?;
     let shutdown = shutdown_signal();
+    // Installed before the directory is first read: a SIGHUP meant to
+    // re-read it must not stop a server that is still starting.
+    let hangup = options.sop_dir.as_ref().map(|_| Hangup::install());
     let url = database_url(&options.data_dir, options.database_url.as_deref())?;
     let key = match options.data_key.as_deref().filter(|k| !k.is_empty()) {
         Some(hex) => store::DataKey::from_hex(hex)?,
@@ -76,6 +84,20 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         store::demo::install_accounts(&store, now).await?;
     } else {
         store::demo::install_reference(&store, &catalog, now).await?;
+    }
+    let mut sop_dir = options.sop_dir.clone().map(SopDirectory::new);
+    if let Some(dir) = &mut sop_dir {
+        match dir.load(&store, now).await {
+            Ok(loaded) => {
+                for warning in &loaded.warnings {
+                    println!("{warning}");
+                }
+                println!("Direktori SOP {}: {loaded}", dir.path().display());
+            }
+            Err(refusal) => {
+                return Err(CliError::SopDir { path: dir.path().to_path_buf(), reason: refusal.to_string() });
+            }
+        }
     }
     let anchor =
         Anchor { dir: options.checkpoint_dir.clone(), key: checkpoint_key, last: Default::default() };
@@ -126,10 +148,15 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         let (anchor, store) = (anchor.clone(), store.clone());
         async move { anchor.write_forever(&store, every).await }
     });
+    let rereader = sop_dir.map(|dir| {
+        let every = std::time::Duration::from_secs(options.sop_dir_check_seconds);
+        let hangup = hangup.unwrap_or_else(Hangup::install);
+        tokio::spawn(reread_forever(dir, store.clone(), hangup, every))
+    });
     let served = web::serve(state, listener, shutdown).await;
     // Stopped before the pool closes: work cut off half-way then would
     // report a closed pool as its failure.
-    let background = [Some(escalator), sender, Some(checkpointer)];
+    let background = [Some(escalator), sender, Some(checkpointer), rereader];
     for task in background.into_iter().flatten() {
         task.abort();
         let _ = task.await;
@@ -206,6 +233,66 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(not(unix))]
     async {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// SIGHUP, the operator's "read the configuration again" (`systemctl
+/// reload`); never comes where there are no such signals.
+struct Hangup(#[cfg(unix)] Option<tokio::signal::unix::Signal>);
+
+impl Hangup {
+    fn install() -> Hangup {
+        #[cfg(unix)]
+        {
+            Hangup(tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok())
+        }
+        #[cfg(not(unix))]
+        Hangup()
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        if let Some(signal) = &mut self.0 {
+            signal.recv().await;
+            return;
+        }
+        std::future::pending().await
+    }
+}
+
+/// Reads the SOP directory again on SIGHUP, and every `every` (unless
+/// zero) when one of its files changed: what an operator edits (a `git
+/// pull`, say) goes live without a restart. A read with an error changes
+/// nothing and says why; it is tried again at the next change.
+async fn reread_forever(
+    mut dir: SopDirectory,
+    store: Arc<Store>,
+    mut hangup: Hangup,
+    every: std::time::Duration,
+) {
+    let mut tick =
+        (!every.is_zero()).then(|| tokio::time::interval_at(tokio::time::Instant::now() + every, every));
+    loop {
+        let asked = tokio::select! {
+            _ = hangup.recv() => true,
+            _ = async { match &mut tick { Some(t) => { t.tick().await; } None => std::future::pending().await } } => false,
+        };
+        if !asked && !dir.changed_on_disk() {
+            continue;
+        }
+        let now = jiff::Timestamp::now().as_millisecond();
+        match dir.load(&store, now).await {
+            Ok(loaded) => {
+                for warning in &loaded.warnings {
+                    println!("{warning}");
+                }
+                println!("Direktori SOP {} dibaca ulang: {loaded}", dir.path().display());
+            }
+            Err(refusal) => eprintln!(
+                "sopir: direktori SOP {} dibaca ulang, tidak ada yang diterbitkan; yang berlaku tetap — {refusal}",
+                dir.path().display()
+            ),
+        }
     }
 }
 

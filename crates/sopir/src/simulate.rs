@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sop::{Catalog, Sop};
 use store::Store;
-use store::demo::sample_input;
+use store::demo::sample_input_for;
 
 use crate::CliError;
 
@@ -129,6 +129,7 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
     store::demo::staff_for(&store, sop, agency, start).await?;
     let calendar = store.calendar(&sop.agency).await?;
     let org = store.organisation(&sop.agency).await?;
+    let profile = store.agency(&sop.agency).await?;
 
     // The first step is done by the first person allowed to submit.
     let first = sop.first_step();
@@ -138,7 +139,13 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
     })?;
     let decisions = &options.decisions;
     let mut state = store
-        .submit(&sop.agency, &sop.id, &submitter.person, sample_input(first, decisions.of(first.no)), start)
+        .submit(
+            &sop.agency,
+            &sop.id,
+            &submitter.person,
+            sample_input_for(first, decisions.of(first.no), &profile),
+            start,
+        )
         .await?;
     let mut stopped = None;
     loop {
@@ -179,7 +186,7 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
                 &state.id,
                 &task.id,
                 &actor,
-                sample_input(step, decisions.of(step.no)),
+                sample_input_for(step, decisions.of(step.no), &profile),
                 Vec::new(),
                 store::demo::sample_paperwork(step),
                 at,

@@ -242,6 +242,29 @@ fn simulate_runs_an_sop_of_a_new_agency_with_one_position_in_two_lanes() {
 }
 
 #[test]
+fn simulate_fills_an_agencys_sop_with_its_own_domain_and_signs_with_a_demo_certificate() {
+    // Lumajang's subdomain SOP as another agency's, with its own domain: the
+    // FQDN is checked against that domain, and its made-up Head signs.
+    let dir = scratch("simulate-own-domain");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sops/lumajang");
+    let sop = std::fs::read_to_string(root.join("subdomain.toml"))
+        .unwrap()
+        .replace("id = \"lumajang/subdomain\"", "id = \"contoh/subdomain\"")
+        .replace("agency = \"lumajang\"", "agency = \"contoh\"");
+    let agency = std::fs::read_to_string(root.join("agency.toml"))
+        .unwrap()
+        .replace("id = \"lumajang\"", "id = \"contoh\"")
+        .replace("lumajangkab.go.id", "contohkab.go.id")
+        // Unit ids are unique across an installation (Lumajang's are there).
+        .replace("\"lmj-", "\"ctx-");
+    std::fs::write(dir.join("subdomain.toml"), sop).unwrap();
+    std::fs::write(dir.join("agency.toml"), agency).unwrap();
+    let out = sopir(&["sop", "simulate", "contoh/subdomain", "--dir", &dir.display().to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Hasil: selesai setelah 12 langkah"), "{}", stdout(&out));
+}
+
+#[test]
 fn simulate_refuses_a_start_it_cannot_read() {
     let out = sopir(&["sop", "simulate", "lumajang/vpn", "--start", "besok pagi"]);
     assert_eq!(out.status.code(), Some(1));

@@ -202,7 +202,9 @@ pub async fn install_certificates(store: &Store, at: i64) -> Result<(), StoreErr
 }
 
 /// What a diligent officer does before completing `step` of `case`: at the
-/// escort step of a visit, checks the visitor in (badge `TP-01`).
+/// escort step of a visit, checks the visitor in (badge `TP-01`); at a
+/// signing step, has a (self-signed demo) certificate if they had none —
+/// a simulated agency's officials are made up and have none.
 pub async fn prepare_step(
     store: &Store,
     agency: &str,
@@ -212,6 +214,12 @@ pub async fn prepare_step(
     by: &str,
     at: i64,
 ) -> Result<(), StoreError> {
+    if step.action == sop::ActionKind::Sign && store.signing_certificate(agency, by).await?.is_none() {
+        let name = store.organisation(agency).await?.name(by);
+        let p12 = documents::signature::self_signed_pkcs12(&name, agency, CERTIFICATE_PASSPHRASE)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        store.put_signing_certificate(agency, by, p12, CERTIFICATE_PASSPHRASE, at, None).await?;
+    }
     match &sop.visit {
         Some(visit) if visit.escort_step == step.no => store.check_in(agency, case, by, "TP-01", at).await,
         _ => Ok(()),
@@ -237,24 +245,33 @@ pub fn sample_paperwork(step: &sop::Step) -> crate::Paperwork {
 /// bits, so the large-data benchmark's hundreds of thousands of names do
 /// not meet a taken one (with 32 bits they did, after ~20,000 cases).
 pub fn sample_value(field: &sop::definition::Field) -> String {
+    sample_value_under(field, DEMO_DOMAIN, DEMO_DOMAIN)
+}
+
+/// As [`sample_value`], with addresses and domains under the agency's own
+/// domains (a simulation of another agency's SOP must not be refused for
+/// naming Lumajang's).
+fn sample_value_under(field: &sop::definition::Field, domain: &str, mail_domain: &str) -> String {
     use sop::definition::FieldKind;
     let fresh = || uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+    // The end of next year: a valid-until date may not be past, and a
+    // planned visit is still to come.
+    let next_year = jiff::Zoned::now().year() + 1;
     match field.kind {
         FieldKind::Text if field.pattern.is_some() => format!("akun-{}", fresh()),
         FieldKind::Text => format!("Contoh isian {}", fresh()),
         FieldKind::Textarea => "Dipakai untuk uji coba layanan aplikasi".into(),
         FieldKind::Number => "100".into(),
-        // The end of next year: a valid-until date may not be past.
-        FieldKind::Date => format!("{}-12-31", jiff::Zoned::now().year() + 1),
+        FieldKind::Date => format!("{next_year}-12-31"),
         // A planned end comes after its start.
-        FieldKind::DateTime if field.name.contains("selesai") => "2026-12-31T12:00".into(),
-        FieldKind::DateTime => "2026-12-31T10:00".into(),
-        FieldKind::Email => format!("pengguna.{}@{DEMO_DOMAIN}", fresh()),
+        FieldKind::DateTime if field.name.contains("selesai") => format!("{next_year}-12-31T12:00"),
+        FieldKind::DateTime => format!("{next_year}-12-31T10:00"),
+        FieldKind::Email => format!("pengguna.{}@{mail_domain}", fresh()),
         FieldKind::Phone => "081234567890".into(),
         FieldKind::Nik => "3508014508900001".into(),
         FieldKind::Nip => "198709092011012009".into(),
         FieldKind::Domain if field.pattern.is_some() => format!("sipd-{}", fresh()),
-        FieldKind::Domain => format!("sipd-{}.{DEMO_DOMAIN}", fresh()),
+        FieldKind::Domain => format!("sipd-{}.{domain}", fresh()),
         FieldKind::Ip => "10.10.1.7".into(),
         FieldKind::Select => field.options.first().cloned().unwrap_or_default(),
     }
@@ -263,13 +280,36 @@ pub fn sample_value(field: &sop::definition::Field) -> String {
 /// The domain of the demo Lumajang agency (`sops/lumajang/agency.toml`).
 pub const DEMO_DOMAIN: &str = "lumajangkab.go.id";
 
+/// Where an agency without a domain of its own gets its sample addresses.
+const NO_DOMAIN: &str = "contoh.go.id";
+
 /// What a diligent person enters at `step`: every field filled, every
 /// attachment given, a note, and `verdict` where the step asks for one.
 pub fn sample_input(step: &sop::Step, verdict: engine::Verdict) -> engine::ActionInput {
+    sample_input_under(step, verdict, DEMO_DOMAIN, DEMO_DOMAIN)
+}
+
+/// As [`sample_input`], with addresses and domains under `agency`'s own.
+pub fn sample_input_for(
+    step: &sop::Step,
+    verdict: engine::Verdict,
+    agency: &sop::Agency,
+) -> engine::ActionInput {
+    let domain = if agency.domain.is_empty() { NO_DOMAIN } else { agency.domain.as_str() };
+    let mail_domain = if agency.mail_domain.is_empty() { domain } else { agency.mail_domain.as_str() };
+    sample_input_under(step, verdict, domain, mail_domain)
+}
+
+fn sample_input_under(
+    step: &sop::Step,
+    verdict: engine::Verdict,
+    domain: &str,
+    mail_domain: &str,
+) -> engine::ActionInput {
     use sop::ActionKind;
     let takes_verdict = step.action.takes_verdict();
     let mut fields: std::collections::BTreeMap<String, String> =
-        step.fields.iter().map(|f| (f.name.clone(), sample_value(f))).collect();
+        step.fields.iter().map(|f| (f.name.clone(), sample_value_under(f, domain, mail_domain))).collect();
     // The subdomain SOP's record value must match its type (A: an IPv4 address).
     if fields.get("jenis_record").is_some_and(|t| t == "A") && fields.contains_key("nilai_record") {
         fields.insert("nilai_record".into(), "10.10.1.7".into());

@@ -12,8 +12,17 @@ pub enum StoreError {
     BadUrl(String),
     #[error("{0} tidak ditemukan")]
     NotFound(String),
-    #[error("SOP {id} versi {version} sudah diterbitkan dengan isi berbeda; terbitkan sebagai versi baru")]
-    VersionConflict { id: String, version: u32 },
+    #[error(
+        "SOP {id} versi {version} sudah diterbitkan dengan isi lain; tulis version = {} untuk menerbitkan perubahan ini sebagai versi baru (permohonan yang sedang berjalan tetap memakai versinya)",
+        .newest + 1
+    )]
+    VersionConflict { id: String, version: u32, newest: u32 },
+    /// A version below the newest published would never be the live one.
+    #[error(
+        "SOP {id} versi {version} lebih lama daripada versi {newest} yang sudah diterbitkan; tulis version = {} untuk menerbitkannya sebagai versi baru",
+        .newest + 1
+    )]
+    StaleVersion { id: String, version: u32, newest: u32 },
     #[error("SOP {id} tidak sah: {message}")]
     BadSop { id: String, message: String },
     #[error("kunci data pribadi: {0}")]

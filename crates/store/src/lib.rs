@@ -47,6 +47,7 @@ pub use error::StoreError;
 pub use letters::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
 pub use organisation::{ListedHolding, Unit};
 pub use personal_data::{DataKey, ERASED};
+pub use sop_versions::{Publication, PublishedVersion};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

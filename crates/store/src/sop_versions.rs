@@ -7,41 +7,125 @@ use sqlx::Row;
 use crate::record_event::{self, Change, Owner};
 use crate::{Store, StoreError};
 
+/// What publishing a definition did.
+#[derive(Debug, Clone)]
+pub struct Publication {
+    pub sop: sop::Sop,
+    /// `false`: this very text was already published under its version,
+    /// and nothing changed.
+    pub new: bool,
+}
+
+/// One published version, as the list of live SOPs shows it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PublishedVersion {
+    pub sop_id: String,
+    pub version: i64,
+    /// The file it was published from (a path under the SOP directory, the
+    /// uploaded file's name, or the built-in's name).
+    pub file: String,
+    pub published_at: i64,
+    /// The person who published it; `None`: the installation itself.
+    pub published_by: Option<String>,
+    /// Cases started on this version that are still running.
+    pub open_cases: i64,
+}
+
 impl Store {
-    /// Publishes a definition for its agency. Publishing the same text again
-    /// is a no-op; different text under an existing version is refused.
+    /// Publishes a definition for its agency on the installation's behalf
+    /// (built-in SOPs, the server's SOP directory). Publishing the same text
+    /// again is a no-op; see [`Store::publish_sop_by`] for the refusals.
     pub async fn publish_sop(&self, file: &str, source: &str, at: i64) -> Result<sop::Sop, StoreError> {
+        Ok(self.publish_sop_by(file, source, at, None).await?.sop)
+    }
+
+    /// Publishes a definition for its agency as a new version, recording who
+    /// (`by`, a person; `None` for the installation) in the audit chain.
+    /// The same text again changes nothing; another text under a published
+    /// version number, or a version older than the newest, is refused:
+    /// a running case is decided against the text it started on.
+    pub async fn publish_sop_by(
+        &self,
+        file: &str,
+        source: &str,
+        at: i64,
+        by: Option<&str>,
+    ) -> Result<Publication, StoreError> {
         let sop = sop::parse_sop(file, source).map_err(|errors| StoreError::BadSop {
             id: file.to_string(),
             message: errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
         })?;
+        if !self.is_new_version(&sop).await? {
+            return Ok(Publication { sop, new: false });
+        }
+        let insert = sqlx::query(
+            "INSERT INTO sop_versions (agency_id, sop_id, version, source, file, published_at, published_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&sop.agency)
+        .bind(&sop.id)
+        .bind(i64::from(sop.version))
+        .bind(source)
+        .bind(file)
+        .bind(at)
+        .bind(by);
+        let change = Change::SopPublished {
+            sop: sop.id.clone(),
+            version: sop.version,
+            sha256: record_event::sha256(source.as_bytes()),
+        };
+        match self.write_recorded(insert, Owner::Agency(&sop.agency), by, change, at).await {
+            Ok(_) => Ok(Publication { sop, new: true }),
+            // Published at the same moment by another server or request:
+            // the same text is fine, another is refused as above.
+            Err(StoreError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+                self.is_new_version(&sop).await?;
+                Ok(Publication { sop, new: false })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether publishing `sop` would add a version: `false` when this very
+    /// text is published under its version already. Refused
+    /// ([`StoreError::VersionConflict`], [`StoreError::StaleVersion`]) when
+    /// its version holds another text or is older than the newest.
+    pub async fn is_new_version(&self, sop: &sop::Sop) -> Result<bool, StoreError> {
+        let newest: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM sop_versions WHERE sop_id = $1")
+            .bind(&sop.id)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("v")?;
+        let Some(newest) = newest else { return Ok(true) };
+        let newest =
+            u32::try_from(newest).map_err(|_| StoreError::Corrupt(format!("versi SOP {}", sop.id)))?;
         let existing = sqlx::query("SELECT source FROM sop_versions WHERE sop_id = $1 AND version = $2")
             .bind(&sop.id)
             .bind(i64::from(sop.version))
             .fetch_optional(&self.pool)
             .await?;
+        let (id, version) = (sop.id.clone(), sop.version);
         match existing {
-            Some(row) if row.try_get::<String, _>("source")? == source => {}
-            Some(_) => return Err(StoreError::VersionConflict { id: sop.id.clone(), version: sop.version }),
-            None => {
-                let insert = sqlx::query(
-                    "INSERT INTO sop_versions (agency_id, sop_id, version, source, file, published_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&sop.agency)
-                .bind(&sop.id)
-                .bind(i64::from(sop.version))
-                .bind(source)
-                .bind(file)
-                .bind(at);
-                let change = Change::SopPublished {
-                    sop: sop.id.clone(),
-                    version: sop.version,
-                    sha256: record_event::sha256(source.as_bytes()),
-                };
-                self.write_recorded(insert, Owner::Agency(&sop.agency), None, change, at).await?;
-            }
+            Some(row) if row.try_get::<String, _>("source")? == sop.source => Ok(false),
+            Some(_) => Err(StoreError::VersionConflict { id, version, newest }),
+            None if version < newest => Err(StoreError::StaleVersion { id, version, newest }),
+            None => Ok(true),
         }
-        Ok(sop)
+    }
+
+    /// Every published version of the agency's SOPs, newest version of each
+    /// SOP first, with how many cases still run on it.
+    pub async fn published_versions(&self, agency: &str) -> Result<Vec<PublishedVersion>, StoreError> {
+        Ok(sqlx::query_as::<_, PublishedVersion>(
+            "SELECT v.sop_id, v.version, v.file, v.published_at, v.published_by,
+                    (SELECT COUNT(*) FROM cases c
+                      WHERE c.agency_id = v.agency_id AND c.sop_id = v.sop_id
+                        AND c.sop_version = v.version AND c.status = 'open') AS open_cases
+             FROM sop_versions v WHERE v.agency_id = $1 ORDER BY v.sop_id, v.version DESC",
+        )
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// One published version of an SOP of `agency`; `None` version = newest.

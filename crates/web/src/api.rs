@@ -73,7 +73,7 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications::me))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::mark_read))
-        .routes(routes!(sops::list))
+        .routes(routes!(sops::list, sops::publish))
         .routes(routes!(sops::detail))
         .routes(routes!(sops::document))
         .routes(routes!(cases::list, cases::submit))

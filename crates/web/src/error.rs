@@ -49,6 +49,9 @@ impl WebError {
             WebError::Store(store::StoreError::NotPermitted(_)) => {
                 (StatusCode::FORBIDDEN, Msg::ForbiddenTitle, lang.t(Msg::ForbiddenText).to_string())
             }
+            WebError::Store(
+                e @ (store::StoreError::VersionConflict { .. } | store::StoreError::StaleVersion { .. }),
+            ) => (StatusCode::CONFLICT, Msg::BadRequestTitle, e.to_string()),
             WebError::Store(store::StoreError::Engine(e)) => {
                 (StatusCode::CONFLICT, Msg::BadRequestTitle, e.to_string())
             }

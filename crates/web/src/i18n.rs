@@ -433,6 +433,25 @@ catalogue! {
     PersonHasLogin => "Pegawai ini sudah punya akun", "This person has a login already";
     EndHolding => "Akhiri", "End";
     LastDay => "Hari terakhir", "Last day";
+    SopPublishing => "Penerbitan SOP", "SOP publishing";
+    SopPublishingHelp => "Unggah definisi SOP (berkas .toml; formatnya di docs/sop-format.md). Berkas diperiksa lebih dulu dan setiap temuan ditampilkan dengan baris dan kolomnya. Berkas dengan kesalahan ditolak dan tidak mengubah apa pun; berkas yang sah terbit sebagai versi baru SOP instansi Anda: permohonan baru memakai versi itu, permohonan yang sedang berjalan tetap memakai versinya.", "Upload an SOP definition (a .toml file; the format is in docs/sop-format.md). The file is checked first and every finding is shown with its line and column. A file with errors is refused and changes nothing; a valid file is published as a new version of your agency's SOP: new requests use it, running requests keep their version.";
+    SopFile => "Berkas definisi SOP (.toml)", "SOP definition file (.toml)";
+    CheckAndPublish => "Periksa dan terbitkan", "Check and publish";
+    SopPublishedNew => "Diterbitkan sebagai versi baru", "Published as a new version";
+    SopPublishedUnchanged => "Isi ini sudah terbit dengan nomor versi yang sama; tidak ada yang berubah", "This text is already published under this version; nothing changed";
+    SopRefused => "Tidak diterbitkan, tidak ada yang berubah. Perbaiki temuan di bawah lalu unggah lagi.", "Not published; nothing changed. Fix the findings below and upload again.";
+    SopFindings => "Temuan pemeriksaan", "Findings";
+    SopLine => "baris", "line";
+    SopColumn => "kolom", "column";
+    SeverityError => "kesalahan", "error";
+    SeverityWarning => "peringatan", "warning";
+    LiveSops => "SOP yang berlaku", "Live SOPs";
+    LiveVersion => "Versi berlaku", "Live version";
+    PublishedAt => "Diterbitkan", "Published";
+    PublishedByServer => "server (SOP bawaan atau direktori SOP)", "the server (built-in or SOP directory)";
+    OlderVersionsRunning => "Versi lama yang masih berjalan", "Older versions still running";
+    RunningRequests => "permohonan berjalan", "running requests";
+    NotUtf8 => "Berkas bukan teks UTF-8; simpan definisi SOP sebagai teks UTF-8.", "The file is not UTF-8 text; save the SOP definition as UTF-8 text.";
 }
 
 #[cfg(test)]

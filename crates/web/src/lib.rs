@@ -109,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/libur/hapus", post(pages::admin::remove_day_off))
         .route("/admin/jadwal", post(pages::admin::add_schedule))
         .route("/admin/login/buka", post(pages::admin::unlock_login))
+        .route("/admin/sop", get(pages::sop_publishing::page).post(pages::sop_publishing::upload))
         .route("/admin/surat", get(pages::letter_settings::page))
         .route("/instansi", get(pages::agencies::list))
         .route("/instansi/baru", get(pages::agencies::new_form).post(pages::agencies::create))

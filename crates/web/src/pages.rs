@@ -16,6 +16,7 @@ pub mod organisation;
 pub mod registries;
 pub mod reports;
 pub mod services;
+pub mod sop_publishing;
 pub mod visits;
 
 use axum::extract::{Path, State};

@@ -417,6 +417,88 @@ async fn a_double_click_on_send_makes_one_request_in_chromium() {
     client.close().await.unwrap();
 }
 
+/// The VPN SOP as a new version 4 (its administrator's step given a
+/// remark), and with `broken` for a lane the SOP does not have.
+fn vpn_version_4(broken: bool) -> String {
+    let text = include_str!("../../../sops/lumajang/vpn.toml");
+    let line = text.lines().find(|l| l.starts_with("version = ")).unwrap();
+    let text = text.replacen(line, "version = 4", 1).replacen(
+        "output = \"Hak Akses VPN\"",
+        "output = \"Hak Akses VPN\"\nremarks = \"Revisi 2026\"",
+        1,
+    );
+    if broken { text.replacen("lane = \"kabid-aptika\"", "lane = \"kabid-aptik\"", 1) } else { text }
+}
+
+/// An administrator uploads a definition with an error (refused, its
+/// finding at line and column), then the corrected one (live as version 4).
+async fn sop_upload(c: &Client, app: &common::App, dir: &std::path::Path) -> Step {
+    let base = &app.base;
+    let (broken, fixed) = (dir.join("vpn-rusak.toml"), dir.join("vpn.toml"));
+    std::fs::write(&broken, vpn_version_4(true)).map_err(err)?;
+    std::fs::write(&fixed, vpn_version_4(false)).map_err(err)?;
+    login(c, base, "lmj-kasi").await?;
+    c.goto(&format!("{base}/admin")).await.map_err(err)?;
+    c.find(Locator::Css("a[href='/admin/sop']")).await.map_err(err)?.click().await.map_err(err)?;
+    c.wait().for_element(Locator::Css("#sop-upload")).await.map_err(err)?;
+
+    let upload = async |file: &std::path::Path| -> Step {
+        let input = c.find(Locator::Id("sop-file")).await.map_err(err)?;
+        input.send_keys(&file.display().to_string()).await.map_err(err)?;
+        c.find(Locator::Css("#sop-upload button[type=submit]"))
+            .await
+            .map_err(err)?
+            .click()
+            .await
+            .map_err(err)?;
+        c.wait().for_element(Locator::Css("main .flash")).await.map_err(err)?;
+        Ok(())
+    };
+    upload(&broken).await?;
+    c.find(Locator::Css(".flash.error")).await.map_err(|_| "the broken file is refused".to_string())?;
+    let finding = c.find(Locator::Css("li.finding[data-code='unknown-lane']")).await.map_err(err)?;
+    let text = finding.text().await.map_err(err)?;
+    if !text.contains("kabid-aptik") || finding.attr("data-line").await.map_err(err)?.is_none() {
+        return Err(format!("the finding names the line and the lane: {text}"));
+    }
+    shot(c, "sop-upload.png").await?;
+    let live = c.find(Locator::Css("tr[data-sop='lumajang/vpn'] td.version")).await.map_err(err)?;
+    if live.text().await.map_err(err)? != "3" {
+        return Err("a refused file changes nothing".into());
+    }
+
+    upload(&fixed).await?;
+    let said = c.find(Locator::Css(".flash.info")).await.map_err(err)?.text().await.map_err(err)?;
+    if !said.contains("lumajang/vpn") || !said.contains("4") {
+        return Err(format!("the corrected file is published: {said}"));
+    }
+    let live = c.find(Locator::Css("tr[data-sop='lumajang/vpn'] td.version")).await.map_err(err)?;
+    if live.text().await.map_err(err)? != "4" {
+        return Err("version 4 is live".into());
+    }
+    logout(c).await
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver"]
+async fn an_administrator_uploads_an_sop_refused_then_published_in_chromium() {
+    let app = spawn().await;
+    let (_driver, client, _profile) = start_browser().await;
+    let dir = tempfile::tempdir().unwrap();
+    let result = sop_upload(&client, &app, dir.path()).await;
+    if let Err(problem) = &result {
+        let target =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-sop-upload-failure.png");
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(&target, png);
+        }
+        let _ = client.close().await;
+        panic!("{problem} (screenshot: {})", target.display());
+    }
+    assert_eq!(app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap().version, 4);
+    client.close().await.unwrap();
+}
+
 /// Types `value` into the control `id`, replacing what it held (selects
 /// and dates as [`fill`] does).
 async fn replace(c: &Client, id: &str, value: &str) -> Step {

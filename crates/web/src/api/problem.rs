@@ -25,6 +25,45 @@ pub struct Problem {
     /// For refused input: each failing field and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
+    /// For a refused text (an SOP definition): every finding, located.
+    /// Boxed: few problems have any, and every handler passes problems by
+    /// value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Finding>>)]
+    pub findings: Option<Box<Vec<Finding>>>,
+}
+
+/// A finding in a text sent, at its line and column.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Finding {
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// `error` (refuses the text) or `warning`.
+    pub severity: String,
+    /// Stable code, e.g. `unknown-lane` (listed in docs/sop-format.md).
+    pub code: String,
+    pub message: String,
+    /// The line of the text the finding is about.
+    pub text: String,
+}
+
+impl Finding {
+    pub fn of(finding: &sop::Diagnostic, text: &str) -> Finding {
+        Finding {
+            line: finding.at.line,
+            column: finding.at.column,
+            severity: match finding.severity {
+                sop::Severity::Error => "error",
+                sop::Severity::Warning => "warning",
+            }
+            .into(),
+            code: finding.code.into(),
+            message: finding.message.clone(),
+            text: sop::diagnostic::source_line(text, finding.at.line).to_string(),
+        }
+    }
 }
 
 /// One refused field.
@@ -45,6 +84,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
+            findings: None,
         }
     }
 
@@ -159,6 +199,9 @@ impl From<store::StoreError> for Problem {
             S::NotFound(_) => Problem::not_found(),
             S::NotPermitted(why) => Problem::forbidden_because(why),
             S::AlreadyExists(what) => Problem::conflict(format!("{what} sudah ada")),
+            refusal @ (S::VersionConflict { .. } | S::StaleVersion { .. }) => {
+                Problem::conflict(refusal.to_string())
+            }
             S::Engine(EngineError::Invalid(errors)) => errors.into(),
             S::Engine(refusal @ EngineError::OwnDraft { .. }) => Problem::new(
                 StatusCode::FORBIDDEN,

@@ -1,20 +1,25 @@
-//! SOPs through the API: the agency's published SOPs with what a request
-//! needs, one SOP with its steps, and its official document (PDF, SVG).
+//! SOPs through the API: the agency's live SOPs with what a request needs
+//! and when and by whom each was published, one SOP with its steps, its
+//! official document (PDF, SVG), and — for administrators — publishing a
+//! definition as a new version.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use sop::Sop;
 use utoipa::{IntoParams, ToSchema};
 
 use super::caller::Caller;
-use super::problem::Problem;
+use super::problem::{FieldProblem, Finding, Problem};
+use super::replay;
 use crate::AppState;
 use crate::i18n::Lang;
 use crate::pages::services::{may_submit, total_time};
+use crate::pages::sop_publishing::{self, Refusal, UPLOADED_FILE};
 
 /// A field of a step's form.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -71,6 +76,12 @@ pub struct SopSummary {
     pub attachments: Vec<AttachmentSpec>,
     /// The official document: `?format=pdf` or `?format=svg`.
     pub document: String,
+    /// When this version was published (RFC 3339).
+    pub published_at: String,
+    /// The person who published it; absent: the installation (a built-in
+    /// SOP, or the server's SOP directory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_by: Option<String>,
 }
 
 /// One step of an SOP.
@@ -129,6 +140,17 @@ fn attachments(step: &sop::Step) -> Vec<AttachmentSpec> {
 }
 
 async fn summary(state: &AppState, caller: &Caller, sop: &Sop) -> Result<SopSummary, Problem> {
+    let versions = state.store.published_versions(caller.0.agency_id()).await?;
+    let published = versions.iter().find(|v| v.sop_id == sop.id && v.version == i64::from(sop.version));
+    summary_of(state, caller, sop, published).await
+}
+
+async fn summary_of(
+    state: &AppState,
+    caller: &Caller,
+    sop: &Sop,
+    published: Option<&store::PublishedVersion>,
+) -> Result<SopSummary, Problem> {
     let first = sop.first_step();
     Ok(SopSummary {
         id: sop.id.clone(),
@@ -141,10 +163,13 @@ async fn summary(state: &AppState, caller: &Caller, sop: &Sop) -> Result<SopSumm
         fields: fields(first),
         attachments: attachments(first),
         document: format!("/api/v1/sops/{}/document", sop.id),
+        published_at: published.map(|p| super::cases::instant(p.published_at)).unwrap_or_default(),
+        published_by: published.and_then(|p| p.published_by.clone()),
     })
 }
 
-/// The SOPs of the caller's agency, newest version of each.
+/// The live SOPs of the caller's agency: the newest version of each, with
+/// when and by whom it was published.
 #[utoipa::path(get, path = "/sops", tag = "sop",
     responses(
         (status = 200, description = "The agency's SOPs", body = Vec<SopSummary>),
@@ -153,12 +178,116 @@ async fn summary(state: &AppState, caller: &Caller, sop: &Sop) -> Result<SopSumm
     security(("token" = [])))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<SopSummary>>, Problem> {
     let agency = caller.0.agency_id().to_string();
+    let versions = state.store.published_versions(&agency).await?;
     let mut out = Vec::new();
     for id in state.store.sop_ids(&agency).await? {
         let sop = state.store.sop(&agency, &id, None).await?;
-        out.push(summary(&state, &caller, &sop).await?);
+        let published = versions.iter().find(|v| v.sop_id == id && v.version == i64::from(sop.version));
+        out.push(summary_of(&state, &caller, &sop, published).await?);
     }
     Ok(Json(out))
+}
+
+/// A definition to publish.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSopVersion {
+    /// The definition's TOML text (the format: docs/sop-format.md).
+    pub source: String,
+    /// The file's name, kept with the version; default `unggahan.toml`.
+    #[serde(default)]
+    pub filename: Option<String>,
+}
+
+/// A definition published (or found published already).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PublishedSop {
+    /// `false`: this very text was published under this version already;
+    /// nothing changed.
+    pub new: bool,
+    pub sop: SopSummary,
+    /// The linter's warnings (a definition with an error is refused).
+    pub findings: Vec<Finding>,
+}
+
+/// A refusal of a definition with every finding, located.
+fn refused(why: Refusal, findings: &[sop::Diagnostic], text: &str) -> Problem {
+    let errors = findings
+        .iter()
+        .filter(|d| d.severity == sop::Severity::Error)
+        .map(|d| FieldProblem {
+            field: "source".into(),
+            label: "Definisi SOP".into(),
+            message: format!("baris {}, kolom {}: {}", d.at.line, d.at.column, d.message),
+        })
+        .collect();
+    let mut problem = match why {
+        Refusal::Invalid => Problem::invalid(errors),
+        Refusal::Version => {
+            let mut p = Problem::new(
+                StatusCode::CONFLICT,
+                "version-conflict",
+                "Versi SOP sudah terpakai",
+                Some("Nomor versi ini sudah diterbitkan dengan isi lain atau lebih lama daripada versi terbaru; naikkan `version`. Tidak ada yang berubah.".into()),
+            );
+            p.errors = errors;
+            p
+        }
+    };
+    problem.findings = Some(Box::new(findings.iter().map(|d| Finding::of(d, text)).collect()));
+    problem
+}
+
+/// Publishes a definition as a new version of an SOP of the caller's
+/// agency (administrators only). It is checked as the upload page checks
+/// it: any error refuses it with every finding located and changes
+/// nothing; another text under a published version number is refused.
+/// Running cases keep the version they started on.
+#[utoipa::path(post, path = "/sops", tag = "sop", request_body = NewSopVersion,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Any unique string: a retry with the same key and body gets the first answer")),
+    responses(
+        (status = 201, description = "Published as a new version", body = PublishedSop),
+        (status = 200, description = "This text was published already; nothing changed", body = PublishedSop),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator of the agency", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The version is taken by another text or older than the newest (`findings` locates it)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The definition has errors or is another agency's; `findings` has each with its line and column", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn publish(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (user, state, headers, body, caller) = (&caller.0, &state, &headers, &body, &caller);
+    replay::once(state, user, headers, "POST /api/v1/sops", body, |_| async move {
+        if !user.account.is_admin {
+            return Err(Problem::forbidden_because(
+                "hanya administrator instansi yang dapat menerbitkan SOP",
+            ));
+        }
+        let request: NewSopVersion = super::cases::json_body(headers, body)?;
+        let file =
+            request.filename.as_deref().map(str::trim).filter(|f| !f.is_empty()).unwrap_or(UPLOADED_FILE);
+        let outcome = sop_publishing::publish(state, user, file, &request.source).await?;
+        match outcome {
+            sop_publishing::Outcome::Published { sop, new, findings } => {
+                let published = PublishedSop {
+                    new,
+                    sop: summary(state, caller, &sop).await?,
+                    findings: findings.iter().map(|d| Finding::of(d, &request.source)).collect(),
+                };
+                let status = if new { StatusCode::CREATED } else { StatusCode::OK };
+                Ok((status, serde_json::to_value(published).expect("views serialise")))
+            }
+            sop_publishing::Outcome::Refused { why, findings } => {
+                Err(refused(why, &findings, &request.source))
+            }
+        }
+    })
+    .await
 }
 
 /// The SOP `agency/slug` of the caller's own agency.

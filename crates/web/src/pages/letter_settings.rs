@@ -84,7 +84,7 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Response,
 
 /// The text fields and the one file of a small admin form; a file over
 /// `limit` bytes is refused with a message.
-async fn read(
+pub(crate) async fn read(
     multipart: Result<Multipart, MultipartRejection>,
     file_field: &str,
     limit: usize,

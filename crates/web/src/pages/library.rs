@@ -20,6 +20,7 @@ pub async fn library(State(state): State<AppState>, user: User) -> Result<Markup
     }
     let body = html! {
         h1 { (user.t(Msg::LibraryTitle)) }
+        @if user.account.is_admin { p { a href="/admin/sop" { (user.t(Msg::SopPublishing)) } } }
         table {
             thead { tr { th { (user.t(Msg::SopNumber)) } th { (user.t(Msg::SopName)) } th.hide-sm { (user.t(Msg::Version)) } th.hide-sm { (user.t(Msg::Steps)) } th.hide-sm { (user.t(Msg::StandardDuration)) } } }
             tbody {
