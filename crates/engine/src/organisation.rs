@@ -1,9 +1,12 @@
-//! The organisation of one agency: people, the positions they hold from
+//! The organisation of one agency: its positions (with whom each reports
+//! to and what its holders may do), people, the positions they hold from
 //! when to when, and acting officials (Plt/Plh). A lane of an SOP resolves,
-//! on a given date, to the people who may act in it.
+//! on a given date, to the people who may act in it; escalation climbs the
+//! positions' reporting chain; rights follow the positions held that day.
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+pub use sop::organisation::{Position, PositionRight};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
@@ -66,6 +69,7 @@ pub struct Candidate {
 #[derive(Debug, Clone, Default)]
 pub struct Organisation {
     pub agency: String,
+    pub positions: Vec<Position>,
     pub people: Vec<Person>,
     pub holdings: Vec<Holding>,
 }
@@ -73,6 +77,30 @@ pub struct Organisation {
 impl Organisation {
     pub fn person(&self, id: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.id == id)
+    }
+
+    pub fn position(&self, id: &str) -> Option<&Position> {
+        self.positions.iter().find(|p| p.id == id)
+    }
+
+    /// A position's name, or its id when unknown (for screens).
+    pub fn position_name(&self, id: &str) -> String {
+        self.position(id).map_or_else(|| id.to_string(), |p| p.name.clone())
+    }
+
+    /// The ids of the positions that carry `right`.
+    pub fn positions_with(&self, right: PositionRight) -> Vec<String> {
+        self.positions.iter().filter(|p| p.has(right)).map(|p| p.id.clone()).collect()
+    }
+
+    /// Whether `person` holds (or acts in) a position carrying `right` on `on`.
+    pub fn may(&self, person: &str, right: PositionRight, on: Date) -> bool {
+        self.positions_of(person, on).iter().any(|h| self.position(&h.position).is_some_and(|p| p.has(right)))
+    }
+
+    /// Everyone who holds, or acts in, a position carrying `right` on `on`.
+    pub fn holders_with(&self, right: PositionRight, on: Date) -> Vec<Candidate> {
+        self.candidates(&self.positions_with(right), on)
     }
 
     /// A person's name, or the id when unknown (for messages).
@@ -109,18 +137,24 @@ impl Organisation {
     }
 
     /// Who hears of a task that is late for the `round`-th time, besides
-    /// those who may act on it: the heads of the candidates' units, one
-    /// level further up with each round (a level nobody holds is passed
-    /// over), and the Head of the Dinas when the chain ends before reaching
+    /// those who may act on it: the holders of the position each candidate's
+    /// position reports to, one level further up with each round (a level
+    /// nobody holds is passed over), and the Head of the agency — whoever
+    /// holds a position that heads it — when the chain ends before reaching
     /// anyone (a requester's own step, or a Head's).
     pub fn escalation_chain(&self, candidates: &[Candidate], round: u32, on: Date) -> Vec<String> {
         let mut told = Vec::new();
         for candidate in candidates {
-            let mut position = candidate.position.as_str();
+            let mut position = candidate.position.clone();
             let mut levels = 0;
-            while levels < round.max(1) {
-                let Some(up) = superior(position) else { break };
-                let holders = self.candidates(&[up.to_string()], on);
+            // At most one step per position: a chain that (wrongly) comes
+            // back on itself still ends.
+            for _ in 0..=self.positions.len() {
+                if levels >= round.max(1) {
+                    break;
+                }
+                let Some(up) = self.position(&position).and_then(|p| p.reports_to.clone()) else { break };
+                let holders = self.candidates(std::slice::from_ref(&up), on);
                 if !holders.is_empty() {
                     told.extend(holders.into_iter().map(|c| c.person));
                     levels += 1;
@@ -129,30 +163,47 @@ impl Organisation {
             }
         }
         if told.is_empty() {
-            told.extend(self.candidates(&[HEAD_OF_DINAS.to_string()], on).into_iter().map(|c| c.person));
+            told.extend(self.holders_with(PositionRight::HeadsAgency, on).into_iter().map(|c| c.person));
         }
         told.retain(|p| !candidates.iter().any(|c| &c.person == p));
         told.sort();
         told.dedup();
         told
     }
-}
 
-/// The Head of the Dinas (Kepala Dinas), to whom the whole structure answers.
-pub const HEAD_OF_DINAS: &str = "kepala-dinas";
-
-/// The position one level up in a Diskominfo's structure (its SOTK):
-/// administrators, operators and officers answer to the Kasi PPI SPBE, the
-/// Kasi to the Kabid Aptika, the Kabid and the Secretary to the Head. `None`
-/// for the Head and for positions outside the Dinas (a requester).
-pub fn superior(position: &str) -> Option<&'static str> {
-    match position {
-        p if ["administrator-", "operator-", "petugas-"].iter().any(|prefix| p.starts_with(prefix)) => {
-            Some("kasi-ppi-spbe")
+    /// How `person` signs a letter in `position` on `on`: the position's
+    /// name with "Plt."/"Plh." when acting in it; someone who does not head
+    /// the agency signs on the Head's behalf ("a.n." and the title of the
+    /// head position their chain reaches, on the line above).
+    pub fn signing_title(&self, person: &str, position: &str, on: Date) -> String {
+        let acting = self
+            .positions_of(person, on)
+            .into_iter()
+            .find(|h| h.position == position)
+            .and_then(|h| h.acting.as_ref().map(|(kind, _)| format!("{} ", kind.label())))
+            .unwrap_or_default();
+        let own = format!("{acting}{}", self.position_name(position));
+        if self.position(position).is_some_and(|p| p.has(PositionRight::HeadsAgency)) {
+            return own;
         }
-        "kasi-ppi-spbe" => Some("kabid-aptika"),
-        "kabid-aptika" | "sekretaris-dinas" => Some(HEAD_OF_DINAS),
-        _ => None,
+        match self.head_above(position) {
+            Some(head) => format!("a.n. {}\n{own}", head.name),
+            None => own,
+        }
+    }
+
+    /// The head position that `position`'s reporting chain reaches, else
+    /// the first position that heads the agency.
+    pub fn head_above(&self, position: &str) -> Option<&Position> {
+        let mut at = self.position(position);
+        for _ in 0..=self.positions.len() {
+            match at {
+                Some(p) if p.has(PositionRight::HeadsAgency) => return Some(p),
+                Some(p) => at = p.reports_to.as_deref().and_then(|up| self.position(up)),
+                None => break,
+            }
+        }
+        self.positions.iter().find(|p| p.has(PositionRight::HeadsAgency))
     }
 }
 
@@ -169,8 +220,34 @@ mod tests {
             until,
             acting,
         };
+        let position = |id: &str, reports_to: Option<&str>, rights: &[PositionRight]| Position {
+            id: id.into(),
+            name: format!("Jabatan {id}"),
+            unit: None,
+            reports_to: reports_to.map(str::to_string),
+            rights: rights.iter().copied().collect(),
+            pemda: false,
+        };
         Organisation {
             agency: "a".into(),
+            positions: vec![
+                Position {
+                    name: "Kepala Dinas Kominfo".into(),
+                    ..position(
+                        "kepala-dinas",
+                        None,
+                        &[PositionRight::HeadsAgency, PositionRight::SignsLetters],
+                    )
+                },
+                Position {
+                    name: "Sekretaris".into(),
+                    ..position("sekretaris-dinas", Some("kepala-dinas"), &[PositionRight::SignsLetters])
+                },
+                position("kabid-aptika", Some("kepala-dinas"), &[PositionRight::ReadsReports]),
+                position("kasi-ppi-spbe", Some("kabid-aptika"), &[]),
+                position("administrator-jaringan", Some("kasi-ppi-spbe"), &[]),
+                position("pemohon", None, &[]),
+            ],
             people: vec![],
             holdings: vec![
                 holding("kadis", "kepala-dinas", date(2020, 1, 1), None, None),
@@ -216,6 +293,78 @@ mod tests {
             org.escalation_chain(&[head], 1, on).is_empty(),
             "the Head is not told of the Head's own step twice"
         );
+    }
+
+    #[test]
+    fn escalation_follows_whatever_chain_the_agency_gives_its_positions() {
+        let mut org = org();
+        org.holdings.retain(|h| h.acting.is_none());
+        // Another agency: the technical team answers to a "koordinator",
+        // who answers to the Secretary; nobody is called kabid or kasi.
+        org.positions.push(Position {
+            id: "koordinator".into(),
+            name: "Koordinator Tim Teknis".into(),
+            unit: None,
+            reports_to: Some("sekretaris-dinas".into()),
+            rights: Default::default(),
+            pemda: false,
+        });
+        org.positions.push(Position {
+            id: "teknisi".into(),
+            reports_to: Some("koordinator".into()),
+            ..org.positions.last().unwrap().clone()
+        });
+        org.holdings.push(Holding {
+            person: "koor".into(),
+            position: "koordinator".into(),
+            from: date(2020, 1, 1),
+            until: None,
+            acting: None,
+        });
+        let on = date(2026, 11, 26);
+        let tech =
+            Candidate { person: "tek".into(), position: "teknisi".into(), acting: None, acting_for: None };
+        assert_eq!(org.escalation_chain(std::slice::from_ref(&tech), 1, on), ["koor"]);
+        assert_eq!(org.escalation_chain(std::slice::from_ref(&tech), 3, on), ["kadis", "koor", "sekdin"]);
+        // A chain that comes back on itself (bad data) still ends.
+        org.positions.iter_mut().find(|p| p.id == "kepala-dinas").unwrap().reports_to =
+            Some("teknisi".into());
+        assert_eq!(org.escalation_chain(&[tech], 9, on), ["kadis", "koor", "sekdin"]);
+    }
+
+    #[test]
+    fn rights_follow_the_positions_held_that_day() {
+        let org = org();
+        let on = date(2026, 11, 26);
+        assert!(org.may("kabid", PositionRight::ReadsReports, on));
+        assert!(!org.may("kabid", PositionRight::ReadsReports, date(2025, 6, 1)), "not yet Kabid");
+        assert!(
+            org.may("kasi-ppi", PositionRight::ReadsReports, on),
+            "the Plh acts with the position's rights"
+        );
+        assert!(!org.may("kasi-ppi", PositionRight::ReadsReports, date(2026, 11, 30)));
+        let heads: Vec<String> =
+            org.holders_with(PositionRight::HeadsAgency, on).into_iter().map(|c| c.person).collect();
+        assert_eq!(heads, ["kadis"]);
+    }
+
+    #[test]
+    fn a_signer_who_does_not_head_the_agency_signs_on_the_head_s_behalf() {
+        let mut org = org();
+        let on = date(2026, 11, 26);
+        assert_eq!(org.signing_title("kadis", "kepala-dinas", on), "Kepala Dinas Kominfo");
+        assert_eq!(
+            org.signing_title("sekdin", "sekretaris-dinas", on),
+            "a.n. Kepala Dinas Kominfo\nSekretaris"
+        );
+        org.holdings.push(Holding {
+            person: "kabid".into(),
+            position: "kepala-dinas".into(),
+            from: on,
+            until: Some(on),
+            acting: Some((ActingKind::Plh, Some("kadis".into()))),
+        });
+        assert_eq!(org.signing_title("kabid", "kepala-dinas", on), "Plh. Kepala Dinas Kominfo");
     }
 
     #[test]

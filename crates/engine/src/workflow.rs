@@ -693,6 +693,7 @@ mod tests {
                 holds("budi", "staf-umum"),
                 holds("agus", "kabid-aptika"),
             ],
+            ..Organisation::default()
         }
     }
 

@@ -1,17 +1,21 @@
-//! The agency profile (`agency.toml` beside an agency's SOPs): who the
-//! agency is, where, in which timezone it works, and its letterhead.
+//! The agency profile (`agency.toml` beside an agency's SOPs, or made at
+//! run time): who the agency is, where, in which timezone it works, its
+//! letterhead and numbering — with its structure (units and positions, see
+//! [`crate::organisation`]) when a file declares one. Checked field by
+//! field the same way whether it comes from a file or a form.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Diagnostic, FieldProblem, Location};
+use crate::organisation::{Position, Unit, check_position, check_unit};
 use crate::parse::toml_error;
 
 /// The IANA zones of Indonesia's three time zones (WIB, WITA, WIT).
 pub const INDONESIAN_ZONES: [(&str, &str); 4] =
     [("Asia/Jakarta", "WIB"), ("Asia/Pontianak", "WIB"), ("Asia/Makassar", "WITA"), ("Asia/Jayapura", "WIT")];
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Agency {
     /// Short id used by SOP ids (`lumajang` in `lumajang/vpn`).
     pub id: String,
@@ -32,6 +36,10 @@ pub struct Agency {
     pub mail_domain: String,
     /// Days after a case closes until its personal data is erased.
     pub retention_days: u32,
+    /// Its units and positions: as its file declares them, or (from the
+    /// store) as they are now.
+    pub units: Vec<Unit>,
+    pub positions: Vec<Position>,
     pub file: String,
 }
 
@@ -136,11 +144,196 @@ fn number_template_errors(template: &str) -> Vec<String> {
     errors
 }
 
+/// Checks an agency id: it is part of every SOP id of the agency.
+pub fn check_agency_id(id: &str) -> Result<(), String> {
+    let slug = id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-');
+    if id.is_empty() || !slug || id.starts_with('-') || id.ends_with('-') || id.len() > MAX_ID_CHARS {
+        Err(format!(
+            "id instansi \"{id}\" tidak sah — pakai huruf kecil, angka dan tanda hubung (paling banyak {MAX_ID_CHARS}), misalnya \"lumajang\""
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Longest agency id.
+pub const MAX_ID_CHARS: usize = 40;
+/// Longest line of text in a profile (a name, a letterhead line, an address).
+pub const MAX_LINE_CHARS: usize = 200;
+/// Most letterhead lines.
+pub const MAX_LETTERHEAD_LINES: usize = 6;
+/// Longest retention of personal data, in days (ten years).
+pub const MAX_RETENTION_DAYS: u32 = 3650;
+
+/// Checks a timezone: one of Indonesia's IANA zones.
+pub fn check_timezone(zone: &str) -> Result<(), String> {
+    if INDONESIAN_ZONES.iter().any(|(z, _)| *z == zone) {
+        Ok(())
+    } else {
+        let zones: Vec<String> = INDONESIAN_ZONES.iter().map(|(z, a)| format!("{z} ({a})")).collect();
+        Err(format!("zona waktu \"{zone}\" tidak dikenal; pilih salah satu: {}", zones.join(", ")))
+    }
+}
+
 impl Agency {
+    /// Everything wrong with the profile (not its structure), field by
+    /// field, as a form or a command line shows it.
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        let mut problems = Vec::new();
+        if let Err(m) = check_agency_id(&self.id) {
+            problems.push(FieldProblem::new("id", "Kode instansi", m));
+        }
+        for (field, label, value) in
+            [("government", "Pemerintah daerah", &self.government), ("name", "Nama instansi", &self.name)]
+        {
+            if value.trim().is_empty() {
+                problems.push(FieldProblem::new(field, label, "wajib diisi"));
+            } else if value.chars().count() > MAX_LINE_CHARS {
+                problems.push(FieldProblem::new(
+                    field,
+                    label,
+                    format!("paling banyak {MAX_LINE_CHARS} karakter"),
+                ));
+            }
+        }
+        if self.address.chars().count() > 2 * MAX_LINE_CHARS {
+            let message = format!("paling banyak {} karakter", 2 * MAX_LINE_CHARS);
+            problems.push(FieldProblem::new("address", "Alamat", message));
+        }
+        if let Err(m) = check_timezone(&self.timezone) {
+            problems.push(FieldProblem::new("timezone", "Zona waktu", m));
+        }
+        let letterhead = |message: String| FieldProblem::new("letterhead", "Kop surat", message);
+        if self.letterhead.iter().all(|l| l.trim().is_empty()) {
+            problems.push(letterhead("tulis paling sedikit satu baris".into()));
+        } else if self.letterhead.len() > MAX_LETTERHEAD_LINES {
+            problems.push(letterhead(format!("paling banyak {MAX_LETTERHEAD_LINES} baris")));
+        } else if self.letterhead.iter().any(|l| l.trim().is_empty() || l.chars().count() > MAX_LINE_CHARS) {
+            problems
+                .push(letterhead(format!("setiap baris berisi, paling banyak {MAX_LINE_CHARS} karakter")));
+        }
+        for (field, label, value) in
+            [("domain", "Domain", &self.domain), ("mail_domain", "Domain e-mail", &self.mail_domain)]
+        {
+            if !value.is_empty() {
+                if let Err(m) = crate::domain::check_domain(value) {
+                    problems.push(FieldProblem::new(field, label, m));
+                }
+            }
+        }
+        if !(1..=MAX_RETENTION_DAYS).contains(&self.retention_days) {
+            let message = format!("1 sampai {MAX_RETENTION_DAYS} hari");
+            problems.push(FieldProblem::new("retention_days", "Masa retensi data pribadi", message));
+        }
+        let errors = number_template_errors(&self.letters.number);
+        if !errors.is_empty() {
+            problems.push(FieldProblem::new("letters.number", "Templat nomor surat", errors.join("; ")));
+        }
+        for (field, label, value) in [
+            ("letters.classification", "Kode klasifikasi", &self.letters.classification),
+            ("letters.unit", "Kode unit pengolah", &self.letters.unit),
+            ("letters.place", "Tempat surat", &self.letters.place),
+        ] {
+            if value.chars().count() > 100 {
+                problems.push(FieldProblem::new(field, label, "paling banyak 100 karakter"));
+            } else if value.contains(['{', '}', '\n']) {
+                problems.push(FieldProblem::new(field, label, "tidak boleh memuat {, } atau baris baru"));
+            }
+        }
+        problems
+    }
+
+    /// Everything wrong with the structure: each unit and position on its
+    /// own, ids given twice, and positions naming a unit or superior the
+    /// agency lacks.
+    pub fn structure_problems(&self) -> Vec<(StructurePart, usize, FieldProblem)> {
+        let mut found = Vec::new();
+        for (i, unit) in self.units.iter().enumerate() {
+            for problem in check_unit(unit) {
+                found.push((StructurePart::Unit, i, problem));
+            }
+            if self.units[..i].iter().any(|u| u.id == unit.id) {
+                let twice =
+                    FieldProblem::new("id", "Kode unit", format!("unit \"{}\" ditulis dua kali", unit.id));
+                found.push((StructurePart::Unit, i, twice));
+            }
+        }
+        for (i, position) in self.positions.iter().enumerate() {
+            for problem in check_position(position, &self.units, &self.positions) {
+                found.push((StructurePart::Position, i, problem));
+            }
+            if self.positions[..i].iter().any(|p| p.id == position.id) {
+                found.push((
+                    StructurePart::Position,
+                    i,
+                    FieldProblem::new(
+                        "id",
+                        "Kode jabatan",
+                        format!("jabatan \"{}\" ditulis dua kali", position.id),
+                    ),
+                ));
+            }
+        }
+        found
+    }
+
+    /// The profile and structure as an `agency.toml` that reads back the same.
+    pub fn to_toml(&self) -> String {
+        let file = AgencyFile {
+            id: self.id.clone(),
+            government: self.government.clone(),
+            name: self.name.clone(),
+            address: self.address.clone(),
+            timezone: self.timezone.clone(),
+            domain: self.domain.clone(),
+            mail_domain: self.mail_domain.clone(),
+            retention_days: self.retention_days,
+            letterhead: self.letterhead.clone(),
+            letters: self.letters.clone(),
+            units: self.units.clone(),
+            positions: self.positions.clone(),
+        };
+        toml::to_string(&file).expect("an agency serialises")
+    }
+
+    /// What a form or command line left empty and a file would default:
+    /// new e-mail addresses go under the agency's domain.
+    pub fn fill_defaults(&mut self) {
+        if self.mail_domain.is_empty() {
+            self.mail_domain = self.domain.clone();
+        }
+    }
+
     /// "WIB", "WITA" or "WIT".
     pub fn zone_abbreviation(&self) -> &'static str {
         INDONESIAN_ZONES.iter().find(|(zone, _)| *zone == self.timezone).map_or("WIB", |(_, abbr)| abbr)
     }
+}
+
+/// Which list of the structure a problem is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StructurePart {
+    Unit,
+    Position,
+}
+
+/// An `agency.toml` as written out.
+#[derive(Serialize)]
+struct AgencyFile {
+    id: String,
+    government: String,
+    name: String,
+    address: String,
+    timezone: String,
+    domain: String,
+    mail_domain: String,
+    retention_days: u32,
+    letterhead: Vec<String>,
+    letters: LetterSettings,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    units: Vec<Unit>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    positions: Vec<Position>,
 }
 
 #[derive(Deserialize)]
@@ -149,6 +342,7 @@ struct RawAgency {
     id: Spanned<String>,
     government: String,
     name: String,
+    #[serde(default)]
     address: String,
     #[serde(default = "default_zone")]
     timezone: Spanned<String>,
@@ -161,6 +355,10 @@ struct RawAgency {
     mail_domain: Option<Spanned<String>>,
     #[serde(default = "default_retention")]
     retention_days: u32,
+    #[serde(default)]
+    units: Vec<Spanned<Unit>>,
+    #[serde(default)]
+    positions: Vec<Spanned<Position>>,
 }
 
 /// A year, unless the agency says otherwise.
@@ -177,37 +375,35 @@ pub fn parse_agency(file: &str, text: &str) -> Result<Agency, Vec<Diagnostic>> {
     let raw: RawAgency = toml::from_str(text).map_err(|e| vec![toml_error(file, text, &e)])?;
     let mut errors = Vec::new();
     let at = |s: &Spanned<String>| Location::of_offset(text, s.span().start);
-    let id = raw.id.get_ref();
-    if id.is_empty() || !id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-') {
-        errors.push(Diagnostic::error(
-            file,
-            at(&raw.id),
-            "bad-id",
-            format!("id instansi \"{id}\" tidak sah — pakai huruf kecil, angka dan tanda hubung, misalnya \"lumajang\""),
-        ));
+    if let Err(message) = check_agency_id(raw.id.get_ref()) {
+        errors.push(Diagnostic::error(file, at(&raw.id), "bad-id", message));
     }
-    if !INDONESIAN_ZONES.iter().any(|(zone, _)| zone == raw.timezone.get_ref()) {
-        let zones: Vec<String> = INDONESIAN_ZONES.iter().map(|(z, a)| format!("{z} ({a})")).collect();
-        errors.push(Diagnostic::error(
-            file,
-            at(&raw.timezone),
-            "bad-timezone",
-            format!(
-                "zona waktu \"{}\" tidak dikenal; pilih salah satu: {}",
-                raw.timezone.get_ref(),
-                zones.join(", ")
-            ),
-        ));
+    if let Err(message) = check_timezone(raw.timezone.get_ref()) {
+        errors.push(Diagnostic::error(file, at(&raw.timezone), "bad-timezone", message));
     }
     if let Some(letters) = &raw.letters {
         for message in number_template_errors(&letters.get_ref().number) {
             errors.push(Diagnostic::error(file, at_span(text, letters), "bad-number-template", message));
         }
     }
-    for domain in [&raw.domain, &raw.mail_domain].into_iter().flatten() {
+    // An empty domain is no domain: names are then not checked against it.
+    for domain in [&raw.domain, &raw.mail_domain].into_iter().flatten().filter(|d| !d.get_ref().is_empty()) {
         if let Err(message) = crate::domain::check_domain(domain.get_ref()) {
             errors.push(Diagnostic::error(file, at_span(text, domain), "bad-domain", message));
         }
+    }
+    let unit_spans: Vec<_> = raw.units.iter().map(|u| u.span().start).collect();
+    let position_spans: Vec<_> = raw.positions.iter().map(|p| p.span().start).collect();
+    let units: Vec<Unit> = raw.units.into_iter().map(Spanned::into_inner).collect();
+    let positions: Vec<Position> = raw.positions.into_iter().map(Spanned::into_inner).collect();
+    let structure = Agency { units, positions, ..Agency::default() };
+    for (part, i, problem) in structure.structure_problems() {
+        let (offset, code) = match part {
+            StructurePart::Unit => (unit_spans[i], "bad-unit"),
+            StructurePart::Position => (position_spans[i], "bad-position"),
+        };
+        let message = format!("{}: {}", problem.label, problem.message);
+        errors.push(Diagnostic::error(file, Location::of_offset(text, offset), code, message));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -224,6 +420,8 @@ pub fn parse_agency(file: &str, text: &str) -> Result<Agency, Vec<Diagnostic>> {
         mail_domain: raw.mail_domain.map_or_else(|| domain.clone(), Spanned::into_inner),
         retention_days: raw.retention_days,
         domain,
+        units: structure.units,
+        positions: structure.positions,
         file: file.to_string(),
     })
 }
@@ -281,5 +479,79 @@ letterhead = ["PEMERINTAH KABUPATEN CONTOH"]
             "{messages:?}"
         );
         assert!(messages.iter().any(|m| m.contains("harus memuat {urut}")), "{messages:?}");
+    }
+
+    const STRUCTURE: &str = r#"
+[[units]]
+id = "contoh-tik"
+name = "Bidang Teknologi Informasi"
+
+[[units]]
+id = "contoh-setda"
+name = "Sekretariat Daerah"
+kind = "opd"
+
+[[positions]]
+id = "kepala"
+name = "Kepala Dinas"
+unit = "contoh-tik"
+rights = ["heads-agency", "signs-letters", "reads-reports"]
+
+[[positions]]
+id = "kabid-tik"
+name = "Kepala Bidang Teknologi Informasi"
+unit = "contoh-tik"
+reports_to = "kepala"
+
+[[positions]]
+id = "sekda"
+name = "Sekretaris Daerah"
+unit = "contoh-setda"
+pemda = true
+"#;
+
+    #[test]
+    fn a_profile_declares_its_units_and_positions_and_writes_back_the_same() {
+        let agency = parse_agency("agency.toml", &format!("{GOOD}{STRUCTURE}")).unwrap();
+        assert_eq!(agency.units.len(), 2);
+        assert_eq!(agency.units[1].kind, crate::organisation::UnitKind::Opd);
+        let kabid = &agency.positions[1];
+        assert_eq!(kabid.reports_to.as_deref(), Some("kepala"));
+        assert!(agency.positions[0].has(crate::organisation::PositionRight::HeadsAgency));
+        assert!(agency.positions[2].pemda);
+        let again = parse_agency("agency.toml", &agency.to_toml()).unwrap();
+        assert_eq!(Agency { file: String::new(), ..again }, Agency { file: String::new(), ..agency });
+    }
+
+    #[test]
+    fn a_position_naming_an_unknown_superior_or_right_is_refused_at_its_table() {
+        let text =
+            format!("{GOOD}{}", STRUCTURE.replace("reports_to = \"kepala\"", "reports_to = \"kadis\""));
+        let errors = parse_agency("agency.toml", &text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].code, "bad-position");
+        assert!(errors[0].message.contains("\"kadis\" tidak ada"), "{errors:?}");
+        // At the `[[positions]]` line of that table.
+        assert_eq!(errors[0].at.line, text[..text.find("id = \"kabid-tik\"").unwrap()].lines().count());
+        let text = format!("{GOOD}{}", STRUCTURE.replace("\"reads-reports\"", "\"membaca-laporan\""));
+        let errors = parse_agency("agency.toml", &text).unwrap_err();
+        assert!(errors[0].message.contains("\"membaca-laporan\" tidak dikenal"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_profile_from_a_form_names_each_bad_field() {
+        let mut agency = parse_agency("agency.toml", GOOD).unwrap();
+        assert!(agency.problems().is_empty(), "{:?}", agency.problems());
+        agency.government = " ".into();
+        agency.timezone = "Asia/Singapore".into();
+        agency.letterhead = vec![];
+        agency.domain = "contoh..go.id".into();
+        agency.retention_days = 0;
+        agency.letters.number = "{tahun}".into();
+        let fields: Vec<&str> = agency.problems().iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            ["government", "timezone", "letterhead", "domain", "retention_days", "letters.number"]
+        );
     }
 }

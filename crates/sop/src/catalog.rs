@@ -112,6 +112,28 @@ impl Catalog {
                     format!("SOP \"{}\" versi {} sudah ada di {}", sop.id, sop.version, first.file),
                 ));
             }
+            let listed = catalog.agencies.iter().find(|a| a.id == sop.agency).map(|a| &a.positions);
+            let named = sop
+                .lanes
+                .iter()
+                .flat_map(|l| &l.positions)
+                .chain(sop.steps.iter().flat_map(|s| &s.positions));
+            let mut unlisted: Vec<&String> = named
+                .filter(|p| listed.is_some_and(|l| !l.is_empty() && !l.iter().any(|q| &q.id == *p)))
+                .collect();
+            unlisted.sort();
+            unlisted.dedup();
+            for position in unlisted {
+                diagnostics.push(Diagnostic::warning(
+                    &sop.file,
+                    Location { line: 1, column: 1 },
+                    "unknown-position",
+                    format!(
+                        "jabatan \"{position}\" tidak ada dalam daftar jabatan instansi \"{}\" — tambahkan ke [[positions]] di {AGENCY_FILE} atau di Organisasi instansi",
+                        sop.agency
+                    ),
+                ));
+            }
             if !catalog.agencies.is_empty() && !catalog.agencies.iter().any(|a| a.id == sop.agency) {
                 diagnostics.push(Diagnostic::warning(
                     &sop.file,

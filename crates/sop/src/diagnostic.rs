@@ -103,6 +103,23 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A value refused in a form or on a command line (not in a file): which
+/// field, and why, in Bahasa Indonesia.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// The field's name in the form (`timezone`, `letters.number`, …).
+    pub field: &'static str,
+    /// The field's label, as the form shows it.
+    pub label: &'static str,
+    pub message: String,
+}
+
+impl FieldProblem {
+    pub fn new(field: &'static str, label: &'static str, message: impl Into<String>) -> FieldProblem {
+        FieldProblem { field, label, message: message.into() }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

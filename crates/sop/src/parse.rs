@@ -609,7 +609,7 @@ fn check_lanes(c: &mut Checker, raw: Vec<RawLane>) -> Vec<Lane> {
         let id = lane.id.get_ref().clone();
         let at = c.at(&lane.id);
         if !is_slug(&id, '-') {
-            c.error(at, "bad-lane-id", format!("id pelaksana \"{id}\" tidak sah — pakai huruf kecil, angka dan tanda hubung, misalnya \"kabid-aptika\""));
+            c.error(at, "bad-lane-id", format!("id pelaksana \"{id}\" tidak sah — pakai huruf kecil, angka dan tanda hubung, misalnya \"kabid-tik\""));
         }
         if !seen.insert(id.clone()) {
             c.error(at, "duplicate-lane", format!("pelaksana \"{id}\" ditulis dua kali"));

@@ -261,3 +261,34 @@ fn the_same_definitions_load_from_a_directory() {
     );
     assert_eq!(catalog.agencies.len(), 2);
 }
+
+#[test]
+fn every_position_a_built_in_lane_names_is_in_its_agency_s_list_and_another_is_flagged() {
+    let catalog = Catalog::builtin();
+    for sop in &catalog.sops {
+        let agency = catalog.agency(&sop.agency).unwrap();
+        for position in sop.lanes.iter().flat_map(|l| &l.positions) {
+            assert!(agency.positions.iter().any(|p| &p.id == position), "{}: {position}", sop.id);
+        }
+    }
+    let sources: Vec<(String, String)> = sop::catalog::BUILTIN
+        .iter()
+        .filter(|(name, _)| name.starts_with("sops/trenggalek/"))
+        .map(|(name, text)| {
+            // A typo in the SOPs' lanes, not in the agency's list.
+            let text = if name.ends_with(sop::catalog::AGENCY_FILE) {
+                text.to_string()
+            } else {
+                text.replace("\"operator-ruang-server\"", "\"operator-ruang-sever\"")
+            };
+            (name.to_string(), text)
+        })
+        .collect();
+    let (_, diagnostics) = Catalog::from_sources(sources);
+    let unlisted: Vec<&str> =
+        diagnostics.iter().filter(|d| d.code == "unknown-position").map(|d| d.message.as_str()).collect();
+    assert_eq!(unlisted.len(), 3, "one per SOP naming it: {unlisted:?}");
+    assert!(unlisted[0].starts_with(
+        "jabatan \"operator-ruang-sever\" tidak ada dalam daftar jabatan instansi \"trenggalek\""
+    ));
+}

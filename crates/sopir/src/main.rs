@@ -2,6 +2,7 @@
 //! calls into the library crates, and turns their errors into messages and
 //! exit codes (0 fine, 1 findings or refusal, 2 bad usage).
 
+mod agency_command;
 mod audit_command;
 mod backup;
 mod bench;
@@ -85,6 +86,9 @@ enum Command {
     /// Akun pengguna.
     #[command(subcommand)]
     User(UserCommand),
+    /// Instansi: daftar, tampilkan (sebagai agency.toml), tambah, ubah — dengan opsi atau berkas agency.toml.
+    #[command(subcommand)]
+    Agency(AgencyCommand),
     /// Definisi SOP: daftar, periksa (lint), tampilkan, cetak dokumen resmi, simulasikan.
     #[command(subcommand)]
     Sop(SopCommand),
@@ -138,15 +142,18 @@ pub enum UserCommand {
         name: String,
         #[arg(long)]
         nip: Option<String>,
-        /// Unit kerja.
+        /// Unit kerja (kode atau nama unit instansi; yang belum ada dibuat sebagai bagian instansi).
         #[arg(long, default_value = "Dinas Komunikasi dan Informatika")]
         unit: String,
-        /// Jabatan yang dipegang mulai hari ini, misalnya kasi-ppi-spbe.
+        /// Jabatan (dari daftar jabatan instansi) yang dipegang mulai hari ini.
         #[arg(long)]
         position: Option<String>,
         /// Jadikan administrator instansi.
         #[arg(long)]
         admin: bool,
+        /// Jadikan administrator instalasi: membuat dan mengubah instansi beserta strukturnya.
+        #[arg(long = "installation-admin")]
+        installation_admin: bool,
         #[command(flatten)]
         database: Database,
     },
@@ -159,6 +166,47 @@ pub enum UserCommand {
         /// Masa berlaku dalam hari (1 sampai 365).
         #[arg(long, default_value_t = store::api_tokens::DEFAULT_DAYS)]
         days: i64,
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AgencyCommand {
+    /// Daftar instansi: id, zona waktu, jumlah jabatan, nama.
+    List {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Profil dan struktur (unit, jabatan) satu instansi sebagai agency.toml.
+    Show {
+        /// Id instansi, misalnya lumajang.
+        id: String,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Tambah instansi dari opsi atau dari berkas agency.toml (beserta unit dan jabatannya).
+    Add {
+        /// Id instansi: huruf kecil, angka dan tanda hubung, misalnya blitar.
+        #[arg(long)]
+        id: Option<String>,
+        /// Berkas agency.toml; opsi lain menimpa isinya.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        profile: agency_command::ProfileFlags,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Ubah instansi: opsi yang diberikan saja, atau seluruhnya dari berkas agency.toml.
+    Edit {
+        /// Id instansi, misalnya lumajang.
+        id: String,
+        /// Berkas agency.toml (id-nya harus sama); opsi lain menimpa isinya.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        profile: agency_command::ProfileFlags,
         #[command(flatten)]
         database: Database,
     },
@@ -349,6 +397,9 @@ pub enum CliError {
     SopDir { path: PathBuf, reason: String },
     #[error("{0}")]
     BadUser(String),
+    /// Each refused field on a line of its own.
+    #[error("instansi tidak disimpan:{0}")]
+    BadAgency(String),
     /// The chain is broken; the report is already printed.
     #[error("rantai audit putus")]
     AuditBroken,
@@ -431,15 +482,39 @@ fn main() -> ExitCode {
             unit,
             position,
             admin,
+            installation_admin,
             database,
         })) => {
-            let user = user_command::NewUser { agency, username, name, nip, unit, position, admin };
+            let user = user_command::NewUser {
+                agency,
+                username,
+                name,
+                nip,
+                unit,
+                position,
+                admin,
+                installation_admin,
+            };
             runtime().and_then(|rt| rt.block_on(user_command::add(&database.url(), user)))
         }
         Some(Command::User(UserCommand::Token { username, name, days, database })) => {
             let url = database.url();
             runtime().and_then(|rt| rt.block_on(user_command::token(&url, &username, &name, days)))
         }
+        Some(Command::Agency(command)) => runtime().and_then(|rt| {
+            rt.block_on(async {
+                match command {
+                    AgencyCommand::List { database } => agency_command::list(&database.url()).await,
+                    AgencyCommand::Show { id, database } => agency_command::show(&database.url(), &id).await,
+                    AgencyCommand::Add { id, file, profile, database } => {
+                        agency_command::add(&database.url(), id, file, profile).await
+                    }
+                    AgencyCommand::Edit { id, file, profile, database } => {
+                        agency_command::edit(&database.url(), &id, file, profile).await
+                    }
+                }
+            })
+        }),
         Some(Command::Sop(command)) => sop_command::run(command),
         Some(Command::Audit(AuditCommand::Verify { database, data_key, checkpoints, more })) => {
             let url = database.url();

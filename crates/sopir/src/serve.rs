@@ -117,6 +117,8 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         for (id, agency, _, name, _, position) in PEOPLE {
             println!("  {id:<20} {name:<32} {position:<26} {agency}");
         }
+        let (id, agency, _, name, _) = store::demo::INSTALLATION_ADMIN;
+        println!("  {id:<20} {name:<32} {:<26} {agency}", "(administrator instalasi)");
         println!("(Instalasi sungguhan: --no-demo, lalu `sopir user add`.)");
     }
     println!("Titik periksa rantai audit: {}", anchor.dir.display());

@@ -178,10 +178,8 @@ impl SopDirectory {
     }
 }
 
-/// Installs an agency profile read from the directory, with the national
-/// calendar. (Issue 17 gives the store one function that installs an
-/// agency; this is the one place that should call it.)
+/// Installs an agency read from the directory — profile, units and
+/// positions, the file being the truth — with the national calendar.
 async fn install_profile(store: &Store, agency: &sop::Agency) -> Result<(), StoreError> {
-    store.put_agency(agency).await?;
-    store.seed_national_calendar(&agency.id).await
+    store.install_agency(agency).await
 }

@@ -1,5 +1,6 @@
 //! `sopir user add`: creates a person with a login — how a real
-//! installation (started with `--no-demo`) gets its first administrator;
+//! installation (started with `--no-demo`) gets its first administrator
+//! (of an agency, or of the installation: `--installation-admin`);
 //! `sopir user token`: an API token for a script.
 
 use std::io::BufRead;
@@ -17,15 +18,12 @@ pub struct NewUser {
     pub unit: String,
     pub position: Option<String>,
     pub admin: bool,
+    pub installation_admin: bool,
 }
 
 pub async fn add(url: &str, user: NewUser) -> Result<(), CliError> {
-    let username_ok = !user.username.is_empty()
-        && user.username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c));
-    if !username_ok {
-        return Err(CliError::BadUser(
-            "nama pengguna: pakai huruf kecil, angka, titik, garis bawah atau tanda hubung".into(),
-        ));
+    if let Err(why) = store::check_username(&user.username) {
+        return Err(CliError::BadUser(format!("nama pengguna: {why}")));
     }
     if user.name.trim().is_empty() {
         return Err(CliError::BadUser("nama lengkap wajib diisi (--name)".into()));
@@ -60,24 +58,39 @@ pub async fn add(url: &str, user: NewUser) -> Result<(), CliError> {
     if store.account(&user.username).await?.is_some() {
         return Err(CliError::BadUser(format!("nama pengguna \"{}\" sudah dipakai", user.username)));
     }
-    let unit_id = format!("{}-{}", user.agency, slug(&user.unit));
-    if !store.units(&user.agency).await?.iter().any(|u| u.id == unit_id) {
-        let kind =
-            if user.unit.to_lowercase().contains("komunikasi dan informatika") { "dinas" } else { "opd" };
-        store
-            .put_unit(&user.agency, &Unit { id: unit_id.clone(), name: user.unit.clone(), kind: kind.into() })
-            .await?;
+    // Refused before anything is written.
+    if let Some(position) = &user.position {
+        if !store.positions(&user.agency).await?.iter().any(|p| &p.id == position) {
+            return Err(CliError::BadUser(format!(
+                "jabatan \"{position}\" tidak ada dalam daftar jabatan instansi {}; tambahkan dulu di Organisasi instansi, atau pakai salah satu yang ada",
+                user.agency
+            )));
+        }
     }
+    // The unit named (by id or name), or a new unit of the agency itself.
+    let units = store.units(&user.agency).await?;
+    let unit_id = match units.iter().find(|u| u.id == user.unit || u.name == user.unit) {
+        Some(unit) => unit.id.clone(),
+        None => {
+            let id = format!("{}-{}", user.agency, slug(&user.unit));
+            let unit = Unit { id: id.clone(), name: user.unit.clone(), kind: sop::UnitKind::Dinas };
+            store.put_unit(&user.agency, &unit, None).await?;
+            id
+        }
+    };
     let person_id = format!("{}-{}", user.agency, user.username);
     let nip = user.nip.map(|n| n.chars().filter(|c| !c.is_whitespace()).collect());
     store
         .put_person(
             &user.agency,
             &Person { id: person_id.clone(), name: user.name.clone(), nip, unit: unit_id },
+            None,
         )
         .await?;
     if let Some(position) = user.position {
-        let today = now.to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").expect("bundled zone")).date();
+        let zone = jiff::tz::TimeZone::get(&store.agency(&user.agency).await?.timezone)
+            .map_err(|e| CliError::BadUser(e.to_string()))?;
+        let today = now.to_zoned(zone).date();
         store
             .add_holding(
                 &user.agency,
@@ -96,13 +109,17 @@ pub async fn add(url: &str, user: NewUser) -> Result<(), CliError> {
             now.as_millisecond(),
         )
         .await?;
+    if user.installation_admin {
+        store.grant_installation_admin(&user.username, None, now.as_millisecond()).await?;
+    }
     store.close().await;
-    println!(
-        "Akun {} untuk {} dibuat{}.",
-        user.username,
-        user.name,
-        if user.admin { " (administrator instansi)" } else { "" }
-    );
+    let roles: Vec<&str> =
+        [(user.admin, "administrator instansi"), (user.installation_admin, "administrator instalasi")]
+            .into_iter()
+            .filter_map(|(on, role)| on.then_some(role))
+            .collect();
+    let roles = if roles.is_empty() { String::new() } else { format!(" ({})", roles.join(", ")) };
+    println!("Akun {} untuk {} dibuat{roles}.", user.username, user.name);
     Ok(())
 }
 

@@ -254,7 +254,9 @@ fn simulate_fills_an_agencys_sop_with_its_own_domain_and_signs_with_a_demo_certi
     let agency = std::fs::read_to_string(root.join("agency.toml"))
         .unwrap()
         .replace("id = \"lumajang\"", "id = \"contoh\"")
-        .replace("lumajangkab.go.id", "contohkab.go.id");
+        .replace("lumajangkab.go.id", "contohkab.go.id")
+        // Unit ids are unique across an installation (Lumajang's are there).
+        .replace("\"lmj-", "\"ctx-");
     std::fs::write(dir.join("subdomain.toml"), sop).unwrap();
     std::fs::write(dir.join("agency.toml"), agency).unwrap();
     let out = sopir(&["sop", "simulate", "contoh/subdomain", "--dir", &dir.display().to_string()]);
@@ -831,4 +833,157 @@ fn serve_refuses_a_trusted_proxy_it_cannot_read() {
         "sopir: server: --trusted-proxies: \"proxy.lokal\" bukan alamat IP atau jaringan CIDR (contoh: 10.0.0.5 atau 10.0.0.0/8)\n"
     );
     assert!(!dir.join("sopir.db").exists(), "refused before anything is made");
+}
+
+#[test]
+fn agency_add_show_edit_and_list_keep_agencies_from_flags_or_a_file() {
+    use std::io::Write;
+    let dir = scratch("agency");
+    let url = format!("sqlite://{}", dir.join("data").join("sopir.db").display());
+    let db = ["--database-url", url.as_str()];
+    let with_db = |args: &[&str]| sopir(&[args, &db[..]].concat());
+
+    // Flags: every refused field on its own line, nothing made.
+    let bad = with_db(&[
+        "agency",
+        "add",
+        "--id",
+        "Kediri",
+        "--name",
+        "Dinas Kominfo",
+        "--timezone",
+        "Asia/Singapore",
+        "--number",
+        "{klasifikasi}/{tahun}",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    let text = stderr(&bad);
+    for line in [
+        "sopir: instansi tidak disimpan:",
+        "  Kode instansi (id): id instansi \"Kediri\" tidak sah",
+        "  Pemerintah daerah (government): wajib diisi",
+        "  Zona waktu (timezone): zona waktu \"Asia/Singapore\" tidak dikenal",
+        "  Kop surat (letterhead): tulis paling sedikit satu baris",
+        "  Templat nomor surat (letters.number): templat nomor harus memuat {urut}",
+    ] {
+        assert!(text.lines().any(|l| l.starts_with(line)), "{line} in:\n{text}");
+    }
+    let made = with_db(&[
+        "agency",
+        "add",
+        "--id",
+        "kediri",
+        "--government",
+        "Pemerintah Kabupaten Kediri",
+        "--name",
+        "Dinas Komunikasi dan Informatika",
+        "--letterhead",
+        "PEMERINTAH KABUPATEN KEDIRI",
+        "--letterhead",
+        "DINAS KOMUNIKASI DAN INFORMATIKA",
+        "--domain",
+        "kedirikab.go.id",
+    ]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert_eq!(
+        stdout(&made),
+        "Instansi kediri (Dinas Komunikasi dan Informatika) dibuat: 0 unit, 0 jabatan.\n"
+    );
+
+    // A file with its structure: a wrong superior is named at its table.
+    let file = dir.join("agency.toml");
+    let blitar = r#"id = "blitar"
+government = "Pemerintah Kabupaten Blitar"
+name = "Dinas Komunikasi, Informatika dan Statistik"
+letterhead = ["PEMERINTAH KABUPATEN BLITAR"]
+
+[[units]]
+id = "blt-kominfo"
+name = "Dinas Komunikasi, Informatika dan Statistik"
+
+[[positions]]
+id = "kadis"
+name = "Kepala Dinas"
+unit = "blt-kominfo"
+rights = ["heads-agency", "signs-letters", "reads-reports"]
+
+[[positions]]
+id = "teknisi"
+name = "Teknisi Jaringan"
+unit = "blt-kominfo"
+reports_to = "kadis"
+"#;
+    std::fs::write(&file, blitar.replace("reports_to = \"kadis\"", "reports_to = \"kasi\"")).unwrap();
+    let wrong = with_db(&["agency", "add", "--file", file.to_str().unwrap()]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        stderr(&wrong).contains(&format!(
+            "{}:16:1: kesalahan [bad-position]: Atasan: jabatan \"kasi\" tidak ada di instansi ini",
+            file.display()
+        )),
+        "{}",
+        stderr(&wrong)
+    );
+    std::fs::write(&file, blitar).unwrap();
+    let made = with_db(&["agency", "add", "--file", file.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert!(stdout(&made).ends_with("dibuat: 1 unit, 2 jabatan.\n"));
+
+    let edited = with_db(&["agency", "edit", "blitar", "--address", "Jl. Semeru No. 1, Blitar"]);
+    assert!(edited.status.success(), "{}", stderr(&edited));
+    let shown = with_db(&["agency", "show", "blitar"]);
+    let back = sop::agency::parse_agency("shown.toml", &stdout(&shown)).unwrap();
+    assert_eq!(back.address, "Jl. Semeru No. 1, Blitar");
+    assert_eq!(back.positions[1].reports_to.as_deref(), Some("kadis"));
+    let list = stdout(&with_db(&["agency", "list"]));
+    assert!(list.lines().any(|l| l.starts_with("blitar ") && l.contains("2   jabatan")), "{list}");
+    assert!(list.lines().any(|l| l.starts_with("kediri ")), "{list}");
+    let missing = with_db(&["agency", "show", "bantul"]);
+    assert_eq!(stderr(&missing).trim(), "sopir: instansi tidak disimpan: instansi bantul tidak ada");
+
+    // People of the new agency hold its positions, and only those.
+    let add_user = |position: &str, username: &str, extra: &[&str]| {
+        let args = [
+            &[
+                "user",
+                "add",
+                "--agency",
+                "blitar",
+                "--username",
+                username,
+                "--name",
+                "Rina",
+                "--unit",
+                "blt-kominfo",
+            ],
+            &["--position", position][..],
+            extra,
+            &db[..],
+        ]
+        .concat();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sopir"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(b"kata-sandi-kuat-123\n").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let typo = add_user("teknsi", "rina", &[]);
+    assert_eq!(typo.status.code(), Some(1));
+    assert!(stderr(&typo).contains("jabatan \"teknsi\" tidak ada dalam daftar jabatan instansi blitar"));
+    let made = add_user("teknisi", "rina", &["--installation-admin"]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert_eq!(stdout(&made), "Akun rina untuk Rina dibuat (administrator instalasi).\n");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let s = store::Store::open(&url).await.unwrap();
+        assert!(s.account("rina").await.unwrap().unwrap().installation_admin);
+        let org = s.organisation("blitar").await.unwrap();
+        assert_eq!(org.people.len(), 1, "the refused attempt wrote nobody");
+        assert!(org.holdings.iter().any(|h| h.person == "blitar-rina" && h.position == "teknisi"));
+        s.close().await;
+    });
 }

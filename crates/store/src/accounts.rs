@@ -17,7 +17,11 @@ pub struct Account {
     pub person_id: String,
     pub agency_id: String,
     pub password_hash: String,
+    /// Administers its agency in Sopir (people, positions, calendar, …).
     pub is_admin: bool,
+    /// Creates and edits agencies, and the structure of each, across the
+    /// installation.
+    pub installation_admin: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +35,18 @@ pub struct Attachment {
     pub sha256: String,
     pub data: Vec<u8>,
     pub uploaded_by: String,
+}
+
+/// Checks a new username: lowercase letters, digits, `.`, `_` and `-`.
+pub fn check_username(username: &str) -> Result<(), String> {
+    let ok = !username.is_empty()
+        && username.len() <= 64
+        && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err("pakai huruf kecil, angka, titik, garis bawah atau tanda hubung (paling banyak 64)".into())
+    }
 }
 
 /// argon2id with a random salt, PHC string.
@@ -106,6 +122,7 @@ pub(crate) fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Err
         agency_id: row.try_get("agency_id")?,
         password_hash: row.try_get("password_hash")?,
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+        installation_admin: row.try_get::<i64, _>("installation_admin")? != 0,
     })
 }
 
@@ -143,9 +160,41 @@ impl Store {
         Ok(())
     }
 
+    /// Lets `username` create and edit agencies across the installation;
+    /// `by`: who says so (`None`: the operator at the command line).
+    pub async fn grant_installation_admin(
+        &self,
+        username: &str,
+        by: Option<&str>,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        if self.account(username).await?.is_none() {
+            return Err(StoreError::NotFound(format!("akun {username}")));
+        }
+        let update = sqlx::query(
+            "UPDATE accounts SET installation_admin = 1 WHERE username = $1 AND installation_admin = 0",
+        )
+        .bind(username);
+        let change = Change::InstallationAdminGranted { account: username.into() };
+        self.write_recorded(update, Owner::AccountOf(username), by, change, at).await?;
+        Ok(())
+    }
+
+    /// The logins of `agency`'s people, by username.
+    pub async fn accounts(&self, agency: &str) -> Result<Vec<Account>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT username, person_id, agency_id, password_hash, is_admin, installation_admin FROM accounts
+             WHERE agency_id = $1 ORDER BY username",
+        )
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(account_from).collect::<Result<_, _>>()?)
+    }
+
     pub async fn account(&self, username: &str) -> Result<Option<Account>, StoreError> {
         let row = sqlx::query(
-            "SELECT username, person_id, agency_id, password_hash, is_admin FROM accounts WHERE username = $1",
+            "SELECT username, person_id, agency_id, password_hash, is_admin, installation_admin FROM accounts WHERE username = $1",
         )
         .bind(username).fetch_optional(&self.pool).await?;
         Ok(row.as_ref().map(account_from).transpose()?)
@@ -200,7 +249,7 @@ impl Store {
     /// The account of the live session whose id is `id`.
     pub async fn session(&self, id: &str, now: i64) -> Result<Option<Account>, StoreError> {
         let row = sqlx::query(
-            "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin
+            "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin, a.installation_admin
              FROM sessions s JOIN accounts a ON a.username = s.username WHERE s.id_hash = $1 AND s.expires_at > $2",
         )
         .bind(secret_digest(id))

@@ -1,7 +1,9 @@
-//! Demo data: both seed agencies with their units and one (fictitious)
-//! person per position, the built-in SOPs published, and the national
-//! calendar. Used by `cargo run`, `sopir sop simulate` and the tests.
-//! Installing twice changes nothing.
+//! Demo data: both seed agencies (profile, units and positions from their
+//! `agency.toml`, ordinary data an administrator may edit afterwards) with
+//! one (fictitious) person holding each position, an installation
+//! administrator, the built-in SOPs published, and the national calendar.
+//! Used by `cargo run`, `sopir sop simulate` and the tests. Installing
+//! twice changes nothing, and keeps what administrators edited.
 
 use engine::organisation::{Holding, Person};
 use jiff::civil::date;
@@ -105,44 +107,38 @@ pub const PEOPLE: [(&str, &str, &str, &str, &str, &str); 15] = [
     ("tgx-pemohon-2", "trenggalek", "tgx-dpmptsp", "Joko Susilo, S.H.", "198606062012011015", "pemohon"),
 ];
 
-/// (id, agency, name, kind).
-pub const UNITS: [(&str, &str, &str, &str); 6] = [
-    ("lmj-diskominfo", "lumajang", "Dinas Komunikasi dan Informatika", "dinas"),
-    ("lmj-bappeda", "lumajang", "Badan Perencanaan Pembangunan Daerah", "opd"),
-    ("lmj-dinkes", "lumajang", "Dinas Kesehatan", "opd"),
-    ("tgx-diskominfo", "trenggalek", "Dinas Komunikasi dan Informatika", "dinas"),
-    (
-        "tgx-bappedalitbang",
-        "trenggalek",
-        "Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah",
-        "opd",
-    ),
-    ("tgx-dpmptsp", "trenggalek", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "opd"),
-];
+/// The demo installation administrator: (id, agency, unit, name, NIP). A
+/// login of Diskominfo Lumajang that holds no position: it creates and
+/// edits agencies across the installation.
+pub const INSTALLATION_ADMIN: (&str, &str, &str, &str, &str) =
+    ("admin-instalasi", "lumajang", "lmj-diskominfo", "Rahmat Hidayat, S.Kom.", "199102022016031016");
 
 /// Reference data every installation gets: the agency profiles of
-/// `catalog` with the national calendar, and its SOPs published.
+/// `catalog` (what they declare and the database lacks; see
+/// [`Store::seed_agency`]) with the national calendar, and its SOPs
+/// published. Positions that older holdings name join their agency's list.
 pub async fn install_reference(store: &Store, catalog: &sop::Catalog, at: i64) -> Result<(), StoreError> {
     for agency in &catalog.agencies {
-        store.put_agency(agency).await?;
-        store.seed_national_calendar(&agency.id).await?;
+        store.seed_agency(agency).await?;
     }
+    store.adopt_held_positions().await?;
     for sop in &catalog.sops {
         store.publish_sop(&sop.file, &sop.source, at).await?;
     }
     Ok(())
 }
 
-/// Installs the reference data, then the demo units, people and positions.
+/// Installs the reference data, then the demo people holding the
+/// agencies' positions, and the installation administrator.
 pub async fn install(store: &Store, catalog: &sop::Catalog, at: i64) -> Result<(), StoreError> {
     install_reference(store, catalog, at).await?;
-    for (id, agency, name, kind) in UNITS {
-        store.put_unit(agency, &Unit { id: id.into(), name: name.into(), kind: kind.into() }).await?;
-    }
     for (id, agency, unit, name, nip, _) in PEOPLE {
         let person = Person { id: id.into(), name: name.into(), nip: Some(nip.into()), unit: unit.into() };
-        store.put_person(agency, &person).await?;
+        store.put_person(agency, &person, None).await?;
     }
+    let (id, agency, unit, name, nip) = INSTALLATION_ADMIN;
+    let person = Person { id: id.into(), name: name.into(), nip: Some(nip.into()), unit: unit.into() };
+    store.put_person(agency, &person, None).await?;
     for (id, agency, _, _, _, position) in PEOPLE {
         let held: i64 = sqlx::query("SELECT COUNT(*) AS n FROM holdings WHERE person_id = $1")
             .bind(id)
@@ -171,18 +167,24 @@ pub async fn install(store: &Store, catalog: &sop::Catalog, at: i64) -> Result<(
 /// The passphrase of the demo signing certificates.
 pub const CERTIFICATE_PASSPHRASE: &str = "sopir-demo";
 
-/// Gives each demo Head and Secretary a self-signed signing certificate
+/// Gives each demo person whose position signs letters a self-signed signing certificate
 /// (passphrase [`CERTIFICATE_PASSPHRASE`]) unless they have one. Keys are
 /// made once per process: RSA key generation is the slow part.
 pub async fn install_certificates(store: &Store, at: i64) -> Result<(), StoreError> {
     static MADE: std::sync::Mutex<Vec<(&str, Vec<u8>)>> = std::sync::Mutex::new(Vec::new());
-    let signers = PEOPLE.iter().filter(|p| matches!(p.5, "kepala-dinas" | "sekretaris-dinas"));
-    for (id, agency, _, name, _, _) in signers {
+    let mut signers = Vec::new();
+    for (id, agency, _, name, _, position) in PEOPLE {
+        let org = store.organisation(agency).await?;
+        if org.position(position).is_some_and(|p| p.has(engine::organisation::PositionRight::SignsLetters)) {
+            signers.push((id, agency, name));
+        }
+    }
+    for (id, agency, name) in signers {
         if store.signing_certificate(agency, id).await?.is_some() {
             continue;
         }
         let made =
-            MADE.lock().expect("not poisoned").iter().find(|(p, _)| p == id).map(|(_, p12)| p12.clone());
+            MADE.lock().expect("not poisoned").iter().find(|(p, _)| *p == id).map(|(_, p12)| p12.clone());
         let p12 = match made {
             Some(p12) => p12,
             None => {
@@ -366,32 +368,42 @@ pub async fn staff_for(
             id: sop.agency.clone(),
             government: format!("Instansi {}", sop.agency),
             name: "Dinas Komunikasi dan Informatika".into(),
-            address: String::new(),
             timezone: "Asia/Jakarta".into(),
             letterhead: vec![sop.agency.to_uppercase()],
-            letters: Default::default(),
-            domain: String::new(),
-            mail_domain: String::new(),
             retention_days: 365,
-            file: String::new(),
+            ..sop::Agency::default()
         });
-        store.put_agency(&profile).await?;
-        store.seed_national_calendar(&sop.agency).await?;
+        store.create_agency(&profile, None).await?;
     }
     let units = store.units(&sop.agency).await?;
     let unit = match units.first() {
         Some(u) => u.id.clone(),
         None => {
             let id = format!("{}-demo", sop.agency);
-            store
-                .put_unit(
-                    &sop.agency,
-                    &Unit { id: id.clone(), name: "Unit demo".into(), kind: "dinas".into() },
-                )
-                .await?;
+            let unit = Unit { id: id.clone(), name: "Unit demo".into(), kind: sop::UnitKind::Dinas };
+            store.put_unit(&sop.agency, &unit, None).await?;
             id
         }
     };
+    // A lane may name a position the agency's list lacks: it joins the
+    // list, as the demo's own.
+    let mut listed: std::collections::HashSet<String> =
+        store.positions(&sop.agency).await?.into_iter().map(|p| p.id).collect();
+    let named =
+        sop.lanes.iter().flat_map(|l| &l.positions).chain(sop.steps.iter().flat_map(|s| &s.positions));
+    for position in named {
+        if listed.insert(position.clone()) {
+            let demo = engine::organisation::Position {
+                id: position.clone(),
+                name: format!("Jabatan demo {position}"),
+                unit: None,
+                reports_to: None,
+                rights: Default::default(),
+                pemda: false,
+            };
+            store.put_position(&sop.agency, &demo, None).await?;
+        }
+    }
     let org = store.organisation(&sop.agency).await?;
     let today = jiff::civil::date(2000, 1, 1);
     // A position may stand in several lanes: it is staffed once.
@@ -407,7 +419,7 @@ pub async fn staff_for(
                     nip: None,
                     unit: unit.clone(),
                 };
-                store.put_person(&sop.agency, &person).await?;
+                store.put_person(&sop.agency, &person, None).await?;
                 let holding = Holding {
                     person: id,
                     position: position.clone(),
@@ -438,6 +450,11 @@ pub async fn install_accounts(store: &Store, at: i64) -> Result<(), StoreError> 
         if store.account(id).await?.is_none() {
             store.add_account(agency, id, id, &hash, DEMO_ADMINS.contains(&id), at).await?;
         }
+    }
+    let (id, agency, ..) = INSTALLATION_ADMIN;
+    if store.account(id).await?.is_none() {
+        store.add_account(agency, id, id, &hash, false, at).await?;
+        store.grant_installation_admin(id, None, at).await?;
     }
     Ok(())
 }

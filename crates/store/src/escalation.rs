@@ -1,7 +1,8 @@
 //! Escalation: tasks past their due time are found, their lane and the
-//! heads of its unit are told — one level further up the structure with
-//! each repeat (see `engine::organisation::superior`) — and this repeats at
-//! an interval. Each round runs
+//! holders of the position theirs reports to are told — one level further
+//! up the agency's chain with each repeat (see
+//! `engine::Organisation::escalation_chain`) — and this repeats at an
+//! interval. Each round runs
 //! in one transaction behind the chain lock, so several processes sharing a
 //! database escalate a task once per round.
 

@@ -150,37 +150,6 @@ fn verification_code() -> String {
     chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
-/// How an official signs: "Kepala Dinas …", or on the Head's behalf
-/// ("a.n. Kepala Dinas …" / "Sekretaris"), with Plt./Plh. when acting.
-fn signer_title(
-    org: &Organisation,
-    agency: &Agency,
-    person: &str,
-    position: &str,
-    on: jiff::civil::Date,
-) -> String {
-    let acting = org
-        .positions_of(person, on)
-        .into_iter()
-        .find(|h| h.position == position)
-        .and_then(|h| h.acting.as_ref().map(|(kind, _)| format!("{} ", kind.label())))
-        .unwrap_or_default();
-    match position {
-        "kepala-dinas" => format!("{acting}Kepala {}", agency.name),
-        "sekretaris-dinas" => format!("a.n. Kepala {}\n{acting}Sekretaris", agency.name),
-        other => {
-            let words: Vec<String> = other
-                .split('-')
-                .map(|w| {
-                    let mut c = w.chars();
-                    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-                })
-                .collect();
-            format!("{acting}{}", words.join(" "))
-        }
-    }
-}
-
 /// The values a letter template may use: every field given in the case so
 /// far (the latest value wins) and the case's particulars.
 fn template_values(
@@ -528,7 +497,7 @@ impl Store {
             ));
         }
         let person = org.person(by).ok_or_else(|| EngineError::UnknownPerson(by.to_string()))?;
-        let title = signer_title(org, &agency, by, position, local(at, zone).date());
+        let title = org.signing_title(by, position, local(at, zone).date());
         let code = verification_code();
         let letter = Letter {
             letterhead: self.letterhead(&agency).await?,
@@ -1006,7 +975,14 @@ impl Store {
             subject: draft.subject,
             recipient: draft.recipient.lines().map(str::to_string).collect(),
             body: draft.body,
-            signer_title: "Kepala ".to_string() + &profile.name,
+            // Whoever signs, the letter is the Head's.
+            signer_title: self
+                .organisation(agency)
+                .await?
+                .positions
+                .iter()
+                .find(|p| p.has(engine::organisation::PositionRight::HeadsAgency))
+                .map_or_else(|| profile.name.clone(), |p| p.name.clone()),
             signer_name: "(nama pejabat penanda tangan)".into(),
             signer_nip: "…".into(),
             copies: Vec::new(),

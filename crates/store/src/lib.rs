@@ -40,11 +40,13 @@ use std::str::FromStr;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Connection, Executor};
 
-pub use accounts::{Account, Attachment, hash_password, verify_password, verify_password_or_dummy};
+pub use accounts::{
+    Account, Attachment, check_username, hash_password, verify_password, verify_password_or_dummy,
+};
 pub use cases::{CaseSummary, OpenTask, Upload};
 pub use error::StoreError;
 pub use letters::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
-pub use organisation::Unit;
+pub use organisation::{ListedHolding, Unit};
 pub use personal_data::{DataKey, ERASED};
 pub use sop_versions::{Publication, PublishedVersion};
 

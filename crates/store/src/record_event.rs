@@ -1,6 +1,7 @@
-//! Changes outside any case — a registry entry's state, who holds which
-//! position, the calendar, the letterhead logo and signing certificates,
-//! accounts and API tokens, people, units and published SOP versions — as
+//! Changes outside any case — a registry entry's state, agencies and their
+//! units and positions, who holds which position, the calendar, the
+//! letterhead logo and signing certificates, accounts and API tokens,
+//! people and published SOP versions — as
 //! events of the same hash chain as the cases' events, appended in the
 //! transaction that makes the change. Their rows have an empty case id (so
 //! no case's history ever holds one) and kinds of their own.
@@ -92,6 +93,39 @@ pub enum Change {
         version: u32,
         sha256: String,
     },
+    /// An agency made or its profile changed (by an installation
+    /// administrator, the operator, or a file installed).
+    AgencySaved {
+        agency: String,
+        government: String,
+        name: String,
+        address: String,
+        timezone: String,
+        letterhead: Vec<String>,
+        letters: sop::agency::LetterSettings,
+        domain: String,
+        mail_domain: String,
+        retention_days: u32,
+    },
+    PositionSaved {
+        position: String,
+        name: String,
+        unit: Option<String>,
+        reports_to: Option<String>,
+        rights: std::collections::BTreeSet<sop::PositionRight>,
+        pemda: bool,
+    },
+    /// A holding (`holding` is its row) given its last day.
+    HoldingEnded {
+        holding: String,
+        person: String,
+        position: String,
+        until: String,
+    },
+    /// An account may now create and edit agencies across the installation.
+    InstallationAdminGranted {
+        account: String,
+    },
 }
 
 impl Change {
@@ -113,6 +147,10 @@ impl Change {
             Change::PersonSaved { .. } => "person-saved",
             Change::UnitSaved { .. } => "unit-saved",
             Change::SopPublished { .. } => "sop-published",
+            Change::AgencySaved { .. } => "agency-saved",
+            Change::PositionSaved { .. } => "position-saved",
+            Change::HoldingEnded { .. } => "holding-ended",
+            Change::InstallationAdminGranted { .. } => "installation-admin-granted",
         }
     }
 }

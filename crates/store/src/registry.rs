@@ -475,15 +475,36 @@ impl Store {
     }
 
     /// Whether `person` may suspend, reactivate or revoke entries of `kind`:
-    /// an administrator of `agency`, or someone who may act today in the
-    /// step that fills that registry in the newest version of one of its
-    /// SOPs (that step's positions, Plt/Plh included). Who keeps which
-    /// registry follows the SOPs, so a server-room officer keeps the access
-    /// list and not the VPN accounts.
+    /// an administrator of `agency`, the holder of a position that keeps
+    /// every registry, or someone who may act today in the step that fills
+    /// that registry in the newest version of one of its SOPs (that step's
+    /// positions, Plt/Plh included). Who keeps which registry follows the
+    /// SOPs, so a server-room officer keeps the access list and not the VPN
+    /// accounts.
     pub async fn keeps_registry(
         &self,
         agency: &str,
         kind: RegistryKind,
+        person: &str,
+    ) -> Result<bool, StoreError> {
+        self.keeps(agency, Some(kind), person).await
+    }
+
+    /// Whether `person` keeps any of `agency`'s records — its registries and
+    /// visitor log — which opens them to read: an administrator, the holder
+    /// of a position that keeps every registry, or someone who may act today
+    /// in a step that fills, revokes or reviews registry entries or escorts
+    /// visitors.
+    pub async fn keeps_records(&self, agency: &str, person: &str) -> Result<bool, StoreError> {
+        self.keeps(agency, None, person).await
+    }
+
+    /// See [`Store::keeps_registry`] (`Some(kind)`: who creates its entries)
+    /// and [`Store::keeps_records`] (`None`: who records anything).
+    async fn keeps(
+        &self,
+        agency: &str,
+        kind: Option<RegistryKind>,
         person: &str,
     ) -> Result<bool, StoreError> {
         let admin = sqlx::query("SELECT is_admin FROM accounts WHERE agency_id = $1 AND person_id = $2")
@@ -498,21 +519,43 @@ impl Store {
         }
         let org = self.organisation(agency).await?;
         let today = Timestamp::now().to_zoned(self.calendar(agency).await?.zone).date();
-        for id in self.sop_ids(agency).await? {
-            let sop = self.sop(agency, &id, None).await?;
-            let Some(registry) =
-                sop.registry.as_ref().filter(|r| r.kind == kind && r.action == RegistryAction::Create)
-            else {
-                continue;
+        if org.may(person, engine::organisation::PositionRight::KeepsRegistry, today) {
+            return Ok(true);
+        }
+        let newest: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT sop_id, MAX(version) AS version FROM sop_versions WHERE agency_id = $1 GROUP BY sop_id ORDER BY sop_id",
+        )
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await?;
+        for (id, version) in newest {
+            let version =
+                u32::try_from(version).map_err(|_| StoreError::Corrupt(format!("versi SOP {id}")))?;
+            let sop = self.sop(agency, &id, Some(version)).await?;
+            let steps: Vec<u32> = match kind {
+                Some(kind) => sop
+                    .registry
+                    .iter()
+                    .filter(|r| r.kind == kind && r.action == RegistryAction::Create)
+                    .map(|r| r.step)
+                    .collect(),
+                None => sop
+                    .registry
+                    .iter()
+                    .map(|r| r.step)
+                    .chain(sop.visit.iter().map(|v| v.escort_step))
+                    .chain(sop.review.iter().map(|r| r.step))
+                    .collect(),
             };
-            // A requester's lane is whoever asked, not a keeper.
-            let Some(step) =
-                sop.step(registry.step).filter(|s| sop.lane(&s.lane).is_some_and(|l| !l.requester))
-            else {
-                continue;
-            };
-            if org.candidates(sop.step_positions(step), today).iter().any(|c| c.person == person) {
-                return Ok(true);
+            for step in steps {
+                // A requester's lane is whoever asked, not a keeper.
+                let Some(step) = sop.step(step).filter(|s| sop.lane(&s.lane).is_some_and(|l| !l.requester))
+                else {
+                    continue;
+                };
+                if org.candidates(sop.step_positions(step), today).iter().any(|c| c.person == person) {
+                    return Ok(true);
+                }
             }
         }
         Ok(false)

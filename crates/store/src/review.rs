@@ -105,7 +105,7 @@ impl Store {
                 state.number,
                 open.len()
             );
-            for head in org.candidates(&["kepala-dinas".to_string()], today) {
+            for head in org.holders_with(engine::organisation::PositionRight::HeadsAgency, today) {
                 self.notify(tx, &state.agency, &head.person, &state.id, &message, at).await?;
             }
         }

@@ -18,7 +18,7 @@ async fn changes_reach_this_process_at_once_and_others_soon() {
         let here = &db.store;
         let other = Store::open(&db.url).await.unwrap();
         let holds = |org: &engine::Organisation| {
-            org.holdings.iter().any(|h| h.person == "lmj-petugas" && h.position == "operator-cadangan")
+            org.holdings.iter().any(|h| h.person == "lmj-petugas" && h.position == "administrator-jaringan")
         };
         // Both processes have read (and keep) the organisation and calendar.
         assert!(!holds(&here.organisation("lumajang").await.unwrap()));
@@ -30,7 +30,7 @@ async fn changes_reach_this_process_at_once_and_others_soon() {
             "lumajang",
             &Holding {
                 person: "lmj-petugas".into(),
-                position: "operator-cadangan".into(),
+                position: "administrator-jaringan".into(),
                 from: date(2026, 1, 1),
                 until: None,
                 acting: None,

@@ -525,7 +525,7 @@ async fn an_agency_numbering_in_srikandi_types_the_number_and_never_twice() {
         let s = &db.store;
         let mut profile = s.agency("lumajang").await.unwrap();
         profile.letters.srikandi = true;
-        s.put_agency(&profile).await.unwrap();
+        s.update_agency(&profile, None).await.unwrap();
         let at = wib(2026, 11, 23, 9, 0);
         let first = email_case_at(s, 11, at).await;
         let second = email_case_at(s, 11, at + MINUTE).await;

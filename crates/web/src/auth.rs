@@ -104,19 +104,15 @@ pub struct User {
     pub csrf: String,
     pub session: String,
     pub lang: Lang,
-    /// Heads of the Dinas and administrators see the accountability report.
+    /// Administrators and whoever holds a position that reads reports see
+    /// the accountability report, the registers and every case listed.
     pub may_report: bool,
-    /// Heads, administrators and the officers who do the work read and
-    /// keep the registries.
+    /// They, and whoever keeps a registry or the visitor log (by their
+    /// position's right or their step in an SOP), read the registries and
+    /// the visitor log.
     pub keeps_registries: bool,
     pub unread: i64,
 }
-
-/// Positions (by prefix) of the officers who create registry entries.
-pub const REGISTRY_KEEPERS: [&str; 3] = ["administrator-", "operator-", "petugas-"];
-
-/// Positions that answer for the standard times of the whole Dinas.
-pub const HEADS: [&str; 3] = ["kepala-dinas", "sekretaris-dinas", "kabid-aptika"];
 
 impl User {
     pub fn person(&self) -> &str {
@@ -133,6 +129,12 @@ impl User {
 
     pub fn t(&self, msg: Msg) -> &'static str {
         self.lang.t(msg)
+    }
+
+    /// Whether this person may edit `agency`'s profile and structure: an
+    /// installation administrator, or an administrator of that agency.
+    pub fn may_edit_agency(&self, agency: &str) -> bool {
+        self.account.installation_admin || (self.account.is_admin && self.agency_id() == agency)
     }
 
     /// Refuses a form whose token is not this session's.
@@ -167,9 +169,10 @@ impl User {
         let agency = state.store.agency(&account.agency_id).await?;
         let org = state.store.organisation(&account.agency_id).await?;
         let today = jiff::Timestamp::now().to_zoned(Clock::of(&agency, Lang::Id).zone).date();
-        let positions = org.positions_of(&account.person_id, today);
-        let head = positions.iter().any(|h| HEADS.contains(&h.position.as_str()));
-        let officer = positions.iter().any(|h| REGISTRY_KEEPERS.iter().any(|p| h.position.starts_with(p)));
+        let may_report = account.is_admin
+            || org.may(&account.person_id, engine::organisation::PositionRight::ReadsReports, today);
+        let keeps_registries =
+            may_report || state.store.keeps_records(&account.agency_id, &account.person_id).await?;
         let unread = if count_unread {
             state.store.unread_notifications(&account.agency_id, &account.person_id).await?
         } else {
@@ -177,8 +180,8 @@ impl User {
         };
         Ok(User {
             unread,
-            may_report: account.is_admin || head,
-            keeps_registries: account.is_admin || head || officer,
+            may_report,
+            keeps_registries,
             name: org.name(&account.person_id),
             account,
             agency,

@@ -33,6 +33,7 @@ pub fn page(user: &User, title: &str, current: &str, body: Markup) -> Markup {
     .chain(user.keeps_registries.then_some(("/registri", Msg::NavRegistries)))
     .chain(user.keeps_registries.then_some(("/kunjungan", Msg::Visit)))
     .chain(user.account.is_admin.then_some(("/admin", Msg::NavAdmin)))
+    .chain(user.account.installation_admin.then_some(("/instansi", Msg::NavAgencies)))
     .chain([("/akun", Msg::NavAccount)])
     .collect();
     html! {

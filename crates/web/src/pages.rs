@@ -2,6 +2,8 @@
 
 pub mod access_review;
 pub mod admin;
+pub mod admin_form;
+pub mod agencies;
 pub mod api_tokens;
 pub mod cases;
 pub mod form;
@@ -10,6 +12,7 @@ pub mod letter_settings;
 pub mod letters;
 pub mod library;
 pub mod mail_settings;
+pub mod organisation;
 pub mod registries;
 pub mod reports;
 pub mod services;

@@ -5,7 +5,8 @@
 //! with `--include-ignored` (as `.ci/run` does); saves a screenshot of the page on failure to
 //! `target/e2e-failure.png`. With `SOPIR_SCREENSHOTS=DIR` it also saves the
 //! inbox, the request form and the case timeline there (the README's
-//! pictures).
+//! pictures). Another test has the installation administrator make a third
+//! agency with its units and positions, staffed by its own administrator.
 
 mod common;
 
@@ -495,5 +496,222 @@ async fn an_administrator_uploads_an_sop_refused_then_published_in_chromium() {
         panic!("{problem} (screenshot: {})", target.display());
     }
     assert_eq!(app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap().version, 4);
+    client.close().await.unwrap();
+}
+
+/// Types `value` into the control `id`, replacing what it held (selects
+/// and dates as [`fill`] does).
+async fn replace(c: &Client, id: &str, value: &str) -> Step {
+    let element = c.find(Locator::Id(id)).await.map_err(|e| format!("#{id}: {e}"))?;
+    let tag = element.tag_name().await.map_err(err)?;
+    if tag == "textarea"
+        || (tag == "input" && element.attr("type").await.map_err(err)?.as_deref() != Some("date"))
+    {
+        element.clear().await.map_err(err)?;
+    }
+    fill(c, id, value).await
+}
+
+/// Sends the form `form` and waits for the next page to say `saved`.
+async fn save(c: &Client, form: &str, saved: &str) -> Step {
+    // The page that sends is marked, so its own message is not taken for the answer.
+    c.execute("document.body.dataset.sent = '1';", vec![]).await.map_err(err)?;
+    c.find(Locator::Css(&format!("#{form} button[type=submit]")))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    let flash = c
+        .wait()
+        .for_element(Locator::Css("body:not([data-sent]) p.flash"))
+        .await
+        .map_err(|e| format!("{form}: {e}"))?;
+    let text = flash.text().await.map_err(err)?;
+    if !text.contains(saved) {
+        let errors: Vec<String> = match c.find_all(Locator::Css("p.field-error")).await {
+            Ok(found) => {
+                let mut texts = Vec::new();
+                for e in found {
+                    texts.push(e.text().await.unwrap_or_default());
+                }
+                texts
+            }
+            Err(_) => Vec::new(),
+        };
+        return Err(format!("{form}: the page says {text:?} ({errors:?}), not {saved:?}"));
+    }
+    Ok(())
+}
+
+/// The installation administrator makes Kabupaten Blitar, its units and
+/// positions, its people and its administrator's login; that administrator
+/// gives each person a position chosen from the list.
+async fn third_agency(c: &Client, app: &common::App) -> Step {
+    let base = &app.base;
+    login(c, base, "admin-instalasi").await?;
+    c.find(Locator::Css("header.top nav a[href='/instansi']"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    c.find(Locator::Css("a[href='/instansi/baru']")).await.map_err(err)?.click().await.map_err(err)?;
+    c.wait().for_element(Locator::Id("a-id")).await.map_err(err)?;
+    for (id, value) in [
+        ("a-id", "blitar"),
+        ("a-government", "Pemerintah Kabupaten Blitar"),
+        ("a-name", "Dinas Komunikasi, Informatika dan Statistik"),
+        ("a-timezone", "Asia/Jakarta"),
+        ("a-letterhead", "PEMERINTAH KABUPATEN BLITAR\nDINAS KOMUNIKASI, INFORMATIKA DAN STATISTIK"),
+        ("a-domain", "blitarkab.go.id"),
+        ("a-retention_days", "730"),
+        ("a-letters-number", "{klasifikasi}/{urut:3}/{unit}/{tahun}"),
+        ("a-letters-classification", "000.1.2"),
+        ("a-letters-unit", "409.108"),
+        ("a-letters-place", "Blitar"),
+    ] {
+        replace(c, id, value).await?;
+    }
+    c.execute("window.scrollTo(0, 0);", vec![]).await.map_err(err)?;
+    shot(c, "agency-form.png").await?;
+    save(c, "agency-profile", "Instansi dibuat.").await?;
+
+    for (name, kind) in
+        [("Bidang Teknologi Informasi", "dinas"), ("Sekretariat Daerah", "opd"), ("Bappeda", "opd")]
+    {
+        replace(c, "u-name", name).await?;
+        fill(c, "u-kind", kind).await?;
+        save(c, "unit-form", "Unit tersimpan.").await?;
+    }
+    let units = app.store.units("blitar").await.map_err(err)?;
+    let unit = |name: &str| units.iter().find(|u| u.name == name).map(|u| u.id.clone()).unwrap_or_default();
+    let tik = unit("Bidang Teknologi Informasi");
+    let positions: [(&str, &str, &str, &str, &[&str]); 6] = [
+        (
+            "kadis",
+            "Kepala Dinas Komunikasi, Informatika dan Statistik",
+            &tik,
+            "",
+            &["heads-agency", "signs-letters", "reads-reports"],
+        ),
+        ("sekretaris", "Sekretaris", &tik, "kadis", &["signs-letters"]),
+        ("kabid-tik", "Kepala Bidang Teknologi Informasi", &tik, "kadis", &["reads-reports"]),
+        ("teknisi-jaringan", "Teknisi Jaringan", &tik, "kabid-tik", &[]),
+        ("pemohon", "Pegawai OPD pemohon", "", "", &[]),
+        ("sekda", "Sekretaris Daerah Kabupaten Blitar", "", "", &[]),
+    ];
+    let setda = unit("Sekretariat Daerah");
+    for (id, name, unit_id, reports_to, rights) in positions {
+        replace(c, "p-id", id).await?;
+        replace(c, "p-name", name).await?;
+        fill(c, "p-unit", if id == "sekda" { setda.as_str() } else { unit_id }).await?;
+        fill(c, "p-reports_to", reports_to).await?;
+        for right in rights {
+            c.find(Locator::Id(&format!("p-right-{right}")))
+                .await
+                .map_err(err)?
+                .click()
+                .await
+                .map_err(err)?;
+        }
+        if id == "sekda" {
+            c.find(Locator::Id("p-pemda")).await.map_err(err)?.click().await.map_err(err)?;
+        }
+        save(c, "position-form", "Jabatan tersimpan.").await?;
+    }
+
+    let bappeda = unit("Bappeda");
+    let people = [
+        ("Budi Santoso, S.Sos., M.Si.", "197503032000031002", tik.as_str()),
+        ("Andi Wijaya, S.Kom.", "198801012012011003", tik.as_str()),
+        ("Rina Susanti, S.T.", "199204042019032004", tik.as_str()),
+        ("Sari Dewi, S.E.", "199005052015032005", bappeda.as_str()),
+    ];
+    for (name, nip, unit_id) in people {
+        replace(c, "g-name", name).await?;
+        replace(c, "g-nip", nip).await?;
+        fill(c, "g-unit", unit_id).await?;
+        save(c, "person-form", "Pegawai tersimpan.").await?;
+    }
+    let org = app.store.organisation("blitar").await.map_err(err)?;
+    let id_of = |prefix: &str| org.people.iter().find(|p| p.name.starts_with(prefix)).map(|p| p.id.clone());
+    let andi = id_of("Andi").ok_or("Andi was not saved")?;
+    fill(c, "l-person", &andi).await?;
+    replace(c, "l-username", "blt-andi").await?;
+    replace(c, "l-password", store::demo::DEMO_PASSWORD).await?;
+    c.find(Locator::Id("l-admin")).await.map_err(err)?.click().await.map_err(err)?;
+    save(c, "login-form", "Akun masuk dibuat.").await?;
+    logout(c).await?;
+
+    // Blitar's own administrator staffs its positions.
+    login(c, base, "blt-andi").await?;
+    c.find(Locator::Css("header.top nav a[href='/admin']")).await.map_err(err)?.click().await.map_err(err)?;
+    c.find(Locator::Css("a[href='/instansi/blitar/organisasi']"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    for (person, position) in
+        [("Budi", "kadis"), ("Andi", "kabid-tik"), ("Rina", "teknisi-jaringan"), ("Sari", "pemohon")]
+    {
+        fill(c, "h-person", &id_of(person).ok_or(person)?).await?;
+        fill(c, "h-position", position).await?;
+        fill(c, "h-from", "2026-01-02").await?;
+        save(c, "holding-form", "Penugasan jabatan tersimpan.").await?;
+    }
+    // Andi (Plh.) stands in for the Head during a week's leave.
+    fill(c, "h-person", &andi).await?;
+    fill(c, "h-position", "kadis").await?;
+    fill(c, "h-from", "2026-11-23").await?;
+    fill(c, "h-until", "2026-11-27").await?;
+    fill(c, "h-acting", "plh").await?;
+    fill(c, "h-acting_for", &id_of("Budi").ok_or("Budi")?).await?;
+    save(c, "holding-form", "Penugasan jabatan tersimpan.").await?;
+
+    let table = c.find(Locator::Id("positions")).await.map_err(err)?.text().await.map_err(err)?;
+    for expected in ["Teknisi Jaringan", "Rina Susanti, S.T.", "Sekretaris Daerah Kabupaten Blitar", "Pemda"]
+    {
+        if !table.contains(expected) {
+            return Err(format!("the positions table lacks {expected:?}: {table}"));
+        }
+    }
+    c.execute("document.getElementById('jabatan').scrollIntoView();", vec![]).await.map_err(err)?;
+    shot(c, "organisation.png").await?;
+    c.execute("document.getElementById('penugasan').scrollIntoView();", vec![]).await.map_err(err)?;
+    shot(c, "organisation-holdings.png").await?;
+
+    let org = app.store.organisation("blitar").await.map_err(err)?;
+    let today = jiff::civil::date(2026, 11, 25);
+    let head = org.holders_with(engine::organisation::PositionRight::HeadsAgency, today);
+    if head.len() != 2 || !head.iter().any(|c| c.person == andi && c.acting.is_some()) {
+        return Err(format!("the Head and his Plh: {head:?}"));
+    }
+    let up = org.escalation_chain(&org.candidates(&["teknisi-jaringan".into()], today), 1, today);
+    if up != [andi.clone()] {
+        return Err(format!("a late technician is reported to {up:?}, not the Kabid"));
+    }
+    // The Kabid's position reads reports: the menu offers them.
+    c.find(Locator::Css("header.top nav a[href='/laporan']"))
+        .await
+        .map_err(|e| format!("reports link: {e}"))?;
+    logout(c).await
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver"]
+async fn an_installation_administrator_makes_a_third_agency_with_its_structure_in_chromium() {
+    let app = spawn().await;
+    let (_driver, client, _profile) = start_browser().await;
+    let result = third_agency(&client, &app).await;
+    if let Err(problem) = &result {
+        let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-agency-failure.png");
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(&target, png);
+        }
+        let _ = client.close().await;
+        panic!("{problem} (screenshot: {})", target.display());
+    }
     client.close().await.unwrap();
 }

@@ -336,7 +336,7 @@ async fn an_administrator_keeps_the_calendar_and_positions() {
 
     let plh = admin
         .post(
-            "/admin/jabatan",
+            "/instansi/lumajang/organisasi/penugasan",
             &[
                 ("csrf", &token),
                 ("person", "lmj-kasi"),
@@ -349,10 +349,10 @@ async fn an_administrator_keeps_the_calendar_and_positions() {
         )
         .await;
     assert_eq!(plh.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(plh.body.contains("Tanggal akhir sebelum tanggal mulai"));
+    assert!(plh.body.contains("tanggal akhir sebelum tanggal mulai"), "{}", plh.body);
     let plh = admin
         .post(
-            "/admin/jabatan",
+            "/instansi/lumajang/organisasi/penugasan",
             &[
                 ("csrf", &token),
                 ("person", "lmj-kasi"),
@@ -404,7 +404,7 @@ async fn an_administrator_keeps_the_calendar_and_positions() {
     // Another agency's person cannot be given a position here.
     let foreign = admin
         .post(
-            "/admin/jabatan",
+            "/instansi/lumajang/organisasi/penugasan",
             &[
                 ("csrf", &token),
                 ("person", "tgx-kadis"),
@@ -413,7 +413,10 @@ async fn an_administrator_keeps_the_calendar_and_positions() {
             ],
         )
         .await;
-    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(foreign.body.contains("pilih pegawai instansi ini"), "{}", foreign.body);
+    let org = app.store.organisation("trenggalek").await.unwrap();
+    assert!(!org.holdings.iter().any(|h| h.person == "tgx-kadis" && h.position == "kabid-aptika"));
 }
 
 #[tokio::test]

@@ -44,6 +44,17 @@ const STAFF: [(&str, &str); 17] = [
 pub fn organisation() -> Organisation {
     Organisation {
         agency: "contoh".into(),
+        positions: STAFF
+            .iter()
+            .map(|(_, position)| engine::organisation::Position {
+                id: (*position).into(),
+                name: position.replace('-', " "),
+                unit: None,
+                reports_to: None,
+                rights: Default::default(),
+                pemda: false,
+            })
+            .collect(),
         people: STAFF
             .iter()
             .map(|(id, _)| Person {

@@ -1,7 +1,8 @@
-//! Admin: the agency's people, the positions they hold from when to when
-//! (acting officials included), its units, and its working calendar —
-//! holidays can be added and removed, positions assigned — and the logins
-//! held up by password guessing, which an administrator can unlock.
+//! Admin: the agency's working calendar — holidays added and removed,
+//! special schedules — and the logins held up by password guessing, which
+//! an administrator can unlock; links to the agency's profile, its
+//! organisation (units, positions, people, who holds what: see
+//! `organisation`) and its letter settings.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +10,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use engine::calendar::{DatedSchedule, DayOff, DayOffKind, WeekSchedule, parse_hours};
-use engine::organisation::{ActingKind, Holding};
 use maud::{Markup, html};
 
 use store::login_throttle::LockoutKind;
@@ -39,20 +39,17 @@ const WEEKDAYS: [(&str, &str); 7] = [
 enum Saved {
     DayOff,
     DayOffRemoved,
-    Holding,
     Schedule,
     Unlocked,
 }
 
 impl Saved {
-    const ALL: [Saved; 5] =
-        [Saved::DayOff, Saved::DayOffRemoved, Saved::Holding, Saved::Schedule, Saved::Unlocked];
+    const ALL: [Saved; 4] = [Saved::DayOff, Saved::DayOffRemoved, Saved::Schedule, Saved::Unlocked];
 
     fn key(self) -> &'static str {
         match self {
             Saved::DayOff => "libur",
             Saved::DayOffRemoved => "libur-dihapus",
-            Saved::Holding => "jabatan",
             Saved::Schedule => "jadwal",
             Saved::Unlocked => "dibuka",
         }
@@ -62,7 +59,6 @@ impl Saved {
         match self {
             Saved::DayOff => Msg::SavedDayOff,
             Saved::DayOffRemoved => Msg::SavedDayOffRemoved,
-            Saved::Holding => Msg::SavedHolding,
             Saved::Schedule => Msg::SavedSchedule,
             Saved::Unlocked => Msg::SavedUnlocked,
         }
@@ -107,7 +103,6 @@ async fn render_saying(
 ) -> Result<Response, WebError> {
     let agency = user.agency_id();
     let org = state.store.organisation(agency).await?;
-    let units = state.store.units(agency).await?;
     let calendar = state.store.calendar(agency).await?;
     let slowed = state.store.slowed_logins(agency, now_ms()).await?;
     let lockouts = state.store.login_lockouts(agency, LOCKOUTS_SHOWN).await?;
@@ -118,63 +113,14 @@ async fn render_saying(
         calendar.days_off.values().filter(|d| d.date >= today.first_of_year()).collect();
     let body: Markup = html! {
         h1 { (user.t(Msg::AdminTitle)) }
-        p { a href="/admin/surat" { (user.t(Msg::LetterSettings)) } " · " a href="/admin/sop" { (user.t(Msg::SopPublishing)) } }
+        p {
+            a href={"/instansi/" (agency) "/organisasi"} { (user.t(Msg::OrganisationTitle)) } " · "
+            a href={"/instansi/" (agency) "/profil"} { (user.t(Msg::AgencyProfile)) } " · "
+            a href="/admin/surat" { (user.t(Msg::LetterSettings)) } " · "
+            a href="/admin/sop" { (user.t(Msg::SopPublishing)) }
+        }
         @if !errors.is_empty() { p.flash.error role="alert" { (user.t(Msg::FixErrors)) } }
         @if let Some(saved) = saved { p.flash.info role="status" { (user.t(saved.message())) } }
-        h2 { (user.t(Msg::People)) }
-        table {
-            thead { tr { th { (user.t(Msg::Name)) } th.hide-sm { "NIP" } th { (user.t(Msg::Unit)) } th { (user.t(Msg::PositionsToday)) } } }
-            tbody {
-                @for p in &org.people {
-                    tr {
-                        td { (p.name) }
-                        td.hide-sm { (p.nip.as_deref().unwrap_or("-")) }
-                        td { (units.iter().find(|u| u.id == p.unit).map_or(p.unit.as_str(), |u| u.name.as_str())) }
-                        td {
-                            @for h in org.positions_of(&p.id, today) {
-                                (h.position)
-                                @if let Some((kind, holder)) = &h.acting { " (" (kind.label()) " " (holder.as_deref().map(|x| org.name(x)).unwrap_or_default()) ")" }
-                                " "
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        h2 { (user.t(Msg::Holdings)) }
-        table {
-            thead { tr { th { (user.t(Msg::Name)) } th { (user.t(Msg::Position)) } th { (user.t(Msg::From)) } th { (user.t(Msg::Until)) } } }
-            tbody {
-                @for h in &org.holdings {
-                    tr {
-                        td { (org.name(&h.person)) @if let Some((kind, _)) = &h.acting { " (" (kind.label()) ")" } }
-                        td { (h.position) }
-                        td { (h.from) }
-                        td { (h.until.map_or("-".to_string(), |d| d.to_string())) }
-                    }
-                }
-            }
-        }
-        form.card method="post" action="/admin/jabatan" {
-            h2 { (user.t(Msg::AssignPosition)) }
-            input type="hidden" name="csrf" value=(user.csrf);
-            label for="h-person" { (user.t(Msg::Name)) }
-            select #h-person name="person" { @for p in &org.people { option value=(p.id) { (p.name) } } }
-            label for="h-position" { (user.t(Msg::Position)) }
-            input #h-position type="text" name="position" placeholder="kabid-aptika";
-            @if let Some(e) = error("position") { p.field-error { (e) } }
-            label for="h-from" { (user.t(Msg::From)) }
-            input #h-from type="date" name="from";
-            @if let Some(e) = error("from") { p.field-error { (e) } }
-            label for="h-until" { (user.t(Msg::Until)) " " span.muted { (user.t(Msg::Optional)) } }
-            input #h-until type="date" name="until";
-            @if let Some(e) = error("until") { p.field-error { (e) } }
-            label for="h-acting" { (user.t(Msg::Acting)) }
-            select #h-acting name="acting" { option value="" { "—" } option value="plt" { "Plt." } option value="plh" { "Plh." } }
-            label for="h-for" { (user.t(Msg::ActingFor)) " " span.muted { (user.t(Msg::Optional)) } }
-            select #h-for name="acting_for" { option value="" { "—" } @for p in &org.people { option value=(p.id) { (p.name) } } }
-            button.primary type="submit" { (user.t(Msg::Save)) }
-        }
         section #penguncian {
             h2 { (user.t(Msg::LoginLockouts)) }
             p.help { (user.t(Msg::LoginLockoutsHelp)) }
@@ -232,8 +178,6 @@ async fn render_saying(
                 }
             }
         }
-        h2 { (user.t(Msg::Units)) }
-        ul { @for u in &units { li { (u.name) " (" (u.kind) ")" } } }
         h2 { (user.t(Msg::DaysOff)) }
         table {
             thead { tr { th { (user.t(Msg::Date)) } th { (user.t(Msg::Name)) } th.hide-sm { (user.t(Msg::Source)) } th {} } }
@@ -356,61 +300,6 @@ pub async fn remove_day_off(
     };
     state.store.remove_day_off(user.agency_id(), day, Some(user.person())).await?;
     Ok(Saved::DayOffRemoved.back())
-}
-
-pub async fn add_holding(
-    State(state): State<AppState>,
-    user: User,
-    axum::Form(form): axum::Form<BTreeMap<String, String>>,
-) -> Result<Response, WebError> {
-    admin_form(&user, &form)?;
-    let org = state.store.organisation(user.agency_id()).await?;
-    let mut errors = Vec::new();
-    let person = form.get("person").cloned().unwrap_or_default();
-    if org.person(&person).is_none() {
-        return Err(WebError::Forbidden);
-    }
-    let position = form.get("position").map(|p| p.trim().to_string()).unwrap_or_default();
-    let slug = !position.is_empty()
-        && position.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !slug {
-        errors.push(("position", user.t(Msg::BadPosition).to_string()));
-    }
-    let from = date(form.get("from"));
-    if from.is_none() {
-        errors.push(("from", user.t(Msg::BadDate).to_string()));
-    }
-    let until_text = form.get("until").map(|u| u.trim()).unwrap_or("");
-    let until = date(form.get("until"));
-    if !until_text.is_empty() && until.is_none() {
-        errors.push(("until", user.t(Msg::BadDate).to_string()));
-    }
-    if let (Some(f), Some(u)) = (from, until) {
-        if u < f {
-            errors.push(("until", user.t(Msg::UntilBeforeFrom).to_string()));
-        }
-    }
-    let acting_for = form.get("acting_for").filter(|p| !p.is_empty()).cloned();
-    if acting_for.as_ref().is_some_and(|p| org.person(p).is_none()) {
-        return Err(WebError::Forbidden);
-    }
-    let acting = match form.get("acting").map(String::as_str) {
-        Some("plt") => Some((ActingKind::Plt, acting_for)),
-        Some("plh") => Some((ActingKind::Plh, acting_for)),
-        _ => None,
-    };
-    let Some(from) = from.filter(|_| errors.is_empty()) else {
-        return render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
-    state
-        .store
-        .add_holding(
-            user.agency_id(),
-            &Holding { person, position, from, until, acting },
-            Some(user.person()),
-        )
-        .await?;
-    Ok(Saved::Holding.back())
 }
 
 pub async fn add_schedule(

@@ -19,9 +19,6 @@ use crate::{AppState, layout, now_ms};
 const MAX_LOGO_BYTES: usize = 512 * 1024;
 const MAX_CERTIFICATE_BYTES: usize = 64 * 1024;
 
-/// Positions that sign outgoing letters.
-const SIGNING_POSITIONS: [&str; 2] = ["kepala-dinas", "sekretaris-dinas"];
-
 async fn render(
     state: &AppState,
     user: &User,
@@ -36,8 +33,7 @@ async fn render(
     let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date();
     let mut signers = Vec::new();
     for person in &org.people {
-        let positions = org.positions_of(&person.id, today);
-        let signs = positions.iter().any(|h| SIGNING_POSITIONS.contains(&h.position.as_str()));
+        let signs = org.may(&person.id, engine::organisation::PositionRight::SignsLetters, today);
         let certificate = state.store.signing_certificate(agency, &person.id).await?;
         if signs || certificate.is_some() {
             signers.push((person, certificate));
