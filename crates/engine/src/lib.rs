@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod case;
 pub mod error;
 pub mod form;
+pub mod notice;
 pub mod organisation;
 pub mod routine;
 pub mod workflow;

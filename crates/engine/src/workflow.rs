@@ -27,7 +27,7 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn local_date(&self, at: Millis) -> Date {
+    pub fn local_date(&self, at: Millis) -> Date {
         Timestamp::from_millisecond(at).expect("valid instant").to_zoned(self.calendar.zone.clone()).date()
     }
 

@@ -146,7 +146,7 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
             CliError::Simulation(format!("tidak ada pemegang jabatan untuk pelaksana {}", first.lane))
         })?;
         let input = sample_input_by(first, &first.lane, decisions.of(first.no), &submitter.person, &profile);
-        store.submit(&sop.agency, &sop.id, &submitter.person, input, start).await?
+        store.submit(store::Submit::new(&sop.agency, &sop.id, &submitter.person, input, start)).await?
     };
     let mut stopped = None;
     let mut clock = start;
@@ -190,15 +190,16 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
         let actor = task.candidates[0].person.clone();
         store::demo::prepare_step(&store, &sop.agency, sop, &state.id, step, &actor, at).await?;
         state = store
-            .complete_with(
-                &sop.agency,
-                &state.id,
-                &task.id,
-                &actor,
-                sample_input_by(step, &task.lane, decisions.of(step.no), &actor, &profile),
-                Vec::new(),
-                store::demo::sample_paperwork(step),
-                at,
+            .complete(
+                store::Complete::new(
+                    &sop.agency,
+                    &state.id,
+                    &task.id,
+                    &actor,
+                    sample_input_by(step, &task.lane, decisions.of(step.no), &actor, &profile),
+                    at,
+                )
+                .with_paperwork(store::demo::sample_paperwork(step)),
             )
             .await?;
     }

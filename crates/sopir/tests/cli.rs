@@ -309,7 +309,9 @@ fn database_with_history(name: &str) -> String {
         store::demo::install(&s, &sop::Catalog::builtin(), 1_764_000_000_000).await.unwrap();
         let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
-        s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", input, 1_764_000_000_000).await.unwrap();
+        s.submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, 1_764_000_000_000))
+            .await
+            .unwrap();
         s.close().await;
     });
     url
@@ -400,7 +402,9 @@ fn another_request(url: &str) {
         let s = store::Store::open(url).await.unwrap();
         let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
-        s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", input, 1_764_100_000_000).await.unwrap();
+        s.submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, 1_764_100_000_000))
+            .await
+            .unwrap();
         s.close().await;
     });
 }

@@ -9,6 +9,8 @@ use engine::{ActionInput, CaseState, Context, EngineError, Event};
 use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{append, case_events};
+use crate::command::{Complete, Submit};
+use crate::effects::Moment;
 use crate::letters::Paperwork;
 use crate::personal_data::{carries_personal, open_events, seal_events};
 use crate::report_months::CompletedTask;
@@ -81,50 +83,14 @@ impl Store {
         Ok((self.organisation(agency).await?, self.calendar(agency).await?))
     }
 
-    /// Starts a case of the newest version of `sop_id`; `by` carries out its
-    /// first step with `input`.
-    pub async fn submit(
-        &self,
-        agency: &str,
-        sop_id: &str,
-        by: &str,
-        input: ActionInput,
-        at: i64,
-    ) -> Result<CaseState, StoreError> {
-        self.submit_with_uploads(agency, sop_id, by, input, Vec::new(), at).await
-    }
-
-    /// As [`Store::submit`], keeping `uploads` as the step's attachments: the
-    /// files are stored only if the case is.
-    pub async fn submit_with_uploads(
-        &self,
-        agency: &str,
-        sop_id: &str,
-        by: &str,
-        input: ActionInput,
-        uploads: Vec<Upload>,
-        at: i64,
-    ) -> Result<CaseState, StoreError> {
-        self.submit_as(&new_id(), agency, sop_id, by, input, uploads, at).await
-    }
-
-    /// As [`Store::submit_with_uploads`], the new case taking the id `case`
-    /// chosen beforehand (an API call's idempotency claim names it).
-    #[allow(clippy::too_many_arguments)]
-    pub async fn submit_as(
-        &self,
-        case: &str,
-        agency: &str,
-        sop_id: &str,
-        by: &str,
-        input: ActionInput,
-        uploads: Vec<Upload>,
-        at: i64,
-    ) -> Result<CaseState, StoreError> {
-        let sop = self.sop(agency, sop_id, None).await?;
-        let (org, calendar) = self.context_parts(agency).await?;
+    /// Starts a case: [`Submit`].
+    pub async fn submit(&self, command: Submit) -> Result<CaseState, StoreError> {
+        let Submit { agency, sop, by, input, uploads, case, at } = command;
+        let sop = self.sop(&agency, &sop, None).await?;
+        let (org, calendar) = self.context_parts(&agency).await?;
+        let case = case.unwrap_or_else(new_id);
         let mut write = self.write().await?;
-        let result = self.submit_in(write.tx(), &org, &calendar, &sop, case, by, input, uploads, at).await;
+        let result = self.submit_in(write.tx(), &org, &calendar, &sop, &case, &by, input, uploads, at).await;
         write.finish(result).await
     }
 
@@ -149,71 +115,24 @@ impl Store {
         input.attachments.extend(ids.iter().cloned());
         let mut events = workflow::submit(&ctx, case, &number, by, input, at)?;
         let state = fold(&events, None);
-        if let Some(registry) = &sop.registry {
-            let first = sop.first_step().no;
-            self.check_registry_input(tx, sop, registry, &state, first, &calendar.zone, at).await?;
-        }
         let case_key = if carries_personal(&events, sop) { Some(self.new_case_key()?) } else { None };
         seal_events(&mut events, sop, case_key.as_ref().map(|(k, _)| k))?;
-        self.record(tx, agency, org, calendar, &events).await?;
+        self.record(tx, agency, calendar, &events).await?;
         if let Some((_, sealed)) = &case_key {
             self.keep_case_key(tx, agency, case, sealed).await?;
         }
         store_uploads(tx, agency, case, by, &uploads, &ids, at).await?;
-        self.notify_about(tx, sop, org, &state, &events).await?;
+        self.notify_about(tx, &ctx, &state, &events).await?;
         let filenames: Vec<String> = uploads.iter().map(|u| u.filename.clone()).collect();
-        self.register_incoming(tx, sop, &state, &filenames, &calendar.zone).await?;
-        if let Some(visit) = &sop.visit {
-            self.register_visit(tx, visit, &state, &calendar.zone, case_key.as_ref().map(|(k, _)| k)).await?;
-        }
-        if let Some(review) = &sop.review {
-            self.open_review(tx, review, &state).await?;
-        }
+        let case_key = case_key.as_ref().map(|(k, _)| k);
+        self.run_effects(tx, &ctx, &state, Moment::Submitted { filenames: &filenames, case_key }, at).await?;
         Ok(state)
     }
 
-    /// `by` completes `task` of `case` with `input`.
-    pub async fn complete(
-        &self,
-        agency: &str,
-        case: &str,
-        task: &str,
-        by: &str,
-        input: ActionInput,
-        at: i64,
-    ) -> Result<CaseState, StoreError> {
-        self.complete_with_uploads(agency, case, task, by, input, Vec::new(), at).await
-    }
-
-    /// As [`Store::complete`], keeping `uploads` with the action.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn complete_with_uploads(
-        &self,
-        agency: &str,
-        case: &str,
-        task: &str,
-        by: &str,
-        input: ActionInput,
-        uploads: Vec<Upload>,
-        at: i64,
-    ) -> Result<CaseState, StoreError> {
-        self.complete_with(agency, case, task, by, input, uploads, Paperwork::default(), at).await
-    }
-
-    /// As [`Store::complete_with_uploads`], with the letter paperwork the
-    /// step asks for (a draft's text, a signature).
-    #[allow(clippy::too_many_arguments)]
-    pub async fn complete_with(
-        &self,
-        agency: &str,
-        case: &str,
-        task: &str,
-        by: &str,
-        input: ActionInput,
-        uploads: Vec<Upload>,
-        paperwork: Paperwork,
-        at: i64,
-    ) -> Result<CaseState, StoreError> {
+    /// Completes a task: [`Complete`].
+    pub async fn complete(&self, command: Complete) -> Result<CaseState, StoreError> {
+        let Complete { agency, case, task, by, input, uploads, paperwork, at } = command;
+        let (agency, case, task, by) = (agency.as_str(), case.as_str(), task.as_str(), by.as_str());
         let (org, calendar) = self.context_parts(agency).await?;
         let key = self.unlock_ahead(agency, case, task, by, paperwork.signing.as_ref()).await?;
         let mut write = self.write().await?;
@@ -289,27 +208,13 @@ impl Store {
             };
             seal_events(&mut events, sop, Some(&key))?;
         }
-        self.record(tx, agency, org, calendar, &events).await?;
+        self.record(tx, agency, calendar, &events).await?;
         store_uploads(tx, agency, case, by, &uploads, &ids, at).await?;
-        self.notify_about(tx, sop, org, &after, &events).await?;
+        self.notify_about(tx, &ctx, &after, &events).await?;
         if let Some(EventBody::TaskCompleted { step, position, .. }) = events.first().map(|e| &e.body) {
             let step = sop.step(*step).expect("completed steps exist");
-            let zone = &calendar.zone;
-            if let Some(registry) = &sop.registry {
-                self.check_registry_input(tx, sop, registry, &after, step.no, zone, at).await?;
-            }
-            if let Some((paperwork, key)) = paperwork {
-                self.on_completed(tx, sop, org, zone, &after, step, by, position, paperwork, key, at).await?;
-            }
-            if let Some(registry) = sop.registry.as_ref().filter(|r| r.step == step.no) {
-                self.register_result(tx, sop, registry, &after, by, at).await?;
-            }
-            if let Some(visit) = &sop.visit {
-                self.follow_visit(tx, sop, visit, &after, Some(step.no), at).await?;
-            }
-            if let Some(review) = sop.review.as_ref().filter(|r| r.step == step.no) {
-                self.close_review(tx, review, org, &after, by, at).await?;
-            }
+            let moment = Moment::Completed { step, by, position, paperwork };
+            self.run_effects(tx, &ctx, &after, moment, at).await?;
         }
         Ok(after)
     }
@@ -330,12 +235,11 @@ impl Store {
             let state = self.load_case(tx, agency, case).await?;
             let events = workflow::withdraw(&state, by, reason, at)?;
             let after = fold(&events, Some(state));
-            self.record(tx, agency, &org, &calendar, &events).await?;
+            self.record(tx, agency, &calendar, &events).await?;
             let sop = self.sop(agency, &after.sop_id, Some(after.sop_version)).await?;
-            self.notify_about(tx, &sop, &org, &after, &events).await?;
-            if let Some(visit) = &sop.visit {
-                self.follow_visit(tx, &sop, visit, &after, None, at).await?;
-            }
+            let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
+            self.notify_about(tx, &ctx, &after, &events).await?;
+            self.run_effects(tx, &ctx, &after, Moment::Withdrawn, at).await?;
             Ok(after)
         }
         .await;
@@ -379,7 +283,6 @@ impl Store {
         &self,
         tx: &mut Transaction<'static, Any>,
         agency: &str,
-        org: &engine::Organisation,
         calendar: &engine::Calendar,
         events: &[Event],
     ) -> Result<(), StoreError> {
@@ -507,19 +410,6 @@ impl Store {
                         .execute(&mut **tx)
                         .await?;
                 }
-                EventBody::ActingOfficialActed { step, acting, kind, holder, .. } => {
-                    let number: String = sqlx::query("SELECT number FROM cases WHERE id = $1")
-                        .bind(case)
-                        .fetch_one(&mut **tx)
-                        .await?
-                        .try_get("number")?;
-                    let message = format!(
-                        "{} sebagai {} menyelesaikan langkah {step} permohonan {number} atas nama Anda.",
-                        org.name(acting),
-                        kind.label()
-                    );
-                    self.notify(tx, agency, holder, case, &message, event.at).await?;
-                }
                 EventBody::CaseDeadlineBreached { late_minutes, .. } => {
                     sqlx::query("UPDATE cases SET late_minutes = $1 WHERE id = $2")
                         .bind(*late_minutes)
@@ -528,8 +418,10 @@ impl Store {
                         .await?;
                 }
                 // Written by `escalate`, which keeps its own bookkeeping; the
-                // others change no view (the case page folds its events).
+                // others change no view (the case page folds its events; whom
+                // an acting official's act is told to is `notify_about`'s).
                 EventBody::TaskOverdue { .. }
+                | EventBody::ActingOfficialActed { .. }
                 | EventBody::CaseOverdue { .. }
                 | EventBody::OutcomeDecided { .. }
                 | EventBody::BranchWaiting { .. }

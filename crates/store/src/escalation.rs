@@ -66,11 +66,7 @@ impl Store {
                 let org = self.organisation(&agency).await?;
                 let today = local(now).map_err(|e| StoreError::Corrupt(e.to_string()))?.date();
                 let candidates = state.task(&task).map_or_else(Vec::new, |t| t.candidates.clone());
-                let mut told: Vec<String> = candidates.iter().map(|c| c.person.clone()).collect();
-                told.extend(org.escalation_chain(&candidates, round, today));
-                told.sort();
-                told.dedup();
-                for person in told {
+                for person in engine::notice::told_of_overdue(&org, &candidates, round, today) {
                     self.notify(tx, &agency, &person, &case, &message, now).await?;
                 }
                 count += 1;
@@ -131,11 +127,7 @@ impl Store {
             let today = local(now).map_err(|e| StoreError::Corrupt(e.to_string()))?.date();
             let candidates: Vec<engine::Candidate> =
                 state.open_tasks().flat_map(|t| t.candidates.iter().cloned()).collect();
-            let mut told: Vec<String> = candidates.iter().map(|c| c.person.clone()).collect();
-            told.extend(org.escalation_chain(&candidates, round, today));
-            told.sort();
-            told.dedup();
-            for person in told {
+            for person in engine::notice::told_of_overdue(&org, &candidates, round, today) {
                 self.notify(tx, &agency, &person, &case, &message, now).await?;
             }
             count += 1;

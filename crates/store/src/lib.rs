@@ -11,7 +11,9 @@ pub mod audit;
 mod calendar;
 mod cases;
 pub mod checkpoint;
+mod command;
 pub mod demo;
+mod effects;
 mod error;
 mod escalation;
 #[cfg(feature = "test-support")]
@@ -44,6 +46,7 @@ pub use accounts::{
     Account, Attachment, check_username, hash_password, verify_password, verify_password_or_dummy,
 };
 pub use cases::{CaseSummary, OpenTask, Upload};
+pub use command::{Complete, Submit};
 pub use error::StoreError;
 pub use letters::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
 pub use organisation::{ListedHolding, Unit};

@@ -80,127 +80,31 @@ impl Store {
         Ok(())
     }
 
-    /// The notifications (in the app, and by mail to those who want it) a
-    /// command's events cause: a new task to its candidates; a step done by
-    /// someone else, a signed letter, and the end of the case to the
-    /// requester.
+    /// Delivers the notices a command's events cause (who is told is the
+    /// engine's rule, [`engine::notice::notices`]).
     pub(crate) async fn notify_about(
         &self,
         tx: &mut Transaction<'static, Any>,
-        sop: &sop::Sop,
-        org: &engine::Organisation,
+        ctx: &engine::workflow::Context<'_>,
         state: &engine::CaseState,
         events: &[engine::Event],
     ) -> Result<(), StoreError> {
-        use engine::EventBody;
-        let name = &sop.identity.nama.value;
-        let number = &state.number;
-        for event in events {
-            let activity = |step: u32| sop.step(step).map_or_else(String::new, |s| s.activity.clone());
-            match &event.body {
-                EventBody::TaskCreated { step, candidates, .. } => {
-                    let subject = format!("Tugas baru: permohonan {number}");
-                    let body = format!(
-                        "Anda mendapat tugas pada permohonan {number} ({name}), langkah {step}: {}.\n\nBuka Sopir untuk menindaklanjutinya.",
-                        activity(*step)
-                    );
-                    for c in candidates.iter().filter(|c| c.person != state.requester) {
-                        self.notify_with_subject(
-                            tx,
-                            &state.agency,
-                            &c.person,
-                            &state.id,
-                            &subject,
-                            &body,
-                            event.at,
-                        )
-                        .await?;
-                    }
-                }
-                // A routine has no requester to keep informed of each step.
-                EventBody::TaskCompleted { step, by, .. }
-                    if *by != state.requester && state.routine.is_none() =>
-                {
-                    let signed = sop
-                        .step(*step)
-                        .is_some_and(|s| s.action == sop::ActionKind::Sign && sop.letter.is_some());
-                    let subject = if signed {
-                        format!("Surat pemberitahuan permohonan {number} telah ditandatangani")
-                    } else {
-                        format!("Permohonan {number} bergerak")
-                    };
-                    let body = format!(
-                        "Langkah {step} permohonan {number} ({name}) telah diselesaikan oleh {}: {}.",
-                        org.name(by),
-                        activity(*step)
-                    );
+        for notice in engine::notice::notices(ctx, state, events) {
+            let person = &notice.person;
+            match &notice.subject {
+                Some(subject) => {
                     self.notify_with_subject(
                         tx,
                         &state.agency,
-                        &state.requester,
+                        person,
                         &state.id,
-                        &subject,
-                        &body,
-                        event.at,
+                        subject,
+                        &notice.message,
+                        notice.at,
                     )
-                    .await?;
+                    .await?
                 }
-                EventBody::CaseClosed { outcome, reason, .. } => {
-                    let how = match outcome {
-                        engine::case::Outcome::Completed => "selesai",
-                        engine::case::Outcome::Rejected => "ditolak",
-                        engine::case::Outcome::Withdrawn => "ditarik",
-                    };
-                    let subject = format!("Permohonan {number} {how}");
-                    let mut body = format!("Permohonan {number} ({name}) {how}.");
-                    if let Some(r) = reason {
-                        body.push_str(&format!(" Alasan: {r}"));
-                    }
-                    // The employee a request was filed for hears its end too.
-                    let told = std::iter::once(&state.requester).chain(state.on_behalf_of.iter());
-                    let mut told: Vec<&String> = told.collect();
-                    told.dedup();
-                    for person in told {
-                        self.notify_with_subject(
-                            tx,
-                            &state.agency,
-                            person,
-                            &state.id,
-                            &subject,
-                            &body,
-                            event.at,
-                        )
-                        .await?;
-                    }
-                }
-                EventBody::CaseOpened { on_behalf_of: Some(person), requester, .. }
-                    if person != requester =>
-                {
-                    let message = format!(
-                        "{} mengajukan permohonan {number} ({name}) atas nama Anda.",
-                        org.name(requester)
-                    );
-                    self.notify(tx, &state.agency, person, &state.id, &message, event.at).await?;
-                }
-                // A loop that ran out of rounds is told up the structure.
-                EventBody::RoundsExhausted { task, step, rounds, .. } => {
-                    let candidates = state.task(task).map_or_else(Vec::new, |t| t.candidates.clone());
-                    let zone = crate::report_months::zone_of(&self.agency(&state.agency).await?.timezone);
-                    let today = jiff::Timestamp::from_millisecond(event.at)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?
-                        .to_zoned(zone)
-                        .date();
-                    let message = format!(
-                        "Langkah {step} permohonan {number} ({name}) sudah {rounds} putaran tanpa hasil: batas putaran SOP tercapai, prosedur diteruskan sesuai SOP."
-                    );
-                    let mut told = org.escalation_chain(&candidates, 1, today);
-                    told.sort();
-                    told.dedup();
-                    for person in told {
-                        self.notify(tx, &state.agency, &person, &state.id, &message, event.at).await?;
-                    }
-                }
-                _ => {}
+                None => self.notify(tx, &state.agency, person, &state.id, &notice.message, notice.at).await?,
             }
         }
         Ok(())

@@ -164,7 +164,6 @@ impl crate::Store {
         if fields.is_empty() {
             return Err(StoreError::NotFound("data pribadi".into()));
         }
-        let org = self.organisation(agency).await?;
         let calendar = self.calendar(agency).await?;
         let event = Event {
             case: case.to_string(),
@@ -174,7 +173,7 @@ impl crate::Store {
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
-            self.record(tx, agency, &org, &calendar, &[event]).await?;
+            self.record(tx, agency, &calendar, &[event]).await?;
             Ok(state)
         }
         .await;

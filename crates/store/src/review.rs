@@ -190,7 +190,8 @@ impl Store {
                     .map(|f| (f.name.clone(), label.clone()))
                     .collect();
                 let input = engine::ActionInput { fields, ..Default::default() };
-                let state = self.submit(&agency, &sop_id, &opener.person, input, now).await?;
+                let state =
+                    self.submit(crate::Submit::new(&agency, &sop_id, &opener.person, input, now)).await?;
                 opened.push(state.number);
             }
         }

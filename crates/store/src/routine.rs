@@ -87,8 +87,8 @@ impl Store {
             let ctx = engine::Context { sop, org: &org, calendar: &calendar };
             let events = engine::workflow::start_routine(&ctx, &case, &number, period, now)?;
             let state = crate::cases::fold(&events, None);
-            self.record(tx, agency, &org, &calendar, &events).await?;
-            self.notify_about(tx, sop, &org, &state, &events).await?;
+            self.record(tx, agency, &calendar, &events).await?;
+            self.notify_about(tx, &ctx, &state, &events).await?;
             Ok(Some(number))
         }
         .await;

@@ -166,7 +166,7 @@ impl Store {
             let verdict =
                 if reject && step.action == ActionKind::Decide { Verdict::Tidak } else { Verdict::Ya };
             if sop.visit.as_ref().is_some_and(|v| v.escort_step == step.no) {
-                self.mark_checked_in(tx, org, calendar, &sop.agency, &state.id, &task.id, &by, "TP-01", at)
+                self.mark_checked_in(tx, calendar, &sop.agency, &state.id, &task.id, &by, "TP-01", at)
                     .await?;
             }
             let input = crate::demo::sample_input(step, verdict);

@@ -147,7 +147,6 @@ impl Store {
             let message = format!("paling banyak {BADGE_MAX_CHARS} karakter");
             return Err(StoreError::invalid("tanda_pengenal", "Nomor tanda pengenal khusus", message));
         }
-        let org = self.organisation(agency).await?;
         let calendar = self.calendar(agency).await?;
         let mut write = self.write().await?;
         let tx = write.tx();
@@ -165,7 +164,7 @@ impl Store {
             if !task.candidates.iter().any(|c| c.person == by) {
                 return Err(StoreError::NotPermitted("hanya petugas pendamping kunjungan ini".into()));
             }
-            self.mark_checked_in(tx, &org, &calendar, agency, case, &task.id, by, badge, at).await?;
+            self.mark_checked_in(tx, &calendar, agency, case, &task.id, by, badge, at).await?;
             Ok(())
         }
         .await;
@@ -177,7 +176,6 @@ impl Store {
     pub(crate) async fn mark_checked_in(
         &self,
         tx: &mut Transaction<'static, Any>,
-        org: &engine::Organisation,
         calendar: &engine::Calendar,
         agency: &str,
         case: &str,
@@ -209,7 +207,7 @@ impl Store {
             at,
             body: EventBody::VisitorCheckedIn { task: task.to_string(), by: by.into(), badge: badge.into() },
         };
-        self.record(tx, agency, org, calendar, &[event]).await?;
+        self.record(tx, agency, calendar, &[event]).await?;
         Ok(())
     }
 

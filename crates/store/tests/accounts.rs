@@ -52,13 +52,9 @@ async fn sessions_and_files() {
         let mut bad = input.clone();
         bad.fields.clear();
         assert!(
-            s.submit_with_uploads(
-                "lumajang",
-                "lumajang/vpn",
-                "lmj-pemohon",
-                bad,
-                vec![upload(b"%PDF-1.4 x")],
-                t
+            s.submit(
+                store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", bad, t)
+                    .with_uploads(vec![upload(b"%PDF-1.4 x")])
             )
             .await
             .is_err()
@@ -69,13 +65,9 @@ async fn sessions_and_files() {
         );
         assert_eq!(none, 0, "a refused submission keeps no file");
         let case = s
-            .submit_with_uploads(
-                "lumajang",
-                "lumajang/vpn",
-                "lmj-pemohon",
-                input,
-                vec![upload(b"%PDF-1.4 x")],
-                t,
+            .submit(
+                store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, t)
+                    .with_uploads(vec![upload(b"%PDF-1.4 x")]),
             )
             .await
             .unwrap();

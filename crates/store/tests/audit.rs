@@ -31,13 +31,13 @@ async fn history(s: &Store) -> i64 {
     let base = head(s).await;
     let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
     let mut state = s
-        .submit(
+        .submit(store::Submit::new(
             "lumajang",
             "lumajang/vpn",
             "lmj-pemohon",
             sample_input(sop.first_step(), Verdict::Ya),
             wib(2026, 11, 23, 9, 0),
-        )
+        ))
         .await
         .unwrap();
     for i in 1..4 {
@@ -231,7 +231,13 @@ async fn vpn_account(s: &Store) -> (String, store::registry::Entry) {
     let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
     let start = wib(2026, 11, 24, 9, 0);
     let mut state = s
-        .submit("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(sop.first_step(), Verdict::Ya), start)
+        .submit(store::Submit::new(
+            "lumajang",
+            "lumajang/vpn",
+            "lmj-pemohon",
+            sample_input(sop.first_step(), Verdict::Ya),
+            start,
+        ))
         .await
         .unwrap();
     for i in 1.. {

@@ -15,7 +15,13 @@ async fn an_overdue_task_is_escalated_once_per_interval() {
         let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         let t = wib(2026, 11, 23, 9, 0);
         let mut case = s
-            .submit("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(sop.first_step(), Verdict::Ya), t)
+            .submit(store::Submit::new(
+                "lumajang",
+                "lumajang/vpn",
+                "lmj-pemohon",
+                sample_input(sop.first_step(), Verdict::Ya),
+                t,
+            ))
             .await
             .unwrap();
         for i in 1..4 {
@@ -64,7 +70,13 @@ async fn two_processes_on_one_postgresql_escalate_a_task_once() {
     let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
     let t = wib(2026, 11, 23, 9, 0);
     let mut case = s
-        .submit("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(sop.first_step(), Verdict::Ya), t)
+        .submit(store::Submit::new(
+            "lumajang",
+            "lumajang/vpn",
+            "lmj-pemohon",
+            sample_input(sop.first_step(), Verdict::Ya),
+            t,
+        ))
         .await
         .unwrap();
     for i in 1..4 {

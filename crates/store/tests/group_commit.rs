@@ -14,7 +14,14 @@ use store::demo::sample_input;
 
 async fn submit_vpn(s: &Store, at: i64) -> Result<engine::CaseState, store::StoreError> {
     let sop = s.sop("lumajang", "lumajang/vpn", None).await?;
-    s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(sop.first_step(), Verdict::Ya), at).await
+    s.submit(store::Submit::new(
+        "lumajang",
+        "lumajang/vpn",
+        "lmj-pemohon",
+        sample_input(sop.first_step(), Verdict::Ya),
+        at,
+    ))
+    .await
 }
 
 async fn count(s: &Store, sql: &'static str) -> i64 {
@@ -42,7 +49,7 @@ async fn commands_arriving_together_share_commits_and_a_failure_undoes_only_itse
         let failing = move || {
             let mut input = sample_input(visit.first_step(), Verdict::Ya);
             input.fields.insert("nik_pengunjung".into(), "3508014508900001".into());
-            keyless.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input, at)
+            keyless.submit(store::Submit::new("lumajang", "lumajang/ruang-server", "lmj-petugas", input, at))
         };
         let (kept_before, commits_before) = keyless.write_counts().await;
         let mut calls = Vec::new();

@@ -22,7 +22,10 @@ async fn email_case_at(store: &Store, stop: u32, mut at: i64) -> CaseState {
     let mut input = sample_input(sop.first_step(), Verdict::Ya);
     input.fields.insert("unit_kerja".into(), "Badan Perencanaan Pembangunan Daerah".into());
     input.fields.insert("nomor_surat".into(), "005/123/427.30/2026".into());
-    let mut state = store.submit("lumajang", "lumajang/email", "lmj-pemohon", input, at).await.unwrap();
+    let mut state = store
+        .submit(store::Submit::new("lumajang", "lumajang/email", "lmj-pemohon", input, at))
+        .await
+        .unwrap();
     loop {
         let Some(task) = state.open_tasks().next().cloned() else { break };
         if task.step == stop {
@@ -35,15 +38,9 @@ async fn email_case_at(store: &Store, stop: u32, mut at: i64) -> CaseState {
             input.fields.insert("alamat_email".into(), address_of(&state));
         }
         state = store
-            .complete_with(
-                "lumajang",
-                &state.id,
-                &task.id,
-                &task.candidates[0].person,
-                input,
-                vec![],
-                sample_paperwork(step),
-                at,
+            .complete(
+                store::Complete::new("lumajang", &state.id, &task.id, &task.candidates[0].person, input, at)
+                    .with_paperwork(sample_paperwork(step)),
             )
             .await
             .unwrap();
@@ -57,7 +54,8 @@ async fn email_case_at(store: &Store, stop: u32, mut at: i64) -> CaseState {
 async fn vpn_case_without_end_date(store: &Store, sop_id: &str, stop: u32, mut at: i64) -> CaseState {
     let sop = store.sop("lumajang", sop_id, None).await.unwrap();
     let input = sample_input(sop.first_step(), Verdict::Ya);
-    let mut state = store.submit("lumajang", sop_id, "lmj-pemohon", input, at).await.unwrap();
+    let mut state =
+        store.submit(store::Submit::new("lumajang", sop_id, "lmj-pemohon", input, at)).await.unwrap();
     loop {
         let task = state.open_tasks().next().cloned().unwrap();
         if task.step == stop {
@@ -69,7 +67,10 @@ async fn vpn_case_without_end_date(store: &Store, sop_id: &str, stop: u32, mut a
         input.fields.remove("berlaku_sampai");
         let who = &task.candidates[0].person;
         state = store
-            .complete_with("lumajang", &state.id, &task.id, who, input, vec![], sample_paperwork(step), at)
+            .complete(
+                store::Complete::new("lumajang", &state.id, &task.id, who, input, at)
+                    .with_paperwork(sample_paperwork(step)),
+            )
             .await
             .unwrap();
     }
@@ -102,8 +103,14 @@ async fn a_draft_with_an_unfilled_placeholder_is_neither_approved_nor_signed() {
         let review = state.open_tasks().next().unwrap().clone();
         let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         let approve = sample_input(sop.step(10).unwrap(), Verdict::Ya);
-        let refused =
-            s.complete("lumajang", &state.id, &review.id, "lmj-kabid", approve.clone(), at + 2 * MINUTE);
+        let refused = s.complete(store::Complete::new(
+            "lumajang",
+            &state.id,
+            &review.id,
+            "lmj-kabid",
+            approve.clone(),
+            at + 2 * MINUTE,
+        ));
         let errors = unfilled_fields(refused.await);
         assert_eq!(errors.len(), 1, "{}: {errors:?}", db.label);
         let (field, label, message) = &errors[0];
@@ -122,8 +129,17 @@ async fn a_draft_with_an_unfilled_placeholder_is_neither_approved_nor_signed() {
             note: Some("Tulis sampai kapan akses berlaku.".into()),
             ..Default::default()
         };
-        let state =
-            s.complete("lumajang", &state.id, &review.id, "lmj-kabid", back, at + 3 * MINUTE).await.unwrap();
+        let state = s
+            .complete(store::Complete::new(
+                "lumajang",
+                &state.id,
+                &review.id,
+                "lmj-kabid",
+                back,
+                at + 3 * MINUTE,
+            ))
+            .await
+            .unwrap();
         let redraft = state.open_tasks().next().unwrap().clone();
         let fixed = LetterDraft {
             body: template.body.replace("{berlaku_sampai}", "31 Desember 2027"),
@@ -133,7 +149,14 @@ async fn a_draft_with_an_unfilled_placeholder_is_neither_approved_nor_signed() {
         let state = write_draft(s, &state.id, &redraft.id, paper, at + 4 * MINUTE).await.unwrap();
         let review = state.open_tasks().next().unwrap().clone();
         let state = s
-            .complete("lumajang", &state.id, &review.id, "lmj-kabid", approve, at + 5 * MINUTE)
+            .complete(store::Complete::new(
+                "lumajang",
+                &state.id,
+                &review.id,
+                "lmj-kabid",
+                approve,
+                at + 5 * MINUTE,
+            ))
             .await
             .unwrap();
         let sign_task = state.open_tasks().next().unwrap().clone();
@@ -149,15 +172,16 @@ async fn a_draft_with_an_unfilled_placeholder_is_neither_approved_nor_signed() {
         let input = sample_input(sop.step(11).unwrap(), Verdict::Ya);
         let paper = signing(store::demo::CERTIFICATE_PASSPHRASE);
         let refused = s
-            .complete_with(
-                "lumajang",
-                &state.id,
-                &sign_task.id,
-                "lmj-kadis",
-                input.clone(),
-                vec![],
-                paper.clone(),
-                at + 6 * MINUTE,
+            .complete(
+                store::Complete::new(
+                    "lumajang",
+                    &state.id,
+                    &sign_task.id,
+                    "lmj-kadis",
+                    input.clone(),
+                    at + 6 * MINUTE,
+                )
+                .with_paperwork(paper.clone()),
             )
             .await;
         let errors = unfilled_fields(refused);
@@ -227,14 +251,14 @@ async fn the_drafter_neither_reviews_nor_signs_her_own_letter_and_the_head_is_to
         // Her own draft she may not approve — however often she tries.
         for attempt in 1..=2 {
             let own = s
-                .complete(
+                .complete(store::Complete::new(
                     "lumajang",
                     &state.id,
                     &review.id,
                     "lmj-kasi",
                     approve.clone(),
                     at + attempt * MINUTE,
-                )
+                ))
                 .await;
             match &own {
                 Err(StoreError::Engine(e @ EngineError::OwnDraft { step: 10, .. })) => {
@@ -264,21 +288,29 @@ async fn the_drafter_neither_reviews_nor_signs_her_own_letter_and_the_head_is_to
 
         // The Kabid approves; as Plh. Kepala Dinas she may not sign it either.
         let state = s
-            .complete("lumajang", &state.id, &review.id, "lmj-kabid", approve, at + 5 * MINUTE)
+            .complete(store::Complete::new(
+                "lumajang",
+                &state.id,
+                &review.id,
+                "lmj-kabid",
+                approve,
+                at + 5 * MINUTE,
+            ))
             .await
             .unwrap();
         let sign_task = state.open_tasks().next().unwrap().clone();
         let input = sample_input(sop.step(11).unwrap(), Verdict::Ya);
         let own = s
-            .complete_with(
-                "lumajang",
-                &state.id,
-                &sign_task.id,
-                "lmj-kasi",
-                input.clone(),
-                vec![],
-                signing(store::demo::CERTIFICATE_PASSPHRASE),
-                at + 6 * MINUTE,
+            .complete(
+                store::Complete::new(
+                    "lumajang",
+                    &state.id,
+                    &sign_task.id,
+                    "lmj-kasi",
+                    input.clone(),
+                    at + 6 * MINUTE,
+                )
+                .with_paperwork(signing(store::demo::CERTIFICATE_PASSPHRASE)),
             )
             .await;
         assert!(
@@ -302,7 +334,11 @@ async fn write_draft(
     paper: Paperwork,
     at: i64,
 ) -> Result<CaseState, StoreError> {
-    s.complete_with("lumajang", case, task, "lmj-kasi", Default::default(), vec![], paper, at).await
+    s.complete(
+        store::Complete::new("lumajang", case, task, "lmj-kasi", Default::default(), at)
+            .with_paperwork(paper),
+    )
+    .await
 }
 
 fn signing(passphrase: &str) -> Paperwork {
@@ -326,7 +362,12 @@ async fn sign(
     assert_eq!(task.step, 11);
     let sop = store.sop("lumajang", "lumajang/email", None).await.unwrap();
     let input = sample_input(sop.step(11).unwrap(), Verdict::Ya);
-    store.complete_with("lumajang", &state.id, &task.id, "lmj-kadis", input, vec![], paperwork, at).await
+    store
+        .complete(
+            store::Complete::new("lumajang", &state.id, &task.id, "lmj-kadis", input, at)
+                .with_paperwork(paperwork),
+        )
+        .await
 }
 
 #[tokio::test]
@@ -421,8 +462,17 @@ async fn a_returned_draft_is_kept_and_the_edited_version_is_signed() {
             note: Some("Sebutkan kuota kotak surat.".into()),
             ..Default::default()
         };
-        let state =
-            s.complete("lumajang", &state.id, &review.id, "lmj-kabid", returned, at + MINUTE).await.unwrap();
+        let state = s
+            .complete(store::Complete::new(
+                "lumajang",
+                &state.id,
+                &review.id,
+                "lmj-kabid",
+                returned,
+                at + MINUTE,
+            ))
+            .await
+            .unwrap();
         // An empty body is refused and changes nothing.
         let redraft = state.open_tasks().next().unwrap().clone();
         let empty =
@@ -446,7 +496,14 @@ async fn a_returned_draft_is_kept_and_the_edited_version_is_signed() {
             Verdict::Ya,
         );
         let state = s
-            .complete("lumajang", &state.id, &review.id, "lmj-kabid", approve, at + 3 * MINUTE)
+            .complete(store::Complete::new(
+                "lumajang",
+                &state.id,
+                &review.id,
+                "lmj-kabid",
+                approve,
+                at + 3 * MINUTE,
+            ))
             .await
             .unwrap();
 

@@ -54,7 +54,10 @@ async fn walk(store: &Store, agency: &str, sop_id: &str, requester: &str, verdic
     let sop = store.sop(agency, sop_id, None).await.unwrap();
     let mut at = wib(2026, 11, 23, 9, 0);
     let first = sop.first_step();
-    let state = store.submit(agency, sop_id, requester, sample_input(first, verdict), at).await.unwrap();
+    let state = store
+        .submit(store::Submit::new(agency, sop_id, requester, sample_input(first, verdict), at))
+        .await
+        .unwrap();
     let case = state.id.clone();
     let mut expected_kinds = vec!["case-opened", "task-created", "task-completed"];
     let mut steps = vec![first.no];
@@ -102,15 +105,9 @@ async fn walk(store: &Store, agency: &str, sop_id: &str, requester: &str, verdic
             expected_kinds.push("visitor-checked-in");
         }
         state = store
-            .complete_with(
-                agency,
-                &case,
-                &task.id,
-                &actors[0],
-                sample_input(step, verdict),
-                Vec::new(),
-                sample_paperwork(step),
-                at,
+            .complete(
+                store::Complete::new(agency, &case, &task.id, &actors[0], sample_input(step, verdict), at)
+                    .with_paperwork(sample_paperwork(step)),
             )
             .await
             .unwrap();
@@ -161,13 +158,13 @@ async fn a_returned_draft_goes_back_to_the_drafting_step() {
         let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         let mut at = wib(2026, 11, 23, 9, 0);
         let mut state = s
-            .submit(
+            .submit(store::Submit::new(
                 "lumajang",
                 "lumajang/vpn",
                 "lmj-pemohon",
                 sample_input(sop.first_step(), Verdict::Ya),
                 at,
-            )
+            ))
             .await
             .unwrap();
         let mut returned = false;
@@ -185,15 +182,16 @@ async fn a_returned_draft_goes_back_to_the_drafting_step() {
             at += MINUTE;
             let actor = task.candidates[0].person.clone();
             state = s
-                .complete_with(
-                    "lumajang",
-                    &state.id,
-                    &task.id,
-                    &actor,
-                    sample_input(step, verdict),
-                    Vec::new(),
-                    sample_paperwork(step),
-                    at,
+                .complete(
+                    store::Complete::new(
+                        "lumajang",
+                        &state.id,
+                        &task.id,
+                        &actor,
+                        sample_input(step, verdict),
+                        at,
+                    )
+                    .with_paperwork(sample_paperwork(step)),
                 )
                 .await
                 .unwrap();

@@ -294,13 +294,13 @@ async fn a_late_step_climbs_the_agency_s_own_chain_and_its_team_keeps_the_regist
         let sop = s.sop("blitar", "blitar/vpn", None).await.unwrap();
         let t = wib(2026, 11, 23, 9, 0);
         let mut case = s
-            .submit(
+            .submit(store::Submit::new(
                 "blitar",
                 "blitar/vpn",
                 "blt-pemohon",
                 store::demo::sample_input(sop.first_step(), Verdict::Ya),
                 t,
-            )
+            ))
             .await
             .unwrap();
         for i in 1..4 {

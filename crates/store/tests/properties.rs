@@ -59,8 +59,8 @@ proptest! {
             let vpn = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
             let room = s.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
             let cases = [
-                s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(vpn.first_step(), Verdict::Ya), at).await.unwrap().id,
-                s.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", sample_input(room.first_step(), Verdict::Ya), at).await.unwrap().id,
+                s.submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(vpn.first_step(), Verdict::Ya), at)).await.unwrap().id,
+                s.submit(store::Submit::new("lumajang", "lumajang/ruang-server", "lmj-petugas", sample_input(room.first_step(), Verdict::Ya), at)).await.unwrap().id,
             ];
             for op in ops {
                 at += MINUTE;
@@ -80,7 +80,7 @@ proptest! {
                             if allowed && agency_of(actor) == "lumajang" {
                                 store::demo::prepare_step(s, "lumajang", sop, &case, step, actor, at).await.unwrap();
                             }
-                            let r = s.complete_with(agency_of(actor), &case, &task.id, actor, sample_input(step, verdict), Vec::new(), paperwork, at).await;
+                            let r = s.complete(store::Complete::new(agency_of(actor), &case, &task.id, actor, sample_input(step, verdict), at).with_paperwork(paperwork)).await;
                             // Only lane members of the right agency succeed.
                             assert_eq!(r.is_ok(), allowed && agency_of(actor) == "lumajang", "{op:?}: {r:?}");
                             r
@@ -90,7 +90,7 @@ proptest! {
                     Op::CompleteOld { pick, .. } => {
                         let old: Vec<_> = before.tasks.iter().filter(|t| t.status != TaskStatus::Open).collect();
                         let task = old[pick % old.len()];
-                        let r = s.complete("lumajang", &case, &task.id, actor, sample_input(sop.step(task.step).unwrap(), Verdict::Ya), at).await;
+                        let r = s.complete(store::Complete::new("lumajang", &case, &task.id, actor, sample_input(sop.step(task.step).unwrap(), Verdict::Ya), at)).await;
                         assert!(r.is_err(), "a finished task accepted an action: {op:?}");
                         r
                     }

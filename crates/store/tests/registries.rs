@@ -33,14 +33,19 @@ async fn run(
         input
     };
     let mut at = wib(2026, 11, 23, 9, 0);
-    let mut state = s.submit(agency, sop_id, requester, fill(sop.first_step()), at).await?;
+    let mut state =
+        s.submit(store::Submit::new(agency, sop_id, requester, fill(sop.first_step()), at)).await?;
     loop {
         let task = state.open_tasks().next().cloned().expect("an open task before the registry step");
         let step = sop.step(task.step).unwrap();
         at += MINUTE;
         let paper = store::demo::sample_paperwork(step);
         let by = task.candidates[0].person.clone();
-        state = s.complete_with(agency, &state.id, &task.id, &by, fill(step), vec![], paper, at).await?;
+        state = s
+            .complete(
+                store::Complete::new(agency, &state.id, &task.id, &by, fill(step), at).with_paperwork(paper),
+            )
+            .await?;
         if step.no == registry_step {
             return Ok(state);
         }
@@ -319,7 +324,7 @@ async fn open_review(s: &Store, at: i64) -> Result<CaseState, StoreError> {
     let sop = s.sop("trenggalek", "trenggalek/review-akses", None).await.unwrap();
     let mut input = store::demo::sample_input(sop.first_step(), Verdict::Ya);
     input.fields.insert("periode".into(), "Semester II 2026".into());
-    s.submit("trenggalek", "trenggalek/review-akses", "tgx-operator", input, at).await
+    s.submit(store::Submit::new("trenggalek", "trenggalek/review-akses", "tgx-operator", input, at)).await
 }
 
 #[tokio::test]
@@ -383,7 +388,16 @@ async fn a_review_keeps_revokes_and_flags_what_nobody_reviewed() {
         let task = review.open_tasks().next().unwrap().clone();
         let sop = s.sop("trenggalek", "trenggalek/review-akses", None).await.unwrap();
         let input = store::demo::sample_input(sop.step(2).unwrap(), Verdict::Ya);
-        s.complete("trenggalek", &review.id, &task.id, "tgx-kabid", input, at + 2 * MINUTE).await.unwrap();
+        s.complete(store::Complete::new(
+            "trenggalek",
+            &review.id,
+            &task.id,
+            "tgx-kabid",
+            input,
+            at + 2 * MINUTE,
+        ))
+        .await
+        .unwrap();
         let items = s.review_items("trenggalek", &review.id).await.unwrap();
         let outcome: Vec<(&str, Option<&str>)> =
             items.iter().map(|i| (i.name.as_str(), i.decision.as_deref())).collect();
@@ -420,7 +434,16 @@ async fn a_review_keeps_revokes_and_flags_what_nobody_reviewed() {
         let second = open_review(s, at + 3 * MINUTE).await.unwrap();
         let task = second.open_tasks().next().unwrap().clone();
         let input = store::demo::sample_input(sop.step(2).unwrap(), Verdict::Ya);
-        s.complete("trenggalek", &second.id, &task.id, "tgx-kabid", input, at + 4 * MINUTE).await.unwrap();
+        s.complete(store::Complete::new(
+            "trenggalek",
+            &second.id,
+            &task.id,
+            "tgx-kabid",
+            input,
+            at + 4 * MINUTE,
+        ))
+        .await
+        .unwrap();
         let cards = all(s, "trenggalek", RegistryKind::ServerRoomAccess).await;
         assert!(cards.iter().all(|e| e.state == "dicabut"), "{}", db.label);
     }

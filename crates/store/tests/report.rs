@@ -13,7 +13,7 @@ async fn every_figure_matches_cases_with_known_timings() {
         let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         let start = |at| {
             let input = sample_input(sop.first_step(), Verdict::Ya);
-            s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", input, at)
+            s.submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, at))
         };
         // Case A: dispositions a minute apart, the administrator takes 3 minutes.
         let t = wib(2026, 11, 23, 9, 0);
@@ -31,13 +31,13 @@ async fn every_figure_matches_cases_with_known_timings() {
         advance(s, "lumajang", &b, wib(2026, 11, 24, 9, 0)).await;
         // Another agency's work never shows.
         let tsop = s.sop("trenggalek", "trenggalek/ruang-server", None).await.unwrap();
-        s.submit(
+        s.submit(store::Submit::new(
             "trenggalek",
             "trenggalek/ruang-server",
             "tgx-pemohon",
             sample_input(tsop.first_step(), Verdict::Ya),
             t,
-        )
+        ))
         .await
         .unwrap();
 

@@ -17,9 +17,15 @@ const T0: fn() -> i64 = || wib(2026, 11, 23, 9, 0);
 
 async fn start_vpn(s: &Store) -> engine::CaseState {
     let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
-    s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(sop.first_step(), Verdict::Ya), T0())
-        .await
-        .unwrap()
+    s.submit(store::Submit::new(
+        "lumajang",
+        "lumajang/vpn",
+        "lmj-pemohon",
+        sample_input(sop.first_step(), Verdict::Ya),
+        T0(),
+    ))
+    .await
+    .unwrap()
 }
 
 fn note(text: &str) -> ActionInput {
@@ -40,15 +46,32 @@ async fn only_members_of_the_lane_may_act_and_a_refusal_writes_nothing() {
         let state = start_vpn(s).await;
         let task = state.open_tasks().next().unwrap().id.clone();
         let before = kinds(s, "lumajang", &state.id).await;
-        let refused =
-            engine_error(s.complete("lumajang", &state.id, &task, "lmj-admin-server", note("x"), T0()).await);
+        let refused = engine_error(
+            s.complete(store::Complete::new(
+                "lumajang",
+                &state.id,
+                &task,
+                "lmj-admin-server",
+                note("x"),
+                T0(),
+            ))
+            .await,
+        );
         assert_eq!(
             refused.to_string(),
             "Hendra Gunawan, S.Kom. tidak termasuk pelaksana \"Kepala Dinas / Sekretaris Dinas Komunikasi dan Informatika\" untuk langkah 2"
         );
         // Missing instruction note on a disposition: refused with the field named.
         let invalid = engine_error(
-            s.complete("lumajang", &state.id, &task, "lmj-kadis", ActionInput::default(), T0()).await,
+            s.complete(store::Complete::new(
+                "lumajang",
+                &state.id,
+                &task,
+                "lmj-kadis",
+                ActionInput::default(),
+                T0(),
+            ))
+            .await,
         );
         assert_eq!(
             invalid.to_string(),
@@ -70,11 +93,15 @@ async fn one_agency_cannot_read_or_act_on_another_agencys_case() {
         assert!(s.cases("trenggalek").await.unwrap().is_empty());
         // Trenggalek's head of department cannot act on it, under either agency.
         assert!(matches!(
-            s.complete("trenggalek", &state.id, &task, "tgx-kadis", note("x"), T0()).await,
+            s.complete(store::Complete::new("trenggalek", &state.id, &task, "tgx-kadis", note("x"), T0()))
+                .await,
             Err(StoreError::NotFound(_))
         ));
         assert!(matches!(
-            engine_error(s.complete("lumajang", &state.id, &task, "tgx-kadis", note("x"), T0()).await),
+            engine_error(
+                s.complete(store::Complete::new("lumajang", &state.id, &task, "tgx-kadis", note("x"), T0()))
+                    .await
+            ),
             EngineError::NotAllowed { .. }
         ));
         assert!(s.open_tasks("trenggalek", "lmj-kadis").await.unwrap().is_empty());
@@ -88,11 +115,26 @@ async fn a_done_task_and_a_closed_case_accept_nothing() {
         let s = &db.store;
         let state = start_vpn(s).await;
         let task = state.open_tasks().next().unwrap().id.clone();
-        s.complete("lumajang", &state.id, &task, "lmj-sekdin", note("Tindak lanjuti"), T0() + MINUTE)
-            .await
-            .unwrap();
+        s.complete(store::Complete::new(
+            "lumajang",
+            &state.id,
+            &task,
+            "lmj-sekdin",
+            note("Tindak lanjuti"),
+            T0() + MINUTE,
+        ))
+        .await
+        .unwrap();
         let again = engine_error(
-            s.complete("lumajang", &state.id, &task, "lmj-kadis", note("x"), T0() + 2 * MINUTE).await,
+            s.complete(store::Complete::new(
+                "lumajang",
+                &state.id,
+                &task,
+                "lmj-kadis",
+                note("x"),
+                T0() + 2 * MINUTE,
+            ))
+            .await,
         );
         assert_eq!(again.to_string(), "tugas ini sudah diselesaikan oleh Sri Wahyuni, S.Sos.");
 
@@ -104,7 +146,15 @@ async fn a_done_task_and_a_closed_case_accept_nothing() {
         let open = closed.tasks.iter().find(|t| t.step == 3).unwrap();
         assert_eq!(open.status, engine::TaskStatus::Cancelled);
         let after = engine_error(
-            s.complete("lumajang", &state.id, &open.id, "lmj-kabid", note("x"), T0() + 4 * MINUTE).await,
+            s.complete(store::Complete::new(
+                "lumajang",
+                &state.id,
+                &open.id,
+                "lmj-kabid",
+                note("x"),
+                T0() + 4 * MINUTE,
+            ))
+            .await,
         );
         assert_eq!(after.to_string(), format!("permohonan {} sudah ditutup (ditarik pemohon)", state.number));
         assert!(s.open_tasks("lumajang", "lmj-kabid").await.unwrap().is_empty());
@@ -134,7 +184,15 @@ async fn two_people_completing_one_task_at_once_have_exactly_one_winner() {
         let race = |person: &'static str| {
             let (s, case, task) = (s.clone(), state.id.clone(), task.clone());
             tokio::spawn(async move {
-                s.complete("lumajang", &case, &task, person, note("Segera"), T0() + MINUTE).await
+                s.complete(store::Complete::new(
+                    "lumajang",
+                    &case,
+                    &task,
+                    person,
+                    note("Segera"),
+                    T0() + MINUTE,
+                ))
+                .await
             })
         };
         let (a, b) = (race("lmj-kadis"), race("lmj-sekdin"));
@@ -170,9 +228,16 @@ async fn an_acting_official_is_recorded_and_the_holder_told() {
         assert_eq!(task.step, 3);
         let people: Vec<&str> = task.candidates.iter().map(|c| c.person.as_str()).collect();
         assert_eq!(people, ["lmj-kabid", "lmj-kasi"]);
-        s.complete("lumajang", &state.id, &task.id, "lmj-kasi", note("Kerjakan"), T0() + 2 * MINUTE)
-            .await
-            .unwrap();
+        s.complete(store::Complete::new(
+            "lumajang",
+            &state.id,
+            &task.id,
+            "lmj-kasi",
+            note("Kerjakan"),
+            T0() + 2 * MINUTE,
+        ))
+        .await
+        .unwrap();
         let events = s.case_events("lumajang", &state.id).await.unwrap();
         let acted = events.iter().find(|e| e.kind == "acting-official-acted").expect("recorded");
         assert!(
@@ -258,13 +323,13 @@ async fn a_running_case_keeps_the_sop_version_it_started_on() {
         let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         assert_eq!(sop.version, next);
         let mut new = s
-            .submit(
+            .submit(store::Submit::new(
                 "lumajang",
                 "lumajang/vpn",
                 "lmj-pemohon-2",
                 sample_input(sop.first_step(), Verdict::Ya),
                 at,
-            )
+            ))
             .await
             .unwrap();
         assert_eq!(new.sop_version, next);
@@ -285,8 +350,9 @@ async fn a_form_with_bad_values_is_refused_field_by_field() {
         input.fields.insert("subdomain".into(), "Sistem_Baru".into());
         input.fields.remove("penanggung_jawab");
         input.attachments.clear();
-        let refused =
-            engine_error(s.submit("lumajang", "lumajang/subdomain", "lmj-pemohon", input, T0()).await);
+        let refused = engine_error(
+            s.submit(store::Submit::new("lumajang", "lumajang/subdomain", "lmj-pemohon", input, T0())).await,
+        );
         let EngineError::Invalid(errors) = refused else { panic!() };
         let named: Vec<(&str, &str)> =
             errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
@@ -298,13 +364,13 @@ async fn a_form_with_bad_values_is_refused_field_by_field() {
         assert!(s.cases("lumajang").await.unwrap().is_empty(), "nothing was stored");
         // Not even a case number was used up.
         let ok = s
-            .submit(
+            .submit(store::Submit::new(
                 "lumajang",
                 "lumajang/subdomain",
                 "lmj-pemohon",
                 sample_input(sop.first_step(), Verdict::Ya),
                 T0(),
-            )
+            ))
             .await
             .unwrap();
         assert_eq!(ok.number, "SUBDOMAIN-2026-000001");
@@ -317,13 +383,13 @@ async fn a_person_outside_the_first_lane_cannot_submit() {
         let s = &db.store;
         let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         let refused = engine_error(
-            s.submit(
+            s.submit(store::Submit::new(
                 "lumajang",
                 "lumajang/vpn",
                 "lmj-admin-jaringan",
                 sample_input(sop.first_step(), Verdict::Ya),
                 T0(),
-            )
+            ))
             .await,
         );
         assert_eq!(
@@ -340,8 +406,16 @@ async fn a_nik_is_sealed_at_rest_and_opened_for_display() {
         let sop = s.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
         let input = sample_input(sop.first_step(), Verdict::Ya);
         let nik = input.fields["nik_pengunjung"].clone();
-        let state =
-            s.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input.clone(), T0()).await.unwrap();
+        let state = s
+            .submit(store::Submit::new(
+                "lumajang",
+                "lumajang/ruang-server",
+                "lmj-petugas",
+                input.clone(),
+                T0(),
+            ))
+            .await
+            .unwrap();
         let raw: Vec<String> =
             s.case_events("lumajang", &state.id).await.unwrap().into_iter().map(|e| e.payload).collect();
         assert!(raw.iter().all(|p| !p.contains(&nik)), "{}: the NIK is not stored in clear", db.label);
@@ -363,13 +437,13 @@ async fn without_a_key_personal_data_is_refused_and_nothing_is_written() {
     store::demo::install(&keyless, &sop::Catalog::builtin(), T0()).await.unwrap();
     let sop = keyless.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
     let refused = keyless
-        .submit(
+        .submit(store::Submit::new(
             "lumajang",
             "lumajang/ruang-server",
             "lmj-petugas",
             sample_input(sop.first_step(), Verdict::Ya),
             T0(),
-        )
+        ))
         .await;
     assert_eq!(refused.unwrap_err().to_string(), "kunci data pribadi: kunci data pribadi belum diatur");
     assert!(keyless.cases("lumajang").await.unwrap().is_empty());

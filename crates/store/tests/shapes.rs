@@ -53,7 +53,9 @@ async fn act(s: &Store, case: &str, step: u32, by: &str, input: ActionInput, at:
         .iter()
         .find(|t| t.case == case && t.step == step)
         .unwrap_or_else(|| panic!("{by}: no task {step}"));
-    s.complete("contoh", case, &task.task, by, input, at).await.unwrap_or_else(|e| panic!("step {step}: {e}"))
+    s.complete(store::Complete::new("contoh", case, &task.task, by, input, at))
+        .await
+        .unwrap_or_else(|e| panic!("step {step}: {e}"))
 }
 
 async fn kinds(s: &Store, case: &str) -> Vec<String> {
@@ -67,13 +69,13 @@ async fn parallel_tasks_join_and_a_loop_ends_at_its_bound() {
         staffed(s).await;
         let t = wib(2026, 11, 23, 9, 0);
         let case = s
-            .submit(
+            .submit(store::Submit::new(
                 "contoh",
                 "contoh/instalasi-jaringan",
                 &person("pemohon"),
                 fields(&[("lokasi", "Aula")]),
                 t,
-            )
+            ))
             .await
             .unwrap();
         act(s, &case.id, 2, &person("kasi-infrastruktur"), note(), t + MINUTE).await;
@@ -112,7 +114,10 @@ async fn the_whole_procedure_deadline_is_kept_escalated_and_its_breach_recorded(
         staffed(s).await;
         let t = wib(2026, 11, 23, 9, 0);
         let input = fields(&[("rincian_informasi", "Data anggaran"), ("tujuan", "Penelitian")]);
-        let case = s.submit("contoh", "contoh/informasi-publik", &person("pemohon"), input, t).await.unwrap();
+        let case = s
+            .submit(store::Submit::new("contoh", "contoh/informasi-publik", &person("pemohon"), input, t))
+            .await
+            .unwrap();
         let due = wib(2026, 12, 7, 9, 0);
         assert_eq!(s.case("contoh", &case.id).await.unwrap().due_at, Some(due), "{}", db.label);
         // Step 2 (1 hari) is late too: count only the procedure's warning.
@@ -169,7 +174,8 @@ async fn a_joint_step_gives_each_lane_its_task_and_a_request_may_be_filed_for_an
         let employee = person("ppid");
         let leave =
             fields(&[("jenis_cuti", "Cuti tahunan"), ("tanggal_mulai", "2026-12-01"), ("lama_hari", "3")]);
-        let case = s.submit("contoh", "contoh/cuti-pegawai", &employee, leave, t).await.unwrap();
+        let case =
+            s.submit(store::Submit::new("contoh", "contoh/cuti-pegawai", &employee, leave, t)).await.unwrap();
         assert!(s.open_tasks("contoh", &person("kasubag-umum-kepegawaian")).await.unwrap().is_empty());
         act(s, &case.id, 1, &person("staf-umum-kepegawaian"), note(), t + MINUTE).await;
         let open = s.open_tasks("contoh", &person("kasubag-umum-kepegawaian")).await.unwrap();
@@ -179,7 +185,13 @@ async fn a_joint_step_gives_each_lane_its_task_and_a_request_may_be_filed_for_an
         let pns = person("staf-tata-usaha");
         let input = fields(&[("pegawai", pns.as_str()), ("lama_hari", "5")]);
         let filed = s
-            .submit("contoh", "contoh/cuti-atas-nama", &person("kepala-tata-usaha"), input, t)
+            .submit(store::Submit::new(
+                "contoh",
+                "contoh/cuti-atas-nama",
+                &person("kepala-tata-usaha"),
+                input,
+                t,
+            ))
             .await
             .unwrap();
         assert_eq!(filed.on_behalf_of.as_deref(), Some(pns.as_str()));
@@ -188,8 +200,15 @@ async fn a_joint_step_gives_each_lane_its_task_and_a_request_may_be_filed_for_an
         let told = s.notifications("contoh", &pns).await.unwrap();
         assert!(told.iter().any(|n| n.contains("atas nama Anda")), "{told:?}");
         let nobody = fields(&[("pegawai", "tidak-ada"), ("lama_hari", "5")]);
-        let refused =
-            s.submit("contoh", "contoh/cuti-atas-nama", &person("kepala-tata-usaha"), nobody, t).await;
+        let refused = s
+            .submit(store::Submit::new(
+                "contoh",
+                "contoh/cuti-atas-nama",
+                &person("kepala-tata-usaha"),
+                nobody,
+                t,
+            ))
+            .await;
         assert!(
             matches!(refused, Err(store::StoreError::Engine(engine::EngineError::Invalid(_)))),
             "{refused:?}"

@@ -30,9 +30,15 @@ async fn a_new_version_names_its_publisher_and_refusals_change_nothing() {
         let at = wib(2026, 11, 23, 9, 0);
         let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         assert_eq!(sop.version, 3, "{}", db.label);
-        s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", sample_input(sop.first_step(), Verdict::Ya), at)
-            .await
-            .unwrap();
+        s.submit(store::Submit::new(
+            "lumajang",
+            "lumajang/vpn",
+            "lmj-pemohon",
+            sample_input(sop.first_step(), Verdict::Ya),
+            at,
+        ))
+        .await
+        .unwrap();
         let chain = s.record_events("lumajang", 1000).await.unwrap().len();
 
         let v4 = as_version(4, "Revisi 2026");

@@ -19,7 +19,13 @@ async fn a_visit_must_end_after_it_starts() {
     input.fields.insert("rencana_selesai".into(), "2026-11-23T09:00".into());
     let r = db
         .store
-        .submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input, wib(2026, 11, 23, 9, 0))
+        .submit(store::Submit::new(
+            "lumajang",
+            "lumajang/ruang-server",
+            "lmj-petugas",
+            input,
+            wib(2026, 11, 23, 9, 0),
+        ))
         .await;
     assert_eq!(message(r), "harus sesudah rencana masuk");
     assert!(db.store.cases("lumajang").await.unwrap().is_empty(), "nothing stored");
@@ -33,12 +39,25 @@ async fn requested(s: &Store, planned_end: &str, at: i64) -> CaseState {
     input.fields.insert("instansi".into(), "PT Jaringan Nusantara".into());
     input.fields.insert("rencana_mulai".into(), "2026-11-23T10:00".into());
     input.fields.insert("rencana_selesai".into(), planned_end.into());
-    let mut state = s.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input, at).await.unwrap();
+    let mut state = s
+        .submit(store::Submit::new("lumajang", "lumajang/ruang-server", "lmj-petugas", input, at))
+        .await
+        .unwrap();
     for step in [2, 3] {
         let task = state.open_tasks().next().unwrap().clone();
         assert_eq!(task.step, step);
         let input = sample_input(sop.step(step).unwrap(), Verdict::Ya);
-        state = s.complete("lumajang", &state.id, &task.id, "lmj-petugas", input, at + MINUTE).await.unwrap();
+        state = s
+            .complete(store::Complete::new(
+                "lumajang",
+                &state.id,
+                &task.id,
+                "lmj-petugas",
+                input,
+                at + MINUTE,
+            ))
+            .await
+            .unwrap();
     }
     state
 }
@@ -47,7 +66,7 @@ async fn decide(s: &Store, state: &CaseState, verdict: Verdict, at: i64) -> Case
     let sop = s.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
     let task = state.open_tasks().next().unwrap().clone();
     let input = sample_input(sop.step(5).unwrap(), verdict);
-    s.complete("lumajang", &state.id, &task.id, "lmj-kasi", input, at).await.unwrap()
+    s.complete(store::Complete::new("lumajang", &state.id, &task.id, "lmj-kasi", input, at)).await.unwrap()
 }
 
 fn message<T: std::fmt::Debug>(r: Result<T, StoreError>) -> String {
@@ -79,8 +98,16 @@ async fn a_visit_from_request_to_check_out_with_its_duration() {
         let out = sample_input(sop.step(6).unwrap(), Verdict::Ya);
         // Out before in is refused and writes nothing.
         let events = s.case_events("lumajang", &state.id).await.unwrap().len();
-        let early =
-            s.complete("lumajang", &state.id, &escort.id, "lmj-petugas", out.clone(), at + 11 * MINUTE).await;
+        let early = s
+            .complete(store::Complete::new(
+                "lumajang",
+                &state.id,
+                &escort.id,
+                "lmj-petugas",
+                out.clone(),
+                at + 11 * MINUTE,
+            ))
+            .await;
         assert_eq!(
             message(early),
             "pengunjung belum dicatat masuk — catat masuk dulu dengan nomor tanda pengenal"
@@ -104,7 +131,14 @@ async fn a_visit_from_request_to_check_out_with_its_duration() {
         assert!(!visit.overdue);
 
         let closed = s
-            .complete("lumajang", &state.id, &escort.id, "lmj-petugas", out, inside + 40 * MINUTE)
+            .complete(store::Complete::new(
+                "lumajang",
+                &state.id,
+                &escort.id,
+                "lmj-petugas",
+                out,
+                inside + 40 * MINUTE,
+            ))
             .await
             .unwrap();
         assert_eq!(closed.status, CaseStatus::Completed);
@@ -156,8 +190,10 @@ async fn personal_data_is_erased_after_the_retention_period_leaving_the_anonymou
         input.fields.insert("nama_pengunjung".into(), "Andi Wijaya".into());
         input.fields.insert("nik_pengunjung".into(), nik.into());
         input.fields.insert("instansi".into(), "PT Jaringan Nusantara".into());
-        let mut state =
-            s.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input, at).await.unwrap();
+        let mut state = s
+            .submit(store::Submit::new("lumajang", "lumajang/ruang-server", "lmj-petugas", input, at))
+            .await
+            .unwrap();
         while state.status == CaseStatus::Open {
             state = common::advance(s, "lumajang", &state, at + MINUTE).await;
         }

@@ -739,20 +739,24 @@ async fn vpn_entry_id(app: &common::App) -> String {
     let now = jiff::Timestamp::now().as_millisecond();
     let mut state = app
         .store
-        .submit(
+        .submit(store::Submit::new(
             "lumajang",
             "lumajang/vpn",
             "lmj-pemohon",
             store::demo::sample_input(sop.first_step(), engine::Verdict::Ya),
             now,
-        )
+        ))
         .await
         .unwrap();
     while state.open_tasks().next().unwrap().step <= 6 {
         let task = state.open_tasks().next().unwrap().clone();
         let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
         let by = task.candidates[0].person.clone();
-        state = app.store.complete("lumajang", &state.id, &task.id, &by, input, now).await.unwrap();
+        state = app
+            .store
+            .complete(store::Complete::new("lumajang", &state.id, &task.id, &by, input, now))
+            .await
+            .unwrap();
     }
     let entries = app
         .store

@@ -246,7 +246,10 @@ async fn vpn_case_at_draft_without_end_date(app: &common::App) -> Result<String,
     let sop = s.sop("lumajang", "lumajang/vpn", None).await.map_err(err)?;
     let mut at = jiff::Timestamp::now().as_millisecond() - 3_600_000;
     let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
-    let mut state = s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", input, at).await.map_err(err)?;
+    let mut state = s
+        .submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, at))
+        .await
+        .map_err(err)?;
     loop {
         let task = state.open_tasks().next().cloned().ok_or("an open task")?;
         if task.step == 9 {
@@ -259,7 +262,9 @@ async fn vpn_case_at_draft_without_end_date(app: &common::App) -> Result<String,
         let paper = store::demo::sample_paperwork(step);
         let who = task.candidates[0].person.clone();
         state = s
-            .complete_with("lumajang", &state.id, &task.id, &who, input, vec![], paper, at)
+            .complete(
+                store::Complete::new("lumajang", &state.id, &task.id, &who, input, at).with_paperwork(paper),
+            )
             .await
             .map_err(err)?;
     }

@@ -511,7 +511,11 @@ async fn the_head_reads_the_accountability_report() {
         let task = state.open_tasks().next().unwrap().clone();
         let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
         let by = task.candidates[0].person.clone();
-        state = app.store.complete("lumajang", &case.id, &task.id, &by, input, now).await.unwrap();
+        state = app
+            .store
+            .complete(store::Complete::new("lumajang", &case.id, &task.id, &by, input, now))
+            .await
+            .unwrap();
     }
     let page = head.get("/laporan").await;
     assert!(
@@ -554,7 +558,14 @@ async fn notifications_are_counted_listed_and_marked_read() {
         let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
         state = app
             .store
-            .complete("lumajang", &case, &task.id, &task.candidates[0].person, input, now)
+            .complete(store::Complete::new(
+                "lumajang",
+                &case,
+                &task.id,
+                &task.candidates[0].person,
+                input,
+                now,
+            ))
             .await
             .unwrap();
     }
@@ -623,8 +634,11 @@ async fn a_nik_is_masked_and_revealed_only_to_whoever_handles_the_case_with_the_
     let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
     input.fields.insert("nik_pengunjung".into(), "3508014508900001".into());
     let now = jiff::Timestamp::now().as_millisecond();
-    let case =
-        app.store.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now).await.unwrap();
+    let case = app
+        .store
+        .submit(store::Submit::new("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now))
+        .await
+        .unwrap();
     let path = format!("/permohonan/{}", case.id);
 
     // The administrator may read the case but handles none of its tasks.
@@ -662,7 +676,10 @@ async fn a_long_backlog_shows_the_most_urgent_and_counts_all() {
     let now = jiff::Timestamp::now().as_millisecond();
     for i in 0..105 {
         let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
-        app.store.submit("lumajang", "lumajang/vpn", "lmj-pemohon", input, now + i).await.unwrap();
+        app.store
+            .submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, now + i))
+            .await
+            .unwrap();
     }
     let kadis = Browser::login(&app, "lmj-kadis").await;
     let inbox = kadis.get("/tugas").await;

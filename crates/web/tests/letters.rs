@@ -351,7 +351,8 @@ async fn vpn_case_without_end_date(app: &common::App, stop: u32) -> String {
     let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
     let mut at = jiff::Timestamp::now().as_millisecond() - 3_600_000;
     let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
-    let mut state = s.submit("lumajang", "lumajang/vpn", "lmj-pemohon", input, at).await.unwrap();
+    let mut state =
+        s.submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, at)).await.unwrap();
     loop {
         let task = state.open_tasks().next().cloned().unwrap();
         if task.step == stop {
@@ -363,8 +364,12 @@ async fn vpn_case_without_end_date(app: &common::App, stop: u32) -> String {
         input.fields.remove("berlaku_sampai");
         let paper = store::demo::sample_paperwork(step);
         let who = task.candidates[0].person.clone();
-        state =
-            s.complete_with("lumajang", &state.id, &task.id, &who, input, vec![], paper, at).await.unwrap();
+        state = s
+            .complete(
+                store::Complete::new("lumajang", &state.id, &task.id, &who, input, at).with_paperwork(paper),
+            )
+            .await
+            .unwrap();
     }
 }
 
@@ -436,16 +441,14 @@ async fn an_unfilled_placeholder_is_marked_in_the_editor_and_refused_at_approval
     // The Kasi sends the template as it is.
     let draft_task = app.store.case("lumajang", &case).await.unwrap().open_tasks().next().unwrap().id.clone();
     app.store
-        .complete_with(
+        .complete(store::Complete::new(
             "lumajang",
             &case,
             &draft_task,
             "lmj-kasi",
             Default::default(),
-            vec![],
-            Default::default(),
             jiff::Timestamp::now().as_millisecond(),
-        )
+        ))
         .await
         .unwrap();
 

@@ -86,10 +86,17 @@ async fn a_new_task_is_mailed_to_whoever_wants_mail_and_a_dead_server_means_a_re
     let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
     let now = jiff::Timestamp::now().as_millisecond();
     let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
-    let case = app.store.submit("lumajang", "lumajang/vpn", "lmj-pemohon", input, now).await.unwrap();
+    let case = app
+        .store
+        .submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, now))
+        .await
+        .unwrap();
     let task = case.open_tasks().next().unwrap().clone();
     let dispose = store::demo::sample_input(sop.step(2).unwrap(), engine::Verdict::Ya);
-    app.store.complete("lumajang", &case.id, &task.id, "lmj-kadis", dispose, now).await.unwrap();
+    app.store
+        .complete(store::Complete::new("lumajang", &case.id, &task.id, "lmj-kadis", dispose, now))
+        .await
+        .unwrap();
 
     // A mail server that is down: the action went through, the mail waits.
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -23,14 +23,18 @@ async fn vpn_account(app: &common::App, account: &str, responsible: &str) {
     };
     let mut state = app
         .store
-        .submit("lumajang", "lumajang/vpn", "lmj-pemohon", with(sop.first_step()), now)
+        .submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", with(sop.first_step()), now))
         .await
         .unwrap();
     loop {
         let task = state.open_tasks().next().unwrap().clone();
         let step = sop.step(task.step).unwrap();
         let by = task.candidates[0].person.clone();
-        state = app.store.complete("lumajang", &state.id, &task.id, &by, with(step), now).await.unwrap();
+        state = app
+            .store
+            .complete(store::Complete::new("lumajang", &state.id, &task.id, &by, with(step), now))
+            .await
+            .unwrap();
         if step.no == 6 {
             break;
         }
@@ -141,13 +145,20 @@ async fn the_escorting_officer_checks_a_visitor_in_and_out_and_the_log_shows_it(
     input.fields.insert("nama_pengunjung".into(), "Andi Wijaya".into());
     input.fields.insert("rencana_mulai".into(), "2026-11-23T10:00".into());
     input.fields.insert("rencana_selesai".into(), "2099-11-23T12:00".into());
-    let mut state =
-        app.store.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now).await.unwrap();
+    let mut state = app
+        .store
+        .submit(store::Submit::new("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now))
+        .await
+        .unwrap();
     while state.open_tasks().next().unwrap().step != 6 {
         let task = state.open_tasks().next().unwrap().clone();
         let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
         let by = task.candidates[0].person.clone();
-        state = app.store.complete("lumajang", &state.id, &task.id, &by, input, now).await.unwrap();
+        state = app
+            .store
+            .complete(store::Complete::new("lumajang", &state.id, &task.id, &by, input, now))
+            .await
+            .unwrap();
     }
     let path = format!("/permohonan/{}", state.id);
 
@@ -216,7 +227,13 @@ async fn access_card(app: &common::App, card: &str) {
     };
     let mut state = app
         .store
-        .submit("trenggalek", "trenggalek/ruang-server", "tgx-pemohon", with(sop.first_step()), now)
+        .submit(store::Submit::new(
+            "trenggalek",
+            "trenggalek/ruang-server",
+            "tgx-pemohon",
+            with(sop.first_step()),
+            now,
+        ))
         .await
         .unwrap();
     while state.open_tasks().next().unwrap().step != 6 {
@@ -224,7 +241,14 @@ async fn access_card(app: &common::App, card: &str) {
         let by = task.candidates[0].person.clone();
         state = app
             .store
-            .complete("trenggalek", &state.id, &task.id, &by, with(sop.step(task.step).unwrap()), now)
+            .complete(store::Complete::new(
+                "trenggalek",
+                &state.id,
+                &task.id,
+                &by,
+                with(sop.step(task.step).unwrap()),
+                now,
+            ))
             .await
             .unwrap();
     }
@@ -239,8 +263,11 @@ async fn the_kabid_reviews_each_card_on_the_review_case_page() {
     let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
     input.fields.insert("periode".into(), "Semester II 2026".into());
     let now = jiff::Timestamp::now().as_millisecond();
-    let review =
-        app.store.submit("trenggalek", "trenggalek/review-akses", "tgx-operator", input, now).await.unwrap();
+    let review = app
+        .store
+        .submit(store::Submit::new("trenggalek", "trenggalek/review-akses", "tgx-operator", input, now))
+        .await
+        .unwrap();
     let path = format!("/permohonan/{}", review.id);
 
     let operator = Browser::login(&app, "tgx-operator").await;
@@ -370,13 +397,20 @@ async fn allowed_visit(app: &common::App) -> engine::CaseState {
     input.fields.insert("nama_pengunjung".into(), "Andi Wijaya".into());
     input.fields.insert("rencana_mulai".into(), "2026-11-23T10:00".into());
     input.fields.insert("rencana_selesai".into(), "2099-11-23T12:00".into());
-    let mut state =
-        app.store.submit("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now).await.unwrap();
+    let mut state = app
+        .store
+        .submit(store::Submit::new("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now))
+        .await
+        .unwrap();
     while state.open_tasks().next().unwrap().step != 6 {
         let task = state.open_tasks().next().unwrap().clone();
         let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
         let by = task.candidates[0].person.clone();
-        state = app.store.complete("lumajang", &state.id, &task.id, &by, input, now).await.unwrap();
+        state = app
+            .store
+            .complete(store::Complete::new("lumajang", &state.id, &task.id, &by, input, now))
+            .await
+            .unwrap();
     }
     state
 }

@@ -141,7 +141,10 @@ async fn the_timeline_counts_rounds_and_shows_a_waiting_branch() {
     let now = jiff::Timestamp::now().as_millisecond();
     let input =
         ActionInput { fields: [("lokasi".to_string(), "Aula".to_string())].into(), ..Default::default() };
-    let case = s.submit("contoh", "contoh/instalasi-jaringan", &person("pemohon"), input, now).await.unwrap();
+    let case = s
+        .submit(store::Submit::new("contoh", "contoh/instalasi-jaringan", &person("pemohon"), input, now))
+        .await
+        .unwrap();
     let note = || ActionInput { note: Some("Sudah.".into()), ..Default::default() };
     let act = |step: u32, position: &'static str, input: ActionInput| {
         let case = case.id.clone();
@@ -149,9 +152,16 @@ async fn the_timeline_counts_rounds_and_shows_a_waiting_branch() {
             let who = person(position);
             let open = s.open_tasks("contoh", &who).await.unwrap();
             let task = open.iter().find(|t| t.case == case && t.step == step).unwrap().task.clone();
-            s.complete("contoh", &case, &task, &who, input, jiff::Timestamp::now().as_millisecond())
-                .await
-                .unwrap();
+            s.complete(store::Complete::new(
+                "contoh",
+                &case,
+                &task,
+                &who,
+                input,
+                jiff::Timestamp::now().as_millisecond(),
+            ))
+            .await
+            .unwrap();
         }
     };
     act(2, "kasi-infrastruktur", note()).await;
@@ -244,7 +254,10 @@ async fn the_report_counts_procedures_that_broke_their_deadline() {
         fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         ..Default::default()
     };
-    let case = s.submit("contoh", "contoh/informasi-publik", &person("pemohon"), input, now).await.unwrap();
+    let case = s
+        .submit(store::Submit::new("contoh", "contoh/informasi-publik", &person("pemohon"), input, now))
+        .await
+        .unwrap();
     // Everything done a month later: far past the 10 working days.
     let later = now + 30 * 24 * 3600 * 1000;
     let note = || ActionInput { note: Some("Sudah.".into()), ..Default::default() };
@@ -259,8 +272,14 @@ async fn the_report_counts_procedures_that_broke_their_deadline() {
         let who = person(position);
         let open = s.open_tasks("contoh", &who).await.unwrap();
         let task = open.iter().find(|t| t.case == case.id && t.step == step).unwrap().task.clone();
-        s.complete("contoh", &case.id, &task, &who, input, later).await.unwrap();
+        s.complete(store::Complete::new("contoh", &case.id, &task, &who, input, later)).await.unwrap();
     }
+    // Reports are read by the positions given that right (issue 17): the
+    // Head of "contoh" gets it as its administrator would.
+    let mut position =
+        s.positions("contoh").await.unwrap().into_iter().find(|p| p.id == "kepala-dinas").unwrap();
+    position.rights.insert(engine::organisation::PositionRight::ReadsReports);
+    s.put_position("contoh", &position, None).await.unwrap();
     let head = login(&app, "kepala-dinas").await;
     let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).date();
     let until = today.checked_add(jiff::Span::new().days(40)).unwrap();
@@ -283,8 +302,16 @@ async fn the_api_shows_for_whom_a_case_is_its_deadline_and_its_rounds() {
         fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         ..Default::default()
     };
-    let filed =
-        s.submit("contoh", "contoh/cuti-atas-nama", &person("kepala-tata-usaha"), input, now).await.unwrap();
+    let filed = s
+        .submit(store::Submit::new(
+            "contoh",
+            "contoh/cuti-atas-nama",
+            &person("kepala-tata-usaha"),
+            input,
+            now,
+        ))
+        .await
+        .unwrap();
     let (_, token) = s.create_api_token(&pns, "uji", 30, now).await.unwrap();
     let get = |path: String| {
         let token = token.clone();
@@ -309,7 +336,10 @@ async fn the_api_shows_for_whom_a_case_is_its_deadline_and_its_rounds() {
         fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         ..Default::default()
     };
-    let asked = s.submit("contoh", "contoh/informasi-publik", &person("pemohon"), input, now).await.unwrap();
+    let asked = s
+        .submit(store::Submit::new("contoh", "contoh/informasi-publik", &person("pemohon"), input, now))
+        .await
+        .unwrap();
     let (_, token) = s.create_api_token(&person("pemohon"), "uji", 30, now).await.unwrap();
     let r = reqwest::Client::new()
         .get(format!("{}/api/v1/cases/{}", app.base, asked.id))

@@ -109,13 +109,13 @@ async fn a_valid_upload_goes_live_as_a_new_version_and_a_running_case_keeps_its_
     let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
     let running = app
         .store
-        .submit(
+        .submit(store::Submit::new(
             "lumajang",
             "lumajang/vpn",
             "lmj-pemohon",
             store::demo::sample_input(sop.first_step(), engine::Verdict::Ya),
             now,
-        )
+        ))
         .await
         .unwrap();
     assert_eq!(running.sop_version, 3);

@@ -42,7 +42,10 @@ async fn another_request(app: &common::App) {
     let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
     let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
     let now = jiff::Timestamp::now().as_millisecond();
-    app.store.submit("lumajang", "lumajang/vpn", "lmj-pemohon", input, now).await.unwrap();
+    app.store
+        .submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, now))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

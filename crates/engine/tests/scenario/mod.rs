@@ -41,6 +41,14 @@ const STAFF: [(&str, &str); 17] = [
     ("budi", "pranata-komputer"),
 ];
 
+/// Part of the reporting chain (position, superior): a technician's Kasi,
+/// the Kasi's Kabid, the Kabid's Head.
+const REPORTS_TO: [(&str, &str); 3] = [
+    ("administrator-server", "kasi-infrastruktur"),
+    ("kasi-infrastruktur", "kabid-aptika"),
+    ("kabid-aptika", "kepala-dinas"),
+];
+
 pub fn organisation() -> Organisation {
     Organisation {
         agency: "contoh".into(),
@@ -50,7 +58,7 @@ pub fn organisation() -> Organisation {
                 id: (*position).into(),
                 name: position.replace('-', " "),
                 unit: None,
-                reports_to: None,
+                reports_to: REPORTS_TO.iter().find(|(p, _)| p == position).map(|(_, up)| (*up).into()),
                 rights: Default::default(),
                 pemda: false,
             })

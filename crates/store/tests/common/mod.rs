@@ -107,5 +107,8 @@ pub async fn advance(store: &Store, agency: &str, state: &engine::CaseState, at:
     let paperwork = store::demo::sample_paperwork(step);
     let by = &task.candidates[0].person;
     store::demo::prepare_step(store, agency, &sop, &state.id, step, by, at).await.unwrap();
-    store.complete_with(agency, &state.id, &task.id, by, input, Vec::new(), paperwork, at).await.unwrap()
+    store
+        .complete(store::Complete::new(agency, &state.id, &task.id, by, input, at).with_paperwork(paperwork))
+        .await
+        .unwrap()
 }

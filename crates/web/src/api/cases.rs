@@ -401,7 +401,7 @@ pub async fn submit(
         }
         let case = state
             .store
-            .submit_as(&case_id, user.agency_id(), &sop.id, user.person(), input, data.files, now_ms())
+            .submit(store::Submit::new(user.agency_id(), &sop.id, user.person(), input, now_ms()).with_uploads(data.files).as_case(&case_id))
             .await?;
         answer(StatusCode::CREATED, &case_view(state, user, &case, &sop).await?)
     })
@@ -564,15 +564,10 @@ pub async fn act(
         }
         let after = state
             .store
-            .complete_with(
-                user.agency_id(),
-                &case.id,
-                &task.id,
-                user.person(),
-                input,
-                data.files,
-                paperwork,
-                now_ms(),
+            .complete(
+                store::Complete::new(user.agency_id(), &case.id, &task.id, user.person(), input, now_ms())
+                    .with_uploads(data.files)
+                    .with_paperwork(paperwork),
             )
             .await
             .map_err(|e| in_request_words(e.into()))?;

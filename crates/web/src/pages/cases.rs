@@ -468,15 +468,10 @@ pub async fn act(
     }
     match state
         .store
-        .complete_with(
-            user.agency_id(),
-            &case.id,
-            &task.id,
-            user.person(),
-            input,
-            data.files,
-            paperwork,
-            now_ms(),
+        .complete(
+            store::Complete::new(user.agency_id(), &case.id, &task.id, user.person(), input, now_ms())
+                .with_uploads(data.files)
+                .with_paperwork(paperwork),
         )
         .await
     {

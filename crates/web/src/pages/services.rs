@@ -186,7 +186,10 @@ pub async fn submit(
         Some(key) => submit_once(&state, &user, &sop, &key, input, data.files).await,
         None => state
             .store
-            .submit_with_uploads(user.agency_id(), &sop.id, user.person(), input, data.files, now_ms())
+            .submit(
+                store::Submit::new(user.agency_id(), &sop.id, user.person(), input, now_ms())
+                    .with_uploads(data.files),
+            )
             .await
             .map(|case| case_location(&case.id))
             .map_err(WebError::from),
@@ -254,8 +257,14 @@ async fn submit_once(
         let (agency, person, sop_id) =
             (user.agency_id().to_string(), user.person().to_string(), sop.id.clone());
         let acting = tokio::spawn(async move {
-            let submitted =
-                state.store.submit_as(&case_id, &agency, &sop_id, &person, input, files, now_ms()).await;
+            let submitted = state
+                .store
+                .submit(
+                    store::Submit::new(&agency, &sop_id, &person, input, now_ms())
+                        .with_uploads(files)
+                        .as_case(&case_id),
+                )
+                .await;
             match submitted {
                 Ok(case) => {
                     let location = case_location(&case.id);
