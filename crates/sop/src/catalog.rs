@@ -134,6 +134,10 @@ impl Catalog {
                     ),
                 ));
             }
+            // Against the newest version of each other SOP: that is what runs.
+            let newest =
+                catalog.sops.iter().filter(|o| catalog.sop(&o.id).is_some_and(|n| std::ptr::eq(n, *o)));
+            diagnostics.extend(crate::registry_kind::conflicts(sop, newest));
             if !catalog.agencies.is_empty() && !catalog.agencies.iter().any(|a| a.id == sop.agency) {
                 diagnostics.push(Diagnostic::warning(
                     &sop.file,

@@ -4,6 +4,7 @@
 
 use crate::date::Date;
 use crate::diagnostic::{Located, Location};
+pub use crate::registry_kind::{NameRule, RegistryKind};
 use crate::standard_time::StandardTime;
 
 /// One SOP definition, one version.
@@ -762,6 +763,8 @@ pub struct Unfilled {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registry {
     pub kind: RegistryKind,
+    /// Where `kind` is written.
+    pub kind_at: Location,
     /// Whether the step creates the entry or revokes an existing one.
     pub action: RegistryAction,
     pub step: u32,
@@ -795,43 +798,6 @@ pub enum RegistryAction {
     Revoke,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RegistryKind {
-    Vpn,
-    Subdomain,
-    Email,
-    /// The server-room access list (daftar akses).
-    ServerRoomAccess,
-}
-
-impl RegistryKind {
-    pub const ALL: [RegistryKind; 4] =
-        [RegistryKind::Vpn, RegistryKind::Subdomain, RegistryKind::Email, RegistryKind::ServerRoomAccess];
-
-    /// The key used in definitions, URLs and the database.
-    pub fn key(self) -> &'static str {
-        match self {
-            RegistryKind::Vpn => "vpn",
-            RegistryKind::Subdomain => "subdomain",
-            RegistryKind::Email => "email",
-            RegistryKind::ServerRoomAccess => "akses-ruang-server",
-        }
-    }
-
-    pub fn parse(key: &str) -> Option<RegistryKind> {
-        RegistryKind::ALL.into_iter().find(|k| k.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            RegistryKind::Vpn => "Akun VPN",
-            RegistryKind::Subdomain => "Subdomain",
-            RegistryKind::Email => "Akun e-mail",
-            RegistryKind::ServerRoomAccess => "Daftar akses ruang server",
-        }
-    }
-}
-
 /// An SOP that admits escorted visitors (`[visit]`): the fields naming the
 /// visitor and the planned visit. The step with action `escort` is the
 /// visit itself: the visitor is checked in while it is open and checked
@@ -854,6 +820,8 @@ pub struct Visit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessReview {
     pub kind: RegistryKind,
+    /// Where `kind` is written.
+    pub kind_at: Location,
     pub step: u32,
     pub unreviewed: Unreviewed,
     /// The server opens a review by itself once per this many months.

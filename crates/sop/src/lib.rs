@@ -17,6 +17,7 @@ pub mod lint;
 pub mod organisation;
 mod parse;
 pub mod publication;
+pub mod registry_kind;
 pub mod render;
 pub mod schedule;
 pub mod standard_time;

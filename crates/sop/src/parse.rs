@@ -10,8 +10,8 @@ use toml::Spanned;
 use crate::date::Date;
 use crate::definition::{
     AccessReview, ActionKind, Approver, Attachment, Correction, DEFAULT_RECIPIENT, Deadline, Decision,
-    Ending, Field, FieldKind, Identity, LETTER_PLACEHOLDERS, Lane, LetterTemplate, Registry, RegistryAction,
-    RegistryKind, RequiredWhen, Sop, Step, Target, Together, Unreviewed, Visit, placeholders,
+    Ending, Field, FieldKind, Identity, LETTER_PLACEHOLDERS, Lane, LetterTemplate, NameRule, Registry,
+    RegistryAction, RegistryKind, RequiredWhen, Sop, Step, Target, Together, Unreviewed, Visit, placeholders,
 };
 use crate::diagnostic::{Diagnostic, Located, Location};
 use crate::standard_time::StandardTime;
@@ -53,6 +53,8 @@ struct RawDeadline {
 #[serde(deny_unknown_fields)]
 struct RawReview {
     kind: Spanned<String>,
+    label: Option<Spanned<String>>,
+    name_rule: Option<Spanned<String>>,
     step: Spanned<i64>,
     unreviewed: Option<Spanned<String>>,
     every_months: Option<Spanned<i64>>,
@@ -72,6 +74,8 @@ struct RawVisit {
 #[serde(deny_unknown_fields)]
 struct RawRegistry {
     kind: Spanned<String>,
+    label: Option<Spanned<String>>,
+    name_rule: Option<Spanned<String>>,
     action: Option<Spanned<String>>,
     step: Spanned<i64>,
     key: Spanned<String>,
@@ -291,7 +295,8 @@ pub fn parse_sop(file: &str, text: &str) -> Result<Sop, Vec<Diagnostic>> {
     let letter = raw.letter.map(|l| check_letter(&mut c, l, &steps));
     let registry = raw.registry.and_then(|r| check_registry(&mut c, r, &steps));
     let visit = raw.visit.and_then(|v| check_visit(&mut c, v, &steps));
-    let review = raw.review.and_then(|r| check_review(&mut c, r, &steps));
+    let declared = registry.as_ref().map(|r| &r.kind);
+    let review = raw.review.and_then(|r| check_review(&mut c, r, &steps, declared));
     let deadline = raw.deadline.and_then(|d| check_deadline(&mut c, d));
     let schedule = raw.schedule.and_then(|s| {
         let at = c.at(&s);
@@ -364,16 +369,7 @@ fn check_letter(c: &mut Checker, raw: RawLetter, steps: &[Step]) -> LetterTempla
 /// The registry entry a step creates: its step exists, and every field it
 /// names is a field of the SOP (the key a field of that very step).
 fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<Registry> {
-    let kind = RegistryKind::parse(raw.kind.get_ref());
-    if kind.is_none() {
-        let at = c.at(&raw.kind);
-        let kinds: Vec<&str> = RegistryKind::ALL.iter().map(|k| k.key()).collect();
-        c.error(
-            at,
-            "unknown-registry",
-            format!("jenis registri \"{}\" tidak dikenal; pilih {}", raw.kind.get_ref(), kinds.join(", ")),
-        );
-    }
+    let kind = check_kind(c, &raw.kind, raw.label.as_ref(), raw.name_rule.as_ref(), None);
     let action = match raw.action.as_ref().map(|a| a.get_ref().as_str()) {
         None | Some("buat") => RegistryAction::Create,
         Some("cabut") => RegistryAction::Revoke,
@@ -435,6 +431,7 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
     }
     Some(Registry {
         kind: kind?,
+        kind_at: c.at(&raw.kind),
         action,
         step: step?.no,
         key: raw.key.into_inner(),
@@ -448,13 +445,130 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
     })
 }
 
-/// A review names a known registry and an existing step.
-fn check_review(c: &mut Checker, raw: RawReview, steps: &[Step]) -> Option<AccessReview> {
-    let kind = RegistryKind::parse(raw.kind.get_ref());
-    if kind.is_none() {
-        let at = c.at(&raw.kind);
-        c.error(at, "unknown-registry", format!("jenis registri \"{}\" tidak dikenal", raw.kind.get_ref()));
+/// The kind a `[registry]` or `[review]` names: a built-in one, restated
+/// (if at all) exactly as it is built in, or a new one declared with its
+/// `label` and `name_rule`.
+fn check_kind(
+    c: &mut Checker,
+    key: &Spanned<String>,
+    label: Option<&Spanned<String>>,
+    name_rule: Option<&Spanned<String>>,
+    declared: Option<&RegistryKind>,
+) -> Option<RegistryKind> {
+    let rules = || NameRule::ALL.map(NameRule::key).join(", ");
+    let rule = name_rule.and_then(|r| {
+        let parsed = NameRule::parse(r.get_ref());
+        if parsed.is_none() {
+            let at = c.at(r);
+            c.error(
+                at,
+                "unknown-name-rule",
+                format!("name_rule \"{}\" tidak dikenal; pilih {}", r.get_ref(), rules()),
+            );
+        }
+        parsed
+    });
+    if let Some(label) = label {
+        c.non_empty(label, "label registri");
     }
+    let declared = declared.filter(|d| d.key() == key.get_ref());
+    let known = RegistryKind::builtin_kind(key.get_ref())
+        .map(|k| (k, "bawaan"))
+        .or(declared.map(|k| (k, "yang dinyatakan di [registry]")));
+    if let Some((builtin, whose)) = known {
+        // A built-in kind is the same in every agency: its entries are
+        // already kept under it. A kind is declared once per SOP.
+        if let Some(label) = label.filter(|l| l.get_ref() != builtin.label()) {
+            let at = c.at(label);
+            c.error(
+                at,
+                "registry-kind-conflict",
+                format!(
+                    "jenis registri {whose} \"{}\" berlabel \"{}\"; hapus label ini, atau pakai kind lain untuk jenis baru",
+                    builtin.key(),
+                    builtin.label()
+                ),
+            );
+        }
+        if let (Some(at), Some(rule)) = (name_rule, rule.filter(|r| *r != builtin.name_rule())) {
+            let at = c.at(at);
+            c.error(
+                at,
+                "registry-kind-conflict",
+                format!(
+                    "jenis registri {whose} \"{}\" memakai name_rule \"{}\", bukan \"{}\"; hapus name_rule ini, atau pakai kind lain untuk jenis baru",
+                    builtin.key(),
+                    builtin.name_rule().key(),
+                    rule.key()
+                ),
+            );
+        }
+        return Some(builtin.clone());
+    }
+    let at = c.at(key);
+    if !RegistryKind::is_key(key.get_ref()) {
+        c.error(
+            at,
+            "bad-registry-kind",
+            format!(
+                "kind \"{}\" tidak dapat menjadi jenis registri: pakai huruf kecil a-z dan angka, kata dipisah satu tanda hubung, paling banyak {} karakter (misalnya \"alamat-ip\")",
+                key.get_ref(),
+                crate::registry_kind::KEY_MAX_CHARS
+            ),
+        );
+        return None;
+    }
+    match (label, name_rule) {
+        (None, None) => {
+            let kinds: Vec<&str> = RegistryKind::builtin().iter().map(RegistryKind::key).collect();
+            c.error(
+                at,
+                "unknown-registry",
+                format!(
+                    "jenis registri \"{}\" tidak dikenal; pilih {}, atau nyatakan jenis baru dengan label dan name_rule ({})",
+                    key.get_ref(),
+                    kinds.join(", "),
+                    rules()
+                ),
+            );
+            None
+        }
+        (None, Some(_)) => {
+            c.error(
+                at,
+                "missing-key",
+                format!(
+                    "jenis registri baru \"{}\" memerlukan label: nama registri yang dibaca orang",
+                    key.get_ref()
+                ),
+            );
+            None
+        }
+        (Some(_), None) => {
+            c.error(
+                at,
+                "missing-key",
+                format!(
+                    "jenis registri baru \"{}\" memerlukan name_rule, aturan nama entrinya: {}",
+                    key.get_ref(),
+                    rules()
+                ),
+            );
+            None
+        }
+        (Some(label), Some(_)) => Some(RegistryKind::new(key.get_ref(), label.get_ref().trim(), rule?)),
+    }
+}
+
+/// A review names a known registry (built in, declared by this SOP's
+/// `[registry]` or by itself) and an existing step.
+fn check_review(
+    c: &mut Checker,
+    raw: RawReview,
+    steps: &[Step],
+    declared: Option<&RegistryKind>,
+) -> Option<AccessReview> {
+    let kind = check_kind(c, &raw.kind, raw.label.as_ref(), raw.name_rule.as_ref(), declared);
     let step = steps.iter().find(|s| i64::from(s.no) == *raw.step.get_ref());
     if step.is_none() {
         let at = c.at(&raw.step);
@@ -481,7 +595,7 @@ fn check_review(c: &mut Checker, raw: RawReview, steps: &[Step]) -> Option<Acces
             None
         }
     });
-    Some(AccessReview { kind: kind?, step: step?.no, unreviewed, every_months })
+    Some(AccessReview { kind: kind?, kind_at: c.at(&raw.kind), step: step?.no, unreviewed, every_months })
 }
 
 /// A visit SOP names existing fields and has exactly one escort step.

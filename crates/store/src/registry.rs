@@ -1,7 +1,8 @@
 //! Registries of what the work produced — VPN accounts, subdomains, e-mail
-//! accounts, the server-room access list. The SOP's `[registry]` step
+//! accounts, the server-room access list, and any kind an agency's SOPs
+//! declare. The SOP's `[registry]` step
 //! creates the entry in the transaction of that step, after checking the
-//! name (domain and mailbox rules, reserved names, no clash with a live
+//! name (its kind's rule — domain, mailbox, IP address —, reserved names, no clash with a live
 //! entry) — the name asked for on the request by the same check when the
 //! request is submitted — for the OPD the request names; its keepers (the
 //! people of that step) and administrators then suspend, reactivate or
@@ -67,7 +68,8 @@ pub struct Detail {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub id: String,
-    pub kind: RegistryKind,
+    /// The key of its kind.
+    pub kind: String,
     /// The username, FQDN, address or card number.
     pub name: String,
     pub case_id: String,
@@ -122,36 +124,6 @@ const ENTRY_SELECT: &str =
     JOIN people p ON p.id = r.created_by
     LEFT JOIN units u ON u.id = r.unit_id";
 
-/// The name as it is registered, or why it cannot be.
-pub fn check_name(kind: RegistryKind, value: &str, agency: &Agency) -> Result<String, String> {
-    let name = value.trim().to_string();
-    if name.is_empty() {
-        return Err("wajib diisi".into());
-    }
-    match kind {
-        RegistryKind::Subdomain => sop::domain::check_subdomain(&name, &agency.domain)?,
-        RegistryKind::Email => sop::domain::check_mailbox(&name, &agency.mail_domain)?,
-        RegistryKind::Vpn | RegistryKind::ServerRoomAccess => {}
-    }
-    Ok(name)
-}
-
-/// The name a request asked for, written as it would be registered: a
-/// subdomain's label under the agency's domain, a mailbox's local part at
-/// its mail domain; anything else as it is.
-pub fn as_registered(kind: RegistryKind, requested: &str, agency: &Agency) -> String {
-    let requested = requested.trim();
-    match kind {
-        RegistryKind::Subdomain if !requested.contains('.') && !agency.domain.is_empty() => {
-            format!("{requested}.{}", agency.domain)
-        }
-        RegistryKind::Email if !requested.contains('@') && !agency.mail_domain.is_empty() => {
-            format!("{requested}@{}", agency.mail_domain)
-        }
-        _ => requested.to_string(),
-    }
-}
-
 /// A valid-until date, which may not be before `today` (an entry would be
 /// born expired).
 pub fn check_valid_until(value: &str, today: jiff::civil::Date) -> Result<(), String> {
@@ -164,17 +136,17 @@ pub fn check_valid_until(value: &str, today: jiff::civil::Date) -> Result<(), St
 }
 
 /// The one check of a new entry's name, whether asked for on a request or
-/// registered at the registry's step: its kind's rule ([`check_name`]) and
+/// registered at the registry's step: its kind's rule ([`RegistryKind::check_name`]) and
 /// no live entry holding it. Refusals name `field`.
 async fn check_new_name(
     tx: &mut Transaction<'static, Any>,
     agency: &Agency,
-    kind: RegistryKind,
+    kind: &RegistryKind,
     value: &str,
     field: &str,
     label: &str,
 ) -> Result<String, StoreError> {
-    let name = check_name(kind, value, agency).map_err(|m| StoreError::invalid(field, label, m))?;
+    let name = kind.check_name(value, agency).map_err(|m| StoreError::invalid(field, label, m))?;
     let taken = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT c.number FROM registry_entries r JOIN cases c ON c.id = r.case_id
          WHERE r.agency_id = $1 AND r.kind = $2 AND r.name = $3 AND r.state <> '{REVOKED}'"
@@ -232,8 +204,8 @@ impl Store {
         };
         if let Some((field, asked)) = registry.requested.as_deref().and_then(|f| given(f).map(|v| (f, v))) {
             let agency = self.agency(&state.agency).await?;
-            let name = as_registered(registry.kind, asked, &agency);
-            check_new_name(tx, &agency, registry.kind, &name, field, &label_of(sop, field)).await?;
+            let name = registry.kind.as_registered(asked, &agency);
+            check_new_name(tx, &agency, &registry.kind, &name, field, &label_of(sop, field)).await?;
         }
         if let Some((field, until)) = registry.valid_until.as_deref().and_then(|f| given(f).map(|v| (f, v))) {
             let today = Timestamp::from_millisecond(at).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -272,7 +244,7 @@ impl Store {
             return revoke_by_name(tx, registry, &label, given.trim(), state, by, at).await;
         }
         let agency = self.agency(&state.agency).await?;
-        let name = check_new_name(tx, &agency, registry.kind, &given, &registry.key, &label).await?;
+        let name = check_new_name(tx, &agency, &registry.kind, &given, &registry.key, &label).await?;
         if let Some((type_field, value_field)) = &registry.record {
             let kind = state.field(type_field).map(str::to_string).unwrap_or_default();
             let value = state.field(value_field).map(str::to_string).unwrap_or_default();
@@ -281,7 +253,7 @@ impl Store {
         }
         let mut created = format!("dibuat melalui permohonan {}", state.number);
         let asked = registry.requested.as_deref().and_then(|f| state.field(f)).map(str::trim);
-        if let Some(asked) = asked.filter(|a| !a.is_empty()).map(|a| as_registered(registry.kind, a, &agency))
+        if let Some(asked) = asked.filter(|a| !a.is_empty()).map(|a| registry.kind.as_registered(a, &agency))
         {
             if asked != name {
                 let field =
@@ -333,11 +305,94 @@ impl Store {
         add_history(tx, &id, at, by, ACTIVE, &created).await
     }
 
+    /// The registries `agency` has: the built-in kinds its SOPs fill or
+    /// review, the kinds its published SOPs declare, and every kind that
+    /// already holds entries — built-in kinds first, in their order, then
+    /// the others by label. A kind is as the newest definition declaring it
+    /// says; entries whose kind no definition declares any more are listed
+    /// under their key.
+    pub async fn registry_kinds(&self, agency: &str) -> Result<Vec<RegistryKind>, StoreError> {
+        let versions: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT sop_id, version FROM sop_versions WHERE agency_id = $1 ORDER BY sop_id, version DESC",
+        )
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await?;
+        // The newest version of each SOP says which kinds are in use; older
+        // ones only name kinds that still hold entries.
+        let mut in_use: Vec<RegistryKind> = Vec::new();
+        let mut declared_before: Vec<RegistryKind> = Vec::new();
+        for (i, (id, version)) in versions.iter().enumerate() {
+            let newest = i == 0 || versions[i - 1].0 != *id;
+            let version =
+                u32::try_from(*version).map_err(|_| StoreError::Corrupt(format!("versi SOP {id}")))?;
+            let sop = self.sop(agency, id, Some(version)).await?;
+            let kinds = sop.registry.iter().map(|r| &r.kind).chain(sop.review.iter().map(|r| &r.kind));
+            let into = if newest { &mut in_use } else { &mut declared_before };
+            for kind in kinds {
+                if !into.iter().any(|k| k.key() == kind.key()) {
+                    into.push(kind.clone());
+                }
+            }
+        }
+        let with_entries: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT kind FROM registry_entries WHERE agency_id = $1")
+                .bind(agency)
+                .fetch_all(&self.pool)
+                .await?;
+        for key in with_entries {
+            if !in_use.iter().any(|k| k.key() == key) {
+                let kind = RegistryKind::builtin_kind(&key)
+                    .or_else(|| declared_before.iter().find(|k| k.key() == key))
+                    .cloned()
+                    .unwrap_or_else(|| RegistryKind::undeclared(&key));
+                in_use.push(kind);
+            }
+        }
+        let builtin = RegistryKind::builtin();
+        let rank =
+            |kind: &RegistryKind| builtin.iter().position(|b| b.key() == kind.key()).unwrap_or(builtin.len());
+        in_use.sort_by(|a, b| (rank(a), a.label()).cmp(&(rank(b), b.label())));
+        Ok(in_use)
+    }
+
+    /// The newest published version of each SOP of `agency`.
+    async fn newest_sops(&self, agency: &str) -> Result<Vec<Sop>, StoreError> {
+        let newest: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT sop_id, MAX(version) AS version FROM sop_versions WHERE agency_id = $1 GROUP BY sop_id ORDER BY sop_id",
+        )
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut sops = Vec::new();
+        for (id, version) in newest {
+            let version =
+                u32::try_from(version).map_err(|_| StoreError::Corrupt(format!("versi SOP {id}")))?;
+            sops.push(self.sop(agency, &id, Some(version)).await?);
+        }
+        Ok(sops)
+    }
+
+    /// The registry kinds `sop` declares otherwise than the published SOPs
+    /// of its agency do (see [`sop::registry_kind::conflicts`]), each
+    /// located in `sop`: publishing it would give one registry two rules.
+    pub async fn registry_kind_conflicts(&self, sop: &Sop) -> Result<Vec<sop::Diagnostic>, StoreError> {
+        Ok(sop::registry_kind::conflicts(sop, &self.newest_sops(&sop.agency).await?))
+    }
+
+    /// The registry of `agency` with this key, if it has one. A built-in
+    /// kind is the same in every agency, so its registry is there (empty)
+    /// even where no SOP fills it: its address keeps working.
+    pub async fn registry_kind(&self, agency: &str, key: &str) -> Result<Option<RegistryKind>, StoreError> {
+        let kind = self.registry_kinds(agency).await?.into_iter().find(|k| k.key() == key);
+        Ok(kind.or_else(|| RegistryKind::builtin_kind(key).cloned()))
+    }
+
     /// The entries of one registry of `agency`, newest first.
     pub async fn registry(
         &self,
         agency: &str,
-        kind: RegistryKind,
+        kind: &str,
         filter: &Filter,
     ) -> Result<Vec<Entry>, StoreError> {
         check_state_filter(filter.state.as_deref())?;
@@ -398,7 +453,7 @@ impl Store {
             )),
         )
         .bind(agency)
-        .bind(kind.key())
+        .bind(kind)
         .bind(&like)
         .bind(filter.state.clone().unwrap_or_default())
         .bind(i64::from(filter.expired_only))
@@ -417,7 +472,7 @@ impl Store {
     pub async fn registry_counts(
         &self,
         agency: &str,
-        kind: RegistryKind,
+        kind: &str,
     ) -> Result<(Vec<(String, i64)>, i64), StoreError> {
         let today = self.today(agency).await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -427,7 +482,7 @@ impl Store {
              FROM registry_entries WHERE agency_id = $1 AND kind = $2 GROUP BY state"
         )))
         .bind(agency)
-        .bind(kind.key())
+        .bind(kind)
         .bind(&today)
         .fetch_all(&self.pool)
         .await?;
@@ -481,12 +536,7 @@ impl Store {
     /// positions, Plt/Plh included). Who keeps which registry follows the
     /// SOPs, so a server-room officer keeps the access list and not the VPN
     /// accounts.
-    pub async fn keeps_registry(
-        &self,
-        agency: &str,
-        kind: RegistryKind,
-        person: &str,
-    ) -> Result<bool, StoreError> {
+    pub async fn keeps_registry(&self, agency: &str, kind: &str, person: &str) -> Result<bool, StoreError> {
         self.keeps(agency, Some(kind), person).await
     }
 
@@ -501,12 +551,7 @@ impl Store {
 
     /// See [`Store::keeps_registry`] (`Some(kind)`: who creates its entries)
     /// and [`Store::keeps_records`] (`None`: who records anything).
-    async fn keeps(
-        &self,
-        agency: &str,
-        kind: Option<RegistryKind>,
-        person: &str,
-    ) -> Result<bool, StoreError> {
+    async fn keeps(&self, agency: &str, kind: Option<&str>, person: &str) -> Result<bool, StoreError> {
         let admin = sqlx::query("SELECT is_admin FROM accounts WHERE agency_id = $1 AND person_id = $2")
             .bind(agency)
             .bind(person)
@@ -522,21 +567,12 @@ impl Store {
         if org.may(person, engine::organisation::PositionRight::KeepsRegistry, today) {
             return Ok(true);
         }
-        let newest: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT sop_id, MAX(version) AS version FROM sop_versions WHERE agency_id = $1 GROUP BY sop_id ORDER BY sop_id",
-        )
-        .bind(agency)
-        .fetch_all(&self.pool)
-        .await?;
-        for (id, version) in newest {
-            let version =
-                u32::try_from(version).map_err(|_| StoreError::Corrupt(format!("versi SOP {id}")))?;
-            let sop = self.sop(agency, &id, Some(version)).await?;
+        for sop in self.newest_sops(agency).await? {
             let steps: Vec<u32> = match kind {
                 Some(kind) => sop
                     .registry
                     .iter()
-                    .filter(|r| r.kind == kind && r.action == RegistryAction::Create)
+                    .filter(|r| r.kind.key() == kind && r.action == RegistryAction::Create)
                     .map(|r| r.step)
                     .collect(),
                 None => sop
@@ -570,16 +606,15 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound("entri registri".into()))?;
         let kind: String = row.try_get("kind")?;
-        let kind = RegistryKind::parse(&kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("jenis registri {kind}")))?;
-        if self.keeps_registry(agency, kind, person).await? {
-            Ok(())
-        } else {
-            Err(StoreError::NotPermitted(format!(
-                "{} hanya diubah oleh petugas yang mengisinya dan administrator",
-                kind.label().to_lowercase()
-            )))
+        if self.keeps_registry(agency, &kind, person).await? {
+            return Ok(());
         }
+        let kind =
+            self.registry_kind(agency, &kind).await?.unwrap_or_else(|| RegistryKind::undeclared(&kind));
+        Err(StoreError::NotPermitted(format!(
+            "{} hanya diubah oleh petugas yang mengisinya dan administrator",
+            kind.label().to_lowercase()
+        )))
     }
 
     /// `by` suspends, reactivates or revokes an entry, giving the reason.
@@ -767,8 +802,7 @@ fn entry_of(row: &sqlx::any::AnyRow, today: &str) -> Result<Entry, StoreError> {
     let state: String = row.try_get("state")?;
     Ok(Entry {
         id: row.try_get("id")?,
-        kind: RegistryKind::parse(&kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("jenis registri {kind}")))?,
+        kind,
         name: row.try_get("name")?,
         case_id: row.try_get("case_id")?,
         case_number: row.try_get("number")?,

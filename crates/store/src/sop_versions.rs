@@ -58,6 +58,13 @@ impl Store {
         if !self.is_new_version(&sop).await? {
             return Ok(Publication { sop, new: false });
         }
+        let conflicts = self.registry_kind_conflicts(&sop).await?;
+        if !conflicts.is_empty() {
+            return Err(StoreError::BadSop {
+                id: sop.id.clone(),
+                message: conflicts.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+            });
+        }
         let insert = sqlx::query(
             "INSERT INTO sop_versions (agency_id, sop_id, version, source, file, published_at, published_by)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",

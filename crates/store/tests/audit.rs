@@ -11,7 +11,6 @@ use engine::Verdict;
 use engine::calendar::{DayOff, DayOffKind};
 use engine::organisation::{ActingKind, Holding};
 use jiff::civil::date;
-use sop::definition::RegistryKind;
 use store::audit::Break;
 use store::checkpoint::{self, Mismatch, Problem};
 use store::demo::sample_input;
@@ -241,7 +240,7 @@ async fn vpn_account(s: &Store) -> (String, store::registry::Entry) {
         .await
         .unwrap();
     for i in 1.. {
-        let entries = s.registry("lumajang", RegistryKind::Vpn, &Filter::default()).await.unwrap();
+        let entries = s.registry("lumajang", "vpn", &Filter::default()).await.unwrap();
         if let Some(entry) = entries.into_iter().next() {
             return (state.id, entry);
         }

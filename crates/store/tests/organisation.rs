@@ -324,7 +324,7 @@ async fn a_late_step_climbs_the_agency_s_own_chain_and_its_team_keeps_the_regist
         // The technician fills the VPN registry, so keeps it; the coordinator does not.
         case = advance(s, "blitar", &case, t + 80 * MINUTE).await;
         assert!(case.open_tasks().next().unwrap().step > 6);
-        let vpn = sop::definition::RegistryKind::Vpn;
+        let vpn = "vpn";
         assert!(s.keeps_registry("blitar", vpn, "blt-teknisi").await.unwrap());
         assert!(s.keeps_records("blitar", "blt-teknisi").await.unwrap());
         assert!(!s.keeps_registry("blitar", vpn, "blt-koor").await.unwrap());

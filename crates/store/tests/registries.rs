@@ -8,7 +8,6 @@ mod common;
 
 use common::{MINUTE, backends, wib};
 use engine::{CaseState, EngineError, Verdict};
-use sop::definition::RegistryKind;
 use store::registry::Filter;
 use store::{Store, StoreError};
 
@@ -72,7 +71,7 @@ fn refusal(result: Result<CaseState, StoreError>) -> (String, String) {
     }
 }
 
-async fn all(s: &Store, agency: &str, kind: RegistryKind) -> Vec<store::registry::Entry> {
+async fn all(s: &Store, agency: &str, kind: &str) -> Vec<store::registry::Entry> {
     s.registry(agency, kind, &Filter::default()).await.unwrap()
 }
 
@@ -95,7 +94,7 @@ async fn each_registry_is_filled_by_its_step_with_the_request_particulars() {
         )
         .await
         .unwrap();
-        let entries = all(s, "lumajang", RegistryKind::Vpn).await;
+        let entries = all(s, "lumajang", "vpn").await;
         assert_eq!(entries.len(), 1, "{}", db.label);
         let e = &entries[0];
         assert_eq!(
@@ -124,11 +123,11 @@ async fn each_registry_is_filled_by_its_step_with_the_request_particulars() {
         )
         .await
         .unwrap();
-        assert_eq!(all(s, "lumajang", RegistryKind::Subdomain).await[0].name, "sipd.lumajangkab.go.id");
+        assert_eq!(all(s, "lumajang", "subdomain").await[0].name, "sipd.lumajangkab.go.id");
         run(s, "lumajang", "lumajang/email", "lmj-pemohon", &[("alamat_email", "bappeda@lumajangkab.go.id")])
             .await
             .unwrap();
-        assert_eq!(all(s, "lumajang", RegistryKind::Email).await[0].name, "bappeda@lumajangkab.go.id");
+        assert_eq!(all(s, "lumajang", "email").await[0].name, "bappeda@lumajangkab.go.id");
 
         // Trenggalek's access card, granted until a date now past, is flagged
         // (the request is submitted on 23 November 2026).
@@ -146,19 +145,16 @@ async fn each_registry_is_filled_by_its_step_with_the_request_particulars() {
         )
         .await
         .unwrap();
-        let cards = all(s, "trenggalek", RegistryKind::ServerRoomAccess).await;
+        let cards = all(s, "trenggalek", "akses-ruang-server").await;
         assert_eq!(
             (cards[0].name.as_str(), cards[0].responsible.as_str()),
             ("KA-0042", "Rina Marlina, S.E.")
         );
         assert!(cards[0].expired, "valid until 24 November 2026");
         let expired = Filter { expired_only: true, ..Default::default() };
-        assert_eq!(
-            s.registry("trenggalek", RegistryKind::ServerRoomAccess, &expired).await.unwrap().len(),
-            1
-        );
+        assert_eq!(s.registry("trenggalek", "akses-ruang-server", &expired).await.unwrap().len(), 1);
         // Each agency sees only its own.
-        assert!(all(s, "trenggalek", RegistryKind::Vpn).await.is_empty());
+        assert!(all(s, "trenggalek", "vpn").await.is_empty());
         assert!(s.registry_entry("trenggalek", &e.id).await.unwrap().is_none());
     }
 }
@@ -214,9 +210,9 @@ async fn names_are_checked_with_exact_messages_and_never_given_twice() {
         let (_, message) = refusal(vpn("dinkes.vpn").await);
         assert!(message.starts_with("dinkes.vpn sudah terdaftar"), "{message}");
         // A refused step left nothing behind.
-        assert_eq!(all(s, "lumajang", RegistryKind::Subdomain).await.len(), 1, "{}", db.label);
-        assert_eq!(all(s, "lumajang", RegistryKind::Email).await.len(), 1);
-        assert_eq!(all(s, "lumajang", RegistryKind::Vpn).await.len(), 1);
+        assert_eq!(all(s, "lumajang", "subdomain").await.len(), 1, "{}", db.label);
+        assert_eq!(all(s, "lumajang", "email").await.len(), 1);
+        assert_eq!(all(s, "lumajang", "vpn").await.len(), 1);
     }
 }
 
@@ -236,7 +232,7 @@ async fn entries_are_searched_suspended_reactivated_and_revoked_with_history() {
             .unwrap();
         }
         let search = |q: &str| Filter { query: Some(q.into()), ..Default::default() };
-        let found = s.registry("lumajang", RegistryKind::Vpn, &search("BUDI")).await.unwrap();
+        let found = s.registry("lumajang", "vpn", &search("BUDI")).await.unwrap();
         assert_eq!(found.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["dinkes.budi"]);
         let id = found[0].id.clone();
         let at = wib(2026, 11, 24, 10, 0);
@@ -253,7 +249,7 @@ async fn entries_are_searched_suspended_reactivated_and_revoked_with_history() {
         change("ditangguhkan", "Pegawai cuti panjang", at).await.unwrap();
         assert_eq!(message(change("ditangguhkan", "lagi", at).await), "entri sudah berstatus ditangguhkan");
         let suspended = Filter { state: Some("ditangguhkan".into()), ..Default::default() };
-        assert_eq!(s.registry("lumajang", RegistryKind::Vpn, &suspended).await.unwrap().len(), 1);
+        assert_eq!(s.registry("lumajang", "vpn", &suspended).await.unwrap().len(), 1);
         change("aktif", "Kembali bertugas", at + MINUTE).await.unwrap();
         change("dicabut", "Pindah tugas ke instansi lain", at + 2 * MINUTE).await.unwrap();
         assert_eq!(
@@ -310,7 +306,7 @@ async fn a_removal_request_revokes_the_card_in_the_access_list() {
         )
         .await
         .unwrap();
-        let cards = all(s, "trenggalek", RegistryKind::ServerRoomAccess).await;
+        let cards = all(s, "trenggalek", "akses-ruang-server").await;
         assert_eq!((cards[0].name.as_str(), cards[0].state.as_str()), ("KA-0042", "dicabut"));
         let (_, history) = s.registry_entry("trenggalek", &cards[0].id).await.unwrap().unwrap();
         let last = history.last().unwrap();
@@ -373,7 +369,7 @@ async fn a_review_keeps_revokes_and_flags_what_nobody_reviewed() {
             refusal_of(decide(id("KA-2"), "tgx-kabid", "tetap", "").await),
             "entri ini sudah diputuskan: cabut"
         );
-        let cards = all(s, "trenggalek", RegistryKind::ServerRoomAccess).await;
+        let cards = all(s, "trenggalek", "akses-ruang-server").await;
         let state_of = |cards: &[store::registry::Entry], name: &str| {
             let e = cards.iter().find(|e| e.name == name).unwrap();
             (e.state.clone(), e.unreviewed)
@@ -410,7 +406,7 @@ async fn a_review_keeps_revokes_and_flags_what_nobody_reviewed() {
                 ("KA-4", Some("tidak-ditinjau"))
             ]
         );
-        let cards = all(s, "trenggalek", RegistryKind::ServerRoomAccess).await;
+        let cards = all(s, "trenggalek", "akses-ruang-server").await;
         assert_eq!(state_of(&cards, "KA-1"), ("aktif".to_string(), false));
         assert_eq!(
             state_of(&cards, "KA-3"),
@@ -444,7 +440,7 @@ async fn a_review_keeps_revokes_and_flags_what_nobody_reviewed() {
         ))
         .await
         .unwrap();
-        let cards = all(s, "trenggalek", RegistryKind::ServerRoomAccess).await;
+        let cards = all(s, "trenggalek", "akses-ruang-server").await;
         assert!(cards.iter().all(|e| e.state == "dicabut"), "{}", db.label);
     }
 }
@@ -507,14 +503,14 @@ async fn every_registry_is_searched_suspended_and_revoked_and_checks_its_record(
             )
         );
         let entries = [
-            ("lumajang", "lumajang/vpn", "lmj-pemohon", "nama_akun_vpn", "simpeg.vpn", RegistryKind::Vpn),
+            ("lumajang", "lumajang/vpn", "lmj-pemohon", "nama_akun_vpn", "simpeg.vpn", "vpn"),
             (
                 "lumajang",
                 "lumajang/subdomain",
                 "lmj-pemohon",
                 "nama_domain_lengkap",
                 "simpeg.lumajangkab.go.id",
-                RegistryKind::Subdomain,
+                "subdomain",
             ),
             (
                 "lumajang",
@@ -522,7 +518,7 @@ async fn every_registry_is_searched_suspended_and_revoked_and_checks_its_record(
                 "lmj-pemohon",
                 "alamat_email",
                 "simpeg@lumajangkab.go.id",
-                RegistryKind::Email,
+                "email",
             ),
             (
                 "trenggalek",
@@ -530,7 +526,7 @@ async fn every_registry_is_searched_suspended_and_revoked_and_checks_its_record(
                 "tgx-pemohon",
                 "nomor_kartu",
                 "KA-SIMPEG",
-                RegistryKind::ServerRoomAccess,
+                "akses-ruang-server",
             ),
         ];
         for (agency, sop_id, requester, field, name, kind) in entries {
@@ -541,10 +537,11 @@ async fn every_registry_is_searched_suspended_and_revoked_and_checks_its_record(
             let id = found[0].id.clone();
             // Whoever acts in the step that fills that registry keeps it.
             let keeper = match kind {
-                RegistryKind::Vpn => "lmj-admin-jaringan",
-                RegistryKind::Subdomain => "lmj-admin-server",
-                RegistryKind::Email => "lmj-admin-mail",
-                RegistryKind::ServerRoomAccess => "tgx-operator",
+                "vpn" => "lmj-admin-jaringan",
+                "subdomain" => "lmj-admin-server",
+                "email" => "lmj-admin-mail",
+                "akses-ruang-server" => "tgx-operator",
+                other => panic!("no keeper for {other}"),
             };
             let long = "x".repeat(1001);
             let too_long = s.change_entry_state(agency, &id, keeper, "ditangguhkan", &long, 0).await;
@@ -584,7 +581,7 @@ async fn search_finds_any_part_of_name_person_or_unit_literally() {
             .await
             .unwrap();
         }
-        let found = |agency: &'static str, kind: RegistryKind, q: &'static str| async move {
+        let found = |agency: &'static str, kind: &'static str, q: &'static str| async move {
             let filter = Filter { query: Some(q.into()), ..Default::default() };
             let entries = s.registry(agency, kind, &filter).await.unwrap();
             // Both cases are opened at the same minute: their order is the ids'.
@@ -592,7 +589,7 @@ async fn search_finds_any_part_of_name_person_or_unit_literally() {
             names.sort();
             names
         };
-        let vpn = |q: &'static str| found("lumajang", RegistryKind::Vpn, q);
+        let vpn = |q: &'static str| found("lumajang", "vpn", q);
         for (q, expected) in [
             ("DINKES.B", vec!["dinkes.budi"]),
             ("es.bu", vec!["dinkes.budi"]),
@@ -610,15 +607,10 @@ async fn search_finds_any_part_of_name_person_or_unit_literally() {
         ] {
             assert_eq!(vpn(q).await, expected, "{}: {q:?}", db.label);
         }
-        assert!(found("lumajang", RegistryKind::Email, "dinkes").await.is_empty(), "{}", db.label);
-        assert!(found("trenggalek", RegistryKind::Vpn, "budi").await.is_empty(), "{}", db.label);
+        assert!(found("lumajang", "email", "dinkes").await.is_empty(), "{}", db.label);
+        assert!(found("trenggalek", "vpn", "budi").await.is_empty(), "{}", db.label);
         let newest = Filter { query: Some("siti".into()), limit: Some(1), ..Default::default() };
-        assert_eq!(
-            s.registry("lumajang", RegistryKind::Vpn, &newest).await.unwrap().len(),
-            1,
-            "{}",
-            db.label
-        );
+        assert_eq!(s.registry("lumajang", "vpn", &newest).await.unwrap().len(), 1, "{}", db.label);
     }
 }
 
@@ -634,7 +626,7 @@ async fn a_control_character_in_a_search_is_refused() {
             .unwrap();
         for q in ["ab\0c", "\0", "siti\u{7}"] {
             let filter = Filter { query: Some(q.into()), ..Default::default() };
-            match s.registry("lumajang", RegistryKind::Vpn, &filter).await {
+            match s.registry("lumajang", "vpn", &filter).await {
                 Err(StoreError::Engine(EngineError::Invalid(e))) => {
                     assert_eq!(e[0].field, "q", "{}", db.label);
                     assert!(e[0].message.starts_with("memuat karakter kendali"), "{}", e[0].message);
@@ -651,7 +643,7 @@ async fn a_control_character_in_a_search_is_refused() {
 async fn each_registry_kind_is_kept_by_those_acting_in_the_step_that_fills_it() {
     for db in backends().await {
         let s = &db.store;
-        let keepers = |agency: &'static str, kind: RegistryKind| async move {
+        let keepers = |agency: &'static str, kind: &'static str| async move {
             let mut found = Vec::new();
             for (person, person_agency, ..) in store::demo::PEOPLE {
                 if person_agency == agency && s.keeps_registry(agency, kind, person).await.unwrap() {
@@ -660,19 +652,16 @@ async fn each_registry_kind_is_kept_by_those_acting_in_the_step_that_fills_it() 
             }
             found
         };
-        assert_eq!(keepers("lumajang", RegistryKind::Vpn).await, ["lmj-admin-jaringan"], "{}", db.label);
-        assert_eq!(keepers("lumajang", RegistryKind::Subdomain).await, ["lmj-admin-server"]);
-        assert_eq!(keepers("lumajang", RegistryKind::Email).await, ["lmj-admin-mail"]);
-        assert!(
-            keepers("lumajang", RegistryKind::ServerRoomAccess).await.is_empty(),
-            "no Lumajang SOP fills it"
-        );
-        assert_eq!(keepers("trenggalek", RegistryKind::ServerRoomAccess).await, ["tgx-operator"]);
+        assert_eq!(keepers("lumajang", "vpn").await, ["lmj-admin-jaringan"], "{}", db.label);
+        assert_eq!(keepers("lumajang", "subdomain").await, ["lmj-admin-server"]);
+        assert_eq!(keepers("lumajang", "email").await, ["lmj-admin-mail"]);
+        assert!(keepers("lumajang", "akses-ruang-server").await.is_empty(), "no Lumajang SOP fills it");
+        assert_eq!(keepers("trenggalek", "akses-ruang-server").await, ["tgx-operator"]);
 
         run(s, "lumajang", "lumajang/vpn", "lmj-pemohon", &[("nama_akun_vpn", "bappeda.siti")])
             .await
             .unwrap();
-        let id = all(s, "lumajang", RegistryKind::Vpn).await[0].id.clone();
+        let id = all(s, "lumajang", "vpn").await[0].id.clone();
         for other in ["lmj-petugas", "lmj-admin-mail", "lmj-kadis", "lmj-pemohon"] {
             let refused =
                 s.change_entry_state("lumajang", &id, other, "dicabut", "Bukan urusan saya", 1).await;
@@ -708,7 +697,7 @@ async fn an_entry_belongs_to_the_unit_named_on_the_request() {
             .unwrap();
         }
         let units: Vec<(String, String)> =
-            all(s, "lumajang", RegistryKind::Vpn).await.into_iter().map(|e| (e.name, e.unit)).collect();
+            all(s, "lumajang", "vpn").await.into_iter().map(|e| (e.name, e.unit)).collect();
         assert!(units.contains(&("dinkes.vpn".into(), "Dinas Kesehatan".into())), "{}: {units:?}", db.label);
         assert!(
             units.contains(&("dikbud.vpn".into(), "Dinas Pendidikan dan Kebudayaan".into())),
@@ -717,13 +706,8 @@ async fn an_entry_belongs_to_the_unit_named_on_the_request() {
         );
         for (q, name) in [("kesehatan", "dinkes.vpn"), ("kebudayaan", "dikbud.vpn"), ("ebu", "dikbud.vpn")] {
             let filter = Filter { query: Some(q.into()), ..Default::default() };
-            let found: Vec<String> = s
-                .registry("lumajang", RegistryKind::Vpn, &filter)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|e| e.name)
-                .collect();
+            let found: Vec<String> =
+                s.registry("lumajang", "vpn", &filter).await.unwrap().into_iter().map(|e| e.name).collect();
             assert_eq!(found, [name], "{}: {q}", db.label);
         }
     }
@@ -794,9 +778,9 @@ async fn a_name_other_than_the_requested_one_needs_a_recorded_reason() {
             "{}",
             db.label
         );
-        assert!(all(s, "lumajang", RegistryKind::Subdomain).await.is_empty(), "nothing registered");
+        assert!(all(s, "lumajang", "subdomain").await.is_empty(), "nothing registered");
         given("simpeg sudah dipakai aplikasi lama BKD").await.unwrap();
-        let entry = &all(s, "lumajang", RegistryKind::Subdomain).await[0];
+        let entry = &all(s, "lumajang", "subdomain").await[0];
         let (_, history) = s.registry_entry("lumajang", &entry.id).await.unwrap().unwrap();
         assert!(
             history[0].reason.ends_with(
@@ -882,6 +866,183 @@ async fn temporary_access_needs_an_end_date_and_no_end_date_is_already_past() {
             "{}",
             db.label
         );
-        assert!(all(s, "lumajang", RegistryKind::Vpn).await.is_empty());
+        assert!(all(s, "lumajang", "vpn").await.is_empty());
+    }
+}
+
+/// An SOP declaring a registry kind of its own (issue 17, point 5).
+const ALAMAT_IP: &str = include_str!("../../sop/tests/fixtures/alamat-ip.toml");
+
+/// A kind an SOP declares is a registry like the built-in ones, its names
+/// checked by the rule it declares: an IP-address allocation refuses what
+/// is not an address at the field, changing nothing; registers an address
+/// in its canonical form; refuses an address a live entry holds; and
+/// stands among the agency's registries under its label.
+#[tokio::test]
+async fn an_sop_declared_ip_registry_checks_its_addresses() {
+    for db in backends().await {
+        let s = &db.store;
+        assert!(
+            s.registry_kind("lumajang", "alamat-ip").await.unwrap().is_none(),
+            "not before it is declared"
+        );
+        s.publish_sop("alamat-ip.toml", ALAMAT_IP, wib(2026, 11, 2, 8, 0)).await.unwrap();
+        let kind = s.registry_kind("lumajang", "alamat-ip").await.unwrap().expect("declared kind");
+        assert_eq!((kind.label(), kind.name_rule()), ("Alokasi alamat IP", sop::definition::NameRule::Ip));
+        let keys: Vec<String> =
+            s.registry_kinds("lumajang").await.unwrap().iter().map(|k| k.key().to_string()).collect();
+        assert_eq!(keys, ["vpn", "subdomain", "email", "alamat-ip"], "{}", db.label);
+        // Trenggalek declares nothing of the kind.
+        assert!(s.registry_kind("trenggalek", "alamat-ip").await.unwrap().is_none());
+
+        let refused =
+            run(s, "lumajang", "lumajang/alamat-ip", "lmj-pemohon", &[("alamat_ip", "10.20.30.256")]).await;
+        assert_eq!(
+            refusal(refused),
+            (
+                "alamat_ip".to_string(),
+                "\"10.20.30.256\" bukan alamat IP yang sah; tulis alamat IPv4 seperti 10.20.30.40 atau IPv6 seperti 2001:db8::1"
+                    .to_string()
+            ),
+            "{}",
+            db.label
+        );
+        // The refused step is still open and nothing was registered.
+        let case = s
+            .cases("lumajang")
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.sop_id == "lumajang/alamat-ip")
+            .unwrap();
+        let state = s.case("lumajang", &case.id).await.unwrap();
+        assert_eq!(state.open_tasks().map(|t| t.step).collect::<Vec<_>>(), [2], "{}", db.label);
+        assert!(all(s, "lumajang", "alamat-ip").await.is_empty());
+
+        let given =
+            run(s, "lumajang", "lumajang/alamat-ip", "lmj-pemohon", &[("alamat_ip", " 2001:DB8:0::10 ")])
+                .await;
+        given.unwrap();
+        let entries = all(s, "lumajang", "alamat-ip").await;
+        assert_eq!(entries.len(), 1, "{}", db.label);
+        assert_eq!((entries[0].name.as_str(), entries[0].kind.as_str()), ("2001:db8::10", "alamat-ip"));
+        assert_eq!(entries[0].state, "aktif");
+
+        // The same address, however written, is held already.
+        let again =
+            run(s, "lumajang", "lumajang/alamat-ip", "lmj-pemohon", &[("alamat_ip", "2001:db8::10")]).await;
+        let (field, message) = refusal(again);
+        assert_eq!(field, "alamat_ip");
+        assert!(message.starts_with("2001:db8::10 sudah terdaftar (permohonan "), "{message}");
+        assert_eq!(all(s, "lumajang", "alamat-ip").await.len(), 1);
+        // An IPv4 address is registered beside it.
+        run(s, "lumajang", "lumajang/alamat-ip", "lmj-pemohon", &[("alamat_ip", "10.20.30.40")])
+            .await
+            .unwrap();
+        assert_eq!(all(s, "lumajang", "alamat-ip").await.len(), 2);
+        // Those acting in its step keep it; the other administrators do not.
+        assert!(s.keeps_registry("lumajang", "alamat-ip", "lmj-admin-jaringan").await.unwrap());
+        assert!(!s.keeps_registry("lumajang", "alamat-ip", "lmj-admin-server").await.unwrap());
+        let id = all(s, "lumajang", "alamat-ip").await[0].id.clone();
+        match s
+            .change_entry_state("lumajang", &id, "lmj-admin-server", "dicabut", "Bukan urusan saya", 3)
+            .await
+        {
+            Err(StoreError::NotPermitted(m)) => {
+                assert_eq!(m, "alokasi alamat ip hanya diubah oleh petugas yang mengisinya dan administrator")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        s.change_entry_state("lumajang", &id, "lmj-admin-jaringan", "ditangguhkan", "Perangkat dipindah", 3)
+            .await
+            .unwrap();
+    }
+}
+
+/// Publishing an SOP that declares a kind otherwise than another published
+/// SOP of the agency is refused, and nothing is published.
+#[tokio::test]
+async fn a_kind_is_declared_alike_throughout_an_agency() {
+    for db in backends().await {
+        let s = &db.store;
+        s.publish_sop("alamat-ip.toml", ALAMAT_IP, wib(2026, 11, 2, 8, 0)).await.unwrap();
+        let other = ALAMAT_IP
+            .replace("id = \"lumajang/alamat-ip\"", "id = \"lumajang/alamat-ip-server\"")
+            .replace("name_rule = \"ip\"", "name_rule = \"free\"");
+        let refused = s.publish_sop("lain.toml", &other, wib(2026, 11, 2, 9, 0)).await;
+        match refused {
+            Err(StoreError::BadSop { message, .. }) => assert!(
+                message.contains("registry-kind-conflict")
+                    && message.contains("sudah dinyatakan SOP lumajang/alamat-ip dengan label \"Alokasi alamat IP\" dan name_rule \"ip\""),
+                "{message}"
+            ),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert!(s.sop("lumajang", "lumajang/alamat-ip-server", None).await.is_err(), "{}", db.label);
+        // Alike, it is one registry kept by both.
+        let alike = other.replace("name_rule = \"free\"", "name_rule = \"ip\"");
+        s.publish_sop("lain.toml", &alike, wib(2026, 11, 2, 9, 0)).await.unwrap();
+    }
+}
+
+/// A review works on any kind: an agency's review of a kind its own SOP
+/// declares puts that registry's live entries on it and revokes at the
+/// reviewer's word, the other registries untouched.
+#[tokio::test]
+async fn a_review_works_on_a_kind_an_sop_declares() {
+    for db in backends().await {
+        let s = &db.store;
+        let at = wib(2026, 11, 24, 9, 0);
+        s.publish_sop("alamat-ip.toml", ALAMAT_IP, at).await.unwrap();
+        for address in ["10.20.30.40", "10.20.30.41"] {
+            run(s, "lumajang", "lumajang/alamat-ip", "lmj-pemohon", &[("alamat_ip", address)]).await.unwrap();
+        }
+        run_with(s, "lumajang/vpn", "lmj-pemohon", "nama_akun_vpn", "bappeda.siti").await.unwrap();
+        // Trenggalek's access review, rewritten as Lumajang's review of its addresses.
+        let review = include_str!("../../../sops/trenggalek/review-akses.toml")
+            .replace("id = \"trenggalek/review-akses\"", "id = \"lumajang/review-alamat-ip\"")
+            .replace("agency = \"trenggalek\"", "agency = \"lumajang\"")
+            .replace("positions = [\"operator-ruang-server\"]", "positions = [\"administrator-jaringan\"]")
+            .replace(
+                "kind = \"akses-ruang-server\"",
+                "kind = \"alamat-ip\"\nlabel = \"Alokasi alamat IP\"\nname_rule = \"ip\"",
+            );
+        s.publish_sop("review-alamat-ip.toml", &review, at).await.unwrap();
+        let sop = s.sop("lumajang", "lumajang/review-alamat-ip", None).await.unwrap();
+        let input = store::demo::sample_input(sop.first_step(), Verdict::Ya);
+        let opened = s
+            .submit(store::Submit::new(
+                "lumajang",
+                "lumajang/review-alamat-ip",
+                "lmj-admin-jaringan",
+                input,
+                at,
+            ))
+            .await
+            .unwrap();
+        let items = s.review_items("lumajang", &opened.id).await.unwrap();
+        assert_eq!(
+            items.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(),
+            ["10.20.30.40", "10.20.30.41"],
+            "{}",
+            db.label
+        );
+        let entry = items.iter().find(|i| i.name == "10.20.30.41").unwrap().entry_id.clone();
+        s.decide_review_item(
+            "lumajang",
+            &opened.id,
+            &entry,
+            "lmj-kabid",
+            "cabut",
+            "Perangkat dibuang",
+            at + MINUTE,
+        )
+        .await
+        .unwrap();
+        let states: Vec<(String, String)> =
+            all(s, "lumajang", "alamat-ip").await.into_iter().map(|e| (e.name, e.state)).collect();
+        assert!(states.contains(&("10.20.30.41".into(), "dicabut".into())), "{states:?}");
+        assert!(states.contains(&("10.20.30.40".into(), "aktif".into())), "{states:?}");
+        assert_eq!(all(s, "lumajang", "vpn").await[0].state, "aktif");
     }
 }

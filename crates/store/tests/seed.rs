@@ -27,8 +27,7 @@ async fn seeded_histories_are_whole_and_countable() {
         assert!(!trenggalek.is_empty(), "both agencies");
         let completed = lumajang.iter().filter(|c| c.status == engine::CaseStatus::Completed).count();
         assert!(completed > lumajang.len() / 2, "{}: most close", db.label);
-        let vpn =
-            s.registry("lumajang", sop::definition::RegistryKind::Vpn, &Default::default()).await.unwrap();
+        let vpn = s.registry("lumajang", "vpn", &Default::default()).await.unwrap();
         assert!(!vpn.is_empty(), "{}: the VPN registry is filled", db.label);
         let report = s.report("lumajang", until - 366 * 24 * 3_600_000, until).await.unwrap();
         let started: i64 = report.sops.iter().map(|f| f.started).sum();
@@ -164,18 +163,17 @@ async fn a_backlog_pages_in_urgency_order() {
 /// per state agree with the entries.
 #[tokio::test]
 async fn a_registry_pages_and_counts_in_the_database() {
-    use sop::definition::RegistryKind;
     use store::registry::Filter;
     for db in backends().await {
         let s = &db.store;
         s.seed_history(200, wib(2026, 11, 20, 16, 0), |_| {}).await.unwrap();
-        let all = s.registry("lumajang", RegistryKind::Vpn, &Filter::default()).await.unwrap();
+        let all = s.registry("lumajang", "vpn", &Filter::default()).await.unwrap();
         assert!(all.len() > 10, "{}: {} entries", db.label, all.len());
         let mut paged = Vec::new();
         let mut after = None;
         loop {
             let filter = Filter { after: after.clone(), limit: Some(7), ..Filter::default() };
-            let page = s.registry("lumajang", RegistryKind::Vpn, &filter).await.unwrap();
+            let page = s.registry("lumajang", "vpn", &filter).await.unwrap();
             let Some(last) = page.last() else { break };
             after = Some((last.created_at, last.id.clone()));
             paged.extend(page);
@@ -183,10 +181,10 @@ async fn a_registry_pages_and_counts_in_the_database() {
         let ids = |v: &[store::registry::Entry]| v.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&paged), ids(&all), "{}", db.label);
 
-        let (states, expired) = s.registry_counts("lumajang", RegistryKind::Vpn).await.unwrap();
+        let (states, expired) = s.registry_counts("lumajang", "vpn").await.unwrap();
         assert_eq!(states.iter().map(|(_, n)| n).sum::<i64>(), all.len() as i64, "{}", db.label);
         let expired_only = Filter { expired_only: true, ..Filter::default() };
-        let listed = s.registry("lumajang", RegistryKind::Vpn, &expired_only).await.unwrap();
+        let listed = s.registry("lumajang", "vpn", &expired_only).await.unwrap();
         assert_eq!(expired, listed.len() as i64, "{}", db.label);
         assert_eq!(expired, all.iter().filter(|e| e.expired).count() as i64, "{}", db.label);
     }

@@ -82,6 +82,7 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::withdraw))
         .routes(routes!(cases::attachment))
         .routes(routes!(tasks::list))
+        .routes(routes!(registries::kinds))
         .routes(routes!(registries::list))
         .routes(routes!(registries::entry))
         .routes(routes!(registries::change_state))

@@ -685,6 +685,7 @@ async fn the_openapi_document_is_served_and_browsable() {
         "/api/v1/cases/{id}/withdraw",
         "/api/v1/attachments/{id}",
         "/api/v1/tasks",
+        "/api/v1/registries",
         "/api/v1/registries/{kind}",
         "/api/v1/registries/{kind}/{id}",
         "/api/v1/registries/{kind}/{id}/state",
@@ -758,11 +759,7 @@ async fn vpn_entry_id(app: &common::App) -> String {
             .await
             .unwrap();
     }
-    let entries = app
-        .store
-        .registry("lumajang", sop::definition::RegistryKind::Vpn, &Default::default())
-        .await
-        .unwrap();
+    let entries = app.store.registry("lumajang", "vpn", &Default::default()).await.unwrap();
     entries[0].id.clone()
 }
 

@@ -328,7 +328,7 @@ async fn vpn_entry(app: &common::App, account: &str) -> String {
         .store
         .registry(
             "lumajang",
-            sop::definition::RegistryKind::Vpn,
+            "vpn",
             &store::registry::Filter { query: Some(account.into()), ..Default::default() },
         )
         .await
@@ -489,4 +489,135 @@ async fn the_request_form_refuses_a_reserved_subdomain_beside_its_field() {
         refused.body
     );
     assert!(app.store.cases("lumajang").await.unwrap().is_empty(), "nothing stored");
+}
+
+/// An SOP declaring a registry kind of its own (issue 17, point 5).
+const ALAMAT_IP: &str = include_str!("../../sop/tests/fixtures/alamat-ip.toml");
+
+/// Runs an IP-address request of the published `lumajang/alamat-ip`
+/// through its registry step, allocating `address`.
+async fn ip_allocation(app: &common::App, address: &str) {
+    let sop = app.store.sop("lumajang", "lumajang/alamat-ip", None).await.unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let with = |step: &sop::Step| {
+        let mut input = store::demo::sample_input(step, engine::Verdict::Ya);
+        if input.fields.contains_key("alamat_ip") {
+            input.fields.insert("alamat_ip".into(), address.into());
+        }
+        input
+    };
+    let state = app
+        .store
+        .submit(store::Submit::new(
+            "lumajang",
+            "lumajang/alamat-ip",
+            "lmj-pemohon",
+            with(sop.first_step()),
+            now,
+        ))
+        .await
+        .unwrap();
+    let task = state.open_tasks().next().unwrap().clone();
+    let by = task.candidates[0].person.clone();
+    app.store
+        .complete(store::Complete::new("lumajang", &state.id, &task.id, &by, with(sop.step(2).unwrap()), now))
+        .await
+        .unwrap();
+}
+
+/// A registry kind an SOP declares has its page and API like the built-in
+/// ones: listed for the agency, its entries shown to their keepers (the
+/// change form only to those acting in its step), and nothing of it shown
+/// to another agency, page or API.
+#[tokio::test]
+async fn a_registry_kind_an_sop_declares_is_listed_kept_and_closed_to_other_agencies() {
+    let app = spawn().await;
+    let now = jiff::Timestamp::now().as_millisecond();
+    app.store.publish_sop("alamat-ip.toml", ALAMAT_IP, now).await.unwrap();
+    ip_allocation(&app, "10.20.30.40").await;
+
+    let keeper = Browser::login(&app, "lmj-admin-jaringan").await;
+    let index = keeper.get("/registri").await;
+    assert!(index.body.contains("<a href=\"/registri/alamat-ip\">Alokasi alamat IP</a>"), "{}", index.body);
+    let list = keeper.get("/registri/alamat-ip").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.contains("<h1>Alokasi alamat IP</h1>") && list.body.contains("10.20.30.40"),
+        "{}",
+        list.body
+    );
+    let at = list.body.find("href=\"/registri/alamat-ip/").unwrap() + 6;
+    let entry_path = list.body[at..].split('"').next().unwrap().to_string();
+    let page = keeper.get(&entry_path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("action=\"{entry_path}/status\"")), "the keeper gets the form");
+    let token = page.csrf();
+    let suspended = keeper
+        .post(
+            &format!("{entry_path}/status"),
+            &[("csrf", &token), ("status", "ditangguhkan"), ("alasan", "Perangkat dipindah")],
+        )
+        .await;
+    assert_eq!(suspended.status, StatusCode::SEE_OTHER);
+    let csv = keeper.client.get(format!("{}/registri/alamat-ip?format=csv", app.base)).send().await.unwrap();
+    assert!(csv.text().await.unwrap().lines().nth(1).unwrap().starts_with("10.20.30.40,ditangguhkan,"));
+
+    // The server administrator reads it but keeps other registries.
+    let reader = Browser::login(&app, "lmj-admin-server").await;
+    let page = reader.get(&entry_path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("/status\""));
+    let token = reader.token().await;
+    let refused = reader
+        .post(&format!("{entry_path}/status"), &[("csrf", &token), ("status", "dicabut"), ("alasan", "x")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // Another agency has no such registry: neither its list nor the entry.
+    let other = Browser::login(&app, "tgx-kabid").await;
+    assert!(!other.get("/registri").await.body.contains("alamat-ip"));
+    assert_eq!(other.get("/registri/alamat-ip").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(other.get(&entry_path).await.status, StatusCode::NOT_FOUND);
+    let token = other.token().await;
+    let changed = other
+        .post(&format!("{entry_path}/status"), &[("csrf", &token), ("status", "aktif"), ("alasan", "x")])
+        .await;
+    assert_eq!(changed.status, StatusCode::NOT_FOUND);
+    // The entry stayed as its keeper left it.
+    assert!(keeper.get(&entry_path).await.body.contains("data-state=\"ditangguhkan\""));
+
+    // The API lists the kind and its entry for the keeper, and nothing to another agency.
+    let api = |username: &'static str| {
+        let app = &app;
+        async move {
+            let (_, token) = app.store.create_api_token(username, "uji", 30, now).await.unwrap();
+            token
+        }
+    };
+    let client = reqwest::Client::new();
+    let get = |token: String, path: &'static str| {
+        let request = client.get(format!("{}/api/v1{path}", app.base)).bearer_auth(token);
+        async move {
+            let r = request.send().await.unwrap();
+            let status = r.status();
+            (status, serde_json::from_str::<serde_json::Value>(&r.text().await.unwrap()).unwrap())
+        }
+    };
+    let keeper_token = api("lmj-admin-jaringan").await;
+    let (status, kinds) = get(keeper_token.clone(), "/registries").await;
+    assert_eq!(status, StatusCode::OK);
+    let ip = kinds.as_array().unwrap().iter().find(|k| k["kind"] == "alamat-ip").expect("listed");
+    assert_eq!(
+        (&ip["label"], &ip["name_rule"], &ip["suspended"]),
+        (&"Alokasi alamat IP".into(), &"ip".into(), &1.into())
+    );
+    let (status, entries) = get(keeper_token, "/registries/alamat-ip").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(entries["items"][0]["name"], "10.20.30.40");
+    assert_eq!(entries["items"][0]["kind"], "alamat-ip");
+    let other_token = api("tgx-kabid").await;
+    let (status, kinds) = get(other_token.clone(), "/registries").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kinds.as_array().unwrap().iter().all(|k| k["kind"] != "alamat-ip"), "{kinds}");
+    assert_eq!(get(other_token, "/registries/alamat-ip").await.0, StatusCode::NOT_FOUND);
 }

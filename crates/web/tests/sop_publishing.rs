@@ -322,3 +322,33 @@ async fn the_api_publishes_for_administrators_and_locates_every_refusal() {
     let openapi: Value = serde_json::from_str(&openapi).unwrap();
     assert!(openapi["paths"]["/api/v1/sops"]["post"].is_object(), "documented");
 }
+
+/// An SOP declaring a registry kind of its own (issue 17, point 5).
+const ALAMAT_IP: &str = include_str!("../../sop/tests/fixtures/alamat-ip.toml");
+
+/// An upload that declares a registry kind otherwise than a published SOP
+/// of the agency does is refused at its `kind`, and nothing is published;
+/// one declaring it alike goes live.
+#[tokio::test]
+async fn an_upload_declaring_a_kind_otherwise_than_a_published_sop_is_refused_at_its_kind() {
+    let app = spawn().await;
+    let admin = Browser::login(&app, "lmj-kasi").await;
+    assert_eq!(upload(&admin, ALAMAT_IP).await.status, StatusCode::OK);
+    let before = published(&app, "lumajang").await;
+
+    let other = ALAMAT_IP.replacen("id = \"lumajang/alamat-ip\"", "id = \"lumajang/alamat-ip-server\"", 1);
+    let differing = other.replacen("name_rule = \"ip\"", "name_rule = \"free\"", 1);
+    let (line, column) = place(&differing, "\"alamat-ip\"\nlabel");
+    let page = upload(&admin, &differing).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let finding =
+        format!("data-line=\"{line}\" data-column=\"{column}\" data-code=\"registry-kind-conflict\"");
+    assert!(page.body.contains(&finding), "{finding} in {}", page.body);
+    assert!(page.body.contains(
+        "jenis registri \"alamat-ip\" sudah dinyatakan SOP lumajang/alamat-ip dengan label \"Alokasi alamat IP\" dan name_rule \"ip\""
+    ));
+    assert_eq!(published(&app, "lumajang").await, before, "nothing published");
+
+    assert_eq!(upload(&admin, &other).await.status, StatusCode::OK);
+    assert_eq!(published(&app, "lumajang").await.len(), before.len() + 1);
+}

@@ -1,5 +1,6 @@
 //! Registries (VPN accounts, subdomains, e-mail accounts, server-room
-//! access) through the API, for the people who keep them.
+//! access, and the kinds an agency's SOPs declare) through the API, for the
+//! people who keep them.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -21,7 +22,8 @@ use crate::{AppState, now_ms};
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct EntryView {
     pub id: String,
-    /// vpn, subdomain, email or akses-ruang-server.
+    /// The registry's kind: vpn, subdomain, email, akses-ruang-server or
+    /// one the agency's SOPs declare.
     pub kind: String,
     /// The username, FQDN, address or card number.
     pub name: String,
@@ -67,7 +69,7 @@ pub struct EntryDetail {
 fn view(e: Entry) -> EntryView {
     EntryView {
         id: e.id,
-        kind: e.kind.key().into(),
+        kind: e.kind,
         name: e.name,
         state: e.state,
         case: e.case_id,
@@ -98,8 +100,9 @@ pub struct EntryQuery {
     pub limit: Option<i64>,
 }
 
-fn kind_of(key: &str) -> Result<RegistryKind, Problem> {
-    RegistryKind::parse(key).ok_or_else(Problem::not_found)
+/// The registry of the caller's agency under this key.
+async fn kind_of(state: &AppState, caller: &Caller, key: &str) -> Result<RegistryKind, Problem> {
+    state.store.registry_kind(caller.0.agency_id(), key).await?.ok_or_else(Problem::not_found)
 }
 
 fn require_keeper(caller: &Caller) -> Result<(), Problem> {
@@ -112,9 +115,56 @@ fn require_keeper(caller: &Caller) -> Result<(), Problem> {
     }
 }
 
+/// A registry the caller's agency has, with how many entries it holds.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RegistrySummary {
+    /// Its key, as in `/registries/{kind}`.
+    pub kind: String,
+    pub label: String,
+    /// How an entry's name is checked: domain-label, mailbox, ip or free.
+    pub name_rule: String,
+    pub active: i64,
+    pub suspended: i64,
+    pub revoked: i64,
+    /// Live entries past their valid-until date.
+    pub expired: i64,
+}
+
+/// The registries of the caller's agency: the built-in kinds its SOPs use,
+/// the kinds its SOPs declare, and any kind holding entries.
+#[utoipa::path(get, path = "/registries", tag = "registri",
+    responses(
+        (status = 200, description = "The agency's registries", body = Vec<RegistrySummary>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a registry keeper", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn kinds(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<RegistrySummary>>, Problem> {
+    require_keeper(&caller)?;
+    let agency = caller.0.agency_id();
+    let mut out = Vec::new();
+    for kind in state.store.registry_kinds(agency).await? {
+        let (states, expired) = state.store.registry_counts(agency, kind.key()).await?;
+        let count = |s: &str| states.iter().find(|(state, _)| state == s).map_or(0, |(_, n)| *n);
+        out.push(RegistrySummary {
+            kind: kind.key().into(),
+            label: kind.label().into(),
+            name_rule: kind.name_rule().key().into(),
+            active: count(store::registry::ACTIVE),
+            suspended: count(store::registry::SUSPENDED),
+            revoked: count(store::registry::REVOKED),
+            expired,
+        });
+    }
+    Ok(Json(out))
+}
+
 /// The entries of one registry, newest first.
 #[utoipa::path(get, path = "/registries/{kind}", tag = "registri",
-    params(("kind" = String, Path, description = "vpn, subdomain, email or akses-ruang-server", example = "vpn"), EntryQuery),
+    params(("kind" = String, Path, description = "vpn, subdomain, email, akses-ruang-server or a kind the agency's SOPs declare (see GET /registries)", example = "vpn"), EntryQuery),
     responses(
         (status = 200, description = "A page of entries", body = Page<EntryView>),
         (status = 400, description = "Bad query", body = Problem, content_type = "application/problem+json"),
@@ -132,7 +182,7 @@ pub async fn list(
 ) -> Result<Json<Page<EntryView>>, Problem> {
     let Query(query) = query.map_err(|e| Problem::bad_request(e.body_text()))?;
     require_keeper(&caller)?;
-    let kind = kind_of(&kind)?;
+    let kind = kind_of(&state, &caller, &kind).await?;
     let paging = PageQuery { cursor: query.cursor, limit: query.limit };
     let limit = paging.limit()?;
     // The cursor is the last entry's (-created, id): newest first.
@@ -144,7 +194,7 @@ pub async fn list(
         after: after.map(|(created, id)| (-created, id)),
         limit: Some(limit as i64 + 1),
     };
-    let mut entries = state.store.registry(caller.0.agency_id(), kind, &filter).await?;
+    let mut entries = state.store.registry(caller.0.agency_id(), kind.key(), &filter).await?;
     let next_cursor = if entries.len() > limit {
         entries.truncate(limit);
         entries.last().map(|e| cursor(&(-e.created_at, e.id.clone())))
@@ -156,7 +206,7 @@ pub async fn list(
 
 /// One entry with its history.
 #[utoipa::path(get, path = "/registries/{kind}/{id}", tag = "registri",
-    params(("kind" = String, Path, description = "vpn, subdomain, email or akses-ruang-server", example = "vpn"), ("id" = String, Path, description = "Entry id")),
+    params(("kind" = String, Path, description = "vpn, subdomain, email, akses-ruang-server or a kind the agency's SOPs declare (see GET /registries)", example = "vpn"), ("id" = String, Path, description = "Entry id")),
     responses(
         (status = 200, description = "The entry", body = EntryDetail),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
@@ -170,10 +220,10 @@ pub async fn entry(
     Path((kind, id)): Path<(String, String)>,
 ) -> Result<Json<EntryDetail>, Problem> {
     require_keeper(&caller)?;
-    let kind = kind_of(&kind)?;
+    let kind = kind_of(&state, &caller, &kind).await?;
     let (entry, history) =
         state.store.registry_entry(caller.0.agency_id(), &id).await?.ok_or_else(Problem::not_found)?;
-    if entry.kind != kind {
+    if entry.kind != kind.key() {
         return Err(Problem::not_found());
     }
     let history = history
@@ -196,7 +246,7 @@ pub struct StateChange {
 /// Suspends, reactivates or revokes an entry (e.g. a VPN account), with the
 /// reason kept in its history.
 #[utoipa::path(post, path = "/registries/{kind}/{id}/state", tag = "registri", request_body = StateChange,
-    params(("kind" = String, Path, description = "vpn, subdomain, email or akses-ruang-server", example = "vpn"), ("id" = String, Path, description = "Entry id")),
+    params(("kind" = String, Path, description = "vpn, subdomain, email, akses-ruang-server or a kind the agency's SOPs declare (see GET /registries)", example = "vpn"), ("id" = String, Path, description = "Entry id")),
     responses(
         (status = 200, description = "The entry after the change", body = EntryDetail),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
@@ -218,7 +268,7 @@ pub async fn change_state(
     let user = &caller.0;
     let (existing, _) =
         state.store.registry_entry(user.agency_id(), &id).await?.ok_or_else(Problem::not_found)?;
-    if existing.kind != kind_of(&kind)? {
+    if existing.kind != kind_of(&state, &caller, &kind).await?.key() {
         return Err(Problem::not_found());
     }
     state

@@ -1,5 +1,6 @@
-//! Registri: who has which VPN account, subdomain, e-mail account or
-//! server-room access card — searchable, filterable, exportable as CSV
+//! Registri: who has which VPN account, subdomain, e-mail account,
+//! server-room access card or whatever else the agency's SOPs register —
+//! one registry per kind the agency has, searchable, filterable, exportable as CSV
 //! with the filters applied — and each entry's page with its history and,
 //! for those who keep that registry, the form to suspend, reactivate or
 //! revoke it.
@@ -26,8 +27,9 @@ fn require_keeper(user: &User) -> Result<(), WebError> {
     if user.keeps_registries { Ok(()) } else { Err(WebError::Forbidden) }
 }
 
-fn kind_of(key: &str) -> Result<RegistryKind, WebError> {
-    RegistryKind::parse(key).ok_or(WebError::NotFound)
+/// The registry of the user's agency under this key.
+async fn kind_of(state: &AppState, user: &User, key: &str) -> Result<RegistryKind, WebError> {
+    state.store.registry_kind(user.agency_id(), key).await?.ok_or(WebError::NotFound)
 }
 
 fn state_tag(entry: &Entry) -> Markup {
@@ -46,8 +48,8 @@ fn state_tag(entry: &Entry) -> Markup {
 pub async fn index(State(state): State<AppState>, user: User) -> Result<Markup, WebError> {
     require_keeper(&user)?;
     let mut rows = Vec::new();
-    for kind in RegistryKind::ALL {
-        let (states, expired) = state.store.registry_counts(user.agency_id(), kind).await?;
+    for kind in state.store.registry_kinds(user.agency_id()).await? {
+        let (states, expired) = state.store.registry_counts(user.agency_id(), kind.key()).await?;
         let count = |s: &str| states.iter().find(|(state, _)| state == s).map_or(0, |(_, n)| *n);
         rows.push((kind, count("aktif"), count("ditangguhkan"), count("dicabut"), expired));
     }
@@ -118,7 +120,7 @@ const PAGE_LIMIT: i64 = 500;
 const EXPORT_PAGE: i64 = 500;
 
 /// Every entry `filter` selects, newest first, as a CSV download.
-fn export(state: &AppState, user: &User, kind: RegistryKind, filter: Filter) -> Response {
+fn export(state: &AppState, user: &User, kind: &RegistryKind, filter: Filter) -> Response {
     let header = csv_line(&[
         "nama",
         "status",
@@ -131,8 +133,14 @@ fn export(state: &AppState, user: &User, kind: RegistryKind, filter: Filter) -> 
         "dicatat_pada",
         "rincian",
     ]);
-    let pages =
-        csv_pages(state.store.clone(), user.agency_id().to_string(), user.clock(), kind, filter, EXPORT_PAGE);
+    let pages = csv_pages(
+        state.store.clone(),
+        user.agency_id().to_string(),
+        user.clock(),
+        kind.key().to_string(),
+        filter,
+        EXPORT_PAGE,
+    );
     let body = futures_util::StreamExt::chain(futures_util::stream::iter([Ok(header)]), pages);
     csv_download(&format!("registri-{}.csv", kind.key()), axum::body::Body::from_stream(body))
 }
@@ -144,16 +152,16 @@ fn csv_pages(
     store: Arc<store::Store>,
     agency: String,
     clock: Clock,
-    kind: RegistryKind,
+    kind: String,
     filter: Filter,
     page: i64,
 ) -> impl futures_util::Stream<Item = Result<String, store::StoreError>> {
     // `None`: nothing more to read.
     futures_util::stream::unfold(Some(filter), move |next| {
-        let (store, agency, clock) = (store.clone(), agency.clone(), clock.clone());
+        let (store, agency, clock, kind) = (store.clone(), agency.clone(), clock.clone(), kind.clone());
         async move {
             let filter = Filter { limit: Some(page), ..next? };
-            match store.registry(&agency, kind, &filter).await {
+            match store.registry(&agency, &kind, &filter).await {
                 Ok(entries) => {
                     let after = match entries.last() {
                         Some(last) if entries.len() as i64 == page => {
@@ -196,17 +204,17 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     require_keeper(&user)?;
-    let kind = kind_of(&kind)?;
+    let kind = kind_of(&state, &user, &kind).await?;
     // Checked before a CSV download starts, which could not report it.
     store::registry::check_state_filter(q.status.as_deref())
         .and_then(|()| store::registry::check_search(q.q.as_deref()))
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
     if q.format.as_deref() == Some("csv") {
-        return Ok(export(&state, &user, kind, q.filter()));
+        return Ok(export(&state, &user, &kind, q.filter()));
     }
     // The page shows the newest entries; the CSV holds every one.
     let filter = Filter { limit: Some(PAGE_LIMIT + 1), ..q.filter() };
-    let mut entries = state.store.registry(user.agency_id(), kind, &filter).await?;
+    let mut entries = state.store.registry(user.agency_id(), kind.key(), &filter).await?;
     let more = entries.len() as i64 > PAGE_LIMIT;
     if more {
         entries.truncate(PAGE_LIMIT as usize);
@@ -252,17 +260,17 @@ pub async fn list(
 async fn entry_page(
     state: &AppState,
     user: &User,
-    kind: RegistryKind,
+    kind: &RegistryKind,
     id: &str,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let (entry, history) =
         state.store.registry_entry(user.agency_id(), id).await?.ok_or(WebError::NotFound)?;
-    if entry.kind != kind {
+    if entry.kind != kind.key() {
         return Err(WebError::NotFound);
     }
-    let keeps = state.store.keeps_registry(user.agency_id(), kind, user.person()).await?;
+    let keeps = state.store.keeps_registry(user.agency_id(), kind.key(), user.person()).await?;
     let clock = user.clock();
     let body = html! {
         h1 { (kind.label()) ": " (entry.name) " " (state_tag(&entry)) }
@@ -312,7 +320,8 @@ pub async fn entry(
     Path((kind, id)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     require_keeper(&user)?;
-    entry_page(&state, &user, kind_of(&kind)?, &id, None, StatusCode::OK).await
+    let kind = kind_of(&state, &user, &kind).await?;
+    entry_page(&state, &user, &kind, &id, None, StatusCode::OK).await
 }
 
 pub async fn change_state(
@@ -323,7 +332,7 @@ pub async fn change_state(
 ) -> Result<Response, WebError> {
     require_keeper(&user)?;
     user.check_csrf(form.get("csrf").map(String::as_str))?;
-    let kind = kind_of(&kind)?;
+    let kind = kind_of(&state, &user, &kind).await?;
     let new_state = form.get("status").map(String::as_str).unwrap_or_default();
     let reason = form.get("alasan").map(String::as_str).unwrap_or_default();
     match state
@@ -333,7 +342,7 @@ pub async fn change_state(
     {
         Ok(()) => Ok(Redirect::to(&format!("/registri/{}/{id}", kind.key())).into_response()),
         Err(store::StoreError::Engine(e)) => {
-            entry_page(&state, &user, kind, &id, Some(e.to_string()), StatusCode::UNPROCESSABLE_ENTITY).await
+            entry_page(&state, &user, &kind, &id, Some(e.to_string()), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }
@@ -357,7 +366,7 @@ mod tests {
         store.seed_history(60, now, |_| {}).await.unwrap();
         let clock =
             Clock::of(&sop::Catalog::builtin().agency("lumajang").unwrap().clone(), crate::i18n::Lang::Id);
-        let all = store.registry("lumajang", RegistryKind::Vpn, &Filter::default()).await.unwrap();
+        let all = store.registry("lumajang", "vpn", &Filter::default()).await.unwrap();
         assert!(all.len() >= 6, "{} entries", all.len());
         let expected: Vec<String> = all.iter().map(|e| csv_line(&export_row(e, &clock))).collect();
         for page in [1, 2, 3, all.len() as i64, 500] {
@@ -365,7 +374,7 @@ mod tests {
                 store.clone(),
                 "lumajang".into(),
                 clock.clone(),
-                RegistryKind::Vpn,
+                "vpn".to_string(),
                 Filter::default(),
                 page,
             );

@@ -56,6 +56,15 @@ pub async fn publish(state: &AppState, user: &User, file: &str, text: &str) -> R
     let Some(sop) = checked.publishable() else {
         return Ok(Outcome::Refused { why: Refusal::Invalid, findings: checked.findings });
     };
+    // A kind another of the agency's SOPs declares otherwise is refused
+    // where it is written, like any other error in the text.
+    let conflicts = state.store.registry_kind_conflicts(sop).await?;
+    if !conflicts.is_empty() {
+        let mut findings = checked.findings.clone();
+        findings.extend(conflicts);
+        findings.sort_by_key(|d| d.at);
+        return Ok(Outcome::Refused { why: Refusal::Invalid, findings });
+    }
     let refused = |code, e: store::StoreError| {
         let mut findings = checked.findings.clone();
         findings.push(sop::publication::at_version(sop, code, e.to_string()));
