@@ -429,6 +429,18 @@ fn keep_large_allocations_returnable() {}
 
 fn main() -> ExitCode {
     keep_large_allocations_returnable();
+    // The server's log (what went wrong in the background, for the
+    // operator) goes to stderr; `RUST_LOG` narrows or widens it. What a
+    // command says to its user is printed, not logged. sqlx's own notes
+    // (a statement slower than a second under load) would only interleave
+    // with a command's answer: errors only, unless asked.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=error")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let mut cli = Cli::parse();
     if cli.command.is_none() {
         // `cargo run --release` with no arguments starts the server.

@@ -10,9 +10,9 @@ pub async fn start_due(store: &Store, now: i64) {
     match store.start_due_routines(now).await {
         Ok(starts) => {
             for refused in starts.refused {
-                eprintln!("sopir: pekerjaan rutin belum dapat dimulai, dicoba lagi: {refused}");
+                tracing::warn!("pekerjaan rutin belum dapat dimulai, dicoba lagi: {refused}");
             }
         }
-        Err(e) => eprintln!("sopir: jadwal pekerjaan rutin gagal, dicoba lagi: {e}"),
+        Err(e) => tracing::warn!("jadwal pekerjaan rutin gagal, dicoba lagi: {e}"),
     }
 }

@@ -163,7 +163,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     }
     // The last word before stopping: what happened since the last tick.
     if let Err(e) = anchor.write(&store).await {
-        eprintln!("sopir: {e}");
+        tracing::error!("{e}");
     }
     served.map_err(|e| CliError::Serve(e.to_string()))?;
     store.close().await;
@@ -288,8 +288,8 @@ async fn reread_forever(
                 }
                 println!("Direktori SOP {} dibaca ulang: {loaded}", dir.path().display());
             }
-            Err(refusal) => eprintln!(
-                "sopir: direktori SOP {} dibaca ulang, tidak ada yang diterbitkan; yang berlaku tetap — {refusal}",
+            Err(refusal) => tracing::warn!(
+                "direktori SOP {} dibaca ulang, tidak ada yang diterbitkan; yang berlaku tetap — {refusal}",
                 dir.path().display()
             ),
         }
@@ -306,7 +306,7 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
         tick.tick().await;
         let now = jiff::Timestamp::now().as_millisecond();
         if let Err(e) = store.escalate(now, i64::from(every_minutes.max(1)) * 60_000).await {
-            eprintln!("sopir: eskalasi gagal, dicoba lagi: {e}");
+            tracing::warn!("eskalasi gagal, dicoba lagi: {e}");
         }
         crate::routine::start_due(&store, now).await;
         // Once a day: personal data past its retention period goes,
@@ -323,7 +323,7 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
             };
             match daily.await {
                 Ok(_) => last_purge = Some(now),
-                Err(e) => eprintln!("sopir: pekerjaan harian gagal, dicoba lagi: {e}"),
+                Err(e) => tracing::warn!("pekerjaan harian gagal, dicoba lagi: {e}"),
             }
         }
     }
@@ -363,7 +363,7 @@ impl Anchor {
         loop {
             tick.tick().await;
             if let Err(e) = self.write(store).await {
-                eprintln!("sopir: {e}");
+                tracing::error!("{e}");
             }
         }
     }
@@ -382,13 +382,13 @@ impl Anchor {
         };
         match checked.await {
             Ok(anchoring) if anchoring.problems.is_empty() => {}
-            Ok(anchoring) => eprintln!(
-                "sopir: PERINGATAN: rantai audit di basis data tidak cocok dengan {} titik periksa di {} — jalankan `sopir audit verify`. Yang pertama: {}",
+            Ok(anchoring) => tracing::error!(
+                "PERINGATAN: rantai audit di basis data tidak cocok dengan {} titik periksa di {} — jalankan `sopir audit verify`. Yang pertama: {}",
                 anchoring.problems.len(),
                 self.dir.display(),
                 anchoring.problems[0]
             ),
-            Err(e) => eprintln!("sopir: titik periksa audit tidak dapat diperiksa: {e}"),
+            Err(e) => tracing::error!("titik periksa audit tidak dapat diperiksa: {e}"),
         }
     }
 }

@@ -56,11 +56,11 @@ impl WebError {
                 (StatusCode::CONFLICT, Msg::BadRequestTitle, e.to_string())
             }
             WebError::Store(e) if e.is_storage_failure() => {
-                eprintln!("sopir: penyimpanan gagal: {e}");
+                tracing::error!("penyimpanan gagal: {e}");
                 (StatusCode::SERVICE_UNAVAILABLE, Msg::StorageTitle, lang.t(Msg::StorageText).to_string())
             }
             WebError::Store(e) => {
-                eprintln!("sopir: kesalahan internal: {e}");
+                tracing::error!("kesalahan internal: {e}");
                 (StatusCode::INTERNAL_SERVER_ERROR, Msg::InternalTitle, lang.t(Msg::InternalText).to_string())
             }
         };

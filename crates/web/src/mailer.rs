@@ -71,7 +71,7 @@ impl Mailer {
             tick.tick().await;
             let now = jiff::Timestamp::now().as_millisecond();
             if let Err(e) = self.deliver_due(&store, now).await {
-                eprintln!("sopir: pengiriman e-mail gagal, dicoba lagi: {e}");
+                tracing::warn!("pengiriman e-mail gagal, dicoba lagi: {e}");
             }
         }
     }

@@ -214,11 +214,11 @@ impl From<store::StoreError> for Problem {
             }
             S::Engine(refusal) => Problem::conflict(refusal.to_string()),
             failure if failure.is_storage_failure() => {
-                eprintln!("sopir: penyimpanan gagal (API): {failure}");
+                tracing::error!("penyimpanan gagal (API): {failure}");
                 Problem::storage_unavailable()
             }
             other => {
-                eprintln!("sopir: kesalahan internal (API): {other}");
+                tracing::error!("kesalahan internal (API): {other}");
                 Problem::internal()
             }
         }

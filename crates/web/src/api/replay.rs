@@ -115,7 +115,7 @@ where
             .await
     };
     if let Err(e) = kept {
-        eprintln!("sopir: jawaban Idempotency-Key tidak tersimpan: {e}");
+        tracing::warn!("jawaban Idempotency-Key tidak tersimpan: {e}");
     }
     respond(status, body, false)
 }

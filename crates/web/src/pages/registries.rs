@@ -173,7 +173,7 @@ fn csv_pages(
                 }
                 // The download ends unfinished, which the browser shows as failed.
                 Err(e) => {
-                    eprintln!("sopir: ekspor registri terhenti: {e}");
+                    tracing::warn!("ekspor registri terhenti: {e}");
                     Some((Err(e), None))
                 }
             }
