@@ -3,7 +3,7 @@
 //! a PDF letter, each official in turn logs in and acts, until the
 //! requester sees the case closed. Ignored by a plain `cargo test`; run
 //! with `--include-ignored` (as `.ci/run` does); saves a screenshot of the page on failure to
-//! `target/e2e-failure.png`. With `SOPIR_SCREENSHOTS=DIR` it also saves the
+//! `target/e2e-<test>-failure.png`. With `SOPIR_SCREENSHOTS=DIR` it also saves the
 //! inbox, the request form and the case timeline there (the README's
 //! pictures). Another test has the installation administrator make a third
 //! agency with its units and positions, staffed by its own administrator.
@@ -124,6 +124,22 @@ async fn shot(c: &Client, name: &str) -> Step {
     Ok(())
 }
 
+/// Ends a browser test: on failure the page is saved to
+/// `target/e2e-<name>-failure.png` and the test fails with `result`'s
+/// problem; the browser is closed either way.
+async fn finish(client: Client, result: Step, name: &str) {
+    if let Err(problem) = result {
+        let target =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../target/e2e-{name}-failure.png"));
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(&target, png);
+        }
+        let _ = client.close().await;
+        panic!("{problem} (screenshot: {})", target.display());
+    }
+    client.close().await.unwrap();
+}
+
 async fn journey(c: &Client, app: &common::App, letter: &std::path::Path) -> Step {
     let base = &app.base;
     login(c, base, "lmj-pemohon").await?;
@@ -228,15 +244,7 @@ async fn a_vpn_request_clicked_through_every_step_in_chromium() {
     let letter = dir.path().join("surat-permohonan-vpn.pdf");
     std::fs::write(&letter, common::PDF).unwrap();
     let result = journey(&client, &app, &letter).await;
-    if let Err(problem) = &result {
-        let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-failure.png");
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(&target, png);
-        }
-        let _ = client.close().await;
-        panic!("{problem} (screenshot: {})", target.display());
-    }
-    client.close().await.unwrap();
+    finish(client, result, "vpn").await;
 }
 
 /// A VPN request whose network administrator left the optional end date
@@ -331,16 +339,7 @@ async fn an_unfilled_placeholder_is_marked_and_refused_at_approval_in_chromium()
     let app = spawn().await;
     let (_driver, client, _profile) = start_browser().await;
     let result = unfilled_placeholder(&client, &app).await;
-    if let Err(problem) = &result {
-        let target =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-placeholder-failure.png");
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(&target, png);
-        }
-        let _ = client.close().await;
-        panic!("{problem} (screenshot: {})", target.display());
-    }
-    client.close().await.unwrap();
+    finish(client, result, "placeholder").await;
 }
 
 /// The requester fills the VPN form and double-clicks its send button, as
@@ -405,16 +404,7 @@ async fn a_double_click_on_send_makes_one_request_in_chromium() {
     let letter = dir.path().join("surat-permohonan-vpn.pdf");
     std::fs::write(&letter, common::PDF).unwrap();
     let result = double_click(&client, &app, &letter).await;
-    if let Err(problem) = &result {
-        let target =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-double-click-failure.png");
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(&target, png);
-        }
-        let _ = client.close().await;
-        panic!("{problem} (screenshot: {})", target.display());
-    }
-    client.close().await.unwrap();
+    finish(client, result, "double-click").await;
 }
 
 /// The VPN SOP as a new version 4 (its administrator's step given a
@@ -486,17 +476,8 @@ async fn an_administrator_uploads_an_sop_refused_then_published_in_chromium() {
     let (_driver, client, _profile) = start_browser().await;
     let dir = tempfile::tempdir().unwrap();
     let result = sop_upload(&client, &app, dir.path()).await;
-    if let Err(problem) = &result {
-        let target =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-sop-upload-failure.png");
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(&target, png);
-        }
-        let _ = client.close().await;
-        panic!("{problem} (screenshot: {})", target.display());
-    }
+    finish(client, result, "sop-upload").await;
     assert_eq!(app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap().version, 4);
-    client.close().await.unwrap();
 }
 
 /// Types `value` into the control `id`, replacing what it held (selects
@@ -705,13 +686,5 @@ async fn an_installation_administrator_makes_a_third_agency_with_its_structure_i
     let app = spawn().await;
     let (_driver, client, _profile) = start_browser().await;
     let result = third_agency(&client, &app).await;
-    if let Err(problem) = &result {
-        let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-agency-failure.png");
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(&target, png);
-        }
-        let _ = client.close().await;
-        panic!("{problem} (screenshot: {})", target.display());
-    }
-    client.close().await.unwrap();
+    finish(client, result, "agency").await;
 }
