@@ -777,7 +777,7 @@ async fn request(
 }
 
 /// `who` opens the case from the inbox and carries out `step` with a note
-/// and `fields` (a decision's verdict among them as `verdict`).
+/// and `fields`.
 async fn act_on(
     c: &Client,
     base: &str,
@@ -847,13 +847,13 @@ async fn forged_action_refused(c: &Client, case_path: &str, task: &str) -> Resul
     Ok(status == 403 && text.contains("Anda tidak berhak membuka halaman ini atau melakukan tindakan ini."))
 }
 
-/// The case is shown to `who` as ended with `status` ("completed").
-async fn ended(c: &Client, base: &str, who: &str, case_path: &str, status: &str) -> Step {
+/// The case is shown to `who` as ended, "Selesai".
+async fn ended(c: &Client, base: &str, who: &str, case_path: &str) -> Step {
     login(c, base, who).await?;
     c.goto(&format!("{base}{case_path}")).await.map_err(err)?;
     let tag = c.find(Locator::Css("h1 .tag")).await.map_err(err)?;
     let shown = tag.attr("data-status").await.map_err(err)?;
-    if shown.as_deref() != Some(status) || tag.text().await.map_err(err)? != "Selesai" {
+    if shown.as_deref() != Some("completed") || tag.text().await.map_err(err)? != "Selesai" {
         return Err(format!("{who} sees {case_path} as {shown:?}"));
     }
     logout(c).await
@@ -872,6 +872,7 @@ async fn acted(app: &common::App, case_path: &str) -> Result<Vec<(u32, String)>,
         .collect())
 }
 
+/// `got` from [`acted`] is `expected`.
 fn expect_acted(sop: &str, got: Vec<(u32, String)>, expected: &[(u32, &str)]) -> Step {
     let expected: Vec<(u32, String)> = expected.iter().map(|(s, w)| (*s, w.to_string())).collect();
     if got != expected {
@@ -880,6 +881,7 @@ fn expect_acted(sop: &str, got: Vec<(u32, String)>, expected: &[(u32, &str)]) ->
     Ok(())
 }
 
+/// The id of the open task of `step`.
 async fn open_task(app: &common::App, case_path: &str, step: u32) -> Result<String, String> {
     let id = case_path.trim_start_matches("/permohonan/");
     let case = app.store.case("blitar", id).await.map_err(err)?;
@@ -927,7 +929,7 @@ async fn parallel_case(c: &Client, app: &common::App) -> Step {
     act_on(c, base, "blt-andi", &case, 4, &[("alamat_ip", "10.35.5.1")]).await?;
     act_on(c, base, "blt-rina", &case, 5, &[]).await?;
     act_on(c, base, "blt-sari", &case, 6, &[]).await?;
-    ended(c, base, "blt-sari", &case, "completed").await?;
+    ended(c, base, "blt-sari", &case).await?;
     expect_acted(
         "jaringan-opd",
         acted(app, &case).await?,
@@ -963,7 +965,7 @@ async fn routine_case(c: &Client, app: &common::App) -> Step {
         return Err("the Head may open the routine case".into());
     }
     act_on(c, base, "blt-andi", &case, 2, &[]).await?;
-    ended(c, base, "blt-rina", &case, "completed").await?;
+    ended(c, base, "blt-rina", &case).await?;
     expect_acted("cadangan-harian", acted(app, &case).await?, &[(1, "Rina"), (2, "Andi")])
 }
 
@@ -1016,7 +1018,7 @@ async fn joint_case(c: &Client, app: &common::App) -> Step {
     logout(c).await?;
     act_on(c, base, "blt-andi", &case, 4, &[]).await?;
     act_on(c, base, "blt-sari", &case, 5, &[]).await?;
-    ended(c, base, "blt-sari", &case, "completed").await?;
+    ended(c, base, "blt-sari", &case).await?;
     expect_acted(
         "perbaikan-perangkat",
         acted(app, &case).await?,
