@@ -3,10 +3,12 @@
 //! a PDF letter, each official in turn logs in and acts, until the
 //! requester sees the case closed. Ignored by a plain `cargo test`; run
 //! with `--include-ignored` (as `.ci/run` does); saves a screenshot of the page on failure to
-//! `target/e2e-failure.png`. With `SOPIR_SCREENSHOTS=DIR` it also saves the
+//! `target/e2e-<test>-failure.png`. With `SOPIR_SCREENSHOTS=DIR` it also saves the
 //! inbox, the request form and the case timeline there (the README's
 //! pictures). Another test has the installation administrator make a third
-//! agency with its units and positions, staffed by its own administrator.
+//! agency with its units and positions, staffed by its own administrator;
+//! a last one has that agency publish three SOPs of its own (parallel work,
+//! a routine, a joint step) and run a case of each to its end.
 
 mod common;
 
@@ -124,6 +126,22 @@ async fn shot(c: &Client, name: &str) -> Step {
     Ok(())
 }
 
+/// Ends a browser test: on failure the page is saved to
+/// `target/e2e-<name>-failure.png` and the test fails with `result`'s
+/// problem; the browser is closed either way.
+async fn finish(client: Client, result: Step, name: &str) {
+    if let Err(problem) = result {
+        let target =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../target/e2e-{name}-failure.png"));
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(&target, png);
+        }
+        let _ = client.close().await;
+        panic!("{problem} (screenshot: {})", target.display());
+    }
+    client.close().await.unwrap();
+}
+
 async fn journey(c: &Client, app: &common::App, letter: &std::path::Path) -> Step {
     let base = &app.base;
     login(c, base, "lmj-pemohon").await?;
@@ -228,15 +246,7 @@ async fn a_vpn_request_clicked_through_every_step_in_chromium() {
     let letter = dir.path().join("surat-permohonan-vpn.pdf");
     std::fs::write(&letter, common::PDF).unwrap();
     let result = journey(&client, &app, &letter).await;
-    if let Err(problem) = &result {
-        let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-failure.png");
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(&target, png);
-        }
-        let _ = client.close().await;
-        panic!("{problem} (screenshot: {})", target.display());
-    }
-    client.close().await.unwrap();
+    finish(client, result, "vpn").await;
 }
 
 /// A VPN request whose network administrator left the optional end date
@@ -336,16 +346,7 @@ async fn an_unfilled_placeholder_is_marked_and_refused_at_approval_in_chromium()
     let app = spawn().await;
     let (_driver, client, _profile) = start_browser().await;
     let result = unfilled_placeholder(&client, &app).await;
-    if let Err(problem) = &result {
-        let target =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-placeholder-failure.png");
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(&target, png);
-        }
-        let _ = client.close().await;
-        panic!("{problem} (screenshot: {})", target.display());
-    }
-    client.close().await.unwrap();
+    finish(client, result, "placeholder").await;
 }
 
 /// The requester fills the VPN form and double-clicks its send button, as
@@ -410,16 +411,7 @@ async fn a_double_click_on_send_makes_one_request_in_chromium() {
     let letter = dir.path().join("surat-permohonan-vpn.pdf");
     std::fs::write(&letter, common::PDF).unwrap();
     let result = double_click(&client, &app, &letter).await;
-    if let Err(problem) = &result {
-        let target =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-double-click-failure.png");
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(&target, png);
-        }
-        let _ = client.close().await;
-        panic!("{problem} (screenshot: {})", target.display());
-    }
-    client.close().await.unwrap();
+    finish(client, result, "double-click").await;
 }
 
 /// The VPN SOP as a new version 4 (its administrator's step given a
@@ -491,17 +483,8 @@ async fn an_administrator_uploads_an_sop_refused_then_published_in_chromium() {
     let (_driver, client, _profile) = start_browser().await;
     let dir = tempfile::tempdir().unwrap();
     let result = sop_upload(&client, &app, dir.path()).await;
-    if let Err(problem) = &result {
-        let target =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-sop-upload-failure.png");
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(&target, png);
-        }
-        let _ = client.close().await;
-        panic!("{problem} (screenshot: {})", target.display());
-    }
+    finish(client, result, "sop-upload").await;
     assert_eq!(app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap().version, 4);
-    client.close().await.unwrap();
 }
 
 /// Types `value` into the control `id`, replacing what it held (selects
@@ -710,13 +693,361 @@ async fn an_installation_administrator_makes_a_third_agency_with_its_structure_i
     let app = spawn().await;
     let (_driver, client, _profile) = start_browser().await;
     let result = third_agency(&client, &app).await;
-    if let Err(problem) = &result {
-        let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-agency-failure.png");
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(&target, png);
-        }
-        let _ = client.close().await;
-        panic!("{problem} (screenshot: {})", target.display());
+    finish(client, result, "agency").await;
+}
+
+/// Blitar's own SOPs (tests/fixtures/blitar/): parallel work then joined,
+/// a daily routine nobody requests, and a step two lanes carry out together.
+const BLITAR_SOPS: [(&str, &str); 3] = [
+    ("jaringan-opd", include_str!("fixtures/blitar/jaringan-opd.toml")),
+    ("cadangan-harian", include_str!("fixtures/blitar/cadangan-harian.toml")),
+    ("perbaikan-perangkat", include_str!("fixtures/blitar/perbaikan-perangkat.toml")),
+];
+
+/// Blitar's people by the first word of their name: Budi heads the agency,
+/// Andi (its administrator, `blt-andi`) is the Kabid, Rina the network
+/// technician, Sari a requester at Bappeda.
+const BLITAR_LOGINS: [(&str, &str); 3] = [("Budi", "blt-budi"), ("Rina", "blt-rina"), ("Sari", "blt-sari")];
+
+/// Blitar's administrator gives the people their logins and publishes the
+/// three SOPs on the upload page.
+async fn blitar_publishes(c: &Client, app: &common::App, dir: &std::path::Path) -> Step {
+    let base = &app.base;
+    login(c, base, "blt-andi").await?;
+    c.goto(&format!("{base}/instansi/blitar/organisasi")).await.map_err(err)?;
+    let org = app.store.organisation("blitar").await.map_err(err)?;
+    for (first_name, username) in BLITAR_LOGINS {
+        let person = org.people.iter().find(|p| p.name.starts_with(first_name)).ok_or(first_name)?;
+        fill(c, "l-person", &person.id).await?;
+        replace(c, "l-username", username).await?;
+        replace(c, "l-password", store::demo::DEMO_PASSWORD).await?;
+        save(c, "login-form", "Akun masuk dibuat.").await?;
     }
-    client.close().await.unwrap();
+
+    c.goto(&format!("{base}/admin")).await.map_err(err)?;
+    c.find(Locator::Css("a[href='/admin/sop']")).await.map_err(err)?.click().await.map_err(err)?;
+    c.wait().for_element(Locator::Css("#sop-upload")).await.map_err(err)?;
+    for (name, text) in BLITAR_SOPS {
+        let file = dir.join(format!("{name}.toml"));
+        std::fs::write(&file, text).map_err(err)?;
+        c.find(Locator::Id("sop-file"))
+            .await
+            .map_err(err)?
+            .send_keys(&file.display().to_string())
+            .await
+            .map_err(err)?;
+        save(c, "sop-upload", "Diterbitkan sebagai versi baru").await?;
+        if c.find(Locator::Css("li.finding")).await.is_ok() {
+            return Err(format!("{name} has findings"));
+        }
+        let said = c.find(Locator::Css("p.flash.info")).await.map_err(err)?.text().await.map_err(err)?;
+        if !said.contains(&format!("(blitar/{name}), versi 1.")) {
+            return Err(format!("{name} is published: {said}"));
+        }
+        c.find(Locator::Css(&format!("tr[data-sop='blitar/{name}'] td.version")))
+            .await
+            .map_err(|e| format!("{name} among the live SOPs: {e}"))?;
+    }
+    logout(c).await
+}
+
+/// `who` sends the request form of `sop` with `fields`; the case's path.
+async fn request(
+    c: &Client,
+    base: &str,
+    who: &str,
+    sop: &str,
+    fields: &[(&str, &str)],
+) -> Result<String, String> {
+    login(c, base, who).await?;
+    c.goto(&format!("{base}/layanan")).await.map_err(err)?;
+    c.find(Locator::Css(&format!("a[href='/layanan/{sop}']")))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    for (name, value) in fields {
+        fill(c, &format!("f-{name}"), value).await?;
+    }
+    c.find(Locator::Css("form.card button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    let sent = c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(err)?;
+    let text = sent.text().await.map_err(err)?;
+    if !text.contains("Permohonan terkirim dengan nomor") {
+        return Err(format!("{who} sends {sop}: {text}"));
+    }
+    let path = c.current_url().await.map_err(err)?.path().to_string();
+    logout(c).await?;
+    Ok(path)
+}
+
+/// `who` opens the case from the inbox and carries out `step` with a note
+/// and `fields`.
+async fn act_on(
+    c: &Client,
+    base: &str,
+    who: &str,
+    case_path: &str,
+    step: u32,
+    fields: &[(&str, &str)],
+) -> Step {
+    login(c, base, who).await?;
+    c.find(Locator::Css(&format!("#tasks a[href='{case_path}']")))
+        .await
+        .map_err(|e| format!("{who}'s inbox offers {case_path}: {e}"))?
+        .click()
+        .await
+        .map_err(err)?;
+    let prefix = format!("t{step}-");
+    c.wait()
+        .for_element(Locator::Id(&format!("{prefix}catatan")))
+        .await
+        .map_err(|e| format!("{who}'s form for step {step}: {e}"))?;
+    fill(c, &format!("{prefix}catatan"), "Sudah dilaksanakan.").await?;
+    for (name, value) in fields {
+        fill(c, &format!("{prefix}{name}"), value).await?;
+    }
+    save(c, "action", "Tindakan Anda sudah dicatat.").await.map_err(|e| format!("{who} step {step}: {e}"))?;
+    logout(c).await
+}
+
+/// `who`, not in the lane of any open task of the case, is offered none:
+/// not in the inbox, and no action form on the case page. Whether the page
+/// itself was refused (a case that is none of theirs).
+async fn not_offered(c: &Client, base: &str, who: &str, case_path: &str) -> Result<bool, String> {
+    login(c, base, who).await?;
+    if c.find(Locator::Css(&format!("#tasks a[href='{case_path}']"))).await.is_ok() {
+        return Err(format!("{who}'s inbox offers {case_path}"));
+    }
+    c.goto(&format!("{base}{case_path}")).await.map_err(err)?;
+    let title = c.find(Locator::Css("h1")).await.map_err(err)?.text().await.map_err(err)?;
+    if c.find(Locator::Id("action")).await.is_ok() {
+        return Err(format!("{who} is given an action form on {case_path}"));
+    }
+    // The refusal page has no menu to log out from.
+    c.goto(&format!("{base}/tugas")).await.map_err(err)?;
+    logout(c).await?;
+    Ok(title == "Akses ditolak")
+}
+
+/// Sends, from the page open in the browser, the action form of `task` as
+/// if it had been offered, with the page's own token: whether the server
+/// refused it as not this person's to do (403 with that reason, not a bad
+/// token's).
+async fn forged_action_refused(c: &Client, case_path: &str, task: &str) -> Result<bool, String> {
+    let answer = c
+        .execute_async(
+            "const [url, done] = [arguments[0], arguments[arguments.length - 1]];
+             const body = new FormData();
+             body.append('csrf', document.querySelector('input[name=csrf]').value);
+             body.append('note', 'Saya kerjakan sendiri.');
+             fetch(url, { method: 'POST', body, redirect: 'manual' })
+               .then(async r => done([r.status, await r.text()]), e => done([0, String(e)]));",
+            vec![format!("{case_path}/tugas/{task}").into()],
+        )
+        .await
+        .map_err(err)?;
+    let status = answer[0].as_u64().unwrap_or_default();
+    let text = answer[1].as_str().unwrap_or_default();
+    Ok(status == 403 && text.contains("Anda tidak berhak membuka halaman ini atau melakukan tindakan ini."))
+}
+
+/// The case is shown to `who` as ended, "Selesai".
+async fn ended(c: &Client, base: &str, who: &str, case_path: &str) -> Step {
+    login(c, base, who).await?;
+    c.goto(&format!("{base}{case_path}")).await.map_err(err)?;
+    let tag = c.find(Locator::Css("h1 .tag")).await.map_err(err)?;
+    let shown = tag.attr("data-status").await.map_err(err)?;
+    if shown.as_deref() != Some("completed") || tag.text().await.map_err(err)? != "Selesai" {
+        return Err(format!("{who} sees {case_path} as {shown:?}"));
+    }
+    logout(c).await
+}
+
+/// Who did each step of the case, in order: (step, first word of the name).
+async fn acted(app: &common::App, case_path: &str) -> Result<Vec<(u32, String)>, String> {
+    let id = case_path.trim_start_matches("/permohonan/");
+    let case = app.store.case("blitar", id).await.map_err(err)?;
+    let org = app.store.organisation("blitar").await.map_err(err)?;
+    let first_name = |person: &str| org.name(person).split(' ').next().unwrap_or_default().to_string();
+    Ok(case
+        .tasks
+        .iter()
+        .map(|t| (t.step, t.done_by.as_deref().map(first_name).unwrap_or_default()))
+        .collect())
+}
+
+/// `got` from [`acted`] is `expected`.
+fn expect_acted(sop: &str, got: Vec<(u32, String)>, expected: &[(u32, &str)]) -> Step {
+    let expected: Vec<(u32, String)> = expected.iter().map(|(s, w)| (*s, w.to_string())).collect();
+    if got != expected {
+        return Err(format!("{sop}: steps done by {got:?}, not {expected:?}"));
+    }
+    Ok(())
+}
+
+/// The id of the open task of `step`.
+async fn open_task(app: &common::App, case_path: &str, step: u32) -> Result<String, String> {
+    let id = case_path.trim_start_matches("/permohonan/");
+    let case = app.store.case("blitar", id).await.map_err(err)?;
+    case.open_tasks().find(|t| t.step == step).map(|t| t.id.clone()).ok_or(format!("step {step} is not open"))
+}
+
+/// Sari asks for a network at Bappeda; the Head's disposition starts the
+/// technician's cabling and the Kabid's addressing at once; the test of the
+/// connection waits for both.
+async fn parallel_case(c: &Client, app: &common::App) -> Step {
+    let base = &app.base;
+    let case = request(
+        c,
+        base,
+        "blt-sari",
+        "blitar/jaringan-opd",
+        &[("lokasi", "Ruang rapat Bappeda lantai 2"), ("jumlah_titik", "4")],
+    )
+    .await?;
+    act_on(c, base, "blt-budi", &case, 2, &[]).await?;
+    // Both branches are open at once, each in its own lane.
+    open_task(app, &case, 3).await?;
+    let addressing = open_task(app, &case, 4).await?;
+    act_on(c, base, "blt-rina", &case, 3, &[]).await?;
+    if open_task(app, &case, 5).await.is_ok() {
+        return Err("the test of the connection opened before the addressing was done".into());
+    }
+    // The requester sees the cabling wait for the other branch; she acts in
+    // neither, and a forged form for the Kabid's is refused.
+    login(c, base, "blt-sari").await?;
+    c.goto(&format!("{base}{case}")).await.map_err(err)?;
+    c.find(Locator::Css("tr[data-step='3'] .waiting"))
+        .await
+        .map_err(|e| format!("the cabling waits for the other branch: {e}"))?;
+    if c.find(Locator::Id("action")).await.is_ok() {
+        return Err("the requester is given the Kabid's form".into());
+    }
+    if !forged_action_refused(c, &case, &addressing).await? || open_task(app, &case, 4).await? != addressing {
+        return Err("the requester's forged addressing is not refused".into());
+    }
+    logout(c).await?;
+    if not_offered(c, base, "blt-budi", &case).await? {
+        return Err("the Head who disposed of the case may no longer see it".into());
+    }
+    act_on(c, base, "blt-andi", &case, 4, &[("alamat_ip", "10.35.5.1")]).await?;
+    act_on(c, base, "blt-rina", &case, 5, &[]).await?;
+    act_on(c, base, "blt-sari", &case, 6, &[]).await?;
+    ended(c, base, "blt-sari", &case).await?;
+    expect_acted(
+        "jaringan-opd",
+        acted(app, &case).await?,
+        &[(1, "Sari"), (2, "Budi"), (3, "Rina"), (4, "Andi"), (5, "Rina"), (6, "Sari")],
+    )
+}
+
+/// The daily backup check starts by itself: nobody requests it, the
+/// technician finds it in her inbox and the Kabid receives her report.
+async fn routine_case(c: &Client, app: &common::App) -> Step {
+    let base = &app.base;
+    // `sopir serve` has a ticker call this; here the test is the clock.
+    app.store.start_due_routines(jiff::Timestamp::now().as_millisecond()).await.map_err(err)?;
+    let runs = app.store.routine_runs("blitar", "blitar/cadangan-harian").await.map_err(err)?;
+    let [(period, id)] = runs.as_slice() else {
+        return Err(format!("one run of the daily routine: {runs:?}"));
+    };
+    let case = format!("/permohonan/{id}");
+    // Sari neither requested it nor is in a lane: she is offered nothing,
+    // not even the page.
+    if !not_offered(c, base, "blt-sari", &case).await? {
+        return Err("Sari may open the routine case".into());
+    }
+    login(c, base, "blt-rina").await?;
+    c.goto(&format!("{base}{case}")).await.map_err(err)?;
+    let routine = c.find(Locator::Css("p.routine")).await.map_err(err)?.text().await.map_err(err)?;
+    if !routine.contains(&format!("Pekerjaan rutin, periode {period}")) {
+        return Err(format!("the case says it is routine work: {routine}"));
+    }
+    logout(c).await?;
+    act_on(c, base, "blt-rina", &case, 1, &[("jumlah_server", "3"), ("hasil", "Berhasil")]).await?;
+    if !not_offered(c, base, "blt-budi", &case).await? {
+        return Err("the Head may open the routine case".into());
+    }
+    act_on(c, base, "blt-andi", &case, 2, &[]).await?;
+    ended(c, base, "blt-rina", &case).await?;
+    expect_acted("cadangan-harian", acted(app, &case).await?, &[(1, "Rina"), (2, "Andi")])
+}
+
+/// A broken printer: the technician repairs it, then she and the Kabid
+/// test it and sign the report together, each in their own task; the
+/// step goes on only when both have acted.
+async fn joint_case(c: &Client, app: &common::App) -> Step {
+    let base = &app.base;
+    let case = request(
+        c,
+        base,
+        "blt-sari",
+        "blitar/perbaikan-perangkat",
+        &[("perangkat", "Printer"), ("uraian", "Printer bagian perencanaan tidak menarik kertas.")],
+    )
+    .await?;
+    act_on(c, base, "blt-andi", &case, 2, &[]).await?;
+    act_on(c, base, "blt-rina", &case, 3, &[("tindakan", "Roller penarik kertas diganti.")]).await?;
+    act_on(c, base, "blt-rina", &case, 4, &[("nomor_berita_acara", "BA-017/TIK/2026")]).await?;
+    // Her part is done; the Kabid's still holds the step.
+    let id = case.trim_start_matches("/permohonan/");
+    let state = app.store.case("blitar", id).await.map_err(err)?;
+    let open: Vec<(u32, &str)> = state.open_tasks().map(|t| (t.step, t.lane.as_str())).collect();
+    if open != [(4, "kabid")] {
+        return Err(format!("after the technician's part, open: {open:?}"));
+    }
+    if !not_offered(c, base, "blt-budi", &case).await? {
+        return Err("the Head may open a repair he has no part in".into());
+    }
+    if not_offered(c, base, "blt-sari", &case).await? {
+        return Err("the requester may not see her own case".into());
+    }
+    login(c, base, "blt-andi").await?;
+    c.find(Locator::Css(&format!("#tasks a[href='{case}']")))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    let joint = c
+        .find(Locator::Css("#action p.joint"))
+        .await
+        .map_err(|e| format!("the Kabid confirms his part: {e}"))?;
+    if !joint.text().await.map_err(err)?.contains("Teknisi Jaringan") {
+        return Err("the Kabid is told the technician fills the form in".into());
+    }
+    if c.find(Locator::Id("t4-nomor_berita_acara")).await.is_ok() {
+        return Err("the Kabid is asked for the technician's field".into());
+    }
+    logout(c).await?;
+    act_on(c, base, "blt-andi", &case, 4, &[]).await?;
+    act_on(c, base, "blt-sari", &case, 5, &[]).await?;
+    ended(c, base, "blt-sari", &case).await?;
+    expect_acted(
+        "perbaikan-perangkat",
+        acted(app, &case).await?,
+        &[(1, "Sari"), (2, "Andi"), (3, "Rina"), (4, "Rina"), (4, "Andi"), (5, "Sari")],
+    )
+}
+
+async fn third_agency_at_work(c: &Client, app: &common::App, dir: &std::path::Path) -> Step {
+    third_agency(c, app).await?;
+    blitar_publishes(c, app, dir).await?;
+    parallel_case(c, app).await?;
+    routine_case(c, app).await?;
+    joint_case(c, app).await
+}
+
+/// Issue 17's "done when": the third agency made in the browser publishes
+/// three SOPs of different shapes, and a case of each runs to its end, each
+/// step done by the holder of its lane's position and offered to no one else.
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver"]
+async fn a_third_agency_runs_its_own_sops_of_three_shapes_in_chromium() {
+    let app = spawn().await;
+    let (_driver, client, _profile) = start_browser().await;
+    let dir = tempfile::tempdir().unwrap();
+    let result = third_agency_at_work(&client, &app, dir.path()).await;
+    finish(client, result, "third-agency-sops").await;
 }

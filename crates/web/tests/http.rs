@@ -687,3 +687,38 @@ async fn a_long_backlog_shows_the_most_urgent_and_counts_all() {
     assert!(inbox.body.contains("tugas Anda seluruhnya: <strong>105</strong>"), "{}", inbox.body);
     assert_eq!(inbox.body.matches("href=\"/permohonan/").count(), 100);
 }
+
+/// A double click whose first send the browser drops (the second click
+/// cancels its page load) at any moment: the second send still leads to
+/// the one case the form made. Each first send is cut off a quarter of a
+/// millisecond later than the last, so some are cut while the form's claim
+/// is being committed — where the server used to stop, leaving the claim
+/// unanswered: the second send waited, was refused ("masih diproses") and
+/// no case was made at all.
+#[tokio::test]
+async fn a_form_whose_first_send_is_dropped_at_any_moment_makes_its_case() {
+    let app = spawn().await;
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    let url = format!("{}/layanan/lumajang/vpn", app.base);
+    let mut refused = Vec::new();
+    let forms = 60;
+    for cut_after in (1..=forms).map(|n| std::time::Duration::from_micros(250 * n)) {
+        let page = requester.get("/layanan/lumajang/vpn").await;
+        let filled = || {
+            let mut f = form(&[("csrf", &page.csrf()), ("kiriman", &hidden(&page.body, "kiriman"))]);
+            for (k, v) in &input.fields {
+                f = f.text(k.clone(), v.clone());
+            }
+            f.part("surat_permohonan", pdf("Surat Permohonan VPN.pdf", PDF))
+        };
+        let dropped = requester.client.post(&url).multipart(filled()).timeout(cut_after).send().await;
+        let second = requester.post_multipart("/layanan/lumajang/vpn", filled()).await;
+        if second.status != StatusCode::SEE_OTHER {
+            refused.push((cut_after, dropped.is_ok(), second.status));
+        }
+    }
+    assert_eq!(refused, [], "second sends refused after a first cut off at (time, answered, status)");
+    assert_eq!(app.store.cases("lumajang").await.unwrap().len(), forms as usize, "one case per form");
+}

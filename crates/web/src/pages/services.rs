@@ -227,45 +227,39 @@ async fn submit_once(
     files: Vec<store::Upload>,
 ) -> Result<String, WebError> {
     use store::idempotency::Claim;
-    let username = &user.account.username;
-    let key = format!("form:{key}");
+    // The send runs to its end, claim and act alike, even if the browser
+    // drops it (a second click cancels the first send's page load): cut off
+    // once its claim was kept, it left the claim unanswered, so the second
+    // send could only wait and be refused while no case was made.
+    let state = state.clone();
+    let (username, key) = (user.account.username.clone(), format!("form:{key}"));
+    let (agency, person) = (user.agency_id().to_string(), user.person().to_string());
     // Every send of one form is the same request, whatever its bytes.
-    let fingerprint = format!("POST /layanan/{}", sop.id);
-    let started = std::time::Instant::now();
-    loop {
-        let case_id = match state.store.claim_idempotency_key(username, &key, &fingerprint, now_ms()).await? {
-            Claim::Answered { body, .. } => return Ok(body),
-            Claim::InProgress if started.elapsed() < SECOND_SEND_PATIENCE => {
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                continue;
-            }
-            Claim::InProgress | Claim::Mismatch => {
-                return Err(WebError::BadRequest(user.t(Msg::SubmissionRunning).into()));
-            }
-            Claim::Interrupted { case_id } if state.store.case_exists(user.agency_id(), &case_id).await? => {
-                let location = case_location(&case_id);
-                state.store.answer_idempotency_key(username, &key, 303, &location).await?;
-                return Ok(location);
-            }
-            Claim::Fresh { case_id } | Claim::Interrupted { case_id } => case_id,
-        };
-        // The send that claimed the form acts, to its end even if the
-        // browser drops it (a second click cancels the first send's page
-        // load): else its claim would stay unanswered and the second send
-        // could only wait.
-        let (state, username, key) = (state.clone(), username.clone(), key.clone());
-        let (agency, person, sop_id) =
-            (user.agency_id().to_string(), user.person().to_string(), sop.id.clone());
-        let acting = tokio::spawn(async move {
+    let (sop_id, fingerprint) = (sop.id.clone(), format!("POST /layanan/{}", sop.id));
+    let running = user.t(Msg::SubmissionRunning).to_string();
+    let sending = tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        loop {
+            let case_id =
+                match state.store.claim_idempotency_key(&username, &key, &fingerprint, now_ms()).await? {
+                    Claim::Answered { body, .. } => return Ok(body),
+                    Claim::InProgress if started.elapsed() < SECOND_SEND_PATIENCE => {
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        continue;
+                    }
+                    Claim::InProgress | Claim::Mismatch => return Err(WebError::BadRequest(running)),
+                    Claim::Interrupted { case_id } if state.store.case_exists(&agency, &case_id).await? => {
+                        let location = case_location(&case_id);
+                        state.store.answer_idempotency_key(&username, &key, 303, &location).await?;
+                        return Ok(location);
+                    }
+                    Claim::Fresh { case_id } | Claim::Interrupted { case_id } => case_id,
+                };
             let submitted = state
                 .store
-                .submit(
-                    store::Submit::new(&agency, &sop_id, &person, input, now_ms())
-                        .with_uploads(files)
-                        .as_case(&case_id),
-                )
+                .submit(store::Submit::new(&agency, &sop_id, &person, input, now_ms()).with_uploads(files).as_case(&case_id))
                 .await;
-            match submitted {
+            return match submitted {
                 Ok(case) => {
                     let location = case_location(&case.id);
                     state.store.answer_idempotency_key(&username, &key, 303, &location).await?;
@@ -277,10 +271,10 @@ async fn submit_once(
                     state.store.interrupt_idempotency_key(&username, &key).await?;
                     Err(e.into())
                 }
-            }
-        });
-        return acting.await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
-    }
+            };
+        }
+    });
+    sending.await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }
 
 /// Every problem with a submission — fields, missing and refused files —
