@@ -283,11 +283,11 @@ impl Store {
             })
             .collect();
         let id = new_id();
-        sqlx::query(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO registry_entries (id, agency_id, kind, name, case_id, unit_id, unit_name, responsible,
                  valid_until, details, state, created_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $12, $7, $8, $9, 'aktif', $10, $11, $11)",
-        )
+             VALUES ($1, $2, $3, $4, $5, $6, $12, $7, $8, $9, '{ACTIVE}', $10, $11, $11)"
+        )))
         .bind(&id)
         .bind(&state.agency)
         .bind(registry.kind.key())
@@ -671,10 +671,10 @@ impl Store {
             if new_state == ACTIVE {
                 // Reactivating must not clash with a name given out again since.
                 let (kind, name): (String, String) = (row.try_get("kind")?, row.try_get("name")?);
-                let clash = sqlx::query(
+                let clash = sqlx::query(sqlx::AssertSqlSafe(format!(
                     "SELECT 1 FROM registry_entries WHERE agency_id = $1 AND kind = $2 AND name = $3
-                     AND state <> 'dicabut' AND id <> $4",
-                )
+                     AND state <> '{REVOKED}' AND id <> $4"
+                )))
                 .bind(agency)
                 .bind(&kind)
                 .bind(&name)
@@ -732,9 +732,9 @@ async fn revoke_by_name(
     by: &str,
     at: i64,
 ) -> Result<(), StoreError> {
-    let row = sqlx::query(
-        "SELECT id FROM registry_entries WHERE agency_id = $1 AND kind = $2 AND name = $3 AND state <> 'dicabut'",
-    )
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM registry_entries WHERE agency_id = $1 AND kind = $2 AND name = $3 AND state <> '{REVOKED}'"
+    )))
     .bind(&state.agency)
     .bind(registry.kind.key())
     .bind(name)

@@ -40,10 +40,10 @@ impl Store {
         review: &AccessReview,
         state: &CaseState,
     ) -> Result<(), StoreError> {
-        let added = sqlx::query(
+        let added = sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO review_items (case_id, entry_id, agency_id)
-             SELECT $1, id, agency_id FROM registry_entries WHERE agency_id = $2 AND kind = $3 AND state <> 'dicabut'",
-        )
+             SELECT $1, id, agency_id FROM registry_entries WHERE agency_id = $2 AND kind = $3 AND state <> '{REVOKED}'"
+        )))
         .bind(&state.id)
         .bind(&state.agency)
         .bind(review.kind.key())
@@ -145,9 +145,9 @@ impl Store {
                 .fetch_one(&self.pool)
                 .await?
                 .try_get::<i64, _>("n")?;
-                let live = sqlx::query(
-                    "SELECT COUNT(*) AS n FROM registry_entries WHERE agency_id = $1 AND kind = $2 AND state <> 'dicabut'",
-                )
+                let live = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT COUNT(*) AS n FROM registry_entries WHERE agency_id = $1 AND kind = $2 AND state <> '{REVOKED}'"
+                )))
                 .bind(&agency)
                 .bind(review.kind.key())
                 .fetch_one(&self.pool)

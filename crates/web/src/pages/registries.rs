@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use sop::definition::RegistryKind;
-use store::registry::{Entry, Filter};
+use store::registry::{ACTIVE, Entry, Filter, REVOKED, SUSPENDED};
 
 use super::reports::{csv_download, csv_line};
 use crate::auth::User;
@@ -34,8 +34,8 @@ async fn kind_of(state: &AppState, user: &User, key: &str) -> Result<RegistryKin
 
 fn state_tag(entry: &Entry) -> Markup {
     let class = match entry.state.as_str() {
-        "aktif" => "ok",
-        "ditangguhkan" => "warn",
+        ACTIVE => "ok",
+        SUSPENDED => "warn",
         _ => "muted",
     };
     html! {
@@ -51,12 +51,12 @@ pub async fn index(State(state): State<AppState>, user: User) -> Result<Markup, 
     for kind in state.store.registry_kinds(user.agency_id()).await? {
         let (states, expired) = state.store.registry_counts(user.agency_id(), kind.key()).await?;
         let count = |s: &str| states.iter().find(|(state, _)| state == s).map_or(0, |(_, n)| *n);
-        rows.push((kind, count("aktif"), count("ditangguhkan"), count("dicabut"), expired));
+        rows.push((kind, count(ACTIVE), count(SUSPENDED), count(REVOKED), expired));
     }
     let body = html! {
         h1 { (user.t(Msg::NavRegistries)) }
         table {
-            thead { tr { th { (user.t(Msg::Registry)) } th { "aktif" } th { "ditangguhkan" } th { "dicabut" } th { "kedaluwarsa" } } }
+            thead { tr { th { (user.t(Msg::Registry)) } th { (ACTIVE) } th { (SUSPENDED) } th { (REVOKED) } th { "kedaluwarsa" } } }
             tbody {
                 @for (kind, active, suspended, revoked, expired) in rows {
                     tr {
@@ -295,13 +295,13 @@ async fn entry_page(
                 }
             }
         }
-        @if keeps && entry.state != "dicabut" {
+        @if keeps && entry.state != REVOKED {
             form.card method="post" action={"/registri/" (kind.key()) "/" (entry.id) "/status"} {
                 h2 { (user.t(Msg::ChangeState)) }
                 input type="hidden" name="csrf" value=(user.csrf);
                 label for="status" { (user.t(Msg::ColStatus)) }
                 select #status name="status" {
-                    @for s in ["ditangguhkan", "aktif", "dicabut"] {
+                    @for s in [SUSPENDED, ACTIVE, REVOKED] {
                         @if s != entry.state { option value=(s) { (s) } }
                     }
                 }

@@ -257,7 +257,11 @@ async fn submit_once(
                 };
             let submitted = state
                 .store
-                .submit(store::Submit::new(&agency, &sop_id, &person, input, now_ms()).with_uploads(files).as_case(&case_id))
+                .submit(
+                    store::Submit::new(&agency, &sop_id, &person, input, now_ms())
+                        .with_uploads(files)
+                        .as_case(&case_id),
+                )
                 .await;
             return match submitted {
                 Ok(case) => {
