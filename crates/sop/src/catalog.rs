@@ -113,20 +113,23 @@ impl Catalog {
                 ));
             }
             let listed = catalog.agencies.iter().find(|a| a.id == sop.agency).map(|a| &a.positions);
+            // Each position where it is first named: its lane, or the step.
             let named = sop
                 .lanes
                 .iter()
-                .flat_map(|l| &l.positions)
-                .chain(sop.steps.iter().flat_map(|s| &s.positions));
-            let mut unlisted: Vec<&String> = named
-                .filter(|p| listed.is_some_and(|l| !l.is_empty() && !l.iter().any(|q| &q.id == *p)))
-                .collect();
-            unlisted.sort();
-            unlisted.dedup();
-            for position in unlisted {
+                .flat_map(|l| l.positions.iter().map(move |p| (p, l.at)))
+                .chain(sop.steps.iter().flat_map(|s| s.positions.iter().map(move |p| (p, s.at))));
+            let mut unlisted: Vec<(&String, Location)> = Vec::new();
+            for (position, at) in named {
+                let missing = listed.is_some_and(|l| !l.is_empty() && !l.iter().any(|q| &q.id == position));
+                if missing && !unlisted.iter().any(|(p, _)| *p == position) {
+                    unlisted.push((position, at));
+                }
+            }
+            for (position, at) in unlisted {
                 diagnostics.push(Diagnostic::warning(
                     &sop.file,
-                    Location { line: 1, column: 1 },
+                    at,
                     "unknown-position",
                     format!(
                         "jabatan \"{position}\" tidak ada dalam daftar jabatan instansi \"{}\" — tambahkan ke [[positions]] di {AGENCY_FILE} atau di Organisasi instansi",

@@ -284,9 +284,17 @@ fn every_position_a_built_in_lane_names_is_in_its_agency_s_list_and_another_is_f
             (name.to_string(), text)
         })
         .collect();
-    let (_, diagnostics) = Catalog::from_sources(sources);
+    let (_, diagnostics) = Catalog::from_sources(sources.clone());
     let unlisted: Vec<&str> =
         diagnostics.iter().filter(|d| d.code == "unknown-position").map(|d| d.message.as_str()).collect();
+    // Each finding stands at the lane that names the position, not at 1:1.
+    for d in diagnostics.iter().filter(|d| d.code == "unknown-position") {
+        let text = &sources.iter().find(|(name, _)| d.file.ends_with(name.as_str())).unwrap().1;
+        let lines: Vec<&str> = text.lines().collect();
+        let lane = &lines[d.at.line as usize - 1..];
+        let block: Vec<&str> = lane.iter().take_while(|l| !l.trim().is_empty()).copied().collect();
+        assert!(block.iter().any(|l| l.contains("operator-ruang-sever")), "{}:{:?}: {block:?}", d.file, d.at);
+    }
     assert_eq!(unlisted.len(), 3, "one per SOP naming it: {unlisted:?}");
     assert!(unlisted[0].starts_with(
         "jabatan \"operator-ruang-sever\" tidak ada dalam daftar jabatan instansi \"trenggalek\""

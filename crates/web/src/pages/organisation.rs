@@ -568,17 +568,17 @@ pub async fn save_unit(
     };
     let unit = Unit { id: id.clone(), name, kind: UnitKind::parse(given(&form, "kind")).unwrap_or_default() };
     if !editing && found.units.iter().any(|u| u.id == id) {
-        let error = FieldError::new(
-            "id",
-            user.t(Msg::Code),
-            format!("\"{id}\" {}", user.t(Msg::UnitOrPositionExists)),
-        );
-        return refuse(&state, &user, &agency, Part::Unit, form, vec![error]).await;
+        return refuse(&state, &user, &agency, Part::Unit, form, vec![taken(&user, &id)]).await;
     }
     match state.store.put_unit(&agency, &unit, Some(user.person())).await {
         Ok(()) => Ok(back(&agency, Part::Unit.key(), Part::Unit)),
         Err(e) => refuse(&state, &user, &agency, Part::Unit, form, field_errors(e)?).await,
     }
+}
+
+/// A new unit or position may not take an id the list already has.
+fn taken(user: &User, id: &str) -> FieldError {
+    FieldError::new("id", user.t(Msg::Code), format!("\"{id}\" {}", user.t(Msg::UnitOrPositionExists)))
 }
 
 pub async fn save_position(
@@ -603,12 +603,7 @@ pub async fn save_position(
         pemda: !given(&form, "pemda").is_empty(),
     };
     if editing.is_empty() && found.positions.iter().any(|p| p.id == id) {
-        let error = FieldError::new(
-            "id",
-            user.t(Msg::Code),
-            format!("\"{id}\" {}", user.t(Msg::UnitOrPositionExists)),
-        );
-        return refuse(&state, &user, &agency, Part::Position, form, vec![error]).await;
+        return refuse(&state, &user, &agency, Part::Position, form, vec![taken(&user, &id)]).await;
     }
     match state.store.put_position(&agency, &position, Some(user.person())).await {
         Ok(()) => Ok(back(&agency, Part::Position.key(), Part::Position)),
