@@ -291,7 +291,7 @@ fn every_position_a_built_in_lane_names_is_in_its_agency_s_list_and_another_is_f
     for d in diagnostics.iter().filter(|d| d.code == "unknown-position") {
         let text = &sources.iter().find(|(name, _)| d.file.ends_with(name.as_str())).unwrap().1;
         let lines: Vec<&str> = text.lines().collect();
-        let lane = &lines[d.at.line as usize - 1..];
+        let lane = &lines[d.at.line - 1..];
         let block: Vec<&str> = lane.iter().take_while(|l| !l.trim().is_empty()).copied().collect();
         assert!(block.iter().any(|l| l.contains("operator-ruang-sever")), "{}:{:?}: {block:?}", d.file, d.at);
     }
