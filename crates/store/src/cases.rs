@@ -5,16 +5,26 @@
 
 use engine::case::EventBody;
 use engine::workflow;
-use engine::{ActionInput, CaseState, Context, EngineError, Event};
+use engine::{CaseState, Context, EngineError, Event};
 use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{append, case_events};
 use crate::command::{Complete, Submit};
 use crate::effects::Moment;
-use crate::letters::Paperwork;
 use crate::personal_data::{carries_personal, open_events, seal_events};
 use crate::report_months::CompletedTask;
 use crate::{Store, StoreError, new_id};
+
+/// Whether completing a step does its letter work (drafts, review,
+/// signature, dispatch): always for people, with the signer's key when it
+/// was opened beforehand; never when a history is replayed in bulk
+/// ([`Store::seed_history`]). Made once per command and moved, never kept:
+/// the key's size does not matter.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum LetterWork {
+    Do(Option<documents::UnlockedKey>),
+    Skip,
+}
 
 /// A file that comes with an action, stored in the same transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,35 +95,31 @@ impl Store {
 
     /// Starts a case: [`Submit`].
     pub async fn submit(&self, command: Submit) -> Result<CaseState, StoreError> {
-        let Submit { agency, sop, by, input, uploads, case, at } = command;
-        let sop = self.sop(&agency, &sop, None).await?;
-        let (org, calendar) = self.context_parts(&agency).await?;
-        let case = case.unwrap_or_else(new_id);
+        let sop = self.sop(&command.agency, &command.sop, None).await?;
+        let (org, calendar) = self.context_parts(&command.agency).await?;
+        let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
         let mut write = self.write().await?;
-        let result = self.submit_in(write.tx(), &org, &calendar, &sop, &case, &by, input, uploads, at).await;
+        let result = self.submit_in(write.tx(), &ctx, command).await;
         write.finish(result).await
     }
 
-    /// The work of a submission inside `tx` (which holds the chain lock).
-    #[allow(clippy::too_many_arguments)]
+    /// The work of a submission inside `tx` (which holds the chain lock),
+    /// of the SOP version in `ctx`.
     pub(crate) async fn submit_in(
         &self,
         tx: &mut Transaction<'static, Any>,
-        org: &engine::Organisation,
-        calendar: &engine::Calendar,
-        sop: &sop::Sop,
-        case: &str,
-        by: &str,
-        mut input: ActionInput,
-        uploads: Vec<Upload>,
-        at: i64,
+        ctx: &Context<'_>,
+        command: Submit,
     ) -> Result<CaseState, StoreError> {
+        let Submit { by, mut input, uploads, case, at, .. } = command;
+        let (sop, calendar) = (ctx.sop, ctx.calendar);
         let agency = sop.agency.as_str();
-        let ctx = Context { sop, org, calendar };
+        let case = case.unwrap_or_else(new_id);
+        let case = case.as_str();
         let number = next_number(tx, agency, sop, calendar, at).await?;
         let ids = upload_ids(&uploads);
         input.attachments.extend(ids.iter().cloned());
-        let mut events = workflow::submit(&ctx, case, &number, by, input, at)?;
+        let mut events = workflow::submit(ctx, case, &number, &by, input, at)?;
         let state = fold(&events, None);
         let case_key = if carries_personal(&events, sop) { Some(self.new_case_key()?) } else { None };
         seal_events(&mut events, sop, case_key.as_ref().map(|(k, _)| k))?;
@@ -121,46 +127,37 @@ impl Store {
         if let Some((_, sealed)) = &case_key {
             self.keep_case_key(tx, agency, case, sealed).await?;
         }
-        store_uploads(tx, agency, case, by, &uploads, &ids, at).await?;
-        self.notify_about(tx, &ctx, &state, &events).await?;
+        store_uploads(tx, agency, case, &by, &uploads, &ids, at).await?;
+        self.notify_about(tx, ctx, &state, &events).await?;
         let filenames: Vec<String> = uploads.iter().map(|u| u.filename.clone()).collect();
         let case_key = case_key.as_ref().map(|(k, _)| k);
-        self.run_effects(tx, &ctx, &state, Moment::Submitted { filenames: &filenames, case_key }, at).await?;
+        self.run_effects(tx, ctx, &state, Moment::Submitted { filenames: &filenames, case_key }, at).await?;
         Ok(state)
     }
 
     /// Completes a task: [`Complete`].
     pub async fn complete(&self, command: Complete) -> Result<CaseState, StoreError> {
-        let Complete { agency, case, task, by, input, uploads, paperwork, at } = command;
-        let (agency, case, task, by) = (agency.as_str(), case.as_str(), task.as_str(), by.as_str());
-        let (org, calendar) = self.context_parts(agency).await?;
-        let key = self.unlock_ahead(agency, case, task, by, paperwork.signing.as_ref()).await?;
+        let (org, calendar) = self.context_parts(&command.agency).await?;
+        let (agency, case, task, by, at) = (
+            command.agency.clone(),
+            command.case.clone(),
+            command.task.clone(),
+            command.by.clone(),
+            command.at,
+        );
+        let signing = command.paperwork.signing.as_ref();
+        let key = self.unlock_ahead(&agency, &case, &task, &by, signing).await?;
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
-            let state = self.load_case(tx, agency, case).await?;
-            let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
-            let paperwork = Some((paperwork, key));
-            let done = self
-                .complete_in(
-                    tx,
-                    &org,
-                    &calendar,
-                    &sop,
-                    state.clone(),
-                    task,
-                    by,
-                    input,
-                    uploads,
-                    paperwork,
-                    at,
-                )
-                .await;
-            match done {
+            let state = self.load_case(tx, &agency, &case).await?;
+            let sop = self.sop(&agency, &state.sop_id, Some(state.sop_version)).await?;
+            let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
+            match self.complete_in(tx, &ctx, state.clone(), command, LetterWork::Do(key)).await {
                 // The engine refuses before anything is written: what is kept
                 // of this command is the heads' notice alone.
                 Err(StoreError::Engine(EngineError::OwnDraft { duty, step })) => {
-                    self.report_own_draft(tx, &org, &calendar, &state, task, by, duty, at).await?;
+                    self.report_own_draft(tx, &org, &calendar, &state, &task, &by, duty, at).await?;
                     Ok(Err(StoreError::Engine(EngineError::OwnDraft { duty, step })))
                 }
                 done => done.map(Ok),
@@ -170,32 +167,24 @@ impl Store {
         write.finish(result).await?
     }
 
-    /// The work of completing a task inside `tx` (which holds the chain
-    /// lock), with its paperwork and the signer's key if already opened.
-    /// `paperwork: None` records the step without its letter work — only
-    /// for bulk histories ([`Store::seed_history`]).
-    #[allow(clippy::too_many_arguments)]
+    /// The work of completing a task of `state` inside `tx` (which holds
+    /// the chain lock), of the SOP version in `ctx`.
     pub(crate) async fn complete_in(
         &self,
         tx: &mut Transaction<'static, Any>,
-        org: &engine::Organisation,
-        calendar: &engine::Calendar,
-        sop: &sop::Sop,
+        ctx: &Context<'_>,
         state: CaseState,
-        task: &str,
-        by: &str,
-        mut input: ActionInput,
-        uploads: Vec<Upload>,
-        paperwork: Option<(Paperwork, Option<documents::UnlockedKey>)>,
-        at: i64,
+        command: Complete,
+        letters: LetterWork,
     ) -> Result<CaseState, StoreError> {
+        let Complete { task, by, mut input, uploads, paperwork, at, .. } = command;
+        let (sop, calendar) = (ctx.sop, ctx.calendar);
         let agency = sop.agency.as_str();
         let case = state.id.clone();
         let case = case.as_str();
-        let ctx = Context { sop, org, calendar };
         let ids = upload_ids(&uploads);
         input.attachments.extend(ids.iter().cloned());
-        let mut events = workflow::complete(&ctx, &state, task, by, input, at)?;
+        let mut events = workflow::complete(ctx, &state, &task, &by, input, at)?;
         let after = fold(&events, Some(state));
         if carries_personal(&events, sop) {
             let key = match self.case_key(&mut **tx, agency, case).await? {
@@ -209,12 +198,16 @@ impl Store {
             seal_events(&mut events, sop, Some(&key))?;
         }
         self.record(tx, agency, calendar, &events).await?;
-        store_uploads(tx, agency, case, by, &uploads, &ids, at).await?;
-        self.notify_about(tx, &ctx, &after, &events).await?;
+        store_uploads(tx, agency, case, &by, &uploads, &ids, at).await?;
+        self.notify_about(tx, ctx, &after, &events).await?;
         if let Some(EventBody::TaskCompleted { step, position, .. }) = events.first().map(|e| &e.body) {
             let step = sop.step(*step).expect("completed steps exist");
-            let moment = Moment::Completed { step, by, position, paperwork };
-            self.run_effects(tx, &ctx, &after, moment, at).await?;
+            let paperwork = match letters {
+                LetterWork::Do(key) => Some((paperwork, key)),
+                LetterWork::Skip => None,
+            };
+            let moment = Moment::Completed { step, by: &by, position, paperwork };
+            self.run_effects(tx, ctx, &after, moment, at).await?;
         }
         Ok(after)
     }

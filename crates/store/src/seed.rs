@@ -12,7 +12,7 @@ use engine::{Calendar, CaseState, Organisation, Verdict};
 use sop::ActionKind;
 use sqlx::Row;
 
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError};
 
 /// The SOPs seeded, in turn.
 pub const SEEDED_SOPS: [&str; 5] = [
@@ -138,8 +138,9 @@ impl Store {
         let requesters = org.candidates(&lane.positions, today);
         let requester = &requesters[dice.next() as usize % requesters.len().max(1)].person;
         let input = crate::demo::sample_input(first, Verdict::Ya);
-        let mut state: CaseState =
-            self.submit_in(tx, org, calendar, sop, &new_id(), requester, input, Vec::new(), opened).await?;
+        let ctx = engine::Context { sop, org, calendar };
+        let submit = crate::Submit::new(&sop.agency, &sop.id, requester, input, opened);
+        let mut state: CaseState = self.submit_in(tx, &ctx, submit).await?;
         seeded.cases += 1;
         seeded.transitions += 1;
         let reject = dice.chance(6);
@@ -170,9 +171,8 @@ impl Store {
                     .await?;
             }
             let input = crate::demo::sample_input(step, verdict);
-            state = self
-                .complete_in(tx, org, calendar, sop, state, &task.id, &by, input, Vec::new(), None, at)
-                .await?;
+            let complete = crate::Complete::new(&sop.agency, &state.id, &task.id, &by, input, at);
+            state = self.complete_in(tx, &ctx, state, complete, crate::cases::LetterWork::Skip).await?;
             seeded.transitions += 1;
             seeded.late += usize::from(late && task.due_at.is_some());
             steps += 1;
