@@ -18,22 +18,58 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::{Backend, Store, StoreError, new_id};
 
-/// The states of an entry.
-pub const ACTIVE: &str = "aktif";
-pub const SUSPENDED: &str = "ditangguhkan";
-pub const REVOKED: &str = "dicabut";
-pub const STATES: [&str; 3] = [ACTIVE, SUSPENDED, REVOKED];
+/// Where an entry stands. A revoked entry is final; its name may be given
+/// out again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryState {
+    Active,
+    Suspended,
+    Revoked,
+}
+
+impl EntryState {
+    pub const ALL: [EntryState; 3] = [EntryState::Active, EntryState::Suspended, EntryState::Revoked];
+
+    /// As stored, in URLs and forms, and shown.
+    pub const fn key(self) -> &'static str {
+        match self {
+            EntryState::Active => "aktif",
+            EntryState::Suspended => "ditangguhkan",
+            EntryState::Revoked => "dicabut",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<EntryState> {
+        EntryState::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+impl std::fmt::Display for EntryState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+// For the SQL text of the queries below.
+const ACTIVE: &str = EntryState::Active.key();
+pub(crate) const REVOKED: &str = EntryState::Revoked.key();
+
+/// "pilih aktif, ditangguhkan atau dicabut".
+fn choose_a_state() -> String {
+    let [a, s, r] = EntryState::ALL;
+    format!("pilih {a}, {s} atau {r}")
+}
 
 /// Refuses a state filter that is none of the states (it would quietly
 /// select nothing).
 pub fn check_state_filter(state: Option<&str>) -> Result<(), StoreError> {
     match state {
         None | Some("") => Ok(()),
-        Some(known) if STATES.contains(&known) => Ok(()),
+        Some(known) if EntryState::parse(known).is_some() => Ok(()),
         Some(other) => Err(StoreError::invalid(
             "state",
             "Status",
-            format!("\"{other}\" tidak dikenal; pilih {ACTIVE}, {SUSPENDED} atau {REVOKED}"),
+            format!("\"{other}\" tidak dikenal; {}", choose_a_state()),
         )),
     }
 }
@@ -79,7 +115,7 @@ pub struct Entry {
     pub responsible: String,
     pub valid_until: Option<String>,
     pub details: Vec<Detail>,
-    pub state: String,
+    pub state: EntryState,
     pub created_by: String,
     pub created_at: i64,
     pub updated_at: i64,
@@ -302,7 +338,7 @@ impl Store {
         .bind(&unit_name)
         .execute(&mut **tx)
         .await?;
-        add_history(tx, &id, at, by, ACTIVE, &created).await
+        add_history(tx, &id, at, by, EntryState::Active, &created).await
     }
 
     /// The registries `agency` has: the built-in kinds its SOPs fill or
@@ -629,9 +665,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.require_keeper(agency, id, by).await?;
         let reason = reason.trim();
-        if !STATES.contains(&new_state) {
-            return Err(StoreError::invalid("status", "Status", "pilih aktif, ditangguhkan atau dicabut"));
-        }
+        let Some(new_state) = EntryState::parse(new_state) else {
+            return Err(StoreError::invalid("status", "Status", choose_a_state()));
+        };
         if reason.is_empty() {
             return Err(StoreError::invalid("alasan", "Alasan", "wajib diisi"));
         }
@@ -653,8 +689,8 @@ impl Store {
             .fetch_optional(&mut **tx)
             .await?
             .ok_or_else(|| StoreError::NotFound("entri registri".into()))?;
-            let current: String = row.try_get("state")?;
-            if current == REVOKED {
+            let current = stored_state(&row)?;
+            if current == EntryState::Revoked {
                 return Err(StoreError::invalid(
                     "status",
                     "Status",
@@ -668,7 +704,7 @@ impl Store {
                     format!("entri sudah berstatus {current}"),
                 ));
             }
-            if new_state == ACTIVE {
+            if new_state == EntryState::Active {
                 // Reactivating must not clash with a name given out again since.
                 let (kind, name): (String, String) = (row.try_get("kind")?, row.try_get("name")?);
                 let clash = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -690,7 +726,7 @@ impl Store {
                 }
             }
             sqlx::query("UPDATE registry_entries SET state = $1, updated_at = $2 WHERE id = $3")
-                .bind(new_state)
+                .bind(new_state.key())
                 .bind(at)
                 .bind(id)
                 .execute(&mut **tx)
@@ -702,8 +738,8 @@ impl Store {
                 Some(by),
                 crate::record_event::Change::RegistryStateChanged {
                     entry: id.into(),
-                    from: current,
-                    to: new_state.into(),
+                    from: current.key().into(),
+                    to: new_state.key().into(),
                     reason: reason.into(),
                 },
                 at,
@@ -744,8 +780,15 @@ async fn revoke_by_name(
         StoreError::invalid(&registry.key, label, format!("{name} tidak ada di {} yang berlaku", registry.kind.label().to_lowercase()))
     })?;
     let id: String = row.try_get("id")?;
-    note_on_entry(tx, &id, by, Some(REVOKED), &format!("dicabut melalui permohonan {}", state.number), at)
-        .await
+    note_on_entry(
+        tx,
+        &id,
+        by,
+        Some(EntryState::Revoked),
+        &format!("dicabut melalui permohonan {}", state.number),
+        at,
+    )
+    .await
 }
 
 /// Notes `reason` in an entry's history, moving it to `new_state` when given.
@@ -753,24 +796,23 @@ pub(crate) async fn note_on_entry(
     tx: &mut Transaction<'static, Any>,
     entry: &str,
     by: &str,
-    new_state: Option<&str>,
+    new_state: Option<EntryState>,
     reason: &str,
     at: i64,
 ) -> Result<(), StoreError> {
     if let Some(state) = new_state {
         sqlx::query("UPDATE registry_entries SET state = $1, updated_at = $2 WHERE id = $3")
-            .bind(state)
+            .bind(state.key())
             .bind(at)
             .bind(entry)
             .execute(&mut **tx)
             .await?;
     }
-    let state: String = sqlx::query("SELECT state FROM registry_entries WHERE id = $1")
+    let row = sqlx::query("SELECT state FROM registry_entries WHERE id = $1")
         .bind(entry)
         .fetch_one(&mut **tx)
-        .await?
-        .try_get("state")?;
-    add_history(tx, entry, at, by, &state, reason).await
+        .await?;
+    add_history(tx, entry, at, by, stored_state(&row)?, reason).await
 }
 
 async fn add_history(
@@ -778,7 +820,7 @@ async fn add_history(
     entry: &str,
     at: i64,
     by: &str,
-    state: &str,
+    state: EntryState,
     reason: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
@@ -788,18 +830,24 @@ async fn add_history(
     .bind(entry)
     .bind(at)
     .bind(by)
-    .bind(state)
+    .bind(state.key())
     .bind(reason)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
+/// The `state` column of a row, which only ever holds a state's key.
+fn stored_state(row: &sqlx::any::AnyRow) -> Result<EntryState, StoreError> {
+    let key: String = row.try_get("state")?;
+    EntryState::parse(&key).ok_or_else(|| StoreError::Corrupt(format!("status entri registri \"{key}\"")))
+}
+
 fn entry_of(row: &sqlx::any::AnyRow, today: &str) -> Result<Entry, StoreError> {
     let kind: String = row.try_get("kind")?;
     let details: String = row.try_get("details")?;
     let valid_until: Option<String> = row.try_get("valid_until")?;
-    let state: String = row.try_get("state")?;
+    let state = stored_state(row)?;
     Ok(Entry {
         id: row.try_get("id")?,
         kind,
@@ -808,8 +856,8 @@ fn entry_of(row: &sqlx::any::AnyRow, today: &str) -> Result<Entry, StoreError> {
         case_number: row.try_get("number")?,
         unit: row.try_get("unit")?,
         responsible: row.try_get("responsible")?,
-        expired: state != REVOKED && valid_until.as_deref().is_some_and(|d| d < today),
-        unreviewed: state != REVOKED
+        expired: state != EntryState::Revoked && valid_until.as_deref().is_some_and(|d| d < today),
+        unreviewed: state != EntryState::Revoked
             && row.try_get::<Option<String>, _>("last_review")?.as_deref() == Some(crate::review::UNREVIEWED),
         valid_until,
         details: serde_json::from_str(&details).map_err(|e| StoreError::Corrupt(e.to_string()))?,

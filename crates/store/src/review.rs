@@ -11,7 +11,7 @@ use engine::{CaseState, EngineError, Organisation};
 use sop::definition::{AccessReview, Unreviewed};
 use sqlx::{Any, Row, Transaction};
 
-use crate::registry::{REASON_MAX_CHARS, REVOKED};
+use crate::registry::{EntryState, REASON_MAX_CHARS, REVOKED};
 use crate::{Store, StoreError};
 
 pub const KEEP: &str = "tetap";
@@ -92,7 +92,7 @@ impl Store {
         };
         for entry in &open {
             record_decision(tx, &state.id, entry, decision, &reason, by, at).await?;
-            let new_state = if decision == REVOKE { Some(REVOKED) } else { None };
+            let new_state = if decision == REVOKE { Some(EntryState::Revoked) } else { None };
             crate::registry::note_on_entry(tx, entry, by, new_state, &reason, at).await?;
         }
         if review.unreviewed == Unreviewed::Flag {
@@ -252,7 +252,7 @@ impl Store {
             let reason = if reason.is_empty() { "masih diperlukan" } else { reason };
             record_decision(tx, case, entry, decision, reason, by, at).await?;
             let history = format!("review {}: {decision} — {reason}", state.number);
-            let new_state = (decision == REVOKE).then_some(REVOKED);
+            let new_state = (decision == REVOKE).then_some(EntryState::Revoked);
             crate::registry::note_on_entry(tx, entry, by, new_state, &history, at).await?;
             Ok(())
         }

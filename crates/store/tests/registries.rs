@@ -8,7 +8,7 @@ mod common;
 
 use common::{MINUTE, backends, wib};
 use engine::{CaseState, EngineError, Verdict};
-use store::registry::Filter;
+use store::registry::{EntryState, Filter};
 use store::{Store, StoreError};
 
 /// Runs a case of `sop_id` until its registry step is done (or refused),
@@ -102,7 +102,7 @@ async fn each_registry_is_filled_by_its_step_with_the_request_particulars() {
                 e.name.as_str(),
                 e.responsible.as_str(),
                 e.valid_until.as_deref(),
-                e.state.as_str(),
+                e.state.key(),
                 e.case_id.as_str()
             ),
             ("bappeda.siti", "Siti Aminah, S.E.", Some("2027-06-30"), "aktif", vpn.id.as_str())
@@ -257,7 +257,7 @@ async fn entries_are_searched_suspended_reactivated_and_revoked_with_history() {
             "entri sudah dicabut dan tidak dapat diubah lagi"
         );
         let (entry, history) = s.registry_entry("lumajang", &id).await.unwrap().unwrap();
-        assert_eq!(entry.state, "dicabut");
+        assert_eq!(entry.state, EntryState::Revoked);
         let rows: Vec<(&str, &str)> = history.iter().map(|h| (h.state.as_str(), h.reason.as_str())).collect();
         assert_eq!(
             rows[1..],
@@ -307,7 +307,7 @@ async fn a_removal_request_revokes_the_card_in_the_access_list() {
         .await
         .unwrap();
         let cards = all(s, "trenggalek", "akses-ruang-server").await;
-        assert_eq!((cards[0].name.as_str(), cards[0].state.as_str()), ("KA-0042", "dicabut"));
+        assert_eq!((cards[0].name.as_str(), cards[0].state.key()), ("KA-0042", "dicabut"));
         let (_, history) = s.registry_entry("trenggalek", &cards[0].id).await.unwrap().unwrap();
         let last = history.last().unwrap();
         assert_eq!(last.reason, format!("dicabut melalui permohonan {}", removal.number));
@@ -372,11 +372,11 @@ async fn a_review_keeps_revokes_and_flags_what_nobody_reviewed() {
         let cards = all(s, "trenggalek", "akses-ruang-server").await;
         let state_of = |cards: &[store::registry::Entry], name: &str| {
             let e = cards.iter().find(|e| e.name == name).unwrap();
-            (e.state.clone(), e.unreviewed)
+            (e.state, e.unreviewed)
         };
         assert_eq!(
             state_of(&cards, "KA-2"),
-            ("dicabut".to_string(), false),
+            (EntryState::Revoked, false),
             "a revocation takes effect at once"
         );
 
@@ -407,13 +407,13 @@ async fn a_review_keeps_revokes_and_flags_what_nobody_reviewed() {
             ]
         );
         let cards = all(s, "trenggalek", "akses-ruang-server").await;
-        assert_eq!(state_of(&cards, "KA-1"), ("aktif".to_string(), false));
+        assert_eq!(state_of(&cards, "KA-1"), (EntryState::Active, false));
         assert_eq!(
             state_of(&cards, "KA-3"),
-            ("aktif".to_string(), true),
+            (EntryState::Active, true),
             "kept but flagged, not silently revoked"
         );
-        assert_eq!(state_of(&cards, "KA-4"), ("aktif".to_string(), true));
+        assert_eq!(state_of(&cards, "KA-4"), (EntryState::Active, true));
         let told = s.notifications("trenggalek", "tgx-kadis").await.unwrap();
         assert!(told.iter().any(|m| m.contains("2 entri yang tidak ditinjau")), "{told:?}");
         assert_eq!(
@@ -441,7 +441,7 @@ async fn a_review_keeps_revokes_and_flags_what_nobody_reviewed() {
         .await
         .unwrap();
         let cards = all(s, "trenggalek", "akses-ruang-server").await;
-        assert!(cards.iter().all(|e| e.state == "dicabut"), "{}", db.label);
+        assert!(cards.iter().all(|e| e.state == EntryState::Revoked), "{}", db.label);
     }
 }
 
@@ -668,7 +668,7 @@ async fn each_registry_kind_is_kept_by_those_acting_in_the_step_that_fills_it() 
             assert!(matches!(refused, Err(StoreError::NotPermitted(_))), "{other}: {refused:?}");
         }
         let (entry, history) = s.registry_entry("lumajang", &id).await.unwrap().unwrap();
-        assert_eq!((entry.state.as_str(), history.len()), ("aktif", 1), "nothing changed");
+        assert_eq!((entry.state.key(), history.len()), ("aktif", 1), "nothing changed");
         s.change_entry_state("lumajang", &id, "lmj-admin-jaringan", "dicabut", "Pindah tugas", 2)
             .await
             .unwrap();
@@ -926,7 +926,7 @@ async fn an_sop_declared_ip_registry_checks_its_addresses() {
         let entries = all(s, "lumajang", "alamat-ip").await;
         assert_eq!(entries.len(), 1, "{}", db.label);
         assert_eq!((entries[0].name.as_str(), entries[0].kind.as_str()), ("2001:db8::10", "alamat-ip"));
-        assert_eq!(entries[0].state, "aktif");
+        assert_eq!(entries[0].state, EntryState::Active);
 
         // The same address, however written, is held already.
         let again =
@@ -1039,10 +1039,13 @@ async fn a_review_works_on_a_kind_an_sop_declares() {
         )
         .await
         .unwrap();
-        let states: Vec<(String, String)> =
-            all(s, "lumajang", "alamat-ip").await.into_iter().map(|e| (e.name, e.state)).collect();
+        let states: Vec<(String, String)> = all(s, "lumajang", "alamat-ip")
+            .await
+            .into_iter()
+            .map(|e| (e.name, e.state.key().to_string()))
+            .collect();
         assert!(states.contains(&("10.20.30.41".into(), "dicabut".into())), "{states:?}");
         assert!(states.contains(&("10.20.30.40".into(), "aktif".into())), "{states:?}");
-        assert_eq!(all(s, "lumajang", "vpn").await[0].state, "aktif");
+        assert_eq!(all(s, "lumajang", "vpn").await[0].state, EntryState::Active);
     }
 }

@@ -358,7 +358,7 @@ async fn only_the_keepers_of_a_registry_kind_and_administrators_change_its_entri
     }
     let (entry, history) =
         app.store.registry_entry("lumajang", entry_path.rsplit('/').next().unwrap()).await.unwrap().unwrap();
-    assert_eq!((entry.state.as_str(), history.len()), ("aktif", 1), "nothing changed");
+    assert_eq!((entry.state.key(), history.len()), ("aktif", 1), "nothing changed");
     let refused = app
         .store
         .change_entry_state("lumajang", &entry.id, "lmj-petugas", "dicabut", "Bukan urusan saya", 1)

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use sop::definition::RegistryKind;
-use store::registry::{Entry, Filter};
+use store::registry::{Entry, EntryState, Filter};
 use utoipa::{IntoParams, ToSchema};
 
 use super::caller::Caller;
@@ -71,7 +71,7 @@ fn view(e: Entry) -> EntryView {
         id: e.id,
         kind: e.kind,
         name: e.name,
-        state: e.state,
+        state: e.state.key().into(),
         case: e.case_id,
         case_number: e.case_number,
         unit: e.unit,
@@ -153,9 +153,9 @@ pub async fn kinds(
             kind: kind.key().into(),
             label: kind.label().into(),
             name_rule: kind.name_rule().key().into(),
-            active: count(store::registry::ACTIVE),
-            suspended: count(store::registry::SUSPENDED),
-            revoked: count(store::registry::REVOKED),
+            active: count(EntryState::Active.key()),
+            suspended: count(EntryState::Suspended.key()),
+            revoked: count(EntryState::Revoked.key()),
             expired,
         });
     }

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use sop::definition::RegistryKind;
-use store::registry::{ACTIVE, Entry, Filter, REVOKED, SUSPENDED};
+use store::registry::{Entry, EntryState, Filter};
 
 use super::reports::{csv_download, csv_line};
 use crate::auth::User;
@@ -33,13 +33,13 @@ async fn kind_of(state: &AppState, user: &User, key: &str) -> Result<RegistryKin
 }
 
 fn state_tag(entry: &Entry) -> Markup {
-    let class = match entry.state.as_str() {
-        ACTIVE => "ok",
-        SUSPENDED => "warn",
-        _ => "muted",
+    let class = match entry.state {
+        EntryState::Active => "ok",
+        EntryState::Suspended => "warn",
+        EntryState::Revoked => "muted",
     };
     html! {
-        span class={"tag " (class)} data-state=(entry.state) { (entry.state) }
+        span class={"tag " (class)} data-state=(entry.state.key()) { (entry.state.key()) }
         @if entry.expired { " " span.tag.bad data-expired="1" { "kedaluwarsa" } }
         @if entry.unreviewed { " " span.tag.bad data-unreviewed="1" { "tidak ditinjau" } }
     }
@@ -51,12 +51,13 @@ pub async fn index(State(state): State<AppState>, user: User) -> Result<Markup, 
     for kind in state.store.registry_kinds(user.agency_id()).await? {
         let (states, expired) = state.store.registry_counts(user.agency_id(), kind.key()).await?;
         let count = |s: &str| states.iter().find(|(state, _)| state == s).map_or(0, |(_, n)| *n);
-        rows.push((kind, count(ACTIVE), count(SUSPENDED), count(REVOKED), expired));
+        let [active, suspended, revoked] = EntryState::ALL.map(|s| count(s.key()));
+        rows.push((kind, active, suspended, revoked, expired));
     }
     let body = html! {
         h1 { (user.t(Msg::NavRegistries)) }
         table {
-            thead { tr { th { (user.t(Msg::Registry)) } th { (ACTIVE) } th { (SUSPENDED) } th { (REVOKED) } th { "kedaluwarsa" } } }
+            thead { tr { th { (user.t(Msg::Registry)) } @for s in EntryState::ALL { th { (s.key()) } } th { "kedaluwarsa" } } }
             tbody {
                 @for (kind, active, suspended, revoked, expired) in rows {
                     tr {
@@ -185,7 +186,7 @@ fn export_row(e: &Entry, clock: &Clock) -> [String; 10] {
     let details: Vec<String> = e.details.iter().map(|d| format!("{}: {}", d.label, d.value)).collect();
     [
         e.name.clone(),
-        e.state.clone(),
+        e.state.key().into(),
         if e.expired { "ya" } else { "tidak" }.into(),
         e.unit.clone(),
         e.responsible.clone(),
@@ -229,7 +230,7 @@ pub async fn list(
             label for="status" { (user.t(Msg::ColStatus)) }
             select #status name="status" {
                 option value="" { "—" }
-                @for s in store::registry::STATES { option value=(s) selected[selected(s)] { (s) } }
+                @for s in EntryState::ALL.map(EntryState::key) { option value=(s) selected[selected(s)] { (s) } }
             }
             label { input type="checkbox" name="kedaluwarsa" value="1" checked[q.kedaluwarsa.as_deref() == Some("1")]; " kedaluwarsa" }
             button.secondary type="submit" { (user.t(Msg::Search)) }
@@ -295,14 +296,14 @@ async fn entry_page(
                 }
             }
         }
-        @if keeps && entry.state != REVOKED {
+        @if keeps && entry.state != EntryState::Revoked {
             form.card method="post" action={"/registri/" (kind.key()) "/" (entry.id) "/status"} {
                 h2 { (user.t(Msg::ChangeState)) }
                 input type="hidden" name="csrf" value=(user.csrf);
                 label for="status" { (user.t(Msg::ColStatus)) }
                 select #status name="status" {
-                    @for s in [SUSPENDED, ACTIVE, REVOKED] {
-                        @if s != entry.state { option value=(s) { (s) } }
+                    @for s in [EntryState::Suspended, EntryState::Active, EntryState::Revoked] {
+                        @if s != entry.state { option value=(s.key()) { (s.key()) } }
                     }
                 }
                 label for="alasan" { (user.t(Msg::Reason)) }
