@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use store::Store;
-use store::demo::{DEMO_PASSWORD, PEOPLE};
+use store::demo::DEMO_PASSWORD;
 
 use crate::CliError;
 use crate::sop_directory::SopDirectory;
@@ -114,11 +114,10 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         println!(
             "\nData contoh aktif. Masuk dengan salah satu akun di bawah ini, kata sandi: {DEMO_PASSWORD}"
         );
-        for (id, agency, _, name, _, position) in PEOPLE {
-            println!("  {id:<20} {name:<32} {position:<26} {agency}");
+        for p in store::demo::people() {
+            let position = p.position.as_deref().unwrap_or("(administrator instalasi)");
+            println!("  {:<20} {:<32} {position:<26} {}", p.id, p.name, p.agency);
         }
-        let (id, agency, _, name, _) = store::demo::INSTALLATION_ADMIN;
-        println!("  {id:<20} {name:<32} {:<26} {agency}", "(administrator instalasi)");
         println!("(Instalasi sungguhan: --no-demo, lalu `sopir user add`.)");
     }
     println!("Titik periksa rantai audit: {}", anchor.dir.display());

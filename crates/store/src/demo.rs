@@ -11,107 +11,46 @@ use sqlx::Row;
 
 use crate::{Store, StoreError, Unit};
 
-/// (id, agency, unit, name, NIP, position). Names are fictitious.
-pub const PEOPLE: [(&str, &str, &str, &str, &str, &str); 15] = [
-    (
-        "lmj-kadis",
-        "lumajang",
-        "lmj-diskominfo",
-        "Bambang Santoso, S.STP",
-        "197501012000031001",
-        "kepala-dinas",
-    ),
-    (
-        "lmj-sekdin",
-        "lumajang",
-        "lmj-diskominfo",
-        "Sri Wahyuni, S.Sos.",
-        "197703152001122002",
-        "sekretaris-dinas",
-    ),
-    (
-        "lmj-kabid",
-        "lumajang",
-        "lmj-diskominfo",
-        "Agus Prasetyo, S.Kom.",
-        "198002202005011003",
-        "kabid-aptika",
-    ),
-    ("lmj-kasi", "lumajang", "lmj-diskominfo", "Dewi Lestari, S.T.", "198405102009022004", "kasi-ppi-spbe"),
-    (
-        "lmj-admin-jaringan",
-        "lumajang",
-        "lmj-diskominfo",
-        "Rizky Firmansyah, A.Md.",
-        "199001012015031005",
-        "administrator-jaringan",
-    ),
-    (
-        "lmj-admin-server",
-        "lumajang",
-        "lmj-diskominfo",
-        "Hendra Gunawan, S.Kom.",
-        "198808082014021006",
-        "administrator-server",
-    ),
-    (
-        "lmj-admin-mail",
-        "lumajang",
-        "lmj-diskominfo",
-        "Fitri Handayani, S.Kom.",
-        "199203032019032007",
-        "administrator-mail-server",
-    ),
-    (
-        "lmj-petugas",
-        "lumajang",
-        "lmj-diskominfo",
-        "Yusuf Maulana",
-        "199506062020121008",
-        "petugas-ruang-server",
-    ),
-    ("lmj-pemohon", "lumajang", "lmj-bappeda", "Siti Aminah, S.E.", "198709092011012009", "pemohon"),
-    ("lmj-pemohon-2", "lumajang", "lmj-dinkes", "Budi Hartono, S.KM.", "198511112010011010", "pemohon"),
-    (
-        "tgx-kadis",
-        "trenggalek",
-        "tgx-diskominfo",
-        "Wahyu Hidayat, S.Sos., M.Si.",
-        "197408082000121011",
-        "kepala-dinas",
-    ),
-    (
-        "tgx-kabid",
-        "trenggalek",
-        "tgx-diskominfo",
-        "Nur Aini, S.Kom., M.T.",
-        "198101012006042012",
-        "kabid-aptika",
-    ),
-    (
-        "tgx-operator",
-        "trenggalek",
-        "tgx-diskominfo",
-        "Eko Saputro, A.Md.",
-        "199307072022031013",
-        "operator-ruang-server",
-    ),
-    (
-        "tgx-pemohon",
-        "trenggalek",
-        "tgx-bappedalitbang",
-        "Rina Marlina, S.E.",
-        "198912122014022014",
-        "pemohon",
-    ),
-    ("tgx-pemohon-2", "trenggalek", "tgx-dpmptsp", "Joko Susilo, S.H.", "198606062012011015", "pemohon"),
-];
+/// A fictitious person of a demo agency, with a login of the same name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoPerson {
+    pub id: String,
+    pub agency: String,
+    pub unit: String,
+    pub name: String,
+    pub nip: String,
+    /// The position held; none for the installation administrator.
+    #[serde(default)]
+    pub position: Option<String>,
+    /// Administers their agency in Sopir.
+    #[serde(default)]
+    pub admin: bool,
+    /// Creates and edits agencies across the installation.
+    #[serde(default)]
+    pub installation_admin: bool,
+}
 
-/// The demo installation administrator: (id, agency, unit, name, NIP). A
-/// login of Diskominfo Lumajang that holds no position: it creates and
-/// edits agencies across the installation.
-pub const INSTALLATION_ADMIN: (&str, &str, &str, &str, &str) =
-    ("admin-instalasi", "lumajang", "lmj-diskominfo", "Rahmat Hidayat, S.Kom.", "199102022016031016");
+/// The demo people: data (`crates/store/demo-people.toml`), like the
+/// agencies' structure they staff, read once.
+pub fn people() -> &'static [DemoPerson] {
+    #[derive(serde::Deserialize)]
+    struct File {
+        people: Vec<DemoPerson>,
+    }
+    static PEOPLE: std::sync::LazyLock<Vec<DemoPerson>> = std::sync::LazyLock::new(|| {
+        let file: File = toml::from_str(include_str!("../demo-people.toml"))
+            .unwrap_or_else(|e| panic!("crates/store/demo-people.toml: {e}"));
+        file.people
+    });
+    &PEOPLE
+}
+
+/// The demo people who hold a position (everyone but the installation
+/// administrator), with it.
+pub fn position_holders() -> impl Iterator<Item = (&'static DemoPerson, &'static str)> {
+    people().iter().filter_map(|p| p.position.as_deref().map(|position| (p, position)))
+}
 
 /// Reference data every installation gets: the agency profiles of
 /// `catalog` (what they declare and the database lacks; see
@@ -132,28 +71,26 @@ pub async fn install_reference(store: &Store, catalog: &sop::Catalog, at: i64) -
 /// agencies' positions, and the installation administrator.
 pub async fn install(store: &Store, catalog: &sop::Catalog, at: i64) -> Result<(), StoreError> {
     install_reference(store, catalog, at).await?;
-    for (id, agency, unit, name, nip, _) in PEOPLE {
-        let person = Person { id: id.into(), name: name.into(), nip: Some(nip.into()), unit: unit.into() };
-        store.put_person(agency, &person, None).await?;
+    for p in people() {
+        let person =
+            Person { id: p.id.clone(), name: p.name.clone(), nip: Some(p.nip.clone()), unit: p.unit.clone() };
+        store.put_person(&p.agency, &person, None).await?;
     }
-    let (id, agency, unit, name, nip) = INSTALLATION_ADMIN;
-    let person = Person { id: id.into(), name: name.into(), nip: Some(nip.into()), unit: unit.into() };
-    store.put_person(agency, &person, None).await?;
-    for (id, agency, _, _, _, position) in PEOPLE {
+    for (p, position) in position_holders() {
         let held: i64 = sqlx::query("SELECT COUNT(*) AS n FROM holdings WHERE person_id = $1")
-            .bind(id)
+            .bind(&p.id)
             .fetch_one(store.pool())
             .await?
             .try_get("n")?;
         if held == 0 {
             let holding = Holding {
-                person: id.into(),
+                person: p.id.clone(),
                 position: position.into(),
                 from: date(2020, 1, 1),
                 until: None,
                 acting: None,
             };
-            store.add_holding(agency, &holding, None).await?;
+            store.add_holding(&p.agency, &holding, None).await?;
         }
     }
     for (file, source) in
@@ -173,10 +110,10 @@ pub const CERTIFICATE_PASSPHRASE: &str = "sopir-demo";
 pub async fn install_certificates(store: &Store, at: i64) -> Result<(), StoreError> {
     static MADE: std::sync::Mutex<Vec<(&str, Vec<u8>)>> = std::sync::Mutex::new(Vec::new());
     let mut signers = Vec::new();
-    for (id, agency, _, name, _, position) in PEOPLE {
-        let org = store.organisation(agency).await?;
+    for (p, position) in position_holders() {
+        let org = store.organisation(&p.agency).await?;
         if org.position(position).is_some_and(|p| p.has(engine::organisation::PositionRight::SignsLetters)) {
-            signers.push((id, agency, name));
+            signers.push((p.id.as_str(), p.agency.as_str(), p.name.as_str()));
         }
     }
     for (id, agency, name) in signers {
@@ -439,22 +376,17 @@ pub async fn staff_for(
 /// installation runs without demo data).
 pub const DEMO_PASSWORD: &str = "sopir-demo";
 
-/// Demo people who administer their agency in Sopir.
-pub const DEMO_ADMINS: [&str; 2] = ["lmj-kasi", "tgx-kabid"];
-
 /// One login per demo person (username = person id), password
 /// [`DEMO_PASSWORD`]. Existing logins are left alone.
 pub async fn install_accounts(store: &Store, at: i64) -> Result<(), StoreError> {
     let hash = crate::hash_password(DEMO_PASSWORD);
-    for (id, agency, ..) in PEOPLE {
-        if store.account(id).await?.is_none() {
-            store.add_account(agency, id, id, &hash, DEMO_ADMINS.contains(&id), at).await?;
+    for p in people() {
+        if store.account(&p.id).await?.is_none() {
+            store.add_account(&p.agency, &p.id, &p.id, &hash, p.admin, at).await?;
+            if p.installation_admin {
+                store.grant_installation_admin(&p.id, None, at).await?;
+            }
         }
-    }
-    let (id, agency, ..) = INSTALLATION_ADMIN;
-    if store.account(id).await?.is_none() {
-        store.add_account(agency, id, id, &hash, false, at).await?;
-        store.grant_installation_admin(id, None, at).await?;
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use common::{MINUTE, sqlite, wib};
 use engine::{CaseStatus, TaskStatus, Verdict};
 use proptest::prelude::*;
-use store::demo::{PEOPLE, sample_input};
+use store::demo::sample_input;
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -33,7 +33,7 @@ enum Op {
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    let actor = 0..PEOPLE.len();
+    let actor = 0..store::demo::position_holders().count();
     prop_oneof![
         6 => (0..2usize, actor.clone(), any::<bool>()).prop_map(|(case, actor, verdict)| Op::CompleteOpen { case, actor, verdict }),
         2 => (0..2usize, actor.clone(), any::<usize>()).prop_map(|(case, actor, pick)| Op::CompleteOld { case, actor, pick }),
@@ -65,7 +65,7 @@ proptest! {
             for op in ops {
                 at += MINUTE;
                 let (case, actor) = match &op {
-                    Op::CompleteOpen { case, actor, .. } | Op::CompleteOld { case, actor, .. } | Op::Withdraw { case, actor } => (cases[*case].clone(), PEOPLE[*actor].0),
+                    Op::CompleteOpen { case, actor, .. } | Op::CompleteOld { case, actor, .. } | Op::Withdraw { case, actor } => (cases[*case].clone(), store::demo::position_holders().nth(*actor).unwrap().0.id.as_str()),
                 };
                 let before = s.case("lumajang", &case).await.unwrap();
                 let events_before = s.case_events("lumajang", &case).await.unwrap().len();

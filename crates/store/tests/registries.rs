@@ -645,9 +645,9 @@ async fn each_registry_kind_is_kept_by_those_acting_in_the_step_that_fills_it() 
         let s = &db.store;
         let keepers = |agency: &'static str, kind: &'static str| async move {
             let mut found = Vec::new();
-            for (person, person_agency, ..) in store::demo::PEOPLE {
-                if person_agency == agency && s.keeps_registry(agency, kind, person).await.unwrap() {
-                    found.push(person);
+            for (person, _) in store::demo::position_holders() {
+                if person.agency == agency && s.keeps_registry(agency, kind, &person.id).await.unwrap() {
+                    found.push(person.id.as_str());
                 }
             }
             found

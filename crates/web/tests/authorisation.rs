@@ -6,7 +6,6 @@ mod common;
 
 use common::{App, Browser, PDF, action_url, form, pdf, spawn};
 use reqwest::StatusCode;
-use store::demo::PEOPLE;
 
 /// A VPN case waiting at step 2 (the Head or Secretary), with its letter.
 async fn vpn_case(app: &App) -> (String, String) {
@@ -51,8 +50,8 @@ async fn every_person_and_a_stranger_try_every_action() {
     let task_url = action_url(&Browser::login(&app, "lmj-kadis").await.get(&case_path).await.body).unwrap();
 
     let mut browsers: Vec<(String, Browser)> = Vec::new();
-    for (id, ..) in PEOPLE {
-        browsers.push((id.to_string(), Browser::login(&app, id).await));
+    for (person, _) in store::demo::position_holders() {
+        browsers.push((person.id.clone(), Browser::login(&app, &person.id).await));
     }
     let anonymous = Browser::new(&app);
 
