@@ -233,30 +233,26 @@ mod tests {
             positions: vec![
                 Position {
                     name: "Kepala Dinas Kominfo".into(),
-                    ..position(
-                        "kepala-dinas",
-                        None,
-                        &[PositionRight::HeadsAgency, PositionRight::SignsLetters],
-                    )
+                    ..position("kepala", None, &[PositionRight::HeadsAgency, PositionRight::SignsLetters])
                 },
                 Position {
                     name: "Sekretaris".into(),
-                    ..position("sekretaris-dinas", Some("kepala-dinas"), &[PositionRight::SignsLetters])
+                    ..position("sekretaris", Some("kepala"), &[PositionRight::SignsLetters])
                 },
-                position("kabid-aptika", Some("kepala-dinas"), &[PositionRight::ReadsReports]),
-                position("kasi-ppi-spbe", Some("kabid-aptika"), &[]),
-                position("administrator-jaringan", Some("kasi-ppi-spbe"), &[]),
+                position("kabid-tik", Some("kepala"), &[PositionRight::ReadsReports]),
+                position("kasi-infra", Some("kabid-tik"), &[]),
+                position("teknisi-jaringan", Some("kasi-infra"), &[]),
                 position("pemohon", None, &[]),
             ],
             people: vec![],
             holdings: vec![
-                holding("kadis", "kepala-dinas", date(2020, 1, 1), None, None),
-                holding("sekdin", "sekretaris-dinas", date(2020, 1, 1), None, None),
-                holding("old-kabid", "kabid-aptika", date(2019, 1, 1), Some(date(2025, 12, 31)), None),
-                holding("kabid", "kabid-aptika", date(2026, 1, 1), None, None),
+                holding("kadis", "kepala", date(2020, 1, 1), None, None),
+                holding("sekdin", "sekretaris", date(2020, 1, 1), None, None),
+                holding("old-kabid", "kabid-tik", date(2019, 1, 1), Some(date(2025, 12, 31)), None),
+                holding("kabid", "kabid-tik", date(2026, 1, 1), None, None),
                 holding(
                     "kasi-ppi",
-                    "kabid-aptika",
+                    "kabid-tik",
                     date(2026, 11, 23),
                     Some(date(2026, 11, 27)),
                     Some((ActingKind::Plh, Some("kabid".into()))),
@@ -272,23 +268,19 @@ mod tests {
         let on = date(2026, 11, 26);
         let admin = Candidate {
             person: "admin".into(),
-            position: "administrator-jaringan".into(),
+            position: "teknisi-jaringan".into(),
             acting: None,
             acting_for: None,
         };
-        // Nobody holds kasi-ppi-spbe here: the Kabid is the first level.
+        // Nobody holds kasi-infra here: the Kabid is the first level.
         assert_eq!(org.escalation_chain(std::slice::from_ref(&admin), 1, on), ["kabid"]);
         assert_eq!(org.escalation_chain(std::slice::from_ref(&admin), 2, on), ["kabid", "kadis"]);
         assert_eq!(org.escalation_chain(std::slice::from_ref(&admin), 9, on), ["kabid", "kadis"]);
         let requester =
             Candidate { person: "siti".into(), position: "pemohon".into(), acting: None, acting_for: None };
         assert_eq!(org.escalation_chain(&[requester], 1, on), ["kadis"], "outside the Dinas: its Head");
-        let head = Candidate {
-            person: "kadis".into(),
-            position: "kepala-dinas".into(),
-            acting: None,
-            acting_for: None,
-        };
+        let head =
+            Candidate { person: "kadis".into(), position: "kepala".into(), acting: None, acting_for: None };
         assert!(
             org.escalation_chain(&[head], 1, on).is_empty(),
             "the Head is not told of the Head's own step twice"
@@ -305,7 +297,7 @@ mod tests {
             id: "koordinator".into(),
             name: "Koordinator Tim Teknis".into(),
             unit: None,
-            reports_to: Some("sekretaris-dinas".into()),
+            reports_to: Some("sekretaris".into()),
             rights: Default::default(),
             pemda: false,
         });
@@ -327,8 +319,7 @@ mod tests {
         assert_eq!(org.escalation_chain(std::slice::from_ref(&tech), 1, on), ["koor"]);
         assert_eq!(org.escalation_chain(std::slice::from_ref(&tech), 3, on), ["kadis", "koor", "sekdin"]);
         // A chain that comes back on itself (bad data) still ends.
-        org.positions.iter_mut().find(|p| p.id == "kepala-dinas").unwrap().reports_to =
-            Some("teknisi".into());
+        org.positions.iter_mut().find(|p| p.id == "kepala").unwrap().reports_to = Some("teknisi".into());
         assert_eq!(org.escalation_chain(&[tech], 9, on), ["kadis", "koor", "sekdin"]);
     }
 
@@ -352,24 +343,21 @@ mod tests {
     fn a_signer_who_does_not_head_the_agency_signs_on_the_head_s_behalf() {
         let mut org = org();
         let on = date(2026, 11, 26);
-        assert_eq!(org.signing_title("kadis", "kepala-dinas", on), "Kepala Dinas Kominfo");
-        assert_eq!(
-            org.signing_title("sekdin", "sekretaris-dinas", on),
-            "a.n. Kepala Dinas Kominfo\nSekretaris"
-        );
+        assert_eq!(org.signing_title("kadis", "kepala", on), "Kepala Dinas Kominfo");
+        assert_eq!(org.signing_title("sekdin", "sekretaris", on), "a.n. Kepala Dinas Kominfo\nSekretaris");
         org.holdings.push(Holding {
             person: "kabid".into(),
-            position: "kepala-dinas".into(),
+            position: "kepala".into(),
             from: on,
             until: Some(on),
             acting: Some((ActingKind::Plh, Some("kadis".into()))),
         });
-        assert_eq!(org.signing_title("kabid", "kepala-dinas", on), "Plh. Kepala Dinas Kominfo");
+        assert_eq!(org.signing_title("kabid", "kepala", on), "Plh. Kepala Dinas Kominfo");
     }
 
     #[test]
     fn a_two_position_lane_resolves_to_both_holders() {
-        let found = org().candidates(&["kepala-dinas".into(), "sekretaris-dinas".into()], date(2026, 11, 26));
+        let found = org().candidates(&["kepala".into(), "sekretaris".into()], date(2026, 11, 26));
         let people: Vec<&str> = found.iter().map(|c| c.person.as_str()).collect();
         assert_eq!(people, ["kadis", "sekdin"]);
     }
@@ -380,14 +368,10 @@ mod tests {
         // Entered twice, with another holder between the two rows, and
         // acting for the position too.
         let twice = org.holdings[3].clone();
-        org.holdings.push(Holding {
-            person: "sekdin".into(),
-            position: "kabid-aptika".into(),
-            ..twice.clone()
-        });
+        org.holdings.push(Holding { person: "sekdin".into(), position: "kabid-tik".into(), ..twice.clone() });
         org.holdings.push(twice.clone());
         org.holdings.push(Holding { acting: Some((ActingKind::Plt, None)), ..twice });
-        let found = org.candidates(&["kabid-aptika".into()], date(2026, 11, 26));
+        let found = org.candidates(&["kabid-tik".into()], date(2026, 11, 26));
         let people: Vec<(&str, Option<ActingKind>)> =
             found.iter().map(|c| (c.person.as_str(), c.acting)).collect();
         assert_eq!(people, [("kabid", None), ("sekdin", None), ("kasi-ppi", Some(ActingKind::Plh))]);
@@ -395,7 +379,7 @@ mod tests {
 
     #[test]
     fn holdings_count_only_inside_their_dates_and_acting_officials_follow_holders() {
-        let lane = ["kabid-aptika".to_string()];
+        let lane = ["kabid-tik".to_string()];
         let people = |on| org().candidates(&lane, on).into_iter().map(|c| c.person).collect::<Vec<_>>();
         assert_eq!(people(date(2025, 6, 1)), ["old-kabid"]);
         assert_eq!(people(date(2026, 11, 26)), ["kabid", "kasi-ppi"]);

@@ -676,7 +676,9 @@ mod tests {
         sop::parse_sop("hosting.toml", &text).expect("valid")
     }
 
-    fn org() -> Organisation {
+    /// Siti requests, Budi is Staf Umum, Agus holds the deciding lane.
+    fn org(sop: &Sop) -> Organisation {
+        let decider = &sop.lane(&sop.step(2).expect("a step 2").lane).expect("its lane").positions[0];
         let person = |id: &str| Person { id: id.into(), name: id.into(), nip: None, unit: "u".into() };
         let holds = |person: &str, position: &str| Holding {
             person: person.into(),
@@ -688,18 +690,15 @@ mod tests {
         Organisation {
             agency: "contoh".into(),
             people: vec![person("siti"), person("budi"), person("agus")],
-            holdings: vec![
-                holds("siti", "pemohon"),
-                holds("budi", "staf-umum"),
-                holds("agus", "kabid-aptika"),
-            ],
+            holdings: vec![holds("siti", "pemohon"), holds("budi", "staf-umum"), holds("agus", decider)],
             ..Organisation::default()
         }
     }
 
     #[test]
     fn the_submitters_are_whom_submit_accepts_when_the_first_step_names_positions() {
-        let (sop, org) = (sop(), org());
+        let sop = sop();
+        let org = org(&sop);
         let calendar = Calendar::new("Asia/Jakarta").unwrap();
         let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
         let at = jiff::civil::date(2026, 11, 23).at(9, 0, 0, 0).in_tz("Asia/Jakarta").unwrap();
