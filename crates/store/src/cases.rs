@@ -10,7 +10,8 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{append, case_events};
 use crate::command::{Complete, Submit};
-use crate::effects::Moment;
+use crate::effects::{Moment, StepDone};
+use crate::letters::OwnDraftAttempt;
 use crate::personal_data::{carries_personal, open_events, seal_events};
 use crate::report_months::CompletedTask;
 use crate::{Store, StoreError, new_id};
@@ -157,7 +158,8 @@ impl Store {
                 // The engine refuses before anything is written: what is kept
                 // of this command is the heads' notice alone.
                 Err(StoreError::Engine(EngineError::OwnDraft { duty, step })) => {
-                    self.report_own_draft(tx, &org, &calendar, &state, &task, &by, duty, at).await?;
+                    let attempt = OwnDraftAttempt { task: &task, by: &by, duty, at };
+                    self.report_own_draft(tx, &ctx, &state, attempt).await?;
                     Ok(Err(StoreError::Engine(EngineError::OwnDraft { duty, step })))
                 }
                 done => done.map(Ok),
@@ -206,7 +208,7 @@ impl Store {
                 LetterWork::Do(key) => Some((paperwork, key)),
                 LetterWork::Skip => None,
             };
-            let moment = Moment::Completed { step, by: &by, position, paperwork };
+            let moment = Moment::Completed { done: StepDone { step, by: &by, position, at }, paperwork };
             self.run_effects(tx, ctx, &after, moment, at).await?;
         }
         Ok(after)

@@ -85,3 +85,17 @@ impl Complete {
         self
     }
 }
+
+/// The reviewer `by` of access review `case` keeps (`tetap`) or revokes
+/// (`cabut`) `entry`, giving `reason` (required for a revocation).
+#[derive(Debug, Clone)]
+pub struct DecideReviewItem {
+    pub agency: String,
+    pub case: String,
+    pub entry: String,
+    pub by: String,
+    /// As chosen in the form; the store refuses anything but the choices.
+    pub decision: String,
+    pub reason: String,
+    pub at: i64,
+}

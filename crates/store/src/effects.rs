@@ -13,20 +13,24 @@ use crate::letters::Paperwork;
 use crate::personal_data::DataKey;
 use crate::{Store, StoreError};
 
+/// Who completed which step, in which position, when: what every effect
+/// of a completion is told.
+pub(crate) struct StepDone<'a> {
+    pub step: &'a Step,
+    pub by: &'a str,
+    pub position: &'a str,
+    pub at: i64,
+}
+
 /// What just happened to the case. (Made once per command and moved into
 /// the pipeline, never kept: the paperwork's size does not matter.)
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Moment<'a> {
     /// A request was submitted (its first step done) with these files.
     Submitted { filenames: &'a [String], case_key: Option<&'a DataKey> },
-    /// `by`, in `position`, completed `step`: with the letter paperwork it
-    /// brought, or `None` when a history is replayed (no letter work).
-    Completed {
-        step: &'a Step,
-        by: &'a str,
-        position: &'a str,
-        paperwork: Option<(Paperwork, Option<UnlockedKey>)>,
-    },
+    /// A step was completed: with the letter paperwork it brought, or
+    /// `None` when a history is replayed (no letter work).
+    Completed { done: StepDone<'a>, paperwork: Option<(Paperwork, Option<UnlockedKey>)> },
     /// The requester withdrew the case.
     Withdrawn,
 }
@@ -46,13 +50,13 @@ impl Store {
         let effects = sop.effects();
         let step_done = match &moment {
             Moment::Submitted { .. } => Some(sop.first_step().no),
-            Moment::Completed { step, .. } => Some(step.no),
+            Moment::Completed { done, .. } => Some(done.step.no),
             Moment::Withdrawn => None,
         };
         if let Some(no) = step_done {
             for effect in &effects {
                 if let Effect::Registry(registry) = effect {
-                    self.check_registry_input(tx, sop, registry, state, no, zone, at).await?;
+                    self.check_registry_input(tx, ctx, registry, state, no, at).await?;
                 }
             }
         }
@@ -69,15 +73,13 @@ impl Store {
                     }
                 }
             }
-            Moment::Completed { step, by, position, mut paperwork } => {
+            Moment::Completed { done, mut paperwork } => {
+                let StepDone { step, by, .. } = done;
                 for effect in effects {
                     match effect {
                         Effect::Correspondence(_) => {
                             if let Some((paperwork, key)) = paperwork.take() {
-                                self.on_completed(
-                                    tx, sop, ctx.org, zone, state, step, by, position, paperwork, key, at,
-                                )
-                                .await?;
+                                self.on_completed(tx, ctx, state, &done, paperwork, key).await?;
                             }
                         }
                         Effect::Registry(registry) if registry.step == step.no => {

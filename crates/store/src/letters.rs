@@ -14,14 +14,15 @@ use documents::{Letter, Letterhead, Pkcs12Signer, UnlockedKey, Verification};
 use engine::case::Verdict;
 use engine::error::Duty;
 use engine::form::FieldError;
-use engine::{CaseState, EngineError, Organisation};
+use engine::{CaseState, Context, EngineError, Organisation};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sha2::{Digest, Sha256};
-use sop::definition::{ActionKind, LETTER_PLACEHOLDERS, LetterTemplate, Step, Unfilled};
+use sop::definition::{ActionKind, LETTER_PLACEHOLDERS, LetterTemplate, Unfilled};
 use sop::{Agency, Sop};
 use sqlx::{Any, Row, Transaction};
 
+use crate::effects::StepDone;
 use crate::record_event::{self, Change, Owner};
 use crate::{Store, StoreError, new_id};
 
@@ -50,6 +51,15 @@ pub struct Signing {
     pub verify_base: Option<String>,
 }
 
+/// A reviewer or signer refused for acting on the draft they wrote
+/// themselves (the engine's `OwnDraft`), as reported to their heads.
+pub(crate) struct OwnDraftAttempt<'a> {
+    pub task: &'a str,
+    pub by: &'a str,
+    pub duty: Duty,
+    pub at: i64,
+}
+
 /// Paperwork that comes with completing a task.
 #[derive(Debug, Clone, Default)]
 pub struct Paperwork {
@@ -75,6 +85,31 @@ pub struct IncomingLetter {
     pub remarks: String,
 }
 
+/// What the review of a draft said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftReview {
+    Approved,
+    /// Sent back to the drafter for another version.
+    Returned,
+}
+
+impl DraftReview {
+    /// As stored.
+    pub const fn key(self) -> &'static str {
+        match self {
+            DraftReview::Approved => "disetujui",
+            DraftReview::Returned => "dikembalikan",
+        }
+    }
+
+    fn parse(key: &str) -> Result<DraftReview, StoreError> {
+        [DraftReview::Approved, DraftReview::Returned]
+            .into_iter()
+            .find(|r| r.key() == key)
+            .ok_or_else(|| StoreError::Corrupt(format!("hasil pemeriksaan konsep surat \"{key}\"")))
+    }
+}
+
 /// One version of a notification letter and what its review said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DraftVersion {
@@ -82,8 +117,8 @@ pub struct DraftVersion {
     pub draft: LetterDraft,
     pub written_by: String,
     pub written_at: i64,
-    /// `disetujui` or `dikembalikan`, once reviewed.
-    pub review: Option<String>,
+    /// Once reviewed.
+    pub review: Option<DraftReview>,
     pub review_note: Option<String>,
     pub reviewed_by: Option<String>,
 }
@@ -280,23 +315,19 @@ impl Store {
         Ok(())
     }
 
-    /// The paperwork of `step` just completed by `by` in `state` (after the
-    /// completion): drafts, reviews, signing and sending of the letter.
-    #[allow(clippy::too_many_arguments)]
+    /// The paperwork of the step `done` in `state` (after the completion):
+    /// drafts, reviews, signing and sending of the letter.
     pub(crate) async fn on_completed(
         &self,
         tx: &mut Transaction<'static, Any>,
-        sop: &Sop,
-        org: &Organisation,
-        zone: &TimeZone,
+        ctx: &Context<'_>,
         state: &CaseState,
-        step: &Step,
-        by: &str,
-        position: &str,
+        done: &StepDone<'_>,
         paperwork: Paperwork,
         key: Option<UnlockedKey>,
-        at: i64,
     ) -> Result<(), StoreError> {
+        let (sop, org, zone) = (ctx.sop, ctx.org, &ctx.calendar.zone);
+        let StepDone { step, by, at, .. } = *done;
         let input = state.tasks.iter().rev().find(|t| t.step == step.no && t.done_by.as_deref() == Some(by));
         let input = input.and_then(|t| t.input.clone()).unwrap_or_default();
         if matches!(step.action, ActionKind::Dispose | ActionKind::Forward) {
@@ -349,8 +380,12 @@ impl Store {
                 .await?;
             }
             ActionKind::Review => {
-                let review = if input.verdict == Some(Verdict::Tidak) { "dikembalikan" } else { "disetujui" };
-                if review == "disetujui"
+                let review = if input.verdict == Some(Verdict::Tidak) {
+                    DraftReview::Returned
+                } else {
+                    DraftReview::Approved
+                };
+                if review == DraftReview::Approved
                     && let Some(latest) = drafts(&mut **tx, &state.agency, &state.id).await?.pop()
                 {
                     refuse_unfinished(sop, &latest.draft, Refused::Approval)?;
@@ -359,7 +394,7 @@ impl Store {
                     "UPDATE letter_drafts SET review = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4
                      WHERE case_id = $5 AND version = (SELECT MAX(version) FROM letter_drafts WHERE case_id = $5)",
                 )
-                .bind(review)
+                .bind(review.key())
                 .bind(&input.note)
                 .bind(by)
                 .bind(at)
@@ -382,7 +417,7 @@ impl Store {
                         "wajib diisi untuk menandatangani surat",
                     )
                 })?;
-                self.sign_letter(tx, sop, org, zone, state, by, position, signing, key, at).await?;
+                self.sign_letter(tx, ctx, state, done, signing, key).await?;
             }
             ActionKind::Send => {
                 sqlx::query(
@@ -399,24 +434,21 @@ impl Store {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn sign_letter(
         &self,
         tx: &mut Transaction<'static, Any>,
-        sop: &Sop,
-        org: &Organisation,
-        zone: &TimeZone,
+        ctx: &Context<'_>,
         state: &CaseState,
-        by: &str,
-        position: &str,
+        done: &StepDone<'_>,
         signing: Signing,
         key: Option<UnlockedKey>,
-        at: i64,
     ) -> Result<(), StoreError> {
+        let (sop, org, zone) = (ctx.sop, ctx.org, &ctx.calendar.zone);
+        let StepDone { by, position, at, .. } = *done;
         let latest = drafts(&mut **tx, &state.agency, &state.id).await?.pop();
         let reviewed = sop.steps.iter().any(|s| s.action == ActionKind::Review);
         let draft = match latest {
-            Some(v) if !reviewed || v.review.as_deref() == Some("disetujui") => v,
+            Some(v) if !reviewed || v.review == Some(DraftReview::Approved) => v,
             Some(_) => {
                 return Err(StoreError::invalid(
                     "kata_sandi",
@@ -563,24 +595,21 @@ impl Store {
     /// stands in for — that `by` tried to review or sign a letter they
     /// drafted themselves and was refused, so that someone else is
     /// assigned. Told once per case and person, however often it is tried.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn report_own_draft(
         &self,
         tx: &mut Transaction<'static, Any>,
-        org: &Organisation,
-        calendar: &engine::Calendar,
+        ctx: &Context<'_>,
         state: &CaseState,
-        task: &str,
-        by: &str,
-        duty: Duty,
-        at: i64,
+        attempt: OwnDraftAttempt<'_>,
     ) -> Result<(), StoreError> {
+        let OwnDraftAttempt { task, by, duty, at } = attempt;
+        let org = ctx.org;
         let Some(candidate) =
             state.task(task).and_then(|t| t.candidates.iter().find(|c| c.person == by)).cloned()
         else {
             return Ok(());
         };
-        let today = local(at, &calendar.zone).date();
+        let today = ctx.local_date(at);
         let mut heads = org.escalation_chain(std::slice::from_ref(&candidate), 1, today);
         heads.extend(candidate.acting_for.clone().filter(|h| h != by));
         heads.sort();
@@ -1161,7 +1190,11 @@ where
                 },
                 written_by: r.try_get("written_by")?,
                 written_at: r.try_get("written_at")?,
-                review: r.try_get("review")?,
+                review: r
+                    .try_get::<Option<String>, _>("review")?
+                    .as_deref()
+                    .map(DraftReview::parse)
+                    .transpose()?,
                 review_note: r.try_get("review_note")?,
                 reviewed_by: r.try_get("reviewed_by")?,
             })

@@ -46,7 +46,7 @@ pub use accounts::{
     Account, Attachment, check_username, hash_password, verify_password, verify_password_or_dummy,
 };
 pub use cases::{CaseSummary, OpenTask, Upload};
-pub use command::{Complete, Submit};
+pub use command::{Complete, DecideReviewItem, Submit};
 pub use error::StoreError;
 pub use letters::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
 pub use organisation::{ListedHolding, Unit};

@@ -9,7 +9,7 @@
 //! revoke it, each change kept in the entry's history with who, when and
 //! why.
 
-use engine::CaseState;
+use engine::{CaseState, Context};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sop::definition::{Registry, RegistryAction, RegistryKind};
@@ -217,17 +217,16 @@ impl Store {
     /// registry, by the rules the registry's step applies: a name asked for
     /// on the request, and a valid-until date, which may not be past — so a
     /// request is refused when submitted, not at the administrator's step.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn check_registry_input(
         &self,
         tx: &mut Transaction<'static, Any>,
-        sop: &Sop,
+        ctx: &Context<'_>,
         registry: &Registry,
         state: &CaseState,
         step: u32,
-        zone: &jiff::tz::TimeZone,
         at: i64,
     ) -> Result<(), StoreError> {
+        let sop = ctx.sop;
         let Some(step) = sop.step(step).filter(|_| registry.action == RegistryAction::Create) else {
             return Ok(());
         };
@@ -244,8 +243,7 @@ impl Store {
             check_new_name(tx, &agency, &registry.kind, &name, field, &label_of(sop, field)).await?;
         }
         if let Some((field, until)) = registry.valid_until.as_deref().and_then(|f| given(f).map(|v| (f, v))) {
-            let today = Timestamp::from_millisecond(at).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            check_valid_until(until, today.to_zoned(zone.clone()).date())
+            check_valid_until(until, ctx.local_date(at))
                 .map_err(|m| StoreError::invalid(field, &label_of(sop, field), m))?;
         }
         Ok(())
@@ -838,7 +836,7 @@ async fn add_history(
 }
 
 /// The `state` column of a row, which only ever holds a state's key.
-fn stored_state(row: &sqlx::any::AnyRow) -> Result<EntryState, StoreError> {
+pub(crate) fn stored_state(row: &sqlx::any::AnyRow) -> Result<EntryState, StoreError> {
     let key: String = row.try_get("state")?;
     EntryState::parse(&key).ok_or_else(|| StoreError::Corrupt(format!("status entri registri \"{key}\"")))
 }
@@ -858,7 +856,8 @@ fn entry_of(row: &sqlx::any::AnyRow, today: &str) -> Result<Entry, StoreError> {
         responsible: row.try_get("responsible")?,
         expired: state != EntryState::Revoked && valid_until.as_deref().is_some_and(|d| d < today),
         unreviewed: state != EntryState::Revoked
-            && row.try_get::<Option<String>, _>("last_review")?.as_deref() == Some(crate::review::UNREVIEWED),
+            && row.try_get::<Option<String>, _>("last_review")?.as_deref()
+                == Some(crate::review::ReviewDecision::Unreviewed.key()),
         valid_until,
         details: serde_json::from_str(&details).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         state,

@@ -11,12 +11,44 @@ use engine::{CaseState, EngineError, Organisation};
 use sop::definition::{AccessReview, Unreviewed};
 use sqlx::{Any, Row, Transaction};
 
+use crate::command::DecideReviewItem;
 use crate::registry::{EntryState, REASON_MAX_CHARS, REVOKED};
 use crate::{Store, StoreError};
 
-pub const KEEP: &str = "tetap";
-pub const REVOKE: &str = "cabut";
-pub const UNREVIEWED: &str = "tidak-ditinjau";
+/// What a review decided about one entry: kept, revoked, or — the review
+/// closed without a decision — left unreviewed (flagged).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewDecision {
+    Keep,
+    Revoke,
+    Unreviewed,
+}
+
+impl ReviewDecision {
+    /// What a reviewer chooses between; `Unreviewed` is the closing's.
+    pub const CHOICES: [ReviewDecision; 2] = [ReviewDecision::Keep, ReviewDecision::Revoke];
+
+    /// As stored, in the reviewer's form, and shown.
+    pub const fn key(self) -> &'static str {
+        match self {
+            ReviewDecision::Keep => "tetap",
+            ReviewDecision::Revoke => "cabut",
+            ReviewDecision::Unreviewed => "tidak-ditinjau",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<ReviewDecision> {
+        [ReviewDecision::Keep, ReviewDecision::Revoke, ReviewDecision::Unreviewed]
+            .into_iter()
+            .find(|d| d.key() == key)
+    }
+}
+
+impl std::fmt::Display for ReviewDecision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
 
 /// One entry under review and what was decided about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,8 +57,8 @@ pub struct ReviewItem {
     pub name: String,
     pub responsible: String,
     pub valid_until: Option<String>,
-    pub state: String,
-    pub decision: Option<String>,
+    pub state: EntryState,
+    pub decision: Option<ReviewDecision>,
     pub reason: Option<String>,
     pub decided_by: Option<String>,
     pub decided_at: Option<i64>,
@@ -84,15 +116,16 @@ impl Store {
         }
         let (decision, reason) = match review.unreviewed {
             Unreviewed::Flag => {
-                (UNREVIEWED, format!("tidak ditinjau sampai review {} ditutup", state.number))
+                (ReviewDecision::Unreviewed, format!("tidak ditinjau sampai review {} ditutup", state.number))
             }
-            Unreviewed::Revoke => {
-                (REVOKE, format!("dicabut karena tidak ditinjau dalam review {}", state.number))
-            }
+            Unreviewed::Revoke => (
+                ReviewDecision::Revoke,
+                format!("dicabut karena tidak ditinjau dalam review {}", state.number),
+            ),
         };
         for entry in &open {
             record_decision(tx, &state.id, entry, decision, &reason, by, at).await?;
-            let new_state = if decision == REVOKE { Some(EntryState::Revoked) } else { None };
+            let new_state = (decision == ReviewDecision::Revoke).then_some(EntryState::Revoked);
             crate::registry::note_on_entry(tx, entry, by, new_state, &reason, at).await?;
         }
         if review.unreviewed == Unreviewed::Flag {
@@ -199,22 +232,17 @@ impl Store {
     }
 
     /// The reviewer of the open review step keeps or revokes one entry.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn decide_review_item(
-        &self,
-        agency: &str,
-        case: &str,
-        entry: &str,
-        by: &str,
-        decision: &str,
-        reason: &str,
-        at: i64,
-    ) -> Result<(), StoreError> {
+    pub async fn decide_review_item(&self, command: DecideReviewItem) -> Result<(), StoreError> {
+        let DecideReviewItem { agency, case, entry, by, decision, reason, at } = &command;
+        let (agency, case, entry, by, at) =
+            (agency.as_str(), case.as_str(), entry.as_str(), by.as_str(), *at);
         let reason = reason.trim();
-        if decision != KEEP && decision != REVOKE {
-            return Err(StoreError::invalid("keputusan", "Keputusan", "pilih tetap atau cabut"));
-        }
-        if decision == REVOKE && reason.is_empty() {
+        let Some(decision) = ReviewDecision::parse(decision).filter(|d| ReviewDecision::CHOICES.contains(d))
+        else {
+            let [keep, revoke] = ReviewDecision::CHOICES;
+            return Err(StoreError::invalid("keputusan", "Keputusan", format!("pilih {keep} atau {revoke}")));
+        };
+        if decision == ReviewDecision::Revoke && reason.is_empty() {
             return Err(StoreError::invalid("alasan", "Alasan", "wajib diisi bila akses dicabut"));
         }
         if reason.chars().count() > REASON_MAX_CHARS {
@@ -252,7 +280,7 @@ impl Store {
             let reason = if reason.is_empty() { "masih diperlukan" } else { reason };
             record_decision(tx, case, entry, decision, reason, by, at).await?;
             let history = format!("review {}: {decision} — {reason}", state.number);
-            let new_state = (decision == REVOKE).then_some(EntryState::Revoked);
+            let new_state = (decision == ReviewDecision::Revoke).then_some(EntryState::Revoked);
             crate::registry::note_on_entry(tx, entry, by, new_state, &history, at).await?;
             Ok(())
         }
@@ -274,13 +302,20 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
+                let decision: Option<String> = r.try_get("decision")?;
+                let decision = decision
+                    .map(|key| {
+                        ReviewDecision::parse(&key)
+                            .ok_or_else(|| StoreError::Corrupt(format!("keputusan review \"{key}\"")))
+                    })
+                    .transpose()?;
                 Ok(ReviewItem {
                     entry_id: r.try_get("entry_id")?,
                     name: r.try_get("name")?,
                     responsible: r.try_get("responsible")?,
                     valid_until: r.try_get("valid_until")?,
-                    state: r.try_get("state")?,
-                    decision: r.try_get("decision")?,
+                    state: crate::registry::stored_state(r)?,
+                    decision,
                     reason: r.try_get("reason")?,
                     decided_by: r.try_get("decided_by")?,
                     decided_at: r.try_get("decided_at")?,
@@ -294,7 +329,7 @@ async fn record_decision(
     tx: &mut Transaction<'static, Any>,
     case: &str,
     entry: &str,
-    decision: &str,
+    decision: ReviewDecision,
     reason: &str,
     by: &str,
     at: i64,
@@ -303,7 +338,7 @@ async fn record_decision(
         "UPDATE review_items SET decision = $1, reason = $2, decided_by = $3, decided_at = $4
          WHERE case_id = $5 AND entry_id = $6",
     )
-    .bind(decision)
+    .bind(decision.key())
     .bind(reason)
     .bind(by)
     .bind(at)

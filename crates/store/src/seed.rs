@@ -8,10 +8,11 @@
 
 use std::collections::HashMap;
 
-use engine::{Calendar, CaseState, Organisation, Verdict};
+use engine::{Calendar, CaseState, Context, Organisation, Verdict};
 use sop::ActionKind;
 use sqlx::Row;
 
+use crate::visits::CheckIn;
 use crate::{Store, StoreError};
 
 /// The SOPs seeded, in turn.
@@ -102,7 +103,8 @@ impl Store {
                     let sop = &sops[i % sops.len()];
                     let (org, calendar) = &contexts[&sop.agency];
                     let opened = until - span + (i as i64 * span) / cases.max(1) as i64;
-                    self.seed_case(tx, org, calendar, sop, opened, until, &mut dice, &mut seeded).await?;
+                    let ctx = Context { sop, org, calendar };
+                    self.seed_case(tx, &ctx, opened, until, &mut dice, &mut seeded).await?;
                 }
                 Ok(())
             }
@@ -117,30 +119,24 @@ impl Store {
     /// One case: submitted at `opened`, then carried step by step by the
     /// first person who may act, until it closes, is left open (some), or
     /// would run past `until`.
-    #[allow(clippy::too_many_arguments)]
     async fn seed_case(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        org: &Organisation,
-        calendar: &Calendar,
-        sop: &sop::Sop,
+        ctx: &Context<'_>,
         opened: i64,
         until: i64,
         dice: &mut Dice,
         seeded: &mut Seeded,
     ) -> Result<(), StoreError> {
-        let today = jiff::Timestamp::from_millisecond(opened)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?
-            .to_zoned(calendar.zone.clone())
-            .date();
+        let Context { sop, org, calendar } = *ctx;
+        let today = ctx.local_date(opened);
         let first = sop.first_step();
         let lane = sop.lane(&first.lane).ok_or_else(|| StoreError::NotFound("lajur".into()))?;
         let requesters = org.candidates(&lane.positions, today);
         let requester = &requesters[dice.next() as usize % requesters.len().max(1)].person;
         let input = crate::demo::sample_input(first, Verdict::Ya);
-        let ctx = engine::Context { sop, org, calendar };
         let submit = crate::Submit::new(&sop.agency, &sop.id, requester, input, opened);
-        let mut state: CaseState = self.submit_in(tx, &ctx, submit).await?;
+        let mut state: CaseState = self.submit_in(tx, ctx, submit).await?;
         seeded.cases += 1;
         seeded.transitions += 1;
         let reject = dice.chance(6);
@@ -167,12 +163,19 @@ impl Store {
             let verdict =
                 if reject && step.action == ActionKind::Decide { Verdict::Tidak } else { Verdict::Ya };
             if sop.visit.as_ref().is_some_and(|v| v.escort_step == step.no) {
-                self.mark_checked_in(tx, calendar, &sop.agency, &state.id, &task.id, &by, "TP-01", at)
-                    .await?;
+                let check_in = CheckIn {
+                    agency: &sop.agency,
+                    case: &state.id,
+                    task: &task.id,
+                    by: &by,
+                    badge: "TP-01",
+                    at,
+                };
+                self.mark_checked_in(tx, calendar, check_in).await?;
             }
             let input = crate::demo::sample_input(step, verdict);
             let complete = crate::Complete::new(&sop.agency, &state.id, &task.id, &by, input, at);
-            state = self.complete_in(tx, &ctx, state, complete, crate::cases::LetterWork::Skip).await?;
+            state = self.complete_in(tx, ctx, state, complete, crate::cases::LetterWork::Skip).await?;
             seeded.transitions += 1;
             seeded.late += usize::from(late && task.due_at.is_some());
             steps += 1;

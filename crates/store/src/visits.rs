@@ -18,6 +18,48 @@ use crate::{Store, StoreError};
 /// Longest badge number accepted.
 pub const BADGE_MAX_CHARS: usize = 30;
 
+/// Where a visit is: requested, refused or withdrawn before anyone came,
+/// the visitor inside, or the visit over (badge returned).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitState {
+    Requested,
+    Refused,
+    Withdrawn,
+    Inside,
+    Done,
+}
+
+impl VisitState {
+    pub const ALL: [VisitState; 5] = [
+        VisitState::Requested,
+        VisitState::Inside,
+        VisitState::Done,
+        VisitState::Refused,
+        VisitState::Withdrawn,
+    ];
+
+    /// As stored, in the log's filter and CSV, and shown.
+    pub const fn key(self) -> &'static str {
+        match self {
+            VisitState::Requested => "diajukan",
+            VisitState::Refused => "ditolak",
+            VisitState::Withdrawn => "ditarik",
+            VisitState::Inside => "masuk",
+            VisitState::Done => "selesai",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<VisitState> {
+        VisitState::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+impl std::fmt::Display for VisitState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VisitRow {
     pub case_id: String,
@@ -27,8 +69,7 @@ pub struct VisitRow {
     pub purpose: String,
     pub planned_start: String,
     pub planned_end: String,
-    /// `diajukan`, `ditolak`, `ditarik`, `masuk` (inside) or `selesai`.
-    pub state: String,
+    pub state: VisitState,
     pub badge: Option<String>,
     pub escort: Option<String>,
     pub checked_in_at: Option<i64>,
@@ -38,6 +79,17 @@ pub struct VisitRow {
     pub minutes: Option<i64>,
     /// Still inside after the planned end.
     pub overdue: bool,
+}
+
+/// The escorting officer `by`, in the open escort `task` of `case`, lets
+/// the visitor in with `badge`.
+pub(crate) struct CheckIn<'a> {
+    pub agency: &'a str,
+    pub case: &'a str,
+    pub task: &'a str,
+    pub by: &'a str,
+    pub badge: &'a str,
+    pub at: i64,
 }
 
 impl Store {
@@ -68,7 +120,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO visits (case_id, agency_id, visitor, institution, purpose, planned_start, planned_end,
                  planned_end_at, state, submitted_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'diajukan', $9)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(&state.id)
         .bind(&state.agency)
@@ -79,6 +131,7 @@ impl Store {
         .bind(&planned_start)
         .bind(&planned_end)
         .bind(end_at)
+        .bind(VisitState::Requested.key())
         .bind(state.opened_at)
         .execute(&mut **tx)
         .await?;
@@ -97,23 +150,26 @@ impl Store {
         at: i64,
     ) -> Result<(), StoreError> {
         let closed = match after.status {
-            CaseStatus::Rejected => Some("ditolak"),
-            CaseStatus::Withdrawn => Some("ditarik"),
+            CaseStatus::Rejected => Some(VisitState::Refused),
+            CaseStatus::Withdrawn => Some(VisitState::Withdrawn),
             _ => None,
         };
         if let Some(state) = closed {
-            sqlx::query("UPDATE visits SET state = $1 WHERE case_id = $2 AND state = 'diajukan'")
-                .bind(state)
+            sqlx::query("UPDATE visits SET state = $1 WHERE case_id = $2 AND state = $3")
+                .bind(state.key())
                 .bind(&after.id)
+                .bind(VisitState::Requested.key())
                 .execute(&mut **tx)
                 .await?;
         }
         if completed_step == Some(visit.escort_step) {
             let left = sqlx::query(
-                "UPDATE visits SET state = 'selesai', checked_out_at = $1 WHERE case_id = $2 AND state = 'masuk'",
+                "UPDATE visits SET state = $1, checked_out_at = $2 WHERE case_id = $3 AND state = $4",
             )
+            .bind(VisitState::Done.key())
             .bind(at)
             .bind(&after.id)
+            .bind(VisitState::Inside.key())
             .execute(&mut **tx)
             .await?;
             if left.rows_affected() == 0 {
@@ -164,7 +220,8 @@ impl Store {
             if !task.candidates.iter().any(|c| c.person == by) {
                 return Err(StoreError::NotPermitted("hanya petugas pendamping kunjungan ini".into()));
             }
-            self.mark_checked_in(tx, &calendar, agency, case, &task.id, by, badge, at).await?;
+            let check_in = CheckIn { agency, case, task: &task.id, by, badge, at };
+            self.mark_checked_in(tx, &calendar, check_in).await?;
             Ok(())
         }
         .await;
@@ -172,27 +229,24 @@ impl Store {
     }
 
     /// Records the check-in inside `tx` (which holds the chain lock).
-    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn mark_checked_in(
         &self,
         tx: &mut Transaction<'static, Any>,
         calendar: &engine::Calendar,
-        agency: &str,
-        case: &str,
-        task: &str,
-        by: &str,
-        badge: &str,
-        at: i64,
+        check_in: CheckIn<'_>,
     ) -> Result<(), StoreError> {
+        let CheckIn { agency, case, task, by, badge, at } = check_in;
         let updated = sqlx::query(
-            "UPDATE visits SET state = 'masuk', badge = $1, escort_id = $2, checked_in_at = $3
-             WHERE case_id = $4 AND agency_id = $5 AND state = 'diajukan'",
+            "UPDATE visits SET state = $1, badge = $2, escort_id = $3, checked_in_at = $4
+             WHERE case_id = $5 AND agency_id = $6 AND state = $7",
         )
+        .bind(VisitState::Inside.key())
         .bind(badge)
         .bind(by)
         .bind(at)
         .bind(case)
         .bind(agency)
+        .bind(VisitState::Requested.key())
         .execute(&mut **tx)
         .await?;
         if updated.rows_affected() == 0 {
@@ -238,11 +292,13 @@ impl Store {
         let now = Timestamp::now().as_millisecond();
         rows.iter()
             .map(|r| {
-                let state: String = r.try_get("state")?;
+                let key: String = r.try_get("state")?;
+                let state = VisitState::parse(&key)
+                    .ok_or_else(|| StoreError::Corrupt(format!("status kunjungan \"{key}\"")))?;
                 let checked_in_at: Option<i64> = r.try_get("checked_in_at")?;
                 let checked_out_at: Option<i64> = r.try_get("checked_out_at")?;
                 let planned_end_at: i64 = r.try_get("planned_end_at")?;
-                let inside = state == "masuk";
+                let inside = state == VisitState::Inside;
                 let until = checked_out_at.or(inside.then_some(now));
                 Ok(VisitRow {
                     case_id: r.try_get("case_id")?,

@@ -415,7 +415,7 @@ async fn the_email_sop_leaves_its_registers_disposition_sheet_and_signed_letter(
 
         let drafts = s.letter_drafts("lumajang", &state.id).await.unwrap();
         assert_eq!(drafts.len(), 1);
-        assert_eq!(drafts[0].review.as_deref(), Some("disetujui"));
+        assert_eq!(drafts[0].review, Some(store::letters::DraftReview::Approved));
         assert_eq!(drafts[0].written_by, "Dewi Lestari, S.T.");
         assert!(drafts[0].draft.body.contains(&address_of(&state)), "{}", drafts[0].draft.body);
         assert_eq!(drafts[0].draft.recipient, "Kepala Badan Perencanaan Pembangunan Daerah");
@@ -525,8 +525,10 @@ async fn a_returned_draft_is_kept_and_the_edited_version_is_signed() {
         sign(&db.store, &state, signing(store::demo::CERTIFICATE_PASSPHRASE), at + 5 * MINUTE).await.unwrap();
 
         let versions = s.letter_drafts("lumajang", &state.id).await.unwrap();
-        let reviews: Vec<_> =
-            versions.iter().map(|v| (v.version, v.review.as_deref(), v.review_note.as_deref())).collect();
+        let reviews: Vec<_> = versions
+            .iter()
+            .map(|v| (v.version, v.review.map(|r| r.key()), v.review_note.as_deref()))
+            .collect();
         assert_eq!(
             reviews,
             [

@@ -9,7 +9,7 @@ mod common;
 use common::{MINUTE, backends, wib};
 use engine::{CaseState, EngineError, Verdict};
 use store::registry::{EntryState, Filter};
-use store::{Store, StoreError};
+use store::{DecideReviewItem, Store, StoreError};
 
 /// Runs a case of `sop_id` until its registry step is done (or refused),
 /// entering `overrides` wherever a step asks for those fields.
@@ -356,11 +356,27 @@ async fn a_review_keeps_revokes_and_flags_what_nobody_reviewed() {
         let decide = |entry: String, by: &'static str, decision: &'static str, reason: &'static str| {
             let case = review.id.clone();
             async move {
-                s.decide_review_item("trenggalek", &case, &entry, by, decision, reason, at + MINUTE).await
+                s.decide_review_item(DecideReviewItem {
+                    agency: "trenggalek".into(),
+                    case,
+                    entry,
+                    by: by.into(),
+                    decision: decision.into(),
+                    reason: reason.into(),
+                    at: at + MINUTE,
+                })
+                .await
             }
         };
         let not_reviewer = decide(id("KA-1"), "tgx-operator", "tetap", "").await;
         assert!(matches!(not_reviewer, Err(StoreError::NotPermitted(_))), "{not_reviewer:?}");
+        // "tidak-ditinjau" is the closing's mark, not a reviewer's choice.
+        for not_a_choice in ["hapus", "tidak-ditinjau", ""] {
+            assert_eq!(
+                refusal_of(decide(id("KA-1"), "tgx-kabid", not_a_choice, "").await),
+                "pilih tetap atau cabut"
+            );
+        }
         decide(id("KA-1"), "tgx-kabid", "tetap", "").await.unwrap();
         let no_reason = decide(id("KA-3"), "tgx-kabid", "cabut", " ").await;
         assert_eq!(refusal_of(no_reason), "wajib diisi bila akses dicabut");
@@ -396,7 +412,7 @@ async fn a_review_keeps_revokes_and_flags_what_nobody_reviewed() {
         .unwrap();
         let items = s.review_items("trenggalek", &review.id).await.unwrap();
         let outcome: Vec<(&str, Option<&str>)> =
-            items.iter().map(|i| (i.name.as_str(), i.decision.as_deref())).collect();
+            items.iter().map(|i| (i.name.as_str(), i.decision.map(|d| d.key()))).collect();
         assert_eq!(
             outcome,
             [
@@ -1028,15 +1044,15 @@ async fn a_review_works_on_a_kind_an_sop_declares() {
             db.label
         );
         let entry = items.iter().find(|i| i.name == "10.20.30.41").unwrap().entry_id.clone();
-        s.decide_review_item(
-            "lumajang",
-            &opened.id,
-            &entry,
-            "lmj-kabid",
-            "cabut",
-            "Perangkat dibuang",
-            at + MINUTE,
-        )
+        s.decide_review_item(DecideReviewItem {
+            agency: "lumajang".into(),
+            case: opened.id.clone(),
+            entry,
+            by: "lmj-kabid".into(),
+            decision: "cabut".into(),
+            reason: "Perangkat dibuang".into(),
+            at: at + MINUTE,
+        })
         .await
         .unwrap();
         let states: Vec<(String, String)> = all(s, "lumajang", "alamat-ip")

@@ -84,7 +84,7 @@ async fn a_visit_from_request_to_check_out_with_its_duration() {
         let state = requested(s, "2099-01-01T12:00", at).await;
         let visit = s.visit("lumajang", &state.id).await.unwrap().unwrap();
         assert_eq!(
-            (visit.visitor.as_str(), visit.institution.as_str(), visit.state.as_str()),
+            (visit.visitor.as_str(), visit.institution.as_str(), visit.state.key()),
             ("Andi Wijaya", "PT Jaringan Nusantara", "diajukan")
         );
         assert_eq!(
@@ -125,7 +125,7 @@ async fn a_visit_from_request_to_check_out_with_its_duration() {
         );
         let visit = s.visit("lumajang", &state.id).await.unwrap().unwrap();
         assert_eq!(
-            (visit.state.as_str(), visit.badge.as_deref(), visit.escort.as_deref()),
+            (visit.state.key(), visit.badge.as_deref(), visit.escort.as_deref()),
             ("masuk", Some("TP-07"), Some("Yusuf Maulana"))
         );
         assert!(!visit.overdue);
@@ -145,7 +145,7 @@ async fn a_visit_from_request_to_check_out_with_its_duration() {
         let log = s.visit_log("lumajang").await.unwrap();
         assert_eq!(log.len(), 1, "{}", db.label);
         assert_eq!(
-            (log[0].state.as_str(), log[0].minutes, log[0].checked_in_at, log[0].checked_out_at),
+            (log[0].state.key(), log[0].minutes, log[0].checked_in_at, log[0].checked_out_at),
             ("selesai", Some(40), Some(inside), Some(inside + 40 * MINUTE))
         );
         let kinds: Vec<String> =
@@ -163,7 +163,7 @@ async fn a_refused_visit_never_enters_and_a_late_one_is_flagged() {
         let refused = requested(s, "2099-01-01T12:00", at).await;
         let refused = decide(s, &refused, Verdict::Tidak, at + 10 * MINUTE).await;
         assert_eq!(refused.status, CaseStatus::Rejected);
-        assert_eq!(s.visit("lumajang", &refused.id).await.unwrap().unwrap().state, "ditolak");
+        assert_eq!(s.visit("lumajang", &refused.id).await.unwrap().unwrap().state.key(), "ditolak");
         assert_eq!(
             message(s.check_in("lumajang", &refused.id, "lmj-petugas", "TP-01", at).await),
             "kunjungan belum diizinkan atau sudah selesai"
@@ -213,7 +213,7 @@ async fn personal_data_is_erased_after_the_retention_period_leaving_the_anonymou
         assert_eq!(shown(&erased, "instansi"), "PT Jaringan Nusantara", "non-personal fields stay");
         let log = s.visit_log("lumajang").await.unwrap();
         let anonymous = log.iter().find(|v| v.case_id == state.id).unwrap();
-        assert_eq!((anonymous.visitor.as_str(), anonymous.state.as_str()), ("(dihapus)", "selesai"));
+        assert_eq!((anonymous.visitor.as_str(), anonymous.state.key()), ("(dihapus)", "selesai"));
         assert!(anonymous.minutes.is_some(), "the anonymous record keeps its times");
         let open = log.iter().find(|v| v.case_id == still_open.id).unwrap();
         assert_eq!(open.visitor, "Andi Wijaya", "an open case keeps its data");

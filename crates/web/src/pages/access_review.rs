@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use engine::CaseState;
 use maud::{Markup, html};
-use store::review::ReviewItem;
+use store::review::{ReviewDecision, ReviewItem};
 
 use crate::auth::User;
 use crate::error::WebError;
@@ -35,7 +35,7 @@ pub fn section(user: &User, case: &CaseState, items: &[ReviewItem], review_step:
                             td {
                                 @match &i.decision {
                                     Some(d) => {
-                                        span class={"tag " (if d == "tetap" { "ok" } else { "bad" })} data-decision=(d) { (d) }
+                                        span class={"tag " (if *d == ReviewDecision::Keep { "ok" } else { "bad" })} data-decision=(d) { (d) }
                                         @if let Some(r) = &i.reason { " " q { (r) } }
                                         @if let (Some(by), Some(at)) = (&i.decided_by, i.decided_at) { br; span.muted { (by) ", " (clock.datetime(at)) } }
                                     }
@@ -43,8 +43,7 @@ pub fn section(user: &User, case: &CaseState, items: &[ReviewItem], review_step:
                                         form.inline method="post" action={"/permohonan/" (case.id) "/review/" (i.entry_id)} {
                                             input type="hidden" name="csrf" value=(user.csrf);
                                             select name="keputusan" aria-label=(user.t(Msg::Decision)) {
-                                                option value="tetap" { "tetap" }
-                                                option value="cabut" { "cabut" }
+                                                @for choice in ReviewDecision::CHOICES { option value=(choice) { (choice) } }
                                             }
                                             input type="text" name="alasan" maxlength="1000" placeholder=(user.t(Msg::Reason)) aria-label=(user.t(Msg::Reason));
                                             button.secondary type="submit" { (user.t(Msg::Save)) }
@@ -71,13 +70,16 @@ pub async fn decide(
     if !state.store.may_see_case(user.agency_id(), &case, user.person(), user.account.is_admin).await? {
         return Err(WebError::Forbidden);
     }
-    let decision = form.get("keputusan").map(String::as_str).unwrap_or_default();
-    let reason = form.get("alasan").map(String::as_str).unwrap_or_default();
-    match state
-        .store
-        .decide_review_item(user.agency_id(), &case, &entry, user.person(), decision, reason, now_ms())
-        .await
-    {
+    let command = store::DecideReviewItem {
+        agency: user.agency_id().to_string(),
+        case: case.clone(),
+        entry,
+        by: user.person().to_string(),
+        decision: form.get("keputusan").cloned().unwrap_or_default(),
+        reason: form.get("alasan").cloned().unwrap_or_default(),
+        at: now_ms(),
+    };
+    match state.store.decide_review_item(command).await {
         Ok(()) => Ok(Redirect::to(&format!("/permohonan/{case}#review")).into_response()),
         Err(store::StoreError::Engine(e)) => super::cases::refused(&state, &user, &case, e.to_string()).await,
         Err(e) => Err(e.into()),

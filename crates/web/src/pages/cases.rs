@@ -220,6 +220,7 @@ fn render(
     outcome: &Outcome,
 ) -> Markup {
     let clock = user.clock();
+    let ctx = engine::Context { sop, org, calendar };
     let mine: Vec<&TaskState> =
         case.open_tasks().filter(|t| t.candidates.iter().any(|c| c.person == user.person())).collect();
     let requester = org.person(&case.requester);
@@ -277,7 +278,7 @@ fn render(
                         }
                         td {
                             @if tasks.is_empty() { span.muted { "—" } }
-                            @for t in &tasks { (actual(outcome.reveal, user, &clock, calendar, org, (sop, case), step, t)) }
+                            @for t in &tasks { (actual(user, &ctx, case, step, t, outcome.reveal)) }
                         }
                     }
                 }
@@ -345,17 +346,17 @@ pub async fn reveal(
     Ok(render(&user, &case, &sop, &org, &calendar, &letters, &outcome).into_response())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What task `t` of `step` actually did (or waits for), with its time.
 fn actual(
-    reveal: bool,
     user: &User,
-    clock: &display::Clock,
-    calendar: &engine::Calendar,
-    org: &engine::Organisation,
-    (sop, case): (&Sop, &CaseState),
+    ctx: &engine::Context<'_>,
+    case: &CaseState,
     step: &sop::Step,
     t: &TaskState,
+    reveal: bool,
 ) -> Markup {
+    let engine::Context { sop, org, calendar } = *ctx;
+    let clock = user.clock();
     // Which time round a loop brought the case here, "k of N" where the SOP
     // bounds the loop.
     let round = case.round(t);

@@ -14,7 +14,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use sop::definition::{Segment, segments};
 use sop::{ActionKind, Sop, Step};
-use store::letters::DraftVersion;
+use store::letters::{DraftReview, DraftVersion};
 use store::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
 
 use crate::auth::User;
@@ -185,7 +185,7 @@ pub fn controls(
             }
         }
     };
-    let returned = letters.drafts.last().filter(|v| v.review.as_deref() == Some("dikembalikan"));
+    let returned = letters.drafts.last().filter(|v| v.review == Some(DraftReview::Returned));
     let editing = LetterDraft {
         subject: value("perihal", &current.subject),
         recipient: value("kepada", &current.recipient),
@@ -279,9 +279,9 @@ pub fn section(user: &User, case: &CaseState, letters: &CaseRecords) -> Markup {
                                 td { details { summary { (v.draft.subject) } pre.letter { (v.draft.recipient) "\n\n" (v.draft.body) } } }
                                 td { (v.written_by) br; span.muted { (clock.datetime(v.written_at)) } }
                                 td {
-                                    @match v.review.as_deref() {
-                                        Some("disetujui") => { span.tag.ok { (user.t(Msg::Approved)) } }
-                                        Some(_) => { span.tag.bad { (user.t(Msg::Returned)) } }
+                                    @match v.review {
+                                        Some(DraftReview::Approved) => { span.tag.ok { (user.t(Msg::Approved)) } }
+                                        Some(DraftReview::Returned) => { span.tag.bad { (user.t(Msg::Returned)) } }
                                         None => { span.muted { "—" } }
                                     }
                                     @if let Some(by) = &v.reviewed_by { " " (by) }

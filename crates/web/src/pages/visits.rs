@@ -12,7 +12,7 @@ use engine::CaseState;
 use maud::{Markup, html};
 use serde::Deserialize;
 use sop::definition::FieldKind;
-use store::visits::VisitRow;
+use store::visits::{VisitRow, VisitState};
 
 use super::reports::csv;
 use crate::auth::User;
@@ -22,11 +22,11 @@ use crate::i18n::Msg;
 use crate::{AppState, layout, now_ms};
 
 fn state_tag(v: &VisitRow) -> Markup {
-    let class = match v.state.as_str() {
-        "masuk" => "warn",
-        "selesai" => "ok",
-        "ditolak" => "bad",
-        _ => "muted",
+    let class = match v.state {
+        VisitState::Inside => "warn",
+        VisitState::Done => "ok",
+        VisitState::Refused => "bad",
+        VisitState::Requested | VisitState::Withdrawn => "muted",
     };
     html! {
         span class={"tag " (class)} data-visit=(v.state) { (v.state) }
@@ -54,7 +54,7 @@ pub fn section(
     reveal: bool,
 ) -> Markup {
     let clock = user.clock();
-    let may_check_in = visit.state == "diajukan"
+    let may_check_in = visit.state == VisitState::Requested
         && case
             .open_tasks()
             .any(|t| Some(t.step) == escort_step && t.candidates.iter().any(|c| c.person == user.person()));
@@ -113,7 +113,7 @@ impl LogQuery {
         let text = q.is_none_or(|q| {
             [&visitor_masked(v), &v.institution, &v.case_number].iter().any(|f| f.to_lowercase().contains(&q))
         });
-        let state = self.status.as_deref().is_none_or(|s| s.is_empty() || s == v.state);
+        let state = self.status.as_deref().is_none_or(|s| s.is_empty() || s == v.state.key());
         text && state && (self.terlambat.as_deref() != Some("1") || v.overdue)
     }
 
@@ -159,7 +159,7 @@ fn csv_rows(visits: &[VisitRow], clock: &Clock) -> Vec<Vec<String>> {
             v.purpose.clone(),
             v.planned_start.clone(),
             v.planned_end.clone(),
-            v.state.clone(),
+            v.state.to_string(),
             v.badge.clone().unwrap_or_default(),
             v.escort.clone().unwrap_or_default(),
             v.checked_in_at.map(|t| clock.datetime(t)).unwrap_or_default(),
@@ -194,8 +194,8 @@ pub async fn log(
             label for="status" { (user.t(Msg::ColStatus)) }
             select #status name="status" {
                 option value="" { "—" }
-                @for st in ["diajukan", "masuk", "selesai", "ditolak", "ditarik"] {
-                    option value=(st) selected[q.status.as_deref() == Some(st)] { (st) }
+                @for st in VisitState::ALL {
+                    option value=(st) selected[q.status.as_deref() == Some(st.key())] { (st) }
                 }
             }
             label { input type="checkbox" name="terlambat" value="1" checked[q.terlambat.as_deref() == Some("1")]; " melewati rencana selesai" }
