@@ -125,7 +125,15 @@ async fn email_letter() -> SignedLetter {
     let drafted = act(&app, &case_path, "lmj-kasi", &[subject, to, ("isi", &edited)]).await;
     assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
 
-    // The Kabid returns it; the Kasi's second version is approved.
+    // The Kabid returns it (first forgetting the note the return needs: the
+    // choice made is kept on the refused form); the Kasi's second version is approved.
+    let no_note = act(&app, &case_path, "lmj-kabid", &[("verdict", "tidak")]).await;
+    assert_eq!(no_note.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no_note.body.contains("value=\"tidak\" checked") && !no_note.body.contains("value=\"ya\" checked"),
+        "{}",
+        no_note.body
+    );
     let back = [("verdict", "tidak"), ("note", "Tambahkan kuota kotak surat.")];
     assert_eq!(act(&app, &case_path, "lmj-kabid", &back).await.status, StatusCode::SEE_OTHER);
     // The Kasi sees the Kabid's note above the editor of the redraft.

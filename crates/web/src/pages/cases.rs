@@ -92,6 +92,7 @@ struct FailedAction {
     task: String,
     fields: BTreeMap<String, String>,
     note: Option<String>,
+    verdict: Option<Verdict>,
     errors: Vec<FieldError>,
 }
 
@@ -148,9 +149,9 @@ fn action_form(
             Vec::new()
         };
     let empty = BTreeMap::new();
-    let (values, note, errors) = match &outcome.failed {
-        Some(f) if f.task == task.id => (&f.fields, f.note.clone(), f.errors.as_slice()),
-        _ => (&empty, None, &[][..]),
+    let (values, note, verdict, errors) = match &outcome.failed {
+        Some(f) if f.task == task.id => (&f.fields, f.note.clone(), f.verdict, f.errors.as_slice()),
+        _ => (&empty, None, None, &[][..]),
     };
     let prefix = format!("t{}-", task.step);
     let note_label = match step.action {
@@ -192,8 +193,8 @@ fn action_form(
                 @if !ya.is_empty() {
                     fieldset.radio class=[verdict_error.as_ref().map(|_| "has-error")] {
                         legend { strong { (user.t(Msg::Decision)) } }
-                        label { input type="radio" name="verdict" value="ya"; " " (ya) }
-                        label { input type="radio" name="verdict" value="tidak"; " " (tidak) }
+                        label { input type="radio" name="verdict" value="ya" checked[verdict == Some(Verdict::Ya)]; " " (ya) }
+                        label { input type="radio" name="verdict" value="tidak" checked[verdict == Some(Verdict::Tidak)]; " " (tidak) }
                         @if let Some(e) = &verdict_error { p.field-error { (e) } }
                     }
                 }
@@ -455,8 +456,13 @@ pub async fn act(
     // Shown again if the form is refused (the passphrase never is).
     fields.extend(kept);
     let fail = |errors: Vec<FieldError>| {
-        let failed =
-            FailedAction { task: task.id.clone(), fields: fields.clone(), note: note.clone(), errors };
+        let failed = FailedAction {
+            task: task.id.clone(),
+            fields: fields.clone(),
+            note: note.clone(),
+            verdict,
+            errors,
+        };
         let outcome = Outcome { failed: Some(failed), ..Default::default() };
         (StatusCode::UNPROCESSABLE_ENTITY, render(&user, &case, &sop, &org, &calendar, &letters, &outcome))
             .into_response()
