@@ -177,6 +177,20 @@ impl Store {
         Ok(())
     }
 
+    /// The address of each person of `agency` who has one.
+    pub async fn people_emails(
+        &self,
+        agency: &str,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, email FROM people WHERE agency_id = $1 AND email IS NOT NULL AND email <> ''",
+        )
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// `person`'s address and whether they want mail.
     pub async fn mail_preference(
         &self,

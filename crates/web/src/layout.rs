@@ -14,6 +14,7 @@ fn head(lang: Lang, title: &str) -> Markup {
             title { (title) " · Sopir" }
             link rel="stylesheet" href="/static/sopir.css";
             script src="/static/htmx.min.js" defer {}
+            script src="/static/form-keeper.js" defer {}
             meta name="language" content=(lang.code());
         }
     }
@@ -38,7 +39,7 @@ pub fn page(user: &User, title: &str, current: &str, body: Markup) -> Markup {
     .collect();
     html! {
         (DOCTYPE)
-        html lang=(user.lang.code()) {
+        html lang=(user.lang.code()) data-form-restored=(user.t(Msg::FormRestored)) {
             (head(user.lang, title))
             body {
                 header.top {
