@@ -39,9 +39,9 @@ pub fn page(user: &User, title: &str, current: &str, body: Markup) -> Markup {
     .collect();
     html! {
         (DOCTYPE)
-        html lang=(user.lang.code()) data-form-restored=(user.t(Msg::FormRestored)) {
+        html lang=(user.lang.code()) {
             (head(user.lang, title))
-            body {
+            body data-form-restored=(user.t(Msg::FormRestored)) {
                 header.top {
                     a.brand href="/tugas" { "Sopir" }
                     span.who { (user.name) " · " (user.agency.government) }

@@ -99,7 +99,7 @@
     note.className = "flash info";
     note.id = "form-restored";
     note.setAttribute("role", "status");
-    note.textContent = document.documentElement.getAttribute("data-form-restored") || "";
+    note.textContent = document.body.getAttribute("data-form-restored") || "";
     form.parentNode.insertBefore(note, form);
   });
 })();
