@@ -327,3 +327,21 @@ async fn a_form_sent_after_the_session_ended_leads_to_a_login_that_says_why_and_
     let script = b.get("/static/form-keeper.js").await;
     assert!(script.status == StatusCode::OK && script.body.contains("sessionStorage"));
 }
+
+#[tokio::test]
+async fn an_empty_task_list_points_whoever_may_request_to_the_services_they_may_request() {
+    let app = spawn().await;
+    let requester = Browser::login(&app, "lmj-pemohon").await.get("/tugas").await.body;
+    let at = requester.find("id=\"inbox-empty\"").expect("the empty list's card");
+    let card = &requester[at..];
+    assert!(card.contains("Anda dapat mengajukan permohonan layanan"), "{card}");
+    assert!(card.contains("href=\"/layanan/lumajang/vpn\""), "{card}");
+    assert!(!card.contains("href=\"/layanan/lumajang/ruang-server\""), "only what they may request");
+    assert!(card.contains("<a href=\"/layanan\">Layanan</a>"));
+    // The Head requests nothing here: the list just says there is nothing to do.
+    let head = Browser::login(&app, "lmj-kadis").await.get("/tugas").await.body;
+    assert!(
+        head.contains("Tidak ada tugas yang menunggu Anda.") && !head.contains("Anda dapat mengajukan"),
+        "{head}"
+    );
+}
