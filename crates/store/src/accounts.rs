@@ -289,7 +289,8 @@ impl Store {
     /// cases and events stay. Each open task the person may act on is told
     /// to the holders of the position theirs reports to (the head of their
     /// unit, by the organisation's chain; the agency's head where the chain
-    /// ends), since it may now wait for nobody. Deactivating an inactive
+    /// ends; `by` when the head is the one deactivated), since it may now
+    /// wait for nobody. Deactivating an inactive
     /// account changes nothing.
     pub async fn deactivate_account(
         &self,
@@ -362,7 +363,13 @@ impl Store {
                     "Akun {name} dinonaktifkan, padahal langkah {} permohonan {} menunggunya. {others}",
                     task.step, task.number
                 );
-                for head in org.escalation_chain(std::slice::from_ref(&candidate), 1, today) {
+                let mut heads = org.escalation_chain(std::slice::from_ref(&candidate), 1, today);
+                if heads.is_empty() {
+                    // The agency's head themself: nobody is above, so the
+                    // administrator who deactivated them hears of it.
+                    heads.push(by.to_string());
+                }
+                for head in heads {
                     self.notify(tx, agency, &head, &task.case_id, &message, at).await?;
                     if !outcome.told.contains(&head) {
                         outcome.told.push(head);
@@ -513,5 +520,25 @@ mod tests {
         assert!(PasswordHash::new(NOBODY).is_ok());
         assert!(!verify_password_or_dummy("sopir: no account has this password", None));
         assert!(verify_password_or_dummy("x", Some(&hash_password("x"))));
+    }
+
+    /// An account without a password ("!", as an import makes it) takes a
+    /// password check's time like any other, or the time would tell that
+    /// the account exists and has none.
+    #[test]
+    fn an_account_without_a_password_costs_a_whole_check() {
+        let hash = hash_password("rahasia-123");
+        let fastest = |hash: &str| {
+            (0..3)
+                .map(|_| {
+                    let started = std::time::Instant::now();
+                    assert!(!verify_password_or_dummy("tebakan", Some(hash)));
+                    started.elapsed()
+                })
+                .min()
+                .unwrap()
+        };
+        let (real, none) = (fastest(&hash), fastest(NO_PASSWORD));
+        assert!(none * 4 > real, "no password: {none:?}, a real hash: {real:?}");
     }
 }

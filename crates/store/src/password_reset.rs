@@ -237,11 +237,10 @@ impl Store {
         }
         let rows = sqlx::query(
             "SELECT a.username FROM accounts a JOIN people p ON p.id = a.person_id
-             WHERE (a.username = $1 OR p.email = $2) AND a.deactivated_at IS NULL
+             WHERE (a.username = $1 OR p.email = $1) AND a.deactivated_at IS NULL
                AND p.email IS NOT NULL AND p.email <> ''
-             ORDER BY a.username LIMIT $3",
+             ORDER BY a.username LIMIT $2",
         )
-        .bind(who)
         .bind(who.to_lowercase())
         .bind(ACCOUNTS_PER_REQUEST)
         .fetch_all(&self.pool)

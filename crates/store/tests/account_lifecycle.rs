@@ -283,3 +283,24 @@ async fn an_imported_account_without_a_password_matches_no_password() {
         assert!(verify_password_or_dummy("rahasia-baru", Some(&account.password_hash)), "{}", db.label);
     }
 }
+
+#[tokio::test]
+async fn when_the_head_is_deactivated_the_administrator_who_did_it_hears_of_the_open_tasks() {
+    for db in backends().await {
+        let s = &db.store;
+        let t = wib(2026, 11, 23, 9, 0);
+        s.add_account("lumajang", "kadis", "lmj-kadis", &hash_password("x"), false, t).await.unwrap();
+        let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+        s.submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, t)).await.unwrap();
+        let done = s.deactivate_account("lumajang", "kadis", "lmj-kasi", t + 1).await.unwrap();
+        assert_eq!(done.open_tasks.len(), 1, "{}", db.label);
+        // Nobody is above the Head: the administrator who did it is told.
+        assert_eq!(done.told, ["lmj-kasi"], "{}", db.label);
+        let told = s.notifications("lumajang", "lmj-kasi").await.unwrap();
+        assert!(
+            told.iter().any(|m| m.contains("Tidak ada pelaksana lain") || m.contains("Pelaksana lain")),
+            "{told:?}"
+        );
+    }
+}

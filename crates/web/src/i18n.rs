@@ -500,6 +500,7 @@ catalogue! {
     ResetCodeOnce => "Kode ini hanya ditampilkan sekali ini; Sopir menyimpan sidiknya saja. Bila hilang, atur ulang lagi.", "This code is shown only this once; Sopir keeps only its fingerprint. If it is lost, reset again.";
     SavedDeactivated => "Akun dinonaktifkan: tidak dapat masuk lagi, sesi dan token API-nya berakhir; riwayatnya tetap.", "The account was deactivated: it cannot log in, its sessions and API tokens ended; its history stays.";
     DeactivatedTasks => "Tugas terbuka yang menunggunya ({n}) diberitahukan kepada atasannya.", "Its open tasks ({n}) were made known to its superiors.";
+    DeactivatedHoldings => "Bila ia tidak lagi bertugas (mutasi, pensiun), akhiri juga penugasan jabatannya di bawah, agar tugas baru tidak diberikan kepadanya.", "If they no longer serve here (transfer, retirement), end their positions below too, so no new task goes to them.";
     SavedReactivated => "Akun diaktifkan kembali; pemiliknya masuk dengan kata sandi lamanya.", "The account was reactivated; its owner logs in with their old password.";
     SavedResetLink => "Tautan sekali pakai (berlaku 24 jam) dikirim ke alamat e-mail pegawai; kata sandi lama tidak berlaku lagi.", "A one-time link (valid 24 hours) was sent to the employee's e-mail address; the old password no longer works.";
     PersonEmailHelp => "Opsional; untuk notifikasi dan tautan atur ulang kata sandi", "Optional; for notifications and password reset links";

@@ -555,6 +555,7 @@ async fn render(
                 (user.t(msg))
                 @if msg == Msg::SavedDeactivated {
                     " " (user.t(Msg::DeactivatedTasks).replace("{n}", &opening.tugas.unwrap_or(0).to_string()))
+                    " " (user.t(Msg::DeactivatedHoldings))
                 }
             }
         }
