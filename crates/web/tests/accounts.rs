@@ -345,3 +345,86 @@ async fn an_empty_task_list_points_whoever_may_request_to_the_services_they_may_
         "{head}"
     );
 }
+
+#[tokio::test]
+async fn an_administrator_sets_a_persons_address_and_mails_them_a_one_time_link() {
+    let app = spawn().await;
+    let admin = Browser::login(&app, "lmj-kasi").await;
+    let editor = admin.get(&format!("{EDITOR}?pegawai=lmj-pemohon")).await;
+    assert!(!editor.body.contains("Atur ulang: tautan e-mail"), "no link to offer without an address");
+    let token = editor.csrf();
+    let person = |email: &'static str| {
+        let token = token.clone();
+        let admin = &admin;
+        async move {
+            admin
+                .post(
+                    &format!("{EDITOR}/pegawai"),
+                    &[
+                        ("csrf", token.as_str()),
+                        ("editing", "lmj-pemohon"),
+                        ("name", "Siti Aminah Lestari"),
+                        ("nip", ""),
+                        ("email", email),
+                        ("unit", "lmj-bappeda"),
+                    ],
+                )
+                .await
+        }
+    };
+    let before = app.store.organisation("lumajang").await.unwrap().person("lmj-pemohon").unwrap().clone();
+    let bad = person("siti@@lumajang").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("bukan alamat e-mail yang sah"), "{}", bad.body);
+    assert_eq!(
+        app.store.organisation("lumajang").await.unwrap().person("lmj-pemohon").unwrap(),
+        &before,
+        "refused: nothing changed"
+    );
+    let saved = person("Siti@LumajangKab.go.id").await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(
+        app.store.mail_preference("lumajang", "lmj-pemohon").await.unwrap().0.as_deref(),
+        Some("siti@lumajangkab.go.id")
+    );
+    let editor = admin.get(&format!("{EDITOR}?pegawai=lmj-pemohon")).await.body;
+    assert!(editor.contains("value=\"siti@lumajangkab.go.id\""), "the form shows the address");
+    assert!(editor.contains("Atur ulang: tautan e-mail"));
+
+    let sent = admin
+        .post(&format!("{EDITOR}/akun/lmj-pemohon/reset"), &[("csrf", &token), ("cara", "tautan")])
+        .await;
+    assert_eq!(sent.location.as_deref(), Some("/instansi/lumajang/organisasi?ok=tautan#pegawai"));
+    let links = mailed_links(&app, "lmj-pemohon", 1).await;
+    assert_eq!(
+        try_login(&app, "lmj-pemohon", store::demo::DEMO_PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let b = Browser::new(&app);
+    let opened = b.get(&links[0]).await;
+    assert_eq!(opened.status, StatusCode::OK);
+    let secret = links[0].trim_start_matches("/sandi/");
+    let set = b
+        .post(
+            "/sandi",
+            &[
+                ("csrf", &opened.csrf()),
+                ("rahasia", secret),
+                ("new", "kata-sandi-baru-1"),
+                ("confirm", "kata-sandi-baru-1"),
+            ],
+        )
+        .await;
+    assert_eq!(set.location.as_deref(), Some("/tugas"));
+    // Without a public address no link can be made: the reason is said, nothing changes.
+    let bare = common::spawn_without_public_url().await;
+    let admin = Browser::login(&bare, "lmj-kasi").await;
+    bare.store.set_person_email("lumajang", "lmj-pemohon", "siti@lumajangkab.go.id", None).await.unwrap();
+    let token = admin.token().await;
+    let refused = admin
+        .post(&format!("{EDITOR}/akun/lmj-pemohon/reset"), &[("csrf", &token), ("cara", "tautan")])
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("--public-url"), "{}", refused.body);
+    assert!(bare.store.account("lmj-pemohon").await.unwrap().unwrap().has_password());
+}
