@@ -264,7 +264,9 @@ impl Store {
                 .bind(at - OWNER_WINDOW_MS)
                 .fetch_one(&mut **tx)
                 .await?;
-                if recent >= OWNER_LINKS_PER_WINDOW {
+                if recent >= OWNER_LINKS_PER_WINDOW
+                    || !self.enqueue_account_mail(tx, &account, &subject, &body, at).await?
+                {
                     return Ok(false);
                 }
                 // The newest link is the one that works.
@@ -277,9 +279,6 @@ impl Store {
                 .await?;
                 insert_reset(tx, &secret_digest(&secret), &username, ResetKind::Link, None, at, at + OWNER_LINK_MS)
                     .await?;
-                if !self.enqueue_account_mail(tx, &account, &subject, &body, at).await? {
-                    return Ok(false);
-                }
                 let change =
                     Change::PasswordResetIssued { account: username.clone(), kind: ResetKind::Link.as_str().into() };
                 append(tx, Owner::AccountOf(&username), None, change, at).await?;
