@@ -22,7 +22,27 @@ pub struct Account {
     /// Creates and edits agencies, and the structure of each, across the
     /// installation.
     pub installation_admin: bool,
+    /// When an administrator deactivated it: it signs in no more, and its
+    /// sessions and API tokens stop (the person and their history stay).
+    pub deactivated_at: Option<i64>,
 }
+
+impl Account {
+    pub fn active(&self) -> bool {
+        self.deactivated_at.is_none()
+    }
+
+    /// Whether it has a password at all: an account made by an import has
+    /// none ([`NO_PASSWORD`]) until a reset gives it one.
+    pub fn has_password(&self) -> bool {
+        PasswordHash::new(&self.password_hash).is_ok()
+    }
+}
+
+/// The password hash of an account that has no password yet (made by an
+/// import, or reset by an administrator and not yet chosen): no password
+/// matches it.
+pub const NO_PASSWORD: &str = "!";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
@@ -70,9 +90,12 @@ const NOBODY: &str =
 /// Checks `password` against `hash`, or — for a username that does not
 /// exist (`None`) — does the same work and says no, so the time taken does
 /// not tell which names exist.
+/// An account without a password ([`NO_PASSWORD`]) is checked the same
+/// way, so neither does the time tell that it has none.
 pub fn verify_password_or_dummy(password: &str, hash: Option<&str>) -> bool {
-    let matched = verify_password(password, hash.unwrap_or(NOBODY));
-    matched && hash.is_some()
+    let usable = hash.filter(|h| PasswordHash::new(h).is_ok());
+    let matched = verify_password(password, usable.unwrap_or(NOBODY));
+    matched && usable.is_some()
 }
 
 /// The SHA-256 of a long random secret (a session id, an API token), as
@@ -80,6 +103,46 @@ pub fn verify_password_or_dummy(password: &str, hash: Option<&str>) -> bool {
 /// be guessed from it.
 pub(crate) fn secret_digest(secret: &str) -> String {
     Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What deactivating an account brought about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deactivation {
+    /// The open tasks the person could act on.
+    pub open_tasks: Vec<String>,
+    /// Who was told of them (person ids).
+    pub told: Vec<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct WaitingTask {
+    task: String,
+    case_id: String,
+    number: String,
+    step: i64,
+    position: String,
+    others: i64,
+}
+
+/// Ends everything that lets `username` in without its password — its
+/// sessions, API tokens and pending password resets — inside `tx`.
+pub(crate) async fn end_access(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    username: &str,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE username = $1").bind(username).execute(&mut **tx).await?;
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE username = $2 AND revoked_at IS NULL")
+        .bind(at)
+        .bind(username)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE password_resets SET spent_at = $1 WHERE username = $2 AND spent_at IS NULL")
+        .bind(at)
+        .bind(username)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Inserts one uploaded file.
@@ -123,6 +186,7 @@ pub(crate) fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Err
         password_hash: row.try_get("password_hash")?,
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
         installation_admin: row.try_get::<i64, _>("installation_admin")? != 0,
+        deactivated_at: row.try_get("deactivated_at")?,
     })
 }
 
@@ -183,7 +247,7 @@ impl Store {
     /// The logins of `agency`'s people, by username.
     pub async fn accounts(&self, agency: &str) -> Result<Vec<Account>, StoreError> {
         let rows = sqlx::query(
-            "SELECT username, person_id, agency_id, password_hash, is_admin, installation_admin FROM accounts
+            "SELECT username, person_id, agency_id, password_hash, is_admin, installation_admin, deactivated_at FROM accounts
              WHERE agency_id = $1 ORDER BY username",
         )
         .bind(agency)
@@ -194,7 +258,7 @@ impl Store {
 
     pub async fn account(&self, username: &str) -> Result<Option<Account>, StoreError> {
         let row = sqlx::query(
-            "SELECT username, person_id, agency_id, password_hash, is_admin, installation_admin FROM accounts WHERE username = $1",
+            "SELECT username, person_id, agency_id, password_hash, is_admin, installation_admin, deactivated_at FROM accounts WHERE username = $1",
         )
         .bind(username).fetch_optional(&self.pool).await?;
         Ok(row.as_ref().map(account_from).transpose()?)
@@ -211,17 +275,139 @@ impl Store {
                 .bind(username)
                 .execute(&mut **tx)
                 .await?;
-            sqlx::query("DELETE FROM sessions WHERE username = $1").bind(username).execute(&mut **tx).await?;
-            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE username = $2 AND revoked_at IS NULL")
-                .bind(at)
-                .bind(username)
-                .execute(&mut **tx)
-                .await?;
+            end_access(tx, username, at).await?;
             let change = Change::PasswordChanged { account: username.into() };
             crate::record_event::append(tx, Owner::AccountOf(username), None, change, at).await
         }
         .await;
         write.finish(result).await
+    }
+
+    /// Deactivates `username`, an account of `agency`, for `by` (an
+    /// administrator's person id): it signs in no more, its sessions end,
+    /// its API tokens and pending resets are revoked; the person, their
+    /// cases and events stay. Each open task the person may act on is told
+    /// to the holders of the position theirs reports to (the head of their
+    /// unit, by the organisation's chain; the agency's head where the chain
+    /// ends; `by` when the head is the one deactivated), since it may now
+    /// wait for nobody. Deactivating an inactive
+    /// account changes nothing.
+    pub async fn deactivate_account(
+        &self,
+        agency: &str,
+        username: &str,
+        by: &str,
+        at: i64,
+    ) -> Result<Deactivation, StoreError> {
+        let account = self.agency_account(agency, username).await?;
+        if !account.active() {
+            return Ok(Deactivation::default());
+        }
+        let org = self.organisation(agency).await?;
+        let profile = self.agency(agency).await?;
+        let today = jiff::Timestamp::from_millisecond(at)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?
+            .to_zoned(crate::report_months::zone_of(&profile.timezone))
+            .date();
+        let person = account.person_id.clone();
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            let changed = sqlx::query(
+                "UPDATE accounts SET deactivated_at = $1 WHERE username = $2 AND agency_id = $3 AND deactivated_at IS NULL",
+            )
+            .bind(at)
+            .bind(username)
+            .bind(agency)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Ok(Deactivation::default());
+            }
+            end_access(tx, username, at).await?;
+            let change = Change::AccountDeactivated { account: username.into(), person: person.clone() };
+            crate::record_event::append(tx, Owner::Agency(agency), Some(by), change, at).await?;
+            let waiting: Vec<WaitingTask> = sqlx::query_as(
+                "SELECT t.id AS task, t.case_id, c.number, t.step, k.position,
+                        (SELECT COUNT(DISTINCT k2.person_id) FROM task_candidates k2
+                         WHERE k2.task_id = t.id AND k2.person_id <> $2) AS others
+                 FROM task_candidates k JOIN tasks t ON t.id = k.task_id JOIN cases c ON c.id = t.case_id
+                 WHERE k.person_id = $2 AND k.is_open = 1 AND t.status = 'open' AND t.agency_id = $1
+                 ORDER BY c.number, t.step, k.position",
+            )
+            .bind(agency)
+            .bind(&person)
+            .fetch_all(&mut **tx)
+            .await?;
+            let mut outcome = Deactivation::default();
+            let name = org.name(&person);
+            for task in &waiting {
+                // A person holding two positions on one task is one candidate.
+                if outcome.open_tasks.iter().any(|t| t == &task.task) {
+                    continue;
+                }
+                outcome.open_tasks.push(task.task.clone());
+                let candidate = engine::Candidate {
+                    person: person.clone(),
+                    position: task.position.clone(),
+                    acting: None,
+                    acting_for: None,
+                };
+                let others = if task.others > 0 {
+                    "Pelaksana lain masih dapat menyelesaikannya."
+                } else {
+                    "Tidak ada pelaksana lain: tugas ini menunggu sampai ditangani."
+                };
+                let message = format!(
+                    "Akun {name} dinonaktifkan, padahal langkah {} permohonan {} menunggunya. {others}",
+                    task.step, task.number
+                );
+                let mut heads = org.escalation_chain(std::slice::from_ref(&candidate), 1, today);
+                if heads.is_empty() {
+                    // The agency's head themself: nobody is above, so the
+                    // administrator who deactivated them hears of it.
+                    heads.push(by.to_string());
+                }
+                for head in heads {
+                    self.notify(tx, agency, &head, &task.case_id, &message, at).await?;
+                    if !outcome.told.contains(&head) {
+                        outcome.told.push(head);
+                    }
+                }
+            }
+            Ok(outcome)
+        }
+        .await;
+        write.finish(result).await
+    }
+
+    /// Lets a deactivated account of `agency` sign in again (with the
+    /// password it had; its ended sessions and tokens stay ended).
+    pub async fn reactivate_account(
+        &self,
+        agency: &str,
+        username: &str,
+        by: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        self.agency_account(agency, username).await?;
+        let update = sqlx::query(
+            "UPDATE accounts SET deactivated_at = NULL WHERE username = $1 AND agency_id = $2 AND deactivated_at IS NOT NULL",
+        )
+        .bind(username)
+        .bind(agency);
+        let change = Change::AccountReactivated { account: username.into() };
+        self.write_recorded(update, Owner::Agency(agency), Some(by), change, at).await?;
+        Ok(())
+    }
+
+    /// The account `username` if it is `agency`'s.
+    pub async fn agency_account(&self, agency: &str, username: &str) -> Result<Account, StoreError> {
+        self.account(username)
+            .await?
+            .filter(|a| a.agency_id == agency)
+            .ok_or_else(|| StoreError::NotFound(format!("akun {username}")))
     }
 
     /// Opens a session whose id (the cookie's value) is `id`; only its
@@ -249,8 +435,9 @@ impl Store {
     /// The account of the live session whose id is `id`.
     pub async fn session(&self, id: &str, now: i64) -> Result<Option<Account>, StoreError> {
         let row = sqlx::query(
-            "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin, a.installation_admin
-             FROM sessions s JOIN accounts a ON a.username = s.username WHERE s.id_hash = $1 AND s.expires_at > $2",
+            "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin, a.installation_admin, a.deactivated_at
+             FROM sessions s JOIN accounts a ON a.username = s.username
+             WHERE s.id_hash = $1 AND s.expires_at > $2 AND a.deactivated_at IS NULL",
         )
         .bind(secret_digest(id))
         .bind(now)
@@ -333,5 +520,25 @@ mod tests {
         assert!(PasswordHash::new(NOBODY).is_ok());
         assert!(!verify_password_or_dummy("sopir: no account has this password", None));
         assert!(verify_password_or_dummy("x", Some(&hash_password("x"))));
+    }
+
+    /// An account without a password ("!", as an import makes it) takes a
+    /// password check's time like any other, or the time would tell that
+    /// the account exists and has none.
+    #[test]
+    fn an_account_without_a_password_costs_a_whole_check() {
+        let hash = hash_password("rahasia-123");
+        let fastest = |hash: &str| {
+            (0..3)
+                .map(|_| {
+                    let started = std::time::Instant::now();
+                    assert!(!verify_password_or_dummy("tebakan", Some(hash)));
+                    started.elapsed()
+                })
+                .min()
+                .unwrap()
+        };
+        let (real, none) = (fastest(&hash), fastest(NO_PASSWORD));
+        assert!(none * 4 > real, "no password: {none:?}, a real hash: {real:?}");
     }
 }

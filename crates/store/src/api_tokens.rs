@@ -151,9 +151,9 @@ impl Store {
         }
         let row = sqlx::query(
             "SELECT a.username, a.person_id, a.agency_id, a.password_hash, a.is_admin, a.installation_admin,
-                    t.id AS token_id, t.last_used_at
+                    a.deactivated_at, t.id AS token_id, t.last_used_at
              FROM api_tokens t JOIN accounts a ON a.username = t.username
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2",
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND a.deactivated_at IS NULL",
         )
         .bind(secret_digest(token))
         .bind(now)

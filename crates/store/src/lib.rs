@@ -23,6 +23,7 @@ pub mod letters;
 pub mod login_throttle;
 pub mod mail;
 mod organisation;
+pub mod password_reset;
 mod personal_data;
 pub mod private_file;
 pub mod read_only;
@@ -43,7 +44,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Connection, Executor};
 
 pub use accounts::{
-    Account, Attachment, check_username, hash_password, verify_password, verify_password_or_dummy,
+    Account, Attachment, Deactivation, NO_PASSWORD, check_username, hash_password, verify_password,
+    verify_password_or_dummy,
 };
 pub use cases::{CaseSummary, OpenTask, Upload};
 pub use command::{Complete, DecideReviewItem, Submit};

@@ -42,6 +42,21 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     (60_000_i64 << attempts.clamp(0, 20)).min(6 * 3600 * 1000)
 }
 
+/// An address as kept: trimmed and in lower case, `None` for an empty one;
+/// refused (field `email`) if it is not an address.
+pub fn check_address(email: &str) -> Result<Option<String>, StoreError> {
+    let email = email.trim().to_lowercase();
+    if !email.is_empty() && engine::form::check_email(&email).is_err() {
+        let error = FieldError::new(
+            "email",
+            "E-mail",
+            "bukan alamat e-mail yang sah, misalnya nama@lumajangkab.go.id",
+        );
+        return Err(StoreError::Engine(EngineError::Invalid(vec![error])));
+    }
+    Ok((!email.is_empty()).then_some(email))
+}
+
 impl Store {
     /// Enqueues a message to `person` if they have an address and want mail.
     pub(crate) async fn enqueue_mail(
@@ -118,17 +133,9 @@ impl Store {
         email: &str,
         enabled: bool,
     ) -> Result<(), StoreError> {
-        let email = email.trim().to_lowercase();
-        if !email.is_empty() && engine::form::check_email(&email).is_err() {
-            let error = FieldError::new(
-                "email",
-                "E-mail",
-                "bukan alamat e-mail yang sah, misalnya nama@lumajangkab.go.id",
-            );
-            return Err(StoreError::Engine(EngineError::Invalid(vec![error])));
-        }
+        let email = check_address(email)?;
         sqlx::query("UPDATE people SET email = $1 WHERE id = $2 AND agency_id = $3")
-            .bind((!email.is_empty()).then_some(email))
+            .bind(email)
             .bind(person)
             .bind(agency)
             .execute(&self.pool)
@@ -140,6 +147,48 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// An administrator (`by`) sets `person`'s address (empty: none), as
+    /// checked by [`check_address`]; recorded when it changes.
+    pub async fn set_person_email(
+        &self,
+        agency: &str,
+        person: &str,
+        email: &str,
+        by: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let email = check_address(email)?;
+        let update = sqlx::query(
+            "UPDATE people SET email = $1 WHERE id = $2 AND agency_id = $3 AND COALESCE(email, '') <> COALESCE($1, '')",
+        )
+        .bind(email.clone())
+        .bind(person)
+        .bind(agency);
+        let change = crate::record_event::Change::PersonEmailSet { person: person.into(), email };
+        self.write_recorded(
+            update,
+            crate::record_event::Owner::Agency(agency),
+            by,
+            change,
+            crate::record_event::now(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The address of each person of `agency` who has one.
+    pub async fn people_emails(
+        &self,
+        agency: &str,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, email FROM people WHERE agency_id = $1 AND email IS NOT NULL AND email <> ''",
+        )
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().collect())
     }
 
     /// `person`'s address and whether they want mail.

@@ -126,6 +126,30 @@ pub enum Change {
     InstallationAdminGranted {
         account: String,
     },
+    /// An account signs in no more; its person and history stay.
+    AccountDeactivated {
+        account: String,
+        person: String,
+    },
+    AccountReactivated {
+        account: String,
+    },
+    /// A one-time reset was issued (`kind`: `link` or `code`); by an
+    /// administrator, whose reset also ends the old password.
+    PasswordResetIssued {
+        account: String,
+        kind: String,
+    },
+    /// A one-time reset was used to choose a new password.
+    PasswordResetUsed {
+        account: String,
+        kind: String,
+    },
+    /// A person's e-mail address, as an administrator set it.
+    PersonEmailSet {
+        person: String,
+        email: Option<String>,
+    },
 }
 
 impl Change {
@@ -151,6 +175,11 @@ impl Change {
             Change::PositionSaved { .. } => "position-saved",
             Change::HoldingEnded { .. } => "holding-ended",
             Change::InstallationAdminGranted { .. } => "installation-admin-granted",
+            Change::AccountDeactivated { .. } => "account-deactivated",
+            Change::AccountReactivated { .. } => "account-reactivated",
+            Change::PasswordResetIssued { .. } => "password-reset-issued",
+            Change::PasswordResetUsed { .. } => "password-reset-used",
+            Change::PersonEmailSet { .. } => "person-email-set",
         }
     }
 }

@@ -19,6 +19,7 @@ use maud::{Markup, html};
 use sha2::{Digest, Sha256};
 use store::Account;
 use store::login_throttle::LoginGate;
+use store::password_reset::ResetKind;
 
 use crate::display::Clock;
 use crate::error::WebError;
@@ -37,18 +38,33 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const FAILURES_PER_ADDRESS: u32 = 20;
 const WINDOW_MS: i64 = 15 * 60 * 1000;
 
-/// Counts failed logins per client address in a sliding window.
-#[derive(Default)]
-pub struct Throttle(std::sync::Mutex<HashMap<IpAddr, (u32, i64)>>);
+/// Counts what one client address does (failed logins, requests for a
+/// reset link) in a sliding window, and says when it has done too much.
+pub struct Throttle {
+    counts: std::sync::Mutex<HashMap<IpAddr, (u32, i64)>>,
+    limit: u32,
+}
+
+impl Default for Throttle {
+    /// The throttle of failed logins.
+    fn default() -> Throttle {
+        Throttle::new(FAILURES_PER_ADDRESS)
+    }
+}
 
 impl Throttle {
-    fn blocked(&self, ip: IpAddr, now: i64) -> bool {
-        let map = self.0.lock().expect("not poisoned");
-        map.get(&ip).is_some_and(|(n, since)| *n >= FAILURES_PER_ADDRESS && now - since < WINDOW_MS)
+    /// At most `limit` per address in the window.
+    pub fn new(limit: u32) -> Throttle {
+        Throttle { counts: std::sync::Mutex::default(), limit }
     }
 
-    fn failed(&self, ip: IpAddr, now: i64) {
-        let mut map = self.0.lock().expect("not poisoned");
+    pub(crate) fn blocked(&self, ip: IpAddr, now: i64) -> bool {
+        let map = self.counts.lock().expect("not poisoned");
+        map.get(&ip).is_some_and(|(n, since)| *n >= self.limit && now - since < WINDOW_MS)
+    }
+
+    pub(crate) fn failed(&self, ip: IpAddr, now: i64) {
+        let mut map = self.counts.lock().expect("not poisoned");
         map.retain(|_, (_, since)| now - *since < WINDOW_MS);
         let entry = map.entry(ip).or_insert((0, now));
         entry.0 += 1;
@@ -150,8 +166,18 @@ impl FromRequestParts<AppState> for User {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<User, WebError> {
-        let id = cookie(&parts.headers, SESSION_COOKIE).ok_or(WebError::LoginRequired)?;
-        let account = state.store.session(&id, now_ms()).await?.ok_or(WebError::LoginRequired)?;
+        let account = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(id) => state.store.session(&id, now_ms()).await?.map(|a| (a, id)),
+            None => None,
+        };
+        let Some((account, id)) = account else {
+            // A form sent without a live session was filled in while it
+            // ran out: the login page says so, and leads back to the form.
+            if !matches!(parts.method, Method::GET | Method::HEAD) {
+                return Err(WebError::SessionExpired(form_page(&parts.headers)));
+            }
+            return Err(WebError::LoginRequired);
+        };
         User::of_account(state, account, csrf_of(&id), id, true).await
     }
 }
@@ -192,6 +218,16 @@ impl User {
     }
 }
 
+/// The page on this site a request was sent from (its `Referer`, which
+/// the same-origin referrer policy sends to this site only).
+fn form_page(headers: &HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let rest = referer.split_once("://")?.1;
+    let path = rest.strip_prefix(host)?;
+    is_own_path(path).then(|| path.to_string())
+}
+
 /// Refuses state-changing requests from other sites (a second line behind
 /// the CSRF tokens), and makes the visitor's language known to the handlers.
 pub async fn reject_cross_site(request: Request, next: Next) -> Response {
@@ -213,33 +249,92 @@ pub async fn reject_cross_site(request: Request, next: Next) -> Response {
     i18n::with_lang(lang, next.run(request)).await
 }
 
-fn login_form(lang: Lang, token: &str, username: &str, error: Option<&str>) -> Markup {
+/// Where the login page leads, and why it was opened.
+#[derive(serde::Deserialize, Default)]
+pub struct LoginQuery {
+    /// Set when a form was sent after the session ran out (`habis`).
+    sesi: Option<String>,
+    /// The page to go back to after logging in.
+    kembali: Option<String>,
+}
+
+/// The page after login: `kembali` if it is a page of this site.
+fn back_to(kembali: Option<&str>) -> Option<&str> {
+    kembali.filter(|b| is_own_path(b) && !b.starts_with("/login"))
+}
+
+fn login_form(lang: Lang, token: &str, username: &str, error: Option<&str>, query: &LoginQuery) -> Markup {
+    let back = back_to(query.kembali.as_deref());
+    let expired = query.sesi.as_deref() == Some("habis");
     let body = html! {
         div.card style="max-width: 26rem" {
             h1 { (lang.t(Msg::LoginTitle)) }
             @if let Some(e) = error { p.flash.error role="alert" { (e) } }
+            @if expired {
+                // Read by form-keeper.js, which then brings back what was typed.
+                p.flash.warn #session-expired role="status" data-form-page=[back] { (lang.t(Msg::SessionExpired)) }
+            }
             form method="post" action="/login" {
                 input type="hidden" name="csrf" value=(token);
+                @if let Some(back) = back { input type="hidden" name="kembali" value=(back); }
                 label for="username" { (lang.t(Msg::Username)) }
                 input #username type="text" name="username" value=(username) autocomplete="username" required autofocus;
                 label for="password" { (lang.t(Msg::Password)) }
                 input #password type="password" name="password" autocomplete="current-password" required;
                 button.primary type="submit" { (lang.t(Msg::LoginButton)) }
             }
+            p { a href="/lupa-sandi" { (lang.t(Msg::ForgotPassword)) } }
         }
         (layout::language_switch(lang, ""))
     };
     layout::bare_markup(lang, lang.t(Msg::LoginTitle), body)
 }
 
-pub async fn login_page(headers: HeaderMap, State(state): State<AppState>) -> Response {
+/// The token of the forms shown before login (login, "lupa kata sandi",
+/// a new password), kept in a cookie it must match, and the header that
+/// (re)sets that cookie.
+pub(crate) fn anonymous_token(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> (String, (header::HeaderName, String)) {
+    let token = cookie(headers, LOGIN_CSRF_COOKIE).filter(|t| t.len() == 64).unwrap_or_else(random_token);
+    let set = set_cookie(state, LOGIN_CSRF_COOKIE, &token, 3600);
+    (token, (header::SET_COOKIE, set))
+}
+
+/// Refuses a form sent before login whose token does not match its cookie.
+pub(crate) fn check_anonymous_token(headers: &HeaderMap, sent: Option<&String>) -> Result<String, WebError> {
+    let token = sent.cloned().unwrap_or_default();
+    if token.is_empty() || cookie(headers, LOGIN_CSRF_COOKIE).as_deref() != Some(token.as_str()) {
+        return Err(WebError::BadToken);
+    }
+    Ok(token)
+}
+
+pub async fn login_page(
+    headers: HeaderMap,
+    State(state): State<AppState>,
+    axum::extract::Query(query): axum::extract::Query<LoginQuery>,
+) -> Response {
     let lang = i18n::current();
-    let token = cookie(&headers, LOGIN_CSRF_COOKIE).filter(|t| t.len() == 64).unwrap_or_else(random_token);
-    (
-        [(header::SET_COOKIE, set_cookie(&state, LOGIN_CSRF_COOKIE, &token, 3600))],
-        login_form(lang, &token, "", None),
+    let (token, set) = anonymous_token(&state, &headers);
+    ([set], login_form(lang, &token, "", None, &query)).into_response()
+}
+
+/// Logs `username` in: a new session, and on to `back` or the task list.
+pub(crate) async fn start_session(
+    state: &AppState,
+    username: &str,
+    back: Option<&str>,
+    now: i64,
+) -> Result<Response, WebError> {
+    let session = random_token();
+    state.store.create_session(&session, username, now, now + SESSION_MS).await?;
+    Ok((
+        [(header::SET_COOKIE, set_cookie(state, SESSION_COOKIE, &session, SESSION_MS / 1000))],
+        Redirect::to(back_to(back).unwrap_or("/tugas")),
     )
-        .into_response()
+        .into_response())
 }
 
 pub async fn login(
@@ -249,17 +344,15 @@ pub async fn login(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let lang = i18n::current();
-    let cookie_token = cookie(&headers, LOGIN_CSRF_COOKIE);
-    let token = form.get("csrf").cloned().unwrap_or_default();
-    if cookie_token.as_deref() != Some(token.as_str()) || token.is_empty() {
-        return Err(WebError::BadToken);
-    }
+    let token = check_anonymous_token(&headers, form.get("csrf"))?;
+    let back = form.get("kembali").cloned();
     let username = form.get("username").map(|u| u.trim().to_string()).unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     let now = now_ms();
     let address = state.trusted_proxies.client(peer.ip(), &headers);
+    let query = LoginQuery { kembali: back.clone(), ..LoginQuery::default() };
     let refuse = |status: StatusCode, message: &str| {
-        (status, login_form(lang, &token, &username, Some(message))).into_response()
+        (status, login_form(lang, &token, &username, Some(message), &query)).into_response()
     };
     if state.login_failures.blocked(address, now) {
         return Ok(refuse(StatusCode::TOO_MANY_REQUESTS, lang.t(Msg::TooManyFromAddress)));
@@ -279,20 +372,32 @@ pub async fn login(
     // An unknown name costs a password check too: the time taken does not
     // tell which names exist.
     let account = state.store.account(&username).await?;
-    let hash = account.map(|a| a.password_hash);
-    if !hashing(&state, move || store::verify_password_or_dummy(&password, hash.as_deref())).await {
+    let hash = account.as_ref().map(|a| a.password_hash.clone());
+    let typed = password.clone();
+    if !hashing(&state, move || store::verify_password_or_dummy(&typed, hash.as_deref())).await {
+        // An administrator's one-time code, typed as the password (looked
+        // up whatever the name, so the time taken tells nothing): on to
+        // choosing a password, which spends it.
+        let code = state.store.pending_reset(&password, now).await?.filter(|reset| {
+            reset.kind == ResetKind::Code && account.as_ref().is_some_and(|a| a.username == reset.username)
+        });
+        if code.is_some() {
+            state.store.login_succeeded(&attempt).await?;
+            return Ok(crate::pages::password_reset::choose(lang, &token, &password, &username, &[]));
+        }
         state.login_failures.failed(address, now);
         state.store.login_failed(&attempt).await?;
         return Ok(refuse(StatusCode::UNAUTHORIZED, lang.t(Msg::LoginWrong)));
     }
+    let account = account.expect("a password matched an account");
+    if !account.active() {
+        // Said only to whoever knows the password: the login page does not
+        // tell which accounts exist or are deactivated.
+        state.store.login_failed(&attempt).await?;
+        return Ok(refuse(StatusCode::FORBIDDEN, lang.t(Msg::LoginDeactivated)));
+    }
     state.store.login_succeeded(&attempt).await?;
-    let session = random_token();
-    state.store.create_session(&session, &username, now, now + SESSION_MS).await?;
-    Ok((
-        [(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, &session, SESSION_MS / 1000))],
-        Redirect::to("/tugas"),
-    )
-        .into_response())
+    start_session(&state, &username, back.as_deref(), now).await
 }
 
 /// Longer names are counted by their beginning (no account has one).
@@ -334,7 +439,7 @@ pub async fn set_language(
 
 /// Whether `target` is a path on this site, safe to redirect to: browsers
 /// read `\` as `/`, so `/\\evil.example` would leave the site as `//` does.
-fn is_own_path(target: &str) -> bool {
+pub(crate) fn is_own_path(target: &str) -> bool {
     target.starts_with('/')
         && !target.starts_with("//")
         && !target.chars().any(|c| c == '\\' || c.is_control())

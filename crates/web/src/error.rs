@@ -13,6 +13,10 @@ pub enum WebError {
     /// Not logged in: go to the login page.
     #[error("belum masuk")]
     LoginRequired,
+    /// A form sent after the session ran out, from this page of the site
+    /// (if known): the login page says why, and leads back there.
+    #[error("sesi berakhir")]
+    SessionExpired(Option<String>),
     #[error("dilarang")]
     Forbidden,
     #[error("tidak ditemukan")]
@@ -32,6 +36,12 @@ impl WebError {
     fn page(&self, lang: Lang) -> Response {
         let (status, title, text) = match self {
             WebError::LoginRequired => return Redirect::to("/login").into_response(),
+            WebError::SessionExpired(page) => {
+                let back =
+                    page.as_deref().map(|p| format!("&kembali={}", crate::pages::registries::urlencode(p)));
+                return Redirect::to(&format!("/login?sesi=habis{}", back.unwrap_or_default()))
+                    .into_response();
+            }
             WebError::Forbidden => {
                 (StatusCode::FORBIDDEN, Msg::ForbiddenTitle, lang.t(Msg::ForbiddenText).to_string())
             }

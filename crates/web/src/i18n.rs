@@ -469,6 +469,42 @@ catalogue! {
     JointConfirm => "Konfirmasi bagian Anda; isian langkah ini diisi oleh", "Confirm your part; this step's form is filled in by";
     PickEmployee => "— pilih pegawai —", "— choose an employee —";
     Ended => "Berakhir", "Ended";
+    // Accounts administered in the browser, password resets, expired sessions (issue 18).
+    LoginDeactivated => "Akun ini dinonaktifkan oleh administrator instansi; hubungi administrator untuk mengaktifkannya kembali.", "This account was deactivated by the agency's administrator; ask them to reactivate it.";
+    ForgotPassword => "Lupa kata sandi?", "Forgot your password?";
+    ForgotHelp => "Tulis nama pengguna atau alamat e-mail Anda. Jika ada akun dengan alamat e-mail, tautan untuk memilih kata sandi baru dikirim ke alamat itu.", "Enter your username or e-mail address. If an account with an e-mail address matches, a link to choose a new password is sent to that address.";
+    UsernameOrEmail => "Nama pengguna atau e-mail", "Username or e-mail";
+    SendResetLink => "Kirim tautan", "Send the link";
+    ResetLinkMaybeSent => "Jika nama pengguna atau alamat itu milik akun yang punya alamat e-mail, tautan sudah dikirim ke alamat e-mailnya; tautan berlaku 1 jam dan hanya sekali pakai. Kata sandi lama tetap berlaku sampai Anda memilih yang baru. Tidak menerima e-mail? Hubungi administrator instansi Anda.", "If that username or address belongs to an account with an e-mail address, a link was sent to it; it works once, within an hour. Your old password works until you choose a new one. No e-mail? Ask your agency's administrator.";
+    TooManyResetRequests => "Terlalu banyak permintaan dari alamat ini; coba lagi 15 menit lagi, atau hubungi administrator instansi Anda.", "Too many requests from this address; try again in 15 minutes, or ask your agency's administrator.";
+    ResetLinksUnavailable => "Sopir ini belum dapat mengirim tautan (alamat publiknya belum diatur). Minta administrator instansi Anda mengatur ulang kata sandi.", "This Sopir cannot send links yet (its public address is not set). Ask your agency's administrator to reset your password.";
+    ChooseNewPassword => "Pilih kata sandi baru", "Choose a new password";
+    ChooseNewPasswordHelp => "Tautan atau kode sekali pakai Anda diterima. Setelah disimpan, Anda langsung masuk, dan sesi lain akun ini berakhir.", "Your one-time link or code was accepted. Once saved, you are logged in and the account's other sessions end.";
+    SavePasswordAndLogin => "Simpan dan masuk", "Save and log in";
+    ResetGoneTitle => "Tautan tidak berlaku", "Link no longer valid";
+    ResetGone => "Tautan atau kode ini sudah dipakai, sudah kedaluwarsa, atau diganti yang lebih baru. Minta tautan baru, atau minta administrator instansi Anda mengatur ulang kata sandi.", "This link or code was used already, has expired, or was replaced by a newer one. Ask for a new link, or ask your agency's administrator to reset your password.";
+    SessionExpired => "Sesi Anda berakhir (terlalu lama tidak aktif atau sudah keluar), jadi Sopir meminta Anda masuk lagi. Isian formulir yang Anda kirim disimpan di peramban ini dan dikembalikan ke formulirnya setelah Anda masuk; lampiran perlu dipilih lagi.", "Your session ended (inactive too long, or logged out), so Sopir asks you to log in again. What you typed in the form is kept in this browser and put back into the form after you log in; attachments must be chosen again.";
+    FormRestored => "Isian yang Anda ketik sebelum sesi berakhir sudah dikembalikan. Periksa, pilih lampiran lagi bila ada, lalu kirim.", "What you typed before the session ended is back. Check it, choose any attachments again, and send.";
+    Deactivated => "nonaktif", "deactivated";
+    NoPasswordYet => "belum punya kata sandi", "no password yet";
+    Deactivate => "Nonaktifkan", "Deactivate";
+    Reactivate => "Aktifkan kembali", "Reactivate";
+    ResetWithCode => "Atur ulang: kode", "Reset: code";
+    ResetWithLink => "Atur ulang: tautan e-mail", "Reset: e-mail link";
+    NotOwnAccount => "Anda tidak dapat menonaktifkan atau mengatur ulang akun Anda sendiri di sini; ganti kata sandi Anda di halaman Akun.", "You cannot deactivate or reset your own account here; change your password on the Account page.";
+    ResetHowMissing => "Pilih cara atur ulang: kode atau tautan e-mail.", "Choose how to reset: a code or an e-mail link.";
+    ResetInactive => "Akun ini nonaktif; aktifkan kembali dulu sebelum mengatur ulang kata sandinya.", "This account is deactivated; reactivate it before resetting its password.";
+    ResetCodeTitle => "Kode sekali pakai", "One-time code";
+    ResetCodeFor => "Kata sandi lama tidak berlaku lagi, dan semua sesinya berakhir. Kode untuk", "The old password no longer works and all its sessions ended. The code for";
+    ResetCodeHelp => "Sampaikan kode ini kepada pemiliknya secara langsung. Ia masuk dengan nama penggunanya dan kode ini sebagai kata sandi, lalu memilih kata sandi baru. Kode berlaku {hours} jam dan hanya sekali pakai.", "Give this code to its owner in person. They log in with their username and this code as the password, then choose a new password. The code works once, within {hours} hours.";
+    ResetCodeOnce => "Kode ini hanya ditampilkan sekali ini; Sopir menyimpan sidiknya saja. Bila hilang, atur ulang lagi.", "This code is shown only this once; Sopir keeps only its fingerprint. If it is lost, reset again.";
+    SavedDeactivated => "Akun dinonaktifkan: tidak dapat masuk lagi, sesi dan token API-nya berakhir; riwayatnya tetap.", "The account was deactivated: it cannot log in, its sessions and API tokens ended; its history stays.";
+    DeactivatedTasks => "Tugas terbuka yang menunggunya ({n}) diberitahukan kepada atasannya.", "Its open tasks ({n}) were made known to its superiors.";
+    DeactivatedHoldings => "Bila ia tidak lagi bertugas (mutasi, pensiun), akhiri juga penugasan jabatannya di bawah, agar tugas baru tidak diberikan kepadanya.", "If they no longer serve here (transfer, retirement), end their positions below too, so no new task goes to them.";
+    SavedReactivated => "Akun diaktifkan kembali; pemiliknya masuk dengan kata sandi lamanya.", "The account was reactivated; its owner logs in with their old password.";
+    SavedResetLink => "Tautan sekali pakai (berlaku 24 jam) dikirim ke alamat e-mail pegawai; kata sandi lama tidak berlaku lagi.", "A one-time link (valid 24 hours) was sent to the employee's e-mail address; the old password no longer works.";
+    PersonEmailHelp => "Opsional; untuk notifikasi dan tautan atur ulang kata sandi", "Optional; for notifications and password reset links";
+    InboxEmptyMayRequest => "Belum ada tugas untuk Anda. Anda dapat mengajukan permohonan layanan:", "No tasks for you yet. You can request a service:";
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ fn head(lang: Lang, title: &str) -> Markup {
             title { (title) " · Sopir" }
             link rel="stylesheet" href="/static/sopir.css";
             script src="/static/htmx.min.js" defer {}
+            script src="/static/form-keeper.js" defer {}
             meta name="language" content=(lang.code());
         }
     }
@@ -40,7 +41,7 @@ pub fn page(user: &User, title: &str, current: &str, body: Markup) -> Markup {
         (DOCTYPE)
         html lang=(user.lang.code()) {
             (head(user.lang, title))
-            body {
+            body data-form-restored=(user.t(Msg::FormRestored)) {
                 header.top {
                     a.brand href="/tugas" { "Sopir" }
                     span.who { (user.name) " · " (user.agency.government) }

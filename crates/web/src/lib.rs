@@ -24,6 +24,8 @@ use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use error::WebError;
+/// Reset links one client address may ask for in a quarter of an hour.
+pub use pages::password_reset::REQUESTS_PER_ADDRESS as RESET_REQUESTS_PER_ADDRESS;
 
 /// Largest request accepted (a form with its PDF attachments).
 pub const MAX_BODY_BYTES: usize = 12 * 1024 * 1024;
@@ -36,6 +38,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Failed logins per client address, to slow down guessing across accounts.
     pub login_failures: Arc<auth::Throttle>,
+    /// Requests for a password reset link per client address.
+    pub reset_requests: Arc<auth::Throttle>,
     /// Password hashing takes ~19 MiB and tens of milliseconds each: a
     /// burst of logins waits here instead of exhausting memory and stalling
     /// the request threads.
@@ -56,6 +60,7 @@ impl AppState {
             store,
             secure_cookies,
             login_failures: Arc::default(),
+            reset_requests: Arc::new(auth::Throttle::new(pages::password_reset::REQUESTS_PER_ADDRESS)),
             hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
             public_url: None,
             trusted_proxies: Arc::default(),
@@ -70,6 +75,12 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(pages::asset))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
+        .route("/lupa-sandi", get(pages::password_reset::forgot_page).post(pages::password_reset::forgot))
+        .route("/sandi", post(pages::password_reset::set_password))
+        .route("/sandi/{secret}", get(pages::password_reset::link_page))
+        .route("/instansi/{agency}/organisasi/akun/{username}/nonaktifkan", post(pages::accounts::deactivate))
+        .route("/instansi/{agency}/organisasi/akun/{username}/aktifkan", post(pages::accounts::reactivate))
+        .route("/instansi/{agency}/organisasi/akun/{username}/reset", post(pages::accounts::reset))
         .route("/bahasa", post(auth::set_language))
         .route("/akun", get(auth::account_page).post(auth::change_password))
         .route("/akun/email", get(pages::mail_settings::page).post(pages::mail_settings::save))

@@ -1,6 +1,7 @@
 //! The pages, one module per area of the application.
 
 pub mod access_review;
+pub mod accounts;
 pub mod admin;
 pub mod admin_form;
 pub mod agencies;
@@ -13,6 +14,7 @@ pub mod letters;
 pub mod library;
 pub mod mail_settings;
 pub mod organisation;
+pub mod password_reset;
 pub mod registries;
 pub mod reports;
 pub mod services;
@@ -37,12 +39,14 @@ pub async fn health(State(state): State<AppState>) -> Response {
 
 const CSS: &str = include_str!("../static/sopir.css");
 const HTMX: &str = include_str!("../static/htmx.min.js");
+const FORM_KEEPER: &str = include_str!("../static/form-keeper.js");
 
 /// The embedded static files.
 pub async fn asset(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {
         "sopir.css" => (CSS, "text/css; charset=utf-8"),
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        "form-keeper.js" => (FORM_KEEPER, "text/javascript; charset=utf-8"),
         _ => return WebError::NotFound.into_response(),
     };
     ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()

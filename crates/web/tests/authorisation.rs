@@ -38,6 +38,9 @@ fn allowed(action: &str, person: &str) -> bool {
             ["lmj-kadis", "lmj-sekdin", "lmj-kabid", "lmj-kasi", "tgx-kadis", "tgx-kabid"].contains(&person)
         }
         "request-vpn" => ["lmj-pemohon", "lmj-pemohon-2"].contains(&person),
+        // Deactivating, reactivating and resetting an agency's logins (issue 18).
+        "accounts-lumajang" => ["lmj-kasi", "admin-instalasi"].contains(&person),
+        "accounts-trenggalek" => ["tgx-kabid", "admin-instalasi"].contains(&person),
         other => panic!("{other}"),
     }
 }
@@ -118,6 +121,26 @@ async fn every_person_and_a_stranger_try_every_action() {
             let withdrawn = b.post(&format!("{case_path}/tarik"), &[("csrf", &token)]).await;
             assert_eq!(withdrawn.status, StatusCode::FORBIDDEN, "{person} withdraws");
         }
+        for (agency, login) in [("lumajang", "lmj-pemohon-2"), ("trenggalek", "tgx-pemohon-2")] {
+            let base = format!("/instansi/{agency}/organisasi/akun/{login}");
+            if !allowed(&format!("accounts-{agency}"), person) {
+                for (what, extra) in [
+                    ("nonaktifkan", None),
+                    ("aktifkan", None),
+                    ("reset", Some("kode")),
+                    ("reset", Some("tautan")),
+                ] {
+                    let mut fields = vec![("csrf", token.as_str())];
+                    fields.extend(extra.map(|how| ("cara", how)));
+                    let refused = b.post(&format!("{base}/{what}"), &fields).await;
+                    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{person}: {what} {login}");
+                }
+            }
+        }
+        // Before login, for everyone alike.
+        assert_eq!(b.get("/lupa-sandi").await.status, StatusCode::OK, "{person}");
+        assert_eq!(b.get("/sandi/tidak-ada").await.status, StatusCode::GONE, "{person}");
+        assert_eq!(b.post("/sandi", &[("rahasia", "x"), ("new", "x")]).await.status, StatusCode::FORBIDDEN);
         if !allowed("admin", person) {
             let day = b
                 .post(
@@ -140,10 +163,24 @@ async fn every_person_and_a_stranger_try_every_action() {
     ] {
         assert_eq!(page.location.as_deref(), Some("/login"));
     }
+    // A form sent without a session: the login page says the session ended.
     let attempt = anonymous.post_multipart(&task_url, form(&[("note", "x")])).await;
-    assert_eq!(attempt.location.as_deref(), Some("/login"));
+    assert_eq!(attempt.location.as_deref(), Some("/login?sesi=habis"));
     let attempt = anonymous.post(&format!("{case_path}/tarik"), &[]).await;
-    assert_eq!(attempt.location.as_deref(), Some("/login"));
+    assert_eq!(attempt.location.as_deref(), Some("/login?sesi=habis"));
+    for what in ["nonaktifkan", "aktifkan", "reset"] {
+        let attempt =
+            anonymous.post(&format!("/instansi/lumajang/organisasi/akun/lmj-pemohon-2/{what}"), &[]).await;
+        assert_eq!(attempt.location.as_deref(), Some("/login?sesi=habis"), "{what}");
+    }
+    assert_eq!(anonymous.get("/lupa-sandi").await.status, StatusCode::OK);
+    assert_eq!(anonymous.get("/sandi/tidak-ada").await.status, StatusCode::GONE);
+    assert_eq!(anonymous.post("/sandi", &[("rahasia", "x")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(anonymous.post("/lupa-sandi", &[("who", "lmj-pemohon")]).await.status, StatusCode::FORBIDDEN);
+    for login in ["lmj-pemohon-2", "tgx-pemohon-2"] {
+        let account = app.store.account(login).await.unwrap().unwrap();
+        assert!(account.active() && account.has_password(), "{login}: refused attempts changed nothing");
+    }
 
     // Nothing the refused attempts did changed the case.
     let state = app.store.case("lumajang", &case_id).await.unwrap();
@@ -160,6 +197,28 @@ async fn every_person_and_a_stranger_try_every_action() {
         let url = action_url(&page.body).unwrap();
         let done = b.post_multipart(&url, form(&[("csrf", &page.csrf()), ("note", "Tindak lanjuti")])).await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{person} acts");
+    }
+    // Each agency's administrators, and the installation's, administer its logins.
+    let installer = Browser::login(&app, "admin-instalasi").await;
+    for (admin, agency, login) in [
+        (&browsers.iter().find(|(p, _)| p == "lmj-kasi").unwrap().1, "lumajang", "lmj-pemohon-2"),
+        (&browsers.iter().find(|(p, _)| p == "tgx-kabid").unwrap().1, "trenggalek", "tgx-pemohon-2"),
+        (&installer, "lumajang", "lmj-pemohon-2"),
+        (&installer, "trenggalek", "tgx-pemohon-2"),
+    ] {
+        let token = admin.token().await;
+        let base = format!("/instansi/{agency}/organisasi/akun/{login}");
+        assert_eq!(
+            admin.post(&format!("{base}/nonaktifkan"), &[("csrf", &token)]).await.status,
+            StatusCode::SEE_OTHER
+        );
+        assert!(!app.store.account(login).await.unwrap().unwrap().active());
+        assert_eq!(
+            admin.post(&format!("{base}/aktifkan"), &[("csrf", &token)]).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let code = admin.post(&format!("{base}/reset"), &[("csrf", &token), ("cara", "kode")]).await;
+        assert_eq!(code.status, StatusCode::OK, "{agency}: {login}");
     }
     let requester = &browsers.iter().find(|(p, _)| p == "lmj-pemohon").unwrap().1;
     let token = requester.token().await;

@@ -1051,3 +1051,154 @@ async fn a_third_agency_runs_its_own_sops_of_three_shapes_in_chromium() {
     let result = third_agency_at_work(&client, &app, dir.path()).await;
     finish(client, result, "third-agency-sops").await;
 }
+
+/// Types a username and password into the login page already open, and sends them.
+async fn sign_in_here(c: &Client, username: &str, password: &str) -> Step {
+    c.wait()
+        .for_element(Locator::Css("#username"))
+        .await
+        .map_err(err)?
+        .send_keys(username)
+        .await
+        .map_err(err)?;
+    c.find(Locator::Css("#password")).await.map_err(err)?.send_keys(password).await.map_err(err)?;
+    c.find(Locator::Css("form[action='/login'] button[type=submit]"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    Ok(())
+}
+
+async fn text_of(c: &Client, css: &str) -> Result<String, String> {
+    c.wait().for_element(Locator::Css(css)).await.map_err(err)?.text().await.map_err(err)
+}
+
+/// Issue 18: the administrator deactivates the Secretary, who then cannot
+/// sign in, and resets the requester's password with a one-time code, with
+/// which the requester signs in and chooses a new password.
+async fn accounts(c: &Client, app: &common::App) -> Step {
+    let base = &app.base;
+    let editor = "/instansi/lumajang/organisasi";
+    login(c, base, "lmj-kasi").await?;
+    c.goto(&format!("{base}{editor}")).await.map_err(err)?;
+    c.find(Locator::Css(&format!("form[action='{editor}/akun/lmj-sekdin/nonaktifkan'] button")))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    let said = text_of(c, "p.flash.info").await?;
+    if !said.contains("Akun dinonaktifkan") {
+        return Err(format!("after deactivating: {said}"));
+    }
+    c.find(Locator::Css(&format!(
+        "form[action='{editor}/akun/lmj-pemohon/reset']:has(input[value='kode']) button"
+    )))
+    .await
+    .map_err(err)?
+    .click()
+    .await
+    .map_err(err)?;
+    let code = text_of(c, "#reset-code").await?;
+    if code.len() != 19 {
+        return Err(format!("a code of 16 letters in groups, not {code:?}"));
+    }
+    logout(c).await?;
+
+    sign_in_here(c, "lmj-sekdin", store::demo::DEMO_PASSWORD).await?;
+    let refused = text_of(c, "p.flash.error").await?;
+    if !refused.contains("Akun ini dinonaktifkan") {
+        return Err(format!("the deactivated Secretary was told: {refused}"));
+    }
+    c.goto(&format!("{base}/login")).await.map_err(err)?;
+    sign_in_here(c, "lmj-pemohon", &code).await?;
+    c.wait()
+        .for_element(Locator::Css("#new"))
+        .await
+        .map_err(err)?
+        .send_keys("kata-sandi-baru-siti")
+        .await
+        .map_err(err)?;
+    c.find(Locator::Css("#confirm"))
+        .await
+        .map_err(err)?
+        .send_keys("kata-sandi-baru-siti")
+        .await
+        .map_err(err)?;
+    c.find(Locator::Css("form[action='/sandi'] button[type=submit]"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
+    logout(c).await?;
+    sign_in_here(c, "lmj-pemohon", "kata-sandi-baru-siti").await?;
+    c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
+    logout(c).await?;
+    sign_in_here(c, "lmj-pemohon", &code).await?;
+    let again = text_of(c, "p.flash.error").await?;
+    if !again.contains("salah") {
+        return Err(format!("a used code was not refused: {again}"));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver"]
+async fn an_administrator_deactivates_one_login_and_resets_another_with_a_code_in_chromium() {
+    let app = spawn().await;
+    let (_driver, client, _profile) = start_browser().await;
+    let result = accounts(&client, &app).await;
+    finish(client, result, "accounts").await;
+}
+
+/// Issue 18: the session ends while the request form is being filled; the
+/// login page says why, and after logging in the form has what was typed.
+async fn expired_session_keeps_the_form(c: &Client, app: &common::App) -> Step {
+    let base = &app.base;
+    login(c, base, "lmj-pemohon").await?;
+    c.goto(&format!("{base}/layanan/lumajang/vpn")).await.map_err(err)?;
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.map_err(err)?;
+    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    for f in &sop.first_step().fields {
+        fill(c, &format!("f-{}", f.name), &input.fields[&f.name]).await?;
+    }
+    // The session runs out (here: its cookie goes) before the form is sent.
+    c.delete_cookie("sopir_session").await.map_err(err)?;
+    c.find(Locator::Css("form.card button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    let why = text_of(c, "#session-expired").await?;
+    if !why.contains("Sesi Anda berakhir") {
+        return Err(format!("the login page said: {why}"));
+    }
+    sign_in_here(c, "lmj-pemohon", store::demo::DEMO_PASSWORD).await?;
+    let note = text_of(c, "#form-restored").await?;
+    if !note.contains("sudah dikembalikan") {
+        return Err(format!("no note of the restored form: {note}"));
+    }
+    if c.current_url().await.map_err(err)?.path() != "/layanan/lumajang/vpn" {
+        return Err("not back at the request form".into());
+    }
+    for f in &sop.first_step().fields {
+        let id = format!("f-{}", f.name);
+        let value = c.find(Locator::Id(&id)).await.map_err(err)?.prop("value").await.map_err(err)?;
+        if value.as_deref() != Some(input.fields[&f.name].as_str()) {
+            return Err(format!("{id} came back as {value:?}, not {:?}", input.fields[&f.name]));
+        }
+    }
+    if !app.store.cases("lumajang").await.map_err(err)?.is_empty() {
+        return Err("nothing is sent until the person sends it again".into());
+    }
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver"]
+async fn a_form_whose_session_ended_comes_back_filled_after_login_in_chromium() {
+    let app = spawn().await;
+    let (_driver, client, _profile) = start_browser().await;
+    let result = expired_session_keeps_the_form(&client, &app).await;
+    finish(client, result, "expired-session").await;
+}

@@ -228,7 +228,7 @@ impl From<store::StoreError> for Problem {
 impl From<WebError> for Problem {
     fn from(e: WebError) -> Problem {
         match e {
-            WebError::LoginRequired => Problem::unauthorized(),
+            WebError::LoginRequired | WebError::SessionExpired(_) => Problem::unauthorized(),
             WebError::Forbidden | WebError::BadToken => Problem::forbidden(),
             WebError::NotFound => Problem::not_found(),
             WebError::BadRequest(m) => Problem::bad_request(m),

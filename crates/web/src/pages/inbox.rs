@@ -74,13 +74,30 @@ pub async fn inbox(State(state): State<AppState>, user: User) -> Result<Markup, 
         }
     };
     let (mine, shared): (Vec<&OpenTask>, Vec<&OpenTask>) = tasks.iter().partition(|t| t.candidates <= 1);
+    // Someone with nothing to do here has usually come to ask for something:
+    // the services they may request, each a click away.
+    let mut requestable = Vec::new();
+    if tasks.is_empty() {
+        for id in state.store.sop_ids(user.agency_id()).await? {
+            let sop = state.store.sop(user.agency_id(), &id, None).await?;
+            if sop.schedule.is_none() && super::services::may_submit(&state, &user, &sop).await? {
+                requestable.push((sop.id.clone(), sop.identity.nama.value.clone()));
+            }
+        }
+    }
     let body = html! {
         h1 { (user.t(Msg::InboxTitle)) }
         div #tasks hx-get="/tugas" hx-trigger="every 60s" hx-select="#tasks" hx-swap="outerHTML" {
             @if tasks.is_empty() {
-                div.card {
-                    p { (user.t(Msg::InboxEmpty)) }
-                    // Someone with nothing to do here has usually come to ask for something.
+                div.card #inbox-empty {
+                    @if requestable.is_empty() {
+                        p { (user.t(Msg::InboxEmpty)) }
+                    } @else {
+                        p { (user.t(Msg::InboxEmptyMayRequest)) }
+                        ul.requestable {
+                            @for (id, name) in &requestable { li { a href={"/layanan/" (id)} { (name) } } }
+                        }
+                    }
                     p {
                         (user.t(Msg::InboxEmptyServices)) " "
                         a href="/layanan" { (user.t(Msg::NavServices)) } "; "

@@ -65,6 +65,8 @@ pub struct Opening {
     unit: Option<String>,
     jabatan: Option<String>,
     pegawai: Option<String>,
+    /// After a deactivation: how many open tasks its person could act on.
+    tugas: Option<usize>,
 }
 
 fn right_label(lang: Lang, right: PositionRight) -> &'static str {
@@ -89,7 +91,7 @@ fn right_field(right: PositionRight) -> String {
 }
 
 /// The agency `id`, if this person may edit it.
-async fn editable(state: &AppState, user: &User, id: &str) -> Result<sop::Agency, WebError> {
+pub(crate) async fn editable(state: &AppState, user: &User, id: &str) -> Result<sop::Agency, WebError> {
     if !user.may_edit_agency(id) {
         return Err(WebError::Forbidden);
     }
@@ -160,6 +162,7 @@ struct Editor<'a> {
     org: &'a Organisation,
     holdings: &'a [store::ListedHolding],
     accounts: &'a [store::Account],
+    emails: &'a std::collections::HashMap<String, String>,
     today: jiff::civil::Date,
 }
 
@@ -326,6 +329,9 @@ impl Editor<'_> {
                                         Some(a) => {
                                             code { (a.username) }
                                             @if a.is_admin { " " span.tag.warn { (self.t(Msg::AgencyAdmin)) } }
+                                            @if !a.active() { " " span.tag.bad { (self.t(Msg::Deactivated)) } }
+                                            @else if !a.has_password() { " " span.tag.muted { (self.t(Msg::NoPasswordYet)) } }
+                                            (self.account_actions(a, self.emails.contains_key(&p.id)))
                                         }
                                         None => { span.muted { (self.t(Msg::NoLogin)) } }
                                     }
@@ -344,6 +350,7 @@ impl Editor<'_> {
                         @if !editing.is_empty() { input type="hidden" name="editing" value=(editing); }
                         (person.text("g-", "name", self.t(Msg::Name), None))
                         (person.text("g-", "nip", "NIP", Some(self.t(Msg::Optional))))
+                        (person.input("g-", "email", "E-mail", Some(self.t(Msg::PersonEmailHelp)), "email", false))
                         (person.select("g-", "unit", self.t(Msg::Unit), None, None, &self.unit_options()))
                         button.primary type="submit" { (self.t(Msg::Save)) }
                     }
@@ -357,6 +364,43 @@ impl Editor<'_> {
                         (login.input("l-", "password", self.t(Msg::Password), Some(self.t(Msg::PasswordRule)), "password", false))
                         div.checks { (login.checkbox("l-", "admin", self.t(Msg::AgencyAdmin))) }
                         button.primary type="submit" { (self.t(Msg::Save)) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// What an administrator may do with a login: not their own, and an
+    /// installation administrator's only if they are one too.
+    fn account_actions(&self, account: &store::Account, has_email: bool) -> Markup {
+        let me = &self.user.account;
+        if account.username == me.username || (account.installation_admin && !me.installation_admin) {
+            return html! {};
+        }
+        let action = |what: &str| self.action(&format!("akun/{}/{what}", account.username));
+        html! {
+            div.account-actions {
+                @if account.active() {
+                    form.inline method="post" action=(action("nonaktifkan")) {
+                        input type="hidden" name="csrf" value=(self.user.csrf);
+                        button.secondary type="submit" aria-label={(self.t(Msg::Deactivate)) " " (account.username)} { (self.t(Msg::Deactivate)) }
+                    }
+                    form.inline method="post" action=(action("reset")) {
+                        input type="hidden" name="csrf" value=(self.user.csrf);
+                        input type="hidden" name="cara" value="kode";
+                        button.secondary type="submit" aria-label={(self.t(Msg::ResetWithCode)) " " (account.username)} { (self.t(Msg::ResetWithCode)) }
+                    }
+                    @if has_email {
+                        form.inline method="post" action=(action("reset")) {
+                            input type="hidden" name="csrf" value=(self.user.csrf);
+                            input type="hidden" name="cara" value="tautan";
+                            button.secondary type="submit" aria-label={(self.t(Msg::ResetWithLink)) " " (account.username)} { (self.t(Msg::ResetWithLink)) }
+                        }
+                    }
+                } @else {
+                    form.inline method="post" action=(action("aktifkan")) {
+                        input type="hidden" name="csrf" value=(self.user.csrf);
+                        button.secondary type="submit" aria-label={(self.t(Msg::Reactivate)) " " (account.username)} { (self.t(Msg::Reactivate)) }
                     }
                 }
             }
@@ -432,9 +476,18 @@ async fn render(
     let org = state.store.organisation(agency_id).await?;
     let holdings = state.store.listed_holdings(agency_id).await?;
     let accounts = state.store.accounts(agency_id).await?;
+    let emails = state.store.people_emails(agency_id).await?;
     let calendar = state.store.calendar(agency_id).await?;
     let today = jiff::Timestamp::now().to_zoned(calendar.zone).date();
-    let editor = Editor { user, agency: &agency, org: &org, holdings: &holdings, accounts: &accounts, today };
+    let editor = Editor {
+        user,
+        agency: &agency,
+        org: &org,
+        holdings: &holdings,
+        accounts: &accounts,
+        emails: &emails,
+        today,
+    };
     let status = if refused.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let (refused_part, refused_filled) = match refused {
         Some((part, filled)) => (Some(part), filled),
@@ -466,6 +519,7 @@ async fn render(
         person.values = [
             ("name", p.name.clone()),
             ("nip", p.nip.clone().unwrap_or_default()),
+            ("email", emails.get(&p.id).cloned().unwrap_or_default()),
             ("unit", p.unit.clone()),
             ("editing", p.id.clone()),
         ]
@@ -484,6 +538,9 @@ async fn render(
     let saved = opening.ok.as_deref().and_then(|key| match key {
         "instansi" => Some(Msg::SavedAgency),
         "akhiri" => Some(Msg::SavedHoldingEnded),
+        "nonaktif" => Some(Msg::SavedDeactivated),
+        "aktif" => Some(Msg::SavedReactivated),
+        "tautan" => Some(Msg::SavedResetLink),
         _ => Part::ALL.into_iter().find(|p| p.key() == key).map(Part::saved),
     });
     let form = |part: Part| &forms[part.key()];
@@ -493,7 +550,15 @@ async fn render(
             @if user.account.installation_admin { a href="/instansi" { "← " (user.t(Msg::AgenciesTitle)) } " · " }
             a href={"/instansi/" (agency.id) "/profil"} { (user.t(Msg::AgencyProfile)) }
         }
-        @if let Some(msg) = saved { p.flash.info role="status" { (user.t(msg)) } }
+        @if let Some(msg) = saved {
+            p.flash.info role="status" {
+                (user.t(msg))
+                @if msg == Msg::SavedDeactivated {
+                    " " (user.t(Msg::DeactivatedTasks).replace("{n}", &opening.tugas.unwrap_or(0).to_string()))
+                    " " (user.t(Msg::DeactivatedHoldings))
+                }
+            }
+        }
         @if refused_part.is_some() { p.flash.error role="alert" { (user.t(Msg::FixErrors)) } }
         (editor.units(form(Part::Unit)))
         (editor.positions(form(Part::Position)))
@@ -632,10 +697,15 @@ pub async fn save_person(
         nip: Some(nip).filter(|n| !n.is_empty()),
         unit: given(&form, "unit").to_string(),
     };
-    match state.store.put_person(&agency, &person, Some(user.person())).await {
-        Ok(()) => Ok(back(&agency, Part::Person.key(), Part::Person)),
-        Err(e) => refuse(&state, &user, &agency, Part::Person, form, field_errors(e)?).await,
+    // The address is checked before anything is written: a refusal changes nothing.
+    if let Err(e) = store::mail::check_address(given(&form, "email")) {
+        return refuse(&state, &user, &agency, Part::Person, form, field_errors(e)?).await;
     }
+    if let Err(e) = state.store.put_person(&agency, &person, Some(user.person())).await {
+        return refuse(&state, &user, &agency, Part::Person, form, field_errors(e)?).await;
+    }
+    state.store.set_person_email(&agency, &person.id, given(&form, "email"), Some(user.person())).await?;
+    Ok(back(&agency, Part::Person.key(), Part::Person))
 }
 
 pub async fn add_account(
