@@ -67,7 +67,8 @@ impl Store {
                 let today = local(now).map_err(|e| StoreError::Corrupt(e.to_string()))?.date();
                 let candidates = state.task(&task).map_or_else(Vec::new, |t| t.candidates.clone());
                 for person in engine::notice::told_of_overdue(&org, &candidates, round, today) {
-                    self.notify(tx, &agency, &person, &case, engine::notice::NoticeKind::Late, &message, now).await?;
+                    self.notify(tx, &agency, &person, &case, engine::notice::NoticeKind::Late, &message, now)
+                        .await?;
                 }
                 count += 1;
             }
@@ -128,7 +129,8 @@ impl Store {
             let candidates: Vec<engine::Candidate> =
                 state.open_tasks().flat_map(|t| t.candidates.iter().cloned()).collect();
             for person in engine::notice::told_of_overdue(&org, &candidates, round, today) {
-                self.notify(tx, &agency, &person, &case, engine::notice::NoticeKind::Late, &message, now).await?;
+                self.notify(tx, &agency, &person, &case, engine::notice::NoticeKind::Late, &message, now)
+                    .await?;
             }
             count += 1;
         }

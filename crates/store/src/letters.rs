@@ -607,7 +607,16 @@ impl Store {
             .fetch_optional(&mut **tx)
             .await?;
             if told.is_none() {
-                self.notify(tx, &state.agency, &head, &state.id, engine::notice::NoticeKind::Oversight, &message, at).await?;
+                self.notify(
+                    tx,
+                    &state.agency,
+                    &head,
+                    &state.id,
+                    engine::notice::NoticeKind::Oversight,
+                    &message,
+                    at,
+                )
+                .await?;
             }
         }
         Ok(())

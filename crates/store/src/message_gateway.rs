@@ -285,11 +285,17 @@ impl Store {
         } else {
             match &self.key {
                 Some(key) => key.open(&stored)?,
-                None => return Err(StoreError::BadKey("header gateway pesan tersegel tanpa kunci data".into())),
+                None => {
+                    return Err(StoreError::BadKey("header gateway pesan tersegel tanpa kunci data".into()));
+                }
             }
         };
         let headers = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok(Some(MessageGateway { url: row.try_get("url")?, headers, body_template: row.try_get("body_template")? }))
+        Ok(Some(MessageGateway {
+            url: row.try_get("url")?,
+            headers,
+            body_template: row.try_get("body_template")?,
+        }))
     }
 }
 
@@ -308,7 +314,8 @@ mod tests {
 
     #[test]
     fn values_are_escaped_for_a_json_template_and_placeholders_in_values_stay_text() {
-        let g = MessageGateway::parse("https://gw.test/send", "", r#"{"to":"{telepon}","text":"{pesan}"}"#).unwrap();
+        let g = MessageGateway::parse("https://gw.test/send", "", r#"{"to":"{telepon}","text":"{pesan}"}"#)
+            .unwrap();
         let mut m = message();
         m.message = "Tugas \"baru\"\n{telepon}";
         let request = g.request(m);
@@ -345,8 +352,9 @@ mod tests {
 
     #[test]
     fn header_values_are_masked_but_for_their_tail() {
-        let g = MessageGateway::parse("https://gw", "Authorization: Bearer rahasia1234\nX-Key: abc", "{pesan}")
-            .unwrap();
+        let g =
+            MessageGateway::parse("https://gw", "Authorization: Bearer rahasia1234\nX-Key: abc", "{pesan}")
+                .unwrap();
         assert_eq!(
             g.masked_headers(),
             [("Authorization".into(), "••••••1234".into()), ("X-Key".into(), "••••••".into())]

@@ -179,7 +179,9 @@ async fn load_choices(
     }
     Ok(NoticeChoices {
         chosen,
-        digest_minute: person_row.try_get::<Option<i64>, _>("digest_minute")?.unwrap_or(DEFAULT_DIGEST_MINUTE),
+        digest_minute: person_row
+            .try_get::<Option<i64>, _>("digest_minute")?
+            .unwrap_or(DEFAULT_DIGEST_MINUTE),
         phone: person_row.try_get::<Option<String>, _>("phone")?.filter(|p| !p.is_empty()),
         chat_id: person_row.try_get("chat_id")?,
     })
@@ -333,7 +335,8 @@ impl Store {
         .bind(Delivery::Digest.code())
         .fetch_all(&self.pool)
         .await?;
-        let instant = jiff::Timestamp::from_millisecond(now).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let instant =
+            jiff::Timestamp::from_millisecond(now).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut zones = BTreeMap::new();
         let mut sent = 0;
         for row in rows {
@@ -369,12 +372,13 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let day_code = day.to_string();
         // Most minutes, today's digest has gone: no need to queue for a write.
-        let done = sqlx::query("SELECT 1 FROM digest_runs WHERE person_id = $1 AND channel = $2 AND day = $3")
-            .bind(person)
-            .bind(channel.code())
-            .bind(&day_code)
-            .fetch_optional(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("SELECT 1 FROM digest_runs WHERE person_id = $1 AND channel = $2 AND day = $3")
+                .bind(person)
+                .bind(channel.code())
+                .bind(&day_code)
+                .fetch_optional(&self.pool)
+                .await?;
         if done.is_some() {
             return Ok(false);
         }

@@ -78,7 +78,8 @@ async fn gateway_messages_wait_in_the_outbox_only_where_a_gateway_is_set_up() {
         submit(s, t).await;
         assert!(s.outbox_of("lumajang", Some("lmj-kadis"), Channel::Gateway, 10).await.unwrap().is_empty());
 
-        let refused = s.save_message_gateway("lumajang", "ftp://gw", Some(""), "{pesan}", t).await.unwrap_err();
+        let refused =
+            s.save_message_gateway("lumajang", "ftp://gw", Some(""), "{pesan}", t).await.unwrap_err();
         assert!(refused.to_string().contains("URL"), "{refused}");
         assert!(s.message_gateway("lumajang").await.unwrap().is_none(), "a refusal saves nothing");
         s.save_message_gateway(
@@ -103,8 +104,15 @@ async fn gateway_messages_wait_in_the_outbox_only_where_a_gateway_is_set_up() {
         let queued = s.claim_due_messages(Channel::Gateway, t + MINUTE, 10).await.unwrap();
         assert_eq!(queued.len(), 2, "{}: the Head and the Secretary, {queued:?}", db.label);
         let m = &queued[0];
-        assert_eq!((m.agency.as_str(), m.to.as_str(), m.chat_id.as_deref()), ("lumajang", "081234567890", Some("-100123")));
-        assert!(m.body.starts_with(&format!("Anda mendapat tugas pada permohonan {}", case.number)), "{}", m.body);
+        assert_eq!(
+            (m.agency.as_str(), m.to.as_str(), m.chat_id.as_deref()),
+            ("lumajang", "081234567890", Some("-100123"))
+        );
+        assert!(
+            m.body.starts_with(&format!("Anda mendapat tugas pada permohonan {}", case.number)),
+            "{}",
+            m.body
+        );
         assert!(m.body.ends_with(&format!("{{sopir}}/permohonan/{}", case.id)), "{}", m.body);
         assert_eq!(m.link.as_deref(), Some(format!("{{sopir}}/permohonan/{}", case.id).as_str()));
         // E-mail of new tasks was turned off; the mail sender never sees gateway messages.
@@ -113,7 +121,11 @@ async fn gateway_messages_wait_in_the_outbox_only_where_a_gateway_is_set_up() {
         // A refusal for good is given up at once, its answer kept.
         s.mail_refused(m, "HTTP 400: nomor tidak terdaftar", t + MINUTE).await.unwrap();
         let states = s.outbox_of("lumajang", None, Channel::Gateway, 10).await.unwrap();
-        assert!(states.iter().any(|st| st.gave_up && st.last_error.as_deref() == Some("HTTP 400: nomor tidak terdaftar")));
+        assert!(
+            states
+                .iter()
+                .any(|st| st.gave_up && st.last_error.as_deref() == Some("HTTP 400: nomor tidak terdaftar"))
+        );
     }
 }
 
