@@ -244,7 +244,7 @@ impl Store {
         .bind(&chat_id)
         .execute(&mut *tx)
         .await?;
-        let saved = load_choices(&mut *tx, agency, person).await?;
+        let saved = load_choices(&mut tx, agency, person).await?;
         tx.commit().await?;
         Ok(saved)
     }
@@ -263,7 +263,7 @@ impl Store {
         message: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        let choices = load_choices(&mut **tx, agency, person).await?;
+        let choices = load_choices(tx, agency, person).await?;
         let link = format!("{LINK_BASE}/permohonan/{case}");
         if choices.delivery(kind, Channel::Email) == Delivery::AtOnce {
             let body = format!("{message}\n\nBuka: {link}");
@@ -409,7 +409,7 @@ impl Store {
             .fetch_one(&mut **tx)
             .await?
             .try_get("since")?;
-            let choices = load_choices(&mut **tx, agency, person).await?;
+            let choices = load_choices(tx, agency, person).await?;
             let rows = sqlx::query(
                 "SELECT n.case_id, n.kind, n.message, c.number FROM notifications n
                  LEFT JOIN cases c ON c.id = n.case_id AND c.agency_id = n.agency_id
