@@ -638,34 +638,6 @@ impl Store {
         summaries(&rows)
     }
 
-    /// A person's notifications, newest first: (message, case, created, read).
-    pub async fn notification_list(
-        &self,
-        agency: &str,
-        person: &str,
-        limit: i64,
-    ) -> Result<Vec<(String, String, i64, bool)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT message, case_id, created_at, read_at FROM notifications
-             WHERE agency_id = $1 AND person_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3",
-        )
-        .bind(agency)
-        .bind(person)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("message")?,
-                    r.try_get("case_id")?,
-                    r.try_get("created_at")?,
-                    r.try_get::<Option<i64>, _>("read_at")?.is_some(),
-                ))
-            })
-            .collect()
-    }
-
     /// How many cases `person` has unread notifications of (the header's
     /// counter: one per case, however many steps it moved), counted up to
     /// [`UNREAD_CAP`] (every page asks; a long-unread list must not cost more).

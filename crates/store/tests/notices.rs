@@ -9,6 +9,7 @@ mod common;
 use common::{MINUTE, advance, backends, wib};
 use engine::Verdict;
 use engine::notice::NoticeKind;
+use sqlx::Row;
 use store::demo::sample_input;
 use store::mail::Channel;
 use store::notice_delivery::{Delivery, NoticeChoicesInput};
@@ -97,6 +98,13 @@ async fn gateway_messages_wait_in_the_outbox_only_where_a_gateway_is_set_up() {
             .await
             .unwrap();
         assert_eq!(kept.headers, [("Authorization".to_string(), "Bearer rahasia-123456".to_string())]);
+        // The token is sealed with the data key at rest.
+        let stored: String = sqlx::query("SELECT headers FROM message_gateways WHERE agency_id = 'lumajang'")
+            .fetch_one(s.pool())
+            .await
+            .unwrap()
+            .get("headers");
+        assert!(!stored.contains("rahasia"), "{stored}");
         assert_eq!(s.message_gateway("lumajang").await.unwrap(), Some(kept));
         assert!(s.message_gateway("trenggalek").await.unwrap().is_none());
 
@@ -190,5 +198,64 @@ async fn a_digest_goes_once_a_day_grouping_unread_notices_by_case() {
         s.mark_notifications_read("lumajang", "lmj-pemohon", wib(2026, 11, 25, 8, 0)).await.unwrap();
         assert_eq!(s.send_due_digests(wib(2026, 11, 25, 16, 0)).await.unwrap(), 0);
         assert_eq!(s.unread_notifications("lumajang", "lmj-pemohon").await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn a_letter_to_sign_is_a_notice_of_its_own_kind_and_a_digest_may_go_by_mail() {
+    for db in backends().await {
+        let s = &db.store;
+        let t = wib(2026, 11, 23, 9, 0);
+        let mut case = submit(s, t).await;
+        let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let mut i = 1;
+        loop {
+            let task = case.open_tasks().next().cloned().expect("the VPN SOP has a letter to review or sign");
+            let action = sop.step(task.step).unwrap().action;
+            if matches!(action, sop::ActionKind::Review | sop::ActionKind::Sign) {
+                let person = &task.candidates[0].person;
+                let kinds: Vec<String> = sqlx::query(
+                    "SELECT kind FROM notifications WHERE person_id = $1 AND case_id = $2 ORDER BY created_at DESC, id",
+                )
+                .bind(person)
+                .bind(&case.id)
+                .fetch_all(s.pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get("kind"))
+                .collect();
+                assert_eq!(
+                    kinds.first().map(String::as_str),
+                    Some("surat"),
+                    "{}: {person} {kinds:?}",
+                    db.label
+                );
+                break;
+            }
+            case = advance(s, "lumajang", &case, t + i * MINUTE).await;
+            i += 1;
+        }
+
+        // The requester takes how their requests move by mail, once a day.
+        s.set_mail_preference("lumajang", "lmj-pemohon", "siti@lumajangkab.go.id", true).await.unwrap();
+        s.save_notice_choices(
+            "lumajang",
+            "lmj-pemohon",
+            &NoticeChoicesInput {
+                chosen: vec![(NoticeKind::Progress, Channel::Email, Delivery::Digest)],
+                digest_time: "17:00".into(),
+                ..NoticeChoicesInput::default()
+            },
+        )
+        .await
+        .unwrap();
+        let before = s.mail_to("lumajang", "lmj-pemohon").await.unwrap().len();
+        advance(s, "lumajang", &case, wib(2026, 11, 23, 12, 0)).await;
+        assert_eq!(s.mail_to("lumajang", "lmj-pemohon").await.unwrap().len(), before, "not at once");
+        assert_eq!(s.send_due_digests(wib(2026, 11, 23, 17, 0)).await.unwrap(), 1);
+        let mail = &s.mail_to("lumajang", "lmj-pemohon").await.unwrap()[0];
+        assert_eq!(mail.subject, "Ringkasan Sopir 23-11-2026: 1 permohonan");
+        assert_eq!(mail.to, "siti@lumajangkab.go.id");
     }
 }
