@@ -1,6 +1,7 @@
 //! Who is told what when a case moves. The rules live here, pure, so they
 //! can be read and tested as rules; the store only delivers the notices
-//! (in the app, and by mail to those who want it).
+//! (in the app, and by e-mail or the agency's message gateway, at once or
+//! in a daily digest, as each person chose for each [`NoticeKind`]).
 //!
 //! - a new task: its candidates (not the requester, who is doing it);
 //! - a step done by someone else: the requester, except of a routine;

@@ -9,13 +9,9 @@ use sqlx::Row;
 
 use crate::{Store, StoreError};
 
-/// The placeholders a body template may hold, and what each stands for.
-pub const PLACEHOLDERS: [(&str, &str); 4] = [
-    ("{pesan}", "isi pesan, dengan tautannya"),
-    ("{tautan}", "tautan ke Sopir saja"),
-    ("{telepon}", "nomor HP penerima"),
-    ("{chat_id}", "chat id penerima (Telegram)"),
-];
+/// The placeholders a body template may hold: the message (with its
+/// link), the link alone, the recipient's phone number and chat id.
+pub const PLACEHOLDERS: [&str; 4] = ["{pesan}", "{tautan}", "{telepon}", "{chat_id}"];
 
 /// Headers kept, at most.
 const MAX_HEADERS: usize = 20;
@@ -182,12 +178,9 @@ impl MessageGateway {
             BodyFormat::Form => percent_encode(value),
             BodyFormat::Text => value.to_string(),
         };
-        let values = [
-            ("{pesan}", message.message),
-            ("{tautan}", message.link),
-            ("{telepon}", message.phone),
-            ("{chat_id}", message.chat_id),
-        ];
+        let values =
+            PLACEHOLDERS.into_iter().zip([message.message, message.link, message.phone, message.chat_id]);
+        let values: Vec<(&str, &str)> = values.collect();
         let mut body = String::new();
         let mut rest = self.body_template.as_str();
         while !rest.is_empty() {

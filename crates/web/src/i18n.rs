@@ -336,6 +336,8 @@ catalogue! {
     GatewayMissingForPerson => "Instansi Anda belum mengatur gateway pesan: pilihan untuk WhatsApp/Telegram berlaku setelah administrator mengaturnya.", "Your agency has not set up a message gateway yet: the WhatsApp/Telegram choices apply once an administrator does.";
     GatewaySettings => "Gateway pesan (WhatsApp/Telegram)", "Message gateway (WhatsApp/Telegram)";
     GatewayHelp => "Sopir mengirim POST ke URL ini untuk setiap pesan, dengan header dan isi dari template di bawah. Dalam template JSON, nilai isian di-escape. Isian:", "Sopir POSTs each message to this URL, with the headers and a body from the template below. In a JSON template the values are escaped. Placeholders:";
+    PlaceholderMessage => "isi pesan, dengan tautannya", "the message, with its link";
+    PlaceholderLink => "tautan ke Sopir saja", "the link to Sopir alone";
     GatewayHeaders => "Header baru (satu per baris, Nama: nilai)", "New headers (one a line, Name: value)";
     GatewayHeadersKept => "Header tersimpan (disamarkan). Kosongkan kolom header untuk mempertahankannya.", "Saved headers (masked). Leave the headers field empty to keep them.";
     GatewayClearHeaders => "Hapus header tersimpan", "Remove the saved headers";

@@ -217,3 +217,24 @@ async fn a_daily_digest_arrives_at_the_gateway_grouping_the_events_of_two_cases(
     assert_eq!(list.matches("data-count=").count(), 2, "{list}");
     assert!(list.contains(&format!("data-case=\"{}\" data-count=\"3\"", first.id)), "{list}");
 }
+
+#[tokio::test]
+async fn a_gateway_that_cannot_be_reached_is_tried_again_later() {
+    let app = spawn().await;
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead = format!("http://{}/kirim", closed.local_addr().unwrap());
+    drop(closed);
+    set_up(&app, &dead).await;
+    choose(&app, "lmj-kadis", "tugas", "segera", "081299998888").await;
+    let now = jiff::Timestamp::now().as_millisecond();
+    submit(&app, now).await;
+    let sender = web::gateway::GatewaySender::new(Some(PUBLIC.into()));
+    assert_eq!(sender.deliver_due(&app.store, now).await.unwrap(), (0, 1));
+    let waiting = &app.store.outbox_of("lumajang", None, store::mail::Channel::Gateway, 10).await.unwrap()[0];
+    assert!(!waiting.gave_up && waiting.sent_at.is_none());
+    assert_eq!(waiting.next_attempt_at, now + 60_000);
+    assert!(
+        waiting.last_error.as_deref().unwrap().starts_with("gateway tidak dapat dihubungi"),
+        "{waiting:?}"
+    );
+}

@@ -68,7 +68,11 @@ async fn render(
         form.card method="post" action="/admin/pesan" {
             input type="hidden" name="csrf" value=(user.csrf);
             p.muted { (user.t(Msg::GatewayHelp)) }
-            ul.muted { @for (p, what) in PLACEHOLDERS { li { code { (p) } " — " (what) } } }
+            ul.muted {
+                @for (p, what) in PLACEHOLDERS.into_iter().zip([Msg::PlaceholderMessage, Msg::PlaceholderLink, Msg::Phone, Msg::ChatId]) {
+                    li { code { (p) } " — " (user.t(what)) }
+                }
+            }
             label for="url" { "URL" }
             input #url type="url" name="url" maxlength="2000" required value=(typed.url) placeholder="https://api.gateway.co.id/send";
             @if let Some(g) = &saved {
