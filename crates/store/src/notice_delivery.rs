@@ -327,34 +327,47 @@ impl Store {
     /// in the database first, so a restart or a second server never sends
     /// it twice. Returns how many digests were put in the outbox.
     pub async fn send_due_digests(&self, now: i64) -> Result<usize, StoreError> {
-        let rows = sqlx::query(
-            "SELECT DISTINCT c.agency_id, c.person_id, c.channel, s.digest_minute FROM notification_choices c
-             LEFT JOIN notification_settings s ON s.person_id = c.person_id
-             WHERE c.delivery = $1 ORDER BY c.agency_id, c.person_id, c.channel",
+        let agencies: Vec<String> = sqlx::query(
+            "SELECT DISTINCT agency_id FROM notification_choices WHERE delivery = $1 ORDER BY agency_id",
         )
         .bind(Delivery::Digest.code())
         .fetch_all(&self.pool)
-        .await?;
+        .await?
+        .iter()
+        .map(|r| r.try_get("agency_id"))
+        .collect::<Result<_, _>>()?;
         let instant =
             jiff::Timestamp::from_millisecond(now).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut zones = BTreeMap::new();
         let mut sent = 0;
-        for row in rows {
-            let (agency, person, channel): (String, String, String) =
-                (row.try_get("agency_id")?, row.try_get("person_id")?, row.try_get("channel")?);
-            let minute = row.try_get::<Option<i64>, _>("digest_minute")?.unwrap_or(DEFAULT_DIGEST_MINUTE);
-            let Some(channel) = Channel::from_code(&channel) else { continue };
-            if !zones.contains_key(&agency) {
-                let zone = crate::report_months::zone_of(&self.agency(&agency).await?.timezone);
-                zones.insert(agency.clone(), zone);
-            }
-            let local = instant.to_zoned(zones[&agency].clone());
-            if i64::from(local.hour()) * 60 + i64::from(local.minute()) < minute {
-                continue;
-            }
+        for agency in agencies {
+            let zone = crate::report_months::zone_of(&self.agency(&agency).await?.timezone);
+            let local = instant.to_zoned(zone);
             let day = local.date();
-            if self.send_digest(&agency, &person, channel, day, now).await? {
-                sent += 1;
+            // Only those whose time has come and whose digest of the day has
+            // not gone: a minute's look costs one query per agency, however
+            // many people take a digest.
+            let due = sqlx::query(
+                "SELECT DISTINCT c.person_id, c.channel FROM notification_choices c
+                 LEFT JOIN notification_settings s ON s.person_id = c.person_id
+                 WHERE c.agency_id = $1 AND c.delivery = $2 AND COALESCE(s.digest_minute, $3) <= $4
+                   AND NOT EXISTS (SELECT 1 FROM digest_runs r
+                                   WHERE r.person_id = c.person_id AND r.channel = c.channel AND r.day = $5)
+                 ORDER BY c.person_id, c.channel",
+            )
+            .bind(&agency)
+            .bind(Delivery::Digest.code())
+            .bind(DEFAULT_DIGEST_MINUTE)
+            .bind(i64::from(local.hour()) * 60 + i64::from(local.minute()))
+            .bind(day.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+            for row in due {
+                let (person, channel): (String, String) =
+                    (row.try_get("person_id")?, row.try_get("channel")?);
+                let Some(channel) = Channel::from_code(&channel) else { continue };
+                if self.send_digest(&agency, &person, channel, day, now).await? {
+                    sent += 1;
+                }
             }
         }
         Ok(sent)
@@ -371,17 +384,6 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let day_code = day.to_string();
-        // Most minutes, today's digest has gone: no need to queue for a write.
-        let done =
-            sqlx::query("SELECT 1 FROM digest_runs WHERE person_id = $1 AND channel = $2 AND day = $3")
-                .bind(person)
-                .bind(channel.code())
-                .bind(&day_code)
-                .fetch_optional(&self.pool)
-                .await?;
-        if done.is_some() {
-            return Ok(false);
-        }
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
