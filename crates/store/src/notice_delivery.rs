@@ -205,6 +205,15 @@ impl Store {
         let minute = digest_minute(&input.digest_time)?;
         let phone = clean_phone(&input.phone)?;
         let chat_id = clean_chat_id(&input.chat_id)?;
+        let wants_gateway =
+            input.chosen.iter().any(|(_, c, d)| *c == Channel::Gateway && *d != Delivery::Off);
+        if wants_gateway && phone.is_none() && chat_id.is_none() {
+            return Err(invalid(
+                "telepon",
+                "Nomor HP",
+                "isi nomor HP atau chat id untuk menerima pemberitahuan lewat WhatsApp/Telegram",
+            ));
+        }
         let mut tx = self.pool.begin().await?;
         let known = sqlx::query("UPDATE people SET phone = $1 WHERE id = $2 AND agency_id = $3")
             .bind(&phone)

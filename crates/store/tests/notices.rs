@@ -46,6 +46,9 @@ async fn choices_default_to_mail_at_once_and_bad_input_changes_nothing() {
         let bad = NoticeChoicesInput { phone: "0812".into(), ..input.clone() };
         let refused = s.save_notice_choices("lumajang", "lmj-kabid", &bad).await.unwrap_err();
         assert!(refused.to_string().contains("Nomor HP"), "{refused}");
+        let nowhere = NoticeChoicesInput { phone: String::new(), ..input.clone() };
+        let refused = s.save_notice_choices("lumajang", "lmj-kabid", &nowhere).await.unwrap_err();
+        assert!(refused.to_string().contains("isi nomor HP atau chat id"), "{refused}");
         assert_eq!(s.notice_choices("lumajang", "lmj-kabid").await.unwrap(), choices, "nothing changed");
         // Someone of another agency is not found there.
         assert!(s.save_notice_choices("trenggalek", "lmj-kabid", &input).await.is_err());

@@ -334,6 +334,7 @@ catalogue! {
     ChatId => "Chat id (Telegram)", "Chat id (Telegram)";
     UnknownChoice => "pilihan tidak dikenal", "unknown choice";
     GatewayMissingForPerson => "Instansi Anda belum mengatur gateway pesan: pilihan untuk WhatsApp/Telegram berlaku setelah administrator mengaturnya.", "Your agency has not set up a message gateway yet: the WhatsApp/Telegram choices apply once an administrator does.";
+    MailOffForPerson => "E-mail tidak dikirim kepada Anda (alamat belum diisi atau notifikasi e-mail dimatikan):", "No e-mail is sent to you (no address given, or e-mail notifications turned off):";
     GatewaySettings => "Gateway pesan (WhatsApp/Telegram)", "Message gateway (WhatsApp/Telegram)";
     GatewayHelp => "Sopir mengirim POST ke URL ini untuk setiap pesan, dengan header dan isi dari template di bawah. Dalam template JSON, nilai isian di-escape. Isian:", "Sopir POSTs each message to this URL, with the headers and a body from the template below. In a JSON template the values are escaped. Placeholders:";
     PlaceholderMessage => "isi pesan, dengan tautannya", "the message, with its link";

@@ -61,6 +61,7 @@ async fn render(
     message: Option<(bool, String)>,
 ) -> Result<Response, WebError> {
     let gateway = state.store.message_gateway(user.agency_id()).await?.is_some();
+    let (email, mail_on) = state.store.mail_preference(user.agency_id(), user.person()).await?;
     let status = if message.as_ref().is_some_and(|(ok, _)| !ok) {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -99,6 +100,9 @@ async fn render(
                 }
             }
             @if !gateway { p.muted { (user.t(Msg::GatewayMissingForPerson)) } }
+            @if email.is_none() || !mail_on {
+                p.muted { (user.t(Msg::MailOffForPerson)) " " a href="/akun/email" { (user.t(Msg::MailSettings)) } }
+            }
             label for="jam" { (user.t(Msg::DigestTime)) }
             input #jam type="time" name="jam" value=(shown.digest_time()) required;
             label for="telepon" { (user.t(Msg::Phone)) }
