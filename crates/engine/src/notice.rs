@@ -1,6 +1,7 @@
 //! Who is told what when a case moves. The rules live here, pure, so they
 //! can be read and tested as rules; the store only delivers the notices
-//! (in the app, and by mail to those who want it).
+//! (in the app, and by e-mail or the agency's message gateway, at once or
+//! in a daily digest, as each person chose for each [`NoticeKind`]).
 //!
 //! - a new task: its candidates (not the requester, who is doing it);
 //! - a step done by someone else: the requester, except of a routine;
@@ -15,10 +16,58 @@ use crate::case::{CaseState, Event, EventBody, Millis, Outcome};
 use crate::organisation::{Candidate, Organisation};
 use crate::workflow::Context;
 
+/// What a notice is about, so that each person can choose how each kind
+/// reaches them (at once, in a daily digest, or not at all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NoticeKind {
+    /// A new task for me.
+    Task,
+    /// A letter for me to review or sign.
+    Letter,
+    /// A step late, escalated, or a loop out of rounds.
+    Late,
+    /// My request moved (a step done, a request filed for me, an acting
+    /// official acting for me).
+    Progress,
+    /// My request finished, refused or withdrawn.
+    Finished,
+    /// What heads are told to keep watch (an unreviewed access review, a
+    /// drafter stopped from approving their own letter).
+    Oversight,
+}
+
+impl NoticeKind {
+    pub const ALL: [NoticeKind; 6] = [
+        NoticeKind::Task,
+        NoticeKind::Letter,
+        NoticeKind::Late,
+        NoticeKind::Progress,
+        NoticeKind::Finished,
+        NoticeKind::Oversight,
+    ];
+
+    /// The code kept in the database and sent in forms.
+    pub fn code(self) -> &'static str {
+        match self {
+            NoticeKind::Task => "tugas",
+            NoticeKind::Letter => "surat",
+            NoticeKind::Late => "terlambat",
+            NoticeKind::Progress => "progres",
+            NoticeKind::Finished => "selesai",
+            NoticeKind::Oversight => "pengawasan",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<NoticeKind> {
+        NoticeKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
 /// One message for one person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub person: String,
+    pub kind: NoticeKind,
     /// A mail subject of its own; without one, the message's first words.
     pub subject: Option<String>,
     /// The app shows the first paragraph; the mail the whole text.
@@ -34,11 +83,12 @@ pub fn notices(ctx: &Context, state: &CaseState, events: &[Event]) -> Vec<Notice
     let number = &state.number;
     let activity = |step: u32| sop.step(step).map_or_else(String::new, |s| s.activity.clone());
     let mut out = Vec::new();
-    let mut tell = |people: Vec<String>, subject: Option<String>, message: String, at: Millis| {
-        for person in people {
-            out.push(Notice { person, subject: subject.clone(), message: message.clone(), at });
-        }
-    };
+    let mut tell =
+        |people: Vec<String>, kind: NoticeKind, subject: Option<String>, message: String, at: Millis| {
+            for person in people {
+                out.push(Notice { person, kind, subject: subject.clone(), message: message.clone(), at });
+            }
+        };
     for event in events {
         let at = event.at;
         match &event.body {
@@ -52,7 +102,14 @@ pub fn notices(ctx: &Context, state: &CaseState, events: &[Event]) -> Vec<Notice
                     .filter(|c| c.person != state.requester)
                     .map(|c| c.person.clone())
                     .collect();
-                tell(people, Some(format!("Tugas baru: permohonan {number}")), message, at);
+                // A letter to review or sign is a task of its own kind: many
+                // heads want those at once and the rest in a digest.
+                let letter = sop.letter.is_some()
+                    && sop
+                        .step(*step)
+                        .is_some_and(|s| matches!(s.action, sop::ActionKind::Review | sop::ActionKind::Sign));
+                let kind = if letter { NoticeKind::Letter } else { NoticeKind::Task };
+                tell(people, kind, Some(format!("Tugas baru: permohonan {number}")), message, at);
             }
             // A routine has no requester to keep informed of each step.
             EventBody::TaskCompleted { step, by, .. }
@@ -71,7 +128,7 @@ pub fn notices(ctx: &Context, state: &CaseState, events: &[Event]) -> Vec<Notice
                     org.name(by),
                     activity(*step)
                 );
-                tell(vec![state.requester.clone()], Some(subject), message, at);
+                tell(vec![state.requester.clone()], NoticeKind::Progress, Some(subject), message, at);
             }
             EventBody::CaseClosed { outcome, reason, .. } => {
                 let how = match outcome {
@@ -86,14 +143,14 @@ pub fn notices(ctx: &Context, state: &CaseState, events: &[Event]) -> Vec<Notice
                 let mut people: Vec<String> =
                     std::iter::once(&state.requester).chain(state.on_behalf_of.iter()).cloned().collect();
                 people.dedup();
-                tell(people, Some(format!("Permohonan {number} {how}")), message, at);
+                tell(people, NoticeKind::Finished, Some(format!("Permohonan {number} {how}")), message, at);
             }
             EventBody::CaseOpened { on_behalf_of: Some(person), requester, .. } if person != requester => {
                 let message = format!(
                     "{} mengajukan permohonan {number} ({name}) atas nama Anda.",
                     org.name(requester)
                 );
-                tell(vec![person.clone()], None, message, at);
+                tell(vec![person.clone()], NoticeKind::Progress, None, message, at);
             }
             EventBody::ActingOfficialActed { step, acting, kind, holder, .. } => {
                 let message = format!(
@@ -101,7 +158,7 @@ pub fn notices(ctx: &Context, state: &CaseState, events: &[Event]) -> Vec<Notice
                     org.name(acting),
                     kind.label()
                 );
-                tell(vec![holder.clone()], None, message, at);
+                tell(vec![holder.clone()], NoticeKind::Progress, None, message, at);
             }
             // A loop that ran out of rounds is told up the structure.
             EventBody::RoundsExhausted { task, step, rounds, .. } => {
@@ -113,7 +170,7 @@ pub fn notices(ctx: &Context, state: &CaseState, events: &[Event]) -> Vec<Notice
                 let mut people = org.escalation_chain(&candidates, 1, today);
                 people.sort();
                 people.dedup();
-                tell(people, None, message, at);
+                tell(people, NoticeKind::Late, None, message, at);
             }
             _ => {}
         }

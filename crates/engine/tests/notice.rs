@@ -4,7 +4,7 @@
 mod scenario;
 
 use engine::Verdict;
-use engine::notice::{Notice, notices};
+use engine::notice::{Notice, NoticeKind, notices};
 use scenario::{World, input, verdict};
 
 const CLEAN: &str = include_str!("../../sop/tests/fixtures/clean.toml");
@@ -30,7 +30,9 @@ fn a_new_task_is_told_to_its_candidates_and_never_to_the_requester_doing_it() {
     let events = world.when_submit("siti", &[("nama_aplikasi", "simpeg")]).unwrap();
     let state = engine::CaseState::from_events(&events).unwrap();
     // Siti's own first task and its completion by her tell her nothing.
-    assert_eq!(told(&notices(&world.ctx(), &state, &events)), ["kabid: Tugas baru: permohonan X-1"]);
+    let notices = notices(&world.ctx(), &state, &events);
+    assert_eq!(told(&notices), ["kabid: Tugas baru: permohonan X-1"]);
+    assert_eq!(notices[0].kind, NoticeKind::Task);
 }
 
 #[test]
@@ -43,6 +45,17 @@ fn a_refusal_tells_the_requester_the_step_and_the_end_with_the_reason() {
     let notices = notices(&world.ctx(), &story.state(), &events);
     assert_eq!(told(&notices), ["siti: Permohonan X-1 bergerak", "siti: Permohonan X-1 ditolak"]);
     assert!(notices[1].message.ends_with("Alasan: Sudah diperiksa."), "{}", notices[1].message);
+    // Each of its kind, for the person to choose how it reaches them.
+    let kinds: Vec<NoticeKind> = notices.iter().map(|n| n.kind).collect();
+    assert_eq!(kinds, [NoticeKind::Progress, NoticeKind::Finished]);
+}
+
+#[test]
+fn notice_kinds_keep_their_codes() {
+    for kind in NoticeKind::ALL {
+        assert_eq!(NoticeKind::from_code(kind.code()), Some(kind));
+    }
+    assert_eq!(NoticeKind::from_code("lain"), None);
 }
 
 #[test]

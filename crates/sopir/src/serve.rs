@@ -126,7 +126,11 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     }
     println!("\nHentikan dengan Ctrl+C.");
     let mailer = match options.smtp_url.as_deref().filter(|u| !u.is_empty()) {
-        Some(url) => Some(web::mailer::Mailer::new(url, &options.mail_from).map_err(CliError::Serve)?),
+        Some(url) => Some(
+            web::mailer::Mailer::new(url, &options.mail_from)
+                .map_err(CliError::Serve)?
+                .linking_to(public_url.clone()),
+        ),
         None => None,
     };
     match &public_url {
@@ -141,6 +145,8 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     let store = state.store.clone();
     let escalator = tokio::spawn(escalate_forever(store.clone(), options.escalation_minutes));
     let sender = mailer.map(|m| tokio::spawn(m.run_forever(store.clone())));
+    let gateway = web::gateway::GatewaySender::new(state.public_url.clone());
+    let gateway_sender = tokio::spawn(gateway.run_forever(store.clone()));
     let every = std::time::Duration::from_secs(60 * u64::from(options.checkpoint_minutes.max(1)));
     let anchor = Arc::new(anchor);
     let checkpointer = tokio::spawn({
@@ -155,7 +161,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     let served = web::serve(state, listener, shutdown).await;
     // Stopped before the pool closes: work cut off half-way then would
     // report a closed pool as its failure.
-    let background = [Some(escalator), sender, Some(checkpointer), rereader];
+    let background = [Some(escalator), sender, Some(gateway_sender), Some(checkpointer), rereader];
     for task in background.into_iter().flatten() {
         task.abort();
         let _ = task.await;
@@ -295,7 +301,8 @@ async fn reread_forever(
     }
 }
 
-/// Once a minute, escalates overdue tasks; a failure is logged and retried
+/// Once a minute, escalates overdue tasks, starts routines and puts the
+/// daily digests that are due in the outbox; a failure is logged and retried
 /// at the next tick, never fatal to the server.
 async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
     const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -308,6 +315,9 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
             tracing::warn!("eskalasi gagal, dicoba lagi: {e}");
         }
         crate::routine::start_due(&store, now).await;
+        if let Err(e) = store.send_due_digests(now).await {
+            tracing::warn!("ringkasan notifikasi harian gagal, dicoba lagi: {e}");
+        }
         // Once a day: personal data past its retention period goes,
         // periodic access reviews that are due are opened, expired API
         // idempotency keys and login failures are forgotten, and the query

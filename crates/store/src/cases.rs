@@ -455,19 +455,21 @@ impl Store {
         Ok(())
     }
 
-    /// Tells `person` in the app and, if they want it, by e-mail (subject
-    /// made from the message's first words).
+    /// Tells `person` in the app and, as they chose for `kind`, by e-mail
+    /// and the message gateway (subject made from the message's first words).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn notify(
         &self,
         tx: &mut Transaction<'static, Any>,
         agency: &str,
         person: &str,
         case: &str,
+        kind: engine::notice::NoticeKind,
         message: &str,
         at: i64,
     ) -> Result<(), StoreError> {
         let subject = format!("Sopir: {}", first_words(message));
-        self.notify_with_subject(tx, agency, person, case, &subject, message, at).await
+        self.notify_with_subject(tx, agency, person, case, kind, &subject, message, at).await
     }
 
     /// As [`Store::notify`] with the mail's own subject; the app shows the
@@ -479,14 +481,15 @@ impl Store {
         agency: &str,
         person: &str,
         case: &str,
+        kind: engine::notice::NoticeKind,
         subject: &str,
         message: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        self.enqueue_mail(tx, agency, person, subject, message, at).await?;
+        self.deliver_at_once(tx, agency, person, case, kind, subject, message, at).await?;
         let message = message.split("\n\n").next().unwrap_or(message);
         sqlx::query(
-            "INSERT INTO notifications (id, agency_id, person_id, case_id, message, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO notifications (id, agency_id, person_id, case_id, message, created_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(new_id())
         .bind(agency)
@@ -494,6 +497,7 @@ impl Store {
         .bind(case)
         .bind(message)
         .bind(at)
+        .bind(kind.code())
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -636,39 +640,12 @@ impl Store {
         summaries(&rows)
     }
 
-    /// A person's notifications, newest first: (message, case, created, read).
-    pub async fn notification_list(
-        &self,
-        agency: &str,
-        person: &str,
-        limit: i64,
-    ) -> Result<Vec<(String, String, i64, bool)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT message, case_id, created_at, read_at FROM notifications
-             WHERE agency_id = $1 AND person_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3",
-        )
-        .bind(agency)
-        .bind(person)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("message")?,
-                    r.try_get("case_id")?,
-                    r.try_get("created_at")?,
-                    r.try_get::<Option<i64>, _>("read_at")?.is_some(),
-                ))
-            })
-            .collect()
-    }
-
-    /// How many of `person`'s notifications are unread, counted up to
+    /// How many cases `person` has unread notifications of (the header's
+    /// counter: one per case, however many steps it moved), counted up to
     /// [`UNREAD_CAP`] (every page asks; a long-unread list must not cost more).
     pub async fn unread_notifications(&self, agency: &str, person: &str) -> Result<i64, StoreError> {
         Ok(sqlx::query(
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM notifications
+            "SELECT COUNT(*) AS n FROM (SELECT DISTINCT case_id FROM notifications
              WHERE agency_id = $1 AND person_id = $2 AND read_at IS NULL LIMIT $3) AS capped",
         )
         .bind(agency)

@@ -7,6 +7,7 @@
 //! processes sharing a database escalate once per round.
 
 use engine::case::EventBody;
+use engine::notice::NoticeKind;
 use engine::{Candidate, CaseState, Event, workflow};
 use jiff::Timestamp;
 use sqlx::{Any, Row, Transaction};
@@ -138,7 +139,7 @@ impl Store {
             );
             let org = self.organisation(&agency).await?;
             for person in engine::notice::told_of_overdue(&org, &candidates, round, local(now)?.date()) {
-                self.notify(tx, &agency, &person, &case, &message, now).await?;
+                self.notify(tx, &agency, &person, &case, NoticeKind::Late, &message, now).await?;
             }
             count += 1;
         }

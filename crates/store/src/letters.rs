@@ -636,7 +636,16 @@ impl Store {
             .fetch_optional(&mut **tx)
             .await?;
             if told.is_none() {
-                self.notify(tx, &state.agency, &head, &state.id, &message, at).await?;
+                self.notify(
+                    tx,
+                    &state.agency,
+                    &head,
+                    &state.id,
+                    engine::notice::NoticeKind::Oversight,
+                    &message,
+                    at,
+                )
+                .await?;
             }
         }
         Ok(())

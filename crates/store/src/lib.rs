@@ -22,6 +22,8 @@ pub mod idempotency;
 pub mod letters;
 pub mod login_throttle;
 pub mod mail;
+pub mod message_gateway;
+pub mod notice_delivery;
 mod organisation;
 pub mod password_reset;
 mod personal_data;

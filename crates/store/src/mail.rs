@@ -1,8 +1,9 @@
-//! The e-mail outbox: messages (in Bahasa Indonesia) are enqueued in the
-//! transaction of the action that causes them — for people who gave an
-//! address and did not turn mail off — and a sender claims due messages,
-//! reporting each as sent or failed; a failure is retried with exponential
-//! backoff and given up after [`MAX_ATTEMPTS`].
+//! The outbox of e-mail and message-gateway messages: messages (in Bahasa
+//! Indonesia) are enqueued in the transaction of the action that causes
+//! them — for people who gave an address and did not turn mail off — and a
+//! sender of each [`Channel`] claims due messages, reporting each as sent
+//! or failed; a failure is retried with exponential backoff and given up
+//! after [`MAX_ATTEMPTS`], or at once when the receiver refused it for good.
 
 use engine::EngineError;
 use engine::form::FieldError;
@@ -15,14 +16,56 @@ pub const MAX_ATTEMPTS: i64 = 10;
 /// How long a claimed message is left to its sender before another may try.
 const CLAIM_MS: i64 = 10 * 60_000;
 
+/// Where the link to Sopir stands in a message, until its sender, who
+/// knows the public address, writes that address in.
+pub const LINK_BASE: &str = "{sopir}";
+
+/// How a message reaches a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    Email,
+    /// The agency's HTTP message gateway (WhatsApp, Telegram).
+    Gateway,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 2] = [Channel::Email, Channel::Gateway];
+
+    /// The code kept in the database and sent in forms.
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Gateway => "pesan",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
 /// A message due to be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mail {
     pub id: String,
+    pub agency: String,
+    /// An e-mail address, or a phone number for the gateway (may be empty
+    /// when a chat id is given).
     pub to: String,
     pub subject: String,
     pub body: String,
     pub attempts: i64,
+    pub chat_id: Option<String>,
+    /// The link to act, for a gateway's `{tautan}`.
+    pub link: Option<String>,
+}
+
+impl Mail {
+    /// `text` with [`LINK_BASE`] replaced by the public address (none
+    /// configured: the links stay relative).
+    pub fn linked(text: &str, public_url: Option<&str>) -> String {
+        text.replace(LINK_BASE, public_url.unwrap_or_default())
+    }
 }
 
 /// Where a message stands.
@@ -35,6 +78,8 @@ pub struct MailState {
     pub sent_at: Option<i64>,
     pub gave_up: bool,
     pub last_error: Option<String>,
+    pub channel: Channel,
+    pub created_at: i64,
 }
 
 /// The wait before attempt `attempts + 1`: one minute, doubling, at most six hours.
@@ -113,13 +158,17 @@ impl Store {
                         &state.agency,
                         person,
                         &state.id,
+                        notice.kind,
                         subject,
                         &notice.message,
                         notice.at,
                     )
                     .await?
                 }
-                None => self.notify(tx, &state.agency, person, &state.id, &notice.message, notice.at).await?,
+                None => {
+                    self.notify(tx, &state.agency, person, &state.id, notice.kind, &notice.message, notice.at)
+                        .await?
+                }
             }
         }
         Ok(())
@@ -209,15 +258,28 @@ impl Store {
         Ok((row.try_get("email")?, row.try_get::<i64, _>("enabled")? == 1))
     }
 
-    /// Claims up to `limit` messages due at `now` for this sender; a claim
-    /// lapses after ten minutes, so a crashed sender's messages are retried.
+    /// Claims up to `limit` e-mails due at `now` for this sender.
     pub async fn claim_due_mail(&self, now: i64, limit: i64) -> Result<Vec<Mail>, StoreError> {
+        self.claim_due_messages(Channel::Email, now, limit).await
+    }
+
+    /// Claims up to `limit` messages of `channel` due at `now` for this
+    /// sender; a claim lapses after ten minutes, so a crashed sender's
+    /// messages are retried.
+    pub async fn claim_due_messages(
+        &self,
+        channel: Channel,
+        now: i64,
+        limit: i64,
+    ) -> Result<Vec<Mail>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, to_address, subject, body, attempts, next_attempt_at FROM outbox
-             WHERE sent_at IS NULL AND gave_up = 0 AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+            "SELECT id, agency_id, to_address, subject, body, attempts, next_attempt_at, chat_id, link FROM outbox
+             WHERE channel = $3 AND sent_at IS NULL AND gave_up = 0 AND next_attempt_at <= $1
+             ORDER BY next_attempt_at, id LIMIT $2",
         )
         .bind(now)
         .bind(limit)
+        .bind(channel.code())
         .fetch_all(&self.pool)
         .await?;
         let mut claimed = Vec::new();
@@ -235,10 +297,13 @@ impl Store {
             if taken == 1 {
                 claimed.push(Mail {
                     id,
+                    agency: row.try_get("agency_id")?,
                     to: row.try_get("to_address")?,
                     subject: row.try_get("subject")?,
                     body: row.try_get("body")?,
                     attempts: row.try_get("attempts")?,
+                    chat_id: row.try_get("chat_id")?,
+                    link: row.try_get("link")?,
                 });
             }
         }
@@ -273,18 +338,49 @@ impl Store {
         Ok(())
     }
 
-    /// Every message to `person`, newest first (for administrators and tests).
+    /// Records that the receiver refused the message for good (a gateway's
+    /// 4xx): it is given up at once, its answer kept for the administrator.
+    pub async fn mail_refused(&self, mail: &Mail, error: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = $1, next_attempt_at = $2, last_error = $3, gave_up = 1 WHERE id = $4",
+        )
+        .bind(mail.attempts + 1)
+        .bind(at)
+        .bind(error.chars().take(500).collect::<String>())
+        .bind(&mail.id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Every e-mail to `person`, newest first (for administrators and tests).
     pub async fn mail_to(&self, agency: &str, person: &str) -> Result<Vec<MailState>, StoreError> {
+        self.outbox_of(agency, Some(person), Channel::Email, i64::MAX).await
+    }
+
+    /// The newest `limit` messages of `channel` in `agency`, to `person`
+    /// only if given, newest first.
+    pub async fn outbox_of(
+        &self,
+        agency: &str,
+        person: Option<&str>,
+        channel: Channel,
+        limit: i64,
+    ) -> Result<Vec<MailState>, StoreError> {
         let rows = sqlx::query(
-            "SELECT to_address, subject, attempts, next_attempt_at, sent_at, gave_up, last_error FROM outbox
-             WHERE agency_id = $1 AND person_id = $2 ORDER BY created_at DESC, id",
+            "SELECT to_address, subject, attempts, next_attempt_at, sent_at, gave_up, last_error, channel, created_at
+             FROM outbox WHERE agency_id = $1 AND ($2 = '' OR person_id = $2) AND channel = $3
+             ORDER BY created_at DESC, id LIMIT $4",
         )
         .bind(agency)
-        .bind(person)
+        .bind(person.unwrap_or_default())
+        .bind(channel.code())
+        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
+                let code: String = r.try_get("channel")?;
                 Ok(MailState {
                     to: r.try_get("to_address")?,
                     subject: r.try_get("subject")?,
@@ -293,6 +389,9 @@ impl Store {
                     sent_at: r.try_get("sent_at")?,
                     gave_up: r.try_get::<i64, _>("gave_up")? == 1,
                     last_error: r.try_get("last_error")?,
+                    channel: Channel::from_code(&code)
+                        .ok_or_else(|| StoreError::Corrupt(format!("saluran pesan {code}")))?,
+                    created_at: r.try_get("created_at")?,
                 })
             })
             .collect()

@@ -139,7 +139,16 @@ impl Store {
                 open.len()
             );
             for head in org.holders_with(engine::organisation::PositionRight::HeadsAgency, today) {
-                self.notify(tx, &state.agency, &head.person, &state.id, &message, at).await?;
+                self.notify(
+                    tx,
+                    &state.agency,
+                    &head.person,
+                    &state.id,
+                    engine::notice::NoticeKind::Oversight,
+                    &message,
+                    at,
+                )
+                .await?;
             }
         }
         Ok(())

@@ -459,7 +459,11 @@ fn account_form(user: &User, errors: &[(&str, String)]) -> Markup {
         }
     };
     let body = html! {
-        p { a href="/akun/email" { (user.t(Msg::MailSettings)) } " · " a href="/akun/token" { (user.t(Msg::ApiTokens)) } }
+        p {
+            a href="/akun/email" { (user.t(Msg::MailSettings)) } " · "
+            a href="/akun/notifikasi" { (user.t(Msg::NoticeSettings)) } " · "
+            a href="/akun/token" { (user.t(Msg::ApiTokens)) }
+        }
         h1 { (user.t(Msg::ChangePassword)) }
         form.card method="post" action="/akun" {
             input type="hidden" name="csrf" value=(user.csrf);

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod client_address;
 mod display;
 mod error;
+pub mod gateway;
 mod i18n;
 mod layout;
 pub mod mailer;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/bahasa", post(auth::set_language))
         .route("/akun", get(auth::account_page).post(auth::change_password))
         .route("/akun/email", get(pages::mail_settings::page).post(pages::mail_settings::save))
+        .route("/akun/notifikasi", get(pages::notice_settings::page).post(pages::notice_settings::save))
         .route("/tugas", get(pages::inbox::inbox))
         .route("/notifikasi", get(pages::inbox::notifications))
         .route("/notifikasi/baca", post(pages::inbox::mark_read))
@@ -123,6 +125,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/login/buka", post(pages::admin::unlock_login))
         .route("/admin/sop", get(pages::sop_publishing::page).post(pages::sop_publishing::upload))
         .route("/admin/surat", get(pages::letter_settings::page))
+        .route("/admin/pesan", get(pages::message_gateway::page).post(pages::message_gateway::save))
+        .route("/admin/pesan/uji", post(pages::message_gateway::test))
         .route("/instansi", get(pages::agencies::list))
         .route("/instansi/baru", get(pages::agencies::new_form).post(pages::agencies::create))
         .route("/instansi/{agency}/profil", get(pages::agencies::profile).post(pages::agencies::save))

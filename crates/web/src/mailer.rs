@@ -18,6 +18,8 @@ const BATCH: i64 = 20;
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    /// The address in messages' links (`--public-url`).
+    public_url: Option<String>,
 }
 
 impl Mailer {
@@ -28,7 +30,13 @@ impl Mailer {
             .timeout(Some(Duration::from_secs(20)))
             .build();
         let from = from.parse().map_err(|e| format!("alamat pengirim \"{from}\" tidak sah: {e}"))?;
-        Ok(Mailer { transport, from })
+        Ok(Mailer { transport, from, public_url: None })
+    }
+
+    /// Links in messages point at `public_url` (without one they stay relative).
+    pub fn linking_to(mut self, public_url: Option<String>) -> Mailer {
+        self.public_url = public_url;
+        self
     }
 
     fn message(&self, mail: &Mail) -> Result<Message, String> {
@@ -38,7 +46,7 @@ impl Mailer {
             .to(to)
             .subject(mail.subject.clone())
             .header(ContentType::TEXT_PLAIN)
-            .body(mail.body.clone())
+            .body(Mail::linked(&mail.body, self.public_url.as_deref()))
             .map_err(|e| e.to_string())
     }
 

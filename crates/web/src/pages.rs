@@ -13,6 +13,8 @@ pub mod letter_settings;
 pub mod letters;
 pub mod library;
 pub mod mail_settings;
+pub mod message_gateway;
+pub mod notice_settings;
 pub mod organisation;
 pub mod password_reset;
 pub mod registries;

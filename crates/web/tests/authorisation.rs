@@ -88,6 +88,14 @@ async fn every_person_and_a_stranger_try_every_action() {
             if allowed("admin", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
             "{person} letter settings"
         );
+        let gateway = b.get("/admin/pesan").await.status;
+        assert_eq!(
+            gateway,
+            if allowed("admin", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
+            "{person} message gateway settings"
+        );
+        // Everyone chooses how they themselves are told.
+        assert_eq!(b.get("/akun/notifikasi").await.status, StatusCode::OK, "{person} notice settings");
         let registers = b.get("/agenda").await.status;
         assert_eq!(
             registers,
@@ -149,7 +157,20 @@ async fn every_person_and_a_stranger_try_every_action() {
                 )
                 .await;
             assert_eq!(day.status, StatusCode::FORBIDDEN, "{person} adds a holiday");
+            let gateway = b
+                .post(
+                    "/admin/pesan",
+                    &[("csrf", &token), ("url", "http://127.0.0.1:9/x"), ("template", "{pesan}")],
+                )
+                .await;
+            assert_eq!(gateway.status, StatusCode::FORBIDDEN, "{person} sets the message gateway");
+            let tried = b.post("/admin/pesan/uji", &[("csrf", &token), ("telepon", "081234567890")]).await;
+            assert_eq!(tried.status, StatusCode::FORBIDDEN, "{person} sends a gateway test");
         }
+        let chosen = b
+            .post("/akun/notifikasi", &[("csrf", &token), ("tugas.email", "ringkasan"), ("jam", "06:00")])
+            .await;
+        assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{person} chooses how they are told");
     }
     // The stranger is sent to log in, whatever they try.
     for page in [
@@ -160,6 +181,11 @@ async fn every_person_and_a_stranger_try_every_action() {
         anonymous.get(&format!("{case_path}/disposisi")).await,
         anonymous.get("/agenda").await,
         anonymous.get("/admin/surat").await,
+        anonymous.get("/admin/pesan").await,
+        anonymous.get("/akun/notifikasi").await,
+        anonymous.post("/admin/pesan", &[("url", "http://127.0.0.1:9/x"), ("template", "{pesan}")]).await,
+        anonymous.post("/admin/pesan/uji", &[("telepon", "081234567890")]).await,
+        anonymous.post("/akun/notifikasi", &[("tugas.email", "mati"), ("jam", "06:00")]).await,
     ] {
         assert_eq!(page.location.as_deref(), Some("/login"));
     }
@@ -188,6 +214,25 @@ async fn every_person_and_a_stranger_try_every_action() {
     assert_eq!(state.tasks.len(), 2);
     assert!(app.store.calendar("lumajang").await.unwrap().is_working_day(jiff::civil::date(2026, 12, 31)));
     assert!(app.store.calendar("trenggalek").await.unwrap().is_working_day(jiff::civil::date(2026, 12, 31)));
+    for agency in ["lumajang", "trenggalek"] {
+        assert!(app.store.message_gateway(agency).await.unwrap().is_none(), "no gateway set in {agency}");
+    }
+    // Each person's choice is their own.
+    let chosen = app.store.notice_choices("lumajang", "lmj-kabid").await.unwrap();
+    assert_eq!(
+        chosen.delivery(engine::notice::NoticeKind::Task, store::mail::Channel::Email),
+        store::notice_delivery::Delivery::Digest
+    );
+    assert_eq!(chosen.digest_time(), "06:00");
+    // An administrator sets their own agency's gateway, no other.
+    let tgx_admin = &browsers.iter().find(|(p, _)| p == "tgx-kabid").unwrap().1;
+    let token = tgx_admin.token().await;
+    let set = tgx_admin
+        .post("/admin/pesan", &[("csrf", &token), ("url", "http://127.0.0.1:9/x"), ("template", "{pesan}")])
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    assert!(app.store.message_gateway("trenggalek").await.unwrap().is_some());
+    assert!(app.store.message_gateway("lumajang").await.unwrap().is_none());
 
     // Each allowed actor succeeds (each on a case of its own).
     for person in ["lmj-kadis", "lmj-sekdin"] {

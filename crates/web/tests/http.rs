@@ -572,13 +572,15 @@ async fn notifications_are_counted_listed_and_marked_read() {
     assert_eq!(app.store.escalate(now + 3 * 24 * 3600 * 1000, 3_600_000).await.unwrap(), 1);
     let admin = Browser::login(&app, "lmj-admin-jaringan").await;
     let inbox = admin.get("/tugas").await.body;
-    // The new task (step 6), then its escalation.
-    assert!(inbox.contains("data-unread=\"2\""), "the counter shows two unread");
+    // The new task (step 6), then its escalation: two notices of one case,
+    // counted and listed as that one case with its newest notice.
+    assert!(inbox.contains("data-unread=\"1\""), "the counter counts one case");
     let badge = admin.get("/notifikasi/jumlah").await.body;
-    assert!(badge.starts_with("<span id=\"unread\"") && badge.contains("data-unread=\"2\""), "{badge}");
+    assert!(badge.starts_with("<span id=\"unread\"") && badge.contains("data-unread=\"1\""), "{badge}");
     let list = admin.get("/notifikasi").await;
     assert!(list.body.contains("melewati batas waktu"));
-    assert!(list.body.contains("Anda mendapat tugas pada permohonan"), "{}", list.body);
+    assert!(list.body.contains(&format!("data-case=\"{case}\" data-count=\"2\"")), "{}", list.body);
+    assert!(list.body.contains("2 pemberitahuan (2 belum dibaca)"), "{}", list.body);
     let read = admin.post("/notifikasi/baca", &[("csrf", &list.csrf())]).await;
     assert_eq!(read.location.as_deref(), Some("/notifikasi"));
     assert!(!admin.get("/tugas").await.body.contains("data-unread"), "nothing unread");

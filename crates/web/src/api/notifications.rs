@@ -10,22 +10,32 @@ use super::cases::instant;
 use super::problem::Problem;
 use crate::{AppState, now_ms};
 
+/// A case's notifications to the caller, as one item.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct NotificationView {
+    /// The newest notification of the case.
     pub message: String,
     pub case: String,
+    /// The case's number, when the notifications are about a recorded case.
+    pub number: Option<String>,
+    /// When the newest came.
     pub created_at: String,
+    /// All of them read.
     pub read: bool,
+    /// How many notifications the case brought, and how many are unread.
+    pub count: i64,
+    pub unread: i64,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Notifications {
+    /// Cases with unread notifications (up to 100).
     pub unread: i64,
-    /// The newest 100.
+    /// The 100 cases most recently heard of, newest first.
     pub items: Vec<NotificationView>,
 }
 
-/// The caller's newest notifications and how many are unread.
+/// The caller's notifications grouped by case, and how many cases have unread ones.
 #[utoipa::path(get, path = "/notifications", tag = "akun",
     responses(
         (status = 200, description = "Notifications", body = Notifications),
@@ -36,10 +46,18 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<
     let user = &caller.0;
     let items = state
         .store
-        .notification_list(user.agency_id(), user.person(), 100)
+        .notification_groups(user.agency_id(), user.person(), 100)
         .await?
         .into_iter()
-        .map(|(message, case, at, read)| NotificationView { message, case, created_at: instant(at), read })
+        .map(|g| NotificationView {
+            message: g.message,
+            case: g.case,
+            number: g.number,
+            created_at: instant(g.at),
+            read: g.unread == 0,
+            count: g.count,
+            unread: g.unread,
+        })
         .collect();
     let unread = state.store.unread_notifications(user.agency_id(), user.person()).await?;
     Ok(Json(Notifications { unread, items }))

@@ -117,6 +117,7 @@ async fn render_saying(
             a href={"/instansi/" (agency) "/organisasi"} { (user.t(Msg::OrganisationTitle)) } " · "
             a href={"/instansi/" (agency) "/profil"} { (user.t(Msg::AgencyProfile)) } " · "
             a href="/admin/surat" { (user.t(Msg::LetterSettings)) } " · "
+            a href="/admin/pesan" { (user.t(Msg::GatewaySettings)) } " · "
             a href="/admin/sop" { (user.t(Msg::SopPublishing)) }
         }
         @if !errors.is_empty() { p.flash.error role="alert" { (user.t(Msg::FixErrors)) } }

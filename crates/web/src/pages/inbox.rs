@@ -122,12 +122,14 @@ pub async fn inbox(State(state): State<AppState>, user: User) -> Result<Markup, 
     Ok(layout::page(&user, user.t(Msg::InboxTitle), "/tugas", body))
 }
 
+/// One row per case: how many notices it brought, how many are unread,
+/// and the newest, so a case that moved ten steps is one line, not ten.
 pub async fn notifications(State(state): State<AppState>, user: User) -> Result<Markup, WebError> {
-    let list = state.store.notification_list(user.agency_id(), user.person(), 100).await?;
+    let groups = state.store.notification_groups(user.agency_id(), user.person(), 100).await?;
     let clock = user.clock();
     let body = html! {
         h1 { (user.t(Msg::NavNotifications)) }
-        @if list.is_empty() {
+        @if groups.is_empty() {
             p.card { (user.t(Msg::NoNotifications)) }
         } @else {
             @if user.unread > 0 {
@@ -136,12 +138,16 @@ pub async fn notifications(State(state): State<AppState>, user: User) -> Result<
                     button.secondary type="submit" { (user.t(Msg::MarkRead)) }
                 }
             }
-            ul.card {
-                @for (message, case, at, read) in &list {
-                    li class=[(!read).then_some("unread")] {
-                        @if *read { (message) } @else { strong { (message) } }
-                        " " a href={"/permohonan/" (case)} { (user.t(Msg::Open)) }
-                        br; span.muted { (clock.datetime(*at)) }
+            ul.card #notifications {
+                @for g in &groups {
+                    @let unread = g.unread > 0;
+                    li class=[unread.then_some("unread")] data-case=(g.case) data-count=(g.count) {
+                        a href={"/permohonan/" (g.case)} { (g.number.as_deref().unwrap_or(user.t(Msg::Open))) }
+                        " · " (g.count) " " (user.t(Msg::NoticeCount))
+                        @if unread { " (" (g.unread) " " (user.t(Msg::NoticeUnread)) ")" }
+                        br;
+                        @if unread { strong { (g.message) } } @else { (g.message) }
+                        br; span.muted { (clock.datetime(g.at)) }
                     }
                 }
             }
