@@ -3,8 +3,12 @@
 //! across accounts, with the same answers and the same work for unknown
 //! usernames; HttpOnly SameSite session cookies (the database keeps only
 //! their hash); a CSRF token derived from the session on every form (and
-//! cross-site form posts refused outright); logout and password change. The
-//! language choice rides along in a cookie.
+//! cross-site form posts refused outright); logout and password change. A
+//! deactivated account is told so only after its right password; an
+//! administrator's one-time code typed as the password leads to choosing a
+//! new one ([`crate::pages::password_reset`]); a form sent after the
+//! session ended leads to a login page that says so and back to the form.
+//! The language choice rides along in a cookie.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};

@@ -8,7 +8,10 @@
 //! pictures). Another test has the installation administrator make a third
 //! agency with its units and positions, staffed by its own administrator;
 //! a last one has that agency publish three SOPs of its own (parallel work,
-//! a routine, a joint step) and run a case of each to its end.
+//! a routine, a joint step) and run a case of each to its end. Two more
+//! (issue 18): an administrator deactivates one login and resets another
+//! with a one-time code that leads to a new password, and a request form
+//! whose session ended comes back filled after login.
 
 mod common;
 
