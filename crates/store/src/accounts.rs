@@ -5,9 +5,11 @@
 //! is [`crate::login_throttle`]'s.
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use engine::notice::NoticeKind;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use crate::notice_delivery::Notice;
 use crate::record_event::{Change, Owner};
 use crate::{Store, StoreError};
 
@@ -370,7 +372,8 @@ impl Store {
                     heads.push(by.to_string());
                 }
                 for head in heads {
-                    self.notify(tx, agency, &head, &task.case_id, &message, at).await?;
+                    let notice = Notice::new(agency, &head, &task.case_id, NoticeKind::Oversight, &message, at);
+                    self.notify(tx, notice).await?;
                     if !outcome.told.contains(&head) {
                         outcome.told.push(head);
                     }

@@ -12,6 +12,7 @@ use crate::audit::{append, case_events};
 use crate::command::{Complete, Submit};
 use crate::effects::{Moment, StepDone};
 use crate::letters::OwnDraftAttempt;
+use crate::notice_delivery::Notice;
 use crate::personal_data::{carries_personal, open_events, seal_events};
 use crate::report_months::CompletedTask;
 use crate::{Store, StoreError, new_id};
@@ -455,49 +456,30 @@ impl Store {
         Ok(())
     }
 
-    /// Tells `person` in the app and, as they chose for `kind`, by e-mail
-    /// and the message gateway (subject made from the message's first words).
-    #[allow(clippy::too_many_arguments)]
+    /// Tells the notice's person in the app and, as they chose for its
+    /// kind, by e-mail and the message gateway; the app shows the message's
+    /// first paragraph.
     pub(crate) async fn notify(
         &self,
         tx: &mut Transaction<'static, Any>,
-        agency: &str,
-        person: &str,
-        case: &str,
-        kind: engine::notice::NoticeKind,
-        message: &str,
-        at: i64,
+        notice: Notice<'_>,
     ) -> Result<(), StoreError> {
-        let subject = format!("Sopir: {}", first_words(message));
-        self.notify_with_subject(tx, agency, person, case, kind, &subject, message, at).await
-    }
-
-    /// As [`Store::notify`] with the mail's own subject; the app shows the
-    /// message's first paragraph.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn notify_with_subject(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        agency: &str,
-        person: &str,
-        case: &str,
-        kind: engine::notice::NoticeKind,
-        subject: &str,
-        message: &str,
-        at: i64,
-    ) -> Result<(), StoreError> {
-        self.deliver_at_once(tx, agency, person, case, kind, subject, message, at).await?;
-        let message = message.split("\n\n").next().unwrap_or(message);
+        let subject = match notice.subject {
+            Some(subject) => subject.to_string(),
+            None => format!("Sopir: {}", first_words(notice.message)),
+        };
+        self.deliver_at_once(tx, &notice, &subject).await?;
+        let message = notice.message.split("\n\n").next().unwrap_or(notice.message);
         sqlx::query(
             "INSERT INTO notifications (id, agency_id, person_id, case_id, message, created_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(new_id())
-        .bind(agency)
-        .bind(person)
-        .bind(case)
+        .bind(notice.agency)
+        .bind(notice.person)
+        .bind(notice.case)
         .bind(message)
-        .bind(at)
-        .bind(kind.code())
+        .bind(notice.at)
+        .bind(notice.kind.code())
         .execute(&mut **tx)
         .await?;
         Ok(())

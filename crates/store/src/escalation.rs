@@ -13,6 +13,7 @@ use jiff::Timestamp;
 use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{append, case_events};
+use crate::notice_delivery::Notice;
 use crate::{Store, StoreError};
 
 /// Escalated per call and kind at most; the next call takes the rest.
@@ -139,7 +140,8 @@ impl Store {
             );
             let org = self.organisation(&agency).await?;
             for person in engine::notice::told_of_overdue(&org, &candidates, round, local(now)?.date()) {
-                self.notify(tx, &agency, &person, &case, NoticeKind::Late, &message, now).await?;
+                self.notify(tx, Notice::new(&agency, &person, &case, NoticeKind::Late, &message, now))
+                    .await?;
             }
             count += 1;
         }

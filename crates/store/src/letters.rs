@@ -14,6 +14,7 @@ use documents::{Letter, Letterhead, Pkcs12Signer, UnlockedKey, Verification};
 use engine::case::Verdict;
 use engine::error::Duty;
 use engine::form::FieldError;
+use engine::notice::NoticeKind;
 use engine::{CaseState, Context, EngineError, Organisation};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -23,6 +24,7 @@ use sop::{Agency, Sop};
 use sqlx::{Any, Row, Transaction};
 
 use crate::effects::StepDone;
+use crate::notice_delivery::Notice;
 use crate::record_event::{self, Change, Owner};
 use crate::{Store, StoreError, new_id};
 
@@ -636,16 +638,9 @@ impl Store {
             .fetch_optional(&mut **tx)
             .await?;
             if told.is_none() {
-                self.notify(
-                    tx,
-                    &state.agency,
-                    &head,
-                    &state.id,
-                    engine::notice::NoticeKind::Oversight,
-                    &message,
-                    at,
-                )
-                .await?;
+                let notice =
+                    Notice::new(&state.agency, &head, &state.id, NoticeKind::Oversight, &message, at);
+                self.notify(tx, notice).await?;
             }
         }
         Ok(())

@@ -54,6 +54,7 @@ pub use command::{Complete, DecideReviewItem, Submit};
 pub use error::StoreError;
 pub use letters::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
 pub use organisation::{ListedHolding, Unit};
+pub use password_reset::ResetPassword;
 pub use personal_data::{DataKey, ERASED};
 pub use sop_versions::{Publication, PublishedVersion};
 

@@ -9,6 +9,7 @@ use engine::EngineError;
 use engine::form::FieldError;
 use sqlx::{Any, Row, Transaction};
 
+use crate::notice_delivery::Notice;
 use crate::{Store, StoreError, new_id};
 
 /// Attempts before a message is given up.
@@ -150,26 +151,16 @@ impl Store {
         events: &[engine::Event],
     ) -> Result<(), StoreError> {
         for notice in engine::notice::notices(ctx, state, events) {
-            let person = &notice.person;
-            match &notice.subject {
-                Some(subject) => {
-                    self.notify_with_subject(
-                        tx,
-                        &state.agency,
-                        person,
-                        &state.id,
-                        notice.kind,
-                        subject,
-                        &notice.message,
-                        notice.at,
-                    )
-                    .await?
-                }
-                None => {
-                    self.notify(tx, &state.agency, person, &state.id, notice.kind, &notice.message, notice.at)
-                        .await?
-                }
-            }
+            let told = Notice {
+                agency: &state.agency,
+                person: &notice.person,
+                case: &state.id,
+                kind: notice.kind,
+                message: &notice.message,
+                subject: notice.subject.as_deref(),
+                at: notice.at,
+            };
+            self.notify(tx, told).await?;
         }
         Ok(())
     }

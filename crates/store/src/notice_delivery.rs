@@ -187,6 +187,42 @@ async fn load_choices(
     })
 }
 
+/// One thing told to one person about one case.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Notice<'a> {
+    pub agency: &'a str,
+    pub person: &'a str,
+    pub case: &'a str,
+    pub kind: NoticeKind,
+    pub message: &'a str,
+    /// The mail's own subject; else "Sopir: " and the message's first words.
+    pub subject: Option<&'a str>,
+    pub at: i64,
+}
+
+impl<'a> Notice<'a> {
+    /// A notice mailed under the default subject.
+    pub fn new(
+        agency: &'a str,
+        person: &'a str,
+        case: &'a str,
+        kind: NoticeKind,
+        message: &'a str,
+        at: i64,
+    ) -> Self {
+        Notice { agency, person, case, kind, message, subject: None, at }
+    }
+}
+
+/// What goes to the message gateway: a subject (for gateways that have
+/// one), the text, and the link to act.
+#[derive(Debug, Clone, Copy)]
+struct GatewayMessage<'a> {
+    subject: &'a str,
+    text: &'a str,
+    link: &'a str,
+}
+
 impl Store {
     /// `person`'s choices of how notices reach them.
     pub async fn notice_choices(&self, agency: &str, person: &str) -> Result<NoticeChoices, StoreError> {
@@ -258,20 +294,16 @@ impl Store {
         Ok(saved)
     }
 
-    /// Puts a notice in the outbox of each channel `person` wants it on at
-    /// once, in the transaction of the action that caused it.
-    #[allow(clippy::too_many_arguments)]
+    /// Puts `notice` (mailed as `subject`) in the outbox of each channel
+    /// its person wants it on at once, in the transaction of the action
+    /// that caused it.
     pub(crate) async fn deliver_at_once(
         &self,
         tx: &mut Transaction<'static, Any>,
-        agency: &str,
-        person: &str,
-        case: &str,
-        kind: NoticeKind,
+        notice: &Notice<'_>,
         subject: &str,
-        message: &str,
-        at: i64,
     ) -> Result<(), StoreError> {
+        let Notice { agency, person, case, kind, message, at, .. } = *notice;
         let choices = load_choices(tx, agency, person).await?;
         let link = format!("{LINK_BASE}/permohonan/{case}");
         if choices.delivery(kind, Channel::Email) == Delivery::AtOnce {
@@ -281,25 +313,24 @@ impl Store {
         if choices.delivery(kind, Channel::Gateway) == Delivery::AtOnce {
             let short = message.split("\n\n").next().unwrap_or(message);
             let text = format!("{short}\n{link}");
-            self.enqueue_gateway(tx, agency, person, &choices, subject, &text, &link, at).await?;
+            let sent = GatewayMessage { subject, text: &text, link: &link };
+            self.enqueue_gateway(tx, agency, person, &choices, sent, at).await?;
         }
         Ok(())
     }
 
     /// A message to the agency's gateway for `person`, if the agency has
     /// one and the person gave a phone number or chat id.
-    #[allow(clippy::too_many_arguments)]
     async fn enqueue_gateway(
         &self,
         tx: &mut Transaction<'static, Any>,
         agency: &str,
         person: &str,
         choices: &NoticeChoices,
-        subject: &str,
-        text: &str,
-        link: &str,
+        message: GatewayMessage<'_>,
         at: i64,
     ) -> Result<(), StoreError> {
+        let GatewayMessage { subject, text, link } = message;
         if choices.phone.is_none() && choices.chat_id.is_none() {
             return Ok(());
         }
@@ -473,7 +504,8 @@ impl Store {
                 Channel::Email => self.enqueue_mail(tx, agency, person, &subject, &text, now).await?,
                 Channel::Gateway => {
                     let link = format!("{LINK_BASE}/notifikasi");
-                    self.enqueue_gateway(tx, agency, person, &choices, &subject, &text, &link, now).await?
+                    let digest = GatewayMessage { subject: &subject, text: &text, link: &link };
+                    self.enqueue_gateway(tx, agency, person, &choices, digest, now).await?
                 }
             }
             Ok(true)

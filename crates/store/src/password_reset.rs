@@ -119,6 +119,20 @@ fn link_mail(account: &Account, name: &str, url: &str, valid_ms: i64, by_admin: 
     )
 }
 
+/// An administrator `by` resets `username`, an account of `agency`, at
+/// `at`, with the one-time `secret` of `kind`; a link is `link_base` +
+/// `secret` (the public address; without one, only a code can be given).
+#[derive(Debug, Clone, Copy)]
+pub struct ResetPassword<'a> {
+    pub agency: &'a str,
+    pub username: &'a str,
+    pub kind: ResetKind,
+    pub secret: &'a str,
+    pub link_base: Option<&'a str>,
+    pub by: &'a str,
+    pub at: i64,
+}
+
 impl Store {
     /// Enqueues `subject`/`body` to the person's address whatever their
     /// notification choice (they asked for it, or must know); `false` if
@@ -154,23 +168,14 @@ impl Store {
         Ok(true)
     }
 
-    /// An administrator (`by`) resets `username`, an account of `agency`:
+    /// An administrator resets an account (see [`ResetPassword`]):
     /// its password, sessions, tokens and earlier resets end, and a
     /// one-time `secret` is kept — a code the administrator is shown
     /// ([`ResetKind::Code`]), or a link `link_base` + secret mailed to the
     /// person ([`ResetKind::Link`], refused if they have no address).
     /// Refused for a deactivated account.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn reset_password_by_admin(
-        &self,
-        agency: &str,
-        username: &str,
-        kind: ResetKind,
-        secret: &str,
-        link_base: Option<&str>,
-        by: &str,
-        at: i64,
-    ) -> Result<(), StoreError> {
+    pub async fn reset_password_by_admin(&self, reset: ResetPassword<'_>) -> Result<(), StoreError> {
+        let ResetPassword { agency, username, kind, secret, link_base, by, at } = reset;
         let account = self.agency_account(agency, username).await?;
         if !account.active() {
             return Err(StoreError::NotPermitted(format!("akun {username} nonaktif; aktifkan dulu")));

@@ -7,11 +7,13 @@
 //! Head told, never silently revoked.
 
 use engine::form::FieldError;
+use engine::notice::NoticeKind;
 use engine::{CaseState, EngineError, Organisation};
 use sop::definition::{AccessReview, Unreviewed};
 use sqlx::{Any, Row, Transaction};
 
 use crate::command::DecideReviewItem;
+use crate::notice_delivery::Notice;
 use crate::registry::{EntryState, REASON_MAX_CHARS, REVOKED};
 use crate::{Store, StoreError};
 
@@ -139,16 +141,9 @@ impl Store {
                 open.len()
             );
             for head in org.holders_with(engine::organisation::PositionRight::HeadsAgency, today) {
-                self.notify(
-                    tx,
-                    &state.agency,
-                    &head.person,
-                    &state.id,
-                    engine::notice::NoticeKind::Oversight,
-                    &message,
-                    at,
-                )
-                .await?;
+                let notice =
+                    Notice::new(&state.agency, &head.person, &state.id, NoticeKind::Oversight, &message, at);
+                self.notify(tx, notice).await?;
             }
         }
         Ok(())

@@ -84,15 +84,15 @@ async fn a_deactivated_account_keeps_its_history_loses_every_way_in_and_its_head
         assert_eq!(s.notifications("lumajang", "lmj-kadis").await.unwrap().len(), told.len());
         // A deactivated account gets no reset.
         assert!(
-            s.reset_password_by_admin(
-                "lumajang",
-                "sekdin",
-                ResetKind::Code,
-                &new_code(),
-                None,
-                "lmj-kasi",
-                t + 6
-            )
+            s.reset_password_by_admin(store::ResetPassword {
+                agency: "lumajang",
+                username: "sekdin",
+                kind: ResetKind::Code,
+                secret: &new_code(),
+                link_base: None,
+                by: "lmj-kasi",
+                at: t + 6
+            })
             .await
             .is_err()
         );
@@ -117,9 +117,17 @@ async fn an_administrators_code_ends_the_old_password_and_works_once_until_it_ex
             .unwrap();
         s.create_session("sess", "siti", t, t + 3_600_000).await.unwrap();
         let code = new_code();
-        s.reset_password_by_admin("lumajang", "siti", ResetKind::Code, &code, None, "lmj-kasi", t)
-            .await
-            .unwrap();
+        s.reset_password_by_admin(store::ResetPassword {
+            agency: "lumajang",
+            username: "siti",
+            kind: ResetKind::Code,
+            secret: &code,
+            link_base: None,
+            by: "lmj-kasi",
+            at: t,
+        })
+        .await
+        .unwrap();
         let account = s.account("siti").await.unwrap().unwrap();
         assert_eq!(account.password_hash, NO_PASSWORD, "{}", db.label);
         assert!(!account.has_password());
@@ -149,12 +157,28 @@ async fn an_administrators_code_ends_the_old_password_and_works_once_until_it_ex
         );
         // A newer code replaces an older one; a code expires.
         let (old, new) = (new_code(), new_code());
-        s.reset_password_by_admin("lumajang", "siti", ResetKind::Code, &old, None, "lmj-kasi", t + 4)
-            .await
-            .unwrap();
-        s.reset_password_by_admin("lumajang", "siti", ResetKind::Code, &new, None, "lmj-kasi", t + 5)
-            .await
-            .unwrap();
+        s.reset_password_by_admin(store::ResetPassword {
+            agency: "lumajang",
+            username: "siti",
+            kind: ResetKind::Code,
+            secret: &old,
+            link_base: None,
+            by: "lmj-kasi",
+            at: t + 4,
+        })
+        .await
+        .unwrap();
+        s.reset_password_by_admin(store::ResetPassword {
+            agency: "lumajang",
+            username: "siti",
+            kind: ResetKind::Code,
+            secret: &new,
+            link_base: None,
+            by: "lmj-kasi",
+            at: t + 5,
+        })
+        .await
+        .unwrap();
         assert!(s.pending_reset(&old, t + 6).await.unwrap().is_none(), "{}", db.label);
         assert!(s.pending_reset(&new, t + 5 + CODE_MS).await.unwrap().is_none(), "{}: expired", db.label);
         assert!(s.use_password_reset(&new, &hash_password("x"), t + 5 + CODE_MS).await.is_err());
@@ -177,15 +201,15 @@ async fn links_go_by_mail_to_the_persons_address_and_the_owner_asking_changes_no
             .unwrap();
         // Without an address, an administrator's link is refused with the reason, and nothing changes.
         let refused = s
-            .reset_password_by_admin(
-                "lumajang",
-                "siti",
-                ResetKind::Link,
-                &new_link_secret(),
-                Some(base),
-                "lmj-kasi",
-                t,
-            )
+            .reset_password_by_admin(store::ResetPassword {
+                agency: "lumajang",
+                username: "siti",
+                kind: ResetKind::Link,
+                secret: &new_link_secret(),
+                link_base: Some(base),
+                by: "lmj-kasi",
+                at: t,
+            })
             .await;
         assert!(
             matches!(&refused, Err(StoreError::Engine(e)) if e.to_string().contains("belum punya alamat e-mail"))
@@ -233,15 +257,15 @@ async fn links_go_by_mail_to_the_persons_address_and_the_owner_asking_changes_no
 
         // An administrator's link lasts a day and ends the old password at once.
         let secret = new_link_secret();
-        s.reset_password_by_admin(
-            "lumajang",
-            "siti",
-            ResetKind::Link,
-            &secret,
-            Some(base),
-            "lmj-kasi",
-            t + 4,
-        )
+        s.reset_password_by_admin(store::ResetPassword {
+            agency: "lumajang",
+            username: "siti",
+            kind: ResetKind::Link,
+            secret: &secret,
+            link_base: Some(base),
+            by: "lmj-kasi",
+            at: t + 4,
+        })
         .await
         .unwrap();
         assert!(!s.account("siti").await.unwrap().unwrap().has_password());
@@ -267,15 +291,15 @@ async fn an_imported_account_without_a_password_matches_no_password() {
             assert!(!verify_password_or_dummy(guess, Some(&account.password_hash)), "{guess}");
         }
         let code = new_code();
-        s.reset_password_by_admin(
-            "lumajang",
-            "198001012010011001",
-            ResetKind::Code,
-            &code,
-            None,
-            "lmj-kasi",
-            t,
-        )
+        s.reset_password_by_admin(store::ResetPassword {
+            agency: "lumajang",
+            username: "198001012010011001",
+            kind: ResetKind::Code,
+            secret: &code,
+            link_base: None,
+            by: "lmj-kasi",
+            at: t,
+        })
         .await
         .unwrap();
         s.use_password_reset(&code, &hash_password("rahasia-baru"), t + 1).await.unwrap();

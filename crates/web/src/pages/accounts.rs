@@ -87,7 +87,15 @@ pub async fn reset(
     let by = user.person();
     match state
         .store
-        .reset_password_by_admin(&agency, &username, kind, &secret, base.as_deref(), by, now_ms())
+        .reset_password_by_admin(store::ResetPassword {
+            agency: &agency,
+            username: &username,
+            kind,
+            secret: &secret,
+            link_base: base.as_deref(),
+            by,
+            at: now_ms(),
+        })
         .await
     {
         Ok(()) => {}
