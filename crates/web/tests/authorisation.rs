@@ -183,11 +183,15 @@ async fn every_person_and_a_stranger_try_every_action() {
         anonymous.get("/admin/surat").await,
         anonymous.get("/admin/pesan").await,
         anonymous.get("/akun/notifikasi").await,
+    ] {
+        assert_eq!(page.location.as_deref(), Some("/login"));
+    }
+    for sent in [
         anonymous.post("/admin/pesan", &[("url", "http://127.0.0.1:9/x"), ("template", "{pesan}")]).await,
         anonymous.post("/admin/pesan/uji", &[("telepon", "081234567890")]).await,
         anonymous.post("/akun/notifikasi", &[("tugas.email", "mati"), ("jam", "06:00")]).await,
     ] {
-        assert_eq!(page.location.as_deref(), Some("/login"));
+        assert_eq!(sent.location.as_deref(), Some("/login?sesi=habis"));
     }
     // A form sent without a session: the login page says the session ended.
     let attempt = anonymous.post_multipart(&task_url, form(&[("note", "x")])).await;
