@@ -31,6 +31,7 @@ pub mod registry;
 pub mod report;
 mod report_months;
 pub mod review;
+pub mod roster;
 pub mod routine;
 pub mod seed;
 mod sop_versions;
@@ -49,7 +50,7 @@ pub use cases::{CaseSummary, OpenTask, Upload};
 pub use command::{Complete, Submit};
 pub use error::StoreError;
 pub use letters::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
-pub use organisation::{ListedHolding, Unit};
+pub use organisation::{ListedHolding, Unit, new_person_id};
 pub use personal_data::{DataKey, ERASED};
 pub use sop_versions::{Publication, PublishedVersion};
 

@@ -620,7 +620,7 @@ pub async fn save_person(
     submitted(&state, &user, &agency, &form).await?;
     let editing = given(&form, "editing");
     let id = if editing.is_empty() {
-        format!("{agency}-{}", &uuid::Uuid::now_v7().simple().to_string()[20..])
+        store::new_person_id(&agency)
     } else {
         let org = state.store.organisation(&agency).await?;
         org.person(editing).ok_or(WebError::NotFound)?.id.clone()
