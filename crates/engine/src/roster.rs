@@ -133,6 +133,8 @@ pub struct Member {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Update {
     pub person: String,
+    /// As the agency has them now.
+    pub was: Member,
     pub entry: Entry,
     pub fields: Vec<Column>,
     /// The positions held today that a changed position ends.
@@ -494,7 +496,13 @@ pub fn plan(roster: &Roster, members: &[Member]) -> Plan {
         if fields.is_empty() {
             plan.unchanged += 1;
         } else {
-            plan.changed.push(Update { person: member.id.clone(), entry: entry.clone(), fields, ending });
+            plan.changed.push(Update {
+                person: member.id.clone(),
+                was: (*member).clone(),
+                entry: entry.clone(),
+                fields,
+                ending,
+            });
         }
     }
     plan.gone = members

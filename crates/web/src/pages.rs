@@ -15,6 +15,7 @@ pub mod mail_settings;
 pub mod organisation;
 pub mod registries;
 pub mod reports;
+pub mod roster_import;
 pub mod services;
 pub mod sop_publishing;
 pub mod visits;

@@ -484,6 +484,7 @@ async fn render(
     let saved = opening.ok.as_deref().and_then(|key| match key {
         "instansi" => Some(Msg::SavedAgency),
         "akhiri" => Some(Msg::SavedHoldingEnded),
+        "impor" => Some(Msg::ImportApplied),
         _ => Part::ALL.into_iter().find(|p| p.key() == key).map(Part::saved),
     });
     let form = |part: Part| &forms[part.key()];
@@ -498,6 +499,7 @@ async fn render(
         (editor.units(form(Part::Unit)))
         (editor.positions(form(Part::Position)))
         (editor.people(form(Part::Person), form(Part::Login)))
+        (super::roster_import::upload_form(user, &agency.id))
         (editor.holdings(form(Part::Holding)))
     };
     Ok((status, layout::page(user, user.t(Msg::OrganisationTitle), "/instansi", body)).into_response())
