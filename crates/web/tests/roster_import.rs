@@ -20,20 +20,8 @@ fn csv(text: &str) -> Part {
     Part::bytes(text.as_bytes().to_vec()).file_name("pegawai.csv").mime_str("text/csv").unwrap()
 }
 
-/// A roster of `n` people of Lumajang, all in its first position and unit.
 async fn roster(app: &App, n: usize) -> String {
-    let agency = app.store.agency("lumajang").await.unwrap();
-    let (position, unit) = (&agency.positions[0].name, &agency.units[0].name);
-    let mut text = String::from("NIP;Nama;Gelar;Jabatan;Unit Kerja;E-mail;Nomor HP\r\n");
-    for i in 0..n {
-        text.push_str(&format!(
-            "19800101200501{}{:03};Pegawai Impor {i};S.Kom.;{position};{unit};p{i}@lumajangkab.go.id;0812{:07}\r\n",
-            1 + i % 2,
-            i + 1,
-            i
-        ));
-    }
-    text
+    common::roster_csv(app, "lumajang", n).await
 }
 
 async fn preview(b: &Browser, text: &str) -> Page {
