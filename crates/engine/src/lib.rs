@@ -8,6 +8,7 @@ pub mod error;
 pub mod form;
 pub mod notice;
 pub mod organisation;
+pub mod roster;
 pub mod routine;
 pub mod workflow;
 

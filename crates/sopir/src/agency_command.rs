@@ -109,7 +109,7 @@ fn read_file(path: &PathBuf) -> Result<sop::Agency, CliError> {
         .map_err(|diagnostics| CliError::BadAgency(diagnostics.iter().map(|d| format!("\n  {d}")).collect()))
 }
 
-async fn open(url: &str) -> Result<Store, CliError> {
+pub(crate) async fn open(url: &str) -> Result<Store, CliError> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         if let Some(dir) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent() {
             store::private_file::create_dir_all(dir)

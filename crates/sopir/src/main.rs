@@ -7,6 +7,7 @@ mod audit_command;
 mod backup;
 mod bench;
 mod large_data;
+mod roster_bench;
 mod routine;
 mod serve;
 mod simulate;
@@ -157,6 +158,22 @@ pub enum UserCommand {
         #[command(flatten)]
         database: Database,
     },
+    /// Impor pegawai dan jabatannya dari CSV SIMPEG/SIASN (NIP, Nama, Gelar, Jabatan, Unit Kerja, E-mail, Nomor HP): cetak pratinjaunya; dengan --apply terapkan dalam satu transaksi.
+    Import {
+        /// Berkas CSV (dipisah koma atau titik koma).
+        file: PathBuf,
+        /// Id instansi, misalnya lumajang.
+        #[arg(long)]
+        agency: String,
+        /// Terapkan impor (tanpa ini hanya pratinjau).
+        #[arg(long)]
+        apply: bool,
+        /// Akhiri jabatan pegawai instansi yang tidak ada di berkas (data pegawai tidak dihapus).
+        #[arg(long = "end-gone")]
+        end_gone: bool,
+        #[command(flatten)]
+        database: Database,
+    },
     /// Buat token API untuk akun (dicetak sekali; hanya hash-nya yang disimpan) — untuk skrip dan sistem lain.
     Token {
         username: String,
@@ -231,6 +248,18 @@ pub enum BenchCommand {
         /// Hanya ukur basis data yang sudah diisi.
         #[arg(long)]
         measure_only: bool,
+    },
+    /// Ukur impor pegawai dari CSV SIMPEG/SIASN (pratinjau lalu impor) ke basis data baru.
+    Import {
+        /// Jumlah pegawai dalam berkas.
+        #[arg(long, default_value = "20000")]
+        people: usize,
+        /// Instansi tujuan (instansi bawaan).
+        #[arg(long, default_value = "lumajang")]
+        agency: String,
+        /// PostgreSQL (basis data kosong) sebagai ganti SQLite sementara.
+        #[arg(long = "database-url")]
+        database_url: Option<String>,
     },
 }
 
@@ -509,6 +538,10 @@ fn main() -> ExitCode {
             };
             runtime().and_then(|rt| rt.block_on(user_command::add(&database.url(), user)))
         }
+        Some(Command::User(UserCommand::Import { file, agency, apply, end_gone, database })) => {
+            let url = database.url();
+            runtime().and_then(|rt| rt.block_on(user_command::import(&url, &file, &agency, apply, end_gone)))
+        }
         Some(Command::User(UserCommand::Token { username, name, days, database })) => {
             let url = database.url();
             runtime().and_then(|rt| rt.block_on(user_command::token(&url, &username, &name, days)))
@@ -543,6 +576,12 @@ fn main() -> ExitCode {
         }) => {
             let options = large_data::Options { cases, data_dir, database_url, samples, measure_only };
             runtime().and_then(|rt| rt.block_on(large_data::run(options)))
+        }
+        Some(Command::Bench {
+            large: Some(BenchCommand::Import { people, agency, database_url }), ..
+        }) => {
+            let options = roster_bench::Options { people, agency, database_url };
+            runtime().and_then(|rt| rt.block_on(roster_bench::run(options)))
         }
         Some(Command::Bench { large: None, clients, cases, database_url }) => {
             runtime().and_then(|rt| rt.block_on(bench::run(bench::Options { clients, cases, database_url })))

@@ -145,3 +145,64 @@ fn slug(text: &str) -> String {
         text.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
     s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
 }
+
+/// `sopir user import FILE --agency ID [--apply] [--end-gone]`: the preview
+/// of a SIMPEG/SIASN roster as the organisation editor shows it; with
+/// `--apply`, the import of that file. A file with problems prints each
+/// and writes nothing.
+pub async fn import(
+    url: &str,
+    file: &std::path::Path,
+    agency: &str,
+    apply: bool,
+    end_gone: bool,
+) -> Result<(), CliError> {
+    let bytes = std::fs::read(file).map_err(|e| CliError::BadUser(format!("{}: {e}", file.display())))?;
+    let store = crate::agency_command::open(url).await?;
+    let found = store
+        .agency(agency)
+        .await
+        .map_err(|_| CliError::BadUser(format!("instansi \"{agency}\" tidak dikenal")))?;
+    let today = jiff::Timestamp::now().to_zoned(store.calendar(agency).await?.zone).date();
+    let preview = store.roster_preview(agency, &bytes, today).await?;
+    let plan = match &preview.outcome {
+        Ok(plan) => plan,
+        Err(errors) => {
+            for e in errors {
+                println!("{}: {e}", file.display());
+            }
+            return Err(CliError::BadUser(format!("{} kesalahan; tidak ada yang disimpan", errors.len())));
+        }
+    };
+    let position = |id: &str| {
+        found.positions.iter().find(|p| p.id == id).map_or_else(|| id.to_string(), |p| p.name.clone())
+    };
+    let unit =
+        |id: &str| found.units.iter().find(|u| u.id == id).map_or_else(|| id.to_string(), |u| u.name.clone());
+    println!(
+        "Impor {} ke {agency}: {} baru, {} berubah, {} tidak ada di berkas, {} tidak berubah; {} akun masuk baru (tanpa kata sandi)",
+        file.display(),
+        plan.new.len(),
+        plan.changed.len(),
+        plan.gone.len(),
+        plan.unchanged,
+        preview.new_accounts
+    );
+    for e in &plan.new {
+        println!("  baru     {} {} — {}, {}", e.nip, e.name, position(&e.position), unit(&e.unit));
+    }
+    for u in &plan.changed {
+        let fields: Vec<&str> = u.fields.iter().map(|c| c.label()).collect();
+        println!("  berubah  {} {} — {}", u.entry.nip, u.was.name, fields.join(", "));
+    }
+    for m in &plan.gone {
+        println!("  hilang   {} {}", m.nip.as_deref().unwrap_or_default(), m.name);
+    }
+    if !apply {
+        println!("Belum ada yang disimpan; tambahkan --apply untuk menerapkannya.");
+        return Ok(());
+    }
+    store.apply_roster(agency, &bytes, &preview.sha256, today, end_gone, None).await?;
+    println!("Diterapkan.");
+    Ok(())
+}

@@ -991,3 +991,73 @@ reports_to = "kadis"
         s.close().await;
     });
 }
+
+#[test]
+fn user_import_prints_the_preview_and_applies_only_with_apply() {
+    let dir = scratch("user-import");
+    let url = format!("sqlite://{}", dir.join("data").join("sopir.db").display());
+    let agency = dir.join("kediri.toml");
+    std::fs::write(
+        &agency,
+        "id = \"kediri\"\ngovernment = \"Pemerintah Kabupaten Kediri\"\nname = \"Dinas Kominfo\"\n\
+         timezone = \"Asia/Jakarta\"\ndomain = \"kedirikab.go.id\"\nletterhead = [\"PEMERINTAH KABUPATEN KEDIRI\"]\n\
+         [letters]\nnumber = \"{klasifikasi}/{urut:3}/{tahun}\"\nplace = \"Kediri\"\n\
+         [[units]]\nid = \"kdr-kominfo\"\nname = \"Dinas Kominfo\"\n\
+         [[positions]]\nid = \"kadis\"\nname = \"Kepala Dinas\"\nunit = \"kdr-kominfo\"\n",
+    )
+    .unwrap();
+    let made = sopir(&["agency", "add", "--file", agency.to_str().unwrap(), "--database-url", &url]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let file = dir.join("pegawai.csv");
+    std::fs::write(
+        &file,
+        "NIP;Nama;Jabatan;Unit Kerja\n197809101998021001;Andi Wijaya;Kepala Dinas;Dinas Kominfo\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+
+    let preview = sopir(&["user", "import", file, "--agency", "kediri", "--database-url", &url]);
+    assert!(preview.status.success(), "{}", stderr(&preview));
+    let text = stdout(&preview);
+    assert!(
+        text.contains("1 baru, 0 berubah, 0 tidak ada di berkas, 0 tidak berubah; 1 akun masuk baru"),
+        "{text}"
+    );
+    assert!(text.contains("baru     197809101998021001 Andi Wijaya — Kepala Dinas, Dinas Kominfo"), "{text}");
+    assert!(text.contains("Belum ada yang disimpan"));
+
+    let applied = sopir(&["user", "import", file, "--agency", "kediri", "--apply", "--database-url", &url]);
+    assert!(applied.status.success(), "{}", stderr(&applied));
+    assert!(stdout(&applied).ends_with("Diterapkan.\n"));
+    let again = sopir(&["user", "import", file, "--agency", "kediri", "--database-url", &url]);
+    assert!(
+        stdout(&again).contains("0 baru, 0 berubah, 0 tidak ada di berkas, 1 tidak berubah"),
+        "{}",
+        stdout(&again)
+    );
+
+    std::fs::write(
+        dir.join("salah.csv"),
+        "NIP;Nama;Jabatan;Unit Kerja\n197813101998021001;Budi;Direktur;Dinas Kominfo\n",
+    )
+    .unwrap();
+    let bad = dir.join("salah.csv");
+    let refused = sopir(&[
+        "user",
+        "import",
+        bad.to_str().unwrap(),
+        "--agency",
+        "kediri",
+        "--apply",
+        "--database-url",
+        &url,
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    let out = stdout(&refused);
+    assert!(out.contains("baris 2, NIP: tanggal lahir 1978-13-10"), "{out}");
+    assert!(
+        out.contains("baris 2, Jabatan: \"Direktur\" tidak ada dalam daftar jabatan instansi ini"),
+        "{out}"
+    );
+    assert_eq!(stderr(&refused).lines().last().unwrap(), "sopir: 2 kesalahan; tidak ada yang disimpan");
+}

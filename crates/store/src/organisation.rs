@@ -20,6 +20,11 @@ use crate::{Store, StoreError, new_id};
 /// Longest name of a person.
 pub const MAX_PERSON_NAME_CHARS: usize = 200;
 
+/// A new id for a person of `agency`: the agency's id and 48 random bits.
+pub fn new_person_id(agency: &str) -> String {
+    format!("{agency}-{}", &uuid::Uuid::now_v7().simple().to_string()[20..])
+}
+
 /// A holding as the organisation editor lists it: with its row's id, by
 /// which it is ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -137,6 +137,8 @@ pub fn router(state: AppState) -> Router {
         .route("/instansi/{agency}/organisasi/akun", post(pages::organisation::add_account))
         .route("/instansi/{agency}/organisasi/penugasan", post(pages::organisation::add_holding))
         .route("/instansi/{agency}/organisasi/penugasan/{holding}/akhiri", post(pages::organisation::end_holding))
+        .route("/instansi/{agency}/organisasi/impor", post(pages::roster_import::preview))
+        .route("/instansi/{agency}/organisasi/impor/terapkan", post(pages::roster_import::apply))
         .route("/admin/surat/logo", post(pages::letter_settings::upload_logo))
         .route("/admin/surat/sertifikat", post(pages::letter_settings::upload_certificate))
         .route("/akun/token", get(pages::api_tokens::page).post(pages::api_tokens::create))

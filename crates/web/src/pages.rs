@@ -19,6 +19,7 @@ pub mod organisation;
 pub mod password_reset;
 pub mod registries;
 pub mod reports;
+pub mod roster_import;
 pub mod services;
 pub mod sop_publishing;
 pub mod visits;

@@ -222,7 +222,8 @@ async fn lupa_kata_sandi_answers_the_same_for_every_name_and_its_link_works_once
     let mut statuses = [first.status, second.status];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::OK, StatusCode::GONE], "one link of the two is live");
-    let (live, opened) = if first.status == StatusCode::OK { (&links[0], first) } else { (&links[1], second) };
+    let (live, opened) =
+        if first.status == StatusCode::OK { (&links[0], first) } else { (&links[1], second) };
     assert!(opened.body.contains("value=\"lmj-pemohon\""));
     let csrf = opened.csrf();
     let secret = live.trim_start_matches("/sandi/");

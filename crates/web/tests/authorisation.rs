@@ -6,6 +6,7 @@ mod common;
 
 use common::{App, Browser, PDF, action_url, form, pdf, spawn};
 use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
 
 /// A VPN case waiting at step 2 (the Head or Secretary), with its letter.
 async fn vpn_case(app: &App) -> (String, String) {
@@ -292,4 +293,81 @@ async fn a_second_completion_of_the_same_task_is_told_who_did_it() {
         "{}",
         second.body
     );
+}
+
+/// A roster of one new person for `agency`, in its first position and unit.
+async fn one_person_roster(app: &App, agency: &str) -> String {
+    let found = app.store.agency(agency).await.unwrap();
+    format!(
+        "NIP;Nama;Jabatan;Unit Kerja\n199001012015011999;Pegawai Coba;{};{}\n",
+        found.positions[0].id, found.units[0].id
+    )
+}
+
+/// The people import (issue 18): previewing and applying a roster of
+/// either agency is for that agency's administrators and the installation
+/// administrator; everyone else gets a 403, the stranger the login page,
+/// and nothing is imported.
+#[tokio::test]
+async fn every_person_and_a_stranger_try_to_import_people_into_both_agencies() {
+    let app = spawn().await;
+    let may_import = |person: &store::demo::DemoPerson, agency: &str| {
+        person.installation_admin || (person.admin && person.agency == agency)
+    };
+    for agency in ["lumajang", "trenggalek"] {
+        let text = one_person_roster(&app, agency).await;
+        let isi = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &text);
+        let sha: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let preview_path = format!("/instansi/{agency}/organisasi/impor");
+        let apply_path = format!("/instansi/{agency}/organisasi/impor/terapkan");
+        for person in store::demo::people() {
+            let b = Browser::login(&app, &person.id).await;
+            let token = b.token().await;
+            let file = reqwest::multipart::Part::bytes(text.clone().into_bytes()).file_name("pegawai.csv");
+            let preview =
+                b.post_multipart(&preview_path, form(&[("csrf", &token)]).part("berkas", file)).await;
+            if may_import(person, agency) {
+                assert_eq!(preview.status, StatusCode::OK, "{} previews {agency}", person.id);
+                assert!(preview.body.contains("<td id=\"count-new\">1</td>"), "{}", preview.body);
+            } else {
+                assert_eq!(preview.status, StatusCode::FORBIDDEN, "{} previews {agency}", person.id);
+                assert!(!preview.body.contains("Pegawai Coba"));
+                let applied = b.post(&apply_path, &[("csrf", &token), ("sha256", &sha), ("isi", &isi)]).await;
+                assert_eq!(applied.status, StatusCode::FORBIDDEN, "{} applies to {agency}", person.id);
+            }
+        }
+        let anonymous = Browser::new(&app);
+        let file = reqwest::multipart::Part::bytes(text.clone().into_bytes()).file_name("pegawai.csv");
+        let preview = anonymous.post_multipart(&preview_path, form(&[]).part("berkas", file)).await;
+        assert_eq!(preview.location.as_deref(), Some("/login"));
+        let applied = anonymous.post(&apply_path, &[("sha256", &sha), ("isi", &isi)]).await;
+        assert_eq!(applied.location.as_deref(), Some("/login"));
+        let org = app.store.organisation(agency).await.unwrap();
+        assert!(org.people.iter().all(|p| p.name != "Pegawai Coba"), "nothing imported into {agency}");
+    }
+    // And an administrator's own apply goes through.
+    let text = one_person_roster(&app, "trenggalek").await;
+    let admin = Browser::login(&app, "tgx-kabid").await;
+    let token = admin.token().await;
+    let file = reqwest::multipart::Part::bytes(text.into_bytes()).file_name("pegawai.csv");
+    let page = admin
+        .post_multipart(
+            "/instansi/trenggalek/organisasi/impor",
+            form(&[("csrf", &token)]).part("berkas", file),
+        )
+        .await;
+    let field = |name: &str| {
+        let marker = format!("name=\"{name}\" value=\"");
+        let at = page.body.find(&marker).unwrap() + marker.len();
+        page.body[at..].split('"').next().unwrap().to_string()
+    };
+    let applied = admin
+        .post(
+            "/instansi/trenggalek/organisasi/impor/terapkan",
+            &[("csrf", &token), ("sha256", &field("sha256")), ("isi", &field("isi"))],
+        )
+        .await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER);
+    let org = app.store.organisation("trenggalek").await.unwrap();
+    assert!(org.people.iter().any(|p| p.name == "Pegawai Coba"));
 }

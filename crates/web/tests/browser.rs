@@ -1205,3 +1205,74 @@ async fn a_form_whose_session_ended_comes_back_filled_after_login_in_chromium() 
     let result = expired_session_keeps_the_form(&client, &app).await;
     finish(client, result, "expired-session").await;
 }
+
+/// An administrator imports 500 people from a CSV: the preview, then
+/// "Terapkan", then the people in the editor (issue 18).
+async fn people_import(c: &Client, app: &common::App, dir: &std::path::Path) -> Step {
+    let base = &app.base;
+    let file = dir.join("pegawai.csv");
+    std::fs::write(&file, common::roster_csv(app, "lumajang", 500).await).map_err(err)?;
+    login(c, base, "lmj-kasi").await?;
+    c.goto(&format!("{base}/instansi/lumajang/organisasi")).await.map_err(err)?;
+    c.find(Locator::Id("import-file"))
+        .await
+        .map_err(err)?
+        .send_keys(&file.display().to_string())
+        .await
+        .map_err(err)?;
+    c.find(Locator::Css("#import-form button[type=submit]"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    c.wait().for_element(Locator::Id("import-counts")).await.map_err(err)?;
+    let new = c.find(Locator::Id("count-new")).await.map_err(err)?.text().await.map_err(err)?;
+    if new != "500" {
+        return Err(format!("the preview counts 500 new people, not {new}"));
+    }
+    let rows = c.find_all(Locator::Css("#import-new tbody tr")).await.map_err(err)?.len();
+    if rows != 500 {
+        return Err(format!("the preview lists 500 new people, not {rows}"));
+    }
+    shot(c, "people-import-preview.png").await?;
+    if app
+        .store
+        .organisation("lumajang")
+        .await
+        .map_err(err)?
+        .people
+        .iter()
+        .any(|p| p.name.starts_with("Pegawai Impor"))
+    {
+        return Err("a preview writes nothing".into());
+    }
+    c.find(Locator::Css("#import-apply button[type=submit]"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    let said =
+        c.wait().for_element(Locator::Css(".flash.info")).await.map_err(err)?.text().await.map_err(err)?;
+    if !said.contains("Impor pegawai diterapkan.") {
+        return Err(format!("the import is applied: {said}"));
+    }
+    let people = c.find(Locator::Id("people")).await.map_err(err)?.text().await.map_err(err)?;
+    if !people.contains("Pegawai Impor 499") || !people.contains("198001012005012500") {
+        return Err("the imported people appear in the editor".into());
+    }
+    logout(c).await
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver"]
+async fn an_administrator_imports_500_people_from_a_csv_in_chromium() {
+    let app = spawn().await;
+    let (_driver, client, _profile) = start_browser().await;
+    let dir = tempfile::tempdir().unwrap();
+    let result = people_import(&client, &app, dir.path()).await;
+    finish(client, result, "people-import").await;
+    let org = app.store.organisation("lumajang").await.unwrap();
+    assert_eq!(org.people.iter().filter(|p| p.name.starts_with("Pegawai Impor")).count(), 500);
+}

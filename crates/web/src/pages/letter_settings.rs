@@ -93,6 +93,16 @@ pub(crate) async fn read(
     if !user.account.is_admin {
         return Err(WebError::Forbidden);
     }
+    read_form(multipart, file_field, limit, user).await
+}
+
+/// As [`read`], for a caller that has checked who may send the form.
+pub(crate) async fn read_form(
+    multipart: Result<Multipart, MultipartRejection>,
+    file_field: &str,
+    limit: usize,
+    user: &User,
+) -> Result<(BTreeMap<String, String>, Option<Vec<u8>>), WebError> {
     let mut multipart = multipart.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let mut fields = BTreeMap::new();
     let mut file = None;

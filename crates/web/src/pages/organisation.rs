@@ -541,6 +541,7 @@ async fn render(
         "nonaktif" => Some(Msg::SavedDeactivated),
         "aktif" => Some(Msg::SavedReactivated),
         "tautan" => Some(Msg::SavedResetLink),
+        "impor" => Some(Msg::ImportApplied),
         _ => Part::ALL.into_iter().find(|p| p.key() == key).map(Part::saved),
     });
     let form = |part: Part| &forms[part.key()];
@@ -563,6 +564,7 @@ async fn render(
         (editor.units(form(Part::Unit)))
         (editor.positions(form(Part::Position)))
         (editor.people(form(Part::Person), form(Part::Login)))
+        (super::roster_import::upload_form(user, &agency.id))
         (editor.holdings(form(Part::Holding)))
     };
     Ok((status, layout::page(user, user.t(Msg::OrganisationTitle), "/instansi", body)).into_response())
@@ -685,7 +687,7 @@ pub async fn save_person(
     submitted(&state, &user, &agency, &form).await?;
     let editing = given(&form, "editing");
     let id = if editing.is_empty() {
-        format!("{agency}-{}", &uuid::Uuid::now_v7().simple().to_string()[20..])
+        store::new_person_id(&agency)
     } else {
         let org = state.store.organisation(&agency).await?;
         org.person(editing).ok_or(WebError::NotFound)?.id.clone()

@@ -141,3 +141,19 @@ pub fn action_url(body: &str) -> Option<String> {
     let url = body[at..].split('"').next()?.to_string();
     url.contains("/tugas/").then_some(url)
 }
+
+/// A SIMPEG/SIASN roster CSV of `n` new people of `agency` (up to 999),
+/// named "Pegawai Impor {i}", all in its first position and unit.
+pub async fn roster_csv(app: &App, agency: &str, n: usize) -> String {
+    let found = app.store.agency(agency).await.unwrap();
+    let (position, unit) = (&found.positions[0].name, &found.units[0].name);
+    let mut text = String::from("NIP;Nama;Gelar;Jabatan;Unit Kerja;E-mail;Nomor HP\r\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "19800101200501{}{:03};Pegawai Impor {i};S.Kom.;{position};{unit};p{i}@contoh.go.id;0812{i:07}\r\n",
+            1 + i % 2,
+            i + 1,
+        ));
+    }
+    text
+}
