@@ -339,9 +339,9 @@ async fn every_person_and_a_stranger_try_to_import_people_into_both_agencies() {
         let anonymous = Browser::new(&app);
         let file = reqwest::multipart::Part::bytes(text.clone().into_bytes()).file_name("pegawai.csv");
         let preview = anonymous.post_multipart(&preview_path, form(&[]).part("berkas", file)).await;
-        assert_eq!(preview.location.as_deref(), Some("/login"));
+        assert_eq!(preview.location.as_deref(), Some("/login?sesi=habis"));
         let applied = anonymous.post(&apply_path, &[("sha256", &sha), ("isi", &isi)]).await;
-        assert_eq!(applied.location.as_deref(), Some("/login"));
+        assert_eq!(applied.location.as_deref(), Some("/login?sesi=habis"));
         let org = app.store.organisation(agency).await.unwrap();
         assert!(org.people.iter().all(|p| p.name != "Pegawai Coba"), "nothing imported into {agency}");
     }
