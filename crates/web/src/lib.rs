@@ -6,6 +6,7 @@ pub mod api;
 mod archive;
 pub mod auth;
 pub mod client_address;
+mod directory;
 mod display;
 mod error;
 mod i18n;
@@ -121,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/libur/hapus", post(pages::admin::remove_day_off))
         .route("/admin/jadwal", post(pages::admin::add_schedule))
         .route("/admin/login/buka", post(pages::admin::unlock_login))
+        .route("/admin/masuk", get(pages::sign_in_settings::page).post(pages::sign_in_settings::save))
         .route("/admin/sop", get(pages::sop_publishing::page).post(pages::sop_publishing::upload))
         .route("/admin/surat", get(pages::letter_settings::page))
         .route("/instansi", get(pages::agencies::list))

@@ -18,6 +18,7 @@ pub mod password_reset;
 pub mod registries;
 pub mod reports;
 pub mod services;
+pub mod sign_in_settings;
 pub mod sop_publishing;
 pub mod visits;
 

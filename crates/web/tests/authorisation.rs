@@ -88,6 +88,12 @@ async fn every_person_and_a_stranger_try_every_action() {
             if allowed("admin", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
             "{person} letter settings"
         );
+        let sign_in_settings = b.get("/admin/masuk").await.status;
+        assert_eq!(
+            sign_in_settings,
+            if allowed("admin", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
+            "{person} sign-in settings"
+        );
         let registers = b.get("/agenda").await.status;
         assert_eq!(
             registers,
@@ -149,6 +155,9 @@ async fn every_person_and_a_stranger_try_every_action() {
                 )
                 .await;
             assert_eq!(day.status, StatusCode::FORBIDDEN, "{person} adds a holiday");
+            // Switching Sopir passwords off for the agency (issue 18).
+            let sign_in = b.post("/admin/masuk", &[("csrf", &token), ("ldap_url", "")]).await;
+            assert_eq!(sign_in.status, StatusCode::FORBIDDEN, "{person} changes how the agency signs in");
         }
     }
     // The stranger is sent to log in, whatever they try.
@@ -160,6 +169,7 @@ async fn every_person_and_a_stranger_try_every_action() {
         anonymous.get(&format!("{case_path}/disposisi")).await,
         anonymous.get("/agenda").await,
         anonymous.get("/admin/surat").await,
+        anonymous.get("/admin/masuk").await,
     ] {
         assert_eq!(page.location.as_deref(), Some("/login"));
     }
@@ -172,6 +182,16 @@ async fn every_person_and_a_stranger_try_every_action() {
         let attempt =
             anonymous.post(&format!("/instansi/lumajang/organisasi/akun/lmj-pemohon-2/{what}"), &[]).await;
         assert_eq!(attempt.location.as_deref(), Some("/login?sesi=habis"), "{what}");
+    }
+    let attempt = anonymous.post("/admin/masuk", &[("ldap_url", "")]).await;
+    assert_eq!(attempt.location.as_deref(), Some("/login?sesi=habis"), "sign-in settings");
+    for agency in ["lumajang", "trenggalek"] {
+        let settings = app.store.sign_in_settings(agency).await.unwrap();
+        assert_eq!(
+            settings,
+            store::sign_in::SignInSettings::default(),
+            "{agency}: refused attempts changed nothing"
+        );
     }
     assert_eq!(anonymous.get("/lupa-sandi").await.status, StatusCode::OK);
     assert_eq!(anonymous.get("/sandi/tidak-ada").await.status, StatusCode::GONE);

@@ -1202,3 +1202,50 @@ async fn a_form_whose_session_ended_comes_back_filled_after_login_in_chromium() 
     let result = expired_session_keeps_the_form(&client, &app).await;
     finish(client, result, "expired-session").await;
 }
+
+/// Lumajang's administrator sets the agency's LDAP directory in *Admin →
+/// Cara masuk*; then Sri signs in with her directory password, choosing
+/// the directory on the login page.
+async fn ldap_sign_in(c: &Client, base: &str, ldap: &common::slapd::Slapd) -> Step {
+    login(c, base, "lmj-kasi").await?;
+    c.goto(&format!("{base}/admin/masuk")).await.map_err(err)?;
+    fill(c, "masuk-ldap_url", &ldap.url).await?;
+    fill(c, "masuk-ldap_mode", "template").await?;
+    fill(c, "masuk-ldap_bind_dn", &format!("uid={{username}},{}", common::slapd::PEOPLE)).await?;
+    replace(c, "masuk-ldap_attribute", "employeeNumber").await?;
+    fill(c, "masuk-ldap_maps_to", "nip").await?;
+    c.find(Locator::Css("form[action='/admin/masuk'] button[type=submit]"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(err)?;
+    logout(c).await?;
+    c.find(Locator::Css("#username")).await.map_err(err)?.send_keys("sri").await.map_err(err)?;
+    c.find(Locator::Css("#password"))
+        .await
+        .map_err(err)?
+        .send_keys(common::slapd::SRI_PASSWORD)
+        .await
+        .map_err(err)?;
+    fill(c, "direktori", "lumajang").await?;
+    c.find(Locator::Css("form button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
+    c.goto(&format!("{base}/akun")).await.map_err(err)?;
+    let page = c.source().await.map_err(err)?;
+    if !page.contains("Sri Wahyuni") {
+        return Err("signed in through LDAP, but not as Sri Wahyuni (lmj-sekdin)".into());
+    }
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs chromium, chromedriver and slapd"]
+async fn a_person_signs_in_through_the_agencys_ldap_directory_in_chromium() {
+    let ldap = common::slapd::start();
+    let app = spawn().await;
+    let (_driver, client, _profile) = start_browser().await;
+    let result = ldap_sign_in(&client, &app.base, &ldap).await;
+    finish(client, result, "ldap").await;
+}

@@ -9,6 +9,8 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use store::Store;
 
+pub mod slapd;
+
 pub struct App {
     pub base: String,
     pub store: Arc<Store>,
