@@ -6,7 +6,7 @@ mod common;
 
 use sqlx::Row;
 use store::StoreError;
-use store::sign_in::{Identity, LdapBind, SignInForm, SignInSettings};
+use store::sign_in::{Identity, LdapBind, PendingOidc, SignInForm, SignInSettings};
 
 fn search_form() -> SignInForm {
     SignInForm {
@@ -125,5 +125,81 @@ async fn a_directory_entry_maps_to_the_one_login_of_its_person_in_that_agency() 
                 .unwrap()
                 .is_none()
         );
+    }
+}
+
+#[tokio::test]
+async fn an_openid_provider_is_kept_with_its_secret_sealed_and_an_http_issuer_only_on_loopback() {
+    for db in common::backends().await {
+        let s = &db.store;
+        let form = SignInForm {
+            local_passwords: true,
+            oidc_name: "SSO Jatim".into(),
+            oidc_issuer: "https://sso.jatimprov.go.id/realms/pemprov/".into(),
+            oidc_client_id: "sopir".into(),
+            oidc_client_secret: "rahasia-klien".into(),
+            oidc_scopes: "openid email".into(),
+            oidc_claim: "email".into(),
+            oidc_maps_to: "email".into(),
+            ..SignInForm::default()
+        };
+        s.set_sign_in_settings("lumajang", &form, 1).await.unwrap();
+        let oidc = s.sign_in_settings("lumajang").await.unwrap().oidc.expect("kept");
+        assert_eq!(oidc.issuer, "https://sso.jatimprov.go.id/realms/pemprov", "{}", db.label);
+        assert_eq!(oidc.client_secret, "rahasia-klien");
+        let stored: String =
+            sqlx::query("SELECT oidc_client_secret FROM sign_in_settings WHERE agency_id = 'lumajang'")
+                .fetch_one(s.pool())
+                .await
+                .unwrap()
+                .try_get(0)
+                .unwrap();
+        assert!(!stored.contains("rahasia-klien"), "sealed at rest");
+        assert_eq!(s.oidc_agencies().await.unwrap(), [("lumajang".to_string(), "SSO Jatim".to_string())]);
+        let cases = [
+            ("oidc_issuer", SignInForm { oidc_issuer: "http://sso.example.go.id".into(), ..form.clone() }),
+            ("oidc_scopes", SignInForm { oidc_scopes: "email".into(), ..form.clone() }),
+            ("oidc_client_id", SignInForm { oidc_client_id: "".into(), ..form.clone() }),
+            ("oidc_maps_to", SignInForm { oidc_maps_to: "nik".into(), ..form.clone() }),
+        ];
+        for (field, bad) in cases {
+            match s.set_sign_in_settings("lumajang", &bad, 2).await {
+                Err(StoreError::Engine(engine::EngineError::Invalid(errors))) => {
+                    assert_eq!(errors[0].field, field)
+                }
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+        let loopback =
+            SignInForm { oidc_issuer: "http://127.0.0.1:9000".into(), oidc_client_secret: "".into(), ..form };
+        s.set_sign_in_settings("lumajang", &loopback, 3).await.unwrap();
+        let kept = s.sign_in_settings("lumajang").await.unwrap().oidc.unwrap();
+        assert_eq!(kept.client_secret, "rahasia-klien", "an empty secret keeps the saved one");
+    }
+}
+
+#[tokio::test]
+async fn a_sign_in_under_way_is_taken_once_and_not_after_it_expired() {
+    for db in common::backends().await {
+        let s = &db.store;
+        let pending = PendingOidc {
+            agency: "lumajang".into(),
+            nonce: "n".into(),
+            verifier: "v".into(),
+            back: Some("/tugas".into()),
+        };
+        s.begin_oidc("state-1", &pending, 1_000).await.unwrap();
+        s.begin_oidc("state-2", &pending, 1_000).await.unwrap();
+        let stored: i64 = sqlx::query("SELECT COUNT(*) FROM oidc_sign_ins WHERE state_hash = 'state-1'")
+            .fetch_one(s.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(stored, 0, "{}: only the hash of the state is kept", db.label);
+        assert_eq!(s.take_oidc("state-1", 999).await.unwrap(), Some(pending.clone()));
+        assert_eq!(s.take_oidc("state-1", 999).await.unwrap(), None, "once");
+        assert_eq!(s.take_oidc("state-2", 1_000).await.unwrap(), None, "expired");
+        assert_eq!(s.take_oidc("tidak-ada", 1).await.unwrap(), None);
     }
 }

@@ -104,11 +104,11 @@ fn csrf_of(session: &str) -> String {
 }
 
 /// Compares in time independent of where the two differ.
-fn same_secret(a: &str, b: &str) -> bool {
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn set_cookie(state: &AppState, name: &str, value: &str, max_age_s: i64) -> String {
+pub(crate) fn set_cookie(state: &AppState, name: &str, value: &str, max_age_s: i64) -> String {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
 }
@@ -278,6 +278,8 @@ pub(crate) async fn directories(state: &AppState) -> Result<Vec<(String, String)
 /// What the login form offers and was sent.
 struct LoginChoice<'a> {
     directories: &'a [(String, String)],
+    /// Agencies with an OpenID provider, and the provider's name.
+    providers: &'a [(String, String)],
     /// The agency whose directory was chosen ("" for a Sopir password).
     via: &'a str,
 }
@@ -318,6 +320,9 @@ fn login_form(
                 }
                 button.primary type="submit" { (lang.t(Msg::LoginButton)) }
             }
+            @for (agency, name) in choice.providers {
+                p { a.button href={ "/login/oidc/" (agency) @if let Some(back) = back { "?kembali=" (back) } } { (lang.t(Msg::SignInWith)) " " (name) } }
+            }
             p { a href="/lupa-sandi" { (lang.t(Msg::ForgotPassword)) } }
         }
         (layout::language_switch(lang, ""))
@@ -357,8 +362,28 @@ pub async fn login_page(
         Ok(found) => found,
         Err(e) => return e.into_response(),
     };
-    let choice = LoginChoice { directories: &directories, via: "" };
+    let providers = match state.store.oidc_agencies().await {
+        Ok(found) => found,
+        Err(e) => return WebError::from(e).into_response(),
+    };
+    let choice = LoginChoice { directories: &directories, providers: &providers, via: "" };
     ([set], login_form(lang, &token, "", None, &query, &choice)).into_response()
+}
+
+/// The login page again, saying why a sign-in elsewhere (at an OpenID
+/// provider) came to nothing.
+pub(crate) async fn refused_login(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    message: &str,
+) -> Result<Response, WebError> {
+    let (token, set) = anonymous_token(state, headers);
+    let directories = directories(state).await?;
+    let providers = state.store.oidc_agencies().await?;
+    let choice = LoginChoice { directories: &directories, providers: &providers, via: "" };
+    let form = login_form(i18n::current(), &token, "", Some(message), &LoginQuery::default(), &choice);
+    Ok((status, [set], form).into_response())
 }
 
 /// Logs `username` in: a new session, and on to `back` or the task list.
@@ -393,7 +418,8 @@ pub async fn login(
     let via = form.get("direktori").cloned().unwrap_or_default();
     let query = LoginQuery { kembali: back.clone(), ..LoginQuery::default() };
     let directories = directories(&state).await?;
-    let choice = LoginChoice { directories: &directories, via: &via };
+    let providers = state.store.oidc_agencies().await?;
+    let choice = LoginChoice { directories: &directories, providers: &providers, via: &via };
     let refuse = |status: StatusCode, message: &str| {
         (status, login_form(lang, &token, &username, Some(message), &query, &choice)).into_response()
     };

@@ -523,6 +523,15 @@ catalogue! {
     LdapServicePasswordHelp => "Disimpan terenkripsi dan tidak pernah ditampilkan; kosongkan untuk tetap memakai yang tersimpan.", "Kept encrypted and never shown; leave empty to keep the saved one.";
     LdapAttribute => "Atribut yang memuat NIP atau e-mail", "Attribute carrying the NIP or e-mail";
     LdapMapsTo => "Dicocokkan dengan", "Matched against";
+    OidcSettingsHelp => "Orang instansi ini dapat masuk lewat penyedia identitas instansi atau provinsi (misalnya Keycloak). Daftarkan Sopir di sana sebagai client rahasia dengan alamat kembali:", "This agency's people can sign in at the agency's or province's identity provider (e.g. Keycloak). Register Sopir there as a confidential client with the redirect address:";
+    OidcName => "Nama penyedia (pada tombol masuk)", "Provider name (on the sign-in button)";
+    OidcIssuerHelp => "Kosongkan untuk mematikan OpenID Connect. Harus https://", "Leave empty to turn OpenID Connect off. Must be https://";
+    OidcClaim => "Klaim ID token yang memuat NIP atau e-mail", "ID token claim carrying the NIP or e-mail";
+    OidcUnreachable => "Penyedia identitas instansi tidak dapat dihubungi saat ini; coba lagi sebentar lagi, atau masuk dengan cara lain.", "The agency's identity provider cannot be reached right now; try again shortly, or sign in another way.";
+    OidcFailed => "Masuk lewat penyedia identitas gagal (jawabannya tidak sah atau kodenya sudah dipakai); silakan coba lagi dari awal.", "Signing in at the identity provider failed (its answer was not valid or the code was already used); please start again.";
+    OidcExpired => "Proses masuk ini sudah kedaluwarsa, sudah dipakai, atau dimulai di peramban lain; silakan coba lagi dari awal.", "This sign-in expired, was already used, or was started in another browser; please start again.";
+    OidcNoPerson => "Identitas Anda di penyedia identitas tidak cocok dengan satu akun pegawai di Sopir; hubungi administrator instansi.", "Your identity at the provider does not match one employee account in Sopir; ask the agency's administrator.";
+    OidcNoPublicUrl => "Sopir ini belum punya alamat publik (--public-url), jadi penyedia identitas tidak dapat mengembalikan Anda ke sini.", "This Sopir has no public address (--public-url) yet, so the identity provider cannot send you back here.";
 }
 
 #[cfg(test)]

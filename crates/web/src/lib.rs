@@ -12,6 +12,7 @@ mod error;
 mod i18n;
 mod layout;
 pub mod mailer;
+mod openid;
 pub(crate) mod pages;
 mod upload;
 
@@ -75,6 +76,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::health))
         .route("/static/{file}", get(pages::asset))
         .route("/login", get(auth::login_page).post(auth::login))
+        .route("/login/oidc/kembali", get(openid::callback))
+        .route("/login/oidc/{agency}", get(openid::start))
         .route("/logout", post(auth::logout))
         .route("/lupa-sandi", get(pages::password_reset::forgot_page).post(pages::password_reset::forgot))
         .route("/sandi", post(pages::password_reset::set_password))

@@ -146,6 +146,14 @@ async fn every_person_and_a_stranger_try_every_action() {
         // Before login, for everyone alike.
         assert_eq!(b.get("/lupa-sandi").await.status, StatusCode::OK, "{person}");
         assert_eq!(b.get("/sandi/tidak-ada").await.status, StatusCode::GONE, "{person}");
+        // Signing in at an OpenID provider (issue 18): no agency has one
+        // here, and an answer this browser did not ask for opens nothing.
+        assert_eq!(b.get("/login/oidc/lumajang").await.status, StatusCode::NOT_FOUND, "{person}");
+        assert_eq!(
+            b.get("/login/oidc/kembali?code=x&state=y").await.status,
+            StatusCode::BAD_REQUEST,
+            "{person}"
+        );
         assert_eq!(b.post("/sandi", &[("rahasia", "x"), ("new", "x")]).await.status, StatusCode::FORBIDDEN);
         if !allowed("admin", person) {
             let day = b
@@ -195,6 +203,8 @@ async fn every_person_and_a_stranger_try_every_action() {
     }
     assert_eq!(anonymous.get("/lupa-sandi").await.status, StatusCode::OK);
     assert_eq!(anonymous.get("/sandi/tidak-ada").await.status, StatusCode::GONE);
+    assert_eq!(anonymous.get("/login/oidc/trenggalek").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(anonymous.get("/login/oidc/kembali?code=x&state=y").await.status, StatusCode::BAD_REQUEST);
     assert_eq!(anonymous.post("/sandi", &[("rahasia", "x")]).await.status, StatusCode::FORBIDDEN);
     assert_eq!(anonymous.post("/lupa-sandi", &[("who", "lmj-pemohon")]).await.status, StatusCode::FORBIDDEN);
     for login in ["lmj-pemohon-2", "tgx-pemohon-2"] {

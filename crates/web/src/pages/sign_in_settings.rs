@@ -37,6 +37,17 @@ fn values_of(settings: &SignInSettings) -> BTreeMap<String, String> {
     set("ldap_maps_to", Identity::Email.code());
     set("ldap_attribute", "mail");
     set("ldap_filter", "(uid={username})");
+    set("oidc_scopes", "openid email");
+    set("oidc_claim", "email");
+    set("oidc_maps_to", Identity::Email.code());
+    if let Some(oidc) = &settings.oidc {
+        set("oidc_name", &oidc.name);
+        set("oidc_issuer", &oidc.issuer);
+        set("oidc_client_id", &oidc.client_id);
+        set("oidc_scopes", &oidc.scopes);
+        set("oidc_claim", &oidc.claim);
+        set("oidc_maps_to", oidc.maps_to.code());
+    }
     if let Some(ldap) = &settings.ldap {
         set("ldap_url", &ldap.url);
         if ldap.starttls {
@@ -57,7 +68,10 @@ fn values_of(settings: &SignInSettings) -> BTreeMap<String, String> {
     values
 }
 
-fn render(user: &User, filled: &Filled, saved: bool) -> Result<Response, WebError> {
+fn render(state: &AppState, user: &User, filled: &Filled, saved: bool) -> Result<Response, WebError> {
+    let redirect = state.public_url.as_deref().map_or("/login/oidc/kembali".to_string(), |base| {
+        format!("{}/login/oidc/kembali", base.trim_end_matches('/'))
+    });
     if !user.account.is_admin {
         return Err(WebError::Forbidden);
     }
@@ -90,6 +104,15 @@ fn render(user: &User, filled: &Filled, saved: bool) -> Result<Response, WebErro
             (filled.text(PREFIX, "ldap_filter", "Filter", None))
             (filled.text(PREFIX, "ldap_attribute", user.t(Msg::LdapAttribute), None))
             (filled.select(PREFIX, "ldap_maps_to", user.t(Msg::LdapMapsTo), None, None, &maps))
+            h2 { "OpenID Connect" }
+            p.muted { (user.t(Msg::OidcSettingsHelp)) " " code { (redirect) } }
+            (filled.text(PREFIX, "oidc_name", user.t(Msg::OidcName), None))
+            (filled.text(PREFIX, "oidc_issuer", "Issuer", Some(user.t(Msg::OidcIssuerHelp))))
+            (filled.text(PREFIX, "oidc_client_id", "Client ID", None))
+            (filled.input(PREFIX, "oidc_client_secret", "Client secret", Some(user.t(Msg::LdapServicePasswordHelp)), "password", false))
+            (filled.text(PREFIX, "oidc_scopes", "Scope", None))
+            (filled.text(PREFIX, "oidc_claim", user.t(Msg::OidcClaim), None))
+            (filled.select(PREFIX, "oidc_maps_to", user.t(Msg::LdapMapsTo), None, None, &maps))
             button.primary type="submit" { (user.t(Msg::Save)) }
         }
     };
@@ -106,7 +129,7 @@ pub async fn page(
         return Err(WebError::Forbidden);
     }
     let settings = state.store.sign_in_settings(user.agency_id()).await?;
-    render(&user, &Filled { values: values_of(&settings), errors: Vec::new() }, saved.ok.is_some())
+    render(&state, &user, &Filled { values: values_of(&settings), errors: Vec::new() }, saved.ok.is_some())
 }
 
 pub async fn save(
@@ -132,6 +155,13 @@ pub async fn save(
         ldap_filter: given(&form, "ldap_filter").to_string(),
         ldap_attribute: given(&form, "ldap_attribute").to_string(),
         ldap_maps_to: given(&form, "ldap_maps_to").to_string(),
+        oidc_name: given(&form, "oidc_name").to_string(),
+        oidc_issuer: given(&form, "oidc_issuer").to_string(),
+        oidc_client_id: given(&form, "oidc_client_id").to_string(),
+        oidc_client_secret: form.get("oidc_client_secret").cloned().unwrap_or_default(),
+        oidc_scopes: given(&form, "oidc_scopes").to_string(),
+        oidc_claim: given(&form, "oidc_claim").to_string(),
+        oidc_maps_to: given(&form, "oidc_maps_to").to_string(),
     };
     match state.store.set_sign_in_settings(user.agency_id(), &settings, now_ms()).await {
         Ok(()) => Ok(Redirect::to("/admin/masuk?ok=1").into_response()),
@@ -139,7 +169,7 @@ pub async fn save(
             let errors = field_errors(e)?;
             let mut values = form;
             values.remove("csrf");
-            render(&user, &Filled { values, errors }, false)
+            render(&state, &user, &Filled { values, errors }, false)
         }
     }
 }

@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use store::Store;
 
+pub mod oidc;
 pub mod slapd;
 
 pub struct App {
