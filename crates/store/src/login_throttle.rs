@@ -226,6 +226,13 @@ impl Store {
     /// The attempt logged in: its address's failures are forgotten, and the
     /// address becomes one the account's owner uses.
     pub async fn login_succeeded(&self, attempt: &Attempt) -> Result<(), StoreError> {
+        self.login_succeeded_as(attempt, &attempt.username).await
+    }
+
+    /// As [`Store::login_succeeded`], for an attempt under a name that is
+    /// not the account's (a directory's username): the failures counted
+    /// under the name typed are forgotten, the address is known to `account`.
+    pub async fn login_succeeded_as(&self, attempt: &Attempt, account: &str) -> Result<(), StoreError> {
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
@@ -238,7 +245,7 @@ impl Store {
                 "INSERT INTO login_addresses (username, address, last_success_at) VALUES ($1, $2, $3)
                  ON CONFLICT (username, address) DO UPDATE SET last_success_at = excluded.last_success_at",
             )
-            .bind(&attempt.username)
+            .bind(account)
             .bind(&attempt.address)
             .bind(attempt.at)
             .execute(&mut **tx)

@@ -205,7 +205,7 @@ fn each_personal_value(
     Ok(())
 }
 
-fn required(key: Option<&DataKey>) -> Result<&DataKey, StoreError> {
+pub(crate) fn required(key: Option<&DataKey>) -> Result<&DataKey, StoreError> {
     key.ok_or_else(|| StoreError::BadKey("kunci data pribadi belum diatur".into()))
 }
 

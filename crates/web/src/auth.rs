@@ -25,6 +25,7 @@ use store::Account;
 use store::login_throttle::LoginGate;
 use store::password_reset::ResetKind;
 
+use crate::directory::{self, DirectoryError};
 use crate::display::Clock;
 use crate::error::WebError;
 use crate::i18n::{self, Lang, Msg};
@@ -107,11 +108,11 @@ fn csrf_of(session: &str) -> String {
 }
 
 /// Compares in time independent of where the two differ.
-fn same_secret(a: &str, b: &str) -> bool {
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn set_cookie(state: &AppState, name: &str, value: &str, max_age_s: i64) -> String {
+pub(crate) fn set_cookie(state: &AppState, name: &str, value: &str, max_age_s: i64) -> String {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
 }
@@ -267,7 +268,34 @@ fn back_to(kembali: Option<&str>) -> Option<&str> {
     kembali.filter(|b| is_own_path(b) && !b.starts_with("/login"))
 }
 
-fn login_form(lang: Lang, token: &str, username: &str, error: Option<&str>, query: &LoginQuery) -> Markup {
+/// The agencies whose people may sign in through their LDAP directory, by
+/// id and name: the login form offers each.
+pub(crate) async fn directories(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
+    let mut found = Vec::new();
+    for id in state.store.ldap_agencies().await? {
+        let name = state.store.agency(&id).await?.name;
+        found.push((id, name));
+    }
+    Ok(found)
+}
+
+/// What the login form offers and was sent.
+struct LoginChoice<'a> {
+    directories: &'a [(String, String)],
+    /// Agencies with an OpenID provider, and the provider's name.
+    providers: &'a [(String, String)],
+    /// The agency whose directory was chosen ("" for a Sopir password).
+    via: &'a str,
+}
+
+fn login_form(
+    lang: Lang,
+    token: &str,
+    username: &str,
+    error: Option<&str>,
+    query: &LoginQuery,
+    choice: &LoginChoice,
+) -> Markup {
     let back = back_to(query.kembali.as_deref());
     let expired = query.sesi.as_deref() == Some("habis");
     let body = html! {
@@ -285,7 +313,19 @@ fn login_form(lang: Lang, token: &str, username: &str, error: Option<&str>, quer
                 input #username type="text" name="username" value=(username) autocomplete="username" required autofocus;
                 label for="password" { (lang.t(Msg::Password)) }
                 input #password type="password" name="password" autocomplete="current-password" required;
+                @if !choice.directories.is_empty() {
+                    label for="direktori" { (lang.t(Msg::SignInWith)) }
+                    select #direktori name="direktori" {
+                        option value="" { (lang.t(Msg::SopirPassword)) }
+                        @for (id, name) in choice.directories {
+                            option value=(id) selected[choice.via == id] { (lang.t(Msg::DirectoryOf)) " " (name) }
+                        }
+                    }
+                }
                 button.primary type="submit" { (lang.t(Msg::LoginButton)) }
+            }
+            @for (agency, name) in choice.providers {
+                p { a.button href={ "/login/oidc/" (agency) @if let Some(back) = back { "?kembali=" (back) } } { (lang.t(Msg::SignInWith)) " " (name) } }
             }
             p { a href="/lupa-sandi" { (lang.t(Msg::ForgotPassword)) } }
         }
@@ -322,7 +362,32 @@ pub async fn login_page(
 ) -> Response {
     let lang = i18n::current();
     let (token, set) = anonymous_token(&state, &headers);
-    ([set], login_form(lang, &token, "", None, &query)).into_response()
+    let directories = match directories(&state).await {
+        Ok(found) => found,
+        Err(e) => return e.into_response(),
+    };
+    let providers = match state.store.oidc_agencies().await {
+        Ok(found) => found,
+        Err(e) => return WebError::from(e).into_response(),
+    };
+    let choice = LoginChoice { directories: &directories, providers: &providers, via: "" };
+    ([set], login_form(lang, &token, "", None, &query, &choice)).into_response()
+}
+
+/// The login page again, saying why a sign-in elsewhere (at an OpenID
+/// provider) came to nothing.
+pub(crate) async fn refused_login(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    message: &str,
+) -> Result<Response, WebError> {
+    let (token, set) = anonymous_token(state, headers);
+    let directories = directories(state).await?;
+    let providers = state.store.oidc_agencies().await?;
+    let choice = LoginChoice { directories: &directories, providers: &providers, via: "" };
+    let form = login_form(i18n::current(), &token, "", Some(message), &LoginQuery::default(), &choice);
+    Ok((status, [set], form).into_response())
 }
 
 /// Logs `username` in: a new session, and on to `back` or the task list.
@@ -354,9 +419,13 @@ pub async fn login(
     let password = form.get("password").cloned().unwrap_or_default();
     let now = now_ms();
     let address = state.trusted_proxies.client(peer.ip(), &headers);
+    let via = form.get("direktori").cloned().unwrap_or_default();
     let query = LoginQuery { kembali: back.clone(), ..LoginQuery::default() };
+    let directories = directories(&state).await?;
+    let providers = state.store.oidc_agencies().await?;
+    let choice = LoginChoice { directories: &directories, providers: &providers, via: &via };
     let refuse = |status: StatusCode, message: &str| {
-        (status, login_form(lang, &token, &username, Some(message), &query)).into_response()
+        (status, login_form(lang, &token, &username, Some(message), &query, &choice)).into_response()
     };
     if state.login_failures.blocked(address, now) {
         return Ok(refuse(StatusCode::TOO_MANY_REQUESTS, lang.t(Msg::TooManyFromAddress)));
@@ -373,17 +442,65 @@ pub async fn login(
             return Ok(response);
         }
     };
+    if !via.is_empty() {
+        // Signing in through an agency's directory: the directory says
+        // whether the password is right, and its entry's NIP or e-mail
+        // which person (and so which login) of that agency it is.
+        let settings = state.store.sign_in_settings(&via).await?;
+        let vouched = match &settings.ldap {
+            Some(ldap) => directory::authenticate(ldap, &username, &password)
+                .await
+                .map(|value| value.map(|value| (value, ldap.maps_to))),
+            None => Ok(None),
+        };
+        let account = match vouched {
+            Ok(Some((value, maps_to))) => state.store.account_by_identity(&via, maps_to, &value).await?,
+            Ok(None) => None,
+            Err(e) => {
+                // Counted like a wrong password: a directory that fails
+                // must not become a way to guess without limit.
+                tracing::warn!(agency = %via, error = %e, "LDAP sign-in failed");
+                state.login_failures.failed(address, now);
+                state.store.login_failed(&attempt).await?;
+                let message = match e {
+                    DirectoryError::Unreachable(_) => Msg::DirectoryUnreachable,
+                    DirectoryError::Misconfigured(_) => Msg::DirectoryMisconfigured,
+                };
+                return Ok(refuse(StatusCode::SERVICE_UNAVAILABLE, lang.t(message)));
+            }
+        };
+        let Some(account) = account else {
+            state.login_failures.failed(address, now);
+            state.store.login_failed(&attempt).await?;
+            return Ok(refuse(StatusCode::UNAUTHORIZED, lang.t(Msg::LoginWrong)));
+        };
+        if !account.active() {
+            state.store.login_failed(&attempt).await?;
+            return Ok(refuse(StatusCode::FORBIDDEN, lang.t(Msg::LoginDeactivated)));
+        }
+        state.store.login_succeeded_as(&attempt, &account.username).await?;
+        return start_session(&state, &account.username, back.as_deref(), now).await;
+    }
     // An unknown name costs a password check too: the time taken does not
     // tell which names exist.
     let account = state.store.account(&username).await?;
-    let hash = account.as_ref().map(|a| a.password_hash.clone());
+    // An agency may switch Sopir passwords off for its accounts (all but
+    // installation administrators, so nobody is locked out): the password
+    // is then checked against nothing, and refused like a wrong one.
+    let local_allowed = match &account {
+        Some(a) if !a.installation_admin => state.store.sign_in_settings(&a.agency_id).await?.local_passwords,
+        _ => true,
+    };
+    let hash = account.as_ref().filter(|_| local_allowed).map(|a| a.password_hash.clone());
     let typed = password.clone();
     if !hashing(&state, move || store::verify_password_or_dummy(&typed, hash.as_deref())).await {
         // An administrator's one-time code, typed as the password (looked
         // up whatever the name, so the time taken tells nothing): on to
         // choosing a password, which spends it.
         let code = state.store.pending_reset(&password, now).await?.filter(|reset| {
-            reset.kind == ResetKind::Code && account.as_ref().is_some_and(|a| a.username == reset.username)
+            reset.kind == ResetKind::Code
+                && local_allowed
+                && account.as_ref().is_some_and(|a| a.username == reset.username)
         });
         if code.is_some() {
             state.store.login_succeeded(&attempt).await?;

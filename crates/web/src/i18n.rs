@@ -568,6 +568,33 @@ catalogue! {
     SavedResetLink => "Tautan sekali pakai (berlaku 24 jam) dikirim ke alamat e-mail pegawai; kata sandi lama tidak berlaku lagi.", "A one-time link (valid 24 hours) was sent to the employee's e-mail address; the old password no longer works.";
     PersonEmailHelp => "Opsional; untuk notifikasi dan tautan atur ulang kata sandi", "Optional; for notifications and password reset links";
     InboxEmptyMayRequest => "Belum ada tugas untuk Anda. Anda dapat mengajukan permohonan layanan:", "No tasks for you yet. You can request a service:";
+    // Single sign-on through an agency's LDAP directory (issue 18).
+    SignInWith => "Masuk dengan", "Sign in with";
+    SopirPassword => "Kata sandi Sopir", "Sopir password";
+    DirectoryOf => "Direktori LDAP", "LDAP directory of";
+    DirectoryUnreachable => "Direktori LDAP instansi tidak dapat dihubungi saat ini; coba lagi sebentar lagi, atau hubungi administrator instansi.", "The agency's LDAP directory cannot be reached right now; try again shortly, or ask the agency's administrator.";
+    DirectoryMisconfigured => "Direktori LDAP instansi menolak pengaturan masuk Sopir; administrator instansi perlu memeriksa Admin → Cara masuk.", "The agency's LDAP directory refused Sopir's sign-in settings; the agency's administrator needs to check Admin → Sign-in.";
+    SignInSettings => "Cara masuk", "Sign-in";
+    SignInSettingsHelp => "Orang instansi ini dapat masuk dengan kata sandi direktori LDAP (Active Directory, OpenLDAP). Entri direktori dicocokkan dengan pegawai lewat NIP atau e-mail; pegawai itu harus sudah punya akun di Sopir.", "This agency's people can sign in with their LDAP directory password (Active Directory, OpenLDAP). The directory entry is matched to an employee by NIP or e-mail; that employee must already have a Sopir account.";
+    LocalPasswordsAllowed => "Kata sandi Sopir boleh dipakai (jika dimatikan, hanya administrator instalasi yang masih dapat masuk dengan kata sandi Sopir)", "Sopir passwords may be used (when off, only installation administrators can still sign in with a Sopir password)";
+    LdapUrlHelp => "Kosongkan untuk mematikan LDAP. ldap://host:389 atau ldaps://host:636", "Leave empty to turn LDAP off. ldap://host:389 or ldaps://host:636";
+    LdapStartTls => "Pakai StartTLS (untuk ldap://)", "Use StartTLS (for ldap://)";
+    LdapModeTemplate => "Bind langsung dengan templat DN", "Bind directly with a DN template";
+    LdapModeSearch => "Cari dulu dengan akun layanan, lalu bind", "Search with a service account, then bind";
+    LdapBindDnHelp => "Misalnya uid={username},ou=people,dc=example,dc=go,dc=id", "For example uid={username},ou=people,dc=example,dc=go,dc=id";
+    LdapServicePassword => "Kata sandi akun layanan", "Service account password";
+    LdapServicePasswordHelp => "Disimpan terenkripsi dan tidak pernah ditampilkan; kosongkan untuk tetap memakai yang tersimpan.", "Kept encrypted and never shown; leave empty to keep the saved one.";
+    LdapAttribute => "Atribut yang memuat NIP atau e-mail", "Attribute carrying the NIP or e-mail";
+    LdapMapsTo => "Dicocokkan dengan", "Matched against";
+    OidcSettingsHelp => "Orang instansi ini dapat masuk lewat penyedia identitas instansi atau provinsi (misalnya Keycloak). Daftarkan Sopir di sana sebagai client rahasia dengan alamat kembali:", "This agency's people can sign in at the agency's or province's identity provider (e.g. Keycloak). Register Sopir there as a confidential client with the redirect address:";
+    OidcName => "Nama penyedia (pada tombol masuk)", "Provider name (on the sign-in button)";
+    OidcIssuerHelp => "Kosongkan untuk mematikan OpenID Connect. Harus https://", "Leave empty to turn OpenID Connect off. Must be https://";
+    OidcClaim => "Klaim ID token yang memuat NIP atau e-mail", "ID token claim carrying the NIP or e-mail";
+    OidcUnreachable => "Penyedia identitas instansi tidak dapat dihubungi saat ini; coba lagi sebentar lagi, atau masuk dengan cara lain.", "The agency's identity provider cannot be reached right now; try again shortly, or sign in another way.";
+    OidcFailed => "Masuk lewat penyedia identitas gagal (jawabannya tidak sah atau kodenya sudah dipakai); silakan coba lagi dari awal.", "Signing in at the identity provider failed (its answer was not valid or the code was already used); please start again.";
+    OidcExpired => "Proses masuk ini sudah kedaluwarsa, sudah dipakai, atau dimulai di peramban lain; silakan coba lagi dari awal.", "This sign-in expired, was already used, or was started in another browser; please start again.";
+    OidcNoPerson => "Identitas Anda di penyedia identitas tidak cocok dengan satu akun pegawai di Sopir; hubungi administrator instansi.", "Your identity at the provider does not match one employee account in Sopir; ask the agency's administrator.";
+    OidcNoPublicUrl => "Sopir ini belum punya alamat publik (--public-url), jadi penyedia identitas tidak dapat mengembalikan Anda ke sini.", "This Sopir has no public address (--public-url) yet, so the identity provider cannot send you back here.";
 }
 
 #[cfg(test)]

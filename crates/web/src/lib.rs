@@ -6,12 +6,14 @@ pub mod api;
 mod archive;
 pub mod auth;
 pub mod client_address;
+mod directory;
 mod display;
 mod error;
 pub mod gateway;
 mod i18n;
 mod layout;
 pub mod mailer;
+mod openid;
 pub(crate) mod pages;
 mod upload;
 
@@ -75,6 +77,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::health))
         .route("/static/{file}", get(pages::asset))
         .route("/login", get(auth::login_page).post(auth::login))
+        .route("/login/oidc/kembali", get(openid::callback))
+        .route("/login/oidc/{agency}", get(openid::start))
         .route("/logout", post(auth::logout))
         .route("/lupa-sandi", get(pages::password_reset::forgot_page).post(pages::password_reset::forgot))
         .route("/sandi", post(pages::password_reset::set_password))
@@ -123,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/libur/hapus", post(pages::admin::remove_day_off))
         .route("/admin/jadwal", post(pages::admin::add_schedule))
         .route("/admin/login/buka", post(pages::admin::unlock_login))
+        .route("/admin/masuk", get(pages::sign_in_settings::page).post(pages::sign_in_settings::save))
         .route("/admin/sop", get(pages::sop_publishing::page).post(pages::sop_publishing::upload))
         .route("/admin/surat", get(pages::letter_settings::page))
         .route("/admin/pesan", get(pages::message_gateway::page).post(pages::message_gateway::save))

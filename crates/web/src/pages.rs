@@ -21,6 +21,7 @@ pub mod registries;
 pub mod reports;
 pub mod roster_import;
 pub mod services;
+pub mod sign_in_settings;
 pub mod sop_publishing;
 pub mod visits;
 

@@ -97,6 +97,12 @@ async fn every_person_and_a_stranger_try_every_action() {
         );
         // Everyone chooses how they themselves are told.
         assert_eq!(b.get("/akun/notifikasi").await.status, StatusCode::OK, "{person} notice settings");
+        let sign_in_settings = b.get("/admin/masuk").await.status;
+        assert_eq!(
+            sign_in_settings,
+            if allowed("admin", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
+            "{person} sign-in settings"
+        );
         let registers = b.get("/agenda").await.status;
         assert_eq!(
             registers,
@@ -149,6 +155,14 @@ async fn every_person_and_a_stranger_try_every_action() {
         // Before login, for everyone alike.
         assert_eq!(b.get("/lupa-sandi").await.status, StatusCode::OK, "{person}");
         assert_eq!(b.get("/sandi/tidak-ada").await.status, StatusCode::GONE, "{person}");
+        // Signing in at an OpenID provider (issue 18): no agency has one
+        // here, and an answer this browser did not ask for opens nothing.
+        assert_eq!(b.get("/login/oidc/lumajang").await.status, StatusCode::NOT_FOUND, "{person}");
+        assert_eq!(
+            b.get("/login/oidc/kembali?code=x&state=y").await.status,
+            StatusCode::BAD_REQUEST,
+            "{person}"
+        );
         assert_eq!(b.post("/sandi", &[("rahasia", "x"), ("new", "x")]).await.status, StatusCode::FORBIDDEN);
         if !allowed("admin", person) {
             let day = b
@@ -167,6 +181,9 @@ async fn every_person_and_a_stranger_try_every_action() {
             assert_eq!(gateway.status, StatusCode::FORBIDDEN, "{person} sets the message gateway");
             let tried = b.post("/admin/pesan/uji", &[("csrf", &token), ("telepon", "081234567890")]).await;
             assert_eq!(tried.status, StatusCode::FORBIDDEN, "{person} sends a gateway test");
+            // Switching Sopir passwords off for the agency (issue 18).
+            let sign_in = b.post("/admin/masuk", &[("csrf", &token), ("ldap_url", "")]).await;
+            assert_eq!(sign_in.status, StatusCode::FORBIDDEN, "{person} changes how the agency signs in");
         }
         let chosen = b
             .post("/akun/notifikasi", &[("csrf", &token), ("tugas.email", "ringkasan"), ("jam", "06:00")])
@@ -184,6 +201,7 @@ async fn every_person_and_a_stranger_try_every_action() {
         anonymous.get("/admin/surat").await,
         anonymous.get("/admin/pesan").await,
         anonymous.get("/akun/notifikasi").await,
+        anonymous.get("/admin/masuk").await,
     ] {
         assert_eq!(page.location.as_deref(), Some("/login"));
     }
@@ -204,8 +222,20 @@ async fn every_person_and_a_stranger_try_every_action() {
             anonymous.post(&format!("/instansi/lumajang/organisasi/akun/lmj-pemohon-2/{what}"), &[]).await;
         assert_eq!(attempt.location.as_deref(), Some("/login?sesi=habis"), "{what}");
     }
+    let attempt = anonymous.post("/admin/masuk", &[("ldap_url", "")]).await;
+    assert_eq!(attempt.location.as_deref(), Some("/login?sesi=habis"), "sign-in settings");
+    for agency in ["lumajang", "trenggalek"] {
+        let settings = app.store.sign_in_settings(agency).await.unwrap();
+        assert_eq!(
+            settings,
+            store::sign_in::SignInSettings::default(),
+            "{agency}: refused attempts changed nothing"
+        );
+    }
     assert_eq!(anonymous.get("/lupa-sandi").await.status, StatusCode::OK);
     assert_eq!(anonymous.get("/sandi/tidak-ada").await.status, StatusCode::GONE);
+    assert_eq!(anonymous.get("/login/oidc/trenggalek").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(anonymous.get("/login/oidc/kembali?code=x&state=y").await.status, StatusCode::BAD_REQUEST);
     assert_eq!(anonymous.post("/sandi", &[("rahasia", "x")]).await.status, StatusCode::FORBIDDEN);
     assert_eq!(anonymous.post("/lupa-sandi", &[("who", "lmj-pemohon")]).await.status, StatusCode::FORBIDDEN);
     for login in ["lmj-pemohon-2", "tgx-pemohon-2"] {

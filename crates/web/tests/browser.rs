@@ -1276,3 +1276,111 @@ async fn an_administrator_imports_500_people_from_a_csv_in_chromium() {
     let org = app.store.organisation("lumajang").await.unwrap();
     assert_eq!(org.people.iter().filter(|p| p.name.starts_with("Pegawai Impor")).count(), 500);
 }
+
+/// Lumajang's administrator sets the agency's LDAP directory in *Admin →
+/// Cara masuk*; then Sri signs in with her directory password, choosing
+/// the directory on the login page.
+async fn ldap_sign_in(c: &Client, base: &str, ldap: &common::slapd::Slapd) -> Step {
+    login(c, base, "lmj-kasi").await?;
+    c.goto(&format!("{base}/admin/masuk")).await.map_err(err)?;
+    fill(c, "masuk-ldap_url", &ldap.url).await?;
+    fill(c, "masuk-ldap_mode", "template").await?;
+    fill(c, "masuk-ldap_bind_dn", &format!("uid={{username}},{}", common::slapd::PEOPLE)).await?;
+    replace(c, "masuk-ldap_attribute", "employeeNumber").await?;
+    fill(c, "masuk-ldap_maps_to", "nip").await?;
+    c.find(Locator::Css("form[action='/admin/masuk'] button[type=submit]"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(err)?;
+    logout(c).await?;
+    c.find(Locator::Css("#username")).await.map_err(err)?.send_keys("sri").await.map_err(err)?;
+    c.find(Locator::Css("#password"))
+        .await
+        .map_err(err)?
+        .send_keys(common::slapd::SRI_PASSWORD)
+        .await
+        .map_err(err)?;
+    fill(c, "direktori", "lumajang").await?;
+    c.find(Locator::Css("form button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
+    c.goto(&format!("{base}/akun")).await.map_err(err)?;
+    let page = c.source().await.map_err(err)?;
+    if !page.contains("Sri Wahyuni") {
+        return Err("signed in through LDAP, but not as Sri Wahyuni (lmj-sekdin)".into());
+    }
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs chromium, chromedriver and slapd"]
+async fn a_person_signs_in_through_the_agencys_ldap_directory_in_chromium() {
+    let ldap = common::slapd::start();
+    let app = spawn().await;
+    let (_driver, client, _profile) = start_browser().await;
+    let result = ldap_sign_in(&client, &app.base, &ldap).await;
+    finish(client, result, "ldap").await;
+}
+
+/// Lumajang's administrator sets the agency's OpenID provider; then Agus
+/// clicks "Masuk dengan SSO Jatim", signs in at the provider's own form,
+/// consents, and is back in Sopir as himself.
+async fn openid_sign_in(c: &Client, base: &str, issuer: &str) -> Step {
+    login(c, base, "lmj-kasi").await?;
+    c.goto(&format!("{base}/admin/masuk")).await.map_err(err)?;
+    fill(c, "masuk-oidc_name", "SSO Jatim").await?;
+    fill(c, "masuk-oidc_issuer", issuer).await?;
+    fill(c, "masuk-oidc_client_id", common::oidc::CLIENT_ID).await?;
+    fill(c, "masuk-oidc_client_secret", common::oidc::CLIENT_SECRET).await?;
+    c.find(Locator::Css("form[action='/admin/masuk'] button[type=submit]"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(err)?;
+    logout(c).await?;
+    c.find(Locator::LinkText("Masuk dengan SSO Jatim")).await.map_err(err)?.click().await.map_err(err)?;
+    c.wait()
+        .for_element(Locator::Css("input[name=login]"))
+        .await
+        .map_err(err)?
+        .send_keys("agus")
+        .await
+        .map_err(err)?;
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .map_err(err)?
+        .send_keys("apa-saja")
+        .await
+        .map_err(err)?;
+    c.find(Locator::Css("button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    // The provider asks to consent once.
+    c.wait()
+        .for_element(Locator::Css("button[type=submit]"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
+    c.goto(&format!("{base}/akun")).await.map_err(err)?;
+    let page = c.source().await.map_err(err)?;
+    if !page.contains("Agus Prasetyo") {
+        return Err("back from the OpenID provider, but not as Agus Prasetyo (lmj-kabid)".into());
+    }
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs chromium, chromedriver, node and oidc-provider (npm ci in crates/web/tests/fixtures/oidc)"]
+async fn a_person_signs_in_through_the_openid_provider_in_chromium() {
+    let app = spawn().await;
+    let provider = common::oidc::start(&app.base, &[("agus", "agus@lumajang.go.id")]);
+    app.store.set_person_email("lumajang", "lmj-kabid", "agus@lumajang.go.id", None).await.unwrap();
+    let (_driver, client, _profile) = start_browser().await;
+    let result = openid_sign_in(&client, &app.base, &provider.issuer).await;
+    finish(client, result, "openid").await;
+}

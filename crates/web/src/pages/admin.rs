@@ -118,7 +118,8 @@ async fn render_saying(
             a href={"/instansi/" (agency) "/profil"} { (user.t(Msg::AgencyProfile)) } " · "
             a href="/admin/surat" { (user.t(Msg::LetterSettings)) } " · "
             a href="/admin/pesan" { (user.t(Msg::GatewaySettings)) } " · "
-            a href="/admin/sop" { (user.t(Msg::SopPublishing)) }
+            a href="/admin/sop" { (user.t(Msg::SopPublishing)) } " · "
+            a href="/admin/masuk" { (user.t(Msg::SignInSettings)) }
         }
         @if !errors.is_empty() { p.flash.error role="alert" { (user.t(Msg::FixErrors)) } }
         @if let Some(saved) = saved { p.flash.info role="status" { (user.t(saved.message())) } }

@@ -9,6 +9,9 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use store::Store;
 
+pub mod oidc;
+pub mod slapd;
+
 pub struct App {
     pub base: String,
     pub store: Arc<Store>,
