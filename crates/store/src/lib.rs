@@ -34,6 +34,7 @@ mod report_months;
 pub mod review;
 pub mod routine;
 pub mod seed;
+pub mod self_registration;
 mod sop_versions;
 pub mod visits;
 mod write_queue;
