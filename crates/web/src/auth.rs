@@ -283,7 +283,7 @@ fn login_form(lang: Lang, token: &str, username: &str, error: Option<&str>, quer
                 input #password type="password" name="password" autocomplete="current-password" required;
                 button.primary type="submit" { (lang.t(Msg::LoginButton)) }
             }
-            p { a href="/lupa-sandi" { (lang.t(Msg::ForgotPassword)) } }
+            p { a href="/lupa-sandi" { (lang.t(Msg::ForgotPassword)) } " · " a href="/daftar" #signup { (lang.t(Msg::SignUpLink)) } }
         }
         (layout::language_switch(lang, ""))
     };

@@ -17,6 +17,7 @@ pub mod organisation;
 pub mod password_reset;
 pub mod registries;
 pub mod reports;
+pub(crate) mod self_registration;
 pub mod services;
 pub mod sop_publishing;
 pub mod visits;

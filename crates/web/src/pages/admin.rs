@@ -117,7 +117,8 @@ async fn render_saying(
             a href={"/instansi/" (agency) "/organisasi"} { (user.t(Msg::OrganisationTitle)) } " · "
             a href={"/instansi/" (agency) "/profil"} { (user.t(Msg::AgencyProfile)) } " · "
             a href="/admin/surat" { (user.t(Msg::LetterSettings)) } " · "
-            a href="/admin/sop" { (user.t(Msg::SopPublishing)) }
+            a href="/admin/sop" { (user.t(Msg::SopPublishing)) } " · "
+            a href="/admin/pendaftaran" { (user.t(Msg::SignUpsTitle)) }
         }
         @if !errors.is_empty() { p.flash.error role="alert" { (user.t(Msg::FixErrors)) } }
         @if let Some(saved) = saved { p.flash.info role="status" { (user.t(saved.message())) } }
