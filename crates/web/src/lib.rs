@@ -27,6 +27,9 @@ pub use error::WebError;
 /// Reset links one client address may ask for in a quarter of an hour.
 pub use pages::password_reset::REQUESTS_PER_ADDRESS as RESET_REQUESTS_PER_ADDRESS;
 
+/// Sign-ups one client address may send in a quarter of an hour.
+pub use pages::self_registration::REQUESTS_PER_ADDRESS as SIGNUP_REQUESTS_PER_ADDRESS;
+
 /// Largest request accepted (a form with its PDF attachments).
 pub const MAX_BODY_BYTES: usize = 12 * 1024 * 1024;
 
