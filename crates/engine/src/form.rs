@@ -249,6 +249,22 @@ pub fn is_rfc1035_name(name: &str) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_nip_is_checked_part_by_part() {
+        assert_eq!(check_nip("19900101 201503 2 001").unwrap(), "199001012015032001");
+        for (nip, why) in [
+            ("12345", "18 angka"),
+            ("199013012015032001", "tanggal lahir"),
+            ("199001012015132001", "bulan pengangkatan"),
+            ("199001011985032001", "bulan pengangkatan"),
+            ("199001012015033001", "jenis kelamin"),
+            ("199001012015032000", "nomor urut"),
+        ] {
+            let refused = check_nip(nip).unwrap_err();
+            assert!(refused.contains(why), "{nip}: {refused}");
+        }
+    }
+
     fn field(name: &str, kind: FieldKind, required: bool) -> Field {
         Field {
             name: name.into(),
