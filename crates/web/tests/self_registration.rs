@@ -124,6 +124,8 @@ async fn a_sign_up_answers_the_same_for_a_taken_nip_and_its_link_works_once() {
 
     // The administrator approves; the person signs in with the NIP.
     let admin = Browser::login(&app, "lmj-kasi").await;
+    let overview = admin.get("/admin").await.body;
+    assert!(overview.contains("id=\"signups-waiting\">1<"), "the administration page counts it: {overview}");
     let list = admin.get("/admin/pendaftaran").await;
     assert!(list.body.contains("Dewi Lestari"), "{}", list.body);
     let at = list.body.find("/admin/pendaftaran/").unwrap();
