@@ -87,6 +87,35 @@ pub fn check_email(value: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks a NIP as typed (spaces allowed): 18 digits, and its parts (PP
+/// 9/2003 numbering) possible — a birth date (YYYYMMDD), the month of
+/// appointment (YYYYMM, not before birth), a sex digit (1 or 2) and a
+/// serial not 000. Returns the digits.
+pub fn check_nip(raw: &str) -> Result<String, String> {
+    let nip = digits_only(raw);
+    if nip.len() != 18 || !nip.chars().all(|c| c.is_ascii_digit()) {
+        return Err("NIP harus 18 angka".into());
+    }
+    let part = |from: usize, to: usize| nip[from..to].parse::<i16>().unwrap_or(0);
+    let born = jiff::civil::Date::new(part(0, 4), part(4, 6) as i8, part(6, 8) as i8);
+    if born.is_err() || !(1900..=2100).contains(&part(0, 4)) {
+        return Err("NIP tidak sah: tanggal lahir (angka ke-1 sampai ke-8, TTTTBBHH) tidak mungkin".into());
+    }
+    let (year, month) = (part(8, 12), part(12, 14));
+    if !(1..=12).contains(&month) || year < part(0, 4) {
+        return Err(
+            "NIP tidak sah: bulan pengangkatan (angka ke-9 sampai ke-14, TTTTBB) tidak mungkin".into()
+        );
+    }
+    if !matches!(&nip[14..15], "1" | "2") {
+        return Err("NIP tidak sah: angka ke-15 (jenis kelamin) harus 1 atau 2".into());
+    }
+    if part(15, 18) == 0 {
+        return Err("NIP tidak sah: nomor urut (tiga angka terakhir) tidak boleh 000".into());
+    }
+    Ok(nip)
+}
+
 /// The parts of a NIK (Permendagri on population administration): province
 /// (11–94), regency and district (not 00), birth day (01–31, plus 40 for
 /// women), birth month, and a serial that is not 0000.
@@ -219,6 +248,22 @@ pub fn is_rfc1035_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nip_is_checked_part_by_part() {
+        assert_eq!(check_nip("19900101 201503 2 001").unwrap(), "199001012015032001");
+        for (nip, why) in [
+            ("12345", "18 angka"),
+            ("199013012015032001", "tanggal lahir"),
+            ("199001012015132001", "bulan pengangkatan"),
+            ("199001011985032001", "bulan pengangkatan"),
+            ("199001012015033001", "jenis kelamin"),
+            ("199001012015032000", "nomor urut"),
+        ] {
+            let refused = check_nip(nip).unwrap_err();
+            assert!(refused.contains(why), "{nip}: {refused}");
+        }
+    }
 
     fn field(name: &str, kind: FieldKind, required: bool) -> Field {
         Field {

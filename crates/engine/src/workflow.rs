@@ -246,6 +246,28 @@ pub fn submitters(sop: &sop::Sop, org: &Organisation, on: Date) -> Vec<Candidate
     found
 }
 
+/// The positions whose holders may request `sop` because its first step's
+/// requester lane names them ("Pengguna": `pemohon`): what a person of an
+/// OPD must hold to request it. A lane open to anyone, or a routine SOP,
+/// names none.
+pub fn requester_positions(sop: &sop::Sop) -> Vec<String> {
+    if sop.schedule.is_some() {
+        return Vec::new();
+    }
+    let first = sop.first_step();
+    let mut found: Vec<String> = Vec::new();
+    for lane in first.lanes() {
+        if sop.lane(lane).is_some_and(|l| l.requester && !l.anyone) {
+            for position in sop.lane_positions(first, lane) {
+                if !found.contains(&position) {
+                    found.push(position);
+                }
+            }
+        }
+    }
+    found
+}
+
 /// Starts a case: `by` carries out the SOP's first step with `input`.
 pub fn submit(
     ctx: &Context,

@@ -318,6 +318,11 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
         if let Err(e) = store.send_due_digests(now).await {
             tracing::warn!("ringkasan notifikasi harian gagal, dicoba lagi: {e}");
         }
+        // Sign-ups whose confirmation link (48 h) or wait for approval
+        // (14 days) ran out go within the minute.
+        if let Err(e) = store.expire_registrations(now).await {
+            tracing::warn!("pendaftaran kedaluwarsa tidak dihapus, dicoba lagi: {e}");
+        }
         // Once a day: personal data past its retention period goes,
         // periodic access reviews that are due are opened, expired API
         // idempotency keys and login failures are forgotten, and the query

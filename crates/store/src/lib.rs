@@ -37,6 +37,7 @@ pub mod review;
 pub mod roster;
 pub mod routine;
 pub mod seed;
+pub mod self_registration;
 pub mod sign_in;
 mod sop_versions;
 pub mod visits;

@@ -145,6 +145,18 @@ pub enum Change {
         account: String,
         kind: String,
     },
+    /// A self-registered sign-up became a person and a login.
+    RegistrationApproved {
+        registration: String,
+        person: String,
+        account: String,
+    },
+    /// A self-registered sign-up was refused, with the reason mailed to it.
+    RegistrationRefused {
+        registration: String,
+        nip: String,
+        reason: String,
+    },
     /// A person's e-mail address, as an administrator set it.
     PersonEmailSet {
         person: String,
@@ -180,6 +192,8 @@ impl Change {
             Change::PasswordResetIssued { .. } => "password-reset-issued",
             Change::PasswordResetUsed { .. } => "password-reset-used",
             Change::PersonEmailSet { .. } => "person-email-set",
+            Change::RegistrationApproved { .. } => "registration-approved",
+            Change::RegistrationRefused { .. } => "registration-refused",
         }
     }
 }

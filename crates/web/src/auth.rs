@@ -327,7 +327,7 @@ fn login_form(
             @for (agency, name) in choice.providers {
                 p { a.button href={ "/login/oidc/" (agency) @if let Some(back) = back { "?kembali=" (back) } } { (lang.t(Msg::SignInWith)) " " (name) } }
             }
-            p { a href="/lupa-sandi" { (lang.t(Msg::ForgotPassword)) } }
+            p { a href="/lupa-sandi" { (lang.t(Msg::ForgotPassword)) } " · " a href="/daftar" #signup { (lang.t(Msg::SignUpLink)) } }
         }
         (layout::language_switch(lang, ""))
     };

@@ -30,6 +30,9 @@ pub use error::WebError;
 /// Reset links one client address may ask for in a quarter of an hour.
 pub use pages::password_reset::REQUESTS_PER_ADDRESS as RESET_REQUESTS_PER_ADDRESS;
 
+/// Sign-ups one client address may send in a quarter of an hour.
+pub use pages::self_registration::REQUESTS_PER_ADDRESS as SIGNUP_REQUESTS_PER_ADDRESS;
+
 /// Largest request accepted (a form with its PDF attachments).
 pub const MAX_BODY_BYTES: usize = 12 * 1024 * 1024;
 
@@ -43,6 +46,8 @@ pub struct AppState {
     pub login_failures: Arc<auth::Throttle>,
     /// Requests for a password reset link per client address.
     pub reset_requests: Arc<auth::Throttle>,
+    /// Sign-ups (self-registration) per client address.
+    pub signup_requests: Arc<auth::Throttle>,
     /// Password hashing takes ~19 MiB and tens of milliseconds each: a
     /// burst of logins waits here instead of exhausting memory and stalling
     /// the request threads.
@@ -64,6 +69,7 @@ impl AppState {
             secure_cookies,
             login_failures: Arc::default(),
             reset_requests: Arc::new(auth::Throttle::new(pages::password_reset::REQUESTS_PER_ADDRESS)),
+            signup_requests: Arc::new(auth::Throttle::new(pages::self_registration::REQUESTS_PER_ADDRESS)),
             hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
             public_url: None,
             trusted_proxies: Arc::default(),
@@ -83,6 +89,12 @@ pub fn router(state: AppState) -> Router {
         .route("/lupa-sandi", get(pages::password_reset::forgot_page).post(pages::password_reset::forgot))
         .route("/sandi", post(pages::password_reset::set_password))
         .route("/sandi/{secret}", get(pages::password_reset::link_page))
+        .route("/daftar", get(pages::self_registration::page).post(pages::self_registration::submit))
+        .route("/daftar/konfirmasi", post(pages::self_registration::confirm))
+        .route("/daftar/{secret}", get(pages::self_registration::link_page))
+        .route("/admin/pendaftaran", get(pages::self_registration::pending))
+        .route("/admin/pendaftaran/{id}/setujui", post(pages::self_registration::approve))
+        .route("/admin/pendaftaran/{id}/tolak", post(pages::self_registration::refuse))
         .route("/instansi/{agency}/organisasi/akun/{username}/nonaktifkan", post(pages::accounts::deactivate))
         .route("/instansi/{agency}/organisasi/akun/{username}/aktifkan", post(pages::accounts::reactivate))
         .route("/instansi/{agency}/organisasi/akun/{username}/reset", post(pages::accounts::reset))

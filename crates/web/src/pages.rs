@@ -20,6 +20,7 @@ pub mod password_reset;
 pub mod registries;
 pub mod reports;
 pub mod roster_import;
+pub(crate) mod self_registration;
 pub mod services;
 pub mod sign_in_settings;
 pub mod sop_publishing;

@@ -28,6 +28,23 @@ async fn vpn_case(app: &App) -> (String, String) {
     (case_path, file)
 }
 
+/// A confirmed sign-up to `agency`, waiting for approval; its id.
+async fn pending_sign_up(app: &App, agency: &str, unit: &str) -> String {
+    let now = jiff::Timestamp::now().as_millisecond();
+    let new = store::self_registration::NewRegistration {
+        agency: agency.into(),
+        // A NIP is a login's name across the installation: one per agency here.
+        nip: if agency == "lumajang" { "199001012015032001" } else { "199202022016042002" }.into(),
+        name: "Dewi Lestari".into(),
+        unit: unit.into(),
+        email: format!("dewi@{agency}.example"),
+    };
+    let secret = format!("rahasia-{agency}");
+    app.store.register(&new, "!", &secret, "https://sopir.example/daftar/", now).await.unwrap();
+    app.store.confirm_registration(&secret, now).await.unwrap();
+    app.store.pending_registrations(agency, now).await.unwrap()[0].id.clone()
+}
+
 /// Who may do what with that case.
 fn allowed(action: &str, person: &str) -> bool {
     match action {
@@ -42,6 +59,9 @@ fn allowed(action: &str, person: &str) -> bool {
         // Deactivating, reactivating and resetting an agency's logins (issue 18).
         "accounts-lumajang" => ["lmj-kasi", "admin-instalasi"].contains(&person),
         "accounts-trenggalek" => ["tgx-kabid", "admin-instalasi"].contains(&person),
+        // Approving and refusing an agency's sign-ups (issue 18): its own administrators only.
+        "signups-lumajang" => person == "lmj-kasi",
+        "signups-trenggalek" => person == "tgx-kabid",
         other => panic!("{other}"),
     }
 }
@@ -58,6 +78,10 @@ async fn every_person_and_a_stranger_try_every_action() {
         browsers.push((person.id.clone(), Browser::login(&app, &person.id).await));
     }
     let anonymous = Browser::new(&app);
+    let signups = [
+        ("lumajang", pending_sign_up(&app, "lumajang", "lmj-dinkes").await),
+        ("trenggalek", pending_sign_up(&app, "trenggalek", "tgx-dpmptsp").await),
+    ];
 
     for (person, b) in &browsers {
         let view = b.get(&case_path).await;
@@ -152,7 +176,28 @@ async fn every_person_and_a_stranger_try_every_action() {
                 }
             }
         }
+        let list = b.get("/admin/pendaftaran").await.status;
+        assert_eq!(
+            list,
+            if allowed("admin", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
+            "{person} lists sign-ups"
+        );
+        for (agency, id) in &signups {
+            if !allowed(&format!("signups-{agency}"), person) {
+                for what in ["setujui", "tolak"] {
+                    let fields = [("csrf", token.as_str()), ("reason", "x")];
+                    let refused = b.post(&format!("/admin/pendaftaran/{id}/{what}"), &fields).await.status;
+                    assert!(
+                        [StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&refused),
+                        "{person}: {what} a sign-up of {agency}: {refused}"
+                    );
+                }
+            }
+        }
         // Before login, for everyone alike.
+        assert_eq!(b.get("/daftar").await.status, StatusCode::OK, "{person}");
+        assert_eq!(b.get("/daftar/tidak-ada").await.status, StatusCode::GONE, "{person}");
+        assert_eq!(b.post("/daftar/konfirmasi", &[("rahasia", "x")]).await.status, StatusCode::FORBIDDEN);
         assert_eq!(b.get("/lupa-sandi").await.status, StatusCode::OK, "{person}");
         assert_eq!(b.get("/sandi/tidak-ada").await.status, StatusCode::GONE, "{person}");
         // Signing in at an OpenID provider (issue 18): no agency has one
@@ -233,6 +278,22 @@ async fn every_person_and_a_stranger_try_every_action() {
         );
     }
     assert_eq!(anonymous.get("/lupa-sandi").await.status, StatusCode::OK);
+    assert_eq!(anonymous.get("/daftar").await.status, StatusCode::OK);
+    assert_eq!(anonymous.get("/daftar/tidak-ada").await.status, StatusCode::GONE);
+    assert_eq!(anonymous.post("/daftar", &[("agency", "lumajang")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(anonymous.post("/daftar/konfirmasi", &[("rahasia", "x")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(anonymous.get("/admin/pendaftaran").await.location.as_deref(), Some("/login"));
+    for (_, id) in &signups {
+        for what in ["setujui", "tolak"] {
+            let attempt = anonymous.post(&format!("/admin/pendaftaran/{id}/{what}"), &[]).await;
+            assert_eq!(attempt.location.as_deref(), Some("/login?sesi=habis"), "{what}");
+        }
+    }
+    for (agency, _) in &signups {
+        let waiting =
+            app.store.pending_registrations(agency, jiff::Timestamp::now().as_millisecond()).await.unwrap();
+        assert_eq!(waiting.len(), 1, "{agency}: refused attempts changed nothing");
+    }
     assert_eq!(anonymous.get("/sandi/tidak-ada").await.status, StatusCode::GONE);
     assert_eq!(anonymous.get("/login/oidc/trenggalek").await.status, StatusCode::NOT_FOUND);
     assert_eq!(anonymous.get("/login/oidc/kembali?code=x&state=y").await.status, StatusCode::BAD_REQUEST);
@@ -299,6 +360,18 @@ async fn every_person_and_a_stranger_try_every_action() {
         );
         let code = admin.post(&format!("{base}/reset"), &[("csrf", &token), ("cara", "kode")]).await;
         assert_eq!(code.status, StatusCode::OK, "{agency}: {login}");
+    }
+    // Each agency's administrator approves its own sign-up.
+    for ((agency, id), admin) in signups.iter().zip(["lmj-kasi", "tgx-kabid"]) {
+        let b = &browsers.iter().find(|(p, _)| p == admin).unwrap().1;
+        let token = b.token().await;
+        let done = b.post(&format!("/admin/pendaftaran/{id}/setujui"), &[("csrf", &token)]).await;
+        assert_eq!(
+            done.status,
+            StatusCode::SEE_OTHER,
+            "{admin} approves a sign-up of {agency}: {}",
+            done.body
+        );
     }
     let requester = &browsers.iter().find(|(p, _)| p == "lmj-pemohon").unwrap().1;
     let token = requester.token().await;

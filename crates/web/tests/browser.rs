@@ -1384,3 +1384,118 @@ async fn a_person_signs_in_through_the_openid_provider_in_chromium() {
     let result = openid_sign_in(&client, &app.base, &provider.issuer).await;
     finish(client, result, "openid").await;
 }
+
+/// Issue 18: an OPD employee signs up, opens the confirmation link mailed
+/// to them, the administrator approves, and the employee signs in with
+/// their NIP and requests a VPN account.
+async fn self_registration(c: &Client, app: &common::App, letter: &std::path::Path) -> Step {
+    let base = &app.base;
+    let nip = "199001012015032001";
+    let password = "rahasia-dewi-1";
+    c.goto(&format!("{base}/login")).await.map_err(err)?;
+    c.find(Locator::Css("a#signup")).await.map_err(err)?.click().await.map_err(err)?;
+    // Two agencies: the agency first.
+    c.wait().for_element(Locator::Css("#instansi")).await.map_err(err)?;
+    fill(c, "instansi", "lumajang").await?;
+    c.find(Locator::Css("form[action='/daftar'] button")).await.map_err(err)?.click().await.map_err(err)?;
+    c.wait().for_element(Locator::Css("#nip")).await.map_err(err)?;
+    fill(c, "nip", nip).await?;
+    fill(c, "name", "Dewi Lestari, S.Kom.").await?;
+    fill(c, "unit", "lmj-dinkes").await?;
+    fill(c, "email", "dewi@dinkes.example").await?;
+    fill(c, "password", password).await?;
+    fill(c, "confirm", password).await?;
+    shot(c, "signup-form.png").await?;
+    c.find(Locator::Css("form[action='/daftar'] button[type=submit]"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    let said = text_of(c, "#signup-sent").await?;
+    if !said.contains("Periksa e-mail Anda") {
+        return Err(format!("after signing up: {said}"));
+    }
+    // The mail is written after the answer.
+    let mut link = None;
+    for _ in 0..100 {
+        let body: Option<String> = sqlx::query_scalar("SELECT body FROM outbox WHERE to_address = $1")
+            .bind("dewi@dinkes.example")
+            .fetch_optional(app.store.pool())
+            .await
+            .map_err(err)?;
+        if let Some(body) = body {
+            let at = body.find(&format!("{base}/daftar/")).ok_or("a link in the mail")?;
+            link = body[at..].split_whitespace().next().map(str::to_string);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    c.goto(&link.ok_or("no mail")?).await.map_err(err)?;
+    c.find(Locator::Css("form[action='/daftar/konfirmasi'] button"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    let said = text_of(c, "#signup-confirmed").await?;
+    if !said.contains("menunggu persetujuan") {
+        return Err(format!("after confirming: {said}"));
+    }
+    // Not yet approved: refused like any unknown name.
+    c.goto(&format!("{base}/login")).await.map_err(err)?;
+    sign_in_here(c, nip, password).await?;
+    text_of(c, "p.flash.error").await?;
+
+    login(c, base, "lmj-kasi").await?;
+    c.goto(&format!("{base}/admin")).await.map_err(err)?;
+    c.find(Locator::Css("a[href='/admin/pendaftaran']")).await.map_err(err)?.click().await.map_err(err)?;
+    c.wait().for_element(Locator::Css("div[data-registration]")).await.map_err(err)?;
+    shot(c, "signups.png").await?;
+    c.find(Locator::Css("form[action$='/setujui'] button")).await.map_err(err)?.click().await.map_err(err)?;
+    let said = text_of(c, "p.flash.info").await?;
+    if !said.contains("Pendaftaran disetujui") {
+        return Err(format!("after approving: {said}"));
+    }
+    logout(c).await?;
+
+    sign_in_here(c, nip, password).await?;
+    c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
+    c.goto(&format!("{base}/layanan")).await.map_err(err)?;
+    c.find(Locator::Css("a[href='/layanan/lumajang/vpn']")).await.map_err(err)?.click().await.map_err(err)?;
+    c.wait().for_element(Locator::Css("#f-unit_kerja")).await.map_err(err)?;
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.map_err(err)?;
+    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    for f in &sop.first_step().fields {
+        fill(c, &format!("f-{}", f.name), &input.fields[&f.name]).await?;
+    }
+    c.find(Locator::Id("f-surat_permohonan"))
+        .await
+        .map_err(err)?
+        .send_keys(&letter.display().to_string())
+        .await
+        .map_err(err)?;
+    c.find(Locator::Css("form.card button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    let sent = text_of(c, "p.flash.info").await?;
+    if !sent.contains("Permohonan terkirim dengan nomor VPN-") {
+        return Err(format!("unexpected confirmation: {sent}"));
+    }
+    let account = app.store.account(nip).await.map_err(err)?.ok_or("no login made")?;
+    let cases = app.store.cases("lumajang").await.map_err(err)?;
+    if !cases.iter().any(|case| case.requester == account.person_id) {
+        return Err("the request is not the new employee's".into());
+    }
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver"]
+async fn an_opd_employee_signs_up_is_approved_and_requests_a_vpn_account_in_chromium() {
+    let app = spawn().await;
+    let (_driver, client, _profile) = start_browser().await;
+    let dir = tempfile::tempdir().unwrap();
+    let letter = dir.path().join("surat-permohonan-vpn.pdf");
+    std::fs::write(&letter, common::PDF).unwrap();
+    let result = self_registration(&client, &app, &letter).await;
+    finish(client, result, "self-registration").await;
+}

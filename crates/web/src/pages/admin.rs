@@ -111,6 +111,7 @@ async fn render_saying(
     let error = |name: &str| errors.iter().find(|(f, _)| *f == name).map(|(_, m)| m.clone());
     let upcoming: Vec<&DayOff> =
         calendar.days_off.values().filter(|d| d.date >= today.first_of_year()).collect();
+    let signups = state.store.pending_registrations(agency, now_ms()).await?.len();
     let body: Markup = html! {
         h1 { (user.t(Msg::AdminTitle)) }
         p {
@@ -119,7 +120,11 @@ async fn render_saying(
             a href="/admin/surat" { (user.t(Msg::LetterSettings)) } " · "
             a href="/admin/pesan" { (user.t(Msg::GatewaySettings)) } " · "
             a href="/admin/sop" { (user.t(Msg::SopPublishing)) } " · "
-            a href="/admin/masuk" { (user.t(Msg::SignInSettings)) }
+            a href="/admin/masuk" { (user.t(Msg::SignInSettings)) } " · "
+            a href="/admin/pendaftaran" {
+                (user.t(Msg::SignUpsTitle))
+                @if signups > 0 { " " span.tag.count #signups-waiting { (signups) } }
+            }
         }
         @if !errors.is_empty() { p.flash.error role="alert" { (user.t(Msg::FixErrors)) } }
         @if let Some(saved) = saved { p.flash.info role="status" { (user.t(saved.message())) } }
