@@ -162,6 +162,13 @@ pub enum Change {
         person: String,
         email: Option<String>,
     },
+    /// How the agency's people sign in, as an administrator set it (the
+    /// directory's and provider's addresses; secrets never).
+    SignInSettingsSet {
+        local_passwords: bool,
+        ldap: Option<String>,
+        oidc: Option<String>,
+    },
 }
 
 impl Change {
@@ -194,6 +201,7 @@ impl Change {
             Change::PersonEmailSet { .. } => "person-email-set",
             Change::RegistrationApproved { .. } => "registration-approved",
             Change::RegistrationRefused { .. } => "registration-refused",
+            Change::SignInSettingsSet { .. } => "sign-in-settings-set",
         }
     }
 }

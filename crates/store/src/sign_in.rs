@@ -7,6 +7,7 @@ use sqlx::Row;
 
 use crate::accounts::account_from;
 use crate::personal_data::required;
+use crate::record_event::{Change, Owner, append};
 use crate::{Account, Store, StoreError};
 
 /// What a directory attribute's value is matched against.
@@ -307,12 +308,14 @@ impl Store {
         Ok(SignInSettings { local_passwords: row.try_get::<i64, _>("local_passwords")? != 0, ldap, oidc })
     }
 
-    /// Saves `agency`'s sign-in settings, each field checked first (a
-    /// refusal, beside its field, changes nothing).
+    /// Saves `agency`'s sign-in settings as `by` set them, each field
+    /// checked first (a refusal, beside its field, changes nothing); the
+    /// change is in the audit chain.
     pub async fn set_sign_in_settings(
         &self,
         agency: &str,
         form: &SignInForm,
+        by: &str,
         at: i64,
     ) -> Result<(), StoreError> {
         check_form(form)?;
@@ -382,7 +385,8 @@ impl Store {
         .bind(at)
         .execute(&mut **tx)
         .await?;
-        Ok(())
+        let change = Change::SignInSettingsSet { local_passwords: form.local_passwords, ldap, oidc };
+        append(tx, Owner::Agency(agency), Some(by), change, at).await
         }
         .await;
         write.finish(result).await

@@ -29,7 +29,16 @@ async fn settings_are_kept_per_agency_with_the_service_password_sealed() {
     for db in common::backends().await {
         let s = &db.store;
         assert_eq!(s.sign_in_settings("lumajang").await.unwrap(), SignInSettings::default(), "{}", db.label);
-        s.set_sign_in_settings("lumajang", &search_form(), 1).await.unwrap();
+        s.set_sign_in_settings("lumajang", &search_form(), "lmj-kasi", 1).await.unwrap();
+        // In the audit chain, without the service password.
+        let payloads: Vec<String> = sqlx::query_scalar(
+            "SELECT payload FROM events WHERE case_id = '' AND kind = 'sign-in-settings-set'",
+        )
+        .fetch_all(s.pool())
+        .await
+        .unwrap();
+        assert_eq!(payloads.len(), 1, "{}: audit-logged", db.label);
+        assert!(!payloads[0].contains(&search_form().ldap_service_password), "{}", db.label);
         let saved = s.sign_in_settings("lumajang").await.unwrap();
         assert!(!saved.local_passwords);
         let ldap = saved.ldap.expect("LDAP configured");
@@ -54,7 +63,7 @@ async fn settings_are_kept_per_agency_with_the_service_password_sealed() {
         assert!(!stored.contains("rahasia-layanan"), "sealed at rest: {stored}");
         // An empty password keeps the saved one.
         let again = SignInForm { ldap_service_password: String::new(), ..search_form() };
-        s.set_sign_in_settings("lumajang", &again, 2).await.unwrap();
+        s.set_sign_in_settings("lumajang", &again, "lmj-kasi", 2).await.unwrap();
         let kept = s.sign_in_settings("lumajang").await.unwrap().ldap.unwrap().bind;
         assert!(
             matches!(kept, LdapBind::Search { service_password, .. } if service_password == "rahasia-layanan")
@@ -66,9 +75,14 @@ async fn settings_are_kept_per_agency_with_the_service_password_sealed() {
             "the other agency untouched"
         );
         // LDAP off again.
-        s.set_sign_in_settings("lumajang", &SignInForm { local_passwords: true, ..SignInForm::default() }, 3)
-            .await
-            .unwrap();
+        s.set_sign_in_settings(
+            "lumajang",
+            &SignInForm { local_passwords: true, ..SignInForm::default() },
+            "lmj-kasi",
+            3,
+        )
+        .await
+        .unwrap();
         assert_eq!(s.sign_in_settings("lumajang").await.unwrap(), SignInSettings::default());
         assert!(s.ldap_agencies().await.unwrap().is_empty());
     }
@@ -91,7 +105,7 @@ async fn a_bad_field_is_refused_beside_it_and_nothing_changes() {
             ("ldap_maps_to", SignInForm { ldap_maps_to: "nik".into(), ..search_form() }),
         ];
         for (field, form) in cases {
-            match s.set_sign_in_settings("lumajang", &form, 1).await {
+            match s.set_sign_in_settings("lumajang", &form, "lmj-kasi", 1).await {
                 Err(StoreError::Engine(engine::EngineError::Invalid(errors))) => {
                     assert_eq!(errors[0].field, field, "{}: {errors:?}", db.label)
                 }
@@ -143,7 +157,7 @@ async fn an_openid_provider_is_kept_with_its_secret_sealed_and_an_http_issuer_on
             oidc_maps_to: "email".into(),
             ..SignInForm::default()
         };
-        s.set_sign_in_settings("lumajang", &form, 1).await.unwrap();
+        s.set_sign_in_settings("lumajang", &form, "lmj-kasi", 1).await.unwrap();
         let oidc = s.sign_in_settings("lumajang").await.unwrap().oidc.expect("kept");
         assert_eq!(oidc.issuer, "https://sso.jatimprov.go.id/realms/pemprov", "{}", db.label);
         assert_eq!(oidc.client_secret, "rahasia-klien");
@@ -163,7 +177,7 @@ async fn an_openid_provider_is_kept_with_its_secret_sealed_and_an_http_issuer_on
             ("oidc_maps_to", SignInForm { oidc_maps_to: "nik".into(), ..form.clone() }),
         ];
         for (field, bad) in cases {
-            match s.set_sign_in_settings("lumajang", &bad, 2).await {
+            match s.set_sign_in_settings("lumajang", &bad, "lmj-kasi", 2).await {
                 Err(StoreError::Engine(engine::EngineError::Invalid(errors))) => {
                     assert_eq!(errors[0].field, field)
                 }
@@ -172,7 +186,7 @@ async fn an_openid_provider_is_kept_with_its_secret_sealed_and_an_http_issuer_on
         }
         let loopback =
             SignInForm { oidc_issuer: "http://127.0.0.1:9000".into(), oidc_client_secret: "".into(), ..form };
-        s.set_sign_in_settings("lumajang", &loopback, 3).await.unwrap();
+        s.set_sign_in_settings("lumajang", &loopback, "lmj-kasi", 3).await.unwrap();
         let kept = s.sign_in_settings("lumajang").await.unwrap().oidc.unwrap();
         assert_eq!(kept.client_secret, "rahasia-klien", "an empty secret keeps the saved one");
     }

@@ -163,7 +163,7 @@ pub async fn save(
         oidc_claim: given(&form, "oidc_claim").to_string(),
         oidc_maps_to: given(&form, "oidc_maps_to").to_string(),
     };
-    match state.store.set_sign_in_settings(user.agency_id(), &settings, now_ms()).await {
+    match state.store.set_sign_in_settings(user.agency_id(), &settings, user.person(), now_ms()).await {
         Ok(()) => Ok(Redirect::to("/admin/masuk?ok=1").into_response()),
         Err(e) => {
             let errors = field_errors(e)?;
