@@ -89,13 +89,13 @@ async fn login(c: &Client, base: &str, username: &str) -> Step {
         .send_keys(store::demo::DEMO_PASSWORD)
         .await
         .map_err(err)?;
-    c.find(Locator::Css("form button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("form button[type=submit]")).await?;
     c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
     Ok(())
 }
 
 async fn logout(c: &Client) -> Step {
-    c.find(Locator::Css("form[action='/logout'] button")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("form[action='/logout'] button")).await?;
     c.wait().for_element(Locator::Css("#username")).await.map_err(err)?;
     Ok(())
 }
@@ -118,6 +118,22 @@ async fn fill(c: &Client, id: &str, value: &str) -> Step {
         }
         _ => element.send_keys(value).await.map_err(err)?,
     }
+    Ok(())
+}
+
+/// Clicks what `what` finds (a link or a form's button) and waits until the
+/// page it leads to has replaced this one. The page is marked first: an
+/// element looked for right after a click could otherwise be found on the
+/// old page and go stale while it is read (the old preview's `.flash.error`
+/// was once taken for a refusal).
+async fn follow(c: &Client, what: Locator<'_>) -> Step {
+    c.execute("document.documentElement.dataset.left = '1';", vec![]).await.map_err(err)?;
+    let described = format!("{what:?}");
+    c.find(what).await.map_err(|e| format!("{described}: {e}"))?.click().await.map_err(err)?;
+    c.wait()
+        .for_element(Locator::Css("html:not([data-left]) body"))
+        .await
+        .map_err(|e| format!("after clicking {described}, no new page: {e}"))?;
     Ok(())
 }
 
@@ -149,7 +165,7 @@ async fn journey(c: &Client, app: &common::App, letter: &std::path::Path) -> Ste
     let base = &app.base;
     login(c, base, "lmj-pemohon").await?;
     c.goto(&format!("{base}/layanan")).await.map_err(err)?;
-    c.find(Locator::Css("a[href='/layanan/lumajang/vpn']")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("a[href='/layanan/lumajang/vpn']")).await?;
     c.wait().for_element(Locator::Css("#f-unit_kerja")).await.map_err(err)?;
     let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.map_err(err)?;
     let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
@@ -163,7 +179,7 @@ async fn journey(c: &Client, app: &common::App, letter: &std::path::Path) -> Ste
         .send_keys(&letter.display().to_string())
         .await
         .map_err(err)?;
-    c.find(Locator::Css("form.card button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("form.card button[type=submit]")).await?;
     let sent = c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(err)?;
     let text = sent.text().await.map_err(err)?;
     if !text.contains("Permohonan terkirim dengan nomor VPN-") {
@@ -207,7 +223,7 @@ async fn journey(c: &Client, app: &common::App, letter: &std::path::Path) -> Ste
         if let Some(signing) = store::demo::sample_paperwork(step).signing {
             fill(c, "surat-kata_sandi", &signing.passphrase).await?;
         }
-        c.find(Locator::Css("#action button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+        follow(c, Locator::Css("#action button[type=submit]")).await?;
         let saved = c
             .wait()
             .for_element(Locator::Css("p.flash.info"))
@@ -308,7 +324,7 @@ async fn unfilled_placeholder(c: &Client, app: &common::App) -> Step {
         .map_err(|e| format!("the live preview: {e}"))?;
     c.execute("document.getElementById('pratinjau-surat').scrollIntoView();", vec![]).await.map_err(err)?;
     shot(c, "draft-preview.png").await?;
-    c.find(Locator::Css("#action button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("#action button[type=submit]")).await?;
     c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(|e| format!("the draft sent: {e}"))?;
     logout(c).await?;
 
@@ -326,10 +342,10 @@ async fn unfilled_placeholder(c: &Client, app: &common::App) -> Step {
         .await
         .map_err(err)?;
     fill(c, "t10-catatan", "Sudah sesuai.").await?;
-    c.find(Locator::Css("#action button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("#action button[type=submit]")).await?;
     let refusal = c
         .wait()
-        .for_element(Locator::Css("#action .flash.error"))
+        .for_element(Locator::Css("#action > .flash.error"))
         .await
         .map_err(|e| format!("the refusal: {e}"))?;
     let text = refusal.text().await.map_err(err)?;
@@ -439,18 +455,13 @@ async fn sop_upload(c: &Client, app: &common::App, dir: &std::path::Path) -> Ste
     std::fs::write(&fixed, vpn_version_4(false)).map_err(err)?;
     login(c, base, "lmj-kasi").await?;
     c.goto(&format!("{base}/admin")).await.map_err(err)?;
-    c.find(Locator::Css("a[href='/admin/sop']")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("a[href='/admin/sop']")).await?;
     c.wait().for_element(Locator::Css("#sop-upload")).await.map_err(err)?;
 
     let upload = async |file: &std::path::Path| -> Step {
         let input = c.find(Locator::Id("sop-file")).await.map_err(err)?;
         input.send_keys(&file.display().to_string()).await.map_err(err)?;
-        c.find(Locator::Css("#sop-upload button[type=submit]"))
-            .await
-            .map_err(err)?
-            .click()
-            .await
-            .map_err(err)?;
+        follow(c, Locator::Css("#sop-upload button[type=submit]")).await?;
         c.wait().for_element(Locator::Css("main .flash")).await.map_err(err)?;
         Ok(())
     };
@@ -505,19 +516,8 @@ async fn replace(c: &Client, id: &str, value: &str) -> Step {
 
 /// Sends the form `form` and waits for the next page to say `saved`.
 async fn save(c: &Client, form: &str, saved: &str) -> Step {
-    // The page that sends is marked, so its own message is not taken for the answer.
-    c.execute("document.body.dataset.sent = '1';", vec![]).await.map_err(err)?;
-    c.find(Locator::Css(&format!("#{form} button[type=submit]")))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
-    let flash = c
-        .wait()
-        .for_element(Locator::Css("body:not([data-sent]) p.flash"))
-        .await
-        .map_err(|e| format!("{form}: {e}"))?;
+    follow(c, Locator::Css(&format!("#{form} button[type=submit]"))).await?;
+    let flash = c.wait().for_element(Locator::Css("p.flash")).await.map_err(|e| format!("{form}: {e}"))?;
     let text = flash.text().await.map_err(err)?;
     if !text.contains(saved) {
         let errors: Vec<String> = match c.find_all(Locator::Css("p.field-error")).await {
@@ -541,13 +541,8 @@ async fn save(c: &Client, form: &str, saved: &str) -> Step {
 async fn third_agency(c: &Client, app: &common::App) -> Step {
     let base = &app.base;
     login(c, base, "admin-instalasi").await?;
-    c.find(Locator::Css("header.top nav a[href='/instansi']"))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
-    c.find(Locator::Css("a[href='/instansi/baru']")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("header.top nav a[href='/instansi']")).await?;
+    follow(c, Locator::Css("a[href='/instansi/baru']")).await?;
     c.wait().for_element(Locator::Id("a-id")).await.map_err(err)?;
     for (id, value) in [
         ("a-id", "blitar"),
@@ -637,13 +632,8 @@ async fn third_agency(c: &Client, app: &common::App) -> Step {
 
     // Blitar's own administrator staffs its positions.
     login(c, base, "blt-andi").await?;
-    c.find(Locator::Css("header.top nav a[href='/admin']")).await.map_err(err)?.click().await.map_err(err)?;
-    c.find(Locator::Css("a[href='/instansi/blitar/organisasi']"))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
+    follow(c, Locator::Css("header.top nav a[href='/admin']")).await?;
+    follow(c, Locator::Css("a[href='/instansi/blitar/organisasi']")).await?;
     for (person, position) in
         [("Budi", "kadis"), ("Andi", "kabid-tik"), ("Rina", "teknisi-jaringan"), ("Sari", "pemohon")]
     {
@@ -728,7 +718,7 @@ async fn blitar_publishes(c: &Client, app: &common::App, dir: &std::path::Path) 
     }
 
     c.goto(&format!("{base}/admin")).await.map_err(err)?;
-    c.find(Locator::Css("a[href='/admin/sop']")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("a[href='/admin/sop']")).await?;
     c.wait().for_element(Locator::Css("#sop-upload")).await.map_err(err)?;
     for (name, text) in BLITAR_SOPS {
         let file = dir.join(format!("{name}.toml"));
@@ -764,16 +754,11 @@ async fn request(
 ) -> Result<String, String> {
     login(c, base, who).await?;
     c.goto(&format!("{base}/layanan")).await.map_err(err)?;
-    c.find(Locator::Css(&format!("a[href='/layanan/{sop}']")))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
+    follow(c, Locator::Css(&format!("a[href='/layanan/{sop}']"))).await?;
     for (name, value) in fields {
         fill(c, &format!("f-{name}"), value).await?;
     }
-    c.find(Locator::Css("form.card button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("form.card button[type=submit]")).await?;
     let sent = c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(err)?;
     let text = sent.text().await.map_err(err)?;
     if !text.contains("Permohonan terkirim dengan nomor") {
@@ -1007,12 +992,7 @@ async fn joint_case(c: &Client, app: &common::App) -> Step {
         return Err("the requester may not see her own case".into());
     }
     login(c, base, "blt-andi").await?;
-    c.find(Locator::Css(&format!("#tasks a[href='{case}']")))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
+    follow(c, Locator::Css(&format!("#tasks a[href='{case}']"))).await?;
     let joint = c
         .find(Locator::Css("#action p.joint"))
         .await
@@ -1065,12 +1045,7 @@ async fn sign_in_here(c: &Client, username: &str, password: &str) -> Step {
         .await
         .map_err(err)?;
     c.find(Locator::Css("#password")).await.map_err(err)?.send_keys(password).await.map_err(err)?;
-    c.find(Locator::Css("form[action='/login'] button[type=submit]"))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
+    follow(c, Locator::Css("form[action='/login'] button[type=submit]")).await?;
     Ok(())
 }
 
@@ -1086,24 +1061,18 @@ async fn accounts(c: &Client, app: &common::App) -> Step {
     let editor = "/instansi/lumajang/organisasi";
     login(c, base, "lmj-kasi").await?;
     c.goto(&format!("{base}{editor}")).await.map_err(err)?;
-    c.find(Locator::Css(&format!("form[action='{editor}/akun/lmj-sekdin/nonaktifkan'] button")))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
+    follow(c, Locator::Css(&format!("form[action='{editor}/akun/lmj-sekdin/nonaktifkan'] button"))).await?;
     let said = text_of(c, "p.flash.info").await?;
     if !said.contains("Akun dinonaktifkan") {
         return Err(format!("after deactivating: {said}"));
     }
-    c.find(Locator::Css(&format!(
-        "form[action='{editor}/akun/lmj-pemohon/reset']:has(input[value='kode']) button"
-    )))
-    .await
-    .map_err(err)?
-    .click()
-    .await
-    .map_err(err)?;
+    follow(
+        c,
+        Locator::Css(&format!(
+            "form[action='{editor}/akun/lmj-pemohon/reset']:has(input[value='kode']) button"
+        )),
+    )
+    .await?;
     let code = text_of(c, "#reset-code").await?;
     if code.len() != 19 {
         return Err(format!("a code of 16 letters in groups, not {code:?}"));
@@ -1130,12 +1099,7 @@ async fn accounts(c: &Client, app: &common::App) -> Step {
         .send_keys("kata-sandi-baru-siti")
         .await
         .map_err(err)?;
-    c.find(Locator::Css("form[action='/sandi'] button[type=submit]"))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
+    follow(c, Locator::Css("form[action='/sandi'] button[type=submit]")).await?;
     c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
     logout(c).await?;
     sign_in_here(c, "lmj-pemohon", "kata-sandi-baru-siti").await?;
@@ -1171,7 +1135,7 @@ async fn expired_session_keeps_the_form(c: &Client, app: &common::App) -> Step {
     }
     // The session runs out (here: its cookie goes) before the form is sent.
     c.delete_cookie("sopir_session").await.map_err(err)?;
-    c.find(Locator::Css("form.card button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("form.card button[type=submit]")).await?;
     let why = text_of(c, "#session-expired").await?;
     if !why.contains("Sesi Anda berakhir") {
         return Err(format!("the login page said: {why}"));
@@ -1220,12 +1184,7 @@ async fn people_import(c: &Client, app: &common::App, dir: &std::path::Path) -> 
         .send_keys(&file.display().to_string())
         .await
         .map_err(err)?;
-    c.find(Locator::Css("#import-form button[type=submit]"))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
+    follow(c, Locator::Css("#import-form button[type=submit]")).await?;
     c.wait().for_element(Locator::Id("import-counts")).await.map_err(err)?;
     let new = c.find(Locator::Id("count-new")).await.map_err(err)?.text().await.map_err(err)?;
     if new != "500" {
@@ -1247,12 +1206,7 @@ async fn people_import(c: &Client, app: &common::App, dir: &std::path::Path) -> 
     {
         return Err("a preview writes nothing".into());
     }
-    c.find(Locator::Css("#import-apply button[type=submit]"))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
+    follow(c, Locator::Css("#import-apply button[type=submit]")).await?;
     let said =
         c.wait().for_element(Locator::Css(".flash.info")).await.map_err(err)?.text().await.map_err(err)?;
     if !said.contains("Impor pegawai diterapkan.") {
@@ -1288,12 +1242,7 @@ async fn ldap_sign_in(c: &Client, base: &str, ldap: &common::slapd::Slapd) -> St
     fill(c, "masuk-ldap_bind_dn", &format!("uid={{username}},{}", common::slapd::PEOPLE)).await?;
     replace(c, "masuk-ldap_attribute", "employeeNumber").await?;
     fill(c, "masuk-ldap_maps_to", "nip").await?;
-    c.find(Locator::Css("form[action='/admin/masuk'] button[type=submit]"))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
+    follow(c, Locator::Css("form[action='/admin/masuk'] button[type=submit]")).await?;
     c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(err)?;
     logout(c).await?;
     c.find(Locator::Css("#username")).await.map_err(err)?.send_keys("sri").await.map_err(err)?;
@@ -1304,7 +1253,7 @@ async fn ldap_sign_in(c: &Client, base: &str, ldap: &common::slapd::Slapd) -> St
         .await
         .map_err(err)?;
     fill(c, "direktori", "lumajang").await?;
-    c.find(Locator::Css("form button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("form button[type=submit]")).await?;
     c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
     c.goto(&format!("{base}/akun")).await.map_err(err)?;
     let page = c.source().await.map_err(err)?;
@@ -1334,15 +1283,10 @@ async fn openid_sign_in(c: &Client, base: &str, issuer: &str) -> Step {
     fill(c, "masuk-oidc_issuer", issuer).await?;
     fill(c, "masuk-oidc_client_id", common::oidc::CLIENT_ID).await?;
     fill(c, "masuk-oidc_client_secret", common::oidc::CLIENT_SECRET).await?;
-    c.find(Locator::Css("form[action='/admin/masuk'] button[type=submit]"))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
+    follow(c, Locator::Css("form[action='/admin/masuk'] button[type=submit]")).await?;
     c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(err)?;
     logout(c).await?;
-    c.find(Locator::LinkText("Masuk dengan SSO Jatim")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::LinkText("Masuk dengan SSO Jatim")).await?;
     c.wait()
         .for_element(Locator::Css("input[name=login]"))
         .await
@@ -1356,7 +1300,7 @@ async fn openid_sign_in(c: &Client, base: &str, issuer: &str) -> Step {
         .send_keys("apa-saja")
         .await
         .map_err(err)?;
-    c.find(Locator::Css("button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("button[type=submit]")).await?;
     // The provider asks to consent once.
     c.wait()
         .for_element(Locator::Css("button[type=submit]"))
@@ -1393,11 +1337,11 @@ async fn self_registration(c: &Client, app: &common::App, letter: &std::path::Pa
     let nip = "199001012015032001";
     let password = "rahasia-dewi-1";
     c.goto(&format!("{base}/login")).await.map_err(err)?;
-    c.find(Locator::Css("a#signup")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("a#signup")).await?;
     // Two agencies: the agency first.
     c.wait().for_element(Locator::Css("#instansi")).await.map_err(err)?;
     fill(c, "instansi", "lumajang").await?;
-    c.find(Locator::Css("form[action='/daftar'] button")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("form[action='/daftar'] button")).await?;
     c.wait().for_element(Locator::Css("#nip")).await.map_err(err)?;
     fill(c, "nip", nip).await?;
     fill(c, "name", "Dewi Lestari, S.Kom.").await?;
@@ -1406,12 +1350,7 @@ async fn self_registration(c: &Client, app: &common::App, letter: &std::path::Pa
     fill(c, "password", password).await?;
     fill(c, "confirm", password).await?;
     shot(c, "signup-form.png").await?;
-    c.find(Locator::Css("form[action='/daftar'] button[type=submit]"))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
+    follow(c, Locator::Css("form[action='/daftar'] button[type=submit]")).await?;
     let said = text_of(c, "#signup-sent").await?;
     if !said.contains("Periksa e-mail Anda") {
         return Err(format!("after signing up: {said}"));
@@ -1432,12 +1371,7 @@ async fn self_registration(c: &Client, app: &common::App, letter: &std::path::Pa
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     c.goto(&link.ok_or("no mail")?).await.map_err(err)?;
-    c.find(Locator::Css("form[action='/daftar/konfirmasi'] button"))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
+    follow(c, Locator::Css("form[action='/daftar/konfirmasi'] button")).await?;
     let said = text_of(c, "#signup-confirmed").await?;
     if !said.contains("menunggu persetujuan") {
         return Err(format!("after confirming: {said}"));
@@ -1449,10 +1383,10 @@ async fn self_registration(c: &Client, app: &common::App, letter: &std::path::Pa
 
     login(c, base, "lmj-kasi").await?;
     c.goto(&format!("{base}/admin")).await.map_err(err)?;
-    c.find(Locator::Css("a[href='/admin/pendaftaran']")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("a[href='/admin/pendaftaran']")).await?;
     c.wait().for_element(Locator::Css("div[data-registration]")).await.map_err(err)?;
     shot(c, "signups.png").await?;
-    c.find(Locator::Css("form[action$='/setujui'] button")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("form[action$='/setujui'] button")).await?;
     let said = text_of(c, "p.flash.info").await?;
     if !said.contains("Pendaftaran disetujui") {
         return Err(format!("after approving: {said}"));
@@ -1462,7 +1396,7 @@ async fn self_registration(c: &Client, app: &common::App, letter: &std::path::Pa
     sign_in_here(c, nip, password).await?;
     c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
     c.goto(&format!("{base}/layanan")).await.map_err(err)?;
-    c.find(Locator::Css("a[href='/layanan/lumajang/vpn']")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("a[href='/layanan/lumajang/vpn']")).await?;
     c.wait().for_element(Locator::Css("#f-unit_kerja")).await.map_err(err)?;
     let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.map_err(err)?;
     let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
@@ -1475,7 +1409,7 @@ async fn self_registration(c: &Client, app: &common::App, letter: &std::path::Pa
         .send_keys(&letter.display().to_string())
         .await
         .map_err(err)?;
-    c.find(Locator::Css("form.card button[type=submit]")).await.map_err(err)?.click().await.map_err(err)?;
+    follow(c, Locator::Css("form.card button[type=submit]")).await?;
     let sent = text_of(c, "p.flash.info").await?;
     if !sent.contains("Permohonan terkirim dengan nomor VPN-") {
         return Err(format!("unexpected confirmation: {sent}"));
