@@ -324,15 +324,7 @@ impl Store {
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
-            let gone = sqlx::query("DELETE FROM registrations WHERE id = $1 AND agency_id = $2 AND confirmed_at IS NOT NULL")
-                .bind(id)
-                .bind(agency)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected();
-            if gone == 0 {
-                return Err(StoreError::NotFound(format!("pendaftaran {id}")));
-            }
+            take_registration(tx, agency, id).await?;
             sqlx::query("INSERT INTO people (id, agency_id, name, nip, unit_id, email) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(&person)
                 .bind(agency)
@@ -436,15 +428,7 @@ impl Store {
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
-            let gone = sqlx::query("DELETE FROM registrations WHERE id = $1 AND agency_id = $2")
-                .bind(id)
-                .bind(agency)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected();
-            if gone == 0 {
-                return Err(StoreError::NotFound(format!("pendaftaran {id}")));
-            }
+            take_registration(tx, agency, id).await?;
             let change = Change::RegistrationRefused {
                 registration: id.to_string(),
                 nip: registration.nip.clone(),
@@ -493,6 +477,27 @@ impl Store {
         found.sort();
         Ok(found)
     }
+}
+
+/// Removes `agency`'s confirmed sign-up `id` as it is approved or refused:
+/// not found when another administrator (or the expiry) took it first.
+async fn take_registration(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    agency: &str,
+    id: &str,
+) -> Result<(), StoreError> {
+    let gone = sqlx::query(
+        "DELETE FROM registrations WHERE id = $1 AND agency_id = $2 AND confirmed_at IS NOT NULL",
+    )
+    .bind(id)
+    .bind(agency)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if gone == 0 {
+        return Err(StoreError::NotFound(format!("pendaftaran {id}")));
+    }
+    Ok(())
 }
 
 /// Enqueues a mail to an address that is nobody's yet (a sign-up's).

@@ -117,13 +117,6 @@ impl GatewaySender {
     /// Works through the gateway's messages every fifteen seconds, for as
     /// long as the server runs.
     pub async fn run_forever(self, store: Arc<Store>) {
-        let mut tick = tokio::time::interval(Duration::from_secs(15));
-        loop {
-            tick.tick().await;
-            let now = jiff::Timestamp::now().as_millisecond();
-            if let Err(e) = self.deliver_due(&store, now).await {
-                tracing::warn!("pengiriman pesan gateway gagal, dicoba lagi: {e}");
-            }
-        }
+        crate::mailer::every_round("pesan gateway", |now| self.deliver_due(&store, now)).await
     }
 }

@@ -1,6 +1,8 @@
 //! The page shell: header with the agency, the person and the navigation,
 //! the language switch, and the bare shell for login and error pages.
 
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::auth::User;
@@ -86,6 +88,12 @@ pub fn language_switch(lang: Lang, back: &str) -> Markup {
             button.secondary type="submit" { (lang.t(Msg::SwitchLanguage)) }
         }
     }
+}
+
+/// A page kept out of caches: it carries a secret (a one-time link's), or
+/// the form that spends one.
+pub fn private(status: StatusCode, page: Markup) -> Response {
+    (status, [(header::CACHE_CONTROL, "no-store")], page).into_response()
 }
 
 /// A page without navigation (login, errors).

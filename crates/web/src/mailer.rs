@@ -74,13 +74,23 @@ impl Mailer {
 
     /// Works through the outbox every fifteen seconds, for as long as the server runs.
     pub async fn run_forever(self, store: Arc<Store>) {
-        let mut tick = tokio::time::interval(Duration::from_secs(15));
-        loop {
-            tick.tick().await;
-            let now = jiff::Timestamp::now().as_millisecond();
-            if let Err(e) = self.deliver_due(&store, now).await {
-                tracing::warn!("pengiriman e-mail gagal, dicoba lagi: {e}");
-            }
+        every_round("e-mail", |now| self.deliver_due(&store, now)).await
+    }
+}
+
+/// Runs `round` (one sender's [`Mailer::deliver_due`] or the gateway's)
+/// every fifteen seconds, for as long as the server runs; a round that
+/// fails is logged and the next one tries again.
+pub(crate) async fn every_round<F, R>(what: &str, mut round: F)
+where
+    F: FnMut(i64) -> R,
+    R: Future<Output = Result<(usize, usize), store::StoreError>>,
+{
+    let mut tick = tokio::time::interval(Duration::from_secs(15));
+    loop {
+        tick.tick().await;
+        if let Err(e) = round(jiff::Timestamp::now().as_millisecond()).await {
+            tracing::warn!("pengiriman {what} gagal, dicoba lagi: {e}");
         }
     }
 }

@@ -1,16 +1,64 @@
-//! The controls of the administrators' forms (agencies and their
-//! organisation): a labelled input, select or checkbox with its help and,
-//! beside it, the store's refusal of that field — so a refused form comes
-//! back with what was typed and each reason where it belongs.
+//! The controls of the settings forms (agencies and their organisation,
+//! sign-in, the message gateway, a person's own notifications): a labelled
+//! input, select or checkbox with its help and, beside it, the store's
+//! refusal of that field — so a refused form comes back with what was
+//! typed and each reason where it belongs — and the page around such a
+//! form, saying whether it was saved.
 
 use std::collections::BTreeMap;
 
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use engine::EngineError;
 use engine::form::FieldError;
 use maud::{Markup, html};
+use serde::Deserialize;
 use store::StoreError;
 
+use crate::auth::User;
 use crate::error::WebError;
+use crate::i18n::Msg;
+use crate::layout;
+
+/// `?ok=1`: the page was reached by the redirect after saving.
+#[derive(Deserialize)]
+pub struct Saved {
+    ok: Option<String>,
+}
+
+/// What a settings page says above its form: done (`true`) or refused,
+/// and the words.
+pub type Said = (bool, String);
+
+impl Saved {
+    /// "Saved", when the page follows a save.
+    pub fn said(&self, user: &User) -> Option<Said> {
+        self.ok.as_ref().map(|_| (true, user.t(Msg::ActionSaved).to_string()))
+    }
+}
+
+/// A settings page: its title, the way back to `back` (path and its
+/// name), what was said about the last sending, then `body`; answered 422
+/// when that was a refusal.
+pub fn settings_page(
+    user: &User,
+    title: Msg,
+    back: (&str, Msg),
+    said: Option<&Said>,
+    body: Markup,
+) -> Response {
+    let refused = said.is_some_and(|(ok, _)| !ok);
+    let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let body = html! {
+        h1 { (user.t(title)) }
+        p { a href=(back.0) { "← " (user.t(back.1)) } }
+        @if let Some((ok, text)) = said {
+            @if *ok { p.flash.info role="status" { (text) } } @else { p.flash.error role="alert" { (text) } }
+        }
+        (body)
+    };
+    (status, layout::page(user, user.t(title), back.0, body)).into_response()
+}
 
 /// The store refused these fields: they are shown beside the fields; any
 /// other failure is the error page.

@@ -4,40 +4,24 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
-use serde::Deserialize;
 
+use crate::AppState;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
-use crate::{AppState, layout};
-
-#[derive(Deserialize)]
-pub struct Saved {
-    ok: Option<String>,
-}
+use crate::pages::admin_form::{Said, Saved, settings_page};
 
 async fn render(
     state: &AppState,
     user: &User,
     typed: Option<(&str, bool)>,
-    message: Option<(bool, String)>,
+    said: Option<Said>,
 ) -> Result<Response, WebError> {
     let (email, enabled) = state.store.mail_preference(user.agency_id(), user.person()).await?;
     let (email, enabled) = typed.map_or((email.unwrap_or_default(), enabled), |(e, on)| (e.to_string(), on));
-    let status = if message.as_ref().is_some_and(|(ok, _)| !ok) {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     let body = html! {
-        h1 { (user.t(Msg::MailSettings)) }
-        p { a href="/akun" { "← " (user.t(Msg::NavAccount)) } }
-        @if let Some((ok, text)) = &message {
-            @if *ok { p.flash.info role="status" { (text) } } @else { p.flash.error role="alert" { (text) } }
-        }
         form.card method="post" action="/akun/email" {
             input type="hidden" name="csrf" value=(user.csrf);
             label for="email" { "E-mail" }
@@ -47,7 +31,7 @@ async fn render(
             button.primary type="submit" { (user.t(Msg::Save)) }
         }
     };
-    Ok((status, layout::page(user, user.t(Msg::MailSettings), "/akun", body)).into_response())
+    Ok(settings_page(user, Msg::MailSettings, ("/akun", Msg::NavAccount), said.as_ref(), body))
 }
 
 pub async fn page(
@@ -55,8 +39,7 @@ pub async fn page(
     user: User,
     Query(saved): Query<Saved>,
 ) -> Result<Response, WebError> {
-    let message = saved.ok.map(|_| (true, user.t(Msg::ActionSaved).to_string()));
-    render(&state, &user, None, message).await
+    render(&state, &user, None, saved.said(&user)).await
 }
 
 pub async fn save(

@@ -6,10 +6,8 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
-use serde::Deserialize;
 use store::mail::Channel;
 use store::message_gateway::{GatewayMessage, PLACEHOLDERS};
 
@@ -17,17 +15,13 @@ use crate::auth::User;
 use crate::error::WebError;
 use crate::gateway::{GatewaySender, Outcome};
 use crate::i18n::Msg;
-use crate::{AppState, layout, now_ms};
+use crate::pages::admin_form::{Said, Saved, settings_page};
+use crate::{AppState, now_ms};
 
 /// The template offered when none is saved yet.
 const EXAMPLE_TEMPLATE: &str = r#"{"to":"{telepon}","text":"{pesan}"}"#;
 /// Latest messages listed.
 const RECENT: i64 = 20;
-
-#[derive(Deserialize)]
-pub struct Saved {
-    ok: Option<String>,
-}
 
 /// What the administrator typed, shown again after a refusal.
 #[derive(Default)]
@@ -40,7 +34,7 @@ async fn render(
     state: &AppState,
     user: &User,
     typed: Option<Typed>,
-    message: Option<(bool, String)>,
+    said: Option<Said>,
 ) -> Result<Response, WebError> {
     if !user.account.is_admin {
         return Err(WebError::Forbidden);
@@ -54,17 +48,7 @@ async fn render(
     let recent = state.store.outbox_of(agency, None, Channel::Gateway, RECENT).await?;
     let me = state.store.notice_choices(agency, user.person()).await?;
     let clock = user.clock();
-    let status = if message.as_ref().is_some_and(|(ok, _)| !ok) {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     let body = html! {
-        h1 { (user.t(Msg::GatewaySettings)) }
-        p { a href="/admin" { "← " (user.t(Msg::AdminTitle)) } }
-        @if let Some((ok, text)) = &message {
-            @if *ok { p.flash.info role="status" { (text) } } @else { p.flash.error role="alert" { (text) } }
-        }
         form.card method="post" action="/admin/pesan" {
             input type="hidden" name="csrf" value=(user.csrf);
             p.muted { (user.t(Msg::GatewayHelp)) }
@@ -124,7 +108,7 @@ async fn render(
             }
         }
     };
-    Ok((status, layout::page(user, user.t(Msg::GatewaySettings), "/admin", body)).into_response())
+    Ok(settings_page(user, Msg::GatewaySettings, ("/admin", Msg::AdminTitle), said.as_ref(), body))
 }
 
 pub async fn page(
@@ -132,8 +116,7 @@ pub async fn page(
     user: User,
     Query(saved): Query<Saved>,
 ) -> Result<Response, WebError> {
-    let message = saved.ok.map(|_| (true, user.t(Msg::ActionSaved).to_string()));
-    render(&state, &user, None, message).await
+    render(&state, &user, None, saved.said(&user)).await
 }
 
 pub async fn save(
@@ -153,7 +136,11 @@ pub async fn save(
     } else {
         None
     };
-    match state.store.save_message_gateway(user.agency_id(), &url, headers, &template, now_ms()).await {
+    match state
+        .store
+        .save_message_gateway(user.agency_id(), &url, headers, &template, now_ms())
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/admin/pesan?ok=1").into_response()),
         Err(store::StoreError::Engine(e)) => {
             render(&state, &user, Some(Typed { url, template }), Some((false, e.to_string()))).await

@@ -5,23 +5,17 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use engine::notice::NoticeKind;
 use maud::html;
-use serde::Deserialize;
 use store::mail::Channel;
 use store::notice_delivery::{Delivery, NoticeChoices, NoticeChoicesInput};
 
+use crate::AppState;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
-use crate::{AppState, layout};
-
-#[derive(Deserialize)]
-pub struct Saved {
-    ok: Option<String>,
-}
+use crate::pages::admin_form::{Said, Saved, settings_page};
 
 pub(crate) fn kind_label(kind: NoticeKind) -> Msg {
     match kind {
@@ -58,21 +52,11 @@ async fn render(
     state: &AppState,
     user: &User,
     shown: &NoticeChoices,
-    message: Option<(bool, String)>,
+    said: Option<Said>,
 ) -> Result<Response, WebError> {
     let gateway = state.store.message_gateway(user.agency_id()).await?.is_some();
     let (email, mail_on) = state.store.mail_preference(user.agency_id(), user.person()).await?;
-    let status = if message.as_ref().is_some_and(|(ok, _)| !ok) {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     let body = html! {
-        h1 { (user.t(Msg::NoticeSettings)) }
-        p { a href="/akun" { "← " (user.t(Msg::NavAccount)) } }
-        @if let Some((ok, text)) = &message {
-            @if *ok { p.flash.info role="status" { (text) } } @else { p.flash.error role="alert" { (text) } }
-        }
         form.card method="post" action="/akun/notifikasi" {
             input type="hidden" name="csrf" value=(user.csrf);
             p.muted { (user.t(Msg::NoticeSettingsHelp)) }
@@ -112,7 +96,7 @@ async fn render(
             button.primary type="submit" { (user.t(Msg::Save)) }
         }
     };
-    Ok((status, layout::page(user, user.t(Msg::NoticeSettings), "/akun", body)).into_response())
+    Ok(settings_page(user, Msg::NoticeSettings, ("/akun", Msg::NavAccount), said.as_ref(), body))
 }
 
 pub async fn page(
@@ -121,8 +105,7 @@ pub async fn page(
     Query(saved): Query<Saved>,
 ) -> Result<Response, WebError> {
     let choices = state.store.notice_choices(user.agency_id(), user.person()).await?;
-    let message = saved.ok.map(|_| (true, user.t(Msg::ActionSaved).to_string()));
-    render(&state, &user, &choices, message).await
+    render(&state, &user, &choices, saved.said(&user)).await
 }
 
 pub async fn save(

@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 
 use axum::Form;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
@@ -29,15 +29,6 @@ pub const REQUESTS_PER_ADDRESS: u32 = 5;
 /// someone else's link.
 pub(crate) fn link_base(state: &AppState) -> Option<String> {
     state.public_url.as_deref().map(|url| format!("{}/sandi/", url.trim_end_matches('/')))
-}
-
-/// A page of its own, kept out of caches: it carries a secret.
-fn private(status: StatusCode, set: Option<(header::HeaderName, String)>, page: Markup) -> Response {
-    let mut response = (status, [(header::CACHE_CONTROL, "no-store")], page).into_response();
-    if let Some((name, value)) = set {
-        response.headers_mut().insert(name, value.parse().expect("a cookie header"));
-    }
-    response
 }
 
 /// The form that sets a new password with `secret` (a link's or a code).
@@ -78,7 +69,7 @@ pub(crate) fn choose(
         }
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    private(status, None, layout::bare_markup(lang, lang.t(Msg::ChooseNewPassword), body))
+    layout::private(status, layout::bare_markup(lang, lang.t(Msg::ChooseNewPassword), body))
 }
 
 /// A link or code that is used, expired or never was.
@@ -90,7 +81,7 @@ fn gone(lang: Lang) -> Response {
             p { a href="/lupa-sandi" { (lang.t(Msg::ForgotPassword)) } " · " a href="/login" { (lang.t(Msg::LoginTitle)) } }
         }
     };
-    private(StatusCode::GONE, None, layout::bare_markup(lang, lang.t(Msg::ResetGoneTitle), body))
+    layout::private(StatusCode::GONE, layout::bare_markup(lang, lang.t(Msg::ResetGoneTitle), body))
 }
 
 fn forgot_form(lang: Lang, token: &str, message: Option<(bool, &str)>) -> Markup {
@@ -164,9 +155,7 @@ pub async fn link_page(
         return Ok(gone(lang));
     };
     let (token, set) = anonymous_token(&state, &headers);
-    let mut page = choose(lang, &token, &secret, &pending.username, &[]);
-    page.headers_mut().insert(set.0, set.1.parse().expect("a cookie header"));
-    Ok(page)
+    Ok(([set], choose(lang, &token, &secret, &pending.username, &[])).into_response())
 }
 
 pub async fn set_password(

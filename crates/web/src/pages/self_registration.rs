@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 
 use axum::Form;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use store::StoreError;
@@ -237,10 +237,6 @@ pub async fn submit(
 }
 
 /// A page of its own, kept out of caches: it carries a secret.
-fn private(status: StatusCode, page: Markup) -> Response {
-    (status, [(header::CACHE_CONTROL, "no-store")], page).into_response()
-}
-
 fn gone(lang: Lang) -> Response {
     let body = html! {
         div.card style="max-width: 30rem" {
@@ -249,7 +245,7 @@ fn gone(lang: Lang) -> Response {
             p { a href="/daftar" { (lang.t(Msg::SignUpTitle)) } " · " a href="/login" { (lang.t(Msg::LoginTitle)) } }
         }
     };
-    private(StatusCode::GONE, layout::bare_markup(lang, lang.t(Msg::SignUpGoneTitle), body))
+    layout::private(StatusCode::GONE, layout::bare_markup(lang, lang.t(Msg::SignUpGoneTitle), body))
 }
 
 /// The page a confirmation link opens: a button, so that a mail scanner
@@ -275,9 +271,9 @@ pub async fn link_page(
             }
         }
     };
-    let mut page = private(StatusCode::OK, layout::bare_markup(lang, lang.t(Msg::SignUpConfirmTitle), body));
-    page.headers_mut().insert(set.0, set.1.parse().expect("a cookie header"));
-    Ok(page)
+    let page =
+        layout::private(StatusCode::OK, layout::bare_markup(lang, lang.t(Msg::SignUpConfirmTitle), body));
+    Ok(([set], page).into_response())
 }
 
 pub async fn confirm(
@@ -297,7 +293,10 @@ pub async fn confirm(
                     p { a href="/login" { (lang.t(Msg::LoginTitle)) } }
                 }
             };
-            Ok(private(StatusCode::OK, layout::bare_markup(lang, lang.t(Msg::SignUpConfirmTitle), body)))
+            Ok(layout::private(
+                StatusCode::OK,
+                layout::bare_markup(lang, lang.t(Msg::SignUpConfirmTitle), body),
+            ))
         }
         Err(StoreError::NotFound(_)) => Ok(gone(lang)),
         Err(e) => Err(e.into()),
