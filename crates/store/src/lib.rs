@@ -8,6 +8,7 @@ mod accounts;
 mod agency_cache;
 pub mod api_tokens;
 pub mod audit;
+pub mod ca_certificate;
 mod calendar;
 mod cases;
 pub mod checkpoint;

@@ -10,6 +10,7 @@ use engine::form::FieldError;
 use sqlx::{Any, Row, Transaction};
 
 use crate::notice_delivery::Notice;
+use crate::record_event::{Change, Owner, append, now};
 use crate::{Store, StoreError, new_id};
 
 /// Attempts before a message is given up.
@@ -165,7 +166,8 @@ impl Store {
         Ok(())
     }
 
-    /// Sets `person`'s address and whether they want mail.
+    /// Sets `person`'s address and whether they want mail, as they chose
+    /// it; a new address is in the audit chain.
     pub async fn set_mail_preference(
         &self,
         agency: &str,
@@ -174,19 +176,33 @@ impl Store {
         enabled: bool,
     ) -> Result<(), StoreError> {
         let email = check_address(email)?;
-        sqlx::query("UPDATE people SET email = $1 WHERE id = $2 AND agency_id = $3")
-            .bind(email)
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            // Where password-reset links go: a change is recorded, by the person.
+            let changed = sqlx::query(
+                "UPDATE people SET email = $1 WHERE id = $2 AND agency_id = $3 AND COALESCE(email, '') <> COALESCE($1, '')",
+            )
+            .bind(email.clone())
             .bind(person)
             .bind(agency)
-            .execute(&self.pool)
-            .await?;
-        sqlx::query("UPDATE accounts SET email_notifications = $1 WHERE person_id = $2 AND agency_id = $3")
-            .bind(i64::from(enabled))
-            .bind(person)
-            .bind(agency)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            if changed > 0 {
+                let change = Change::PersonEmailSet { person: person.into(), email };
+                append(tx, Owner::Agency(agency), Some(person), change, now()).await?;
+            }
+            sqlx::query("UPDATE accounts SET email_notifications = $1 WHERE person_id = $2 AND agency_id = $3")
+                .bind(i64::from(enabled))
+                .bind(person)
+                .bind(agency)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        }
+        .await;
+        write.finish(result).await
     }
 
     /// An administrator (`by`) sets `person`'s address (empty: none), as
@@ -205,15 +221,8 @@ impl Store {
         .bind(email.clone())
         .bind(person)
         .bind(agency);
-        let change = crate::record_event::Change::PersonEmailSet { person: person.into(), email };
-        self.write_recorded(
-            update,
-            crate::record_event::Owner::Agency(agency),
-            by,
-            change,
-            crate::record_event::now(),
-        )
-        .await?;
+        let change = Change::PersonEmailSet { person: person.into(), email };
+        self.write_recorded(update, crate::record_event::Owner::Agency(agency), by, change, now()).await?;
         Ok(())
     }
 

@@ -7,6 +7,7 @@ use engine::EngineError;
 use engine::form::FieldError;
 use sqlx::Row;
 
+use crate::record_event::{Change, Owner, sha256};
 use crate::{Store, StoreError};
 
 /// The placeholders a body template may hold: the message (with its
@@ -90,6 +91,14 @@ fn looks_like_json(template: &str) -> bool {
         Some('{') => matches!(chars.next(), Some('"' | '}')),
         _ => false,
     }
+}
+
+/// `scheme://host[:port]` of an http(s) URL, without a user or password.
+fn origin(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    format!("{scheme}://{host}")
 }
 
 fn percent_encode(value: &str) -> String {
@@ -224,14 +233,16 @@ impl MessageGateway {
 }
 
 impl Store {
-    /// Saves `agency`'s gateway. `headers` of `None` keeps the headers
-    /// saved before (they are never shown again, only masked).
+    /// Saves `agency`'s gateway as `by` set it, in the audit chain (never a
+    /// header's value). `headers` of `None` keeps the headers saved before
+    /// (they are never shown again, only masked).
     pub async fn save_message_gateway(
         &self,
         agency: &str,
         url: &str,
         headers: Option<&str>,
         body_template: &str,
+        by: &str,
         now: i64,
     ) -> Result<MessageGateway, StoreError> {
         let kept = match headers {
@@ -247,17 +258,23 @@ impl Store {
             Some(key) => key.seal(&json),
             None => json,
         };
-        sqlx::query(
+        let statement = sqlx::query(
             "INSERT INTO message_gateways (agency_id, url, headers, body_template, updated_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (agency_id) DO UPDATE SET url = $2, headers = $3, body_template = $4, updated_at = $5",
         )
         .bind(agency)
-        .bind(&gateway.url)
+        .bind(gateway.url.clone())
         .bind(sealed)
-        .bind(&gateway.body_template)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
+        .bind(gateway.body_template.clone())
+        .bind(now);
+        let change = Change::MessageGatewaySet {
+            origin: origin(&gateway.url),
+            url_sha256: sha256(gateway.url.as_bytes()),
+            template_sha256: sha256(gateway.body_template.as_bytes()),
+            headers: gateway.headers.iter().map(|(name, _)| name.clone()).collect(),
+            headers_replaced: headers.is_some(),
+        };
+        self.write_recorded(statement, Owner::Agency(agency), Some(by), change, now).await?;
         Ok(gateway)
     }
 
@@ -341,6 +358,12 @@ mod tests {
         assert!(refused("https://gw", "Authorization Bearer x", "{pesan}").contains("baris 1"));
         assert!(refused("https://gw", "", "{\"text\":\"halo\"}").contains("{pesan}"));
         assert!(refused("https://gw", "", "{\"text\":{pesan}}").contains("bukan JSON yang sah"));
+    }
+
+    #[test]
+    fn the_origin_keeps_no_path_query_or_password() {
+        assert_eq!(origin("https://api.telegram.org/bot123:ABC/sendMessage"), "https://api.telegram.org");
+        assert_eq!(origin("http://user:rahasia@127.0.0.1:8080?key=x"), "http://127.0.0.1:8080");
     }
 
     #[test]

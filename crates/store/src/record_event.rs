@@ -168,6 +168,25 @@ pub enum Change {
         local_passwords: bool,
         ldap: Option<String>,
         oidc: Option<String>,
+        /// Whether `ldap://` is upgraded with StartTLS.
+        #[serde(default)]
+        ldap_starttls: bool,
+        /// The SHA-256 of each CA certificate trusted for the directory's
+        /// TLS (a certificate is public; its fingerprint says which).
+        #[serde(default)]
+        ldap_ca_sha256: Vec<String>,
+    },
+    /// The agency's HTTP message gateway, as an administrator set it. The
+    /// URL's path and the template may carry a token (a bot's, an API
+    /// key), so only where it points and fingerprints are kept; header
+    /// values are secrets: only their names, and whether they were replaced.
+    MessageGatewaySet {
+        /// `scheme://host[:port]`, without any user or password.
+        origin: String,
+        url_sha256: String,
+        template_sha256: String,
+        headers: Vec<String>,
+        headers_replaced: bool,
     },
 }
 
@@ -202,6 +221,7 @@ impl Change {
             Change::RegistrationApproved { .. } => "registration-approved",
             Change::RegistrationRefused { .. } => "registration-refused",
             Change::SignInSettingsSet { .. } => "sign-in-settings-set",
+            Change::MessageGatewaySet { .. } => "message-gateway-set",
         }
     }
 }

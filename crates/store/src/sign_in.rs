@@ -6,6 +6,7 @@
 use sqlx::Row;
 
 use crate::accounts::account_from;
+use crate::ca_certificate::{self, CaCertificate};
 use crate::personal_data::required;
 use crate::record_event::{Change, Owner, append};
 use crate::{Account, Store, StoreError};
@@ -49,6 +50,9 @@ pub struct LdapSettings {
     /// `ldap://host:port` or `ldaps://host:port`.
     pub url: String,
     pub starttls: bool,
+    /// The CA certificates (PEM) trusted for the directory's TLS instead
+    /// of the system's roots; `None`: the system's.
+    pub ca_certificate: Option<String>,
     pub bind: LdapBind,
     /// The entry's attribute that carries the NIP or e-mail.
     pub attribute: String,
@@ -102,6 +106,8 @@ pub struct SignInForm {
     pub local_passwords: bool,
     pub ldap_url: String,
     pub ldap_starttls: bool,
+    /// PEM; empty: the system's roots.
+    pub ldap_ca_certificate: String,
     /// `true`: search with a service account; `false`: a bind DN template.
     pub ldap_search: bool,
     pub ldap_bind_dn: String,
@@ -132,9 +138,12 @@ fn sha256_hex(value: &str) -> String {
     sha2::Sha256::digest(value.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn check_form(form: &SignInForm) -> Result<(), StoreError> {
-    check_ldap(form)?;
-    check_oidc(form)
+/// Checks the form at `now` (a CA certificate must not have expired);
+/// returns the CA certificates read.
+fn check_form(form: &SignInForm, now: i64) -> Result<Vec<CaCertificate>, StoreError> {
+    let ca = check_ldap(form, now)?;
+    check_oidc(form)?;
+    Ok(ca)
 }
 
 /// Whether `host` (of a URL, with its port) is this machine.
@@ -181,10 +190,10 @@ fn check_oidc(form: &SignInForm) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn check_ldap(form: &SignInForm) -> Result<(), StoreError> {
+fn check_ldap(form: &SignInForm, now: i64) -> Result<Vec<CaCertificate>, StoreError> {
     let url = form.ldap_url.trim();
     if url.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let rest = url.strip_prefix("ldap://").or_else(|| url.strip_prefix("ldaps://"));
     if rest.is_none_or(|host| host.trim_end_matches('/').is_empty() || host.contains(char::is_whitespace)) {
@@ -236,7 +245,17 @@ fn check_ldap(form: &SignInForm) -> Result<(), StoreError> {
     if Identity::from_code(&form.ldap_maps_to).is_none() {
         return Err(StoreError::invalid("ldap_maps_to", "Dicocokkan dengan", "pilih NIP atau e-mail"));
     }
-    Ok(())
+    if form.ldap_ca_certificate.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    if url.starts_with("ldap://") && !form.ldap_starttls {
+        return Err(StoreError::invalid(
+            ca_certificate::FIELD,
+            "Sertifikat CA",
+            "hanya dipakai dengan TLS: pakai ldaps:// atau centang StartTLS",
+        ));
+    }
+    ca_certificate::read_pem(&form.ldap_ca_certificate, now)
 }
 
 fn non_empty(value: &str) -> Option<String> {
@@ -247,7 +266,7 @@ impl Store {
     /// `agency`'s sign-in settings (local passwords only, when never set).
     pub async fn sign_in_settings(&self, agency: &str) -> Result<SignInSettings, StoreError> {
         let row = sqlx::query(
-            "SELECT local_passwords, ldap_url, ldap_starttls, ldap_bind_dn, ldap_service_dn, ldap_service_password,
+            "SELECT local_passwords, ldap_url, ldap_starttls, ldap_ca_certificate, ldap_bind_dn, ldap_service_dn, ldap_service_password,
                     ldap_base, ldap_filter, ldap_attribute, ldap_maps_to, oidc_name, oidc_issuer, oidc_client_id,
                     oidc_client_secret, oidc_scopes, oidc_claim, oidc_maps_to
              FROM sign_in_settings WHERE agency_id = $1",
@@ -282,6 +301,7 @@ impl Store {
                 Some(LdapSettings {
                     url,
                     starttls: row.try_get::<i64, _>("ldap_starttls")? != 0,
+                    ca_certificate: row.try_get("ldap_ca_certificate")?,
                     bind,
                     attribute: text("ldap_attribute")?,
                     maps_to: Identity::from_code(&text("ldap_maps_to")?).unwrap_or(Identity::Email),
@@ -318,7 +338,7 @@ impl Store {
         by: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        check_form(form)?;
+        let ca = check_form(form, at)?;
         let ldap = non_empty(&form.ldap_url);
         let search = ldap.is_some() && form.ldap_search;
         let service_password = if !search {
@@ -361,8 +381,8 @@ impl Store {
             "INSERT INTO sign_in_settings (agency_id, local_passwords, ldap_url, ldap_starttls, ldap_bind_dn,
                  ldap_service_dn, ldap_service_password, ldap_base, ldap_filter, ldap_attribute, ldap_maps_to,
                  oidc_name, oidc_issuer, oidc_client_id, oidc_client_secret, oidc_scopes, oidc_claim, oidc_maps_to,
-                 updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                 updated_at, ldap_ca_certificate)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
         )
         .bind(agency)
         .bind(i64::from(form.local_passwords))
@@ -383,9 +403,16 @@ impl Store {
         .bind(when(oidc.is_some(), &form.oidc_claim))
         .bind(when(oidc.is_some(), &form.oidc_maps_to))
         .bind(at)
+        .bind(when(!ca.is_empty(), &form.ldap_ca_certificate))
         .execute(&mut **tx)
         .await?;
-        let change = Change::SignInSettingsSet { local_passwords: form.local_passwords, ldap, oidc };
+        let change = Change::SignInSettingsSet {
+            local_passwords: form.local_passwords,
+            ldap_starttls: ldap.is_some() && form.ldap_starttls,
+            ldap,
+            oidc,
+            ldap_ca_sha256: ca.into_iter().map(|c| c.sha256).collect(),
+        };
         append(tx, Owner::Agency(agency), Some(by), change, at).await
         }
         .await;

@@ -82,8 +82,10 @@ async fn gateway_messages_wait_in_the_outbox_only_where_a_gateway_is_set_up() {
         submit(s, t).await;
         assert!(s.outbox_of("lumajang", Some("lmj-kadis"), Channel::Gateway, 10).await.unwrap().is_empty());
 
-        let refused =
-            s.save_message_gateway("lumajang", "ftp://gw", Some(""), "{pesan}", t).await.unwrap_err();
+        let refused = s
+            .save_message_gateway("lumajang", "ftp://gw", Some(""), "{pesan}", "lmj-kasi", t)
+            .await
+            .unwrap_err();
         assert!(refused.to_string().contains("URL"), "{refused}");
         assert!(s.message_gateway("lumajang").await.unwrap().is_none(), "a refusal saves nothing");
         s.save_message_gateway(
@@ -91,13 +93,21 @@ async fn gateway_messages_wait_in_the_outbox_only_where_a_gateway_is_set_up() {
             "https://gw.example/send",
             Some("Authorization: Bearer rahasia-123456"),
             r#"{"to":"{telepon}","chat":"{chat_id}","text":"{pesan}"}"#,
+            "lmj-kasi",
             t,
         )
         .await
         .unwrap();
         // Saved again without headers: the token is kept.
         let kept = s
-            .save_message_gateway("lumajang", "https://gw.example/v2", None, r#"{"text":"{pesan}"}"#, t)
+            .save_message_gateway(
+                "lumajang",
+                "https://gw.example/v2",
+                None,
+                r#"{"text":"{pesan}"}"#,
+                "lmj-kasi",
+                t,
+            )
             .await
             .unwrap();
         assert_eq!(kept.headers, [("Authorization".to_string(), "Bearer rahasia-123456".to_string())]);
@@ -145,7 +155,9 @@ async fn a_digest_goes_once_a_day_grouping_unread_notices_by_case() {
     for db in backends().await {
         let s = &db.store;
         let t = wib(2026, 11, 23, 9, 0);
-        s.save_message_gateway("lumajang", "http://127.0.0.1:9/kirim", Some(""), "{pesan}", t).await.unwrap();
+        s.save_message_gateway("lumajang", "http://127.0.0.1:9/kirim", Some(""), "{pesan}", "lmj-kasi", t)
+            .await
+            .unwrap();
         s.save_notice_choices(
             "lumajang",
             "lmj-pemohon",
@@ -260,5 +272,62 @@ async fn a_letter_to_sign_is_a_notice_of_its_own_kind_and_a_digest_may_go_by_mai
         let mail = &s.mail_to("lumajang", "lmj-pemohon").await.unwrap()[0];
         assert_eq!(mail.subject, "Ringkasan Sopir 23-11-2026: 1 permohonan");
         assert_eq!(mail.to, "siti@lumajangkab.go.id");
+    }
+}
+
+/// The payloads of Lumajang's changes of `kind` in the audit chain, oldest first.
+async fn recorded(s: &store::Store, kind: &str) -> Vec<String> {
+    let mut rows = s.record_events("lumajang", 100).await.unwrap();
+    rows.reverse();
+    rows.into_iter().filter(|(row, _)| row.kind == kind).map(|(row, _)| row.payload).collect()
+}
+
+#[tokio::test]
+async fn gateway_settings_and_an_own_address_are_in_the_audit_chain_without_secrets() {
+    for db in backends().await {
+        let s = &db.store;
+        let token = "Bearer rahasia-token-gateway-123";
+        let url = "https://user:sandi-url@api.gateway.example/bot999:TOKENBOT/send";
+        s.save_message_gateway(
+            "lumajang",
+            url,
+            Some(&format!("Authorization: {token}")),
+            "{pesan}",
+            "lmj-kasi",
+            5,
+        )
+        .await
+        .unwrap();
+        // Saved again keeping the headers: recorded, not as replaced.
+        s.save_message_gateway("lumajang", url, None, r#"{"text":"{pesan}"}"#, "lmj-kabid", 6).await.unwrap();
+        let refused = s.save_message_gateway("lumajang", "ftp://x", None, "{pesan}", "lmj-kasi", 7).await;
+        assert!(refused.is_err(), "{}", db.label);
+        let payloads = recorded(s, "message-gateway-set").await;
+        assert_eq!(payloads.len(), 2, "{}: each save, not the refusal", db.label);
+        for payload in &payloads {
+            for secret in ["rahasia-token", "sandi-url", "TOKENBOT"] {
+                assert!(!payload.contains(secret), "{}: {payload}", db.label);
+            }
+        }
+        let first: serde_json::Value = serde_json::from_str(&payloads[0]).unwrap();
+        assert_eq!(first["origin"], "https://api.gateway.example");
+        assert_eq!(first["headers"], serde_json::json!(["Authorization"]));
+        assert_eq!(first["headers_replaced"], true);
+        assert_eq!(first["by"], "lmj-kasi");
+        let second: serde_json::Value = serde_json::from_str(&payloads[1]).unwrap();
+        assert_eq!(second["headers_replaced"], false);
+        assert_eq!(second["by"], "lmj-kabid");
+        assert_ne!(first["template_sha256"], second["template_sha256"]);
+        assert_eq!(first["url_sha256"], second["url_sha256"]);
+
+        // A person's own address (where reset links go): recorded when it changes.
+        s.set_mail_preference("lumajang", "lmj-kasi", "kasi@lumajangkab.go.id", true).await.unwrap();
+        s.set_mail_preference("lumajang", "lmj-kasi", "KASI@lumajangkab.go.id ", false).await.unwrap();
+        let addresses = recorded(s, "person-email-set").await;
+        assert_eq!(addresses.len(), 1, "{}: only the change: {addresses:?}", db.label);
+        assert!(
+            addresses[0].contains(r#""by":"lmj-kasi""#) && addresses[0].contains("kasi@lumajangkab.go.id")
+        );
+        assert!(s.verify_audit().await.unwrap().first_break.is_none(), "{}", db.label);
     }
 }

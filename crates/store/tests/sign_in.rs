@@ -103,6 +103,15 @@ async fn a_bad_field_is_refused_beside_it_and_nothing_changes() {
             ),
             ("ldap_attribute", SignInForm { ldap_attribute: "mail)(x".into(), ..search_form() }),
             ("ldap_maps_to", SignInForm { ldap_maps_to: "nik".into(), ..search_form() }),
+            ("ldap_ca", SignInForm { ldap_ca_certificate: "ca.crt".into(), ..search_form() }),
+            (
+                "ldap_ca",
+                SignInForm {
+                    ldap_starttls: false,
+                    ldap_ca_certificate: include_str!("fixtures/ca.pem").into(),
+                    ..search_form()
+                },
+            ),
         ];
         for (field, form) in cases {
             match s.set_sign_in_settings("lumajang", &form, "lmj-kasi", 1).await {
@@ -215,5 +224,36 @@ async fn a_sign_in_under_way_is_taken_once_and_not_after_it_expired() {
         assert_eq!(s.take_oidc("state-1", 999).await.unwrap(), None, "once");
         assert_eq!(s.take_oidc("state-2", 1_000).await.unwrap(), None, "expired");
         assert_eq!(s.take_oidc("tidak-ada", 1).await.unwrap(), None);
+    }
+}
+
+#[tokio::test]
+async fn a_directory_ca_certificate_is_kept_and_its_fingerprint_recorded() {
+    let pem = include_str!("fixtures/ca.pem");
+    for db in common::backends().await {
+        let s = &db.store;
+        let form = SignInForm { ldap_ca_certificate: format!("\n{pem}\n"), ..search_form() };
+        s.set_sign_in_settings("lumajang", &form, "lmj-kasi", 1).await.unwrap();
+        let ldap = s.sign_in_settings("lumajang").await.unwrap().ldap.unwrap();
+        assert_eq!(ldap.ca_certificate.as_deref(), Some(pem.trim()), "{}", db.label);
+        let read = store::ca_certificate::read_pem(pem, 1).unwrap();
+        let (_, recorded) = s.record_events("lumajang", 1).await.unwrap().remove(0);
+        assert_eq!(recorded.by.as_deref(), Some("lmj-kasi"));
+        match recorded.change {
+            store::record_event::Change::SignInSettingsSet { ldap_starttls, ldap_ca_sha256, .. } => {
+                assert!(ldap_starttls, "{}", db.label);
+                assert_eq!(ldap_ca_sha256, [read[0].sha256.clone()]);
+            }
+            other => panic!("{}: {other:?}", db.label),
+        }
+        // Once expired it is refused, with its date.
+        let in_2200 = 7_258_118_400_000;
+        let refused = s.set_sign_in_settings("lumajang", &form, "lmj-kasi", in_2200).await.unwrap_err();
+        assert!(refused.to_string().contains("kedaluwarsa"), "{}: {refused}", db.label);
+        // Unticking StartTLS on ldap:// would make the CA pointless: refused.
+        let plain = SignInForm { ldap_starttls: false, ..form };
+        assert!(s.set_sign_in_settings("lumajang", &plain, "lmj-kasi", 2).await.is_err());
+        assert!(s.sign_in_settings("lumajang").await.unwrap().ldap.unwrap().starttls, "unchanged");
+        assert!(s.verify_audit().await.unwrap().first_break.is_none(), "{}", db.label);
     }
 }

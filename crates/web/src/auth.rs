@@ -465,6 +465,7 @@ pub async fn login(
                 let message = match e {
                     DirectoryError::Unreachable(_) => Msg::DirectoryUnreachable,
                     DirectoryError::Misconfigured(_) => Msg::DirectoryMisconfigured,
+                    DirectoryError::Certificate(_) => Msg::DirectoryCertificate,
                 };
                 return Ok(refuse(StatusCode::SERVICE_UNAVAILABLE, lang.t(message)));
             }

@@ -1,10 +1,14 @@
 //! Asking an agency's LDAP directory (Active Directory, OpenLDAP) whether a
 //! username and password are right, and reading the attribute that names
-//! the person (NIP or e-mail) from the entry that matched.
+//! the person (NIP or e-mail) from the entry that matched — over TLS
+//! (`ldaps://` or StartTLS) trusting the agency's own CA when it gave one.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, LdapError, Scope, SearchEntry, dn_escape, ldap_escape};
+use rustls::pki_types::CertificateDer;
+use rustls::{ClientConfig, RootCertStore};
 use store::sign_in::{LdapBind, LdapSettings};
 
 /// How long connecting, and each operation, may take.
@@ -23,10 +27,56 @@ pub enum DirectoryError {
     /// account's bind, the search base or filter).
     #[error("direktori menolak konfigurasi: {0}")]
     Misconfigured(String),
+    /// Its TLS certificate is not one to trust: not issued by the CA set
+    /// (or a system root), expired, or for another name.
+    #[error("sertifikat TLS direktori tidak dipercaya: {0}")]
+    Certificate(String),
+}
+
+/// The rustls error under `e`, if TLS is what failed.
+fn tls_error(e: &LdapError) -> Option<&rustls::Error> {
+    match e {
+        LdapError::Rustls { source } => Some(source),
+        LdapError::Io { source } => source.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()),
+        _ => None,
+    }
 }
 
 fn unreachable(e: LdapError) -> DirectoryError {
-    DirectoryError::Unreachable(e.to_string())
+    match tls_error(&e) {
+        Some(
+            tls @ (rustls::Error::InvalidCertificate(_)
+            | rustls::Error::NoCertificatesPresented
+            | rustls::Error::UnsupportedNameType),
+        ) => DirectoryError::Certificate(tls.to_string()),
+        _ => DirectoryError::Unreachable(e.to_string()),
+    }
+}
+
+/// The TLS client that trusts only the agency's CA certificates, when it
+/// set some; `None`: ldap3's own, over the system's roots.
+fn tls_config(settings: &LdapSettings, now: i64) -> Result<Option<Arc<ClientConfig>>, DirectoryError> {
+    let Some(pem) = &settings.ca_certificate else { return Ok(None) };
+    // Read again at each sign-in: a CA that expired since it was saved is
+    // said as such, not as an unknown issuer.
+    let certificates = store::ca_certificate::read_pem(pem, now)
+        .map_err(|e| DirectoryError::Certificate(format!("sertifikat CA yang diatur: {e}")))?;
+    let mut roots = RootCertStore::empty();
+    for certificate in certificates {
+        roots.add(CertificateDer::from(certificate.der)).map_err(|e| {
+            DirectoryError::Certificate(format!(
+                "sertifikat CA {} tidak dapat dipakai: {e}",
+                certificate.subject
+            ))
+        })?;
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| DirectoryError::Certificate(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Some(Arc::new(config)))
 }
 
 /// The value of the settings' attribute on the entry `username` with
@@ -42,7 +92,10 @@ pub async fn authenticate(
     if username.is_empty() || password.is_empty() {
         return Ok(None);
     }
-    let conn_settings = LdapConnSettings::new().set_conn_timeout(TIMEOUT).set_starttls(settings.starttls);
+    let mut conn_settings = LdapConnSettings::new().set_conn_timeout(TIMEOUT).set_starttls(settings.starttls);
+    if let Some(config) = tls_config(settings, jiff::Timestamp::now().as_millisecond())? {
+        conn_settings = conn_settings.set_config(config);
+    }
     let (conn, mut ldap) =
         LdapConnAsync::with_settings(conn_settings, &settings.url).await.map_err(unreachable)?;
     ldap3::drive!(conn);

@@ -7,44 +7,9 @@
 
 mod common;
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
-
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode as AxumStatus};
+use common::gateway_receiver::gateway;
 use common::{App, Browser, spawn};
 use reqwest::StatusCode;
-
-/// What the receiver was sent: (authorization, content type, body).
-type Received = Arc<Mutex<Vec<(String, String, String)>>>;
-
-#[derive(Clone)]
-struct Receiver {
-    received: Received,
-    /// The answers to give, in order; then 200.
-    answers: Arc<Mutex<VecDeque<(u16, &'static str)>>>,
-}
-
-async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: String) -> (AxumStatus, String) {
-    let header = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    r.received.lock().unwrap().push((header("authorization"), header("content-type"), body));
-    let (status, text) = r.answers.lock().unwrap().pop_front().unwrap_or((200, "{\"status\":true}"));
-    (AxumStatus::from_u16(status).unwrap(), text.to_string())
-}
-
-/// A gateway on a random loopback port answering `answers` in turn.
-async fn gateway(answers: &[(u16, &'static str)]) -> (String, Received) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/kirim", listener.local_addr().unwrap());
-    let receiver = Receiver {
-        received: Arc::default(),
-        answers: Arc::new(Mutex::new(answers.iter().copied().collect())),
-    };
-    let received = receiver.received.clone();
-    let app = axum::Router::new().route("/kirim", axum::routing::post(receive)).with_state(receiver);
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, received)
-}
 
 const PUBLIC: &str = "https://sopir.lumajangkab.go.id";
 const TEMPLATE: &str = r#"{"to":"{telepon}","text":"{pesan}","link":"{tautan}"}"#;
@@ -96,20 +61,6 @@ async fn choose(app: &App, person: &str, kind: &str, delivery: &str, phone: &str
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
 }
 
-async fn submit(app: &App, at: i64) -> engine::CaseState {
-    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
-    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
-    app.store.submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, at)).await.unwrap()
-}
-
-async fn advance(app: &App, state: &engine::CaseState, at: i64) -> engine::CaseState {
-    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
-    let task = state.open_tasks().next().unwrap().clone();
-    let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
-    let by = &task.candidates[0].person;
-    app.store.complete(store::Complete::new("lumajang", &state.id, &task.id, by, input, at)).await.unwrap()
-}
-
 fn json(body: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
 }
@@ -121,7 +72,7 @@ async fn a_new_task_reaches_the_gateway_at_once_and_a_500_is_tried_again_later()
     set_up(&app, &url).await;
     choose(&app, "lmj-kadis", "tugas", "segera", "0812-1111-2222").await;
     let now = jiff::Timestamp::now().as_millisecond();
-    let case = submit(&app, now).await;
+    let case = app.submit_vpn(now).await;
 
     let sender = web::gateway::GatewaySender::new(Some(PUBLIC.into()));
     assert_eq!(sender.deliver_due(&app.store, now).await.unwrap(), (0, 1), "the gateway answered 500");
@@ -156,7 +107,7 @@ async fn a_refusal_is_given_up_at_once_and_its_answer_shown_to_the_administrator
     let admin = set_up(&app, &url).await;
     choose(&app, "lmj-kadis", "tugas", "segera", "081233334444").await;
     let now = jiff::Timestamp::now().as_millisecond();
-    submit(&app, now).await;
+    app.submit_vpn(now).await;
     let sender = web::gateway::GatewaySender::new(Some(PUBLIC.into()));
     assert_eq!(sender.deliver_due(&app.store, now).await.unwrap(), (0, 1));
     assert_eq!(sender.deliver_due(&app.store, now + 24 * 3_600_000).await.unwrap(), (0, 0), "never again");
@@ -185,12 +136,12 @@ async fn a_daily_digest_arrives_at_the_gateway_grouping_the_events_of_two_cases(
     // whenever this runs, the day's digest is due).
     choose(&app, "lmj-pemohon", "progres", "ringkasan", "081277778888").await;
     let now = jiff::Timestamp::now().as_millisecond();
-    let first = submit(&app, now).await;
-    let second = submit(&app, now + 1).await;
-    let first = advance(&app, &first, now + 2).await;
-    let first = advance(&app, &first, now + 3).await;
-    advance(&app, &first, now + 4).await;
-    advance(&app, &second, now + 5).await;
+    let first = app.submit_vpn(now).await;
+    let second = app.submit_vpn(now + 1).await;
+    let first = app.advance(&first, now + 2).await;
+    let first = app.advance(&first, now + 3).await;
+    app.advance(&first, now + 4).await;
+    app.advance(&second, now + 5).await;
     let sender = web::gateway::GatewaySender::new(Some(PUBLIC.into()));
     assert_eq!(sender.deliver_due(&app.store, now + 10).await.unwrap(), (0, 0), "nothing at once");
 
@@ -227,7 +178,7 @@ async fn a_gateway_that_cannot_be_reached_is_tried_again_later() {
     set_up(&app, &dead).await;
     choose(&app, "lmj-kadis", "tugas", "segera", "081299998888").await;
     let now = jiff::Timestamp::now().as_millisecond();
-    submit(&app, now).await;
+    app.submit_vpn(now).await;
     let sender = web::gateway::GatewaySender::new(Some(PUBLIC.into()));
     assert_eq!(sender.deliver_due(&app.store, now).await.unwrap(), (0, 1));
     let waiting = &app.store.outbox_of("lumajang", None, store::mail::Channel::Gateway, 10).await.unwrap()[0];

@@ -1,9 +1,10 @@
 //! Signing in through an agency's LDAP directory (a real OpenLDAP slapd
-//! started by the test), the agency's sign-in settings page, and Sopir
-//! passwords switched off for an agency.
+//! started by the test; over TLS with a CA the test makes), the agency's
+//! sign-in settings page, and Sopir passwords switched off for an agency.
 
 mod common;
 
+use common::tls::TestCa;
 use common::{App, Browser, slapd, spawn};
 use reqwest::StatusCode;
 
@@ -18,20 +19,20 @@ async fn configure(app: &App, fields: &[(&str, &str)]) -> common::Page {
     admin.post("/admin/masuk", &all).await
 }
 
-async fn direct_bind(app: &App, url: &str) {
+/// Lumajang binds straight as `uid=…` at `url` (with `tls`: StartTLS, the
+/// CA certificate) and maps by NIP.
+async fn direct_bind(app: &App, url: &str, tls: &[(&str, &str)]) {
     let template = format!("uid={{username}},{}", slapd::PEOPLE);
-    let saved = configure(
-        app,
-        &[
-            ("local_passwords", "1"),
-            ("ldap_url", url),
-            ("ldap_mode", "template"),
-            ("ldap_bind_dn", &template),
-            ("ldap_attribute", "employeeNumber"),
-            ("ldap_maps_to", "nip"),
-        ],
-    )
-    .await;
+    let mut fields = vec![
+        ("local_passwords", "1"),
+        ("ldap_url", url),
+        ("ldap_mode", "template"),
+        ("ldap_bind_dn", &template),
+        ("ldap_attribute", "employeeNumber"),
+        ("ldap_maps_to", "nip"),
+    ];
+    fields.extend_from_slice(tls);
+    let saved = configure(app, &fields).await;
     assert_eq!(saved.location.as_deref(), Some("/admin/masuk?ok=1"), "{}", saved.body);
 }
 
@@ -56,7 +57,7 @@ async fn through_directory(app: &App, username: &str, password: &str) -> (Browse
 async fn a_person_signs_in_with_the_directory_password_and_is_mapped_by_nip() {
     let ldap = slapd::start();
     let app = spawn().await;
-    direct_bind(&app, &ldap.url).await;
+    direct_bind(&app, &ldap.url, &[]).await;
 
     let (b, page) = through_directory(&app, "sri", slapd::SRI_PASSWORD).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
@@ -129,10 +130,101 @@ async fn search_then_bind_with_a_service_account_maps_by_e_mail() {
 }
 
 #[tokio::test]
+#[ignore = "needs slapd (apt-get install slapd)"]
+async fn over_ldaps_and_starttls_the_directory_is_trusted_through_the_agencys_ca() {
+    let ca = TestCa::new("CA Diskominfo Lumajang");
+    let ldap = slapd::start_tls(&ca);
+    let app = spawn().await;
+    let ldaps = ldap.ldaps_url.clone().unwrap();
+    let ca_field = [("ldap_ca", ca.pem.as_str())];
+    direct_bind(&app, &ldaps, &ca_field).await;
+    let settings = Browser::login(&app, "lmj-kasi").await.get("/admin/masuk").await;
+    assert!(settings.body.contains("Dipercaya:"), "{}", settings.body);
+    assert!(settings.body.contains("CN=CA Diskominfo Lumajang"), "{}", settings.body);
+    let (b, page) = through_directory(&app, "sri", slapd::SRI_PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "ldaps://: {}", page.body);
+    assert!(b.get("/akun").await.body.contains("Sri Wahyuni"));
+    let (_, page) = through_directory(&app, "sri", "salah-sekali").await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED, "a wrong password over TLS is still just wrong");
+
+    direct_bind(&app, &ldap.url, &[("ldap_starttls", "1"), ca_field[0]]).await;
+    let (b, page) = through_directory(&app, "sri", slapd::SRI_PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "StartTLS: {}", page.body);
+    assert!(b.get("/akun").await.body.contains("Sri Wahyuni"));
+    let recorded = app.store.record_events("lumajang", 1).await.unwrap().remove(0).1.change;
+    let store::record_event::Change::SignInSettingsSet { ldap_starttls, ldap_ca_sha256, .. } = recorded
+    else {
+        panic!("{recorded:?}")
+    };
+    assert!(ldap_starttls && ldap_ca_sha256.len() == 1, "in the audit chain");
+}
+
+#[tokio::test]
+#[ignore = "needs slapd (apt-get install slapd)"]
+async fn a_directory_certificate_not_to_trust_is_said_plainly_and_counts_as_a_failure() {
+    let ca = TestCa::new("CA Diskominfo Lumajang");
+    let ldap = slapd::start_tls(&ca);
+    let app = spawn().await;
+    let ldaps = ldap.ldaps_url.clone().unwrap();
+    let stranger = TestCa::new("CA Lain");
+    let untrusted: [(&str, &[(&str, &str)]); 3] = [
+        // The system's roots do not know the agency's CA.
+        (&ldaps, &[]),
+        // Another CA than the one that issued it.
+        (&ldaps, &[("ldap_ca", &stranger.pem)]),
+        (&ldap.url, &[("ldap_starttls", "1"), ("ldap_ca", &stranger.pem)]),
+    ];
+    let tries = untrusted.len() as i64;
+    for (url, tls) in untrusted {
+        direct_bind(&app, url, tls).await;
+        let (b, page) = through_directory(&app, "sri", slapd::SRI_PASSWORD).await;
+        assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{url} {tls:?}: {}", page.body);
+        assert!(
+            page.body.contains("Sertifikat TLS direktori LDAP instansi tidak dipercaya"),
+            "{}",
+            page.body
+        );
+        assert_eq!(b.get("/akun").await.status, StatusCode::SEE_OTHER, "no session");
+    }
+    // Counted like wrong passwords.
+    for _ in tries..store::login_throttle::FREE_FAILURES {
+        through_directory(&app, "sri", slapd::SRI_PASSWORD).await;
+    }
+    let (_, page) = through_directory(&app, "sri", slapd::SRI_PASSWORD).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS, "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_ca_certificate_that_is_not_one_is_refused_beside_its_field() {
+    let app = spawn().await;
+    let template = format!("uid={{username}},{}", slapd::PEOPLE);
+    let base = [
+        ("ldap_url", "ldaps://ldap.lumajang.go.id"),
+        ("ldap_mode", "template"),
+        ("ldap_bind_dn", template.as_str()),
+        ("ldap_attribute", "mail"),
+        ("ldap_maps_to", "email"),
+    ];
+    let key = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----";
+    for (typed, why) in [("ca.crt", "format PEM"), (key, "kunci privat")] {
+        let mut fields = base.to_vec();
+        fields.push(("ldap_ca", typed));
+        let page = configure(&app, &fields).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.body);
+        assert!(page.body.contains(why), "{why}: {}", page.body);
+        assert!(page.body.contains("id=\"masuk-ldap_ca-error\""), "beside its field: {}", page.body);
+    }
+    assert_eq!(
+        app.store.sign_in_settings("lumajang").await.unwrap(),
+        store::sign_in::SignInSettings::default()
+    );
+}
+
+#[tokio::test]
 async fn a_directory_that_cannot_be_reached_is_said_plainly_and_counts_as_a_failure() {
     let app = spawn().await;
     // Nothing listens there.
-    direct_bind(&app, &format!("ldap://127.0.0.1:{}", slapd::free_port())).await;
+    direct_bind(&app, &format!("ldap://127.0.0.1:{}", slapd::free_port()), &[]).await;
     for _ in 0..store::login_throttle::FREE_FAILURES {
         let (_, page) = through_directory(&app, "sri", "apa-saja-123").await;
         assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{}", page.body);

@@ -138,7 +138,7 @@ pub async fn save(
     };
     match state
         .store
-        .save_message_gateway(user.agency_id(), &url, headers, &template, now_ms())
+        .save_message_gateway(user.agency_id(), &url, headers, &template, user.person(), now_ms())
         .await
     {
         Ok(_) => Ok(Redirect::to("/admin/pesan?ok=1").into_response()),

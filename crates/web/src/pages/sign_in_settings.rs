@@ -5,22 +5,16 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
-use serde::Deserialize;
+use store::ca_certificate;
 use store::sign_in::{Identity, LdapBind, SignInForm, SignInSettings};
 
 use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
-use crate::pages::admin_form::{Filled, field_errors, given};
-use crate::{AppState, layout, now_ms};
-
-#[derive(Deserialize)]
-pub struct Saved {
-    ok: Option<String>,
-}
+use crate::pages::admin_form::{Filled, Said, Saved, field_errors, given, settings_page};
+use crate::{AppState, now_ms};
 
 const PREFIX: &str = "masuk-";
 
@@ -53,6 +47,9 @@ fn values_of(settings: &SignInSettings) -> BTreeMap<String, String> {
         if ldap.starttls {
             set("ldap_starttls", "1");
         }
+        if let Some(pem) = &ldap.ca_certificate {
+            set(ca_certificate::FIELD, pem);
+        }
         set("ldap_attribute", &ldap.attribute);
         set("ldap_maps_to", ldap.maps_to.code());
         match &ldap.bind {
@@ -68,7 +65,7 @@ fn values_of(settings: &SignInSettings) -> BTreeMap<String, String> {
     values
 }
 
-fn render(state: &AppState, user: &User, filled: &Filled, saved: bool) -> Result<Response, WebError> {
+fn render(state: &AppState, user: &User, filled: &Filled, said: Option<Said>) -> Result<Response, WebError> {
     let redirect = state.public_url.as_deref().map_or("/login/oidc/kembali".to_string(), |base| {
         format!("{}/login/oidc/kembali", base.trim_end_matches('/'))
     });
@@ -83,11 +80,13 @@ fn render(state: &AppState, user: &User, filled: &Filled, saved: bool) -> Result
         (Identity::Nip.code().to_string(), "NIP".to_string()),
         (Identity::Email.code().to_string(), "E-mail".to_string()),
     ];
+    let refused = (!filled.errors.is_empty()).then(|| (false, user.t(Msg::FixErrors).to_string()));
+    // What is saved and trusted now (not what a refused form brought back).
+    let trusted = match refused {
+        None => ca_certificate::read_pem(filled.value(ca_certificate::FIELD), 0).unwrap_or_default(),
+        Some(_) => Vec::new(),
+    };
     let body = html! {
-        h1 { (user.t(Msg::SignInSettings)) }
-        p { a href="/admin" { "← " (user.t(Msg::AdminTitle)) } }
-        @if saved { p.flash.info role="status" { (user.t(Msg::ActionSaved)) } }
-        @if !filled.errors.is_empty() { p.flash.error role="alert" { (user.t(Msg::FixErrors)) } }
         form.card method="post" action="/admin/masuk" {
             input type="hidden" name="csrf" value=(user.csrf);
             (filled.checkbox(PREFIX, "local_passwords", user.t(Msg::LocalPasswordsAllowed)))
@@ -96,6 +95,15 @@ fn render(state: &AppState, user: &User, filled: &Filled, saved: bool) -> Result
             (filled.text(PREFIX, "ldap_url", "URL LDAP", Some(user.t(Msg::LdapUrlHelp))))
             (filled.checkbox(PREFIX, "ldap_starttls", user.t(Msg::LdapStartTls)))
             (filled.error_line("ldap_starttls"))
+            (filled.lines(PREFIX, ca_certificate::FIELD, user.t(Msg::LdapCaCertificate), Some(user.t(Msg::LdapCaCertificateHelp))))
+            @if !trusted.is_empty() {
+                p.muted #ldap-ca-trusted {
+                    (user.t(Msg::LdapCaTrusted))
+                    @for ca in &trusted {
+                        br; (ca.subject) " · " (user.t(Msg::ValidUntil)) " " (user.clock().datetime(ca.not_after))
+                    }
+                }
+            }
             (filled.select(PREFIX, "ldap_mode", "Bind", None, None, &modes))
             (filled.text(PREFIX, "ldap_bind_dn", "Templat DN", Some(user.t(Msg::LdapBindDnHelp))))
             (filled.text(PREFIX, "ldap_service_dn", "DN akun layanan", None))
@@ -116,8 +124,8 @@ fn render(state: &AppState, user: &User, filled: &Filled, saved: bool) -> Result
             button.primary type="submit" { (user.t(Msg::Save)) }
         }
     };
-    let status = if filled.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, layout::page(user, user.t(Msg::SignInSettings), "/admin", body)).into_response())
+    let said = refused.or(said);
+    Ok(settings_page(user, Msg::SignInSettings, ("/admin", Msg::AdminTitle), said.as_ref(), body))
 }
 
 pub async fn page(
@@ -129,7 +137,7 @@ pub async fn page(
         return Err(WebError::Forbidden);
     }
     let settings = state.store.sign_in_settings(user.agency_id()).await?;
-    render(&state, &user, &Filled { values: values_of(&settings), errors: Vec::new() }, saved.ok.is_some())
+    render(&state, &user, &Filled { values: values_of(&settings), errors: Vec::new() }, saved.said(&user))
 }
 
 pub async fn save(
@@ -146,6 +154,7 @@ pub async fn save(
         local_passwords: ticked("local_passwords"),
         ldap_url: given(&form, "ldap_url").to_string(),
         ldap_starttls: ticked("ldap_starttls"),
+        ldap_ca_certificate: given(&form, ca_certificate::FIELD).to_string(),
         ldap_search: given(&form, "ldap_mode") == "search",
         ldap_bind_dn: given(&form, "ldap_bind_dn").to_string(),
         ldap_service_dn: given(&form, "ldap_service_dn").to_string(),
@@ -169,7 +178,7 @@ pub async fn save(
             let errors = field_errors(e)?;
             let mut values = form;
             values.remove("csrf");
-            render(&state, &user, &Filled { values, errors }, false)
+            render(&state, &user, &Filled { values, errors }, None)
         }
     }
 }

@@ -9,8 +9,10 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use store::Store;
 
+pub mod gateway_receiver;
 pub mod oidc;
 pub mod slapd;
+pub mod tls;
 
 pub struct App {
     pub base: String,
@@ -48,6 +50,30 @@ pub async fn spawn_with(configure: impl FnOnce(&mut web::AppState)) -> App {
         let _ = stopped.await;
     }));
     App { base, store, _dir: dir, _stop: stop }
+}
+
+impl App {
+    /// The requester of Lumajang asks for a VPN account at `at`.
+    pub async fn submit_vpn(&self, at: i64) -> engine::CaseState {
+        let sop = self.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+        self.store
+            .submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, at))
+            .await
+            .unwrap()
+    }
+
+    /// The first who may do the case's open task does it at `at`.
+    pub async fn advance(&self, state: &engine::CaseState, at: i64) -> engine::CaseState {
+        let sop = self.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let task = state.open_tasks().next().unwrap().clone();
+        let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
+        let by = &task.candidates[0].person;
+        self.store
+            .complete(store::Complete::new("lumajang", &state.id, &task.id, by, input, at))
+            .await
+            .unwrap()
+    }
 }
 
 pub struct Page {
