@@ -11,7 +11,9 @@
 //! a routine, a joint step) and run a case of each to its end. Two more
 //! (issue 18): an administrator deactivates one login and resets another
 //! with a one-time code that leads to a new password, and a request form
-//! whose session ended comes back filled after login.
+//! whose session ended comes back filled after login; and a daily digest,
+//! chosen in the notification settings, arrives at a message gateway the
+//! administrator set up in the browser.
 
 mod common;
 
@@ -1432,4 +1434,94 @@ async fn an_opd_employee_signs_up_is_approved_and_requests_a_vpn_account_in_chro
     std::fs::write(&letter, common::PDF).unwrap();
     let result = self_registration(&client, &app, &letter).await;
     finish(client, result, "self-registration").await;
+}
+
+/// Issue 18: Lumajang's administrator sets the agency's HTTP message
+/// gateway up, pointing at a receiver on loopback; the requester chooses, in
+/// their notification settings, a daily digest of how their requests move,
+/// through the gateway to their phone and chat id; two requests move, the
+/// day's digest runs (as the server's minute loop runs it) and the receiver
+/// gets one message grouping both cases with the link to act.
+async fn gateway_digest(c: &Client, app: &common::App, gateway: &str) -> Step {
+    let base = &app.base;
+    login(c, base, "lmj-kasi").await?;
+    follow(c, Locator::Css("header.top nav a[href='/admin']")).await?;
+    follow(c, Locator::Css("main a[href='/admin/pesan']")).await?;
+    fill(c, "url", gateway).await?;
+    fill(c, "header", "Authorization: Bearer rahasia-token-4321").await?;
+    replace(c, "template", r#"{"to":"{telepon}","chat":"{chat_id}","text":"{pesan}","link":"{tautan}"}"#)
+        .await?;
+    follow(c, Locator::Css("form[action='/admin/pesan'] button[type=submit]")).await?;
+    text_of(c, "p.flash.info").await?;
+    let headers = text_of(c, "#saved-headers").await?;
+    if headers != "Authorization: ••••••4321" {
+        return Err(format!("the token is shown masked, not as {headers:?}"));
+    }
+    shot(c, "gateway-settings.png").await?;
+    logout(c).await?;
+
+    login(c, base, "lmj-pemohon").await?;
+    follow(c, Locator::Css("header.top nav a[href='/akun']")).await?;
+    follow(c, Locator::Css("main a[href='/akun/notifikasi']")).await?;
+    c.find(Locator::Css("select[name='progres.pesan']"))
+        .await
+        .map_err(err)?
+        .select_by_value("ringkasan")
+        .await
+        .map_err(err)?;
+    // At 00:00, so whenever this runs the day's digest is due; a time
+    // input's keyboard entry follows the browser's locale, so it is set.
+    c.execute("document.getElementById('jam').value = '00:00';", vec![]).await.map_err(err)?;
+    replace(c, "telepon", "0812-7777-8888").await?;
+    replace(c, "chat_id", "-1001234").await?;
+    follow(c, Locator::Css("form[action='/akun/notifikasi'] button[type=submit]")).await?;
+    text_of(c, "p.flash.info").await?;
+    let chosen = c
+        .find(Locator::Css("select[name='progres.pesan'] option[selected]"))
+        .await
+        .map_err(err)?
+        .attr("value")
+        .await
+        .map_err(err)?;
+    if chosen.as_deref() != Some("ringkasan") {
+        return Err(format!("the digest was not kept: {chosen:?}"));
+    }
+    shot(c, "notification-settings.png").await?;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver"]
+async fn a_daily_digest_chosen_in_the_browser_arrives_at_the_loopback_gateway_in_chromium() {
+    let app = spawn().await;
+    let (gateway, received) = common::gateway_receiver::gateway(&[]).await;
+    let (_driver, client, _profile) = start_browser().await;
+    let result = gateway_digest(&client, &app, &gateway).await;
+    finish(client, result, "gateway-digest").await;
+
+    let now = jiff::Timestamp::now().as_millisecond();
+    let first = app.submit_vpn(now).await;
+    let second = app.submit_vpn(now + 1).await;
+    let first = app.advance(&first, now + 2).await;
+    app.advance(&first, now + 3).await;
+    app.advance(&second, now + 4).await;
+    let sender = web::gateway::GatewaySender::new(Some(app.base.clone()));
+    assert_eq!(sender.deliver_due(&app.store, now + 10).await.unwrap(), (0, 0), "nothing at once");
+    assert_eq!(app.store.send_due_digests(now + 60_000).await.unwrap(), 1);
+    assert_eq!(sender.deliver_due(&app.store, now + 60_000).await.unwrap(), (1, 0));
+
+    let received = received.lock().unwrap().clone();
+    assert_eq!(received.len(), 1, "one message: {received:?}");
+    let (authorization, _, body) = &received[0];
+    assert_eq!(authorization, "Bearer rahasia-token-4321");
+    let body: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!((body["to"].as_str(), body["chat"].as_str()), (Some("081277778888"), Some("-1001234")));
+    assert_eq!(body["link"], format!("{}/notifikasi", app.base).as_str(), "the link to act");
+    let text = body["text"].as_str().unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with(": 3 pemberitahuan dari 2 permohonan."), "{text}");
+    assert!(lines[1].starts_with(&format!("• {} (2): ", first.number)), "{text}");
+    assert!(lines[1].ends_with(&format!("{}/permohonan/{}", app.base, first.id)), "{text}");
+    assert!(lines[2].starts_with(&format!("• {} (1): ", second.number)), "{text}");
+    assert!(lines[2].ends_with(&format!("{}/permohonan/{}", app.base, second.id)), "{text}");
 }
