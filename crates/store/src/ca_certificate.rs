@@ -10,7 +10,8 @@ use crate::record_event::sha256;
 
 /// The form's field the certificates are typed in.
 pub const FIELD: &str = "ldap_ca";
-const LABEL: &str = "Sertifikat CA";
+/// Its label, in refusals.
+pub const LABEL: &str = "Sertifikat CA";
 /// How much PEM is read, at most (a chain of a few certificates).
 const MAX_CHARS: usize = 64 * 1024;
 const MAX_CERTIFICATES: usize = 10;

@@ -1,7 +1,8 @@
 //! How an agency's people sign in: whether local passwords are accepted,
 //! and the LDAP directory that vouches for them (its service account's
-//! password sealed with the installation's data key), and finding the
-//! person a directory entry names by NIP or e-mail.
+//! password sealed with the installation's data key, the CA its TLS
+//! certificate must come from), and finding the person a directory entry
+//! names by NIP or e-mail.
 
 use sqlx::Row;
 
@@ -251,7 +252,7 @@ fn check_ldap(form: &SignInForm, now: i64) -> Result<Vec<CaCertificate>, StoreEr
     if url.starts_with("ldap://") && !form.ldap_starttls {
         return Err(StoreError::invalid(
             ca_certificate::FIELD,
-            "Sertifikat CA",
+            ca_certificate::LABEL,
             "hanya dipakai dengan TLS: pakai ldaps:// atau centang StartTLS",
         ));
     }

@@ -1303,14 +1303,9 @@ async fn openid_sign_in(c: &Client, base: &str, issuer: &str) -> Step {
         .await
         .map_err(err)?;
     follow(c, Locator::Css("button[type=submit]")).await?;
-    // The provider asks to consent once.
-    c.wait()
-        .for_element(Locator::Css("button[type=submit]"))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
+    // The provider asks to consent once; its click leads back to Sopir.
+    c.wait().for_element(Locator::Css("button[type=submit]")).await.map_err(err)?;
+    follow(c, Locator::Css("button[type=submit]")).await?;
     c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
     c.goto(&format!("{base}/akun")).await.map_err(err)?;
     let page = c.source().await.map_err(err)?;
