@@ -12,6 +12,8 @@
 pub mod archive;
 mod docx;
 pub mod draft;
+#[cfg(feature = "fixtures")]
+pub mod fixture;
 mod odt;
 mod page_layout;
 mod pdf_text;
@@ -100,6 +102,14 @@ impl DocumentKind {
     }
 }
 
+/// A Word document saved with a password is no ZIP but an OLE compound
+/// file holding an `EncryptedPackage` stream.
+fn is_encrypted_office(data: &[u8]) -> bool {
+    const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    let name: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    data.starts_with(&OLE) && data.windows(name.len()).any(|w| w == name.as_slice())
+}
+
 /// A definition made from a document: its text (TOML, to be checked and
 /// corrected like any other) and what the import was unsure of.
 #[derive(Debug, Clone)]
@@ -116,7 +126,13 @@ pub fn import(data: &[u8], agency: Option<&Agency>) -> Result<Draft, ImportError
     if data.len() > MAX_DOCUMENT_BYTES {
         return Err(ImportError::TooLarge { limit_kb: MAX_DOCUMENT_BYTES / 1024 });
     }
-    let kind = DocumentKind::sniff(data).ok_or(ImportError::UnknownFormat)?;
+    let Some(kind) = DocumentKind::sniff(data) else {
+        return Err(if is_encrypted_office(data) {
+            ImportError::Encrypted
+        } else {
+            ImportError::UnknownFormat
+        });
+    };
     let reading = match kind {
         DocumentKind::Docx => tables::read(&docx::blocks(data)?),
         DocumentKind::Odt => tables::read(&odt::blocks(data)?),

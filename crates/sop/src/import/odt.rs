@@ -16,6 +16,13 @@ use super::tables::{Block, Cell};
 pub fn blocks(data: &[u8]) -> Result<Vec<Block>, ImportError> {
     let archive =
         Archive::open(data).ok_or_else(|| ImportError::Damaged("arsip .odt tidak terbaca".into()))?;
+    // A document saved with a password keeps its parts encrypted, as the
+    // manifest says.
+    if let Some(manifest) = archive.text("META-INF/manifest.xml")?
+        && manifest.contains("encryption-data")
+    {
+        return Err(ImportError::Encrypted);
+    }
     let xml =
         archive.text("content.xml")?.ok_or_else(|| ImportError::Damaged("content.xml tidak ada".into()))?;
     let doc = parse_xml(&xml, "content.xml")?;
