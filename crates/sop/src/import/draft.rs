@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use super::reading::{Label, Mark, Reading, Row, Symbol, Text, is_dash, words};
+use super::reading::{Branch, Label, Mark, Reading, Row, Symbol, Text, is_dash, words};
 use crate::agency::Agency;
 use crate::date::{Date, MONTHS};
 use crate::definition::ActionKind;
@@ -575,28 +575,33 @@ fn number(printed: &str) -> Option<u32> {
 }
 
 /// What kind of act a row is, from its symbol and the verbs of its activity.
-fn action_of(row: &Row, decision: bool, first: bool, requester: bool) -> Option<ActionKind> {
+fn action_of(row: &Row, decision: bool, first: bool) -> Option<ActionKind> {
     if decision {
         return Some(ActionKind::Decide);
     }
-    if first && requester {
+    // The procedure starts with its request (or the document that opens it).
+    if first {
         return Some(ActionKind::Submit);
     }
     let text = row.activity.joined().to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
     let action = if has(&["menandatangan", "tanda tangan", "tandatangan", "membubuhkan paraf dan tanda"]) {
         ActionKind::Sign
+    } else if has(&["membuat surat", "menyiapkan surat", "membuat nota", "menyusun surat"]) {
+        ActionKind::Draft
     } else if has(&["draft", "draf", "konsep", "naskah"]) {
-        if has(&["membuat", "menyusun", "mengonsep", "menyiapkan"]) {
+        if has(&["membuat", "menyusun", "mengonsep", "menyiapkan", "mengetik"]) {
             ActionKind::Draft
         } else {
             ActionKind::Review
         }
-    } else if has(&["disposisi"]) {
+    } else if has(&["disposisi", "memerintahkan"]) {
         ActionKind::Dispose
     } else if has(&["melaporkan", "menginformasikan", "laporan"]) {
         ActionKind::Report
-    } else if has(&["mengirim", "menyampaikan"]) {
+    } else if has(&["meneruskan", "melimpahkan", "menyerahkan"]) {
+        ActionKind::Forward
+    } else if has(&["mengirim", "menyampaikan", "mengantar", "mendistribusikan"]) {
         ActionKind::Send
     } else if has(&["menyetujui", "persetujuan"]) {
         ActionKind::Approve
@@ -612,8 +617,6 @@ fn action_of(row: &Row, decision: bool, first: bool, requester: bool) -> Option<
         ActionKind::Receive
     } else if has(&["meneruskan"]) {
         ActionKind::Forward
-    } else if first {
-        ActionKind::Submit
     } else if has(&["mengerjakan", "melaksanakan", "membuat", "memproses", "menyiapkan", "mengisi"]) {
         ActionKind::Perform
     } else {
@@ -721,8 +724,7 @@ fn steps(w: &mut Writer, reading: &Reading, lanes: &[LaneOut]) {
                 w.key("together", "any");
             }
         }
-        let requester = lanes.iter().any(|l| l.id == lane_ids[0] && l.requester);
-        let action = action_of(row, decision, i == 0, requester);
+        let action = action_of(row, decision, i == 0);
         match action {
             Some(a) => w.key("action", a.key()),
             None => {
@@ -761,21 +763,32 @@ fn steps(w: &mut Writer, reading: &Reading, lanes: &[LaneOut]) {
             w.key("remarks", remarks);
         }
         if decision {
-            let ya = numbers
-                .get(i + 1)
-                .map_or_else(|| toml::Value::from("selesai"), |n| toml::Value::from(i64::from(n.0)));
+            // Where the arrows lead, when they were followed.
+            let number = |r: usize| {
+                numbers
+                    .get(r)
+                    .map_or_else(|| toml::Value::from("selesai"), |n| toml::Value::from(i64::from(n.0)))
+            };
+            let target = |b: Branch| match b {
+                Branch::Row(r) => number(r),
+                Branch::End => toml::Value::from("selesai"),
+                Branch::Rejected => toml::Value::from("ditolak"),
+            };
+            let ya = row.ya.map_or_else(|| number(i + 1), target);
             let said: Vec<String> = ends.iter().map(|m| m.label.to_lowercase()).collect();
-            let tidak = if said.iter().any(|s| s.contains("ditolak") || s.contains("tolak")) {
-                "ditolak"
+            let tidak = if let Some(b) = row.tidak {
+                target(b)
+            } else if said.iter().any(|s| s.contains("ditolak") || s.contains("tolak")) {
+                toml::Value::from("ditolak")
             } else if said.iter().any(|s| s.contains("selesai")) {
-                "selesai"
+                toml::Value::from("selesai")
             } else {
                 w.flag(
                     &place("cabang Tidak"),
                     "ditolak",
                     "ke mana cabang \"Tidak\" menuju tidak terbaca; ditulis \"ditolak\"",
                 );
-                "ditolak"
+                toml::Value::from("ditolak")
             };
             w.key("ya", ya);
             w.key("tidak", tidak);

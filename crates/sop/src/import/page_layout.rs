@@ -6,7 +6,7 @@
 //! where its symbol is drawn.
 
 use super::pdf_text::{PdfPage, Shape};
-use super::reading::{Heading, Label, Mark, Reading, Row, Symbol, Text};
+use super::reading::{Branch, Heading, Label, Mark, Reading, Row, Symbol, Text};
 
 /// A line of text on a page.
 #[derive(Debug, Clone)]
@@ -329,7 +329,11 @@ fn matrix(lines: &[Line], page: &PdfPage, reading: &mut Reading) -> bool {
                 .collect(),
         )
     };
-    for band in bands {
+    // Each band's row (if it is one) and the symbols drawn in it.
+    let first_row = reading.rows.len();
+    let mut band_row: Vec<Option<usize>> = Vec::new();
+    let mut drawn: Vec<(usize, &Shape, Symbol, String)> = Vec::new();
+    for (b, band) in bands.iter().copied().enumerate() {
         let mut marks = Vec::new();
         for (i, &c) in lanes.iter().enumerate() {
             let col = &columns[c];
@@ -343,10 +347,13 @@ fn matrix(lines: &[Line], page: &PdfPage, reading: &mut Reading) -> bool {
                     .filter(|l| shape.contains(l.mid(), l.y - l.size * 0.3))
                     .map(|l| l.text.as_str())
                     .collect();
+                drawn.push((b, shape, symbol_of(shape), label.join(" ")));
                 marks.push(Mark { lane: i, symbol: symbol_of(shape), label: label.join(" ") });
             }
         }
         let row = Row {
+            ya: None,
+            tidak: None,
             no: cell(no_col, band).joined(),
             activity: cell(Some(activity_col), band),
             marks,
@@ -356,11 +363,69 @@ fn matrix(lines: &[Line], page: &PdfPage, reading: &mut Reading) -> bool {
             remarks: cell(find(Heading::Remarks), band),
         };
         if row.no.is_empty() && row.activity.is_blank() {
+            band_row.push(None);
             continue;
         }
+        band_row.push(Some(reading.rows.len()));
         reading.rows.push(row);
     }
+    follow_decisions(page, &drawn, &band_row, &mut reading.rows[first_row..], first_row);
     true
+}
+
+/// Follows the arrows leaving each diamond: the one from its bottom corner
+/// is "Ya", the one from a side corner "Tidak" (as Sopir draws them), each
+/// to the symbol its tip touches — a row's, or a capsule beside the
+/// decision ending the procedure. An arrow that leaves the page (to an
+/// off-page connector) is not followed.
+fn follow_decisions(
+    page: &PdfPage,
+    drawn: &[(usize, &Shape, Symbol, String)],
+    band_row: &[Option<usize>],
+    rows: &mut [Row],
+    first_row: usize,
+) {
+    let near = |a: (f32, f32), b: (f32, f32)| (a.0 - b.0).abs() < 2.5 && (a.1 - b.1).abs() < 2.5;
+    for (band, diamond, symbol, _) in drawn {
+        if *symbol != Symbol::Decision {
+            continue;
+        }
+        let Some(Some(row)) = band_row.get(*band) else { continue };
+        let (cx, cy) = ((diamond.x0 + diamond.x1) / 2.0, (diamond.y0 + diamond.y1) / 2.0);
+        for path in &page.paths {
+            let (Some(start), Some(tip)) = (path.first(), path.last()) else { continue };
+            let bottom = near(*start, (cx, diamond.y1));
+            let side = near(*start, (diamond.x0, cy)) || near(*start, (diamond.x1, cy));
+            if !bottom && !side {
+                continue;
+            }
+            let target = drawn.iter().find(|(_, s, _, _)| {
+                !std::ptr::eq(*s, *diamond)
+                    && tip.0 >= s.x0 - 3.0
+                    && tip.0 <= s.x1 + 3.0
+                    && tip.1 >= s.y0 - 3.0
+                    && tip.1 <= s.y1 + 3.0
+            });
+            let Some((to_band, _, to_symbol, label)) = target else { continue };
+            let lower = label.to_lowercase();
+            let branch = if to_band == band && *to_symbol == Symbol::Terminal && lower.contains("tolak") {
+                Branch::Rejected
+            } else if to_band == band && *to_symbol == Symbol::Terminal {
+                Branch::End
+            } else {
+                match band_row.get(*to_band) {
+                    Some(Some(r)) => Branch::Row(*r),
+                    _ => continue,
+                }
+            };
+            let local = row - first_row;
+            if bottom {
+                rows[local].ya = Some(branch);
+            } else {
+                rows[local].tidak = Some(branch);
+            }
+        }
+    }
 }
 
 /// Whether a closed shape in a lane column is a flowchart symbol: not an

@@ -81,6 +81,8 @@ pub struct PdfPage {
     pub runs: Vec<Run>,
     pub shapes: Vec<Shape>,
     pub segments: Vec<Segment>,
+    /// Stroked open lines point by point (arrows), from their start.
+    pub paths: Vec<Vec<(f32, f32)>>,
     pub images: usize,
 }
 
@@ -1239,6 +1241,7 @@ impl Painter<'_> {
         }
         if !closed {
             if stroked {
+                self.page.paths.push(points.clone());
                 for w in points.windows(2) {
                     self.page.segments.push(Segment { x0: w[0].0, y0: w[0].1, x1: w[1].0, y1: w[1].1 });
                 }

@@ -252,9 +252,22 @@ pub struct Mark {
     pub label: String,
 }
 
+/// Where a decision's exit leads, as its arrow shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Branch {
+    /// To the row with this index in [`Reading::rows`].
+    Row(usize),
+    /// To a capsule beside the decision saying the procedure ends.
+    End,
+    Rejected,
+}
+
 /// One row of the matrix, cell by cell.
 #[derive(Debug, Clone, Default)]
 pub struct Row {
+    /// For a decision whose arrows were followed: where "Ya" and "Tidak" lead.
+    pub ya: Option<Branch>,
+    pub tidak: Option<Branch>,
     /// The number as printed ("5.", "1", or empty when the source left it out).
     pub no: String,
     pub activity: Text,

@@ -312,6 +312,8 @@ fn matrix(blocks: &[Block], reading: &mut Reading) {
                 }
             }
             let parsed = Row {
+                ya: None,
+                tidak: None,
                 no: cell(cols.no).joined(),
                 activity: cell(cols.activity),
                 marks,
