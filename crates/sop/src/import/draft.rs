@@ -353,7 +353,7 @@ fn unit(heading: &[String], agency: Option<&Agency>) -> Option<String> {
 /// A date as agencies print it: "30 Mei 2021", "30 MEI 2021", "30-05-2021",
 /// "2021-05-30", or a month and year ("Agustus 2023"). `Ok(None)` when
 /// blank or a dash; `Err` when it is something else.
-pub fn indonesian_date(text: &str) -> Result<Option<String>, ()> {
+fn indonesian_date(text: &str) -> Result<Option<String>, ()> {
     let text = text.trim().trim_end_matches('.');
     if text.is_empty() || is_dash(text) {
         return Ok(None);
@@ -431,11 +431,10 @@ pub fn slug(text: &str, max: usize) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// The lanes as written: id, heading, whether it is the requester's.
+/// The lanes as written: id and heading.
 struct LaneOut {
     id: String,
     name: String,
-    requester: bool,
 }
 
 const REQUESTER_WORDS: [&str; 7] =
@@ -558,7 +557,7 @@ fn lanes(w: &mut Writer, reading: &Reading, fit: Fit) -> Vec<LaneOut> {
             w.key("requester", true);
         }
         w.line("");
-        out.push(LaneOut { id, name, requester });
+        out.push(LaneOut { id, name });
     }
     if out.is_empty() {
         w.flag("Pelaksana", "", "kolom pelaksana tidak terbaca dari matriks");

@@ -436,7 +436,7 @@ fn is_symbol(shape: &Shape, lane_width: f32) -> bool {
         return false;
     }
     // The off-page connector (a pentagon) is a way across pages, not a step.
-    !(shape.corners == 5 && !shape.curved)
+    shape.corners != 5 || shape.curved
 }
 
 fn symbol_of(shape: &Shape) -> Symbol {
