@@ -13,6 +13,7 @@ pub mod definition;
 pub mod diagnostic;
 pub mod domain;
 pub mod effect;
+pub mod import;
 pub mod lint;
 pub mod organisation;
 mod parse;

@@ -371,6 +371,19 @@ pub enum SopCommand {
         #[command(flatten)]
         source: Source,
     },
+    /// Impor dokumen SOP yang sudah ada (.docx, .odt atau PDF berteks, format PermenPANRB 35/2012) menjadi draf definisi; nilai yang tidak pasti dicetak beserta barisnya.
+    Import {
+        /// Dokumen SOP: .docx, .odt atau PDF yang berteks (bukan hasil pindai).
+        file: PathBuf,
+        /// Tulis draf ke berkas ini; tanpa opsi ini ditulis ke keluaran standar.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Id instansi pemilik SOP (mis. lumajang): awal id draf, jabatannya dicocokkan dengan kolom pelaksana.
+        #[arg(long)]
+        agency: Option<String>,
+        #[command(flatten)]
+        source: Source,
+    },
 }
 
 #[derive(clap::Args)]
@@ -396,6 +409,12 @@ pub enum CliError {
     BadDefinitions(String),
     #[error("SOP \"{0}\" tidak ditemukan; lihat `sopir sop list`")]
     UnknownSop(String),
+    #[error("instansi \"{0}\" tidak ditemukan di SOP bawaan atau --dir")]
+    UnknownAgency(String),
+    #[error("tidak dapat membaca {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}: {source}", .path.display())]
+    Import { path: PathBuf, source: sop::import::ImportError },
     #[error("tidak dapat menulis {path}: {source}")]
     Write { path: PathBuf, source: std::io::Error },
     /// The linter found errors; the findings are already printed.

@@ -1,6 +1,7 @@
-//! `sopir sop …`: list, lint, show and render SOP definitions.
+//! `sopir sop …`: list, lint, show and render SOP definitions, and import
+//! existing SOP documents as drafts.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use sop::{Catalog, Severity, Sop};
 
@@ -40,22 +41,79 @@ pub fn run(command: SopCommand) -> Result<(), CliError> {
                 Format::Svg => sop::render::svg(sop, agency).into_bytes(),
                 Format::Pdf => documents::sop_document::to_pdf(sop, agency),
             };
-            match output {
-                Some(path) => {
-                    std::fs::write(&path, document)
-                        .map_err(|source| CliError::Write { path: path.clone(), source })?;
-                    eprintln!("ditulis: {}", path.display());
-                }
-                None => {
-                    use std::io::Write as _;
-                    std::io::stdout()
-                        .write_all(&document)
-                        .map_err(|source| CliError::Write { path: "-".into(), source })?;
-                }
-            }
-            Ok(())
+            write_out(output.as_deref(), &document)
+        }
+        SopCommand::Import { file, output, agency, source } => {
+            import(&file, output.as_deref(), agency, &source)
         }
     }
+}
+
+/// Writes `document` to `output`, or to standard output without one.
+fn write_out(output: Option<&Path>, document: &[u8]) -> Result<(), CliError> {
+    match output {
+        Some(path) => {
+            std::fs::write(path, document)
+                .map_err(|source| CliError::Write { path: path.to_path_buf(), source })?;
+            eprintln!("ditulis: {}", path.display());
+        }
+        None => {
+            use std::io::Write as _;
+            std::io::stdout()
+                .write_all(document)
+                .map_err(|source| CliError::Write { path: "-".into(), source })?;
+        }
+    }
+    Ok(())
+}
+
+/// `sopir sop import`: the draft is written, then what the import was
+/// unsure of and what the linter says of the draft, each with its line.
+fn import(
+    file: &Path,
+    output: Option<&Path>,
+    agency: Option<String>,
+    source: &Source,
+) -> Result<(), CliError> {
+    let catalog = catalog(source)?;
+    let agency = match &agency {
+        Some(id) => Some(catalog.agency(id).ok_or_else(|| CliError::UnknownAgency(id.clone()))?),
+        None => None,
+    };
+    let read_error = |source| CliError::Read { path: file.to_path_buf(), source };
+    // Refused before it is read whole.
+    let size = std::fs::metadata(file).map_err(read_error)?.len();
+    if size > sop::import::MAX_DOCUMENT_BYTES as u64 {
+        let limit_kb = sop::import::MAX_DOCUMENT_BYTES / 1024;
+        return Err(CliError::Import {
+            path: file.to_path_buf(),
+            source: sop::import::ImportError::TooLarge { limit_kb },
+        });
+    }
+    let data = std::fs::read(file).map_err(read_error)?;
+    let draft = sop::import::import(&data, agency)
+        .map_err(|source| CliError::Import { path: file.to_path_buf(), source })?;
+    write_out(output, draft.toml.as_bytes())?;
+    let name = output.map_or_else(|| "draf.toml".to_string(), |p| p.display().to_string());
+    for unsure in &draft.unsure {
+        let value = if unsure.value.is_empty() { String::new() } else { format!(" \"{}\"", unsure.value) };
+        eprintln!("{name}:{}: tidak pasti: {}{value} — {}", unsure.line, unsure.place, unsure.why);
+    }
+    let findings = match sop::parse_sop(&name, &draft.toml) {
+        Ok(sop) => sop::lint::lint(&sop),
+        Err(errors) => errors,
+    };
+    for finding in &findings {
+        eprintln!("{finding}");
+    }
+    eprintln!(
+        "{} diimpor: {} nilai tidak pasti, {} temuan pemeriksa (kesalahan: {})",
+        draft.kind.extension(),
+        draft.unsure.len(),
+        findings.len(),
+        findings.iter().filter(|d| d.severity == Severity::Error).count()
+    );
+    Ok(())
 }
 
 /// Built-ins, plus the definitions of `--dir` when given.

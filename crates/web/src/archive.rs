@@ -3,9 +3,6 @@
 //! of entries and, for OpenDocument, its leading `mimetype` entry. Entries
 //! are listed, never extracted.
 
-/// Most entries an archive may list before it is refused as unreasonable.
-const MAX_ENTRIES: usize = 10_000;
-
 /// The kinds of ZIP-based file told apart, with their media types.
 pub const ZIP: (&str, &str) = ("zip", "application/zip");
 pub const DOCX: (&str, &str) =
@@ -38,53 +35,16 @@ pub fn kind(data: &[u8]) -> Option<(&'static str, &'static str)> {
     }
 }
 
-fn u16_at(data: &[u8], at: usize) -> Option<usize> {
-    data.get(at..at + 2).map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
-}
-
-fn u32_at(data: &[u8], at: usize) -> Option<usize> {
-    data.get(at..at + 4).and_then(|b| usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok())
-}
-
-/// The names in the archive's central directory, found from its end record.
+/// The names in the archive's central directory (read by the SOP
+/// importer's reader, which documents are also imported with).
 pub fn entries(data: &[u8]) -> Option<Vec<String>> {
-    // The end record is the last 22 bytes, before a comment of at most 64 KiB.
-    let earliest = data.len().saturating_sub(22 + 0xFFFF);
-    let end =
-        (earliest..=data.len().checked_sub(22)?).rev().find(|&i| data[i..].starts_with(b"PK\x05\x06"))?;
-    let count = u16_at(data, end + 10)?;
-    let size = u32_at(data, end + 12)?;
-    let offset = u32_at(data, end + 16)?;
-    if count > MAX_ENTRIES || offset.checked_add(size)? > end {
-        return None;
-    }
-    let mut names = Vec::with_capacity(count);
-    let mut at = offset;
-    for _ in 0..count {
-        if !data.get(at..)?.starts_with(b"PK\x01\x02") {
-            return None;
-        }
-        let name_len = u16_at(data, at + 28)?;
-        let extra_len = u16_at(data, at + 30)?;
-        let comment_len = u16_at(data, at + 32)?;
-        let name = data.get(at + 46..at + 46 + name_len)?;
-        names.push(String::from_utf8_lossy(name).into_owned());
-        at += 46 + name_len + extra_len + comment_len;
-    }
-    Some(names)
+    sop::import::archive::Archive::open(data).map(|a| a.names())
 }
 
 /// An OpenDocument file begins with an uncompressed entry `mimetype`
 /// holding its media type.
 fn opendocument_type(data: &[u8]) -> Option<String> {
-    let name_len = u16_at(data, 26)?;
-    let extra_len = u16_at(data, 28)?;
-    if data.get(30..30 + name_len)? != b"mimetype" || u16_at(data, 8)? != 0 {
-        return None;
-    }
-    let size = u32_at(data, 18)?.min(200);
-    let start = 30 + name_len + extra_len;
-    Some(String::from_utf8_lossy(data.get(start..start + size)?).into_owned())
+    sop::import::archive::Archive::open(data)?.opendocument_type()
 }
 
 #[cfg(test)]

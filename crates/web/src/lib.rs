@@ -141,6 +141,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/login/buka", post(pages::admin::unlock_login))
         .route("/admin/masuk", get(pages::sign_in_settings::page).post(pages::sign_in_settings::save))
         .route("/admin/sop", get(pages::sop_publishing::page).post(pages::sop_publishing::upload))
+        .route("/admin/sop/impor", post(pages::sop_publishing::import_document))
+        .route("/admin/sop/impor/unduh", post(pages::sop_publishing::download_draft))
         .route("/admin/surat", get(pages::letter_settings::page))
         .route("/admin/pesan", get(pages::message_gateway::page).post(pages::message_gateway::save))
         .route("/admin/pesan/uji", post(pages::message_gateway::test))

@@ -6,14 +6,20 @@
 //! publisher in the audit chain, and running cases keep theirs. The page
 //! lists what is live, by whom and when it was published. The API's
 //! `POST /api/v1/sops` publishes through the same [`publish`].
+//!
+//! The page also imports an existing SOP document (.docx, .odt or a text
+//! PDF, [`sop::import`]): the draft definition is shown with what the
+//! import was unsure of and the linter's findings, and offered for
+//! download. An import stores nothing.
 
 use std::collections::BTreeMap;
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
+use sop::import::{Draft, ImportError};
 use sop::{Diagnostic, Severity, Sop};
 use store::PublishedVersion;
 
@@ -90,6 +96,10 @@ enum Said<'a> {
     Refused(&'a str),
     /// What became of the text sent.
     Outcome(&'a Outcome, &'a str),
+    /// A document imported as a draft, with the linter's findings on it.
+    Imported(&'a Draft, &'a [Diagnostic]),
+    /// A document that could not be imported.
+    ImportRefused(&'a ImportError),
 }
 
 pub async fn page(State(state): State<AppState>, user: User) -> Result<Response, WebError> {
@@ -116,6 +126,145 @@ pub async fn upload(
         Outcome::Refused { why: Refusal::Version, .. } => StatusCode::CONFLICT,
     };
     render(&state, &user, Said::Outcome(&outcome, &text), status).await
+}
+
+/// The form field carrying the document to import.
+const DOCUMENT_FIELD: &str = "dokumen";
+
+/// Imports an SOP document sent from the page as a draft; nothing is stored.
+pub async fn import_document(
+    State(state): State<AppState>,
+    user: User,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, WebError> {
+    let (_, file) =
+        super::letter_settings::read(multipart, DOCUMENT_FIELD, sop::import::MAX_DOCUMENT_BYTES, &user)
+            .await?;
+    let unreadable = StatusCode::UNPROCESSABLE_ENTITY;
+    let Some(bytes) = file else {
+        return render(&state, &user, Said::Refused(user.t(Msg::ChooseFile)), unreadable).await;
+    };
+    let agency = state.store.agency(user.agency_id()).await?;
+    // Reading a document of some megabytes is work for a blocking thread.
+    let imported = tokio::task::spawn_blocking(move || {
+        let draft = sop::import::import(&bytes, Some(&agency))?;
+        let findings = sop::publication::check(DRAFT_FILE, &draft.toml, &agency.id).findings;
+        Ok::<_, ImportError>((draft, findings))
+    })
+    .await
+    .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    match imported {
+        Ok((draft, findings)) => {
+            render(&state, &user, Said::Imported(&draft, &findings), StatusCode::OK).await
+        }
+        Err(e) => {
+            tracing::info!(code = e.code(), "SOP document refused: {e}");
+            render(&state, &user, Said::ImportRefused(&e), unreadable).await
+        }
+    }
+}
+
+/// The name a draft's findings are given (and, without an id, its download).
+const DRAFT_FILE: &str = "draf.toml";
+
+/// Sends back a draft shown on the page as a file to download: the text
+/// comes from the form, nothing is kept.
+pub async fn download_draft(
+    user: User,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    if !user.account.is_admin {
+        return Err(WebError::Forbidden);
+    }
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let text = form.get("toml").cloned().unwrap_or_default();
+    if text.len() > MAX_SOP_BYTES {
+        return Err(WebError::TooLarge(format!("{} {} KB", user.t(Msg::FileTooLarge), MAX_SOP_BYTES / 1024)));
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/toml; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", draft_file_name(&text))),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+/// `draf-<name>.toml` after the draft's id, or `draf.toml`.
+fn draft_file_name(text: &str) -> String {
+    let id = text.lines().find_map(|l| l.strip_prefix("id = \"")).and_then(|rest| rest.split('"').next());
+    let name = id.and_then(|id| id.rsplit('/').next()).unwrap_or_default();
+    if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        format!("draf-{name}.toml")
+    } else {
+        DRAFT_FILE.to_string()
+    }
+}
+
+/// The page's message for a refused document.
+fn refusal(e: &ImportError) -> Msg {
+    match e {
+        ImportError::TooLarge { .. } => Msg::ImportTooLarge,
+        ImportError::UnknownFormat => Msg::ImportUnknownFormat,
+        ImportError::Encrypted => Msg::ImportEncrypted,
+        ImportError::NoText => Msg::ImportNoText,
+        ImportError::NotAnSop(_) => Msg::ImportNotAnSop,
+        ImportError::Damaged(_) => Msg::ImportDamaged,
+    }
+}
+
+/// A draft made from a document: what was unsure, the linter's findings,
+/// the text, and the way to download it.
+fn imported_view(user: &User, draft: &Draft, findings: &[Diagnostic]) -> Markup {
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let summary = format!(
+        "{} {}: {} {}, {} {} ({} {}).",
+        user.t(Msg::ImportDone),
+        draft.kind.extension(),
+        draft.unsure.len(),
+        user.t(Msg::ImportUnsureCount),
+        findings.len(),
+        user.t(Msg::ImportFindingsCount),
+        errors,
+        user.t(Msg::SeverityError),
+    );
+    html! {
+        section #import-result data-kind=(draft.kind.extension()) {
+            p.flash.info role="status" { (summary) " " (user.t(Msg::ImportNotPublished)) }
+            h2 { (user.t(Msg::ImportUnsure)) }
+            @if draft.unsure.is_empty() {
+                p.muted { (user.t(Msg::ImportNothingUnsure)) }
+            } @else {
+                ol.findings #unsure {
+                    @for u in &draft.unsure {
+                        @let line = sop::diagnostic::source_line(&draft.toml, u.line);
+                        li.finding.unsure data-line=(u.line) {
+                            strong { (user.t(Msg::SopLine)) " " (u.line) } " " span.tag.warn { (u.place) }
+                            @if !u.value.is_empty() { " " code { (u.value) } }
+                            p { (u.why) }
+                            @if !line.trim().is_empty() { pre.excerpt { (u.line) " | " (line) } }
+                        }
+                    }
+                }
+            }
+            @if !findings.is_empty() {
+                section #findings {
+                    h2 { (user.t(Msg::SopFindings)) }
+                    ol.findings {
+                        @for finding in findings { (finding_view(user, finding, &draft.toml)) }
+                    }
+                }
+            }
+            h2 { (user.t(Msg::DraftToml)) }
+            form.card #draft-download method="post" action="/admin/sop/impor/unduh" {
+                input type="hidden" name="csrf" value=(user.csrf);
+                input type="hidden" name="toml" value=(draft.toml);
+                button.primary type="submit" { (user.t(Msg::DownloadDraft)) }
+            }
+            pre #draft-toml { (draft.toml) }
+        }
+    }
 }
 
 async fn render(
@@ -149,6 +298,13 @@ async fn render(
             Said::Nothing => {}
             Said::Refused(why) => { p.flash.error role="alert" { (why) } }
             Said::Outcome(outcome, text) => { (outcome_view(user, outcome, text)) }
+            Said::Imported(draft, findings) => { (imported_view(user, draft, findings)) }
+            Said::ImportRefused(e) => {
+                p.flash.error role="alert" data-code=(e.code()) {
+                    (user.t(refusal(e))) " " (user.t(Msg::ImportNothingStored))
+                    br; small { (e.to_string()) }
+                }
+            }
         }
         form.card #sop-upload method="post" action="/admin/sop" enctype="multipart/form-data" {
             p.help { (user.t(Msg::SopPublishingHelp)) }
@@ -156,6 +312,15 @@ async fn render(
             label for="sop-file" { (user.t(Msg::SopFile)) }
             input #sop-file type="file" name="sop" accept=".toml,text/plain,application/toml";
             button.primary type="submit" { (user.t(Msg::CheckAndPublish)) }
+        }
+        form.card #sop-import method="post" action="/admin/sop/impor" enctype="multipart/form-data" {
+            h2 { (user.t(Msg::SopImport)) }
+            p.help { (user.t(Msg::SopImportHelp)) }
+            input type="hidden" name="csrf" value=(user.csrf);
+            label for="sop-document" { (user.t(Msg::SopDocumentFile)) }
+            input #sop-document type="file" name=(DOCUMENT_FIELD)
+                accept=".docx,.odt,.pdf,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.oasis.opendocument.text";
+            button.primary type="submit" { (user.t(Msg::ImportDocument)) }
         }
         h2 { (user.t(Msg::LiveSops)) }
         table #live-sops {
