@@ -2,7 +2,7 @@
 //! form chained to the previous event's hash. `verify` walks the chain and
 //! names the first event that was modified, removed or reordered.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use engine::Event;
 use sha2::{Digest, Sha256};
@@ -60,6 +60,11 @@ fn chain_hash(prev: &str, seq: i64, agency: &str, case: &str, kind: &str, at: i6
     hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Rows in one INSERT of [`append_entries`]: a few kilobytes, for the same
+/// reason as the roster's rows (100 rows a statement made PostgreSQL three
+/// times slower than one, 10 rows faster than both).
+const EVENTS_PER_INSERT: usize = 10;
+
 /// One row about to be appended to the chain.
 pub(crate) struct Entry {
     /// Empty for a change outside any case (see [`crate::record_event`]).
@@ -108,25 +113,49 @@ pub(crate) async fn append_entries(
             kind: entry.kind.to_string(),
             at: entry.at,
             payload: entry.payload,
-            prev_hash: prev.clone(),
+            prev_hash: prev,
             hash: String::new(),
         };
         let row = StoredEvent { hash: row.expected_hash(), ..row };
-        sqlx::query(
-            "INSERT INTO events (seq, agency_id, case_id, kind, at, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(row.seq)
-        .bind(&row.agency)
-        .bind(&row.case)
-        .bind(&row.kind)
-        .bind(row.at)
-        .bind(&row.payload)
-        .bind(&row.prev_hash)
-        .bind(&row.hash)
-        .execute(&mut **tx)
-        .await?;
         prev = row.hash.clone();
         stored.push(row);
+    }
+    // A step appends a few events; an import tens of thousands, which one
+    // statement each would spend in round trips (12 s for 60,000 on
+    // PostgreSQL). Full chunks share one SQL text, so it is prepared once.
+    for chunk in stored.chunks(EVENTS_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO events (seq, agency_id, case_id, kind, at, payload, prev_hash, hash) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let n = i * 8;
+            let _ = write!(
+                sql,
+                "{}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                if i == 0 { "" } else { ", " },
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5,
+                n + 6,
+                n + 7,
+                n + 8
+            );
+        }
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            query = query
+                .bind(row.seq)
+                .bind(&row.agency)
+                .bind(&row.case)
+                .bind(&row.kind)
+                .bind(row.at)
+                .bind(&row.payload)
+                .bind(&row.prev_hash)
+                .bind(&row.hash);
+        }
+        query.execute(&mut **tx).await?;
     }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(seq)

@@ -20,9 +20,12 @@ use crate::{Store, StoreError, new_id};
 /// has this form, so every password is refused until one is set.
 pub const NO_PASSWORD: &str = "!";
 
-/// Rows written by one INSERT: well under the bound parameters SQLite
-/// (32,766) and PostgreSQL (65,535) take in a statement.
-const ROWS_PER_INSERT: usize = 500;
+/// Rows written by one INSERT (a few kilobytes). Larger statements were
+/// slower on both backends: 500 rows made 20,000 people take 7–8 s on
+/// SQLite and 10–13 s on PostgreSQL, 50 rows 1.6–2.6 s and 4.3–4.7 s
+/// (BENCHMARKS.md); on PostgreSQL over TCP a message of tens of kilobytes
+/// waits on the network (sqlx does not set `TCP_NODELAY`).
+const ROWS_PER_INSERT: usize = 50;
 
 /// What importing a file would do (or did).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,7 +205,8 @@ impl Store {
         let result = async {
             let (preview, holdings, taken) = preview_in(tx, &organisation, bytes, today).await?;
             if let Some(plan) = preview.plan() {
-                write_plan(tx, agency, plan, &holdings, &taken, today, end_gone, by).await?;
+                let import = Import { agency, today, end_gone, by };
+                write_plan(tx, &import, plan, &holdings, &taken).await?;
             }
             Ok(preview)
         }
@@ -238,17 +242,24 @@ async fn preview_in(
     Ok((RosterPreview { sha256, outcome: Ok(plan), new_accounts }, holdings, taken))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What an import was asked for, beside its plan.
+struct Import<'a> {
+    agency: &'a str,
+    today: Date,
+    /// End the holdings of the people the file no longer names.
+    end_gone: bool,
+    by: Option<&'a str>,
+}
+
+/// Writes `plan`, made from the open `holdings` and the `taken` usernames.
 async fn write_plan(
     tx: &mut Transaction<'static, Any>,
-    agency: &str,
+    import: &Import<'_>,
     plan: &Plan,
     holdings: &[OpenHolding],
     taken: &HashSet<String>,
-    today: Date,
-    end_gone: bool,
-    by: Option<&str>,
 ) -> Result<(), StoreError> {
+    let Import { agency, today, end_gone, by } = *import;
     let from = today.to_string();
     let mut changes: Vec<Change> = Vec::new();
     let mut people = Vec::with_capacity(plan.new.len());

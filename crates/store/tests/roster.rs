@@ -241,3 +241,27 @@ async fn a_file_with_errors_or_not_the_one_previewed_writes_nothing() {
         assert!(s.account("197809101998021001").await.unwrap().is_none());
     }
 }
+
+/// More people than one INSERT carries (people, logins and holdings go 50
+/// rows to a statement, audit events 10): every row is written, every
+/// event chained.
+#[tokio::test]
+async fn a_roster_larger_than_one_statement_is_written_whole_and_chained() {
+    let mut text = String::from("NIP;Nama;Jabatan;Unit Kerja\n");
+    for i in 1..=123 {
+        text.push_str(&format!("198001012005011{i:03};Pegawai {i};Pranata Komputer;kdr-bidang-tik\n"));
+    }
+    for db in backends().await {
+        let s = &db.store;
+        kediri(s).await;
+        let before = records(s).await;
+        let applied = apply(s, &text, false).await;
+        assert_eq!(applied.plan().unwrap().new.len(), 123, "{}", db.label);
+        let org = s.organisation("kediri").await.unwrap();
+        assert_eq!(org.people.len(), 123, "{}", db.label);
+        assert!(org.people.iter().all(|p| org.positions_of(&p.id, today()).len() == 1), "{}", db.label);
+        assert_eq!(records(s).await, before + 3 * 123, "{}: person, login and holding each", db.label);
+        let audit = s.verify_audit().await.unwrap();
+        assert!(audit.first_break.is_none(), "{}: {:?}", db.label, audit.first_break);
+    }
+}
