@@ -51,61 +51,9 @@ fn opendocument_type(data: &[u8]) -> Option<String> {
 pub(crate) mod tests {
     use super::*;
 
-    /// A stored (uncompressed) ZIP archive of `files`, written by hand as
-    /// office programs write theirs.
-    pub fn zip(files: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut directory = Vec::new();
-        for (name, content) in files {
-            let offset = out.len() as u32;
-            let crc = crc32(content);
-            let header = |signature: &[u8], central: bool| {
-                let mut h = signature.to_vec();
-                if central {
-                    h.extend_from_slice(&20u16.to_le_bytes());
-                }
-                h.extend_from_slice(&20u16.to_le_bytes());
-                h.extend_from_slice(&0u16.to_le_bytes()); // flags
-                h.extend_from_slice(&0u16.to_le_bytes()); // stored
-                h.extend_from_slice(&0u32.to_le_bytes()); // time, date
-                h.extend_from_slice(&crc.to_le_bytes());
-                h.extend_from_slice(&(content.len() as u32).to_le_bytes());
-                h.extend_from_slice(&(content.len() as u32).to_le_bytes());
-                h.extend_from_slice(&(name.len() as u16).to_le_bytes());
-                h.extend_from_slice(&0u16.to_le_bytes()); // extra
-                if central {
-                    h.extend_from_slice(&[0; 6]); // comment, disk, internal attributes
-                    h.extend_from_slice(&0u32.to_le_bytes()); // external attributes
-                    h.extend_from_slice(&offset.to_le_bytes());
-                }
-                h.extend_from_slice(name.as_bytes());
-                h
-            };
-            out.extend(header(b"PK\x03\x04", false));
-            out.extend_from_slice(content);
-            directory.extend(header(b"PK\x01\x02", true));
-        }
-        let (offset, size) = (out.len() as u32, directory.len() as u32);
-        out.extend(directory);
-        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
-        out.extend_from_slice(&(files.len() as u16).to_le_bytes());
-        out.extend_from_slice(&(files.len() as u16).to_le_bytes());
-        out.extend_from_slice(&size.to_le_bytes());
-        out.extend_from_slice(&offset.to_le_bytes());
-        out.extend_from_slice(&0u16.to_le_bytes());
-        out
-    }
-
-    fn crc32(data: &[u8]) -> u32 {
-        let mut crc = !0u32;
-        for byte in data {
-            crc ^= u32::from(*byte);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-            }
-        }
-        !crc
-    }
+    /// A ZIP archive of `files` as office programs write theirs (the
+    /// importer's fixture writer).
+    pub use sop::import::fixture::zip;
 
     pub fn docx() -> Vec<u8> {
         zip(&[("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w:document/>")])

@@ -213,11 +213,5 @@ fn symbol(cell: Node) -> Option<(Symbol, String)> {
             found.push((symbol, text));
         }
     }
-    let rank = |s: Symbol| match s {
-        Symbol::Decision => 3,
-        Symbol::Terminal => 2,
-        Symbol::Activity => 1,
-        Symbol::Other => 0,
-    };
-    found.into_iter().max_by_key(|(s, _)| rank(*s))
+    found.into_iter().max_by_key(|(s, _)| s.rank())
 }

@@ -242,6 +242,19 @@ pub enum Symbol {
     Other,
 }
 
+impl Symbol {
+    /// Which symbol a cell holding several is taken for: a decision's
+    /// diamond over a capsule over a box over anything else.
+    pub fn rank(self) -> u8 {
+        match self {
+            Symbol::Decision => 3,
+            Symbol::Terminal => 2,
+            Symbol::Activity => 1,
+            Symbol::Other => 0,
+        }
+    }
+}
+
 /// A lane cell of a row that holds a symbol.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mark {
