@@ -12,6 +12,7 @@ pub mod date;
 pub mod definition;
 pub mod diagnostic;
 pub mod domain;
+pub mod draft_form;
 pub mod effect;
 pub mod lint;
 pub mod organisation;
