@@ -732,7 +732,13 @@ fn is_line(text: &str) -> bool {
 /// Text a text area shows and sends back unchanged (a first line break
 /// is dropped by HTML; line ends come back as `\n` once normalised).
 fn is_para(text: &str) -> bool {
-    !text.starts_with('\n') && !text.contains('\r')
+    !text.starts_with('\n') && !unix_lines(text).contains('\r')
+}
+
+/// `\r\n` line ends as `\n`: how a form sends text back, and how texts of
+/// a file written on Windows are compared.
+fn unix_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("\r\n") { text.replace("\r\n", "\n").into() } else { text.into() }
 }
 
 impl<'a> Read<'a> {
@@ -758,7 +764,7 @@ impl<'a> Read<'a> {
 
     fn para(&mut self, key: &str) -> String {
         let value = self.table.get(key).and_then(Item::as_str).filter(|s| is_para(s));
-        self.take(key, value).unwrap_or_default().to_string()
+        self.take(key, value).map(|s| unix_lines(s).into_owned()).unwrap_or_default()
     }
 
     fn number(&mut self, key: &str) -> String {
@@ -787,7 +793,7 @@ impl<'a> Read<'a> {
     fn list(&mut self, key: &str) -> Vec<String> {
         let value = self.table.get(key).and_then(Item::as_array).filter(|a| !a.is_empty()).and_then(|a| {
             a.iter()
-                .map(|v| v.as_str().filter(|s| !s.is_empty() && is_line(s)).map(str::to_string))
+                .map(|v| v.as_str().filter(|s| !s.trim().is_empty() && is_line(s)).map(str::to_string))
                 .collect::<Option<Vec<String>>>()
         });
         self.take(key, value).unwrap_or_default()
@@ -830,7 +836,7 @@ impl<'a> Read<'a> {
                 doc.as_table_mut().insert_formatted(&key, item.clone());
             }
         }
-        doc.to_string().trim().to_string()
+        unix_lines(doc.to_string().trim()).into_owned()
     }
 }
 
@@ -1001,7 +1007,7 @@ fn write_rest(
     taken: fn(&Table) -> Vec<String>,
     place: &str,
 ) -> Result<(), FormError> {
-    if new.trim() == was.trim() {
+    if unix_lines(new.trim()) == unix_lines(was.trim()) {
         return Ok(());
     }
     let doc: DocumentMut = new.parse().map_err(|e: toml_edit::TomlError| FormError {
@@ -1052,7 +1058,7 @@ fn same_table(a: &Table, b: &Table) -> bool {
 
 fn same_value(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::String(x), Value::String(y)) => x.value() == y.value(),
+        (Value::String(x), Value::String(y)) => unix_lines(x.value()) == unix_lines(y.value()),
         (Value::Integer(x), Value::Integer(y)) => x.value() == y.value(),
         (Value::Float(x), Value::Float(y)) => x.value().to_bits() == y.value().to_bits(),
         (Value::Boolean(x), Value::Boolean(y)) => x.value() == y.value(),

@@ -29,5 +29,5 @@ pub use definition::{ActionKind, Lane, Sop, Step, Target};
 pub use diagnostic::{Diagnostic, FieldProblem, Location, Severity};
 pub use effect::Effect;
 pub use organisation::{Position, PositionRight, Unit, UnitKind};
-pub use parse::parse_sop;
+pub use parse::{ACCEPTED_FILE_KINDS, parse_sop};
 pub use standard_time::StandardTime;

@@ -53,3 +53,15 @@ fn every_sop_of_the_repository_round_trips_through_the_form() {
         assert_eq!(codes(&after), codes(&before), "{name}: the same findings");
     }
 }
+
+/// A file written on Windows: its form is the same, and unchanged it gives
+/// the same bytes back (a form sends its text areas with `\n` line ends).
+#[test]
+fn crlf_line_ends_read_as_the_same_form() {
+    let text = include_str!("../../../sops/lumajang/vpn.toml");
+    let windows = text.replace('\n', "\r\n");
+    let (form, crlf) = (SopForm::read(text).unwrap(), SopForm::read(&windows).unwrap());
+    assert_eq!(crlf.letter.body, form.letter.body);
+    assert_eq!(crlf.rest, form.rest);
+    assert_eq!(form.write(&windows).unwrap(), windows);
+}
