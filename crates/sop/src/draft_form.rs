@@ -527,7 +527,7 @@ impl Row for LaneRow {
 
     fn write(&self, t: &mut Table, old: &LaneRow, place: &str) -> Result<(), FormError> {
         put(t, "id", text(&self.id), &self.id, &old.id);
-        put(t, "name", text(&self.name), &self.name, &old.name);
+        put_required(t, "name", &self.name, &old.name);
         // Positions are a set: their order on the form is the agency's.
         if !same_set(&self.positions, &old.positions) {
             let kept = old.positions.iter().filter(|p| self.positions.contains(p));
@@ -598,7 +598,7 @@ impl Row for StepRow {
         };
         put(t, "lane", lanes, &self.lanes, &old.lanes);
         put(t, "action", text(&self.action), &self.action, &old.action);
-        put(t, "activity", text(&self.activity), &self.activity, &old.activity);
+        put_required(t, "activity", &self.activity, &old.activity);
         put(t, "requirements", list(&self.requirements), &self.requirements, &old.requirements);
         put(t, "time", text(&self.time), &self.time, &old.time);
         if self.outputs != old.outputs {
@@ -659,7 +659,7 @@ impl Row for FieldRow {
 
     fn write(&self, t: &mut Table, old: &FieldRow, place: &str) -> Result<(), FormError> {
         put(t, "name", text(&self.name), &self.name, &old.name);
-        put(t, "label", text(&self.label), &self.label, &old.label);
+        put_required(t, "label", &self.label, &old.label);
         put(t, "type", text(&self.kind), &self.kind, &old.kind);
         put(t, "required", flag(self.required), &self.required, &old.required);
         put(t, "options", list(&self.options), &self.options, &old.options);
@@ -702,7 +702,7 @@ impl Row for AttachmentRow {
 
     fn write(&self, t: &mut Table, old: &AttachmentRow, place: &str) -> Result<(), FormError> {
         put(t, "name", text(&self.name), &self.name, &old.name);
-        put(t, "label", text(&self.label), &self.label, &old.label);
+        put_required(t, "label", &self.label, &old.label);
         put(t, "required", flag(self.required), &self.required, &old.required);
         if !same_set(&self.accept, &old.accept) {
             put(t, "accept", list(&self.accept), &self.accept, &old.accept);
@@ -863,6 +863,14 @@ fn put<T: PartialEq + ?Sized>(table: &mut Table, key: &str, item: Option<Item>, 
         (Some(item), None) => {
             table.insert(key, item);
         }
+    }
+}
+
+/// A text the definition must have (a step's activity, a lane's heading):
+/// written even when empty and into a new row, so a row just added draws.
+fn put_required(table: &mut Table, key: &str, new: &str, was: &str) {
+    if new != was || !table.contains_key(key) {
+        put(table, key, Some(Item::Value(new.into())), new, "\0");
     }
 }
 
@@ -1090,6 +1098,22 @@ pub fn field_at(text: &str, at: Location) -> Option<String> {
             .min_by_key(|(span, _)| span.end - span.start)
     };
     starting.or_else(holding).map(|(_, name)| name.clone())
+}
+
+/// The form field finding `d` of `text` is about: [`field_at`] its place,
+/// or, for a finding about something missing, the field to fill in.
+pub fn field_of(text: &str, d: &crate::Diagnostic) -> Option<String> {
+    let at = field_at(text, d.at)?;
+    let instead = |from: &str, to: &str| at.strip_suffix(from).map(|row| format!("{row}{to}"));
+    let better = match d.code {
+        "no-standard-time" => instead(".no", ".time"),
+        "lane-without-position" => instead(".id", ".positions"),
+        "missing-branch" if d.message.contains("\"Tidak\"") => instead(".no", ".tidak"),
+        "missing-branch" => instead(".no", ".ya"),
+        "no-approver" => Some("identity.disahkan_oleh.nama".to_string()),
+        _ => None,
+    };
+    Some(better.unwrap_or(at))
 }
 
 fn offset_of(text: &str, at: Location) -> usize {

@@ -818,7 +818,7 @@ fn step_row(
             tr.detail {
                 td {}
                 td colspan="5" {
-                    div.grid3 {
+                    div.cells {
                         div.branch {
                             label for=(f("ya")) { (t(Msg::EdYa)) }
                             input type="text" id=(f("ya")) name={(p) ".ya"} value=(step.ya) list="f-targets" placeholder="—";
@@ -844,7 +844,7 @@ fn step_row(
                             textarea id=(f("remarks")) name={(p) ".remarks"} rows="2" { (step.remarks) }
                         }
                     }
-                    details.fields open[!step.fields.is_empty() || !step.attachments.is_empty() || focus.is_some_and(|x| x.starts_with(&fid(&format!("{p}.f"))) || x.starts_with(&fid(&format!("{p}.a"))))] {
+                    details.fields open[!step.fields.is_empty() || !step.attachments.is_empty() || focus.is_some_and(|x| x.starts_with(&fid(&format!("{p}.fields"))) || x.starts_with(&fid(&format!("{p}.attachments"))))] {
                         summary { (t(Msg::EdFieldsAndAttachments)) " (" (step.fields.len() + step.attachments.len()) ")" }
                         (fields_table(user, action, &p, step, focus))
                     }
@@ -950,7 +950,7 @@ fn finding(user: &User, text: &str, d: &Diagnostic) -> Markup {
         Severity::Error => ("bad", Msg::SeverityError),
         Severity::Warning => ("warn", Msg::SeverityWarning),
     };
-    let field = sop::draft_form::field_at(text, d.at);
+    let field = sop::draft_form::field_of(text, d);
     html! {
         li.finding data-code=(d.code) data-field=[field.as_deref()] {
             span.tag.(class) { (user.t(severity)) } " "
