@@ -27,8 +27,10 @@ pub struct SopForm {
     pub lanes: Vec<LaneRow>,
     pub steps: Vec<StepRow>,
     pub letter: LetterForm,
-    /// Top-level parts without a field (`[[corrections]]`, `[registry]`,
-    /// `[visit]`, `[review]`, `[deadline]`, `[schedule]`), as TOML.
+    /// `[registry]`: the register the procedure's result is entered in.
+    pub registry: RegistryForm,
+    /// Top-level parts without a field (`[[corrections]]`, `[visit]`,
+    /// `[review]`, `[deadline]`, `[schedule]`), as TOML.
     pub rest: String,
 }
 
@@ -135,6 +137,29 @@ pub struct LetterForm {
     pub rest: String,
 }
 
+/// `[registry]`; all empty: the table is left out. Field names are the
+/// names of step fields (`key`, `person`, …), chosen from the SOP's own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistryForm {
+    pub kind: String,
+    /// For a kind of the agency's own: what its register is called.
+    pub label: String,
+    pub name_rule: String,
+    /// `buat` (empty: the default) or `cabut`.
+    pub action: String,
+    pub step: String,
+    pub key: String,
+    pub person: String,
+    pub valid_until: String,
+    pub details: Vec<String>,
+    pub unit: String,
+    pub requested: String,
+    pub other_name_reason: String,
+    pub record_type: String,
+    pub record_value: String,
+    pub rest: String,
+}
+
 /// Why a form could not be written into a text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
@@ -220,6 +245,7 @@ impl SopForm {
             lanes: r.rows("lanes", LaneRow::read),
             steps: r.rows("steps", StepRow::read),
             letter: r.table("letter").map(LetterForm::read).unwrap_or_default(),
+            registry: r.table("registry").map(RegistryForm::read).unwrap_or_default(),
             rest: String::new(),
         }
     }
@@ -254,6 +280,12 @@ impl SopForm {
             let empty = self.letter == LetterForm::default();
             if let Some(table) = sub_table(root, "letter", empty) {
                 self.letter.write(table, &old.letter)?;
+            }
+        }
+        if self.registry != old.registry {
+            let empty = self.registry == RegistryForm::default();
+            if let Some(table) = sub_table(root, "registry", empty) {
+                self.registry.write(table, &old.registry)?;
             }
         }
         // Last, so that what the rest adds follows what the form has fields for.
@@ -483,6 +515,84 @@ impl LetterForm {
         put(t, "body", text(&self.body), &self.body, &old.body);
         put(t, "classification", text(&self.classification), &self.classification, &old.classification);
         write_rest(t, &self.rest, &old.rest, LetterForm::taken, "letter.rest")?;
+        Ok(())
+    }
+}
+
+impl RegistryForm {
+    const LINES: [&'static str; 13] = [
+        "kind",
+        "label",
+        "name_rule",
+        "action",
+        "key",
+        "person",
+        "valid_until",
+        "unit",
+        "requested",
+        "other_name_reason",
+        "record_type",
+        "record_value",
+        "step",
+    ];
+
+    fn read(table: &Table) -> RegistryForm {
+        let mut r = Read::new(table);
+        let form = RegistryForm::read_with(&mut r);
+        RegistryForm { rest: r.rest(), ..form }
+    }
+
+    fn read_with(r: &mut Read<'_>) -> RegistryForm {
+        RegistryForm {
+            kind: r.line("kind"),
+            label: r.line("label"),
+            name_rule: r.line("name_rule"),
+            action: r.line("action"),
+            step: r.number("step"),
+            key: r.line("key"),
+            person: r.line("person"),
+            valid_until: r.line("valid_until"),
+            details: r.list("details"),
+            unit: r.line("unit"),
+            requested: r.line("requested"),
+            other_name_reason: r.line("other_name_reason"),
+            record_type: r.line("record_type"),
+            record_value: r.line("record_value"),
+            rest: String::new(),
+        }
+    }
+
+    fn taken(table: &Table) -> Vec<String> {
+        let mut r = Read::new(table);
+        RegistryForm::read_with(&mut r);
+        r.taken
+    }
+
+    fn values(&self) -> [&String; 13] {
+        [
+            &self.kind,
+            &self.label,
+            &self.name_rule,
+            &self.action,
+            &self.key,
+            &self.person,
+            &self.valid_until,
+            &self.unit,
+            &self.requested,
+            &self.other_name_reason,
+            &self.record_type,
+            &self.record_value,
+            &self.step,
+        ]
+    }
+
+    fn write(&self, t: &mut Table, old: &RegistryForm) -> Result<(), FormError> {
+        for ((key, new), was) in RegistryForm::LINES.iter().zip(self.values()).zip(old.values()) {
+            let item = if *key == "step" { number(new) } else { text(new) };
+            put(t, key, item, new, was);
+        }
+        put(t, "details", list(&self.details), &self.details, &old.details);
+        write_rest(t, &self.rest, &old.rest, RegistryForm::taken, "registry.rest")?;
         Ok(())
     }
 }
@@ -1255,6 +1365,11 @@ fn root_places(root: &Table, places: &mut Places) {
             }
         }
     }
+    if let Some(registry) = root.get("registry").and_then(Item::as_table) {
+        let fields: Vec<(&str, &str)> =
+            RegistryForm::LINES.iter().chain(&["details"]).map(|k| (*k, *k)).collect();
+        table_places(registry, "registry.", &fields, "kind", places);
+    }
     if let Some(letter) = root.get("letter").and_then(Item::as_table) {
         let fields = [
             ("subject", "subject"),
@@ -1316,6 +1431,8 @@ mod tests {
         assert_eq!(form.identity.nomor, "427.53/4/2.09/2021");
         assert_eq!(form.steps[0].lanes, ["pengguna"]);
         assert!(form.rest.contains("[[corrections]]"), "{}", form.rest);
+        assert_eq!((form.registry.kind.as_str(), form.registry.step.as_str()), ("vpn", "6"));
+        assert!(!form.rest.contains("[registry]"), "{}", form.rest);
     }
 
     #[test]
@@ -1372,6 +1489,36 @@ mod tests {
         form.steps[1].rest = "max_rounds = ".into();
         let refused = form.write(&text).unwrap_err();
         assert_eq!(refused.field, "steps.1.rest");
+    }
+
+    #[test]
+    fn a_registry_is_written_from_its_fields() {
+        let mut form = SopForm::read(CLEAN).unwrap();
+        form.steps[2].fields.push(FieldRow {
+            name: "nama_aplikasi_aktif".into(),
+            label: "Nama aplikasi".into(),
+            kind: "text".into(),
+            ..FieldRow::default()
+        });
+        form.registry = RegistryForm {
+            kind: "hosting".into(),
+            label: "Hosting aplikasi".into(),
+            name_rule: "free".into(),
+            step: "3".into(),
+            key: "nama_aplikasi_aktif".into(),
+            person: "nama_aplikasi".into(),
+            ..RegistryForm::default()
+        };
+        let written = form.write(CLEAN).unwrap();
+        let sop = crate::parse_sop("x.toml", &written).unwrap_or_else(|e| panic!("{e:?}\n{written}"));
+        let registry = sop.registry.unwrap();
+        assert_eq!(
+            (registry.kind.key(), registry.step, registry.key.as_str()),
+            ("hosting", 3, "nama_aplikasi_aktif")
+        );
+        form.registry = RegistryForm::default();
+        let removed = form.write(&written).unwrap();
+        assert!(!removed.contains("[registry]"), "{removed}");
     }
 
     #[test]

@@ -284,6 +284,8 @@ async fn the_toml_downloaded_is_the_toml_uploaded_byte_for_byte() {
 
     // The form sent back unchanged changes nothing.
     let page = admin.get(&path).await;
+    assert!(page.body.contains("name=\"registry.kind\" value=\"vpn\""), "the registry in its own fields");
+    assert!(unescape(&page.body).contains("[[corrections]]"), "what has no field, as TOML");
     let fields = form_fields(&page.body, "sop-form");
     assert_eq!(post_fields(&admin, &path, &fields).await.status, StatusCode::SEE_OTHER);
     assert_eq!(download(&admin, &path).await, text);
@@ -297,6 +299,16 @@ async fn the_toml_downloaded_is_the_toml_uploaded_byte_for_byte() {
     let sent = admin.post_multipart(&format!("{path}/unggah"), form).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     assert_eq!(download(&admin, &path).await, other);
+
+    // A file that is not text is refused, and nothing stored.
+    let token = admin.get("/admin/sop/konsep").await.csrf();
+    let binary = Part::bytes(vec![0xff, 0xfe, 0]).file_name("x.toml");
+    let refused = admin
+        .post_multipart("/admin/sop/konsep/unggah", Form::new().text("csrf", token).part("berkas", binary))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("bukan teks UTF-8"), "{}", refused.body);
+    assert_eq!(app.store.sop_drafts("lumajang").await.unwrap().len(), 1);
 
     // A revision of the live SOP: its text, as the next version.
     let token = admin.get("/admin/sop/konsep").await.csrf();

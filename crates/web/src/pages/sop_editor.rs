@@ -148,6 +148,24 @@ impl Posted {
             classification: t("letter.classification"),
             rest: t("letter.rest"),
         };
+        let r = |name: &str| t(&format!("registry.{name}"));
+        form.registry = sop::draft_form::RegistryForm {
+            kind: r("kind"),
+            label: r("label"),
+            name_rule: r("name_rule"),
+            action: r("action"),
+            step: r("step"),
+            key: r("key"),
+            person: r("person"),
+            valid_until: r("valid_until"),
+            details: self.lines("registry.details"),
+            unit: r("unit"),
+            requested: r("requested"),
+            other_name_reason: r("other_name_reason"),
+            record_type: r("record_type"),
+            record_value: r("record_value"),
+            rest: r("rest"),
+        };
         form
     }
 
@@ -692,6 +710,8 @@ fn form_view(user: &User, draft: &SopDraft, form: &SopForm, focus: Option<&str>)
                 (rest(user, "letter.rest", &form.letter.rest))
             }
 
+            (registry_view(user, form, focus))
+
             fieldset.card #bagian-lain {
                 legend { (t(Msg::EdRest)) }
                 p.help { (t(Msg::EdRestHelp)) }
@@ -702,6 +722,70 @@ fn form_view(user: &User, draft: &SopDraft, form: &SopForm, focus: Option<&str>)
                 button.secondary #terbitkan type="submit" formaction={(action) "/terbitkan"} { (t(Msg::EdPublish)) }
             }
             p.help { (t(Msg::EdPublishHelp)) }
+        }
+    }
+}
+
+/// `[registry]`: what the work produced is kept, named by step fields.
+fn registry_view(user: &User, form: &SopForm, focus: Option<&str>) -> Markup {
+    let t = |m| user.t(m);
+    let g = &form.registry;
+    let names: Vec<&str> = form.steps.iter().flat_map(|s| &s.fields).map(|f| f.name.as_str()).collect();
+    let field = |key: &str, value: &str, label: Msg| {
+        let name = format!("registry.{key}");
+        html! {
+            div {
+                label for=(fid(&name)) { (t(label)) }
+                input type="text" id=(fid(&name)) name=(name) value=(value) list="f-field-names" autofocus[focus == Some(fid(&name).as_str())];
+            }
+        }
+    };
+    html! {
+        fieldset.card #registri {
+            legend { (t(Msg::EdRegistry)) }
+            p.help { (t(Msg::EdRegistryHelp)) }
+            datalist #f-field-names { @for n in &names { option value=(n) {} } }
+            datalist #f-kinds { @for k in sop::definition::RegistryKind::builtin() { option value=(k.key()) { (k.label()) } } }
+            div.grid3 {
+                div {
+                    label for="f-registry-kind" { (t(Msg::EdRegistryKind)) }
+                    input #f-registry-kind type="text" name="registry.kind" value=(g.kind) list="f-kinds";
+                }
+                div { (input("registry.label", &g.label, t(Msg::EdRegistryLabel), focus)) }
+                div {
+                    label for="f-registry-name_rule" { (t(Msg::EdNameRule)) }
+                    select #f-registry-name_rule name="registry.name_rule" {
+                        option value="" selected[g.name_rule.is_empty()] { "—" }
+                        @if !g.name_rule.is_empty() && sop::definition::NameRule::parse(&g.name_rule).is_none() {
+                            option value=(g.name_rule) selected { (g.name_rule) }
+                        }
+                        @for rule in sop::definition::NameRule::ALL { option value=(rule.key()) selected[rule.key() == g.name_rule] { (rule.key()) } }
+                    }
+                }
+                div {
+                    label for="f-registry-step" { (t(Msg::EdRegistryStep)) }
+                    input #f-registry-step type="text" name="registry.step" value=(g.step) inputmode="numeric" list="f-targets";
+                }
+                div {
+                    label for="f-registry-action" { (t(Msg::EdRegistryAction)) }
+                    select #f-registry-action name="registry.action" {
+                        option value="" selected[g.action.is_empty()] { (t(Msg::EdRegistryCreate)) }
+                        @if !g.action.is_empty() && g.action != "buat" && g.action != "cabut" { option value=(g.action) selected { (g.action) } }
+                        option value="buat" selected[g.action == "buat"] { "buat" }
+                        option value="cabut" selected[g.action == "cabut"] { (t(Msg::EdRegistryRevoke)) }
+                    }
+                }
+                (field("key", &g.key, Msg::EdRegistryKey))
+                (field("person", &g.person, Msg::EdRegistryPerson))
+                (field("valid_until", &g.valid_until, Msg::EdRegistryValidUntil))
+                (field("unit", &g.unit, Msg::EdRegistryUnit))
+                (field("requested", &g.requested, Msg::EdRegistryRequested))
+                (field("other_name_reason", &g.other_name_reason, Msg::EdRegistryReason))
+                (field("record_type", &g.record_type, Msg::EdRegistryRecordType))
+                (field("record_value", &g.record_value, Msg::EdRegistryRecordValue))
+            }
+            (lines("registry.details", &g.details, t(Msg::EdRegistryDetails), t(Msg::EdOnePerLine)))
+            (rest(user, "registry.rest", &g.rest))
         }
     }
 }
