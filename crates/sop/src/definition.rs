@@ -479,6 +479,22 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
+    pub const ALL: [FieldKind; 13] = [
+        FieldKind::Text,
+        FieldKind::Textarea,
+        FieldKind::Number,
+        FieldKind::Date,
+        FieldKind::DateTime,
+        FieldKind::Email,
+        FieldKind::Phone,
+        FieldKind::Nik,
+        FieldKind::Nip,
+        FieldKind::Domain,
+        FieldKind::Ip,
+        FieldKind::Select,
+        FieldKind::Pegawai,
+    ];
+
     /// The word used in definition files.
     pub fn key(self) -> &'static str {
         match self {

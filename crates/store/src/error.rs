@@ -34,6 +34,12 @@ pub enum StoreError {
     NotPermitted(String),
     #[error("{0} sudah ada")]
     AlreadyExists(String),
+    /// A draft saved on a revision older than its newest: someone else
+    /// saved it meanwhile (`by`, a person), and nothing was overwritten.
+    #[error(
+        "konsep SOP ini sudah disimpan orang lain sejak Anda membukanya (kini revisi {revision}); perubahan Anda belum disimpan — salin yang perlu, lalu muat ulang konsepnya"
+    )]
+    DraftChanged { revision: i64, by: String, at: i64 },
     #[error(
         "basis data {path} tidak dapat ditulis ({reason}) — periksa bahwa direktori data dapat ditulis oleh pengguna ini dan disknya tidak penuh"
     )]

@@ -40,6 +40,7 @@ pub mod routine;
 pub mod seed;
 pub mod self_registration;
 pub mod sign_in;
+pub mod sop_drafts;
 mod sop_versions;
 pub mod visits;
 mod write_queue;

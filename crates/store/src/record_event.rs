@@ -188,6 +188,30 @@ pub enum Change {
         headers: Vec<String>,
         headers_replaced: bool,
     },
+    /// An SOP draft begun in the editor (`origin`: `baru`, `unggahan`,
+    /// `revisi`); the text is named by its SHA-256.
+    SopDraftCreated {
+        draft: String,
+        origin: String,
+        sop: String,
+        sha256: String,
+    },
+    /// A draft's text saved as its revision `revision`.
+    SopDraftSaved {
+        draft: String,
+        revision: i64,
+        sha256: String,
+    },
+    SopDraftDeleted {
+        draft: String,
+        sop: String,
+    },
+    /// A draft published as version `version` of its SOP.
+    SopDraftPublished {
+        draft: String,
+        sop: String,
+        version: u32,
+    },
 }
 
 impl Change {
@@ -222,6 +246,10 @@ impl Change {
             Change::RegistrationRefused { .. } => "registration-refused",
             Change::SignInSettingsSet { .. } => "sign-in-settings-set",
             Change::MessageGatewaySet { .. } => "message-gateway-set",
+            Change::SopDraftCreated { .. } => "sop-draft-created",
+            Change::SopDraftSaved { .. } => "sop-draft-saved",
+            Change::SopDraftDeleted { .. } => "sop-draft-deleted",
+            Change::SopDraftPublished { .. } => "sop-draft-published",
         }
     }
 }

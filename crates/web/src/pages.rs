@@ -23,6 +23,7 @@ pub mod roster_import;
 pub(crate) mod self_registration;
 pub mod services;
 pub mod sign_in_settings;
+pub mod sop_editor;
 pub mod sop_publishing;
 pub mod visits;
 
@@ -45,6 +46,7 @@ pub async fn health(State(state): State<AppState>) -> Response {
 const CSS: &str = include_str!("../static/sopir.css");
 const HTMX: &str = include_str!("../static/htmx.min.js");
 const FORM_KEEPER: &str = include_str!("../static/form-keeper.js");
+const SOP_EDITOR: &str = include_str!("../static/sop-editor.js");
 
 /// The embedded static files.
 pub async fn asset(Path(file): Path<String>) -> Response {
@@ -52,6 +54,7 @@ pub async fn asset(Path(file): Path<String>) -> Response {
         "sopir.css" => (CSS, "text/css; charset=utf-8"),
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "form-keeper.js" => (FORM_KEEPER, "text/javascript; charset=utf-8"),
+        "sop-editor.js" => (SOP_EDITOR, "text/javascript; charset=utf-8"),
         _ => return WebError::NotFound.into_response(),
     };
     ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()

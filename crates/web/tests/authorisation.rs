@@ -45,6 +45,15 @@ async fn pending_sign_up(app: &App, agency: &str, unit: &str) -> String {
     app.store.pending_registrations(agency, now).await.unwrap()[0].id.clone()
 }
 
+/// A draft of `agency` begun by its administrator `by`; its editor's path.
+async fn sop_draft(app: &App, agency: &str, by: &str) -> String {
+    let now = jiff::Timestamp::now().as_millisecond();
+    let text = sop::draft_form::blank(agency, &format!("{agency}/konsep-uji"));
+    let origin = store::sop_drafts::DraftOrigin::Blank;
+    let draft = app.store.create_sop_draft(agency, origin, &text, by, now).await.unwrap();
+    format!("/admin/sop/konsep/{}", draft.id)
+}
+
 /// Who may do what with that case.
 fn allowed(action: &str, person: &str) -> bool {
     match action {
@@ -62,6 +71,9 @@ fn allowed(action: &str, person: &str) -> bool {
         // Approving and refusing an agency's sign-ups (issue 18): its own administrators only.
         "signups-lumajang" => person == "lmj-kasi",
         "signups-trenggalek" => person == "tgx-kabid",
+        // An agency's SOP drafts (issue 19): its own administrators only.
+        "drafts-lumajang" => person == "lmj-kasi",
+        "drafts-trenggalek" => person == "tgx-kabid",
         other => panic!("{other}"),
     }
 }
@@ -81,6 +93,10 @@ async fn every_person_and_a_stranger_try_every_action() {
     let signups = [
         ("lumajang", pending_sign_up(&app, "lumajang", "lmj-dinkes").await),
         ("trenggalek", pending_sign_up(&app, "trenggalek", "tgx-dpmptsp").await),
+    ];
+    let drafts = [
+        ("lumajang", sop_draft(&app, "lumajang", "lmj-kasi").await),
+        ("trenggalek", sop_draft(&app, "trenggalek", "tgx-kabid").await),
     ];
 
     for (person, b) in &browsers {
@@ -194,6 +210,51 @@ async fn every_person_and_a_stranger_try_every_action() {
                 }
             }
         }
+        let list = b.get("/admin/sop/konsep").await.status;
+        assert_eq!(
+            list,
+            if allowed("admin", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
+            "{person} lists SOP drafts"
+        );
+        for (agency, path) in &drafts {
+            let own = allowed(&format!("drafts-{agency}"), person);
+            // Another agency's administrator is told no such draft exists.
+            let refused =
+                if allowed("admin", person) { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
+            for page in ["", "/unduh", "/teks"] {
+                let status = b.get(&format!("{path}{page}")).await.status;
+                assert_eq!(
+                    status,
+                    if own { StatusCode::OK } else { refused },
+                    "{person} reads {agency}'s draft{page}"
+                );
+            }
+            if !own {
+                let fields = [
+                    ("csrf", token.as_str()),
+                    ("revisi", "1"),
+                    ("id", "x/y"),
+                    ("identity.nama", "Diubah"),
+                    ("teks", "x = 1"),
+                ];
+                for action in ["", "/otomatis", "/terbitkan", "/hapus", "/teks"] {
+                    let status = b.post(&format!("{path}{action}"), &fields).await.status;
+                    assert_eq!(status, refused, "{person} changes {agency}'s draft{action}");
+                }
+            }
+        }
+        if !allowed("admin", person) {
+            for action in ["baru", "revisi"] {
+                let status = b
+                    .post(
+                        &format!("/admin/sop/konsep/{action}"),
+                        &[("csrf", &token), ("sop", "lumajang/vpn")],
+                    )
+                    .await
+                    .status;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{person} begins a draft ({action})");
+            }
+        }
         // Before login, for everyone alike.
         assert_eq!(b.get("/daftar").await.status, StatusCode::OK, "{person}");
         assert_eq!(b.get("/daftar/tidak-ada").await.status, StatusCode::GONE, "{person}");
@@ -288,6 +349,22 @@ async fn every_person_and_a_stranger_try_every_action() {
             let attempt = anonymous.post(&format!("/admin/pendaftaran/{id}/{what}"), &[]).await;
             assert_eq!(attempt.location.as_deref(), Some("/login?sesi=habis"), "{what}");
         }
+    }
+    for (agency, path) in &drafts {
+        assert_eq!(anonymous.get(path).await.location.as_deref(), Some("/login"));
+        assert_eq!(anonymous.get("/admin/sop/konsep").await.location.as_deref(), Some("/login"));
+        for action in ["", "/otomatis", "/terbitkan", "/hapus", "/teks"] {
+            let attempt = anonymous.post(&format!("{path}{action}"), &[("revisi", "1"), ("teks", "x")]).await;
+            assert_eq!(attempt.location.as_deref(), Some("/login?sesi=habis"), "{action}");
+        }
+        let id = path.rsplit('/').next().unwrap();
+        let draft = app.store.sop_draft(agency, id).await.unwrap();
+        assert_eq!(
+            (draft.revision, draft.status),
+            (1, store::sop_drafts::DraftStatus::Open),
+            "{agency}: refused attempts changed nothing"
+        );
+        assert_eq!(app.store.sop_drafts(agency).await.unwrap().len(), 1, "{agency}: no draft begun");
     }
     for (agency, _) in &signups {
         let waiting =

@@ -1485,6 +1485,97 @@ async fn gateway_digest(c: &Client, app: &common::App, gateway: &str) -> Step {
     Ok(())
 }
 
+/// Waits until `css` matches `present` elements or none (`false`).
+async fn until(c: &Client, css: &str, present: bool) -> Step {
+    for _ in 0..100 {
+        let found = c.find_all(Locator::Css(css)).await.map_err(err)?;
+        if found.is_empty() != present {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("{css} never {}", if present { "appeared" } else { "went away" }))
+}
+
+/// The SOP editor (issue 19): an administrator begins a draft, fills in the
+/// identity, adds a lane and a step by their buttons, watches the official
+/// document follow what is typed and a finding (a step without a standard
+/// time) appear and go as the time is filled in, saves and publishes.
+async fn sop_editor(c: &Client, app: &common::App) -> Step {
+    let base = &app.base;
+    login(c, base, "lmj-kasi").await?;
+    c.goto(&format!("{base}/admin/sop")).await.map_err(err)?;
+    follow(c, Locator::Css("a[href='/admin/sop/konsep']")).await?;
+    follow(c, Locator::Css("#buat-konsep")).await?;
+    c.wait().for_element(Locator::Id("f-identity-nama")).await.map_err(err)?;
+    replace(c, "f-identity-nama", "SOP Layanan Hosting Aplikasi").await?;
+    replace(c, "f-identity-nomor", "000.1/7/2026").await?;
+    fill(c, "f-identity-disahkan_oleh-jabatan", "Kepala Dinas Komunikasi dan Informatika").await?;
+    fill(c, "f-identity-disahkan_oleh-nama", "Pejabat Contoh, S.Kom.").await?;
+    follow(c, Locator::Id("f-lanes-add")).await?;
+    // Focus follows the button to the new lane's heading.
+    let focused = c.active_element().await.map_err(err)?.attr("id").await.map_err(err)?;
+    if focused.as_deref() != Some("f-lanes-1-name") {
+        return Err(format!("focus on the new lane, not {focused:?}"));
+    }
+    replace(c, "f-lanes-1-name", "Administrator Server").await?;
+    c.find(Locator::Css("input[name='lanes.1.positions'][value='administrator-server']"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    follow(c, Locator::Id("f-steps-add")).await?;
+    fill(c, "f-steps-1-lane", "pelaksana-2").await?;
+    let preview = "return document.getElementById('pratinjau').innerHTML;";
+    let before = c.execute(preview, vec![]).await.map_err(err)?;
+    if before.as_str().is_none_or(|h| h.contains("Menyiapkan hosting")) {
+        return Err("the document has the step before it is typed".into());
+    }
+    fill(c, "f-steps-1-activity", "Menyiapkan hosting aplikasi").await?;
+    // The document is drawn again as it is typed, and says what is missing.
+    until(c, "#dokumen svg", true).await?;
+    let mut drawn = false;
+    for _ in 0..100 {
+        // Read through a script: a save may redraw the preview meanwhile.
+        let html = c.execute(preview, vec![]).await.map_err(err)?;
+        if html.as_str().is_some_and(|h| h.contains("Menyiapkan hosting")) {
+            drawn = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if !drawn {
+        return Err("the live document never showed the new step".into());
+    }
+    until(c, "li.finding[data-code='no-standard-time']", true).await?;
+    // The finding leads to its field.
+    c.find(Locator::Css("li.finding[data-code='no-standard-time'] a"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    let focused = c.active_element().await.map_err(err)?.attr("id").await.map_err(err)?;
+    if focused.as_deref() != Some("f-steps-1-time") {
+        return Err(format!("the finding's link focuses the time, not {focused:?}"));
+    }
+    fill(c, "f-steps-1-time", "2 jam").await?;
+    until(c, "li.finding[data-code='no-standard-time']", false).await?;
+    shot(c, "sop-editor.png").await?;
+    follow(c, Locator::Id("simpan")).await?;
+    let status = text_of(c, "#status-simpan").await?;
+    if !status.contains("Tersimpan") {
+        return Err(format!("saved: {status}"));
+    }
+    follow(c, Locator::Id("terbitkan")).await?;
+    let said = text_of(c, "p.flash.info").await?;
+    if !said.contains("Diterbitkan sebagai versi 1") {
+        return Err(format!("published: {said}"));
+    }
+    logout(c).await
+}
+
 #[tokio::test]
 #[ignore = "needs chromium and chromedriver"]
 async fn a_daily_digest_chosen_in_the_browser_arrives_at_the_loopback_gateway_in_chromium() {
@@ -1519,4 +1610,16 @@ async fn a_daily_digest_chosen_in_the_browser_arrives_at_the_loopback_gateway_in
     assert!(lines[1].ends_with(&format!("{}/permohonan/{}", app.base, first.id)), "{text}");
     assert!(lines[2].starts_with(&format!("• {} (1): ", second.number)), "{text}");
     assert!(lines[2].ends_with(&format!("{}/permohonan/{}", app.base, second.id)), "{text}");
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver"]
+async fn an_administrator_writes_an_sop_in_the_editor_and_publishes_it_in_chromium() {
+    let app = spawn().await;
+    let (_driver, client, _profile) = start_browser().await;
+    let result = sop_editor(&client, &app).await;
+    finish(client, result, "sop-editor").await;
+    let sop = app.store.sop("lumajang", "lumajang/sop-baru", None).await.unwrap();
+    assert_eq!((sop.version, sop.steps.len()), (1, 2));
+    assert_eq!(sop.steps[1].time.map(|t| t.to_string()).as_deref(), Some("2 jam"));
 }

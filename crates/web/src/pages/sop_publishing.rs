@@ -293,7 +293,7 @@ async fn render(
     }
     let body = html! {
         h1 { (user.t(Msg::SopPublishing)) }
-        p { a href="/admin" { "← " (user.t(Msg::AdminTitle)) } }
+        p { a href="/admin" { "← " (user.t(Msg::AdminTitle)) } " · " a href="/admin/sop/konsep" { (user.t(Msg::EdDrafts)) } }
         @match said {
             Said::Nothing => {}
             Said::Refused(why) => { p.flash.error role="alert" { (why) } }

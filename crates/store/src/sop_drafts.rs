@@ -1,0 +1,326 @@
+//! SOP drafts: an agency's definitions being written in the browser's
+//! editor before they are published. A draft keeps its TOML text exactly as
+//! uploaded or last saved, who began and who last saved it, and a revision
+//! that each save raises: a save made on an older revision is refused
+//! ([`StoreError::DraftChanged`]), so two people editing one draft never
+//! overwrite each other unawares. Every creation, save, deletion and
+//! publication is in the audit chain. Every query is scoped to the agency.
+
+use crate::record_event::{self, Change, Owner};
+use crate::{Store, StoreError};
+
+/// How a draft was begun.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftOrigin {
+    /// From an almost empty definition.
+    Blank,
+    /// From a TOML file an administrator uploaded.
+    Upload,
+    /// From the active published version, as its next version.
+    Revision,
+}
+
+impl DraftOrigin {
+    pub const ALL: [DraftOrigin; 3] = [DraftOrigin::Blank, DraftOrigin::Upload, DraftOrigin::Revision];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            DraftOrigin::Blank => "baru",
+            DraftOrigin::Upload => "unggahan",
+            DraftOrigin::Revision => "revisi",
+        }
+    }
+
+    fn parse(key: &str) -> Result<DraftOrigin, StoreError> {
+        DraftOrigin::ALL
+            .into_iter()
+            .find(|o| o.key() == key)
+            .ok_or_else(|| StoreError::Corrupt(format!("asal konsep SOP \"{key}\"")))
+    }
+}
+
+/// Where a draft stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftStatus {
+    /// Being written; saved as often as it is changed.
+    Open,
+    /// Published as a version of its SOP; it changes no more.
+    Published,
+}
+
+impl DraftStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            DraftStatus::Open => "konsep",
+            DraftStatus::Published => "terbit",
+        }
+    }
+
+    fn parse(key: &str) -> Result<DraftStatus, StoreError> {
+        [DraftStatus::Open, DraftStatus::Published]
+            .into_iter()
+            .find(|s| s.key() == key)
+            .ok_or_else(|| StoreError::Corrupt(format!("status konsep SOP \"{key}\"")))
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct DraftRow {
+    id: String,
+    agency_id: String,
+    origin: String,
+    sop_id: String,
+    title: String,
+    source: String,
+    revision: i64,
+    status: String,
+    published_version: Option<i64>,
+    created_by: String,
+    created_at: i64,
+    updated_by: String,
+    updated_at: i64,
+}
+
+/// One draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SopDraft {
+    pub id: String,
+    pub agency_id: String,
+    pub origin: DraftOrigin,
+    /// The SOP id its text named when last saved (empty when it named none).
+    pub sop_id: String,
+    /// The SOP's name (Nama SOP) its text gave when last saved.
+    pub title: String,
+    /// The TOML text, byte for byte as uploaded or saved.
+    pub source: String,
+    /// Raised by one with each save that changed the text; 1 when begun.
+    pub revision: i64,
+    pub status: DraftStatus,
+    /// The version it was published as.
+    pub published_version: Option<i64>,
+    /// People (person ids).
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_by: String,
+    pub updated_at: i64,
+}
+
+impl TryFrom<DraftRow> for SopDraft {
+    type Error = StoreError;
+
+    fn try_from(row: DraftRow) -> Result<SopDraft, StoreError> {
+        Ok(SopDraft {
+            origin: DraftOrigin::parse(&row.origin)?,
+            status: DraftStatus::parse(&row.status)?,
+            id: row.id,
+            agency_id: row.agency_id,
+            sop_id: row.sop_id,
+            title: row.title,
+            source: row.source,
+            revision: row.revision,
+            published_version: row.published_version,
+            created_by: row.created_by,
+            created_at: row.created_at,
+            updated_by: row.updated_by,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+/// The SOP id and name a text gives, as far as it can be read.
+fn heading(source: &str) -> (String, String) {
+    sop::draft_form::SopForm::read(source).map(|f| (f.id, f.identity.nama)).unwrap_or_default()
+}
+
+const COLUMNS: &str = "id, agency_id, origin, sop_id, title, source, revision, status, published_version,
+     created_by, created_at, updated_by, updated_at";
+
+impl Store {
+    /// Begins a draft of `agency` with `source`, by the person `by`.
+    pub async fn create_sop_draft(
+        &self,
+        agency: &str,
+        origin: DraftOrigin,
+        source: &str,
+        by: &str,
+        at: i64,
+    ) -> Result<SopDraft, StoreError> {
+        let id = crate::new_id();
+        let (sop_id, title) = heading(source);
+        let insert = sqlx::query(
+            "INSERT INTO sop_drafts (id, agency_id, origin, sop_id, title, source, revision, status,
+                 created_by, created_at, updated_by, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $8, $9)",
+        )
+        .bind(&id)
+        .bind(agency)
+        .bind(origin.key())
+        .bind(&sop_id)
+        .bind(&title)
+        .bind(source)
+        .bind(DraftStatus::Open.key())
+        .bind(by)
+        .bind(at);
+        let change = Change::SopDraftCreated {
+            draft: id.clone(),
+            origin: origin.key().to_string(),
+            sop: sop_id,
+            sha256: record_event::sha256(source.as_bytes()),
+        };
+        self.write_recorded(insert, Owner::Agency(agency), Some(by), change, at).await?;
+        self.sop_draft(agency, &id).await
+    }
+
+    /// The agency's drafts, the most recently saved first.
+    pub async fn sop_drafts(&self, agency: &str) -> Result<Vec<SopDraft>, StoreError> {
+        let rows = sqlx::query_as::<_, DraftRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM sop_drafts WHERE agency_id = $1 ORDER BY updated_at DESC, id"
+        )))
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(SopDraft::try_from).collect()
+    }
+
+    /// One draft of the agency; [`StoreError::NotFound`] for another's.
+    pub async fn sop_draft(&self, agency: &str, id: &str) -> Result<SopDraft, StoreError> {
+        sqlx::query_as::<_, DraftRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM sop_drafts WHERE agency_id = $1 AND id = $2"
+        )))
+        .bind(agency)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("konsep SOP {id}")))?
+        .try_into()
+    }
+
+    /// Saves `source` as the draft's text, made on revision `revision`.
+    /// The same text again changes nothing; a revision other than the
+    /// newest is refused ([`StoreError::DraftChanged`]) and changes nothing;
+    /// a published draft is not changed ([`StoreError::NotPermitted`]).
+    pub async fn save_sop_draft(
+        &self,
+        agency: &str,
+        id: &str,
+        revision: i64,
+        source: &str,
+        by: &str,
+        at: i64,
+    ) -> Result<SopDraft, StoreError> {
+        let current = self.sop_draft(agency, id).await?;
+        refuse_change(&current, revision)?;
+        if current.source == source {
+            return Ok(current);
+        }
+        let (sop_id, title) = heading(source);
+        let update = sqlx::query(
+            "UPDATE sop_drafts SET source = $1, sop_id = $2, title = $3, revision = revision + 1,
+                 updated_by = $4, updated_at = $5
+             WHERE agency_id = $6 AND id = $7 AND revision = $8 AND status = $9",
+        )
+        .bind(source)
+        .bind(&sop_id)
+        .bind(&title)
+        .bind(by)
+        .bind(at)
+        .bind(agency)
+        .bind(id)
+        .bind(revision)
+        .bind(DraftStatus::Open.key());
+        let change = Change::SopDraftSaved {
+            draft: id.to_string(),
+            revision: revision + 1,
+            sha256: record_event::sha256(source.as_bytes()),
+        };
+        let changed = self.write_recorded(update, Owner::Agency(agency), Some(by), change, at).await?;
+        let saved = self.sop_draft(agency, id).await?;
+        if changed == 0 {
+            // Saved by someone else between the read above and this write.
+            refuse_change(&saved, revision)?;
+        }
+        Ok(saved)
+    }
+
+    /// Deletes a draft seen at revision `revision` (refused like a save
+    /// when someone saved it since).
+    pub async fn delete_sop_draft(
+        &self,
+        agency: &str,
+        id: &str,
+        revision: i64,
+        by: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let current = self.sop_draft(agency, id).await?;
+        if current.revision != revision {
+            return Err(changed(&current));
+        }
+        let delete = sqlx::query("DELETE FROM sop_drafts WHERE agency_id = $1 AND id = $2 AND revision = $3")
+            .bind(agency)
+            .bind(id)
+            .bind(revision);
+        let change = Change::SopDraftDeleted { draft: id.to_string(), sop: current.sop_id.clone() };
+        if self.write_recorded(delete, Owner::Agency(agency), Some(by), change, at).await? == 0 {
+            return Err(changed(&self.sop_draft(agency, id).await?));
+        }
+        Ok(())
+    }
+
+    /// Marks the draft published as `version` of its SOP (its text at
+    /// revision `revision` having been published); it changes no more.
+    pub async fn mark_sop_draft_published(
+        &self,
+        agency: &str,
+        id: &str,
+        revision: i64,
+        version: u32,
+        by: &str,
+        at: i64,
+    ) -> Result<SopDraft, StoreError> {
+        let current = self.sop_draft(agency, id).await?;
+        refuse_change(&current, revision)?;
+        let update = sqlx::query(
+            "UPDATE sop_drafts SET status = $1, published_version = $2, updated_by = $3, updated_at = $4
+             WHERE agency_id = $5 AND id = $6 AND revision = $7 AND status = $8",
+        )
+        .bind(DraftStatus::Published.key())
+        .bind(i64::from(version))
+        .bind(by)
+        .bind(at)
+        .bind(agency)
+        .bind(id)
+        .bind(revision)
+        .bind(DraftStatus::Open.key());
+        let change =
+            Change::SopDraftPublished { draft: id.to_string(), sop: current.sop_id.clone(), version };
+        if self.write_recorded(update, Owner::Agency(agency), Some(by), change, at).await? == 0 {
+            refuse_change(&self.sop_draft(agency, id).await?, revision)?;
+        }
+        self.sop_draft(agency, id).await
+    }
+}
+
+fn changed(current: &SopDraft) -> StoreError {
+    StoreError::DraftChanged {
+        revision: current.revision,
+        by: current.updated_by.clone(),
+        at: current.updated_at,
+    }
+}
+
+/// A published draft is not changed; one saved since `revision` is not
+/// overwritten.
+fn refuse_change(current: &SopDraft, revision: i64) -> Result<(), StoreError> {
+    if current.status == DraftStatus::Published {
+        return Err(StoreError::NotPermitted(format!(
+            "konsep SOP {} sudah diterbitkan sebagai versi {}; buat konsep revisi untuk mengubahnya",
+            current.sop_id,
+            current.published_version.unwrap_or_default()
+        )));
+    }
+    if current.revision != revision {
+        return Err(changed(current));
+    }
+    Ok(())
+}
