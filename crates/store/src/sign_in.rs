@@ -263,6 +263,13 @@ fn non_empty(value: &str) -> Option<String> {
     Some(value.trim().to_string()).filter(|v| !v.is_empty())
 }
 
+/// A secret of the sign-in settings that is never shown back.
+#[derive(Clone, Copy)]
+enum SavedSecret {
+    LdapServicePassword,
+    OidcClientSecret,
+}
+
 impl Store {
     /// `agency`'s sign-in settings (local passwords only, when never set).
     pub async fn sign_in_settings(&self, agency: &str) -> Result<SignInSettings, StoreError> {
@@ -329,6 +336,18 @@ impl Store {
         Ok(SignInSettings { local_passwords: row.try_get::<i64, _>("local_passwords")? != 0, ldap, oidc })
     }
 
+    /// The sealed secret `which` saved for `agency`, kept when the form
+    /// leaves its field empty.
+    async fn saved_secret(&self, agency: &str, which: SavedSecret) -> Result<Option<String>, StoreError> {
+        let column = match which {
+            SavedSecret::LdapServicePassword => "ldap_service_password",
+            SavedSecret::OidcClientSecret => "oidc_client_secret",
+        };
+        let sql = format!("SELECT {column} FROM sign_in_settings WHERE agency_id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(agency).fetch_optional(&self.pool).await?;
+        Ok(row.map(|row| row.try_get::<Option<String>, _>(0)).transpose()?.flatten())
+    }
+
     /// Saves `agency`'s sign-in settings as `by` set them, each field
     /// checked first (a refusal, beside its field, changes nothing); the
     /// change is in the audit chain.
@@ -346,13 +365,7 @@ impl Store {
             None
         } else if form.ldap_service_password.is_empty() {
             // Left empty: the saved password stays (it is never shown back).
-            sqlx::query("SELECT ldap_service_password FROM sign_in_settings WHERE agency_id = $1")
-                .bind(agency)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|row| row.try_get::<Option<String>, _>(0))
-                .transpose()?
-                .flatten()
+            self.saved_secret(agency, SavedSecret::LdapServicePassword).await?
         } else {
             Some(required(self.key.as_ref())?.seal(&form.ldap_service_password))
         };
@@ -360,13 +373,7 @@ impl Store {
         let client_secret = if oidc.is_none() {
             None
         } else if form.oidc_client_secret.is_empty() {
-            sqlx::query("SELECT oidc_client_secret FROM sign_in_settings WHERE agency_id = $1")
-                .bind(agency)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|row| row.try_get::<Option<String>, _>(0))
-                .transpose()?
-                .flatten()
+            self.saved_secret(agency, SavedSecret::OidcClientSecret).await?
         } else {
             Some(required(self.key.as_ref())?.seal(&form.oidc_client_secret))
         };

@@ -84,13 +84,8 @@ fn err(e: impl std::fmt::Display) -> String {
 
 async fn login(c: &Client, base: &str, username: &str) -> Step {
     c.goto(&format!("{base}/login")).await.map_err(err)?;
-    c.find(Locator::Css("#username")).await.map_err(err)?.send_keys(username).await.map_err(err)?;
-    c.find(Locator::Css("#password"))
-        .await
-        .map_err(err)?
-        .send_keys(store::demo::DEMO_PASSWORD)
-        .await
-        .map_err(err)?;
+    type_in(c, "#username", username).await?;
+    type_in(c, "#password", store::demo::DEMO_PASSWORD).await?;
     follow(c, Locator::Css("form button[type=submit]")).await?;
     c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
     Ok(())
@@ -137,6 +132,12 @@ async fn follow(c: &Client, what: Locator<'_>) -> Step {
         .await
         .map_err(|e| format!("after clicking {described}, no new page: {e}"))?;
     Ok(())
+}
+
+/// Types `text` into the control `css` finds, once it is there.
+async fn type_in(c: &Client, css: &str, text: &str) -> Step {
+    let control = c.wait().for_element(Locator::Css(css)).await.map_err(|e| format!("{css}: {e}"))?;
+    control.send_keys(text).await.map_err(err)
 }
 
 async fn shot(c: &Client, name: &str) -> Step {
@@ -1039,14 +1040,8 @@ async fn a_third_agency_runs_its_own_sops_of_three_shapes_in_chromium() {
 
 /// Types a username and password into the login page already open, and sends them.
 async fn sign_in_here(c: &Client, username: &str, password: &str) -> Step {
-    c.wait()
-        .for_element(Locator::Css("#username"))
-        .await
-        .map_err(err)?
-        .send_keys(username)
-        .await
-        .map_err(err)?;
-    c.find(Locator::Css("#password")).await.map_err(err)?.send_keys(password).await.map_err(err)?;
+    type_in(c, "#username", username).await?;
+    type_in(c, "#password", password).await?;
     follow(c, Locator::Css("form[action='/login'] button[type=submit]")).await?;
     Ok(())
 }
@@ -1088,19 +1083,8 @@ async fn accounts(c: &Client, app: &common::App) -> Step {
     }
     c.goto(&format!("{base}/login")).await.map_err(err)?;
     sign_in_here(c, "lmj-pemohon", &code).await?;
-    c.wait()
-        .for_element(Locator::Css("#new"))
-        .await
-        .map_err(err)?
-        .send_keys("kata-sandi-baru-siti")
-        .await
-        .map_err(err)?;
-    c.find(Locator::Css("#confirm"))
-        .await
-        .map_err(err)?
-        .send_keys("kata-sandi-baru-siti")
-        .await
-        .map_err(err)?;
+    type_in(c, "#new", "kata-sandi-baru-siti").await?;
+    type_in(c, "#confirm", "kata-sandi-baru-siti").await?;
     follow(c, Locator::Css("form[action='/sandi'] button[type=submit]")).await?;
     c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
     logout(c).await?;
@@ -1247,13 +1231,8 @@ async fn ldap_sign_in(c: &Client, base: &str, ldap: &common::slapd::Slapd) -> St
     follow(c, Locator::Css("form[action='/admin/masuk'] button[type=submit]")).await?;
     c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(err)?;
     logout(c).await?;
-    c.find(Locator::Css("#username")).await.map_err(err)?.send_keys("sri").await.map_err(err)?;
-    c.find(Locator::Css("#password"))
-        .await
-        .map_err(err)?
-        .send_keys(common::slapd::SRI_PASSWORD)
-        .await
-        .map_err(err)?;
+    type_in(c, "#username", "sri").await?;
+    type_in(c, "#password", common::slapd::SRI_PASSWORD).await?;
     fill(c, "direktori", "lumajang").await?;
     follow(c, Locator::Css("form button[type=submit]")).await?;
     c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
@@ -1289,19 +1268,8 @@ async fn openid_sign_in(c: &Client, base: &str, issuer: &str) -> Step {
     c.wait().for_element(Locator::Css("p.flash.info")).await.map_err(err)?;
     logout(c).await?;
     follow(c, Locator::LinkText("Masuk dengan SSO Jatim")).await?;
-    c.wait()
-        .for_element(Locator::Css("input[name=login]"))
-        .await
-        .map_err(err)?
-        .send_keys("agus")
-        .await
-        .map_err(err)?;
-    c.find(Locator::Css("input[name=password]"))
-        .await
-        .map_err(err)?
-        .send_keys("apa-saja")
-        .await
-        .map_err(err)?;
+    type_in(c, "input[name=login]", "agus").await?;
+    type_in(c, "input[name=password]", "apa-saja").await?;
     follow(c, Locator::Css("button[type=submit]")).await?;
     // The provider asks to consent once; its click leads back to Sopir.
     c.wait().for_element(Locator::Css("button[type=submit]")).await.map_err(err)?;
