@@ -14,6 +14,20 @@ use crate::pdf::{self, PAGE_HEIGHT, PAGE_WIDTH, Page};
 
 /// The SOP's official document as PDF, each page scaled to A4 landscape.
 pub fn to_pdf(sop: &sop::Sop, agency: Option<&sop::Agency>) -> Vec<u8> {
+    write(sop, agency, None)
+}
+
+/// The document with a signature slot, for the head to sign at its
+/// ratification (pengesahan) as letters are signed.
+pub fn to_pdf_for_signing(
+    sop: &sop::Sop,
+    agency: Option<&sop::Agency>,
+    slot: &pdf::SignatureSlot,
+) -> Vec<u8> {
+    write(sop, agency, Some(slot))
+}
+
+fn write(sop: &sop::Sop, agency: Option<&sop::Agency>, slot: Option<&pdf::SignatureSlot>) -> Vec<u8> {
     let title = format!("{} — {}", sop.identity.nama.value, sop.identity.nomor.value);
     let mut out = Vec::new();
     for p in sop::render::pages(sop, agency) {
@@ -30,7 +44,7 @@ pub fn to_pdf(sop: &sop::Sop, agency: Option<&sop::Agency>) -> Vec<u8> {
         page.raw("Q");
         out.push(page);
     }
-    pdf::write(&title, &out, &[], None)
+    pdf::write(&title, &out, &[], slot)
 }
 
 /// The presentation attributes an element inherits from its group.

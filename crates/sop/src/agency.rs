@@ -66,6 +66,11 @@ pub struct LetterSettings {
     /// Numbers come from SRIKANDI and are typed in when signing.
     #[serde(default)]
     pub srikandi: bool,
+    /// Template of the number an SOP gets at its ratification (pengesahan),
+    /// with the letters' placeholders (`{urut}` counts the year's SOPs);
+    /// empty: the head types the number when ratifying.
+    #[serde(default)]
+    pub sop_number: String,
 }
 
 fn default_template() -> String {
@@ -85,6 +90,7 @@ impl Default for LetterSettings {
             per_unit: false,
             place: String::new(),
             srikandi: false,
+            sop_number: String::new(),
         }
     }
 }
@@ -95,8 +101,18 @@ pub const NUMBER_PLACEHOLDERS: [&str; 4] = ["klasifikasi", "urut", "unit", "tahu
 impl LetterSettings {
     /// The number of the `seq`th letter of `year`.
     pub fn format_number(&self, classification: Option<&str>, seq: i64, year: i16) -> String {
+        self.format(&self.number, classification, seq, year)
+    }
+
+    /// The number of the `seq`th SOP ratified in `year`; `None` when the
+    /// agency types its SOP numbers.
+    pub fn format_sop_number(&self, seq: i64, year: i16) -> Option<String> {
+        (!self.sop_number.trim().is_empty()).then(|| self.format(&self.sop_number, None, seq, year))
+    }
+
+    fn format(&self, template: &str, classification: Option<&str>, seq: i64, year: i16) -> String {
         let mut out = String::new();
-        let mut rest = self.number.as_str();
+        let mut rest = template;
         while let Some(open) = rest.find('{') {
             out.push_str(&rest[..open]);
             let Some(close) = rest[open..].find('}') else { break };
@@ -228,6 +244,16 @@ impl Agency {
         let errors = number_template_errors(&self.letters.number);
         if !errors.is_empty() {
             problems.push(FieldProblem::new("letters.number", "Templat nomor surat", errors.join("; ")));
+        }
+        if !self.letters.sop_number.trim().is_empty() {
+            let errors = number_template_errors(&self.letters.sop_number);
+            if !errors.is_empty() {
+                problems.push(FieldProblem::new(
+                    "letters.sop_number",
+                    "Templat nomor SOP",
+                    errors.join("; "),
+                ));
+            }
         }
         for (field, label, value) in [
             ("letters.classification", "Kode klasifikasi", &self.letters.classification),
@@ -382,8 +408,11 @@ pub fn parse_agency(file: &str, text: &str) -> Result<Agency, Vec<Diagnostic>> {
         errors.push(Diagnostic::error(file, at(&raw.timezone), "bad-timezone", message));
     }
     if let Some(letters) = &raw.letters {
-        for message in number_template_errors(&letters.get_ref().number) {
-            errors.push(Diagnostic::error(file, at_span(text, letters), "bad-number-template", message));
+        let sop_number = Some(&letters.get_ref().sop_number).filter(|t| !t.trim().is_empty());
+        for template in std::iter::once(&letters.get_ref().number).chain(sop_number) {
+            for message in number_template_errors(template) {
+                errors.push(Diagnostic::error(file, at_span(text, letters), "bad-number-template", message));
+            }
         }
     }
     // An empty domain is no domain: names are then not checked against it.

@@ -301,6 +301,47 @@ impl SopForm {
     }
 
     /// Changes the form's shape; whether anything changed.
+    /// The fields a reviewer comments on, in the form's order, each with
+    /// what it says now: the identity page, every lane's name and each
+    /// step's activity, executors, requirements, time and output, and the
+    /// letter. Names are the editor's (`identity.nomor`, `steps.2.time`).
+    pub fn commentable(&self) -> Vec<(String, String)> {
+        let i = &self.identity;
+        let mut out: Vec<(String, String)> = [
+            ("nomor", i.nomor.clone()),
+            ("nama", i.nama.clone()),
+            ("unit", i.unit.clone()),
+            ("tanggal_pembuatan", i.tanggal_pembuatan.clone()),
+            ("tanggal_efektif", i.tanggal_efektif.clone()),
+            ("dasar_hukum", i.dasar_hukum.join("; ")),
+            ("kualifikasi_pelaksana", i.kualifikasi_pelaksana.join("; ")),
+            ("keterkaitan", i.keterkaitan.join("; ")),
+            ("peralatan", i.peralatan.join("; ")),
+            ("peringatan", i.peringatan.join("; ")),
+            ("pencatatan", i.pencatatan.join("; ")),
+        ]
+        .into_iter()
+        .map(|(name, value)| (format!("identity.{name}"), value))
+        .collect();
+        for (n, lane) in self.lanes.iter().enumerate() {
+            out.push((format!("lanes.{n}.name"), lane.name.clone()));
+        }
+        for (n, step) in self.steps.iter().enumerate() {
+            for (part, value) in [
+                ("activity", step.activity.clone()),
+                ("lane", step.lanes.join(", ")),
+                ("requirements", step.requirements.join("; ")),
+                ("time", step.time.clone()),
+                ("outputs", step.outputs.join("; ")),
+            ] {
+                out.push((format!("steps.{n}.{part}"), value));
+            }
+        }
+        out.push(("letter.subject".into(), self.letter.subject.clone()));
+        out.push(("letter.body".into(), self.letter.body.clone()));
+        out
+    }
+
     pub fn edit(&mut self, edit: Edit) -> bool {
         match edit {
             Edit::AddLane => {

@@ -161,6 +161,13 @@ fn local(at: i64, zone: &TimeZone) -> jiff::Zoned {
     Timestamp::from_millisecond(at).expect("valid instant").to_zoned(zone.clone())
 }
 
+/// A signature's time as PDF writes it: `D:20261126101500+07'00'`.
+pub(crate) fn pdf_date(at: i64, zone: &TimeZone) -> String {
+    let z = local(at, zone);
+    let offset = z.offset().seconds();
+    format!("D:{}{:+03}'{:02}'", z.strftime("%Y%m%d%H%M%S"), offset / 3600, (offset.abs() % 3600) / 60)
+}
+
 /// "26 November 2026".
 pub fn long_date(at: i64, zone: &TimeZone) -> String {
     let d = local(at, zone).date();
@@ -550,18 +557,11 @@ impl Store {
             verification: Some(Verification { url: format!("{verify_base}{code}"), code: code.clone() }),
             draft: false,
         };
-        let z = local(at, zone);
-        let offset = z.offset().seconds();
         let slot = documents::SignatureSlot {
             signer_name: person.name.clone(),
             reason: format!("Surat {number}"),
             location: agency.letters.place.clone(),
-            date: format!(
-                "D:{}{:+03}'{:02}'",
-                z.strftime("%Y%m%d%H%M%S"),
-                offset / 3600,
-                (offset.abs() % 3600) / 60
-            ),
+            date: pdf_date(at, zone),
         };
         let pdf = letter.to_pdf(Some(&slot));
         let signed =
@@ -1121,7 +1121,7 @@ impl Store {
 }
 
 /// The PKCS#12 file of `person`'s signing certificate, if one was uploaded.
-async fn signing_certificate_file<'e, E>(
+pub(crate) async fn signing_certificate_file<'e, E>(
     executor: E,
     agency: &str,
     person: &str,
@@ -1140,7 +1140,7 @@ where
 /// Opens a PKCS#12 file on a blocking thread: its key derivation takes
 /// milliseconds of CPU, which would stall the other requests of a runtime
 /// thread.
-async fn unlock(p12: Vec<u8>, passphrase: String) -> Result<UnlockedKey, StoreError> {
+pub(crate) async fn unlock(p12: Vec<u8>, passphrase: String) -> Result<UnlockedKey, StoreError> {
     tokio::task::spawn_blocking(move || Pkcs12Signer::new(p12).unlock(&passphrase))
         .await
         .map_err(|e| StoreError::Corrupt(format!("membuka sertifikat terhenti: {e}")))?
@@ -1150,7 +1150,7 @@ async fn unlock(p12: Vec<u8>, passphrase: String) -> Result<UnlockedKey, StoreEr
 /// Takes the next number of a yearly sequence. Runs inside the writer's
 /// transaction, after the chain lock, so concurrent signers queue and no
 /// number is used twice or skipped (a rolled-back signing gives its number back).
-async fn next_in_sequence(
+pub(crate) async fn next_in_sequence(
     tx: &mut Transaction<'static, Any>,
     agency: &str,
     register: &str,

@@ -41,6 +41,7 @@ pub mod seed;
 pub mod self_registration;
 pub mod sign_in;
 pub mod sop_drafts;
+pub mod sop_ratification;
 mod sop_versions;
 pub mod visits;
 mod write_queue;

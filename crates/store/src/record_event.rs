@@ -212,6 +212,39 @@ pub enum Change {
         sop: String,
         version: u32,
     },
+    /// A draft at `revision` sent to `reviewer` (a person).
+    SopDraftSentForReview {
+        draft: String,
+        revision: i64,
+        reviewer: String,
+    },
+    /// A comment on `field` of a draft (empty: the whole), its text named
+    /// by its SHA-256.
+    SopDraftCommented {
+        draft: String,
+        field: String,
+        sha256: String,
+    },
+    /// A draft in review or approved, returned to its drafters.
+    SopDraftReturned {
+        draft: String,
+        revision: i64,
+    },
+    /// A draft approved by its reviewer for ratification.
+    SopDraftApproved {
+        draft: String,
+        revision: i64,
+    },
+    /// A draft ratified as `version` of its SOP under `number`, in effect
+    /// from `effective`; the signed document named by its SHA-256.
+    SopRatified {
+        draft: String,
+        sop: String,
+        version: u32,
+        number: String,
+        effective: String,
+        sha256: String,
+    },
 }
 
 impl Change {
@@ -250,6 +283,11 @@ impl Change {
             Change::SopDraftSaved { .. } => "sop-draft-saved",
             Change::SopDraftDeleted { .. } => "sop-draft-deleted",
             Change::SopDraftPublished { .. } => "sop-draft-published",
+            Change::SopDraftSentForReview { .. } => "sop-draft-sent-for-review",
+            Change::SopDraftCommented { .. } => "sop-draft-commented",
+            Change::SopDraftReturned { .. } => "sop-draft-returned",
+            Change::SopDraftApproved { .. } => "sop-draft-approved",
+            Change::SopRatified { .. } => "sop-ratified",
         }
     }
 }

@@ -5,8 +5,10 @@
 //! ([`StoreError::DraftChanged`]), so two people editing one draft never
 //! overwrite each other unawares. Every creation, save, deletion and
 //! publication is in the audit chain. Every query is scoped to the agency.
+//! Review and ratification move a draft on ([`crate::sop_ratification`]);
+//! only an open draft is changed.
 
-use crate::record_event::{self, Change, Owner};
+use crate::record_event::{self, Change, Owner, append};
 use crate::{Store, StoreError};
 
 /// How a draft was begun.
@@ -42,22 +44,41 @@ impl DraftOrigin {
 /// Where a draft stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DraftStatus {
-    /// Being written; saved as often as it is changed.
+    /// Being written by its drafters (tim penyusun); saved as often as it
+    /// is changed.
     Open,
-    /// Published as a version of its SOP; it changes no more.
+    /// Sent to the reviewer it names, who comments, returns or approves.
+    InReview,
+    /// Approved by its reviewer; a head of the agency ratifies it.
+    Approved,
+    /// Ratified (disahkan): numbered, signed and published as a version.
+    Ratified,
+    /// Published by an administrator without review (an SOP ratified
+    /// elsewhere, on paper).
     Published,
 }
 
 impl DraftStatus {
+    pub const ALL: [DraftStatus; 5] = [
+        DraftStatus::Open,
+        DraftStatus::InReview,
+        DraftStatus::Approved,
+        DraftStatus::Ratified,
+        DraftStatus::Published,
+    ];
+
     pub fn key(self) -> &'static str {
         match self {
             DraftStatus::Open => "konsep",
+            DraftStatus::InReview => "ditinjau",
+            DraftStatus::Approved => "disetujui",
+            DraftStatus::Ratified => "disahkan",
             DraftStatus::Published => "terbit",
         }
     }
 
     fn parse(key: &str) -> Result<DraftStatus, StoreError> {
-        [DraftStatus::Open, DraftStatus::Published]
+        DraftStatus::ALL
             .into_iter()
             .find(|s| s.key() == key)
             .ok_or_else(|| StoreError::Corrupt(format!("status konsep SOP \"{key}\"")))
@@ -75,6 +96,7 @@ struct DraftRow {
     revision: i64,
     status: String,
     published_version: Option<i64>,
+    reviewer_id: Option<String>,
     created_by: String,
     created_at: i64,
     updated_by: String,
@@ -98,6 +120,8 @@ pub struct SopDraft {
     pub status: DraftStatus,
     /// The version it was published as.
     pub published_version: Option<i64>,
+    /// The person it was last sent to for review.
+    pub reviewer: Option<String>,
     /// People (person ids).
     pub created_by: String,
     pub created_at: i64,
@@ -119,6 +143,7 @@ impl TryFrom<DraftRow> for SopDraft {
             source: row.source,
             revision: row.revision,
             published_version: row.published_version,
+            reviewer: row.reviewer_id,
             created_by: row.created_by,
             created_at: row.created_at,
             updated_by: row.updated_by,
@@ -133,7 +158,7 @@ fn heading(source: &str) -> (String, String) {
 }
 
 const COLUMNS: &str = "id, agency_id, origin, sop_id, title, source, revision, status, published_version,
-     created_by, created_at, updated_by, updated_at";
+     reviewer_id, created_by, created_at, updated_by, updated_at";
 
 impl Store {
     /// Begins a draft of `agency` with `source`, by the person `by`.
@@ -253,18 +278,34 @@ impl Store {
         at: i64,
     ) -> Result<(), StoreError> {
         let current = self.sop_draft(agency, id).await?;
-        if current.revision != revision {
-            return Err(changed(&current));
-        }
-        let delete = sqlx::query("DELETE FROM sop_drafts WHERE agency_id = $1 AND id = $2 AND revision = $3")
+        refuse_change(&current, revision)?;
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            // Its comments go with it; the chain keeps that they were written.
+            sqlx::query("DELETE FROM sop_draft_comments WHERE agency_id = $1 AND draft_id = $2")
+                .bind(agency)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            let deleted = sqlx::query(
+                "DELETE FROM sop_drafts WHERE agency_id = $1 AND id = $2 AND revision = $3 AND status = $4",
+            )
             .bind(agency)
             .bind(id)
-            .bind(revision);
-        let change = Change::SopDraftDeleted { draft: id.to_string(), sop: current.sop_id.clone() };
-        if self.write_recorded(delete, Owner::Agency(agency), Some(by), change, at).await? == 0 {
-            return Err(changed(&self.sop_draft(agency, id).await?));
+            .bind(revision)
+            .bind(DraftStatus::Open.key())
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            if deleted == 0 {
+                return Err(changed(&self.sop_draft(agency, id).await?));
+            }
+            let change = Change::SopDraftDeleted { draft: id.to_string(), sop: current.sop_id.clone() };
+            append(tx, Owner::Agency(agency), Some(by), change, at).await
         }
-        Ok(())
+        .await;
+        write.finish(result).await
     }
 
     /// Marks the draft published as `version` of its SOP (its text at
@@ -301,7 +342,7 @@ impl Store {
     }
 }
 
-fn changed(current: &SopDraft) -> StoreError {
+pub(crate) fn changed(current: &SopDraft) -> StoreError {
     StoreError::DraftChanged {
         revision: current.revision,
         by: current.updated_by.clone(),
@@ -309,15 +350,22 @@ fn changed(current: &SopDraft) -> StoreError {
     }
 }
 
-/// A published draft is not changed; one saved since `revision` is not
+/// Only an open draft is changed; one saved since `revision` is not
 /// overwritten.
 fn refuse_change(current: &SopDraft, revision: i64) -> Result<(), StoreError> {
-    if current.status == DraftStatus::Published {
-        return Err(StoreError::NotPermitted(format!(
-            "konsep SOP {} sudah diterbitkan sebagai versi {}; buat konsep revisi untuk mengubahnya",
-            current.sop_id,
-            current.published_version.unwrap_or_default()
-        )));
+    let sop = &current.sop_id;
+    let version = current.published_version.unwrap_or_default();
+    let why = match current.status {
+        DraftStatus::Open => None,
+        DraftStatus::InReview | DraftStatus::Approved => Some(format!(
+            "konsep SOP {sop} sedang ditinjau; ia dapat diubah lagi setelah dikembalikan kepada penyusun"
+        )),
+        DraftStatus::Ratified | DraftStatus::Published => Some(format!(
+            "konsep SOP {sop} sudah diterbitkan sebagai versi {version}; buat konsep revisi untuk mengubahnya"
+        )),
+    };
+    if let Some(why) = why {
+        return Err(StoreError::NotPermitted(why));
     }
     if current.revision != revision {
         return Err(changed(current));

@@ -29,6 +29,10 @@ pub struct PublishedVersion {
     pub published_by: Option<String>,
     /// Cases started on this version that are still running.
     pub open_cases: i64,
+    /// A ratified version: new cases start on it from this instant on.
+    pub effective_at: Option<i64>,
+    /// A ratified version: the head who signed it.
+    pub ratified_by: Option<String>,
 }
 
 impl Store {
@@ -127,7 +131,8 @@ impl Store {
             "SELECT v.sop_id, v.version, v.file, v.published_at, v.published_by,
                     (SELECT COUNT(*) FROM cases c
                       WHERE c.agency_id = v.agency_id AND c.sop_id = v.sop_id
-                        AND c.sop_version = v.version AND c.status = 'open') AS open_cases
+                        AND c.sop_version = v.version AND c.status = 'open') AS open_cases,
+                    v.effective_at, v.ratified_by
              FROM sop_versions v WHERE v.agency_id = $1 ORDER BY v.sop_id, v.version DESC",
         )
         .bind(agency)
@@ -135,17 +140,21 @@ impl Store {
         .await?)
     }
 
-    /// One published version of an SOP of `agency`; `None` version = newest.
-    /// A published version never changes, so each is parsed once per process.
+    /// One published version of an SOP of `agency`; `None` version = the
+    /// active one: the newest in effect (a ratified version takes effect on
+    /// its effective date). A published version never changes, so each is
+    /// parsed once per process.
     pub async fn sop(&self, agency: &str, id: &str, version: Option<u32>) -> Result<sop::Sop, StoreError> {
         let version = match version {
             Some(v) => v,
             None => {
                 let newest: Option<i64> = sqlx::query(
-                    "SELECT MAX(version) AS v FROM sop_versions WHERE agency_id = $1 AND sop_id = $2",
+                    "SELECT MAX(version) AS v FROM sop_versions WHERE agency_id = $1 AND sop_id = $2
+                       AND (effective_at IS NULL OR effective_at <= $3)",
                 )
                 .bind(agency)
                 .bind(id)
+                .bind(crate::record_event::now())
                 .fetch_one(&self.pool)
                 .await?
                 .try_get("v")?;
@@ -173,14 +182,18 @@ impl Store {
         Ok(sop)
     }
 
-    /// Ids of the SOPs published by an agency (newest version of each).
+    /// Ids of the SOPs of an agency with a version in effect.
     pub async fn sop_ids(&self, agency: &str) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query("SELECT DISTINCT sop_id FROM sop_versions WHERE agency_id = $1 ORDER BY sop_id")
-            .bind(agency)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get("sop_id"))
-            .collect::<Result<_, _>>()?)
+        Ok(sqlx::query(
+            "SELECT DISTINCT sop_id FROM sop_versions WHERE agency_id = $1
+               AND (effective_at IS NULL OR effective_at <= $2) ORDER BY sop_id",
+        )
+        .bind(agency)
+        .bind(crate::record_event::now())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("sop_id"))
+        .collect::<Result<_, _>>()?)
     }
 }

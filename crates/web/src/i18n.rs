@@ -427,6 +427,8 @@ catalogue! {
     RetentionHelp => "Sekian hari setelah permohonan selesai, NIK dan nama pengunjung dihapus (1 sampai 3650).", "So many days after a case closes, NIK numbers and visitors' names are erased (1 to 3650).";
     LetterNumbering => "Penomoran surat keluar", "Outgoing letter numbering";
     NumberTemplate => "Templat nomor", "Number template";
+    SopNumberTemplate => "Templat nomor SOP", "SOP number template";
+    SopNumberTemplateHelp => "Nomor yang diberikan saat SOP disahkan, dengan tanda yang sama; {urut} menghitung SOP yang disahkan tahun itu. Kosongkan bila nomor SOP diketik saat pengesahan.", "The number an SOP gets when ratified, with the same placeholders; {urut} counts the SOPs ratified that year. Leave empty when SOP numbers are typed at ratification.";
     NumberTemplateHelp => "{klasifikasi}, {urut} (atau {urut:3}, diisi nol), {unit}, {tahun}; wajib memuat {urut}.", "{klasifikasi}, {urut} (or {urut:3}, zero-padded), {unit}, {tahun}; must contain {urut}.";
     Classification => "Kode klasifikasi", "Classification code";
     UnitCode => "Kode unit pengolah", "Processing unit code";

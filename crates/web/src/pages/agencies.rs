@@ -78,6 +78,7 @@ fn values_of(agency: &sop::Agency) -> BTreeMap<String, String> {
         ("letters.place", agency.letters.place.clone()),
         ("letters.per_unit", flag(agency.letters.per_unit)),
         ("letters.srikandi", flag(agency.letters.srikandi)),
+        ("letters.sop_number", agency.letters.sop_number.clone()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -119,6 +120,7 @@ fn profile_of(
     base.letters.place = text("letters.place");
     base.letters.per_unit = !given(form, "letters.per_unit").is_empty();
     base.letters.srikandi = !given(form, "letters.srikandi").is_empty();
+    base.letters.sop_number = text("letters.sop_number");
     base.fill_defaults();
     (base, unreadable)
 }
@@ -186,6 +188,7 @@ fn render(
                 (filled.checkbox(p, "letters.per_unit", user.t(Msg::PerUnit)))
                 (filled.checkbox(p, "letters.srikandi", user.t(Msg::Srikandi)))
             }
+            (filled.text(p, "letters.sop_number", user.t(Msg::SopNumberTemplate), Some(user.t(Msg::SopNumberTemplateHelp))))
             button.primary type="submit" { (user.t(Msg::Save)) }
         }
     };

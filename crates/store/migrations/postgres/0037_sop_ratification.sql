@@ -1,0 +1,35 @@
+-- SOP review and ratification (issue 19 part 3). A draft goes from its
+-- drafters ('konsep') to a reviewer the sender names ('ditinjau'), who
+-- comments per field and returns or approves it ('disetujui'); the head
+-- ratifies it ('disahkan'): numbered, dated, signed, published as a version
+-- that becomes active on its effective date.
+ALTER TABLE sop_drafts ADD COLUMN reviewer_id TEXT REFERENCES people(id);
+
+-- A reviewer's (or the head's) comment on one field of a draft: `field`
+-- is the editor's field name (identity.nomor, steps.2.time; '' for the
+-- whole draft), `quoted` what that field said when commented on, so a
+-- comment still reads right after the steps were reordered.
+CREATE TABLE sop_draft_comments (
+    id TEXT PRIMARY KEY,
+    agency_id TEXT NOT NULL REFERENCES agencies(id),
+    draft_id TEXT NOT NULL REFERENCES sop_drafts(id),
+    revision BIGINT NOT NULL,
+    field TEXT NOT NULL,
+    quoted TEXT NOT NULL,
+    body TEXT NOT NULL,
+    written_by TEXT NOT NULL REFERENCES people(id),
+    written_at BIGINT NOT NULL
+);
+CREATE INDEX sop_draft_comments_draft ON sop_draft_comments (draft_id, written_at);
+
+-- A ratified version: when it takes effect (no new case starts on it
+-- before; NULL: at once, as every version published without
+-- ratification), who ratified it and the signed document.
+ALTER TABLE sop_versions ADD COLUMN effective_at BIGINT;
+ALTER TABLE sop_versions ADD COLUMN ratified_by TEXT REFERENCES people(id);
+ALTER TABLE sop_versions ADD COLUMN signed_pdf BYTEA;
+
+-- SOP numbers count in a register of their own ('sop').
+ALTER TABLE letter_sequences DROP CONSTRAINT letter_sequences_register_check;
+ALTER TABLE letter_sequences ADD CONSTRAINT letter_sequences_register_check
+    CHECK (register IN ('masuk', 'keluar', 'sop'));

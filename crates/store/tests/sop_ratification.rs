@@ -1,0 +1,199 @@
+//! Review and ratification of SOP drafts on every backend: a draft goes to
+//! the reviewer its sender names (never the sender), who comments on its
+//! fields and returns or approves it; a head of the agency ratifies it —
+//! numbered from the agency's SOP numbering, dated, the head as approver,
+//! signed — and it is published as a version that is active from its
+//! effective date. Every refusal changes nothing; every step is in the
+//! audit chain; another agency sees and does nothing.
+
+mod common;
+
+use common::backends;
+use store::StoreError;
+use store::demo::CERTIFICATE_PASSPHRASE;
+use store::sop_drafts::{DraftOrigin, DraftStatus};
+use store::sop_ratification::{DraftAct, Ratify};
+
+fn now() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+fn act<'a>(draft: &'a str, revision: i64, by: &'a str) -> DraftAct<'a> {
+    DraftAct { agency: "lumajang", draft, revision, by, at: now() }
+}
+
+/// The field a refusal names.
+fn field_of<T>(result: &Result<T, StoreError>) -> Option<&str> {
+    match result {
+        Err(StoreError::Engine(engine::EngineError::Invalid(fields))) => {
+            fields.first().map(|f| f.field.as_str())
+        }
+        _ => None,
+    }
+}
+
+fn ratify(passphrase: &str) -> Ratify<'_> {
+    Ratify { number: None, effective: None, passphrase }
+}
+
+#[tokio::test]
+async fn a_draft_is_reviewed_approved_and_ratified_by_the_head_into_an_active_signed_version() {
+    for db in backends().await {
+        let s = &db.store;
+        let chain = s.record_events("lumajang", 1000).await.unwrap().len();
+        let live = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let (old, new) = (live.version, live.version + 1);
+        let text = sop::draft_form::with_version(&live.source, new).unwrap();
+        let d =
+            s.create_sop_draft("lumajang", DraftOrigin::Revision, &text, "lmj-kasi", now()).await.unwrap();
+        let id = d.id.as_str();
+
+        // The sender never reviews; the reviewer is one of the agency's people.
+        let own = s.send_sop_draft_for_review(act(id, 1, "lmj-kasi"), "lmj-kasi").await;
+        assert!(field_of(&own) == Some("peninjau"), "{own:?}");
+        let stranger = s.send_sop_draft_for_review(act(id, 1, "lmj-kasi"), "tgx-kabid").await;
+        assert!(field_of(&stranger) == Some("peninjau"), "{stranger:?}");
+        let sent = s.send_sop_draft_for_review(act(id, 1, "lmj-kasi"), "lmj-kabid").await.unwrap();
+        assert_eq!((sent.status, sent.reviewer.as_deref()), (DraftStatus::InReview, Some("lmj-kabid")));
+
+        // In review it is not changed, and only its reviewer judges it.
+        let save = s.save_sop_draft("lumajang", id, 1, &live.source, "lmj-kasi", now()).await;
+        assert!(matches!(save, Err(StoreError::NotPermitted(_))), "{save:?}");
+        let other = s.comment_on_sop_draft(act(id, 1, "lmj-petugas"), "", "bagus").await;
+        assert!(matches!(other, Err(StoreError::NotPermitted(_))), "{other:?}");
+        let empty = s.comment_on_sop_draft(act(id, 1, "lmj-kabid"), "", "  ").await;
+        assert!(field_of(&empty) == Some("catatan"), "{empty:?}");
+        let unknown = s.comment_on_sop_draft(act(id, 1, "lmj-kabid"), "steps.99.time", "x").await;
+        assert!(field_of(&unknown) == Some("bagian"), "{unknown:?}");
+        let comment =
+            s.comment_on_sop_draft(act(id, 1, "lmj-kabid"), "steps.4.time", "Terlalu lama").await.unwrap();
+        assert_eq!((comment.quoted.as_str(), comment.revision), ("5 menit", 1), "{comment:?}");
+        let too_early = s.approve_sop_draft(act(id, 1, "lmj-kasi")).await;
+        assert!(matches!(too_early, Err(StoreError::NotPermitted(_))), "{too_early:?}");
+
+        // Returned, fixed, sent again and approved.
+        let back = s.return_sop_draft(act(id, 1, "lmj-kabid")).await.unwrap();
+        assert_eq!(back.status, DraftStatus::Open);
+        let fixed = text.replacen("time = \"5 menit\"", "time = \"3 menit\"", 1);
+        let saved = s.save_sop_draft("lumajang", id, 1, &fixed, "lmj-kasi", now()).await.unwrap();
+        s.send_sop_draft_for_review(act(id, saved.revision, "lmj-kasi"), "lmj-kabid").await.unwrap();
+        let approved = s.approve_sop_draft(act(id, saved.revision, "lmj-kabid")).await.unwrap();
+        assert_eq!(approved.status, DraftStatus::Approved);
+        let comments = s.sop_draft_comments("lumajang", id).await.unwrap();
+        assert_eq!(comments.len(), 1);
+        let awaiting = s.sop_drafts_awaiting("lumajang", "lmj-kadis", now()).await.unwrap();
+        assert_eq!(awaiting.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), [id]);
+        assert!(s.sop_drafts_awaiting("lumajang", "lmj-kabid", now()).await.unwrap().is_empty());
+
+        // Only a head ratifies; a wrong passphrase or a past date changes nothing.
+        let r = saved.revision;
+        let kabid = s.ratify_sop_draft(act(id, r, "lmj-kabid"), ratify(CERTIFICATE_PASSPHRASE)).await;
+        assert!(matches!(kabid, Err(StoreError::NotPermitted(_))), "{kabid:?}");
+        let wrong = s.ratify_sop_draft(act(id, r, "lmj-kadis"), ratify("salah")).await;
+        assert!(field_of(&wrong) == Some("kata_sandi"), "{wrong:?}");
+        let yesterday = jiff::Zoned::now().date().yesterday().unwrap();
+        let past = Ratify { effective: Some(yesterday), ..ratify(CERTIFICATE_PASSPHRASE) };
+        let past = s.ratify_sop_draft(act(id, r, "lmj-kadis"), past).await;
+        assert!(field_of(&past) == Some("tanggal_efektif"), "{past:?}");
+        assert_eq!(s.sop_draft("lumajang", id).await.unwrap().status, DraftStatus::Approved);
+        assert_eq!(s.sop("lumajang", "lumajang/vpn", None).await.unwrap().version, old);
+
+        let ratified =
+            s.ratify_sop_draft(act(id, r, "lmj-kadis"), ratify(CERTIFICATE_PASSPHRASE)).await.unwrap();
+        let year = jiff::Zoned::now().year();
+        assert_eq!(ratified.number, format!("427.53/1/SOP/{year}"), "the agency's SOP numbering");
+        let active = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        assert_eq!(active.version, new, "in effect today: new cases start on it");
+        assert_eq!(active.identity.nomor.value, ratified.number);
+        assert_eq!(active.identity.disahkan_oleh.as_ref().unwrap().nama, "Bambang Santoso, S.STP");
+        assert!(active.identity.tanggal_pengesahan.is_some() && active.identity.tanggal_revisi.is_some());
+        assert!(active.source.contains("time = \"3 menit\""), "the fix is in the ratified text");
+        let signed = s.signed_sop("lumajang", "lumajang/vpn", new).await.unwrap().unwrap();
+        assert!(signed.pdf.starts_with(b"%PDF") && signed.pdf.windows(10).any(|w| w == b"/ByteRange"));
+        assert_eq!(signed.ratified_by, "lmj-kadis");
+        assert!(s.signed_sop("lumajang", "lumajang/vpn", old).await.unwrap().is_none());
+        let done = s.sop_draft("lumajang", id).await.unwrap();
+        assert_eq!((done.status, done.published_version), (DraftStatus::Ratified, Some(i64::from(new))));
+        assert!(done.source.contains(&ratified.number), "the draft keeps what was ratified");
+
+        // Another agency neither reads nor acts on it.
+        assert!(s.sop_draft_comments("trenggalek", id).await.unwrap().is_empty());
+        let foreign = DraftAct { agency: "trenggalek", ..act(id, r, "tgx-kabid") };
+        assert!(matches!(s.return_sop_draft(foreign).await, Err(StoreError::NotFound(_))));
+
+        let records = s.record_events("lumajang", 1000).await.unwrap();
+        let recorded: Vec<(&str, Option<&str>)> = records[..records.len() - chain]
+            .iter()
+            .rev()
+            .map(|(event, record)| (event.kind.as_str(), record.by.as_deref()))
+            .collect();
+        assert_eq!(
+            recorded,
+            [
+                ("sop-draft-created", Some("lmj-kasi")),
+                ("sop-draft-sent-for-review", Some("lmj-kasi")),
+                ("sop-draft-commented", Some("lmj-kabid")),
+                ("sop-draft-returned", Some("lmj-kabid")),
+                ("sop-draft-saved", Some("lmj-kasi")),
+                ("sop-draft-sent-for-review", Some("lmj-kasi")),
+                ("sop-draft-approved", Some("lmj-kabid")),
+                ("sop-ratified", Some("lmj-kadis")),
+            ],
+            "{}",
+            db.label
+        );
+        assert_eq!(s.verify_audit().await.unwrap().first_break, None, "{}", db.label);
+    }
+}
+
+#[tokio::test]
+async fn a_draft_with_errors_is_not_sent_and_a_later_effective_date_waits() {
+    for db in backends().await {
+        let s = &db.store;
+        let blank = sop::draft_form::blank("lumajang", "lumajang/sop-baru")
+            .replace("lane = \"pemohon\"", "lane = \"tidak-ada\"");
+        let d = s.create_sop_draft("lumajang", DraftOrigin::Blank, &blank, "lmj-kasi", now()).await.unwrap();
+        let refused = s.send_sop_draft_for_review(act(&d.id, 1, "lmj-kasi"), "lmj-kabid").await;
+        assert_eq!(field_of(&refused), Some("konsep"), "{refused:?}");
+        assert!(format!("{refused:?}").contains("kesalahan"), "{refused:?}");
+        assert_eq!(s.sop_draft("lumajang", &d.id).await.unwrap().status, DraftStatus::Open);
+
+        // Effective tomorrow: ratified and signed, but not yet the active version.
+        let live = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+        let text = sop::draft_form::with_version(&live.source, live.version + 1).unwrap();
+        let d =
+            s.create_sop_draft("lumajang", DraftOrigin::Revision, &text, "lmj-kasi", now()).await.unwrap();
+        s.send_sop_draft_for_review(act(&d.id, 1, "lmj-kasi"), "lmj-kabid").await.unwrap();
+        s.approve_sop_draft(act(&d.id, 1, "lmj-kabid")).await.unwrap();
+        let tomorrow = jiff::Zoned::now().date().tomorrow().unwrap();
+        let typed = Ratify {
+            number: Some("800/12/SOP/2026"),
+            effective: Some(tomorrow),
+            ..ratify(CERTIFICATE_PASSPHRASE)
+        };
+        let ratified = s.ratify_sop_draft(act(&d.id, 1, "lmj-kadis"), typed).await.unwrap();
+        assert_eq!(ratified.number, "800/12/SOP/2026", "a typed number wins");
+        assert_eq!(
+            s.sop("lumajang", "lumajang/vpn", None).await.unwrap().version,
+            live.version,
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            s.sop("lumajang", "lumajang/vpn", Some(live.version + 1)).await.unwrap().identity.nomor.value,
+            "800/12/SOP/2026"
+        );
+
+        // A number another SOP holds is refused.
+        let email = s.sop("lumajang", "lumajang/email", None).await.unwrap();
+        let text = sop::draft_form::with_version(&email.source, email.version + 1).unwrap();
+        let e =
+            s.create_sop_draft("lumajang", DraftOrigin::Revision, &text, "lmj-kasi", now()).await.unwrap();
+        s.send_sop_draft_for_review(act(&e.id, 1, "lmj-kasi"), "lmj-kabid").await.unwrap();
+        s.approve_sop_draft(act(&e.id, 1, "lmj-kabid")).await.unwrap();
+        let taken = Ratify { number: Some("800/12/SOP/2026"), ..ratify(CERTIFICATE_PASSPHRASE) };
+        let taken = s.ratify_sop_draft(act(&e.id, 1, "lmj-kadis"), taken).await;
+        assert!(field_of(&taken) == Some("nomor"), "{taken:?}");
+        assert_eq!(s.sop_draft("lumajang", &e.id).await.unwrap().status, DraftStatus::Approved);
+    }
+}
