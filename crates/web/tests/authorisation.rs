@@ -237,12 +237,31 @@ async fn every_person_and_a_stranger_try_every_action() {
                     ("identity.nama", "Diubah"),
                     ("teks", "x = 1"),
                 ];
-                for action in ["", "/otomatis", "/terbitkan", "/hapus", "/teks"] {
+                for action in ["", "/otomatis", "/terbitkan", "/hapus", "/teks", "/tinjau"] {
                     let status = b.post(&format!("{path}{action}"), &fields).await.status;
                     assert_eq!(status, refused, "{person} changes {agency}'s draft{action}");
                 }
             }
+            // Its review page (issue 19 part 3): read by the agency's
+            // administrators and heads; judged by nobody while still a draft.
+            let review = path.replace("/admin/sop/konsep/", "/sop/tinjauan/");
+            let same_agency = person.starts_with(if *agency == "lumajang" { "lmj-" } else { "tgx-" });
+            let reads = own || (same_agency && person.ends_with("-kadis"));
+            let status = b.get(&review).await.status;
+            let expected = match (same_agency, reads) {
+                (false, _) => StatusCode::NOT_FOUND,
+                (true, true) => StatusCode::OK,
+                (true, false) => StatusCode::FORBIDDEN,
+            };
+            assert_eq!(status, expected, "{person} reads {agency}'s review page");
+            let fields = [("csrf", token.as_str()), ("revisi", "1"), ("catatan", "x"), ("kata_sandi", "x")];
+            for action in ["catatan", "kembalikan", "setujui", "sahkan"] {
+                let status = b.post(&format!("{review}/{action}"), &fields).await.status;
+                let expected = if same_agency { StatusCode::FORBIDDEN } else { StatusCode::NOT_FOUND };
+                assert_eq!(status, expected, "{person} {action} on {agency}'s draft");
+            }
         }
+        assert_eq!(b.get("/sop/tinjauan").await.status, StatusCode::OK, "{person} lists what awaits them");
         if !allowed("admin", person) {
             for action in ["baru", "revisi"] {
                 let status = b
@@ -353,8 +372,15 @@ async fn every_person_and_a_stranger_try_every_action() {
     for (agency, path) in &drafts {
         assert_eq!(anonymous.get(path).await.location.as_deref(), Some("/login"));
         assert_eq!(anonymous.get("/admin/sop/konsep").await.location.as_deref(), Some("/login"));
-        for action in ["", "/otomatis", "/terbitkan", "/hapus", "/teks"] {
+        assert_eq!(anonymous.get("/sop/tinjauan").await.location.as_deref(), Some("/login"));
+        for action in ["", "/otomatis", "/terbitkan", "/hapus", "/teks", "/tinjau"] {
             let attempt = anonymous.post(&format!("{path}{action}"), &[("revisi", "1"), ("teks", "x")]).await;
+            assert_eq!(attempt.location.as_deref(), Some("/login?sesi=habis"), "{action}");
+        }
+        let review = path.replace("/admin/sop/konsep/", "/sop/tinjauan/");
+        assert_eq!(anonymous.get(&review).await.location.as_deref(), Some("/login"));
+        for action in ["catatan", "kembalikan", "setujui", "sahkan"] {
+            let attempt = anonymous.post(&format!("{review}/{action}"), &[("revisi", "1")]).await;
             assert_eq!(attempt.location.as_deref(), Some("/login?sesi=habis"), "{action}");
         }
         let id = path.rsplit('/').next().unwrap();

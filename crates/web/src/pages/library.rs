@@ -18,9 +18,14 @@ pub async fn library(State(state): State<AppState>, user: User) -> Result<Markup
     for id in state.store.sop_ids(user.agency_id()).await? {
         sops.push(state.store.sop(user.agency_id(), &id, None).await?);
     }
+    let awaiting =
+        state.store.sop_drafts_awaiting(user.agency_id(), user.person(), crate::now_ms()).await?.len();
     let body = html! {
         h1 { (user.t(Msg::LibraryTitle)) }
         @if user.account.is_admin { p { a href="/admin/sop" { (user.t(Msg::SopPublishing)) } } }
+        @if awaiting > 0 {
+            p.flash.info #menunggu-tinjauan { a href="/sop/tinjauan" { (user.t(Msg::RvAwaiting)) " (" (awaiting) ")" } }
+        }
         table {
             thead { tr { th { (user.t(Msg::SopNumber)) } th { (user.t(Msg::SopName)) } th.hide-sm { (user.t(Msg::Version)) } th.hide-sm { (user.t(Msg::Steps)) } th.hide-sm { (user.t(Msg::StandardDuration)) } } }
             tbody {
@@ -60,7 +65,12 @@ pub async fn document(
         Some("html") => {
             Some(("html", "text/html; charset=utf-8", sop::render::html(&sop, Some(profile)).into_bytes()))
         }
-        Some("pdf") => Some(("pdf", "application/pdf", documents::sop_document::to_pdf(&sop, Some(profile)))),
+        // A ratified version is the document its head signed.
+        Some("pdf") => {
+            let signed = state.store.signed_sop(user.agency_id(), &sop.id, sop.version).await?;
+            let pdf = signed.map_or_else(|| documents::sop_document::to_pdf(&sop, Some(profile)), |s| s.pdf);
+            Some(("pdf", "application/pdf", pdf))
+        }
         _ => None,
     };
     if let Some((ext, kind, document)) = download {

@@ -312,10 +312,8 @@ async fn list_page(
                             }
                             td { code { (d.sop_id) } }
                             td.hide-sm {
-                                @match d.status {
-                                    DraftStatus::Open => { span.tag.muted { (user.t(Msg::EdStatusOpen)) } " " (user.t(Msg::EdRevision)) " " (d.revision) }
-                                    DraftStatus::Published => { span.tag.ok { (user.t(Msg::EdStatusPublished)) } " " (user.t(Msg::Version)) " " (d.published_version.unwrap_or_default()) }
-                                }
+                                (super::sop_review::status_line(user, &org, d))
+                                @if d.status == DraftStatus::Open { " " (user.t(Msg::EdRevision)) " " (d.revision) }
                             }
                             td.hide-sm { (clock.datetime(d.updated_at)) " · " (org.name(&d.updated_by)) }
                         }
@@ -419,6 +417,8 @@ enum Said {
     Published(i64),
     /// An upload that could not be taken.
     BadUpload(&'static str),
+    /// Not sent for review, and why.
+    NotSent(String),
 }
 
 #[derive(Deserialize)]
@@ -475,12 +475,16 @@ async fn render(
         }
         Said::Published(v) => html! { p.flash.info role="status" { (user.t(Msg::EdPublished)) " " (v) "." } },
         Said::BadUpload(why) => html! { p.flash.error role="alert" { (why) } },
+        Said::NotSent(why) => html! {
+            p.flash.error role="alert" data-code="not-sent" { (user.t(Msg::RvNotSent)) " " (why) }
+        },
     };
     let refused = match &said {
         Said::Refused(findings) => Some(findings.as_slice()),
         _ => None,
     };
     let open = draft.status == DraftStatus::Open;
+    let comments = state.store.sop_draft_comments(user.agency_id(), &draft.id).await?;
     let body = html! {
         div #sop-editor.sop-editor {
             div.editor-head {
@@ -491,10 +495,20 @@ async fn render(
                     @if open { " · " a href={(BASE) "/" (draft.id) "/teks"} { (user.t(Msg::EdTextEditor)) } }
                 }
                 (flash)
-                @if open {
-                    p #status-simpan.muted role="status" { (saved_line(user, &org, draft)) }
-                } @else {
-                    p.flash.info { (user.t(Msg::EdReadOnly)) " " (user.t(Msg::EdPublished)) " " (draft.published_version.unwrap_or_default()) "." }
+                @match draft.status {
+                    DraftStatus::Open => { p #status-simpan.muted role="status" { (saved_line(user, &org, draft)) } }
+                    DraftStatus::InReview | DraftStatus::Approved => {
+                        p.flash.info {
+                            (super::sop_review::status_line(user, &org, draft)) ". " (user.t(Msg::RvInReviewReadOnly)) " "
+                            a href={"/sop/tinjauan/" (draft.id)} { (user.t(Msg::RvOpenReview)) }
+                        }
+                    }
+                    DraftStatus::Ratified | DraftStatus::Published => {
+                        p.flash.info { (user.t(Msg::EdReadOnly)) " " (user.t(Msg::EdPublished)) " " (draft.published_version.unwrap_or_default()) "." }
+                    }
+                }
+                @if !comments.is_empty() {
+                    @if let Ok(form) = &read { (super::sop_review::comments_view(user, form, &comments, &org, open)) }
                 }
             }
             div.editor-body {
@@ -507,7 +521,7 @@ async fn render(
                         }
                         _ => {}
                     }
-                    @if open { (side_forms(user, draft)) }
+                    @if open { (side_forms(user, &org, draft)) }
                 }
                 aside #pratinjau.editor-preview aria-label=(user.t(Msg::EdPreview)) {
                     (preview(user, draft, refused))
@@ -527,10 +541,23 @@ fn saved_line(user: &User, org: &engine::organisation::Organisation, draft: &Sop
     }
 }
 
-/// Publishing, uploading into and deleting the draft: forms of their own.
-fn side_forms(user: &User, draft: &SopDraft) -> Markup {
+/// Sending for review, uploading into and deleting the draft: forms of their own.
+fn side_forms(user: &User, org: &engine::organisation::Organisation, draft: &SopDraft) -> Markup {
     html! {
         div.card.editor-actions {
+            form #kirim-tinjauan method="post" action={(BASE) "/" (draft.id) "/tinjau"} {
+                input type="hidden" name="csrf" value=(user.csrf);
+                input.revisi type="hidden" name="revisi" value=(draft.revision);
+                label for="f-peninjau" { (user.t(Msg::RvReviewer)) }
+                select #f-peninjau name="peninjau" required {
+                    option value="" { "—" }
+                    @for p in org.people.iter().filter(|p| p.id != user.person()) {
+                        option value=(p.id) selected[draft.reviewer.as_deref() == Some(p.id.as_str())] { (p.name) }
+                    }
+                }
+                button.primary type="submit" { (user.t(Msg::RvSend)) }
+                p.help { (user.t(Msg::RvSendHelp)) }
+            }
             form #unggah-ke-konsep method="post" action={(BASE) "/" (draft.id) "/unggah"} enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(user.csrf);
                 input.revisi type="hidden" name="revisi" value=(draft.revision);
@@ -997,7 +1024,7 @@ fn step_index(prefix: &str) -> &str {
 }
 
 /// The findings and the official document of the draft's text.
-fn preview(user: &User, draft: &SopDraft, refused: Option<&[Diagnostic]>) -> Markup {
+pub(super) fn preview(user: &User, draft: &SopDraft, refused: Option<&[Diagnostic]>) -> Markup {
     let checked = sop::publication::check(&file_name(draft), &draft.source, user.agency_id());
     let findings = refused.unwrap_or(&checked.findings);
     let errors = findings.iter().filter(|d| d.severity == Severity::Error).count();
@@ -1366,4 +1393,28 @@ pub async fn delete(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The editor again, saying why the draft was not sent for review (its
+/// findings are beside it).
+pub(super) async fn refused_send(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    e: StoreError,
+) -> Result<Response, WebError> {
+    let status = match &e {
+        StoreError::NotPermitted(_) => StatusCode::FORBIDDEN,
+        StoreError::DraftChanged { .. } => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let why = match e {
+        StoreError::Engine(engine::EngineError::Invalid(fields)) => {
+            fields.iter().map(|f| format!("{}: {}", f.label, f.message)).collect::<Vec<_>>().join("; ")
+        }
+        StoreError::NotPermitted(why) => why,
+        e => e.to_string(),
+    };
+    let draft = state.store.sop_draft(user.agency_id(), id).await?;
+    render(state, user, &draft, None, Said::NotSent(why), None, status).await
 }
