@@ -40,6 +40,7 @@ pub mod routine;
 pub mod seed;
 pub mod self_registration;
 pub mod sign_in;
+pub mod sop_catalogue;
 pub mod sop_drafts;
 pub mod sop_ratification;
 mod sop_versions;

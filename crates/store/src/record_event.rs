@@ -245,6 +245,10 @@ pub enum Change {
         effective: String,
         sha256: String,
     },
+    /// An SOP withdrawn from use: no new case starts on it.
+    SopWithdrawn {
+        sop: String,
+    },
 }
 
 impl Change {
@@ -288,6 +292,7 @@ impl Change {
             Change::SopDraftReturned { .. } => "sop-draft-returned",
             Change::SopDraftApproved { .. } => "sop-draft-approved",
             Change::SopRatified { .. } => "sop-ratified",
+            Change::SopWithdrawn { .. } => "sop-withdrawn",
         }
     }
 }

@@ -33,6 +33,8 @@ pub struct PublishedVersion {
     pub effective_at: Option<i64>,
     /// A ratified version: the head who signed it.
     pub ratified_by: Option<String>,
+    /// When its SOP was withdrawn from use (ditarik).
+    pub withdrawn_at: Option<i64>,
 }
 
 impl Store {
@@ -132,7 +134,7 @@ impl Store {
                     (SELECT COUNT(*) FROM cases c
                       WHERE c.agency_id = v.agency_id AND c.sop_id = v.sop_id
                         AND c.sop_version = v.version AND c.status = 'open') AS open_cases,
-                    v.effective_at, v.ratified_by
+                    v.effective_at, v.ratified_by, v.withdrawn_at
              FROM sop_versions v WHERE v.agency_id = $1 ORDER BY v.sop_id, v.version DESC",
         )
         .bind(agency)
@@ -142,7 +144,7 @@ impl Store {
 
     /// One published version of an SOP of `agency`; `None` version = the
     /// active one: the newest in effect (a ratified version takes effect on
-    /// its effective date). A published version never changes, so each is
+    /// its effective date) of an SOP not withdrawn. A published version never changes, so each is
     /// parsed once per process.
     pub async fn sop(&self, agency: &str, id: &str, version: Option<u32>) -> Result<sop::Sop, StoreError> {
         let version = match version {
@@ -150,7 +152,7 @@ impl Store {
             None => {
                 let newest: Option<i64> = sqlx::query(
                     "SELECT MAX(version) AS v FROM sop_versions WHERE agency_id = $1 AND sop_id = $2
-                       AND (effective_at IS NULL OR effective_at <= $3)",
+                       AND (effective_at IS NULL OR effective_at <= $3) AND withdrawn_at IS NULL",
                 )
                 .bind(agency)
                 .bind(id)
@@ -182,11 +184,11 @@ impl Store {
         Ok(sop)
     }
 
-    /// Ids of the SOPs of an agency with a version in effect.
+    /// Ids of the SOPs of an agency with a version in effect (not withdrawn).
     pub async fn sop_ids(&self, agency: &str) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query(
             "SELECT DISTINCT sop_id FROM sop_versions WHERE agency_id = $1
-               AND (effective_at IS NULL OR effective_at <= $2) ORDER BY sop_id",
+               AND (effective_at IS NULL OR effective_at <= $2) AND withdrawn_at IS NULL ORDER BY sop_id",
         )
         .bind(agency)
         .bind(crate::record_event::now())

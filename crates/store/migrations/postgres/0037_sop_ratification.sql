@@ -28,6 +28,10 @@ CREATE INDEX sop_draft_comments_draft ON sop_draft_comments (draft_id, written_a
 ALTER TABLE sop_versions ADD COLUMN effective_at BIGINT;
 ALTER TABLE sop_versions ADD COLUMN ratified_by TEXT REFERENCES people(id);
 ALTER TABLE sop_versions ADD COLUMN signed_pdf BYTEA;
+-- An SOP withdrawn from use (ditarik): its versions stay for the cases
+-- that run on them and for the record; no new case starts on it until a
+-- new version is published.
+ALTER TABLE sop_versions ADD COLUMN withdrawn_at BIGINT;
 
 -- SOP numbers count in a register of their own ('sop').
 ALTER TABLE letter_sequences DROP CONSTRAINT letter_sequences_register_check;
