@@ -94,7 +94,8 @@ impl Store {
                 }
             }
             for (status, line) in shown {
-                let version = u32::try_from(line.version).map_err(|_| StoreError::Corrupt("versi SOP".into()))?;
+                let version =
+                    u32::try_from(line.version).map_err(|_| StoreError::Corrupt("versi SOP".into()))?;
                 let sop = self.sop(agency, &line.sop_id, Some(version)).await?;
                 let i = &sop.identity;
                 entries.push(CatalogueEntry {

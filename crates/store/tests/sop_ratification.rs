@@ -210,17 +210,27 @@ async fn the_catalogue_says_where_each_sop_stands_and_a_withdrawn_one_starts_no_
         let all = s.sop_catalogue("lumajang", now()).await.unwrap();
         assert_eq!(status_of(&all, "lumajang/vpn"), [(CatalogueStatus::Active, Some(live.version))]);
         assert!(all.iter().all(|e| e.status == CatalogueStatus::Active), "{all:?}");
-        assert!(s.sop_catalogue("trenggalek", now()).await.unwrap().iter().all(|e| e.sop_id.starts_with("trenggalek/")));
+        assert!(
+            s.sop_catalogue("trenggalek", now())
+                .await
+                .unwrap()
+                .iter()
+                .all(|e| e.sop_id.starts_with("trenggalek/"))
+        );
 
         // A revision ratified for tomorrow stands beside the active version;
         // a draft in review is listed as such.
         let text = sop::draft_form::with_version(&live.source, live.version + 1).unwrap();
-        let d = s.create_sop_draft("lumajang", DraftOrigin::Revision, &text, "lmj-kasi", now()).await.unwrap();
+        let d =
+            s.create_sop_draft("lumajang", DraftOrigin::Revision, &text, "lmj-kasi", now()).await.unwrap();
         s.send_sop_draft_for_review(act(&d.id, 1, "lmj-kasi"), "lmj-kabid").await.unwrap();
         let all = s.sop_catalogue("lumajang", now()).await.unwrap();
         assert_eq!(
             status_of(&all, "lumajang/vpn"),
-            [(CatalogueStatus::InReview, Some(live.version + 1)), (CatalogueStatus::Active, Some(live.version))]
+            [
+                (CatalogueStatus::InReview, Some(live.version + 1)),
+                (CatalogueStatus::Active, Some(live.version))
+            ]
         );
         s.approve_sop_draft(act(&d.id, 1, "lmj-kabid")).await.unwrap();
         let tomorrow = jiff::Zoned::now().date().tomorrow().unwrap();
@@ -229,7 +239,10 @@ async fn the_catalogue_says_where_each_sop_stands_and_a_withdrawn_one_starts_no_
         let all = s.sop_catalogue("lumajang", now()).await.unwrap();
         assert_eq!(
             status_of(&all, "lumajang/vpn"),
-            [(CatalogueStatus::Ratified, Some(live.version + 1)), (CatalogueStatus::Active, Some(live.version))]
+            [
+                (CatalogueStatus::Ratified, Some(live.version + 1)),
+                (CatalogueStatus::Active, Some(live.version))
+            ]
         );
         let ratified = all.iter().find(|e| e.status == CatalogueStatus::Ratified).unwrap();
         assert_eq!(ratified.effective_on.map(|d| d.to_string()), Some(tomorrow.to_string()));
@@ -241,12 +254,18 @@ async fn the_catalogue_says_where_each_sop_stands_and_a_withdrawn_one_starts_no_
         assert_eq!(status_of(&all, "lumajang/vpn"), [(CatalogueStatus::Withdrawn, Some(live.version + 1))]);
         assert!(!s.sop_ids("lumajang").await.unwrap().contains(&"lumajang/vpn".to_string()));
         assert!(matches!(s.sop("lumajang", "lumajang/vpn", None).await, Err(StoreError::NotFound(_))));
-        assert_eq!(s.sop("lumajang", "lumajang/vpn", Some(live.version)).await.unwrap().version, live.version);
+        assert_eq!(
+            s.sop("lumajang", "lumajang/vpn", Some(live.version)).await.unwrap().version,
+            live.version
+        );
         let again = s.withdraw_sop("lumajang", "lumajang/vpn", "lmj-kasi", now()).await;
         assert!(matches!(again, Err(StoreError::NotFound(_))), "{again:?}");
         let foreign = s.withdraw_sop("trenggalek", "lumajang/vpn", "tgx-kabid", now()).await;
         assert!(matches!(foreign, Err(StoreError::NotFound(_))), "{foreign:?}");
         let records = s.record_events("lumajang", 1).await.unwrap();
-        assert_eq!((records[0].0.kind.as_str(), records[0].1.by.as_deref()), ("sop-withdrawn", Some("lmj-kasi")));
+        assert_eq!(
+            (records[0].0.kind.as_str(), records[0].1.by.as_deref()),
+            ("sop-withdrawn", Some("lmj-kasi"))
+        );
     }
 }

@@ -510,6 +510,25 @@ catalogue! {
     SopColumn => "kolom", "column";
     // The SOP editor (issue 19 part 1).
     EdDrafts => "Konsep SOP", "SOP drafts";
+    CatUnknownStatus => "tidak dikenal; pilih konsep, ditinjau, disetujui, disahkan, berlaku atau ditarik", "is unknown; choose konsep, ditinjau, disetujui, disahkan, berlaku or ditarik";
+    CatInReview => "ditinjau", "in review";
+    CatApproved => "disetujui", "approved";
+    CatRatified => "disahkan, belum berlaku", "ratified, not yet in effect";
+    CatActive => "berlaku", "active";
+    CatWithdrawn => "ditarik", "withdrawn";
+    CatWithdraw => "Tarik", "Withdraw";
+    CatWithdrawnDone => "SOP ditarik: permohonan baru tidak lagi dapat diajukan; permohonan yang berjalan tetap diselesaikan.", "SOP withdrawn: no new request can be made; running ones are finished.";
+    CatSearch => "Cari (nomor, nama, unit)", "Search (number, name, unit)";
+    CatAll => "semua", "all";
+    CatFind => "Cari", "Search";
+    CatNone => "Tidak ada SOP yang cocok.", "No SOP matches.";
+    CatPublic => "Halaman publik SOP yang berlaku:", "Public page of the active SOPs:";
+    PubTitle => "Standar Operasional Prosedur", "Standard Operating Procedures";
+    PubIntro => "SOP yang berlaku di instansi ini, dengan waktu penyelesaian bakunya. Dokumen resminya dapat diunduh.", "The SOPs in effect at this agency, with their standard times. The official documents can be downloaded.";
+    PubStandardTime => "Waktu penyelesaian baku", "Standard completion time";
+    PubDocument => "Dokumen SOP (PDF)", "SOP document (PDF)";
+    PubSignedNote => "Ditandatangani secara elektronik oleh pejabat yang mengesahkan.", "Signed electronically by the ratifying official.";
+    PubStepTimes => "Waktu baku tiap langkah", "Standard time of each step";
     RvTitle => "Tinjauan dan pengesahan SOP", "SOP review and ratification";
     RvHelp => "Konsep SOP yang menunggu Anda: yang dikirim kepada Anda untuk ditinjau, dan — bila Anda pimpinan instansi — yang sudah disetujui dan menunggu pengesahan.", "SOP drafts waiting for you: those sent to you for review and, if you head the agency, those approved and waiting for ratification.";
     RvNothing => "Tidak ada konsep SOP yang menunggu Anda.", "No SOP draft is waiting for you.";

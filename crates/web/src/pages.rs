@@ -17,6 +17,7 @@ pub mod message_gateway;
 pub mod notice_settings;
 pub mod organisation;
 pub mod password_reset;
+pub mod public_sop;
 pub mod registries;
 pub mod reports;
 pub mod roster_import;

@@ -158,5 +158,76 @@ async fn ratified() -> Vec<u8> {
     let pdf = pdf.bytes().await.unwrap().to_vec();
     let stored = app.store.signed_sop("lumajang", "lumajang/vpn", live.version).await.unwrap().unwrap();
     assert_eq!(pdf, stored.pdf);
+    // The public page offers the same signed document, to anyone.
+    let anonymous = Browser::new(&app);
+    let public =
+        anonymous.client.get(format!("{}/publik/sop/lumajang/vpn/pdf", anonymous.base)).send().await.unwrap();
+    assert_eq!(public.bytes().await.unwrap().to_vec(), stored.pdf);
     pdf
+}
+
+#[tokio::test]
+async fn the_catalogue_finds_sops_by_status_and_words_and_the_public_pages_show_only_what_is_in_effect() {
+    let app = spawn().await;
+    let admin = Browser::login(&app, "lmj-kasi").await;
+    let id = revision_draft(&app, &admin).await;
+    assert_eq!(send(&admin, &id, "lmj-kabid").await.status, StatusCode::SEE_OTHER);
+
+    let petugas = Browser::login(&app, "lmj-petugas").await;
+    let all = petugas.get("/sop").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.body.contains("data-sop=\"lumajang/vpn\" data-status=\"berlaku\""), "{}", all.body);
+    assert!(all.body.contains("data-sop=\"lumajang/vpn\" data-status=\"ditinjau\""), "{}", all.body);
+    assert!(!all.body.contains("/admin/sop/tarik"), "only administrators withdraw");
+    let found = petugas.get("/sop?q=VPN&status=berlaku").await;
+    assert_eq!(found.body.matches("data-sop=").count(), 1, "{}", found.body);
+    let bad = petugas.get("/sop?status=hilang").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("Status: &quot;hilang&quot; tidak dikenal"), "{}", bad.body);
+
+    // Withdrawn: listed so, no new request, gone from the public pages.
+    let token = petugas.get("/sop").await.csrf();
+    let refused = petugas.post("/admin/sop/tarik", &[("csrf", &token), ("sop", "lumajang/email")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let token = admin.get("/sop").await.csrf();
+    let withdrawn = admin.post("/admin/sop/tarik", &[("csrf", &token), ("sop", "lumajang/email")]).await;
+    assert_eq!(withdrawn.location.as_deref(), Some("/sop?ditarik=1"), "{}", withdrawn.body);
+    assert!(
+        admin
+            .get("/sop?status=ditarik")
+            .await
+            .body
+            .contains("data-sop=\"lumajang/email\" data-status=\"ditarik\"")
+    );
+    assert_eq!(
+        Browser::login(&app, "lmj-pemohon").await.get("/layanan/lumajang/email").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let anonymous = Browser::new(&app);
+    let index = anonymous.get("/publik/sop/lumajang").await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert!(
+        index.body.contains("/publik/sop/lumajang/vpn") && !index.body.contains("lumajang/email"),
+        "{}",
+        index.body
+    );
+    let page = anonymous.get("/publik/sop/lumajang/vpn").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Waktu penyelesaian baku") && page.body.contains("id=\"waktu-baku\""));
+    for internal in ["csrf", "/admin", "/sop/tinjauan", "lmj-", "ditinjau", "Tugas"] {
+        assert!(!page.body.contains(internal), "the public page shows {internal:?}");
+    }
+    let pdf =
+        anonymous.client.get(format!("{}/publik/sop/lumajang/vpn/pdf", anonymous.base)).send().await.unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+    for missing in [
+        "/publik/sop/lumajang/email",
+        "/publik/sop/lumajang/email/pdf",
+        "/publik/sop/tidak-ada",
+        "/publik/sop/lumajang/sop-baru",
+    ] {
+        assert_eq!(anonymous.get(missing).await.status, StatusCode::NOT_FOUND, "{missing}");
+    }
 }

@@ -1,47 +1,157 @@
-//! SOP: the agency's SOP library, and each SOP's official document
-//! (identity page and flowchart matrix) in the page, with downloads.
+//! SOP: the agency's catalogue of SOPs (Daftar SOP), and each SOP's
+//! official document (identity page and flowchart matrix) in the page,
+//! with downloads — a ratified one as the PDF its head signed.
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use maud::{Markup, PreEscaped, html};
+use maud::{PreEscaped, html};
 use serde::Deserialize;
 
-use super::services::total_time;
+use store::sop_catalogue::CatalogueStatus;
+
 use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
 use crate::{AppState, layout};
 
-pub async fn library(State(state): State<AppState>, user: User) -> Result<Markup, WebError> {
-    let mut sops = Vec::new();
-    for id in state.store.sop_ids(user.agency_id()).await? {
-        sops.push(state.store.sop(user.agency_id(), &id, None).await?);
-    }
-    let awaiting =
-        state.store.sop_drafts_awaiting(user.agency_id(), user.person(), crate::now_ms()).await?.len();
+#[derive(Deserialize)]
+pub struct CatalogueQuery {
+    q: Option<String>,
+    status: Option<String>,
+    ditarik: Option<String>,
+}
+
+/// The agency's catalogue (Daftar SOP): every SOP and draft with where it
+/// stands, searchable by number, name or unit and filtered by status.
+pub async fn library(
+    State(state): State<AppState>,
+    user: User,
+    Query(query): Query<CatalogueQuery>,
+) -> Result<Response, WebError> {
+    let agency = user.agency_id();
+    let now = crate::now_ms();
+    let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(key) => match CatalogueStatus::parse(key) {
+            Some(s) => Some(s),
+            None => {
+                let why = format!("{}: \"{key}\" {}", user.t(Msg::ColStatus), user.t(Msg::CatUnknownStatus));
+                return Err(WebError::BadRequest(why));
+            }
+        },
+    };
+    let q = query.q.as_deref().map(str::trim).unwrap_or_default().to_lowercase();
+    let entries: Vec<_> = state
+        .store
+        .sop_catalogue(agency, now)
+        .await?
+        .into_iter()
+        .filter(|e| status.is_none_or(|s| e.status == s))
+        .filter(|e| {
+            q.is_empty()
+                || [&e.number, &e.name, &e.unit, &e.sop_id].iter().any(|f| f.to_lowercase().contains(&q))
+        })
+        .collect();
+    let awaiting = state.store.sop_drafts_awaiting(agency, user.person(), now).await?.len();
+    let label = |s: CatalogueStatus| {
+        user.t(match s {
+            CatalogueStatus::Draft => Msg::EdStatusOpen,
+            CatalogueStatus::InReview => Msg::CatInReview,
+            CatalogueStatus::Approved => Msg::CatApproved,
+            CatalogueStatus::Ratified => Msg::CatRatified,
+            CatalogueStatus::Active => Msg::CatActive,
+            CatalogueStatus::Withdrawn => Msg::CatWithdrawn,
+        })
+    };
+    let date = |d: Option<sop::date::Date>| d.map(|d| d.indonesian()).unwrap_or_else(|| "-".into());
     let body = html! {
         h1 { (user.t(Msg::LibraryTitle)) }
-        @if user.account.is_admin { p { a href="/admin/sop" { (user.t(Msg::SopPublishing)) } } }
+        @if user.account.is_admin { p { a href="/admin/sop" { (user.t(Msg::SopPublishing)) } " · " a href="/admin/sop/konsep" { (user.t(Msg::EdDrafts)) } } }
+        @if query.ditarik.is_some() { p.flash.info role="status" { (user.t(Msg::CatWithdrawnDone)) } }
         @if awaiting > 0 {
             p.flash.info #menunggu-tinjauan { a href="/sop/tinjauan" { (user.t(Msg::RvAwaiting)) " (" (awaiting) ")" } }
         }
-        table {
-            thead { tr { th { (user.t(Msg::SopNumber)) } th { (user.t(Msg::SopName)) } th.hide-sm { (user.t(Msg::Version)) } th.hide-sm { (user.t(Msg::Steps)) } th.hide-sm { (user.t(Msg::StandardDuration)) } } }
+        form.inline #cari-sop method="get" action="/sop" role="search" {
+            label for="f-q" { (user.t(Msg::CatSearch)) }
+            input #f-q type="search" name="q" value=(q);
+            label for="f-status" { (user.t(Msg::ColStatus)) }
+            select #f-status name="status" style="width:auto" {
+                option value="" { (user.t(Msg::CatAll)) }
+                @for s in CatalogueStatus::ALL { option value=(s.key()) selected[status == Some(s)] { (label(s)) } }
+            }
+            button.secondary type="submit" { (user.t(Msg::CatFind)) }
+        }
+        p.muted { (user.t(Msg::CatPublic)) " " a href={"/publik/sop/" (agency)} { "/publik/sop/" (agency) } }
+        table #daftar-sop {
+            thead { tr {
+                th { (user.t(Msg::SopNumber)) } th { (user.t(Msg::SopName)) } th.hide-sm { (user.t(Msg::EdUnit)) }
+                th { (user.t(Msg::ColStatus)) } th.hide-sm { (user.t(Msg::Version)) }
+                th.hide-sm { (user.t(Msg::EdTanggalPengesahan)) } th.hide-sm { (user.t(Msg::EdTanggalEfektif)) }
+                @if user.account.is_admin { th {} }
+            } }
             tbody {
-                @for sop in &sops {
-                    tr {
-                        td { (sop.identity.nomor.value) }
-                        td { a href={"/sop/" (sop.id)} { (sop.identity.nama.value) } }
-                        td.hide-sm { (sop.version) }
-                        td.hide-sm { (sop.steps.len()) }
-                        td.hide-sm { (total_time(sop, user.lang)) }
+                @if entries.is_empty() { tr { td colspan="8" { span.muted { (user.t(Msg::CatNone)) } } } }
+                @for e in &entries {
+                    tr data-sop=(e.sop_id) data-status=(e.status.key()) {
+                        td { (e.number) }
+                        td {
+                            @match (&e.draft, e.status) {
+                                (Some(d), _) => { a href={"/sop/tinjauan/" (d)} { (e.name) } }
+                                (None, CatalogueStatus::Active) => { a href={"/sop/" (e.sop_id)} { (e.name) } }
+                                (None, _) => { (e.name) }
+                            }
+                        }
+                        td.hide-sm { (e.unit) }
+                        td { span.tag.(status_class(e.status)) { (label(e.status)) } }
+                        td.hide-sm { (e.version.map(|v| v.to_string()).unwrap_or_default()) }
+                        td.hide-sm { (date(e.ratified_on)) }
+                        td.hide-sm { (date(e.effective_on)) }
+                        @if user.account.is_admin {
+                            td {
+                                @if e.status == CatalogueStatus::Active {
+                                    form.inline method="post" action="/admin/sop/tarik" {
+                                        input type="hidden" name="csrf" value=(user.csrf);
+                                        input type="hidden" name="sop" value=(e.sop_id);
+                                        button.secondary type="submit" { (user.t(Msg::CatWithdraw)) }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
     };
-    Ok(layout::page(&user, user.t(Msg::LibraryTitle), "/sop", body))
+    Ok(layout::page(&user, user.t(Msg::LibraryTitle), "/sop", body).into_response())
+}
+
+fn status_class(status: CatalogueStatus) -> &'static str {
+    match status {
+        CatalogueStatus::Active => "ok",
+        CatalogueStatus::Ratified | CatalogueStatus::InReview | CatalogueStatus::Approved => "warn",
+        CatalogueStatus::Draft | CatalogueStatus::Withdrawn => "muted",
+    }
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    csrf: Option<String>,
+    sop: String,
+}
+
+/// An administrator withdraws an SOP from use.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<WithdrawForm>,
+) -> Result<Response, WebError> {
+    if !user.account.is_admin {
+        return Err(WebError::Forbidden);
+    }
+    user.check_csrf(form.csrf.as_deref())?;
+    state.store.withdraw_sop(user.agency_id(), &form.sop, user.person(), crate::now_ms()).await?;
+    Ok(axum::response::Redirect::to("/sop?ditarik=1").into_response())
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,134 @@
+//! The public face of an agency's SOPs, for transparency: without signing
+//! in, anyone sees the SOPs in effect, each with its identity, the
+//! standard time of the whole service and of each step, and the official
+//! document — the PDF its head signed when it was ratified in Sopir. Only
+//! what the published document itself shows: no drafts, no comments, no
+//! cases, no people beyond the official printed on the document.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use maud::html;
+
+use super::services::{total_time, untimed};
+use crate::error::WebError;
+use crate::i18n::{Lang, Msg};
+use crate::{AppState, layout};
+
+/// An agency's profile, or not found (never an error that says more).
+async fn agency(state: &AppState, id: &str) -> Result<sop::Agency, WebError> {
+    match state.store.agency(id).await {
+        Ok(agency) => Ok(agency),
+        Err(store::StoreError::NotFound(_)) => Err(WebError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The SOP in effect, or not found (drafts and withdrawn SOPs are not public).
+async fn active(state: &AppState, agency: &str, slug: &str) -> Result<sop::Sop, WebError> {
+    match state.store.sop(agency, &format!("{agency}/{slug}"), None).await {
+        Ok(sop) => Ok(sop),
+        Err(store::StoreError::NotFound(_)) => Err(WebError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn index(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+    let lang = Lang::Id;
+    let profile = agency(&state, &id).await?;
+    let mut sops = Vec::new();
+    for sop_id in state.store.sop_ids(&id).await? {
+        sops.push(state.store.sop(&id, &sop_id, None).await?);
+    }
+    let body = html! {
+        div.card #sop-publik {
+            h1 { (lang.t(Msg::PubTitle)) }
+            p { strong { (profile.name) } @if !profile.government.is_empty() { br; (profile.government) } }
+            p.muted { (lang.t(Msg::PubIntro)) }
+            table {
+                thead { tr {
+                    th { (lang.t(Msg::SopNumber)) } th { (lang.t(Msg::SopName)) } th.hide-sm { (lang.t(Msg::EdUnit)) }
+                    th { (lang.t(Msg::PubStandardTime)) } th.hide-sm { (lang.t(Msg::EdTanggalEfektif)) }
+                } }
+                tbody {
+                    @for sop in &sops {
+                        tr {
+                            td { (sop.identity.nomor.value) }
+                            td { a href={"/publik/sop/" (sop.id)} { (sop.identity.nama.value) } }
+                            td.hide-sm { (sop.identity.unit.clone().unwrap_or_default()) }
+                            td { (total_time(sop, lang)) }
+                            td.hide-sm { (sop.identity.tanggal_efektif.map(|d| d.indonesian()).unwrap_or_else(|| "-".into())) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::bare_markup(lang, &format!("{} · {}", lang.t(Msg::PubTitle), profile.name), body)
+        .into_response())
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    Path((id, slug)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let lang = Lang::Id;
+    let profile = agency(&state, &id).await?;
+    let sop = active(&state, &id, &slug).await?;
+    let signed = state.store.signed_sop(&id, &sop.id, sop.version).await?.is_some();
+    let i = &sop.identity;
+    let date = |d: Option<sop::date::Date>| d.map(|d| d.indonesian()).unwrap_or_else(|| "-".into());
+    let body = html! {
+        div.card #sop-publik {
+            p { a href={"/publik/sop/" (id)} { "← " (lang.t(Msg::PubTitle)) " · " (profile.name) } }
+            h1 { (i.nama.value) }
+            table {
+                tbody {
+                    tr { th { (lang.t(Msg::SopNumber)) } td { (i.nomor.value) } }
+                    @if let Some(unit) = &i.unit { tr { th { (lang.t(Msg::EdUnit)) } td { (unit) } } }
+                    tr { th { (lang.t(Msg::EdTanggalPembuatan)) } td { (date(i.tanggal_pembuatan)) } }
+                    @if i.tanggal_revisi.is_some() { tr { th { (lang.t(Msg::EdTanggalRevisi)) } td { (date(i.tanggal_revisi)) } } }
+                    tr { th { (lang.t(Msg::EdTanggalPengesahan)) } td { (date(i.tanggal_pengesahan)) } }
+                    tr { th { (lang.t(Msg::EdTanggalEfektif)) } td { (date(i.tanggal_efektif)) } }
+                    @if let Some(a) = &i.disahkan_oleh { tr { th { (lang.t(Msg::EdApprover)) } td { (a.jabatan) br; (a.nama) } } }
+                    tr { th { (lang.t(Msg::PubStandardTime)) } td #waktu-baku { (total_time(&sop, lang)) @if let Some(note) = untimed(&sop, lang) { br; small.muted { (note) } } } }
+                }
+            }
+            p {
+                a #unduh-sop href={"/publik/sop/" (sop.id) "/pdf"} { (lang.t(Msg::PubDocument)) }
+                @if signed { " · " span.muted { (lang.t(Msg::PubSignedNote)) } }
+            }
+            h2 { (lang.t(Msg::PubStepTimes)) }
+            table #langkah {
+                thead { tr { th { (lang.t(Msg::EdNo)) } th { (lang.t(Msg::EdActivity)) } th { (lang.t(Msg::EdTime)) } } }
+                tbody {
+                    @for step in &sop.steps {
+                        tr {
+                            td { (step.no) }
+                            td { (step.activity) }
+                            td { (step.time.map(|t| t.to_string()).unwrap_or_else(|| "-".into())) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::bare_markup(lang, &i.nama.value, body).into_response())
+}
+
+/// The SOP's document: the one its head signed, else as Sopir draws it.
+pub async fn pdf(
+    State(state): State<AppState>,
+    Path((id, slug)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let profile = agency(&state, &id).await?;
+    let sop = active(&state, &id, &slug).await?;
+    let signed = state.store.signed_sop(&id, &sop.id, sop.version).await?;
+    let pdf = signed.map_or_else(|| documents::sop_document::to_pdf(&sop, Some(&profile)), |s| s.pdf);
+    let disposition = format!("inline; filename=\"{id}-{slug}.pdf\"");
+    Ok((
+        [(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        pdf,
+    )
+        .into_response())
+}
