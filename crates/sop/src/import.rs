@@ -14,6 +14,7 @@ mod docx;
 pub mod draft;
 #[cfg(feature = "fixtures")]
 pub mod fixture;
+pub mod mark;
 mod odt;
 mod page_layout;
 mod pdf_text;

@@ -20,16 +20,20 @@ pub enum DraftOrigin {
     Upload,
     /// From the active published version, as its next version.
     Revision,
+    /// From an SOP document (Word, OpenDocument, PDF) read by the import.
+    Import,
 }
 
 impl DraftOrigin {
-    pub const ALL: [DraftOrigin; 3] = [DraftOrigin::Blank, DraftOrigin::Upload, DraftOrigin::Revision];
+    pub const ALL: [DraftOrigin; 4] =
+        [DraftOrigin::Blank, DraftOrigin::Upload, DraftOrigin::Revision, DraftOrigin::Import];
 
     pub fn key(self) -> &'static str {
         match self {
             DraftOrigin::Blank => "baru",
             DraftOrigin::Upload => "unggahan",
             DraftOrigin::Revision => "revisi",
+            DraftOrigin::Import => "impor",
         }
     }
 

@@ -100,6 +100,16 @@ impl Store {
             ));
         }
         refuse_findings(&draft, act.agency, "dikirim untuk ditinjau")?;
+        let marks = sop::import::mark::marks(&draft.source).len();
+        if marks > 0 {
+            return Err(StoreError::invalid(
+                "konsep",
+                "Konsep SOP",
+                format!(
+                    "masih ada {marks} nilai hasil impor bertanda TIDAK PASTI; periksa dan tandai sudah diperiksa dahulu"
+                ),
+            ));
+        }
         let change = Change::SopDraftSentForReview {
             draft: draft.id.clone(),
             revision: draft.revision,

@@ -510,6 +510,12 @@ catalogue! {
     SopColumn => "kolom", "column";
     // The SOP editor (issue 19 part 1).
     EdDrafts => "Konsep SOP", "SOP drafts";
+    EdOriginImport => "impor dokumen SOP", "imported SOP document";
+    EdUnsureTitle => "Nilai hasil impor yang perlu diperiksa", "Imported values to check";
+    EdUnsureHelp => "Impor tidak yakin akan nilai-nilai ini. Periksa dan perbaiki masing-masing di kolomnya, lalu tandai sudah diperiksa; konsep dikirim untuk ditinjau setelah semuanya diperiksa.", "The import was unsure of these values. Check and correct each in its field, then mark it checked; the draft is sent for review once all are checked.";
+    EdUnsureChecked => "Sudah diperiksa", "Checked";
+    EdUnsureGone => "Tanda itu sudah tidak ada di konsep (mungkin sudah diperiksa atau konsep telah berubah); muat ulang halaman.", "That mark is no longer in the draft (perhaps checked already, or the draft changed); reload the page.";
+    ImportOpenInEditor => "Buka di penyunting sebagai konsep", "Open in the editor as a draft";
     CatUnknownStatus => "tidak dikenal; pilih konsep, ditinjau, disetujui, disahkan, berlaku atau ditarik", "is unknown; choose konsep, ditinjau, disetujui, disahkan, berlaku or ditarik";
     CatInReview => "ditinjau", "in review";
     CatApproved => "disetujui", "approved";

@@ -237,7 +237,7 @@ async fn every_person_and_a_stranger_try_every_action() {
                     ("identity.nama", "Diubah"),
                     ("teks", "x = 1"),
                 ];
-                for action in ["", "/otomatis", "/terbitkan", "/hapus", "/teks", "/tinjau"] {
+                for action in ["", "/otomatis", "/terbitkan", "/hapus", "/teks", "/tinjau", "/diperiksa"] {
                     let status = b.post(&format!("{path}{action}"), &fields).await.status;
                     assert_eq!(status, refused, "{person} changes {agency}'s draft{action}");
                 }
@@ -272,7 +272,7 @@ async fn every_person_and_a_stranger_try_every_action() {
             assert_eq!(withdraw, expected, "{person} withdraws Lumajang's VPN SOP");
         }
         if !allowed("admin", person) {
-            for action in ["baru", "revisi"] {
+            for action in ["baru", "revisi", "impor"] {
                 let status = b
                     .post(
                         &format!("/admin/sop/konsep/{action}"),
@@ -382,7 +382,7 @@ async fn every_person_and_a_stranger_try_every_action() {
         assert_eq!(anonymous.get(path).await.location.as_deref(), Some("/login"));
         assert_eq!(anonymous.get("/admin/sop/konsep").await.location.as_deref(), Some("/login"));
         assert_eq!(anonymous.get("/sop/tinjauan").await.location.as_deref(), Some("/login"));
-        for action in ["", "/otomatis", "/terbitkan", "/hapus", "/teks", "/tinjau"] {
+        for action in ["", "/otomatis", "/terbitkan", "/hapus", "/teks", "/tinjau", "/diperiksa"] {
             let attempt = anonymous.post(&format!("{path}{action}"), &[("revisi", "1"), ("teks", "x")]).await;
             assert_eq!(attempt.location.as_deref(), Some("/login?sesi=habis"), "{action}");
         }

@@ -194,3 +194,88 @@ async fn the_page_offers_the_import_in_english_too() {
     let body = admin.get("/admin/sop").await.body;
     assert!(body.contains("Import an existing SOP document"), "{body}");
 }
+
+/// The revision the editor's forms were drawn on.
+fn revision_on(body: &str) -> String {
+    let at = body.find("name=\"revisi\" value=\"").expect("a revision on the page") + 21;
+    body[at..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_imported_document_opens_in_the_editor_and_goes_to_review_once_its_marks_are_checked() {
+    let app = spawn().await;
+    let admin = Browser::login(&app, "lmj-kasi").await;
+    let page =
+        send(&admin, "sop-hosting.docx", sop::import::fixture::docx(&sop::import::fixture::sample())).await;
+    assert!(page.body.contains("id=\"draft-open\""), "{}", page.body);
+    let made = admin
+        .post("/admin/sop/konsep/impor", &[("csrf", &page.csrf()), ("toml", &draft_of(&page.body))])
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let path = made.location.unwrap();
+    let id = path.trim_start_matches("/admin/sop/konsep/").to_string();
+    assert_eq!(
+        app.store.sop_draft("lumajang", &id).await.unwrap().origin,
+        store::sop_drafts::DraftOrigin::Import
+    );
+
+    // Every unsure value is listed, linked to its field.
+    let editor = admin.get(&path).await;
+    assert!(editor.body.contains("id=\"tidak-pasti\" data-marks=\"4\""), "{}", editor.body);
+    assert!(editor.body.contains("data-field=\"steps.3.time\""), "{}", editor.body);
+    assert!(editor.body.contains("href=\"#f-steps-3-time\""), "{}", editor.body);
+
+    // Not sent while a mark stands; the refusal says so in the editor.
+    let send_now = |revision: String| {
+        let admin = &admin;
+        let id = id.clone();
+        async move {
+            let token = admin.get("/admin/sop").await.csrf();
+            admin
+                .post(
+                    &format!("/admin/sop/konsep/{id}/tinjau"),
+                    &[("csrf", token.as_str()), ("revisi", revision.as_str()), ("peninjau", "lmj-kabid")],
+                )
+                .await
+        }
+    };
+    let refused = send_now(revision_on(&editor.body)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("4 nilai hasil impor bertanda TIDAK PASTI"), "{}", refused.body);
+
+    // A stale or a wrong line changes nothing; each right one takes one mark away.
+    let token = editor.csrf();
+    let stale =
+        admin.post(&format!("{path}/diperiksa"), &[("csrf", &token), ("revisi", "0"), ("baris", "1")]).await;
+    assert_eq!(stale.status, StatusCode::BAD_REQUEST, "line 1 is no mark");
+    let draft = app.store.sop_draft("lumajang", &id).await.unwrap();
+    let fixed = draft.source.replace("# time tercetak: \"30 detik\"", "time = \"30 menit\"");
+    let token = admin.get(&path).await.csrf();
+    let saved = admin
+        .post(
+            &format!("{path}/teks"),
+            &[("csrf", &token), ("revisi", &draft.revision.to_string()), ("teks", &fixed)],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    for _ in 0..4 {
+        let draft = app.store.sop_draft("lumajang", &id).await.unwrap();
+        let line = sop::import::mark::marks(&draft.source)[0].line.to_string();
+        let old = (draft.revision - 1).to_string();
+        let conflict = admin
+            .post(&format!("{path}/diperiksa"), &[("csrf", &token), ("revisi", &old), ("baris", &line)])
+            .await;
+        assert_eq!(conflict.status, StatusCode::CONFLICT, "an older revision");
+        let checked = admin
+            .post(
+                &format!("{path}/diperiksa"),
+                &[("csrf", &token), ("revisi", &draft.revision.to_string()), ("baris", &line)],
+            )
+            .await;
+        assert_eq!(checked.status, StatusCode::SEE_OTHER, "{}", checked.body);
+    }
+    let editor = admin.get(&path).await;
+    assert!(!editor.body.contains("id=\"tidak-pasti\""));
+    let sent = send_now(revision_on(&editor.body)).await;
+    assert_eq!(sent.location.as_deref(), Some(&*format!("/sop/tinjauan/{id}")), "{}", sent.body);
+}

@@ -56,7 +56,7 @@ impl Writer {
 
     /// Marks the value written next: a comment above it, and a finding.
     fn flag(&mut self, place: &str, value: &str, why: &str) {
-        self.line(&format!("# TIDAK PASTI: {why}"));
+        self.line(&format!("{} {why}", super::mark::MARK));
         let line = self.next_line();
         self.unsure.push(Unsure {
             line,

@@ -267,6 +267,7 @@ async fn list_page(
         DraftOrigin::Blank => Msg::EdOriginBlank,
         DraftOrigin::Upload => Msg::EdOriginUpload,
         DraftOrigin::Revision => Msg::EdOriginRevision,
+        DraftOrigin::Import => Msg::EdOriginImport,
     };
     let body = html! {
         h1 { (user.t(Msg::EdDrafts)) }
@@ -400,6 +401,32 @@ pub async fn create_upload(
     Ok(Redirect::to(&format!("{BASE}/{}", draft.id)).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct ImportedForm {
+    csrf: Option<String>,
+    toml: Option<String>,
+}
+
+/// A new draft holding what the import of an SOP document made of it,
+/// marks and all, opened in the editor.
+pub async fn create_imported(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<ImportedForm>,
+) -> Result<Response, WebError> {
+    admin(&user)?;
+    user.check_csrf(form.csrf.as_deref())?;
+    let toml = form.toml.unwrap_or_default();
+    if toml.len() > MAX_SOP_BYTES {
+        return Err(WebError::TooLarge(format!("{} {} KB", user.t(Msg::FileTooLarge), MAX_SOP_BYTES / 1024)));
+    }
+    let text = toml.replace("\r\n", "\n");
+    let agency = user.agency_id();
+    let draft =
+        state.store.create_sop_draft(agency, DraftOrigin::Import, &text, user.person(), now_ms()).await?;
+    Ok(Redirect::to(&format!("{BASE}/{}", draft.id)).into_response())
+}
+
 // ---------------------------------------------------------------- editor
 
 /// What the editor says above the form.
@@ -510,6 +537,7 @@ async fn render(
                 @if !comments.is_empty() {
                     @if let Ok(form) = &read { (super::sop_review::comments_view(user, form, &comments, &org, open)) }
                 }
+                @if open { (marks_view(user, draft)) }
             }
             div.editor-body {
                 div.editor-form {
@@ -570,6 +598,37 @@ fn side_forms(user: &User, org: &engine::organisation::Organisation, draft: &Sop
                 input type="hidden" name="csrf" value=(user.csrf);
                 input.revisi type="hidden" name="revisi" value=(draft.revision);
                 button.secondary type="submit" { (user.t(Msg::EdDelete)) }
+            }
+        }
+    }
+}
+
+/// The values the import was unsure of, each linked to its field, with a
+/// button saying it was checked (which takes its mark away).
+fn marks_view(user: &User, draft: &SopDraft) -> Markup {
+    let marks = sop::import::mark::marks(&draft.source);
+    html! {
+        @if !marks.is_empty() {
+            section.card #tidak-pasti data-marks=(marks.len()) {
+                h2 { (user.t(Msg::EdUnsureTitle)) " " span.tag.warn { (marks.len()) } }
+                p.help { (user.t(Msg::EdUnsureHelp)) }
+                ol.findings {
+                    @for m in &marks {
+                        li.finding.unsure data-line=(m.line) data-field=[m.field.as_deref()] {
+                            @match &m.field {
+                                Some(field) => { a href={"#" (fid(field))} data-focus { (m.why) } }
+                                None => { (m.why) }
+                            }
+                            " " small.muted { (user.t(Msg::SopLine)) " " (m.line) }
+                            form.inline method="post" action={(BASE) "/" (draft.id) "/diperiksa"} {
+                                input type="hidden" name="csrf" value=(user.csrf);
+                                input.revisi type="hidden" name="revisi" value=(draft.revision);
+                                input type="hidden" name="baris" value=(m.line);
+                                button.secondary type="submit" { (user.t(Msg::EdUnsureChecked)) }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -1417,4 +1476,27 @@ pub(super) async fn refused_send(
     };
     let draft = state.store.sop_draft(user.agency_id(), id).await?;
     render(state, user, &draft, None, Said::NotSent(why), None, status).await
+}
+
+#[derive(Deserialize)]
+pub struct CheckedForm {
+    csrf: Option<String>,
+    revisi: Option<i64>,
+    baris: Option<usize>,
+}
+
+/// A value the import was unsure of has been checked: its mark goes.
+pub async fn mark_checked(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<CheckedForm>,
+) -> Result<Response, WebError> {
+    admin(&user)?;
+    user.check_csrf(form.csrf.as_deref())?;
+    let draft = state.store.sop_draft(user.agency_id(), &id).await?;
+    let Some(text) = form.baris.and_then(|line| sop::import::mark::without_mark(&draft.source, line)) else {
+        return Err(WebError::BadRequest(user.t(Msg::EdUnsureGone).to_string()));
+    };
+    store_text(&state, &user, &draft, form.revisi.unwrap_or(-1), &text).await
 }

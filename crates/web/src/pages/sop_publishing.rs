@@ -257,10 +257,17 @@ fn imported_view(user: &User, draft: &Draft, findings: &[Diagnostic]) -> Markup 
                 }
             }
             h2 { (user.t(Msg::DraftToml)) }
-            form.card #draft-download method="post" action="/admin/sop/impor/unduh" {
-                input type="hidden" name="csrf" value=(user.csrf);
-                input type="hidden" name="toml" value=(draft.toml);
-                button.primary type="submit" { (user.t(Msg::DownloadDraft)) }
+            div.card.actions {
+                form.inline #draft-open method="post" action="/admin/sop/konsep/impor" {
+                    input type="hidden" name="csrf" value=(user.csrf);
+                    input type="hidden" name="toml" value=(draft.toml);
+                    button.primary type="submit" { (user.t(Msg::ImportOpenInEditor)) }
+                }
+                form.inline #draft-download method="post" action="/admin/sop/impor/unduh" {
+                    input type="hidden" name="csrf" value=(user.csrf);
+                    input type="hidden" name="toml" value=(draft.toml);
+                    button.secondary type="submit" { (user.t(Msg::DownloadDraft)) }
+                }
             }
             pre #draft-toml { (draft.toml) }
         }
