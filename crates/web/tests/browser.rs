@@ -796,7 +796,17 @@ async fn act_on(
         .map_err(|e| format!("{who}'s form for step {step}: {e}"))?;
     fill(c, &format!("{prefix}catatan"), "Sudah dilaksanakan.").await?;
     for (name, value) in fields {
-        fill(c, &format!("{prefix}{name}"), value).await?;
+        if *name == "verdict" {
+            let radio = format!("#action input[name=verdict][value={value}]");
+            c.find(Locator::Css(&radio))
+                .await
+                .map_err(|e| format!("{radio}: {e}"))?
+                .click()
+                .await
+                .map_err(err)?;
+        } else {
+            fill(c, &format!("{prefix}{name}"), value).await?;
+        }
     }
     save(c, "action", "Tindakan Anda sudah dicatat.").await.map_err(|e| format!("{who} step {step}: {e}"))?;
     logout(c).await
@@ -1590,4 +1600,153 @@ async fn an_administrator_writes_an_sop_in_the_editor_and_publishes_it_in_chromi
     let sop = app.store.sop("lumajang", "lumajang/sop-baru", None).await.unwrap();
     assert_eq!((sop.version, sop.steps.len()), (1, 2));
     assert_eq!(sop.steps[1].time.map(|t| t.to_string()).as_deref(), Some("2 jam"));
+}
+
+/// Issue 19's whole life of an SOP: the Kasi imports a Word document,
+/// checks what the import was unsure of and sends the draft for review; the
+/// Kabid comments on a step's time and returns it; the Kasi fixes that and
+/// sends it again; the Kabid approves; the Head ratifies it with the
+/// passphrase of their certificate; then a request of the new SOP runs to
+/// its end. Returns the new case's path and the draft's id.
+async fn sop_life(c: &Client, app: &common::App, dir: &std::path::Path) -> Result<(String, String), String> {
+    let base = &app.base;
+    let document = dir.join("sop-hosting.docx");
+    std::fs::write(&document, sop::import::fixture::docx(&sop::import::fixture::sample())).map_err(err)?;
+    login(c, base, "lmj-kasi").await?;
+    c.goto(&format!("{base}/admin/sop")).await.map_err(err)?;
+    let input = c.wait().for_element(Locator::Id("sop-document")).await.map_err(err)?;
+    input.send_keys(&document.display().to_string()).await.map_err(err)?;
+    follow(c, Locator::Css("#sop-import button[type=submit]")).await?;
+    c.wait().for_element(Locator::Css("#import-result")).await.map_err(err)?;
+    follow(c, Locator::Css("#draft-open button")).await?;
+    c.wait()
+        .for_element(Locator::Css("#tidak-pasti"))
+        .await
+        .map_err(|e| format!("the import's marks: {e}"))?;
+    let id = c.current_url().await.map_err(err)?.path().trim_start_matches("/admin/sop/konsep/").to_string();
+
+    // The time the import could not read, then each mark checked.
+    c.find(Locator::Css("#tidak-pasti li[data-field='steps.3.time'] a"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    let focused = c.active_element().await.map_err(err)?.attr("id").await.map_err(err)?;
+    if focused.as_deref() != Some("f-steps-3-time") {
+        return Err(format!("the mark leads to the step's time, not {focused:?}"));
+    }
+    replace(c, "f-steps-3-time", "30 menit").await?;
+    follow(c, Locator::Id("simpan")).await?;
+    shot(c, "sop-import-marks.png").await?;
+    while c.find(Locator::Css("#tidak-pasti")).await.is_ok() {
+        follow(c, Locator::Css("#tidak-pasti li form button")).await?;
+    }
+    fill(c, "f-peninjau", "lmj-kabid").await?;
+    follow(c, Locator::Css("#kirim-tinjauan button")).await?;
+    let status = c.find(Locator::Css("#status-konsep .tag")).await.map_err(err)?;
+    if status.attr("data-status").await.map_err(err)?.as_deref() != Some("ditinjau") {
+        return Err("sent for review".into());
+    }
+    logout(c).await?;
+
+    // The reviewer finds it waiting, comments on step 4's time and returns it.
+    login(c, base, "lmj-kabid").await?;
+    c.goto(&format!("{base}/sop")).await.map_err(err)?;
+    follow(c, Locator::Css("#menunggu-tinjauan a")).await?;
+    follow(c, Locator::Css(&format!("#daftar-tinjauan a[href='/sop/tinjauan/{id}']"))).await?;
+    fill(c, "f-bagian", "steps.3.time").await?;
+    type_in(c, "#f-catatan", "Laporan cukup 15 menit.").await?;
+    follow(c, Locator::Css("#tambah-catatan button")).await?;
+    let comments = text_of(c, "#catatan-tinjauan").await?;
+    if !comments.contains("Laporan cukup 15 menit.") || !comments.contains("Langkah 4 · Waktu") {
+        return Err(format!("the comment on its field: {comments}"));
+    }
+    shot(c, "sop-review.png").await?;
+    follow(c, Locator::Css("#kembalikan button")).await?;
+    logout(c).await?;
+
+    // The drafter sees the comment at its field, fixes it and sends it again.
+    login(c, base, "lmj-kasi").await?;
+    c.goto(&format!("{base}/admin/sop/konsep/{id}")).await.map_err(err)?;
+    c.find(Locator::Css("#catatan-tinjauan li[data-field='steps.3.time'] a"))
+        .await
+        .map_err(err)?
+        .click()
+        .await
+        .map_err(err)?;
+    let focused = c.active_element().await.map_err(err)?.attr("id").await.map_err(err)?;
+    if focused.as_deref() != Some("f-steps-3-time") {
+        return Err(format!("the comment leads to its field, not {focused:?}"));
+    }
+    replace(c, "f-steps-3-time", "15 menit").await?;
+    follow(c, Locator::Id("simpan")).await?;
+    fill(c, "f-peninjau", "lmj-kabid").await?;
+    follow(c, Locator::Css("#kirim-tinjauan button")).await?;
+    logout(c).await?;
+    login(c, base, "lmj-kabid").await?;
+    c.goto(&format!("{base}/sop/tinjauan/{id}")).await.map_err(err)?;
+    follow(c, Locator::Css("#setujui button")).await?;
+    logout(c).await?;
+
+    // The Head ratifies it: a wrong passphrase first, then theirs.
+    login(c, base, "lmj-kadis").await?;
+    c.goto(&format!("{base}/sop/tinjauan")).await.map_err(err)?;
+    follow(c, Locator::Css(&format!("#daftar-tinjauan a[href='/sop/tinjauan/{id}']"))).await?;
+    type_in(c, "#f-kata-sandi", "bukan-ini").await?;
+    follow(c, Locator::Css("#sahkan button")).await?;
+    let refusal = text_of(c, "main > p.flash.error").await?;
+    if !refusal.contains("Kata sandi sertifikat") {
+        return Err(format!("a wrong passphrase is refused: {refusal}"));
+    }
+    type_in(c, "#f-kata-sandi", store::demo::CERTIFICATE_PASSPHRASE).await?;
+    shot(c, "sop-ratify.png").await?;
+    follow(c, Locator::Css("#sahkan button")).await?;
+    let status = c.find(Locator::Css("#status-konsep .tag")).await.map_err(err)?;
+    if status.attr("data-status").await.map_err(err)?.as_deref() != Some("disahkan") {
+        return Err(format!("ratified: {}", status.text().await.map_err(err)?));
+    }
+    logout(c).await?;
+
+    // A request of the new SOP runs to its end.
+    let sop = "lumajang/layanan-hosting-aplikasi";
+    let case = request(c, base, "lmj-pemohon", sop, &[]).await?;
+    act_on(c, base, "lmj-kabid", &case, 2, &[("verdict", "ya")]).await?;
+    act_on(c, base, "lmj-admin-server", &case, 3, &[]).await?;
+    act_on(c, base, "lmj-admin-server", &case, 4, &[]).await?;
+    act_on(c, base, "lmj-pemohon", &case, 5, &[]).await?;
+    login(c, base, "lmj-pemohon").await?;
+    c.goto(&format!("{base}{case}")).await.map_err(err)?;
+    let tag = c.find(Locator::Css("h1 .tag")).await.map_err(err)?;
+    if tag.attr("data-status").await.map_err(err)?.as_deref() != Some("completed") {
+        return Err(format!("the case ended: {}", tag.text().await.map_err(err)?));
+    }
+    logout(c).await?;
+    Ok((case, id))
+}
+
+#[tokio::test]
+#[ignore = "needs chromium, chromedriver and poppler-utils"]
+async fn an_sop_document_is_imported_reviewed_ratified_and_run_in_chromium() {
+    let app = spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_driver, client, _profile) = start_browser().await;
+    let result = sop_life(&client, &app, dir.path()).await;
+    let ran = result.as_ref().ok().cloned();
+    finish(client, result.map(|_| ()), "sop-life").await;
+    let (case, draft) = ran.unwrap();
+
+    let sop = app.store.sop("lumajang", "lumajang/layanan-hosting-aplikasi", None).await.unwrap();
+    let case = app.store.case("lumajang", case.trim_start_matches("/permohonan/")).await.unwrap();
+    assert_eq!((case.sop_version, sop.version), (1, 1), "the case ran on the ratified version");
+    assert!(sop.source.contains("time = \"15 menit\""), "the reviewer's point was fixed");
+    let comments = app.store.sop_draft_comments("lumajang", &draft).await.unwrap();
+    assert_eq!(comments.len(), 1);
+    let signed = app.store.signed_sop("lumajang", &sop.id, sop.version).await.unwrap().unwrap();
+    let file = dir.path().join("sop.pdf");
+    std::fs::write(&file, &signed.pdf).unwrap();
+    let report = Command::new("pdfsig").arg(&file).output().expect("pdfsig runs");
+    let report = String::from_utf8_lossy(&report.stdout);
+    assert!(report.contains("Signature is Valid"), "{report}");
+    assert!(report.contains("Bambang Santoso"), "{report}");
 }

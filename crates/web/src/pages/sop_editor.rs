@@ -607,6 +607,7 @@ fn side_forms(user: &User, org: &engine::organisation::Organisation, draft: &Sop
 /// button saying it was checked (which takes its mark away).
 fn marks_view(user: &User, draft: &SopDraft) -> Markup {
     let marks = sop::import::mark::marks(&draft.source);
+    let form = SopForm::read(&draft.source).unwrap_or_default();
     html! {
         @if !marks.is_empty() {
             section.card #tidak-pasti data-marks=(marks.len()) {
@@ -616,7 +617,10 @@ fn marks_view(user: &User, draft: &SopDraft) -> Markup {
                     @for m in &marks {
                         li.finding.unsure data-line=(m.line) data-field=[m.field.as_deref()] {
                             @match &m.field {
-                                Some(field) => { a href={"#" (fid(field))} data-focus { (m.why) } }
+                                Some(field) => {
+                                    strong { a href={"#" (fid(field))} data-focus { (super::sop_review::field_label(user, &form, field)) } }
+                                    ": " (m.why)
+                                }
                                 None => { (m.why) }
                             }
                             " " small.muted { (user.t(Msg::SopLine)) " " (m.line) }
