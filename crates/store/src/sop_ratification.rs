@@ -338,6 +338,10 @@ impl Store {
             i.approver.jabatan = jabatan.clone();
             i.approver.nama = head.name.clone();
             i.approver.nip = head.nip.clone().unwrap_or_default();
+            let missing = unfilled(&form);
+            if !missing.is_empty() {
+                return Err(refused_text(&format!("identitas belum lengkap: {}", missing.join(", "))));
+            }
             let text = form.write(&current.source).map_err(|e| refused_text(&e.message))?;
             let file = format!("{}.toml", current.sop_id.rsplit('/').next().unwrap_or("sop"));
             let checked = sop::publication::check(&file, &text, act.agency);
@@ -564,6 +568,23 @@ fn refuse_findings(draft: &SopDraft, agency: &str, what: &str) -> Result<(), Sto
         ));
     }
     Ok(())
+}
+
+/// The identity page's parts a ratified SOP must have filled (the rest —
+/// revision date, related procedures, warnings — may rightly stay empty).
+fn unfilled(form: &SopForm) -> Vec<&'static str> {
+    let i = &form.identity;
+    let blank = |items: &[String]| items.iter().all(|item| item.trim().is_empty() || item.trim() == "-");
+    [
+        (i.nama.trim().is_empty(), "Nama SOP"),
+        (blank(&i.dasar_hukum), "Dasar hukum"),
+        (blank(&i.kualifikasi_pelaksana), "Kualifikasi pelaksana"),
+        (blank(&i.peralatan), "Peralatan/perlengkapan"),
+        (blank(&i.pencatatan), "Pencatatan dan pendataan"),
+    ]
+    .into_iter()
+    .filter_map(|(missing, label)| missing.then_some(label))
+    .collect()
 }
 
 fn refused_text(message: &str) -> StoreError {

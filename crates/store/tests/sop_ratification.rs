@@ -185,6 +185,21 @@ async fn a_draft_with_errors_is_not_sent_and_a_later_effective_date_waits() {
             "800/12/SOP/2026"
         );
 
+        // An identity page with parts left empty is not ratified.
+        let text = sop::draft_form::with_version(&live.source, live.version + 2).unwrap();
+        let mut form = sop::draft_form::SopForm::read(&text).unwrap();
+        form.identity.dasar_hukum.clear();
+        form.identity.peralatan = vec!["-".into()];
+        let bare = form.write(&text).unwrap();
+        let b =
+            s.create_sop_draft("lumajang", DraftOrigin::Revision, &bare, "lmj-kasi", now()).await.unwrap();
+        s.send_sop_draft_for_review(act(&b.id, 1, "lmj-kasi"), "lmj-kabid").await.unwrap();
+        s.approve_sop_draft(act(&b.id, 1, "lmj-kabid")).await.unwrap();
+        let refused = s.ratify_sop_draft(act(&b.id, 1, "lmj-kadis"), ratify(CERTIFICATE_PASSPHRASE)).await;
+        assert_eq!(field_of(&refused), Some("konsep"), "{refused:?}");
+        assert!(format!("{refused:?}").contains("Dasar hukum, Peralatan/perlengkapan"), "{refused:?}");
+        assert_eq!(s.sop_draft("lumajang", &b.id).await.unwrap().status, DraftStatus::Approved);
+
         // A number another SOP holds is refused.
         let email = s.sop("lumajang", "lumajang/email", None).await.unwrap();
         let text = sop::draft_form::with_version(&email.source, email.version + 1).unwrap();
