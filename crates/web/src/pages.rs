@@ -25,6 +25,7 @@ pub mod services;
 pub mod sign_in_settings;
 pub mod sop_editor;
 pub mod sop_publishing;
+pub mod sop_versions;
 pub mod visits;
 
 use axum::extract::{Path, State};
