@@ -91,6 +91,13 @@ impl fmt::Display for Date {
     }
 }
 
+/// Written ISO (`"2021-05-30"`, `"2019-09"`), as in definition files.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -118,6 +118,13 @@ pub enum Together {
     Any,
 }
 
+/// Written as in definition files (`"all"`, `"any"`).
+impl serde::Serialize for Together {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
 impl Together {
     pub fn key(self) -> &'static str {
         match self {
@@ -134,6 +141,13 @@ pub enum Ending {
     Completed,
     /// `"ditolak"`: the request refused.
     Rejected,
+}
+
+/// Written as in definition files (`"selesai"`, `"ditolak"`).
+impl serde::Serialize for Ending {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
 }
 
 impl Ending {
@@ -214,7 +228,7 @@ pub enum ScheduleDay {
 }
 
 /// What kind of act a step is; the engine gives each its semantics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ActionKind {
     /// Starts a case with the request (form, letter).
@@ -447,14 +461,14 @@ pub struct Field {
 }
 
 /// The condition under which an optional field must be filled.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RequiredWhen {
     /// Another field of the same step.
     pub field: String,
     pub value: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FieldKind {
     Text,

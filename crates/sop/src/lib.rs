@@ -23,6 +23,7 @@ pub mod registry_kind;
 pub mod render;
 pub mod schedule;
 pub mod standard_time;
+pub mod version_diff;
 
 pub use agency::Agency;
 pub use catalog::{Catalog, LoadError};

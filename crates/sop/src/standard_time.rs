@@ -55,6 +55,13 @@ impl fmt::Display for StandardTime {
     }
 }
 
+/// Written as printed (`"5 menit"`), as in definition files.
+impl serde::Serialize for StandardTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,6 +76,8 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(sops::list, sops::publish))
         .routes(routes!(sops::detail))
         .routes(routes!(sops::document))
+        .routes(routes!(sops::versions))
+        .routes(routes!(sops::diff))
         .routes(routes!(cases::list, cases::submit))
         .routes(routes!(cases::read))
         .routes(routes!(cases::act))

@@ -21,6 +21,9 @@ pub enum WebError {
     Forbidden,
     #[error("tidak ditemukan")]
     NotFound,
+    /// Not found, saying what was looked for (e.g. a version of an SOP).
+    #[error("{0}")]
+    NotFoundBecause(String),
     /// A form's CSRF token or origin did not match.
     #[error("formulir kedaluwarsa")]
     BadToken,
@@ -51,6 +54,7 @@ impl WebError {
             WebError::BadToken => {
                 (StatusCode::FORBIDDEN, Msg::BadTokenTitle, lang.t(Msg::BadTokenText).to_string())
             }
+            WebError::NotFoundBecause(m) => (StatusCode::NOT_FOUND, Msg::NotFoundTitle, m.clone()),
             WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, Msg::BadRequestTitle, m.clone()),
             WebError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, Msg::BadRequestTitle, m.clone()),
             WebError::Store(store::StoreError::NotFound(_)) => {

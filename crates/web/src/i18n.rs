@@ -836,6 +836,29 @@ catalogue! {
     OidcExpired => "Proses masuk ini sudah kedaluwarsa, sudah dipakai, atau dimulai di peramban lain; silakan coba lagi dari awal.", "This sign-in expired, was already used, or was started in another browser; please start again.";
     OidcNoPerson => "Identitas Anda di penyedia identitas tidak cocok dengan satu akun pegawai di Sopir; hubungi administrator instansi.", "Your identity at the provider does not match one employee account in Sopir; ask the agency's administrator.";
     OidcNoPublicUrl => "Sopir ini belum punya alamat publik (--public-url), jadi penyedia identitas tidak dapat mengembalikan Anda ke sini.", "This Sopir has no public address (--public-url) yet, so the identity provider cannot send you back here.";
+    VerHistory => "Riwayat versi", "Version history";
+    VerHistoryHelp => "Setiap versi yang pernah diterbitkan disimpan utuh. Permohonan yang sedang berjalan tetap memakai versi tempat ia dimulai; permohonan baru memakai versi yang berlaku.", "Every version ever published is kept whole. A running request keeps the version it started on; new requests use the live version.";
+    VerReviseHelp => "Mulai konsep versi berikutnya dari versi yang berlaku; versi ini tetap berlaku sampai konsep itu diterbitkan.", "Begin a draft of the next version from the live one; this version stays live until that draft is published.";
+    VerFrom => "Dari versi", "From version";
+    VerTo => "ke versi", "to version";
+    VerCompare => "Bandingkan", "Compare";
+    VerOnlyOne => "Baru satu versi yang diterbitkan; belum ada yang dapat dibandingkan.", "Only one version has been published; there is nothing to compare yet.";
+    VerOpenCases => "Permohonan berjalan", "Running requests";
+    VerLive => "berlaku", "live";
+    VerWithPrevious => "bandingkan dengan versi sebelumnya", "compare with the previous version";
+    VerDifference => "Perbedaan versi", "Differences between versions";
+    VerNoDifference => "Isi kedua versi sama; hanya nomor versinya yang berbeda.", "Both versions have the same content; only their numbers differ.";
+    VerCount => "perbedaan", "differences";
+    VerTimeTag => "waktu", "time";
+    VerShowText => "Lihat teks sebelum dan sesudah", "Show the text before and after";
+    VerBefore => "Sebelumnya:", "Before:";
+    VerAfter => "Sesudahnya:", "After:";
+    VerGroupIdentity => "Identitas", "Identity";
+    VerGroupLanes => "Pelaksana", "Lanes";
+    VerGroupSteps => "Langkah", "Steps";
+    VerGroupForms => "Formulir dan lampiran", "Forms and attachments";
+    VerGroupLetter => "Surat", "Letter";
+    VerGroupOther => "Lainnya", "Other";
 }
 
 #[cfg(test)]

@@ -130,6 +130,8 @@ pub fn router(state: AppState) -> Router {
         .route("/lampiran/{id}", get(pages::cases::attachment))
         .route("/sop", get(pages::library::library))
         .route("/sop/{agency}/{slug}", get(pages::library::document))
+        .route("/sop/{agency}/{slug}/versi", get(pages::sop_versions::history))
+        .route("/sop/{agency}/{slug}/beda", get(pages::sop_versions::difference))
         .route("/laporan", get(pages::reports::report))
         .route("/laporan/langkah.csv", get(pages::reports::steps_csv))
         .route("/laporan/pegawai.csv", get(pages::reports::people_csv))

@@ -27,6 +27,7 @@ pub mod sign_in_settings;
 pub mod sop_editor;
 pub mod sop_publishing;
 pub mod sop_review;
+pub mod sop_versions;
 pub mod visits;
 
 use axum::extract::{Path, State};

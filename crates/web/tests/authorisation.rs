@@ -54,6 +54,16 @@ async fn sop_draft(app: &App, agency: &str, by: &str) -> String {
     format!("/admin/sop/konsep/{}", draft.id)
 }
 
+/// `id` of `agency` published again as the next version (a comment
+/// added: the same content); its history then has two versions to compare.
+async fn second_version(app: &App, agency: &str, id: &str) -> u32 {
+    let now = jiff::Timestamp::now().as_millisecond();
+    let live = app.store.sop(agency, id, None).await.unwrap();
+    let text = sop::draft_form::with_version(&live.source, live.version + 1).unwrap() + "\n# versi uji\n";
+    app.store.publish_sop_by(&live.file, &text, now, None).await.unwrap();
+    live.version + 1
+}
+
 /// Who may do what with that case.
 fn allowed(action: &str, person: &str) -> bool {
     match action {
@@ -74,6 +84,9 @@ fn allowed(action: &str, person: &str) -> bool {
         // An agency's SOP drafts (issue 19): its own administrators only.
         "drafts-lumajang" => person == "lmj-kasi",
         "drafts-trenggalek" => person == "tgx-kabid",
+        // An agency's SOP versions and their differences (issue 19): anyone of its own.
+        "sop-versions-lumajang" => person.starts_with("lmj-"),
+        "sop-versions-trenggalek" => person.starts_with("tgx-"),
         other => panic!("{other}"),
     }
 }
@@ -98,6 +111,12 @@ async fn every_person_and_a_stranger_try_every_action() {
         ("lumajang", sop_draft(&app, "lumajang", "lmj-kasi").await),
         ("trenggalek", sop_draft(&app, "trenggalek", "tgx-kabid").await),
     ];
+    let mut version_pages = Vec::new();
+    for (agency, id) in [("lumajang", "lumajang/vpn"), ("trenggalek", "trenggalek/ruang-server")] {
+        let newest = second_version(&app, agency, id).await;
+        version_pages.push((agency, format!("/sop/{id}/versi")));
+        version_pages.push((agency, format!("/sop/{id}/beda?dari={}&ke={newest}", newest - 1)));
+    }
 
     for (person, b) in &browsers {
         let view = b.get(&case_path).await;
@@ -208,6 +227,17 @@ async fn every_person_and_a_stranger_try_every_action() {
                         "{person}: {what} a sign-up of {agency}: {refused}"
                     );
                 }
+            }
+        }
+        for (agency, path) in &version_pages {
+            let own = allowed(&format!("sop-versions-{agency}"), person);
+            let page = b.get(path).await;
+            let expected = if own { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            assert_eq!(page.status, expected, "{person} reads {path}");
+            // Beginning the next version is offered to the agency's administrators only.
+            if path.ends_with("/versi") {
+                let revise = page.body.contains("action=\"/admin/sop/konsep/revisi\"");
+                assert_eq!(revise, own && allowed("admin", person), "{person}: revision offered on {path}");
             }
         }
         let list = b.get("/admin/sop/konsep").await.status;
@@ -336,6 +366,8 @@ async fn every_person_and_a_stranger_try_every_action() {
         anonymous.get("/admin/pesan").await,
         anonymous.get("/akun/notifikasi").await,
         anonymous.get("/admin/masuk").await,
+        anonymous.get(&version_pages[0].1).await,
+        anonymous.get(&version_pages[1].1).await,
     ] {
         assert_eq!(page.location.as_deref(), Some("/login"));
     }

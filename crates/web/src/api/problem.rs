@@ -231,6 +231,9 @@ impl From<WebError> for Problem {
             WebError::LoginRequired | WebError::SessionExpired(_) => Problem::unauthorized(),
             WebError::Forbidden | WebError::BadToken => Problem::forbidden(),
             WebError::NotFound => Problem::not_found(),
+            WebError::NotFoundBecause(m) => {
+                Problem::new(StatusCode::NOT_FOUND, "not-found", "Tidak ditemukan", Some(m))
+            }
             WebError::BadRequest(m) => Problem::bad_request(m),
             WebError::TooLarge(m) => {
                 Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Terlalu besar", Some(m))

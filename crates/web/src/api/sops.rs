@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use sop::Sop;
+use sop::version_diff::{Difference, Group, compare};
 use utoipa::{IntoParams, ToSchema};
 
 use super::caller::Caller;
@@ -20,6 +21,7 @@ use crate::AppState;
 use crate::i18n::Lang;
 use crate::pages::services::{may_submit, total_time};
 use crate::pages::sop_publishing::{self, Refusal, UPLOADED_FILE};
+use crate::pages::sop_versions;
 
 /// A field of a step's form.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -375,4 +377,143 @@ pub async fn document(
     let disposition = format!("attachment; filename=\"{agency}-{slug}.{ext}\"");
     Ok(([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response())
+}
+
+/// One published version of an SOP.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SopVersion {
+    pub version: u32,
+    /// When it was published (RFC 3339).
+    pub published_at: String,
+    /// The person who published it; absent: the installation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_by: Option<String>,
+    /// The file it was published from.
+    pub file: String,
+    /// Requests started on this version that are still running (they keep it).
+    pub open_cases: i64,
+    /// Whether new requests use it (the newest version).
+    pub live: bool,
+}
+
+/// The SOP `agency/slug`'s published versions, if it is the caller's agency's.
+async fn own_versions(
+    state: &AppState,
+    caller: &Caller,
+    agency: &str,
+    slug: &str,
+) -> Result<(String, Vec<store::PublishedVersion>), Problem> {
+    if agency != caller.0.agency_id() {
+        return Err(Problem::not_found());
+    }
+    let id = format!("{agency}/{slug}");
+    let versions = sop_versions::published(state, agency, &id).await?;
+    Ok((id, versions))
+}
+
+/// Every published version of an SOP, newest first: every version is kept,
+/// and a running request stays on the version it started on.
+#[utoipa::path(get, path = "/sops/{agency}/{slug}/versions", tag = "sop",
+    params(("agency" = String, Path, description = "Agency id", example = "lumajang"), ("slug" = String, Path, description = "SOP slug", example = "vpn")),
+    responses(
+        (status = 200, description = "The versions, newest first", body = Vec<SopVersion>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such SOP in the caller's agency", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn versions(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((agency, slug)): Path<(String, String)>,
+) -> Result<Json<Vec<SopVersion>>, Problem> {
+    let (_, versions) = own_versions(&state, &caller, &agency, &slug).await?;
+    Ok(Json(
+        versions
+            .iter()
+            .enumerate()
+            .map(|(i, v)| SopVersion {
+                version: u32::try_from(v.version).unwrap_or_default(),
+                published_at: super::cases::instant(v.published_at),
+                published_by: v.published_by.clone(),
+                file: v.file.clone(),
+                open_cases: v.open_cases,
+                live: i == 0,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiffQuery {
+    /// The version compared from (usually the older), e.g. 3.
+    #[param(value_type = u32)]
+    pub from: Option<String>,
+    /// The version compared to (usually the newer), e.g. 4.
+    #[param(value_type = u32)]
+    pub to: Option<String>,
+}
+
+/// One difference: its group, the sentence a reader is shown, and the
+/// typed difference (`kind` and its fields).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DifferenceView {
+    /// identitas, pelaksana, langkah, formulir, surat or lainnya.
+    pub group: Group,
+    /// The difference said in Bahasa Indonesia, e.g. "Waktu langkah 3: 1 hari → 2 jam."
+    pub text: String,
+    #[serde(flatten)]
+    pub difference: Difference,
+}
+
+/// What changed from one version of an SOP to another.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SopDiff {
+    /// e.g. `lumajang/vpn`.
+    pub sop: String,
+    pub from: u32,
+    pub to: u32,
+    /// Grouped (identitas, pelaksana, langkah, formulir, surat, lainnya),
+    /// in document order within each group; empty when the contents are the same.
+    pub differences: Vec<DifferenceView>,
+}
+
+/// The readable difference between two published versions of an SOP:
+/// identity fields, lanes, steps added, removed or changed (aligned by
+/// what they do, so one inserted step is one step added), standard times,
+/// form fields and attachments, the letter and other effects. Step numbers
+/// are the `to` version's; a step only `from` has is named by its number there.
+#[utoipa::path(get, path = "/sops/{agency}/{slug}/diff", tag = "sop",
+    params(("agency" = String, Path, description = "Agency id", example = "lumajang"), ("slug" = String, Path, description = "SOP slug", example = "vpn"), DiffQuery),
+    responses(
+        (status = 200, description = "The differences", body = SopDiff),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such SOP in the caller's agency, or no such version of it (`detail` names the field)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`from` or `to` missing or not a version number, or both the same (`errors` names the field)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn diff(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((agency, slug)): Path<(String, String)>,
+    Query(query): Query<DiffQuery>,
+) -> Result<Json<SopDiff>, Problem> {
+    let (id, versions) = own_versions(&state, &caller, &agency, &slug).await?;
+    let (from, to) =
+        sop_versions::choose(query.from.as_deref(), query.to.as_deref(), &versions).map_err(|bad| {
+            let message = bad.message(("from", "to"), &id, &versions);
+            if bad.not_found() {
+                Problem::new(StatusCode::NOT_FOUND, "not-found", "Tidak ditemukan", Some(message))
+            } else {
+                let field = bad.field(("from", "to"));
+                Problem::field(field, field, message)
+            }
+        })?;
+    let older = state.store.sop(&agency, &id, Some(from)).await?;
+    let newer = state.store.sop(&agency, &id, Some(to)).await?;
+    let differences = compare(&older, &newer)
+        .into_iter()
+        .map(|d| DifferenceView { group: d.group(), text: d.to_string(), difference: d })
+        .collect();
+    Ok(Json(SopDiff { sop: id, from, to, differences }))
 }
