@@ -203,6 +203,10 @@ async fn the_catalogue_finds_sops_by_status_and_words_and_the_public_pages_show_
         Browser::login(&app, "lmj-pemohon").await.get("/layanan/lumajang/email").await.status,
         StatusCode::NOT_FOUND
     );
+    let history = admin.get("/sop/lumajang/email/versi").await;
+    assert_eq!(history.status, StatusCode::OK, "a withdrawn SOP keeps its history");
+    assert!(history.body.contains(">ditarik<"), "{}", history.body);
+    assert!(!history.body.contains("class=\"tag ok\""), "no version is live: {}", history.body);
 
     let anonymous = Browser::new(&app);
     let index = anonymous.get("/publik/sop/lumajang").await;

@@ -99,7 +99,7 @@ pub async fn library(
                             @match (&e.draft, e.status) {
                                 (Some(d), _) => { a href={"/sop/tinjauan/" (d)} { (e.name) } }
                                 (None, CatalogueStatus::Active) => { a href={"/sop/" (e.sop_id)} { (e.name) } }
-                                (None, _) => { (e.name) }
+                                (None, _) => { a href={"/sop/" (e.sop_id) "/versi"} { (e.name) } }
                             }
                         }
                         td.hide-sm { (e.unit) }

@@ -128,10 +128,13 @@ pub async fn history(
 ) -> Result<Markup, WebError> {
     let id = own(&user, &agency, &slug)?;
     let versions = published(&state, &agency, &id).await?;
-    let sop = state.store.sop(&agency, &id, None).await?;
+    let newest = versions[0].version;
+    let sop = state.store.sop(&agency, &id, Some(u32::try_from(newest).unwrap_or_default())).await?;
+    // In effect now: a ratified version may wait for its date, a withdrawn SOP has none.
+    let active = state.store.sop(&agency, &id, None).await.ok().map(|s| i64::from(s.version));
+    let now = crate::now_ms();
     let org = state.store.organisation(&agency).await?;
     let clock = user.clock();
-    let newest = versions[0].version;
     let previous = versions.get(1).map(|v| v.version);
     let title = format!("{} — {}", user.t(Msg::VerHistory), sop.identity.nama.value);
     let body = html! {
@@ -171,7 +174,13 @@ pub async fn history(
                     tr data-version=(v.version) {
                         td {
                             (v.version)
-                            @if i == 0 { " " span.tag.ok { (user.t(Msg::VerLive)) } }
+                            @if active == Some(v.version) {
+                                " " span.tag.ok { (user.t(Msg::VerLive)) }
+                            } @else if v.withdrawn_at.is_some() {
+                                " " span.tag.muted { (user.t(Msg::CatWithdrawn)) }
+                            } @else if v.effective_at.is_some_and(|e| e > now) {
+                                " " span.tag.warn { (user.t(Msg::CatRatified)) ", " (clock.datetime(v.effective_at.unwrap_or_default())) }
+                            }
                         }
                         td { (clock.datetime(v.published_at)) }
                         td {
