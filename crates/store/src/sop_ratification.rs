@@ -115,19 +115,7 @@ impl Store {
             revision: draft.revision,
             reviewer: reviewer.to_string(),
         };
-        let set = sqlx::query(
-            "UPDATE sop_drafts SET status = $1, reviewer_id = $2, updated_by = $3, updated_at = $4
-             WHERE agency_id = $5 AND id = $6 AND revision = $7 AND status = $8",
-        )
-        .bind(DraftStatus::InReview.key())
-        .bind(reviewer)
-        .bind(act.by)
-        .bind(act.at)
-        .bind(act.agency)
-        .bind(act.draft)
-        .bind(act.revision)
-        .bind(DraftStatus::Open.key());
-        self.move_draft(act, set, change, DraftStatus::Open).await
+        self.move_draft(act, DraftStatus::Open, DraftStatus::InReview, Some(reviewer), change).await
     }
 
     /// A comment by the draft's reviewer (while in review) or a head (once
@@ -216,18 +204,7 @@ impl Store {
         let draft = self.sop_draft(act.agency, act.draft).await?;
         self.refuse_unless_judge(&draft, act).await?;
         let change = Change::SopDraftReturned { draft: draft.id.clone(), revision: draft.revision };
-        let set = sqlx::query(
-            "UPDATE sop_drafts SET status = $1, updated_by = $2, updated_at = $3
-             WHERE agency_id = $4 AND id = $5 AND revision = $6 AND status = $7",
-        )
-        .bind(DraftStatus::Open.key())
-        .bind(act.by)
-        .bind(act.at)
-        .bind(act.agency)
-        .bind(act.draft)
-        .bind(act.revision)
-        .bind(draft.status.key());
-        self.move_draft(act, set, change, draft.status).await
+        self.move_draft(act, draft.status, DraftStatus::Open, None, change).await
     }
 
     /// The reviewer approves the draft for ratification.
@@ -235,18 +212,7 @@ impl Store {
         let draft = self.draft_in(act, DraftStatus::InReview).await?;
         self.refuse_unless_judge(&draft, act).await?;
         let change = Change::SopDraftApproved { draft: draft.id.clone(), revision: draft.revision };
-        let set = sqlx::query(
-            "UPDATE sop_drafts SET status = $1, updated_by = $2, updated_at = $3
-             WHERE agency_id = $4 AND id = $5 AND revision = $6 AND status = $7",
-        )
-        .bind(DraftStatus::Approved.key())
-        .bind(act.by)
-        .bind(act.at)
-        .bind(act.agency)
-        .bind(act.draft)
-        .bind(act.revision)
-        .bind(DraftStatus::InReview.key());
-        self.move_draft(act, set, change, DraftStatus::InReview).await
+        self.move_draft(act, DraftStatus::InReview, DraftStatus::Approved, None, change).await
     }
 
     /// A head ratifies an approved draft: numbered, dated, the head as its
@@ -532,15 +498,30 @@ impl Store {
         }
     }
 
-    /// Runs a status change made on `act.revision` from `from`, recorded
-    /// with `change`; a draft changed meanwhile is refused as a save is.
+    /// Moves the draft seen at `act.revision` from `from` to `to` (and to
+    /// `reviewer`, when given), recorded with `change`; a draft changed
+    /// meanwhile is refused as a save is.
     async fn move_draft(
         &self,
         act: DraftAct<'_>,
-        set: sqlx::query::Query<'_, Any, sqlx::any::AnyArguments>,
-        change: Change,
         from: DraftStatus,
+        to: DraftStatus,
+        reviewer: Option<&str>,
+        change: Change,
     ) -> Result<SopDraft, StoreError> {
+        let set = sqlx::query(
+            "UPDATE sop_drafts SET status = $1, reviewer_id = COALESCE($2, reviewer_id), updated_by = $3,
+                 updated_at = $4
+             WHERE agency_id = $5 AND id = $6 AND revision = $7 AND status = $8",
+        )
+        .bind(to.key())
+        .bind(reviewer)
+        .bind(act.by)
+        .bind(act.at)
+        .bind(act.agency)
+        .bind(act.draft)
+        .bind(act.revision)
+        .bind(from.key());
         if self.write_recorded(set, Owner::Agency(act.agency), Some(act.by), change, act.at).await? == 0 {
             let current = self.sop_draft(act.agency, act.draft).await?;
             if current.status != from {

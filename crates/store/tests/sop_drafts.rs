@@ -81,12 +81,9 @@ async fn a_draft_is_saved_on_its_revision_and_a_stale_save_changes_nothing() {
         s.delete_sop_draft("lumajang", &other.id, 1, "lmj-kasi", at + 7000).await.unwrap();
         assert!(matches!(s.sop_draft("lumajang", &other.id).await, Err(StoreError::NotFound(_))));
 
-        let records = s.record_events("lumajang", 1000).await.unwrap();
-        let recorded: Vec<(&str, Option<&str>)> = records[..records.len() - chain]
-            .iter()
-            .rev()
-            .map(|(event, record)| (event.kind.as_str(), record.by.as_deref()))
-            .collect();
+        let recorded = common::recorded_since(s, "lumajang", chain).await;
+        let recorded: Vec<(&str, Option<&str>)> =
+            recorded.iter().map(|(k, by)| (k.as_str(), by.as_deref())).collect();
         assert_eq!(
             recorded,
             [
@@ -99,6 +96,7 @@ async fn a_draft_is_saved_on_its_revision_and_a_stale_save_changes_nothing() {
             "{}",
             db.label
         );
+        let records = s.record_events("lumajang", 1000).await.unwrap();
         let (_, saved) = &records[records.len() - chain - 2];
         assert!(
             matches!(&saved.change, Change::SopDraftSaved { revision: 2, sha256, .. } if sha256.len() == 64),

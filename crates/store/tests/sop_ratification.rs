@@ -122,12 +122,9 @@ async fn a_draft_is_reviewed_approved_and_ratified_by_the_head_into_an_active_si
         let foreign = DraftAct { agency: "trenggalek", ..act(id, r, "tgx-kabid") };
         assert!(matches!(s.return_sop_draft(foreign).await, Err(StoreError::NotFound(_))));
 
-        let records = s.record_events("lumajang", 1000).await.unwrap();
-        let recorded: Vec<(&str, Option<&str>)> = records[..records.len() - chain]
-            .iter()
-            .rev()
-            .map(|(event, record)| (event.kind.as_str(), record.by.as_deref()))
-            .collect();
+        let recorded = common::recorded_since(s, "lumajang", chain).await;
+        let recorded: Vec<(&str, Option<&str>)> =
+            recorded.iter().map(|(k, by)| (k.as_str(), by.as_deref())).collect();
         assert_eq!(
             recorded,
             [

@@ -1602,6 +1602,21 @@ async fn an_administrator_writes_an_sop_in_the_editor_and_publishes_it_in_chromi
     assert_eq!(sop.steps[1].time.map(|t| t.to_string()).as_deref(), Some("2 jam"));
 }
 
+/// Follows the link that `list` (the import's marks, the reviewer's
+/// comments) gives for the field `control`, which must take the focus, and
+/// saves `value` there.
+async fn correct_from(c: &Client, list: &str, control: &str, value: &str) -> Step {
+    let field = control.trim_start_matches("f-").replace('-', ".");
+    let link = format!("{list} li[data-field='{field}'] a");
+    c.find(Locator::Css(&link)).await.map_err(|e| format!("{link}: {e}"))?.click().await.map_err(err)?;
+    let focused = c.active_element().await.map_err(err)?.attr("id").await.map_err(err)?;
+    if focused.as_deref() != Some(control) {
+        return Err(format!("{link} leads to {focused:?}, not {control}"));
+    }
+    replace(c, control, value).await?;
+    follow(c, Locator::Id("simpan")).await
+}
+
 /// Issue 19's whole life of an SOP: the Kasi imports a Word document,
 /// checks what the import was unsure of and sends the draft for review; the
 /// Kabid comments on a step's time and returns it; the Kasi fixes that and
@@ -1626,18 +1641,7 @@ async fn sop_life(c: &Client, app: &common::App, dir: &std::path::Path) -> Resul
     let id = c.current_url().await.map_err(err)?.path().trim_start_matches("/admin/sop/konsep/").to_string();
 
     // The time the import could not read, then each mark checked.
-    c.find(Locator::Css("#tidak-pasti li[data-field='steps.3.time'] a"))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
-    let focused = c.active_element().await.map_err(err)?.attr("id").await.map_err(err)?;
-    if focused.as_deref() != Some("f-steps-3-time") {
-        return Err(format!("the mark leads to the step's time, not {focused:?}"));
-    }
-    replace(c, "f-steps-3-time", "30 menit").await?;
-    follow(c, Locator::Id("simpan")).await?;
+    correct_from(c, "#tidak-pasti", "f-steps-3-time", "30 menit").await?;
     shot(c, "sop-import-marks.png").await?;
     while c.find(Locator::Css("#tidak-pasti")).await.is_ok() {
         follow(c, Locator::Css("#tidak-pasti li form button")).await?;
@@ -1669,18 +1673,7 @@ async fn sop_life(c: &Client, app: &common::App, dir: &std::path::Path) -> Resul
     // The drafter sees the comment at its field, fixes it and sends it again.
     login(c, base, "lmj-kasi").await?;
     c.goto(&format!("{base}/admin/sop/konsep/{id}")).await.map_err(err)?;
-    c.find(Locator::Css("#catatan-tinjauan li[data-field='steps.3.time'] a"))
-        .await
-        .map_err(err)?
-        .click()
-        .await
-        .map_err(err)?;
-    let focused = c.active_element().await.map_err(err)?.attr("id").await.map_err(err)?;
-    if focused.as_deref() != Some("f-steps-3-time") {
-        return Err(format!("the comment leads to its field, not {focused:?}"));
-    }
-    replace(c, "f-steps-3-time", "15 menit").await?;
-    follow(c, Locator::Id("simpan")).await?;
+    correct_from(c, "#catatan-tinjauan", "f-steps-3-time", "15 menit").await?;
     fill(c, "f-peninjau", "lmj-kabid").await?;
     follow(c, Locator::Css("#kirim-tinjauan button")).await?;
     logout(c).await?;

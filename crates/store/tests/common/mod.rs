@@ -112,3 +112,14 @@ pub async fn advance(store: &Store, agency: &str, state: &engine::CaseState, at:
         .await
         .unwrap()
 }
+
+/// The changes recorded for `agency` after the first `before` ones, oldest
+/// first: each change's kind and who made it.
+pub async fn recorded_since(store: &Store, agency: &str, before: usize) -> Vec<(String, Option<String>)> {
+    let records = store.record_events(agency, 1000).await.unwrap();
+    records[..records.len() - before]
+        .iter()
+        .rev()
+        .map(|(event, record)| (event.kind.clone(), record.by.clone()))
+        .collect()
+}
