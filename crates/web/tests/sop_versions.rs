@@ -283,6 +283,10 @@ async fn bad_choices_of_versions_are_refused_naming_the_field_and_other_agencies
         assert_eq!(problem["type"], "urn:sopir:problem:validation", "{query}");
         assert_eq!(problem["errors"][0]["field"], field, "{query}: {problem}");
     }
+    // A query that cannot be read at all (found by schemathesis in CI): a problem, as documented.
+    let (status, kind, problem) = api.get("/sops/lumajang/vpn/diff?from=3&to=4&to=4").await;
+    assert_eq!((status, kind.as_str()), (StatusCode::BAD_REQUEST, "application/problem+json"), "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("duplicate field"), "{problem}");
     let (status, _, problem) = api.get("/sops/lumajang/vpn/diff?from=9&to=3").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(problem["type"], "urn:sopir:problem:not-found");

@@ -487,6 +487,7 @@ pub struct SopDiff {
     params(("agency" = String, Path, description = "Agency id", example = "lumajang"), ("slug" = String, Path, description = "SOP slug", example = "vpn"), DiffQuery),
     responses(
         (status = 200, description = "The differences", body = SopDiff),
+        (status = 400, description = "A query string that cannot be read (e.g. `to` given twice)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such SOP in the caller's agency, or no such version of it (`detail` names the field)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`from` or `to` missing or not a version number, or both the same (`errors` names the field)", body = Problem, content_type = "application/problem+json"),
@@ -496,8 +497,9 @@ pub async fn diff(
     State(state): State<AppState>,
     caller: Caller,
     Path((agency, slug)): Path<(String, String)>,
-    Query(query): Query<DiffQuery>,
+    query: Result<Query<DiffQuery>, QueryRejection>,
 ) -> Result<Json<SopDiff>, Problem> {
+    let Query(query) = query.map_err(|e| Problem::bad_request(e.body_text()))?;
     let (id, versions) = own_versions(&state, &caller, &agency, &slug).await?;
     let (from, to) =
         sop_versions::choose(query.from.as_deref(), query.to.as_deref(), &versions).map_err(|bad| {
