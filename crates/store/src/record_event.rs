@@ -249,6 +249,10 @@ pub enum Change {
     SopWithdrawn {
         sop: String,
     },
+    /// A withdrawn SOP put back in use.
+    SopRestored {
+        sop: String,
+    },
 }
 
 impl Change {
@@ -293,6 +297,7 @@ impl Change {
             Change::SopDraftApproved { .. } => "sop-draft-approved",
             Change::SopRatified { .. } => "sop-ratified",
             Change::SopWithdrawn { .. } => "sop-withdrawn",
+            Change::SopRestored { .. } => "sop-restored",
         }
     }
 }

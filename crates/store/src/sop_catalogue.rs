@@ -2,8 +2,8 @@
 //! stands — a draft, in review, approved, ratified and waiting for its
 //! effective date, active, or withdrawn — with its number, dates and owner
 //! unit as its identity page gives them. Withdrawing an SOP (ditarik)
-//! starts no new case on it; the cases running on it go on, and a new
-//! version published later brings it back.
+//! starts no new case on it; the cases running on it go on; restoring it,
+//! or a new version published later, brings it back.
 
 use crate::record_event::{Change, Owner};
 use crate::sop_drafts::DraftStatus;
@@ -147,6 +147,21 @@ impl Store {
         let change = Change::SopWithdrawn { sop: id.to_string() };
         if self.write_recorded(set, Owner::Agency(agency), Some(by), change, at).await? == 0 {
             return Err(StoreError::NotFound(format!("SOP {id} yang berlaku")));
+        }
+        Ok(())
+    }
+
+    /// Puts a withdrawn SOP back in use: its newest version in effect takes
+    /// new cases again. `NotFound` when it is not withdrawn.
+    pub async fn restore_sop(&self, agency: &str, id: &str, by: &str, at: i64) -> Result<(), StoreError> {
+        let set = sqlx::query(
+            "UPDATE sop_versions SET withdrawn_at = NULL WHERE agency_id = $1 AND sop_id = $2 AND withdrawn_at IS NOT NULL",
+        )
+        .bind(agency)
+        .bind(id);
+        let change = Change::SopRestored { sop: id.to_string() };
+        if self.write_recorded(set, Owner::Agency(agency), Some(by), change, at).await? == 0 {
+            return Err(StoreError::NotFound(format!("SOP {id} yang ditarik")));
         }
         Ok(())
     }

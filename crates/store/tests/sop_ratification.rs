@@ -279,5 +279,21 @@ async fn the_catalogue_says_where_each_sop_stands_and_a_withdrawn_one_starts_no_
             (records[0].0.kind.as_str(), records[0].1.by.as_deref()),
             ("sop-withdrawn", Some("lmj-kasi"))
         );
+
+        // Restored: in use again, on the version in effect.
+        s.restore_sop("lumajang", "lumajang/vpn", "lmj-kasi", now()).await.unwrap();
+        assert_eq!(s.sop("lumajang", "lumajang/vpn", None).await.unwrap().version, live.version);
+        let all = s.sop_catalogue("lumajang", now()).await.unwrap();
+        assert_eq!(
+            status_of(&all, "lumajang/vpn"),
+            [
+                (CatalogueStatus::Ratified, Some(live.version + 1)),
+                (CatalogueStatus::Active, Some(live.version))
+            ]
+        );
+        let again = s.restore_sop("lumajang", "lumajang/vpn", "lmj-kasi", now()).await;
+        assert!(matches!(again, Err(StoreError::NotFound(_))), "{again:?}");
+        let records = s.record_events("lumajang", 1).await.unwrap();
+        assert_eq!(records[0].0.kind, "sop-restored");
     }
 }

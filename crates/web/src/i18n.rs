@@ -140,7 +140,7 @@ catalogue! {
     StorageTitle => "Penyimpanan data gagal", "Storage failed";
     Kind => "Jenis", "Kind";
     Late => "Terlambat", "Late";
-    LibraryTitle => "Pustaka SOP", "SOP library";
+    LibraryTitle => "Daftar SOP", "SOP catalogue";
     LoginButton => "Masuk", "Log in";
     LoginWait => "Terlalu banyak percobaan yang gagal. Coba lagi dalam", "Too many failed attempts. Try again in";
     LoginTitle => "Masuk ke Sopir", "Log in to Sopir";
@@ -523,7 +523,9 @@ catalogue! {
     CatActive => "berlaku", "active";
     CatWithdrawn => "ditarik", "withdrawn";
     CatWithdraw => "Tarik", "Withdraw";
-    CatWithdrawnDone => "SOP ditarik: permohonan baru tidak lagi dapat diajukan; permohonan yang berjalan tetap diselesaikan.", "SOP withdrawn: no new request can be made; running ones are finished.";
+    CatRestore => "Berlakukan lagi", "Restore";
+    CatRestoredDone => "SOP berlaku lagi: permohonan baru dapat diajukan kembali.", "SOP restored: new requests can be made again.";
+    CatWithdrawnDone => "SOP ditarik: permohonan baru tidak lagi dapat diajukan; permohonan yang berjalan tetap diselesaikan. Tombol \"Berlakukan lagi\" mengembalikannya.", "SOP withdrawn: no new request can be made; running ones are finished. \"Restore\" brings it back.";
     CatSearch => "Cari (nomor, nama, unit)", "Search (number, name, unit)";
     CatAll => "semua", "all";
     CatFind => "Cari", "Search";

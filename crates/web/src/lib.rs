@@ -160,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/sop/konsep/{id}/tinjau", post(pages::sop_review::send))
         .route("/admin/sop/konsep/{id}/diperiksa", post(pages::sop_editor::mark_checked))
         .route("/admin/sop/tarik", post(pages::library::withdraw))
+        .route("/admin/sop/berlakukan", post(pages::library::restore))
         .route("/publik/sop/{agency}", get(pages::public_sop::index))
         .route("/publik/sop/{agency}/{slug}", get(pages::public_sop::document))
         .route("/publik/sop/{agency}/{slug}/pdf", get(pages::public_sop::pdf))

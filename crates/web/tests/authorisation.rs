@@ -292,14 +292,16 @@ async fn every_person_and_a_stranger_try_every_action() {
             }
         }
         assert_eq!(b.get("/sop/tinjauan").await.status, StatusCode::OK, "{person} lists what awaits them");
-        // Withdrawing an SOP: only its agency's administrators (tried by
+        // Withdrawing and restoring an SOP: only its agency's administrators (tried by
         // everyone else, lest the case above lose its SOP).
         if !allowed("drafts-lumajang", person) {
-            let withdraw =
-                b.post("/admin/sop/tarik", &[("csrf", &token), ("sop", "lumajang/vpn")]).await.status;
             let expected =
                 if allowed("admin", person) { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
-            assert_eq!(withdraw, expected, "{person} withdraws Lumajang's VPN SOP");
+            for action in ["tarik", "berlakukan"] {
+                let fields = [("csrf", token.as_str()), ("sop", "lumajang/vpn")];
+                let status = b.post(&format!("/admin/sop/{action}"), &fields).await.status;
+                assert_eq!(status, expected, "{person} {action} Lumajang's VPN SOP");
+            }
         }
         if !allowed("admin", person) {
             for action in ["baru", "revisi", "impor"] {

@@ -207,6 +207,20 @@ async fn the_catalogue_finds_sops_by_status_and_words_and_the_public_pages_show_
     assert_eq!(history.status, StatusCode::OK, "a withdrawn SOP keeps its history");
     assert!(history.body.contains(">ditarik<"), "{}", history.body);
     assert!(!history.body.contains("class=\"tag ok\""), "no version is live: {}", history.body);
+    // Put back in use by the administrator (not by others).
+    let token = petugas.get("/sop").await.csrf();
+    let refused = petugas.post("/admin/sop/berlakukan", &[("csrf", &token), ("sop", "lumajang/email")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let token = admin.get("/sop").await.csrf();
+    let restored = admin.post("/admin/sop/berlakukan", &[("csrf", &token), ("sop", "lumajang/email")]).await;
+    assert_eq!(restored.location.as_deref(), Some("/sop?berlaku=1"), "{}", restored.body);
+    assert_eq!(
+        Browser::login(&app, "lmj-pemohon").await.get("/layanan/lumajang/email").await.status,
+        StatusCode::OK
+    );
+    let token = admin.get("/sop").await.csrf();
+    let withdrawn = admin.post("/admin/sop/tarik", &[("csrf", &token), ("sop", "lumajang/email")]).await;
+    assert_eq!(withdrawn.location.as_deref(), Some("/sop?ditarik=1"));
 
     let anonymous = Browser::new(&app);
     let index = anonymous.get("/publik/sop/lumajang").await;

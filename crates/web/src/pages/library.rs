@@ -20,6 +20,7 @@ pub struct CatalogueQuery {
     q: Option<String>,
     status: Option<String>,
     ditarik: Option<String>,
+    berlaku: Option<String>,
 }
 
 /// The agency's catalogue (Daftar SOP): every SOP and draft with where it
@@ -69,6 +70,7 @@ pub async fn library(
         h1 { (user.t(Msg::LibraryTitle)) }
         @if user.account.is_admin { p { a href="/admin/sop" { (user.t(Msg::SopPublishing)) } " · " a href="/admin/sop/konsep" { (user.t(Msg::EdDrafts)) } } }
         @if query.ditarik.is_some() { p.flash.info role="status" { (user.t(Msg::CatWithdrawnDone)) } }
+        @if query.berlaku.is_some() { p.flash.info role="status" { (user.t(Msg::CatRestoredDone)) } }
         @if awaiting > 0 {
             p.flash.info #menunggu-tinjauan { a href="/sop/tinjauan" { (user.t(Msg::RvAwaiting)) " (" (awaiting) ")" } }
         }
@@ -116,6 +118,13 @@ pub async fn library(
                                         button.secondary type="submit" { (user.t(Msg::CatWithdraw)) }
                                     }
                                 }
+                                @if e.status == CatalogueStatus::Withdrawn {
+                                    form.inline method="post" action="/admin/sop/berlakukan" {
+                                        input type="hidden" name="csrf" value=(user.csrf);
+                                        input type="hidden" name="sop" value=(e.sop_id);
+                                        button.secondary type="submit" { (user.t(Msg::CatRestore)) }
+                                    }
+                                }
                             }
                         }
                     }
@@ -152,6 +161,20 @@ pub async fn withdraw(
     user.check_csrf(form.csrf.as_deref())?;
     state.store.withdraw_sop(user.agency_id(), &form.sop, user.person(), crate::now_ms()).await?;
     Ok(axum::response::Redirect::to("/sop?ditarik=1").into_response())
+}
+
+/// An administrator puts a withdrawn SOP back in use.
+pub async fn restore(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<WithdrawForm>,
+) -> Result<Response, WebError> {
+    if !user.account.is_admin {
+        return Err(WebError::Forbidden);
+    }
+    user.check_csrf(form.csrf.as_deref())?;
+    state.store.restore_sop(user.agency_id(), &form.sop, user.person(), crate::now_ms()).await?;
+    Ok(axum::response::Redirect::to("/sop?berlaku=1").into_response())
 }
 
 #[derive(Deserialize)]
