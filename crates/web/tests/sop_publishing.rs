@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{Browser, spawn};
+use common::{Api, Browser, spawn};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -218,32 +218,7 @@ async fn only_an_agency_s_administrators_publish() {
     assert!(admin.get("/admin").await.body.contains("href=\"/admin/sop\""));
 }
 
-/// One person's API token.
-struct Api {
-    client: reqwest::Client,
-    base: String,
-    token: String,
-}
-
 impl Api {
-    async fn of(app: &common::App, username: &str) -> Api {
-        let now = jiff::Timestamp::now().as_millisecond();
-        let (_, token) = app.store.create_api_token(username, "uji", 30, now).await.unwrap();
-        Api { client: reqwest::Client::new(), base: app.base.clone(), token }
-    }
-
-    async fn call(&self, request: reqwest::RequestBuilder) -> (StatusCode, String, Value) {
-        let response = request.bearer_auth(&self.token).send().await.unwrap();
-        let status = response.status();
-        let kind =
-            response.headers().get("content-type").map_or(String::new(), |v| v.to_str().unwrap().into());
-        (status, kind, serde_json::from_str(&response.text().await.unwrap()).unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, String, Value) {
-        self.call(self.client.get(format!("{}/api/v1{path}", self.base))).await
-    }
-
     async fn publish(&self, body: &Value) -> (StatusCode, String, Value) {
         let request = self
             .client

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{Browser, spawn};
+use common::{Api, Browser, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -41,35 +41,6 @@ fn vpn_version_4() -> String {
         "\"Informasi Hak Akses VPN baru\",\n]\ntime = \"10 menit\"",
         "\"Informasi Hak Akses VPN baru\",\n]\ntime = \"30 menit\"",
     )
-}
-
-/// An API caller holding one person's token.
-struct Api {
-    client: reqwest::Client,
-    base: String,
-    token: String,
-}
-
-impl Api {
-    async fn of(app: &common::App, username: &str) -> Api {
-        let now = jiff::Timestamp::now().as_millisecond();
-        let (_, token) = app.store.create_api_token(username, "uji", 30, now).await.unwrap();
-        Api { client: reqwest::Client::new(), base: app.base.clone(), token }
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, String, Value) {
-        let r = self
-            .client
-            .get(format!("{}/api/v1{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        let kind =
-            r.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-        (status, kind, serde_json::from_str(&r.text().await.unwrap()).unwrap())
-    }
 }
 
 /// The sentences of the difference page, by group, in order.

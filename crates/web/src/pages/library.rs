@@ -155,12 +155,7 @@ pub async fn withdraw(
     user: User,
     axum::Form(form): axum::Form<WithdrawForm>,
 ) -> Result<Response, WebError> {
-    if !user.account.is_admin {
-        return Err(WebError::Forbidden);
-    }
-    user.check_csrf(form.csrf.as_deref())?;
-    state.store.withdraw_sop(user.agency_id(), &form.sop, user.person(), crate::now_ms()).await?;
-    Ok(axum::response::Redirect::to("/sop?ditarik=1").into_response())
+    set_in_use(&state, &user, form, false).await
 }
 
 /// An administrator puts a withdrawn SOP back in use.
@@ -169,12 +164,27 @@ pub async fn restore(
     user: User,
     axum::Form(form): axum::Form<WithdrawForm>,
 ) -> Result<Response, WebError> {
+    set_in_use(&state, &user, form, true).await
+}
+
+async fn set_in_use(
+    state: &AppState,
+    user: &User,
+    form: WithdrawForm,
+    in_use: bool,
+) -> Result<Response, WebError> {
     if !user.account.is_admin {
         return Err(WebError::Forbidden);
     }
     user.check_csrf(form.csrf.as_deref())?;
-    state.store.restore_sop(user.agency_id(), &form.sop, user.person(), crate::now_ms()).await?;
-    Ok(axum::response::Redirect::to("/sop?berlaku=1").into_response())
+    let (agency, by, at) = (user.agency_id(), user.person(), crate::now_ms());
+    let (done, said) = if in_use {
+        (state.store.restore_sop(agency, &form.sop, by, at).await, "/sop?berlaku=1")
+    } else {
+        (state.store.withdraw_sop(agency, &form.sop, by, at).await, "/sop?ditarik=1")
+    };
+    done?;
+    Ok(axum::response::Redirect::to(said).into_response())
 }
 
 #[derive(Deserialize)]

@@ -186,3 +186,34 @@ pub async fn roster_csv(app: &App, agency: &str, n: usize) -> String {
     }
     text
 }
+
+/// An API caller holding one person's token.
+pub struct Api {
+    pub client: reqwest::Client,
+    pub base: String,
+    pub token: String,
+}
+
+impl Api {
+    pub async fn of(app: &App, username: &str) -> Api {
+        let now = jiff::Timestamp::now().as_millisecond();
+        let (_, token) = app.store.create_api_token(username, "uji", 30, now).await.unwrap();
+        Api { client: reqwest::Client::new(), base: app.base.clone(), token }
+    }
+
+    /// Sends `request` with the token: the status, the content type and the
+    /// body as JSON (`Null` when it is none).
+    pub async fn call(&self, request: reqwest::RequestBuilder) -> (StatusCode, String, serde_json::Value) {
+        let response = request.bearer_auth(&self.token).send().await.unwrap();
+        let status = response.status();
+        let kind =
+            response.headers().get("content-type").map_or(String::new(), |v| v.to_str().unwrap().into());
+        let body = serde_json::from_str(&response.text().await.unwrap()).unwrap_or(serde_json::Value::Null);
+        (status, kind, body)
+    }
+
+    /// `GET /api/v1{path}`.
+    pub async fn get(&self, path: &str) -> (StatusCode, String, serde_json::Value) {
+        self.call(self.client.get(format!("{}/api/v1{path}", self.base))).await
+    }
+}
