@@ -10,6 +10,7 @@ pub mod notice;
 pub mod organisation;
 pub mod roster;
 pub mod routine;
+pub mod satisfaction;
 pub mod workflow;
 
 pub use calendar::Calendar;

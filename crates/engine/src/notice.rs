@@ -140,6 +140,11 @@ pub fn notices(ctx: &Context, state: &CaseState, events: &[Event]) -> Vec<Notice
                 if let Some(r) = reason {
                     message.push_str(&format!(" Alasan: {r}"));
                 }
+                if matches!(outcome, Outcome::Completed | Outcome::Rejected) && state.routine.is_none() {
+                    message.push_str(
+                        "\n\nBagaimana pelayanan kami? Mohon isi Survei Kepuasan Masyarakat di halaman permohonan: sembilan pertanyaan, tanpa nama, boleh dilewati.",
+                    );
+                }
                 let mut people: Vec<String> =
                     std::iter::once(&state.requester).chain(state.on_behalf_of.iter()).cloned().collect();
                 people.dedup();

@@ -37,6 +37,7 @@ mod report_months;
 pub mod review;
 pub mod roster;
 pub mod routine;
+pub mod satisfaction;
 pub mod seed;
 pub mod self_registration;
 pub mod sign_in;

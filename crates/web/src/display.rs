@@ -92,3 +92,10 @@ mod tests {
         assert_eq!(minutes(5, Lang::Id), "5 menit");
     }
 }
+
+/// A figure kept in hundredths with its two decimals (88,50 in Indonesian,
+/// 88.50 in English).
+pub fn hundredths(h: i64, lang: Lang) -> String {
+    let sep = if lang == Lang::Id { ',' } else { '.' };
+    format!("{}{}{sep}{:02}", if h < 0 { "-" } else { "" }, h.abs() / 100, h.abs() % 100)
+}

@@ -21,6 +21,7 @@ pub mod public_sop;
 pub mod registries;
 pub mod reports;
 pub mod roster_import;
+pub mod satisfaction;
 pub(crate) mod self_registration;
 pub mod services;
 pub mod sign_in_settings;

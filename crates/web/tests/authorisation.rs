@@ -175,6 +175,13 @@ async fn every_person_and_a_stranger_try_every_action() {
             if allowed("report", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
             "{person} report"
         );
+        for path in ["/laporan/ikm", "/laporan/ikm.csv"] {
+            assert_eq!(
+                b.get(path).await.status,
+                if allowed("report", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
+                "{person} {path}"
+            );
+        }
         let csv = b.get("/laporan/pegawai.csv").await.status;
         assert_eq!(
             csv,

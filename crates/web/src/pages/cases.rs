@@ -75,6 +75,8 @@ pub async fn my_requests(State(state): State<AppState>, user: User) -> Result<Ma
 pub struct Notice {
     baru: Option<String>,
     ok: Option<String>,
+    /// Back from the satisfaction survey.
+    survei: Option<String>,
 }
 
 /// What the page shows besides the case: a message, or a failed action.
@@ -85,6 +87,8 @@ struct Outcome {
     failed: Option<FailedAction>,
     /// Personal data shown in full (after a logged reveal).
     reveal: bool,
+    /// The viewer is asked the satisfaction survey of this case.
+    survey: bool,
 }
 
 /// An action form that was refused: which task, what was entered, why.
@@ -124,7 +128,10 @@ pub async fn case_page(
         outcome.info = Some(format!("{} {}", user.t(Msg::RequestSent), case.number));
     } else if notice.ok.is_some() {
         outcome.info = Some(user.t(Msg::ActionSaved).to_string());
+    } else if notice.survei.is_some() {
+        outcome.info = Some(user.t(Msg::SkmThanks).to_string());
     }
+    outcome.survey = state.store.survey_open(&case, user.person()).await?;
     let letters = CaseRecords::load(&state, &user, &case.id).await?;
     Ok(render(&user, &case, &sop, &org, &calendar, &letters, &outcome).into_response())
 }
@@ -247,6 +254,12 @@ fn render(
             }
             @if let (CaseStatus::Open, Some(decided)) = (case.status, case.outcome) {
                 p { (user.t(Msg::OutcomeDecided)) ": " (status_tag(user, decided.status())) }
+            }
+        }
+        @if outcome.survey {
+            div.card.survey-invite {
+                p { strong { (user.t(Msg::SkmTitle)) } " — " (user.t(Msg::SkmInvite)) }
+                a.button.primary href={"/permohonan/" (case.id) "/survei"} { (user.t(Msg::SkmAnswer)) }
             }
         }
         @if let Some(visit) = &letters.visit {

@@ -25,8 +25,9 @@ pub struct Period {
     pub(crate) format: Option<String>,
 }
 
-/// The period asked for (inclusive dates), this month by default.
-fn period(user: &User, p: &Period) -> Result<(Date, Date), WebError> {
+/// The period asked for (inclusive dates): by default from `start` of
+/// today (its month, its year) to today.
+pub(crate) fn period(user: &User, p: &Period, start: fn(Date) -> Date) -> Result<(Date, Date), WebError> {
     let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date();
     let parse =
         |v: &Option<String>, default: Date| match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
@@ -35,12 +36,24 @@ fn period(user: &User, p: &Period) -> Result<(Date, Date), WebError> {
                 v.parse::<Date>().map_err(|_| WebError::BadRequest(format!("{}: {v}", user.t(Msg::BadDate))))
             }
         };
-    let from = parse(&p.dari, today.first_of_month())?;
+    let from = parse(&p.dari, start(today))?;
     let until = parse(&p.sampai, today)?;
     if until < from {
         return Err(WebError::BadRequest(user.t(Msg::UntilBeforeFrom).to_string()));
     }
     Ok((from, until))
+}
+
+/// The instants `[from, until + 1 day)` of a period of local dates.
+pub(crate) fn instants(user: &User, from: Date, until: Date) -> Result<(i64, i64), WebError> {
+    let zone = user.clock().zone;
+    let ms = |d: Date| {
+        d.to_zoned(zone.clone())
+            .map(|z| z.timestamp().as_millisecond())
+            .map_err(|e| WebError::BadRequest(e.to_string()))
+    };
+    let end = until.tomorrow().map_err(|e| WebError::BadRequest(e.to_string()))?;
+    Ok((ms(from)?, ms(end)?))
 }
 
 pub(crate) async fn load(
@@ -51,15 +64,9 @@ pub(crate) async fn load(
     if !user.may_report {
         return Err(WebError::Forbidden);
     }
-    let (from, until) = period(user, p)?;
-    let zone = user.clock().zone;
-    let ms = |d: Date| {
-        d.to_zoned(zone.clone())
-            .map(|z| z.timestamp().as_millisecond())
-            .map_err(|e| WebError::BadRequest(e.to_string()))
-    };
-    let end = until.tomorrow().map_err(|e| WebError::BadRequest(e.to_string()))?;
-    let report = state.store.report(user.agency_id(), ms(from)?, ms(end)?).await?;
+    let (from, until) = period(user, p, Date::first_of_month)?;
+    let (start, end) = instants(user, from, until)?;
+    let report = state.store.report(user.agency_id(), start, end).await?;
     let mut sops = BTreeMap::new();
     for id in state.store.sop_ids(user.agency_id()).await? {
         sops.insert(id.clone(), state.store.sop(user.agency_id(), &id, None).await?);
@@ -216,6 +223,7 @@ pub async fn report(
     let query = format!("dari={from}&sampai={until}");
     let body = html! {
         h1 { (user.t(Msg::ReportTitle)) }
+        p { a href={"/laporan/ikm"} { (user.t(Msg::IkmLink)) } }
         form.card method="get" action="/laporan" {
             label for="dari" { (user.t(Msg::From)) }
             input #dari type="date" name="dari" value=(from.to_string());

@@ -74,6 +74,27 @@ impl App {
             .await
             .unwrap()
     }
+
+    /// Runs a case to its end, each open task done a minute after the last
+    /// by its first candidate as a diligent officer would (see
+    /// `store::demo::prepare_step`).
+    pub async fn finish(&self, mut state: engine::CaseState, mut at: i64) -> engine::CaseState {
+        let sop = self.store.sop(&state.agency, &state.sop_id, Some(state.sop_version)).await.unwrap();
+        while state.status == engine::CaseStatus::Open {
+            at += 60_000;
+            let task = state.open_tasks().next().unwrap().clone();
+            let step = sop.step(task.step).unwrap();
+            let by = &task.candidates[0].person;
+            store::demo::prepare_step(&self.store, &state.agency, &sop, &state.id, step, by, at)
+                .await
+                .unwrap();
+            let input = store::demo::sample_input(step, engine::Verdict::Ya);
+            let complete = store::Complete::new(&state.agency, &state.id, &task.id, by, input, at)
+                .with_paperwork(store::demo::sample_paperwork(step));
+            state = self.store.complete(complete).await.unwrap();
+        }
+        state
+    }
 }
 
 pub struct Page {
