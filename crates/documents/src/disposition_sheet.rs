@@ -77,9 +77,9 @@ impl DispositionSheet {
                 [(i + 1).to_string(), h.from.clone(), h.to.clone(), h.instruction.clone(), h.at.clone()]
             })
             .collect();
-        table_row(&mut flow, &columns, &header.map(String::from), FontStyle::Bold);
+        flow.table_row(&columns, &header.map(String::from), FontStyle::Bold, SIZE, LEADING);
         for row in &rows {
-            table_row(&mut flow, &columns, row, FontStyle::Regular);
+            flow.table_row(&columns, row, FontStyle::Regular, SIZE, LEADING);
         }
         if rows.is_empty() {
             flow.line(0.0, FontStyle::Regular, SIZE, LEADING + 4.0, "Belum ada disposisi.");
@@ -103,21 +103,4 @@ fn cell(flow: &mut Flow, dx: f32, width: f32, label: &str, value: &str, top: f32
         flow.page().text(x, y, FontStyle::Regular, SIZE, &line);
     }
     y + 5.0
-}
-
-fn table_row(flow: &mut Flow, columns: &[f32; 5], cells: &[String; 5], style: FontStyle) {
-    let wrapped: Vec<Vec<String>> =
-        cells.iter().zip(columns).map(|(text, w)| wrap(text, style, SIZE, w - 6.0)).collect();
-    let height = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32 * LEADING + 6.0;
-    flow.ensure(height);
-    let top = flow.y;
-    let mut x = flow.left;
-    for (lines, w) in wrapped.iter().zip(columns) {
-        for (i, line) in lines.iter().enumerate() {
-            flow.page().text(x + 3.0, top + LEADING * (i + 1) as f32, style, SIZE, line);
-        }
-        flow.page().frame(x, top, *w, height, 0.6);
-        x += w;
-    }
-    flow.y = top + height;
 }

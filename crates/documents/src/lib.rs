@@ -8,6 +8,7 @@ pub mod font_subset;
 pub mod image;
 pub mod letter;
 pub mod letterhead;
+pub mod monitoring_form;
 pub mod pdf;
 pub mod qr;
 pub mod signature;
@@ -18,6 +19,7 @@ pub use disposition_sheet::{DispositionSheet, Hop};
 pub use image::Image;
 pub use letter::{Letter, Verification};
 pub use letterhead::Letterhead;
+pub use monitoring_form::{MonitoringForm, MonitoringLine};
 pub use pdf::SignatureSlot;
 pub use signature::{Credentials, Pkcs12Signer, Signer, UnlockedKey};
 

@@ -101,6 +101,33 @@ impl Flow {
     pub fn skip(&mut self, height: f32) {
         self.y += height;
     }
+
+    /// One row of a ruled table: each cell's text wrapped in its column
+    /// (`columns` are widths from the left margin), the row as tall as its
+    /// tallest cell, moved whole to a new page when it does not fit.
+    pub fn table_row(
+        &mut self,
+        columns: &[f32],
+        cells: &[String],
+        style: FontStyle,
+        size: f32,
+        leading: f32,
+    ) {
+        let wrapped: Vec<Vec<String>> =
+            cells.iter().zip(columns).map(|(text, w)| wrap(text, style, size, w - 6.0)).collect();
+        let height = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * leading + 6.0;
+        self.ensure(height);
+        let top = self.y;
+        let mut x = self.left;
+        for (lines, w) in wrapped.iter().zip(columns) {
+            for (i, line) in lines.iter().enumerate() {
+                self.page().text(x + 3.0, top + leading * (i + 1) as f32, style, size, line);
+            }
+            self.page().frame(x, top, *w, height, 0.6);
+            x += w;
+        }
+        self.y = top + height;
+    }
 }
 
 #[cfg(test)]

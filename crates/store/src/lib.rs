@@ -24,6 +24,7 @@ pub mod letters;
 pub mod login_throttle;
 pub mod mail;
 pub mod message_gateway;
+pub mod monitoring;
 pub mod notice_delivery;
 mod organisation;
 pub mod password_reset;

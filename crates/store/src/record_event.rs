@@ -253,6 +253,13 @@ pub enum Change {
     SopRestored {
         sop: String,
     },
+    /// A monitoring form of an SOP for a period signed off (the paraf).
+    SopMonitored {
+        sop: String,
+        from: String,
+        until: String,
+        form: String,
+    },
 }
 
 impl Change {
@@ -298,6 +305,7 @@ impl Change {
             Change::SopRatified { .. } => "sop-ratified",
             Change::SopWithdrawn { .. } => "sop-withdrawn",
             Change::SopRestored { .. } => "sop-restored",
+            Change::SopMonitored { .. } => "sop-monitored",
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod letters;
 pub mod library;
 pub mod mail_settings;
 pub mod message_gateway;
+pub mod monitoring;
 pub mod notice_settings;
 pub mod organisation;
 pub mod password_reset;

@@ -175,7 +175,13 @@ async fn every_person_and_a_stranger_try_every_action() {
             if allowed("report", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
             "{person} report"
         );
-        for path in ["/laporan/ikm", "/laporan/ikm.csv"] {
+        // Each agency's own SOP: another agency's is not found (below).
+        let own_form = if person.starts_with("lmj-") {
+            "/laporan/monitoring/lumajang/vpn"
+        } else {
+            "/laporan/monitoring/trenggalek/ruang-server"
+        };
+        for path in ["/laporan/ikm", "/laporan/ikm.csv", "/laporan/monitoring", own_form] {
             assert_eq!(
                 b.get(path).await.status,
                 if allowed("report", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },

@@ -1,0 +1,103 @@
+//! Monitoring over HTTP: the head opens an SOP's form for a period,
+//! pre-filled from its cases, corrects it and signs it off; a refused
+//! sign-off keeps what was entered; the signed form is read-only and a PDF.
+
+mod common;
+
+use common::{Browser, spawn};
+use reqwest::StatusCode;
+
+fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn the_head_signs_off_a_form_prefilled_from_the_cases() {
+    let app = spawn().await;
+    let now = jiff::Timestamp::now().as_millisecond();
+    let case = app.submit_vpn(now - 3_600_000).await;
+    app.finish(case, now - 3_600_000).await;
+    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).date();
+    let (from, until) = if today.month() <= 6 {
+        (jiff::civil::date(today.year(), 1, 1), jiff::civil::date(today.year(), 6, 30))
+    } else {
+        (jiff::civil::date(today.year(), 7, 1), jiff::civil::date(today.year(), 12, 31))
+    };
+
+    let head = Browser::login(&app, "lmj-kadis").await;
+    let list = head.get("/laporan/monitoring").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(list.body.contains("data-sop=\"lumajang/vpn\""));
+    assert!(list.body.contains("Jatuh tempo"), "last half-year's forms are due");
+    // The list's form for another period lands on that form.
+    let other = head.get(&format!("/laporan/monitoring?sop=lumajang/vpn&dari={from}&sampai={until}")).await;
+    let url = format!("/laporan/monitoring/lumajang/vpn?dari={from}&sampai={until}");
+    assert_eq!(other.location.as_deref(), Some(url.as_str()));
+
+    let form = head.get(&url).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains("1 permohonan diajukan: 1 selesai"), "{}", form.body);
+    assert!(form.body.contains("Dikerjakan 1 kali"));
+    let steps: Vec<u32> = form
+        .body
+        .split("<tr data-step=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(steps.len() >= 8, "a row per step ({steps:?})");
+    let csrf = form.csrf();
+
+    // Every step judged but the first, step 2 judged as not running well
+    // without an action: refused, the notes typed kept.
+    let mut fields: Vec<(String, String)> = vec![("csrf".into(), csrf.clone())];
+    for &n in &steps[1..] {
+        let judgement = if n == 2 { "tidak-baik" } else { "baik" };
+        fields.push((format!("penilaian.{n}"), judgement.into()));
+        fields.push((format!("catatan.{n}"), format!("catatan langkah {n}")));
+    }
+    let refused = head.post(&url, &pairs(&fields)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(
+        refused.body.contains("Langkah 1</a>: pilih berjalan dengan baik atau tidak"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("Langkah 2</a>: langkah yang tidak berjalan dengan baik perlu tindakan"));
+    assert!(refused.body.contains("catatan langkah 5"), "notes kept");
+    assert_eq!(steps[0], 1);
+    assert!(refused.body.contains(r#"name="penilaian.2" value="tidak-baik" checked"#), "choices kept");
+
+    // The requester may not sign anything.
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    assert_eq!(requester.get(&url).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(requester.post(&url, &pairs(&fields)).await.status, StatusCode::FORBIDDEN);
+
+    fields.push(("penilaian.1".into(), "baik".into()));
+    fields.push(("tindakan.2".into(), "Disposisi lewat Sopir, bukan kertas".into()));
+    let signed = head.post(&url, &pairs(&fields)).await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let page = head.get(&url).await;
+    assert!(page.body.contains("Diparaf"), "{}", page.body);
+    assert!(page.body.contains("Disposisi lewat Sopir, bukan kertas"));
+    assert!(!page.body.contains("<textarea"), "read-only once signed");
+
+    let pdf = head
+        .client
+        .get(format!("{}/laporan/monitoring/lumajang/vpn/pdf?dari={from}&sampai={until}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+
+    // A period not signed has no PDF; a bad period is a clear error.
+    let unsigned = head.get("/laporan/monitoring/lumajang/vpn/pdf?dari=2020-01-01&sampai=2020-06-30").await;
+    assert_eq!(unsigned.status, StatusCode::NOT_FOUND);
+    assert!(unsigned.body.contains("belum diparaf"));
+    let bad = head.get("/laporan/monitoring/lumajang/vpn?dari=2026-07-01&sampai=2026-01-01").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    // Another agency's SOP is not found from here.
+    let stranger = head.get("/laporan/monitoring/trenggalek/ruang-server").await;
+    assert_eq!(stranger.status, StatusCode::NOT_FOUND);
+}
