@@ -17,6 +17,7 @@ pub mod demo;
 mod effects;
 mod error;
 mod escalation;
+pub mod evaluation;
 #[cfg(feature = "test-support")]
 pub mod forgery;
 pub mod idempotency;

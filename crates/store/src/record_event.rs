@@ -253,6 +253,16 @@ pub enum Change {
     SopRestored {
         sop: String,
     },
+    /// An SOP evaluated (and the revision draft it opened).
+    SopEvaluated {
+        sop: String,
+        evaluation: String,
+        draft: Option<String>,
+    },
+    /// The agency's evaluation checklist replaced.
+    EvaluationQuestionsSet {
+        questions: Vec<String>,
+    },
     /// A monitoring form of an SOP for a period signed off (the paraf).
     SopMonitored {
         sop: String,
@@ -306,6 +316,8 @@ impl Change {
             Change::SopWithdrawn { .. } => "sop-withdrawn",
             Change::SopRestored { .. } => "sop-restored",
             Change::SopMonitored { .. } => "sop-monitored",
+            Change::SopEvaluated { .. } => "sop-evaluated",
+            Change::EvaluationQuestionsSet { .. } => "evaluation-questions-set",
         }
     }
 }

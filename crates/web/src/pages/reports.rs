@@ -223,7 +223,7 @@ pub async fn report(
     let query = format!("dari={from}&sampai={until}");
     let body = html! {
         h1 { (user.t(Msg::ReportTitle)) }
-        p { a href="/laporan/monitoring" { (user.t(Msg::MonLink)) } " · " a href="/laporan/ikm" { (user.t(Msg::IkmLink)) } }
+        p { a href="/laporan/monitoring" { (user.t(Msg::MonLink)) } " · " a href="/laporan/evaluasi" { (user.t(Msg::EvLink)) } " · " a href="/laporan/ikm" { (user.t(Msg::IkmLink)) } }
         form.card method="get" action="/laporan" {
             label for="dari" { (user.t(Msg::From)) }
             input #dari type="date" name="dari" value=(from.to_string());

@@ -512,6 +512,7 @@ async fn render(
     };
     let open = draft.status == DraftStatus::Open;
     let comments = state.store.sop_draft_comments(user.agency_id(), &draft.id).await?;
+    let evaluation = state.store.evaluation_of_draft(user.agency_id(), &draft.id).await?;
     let body = html! {
         div #sop-editor.sop-editor {
             div.editor-head {
@@ -537,6 +538,7 @@ async fn render(
                 @if !comments.is_empty() {
                     @if let Ok(form) = &read { (super::sop_review::comments_view(user, form, &comments, &org, open)) }
                 }
+                @if let Some(e) = &evaluation { (super::evaluation::findings_view(user, &org, e)) }
                 @if open { (marks_view(user, draft)) }
             }
             div.editor-body {
