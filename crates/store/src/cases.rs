@@ -66,6 +66,15 @@ pub struct CaseSummary {
     pub closed_at: Option<i64>,
 }
 
+/// Which cases a list shows: all of them, or those of a status, a
+/// service, or with a text in their number or requester's name.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter<'a> {
+    pub status: Option<engine::CaseStatus>,
+    pub sop: Option<&'a str>,
+    pub text: Option<&'a str>,
+}
+
 /// The chain's write lock, taken as every write transaction's first
 /// statement: a write, so SQLite reserves the database at once (no deferred
 /// upgrade to fail with SQLITE_BUSY) and PostgreSQL queues writers — also
@@ -614,6 +623,51 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(agency)
             .bind(requester.unwrap_or(""))
+            .bind(after.map_or(0, |(at, _)| at))
+            .bind(after.map_or("", |(_, id)| id))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        summaries(&rows)
+    }
+
+    /// At most `limit` cases of `agency` that pass `filter`, newest first,
+    /// after the case `after` = (opened_at, id): the list of all cases a
+    /// head searches. Text matches part of the number or of the
+    /// requester's name, in any case.
+    pub async fn cases_filtered(
+        &self,
+        agency: &str,
+        filter: &CaseFilter<'_>,
+        after: Option<(i64, &str)>,
+        limit: i64,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
+        let from = if after.is_some() {
+            "AND (c.opened_at < $5 OR (c.opened_at = $5 AND c.id < $6))"
+        } else {
+            "AND $5 = 0 AND $6 = ''"
+        };
+        let text = if filter.text.is_some() {
+            "AND (LOWER(c.number) LIKE $4 OR c.requester_id IN (SELECT p.id FROM people p WHERE p.agency_id = $1 AND LOWER(p.name) LIKE $4))"
+        } else {
+            "AND $4 = ''"
+        };
+        let sql = format!(
+            "SELECT c.id, c.number, c.sop_id, c.sop_version, c.requester_id, c.status, c.opened_at, c.closed_at
+             FROM cases c WHERE c.agency_id = $1 AND ($2 = '' OR c.status = $2) AND ($3 = '' OR c.sop_id = $3)
+               {text} {from} ORDER BY c.opened_at DESC, c.id DESC LIMIT $7"
+        );
+        let pattern = filter.text.map(|t| {
+            let escaped: String =
+                t.trim().to_lowercase().chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
+            format!("%{escaped}%")
+        });
+        // Only the constant clauses above are spliced in.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(agency)
+            .bind(filter.status.map_or("", |s| s.key()))
+            .bind(filter.sop.unwrap_or(""))
+            .bind(pattern.unwrap_or_default())
             .bind(after.map_or(0, |(at, _)| at))
             .bind(after.map_or("", |(_, id)| id))
             .bind(limit)

@@ -13,6 +13,7 @@ mod calendar;
 mod cases;
 pub mod checkpoint;
 mod command;
+pub mod dashboard;
 pub mod demo;
 mod effects;
 mod error;
@@ -59,7 +60,7 @@ pub use accounts::{
     Account, Attachment, Deactivation, NO_PASSWORD, check_username, hash_password, verify_password,
     verify_password_or_dummy,
 };
-pub use cases::{CaseSummary, OpenTask, Upload};
+pub use cases::{CaseFilter, CaseSummary, OpenTask, Upload};
 pub use command::{Complete, DecideReviewItem, Submit};
 pub use error::StoreError;
 pub use letters::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};

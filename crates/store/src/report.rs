@@ -41,7 +41,7 @@ impl Figures {
     }
 
     /// From each duration with how many tasks took it.
-    fn from(mut minutes: Vec<(i64, i64)>, breaches: i64, late_minutes: i64) -> Figures {
+    pub(crate) fn from(mut minutes: Vec<(i64, i64)>, breaches: i64, late_minutes: i64) -> Figures {
         minutes.sort_unstable();
         Figures {
             done: minutes.iter().map(|(_, n)| n).sum(),

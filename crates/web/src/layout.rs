@@ -31,6 +31,7 @@ pub fn page(user: &User, title: &str, current: &str, body: Markup) -> Markup {
         ("/sop", Msg::NavSop),
     ]
     .into_iter()
+    .chain(user.may_report.then_some(("/dasbor", Msg::NavDashboard)))
     .chain(user.may_report.then_some(("/laporan", Msg::NavReports)))
     .chain(user.may_report.then_some(("/agenda", Msg::NavRegisters)))
     .chain(user.keeps_registries.then_some(("/registri", Msg::NavRegistries)))

@@ -7,6 +7,7 @@ pub mod admin_form;
 pub mod agencies;
 pub mod api_tokens;
 pub mod cases;
+pub mod dashboard;
 pub mod evaluation;
 pub mod form;
 pub mod inbox;

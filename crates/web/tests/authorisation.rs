@@ -181,7 +181,16 @@ async fn every_person_and_a_stranger_try_every_action() {
         } else {
             "/laporan/monitoring/trenggalek/ruang-server"
         };
-        for path in ["/laporan/ikm", "/laporan/ikm.csv", "/laporan/monitoring", own_form] {
+        for path in [
+            "/laporan/ikm",
+            "/laporan/ikm.csv",
+            "/laporan/monitoring",
+            own_form,
+            "/laporan/evaluasi",
+            "/dasbor",
+            "/dasbor/umur.csv",
+            "/permohonan/semua",
+        ] {
             assert_eq!(
                 b.get(path).await.status,
                 if allowed("report", person) { StatusCode::OK } else { StatusCode::FORBIDDEN },
