@@ -43,7 +43,52 @@ impl Dashboard {
     }
 }
 
+/// What a service's public page shows of its record (standar pelayanan):
+/// the last twelve months' on-time share and this year's index.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceRecord {
+    /// Completed steps and how many of them were late.
+    pub steps: (i64, i64),
+    /// This year's survey: respondents and the index, if answered.
+    pub respondents: i64,
+    pub index: Option<engine::satisfaction::Index>,
+}
+
 impl Store {
+    /// The public record of one service of `agency` as of `now`.
+    pub async fn service_record(
+        &self,
+        agency: &str,
+        sop_id: &str,
+        now: i64,
+    ) -> Result<ServiceRecord, StoreError> {
+        let zone = zone_of(&self.agency(agency).await?.timezone);
+        let today = local_date(now, &zone)?;
+        let this_month = month_number(today);
+        let r = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n, CAST(COALESCE(SUM(breaches), 0) AS BIGINT) AS breaches
+             FROM report_months WHERE agency_id = $1 AND sop_id = $2 AND month >= $3 AND month <= $4",
+        )
+        .bind(agency)
+        .bind(sop_id)
+        .bind(this_month - 11)
+        .bind(this_month)
+        .fetch_one(&self.pool)
+        .await?;
+        let mut record =
+            ServiceRecord { steps: (r.try_get("n")?, r.try_get("breaches")?), ..ServiceRecord::default() };
+        let bad = |e: jiff::Error| StoreError::Corrupt(e.to_string());
+        let year_start =
+            today.first_of_year().to_zoned(zone.clone()).map_err(bad)?.timestamp().as_millisecond();
+        if let Some(s) =
+            self.satisfaction(agency, year_start, now + 1).await?.into_iter().find(|s| s.sop_id == sop_id)
+        {
+            record.respondents = s.respondents;
+            record.index = engine::satisfaction::Index::of(&s.tallies);
+        }
+        Ok(record)
+    }
+
     /// The dashboard of `agency` as of `now`: this month and the eleven before.
     pub async fn dashboard(&self, agency: &str, now: i64) -> Result<Dashboard, StoreError> {
         let zone = zone_of(&self.agency(agency).await?.timezone);

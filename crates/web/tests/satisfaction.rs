@@ -85,6 +85,15 @@ async fn the_requester_answers_once_and_the_head_reads_the_index() {
     assert!(service.ends_with(",97.22,A"), "{csv}");
     assert!(!csv.contains("lmj-pemohon") && !csv.contains(&case.number), "anonymous");
 
+    // The service's public page shows its standard and its record, to anyone.
+    let public = Browser::new(&app).get("/publik/sop/lumajang/vpn").await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains("Standar pelayanan") && public.body.contains("Tidak dipungut biaya"));
+    assert!(public.body.contains("97,22 · A (Sangat Baik)"), "{}", public.body);
+    assert!(public.body.contains("1 responden tahun ini"));
+    let on_time = public.body.split("id=\"tepat-waktu\">").nth(1).unwrap();
+    assert!(on_time.starts_with("100.0%"), "{on_time}");
+
     // A bad period is a clear error.
     let bad = head.get("/laporan/ikm?dari=kemarin").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);

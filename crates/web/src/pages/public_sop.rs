@@ -76,6 +76,7 @@ pub async fn document(
     let profile = agency(&state, &id).await?;
     let sop = active(&state, &id, &slug).await?;
     let signed = state.store.signed_sop(&id, &sop.id, sop.version).await?.is_some();
+    let record = state.store.service_record(&id, &sop.id, crate::now_ms()).await?;
     let i = &sop.identity;
     let date = |d: Option<sop::date::Date>| d.map(|d| d.indonesian()).unwrap_or_else(|| "-".into());
     let body = html! {
@@ -98,6 +99,7 @@ pub async fn document(
                 a #unduh-sop href={"/publik/sop/" (sop.id) "/pdf"} { (lang.t(Msg::PubDocument)) }
                 @if signed { " · " span.muted { (lang.t(Msg::PubSignedNote)) } }
             }
+            (service_standard(&sop, &record, lang))
             h2 { (lang.t(Msg::PubStepTimes)) }
             table #langkah {
                 thead { tr { th { (lang.t(Msg::EdNo)) } th { (lang.t(Msg::EdActivity)) } th { (lang.t(Msg::EdTime)) } } }
@@ -114,6 +116,40 @@ pub async fn document(
         }
     };
     Ok(layout::bare_markup(lang, &i.nama.value, body).into_response())
+}
+
+/// Standar pelayanan: what the service asks, how it runs, how long it
+/// takes, what it costs and gives, and how it has kept its promises.
+fn service_standard(sop: &sop::Sop, record: &store::dashboard::ServiceRecord, lang: Lang) -> maud::Markup {
+    let requirements: Vec<&String> =
+        sop.steps.first().map(|s| s.requirements.iter().collect()).unwrap_or_default();
+    let products: Vec<&str> =
+        sop.steps.last().map(|s| s.outputs.iter().map(|o| o.value.as_str()).collect()).unwrap_or_default();
+    let (done, late) = record.steps;
+    html! {
+        h2 { (lang.t(Msg::PubStandard)) }
+        table #standar-pelayanan {
+            tbody {
+                tr { th { (lang.t(Msg::PubRequirements)) } td {
+                    @if requirements.is_empty() { "-" } @else { ul { @for r in &requirements { li { (r) } } } }
+                } }
+                tr { th { (lang.t(Msg::PubProcedure)) } td { (lang.t(Msg::PubProcedureText)) " " (sop.steps.len()) " " (lang.t(Msg::PubSteps)) } }
+                tr { th { (lang.t(Msg::PubStandardTime)) } td { (total_time(sop, lang)) } }
+                tr { th { (lang.t(Msg::PubCost)) } td { (lang.t(Msg::PubFree)) } }
+                tr { th { (lang.t(Msg::PubProduct)) } td { @if products.is_empty() { "-" } @else { (products.join("; ")) } } }
+                tr { th { (lang.t(Msg::PubOnTime)) } td #tepat-waktu {
+                    @if done == 0 { span.muted { (lang.t(Msg::PubNoRecord)) } }
+                    @else { (format!("{:.1}%", (done - late) as f64 * 100.0 / done as f64)) " " span.muted { "(" (done) " " (lang.t(Msg::PubStepsDone)) ")" } }
+                } }
+                tr { th { (lang.t(Msg::IkmTitle)) } td #ikm {
+                    @match &record.index {
+                        Some(index) => { (crate::display::hundredths(index.hundredths, lang)) " · " (index.grade.letter()) " (" (index.grade.performance()) ") " span.muted { "(" (record.respondents) " " (lang.t(Msg::PubRespondents)) ")" } }
+                        None => { span.muted { (lang.t(Msg::PubNoRecord)) } }
+                    }
+                } }
+            }
+        }
+    }
 }
 
 /// The SOP's document: the one its head signed, else as Sopir draws it.
