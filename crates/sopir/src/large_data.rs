@@ -1,7 +1,8 @@
 //! `sopir bench seed`: the large-data benchmark. Fills a database with
 //! generated case histories (see `store::seed`), then starts a real server
 //! on it and measures what people wait for on a big database: the inbox, a
-//! case, a registry search and the yearly accountability report, through
+//! case, a registry search, the yearly accountability report and the head's
+//! dashboard, through
 //! the JSON API; and the server's peak memory.
 
 use std::path::PathBuf;
@@ -123,6 +124,8 @@ async fn measure(options: &Options, url: &str) -> Result<(), CliError> {
     for _ in 0..options.samples.clamp(1, 10) {
         let path = format!("/reports?from={year}-01-01&to={year}-12-31");
         failed += usize::from(call(get("lmj-kadis", path), "report (year)", &timings).await?.is_none());
+        failed +=
+            usize::from(call(get("lmj-kadis", "/dashboard".into()), "dashboard", &timings).await?.is_none());
     }
     let rss = peak_rss_kb(server.0.id());
     drop(server);

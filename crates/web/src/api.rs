@@ -9,6 +9,7 @@
 mod audit;
 mod caller;
 mod cases;
+mod dashboard;
 mod notifications;
 mod paging;
 pub mod problem;
@@ -90,6 +91,7 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(registries::change_state))
         .routes(routes!(registers::registers))
         .routes(routes!(reports::report))
+        .routes(routes!(dashboard::dashboard))
         .routes(routes!(audit::checkpoint))
 }
 

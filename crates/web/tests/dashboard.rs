@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Browser, spawn};
+use common::{Api, Browser, spawn};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -69,6 +69,17 @@ async fn the_head_sees_every_case_in_flight() {
     let bad = head.get("/permohonan/semua?status=macet").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("macet"));
+
+    // The same figures through the API.
+    let (status, _, view) = Api::of(&app, "lmj-kadis").await.get("/dashboard").await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["months"].as_array().unwrap().len(), 12);
+    let vpn = view["services"].as_array().unwrap().iter().find(|s| s["sop"] == "lumajang/vpn").unwrap();
+    assert_eq!(vpn["cases"].as_array().unwrap().iter().map(|n| n.as_i64().unwrap()).sum::<i64>(), 53);
+    assert_eq!(view["open_by_age"][3]["open"], 52, "{view}");
+    assert_eq!(view["open_by_age"][4].get("to_days"), None);
+    let (status, _, _) = Api::of(&app, "lmj-pemohon").await.get("/dashboard").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 
     let requester = Browser::login(&app, "lmj-pemohon").await;
     assert_eq!(requester.get("/dasbor").await.status, StatusCode::FORBIDDEN);
