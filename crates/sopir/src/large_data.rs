@@ -2,8 +2,7 @@
 //! generated case histories (see `store::seed`), then starts a real server
 //! on it and measures what people wait for on a big database: the inbox, a
 //! case, a registry search, the yearly accountability report and the head's
-//! dashboard, through
-//! the JSON API; and the server's peak memory.
+//! dashboard, through the JSON API; and the server's peak memory.
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1743,3 +1743,104 @@ async fn an_sop_document_is_imported_reviewed_ratified_and_run_in_chromium() {
     assert!(report.contains("Signature is Valid"), "{report}");
     assert!(report.contains("Bambang Santoso"), "{report}");
 }
+
+/// Scrolls back to the top of the page (for a screenshot of its start).
+async fn top(c: &Client) -> Step {
+    c.execute("window.scrollTo(0, 0);", vec![]).await.map(|_| ()).map_err(err)
+}
+
+/// Clicks the control `css` finds (a radio button, a checkbox).
+async fn click(c: &Client, css: &str) -> Step {
+    c.find(Locator::Css(css)).await.map_err(|e| format!("{css}: {e}"))?.click().await.map_err(err)
+}
+
+/// Issue 20's loop: the requester of an ended case answers the survey; the
+/// head opens the dashboard, a monitoring form pre-filled from the real
+/// cases and signs it off, then evaluates the SOP, which opens a revision
+/// draft.
+async fn run_measure_revise(c: &Client, app: &common::App, case: &str) -> Step {
+    let base = &app.base;
+    login(c, base, "lmj-pemohon").await?;
+    c.goto(&format!("{base}/permohonan/{case}")).await.map_err(err)?;
+    follow(c, Locator::Css(".survey-invite a")).await?;
+    for element in engine::satisfaction::Element::ALL {
+        let score = if element == engine::satisfaction::Element::Time { 3 } else { 4 };
+        click(c, &format!("input[name='{}'][value='{score}']", element.code())).await?;
+    }
+    type_in(c, "#komentar", "Akun VPN cepat jadi, terima kasih.").await?;
+    top(c).await?;
+    shot(c, "skm-survey.png").await?;
+    follow(c, Locator::Css("form.survey button[type=submit]")).await?;
+    let said = text_of(c, "main .flash.info").await?;
+    if !said.contains("Terima kasih") {
+        return Err(format!("the survey was answered: {said}"));
+    }
+    logout(c).await?;
+
+    login(c, base, "lmj-kadis").await?;
+    follow(c, Locator::Css("header nav a[href='/dasbor']")).await?;
+    let months = text_of(c, "#per-bulan").await?;
+    if !months.contains("SOP Pengajuan Akses VPN") {
+        return Err(format!("the dashboard counts the cases: {months}"));
+    }
+    shot(c, "dashboard.png").await?;
+
+    c.goto(&format!("{base}/laporan/monitoring")).await.map_err(err)?;
+    follow(c, Locator::Css("tr[data-sop='lumajang/vpn'] td:nth-child(3) a")).await?;
+    let found = text_of(c, "tr[data-step='6'] td.found").await?;
+    if !found.starts_with("Dikerjakan 1 kali") {
+        return Err(format!("the form is pre-filled from the case: {found}"));
+    }
+    fill(c, "tindakan.6", "Pertahankan").await?;
+    top(c).await?;
+    shot(c, "monitoring-form.png").await?;
+    follow(c, Locator::Css("form[action^='/laporan/monitoring/'] button[type=submit]")).await?;
+    let signed = text_of(c, "p.signed").await?;
+    if !signed.contains("Diparaf") {
+        return Err(format!("signed off: {signed}"));
+    }
+
+    c.goto(&format!("{base}/laporan/evaluasi/lumajang/vpn")).await.map_err(err)?;
+    for i in 0..store::evaluation::REGULATION_QUESTIONS.len() {
+        let answer = if i == 2 { "tidak" } else { "ya" };
+        click(c, &format!("input[name='jawaban.{i}'][value='{answer}']")).await?;
+    }
+    type_in(c, "textarea[name='catatan.2']", "Langkah surat masih di kertas").await?;
+    type_in(c, "#rekomendasi", "Surat pemberitahuan lewat Sopir saja").await?;
+    click(c, "input[name='revisi']").await?;
+    follow(c, Locator::Css("form[action='/laporan/evaluasi/lumajang/vpn'] button[type=submit]")).await?;
+    let said = text_of(c, "main .flash.info").await?;
+    if !said.contains("Konsep revisi SOP sudah dibuka") {
+        return Err(format!("the evaluation opened a revision draft: {said}"));
+    }
+    logout(c).await
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver"]
+async fn a_requester_answers_the_survey_and_the_head_monitors_and_evaluates_in_chromium() {
+    let app = spawn().await;
+    let now = jiff::Timestamp::now().as_millisecond();
+    let case = app.submit_vpn(now - 3_600_000).await;
+    let case = app.finish(case, now - 3_600_000).await;
+    for days in [2, 5, 12] {
+        app.submit_vpn(now - days * 86_400_000).await;
+    }
+    let (_driver, client, _profile) = start_browser().await;
+    let result = run_measure_revise(&client, &app, &case.id).await;
+    finish(client, result, "run-measure-revise").await;
+
+    let year =
+        jiff::civil::date(2000, 1, 1).to_zoned(jiff::tz::TimeZone::UTC).unwrap().timestamp().as_millisecond();
+    let answered = app.store.satisfaction("lumajang", year, now + 86_400_000).await.unwrap();
+    assert_eq!(answered.iter().map(|s| s.respondents).sum::<i64>(), 1);
+    let forms = app.store.monitorings("lumajang").await.unwrap();
+    assert_eq!(forms.len(), 1);
+    assert_eq!(forms[0].signed.as_ref().map(|(by, _)| by.as_str()), Some("lmj-kadis"));
+    let evaluations = app.store.evaluations("lumajang").await.unwrap();
+    let draft = evaluations[0].draft.clone().expect("a revision draft");
+    assert_eq!(
+        app.store.sop_draft("lumajang", &draft).await.unwrap().origin,
+        store::sop_drafts::DraftOrigin::Revision
+    );
+}
