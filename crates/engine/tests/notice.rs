@@ -44,7 +44,9 @@ fn a_refusal_tells_the_requester_the_step_and_the_end_with_the_reason() {
     story.events.extend(events.clone());
     let notices = notices(&world.ctx(), &story.state(), &events);
     assert_eq!(told(&notices), ["siti: Permohonan X-1 bergerak", "siti: Permohonan X-1 ditolak"]);
-    assert!(notices[1].message.ends_with("Alasan: Sudah diperiksa."), "{}", notices[1].message);
+    let (first, rest) = notices[1].message.split_once("\n\n").unwrap();
+    assert!(first.ends_with("Alasan: Sudah diperiksa."), "{first}");
+    assert!(rest.contains("Survei Kepuasan Masyarakat"), "the requester is asked the survey: {rest}");
     // Each of its kind, for the person to choose how it reaches them.
     let kinds: Vec<NoticeKind> = notices.iter().map(|n| n.kind).collect();
     assert_eq!(kinds, [NoticeKind::Progress, NoticeKind::Finished]);

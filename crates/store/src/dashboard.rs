@@ -118,7 +118,9 @@ impl Store {
             counts[usize::try_from(month - first).unwrap_or_default()] += r.try_get::<i64, _>("n")?;
         }
 
-        let mut steps: BTreeMap<(String, u32), (Vec<(i64, i64)>, i64, i64)> = BTreeMap::new();
+        // Per step: each duration with its count, the breaches, the late minutes.
+        type Durations = (Vec<(i64, i64)>, i64, i64);
+        let mut steps: BTreeMap<(String, u32), Durations> = BTreeMap::new();
         for r in sqlx::query(
             "SELECT sop_id, step, minutes, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(breaches) AS BIGINT) AS breaches,
                     CAST(SUM(late) AS BIGINT) AS late

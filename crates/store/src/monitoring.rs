@@ -425,6 +425,27 @@ impl Store {
         Ok(document.to_pdf())
     }
 
+    /// The SOPs in use whose form for `[from, until]` is not signed off yet.
+    pub async fn monitoring_due(
+        &self,
+        agency: &str,
+        from: Date,
+        until: Date,
+    ) -> Result<Vec<String>, StoreError> {
+        let signed: Vec<String> = sqlx::query(
+            "SELECT sop_id FROM sop_monitorings WHERE agency_id = $1 AND period_from = $2 AND period_until = $3",
+        )
+        .bind(agency)
+        .bind(from.to_string())
+        .bind(until.to_string())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("sop_id"))
+        .collect::<Result<_, _>>()?;
+        Ok(self.sop_ids(agency).await?.into_iter().filter(|id| !signed.contains(id)).collect())
+    }
+
     /// The signed forms of `agency`, newest period first.
     pub async fn monitorings(&self, agency: &str) -> Result<Vec<Monitoring>, StoreError> {
         sqlx::query_as::<_, Stored>(

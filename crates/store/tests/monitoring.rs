@@ -95,7 +95,7 @@ async fn a_form_is_proposed_from_the_cases_and_signed_off_once() {
         let read = s.monitoring_form("lumajang", "lumajang/vpn", from, until).await.unwrap();
         assert_eq!(read, signed);
         assert_eq!(read.rows.iter().find(|r| r.step == 6).unwrap().action, "Tambah petugas cadangan");
-        assert_eq!(s.monitorings("lumajang").await.unwrap(), [signed.clone()]);
+        assert_eq!(s.monitorings("lumajang").await.unwrap(), [signed]);
         assert_eq!(s.monitorings("trenggalek").await.unwrap(), []);
         let pdf = s.monitoring_pdf("lumajang", &read).await.unwrap();
         assert!(pdf.starts_with(b"%PDF-"));

@@ -76,6 +76,13 @@ pub fn minutes(total: i64, lang: Lang) -> String {
     }
 }
 
+/// A figure kept in hundredths with its two decimals (88,50 in Indonesian,
+/// 88.50 in English).
+pub fn hundredths(h: i64, lang: Lang) -> String {
+    let sep = if lang == Lang::Id { ',' } else { '.' };
+    format!("{}{}{sep}{:02}", if h < 0 { "-" } else { "" }, h.abs() / 100, h.abs() % 100)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,11 +98,11 @@ mod tests {
         assert_eq!(minutes(65, Lang::Id), "1 jam 5 menit");
         assert_eq!(minutes(5, Lang::Id), "5 menit");
     }
-}
 
-/// A figure kept in hundredths with its two decimals (88,50 in Indonesian,
-/// 88.50 in English).
-pub fn hundredths(h: i64, lang: Lang) -> String {
-    let sep = if lang == Lang::Id { ',' } else { '.' };
-    format!("{}{}{sep}{:02}", if h < 0 { "-" } else { "" }, h.abs() / 100, h.abs() % 100)
+    #[test]
+    fn hundredths_are_written_with_the_languages_decimal_mark() {
+        assert_eq!(hundredths(8850, Lang::Id), "88,50");
+        assert_eq!(hundredths(2505, Lang::En), "25.05");
+        assert_eq!(hundredths(-7, Lang::Id), "-0,07");
+    }
 }

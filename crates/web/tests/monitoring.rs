@@ -29,6 +29,8 @@ async fn the_head_signs_off_a_form_prefilled_from_the_cases() {
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     assert!(list.body.contains("data-sop=\"lumajang/vpn\""));
     assert!(list.body.contains("Jatuh tempo"), "last half-year's forms are due");
+    let inbox = head.get("/tugas").await.body;
+    assert!(inbox.contains("Formulir monitoring semester lalu yang belum diparaf"), "reminded on the inbox");
     // The list's form for another period lands on that form.
     let other = head.get(&format!("/laporan/monitoring?sop=lumajang/vpn&dari={from}&sampai={until}")).await;
     let url = format!("/laporan/monitoring/lumajang/vpn?dari={from}&sampai={until}");
@@ -69,6 +71,7 @@ async fn the_head_signs_off_a_form_prefilled_from_the_cases() {
 
     // The requester may not sign anything.
     let requester = Browser::login(&app, "lmj-pemohon").await;
+    assert!(!requester.get("/tugas").await.body.contains("Formulir monitoring"), "only heads are reminded");
     assert_eq!(requester.get(&url).await.status, StatusCode::FORBIDDEN);
     assert_eq!(requester.post(&url, &pairs(&fields)).await.status, StatusCode::FORBIDDEN);
 

@@ -122,8 +122,10 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Markup, W
         age_labels(&user).into_iter().zip(d.open_by_age.iter().map(|n| *n as f64)).collect();
     let open: i64 = d.open_by_age.iter().sum();
     let lang = user.lang;
+    let reminder = super::monitoring::due_reminder(&state, &user).await?;
     let body = html! {
         h1 { (user.t(Msg::DashTitle)) }
+        (reminder)
         p.muted { (user.t(Msg::DashHelp)) }
         p { a.button.primary href="/permohonan/semua?status=open" { (user.t(Msg::DashAllOpen)) " (" (open) ")" } " "
             a href="/laporan" { (user.t(Msg::NavReports)) } }

@@ -85,8 +85,10 @@ pub async fn inbox(State(state): State<AppState>, user: User) -> Result<Markup, 
             }
         }
     }
+    let reminder = super::monitoring::due_reminder(&state, &user).await?;
     let body = html! {
         h1 { (user.t(Msg::InboxTitle)) }
+        (reminder)
         div #tasks hx-get="/tugas" hx-trigger="every 60s" hx-select="#tasks" hx-swap="outerHTML" {
             @if tasks.is_empty() {
                 div.card #inbox-empty {

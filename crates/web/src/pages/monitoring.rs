@@ -33,6 +33,28 @@ fn semester(date: Date) -> (Date, Date) {
     (from, until)
 }
 
+/// The semester before the one holding `today`: the forms due now.
+pub(super) fn previous_semester(today: Date) -> Result<(Date, Date), WebError> {
+    Ok(semester(semester(today).0.yesterday().map_err(|e| WebError::BadRequest(e.to_string()))?))
+}
+
+/// A reminder for heads: last semester's forms not signed off yet.
+pub(super) async fn due_reminder(state: &AppState, user: &User) -> Result<Markup, WebError> {
+    if !user.may_report {
+        return Ok(html! {});
+    }
+    let (from, until) = previous_semester(today(user))?;
+    let due = state.store.monitoring_due(user.agency_id(), from, until).await?;
+    Ok(html! {
+        @if !due.is_empty() {
+            p.card.monitoring-due role="status" {
+                (user.t(Msg::MonDueCount)) " " strong { (due.len()) } " (" (written(from)) " s.d. " (written(until)) "). "
+                a href=(BASE) { (user.t(Msg::MonLink)) }
+            }
+        }
+    })
+}
+
 fn today(user: &User) -> Date {
     jiff::Timestamp::now().to_zoned(user.clock().zone).date()
 }
@@ -51,8 +73,8 @@ fn form_url(sop_id: &str, from: Date, until: Date) -> String {
 
 async fn list(state: &AppState, user: &User) -> Result<Markup, WebError> {
     let agency = user.agency_id();
-    let current = semester(today(&user));
-    let previous = semester(current.0.yesterday().map_err(|e| WebError::BadRequest(e.to_string()))?);
+    let current = semester(today(user));
+    let previous = previous_semester(today(user))?;
     let signed = state.store.monitorings(agency).await?;
     let is_signed = |sop: &str, (from, until): (Date, Date)| {
         signed.iter().any(|m| m.sop_id == sop && m.from == from && m.until == until)
@@ -62,7 +84,7 @@ async fn list(state: &AppState, user: &User) -> Result<Markup, WebError> {
         let sop = state.store.sop(agency, &id, None).await?;
         sops.push((id, sop.identity.nama.value));
     }
-    let due = sops.iter().filter(|(id, _)| !is_signed(id, previous)).count();
+    let reminder = due_reminder(state, user).await?;
     let period_cell = |id: &str, period: (Date, Date), running: bool| {
         html! {
             td {
@@ -77,9 +99,7 @@ async fn list(state: &AppState, user: &User) -> Result<Markup, WebError> {
     let body = html! {
         h1 { (user.t(Msg::MonTitle)) }
         p.muted { (user.t(Msg::MonHelp)) }
-        @if due > 0 {
-            p.flash.error role="status" { (user.t(Msg::MonDueCount)) " " strong { (due) } " — " (written(previous.0)) " s.d. " (written(previous.1)) }
-        }
+        (reminder)
         table.monitoring {
             thead { tr {
                 th { (user.t(Msg::ColService)) }
@@ -132,9 +152,7 @@ fn period(user: &User, q: &PeriodQuery) -> Result<(Date, Date), WebError> {
     let (from, until) = match (parse(&q.dari)?, parse(&q.sampai)?) {
         (Some(from), Some(until)) => (from, until),
         (from, until) => {
-            let (f, u) = semester(
-                semester(today(user)).0.yesterday().map_err(|e| WebError::BadRequest(e.to_string()))?,
-            );
+            let (f, u) = previous_semester(today(user))?;
             (from.unwrap_or(f), until.unwrap_or(u))
         }
     };
