@@ -166,6 +166,9 @@ impl Stored {
     }
 }
 
+const COLUMNS: &str =
+    "id, sop_id, sop_version, period_from, period_until, rows, summary, assessed_by, assessed_at";
+
 /// What an assessor signs off: the form as they corrected it.
 pub struct SignOff<'a> {
     pub agency: &'a str,
@@ -191,10 +194,10 @@ impl Store {
         from: Date,
         until: Date,
     ) -> Result<Monitoring, StoreError> {
-        let signed = sqlx::query_as::<_, Stored>(
-            "SELECT id, sop_id, sop_version, period_from, period_until, rows, summary, assessed_by, assessed_at
-             FROM sop_monitorings WHERE agency_id = $1 AND sop_id = $2 AND period_from = $3 AND period_until = $4",
-        )
+        let signed = sqlx::query_as::<_, Stored>(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM sop_monitorings
+             WHERE agency_id = $1 AND sop_id = $2 AND period_from = $3 AND period_until = $4"
+        )))
         .bind(agency)
         .bind(sop_id)
         .bind(from.to_string())
@@ -448,10 +451,9 @@ impl Store {
 
     /// The signed forms of `agency`, newest period first.
     pub async fn monitorings(&self, agency: &str) -> Result<Vec<Monitoring>, StoreError> {
-        sqlx::query_as::<_, Stored>(
-            "SELECT id, sop_id, sop_version, period_from, period_until, rows, summary, assessed_by, assessed_at
-             FROM sop_monitorings WHERE agency_id = $1 ORDER BY period_until DESC, sop_id",
-        )
+        sqlx::query_as::<_, Stored>(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM sop_monitorings WHERE agency_id = $1 ORDER BY period_until DESC, sop_id"
+        )))
         .bind(agency)
         .fetch_all(&self.pool)
         .await?

@@ -162,26 +162,10 @@ impl Store {
             service.tallies.insert(element, Tally { sum: r.try_get("total")?, count: r.try_get("n")? });
         }
 
-        let rows = sqlx::query(
-            "SELECT sop_id, unit, COUNT(*) AS n FROM satisfaction_responses
-             WHERE agency_id = $1 AND answered_on >= $2 AND answered_on < $3 GROUP BY sop_id, unit",
-        )
-        .bind(agency)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
-        for r in rows {
-            let key: (String, String) = (r.try_get("sop_id")?, r.try_get("unit")?);
-            if let Some(service) = services.get_mut(&key) {
-                service.respondents = r.try_get("n")?;
-            }
-        }
-
+        // The responses themselves: counted, and their comments kept.
         let rows = sqlx::query(
             "SELECT sop_id, unit, comment FROM satisfaction_responses
-             WHERE agency_id = $1 AND answered_on >= $2 AND answered_on < $3 AND comment IS NOT NULL
-             ORDER BY answered_on DESC",
+             WHERE agency_id = $1 AND answered_on >= $2 AND answered_on < $3 ORDER BY answered_on DESC",
         )
         .bind(agency)
         .bind(from)
@@ -190,8 +174,11 @@ impl Store {
         .await?;
         for r in rows {
             let key: (String, String) = (r.try_get("sop_id")?, r.try_get("unit")?);
-            if let Some(service) = services.get_mut(&key).filter(|s| s.comments.len() < COMMENTS_SHOWN) {
-                service.comments.push(r.try_get("comment")?);
+            let Some(service) = services.get_mut(&key) else { continue };
+            service.respondents += 1;
+            let comment: Option<String> = r.try_get("comment")?;
+            if let Some(comment) = comment.filter(|_| service.comments.len() < COMMENTS_SHOWN) {
+                service.comments.push(comment);
             }
         }
 

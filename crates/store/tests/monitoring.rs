@@ -3,11 +3,9 @@
 
 mod common;
 
-use common::{MINUTE, advance, backends, recorded_since, wib};
-use engine::Verdict;
+use common::{advance, backends, recorded_since, two_timed_vpn_cases, wib};
 use jiff::civil::date;
 use store::StoreError;
-use store::demo::sample_input;
 use store::monitoring::{Judgement, SignOff};
 
 #[tokio::test]
@@ -16,21 +14,7 @@ async fn a_form_is_proposed_from_the_cases_and_signed_off_once() {
         let s = &db.store;
         let label = db.label;
         let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
-        let start = |at| {
-            let input = sample_input(sop.first_step(), Verdict::Ya);
-            s.submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, at))
-        };
-        // Two cases: the administrator's step 6 (15 minutes) takes 3, then 20.
-        let t = wib(2026, 11, 23, 9, 0);
-        let mut a = start(t).await.unwrap();
-        for at in [t + MINUTE, t + 2 * MINUTE, t + 3 * MINUTE, t + 6 * MINUTE] {
-            a = advance(s, "lumajang", &a, at).await;
-        }
-        let t = wib(2026, 11, 23, 9, 10);
-        let mut b = start(t).await.unwrap();
-        for at in [t + MINUTE, t + 2 * MINUTE, t + 3 * MINUTE, t + 23 * MINUTE] {
-            b = advance(s, "lumajang", &b, at).await;
-        }
+        let (_, b) = two_timed_vpn_cases(s).await;
         let (from, until) = (date(2026, 7, 1), date(2026, 12, 31));
         let form = s.monitoring_form("lumajang", "lumajang/vpn", from, until).await.unwrap();
         assert_eq!(form.signed, None);

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{MINUTE, advance, backends, wib};
+use common::{advance, backends, two_timed_vpn_cases, wib};
 use engine::Verdict;
 use store::demo::sample_input;
 
@@ -10,23 +10,7 @@ use store::demo::sample_input;
 async fn every_figure_matches_cases_with_known_timings() {
     for db in backends().await {
         let s = &db.store;
-        let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
-        let start = |at| {
-            let input = sample_input(sop.first_step(), Verdict::Ya);
-            s.submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, at))
-        };
-        // Case A: dispositions a minute apart, the administrator takes 3 minutes.
-        let t = wib(2026, 11, 23, 9, 0);
-        let mut a = start(t).await.unwrap();
-        for at in [t + MINUTE, t + 2 * MINUTE, t + 3 * MINUTE, t + 6 * MINUTE] {
-            a = advance(s, "lumajang", &a, at).await;
-        }
-        // Case B: the administrator takes 20 minutes (15 late), then reports in 2.
-        let t = wib(2026, 11, 23, 9, 10);
-        let mut b = start(t).await.unwrap();
-        for at in [t + MINUTE, t + 2 * MINUTE, t + 3 * MINUTE, t + 23 * MINUTE, t + 25 * MINUTE] {
-            b = advance(s, "lumajang", &b, at).await;
-        }
+        let (a, b) = two_timed_vpn_cases(s).await;
         // The next day is outside the period.
         advance(s, "lumajang", &b, wib(2026, 11, 24, 9, 0)).await;
         // Another agency's work never shows.
@@ -36,7 +20,7 @@ async fn every_figure_matches_cases_with_known_timings() {
             "trenggalek/ruang-server",
             "tgx-pemohon",
             sample_input(tsop.first_step(), Verdict::Ya),
-            t,
+            wib(2026, 11, 23, 9, 10),
         ))
         .await
         .unwrap();

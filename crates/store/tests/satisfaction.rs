@@ -4,11 +4,10 @@
 
 mod common;
 
-use common::{MINUTE, advance, backends, wib};
+use common::{backends, run_to_end, submit_vpn, wib};
+use engine::CaseStatus;
 use engine::satisfaction::{Element, Grade, Index, Response};
-use engine::{CaseStatus, Verdict};
 use store::StoreError;
-use store::demo::sample_input;
 
 fn answers(score: u8, comment: Option<&str>) -> Response {
     Response {
@@ -22,27 +21,14 @@ async fn the_requester_answers_once_anonymously_and_the_service_is_counted() {
     for db in backends().await {
         let s = &db.store;
         let label = db.label;
-        let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
-        let submit = |at| {
-            s.submit(store::Submit::new(
-                "lumajang",
-                "lumajang/vpn",
-                "lmj-pemohon",
-                sample_input(sop.first_step(), Verdict::Ya),
-                at,
-            ))
-        };
         let t = wib(2026, 11, 23, 9, 0);
-        let mut done = submit(t).await.unwrap();
-        assert!(!s.survey_open(&done, "lmj-pemohon").await.unwrap(), "not while it runs ({label})");
-        let mut at = t;
-        while done.status == CaseStatus::Open {
-            at += MINUTE;
-            done = advance(s, "lumajang", &done, at).await;
-        }
+        let started = submit_vpn(s, t).await;
+        assert!(!s.survey_open(&started, "lmj-pemohon").await.unwrap(), "not while it runs ({label})");
+        let done = run_to_end(s, "lumajang", started, t).await;
         assert_eq!(done.status, CaseStatus::Completed);
-        let withdrawn = submit(t).await.unwrap();
-        let withdrawn = s.withdraw("lumajang", &withdrawn.id, "lmj-pemohon", None, t + MINUTE).await.unwrap();
+        let at = done.closed_at.unwrap();
+        let withdrawn = submit_vpn(s, t).await;
+        let withdrawn = s.withdraw("lumajang", &withdrawn.id, "lmj-pemohon", None, at).await.unwrap();
 
         // Only the requester, only of a case served or refused.
         assert!(s.survey_open(&done, "lmj-pemohon").await.unwrap());
@@ -69,6 +55,7 @@ async fn the_requester_answers_once_anonymously_and_the_service_is_counted() {
         assert_eq!(figures.len(), 1, "{label}: {figures:?}");
         let vpn = &figures[0];
         assert_eq!(vpn.sop_id, "lumajang/vpn");
+        let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         assert_eq!(vpn.unit, sop.identity.unit.clone().unwrap_or_default());
         assert_eq!((vpn.respondents, vpn.population), (1, 1), "the withdrawn case is not served ({label})");
         assert_eq!(vpn.tallies[&Element::Time].sum, 4);
@@ -92,23 +79,8 @@ async fn the_requester_answers_once_anonymously_and_the_service_is_counted() {
 async fn a_service_that_served_without_answers_shows_its_population() {
     for db in backends().await {
         let s = &db.store;
-        let sop = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         let t = wib(2026, 11, 23, 9, 0);
-        let mut case = s
-            .submit(store::Submit::new(
-                "lumajang",
-                "lumajang/vpn",
-                "lmj-pemohon",
-                sample_input(sop.first_step(), Verdict::Ya),
-                t,
-            ))
-            .await
-            .unwrap();
-        let mut at = t;
-        while case.status == CaseStatus::Open {
-            at += MINUTE;
-            case = advance(s, "lumajang", &case, at).await;
-        }
+        run_to_end(s, "lumajang", submit_vpn(s, t).await, t).await;
         let figures =
             s.satisfaction("lumajang", wib(2026, 11, 1, 0, 0), wib(2026, 12, 1, 0, 0)).await.unwrap();
         assert_eq!(figures.len(), 1, "{}", db.label);

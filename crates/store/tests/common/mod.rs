@@ -113,6 +113,45 @@ pub async fn advance(store: &Store, agency: &str, state: &engine::CaseState, at:
         .unwrap()
 }
 
+/// Lumajang's requester asks for a VPN account at `at`.
+pub async fn submit_vpn(store: &Store, at: i64) -> engine::CaseState {
+    let sop = store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    store.submit(store::Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, at)).await.unwrap()
+}
+
+/// Runs a case to its end, each task a minute after the last (see [`advance`]).
+pub async fn run_to_end(
+    store: &Store,
+    agency: &str,
+    mut state: engine::CaseState,
+    mut at: i64,
+) -> engine::CaseState {
+    while state.status == engine::CaseStatus::Open {
+        at += MINUTE;
+        state = advance(store, agency, &state, at).await;
+    }
+    state
+}
+
+/// Two VPN requests of 23 November 2026 with known timings: dispositions a
+/// minute apart, then the administrator's step 6 (5 minutes) takes 3
+/// minutes in the first and 20 (15 late) in the second, which also reports
+/// in 2. Both are still open.
+pub async fn two_timed_vpn_cases(store: &Store) -> (engine::CaseState, engine::CaseState) {
+    let t = wib(2026, 11, 23, 9, 0);
+    let mut a = submit_vpn(store, t).await;
+    for at in [t + MINUTE, t + 2 * MINUTE, t + 3 * MINUTE, t + 6 * MINUTE] {
+        a = advance(store, "lumajang", &a, at).await;
+    }
+    let t = wib(2026, 11, 23, 9, 10);
+    let mut b = submit_vpn(store, t).await;
+    for at in [t + MINUTE, t + 2 * MINUTE, t + 3 * MINUTE, t + 23 * MINUTE, t + 25 * MINUTE] {
+        b = advance(store, "lumajang", &b, at).await;
+    }
+    (a, b)
+}
+
 /// The changes recorded for `agency` after the first `before` ones, oldest
 /// first: each change's kind and who made it.
 pub async fn recorded_since(store: &Store, agency: &str, before: usize) -> Vec<(String, Option<String>)> {
