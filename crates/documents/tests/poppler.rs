@@ -9,7 +9,8 @@ use std::process::Command;
 
 use documents::signature::self_signed_pkcs12;
 use documents::{
-    Credentials, DispositionSheet, Hop, Letter, Letterhead, Pkcs12Signer, SignatureSlot, Signer, Verification,
+    Credentials, DispositionSheet, Hop, Letter, Letterhead, MonitoringForm, MonitoringLine, Pkcs12Signer,
+    SignatureSlot, Signer, Verification,
 };
 
 fn require_tools() {
@@ -155,6 +156,55 @@ fn the_disposition_sheet_lists_every_hop() {
     for needle in
         ["LEMBAR DISPOSISI", "0042/2026", "Mohon ditindaklanjuti", "Proses sesuai SOP", "Kasi PPI SPBE"]
     {
+        assert!(text.contains(needle), "pdftotext lacks {needle:?}:\n{text}");
+    }
+}
+
+#[test]
+#[ignore = "needs poppler-utils"]
+fn the_monitoring_form_reads_back_with_its_columns_judgements_and_paraf() {
+    let line = |procedure: &str, good: bool, action: &str| MonitoringLine {
+        procedure: procedure.into(),
+        good,
+        note: "Dikerjakan 12 kali; median 3 menit".into(),
+        action: action.into(),
+    };
+    let form = MonitoringForm {
+        letterhead: letterhead(),
+        sop_name: "SOP Pengajuan Akses VPN".into(),
+        sop_number: "427.53/4/2.09/2021".into(),
+        unit: "Bidang Aplikasi Informatika".into(),
+        period: "1 Januari 2026 s.d. 30 Juni 2026".into(),
+        summary: "12 permohonan diajukan: 11 selesai, 1 ditolak.".into(),
+        rows: vec![
+            line("Kepala Dinas mendisposisikan surat", true, ""),
+            line("Administrator membuat akun", false, "Tambah petugas cadangan"),
+        ],
+        assessor: "Bambang Santoso, S.STP".into(),
+        signed_at: "1 Juli 2026 09.00".into(),
+        paraf: "BSS".into(),
+    };
+    let pdf = form.to_pdf();
+    require_tools();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("monitoring.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    run("pdftotext", &["-layout"], &path);
+    let text = std::fs::read_to_string(path.with_extension("txt")).unwrap();
+    for needle in [
+        "FORMULIR MONITORING",
+        "PELAKSANAAN SOP ADMINISTRASI PEMERINTAHAN",
+        "SOP Pengajuan Akses VPN",
+        "1 Januari 2026 s.d. 30 Juni 2026",
+        "Prosedur",
+        "Catatan hasil",
+        "Tindakan yang",
+        "Paraf",
+        "Tambah petugas",
+        "BSS",
+        "Pelaksana monitoring,",
+        "Bambang Santoso, S.STP",
+    ] {
         assert!(text.contains(needle), "pdftotext lacks {needle:?}:\n{text}");
     }
 }

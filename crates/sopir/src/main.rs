@@ -231,7 +231,7 @@ pub enum AgencyCommand {
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
-    /// Isi basis data dengan riwayat permohonan buatan (mis. 1.000.000), lalu ukur kotak tugas, halaman permohonan, pencarian registri dan laporan tahunan di atasnya.
+    /// Isi basis data dengan riwayat permohonan buatan (mis. 1.000.000), lalu ukur kotak tugas, halaman permohonan, pencarian registri, laporan tahunan dan dasbor pimpinan di atasnya.
     Seed {
         /// Jumlah permohonan di basis data sesudah pengisian; yang sudah ada ikut dihitung, jadi pengisian yang terhenti dilanjutkan dengan perintah yang sama.
         #[arg(long, default_value = "100000")]
