@@ -181,6 +181,30 @@ pub struct SignOff<'a> {
     pub at: i64,
 }
 
+/// The lengths (months) a monitoring period may have: each divides the year.
+pub const PERIOD_MONTHS: [u8; 6] = [1, 2, 3, 4, 6, 12];
+/// Without a setting of the agency: every six months (a semester).
+pub const DEFAULT_PERIOD_MONTHS: u8 = 6;
+
+/// The monitoring period of `months` holding `date`, counted from the
+/// start of its year: (first day, last day).
+pub fn period_of(date: Date, months: u8) -> (Date, Date) {
+    let months = if PERIOD_MONTHS.contains(&months) { months } else { DEFAULT_PERIOD_MONTHS };
+    let first_month = (date.month() - 1) / months as i8 * months as i8 + 1;
+    let from = Date::new(date.year(), first_month, 1).expect("the first of a month");
+    let until = from
+        .checked_add(jiff::Span::new().months(i64::from(months)))
+        .and_then(|d| d.yesterday())
+        .expect("within the calendar");
+    (from, until)
+}
+
+/// The period before the one holding `date`.
+pub fn previous_period(date: Date, months: u8) -> (Date, Date) {
+    let (from, _) = period_of(date, months);
+    period_of(from.yesterday().expect("within the calendar"), months)
+}
+
 /// Longest note or action kept per row.
 pub const TEXT_MAX_CHARS: usize = 2000;
 
@@ -428,6 +452,53 @@ impl Store {
         Ok(document.to_pdf())
     }
 
+    /// How many months a monitoring period of `agency` lasts.
+    pub async fn monitoring_months(&self, agency: &str) -> Result<u8, StoreError> {
+        let row = sqlx::query("SELECT months FROM sop_monitoring_settings WHERE agency_id = $1")
+            .bind(agency)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => u8::try_from(r.try_get::<i64, _>("months")?).unwrap_or(DEFAULT_PERIOD_MONTHS),
+            None => DEFAULT_PERIOD_MONTHS,
+        })
+    }
+
+    /// Sets how many months a monitoring period of `agency` lasts (one of
+    /// [`PERIOD_MONTHS`]); forms already signed keep their periods.
+    pub async fn set_monitoring_months(
+        &self,
+        agency: &str,
+        months: u8,
+        by: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        if !PERIOD_MONTHS.contains(&months) {
+            return Err(StoreError::invalid(
+                "bulan",
+                "Periode monitoring",
+                "pilih 1, 2, 3, 4, 6 atau 12 bulan",
+            ));
+        }
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            sqlx::query("DELETE FROM sop_monitoring_settings WHERE agency_id = $1")
+                .bind(agency)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("INSERT INTO sop_monitoring_settings (agency_id, months) VALUES ($1, $2)")
+                .bind(agency)
+                .bind(i64::from(months))
+                .execute(&mut **tx)
+                .await?;
+            append(tx, Owner::Agency(agency), Some(by), Change::MonitoringPeriodSet { months }, at).await?;
+            Ok(())
+        }
+        .await;
+        write.finish(result).await
+    }
+
     /// The SOPs in use whose form for `[from, until]` is not signed off yet.
     pub async fn monitoring_due(
         &self,
@@ -466,6 +537,20 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_divide_the_year_from_january() {
+        use jiff::civil::date;
+        assert_eq!(period_of(date(2026, 3, 15), 6), (date(2026, 1, 1), date(2026, 6, 30)));
+        assert_eq!(period_of(date(2026, 7, 1), 6), (date(2026, 7, 1), date(2026, 12, 31)));
+        assert_eq!(period_of(date(2026, 5, 31), 3), (date(2026, 4, 1), date(2026, 6, 30)));
+        assert_eq!(period_of(date(2026, 2, 10), 1), (date(2026, 2, 1), date(2026, 2, 28)));
+        assert_eq!(period_of(date(2026, 11, 29), 12), (date(2026, 1, 1), date(2026, 12, 31)));
+        assert_eq!(period_of(date(2026, 11, 29), 4), (date(2026, 9, 1), date(2026, 12, 31)));
+        assert_eq!(period_of(date(2026, 11, 29), 5), period_of(date(2026, 11, 29), 6), "not a divisor: six");
+        assert_eq!(previous_period(date(2026, 1, 5), 6), (date(2025, 7, 1), date(2025, 12, 31)));
+        assert_eq!(previous_period(date(2026, 11, 29), 3), (date(2026, 7, 1), date(2026, 9, 30)));
+    }
 
     #[test]
     fn a_step_late_too_often_is_proposed_as_not_running_well() {

@@ -263,6 +263,10 @@ pub enum Change {
     EvaluationQuestionsSet {
         questions: Vec<String>,
     },
+    /// How many months a monitoring period of the agency lasts.
+    MonitoringPeriodSet {
+        months: u8,
+    },
     /// A monitoring form of an SOP for a period signed off (the paraf).
     SopMonitored {
         sop: String,
@@ -316,6 +320,7 @@ impl Change {
             Change::SopWithdrawn { .. } => "sop-withdrawn",
             Change::SopRestored { .. } => "sop-restored",
             Change::SopMonitored { .. } => "sop-monitored",
+            Change::MonitoringPeriodSet { .. } => "monitoring-period-set",
             Change::SopEvaluated { .. } => "sop-evaluated",
             Change::EvaluationQuestionsSet { .. } => "evaluation-questions-set",
         }

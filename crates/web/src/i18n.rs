@@ -561,11 +561,13 @@ catalogue! {
     IkmLink => "Survei kepuasan (IKM)", "Satisfaction survey (IKM)";
     MonLink => "Monitoring pelaksanaan SOP", "SOP monitoring";
     MonTitle => "Monitoring pelaksanaan SOP", "SOP monitoring";
-    MonHelp => "Setiap SOP dimonitor per semester (PermenPANRB 35/2012). Formulirnya diisi lebih dulu dari permohonan pada periode itu; penilai memeriksa, menulis catatan dan tindakan, lalu memaraf.", "Each SOP is monitored every half-year (PermenPANRB 35/2012). Its form is pre-filled from the requests of the period; the assessor checks it, writes notes and actions, and signs it off.";
+    MonHelp => "Setiap SOP dimonitor per periode — enam bulan bila instansi tidak menetapkan lain (PermenPANRB 35/2012). Formulirnya diisi lebih dulu dari permohonan pada periode itu; penilai memeriksa, menulis catatan dan tindakan, lalu memaraf.", "Each SOP is monitored every period — six months unless the agency sets another (PermenPANRB 35/2012). Its form is pre-filled from the requests of the period; the assessor checks it, writes notes and actions, and signs it off.";
     MonSigned => "Diparaf", "Signed off";
+    MonPeriodLength => "Panjang periode monitoring instansi", "The agency's monitoring period";
+    MonMonths => "bulan", "months";
     MonRunning => "Berjalan", "Running";
     MonDue => "Jatuh tempo", "Due";
-    MonDueCount => "Formulir monitoring semester lalu yang belum diparaf:", "Last half-year's monitoring forms not yet signed off:";
+    MonDueCount => "Formulir monitoring periode lalu yang belum diparaf:", "Last period's monitoring forms not yet signed off:";
     MonOther => "Periode lain", "Another period";
     MonSignedList => "Formulir yang sudah diparaf", "Signed-off forms";
     MonFormTitle => "Formulir Monitoring Pelaksanaan SOP", "SOP monitoring form";

@@ -141,6 +141,7 @@ pub fn router(state: AppState) -> Router {
         .route("/laporan/pegawai.csv", get(pages::reports::people_csv))
         .route("/laporan/pegawai/{person}", get(pages::reports::person))
         .route("/laporan/monitoring", get(pages::monitoring::index))
+        .route("/laporan/monitoring/periode", post(pages::monitoring::set_period))
         .route("/laporan/monitoring/{agency}/{slug}", get(pages::monitoring::page).post(pages::monitoring::sign))
         .route("/laporan/monitoring/{agency}/{slug}/pdf", get(pages::monitoring::pdf))
         .route("/laporan/evaluasi", get(pages::evaluation::list))

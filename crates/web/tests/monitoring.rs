@@ -30,7 +30,7 @@ async fn the_head_signs_off_a_form_prefilled_from_the_cases() {
     assert!(list.body.contains("data-sop=\"lumajang/vpn\""));
     assert!(list.body.contains("Jatuh tempo"), "last half-year's forms are due");
     let inbox = head.get("/tugas").await.body;
-    assert!(inbox.contains("Formulir monitoring semester lalu yang belum diparaf"), "reminded on the inbox");
+    assert!(inbox.contains("Formulir monitoring periode lalu yang belum diparaf"), "reminded on the inbox");
     // The list's form for another period lands on that form.
     let other = head.get(&format!("/laporan/monitoring?sop=lumajang/vpn&dari={from}&sampai={until}")).await;
     let url = format!("/laporan/monitoring/lumajang/vpn?dari={from}&sampai={until}");
@@ -100,6 +100,25 @@ async fn the_head_signs_off_a_form_prefilled_from_the_cases() {
     assert!(unsigned.body.contains("belum diparaf"));
     let bad = head.get("/laporan/monitoring/lumajang/vpn?dari=2026-07-01&sampai=2026-01-01").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    // An administrator makes the agency's periods quarters; others may not.
+    let csrf = head.token().await;
+    assert_eq!(
+        head.post("/laporan/monitoring/periode", &[("csrf", &csrf), ("bulan", "3")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let admin = Browser::login(&app, "lmj-kasi").await;
+    let csrf = admin.token().await;
+    let bad = admin.post("/laporan/monitoring/periode", &[("csrf", &csrf), ("bulan", "5")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("pilih 1, 2, 3, 4, 6 atau 12 bulan"), "{}", bad.body);
+    let set = admin.post("/laporan/monitoring/periode", &[("csrf", &csrf), ("bulan", "3")]).await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER);
+    let quarter_start = jiff::civil::date(today.year(), (today.month() - 1) / 3 * 3 + 1, 1);
+    let list = head.get("/laporan/monitoring").await.body;
+    assert!(list.contains(&format!("dari={quarter_start}")), "the current quarter is listed: {list}");
+    assert_eq!(app.store.monitoring_months("lumajang").await.unwrap(), 3);
+    assert_eq!(app.store.monitoring_months("trenggalek").await.unwrap(), 6, "another agency keeps its own");
+
     // Another agency's SOP is not found from here.
     let stranger = head.get("/laporan/monitoring/trenggalek/ruang-server").await;
     assert_eq!(stranger.status, StatusCode::NOT_FOUND);

@@ -1,6 +1,7 @@
 //! Monitoring pelaksanaan SOP in the browser, for heads and administrators:
-//! /laporan/monitoring lists each SOP in use with its forms of the last two
-//! semesters (signed, due, or running), and opens any period; a form is
+//! /laporan/monitoring lists each SOP in use with its forms of the previous
+//! and the current period (six months unless an administrator sets the
+//! agency's own) — signed, due, or running — and opens any period; a form is
 //! pre-filled from the cases of its period — per step what was found and a
 //! proposed judgement — and the assessor confirms or corrects each row,
 //! writes notes and actions, and signs it off (paraf). A signed form is
@@ -16,7 +17,7 @@ use jiff::civil::Date;
 use maud::{Markup, html};
 use serde::Deserialize;
 use store::StoreError;
-use store::monitoring::{Judgement, Monitoring, SignOff};
+use store::monitoring::{Judgement, Monitoring, PERIOD_MONTHS, SignOff, period_of, previous_period};
 
 use crate::auth::User;
 use crate::error::WebError;
@@ -25,25 +26,20 @@ use crate::{AppState, layout, now_ms};
 
 const BASE: &str = "/laporan/monitoring";
 
-/// The half-year (semester) holding `date`: January–June or July–December.
-fn semester(date: Date) -> (Date, Date) {
-    let first = if date.month() <= 6 { 1 } else { 7 };
-    let from = Date::new(date.year(), first, 1).expect("a first of month");
-    let until = from.checked_add(jiff::Span::new().months(6)).and_then(|d| d.yesterday()).expect("in range");
-    (from, until)
+/// The agency's current and previous monitoring periods (the previous is
+/// the one whose forms are due now).
+async fn periods(state: &AppState, user: &User) -> Result<((Date, Date), (Date, Date)), WebError> {
+    let months = state.store.monitoring_months(user.agency_id()).await?;
+    let today = today(user);
+    Ok((period_of(today, months), previous_period(today, months)))
 }
 
-/// The semester before the one holding `today`: the forms due now.
-pub(super) fn previous_semester(today: Date) -> Result<(Date, Date), WebError> {
-    Ok(semester(semester(today).0.yesterday().map_err(|e| WebError::BadRequest(e.to_string()))?))
-}
-
-/// A reminder for heads: last semester's forms not signed off yet.
+/// A reminder for heads: the last period's forms not signed off yet.
 pub(super) async fn due_reminder(state: &AppState, user: &User) -> Result<Markup, WebError> {
     if !user.may_report {
         return Ok(html! {});
     }
-    let (from, until) = previous_semester(today(user))?;
+    let (_, (from, until)) = periods(state, user).await?;
     let due = state.store.monitoring_due(user.agency_id(), from, until).await?;
     Ok(html! {
         @if !due.is_empty() {
@@ -73,8 +69,8 @@ fn form_url(sop_id: &str, from: Date, until: Date) -> String {
 
 async fn list(state: &AppState, user: &User) -> Result<Markup, WebError> {
     let agency = user.agency_id();
-    let current = semester(today(user));
-    let previous = previous_semester(today(user))?;
+    let (current, previous) = periods(state, user).await?;
+    let months = state.store.monitoring_months(agency).await?;
     let signed = state.store.monitorings(agency).await?;
     let is_signed = |sop: &str, (from, until): (Date, Date)| {
         signed.iter().any(|m| m.sop_id == sop && m.from == from && m.until == until)
@@ -120,6 +116,16 @@ async fn list(state: &AppState, user: &User) -> Result<Markup, WebError> {
             input #sampai type="date" name="sampai" required;
             button.primary type="submit" { (user.t(Msg::Show)) }
         }
+        @if user.account.is_admin {
+            form.card #periode-monitoring method="post" action={(BASE) "/periode"} {
+                input type="hidden" name="csrf" value=(user.csrf);
+                label for="bulan" { (user.t(Msg::MonPeriodLength)) }
+                select #bulan name="bulan" {
+                    @for m in PERIOD_MONTHS { option value=(m) selected[m == months] { (m) " " (user.t(Msg::MonMonths)) } }
+                }
+                button.secondary type="submit" { (user.t(Msg::Save)) }
+            }
+        }
         @if !signed.is_empty() {
             h2 { (user.t(Msg::MonSignedList)) }
             ul { @for m in &signed {
@@ -138,8 +144,8 @@ pub struct PeriodQuery {
     sop: Option<String>,
 }
 
-/// The SOP and period of a request: the previous semester by default.
-fn period(user: &User, q: &PeriodQuery) -> Result<(Date, Date), WebError> {
+/// The period of a request: the agency's previous period by default.
+async fn period(state: &AppState, user: &User, q: &PeriodQuery) -> Result<(Date, Date), WebError> {
     let parse = |v: &Option<String>| -> Result<Option<Date>, WebError> {
         match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
             None => Ok(None),
@@ -152,7 +158,7 @@ fn period(user: &User, q: &PeriodQuery) -> Result<(Date, Date), WebError> {
     let (from, until) = match (parse(&q.dari)?, parse(&q.sampai)?) {
         (Some(from), Some(until)) => (from, until),
         (from, until) => {
-            let (f, u) = previous_semester(today(user))?;
+            let (_, (f, u)) = periods(state, user).await?;
             (from.unwrap_or(f), until.unwrap_or(u))
         }
     };
@@ -171,7 +177,7 @@ pub async fn index(
 ) -> Result<Response, WebError> {
     may_assess(&user)?;
     if let Some(sop) = &q.sop {
-        let (from, until) = period(&user, &q)?;
+        let (from, until) = period(&state, &user, &q).await?;
         return Ok(Redirect::to(&form_url(sop, from, until)).into_response());
     }
     Ok(list(&state, &user).await?.into_response())
@@ -187,7 +193,7 @@ async fn load(
     if agency != user.agency_id() {
         return Err(WebError::NotFound);
     }
-    let (from, until) = period(user, q)?;
+    let (from, until) = period(state, user, q).await?;
     Ok(state.store.monitoring_form(agency, &format!("{agency}/{slug}"), from, until).await?)
 }
 
@@ -326,6 +332,34 @@ pub async fn sign(
     }
 }
 
+#[derive(Deserialize)]
+pub struct PeriodLength {
+    csrf: Option<String>,
+    bulan: Option<String>,
+}
+
+/// An administrator sets how many months a monitoring period lasts.
+pub async fn set_period(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<PeriodLength>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form.csrf.as_deref())?;
+    if !user.account.is_admin {
+        return Err(WebError::Forbidden);
+    }
+    let months = form.bulan.as_deref().unwrap_or_default().trim().parse::<u8>().unwrap_or(0);
+    match state.store.set_monitoring_months(user.agency_id(), months, user.person(), now_ms()).await {
+        Ok(()) => Ok(Redirect::to(BASE).into_response()),
+        Err(StoreError::Engine(engine::EngineError::Invalid(errors))) => {
+            let why =
+                errors.iter().map(|e| format!("{}: {}", e.label, e.message)).collect::<Vec<_>>().join("; ");
+            Err(WebError::BadRequest(why))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn pdf(
     State(state): State<AppState>,
     user: User,
@@ -346,18 +380,4 @@ pub async fn pdf(
         bytes,
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    #[test]
-    fn semesters_are_the_two_halves_of_the_year() {
-        assert_eq!(semester(date(2026, 3, 15)), (date(2026, 1, 1), date(2026, 6, 30)));
-        assert_eq!(semester(date(2026, 6, 30)), (date(2026, 1, 1), date(2026, 6, 30)));
-        assert_eq!(semester(date(2026, 7, 1)), (date(2026, 7, 1), date(2026, 12, 31)));
-        assert_eq!(semester(date(2026, 12, 31)), (date(2026, 7, 1), date(2026, 12, 31)));
-    }
 }
