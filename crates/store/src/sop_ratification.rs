@@ -8,9 +8,7 @@
 //! date. A reviewer never reviews what they sent, and every step is in the
 //! audit chain.
 
-use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use sha2::{Digest, Sha256};
 use sop::draft_form::SopForm;
 use sop::organisation::PositionRight;
@@ -18,6 +16,7 @@ use sqlx::{Any, Transaction};
 
 use crate::letters::{next_in_sequence, pdf_date, signing_certificate_file, unlock};
 use crate::record_event::{self, Change, Owner, append};
+use crate::report_months::{local_date, zone_of};
 use crate::sop_drafts::{DraftOrigin, DraftStatus, SopDraft};
 use crate::{Store, StoreError};
 
@@ -228,8 +227,8 @@ impl Store {
         let draft = self.draft_in(act, DraftStatus::Approved).await?;
         self.refuse_unless_judge(&draft, act).await?;
         let agency = self.agency(act.agency).await?;
-        let zone = TimeZone::get(&agency.timezone).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let today = Timestamp::from_millisecond(act.at).expect("valid instant").to_zoned(zone.clone()).date();
+        let zone = zone_of(&agency.timezone);
+        let today = local_date(act.at, &zone)?;
         let effective = ratify.effective.unwrap_or(today);
         if effective < today {
             return Err(StoreError::invalid(
@@ -295,8 +294,7 @@ impl Store {
             i.tanggal_pengesahan = today.to_string();
             i.tanggal_efektif = effective.to_string();
             if i.tanggal_pembuatan.trim().is_empty() {
-                let made = Timestamp::from_millisecond(current.created_at).expect("valid instant");
-                i.tanggal_pembuatan = made.to_zoned(zone.clone()).date().to_string();
+                i.tanggal_pembuatan = local_date(current.created_at, &zone)?.to_string();
             }
             if current.origin == DraftOrigin::Revision {
                 i.tanggal_revisi = today.to_string();
@@ -454,9 +452,7 @@ impl Store {
 
     /// Whether `person` holds a position heading the agency at `at`.
     pub async fn heads_agency(&self, agency: &str, person: &str, at: i64) -> Result<bool, StoreError> {
-        let zone = TimeZone::get(&self.agency(agency).await?.timezone)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let today = Timestamp::from_millisecond(at).expect("valid instant").to_zoned(zone).date();
+        let today = local_date(at, &zone_of(&self.agency(agency).await?.timezone))?;
         Ok(self.organisation(agency).await?.may(person, PositionRight::HeadsAgency, today))
     }
 

@@ -1,9 +1,11 @@
 //! The public face of an agency's SOPs, for transparency: without signing
 //! in, anyone sees the SOPs in effect, each with its identity, the
 //! standard time of the whole service and of each step, and the official
-//! document — the PDF its head signed when it was ratified in Sopir. Only
-//! what the published document itself shows: no drafts, no comments, no
-//! cases, no people beyond the official printed on the document.
+//! document — the PDF its head signed when it was ratified in Sopir — and
+//! the service's standard (standar pelayanan) with its record in totals
+//! only (on-time share, satisfaction index). No drafts, no comments, no
+//! single case, no people beyond the official printed on the document. An
+//! unknown agency or SOP is simply not found.
 
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -15,27 +17,9 @@ use crate::error::WebError;
 use crate::i18n::{Lang, Msg};
 use crate::{AppState, layout};
 
-/// An agency's profile, or not found (never an error that says more).
-async fn agency(state: &AppState, id: &str) -> Result<sop::Agency, WebError> {
-    match state.store.agency(id).await {
-        Ok(agency) => Ok(agency),
-        Err(store::StoreError::NotFound(_)) => Err(WebError::NotFound),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// The SOP in effect, or not found (drafts and withdrawn SOPs are not public).
-async fn active(state: &AppState, agency: &str, slug: &str) -> Result<sop::Sop, WebError> {
-    match state.store.sop(agency, &format!("{agency}/{slug}"), None).await {
-        Ok(sop) => Ok(sop),
-        Err(store::StoreError::NotFound(_)) => Err(WebError::NotFound),
-        Err(e) => Err(e.into()),
-    }
-}
-
 pub async fn index(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
     let lang = Lang::Id;
-    let profile = agency(&state, &id).await?;
+    let profile = state.store.agency(&id).await?;
     let mut sops = Vec::new();
     for sop_id in state.store.sop_ids(&id).await? {
         sops.push(state.store.sop(&id, &sop_id, None).await?);
@@ -73,8 +57,8 @@ pub async fn document(
     Path((id, slug)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let lang = Lang::Id;
-    let profile = agency(&state, &id).await?;
-    let sop = active(&state, &id, &slug).await?;
+    let profile = state.store.agency(&id).await?;
+    let sop = state.store.sop(&id, &format!("{id}/{slug}"), None).await?;
     let signed = state.store.signed_sop(&id, &sop.id, sop.version).await?.is_some();
     let record = state.store.service_record(&id, &sop.id, crate::now_ms()).await?;
     let i = &sop.identity;
@@ -157,8 +141,8 @@ pub async fn pdf(
     State(state): State<AppState>,
     Path((id, slug)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let profile = agency(&state, &id).await?;
-    let sop = active(&state, &id, &slug).await?;
+    let profile = state.store.agency(&id).await?;
+    let sop = state.store.sop(&id, &format!("{id}/{slug}"), None).await?;
     let signed = state.store.signed_sop(&id, &sop.id, sop.version).await?;
     let pdf = signed.map_or_else(|| documents::sop_document::to_pdf(&sop, Some(&profile)), |s| s.pdf);
     let disposition = format!("inline; filename=\"{id}-{slug}.pdf\"");

@@ -195,10 +195,7 @@ async fn render(
     let comments = state.store.sop_draft_comments(agency, &draft.id).await?;
     let form = SopForm::read(&draft.source).unwrap_or_default();
     let profile = state.store.agency(agency).await?;
-    let today = jiff::Timestamp::from_millisecond(now_ms())
-        .expect("valid instant")
-        .to_zoned(jiff::tz::TimeZone::get(&profile.timezone).unwrap_or(jiff::tz::TimeZone::UTC))
-        .date();
+    let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date();
     let action = |what: &str| format!("{BASE}/{}/{what}", draft.id);
     let judge = role != Role::Reader;
     let body = html! {
