@@ -129,17 +129,35 @@ impl Store {
     /// Every published version of the agency's SOPs, newest version of each
     /// SOP first, with how many cases still run on it.
     pub async fn published_versions(&self, agency: &str) -> Result<Vec<PublishedVersion>, StoreError> {
-        Ok(sqlx::query_as::<_, PublishedVersion>(
-            "SELECT v.sop_id, v.version, v.file, v.published_at, v.published_by,
-                    (SELECT COUNT(*) FROM cases c
-                      WHERE c.agency_id = v.agency_id AND c.sop_id = v.sop_id
-                        AND c.sop_version = v.version AND c.status = 'open') AS open_cases,
+        let mut versions = sqlx::query_as::<_, PublishedVersion>(
+            "SELECT v.sop_id, v.version, v.file, v.published_at, v.published_by, 0 AS open_cases,
                     v.effective_at, v.ratified_by, v.withdrawn_at
              FROM sop_versions v WHERE v.agency_id = $1 ORDER BY v.sop_id, v.version DESC",
         )
         .bind(agency)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        // The running cases counted once for all versions (one pass over
+        // the open cases), not once per version.
+        let mut open = std::collections::HashMap::new();
+        for r in sqlx::query(
+            "SELECT sop_id, sop_version, COUNT(*) AS n FROM cases WHERE agency_id = $1 AND status = $2
+             GROUP BY sop_id, sop_version",
+        )
+        .bind(agency)
+        .bind(engine::CaseStatus::Open.key())
+        .fetch_all(&self.pool)
+        .await?
+        {
+            open.insert(
+                (r.try_get::<String, _>("sop_id")?, r.try_get::<i64, _>("sop_version")?),
+                r.try_get::<i64, _>("n")?,
+            );
+        }
+        for v in &mut versions {
+            v.open_cases = open.get(&(v.sop_id.clone(), v.version)).copied().unwrap_or_default();
+        }
+        Ok(versions)
     }
 
     /// One published version of an SOP of `agency`; `None` version = the
