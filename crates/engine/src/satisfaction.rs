@@ -128,6 +128,10 @@ impl Element {
     }
 }
 
+/// Fewer respondents than this in a group and its figures and comments are
+/// not shown: one or two answers would be those of people one can name.
+pub const MIN_RESPONDENTS: i64 = 5;
+
 /// Longest free comment kept.
 pub const COMMENT_MAX_CHARS: usize = 2000;
 

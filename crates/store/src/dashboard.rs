@@ -49,7 +49,8 @@ impl Dashboard {
 pub struct ServiceRecord {
     /// Completed steps and how many of them were late.
     pub steps: (i64, i64),
-    /// This year's survey: respondents and the index, if answered.
+    /// This year's survey: respondents and the index, if enough answered
+    /// ([`engine::satisfaction::MIN_RESPONDENTS`]).
     pub respondents: i64,
     pub index: Option<engine::satisfaction::Index>,
 }
@@ -80,11 +81,21 @@ impl Store {
         let bad = |e: jiff::Error| StoreError::Corrupt(e.to_string());
         let year_start =
             today.first_of_year().to_zoned(zone.clone()).map_err(bad)?.timestamp().as_millisecond();
-        if let Some(s) =
-            self.satisfaction(agency, year_start, now + 1).await?.into_iter().find(|s| s.sop_id == sop_id)
+        // Every unit the service stood under this year, together.
+        let mut tallies: BTreeMap<engine::satisfaction::Element, engine::satisfaction::Tally> =
+            BTreeMap::new();
+        for s in
+            self.satisfaction(agency, year_start, now + 1).await?.into_iter().filter(|s| s.sop_id == sop_id)
         {
-            record.respondents = s.respondents;
-            record.index = engine::satisfaction::Index::of(&s.tallies);
+            record.respondents += s.respondents;
+            for (element, t) in s.tallies {
+                let sum = tallies.entry(element).or_default();
+                sum.sum += t.sum;
+                sum.count += t.count;
+            }
+        }
+        if record.respondents >= engine::satisfaction::MIN_RESPONDENTS {
+            record.index = engine::satisfaction::Index::of(&tallies);
         }
         Ok(record)
     }

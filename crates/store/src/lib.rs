@@ -201,7 +201,8 @@ impl Store {
 
     /// Refreshes the query planner's statistics where the database does not
     /// do it itself (SQLite's `PRAGMA optimize`; PostgreSQL's autovacuum
-    /// analyses on its own).
+    /// analyses on its own); on PostgreSQL, the survey's tables are put back
+    /// in key order (part of the daily work).
     pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
         if self.backend == Backend::Sqlite {
             // A sampled analysis (the limit is per connection): a full one
@@ -209,6 +210,14 @@ impl Store {
             let mut conn = self.pool.acquire().await?;
             sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
             sqlx::query("PRAGMA optimize").execute(&mut *conn).await?;
+        } else {
+            // The survey's tables rewritten in key order: rows written
+            // together (an answered case and its response) no longer sit at
+            // the same place in each table (SQLite keeps them WITHOUT ROWID).
+            for table in ["satisfaction_answered", "satisfaction_responses", "satisfaction_scores"] {
+                let cluster = format!("CLUSTER {table} USING {table}_pkey");
+                sqlx::query(sqlx::AssertSqlSafe(cluster)).execute(&self.pool).await?;
+            }
         }
         Ok(())
     }

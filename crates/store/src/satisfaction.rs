@@ -5,8 +5,11 @@
 //! comments. The index itself is computed by `engine::satisfaction`.
 //!
 //! Anonymous means the response keeps no case and no person: which cases
-//! were answered is kept apart, only so that a case is asked once. No event
-//! of the case's chain records the answer, for the same reason.
+//! were answered is kept apart, only so that a case is asked once, and the
+//! tables are kept in key order rather than the order written (see
+//! migration 0038 and `Store::refresh_statistics`). No event of the case's
+//! chain records the answer, for the same reason. Figures of fewer than
+//! [`engine::satisfaction::MIN_RESPONDENTS`] respondents are not shown.
 
 use std::collections::BTreeMap;
 
@@ -165,7 +168,7 @@ impl Store {
         // The responses themselves: counted, and their comments kept.
         let rows = sqlx::query(
             "SELECT sop_id, unit, comment FROM satisfaction_responses
-             WHERE agency_id = $1 AND answered_on >= $2 AND answered_on < $3 ORDER BY answered_on DESC",
+             WHERE agency_id = $1 AND answered_on >= $2 AND answered_on < $3 ORDER BY answered_on DESC, id",
         )
         .bind(agency)
         .bind(from)

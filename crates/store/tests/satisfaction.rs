@@ -65,6 +65,13 @@ async fn the_requester_answers_once_anonymously_and_the_service_is_counted() {
         let index = Index::of(&vpn.tallies).unwrap();
         assert_eq!((index.hundredths, index.grade), (7500, Grade::C));
 
+        // The daily work (on PostgreSQL: the survey's tables put in key order) runs.
+        s.refresh_statistics().await.unwrap();
+        assert_eq!(
+            s.satisfaction("lumajang", wib(2026, 11, 1, 0, 0), wib(2026, 12, 1, 0, 0)).await.unwrap(),
+            figures
+        );
+
         // Another period, another agency: nothing.
         let before =
             s.satisfaction("lumajang", wib(2026, 10, 1, 0, 0), wib(2026, 11, 1, 0, 0)).await.unwrap();

@@ -553,6 +553,7 @@ catalogue! {
     IkmPopulation => "Permohonan selesai", "Requests ended";
     IkmSample => "Sampel minimal", "Minimum sample";
     IkmShort => "belum cukup", "not enough yet";
+    IkmTooFew => "kurang dari 5 responden: tidak ditampilkan agar jawaban tidak dapat dikenali", "fewer than 5 respondents: not shown, so no answer can be recognised";
     IkmGrade => "Mutu · kinerja", "Grade";
     IkmPerService => "Per layanan", "Per service";
     IkmPerUnit => "Per unit", "Per unit";

@@ -64,6 +64,7 @@ async fn the_requester_answers_once_and_the_head_reads_the_index() {
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 
     answers.push(("csrf", &csrf));
+    answers.push(("komentar", "Cepat, terima kasih."));
     let done = requester.post(&format!("/permohonan/{}/survei", case.id), &answers).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let back = requester.get(done.location.as_deref().unwrap()).await;
@@ -73,24 +74,40 @@ async fn the_requester_answers_once_and_the_head_reads_the_index() {
     let again = requester.post(&format!("/permohonan/{}/survei", case.id), &answers).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND, "a second answer is not kept");
 
-    // The head reads it: (8 × 4 + 3) / 9 × 25 = 97.22, an A; one respondent
-    // of one request ended, which is the sample the period needs.
+    // One respondent: counted, but neither figures nor comment are shown.
     let results = head.get(&format!("/laporan/ikm?{period}")).await;
     assert_eq!(results.status, StatusCode::OK);
-    assert!(results.body.contains("97,22"), "{}", results.body);
+    assert!(results.body.contains("kurang dari 5 responden"), "{}", results.body);
+    assert!(!results.body.contains("Cepat, terima kasih."), "a lone comment is not shown");
+
+    // Four more requests end and are answered all 4: five respondents.
+    let now = jiff::Timestamp::now().as_millisecond();
+    for _ in 0..4 {
+        let more = app.finish(app.submit_vpn(now - 3_600_000).await, now - 3_600_000).await;
+        let all_four = engine::satisfaction::Response {
+            scores: Element::ALL.into_iter().map(|e| (e, 4)).collect(),
+            comment: None,
+        };
+        app.store.answer_survey("lumajang", &more.id, "lmj-pemohon", &all_four, now).await.unwrap();
+    }
+    // (8 × 4 + 3 + 4 × 36) / 45 × 25 = 99.44, an A; five respondents of five
+    // requests ended, which is the sample the period needs.
+    let results = head.get(&format!("/laporan/ikm?{period}")).await;
+    assert!(results.body.contains("99,44"), "{}", results.body);
     assert!(results.body.contains("A · Sangat Baik"));
+    assert!(results.body.contains("Cepat, terima kasih."), "comments shown from five respondents");
     let csv = head.get(&format!("/laporan/ikm.csv?{period}")).await.body;
     let service = csv.lines().nth(1).unwrap();
-    assert!(service.contains(",1,1,1,4.00,4.00,3.00,"), "{csv}");
-    assert!(service.ends_with(",97.22,A"), "{csv}");
+    assert!(service.contains(",5,5,5,4.00,4.00,3.80,"), "{csv}");
+    assert!(service.ends_with(",99.44,A"), "{csv}");
     assert!(!csv.contains("lmj-pemohon") && !csv.contains(&case.number), "anonymous");
 
     // The service's public page shows its standard and its record, to anyone.
     let public = Browser::new(&app).get("/publik/sop/lumajang/vpn").await;
     assert_eq!(public.status, StatusCode::OK);
     assert!(public.body.contains("Standar pelayanan") && public.body.contains("Tidak dipungut biaya"));
-    assert!(public.body.contains("97,22 · A (Sangat Baik)"), "{}", public.body);
-    assert!(public.body.contains("1 responden tahun ini"));
+    assert!(public.body.contains("99,44 · A (Sangat Baik)"), "{}", public.body);
+    assert!(public.body.contains("5 responden tahun ini"));
     let on_time = public.body.split("id=\"tepat-waktu\">").nth(1).unwrap();
     assert!(on_time.starts_with("100.0%"), "{on_time}");
 

@@ -2,7 +2,10 @@
 -- answers once per closed case, anonymously: `satisfaction_answered` only
 -- says which cases were answered (so the survey is asked once); a response
 -- keeps no case and no person, only the service, its unit and the local
--- day it was given (its id is random, not time-ordered).
+-- day it was given (its id is random, not time-ordered). PostgreSQL keeps
+-- rows in the order written; the daily work rewrites these tables in key
+-- order (CLUSTER), so the n-th answered case cannot be matched to the n-th
+-- response for longer than a day.
 CREATE TABLE satisfaction_answered (
     case_id TEXT PRIMARY KEY REFERENCES cases(id),
     agency_id TEXT NOT NULL REFERENCES agencies(id)

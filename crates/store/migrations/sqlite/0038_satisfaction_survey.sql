@@ -2,11 +2,13 @@
 -- answers once per closed case, anonymously: `satisfaction_answered` only
 -- says which cases were answered (so the survey is asked once); a response
 -- keeps no case and no person, only the service, its unit and the local
--- day it was given (its id is random, not time-ordered).
+-- day it was given (its id is random, not time-ordered). The tables are
+-- kept in key order (WITHOUT ROWID), not in the order rows were written, so
+-- the n-th answered case cannot be matched to the n-th response.
 CREATE TABLE satisfaction_answered (
     case_id TEXT PRIMARY KEY REFERENCES cases(id),
     agency_id TEXT NOT NULL REFERENCES agencies(id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE satisfaction_responses (
     id TEXT PRIMARY KEY,
@@ -17,7 +19,7 @@ CREATE TABLE satisfaction_responses (
     -- The first instant of the agency's local day of the answer.
     answered_on BIGINT NOT NULL,
     comment TEXT
-);
+) WITHOUT ROWID;
 CREATE INDEX satisfaction_responses_period ON satisfaction_responses (agency_id, answered_on);
 
 -- One answer per element, by the element's code (persyaratan, prosedur,
@@ -27,4 +29,4 @@ CREATE TABLE satisfaction_scores (
     element TEXT NOT NULL,
     score BIGINT NOT NULL CHECK (score BETWEEN 1 AND 4),
     PRIMARY KEY (response_id, element)
-);
+) WITHOUT ROWID;

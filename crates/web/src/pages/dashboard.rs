@@ -78,14 +78,8 @@ async fn load(state: &AppState, user: &User) -> Result<Loaded, WebError> {
     }
     let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date();
     let (from, until) = super::reports::instants(user, today.first_of_year(), today)?;
-    let ikm = state
-        .store
-        .satisfaction(agency, from, until)
-        .await?
-        .into_iter()
-        .filter(|s| s.respondents > 0)
-        .map(|s| (s.sop_id.clone(), s.respondents, Index::of(&s.tallies)))
-        .collect();
+    let found = state.store.satisfaction(agency, from, until).await?;
+    let ikm = super::satisfaction::by_service(&found).into_iter().filter(|(_, n, _)| *n > 0).collect();
     Ok(Loaded { dashboard, names, ikm })
 }
 

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use engine::form::FieldError;
-use engine::satisfaction::{Element, Index, Response as Answers, Tally, sample_size};
+use engine::satisfaction::{Element, Index, MIN_RESPONDENTS, Response as Answers, Tally, sample_size};
 use jiff::civil::Date;
 use maud::{Markup, html};
 use store::StoreError;
@@ -117,14 +117,18 @@ pub async fn answer(
     }
 }
 
-/// The tallies of several groups together.
+/// The tallies of several groups together; a service whose unit changed
+/// within the period stands in two groups, its population counted once.
 fn together<'a>(
     groups: impl Iterator<Item = &'a ServiceSatisfaction>,
 ) -> (i64, i64, BTreeMap<Element, Tally>) {
     let (mut respondents, mut population, mut tallies) = (0, 0, BTreeMap::<Element, Tally>::new());
+    let mut counted = std::collections::BTreeSet::new();
     for g in groups {
         respondents += g.respondents;
-        population += g.population;
+        if counted.insert(g.sop_id.as_str()) {
+            population += g.population;
+        }
         for (element, t) in &g.tallies {
             let sum = tallies.entry(*element).or_default();
             sum.sum += t.sum;
@@ -132,6 +136,23 @@ fn together<'a>(
         }
     }
     (respondents, population, tallies)
+}
+
+/// Each service's respondents and index (with enough respondents), the
+/// groups of a service under several units together.
+pub(super) fn by_service(found: &[ServiceSatisfaction]) -> Vec<(String, i64, Option<Index>)> {
+    let mut services: BTreeMap<&str, Vec<&ServiceSatisfaction>> = BTreeMap::new();
+    for s in found {
+        services.entry(s.sop_id.as_str()).or_default().push(s);
+    }
+    services
+        .into_iter()
+        .map(|(sop, groups)| {
+            let (respondents, _, tallies) = together(groups.into_iter());
+            let index = if respondents >= MIN_RESPONDENTS { Index::of(&tallies) } else { None };
+            (sop.to_string(), respondents, index)
+        })
+        .collect()
 }
 
 /// A row of figures: what was counted and, with answers, the index.
@@ -179,13 +200,14 @@ async fn load(state: &AppState, user: &User, p: &Period) -> Result<Figures, WebE
         unit: unit.to_string(),
         respondents,
         population,
-        index: Index::of(&tallies),
+        index: if respondents >= MIN_RESPONDENTS { Index::of(&tallies) } else { None },
     };
     let services = found
         .iter()
         .map(|s| {
             let name = names.get(&s.sop_id).cloned().unwrap_or_else(|| s.sop_id.clone());
-            (row(Some(name), &s.unit, together(std::iter::once(s))), s.comments.clone())
+            let comments = if s.respondents >= MIN_RESPONDENTS { s.comments.clone() } else { Vec::new() };
+            (row(Some(name), &s.unit, together(std::iter::once(s))), comments)
         })
         .collect();
     let mut by_unit: BTreeMap<&str, Vec<&ServiceSatisfaction>> = BTreeMap::new();
@@ -219,7 +241,8 @@ fn figure_cells(user: &User, row: &Row) -> Markup {
             }
             None => {
                 @for _ in Element::ALL { td.hide-sm { "-" } }
-                td.ikm { "-" } td.grade { "-" }
+                td.ikm { "-" }
+                td.grade { @if row.respondents > 0 { span.muted { (user.t(Msg::IkmTooFew)) } } @else { "-" } }
             }
         }
     }
