@@ -31,6 +31,8 @@ pub struct MonitoringForm {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MonitoringLine {
+    /// The step's number in the SOP (numbers may skip).
+    pub step: u32,
     pub procedure: String,
     /// True: berjalan dengan baik.
     pub good: bool,
@@ -79,10 +81,10 @@ impl MonitoringForm {
             "Paraf penilai",
         ];
         flow.table_row(&columns, &header.map(String::from), FontStyle::Bold, SIZE, LEADING);
-        for (i, row) in self.rows.iter().enumerate() {
+        for row in &self.rows {
             let tick = |on: bool| if on { "V".to_string() } else { String::new() };
             let cells = [
-                (i + 1).to_string(),
+                row.step.to_string(),
                 row.procedure.clone(),
                 tick(row.good),
                 tick(!row.good),
@@ -118,6 +120,7 @@ mod tests {
     #[test]
     fn every_row_is_drawn_and_long_forms_go_on() {
         let row = MonitoringLine {
+            step: 6,
             procedure: "Kepala Dinas menerima dan mendisposisi surat permohonan".into(),
             good: false,
             note: "Dikerjakan 12 kali; median 3 menit, P90 20 menit (mutu baku 15 menit); 25.0% terlambat."

@@ -163,7 +163,8 @@ fn the_disposition_sheet_lists_every_hop() {
 #[test]
 #[ignore = "needs poppler-utils"]
 fn the_monitoring_form_reads_back_with_its_columns_judgements_and_paraf() {
-    let line = |procedure: &str, good: bool, action: &str| MonitoringLine {
+    let line = |step: u32, procedure: &str, good: bool, action: &str| MonitoringLine {
+        step,
         procedure: procedure.into(),
         good,
         note: "Dikerjakan 12 kali; median 3 menit".into(),
@@ -177,8 +178,8 @@ fn the_monitoring_form_reads_back_with_its_columns_judgements_and_paraf() {
         period: "1 Januari 2026 s.d. 30 Juni 2026".into(),
         summary: "12 permohonan diajukan: 11 selesai, 1 ditolak.".into(),
         rows: vec![
-            line("Kepala Dinas mendisposisikan surat", true, ""),
-            line("Administrator membuat akun", false, "Tambah petugas cadangan"),
+            line(2, "Kepala Dinas mendisposisikan surat", true, ""),
+            line(6, "Administrator membuat akun", false, "Tambah petugas cadangan"),
         ],
         assessor: "Bambang Santoso, S.STP".into(),
         signed_at: "1 Juli 2026 09.00".into(),
@@ -207,6 +208,13 @@ fn the_monitoring_form_reads_back_with_its_columns_judgements_and_paraf() {
     ] {
         assert!(text.contains(needle), "pdftotext lacks {needle:?}:\n{text}");
     }
+    // Each row under its step's number, its mark in its judgement's column.
+    let row =
+        |no: &str| text.lines().find(|l| l.trim_start().starts_with(no)).unwrap_or_default().to_string();
+    let (good, bad) = (row("2 "), row("6 "));
+    let column = |line: &str| line.find(" V ").unwrap_or(usize::MAX);
+    assert!(good.contains(" V ") && bad.contains(" V "), "{text}");
+    assert!(column(&good) < column(&bad), "baik before tidak baik:\n{good}\n{bad}");
 }
 
 #[test]

@@ -117,7 +117,8 @@ pub fn propose(figures: &StepFigures, standard: Option<&str>, cases: i64) -> (St
         found.push_str(&format!("; median {}, P90 {}", working_time(median), working_time(p90)));
     }
     if let Some(standard) = standard {
-        found.push_str(&format!(" (mutu baku {standard}); {:.1}% terlambat", figures.late_percent));
+        let late = format!("{:.1}", figures.late_percent).replace('.', ",");
+        found.push_str(&format!(" (mutu baku {standard}); {late}% terlambat"));
     }
     if figures.repeats > 0 {
         found.push_str(&format!("; {} kali diulang atau dikembalikan", figures.repeats));
@@ -326,6 +327,17 @@ impl Store {
         if sign.until < sign.from {
             return Err(StoreError::invalid("sampai", "Periode", "tanggal akhir sebelum tanggal awal"));
         }
+        // Signed while it runs, a form would keep part of its period's
+        // figures and bar the whole period's sign-off.
+        let today =
+            crate::report_months::local_date(sign.at, &zone_of(&self.agency(sign.agency).await?.timezone))?;
+        if sign.until >= today {
+            return Err(StoreError::invalid(
+                "sampai",
+                "Periode",
+                format!("periode ini belum berakhir; formulirnya dapat diparaf sesudah {}", sign.until),
+            ));
+        }
         let mut form = self.propose_monitoring(sign.agency, sign.sop_id, sign.from, sign.until).await?;
         let mut errors = Vec::new();
         for row in &mut form.rows {
@@ -335,28 +347,28 @@ impl Store {
                 .find(|(step, ..)| *step == row.step)
                 .map(|(_, j, n, a)| (*j, n.trim().to_string(), a.trim().to_string()))
                 .unwrap_or_default();
-            let label = format!("Langkah {}", row.step);
+            let n = row.step;
             match judgement {
                 Some(j) => row.judgement = Some(j),
                 None => errors.push(engine::form::FieldError::new(
-                    &format!("penilaian.{}", row.step),
-                    &label,
+                    &format!("penilaian.{n}"),
+                    &format!("Penilaian langkah {n}"),
                     "pilih berjalan dengan baik atau tidak",
                 )),
             }
-            for (field, text) in [("catatan", &note), ("tindakan", &action)] {
+            for (field, label, text) in [("catatan", "Catatan", &note), ("tindakan", "Tindakan", &action)] {
                 if text.chars().count() > TEXT_MAX_CHARS {
                     errors.push(engine::form::FieldError::new(
-                        &format!("{field}.{}", row.step),
-                        &label,
+                        &format!("{field}.{n}"),
+                        &format!("{label} langkah {n}"),
                         format!("paling banyak {TEXT_MAX_CHARS} karakter"),
                     ));
                 }
             }
             if row.judgement == Some(Judgement::NotGood) && action.is_empty() {
                 errors.push(engine::form::FieldError::new(
-                    &format!("tindakan.{}", row.step),
-                    &label,
+                    &format!("tindakan.{n}"),
+                    &format!("Tindakan langkah {n}"),
                     "langkah yang tidak berjalan dengan baik perlu tindakan yang harus diambil",
                 ));
             }
@@ -439,6 +451,7 @@ impl Store {
                 .rows
                 .iter()
                 .map(|r| documents::MonitoringLine {
+                    step: r.step,
                     procedure: r.procedure.clone(),
                     good: r.judgement == Some(Judgement::Good),
                     note: r.note.clone(),
@@ -559,7 +572,7 @@ mod tests {
         let (found, judgement) = propose(&on_time, Some("15 menit"), 10);
         assert_eq!(
             found,
-            "Dikerjakan 10 kali; median 3 menit, P90 1 jam 10 menit (mutu baku 15 menit); 10.0% terlambat."
+            "Dikerjakan 10 kali; median 3 menit, P90 1 jam 10 menit (mutu baku 15 menit); 10,0% terlambat."
         );
         assert_eq!(judgement, Some(Judgement::Good));
         let late = StepFigures { late_percent: 20.1, repeats: 2, ..on_time };

@@ -27,7 +27,7 @@ async fn a_form_is_proposed_from_the_cases_and_signed_off_once() {
             "{}",
             row(6).found
         );
-        assert!(row(6).found.contains("50.0% terlambat"), "{}", row(6).found);
+        assert!(row(6).found.contains("50,0% terlambat"), "{}", row(6).found);
         assert_eq!(row(2).judgement, Some(Judgement::Good));
         let last = form.rows.last().unwrap();
         assert_eq!(last.judgement, None, "nobody did the last step: the assessor decides");
@@ -44,15 +44,23 @@ async fn a_form_is_proposed_from_the_cases_and_signed_off_once() {
                 })
                 .collect()
         };
-        let sign = |rows| SignOff {
+        let sign_at = |rows, at| SignOff {
             agency: "lumajang",
             sop_id: "lumajang/vpn",
             from,
             until,
             rows,
             by: "lmj-kadis",
-            at: wib(2026, 11, 30, 9, 0),
+            at,
         };
+        // Not while the period runs: the figures are not all in yet.
+        let early =
+            s.sign_monitoring(sign_at(judged("Tambah petugas cadangan"), wib(2026, 12, 31, 16, 0))).await;
+        let Err(StoreError::Engine(engine::EngineError::Invalid(fields))) = early else {
+            panic!("{label}: {early:?}")
+        };
+        assert!(fields[0].message.starts_with("periode ini belum berakhir"), "{fields:?}");
+        let sign = |rows| sign_at(rows, wib(2027, 1, 4, 9, 0));
         // A row left unjudged and a bad step without action: both refused by field.
         let mut rows = judged("");
         rows[0].1 = None;
@@ -66,7 +74,7 @@ async fn a_form_is_proposed_from_the_cases_and_signed_off_once() {
 
         let records = s.record_events("lumajang", 1000).await.unwrap().len();
         let signed = s.sign_monitoring(sign(judged("Tambah petugas cadangan"))).await.unwrap();
-        assert_eq!(signed.signed, Some(("lmj-kadis".to_string(), wib(2026, 11, 30, 9, 0))));
+        assert_eq!(signed.signed, Some(("lmj-kadis".to_string(), wib(2027, 1, 4, 9, 0))));
         assert_eq!(
             recorded_since(s, "lumajang", records).await,
             [("sop-monitored".to_string(), Some("lmj-kadis".to_string()))]

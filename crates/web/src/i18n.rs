@@ -564,6 +564,7 @@ catalogue! {
     MonTitle => "Monitoring pelaksanaan SOP", "SOP monitoring";
     MonHelp => "Setiap SOP dimonitor per periode — enam bulan bila instansi tidak menetapkan lain (PermenPANRB 35/2012). Formulirnya diisi lebih dulu dari permohonan pada periode itu; penilai memeriksa, menulis catatan dan tindakan, lalu memaraf.", "Each SOP is monitored every period — six months unless the agency sets another (PermenPANRB 35/2012). Its form is pre-filled from the requests of the period; the assessor checks it, writes notes and actions, and signs it off.";
     MonSigned => "Diparaf", "Signed off";
+    MonRunningNote => "Periode ini masih berjalan: isiannya menunjukkan keadaan sampai hari ini, dan formulirnya dapat diparaf sesudah", "This period is still running: the form shows it as it stands today, and can be signed off after";
     MonPeriodLength => "Panjang periode monitoring instansi", "The agency's monitoring period";
     MonMonths => "bulan", "months";
     MonRunning => "Berjalan", "Running";

@@ -1786,7 +1786,7 @@ async fn run_measure_revise(c: &Client, app: &common::App, case: &str) -> Step {
     shot(c, "dashboard.png").await?;
 
     c.goto(&format!("{base}/laporan/monitoring")).await.map_err(err)?;
-    follow(c, Locator::Css("tr[data-sop='lumajang/vpn'] td:nth-child(3) a")).await?;
+    follow(c, Locator::Css("tr[data-sop='lumajang/vpn'] td:nth-child(2) a")).await?;
     let found = text_of(c, "tr[data-step='6'] td.found").await?;
     if !found.starts_with("Dikerjakan 1 kali") {
         return Err(format!("the form is pre-filled from the case: {found}"));
@@ -1821,8 +1821,13 @@ async fn run_measure_revise(c: &Client, app: &common::App, case: &str) -> Step {
 async fn a_requester_answers_the_survey_and_the_head_monitors_and_evaluates_in_chromium() {
     let app = spawn().await;
     let now = jiff::Timestamp::now().as_millisecond();
-    let case = app.submit_vpn(now - 3_600_000).await;
-    let case = app.finish(case, now - 3_600_000).await;
+    // The request ran in the last semester, whose monitoring form is due.
+    let zone = jiff::tz::TimeZone::get("Asia/Jakarta").unwrap();
+    let today = jiff::Timestamp::now().to_zoned(zone.clone()).date();
+    let (year, first) = if today.month() <= 6 { (today.year() - 1, 7) } else { (today.year(), 1) };
+    let ran = jiff::civil::date(year, first, 11).to_zoned(zone).unwrap().timestamp().as_millisecond();
+    let case = app.submit_vpn(ran).await;
+    let case = app.finish(case, ran).await;
     for days in [2, 5, 12] {
         app.submit_vpn(now - days * 86_400_000).await;
     }

@@ -14,15 +14,16 @@ fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
 #[tokio::test]
 async fn the_head_signs_off_a_form_prefilled_from_the_cases() {
     let app = spawn().await;
-    let now = jiff::Timestamp::now().as_millisecond();
-    let case = app.submit_vpn(now - 3_600_000).await;
-    app.finish(case, now - 3_600_000).await;
+    // The agency's periods are semesters by default; the last one is due.
     let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).date();
-    let (from, until) = if today.month() <= 6 {
-        (jiff::civil::date(today.year(), 1, 1), jiff::civil::date(today.year(), 6, 30))
-    } else {
-        (jiff::civil::date(today.year(), 7, 1), jiff::civil::date(today.year(), 12, 31))
-    };
+    let (year, first) = if today.month() <= 6 { (today.year() - 1, 7) } else { (today.year(), 1) };
+    let from = jiff::civil::date(year, first, 1);
+    let until = from.checked_add(jiff::Span::new().months(6)).unwrap().yesterday().unwrap();
+    let at = from.checked_add(jiff::Span::new().days(10)).unwrap();
+    let at =
+        at.to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).unwrap().timestamp().as_millisecond();
+    let case = app.submit_vpn(at).await;
+    app.finish(case, at).await;
 
     let head = Browser::login(&app, "lmj-kadis").await;
     let list = head.get("/laporan/monitoring").await;
@@ -60,11 +61,15 @@ async fn the_head_signs_off_a_form_prefilled_from_the_cases() {
     let refused = head.post(&url, &pairs(&fields)).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert!(
-        refused.body.contains("Langkah 1</a>: pilih berjalan dengan baik atau tidak"),
+        refused.body.contains("Penilaian langkah 1</a>: pilih berjalan dengan baik atau tidak"),
         "{}",
         refused.body
     );
-    assert!(refused.body.contains("Langkah 2</a>: langkah yang tidak berjalan dengan baik perlu tindakan"));
+    assert!(
+        refused
+            .body
+            .contains("Tindakan langkah 2</a>: langkah yang tidak berjalan dengan baik perlu tindakan")
+    );
     assert!(refused.body.contains("catatan langkah 5"), "notes kept");
     assert_eq!(steps[0], 1);
     assert!(refused.body.contains(r#"name="penilaian.2" value="tidak-baik" checked"#), "choices kept");
@@ -118,6 +123,11 @@ async fn the_head_signs_off_a_form_prefilled_from_the_cases() {
     assert!(list.contains(&format!("dari={quarter_start}")), "the current quarter is listed: {list}");
     assert_eq!(app.store.monitoring_months("lumajang").await.unwrap(), 3);
     assert_eq!(app.store.monitoring_months("trenggalek").await.unwrap(), 6, "another agency keeps its own");
+
+    // This period still runs: shown as it stands, not signed off.
+    let running = head.get("/laporan/monitoring/lumajang/email?dari=2026-01-01&sampai=2099-12-31").await;
+    assert!(running.body.contains("id=\"periode-berjalan\""), "{}", running.body);
+    assert!(!running.body.contains("Paraf formulir"));
 
     // Another agency's SOP is not found from here.
     let stranger = head.get("/laporan/monitoring/trenggalek/ruang-server").await;

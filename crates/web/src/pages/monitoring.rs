@@ -219,6 +219,8 @@ async fn render(
     let period = format!("dari={}&sampai={}", form.from, form.until);
     let error = |field: &str| errors.iter().find(|e| e.field == field);
     let signed = form.signed.is_some();
+    // A period still running is shown as it stands, not signed off.
+    let running = form.until >= today(user);
     let body = html! {
         h1 { (user.t(Msg::MonFormTitle)) }
         div.card {
@@ -281,7 +283,9 @@ async fn render(
                     }
                 } }
             }
-            @if !signed {
+            @if !signed && running {
+                p.flash.info #periode-berjalan { (user.t(Msg::MonRunningNote)) " " (written(form.until)) "." }
+            } @else if !signed {
                 p.muted { (user.t(Msg::MonSignHelp)) }
                 button.primary type="submit" { (user.t(Msg::MonSign)) }
             }
