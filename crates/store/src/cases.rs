@@ -648,7 +648,8 @@ impl Store {
             "AND $5 = 0 AND $6 = ''"
         };
         let text = if filter.text.is_some() {
-            "AND (LOWER(c.number) LIKE $4 OR c.requester_id IN (SELECT p.id FROM people p WHERE p.agency_id = $1 AND LOWER(p.name) LIKE $4))"
+            "AND (LOWER(c.number) LIKE $4 ESCAPE '\\' OR c.requester_id IN
+                 (SELECT p.id FROM people p WHERE p.agency_id = $1 AND LOWER(p.name) LIKE $4 ESCAPE '\\'))"
         } else {
             "AND $4 = ''"
         };
@@ -657,9 +658,16 @@ impl Store {
              FROM cases c WHERE c.agency_id = $1 AND ($2 = '' OR c.status = $2) AND ($3 = '' OR c.sop_id = $3)
                {text} {from} ORDER BY c.opened_at DESC, c.id DESC LIMIT $7"
         );
+        // A typed % or _ is looked for as itself. LOWER is ASCII-only on
+        // SQLite, so letters beyond ASCII match in the case they were typed.
         let pattern = filter.text.map(|t| {
-            let escaped: String =
-                t.trim().to_lowercase().chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
+            let mut escaped = String::new();
+            for c in t.trim().to_lowercase().chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    escaped.push('\\');
+                }
+                escaped.push(c);
+            }
             format!("%{escaped}%")
         });
         // Only the constant clauses above are spliced in.

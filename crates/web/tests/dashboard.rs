@@ -60,8 +60,17 @@ async fn the_head_sees_every_case_in_flight() {
     let part: String = name.chars().skip(1).take(5).collect();
     let by_name = head.get(&format!("/permohonan/semua?q={}", part.to_uppercase())).await;
     assert_eq!(by_name.body.matches("<tr data-case=").count(), 50, "{part}: {}", by_name.body);
-    let wild = head.get("/permohonan/semua?q=%25_").await;
-    assert_eq!(wild.body.matches("<tr data-case=").count(), 50, "a typed % or _ is dropped, not a wildcard");
+    for wild in ["%25", "_"] {
+        let page = head.get(&format!("/permohonan/semua?q={wild}")).await;
+        assert!(
+            page.body.contains("Tidak ada permohonan yang cocok."),
+            "{wild} is looked for, not a wildcard"
+        );
+    }
+    let with_dash = &wanted[wanted.len() - 8..];
+    assert!(with_dash.contains('-'), "{with_dash}");
+    let found = head.get(&format!("/permohonan/semua?q={with_dash}")).await;
+    assert!(found.body.contains(wanted.as_str()), "{with_dash}: {}", found.body);
     let completed = head.get("/permohonan/semua?status=completed&layanan=lumajang/vpn").await;
     assert_eq!(completed.body.matches("<tr data-case=").count(), 1);
     let none = head.get("/permohonan/semua?layanan=lumajang/email").await;
