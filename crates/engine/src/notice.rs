@@ -140,15 +140,19 @@ pub fn notices(ctx: &Context, state: &CaseState, events: &[Event]) -> Vec<Notice
                 if let Some(r) = reason {
                     message.push_str(&format!(" Alasan: {r}"));
                 }
-                if matches!(outcome, Outcome::Completed | Outcome::Rejected) && state.routine.is_none() {
+                let subject = format!("Permohonan {number} {how}");
+                // The employee it was filed for is told too; only the
+                // requester is asked the survey (they alone may answer it).
+                let plain = message.clone();
+                if crate::satisfaction::surveyed(state.status, state.routine.is_some()) {
                     message.push_str(
                         "\n\nBagaimana pelayanan kami? Mohon isi Survei Kepuasan Masyarakat di halaman permohonan: sembilan pertanyaan, tanpa nama, boleh dilewati.",
                     );
                 }
-                let mut people: Vec<String> =
-                    std::iter::once(&state.requester).chain(state.on_behalf_of.iter()).cloned().collect();
-                people.dedup();
-                tell(people, NoticeKind::Finished, Some(format!("Permohonan {number} {how}")), message, at);
+                tell(vec![state.requester.clone()], NoticeKind::Finished, Some(subject.clone()), message, at);
+                if let Some(behalf) = state.on_behalf_of.as_ref().filter(|p| **p != state.requester) {
+                    tell(vec![behalf.clone()], NoticeKind::Finished, Some(subject), plain, at);
+                }
             }
             EventBody::CaseOpened { on_behalf_of: Some(person), requester, .. } if person != requester => {
                 let message = format!(

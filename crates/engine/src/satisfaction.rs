@@ -128,6 +128,13 @@ impl Element {
     }
 }
 
+/// Whether the requester of a case in `status` is asked the survey: it
+/// ended served or refused (a withdrawn case was not served), and it is
+/// not a routine, which no one requested.
+pub fn surveyed(status: crate::CaseStatus, routine: bool) -> bool {
+    matches!(status, crate::CaseStatus::Completed | crate::CaseStatus::Rejected) && !routine
+}
+
 /// Fewer respondents than this in a group and its figures and comments are
 /// not shown: one or two answers would be those of people one can name.
 pub const MIN_RESPONDENTS: i64 = 5;

@@ -71,10 +71,9 @@ fn the_employee_a_request_is_filed_for_hears_of_it_and_of_its_end() {
     let mut all = events.clone();
     all.extend(withdrawn.clone());
     let end = engine::CaseState::from_events(&all).unwrap();
-    assert_eq!(
-        told(&notices(&world.ctx(), &end, &withdrawn)),
-        ["katu: Permohonan X-1 ditarik", "budi: Permohonan X-1 ditarik"]
-    );
+    let ended = notices(&world.ctx(), &end, &withdrawn);
+    assert_eq!(told(&ended), ["katu: Permohonan X-1 ditarik", "budi: Permohonan X-1 ditarik"]);
+    assert!(ended.iter().all(|n| !n.message.contains("Survei")), "a withdrawn request is not surveyed");
 }
 
 #[test]

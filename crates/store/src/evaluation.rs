@@ -7,8 +7,8 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-use crate::record_event::{Change, Owner};
-use crate::sop_drafts::DraftOrigin;
+use crate::record_event::{Change, Owner, append};
+use crate::sop_drafts::{DraftOrigin, DraftStatus, insert_draft};
 use crate::{Store, StoreError};
 
 /// The regulation's questions: does the SOP …
@@ -128,6 +128,26 @@ fn too_long(field: &str, label: &str, text: &str) -> Option<engine::form::FieldE
     })
 }
 
+/// The newest draft of `sop_id` not yet ratified or published.
+async fn open_revision(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    agency: &str,
+    sop_id: &str,
+) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id FROM sop_drafts WHERE agency_id = $1 AND sop_id = $2 AND status IN ($3, $4, $5)
+         ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(agency)
+    .bind(sop_id)
+    .bind(DraftStatus::Open.key())
+    .bind(DraftStatus::InReview.key())
+    .bind(DraftStatus::Approved.key())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
+
 impl Store {
     /// The agency's checklist.
     pub async fn evaluation_questions(&self, agency: &str) -> Result<Vec<String>, StoreError> {
@@ -181,7 +201,7 @@ impl Store {
                     .await?;
             }
             let change = Change::EvaluationQuestionsSet { questions: questions.iter().map(|q| q.to_string()).collect() };
-            crate::record_event::append(tx, Owner::Agency(agency), Some(by), change, at).await?;
+            append(tx, Owner::Agency(agency), Some(by), change, at).await?;
             Ok(())
         }
         .await;
@@ -190,8 +210,9 @@ impl Store {
 
     /// Keeps an evaluation of the SOP in use. Refused, naming each field,
     /// when a question is unanswered or a text too long; nothing is kept
-    /// then. With `revise`, a revision draft of the SOP is opened first and
-    /// the evaluation names it.
+    /// then. With `revise`, the evaluation names a revision draft of the
+    /// SOP — the one being drafted, or a new one — kept with it in one
+    /// transaction.
     pub async fn evaluate_sop(&self, e: Evaluate<'_>) -> Result<Evaluation, StoreError> {
         let questions = self.evaluation_questions(e.agency).await?;
         let live = self.sop(e.agency, e.sop_id, None).await?;
@@ -207,7 +228,7 @@ impl Store {
                     "pilih Ya atau Tidak",
                 ));
             }
-            errors.extend(too_long(&format!("catatan.{i}"), &label, &note));
+            errors.extend(too_long(&format!("catatan.{i}"), &format!("Catatan pertanyaan {}", i + 1), &note));
             answers.push(Answer {
                 question: question.clone(),
                 yes: yes.unwrap_or_default(),
@@ -226,50 +247,72 @@ impl Store {
         if !errors.is_empty() {
             return Err(StoreError::Engine(engine::EngineError::Invalid(errors)));
         }
-        let draft = if e.revise {
-            let text = sop::draft_form::with_version(&live.source, live.version + 1)
-                .map_err(|err| StoreError::BadSop { id: live.id.clone(), message: err.message })?;
-            Some(self.create_sop_draft(e.agency, DraftOrigin::Revision, &text, e.by, e.at).await?.id)
+        // The revision's text is made before the write, so a bad one
+        // refuses the evaluation before anything is kept.
+        let revision = if e.revise {
+            Some(
+                sop::draft_form::with_version(&live.source, live.version + 1)
+                    .map_err(|err| StoreError::BadSop { id: live.id.clone(), message: err.message })?,
+            )
         } else {
             None
         };
-        let id = crate::new_id();
-        let evaluation = Evaluation {
-            id: id.clone(),
+        let mut evaluation = Evaluation {
+            id: crate::new_id(),
             sop_id: e.sop_id.to_string(),
             sop_version: live.version,
             answers,
             notes: e.notes.trim().to_string(),
             recommendation: e.recommendation.trim().to_string(),
-            draft: draft.clone(),
+            draft: None,
             by: e.by.to_string(),
             at: e.at,
         };
         let answers =
             serde_json::to_string(&evaluation.answers).map_err(|err| StoreError::Corrupt(err.to_string()))?;
-        let insert = sqlx::query(
-            "INSERT INTO sop_evaluations (id, agency_id, sop_id, sop_version, answers, notes, recommendation, draft_id, evaluated_by, evaluated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&id)
-        .bind(e.agency)
-        .bind(e.sop_id)
-        .bind(i64::from(live.version))
-        .bind(answers)
-        .bind(&evaluation.notes)
-        .bind(&evaluation.recommendation)
-        .bind(draft.clone())
-        .bind(e.by)
-        .bind(e.at);
-        let change = Change::SopEvaluated { sop: e.sop_id.to_string(), evaluation: id, draft };
-        self.write_recorded(insert, Owner::Agency(e.agency), Some(e.by), change, e.at).await?;
+        // The draft and the evaluation are kept together or not at all.
+        let mut write = self.write().await?;
+        let tx = write.tx();
+        let result = async {
+            let draft = match &revision {
+                None => None,
+                // A revision already being drafted carries these findings
+                // too, rather than a second draft beside it.
+                Some(text) => match open_revision(tx, e.agency, e.sop_id).await? {
+                    Some(open) => Some(open),
+                    None => Some(insert_draft(tx, e.agency, DraftOrigin::Revision, text, e.by, e.at).await?),
+                },
+            };
+            sqlx::query(
+                "INSERT INTO sop_evaluations (id, agency_id, sop_id, sop_version, answers, notes, recommendation, draft_id, evaluated_by, evaluated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(&evaluation.id)
+            .bind(e.agency)
+            .bind(e.sop_id)
+            .bind(i64::from(live.version))
+            .bind(&answers)
+            .bind(&evaluation.notes)
+            .bind(&evaluation.recommendation)
+            .bind(draft.clone())
+            .bind(e.by)
+            .bind(e.at)
+            .execute(&mut **tx)
+            .await?;
+            let change =
+                Change::SopEvaluated { sop: e.sop_id.to_string(), evaluation: evaluation.id.clone(), draft: draft.clone() };
+            append(tx, Owner::Agency(e.agency), Some(e.by), change, e.at).await?;
+            Ok(draft)
+        }
+        .await;
+        evaluation.draft = write.finish(result).await?;
         Ok(evaluation)
     }
 
     /// The agency's evaluations, newest first.
     pub async fn evaluations(&self, agency: &str) -> Result<Vec<Evaluation>, StoreError> {
         sqlx::query_as::<_, Stored>(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM sop_evaluations WHERE agency_id = $1 ORDER BY evaluated_at DESC"
+            "SELECT {COLUMNS} FROM sop_evaluations WHERE agency_id = $1 ORDER BY evaluated_at DESC, id DESC"
         )))
         .bind(agency)
         .fetch_all(&self.pool)
@@ -279,14 +322,15 @@ impl Store {
         .collect()
     }
 
-    /// The evaluation that opened revision draft `draft`, if one did.
+    /// The newest evaluation that opened (or joined) revision draft `draft`.
     pub async fn evaluation_of_draft(
         &self,
         agency: &str,
         draft: &str,
     ) -> Result<Option<Evaluation>, StoreError> {
         sqlx::query_as::<_, Stored>(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM sop_evaluations WHERE agency_id = $1 AND draft_id = $2"
+            "SELECT {COLUMNS} FROM sop_evaluations WHERE agency_id = $1 AND draft_id = $2
+             ORDER BY evaluated_at DESC, id DESC LIMIT 1"
         )))
         .bind(agency)
         .bind(draft)

@@ -37,11 +37,9 @@ pub struct ServiceSatisfaction {
 /// Comments kept per service in the figures.
 pub const COMMENTS_SHOWN: usize = 50;
 
-/// Whether a case is one whose requester is asked: it ended completed or
-/// refused (a withdrawn case was not served), and it is not a routine,
-/// which no one requested.
-pub fn surveyed(case: &CaseState) -> bool {
-    matches!(case.status, CaseStatus::Completed | CaseStatus::Rejected) && case.routine.is_none()
+/// Whether a case's requester is asked ([`engine::satisfaction::surveyed`]).
+fn surveyed(case: &CaseState) -> bool {
+    engine::satisfaction::surveyed(case.status, case.routine.is_some())
 }
 
 impl Store {

@@ -164,6 +164,43 @@ fn heading(source: &str) -> (String, String) {
 const COLUMNS: &str = "id, agency_id, origin, sop_id, title, source, revision, status, published_version,
      reviewer_id, created_by, created_at, updated_by, updated_at";
 
+/// Writes a new draft and its `sop-draft-created` change in `tx`; its id.
+pub(crate) async fn insert_draft(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    agency: &str,
+    origin: DraftOrigin,
+    source: &str,
+    by: &str,
+    at: i64,
+) -> Result<String, StoreError> {
+    let id = crate::new_id();
+    let (sop_id, title) = heading(source);
+    sqlx::query(
+        "INSERT INTO sop_drafts (id, agency_id, origin, sop_id, title, source, revision, status,
+             created_by, created_at, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $8, $9)",
+    )
+    .bind(&id)
+    .bind(agency)
+    .bind(origin.key())
+    .bind(&sop_id)
+    .bind(&title)
+    .bind(source)
+    .bind(DraftStatus::Open.key())
+    .bind(by)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    let change = Change::SopDraftCreated {
+        draft: id.clone(),
+        origin: origin.key().to_string(),
+        sop: sop_id,
+        sha256: record_event::sha256(source.as_bytes()),
+    };
+    append(tx, Owner::Agency(agency), Some(by), change, at).await?;
+    Ok(id)
+}
+
 impl Store {
     /// Begins a draft of `agency` with `source`, by the person `by`.
     pub async fn create_sop_draft(
@@ -174,29 +211,9 @@ impl Store {
         by: &str,
         at: i64,
     ) -> Result<SopDraft, StoreError> {
-        let id = crate::new_id();
-        let (sop_id, title) = heading(source);
-        let insert = sqlx::query(
-            "INSERT INTO sop_drafts (id, agency_id, origin, sop_id, title, source, revision, status,
-                 created_by, created_at, updated_by, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $8, $9)",
-        )
-        .bind(&id)
-        .bind(agency)
-        .bind(origin.key())
-        .bind(&sop_id)
-        .bind(&title)
-        .bind(source)
-        .bind(DraftStatus::Open.key())
-        .bind(by)
-        .bind(at);
-        let change = Change::SopDraftCreated {
-            draft: id.clone(),
-            origin: origin.key().to_string(),
-            sop: sop_id,
-            sha256: record_event::sha256(source.as_bytes()),
-        };
-        self.write_recorded(insert, Owner::Agency(agency), Some(by), change, at).await?;
+        let mut write = self.write().await?;
+        let id = async { insert_draft(write.tx(), agency, origin, source, by, at).await }.await;
+        let id = write.finish(id).await?;
         self.sop_draft(agency, &id).await
     }
 

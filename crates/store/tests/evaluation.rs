@@ -66,6 +66,17 @@ async fn an_evaluation_that_recommends_a_revision_opens_a_draft_with_its_finding
         );
         assert_eq!(s.evaluations("trenggalek").await.unwrap(), [], "{label}");
 
+        // A second evaluation recommending a revision joins the draft being written.
+        let answers = (0..7).map(|_| (Some(true), String::new())).collect();
+        let second = s.evaluate_sop(evaluate(answers, "Perjelas langkah 2", true)).await.unwrap();
+        assert_eq!(second.draft.as_deref(), Some(draft.as_str()), "{label}");
+        assert_eq!(s.sop_drafts("lumajang").await.unwrap().len(), 1, "no second draft");
+        assert_eq!(
+            s.evaluation_of_draft("lumajang", &draft).await.unwrap().unwrap().id,
+            second.id,
+            "the newest"
+        );
+
         // The agency writes its own checklist; blank lines are dropped.
         let own =
             vec!["Mudah dipahami pemohon".to_string(), "  ".to_string(), "Waktu baku realistis".to_string()];
