@@ -35,11 +35,16 @@ pub struct Dashboard {
     pub open_by_age: [i64; 5],
 }
 
+/// Steps done on time per hundred of `done`, one decimal (none without any).
+pub fn on_time_percent(done: i64, late: i64) -> Option<f64> {
+    (done > 0).then(|| ((done - late) as f64 * 1000.0 / done as f64).round() / 10.0)
+}
+
 impl Dashboard {
     /// On-time share per hundred of a service's completed tasks, one decimal.
     pub fn on_time_percent(&self, sop: &str) -> Option<f64> {
         let (done, late) = *self.on_time.get(sop)?;
-        (done > 0).then(|| ((done - late) as f64 * 1000.0 / done as f64).round() / 10.0)
+        on_time_percent(done, late)
     }
 }
 
@@ -53,6 +58,12 @@ pub struct ServiceRecord {
     /// ([`engine::satisfaction::MIN_RESPONDENTS`]).
     pub respondents: i64,
     pub index: Option<engine::satisfaction::Index>,
+}
+
+impl ServiceRecord {
+    pub fn on_time_percent(&self) -> Option<f64> {
+        on_time_percent(self.steps.0, self.steps.1)
+    }
 }
 
 impl Store {

@@ -170,7 +170,11 @@ pub(crate) fn pdf_date(at: i64, zone: &TimeZone) -> String {
 
 /// "26 November 2026".
 pub fn long_date(at: i64, zone: &TimeZone) -> String {
-    let d = local(at, zone).date();
+    civil_date(local(at, zone).date())
+}
+
+/// A calendar date written out: "26 November 2026".
+pub fn civil_date(d: jiff::civil::Date) -> String {
     format!("{} {} {}", d.day(), sop::date::MONTHS[d.month() as usize - 1], d.year())
 }
 

@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use crate::letters::civil_date;
 use crate::record_event::{Change, Owner, append};
 use crate::report_months::zone_of;
 use crate::{Store, StoreError};
@@ -435,9 +436,6 @@ impl Store {
         let sop = self.sop(&agency.id, &form.sop_id, Some(form.sop_version)).await?;
         let org = self.organisation(&agency.id).await?;
         let zone = zone_of(&agency.timezone);
-        let written = |d: Date| {
-            sop::date::Date::parse_iso(&d.to_string()).map_or_else(|| d.to_string(), |d| d.indonesian())
-        };
         let name = org.name(&by);
         let paraf: String = name.split_whitespace().filter_map(|w| w.chars().next()).take(3).collect();
         let document = documents::MonitoringForm {
@@ -445,7 +443,7 @@ impl Store {
             sop_name: sop.identity.nama.value.clone(),
             sop_number: sop.identity.nomor.value.clone(),
             unit: sop.identity.unit.clone().unwrap_or_else(|| agency.name.clone()),
-            period: format!("{} s.d. {}", written(form.from), written(form.until)),
+            period: format!("{} s.d. {}", civil_date(form.from), civil_date(form.until)),
             summary: form.summary.clone(),
             rows: form
                 .rows

@@ -160,6 +160,19 @@ impl Store {
         Ok(versions)
     }
 
+    /// The name (Nama SOP) of each SOP of `agency` in use, by id.
+    pub async fn sop_names(
+        &self,
+        agency: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        let mut names = std::collections::BTreeMap::new();
+        for id in self.sop_ids(agency).await? {
+            let name = self.sop(agency, &id, None).await?.identity.nama.value;
+            names.insert(id, name);
+        }
+        Ok(names)
+    }
+
     /// One published version of an SOP of `agency`; `None` version = the
     /// active one: the newest in effect (a ratified version takes effect on
     /// its effective date) of an SOP not withdrawn. A published version never changes, so each is

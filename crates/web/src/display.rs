@@ -83,6 +83,12 @@ pub fn hundredths(h: i64, lang: Lang) -> String {
     format!("{}{}{sep}{:02}", if h < 0 { "-" } else { "" }, h.abs() / 100, h.abs() % 100)
 }
 
+/// A share per hundred with one decimal: "97,5%" in Indonesian.
+pub fn percent(p: f64, lang: Lang) -> String {
+    let text = format!("{p:.1}%");
+    if lang == Lang::Id { text.replace('.', ",") } else { text }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +110,7 @@ mod tests {
         assert_eq!(hundredths(8850, Lang::Id), "88,50");
         assert_eq!(hundredths(2505, Lang::En), "25.05");
         assert_eq!(hundredths(-7, Lang::Id), "-0,07");
+        assert_eq!(percent(97.5, Lang::Id), "97,5%");
+        assert_eq!(percent(100.0, Lang::En), "100.0%");
     }
 }

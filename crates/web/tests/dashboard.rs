@@ -90,6 +90,15 @@ async fn the_head_sees_every_case_in_flight() {
     let (status, _, _) = Api::of(&app, "lmj-pemohon").await.get("/dashboard").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
+    // The Kabid reads reports but has had no part in the requests still at
+    // the Kepala Dinas: listed, not opened from here.
+    let kabid = Browser::login(&app, "lmj-kabid").await;
+    let listed = kabid.get("/permohonan/semua?status=open").await.body;
+    assert_eq!(listed.matches("<tr data-case=").count(), 50);
+    assert_eq!(listed.matches("<td><a href=\"/permohonan/").count(), 0, "{listed}");
+    let theirs = kabid.get("/permohonan/semua?status=completed").await.body;
+    assert_eq!(theirs.matches("<td><a href=\"/permohonan/").count(), 1, "the one they acted on opens");
+
     let requester = Browser::login(&app, "lmj-pemohon").await;
     assert_eq!(requester.get("/dasbor").await.status, StatusCode::FORBIDDEN);
     assert_eq!(requester.get("/permohonan/semua").await.status, StatusCode::FORBIDDEN);

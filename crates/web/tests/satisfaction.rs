@@ -109,7 +109,7 @@ async fn the_requester_answers_once_and_the_head_reads_the_index() {
     assert!(public.body.contains("99,44 · A (Sangat Baik)"), "{}", public.body);
     assert!(public.body.contains("5 responden tahun ini"));
     let on_time = public.body.split("id=\"tepat-waktu\">").nth(1).unwrap();
-    assert!(on_time.starts_with("100.0%"), "{on_time}");
+    assert!(on_time.starts_with("100,0%"), "{on_time}");
 
     // A bad period is a clear error.
     let bad = head.get("/laporan/ikm?dari=kemarin").await;

@@ -3,7 +3,8 @@
 //! on-time share, the slowest steps, the open cases by age and the
 //! satisfaction index per service, each chart drawn on the server with its
 //! CSV — and the list of every case of the agency, searchable and filtered
-//! (/permohonan/semua), so nothing in flight is out of sight.
+//! (/permohonan/semua), so nothing in flight is out of sight; a case
+//! opens from the list for those who may open it anyway.
 
 use std::collections::BTreeMap;
 
@@ -20,7 +21,7 @@ use super::reports::csv;
 use crate::auth::User;
 use crate::display::{hundredths, minutes};
 use crate::error::WebError;
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 use crate::{AppState, layout, now_ms};
 
 /// Cases listed per page.
@@ -72,10 +73,7 @@ async fn load(state: &AppState, user: &User) -> Result<Loaded, WebError> {
     let agency = user.agency_id();
     let now = now_ms();
     let dashboard = state.store.dashboard(agency, now).await?;
-    let mut names = BTreeMap::new();
-    for id in state.store.sop_ids(agency).await? {
-        names.insert(id.clone(), state.store.sop(agency, &id, None).await?.identity.nama.value);
-    }
+    let names = state.store.sop_names(agency).await?;
     let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date();
     let (from, until) = super::reports::instants(user, today.first_of_year(), today)?;
     let found = state.store.satisfaction(agency, from, until).await?;
@@ -235,10 +233,7 @@ pub async fn part_csv(
             rows.push(line(&["sop", "responden", "ikm", "mutu"]));
             for (sop, n, index) in &ikm {
                 let (value, grade) = index.as_ref().map_or((String::new(), String::new()), |i| {
-                    (
-                        format!("{}.{:02}", i.hundredths / 100, i.hundredths % 100),
-                        i.grade.letter().to_string(),
-                    )
+                    (hundredths(i.hundredths, Lang::En), i.grade.letter().to_string())
                 });
                 rows.push(vec![sop.clone(), n.to_string(), value, grade]);
             }
@@ -293,9 +288,14 @@ pub async fn all_cases(
     let more = cases.len() as i64 > PAGE;
     let cases = &cases[..cases.len().min(PAGE as usize)];
     let org = state.store.organisation(agency).await?;
-    let mut names = BTreeMap::new();
-    for id in state.store.sop_ids(agency).await? {
-        names.insert(id.clone(), state.store.sop(agency, &id, None).await?.identity.nama.value);
+    let names = state.store.sop_names(agency).await?;
+    // Reading reports shows every case in this list; opening one stays for
+    // those who may (its requester, those it was assigned to, administrators).
+    let mut may_open = std::collections::HashSet::new();
+    for c in cases {
+        if state.store.may_see_case(agency, &c.id, user.person(), user.account.is_admin).await? {
+            may_open.insert(c.id.as_str());
+        }
     }
     let clock = user.clock();
     let now = now_ms();
@@ -335,7 +335,10 @@ pub async fn all_cases(
                 tbody { @for c in cases {
                     @let days = (c.closed_at.unwrap_or(now) - c.opened_at) / (24 * 60 * 60 * 1000);
                     tr data-case=(c.id) {
-                        td { a href={"/permohonan/" (c.id)} { (c.number) } }
+                        td {
+                            @if may_open.contains(c.id.as_str()) { a href={"/permohonan/" (c.id)} { (c.number) } }
+                            @else { span title=(user.t(Msg::DashNotYours)) { (c.number) } }
+                        }
                         td { (names.get(&c.sop_id).map_or(c.sop_id.as_str(), String::as_str)) }
                         td.hide-sm { (org.name(&c.requester)) }
                         td { (clock.datetime(c.opened_at)) }

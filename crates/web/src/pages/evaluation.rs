@@ -63,10 +63,7 @@ async fn list_page(
     let evaluations = state.store.evaluations(agency).await?;
     let questions = state.store.evaluation_questions(agency).await?;
     let org = state.store.organisation(agency).await?;
-    let mut sops = Vec::new();
-    for id in state.store.sop_ids(agency).await? {
-        sops.push((id.clone(), state.store.sop(agency, &id, None).await?.identity.nama.value));
-    }
+    let sops: Vec<(String, String)> = state.store.sop_names(agency).await?.into_iter().collect();
     let name = |id: &str| sops.iter().find(|(i, _)| i == id).map_or(id.to_string(), |(_, n)| n.clone());
     let saved = saved.and_then(|id| evaluations.iter().find(|e| e.id == id));
     let body = html! {

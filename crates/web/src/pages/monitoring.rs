@@ -17,6 +17,7 @@ use jiff::civil::Date;
 use maud::{Markup, html};
 use serde::Deserialize;
 use store::StoreError;
+use store::letters::civil_date as written;
 use store::monitoring::{Judgement, Monitoring, PERIOD_MONTHS, SignOff, period_of, previous_period};
 
 use crate::auth::User;
@@ -59,10 +60,6 @@ fn may_assess(user: &User) -> Result<(), WebError> {
     if user.may_report { Ok(()) } else { Err(WebError::Forbidden) }
 }
 
-fn written(d: Date) -> String {
-    sop::date::Date::parse_iso(&d.to_string()).map_or_else(|| d.to_string(), |d| d.indonesian())
-}
-
 fn form_url(sop_id: &str, from: Date, until: Date) -> String {
     format!("{BASE}/{sop_id}?dari={from}&sampai={until}")
 }
@@ -75,11 +72,7 @@ async fn list(state: &AppState, user: &User) -> Result<Markup, WebError> {
     let is_signed = |sop: &str, (from, until): (Date, Date)| {
         signed.iter().any(|m| m.sop_id == sop && m.from == from && m.until == until)
     };
-    let mut sops = Vec::new();
-    for id in state.store.sop_ids(agency).await? {
-        let sop = state.store.sop(agency, &id, None).await?;
-        sops.push((id, sop.identity.nama.value));
-    }
+    let sops: Vec<(String, String)> = state.store.sop_names(agency).await?.into_iter().collect();
     let reminder = due_reminder(state, user).await?;
     let period_cell = |id: &str, period: (Date, Date), running: bool| {
         html! {

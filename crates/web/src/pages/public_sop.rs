@@ -109,7 +109,7 @@ fn service_standard(sop: &sop::Sop, record: &store::dashboard::ServiceRecord, la
         sop.steps.first().map(|s| s.requirements.iter().collect()).unwrap_or_default();
     let products: Vec<&str> =
         sop.steps.last().map(|s| s.outputs.iter().map(|o| o.value.as_str()).collect()).unwrap_or_default();
-    let (done, late) = record.steps;
+    let done = record.steps.0;
     html! {
         h2 { (lang.t(Msg::PubStandard)) }
         table #standar-pelayanan {
@@ -122,8 +122,10 @@ fn service_standard(sop: &sop::Sop, record: &store::dashboard::ServiceRecord, la
                 tr { th { (lang.t(Msg::PubCost)) } td { (lang.t(Msg::PubFree)) } }
                 tr { th { (lang.t(Msg::PubProduct)) } td { @if products.is_empty() { "-" } @else { (products.join("; ")) } } }
                 tr { th { (lang.t(Msg::PubOnTime)) } td #tepat-waktu {
-                    @if done == 0 { span.muted { (lang.t(Msg::PubNoRecord)) } }
-                    @else { (format!("{:.1}%", (done - late) as f64 * 100.0 / done as f64)) " " span.muted { "(" (done) " " (lang.t(Msg::PubStepsDone)) ")" } }
+                    @match record.on_time_percent() {
+                        None => { span.muted { (lang.t(Msg::PubNoRecord)) } }
+                        Some(p) => { (crate::display::percent(p, lang)) " " span.muted { "(" (done) " " (lang.t(Msg::PubStepsDone)) ")" } }
+                    }
                 } }
                 tr { th { (lang.t(Msg::IkmTitle)) } td #ikm {
                     @match &record.index {

@@ -21,7 +21,7 @@ use super::reports::{Period, csv, instants, period};
 use crate::auth::User;
 use crate::display::hundredths;
 use crate::error::WebError;
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 use crate::{AppState, layout, now_ms};
 
 /// The case, if `user` may answer its survey now; otherwise why not.
@@ -313,7 +313,7 @@ pub async fn results_csv(
     Query(p): Query<Period>,
 ) -> Result<Response, WebError> {
     let figures = load(&state, &user, &p).await?;
-    let decimal = |h: i64| format!("{}.{:02}", h / 100, h % 100);
+    let decimal = |h: i64| hundredths(h, Lang::En);
     let mut rows: Vec<Vec<String>> = vec![
         ["layanan", "unit", "responden", "permohonan_selesai", "sampel_minimal"]
             .into_iter()
