@@ -105,6 +105,9 @@ async fn the_head_signs_off_a_form_prefilled_from_the_cases() {
     assert!(unsigned.body.contains("belum diparaf"));
     let bad = head.get("/laporan/monitoring/lumajang/vpn?dari=2026-07-01&sampai=2026-01-01").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let end_of_time = head.get("/laporan/monitoring/lumajang/vpn?dari=2026-01-01&sampai=9999-12-31").await;
+    assert_eq!(end_of_time.status, StatusCode::BAD_REQUEST);
+    assert!(end_of_time.body.contains("Tanggal tidak sah"), "{}", end_of_time.body);
     // An administrator makes the agency's periods quarters; others may not.
     let csrf = head.token().await;
     assert_eq!(

@@ -158,6 +158,9 @@ async fn period(state: &AppState, user: &User, q: &PeriodQuery) -> Result<(Date,
     if until < from {
         return Err(WebError::BadRequest(user.t(Msg::UntilBeforeFrom).to_string()));
     }
+    // Dates at the calendar's very end have no instants: refused here, as
+    // a bad date, before the store would take them for damage.
+    super::reports::instants(user, from, until)?;
     Ok((from, until))
 }
 

@@ -44,15 +44,13 @@ pub(crate) fn period(user: &User, p: &Period, start: fn(Date) -> Date) -> Result
     Ok((from, until))
 }
 
-/// The instants `[from, until + 1 day)` of a period of local dates.
+/// The instants `[from, until + 1 day)` of a period of local dates; a date
+/// at the calendar's very end is refused as not valid.
 pub(crate) fn instants(user: &User, from: Date, until: Date) -> Result<(i64, i64), WebError> {
     let zone = user.clock().zone;
-    let ms = |d: Date| {
-        d.to_zoned(zone.clone())
-            .map(|z| z.timestamp().as_millisecond())
-            .map_err(|e| WebError::BadRequest(e.to_string()))
-    };
-    let end = until.tomorrow().map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let bad = |d: Date| WebError::BadRequest(format!("{}: {d}", user.t(Msg::BadDate)));
+    let ms = |d: Date| d.to_zoned(zone.clone()).map(|z| z.timestamp().as_millisecond()).map_err(|_| bad(d));
+    let end = until.tomorrow().map_err(|_| bad(until))?;
     Ok((ms(from)?, ms(end)?))
 }
 
