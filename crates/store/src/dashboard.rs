@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use sqlx::Row;
 
 use crate::report::Figures;
-use crate::report_months::{local_date, month_number, zone_of};
+use crate::report_months::{day_start, local_date, month_number, zone_of};
 use crate::{Store, StoreError};
 
 /// How many steps the slowest list holds.
@@ -89,9 +89,7 @@ impl Store {
         .await?;
         let mut record =
             ServiceRecord { steps: (r.try_get("n")?, r.try_get("breaches")?), ..ServiceRecord::default() };
-        let bad = |e: jiff::Error| StoreError::Corrupt(e.to_string());
-        let year_start =
-            today.first_of_year().to_zoned(zone.clone()).map_err(bad)?.timestamp().as_millisecond();
+        let year_start = day_start(today.first_of_year(), &zone)?;
         // Every unit the service stood under this year, together.
         let mut tallies: BTreeMap<engine::satisfaction::Element, engine::satisfaction::Tally> =
             BTreeMap::new();

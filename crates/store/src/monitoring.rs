@@ -12,7 +12,7 @@ use sqlx::Row;
 
 use crate::letters::civil_date;
 use crate::record_event::{Change, Owner, append};
-use crate::report_months::zone_of;
+use crate::report_months::{day_start, zone_of};
 use crate::{Store, StoreError};
 
 /// A step is proposed as not running well when more than this share (per
@@ -132,10 +132,8 @@ pub fn propose(figures: &StepFigures, standard: Option<&str>, cases: i64) -> (St
 
 /// The instants `[from, until + 1 day)` of a period of `agency`'s local dates.
 fn instants(zone: &jiff::tz::TimeZone, from: Date, until: Date) -> Result<(i64, i64), StoreError> {
-    let bad = |e: jiff::Error| StoreError::Corrupt(e.to_string());
-    let ms =
-        |d: Date| Ok::<_, StoreError>(d.to_zoned(zone.clone()).map_err(bad)?.timestamp().as_millisecond());
-    Ok((ms(from)?, ms(until.tomorrow().map_err(bad)?)?))
+    let end = until.tomorrow().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok((day_start(from, zone)?, day_start(end, zone)?))
 }
 
 /// A signed form's row in the database.

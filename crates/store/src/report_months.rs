@@ -33,12 +33,18 @@ pub(crate) fn local_date(at: i64, zone: &TimeZone) -> Result<Date, StoreError> {
     Ok(instant.to_zoned(zone.clone()).date())
 }
 
+/// The first instant (epoch milliseconds) of `date` in `zone`.
+pub(crate) fn day_start(date: Date, zone: &TimeZone) -> Result<i64, StoreError> {
+    let zoned = date.to_zoned(zone.clone()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(zoned.timestamp().as_millisecond())
+}
+
 /// The first instant (epoch milliseconds) of month `month` in `zone`.
 pub(crate) fn month_start(month: i64, zone: &TimeZone) -> Result<i64, StoreError> {
-    let bad = |e: jiff::Error| StoreError::Corrupt(e.to_string());
     let year = i16::try_from(month.div_euclid(12)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let date = Date::new(year, (month.rem_euclid(12) + 1) as i8, 1).map_err(bad)?;
-    Ok(date.to_zoned(zone.clone()).map_err(bad)?.timestamp().as_millisecond())
+    let date = Date::new(year, (month.rem_euclid(12) + 1) as i8, 1)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    day_start(date, zone)
 }
 
 /// How a period `[from, to)` is read: whole months from the totals, the

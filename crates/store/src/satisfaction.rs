@@ -17,7 +17,7 @@ use engine::satisfaction::{Element, Response, Tally};
 use engine::{CaseState, CaseStatus};
 use sqlx::Row;
 
-use crate::report_months::{local_date, zone_of};
+use crate::report_months::{day_start, local_date, zone_of};
 use crate::{Store, StoreError};
 
 /// How a service was rated in a period.
@@ -75,11 +75,7 @@ impl Store {
         }
         let sop = self.sop(agency, &case.sop_id, Some(case.sop_version)).await?;
         let zone = zone_of(&self.agency(agency).await?.timezone);
-        let day = local_date(at, &zone)?
-            .to_zoned(zone)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?
-            .timestamp()
-            .as_millisecond();
+        let day = day_start(local_date(at, &zone)?, &zone)?;
         // Random, not time-ordered like `new_id`, so the order of the
         // responses says nothing about whose they are.
         let id = uuid::Uuid::new_v4().to_string();

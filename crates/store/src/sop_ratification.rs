@@ -16,7 +16,7 @@ use sqlx::{Any, Transaction};
 
 use crate::letters::{next_in_sequence, pdf_date, signing_certificate_file, unlock};
 use crate::record_event::{self, Change, Owner, append};
-use crate::report_months::{local_date, zone_of};
+use crate::report_months::{day_start, local_date, zone_of};
 use crate::sop_drafts::{DraftOrigin, DraftStatus, SopDraft};
 use crate::{Store, StoreError};
 
@@ -342,11 +342,7 @@ impl Store {
             let pdf = documents::sop_document::to_pdf_for_signing(&sop, Some(&agency), &slot);
             let signed =
                 key.sign(pdf).map_err(|e| StoreError::invalid("kata_sandi", "Tanda tangan", e.to_string()))?;
-            let effective_at = effective
-                .to_zoned(zone.clone())
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?
-                .timestamp()
-                .as_millisecond();
+            let effective_at = day_start(effective, &zone)?;
             sqlx::query(
                 "INSERT INTO sop_versions (agency_id, sop_id, version, source, file, published_at, published_by,
                      effective_at, ratified_by, signed_pdf)
