@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::backends;
+use common::{backends, wib_now};
 use store::StoreError;
 use store::demo::CERTIFICATE_PASSPHRASE;
 use store::sop_catalogue::CatalogueStatus;
@@ -92,7 +92,7 @@ async fn a_draft_is_reviewed_approved_and_ratified_by_the_head_into_an_active_si
         assert!(matches!(kabid, Err(StoreError::NotPermitted(_))), "{kabid:?}");
         let wrong = s.ratify_sop_draft(act(id, r, "lmj-kadis"), ratify("salah")).await;
         assert!(field_of(&wrong) == Some("kata_sandi"), "{wrong:?}");
-        let yesterday = jiff::Zoned::now().date().yesterday().unwrap();
+        let yesterday = wib_now().date().yesterday().unwrap();
         let past = Ratify { effective: Some(yesterday), ..ratify(CERTIFICATE_PASSPHRASE) };
         let past = s.ratify_sop_draft(act(id, r, "lmj-kadis"), past).await;
         assert!(field_of(&past) == Some("tanggal_efektif"), "{past:?}");
@@ -101,7 +101,7 @@ async fn a_draft_is_reviewed_approved_and_ratified_by_the_head_into_an_active_si
 
         let ratified =
             s.ratify_sop_draft(act(id, r, "lmj-kadis"), ratify(CERTIFICATE_PASSPHRASE)).await.unwrap();
-        let year = jiff::Zoned::now().year();
+        let year = wib_now().year();
         assert_eq!(ratified.number, format!("427.53/1/SOP/{year}"), "the agency's SOP numbering");
         let active = s.sop("lumajang", "lumajang/vpn", None).await.unwrap();
         assert_eq!(active.version, new, "in effect today: new cases start on it");
@@ -163,7 +163,7 @@ async fn a_draft_with_errors_is_not_sent_and_a_later_effective_date_waits() {
             s.create_sop_draft("lumajang", DraftOrigin::Revision, &text, "lmj-kasi", now()).await.unwrap();
         s.send_sop_draft_for_review(act(&d.id, 1, "lmj-kasi"), "lmj-kabid").await.unwrap();
         s.approve_sop_draft(act(&d.id, 1, "lmj-kabid")).await.unwrap();
-        let tomorrow = jiff::Zoned::now().date().tomorrow().unwrap();
+        let tomorrow = wib_now().date().tomorrow().unwrap();
         let typed = Ratify {
             number: Some("800/12/SOP/2026"),
             effective: Some(tomorrow),
@@ -245,7 +245,7 @@ async fn the_catalogue_says_where_each_sop_stands_and_a_withdrawn_one_starts_no_
             ]
         );
         s.approve_sop_draft(act(&d.id, 1, "lmj-kabid")).await.unwrap();
-        let tomorrow = jiff::Zoned::now().date().tomorrow().unwrap();
+        let tomorrow = wib_now().date().tomorrow().unwrap();
         let later = Ratify { effective: Some(tomorrow), ..ratify(CERTIFICATE_PASSPHRASE) };
         s.ratify_sop_draft(act(&d.id, 1, "lmj-kadis"), later).await.unwrap();
         let all = s.sop_catalogue("lumajang", now()).await.unwrap();
@@ -258,7 +258,7 @@ async fn the_catalogue_says_where_each_sop_stands_and_a_withdrawn_one_starts_no_
         );
         let ratified = all.iter().find(|e| e.status == CatalogueStatus::Ratified).unwrap();
         assert_eq!(ratified.effective_on.map(|d| d.to_string()), Some(tomorrow.to_string()));
-        assert_eq!(ratified.number, format!("427.53/1/SOP/{}", jiff::Zoned::now().year()));
+        assert_eq!(ratified.number, format!("427.53/1/SOP/{}", wib_now().year()));
 
         // Withdrawn: no new case; listed as withdrawn; in the chain.
         s.withdraw_sop("lumajang", "lumajang/vpn", "lmj-kasi", now()).await.unwrap();

@@ -151,7 +151,7 @@ async fn ratified() -> Vec<u8> {
     // New requests follow the ratified version; its PDF is the signed one.
     let live = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
     assert_eq!(live.version, old + 1);
-    let year = jiff::Zoned::now().year();
+    let year = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).year();
     assert_eq!(live.identity.nomor.value, format!("427.53/1/SOP/{year}"));
     let pdf = admin.client.get(format!("{}/sop/lumajang/vpn?format=pdf", admin.base)).send().await.unwrap();
     assert_eq!(pdf.status(), StatusCode::OK);

@@ -92,6 +92,12 @@ pub fn wib(y: i16, m: i8, d: i8, h: i8, min: i8) -> i64 {
 
 pub const MINUTE: i64 = 60_000;
 
+/// Now on Lumajang's clock (WIB): its date is the agency's "today", which
+/// from 17:00 UTC is already the next day.
+pub fn wib_now() -> jiff::Zoned {
+    jiff::Timestamp::now().to_zoned(TimeZone::get("Asia/Jakarta").unwrap())
+}
+
 /// Kinds of all events of a case, oldest first.
 pub async fn kinds(store: &Store, agency: &str, case: &str) -> Vec<String> {
     store.case_events(agency, case).await.unwrap().into_iter().map(|e| e.kind).collect()
