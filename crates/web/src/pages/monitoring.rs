@@ -27,12 +27,19 @@ use crate::{AppState, layout, now_ms};
 
 const BASE: &str = "/laporan/monitoring";
 
-/// The agency's current and previous monitoring periods (the previous is
-/// the one whose forms are due now).
-async fn periods(state: &AppState, user: &User) -> Result<((Date, Date), (Date, Date)), WebError> {
+/// The agency's monitoring periods as of today.
+struct Periods {
+    /// How many months one lasts.
+    months: u8,
+    current: (Date, Date),
+    /// The one whose forms are due now.
+    previous: (Date, Date),
+}
+
+async fn periods(state: &AppState, user: &User) -> Result<Periods, WebError> {
     let months = state.store.monitoring_months(user.agency_id()).await?;
     let today = today(user);
-    Ok((period_of(today, months), previous_period(today, months)))
+    Ok(Periods { months, current: period_of(today, months), previous: previous_period(today, months) })
 }
 
 /// A reminder for heads: the last period's forms not signed off yet.
@@ -40,16 +47,20 @@ pub(super) async fn due_reminder(state: &AppState, user: &User) -> Result<Markup
     if !user.may_report {
         return Ok(html! {});
     }
-    let (_, (from, until)) = periods(state, user).await?;
+    let (from, until) = periods(state, user).await?.previous;
     let due = state.store.monitoring_due(user.agency_id(), from, until).await?;
-    Ok(html! {
-        @if !due.is_empty() {
+    Ok(reminder(user, (from, until), due.len()))
+}
+
+fn reminder(user: &User, (from, until): (Date, Date), due: usize) -> Markup {
+    html! {
+        @if due > 0 {
             p.card.monitoring-due role="status" {
-                (user.t(Msg::MonDueCount)) " " strong { (due.len()) } " (" (written(from)) " s.d. " (written(until)) "). "
+                (user.t(Msg::MonDueCount)) " " strong { (due) } " (" (written(from)) " s.d. " (written(until)) "). "
                 a href=(BASE) { (user.t(Msg::MonLink)) }
             }
         }
-    })
+    }
 }
 
 fn today(user: &User) -> Date {
@@ -66,14 +77,14 @@ fn form_url(sop_id: &str, from: Date, until: Date) -> String {
 
 async fn list(state: &AppState, user: &User) -> Result<Markup, WebError> {
     let agency = user.agency_id();
-    let (current, previous) = periods(state, user).await?;
-    let months = state.store.monitoring_months(agency).await?;
+    let Periods { months, current, previous } = periods(state, user).await?;
     let signed = state.store.monitorings(agency).await?;
     let is_signed = |sop: &str, (from, until): (Date, Date)| {
         signed.iter().any(|m| m.sop_id == sop && m.from == from && m.until == until)
     };
     let sops: Vec<(String, String)> = state.store.sop_names(agency).await?.into_iter().collect();
-    let reminder = due_reminder(state, user).await?;
+    // The reminder from what the list has read already.
+    let due = sops.iter().filter(|(id, _)| !is_signed(id, previous)).count();
     let period_cell = |id: &str, period: (Date, Date), running: bool| {
         html! {
             td {
@@ -88,7 +99,7 @@ async fn list(state: &AppState, user: &User) -> Result<Markup, WebError> {
     let body = html! {
         h1 { (user.t(Msg::MonTitle)) }
         p.muted { (user.t(Msg::MonHelp)) }
-        (reminder)
+        (reminder(user, previous, due))
         table.monitoring {
             thead { tr {
                 th { (user.t(Msg::ColService)) }
@@ -151,7 +162,7 @@ async fn period(state: &AppState, user: &User, q: &PeriodQuery) -> Result<(Date,
     let (from, until) = match (parse(&q.dari)?, parse(&q.sampai)?) {
         (Some(from), Some(until)) => (from, until),
         (from, until) => {
-            let (_, (f, u)) = periods(state, user).await?;
+            let (f, u) = periods(state, user).await?.previous;
             (from.unwrap_or(f), until.unwrap_or(u))
         }
     };
