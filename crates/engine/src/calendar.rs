@@ -188,6 +188,11 @@ impl Calendar {
         at.to_zoned(self.zone.clone()).expect("Indonesian zones have no gaps").timestamp()
     }
 
+    /// When the working day `date` closes; `None` on a day off.
+    pub fn day_close(&self, date: Date) -> Option<Timestamp> {
+        self.intervals(date).last().map(|last| self.instant(date.to_datetime(last.end)))
+    }
+
     /// The first working instant at or after `at`.
     pub fn next_working_instant(&self, at: Timestamp) -> Timestamp {
         let now = self.civil(at);

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::disposition::Disposition;
 use crate::organisation::{ActingKind, Candidate};
 
 /// Milliseconds since the Unix epoch (UTC).
@@ -32,6 +33,10 @@ pub struct ActionInput {
     /// Attachment name → stored file reference.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attachments: BTreeMap<String, String>,
+    /// The lembar disposisi's boxes, sifat, due date and addressee, at a
+    /// disposition step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disposition: Option<Disposition>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod disposition;
 pub mod error;
 pub mod form;
 pub mod notice;

@@ -11,6 +11,7 @@ use crate::calendar::Calendar;
 use crate::case::{
     ActionInput, CaseState, CaseStatus, Event, EventBody, Millis, Outcome, TaskStatus, Verdict, apply,
 };
+use crate::disposition::{Disposition, FIELD_ADDRESSEE, FIELD_DUE, FIELD_INSTRUCTIONS};
 use crate::error::{Duty, EngineError};
 use crate::form::{FieldError, check_attachments, check_fields};
 use crate::organisation::{Candidate, Organisation};
@@ -114,11 +115,22 @@ struct Decided<'c> {
     state: CaseState,
     events: Vec<Event>,
     at: Millis,
+    /// Where a disposition sends the tasks it opens.
+    route: Option<Route>,
+}
+
+/// A disposition's addressee and due instant, applied to the tasks the
+/// disposing step opens.
+struct Route {
+    addressee: Option<String>,
+    due_at: Option<Millis>,
+    /// Whether a task was given to the addressee.
+    addressed: bool,
 }
 
 impl<'c> Decided<'c> {
     fn new(ctx: &'c Context<'c>, state: CaseState, at: Millis) -> Decided<'c> {
-        Decided { ctx, state, events: Vec::new(), at }
+        Decided { ctx, state, events: Vec::new(), at, route: None }
     }
 
     fn push(&mut self, body: EventBody) {
@@ -134,9 +146,22 @@ impl<'c> Decided<'c> {
         let due_at = step.time.map(|t| ctx.due(self.at, t));
         let requester = (!self.state.requester.is_empty()).then(|| self.state.requester.clone());
         for lanes in Context::task_lanes(step) {
-            let candidates = ctx.candidates(step, &lanes, requester.as_deref(), self.at);
+            let mut candidates = ctx.candidates(step, &lanes, requester.as_deref(), self.at);
             if candidates.is_empty() {
                 return Err(EngineError::Unstaffed { lane: ctx.lane_name(lanes[0]), step: step.no });
+            }
+            let mut due_at = due_at;
+            if let Some(route) = &mut self.route {
+                if let Some(to) = &route.addressee
+                    && candidates.iter().any(|c| &c.person == to)
+                {
+                    candidates.retain(|c| &c.person == to);
+                    route.addressed = true;
+                }
+                due_at = match (due_at, route.due_at) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
             }
             self.push(EventBody::TaskCreated {
                 task: format!("{}.{}", self.state.id, self.state.tasks.len() + 1),
@@ -417,6 +442,7 @@ pub fn complete(
     check_people(ctx.org, step, &input).map_err(EngineError::Invalid)?;
 
     let mut d = Decided::new(ctx, state.clone(), at);
+    d.route = route(ctx, input.disposition.as_ref())?;
     d.push(EventBody::TaskCompleted {
         task: task.id.clone(),
         step: step.no,
@@ -493,7 +519,52 @@ pub fn complete(
     for target in targets {
         d.go(&task.id, step.no, target, by, input.note.as_ref())?;
     }
+    if let Some(Route { addressee: Some(to), addressed: false, .. }) = &d.route {
+        return Err(EngineError::Invalid(vec![FieldError::new(
+            FIELD_ADDRESSEE,
+            "Diteruskan kepada",
+            format!("{} bukan pelaksana langkah berikutnya — pilih dari daftar", ctx.org.name(to)),
+        )]));
+    }
     Ok(d.events)
+}
+
+/// The route a disposition gives the tasks it opens: its due date becomes
+/// the close of that working day.
+fn route(ctx: &Context, disposition: Option<&Disposition>) -> Result<Option<Route>, EngineError> {
+    let Some(d) = disposition else { return Ok(None) };
+    let due_at = match d.due {
+        Some(date) => Some(ctx.calendar.day_close(date).map(|t| t.as_millisecond()).ok_or_else(|| {
+            EngineError::Invalid(vec![FieldError::new(
+                FIELD_DUE,
+                "Batas waktu",
+                format!("{date} bukan hari kerja — pilih hari kerja"),
+            )])
+        })?),
+        None => None,
+    };
+    Ok(Some(Route { addressee: d.addressee.clone(), due_at, addressed: false }))
+}
+
+/// Who the tasks following `task_id` would go to if it were completed now:
+/// the people a disposition may choose its addressee from. Only the steps
+/// it leads to without a decision are known ahead.
+pub fn next_candidates(ctx: &Context, state: &CaseState, task_id: &str, at: Millis) -> Vec<Candidate> {
+    let Some(step) = state.task(task_id).and_then(|t| ctx.sop.step(t.step)) else { return Vec::new() };
+    let requester = (!state.requester.is_empty()).then_some(state.requester.as_str());
+    let mut found: Vec<Candidate> = Vec::new();
+    for target in &step.next {
+        let Target::Step(n) = target else { continue };
+        let Some(next) = ctx.sop.step(*n) else { continue };
+        for lanes in Context::task_lanes(next) {
+            for c in ctx.candidates(next, &lanes, requester, at) {
+                if !found.iter().any(|f| f.person == c.person) {
+                    found.push(c);
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The requester withdraws an open case; its open tasks are cancelled.
@@ -635,11 +706,17 @@ pub fn check_input(step: &Step, input: ActionInput) -> Result<ActionInput, Vec<F
         errors.push(too_long_note());
     }
     let takes_verdict = step.action.takes_verdict();
+    let disposes = matches!(step.action, ActionKind::Dispose | ActionKind::Forward);
+    let disposition = input.disposition.filter(|d| !d.is_empty());
+    if disposition.is_some() && !disposes {
+        errors.push(FieldError::new(FIELD_INSTRUCTIONS, "Disposisi", "langkah ini bukan langkah disposisi"));
+    }
+    let ticked = disposition.as_ref().is_some_and(|d| !d.instructions.is_empty());
     match (step.action, input.verdict, &note) {
-        (ActionKind::Dispose, _, None) => errors.push(FieldError::new(
+        (ActionKind::Dispose, _, None) if !ticked => errors.push(FieldError::new(
             "catatan",
             "Catatan disposisi",
-            "wajib diisi — tulis arahan untuk pelaksana berikutnya",
+            "wajib diisi — tulis arahan untuk pelaksana berikutnya atau centang kotak instruksi",
         )),
         (ActionKind::Decide, None, _) => {
             errors.push(FieldError::new("keputusan", "Keputusan", "pilih Ya atau Tidak"));
@@ -677,7 +754,7 @@ pub fn check_input(step: &Step, input: ActionInput) -> Result<ActionInput, Vec<F
     };
     errors.extend(check_attachments(&step.attachments, &input.attachments));
     if errors.is_empty() {
-        Ok(ActionInput { note, verdict: input.verdict, fields, attachments: input.attachments })
+        Ok(ActionInput { note, verdict: input.verdict, fields, attachments: input.attachments, disposition })
     } else {
         Err(errors)
     }

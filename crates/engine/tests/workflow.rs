@@ -5,7 +5,9 @@
 
 mod scenario;
 
+use engine::EventBody;
 use engine::case::Outcome;
+use engine::disposition::{Disposition, Nature};
 use engine::workflow;
 use engine::{EngineError, Verdict};
 use scenario::{DAY, MINUTE, World, input, monday_9, note, then, verdict};
@@ -310,4 +312,125 @@ fn a_routine_starts_with_its_first_step_open_and_cannot_be_withdrawn() {
     assert!(matches!(refused, Err(EngineError::RoutineNotWithdrawn { .. })), "{refused:?}");
     let done = story.did(1, "op", input(&[("jumlah_masuk", "4")])).did(2, "kasili", note("Diterima."));
     assert_eq!(done.state().status, engine::CaseStatus::Completed);
+}
+
+// ---- The lembar disposisi (issue 21) -----------------------------------
+
+/// The Kabid disposes the request to the administrators' lane, which two
+/// people hold: srv (administrator server) and tek (teknisi jaringan).
+fn disposed() -> World {
+    let text = CLEAN
+        .replace(
+            "action = \"decide\"\nactivity = \"Memverifikasi permohonan\"\ntime = \"1 hari\"\nya = 3\ntidak = \"ditolak\"",
+            "action = \"dispose\"\nactivity = \"Mendisposisikan permohonan\"\ntime = \"1 hari\"",
+        )
+        .replace("positions = [\"administrator-server\"]", "positions = [\"administrator-server\", \"teknisi-jaringan\"]");
+    World::of(&text)
+}
+
+fn disposition(d: Disposition) -> engine::ActionInput {
+    engine::ActionInput { disposition: Some(d), ..Default::default() }
+}
+
+#[test]
+fn a_disposition_to_one_person_gives_the_next_task_to_them_alone() {
+    let world = disposed();
+    let given = world.submitted("siti", &[("nama_aplikasi", "simpeg")]);
+    let plain = given.when(2, "kabid", note("Segera proses")).unwrap();
+    assert_eq!(then(&plain), ["done 2 by kabid", "open 3 admin [tek srv]"]);
+
+    let boxes = Disposition {
+        instructions: vec!["Proses lebih lanjut".into()],
+        nature: Nature::Segera,
+        addressee: Some("tek".into()),
+        ..Default::default()
+    };
+    let events = given.when(2, "kabid", disposition(boxes.clone())).unwrap();
+    assert_eq!(then(&events), ["done 2 by kabid", "open 3 admin [tek]"]);
+    let EventBody::TaskCompleted { input, .. } = &events[0].body else { panic!("{events:?}") };
+    assert_eq!(input.disposition.as_ref(), Some(&boxes), "the sheet's content is kept with the paraf");
+}
+
+#[test]
+fn a_due_date_earlier_than_the_standard_time_clocks_the_next_task() {
+    let world = disposed();
+    let given = world.submitted("siti", &[("nama_aplikasi", "simpeg")]);
+    // Step 3's standard time is 2 hours: a due date the same Monday closes
+    // at the end of Monday's working day, later than that; Monday's 2 hours win.
+    let today = jiff::Timestamp::from_millisecond(monday_9()).unwrap().in_tz("Asia/Jakarta").unwrap().date();
+    let same_day = Disposition { due: Some(today), ..Default::default() };
+    let events = given
+        .when(2, "kabid", disposition(Disposition { instructions: vec!["Simpan".into()], ..same_day }))
+        .unwrap();
+    let due = |events: &[engine::Event]| {
+        events.iter().find_map(|e| match &e.body {
+            EventBody::TaskCreated { step: 3, due_at, .. } => *due_at,
+            _ => None,
+        })
+    };
+    assert_eq!(due(&events), Some(monday_9() + 2 * 60 * MINUTE));
+
+    // Without a standard time, the due date alone clocks it.
+    let untimed = CLEAN
+        .replace(
+            "action = \"decide\"\nactivity = \"Memverifikasi permohonan\"\ntime = \"1 hari\"\nya = 3\ntidak = \"ditolak\"",
+            "action = \"dispose\"\nactivity = \"Mendisposisikan permohonan\"\ntime = \"1 hari\"",
+        )
+        .replace("time = \"2 jam\"", "time = \"-\"");
+    let world = World::of(&untimed);
+    let given = world.submitted("siti", &[("nama_aplikasi", "simpeg")]);
+    let wednesday = today.checked_add(jiff::ToSpan::days(2)).unwrap();
+    let d = Disposition { instructions: vec!["Simpan".into()], due: Some(wednesday), ..Default::default() };
+    let events = given.when(2, "kabid", disposition(d)).unwrap();
+    let close = world.calendar.day_close(wednesday).unwrap().as_millisecond();
+    assert_eq!(due(&events), Some(close));
+}
+
+#[test]
+fn a_disposition_is_refused_field_by_field_and_changes_nothing() {
+    let world = disposed();
+    let given = world.submitted("siti", &[("nama_aplikasi", "simpeg")]);
+    let field = |r: Result<Vec<engine::Event>, EngineError>| match r {
+        Err(EngineError::Invalid(errors)) => errors.into_iter().map(|e| e.field).collect::<Vec<_>>(),
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    // Neither a note nor a ticked box.
+    assert_eq!(
+        field(given.when(
+            2,
+            "kabid",
+            disposition(Disposition { nature: Nature::Segera, ..Default::default() })
+        )),
+        ["catatan"]
+    );
+    // Someone outside the next lane.
+    let to_kasi = Disposition {
+        addressee: Some("kasi".into()),
+        instructions: vec!["Simpan".into()],
+        ..Default::default()
+    };
+    assert_eq!(field(given.when(2, "kabid", disposition(to_kasi))), ["kepada"]);
+    // A due date on a Saturday.
+    let today = jiff::Timestamp::from_millisecond(monday_9()).unwrap().in_tz("Asia/Jakarta").unwrap().date();
+    let saturday = today.checked_add(jiff::ToSpan::days(5)).unwrap();
+    let weekend =
+        Disposition { due: Some(saturday), instructions: vec!["Simpan".into()], ..Default::default() };
+    assert_eq!(field(given.when(2, "kabid", disposition(weekend))), ["batas_waktu"]);
+    // A disposition at a step that does not dispose.
+    let later = given.did(2, "kabid", note("Proses"));
+    let boxes = Disposition { instructions: vec!["Simpan".into()], ..Default::default() };
+    assert_eq!(field(later.when(3, "srv", disposition(boxes))), ["instruksi"]);
+}
+
+#[test]
+fn the_addressee_is_chosen_among_the_next_steps_people() {
+    let world = disposed();
+    let given = world.submitted("siti", &[("nama_aplikasi", "simpeg")]);
+    let state = given.state();
+    let task = given.task(2, "kabid");
+    let people: Vec<String> = workflow::next_candidates(&world.ctx(), &state, &task, given.at)
+        .into_iter()
+        .map(|c| c.person)
+        .collect();
+    assert_eq!(people, ["tek", "srv"]);
 }
