@@ -131,18 +131,26 @@ fn the_disposition_sheet_lists_every_hop() {
         agenda_number: "0042/2026".into(),
         nature: "Biasa".into(),
         subject: "Permohonan Pembuatan Akun Email".into(),
+        boxes: ["Tanggapan dan saran", "Proses lebih lanjut", "Untuk diketahui"].map(String::from).to_vec(),
         hops: vec![
             Hop {
                 from: "Kepala Dinas".into(),
                 to: "Kabid Aptika".into(),
                 instruction: "Mohon ditindaklanjuti".into(),
                 at: "23 November 2026 09.15".into(),
+                ticked: vec!["Proses lebih lanjut".into()],
+                nature: "Sangat Segera".into(),
+                due: "25 November 2026".into(),
+                paraf: "Bambang Santoso".into(),
             },
             Hop {
                 from: "Kabid Aptika".into(),
                 to: "Kasi PPI SPBE".into(),
                 instruction: "Proses sesuai SOP".into(),
                 at: "23 November 2026 10.02".into(),
+                nature: "Biasa".into(),
+                paraf: "Agus Prasetyo".into(),
+                ..Default::default()
             },
         ],
     };
@@ -153,9 +161,21 @@ fn the_disposition_sheet_lists_every_hop() {
     std::fs::write(&path, pdf).unwrap();
     run("pdftotext", &["-layout"], &path);
     let text = std::fs::read_to_string(path.with_extension("txt")).unwrap();
-    for needle in
-        ["LEMBAR DISPOSISI", "0042/2026", "Mohon ditindaklanjuti", "Proses sesuai SOP", "Kasi PPI SPBE"]
-    {
+    for needle in [
+        "LEMBAR DISPOSISI",
+        "0042/2026",
+        "Mohon ditindaklanjuti",
+        "Proses sesuai SOP",
+        "Kasi PPI SPBE",
+        "Sangat Segera",
+        "Batas waktu",
+        "25 November 2026",
+        "Dengan hormat harap",
+        "Tanggapan dan saran",
+        "Proses lebih lanjut",
+        "Paraf: Bambang Santoso, 23 November 2026 09.15",
+        "Hal",
+    ] {
         assert!(text.contains(needle), "pdftotext lacks {needle:?}:\n{text}");
     }
 }

@@ -10,20 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::form::FieldError;
 
-/// Longest instruction box label, and most boxes on one sheet.
-pub const INSTRUCTION_MAX_CHARS: usize = 100;
-pub const INSTRUCTIONS_MAX: usize = 20;
-
-/// The boxes of a lembar disposisi when the agency has not set its own.
-pub const DEFAULT_INSTRUCTIONS: [&str; 6] = [
-    "Tanggapan dan saran",
-    "Proses lebih lanjut",
-    "Koordinasikan/konfirmasikan",
-    "Untuk diketahui",
-    "Hadiri/wakili",
-    "Simpan/arsipkan",
-];
-
 /// Sifat: how the letter is to be handled.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -85,9 +71,51 @@ pub struct Disposition {
 pub const FIELD_INSTRUCTIONS: &str = "instruksi";
 pub const FIELD_NATURE: &str = "sifat";
 pub const FIELD_DUE: &str = "batas_waktu";
-pub const FIELD_ADDRESSEE: &str = "kepada";
+pub const FIELD_ADDRESSEE: &str = "diteruskan_kepada";
 
 impl Disposition {
+    /// Reads a disposition as a form or a request gives it: the ticked
+    /// boxes, the sifat's key, an ISO due date and a person id, each
+    /// possibly empty. `None` when nothing was given.
+    pub fn read(
+        instructions: Vec<String>,
+        nature: Option<&str>,
+        due: Option<&str>,
+        addressee: Option<&str>,
+    ) -> Result<Option<Disposition>, Vec<FieldError>> {
+        fn given(v: Option<&str>) -> Option<&str> {
+            v.map(str::trim).filter(|v| !v.is_empty())
+        }
+        let mut errors = Vec::new();
+        let nature = match given(nature) {
+            None => Nature::default(),
+            Some(key) => Nature::parse(key).unwrap_or_else(|| {
+                let keys: Vec<&str> = Nature::ALL.iter().map(|n| n.key()).collect();
+                errors.push(FieldError::new(
+                    FIELD_NATURE,
+                    "Sifat",
+                    format!("\"{key}\" bukan sifat surat — pilih {}", keys.join(", ")),
+                ));
+                Nature::default()
+            }),
+        };
+        let due = given(due).and_then(|text| {
+            let parsed = text.parse::<Date>().ok();
+            if parsed.is_none() {
+                errors.push(FieldError::new(FIELD_DUE, "Batas waktu", "tulis tanggal sebagai TTTT-BB-HH"));
+            }
+            parsed
+        });
+        let instructions: Vec<String> =
+            instructions.into_iter().map(|i| i.trim().to_string()).filter(|i| !i.is_empty()).collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let disposition =
+            Disposition { instructions, nature, due, addressee: given(addressee).map(str::to_string) };
+        Ok((!disposition.is_empty()).then_some(disposition))
+    }
+
     /// Whether it says anything beyond the defaults.
     pub fn is_empty(&self) -> bool {
         *self == Disposition::default()
@@ -122,7 +150,7 @@ mod tests {
     use super::*;
 
     fn boxes() -> Vec<String> {
-        DEFAULT_INSTRUCTIONS.iter().map(|s| s.to_string()).collect()
+        sop::agency::DEFAULT_DISPOSITION_INSTRUCTIONS.iter().map(|s| s.to_string()).collect()
     }
 
     #[test]
@@ -150,6 +178,29 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, [FIELD_INSTRUCTIONS, FIELD_DUE]);
         assert!(errors[0].message.contains("Segera kerjakan"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_form_is_read_with_empty_parts_left_out_and_bad_parts_named() {
+        assert_eq!(Disposition::read(vec![" ".into()], Some(""), Some(""), Some("")), Ok(None));
+        let read = Disposition::read(
+            vec!["Simpan/arsipkan".into()],
+            Some("segera"),
+            Some("2026-12-01"),
+            Some("tek"),
+        );
+        assert_eq!(
+            read,
+            Ok(Some(Disposition {
+                instructions: vec!["Simpan/arsipkan".into()],
+                nature: Nature::Segera,
+                due: Some(date(2026, 12, 1)),
+                addressee: Some("tek".into()),
+            }))
+        );
+        let errors = Disposition::read(Vec::new(), Some("kilat"), Some("1/12/2026"), None).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, [FIELD_NATURE, FIELD_DUE]);
     }
 
     #[test]

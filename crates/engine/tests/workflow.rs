@@ -409,7 +409,7 @@ fn a_disposition_is_refused_field_by_field_and_changes_nothing() {
         instructions: vec!["Simpan".into()],
         ..Default::default()
     };
-    assert_eq!(field(given.when(2, "kabid", disposition(to_kasi))), ["kepada"]);
+    assert_eq!(field(given.when(2, "kabid", disposition(to_kasi))), ["diteruskan_kepada"]);
     // A due date on a Saturday.
     let today = jiff::Timestamp::from_millisecond(monday_9()).unwrap().in_tz("Asia/Jakarta").unwrap().date();
     let saturday = today.checked_add(jiff::ToSpan::days(5)).unwrap();

@@ -71,6 +71,32 @@ pub struct LetterSettings {
     /// empty: the head types the number when ratifying.
     #[serde(default)]
     pub sop_number: String,
+    /// The instruction boxes of its lembar disposisi, in print order.
+    #[serde(default = "default_disposition_instructions")]
+    pub disposition_instructions: Vec<String>,
+    /// Whether a letter waiting for the signing service may instead be
+    /// printed, signed in wet ink, scanned and uploaded.
+    #[serde(default)]
+    pub wet_ink_fallback: bool,
+}
+
+/// The boxes of a lembar disposisi when the agency has not set its own
+/// (the usual boxes of the tata naskah dinas form).
+pub const DEFAULT_DISPOSITION_INSTRUCTIONS: [&str; 6] = [
+    "Tanggapan dan saran",
+    "Proses lebih lanjut",
+    "Koordinasikan/konfirmasikan",
+    "Untuk diketahui",
+    "Hadiri/wakili",
+    "Simpan/arsipkan",
+];
+
+/// Most boxes on a lembar disposisi, and the longest box.
+pub const MAX_DISPOSITION_INSTRUCTIONS: usize = 20;
+pub const MAX_INSTRUCTION_CHARS: usize = 100;
+
+fn default_disposition_instructions() -> Vec<String> {
+    DEFAULT_DISPOSITION_INSTRUCTIONS.iter().map(|s| s.to_string()).collect()
 }
 
 fn default_template() -> String {
@@ -91,6 +117,8 @@ impl Default for LetterSettings {
             place: String::new(),
             srikandi: false,
             sop_number: String::new(),
+            disposition_instructions: default_disposition_instructions(),
+            wet_ink_fallback: false,
         }
     }
 }
@@ -254,6 +282,29 @@ impl Agency {
                     errors.join("; "),
                 ));
             }
+        }
+        let boxes = &self.letters.disposition_instructions;
+        let box_problem = if boxes.is_empty() {
+            Some("isi sedikitnya satu kotak instruksi".to_string())
+        } else if boxes.len() > MAX_DISPOSITION_INSTRUCTIONS {
+            Some(format!("paling banyak {MAX_DISPOSITION_INSTRUCTIONS} kotak"))
+        } else if let Some(b) =
+            boxes.iter().find(|b| b.trim().is_empty() || b.chars().count() > MAX_INSTRUCTION_CHARS)
+        {
+            Some(format!("\"{b}\": setiap kotak berisi, paling banyak {MAX_INSTRUCTION_CHARS} karakter"))
+        } else {
+            boxes
+                .iter()
+                .enumerate()
+                .find(|(i, b)| boxes[..*i].contains(b))
+                .map(|(_, b)| format!("\"{b}\" tertulis dua kali"))
+        };
+        if let Some(message) = box_problem {
+            problems.push(FieldProblem::new(
+                "letters.disposition_instructions",
+                "Kotak instruksi lembar disposisi",
+                message,
+            ));
         }
         for (field, label, value) in [
             ("letters.classification", "Kode klasifikasi", &self.letters.classification),
@@ -577,10 +628,21 @@ pemda = true
         agency.domain = "contoh..go.id".into();
         agency.retention_days = 0;
         agency.letters.number = "{tahun}".into();
-        let fields: Vec<&str> = agency.problems().iter().map(|p| p.field).collect();
+        agency.letters.disposition_instructions = vec!["Simpan".into(), "Proses".into(), "Simpan".into()];
+        let problems = agency.problems();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field).collect();
         assert_eq!(
             fields,
-            ["government", "timezone", "letterhead", "domain", "retention_days", "letters.number"]
+            [
+                "government",
+                "timezone",
+                "letterhead",
+                "domain",
+                "retention_days",
+                "letters.number",
+                "letters.disposition_instructions"
+            ]
         );
+        assert!(problems.last().unwrap().message.contains("\"Simpan\" tertulis dua kali"), "{problems:?}");
     }
 }

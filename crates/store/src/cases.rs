@@ -196,6 +196,11 @@ impl Store {
         let case = case.as_str();
         let ids = upload_ids(&uploads);
         input.attachments.extend(ids.iter().cloned());
+        if let Some(d) = input.disposition.take() {
+            // The boxes are the agency's own list.
+            let boxes = self.agency(agency).await?.letters.disposition_instructions;
+            input.disposition = Some(d.check(&boxes, ctx.local_date(at)).map_err(EngineError::Invalid)?);
+        }
         let mut events = workflow::complete(ctx, &state, &task, &by, input, at)?;
         let after = fold(&events, Some(state));
         if carries_personal(&events, sop) {

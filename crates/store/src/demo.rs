@@ -256,7 +256,12 @@ pub fn sample_input_for(
 ) -> engine::ActionInput {
     let domain = if agency.domain.is_empty() { NO_DOMAIN } else { agency.domain.as_str() };
     let mail_domain = if agency.mail_domain.is_empty() { domain } else { agency.mail_domain.as_str() };
-    sample_input_under(step, verdict, domain, mail_domain)
+    let mut input = sample_input_under(step, verdict, domain, mail_domain);
+    if let (Some(d), Some(first)) = (&mut input.disposition, agency.letters.disposition_instructions.first())
+    {
+        d.instructions = vec![first.clone()];
+    }
+    input
 }
 
 fn sample_input_under(
@@ -288,6 +293,11 @@ fn sample_input_under(
             .iter()
             .map(|a| (a.name.clone(), format!("contoh-{}.pdf", a.name)))
             .collect(),
+        disposition: (step.action == ActionKind::Dispose).then(|| engine::disposition::Disposition {
+            instructions: vec![sop::agency::DEFAULT_DISPOSITION_INSTRUCTIONS[1].to_string()],
+            nature: engine::disposition::Nature::Segera,
+            ..Default::default()
+        }),
     }
 }
 

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use documents::{Letter, Letterhead, Pkcs12Signer, UnlockedKey, Verification};
 use engine::case::Verdict;
+use engine::disposition::Nature;
 use engine::error::Duty;
 use engine::form::FieldError;
 use engine::notice::NoticeKind;
@@ -1089,11 +1090,17 @@ impl Store {
                 }
                 to
             });
+            let input = task.input.clone().unwrap_or_default();
+            let disposition = input.disposition.unwrap_or_default();
             hops.push(documents::Hop {
                 from: format!("{} ({})", lane_name(&task.lane), org.name(by)),
                 to,
-                instruction: task.input.as_ref().and_then(|i| i.note.clone()).unwrap_or_default(),
+                instruction: input.note.unwrap_or_default(),
                 at: long_date_time(done_at, &zone),
+                ticked: disposition.instructions,
+                nature: disposition.nature.label().to_string(),
+                due: disposition.due.map(civil_date).unwrap_or_default(),
+                paraf: org.name(by),
             });
         }
         let incoming = incoming.unwrap_or_else(|| IncomingLetter {
@@ -1117,8 +1124,10 @@ impl Store {
             letter_date: incoming.letter_date,
             received: long_date_time(incoming.received_at, &zone),
             agenda_number: incoming.agenda,
-            nature: "Biasa".into(),
+            // The sheet's sifat is the first official's.
+            nature: hops.first().map_or_else(|| Nature::Biasa.label().to_string(), |h| h.nature.clone()),
             subject: incoming.subject,
+            boxes: profile.letters.disposition_instructions.clone(),
             hops,
         })
     }

@@ -89,7 +89,24 @@ async fn email_letter() -> SignedLetter {
     let case_path = sent.location.unwrap().trim_end_matches("?baru=1").to_string();
 
     let note = ("note", "Mohon segera ditindaklanjuti sesuai SOP.");
-    for who in ["lmj-kadis", "lmj-kabid", "lmj-kasi"] {
+    // The Head's lembar disposisi: a box the agency does not have is
+    // refused by name and nothing moves; then boxes, sifat and a due date.
+    let unknown = act(&app, &case_path, "lmj-kadis", &[("instruksi.0", "Bakar"), ("sifat", "segera")]).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("&quot;Bakar&quot; bukan kotak instruksi"), "{}", unknown.body);
+    assert!(unknown.body.contains("value=\"segera\" selected"), "the sifat chosen is kept: {}", unknown.body);
+    let calendar = app.store.calendar("lumajang").await.unwrap();
+    let in_a_week = jiff::Timestamp::now().to_zoned(calendar.zone.clone()).date() + jiff::ToSpan::days(7);
+    let due =
+        (0..14).map(|d| in_a_week + jiff::ToSpan::days(d)).find(|d| calendar.is_working_day(*d)).unwrap();
+    let head = [
+        ("instruksi.0", "Tanggapan dan saran"),
+        ("instruksi.1", "Proses lebih lanjut"),
+        ("sifat", "sangat-segera"),
+        ("batas_waktu", &due.to_string()),
+    ];
+    assert_eq!(act(&app, &case_path, "lmj-kadis", &head).await.status, StatusCode::SEE_OTHER);
+    for who in ["lmj-kabid", "lmj-kasi"] {
         assert_eq!(act(&app, &case_path, who, &[note]).await.status, StatusCode::SEE_OTHER, "{who}");
     }
     let done =
@@ -208,6 +225,12 @@ async fn email_letter() -> SignedLetter {
     // The disposition sheet, as a page and a PDF.
     let sheet = requester.get(&format!("{case_path}/disposisi")).await;
     assert_eq!(sheet.body.matches("data-hop=").count(), 3, "{}", sheet.body);
+    let first = between(&sheet.body, "data-hop=\"1\"", "</section>");
+    for shown in ["Sangat Segera", &store::letters::civil_date(due), "Paraf", "Dengan hormat harap"] {
+        assert!(first.contains(shown), "{shown:?} on the sheet: {first}");
+    }
+    assert_eq!(first.matches("data-ticked=\"true\"").count(), 2, "{first}");
+    assert!(sheet.body.contains("<th>Hal</th>"), "the same term as the PDF: {}", sheet.body);
     assert!(sheet.body.contains("Administrator Mail Server (Fitri Handayani, S.Kom.)"));
     let sheet_pdf =
         requester.client.get(format!("{}{case_path}/disposisi.pdf", app.base)).send().await.unwrap();

@@ -3,6 +3,7 @@
 //! withdraw, download an attachment. Creating and acting calls take an
 //! `Idempotency-Key`.
 
+use engine::disposition::{Disposition, FIELD_ADDRESSEE, FIELD_DUE, FIELD_INSTRUCTIONS, FIELD_NATURE};
 use std::collections::BTreeMap;
 
 use axum::Json;
@@ -99,6 +100,32 @@ pub struct Action {
     pub draft: Option<DraftInput>,
     #[serde(default)]
     pub signing: Option<SigningInput>,
+    /// At a disposition step: the lembar disposisi's boxes, sifat, due
+    /// date and addressee.
+    #[serde(default)]
+    pub disposition: Option<DispositionInput>,
+}
+
+/// The lembar disposisi of a disposition step.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DispositionInput {
+    /// Ticked instruction boxes, worded as the agency's list
+    /// (`GET /api/v1/agency` → `letters.disposition_instructions`).
+    #[serde(default)]
+    pub instructions: Vec<String>,
+    /// Sifat.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, pattern = "^(biasa|segera|sangat-segera|rahasia)$")]
+    pub nature: Option<String>,
+    /// Batas waktu, `YYYY-MM-DD`: the next task is due at the close of
+    /// that working day when that is earlier than its standard time.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub due: Option<String>,
+    /// Person id of the one person of the next lane who gets the task.
+    #[serde(default)]
+    pub addressee: Option<String>,
 }
 
 /// Withdrawing a request.
@@ -551,13 +578,24 @@ pub async fn act(
         }
         let data = form_data(step, &action.fields, &action.attachments)?;
         let paperwork = paperwork(state, step, &action);
+        let in_request_words = |problem: Problem| problem.rename_fields(|name| action_part(step, name));
+        let disposition = match &action.disposition {
+            Some(d) => Disposition::read(
+                d.instructions.clone(),
+                d.nature.as_deref(),
+                d.due.as_deref(),
+                d.addressee.as_deref(),
+            )
+            .map_err(|errors| in_request_words(errors.into()))?,
+            None => None,
+        };
         let input = ActionInput {
             note: action.note.clone(),
             verdict,
             fields: action.fields.clone(),
             attachments: BTreeMap::new(),
+            disposition,
         };
-        let in_request_words = |problem: Problem| problem.rename_fields(|name| action_part(step, name));
         let errors = check_before_storing(step, &input, &data);
         if task.status == TaskStatus::Open && !errors.is_empty() {
             return Err(in_request_words(errors.into()));
@@ -580,8 +618,12 @@ pub async fn act(
 /// and the store name as the page's form does (`catatan` is `note`), unless
 /// the step has a field of that name itself.
 fn action_part(step: &sop::Step, name: &str) -> Option<&'static str> {
-    const PARTS: [(&str, &str); 7] = [
+    const PARTS: [(&str, &str); 11] = [
         ("catatan", "note"),
+        (FIELD_INSTRUCTIONS, "disposition.instructions"),
+        (FIELD_NATURE, "disposition.nature"),
+        (FIELD_DUE, "disposition.due"),
+        (FIELD_ADDRESSEE, "disposition.addressee"),
         ("keputusan", "verdict"),
         ("kata_sandi", "signing.passphrase"),
         ("nomor_srikandi", "signing.srikandi_number"),

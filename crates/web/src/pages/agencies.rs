@@ -79,6 +79,8 @@ fn values_of(agency: &sop::Agency) -> BTreeMap<String, String> {
         ("letters.per_unit", flag(agency.letters.per_unit)),
         ("letters.srikandi", flag(agency.letters.srikandi)),
         ("letters.sop_number", agency.letters.sop_number.clone()),
+        ("letters.disposition_instructions", agency.letters.disposition_instructions.join("\n")),
+        ("letters.wet_ink_fallback", flag(agency.letters.wet_ink_fallback)),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -121,6 +123,19 @@ fn profile_of(
     base.letters.per_unit = !given(form, "letters.per_unit").is_empty();
     base.letters.srikandi = !given(form, "letters.srikandi").is_empty();
     base.letters.sop_number = text("letters.sop_number");
+    let boxes: Vec<String> = given(form, "letters.disposition_instructions")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    // Left empty: the usual boxes.
+    base.letters.disposition_instructions = if boxes.is_empty() {
+        sop::agency::DEFAULT_DISPOSITION_INSTRUCTIONS.map(String::from).to_vec()
+    } else {
+        boxes
+    };
+    base.letters.wet_ink_fallback = !given(form, "letters.wet_ink_fallback").is_empty();
     base.fill_defaults();
     (base, unreadable)
 }
@@ -189,6 +204,8 @@ fn render(
                 (filled.checkbox(p, "letters.srikandi", user.t(Msg::Srikandi)))
             }
             (filled.text(p, "letters.sop_number", user.t(Msg::SopNumberTemplate), Some(user.t(Msg::SopNumberTemplateHelp))))
+            (filled.lines(p, "letters.disposition_instructions", user.t(Msg::DispositionBoxes), Some(user.t(Msg::DispositionBoxesHelp))))
+            div.checks { (filled.checkbox(p, "letters.wet_ink_fallback", user.t(Msg::WetInkFallback))) }
             button.primary type="submit" { (user.t(Msg::Save)) }
         }
     };

@@ -9,6 +9,9 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use engine::disposition::{
+    Disposition, FIELD_ADDRESSEE, FIELD_DUE, FIELD_INSTRUCTIONS, FIELD_NATURE, Nature,
+};
 use engine::form::FieldError;
 use engine::{ActionInput, CaseState, CaseStatus, EngineError, TaskState, TaskStatus, Verdict};
 use maud::{Markup, html};
@@ -139,11 +142,12 @@ pub async fn case_page(
 fn action_form(
     user: &User,
     case: &CaseState,
-    (sop, org): (&Sop, &engine::Organisation),
+    ctx: &engine::Context<'_>,
     task: &TaskState,
     letters: &CaseRecords,
     outcome: &Outcome,
 ) -> Markup {
+    let (sop, org) = (ctx.sop, ctx.org);
     let step = sop.step(task.step).expect("task steps exist");
     // A lane acting with the first lane of a joint step confirms its part.
     let partner = step.each_lane_acts() && task.lane != step.lane;
@@ -177,7 +181,17 @@ fn action_form(
         _ => (String::new(), String::new()),
     };
     let general = form::unplaced(errors, fields, attachments);
-    let placed = ["catatan", "keputusan", "kata_sandi", "nomor_srikandi"];
+    let placed = [
+        "catatan",
+        "keputusan",
+        "kata_sandi",
+        "nomor_srikandi",
+        FIELD_INSTRUCTIONS,
+        FIELD_NATURE,
+        FIELD_DUE,
+        FIELD_ADDRESSEE,
+    ];
+    let disposes = matches!(step.action, ActionKind::Dispose | ActionKind::Forward) && !partner;
     let general: Vec<_> = general
         .into_iter()
         .filter(|e| !placed.contains(&e.field.as_str()) && !letters::DRAFT_FIELDS.contains(&e.field.as_str()))
@@ -210,6 +224,7 @@ fn action_form(
                     textarea id={(prefix) "catatan"} name="note" maxlength="2000" { (note.unwrap_or_default()) }
                     @if let Some(e) = &note_error { p.field-error { (e) } }
                 }
+                @if disposes { (disposition_controls(user, ctx, case, task, values, errors)) }
                 (form::controls(&prefix, fields, attachments, values, errors, &people, user.lang))
                 @if !partner { (letters::controls(user, case, sop, step, letters, values, errors)) }
                 button.primary type="submit" { (user.lang.action(step.action)) }
@@ -217,6 +232,88 @@ fn action_form(
         }
     }
 }
+
+/// The lembar disposisi's parts of a disposition step's form: the agency's
+/// instruction boxes, the sifat, a due date and the addressee among the
+/// next step's people; refused values come back as given.
+fn disposition_controls(
+    user: &User,
+    ctx: &engine::Context<'_>,
+    case: &CaseState,
+    task: &TaskState,
+    values: &BTreeMap<String, String>,
+    errors: &[FieldError],
+) -> Markup {
+    let error = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message.clone());
+    let boxes = &user.agency.letters.disposition_instructions;
+    let ticked = |label: &String| values.iter().any(|(k, v)| k.starts_with(INSTRUCTION_PREFIX) && v == label);
+    let nature = values.get(FIELD_NATURE).and_then(|k| Nature::parse(k)).unwrap_or_default();
+    let people = engine::workflow::next_candidates(ctx, case, &task.id, now_ms());
+    let chosen = values.get(FIELD_ADDRESSEE).map(String::as_str).unwrap_or_default();
+    let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date().to_string();
+    html! {
+        fieldset.disposition {
+            legend { strong { (user.t(Msg::DispositionSheet)) } }
+            fieldset class={"checks" @if error(FIELD_INSTRUCTIONS).is_some() { " has-error" }} {
+                legend { (user.t(Msg::DispositionInstructions)) ":" }
+                @for (i, b) in boxes.iter().enumerate() {
+                    label { input type="checkbox" name={(INSTRUCTION_PREFIX) (i)} value=(b) checked[ticked(b)]; " " (b) }
+                }
+                @if let Some(e) = error(FIELD_INSTRUCTIONS) { p.field-error { (e) } }
+            }
+            div class={"field" @if error(FIELD_NATURE).is_some() { " has-error" }} {
+                label for="d-sifat" { (user.t(Msg::DispositionNature)) }
+                select #d-sifat name=(FIELD_NATURE) {
+                    @for n in Nature::ALL { option value=(n.key()) selected[n == nature] { (n.label()) } }
+                }
+                @if let Some(e) = error(FIELD_NATURE) { p.field-error { (e) } }
+            }
+            div class={"field" @if error(FIELD_DUE).is_some() { " has-error" }} {
+                label for="d-due" { (user.t(Msg::DispositionDue)) }
+                input #d-due type="date" name=(FIELD_DUE) min=(today) value=(values.get(FIELD_DUE).map(String::as_str).unwrap_or_default());
+                p.muted { (user.t(Msg::DispositionDueHelp)) }
+                @if let Some(e) = error(FIELD_DUE) { p.field-error { (e) } }
+            }
+            @if people.len() > 1 {
+                div class={"field" @if error(FIELD_ADDRESSEE).is_some() { " has-error" }} {
+                    label for="d-to" { (user.t(Msg::DispositionTo)) }
+                    select #d-to name=(FIELD_ADDRESSEE) {
+                        option value="" { (user.t(Msg::DispositionToLane)) }
+                        @for c in &people { option value=(c.person) selected[c.person == chosen] { (ctx.org.name(&c.person)) } }
+                    }
+                    @if let Some(e) = error(FIELD_ADDRESSEE) { p.field-error { (e) } }
+                }
+            }
+        }
+    }
+}
+
+/// The disposition a form gives, and its raw values to show again if refused.
+fn disposition_of(
+    data: &upload::FormData,
+) -> (Result<Option<Disposition>, Vec<FieldError>>, BTreeMap<String, String>) {
+    let raw: BTreeMap<String, String> = data
+        .fields
+        .iter()
+        .filter(|(k, _)| {
+            k.starts_with(INSTRUCTION_PREFIX)
+                || [FIELD_NATURE, FIELD_DUE, FIELD_ADDRESSEE].contains(&k.as_str())
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let instructions =
+        raw.iter().filter(|(k, _)| k.starts_with(INSTRUCTION_PREFIX)).map(|(_, v)| v.clone()).collect();
+    let read = Disposition::read(
+        instructions,
+        data.text(FIELD_NATURE),
+        data.text(FIELD_DUE),
+        data.text(FIELD_ADDRESSEE),
+    );
+    (read, raw)
+}
+
+/// The form names of the instruction boxes: `instruksi.0`, `instruksi.1`, …
+const INSTRUCTION_PREFIX: &str = "instruksi.";
 
 fn render(
     user: &User,
@@ -268,7 +365,7 @@ fn render(
         @if !letters.review.is_empty() {
             (super::access_review::section(user, case, &letters.review, sop.review.as_ref().map(|r| r.step)))
         }
-        @for task in &mine { (action_form(user, case, (sop, org), task, letters, outcome)) }
+        @for task in &mine { (action_form(user, case, &ctx, task, letters, outcome)) }
         (letters::section(user, case, letters))
         h2 { (user.t(Msg::Timeline)) }
         table.timeline {
@@ -419,6 +516,12 @@ fn actual(
                         br; (user.t(Msg::Decision)) ": " strong { @match v { Verdict::Ya => (step.decision.as_ref().map_or(user.t(Msg::Approve).to_string(), |d| d.ya_label.clone())), Verdict::Tidak => (step.decision.as_ref().map_or(user.t(Msg::ReturnDraft).to_string(), |d| d.tidak_label.clone())) } }
                     }
                     @if let Some(n) = &input.note { br; q { (n) } }
+                    @if let Some(d) = &input.disposition {
+                        br; span.muted { (user.t(Msg::DispositionNature)) ": " } span.nature { (d.nature.label()) }
+                        @if !d.instructions.is_empty() { br; span.muted { (user.t(Msg::DispositionInstructions)) ": " } (d.instructions.join("; ")) }
+                        @if let Some(due) = d.due { br; span.muted { (user.t(Msg::DispositionDue)) ": " } (store::letters::civil_date(due)) }
+                        @if let Some(to) = &d.addressee { br; span.muted { (user.t(Msg::DispositionTo)) ": " } (org.name(to)) }
+                    }
                     @for f in step.fields.iter().filter(|f| input.fields.contains_key(&f.name)) {
                         br; span.muted { (f.label) ": " }
                         @if f.kind == sop::definition::FieldKind::Pegawai { (org.name(&input.fields[&f.name])) }
@@ -463,11 +566,18 @@ pub async fn act(
     };
     let note = data.text("note").map(str::to_string);
     let (paperwork, kept) = letters::paperwork(&state, step, &data);
+    let (disposition, disposition_raw) = disposition_of(&data);
     let mut fields = data.step_values(&step.fields);
-    let input =
-        ActionInput { note: note.clone(), verdict, fields: fields.clone(), attachments: BTreeMap::new() };
+    let input = ActionInput {
+        note: note.clone(),
+        verdict,
+        fields: fields.clone(),
+        attachments: BTreeMap::new(),
+        disposition: disposition.clone().unwrap_or_default(),
+    };
     // Shown again if the form is refused (the passphrase never is).
     fields.extend(kept);
+    fields.extend(disposition_raw);
     let fail = |errors: Vec<FieldError>| {
         let failed = FailedAction {
             task: task.id.clone(),
@@ -482,7 +592,8 @@ pub async fn act(
     };
     // Only someone allowed to act gets field-by-field help; others are refused below.
     let allowed = task.candidates.iter().any(|c| c.person == user.person());
-    let errors = check_before_storing(step, &input, &data);
+    let mut errors = check_before_storing(step, &input, &data);
+    errors.extend(disposition.err().unwrap_or_default());
     if allowed && task.status == TaskStatus::Open && case.status == CaseStatus::Open && !errors.is_empty() {
         return Ok(fail(errors));
     }

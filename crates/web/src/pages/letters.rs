@@ -336,12 +336,23 @@ pub async fn disposition_page(
                 tr { th { (user.t(Msg::LetterSubject)) } td colspan="3" { (sheet.subject) } }
             }
         }
-        table.hops {
-            thead { tr { th { "No" } th { (user.t(Msg::HopFrom)) } th { (user.t(Msg::To)) } th { (user.t(Msg::Instruction)) } th { (user.t(Msg::When)) } } }
-            tbody {
-                @for (i, h) in sheet.hops.iter().enumerate() {
-                    tr data-hop=(i + 1) { td { (i + 1) } td { (h.from) } td { (h.to) } td { (h.instruction) } td { (h.at) } }
+        @if sheet.hops.is_empty() { p.muted { (user.t(Msg::NoDispositionYet)) } }
+        @for (i, h) in sheet.hops.iter().enumerate() {
+            section.card.hop data-hop=(i + 1) {
+                h2 { (user.t(Msg::DispositionNo)) " " (i + 1) }
+                table.sheet { tbody {
+                    tr { th { (user.t(Msg::HopFrom)) } td { (h.from) } th { (user.t(Msg::DispositionTo)) } td { (h.to) } }
+                    tr { th { (user.t(Msg::DispositionNature)) } td.nature { (h.nature) } th { (user.t(Msg::DispositionDue)) } td { @if h.due.is_empty() { "-" } @else { (h.due) } } }
+                } }
+                p { strong { (user.t(Msg::DispositionInstructions)) ":" } }
+                ul.boxes {
+                    @for b in &sheet.boxes {
+                        @let ticked = h.ticked.contains(b);
+                        li data-ticked=(ticked) { @if ticked { "☒ " } @else { "☐ " } (b) }
+                    }
                 }
+                p { strong { (user.t(Msg::Instruction)) ": " } @if h.instruction.is_empty() { "-" } @else { (h.instruction) } }
+                p.muted { (user.t(Msg::Paraf)) ": " (h.paraf) ", " (h.at) }
             }
         }
     };
