@@ -27,6 +27,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::effects::StepDone;
 use crate::notice_delivery::Notice;
 use crate::record_event::{self, Change, Owner};
+use crate::signing_queue::SignedWith;
 use crate::{Store, StoreError, new_id};
 
 /// The notification letter's text as the Kasi edits it.
@@ -141,6 +142,8 @@ pub struct OutgoingLetter {
     pub sent_at: Option<i64>,
     pub code: String,
     pub sha256: String,
+    /// How it was signed; `None` while it waits in the signing queue.
+    pub signed_with: Option<SignedWith>,
 }
 
 /// What the public verification page shows of a signed letter.
@@ -156,6 +159,7 @@ pub struct Verified {
     pub sha256: String,
     /// The stored file still has the recorded hash.
     pub intact: bool,
+    pub signed_with: SignedWith,
 }
 
 fn local(at: i64, zone: &TimeZone) -> jiff::Zoned {
@@ -434,6 +438,23 @@ impl Store {
                 self.sign_letter(tx, ctx, state, done, signing, key).await?;
             }
             ActionKind::Send => {
+                let waiting = sqlx::query(
+                    "SELECT number FROM outgoing_letters WHERE case_id = $1 AND signed_with IS NULL",
+                )
+                .bind(&state.id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                if let Some(row) = waiting {
+                    let number: String = row.try_get("number")?;
+                    return Err(StoreError::invalid(
+                        "surat",
+                        "Surat",
+                        format!(
+                            "surat nomor {number} belum bertanda tangan — masih di antrean tanda tangan; \
+                             kirim setelah ditandatangani"
+                        ),
+                    ));
+                }
                 sqlx::query(
                     "UPDATE outgoing_letters SET sent_at = $1, sent_by = $2 WHERE case_id = $3 AND sent_at IS NULL",
                 )
@@ -488,10 +509,22 @@ impl Store {
                  (atau SOPIR_PUBLIC_URL) berisi alamat yang dibuka masyarakat, mis. https://sopir.lumajangkab.go.id",
             )
         })?;
+        // Through the agency's signing service, the letter is numbered
+        // here and signed by the service once this task is kept (the
+        // passphrase goes to the service then, never to the database).
+        let remote = self.signing_service(&state.agency).await?.is_some();
+        if remote && self.signer_nik(&state.agency, by).await?.is_none() {
+            return Err(StoreError::invalid(
+                "kata_sandi",
+                "NIK penanda tangan",
+                "NIK Anda untuk layanan tanda tangan elektronik belum diatur; minta administrator mengisinya di Pengaturan surat",
+            ));
+        }
         // A wrong passphrase is refused before a number is taken.
         let key = match key {
-            Some(key) => key,
-            None => {
+            _ if remote => None,
+            Some(key) => Some(key),
+            None => Some({
                 let p12 = signing_certificate_file(&mut **tx, &state.agency, by).await?.ok_or_else(|| {
                     StoreError::invalid(
                         "kata_sandi",
@@ -500,7 +533,7 @@ impl Store {
                     )
                 })?;
                 unlock(p12, signing.passphrase.clone()).await?
-            }
+            }),
         };
 
         let agency = self.agency(&state.agency).await?;
@@ -569,13 +602,21 @@ impl Store {
             date: pdf_date(at, zone),
         };
         let pdf = letter.to_pdf(Some(&slot));
-        let signed =
-            key.sign(pdf).map_err(|e| StoreError::invalid("kata_sandi", "Tanda tangan", e.to_string()))?;
+        let (signed, signed_with) = match key {
+            Some(key) => {
+                let signed = key
+                    .sign(pdf)
+                    .map_err(|e| StoreError::invalid("kata_sandi", "Tanda tangan", e.to_string()))?;
+                (signed, Some(SignedWith::Certificate))
+            }
+            // Waits in the signing queue for the service.
+            None => (pdf, None),
+        };
         let sha256: String = Sha256::digest(&signed).iter().map(|b| format!("{b:02x}")).collect();
         sqlx::query(
             "INSERT INTO outgoing_letters (id, agency_id, case_id, draft_version, year, seq, number, dated_at,
-                 recipient, subject, signer_id, signer_title, code, sha256, pdf)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                 recipient, subject, signer_id, signer_title, code, sha256, pdf, signed_with)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(new_id())
         .bind(&state.agency)
@@ -592,6 +633,7 @@ impl Store {
         .bind(&code)
         .bind(&sha256)
         .bind(signed)
+        .bind(signed_with.map(SignedWith::key))
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -955,7 +997,8 @@ impl Store {
     ) -> Result<Vec<OutgoingLetter>, StoreError> {
         let org = self.organisation(agency).await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT id, case_id, number, seq, dated_at, recipient, subject, signer_id, signer_title, sent_at, code, sha256
+            "SELECT id, case_id, number, seq, dated_at, recipient, subject, signer_id, signer_title, sent_at, code, sha256,
+                 signed_with
              FROM outgoing_letters {filter}"
         )))
         .bind(agency)
@@ -977,6 +1020,10 @@ impl Store {
                     sent_at: r.try_get("sent_at")?,
                     code: r.try_get("code")?,
                     sha256: r.try_get("sha256")?,
+                    signed_with: r
+                        .try_get::<Option<String>, _>("signed_with")?
+                        .as_deref()
+                        .and_then(SignedWith::parse),
                 })
             })
             .collect()
@@ -984,13 +1031,15 @@ impl Store {
 
     /// The signed PDF of `case`'s letter.
     pub async fn letter_pdf(&self, agency: &str, case: &str) -> Result<(String, Vec<u8>), StoreError> {
-        let row =
-            sqlx::query("SELECT number, pdf FROM outgoing_letters WHERE agency_id = $1 AND case_id = $2")
-                .bind(agency)
-                .bind(case)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or_else(|| StoreError::NotFound("surat bertanda tangan".into()))?;
+        let row = sqlx::query(
+            "SELECT number, pdf FROM outgoing_letters
+                 WHERE agency_id = $1 AND case_id = $2 AND signed_with IS NOT NULL",
+        )
+        .bind(agency)
+        .bind(case)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("surat bertanda tangan".into()))?;
         Ok((row.try_get("number")?, row.try_get("pdf")?))
     }
 
@@ -1033,10 +1082,10 @@ impl Store {
     /// The letter behind a verification code, for anyone holding the code.
     pub async fn verify(&self, code: &str) -> Result<Option<Verified>, StoreError> {
         let row = sqlx::query(
-            "SELECT o.number, o.dated_at, o.signer_title, o.subject, o.sha256, o.pdf, p.name AS signer,
+            "SELECT o.number, o.dated_at, o.signer_title, o.subject, o.sha256, o.pdf, o.signed_with, p.name AS signer,
                  a.government, a.name AS agency, a.timezone
              FROM outgoing_letters o JOIN people p ON p.id = o.signer_id JOIN agencies a ON a.id = o.agency_id
-             WHERE o.code = $1",
+             WHERE o.code = $1 AND o.signed_with IS NOT NULL",
         )
         .bind(code)
         .fetch_optional(&self.pool)
@@ -1059,6 +1108,11 @@ impl Store {
             subject: row.try_get("subject")?,
             intact: actual == sha256,
             sha256,
+            signed_with: row
+                .try_get::<Option<String>, _>("signed_with")?
+                .as_deref()
+                .and_then(SignedWith::parse)
+                .unwrap_or(SignedWith::Certificate),
         }))
     }
 

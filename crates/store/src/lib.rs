@@ -44,6 +44,7 @@ pub mod satisfaction;
 pub mod seed;
 pub mod self_registration;
 pub mod sign_in;
+pub mod signing_queue;
 pub mod sop_catalogue;
 pub mod sop_drafts;
 pub mod sop_ratification;

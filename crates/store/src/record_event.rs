@@ -56,6 +56,21 @@ pub enum Change {
         subject: String,
         sha256: String,
     },
+    /// Where the agency's signing service is (never its password).
+    SigningServiceSet {
+        url: String,
+        username: String,
+    },
+    /// A signing official's NIK at the signing service was set (never the NIK).
+    SignerNikSet {
+        person: String,
+    },
+    /// A letter waiting in the signing queue was signed.
+    LetterSigned {
+        number: String,
+        with: String,
+        sha256: String,
+    },
     ApiTokenCreated {
         account: String,
         token: String,
@@ -287,6 +302,9 @@ impl Change {
             Change::ScheduleAdded { .. } => "schedule-added",
             Change::LogoSet { .. } => "logo-set",
             Change::SigningCertificateSet { .. } => "signing-certificate-set",
+            Change::SigningServiceSet { .. } => "signing-service-set",
+            Change::SignerNikSet { .. } => "signer-nik-set",
+            Change::LetterSigned { .. } => "letter-signed",
             Change::ApiTokenCreated { .. } => "api-token-created",
             Change::ApiTokenRevoked { .. } => "api-token-revoked",
             Change::AccountAdded { .. } => "account-added",

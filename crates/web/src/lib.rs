@@ -15,6 +15,9 @@ mod layout;
 pub mod mailer;
 mod openid;
 pub(crate) mod pages;
+pub mod signing_contract;
+pub mod signing_probe;
+pub mod signing_service;
 mod upload;
 
 use std::net::SocketAddr;
@@ -123,6 +126,10 @@ pub fn router(state: AppState) -> Router {
         .route("/permohonan/{case}/konsep.pdf", get(pages::letters::draft_pdf))
         .route("/permohonan/{case}/konsep/pratinjau", post(pages::letters::draft_preview))
         .route("/agenda", get(pages::letters::registers))
+        .route("/agenda/antrean", get(pages::signing_queue::page))
+        .route("/agenda/antrean/{id}/tandatangani", post(pages::signing_queue::sign))
+        .route("/agenda/antrean/{id}/cetak.pdf", get(pages::signing_queue::print))
+        .route("/agenda/antrean/{id}/basah", post(pages::signing_queue::wet_ink))
         .route("/registri", get(pages::registries::index))
         .route("/registri/{kind}", get(pages::registries::list))
         .route("/registri/{kind}/{id}", get(pages::registries::entry))
@@ -200,6 +207,8 @@ pub fn router(state: AppState) -> Router {
         .route("/instansi/{agency}/organisasi/impor/terapkan", post(pages::roster_import::apply))
         .route("/admin/surat/logo", post(pages::letter_settings::upload_logo))
         .route("/admin/surat/sertifikat", post(pages::letter_settings::upload_certificate))
+        .route("/admin/surat/layanan", post(pages::letter_settings::save_service))
+        .route("/admin/surat/nik", post(pages::letter_settings::save_nik))
         .route("/akun/token", get(pages::api_tokens::page).post(pages::api_tokens::create))
         .route("/akun/token/{id}/cabut", post(pages::api_tokens::revoke))
         .merge(api::router())

@@ -28,6 +28,7 @@ pub mod satisfaction;
 pub(crate) mod self_registration;
 pub mod services;
 pub mod sign_in_settings;
+pub mod signing_queue;
 pub mod sop_editor;
 pub mod sop_publishing;
 pub mod sop_review;

@@ -600,6 +600,17 @@ pub async fn act(
         if task.status == TaskStatus::Open && !errors.is_empty() {
             return Err(in_request_words(errors.into()));
         }
+        // Through a signing service: an inactive certificate is refused
+        // before a number is taken; the signature follows the step, and a
+        // letter the service could not sign waits in the signing queue.
+        let passphrase = paperwork.signing.as_ref().map(|s| s.passphrase.clone());
+        if passphrase.is_some()
+            && let Some(message) =
+                crate::pages::signing_queue::refusal_before_signing(state, user.agency_id(), user.person())
+                    .await?
+        {
+            return Err(Problem::field("signing.passphrase", "signing.passphrase", &message));
+        }
         let after = state
             .store
             .complete(
@@ -609,6 +620,10 @@ pub async fn act(
             )
             .await
             .map_err(|e| in_request_words(e.into()))?;
+        if let Some(p) = &passphrase {
+            crate::pages::signing_queue::sign_after_step(state, user.agency_id(), &case.id, user.person(), p)
+                .await?;
+        }
         answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)
     })
     .await

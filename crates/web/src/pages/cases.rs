@@ -80,12 +80,16 @@ pub struct Notice {
     ok: Option<String>,
     /// Back from the satisfaction survey.
     survei: Option<String>,
+    /// The letter signed at this step waits in the signing queue.
+    antre: Option<String>,
 }
 
 /// What the page shows besides the case: a message, or a failed action.
 #[derive(Default)]
 struct Outcome {
     info: Option<String>,
+    /// Link the signing queue under the message.
+    queue: bool,
     error: Option<String>,
     failed: Option<FailedAction>,
     /// Personal data shown in full (after a logged reveal).
@@ -133,6 +137,9 @@ pub async fn case_page(
         outcome.info = Some(user.t(Msg::ActionSaved).to_string());
     } else if notice.survei.is_some() {
         outcome.info = Some(user.t(Msg::SkmThanks).to_string());
+    } else if notice.antre.is_some() {
+        outcome.error = Some(user.t(Msg::LetterWaitsForSignature).to_string());
+        outcome.queue = true;
     }
     outcome.survey = state.store.survey_open(&case, user.person()).await?;
     let letters = CaseRecords::load(&state, &user, &case.id).await?;
@@ -332,7 +339,9 @@ fn render(
     let body = html! {
         h1 { (user.t(Msg::CaseTitle)) " " (case.number) " " (status_tag(user, case.status)) }
         @if let Some(i) = &outcome.info { p.flash.info role="status" { (i) } }
-        @if let Some(e) = &outcome.error { p.flash.error role="alert" { (e) } }
+        @if let Some(e) = &outcome.error {
+            p.flash.error role="alert" { (e) @if outcome.queue { " " a href="/agenda/antrean" { (user.t(Msg::SigningQueue)) } } }
+        }
         div.card {
             p { strong { (sop.identity.nama.value) } " (" (sop.identity.nomor.value) ", " (user.t(Msg::Version)) " " (case.sop_version) ")" }
             @if let Some(period) = &case.routine {
@@ -597,6 +606,17 @@ pub async fn act(
     if allowed && task.status == TaskStatus::Open && case.status == CaseStatus::Open && !errors.is_empty() {
         return Ok(fail(errors));
     }
+    // Through a signing service, a certificate it knows to be inactive is
+    // refused before a number is taken; the signature follows the step.
+    let passphrase = paperwork.signing.as_ref().map(|s| s.passphrase.clone()).filter(|_| allowed);
+    if let Some(message) = match &passphrase {
+        Some(_) => {
+            super::signing_queue::refusal_before_signing(&state, user.agency_id(), user.person()).await?
+        }
+        None => None,
+    } {
+        return Ok(fail(vec![FieldError::new("kata_sandi", user.t(Msg::Passphrase), message)]));
+    }
     match state
         .store
         .complete(
@@ -606,7 +626,24 @@ pub async fn act(
         )
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/permohonan/{}?ok=1", case.id)).into_response()),
+        Ok(_) => {
+            let waits = match &passphrase {
+                Some(p) => matches!(
+                    super::signing_queue::sign_after_step(
+                        &state,
+                        user.agency_id(),
+                        &case.id,
+                        user.person(),
+                        p
+                    )
+                    .await?,
+                    Some(super::signing_queue::Signed::Waiting(_))
+                ),
+                None => false,
+            };
+            let notice = if waits { "antre" } else { "ok" };
+            Ok(Redirect::to(&format!("/permohonan/{}?{notice}=1", case.id)).into_response())
+        }
         Err(store::StoreError::Engine(EngineError::Invalid(errors))) => Ok(fail(errors)),
         Err(store::StoreError::Engine(EngineError::NotAllowed { .. })) => Err(WebError::Forbidden),
         Err(store::StoreError::Engine(refusal)) => {

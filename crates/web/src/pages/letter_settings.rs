@@ -40,6 +40,11 @@ async fn render(
         }
     }
     let has_logo = state.store.letterhead(&user.agency).await?.logo.is_some();
+    let service = state.store.signing_service(agency).await?;
+    let mut niks = Vec::new();
+    for (person, _) in &signers {
+        niks.push(state.store.signer_nik(agency, &person.id).await?.is_some());
+    }
     let body = html! {
         h1 { (user.t(Msg::LetterSettings)) }
         p { a href="/admin" { "← " (user.t(Msg::AdminTitle)) } }
@@ -73,6 +78,38 @@ async fn render(
             input #c-pass type="password" name="kata_sandi" autocomplete="off";
             p.muted { (user.t(Msg::CertificateHelp)) }
             button.primary type="submit" { (user.t(Msg::Upload)) }
+        }
+        form.card #layanan-tte method="post" action="/admin/surat/layanan" {
+            h2 { (user.t(Msg::SigningServiceTitle)) }
+            p.muted { (user.t(Msg::SigningServiceHelp)) }
+            input type="hidden" name="csrf" value=(user.csrf);
+            label for="s-url" { (user.t(Msg::SigningServiceUrl)) }
+            input #s-url type="url" name="url" value=(service.as_ref().map_or("", |s| s.url.as_str())) placeholder="https://esign.contoh.go.id";
+            label for="s-user" { (user.t(Msg::Username)) }
+            input #s-user type="text" name="username" autocomplete="off" value=(service.as_ref().map_or("", |s| s.username.as_str()));
+            label for="s-pass" { (user.t(Msg::SigningServicePassword)) }
+            input #s-pass type="password" name="password" autocomplete="new-password"
+                placeholder=[service.as_ref().map(|_| user.t(Msg::KeptUnlessReplaced))];
+            label for="s-timeout" { (user.t(Msg::SigningServiceTimeout)) }
+            input #s-timeout type="number" name="timeout" min="1" max="120" value=(service.as_ref().map_or(30, |s| s.timeout_secs));
+            button.primary type="submit" { (user.t(Msg::Save)) }
+        }
+        form.card #nik-penanda-tangan method="post" action="/admin/surat/nik" {
+            h2 { (user.t(Msg::SignerNikTitle)) }
+            table {
+                thead { tr { th { (user.t(Msg::Name)) } th { "NIK" } } }
+                tbody {
+                    @for ((p, _), has) in signers.iter().zip(&niks) {
+                        tr { td { (p.name) } td { @if *has { span.tag.ok { (user.t(Msg::NikSaved)) } } @else { span.tag.bad { "—" } } } }
+                    }
+                }
+            }
+            input type="hidden" name="csrf" value=(user.csrf);
+            label for="n-person" { (user.t(Msg::Name)) }
+            select #n-person name="person" { @for (p, _) in &signers { option value=(p.id) { (p.name) } } }
+            label for="n-nik" { "NIK" }
+            input #n-nik type="text" name="nik" inputmode="numeric" maxlength="16" autocomplete="off";
+            button.primary type="submit" { (user.t(Msg::Save)) }
         }
     };
     Ok((status, layout::page(user, user.t(Msg::LetterSettings), "/admin", body)).into_response())
@@ -182,6 +219,67 @@ pub async fn upload_certificate(
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Sets where the agency's signing service is.
+pub async fn save_service(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    if !user.account.is_admin {
+        return Err(WebError::Forbidden);
+    }
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let text = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+    let timeout = text("timeout").trim().parse::<u32>().unwrap_or(0);
+    let password = Some(text("password")).filter(|p| !p.is_empty());
+    match state
+        .store
+        .save_signing_service(
+            user.agency_id(),
+            text("url"),
+            text("username"),
+            password,
+            timeout,
+            user.person(),
+            now_ms(),
+        )
+        .await
+    {
+        Ok(()) => {
+            render(&state, &user, Some((true, user.t(Msg::SettingsSaved).into())), StatusCode::OK).await
+        }
+        Err(store::StoreError::Engine(e)) => refuse(&state, &user, e.to_string()).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Sets the NIK a signing official is known by at the signing service.
+pub async fn save_nik(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    if !user.account.is_admin {
+        return Err(WebError::Forbidden);
+    }
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let text = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+    match state
+        .store
+        .set_signer_nik(user.agency_id(), text("person"), text("nik"), user.person(), now_ms())
+        .await
+    {
+        Ok(()) => {
+            render(&state, &user, Some((true, user.t(Msg::SettingsSaved).into())), StatusCode::OK).await
+        }
+        Err(store::StoreError::Engine(e)) => refuse(&state, &user, e.to_string()).await,
+        Err(store::StoreError::NotFound(what)) => {
+            refuse(&state, &user, format!("{what} tidak ditemukan")).await
         }
         Err(e) => Err(e.into()),
     }

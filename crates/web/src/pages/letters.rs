@@ -257,7 +257,13 @@ pub fn section(user: &User, case: &CaseState, letters: &CaseRecords) -> Markup {
                     a href={"/permohonan/" (case.id) "/disposisi"} { (user.t(Msg::DispositionSheet)) }
                     " (" a href={"/permohonan/" (case.id) "/disposisi.pdf"} { "PDF" } ")"
                 }
-                @if let Some(o) = &letters.outgoing {
+                @if let Some(o) = letters.outgoing.as_ref().filter(|o| o.signed_with.is_none()) {
+                    li.waiting-signature {
+                        (user.t(Msg::Number)) " " strong { (o.number) } " · "
+                        span.tag.warn { (user.t(Msg::WaitingForSignature)) } " "
+                        a href="/agenda/antrean" { (user.t(Msg::SigningQueue)) }
+                    }
+                } @else if let Some(o) = &letters.outgoing {
                     li {
                         a href={"/permohonan/" (case.id) "/surat.pdf"} { (user.t(Msg::SignedLetter)) }
                         " · " (user.t(Msg::Number)) " " strong { (o.number) }
@@ -304,7 +310,7 @@ async fn may_see(state: &AppState, user: &User, case: &str) -> Result<(), WebErr
     }
 }
 
-fn pdf_response(filename: &str, data: Vec<u8>) -> Response {
+pub(crate) fn pdf_response(filename: &str, data: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
@@ -442,6 +448,7 @@ pub async fn registers(
             }
         }
         h2 { (user.t(Msg::OutgoingRegister)) }
+        p { a #ke-antrean href="/agenda/antrean" { (user.t(Msg::SigningQueue)) } }
         table #agenda-keluar {
             thead { tr {
                 th { (user.t(Msg::Number)) } th { (user.t(Msg::Date)) } th { (user.t(Msg::Recipient)) }
@@ -455,7 +462,10 @@ pub async fn registers(
                         td { (r.recipient) }
                         td { (r.subject) }
                         td.hide-sm { (r.signer) }
-                        td { (clock.maybe(r.sent_at)) }
+                        td {
+                            @if r.signed_with.is_none() { span.tag.warn { (user.t(Msg::WaitingForSignature)) } }
+                            @else { (clock.maybe(r.sent_at)) }
+                        }
                     }
                 }
             }
@@ -491,6 +501,7 @@ pub async fn verify(State(state): State<AppState>, Path(code): Path<String>) -> 
                     tr { th { (lang.t(Msg::Date)) } td { (store::letters::long_date(v.dated_at, &zone)) } }
                     tr { th { (lang.t(Msg::LetterSubject)) } td { (v.subject) } }
                     tr { th { (lang.t(Msg::Signer)) } td { (v.signer) br; span.muted { (v.signer_title) } } }
+                    tr { th { (lang.t(Msg::SignedHow)) } td #cara-tanda-tangan { (v.signed_with.label()) } }
                     tr { th { "SHA-256" } td { code.hash { (v.sha256) } } }
                 }
             }

@@ -75,6 +75,27 @@ impl App {
             .unwrap()
     }
 
+    /// Runs a case as [`App::finish`] does, up to its signing step (left open).
+    pub async fn run_to_signing(&self, mut state: engine::CaseState, mut at: i64) -> engine::CaseState {
+        let sop = self.store.sop(&state.agency, &state.sop_id, Some(state.sop_version)).await.unwrap();
+        loop {
+            let task = state.open_tasks().next().expect("an open task before the signing step").clone();
+            let step = sop.step(task.step).unwrap();
+            if step.action == sop::ActionKind::Sign {
+                return state;
+            }
+            at += 60_000;
+            let by = &task.candidates[0].person;
+            store::demo::prepare_step(&self.store, &state.agency, &sop, &state.id, step, by, at)
+                .await
+                .unwrap();
+            let input = store::demo::sample_input(step, engine::Verdict::Ya);
+            let complete = store::Complete::new(&state.agency, &state.id, &task.id, by, input, at)
+                .with_paperwork(store::demo::sample_paperwork(step));
+            state = self.store.complete(complete).await.unwrap();
+        }
+    }
+
     /// Runs a case to its end, each open task done a minute after the last
     /// by its first candidate as a diligent officer would (see
     /// `store::demo::prepare_step`).
