@@ -271,8 +271,10 @@ mod tests {
 
     #[test]
     fn the_certificate_tells_its_issuer_and_when_it_expires() {
-        let p12 = self_signed_pkcs12("Contoh Pejabat", "Diskominfo Kabupaten Lumajang", "rahasia-uji").unwrap();
-        let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let p12 =
+            self_signed_pkcs12("Contoh Pejabat", "Diskominfo Kabupaten Lumajang", "rahasia-uji").unwrap();
+        let before =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
         let info = Pkcs12Signer::new(p12).check("rahasia-uji").unwrap();
         assert_eq!(info.subject, "CN=Contoh Pejabat,O=Diskominfo Kabupaten Lumajang,C=ID");
         // Self-signed: the issuer is the subject.

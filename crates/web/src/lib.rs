@@ -15,6 +15,8 @@ mod layout;
 pub mod mailer;
 mod openid;
 pub(crate) mod pages;
+pub mod signing_contract;
+pub mod signing_service;
 mod upload;
 
 use std::net::SocketAddr;
