@@ -49,11 +49,24 @@ pub trait Signer: Send + Sync {
     fn sign(&self, pdf: Vec<u8>, credentials: &Credentials) -> Result<Vec<u8>, DocumentError>;
 }
 
-/// Who a certificate names, and until when it is valid.
+/// Who a certificate names, who issued it, and until when it is valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertificateInfo {
     pub subject: String,
+    /// The issuing CA's name (the certificate's own subject when self-signed).
+    pub issuer: String,
+    /// RFC 3339 in UTC, e.g. `2031-11-29T17:56:01Z`.
     pub not_after: String,
+}
+
+impl CertificateInfo {
+    /// The end of validity in seconds since the Unix epoch, so callers can
+    /// warn before a certificate expires; `None` when `not_after` is not in
+    /// the form [`UnlockedKey::info`] writes.
+    pub fn not_after_unix(&self) -> Option<i64> {
+        let at = der::DateTime::from_str(&self.not_after).ok()?;
+        i64::try_from(at.unix_duration().as_secs()).ok()
+    }
 }
 
 /// The built-in signer: the official's PKCS#12 file (key + certificate chain).
@@ -109,7 +122,11 @@ pub struct UnlockedKey {
 impl UnlockedKey {
     pub fn info(&self) -> CertificateInfo {
         let tbs = &self.certs[0].tbs_certificate;
-        CertificateInfo { subject: tbs.subject.to_string(), not_after: tbs.validity.not_after.to_string() }
+        CertificateInfo {
+            subject: tbs.subject.to_string(),
+            issuer: tbs.issuer.to_string(),
+            not_after: tbs.validity.not_after.to_string(),
+        }
     }
 
     /// Signs `pdf` (written with a signature slot) and returns the signed file.
@@ -246,4 +263,36 @@ pub fn self_signed_pkcs12(
 /// A value safe inside an RFC 4514 distinguished-name string.
 fn rdn_value(s: &str) -> String {
     s.chars().filter(|c| !matches!(c, ',' | '+' | '=' | '"' | '\\' | '<' | '>' | ';' | '#')).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_certificate_tells_its_issuer_and_when_it_expires() {
+        let p12 =
+            self_signed_pkcs12("Contoh Pejabat", "Diskominfo Kabupaten Lumajang", "rahasia-uji").unwrap();
+        let before =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let info = Pkcs12Signer::new(p12).check("rahasia-uji").unwrap();
+        assert_eq!(info.subject, "CN=Contoh Pejabat,O=Diskominfo Kabupaten Lumajang,C=ID");
+        // Self-signed: the issuer is the subject.
+        assert_eq!(info.issuer, info.subject);
+        let five_years = 5 * 365 * 24 * 3600;
+        let not_after = info.not_after_unix().expect("not_after reads back");
+        assert!((not_after - (before + five_years)).abs() < 120, "{} is not five years on", info.not_after);
+    }
+
+    #[test]
+    fn an_end_of_validity_reads_as_seconds_since_the_epoch() {
+        let info = CertificateInfo {
+            subject: "CN=A".into(),
+            issuer: "CN=B".into(),
+            not_after: "2030-01-01T00:00:00Z".into(),
+        };
+        assert_eq!(info.not_after_unix(), Some(1_893_456_000));
+        let unreadable = CertificateInfo { not_after: "kapan-kapan".into(), ..info };
+        assert_eq!(unreadable.not_after_unix(), None);
+    }
 }
