@@ -71,6 +71,26 @@ pub struct Paperwork {
     pub signing: Option<Signing>,
 }
 
+/// An official's PKCS#12 certificate as the letter settings show it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SigningCertificate {
+    pub subject: String,
+    /// Empty for a certificate uploaded before issuers were kept.
+    pub issuer: String,
+    /// End of validity, epoch ms.
+    pub not_after: Option<i64>,
+}
+
+/// How long before a certificate's end administrators are warned.
+pub const CERTIFICATE_WARNING_DAYS: i64 = 30;
+
+impl SigningCertificate {
+    /// Whether it ends within [`CERTIFICATE_WARNING_DAYS`] of `now` (or has ended).
+    pub fn expires_soon(&self, now: i64) -> bool {
+        self.not_after.is_some_and(|end| end - now < CERTIFICATE_WARNING_DAYS * 24 * 3_600_000)
+    }
+}
+
 /// A row of the incoming register.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncomingLetter {
@@ -863,31 +883,35 @@ impl Store {
             sha256: record_event::sha256(&p12),
         };
         let upsert = sqlx::query(
-            "INSERT INTO signing_certificates (person_id, agency_id, p12, subject, created_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (person_id) DO UPDATE SET p12 = $3, subject = $4, created_at = $5",
+            "INSERT INTO signing_certificates (person_id, agency_id, p12, subject, created_at, issuer, not_after)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (person_id) DO UPDATE SET p12 = $3, subject = $4, created_at = $5, issuer = $6, not_after = $7",
         )
         .bind(person)
         .bind(agency)
         .bind(p12)
         .bind(&info.subject)
-        .bind(at);
+        .bind(at)
+        .bind(&info.issuer)
+        .bind(info.not_after_unix().map(|s| s * 1000));
         self.write_recorded(upsert, Owner::Agency(agency), by, change, at).await?;
         Ok(info.subject)
     }
 
-    /// Whether `person` has a signing certificate (and whose it is).
+    /// `person`'s signing certificate kept in Sopir, if any: whose, by
+    /// whom issued, until when.
     pub async fn signing_certificate(
         &self,
         agency: &str,
         person: &str,
-    ) -> Result<Option<String>, StoreError> {
-        let row =
-            sqlx::query("SELECT subject FROM signing_certificates WHERE person_id = $1 AND agency_id = $2")
-                .bind(person)
-                .bind(agency)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|r| r.try_get("subject")).transpose()?)
+    ) -> Result<Option<SigningCertificate>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT subject, issuer, not_after FROM signing_certificates WHERE person_id = $1 AND agency_id = $2",
+        )
+        .bind(person)
+        .bind(agency)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// The incoming-register row of `case`.

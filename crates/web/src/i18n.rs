@@ -320,6 +320,9 @@ catalogue! {
     SignerNikTitle => "NIK penanda tangan di layanan tanda tangan", "Signers' NIK at the signing service";
     NikSaved => "tersimpan (terenkripsi)", "kept (encrypted)";
     SettingsSaved => "Pengaturan tersimpan.", "Settings saved.";
+    CertificateIssuer => "Penerbit", "Issuer";
+    CertificateValidUntil => "Berlaku sampai", "Valid until";
+    CertificateExpiring => "segera berakhir — minta sertifikat baru", "expires soon — ask for a new certificate";
     LetterWaitsForSignature => "Surat sudah bernomor dan menunggu tanda tangan di antrean tanda tangan:", "The letter is numbered and waits for its signature in the signing queue:";
     WaitingForSignature => "menunggu tanda tangan", "waiting for its signature";
     NavRegistries => "Registri", "Registries";

@@ -357,6 +357,19 @@ async fn an_administrator_sets_the_logo_and_signing_certificates_checked_by_cont
     assert_eq!(saved.status, StatusCode::OK);
     assert!(saved.body.contains("Sertifikat tersimpan: CN=Sri Wahyuni"), "{}", saved.body);
     assert!(!saved.body.contains("rahasia-baru"));
+    // Its issuer and end of validity (five years on) are shown, with no warning yet.
+    let kept = app.store.signing_certificate("lumajang", "lmj-sekdin").await.unwrap().unwrap();
+    assert!(kept.issuer.contains("Sri Wahyuni"), "self-signed: {kept:?}");
+    let now = jiff::Timestamp::now().as_millisecond();
+    assert!(kept.not_after.unwrap() > now + 4 * 365 * 86_400_000 && !kept.expires_soon(now));
+    assert!(kept.expires_soon(kept.not_after.unwrap() - 86_400_000), "warned a day before its end");
+    let settings = admin.get("/admin/surat").await.body;
+    let end_year = jiff::Timestamp::from_millisecond(kept.not_after.unwrap())
+        .unwrap()
+        .in_tz("Asia/Jakarta")
+        .unwrap()
+        .year();
+    assert!(settings.contains("Berlaku sampai") && settings.contains(&end_year.to_string()), "{settings}");
     // Another agency's administrator cannot give a Lumajang official a certificate.
     let other = Browser::login(&app, "tgx-kabid").await;
     let p12 = documents::signature::self_signed_pkcs12("Siapa", "Lain", "x").unwrap();
@@ -370,7 +383,13 @@ async fn an_administrator_sets_the_logo_and_signing_certificates_checked_by_cont
     .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert!(
-        app.store.signing_certificate("lumajang", "lmj-kadis").await.unwrap().unwrap().contains("Bambang")
+        app.store
+            .signing_certificate("lumajang", "lmj-kadis")
+            .await
+            .unwrap()
+            .unwrap()
+            .subject
+            .contains("Bambang")
     );
 }
 

@@ -29,3 +29,9 @@ CREATE TABLE signer_identities (
     nik TEXT NOT NULL,
     updated_at BIGINT NOT NULL
 );
+
+-- Who issued an uploaded certificate and until when it is valid, read at
+-- upload (the file itself opens only with the passphrase), so that
+-- administrators are warned before it expires.
+ALTER TABLE signing_certificates ADD COLUMN issuer TEXT NOT NULL DEFAULT '';
+ALTER TABLE signing_certificates ADD COLUMN not_after BIGINT;

@@ -62,10 +62,23 @@ async fn render(
         form.card method="post" action="/admin/surat/sertifikat" enctype="multipart/form-data" {
             h2 { (user.t(Msg::CertificateTitle)) }
             table {
-                thead { tr { th { (user.t(Msg::Name)) } th { (user.t(Msg::CertificateTitle)) } } }
+                thead { tr { th { (user.t(Msg::Name)) } th { (user.t(Msg::CertificateTitle)) } th { (user.t(Msg::CertificateIssuer)) } th { (user.t(Msg::CertificateValidUntil)) } } }
                 tbody {
                     @for (p, c) in &signers {
-                        tr { td { (p.name) } td { @match c { Some(subject) => { code { (subject) } } None => { span.tag.bad { "—" } } } } }
+                        tr {
+                            td { (p.name) }
+                            @match c {
+                                Some(c) => {
+                                    td { code { (c.subject) } }
+                                    td { @if c.issuer.is_empty() { "-" } @else { code { (c.issuer) } } }
+                                    td {
+                                        (user.clock().maybe(c.not_after))
+                                        @if c.expires_soon(now_ms()) { " " span.tag.bad.expiring { (user.t(Msg::CertificateExpiring)) } }
+                                    }
+                                }
+                                None => { td { span.tag.bad { "—" } } td {} td {} }
+                            }
+                        }
                     }
                 }
             }
