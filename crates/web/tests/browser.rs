@@ -1849,3 +1849,136 @@ async fn a_requester_answers_the_survey_and_the_head_monitors_and_evaluates_in_c
         store::sop_drafts::DraftOrigin::Revision
     );
 }
+
+/// Issue 21: the Head's lembar disposisi with instruction boxes, sifat and
+/// a due date; later the Head signs while the signing service is stopped,
+/// the letter waits in the signing queue, and is signed from there once
+/// the service is back.
+async fn disposition_and_signing_queue(
+    c: &Client,
+    app: &common::App,
+    case: &str,
+    due: &str,
+    service: &mut Option<web::signing_contract::ContractServer>,
+    restart: impl AsyncFnOnce() -> web::signing_contract::ContractServer,
+) -> Step {
+    let base = &app.base;
+    login(c, base, "lmj-kadis").await?;
+    c.goto(&format!("{base}/permohonan/{case}")).await.map_err(err)?;
+    click(c, "input[name='instruksi.0']").await?;
+    click(c, "input[name='instruksi.1']").await?;
+    fill(c, "d-sifat", "sangat-segera").await?;
+    fill(c, "d-due", due).await?;
+    type_in(c, "#t2-catatan", "Mohon dibantu secepatnya.").await?;
+    top(c).await?;
+    shot(c, "disposition-form.png").await?;
+    follow(c, Locator::Css("#action button[type=submit]")).await?;
+    let saved = text_of(c, "main .flash.info").await?;
+    if !saved.contains("Tindakan Anda sudah dicatat.") {
+        return Err(format!("the disposition was recorded: {saved}"));
+    }
+    follow(c, Locator::Css("#dokumen a[href$='/disposisi']")).await?;
+    let sheet = text_of(c, "section.hop[data-hop='1']").await?;
+    if !sheet.contains("Sangat Segera") || !sheet.contains("☒ Tanggapan dan saran") {
+        return Err(format!("the sheet shows the boxes and sifat: {sheet}"));
+    }
+    shot(c, "disposition-sheet.png").await?;
+    logout(c).await?;
+
+    // Up to the signing step, then the service stops.
+    let state = app.store.case("lumajang", case).await.map_err(err)?;
+    app.run_to_signing(state, jiff::Timestamp::now().as_millisecond()).await;
+    if let Some(server) = service.take() {
+        server.stop().await;
+    }
+    login(c, base, "lmj-kadis").await?;
+    c.goto(&format!("{base}/permohonan/{case}")).await.map_err(err)?;
+    type_in(c, "#surat-kata_sandi", PASSPHRASE_TTE).await?;
+    follow(c, Locator::Css("#action button[type=submit]")).await?;
+    let waits = text_of(c, "main .flash.error").await?;
+    if !waits.contains("menunggu tanda tangan di antrean") {
+        return Err(format!("the letter waits in the queue: {waits}"));
+    }
+    follow(c, Locator::Css("main .flash.error a[href='/agenda/antrean']")).await?;
+    let why = text_of(c, "section.waiting-letter .signing-error").await?;
+    if !why.contains("tidak dapat dihubungi") {
+        return Err(format!("the queue says why it waits: {why}"));
+    }
+    shot(c, "signing-queue.png").await?;
+
+    // Back: the Head signs from the queue.
+    *service = Some(restart().await);
+    c.refresh().await.map_err(err)?;
+    type_in(c, "section.waiting-letter input[name='kata_sandi']", PASSPHRASE_TTE).await?;
+    follow(c, Locator::Css("section.waiting-letter form[action$='/tandatangani'] button")).await?;
+    let signed = text_of(c, "main .flash.info").await?;
+    if !signed.contains("Surat sudah ditandatangani") {
+        return Err(format!("signed from the queue: {signed}"));
+    }
+    text_of(c, "#antrean-kosong").await?;
+    logout(c).await
+}
+
+const PASSPHRASE_TTE: &str = "tte-rahasia-kadis";
+
+#[tokio::test]
+#[ignore = "needs chromium, chromedriver and poppler-utils"]
+async fn a_disposition_with_boxes_reaches_the_sheet_and_a_signing_waits_for_the_service_in_chromium() {
+    use web::signing_contract::{ContractAccount, router, serve};
+    let app = spawn().await;
+    let account = || ContractAccount {
+        nik: "3508010101800001".into(),
+        passphrase: PASSPHRASE_TTE.into(),
+        status: web::signing_service::CertificateStatus::Issue,
+        p12: documents::signature::self_signed_pkcs12("Bambang Santoso, S.STP", "BSrE (kontrak uji)", "k")
+            .unwrap(),
+        p12_passphrase: "k".into(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = serve(listener, router("sopir", "rahasia", vec![account()])).unwrap();
+    let at = jiff::Timestamp::now().as_millisecond();
+    app.store
+        .save_signing_service("lumajang", &server.base_url(), "sopir", Some("rahasia"), 5, "lmj-kasi", at)
+        .await
+        .unwrap();
+    app.store.set_signer_nik("lumajang", "lmj-kadis", "3508010101800001", "lmj-kasi", at).await.unwrap();
+    let case = app.submit_vpn(at - 60_000).await;
+    let calendar = app.store.calendar("lumajang").await.unwrap();
+    let week = jiff::Timestamp::now().to_zoned(calendar.zone.clone()).date() + jiff::ToSpan::days(7);
+    let due = (0..14).map(|d| week + jiff::ToSpan::days(d)).find(|d| calendar.is_working_day(*d)).unwrap();
+    let mut service = Some(server);
+    let restart = async || {
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        serve(listener, router("sopir", "rahasia", vec![account()])).unwrap()
+    };
+    let (_driver, client, _profile) = start_browser().await;
+    let result =
+        disposition_and_signing_queue(&client, &app, &case.id, &due.to_string(), &mut service, restart).await;
+    finish(client, result, "disposition-signing-queue").await;
+
+    // The PDF lembar disposisi carries the same terms.
+    let head = common::Browser::login(&app, "lmj-kadis").await;
+    let pdf =
+        head.client.get(format!("{}/permohonan/{}/disposisi.pdf", app.base, case.id)).send().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("disposisi.pdf");
+    std::fs::write(&file, pdf.bytes().await.unwrap()).unwrap();
+    let text = Command::new("pdftotext").arg("-layout").arg(&file).arg("-").output().expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for needle in [
+        "LEMBAR DISPOSISI",
+        "Sangat Segera",
+        "Tanggapan dan saran",
+        "Batas waktu",
+        "Paraf",
+        &store::letters::civil_date(due),
+    ] {
+        assert!(text.contains(needle), "the PDF sheet lacks {needle:?}:\n{text}");
+    }
+    let letter = app.store.outgoing_letter("lumajang", &case.id).await.unwrap().unwrap();
+    assert_eq!(letter.signed_with, Some(store::signing_queue::SignedWith::Service));
+    if let Some(server) = service {
+        server.stop().await;
+    }
+}
