@@ -495,6 +495,17 @@ pub fn complete(
         (ActionKind::Review, None, Some(Verdict::Tidak)) => {
             vec![ctx.sop.return_target(step).unwrap_or(Target::Step(step.no))]
         }
+        // The signer marks the draft up: back to whoever drafted it.
+        (ActionKind::Sign, None, Some(Verdict::Tidak)) => {
+            let drafting = latest_draft_step(ctx.sop, state).ok_or_else(|| {
+                EngineError::Invalid(vec![FieldError::new(
+                    "keputusan",
+                    "Tanda tangan",
+                    "tidak ada langkah penyusunan konsep untuk menerima konsep yang dikembalikan",
+                )])
+            })?;
+            vec![Target::Step(drafting)]
+        }
         _ => step.next.clone(),
     };
     // A loop goes back at most `max_rounds` times; then where the SOP says.
@@ -637,6 +648,17 @@ fn ensure_open(state: &CaseState) -> Result<(), EngineError> {
     }
 }
 
+/// The step of the letter's latest draft, to which a signer returns it.
+fn latest_draft_step(sop: &Sop, state: &CaseState) -> Option<u32> {
+    state
+        .tasks
+        .iter()
+        .rev()
+        .filter(|t| t.status == TaskStatus::Done)
+        .find(|t| sop.step(t.step).is_some_and(|s| s.action == ActionKind::Draft))
+        .map(|t| t.step)
+}
+
 /// Who wrote the letter's latest draft: whoever last completed a draft step.
 pub fn drafter<'s>(sop: &Sop, state: &'s CaseState) -> Option<&'s str> {
     state
@@ -705,7 +727,8 @@ pub fn check_input(step: &Step, input: ActionInput) -> Result<ActionInput, Vec<F
     if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX_CHARS) {
         errors.push(too_long_note());
     }
-    let takes_verdict = step.action.takes_verdict();
+    // A signer may return the draft instead of signing it.
+    let takes_verdict = step.action.takes_verdict() || step.action == ActionKind::Sign;
     let disposes = matches!(step.action, ActionKind::Dispose | ActionKind::Forward);
     let disposition = input.disposition.filter(|d| !d.is_empty());
     if disposition.is_some() && !disposes {
@@ -731,7 +754,7 @@ pub fn check_input(step: &Step, input: ActionInput) -> Result<ActionInput, Vec<F
                 "pilih setujui atau kembalikan untuk diperbaiki",
             ));
         }
-        (ActionKind::Review, Some(Verdict::Tidak), None) => errors.push(FieldError::new(
+        (ActionKind::Review | ActionKind::Sign, Some(Verdict::Tidak), None) => errors.push(FieldError::new(
             "catatan",
             "Catatan perbaikan",
             "wajib diisi bila konsep dikembalikan",

@@ -434,3 +434,32 @@ fn the_addressee_is_chosen_among_the_next_steps_people() {
         .collect();
     assert_eq!(people, ["tek", "srv"]);
 }
+
+#[test]
+fn the_signer_returns_the_draft_to_its_drafter_with_a_note() {
+    let text = CLEAN.replace(
+        "[[steps]]\nno = 4\nlane = \"pemohon\"\naction = \"receive\"",
+        "[[steps]]\nno = 4\nlane = \"admin\"\naction = \"draft\"\nactivity = \"Konsep\"\ntime = \"10 menit\"\n\n[[steps]]\nno = 5\nlane = \"kabid\"\naction = \"review\"\nactivity = \"Periksa\"\ntime = \"10 menit\"\n\n[[steps]]\nno = 6\nlane = \"kabid\"\naction = \"sign\"\nactivity = \"Tanda tangan\"\ntime = \"10 menit\"\n\n[[steps]]\nno = 7\nlane = \"pemohon\"\naction = \"receive\"",
+    );
+    let world = World::of(&text);
+    let given = world
+        .submitted("siti", &[("nama_aplikasi", "simpeg")])
+        .did(2, "kabid", verdict(Verdict::Ya))
+        .did(3, "srv", note("ok"))
+        .did(4, "srv", note("konsep"))
+        .did(5, "kabid", verdict(Verdict::Ya));
+    let without_note = engine::ActionInput { verdict: Some(Verdict::Tidak), ..Default::default() };
+    assert!(
+        matches!(given.when(6, "kabid", without_note), Err(EngineError::Invalid(e)) if e[0].field == "catatan")
+    );
+    let returned = given
+        .when(
+            6,
+            "kabid",
+            engine::ActionInput { note: Some("Perbaiki alamat".into()), ..verdict(Verdict::Tidak) },
+        )
+        .unwrap();
+    assert_eq!(then(&returned), ["done 6 by kabid", "open 4 admin [srv]"]);
+    let signed = given.when(6, "kabid", note("")).unwrap();
+    assert_eq!(then(&signed), ["done 6 by kabid", "open 7 pemohon [siti]"]);
+}

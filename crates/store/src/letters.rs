@@ -417,29 +417,24 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
             }
+            ActionKind::Review | ActionKind::Sign if input.verdict == Some(Verdict::Tidak) => {
+                // Returned, at the review or at the signing: the version
+                // stays, with who returned it and why.
+                let review = (DraftReview::Returned, input.note.as_deref());
+                if !mark_latest_draft(tx, &state.id, review, by, at).await? {
+                    return Err(StoreError::invalid(
+                        "keputusan",
+                        "Hasil pemeriksaan",
+                        "belum ada konsep surat untuk dikembalikan",
+                    ));
+                }
+            }
             ActionKind::Review => {
-                let review = if input.verdict == Some(Verdict::Tidak) {
-                    DraftReview::Returned
-                } else {
-                    DraftReview::Approved
-                };
-                if review == DraftReview::Approved
-                    && let Some(latest) = drafts(&mut **tx, &state.agency, &state.id).await?.pop()
-                {
+                if let Some(latest) = drafts(&mut **tx, &state.agency, &state.id).await?.pop() {
                     refuse_unfinished(sop, &latest.draft, Refused::Approval)?;
                 }
-                let updated = sqlx::query(
-                    "UPDATE letter_drafts SET review = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4
-                     WHERE case_id = $5 AND version = (SELECT MAX(version) FROM letter_drafts WHERE case_id = $5)",
-                )
-                .bind(review.key())
-                .bind(&input.note)
-                .bind(by)
-                .bind(at)
-                .bind(&state.id)
-                .execute(&mut **tx)
-                .await?;
-                if updated.rows_affected() == 0 {
+                let review = (DraftReview::Approved, input.note.as_deref());
+                if !mark_latest_draft(tx, &state.id, review, by, at).await? {
                     return Err(StoreError::invalid(
                         "keputusan",
                         "Hasil pemeriksaan",
@@ -1209,6 +1204,29 @@ impl Store {
             hops,
         })
     }
+}
+
+/// Records what the review (or the signer) said of `case`'s latest draft
+/// version; `false` when there is no draft.
+async fn mark_latest_draft(
+    tx: &mut Transaction<'static, Any>,
+    case: &str,
+    (review, note): (DraftReview, Option<&str>),
+    by: &str,
+    at: i64,
+) -> Result<bool, StoreError> {
+    let updated = sqlx::query(
+        "UPDATE letter_drafts SET review = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4
+         WHERE case_id = $5 AND version = (SELECT MAX(version) FROM letter_drafts WHERE case_id = $5)",
+    )
+    .bind(review.key())
+    .bind(note)
+    .bind(by)
+    .bind(at)
+    .bind(case)
+    .execute(&mut **tx)
+    .await?;
+    Ok(updated.rows_affected() > 0)
 }
 
 /// The PKCS#12 file of `person`'s signing certificate, if one was uploaded.

@@ -320,6 +320,7 @@ catalogue! {
     SignerNikTitle => "NIK penanda tangan di layanan tanda tangan", "Signers' NIK at the signing service";
     NikSaved => "tersimpan (terenkripsi)", "kept (encrypted)";
     SettingsSaved => "Pengaturan tersimpan.", "Settings saved.";
+    SignLetter => "Tandatangani surat", "Sign the letter";
     CertificateIssuer => "Penerbit", "Issuer";
     CertificateValidUntil => "Berlaku sampai", "Valid until";
     CertificateExpiring => "segera berakhir — minta sertifikat baru", "expires soon — ask for a new certificate";

@@ -636,3 +636,34 @@ async fn a_drafter_acting_for_the_kabid_is_refused_her_own_review_and_the_head_t
     assert_eq!(told.iter().filter(|m| m.contains("menyusun sendiri konsep surat")).count(), 1, "{told:?}");
     assert_eq!(app.store.case("lumajang", &case).await.unwrap().open_tasks().next().unwrap().step, 10);
 }
+
+#[tokio::test]
+async fn the_head_returns_the_draft_at_the_signing_step_and_it_goes_back_to_its_drafter() {
+    let app = spawn().await;
+    let now = jiff::Timestamp::now().as_millisecond();
+    let state = app.submit_vpn(now - 3_600_000).await;
+    let state = app.run_to_signing(state, now - 3_000_000).await;
+    let case_path = format!("/permohonan/{}", state.id);
+    let head = Browser::login(&app, "lmj-kadis").await;
+    let page = head.get(&case_path).await;
+    assert!(
+        page.body.contains("Tandatangani surat") && page.body.contains("value=\"tidak\""),
+        "{}",
+        page.body
+    );
+    // A return needs its note; no passphrase is asked for it.
+    let bare = act(&app, &case_path, "lmj-kadis", &[("verdict", "tidak")]).await;
+    assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bare.body.contains("wajib diisi bila konsep dikembalikan"), "{}", bare.body);
+    let back = [("verdict", "tidak"), ("note", "Alamat tujuan belum lengkap.")];
+    assert_eq!(act(&app, &case_path, "lmj-kadis", &back).await.status, StatusCode::SEE_OTHER);
+    let after = app.store.case("lumajang", &state.id).await.unwrap();
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let open = after.open_tasks().next().unwrap();
+    assert_eq!(sop.step(open.step).unwrap().action, sop::ActionKind::Draft, "back to the drafting step");
+    let versions = app.store.letter_drafts("lumajang", &state.id).await.unwrap();
+    let last = versions.last().unwrap();
+    assert_eq!(last.review, Some(store::letters::DraftReview::Returned));
+    assert_eq!(last.review_note.as_deref(), Some("Alamat tujuan belum lengkap."));
+    assert!(app.store.outgoing_letter("lumajang", &state.id).await.unwrap().is_none(), "no number taken");
+}

@@ -513,8 +513,10 @@ fn paperwork(state: &AppState, step: &sop::Step, action: &Action) -> Paperwork {
             });
         }
         ActionKind::Sign => {
+            // A returned draft is not signed.
+            let returned = action.verdict.as_deref() == Some("tidak");
             paperwork.signing =
-                action.signing.as_ref().filter(|s| !s.passphrase.is_empty()).map(|s| Signing {
+                action.signing.as_ref().filter(|s| !s.passphrase.is_empty() && !returned).map(|s| Signing {
                     passphrase: s.passphrase.clone(),
                     srikandi_number: s.srikandi_number.clone(),
                     verify_base: crate::pages::letters::verify_base(state),

@@ -185,6 +185,9 @@ fn action_form(
         (None, ActionKind::Review) => {
             (user.t(Msg::Approve).to_string(), user.t(Msg::ReturnDraft).to_string())
         }
+        (None, ActionKind::Sign) => {
+            (user.t(Msg::SignLetter).to_string(), user.t(Msg::ReturnDraft).to_string())
+        }
         _ => (String::new(), String::new()),
     };
     let general = form::unplaced(errors, fields, attachments);

@@ -139,12 +139,15 @@ pub fn paperwork(
             if let Some(n) = &number {
                 kept.insert("nomor_srikandi".into(), n.clone());
             }
-            // An empty passphrase is the store's "wajib diisi", not a wrong one.
-            paperwork.signing = form.text("kata_sandi").filter(|p| !p.is_empty()).map(|p| Signing {
-                passphrase: p.to_string(),
-                srikandi_number: number,
-                verify_base: verify_base(state),
-            });
+            // An empty passphrase is the store's "wajib diisi", not a wrong
+            // one; a returned draft needs none.
+            let returned = form.text("verdict") == Some("tidak");
+            paperwork.signing =
+                form.text("kata_sandi").filter(|p| !p.is_empty() && !returned).map(|p| Signing {
+                    passphrase: p.to_string(),
+                    srikandi_number: number,
+                    verify_base: verify_base(state),
+                });
         }
         _ => {}
     }
