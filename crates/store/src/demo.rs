@@ -173,6 +173,10 @@ pub fn sample_paperwork(step: &sop::Step) -> crate::Paperwork {
             srikandi_number: None,
             verify_base: Some("http://127.0.0.1:8080/verifikasi/".into()),
         }),
+        sending: (step.action == sop::ActionKind::Send).then(|| crate::letters::Sending {
+            via: Some(crate::letters::SendVia::Srikandi.key().into()),
+            at: None,
+        }),
     }
 }
 

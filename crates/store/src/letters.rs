@@ -69,7 +69,56 @@ pub(crate) struct OwnDraftAttempt<'a> {
 pub struct Paperwork {
     pub draft: Option<LetterDraft>,
     pub signing: Option<Signing>,
+    pub sending: Option<Sending>,
 }
+
+/// How a signed letter left the agency, as "Kirim" records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendVia {
+    Srikandi,
+    Email,
+    ByHand,
+    Courier,
+}
+
+impl SendVia {
+    pub const ALL: [SendVia; 4] = [SendVia::Srikandi, SendVia::Email, SendVia::ByHand, SendVia::Courier];
+
+    /// As forms send it and the register keeps it.
+    pub const fn key(self) -> &'static str {
+        match self {
+            SendVia::Srikandi => "srikandi",
+            SendVia::Email => "email",
+            SendVia::ByHand => "langsung",
+            SendVia::Courier => "ekspedisi",
+        }
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            SendVia::Srikandi => "SRIKANDI",
+            SendVia::Email => "E-mail",
+            SendVia::ByHand => "Diantar langsung",
+            SendVia::Courier => "Ekspedisi / pos",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<SendVia> {
+        SendVia::ALL.into_iter().find(|v| v.key() == key)
+    }
+}
+
+/// What the sender gives at "Kirim", as typed: how (a [`SendVia`] key)
+/// and, when not now, when (`YYYY-MM-DDTHH:MM` on the agency's clock).
+#[derive(Debug, Clone, Default)]
+pub struct Sending {
+    pub via: Option<String>,
+    pub at: Option<String>,
+}
+
+/// The refusal fields of [`Sending`].
+pub const SENT_VIA: &str = "dikirim_melalui";
+pub const SENT_AT: &str = "waktu_kirim";
 
 /// An official's PKCS#12 certificate as the letter settings show it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -164,6 +213,7 @@ pub struct OutgoingLetter {
     pub sha256: String,
     /// How it was signed; `None` while it waits in the signing queue.
     pub signed_with: Option<SignedWith>,
+    pub sent_via: Option<SendVia>,
 }
 
 /// What the public verification page shows of a signed letter.
@@ -470,11 +520,14 @@ impl Store {
                         ),
                     ));
                 }
+                let (via, sent_at) = check_sending(paperwork.sending.unwrap_or_default(), at, zone)?;
                 sqlx::query(
-                    "UPDATE outgoing_letters SET sent_at = $1, sent_by = $2 WHERE case_id = $3 AND sent_at IS NULL",
+                    "UPDATE outgoing_letters SET sent_at = $1, sent_by = $2, sent_via = $3
+                     WHERE case_id = $4 AND sent_at IS NULL",
                 )
-                .bind(at)
+                .bind(sent_at)
                 .bind(by)
+                .bind(via.key())
                 .bind(&state.id)
                 .execute(&mut **tx)
                 .await?;
@@ -1017,7 +1070,7 @@ impl Store {
         let org = self.organisation(agency).await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT id, case_id, number, seq, dated_at, recipient, subject, signer_id, signer_title, sent_at, code, sha256,
-                 signed_with
+                 signed_with, sent_via
              FROM outgoing_letters {filter}"
         )))
         .bind(agency)
@@ -1043,6 +1096,7 @@ impl Store {
                         .try_get::<Option<String>, _>("signed_with")?
                         .as_deref()
                         .and_then(SignedWith::parse),
+                    sent_via: r.try_get::<Option<String>, _>("sent_via")?.as_deref().and_then(SendVia::parse),
                 })
             })
             .collect()
@@ -1204,6 +1258,35 @@ impl Store {
             hops,
         })
     }
+}
+
+/// How and when a letter was sent, read from what the sender typed: a
+/// time in the future is refused, none is `at` (now).
+fn check_sending(sending: Sending, at: i64, zone: &TimeZone) -> Result<(SendVia, i64), StoreError> {
+    let keys: Vec<&str> = SendVia::ALL.iter().map(|v| v.label()).collect();
+    let via = sending.via.as_deref().map(str::trim).filter(|v| !v.is_empty());
+    let via = via.and_then(SendVia::parse).ok_or_else(|| {
+        StoreError::invalid(
+            SENT_VIA,
+            "Dikirim melalui",
+            format!("pilih cara surat dikirim: {}", keys.join(", ")),
+        )
+    })?;
+    let Some(text) = sending.at.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok((via, at));
+    };
+    let sent_at = text
+        .parse::<jiff::civil::DateTime>()
+        .ok()
+        .and_then(|d| d.to_zoned(zone.clone()).ok())
+        .map(|z| z.timestamp().as_millisecond())
+        .ok_or_else(|| {
+            StoreError::invalid(SENT_AT, "Waktu kirim", "tulis tanggal dan jam, mis. 2026-11-30T10:15")
+        })?;
+    if sent_at > at + 60_000 {
+        return Err(StoreError::invalid(SENT_AT, "Waktu kirim", "tidak boleh di masa depan"));
+    }
+    Ok((via, sent_at))
 }
 
 /// Records what the review (or the signer) said of `case`'s latest draft

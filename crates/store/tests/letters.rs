@@ -145,7 +145,7 @@ async fn a_draft_with_an_unfilled_placeholder_is_neither_approved_nor_signed() {
             body: template.body.replace("{berlaku_sampai}", "31 Desember 2027"),
             ..template.clone()
         };
-        let paper = Paperwork { draft: Some(fixed), signing: None };
+        let paper = Paperwork { draft: Some(fixed), ..Default::default() };
         let state = write_draft(s, &state.id, &redraft.id, paper, at + 4 * MINUTE).await.unwrap();
         let review = state.open_tasks().next().unwrap().clone();
         let state = s
@@ -349,6 +349,7 @@ fn signing(passphrase: &str) -> Paperwork {
             srikandi_number: None,
             verify_base: Some("http://sopir.test/verifikasi/".into()),
         }),
+        sending: None,
     }
 }
 
@@ -453,7 +454,7 @@ async fn a_returned_draft_is_kept_and_the_edited_version_is_signed() {
         let first = s.current_draft("lumajang", &state.id).await.unwrap().unwrap();
         assert!(first.body.contains("005/123/427.30/2026"), "template filled: {}", first.body);
         let edited = LetterDraft { body: format!("{}\n\nTambahan kalimat.", first.body), ..first.clone() };
-        let paper = Paperwork { draft: Some(edited.clone()), signing: None };
+        let paper = Paperwork { draft: Some(edited.clone()), ..Default::default() };
         let state = write_draft(s, &state.id, &draft_step.id, paper, at).await.unwrap();
         // The Kabid returns it with a note.
         let review = state.open_tasks().next().unwrap().clone();
@@ -475,8 +476,10 @@ async fn a_returned_draft_is_kept_and_the_edited_version_is_signed() {
             .unwrap();
         // An empty body is refused and changes nothing.
         let redraft = state.open_tasks().next().unwrap().clone();
-        let empty =
-            Paperwork { draft: Some(LetterDraft { body: "  ".into(), ..edited.clone() }), signing: None };
+        let empty = Paperwork {
+            draft: Some(LetterDraft { body: "  ".into(), ..edited.clone() }),
+            ..Default::default()
+        };
         let refused = write_draft(s, &state.id, &redraft.id, empty, at).await;
         match refused {
             Err(StoreError::Engine(engine::EngineError::Invalid(errors))) => {
@@ -488,7 +491,7 @@ async fn a_returned_draft_is_kept_and_the_edited_version_is_signed() {
         assert_eq!(s.letter_drafts("lumajang", &state.id).await.unwrap().len(), 1);
         // The second version is approved and signed.
         let second = LetterDraft { body: format!("{}\n\nKuota kotak surat 1024 MB.", edited.body), ..edited };
-        let paper = Paperwork { draft: Some(second.clone()), signing: None };
+        let paper = Paperwork { draft: Some(second.clone()), ..Default::default() };
         let state = write_draft(s, &state.id, &redraft.id, paper, at + 2 * MINUTE).await.unwrap();
         let review = state.open_tasks().next().unwrap().clone();
         let approve = sample_input(
@@ -595,6 +598,7 @@ async fn an_agency_numbering_in_srikandi_types_the_number_and_never_twice() {
                 srikandi_number: n.map(str::to_string),
                 verify_base: Some("http://sopir.test/verifikasi/".into()),
             }),
+            sending: None,
         };
         let missing = sign(s, &first, with_number(Some("  ")), at + 30 * MINUTE).await;
         assert!(

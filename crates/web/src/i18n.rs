@@ -321,6 +321,9 @@ catalogue! {
     NikSaved => "tersimpan (terenkripsi)", "kept (encrypted)";
     SettingsSaved => "Pengaturan tersimpan.", "Settings saved.";
     SignLetter => "Tandatangani surat", "Sign the letter";
+    SentVia => "Dikirim melalui", "Sent via";
+    SentAt => "Waktu kirim", "Sent at";
+    SentAtHelp => "Kosongkan bila dikirim sekarang.", "Leave empty when sent now.";
     CertificateIssuer => "Penerbit", "Issuer";
     CertificateValidUntil => "Berlaku sampai", "Valid until";
     CertificateExpiring => "segera berakhir — minta sertifikat baru", "expires soon — ask for a new certificate";

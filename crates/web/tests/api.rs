@@ -90,6 +90,9 @@ fn action_for(step: &sop::Step) -> Value {
     if step.action == sop::ActionKind::Sign {
         action["signing"] = json!({ "passphrase": store::demo::CERTIFICATE_PASSPHRASE });
     }
+    if step.action == sop::ActionKind::Send {
+        action["sending"] = json!({ "via": "email" });
+    }
     action
 }
 

@@ -226,6 +226,9 @@ async fn journey(c: &Client, app: &common::App, letter: &std::path::Path) -> Ste
         if let Some(signing) = store::demo::sample_paperwork(step).signing {
             fill(c, "surat-kata_sandi", &signing.passphrase).await?;
         }
+        if let Some(via) = store::demo::sample_paperwork(step).sending.and_then(|s| s.via) {
+            fill(c, "surat-dikirim_melalui", &via).await?;
+        }
         follow(c, Locator::Css("#action button[type=submit]")).await?;
         let saved = c
             .wait()

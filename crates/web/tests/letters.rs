@@ -194,7 +194,19 @@ async fn email_letter() -> SignedLetter {
         .await
         .unwrap();
     assert_eq!(signed.status(), StatusCode::SEE_OTHER, "{}", signed.text().await.unwrap());
-    assert_eq!(act(&app, &case_path, "lmj-sekdin", &[]).await.status, StatusCode::SEE_OTHER);
+    // "Kirim" asks how it was sent, and refuses a time to come.
+    let how = act(&app, &case_path, "lmj-sekdin", &[]).await;
+    assert_eq!(how.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(how.body.contains("pilih cara surat dikirim"), "{}", how.body);
+    let later = [("dikirim_melalui", "ekspedisi"), ("waktu_kirim", "2999-01-01T10:00")];
+    let later = act(&app, &case_path, "lmj-sekdin", &later).await;
+    assert_eq!(later.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        later.body.contains("tidak boleh di masa depan")
+            && later.body.contains("value=\"ekspedisi\" selected")
+    );
+    let sent = act(&app, &case_path, "lmj-sekdin", &[("dikirim_melalui", "srikandi")]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     assert_eq!(act(&app, &case_path, "lmj-pemohon", &[]).await.status, StatusCode::SEE_OTHER);
 
     // The requester's case page lists the documents.
@@ -202,6 +214,7 @@ async fn email_letter() -> SignedLetter {
     assert!(page.body.contains("Agenda surat masuk") && page.body.contains("0001/2026"), "{}", page.body);
     let number = between(&page.body, "Nomor <strong>", "</strong>").to_string();
     assert_eq!(number, "000.1.2/1/427.53/2026");
+    assert!(page.body.contains("(SRIKANDI)"), "how it was sent: {}", page.body);
     // The drafts are internal: not the requester's to read.
     for internal in ["konsep.pdf", "Versi konsep surat", "Kuota kotak surat 1024 MB."] {
         assert!(!page.body.contains(internal), "the requester sees {internal:?}");

@@ -188,8 +188,9 @@ async fn while_the_signing_service_is_down_the_letter_waits_and_is_signed_when_i
     assert!(registers.body.contains(&number) && registers.body.contains("menunggu tanda tangan"));
     let sekdin = Browser::login(&app, "lmj-sekdin").await;
     let send_page = sekdin.get(&format!("/permohonan/{}", case.id)).await;
+    let via = ("dikirim_melalui", "langsung");
     let send = sekdin
-        .post_multipart(&action_url(&send_page.body).unwrap(), form(&[("csrf", &send_page.csrf())]))
+        .post_multipart(&action_url(&send_page.body).unwrap(), form(&[("csrf", &send_page.csrf()), via]))
         .await;
     assert_eq!(send.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(send.body.contains("belum bertanda tangan"), "{}", send.body);
@@ -204,8 +205,9 @@ async fn while_the_signing_service_is_down_the_letter_waits_and_is_signed_when_i
     assert_eq!(queue_signs(&app, PASSPHRASE).await.status, StatusCode::OK);
     assert!(app.store.waiting_letters("lumajang").await.unwrap().is_empty());
     let send_page = sekdin.get(&format!("/permohonan/{}", case.id)).await;
+    let via = ("dikirim_melalui", "langsung");
     let send = sekdin
-        .post_multipart(&action_url(&send_page.body).unwrap(), form(&[("csrf", &send_page.csrf())]))
+        .post_multipart(&action_url(&send_page.body).unwrap(), form(&[("csrf", &send_page.csrf()), via]))
         .await;
     assert_eq!(send.status, StatusCode::SEE_OTHER, "{}", send.body);
     server.stop().await;

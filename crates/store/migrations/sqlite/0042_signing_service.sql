@@ -35,3 +35,7 @@ CREATE TABLE signer_identities (
 -- administrators are warned before it expires.
 ALTER TABLE signing_certificates ADD COLUMN issuer TEXT NOT NULL DEFAULT '';
 ALTER TABLE signing_certificates ADD COLUMN not_after BIGINT;
+
+-- How a letter was sent ("Kirim"): 'srikandi', 'email', 'langsung' (by
+-- hand), 'ekspedisi' (courier or post).
+ALTER TABLE outgoing_letters ADD COLUMN sent_via TEXT;

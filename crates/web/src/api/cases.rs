@@ -100,10 +100,25 @@ pub struct Action {
     pub draft: Option<DraftInput>,
     #[serde(default)]
     pub signing: Option<SigningInput>,
+    /// At the sending step: how and when the letter was sent.
+    #[serde(default)]
+    pub sending: Option<SendingInput>,
     /// At a disposition step: the lembar disposisi's boxes, sifat, due
     /// date and addressee.
     #[serde(default)]
     pub disposition: Option<DispositionInput>,
+}
+
+/// How and when a letter was sent ("Kirim").
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendingInput {
+    /// `srikandi`, `email`, `langsung` (by hand) or `ekspedisi` (courier, post).
+    #[schema(pattern = "^(srikandi|email|langsung|ekspedisi)$")]
+    pub via: String,
+    /// When, if not now: `YYYY-MM-DDTHH:MM` on the agency's clock.
+    #[serde(default)]
+    pub at: Option<String>,
 }
 
 /// The lembar disposisi of a disposition step.
@@ -512,6 +527,12 @@ fn paperwork(state: &AppState, step: &sop::Step, action: &Action) -> Paperwork {
                 body: d.isi.clone(),
             });
         }
+        ActionKind::Send => {
+            paperwork.sending = action
+                .sending
+                .as_ref()
+                .map(|s| store::letters::Sending { via: Some(s.via.clone()), at: s.at.clone() });
+        }
         ActionKind::Sign => {
             // A returned draft is not signed.
             let returned = action.verdict.as_deref() == Some("tidak");
@@ -635,8 +656,10 @@ pub async fn act(
 /// and the store name as the page's form does (`catatan` is `note`), unless
 /// the step has a field of that name itself.
 fn action_part(step: &sop::Step, name: &str) -> Option<&'static str> {
-    const PARTS: [(&str, &str); 11] = [
+    const PARTS: [(&str, &str); 13] = [
         ("catatan", "note"),
+        (store::letters::SENT_VIA, "sending.via"),
+        (store::letters::SENT_AT, "sending.at"),
         (FIELD_INSTRUCTIONS, "disposition.instructions"),
         (FIELD_NATURE, "disposition.nature"),
         (FIELD_DUE, "disposition.due"),

@@ -14,7 +14,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use sop::definition::{Segment, segments};
 use sop::{ActionKind, Sop, Step};
-use store::letters::{DraftReview, DraftVersion};
+use store::letters::{DraftReview, DraftVersion, SENT_AT, SENT_VIA, SendVia, Sending};
 use store::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
 
 use crate::auth::User;
@@ -134,6 +134,16 @@ pub fn paperwork(
             paperwork.draft =
                 Some(LetterDraft { subject: get("perihal"), recipient: get("kepada"), body: get("isi") });
         }
+        ActionKind::Send => {
+            let via = form.text(SENT_VIA).map(str::to_string);
+            let at = form.text(SENT_AT).map(str::to_string);
+            for (name, value) in [(SENT_VIA, &via), (SENT_AT, &at)] {
+                if let Some(v) = value {
+                    kept.insert(name.to_string(), v.clone());
+                }
+            }
+            paperwork.sending = Some(Sending { via, at });
+        }
         ActionKind::Sign => {
             let number = form.text("nomor_srikandi").map(str::to_string);
             if let Some(n) = &number {
@@ -221,6 +231,19 @@ pub fn controls(
                     (preview(user, sop, &editing))
                 }
             }
+            ActionKind::Send => {
+                @let chosen = value(SENT_VIA, "");
+                (row(SENT_VIA, Msg::SentVia, html! {
+                    select #surat-dikirim_melalui name=(SENT_VIA) required {
+                        option value="" { "—" }
+                        @for v in SendVia::ALL { option value=(v.key()) selected[v.key() == chosen] { (v.label()) } }
+                    }
+                }))
+                (row(SENT_AT, Msg::SentAt, html! {
+                    input #surat-waktu_kirim type="datetime-local" name=(SENT_AT) value=(value(SENT_AT, ""));
+                    p.muted { (user.t(Msg::SentAtHelp)) }
+                }))
+            }
             ActionKind::Review | ActionKind::Sign => {
                 p { a href={"/permohonan/" (case.id) "/konsep.pdf"} target="_blank" { (user.t(Msg::DraftPreview)) } }
                 @if let Some(latest) = letters.drafts.last() {
@@ -271,7 +294,10 @@ pub fn section(user: &User, case: &CaseState, letters: &CaseRecords) -> Markup {
                         a href={"/permohonan/" (case.id) "/surat.pdf"} { (user.t(Msg::SignedLetter)) }
                         " · " (user.t(Msg::Number)) " " strong { (o.number) }
                         " · " (user.t(Msg::VerificationCode)) " " a href={"/verifikasi/" (o.code)} { code { (o.code) } }
-                        @if let Some(sent) = o.sent_at { " · " (user.t(Msg::Sent)) " " (clock.datetime(sent)) }
+                        @if let Some(sent) = o.sent_at {
+                            " · " (user.t(Msg::Sent)) " " (clock.datetime(sent))
+                            @if let Some(via) = o.sent_via { " (" (via.label()) ")" }
+                        }
                     }
                 } @else if letters.current.is_some() {
                     li { a href={"/permohonan/" (case.id) "/konsep.pdf"} { (user.t(Msg::DraftPreview)) } }
@@ -467,7 +493,7 @@ pub async fn registers(
                         td.hide-sm { (r.signer) }
                         td {
                             @if r.signed_with.is_none() { span.tag.warn { (user.t(Msg::WaitingForSignature)) } }
-                            @else { (clock.maybe(r.sent_at)) }
+                            @else { (clock.maybe(r.sent_at)) @if let Some(via) = r.sent_via { br; span.muted.sent-via { (via.label()) } } }
                         }
                     }
                 }
