@@ -1,6 +1,7 @@
 //! Sopir's documents: the notification letter and the disposition sheet
 //! laid out as A4 PDF with embedded fonts and a QR code, and the signing of
-//! those PDFs. Pure: data in, bytes out; nothing here knows of HTTP or SQL.
+//! those PDFs and the checking of PDFs signed elsewhere. Pure: data in,
+//! bytes out; nothing here knows of HTTP or SQL.
 
 pub mod disposition_sheet;
 pub mod font;
@@ -12,6 +13,7 @@ pub mod monitoring_form;
 pub mod pdf;
 pub mod qr;
 pub mod signature;
+pub mod signature_check;
 pub mod sop_document;
 pub mod typeset;
 
@@ -22,6 +24,7 @@ pub use letterhead::Letterhead;
 pub use monitoring_form::{MonitoringForm, MonitoringLine};
 pub use pdf::SignatureSlot;
 pub use signature::{Credentials, Pkcs12Signer, Signer, UnlockedKey};
+pub use signature_check::{PdfSignature, verify_pdf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {

@@ -131,8 +131,13 @@ impl UnlockedKey {
 
     /// Signs `pdf` (written with a signature slot) and returns the signed file.
     pub fn sign(self, pdf: Vec<u8>) -> Result<Vec<u8>, DocumentError> {
-        let UnlockedKey { key, certs } = self;
-        fill_signature(pdf, |digest| cms_signature(digest, key, &certs))
+        fill_signature(pdf, |digest| self.sign_digest(digest))
+    }
+
+    /// The detached CMS signature over `digest` (SHA-256 of the signed
+    /// bytes), for PDFs laid out other than by [`crate::pdf::write`].
+    pub(crate) fn sign_digest(self, digest: &[u8]) -> Result<Vec<u8>, DocumentError> {
+        cms_signature(digest, self.key, &self.certs)
     }
 }
 
