@@ -36,4 +36,7 @@ pub enum DocumentError {
     Certificate(String),
     #[error("penandatanganan gagal: {0}")]
     Signature(String),
+    /// A signed PDF from elsewhere whose signature does not hold.
+    #[error("{0}")]
+    Verification(String),
 }

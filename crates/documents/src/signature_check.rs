@@ -93,7 +93,7 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<PdfSignature, DocumentError> {
         .map_err(|e| unreadable(&format!("atribut messageDigest: {e}")))?;
     let content = [&pdf[..slot.gap.0], &pdf[slot.gap.1..slot.end]];
     if digest.hash(&content) != message_digest.as_bytes() {
-        return Err(DocumentError::Signature("isi PDF berubah setelah ditandatangani".into()));
+        return Err(DocumentError::Verification("isi PDF berubah setelah ditandatangani".into()));
     }
 
     // The key's type before the algorithm's, so that an ECDSA signature is
@@ -117,7 +117,7 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<PdfSignature, DocumentError> {
         other => return Err(unsupported(&format!("algoritma tanda tangan {other} belum didukung"))),
     };
     key.verify(scheme_digest.pkcs1v15(), &scheme_digest.hash(&[&raw_attrs]), info.signature.as_bytes())
-        .map_err(|_| DocumentError::Signature("tanda tangan tidak cocok dengan sertifikatnya".into()))?;
+        .map_err(|_| DocumentError::Verification("tanda tangan tidak cocok dengan sertifikatnya".into()))?;
 
     let signing_time = attrs
         .iter()
@@ -135,15 +135,15 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<PdfSignature, DocumentError> {
 }
 
 fn unreadable(why: &str) -> DocumentError {
-    DocumentError::Signature(format!("tanda tangan di dalam PDF tidak terbaca: {why}"))
+    DocumentError::Verification(format!("tanda tangan di dalam PDF tidak terbaca: {why}"))
 }
 
 fn unsupported(what: &str) -> DocumentError {
-    DocumentError::Signature(what.into())
+    DocumentError::Verification(what.into())
 }
 
 fn unsigned() -> DocumentError {
-    DocumentError::Signature("berkas PDF tidak bertanda tangan elektronik".into())
+    DocumentError::Verification("berkas PDF tidak bertanda tangan elektronik".into())
 }
 
 /// Where the newest signature sits: the `/ByteRange [0 b c d]` names the
@@ -567,7 +567,7 @@ mod tests {
 
     fn refusal(pdf: &[u8]) -> String {
         match verify_pdf(pdf) {
-            Err(DocumentError::Signature(why)) => why,
+            Err(DocumentError::Verification(why)) => why,
             other => panic!("expected a refusal, got {other:?}"),
         }
     }

@@ -13,7 +13,7 @@ const ECDSA: &[u8] = include_bytes!("fixtures/ecdsa.pdf");
 
 fn refusal(pdf: &[u8]) -> String {
     match verify_pdf(pdf) {
-        Err(DocumentError::Signature(why)) => why,
+        Err(DocumentError::Verification(why)) => why,
         other => panic!("expected a refusal, got {other:?}"),
     }
 }

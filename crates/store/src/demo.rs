@@ -177,6 +177,7 @@ pub fn sample_paperwork(step: &sop::Step) -> crate::Paperwork {
             via: Some(crate::letters::SendVia::Srikandi.key().into()),
             at: None,
         }),
+        from_srikandi: None,
     }
 }
 

@@ -70,7 +70,20 @@ pub struct Paperwork {
     pub draft: Option<LetterDraft>,
     pub signing: Option<Signing>,
     pub sending: Option<Sending>,
+    /// At the signing step, the letter finalised and signed in SRIKANDI.
+    pub from_srikandi: Option<FromSrikandi>,
 }
+
+/// A letter finalised in SRIKANDI, taken back: its signed PDF and the
+/// number SRIKANDI gave it.
+#[derive(Debug, Clone, Default)]
+pub struct FromSrikandi {
+    pub pdf: Vec<u8>,
+    pub number: String,
+}
+
+/// The refusal field of the PDF taken back from SRIKANDI.
+pub const SRIKANDI_FILE: &str = "berkas_srikandi";
 
 /// How a signed letter left the agency, as "Kirim" records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -492,6 +505,10 @@ impl Store {
                     ));
                 }
             }
+            ActionKind::Sign if paperwork.from_srikandi.is_some() => {
+                let taken = paperwork.from_srikandi.unwrap_or_default();
+                self.take_back_from_srikandi(tx, ctx, state, done, taken).await?;
+            }
             ActionKind::Sign => {
                 let signing = paperwork.signing.ok_or_else(|| {
                     StoreError::invalid(
@@ -607,42 +624,14 @@ impl Store {
         let agency = self.agency(&state.agency).await?;
         let year = i64::from(local(at, zone).year());
         let (seq, number) = if agency.letters.srikandi {
-            let number =
-                signing.srikandi_number.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).ok_or_else(
-                    || {
-                        StoreError::invalid(
-                            "nomor_srikandi",
-                            "Nomor surat dari SRIKANDI",
-                            "wajib diisi — instansi ini menomori surat di SRIKANDI",
-                        )
-                    },
-                )?;
-            if number.chars().count() > 100 {
-                return Err(StoreError::invalid(
-                    "nomor_srikandi",
-                    "Nomor surat dari SRIKANDI",
-                    "paling banyak 100 karakter",
-                ));
-            }
-            (None, number)
+            (None, srikandi_number(signing.srikandi_number)?)
         } else {
             let scope = agency.letters.sequence_scope().to_string();
             let seq = next_in_sequence(tx, &state.agency, "keluar", &scope, year).await?;
             let classification = sop.letter.as_ref().and_then(|l| l.classification.as_deref());
             (Some(seq), agency.letters.format_number(classification, seq, year as i16))
         };
-        let taken = sqlx::query("SELECT 1 FROM outgoing_letters WHERE agency_id = $1 AND number = $2")
-            .bind(&state.agency)
-            .bind(&number)
-            .fetch_optional(&mut **tx)
-            .await?;
-        if taken.is_some() {
-            return Err(StoreError::invalid(
-                "nomor_srikandi",
-                "Nomor surat",
-                format!("nomor {number} sudah dipakai surat lain"),
-            ));
-        }
+        refuse_number_taken(tx, &state.agency, &number).await?;
         let person = org.person(by).ok_or_else(|| EngineError::UnknownPerson(by.to_string()))?;
         let title = org.signing_title(by, position, local(at, zone).date());
         let code = verification_code();
@@ -702,6 +691,78 @@ impl Store {
         .bind(&sha256)
         .bind(signed)
         .bind(signed_with.map(SignedWith::key))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Records the letter of `state` finalised and signed in SRIKANDI: the
+    /// approved draft's PDF taken back with SRIKANDI's number, its
+    /// signature checked, the number entered in the outgoing register
+    /// (never one of Sopir's own: no double numbering).
+    async fn take_back_from_srikandi(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        ctx: &Context<'_>,
+        state: &CaseState,
+        done: &StepDone<'_>,
+        taken: FromSrikandi,
+    ) -> Result<(), StoreError> {
+        let (org, zone) = (ctx.org, &ctx.calendar.zone);
+        let StepDone { by, position, at, .. } = *done;
+        let agency = self.agency(&state.agency).await?;
+        if !agency.letters.srikandi {
+            return Err(StoreError::invalid(
+                SRIKANDI_FILE,
+                "Surat dari SRIKANDI",
+                "instansi ini tidak menyelesaikan surat di SRIKANDI; tandatangani surat di Sopir",
+            ));
+        }
+        let draft = match drafts(&mut **tx, &state.agency, &state.id).await?.pop() {
+            Some(v) if v.review != Some(DraftReview::Returned) => v,
+            _ => {
+                return Err(StoreError::invalid(
+                    SRIKANDI_FILE,
+                    "Surat dari SRIKANDI",
+                    "belum ada konsep surat yang disetujui untuk diselesaikan di SRIKANDI",
+                ));
+            }
+        };
+        let number = srikandi_number(Some(taken.number))?;
+        let checked = documents::verify_pdf(&taken.pdf).map_err(|e| {
+            StoreError::invalid(SRIKANDI_FILE, "Surat bertanda tangan dari SRIKANDI", e.to_string())
+        })?;
+        if !checked.covers_whole_file {
+            return Err(StoreError::invalid(
+                SRIKANDI_FILE,
+                "Surat bertanda tangan dari SRIKANDI",
+                "berkas diubah setelah ditandatangani (tanda tangannya tidak mencakup seluruh berkas)",
+            ));
+        }
+        refuse_number_taken(tx, &state.agency, &number).await?;
+        let year = i64::from(local(at, zone).year());
+        let title = org.signing_title(by, position, local(at, zone).date());
+        let sha256 = record_event::sha256(&taken.pdf);
+        sqlx::query(
+            "INSERT INTO outgoing_letters (id, agency_id, case_id, draft_version, year, seq, number, dated_at,
+                 recipient, subject, signer_id, signer_title, code, sha256, pdf, signed_with)
+             VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(new_id())
+        .bind(&state.agency)
+        .bind(&state.id)
+        .bind(draft.version)
+        .bind(year)
+        .bind(&number)
+        .bind(at)
+        .bind(&draft.draft.recipient)
+        .bind(&draft.draft.subject)
+        .bind(by)
+        .bind(&title)
+        .bind(verification_code())
+        .bind(&sha256)
+        .bind(taken.pdf)
+        .bind(SignedWith::Srikandi.key())
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -1125,11 +1186,38 @@ impl Store {
         let profile = self.agency(agency).await?;
         let zone = self.calendar(agency).await?.zone;
         let now = Timestamp::now().as_millisecond();
+        let number = profile.letters.format_number(None, 0, local(now, &zone).year()).replace("/0/", "/…/");
+        self.unsigned_letter(agency, draft, number, true).await
+    }
+
+    /// The approved draft of `case`'s letter as SRIKANDI takes it: without
+    /// the KONSEP mark, a number, a signature or Sopir's QR code — SRIKANDI
+    /// gives the number and the signature.
+    pub async fn letter_for_srikandi(&self, agency: &str, case: &str) -> Result<Vec<u8>, StoreError> {
+        let approved = drafts(&self.pool, agency, case)
+            .await?
+            .pop()
+            .filter(|v| v.review == Some(DraftReview::Approved))
+            .ok_or_else(|| StoreError::NotFound("konsep surat yang disetujui".into()))?;
+        self.unsigned_letter(agency, approved.draft, String::new(), false).await
+    }
+
+    /// `draft` laid out as the agency's letter, unsigned.
+    async fn unsigned_letter(
+        &self,
+        agency: &str,
+        draft: LetterDraft,
+        number: String,
+        mark: bool,
+    ) -> Result<Vec<u8>, StoreError> {
+        let profile = self.agency(agency).await?;
+        let zone = self.calendar(agency).await?.zone;
+        let now = Timestamp::now().as_millisecond();
         let letter = Letter {
             letterhead: self.letterhead(&profile).await?,
             place: profile.letters.place.clone(),
             date: long_date(now, &zone),
-            number: profile.letters.format_number(None, 0, local(now, &zone).year()).replace("/0/", "/…/"),
+            number,
             nature: "Biasa".into(),
             enclosures: "-".into(),
             subject: draft.subject,
@@ -1147,7 +1235,7 @@ impl Store {
             signer_nip: "…".into(),
             copies: Vec::new(),
             verification: None,
-            draft: true,
+            draft: mark,
         };
         Ok(letter.to_pdf(None))
     }
@@ -1258,6 +1346,39 @@ impl Store {
             hops,
         })
     }
+}
+
+/// The number typed from SRIKANDI, checked.
+fn srikandi_number(typed: Option<String>) -> Result<String, StoreError> {
+    let label = "Nomor surat dari SRIKANDI";
+    let number = typed.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).ok_or_else(|| {
+        StoreError::invalid("nomor_srikandi", label, "wajib diisi — instansi ini menomori surat di SRIKANDI")
+    })?;
+    if number.chars().count() > 100 {
+        return Err(StoreError::invalid("nomor_srikandi", label, "paling banyak 100 karakter"));
+    }
+    Ok(number)
+}
+
+/// Refuses a number another letter of `agency` already has.
+async fn refuse_number_taken(
+    tx: &mut Transaction<'static, Any>,
+    agency: &str,
+    number: &str,
+) -> Result<(), StoreError> {
+    let taken = sqlx::query("SELECT 1 FROM outgoing_letters WHERE agency_id = $1 AND number = $2")
+        .bind(agency)
+        .bind(number)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if taken.is_some() {
+        return Err(StoreError::invalid(
+            "nomor_srikandi",
+            "Nomor surat",
+            format!("nomor {number} sudah dipakai surat lain"),
+        ));
+    }
+    Ok(())
 }
 
 /// How and when a letter was sent, read from what the sender typed: a

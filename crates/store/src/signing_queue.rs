@@ -51,22 +51,26 @@ pub enum SignedWith {
     Service,
     /// Printed, signed in wet ink, scanned and uploaded.
     WetInk,
+    /// Finalised and signed in SRIKANDI, its signed PDF taken back.
+    Srikandi,
 }
 
 impl SignedWith {
+    pub const ALL: [SignedWith; 4] =
+        [SignedWith::Certificate, SignedWith::Service, SignedWith::WetInk, SignedWith::Srikandi];
+
     /// As stored.
     pub const fn key(self) -> &'static str {
         match self {
             SignedWith::Certificate => "sertifikat",
             SignedWith::Service => "layanan",
             SignedWith::WetInk => "basah",
+            SignedWith::Srikandi => "srikandi",
         }
     }
 
     pub fn parse(key: &str) -> Option<SignedWith> {
-        [SignedWith::Certificate, SignedWith::Service, SignedWith::WetInk]
-            .into_iter()
-            .find(|s| s.key() == key)
+        SignedWith::ALL.into_iter().find(|s| s.key() == key)
     }
 
     /// As the verification page says it.
@@ -75,6 +79,7 @@ impl SignedWith {
             SignedWith::Certificate => "tanda tangan elektronik (sertifikat di Sopir)",
             SignedWith::Service => "tanda tangan elektronik tersertifikasi (layanan tanda tangan)",
             SignedWith::WetInk => "tanda tangan basah, berkas hasil pindai",
+            SignedWith::Srikandi => "tanda tangan elektronik di SRIKANDI",
         }
     }
 }
@@ -382,5 +387,18 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|r| Ok(r.try_get("agency_id")?)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_way_of_signing_reads_back_from_its_key() {
+        for with in SignedWith::ALL {
+            assert_eq!(SignedWith::parse(with.key()), Some(with));
+        }
+        assert_eq!(SignedWith::parse("pena"), None);
     }
 }

@@ -350,6 +350,7 @@ fn signing(passphrase: &str) -> Paperwork {
             verify_base: Some("http://sopir.test/verifikasi/".into()),
         }),
         sending: None,
+        from_srikandi: None,
     }
 }
 
@@ -599,6 +600,7 @@ async fn an_agency_numbering_in_srikandi_types_the_number_and_never_twice() {
                 verify_base: Some("http://sopir.test/verifikasi/".into()),
             }),
             sending: None,
+            from_srikandi: None,
         };
         let missing = sign(s, &first, with_number(Some("  ")), at + 30 * MINUTE).await;
         assert!(

@@ -272,6 +272,10 @@ catalogue! {
     Passphrase => "Kata sandi sertifikat elektronik", "Signing certificate passphrase";
     PassphraseHelp => "Tidak disimpan; hanya dipakai untuk menandatangani surat ini.", "Not stored; used only to sign this letter.";
     SrikandiNumber => "Nomor surat dari SRIKANDI", "Letter number from SRIKANDI";
+    SrikandiFinalise => "Atau: selesaikan di SRIKANDI", "Or: finalise in SRIKANDI";
+    SrikandiFinaliseHelp => "Unduh konsep yang disetujui, selesaikan dan tandatangani di SRIKANDI, lalu unggah PDF bertanda tangan dari SRIKANDI beserta nomornya di atas. Tanda tangannya diperiksa; kata sandi tidak diperlukan.", "Download the approved draft, finalise and sign it in SRIKANDI, then upload the signed PDF from SRIKANDI with its number above. Its signature is checked; no passphrase is needed.";
+    SrikandiExport => "Unduh konsep untuk SRIKANDI (PDF)", "Download the draft for SRIKANDI (PDF)";
+    SrikandiSigned => "PDF bertanda tangan dari SRIKANDI", "Signed PDF from SRIKANDI";
     Number => "Nomor", "Number";
     Recipient => "Kepada", "Recipient";
     Signer => "Penanda tangan", "Signed by";

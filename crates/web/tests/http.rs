@@ -130,6 +130,9 @@ async fn the_vpn_request_travels_every_step_over_http() {
         if let Some(signing) = store::demo::sample_paperwork(step).signing {
             f = f.text("kata_sandi", signing.passphrase);
         }
+        if let Some(via) = store::demo::sample_paperwork(step).sending.and_then(|s| s.via) {
+            f = f.text("dikirim_melalui", via);
+        }
         let done = official.post_multipart(&url, f).await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{who} at step {}: {}", step.no, done.body);
         acted.push(step.no);

@@ -680,3 +680,109 @@ async fn the_head_returns_the_draft_at_the_signing_step_and_it_goes_back_to_its_
     assert_eq!(last.review_note.as_deref(), Some("Alamat tujuan belum lengkap."));
     assert!(app.store.outgoing_letter("lumajang", &state.id).await.unwrap().is_none(), "no number taken");
 }
+
+/// A letter as SRIKANDI would give it back: laid out, numbered and signed
+/// by a certificate Sopir does not hold.
+fn signed_in_srikandi(number: &str) -> Vec<u8> {
+    let letter = documents::Letter {
+        letterhead: documents::Letterhead {
+            lines: vec!["PEMERINTAH KABUPATEN LUMAJANG".into()],
+            address: "Jl. Contoh 1".into(),
+            logo: None,
+        },
+        place: "Lumajang".into(),
+        date: "30 November 2026".into(),
+        number: number.into(),
+        nature: "Biasa".into(),
+        enclosures: "-".into(),
+        subject: "Pemberitahuan Akun VPN".into(),
+        recipient: vec!["Kepala Bappeda".into()],
+        body: "Akun VPN telah dibuat.".into(),
+        signer_title: "Kepala Dinas".into(),
+        signer_name: "Bambang Santoso, S.STP".into(),
+        signer_nip: "-".into(),
+        copies: Vec::new(),
+        verification: None,
+        draft: false,
+    };
+    let slot = documents::SignatureSlot {
+        signer_name: "Bambang Santoso, S.STP".into(),
+        reason: format!("Surat {number}"),
+        location: "Lumajang".into(),
+        date: "D:20261130100000+07'00'".into(),
+    };
+    let p12 =
+        documents::signature::self_signed_pkcs12("Bambang Santoso, S.STP", "SRIKANDI (uji)", "k").unwrap();
+    documents::Pkcs12Signer::new(p12).unlock("k").unwrap().sign(letter.to_pdf(Some(&slot))).unwrap()
+}
+
+#[tokio::test]
+async fn where_letters_are_finalised_in_srikandi_the_signed_pdf_is_taken_back_with_its_number() {
+    let app = spawn().await;
+    let mut agency = app.store.agency("lumajang").await.unwrap();
+    agency.letters.srikandi = true;
+    app.store.update_agency(&agency, None).await.unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let state = app.submit_vpn(now - 3_600_000).await;
+    let state = app.run_to_signing(state, now - 3_000_000).await;
+    let case_path = format!("/permohonan/{}", state.id);
+    let head = Browser::login(&app, "lmj-kadis").await;
+    let page = head.get(&case_path).await;
+    assert!(
+        page.body.contains("selesaikan di SRIKANDI") && page.body.contains("/srikandi.pdf"),
+        "{}",
+        page.body
+    );
+    let export = head.client.get(format!("{}{case_path}/srikandi.pdf", app.base)).send().await.unwrap();
+    assert_eq!(export.status(), StatusCode::OK);
+    let export = export.bytes().await.unwrap().to_vec();
+    assert!(export.starts_with(b"%PDF-"));
+    // The requester gets no draft.
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    assert_eq!(requester.get(&format!("{case_path}/srikandi.pdf")).await.status, StatusCode::FORBIDDEN);
+
+    let take_back = |pdf: Vec<u8>, number: &'static str| {
+        let head = &head;
+        let case_path = &case_path;
+        async move {
+            let page = head.get(case_path).await;
+            let url = action_url(&page.body).unwrap();
+            let part = reqwest::multipart::Part::bytes(pdf).file_name("surat-srikandi.pdf");
+            let f = form(&[("csrf", &page.csrf()), ("nomor_srikandi", number)]).part("berkas_srikandi", part);
+            head.post_multipart(&url, f).await
+        }
+    };
+    // Unsigned, changed after signing, or without its number: refused, nothing kept.
+    let unsigned = take_back(export, "000.1.2/77/427.53/2026").await;
+    assert_eq!(unsigned.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unsigned.body.contains("tidak bertanda tangan elektronik"), "{}", unsigned.body);
+    let mut changed = signed_in_srikandi("000.1.2/77/427.53/2026");
+    let at = changed.len() / 3;
+    changed[at] ^= 0x01;
+    let changed = take_back(changed, "000.1.2/77/427.53/2026").await;
+    assert_eq!(changed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(changed.body.contains("berubah setelah ditandatangani"), "{}", changed.body);
+    let no_number = take_back(signed_in_srikandi("000.1.2/77/427.53/2026"), "").await;
+    assert_eq!(no_number.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_number.body.contains("instansi ini menomori surat di SRIKANDI"), "{}", no_number.body);
+    assert!(app.store.outgoing_letter("lumajang", &state.id).await.unwrap().is_none());
+
+    let pdf = signed_in_srikandi("000.1.2/77/427.53/2026");
+    let taken = take_back(pdf.clone(), "000.1.2/77/427.53/2026").await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.body);
+    let letter = app.store.outgoing_letter("lumajang", &state.id).await.unwrap().unwrap();
+    assert_eq!(letter.number, "000.1.2/77/427.53/2026");
+    assert_eq!(letter.seq, None, "no number of Sopir's own");
+    assert_eq!(letter.signed_with, Some(store::signing_queue::SignedWith::Srikandi));
+    assert_eq!(
+        app.store.letter_pdf("lumajang", &state.id).await.unwrap().1,
+        pdf,
+        "the file as SRIKANDI signed it"
+    );
+    let verified = Browser::new(&app).get(&format!("/verifikasi/{}", letter.code)).await;
+    assert!(
+        verified.body.contains("di SRIKANDI") && verified.body.contains("berkasnya utuh"),
+        "{}",
+        verified.body
+    );
+}

@@ -569,7 +569,13 @@ pub async fn act(
     } else {
         step
     };
-    let data = upload::read(multipart, &step.attachments, user.lang).await?;
+    // At the signing step of an agency that signs in SRIKANDI, the signed
+    // PDF taken back from there.
+    let mut accepted = step.attachments.clone();
+    if step.action == ActionKind::Sign && user.agency.letters.srikandi {
+        accepted.push(letters::srikandi_upload(&user));
+    }
+    let mut data = upload::read(multipart, &accepted, user.lang).await?;
     user.check_csrf(data.text("csrf"))?;
     let verdict = match data.text("verdict") {
         Some("ya") => Some(Verdict::Ya),
@@ -578,6 +584,8 @@ pub async fn act(
     };
     let note = data.text("note").map(str::to_string);
     let (paperwork, kept) = letters::paperwork(&state, step, &data);
+    // Kept with the letter, not as a file of the case.
+    data.files.retain(|f| f.name != store::letters::SRIKANDI_FILE);
     let (disposition, disposition_raw) = disposition_of(&data);
     let mut fields = data.step_values(&step.fields);
     let input = ActionInput {

@@ -14,7 +14,9 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use sop::definition::{Segment, segments};
 use sop::{ActionKind, Sop, Step};
-use store::letters::{DraftReview, DraftVersion, SENT_AT, SENT_VIA, SendVia, Sending};
+use store::letters::{
+    DraftReview, DraftVersion, FromSrikandi, SENT_AT, SENT_VIA, SRIKANDI_FILE, SendVia, Sending,
+};
 use store::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
 
 use crate::auth::User;
@@ -152,6 +154,11 @@ pub fn paperwork(
             // An empty passphrase is the store's "wajib diisi", not a wrong
             // one; a returned draft needs none.
             let returned = form.text("verdict") == Some("tidak");
+            let from_srikandi = form.files.iter().find(|f| f.name == SRIKANDI_FILE);
+            paperwork.from_srikandi = from_srikandi
+                .filter(|_| !returned)
+                .map(|f| FromSrikandi { pdf: f.data.clone(), number: number.clone().unwrap_or_default() });
+            let returned = returned || paperwork.from_srikandi.is_some();
             paperwork.signing =
                 form.text("kata_sandi").filter(|p| !p.is_empty() && !returned).map(|p| Signing {
                     passphrase: p.to_string(),
@@ -257,6 +264,13 @@ pub fn controls(
                         (row("nomor_srikandi", Msg::SrikandiNumber, html! {
                             input #surat-nomor_srikandi type="text" name="nomor_srikandi" maxlength="100" value=(value("nomor_srikandi", ""));
                         }))
+                        fieldset.srikandi {
+                            legend { (user.t(Msg::SrikandiFinalise)) }
+                            p.muted { (user.t(Msg::SrikandiFinaliseHelp)) " " a href={"/permohonan/" (case.id) "/srikandi.pdf"} { (user.t(Msg::SrikandiExport)) } }
+                            (row(SRIKANDI_FILE, Msg::SrikandiSigned, html! {
+                                input #surat-berkas_srikandi type="file" name=(SRIKANDI_FILE) accept="application/pdf";
+                            }))
+                        }
                     }
                     (row("kata_sandi", Msg::Passphrase, html! {
                         input #surat-kata_sandi type="password" name="kata_sandi" autocomplete="off" required;
@@ -427,6 +441,30 @@ pub async fn draft_pdf(
     }
     let pdf = state.store.draft_pdf(user.agency_id(), &case).await?;
     Ok(pdf_response("konsep-surat.pdf", pdf))
+}
+
+/// The approved draft as SRIKANDI takes it, to finalise and sign there.
+pub async fn srikandi_pdf(
+    State(state): State<AppState>,
+    user: User,
+    Path(case): Path<String>,
+) -> Result<Response, WebError> {
+    if !may_see_drafts(&state, &user, &case).await? {
+        return Err(WebError::Forbidden);
+    }
+    let pdf = state.store.letter_for_srikandi(user.agency_id(), &case).await?;
+    Ok(pdf_response("surat-untuk-srikandi.pdf", pdf))
+}
+
+/// The rule for the signed PDF taken back from SRIKANDI at a signing step.
+pub fn srikandi_upload(user: &User) -> sop::definition::Attachment {
+    sop::definition::Attachment {
+        name: SRIKANDI_FILE.into(),
+        label: user.t(Msg::SrikandiSigned).into(),
+        required: false,
+        accept: vec!["pdf".into()],
+        max_kb: 10 * 1024,
+    }
 }
 
 #[derive(Deserialize)]
