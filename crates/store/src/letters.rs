@@ -31,13 +31,18 @@ use crate::signing_queue::SignedWith;
 use crate::{Store, StoreError, new_id};
 
 /// The notification letter's text as the Kasi edits it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LetterDraft {
     pub subject: String,
     /// One line each.
     pub recipient: String,
     pub body: String,
+    /// Tembusan: who gets a copy, one per line; may be empty.
+    pub copies: String,
 }
+
+/// Most lines of a Tembusan.
+pub const MAX_COPIES: usize = 10;
 
 /// The refusal field of a signing without a configured public address.
 pub const PUBLIC_ADDRESS: &str = "alamat_publik";
@@ -314,7 +319,7 @@ impl LetterDraft {
     /// The placeholders its text still holds (see [`Sop::unfilled`]): while
     /// there is any, the letter is not finished.
     pub fn unfilled(&self, sop: &Sop) -> Vec<Unfilled> {
-        sop.unfilled(&[&self.subject, &self.recipient, &self.body])
+        sop.unfilled(&[&self.subject, &self.recipient, &self.body, &self.copies])
     }
 }
 
@@ -352,6 +357,7 @@ fn check_draft(draft: LetterDraft) -> Result<LetterDraft, StoreError> {
         subject: draft.subject.trim().to_string(),
         recipient: draft.recipient.trim().replace("\r\n", "\n"),
         body: draft.body.trim().replace("\r\n", "\n"),
+        copies: draft.copies.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n"),
     };
     let mut errors = Vec::new();
     for (field, label, value, max) in [
@@ -364,6 +370,10 @@ fn check_draft(draft: LetterDraft) -> Result<LetterDraft, StoreError> {
         } else if value.chars().count() > max {
             errors.push(FieldError::new(field, label, format!("paling banyak {max} karakter")));
         }
+    }
+    if draft.copies.lines().count() > MAX_COPIES || draft.copies.chars().count() > 1000 {
+        let message = format!("paling banyak {MAX_COPIES} baris, 1000 karakter");
+        errors.push(FieldError::new("tembusan", "Tembusan", message));
     }
     if errors.is_empty() { Ok(draft) } else { Err(StoreError::Engine(EngineError::Invalid(errors))) }
 }
@@ -466,8 +476,8 @@ impl Store {
                 .await?
                 .try_get("next")?;
                 sqlx::query(
-                    "INSERT INTO letter_drafts (case_id, version, agency_id, subject, recipient, body, written_by, written_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO letter_drafts (case_id, version, agency_id, subject, recipient, body, written_by, written_at, copies)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(&state.id)
                 .bind(version)
@@ -477,6 +487,7 @@ impl Store {
                 .bind(&draft.body)
                 .bind(by)
                 .bind(at)
+                .bind(&draft.copies)
                 .execute(&mut **tx)
                 .await?;
             }
@@ -648,7 +659,7 @@ impl Store {
             signer_title: title.replace('\n', ", "),
             signer_name: person.name.clone(),
             signer_nip: person.nip.clone().unwrap_or_else(|| "-".into()),
-            copies: Vec::new(),
+            copies: draft.draft.copies.lines().map(str::to_string).collect(),
             verification: Some(Verification { url: format!("{verify_base}{code}"), code: code.clone() }),
             draft: false,
         };
@@ -876,6 +887,7 @@ impl Store {
             subject: LetterTemplate::fill(&template.subject, &values),
             recipient: LetterTemplate::fill(&template.recipient, &values),
             body: LetterTemplate::fill(template.body.trim(), &values),
+            copies: String::new(),
         })
     }
 
@@ -1233,7 +1245,7 @@ impl Store {
                 .map_or_else(|| profile.name.clone(), |p| p.name.clone()),
             signer_name: "(nama pejabat penanda tangan)".into(),
             signer_nip: "…".into(),
-            copies: Vec::new(),
+            copies: draft.copies.lines().map(str::to_string).collect(),
             verification: None,
             draft: mark,
         };
@@ -1489,7 +1501,7 @@ where
     E: sqlx::Executor<'e, Database = Any>,
 {
     let rows = sqlx::query(
-        "SELECT version, subject, recipient, body, written_by, written_at, review, review_note, reviewed_by
+        "SELECT version, subject, recipient, body, copies, written_by, written_at, review, review_note, reviewed_by
          FROM letter_drafts WHERE agency_id = $1 AND case_id = $2 ORDER BY version",
     )
     .bind(agency)
@@ -1504,6 +1516,7 @@ where
                     subject: r.try_get("subject")?,
                     recipient: r.try_get("recipient")?,
                     body: r.try_get("body")?,
+                    copies: r.try_get("copies")?,
                 },
                 written_by: r.try_get("written_by")?,
                 written_at: r.try_get("written_at")?,

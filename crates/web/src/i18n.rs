@@ -326,6 +326,8 @@ catalogue! {
     SettingsSaved => "Pengaturan tersimpan.", "Settings saved.";
     SignLetter => "Tandatangani surat", "Sign the letter";
     SentVia => "Dikirim melalui", "Sent via";
+    LetterCopies => "Tembusan", "Copies to";
+    LetterCopiesHelp => "Boleh kosong; satu penerima tembusan per baris.", "May be empty; one recipient of a copy per line.";
     SentAt => "Waktu kirim", "Sent at";
     SentAtHelp => "Kosongkan bila dikirim sekarang.", "Leave empty when sent now.";
     CertificateIssuer => "Penerbit", "Issuer";

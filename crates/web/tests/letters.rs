@@ -51,9 +51,14 @@ async fn the_signed_letter_reads_back_in_poppler_with_a_valid_signature() {
     std::fs::write(&file, &pdf).unwrap();
     let text = Command::new("pdftotext").arg("-layout").arg(&file).arg("-").output().expect("pdftotext runs");
     let text = String::from_utf8_lossy(&text.stdout);
-    for needle in
-        [number.as_str(), "Kepala Badan Perencanaan Pembangunan Daerah", "Kuota kotak surat 1024 MB.", &code]
-    {
+    for needle in [
+        number.as_str(),
+        "Kepala Badan Perencanaan Pembangunan Daerah",
+        "Kuota kotak surat 1024 MB.",
+        &code,
+        "Tembusan",
+        "Inspektur Kabupaten Lumajang",
+    ] {
         assert!(text.contains(needle), "pdftotext lacks {needle:?}:\n{text}");
     }
     let joined: String = text.split_whitespace().collect();
@@ -139,7 +144,8 @@ async fn email_letter() -> SignedLetter {
     let edited = format!("{body}\n\nKata sandi awal diserahkan langsung kepada penanggung jawab.");
     let subject = ("perihal", "Pemberitahuan Akun E-mail");
     let to = ("kepada", "Kepala Badan Perencanaan Pembangunan Daerah\nKabupaten Lumajang");
-    let drafted = act(&app, &case_path, "lmj-kasi", &[subject, to, ("isi", &edited)]).await;
+    let copies = ("tembusan", "Inspektur Kabupaten Lumajang\n\nSekretaris Daerah Kabupaten Lumajang");
+    let drafted = act(&app, &case_path, "lmj-kasi", &[subject, to, ("isi", &edited), copies]).await;
     assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
 
     // The Kabid returns it (first forgetting the note the return needs: the
@@ -157,6 +163,10 @@ async fn email_letter() -> SignedLetter {
     let redraft = kasi.get(&case_path).await.body;
     let note_at = redraft.find("id=\"catatan-pengembalian\"").expect("the return note is shown");
     assert!(note_at < redraft.find("name=\"isi\"").unwrap(), "the note comes before the editor");
+    assert!(
+        between(&redraft, "name=\"tembusan\"", "</textarea>").contains("Inspektur Kabupaten Lumajang"),
+        "the Tembusan comes back in the redraft"
+    );
     let note = between(&redraft, "id=\"catatan-pengembalian\"", "</div>");
     assert!(
         note.contains("Agus Prasetyo, S.Kom.") && note.contains("Tambahkan kuota kotak surat."),
@@ -164,7 +174,7 @@ async fn email_letter() -> SignedLetter {
     );
     let second = format!("{edited}\n\nKuota kotak surat 1024 MB.");
     assert_eq!(
-        act(&app, &case_path, "lmj-kasi", &[subject, to, ("isi", &second)]).await.status,
+        act(&app, &case_path, "lmj-kasi", &[subject, to, ("isi", &second), copies]).await.status,
         StatusCode::SEE_OTHER
     );
     let approve = [("verdict", "ya"), ("note", "Sudah sesuai.")];

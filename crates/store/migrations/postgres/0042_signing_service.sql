@@ -39,3 +39,6 @@ ALTER TABLE signing_certificates ADD COLUMN not_after BIGINT;
 -- How a letter was sent ("Kirim"): 'srikandi', 'email', 'langsung' (by
 -- hand), 'ekspedisi' (courier or post).
 ALTER TABLE outgoing_letters ADD COLUMN sent_via TEXT;
+
+-- Tembusan of a letter draft, one addressee per line.
+ALTER TABLE letter_drafts ADD COLUMN copies TEXT NOT NULL DEFAULT '';

@@ -68,6 +68,9 @@ pub struct DraftInput {
     pub perihal: String,
     pub kepada: String,
     pub isi: String,
+    /// Tembusan, one addressee per line.
+    #[serde(default)]
+    pub tembusan: String,
 }
 
 /// Signing the letter (for a `sign` step): the official's passphrase is
@@ -525,6 +528,7 @@ fn paperwork(state: &AppState, step: &sop::Step, action: &Action) -> Paperwork {
                 subject: d.perihal.clone(),
                 recipient: d.kepada.clone(),
                 body: d.isi.clone(),
+                copies: d.tembusan.clone(),
             });
         }
         ActionKind::Send => {
@@ -656,7 +660,7 @@ pub async fn act(
 /// and the store name as the page's form does (`catatan` is `note`), unless
 /// the step has a field of that name itself.
 fn action_part(step: &sop::Step, name: &str) -> Option<&'static str> {
-    const PARTS: [(&str, &str); 13] = [
+    const PARTS: [(&str, &str); 14] = [
         ("catatan", "note"),
         (store::letters::SENT_VIA, "sending.via"),
         (store::letters::SENT_AT, "sending.at"),
@@ -670,6 +674,7 @@ fn action_part(step: &sop::Step, name: &str) -> Option<&'static str> {
         ("perihal", "draft.perihal"),
         ("kepada", "draft.kepada"),
         ("isi", "draft.isi"),
+        ("tembusan", "draft.tembusan"),
     ];
     if step.fields.iter().any(|f| f.name == name) {
         return None;

@@ -94,6 +94,9 @@ pub fn preview(user: &User, sop: &Sop, draft: &LetterDraft) -> Markup {
             p { strong { (user.t(Msg::LetterSubject)) ": " } (marked(user, sop, &draft.subject)) }
             p.letter-recipient { "Yth. " (marked(user, sop, &draft.recipient)) }
             div.letter-body { (marked(user, sop, &draft.body)) }
+            @if !draft.copies.trim().is_empty() {
+                div.letter-copies { p { strong { (user.t(Msg::LetterCopies)) ":" } } ol { @for c in draft.copies.lines().filter(|l| !l.trim().is_empty()) { li { (c) } } } }
+            }
         }
     }
 }
@@ -112,12 +115,22 @@ pub async fn draft_preview(
     let stored = state.store.case(user.agency_id(), &case).await?;
     let sop = state.store.sop(user.agency_id(), &stored.sop_id, Some(stored.sop_version)).await?;
     let get = |f: &str| form.get(f).cloned().unwrap_or_default();
-    let draft = LetterDraft { subject: get("perihal"), recipient: get("kepada"), body: get("isi") };
+    let draft = draft_of(get);
     Ok(preview(&user, &sop, &draft))
 }
 
 /// The form fields letter steps add, read back from a submitted form.
-pub const DRAFT_FIELDS: [&str; 3] = ["perihal", "kepada", "isi"];
+pub const DRAFT_FIELDS: [&str; 4] = ["perihal", "kepada", "isi", "tembusan"];
+
+/// The draft a form's fields give, by name.
+fn draft_of(get: impl Fn(&str) -> String) -> LetterDraft {
+    LetterDraft {
+        subject: get("perihal"),
+        recipient: get("kepada"),
+        body: get("isi"),
+        copies: get("tembusan"),
+    }
+}
 
 /// The paperwork a submitted action form carries for `step`.
 pub fn paperwork(
@@ -133,8 +146,7 @@ pub fn paperwork(
             for f in DRAFT_FIELDS {
                 kept.insert(f.to_string(), get(f));
             }
-            paperwork.draft =
-                Some(LetterDraft { subject: get("perihal"), recipient: get("kepada"), body: get("isi") });
+            paperwork.draft = Some(draft_of(get));
         }
         ActionKind::Send => {
             let via = form.text(SENT_VIA).map(str::to_string);
@@ -210,10 +222,11 @@ pub fn controls(
         subject: value("perihal", &current.subject),
         recipient: value("kepada", &current.recipient),
         body: value("isi", &current.body),
+        copies: value("tembusan", &current.copies),
     };
     // The preview follows the editor as it is typed in (htmx posts the
     // enclosing form; without script it shows the text as loaded).
-    let live = "input changed delay:400ms from:#surat-perihal, input changed delay:400ms from:#surat-kepada, input changed delay:400ms from:#surat-isi";
+    let live = "input changed delay:400ms from:#surat-perihal, input changed delay:400ms from:#surat-kepada, input changed delay:400ms from:#surat-isi, input changed delay:400ms from:#surat-tembusan";
     html! {
         @match step.action {
             ActionKind::Draft => {
@@ -232,6 +245,10 @@ pub fn controls(
                 }))
                 (row("isi", Msg::LetterBody, html! {
                     textarea #surat-isi name="isi" rows="14" maxlength="20000" { (value("isi", &current.body)) }
+                }))
+                (row("tembusan", Msg::LetterCopies, html! {
+                    textarea #surat-tembusan name="tembusan" rows="3" maxlength="1000" { (value("tembusan", &current.copies)) }
+                    p.muted { (user.t(Msg::LetterCopiesHelp)) }
                 }))
                 h3 { (user.t(Msg::LetterPreview)) }
                 div hx-post={"/permohonan/" (case.id) "/konsep/pratinjau"} hx-trigger=(live) hx-target="this" hx-swap="innerHTML" {
