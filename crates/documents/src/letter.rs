@@ -35,6 +35,9 @@ pub struct Letter {
     pub verification: Option<Verification>,
     /// A draft carries "KONSEP" above the letter and is never signed.
     pub draft: bool,
+    /// The Lampiran's files, embedded in the PDF so that they travel, and
+    /// are signed, with the letter.
+    pub attached: Vec<pdf::EmbeddedFile>,
 }
 
 /// Where a signed letter can be checked.
@@ -97,7 +100,13 @@ impl Letter {
         }
         self.signature_block(&mut flow);
         let images = self.letterhead.images();
-        pdf::write(&format!("{} — {}", self.subject, self.number), &flow.pages, &images, slot)
+        pdf::write_with_files(
+            &format!("{} — {}", self.subject, self.number),
+            &flow.pages,
+            &images,
+            slot,
+            &self.attached,
+        )
     }
 
     fn signature_block(&self, flow: &mut Flow) {

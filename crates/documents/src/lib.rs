@@ -22,7 +22,7 @@ pub use image::Image;
 pub use letter::{Letter, Verification};
 pub use letterhead::Letterhead;
 pub use monitoring_form::{MonitoringForm, MonitoringLine};
-pub use pdf::SignatureSlot;
+pub use pdf::{EmbeddedFile, SignatureSlot};
 pub use signature::{Credentials, Pkcs12Signer, Signer, UnlockedKey};
 pub use signature_check::{PdfSignature, verify_pdf};
 

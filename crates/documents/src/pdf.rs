@@ -197,6 +197,26 @@ pub fn text_string(s: &str) -> String {
 /// field whose `/Contents` is a run of zeros of [`SIGNATURE_CAPACITY`] bytes
 /// and whose `/ByteRange` is a fixed-width blank, both filled in later.
 pub fn write(title: &str, pages: &[Page], images: &[Image], signature: Option<&SignatureSlot>) -> Vec<u8> {
+    write_with_files(title, pages, images, signature, &[])
+}
+
+/// A file carried inside a PDF (an embedded file, ISO 32000-1 §7.11.4):
+/// a letter's Lampiran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbeddedFile {
+    pub name: String,
+    pub data: Vec<u8>,
+}
+
+/// As [`write`], with `files` embedded (listed in the document's
+/// `/EmbeddedFiles`, so readers offer them as attachments).
+pub fn write_with_files(
+    title: &str,
+    pages: &[Page],
+    images: &[Image],
+    signature: Option<&SignatureSlot>,
+    files: &[EmbeddedFile],
+) -> Vec<u8> {
     let mut objects = Objects { bodies: Vec::new() };
     let catalog = objects.reserve();
     let tree = objects.reserve();
@@ -262,7 +282,26 @@ pub fn write(title: &str, pages: &[Page], images: &[Image], signature: Option<&S
             objects.set(*id, body.replace("%ANNOTS%", ""));
         }
     }
-    objects.set(catalog, format!("<< /Type /Catalog /Pages {tree} 0 R /Lang (id-ID){acroform} >>"));
+    let mut names = String::new();
+    if !files.is_empty() {
+        let mut listed = String::new();
+        for file in files {
+            let data = objects.stream(
+                &format!(
+                    "/Type /EmbeddedFile /Subtype /application#2Fpdf /Params << /Size {} >>",
+                    file.data.len()
+                ),
+                &file.data,
+            );
+            let name = text_string(&file.name);
+            let spec = objects.add(format!(
+                "<< /Type /Filespec /F {name} /UF {name} /AFRelationship /Supplement /EF << /F {data} 0 R /UF {data} 0 R >> >>"
+            ));
+            let _ = write!(listed, "{name} {spec} 0 R ");
+        }
+        names = format!(" /Names << /EmbeddedFiles << /Names [{listed}] >> >>");
+    }
+    objects.set(catalog, format!("<< /Type /Catalog /Pages {tree} 0 R /Lang (id-ID){acroform}{names} >>"));
     let info = objects.add(format!("<< /Title {} /Producer (Sopir) >>", text_string(title)));
 
     let mut out = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();

@@ -541,6 +541,7 @@ mod tests {
             copies: vec![],
             verification: None,
             draft: false,
+            attached: Vec::new(),
         }
     }
 

@@ -52,6 +52,7 @@ fn letter() -> Letter {
             code: "ABCD-EFGH-JK".into(),
         }),
         draft: false,
+        attached: Vec::new(),
     }
 }
 

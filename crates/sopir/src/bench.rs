@@ -177,8 +177,12 @@ async fn client(
             if input.verdict.is_some() {
                 action["verdict"] = "ya".into();
             }
-            if let Some(signing) = store::demo::sample_paperwork(step).signing {
+            let paperwork = store::demo::sample_paperwork(step);
+            if let Some(signing) = paperwork.signing {
                 action["signing"] = serde_json::json!({ "passphrase": signing.passphrase });
+            }
+            if let Some(sending) = paperwork.sending {
+                action["sending"] = serde_json::json!({ "via": sending.via });
             }
             let act = api(who, reqwest::Method::POST, &format!("/cases/{id}/tasks/{task}"))
                 .header("content-type", "application/json")

@@ -178,6 +178,7 @@ pub fn sample_paperwork(step: &sop::Step) -> crate::Paperwork {
             at: None,
         }),
         from_srikandi: None,
+        enclosures: None,
     }
 }
 

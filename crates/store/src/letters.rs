@@ -77,7 +77,23 @@ pub struct Paperwork {
     pub sending: Option<Sending>,
     /// At the signing step, the letter finalised and signed in SRIKANDI.
     pub from_srikandi: Option<FromSrikandi>,
+    /// At the drafting step, the letter's Lampiran anew (replacing those
+    /// given before); `None` keeps them.
+    pub enclosures: Option<Vec<Enclosure>>,
 }
+
+/// A file enclosed with a letter (Lampiran).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enclosure {
+    pub filename: String,
+    pub data: Vec<u8>,
+}
+
+/// Most files a letter encloses.
+pub const MAX_ENCLOSURES: usize = 5;
+
+/// The refusal field of the Lampiran.
+pub const ENCLOSURE_FIELD: &str = "lampiran";
 
 /// A letter finalised in SRIKANDI, taken back: its signed PDF and the
 /// number SRIKANDI gave it.
@@ -490,6 +506,9 @@ impl Store {
                 .bind(&draft.copies)
                 .execute(&mut **tx)
                 .await?;
+                if let Some(enclosures) = paperwork.enclosures {
+                    replace_enclosures(tx, &state.agency, &state.id, enclosures, by, at).await?;
+                }
             }
             ActionKind::Review | ActionKind::Sign if input.verdict == Some(Verdict::Tidak) => {
                 // Returned, at the review or at the signing: the version
@@ -646,13 +665,15 @@ impl Store {
         let person = org.person(by).ok_or_else(|| EngineError::UnknownPerson(by.to_string()))?;
         let title = org.signing_title(by, position, local(at, zone).date());
         let code = verification_code();
+        let attached = enclosures_of(&mut **tx, &state.agency, &state.id).await?;
         let letter = Letter {
             letterhead: self.letterhead(&agency).await?,
             place: agency.letters.place.clone(),
             date: long_date(at, zone),
             number: number.clone(),
             nature: "Biasa".into(),
-            enclosures: "-".into(),
+            enclosures: enclosure_count(attached.len()),
+            attached,
             subject: draft.draft.subject.clone(),
             recipient: draft.draft.recipient.lines().map(str::to_string).collect(),
             body: draft.draft.body.clone(),
@@ -1199,7 +1220,41 @@ impl Store {
         let zone = self.calendar(agency).await?.zone;
         let now = Timestamp::now().as_millisecond();
         let number = profile.letters.format_number(None, 0, local(now, &zone).year()).replace("/0/", "/…/");
-        self.unsigned_letter(agency, draft, number, true).await
+        self.unsigned_letter((agency, case), draft, number, true).await
+    }
+
+    /// The names of `case`'s Lampiran, by position.
+    pub async fn letter_enclosures(
+        &self,
+        agency: &str,
+        case: &str,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT position, filename FROM letter_enclosures WHERE agency_id = $1 AND case_id = $2 ORDER BY position",
+        )
+        .bind(agency)
+        .bind(case)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("position")?, r.try_get("filename")?))).collect()
+    }
+
+    /// One of `case`'s Lampiran: its name and content.
+    pub async fn letter_enclosure(
+        &self,
+        agency: &str,
+        case: &str,
+        position: i64,
+    ) -> Result<Option<Enclosure>, StoreError> {
+        let row = sqlx::query(
+            "SELECT filename, data FROM letter_enclosures WHERE agency_id = $1 AND case_id = $2 AND position = $3",
+        )
+        .bind(agency)
+        .bind(case)
+        .bind(position)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok(Enclosure { filename: r.try_get("filename")?, data: r.try_get("data")? })).transpose()
     }
 
     /// The approved draft of `case`'s letter as SRIKANDI takes it: without
@@ -1211,17 +1266,18 @@ impl Store {
             .pop()
             .filter(|v| v.review == Some(DraftReview::Approved))
             .ok_or_else(|| StoreError::NotFound("konsep surat yang disetujui".into()))?;
-        self.unsigned_letter(agency, approved.draft, String::new(), false).await
+        self.unsigned_letter((agency, case), approved.draft, String::new(), false).await
     }
 
-    /// `draft` laid out as the agency's letter, unsigned.
+    /// `draft` of `case` laid out as the agency's letter, unsigned.
     async fn unsigned_letter(
         &self,
-        agency: &str,
+        (agency, case): (&str, &str),
         draft: LetterDraft,
         number: String,
         mark: bool,
     ) -> Result<Vec<u8>, StoreError> {
+        let attached = enclosures_of(&self.pool, agency, case).await?;
         let profile = self.agency(agency).await?;
         let zone = self.calendar(agency).await?.zone;
         let now = Timestamp::now().as_millisecond();
@@ -1231,7 +1287,8 @@ impl Store {
             date: long_date(now, &zone),
             number,
             nature: "Biasa".into(),
-            enclosures: "-".into(),
+            enclosures: enclosure_count(attached.len()),
+            attached,
             subject: draft.subject,
             recipient: draft.recipient.lines().map(str::to_string).collect(),
             body: draft.body,
@@ -1358,6 +1415,79 @@ impl Store {
             hops,
         })
     }
+}
+
+/// "Lampiran" as the letter prints it.
+fn enclosure_count(n: usize) -> String {
+    if n == 0 { "-".into() } else { format!("{n} berkas") }
+}
+
+/// The Lampiran of `case`'s letter, in order, as embedded files.
+async fn enclosures_of<'e, E>(
+    executor: E,
+    agency: &str,
+    case: &str,
+) -> Result<Vec<documents::EmbeddedFile>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let rows = sqlx::query(
+        "SELECT filename, data FROM letter_enclosures WHERE agency_id = $1 AND case_id = $2 ORDER BY position",
+    )
+    .bind(agency)
+    .bind(case)
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(documents::EmbeddedFile { name: r.try_get("filename")?, data: r.try_get("data")? }))
+        .collect()
+}
+
+/// Sets `case`'s Lampiran to `enclosures` (PDF files, at most
+/// [`MAX_ENCLOSURES`]), replacing those given before.
+async fn replace_enclosures(
+    tx: &mut Transaction<'static, Any>,
+    agency: &str,
+    case: &str,
+    enclosures: Vec<Enclosure>,
+    by: &str,
+    at: i64,
+) -> Result<(), StoreError> {
+    if enclosures.len() > MAX_ENCLOSURES {
+        return Err(StoreError::invalid(
+            ENCLOSURE_FIELD,
+            "Lampiran",
+            format!("paling banyak {MAX_ENCLOSURES} berkas"),
+        ));
+    }
+    if let Some(e) = enclosures.iter().find(|e| !e.data.starts_with(b"%PDF-")) {
+        return Err(StoreError::invalid(
+            ENCLOSURE_FIELD,
+            "Lampiran",
+            format!("{} bukan berkas PDF", e.filename),
+        ));
+    }
+    sqlx::query("DELETE FROM letter_enclosures WHERE agency_id = $1 AND case_id = $2")
+        .bind(agency)
+        .bind(case)
+        .execute(&mut **tx)
+        .await?;
+    for (position, e) in enclosures.into_iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO letter_enclosures (case_id, position, agency_id, filename, data, added_by, added_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(case)
+        .bind(position as i64 + 1)
+        .bind(agency)
+        .bind(e.filename)
+        .bind(e.data)
+        .bind(by)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// The number typed from SRIKANDI, checked.

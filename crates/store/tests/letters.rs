@@ -351,6 +351,7 @@ fn signing(passphrase: &str) -> Paperwork {
         }),
         sending: None,
         from_srikandi: None,
+        enclosures: None,
     }
 }
 
@@ -601,6 +602,7 @@ async fn an_agency_numbering_in_srikandi_types_the_number_and_never_twice() {
             }),
             sending: None,
             from_srikandi: None,
+            enclosures: None,
         };
         let missing = sign(s, &first, with_number(Some("  ")), at + 30 * MINUTE).await;
         assert!(

@@ -75,7 +75,7 @@ async fn only_members_of_the_lane_may_act_and_a_refusal_writes_nothing() {
         );
         assert_eq!(
             invalid.to_string(),
-            "isian belum benar: Catatan disposisi: wajib diisi — tulis arahan untuk pelaksana berikutnya"
+            "isian belum benar: Catatan disposisi: wajib diisi — tulis arahan untuk pelaksana berikutnya atau centang kotak instruksi"
         );
         assert_eq!(kinds(s, "lumajang", &state.id).await, before, "{}", db.label);
         assert_eq!(s.verify_audit().await.unwrap().first_break, None);

@@ -327,6 +327,8 @@ catalogue! {
     SignLetter => "Tandatangani surat", "Sign the letter";
     SentVia => "Dikirim melalui", "Sent via";
     LetterCopies => "Tembusan", "Copies to";
+    LetterEnclosures => "Lampiran", "Enclosures";
+    LetterEnclosuresHelp => "PDF, paling banyak 5 berkas @ 5 MB; ikut di dalam PDF surat dan ditandatangani bersamanya. Mengunggah berkas mengganti lampiran sebelumnya.", "PDF, at most 5 files of 5 MB; carried inside the letter's PDF and signed with it. Uploading replaces the enclosures given before.";
     LetterCopiesHelp => "Boleh kosong; satu penerima tembusan per baris.", "May be empty; one recipient of a copy per line.";
     SentAt => "Waktu kirim", "Sent at";
     SentAtHelp => "Kosongkan bila dikirim sekarang.", "Leave empty when sent now.";

@@ -125,6 +125,7 @@ pub fn router(state: AppState) -> Router {
         .route("/permohonan/{case}/surat.pdf", get(pages::letters::letter_pdf))
         .route("/permohonan/{case}/konsep.pdf", get(pages::letters::draft_pdf))
         .route("/permohonan/{case}/srikandi.pdf", get(pages::letters::srikandi_pdf))
+        .route("/permohonan/{case}/lampiran-surat/{n}", get(pages::letters::enclosure))
         .route("/permohonan/{case}/konsep/pratinjau", post(pages::letters::draft_preview))
         .route("/agenda", get(pages::letters::registers))
         .route("/agenda/antrean", get(pages::signing_queue::page))

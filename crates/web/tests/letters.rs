@@ -24,6 +24,27 @@ async fn act(app: &common::App, case_path: &str, who: &str, fields: &[(&str, &st
     official.post_multipart(&url, f).await
 }
 
+/// As [`act`], with files given as the letter's Lampiran.
+async fn act_with_files(
+    app: &common::App,
+    case_path: &str,
+    who: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> common::Page {
+    let official = Browser::login(app, who).await;
+    let page = official.get(case_path).await;
+    let url = action_url(&page.body).unwrap_or_else(|| panic!("{who} has a form on {case_path}"));
+    let mut f = form(&[("csrf", &page.csrf())]);
+    for (k, v) in fields {
+        f = f.text(k.to_string(), v.to_string());
+    }
+    for (name, bytes) in files {
+        f = f.part("lampiran", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()));
+    }
+    official.post_multipart(&url, f).await
+}
+
 fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
     let at = body.find(start).unwrap_or_else(|| panic!("{start:?} in page")) + start.len();
     body[at..].split(end).next().unwrap()
@@ -68,6 +89,10 @@ async fn the_signed_letter_reads_back_in_poppler_with_a_valid_signature() {
     let report = String::from_utf8_lossy(&report.stdout);
     assert!(report.contains("Signature is Valid"), "{report}");
     assert!(report.contains("Bambang Santoso"), "{report}");
+    assert!(text.contains("2 berkas"), "the Lampiran line counts them:\n{text}");
+    let listed = Command::new("pdfdetach").arg("-list").arg(&file).output().expect("pdfdetach runs");
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains("2 embedded files") && listed.contains("panduan-email.pdf"), "{listed}");
 }
 
 async fn email_letter() -> SignedLetter {
@@ -145,7 +170,19 @@ async fn email_letter() -> SignedLetter {
     let subject = ("perihal", "Pemberitahuan Akun E-mail");
     let to = ("kepada", "Kepala Badan Perencanaan Pembangunan Daerah\nKabupaten Lumajang");
     let copies = ("tembusan", "Inspektur Kabupaten Lumajang\n\nSekretaris Daerah Kabupaten Lumajang");
-    let drafted = act(&app, &case_path, "lmj-kasi", &[subject, to, ("isi", &edited), copies]).await;
+    // Two Lampiran go with the draft; a file that is not a PDF is refused.
+    let not_pdf = act_with_files(
+        &app,
+        &case_path,
+        "lmj-kasi",
+        &[subject, to, ("isi", &edited)],
+        &[("catatan.txt", b"bukan pdf")],
+    )
+    .await;
+    assert_eq!(not_pdf.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let files: [(&str, &[u8]); 2] = [("daftar-akun.pdf", PDF), ("panduan-email.pdf", PDF)];
+    let drafted =
+        act_with_files(&app, &case_path, "lmj-kasi", &[subject, to, ("isi", &edited), copies], &files).await;
     assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
 
     // The Kabid returns it (first forgetting the note the return needs: the
@@ -240,6 +277,16 @@ async fn email_letter() -> SignedLetter {
     assert_eq!(pdf.status(), StatusCode::OK);
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let pdf = pdf.bytes().await.unwrap().to_vec();
+    // The Lampiran travel inside the signed letter, and are listed on the case.
+    let embedded = String::from_utf8_lossy(&pdf);
+    assert!(
+        embedded.contains("/EmbeddedFiles") && embedded.contains("(daftar-akun.pdf)"),
+        "embedded Lampiran"
+    );
+    assert!(documents::verify_pdf(&pdf).unwrap().covers_whole_file, "signed with its Lampiran");
+    assert!(page.body.contains("panduan-email.pdf"), "{}", page.body);
+    let second = requester.get(&format!("{case_path}/lampiran-surat/2")).await;
+    assert_eq!(second.status, StatusCode::OK);
     if let Ok(keep) = std::env::var("SOPIR_KEEP_PDF") {
         // For the README's picture of a real letter.
         std::fs::write(keep, &pdf).unwrap();
@@ -714,6 +761,7 @@ fn signed_in_srikandi(number: &str) -> Vec<u8> {
         copies: Vec::new(),
         verification: None,
         draft: false,
+        attached: Vec::new(),
     };
     let slot = documents::SignatureSlot {
         signer_name: "Bambang Santoso, S.STP".into(),

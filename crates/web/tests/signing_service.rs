@@ -89,6 +89,7 @@ fn letter() -> Letter {
         copies: vec![],
         verification: None,
         draft: false,
+        attached: Vec::new(),
     }
 }
 

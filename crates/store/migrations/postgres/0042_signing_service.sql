@@ -42,3 +42,16 @@ ALTER TABLE outgoing_letters ADD COLUMN sent_via TEXT;
 
 -- Tembusan of a letter draft, one addressee per line.
 ALTER TABLE letter_drafts ADD COLUMN copies TEXT NOT NULL DEFAULT '';
+
+-- The files enclosed with a case's letter (Lampiran), set at its drafting
+-- step and embedded in its PDF.
+CREATE TABLE letter_enclosures (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    position BIGINT NOT NULL,
+    agency_id TEXT NOT NULL REFERENCES agencies(id),
+    filename TEXT NOT NULL,
+    data BYTEA NOT NULL,
+    added_by TEXT NOT NULL,
+    added_at BIGINT NOT NULL,
+    PRIMARY KEY (case_id, position)
+);

@@ -575,6 +575,9 @@ pub async fn act(
     if step.action == ActionKind::Sign && user.agency.letters.srikandi {
         accepted.push(letters::srikandi_upload(&user));
     }
+    if step.action == ActionKind::Draft && sop.letter.is_some() {
+        accepted.push(letters::enclosure_upload(&user));
+    }
     let mut data = upload::read(multipart, &accepted, user.lang).await?;
     user.check_csrf(data.text("csrf"))?;
     let verdict = match data.text("verdict") {
@@ -585,7 +588,9 @@ pub async fn act(
     let note = data.text("note").map(str::to_string);
     let (paperwork, kept) = letters::paperwork(&state, step, &data);
     // Kept with the letter, not as a file of the case.
-    data.files.retain(|f| f.name != store::letters::SRIKANDI_FILE);
+    data.files.retain(|f| {
+        ![store::letters::SRIKANDI_FILE, store::letters::ENCLOSURE_FIELD].contains(&f.name.as_str())
+    });
     let (disposition, disposition_raw) = disposition_of(&data);
     let mut fields = data.step_values(&step.fields);
     let input = ActionInput {

@@ -15,7 +15,8 @@ use serde::Deserialize;
 use sop::definition::{Segment, segments};
 use sop::{ActionKind, Sop, Step};
 use store::letters::{
-    DraftReview, DraftVersion, FromSrikandi, SENT_AT, SENT_VIA, SRIKANDI_FILE, SendVia, Sending,
+    DraftReview, DraftVersion, ENCLOSURE_FIELD, Enclosure, FromSrikandi, SENT_AT, SENT_VIA, SRIKANDI_FILE,
+    SendVia, Sending,
 };
 use store::{IncomingLetter, LetterDraft, OutgoingLetter, Paperwork, Signing};
 
@@ -40,6 +41,8 @@ pub struct CaseRecords {
     /// the viewer may not see its drafts).
     pub current: Option<LetterDraft>,
     pub srikandi: bool,
+    /// The letter's Lampiran (position, file name).
+    pub enclosures: Vec<(i64, String)>,
 }
 
 impl CaseRecords {
@@ -54,6 +57,7 @@ impl CaseRecords {
             outgoing: state.store.outgoing_letter(agency, case).await?,
             current: if internal { state.store.current_draft(agency, case).await? } else { None },
             srikandi: user.agency.letters.srikandi,
+            enclosures: state.store.letter_enclosures(agency, case).await?,
         })
     }
 }
@@ -140,6 +144,15 @@ pub fn paperwork(
 ) -> (Paperwork, BTreeMap<String, String>) {
     let mut kept = BTreeMap::new();
     let mut paperwork = Paperwork::default();
+    if step.action == ActionKind::Draft {
+        let files: Vec<Enclosure> = form
+            .files
+            .iter()
+            .filter(|f| f.name == ENCLOSURE_FIELD)
+            .map(|f| Enclosure { filename: f.filename.clone(), data: f.data.clone() })
+            .collect();
+        paperwork.enclosures = (!files.is_empty()).then_some(files);
+    }
     match step.action {
         ActionKind::Draft if DRAFT_FIELDS.iter().any(|f| form.text(f).is_some()) => {
             let get = |f: &str| form.text(f).unwrap_or_default().to_string();
@@ -246,6 +259,13 @@ pub fn controls(
                 (row("isi", Msg::LetterBody, html! {
                     textarea #surat-isi name="isi" rows="14" maxlength="20000" { (value("isi", &current.body)) }
                 }))
+                (row(ENCLOSURE_FIELD, Msg::LetterEnclosures, html! {
+                    @if !letters.enclosures.is_empty() {
+                        ul.enclosures { @for (n, name) in &letters.enclosures { li { a href={"/permohonan/" (case.id) "/lampiran-surat/" (n)} { (name) } } } }
+                    }
+                    input #surat-lampiran type="file" name=(ENCLOSURE_FIELD) accept="application/pdf" multiple;
+                    p.muted { (user.t(Msg::LetterEnclosuresHelp)) }
+                }))
                 (row("tembusan", Msg::LetterCopies, html! {
                     textarea #surat-tembusan name="tembusan" rows="3" maxlength="1000" { (value("tembusan", &current.copies)) }
                     p.muted { (user.t(Msg::LetterCopiesHelp)) }
@@ -332,6 +352,9 @@ pub fn section(user: &User, case: &CaseState, letters: &CaseRecords) -> Markup {
                     }
                 } @else if letters.current.is_some() {
                     li { a href={"/permohonan/" (case.id) "/konsep.pdf"} { (user.t(Msg::DraftPreview)) } }
+                }
+                @for (n, name) in &letters.enclosures {
+                    li.enclosure { (user.t(Msg::LetterEnclosures)) " " (n) ": " a href={"/permohonan/" (case.id) "/lampiran-surat/" (n)} { (name) } }
                 }
             }
             @if !letters.drafts.is_empty() {
@@ -458,6 +481,29 @@ pub async fn draft_pdf(
     }
     let pdf = state.store.draft_pdf(user.agency_id(), &case).await?;
     Ok(pdf_response("konsep-surat.pdf", pdf))
+}
+
+/// One of the letter's Lampiran, for whoever may see the case.
+pub async fn enclosure(
+    State(state): State<AppState>,
+    user: User,
+    Path((case, position)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    may_see(&state, &user, &case).await?;
+    let file =
+        state.store.letter_enclosure(user.agency_id(), &case, position).await?.ok_or(WebError::NotFound)?;
+    Ok(pdf_response(&file.filename, file.data))
+}
+
+/// The rule for the Lampiran given at a drafting step.
+pub fn enclosure_upload(user: &User) -> sop::definition::Attachment {
+    sop::definition::Attachment {
+        name: ENCLOSURE_FIELD.into(),
+        label: user.t(Msg::LetterEnclosures).into(),
+        required: false,
+        accept: vec!["pdf".into()],
+        max_kb: 5 * 1024,
+    }
 }
 
 /// The approved draft as SRIKANDI takes it, to finalise and sign there.
