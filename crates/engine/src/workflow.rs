@@ -9,7 +9,8 @@ use sop::definition::{ActionKind, FieldKind, Step, Target, Together};
 
 use crate::calendar::Calendar;
 use crate::case::{
-    ActionInput, CaseState, CaseStatus, Event, EventBody, Millis, Outcome, TaskStatus, Verdict, apply,
+    ActionInput, CaseState, CaseStatus, Event, EventBody, Millis, Outcome, TaskState, TaskStatus, Verdict,
+    apply,
 };
 use crate::disposition::{Disposition, FIELD_ADDRESSEE, FIELD_DUE, FIELD_INSTRUCTIONS};
 use crate::error::{Duty, EngineError};
@@ -648,26 +649,25 @@ fn ensure_open(state: &CaseState) -> Result<(), EngineError> {
     }
 }
 
-/// The step of the letter's latest draft, to which a signer returns it.
-fn latest_draft_step(sop: &Sop, state: &CaseState) -> Option<u32> {
+/// The task that wrote the letter's latest draft: the last completed
+/// draft step.
+fn latest_draft<'s>(sop: &Sop, state: &'s CaseState) -> Option<&'s TaskState> {
     state
         .tasks
         .iter()
         .rev()
         .filter(|t| t.status == TaskStatus::Done)
         .find(|t| sop.step(t.step).is_some_and(|s| s.action == ActionKind::Draft))
-        .map(|t| t.step)
 }
 
-/// Who wrote the letter's latest draft: whoever last completed a draft step.
+/// The step of the letter's latest draft, to which a signer returns it.
+fn latest_draft_step(sop: &Sop, state: &CaseState) -> Option<u32> {
+    latest_draft(sop, state).map(|t| t.step)
+}
+
+/// Who wrote the letter's latest draft.
 pub fn drafter<'s>(sop: &Sop, state: &'s CaseState) -> Option<&'s str> {
-    state
-        .tasks
-        .iter()
-        .rev()
-        .filter(|t| t.status == TaskStatus::Done)
-        .find(|t| sop.step(t.step).is_some_and(|s| s.action == ActionKind::Draft))
-        .and_then(|t| t.done_by.as_deref())
+    latest_draft(sop, state).and_then(|t| t.done_by.as_deref())
 }
 
 fn too_long_note() -> FieldError {

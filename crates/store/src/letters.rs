@@ -701,31 +701,8 @@ impl Store {
             // Waits in the signing queue for the service.
             None => (pdf, None),
         };
-        let sha256: String = Sha256::digest(&signed).iter().map(|b| format!("{b:02x}")).collect();
-        sqlx::query(
-            "INSERT INTO outgoing_letters (id, agency_id, case_id, draft_version, year, seq, number, dated_at,
-                 recipient, subject, signer_id, signer_title, code, sha256, pdf, signed_with)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-        )
-        .bind(new_id())
-        .bind(&state.agency)
-        .bind(&state.id)
-        .bind(draft.version)
-        .bind(year)
-        .bind(seq)
-        .bind(&number)
-        .bind(at)
-        .bind(&draft.draft.recipient)
-        .bind(&draft.draft.subject)
-        .bind(by)
-        .bind(&title)
-        .bind(&code)
-        .bind(&sha256)
-        .bind(signed)
-        .bind(signed_with.map(SignedWith::key))
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
+        let filed = Filed { draft: &draft, number: &number, seq, year, signer: (by, &title), at, code };
+        file_outgoing(tx, state, filed, signed, signed_with).await
     }
 
     /// Records the letter of `state` finalised and signed in SRIKANDI: the
@@ -774,30 +751,9 @@ impl Store {
         refuse_number_taken(tx, &state.agency, &number).await?;
         let year = i64::from(local(at, zone).year());
         let title = org.signing_title(by, position, local(at, zone).date());
-        let sha256 = record_event::sha256(&taken.pdf);
-        sqlx::query(
-            "INSERT INTO outgoing_letters (id, agency_id, case_id, draft_version, year, seq, number, dated_at,
-                 recipient, subject, signer_id, signer_title, code, sha256, pdf, signed_with)
-             VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        )
-        .bind(new_id())
-        .bind(&state.agency)
-        .bind(&state.id)
-        .bind(draft.version)
-        .bind(year)
-        .bind(&number)
-        .bind(at)
-        .bind(&draft.draft.recipient)
-        .bind(&draft.draft.subject)
-        .bind(by)
-        .bind(&title)
-        .bind(verification_code())
-        .bind(&sha256)
-        .bind(taken.pdf)
-        .bind(SignedWith::Srikandi.key())
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
+        let code = verification_code();
+        let filed = Filed { draft: &draft, number: &number, seq: None, year, signer: (by, &title), at, code };
+        file_outgoing(tx, state, filed, taken.pdf, Some(SignedWith::Srikandi)).await
     }
 
     /// Tells the heads of `by` — one level above the position in which
@@ -1415,6 +1371,55 @@ impl Store {
             hops,
         })
     }
+}
+
+/// What a letter is entered in the outgoing register with.
+struct Filed<'a> {
+    draft: &'a DraftVersion,
+    number: &'a str,
+    /// Its place in the agency's own sequence of `year`; `None`: numbered elsewhere.
+    seq: Option<i64>,
+    year: i64,
+    /// Who signed, in which capacity.
+    signer: (&'a str, &'a str),
+    at: i64,
+    code: String,
+}
+
+/// Enters `state`'s letter in the outgoing register with its `pdf`, signed
+/// (`with`) or waiting for its signature (`None`).
+async fn file_outgoing(
+    tx: &mut Transaction<'static, Any>,
+    state: &CaseState,
+    filed: Filed<'_>,
+    pdf: Vec<u8>,
+    with: Option<SignedWith>,
+) -> Result<(), StoreError> {
+    let Filed { draft, number, seq, year, signer: (by, title), at, code } = filed;
+    sqlx::query(
+        "INSERT INTO outgoing_letters (id, agency_id, case_id, draft_version, year, seq, number, dated_at,
+             recipient, subject, signer_id, signer_title, code, sha256, pdf, signed_with)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(new_id())
+    .bind(&state.agency)
+    .bind(&state.id)
+    .bind(draft.version)
+    .bind(year)
+    .bind(seq)
+    .bind(number)
+    .bind(at)
+    .bind(&draft.draft.recipient)
+    .bind(&draft.draft.subject)
+    .bind(by)
+    .bind(title)
+    .bind(code)
+    .bind(record_event::sha256(&pdf))
+    .bind(pdf)
+    .bind(with.map(SignedWith::key))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// "Lampiran" as the letter prints it.

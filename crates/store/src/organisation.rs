@@ -139,7 +139,7 @@ fn agency_saved(agency: &sop::Agency) -> Change {
         address: agency.address.clone(),
         timezone: agency.timezone.clone(),
         letterhead: agency.letterhead.clone(),
-        letters: agency.letters.clone(),
+        letters: Box::new(agency.letters.clone()),
         domain: agency.domain.clone(),
         mail_domain: agency.mail_domain.clone(),
         retention_days: agency.retention_days,

@@ -117,7 +117,7 @@ pub enum Change {
         address: String,
         timezone: String,
         letterhead: Vec<String>,
-        letters: sop::agency::LetterSettings,
+        letters: Box<sop::agency::LetterSettings>,
         domain: String,
         mail_domain: String,
         retention_days: u32,

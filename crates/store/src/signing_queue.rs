@@ -42,6 +42,16 @@ impl std::fmt::Debug for SigningService {
     }
 }
 
+/// The signing service as an administrator sets it. A `password` of
+/// `None` keeps the one saved before (it is never shown back).
+#[derive(Clone, Copy)]
+pub struct ServiceForm<'a> {
+    pub url: &'a str,
+    pub username: &'a str,
+    pub password: Option<&'a str>,
+    pub timeout_secs: u32,
+}
+
 /// How a letter came to be signed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignedWith {
@@ -100,18 +110,15 @@ pub struct WaitingLetter {
 }
 
 impl Store {
-    /// Sets where `agency`'s signing service is. A `password` of `None`
-    /// keeps the one saved before (it is never shown back).
+    /// Sets where `agency`'s signing service is, as `form` gives it.
     pub async fn save_signing_service(
         &self,
         agency: &str,
-        url: &str,
-        username: &str,
-        password: Option<&str>,
-        timeout_secs: u32,
+        form: ServiceForm<'_>,
         by: &str,
         at: i64,
     ) -> Result<(), StoreError> {
+        let ServiceForm { url, username, password, timeout_secs } = form;
         let url = url.trim().trim_end_matches('/');
         let username = username.trim();
         let mut errors: Vec<FieldError> = Vec::new();

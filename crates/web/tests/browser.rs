@@ -1942,7 +1942,17 @@ async fn a_disposition_with_boxes_reaches_the_sheet_and_a_signing_waits_for_the_
     let server = serve(listener, router("sopir", "rahasia", vec![account()])).unwrap();
     let at = jiff::Timestamp::now().as_millisecond();
     app.store
-        .save_signing_service("lumajang", &server.base_url(), "sopir", Some("rahasia"), 5, "lmj-kasi", at)
+        .save_signing_service(
+            "lumajang",
+            store::signing_queue::ServiceForm {
+                url: &server.base_url(),
+                username: "sopir",
+                password: Some("rahasia"),
+                timeout_secs: 5,
+            },
+            "lmj-kasi",
+            at,
+        )
         .await
         .unwrap();
     app.store.set_signer_nik("lumajang", "lmj-kadis", "3508010101800001", "lmj-kasi", at).await.unwrap();

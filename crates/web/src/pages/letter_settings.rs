@@ -237,38 +237,49 @@ pub async fn upload_certificate(
     }
 }
 
+/// Refuses a settings form from anyone but an administrator, or one
+/// without its token.
+fn admin_form(user: &User, form: &BTreeMap<String, String>) -> Result<(), WebError> {
+    if !user.account.is_admin {
+        return Err(WebError::Forbidden);
+    }
+    user.check_csrf(form.get("csrf").map(String::as_str))
+}
+
+/// The page after a settings form: saved, or why not.
+async fn after_save(
+    state: &AppState,
+    user: &User,
+    result: Result<(), store::StoreError>,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(()) => render(state, user, Some((true, user.t(Msg::SettingsSaved).into())), StatusCode::OK).await,
+        Err(store::StoreError::Engine(e)) => refuse(state, user, e.to_string()).await,
+        Err(store::StoreError::NotFound(what)) => {
+            refuse(state, user, format!("{what} tidak ditemukan")).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Sets where the agency's signing service is.
 pub async fn save_service(
     State(state): State<AppState>,
     user: User,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    if !user.account.is_admin {
-        return Err(WebError::Forbidden);
-    }
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    admin_form(&user, &form)?;
     let text = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
     let timeout = text("timeout").trim().parse::<u32>().unwrap_or(0);
     let password = Some(text("password")).filter(|p| !p.is_empty());
-    match state
-        .store
-        .save_signing_service(
-            user.agency_id(),
-            text("url"),
-            text("username"),
-            password,
-            timeout,
-            user.person(),
-            now_ms(),
-        )
-        .await
-    {
-        Ok(()) => {
-            render(&state, &user, Some((true, user.t(Msg::SettingsSaved).into())), StatusCode::OK).await
-        }
-        Err(store::StoreError::Engine(e)) => refuse(&state, &user, e.to_string()).await,
-        Err(e) => Err(e.into()),
-    }
+    let form = store::signing_queue::ServiceForm {
+        url: text("url"),
+        username: text("username"),
+        password,
+        timeout_secs: timeout,
+    };
+    let saved = state.store.save_signing_service(user.agency_id(), form, user.person(), now_ms()).await;
+    after_save(&state, &user, saved).await
 }
 
 /// Sets the NIK a signing official is known by at the signing service.
@@ -277,23 +288,11 @@ pub async fn save_nik(
     user: User,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    if !user.account.is_admin {
-        return Err(WebError::Forbidden);
-    }
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    admin_form(&user, &form)?;
     let text = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
-    match state
+    let saved = state
         .store
         .set_signer_nik(user.agency_id(), text("person"), text("nik"), user.person(), now_ms())
-        .await
-    {
-        Ok(()) => {
-            render(&state, &user, Some((true, user.t(Msg::SettingsSaved).into())), StatusCode::OK).await
-        }
-        Err(store::StoreError::Engine(e)) => refuse(&state, &user, e.to_string()).await,
-        Err(store::StoreError::NotFound(what)) => {
-            refuse(&state, &user, format!("{what} tidak ditemukan")).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    after_save(&state, &user, saved).await
 }

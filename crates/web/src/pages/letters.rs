@@ -497,12 +497,17 @@ pub async fn enclosure(
 
 /// The rule for the Lampiran given at a drafting step.
 pub fn enclosure_upload(user: &User) -> sop::definition::Attachment {
+    pdf_upload(ENCLOSURE_FIELD, user.t(Msg::LetterEnclosures), 5 * 1024)
+}
+
+/// An optional PDF upload a letter step takes besides its SOP's attachments.
+fn pdf_upload(name: &str, label: &str, max_kb: u32) -> sop::definition::Attachment {
     sop::definition::Attachment {
-        name: ENCLOSURE_FIELD.into(),
-        label: user.t(Msg::LetterEnclosures).into(),
+        name: name.into(),
+        label: label.into(),
         required: false,
         accept: vec!["pdf".into()],
-        max_kb: 5 * 1024,
+        max_kb,
     }
 }
 
@@ -521,13 +526,7 @@ pub async fn srikandi_pdf(
 
 /// The rule for the signed PDF taken back from SRIKANDI at a signing step.
 pub fn srikandi_upload(user: &User) -> sop::definition::Attachment {
-    sop::definition::Attachment {
-        name: SRIKANDI_FILE.into(),
-        label: user.t(Msg::SrikandiSigned).into(),
-        required: false,
-        accept: vec!["pdf".into()],
-        max_kb: 10 * 1024,
-    }
+    pdf_upload(SRIKANDI_FILE, user.t(Msg::SrikandiSigned), 10 * 1024)
 }
 
 #[derive(Deserialize)]

@@ -81,20 +81,12 @@ impl App {
     pub async fn run_to_signing(&self, mut state: engine::CaseState, mut at: i64) -> engine::CaseState {
         let sop = self.store.sop(&state.agency, &state.sop_id, Some(state.sop_version)).await.unwrap();
         loop {
-            let task = state.open_tasks().next().expect("an open task before the signing step").clone();
-            let step = sop.step(task.step).unwrap();
-            if step.action == sop::ActionKind::Sign {
+            let task = state.open_tasks().next().expect("an open task before the signing step");
+            if sop.step(task.step).unwrap().action == sop::ActionKind::Sign {
                 return state;
             }
             at += 100;
-            let by = &task.candidates[0].person;
-            store::demo::prepare_step(&self.store, &state.agency, &sop, &state.id, step, by, at)
-                .await
-                .unwrap();
-            let input = store::demo::sample_input(step, engine::Verdict::Ya);
-            let complete = store::Complete::new(&state.agency, &state.id, &task.id, by, input, at)
-                .with_paperwork(store::demo::sample_paperwork(step));
-            state = self.store.complete(complete).await.unwrap();
+            state = self.do_next(&sop, state, at).await;
         }
     }
 
@@ -105,18 +97,21 @@ impl App {
         let sop = self.store.sop(&state.agency, &state.sop_id, Some(state.sop_version)).await.unwrap();
         while state.status == engine::CaseStatus::Open {
             at += 60_000;
-            let task = state.open_tasks().next().unwrap().clone();
-            let step = sop.step(task.step).unwrap();
-            let by = &task.candidates[0].person;
-            store::demo::prepare_step(&self.store, &state.agency, &sop, &state.id, step, by, at)
-                .await
-                .unwrap();
-            let input = store::demo::sample_input(step, engine::Verdict::Ya);
-            let complete = store::Complete::new(&state.agency, &state.id, &task.id, by, input, at)
-                .with_paperwork(store::demo::sample_paperwork(step));
-            state = self.store.complete(complete).await.unwrap();
+            state = self.do_next(&sop, state, at).await;
         }
         state
+    }
+
+    /// The case's first open task, done at `at` by its first candidate.
+    async fn do_next(&self, sop: &sop::Sop, state: engine::CaseState, at: i64) -> engine::CaseState {
+        let task = state.open_tasks().next().unwrap().clone();
+        let step = sop.step(task.step).unwrap();
+        let by = &task.candidates[0].person;
+        store::demo::prepare_step(&self.store, &state.agency, sop, &state.id, step, by, at).await.unwrap();
+        let input = store::demo::sample_input(step, engine::Verdict::Ya);
+        let complete = store::Complete::new(&state.agency, &state.id, &task.id, by, input, at)
+            .with_paperwork(store::demo::sample_paperwork(step));
+        self.store.complete(complete).await.unwrap()
     }
 }
 
