@@ -550,12 +550,15 @@ impl Store {
                 self.sign_letter(tx, ctx, state, done, signing, key).await?;
             }
             ActionKind::Send => {
-                let waiting = sqlx::query(
-                    "SELECT number FROM outgoing_letters WHERE case_id = $1 AND signed_with IS NULL",
+                let letter = sqlx::query(
+                    "SELECT number, dated_at, signed_with FROM outgoing_letters WHERE case_id = $1",
                 )
                 .bind(&state.id)
                 .fetch_optional(&mut **tx)
                 .await?;
+                let dated_at: Option<i64> = letter.as_ref().map(|r| r.try_get("dated_at")).transpose()?;
+                let waiting = letter
+                    .filter(|r| r.try_get::<Option<String>, _>("signed_with").is_ok_and(|w| w.is_none()));
                 if let Some(row) = waiting {
                     let number: String = row.try_get("number")?;
                     return Err(StoreError::invalid(
@@ -567,7 +570,8 @@ impl Store {
                         ),
                     ));
                 }
-                let (via, sent_at) = check_sending(paperwork.sending.unwrap_or_default(), at, zone)?;
+                let (via, sent_at) =
+                    check_sending(paperwork.sending.unwrap_or_default(), (dated_at, at), zone)?;
                 sqlx::query(
                     "UPDATE outgoing_letters SET sent_at = $1, sent_by = $2, sent_via = $3
                      WHERE case_id = $4 AND sent_at IS NULL",
@@ -632,7 +636,7 @@ impl Store {
             return Err(StoreError::invalid(
                 "kata_sandi",
                 "NIK penanda tangan",
-                "NIK Anda untuk layanan tanda tangan elektronik belum diatur; minta administrator mengisinya di Pengaturan surat",
+                "NIK Anda untuk layanan tanda tangan elektronik belum diatur; minta administrator mengisinya di Admin → Kop surat dan sertifikat tanda tangan",
             ));
         }
         // A wrong passphrase is refused before a number is taken.
@@ -1529,8 +1533,13 @@ async fn refuse_number_taken(
 }
 
 /// How and when a letter was sent, read from what the sender typed: a
-/// time in the future is refused, none is `at` (now).
-fn check_sending(sending: Sending, at: i64, zone: &TimeZone) -> Result<(SendVia, i64), StoreError> {
+/// time in the future or before the letter was signed is refused, none is
+/// `at` (now).
+fn check_sending(
+    sending: Sending,
+    (signed_at, at): (Option<i64>, i64),
+    zone: &TimeZone,
+) -> Result<(SendVia, i64), StoreError> {
     let keys: Vec<&str> = SendVia::ALL.iter().map(|v| v.label()).collect();
     let via = sending.via.as_deref().map(str::trim).filter(|v| !v.is_empty());
     let via = via.and_then(SendVia::parse).ok_or_else(|| {
@@ -1553,6 +1562,10 @@ fn check_sending(sending: Sending, at: i64, zone: &TimeZone) -> Result<(SendVia,
         })?;
     if sent_at > at + 60_000 {
         return Err(StoreError::invalid(SENT_AT, "Waktu kirim", "tidak boleh di masa depan"));
+    }
+    // A minute's grace: the form gives minutes, the signing its second.
+    if signed_at.is_some_and(|signed| sent_at + 60_000 <= signed) {
+        return Err(StoreError::invalid(SENT_AT, "Waktu kirim", "tidak boleh sebelum surat ditandatangani"));
     }
     Ok((via, sent_at))
 }

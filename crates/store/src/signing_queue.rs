@@ -124,8 +124,17 @@ impl Store {
         let mut errors: Vec<FieldError> = Vec::new();
         let mut refuse =
             |field: &str, label: &str, message: &str| errors.push(FieldError::new(field, label, message));
-        if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
-            refuse("url", "Alamat layanan", "tulis alamat lengkap, mis. https://esign.contoh.go.id");
+        // The password, the NIK and the passphrase travel to it: only over
+        // TLS, but for a service on this very machine.
+        let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+            .iter()
+            .any(|l| url.strip_prefix(l).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/'])));
+        if !(url.starts_with("https://") || loopback) || url.contains(char::is_whitespace) {
+            refuse(
+                "url",
+                "Alamat layanan",
+                "tulis alamat lengkap dengan https://, mis. https://esign.contoh.go.id (http:// hanya untuk layanan di mesin ini)",
+            );
         }
         if username.is_empty() {
             refuse("username", "Nama pengguna layanan", "wajib diisi");
@@ -309,12 +318,14 @@ impl Store {
     }
 
     /// Records why signing waiting letter `id` failed and tells its signer,
-    /// once per distinct reason.
+    /// once per distinct reason; `unreachable`: the service could not be
+    /// reached (its return will be told).
     pub async fn signature_failed(
         &self,
         agency: &str,
         id: &str,
         reason: &str,
+        unreachable: bool,
         at: i64,
     ) -> Result<(), StoreError> {
         let mut write = self.write().await?;
@@ -332,9 +343,12 @@ impl Store {
             if row.try_get::<String, _>("signing_error")? == reason {
                 return Ok(());
             }
-            sqlx::query("UPDATE outgoing_letters SET signing_error = $1, back_told_at = NULL WHERE id = $2")
-                .bind(reason)
-                .bind(id)
+            sqlx::query(
+                "UPDATE outgoing_letters SET signing_error = $1, signing_unreachable = $2, back_told_at = NULL WHERE id = $3",
+            )
+            .bind(reason)
+            .bind(i64::from(unreachable))
+            .bind(id)
                 .execute(&mut **tx)
                 .await?;
             let (case, number, signer): (String, String, String) =
@@ -360,7 +374,7 @@ impl Store {
         let result = async {
             let rows = sqlx::query(
                 "SELECT id, case_id, number, signer_id FROM outgoing_letters
-                 WHERE agency_id = $1 AND signed_with IS NULL AND signing_error <> '' AND back_told_at IS NULL",
+                 WHERE agency_id = $1 AND signed_with IS NULL AND signing_unreachable = 1 AND back_told_at IS NULL",
             )
             .bind(agency)
             .fetch_all(&mut **tx)
@@ -389,7 +403,7 @@ impl Store {
     pub async fn agencies_waiting_for_signatures(&self) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query(
             "SELECT DISTINCT o.agency_id FROM outgoing_letters o JOIN signing_services s ON s.agency_id = o.agency_id
-             WHERE o.signed_with IS NULL AND o.signing_error <> '' AND o.back_told_at IS NULL",
+             WHERE o.signed_with IS NULL AND o.signing_unreachable = 1 AND o.back_told_at IS NULL",
         )
         .fetch_all(&self.pool)
         .await?;

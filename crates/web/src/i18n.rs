@@ -328,7 +328,7 @@ catalogue! {
     SentVia => "Dikirim melalui", "Sent via";
     LetterCopies => "Tembusan", "Copies to";
     LetterEnclosures => "Lampiran", "Enclosures";
-    LetterEnclosuresHelp => "PDF, paling banyak 5 berkas @ 5 MB; ikut di dalam PDF surat dan ditandatangani bersamanya. Mengunggah berkas mengganti lampiran sebelumnya.", "PDF, at most 5 files of 5 MB; carried inside the letter's PDF and signed with it. Uploading replaces the enclosures given before.";
+    LetterEnclosuresHelp => "PDF, paling banyak 5 berkas, tiap berkas paling besar 5 MB dan semuanya bersama paling besar 10 MB; ikut di dalam PDF surat dan ditandatangani bersamanya. Mengunggah berkas mengganti lampiran sebelumnya.", "PDF, at most 5 files, each at most 5 MB and 10 MB together; carried inside the letter's PDF and signed with it. Uploading replaces the enclosures given before.";
     LetterCopiesHelp => "Boleh kosong; satu penerima tembusan per baris.", "May be empty; one recipient of a copy per line.";
     SentAt => "Waktu kirim", "Sent at";
     SentAtHelp => "Kosongkan bila dikirim sekarang.", "Leave empty when sent now.";

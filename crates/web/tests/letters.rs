@@ -183,6 +183,8 @@ async fn email_letter() -> SignedLetter {
     let files: [(&str, &[u8]); 2] = [("daftar-akun.pdf", PDF), ("panduan-email.pdf", PDF)];
     let drafted =
         act_with_files(&app, &case_path, "lmj-kasi", &[subject, to, ("isi", &edited), copies], &files).await;
+    // The Lampiran are internal like the draft until the letter is signed.
+    assert_eq!(requester.get(&format!("{case_path}/lampiran-surat/1")).await.status, StatusCode::FORBIDDEN);
     assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
 
     // The Kabid returns it (first forgetting the note the return needs: the
@@ -252,6 +254,10 @@ async fn email_letter() -> SignedLetter {
         later.body.contains("tidak boleh di masa depan")
             && later.body.contains("value=\"ekspedisi\" selected")
     );
+    let early = [("dikirim_melalui", "langsung"), ("waktu_kirim", "2000-01-01T10:00")];
+    let early = act(&app, &case_path, "lmj-sekdin", &early).await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.body.contains("tidak boleh sebelum surat ditandatangani"), "{}", early.body);
     let sent = act(&app, &case_path, "lmj-sekdin", &[("dikirim_melalui", "srikandi")]).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     assert_eq!(act(&app, &case_path, "lmj-pemohon", &[]).await.status, StatusCode::SEE_OTHER);

@@ -48,6 +48,18 @@ async fn contract(status: CertificateStatus) -> ContractServer {
 async fn configure(app: &common::App, base_url: &str) {
     let admin = Browser::login(app, "lmj-kasi").await;
     let token = admin.get("/admin/surat").await.csrf();
+    // The password, the NIK and the passphrase travel to it: TLS only, but
+    // for a service on this very machine.
+    let plain = [
+        ("csrf", token.as_str()),
+        ("url", "http://esign.contoh.go.id"),
+        ("username", "sopir"),
+        ("password", "x"),
+        ("timeout", "5"),
+    ];
+    let plain = admin.post("/admin/surat/layanan", &plain).await;
+    assert_eq!(plain.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(plain.body.contains("https://"), "{}", plain.body);
     let saved = admin
         .post(
             "/admin/surat/layanan",
@@ -123,6 +135,8 @@ async fn signed_through_the_service() -> (common::App, Vec<u8>) {
         "{}",
         told.body
     );
+    // A wrong passphrase is no outage: the probe tells nobody the service is back.
+    assert_eq!(web::signing_probe::round(&app.store).await, 0);
     // Not downloadable nor verifiable while unsigned.
     assert_eq!(head.get(&format!("/permohonan/{}/surat.pdf", case.id)).await.status, StatusCode::NOT_FOUND);
 
@@ -181,8 +195,15 @@ async fn while_the_signing_service_is_down_the_letter_waits_and_is_signed_when_i
     );
     let queue = head.get("/agenda/antrean").await;
     assert!(queue.body.contains("tidak dapat dihubungi"), "{}", queue.body);
-    let number = app.store.waiting_letters("lumajang").await.unwrap()[0].number.clone();
+    let waiting = app.store.waiting_letters("lumajang").await.unwrap();
+    let number = waiting[0].number.clone();
     assert!(queue.body.contains(&number));
+    // Someone with no letter waiting and no register to read sees none of it.
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    assert_eq!(requester.get("/agenda/antrean").await.status, StatusCode::FORBIDDEN);
+    let print = format!("/agenda/antrean/{}/cetak.pdf", waiting[0].id);
+    assert_eq!(requester.get(&print).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(head.get(&print).await.status, StatusCode::OK);
     // The register shows it waiting; the send step refuses it.
     let registers = head.get("/agenda").await;
     assert!(registers.body.contains(&number) && registers.body.contains("menunggu tanda tangan"));

@@ -9,6 +9,9 @@
 ALTER TABLE outgoing_letters ADD COLUMN signed_with TEXT DEFAULT 'sertifikat';
 ALTER TABLE outgoing_letters ADD COLUMN signing_error TEXT NOT NULL DEFAULT '';
 ALTER TABLE outgoing_letters ADD COLUMN back_told_at BIGINT;
+-- 1 when the last attempt failed because the service could not be
+-- reached: its return is told to the signer.
+ALTER TABLE outgoing_letters ADD COLUMN signing_unreachable BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX outgoing_letters_waiting ON outgoing_letters(agency_id) WHERE signed_with IS NULL;
 
 -- An agency's signing service: where it is and the client-service

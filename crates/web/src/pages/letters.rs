@@ -57,9 +57,19 @@ impl CaseRecords {
             outgoing: state.store.outgoing_letter(agency, case).await?,
             current: if internal { state.store.current_draft(agency, case).await? } else { None },
             srikandi: user.agency.letters.srikandi,
-            enclosures: state.store.letter_enclosures(agency, case).await?,
+            enclosures: if internal || outgoing_signed(state, agency, case).await? {
+                state.store.letter_enclosures(agency, case).await?
+            } else {
+                Vec::new()
+            },
         })
     }
+}
+
+/// Whether `case`'s letter is signed: its Lampiran are then the
+/// requester's to read too.
+async fn outgoing_signed(state: &AppState, agency: &str, case: &str) -> Result<bool, WebError> {
+    Ok(state.store.outgoing_letter(agency, case).await?.is_some_and(|o| o.signed_with.is_some()))
 }
 
 async fn may_see_drafts(state: &AppState, user: &User, case: &str) -> Result<bool, WebError> {
@@ -310,7 +320,7 @@ pub fn controls(
                         }
                     }
                     (row("kata_sandi", Msg::Passphrase, html! {
-                        input #surat-kata_sandi type="password" name="kata_sandi" autocomplete="off" required;
+                        input #surat-kata_sandi type="password" name="kata_sandi" autocomplete="off";
                         p.muted { (user.t(Msg::PassphraseHelp)) }
                     }))
                 }
@@ -489,7 +499,13 @@ pub async fn enclosure(
     user: User,
     Path((case, position)): Path<(String, i64)>,
 ) -> Result<Response, WebError> {
+    // Internal like the drafts until the letter is signed.
     may_see(&state, &user, &case).await?;
+    if !(may_see_drafts(&state, &user, &case).await?
+        || outgoing_signed(&state, user.agency_id(), &case).await?)
+    {
+        return Err(WebError::Forbidden);
+    }
     let file =
         state.store.letter_enclosure(user.agency_id(), &case, position).await?.ok_or(WebError::NotFound)?;
     Ok(pdf_response(&file.filename, file.data))

@@ -93,44 +93,61 @@ async fn sign_waiting(
     let Some((letter, pdf)) = state.store.waiting_letter(agency, id).await? else {
         return Err(WebError::NotFound);
     };
-    let failed = |reason: String| async move {
-        state.store.signature_failed(agency, id, &reason, now_ms()).await?;
+    let failed = |reason: String, unreachable: bool| async move {
+        state.store.signature_failed(agency, id, &reason, unreachable, now_ms()).await?;
         Ok::<_, WebError>(Signed::Waiting(reason))
     };
     let Some((client, nik)) = service_of(state, agency, person).await? else {
-        return failed("instansi belum mengatur layanan tanda tangan elektronik".into()).await;
+        return failed("instansi belum mengatur layanan tanda tangan elektronik".into(), false).await;
     };
     let Some(nik) = nik else {
-        return failed("NIK penanda tangan untuk layanan tanda tangan elektronik belum diatur".into()).await;
+        return failed("NIK penanda tangan untuk layanan tanda tangan elektronik belum diatur".into(), false)
+            .await;
     };
     let place = state.store.agency(agency).await?.letters.place;
     let reason = format!("Surat {}", letter.number);
     match client.sign(pdf, &nik, passphrase, &reason, &place).await {
         Ok(signed) => {
-            state.store.finish_signature(agency, id, signed, SignedWith::Service, person, now_ms()).await?;
-            Ok(Signed::Done)
+            match state
+                .store
+                .finish_signature(agency, id, signed, SignedWith::Service, person, now_ms())
+                .await
+            {
+                // Signed meanwhile (a second click): it is signed all the same.
+                Ok(()) | Err(store::StoreError::Engine(_)) => Ok(Signed::Done),
+                Err(e) => Err(e.into()),
+            }
         }
         Err(e) => {
             tracing::warn!(agency, letter = %letter.number, code = e.code(), "signing service refused or unreachable");
-            failed(e.to_string().trim_end_matches('.').to_string()).await
+            failed(e.to_string().trim_end_matches('.').to_string(), e.is_unreachable()).await
         }
     }
 }
 
-/// Whether `user` may see the queue: register readers, administrators and
-/// anyone with a letter of their own waiting.
-fn may_see(user: &User, waiting: &[WaitingLetter]) -> bool {
-    user.may_report || user.account.is_admin || waiting.iter().any(|l| l.signer_id == user.person())
+/// Whether `user` sees every waiting letter of the agency (register
+/// readers and administrators) or only their own.
+fn sees_all(user: &User) -> bool {
+    user.may_report || user.account.is_admin
 }
 
+/// Whether `user` may see waiting letter `l`.
+fn may_see(user: &User, l: &WaitingLetter) -> bool {
+    sees_all(user) || l.signer_id == user.person()
+}
+
+/// The queue as `user` may see it; `acted`: they just signed one of their
+/// own (the page then shows even when nothing of theirs waits any more).
 async fn render(
     state: &AppState,
     user: &User,
     message: Option<(bool, String)>,
     status: StatusCode,
+    acted: bool,
 ) -> Result<Response, WebError> {
-    let waiting = state.store.waiting_letters(user.agency_id()).await?;
-    if !may_see(user, &waiting) {
+    let mut waiting = state.store.waiting_letters(user.agency_id()).await?;
+    waiting.retain(|l| may_see(user, l));
+    if waiting.is_empty() && !sees_all(user) && !acted {
         return Err(WebError::Forbidden);
     }
     let org = state.store.organisation(user.agency_id()).await?;
@@ -174,7 +191,7 @@ async fn render(
 }
 
 pub async fn page(State(state): State<AppState>, user: User) -> Result<Response, WebError> {
-    render(&state, &user, None, StatusCode::OK).await
+    render(&state, &user, None, StatusCode::OK, false).await
 }
 
 /// The signer signs a waiting letter again through the service.
@@ -186,13 +203,8 @@ pub async fn sign(
 ) -> Result<Response, WebError> {
     user.check_csrf(form.get("csrf").map(String::as_str))?;
     let Some((letter, _)) = state.store.waiting_letter(user.agency_id(), &id).await? else {
-        return render(
-            &state,
-            &user,
-            Some((false, user.t(Msg::NoLongerWaiting).into())),
-            StatusCode::CONFLICT,
-        )
-        .await;
+        let gone = Some((false, user.t(Msg::NoLongerWaiting).into()));
+        return render(&state, &user, gone, StatusCode::CONFLICT, true).await;
     };
     if letter.signer_id != user.person() {
         return Err(WebError::Forbidden);
@@ -200,15 +212,15 @@ pub async fn sign(
     let passphrase = form.get("kata_sandi").map(String::as_str).unwrap_or_default();
     if passphrase.is_empty() {
         let text = format!("{}: {}", user.t(Msg::Passphrase), user.t(Msg::Required));
-        return render(&state, &user, Some((false, text)), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render(&state, &user, Some((false, text)), StatusCode::UNPROCESSABLE_ENTITY, true).await;
     }
     match sign_waiting(&state, user.agency_id(), &id, user.person(), passphrase).await? {
         Signed::Done => {
             let text = format!("{} {}", user.t(Msg::LetterSignedNow), letter.number);
-            render(&state, &user, Some((true, text)), StatusCode::OK).await
+            render(&state, &user, Some((true, text)), StatusCode::OK, true).await
         }
         Signed::Waiting(reason) => {
-            render(&state, &user, Some((false, reason)), StatusCode::UNPROCESSABLE_ENTITY).await
+            render(&state, &user, Some((false, reason)), StatusCode::UNPROCESSABLE_ENTITY, true).await
         }
     }
 }
@@ -219,11 +231,10 @@ pub async fn print(
     user: User,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let waiting = state.store.waiting_letters(user.agency_id()).await?;
-    if !may_see(&user, &waiting) {
+    let (letter, pdf) = state.store.waiting_letter(user.agency_id(), &id).await?.ok_or(WebError::NotFound)?;
+    if !may_see(&user, &letter) {
         return Err(WebError::Forbidden);
     }
-    let (letter, pdf) = state.store.waiting_letter(user.agency_id(), &id).await?.ok_or(WebError::NotFound)?;
     Ok(super::letters::pdf_response(
         &format!("surat-{}-belum-ditandatangani.pdf", letter.number.replace('/', "-")),
         pdf,
@@ -245,22 +256,17 @@ pub async fn wet_ink(
         return Err(WebError::Forbidden);
     }
     let Some(scan) = file else {
-        return render(
-            &state,
-            &user,
-            Some((false, user.t(Msg::ChooseFile).into())),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let choose = Some((false, user.t(Msg::ChooseFile).into()));
+        return render(&state, &user, choose, StatusCode::UNPROCESSABLE_ENTITY, true).await;
     };
     if upload::sniff(&scan).map(|(kind, _)| kind) != Some("pdf") {
         let text = format!("{}: {}", user.t(Msg::WetInkUpload), user.t(Msg::MustBePdf));
-        return render(&state, &user, Some((false, text)), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render(&state, &user, Some((false, text)), StatusCode::UNPROCESSABLE_ENTITY, true).await;
     }
     state
         .store
         .finish_signature(user.agency_id(), &id, scan, SignedWith::WetInk, user.person(), now_ms())
         .await?;
     let text = format!("{} {}", user.t(Msg::WetInkSaved), letter.number);
-    render(&state, &user, Some((true, text)), StatusCode::OK).await
+    render(&state, &user, Some((true, text)), StatusCode::OK, true).await
 }
