@@ -845,6 +845,10 @@ impl Store {
         if sop.letter.is_none() || step.is_none_or(|s| s.action != ActionKind::Sign) {
             return Ok(None);
         }
+        // Through a signing service no key of Sopir's is opened.
+        if self.signing_service(agency).await?.is_some() {
+            return Ok(None);
+        }
         let Some(p12) = signing_certificate_file(&self.pool, agency, by).await? else { return Ok(None) };
         Ok(unlock(p12, signing.passphrase.clone()).await.ok())
     }

@@ -716,9 +716,7 @@ async fn a_drafter_acting_for_the_kabid_is_refused_her_own_review_and_the_head_t
 #[tokio::test]
 async fn the_head_returns_the_draft_at_the_signing_step_and_it_goes_back_to_its_drafter() {
     let app = spawn().await;
-    let now = jiff::Timestamp::now().as_millisecond();
-    let state = app.submit_vpn(now - 3_600_000).await;
-    let state = app.run_to_signing(state, now - 3_000_000).await;
+    let state = app.vpn_at_signing().await;
     let case_path = format!("/permohonan/{}", state.id);
     let head = Browser::login(&app, "lmj-kadis").await;
     let page = head.get(&case_path).await;
@@ -786,9 +784,7 @@ async fn where_letters_are_finalised_in_srikandi_the_signed_pdf_is_taken_back_wi
     let mut agency = app.store.agency("lumajang").await.unwrap();
     agency.letters.srikandi = true;
     app.store.update_agency(&agency, None).await.unwrap();
-    let now = jiff::Timestamp::now().as_millisecond();
-    let state = app.submit_vpn(now - 3_600_000).await;
-    let state = app.run_to_signing(state, now - 3_000_000).await;
+    let state = app.vpn_at_signing().await;
     let case_path = format!("/permohonan/{}", state.id);
     let head = Browser::login(&app, "lmj-kadis").await;
     let page = head.get(&case_path).await;

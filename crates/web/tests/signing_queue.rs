@@ -93,16 +93,6 @@ async fn head_signs(app: &common::App, case: &str, passphrase: &str) -> common::
     head.post_multipart(&url, form(&[("csrf", &page.csrf()), ("kata_sandi", passphrase)])).await
 }
 
-/// A VPN case run up to its signing step, with the Head holding it.
-async fn at_signing(app: &common::App) -> engine::CaseState {
-    let now = jiff::Timestamp::now().as_millisecond();
-    let state = app.submit_vpn(now - 3_600_000).await;
-    let state = app.run_to_signing(state, now - 3_000_000).await;
-    let task = state.open_tasks().next().unwrap();
-    assert!(task.candidates.iter().any(|c| c.person == "lmj-kadis"), "{task:?}");
-    state
-}
-
 async fn queue_signs(app: &common::App, passphrase: &str) -> common::Page {
     let head = Browser::login(app, "lmj-kadis").await;
     let queue = head.get("/agenda/antrean").await;
@@ -120,7 +110,7 @@ async fn signed_through_the_service() -> (common::App, Vec<u8>) {
     let app = common::spawn().await;
     let server = contract(CertificateStatus::Issue).await;
     configure(&app, &server.base_url()).await;
-    let case = at_signing(&app).await;
+    let case = app.vpn_at_signing().await;
 
     // A wrong passphrase: the letter is numbered and waits; the Head is told.
     let wrong = head_signs(&app, &case.id, "bukan-ini").await;
@@ -182,7 +172,7 @@ async fn while_the_signing_service_is_down_the_letter_waits_and_is_signed_when_i
     let server = contract(CertificateStatus::Issue).await;
     let addr = server.addr();
     configure(&app, &server.base_url()).await;
-    let case = at_signing(&app).await;
+    let case = app.vpn_at_signing().await;
     server.stop().await;
 
     let queued = head_signs(&app, &case.id, PASSPHRASE).await;
@@ -239,7 +229,7 @@ async fn an_inactive_certificate_is_refused_before_a_number_is_taken() {
     let app = common::spawn().await;
     let server = contract(CertificateStatus::Expired).await;
     configure(&app, &server.base_url()).await;
-    let case = at_signing(&app).await;
+    let case = app.vpn_at_signing().await;
     let refused = head_signs(&app, &case.id, PASSPHRASE).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("tidak aktif"), "{}", refused.body);
@@ -252,7 +242,7 @@ async fn where_the_agency_allows_it_a_wet_ink_scan_signs_a_waiting_letter() {
     let app = common::spawn().await;
     let server = contract(CertificateStatus::Issue).await;
     configure(&app, &server.base_url()).await;
-    let case = at_signing(&app).await;
+    let case = app.vpn_at_signing().await;
     server.stop().await;
     head_signs(&app, &case.id, PASSPHRASE).await;
     let id = app.store.waiting_letters("lumajang").await.unwrap()[0].id.clone();

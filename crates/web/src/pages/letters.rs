@@ -49,15 +49,18 @@ impl CaseRecords {
     pub async fn load(state: &AppState, user: &User, case: &str) -> Result<CaseRecords, WebError> {
         let agency = user.agency_id();
         let internal = may_see_drafts(state, user, case).await?;
+        let outgoing = state.store.outgoing_letter(agency, case).await?;
+        // The Lampiran are internal like the drafts until the letter is signed.
+        let signed = outgoing.as_ref().is_some_and(|o| o.signed_with.is_some());
         Ok(CaseRecords {
             visit: state.store.visit(agency, case).await?,
             review: state.store.review_items(agency, case).await?,
             incoming: state.store.incoming_letter(agency, case).await?,
             drafts: if internal { state.store.letter_drafts(agency, case).await? } else { Vec::new() },
-            outgoing: state.store.outgoing_letter(agency, case).await?,
+            outgoing,
             current: if internal { state.store.current_draft(agency, case).await? } else { None },
             srikandi: user.agency.letters.srikandi,
-            enclosures: if internal || outgoing_signed(state, agency, case).await? {
+            enclosures: if internal || signed {
                 state.store.letter_enclosures(agency, case).await?
             } else {
                 Vec::new()
@@ -493,7 +496,8 @@ pub async fn draft_pdf(
     Ok(pdf_response("konsep-surat.pdf", pdf))
 }
 
-/// One of the letter's Lampiran, for whoever may see the case.
+/// One of the letter's Lampiran: for those handling the case, and for
+/// whoever may see the case once the letter is signed.
 pub async fn enclosure(
     State(state): State<AppState>,
     user: User,

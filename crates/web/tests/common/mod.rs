@@ -75,6 +75,17 @@ impl App {
             .unwrap()
     }
 
+    /// A VPN request submitted an hour ago and run up to its signing step,
+    /// which the Head may do.
+    pub async fn vpn_at_signing(&self) -> engine::CaseState {
+        let now = jiff::Timestamp::now().as_millisecond();
+        let state = self.submit_vpn(now - 3_600_000).await;
+        let state = self.run_to_signing(state, now - 3_000_000).await;
+        let task = state.open_tasks().next().unwrap();
+        assert!(task.candidates.iter().any(|c| c.person == "lmj-kadis"), "{task:?}");
+        state
+    }
+
     /// Runs a case as [`App::finish`] does, up to its signing step (left
     /// open), each step a tenth of a second after the last: a browser can
     /// take the next step at the real time right after.
