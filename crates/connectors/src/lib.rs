@@ -16,49 +16,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// The kinds of connector an agency can configure, and an SOP can name in
-/// its `[registry]` (`provision = "dns"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ConnectorKind {
-    /// RFC 2136 dynamic update signed with TSIG.
-    Dns,
-    /// Accounts in an LDAP directory (mail, VPN, Wi-Fi back ends).
-    Ldap,
-    /// WireGuard peers kept for the gateway to pull.
-    Wireguard,
-    /// A signed JSON POST to an agency's own script or panel.
-    Webhook,
-}
-
-impl ConnectorKind {
-    pub const ALL: [ConnectorKind; 4] =
-        [ConnectorKind::Dns, ConnectorKind::Ldap, ConnectorKind::Wireguard, ConnectorKind::Webhook];
-
-    /// As written in SOPs, stored, and in URLs.
-    pub const fn key(self) -> &'static str {
-        match self {
-            ConnectorKind::Dns => "dns",
-            ConnectorKind::Ldap => "ldap",
-            ConnectorKind::Wireguard => "wireguard",
-            ConnectorKind::Webhook => "webhook",
-        }
-    }
-
-    pub fn parse(key: &str) -> Option<ConnectorKind> {
-        ConnectorKind::ALL.into_iter().find(|k| k.key() == key)
-    }
-
-    /// Shown to administrators.
-    pub const fn label(self) -> &'static str {
-        match self {
-            ConnectorKind::Dns => "DNS (RFC 2136 + TSIG)",
-            ConnectorKind::Ldap => "Direktori LDAP",
-            ConnectorKind::Wireguard => "WireGuard VPN",
-            ConnectorKind::Webhook => "Webhook",
-        }
-    }
-}
+/// The kinds of connector, as an SOP names them (`provision = "dns"`).
+pub use sop::ConnectorKind;
 
 /// What a connector is asked to do with an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -818,6 +818,9 @@ pub struct Registry {
     /// The field naming the OPD the entry is for; without it, the unit of
     /// the person who submitted the request.
     pub unit: Option<String>,
+    /// The connector that makes a new entry real in the network (and undoes
+    /// it); `None`: the administrator does it by hand.
+    pub provision: Option<crate::ConnectorKind>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

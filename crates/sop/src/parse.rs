@@ -88,6 +88,7 @@ struct RawRegistry {
     requested: Option<Spanned<String>>,
     other_name_reason: Option<Spanned<String>>,
     unit: Option<Spanned<String>>,
+    provision: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -429,6 +430,25 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
             "registri dengan requested juga memerlukan other_name_reason: isian alasan bila nama yang dibuat berbeda dari yang diminta",
         );
     }
+    let provision = raw.provision.as_ref().and_then(|p| {
+        let known = crate::ConnectorKind::parse(p.get_ref());
+        let at = c.at(p);
+        if known.is_none() {
+            let choices = crate::ConnectorKind::ALL.map(|k| format!("\"{}\"", k.key())).join(", ");
+            c.error(
+                at,
+                "unknown-connector",
+                format!("konektor \"{}\" tidak dikenal; pilih salah satu: {choices}", p.get_ref()),
+            );
+        } else if action == RegistryAction::Revoke {
+            c.error(
+                at,
+                "provision-on-revoke",
+                "provision hanya untuk registri yang membuat entri; pencabutan menjalankan konektor entri itu sendiri",
+            );
+        }
+        known
+    });
     Some(Registry {
         kind: kind?,
         kind_at: c.at(&raw.kind),
@@ -442,6 +462,7 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
         requested: raw.requested.map(Spanned::into_inner),
         other_name_reason: raw.other_name_reason.map(Spanned::into_inner),
         unit: raw.unit.map(Spanned::into_inner),
+        provision,
     })
 }
 

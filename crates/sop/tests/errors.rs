@@ -313,3 +313,19 @@ fn an_id_under_another_agency() {
         )
     );
 }
+
+#[test]
+fn a_provisioning_connector_is_one_sopir_knows_on_a_registry_that_creates() {
+    let file = "lumajang/subdomain.toml";
+    let sop = parse_sop(file, builtin(file)).expect("parses");
+    let registry = sop.registry.expect("subdomain registry");
+    assert_eq!(registry.provision, Some(sop::ConnectorKind::Dns));
+    assert_eq!(
+        error_in(file, "provision = \"dns\"", "provision = \"bind\""),
+        (
+            "unknown-connector",
+            "konektor \"bind\" tidak dikenal; pilih salah satu: \"dns\", \"ldap\", \"wireguard\", \"webhook\""
+                .to_string()
+        )
+    );
+}
