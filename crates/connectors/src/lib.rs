@@ -178,3 +178,44 @@ impl ConnectorError {
         }
     }
 }
+
+pub mod webhook;
+
+/// Whether the agency's `settings` for `kind` are complete and sound:
+/// (field, message) for each mistake, for the settings form.
+pub fn check_settings(kind: ConnectorKind, settings: &Settings) -> Result<(), Vec<(String, String)>> {
+    match kind {
+        ConnectorKind::Webhook => webhook::check_settings(settings),
+        other => Err(vec![("connector".into(), not_yet(other))]),
+    }
+}
+
+/// What a dry run of `operation` on `approved` would send.
+pub fn describe(
+    kind: ConnectorKind,
+    settings: &Settings,
+    operation: Operation,
+    approved: &Approved,
+) -> Result<String, ConnectorError> {
+    match kind {
+        ConnectorKind::Webhook => webhook::describe(settings, operation, approved),
+        other => Err(ConnectorError::Settings(not_yet(other))),
+    }
+}
+
+/// Runs `operation` on `approved` through the agency's `kind` connector.
+pub async fn run(
+    kind: ConnectorKind,
+    settings: &Settings,
+    operation: Operation,
+    approved: &Approved,
+) -> Result<Outcome, ConnectorError> {
+    match kind {
+        ConnectorKind::Webhook => webhook::run(settings, operation, approved).await,
+        other => Err(ConnectorError::Settings(not_yet(other))),
+    }
+}
+
+fn not_yet(kind: ConnectorKind) -> String {
+    format!("konektor {} belum tersedia di versi Sopir ini", kind.label())
+}
