@@ -148,6 +148,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     let gateway = web::gateway::GatewaySender::new(state.public_url.clone());
     let gateway_sender = tokio::spawn(gateway.run_forever(store.clone()));
     let signing_probe = tokio::spawn(web::signing_probe::run_forever(store.clone()));
+    let provisioner = tokio::spawn(web::provisioner::run_forever(store.clone()));
     let every = std::time::Duration::from_secs(60 * u64::from(options.checkpoint_minutes.max(1)));
     let anchor = Arc::new(anchor);
     let checkpointer = tokio::spawn({
@@ -163,7 +164,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     // Stopped before the pool closes: work cut off half-way then would
     // report a closed pool as its failure.
     let background =
-        [Some(escalator), sender, Some(gateway_sender), Some(signing_probe), Some(checkpointer), rereader];
+        [Some(escalator), sender, Some(gateway_sender), Some(signing_probe), Some(provisioner), Some(checkpointer), rereader];
     for task in background.into_iter().flatten() {
         task.abort();
         let _ = task.await;

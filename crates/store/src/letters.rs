@@ -395,7 +395,7 @@ fn check_draft(draft: LetterDraft) -> Result<LetterDraft, StoreError> {
 }
 
 impl Store {
-    async fn unit_name(&self, agency: &str, unit: &str) -> Result<String, StoreError> {
+    pub(crate) async fn unit_name(&self, agency: &str, unit: &str) -> Result<String, StoreError> {
         let row = sqlx::query("SELECT name FROM units WHERE agency_id = $1 AND id = $2")
             .bind(agency)
             .bind(unit)

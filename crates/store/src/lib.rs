@@ -32,6 +32,7 @@ mod organisation;
 pub mod password_reset;
 mod personal_data;
 pub mod private_file;
+pub mod provisioning;
 pub mod read_only;
 pub mod record_event;
 pub mod registry;

@@ -1,6 +1,7 @@
 //! Changes outside any case — a registry entry's state, agencies and their
 //! units and positions, who holds which position, the calendar, the
 //! letterhead logo and signing certificates, accounts and API tokens,
+//! connector settings and every provisioning run,
 //! people and published SOP versions — as
 //! events of the same hash chain as the cases' events, appended in the
 //! transaction that makes the change. Their rows have an empty case id (so
@@ -278,6 +279,23 @@ pub enum Change {
     EvaluationQuestionsSet {
         questions: Vec<String>,
     },
+    /// An agency's connector of one kind was set (where, and whether a dry
+    /// run; never its secret).
+    ConnectorSet {
+        connector: String,
+        address: String,
+        dry_run: bool,
+    },
+    /// A provisioning run was queued, or ended one way or another: what the
+    /// connector did to a registry entry (never a secret or a handover).
+    Provisioning {
+        run: String,
+        entry: String,
+        connector: String,
+        operation: String,
+        state: String,
+        message: String,
+    },
     /// How many months a monitoring period of the agency lasts.
     MonitoringPeriodSet {
         months: u8,
@@ -339,6 +357,8 @@ impl Change {
             Change::SopRestored { .. } => "sop-restored",
             Change::SopMonitored { .. } => "sop-monitored",
             Change::MonitoringPeriodSet { .. } => "monitoring-period-set",
+            Change::ConnectorSet { .. } => "connector-set",
+            Change::Provisioning { .. } => "provisioning",
             Change::SopEvaluated { .. } => "sop-evaluated",
             Change::EvaluationQuestionsSet { .. } => "evaluation-questions-set",
         }

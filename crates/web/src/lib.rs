@@ -16,6 +16,7 @@ pub mod mailer;
 mod openid;
 pub(crate) mod pages;
 pub mod signing_contract;
+pub mod provisioner;
 pub mod signing_probe;
 pub mod signing_service;
 mod upload;
