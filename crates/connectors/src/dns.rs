@@ -347,9 +347,9 @@ pub async fn run(
     tsig::verify(&raw, tsig, &config.key, &request_mac, unix_now())
         .map_err(|why| ConnectorError::Refused(format!("jawaban atas pembaruan: {why}")))?;
 
-    let found = check(server, &config, &target).await?;
-    let shown: Vec<String> = found.iter().map(ToString::to_string).collect();
-    let answered = found.contains(&target.rdata);
+    let served = check(server, &config, &target).await?;
+    let shown: Vec<String> = served.values.iter().map(ToString::to_string).collect();
+    let answered = served.values.contains(&target.rdata);
     let rtype = target.rdata.rtype().key();
     let answer = format!(
         "pembaruan: {}; kueri {rtype} {}: {}",
@@ -362,8 +362,20 @@ pub async fn run(
             format!("rekaman {} ditambahkan di {} dan dijawab server", target.label(), config.address)
         }
         Change::Add { .. } => {
+            // Trying again cannot help while the name is an alias.
+            if let Some(alias) = served.alias {
+                return Err(ConnectorError::Refused(format!(
+                    "{} sudah berupa CNAME ke {alias}; server mengabaikan rekaman {rtype} di sampingnya",
+                    target.owner
+                )));
+            }
+            let hint = if target.rdata.rtype() == RecordType::Cname {
+                "; nama itu mungkin sudah punya rekaman lain, dan server mengabaikan CNAME di sampingnya"
+            } else {
+                ""
+            };
             return Err(ConnectorError::Unverified(format!(
-                "server menerima pembaruan tetapi kueri {rtype} {} tidak menjawab {} ({answer})",
+                "server menerima pembaruan tetapi kueri {rtype} {} tidak menjawab {} ({answer}){hint}",
                 target.owner, target.rdata
             )));
         }
@@ -418,8 +430,15 @@ fn judge_update(response: &Response) -> Result<(), ConnectorError> {
     Err(ConnectorError::Refused(format!("pembaruan ({codes}): {why}")))
 }
 
-/// The values the server itself answers for the target's name and type.
-async fn check(server: SocketAddr, config: &Config, target: &Target) -> Result<Vec<RData>, ConnectorError> {
+/// What the server itself answers for the target's name and type.
+struct Served {
+    values: Vec<RData>,
+    /// A CNAME at the name, when another type was asked: the reason a
+    /// server ignores an added A, AAAA or TXT (RFC 2136 §3.4.2.2).
+    alias: Option<RData>,
+}
+
+async fn check(server: SocketAddr, config: &Config, target: &Target) -> Result<Served, ConnectorError> {
     let rtype = target.rdata.rtype();
     let id = random_id();
     let raw = exchange(server, &message::query(id, &target.owner, rtype), id, config.timeout).await?;
@@ -438,12 +457,15 @@ async fn check(server: SocketAddr, config: &Config, target: &Target) -> Result<V
             config.address, target.owner
         )));
     }
-    Ok(response
-        .answers
-        .into_iter()
-        .filter(|a| a.owner == target.owner.as_str() && a.rtype == rtype.code())
-        .filter_map(|a| a.rdata)
-        .collect())
+    let mut served = Served { values: Vec::new(), alias: None };
+    for answer in response.answers.into_iter().filter(|a| a.owner == target.owner.as_str()) {
+        match answer.rdata {
+            Some(rdata) if answer.rtype == rtype.code() => served.values.push(rdata),
+            Some(rdata @ RData::Cname(_)) => served.alias = Some(rdata),
+            _ => {}
+        }
+    }
+    Ok(served)
 }
 
 async fn resolve(config: &Config) -> Result<SocketAddr, ConnectorError> {

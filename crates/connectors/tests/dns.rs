@@ -141,6 +141,34 @@ async fn suspending_removes_the_record_and_reactivating_brings_it_back() {
 
 #[tokio::test]
 #[ignore = "needs BIND 9 named and dig"]
+async fn a_record_beside_a_cname_is_not_taken_and_the_run_says_why() {
+    let named = Named::start();
+    run(&named, Operation::Create, &approved("alias.example.go.id", "CNAME", "layanan.example.go.id"))
+        .await
+        .unwrap();
+    // The server answers NOERROR but ignores an A beside a CNAME.
+    let error =
+        run(&named, Operation::Create, &approved("alias.example.go.id", "A", "10.1.1.1")).await.unwrap_err();
+    assert!(
+        matches!(&error, ConnectorError::Refused(m) if m.contains("sudah berupa CNAME ke layanan.example.go.id.")),
+        "{error}"
+    );
+    assert!(!error.retryable());
+    assert_eq!(named.dig("alias.example.go.id", "CNAME"), ["layanan.example.go.id."]);
+
+    // And a CNAME beside an A: not seen, and said so.
+    run(&named, Operation::Create, &approved("isi.example.go.id", "A", "10.2.2.2")).await.unwrap();
+    let error =
+        run(&named, Operation::Create, &approved("isi.example.go.id", "CNAME", "layanan.example.go.id"))
+            .await
+            .unwrap_err();
+    assert!(matches!(&error, ConnectorError::Unverified(m) if m.contains("mengabaikan CNAME")), "{error}");
+    assert_eq!(named.dig("isi.example.go.id", "A"), ["10.2.2.2"]);
+    assert!(named.dig("isi.example.go.id", "CNAME").is_empty());
+}
+
+#[tokio::test]
+#[ignore = "needs BIND 9 named and dig"]
 async fn a_retried_create_leaves_one_record() {
     let named = Named::start();
     let entry = approved("ulang.example.go.id", "A", "10.9.9.9");
