@@ -12,6 +12,7 @@
 //! the step's own transaction (its outbox) and the server's worker runs it
 //! here, so it is never lost and never run twice.
 
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -179,6 +180,7 @@ impl ConnectorError {
     }
 }
 
+pub mod dns;
 pub mod webhook;
 
 /// Whether the agency's `settings` for `kind` are complete and sound:
@@ -186,6 +188,7 @@ pub mod webhook;
 pub fn check_settings(kind: ConnectorKind, settings: &Settings) -> Result<(), Vec<(String, String)>> {
     match kind {
         ConnectorKind::Webhook => webhook::check_settings(settings),
+        ConnectorKind::Dns => dns::check_settings(settings),
         other => Err(vec![("connector".into(), not_yet(other))]),
     }
 }
@@ -199,6 +202,7 @@ pub fn describe(
 ) -> Result<String, ConnectorError> {
     match kind {
         ConnectorKind::Webhook => webhook::describe(settings, operation, approved),
+        ConnectorKind::Dns => dns::describe(settings, operation, approved),
         other => Err(ConnectorError::Settings(not_yet(other))),
     }
 }
@@ -212,6 +216,7 @@ pub async fn run(
 ) -> Result<Outcome, ConnectorError> {
     match kind {
         ConnectorKind::Webhook => webhook::run(settings, operation, approved).await,
+        ConnectorKind::Dns => dns::run(settings, operation, approved).await,
         other => Err(ConnectorError::Settings(not_yet(other))),
     }
 }
