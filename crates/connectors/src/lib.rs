@@ -12,7 +12,6 @@
 //! the step's own transaction (its outbox) and the server's worker runs it
 //! here, so it is never lost and never run twice.
 
-
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

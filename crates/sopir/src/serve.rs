@@ -163,8 +163,15 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     let served = web::serve(state, listener, shutdown).await;
     // Stopped before the pool closes: work cut off half-way then would
     // report a closed pool as its failure.
-    let background =
-        [Some(escalator), sender, Some(gateway_sender), Some(signing_probe), Some(provisioner), Some(checkpointer), rereader];
+    let background = [
+        Some(escalator),
+        sender,
+        Some(gateway_sender),
+        Some(signing_probe),
+        Some(provisioner),
+        Some(checkpointer),
+        rereader,
+    ];
     for task in background.into_iter().flatten() {
         task.abort();
         let _ = task.await;

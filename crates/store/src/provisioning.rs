@@ -298,7 +298,8 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let sealed: String = row.try_get("secret")?;
         let options: String = row.try_get("options")?;
-        let secret = if sealed.is_empty() { String::new() } else { required(self.key.as_ref())?.open(&sealed)? };
+        let secret =
+            if sealed.is_empty() { String::new() } else { required(self.key.as_ref())?.open(&sealed)? };
         let settings = Settings {
             address: row.try_get("address")?,
             secret,
@@ -328,13 +329,15 @@ impl Store {
         })?;
         let kept = match secret.filter(|s| !s.is_empty()) {
             Some(_) => None,
-            None => sqlx::query_scalar::<_, String>(
-                "SELECT secret FROM connector_settings WHERE agency_id = $1 AND connector = $2",
-            )
-            .bind(agency)
-            .bind(kind.key())
-            .fetch_optional(&self.pool)
-            .await?,
+            None => {
+                sqlx::query_scalar::<_, String>(
+                    "SELECT secret FROM connector_settings WHERE agency_id = $1 AND connector = $2",
+                )
+                .bind(agency)
+                .bind(kind.key())
+                .fetch_optional(&self.pool)
+                .await?
+            }
         };
         let plain_secret = match (&kept, secret.filter(|s| !s.is_empty())) {
             (_, Some(new)) => new.to_string(),
@@ -480,9 +483,7 @@ impl Store {
     /// sealed until the requester takes it.
     pub async fn run_done(&self, run: &DueRun, outcome: &Outcome, at: i64) -> Result<(), StoreError> {
         let handover = match &outcome.handover {
-            Some(h) => {
-                Some((h, required(self.key.as_ref())?.seal(&String::from_utf8_lossy(&h.body))))
-            }
+            Some(h) => Some((h, required(self.key.as_ref())?.seal(&String::from_utf8_lossy(&h.body)))),
             None => None,
         };
         let statement = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -590,7 +591,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         let note = note.trim();
         if note.is_empty() {
-            return Err(StoreError::invalid("catatan", "Catatan", "wajib diisi: tulis apa yang dikerjakan manual"));
+            return Err(StoreError::invalid(
+                "catatan",
+                "Catatan",
+                "wajib diisi: tulis apa yang dikerjakan manual",
+            ));
         }
         if note.chars().count() > TEXT_MAX_CHARS {
             return Err(StoreError::invalid(
@@ -646,12 +651,13 @@ impl Store {
     }
 
     async fn runs_where(&self, agency: &str, condition: &str, value: &str) -> Result<Vec<Run>, StoreError> {
-        let rows: Vec<RunRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{RUN_SELECT} WHERE r.agency_id = $1 AND {condition}")))
-                .bind(agency)
-                .bind(value)
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<RunRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{RUN_SELECT} WHERE r.agency_id = $1 AND {condition}"
+        )))
+        .bind(agency)
+        .bind(value)
+        .fetch_all(&self.pool)
+        .await?;
         rows.into_iter().map(Run::try_from).collect()
     }
 
@@ -813,7 +819,8 @@ pub(crate) async fn queue_undo(
     let kind = ConnectorKind::parse(&connector)
         .ok_or_else(|| StoreError::Corrupt(format!("konektor penyediaan \"{connector}\"")))?;
     let approved: String = created.try_get("approved")?;
-    let approved: Approved = serde_json::from_str(&approved).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let approved: Approved =
+        serde_json::from_str(&approved).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let agency: String = created.try_get("agency_id")?;
     let case: String = created.try_get("case_id")?;
     queue(tx, &agency, &approved, &case, kind, operation, by, at).await

@@ -337,7 +337,8 @@ impl Store {
         .execute(&mut **tx)
         .await?;
         add_history(tx, &id, at, by, EntryState::Active, &created).await?;
-        let unit = if unit_name.is_empty() { self.unit_name(&state.agency, &state.unit).await? } else { unit_name };
+        let unit =
+            if unit_name.is_empty() { self.unit_name(&state.agency, &state.unit).await? } else { unit_name };
         self.queue_creation(tx, sop, registry, state, &id, &name, &unit, by, at).await
     }
 
@@ -732,7 +733,8 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
             add_history(tx, id, at, by, new_state, reason).await?;
-            crate::provisioning::queue_undo(tx, id, crate::provisioning::undo_for(new_state), Some(by), at).await?;
+            crate::provisioning::queue_undo(tx, id, crate::provisioning::undo_for(new_state), Some(by), at)
+                .await?;
             crate::record_event::append(
                 tx,
                 crate::record_event::Owner::Agency(agency),
@@ -808,7 +810,8 @@ pub(crate) async fn note_on_entry(
             .bind(entry)
             .execute(&mut **tx)
             .await?;
-        crate::provisioning::queue_undo(tx, entry, crate::provisioning::undo_for(state), Some(by), at).await?;
+        crate::provisioning::queue_undo(tx, entry, crate::provisioning::undo_for(state), Some(by), at)
+            .await?;
     }
     let row = sqlx::query("SELECT state FROM registry_entries WHERE id = $1")
         .bind(entry)

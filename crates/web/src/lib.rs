@@ -15,8 +15,8 @@ mod layout;
 pub mod mailer;
 mod openid;
 pub(crate) mod pages;
-pub mod signing_contract;
 pub mod provisioner;
+pub mod signing_contract;
 pub mod signing_probe;
 pub mod signing_service;
 mod upload;
@@ -196,6 +196,11 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/surat", get(pages::letter_settings::page))
         .route("/admin/pesan", get(pages::message_gateway::page).post(pages::message_gateway::save))
         .route("/admin/pesan/uji", post(pages::message_gateway::test))
+        .route("/admin/konektor", get(pages::connector_settings::page))
+        .route("/admin/konektor/{kind}", post(pages::connector_settings::save))
+        .route("/penyediaan/{run}/ulang", post(pages::provisioning::retry))
+        .route("/penyediaan/{run}/manual", post(pages::provisioning::by_hand))
+        .route("/permohonan/{case}/serah-terima/{run}", get(pages::provisioning::take_handover))
         .route("/instansi", get(pages::agencies::list))
         .route("/instansi/baru", get(pages::agencies::new_form).post(pages::agencies::create))
         .route("/instansi/{agency}/profil", get(pages::agencies::profile).post(pages::agencies::save))

@@ -40,21 +40,27 @@ async fn run_one(store: &Store, run: &DueRun, now: i64) -> Result<bool, store::S
             "konektor {} tidak lagi diatur untuk instansi ini (Admin → Konektor)",
             run.connector.label()
         ))),
-        Some((settings, true)) => match connectors::describe(run.connector, &settings, run.operation, &run.approved)
-        {
-            Ok(text) => {
-                store.run_dry(run, &text, now).await?;
-                return Ok(true);
+        Some((settings, true)) => {
+            match connectors::describe(run.connector, &settings, run.operation, &run.approved) {
+                Ok(text) => {
+                    store.run_dry(run, &text, now).await?;
+                    return Ok(true);
+                }
+                Err(e) => Err(e),
             }
-            Err(e) => Err(e),
-        },
+        }
         Some((settings, false)) => {
             connectors::run(run.connector, &settings, run.operation, &run.approved).await
         }
     };
     match result {
         Ok(outcome) => {
-            tracing::info!(run = run.id, connector = run.connector.key(), "penyediaan selesai: {}", outcome.summary);
+            tracing::info!(
+                run = run.id,
+                connector = run.connector.key(),
+                "penyediaan selesai: {}",
+                outcome.summary
+            );
             store.run_done(run, &outcome, now).await?;
             Ok(true)
         }
@@ -72,7 +78,8 @@ pub async fn sweep_expired(store: &Store, now: i64) -> Result<usize, store::Stor
     let mut queued = 0;
     for agency in store.agencies_provisioning().await? {
         let zone = store.calendar(&agency).await?.zone;
-        let today = jiff::Timestamp::from_millisecond(now).unwrap_or_default().to_zoned(zone).date().to_string();
+        let today =
+            jiff::Timestamp::from_millisecond(now).unwrap_or_default().to_zoned(zone).date().to_string();
         queued += store.queue_expired_undos(&agency, &today, now).await?;
     }
     Ok(queued)

@@ -112,6 +112,7 @@ async fn render_saying(
     let upcoming: Vec<&DayOff> =
         calendar.days_off.values().filter(|d| d.date >= today.first_of_year()).collect();
     let signups = state.store.pending_registrations(agency, now_ms()).await?.len();
+    let failed_runs = state.store.runs_needing_action(agency).await?.len();
     let body: Markup = html! {
         h1 { (user.t(Msg::AdminTitle)) }
         p {
@@ -119,6 +120,10 @@ async fn render_saying(
             a href={"/instansi/" (agency) "/profil"} { (user.t(Msg::AgencyProfile)) } " · "
             a href="/admin/surat" { (user.t(Msg::LetterSettings)) } " · "
             a href="/admin/pesan" { (user.t(Msg::GatewaySettings)) } " · "
+            a href="/admin/konektor" {
+                (user.t(Msg::ConnectorsTitle))
+                @if failed_runs > 0 { " " span.tag.bad #runs-failed { (failed_runs) " " (user.t(Msg::RunFailed)) } }
+            } " · "
             a href="/admin/sop" { (user.t(Msg::SopPublishing)) } " · "
             a href="/admin/masuk" { (user.t(Msg::SignInSettings)) } " · "
             a href="/admin/pendaftaran" {

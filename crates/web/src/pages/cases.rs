@@ -404,6 +404,9 @@ fn render(
                             @for t in &tasks { (actual(user, &ctx, case, step, t, outcome.reveal)) }
                         }
                     }
+                    @if sop.registry.as_ref().is_some_and(|r| r.step == step.no) {
+                        (super::provisioning::case_rows(user, &case.id, case.requester == user.person(), &letters.provisioning))
+                    }
                 }
             }
         }

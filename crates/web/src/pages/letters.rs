@@ -43,6 +43,8 @@ pub struct CaseRecords {
     pub srikandi: bool,
     /// The letter's Lampiran (position, file name).
     pub enclosures: Vec<(i64, String)>,
+    /// What connectors did with the entries the case registered.
+    pub provisioning: Vec<store::provisioning::Run>,
 }
 
 impl CaseRecords {
@@ -54,6 +56,7 @@ impl CaseRecords {
         let signed = outgoing.as_ref().is_some_and(|o| o.signed_with.is_some());
         Ok(CaseRecords {
             visit: state.store.visit(agency, case).await?,
+            provisioning: state.store.runs_of_case(agency, case).await?,
             review: state.store.review_items(agency, case).await?,
             incoming: state.store.incoming_letter(agency, case).await?,
             drafts: if internal { state.store.letter_drafts(agency, case).await? } else { Vec::new() },

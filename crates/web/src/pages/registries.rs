@@ -272,6 +272,7 @@ async fn entry_page(
         return Err(WebError::NotFound);
     }
     let keeps = state.store.keeps_registry(user.agency_id(), kind.key(), user.person()).await?;
+    let runs = state.store.runs_of_entry(user.agency_id(), &entry.id).await?;
     let clock = user.clock();
     let body = html! {
         h1 { (kind.label()) ": " (entry.name) " " (state_tag(&entry)) }
@@ -295,6 +296,10 @@ async fn entry_page(
                     tr { td { (clock.datetime(h.at)) } td { (h.state) } td { (h.reason) } td { (h.by) } }
                 }
             }
+        }
+        @if !runs.is_empty() {
+            h2 { (user.t(Msg::Provisioning)) }
+            div #penyediaan { (super::provisioning::runs_table(user, &runs, &format!("/registri/{}/{}", kind.key(), entry.id))) }
         }
         @if keeps && entry.state != EntryState::Revoked {
             form.card method="post" action={"/registri/" (kind.key()) "/" (entry.id) "/status"} {
