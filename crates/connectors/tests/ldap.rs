@@ -235,23 +235,27 @@ async fn a_uid_another_person_holds_is_refused_and_left_untouched() {
 }
 
 #[tokio::test]
-#[ignore = "needs slapd"]
-async fn an_account_status_attribute_suspends_and_reactivates() {
+#[ignore = "needs slapd and dovecot"]
+async fn an_account_status_attribute_the_passdb_filter_excludes_suspends_and_reactivates() {
     let slapd = Slapd::start();
     // employeeType stands for a status attribute (zimbraAccountStatus,
     // a passdb filter's), here in the inetOrgPerson schema.
     let settings =
         settings_with(&slapd, &[("suspend", "employeeType=nonaktif"), ("active", "employeeType=aktif")]);
+    let dovecot = Dovecot::start_with_filter(&slapd, "(&(uid=%u)(!(employeeType=nonaktif)))");
     let budi = approved("budi", "entri-1");
     let dn = format!("uid=budi,{}", slapd.base_dn);
-    run(&settings, Operation::Create, &budi).await.unwrap();
+    let password = handed_over(&run(&settings, Operation::Create, &budi).await.unwrap());
     assert!(slapd.read(&dn, &["employeeType"]).unwrap().contains("employeeType: aktif"));
+    assert!(dovecot.accepts("budi", &password), "Dovecot checks the directory's hash");
     run(&settings, Operation::Suspend, &budi).await.unwrap();
     let entry = slapd.read(&dn, &["employeeType"]).unwrap();
     assert!(entry.contains("employeeType: nonaktif") && !entry.contains("employeeType: aktif"), "{entry}");
+    assert!(!dovecot.accepts("budi", &password), "the filter excludes a suspended account");
     run(&settings, Operation::Reactivate, &budi).await.unwrap();
     let entry = slapd.read(&dn, &["employeeType"]).unwrap();
     assert!(entry.contains("employeeType: aktif") && !entry.contains("nonaktif"), "{entry}");
+    assert!(dovecot.accepts("budi", &password));
 }
 
 #[tokio::test]

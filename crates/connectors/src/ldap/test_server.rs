@@ -2,8 +2,9 @@
 //! temporary directory and stopped with the test: an OpenLDAP `slapd` with
 //! the password policy overlay (so `pwdAccountLockedTime` locks an
 //! account), a service account allowed to write under the people branch,
-//! and a mail group; and a Dovecot whose only passdb binds to that
-//! directory as the person (`doveadm auth test`), as a mail server does.
+//! and a mail group; and a Dovecot whose only passdb is that directory —
+//! binding as the person, or looking the entry up through a filter — asked
+//! through `doveadm auth test`, as a mail server authenticates.
 //!
 //! Needs `/usr/sbin/slapd`, `slapadd`, `ldapadd`/`ldapsearch` (slapd,
 //! ldap-utils) and `/usr/sbin/dovecot`, `doveadm` with its LDAP module
@@ -258,6 +259,28 @@ impl Dovecot {
     /// `auth_bind`), as mail servers commonly authenticate against LDAP:
     /// the directory (and its password policy) decides.
     pub fn start(slapd: &Slapd) -> Dovecot {
+        let passdb = format!(
+            "uris = {}\nauth_bind = yes\nauth_bind_userdn = uid=%u,{base}\nbase = {base}\n",
+            slapd.url,
+            base = slapd.base_dn
+        );
+        Dovecot::with_passdb(slapd, passdb)
+    }
+
+    /// Looks the person's entry up as the service account with `filter`
+    /// (`%u` the user name) and checks the password against its hashed
+    /// `userPassword` itself: the other common set-up, where an account
+    /// status is excluded by the filter (`(!(employeeType=nonaktif))`).
+    pub fn start_with_filter(slapd: &Slapd, filter: &str) -> Dovecot {
+        let passdb = format!(
+            "uris = {}\ndn = {}\ndnpass = {}\nauth_bind = no\nbase = {}\nscope = subtree\n\
+             pass_filter = {filter}\npass_attrs = uid=user, userPassword=password\n",
+            slapd.url, slapd.bind_dn, slapd.password, slapd.base_dn
+        );
+        Dovecot::with_passdb(slapd, passdb)
+    }
+
+    fn with_passdb(slapd: &Slapd, passdb: String) -> Dovecot {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let root = dir.path().to_path_buf();
         let root = root.as_path();
@@ -272,15 +295,7 @@ impl Dovecot {
             open(&root.join(sub));
         }
         let ldap = root.join("dovecot-ldap.conf.ext");
-        std::fs::write(
-            &ldap,
-            format!(
-                "uris = {}\nauth_bind = yes\nauth_bind_userdn = uid=%u,{base}\nbase = {base}\n",
-                slapd.url,
-                base = slapd.base_dn
-            ),
-        )
-        .expect("the LDAP passdb file written");
+        std::fs::write(&ldap, passdb).expect("the LDAP passdb file written");
         let config = root.join("dovecot.conf");
         let r = root.display();
         std::fs::write(
