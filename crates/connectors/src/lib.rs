@@ -12,6 +12,7 @@
 //! the step's own transaction (its outbox) and the server's worker runs it
 //! here, so it is never lost and never run twice.
 
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -180,6 +181,7 @@ impl ConnectorError {
 }
 
 pub mod dns;
+pub mod ldap;
 pub mod webhook;
 
 /// Whether the agency's `settings` for `kind` are complete and sound:
@@ -188,6 +190,7 @@ pub fn check_settings(kind: ConnectorKind, settings: &Settings) -> Result<(), Ve
     match kind {
         ConnectorKind::Webhook => webhook::check_settings(settings),
         ConnectorKind::Dns => dns::check_settings(settings),
+        ConnectorKind::Ldap => ldap::check_settings(settings),
         other => Err(vec![("connector".into(), not_yet(other))]),
     }
 }
@@ -202,6 +205,7 @@ pub fn describe(
     match kind {
         ConnectorKind::Webhook => webhook::describe(settings, operation, approved),
         ConnectorKind::Dns => dns::describe(settings, operation, approved),
+        ConnectorKind::Ldap => ldap::describe(settings, operation, approved),
         other => Err(ConnectorError::Settings(not_yet(other))),
     }
 }
@@ -216,6 +220,7 @@ pub async fn run(
     match kind {
         ConnectorKind::Webhook => webhook::run(settings, operation, approved).await,
         ConnectorKind::Dns => dns::run(settings, operation, approved).await,
+        ConnectorKind::Ldap => ldap::run(settings, operation, approved).await,
         other => Err(ConnectorError::Settings(not_yet(other))),
     }
 }
