@@ -6,50 +6,10 @@
 
 mod common;
 
-use common::{MINUTE, backends, wib};
+use common::{MINUTE, backends, run_to_registry as run, wib};
 use engine::{CaseState, EngineError, Verdict};
 use store::registry::{EntryState, Filter};
 use store::{DecideReviewItem, Store, StoreError};
-
-/// Runs a case of `sop_id` until its registry step is done (or refused),
-/// entering `overrides` wherever a step asks for those fields.
-async fn run(
-    s: &Store,
-    agency: &str,
-    sop_id: &str,
-    requester: &str,
-    overrides: &[(&str, &str)],
-) -> Result<CaseState, StoreError> {
-    let sop = s.sop(agency, sop_id, None).await.unwrap();
-    let registry_step = sop.registry.as_ref().unwrap().step;
-    let fill = |step: &sop::Step| {
-        let mut input = store::demo::sample_input(step, Verdict::Ya);
-        for (k, v) in overrides {
-            if step.fields.iter().any(|f| f.name == *k) {
-                input.fields.insert(k.to_string(), v.to_string());
-            }
-        }
-        input
-    };
-    let mut at = wib(2026, 11, 23, 9, 0);
-    let mut state =
-        s.submit(store::Submit::new(agency, sop_id, requester, fill(sop.first_step()), at)).await?;
-    loop {
-        let task = state.open_tasks().next().cloned().expect("an open task before the registry step");
-        let step = sop.step(task.step).unwrap();
-        at += MINUTE;
-        let paper = store::demo::sample_paperwork(step);
-        let by = task.candidates[0].person.clone();
-        state = s
-            .complete(
-                store::Complete::new(agency, &state.id, &task.id, &by, fill(step), at).with_paperwork(paper),
-            )
-            .await?;
-        if step.no == registry_step {
-            return Ok(state);
-        }
-    }
-}
 
 /// A Lumajang case of `sop_id` with one field given.
 async fn run_with(

@@ -413,6 +413,7 @@ catalogue! {
     RunRetry => "Coba lagi sekarang", "Try again now";
     RunByHandNote => "Atau, bila sudah dikerjakan manual, tulis apa yang dikerjakan", "Or, if done by hand, say what was done";
     RunByHand => "Catat sudah dikerjakan manual", "Record as done by hand";
+    ProvisioningBack => "Kembali", "Back";
     HandoverTake => "Unduh sekali:", "Download once:";
     HandoverOnce => "Berkas ini hanya dapat diunduh satu kali lalu dihapus dari Sopir. Simpan di tempat aman.", "This file can be downloaded only once, then it is deleted from Sopir. Keep it somewhere safe.";
     HandoverTaken => "Berkas serah terima sudah diunduh pada", "Handover file downloaded on";

@@ -168,3 +168,43 @@ pub async fn recorded_since(store: &Store, agency: &str, before: usize) -> Vec<(
         .map(|(event, record)| (event.kind.clone(), record.by.clone()))
         .collect()
 }
+
+/// Runs a case of `sop_id` until its registry step is done (or refused),
+/// entering `overrides` wherever a step asks for those fields.
+pub async fn run_to_registry(
+    s: &Store,
+    agency: &str,
+    sop_id: &str,
+    requester: &str,
+    overrides: &[(&str, &str)],
+) -> Result<engine::CaseState, store::StoreError> {
+    let sop = s.sop(agency, sop_id, None).await.unwrap();
+    let registry_step = sop.registry.as_ref().unwrap().step;
+    let fill = |step: &sop::Step| {
+        let mut input = store::demo::sample_input(step, engine::Verdict::Ya);
+        for (k, v) in overrides {
+            if step.fields.iter().any(|f| f.name == *k) {
+                input.fields.insert(k.to_string(), v.to_string());
+            }
+        }
+        input
+    };
+    let mut at = wib(2026, 11, 23, 9, 0);
+    let mut state =
+        s.submit(store::Submit::new(agency, sop_id, requester, fill(sop.first_step()), at)).await?;
+    loop {
+        let task = state.open_tasks().next().cloned().expect("an open task before the registry step");
+        let step = sop.step(task.step).unwrap();
+        at += MINUTE;
+        let paper = store::demo::sample_paperwork(step);
+        let by = task.candidates[0].person.clone();
+        state = s
+            .complete(
+                store::Complete::new(agency, &state.id, &task.id, &by, fill(step), at).with_paperwork(paper),
+            )
+            .await?;
+        if step.no == registry_step {
+            return Ok(state);
+        }
+    }
+}

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use store::provisioning::{Run, RunState};
@@ -16,7 +16,7 @@ use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
 use crate::pages::admin_form::given;
-use crate::{AppState, now_ms, upload};
+use crate::{AppState, layout, now_ms, upload};
 
 /// A run's state as a tag.
 fn state_tag(user: &User, run: &Run) -> Markup {
@@ -126,6 +126,23 @@ fn back_to(form: &BTreeMap<String, String>) -> String {
     if back.starts_with('/') && !back.starts_with("//") { back.to_string() } else { "/admin/konektor".into() }
 }
 
+/// Back to `back` once done; a refusal is said on a page of its own
+/// (nothing changed), with the way back.
+fn answer(user: &User, back: &str, done: Result<(), store::StoreError>) -> Result<Response, WebError> {
+    match done {
+        Ok(()) => Ok(Redirect::to(back).into_response()),
+        Err(store::StoreError::Engine(e)) => {
+            let body = html! {
+                h1 { (user.t(Msg::Provisioning)) }
+                p.flash.error role="alert" { (e) }
+                p { a href=(back) { "← " (user.t(Msg::ProvisioningBack)) } }
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, layout::page(user, user.t(Msg::Provisioning), back, body)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn require_admin(user: &User) -> Result<(), WebError> {
     if user.account.is_admin { Ok(()) } else { Err(WebError::Forbidden) }
 }
@@ -139,8 +156,8 @@ pub async fn retry(
 ) -> Result<Response, WebError> {
     require_admin(&user)?;
     user.check_csrf(form.get("csrf").map(String::as_str))?;
-    state.store.retry_run(user.agency_id(), &run, user.person(), now_ms()).await?;
-    Ok(Redirect::to(&back_to(&form)).into_response())
+    let done = state.store.retry_run(user.agency_id(), &run, user.person(), now_ms()).await;
+    answer(&user, &back_to(&form), done)
 }
 
 /// An administrator records that a failed run's work was done by hand.
@@ -152,11 +169,9 @@ pub async fn by_hand(
 ) -> Result<Response, WebError> {
     require_admin(&user)?;
     user.check_csrf(form.get("csrf").map(String::as_str))?;
-    state
-        .store
-        .run_done_by_hand(user.agency_id(), &run, user.person(), given(&form, "catatan"), now_ms())
-        .await?;
-    Ok(Redirect::to(&back_to(&form)).into_response())
+    let done =
+        state.store.run_done_by_hand(user.agency_id(), &run, user.person(), given(&form, "catatan"), now_ms()).await;
+    answer(&user, &back_to(&form), done)
 }
 
 /// The requester takes what a run left for them — once: it is deleted as
