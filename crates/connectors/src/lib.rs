@@ -12,6 +12,8 @@
 //! the step's own transaction (its outbox) and the server's worker runs it
 //! here, so it is never lost and never run twice.
 
+pub mod wireguard;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
