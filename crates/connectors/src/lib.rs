@@ -183,6 +183,7 @@ impl ConnectorError {
 pub mod dns;
 pub mod ldap;
 pub mod webhook;
+pub mod wireguard;
 
 /// Whether the agency's `settings` for `kind` are complete and sound:
 /// (field, message) for each mistake, for the settings form.
