@@ -12,7 +12,6 @@
 //! the step's own transaction (its outbox) and the server's worker runs it
 //! here, so it is never lost and never run twice.
 
-
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -192,7 +191,17 @@ pub fn check_settings(kind: ConnectorKind, settings: &Settings) -> Result<(), Ve
         ConnectorKind::Webhook => webhook::check_settings(settings),
         ConnectorKind::Dns => dns::check_settings(settings),
         ConnectorKind::Ldap => ldap::check_settings(settings),
-        other => Err(vec![("connector".into(), not_yet(other))]),
+        ConnectorKind::Wireguard => {
+            let mut problems = wireguard::check_settings(settings).err().unwrap_or_default();
+            if settings.secret.chars().count() < wireguard::PULL_TOKEN_MIN_CHARS {
+                let message = format!(
+                    "token yang dipakai gateway untuk mengambil daftar peer: paling sedikit {} karakter",
+                    wireguard::PULL_TOKEN_MIN_CHARS
+                );
+                problems.push(("secret".into(), message));
+            }
+            if problems.is_empty() { Ok(()) } else { Err(problems) }
+        }
     }
 }
 
@@ -207,7 +216,7 @@ pub fn describe(
         ConnectorKind::Webhook => webhook::describe(settings, operation, approved),
         ConnectorKind::Dns => dns::describe(settings, operation, approved),
         ConnectorKind::Ldap => ldap::describe(settings, operation, approved),
-        other => Err(ConnectorError::Settings(not_yet(other))),
+        ConnectorKind::Wireguard => Err(ConnectorError::Settings(KEPT_BY_SOPIR.into())),
     }
 }
 
@@ -222,10 +231,10 @@ pub async fn run(
         ConnectorKind::Webhook => webhook::run(settings, operation, approved).await,
         ConnectorKind::Dns => dns::run(settings, operation, approved).await,
         ConnectorKind::Ldap => ldap::run(settings, operation, approved).await,
-        other => Err(ConnectorError::Settings(not_yet(other))),
+        ConnectorKind::Wireguard => Err(ConnectorError::Settings(KEPT_BY_SOPIR.into())),
     }
 }
 
-fn not_yet(kind: ConnectorKind) -> String {
-    format!("konektor {} belum tersedia di versi Sopir ini", kind.label())
-}
+/// WireGuard peers are kept by Sopir itself (the gateway pulls its list):
+/// the store allocates and records them, with [`wireguard`]'s help.
+const KEPT_BY_SOPIR: &str = "peer WireGuard dicatat oleh server Sopir sendiri, bukan dikirim ke server lain";

@@ -196,9 +196,9 @@ impl fmt::Display for Cidr {
 
 /// An agency's WireGuard gateway, from its [`Settings`] options.
 ///
-/// `Settings::address` is not used: the gateway pulls its peer list (or a
-/// configured command applies it), Sopir never connects to it. Nor is
-/// `Settings::secret`: the pull token is the store's concern.
+/// `Settings::address` is not used: the gateway pulls its peer list, Sopir
+/// never connects to it. `Settings::secret` is the token the gateway pulls
+/// with ([`PULL_TOKEN_MIN_CHARS`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GatewaySettings {
     /// Option `range`: the IPv4 range peers get their address from.
@@ -224,6 +224,10 @@ pub struct GatewaySettings {
     pub persistent_keepalive: Option<u16>,
 }
 
+/// Shortest token the gateway pulls its peer list with (the connector's
+/// secret).
+pub const PULL_TOKEN_MIN_CHARS: usize = 24;
+
 /// The option keys, as the admin form names its fields.
 pub mod option {
     pub const RANGE: &str = "range";
@@ -233,6 +237,10 @@ pub mod option {
     pub const ALLOWED_IPS: &str = "allowed_ips";
     pub const DNS: &str = "dns";
     pub const PERSISTENT_KEEPALIVE: &str = "persistent_keepalive";
+    /// The request's field holding an address the administrator already
+    /// gave (e.g. `alamat_ip_vpn`): that address is used, exactly, instead
+    /// of allocating one.
+    pub const ADDRESS_FIELD: &str = "address_field";
 }
 
 /// At most this many routes and resolvers, so the client configuration
@@ -541,6 +549,40 @@ pub fn allocate(gateway: &GatewaySettings, taken: &[IpAddr]) -> Result<IpAddr, C
         )));
     }
     Ok(range.at(candidate))
+}
+
+/// The address of a new peer for `approved`: the one the administrator
+/// gave in the request's `address_field` when the agency names one and it
+/// is filled (it must lie in the range, be a host address other than the
+/// gateway's, and be free — the network gets exactly what was approved),
+/// else the lowest free one ([`allocate`]).
+pub fn address_for(
+    gateway: &GatewaySettings,
+    settings: &Settings,
+    approved: &crate::Approved,
+    taken: &[IpAddr],
+) -> Result<IpAddr, ConnectorError> {
+    let field = settings.options.get(option::ADDRESS_FIELD).map(|f| f.trim()).filter(|f| !f.is_empty());
+    let Some(given) = field.and_then(|f| approved.fields.get(f)).map(|v| v.trim()).filter(|v| !v.is_empty())
+    else {
+        return allocate(gateway, taken);
+    };
+    let address: IpAddr = given.parse().map_err(|_| {
+        ConnectorError::Refused(format!("alamat VPN «{given}» yang disetujui bukan alamat IP"))
+    })?;
+    let host = gateway.range.offset_of(address).filter(|o| *o != 0 && *o != gateway.range.last_offset());
+    if host.is_none() || address == IpAddr::V4(gateway.gateway_address) {
+        return Err(ConnectorError::Refused(format!(
+            "alamat VPN {address} yang disetujui tidak dapat dipakai: harus alamat host di rentang {} selain alamat gateway {}",
+            gateway.range, gateway.gateway_address
+        )));
+    }
+    if taken.contains(&address) {
+        return Err(ConnectorError::Refused(format!(
+            "alamat VPN {address} yang disetujui sudah dipakai peer lain"
+        )));
+    }
+    Ok(address)
 }
 
 /// A peer of the gateway, as the store keeps it.

@@ -51,6 +51,7 @@ pub mod sop_drafts;
 pub mod sop_ratification;
 mod sop_versions;
 pub mod visits;
+pub mod vpn_peers;
 mod write_queue;
 
 use std::str::FromStr;

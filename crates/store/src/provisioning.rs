@@ -482,6 +482,18 @@ impl Store {
     /// Records that `run` was done as `outcome` says; a handover is kept
     /// sealed until the requester takes it.
     pub async fn run_done(&self, run: &DueRun, outcome: &Outcome, at: i64) -> Result<(), StoreError> {
+        let (statement, change) = self.done_statement(run, outcome, at)?;
+        self.write_recorded(statement, Owner::Agency(&run.agency), None, change, at).await?;
+        Ok(())
+    }
+
+    /// The statement recording `run` as done and its record in the chain.
+    pub(crate) fn done_statement(
+        &self,
+        run: &DueRun,
+        outcome: &Outcome,
+        at: i64,
+    ) -> Result<(sqlx::query::Query<'static, Any, sqlx::any::AnyArguments>, Change), StoreError> {
         let handover = match &outcome.handover {
             Some(h) => Some((h, required(self.key.as_ref())?.seal(&String::from_utf8_lossy(&h.body)))),
             None => None,
@@ -498,8 +510,8 @@ impl Store {
         .bind(handover.as_ref().map(|(h, _)| h.filename.clone()).unwrap_or_default())
         .bind(handover.as_ref().map(|(h, _)| h.content_type.clone()).unwrap_or_default())
         .bind(handover.map(|(_, sealed)| sealed))
-        .bind(&run.id);
-        self.record_run(statement, run, RunState::Done, &outcome.summary, at).await
+        .bind(run.id.clone());
+        Ok((statement, run_change_of(run, RunState::Done, &outcome.summary)))
     }
 
     /// Records a dry run: `would_send` is what the connector would have sent.
@@ -546,14 +558,7 @@ impl Store {
         message: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        let change = Change::Provisioning {
-            run: run.id.clone(),
-            entry: run.entry.clone(),
-            connector: run.connector.key().into(),
-            operation: run.operation.key().into(),
-            state: state.key().into(),
-            message: clip(message),
-        };
+        let change = run_change_of(run, state, message);
         self.write_recorded(statement, Owner::Agency(&run.agency), None, change, at).await?;
         Ok(())
     }
@@ -741,6 +746,17 @@ fn not_open(run: &Run) -> StoreError {
         "Penyediaan",
         format!("sudah berstatus {}; hanya yang gagal atau uji coba yang dapat dicoba lagi", run.state.key()),
     )
+}
+
+fn run_change_of(run: &DueRun, state: RunState, message: &str) -> Change {
+    Change::Provisioning {
+        run: run.id.clone(),
+        entry: run.entry.clone(),
+        connector: run.connector.key().into(),
+        operation: run.operation.key().into(),
+        state: state.key().into(),
+        message: clip(message),
+    }
 }
 
 fn run_change(run: &Run, state: RunState, message: &str) -> Change {

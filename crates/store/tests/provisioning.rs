@@ -22,7 +22,9 @@ async fn configure_dns(s: &Store, dry_run: bool) {
         options: "zone = lumajangkab.go.id\nkey_name = sopir",
         dry_run,
     };
-    s.save_connector("lumajang", ConnectorKind::Dns, form, "lmj-kasi", wib(2026, 11, 23, 8, 0)).await.unwrap();
+    s.save_connector("lumajang", ConnectorKind::Dns, form, "lmj-kasi", wib(2026, 11, 23, 8, 0))
+        .await
+        .unwrap();
 }
 
 async fn subdomain(s: &Store, name: &str) -> engine::CaseState {
@@ -54,8 +56,12 @@ async fn the_creation_is_queued_with_its_step_and_each_change_queues_its_undo_in
         );
         // Suspended and revoked meanwhile: both undos wait behind the creation.
         let at = wib(2026, 11, 23, 12, 0);
-        s.change_entry_state("lumajang", &create.entry_id, "lmj-admin-server", "ditangguhkan", "audit", at).await.unwrap();
-        s.change_entry_state("lumajang", &create.entry_id, "lmj-admin-server", "dicabut", "selesai", at + 1).await.unwrap();
+        s.change_entry_state("lumajang", &create.entry_id, "lmj-admin-server", "ditangguhkan", "audit", at)
+            .await
+            .unwrap();
+        s.change_entry_state("lumajang", &create.entry_id, "lmj-admin-server", "dicabut", "selesai", at + 1)
+            .await
+            .unwrap();
         let claimed = s.claim_due_runs(at + 10, 10).await.unwrap();
         assert_eq!(claimed.len(), 1, "one run per entry at a time: {label}");
         let first = &claimed[0];
@@ -130,12 +136,19 @@ async fn a_handover_is_sealed_and_taken_once_by_its_case_only() {
         assert!(s.take_handover("trenggalek", &case.id, &run.id, at).await.is_err());
         let taken = s.take_handover("lumajang", &case.id, &run.id, at + 1).await.unwrap();
         assert!(taken.body.contains("Rahasia-Sekali-123"), "{}", db.label);
-        assert!(matches!(s.take_handover("lumajang", &case.id, &run.id, at + 2).await, Err(StoreError::NotFound(_))));
+        assert!(matches!(
+            s.take_handover("lumajang", &case.id, &run.id, at + 2).await,
+            Err(StoreError::NotFound(_))
+        ));
         let shown = s.run("lumajang", &run.id).await.unwrap();
         assert_eq!((shown.handover, shown.handover_taken_at), (None, Some(at + 1)));
         // Never in the chain.
         let events = s.record_events("lumajang", 100).await.unwrap();
-        assert!(events.iter().all(|(row, _)| !row.payload.contains("Rahasia-Sekali") && !row.payload.contains(SECRET)));
+        assert!(
+            events
+                .iter()
+                .all(|(row, _)| !row.payload.contains("Rahasia-Sekali") && !row.payload.contains(SECRET))
+        );
     }
 }
 
@@ -159,9 +172,16 @@ async fn nothing_is_queued_without_a_configured_connector_or_when_the_step_is_re
         assert!(s.claim_due_runs(wib(2026, 12, 1, 0, 0), 10).await.unwrap().is_empty(), "{}", db.label);
         // The manual entry, revoked, queues nothing either: no connector made it.
         let entry = s.registry("lumajang", "subdomain", &Default::default()).await.unwrap().remove(0);
-        s.change_entry_state("lumajang", &entry.id, "lmj-admin-server", "dicabut", "tidak dipakai", wib(2026, 11, 24, 8, 0))
-            .await
-            .unwrap();
+        s.change_entry_state(
+            "lumajang",
+            &entry.id,
+            "lmj-admin-server",
+            "dicabut",
+            "tidak dipakai",
+            wib(2026, 11, 24, 8, 0),
+        )
+        .await
+        .unwrap();
         assert!(s.claim_due_runs(wib(2026, 12, 1, 0, 0), 10).await.unwrap().is_empty());
     }
 }

@@ -414,9 +414,13 @@ catalogue! {
     RunByHandNote => "Atau, bila sudah dikerjakan manual, tulis apa yang dikerjakan", "Or, if done by hand, say what was done";
     RunByHand => "Catat sudah dikerjakan manual", "Record as done by hand";
     ProvisioningBack => "Kembali", "Back";
-    HandoverTake => "Unduh sekali:", "Download once:";
-    HandoverOnce => "Berkas ini hanya dapat diunduh satu kali lalu dihapus dari Sopir. Simpan di tempat aman.", "This file can be downloaded only once, then it is deleted from Sopir. Keep it somewhere safe.";
-    HandoverTaken => "Berkas serah terima sudah diunduh pada", "Handover file downloaded on";
+    HandoverTitle => "Serah terima akun", "Account handover";
+    HandoverShownOnce => "Halaman ini hanya tampil sekali: isinya sudah dihapus dari Sopir. Unduh atau salin sekarang dan simpan di tempat aman; jangan kirim lewat e-mail atau pesan.", "This page is shown only once: its content has been deleted from Sopir. Download or copy it now and keep it safe; do not send it by e-mail or chat.";
+    HandoverDownload => "Unduh", "Download";
+    HandoverScan => "Pindai kode QR ini dengan aplikasi WireGuard di ponsel.", "Scan this QR code with the WireGuard app on a phone.";
+    HandoverTake => "Ambil sekali:", "Take once:";
+    HandoverOnce => "Hanya dapat dibuka satu kali, lalu dihapus dari Sopir. Simpan di tempat aman.", "Can be opened only once, then it is deleted from Sopir. Keep it somewhere safe.";
+    HandoverTaken => "Serah terima sudah dibuka pada", "Handover opened on";
     GatewayRecent => "Pesan terakhir", "Latest messages";
     GatewayNoMessages => "Belum ada pesan lewat gateway.", "No messages through the gateway yet.";
     GatewayState => "Keadaan", "State";

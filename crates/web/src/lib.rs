@@ -201,6 +201,7 @@ pub fn router(state: AppState) -> Router {
         .route("/penyediaan/{run}/ulang", post(pages::provisioning::retry))
         .route("/penyediaan/{run}/manual", post(pages::provisioning::by_hand))
         .route("/permohonan/{case}/serah-terima/{run}", get(pages::provisioning::take_handover))
+        .route("/gateway/wireguard/{agency}/peers.conf", get(pages::vpn_gateway::peers))
         .route("/instansi", get(pages::agencies::list))
         .route("/instansi/baru", get(pages::agencies::new_form).post(pages::agencies::create))
         .route("/instansi/{agency}/profil", get(pages::agencies::profile).post(pages::agencies::save))

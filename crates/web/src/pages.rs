@@ -36,6 +36,7 @@ pub mod sop_publishing;
 pub mod sop_review;
 pub mod sop_versions;
 pub mod visits;
+pub mod vpn_gateway;
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};

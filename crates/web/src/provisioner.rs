@@ -9,9 +9,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use connectors::ConnectorError;
+use std::net::IpAddr;
+
+use connectors::wireguard::{self, GatewaySettings};
+use connectors::{ConnectorError, ConnectorKind, Operation, Outcome};
 use store::Store;
 use store::provisioning::DueRun;
+use store::vpn_peers::PeerChange;
 
 /// How often queued runs are looked for: a subdomain approved answers in
 /// DNS within seconds.
@@ -35,7 +39,31 @@ pub async fn round(store: &Store, now: i64) -> Result<(usize, usize), store::Sto
 
 /// Runs one claimed run; whether it succeeded.
 async fn run_one(store: &Store, run: &DueRun, now: i64) -> Result<bool, store::StoreError> {
-    let result = match store.connector_settings(&run.agency, run.connector).await? {
+    let settings = store.connector_settings(&run.agency, run.connector).await?;
+    if let (ConnectorKind::Wireguard, Some((settings, dry_run))) = (run.connector, &settings) {
+        return match peer_change(store, run, settings).await? {
+            Ok((change, outcome)) if *dry_run => {
+                store.run_dry(run, &outcome.summary, now).await?;
+                drop(change);
+                Ok(true)
+            }
+            Ok((change, outcome)) => match store.run_done_with_peer(run, &outcome, change, now).await {
+                Ok(()) => Ok(true),
+                // Another peer took the address meanwhile: tried again shortly.
+                Err(store::StoreError::AlreadyExists(what)) => {
+                    let error = ConnectorError::Unverified(format!("{what} baru saja dipakai peer lain"));
+                    store.run_failed(run, &error, now).await?;
+                    Ok(false)
+                }
+                Err(e) => Err(e),
+            },
+            Err(error) => {
+                store.run_failed(run, &error, now).await?;
+                Ok(false)
+            }
+        };
+    }
+    let result = match settings {
         None => Err(ConnectorError::Settings(format!(
             "konektor {} tidak lagi diatur untuk instansi ini (Admin → Konektor)",
             run.connector.label()
@@ -70,6 +98,89 @@ async fn run_one(store: &Store, run: &DueRun, now: i64) -> Result<bool, store::S
             Ok(false)
         }
     }
+}
+
+/// What a WireGuard run does to its entry's peer, and what it says: the
+/// gateway's list is Sopir's own, so nothing is sent anywhere — a new peer
+/// gets its address and a key pair whose private half leaves only in the
+/// requester's one-time handover. A dry run's outcome says what would be
+/// done (its key pair is dropped unused).
+async fn peer_change(
+    store: &Store,
+    run: &DueRun,
+    settings: &connectors::Settings,
+) -> Result<Result<(PeerChange, Outcome), ConnectorError>, store::StoreError> {
+    let gateway = match GatewaySettings::from_settings(settings) {
+        Ok(g) => g,
+        Err(e) => return Ok(Err(e)),
+    };
+    let peers = store.vpn_peers(&run.agency).await?;
+    let own = peers.iter().find(|p| p.entry_id == run.entry);
+    let address = match (run.operation, own) {
+        (_, Some(peer)) => {
+            peer.address.parse().map_err(|_| store::StoreError::Corrupt(peer.address.clone()))?
+        }
+        (Operation::Create, None) => {
+            let taken: Vec<IpAddr> = peers.iter().filter_map(|p| p.address.parse().ok()).collect();
+            match wireguard::address_for(&gateway, settings, &run.approved, &taken) {
+                Ok(a) => a,
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+        // Nothing to suspend or remove: the peer was never made (or is gone).
+        (_, None) => {
+            let summary = format!(
+                "peer WireGuard {} tidak ada di daftar gateway; tidak ada yang diubah",
+                run.approved.name
+            );
+            let change = PeerChange::Remove;
+            return Ok(Ok((change, Outcome { summary, answer: None, handover: None })));
+        }
+    };
+    let summary = wireguard::describe(&gateway, run.operation, &run.approved.name, address);
+    let (change, handover) = match run.operation {
+        Operation::Create => {
+            let keys = wireguard::KeyPair::generate();
+            let handover = wireguard::handover(&gateway, &keys, address, &run.approved.name);
+            (
+                PeerChange::Add { public_key: keys.public().to_string(), address: address.to_string() },
+                Some(handover),
+            )
+        }
+        Operation::Suspend => (PeerChange::SetActive(false), None),
+        Operation::Reactivate => (PeerChange::SetActive(true), None),
+        Operation::Revoke => (PeerChange::Remove, None),
+    };
+    Ok(Ok((change, Outcome { summary, answer: None, handover })))
+}
+
+/// The gateway's peer list, as `wg syncconf` reads it (with the gateway's
+/// own `[Interface]` section, see the connector's documentation): the
+/// active peers of `agency`.
+pub async fn gateway_peer_list(store: &Store, agency: &str) -> Result<String, store::StoreError> {
+    let peers: Vec<wireguard::Peer> = match store.connector_settings(agency, ConnectorKind::Wireguard).await?
+    {
+        Some((settings, _)) => {
+            let gateway = GatewaySettings::from_settings(&settings).ok();
+            store
+                .vpn_peers(agency)
+                .await?
+                .into_iter()
+                .filter(|p| p.active)
+                .filter_map(|p| {
+                    let address: IpAddr = p.address.parse().ok()?;
+                    Some(wireguard::Peer {
+                        address6: gateway.as_ref().and_then(|g| g.address6_of(address)),
+                        name: p.name,
+                        public_key: p.public_key,
+                        address,
+                    })
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    Ok(wireguard::gateway_peers(&peers))
 }
 
 /// Queues the undo of every provisioned entry past its valid-until date,

@@ -21,31 +21,29 @@ fn now() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
-/// A subdomain request for `label` run through its registry step, which
-/// registers `label.lumajangkab.go.id` with an A record to `address`.
-async fn subdomain(app: &App, label: &str, address: &str, mut at: i64) -> CaseState {
-    let sop = app.store.sop("lumajang", "lumajang/subdomain", None).await.unwrap();
+/// A Lumajang request of `sop_id` run through its registry step, entering
+/// `overrides` wherever a step asks for those fields.
+async fn to_registry(app: &App, sop_id: &str, overrides: &[(&str, &str)], mut at: i64) -> CaseState {
+    let sop = app.store.sop("lumajang", sop_id, None).await.unwrap();
     let registry_step = sop.registry.as_ref().unwrap().step;
-    let mut input = store::demo::sample_input(sop.first_step(), Verdict::Ya);
-    input.fields.insert("subdomain".into(), label.into());
-    let mut state = app
-        .store
-        .submit(store::Submit::new("lumajang", "lumajang/subdomain", "lmj-pemohon", input, at))
-        .await
-        .unwrap();
+    let fill = |step: &sop::Step| {
+        let mut input = store::demo::sample_input(step, Verdict::Ya);
+        for (k, v) in overrides {
+            if step.fields.iter().any(|f| f.name == *k) {
+                input.fields.insert(k.to_string(), v.to_string());
+            }
+        }
+        input
+    };
+    let submit = store::Submit::new("lumajang", sop_id, "lmj-pemohon", fill(sop.first_step()), at);
+    let mut state = app.store.submit(submit).await.unwrap();
     loop {
         let task = state.open_tasks().next().expect("an open task before the registry step").clone();
         let step = sop.step(task.step).unwrap();
         let by = &task.candidates[0].person;
         at += 100;
         store::demo::prepare_step(&app.store, "lumajang", &sop, &state.id, step, by, at).await.unwrap();
-        let mut input = store::demo::sample_input(step, Verdict::Ya);
-        if step.no == registry_step {
-            input.fields.insert("nama_domain_lengkap".into(), format!("{label}.{DOMAIN}"));
-            input.fields.insert("jenis_record".into(), "A".into());
-            input.fields.insert("nilai_record".into(), address.into());
-        }
-        let complete = store::Complete::new("lumajang", &state.id, &task.id, by, input, at)
+        let complete = store::Complete::new("lumajang", &state.id, &task.id, by, fill(step), at)
             .with_paperwork(store::demo::sample_paperwork(step));
         state = app.store.complete(complete).await.unwrap();
         if step.no == registry_step {
@@ -54,10 +52,30 @@ async fn subdomain(app: &App, label: &str, address: &str, mut at: i64) -> CaseSt
     }
 }
 
+/// A subdomain request for `label` run through its registry step, which
+/// registers `label.lumajangkab.go.id` with an A record to `address`.
+async fn subdomain(app: &App, label: &str, address: &str, at: i64) -> CaseState {
+    let fqdn = format!("{label}.{DOMAIN}");
+    let fields = [
+        ("subdomain", label),
+        ("nama_domain_lengkap", &fqdn),
+        ("jenis_record", "A"),
+        ("nilai_record", address),
+    ];
+    to_registry(app, "lumajang/subdomain", &fields, at).await
+}
+
 /// The administrator of Lumajang saves the DNS connector's settings.
-async fn save_dns(admin: &Browser, address: &str, secret: &str, options: &str, dry_run: bool) -> common::Page {
+async fn save_dns(
+    admin: &Browser,
+    address: &str,
+    secret: &str,
+    options: &str,
+    dry_run: bool,
+) -> common::Page {
     let token = admin.get("/admin/konektor").await.csrf();
-    let mut fields = vec![("csrf", token.as_str()), ("address", address), ("secret", secret), ("options", options)];
+    let mut fields =
+        vec![("csrf", token.as_str()), ("address", address), ("secret", secret), ("options", options)];
     if dry_run {
         fields.push(("dry_run", "1"));
     }
@@ -118,8 +136,11 @@ async fn an_approved_subdomain_answers_in_dns_and_stops_answering_once_revoked()
 
     // Every run is in the audit chain, without the secret.
     let events = app.store.record_events("lumajang", 50).await.unwrap();
-    let provisioning: Vec<_> =
-        events.iter().filter(|(row, _)| row.kind == "provisioning").map(|(row, _)| row.payload.clone()).collect();
+    let provisioning: Vec<_> = events
+        .iter()
+        .filter(|(row, _)| row.kind == "provisioning")
+        .map(|(row, _)| row.payload.clone())
+        .collect();
     assert_eq!(provisioning.len(), 4, "queued and done, twice: {provisioning:?}");
     assert!(events.iter().all(|(row, _)| !row.payload.contains(&named.secret)));
 }
@@ -136,7 +157,10 @@ async fn a_dns_server_down_is_retried_and_the_record_is_made_once_when_it_is_bac
     let at = now();
     assert_eq!(web::provisioner::round(&app.store, at).await.unwrap(), (0, 1));
     let run = &app.store.runs_of_case("lumajang", &case.id).await.unwrap()[0];
-    assert_eq!((run.state, run.attempts, run.error_code.as_str()), (RunState::Waiting, 1, "connector_unreachable"));
+    assert_eq!(
+        (run.state, run.attempts, run.error_code.as_str()),
+        (RunState::Waiting, 1, "connector_unreachable")
+    );
     assert_eq!(run.next_attempt_at, at + backoff_ms(0));
     assert_eq!(web::provisioner::round(&app.store, at + 1000).await.unwrap(), (0, 0), "not before its time");
 
@@ -202,7 +226,8 @@ async fn a_run_that_keeps_failing_is_left_to_an_administrator_who_retries_or_doe
         at += backoff_ms(attempt);
     }
     // Done by hand: a note is required, and then it is closed.
-    let empty = admin.post(&format!("/penyediaan/{}/manual", run.id), &[("csrf", &token), ("catatan", " ")]).await;
+    let empty =
+        admin.post(&format!("/penyediaan/{}/manual", run.id), &[("csrf", &token), ("catatan", " ")]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", empty.body);
     assert_eq!(app.store.run("lumajang", &run.id).await.unwrap().state, RunState::Failed, "nothing changed");
     let manual = admin
@@ -213,7 +238,10 @@ async fn a_run_that_keeps_failing_is_left_to_an_administrator_who_retries_or_doe
         .await;
     assert_eq!(manual.status, StatusCode::SEE_OTHER, "{}", manual.body);
     let run = app.store.run("lumajang", &run.id).await.unwrap();
-    assert_eq!((run.state, run.message.as_str()), (RunState::Manual, "rekaman dibuat di panel DNS oleh admin"));
+    assert_eq!(
+        (run.state, run.message.as_str()),
+        (RunState::Manual, "rekaman dibuat di panel DNS oleh admin")
+    );
     assert!(!admin.get("/admin").await.body.contains("id=\"runs-failed\""));
     let again = admin.post(&format!("/penyediaan/{}/ulang", run.id), &[("csrf", &token)]).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "a closed run is not run again");
@@ -234,11 +262,18 @@ async fn a_dry_run_says_what_it_would_send_and_nothing_runs_without_a_connector(
     assert_eq!(web::provisioner::round(&app.store, now()).await.unwrap(), (1, 0));
     let run = app.store.runs_of_case("lumajang", &case.id).await.unwrap().remove(0);
     assert_eq!(run.state, RunState::DryRun);
-    assert!(run.message.contains(&format!("uji.{DOMAIN}")) && run.message.contains("10.3.3.3"), "{}", run.message);
+    assert!(
+        run.message.contains(&format!("uji.{DOMAIN}")) && run.message.contains("10.3.3.3"),
+        "{}",
+        run.message
+    );
     assert!(!run.message.contains(SECRET));
     // Revoking a dry-run entry queues its (dry) undo on the same values.
     let entry = entry_of(&app, &case.id).await;
-    app.store.change_entry_state("lumajang", &entry.id, "lmj-kasi", "ditangguhkan", "uji", now()).await.unwrap();
+    app.store
+        .change_entry_state("lumajang", &entry.id, "lmj-kasi", "ditangguhkan", "uji", now())
+        .await
+        .unwrap();
     assert_eq!(web::provisioner::round(&app.store, now()).await.unwrap(), (1, 0));
     let runs = app.store.runs_of_entry("lumajang", &entry.id).await.unwrap();
     assert_eq!(runs.iter().map(|r| r.operation.key()).collect::<Vec<_>>(), ["create", "suspend"]);
@@ -248,7 +283,8 @@ async fn a_dry_run_says_what_it_would_send_and_nothing_runs_without_a_connector(
 async fn the_settings_form_refuses_field_by_field_and_keeps_the_secret_sealed() {
     let app = spawn().await;
     let admin = Browser::login(&app, "lmj-kasi").await;
-    let refused = save_dns(&admin, "bukan alamat", "pendek", "zone = \nttl = 5\nbaris tanpa tanda sama", false).await;
+    let refused =
+        save_dns(&admin, "bukan alamat", "pendek", "zone = \nttl = 5\nbaris tanpa tanda sama", false).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("baris 3"), "{}", refused.body);
     let refused = save_dns(&admin, "bukan alamat", "pendek", "zone = \nttl = 5", false).await;
@@ -264,11 +300,124 @@ async fn the_settings_form_refuses_field_by_field_and_keeps_the_secret_sealed() 
     // Saved again without a secret: the sealed one is kept.
     let saved = save_dns(&admin, "127.0.0.1:5353", "", &options, false).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    let (settings, dry) = app.store.connector_settings("lumajang", sop::ConnectorKind::Dns).await.unwrap().unwrap();
+    let (settings, dry) =
+        app.store.connector_settings("lumajang", sop::ConnectorKind::Dns).await.unwrap().unwrap();
     assert_eq!((settings.address.as_str(), settings.secret.as_str(), dry), ("127.0.0.1:5353", SECRET, false));
     assert!(!admin.get("/admin/konektor").await.body.contains(SECRET));
     // The settings are the agency's: another agency has none, and others may not see them.
     assert!(app.store.connector_configs("trenggalek").await.unwrap().is_empty());
     let requester = Browser::login(&app, "lmj-pemohon").await;
     assert_eq!(requester.get("/admin/konektor").await.status, StatusCode::FORBIDDEN);
+}
+
+const PULL_TOKEN: &str = "token-gateway-wireguard-lumajang-01";
+
+#[tokio::test]
+async fn a_vpn_account_becomes_a_wireguard_peer_handed_over_once_and_pulled_by_the_gateway() {
+    let app = spawn().await;
+    // The agency revises its VPN SOP to provision by WireGuard: no rebuild.
+    let revised = include_str!("../../../sops/lumajang/vpn.toml")
+        .replacen("version = 3", "version = 4", 1)
+        .replacen("unit = \"unit_kerja\"\n", "unit = \"unit_kerja\"\nprovision = \"wireguard\"\n", 1);
+    app.store.publish_sop("lumajang/vpn.toml", &revised, now()).await.unwrap();
+    let admin = Browser::login(&app, "lmj-kasi").await;
+    let gateway_key = connectors::wireguard::KeyPair::generate();
+    let options = format!(
+        "range = 10.8.0.0/24\nendpoint = vpn.{DOMAIN}:51820\ngateway_public_key = {}\naddress_field = alamat_ip_vpn",
+        gateway_key.public()
+    );
+    let token = admin.get("/admin/konektor").await.csrf();
+    let short =
+        [("csrf", token.as_str()), ("address", ""), ("secret", "pendek"), ("options", options.as_str())];
+    let refused = admin.post("/admin/konektor/wireguard", &short).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "the pull token is too short");
+    let fields =
+        [("csrf", token.as_str()), ("address", ""), ("secret", PULL_TOKEN), ("options", options.as_str())];
+    let saved = admin.post("/admin/konektor/wireguard", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    // One address given by the administrator, one left to allocate.
+    let until = "2027-06-30";
+    let given = [("nama_akun_vpn", "bappeda.siti"), ("alamat_ip_vpn", "10.8.0.9"), ("berlaku_sampai", until)];
+    let first = to_registry(&app, "lumajang/vpn", &given, now() - 60_000).await;
+    let open = [("nama_akun_vpn", "dinkes.budi"), ("alamat_ip_vpn", ""), ("berlaku_sampai", until)];
+    let second = to_registry(&app, "lumajang/vpn", &open, now() - 50_000).await;
+    assert_eq!(web::provisioner::round(&app.store, now()).await.unwrap(), (2, 0));
+    let peers = app.store.vpn_peers("lumajang").await.unwrap();
+    let addresses: Vec<(&str, &str)> = peers.iter().map(|p| (p.name.as_str(), p.address.as_str())).collect();
+    assert_eq!(addresses, [("dinkes.budi", "10.8.0.2"), ("bappeda.siti", "10.8.0.9")]);
+
+    // The requester takes the configuration once: the private key, the QR code.
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    let case_page = requester.get(&format!("/permohonan/{}", first.id)).await.body;
+    let run = app.store.runs_of_case("lumajang", &first.id).await.unwrap().remove(0);
+    let link = format!("/permohonan/{}/serah-terima/{}", first.id, run.id);
+    assert!(case_page.contains(&format!("href=\"{link}\"")), "{case_page}");
+    let other = Browser::login(&app, "lmj-kadis").await;
+    assert_eq!(other.get(&link).await.status, StatusCode::FORBIDDEN, "only the requester");
+    let handover = requester.get(&link).await;
+    assert_eq!(handover.status, StatusCode::OK);
+    assert!(handover.body.contains("id=\"qr-serah-terima\"") && handover.body.contains("<svg"));
+    let private =
+        handover.body.split("PrivateKey = ").nth(1).unwrap().split('\n').next().unwrap().to_string();
+    assert!(handover.body.contains("Address = 10.8.0.9/32"), "{}", handover.body);
+    assert_eq!(requester.get(&link).await.status, StatusCode::NOT_FOUND, "shown once");
+    let stored = app.store.runs_of_case("lumajang", &first.id).await.unwrap().remove(0);
+    assert!(stored.handover.is_none() && stored.handover_taken_at.is_some());
+
+    // The gateway pulls its list with its token, and only with it.
+    let client = reqwest::Client::new();
+    let pull = |token: &'static str| {
+        client
+            .get(format!("{}/gateway/wireguard/lumajang/peers.conf", app.base))
+            .header("authorization", format!("Bearer {token}"))
+            .send()
+    };
+    assert_eq!(pull("salah").await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let list = pull(PULL_TOKEN).await.unwrap().text().await.unwrap();
+    let public = connectors::wireguard::public_key_of(&private).unwrap();
+    assert!(list.contains(&format!("PublicKey = {public}\nAllowedIPs = 10.8.0.9/32")), "{list}");
+    assert!(list.contains("AllowedIPs = 10.8.0.2/32") && !list.contains(&private));
+    let elsewhere = client.get(format!("{}/gateway/wireguard/trenggalek/peers.conf", app.base));
+    let elsewhere = elsewhere.header("authorization", format!("Bearer {PULL_TOKEN}")).send().await.unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::UNAUTHORIZED, "another agency's list is not this token's");
+
+    // Suspended: out of the list, its address kept; revoked: gone.
+    let entry = |case: &str| {
+        let case = case.to_string();
+        let store = app.store.clone();
+        async move {
+            let entries = store.registry("lumajang", "vpn", &Default::default()).await.unwrap();
+            entries.into_iter().find(|e| e.case_id == case).unwrap().id
+        }
+    };
+    let first_entry = entry(&first.id).await;
+    app.store
+        .change_entry_state("lumajang", &first_entry, "lmj-kasi", "ditangguhkan", "cuti", now())
+        .await
+        .unwrap();
+    web::provisioner::round(&app.store, now()).await.unwrap();
+    assert!(!pull(PULL_TOKEN).await.unwrap().text().await.unwrap().contains("10.8.0.9/32"));
+    assert_eq!(app.store.vpn_peers("lumajang").await.unwrap().len(), 2, "the address stays reserved");
+    app.store
+        .change_entry_state("lumajang", &first_entry, "lmj-kasi", "dicabut", "pindah tugas", now())
+        .await
+        .unwrap();
+    web::provisioner::round(&app.store, now()).await.unwrap();
+    assert_eq!(app.store.vpn_peers("lumajang").await.unwrap().len(), 1);
+
+    // Past its valid-until date, the other peer's undo runs by itself.
+    let after =
+        jiff::civil::date(2027, 7, 1).to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).unwrap();
+    let after = after.timestamp().as_millisecond();
+    assert_eq!(web::provisioner::sweep_expired(&app.store, after).await.unwrap(), 1);
+    assert_eq!(web::provisioner::sweep_expired(&app.store, after).await.unwrap(), 0, "queued once");
+    web::provisioner::round(&app.store, after).await.unwrap();
+    assert!(app.store.vpn_peers("lumajang").await.unwrap().is_empty());
+    let second_entry = entry(&second.id).await;
+    let runs = app.store.runs_of_entry("lumajang", &second_entry).await.unwrap();
+    assert_eq!(
+        runs.iter().map(|r| (r.operation.key(), r.state)).collect::<Vec<_>>(),
+        [("create", RunState::Done), ("revoke", RunState::Done)]
+    );
 }

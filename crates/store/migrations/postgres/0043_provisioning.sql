@@ -53,3 +53,18 @@ CREATE TABLE provisioning_runs (
 CREATE INDEX provisioning_runs_due ON provisioning_runs(next_attempt_at) WHERE state = 'menunggu';
 CREATE INDEX provisioning_runs_entry ON provisioning_runs(entry_id, created_at);
 CREATE INDEX provisioning_runs_case ON provisioning_runs(case_id);
+
+-- The WireGuard gateway's peers: one per provisioned VPN entry, its public
+-- key (the private key went to the requester once and was discarded) and
+-- its address in the agency's range; a suspended peer keeps its address
+-- but leaves the gateway's list, a revoked one is deleted.
+CREATE TABLE vpn_peers (
+    entry_id TEXT PRIMARY KEY REFERENCES registry_entries(id),
+    agency_id TEXT NOT NULL REFERENCES agencies(id),
+    name TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    address TEXT NOT NULL,
+    active BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX vpn_peers_address ON vpn_peers(agency_id, address);

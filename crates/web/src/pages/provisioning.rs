@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::{Markup, html};
+use base64::Engine;
+use maud::{Markup, PreEscaped, html};
 use store::provisioning::{Run, RunState};
 
 use crate::auth::User;
@@ -137,7 +138,8 @@ fn answer(user: &User, back: &str, done: Result<(), store::StoreError>) -> Resul
                 p.flash.error role="alert" { (e) }
                 p { a href=(back) { "← " (user.t(Msg::ProvisioningBack)) } }
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, layout::page(user, user.t(Msg::Provisioning), back, body)).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, layout::page(user, user.t(Msg::Provisioning), back, body))
+                .into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -169,13 +171,17 @@ pub async fn by_hand(
 ) -> Result<Response, WebError> {
     require_admin(&user)?;
     user.check_csrf(form.get("csrf").map(String::as_str))?;
-    let done =
-        state.store.run_done_by_hand(user.agency_id(), &run, user.person(), given(&form, "catatan"), now_ms()).await;
+    let done = state
+        .store
+        .run_done_by_hand(user.agency_id(), &run, user.person(), given(&form, "catatan"), now_ms())
+        .await;
     answer(&user, &back_to(&form), done)
 }
 
 /// The requester takes what a run left for them — once: it is deleted as
-/// it is sent, and never cached.
+/// it is shown. The page holds the text, a download link carrying it (a
+/// data: URL, so no second request is needed) and, for a WireGuard
+/// configuration, its QR code for a phone; it is never cached.
 pub async fn take_handover(
     State(state): State<AppState>,
     user: User,
@@ -187,16 +193,24 @@ pub async fn take_handover(
     }
     let taken = state.store.take_handover(user.agency_id(), &case, &run, now_ms()).await?;
     tracing::info!(case, run, "serah terima penyediaan diambil oleh pemohon");
-    Ok((
-        [
-            (header::CONTENT_TYPE, format!("{}; charset=utf-8", taken.content_type)),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", upload::safe_filename(&taken.filename)),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        taken.body,
-    )
-        .into_response())
+    let filename = upload::safe_filename(&taken.filename);
+    let data_url = format!(
+        "data:{};charset=utf-8;base64,{}",
+        taken.content_type,
+        base64::engine::general_purpose::STANDARD.encode(taken.body.as_bytes())
+    );
+    let body = html! {
+        h1 { (user.t(Msg::HandoverTitle)) }
+        p.flash.error role="alert" { (user.t(Msg::HandoverShownOnce)) }
+        p { a.button.primary #unduh-serah-terima download=(filename) href=(data_url) { (user.t(Msg::HandoverDownload)) " " (filename) } }
+        @if filename.ends_with(".conf") {
+            div.qr #qr-serah-terima { (PreEscaped(connectors::wireguard::qr_svg(&taken.body))) }
+            p.help { (user.t(Msg::HandoverScan)) }
+        }
+        pre #serah-terima { (taken.body) }
+        p { a href={"/permohonan/" (case)} { "← " (user.t(Msg::BackToCase)) } }
+    };
+    let mut response = layout::page(&user, user.t(Msg::HandoverTitle), "/permohonan", body).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    Ok(response)
 }
