@@ -50,8 +50,11 @@ fn the_catalog_holds_the_five_seeds_two_derived_sops_and_both_agencies() {
     for sop in catalog.sops.iter().filter(|s| s.id != removal.id && s.id != review.id) {
         // Version 2 added the notification letter's template and the registry;
         // version 3 the registry's unit from the request (and the requested
-        // name's checks, temporary access's end date).
-        let expected = if sop.registry.is_some() {
+        // name's checks, temporary access's end date); version 4 the
+        // connector that provisions the entry.
+        let expected = if sop.registry.as_ref().is_some_and(|r| r.provision.is_some()) {
+            4
+        } else if sop.registry.is_some() {
             3
         } else if sop.letter.is_some() || sop.visit.is_some() {
             2

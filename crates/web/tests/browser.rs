@@ -22,6 +22,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::spawn;
+use connectors::dns::test_server::Named;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 struct Driver(Child);
@@ -1994,4 +1995,95 @@ async fn a_disposition_with_boxes_reaches_the_sheet_and_a_signing_waits_for_the_
     if let Some(server) = service {
         server.stop().await;
     }
+}
+
+/// Issue 22 in the browser: the administrator sets up the DNS connector,
+/// the administrator server approves the subdomain, and the record answers
+/// `dig` on the real BIND 9 (the server's own worker runs it); revoked in
+/// the registry, it no longer answers.
+async fn subdomain_in_dns(c: &Client, app: &common::App, case: &str, named: &Named) -> Step {
+    let base = &app.base;
+    let fqdn = "layanan.lumajangkab.go.id";
+    login(c, base, "lmj-kasi").await?;
+    c.goto(&format!("{base}/admin/konektor")).await.map_err(err)?;
+    type_in(c, "#dns-address", &named.address).await?;
+    type_in(c, "#dns-secret", &named.secret).await?;
+    let options = format!("zone = {}\nkey_name = {}\nalgorithm = {}", named.zone, named.key_name, named.algorithm);
+    type_in(c, "#dns-options", &options).await?;
+    follow(c, Locator::Css("#konektor-dns button[type=submit]")).await?;
+    let saved = text_of(c, "main .flash.info").await?;
+    if !saved.contains("Tindakan Anda sudah dicatat.") {
+        return Err(format!("the connector was saved: {saved}"));
+    }
+    logout(c).await?;
+
+    login(c, base, "lmj-admin-server").await?;
+    c.goto(&format!("{base}/permohonan/{case}")).await.map_err(err)?;
+    fill(c, "t6-nama_domain_lengkap", fqdn).await?;
+    fill(c, "t6-jenis_record", "A").await?;
+    fill(c, "t6-nilai_record", "10.77.0.5").await?;
+    follow(c, Locator::Css("#action button[type=submit]")).await?;
+    let done = text_of(c, "main .flash.info").await?;
+    if !done.contains("Tindakan Anda sudah dicatat.") {
+        return Err(format!("the step was recorded: {done}"));
+    }
+    let answers = wait_for_dig(named, fqdn, true).await;
+    if answers != ["10.77.0.5"] {
+        return Err(format!("dig answers the approved record: {answers:?}"));
+    }
+    c.refresh().await.map_err(err)?;
+    let row = text_of(c, "tr.provisioning[data-state='selesai']").await?;
+    if !row.contains(fqdn) {
+        return Err(format!("the timeline shows the run: {row}"));
+    }
+    shot(c, "provisioning-timeline.png").await?;
+
+    let entry = app.store.registry("lumajang", "subdomain", &Default::default()).await.map_err(err)?;
+    let entry = entry.into_iter().find(|e| e.name == fqdn).ok_or("the entry")?;
+    c.goto(&format!("{base}/registri/subdomain/{}", entry.id)).await.map_err(err)?;
+    fill(c, "status", "dicabut").await?;
+    type_in(c, "#alasan", "aplikasi tidak dipakai lagi").await?;
+    follow(c, Locator::Css("form[action$='/status'] button[type=submit]")).await?;
+    let answers = wait_for_dig(named, fqdn, false).await;
+    if !answers.is_empty() {
+        return Err(format!("revoked, the record no longer answers: {answers:?}"));
+    }
+    c.refresh().await.map_err(err)?;
+    let runs = text_of(c, "#penyediaan").await?;
+    if !runs.contains("mencabut") {
+        return Err(format!("the entry shows its revocation run: {runs}"));
+    }
+    Ok(())
+}
+
+/// What `dig` answers for `name` once it answers (`present`) or stops
+/// answering, within twenty seconds (the worker runs every two).
+async fn wait_for_dig(named: &Named, name: &str, present: bool) -> Vec<String> {
+    for _ in 0..40 {
+        let answers = named.dig(name, "A");
+        if answers.is_empty() != present {
+            return answers;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    named.dig(name, "A")
+}
+
+#[tokio::test]
+#[ignore = "needs chromium, chromedriver, BIND 9 named and dig"]
+async fn a_subdomain_approved_in_chromium_answers_dig_and_stops_once_revoked() {
+    let named = Named::start_with("lumajangkab.go.id", "hmac-sha256");
+    let app = spawn().await;
+    let worker = tokio::spawn(web::provisioner::run_forever(app.store.clone()));
+    let sop = app.store.sop("lumajang", "lumajang/subdomain", None).await.unwrap();
+    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    input.fields.insert("subdomain".into(), "layanan".into());
+    let at = jiff::Timestamp::now().as_millisecond() - 60_000;
+    let submit = store::Submit::new("lumajang", "lumajang/subdomain", "lmj-pemohon", input, at);
+    let case = app.store.submit(submit).await.unwrap();
+    let case = app.run_until_step(case, 6, at).await;
+    let (_driver, client, _profile) = start_browser().await;
+    let result = subdomain_in_dns(&client, &app, &case.id, &named).await;
+    finish(client, result, "subdomain-dns").await;
+    worker.abort();
 }

@@ -421,3 +421,54 @@ async fn a_vpn_account_becomes_a_wireguard_peer_handed_over_once_and_pulled_by_t
         [("create", RunState::Done), ("revoke", RunState::Done)]
     );
 }
+
+#[tokio::test]
+#[ignore = "needs slapd and dovecot"]
+async fn a_mailbox_is_made_in_the_directory_dovecot_accepts_it_and_refuses_it_once_revoked() {
+    use connectors::ldap::test_server::{Dovecot, Slapd};
+    let slapd = Slapd::start();
+    let dovecot = Dovecot::start(&slapd);
+    let app = spawn().await;
+    let admin = Browser::login(&app, "lmj-kasi").await;
+    let settings = slapd.settings();
+    let options: Vec<String> = settings.options.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+    let options = options.join("\n");
+    let token = admin.get("/admin/konektor").await.csrf();
+    let fields = [
+        ("csrf", token.as_str()),
+        ("address", settings.address.as_str()),
+        ("secret", settings.secret.as_str()),
+        ("options", options.as_str()),
+    ];
+    let saved = admin.post("/admin/konektor/ldap", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    let mailbox = [("nama_akun_diminta", "budi"), ("alamat_email", "budi@lumajangkab.go.id")];
+    let case = to_registry(&app, "lumajang/email", &mailbox, now() - 60_000).await;
+    assert_eq!(web::provisioner::round(&app.store, now()).await.unwrap(), (1, 0));
+    let run = app.store.runs_of_case("lumajang", &case.id).await.unwrap().remove(0);
+    assert!(run.message.contains("akun budi dibuat"), "{}", run.message);
+
+    // The initial password reaches the requester once, and logs in.
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    let page = requester.get(&format!("/permohonan/{}/serah-terima/{}", case.id, run.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let password = page.body.split("Sandi awal: ").nth(1).unwrap().split('\n').next().unwrap().to_string();
+    assert!(!page.body.contains("id=\"qr-serah-terima\""), "no QR code for a password");
+    assert!(dovecot.accepts("budi", &password), "Dovecot accepts the new account");
+    let stored = app.store.record_events("lumajang", 100).await.unwrap();
+    assert!(stored.iter().all(|(row, _)| !row.payload.contains(&password) && !row.payload.contains(&settings.secret)));
+
+    // Revoked in the registry: the directory no longer has it.
+    let entry = app.store.registry("lumajang", "email", &Default::default()).await.unwrap().remove(0);
+    let token = admin.get(&format!("/registri/email/{}", entry.id)).await.csrf();
+    let revoked = admin
+        .post(
+            &format!("/registri/email/{}/status", entry.id),
+            &[("csrf", &token), ("status", "dicabut"), ("alasan", "pegawai pensiun")],
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
+    assert_eq!(web::provisioner::round(&app.store, now()).await.unwrap(), (1, 0));
+    assert!(!dovecot.accepts("budi", &password), "Dovecot refuses the revoked account");
+}

@@ -292,7 +292,7 @@ async fn the_toml_downloaded_is_the_toml_uploaded_byte_for_byte() {
     assert_eq!(app.store.sop_draft("lumajang", &draft_id(&path)).await.unwrap().revision, 1);
 
     // Another file uploaded into the draft, on its revision.
-    let other = include_str!("../../../sops/lumajang/email.toml").replacen("version = 3", "version = 4", 1);
+    let other = include_str!("../../../sops/lumajang/email.toml").replacen("version = 4", "version = 5", 1);
     let token = page.csrf();
     let file = Part::bytes(other.as_bytes().to_vec()).file_name("email.toml");
     let form = Form::new().text("csrf", token).text("revisi", "1").part("berkas", file);
@@ -315,7 +315,7 @@ async fn the_toml_downloaded_is_the_toml_uploaded_byte_for_byte() {
     let made = admin.post("/admin/sop/konsep/revisi", &[("csrf", &token), ("sop", "lumajang/email")]).await;
     let revision = download(&admin, made.location.as_deref().unwrap()).await;
     let live = app.store.sop("lumajang", "lumajang/email", None).await.unwrap();
-    assert_eq!(revision, live.source.replacen("version = 3", "version = 4", 1));
+    assert_eq!(revision, live.source.replacen("version = 4", "version = 5", 1));
 }
 
 /// A draft of `agency` begun by its administrator `by`; its editor's path.

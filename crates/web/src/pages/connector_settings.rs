@@ -25,10 +25,10 @@ fn options_help(kind: ConnectorKind) -> &'static str {
             "zone = contoh.go.id\nkey_name = sopir-update\nalgorithm = hmac-sha256\nttl = 3600\ntimeout_seconds = 5"
         }
         ConnectorKind::Ldap => {
-            "bind_dn = cn=sopir,dc=contoh,dc=go,dc=id\nbase_dn = ou=people,dc=contoh,dc=go,dc=id\nattributes = mail=name, cn=person, ou=unit"
+            "bind_dn = cn=sopir,dc=contoh,dc=go,dc=id\nbase_dn = ou=people,dc=contoh,dc=go,dc=id\nattributes = mail=name, cn=person, sn=person, ou=unit\ngroup_dn = cn=surel,ou=groups,dc=contoh,dc=go,dc=id\nsuspend = pwdAccountLockedTime=000001010000Z\nrevoke = delete"
         }
         ConnectorKind::Wireguard => {
-            "range = 10.8.0.0/24\nendpoint = vpn.contoh.go.id:51820\ngateway_public_key = …\ndns = 10.8.0.1"
+            "range = 10.8.0.0/24\nendpoint = vpn.contoh.go.id:51820\ngateway_public_key = (hasil wg pubkey gateway)\ndns = 10.8.0.1\naddress_field = alamat_ip_vpn"
         }
         ConnectorKind::Webhook => "timeout_seconds = 10",
     }
@@ -38,7 +38,7 @@ fn address_help(kind: ConnectorKind) -> &'static str {
     match kind {
         ConnectorKind::Dns => "host:port server DNS otoritatif, mis. 10.0.0.53:53",
         ConnectorKind::Ldap => "ldaps://ldap.contoh.go.id atau ldap://10.0.0.5:389",
-        ConnectorKind::Wireguard => "tidak dipakai (gateway mengambil daftar peer)",
+        ConnectorKind::Wireguard => "tidak dipakai: gateway mengambil daftar peer dari /gateway/wireguard/<instansi>/peers.conf dengan token di kolom Rahasia",
         ConnectorKind::Webhook => "https://panel.contoh.go.id/sopir",
     }
 }

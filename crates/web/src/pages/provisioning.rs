@@ -196,7 +196,7 @@ pub async fn take_handover(
     let filename = upload::safe_filename(&taken.filename);
     let data_url = format!(
         "data:{};charset=utf-8;base64,{}",
-        taken.content_type,
+        taken.content_type.split(';').next().unwrap_or("text/plain").trim(),
         base64::engine::general_purpose::STANDARD.encode(taken.body.as_bytes())
     );
     let body = html! {
