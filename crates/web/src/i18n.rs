@@ -399,6 +399,7 @@ catalogue! {
     ConnectorOptionsHelp => "Satu pengaturan per baris: nama = nilai (contoh di kotak).", "One setting per line: name = value (example in the box).";
     ConnectorDryRun => "Uji coba: hanya catat apa yang akan dikirim, jangan ubah apa pun di server", "Dry run: only record what would be sent, change nothing on the server";
     RunsNeedingAction => "Penyediaan yang perlu tindakan", "Provisioning that needs action";
+    RunsWaitingForYou => "Penyediaan otomatis gagal dan menunggu tindakan administrator", "Automatic provisioning failed and waits for an administrator";
     RunsNoneNeedAction => "Tidak ada penyediaan yang gagal.", "No failed provisioning.";
     Provisioning => "Penyediaan otomatis", "Automatic provisioning";
     ProvisioningAutomatic => "oleh konektor", "by connector";

@@ -204,7 +204,7 @@ pub async fn run_forever(store: Arc<Store>) {
     loop {
         tick.tick().await;
         let now = jiff::Timestamp::now().as_millisecond();
-        if rounds % EXPIRY_ROUNDS == 0 {
+        if rounds.is_multiple_of(EXPIRY_ROUNDS) {
             if let Err(e) = sweep_expired(&store, now).await {
                 tracing::warn!("entri kedaluwarsa tidak dapat diperiksa: {e}");
             }

@@ -2008,7 +2008,8 @@ async fn subdomain_in_dns(c: &Client, app: &common::App, case: &str, named: &Nam
     c.goto(&format!("{base}/admin/konektor")).await.map_err(err)?;
     type_in(c, "#dns-address", &named.address).await?;
     type_in(c, "#dns-secret", &named.secret).await?;
-    let options = format!("zone = {}\nkey_name = {}\nalgorithm = {}", named.zone, named.key_name, named.algorithm);
+    let options =
+        format!("zone = {}\nkey_name = {}\nalgorithm = {}", named.zone, named.key_name, named.algorithm);
     type_in(c, "#dns-options", &options).await?;
     follow(c, Locator::Css("#konektor-dns button[type=submit]")).await?;
     let saved = text_of(c, "main .flash.info").await?;
@@ -2036,6 +2037,9 @@ async fn subdomain_in_dns(c: &Client, app: &common::App, case: &str, named: &Nam
     if !row.contains(fqdn) {
         return Err(format!("the timeline shows the run: {row}"));
     }
+    c.execute("document.querySelector('tr.provisioning').scrollIntoView({block: 'center'});", vec![])
+        .await
+        .map_err(err)?;
     shot(c, "provisioning-timeline.png").await?;
 
     let entry = app.store.registry("lumajang", "subdomain", &Default::default()).await.map_err(err)?;
@@ -2053,6 +2057,14 @@ async fn subdomain_in_dns(c: &Client, app: &common::App, case: &str, named: &Nam
     if !runs.contains("mencabut") {
         return Err(format!("the entry shows its revocation run: {runs}"));
     }
+    c.execute("document.getElementById('penyediaan').scrollIntoView({block: 'center'});", vec![])
+        .await
+        .map_err(err)?;
+    shot(c, "provisioning-entry.png").await?;
+    logout(c).await?;
+    login(c, base, "lmj-kasi").await?;
+    c.goto(&format!("{base}/admin/konektor")).await.map_err(err)?;
+    shot(c, "connectors.png").await?;
     Ok(())
 }
 

@@ -199,6 +199,10 @@ async fn a_run_that_keeps_failing_is_left_to_an_administrator_who_retries_or_doe
 
     // The administrator's task: on the admin page, the connector page and the case.
     assert!(admin.get("/admin").await.body.contains("id=\"runs-failed\""));
+    assert!(admin.get("/tugas").await.body.contains("id=\"runs-failed-reminder\""), "in the inbox too");
+    assert!(
+        !Browser::login(&app, "lmj-pemohon").await.get("/tugas").await.body.contains("runs-failed-reminder")
+    );
     let page = admin.get("/admin/konektor").await;
     assert!(page.body.contains(&format!("action=\"/penyediaan/{}/ulang\"", run.id)), "{}", page.body);
     let case_page = admin.get(&format!("/permohonan/{}", case.id)).await.body;
@@ -457,7 +461,11 @@ async fn a_mailbox_is_made_in_the_directory_dovecot_accepts_it_and_refuses_it_on
     assert!(!page.body.contains("id=\"qr-serah-terima\""), "no QR code for a password");
     assert!(dovecot.accepts("budi", &password), "Dovecot accepts the new account");
     let stored = app.store.record_events("lumajang", 100).await.unwrap();
-    assert!(stored.iter().all(|(row, _)| !row.payload.contains(&password) && !row.payload.contains(&settings.secret)));
+    assert!(
+        stored
+            .iter()
+            .all(|(row, _)| !row.payload.contains(&password) && !row.payload.contains(&settings.secret))
+    );
 
     // Revoked in the registry: the directory no longer has it.
     let entry = app.store.registry("lumajang", "email", &Default::default()).await.unwrap().remove(0);

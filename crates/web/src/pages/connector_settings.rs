@@ -38,7 +38,9 @@ fn address_help(kind: ConnectorKind) -> &'static str {
     match kind {
         ConnectorKind::Dns => "host:port server DNS otoritatif, mis. 10.0.0.53:53",
         ConnectorKind::Ldap => "ldaps://ldap.contoh.go.id atau ldap://10.0.0.5:389",
-        ConnectorKind::Wireguard => "tidak dipakai: gateway mengambil daftar peer dari /gateway/wireguard/<instansi>/peers.conf dengan token di kolom Rahasia",
+        ConnectorKind::Wireguard => {
+            "tidak dipakai: gateway mengambil daftar peer dari /gateway/wireguard/<instansi>/peers.conf dengan token di kolom Rahasia"
+        }
         ConnectorKind::Webhook => "https://panel.contoh.go.id/sopir",
     }
 }

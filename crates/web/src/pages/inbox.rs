@@ -86,9 +86,21 @@ pub async fn inbox(State(state): State<AppState>, user: User) -> Result<Markup, 
         }
     }
     let reminder = super::monitoring::due_reminder(&state, &user).await?;
+    // A failed provisioning run is an administrator's task too.
+    let failed_runs = if user.account.is_admin {
+        state.store.runs_needing_action(user.agency_id()).await?.len()
+    } else {
+        0
+    };
     let body = html! {
         h1 { (user.t(Msg::InboxTitle)) }
         (reminder)
+        @if failed_runs > 0 {
+            p.flash.error #runs-failed-reminder role="status" {
+                (user.t(Msg::RunsWaitingForYou)) ": " strong { (failed_runs) } " — "
+                a href="/admin/konektor" { (user.t(Msg::ConnectorsTitle)) }
+            }
+        }
         div #tasks hx-get="/tugas" hx-trigger="every 60s" hx-select="#tasks" hx-swap="outerHTML" {
             @if tasks.is_empty() {
                 div.card #inbox-empty {

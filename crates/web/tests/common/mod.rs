@@ -115,7 +115,12 @@ impl App {
 
     /// Runs a case as [`App::finish`] does until step `no` is open (left
     /// open), each step a tenth of a second after the last.
-    pub async fn run_until_step(&self, mut state: engine::CaseState, no: u32, mut at: i64) -> engine::CaseState {
+    pub async fn run_until_step(
+        &self,
+        mut state: engine::CaseState,
+        no: u32,
+        mut at: i64,
+    ) -> engine::CaseState {
         let sop = self.store.sop(&state.agency, &state.sop_id, Some(state.sop_version)).await.unwrap();
         while state.open_tasks().next().expect("an open task before that step").step != no {
             at += 100;
