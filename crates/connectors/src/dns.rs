@@ -35,9 +35,8 @@ pub mod option {
 
 /// The settings' fields as the admin form names them.
 pub mod field {
-    pub const ADDRESS: &str = "address";
-    pub const SECRET: &str = "secret";
     pub use super::option::*;
+    pub use crate::field::{ADDRESS, SECRET};
 }
 
 const DEFAULT_TTL: u32 = 3600;

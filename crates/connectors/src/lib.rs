@@ -19,6 +19,13 @@ use serde::{Deserialize, Serialize};
 /// The kinds of connector, as an SOP names them (`provision = "dns"`).
 pub use sop::ConnectorKind;
 
+/// The settings form's fields every connector has; a connector names a
+/// wrong setting by one of these or by its option key.
+pub mod field {
+    pub const ADDRESS: &str = "address";
+    pub const SECRET: &str = "secret";
+}
+
 /// What a connector is asked to do with an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -198,7 +205,7 @@ pub fn check_settings(kind: ConnectorKind, settings: &Settings) -> Result<(), Ve
                     "token yang dipakai gateway untuk mengambil daftar peer: paling sedikit {} karakter",
                     wireguard::PULL_TOKEN_MIN_CHARS
                 );
-                problems.push(("secret".into(), message));
+                problems.push((field::SECRET.into(), message));
             }
             if problems.is_empty() { Ok(()) } else { Err(problems) }
         }
@@ -221,14 +228,17 @@ pub fn describe(
 }
 
 /// Runs `operation` on `approved` through the agency's `kind` connector.
+/// `run` names this queued run (the same for each of its retries): a
+/// receiver that can tell deliveries apart uses it to act once.
 pub async fn run(
     kind: ConnectorKind,
     settings: &Settings,
     operation: Operation,
     approved: &Approved,
+    run: &str,
 ) -> Result<Outcome, ConnectorError> {
     match kind {
-        ConnectorKind::Webhook => webhook::run(settings, operation, approved).await,
+        ConnectorKind::Webhook => webhook::run(settings, operation, approved, run).await,
         ConnectorKind::Dns => dns::run(settings, operation, approved).await,
         ConnectorKind::Ldap => ldap::run(settings, operation, approved).await,
         ConnectorKind::Wireguard => Err(ConnectorError::Settings(KEPT_BY_SOPIR.into())),

@@ -17,8 +17,8 @@ use crate::{Approved, ConnectorError, Operation, Outcome, Settings};
 pub const SIGNATURE_HEADER: &str = "x-sopir-signature";
 /// The header carrying the seconds since 1970 the signature covers.
 pub const TIMESTAMP_HEADER: &str = "x-sopir-timestamp";
-/// The same for every delivery of one operation on one entry, so that a
-/// receiver can ignore a retried delivery it already acted on.
+/// The queued run's id: the same for every retry of one run (and only
+/// that run), so that a receiver can ignore a delivery it already acted on.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 /// Shortest secret accepted: a signature is only as strong as its key.
 pub const MIN_SECRET_CHARS: usize = 16;
@@ -67,12 +67,12 @@ pub fn check_settings(settings: &Settings) -> Result<(), Vec<(String, String)>> 
     let mut errors = Vec::new();
     if !address_allowed(settings.address.trim()) {
         errors.push((
-            "address".into(),
+            crate::field::ADDRESS.into(),
             "tulis alamat lengkap dengan https://, mis. https://panel.contoh.go.id/sopir (http:// hanya untuk alamat di mesin ini)".into(),
         ));
     }
     if settings.secret.chars().count() < MIN_SECRET_CHARS {
-        errors.push(("secret".into(), format!("paling sedikit {MIN_SECRET_CHARS} karakter")));
+        errors.push((crate::field::SECRET.into(), format!("paling sedikit {MIN_SECRET_CHARS} karakter")));
     }
     if let Err(m) = timeout(settings) {
         errors.push(("timeout_seconds".into(), m));
@@ -93,14 +93,15 @@ pub fn describe(
     approved: &Approved,
 ) -> Result<String, ConnectorError> {
     let body = serde_json::to_string(&Delivery { operation, approved }).expect("a delivery serialises");
-    Ok(format!("POST {} dengan tanda tangan HMAC-SHA256: {body}", settings.address.trim()))
+    Ok(format!("POST {} dengan tanda tangan HMAC-SHA256: {body}", shown_address(settings.address.trim())))
 }
 
-/// Posts `operation` on `approved` to the agency's endpoint.
+/// Posts `operation` on `approved` to the agency's endpoint, as run `run`.
 pub async fn run(
     settings: &Settings,
     operation: Operation,
     approved: &Approved,
+    run: &str,
 ) -> Result<Outcome, ConnectorError> {
     check_settings(settings).map_err(|errors| {
         ConnectorError::Settings(
@@ -109,6 +110,7 @@ pub async fn run(
     })?;
     let timeout = timeout(settings).map_err(ConnectorError::Settings)?;
     let address = settings.address.trim();
+    let shown = shown_address(address);
     let body = serde_json::to_vec(&Delivery { operation, approved }).expect("a delivery serialises");
     let timestamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -124,11 +126,11 @@ pub async fn run(
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header(SIGNATURE_HEADER, signature(&settings.secret, timestamp, &body))
         .header(TIMESTAMP_HEADER, timestamp.to_string())
-        .header(IDEMPOTENCY_HEADER, format!("{}:{}", approved.entry, operation.key()))
+        .header(IDEMPOTENCY_HEADER, run)
         .body(body)
         .send()
         .await
-        .map_err(|e| ConnectorError::Unreachable(format!("{address}: {}", without_url(&e))))?;
+        .map_err(|e| ConnectorError::Unreachable(format!("{shown}: {}", without_url(&e))))?;
     let status = response.status();
     let answer: String = response.text().await.unwrap_or_default().chars().take(ANSWER_MAX_CHARS).collect();
     let said = if answer.trim().is_empty() { String::new() } else { format!(": {}", answer.trim()) };
@@ -150,6 +152,18 @@ pub async fn run(
     } else {
         Err(ConnectorError::Refused(told))
     }
+}
+
+/// The address as shown on pages and in the chain: without a user, a
+/// password or a query, which may carry a token of the receiver's.
+fn shown_address(address: &str) -> String {
+    let Some((scheme, rest)) = address.split_once("://") else { return address.to_string() };
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let rest = match rest.split_once('/') {
+        Some((authority, path)) => format!("{}/{path}", authority.rsplit('@').next().unwrap_or(authority)),
+        None => rest.rsplit('@').next().unwrap_or(rest).to_string(),
+    };
+    format!("{scheme}://{rest}")
 }
 
 /// A transport error without the URL reqwest repeats in it.

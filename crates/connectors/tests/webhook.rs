@@ -63,13 +63,14 @@ fn approved() -> Approved {
 #[tokio::test]
 async fn a_signed_delivery_is_accepted_with_the_approved_values() {
     let (address, receiver) = receiver().await;
-    let outcome =
-        webhook::run(&settings(&address, SECRET), Operation::Create, &approved()).await.expect("delivered");
+    let outcome = webhook::run(&settings(&address, SECRET), Operation::Create, &approved(), "run-1")
+        .await
+        .expect("delivered");
     assert!(outcome.summary.contains("layanan.contoh.go.id"), "{}", outcome.summary);
     assert_eq!(outcome.answer.as_deref(), Some("jawaban 200"));
     let accepted = receiver.accepted.lock().unwrap().clone();
     assert_eq!(accepted.len(), 1);
-    assert_eq!(accepted[0].0, "entri-1:create");
+    assert_eq!(accepted[0].0, "run-1", "the run's id: the same for its retries only");
     assert_eq!(accepted[0].1["operation"], "create");
     assert_eq!(accepted[0].1["approved"]["record"]["value"], "10.1.2.3");
     assert!(!accepted[0].1.to_string().contains(SECRET));
@@ -78,10 +79,14 @@ async fn a_signed_delivery_is_accepted_with_the_approved_values() {
 #[tokio::test]
 async fn a_wrong_secret_is_refused_by_the_receiver_and_not_retried() {
     let (address, receiver) = receiver().await;
-    let error =
-        webhook::run(&settings(&address, "kunci-lain-yang-salah-0000"), Operation::Revoke, &approved())
-            .await
-            .expect_err("bad signature");
+    let error = webhook::run(
+        &settings(&address, "kunci-lain-yang-salah-0000"),
+        Operation::Revoke,
+        &approved(),
+        "run-2",
+    )
+    .await
+    .expect_err("bad signature");
     assert_eq!(error, ConnectorError::Refused("HTTP 401: tanda tangan salah".into()));
     assert!(!error.retryable());
     assert!(receiver.accepted.lock().unwrap().is_empty());
@@ -91,22 +96,29 @@ async fn a_wrong_secret_is_refused_by_the_receiver_and_not_retried() {
 async fn a_server_error_or_no_server_is_retried_and_the_next_try_is_delivered_once() {
     let (address, receiver) = receiver().await;
     *receiver.status.lock().unwrap() = 503;
-    let error =
-        webhook::run(&settings(&address, SECRET), Operation::Create, &approved()).await.expect_err("503");
+    let error = webhook::run(&settings(&address, SECRET), Operation::Create, &approved(), "run-3")
+        .await
+        .expect_err("503");
     assert_eq!(error, ConnectorError::Unreachable("HTTP 503: jawaban 503".into()));
     assert!(error.retryable());
     *receiver.status.lock().unwrap() = 200;
-    webhook::run(&settings(&address, SECRET), Operation::Create, &approved()).await.expect("retried");
+    webhook::run(&settings(&address, SECRET), Operation::Create, &approved(), "run-3")
+        .await
+        .expect("retried");
     assert_eq!(receiver.accepted.lock().unwrap().len(), 1);
 
     let closed = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap()
     };
-    let error =
-        webhook::run(&settings(&format!("http://{closed}/x"), SECRET), Operation::Create, &approved())
-            .await
-            .expect_err("nobody listens");
+    let error = webhook::run(
+        &settings(&format!("http://{closed}/x"), SECRET),
+        Operation::Create,
+        &approved(),
+        "run-4",
+    )
+    .await
+    .expect_err("nobody listens");
     assert!(matches!(error, ConnectorError::Unreachable(_)), "{error:?}");
 }
 

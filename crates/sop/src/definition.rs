@@ -818,6 +818,10 @@ pub struct Registry {
     /// The field naming the OPD the entry is for; without it, the unit of
     /// the person who submitted the request.
     pub unit: Option<String>,
+    /// The request's field with the record value asked for (a subdomain's
+    /// server address): another value registered needs the reason of
+    /// `other_name_reason`.
+    pub requested_value: Option<String>,
     /// The connector that makes a new entry real in the network (and undoes
     /// it); `None`: the administrator does it by hand.
     pub provision: Option<crate::ConnectorKind>,

@@ -118,7 +118,13 @@ pub fn check_mailbox(address: &str, mail_domain: &str) -> Result<(), String> {
 }
 
 /// Checks a DNS record's value against its type: an IPv4 address for `A`,
-/// an IPv6 address for `AAAA`, a domain name for `CNAME`.
+/// an IPv6 address for `AAAA`, a domain name for `CNAME`, a text of at most
+/// [`TXT_MAX_BYTES`] without control characters for `TXT` (a site
+/// verification, an SPF policy).
+/// Longest TXT record value accepted (the DNS connector splits it into
+/// strings of 255 bytes).
+pub const TXT_MAX_BYTES: usize = 2000;
+
 pub fn check_record(record_type: &str, value: &str) -> Result<(), String> {
     match record_type {
         "A" if value.parse::<std::net::Ipv4Addr>().is_err() => {
@@ -130,8 +136,13 @@ pub fn check_record(record_type: &str, value: &str) -> Result<(), String> {
         "CNAME" => {
             check_domain(value.trim_end_matches('.')).map_err(|e| format!("tujuan CNAME tidak sah: {e}"))
         }
-        "A" | "AAAA" => Ok(()),
-        other => Err(format!("jenis record \"{other}\" tidak dikenal; pilih A, AAAA atau CNAME")),
+        "TXT" if value.is_empty() || value.len() > TXT_MAX_BYTES || value.chars().any(char::is_control) => {
+            Err(format!(
+                "isi record TXT: 1 sampai {TXT_MAX_BYTES} byte, tanpa baris baru atau karakter kendali"
+            ))
+        }
+        "A" | "AAAA" | "TXT" => Ok(()),
+        other => Err(format!("jenis record \"{other}\" tidak dikenal; pilih A, AAAA, CNAME atau TXT")),
     }
 }
 
@@ -182,6 +193,7 @@ mod tests {
         assert_eq!(check_record("A", "10.10.1.7"), Ok(()));
         assert_eq!(check_record("AAAA", "2001:db8::7"), Ok(()));
         assert_eq!(check_record("CNAME", "hosting.lumajangkab.go.id."), Ok(()));
+        assert_eq!(check_record("TXT", "google-site-verification=abc123"), Ok(()));
         let refused = [
             ("A", "10.10.1.300", "\"10.10.1.300\" bukan alamat IPv4 untuk record A (misalnya 10.10.1.7)"),
             ("AAAA", "10.10.1.7", "\"10.10.1.7\" bukan alamat IPv6 untuk record AAAA (misalnya 2001:db8::7)"),
@@ -190,7 +202,17 @@ mod tests {
                 "hosting",
                 "tujuan CNAME tidak sah: \"hosting\" bukan nama domain lengkap (misalnya sipd.lumajangkab.go.id)",
             ),
-            ("MX", "mail.lumajangkab.go.id", "jenis record \"MX\" tidak dikenal; pilih A, AAAA atau CNAME"),
+            (
+                "MX",
+                "mail.lumajangkab.go.id",
+                "jenis record \"MX\" tidak dikenal; pilih A, AAAA, CNAME atau TXT",
+            ),
+            ("TXT", "", "isi record TXT: 1 sampai 2000 byte, tanpa baris baru atau karakter kendali"),
+            (
+                "TXT",
+                "v=spf1\n-all",
+                "isi record TXT: 1 sampai 2000 byte, tanpa baris baru atau karakter kendali",
+            ),
         ];
         for (kind, value, message) in refused {
             assert_eq!(check_record(kind, value), Err(message.to_string()), "{kind} {value}");

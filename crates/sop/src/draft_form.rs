@@ -157,6 +157,10 @@ pub struct RegistryForm {
     pub other_name_reason: String,
     pub record_type: String,
     pub record_value: String,
+    /// The connector that makes a new entry real (`dns`, `ldap`, …); empty:
+    /// by hand.
+    pub provision: String,
+    pub requested_value: String,
     pub rest: String,
 }
 
@@ -561,7 +565,7 @@ impl LetterForm {
 }
 
 impl RegistryForm {
-    const LINES: [&'static str; 13] = [
+    const LINES: [&'static str; 15] = [
         "kind",
         "label",
         "name_rule",
@@ -574,6 +578,8 @@ impl RegistryForm {
         "other_name_reason",
         "record_type",
         "record_value",
+        "provision",
+        "requested_value",
         "step",
     ];
 
@@ -599,6 +605,8 @@ impl RegistryForm {
             other_name_reason: r.line("other_name_reason"),
             record_type: r.line("record_type"),
             record_value: r.line("record_value"),
+            provision: r.line("provision"),
+            requested_value: r.line("requested_value"),
             rest: String::new(),
         }
     }
@@ -609,7 +617,7 @@ impl RegistryForm {
         r.taken
     }
 
-    fn values(&self) -> [&String; 13] {
+    fn values(&self) -> [&String; 15] {
         [
             &self.kind,
             &self.label,
@@ -623,6 +631,8 @@ impl RegistryForm {
             &self.other_name_reason,
             &self.record_type,
             &self.record_value,
+            &self.provision,
+            &self.requested_value,
             &self.step,
         ]
     }

@@ -88,6 +88,7 @@ struct RawRegistry {
     requested: Option<Spanned<String>>,
     other_name_reason: Option<Spanned<String>>,
     unit: Option<Spanned<String>>,
+    requested_value: Option<Spanned<String>>,
     provision: Option<Spanned<String>>,
 }
 
@@ -422,6 +423,19 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
             );
         }
     }
+    if let Some(value) = &raw.requested_value {
+        let at = c.at(value);
+        if !any_field(value.get_ref()) {
+            c.error(at, "unknown-field", format!("tidak ada langkah dengan isian \"{}\"", value.get_ref()));
+        // (A missing other_name_reason with `requested` is said there, once.)
+        } else if raw.record_value.is_none() || (raw.other_name_reason.is_none() && raw.requested.is_none()) {
+            c.error(
+                at,
+                "missing-key",
+                "requested_value memerlukan record_value (nilai yang dibuat) dan other_name_reason (alasan bila berbeda dari yang diminta)",
+            );
+        }
+    }
     if let (Some(requested), None) = (&raw.requested, &raw.other_name_reason) {
         let at = c.at(requested);
         c.error(
@@ -462,6 +476,7 @@ fn check_registry(c: &mut Checker, raw: RawRegistry, steps: &[Step]) -> Option<R
         requested: raw.requested.map(Spanned::into_inner),
         other_name_reason: raw.other_name_reason.map(Spanned::into_inner),
         unit: raw.unit.map(Spanned::into_inner),
+        requested_value: raw.requested_value.map(Spanned::into_inner),
         provision,
     })
 }

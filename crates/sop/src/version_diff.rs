@@ -1286,6 +1286,7 @@ fn registry_text(r: &Registry, step: Renumber) -> String {
     part("rekaman DNS", r.record.as_ref().map(|(kind, value)| format!("{kind}/{value}")));
     part("nama diminta", r.requested.clone());
     part("alasan nama lain", r.other_name_reason.clone());
+    part("nilai diminta", r.requested_value.clone());
     part("penyediaan otomatis", r.provision.map(|k| k.label().to_string()));
     text
 }

@@ -328,4 +328,8 @@ fn a_provisioning_connector_is_one_sopir_knows_on_a_registry_that_creates() {
                 .to_string()
         )
     );
+    assert_eq!(
+        error_in(file, "requested_value = \"alamat_ip_tujuan\"", "requested_value = \"alamat\""),
+        ("unknown-field", "tidak ada langkah dengan isian \"alamat\"".to_string())
+    );
 }

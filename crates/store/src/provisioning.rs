@@ -29,6 +29,11 @@ pub const MAX_ATTEMPTS: i64 = 8;
 /// (a connector's work is idempotent, so a crashed worker's run is simply
 /// run again).
 const CLAIM_MS: i64 = 5 * 60_000;
+/// The settings form's field of the other settings (`name = value` lines).
+pub const FORM_OPTIONS: &str = "options";
+
+/// Days a handover waits for its requester before it is discarded.
+pub const HANDOVER_KEPT_DAYS: i64 = 30;
 /// Longest text kept from a connector's message or answer.
 const TEXT_MAX_CHARS: usize = 1000;
 
@@ -60,11 +65,21 @@ pub enum RunState {
     DryRun,
     /// Done by hand, the message saying how.
     Manual,
+    /// A failed run or a dry run that a later run of its entry replaced:
+    /// it is no longer anyone's task, and is never run again (it would act
+    /// on a state the entry has left).
+    Superseded,
 }
 
 impl RunState {
-    pub const ALL: [RunState; 5] =
-        [RunState::Waiting, RunState::Done, RunState::Failed, RunState::DryRun, RunState::Manual];
+    pub const ALL: [RunState; 6] = [
+        RunState::Waiting,
+        RunState::Done,
+        RunState::Failed,
+        RunState::DryRun,
+        RunState::Manual,
+        RunState::Superseded,
+    ];
 
     /// As stored and shown.
     pub const fn key(self) -> &'static str {
@@ -74,6 +89,19 @@ impl RunState {
             RunState::Failed => "gagal",
             RunState::DryRun => "uji-coba",
             RunState::Manual => "manual",
+            RunState::Superseded => "digantikan",
+        }
+    }
+
+    /// As said in a refusal.
+    pub const fn label(self) -> &'static str {
+        match self {
+            RunState::Waiting => "menunggu",
+            RunState::Done => "selesai",
+            RunState::Failed => "gagal",
+            RunState::DryRun => "uji coba",
+            RunState::Manual => "dikerjakan manual",
+            RunState::Superseded => "digantikan penyediaan yang lebih baru",
         }
     }
 
@@ -322,7 +350,7 @@ impl Store {
         let address = address.trim().to_string();
         let options = parse_options(options).map_err(|errors| {
             StoreError::Engine(EngineError::Invalid(vec![FieldError::new(
-                "options",
+                FORM_OPTIONS,
                 "Pengaturan lain",
                 errors.join("; "),
             )]))
@@ -350,9 +378,9 @@ impl Store {
                 .into_iter()
                 .map(|(field, message)| {
                     let (field, label) = match field.as_str() {
-                        "address" => ("address".to_string(), "Alamat server".to_string()),
-                        "secret" => ("secret".to_string(), "Rahasia".to_string()),
-                        other => ("options".to_string(), format!("Pengaturan lain: {other}")),
+                        connectors::field::ADDRESS => (field.clone(), "Alamat server".to_string()),
+                        connectors::field::SECRET => (field.clone(), "Rahasia".to_string()),
+                        other => (FORM_OPTIONS.to_string(), format!("Pengaturan lain: {other}")),
                     };
                     FieldError::new(&field, &label, message)
                 })
@@ -381,8 +409,34 @@ impl Store {
         .bind(i64::from(dry_run))
         .bind(by.to_string())
         .bind(at);
-        let change = Change::ConnectorSet { connector: kind.key().into(), address, dry_run };
+        let change = Change::ConnectorSet {
+            connector: kind.key().into(),
+            address,
+            options: settings.options.clone(),
+            secret_changed: secret.is_some_and(|s| !s.is_empty()),
+            dry_run,
+        };
         self.write_recorded(statement, Owner::Agency(agency), Some(by), change, at).await?;
+        Ok(())
+    }
+
+    /// `by` removes `agency`'s settings for `kind`: its SOPs' steps are
+    /// manual again; runs already queued find no settings and wait for an
+    /// administrator.
+    pub async fn remove_connector(
+        &self,
+        agency: &str,
+        kind: ConnectorKind,
+        by: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let statement = sqlx::query("DELETE FROM connector_settings WHERE agency_id = $1 AND connector = $2")
+            .bind(agency.to_string())
+            .bind(kind.key());
+        let change = Change::ConnectorRemoved { connector: kind.key().into() };
+        if self.write_recorded(statement, Owner::Agency(agency), Some(by), change, at).await? == 0 {
+            return Err(StoreError::NotFound(format!("pengaturan konektor {}", kind.label())));
+        }
         Ok(())
     }
 
@@ -511,7 +565,7 @@ impl Store {
         .bind(handover.as_ref().map(|(h, _)| h.content_type.clone()).unwrap_or_default())
         .bind(handover.map(|(_, sealed)| sealed))
         .bind(run.id.clone());
-        Ok((statement, run_change_of(run, RunState::Done, &outcome.summary)))
+        Ok((statement, due_change(run, RunState::Done, &outcome.summary)))
     }
 
     /// Records a dry run: `would_send` is what the connector would have sent.
@@ -532,8 +586,14 @@ impl Store {
     /// administrator.
     pub async fn run_failed(&self, run: &DueRun, error: &ConnectorError, at: i64) -> Result<(), StoreError> {
         let attempts = run.attempts + 1;
-        let state =
-            if error.retryable() && attempts < MAX_ATTEMPTS { RunState::Waiting } else { RunState::Failed };
+        let state = if error.retryable() && attempts < MAX_ATTEMPTS {
+            RunState::Waiting
+        } else if self.has_later_run(&run.entry, &run.id).await? {
+            // A later run of the entry acts on it as it now is.
+            RunState::Superseded
+        } else {
+            RunState::Failed
+        };
         let message = error.to_string();
         let statement = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE provisioning_runs SET state = $1, attempts = $2, next_attempt_at = $3, error_code = $4,
@@ -558,7 +618,7 @@ impl Store {
         message: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        let change = run_change_of(run, state, message);
+        let change = due_change(run, state, message);
         self.write_recorded(statement, Owner::Agency(&run.agency), None, change, at).await?;
         Ok(())
     }
@@ -568,6 +628,13 @@ impl Store {
         let found = self.run(agency, run).await?;
         if !found.state.may_retry() {
             return Err(not_open(&found));
+        }
+        if self.has_later_run(&found.entry_id, &found.id).await? {
+            return Err(StoreError::invalid(
+                "penyediaan",
+                "Penyediaan",
+                "entri ini sudah punya penyediaan yang lebih baru; yang ini tidak dijalankan lagi",
+            ));
         }
         let statement = sqlx::query(
             "UPDATE provisioning_runs SET state = $1, attempts = 0, next_attempt_at = $2, updated_at = $2,
@@ -579,7 +646,7 @@ impl Store {
         .bind(run.to_string())
         .bind(agency.to_string())
         .bind(found.state.key());
-        let change = run_change(&found, RunState::Waiting, "dicoba lagi oleh administrator");
+        let change = shown_change(&found, RunState::Waiting, "dicoba lagi oleh administrator");
         self.write_recorded(statement, Owner::Agency(agency), Some(by), change, at).await?;
         Ok(())
     }
@@ -624,9 +691,24 @@ impl Store {
         .bind(run.to_string())
         .bind(agency.to_string())
         .bind(found.state.key());
-        let change = run_change(&found, RunState::Manual, note);
+        let change = shown_change(&found, RunState::Manual, note);
         self.write_recorded(statement, Owner::Agency(agency), Some(by), change, at).await?;
         Ok(())
+    }
+
+    /// Whether `entry` has a run queued after `run` (and not itself replaced).
+    async fn has_later_run(&self, entry: &str, run: &str) -> Result<bool, StoreError> {
+        let later: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM provisioning_runs r JOIN provisioning_runs o ON o.id = $2
+             WHERE r.entry_id = $1 AND r.id <> o.id AND r.state <> $3
+               AND (r.created_at > o.created_at OR (r.created_at = o.created_at AND r.id > o.id))",
+        )
+        .bind(entry)
+        .bind(run)
+        .bind(RunState::Superseded.key())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(later.is_some())
     }
 
     /// One run of `agency`.
@@ -693,11 +775,21 @@ impl Store {
                     "berkas serah terima (sudah diambil sekali, atau tidak ada)".into(),
                 ));
             };
-            sqlx::query("UPDATE provisioning_runs SET handover = NULL, handover_taken_at = $1 WHERE id = $2")
-                .bind(at)
-                .bind(run)
-                .execute(&mut **tx)
-                .await?;
+            // Taken only by whoever clears it first (two servers on one database).
+            let taken = sqlx::query(
+                "UPDATE provisioning_runs SET handover = NULL, handover_taken_at = $1
+                 WHERE id = $2 AND agency_id = $3 AND case_id = $4 AND handover IS NOT NULL",
+            )
+            .bind(at)
+            .bind(run)
+            .bind(agency)
+            .bind(case)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            if taken != 1 {
+                return Err(StoreError::NotFound("berkas serah terima (sudah diambil sekali)".into()));
+            }
             Ok(TakenHandover {
                 filename: row.try_get("handover_name")?,
                 content_type: row.try_get("handover_type")?,
@@ -710,7 +802,8 @@ impl Store {
 
     /// Queues the undo of every provisioned entry of `agency` whose
     /// valid-until date is before `today` (`YYYY-MM-DD`) and that has no
-    /// revocation queued yet. Returns how many.
+    /// revocation queued yet, and discards handovers older than
+    /// [`HANDOVER_KEPT_DAYS`]. Returns how many undos were queued.
     pub async fn queue_expired_undos(&self, agency: &str, today: &str, at: i64) -> Result<usize, StoreError> {
         let entries: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT e.id FROM registry_entries e
@@ -722,6 +815,15 @@ impl Store {
         .bind(today)
         .bind(Operation::Revoke.key())
         .fetch_all(&self.pool)
+        .await?;
+        // A handover nobody took within its time is discarded: an initial
+        // password or a private key is not kept for ever.
+        sqlx::query(
+            "UPDATE provisioning_runs SET handover = NULL WHERE agency_id = $1 AND handover IS NOT NULL AND updated_at < $2",
+        )
+        .bind(agency)
+        .bind(at - HANDOVER_KEPT_DAYS * 86_400_000)
+        .execute(&self.pool)
         .await?;
         for entry in &entries {
             let mut write = self.write().await?;
@@ -744,30 +846,38 @@ fn not_open(run: &Run) -> StoreError {
     StoreError::invalid(
         "penyediaan",
         "Penyediaan",
-        format!("sudah berstatus {}; hanya yang gagal atau uji coba yang dapat dicoba lagi", run.state.key()),
+        format!(
+            "sudah {}; hanya yang gagal atau uji coba (dan belum digantikan) yang dapat dicoba lagi",
+            run.state.label()
+        ),
     )
 }
 
-fn run_change_of(run: &DueRun, state: RunState, message: &str) -> Change {
+/// A run's record in the chain: `state` reached, and what was said.
+fn run_change(
+    run: &str,
+    entry: &str,
+    connector: ConnectorKind,
+    operation: Operation,
+    state: RunState,
+    message: &str,
+) -> Change {
     Change::Provisioning {
-        run: run.id.clone(),
-        entry: run.entry.clone(),
-        connector: run.connector.key().into(),
-        operation: run.operation.key().into(),
+        run: run.into(),
+        entry: entry.into(),
+        connector: connector.key().into(),
+        operation: operation.key().into(),
         state: state.key().into(),
         message: clip(message),
     }
 }
 
-fn run_change(run: &Run, state: RunState, message: &str) -> Change {
-    Change::Provisioning {
-        run: run.id.clone(),
-        entry: run.entry_id.clone(),
-        connector: run.connector.key().into(),
-        operation: run.operation.key().into(),
-        state: state.key().into(),
-        message: clip(message),
-    }
+fn due_change(run: &DueRun, state: RunState, message: &str) -> Change {
+    run_change(&run.id, &run.entry, run.connector, run.operation, state, message)
+}
+
+fn shown_change(run: &Run, state: RunState, message: &str) -> Change {
+    run_change(&run.id, &run.entry_id, run.connector, run.operation, state, message)
 }
 
 /// Queues `operation` on `approved` through `kind`, recorded in the chain.
@@ -800,14 +910,19 @@ async fn queue(
     .bind(by.unwrap_or_default())
     .execute(&mut **tx)
     .await?;
-    let change = Change::Provisioning {
-        run: id,
-        entry: approved.entry.clone(),
-        connector: kind.key().into(),
-        operation: operation.key().into(),
-        state: WAITING.into(),
-        message: format!("{} {} diantrekan", operation.label(), approved.name),
-    };
+    // What an earlier run left undone is no longer anyone's task: this
+    // run acts on the entry as it now is.
+    sqlx::query("UPDATE provisioning_runs SET state = $1, updated_at = $2 WHERE entry_id = $3 AND id <> $4 AND state IN ($5, $6)")
+        .bind(RunState::Superseded.key())
+        .bind(at)
+        .bind(&approved.entry)
+        .bind(&id)
+        .bind(RunState::Failed.key())
+        .bind(RunState::DryRun.key())
+        .execute(&mut **tx)
+        .await?;
+    let message = format!("{} {} diantrekan", operation.label(), approved.name);
+    let change = run_change(&id, &approved.entry, kind, operation, RunState::Waiting, &message);
     append(tx, Owner::Agency(agency), by, change, at).await
 }
 
@@ -831,6 +946,28 @@ pub(crate) async fn queue_undo(
     .fetch_optional(&mut **tx)
     .await?;
     let Some(created) = created else { return Ok(()) };
+    // Removed from the network (revoked, or expired) is final: a later
+    // change of the entry must not bring it back.
+    let latest: Option<String> = sqlx::query_scalar(
+        "SELECT operation FROM provisioning_runs WHERE entry_id = $1 AND state <> $2
+         ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(entry)
+    .bind(RunState::Superseded.key())
+    .fetch_optional(&mut **tx)
+    .await?;
+    if latest.as_deref() == Some(Operation::Revoke.key()) {
+        return Ok(());
+    }
+    if matches!(operation, Operation::Suspend | Operation::Revoke) {
+        // What the requester has not taken yet would open what is now closed.
+        sqlx::query(
+            "UPDATE provisioning_runs SET handover = NULL WHERE entry_id = $1 AND handover IS NOT NULL",
+        )
+        .bind(entry)
+        .execute(&mut **tx)
+        .await?;
+    }
     let connector: String = created.try_get("connector")?;
     let kind = ConnectorKind::parse(&connector)
         .ok_or_else(|| StoreError::Corrupt(format!("konektor penyediaan \"{connector}\"")))?;

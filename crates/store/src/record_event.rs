@@ -284,7 +284,17 @@ pub enum Change {
     ConnectorSet {
         connector: String,
         address: String,
+        /// The other settings (never secret ones: those go in the secret).
+        #[serde(default)]
+        options: std::collections::BTreeMap<String, String>,
+        /// Whether a new secret was given (never the secret itself).
+        #[serde(default)]
+        secret_changed: bool,
         dry_run: bool,
+    },
+    /// An agency's connector of one kind was removed: its steps are manual again.
+    ConnectorRemoved {
+        connector: String,
     },
     /// A provisioning run was queued, or ended one way or another: what the
     /// connector did to a registry entry (never a secret or a handover).
@@ -358,6 +368,7 @@ impl Change {
             Change::SopMonitored { .. } => "sop-monitored",
             Change::MonitoringPeriodSet { .. } => "monitoring-period-set",
             Change::ConnectorSet { .. } => "connector-set",
+            Change::ConnectorRemoved { .. } => "connector-removed",
             Change::Provisioning { .. } => "provisioning",
             Change::SopEvaluated { .. } => "sop-evaluated",
             Change::EvaluationQuestionsSet { .. } => "evaluation-questions-set",

@@ -300,6 +300,26 @@ impl Store {
                 created = format!("{created}; berbeda dari yang diminta ({asked}): {reason}");
             }
         }
+        // The record value asked for, when the request gave one: another
+        // value registered needs the same reason.
+        let asked_value = registry.requested_value.as_deref().and_then(|f| state.field(f)).map(str::trim);
+        let made_value = registry.record.as_ref().and_then(|(_, v)| state.field(v)).map(str::trim);
+        if let (Some(asked), Some(made)) = (asked_value.filter(|a| !a.is_empty()), made_value) {
+            let same = match (asked.parse::<std::net::IpAddr>(), made.parse::<std::net::IpAddr>()) {
+                (Ok(a), Ok(m)) => a == m,
+                _ => asked.eq_ignore_ascii_case(made),
+            };
+            if !same {
+                let field =
+                    registry.other_name_reason.as_deref().expect("validated: requested_value comes with it");
+                let reason = state.field(field).map(str::trim).unwrap_or_default();
+                if reason.is_empty() {
+                    let message = format!("wajib diisi: nilai {made} berbeda dari yang diminta ({asked})");
+                    return Err(StoreError::invalid(field, &label_of(sop, field), message));
+                }
+                created = format!("{created}; nilai {made} berbeda dari yang diminta ({asked}): {reason}");
+            }
+        }
         // The OPD named on the request; a unit Sopir does not know is kept as named.
         let named =
             registry.unit.as_deref().and_then(|f| state.field(f)).map(str::trim).filter(|u| !u.is_empty());

@@ -80,6 +80,13 @@ impl Store {
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
+            // The run first: a run another worker already recorded changes
+            // no peer (its key pair would replace the one handed over).
+            let (statement, recorded) = self.done_statement(run, outcome, at)?;
+            if statement.execute(&mut **tx).await?.rows_affected() == 0 {
+                return Err(StoreError::AlreadyExists(format!("hasil penyediaan {}", run.id)));
+            }
+            append(tx, Owner::Agency(&run.agency), None, recorded, at).await?;
             match &change {
                 PeerChange::Add { public_key, address } => {
                     let taken = sqlx::query("SELECT entry_id FROM vpn_peers WHERE agency_id = $1 AND address = $2")
@@ -118,10 +125,6 @@ impl Store {
                 PeerChange::Remove => {
                     sqlx::query("DELETE FROM vpn_peers WHERE entry_id = $1").bind(&run.entry).execute(&mut **tx).await?;
                 }
-            }
-            let (statement, change) = self.done_statement(run, outcome, at)?;
-            if statement.execute(&mut **tx).await?.rows_affected() > 0 {
-                append(tx, Owner::Agency(&run.agency), None, change, at).await?;
             }
             Ok(())
         }

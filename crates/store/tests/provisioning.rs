@@ -33,7 +33,12 @@ async fn subdomain(s: &Store, name: &str) -> engine::CaseState {
         "lumajang",
         "lumajang/subdomain",
         "lmj-pemohon",
-        &[("nama_domain_lengkap", name), ("jenis_record", "A"), ("nilai_record", "10.4.4.4")],
+        &[
+            ("alamat_ip_tujuan", "10.4.4.4"),
+            ("nama_domain_lengkap", name),
+            ("jenis_record", "A"),
+            ("nilai_record", "10.4.4.4"),
+        ],
     )
     .await
     .unwrap()
@@ -76,14 +81,20 @@ async fn the_creation_is_queued_with_its_step_and_each_change_queues_its_undo_in
         let next = s.claim_due_runs(at + 30, 10).await.unwrap();
         assert_eq!(next.iter().map(|r| r.operation).collect::<Vec<_>>(), [Operation::Suspend], "{label}");
         assert_eq!(next[0].approved, first.approved, "the undo acts on exactly what was created");
-        // A refusal is not retried: left to an administrator at once.
+        // A refusal is not retried; with the revocation queued after it, it is
+        // nobody's task (it would act on a state the entry has left).
         s.run_failed(&next[0], &ConnectorError::Refused("NOTAUTH".into()), at + 40).await.unwrap();
+        assert!(s.runs_needing_action("lumajang").await.unwrap().is_empty(), "{label}");
+        let suspend = s.run("lumajang", &next[0].id).await.unwrap();
+        assert_eq!((suspend.state, suspend.error_code.as_str()), (RunState::Superseded, "connector_refused"));
+        assert!(s.retry_run("lumajang", &suspend.id, "lmj-kasi", at + 45).await.is_err(), "{label}");
+        let revoke = s.claim_due_runs(at + 50, 10).await.unwrap();
+        assert_eq!(revoke.iter().map(|r| r.operation).collect::<Vec<_>>(), [Operation::Revoke], "{label}");
+        // The last one refused is the administrator's task.
+        s.run_failed(&revoke[0], &ConnectorError::Refused("NOTAUTH".into()), at + 60).await.unwrap();
         let failed = s.runs_needing_action("lumajang").await.unwrap();
         assert_eq!(failed.len(), 1, "{label}");
         assert_eq!((failed[0].state, failed[0].error_code.as_str()), (RunState::Failed, "connector_refused"));
-        let revoke = s.claim_due_runs(at + 50, 10).await.unwrap();
-        assert_eq!(revoke.iter().map(|r| r.operation).collect::<Vec<_>>(), [Operation::Revoke], "{label}");
-
         // Another agency sees none of it.
         assert!(s.runs_of_case("trenggalek", &case.id).await.unwrap().is_empty());
         assert!(s.runs_needing_action("trenggalek").await.unwrap().is_empty());
@@ -110,6 +121,14 @@ async fn a_retryable_failure_waits_longer_each_time_then_is_left_to_an_administr
         assert_eq!((run.state, run.attempts), (RunState::Failed, MAX_ATTEMPTS), "{}", db.label);
         assert!(s.claim_due_runs(at + 86_400_000, 10).await.unwrap().is_empty());
         assert!(backoff_ms(1) == 2 * backoff_ms(0) && backoff_ms(30) == 3_600_000);
+        assert_eq!(s.runs_needing_action("lumajang").await.unwrap().len(), 1);
+        // Revoked meanwhile: the failed creation is replaced, never run again.
+        s.change_entry_state("lumajang", &run.entry_id, "lmj-admin-server", "dicabut", "batal", at)
+            .await
+            .unwrap();
+        assert!(s.runs_needing_action("lumajang").await.unwrap().is_empty(), "{}", db.label);
+        assert_eq!(s.run("lumajang", &run.id).await.unwrap().state, RunState::Superseded);
+        assert!(s.retry_run("lumajang", &run.id, "lmj-kasi", at).await.is_err());
     }
 }
 

@@ -1025,3 +1025,45 @@ async fn a_review_works_on_a_kind_an_sop_declares() {
         assert_eq!(all(s, "lumajang", "vpn").await[0].state, EntryState::Active);
     }
 }
+
+/// A record value other than the server address the request named needs
+/// the same recorded reason as another name.
+#[tokio::test]
+async fn a_record_value_other_than_the_requested_one_needs_a_recorded_reason() {
+    for db in backends().await {
+        let s = &db.store;
+        let given = |value: &'static str, reason: &'static str| async move {
+            run(
+                s,
+                "lumajang",
+                "lumajang/subdomain",
+                "lmj-pemohon",
+                &[
+                    ("subdomain", "arsip"),
+                    ("alamat_ip_tujuan", "10.1.2.3"),
+                    ("nama_domain_lengkap", "arsip.lumajangkab.go.id"),
+                    ("jenis_record", "A"),
+                    ("nilai_record", value),
+                    ("alasan_nama_berbeda", reason),
+                ],
+            )
+            .await
+        };
+        assert_eq!(
+            refusal(given("10.9.9.9", "").await),
+            (
+                "alasan_nama_berbeda".into(),
+                "wajib diisi: nilai 10.9.9.9 berbeda dari yang diminta (10.1.2.3)".into()
+            ),
+            "{}",
+            db.label
+        );
+        assert!(all(s, "lumajang", "subdomain").await.is_empty(), "nothing registered");
+        given("10.9.9.9", "server aplikasi dipindah ke pusat data").await.unwrap();
+        let entry = &all(s, "lumajang", "subdomain").await[0];
+        let (_, history) = s.registry_entry("lumajang", &entry.id).await.unwrap().unwrap();
+        let expected =
+            "; nilai 10.9.9.9 berbeda dari yang diminta (10.1.2.3): server aplikasi dipindah ke pusat data";
+        assert!(history[0].reason.ends_with(expected), "{}: {:?}", db.label, history[0].reason);
+    }
+}

@@ -392,6 +392,11 @@ catalogue! {
     ConnectorSavedAt => "Diatur pada", "Set on";
     ConnectorOff => "belum diatur (manual)", "not set (manual)";
     ConnectorAddress => "Alamat server", "Server address";
+    ConnectorAddressDns => "host:port server DNS otoritatif, mis. 10.0.0.53:53", "host:port of the authoritative DNS server, e.g. 10.0.0.53:53";
+    ConnectorAddressLdap => "ldaps://ldap.contoh.go.id atau ldap://10.0.0.5:389", "ldaps://ldap.example.go.id or ldap://10.0.0.5:389";
+    ConnectorAddressWireguard => "Tidak dipakai: gateway mengambil daftar peer dari /gateway/wireguard/<instansi>/peers.conf dengan token di kolom Rahasia.", "Not used: the gateway pulls its peer list from /gateway/wireguard/<agency>/peers.conf with the token in the Secret field.";
+    ConnectorAddressWebhook => "https://panel.contoh.go.id/sopir", "https://panel.example.go.id/sopir";
+    ConnectorRemove => "Hapus pengaturan (kembali manual):", "Remove the settings (back to manual):";
     ConnectorSecret => "Rahasia", "Secret";
     ConnectorSecretHelp => "Kunci TSIG, kata sandi bind, atau kunci tanda tangan webhook. Disimpan terenkripsi dan tidak pernah ditampilkan lagi.", "TSIG key, bind password, or webhook signing key. Stored encrypted and never shown again.";
     ConnectorSecretKept => "Kosongkan untuk tetap memakai rahasia yang tersimpan.", "Leave empty to keep the saved secret.";
@@ -407,6 +412,7 @@ catalogue! {
     RunFailed => "gagal — perlu tindakan", "failed — needs action";
     RunDryRun => "uji coba", "dry run";
     RunManual => "dikerjakan manual", "done by hand";
+    RunSuperseded => "digantikan penyediaan yang lebih baru", "replaced by a later run";
     RunWaiting => "menunggu", "waiting";
     RunRetrying => "dicoba lagi: percobaan", "retrying: attempt";
     RunMessage => "Keterangan", "Details";
@@ -880,6 +886,9 @@ catalogue! {
     EdRegistryRequested => "Isian nama yang diminta", "Field of the name asked for";
     EdRegistryReason => "Isian alasan nama lain", "Field of the reason for another name";
     EdRegistryRecordType => "Isian jenis record DNS", "Field of the DNS record type";
+    EdRegistryRequestedValue => "Isian nilai record yang diminta pemohon", "Field of the record value the requester asked for";
+    EdRegistryProvision => "Dibuat di jaringan oleh konektor", "Made in the network by a connector";
+    EdRegistryByHand => "— dikerjakan manual —", "— done by hand —";
     EdRegistryRecordValue => "Isian nilai record DNS", "Field of the DNS record value";
     EdRegistryDetails => "Isian rincian", "Detail fields";
     EdRest => "Bagian lain (TOML)", "Other parts (TOML)";

@@ -22,16 +22,28 @@ use store::vpn_peers::PeerChange;
 const EVERY: Duration = Duration::from_secs(2);
 /// How often expired entries are looked for, in rounds.
 const EXPIRY_ROUNDS: u32 = 300;
-/// Runs claimed per round.
-const BATCH: i64 = 20;
+/// Runs taken per round, each claimed just before it runs (a claim lapses
+/// after five minutes; a batch claimed at once could lapse while the
+/// runs before it wait for their servers, and another server take them).
+const BATCH: usize = 20;
 
 /// Runs what is due at `now`; returns (done or dry run, failed).
 pub async fn round(store: &Store, now: i64) -> Result<(usize, usize), store::StoreError> {
     let (mut done, mut failed) = (0, 0);
-    for run in store.claim_due_runs(now, BATCH).await? {
-        match run_one(store, &run, now).await? {
-            true => done += 1,
-            false => failed += 1,
+    for _ in 0..BATCH {
+        let Some(run) = store.claim_due_runs(now, 1).await?.pop() else { break };
+        match run_one(store, &run, now).await {
+            Ok(true) => done += 1,
+            Ok(false) => failed += 1,
+            // A storage failure leaves the run claimed: tried again once its
+            // claim lapses. Anything else (a settings secret that no longer
+            // opens, a corrupt row) is an administrator's task, not a loop.
+            Err(e) if e.is_storage_failure() => return Err(e),
+            Err(e) => {
+                tracing::error!(run = run.id, "penyediaan tidak dapat dijalankan: {e}");
+                store.run_failed(&run, &ConnectorError::Settings(e.to_string()), now).await?;
+                failed += 1;
+            }
         }
     }
     Ok((done, failed))
@@ -42,9 +54,8 @@ async fn run_one(store: &Store, run: &DueRun, now: i64) -> Result<bool, store::S
     let settings = store.connector_settings(&run.agency, run.connector).await?;
     if let (ConnectorKind::Wireguard, Some((settings, dry_run))) = (run.connector, &settings) {
         return match peer_change(store, run, settings).await? {
-            Ok((change, outcome)) if *dry_run => {
+            Ok((_, outcome)) if *dry_run => {
                 store.run_dry(run, &outcome.summary, now).await?;
-                drop(change);
                 Ok(true)
             }
             Ok((change, outcome)) => match store.run_done_with_peer(run, &outcome, change, now).await {
@@ -78,7 +89,7 @@ async fn run_one(store: &Store, run: &DueRun, now: i64) -> Result<bool, store::S
             }
         }
         Some((settings, false)) => {
-            connectors::run(run.connector, &settings, run.operation, &run.approved).await
+            connectors::run(run.connector, &settings, run.operation, &run.approved, &run.id).await
         }
     };
     match result {

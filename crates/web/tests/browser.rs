@@ -2090,6 +2090,7 @@ async fn a_subdomain_approved_in_chromium_answers_dig_and_stops_once_revoked() {
     let sop = app.store.sop("lumajang", "lumajang/subdomain", None).await.unwrap();
     let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
     input.fields.insert("subdomain".into(), "layanan".into());
+    input.fields.insert("alamat_ip_tujuan".into(), "10.77.0.5".into());
     let at = jiff::Timestamp::now().as_millisecond() - 60_000;
     let submit = store::Submit::new("lumajang", "lumajang/subdomain", "lmj-pemohon", input, at);
     let case = app.store.submit(submit).await.unwrap();

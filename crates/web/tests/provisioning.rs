@@ -58,6 +58,7 @@ async fn subdomain(app: &App, label: &str, address: &str, at: i64) -> CaseState 
     let fqdn = format!("{label}.{DOMAIN}");
     let fields = [
         ("subdomain", label),
+        ("alamat_ip_tujuan", address),
         ("nama_domain_lengkap", &fqdn),
         ("jenis_record", "A"),
         ("nilai_record", address),
@@ -312,6 +313,25 @@ async fn the_settings_form_refuses_field_by_field_and_keeps_the_secret_sealed() 
     assert!(app.store.connector_configs("trenggalek").await.unwrap().is_empty());
     let requester = Browser::login(&app, "lmj-pemohon").await;
     assert_eq!(requester.get("/admin/konektor").await.status, StatusCode::FORBIDDEN);
+    let token = requester.token().await;
+    let refused = requester.post("/admin/konektor/dns/hapus", &[("csrf", &token)]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // Removed: the step is manual again, and the removal is in the chain.
+    let token = admin.get("/admin/konektor").await.csrf();
+    let removed = admin.post("/admin/konektor/dns/hapus", &[("csrf", &token)]).await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    assert!(app.store.connector_configs("lumajang").await.unwrap().is_empty());
+    let case = subdomain(&app, "lagi-manual", "10.5.5.5", now() - 60_000).await;
+    assert!(app.store.runs_of_case("lumajang", &case.id).await.unwrap().is_empty());
+    let events = app.store.record_events("lumajang", 20).await.unwrap();
+    assert!(events.iter().any(|(row, _)| row.kind == "connector-removed"));
+    let set = events.iter().find(|(row, _)| row.kind == "connector-set").unwrap();
+    assert!(
+        set.0.payload.contains("\"zone\":\"lumajangkab.go.id\"") && !set.0.payload.contains(SECRET),
+        "{}",
+        set.0.payload
+    );
 }
 
 const PULL_TOKEN: &str = "token-gateway-wireguard-lumajang-01";
@@ -356,16 +376,24 @@ async fn a_vpn_account_becomes_a_wireguard_peer_handed_over_once_and_pulled_by_t
     let case_page = requester.get(&format!("/permohonan/{}", first.id)).await.body;
     let run = app.store.runs_of_case("lumajang", &first.id).await.unwrap().remove(0);
     let link = format!("/permohonan/{}/serah-terima/{}", first.id, run.id);
-    assert!(case_page.contains(&format!("href=\"{link}\"")), "{case_page}");
+    assert!(case_page.contains(&format!("action=\"{link}\"")), "{case_page}");
+    assert!(!case_page.contains("10.8.0.9 dari rentang"), "the connector's details are the administrators'");
     let other = Browser::login(&app, "lmj-kadis").await;
-    assert_eq!(other.get(&link).await.status, StatusCode::FORBIDDEN, "only the requester");
-    let handover = requester.get(&link).await;
+    let token = other.token().await;
+    assert_eq!(
+        other.post(&link, &[("csrf", &token)]).await.status,
+        StatusCode::FORBIDDEN,
+        "only the requester"
+    );
+    let token = requester.token().await;
+    assert_eq!(requester.get(&link).await.status, StatusCode::METHOD_NOT_ALLOWED, "never by a mere link");
+    let handover = requester.post(&link, &[("csrf", &token)]).await;
     assert_eq!(handover.status, StatusCode::OK);
     assert!(handover.body.contains("id=\"qr-serah-terima\"") && handover.body.contains("<svg"));
     let private =
         handover.body.split("PrivateKey = ").nth(1).unwrap().split('\n').next().unwrap().to_string();
     assert!(handover.body.contains("Address = 10.8.0.9/32"), "{}", handover.body);
-    assert_eq!(requester.get(&link).await.status, StatusCode::NOT_FOUND, "shown once");
+    assert_eq!(requester.post(&link, &[("csrf", &token)]).await.status, StatusCode::NOT_FOUND, "shown once");
     let stored = app.store.runs_of_case("lumajang", &first.id).await.unwrap().remove(0);
     assert!(stored.handover.is_none() && stored.handover_taken_at.is_some());
 
@@ -419,6 +447,14 @@ async fn a_vpn_account_becomes_a_wireguard_peer_handed_over_once_and_pulled_by_t
     web::provisioner::round(&app.store, after).await.unwrap();
     assert!(app.store.vpn_peers("lumajang").await.unwrap().is_empty());
     let second_entry = entry(&second.id).await;
+    // Removed from the network is final: suspended and reactivated after, nothing comes back.
+    app.store
+        .change_entry_state("lumajang", &second_entry, "lmj-kasi", "ditangguhkan", "cek", after)
+        .await
+        .unwrap();
+    app.store.change_entry_state("lumajang", &second_entry, "lmj-kasi", "aktif", "cek", after).await.unwrap();
+    web::provisioner::round(&app.store, after).await.unwrap();
+    assert!(app.store.vpn_peers("lumajang").await.unwrap().is_empty());
     let runs = app.store.runs_of_entry("lumajang", &second_entry).await.unwrap();
     assert_eq!(
         runs.iter().map(|r| (r.operation.key(), r.state)).collect::<Vec<_>>(),
@@ -455,7 +491,10 @@ async fn a_mailbox_is_made_in_the_directory_dovecot_accepts_it_and_refuses_it_on
 
     // The initial password reaches the requester once, and logs in.
     let requester = Browser::login(&app, "lmj-pemohon").await;
-    let page = requester.get(&format!("/permohonan/{}/serah-terima/{}", case.id, run.id)).await;
+    let token = requester.token().await;
+    let page = requester
+        .post(&format!("/permohonan/{}/serah-terima/{}", case.id, run.id), &[("csrf", &token)])
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     let password = page.body.split("Sandi awal: ").nth(1).unwrap().split('\n').next().unwrap().to_string();
     assert!(!page.body.contains("id=\"qr-serah-terima\""), "no QR code for a password");

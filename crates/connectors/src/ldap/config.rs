@@ -308,11 +308,11 @@ pub fn read(settings: &Settings) -> Result<DirectoryConfig, Vec<(String, String)
         }
     };
     if let Err(e) = check_url(&settings.address, starttls) {
-        problem("address", e);
+        problem(crate::field::ADDRESS, e);
     }
     if settings.secret.is_empty() {
         // An empty password binds anonymously, which no directory lets write.
-        problem("secret", "sandi bind wajib diisi".into());
+        problem(crate::field::SECRET, "sandi bind wajib diisi".into());
     }
     let mut dn = |key: &str, required: bool| -> Option<String> {
         match option(options, key) {

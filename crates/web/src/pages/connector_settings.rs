@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use connectors::field;
 use maud::html;
 use sop::ConnectorKind;
-use store::provisioning::ConnectorForm;
+use store::provisioning::{ConnectorForm, FORM_OPTIONS};
 
 use crate::auth::User;
 use crate::error::WebError;
@@ -34,14 +35,12 @@ fn options_help(kind: ConnectorKind) -> &'static str {
     }
 }
 
-fn address_help(kind: ConnectorKind) -> &'static str {
+fn address_help(kind: ConnectorKind) -> Msg {
     match kind {
-        ConnectorKind::Dns => "host:port server DNS otoritatif, mis. 10.0.0.53:53",
-        ConnectorKind::Ldap => "ldaps://ldap.contoh.go.id atau ldap://10.0.0.5:389",
-        ConnectorKind::Wireguard => {
-            "tidak dipakai: gateway mengambil daftar peer dari /gateway/wireguard/<instansi>/peers.conf dengan token di kolom Rahasia"
-        }
-        ConnectorKind::Webhook => "https://panel.contoh.go.id/sopir",
+        ConnectorKind::Dns => Msg::ConnectorAddressDns,
+        ConnectorKind::Ldap => Msg::ConnectorAddressLdap,
+        ConnectorKind::Wireguard => Msg::ConnectorAddressWireguard,
+        ConnectorKind::Webhook => Msg::ConnectorAddressWebhook,
     }
 }
 
@@ -70,8 +69,8 @@ async fn render(
             @let saved = configs.iter().find(|c| c.kind == kind);
             @let stored = Filled {
                 values: saved.map(|c| BTreeMap::from([
-                    ("address".to_string(), c.address.clone()),
-                    ("options".to_string(), c.options.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join("\n")),
+                    (field::ADDRESS.to_string(), c.address.clone()),
+                    (FORM_OPTIONS.to_string(), c.options.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join("\n")),
                     ("dry_run".to_string(), if c.dry_run { "1".into() } else { String::new() }),
                 ])).unwrap_or_default(),
                 errors: Vec::new(),
@@ -91,16 +90,22 @@ async fn render(
                 }
                 @if let Some(c) = saved { p.muted { (user.t(Msg::ConnectorSavedAt)) " " (clock.datetime(c.updated_at)) } }
                 input type="hidden" name="csrf" value=(user.csrf);
-                (filled.text(&prefix, "address", user.t(Msg::ConnectorAddress), Some(address_help(kind))))
-                (filled.input(&prefix, "secret", user.t(Msg::ConnectorSecret), Some(user.t(if saved.is_some() { Msg::ConnectorSecretKept } else { Msg::ConnectorSecretHelp })), "password", false))
-                div class={ "field" @if filled.errors.iter().any(|e| e.field == "options") { " has-error" } } {
-                    label for={(prefix) "options"} { (user.t(Msg::ConnectorOptions)) }
-                    textarea id={(prefix) "options"} name="options" rows="5" placeholder=(options_help(kind)) { (filled.value("options")) }
+                (filled.text(&prefix, field::ADDRESS, user.t(Msg::ConnectorAddress), Some(user.t(address_help(kind)))))
+                (filled.input(&prefix, field::SECRET, user.t(Msg::ConnectorSecret), Some(user.t(if saved.is_some() { Msg::ConnectorSecretKept } else { Msg::ConnectorSecretHelp })), "password", false))
+                div class={ "field" @if filled.errors.iter().any(|e| e.field == FORM_OPTIONS) { " has-error" } } {
+                    label for={(prefix) (FORM_OPTIONS)} { (user.t(Msg::ConnectorOptions)) }
+                    textarea id={(prefix) (FORM_OPTIONS)} name=(FORM_OPTIONS) rows="5" placeholder=(options_help(kind)) { (filled.value(FORM_OPTIONS)) }
                     p.help { (user.t(Msg::ConnectorOptionsHelp)) }
-                    @for e in filled.errors.iter().filter(|e| e.field == "options") { p.field-error { (e.label) ": " (e.message) } }
+                    @for e in filled.errors.iter().filter(|e| e.field == FORM_OPTIONS) { p.field-error { (e.label) ": " (e.message) } }
                 }
                 (filled.checkbox(&prefix, "dry_run", user.t(Msg::ConnectorDryRun)))
                 button.primary type="submit" { (user.t(Msg::Save)) }
+            }
+            @if saved.is_some() {
+                form.inline method="post" action={"/admin/konektor/" (kind.key()) "/hapus"} id={"hapus-" (kind.key())} {
+                    input type="hidden" name="csrf" value=(user.csrf);
+                    button.secondary type="submit" { (user.t(Msg::ConnectorRemove)) " " (kind.label()) }
+                }
             }
         }
     };
@@ -126,10 +131,10 @@ pub async fn save(
     }
     user.check_csrf(form.get("csrf").map(String::as_str))?;
     let kind = ConnectorKind::parse(&kind).ok_or(WebError::NotFound)?;
-    let secret = form.get("secret").map(String::as_str).unwrap_or_default();
-    let options = form.get("options").map(String::as_str).unwrap_or_default();
+    let secret = form.get(field::SECRET).map(String::as_str).unwrap_or_default();
+    let options = form.get(FORM_OPTIONS).map(String::as_str).unwrap_or_default();
     let connector = ConnectorForm {
-        address: given(&form, "address"),
+        address: given(&form, field::ADDRESS),
         secret: (!secret.is_empty()).then_some(secret),
         options,
         dry_run: !given(&form, "dry_run").is_empty(),
@@ -143,8 +148,25 @@ pub async fn save(
                 errors.iter().map(|e| format!("{}: {}", e.label, e.message)).collect::<Vec<_>>().join("; "),
             );
             let mut values = form;
-            values.remove("secret");
+            values.remove(field::SECRET);
             render(&state, &user, Some((kind, Filled { values, errors })), Some(said)).await
         }
     }
+}
+
+/// The administrator removes a connector's settings: its steps are manual
+/// again.
+pub async fn remove(
+    State(state): State<AppState>,
+    user: User,
+    Path(kind): Path<String>,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    if !user.account.is_admin {
+        return Err(WebError::Forbidden);
+    }
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let kind = ConnectorKind::parse(&kind).ok_or(WebError::NotFound)?;
+    state.store.remove_connector(user.agency_id(), kind, user.person(), now_ms()).await?;
+    Ok(Redirect::to("/admin/konektor?ok=1").into_response())
 }

@@ -28,6 +28,7 @@ fn state_tag(user: &User, run: &Run) -> Markup {
             RunState::Failed => span.tag.bad { (user.t(Msg::RunFailed)) },
             RunState::DryRun => span.tag { (user.t(Msg::RunDryRun)) },
             RunState::Manual => span.tag.ok { (user.t(Msg::RunManual)) },
+            RunState::Superseded => span.tag.muted { (user.t(Msg::RunSuperseded)) },
             RunState::Waiting if run.attempts == 0 => span.tag { (user.t(Msg::RunWaiting)) },
             RunState::Waiting => span.tag.warn {
                 (user.t(Msg::RunRetrying)) " " (run.attempts + 1) ", " (clock.datetime(run.next_attempt_at))
@@ -94,18 +95,23 @@ fn task(user: &User, run: &Run, back: &str) -> Markup {
 /// what a run left for them while it is not yet taken.
 pub fn case_rows(user: &User, case_id: &str, requester: bool, runs: &[Run]) -> Markup {
     let clock = user.clock();
+    // Servers, DNs and by-hand notes are the administrators' business.
+    let insider = user.account.is_admin || user.keeps_registries;
     html! {
         @for run in runs {
             tr.provisioning data-run=(run.id) data-state=(run.state.key()) {
                 td.step { "⚙" }
-                td { (user.t(Msg::Provisioning)) ": " (what(run)) br; span.muted { (run.message) } }
+                td {
+                    (user.t(Msg::Provisioning)) ": " (what(run))
+                    @if insider { br; span.muted { (run.message) } }
+                }
                 td.hide-sm { span.muted { (user.t(Msg::ProvisioningAutomatic)) } }
                 td {
                     (state_tag(user, run)) " " (clock.datetime(run.updated_at))
                     @if let (true, Some(name)) = (requester, &run.handover) {
-                        br;
-                        a.button.primary href={"/permohonan/" (case_id) "/serah-terima/" (run.id)} {
-                            (user.t(Msg::HandoverTake)) " " (name)
+                        form method="post" action={"/permohonan/" (case_id) "/serah-terima/" (run.id)} {
+                            input type="hidden" name="csrf" value=(user.csrf);
+                            button.primary type="submit" { (user.t(Msg::HandoverTake)) " " (name) }
                         }
                         p.help { (user.t(Msg::HandoverOnce)) }
                     }
@@ -124,7 +130,7 @@ pub fn case_rows(user: &User, case_id: &str, requester: bool, runs: &[Run]) -> M
 /// Where to go back to after a task: a page of this site only.
 fn back_to(form: &BTreeMap<String, String>) -> String {
     let back = given(form, "kembali");
-    if back.starts_with('/') && !back.starts_with("//") { back.to_string() } else { "/admin/konektor".into() }
+    if crate::auth::is_own_path(back) { back.to_string() } else { "/admin/konektor".into() }
 }
 
 /// Back to `back` once done; a refusal is said on a page of its own
@@ -178,15 +184,18 @@ pub async fn by_hand(
     answer(&user, &back_to(&form), done)
 }
 
-/// The requester takes what a run left for them — once: it is deleted as
-/// it is shown. The page holds the text, a download link carrying it (a
+/// The requester takes what a run left for them — once, by a form (a link
+/// followed by a prefetch or another site must not use it up): it is
+/// deleted as it is shown. The page holds the text, a download link carrying it (a
 /// data: URL, so no second request is needed) and, for a WireGuard
 /// configuration, its QR code for a phone; it is never cached.
 pub async fn take_handover(
     State(state): State<AppState>,
     user: User,
     Path((case, run)): Path<(String, String)>,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
     let found = state.store.case(user.agency_id(), &case).await.map_err(|_| WebError::Forbidden)?;
     if found.requester != user.person() {
         return Err(WebError::Forbidden);

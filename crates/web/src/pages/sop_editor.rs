@@ -164,6 +164,8 @@ impl Posted {
             other_name_reason: r("other_name_reason"),
             record_type: r("record_type"),
             record_value: r("record_value"),
+            provision: r("provision"),
+            requested_value: r("requested_value"),
             rest: r("rest"),
         };
         form
@@ -875,6 +877,19 @@ fn registry_view(user: &User, form: &SopForm, focus: Option<&str>) -> Markup {
                 (field("other_name_reason", &g.other_name_reason, Msg::EdRegistryReason))
                 (field("record_type", &g.record_type, Msg::EdRegistryRecordType))
                 (field("record_value", &g.record_value, Msg::EdRegistryRecordValue))
+                (field("requested_value", &g.requested_value, Msg::EdRegistryRequestedValue))
+                div {
+                    label for="f-registry-provision" { (t(Msg::EdRegistryProvision)) }
+                    select #f-registry-provision name="registry.provision" {
+                        option value="" selected[g.provision.is_empty()] { (t(Msg::EdRegistryByHand)) }
+                        @if !g.provision.is_empty() && sop::ConnectorKind::parse(&g.provision).is_none() {
+                            option value=(g.provision) selected { (g.provision) }
+                        }
+                        @for kind in sop::ConnectorKind::ALL {
+                            option value=(kind.key()) selected[kind.key() == g.provision] { (kind.label()) }
+                        }
+                    }
+                }
             }
             (lines("registry.details", &g.details, t(Msg::EdRegistryDetails), t(Msg::EdOnePerLine)))
             (rest(user, "registry.rest", &g.rest))
