@@ -13,6 +13,7 @@ mod dashboard;
 mod notifications;
 mod paging;
 pub mod problem;
+mod provisioning;
 mod registers;
 mod registries;
 mod replay;
@@ -89,6 +90,8 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(registries::list))
         .routes(routes!(registries::entry))
         .routes(routes!(registries::change_state))
+        .routes(routes!(provisioning::retry))
+        .routes(routes!(provisioning::by_hand))
         .routes(routes!(registers::registers))
         .routes(routes!(reports::report))
         .routes(routes!(dashboard::dashboard))

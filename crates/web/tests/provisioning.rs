@@ -218,6 +218,34 @@ async fn a_run_that_keeps_failing_is_left_to_an_administrator_who_retries_or_doe
     let refused = other.post(&format!("/penyediaan/{}/ulang", run.id), &[("csrf", &token)]).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND, "another agency's administrator does not find it");
 
+    // The API shows the same and refuses the same (another agency, no note).
+    let entry = entry_of(&app, &case.id).await;
+    let api = common::Api::of(&app, "lmj-kasi").await;
+    let (status, _, body) = api.get(&format!("/registries/subdomain/{}", entry.id)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["provisioning"][0]["state"], "gagal");
+    assert_eq!(body["provisioning"][0]["error_code"], "connector_unreachable");
+    assert!(!body.to_string().contains(SECRET));
+    let run_path = format!("{}/api/v1/registries/subdomain/{}/provisioning/{}", app.base, entry.id, run.id);
+    let (status, _, body) = api
+        .call(
+            api.client
+                .post(format!("{run_path}/by-hand"))
+                .header("content-type", "application/json")
+                .body(r#"{"note": ""}"#),
+        )
+        .await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("note"))
+    );
+    let stranger = common::Api::of(&app, "tgx-kabid").await;
+    let (status, _, _) = stranger.call(stranger.client.post(format!("{run_path}/retry"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another agency's run");
+    let officer = common::Api::of(&app, "lmj-admin-server").await;
+    let (status, _, _) = officer.call(officer.client.post(format!("{run_path}/retry"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a registry keeper who is not an administrator");
+
     // Tried again: queued now, with its attempts counted afresh.
     let token = page.csrf();
     let retried = admin
@@ -226,6 +254,18 @@ async fn a_run_that_keeps_failing_is_left_to_an_administrator_who_retries_or_doe
     assert_eq!(retried.location.as_deref(), Some("/admin/konektor"));
     let run = app.store.run("lumajang", &run.id).await.unwrap();
     assert_eq!((run.state, run.attempts), (RunState::Waiting, 0));
+    for attempt in 0..MAX_ATTEMPTS {
+        web::provisioner::round(&app.store, at).await.unwrap();
+        at += backoff_ms(attempt);
+    }
+    // Through the API too; a run already waiting is not queued twice.
+    let (status, _, body) = api.call(api.client.post(format!("{run_path}/retry"))).await;
+    assert_eq!(
+        (status, body["state"].as_str(), body["attempts"].as_i64()),
+        (StatusCode::OK, Some("menunggu"), Some(0))
+    );
+    let (status, _, body) = api.call(api.client.post(format!("{run_path}/retry"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     for attempt in 0..MAX_ATTEMPTS {
         web::provisioner::round(&app.store, at).await.unwrap();
         at += backoff_ms(attempt);

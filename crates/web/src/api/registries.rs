@@ -64,6 +64,8 @@ pub struct EntryDetail {
     #[serde(flatten)]
     pub entry: EntryView,
     pub history: Vec<HistoryView>,
+    /// What connectors did with the entry in the network, oldest first.
+    pub provisioning: Vec<super::provisioning::RunView>,
 }
 
 fn view(e: Entry) -> EntryView {
@@ -230,7 +232,9 @@ pub async fn entry(
         .into_iter()
         .map(|h| HistoryView { at: instant(h.at), by: h.by, state: h.state, reason: h.reason })
         .collect();
-    Ok(Json(EntryDetail { entry: view(entry), history }))
+    let runs = state.store.runs_of_entry(caller.0.agency_id(), &entry.id).await?;
+    let provisioning = runs.into_iter().map(super::provisioning::view).collect();
+    Ok(Json(EntryDetail { entry: view(entry), history, provisioning }))
 }
 
 /// A change of an entry's state.
