@@ -1251,9 +1251,12 @@ async fn ldap_sign_in(c: &Client, base: &str, ldap: &common::slapd::Slapd) -> St
     follow(c, Locator::Css("form button[type=submit]")).await?;
     c.wait().for_element(Locator::Css("header.top nav")).await.map_err(err)?;
     c.goto(&format!("{base}/akun")).await.map_err(err)?;
-    let page = c.source().await.map_err(err)?;
-    if !page.contains("Sri Wahyuni") {
-        return Err("signed in through LDAP, but not as Sri Wahyuni (lmj-sekdin)".into());
+    // Waited for, not read at once: under load the page read right after
+    // the navigation was once still the one before it.
+    let me = Locator::XPath("//header[contains(@class, 'top')][contains(., 'Sri Wahyuni')]");
+    if c.wait().at_most(Duration::from_secs(20)).for_element(me).await.is_err() {
+        let page = c.source().await.map_err(err)?;
+        return Err(format!("signed in through LDAP, but not as Sri Wahyuni (lmj-sekdin): {page}"));
     }
     Ok(())
 }

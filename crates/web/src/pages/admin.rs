@@ -17,6 +17,7 @@ use store::login_throttle::LockoutKind;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
+use crate::pages::admin_form::{admin_form, require_admin};
 use crate::{AppState, layout, now_ms};
 
 /// Records of held-up logins shown.
@@ -73,16 +74,6 @@ impl Saved {
 #[derive(serde::Deserialize, Default)]
 pub struct Notice {
     ok: Option<String>,
-}
-
-fn require_admin(user: &User) -> Result<(), WebError> {
-    if user.account.is_admin { Ok(()) } else { Err(WebError::Forbidden) }
-}
-
-/// An administrator's form with this session's token.
-fn admin_form(user: &User, form: &BTreeMap<String, String>) -> Result<(), WebError> {
-    require_admin(user)?;
-    user.check_csrf(form.get("csrf").map(String::as_str))
 }
 
 async fn render(

@@ -186,6 +186,18 @@ impl Filled {
     }
 }
 
+/// Refuses anyone but an administrator of the agency.
+pub fn require_admin(user: &User) -> Result<(), WebError> {
+    if user.account.is_admin { Ok(()) } else { Err(WebError::Forbidden) }
+}
+
+/// Refuses a settings form from anyone but an administrator, or one
+/// without its token.
+pub fn admin_form(user: &User, form: &BTreeMap<String, String>) -> Result<(), WebError> {
+    require_admin(user)?;
+    user.check_csrf(form.get("csrf").map(String::as_str))
+}
+
 /// The trimmed value of `name` in a submitted form ("" when absent).
 pub fn given<'a>(form: &'a BTreeMap<String, String>, name: &str) -> &'a str {
     form.get(name).map_or("", |v| v.trim())

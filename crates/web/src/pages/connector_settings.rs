@@ -15,7 +15,9 @@ use store::provisioning::{ConnectorForm, FORM_OPTIONS};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
-use crate::pages::admin_form::{Filled, Said, Saved, field_errors, given, settings_page};
+use crate::pages::admin_form::{
+    Filled, Said, Saved, admin_form, field_errors, given, require_admin, settings_page,
+};
 use crate::{AppState, now_ms};
 
 /// The settings each kind knows besides its address and secret, with an
@@ -50,9 +52,7 @@ async fn render(
     typed: Option<(ConnectorKind, Filled)>,
     said: Option<Said>,
 ) -> Result<Response, WebError> {
-    if !user.account.is_admin {
-        return Err(WebError::Forbidden);
-    }
+    require_admin(user)?;
     let agency = user.agency_id();
     let configs = state.store.connector_configs(agency).await?;
     let failed = state.store.runs_needing_action(agency).await?;
@@ -126,10 +126,7 @@ pub async fn save(
     Path(kind): Path<String>,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    if !user.account.is_admin {
-        return Err(WebError::Forbidden);
-    }
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    admin_form(&user, &form)?;
     let kind = ConnectorKind::parse(&kind).ok_or(WebError::NotFound)?;
     let secret = form.get(field::SECRET).map(String::as_str).unwrap_or_default();
     let options = form.get(FORM_OPTIONS).map(String::as_str).unwrap_or_default();
@@ -162,10 +159,7 @@ pub async fn remove(
     Path(kind): Path<String>,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    if !user.account.is_admin {
-        return Err(WebError::Forbidden);
-    }
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    admin_form(&user, &form)?;
     let kind = ConnectorKind::parse(&kind).ok_or(WebError::NotFound)?;
     state.store.remove_connector(user.agency_id(), kind, user.person(), now_ms()).await?;
     Ok(Redirect::to("/admin/konektor?ok=1").into_response())

@@ -14,6 +14,7 @@ use maud::html;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
+use crate::pages::admin_form::admin_form;
 use crate::{AppState, layout, now_ms};
 
 const MAX_LOGO_BYTES: usize = 512 * 1024;
@@ -235,15 +236,6 @@ pub async fn upload_certificate(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// Refuses a settings form from anyone but an administrator, or one
-/// without its token.
-fn admin_form(user: &User, form: &BTreeMap<String, String>) -> Result<(), WebError> {
-    if !user.account.is_admin {
-        return Err(WebError::Forbidden);
-    }
-    user.check_csrf(form.get("csrf").map(String::as_str))
 }
 
 /// The page after a settings form: saved, or why not.

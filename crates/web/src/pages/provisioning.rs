@@ -16,7 +16,7 @@ use store::provisioning::{Run, RunState};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
-use crate::pages::admin_form::given;
+use crate::pages::admin_form::{admin_form, given};
 use crate::{AppState, layout, now_ms, upload};
 
 /// A run's state as a tag.
@@ -151,10 +151,6 @@ fn answer(user: &User, back: &str, done: Result<(), store::StoreError>) -> Resul
     }
 }
 
-fn require_admin(user: &User) -> Result<(), WebError> {
-    if user.account.is_admin { Ok(()) } else { Err(WebError::Forbidden) }
-}
-
 /// An administrator has a failed run tried again now.
 pub async fn retry(
     State(state): State<AppState>,
@@ -162,8 +158,7 @@ pub async fn retry(
     Path(run): Path<String>,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    require_admin(&user)?;
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    admin_form(&user, &form)?;
     let done = state.store.retry_run(user.agency_id(), &run, user.person(), now_ms()).await;
     answer(&user, &back_to(&form), done)
 }
@@ -175,8 +170,7 @@ pub async fn by_hand(
     Path(run): Path<String>,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    require_admin(&user)?;
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    admin_form(&user, &form)?;
     let done = state
         .store
         .run_done_by_hand(user.agency_id(), &run, user.person(), given(&form, "catatan"), now_ms())

@@ -19,6 +19,7 @@ use store::self_registration::NewRegistration;
 use crate::auth::{MIN_PASSWORD_CHARS, User, anonymous_token, check_anonymous_token, hashing};
 use crate::error::WebError;
 use crate::i18n::{self, Lang, Msg};
+use crate::pages::admin_form::require_admin;
 use crate::{AppState, layout, now_ms};
 
 /// Sign-ups one client address may send in a quarter of an hour.
@@ -301,10 +302,6 @@ pub async fn confirm(
         Err(StoreError::NotFound(_)) => Ok(gone(lang)),
         Err(e) => Err(e.into()),
     }
-}
-
-fn require_admin(user: &User) -> Result<(), WebError> {
-    if user.account.is_admin { Ok(()) } else { Err(WebError::Forbidden) }
 }
 
 /// The agency's sign-ups waiting for approval.
