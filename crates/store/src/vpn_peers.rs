@@ -62,11 +62,6 @@ impl Store {
             .collect())
     }
 
-    /// The peer of entry `entry`, if it has one.
-    pub async fn vpn_peer(&self, agency: &str, entry: &str) -> Result<Option<VpnPeer>, StoreError> {
-        Ok(self.vpn_peers(agency).await?.into_iter().find(|p| p.entry_id == entry))
-    }
-
     /// Records WireGuard run `run` as done, changing its entry's peer as
     /// `change` says, in one transaction: an address another peer took
     /// meanwhile refuses it (the worker tries again with a fresh one).

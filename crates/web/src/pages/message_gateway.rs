@@ -15,7 +15,7 @@ use crate::auth::User;
 use crate::error::WebError;
 use crate::gateway::{GatewaySender, Outcome};
 use crate::i18n::Msg;
-use crate::pages::admin_form::{Said, Saved, settings_page};
+use crate::pages::admin_form::{Said, Saved, admin_form, settings_page};
 use crate::{AppState, now_ms};
 
 /// The template offered when none is saved yet.
@@ -124,10 +124,7 @@ pub async fn save(
     user: User,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    if !user.account.is_admin {
-        return Err(WebError::Forbidden);
-    }
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    admin_form(&user, &form)?;
     let text = |name: &str| form.get(name).cloned().unwrap_or_default();
     let (url, template, header) = (text("url"), text("template"), text("header"));
     // Empty headers keep the saved ones (never shown again) unless cleared.
@@ -155,10 +152,7 @@ pub async fn test(
     user: User,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    if !user.account.is_admin {
-        return Err(WebError::Forbidden);
-    }
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    admin_form(&user, &form)?;
     let Some(gateway) = state.store.message_gateway(user.agency_id()).await? else {
         return render(&state, &user, None, Some((false, user.t(Msg::GatewayNotSet).to_string()))).await;
     };

@@ -26,6 +26,7 @@ use store::PublishedVersion;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
+use crate::pages::admin_form::admin_form;
 use crate::{AppState, layout, now_ms};
 
 /// Largest definition file taken (the built-in ones are under 30 KB).
@@ -173,10 +174,7 @@ pub async fn download_draft(
     user: User,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    if !user.account.is_admin {
-        return Err(WebError::Forbidden);
-    }
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    admin_form(&user, &form)?;
     let text = form.get("toml").cloned().unwrap_or_default();
     if text.len() > MAX_SOP_BYTES {
         return Err(WebError::TooLarge(format!("{} {} KB", user.t(Msg::FileTooLarge), MAX_SOP_BYTES / 1024)));
