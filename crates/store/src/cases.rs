@@ -11,10 +11,12 @@ use sqlx::{Any, Row, Transaction};
 use crate::audit::{append, case_events};
 use crate::command::{Complete, Submit};
 use crate::effects::{Moment, StepDone};
+use crate::idempotency::{Answering, Replay, claim_in, unclaim_in};
 use crate::letters::OwnDraftAttempt;
 use crate::notice_delivery::Notice;
 use crate::personal_data::{carries_personal, open_events, seal_events};
 use crate::report_months::CompletedTask;
+use crate::write_queue::Write;
 use crate::{Store, StoreError, new_id};
 
 /// Whether completing a step does its letter work (drafts, review,
@@ -106,12 +108,48 @@ impl Store {
 
     /// Starts a case: [`Submit`].
     pub async fn submit(&self, command: Submit) -> Result<CaseState, StoreError> {
+        let (write, result) = self.submitted(command, None).await?;
+        write.finish(result).await
+    }
+
+    /// [`Store::submit`] for an API call with an idempotency key: the key
+    /// is claimed in the same command, whose answer the caller gives before
+    /// it commits.
+    pub async fn submit_answering(
+        &self,
+        command: Submit,
+        replay: Replay,
+    ) -> Result<Answering<'_, CaseState>, StoreError> {
+        let agency = command.agency.clone();
+        let (write, result) = self.submitted(command, Some(&replay)).await?;
+        match result {
+            Ok(state) => {
+                let case = state.id.clone();
+                Ok(Answering::new(self, write, replay, (&agency, &case), state))
+            }
+            Err(e) => write.finish(Err(e)).await,
+        }
+    }
+
+    /// A submission done on the write queue, not yet finished.
+    async fn submitted(
+        &self,
+        mut command: Submit,
+        replay: Option<&Replay>,
+    ) -> Result<(Write<'_>, Result<CaseState, StoreError>), StoreError> {
         let sop = self.sop(&command.agency, &command.sop, None).await?;
         let (org, calendar) = self.context_parts(&command.agency).await?;
         let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
         let mut write = self.write().await?;
-        let result = self.submit_in(write.tx(), &ctx, command).await;
-        write.finish(result).await
+        let result = async {
+            if let Some(replay) = replay {
+                let case = command.case.get_or_insert_with(new_id).clone();
+                claim_in(write.tx(), replay, &case).await?;
+            }
+            self.submit_in(write.tx(), &ctx, command).await
+        }
+        .await;
+        Ok((write, result))
     }
 
     /// The work of a submission inside `tx` (which holds the chain lock),
@@ -148,6 +186,35 @@ impl Store {
 
     /// Completes a task: [`Complete`].
     pub async fn complete(&self, command: Complete) -> Result<CaseState, StoreError> {
+        let (write, result) = self.completed(command, None).await?;
+        write.finish(result).await?
+    }
+
+    /// [`Store::complete`] for an API call with an idempotency key: the key
+    /// is claimed in the same command, whose answer the caller gives before
+    /// it commits.
+    pub async fn complete_answering(
+        &self,
+        command: Complete,
+        replay: Replay,
+    ) -> Result<Answering<'_, CaseState>, StoreError> {
+        let (agency, case) = (command.agency.clone(), command.case.clone());
+        let (write, result) = self.completed(command, Some(&replay)).await?;
+        match result {
+            Ok(Ok(state)) => Ok(Answering::new(self, write, replay, (&agency, &case), state)),
+            Ok(Err(refusal)) => write.finish(Ok(Err(refusal))).await?,
+            Err(e) => write.finish(Err(e)).await,
+        }
+    }
+
+    /// A completion done on the write queue, not yet finished: `Ok(Err)`
+    /// is a refusal whose notice is kept.
+    #[allow(clippy::type_complexity)]
+    async fn completed(
+        &self,
+        command: Complete,
+        replay: Option<&Replay>,
+    ) -> Result<(Write<'_>, Result<Result<CaseState, StoreError>, StoreError>), StoreError> {
         let (org, calendar) = self.context_parts(&command.agency).await?;
         let (agency, case, task, by, at) = (
             command.agency.clone(),
@@ -161,6 +228,9 @@ impl Store {
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
+            if let Some(replay) = replay {
+                claim_in(tx, replay, "").await?;
+            }
             let state = self.load_case(tx, &agency, &case).await?;
             let sop = self.sop(&agency, &state.sop_id, Some(state.sop_version)).await?;
             let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
@@ -170,13 +240,16 @@ impl Store {
                 Err(StoreError::Engine(EngineError::OwnDraft { duty, step })) => {
                     let attempt = OwnDraftAttempt { task: &task, by: &by, duty, at };
                     self.report_own_draft(tx, &ctx, &state, attempt).await?;
+                    if let Some(replay) = replay {
+                        unclaim_in(tx, replay).await?;
+                    }
                     Ok(Err(StoreError::Engine(EngineError::OwnDraft { duty, step })))
                 }
                 done => done.map(Ok),
             }
         }
         .await;
-        write.finish(result).await?
+        Ok((write, result))
     }
 
     /// The work of completing a task of `state` inside `tx` (which holds

@@ -16,7 +16,7 @@ pub struct Submit {
     pub input: ActionInput,
     /// Files kept as the step's attachments, stored only if the case is.
     pub uploads: Vec<Upload>,
-    /// The new case's id when chosen beforehand (an API call's idempotency
+    /// The new case's id when chosen beforehand (an idempotency key's
     /// claim names it); else a new one.
     pub case: Option<String>,
     pub at: i64,
@@ -37,11 +37,6 @@ impl Submit {
 
     pub fn with_uploads(mut self, uploads: Vec<Upload>) -> Submit {
         self.uploads = uploads;
-        self
-    }
-
-    pub fn as_case(mut self, id: &str) -> Submit {
-        self.case = Some(id.into());
         self
     }
 }

@@ -52,6 +52,10 @@ pub enum StoreError {
     /// commands, so the message is all that can be passed on).
     #[error("basis data: penyimpanan gagal: {0}")]
     Commit(String),
+    /// Another call claimed (or answered) this idempotency key first:
+    /// nothing was done; its answer is the one to give.
+    #[error("Idempotency-Key ini sedang dipakai panggilan lain")]
+    KeyTaken,
     #[error("migrasi basis data: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

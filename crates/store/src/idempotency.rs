@@ -1,31 +1,39 @@
 //! Idempotency keys of the API's creating and acting calls: the first call
-//! with a key claims it, runs, and leaves its answer; a retry with the same
-//! key and the same request gets that answer again instead of acting twice.
+//! with a key runs and leaves its answer; a retry with the same key and the
+//! same request gets that answer again instead of acting twice.
 //!
-//! The claim is committed before the call runs, so two concurrent retries
-//! cannot both run. A creating call's case id is chosen at the claim: if the
-//! process dies between acting and recording the answer, the next retry can
-//! see whether that case exists. Completing a task cannot happen twice
-//! anyway (a done task is no longer open), so rerunning it is safe.
+//! Submitting and completing a task keep the key the way that costs least:
+//! the claim, the action and the answer are one command on the write queue
+//! ([`Store::submit_answering`], [`Store::complete_answering`], answered
+//! through [`Answering`]). The claim is the transaction's first write, so
+//! two racing retries are told apart by the key's uniqueness: the second
+//! finds the key taken ([`StoreError::KeyTaken`]) before it acts, and reads
+//! the first one's answer once that is committed. A refusal is kept as the
+//! key's answer by a command of its own ([`Store::keep_answer`]), and so
+//! is the answer of a call idempotent by nature (publishing an SOP text),
+//! after it ran.
 
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
-use crate::{Store, StoreError, new_id};
+use crate::letters::{IncomingLetter, OutgoingLetter};
+use crate::write_queue::Write;
+use crate::{Store, StoreError};
 
 /// Keys are remembered this long.
 pub const KEEP_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// A claim older than this with no answer belongs to a call that was cut
-/// off: no call takes this long.
+/// off (claims are kept with their answer now; older versions claimed
+/// first): no call takes this long.
 pub const STALE_MS: i64 = 60_000;
 
+/// What a call's idempotency key says before the call runs, read without
+/// taking the write queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Claim {
-    /// First use of the key: run the call; a creating call makes `case_id`.
-    Fresh { case_id: String },
-    /// The key's call was cut off before answering: run it again (for a
-    /// creating call, first look whether `case_id` was made).
-    Interrupted { case_id: String },
+pub enum Seen {
+    /// Not used (or forgotten, or left unanswered by a call cut off long
+    /// enough ago): run the call, claiming the key in its command.
+    New,
     /// Answered before: give this answer again.
     Answered { status: u16, body: String },
     /// The key was used for a different request.
@@ -34,121 +42,191 @@ pub enum Claim {
     InProgress,
 }
 
+/// The key a command claims as its first write and answers before it
+/// commits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replay {
+    pub username: String,
+    pub key: String,
+    /// The hash of what was asked: the same key with another request is a
+    /// mismatch.
+    pub fingerprint: String,
+    pub at: i64,
+}
+
+/// Claims `replay`'s key inside `tx` (for a creating call, naming `case`):
+/// [`StoreError::KeyTaken`] if another call holds or answered it.
+pub(crate) async fn claim_in(
+    tx: &mut Transaction<'static, Any>,
+    replay: &Replay,
+    case: &str,
+) -> Result<(), StoreError> {
+    // A forgotten key is fresh again, and so is a claim left unanswered by
+    // a call cut off before this kind of command existed.
+    let claimed = sqlx::query(
+        "INSERT INTO api_idempotency (username, idem_key, fingerprint, case_id, created_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (username, idem_key) DO UPDATE
+         SET fingerprint = excluded.fingerprint, case_id = excluded.case_id,
+             created_at = excluded.created_at, status = NULL, body = NULL
+         WHERE api_idempotency.created_at < $6
+            OR (api_idempotency.status IS NULL AND api_idempotency.created_at < $7)",
+    )
+    .bind(&replay.username)
+    .bind(&replay.key)
+    .bind(&replay.fingerprint)
+    .bind(case)
+    .bind(replay.at)
+    .bind(replay.at - KEEP_MS)
+    .bind(replay.at - STALE_MS)
+    .execute(&mut **tx)
+    .await?;
+    if claimed.rows_affected() == 1 { Ok(()) } else { Err(StoreError::KeyTaken) }
+}
+
+/// Keeps the answer of the call that claimed `replay`'s key inside `tx`.
+async fn answer_in(
+    tx: &mut Transaction<'static, Any>,
+    replay: &Replay,
+    status: u16,
+    body: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE api_idempotency SET status = $1, body = $2 WHERE username = $3 AND idem_key = $4")
+        .bind(i64::from(status))
+        .bind(body)
+        .bind(&replay.username)
+        .bind(&replay.key)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Gives up `replay`'s claim inside `tx`: the command keeps some of its
+/// work but the call is refused, and the refusal is kept as the key's
+/// answer afterwards.
+pub(crate) async fn unclaim_in(
+    tx: &mut Transaction<'static, Any>,
+    replay: &Replay,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM api_idempotency WHERE username = $1 AND idem_key = $2 AND status IS NULL")
+        .bind(&replay.username)
+        .bind(&replay.key)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The letters of a case as a command leaves them.
+#[derive(Debug, Clone, Default)]
+pub struct CaseLetters {
+    pub incoming: Option<IncomingLetter>,
+    pub outgoing: Option<OutgoingLetter>,
+}
+
+/// A command that acted and claimed its call's key, still holding its turn
+/// on the write queue: the caller builds its answer from
+/// [`Answering::value`] (and [`Answering::letters`], which sees what the
+/// command wrote) and keeps it with [`Answering::answer`], which commits.
+/// Dropped without an answer, the command is undone.
+pub struct Answering<'s, T> {
+    store: &'s Store,
+    write: Write<'s>,
+    replay: Replay,
+    agency: String,
+    case: String,
+    value: T,
+}
+
+impl<'s, T> Answering<'s, T> {
+    pub(crate) fn new(
+        store: &'s Store,
+        write: Write<'s>,
+        replay: Replay,
+        (agency, case): (&str, &str),
+        value: T,
+    ) -> Answering<'s, T> {
+        Answering { store, write, replay, agency: agency.into(), case: case.into(), value }
+    }
+
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The case's letters, including what this command wrote.
+    pub async fn letters(&mut self) -> Result<CaseLetters, StoreError> {
+        let (agency, case) = (self.agency.clone(), self.case.clone());
+        let incoming = self.store.incoming_letter_in(&mut **self.write.tx(), &agency, &case).await?;
+        let outgoing = self.store.outgoing_letter_in(&mut **self.write.tx(), &agency, &case).await?;
+        Ok(CaseLetters { incoming, outgoing })
+    }
+
+    /// Keeps `body` as the answer to the key and commits with the command.
+    pub async fn answer(mut self, status: u16, body: &str) -> Result<T, StoreError> {
+        let kept = answer_in(self.write.tx(), &self.replay, status, body).await;
+        self.write.finish(kept.map(|()| self.value)).await
+    }
+}
+
 impl Store {
-    /// Claims `key` of `username` for a request whose content hashes to
-    /// `fingerprint`.
-    pub async fn claim_idempotency_key(
+    /// What `key` of `username` says for a request hashing to
+    /// `fingerprint`, read without the write queue.
+    pub async fn look_up_idempotency_key(
         &self,
         username: &str,
         key: &str,
         fingerprint: &str,
         now: i64,
-    ) -> Result<Claim, StoreError> {
-        // Queued behind this process's writers like every write, so waiting
-        // for SQLite's lock never holds a pooled connection the writer needs.
+    ) -> Result<Seen, StoreError> {
+        let row = sqlx::query(
+            "SELECT fingerprint, status, body, created_at FROM api_idempotency
+             WHERE username = $1 AND idem_key = $2",
+        )
+        .bind(username)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(Seen::New) };
+        let claimed_at: i64 = row.try_get("created_at")?;
+        if claimed_at < now - KEEP_MS {
+            return Ok(Seen::New);
+        }
+        if row.try_get::<String, _>("fingerprint")? != fingerprint {
+            return Ok(Seen::Mismatch);
+        }
+        match (row.try_get::<Option<i64>, _>("status")?, row.try_get::<Option<String>, _>("body")?) {
+            (Some(status), Some(body)) => {
+                Ok(Seen::Answered { status: u16::try_from(status).unwrap_or(500), body })
+            }
+            _ if now - claimed_at < STALE_MS => Ok(Seen::InProgress),
+            _ => Ok(Seen::New),
+        }
+    }
+
+    /// Keeps the answer to `replay`'s key, claiming it, in one command: for
+    /// a refusal, or a call idempotent by nature. [`StoreError::KeyTaken`]
+    /// if another call claimed the key meanwhile.
+    pub async fn keep_answer(&self, replay: &Replay, status: u16, body: &str) -> Result<(), StoreError> {
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
-            // A key older than the keeping time is fresh again (the daily
-            // job forgets such keys; until then they are overwritten).
-            let case_id = new_id();
-            let inserted = sqlx::query(
-                "INSERT INTO api_idempotency (username, idem_key, fingerprint, case_id, created_at)
-                 VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (username, idem_key) DO UPDATE
-                 SET fingerprint = excluded.fingerprint, case_id = excluded.case_id,
-                     created_at = excluded.created_at, status = NULL, body = NULL
-                 WHERE api_idempotency.created_at < $6",
-            )
-            .bind(username)
-            .bind(key)
-            .bind(fingerprint)
-            .bind(&case_id)
-            .bind(now)
-            .bind(now - KEEP_MS)
-            .execute(&mut **tx)
-            .await?;
-            if inserted.rows_affected() == 1 {
-                return Ok(Claim::Fresh { case_id });
-            }
-            let row = sqlx::query(
-                "SELECT fingerprint, case_id, status, body, created_at FROM api_idempotency
-                 WHERE username = $1 AND idem_key = $2",
-            )
-            .bind(username)
-            .bind(key)
-            .fetch_optional(&mut **tx)
-            .await?;
-            // The insert met this row inside this transaction: it is there.
-            let row = row.ok_or_else(|| StoreError::Corrupt("idempotency key vanished".into()))?;
-            if row.try_get::<String, _>("fingerprint")? != fingerprint {
-                return Ok(Claim::Mismatch);
-            }
-            if let (Some(status), Some(body)) =
-                (row.try_get::<Option<i64>, _>("status")?, row.try_get::<Option<String>, _>("body")?)
-            {
-                return Ok(Claim::Answered { status: u16::try_from(status).unwrap_or(500), body });
-            }
-            let claimed_at: i64 = row.try_get("created_at")?;
-            if now - claimed_at < STALE_MS {
-                return Ok(Claim::InProgress);
-            }
-            // Take the stale claim over, unless another retry just did.
-            let taken = sqlx::query(
-                "UPDATE api_idempotency SET created_at = $1
-                 WHERE username = $2 AND idem_key = $3 AND created_at = $4 AND status IS NULL",
-            )
-            .bind(now)
-            .bind(username)
-            .bind(key)
-            .bind(claimed_at)
-            .execute(&mut **tx)
-            .await?;
-            if taken.rows_affected() == 1 {
-                Ok(Claim::Interrupted { case_id: row.try_get("case_id")? })
-            } else {
-                Ok(Claim::InProgress)
-            }
+            claim_in(tx, replay, "").await?;
+            answer_in(tx, replay, status, body).await
         }
         .await;
         write.finish(result).await
     }
 
-    /// Keeps the answer given to the call that claimed `key`.
-    pub async fn answer_idempotency_key(
-        &self,
-        username: &str,
-        key: &str,
-        status: u16,
-        body: &str,
-    ) -> Result<(), StoreError> {
+    /// Replaces the kept answer to `replay`'s key (a letter signed by a
+    /// service after the step's command kept the first).
+    pub async fn replace_answer(&self, replay: &Replay, status: u16, body: &str) -> Result<(), StoreError> {
         self.write_one(
             sqlx::query(
                 "UPDATE api_idempotency SET status = $1, body = $2 WHERE username = $3 AND idem_key = $4",
             )
             .bind(i64::from(status))
             .bind(body)
-            .bind(username)
-            .bind(key),
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// Marks the claim of a call that failed inside the server as cut off:
-    /// the failure may have come after the call acted (while building its
-    /// answer), so a retry takes the claim over at once as it would a stale
-    /// one — with the same case id, and looking first whether the call
-    /// took effect — instead of acting afresh a second time.
-    pub async fn interrupt_idempotency_key(&self, username: &str, key: &str) -> Result<(), StoreError> {
-        self.write_one(
-            sqlx::query(
-                "UPDATE api_idempotency SET created_at = created_at - $1
-                 WHERE username = $2 AND idem_key = $3 AND status IS NULL",
-            )
-            .bind(STALE_MS)
-            .bind(username)
-            .bind(key),
+            .bind(&replay.username)
+            .bind(&replay.key),
         )
         .await?;
         Ok(())
@@ -159,15 +237,5 @@ impl Store {
         self.write_one(sqlx::query("DELETE FROM api_idempotency WHERE created_at < $1").bind(now - KEEP_MS))
             .await?;
         Ok(())
-    }
-
-    /// Whether `agency` has a case with this id.
-    pub async fn case_exists(&self, agency: &str, case: &str) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE agency_id = $1 AND id = $2")
-            .bind(agency)
-            .bind(case)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n > 0)
     }
 }

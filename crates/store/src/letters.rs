@@ -1026,7 +1026,22 @@ impl Store {
         agency: &str,
         case: &str,
     ) -> Result<Option<IncomingLetter>, StoreError> {
-        let rows = self.incoming_rows("WHERE agency_id = $1 AND case_id = $2", agency, case).await?;
+        self.incoming_letter_in(&self.pool, agency, case).await
+    }
+
+    /// As [`Store::incoming_letter`], read through `executor` (a command's
+    /// transaction sees what it wrote).
+    pub(crate) async fn incoming_letter_in<'e, E>(
+        &self,
+        executor: E,
+        agency: &str,
+        case: &str,
+    ) -> Result<Option<IncomingLetter>, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = Any>,
+    {
+        let rows =
+            self.incoming_rows(executor, "WHERE agency_id = $1 AND case_id = $2", agency, case).await?;
         Ok(rows.into_iter().next())
     }
 
@@ -1037,6 +1052,7 @@ impl Store {
         year: i64,
     ) -> Result<Vec<IncomingLetter>, StoreError> {
         self.incoming_rows(
+            &self.pool,
             "WHERE agency_id = $1 AND year = CAST($2 AS BIGINT) ORDER BY agenda_no",
             agency,
             &year.to_string(),
@@ -1044,12 +1060,16 @@ impl Store {
         .await
     }
 
-    async fn incoming_rows(
+    async fn incoming_rows<'e, E>(
         &self,
+        executor: E,
         filter: &'static str,
         agency: &str,
         arg: &str,
-    ) -> Result<Vec<IncomingLetter>, StoreError> {
+    ) -> Result<Vec<IncomingLetter>, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = Any>,
+    {
         // `filter` is one of this module's constant clauses.
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT case_id, year, agenda_no, received_at, sender, letter_number, letter_date, subject, attachments,
@@ -1057,7 +1077,7 @@ impl Store {
         )))
         .bind(agency)
         .bind(arg)
-        .fetch_all(&self.pool)
+        .fetch_all(executor)
         .await?;
         rows.iter()
             .map(|r| {
@@ -1099,6 +1119,7 @@ impl Store {
         year: i64,
     ) -> Result<Vec<OutgoingLetter>, StoreError> {
         self.outgoing_rows(
+            &self.pool,
             "WHERE agency_id = $1 AND year = CAST($2 AS BIGINT) ORDER BY dated_at, number",
             agency,
             &year.to_string(),
@@ -1112,19 +1133,35 @@ impl Store {
         agency: &str,
         case: &str,
     ) -> Result<Option<OutgoingLetter>, StoreError> {
-        Ok(self
-            .outgoing_rows("WHERE agency_id = $1 AND case_id = $2", agency, case)
-            .await?
-            .into_iter()
-            .next())
+        self.outgoing_letter_in(&self.pool, agency, case).await
     }
 
-    async fn outgoing_rows(
+    /// As [`Store::outgoing_letter`], read through `executor` (a command's
+    /// transaction sees what it wrote).
+    pub(crate) async fn outgoing_letter_in<'e, E>(
         &self,
+        executor: E,
+        agency: &str,
+        case: &str,
+    ) -> Result<Option<OutgoingLetter>, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = Any>,
+    {
+        let rows =
+            self.outgoing_rows(executor, "WHERE agency_id = $1 AND case_id = $2", agency, case).await?;
+        Ok(rows.into_iter().next())
+    }
+
+    async fn outgoing_rows<'e, E>(
+        &self,
+        executor: E,
         filter: &'static str,
         agency: &str,
         arg: &str,
-    ) -> Result<Vec<OutgoingLetter>, StoreError> {
+    ) -> Result<Vec<OutgoingLetter>, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = Any>,
+    {
         let org = self.organisation(agency).await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT id, case_id, number, seq, dated_at, recipient, subject, signer_id, signer_title, sent_at, code, sha256,
@@ -1133,7 +1170,7 @@ impl Store {
         )))
         .bind(agency)
         .bind(arg)
-        .fetch_all(&self.pool)
+        .fetch_all(executor)
         .await?;
         rows.iter()
             .map(|r| {

@@ -260,7 +260,11 @@ async fn a_vpn_request_runs_from_submission_to_signed_letter_through_the_api() {
             assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
             assert_eq!(field_names(&refused.json), ["signing.passphrase"]);
         }
-        let done = api.post(&format!("/cases/{case_id}/tasks/{task_id}"), &action_for(step), None).await;
+        // With a key: the answer is built and kept inside the step's own
+        // command, so it must already show what the step wrote.
+        let key = format!("{case_id}-{task_id}");
+        let done =
+            api.post(&format!("/cases/{case_id}/tasks/{task_id}"), &action_for(step), Some(&key)).await;
         assert_eq!(done.status, StatusCode::OK, "step {} by {username}: {}", step.no, done.json);
         case = done.json;
     }
@@ -270,6 +274,7 @@ async fn a_vpn_request_runs_from_submission_to_signed_letter_through_the_api() {
     assert!(letter["verify"].as_str().unwrap().starts_with("/verifikasi/"));
     let read = requester.get(&format!("/cases/{case_id}")).await;
     assert_eq!(read.json["status"], "completed");
+    assert_eq!(read.json["letter"], case["letter"], "the signing step's answer shows its letter");
     assert_eq!(read.json["tasks"].as_array().unwrap().len(), case["tasks"].as_array().unwrap().len());
 
     let mine = requester.get("/cases").await;

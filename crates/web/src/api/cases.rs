@@ -19,13 +19,14 @@ use engine::{ActionInput, CaseState, TaskStatus, Verdict};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sop::{ActionKind, Sop};
+use store::idempotency::{Answering, CaseLetters, Replay};
 use store::{LetterDraft, Paperwork, Signing};
 use utoipa::ToSchema;
 
 use super::caller::Caller;
 use super::paging::{Page, PageQuery};
 use super::problem::Problem;
-use super::replay::{self, Attempt, Outcome};
+use super::replay::{self, Outcome};
 use crate::auth::User;
 use crate::i18n::Lang;
 use crate::pages::form::shown;
@@ -269,6 +270,21 @@ pub async fn case_view(
     case: &CaseState,
     sop: &Sop,
 ) -> Result<CaseView, Problem> {
+    let letters = CaseLetters {
+        incoming: state.store.incoming_letter(user.agency_id(), &case.id).await?,
+        outgoing: state.store.outgoing_letter(user.agency_id(), &case.id).await?,
+    };
+    case_view_with(state, user, case, sop, letters).await
+}
+
+/// The view of `case` with its `letters` as given.
+async fn case_view_with(
+    state: &AppState,
+    user: &User,
+    case: &CaseState,
+    sop: &Sop,
+    letters: CaseLetters,
+) -> Result<CaseView, Problem> {
     let org = state.store.organisation(user.agency_id()).await?;
     let tasks = case
         .tasks
@@ -307,8 +323,8 @@ pub async fn case_view(
             }
         })
         .collect();
-    let agenda = state.store.incoming_letter(user.agency_id(), &case.id).await?.map(|l| l.agenda);
-    let letter = state.store.outgoing_letter(user.agency_id(), &case.id).await?.map(|l| LetterView {
+    let agenda = letters.incoming.map(|l| l.agenda);
+    let letter = letters.outgoing.map(|l| LetterView {
         number: l.number,
         dated_at: instant(l.dated_at),
         signer: l.signer,
@@ -399,6 +415,23 @@ fn answer<T: Serialize>(status: StatusCode, value: &T) -> Outcome {
     Ok((status, serde_json::to_value(value).expect("views serialise")))
 }
 
+/// Answers with the case a command left, keeping the answer to the call's
+/// idempotency key in that command (which commits here).
+async fn answered(
+    state: &AppState,
+    user: &User,
+    sop: &Sop,
+    status: StatusCode,
+    mut answering: Answering<'_, CaseState>,
+) -> Outcome {
+    let letters = answering.letters().await?;
+    let view = case_view_with(state, user, answering.value(), sop, letters).await?;
+    let json = serde_json::to_value(view).expect("views serialise");
+    let body = serde_json::to_string(&json).expect("views serialise");
+    answering.answer(status.as_u16(), &body).await?;
+    Ok((status, json))
+}
+
 /// Submits a request. With an `Idempotency-Key`, a retry makes no second case.
 #[utoipa::path(post, path = "/cases", tag = "permohonan", request_body = NewCase,
     params(("Idempotency-Key" = Option<String>, Header, description = "Any unique string (e.g. a UUID): a retry with the same key and body gets the first answer and makes no second case")),
@@ -420,7 +453,7 @@ pub async fn submit(
     body: Bytes,
 ) -> Response {
     let (user, state, headers, body, caller) = (&caller.0, &state, &headers, &body, &caller);
-    replay::once(state, user, headers, "POST /api/v1/cases", body, |attempt| async move {
+    replay::in_command(state, user, headers, "POST /api/v1/cases", body, |replay| async move {
         let request: NewCase = json_body(headers, body)?;
         let (agency, slug) = request
             .sop
@@ -439,16 +472,18 @@ pub async fn submit(
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        let case_id = attempt.case_id.clone().unwrap_or_else(store::new_id);
-        if attempt.interrupted && state.store.case_exists(user.agency_id(), &case_id).await? {
-            let (case, sop) = visible_case(state, user, &case_id).await?;
-            return answer(StatusCode::CREATED, &case_view(state, user, &case, &sop).await?);
+        let command =
+            store::Submit::new(user.agency_id(), &sop.id, user.person(), input, now_ms()).with_uploads(data.files);
+        match replay {
+            None => {
+                let case = state.store.submit(command).await?;
+                answer(StatusCode::CREATED, &case_view(state, user, &case, &sop).await?)
+            }
+            Some(replay) => {
+                let answering = state.store.submit_answering(command, replay).await?;
+                answered(state, user, &sop, StatusCode::CREATED, answering).await
+            }
         }
-        let case = state
-            .store
-            .submit(store::Submit::new(user.agency_id(), &sop.id, user.person(), input, now_ms()).with_uploads(data.files).as_case(&case_id))
-            .await?;
-        answer(StatusCode::CREATED, &case_view(state, user, &case, &sop).await?)
     })
     .await
 }
@@ -580,18 +615,11 @@ pub async fn act(
 ) -> Response {
     let scope = format!("POST /api/v1/cases/{id}/tasks/{task_id}");
     let (user, state, headers, body, id, task_id) = (&caller.0, &state, &headers, &body, &id, &task_id);
-    replay::once(state, user, headers, &scope, body, |attempt: Attempt| async move {
+    replay::in_command(state, user, headers, &scope, body, |replay: Option<Replay>| async move {
         let action: Action = json_body(headers, body)?;
         let (case, sop) = visible_case(state, user, id).await?;
         let task = case.task(task_id).ok_or_else(Problem::not_found)?.clone();
         let step = sop.step(task.step).ok_or_else(Problem::not_found)?;
-        if attempt.interrupted
-            && task.status == TaskStatus::Done
-            && task.done_by.as_deref() == Some(user.person())
-        {
-            // The cut-off run did act: answer as it would have.
-            return answer(StatusCode::OK, &case_view(state, user, &case, &sop).await?);
-        }
         let verdict = match action.verdict.as_deref() {
             None | Some("") => None,
             Some("ya") => Some(Verdict::Ya),
@@ -638,20 +666,50 @@ pub async fn act(
         {
             return Err(Problem::field("signing.passphrase", "signing.passphrase", &message));
         }
-        let after = state
-            .store
-            .complete(
-                store::Complete::new(user.agency_id(), &case.id, &task.id, user.person(), input, now_ms())
-                    .with_uploads(data.files)
-                    .with_paperwork(paperwork),
-            )
-            .await
-            .map_err(|e| in_request_words(e.into()))?;
-        if let Some(p) = &passphrase {
-            crate::pages::signing_queue::sign_after_step(state, user.agency_id(), &case.id, user.person(), p)
-                .await?;
+        let command =
+            store::Complete::new(user.agency_id(), &case.id, &task.id, user.person(), input, now_ms())
+                .with_uploads(data.files)
+                .with_paperwork(paperwork);
+        let (passphrase, case_id) = (passphrase.as_deref(), case.id.as_str());
+        let signed_by_service = || async move {
+            match passphrase {
+                Some(p) => crate::pages::signing_queue::sign_after_step(
+                    state,
+                    user.agency_id(),
+                    case_id,
+                    user.person(),
+                    p,
+                )
+                .await
+                .map(|signed| signed.is_some()),
+                None => Ok(false),
+            }
+        };
+        match replay {
+            None => {
+                let after = state.store.complete(command).await.map_err(|e| in_request_words(e.into()))?;
+                signed_by_service().await?;
+                answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)
+            }
+            Some(replay) => {
+                let answering = state
+                    .store
+                    .complete_answering(command, replay.clone())
+                    .await
+                    .map_err(|e| in_request_words(e.into()))?;
+                let kept = answered(state, user, &sop, StatusCode::OK, answering).await?;
+                if !signed_by_service().await? {
+                    return Ok(kept);
+                }
+                // A signing service signed after the step: the answer
+                // (given again to a retry) shows the signed letter.
+                let (after, _) = visible_case(state, user, case_id).await?;
+                let json = answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)?.1;
+                let body = serde_json::to_string(&json).expect("views serialise");
+                state.store.replace_answer(&replay, StatusCode::OK.as_u16(), &body).await?;
+                Ok((StatusCode::OK, json))
+            }
         }
-        answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)
     })
     .await
 }

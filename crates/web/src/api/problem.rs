@@ -202,6 +202,12 @@ impl From<store::StoreError> for Problem {
             refusal @ (S::VersionConflict { .. } | S::StaleVersion { .. }) => {
                 Problem::conflict(refusal.to_string())
             }
+            S::KeyTaken => Problem::new(
+                StatusCode::CONFLICT,
+                super::replay::KEY_TAKEN,
+                "Idempotency-Key sedang dipakai",
+                Some("Panggilan lain dengan Idempotency-Key ini sedang berjalan.".into()),
+            ),
             S::Engine(EngineError::Invalid(errors)) => errors.into(),
             S::Engine(refusal @ EngineError::OwnDraft { .. }) => Problem::new(
                 StatusCode::FORBIDDEN,

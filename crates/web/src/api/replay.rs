@@ -3,13 +3,21 @@
 //! `Idempotent-Replayed: true`) and acts no second time; the same key with a
 //! different request is refused. Keys live 24 hours (see
 //! `store::idempotency`).
+//!
+//! The key is looked up without the write queue. Submitting and completing
+//! a task claim it and keep their answer in their own command
+//! ([`in_command`]); other calls, which are idempotent by nature, keep
+//! their answer in one command after they ran ([`once`]). A refusal is
+//! kept as the key's answer too.
 
 use std::future::Future;
+use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use store::idempotency::Claim;
+use store::StoreError;
+use store::idempotency::{Replay, Seen};
 
 use super::problem::{PROBLEM_JSON, Problem};
 use crate::auth::User;
@@ -18,17 +26,15 @@ use crate::{AppState, now_ms};
 pub const KEY_HEADER: &str = "idempotency-key";
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 
+/// The problem kind of a call that found its key claimed by another call
+/// (which then answers it), so the wrapper reads that answer instead.
+pub const KEY_TAKEN: &str = "idempotency-key-taken";
+
+/// How long a call whose key another call holds waits for that answer.
+const PATIENCE: Duration = Duration::from_secs(5);
+
 /// What a call produced: a JSON answer with its status, or a problem.
 pub type Outcome = Result<(StatusCode, serde_json::Value), Problem>;
-
-/// How this run of a call came about.
-#[derive(Debug, Clone, Default)]
-pub struct Attempt {
-    /// The id a creating call gives its new case (chosen at the key's claim).
-    pub case_id: Option<String>,
-    /// An earlier run with this key was cut off; it may have taken effect.
-    pub interrupted: bool,
-}
 
 fn respond(status: StatusCode, body: Vec<u8>, replayed: bool) -> Response {
     let kind = if status.is_success() { "application/json" } else { PROBLEM_JSON };
@@ -40,7 +46,19 @@ fn respond(status: StatusCode, body: Vec<u8>, replayed: bool) -> Response {
     response
 }
 
-/// Runs `call` once per idempotency key (every time without a key).
+/// Who keeps a call's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keeping {
+    /// The call's own command, given the key (its success; a refusal is
+    /// kept afterwards).
+    InCommand,
+    /// One command after the call ran.
+    AfterCall,
+}
+
+/// Runs `call` once per idempotency key (every time without a key); the
+/// call is idempotent by nature and its answer is kept after it ran. Two
+/// racing first calls may both run; the second answers as the first did.
 pub async fn once<F, Fut>(
     state: &AppState,
     user: &User,
@@ -50,11 +68,46 @@ pub async fn once<F, Fut>(
     call: F,
 ) -> Response
 where
-    F: FnOnce(Attempt) -> Fut,
+    F: Fn(Option<Replay>) -> Fut,
+    Fut: Future<Output = Outcome>,
+{
+    run(state, user, headers, scope, body, call, Keeping::AfterCall).await
+}
+
+/// Runs `call` once per idempotency key (every time without a key). Given
+/// a key, the call claims it and keeps its successful answer in its own
+/// command (`store::idempotency::Answering`); a call that finds the key
+/// taken answers with [`KEY_TAKEN`], and the first call's answer is given.
+pub async fn in_command<F, Fut>(
+    state: &AppState,
+    user: &User,
+    headers: &HeaderMap,
+    scope: &str,
+    body: &[u8],
+    call: F,
+) -> Response
+where
+    F: Fn(Option<Replay>) -> Fut,
+    Fut: Future<Output = Outcome>,
+{
+    run(state, user, headers, scope, body, call, Keeping::InCommand).await
+}
+
+async fn run<F, Fut>(
+    state: &AppState,
+    user: &User,
+    headers: &HeaderMap,
+    scope: &str,
+    body: &[u8],
+    call: F,
+    keeping: Keeping,
+) -> Response
+where
+    F: Fn(Option<Replay>) -> Fut,
     Fut: Future<Output = Outcome>,
 {
     let Some(key) = headers.get(KEY_HEADER) else {
-        return finish(call(Attempt::default()).await);
+        return finish(call(None).await);
     };
     let key = match key.to_str().ok().map(str::trim).filter(|k| !k.is_empty() && k.len() <= 255) {
         Some(k) => k.to_string(),
@@ -72,52 +125,73 @@ where
     hash.update(b"\n");
     hash.update(body);
     let fingerprint: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    let username = &user.account.username;
-    let claim = match state.store.claim_idempotency_key(username, &key, &fingerprint, now_ms()).await {
-        Ok(c) => c,
-        Err(e) => return Problem::from(e).into_response(),
-    };
-    let attempt = match claim {
-        Claim::Fresh { case_id } => Attempt { case_id: Some(case_id), interrupted: false },
-        Claim::Interrupted { case_id } => Attempt { case_id: Some(case_id), interrupted: true },
-        Claim::Answered { status, body } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            return respond(status, body.into_bytes(), true);
+    let username = user.account.username.clone();
+    let started = Instant::now();
+    loop {
+        let now = now_ms();
+        let seen = match state.store.look_up_idempotency_key(&username, &key, &fingerprint, now).await {
+            Ok(seen) => seen,
+            Err(e) => return Problem::from(e).into_response(),
+        };
+        match seen {
+            Seen::New => {}
+            Seen::Answered { status, body } => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+                return respond(status, body.into_bytes(), true);
+            }
+            Seen::Mismatch => {
+                return Problem::field(
+                    "Idempotency-Key",
+                    "Idempotency-Key",
+                    "kunci ini sudah dipakai untuk permintaan yang berbeda; pakai kunci baru",
+                )
+                .into_response();
+            }
+            Seen::InProgress => return in_progress(),
         }
-        Claim::Mismatch => {
-            return Problem::field(
-                "Idempotency-Key",
-                "Idempotency-Key",
-                "kunci ini sudah dipakai untuk permintaan yang berbeda; pakai kunci baru",
-            )
-            .into_response();
+        let replay = Replay {
+            username: username.clone(),
+            key: key.clone(),
+            fingerprint: fingerprint.clone(),
+            at: now,
+        };
+        let (status, body, kept) = match call(Some(replay.clone())).await {
+            Ok((status, json)) => {
+                (status, serde_json::to_vec(&json).expect("answers serialise"), keeping == Keeping::InCommand)
+            }
+            Err(problem) if problem.kind.ends_with(KEY_TAKEN) => {
+                // Another call with this key acts now: give its answer once
+                // it is committed.
+                if started.elapsed() > PATIENCE {
+                    return in_progress();
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+            Err(problem) => {
+                (problem.status(), serde_json::to_vec(&problem).expect("problems serialise"), false)
+            }
+        };
+        // A failure inside the server is not kept: the call did not act
+        // (its command was undone), and a retry runs it afresh.
+        if !kept && !status.is_server_error() {
+            match state.store.keep_answer(&replay, status.as_u16(), &String::from_utf8_lossy(&body)).await {
+                Ok(()) => {}
+                // Another call with this key answered first: give its answer.
+                Err(StoreError::KeyTaken) if started.elapsed() <= PATIENCE => continue,
+                Err(e) => tracing::warn!("jawaban Idempotency-Key tidak tersimpan: {e}"),
+            }
         }
-        Claim::InProgress => {
-            let mut response = Problem::conflict(
-                "Permintaan dengan Idempotency-Key ini sedang diproses; ulangi sebentar lagi.",
-            )
-            .into_response();
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-            return response;
-        }
-    };
-    let (status, body) = match call(attempt).await {
-        Ok((status, json)) => (status, serde_json::to_vec(&json).expect("answers serialise")),
-        Err(problem) => (problem.status(), serde_json::to_vec(&problem).expect("problems serialise")),
-    };
-    let kept = if status.is_server_error() {
-        // The call may have acted before it failed: a retry runs as after a cut-off.
-        state.store.interrupt_idempotency_key(username, &key).await
-    } else {
-        state
-            .store
-            .answer_idempotency_key(username, &key, status.as_u16(), &String::from_utf8_lossy(&body))
-            .await
-    };
-    if let Err(e) = kept {
-        tracing::warn!("jawaban Idempotency-Key tidak tersimpan: {e}");
+        return respond(status, body, false);
     }
-    respond(status, body, false)
+}
+
+fn in_progress() -> Response {
+    let mut response =
+        Problem::conflict("Permintaan dengan Idempotency-Key ini sedang diproses; ulangi sebentar lagi.")
+            .into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
 }
 
 fn finish(outcome: Outcome) -> Response {

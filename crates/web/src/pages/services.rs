@@ -226,11 +226,9 @@ async fn submit_once(
     input: ActionInput,
     files: Vec<store::Upload>,
 ) -> Result<String, WebError> {
-    use store::idempotency::Claim;
+    use store::idempotency::{Replay, Seen};
     // The send runs to its end, claim and act alike, even if the browser
-    // drops it (a second click cancels the first send's page load): cut off
-    // once its claim was kept, it left the claim unanswered, so the second
-    // send could only wait and be refused while no case was made.
+    // drops it (a second click cancels the first send's page load).
     let state = state.clone();
     let (username, key) = (user.account.username.clone(), format!("form:{key}"));
     let (agency, person) = (user.agency_id().to_string(), user.person().to_string());
@@ -239,43 +237,42 @@ async fn submit_once(
     let running = user.t(Msg::SubmissionRunning).to_string();
     let sending = tokio::spawn(async move {
         let started = std::time::Instant::now();
+        let wait = || async {
+            if started.elapsed() < SECOND_SEND_PATIENCE {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                true
+            } else {
+                false
+            }
+        };
         loop {
-            let case_id =
-                match state.store.claim_idempotency_key(&username, &key, &fingerprint, now_ms()).await? {
-                    Claim::Answered { body, .. } => return Ok(body),
-                    Claim::InProgress if started.elapsed() < SECOND_SEND_PATIENCE => {
-                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                        continue;
-                    }
-                    Claim::InProgress | Claim::Mismatch => return Err(WebError::BadRequest(running)),
-                    Claim::Interrupted { case_id } if state.store.case_exists(&agency, &case_id).await? => {
-                        let location = case_location(&case_id);
-                        state.store.answer_idempotency_key(&username, &key, 303, &location).await?;
-                        return Ok(location);
-                    }
-                    Claim::Fresh { case_id } | Claim::Interrupted { case_id } => case_id,
-                };
-            let submitted = state
-                .store
-                .submit(
-                    store::Submit::new(&agency, &sop_id, &person, input, now_ms())
-                        .with_uploads(files)
-                        .as_case(&case_id),
-                )
-                .await;
-            return match submitted {
-                Ok(case) => {
-                    let location = case_location(&case.id);
-                    state.store.answer_idempotency_key(&username, &key, 303, &location).await?;
-                    Ok(location)
-                }
-                Err(e) => {
-                    // Let a later send of the same form run (it first looks
-                    // whether the case was made after all).
-                    state.store.interrupt_idempotency_key(&username, &key).await?;
-                    Err(e.into())
-                }
+            let now = now_ms();
+            match state.store.look_up_idempotency_key(&username, &key, &fingerprint, now).await? {
+                Seen::Answered { body, .. } => return Ok(body),
+                Seen::InProgress if wait().await => continue,
+                Seen::InProgress | Seen::Mismatch => return Err(WebError::BadRequest(running)),
+                Seen::New => {}
+            }
+            let replay = Replay {
+                username: username.clone(),
+                key: key.clone(),
+                fingerprint: fingerprint.clone(),
+                at: now,
             };
+            let command =
+                store::Submit::new(&agency, &sop_id, &person, input.clone(), now).with_uploads(files.clone());
+            match state.store.submit_answering(command, replay).await {
+                Ok(answering) => {
+                    let location = case_location(&answering.value().id);
+                    answering.answer(303, &location).await?;
+                    return Ok(location);
+                }
+                // The first send holds the form's key: lead to its case
+                // once it is kept.
+                Err(store::StoreError::KeyTaken) if wait().await => continue,
+                Err(store::StoreError::KeyTaken) => return Err(WebError::BadRequest(running)),
+                Err(e) => return Err(e.into()),
+            }
         }
     });
     sending.await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
