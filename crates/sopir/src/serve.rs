@@ -333,6 +333,11 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
         if let Err(e) = store.expire_registrations(now).await {
             tracing::warn!("pendaftaran kedaluwarsa tidak dihapus, dicoba lagi: {e}");
         }
+        // Letter numbers reserved for a signing that never got filed (the
+        // server stopped in between) go back to their sequence or are voided.
+        if let Err(e) = store.release_lapsed_reservations(now).await {
+            tracing::warn!("nomor surat yang dipesan belum dilepas, dicoba lagi: {e}");
+        }
         // Once a day: personal data past its retention period goes,
         // periodic access reviews that are due are opened, expired API
         // idempotency keys and login failures are forgotten, and the query

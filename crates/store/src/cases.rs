@@ -12,7 +12,9 @@ use crate::audit::{append, case_events};
 use crate::command::{Complete, Submit};
 use crate::effects::{Moment, StepDone};
 use crate::idempotency::{Answering, Replay, claim_in, unclaim_in};
+use crate::letter_reservation::Reservation;
 use crate::letters::OwnDraftAttempt;
+use crate::letters::SignatureWork;
 use crate::notice_delivery::Notice;
 use crate::personal_data::{carries_personal, open_events, seal_events};
 use crate::report_months::CompletedTask;
@@ -26,7 +28,7 @@ use crate::{Store, StoreError, new_id};
 /// the key's size does not matter.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum LetterWork {
-    Do(Option<documents::UnlockedKey>),
+    Do(SignatureWork),
     Skip,
 }
 
@@ -186,8 +188,10 @@ impl Store {
 
     /// Completes a task: [`Complete`].
     pub async fn complete(&self, command: Complete) -> Result<CaseState, StoreError> {
-        let (write, result) = self.completed(command, None).await?;
-        write.finish(result).await?
+        let (signature, reserved) = self.signature_ahead(&command).await?;
+        let (write, result) = self.completed(command, signature, None).await?;
+        let done = write.finish(result).await.and_then(|refused| refused);
+        self.settle(reserved, done).await
     }
 
     /// [`Store::complete`] for an API call with an idempotency key: the key
@@ -199,12 +203,58 @@ impl Store {
         replay: Replay,
     ) -> Result<Answering<'_, CaseState>, StoreError> {
         let (agency, case) = (command.agency.clone(), command.case.clone());
-        let (write, result) = self.completed(command, Some(&replay)).await?;
-        match result {
-            Ok(Ok(state)) => Ok(Answering::new(self, write, replay, (&agency, &case), state)),
-            Ok(Err(refusal)) => write.finish(Ok(Err(refusal))).await?,
+        let (signature, reserved) = self.signature_ahead(&command).await?;
+        let (write, result) = self.completed(command, signature, Some(&replay)).await?;
+        let refused = match result {
+            // A letter signed ahead that is not filed after all is given
+            // back by the periodic work.
+            Ok(Ok(state)) => return Ok(Answering::new(self, write, replay, (&agency, &case), state)),
+            Ok(Err(refusal)) => write.finish(Ok(Err(refusal))).await.and_then(|refused| refused),
             Err(e) => write.finish(Err(e)).await,
+        };
+        self.settle(reserved, refused).await
+    }
+
+    /// The signature of `command`'s letter, made before the command takes
+    /// the write queue where it can be ([`Store::sign_ahead`]), with the
+    /// number it reserved.
+    async fn signature_ahead(
+        &self,
+        command: &Complete,
+    ) -> Result<(SignatureWork, Option<Reservation>), StoreError> {
+        let signing = command.paperwork.signing.as_ref();
+        let (agency, case, task, by) = (&command.agency, &command.case, &command.task, &command.by);
+        match self.unlock_ahead(agency, case, task, by, signing).await? {
+            None => Ok((SignatureWork::InCommand(None), None)),
+            Some(key) => match self.sign_ahead(command, key).await? {
+                Ok(ahead) => {
+                    let reserved = ahead.reservation.clone();
+                    Ok((SignatureWork::Ahead(ahead), Some(reserved)))
+                }
+                Err(key) => Ok((SignatureWork::InCommand(Some(key)), None)),
+            },
         }
+    }
+
+    /// A command that reserved a letter number and was not kept gives the
+    /// number back (or voids it) at once.
+    async fn settle<T>(
+        &self,
+        reserved: Option<Reservation>,
+        done: Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if let (Some(reservation), Err(e)) = (&reserved, &done) {
+            let reason = format!("langkah tanda tangan tidak tersimpan: {e}");
+            if let Err(release) =
+                self.release_reservation(reservation, &reason, jiff::Timestamp::now().as_millisecond()).await
+            {
+                tracing::warn!(
+                    "nomor surat {} belum dikembalikan (dicoba lagi nanti): {release}",
+                    reservation.number
+                );
+            }
+        }
+        done
     }
 
     /// A completion done on the write queue, not yet finished: `Ok(Err)`
@@ -213,6 +263,7 @@ impl Store {
     async fn completed(
         &self,
         command: Complete,
+        signature: SignatureWork,
         replay: Option<&Replay>,
     ) -> Result<(Write<'_>, Result<Result<CaseState, StoreError>, StoreError>), StoreError> {
         let (org, calendar) = self.context_parts(&command.agency).await?;
@@ -223,8 +274,6 @@ impl Store {
             command.by.clone(),
             command.at,
         );
-        let signing = command.paperwork.signing.as_ref();
-        let key = self.unlock_ahead(&agency, &case, &task, &by, signing).await?;
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
@@ -234,7 +283,7 @@ impl Store {
             let state = self.load_case(tx, &agency, &case).await?;
             let sop = self.sop(&agency, &state.sop_id, Some(state.sop_version)).await?;
             let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
-            match self.complete_in(tx, &ctx, state.clone(), command, LetterWork::Do(key)).await {
+            match self.complete_in(tx, &ctx, state.clone(), command, LetterWork::Do(signature)).await {
                 // The engine refuses before anything is written: what is kept
                 // of this command is the heads' notice alone.
                 Err(StoreError::Engine(EngineError::OwnDraft { duty, step })) => {

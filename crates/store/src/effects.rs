@@ -4,12 +4,11 @@
 //! effect writes — then does its work for the moment. A refusal by any of
 //! them refuses the whole command and nothing of it is kept.
 
-use documents::UnlockedKey;
 use engine::{CaseState, Context};
 use sop::{Effect, Step};
 use sqlx::{Any, Transaction};
 
-use crate::letters::Paperwork;
+use crate::letters::{Paperwork, SignatureWork};
 use crate::personal_data::DataKey;
 use crate::{Store, StoreError};
 
@@ -30,7 +29,7 @@ pub(crate) enum Moment<'a> {
     Submitted { filenames: &'a [String], case_key: Option<&'a DataKey> },
     /// A step was completed: with the letter paperwork it brought, or
     /// `None` when a history is replayed (no letter work).
-    Completed { done: StepDone<'a>, paperwork: Option<(Paperwork, Option<UnlockedKey>)> },
+    Completed { done: StepDone<'a>, paperwork: Option<(Paperwork, SignatureWork)> },
     /// The requester withdrew the case.
     Withdrawn,
 }

@@ -24,7 +24,9 @@ use sop::definition::{ActionKind, LETTER_PLACEHOLDERS, LetterTemplate, Unfilled}
 use sop::{Agency, Sop};
 use sqlx::{Any, Row, Transaction};
 
+use crate::command::Complete;
 use crate::effects::StepDone;
+use crate::letter_reservation::{self, Reservation};
 use crate::notice_delivery::Notice;
 use crate::record_event::{self, Change, Owner};
 use crate::signing_queue::SignedWith;
@@ -368,6 +370,112 @@ fn refuse_unfinished(sop: &Sop, draft: &LetterDraft, refused: Refused) -> Result
     if errors.is_empty() { Ok(()) } else { Err(StoreError::Engine(EngineError::Invalid(errors))) }
 }
 
+/// The draft a signing step signs: the latest, approved if the SOP has a
+/// review, with every placeholder filled.
+fn draft_to_sign(sop: &Sop, latest: Option<DraftVersion>) -> Result<DraftVersion, StoreError> {
+    let reviewed = sop.steps.iter().any(|s| s.action == ActionKind::Review);
+    let draft = match latest {
+        Some(v) if !reviewed || v.review == Some(DraftReview::Approved) => v,
+        Some(_) => {
+            return Err(StoreError::invalid(
+                "kata_sandi",
+                "Tanda tangan",
+                "konsep surat terakhir belum disetujui",
+            ));
+        }
+        None => {
+            return Err(StoreError::invalid(
+                "kata_sandi",
+                "Tanda tangan",
+                "belum ada konsep surat untuk ditandatangani",
+            ));
+        }
+    };
+    refuse_unfinished(sop, &draft.draft, Refused::Signing)?;
+    Ok(draft)
+}
+
+/// Where a signed letter's verification link points: required, since the
+/// link and QR code printed on it last for ever.
+fn verify_base_of(signing: &Signing) -> Result<String, StoreError> {
+    signing.verify_base.clone().ok_or_else(|| {
+        StoreError::invalid(
+            PUBLIC_ADDRESS,
+            "Alamat publik Sopir",
+            "belum diatur, jadi surat belum dapat ditandatangani: tautan verifikasi dan kode QR surat \
+             bertanda tangan berlaku selamanya. Minta administrator menjalankan Sopir dengan --public-url \
+             (atau SOPIR_PUBLIC_URL) berisi alamat yang dibuka masyarakat, mis. https://sopir.lumajangkab.go.id",
+        )
+    })
+}
+
+/// How a signing step's letter gets its signature.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum SignatureWork {
+    /// In the step's command, with the signer's key if it was opened
+    /// beforehand.
+    InCommand(Option<UnlockedKey>),
+    /// Before the command ([`Store::sign_ahead`]): the command files it.
+    Ahead(SignedAhead),
+}
+
+/// A letter numbered, rendered and signed before its step's command.
+pub(crate) struct SignedAhead {
+    pub reservation: Reservation,
+    /// What it was made of, checked again in the command.
+    pub draft_version: i64,
+    pub title: String,
+    pub at: i64,
+    pub code: String,
+    pub pdf: Vec<u8>,
+}
+
+/// A letter of a signing step ready to be rendered once it has a number.
+struct LetterToSign {
+    letterhead: Letterhead,
+    place: String,
+    attached: Vec<documents::EmbeddedFile>,
+    draft: LetterDraft,
+    signer_title: String,
+    signer_name: String,
+    signer_nip: String,
+    verify_base: String,
+}
+
+impl LetterToSign {
+    /// The unsigned PDF with its signature slot.
+    fn pdf(self, number: &str, code: &str, at: i64, zone: &TimeZone) -> Vec<u8> {
+        let slot = documents::SignatureSlot {
+            signer_name: self.signer_name.clone(),
+            reason: format!("Surat {number}"),
+            location: self.place.clone(),
+            date: pdf_date(at, zone),
+        };
+        let letter = Letter {
+            letterhead: self.letterhead,
+            place: self.place,
+            date: long_date(at, zone),
+            number: number.to_string(),
+            nature: "Biasa".into(),
+            enclosures: enclosure_count(self.attached.len()),
+            attached: self.attached,
+            subject: self.draft.subject,
+            recipient: self.draft.recipient.lines().map(str::to_string).collect(),
+            body: self.draft.body,
+            signer_title: self.signer_title.replace('\n', ", "),
+            signer_name: self.signer_name,
+            signer_nip: self.signer_nip,
+            copies: self.draft.copies.lines().map(str::to_string).collect(),
+            verification: Some(Verification {
+                url: format!("{}{code}", self.verify_base),
+                code: code.to_string(),
+            }),
+            draft: false,
+        };
+        letter.to_pdf(Some(&slot))
+    }
+}
+
 fn check_draft(draft: LetterDraft) -> Result<LetterDraft, StoreError> {
     let draft = LetterDraft {
         subject: draft.subject.trim().to_string(),
@@ -451,7 +559,7 @@ impl Store {
         state: &CaseState,
         done: &StepDone<'_>,
         paperwork: Paperwork,
-        key: Option<UnlockedKey>,
+        signature: SignatureWork,
     ) -> Result<(), StoreError> {
         let (sop, org, zone) = (ctx.sop, ctx.org, &ctx.calendar.zone);
         let StepDone { step, by, at, .. } = *done;
@@ -547,7 +655,7 @@ impl Store {
                         "wajib diisi untuk menandatangani surat",
                     )
                 })?;
-                self.sign_letter(tx, ctx, state, done, signing, key).await?;
+                self.sign_letter(tx, ctx, state, done, signing, signature).await?;
             }
             ActionKind::Send => {
                 let letter = sqlx::query(
@@ -595,39 +703,18 @@ impl Store {
         state: &CaseState,
         done: &StepDone<'_>,
         signing: Signing,
-        key: Option<UnlockedKey>,
+        work: SignatureWork,
     ) -> Result<(), StoreError> {
         let (sop, org, zone) = (ctx.sop, ctx.org, &ctx.calendar.zone);
         let StepDone { by, position, at, .. } = *done;
-        let latest = drafts(&mut **tx, &state.agency, &state.id).await?.pop();
-        let reviewed = sop.steps.iter().any(|s| s.action == ActionKind::Review);
-        let draft = match latest {
-            Some(v) if !reviewed || v.review == Some(DraftReview::Approved) => v,
-            Some(_) => {
-                return Err(StoreError::invalid(
-                    "kata_sandi",
-                    "Tanda tangan",
-                    "konsep surat terakhir belum disetujui",
-                ));
+        let draft = draft_to_sign(sop, drafts(&mut **tx, &state.agency, &state.id).await?.pop())?;
+        let verify_base = verify_base_of(&signing)?;
+        let key = match work {
+            SignatureWork::Ahead(ahead) => {
+                return self.file_signed_ahead(tx, ctx, state, done, draft, ahead).await;
             }
-            None => {
-                return Err(StoreError::invalid(
-                    "kata_sandi",
-                    "Tanda tangan",
-                    "belum ada konsep surat untuk ditandatangani",
-                ));
-            }
+            SignatureWork::InCommand(key) => key,
         };
-        refuse_unfinished(sop, &draft.draft, Refused::Signing)?;
-        let verify_base = signing.verify_base.clone().ok_or_else(|| {
-            StoreError::invalid(
-                PUBLIC_ADDRESS,
-                "Alamat publik Sopir",
-                "belum diatur, jadi surat belum dapat ditandatangani: tautan verifikasi dan kode QR surat \
-                 bertanda tangan berlaku selamanya. Minta administrator menjalankan Sopir dengan --public-url \
-                 (atau SOPIR_PUBLIC_URL) berisi alamat yang dibuka masyarakat, mis. https://sopir.lumajangkab.go.id",
-            )
-        })?;
         // Through the agency's signing service, the letter is numbered
         // here and signed by the service once this task is kept (the
         // passphrase goes to the service then, never to the database).
@@ -666,35 +753,11 @@ impl Store {
             (Some(seq), agency.letters.format_number(classification, seq, year as i16))
         };
         refuse_number_taken(tx, &state.agency, &number).await?;
-        let person = org.person(by).ok_or_else(|| EngineError::UnknownPerson(by.to_string()))?;
         let title = org.signing_title(by, position, local(at, zone).date());
-        let code = verification_code();
         let attached = enclosures_of(&mut **tx, &state.agency, &state.id).await?;
-        let letter = Letter {
-            letterhead: self.letterhead(&agency).await?,
-            place: agency.letters.place.clone(),
-            date: long_date(at, zone),
-            number: number.clone(),
-            nature: "Biasa".into(),
-            enclosures: enclosure_count(attached.len()),
-            attached,
-            subject: draft.draft.subject.clone(),
-            recipient: draft.draft.recipient.lines().map(str::to_string).collect(),
-            body: draft.draft.body.clone(),
-            signer_title: title.replace('\n', ", "),
-            signer_name: person.name.clone(),
-            signer_nip: person.nip.clone().unwrap_or_else(|| "-".into()),
-            copies: draft.draft.copies.lines().map(str::to_string).collect(),
-            verification: Some(Verification { url: format!("{verify_base}{code}"), code: code.clone() }),
-            draft: false,
-        };
-        let slot = documents::SignatureSlot {
-            signer_name: person.name.clone(),
-            reason: format!("Surat {number}"),
-            location: agency.letters.place.clone(),
-            date: pdf_date(at, zone),
-        };
-        let pdf = letter.to_pdf(Some(&slot));
+        let letter = self.letter_to_sign(ctx, by, &title, &draft, attached, verify_base).await?;
+        let code = verification_code();
+        let pdf = letter.pdf(&number, &code, at, zone);
         let (signed, signed_with) = match key {
             Some(key) => {
                 let signed = key
@@ -707,6 +770,126 @@ impl Store {
         };
         let filed = Filed { draft: &draft, number: &number, seq, year, signer: (by, &title), at, code };
         file_outgoing(tx, state, filed, signed, signed_with).await
+    }
+
+    /// Files the letter numbered, rendered and signed before this command
+    /// ([`Store::sign_ahead`]) if it is still the letter this step signs:
+    /// the same draft, the same signer's title.
+    async fn file_signed_ahead(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        ctx: &Context<'_>,
+        state: &CaseState,
+        done: &StepDone<'_>,
+        draft: DraftVersion,
+        ahead: SignedAhead,
+    ) -> Result<(), StoreError> {
+        let StepDone { by, position, at, .. } = *done;
+        let title = ctx.org.signing_title(by, position, local(at, &ctx.calendar.zone).date());
+        if ahead.draft_version != draft.version || ahead.title != title || ahead.at != at {
+            return Err(StoreError::invalid(
+                "kata_sandi",
+                "Tanda tangan",
+                "konsep surat atau jabatan penanda tangan berubah ketika surat ditandatangani; kirim ulang",
+            ));
+        }
+        let number = ahead.reservation.number.clone();
+        refuse_number_taken(tx, &state.agency, &number).await?;
+        letter_reservation::file_under(tx, &ahead.reservation).await?;
+        let (seq, year) = (Some(ahead.reservation.seq), ahead.reservation.year);
+        let filed =
+            Filed { draft: &draft, number: &number, seq, year, signer: (by, &title), at, code: ahead.code };
+        file_outgoing(tx, state, filed, ahead.pdf, Some(SignedWith::Certificate)).await
+    }
+
+    /// What the letter of a signing step is made of, all but its number.
+    async fn letter_to_sign(
+        &self,
+        ctx: &Context<'_>,
+        by: &str,
+        title: &str,
+        draft: &DraftVersion,
+        attached: Vec<documents::EmbeddedFile>,
+        verify_base: String,
+    ) -> Result<LetterToSign, StoreError> {
+        let person = ctx.org.person(by).ok_or_else(|| EngineError::UnknownPerson(by.to_string()))?;
+        let agency = self.agency(&ctx.sop.agency).await?;
+        Ok(LetterToSign {
+            letterhead: self.letterhead(&agency).await?,
+            place: agency.letters.place.clone(),
+            attached,
+            draft: draft.draft.clone(),
+            signer_title: title.to_string(),
+            signer_name: person.name.clone(),
+            signer_nip: person.nip.clone().unwrap_or_else(|| "-".into()),
+            verify_base,
+        })
+    }
+
+    /// Numbers, renders and signs the letter of `command`'s signing step
+    /// before the command takes the write queue, with the signer's `key`
+    /// (see [`crate::letter_reservation`]). The key is given back
+    /// (`Ok(Err(key))`) when the letter is signed in the command instead:
+    /// the step is not a signing of Sopir's own numbering, or something is
+    /// not ready — the command then refuses it in its usual order.
+    pub(crate) async fn sign_ahead(
+        &self,
+        command: &Complete,
+        key: UnlockedKey,
+    ) -> Result<Result<SignedAhead, UnlockedKey>, StoreError> {
+        let (agency_id, by, at) = (command.agency.as_str(), command.by.as_str(), command.at);
+        let paperwork = &command.paperwork;
+        let Some(signing) = paperwork.signing.as_ref().filter(|_| paperwork.from_srikandi.is_none()) else {
+            return Ok(Err(key));
+        };
+        if command.input.verdict == Some(Verdict::Tidak) {
+            return Ok(Err(key));
+        }
+        let Ok(state) = self.case(agency_id, &command.case).await else { return Ok(Err(key)) };
+        let Some(task) = state.task(&command.task).filter(|t| t.status == engine::TaskStatus::Open) else {
+            return Ok(Err(key));
+        };
+        let Some(position) = task.candidates.iter().find(|c| c.person == by).map(|c| c.position.clone())
+        else {
+            return Ok(Err(key));
+        };
+        let sop = self.sop(agency_id, &state.sop_id, Some(state.sop_version)).await?;
+        let agency = self.agency(agency_id).await?;
+        if agency.letters.srikandi || sop.step(task.step).is_none_or(|s| s.action != ActionKind::Sign) {
+            return Ok(Err(key));
+        }
+        let (org, calendar) = (self.organisation(agency_id).await?, self.calendar(agency_id).await?);
+        let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
+        let zone = calendar.zone.clone();
+        let Ok(draft) = draft_to_sign(&sop, drafts(&self.pool, agency_id, &state.id).await?.pop()) else {
+            return Ok(Err(key));
+        };
+        let Ok(verify_base) = verify_base_of(signing) else { return Ok(Err(key)) };
+        let title = org.signing_title(by, &position, local(at, &zone).date());
+        let attached = enclosures_of(&self.pool, agency_id, &state.id).await?;
+        let Ok(letter) = self.letter_to_sign(&ctx, by, &title, &draft, attached, verify_base).await else {
+            return Ok(Err(key));
+        };
+        let year = i64::from(local(at, &zone).year());
+        let classification = sop.letter.as_ref().and_then(|l| l.classification.as_deref());
+        let number = |seq: i64| agency.letters.format_number(classification, seq, year as i16);
+        let scope = agency.letters.sequence_scope();
+        let reservation = self.reserve_number(agency_id, scope, year, number, &state.id, by, at).await?;
+        let code = verification_code();
+        let rendered = {
+            let (number, code) = (reservation.number.clone(), code.clone());
+            tokio::task::spawn_blocking(move || key.sign(letter.pdf(&number, &code, at, &zone))).await
+        };
+        let failure = match rendered {
+            Ok(Ok(pdf)) => {
+                let ahead = SignedAhead { reservation, draft_version: draft.version, title, at, code, pdf };
+                return Ok(Ok(ahead));
+            }
+            Ok(Err(e)) => StoreError::invalid("kata_sandi", "Tanda tangan", e.to_string()),
+            Err(e) => StoreError::Corrupt(format!("penandatanganan terhenti: {e}")),
+        };
+        self.release_reservation(&reservation, &failure.to_string(), at).await?;
+        Err(failure)
     }
 
     /// Records the letter of `state` finalised and signed in SRIKANDI: the

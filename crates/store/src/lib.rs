@@ -22,6 +22,7 @@ pub mod evaluation;
 #[cfg(feature = "test-support")]
 pub mod forgery;
 pub mod idempotency;
+pub mod letter_reservation;
 pub mod letters;
 pub mod login_throttle;
 pub mod mail;

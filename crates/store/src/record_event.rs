@@ -306,6 +306,14 @@ pub enum Change {
         state: String,
         message: String,
     },
+    /// A reserved letter number voided: its letter was not signed after
+    /// all and later numbers were taken meanwhile (see
+    /// [`crate::letter_reservation`]).
+    LetterNumberVoided {
+        number: String,
+        case: String,
+        reason: String,
+    },
     /// How many months a monitoring period of the agency lasts.
     MonitoringPeriodSet {
         months: u8,
@@ -333,6 +341,7 @@ impl Change {
             Change::SigningServiceSet { .. } => "signing-service-set",
             Change::SignerNikSet { .. } => "signer-nik-set",
             Change::LetterSigned { .. } => "letter-signed",
+            Change::LetterNumberVoided { .. } => "letter-number-voided",
             Change::ApiTokenCreated { .. } => "api-token-created",
             Change::ApiTokenRevoked { .. } => "api-token-revoked",
             Change::AccountAdded { .. } => "account-added",

@@ -337,6 +337,8 @@ catalogue! {
     CertificateExpiring => "segera berakhir — minta sertifikat baru", "expires soon — ask for a new certificate";
     LetterWaitsForSignature => "Surat sudah bernomor dan menunggu tanda tangan di antrean tanda tangan:", "The letter is numbered and waits for its signature in the signing queue:";
     WaitingForSignature => "menunggu tanda tangan", "waiting for its signature";
+    VoidNumbers => "Nomor yang dibatalkan", "Voided numbers";
+    VoidNumbersHelp => "Nomor ini sempat dipesan untuk surat yang akhirnya tidak ditandatangani, dan nomor sesudahnya sudah terpakai; nomor ini tidak dipakai lagi.", "These numbers were reserved for letters that were not signed after all, and later numbers were already in use; they are not used again.";
     NavRegistries => "Registri", "Registries";
     Visit => "Kunjungan", "Visit";
     PersonPerformance => "Kinerja pelaksana", "Performance of";

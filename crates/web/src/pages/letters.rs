@@ -571,6 +571,7 @@ pub async fn registers(
     let year = q.tahun.filter(|y| (2000..=2100).contains(y)).unwrap_or(this_year);
     let incoming = state.store.incoming_register(user.agency_id(), year).await?;
     let outgoing = state.store.outgoing_register(user.agency_id(), year).await?;
+    let voided = state.store.void_numbers(user.agency_id(), year).await?;
     let body = html! {
         h1 { (user.t(Msg::NavRegisters)) " " (year) }
         form method="get" action="/agenda" {
@@ -617,6 +618,22 @@ pub async fn registers(
                         td {
                             @if r.signed_with.is_none() { span.tag.warn { (user.t(Msg::WaitingForSignature)) } }
                             @else { (clock.maybe(r.sent_at)) @if let Some(via) = r.sent_via { br; span.muted.sent-via { (via.label()) } } }
+                        }
+                    }
+                }
+            }
+        }
+        @if !voided.is_empty() {
+            h3 { (user.t(Msg::VoidNumbers)) }
+            p.muted { (user.t(Msg::VoidNumbersHelp)) }
+            table #nomor-batal {
+                thead { tr { th { (user.t(Msg::Number)) } th { (user.t(Msg::Date)) } th { (user.t(Msg::Reason)) } } }
+                tbody {
+                    @for v in &voided {
+                        tr {
+                            td { a href={"/permohonan/" (v.case_id)} { (v.number) } }
+                            td { (clock.datetime(v.voided_at)) }
+                            td { (v.reason) }
                         }
                     }
                 }
