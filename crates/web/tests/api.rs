@@ -338,6 +338,7 @@ async fn a_vpn_request_runs_from_submission_to_signed_letter_through_the_api() {
     assert_eq!(registers.status, StatusCode::OK);
     assert!(registers.json["incoming"].as_array().unwrap().iter().any(|r| r["case"] == case_id.as_str()));
     assert!(registers.json["outgoing"].as_array().unwrap().iter().any(|r| r["number"] == letter["number"]));
+    assert_eq!(registers.json["voided"], json!([]), "no number voided");
     let report = head.get("/reports").await;
     assert_eq!(report.status, StatusCode::OK, "{}", report.json);
     let row =

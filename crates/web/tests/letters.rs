@@ -315,7 +315,36 @@ async fn email_letter() -> SignedLetter {
     // The registers are the Head's and the Secretary's to read, not the requester's.
     let registers = head.get("/agenda?tahun=2026").await;
     assert!(registers.body.contains("0001/2026") && registers.body.contains(&number), "{}", registers.body);
+    assert!(!registers.body.contains("nomor-batal"), "nothing voided yet");
     assert_eq!(requester.get("/agenda").await.status, StatusCode::FORBIDDEN);
+
+    // A number reserved for a letter whose signing was never kept (the
+    // server stopped), after which a later number was taken: voided, and
+    // the register says so with the reason.
+    let scope: String = sqlx::query_scalar("SELECT scope FROM letter_sequences WHERE register = 'keluar'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE letter_sequences SET last = 3 WHERE register = 'keluar'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO letter_reservations (agency_id, register, scope, year, seq, number, case_id, reserved_by, reserved_at)
+         VALUES ('lumajang', 'keluar', $1, 2026, 2, 'NOMOR-2-DIPESAN', $2, 'lmj-kadis', 0)",
+    )
+    .bind(&scope)
+    .bind(case_path.trim_start_matches("/permohonan/"))
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        app.store.release_lapsed_reservations(store::letter_reservation::LAPSES_AFTER_MS + 1).await.unwrap(),
+        1
+    );
+    let registers = head.get("/agenda?tahun=2026").await;
+    let voided = between(&registers.body, "id=\"nomor-batal\"", "</table>");
+    assert!(voided.contains("NOMOR-2-DIPESAN") && voided.contains("tidak jadi ditandatangani"), "{voided}");
 
     // Anyone with the code can verify it — without logging in; a made-up code finds nothing.
     let anonymous = Browser::new(&app);

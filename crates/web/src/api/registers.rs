@@ -41,11 +41,23 @@ pub struct OutgoingView {
     pub verify: String,
 }
 
+/// A number of the outgoing register that was reserved for a letter not
+/// signed after all, once later numbers were taken: never used again.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct VoidNumberView {
+    pub number: String,
+    pub case: String,
+    pub voided_at: String,
+    pub reason: String,
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Registers {
     pub year: i64,
     pub incoming: Vec<IncomingView>,
     pub outgoing: Vec<OutgoingView>,
+    /// Numbers of the outgoing register voided, with why.
+    pub voided: Vec<VoidNumberView>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -113,5 +125,17 @@ pub async fn registers(
             verify: format!("/verifikasi/{}", l.code),
         })
         .collect();
-    Ok(Json(Registers { year, incoming, outgoing }))
+    let voided = state
+        .store
+        .void_numbers(user.agency_id(), year)
+        .await?
+        .into_iter()
+        .map(|v| VoidNumberView {
+            number: v.number,
+            case: v.case_id,
+            voided_at: instant(v.voided_at),
+            reason: v.reason,
+        })
+        .collect();
+    Ok(Json(Registers { year, incoming, outgoing, voided }))
 }
