@@ -188,9 +188,11 @@ impl Store {
 
     /// Completes a task: [`Complete`].
     pub async fn complete(&self, command: Complete) -> Result<CaseState, StoreError> {
-        let (signature, reserved) = self.signature_ahead(&command).await?;
-        let (write, result) = self.completed(command, signature, None).await?;
-        let done = write.finish(result).await.and_then(|refused| refused);
+        let (signature, reserved) = self.signature_ahead(&command, None).await?;
+        let done = match self.completed(command, signature, None).await {
+            Ok((write, result)) => write.finish(result).await.and_then(|refused| refused),
+            Err(e) => Err(e),
+        };
         self.settle(reserved, done).await
     }
 
@@ -203,14 +205,15 @@ impl Store {
         replay: Replay,
     ) -> Result<Answering<'_, CaseState>, StoreError> {
         let (agency, case) = (command.agency.clone(), command.case.clone());
-        let (signature, reserved) = self.signature_ahead(&command).await?;
-        let (write, result) = self.completed(command, signature, Some(&replay)).await?;
-        let refused = match result {
-            // A letter signed ahead that is not filed after all is given
-            // back by the periodic work.
-            Ok(Ok(state)) => return Ok(Answering::new(self, write, replay, (&agency, &case), state)),
-            Ok(Err(refusal)) => write.finish(Ok(Err(refusal))).await.and_then(|refused| refused),
-            Err(e) => write.finish(Err(e)).await,
+        let (signature, reserved) = self.signature_ahead(&command, Some(&replay)).await?;
+        let refused = match self.completed(command, signature, Some(&replay)).await {
+            Ok((write, Ok(Ok(state)))) => {
+                let answering = Answering::new(self, write, replay, (&agency, &case), state);
+                return Ok(answering.with_reservation(reserved));
+            }
+            Ok((write, Ok(Err(refusal)))) => write.finish(Ok(Err(refusal))).await.and_then(|refused| refused),
+            Ok((write, Err(e))) => write.finish(Err(e)).await,
+            Err(e) => Err(e),
         };
         self.settle(reserved, refused).await
     }
@@ -221,12 +224,13 @@ impl Store {
     async fn signature_ahead(
         &self,
         command: &Complete,
+        replay: Option<&Replay>,
     ) -> Result<(SignatureWork, Option<Reservation>), StoreError> {
         let signing = command.paperwork.signing.as_ref();
         let (agency, case, task, by) = (&command.agency, &command.case, &command.task, &command.by);
         match self.unlock_ahead(agency, case, task, by, signing).await? {
             None => Ok((SignatureWork::InCommand(None), None)),
-            Some(key) => match self.sign_ahead(command, key).await? {
+            Some(key) => match self.sign_ahead(command, key, replay).await? {
                 Ok(ahead) => {
                     let reserved = ahead.reservation.clone();
                     Ok((SignatureWork::Ahead(ahead), Some(reserved)))
@@ -234,27 +238,6 @@ impl Store {
                 Err(key) => Ok((SignatureWork::InCommand(Some(key)), None)),
             },
         }
-    }
-
-    /// A command that reserved a letter number and was not kept gives the
-    /// number back (or voids it) at once.
-    async fn settle<T>(
-        &self,
-        reserved: Option<Reservation>,
-        done: Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        if let (Some(reservation), Err(e)) = (&reserved, &done) {
-            let reason = format!("langkah tanda tangan tidak tersimpan: {e}");
-            if let Err(release) =
-                self.release_reservation(reservation, &reason, jiff::Timestamp::now().as_millisecond()).await
-            {
-                tracing::warn!(
-                    "nomor surat {} belum dikembalikan (dicoba lagi nanti): {release}",
-                    reservation.number
-                );
-            }
-        }
-        done
     }
 
     /// A completion done on the write queue, not yet finished: `Ok(Err)`

@@ -15,6 +15,7 @@
 
 use sqlx::{Any, Row, Transaction};
 
+use crate::letter_reservation::Reservation;
 use crate::letters::{IncomingLetter, OutgoingLetter};
 use crate::write_queue::Write;
 use crate::{Store, StoreError};
@@ -84,6 +85,25 @@ pub(crate) async fn claim_in(
     if claimed.rows_affected() == 1 { Ok(()) } else { Err(StoreError::KeyTaken) }
 }
 
+/// [`StoreError::KeyTaken`] if another call holds or answered `replay`'s
+/// key, as [`claim_in`] would find it, without claiming it.
+pub(crate) async fn refuse_taken(
+    tx: &mut Transaction<'static, Any>,
+    replay: &Replay,
+) -> Result<(), StoreError> {
+    let held = sqlx::query(
+        "SELECT 1 FROM api_idempotency WHERE username = $1 AND idem_key = $2
+         AND created_at >= $3 AND NOT (status IS NULL AND created_at < $4)",
+    )
+    .bind(&replay.username)
+    .bind(&replay.key)
+    .bind(replay.at - KEEP_MS)
+    .bind(replay.at - STALE_MS)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if held.is_some() { Err(StoreError::KeyTaken) } else { Ok(()) }
+}
+
 /// Keeps the answer of the call that claimed `replay`'s key inside `tx`.
 async fn answer_in(
     tx: &mut Transaction<'static, Any>,
@@ -127,7 +147,8 @@ pub struct CaseLetters {
 /// on the write queue: the caller builds its answer from
 /// [`Answering::value`] (and [`Answering::letters`], which sees what the
 /// command wrote) and keeps it with [`Answering::answer`], which commits.
-/// Dropped without an answer, the command is undone.
+/// Dropped without an answer, the command is undone (and a letter number it
+/// reserved is released by the periodic work).
 pub struct Answering<'s, T> {
     store: &'s Store,
     write: Write<'s>,
@@ -135,6 +156,9 @@ pub struct Answering<'s, T> {
     agency: String,
     case: String,
     value: T,
+    /// A letter number reserved for this command, given back (or voided)
+    /// if the command is not kept after all.
+    reserved: Option<Reservation>,
 }
 
 impl<'s, T> Answering<'s, T> {
@@ -145,7 +169,12 @@ impl<'s, T> Answering<'s, T> {
         (agency, case): (&str, &str),
         value: T,
     ) -> Answering<'s, T> {
-        Answering { store, write, replay, agency: agency.into(), case: case.into(), value }
+        Answering { store, write, replay, agency: agency.into(), case: case.into(), value, reserved: None }
+    }
+
+    pub(crate) fn with_reservation(mut self, reserved: Option<Reservation>) -> Answering<'s, T> {
+        self.reserved = reserved;
+        self
     }
 
     pub fn value(&self) -> &T {
@@ -163,7 +192,9 @@ impl<'s, T> Answering<'s, T> {
     /// Keeps `body` as the answer to the key and commits with the command.
     pub async fn answer(mut self, status: u16, body: &str) -> Result<T, StoreError> {
         let kept = answer_in(self.write.tx(), &self.replay, status, body).await;
-        self.write.finish(kept.map(|()| self.value)).await
+        let (store, reserved) = (self.store, self.reserved);
+        let done = self.write.finish(kept.map(|()| self.value)).await;
+        store.settle(reserved, done).await
     }
 }
 

@@ -14,6 +14,7 @@
 
 use sqlx::{Any, Row, Transaction};
 
+use crate::idempotency::Replay;
 use crate::record_event::{self, Change, Owner};
 use crate::{Store, StoreError};
 
@@ -22,8 +23,39 @@ use crate::{Store, StoreError};
 /// stopped between the reservation and the command).
 pub const LAPSES_AFTER_MS: i64 = 10 * 60_000;
 
+/// Why a reserved number was not used, as the register shows it: fixed
+/// words, never an error's text (which may name people or hold input).
+pub(crate) const VOID_SIGNATURE_FAILED: &str = "tanda tangan elektronik gagal dibuat";
+pub(crate) const VOID_REFUSED: &str = "langkah tanda tangan ditolak atau tidak tersimpan";
+pub(crate) const VOID_RETRY: &str = "permintaan yang sama sedang diproses (Idempotency-Key)";
+const VOID_LAPSED: &str =
+    "surat tidak jadi ditandatangani: langkahnya tidak tersimpan (server berhenti atau permintaan terputus)";
+
 /// The register letter numbers come from.
 const OUTGOING: &str = "keluar";
+
+/// Where a reservation's sequence is, as `$1`–`$4` of a statement bound
+/// by [`keyed`] (whose `$5` is the reservation's place in it).
+const KEY: &str = "agency_id = $1 AND register = $2 AND scope = $3 AND year = $4";
+
+/// This reservation's own row, `$1`–`$7` of a statement bound by [`keyed`]
+/// and [`Reservation`]'s holder: a number given back and reserved again is
+/// another reservation.
+const ROW: &str = "agency_id = $1 AND register = $2 AND scope = $3 AND year = $4 AND seq = $5
+                   AND case_id = $6 AND reserved_at = $7";
+
+type Statement<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>;
+
+/// `sql` (whose `$5` is the reservation's place in its sequence) bound to
+/// `reservation`'s key.
+fn keyed<'q>(sql: String, reservation: &'q Reservation) -> Statement<'q> {
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&reservation.agency)
+        .bind(OUTGOING)
+        .bind(&reservation.scope)
+        .bind(reservation.year)
+        .bind(reservation.seq)
+}
 
 /// A number taken from an agency's outgoing sequence for one letter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +65,16 @@ pub(crate) struct Reservation {
     pub year: i64,
     pub seq: i64,
     pub number: String,
+    /// The case whose letter it is for, and when it was reserved.
+    pub case: String,
+    pub at: i64,
+}
+
+impl Reservation {
+    /// `sql` over this reservation's own row ([`ROW`]).
+    fn row(&self, sql: String) -> Statement<'_> {
+        keyed(sql, self).bind(&self.case).bind(self.at)
+    }
 }
 
 /// A voided number, as the register shows it.
@@ -50,17 +92,10 @@ pub(crate) async fn file_under(
     tx: &mut Transaction<'static, Any>,
     reservation: &Reservation,
 ) -> Result<(), StoreError> {
-    let ended = sqlx::query(
-        "DELETE FROM letter_reservations
-         WHERE agency_id = $1 AND register = $2 AND scope = $3 AND year = $4 AND seq = $5 AND voided_at IS NULL",
-    )
-    .bind(&reservation.agency)
-    .bind(OUTGOING)
-    .bind(&reservation.scope)
-    .bind(reservation.year)
-    .bind(reservation.seq)
-    .execute(&mut **tx)
-    .await?;
+    let ended = reservation
+        .row(format!("DELETE FROM letter_reservations WHERE {ROW} AND voided_at IS NULL"))
+        .execute(&mut **tx)
+        .await?;
     if ended.rows_affected() == 1 {
         Ok(())
     } else {
@@ -78,6 +113,8 @@ pub(crate) async fn file_under(
 impl Store {
     /// Takes the next number of `agency`'s outgoing sequence `scope` of
     /// `year` for the letter of `case`, formatted by `number`: one command.
+    /// With `replay`, refused ([`StoreError::KeyTaken`]) when another call
+    /// holds that idempotency key: a racing retry takes no number.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn reserve_number(
         &self,
@@ -85,13 +122,15 @@ impl Store {
         scope: &str,
         year: i64,
         number: impl Fn(i64) -> String,
-        case: &str,
-        by: &str,
-        at: i64,
+        (case, by, at): (&str, &str, i64),
+        replay: Option<&Replay>,
     ) -> Result<Reservation, StoreError> {
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
+            if let Some(replay) = replay {
+                crate::idempotency::refuse_taken(tx, replay).await?;
+            }
             let seq = crate::letters::next_in_sequence(tx, agency, OUTGOING, scope, year).await?;
             let number = number(seq);
             sqlx::query(
@@ -109,7 +148,7 @@ impl Store {
             .bind(at)
             .execute(&mut **tx)
             .await?;
-            Ok(Reservation { agency: agency.into(), scope: scope.into(), year, seq, number })
+            Ok(Reservation { agency: agency.into(), scope: scope.into(), year, seq, number, case: case.into(), at })
         }
         .await;
         write.finish(result).await
@@ -129,11 +168,31 @@ impl Store {
         write.finish(result).await
     }
 
+    /// A command that reserved a letter number and was not kept gives the
+    /// number back (or voids it) at once; `done` passes through.
+    pub(crate) async fn settle<T>(
+        &self,
+        reserved: Option<Reservation>,
+        done: Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if let (Some(reservation), Err(e)) = (&reserved, &done) {
+            let reason = if matches!(e, StoreError::KeyTaken) { VOID_RETRY } else { VOID_REFUSED };
+            let now = jiff::Timestamp::now().as_millisecond();
+            if let Err(release) = self.release_reservation(reservation, reason, now).await {
+                tracing::warn!(
+                    "nomor surat {} belum dilepas (dicoba lagi nanti): {release}",
+                    reservation.number
+                );
+            }
+        }
+        done
+    }
+
     /// Ends the reservations older than [`LAPSES_AFTER_MS`] whose letter was
     /// never filed (the periodic work); how many.
     pub async fn release_lapsed_reservations(&self, now: i64) -> Result<usize, StoreError> {
         let lapsed = sqlx::query(
-            "SELECT agency_id, scope, year, seq, number FROM letter_reservations
+            "SELECT agency_id, scope, year, seq, number, case_id, reserved_at FROM letter_reservations
              WHERE voided_at IS NULL AND reserved_at < $1 ORDER BY reserved_at",
         )
         .bind(now - LAPSES_AFTER_MS)
@@ -146,9 +205,10 @@ impl Store {
                 year: row.try_get("year")?,
                 seq: row.try_get("seq")?,
                 number: row.try_get("number")?,
+                case: row.try_get("case_id")?,
+                at: row.try_get("reserved_at")?,
             };
-            let reason = "surat tidak jadi ditandatangani: langkahnya tidak tersimpan (server berhenti atau permintaan terputus)";
-            self.release_reservation(&reservation, reason, now).await?;
+            self.release_reservation(&reservation, VOID_LAPSED, now).await?;
         }
         Ok(lapsed.len())
     }
@@ -184,55 +244,31 @@ async fn release_in(
     reason: &str,
     at: i64,
 ) -> Result<(), StoreError> {
-    let Reservation { agency, scope, year, seq, number } = reservation;
-    let open = sqlx::query(
-        "SELECT case_id FROM letter_reservations
-         WHERE agency_id = $1 AND register = $2 AND scope = $3 AND year = $4 AND seq = $5 AND voided_at IS NULL",
-    )
-    .bind(agency)
-    .bind(OUTGOING)
-    .bind(scope)
-    .bind(year)
-    .bind(seq)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(open) = open else { return Ok(()) };
-    let given_back = sqlx::query(
-        "UPDATE letter_sequences SET last = last - 1
-         WHERE agency_id = $1 AND register = $2 AND scope = $3 AND year = $4 AND last = $5",
-    )
-    .bind(agency)
-    .bind(OUTGOING)
-    .bind(scope)
-    .bind(year)
-    .bind(seq)
-    .execute(&mut **tx)
-    .await?;
-    let key = "agency_id = $1 AND register = $2 AND scope = $3 AND year = $4 AND seq = $5";
-    if given_back.rows_affected() == 1 {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM letter_reservations WHERE {key}")))
-            .bind(agency)
-            .bind(OUTGOING)
-            .bind(scope)
-            .bind(year)
-            .bind(seq)
-            .execute(&mut **tx)
-            .await?;
+    let open = reservation
+        .row(format!("SELECT 1 FROM letter_reservations WHERE {ROW} AND voided_at IS NULL"))
+        .fetch_optional(&mut **tx)
+        .await?;
+    if open.is_none() {
         return Ok(());
     }
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE letter_reservations SET void_reason = $6, voided_at = $7 WHERE {key}"
-    )))
-    .bind(agency)
-    .bind(OUTGOING)
-    .bind(scope)
-    .bind(year)
-    .bind(seq)
-    .bind(reason)
-    .bind(at)
-    .execute(&mut **tx)
-    .await?;
-    let case: String = open.try_get("case_id")?;
-    let change = Change::LetterNumberVoided { number: number.clone(), case, reason: reason.into() };
-    record_event::append(tx, Owner::Agency(agency), None, change, at).await
+    let given_back =
+        keyed(format!("UPDATE letter_sequences SET last = last - 1 WHERE {KEY} AND last = $5"), reservation)
+            .execute(&mut **tx)
+            .await?;
+    if given_back.rows_affected() == 1 {
+        reservation.row(format!("DELETE FROM letter_reservations WHERE {ROW}")).execute(&mut **tx).await?;
+        return Ok(());
+    }
+    reservation
+        .row(format!("UPDATE letter_reservations SET void_reason = $8, voided_at = $9 WHERE {ROW}"))
+        .bind(reason)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    let change = Change::LetterNumberVoided {
+        number: reservation.number.clone(),
+        case: reservation.case.clone(),
+        reason: reason.into(),
+    };
+    record_event::append(tx, Owner::Agency(&reservation.agency), None, change, at).await
 }

@@ -26,7 +26,8 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::command::Complete;
 use crate::effects::StepDone;
-use crate::letter_reservation::{self, Reservation};
+use crate::idempotency::Replay;
+use crate::letter_reservation::{self, Reservation, VOID_SIGNATURE_FAILED};
 use crate::notice_delivery::Notice;
 use crate::record_event::{self, Change, Owner};
 use crate::signing_queue::SignedWith;
@@ -836,6 +837,7 @@ impl Store {
         &self,
         command: &Complete,
         key: UnlockedKey,
+        replay: Option<&Replay>,
     ) -> Result<Result<SignedAhead, UnlockedKey>, StoreError> {
         let (agency_id, by, at) = (command.agency.as_str(), command.by.as_str(), command.at);
         let paperwork = &command.paperwork;
@@ -874,7 +876,8 @@ impl Store {
         let classification = sop.letter.as_ref().and_then(|l| l.classification.as_deref());
         let number = |seq: i64| agency.letters.format_number(classification, seq, year as i16);
         let scope = agency.letters.sequence_scope();
-        let reservation = self.reserve_number(agency_id, scope, year, number, &state.id, by, at).await?;
+        let holder = (state.id.as_str(), by, at);
+        let reservation = self.reserve_number(agency_id, scope, year, number, holder, replay).await?;
         let code = verification_code();
         let rendered = {
             let (number, code) = (reservation.number.clone(), code.clone());
@@ -888,7 +891,10 @@ impl Store {
             Ok(Err(e)) => StoreError::invalid("kata_sandi", "Tanda tangan", e.to_string()),
             Err(e) => StoreError::Corrupt(format!("penandatanganan terhenti: {e}")),
         };
-        self.release_reservation(&reservation, &failure.to_string(), at).await?;
+        tracing::warn!("surat nomor {} tidak dapat ditandatangani: {failure}", reservation.number);
+        if let Err(e) = self.release_reservation(&reservation, VOID_SIGNATURE_FAILED, at).await {
+            tracing::warn!("nomor surat {} belum dilepas (dicoba lagi nanti): {e}", reservation.number);
+        }
         Err(failure)
     }
 

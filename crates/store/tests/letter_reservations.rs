@@ -11,6 +11,7 @@ mod common;
 use common::{MINUTE, backends, wib};
 use engine::{CaseState, Verdict};
 use store::demo::{CERTIFICATE_PASSPHRASE, sample_input, sample_paperwork};
+use store::idempotency::Replay;
 use store::letter_reservation::LAPSES_AFTER_MS;
 use store::{Store, StoreError};
 
@@ -46,6 +47,15 @@ async fn at_signing(store: &Store, n: u32, mut at: i64) -> CaseState {
     }
 }
 
+/// The Kepala Dinas's signing of `state`'s letter with `input`.
+async fn signing(store: &Store, state: &CaseState, input: engine::ActionInput, at: i64) -> store::Complete {
+    let sop = store.sop("lumajang", "lumajang/email", None).await.unwrap();
+    let task = state.open_tasks().next().unwrap();
+    let mut paperwork = sample_paperwork(sop.step(11).unwrap());
+    paperwork.signing.as_mut().unwrap().passphrase = CERTIFICATE_PASSPHRASE.into();
+    store::Complete::new("lumajang", &state.id, &task.id, "lmj-kadis", input, at).with_paperwork(paperwork)
+}
+
 /// The Kepala Dinas signs `state`'s letter with `input`.
 async fn sign(
     store: &Store,
@@ -53,16 +63,7 @@ async fn sign(
     input: engine::ActionInput,
     at: i64,
 ) -> Result<CaseState, StoreError> {
-    let sop = store.sop("lumajang", "lumajang/email", None).await.unwrap();
-    let task = state.open_tasks().next().unwrap();
-    let mut paperwork = sample_paperwork(sop.step(11).unwrap());
-    paperwork.signing.as_mut().unwrap().passphrase = CERTIFICATE_PASSPHRASE.into();
-    store
-        .complete(
-            store::Complete::new("lumajang", &state.id, &task.id, "lmj-kadis", input, at)
-                .with_paperwork(paperwork),
-        )
-        .await
+    store.complete(signing(store, state, input, at).await).await
 }
 
 async fn signed(store: &Store, state: &CaseState, at: i64) -> String {
@@ -200,5 +201,29 @@ async fn a_number_reserved_by_a_stopped_server_is_voided_with_its_reason_or_give
         assert_eq!(open_reservations(s).await, 0, "{}", db.label);
         signed(s, &fourth, later + LAPSES_AFTER_MS + 4).await;
         assert_eq!(s.outgoing_letter("lumajang", &fourth.id).await.unwrap().unwrap().seq, Some(5));
+    }
+}
+
+#[tokio::test]
+async fn a_retry_racing_its_first_call_takes_no_number() {
+    for db in backends().await {
+        let s = &db.store;
+        let at = wib(2026, 11, 23, 9, 0);
+        let (first, second) = (at_signing(s, 1, at).await, at_signing(s, 2, at).await);
+        let later = at + 60 * MINUTE;
+        signed(s, &first, later).await;
+
+        // The first call with this key has kept its answer; its retry
+        // finds the key taken before a number is reserved.
+        let replay =
+            Replay { username: "lmj-kadis".into(), key: "ttd-2".into(), fingerprint: "f".into(), at: later };
+        s.keep_answer(&replay, 200, "{}").await.unwrap();
+        let (kept, _) = s.write_counts().await;
+        let sop = s.sop("lumajang", "lumajang/email", None).await.unwrap();
+        let input = sample_input(sop.step(11).unwrap(), Verdict::Ya);
+        let retry = s.complete_answering(signing(s, &second, input, later).await, replay).await;
+        assert!(matches!(retry, Err(StoreError::KeyTaken)), "{}", db.label);
+        assert_eq!(s.write_counts().await.0, kept, "{}: nothing kept", db.label);
+        assert_eq!((last(s).await.0, open_reservations(s).await), (1, 0), "{}: no number taken", db.label);
     }
 }

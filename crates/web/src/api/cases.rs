@@ -26,7 +26,7 @@ use utoipa::ToSchema;
 use super::caller::Caller;
 use super::paging::{Page, PageQuery};
 use super::problem::Problem;
-use super::replay::{self, Outcome};
+use super::replay::{self, Keeping, Outcome};
 use crate::auth::User;
 use crate::i18n::Lang;
 use crate::pages::form::shown;
@@ -453,7 +453,7 @@ pub async fn submit(
     body: Bytes,
 ) -> Response {
     let (user, state, headers, body, caller) = (&caller.0, &state, &headers, &body, &caller);
-    replay::in_command(state, user, headers, "POST /api/v1/cases", body, |replay| async move {
+    replay::once(state, user, headers, "POST /api/v1/cases", body, Keeping::InCommand, |replay| async move {
         let request: NewCase = json_body(headers, body)?;
         let (agency, slug) = request
             .sop
@@ -615,102 +615,128 @@ pub async fn act(
 ) -> Response {
     let scope = format!("POST /api/v1/cases/{id}/tasks/{task_id}");
     let (user, state, headers, body, id, task_id) = (&caller.0, &state, &headers, &body, &id, &task_id);
-    replay::in_command(state, user, headers, &scope, body, |replay: Option<Replay>| async move {
-        let action: Action = json_body(headers, body)?;
-        let (case, sop) = visible_case(state, user, id).await?;
-        let task = case.task(task_id).ok_or_else(Problem::not_found)?.clone();
-        let step = sop.step(task.step).ok_or_else(Problem::not_found)?;
-        let verdict = match action.verdict.as_deref() {
-            None | Some("") => None,
-            Some("ya") => Some(Verdict::Ya),
-            Some("tidak") => Some(Verdict::Tidak),
-            Some(_) => return Err(Problem::field("verdict", "verdict", "isi `ya` atau `tidak`")),
-        };
-        if !task.candidates.iter().any(|c| c.person == user.person()) {
-            return Err(Problem::forbidden_because(
-                "tugas ini bukan untuk Anda: hanya pelaksana lajurnya yang dapat menyelesaikannya",
-            ));
-        }
-        let data = form_data(step, &action.fields, &action.attachments)?;
-        let paperwork = paperwork(state, step, &action);
-        let in_request_words = |problem: Problem| problem.rename_fields(|name| action_part(step, name));
-        let disposition = match &action.disposition {
-            Some(d) => Disposition::read(
-                d.instructions.clone(),
-                d.nature.as_deref(),
-                d.due.as_deref(),
-                d.addressee.as_deref(),
-            )
-            .map_err(|errors| in_request_words(errors.into()))?,
-            None => None,
-        };
-        let input = ActionInput {
-            note: action.note.clone(),
-            verdict,
-            fields: action.fields.clone(),
-            attachments: BTreeMap::new(),
-            disposition,
-        };
-        let errors = check_before_storing(step, &input, &data);
-        if task.status == TaskStatus::Open && !errors.is_empty() {
-            return Err(in_request_words(errors.into()));
-        }
-        // Through a signing service: an inactive certificate is refused
-        // before a number is taken; the signature follows the step, and a
-        // letter the service could not sign waits in the signing queue.
-        let passphrase = paperwork.signing.as_ref().map(|s| s.passphrase.clone());
-        if passphrase.is_some()
-            && let Some(message) =
-                crate::pages::signing_queue::refusal_before_signing(state, user.agency_id(), user.person())
-                    .await?
-        {
-            return Err(Problem::field("signing.passphrase", "signing.passphrase", &message));
-        }
-        let command =
-            store::Complete::new(user.agency_id(), &case.id, &task.id, user.person(), input, now_ms())
-                .with_uploads(data.files)
-                .with_paperwork(paperwork);
-        let (passphrase, case_id) = (passphrase.as_deref(), case.id.as_str());
-        let signed_by_service = || async move {
-            match passphrase {
-                Some(p) => crate::pages::signing_queue::sign_after_step(
+    replay::once(
+        state,
+        user,
+        headers,
+        &scope,
+        body,
+        Keeping::InCommand,
+        |replay: Option<Replay>| async move {
+            let action: Action = json_body(headers, body)?;
+            let (case, sop) = visible_case(state, user, id).await?;
+            let task = case.task(task_id).ok_or_else(Problem::not_found)?.clone();
+            let step = sop.step(task.step).ok_or_else(Problem::not_found)?;
+            let verdict = match action.verdict.as_deref() {
+                None | Some("") => None,
+                Some("ya") => Some(Verdict::Ya),
+                Some("tidak") => Some(Verdict::Tidak),
+                Some(_) => return Err(Problem::field("verdict", "verdict", "isi `ya` atau `tidak`")),
+            };
+            if !task.candidates.iter().any(|c| c.person == user.person()) {
+                return Err(Problem::forbidden_because(
+                    "tugas ini bukan untuk Anda: hanya pelaksana lajurnya yang dapat menyelesaikannya",
+                ));
+            }
+            let data = form_data(step, &action.fields, &action.attachments)?;
+            let paperwork = paperwork(state, step, &action);
+            let in_request_words = |problem: Problem| problem.rename_fields(|name| action_part(step, name));
+            let disposition = match &action.disposition {
+                Some(d) => Disposition::read(
+                    d.instructions.clone(),
+                    d.nature.as_deref(),
+                    d.due.as_deref(),
+                    d.addressee.as_deref(),
+                )
+                .map_err(|errors| in_request_words(errors.into()))?,
+                None => None,
+            };
+            let input = ActionInput {
+                note: action.note.clone(),
+                verdict,
+                fields: action.fields.clone(),
+                attachments: BTreeMap::new(),
+                disposition,
+            };
+            let errors = check_before_storing(step, &input, &data);
+            if task.status == TaskStatus::Open && !errors.is_empty() {
+                return Err(in_request_words(errors.into()));
+            }
+            // Through a signing service: an inactive certificate is refused
+            // before a number is taken; the signature follows the step, and a
+            // letter the service could not sign waits in the signing queue.
+            let passphrase = paperwork.signing.as_ref().map(|s| s.passphrase.clone());
+            if passphrase.is_some()
+                && let Some(message) = crate::pages::signing_queue::refusal_before_signing(
                     state,
                     user.agency_id(),
-                    case_id,
                     user.person(),
-                    p,
                 )
-                .await
-                .map(|signed| signed.is_some()),
-                None => Ok(false),
+                .await?
+            {
+                return Err(Problem::field("signing.passphrase", "signing.passphrase", &message));
             }
-        };
-        match replay {
-            None => {
-                let after = state.store.complete(command).await.map_err(|e| in_request_words(e.into()))?;
-                signed_by_service().await?;
-                answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)
-            }
-            Some(replay) => {
-                let answering = state
-                    .store
-                    .complete_answering(command, replay.clone())
+            let command =
+                store::Complete::new(user.agency_id(), &case.id, &task.id, user.person(), input, now_ms())
+                    .with_uploads(data.files)
+                    .with_paperwork(paperwork);
+            let (passphrase, case_id) = (passphrase.as_deref(), case.id.as_str());
+            let signed_by_service = || async move {
+                match passphrase {
+                    Some(p) => crate::pages::signing_queue::sign_after_step(
+                        state,
+                        user.agency_id(),
+                        case_id,
+                        user.person(),
+                        p,
+                    )
                     .await
-                    .map_err(|e| in_request_words(e.into()))?;
-                let kept = answered(state, user, &sop, StatusCode::OK, answering).await?;
-                if !signed_by_service().await? {
-                    return Ok(kept);
+                    .map(|signed| matches!(signed, Some(crate::pages::signing_queue::Signed::Done))),
+                    None => Ok(false),
                 }
-                // A signing service signed after the step: the answer
-                // (given again to a retry) shows the signed letter.
-                let (after, _) = visible_case(state, user, case_id).await?;
-                let json = answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)?.1;
-                let body = serde_json::to_string(&json).expect("views serialise");
-                state.store.replace_answer(&replay, StatusCode::OK.as_u16(), &body).await?;
-                Ok((StatusCode::OK, json))
+            };
+            match replay {
+                None => {
+                    let after =
+                        state.store.complete(command).await.map_err(|e| in_request_words(e.into()))?;
+                    signed_by_service().await?;
+                    answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)
+                }
+                Some(replay) => {
+                    let answering = state
+                        .store
+                        .complete_answering(command, replay.clone())
+                        .await
+                        .map_err(|e| in_request_words(e.into()))?;
+                    let kept = answered(state, user, &sop, StatusCode::OK, answering).await?;
+                    // The step is kept and so is its answer: what follows only
+                    // adds the service's signature to it, and a failure there
+                    // leaves the letter waiting in the signing queue.
+                    let resigned = async {
+                        if !signed_by_service().await? {
+                            return Ok(None);
+                        }
+                        // The answer (given again to a retry) shows the signed letter.
+                        let (after, _) = visible_case(state, user, case_id).await?;
+                        let json = answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)?.1;
+                        let body = serde_json::to_string(&json).expect("views serialise");
+                        state.store.replace_answer(&replay, StatusCode::OK.as_u16(), &body).await?;
+                        Ok::<_, Problem>(Some(json))
+                    };
+                    match resigned.await {
+                        Ok(Some(json)) => Ok((StatusCode::OK, json)),
+                        Ok(None) => Ok(kept),
+                        Err(problem) => {
+                            tracing::warn!(
+                                "tanda tangan layanan setelah langkah disimpan gagal: {problem:?}"
+                            );
+                            Ok(kept)
+                        }
+                    }
+                }
             }
-        }
-    })
+        },
+    )
     .await
 }
 

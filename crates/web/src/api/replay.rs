@@ -6,9 +6,9 @@
 //!
 //! The key is looked up without the write queue. Submitting and completing
 //! a task claim it and keep their answer in their own command
-//! ([`in_command`]); other calls, which are idempotent by nature, keep
-//! their answer in one command after they ran ([`once`]). A refusal is
-//! kept as the key's answer too.
+//! ([`Keeping::InCommand`]); other calls, idempotent by nature, keep their
+//! answer in one command after they ran ([`Keeping::AfterCall`]). A
+//! refusal is kept as the key's answer too.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -46,61 +46,29 @@ fn respond(status: StatusCode, body: Vec<u8>, replayed: bool) -> Response {
     response
 }
 
-/// Who keeps a call's answer.
+/// Who keeps a call's answer to its idempotency key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Keeping {
-    /// The call's own command, given the key (its success; a refusal is
-    /// kept afterwards).
+pub enum Keeping {
+    /// The call's own command, given the key, keeps its success
+    /// (`store::idempotency::Answering`); a call that finds the key taken
+    /// answers with [`KEY_TAKEN`], and the first call's answer is given. A
+    /// refusal is kept afterwards.
     InCommand,
-    /// One command after the call ran.
+    /// One command after the call ran, for calls idempotent by nature: two
+    /// racing first calls may both run; the second answers as the first.
     AfterCall,
 }
 
-/// Runs `call` once per idempotency key (every time without a key); the
-/// call is idempotent by nature and its answer is kept after it ran. Two
-/// racing first calls may both run; the second answers as the first did.
+/// Runs `call` once per idempotency key (every time without a key), its
+/// answer kept as `keeping` says.
 pub async fn once<F, Fut>(
     state: &AppState,
     user: &User,
     headers: &HeaderMap,
     scope: &str,
     body: &[u8],
-    call: F,
-) -> Response
-where
-    F: Fn(Option<Replay>) -> Fut,
-    Fut: Future<Output = Outcome>,
-{
-    run(state, user, headers, scope, body, call, Keeping::AfterCall).await
-}
-
-/// Runs `call` once per idempotency key (every time without a key). Given
-/// a key, the call claims it and keeps its successful answer in its own
-/// command (`store::idempotency::Answering`); a call that finds the key
-/// taken answers with [`KEY_TAKEN`], and the first call's answer is given.
-pub async fn in_command<F, Fut>(
-    state: &AppState,
-    user: &User,
-    headers: &HeaderMap,
-    scope: &str,
-    body: &[u8],
-    call: F,
-) -> Response
-where
-    F: Fn(Option<Replay>) -> Fut,
-    Fut: Future<Output = Outcome>,
-{
-    run(state, user, headers, scope, body, call, Keeping::InCommand).await
-}
-
-async fn run<F, Fut>(
-    state: &AppState,
-    user: &User,
-    headers: &HeaderMap,
-    scope: &str,
-    body: &[u8],
-    call: F,
     keeping: Keeping,
+    call: F,
 ) -> Response
 where
     F: Fn(Option<Replay>) -> Fut,

@@ -264,31 +264,39 @@ pub async fn publish(
     body: Bytes,
 ) -> Response {
     let (user, state, headers, body, caller) = (&caller.0, &state, &headers, &body, &caller);
-    replay::once(state, user, headers, "POST /api/v1/sops", body, |_| async move {
-        if !user.account.is_admin {
-            return Err(Problem::forbidden_because(
-                "hanya administrator instansi yang dapat menerbitkan SOP",
-            ));
-        }
-        let request: NewSopVersion = super::cases::json_body(headers, body)?;
-        let file =
-            request.filename.as_deref().map(str::trim).filter(|f| !f.is_empty()).unwrap_or(UPLOADED_FILE);
-        let outcome = sop_publishing::publish(state, user, file, &request.source).await?;
-        match outcome {
-            sop_publishing::Outcome::Published { sop, new, findings } => {
-                let published = PublishedSop {
-                    new,
-                    sop: summary(state, caller, &sop).await?,
-                    findings: findings.iter().map(|d| Finding::of(d, &request.source)).collect(),
-                };
-                let status = if new { StatusCode::CREATED } else { StatusCode::OK };
-                Ok((status, serde_json::to_value(published).expect("views serialise")))
+    replay::once(
+        state,
+        user,
+        headers,
+        "POST /api/v1/sops",
+        body,
+        replay::Keeping::AfterCall,
+        |_| async move {
+            if !user.account.is_admin {
+                return Err(Problem::forbidden_because(
+                    "hanya administrator instansi yang dapat menerbitkan SOP",
+                ));
             }
-            sop_publishing::Outcome::Refused { why, findings } => {
-                Err(refused(why, &findings, &request.source))
+            let request: NewSopVersion = super::cases::json_body(headers, body)?;
+            let file =
+                request.filename.as_deref().map(str::trim).filter(|f| !f.is_empty()).unwrap_or(UPLOADED_FILE);
+            let outcome = sop_publishing::publish(state, user, file, &request.source).await?;
+            match outcome {
+                sop_publishing::Outcome::Published { sop, new, findings } => {
+                    let published = PublishedSop {
+                        new,
+                        sop: summary(state, caller, &sop).await?,
+                        findings: findings.iter().map(|d| Finding::of(d, &request.source)).collect(),
+                    };
+                    let status = if new { StatusCode::CREATED } else { StatusCode::OK };
+                    Ok((status, serde_json::to_value(published).expect("views serialise")))
+                }
+                sop_publishing::Outcome::Refused { why, findings } => {
+                    Err(refused(why, &findings, &request.source))
+                }
             }
-        }
-    })
+        },
+    )
     .await
 }
 
