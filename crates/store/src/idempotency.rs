@@ -86,22 +86,53 @@ pub(crate) async fn claim_in(
 }
 
 /// [`StoreError::KeyTaken`] if another call holds or answered `replay`'s
-/// key, as [`claim_in`] would find it, without claiming it.
+/// key (as [`Store::look_up_idempotency_key`] would say, but inside `tx`),
+/// without claiming it.
 pub(crate) async fn refuse_taken(
     tx: &mut Transaction<'static, Any>,
     replay: &Replay,
 ) -> Result<(), StoreError> {
-    let held = sqlx::query(
-        "SELECT 1 FROM api_idempotency WHERE username = $1 AND idem_key = $2
-         AND created_at >= $3 AND NOT (status IS NULL AND created_at < $4)",
+    match seen(&mut **tx, &replay.username, &replay.key, &replay.fingerprint, replay.at).await? {
+        Seen::New => Ok(()),
+        _ => Err(StoreError::KeyTaken),
+    }
+}
+
+/// What `key` of `username` says for a request hashing to `fingerprint`,
+/// read through `executor`.
+async fn seen<'e, E>(
+    executor: E,
+    username: &str,
+    key: &str,
+    fingerprint: &str,
+    now: i64,
+) -> Result<Seen, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let row = sqlx::query(
+        "SELECT fingerprint, status, body, created_at FROM api_idempotency
+         WHERE username = $1 AND idem_key = $2",
     )
-    .bind(&replay.username)
-    .bind(&replay.key)
-    .bind(replay.at - KEEP_MS)
-    .bind(replay.at - STALE_MS)
-    .fetch_optional(&mut **tx)
+    .bind(username)
+    .bind(key)
+    .fetch_optional(executor)
     .await?;
-    if held.is_some() { Err(StoreError::KeyTaken) } else { Ok(()) }
+    let Some(row) = row else { return Ok(Seen::New) };
+    let claimed_at: i64 = row.try_get("created_at")?;
+    if claimed_at < now - KEEP_MS {
+        return Ok(Seen::New);
+    }
+    if row.try_get::<String, _>("fingerprint")? != fingerprint {
+        return Ok(Seen::Mismatch);
+    }
+    match (row.try_get::<Option<i64>, _>("status")?, row.try_get::<Option<String>, _>("body")?) {
+        (Some(status), Some(body)) => {
+            Ok(Seen::Answered { status: u16::try_from(status).unwrap_or(500), body })
+        }
+        _ if now - claimed_at < STALE_MS => Ok(Seen::InProgress),
+        _ => Ok(Seen::New),
+    }
 }
 
 /// Keeps the answer of the call that claimed `replay`'s key inside `tx`.
@@ -208,29 +239,7 @@ impl Store {
         fingerprint: &str,
         now: i64,
     ) -> Result<Seen, StoreError> {
-        let row = sqlx::query(
-            "SELECT fingerprint, status, body, created_at FROM api_idempotency
-             WHERE username = $1 AND idem_key = $2",
-        )
-        .bind(username)
-        .bind(key)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(Seen::New) };
-        let claimed_at: i64 = row.try_get("created_at")?;
-        if claimed_at < now - KEEP_MS {
-            return Ok(Seen::New);
-        }
-        if row.try_get::<String, _>("fingerprint")? != fingerprint {
-            return Ok(Seen::Mismatch);
-        }
-        match (row.try_get::<Option<i64>, _>("status")?, row.try_get::<Option<String>, _>("body")?) {
-            (Some(status), Some(body)) => {
-                Ok(Seen::Answered { status: u16::try_from(status).unwrap_or(500), body })
-            }
-            _ if now - claimed_at < STALE_MS => Ok(Seen::InProgress),
-            _ => Ok(Seen::New),
-        }
+        seen(&self.pool, username, key, fingerprint, now).await
     }
 
     /// Keeps the answer to `replay`'s key, claiming it, in one command: for

@@ -756,7 +756,7 @@ impl Store {
         refuse_number_taken(tx, &state.agency, &number).await?;
         let title = org.signing_title(by, position, local(at, zone).date());
         let attached = enclosures_of(&mut **tx, &state.agency, &state.id).await?;
-        let letter = self.letter_to_sign(ctx, by, &title, &draft, attached, verify_base).await?;
+        let letter = self.letter_to_sign(ctx, &agency, (by, &title), &draft, attached, verify_base).await?;
         let code = verification_code();
         let pdf = letter.pdf(&number, &code, at, zone);
         let (signed, signed_with) = match key {
@@ -803,20 +803,20 @@ impl Store {
         file_outgoing(tx, state, filed, ahead.pdf, Some(SignedWith::Certificate)).await
     }
 
-    /// What the letter of a signing step is made of, all but its number.
+    /// What the letter of a signing step is made of, all but its number:
+    /// signed by `by` as `title`.
     async fn letter_to_sign(
         &self,
         ctx: &Context<'_>,
-        by: &str,
-        title: &str,
+        agency: &Agency,
+        (by, title): (&str, &str),
         draft: &DraftVersion,
         attached: Vec<documents::EmbeddedFile>,
         verify_base: String,
     ) -> Result<LetterToSign, StoreError> {
         let person = ctx.org.person(by).ok_or_else(|| EngineError::UnknownPerson(by.to_string()))?;
-        let agency = self.agency(&ctx.sop.agency).await?;
         Ok(LetterToSign {
-            letterhead: self.letterhead(&agency).await?,
+            letterhead: self.letterhead(agency).await?,
             place: agency.letters.place.clone(),
             attached,
             draft: draft.draft.clone(),
@@ -869,7 +869,9 @@ impl Store {
         let Ok(verify_base) = verify_base_of(signing) else { return Ok(Err(key)) };
         let title = org.signing_title(by, &position, local(at, &zone).date());
         let attached = enclosures_of(&self.pool, agency_id, &state.id).await?;
-        let Ok(letter) = self.letter_to_sign(&ctx, by, &title, &draft, attached, verify_base).await else {
+        let Ok(letter) =
+            self.letter_to_sign(&ctx, &agency, (by, &title), &draft, attached, verify_base).await
+        else {
             return Ok(Err(key));
         };
         let year = i64::from(local(at, &zone).year());
