@@ -84,7 +84,10 @@ pub fn verify(url: &str, anchors: Anchors) -> Result<(), CliError> {
                     0 => String::new(),
                     n => format!(" ({n} di antaranya perubahan di luar permohonan)"),
                 };
-                println!("Rantai audit utuh: {} event diperiksa{records}.", report.checked);
+                println!(
+                    "Rantai audit utuh: {} event diperiksa{records}, di rantai instalasi dan {} rantai instansi.",
+                    report.checked, report.chains
+                );
                 true
             }
             Some(broken) => {

@@ -338,6 +338,11 @@ async fn escalate_forever(store: Arc<Store>, every_minutes: u32) {
         if let Err(e) = store.release_lapsed_reservations(now).await {
             tracing::warn!("nomor surat yang dipesan belum dilepas, dicoba lagi: {e}");
         }
+        // The agency chains' heads that moved are anchored in the
+        // installation's chain, so a chain removed whole is found.
+        if let Err(e) = store.anchor_chains(jiff::Timestamp::now()).await {
+            tracing::warn!("kepala rantai audit instansi belum dijangkarkan, dicoba lagi: {e}");
+        }
         // Once a day: personal data past its retention period goes,
         // periodic access reviews that are due are opened, expired API
         // idempotency keys and login failures are forgotten, and the query
@@ -373,6 +378,9 @@ impl Anchor {
     /// Appends the chain's head, unless it is the one last written
     /// (nothing happened since).
     async fn write(&self, store: &Store) -> Result<(), CliError> {
+        // The installation's chain covers the agency chains up to their
+        // last anchor: anchor them now, so the checkpoint covers all.
+        store.anchor_chains(jiff::Timestamp::now()).await?;
         let head = store.audit_head(jiff::Timestamp::now()).await?;
         let link = (head.seq, head.hash.clone());
         if self.last.lock().expect("not poisoned").as_ref() == Some(&link) {

@@ -317,15 +317,38 @@ fn database_with_history(name: &str) -> String {
     url
 }
 
-/// The chain's length: the demo installation's records, then the case's events.
-fn chain_length(url: &str) -> i64 {
+/// What `sql` counts in the database at `url`.
+fn count(url: &str, sql: &str) -> i64 {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let (s, _) = store::Store::open_read_only(url).await.unwrap();
-        let length = s.audit_head(jiff::Timestamp::now()).await.unwrap().seq;
+        let n = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(s.pool()).await.unwrap();
         s.close().await;
-        length
+        n
     })
+}
+
+/// Every event stored: the demo installation's records, then the case's events.
+fn events_stored(url: &str) -> i64 {
+    count(url, "SELECT COUNT(*) FROM events")
+}
+
+/// The length of Lumajang's chain (the case's four events are its last).
+fn lumajang_length(url: &str) -> i64 {
+    count(url, "SELECT MAX(chain_seq) FROM events WHERE agency_id = 'lumajang'")
+}
+
+/// The installation chain's length: the anchors of the agency chains.
+fn installation_length(url: &str) -> i64 {
+    count(url, "SELECT seq FROM audit_head")
+}
+
+/// What `audit verify` says of an intact chain of `n` events.
+fn intact(n: i64) -> String {
+    format!(
+        "Rantai audit utuh: {n} event diperiksa ({} di antaranya perubahan di luar permohonan), di rantai instalasi dan 2 rantai instansi.",
+        n - 4
+    )
 }
 
 fn tamper(url: &str, sql: &str) {
@@ -345,30 +368,35 @@ fn tamper(url: &str, sql: &str) {
 #[test]
 fn audit_verify_passes_an_intact_chain_and_names_an_edited_event() {
     let url = database_with_history("audit-edit");
-    let n = chain_length(&url);
+    let n = events_stored(&url);
     let dir = Path::new(url.trim_start_matches("sqlite://")).parent().unwrap().to_path_buf();
     let out = sopir(&["audit", "verify", "--database-url", &url, "--data-dir", dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
         format!(
-            "Rantai audit utuh: {n} event diperiksa ({} di antaranya perubahan di luar permohonan).\n\
+            "{}\n\
              Peringatan: tidak ada titik periksa (dicari di {}); rantai hanya diperiksa terhadap dirinya sendiri, jadi rantai yang ditulis ulang seluruhnya tidak akan terlihat.\n",
-            n - 4,
+            intact(n),
             dir.join("audit-checkpoints").display()
         )
     );
 
-    // The case's second event (its four are the chain's last).
-    tamper(&url, &format!("UPDATE events SET at = at + 1 WHERE seq = {}", n - 2));
+    // The case's second event (its four are Lumajang's chain's last, and
+    // Lumajang's chain is walked first).
+    let l = lumajang_length(&url);
+    tamper(
+        &url,
+        &format!("UPDATE events SET at = at + 1 WHERE agency_id = 'lumajang' AND chain_seq = {}", l - 2),
+    );
     let out = sopir(&["audit", "verify", "--database-url", &url]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(
         text.starts_with(&format!(
-            "Rantai audit PUTUS setelah {} event yang utuh: event #{} (task-created, permohonan ",
-            n - 3,
-            n - 2
+            "Rantai audit PUTUS setelah {} event yang utuh: rantai instansi lumajang: event #{} (task-created, permohonan ",
+            l - 3,
+            l - 2
         )),
         "{text}"
     );
@@ -381,16 +409,16 @@ fn audit_verify_passes_an_intact_chain_and_names_an_edited_event() {
 #[test]
 fn audit_verify_names_a_deleted_event() {
     let url = database_with_history("audit-delete");
-    let n = chain_length(&url);
-    tamper(&url, &format!("DELETE FROM events WHERE seq = {}", n - 1));
+    let l = lumajang_length(&url);
+    tamper(&url, &format!("DELETE FROM events WHERE agency_id = 'lumajang' AND chain_seq = {}", l - 1));
     let out = sopir(&["audit", "verify", "--database-url", &url]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stdout(&out).lines().next().unwrap(),
         format!(
-            "Rantai audit PUTUS setelah {} event yang utuh: event #{} telah dihapus: nomor urut itu hilang dari rantai",
-            n - 2,
-            n - 1
+            "Rantai audit PUTUS setelah {} event yang utuh: rantai instansi lumajang: event #{} telah dihapus: nomor urut itu hilang dari rantai",
+            l - 2,
+            l - 1
         )
     );
 }
@@ -439,13 +467,18 @@ fn serve_once(dir: &Path, url: &str) -> String {
     stderr(&out)
 }
 
-/// Rewrites the chain as someone with write access to the database would
-/// (see `store::forgery`).
-fn rewrite(url: &str, seq: i64, keep: i64) {
+/// Rewrites the chains as someone with write access to the database would
+/// (see `store::forgery`): Lumajang's event at `position` changed, and the
+/// installation's newest `cut` anchors cut.
+fn rewrite(url: &str, position: i64, cut: usize) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let s = store::Store::open(url).await.unwrap();
-        store::forgery::rewrite(&s, seq, |payload| format!("{payload} "), keep).await.unwrap();
+        store::forgery::rewrite(&s, "lumajang", position, |payload| format!("{payload} "), 0).await.unwrap();
+        let end = s.audit_head(jiff::Timestamp::now()).await.unwrap().seq;
+        store::forgery::rewrite(&s, store::audit::INSTALLATION, end - cut as i64, |p| p.to_string(), cut)
+            .await
+            .unwrap();
         s.close().await;
     });
 }
@@ -459,10 +492,12 @@ fn the_server_anchors_the_chain_and_verify_catches_it_rewritten_and_cut() {
     // The server writes a checkpoint when it starts (and when it stops, if
     // the chain grew meanwhile); here one per run.
     serve_once(&dir, &url);
-    let first = chain_length(&url);
+    let first = installation_length(&url);
+    let first_request = lumajang_length(&url) - 1;
     another_request(&url);
     serve_once(&dir, &url);
-    let second = chain_length(&url);
+    let second = installation_length(&url);
+    assert_eq!(second, first + 1, "one anchor of the chains that moved");
     let logs: Vec<PathBuf> =
         std::fs::read_dir(dir.join("audit-checkpoints")).unwrap().map(|e| e.unwrap().path()).collect();
     let [log] = &logs[..] else { panic!("{logs:?}") };
@@ -481,15 +516,19 @@ fn the_server_anchors_the_chain_and_verify_catches_it_rewritten_and_cut() {
     assert!(lines[1].ends_with(&format!("({} baris 2).", log.display())), "{text}");
 
     // The intrusion: triggers dropped, an event of the first request
-    // changed, every hash after it recomputed, the newest two cut off.
-    rewrite(&url, first - 2, second - 2);
+    // changed, every hash and anchor after it recomputed, the newest
+    // anchor cut off.
+    rewrite(&url, first_request, 1);
     let out = sopir(&["audit", "verify", "--database-url", &url, "--data-dir", data_dir]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert_eq!(stderr(&out), "sopir: rantai audit putus\n");
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 4, "{text}");
-    assert!(lines[0].starts_with(&format!("Rantai audit utuh: {} event diperiksa", second - 2)), "{text}");
+    assert!(
+        lines[0].starts_with(&format!("Rantai audit utuh: {} event diperiksa", events_stored(&url))),
+        "{text}"
+    );
     assert_eq!(
         lines[1],
         "Titik periksa TIDAK COCOK: 2 dari 2 titik periksa; rantai di basis data telah ditulis ulang atau dipotong:"
@@ -501,8 +540,7 @@ fn the_server_anchors_the_chain_and_verify_catches_it_rewritten_and_cut() {
     );
     assert!(
         lines[3].ends_with(&format!(
-            "mencatat event #{second}, tetapi rantai di basis data hanya sampai event #{}: ujung rantai telah dipotong",
-            second - 2
+            "mencatat event #{second}, tetapi rantai di basis data hanya sampai event #{first}: ujung rantai telah dipotong"
         )),
         "{text}"
     );
@@ -562,7 +600,7 @@ fn set_mode(path: &Path, mode: u32) {
 #[test]
 fn audit_verify_reads_a_copy_it_may_not_write_made_by_an_older_sopir() {
     let url = database_with_history("read-only");
-    let n = chain_length(&url);
+    let n = events_stored(&url);
     let dir = scratch("read-only-copy");
     let copy = dir.join("sopir.db");
     let copy_url = format!("sqlite://{}", copy.display());
@@ -612,9 +650,9 @@ fn audit_verify_reads_a_copy_it_may_not_write_made_by_an_older_sopir() {
         format!(
             "Catatan: skema basis data ini versi {older}, lebih lama dari versi {newest} program ini; basis data hanya dibaca, tidak dimigrasikan, dan rantai auditnya tetap dapat diperiksa.\n\
              Catatan: direktori basis data tidak dapat ditulisi, jadi berkasnya dibaca sebagai berkas yang tidak berubah.\n\
-             Rantai audit utuh: {n} event diperiksa ({} di antaranya perubahan di luar permohonan).\n\
+             {}\n\
              Peringatan: tidak ada titik periksa (dicari di {}); rantai hanya diperiksa terhadap dirinya sendiri, jadi rantai yang ditulis ulang seluruhnya tidak akan terlihat.\n",
-            n - 4,
+            intact(n),
             dir.join("audit-checkpoints").display()
         )
     );
@@ -708,7 +746,7 @@ fn user_add_creates_an_administrator_with_the_password_from_stdin() {
 #[test]
 fn a_backup_of_a_live_database_restores_with_an_intact_chain() {
     let url = database_with_history("backup");
-    let n = chain_length(&url);
+    let n = events_stored(&url);
     let dir = Path::new(url.trim_start_matches("sqlite://")).parent().unwrap().to_path_buf();
     std::fs::write(dir.join("sopir.key"), "ab".repeat(32)).unwrap();
     // A key left readable by others (as an operator might have copied it).
@@ -744,10 +782,7 @@ fn a_backup_of_a_live_database_restores_with_an_intact_chain() {
     );
     assert_eq!(std::fs::read_to_string(restored_dir.join("sopir.key")).unwrap(), "ab".repeat(32));
     assert_eq!((mode(&restored_dir.join("sopir.db")), mode(&restored_dir.join("sopir.key"))), (0o600, 0o600));
-    let intact = format!(
-        "Rantai audit utuh: {n} event diperiksa ({} di antaranya perubahan di luar permohonan).",
-        n - 4
-    );
+    let intact = intact(n);
     let verify = sopir(&["audit", "verify", "--database-url", &restored_url]);
     assert_eq!(stdout(&verify).lines().next().unwrap(), intact);
     let verify = sopir(&["audit", "verify", "--data-dir", restored_dir.to_str().unwrap()]);

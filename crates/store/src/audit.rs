@@ -1,36 +1,70 @@
 //! The audit log: every event appended with the SHA-256 of its canonical
-//! form chained to the previous event's hash. `verify` walks the chain and
-//! names the first event that was modified, removed or reordered.
+//! form chained to the previous event's hash. Each agency has a chain of
+//! its own, so writers of different agencies never wait for one head; the
+//! installation's chain (agency `""`) holds the events recorded before the
+//! split into agency chains and, after them, anchors of every agency
+//! chain's head (see [`crate::chain_anchor`]), so a chain removed whole is
+//! still found. `verify` walks every chain and names the first event that
+//! was modified, removed or reordered.
 
+use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
 use engine::Event;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};
 
-use crate::record_event::RecordEvent;
+use crate::record_event::{ChainHead, Change, RecordEvent};
 use crate::{Store, StoreError};
 
-/// The hash before the first event.
+/// The hash before the first event of every chain.
 pub const GENESIS: &str = "sopir-genesis";
 
+/// The agency key of the installation's own chain.
+pub const INSTALLATION: &str = "";
+
 /// One stored event row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredEvent {
+    /// Its order of arrival across all chains.
     pub seq: i64,
+    #[sqlx(rename = "agency_id")]
     pub agency: String,
+    #[sqlx(rename = "case_id")]
     pub case: String,
     pub kind: String,
     pub at: i64,
     pub payload: String,
     pub prev_hash: String,
     pub hash: String,
+    /// Its place in its agency's chain; `None` for an event recorded before
+    /// the split, whose place in the installation's chain is `seq`.
+    pub chain_seq: Option<i64>,
 }
 
 impl StoredEvent {
+    /// Its place in the chain it belongs to.
+    pub fn position(&self) -> i64 {
+        self.chain_seq.unwrap_or(self.seq)
+    }
+
+    /// The chain it belongs to: its agency's, or the installation's for an
+    /// event recorded before the split.
+    pub fn chain(&self) -> &str {
+        if self.chain_seq.is_some() { &self.agency } else { INSTALLATION }
+    }
+
     /// The hash this row should carry given its content.
     pub fn expected_hash(&self) -> String {
-        chain_hash(&self.prev_hash, self.seq, &self.agency, &self.case, &self.kind, self.at, &self.payload)
+        chain_hash(
+            &self.prev_hash,
+            self.position(),
+            &self.agency,
+            &self.case,
+            &self.kind,
+            self.at,
+            &self.payload,
+        )
     }
 
     /// Whether this is a change outside any case (see [`crate::record_event`]).
@@ -93,19 +127,23 @@ pub(crate) async fn append(
     append_entries(tx, agency, entries).await
 }
 
-/// Appends `entries` to the chain inside `tx`, whose caller holds the head
-/// row's lock.
+/// Appends `entries` to `agency`'s chain inside `tx`. Takes that chain's
+/// head row first, so writers of one agency queue on it and its chain stays
+/// linear; a transaction that appends to several chains takes the
+/// installation's head (the write queue's lock) before any agency's.
 pub(crate) async fn append_entries(
     tx: &mut Transaction<'static, Any>,
     agency: &str,
     entries: Vec<Entry>,
 ) -> Result<Vec<StoredEvent>, StoreError> {
-    // The caller took the head row's lock as its transaction's first write.
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
-    let (mut seq, mut prev): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut position, mut prev) = lock_head(tx, agency).await?;
+    let arrivals = arrival_numbers(tx, entries.len()).await?;
     let mut stored = Vec::with_capacity(entries.len());
-    for entry in entries {
-        seq += 1;
+    for (entry, seq) in entries.into_iter().zip(arrivals) {
+        position += 1;
         let row = StoredEvent {
             seq,
             agency: agency.to_string(),
@@ -115,6 +153,7 @@ pub(crate) async fn append_entries(
             payload: entry.payload,
             prev_hash: prev,
             hash: String::new(),
+            chain_seq: Some(position),
         };
         let row = StoredEvent { hash: row.expected_hash(), ..row };
         prev = row.hash.clone();
@@ -125,23 +164,15 @@ pub(crate) async fn append_entries(
     // PostgreSQL). Full chunks share one SQL text, so it is prepared once.
     for chunk in stored.chunks(EVENTS_PER_INSERT) {
         let mut sql = String::from(
-            "INSERT INTO events (seq, agency_id, case_id, kind, at, payload, prev_hash, hash) VALUES ",
+            "INSERT INTO events (seq, agency_id, case_id, kind, at, payload, prev_hash, hash, chain_seq) VALUES ",
         );
         for i in 0..chunk.len() {
-            let n = i * 8;
-            let _ = write!(
-                sql,
-                "{}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                if i == 0 { "" } else { ", " },
-                n + 1,
-                n + 2,
-                n + 3,
-                n + 4,
-                n + 5,
-                n + 6,
-                n + 7,
-                n + 8
-            );
+            let n = i * 9;
+            let _ = write!(sql, "{}(", if i == 0 { "" } else { ", " });
+            for k in 1..=9 {
+                let _ = write!(sql, "{}${}", if k == 1 { "" } else { ", " }, n + k);
+            }
+            sql.push(')');
         }
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for row in chunk {
@@ -153,29 +184,58 @@ pub(crate) async fn append_entries(
                 .bind(row.at)
                 .bind(&row.payload)
                 .bind(&row.prev_hash)
-                .bind(&row.hash);
+                .bind(&row.hash)
+                .bind(row.chain_seq);
         }
         query.execute(&mut **tx).await?;
     }
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(seq)
-        .bind(&prev)
-        .execute(&mut **tx)
-        .await?;
+    let moved = if agency == INSTALLATION {
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(position).bind(&prev)
+    } else {
+        sqlx::query("UPDATE audit_chains SET seq = $1, hash = $2 WHERE agency_id = $3")
+            .bind(position)
+            .bind(&prev)
+            .bind(agency)
+    };
+    moved.execute(&mut **tx).await?;
     Ok(stored)
 }
 
-fn row_to_event(row: &sqlx::any::AnyRow) -> Result<StoredEvent, StoreError> {
-    Ok(StoredEvent {
-        seq: row.try_get("seq")?,
-        agency: row.try_get("agency_id")?,
-        case: row.try_get("case_id")?,
-        kind: row.try_get("kind")?,
-        at: row.try_get("at")?,
-        payload: row.try_get("payload")?,
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
-    })
+/// Takes `agency`'s chain head for `tx` (a new agency's chain starts at
+/// [`GENESIS`]) and reads it: its length and last hash.
+async fn lock_head(tx: &mut Transaction<'static, Any>, agency: &str) -> Result<(i64, String), StoreError> {
+    let head = if agency == INSTALLATION {
+        // Every writer of the installation's chain holds the queue's lock.
+        sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?
+    } else {
+        sqlx::query(
+            "INSERT INTO audit_chains (agency_id, seq, hash) VALUES ($1, 0, $2)
+             ON CONFLICT (agency_id) DO UPDATE SET seq = audit_chains.seq RETURNING seq, hash",
+        )
+        .bind(agency)
+        .bind(GENESIS)
+        .fetch_one(&mut **tx)
+        .await?
+    };
+    Ok((head.try_get("seq")?, head.try_get("hash")?))
+}
+
+/// `n` fresh arrival numbers (`seq`) for new rows. SQLite has one writer
+/// at a time, so the next ones after the largest do; PostgreSQL draws them
+/// from a sequence, so writers of different agencies need not wait for
+/// each other (a rolled-back writer leaves a gap, which no chain minds).
+async fn arrival_numbers(tx: &mut Transaction<'static, Any>, n: usize) -> Result<Vec<i64>, StoreError> {
+    let n = i64::try_from(n).expect("fewer rows than i64::MAX");
+    if tx.backend_name() == "PostgreSQL" {
+        Ok(sqlx::query_scalar("SELECT nextval('events_order') FROM generate_series(1, $1::BIGINT)")
+            .bind(n)
+            .fetch_all(&mut **tx)
+            .await?)
+    } else {
+        let last: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&mut **tx).await?;
+        Ok((last + 1..=last + n).collect())
+    }
 }
 
 /// The events of one case, oldest first, scoped to its agency.
@@ -191,15 +251,14 @@ where
     if case.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = sqlx::query(
-        "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash FROM events
+    Ok(sqlx::query_as(
+        "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash, chain_seq FROM events
          WHERE agency_id = $1 AND case_id = $2 ORDER BY seq",
     )
     .bind(agency)
     .bind(case)
     .fetch_all(executor)
-    .await?;
-    rows.iter().map(row_to_event).collect()
+    .await?)
 }
 
 /// The newest `limit` changes outside cases recorded for `agency`, newest first.
@@ -211,26 +270,31 @@ pub(crate) async fn record_rows<'e, E>(
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let rows = sqlx::query(
-        "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash FROM events
+    Ok(sqlx::query_as(
+        "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash, chain_seq FROM events
          WHERE agency_id = $1 AND case_id = '' ORDER BY seq DESC LIMIT $2",
     )
     .bind(agency)
     .bind(limit)
     .fetch_all(executor)
-    .await?;
-    rows.iter().map(row_to_event).collect()
+    .await?)
 }
 
-/// What is wrong with the chain, at the first place it breaks.
+/// What is wrong with a chain, at the first place it breaks. `seq` is a
+/// place in that chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Break {
     /// The row's content no longer matches its hash.
-    Modified { seq: i64, case: String, kind: String },
+    Modified { chain: String, seq: i64, case: String, kind: String },
     /// Rows are missing before `seq` (`seq` itself is absent).
-    Removed { seq: i64 },
+    Removed { chain: String, seq: i64 },
     /// The row does not follow the one before it.
-    Reordered { seq: i64, case: String, kind: String },
+    Reordered { chain: String, seq: i64, case: String, kind: String },
+    /// The row links up, but the installation's chain anchored another hash
+    /// at its place: the chain was rewritten from there on.
+    Rewritten { chain: String, seq: i64 },
+    /// The chain has events but its head row is gone.
+    HeadMissing { chain: String },
 }
 
 /// How an event is named in a report: its kind and case, or that it is a
@@ -239,85 +303,249 @@ fn named(kind: &str, case: &str) -> String {
     if case.is_empty() { format!("{kind}, di luar permohonan") } else { format!("{kind}, permohonan {case}") }
 }
 
+/// How a chain is named in a report.
+fn chain_name(chain: &str) -> String {
+    if chain == INSTALLATION { "rantai instalasi".to_string() } else { format!("rantai instansi {chain}") }
+}
+
 impl fmt::Display for Break {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Break::Modified { seq, case, kind } => {
-                write!(
-                    f,
-                    "event #{seq} ({}) telah diubah: isinya tidak cocok dengan hash-nya",
-                    named(kind, case)
-                )
-            }
-            Break::Removed { seq } => {
-                write!(f, "event #{seq} telah dihapus: nomor urut itu hilang dari rantai")
-            }
-            Break::Reordered { seq, case, kind } => write!(
+            Break::Modified { chain, seq, case, kind } => write!(
                 f,
-                "event #{seq} ({}) tidak menyambung ke event sebelumnya: urutan diubah",
+                "{}: event #{seq} ({}) telah diubah: isinya tidak cocok dengan hash-nya",
+                chain_name(chain),
                 named(kind, case)
             ),
+            Break::Removed { chain, seq } => write!(
+                f,
+                "{}: event #{seq} telah dihapus: nomor urut itu hilang dari rantai",
+                chain_name(chain)
+            ),
+            Break::Reordered { chain, seq, case, kind } => write!(
+                f,
+                "{}: event #{seq} ({}) tidak menyambung ke event sebelumnya: urutan diubah",
+                chain_name(chain),
+                named(kind, case)
+            ),
+            Break::Rewritten { chain, seq } => write!(
+                f,
+                "{}: event #{seq} tidak lagi ber-hash seperti yang dicatat rantai instalasi: rantai ditulis ulang sejak itu",
+                chain_name(chain)
+            ),
+            Break::HeadMissing { chain } => {
+                write!(f, "{}: kepala rantai telah dihapus", chain_name(chain))
+            }
         }
     }
 }
 
-/// The result of walking the whole chain.
+/// The result of walking every chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     /// Events checked before the first break (or all of them).
     pub checked: i64,
     /// Of those, the changes outside any case.
     pub records: i64,
+    /// Agency chains walked (besides the installation's).
+    pub chains: usize,
     pub first_break: Option<Break>,
 }
 
 const PAGE: i64 = 2000;
 
-impl Store {
-    /// Walks the chain from the first event to the head.
-    pub async fn verify_audit(&self) -> Result<Report, StoreError> {
-        let mut prev = GENESIS.to_string();
-        let mut expected = 1i64;
-        let mut records = 0i64;
+/// One chain walked from its first event on.
+struct Walk {
+    chain: String,
+    prev: String,
+    /// The place the next row must have.
+    next: i64,
+    checked: i64,
+    records: i64,
+    /// The hash the installation's chain anchored at a place of this chain.
+    anchored: Option<(i64, String)>,
+}
+
+impl Walk {
+    fn new(chain: &str, anchored: Option<(i64, String)>) -> Walk {
+        Walk {
+            chain: chain.to_string(),
+            prev: GENESIS.to_string(),
+            next: 1,
+            checked: 0,
+            records: 0,
+            anchored,
+        }
+    }
+
+    fn take(&mut self, e: StoredEvent) -> Result<(), Break> {
+        let chain = self.chain.clone();
+        if e.position() != self.next {
+            return Err(Break::Removed { chain, seq: self.next });
+        }
+        if e.prev_hash != self.prev {
+            return Err(Break::Reordered { chain, seq: e.position(), case: e.case, kind: e.kind });
+        }
+        if e.expected_hash() != e.hash {
+            return Err(Break::Modified { chain, seq: e.position(), case: e.case, kind: e.kind });
+        }
+        if self.anchored.as_ref().is_some_and(|(seq, hash)| *seq == e.position() && *hash != e.hash) {
+            return Err(Break::Rewritten { chain, seq: e.position() });
+        }
+        self.records += i64::from(e.is_record());
+        self.checked += 1;
+        self.next += 1;
+        self.prev = e.hash;
+        Ok(())
+    }
+
+    /// Walks the rows of `part`, `PAGE` at a time.
+    async fn rows(&mut self, pool: &sqlx::AnyPool, part: Part) -> Result<Result<(), Break>, StoreError> {
         loop {
-            let rows = sqlx::query(
-                "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash FROM events
-                 WHERE seq >= $1 ORDER BY seq LIMIT $2",
-            )
-            .bind(expected)
-            .bind(PAGE)
-            .fetch_all(&self.pool)
-            .await?;
-            for row in &rows {
-                let e = row_to_event(row)?;
-                let found = |b| Ok(Report { checked: expected - 1, records, first_break: Some(b) });
-                if e.seq != expected {
-                    return found(Break::Removed { seq: expected });
+            let query = match part {
+                Part::Unsplit => sqlx::query_as(
+                    "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash, CAST(NULL AS BIGINT) AS chain_seq
+                     FROM events WHERE seq >= $1 ORDER BY seq LIMIT $2",
+                )
+                .bind(self.next),
+                Part::BeforeSplit { end } => sqlx::query_as(
+                    "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash, chain_seq FROM events
+                     WHERE chain_seq IS NULL AND seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+                )
+                .bind(self.next)
+                .bind(end),
+                Part::Chain => sqlx::query_as(
+                    "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash, chain_seq FROM events
+                     WHERE agency_id = $1 AND chain_seq >= $2 ORDER BY chain_seq LIMIT $3",
+                )
+                .bind(&self.chain)
+                .bind(self.next),
+            };
+            let rows: Vec<StoredEvent> = query.bind(PAGE).fetch_all(pool).await?;
+            let full = rows.len() as i64 == PAGE;
+            for row in rows {
+                if let Err(b) = self.take(row) {
+                    return Ok(Err(b));
                 }
-                if e.prev_hash != prev {
-                    return found(Break::Reordered { seq: e.seq, case: e.case, kind: e.kind });
-                }
-                if e.expected_hash() != e.hash {
-                    return found(Break::Modified { seq: e.seq, case: e.case, kind: e.kind });
-                }
-                records += i64::from(e.is_record());
-                prev = e.hash;
-                expected += 1;
             }
-            if (rows.len() as i64) < PAGE {
-                break;
+            if !full {
+                return Ok(Ok(()));
             }
+        }
+    }
+
+    /// The chain ends where its head says, at the place anchored or later.
+    fn end(&self, head: Option<(i64, String)>) -> Result<(), Break> {
+        let chain = self.chain.clone();
+        let end = self.next - 1;
+        if self.anchored.as_ref().is_some_and(|(seq, _)| *seq > end) {
+            return Err(Break::Removed { chain, seq: end + 1 });
+        }
+        match head {
+            None if end > 0 => Err(Break::HeadMissing { chain }),
+            None => Ok(()),
+            Some((seq, _)) if seq > end => Err(Break::Removed { chain, seq: end + 1 }),
+            Some((_, hash)) if hash != self.prev => Err(Break::Removed { chain, seq: end }),
+            Some(_) => Ok(()),
+        }
+    }
+}
+
+/// Which rows a [`Walk`] reads.
+#[derive(Clone, Copy)]
+enum Part {
+    /// Every row of a database from before the split (read, not migrated).
+    Unsplit,
+    /// The installation's chain before the split, up to place `end`.
+    BeforeSplit { end: i64 },
+    /// The rows carrying a place in the walk's chain.
+    Chain,
+}
+
+/// Where the installation's single chain of before the split into agency
+/// chains ended (0: it had no events).
+pub(crate) async fn legacy_end<'e, E>(executor: E) -> Result<i64, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    Ok(sqlx::query_scalar("SELECT legacy_end FROM audit_split WHERE id = 1").fetch_one(executor).await?)
+}
+
+/// The agency chains' heads as the installation's chain last anchored them.
+pub(crate) async fn last_anchor<'e, E>(executor: E) -> Result<BTreeMap<String, (i64, String)>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let payload: Option<String> = sqlx::query_scalar(
+        "SELECT payload FROM events WHERE agency_id = '' AND kind = 'chains-anchored'
+         ORDER BY chain_seq DESC LIMIT 1",
+    )
+    .fetch_optional(executor)
+    .await?;
+    let Some(payload) = payload else { return Ok(BTreeMap::new()) };
+    let record: RecordEvent = serde_json::from_str(&payload)
+        .map_err(|e| StoreError::Corrupt(format!("anchor of the agency chains: {e}")))?;
+    let Change::ChainsAnchored { heads } = record.change else {
+        return Err(StoreError::Corrupt("anchor of the agency chains".into()));
+    };
+    Ok(heads.into_iter().map(|ChainHead { agency, seq, hash }| (agency, (seq, hash))).collect())
+}
+
+impl Store {
+    /// Walks every chain from its first event to its head: the
+    /// installation's first (it holds the anchors of the others), then each
+    /// agency's.
+    pub async fn verify_audit(&self) -> Result<Report, StoreError> {
+        let mut report = Report { checked: 0, records: 0, chains: 0, first_break: None };
+        // A copy made by an older Sopir, read without migrating it, has one
+        // chain and no `audit_split` table.
+        let (split, legacy_end) = match legacy_end(&self.pool).await {
+            Ok(end) => (true, end),
+            Err(StoreError::Database(sqlx::Error::Database(_))) => (false, i64::MAX),
+            Err(e) => return Err(e),
+        };
+        let mut installation = Walk::new(INSTALLATION, None);
+        let first_part = if split { Part::BeforeSplit { end: legacy_end } } else { Part::Unsplit };
+        let mut walked = installation.rows(&self.pool, first_part).await?;
+        if walked.is_ok() && installation.next > legacy_end {
+            walked = installation.rows(&self.pool, Part::Chain).await?;
         }
         let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
-        let (head_seq, head_hash): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
-        let checked = expected - 1;
-        if head_seq > checked {
-            return Ok(Report { checked, records, first_break: Some(Break::Removed { seq: checked + 1 }) });
+        let head = (head.try_get("seq")?, head.try_get("hash")?);
+        let done = |report: &mut Report, walk: &Walk, result: Result<(), Break>| {
+            report.checked += walk.checked;
+            report.records += walk.records;
+            report.first_break = result.err();
+            report.first_break.is_some()
+        };
+        if done(&mut report, &installation, walked.and_then(|()| installation.end(Some(head)))) || !split {
+            return Ok(report);
         }
-        if head_hash != prev {
-            return Ok(Report { checked, records, first_break: Some(Break::Removed { seq: checked }) });
+        let mut anchored = last_anchor(&self.pool).await?;
+        let heads: Vec<(String, i64, String)> =
+            sqlx::query_as("SELECT agency_id, seq, hash FROM audit_chains ORDER BY agency_id")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut heads: BTreeMap<String, Option<(i64, String)>> =
+            heads.into_iter().map(|(agency, seq, hash)| (agency, Some((seq, hash)))).collect();
+        let with_events: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT agency_id FROM events WHERE chain_seq IS NOT NULL AND agency_id <> ''",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for agency in with_events.into_iter().chain(anchored.keys().cloned().collect::<Vec<_>>()) {
+            heads.entry(agency).or_insert(None);
         }
-        Ok(Report { checked, records, first_break: None })
+        heads.remove(INSTALLATION);
+        for (agency, head) in heads {
+            let mut walk = Walk::new(&agency, anchored.remove(&agency));
+            let walked = walk.rows(&self.pool, Part::Chain).await?;
+            report.chains += 1;
+            if done(&mut report, &walk, walked.and_then(|()| walk.end(head))) {
+                return Ok(report);
+            }
+        }
+        Ok(report)
     }
 
     /// Every event of a case, as stored (for timelines and exports).

@@ -1,11 +1,13 @@
-//! Checkpoints of the audit chain: its head (sequence number and hash) at a
-//! moment, authenticated with a key that is not in the database (derived
-//! from the data key) and kept where the database cannot rewrite it — in
-//! append-only files beside the server, and by external witnesses that
-//! poll the API. Whoever can write to the database can drop the append-only
-//! triggers, change an event, recompute every hash after it and cut the
-//! tail: the chain still links up, but it no longer has the hash a
-//! checkpoint recorded at that sequence number, or no longer reaches it.
+//! Checkpoints of the installation's audit chain — which anchors every
+//! agency's chain (see [`crate::chain_anchor`]): its head (sequence number
+//! and hash) at a moment, authenticated with a key that is not in the
+//! database (derived from the data key) and kept where the database cannot
+//! rewrite it — in append-only files beside the server, and by external
+//! witnesses that poll the API. Whoever can write to the database can drop
+//! the append-only triggers, change an event, recompute every hash after
+//! it (and every anchor) and cut the tail: the chains still link up, but
+//! the installation's no longer has the hash a checkpoint recorded at that
+//! sequence number, or no longer reaches it.
 
 use std::fmt;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -16,7 +18,7 @@ use jiff::Timestamp;
 use sha2::Sha256;
 use sqlx::Row;
 
-use crate::audit::GENESIS;
+use crate::audit::{GENESIS, legacy_end};
 use crate::personal_data::{hex, unhex};
 use crate::{DataKey, Store, StoreError};
 
@@ -278,16 +280,35 @@ impl Store {
         Ok(Checkpoint { seq: head.try_get("seq")?, hash: head.try_get("hash")?, at })
     }
 
-    /// The hash the chain has at `seq` now (`None`: no such event).
+    /// The hash the installation's chain has at `seq` now (`None`: no such
+    /// event).
     pub async fn chain_hash_at(&self, seq: i64) -> Result<Option<String>, StoreError> {
         if seq == 0 {
             return Ok(Some(GENESIS.to_string()));
         }
-        let row = sqlx::query("SELECT hash FROM events WHERE seq = $1")
-            .bind(seq)
-            .fetch_optional(&self.pool)
-            .await?;
+        let query = if seq <= legacy_end(&self.pool).await? {
+            sqlx::query("SELECT hash FROM events WHERE seq = $1 AND chain_seq IS NULL")
+        } else {
+            sqlx::query("SELECT hash FROM events WHERE agency_id = '' AND chain_seq = $1")
+        };
+        let row = query.bind(seq).fetch_optional(&self.pool).await?;
         Ok(row.map(|r| r.try_get("hash")).transpose()?)
+    }
+
+    /// How many events the installation's chain holds now.
+    async fn chain_end(&self) -> Result<i64, StoreError> {
+        let after: Option<i64> = sqlx::query_scalar("SELECT MAX(chain_seq) FROM events WHERE agency_id = ''")
+            .fetch_one(&self.pool)
+            .await?;
+        if let Some(end) = after {
+            return Ok(end);
+        }
+        Ok(sqlx::query_scalar(
+            "SELECT COALESCE(MAX(seq), 0) FROM events WHERE seq <= $1 AND chain_seq IS NULL",
+        )
+        .bind(legacy_end(&self.pool).await?)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// How the chain, `chain_end` events long, differs from `checkpoint`.
@@ -304,8 +325,7 @@ impl Store {
 
     /// Checks every checkpoint read against the chain in the database.
     pub async fn anchor(&self, found: Vec<Found>) -> Result<Anchoring, StoreError> {
-        let chain_end: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&self.pool).await?;
+        let chain_end = self.chain_end().await?;
         let mut anchoring = Anchoring::default();
         for Found { place, read } in found {
             let checkpoint = match read {

@@ -1849,7 +1849,17 @@ pub(crate) async fn unlock(p12: Vec<u8>, passphrase: String) -> Result<UnlockedK
     tokio::task::spawn_blocking(move || Pkcs12Signer::new(p12).unlock(&passphrase))
         .await
         .map_err(|e| StoreError::Corrupt(format!("membuka sertifikat terhenti: {e}")))?
-        .map_err(|e| StoreError::invalid("kata_sandi", "Kata sandi sertifikat", e.to_string()))
+        .map_err(|e| {
+            // The kept file was checked when it was uploaded: here a
+            // refusal can only mean the passphrase.
+            let why = match e {
+                documents::DocumentError::Passphrase => {
+                    "Kata sandi sertifikat salah. Periksa lalu coba lagi.".to_string()
+                }
+                other => other.to_string(),
+            };
+            StoreError::invalid("kata_sandi", "Kata sandi sertifikat", why)
+        })
 }
 
 /// Takes the next number of a yearly sequence. Runs inside the writer's

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod ca_certificate;
 mod calendar;
 mod cases;
+pub mod chain_anchor;
 pub mod checkpoint;
 mod command;
 pub mod dashboard;

@@ -95,7 +95,7 @@ impl Store {
 
     /// The newest migration the database has had and the newest this
     /// program brings: a copy made by an older Sopir has the older schema
-    /// (the hash chain's tables are the same in every version).
+    /// (before migration 45 one hash chain, which `verify_audit` still walks).
     pub async fn schema_versions(&self) -> Result<SchemaVersions, StoreError> {
         let database: Option<i64> =
             sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")

@@ -314,6 +314,11 @@ pub enum Change {
         case: String,
         reason: String,
     },
+    /// The head of every agency's chain, recorded in the installation's
+    /// chain (see [`crate::chain_anchor`]).
+    ChainsAnchored {
+        heads: Vec<ChainHead>,
+    },
     /// How many months a monitoring period of the agency lasts.
     MonitoringPeriodSet {
         months: u8,
@@ -376,6 +381,7 @@ impl Change {
             Change::SopRestored { .. } => "sop-restored",
             Change::SopMonitored { .. } => "sop-monitored",
             Change::MonitoringPeriodSet { .. } => "monitoring-period-set",
+            Change::ChainsAnchored { .. } => "chains-anchored",
             Change::ConnectorSet { .. } => "connector-set",
             Change::ConnectorRemoved { .. } => "connector-removed",
             Change::Provisioning { .. } => "provisioning",
@@ -383,6 +389,15 @@ impl Change {
             Change::EvaluationQuestionsSet { .. } => "evaluation-questions-set",
         }
     }
+}
+
+/// An agency chain's head: its length and last hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ChainHead {
+    #[sqlx(rename = "agency_id")]
+    pub agency: String,
+    pub seq: i64,
+    pub hash: String,
 }
 
 /// A change and who made it, as its row's payload.

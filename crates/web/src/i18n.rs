@@ -339,6 +339,9 @@ catalogue! {
     WaitingForSignature => "menunggu tanda tangan", "waiting for its signature";
     VoidNumbers => "Nomor yang dibatalkan", "Voided numbers";
     VoidNumbersHelp => "Nomor ini sempat dipesan untuk surat yang akhirnya tidak ditandatangani, dan nomor sesudahnya sudah terpakai; nomor ini tidak dipakai lagi.", "These numbers were reserved for letters that were not signed after all, and later numbers were already in use; they are not used again.";
+    NoVoidNumbers => "Tidak ada nomor yang dibatalkan tahun ini: setiap nomor yang dipesan telah dipakai.", "No number was voided this year: every number reserved was used.";
+    NoLettersThisYear => "Belum ada surat tahun ini.", "No letters this year yet.";
+    YearNotUnderstood => "Tahun \"{asked}\" tidak dikenali (isi tahun 2000–2100); yang ditampilkan tahun {year}.", "The year \"{asked}\" was not understood (give a year 2000–2100); showing {year}.";
     NavRegistries => "Registri", "Registries";
     Visit => "Kunjungan", "Visit";
     PersonPerformance => "Kinerja pelaksana", "Performance of";

@@ -228,7 +228,7 @@ async fn email_letter() -> SignedLetter {
     assert!(without.body.contains("wajib diisi untuk menandatangani surat"), "{}", without.body);
     let wrong = act(&app, &case_path, "lmj-kadis", &[("kata_sandi", "bukan-ini")]).await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.body.contains("kata sandi sertifikat salah"), "{}", wrong.body);
+    assert!(wrong.body.contains("Kata sandi sertifikat salah. Periksa lalu coba lagi."), "{}", wrong.body);
     assert!(!wrong.body.contains("bukan-ini"), "a passphrase is never shown back");
     // Signed through a request whose Host header names another site: the
     // letter's link still goes to the configured address (checked below).
@@ -315,7 +315,27 @@ async fn email_letter() -> SignedLetter {
     // The registers are the Head's and the Secretary's to read, not the requester's.
     let registers = head.get("/agenda?tahun=2026").await;
     assert!(registers.body.contains("0001/2026") && registers.body.contains(&number), "{}", registers.body);
-    assert!(!registers.body.contains("nomor-batal"), "nothing voided yet");
+    assert!(!registers.body.contains("id=\"nomor-batal\""), "nothing voided yet");
+    assert!(
+        registers
+            .body
+            .contains("Tidak ada nomor yang dibatalkan tahun ini: setiap nomor yang dipesan telah dipakai."),
+        "an empty list of voids says so"
+    );
+    // A cleared year box shows this year; a mistyped one says so, and shows it too.
+    let cleared = head.get("/agenda?tahun=").await;
+    assert_eq!(cleared.status, StatusCode::OK);
+    assert!(!cleared.body.contains("tahun-salah"));
+    let mistyped = head.get("/agenda?tahun=20x6").await;
+    assert_eq!(mistyped.status, StatusCode::OK);
+    let this_year = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).year();
+    assert!(
+        mistyped.body.contains(&format!(
+            "Tahun &quot;20x6&quot; tidak dikenali (isi tahun 2000–2100); yang ditampilkan tahun {this_year}."
+        )),
+        "{}",
+        mistyped.body
+    );
     assert_eq!(requester.get("/agenda").await.status, StatusCode::FORBIDDEN);
 
     // A number reserved for a letter whose signing was never kept (the

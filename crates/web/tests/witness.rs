@@ -1,7 +1,8 @@
 //! An external witness of the audit chain through the API, over real HTTP:
-//! it polls the chain's head with an administrator's token and keeps what
-//! it saw; after someone rewrites the database (an event changed, every
-//! hash recomputed, the tail cut) asking again for what it holds shows the
+//! it polls the installation chain's head (which anchors the agency chains)
+//! with an administrator's token and keeps what it saw; after someone
+//! rewrites the database (an event changed, every hash and anchor
+//! recomputed, the tail cut) asking again for what it holds shows the
 //! chain changed and cut, and the signed lines it kept convict the
 //! database in the same check `sopir audit verify` makes.
 
@@ -67,16 +68,26 @@ async fn a_witness_polling_the_api_sees_the_chain_rewritten_and_cut() {
     another_request(&app).await;
     let (_, second) = witness.checkpoint(None).await;
     let second_seq = second["seq"].as_i64().unwrap();
-    assert_eq!(second_seq, first_seq + 4, "a request opens with four events");
+    assert_eq!(second_seq, first_seq + 1, "the request's four events, anchored in one link");
     // The chain still has, where the witness saw it, what it saw.
     let (status, again) = witness.checkpoint(Some(first_seq)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!((&again["hash"], &again["head_seq"]), (&first["hash"], &second["seq"]));
 
     // Someone with write access to the database: an event of the first
-    // request changed, every hash after it recomputed, the newest two cut.
-    store::forgery::rewrite(&app.store, first_seq - 1, |p| format!("{p} "), second_seq - 2).await.unwrap();
-    assert_eq!(app.store.verify_audit().await.unwrap().first_break, None, "the chain alone checks out");
+    // request changed, every hash after it recomputed (the anchors of
+    // Lumajang's chain in the installation's too), the newest anchor cut.
+    let first_request_end: i64 = sqlx::query_scalar(
+        "SELECT MIN(chain_seq) FROM events WHERE agency_id = 'lumajang' AND kind = 'case-opened'",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    store::forgery::rewrite(&app.store, "lumajang", first_request_end, |p| format!("{p} "), 0).await.unwrap();
+    store::forgery::rewrite(&app.store, store::audit::INSTALLATION, first_seq, |p| p.to_string(), 1)
+        .await
+        .unwrap();
+    assert_eq!(app.store.verify_audit().await.unwrap().first_break, None, "the chains alone check out");
 
     let (status, now) = witness.checkpoint(Some(first_seq)).await;
     assert_eq!(status, StatusCode::OK);
@@ -87,8 +98,7 @@ async fn a_witness_polling_the_api_sees_the_chain_rewritten_and_cut() {
     assert_eq!(
         cut["detail"],
         format!(
-            "Rantai audit hanya sampai event #{}; event #{second_seq} tidak ada. Bila titik periksa Anda mencatatnya, ujung rantai telah dipotong.",
-            second_seq - 2
+            "Rantai audit hanya sampai event #{first_seq}; event #{second_seq} tidak ada. Bila titik periksa Anda mencatatnya, ujung rantai telah dipotong."
         )
     );
 

@@ -42,6 +42,14 @@ pub async fn sqlite() -> TestDb {
 }
 
 pub async fn postgres() -> Option<TestDb> {
+    let url = empty_postgres().await?;
+    let store = Store::open(&url).await.unwrap().with_key(store::DataKey::random());
+    Some(TestDb { store, label: "postgres", url, _dir: None })
+}
+
+/// A new, empty PostgreSQL database of its own (no tables), when
+/// `TEST_DATABASE_URL` names a server.
+pub async fn empty_postgres() -> Option<String> {
     let url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
     sqlx::any::install_default_drivers();
     let admin = sqlx::AnyPool::connect(&url).await.expect("TEST_DATABASE_URL reachable");
@@ -50,15 +58,9 @@ pub async fn postgres() -> Option<TestDb> {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
     admin.close().await;
     let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
-    let url = format!("{base}/{name}");
-    let store = Store::open(&url).await.unwrap().with_key(store::DataKey::random());
-    Some(TestDb { store, label: "postgres", url, _dir: None })
+    Some(format!("{base}/{name}"))
 }
 
-/// A test's database outlives it (its store may still hold connections when
-/// the test ends), so each new one drops those that earlier runs left more
-/// than an hour ago (their names carry their creation time), lest they fill
-/// the disk of a machine that runs the suite many times.
 async fn sweep_old_databases(admin: &sqlx::AnyPool) {
     use sqlx::Row;
     let names = sqlx::query(

@@ -1,5 +1,7 @@
-//! Checkpoints of the audit chain for an external witness (the inspectorate,
-//! another agency's server): it polls the chain's head and keeps each
+//! Checkpoints of the installation's audit chain for an external witness
+//! (the inspectorate, another agency's server): it polls the chain's head
+//! (the agency chains' heads are anchored in it first, so the head covers
+//! every event written before the call) and keeps each
 //! answer where this server's database cannot reach. Asking again for a
 //! sequence number it holds shows whether the chain still has that hash
 //! there; a chain that no longer reaches it was cut. Each answer carries
@@ -41,7 +43,8 @@ pub struct CheckpointQuery {
     pub seq: Option<i64>,
 }
 
-/// The chain's head, or its hash at `seq`, as a signed checkpoint.
+/// The installation chain's head (after anchoring every agency chain's
+/// head in it), or its hash at `seq`, as a signed checkpoint.
 #[utoipa::path(get, path = "/audit/checkpoint", tag = "audit", params(CheckpointQuery),
     responses(
         (status = 200, description = "The checkpoint", body = CheckpointView),
@@ -70,6 +73,11 @@ pub async fn checkpoint(
         ));
     };
     let now = jiff::Timestamp::now();
+    if query.seq.is_none() {
+        // The installation's chain covers the agency chains up to their
+        // last anchor: anchored now, the head a witness keeps covers all.
+        state.store.anchor_chains(now).await?;
+    }
     let head = state.store.audit_head(now).await?;
     let checkpoint = match query.seq {
         None => head.clone(),

@@ -554,7 +554,9 @@ pub fn srikandi_upload(user: &User) -> sop::definition::Attachment {
 
 #[derive(Deserialize)]
 pub struct YearQuery {
-    tahun: Option<i64>,
+    /// Text, so a cleared or mistyped box shows the page with a note
+    /// rather than a bare refusal.
+    tahun: Option<String>,
 }
 
 /// The incoming and outgoing registers of the user's agency for a year.
@@ -568,12 +570,18 @@ pub async fn registers(
     }
     let clock = user.clock();
     let this_year = i64::from(jiff::Timestamp::now().to_zoned(clock.zone.clone()).year());
-    let year = q.tahun.filter(|y| (2000..=2100).contains(y)).unwrap_or(this_year);
+    let asked = q.tahun.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let understood = asked.and_then(|t| t.parse::<i64>().ok()).filter(|y| (2000..=2100).contains(y));
+    let year = understood.unwrap_or(this_year);
+    let not_understood = asked.filter(|_| understood.is_none()).map(|asked| {
+        user.t(Msg::YearNotUnderstood).replace("{asked}", asked).replace("{year}", &year.to_string())
+    });
     let incoming = state.store.incoming_register(user.agency_id(), year).await?;
     let outgoing = state.store.outgoing_register(user.agency_id(), year).await?;
     let voided = state.store.void_numbers(user.agency_id(), year).await?;
     let body = html! {
         h1 { (user.t(Msg::NavRegisters)) " " (year) }
+        @if let Some(note) = &not_understood { p.flash.error #tahun-salah role="alert" { (note) } }
         form method="get" action="/agenda" {
             label for="tahun" { (user.t(Msg::Year)) " " }
             input #tahun type="number" name="tahun" min="2000" max="2100" value=(year);
@@ -600,6 +608,7 @@ pub async fn registers(
                 }
             }
         }
+        @if incoming.is_empty() { p.muted #agenda-masuk-kosong { (user.t(Msg::NoLettersThisYear)) } }
         h2 { (user.t(Msg::OutgoingRegister)) }
         p { a #ke-antrean href="/agenda/antrean" { (user.t(Msg::SigningQueue)) } }
         table #agenda-keluar {
@@ -623,8 +632,11 @@ pub async fn registers(
                 }
             }
         }
-        @if !voided.is_empty() {
-            h3 { (user.t(Msg::VoidNumbers)) }
+        @if outgoing.is_empty() { p.muted #agenda-keluar-kosong { (user.t(Msg::NoLettersThisYear)) } }
+        h3 { (user.t(Msg::VoidNumbers)) }
+        @if voided.is_empty() {
+            p.muted #nomor-batal-kosong { (user.t(Msg::NoVoidNumbers)) }
+        } @else {
             p.muted { (user.t(Msg::VoidNumbersHelp)) }
             table #nomor-batal {
                 thead { tr { th { (user.t(Msg::Number)) } th { (user.t(Msg::Date)) } th { (user.t(Msg::Reason)) } } }
