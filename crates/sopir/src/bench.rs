@@ -1,6 +1,8 @@
-//! `sopir bench`: starts a real `sopir serve` on a temporary database and
-//! drives complete VPN cases through the JSON API with concurrent clients,
-//! each person calling with their own token. Prints cases/s,
+//! `sopir bench`: starts a real `sopir serve` on a temporary database (or
+//! several on one PostgreSQL database) and drives complete VPN cases
+//! through the JSON API with concurrent clients, each person calling with
+//! their own token — of Lumajang, or spread over Lumajang and copies of its
+//! structure (`--agencies`). Prints cases/s,
 //! durable transitions/s, latency percentiles per kind of request, errors,
 //! the server's peak memory and the database size, and — for scale — the
 //! rate of bare fsynced single-row SQLite commits on the same disk. Every
@@ -21,7 +23,15 @@ pub struct Options {
     pub clients: usize,
     pub cases: usize,
     pub database_url: Option<String>,
+    /// Lumajang and copies of its structure, cases spread over them.
+    pub agencies: usize,
+    /// Servers on the one database (PostgreSQL only), clients spread over them.
+    pub servers: usize,
 }
+
+/// The agency the demo's people and SOP are of, and their ids' prefix.
+const AGENCY: &str = "lumajang";
+const PREFIX: &str = "lmj-";
 
 /// Who completes each step of the VPN SOP in the demo organisation.
 const VPN_ACTORS: [(u32, &str); 11] = [
@@ -87,8 +97,8 @@ pub(crate) fn bench_error(e: impl std::fmt::Display) -> CliError {
 pub(crate) fn tokens(
     exe: &Path,
     database_url: &str,
-    people: &[&'static str],
-) -> Result<HashMap<&'static str, String>, CliError> {
+    people: &[&str],
+) -> Result<HashMap<String, String>, CliError> {
     let mut tokens = HashMap::new();
     for &who in people {
         let out = Command::new(exe)
@@ -98,7 +108,7 @@ pub(crate) fn tokens(
         if !out.status.success() {
             return Err(bench_error(format!("token for {who}: {}", String::from_utf8_lossy(&out.stderr))));
         }
-        tokens.insert(who, String::from_utf8_lossy(&out.stdout).trim().to_string());
+        tokens.insert(who.to_string(), String::from_utf8_lossy(&out.stdout).trim().to_string());
     }
     Ok(tokens)
 }
@@ -106,6 +116,13 @@ pub(crate) fn tokens(
 /// The people the VPN SOP needs.
 const PEOPLE: [&str; 6] =
     [REQUESTER, "lmj-kadis", "lmj-sekdin", "lmj-kabid", "lmj-kasi", "lmj-admin-jaringan"];
+
+/// One agency the clients drive cases of: its VPN SOP's id, and the
+/// tokens of its people by the original (Lumajang) id.
+struct Driven {
+    sop: String,
+    tokens: HashMap<String, String>,
+}
 
 /// Sends one API call, timing it; the answer's JSON when it succeeded.
 pub(crate) async fn call(
@@ -131,22 +148,27 @@ fn open_task(case: &serde_json::Value) -> Option<String> {
 async fn client(
     base: String,
     sop: Arc<sop::Sop>,
-    tokens: Arc<HashMap<&'static str, String>>,
+    agencies: Arc<Vec<Driven>>,
     next: Arc<AtomicUsize>,
     total: usize,
     timings: Arc<Timings>,
 ) -> Result<(usize, usize, usize), CliError> {
     let http = reqwest::Client::new();
-    let api = |who: &str, method: reqwest::Method, path: &str| {
-        http.request(method, format!("{base}/api/v1{path}")).bearer_auth(&tokens[who])
-    };
     let json = |value: serde_json::Value| value.to_string();
     let (mut cases, mut transitions, mut errors) = (0, 0, 0);
-    while next.fetch_add(1, Ordering::SeqCst) < total {
+    loop {
+        let n = next.fetch_add(1, Ordering::SeqCst);
+        if n >= total {
+            break;
+        }
+        let agency = &agencies[n % agencies.len()];
+        let api = |who: &str, method: reqwest::Method, path: &str| {
+            http.request(method, format!("{base}/api/v1{path}")).bearer_auth(&agency.tokens[who])
+        };
         let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
         let pdf = base64::engine::general_purpose::STANDARD.encode(PDF);
         let body = serde_json::json!({
-            "sop": "lumajang/vpn",
+            "sop": agency.sop,
             "fields": input.fields,
             "attachments": [{ "name": "surat_permohonan", "filename": "surat.pdf", "content_base64": pdf }],
         });
@@ -283,28 +305,58 @@ pub(crate) async fn start_server(
 }
 
 pub async fn run(options: Options) -> Result<(), CliError> {
+    if options.servers > 1 && options.database_url.is_none() {
+        return Err(bench_error(
+            "--servers lebih dari 1 perlu --database-url PostgreSQL: SQLite hanya untuk satu server",
+        ));
+    }
     let dir = tempfile::tempdir().map_err(bench_error)?;
     let exe = std::env::current_exe().map_err(bench_error)?;
-    let (server, base) = start_server(&exe, dir.path(), options.database_url.as_deref()).await?;
+    let database_url = options
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("sopir.db").display()));
+    let copies = install_agencies(&database_url, options.agencies.max(1)).await?;
+    let mut servers = Vec::new();
+    for k in 0..options.servers.max(1) {
+        let data_dir = dir.path().join(format!("server-{k}"));
+        std::fs::create_dir_all(&data_dir).map_err(bench_error)?;
+        // One data key for all: each server opens what the others sealed.
+        let key = dir.path().join("server-0").join("sopir.key");
+        if k > 0 && key.exists() {
+            std::fs::copy(&key, data_dir.join("sopir.key")).map_err(bench_error)?;
+        }
+        let data_dir = if options.database_url.is_none() { dir.path().to_path_buf() } else { data_dir };
+        servers.push(start_server(&exe, &data_dir, options.database_url.as_deref()).await?);
+    }
     let sop = Arc::new(
         sop::Catalog::builtin()
             .sop("lumajang/vpn")
             .cloned()
             .ok_or_else(|| bench_error("lumajang/vpn missing"))?,
     );
-    let database_url = options
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("sopir.db").display()));
-    let tokens = Arc::new(tokens(&exe, &database_url, &PEOPLE)?);
+    let mut agencies =
+        vec![Driven { sop: format!("{AGENCY}/vpn"), tokens: tokens(&exe, &database_url, &PEOPLE)? }];
+    for copy in &copies {
+        let people: Vec<String> = PEOPLE.iter().map(|p| copy.id_of(p, AGENCY, PREFIX)).collect();
+        let theirs = tokens(&exe, &database_url, &people.iter().map(String::as_str).collect::<Vec<_>>())?;
+        let tokens = PEOPLE
+            .iter()
+            .zip(&people)
+            .map(|(original, id)| (original.to_string(), theirs[id].clone()))
+            .collect();
+        agencies.push(Driven { sop: format!("{}/vpn", copy.agency), tokens });
+    }
+    let agencies = Arc::new(agencies);
     let next = Arc::new(AtomicUsize::new(0));
     let timings = Arc::new(Timings::default());
     let count = options.clients.max(1);
     let started = Instant::now();
     let clients: Vec<_> = (0..count)
-        .map(|_| {
-            let (base, sop, next, timings) = (base.clone(), sop.clone(), next.clone(), timings.clone());
-            tokio::spawn(client(base, sop, tokens.clone(), next, options.cases, timings))
+        .map(|c| {
+            let base = servers[c % servers.len()].1.clone();
+            let (sop, next, timings) = (sop.clone(), next.clone(), timings.clone());
+            tokio::spawn(client(base, sop, agencies.clone(), next, options.cases, timings))
         })
         .collect();
     let (mut cases, mut transitions, mut errors) = (0, 0, 0);
@@ -315,11 +367,16 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         errors += e;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let rss = peak_rss_kb(server.0.id());
-    drop(server);
+    let rss: Vec<Option<u64>> = servers.iter().map(|(server, _)| peak_rss_kb(server.0.id())).collect();
+    drop(servers);
     let raw = if options.database_url.is_none() { Some(raw_commit_rate(dir.path()).await?) } else { None };
 
-    println!("sopir bench: {} clients, {cases} complete VPN cases in {elapsed:.1} s", options.clients);
+    println!(
+        "sopir bench: {} clients, {} agencies, {} servers, {cases} complete VPN cases in {elapsed:.1} s",
+        options.clients,
+        agencies.len(),
+        rss.len()
+    );
     println!("  cases/s           {:.1}", cases as f64 / elapsed);
     println!(
         "  transitions/s     {:.1}  (durable: each acknowledged after its commit)",
@@ -327,7 +384,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     );
     println!("  errors            {errors}");
     timings.print(12);
-    if let Some(kb) = rss {
+    for kb in rss.into_iter().flatten() {
         println!("  server peak RSS   {:.1} MB", kb as f64 / 1024.0);
     }
     if options.database_url.is_none() {
@@ -340,4 +397,19 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+/// Installs the demo (as a first `serve` would) and `n - 1` copies of
+/// Lumajang's structure, before any server starts.
+async fn install_agencies(database_url: &str, n: usize) -> Result<Vec<store::demo::AgencyCopy>, CliError> {
+    if n <= 1 {
+        return Ok(Vec::new());
+    }
+    let store = store::Store::open(database_url).await?;
+    let at = jiff::Timestamp::now().as_millisecond();
+    store::demo::install(&store, &sop::Catalog::builtin(), at).await?;
+    store::demo::install_accounts(&store, at).await?;
+    let copies = store::demo::install_copies(&store, AGENCY, PREFIX, n, at).await?;
+    store.close().await;
+    Ok(copies)
 }

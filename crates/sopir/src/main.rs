@@ -112,6 +112,12 @@ enum Command {
         /// PostgreSQL untuk diukur (bawaan: SQLite sementara).
         #[arg(long = "database-url")]
         database_url: Option<String>,
+        /// Jumlah instansi (Lumajang dan salinan strukturnya) yang permohonannya dilayani bersamaan.
+        #[arg(long, default_value = "1")]
+        agencies: usize,
+        /// Jumlah server pada basis data yang sama (hanya PostgreSQL); klien dibagi rata.
+        #[arg(long, default_value = "1")]
+        servers: usize,
     },
     /// Salinan konsisten basis data SQLite yang sedang dipakai (beserta berkas unggahan dan kunci data pribadi).
     Backup {
@@ -602,8 +608,9 @@ fn main() -> ExitCode {
             let options = roster_bench::Options { people, agency, database_url };
             runtime().and_then(|rt| rt.block_on(roster_bench::run(options)))
         }
-        Some(Command::Bench { large: None, clients, cases, database_url }) => {
-            runtime().and_then(|rt| rt.block_on(bench::run(bench::Options { clients, cases, database_url })))
+        Some(Command::Bench { large: None, clients, cases, database_url, agencies, servers }) => {
+            let options = bench::Options { clients, cases, database_url, agencies, servers };
+            runtime().and_then(|rt| rt.block_on(bench::run(options)))
         }
         Some(Command::Backup { path, database }) => {
             let url = database.url();

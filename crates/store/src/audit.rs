@@ -205,8 +205,10 @@ pub(crate) async fn append_entries(
 /// [`GENESIS`]) and reads it: its length and last hash.
 async fn lock_head(tx: &mut Transaction<'static, Any>, agency: &str) -> Result<(i64, String), StoreError> {
     let head = if agency == INSTALLATION {
-        // Every writer of the installation's chain holds the queue's lock.
-        sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?
+        // Held already by a command of the installation's lane.
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut **tx)
+            .await?
     } else {
         sqlx::query(
             "INSERT INTO audit_chains (agency_id, seq, hash) VALUES ($1, 0, $2)

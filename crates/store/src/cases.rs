@@ -138,11 +138,11 @@ impl Store {
         &self,
         mut command: Submit,
         replay: Option<&Replay>,
-    ) -> Result<(Write<'_>, Result<CaseState, StoreError>), StoreError> {
+    ) -> Result<(Write, Result<CaseState, StoreError>), StoreError> {
         let sop = self.sop(&command.agency, &command.sop, None).await?;
         let (org, calendar) = self.context_parts(&command.agency).await?;
         let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
-        let mut write = self.write().await?;
+        let mut write = self.write_in(&command.agency).await?;
         let result = async {
             if let Some(replay) = replay {
                 let case = command.case.get_or_insert_with(new_id).clone();
@@ -248,7 +248,7 @@ impl Store {
         command: Complete,
         signature: SignatureWork,
         replay: Option<&Replay>,
-    ) -> Result<(Write<'_>, Result<Result<CaseState, StoreError>, StoreError>), StoreError> {
+    ) -> Result<(Write, Result<Result<CaseState, StoreError>, StoreError>), StoreError> {
         let (org, calendar) = self.context_parts(&command.agency).await?;
         let (agency, case, task, by, at) = (
             command.agency.clone(),
@@ -257,7 +257,7 @@ impl Store {
             command.by.clone(),
             command.at,
         );
-        let mut write = self.write().await?;
+        let mut write = self.write_in(&agency).await?;
         let tx = write.tx();
         let result = async {
             if let Some(replay) = replay {
@@ -344,7 +344,7 @@ impl Store {
         at: i64,
     ) -> Result<CaseState, StoreError> {
         let (org, calendar) = self.context_parts(agency).await?;
-        let mut write = self.write().await?;
+        let mut write = self.write_in(agency).await?;
         let tx = write.tx();
         let result = async {
             let state = self.load_case(tx, agency, case).await?;

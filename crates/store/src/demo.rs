@@ -406,3 +406,107 @@ pub async fn install_accounts(store: &Store, at: i64) -> Result<(), StoreError> 
     }
     Ok(())
 }
+
+/// One copy of a demo agency made by [`install_copies`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyCopy {
+    /// The copy's agency id (`lumajang2`).
+    pub agency: String,
+    /// What its people's ids start with instead of the original's (`lmj2-`).
+    pub prefix: String,
+}
+
+impl AgencyCopy {
+    /// The copy's id of the original's `id` (an SOP, a person, a unit).
+    pub fn id_of(&self, original: &str, of: &str, prefix: &str) -> String {
+        original.replace(prefix, &self.prefix).replace(of, &self.agency)
+    }
+}
+
+/// Copies `of` (a demo agency whose people's ids start with `prefix`),
+/// numbered 2 to `n`: its structure, its built-in SOPs, and one person per
+/// position with a login ([`DEMO_PASSWORD`]) and, where the position signs
+/// letters, a signing certificate. For measuring many agencies at once
+/// (`sopir bench --agencies`); installing twice changes nothing.
+pub async fn install_copies(
+    store: &Store,
+    of: &str,
+    prefix: &str,
+    n: usize,
+    at: i64,
+) -> Result<Vec<AgencyCopy>, StoreError> {
+    let hash = crate::hash_password(DEMO_PASSWORD);
+    let mut copies = Vec::new();
+    for k in 2..=n {
+        let copy = AgencyCopy {
+            agency: format!("{of}{k}"),
+            prefix: format!("{}{k}-", prefix.trim_end_matches('-')),
+        };
+        let copied = |text: &str| copy.id_of(text, of, prefix);
+        for (file, source) in
+            sop::catalog::BUILTIN.iter().filter(|(f, _)| f.starts_with(&format!("sops/{of}/")))
+        {
+            let (file, source) = (copied(file), copied(source));
+            if file.ends_with(sop::catalog::AGENCY_FILE) {
+                let agency =
+                    sop::agency::parse_agency(&file, &source).map_err(|errors| StoreError::BadSop {
+                        id: file.clone(),
+                        message: errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+                    })?;
+                store.seed_agency(&agency).await?;
+            }
+        }
+        for (file, source) in
+            sop::catalog::BUILTIN.iter().filter(|(f, _)| f.starts_with(&format!("sops/{of}/")))
+        {
+            if !file.ends_with(sop::catalog::AGENCY_FILE) {
+                store.publish_sop(&copied(file), &copied(source), at).await?;
+            }
+        }
+        // The agency's own people (not the installation's administrator).
+        for p in people().iter().filter(|p| p.agency == of && p.id.starts_with(prefix)) {
+            let id = copied(&p.id);
+            let person = Person {
+                id: id.clone(),
+                name: p.name.clone(),
+                nip: Some(p.nip.clone()),
+                unit: copied(&p.unit),
+            };
+            store.put_person(&copy.agency, &person, None).await?;
+            if store.account(&id).await?.is_none() {
+                store.add_account(&copy.agency, &id, &id, &hash, p.admin, at).await?;
+            }
+            let Some(position) = &p.position else { continue };
+            let held: i64 = sqlx::query("SELECT COUNT(*) AS n FROM holdings WHERE person_id = $1")
+                .bind(&id)
+                .fetch_one(store.pool())
+                .await?
+                .try_get("n")?;
+            if held == 0 {
+                let holding = Holding {
+                    person: id.clone(),
+                    position: position.clone(),
+                    from: date(2020, 1, 1),
+                    until: None,
+                    acting: None,
+                };
+                store.add_holding(&copy.agency, &holding, None).await?;
+            }
+            let org = store.organisation(&copy.agency).await?;
+            let signs = org
+                .position(position)
+                .is_some_and(|p| p.has(engine::organisation::PositionRight::SignsLetters));
+            if signs && store.signing_certificate(&copy.agency, &id).await?.is_none() {
+                let organisation = format!("Diskominfo {} (sertifikat contoh)", copy.agency);
+                let p12 =
+                    documents::signature::self_signed_pkcs12(&p.name, &organisation, CERTIFICATE_PASSPHRASE)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                store
+                    .put_signing_certificate(&copy.agency, &id, p12, CERTIFICATE_PASSPHRASE, at, None)
+                    .await?;
+            }
+        }
+        copies.push(copy);
+    }
+    Ok(copies)
+}

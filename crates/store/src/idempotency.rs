@@ -182,7 +182,7 @@ pub struct CaseLetters {
 /// reserved is released by the periodic work).
 pub struct Answering<'s, T> {
     store: &'s Store,
-    write: Write<'s>,
+    write: Write,
     replay: Replay,
     agency: String,
     case: String,
@@ -195,7 +195,7 @@ pub struct Answering<'s, T> {
 impl<'s, T> Answering<'s, T> {
     pub(crate) fn new(
         store: &'s Store,
-        write: Write<'s>,
+        write: Write,
         replay: Replay,
         (agency, case): (&str, &str),
         value: T,

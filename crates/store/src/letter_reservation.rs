@@ -125,7 +125,7 @@ impl Store {
         (case, by, at): (&str, &str, i64),
         replay: Option<&Replay>,
     ) -> Result<Reservation, StoreError> {
-        let mut write = self.write().await?;
+        let mut write = self.write_in(agency).await?;
         let tx = write.tx();
         let result = async {
             if let Some(replay) = replay {
@@ -163,7 +163,7 @@ impl Store {
         reason: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        let mut write = self.write().await?;
+        let mut write = self.write_in(&reservation.agency).await?;
         let result = release_in(write.tx(), reservation, reason, at).await;
         write.finish(result).await
     }

@@ -87,8 +87,11 @@ pub struct Store {
     /// SQLite allows one writer; queueing writers here (rather than letting
     /// a deferred transaction fail with SQLITE_BUSY on upgrade) keeps one
     /// process's writes orderly, and lets the commands that arrive together
-    /// share one commit. PostgreSQL serialises processes on the audit head row.
+    /// share one commit. On PostgreSQL this is the installation's lane, and
+    /// processes serialise on the chain heads their transactions take.
     writes: write_queue::WriteQueue,
+    /// On PostgreSQL, each agency's lane (see [`write_queue::HeadLock`]).
+    lanes: std::sync::Mutex<std::collections::HashMap<String, write_queue::WriteQueue>>,
     /// Each agency's profile, organisation and calendar, kept in memory.
     agencies: agency_cache::AgencyCache,
     /// Seals personal data (NIK); without it such data is refused.
@@ -164,7 +167,8 @@ impl Store {
         let store = Store {
             pool,
             backend,
-            writes: write_queue::WriteQueue::default(),
+            writes: write_queue::WriteQueue::new(),
+            lanes: std::sync::Mutex::default(),
             agencies: agency_cache::AgencyCache::default(),
             key: None,
             sop_cache: std::sync::Mutex::default(),
@@ -230,7 +234,7 @@ impl Store {
     /// Write commands kept and commits made by this process: with group
     /// commit, one commit answers several commands under load.
     pub async fn write_counts(&self) -> (u64, u64) {
-        self.writes.counts().await
+        self.writes.counts()
     }
 
     /// Succeeds when the database answers.
@@ -270,17 +274,32 @@ impl Store {
         write.finish(result.map(|done| done.rows_affected()).map_err(StoreError::from)).await
     }
 
-    /// A command's turn on the write queue: its transaction already holds
-    /// the chain's lock (see [`cases::LOCK_CHAIN`]); finish it with
-    /// [`write_queue::Write::finish`].
-    async fn write(&self) -> Result<write_queue::Write<'_>, StoreError> {
-        self.writes.enter(&self.pool, cases::LOCK_CHAIN).await
+    /// A command's turn on the installation's write queue: its transaction
+    /// already holds the chain's lock (see [`write_queue::HeadLock`]);
+    /// finish it with [`write_queue::Write::finish`].
+    async fn write(&self) -> Result<write_queue::Write, StoreError> {
+        self.writes.enter(&self.pool).await
+    }
+
+    /// A command's turn on `agency`'s write queue, for work on that agency's
+    /// data that appends only to its chain: on PostgreSQL it runs beside the
+    /// commands of other agencies (on SQLite, with its one writer, every
+    /// command shares one queue).
+    async fn write_in(&self, agency: &str) -> Result<write_queue::Write, StoreError> {
+        if self.backend == Backend::Sqlite {
+            return self.write().await;
+        }
+        let lane = {
+            let mut lanes = self.lanes.lock().expect("not poisoned");
+            lanes.entry(agency.to_string()).or_insert_with(|| self.writes.agency_lane(agency)).clone()
+        };
+        lane.enter(&self.pool).await
     }
 
     /// As [`Store::write`] if no command is running now, `None` otherwise —
     /// for writes that had rather be skipped than wait.
-    async fn try_write(&self) -> Result<Option<write_queue::Write<'_>>, StoreError> {
-        self.writes.try_enter(&self.pool, cases::LOCK_CHAIN).await
+    async fn try_write(&self) -> Result<Option<write_queue::Write>, StoreError> {
+        self.writes.try_enter(&self.pool).await
     }
 }
 

@@ -85,7 +85,8 @@ impl Store {
         let store = Store {
             pool,
             backend,
-            writes: crate::write_queue::WriteQueue::default(),
+            writes: crate::write_queue::WriteQueue::new(),
+            lanes: std::sync::Mutex::default(),
             agencies: crate::agency_cache::AgencyCache::default(),
             key: None,
             sop_cache: std::sync::Mutex::default(),

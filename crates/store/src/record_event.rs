@@ -432,9 +432,6 @@ pub(crate) async fn append(
     change: Change,
     at: i64,
 ) -> Result<(), StoreError> {
-    // Queued writes hold the chain's lock already; a change made in a
-    // transaction of its own takes it here, before reading the head.
-    sqlx::query(crate::cases::LOCK_CHAIN).execute(&mut **tx).await?;
     let agency = match owner {
         Owner::Agency(agency) => agency.to_string(),
         Owner::AccountOf(username) => {
@@ -465,7 +462,10 @@ impl Store {
         change: Change,
         at: i64,
     ) -> Result<u64, StoreError> {
-        let mut write = self.write().await?;
+        let mut write = match owner {
+            Owner::Agency(agency) => self.write_in(agency).await?,
+            Owner::AccountOf(_) => self.write().await?,
+        };
         let tx = write.tx();
         let result = async {
             let changed = statement.execute(&mut **tx).await?.rows_affected();

@@ -1,5 +1,9 @@
-//! The process's write queue, with group commit. Commands run one at a time
-//! on one open transaction, and the commands that arrive while others run
+//! The process's write queues, with group commit: on SQLite one (it has one
+//! writer), on PostgreSQL one per lane — the installation's, and one per
+//! agency, whose transactions take only that agency's chain head, so the
+//! writes of different agencies proceed side by side (see
+//! [`crate::audit`]). In a queue, commands run one at a time on one open
+//! transaction, and the commands that arrive while others run
 //! join it: one commit — one fsync — answers them all. Every command after a
 //! batch's first runs in its own savepoint, so a command that fails undoes
 //! only itself. A command is answered only after the commit holding it
@@ -16,9 +20,10 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use sqlx::{Any, AnyPool, Transaction};
-use tokio::sync::{Mutex, MutexGuard, Notify};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 use crate::StoreError;
+use crate::audit::GENESIS;
 
 /// The most commands one commit answers.
 const MAX_MEMBERS: usize = 64;
@@ -28,13 +33,64 @@ const MAX_OPEN: Duration = Duration::from_millis(20);
 /// before it looks for itself.
 const PATIENCE: Duration = Duration::from_millis(5);
 
-#[derive(Default)]
-pub(crate) struct WriteQueue {
-    batch: Mutex<Batch>,
+/// What a lane's transactions take first, so that writers of the same
+/// chain — in this process or another on the same database — queue.
+#[derive(Debug, Clone)]
+pub(crate) enum HeadLock {
+    /// The installation chain's head, then (on PostgreSQL) every agency
+    /// chain's in a fixed order: an installation command may read and
+    /// write any agency's data, so no agency command runs beside it.
+    Installation,
+    /// One agency chain's head (created at its first use).
+    Agency(String),
+}
+
+impl HeadLock {
+    async fn take(&self, tx: &mut Transaction<'static, Any>) -> Result<(), sqlx::Error> {
+        match self {
+            HeadLock::Installation => {
+                sqlx::query(crate::cases::LOCK_CHAIN).execute(&mut **tx).await?;
+                if tx.backend_name() == "PostgreSQL" {
+                    sqlx::query("SELECT agency_id FROM audit_chains ORDER BY agency_id FOR UPDATE")
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+            HeadLock::Agency(agency) => {
+                sqlx::query(
+                    "INSERT INTO audit_chains (agency_id, seq, hash) VALUES ($1, 0, $2)
+                     ON CONFLICT (agency_id) DO UPDATE SET seq = audit_chains.seq",
+                )
+                .bind(agency)
+                .bind(GENESIS)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One lane's queue. Clones share it; the lanes of one store share their
+/// counts and the storage's health.
+#[derive(Clone)]
+pub(crate) struct WriteQueue(Arc<Lane>);
+
+struct Lane {
+    lock: HeadLock,
+    batch: Arc<Mutex<Batch>>,
     /// Commands waiting to take the queue.
     waiting: AtomicUsize,
+    shared: Arc<Shared>,
+}
+
+/// What the lanes of one store keep together.
+#[derive(Default)]
+struct Shared {
     /// Commands kept since the process started.
     kept: AtomicU64,
+    /// Commits made.
+    commits: AtomicU64,
     /// Why and when the last write failed for want of storage (disk full,
     /// I/O error), until a commit succeeds again: what `/healthz` reports.
     failing: std::sync::Mutex<Option<(String, Instant)>>,
@@ -49,8 +105,6 @@ struct Batch {
     outcome: Option<Arc<Outcome>>,
     /// A command was dropped half-way through: undo it before going on.
     abandoned: Option<Undo>,
-    /// Commits made (read by [`WriteQueue::counts`]).
-    commits: u64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -111,14 +165,14 @@ impl Batch {
     }
 
     /// Commits the batch and tells its commands.
-    async fn commit(&mut self) -> Result<(), StoreError> {
+    async fn commit(&mut self, shared: &Shared) -> Result<(), StoreError> {
         let Some(tx) = self.tx.take() else {
             // A commit was interrupted half-way: whether it landed is unknown.
             self.publish(Err("the commit was interrupted".into()));
             return Err(StoreError::Commit("the commit was interrupted".into()));
         };
         let result = tx.commit().await;
-        self.commits += u64::from(result.is_ok());
+        shared.commits.fetch_add(u64::from(result.is_ok()), Ordering::Relaxed);
         self.publish(result.as_ref().map(|_| ()).map_err(|e| e.to_string()));
         result.map_err(StoreError::from)
     }
@@ -141,55 +195,65 @@ impl Batch {
 
 /// One command's turn on the queue: its work goes into [`Write::tx`], and
 /// [`Write::finish`] keeps or undoes it and waits for the commit.
-pub(crate) struct Write<'q> {
-    queue: &'q WriteQueue,
-    batch: Option<MutexGuard<'q, Batch>>,
+pub(crate) struct Write {
+    queue: WriteQueue,
+    batch: Option<OwnedMutexGuard<Batch>>,
     savepoint: bool,
 }
 
-impl Drop for Write<'_> {
+impl Drop for Write {
     fn drop(&mut self) {
-        if let Some(batch) = self.batch.as_mut() {
-            batch.abandoned = Some(if self.savepoint { Undo::Savepoint } else { Undo::Transaction });
+        let Some(mut batch) = self.batch.take() else { return };
+        batch.abandoned = Some(if self.savepoint { Undo::Savepoint } else { Undo::Transaction });
+        // Undone at once rather than by the lane's next command: until it
+        // is, the open transaction holds the lane's chain head, which an
+        // installation command (or another server) may be waiting for.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { batch.undo_abandoned().await });
         }
     }
 }
 
 impl WriteQueue {
-    /// Waits for the queue and joins (or opens) the batch. `first` runs
-    /// first in every new transaction (it takes the chain's lock).
-    pub(crate) async fn enter<'q>(&'q self, pool: &AnyPool, first: &str) -> Result<Write<'q>, StoreError> {
-        let waiting = Waiting::enter(&self.waiting);
-        let batch = self.batch.lock().await;
+    /// The installation's lane of a new store.
+    pub(crate) fn new() -> WriteQueue {
+        WriteQueue::with(HeadLock::Installation, Arc::default())
+    }
+
+    fn with(lock: HeadLock, shared: Arc<Shared>) -> WriteQueue {
+        WriteQueue(Arc::new(Lane { lock, batch: Arc::default(), waiting: AtomicUsize::new(0), shared }))
+    }
+
+    /// A lane of `agency` beside this one, sharing its counts and health.
+    pub(crate) fn agency_lane(&self, agency: &str) -> WriteQueue {
+        WriteQueue::with(HeadLock::Agency(agency.to_string()), self.0.shared.clone())
+    }
+
+    /// Waits for the queue and joins (or opens) the batch, whose
+    /// transaction took the lane's [`HeadLock`] first.
+    pub(crate) async fn enter(&self, pool: &AnyPool) -> Result<Write, StoreError> {
+        let waiting = Waiting::enter(&self.0.waiting);
+        let batch = self.0.batch.clone().lock_owned().await;
         drop(waiting);
-        self.join(batch, pool, first).await
+        self.join(batch, pool).await
     }
 
     /// As [`WriteQueue::enter`] if no command is running now; `None`
     /// otherwise — for writes that had rather be skipped than wait.
-    pub(crate) async fn try_enter<'q>(
-        &'q self,
-        pool: &AnyPool,
-        first: &str,
-    ) -> Result<Option<Write<'q>>, StoreError> {
-        match self.batch.try_lock() {
-            Ok(batch) => self.join(batch, pool, first).await.map(Some),
+    pub(crate) async fn try_enter(&self, pool: &AnyPool) -> Result<Option<Write>, StoreError> {
+        match self.0.batch.clone().try_lock_owned() {
+            Ok(batch) => self.join(batch, pool).await.map(Some),
             Err(_) => Ok(None),
         }
     }
 
-    async fn join<'q>(
-        &'q self,
-        mut batch: MutexGuard<'q, Batch>,
-        pool: &AnyPool,
-        first: &str,
-    ) -> Result<Write<'q>, StoreError> {
+    async fn join(&self, mut batch: OwnedMutexGuard<Batch>, pool: &AnyPool) -> Result<Write, StoreError> {
         batch.undo_abandoned().await;
         if batch.tx.is_none() {
             // Left over from a commit interrupted half-way, if anything.
             batch.publish(Err("the commit was interrupted".into()));
             let mut tx = self.noted(pool.begin().await.map_err(StoreError::from))?;
-            let lock = sqlx::query(sqlx::AssertSqlSafe(first.to_string())).execute(&mut *tx).await;
+            let lock = self.0.lock.take(&mut tx).await;
             self.noted(lock.map_err(StoreError::from))?;
             batch.tx = Some(tx);
             batch.opened = Some(Instant::now());
@@ -203,13 +267,13 @@ impl WriteQueue {
                 return self.noted(Err(e.into()));
             }
         }
-        Ok(Write { queue: self, batch: Some(batch), savepoint })
+        Ok(Write { queue: self.clone(), batch: Some(batch), savepoint })
     }
 
     /// Keeps `result`'s verdict on the storage: a failure for want of
     /// storage is remembered, a commit that went through forgets it.
     fn noted<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
-        let mut failing = self.failing.lock().expect("not poisoned");
+        let mut failing = self.0.shared.failing.lock().expect("not poisoned");
         match &result {
             Err(e) if e.is_storage_failure() => *failing = Some((e.to_string(), Instant::now())),
             _ => {}
@@ -220,7 +284,7 @@ impl WriteQueue {
     /// A commit went through: the storage takes writes again.
     fn committed(&self, result: Result<(), StoreError>) -> Result<(), StoreError> {
         if result.is_ok() {
-            *self.failing.lock().expect("not poisoned") = None;
+            *self.0.shared.failing.lock().expect("not poisoned") = None;
         }
         self.noted(result)
     }
@@ -228,13 +292,20 @@ impl WriteQueue {
     /// Why writes fail now and how long ago the last one did, if the last
     /// one failed for want of storage.
     pub(crate) fn failure(&self) -> Option<(String, Duration)> {
-        self.failing.lock().expect("not poisoned").as_ref().map(|(why, at)| (why.clone(), at.elapsed()))
+        self.0
+            .shared
+            .failing
+            .lock()
+            .expect("not poisoned")
+            .as_ref()
+            .map(|(why, at)| (why.clone(), at.elapsed()))
     }
 
-    /// Commands kept and commits made since the process started: their
-    /// ratio is how many commands one commit answered on average.
-    pub(crate) async fn counts(&self) -> (u64, u64) {
-        (self.kept.load(Ordering::Relaxed), self.batch.lock().await.commits)
+    /// Commands kept and commits made since the process started, in every
+    /// lane: their ratio is how many commands one commit answered on average.
+    pub(crate) fn counts(&self) -> (u64, u64) {
+        let shared = &self.0.shared;
+        (shared.kept.load(Ordering::Relaxed), shared.commits.load(Ordering::Relaxed))
     }
 
     async fn await_commit(&self, outcome: &Arc<Outcome>) -> Result<(), StoreError> {
@@ -247,17 +318,17 @@ impl WriteQueue {
             }
             if tokio::time::timeout(PATIENCE, done).await.is_err() {
                 // The command that would have committed went away.
-                let mut batch = self.batch.lock().await;
+                let mut batch = self.0.batch.lock().await;
                 if batch.outcome.as_ref().is_some_and(|o| Arc::ptr_eq(o, outcome)) {
                     batch.undo_abandoned().await;
-                    let _ = self.committed(batch.commit().await);
+                    let _ = self.committed(batch.commit(&self.0.shared).await);
                 }
             }
         }
     }
 }
 
-impl Write<'_> {
+impl Write {
     /// The open transaction, for this command's work.
     pub(crate) fn tx(&mut self) -> &mut Transaction<'static, Any> {
         self.batch.as_mut().and_then(|b| b.tx.as_mut()).expect("a command's transaction is open")
@@ -266,8 +337,9 @@ impl Write<'_> {
     /// Keeps the command's work if `result` is `Ok` (and answers once it is
     /// committed), or undoes it.
     pub(crate) async fn finish<T>(mut self, result: Result<T, StoreError>) -> Result<T, StoreError> {
-        let queue = self.queue;
-        let alone = || queue.waiting.load(Ordering::SeqCst) == 0;
+        let queue = self.queue.clone();
+        let shared = &queue.0.shared;
+        let alone = || queue.0.waiting.load(Ordering::SeqCst) == 0;
         let batch = self.batch.as_mut().expect("finished once");
         let value = match queue.noted(result) {
             Err(e) => {
@@ -278,7 +350,7 @@ impl Write<'_> {
                     batch.abort(&db);
                 } else if batch.members > 0 && alone() {
                     // The others in the batch still wait for a commit.
-                    let _ = queue.committed(batch.commit().await);
+                    let _ = queue.committed(batch.commit(shared).await);
                 }
                 self.batch = None;
                 return Err(e);
@@ -296,11 +368,11 @@ impl Write<'_> {
         // From here the work stays in the batch even if our caller goes away.
         let mut batch = self.batch.take().expect("still held");
         batch.members += 1;
-        queue.kept.fetch_add(1, Ordering::Relaxed);
+        shared.kept.fetch_add(1, Ordering::Relaxed);
         let outcome = batch.outcome.clone().expect("an open batch has an outcome");
         let full = batch.members >= MAX_MEMBERS || batch.opened.is_some_and(|o| o.elapsed() >= MAX_OPEN);
         if full || alone() {
-            return queue.committed(batch.commit().await).map(|()| value);
+            return queue.committed(batch.commit(shared).await).map(|()| value);
         }
         drop(batch);
         queue.await_commit(&outcome).await.map(|()| value)
