@@ -371,11 +371,12 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     drop(servers);
     let raw = if options.database_url.is_none() { Some(raw_commit_rate(dir.path()).await?) } else { None };
 
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     println!(
-        "sopir bench: {} clients, {} agencies, {} servers, {cases} complete VPN cases in {elapsed:.1} s",
+        "sopir bench: {} clients, {cases} complete VPN cases in {elapsed:.1} s ({}, {})",
         options.clients,
-        agencies.len(),
-        rss.len()
+        plural(agencies.len(), "agency", "agencies"),
+        plural(rss.len(), "server", "servers")
     );
     println!("  cases/s           {:.1}", cases as f64 / elapsed);
     println!(

@@ -162,17 +162,20 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let last: Option<i64> = row.try_get("last_used_at")?;
         // Once a minute at most, and skipped rather than kept waiting
-        // behind a long write (an escalation round, say).
-        if last.is_none_or(|l| now - l >= USE_RESOLUTION_MS)
-            && let Some(mut write) = self.try_write().await?
-        {
+        // behind a long write (an escalation round, say). It records
+        // nothing in a chain: on PostgreSQL it needs no lane's lock (the
+        // installation's would wait for every agency's writers); SQLite's
+        // one writer is the queue's.
+        if last.is_none_or(|l| now - l >= USE_RESOLUTION_MS) {
             let token_id: String = row.try_get("token_id")?;
-            let result = sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(token_id)
-                .execute(&mut **write.tx())
-                .await;
-            write.finish(result.map(|_| ()).map_err(StoreError::from)).await?;
+            let touch =
+                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(token_id);
+            if self.backend == crate::Backend::Postgres {
+                touch.execute(&self.pool).await?;
+            } else if let Some(mut write) = self.try_write().await? {
+                let result = touch.execute(&mut **write.tx()).await;
+                write.finish(result.map(|_| ()).map_err(StoreError::from)).await?;
+            }
         }
         Ok(Some(account_from(&row)?))
     }

@@ -201,25 +201,32 @@ pub(crate) async fn append_entries(
     Ok(stored)
 }
 
-/// Takes `agency`'s chain head for `tx` (a new agency's chain starts at
-/// [`GENESIS`]) and reads it: its length and last hash.
+/// Takes the head of `agency`'s chain (or the installation's) for `tx` and
+/// reads it: its length and last hash.
 async fn lock_head(tx: &mut Transaction<'static, Any>, agency: &str) -> Result<(i64, String), StoreError> {
-    let head = if agency == INSTALLATION {
-        // Held already by a command of the installation's lane.
-        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut **tx)
-            .await?
-    } else {
-        sqlx::query(
-            "INSERT INTO audit_chains (agency_id, seq, hash) VALUES ($1, 0, $2)
-             ON CONFLICT (agency_id) DO UPDATE SET seq = audit_chains.seq RETURNING seq, hash",
-        )
-        .bind(agency)
-        .bind(GENESIS)
+    if agency != INSTALLATION {
+        return lock_agency_head(tx, agency).await;
+    }
+    // Held already by a command of the installation's lane.
+    Ok(sqlx::query_as("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut **tx)
-        .await?
-    };
-    Ok((head.try_get("seq")?, head.try_get("hash")?))
+        .await?)
+}
+
+/// Takes `agency`'s chain head for `tx` (a new agency's chain starts at
+/// [`GENESIS`]): its length and last hash.
+pub(crate) async fn lock_agency_head(
+    tx: &mut Transaction<'static, Any>,
+    agency: &str,
+) -> Result<(i64, String), StoreError> {
+    Ok(sqlx::query_as(
+        "INSERT INTO audit_chains (agency_id, seq, hash) VALUES ($1, 0, $2)
+         ON CONFLICT (agency_id) DO UPDATE SET seq = audit_chains.seq RETURNING seq, hash",
+    )
+    .bind(agency)
+    .bind(GENESIS)
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
 /// `n` fresh arrival numbers (`seq`) for new rows. SQLite has one writer
@@ -240,7 +247,9 @@ async fn arrival_numbers(tx: &mut Transaction<'static, Any>, n: usize) -> Result
     }
 }
 
-/// The events of one case, oldest first, scoped to its agency.
+/// The events of one case, oldest first, scoped to its agency: in their
+/// chain's order (the arrival number is not hashed), those of before the
+/// split first.
 pub(crate) async fn case_events<'e, E>(
     executor: E,
     agency: &str,
@@ -255,7 +264,7 @@ where
     }
     Ok(sqlx::query_as(
         "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash, chain_seq FROM events
-         WHERE agency_id = $1 AND case_id = $2 ORDER BY seq",
+         WHERE agency_id = $1 AND case_id = $2 ORDER BY chain_seq IS NOT NULL, COALESCE(chain_seq, seq)",
     )
     .bind(agency)
     .bind(case)
@@ -297,6 +306,8 @@ pub enum Break {
     Rewritten { chain: String, seq: i64 },
     /// The chain has events but its head row is gone.
     HeadMissing { chain: String },
+    /// A row that belongs to no chain (arrival number `seq`).
+    Stray { seq: i64 },
 }
 
 /// How an event is named in a report: its kind and case, or that it is a
@@ -338,6 +349,10 @@ impl fmt::Display for Break {
             Break::HeadMissing { chain } => {
                 write!(f, "{}: kepala rantai telah dihapus", chain_name(chain))
             }
+            Break::Stray { seq } => write!(
+                f,
+                "event bernomor kedatangan #{seq} tidak termasuk rantai mana pun: baris itu disisipkan di luar rantai"
+            ),
         }
     }
 }
@@ -402,7 +417,11 @@ impl Walk {
     }
 
     /// Walks the rows of `part`, `PAGE` at a time.
-    async fn rows(&mut self, pool: &sqlx::AnyPool, part: Part) -> Result<Result<(), Break>, StoreError> {
+    async fn rows(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        part: Part,
+    ) -> Result<Result<(), Break>, StoreError> {
         loop {
             let query = match part {
                 Part::Unsplit => sqlx::query_as(
@@ -423,7 +442,7 @@ impl Walk {
                 .bind(&self.chain)
                 .bind(self.next),
             };
-            let rows: Vec<StoredEvent> = query.bind(PAGE).fetch_all(pool).await?;
+            let rows: Vec<StoredEvent> = query.bind(PAGE).fetch_all(&mut **tx).await?;
             let full = rows.len() as i64 == PAGE;
             for row in rows {
                 if let Err(b) = self.take(row) {
@@ -462,6 +481,11 @@ enum Part {
     BeforeSplit { end: i64 },
     /// The rows carrying a place in the walk's chain.
     Chain,
+}
+
+/// Whether `e` says a table is missing (SQLite's words, PostgreSQL's code).
+fn is_missing_table(e: &dyn sqlx::error::DatabaseError) -> bool {
+    e.code().as_deref() == Some("42P01") || e.message().contains("no such table")
 }
 
 /// Where the installation's single chain of before the split into agency
@@ -503,16 +527,26 @@ impl Store {
         // chain and no `audit_split` table.
         let (split, legacy_end) = match legacy_end(&self.pool).await {
             Ok(end) => (true, end),
-            Err(StoreError::Database(sqlx::Error::Database(_))) => (false, i64::MAX),
+            Err(StoreError::Database(sqlx::Error::Database(e))) if is_missing_table(e.as_ref()) => {
+                (false, i64::MAX)
+            }
             Err(e) => return Err(e),
         };
+        // One snapshot: what writers append meanwhile is neither half-seen
+        // nor taken for a chain running past its head.
+        let mut tx = self.pool.begin().await?;
+        if self.backend == crate::Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+        }
         let mut installation = Walk::new(INSTALLATION, None);
         let first_part = if split { Part::BeforeSplit { end: legacy_end } } else { Part::Unsplit };
-        let mut walked = installation.rows(&self.pool, first_part).await?;
+        let mut walked = installation.rows(&mut tx, first_part).await?;
         if walked.is_ok() && installation.next > legacy_end {
-            walked = installation.rows(&self.pool, Part::Chain).await?;
+            walked = installation.rows(&mut tx, Part::Chain).await?;
         }
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
         let head = (head.try_get("seq")?, head.try_get("hash")?);
         let done = |report: &mut Report, walk: &Walk, result: Result<(), Break>| {
             report.checked += walk.checked;
@@ -523,17 +557,17 @@ impl Store {
         if done(&mut report, &installation, walked.and_then(|()| installation.end(Some(head)))) || !split {
             return Ok(report);
         }
-        let mut anchored = last_anchor(&self.pool).await?;
+        let mut anchored = last_anchor(&mut *tx).await?;
         let heads: Vec<(String, i64, String)> =
             sqlx::query_as("SELECT agency_id, seq, hash FROM audit_chains ORDER BY agency_id")
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *tx)
                 .await?;
         let mut heads: BTreeMap<String, Option<(i64, String)>> =
             heads.into_iter().map(|(agency, seq, hash)| (agency, Some((seq, hash)))).collect();
         let with_events: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT agency_id FROM events WHERE chain_seq IS NOT NULL AND agency_id <> ''",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
         for agency in with_events.into_iter().chain(anchored.keys().cloned().collect::<Vec<_>>()) {
             heads.entry(agency).or_insert(None);
@@ -541,12 +575,21 @@ impl Store {
         heads.remove(INSTALLATION);
         for (agency, head) in heads {
             let mut walk = Walk::new(&agency, anchored.remove(&agency));
-            let walked = walk.rows(&self.pool, Part::Chain).await?;
+            let walked = walk.rows(&mut tx, Part::Chain).await?;
             report.chains += 1;
             if done(&mut report, &walk, walked.and_then(|()| walk.end(head))) {
                 return Ok(report);
             }
         }
+        // A row no chain holds was slipped in beside them.
+        let stray: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(seq) FROM events
+             WHERE (chain_seq IS NULL AND seq > $1) OR chain_seq < 1 OR (agency_id = '' AND chain_seq <= $1)",
+        )
+        .bind(legacy_end)
+        .fetch_one(&mut *tx)
+        .await?;
+        report.first_break = stray.map(|seq| Break::Stray { seq });
         Ok(report)
     }
 

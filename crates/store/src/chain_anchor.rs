@@ -6,6 +6,8 @@
 //! chain cut below, rewritten before, or removed whole after its last
 //! anchor no longer shows the anchored head, and `audit verify` says so.
 
+use std::collections::BTreeMap;
+
 use crate::audit::{INSTALLATION, last_anchor};
 use crate::record_event::{ChainHead, Change, Owner, append};
 use crate::{Store, StoreError};
@@ -14,20 +16,17 @@ impl Store {
     /// Records every agency chain's head in the installation's chain when
     /// one moved since the last anchor. Whether it recorded one.
     pub async fn anchor_chains(&self, at: jiff::Timestamp) -> Result<bool, StoreError> {
+        // Looked at first without the installation's lane, which holds up
+        // every agency's writers while it runs.
+        let (last, heads) = (last_anchor(&self.pool).await?, chain_heads(&self.pool).await?);
+        if unmoved(&last, &heads) {
+            return Ok(false);
+        }
         let mut write = self.write().await?;
         let tx = write.tx();
         let result = async {
-            let last = last_anchor(&mut **tx).await?;
-            let heads: Vec<ChainHead> = sqlx::query_as(
-                "SELECT agency_id, seq, hash FROM audit_chains WHERE seq > 0 ORDER BY agency_id",
-            )
-            .fetch_all(&mut **tx)
-            .await?;
-            let unmoved = heads.len() == last.len()
-                && heads
-                    .iter()
-                    .all(|h| last.get(&h.agency).is_some_and(|(seq, hash)| *seq == h.seq && *hash == h.hash));
-            if unmoved {
+            let (last, heads) = (last_anchor(&mut **tx).await?, chain_heads(&mut **tx).await?);
+            if unmoved(&last, &heads) {
                 return Ok(false);
             }
             let change = Change::ChainsAnchored { heads };
@@ -37,4 +36,22 @@ impl Store {
         .await;
         write.finish(result).await
     }
+}
+
+/// Every agency chain's head, in the order of their agencies.
+async fn chain_heads<'e, E>(executor: E) -> Result<Vec<ChainHead>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_as("SELECT agency_id, seq, hash FROM audit_chains WHERE seq > 0 ORDER BY agency_id")
+        .fetch_all(executor)
+        .await?)
+}
+
+/// Whether every agency chain's head is where the last anchor put it.
+fn unmoved(last: &BTreeMap<String, (i64, String)>, heads: &[ChainHead]) -> bool {
+    heads.len() == last.len()
+        && heads
+            .iter()
+            .all(|h| last.get(&h.agency).is_some_and(|(seq, hash)| *seq == h.seq && *hash == h.hash))
 }

@@ -58,7 +58,10 @@ pub async fn rewrite(
         let Change::ChainsAnchored { heads } = &mut record.change else { continue };
         for head in heads.iter_mut().filter(|h| h.agency == chain) {
             head.seq = head.seq.min(rows.len() as i64);
-            head.hash = rows[head.seq as usize - 1].hash.clone();
+            head.hash = match head.seq {
+                0 => crate::audit::GENESIS.to_string(),
+                seq => rows[seq as usize - 1].hash.clone(),
+            };
         }
         let payload = serde_json::to_string(&record).expect("serialises");
         if payload != row.payload {

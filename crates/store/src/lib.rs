@@ -80,6 +80,14 @@ pub enum Backend {
     Postgres,
 }
 
+/// Pooled connections to PostgreSQL: for the installation's lane, the
+/// agency lanes' transactions, and the reads they and the pages make.
+const POSTGRES_CONNECTIONS: u32 = 16;
+/// Agency lanes holding a transaction at once on PostgreSQL (each may read
+/// through a second connection meanwhile; the rest are the installation's
+/// lane's and the pages').
+const LANES_AT_ONCE: usize = 6;
+
 /// The database, migrated and ready.
 pub struct Store {
     pool: AnyPool,
@@ -92,6 +100,10 @@ pub struct Store {
     writes: write_queue::WriteQueue,
     /// On PostgreSQL, each agency's lane (see [`write_queue::HeadLock`]).
     lanes: std::sync::Mutex<std::collections::HashMap<String, write_queue::WriteQueue>>,
+    /// How many agency lanes may hold a transaction at once: each holds a
+    /// pooled connection and reads through another meanwhile, so more
+    /// lanes than the pool has room for would wait on each other for ever.
+    lane_permits: std::sync::Arc<tokio::sync::Semaphore>,
     /// Each agency's profile, organisation and calendar, kept in memory.
     agencies: agency_cache::AgencyCache,
     /// Seals personal data (NIK); without it such data is refused.
@@ -125,7 +137,7 @@ impl Store {
             check_writable(&url, &options).await?;
         }
         let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            .max_connections(if backend == Backend::Sqlite { 4 } else { POSTGRES_CONNECTIONS })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -169,6 +181,7 @@ impl Store {
             backend,
             writes: write_queue::WriteQueue::new(),
             lanes: std::sync::Mutex::default(),
+            lane_permits: std::sync::Arc::new(tokio::sync::Semaphore::new(LANES_AT_ONCE)),
             agencies: agency_cache::AgencyCache::default(),
             key: None,
             sop_cache: std::sync::Mutex::default(),
@@ -293,7 +306,8 @@ impl Store {
             let mut lanes = self.lanes.lock().expect("not poisoned");
             lanes.entry(agency.to_string()).or_insert_with(|| self.writes.agency_lane(agency)).clone()
         };
-        lane.enter(&self.pool).await
+        let permit = self.lane_permits.clone().acquire_owned().await.expect("the semaphore is never closed");
+        Ok(lane.enter(&self.pool).await?.holding(permit))
     }
 
     /// As [`Store::write`] if no command is running now, `None` otherwise —

@@ -87,6 +87,7 @@ impl Store {
             backend,
             writes: crate::write_queue::WriteQueue::new(),
             lanes: std::sync::Mutex::default(),
+            lane_permits: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
             agencies: crate::agency_cache::AgencyCache::default(),
             key: None,
             sop_cache: std::sync::Mutex::default(),

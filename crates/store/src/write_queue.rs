@@ -20,10 +20,9 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use sqlx::{Any, AnyPool, Transaction};
-use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard, OwnedSemaphorePermit};
 
 use crate::StoreError;
-use crate::audit::GENESIS;
 
 /// The most commands one commit answers.
 const MAX_MEMBERS: usize = 64;
@@ -46,7 +45,7 @@ pub(crate) enum HeadLock {
 }
 
 impl HeadLock {
-    async fn take(&self, tx: &mut Transaction<'static, Any>) -> Result<(), sqlx::Error> {
+    async fn take(&self, tx: &mut Transaction<'static, Any>) -> Result<(), StoreError> {
         match self {
             HeadLock::Installation => {
                 sqlx::query(crate::cases::LOCK_CHAIN).execute(&mut **tx).await?;
@@ -57,14 +56,7 @@ impl HeadLock {
                 }
             }
             HeadLock::Agency(agency) => {
-                sqlx::query(
-                    "INSERT INTO audit_chains (agency_id, seq, hash) VALUES ($1, 0, $2)
-                     ON CONFLICT (agency_id) DO UPDATE SET seq = audit_chains.seq",
-                )
-                .bind(agency)
-                .bind(GENESIS)
-                .execute(&mut **tx)
-                .await?;
+                crate::audit::lock_agency_head(tx, agency).await?;
             }
         }
         Ok(())
@@ -199,6 +191,9 @@ pub(crate) struct Write {
     queue: WriteQueue,
     batch: Option<OwnedMutexGuard<Batch>>,
     savepoint: bool,
+    /// An agency lane's share of the pool's connections, kept until the
+    /// command's transaction is committed or undone.
+    permit: Option<OwnedSemaphorePermit>,
 }
 
 impl Drop for Write {
@@ -209,7 +204,11 @@ impl Drop for Write {
         // is, the open transaction holds the lane's chain head, which an
         // installation command (or another server) may be waiting for.
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move { batch.undo_abandoned().await });
+            let permit = self.permit.take();
+            runtime.spawn(async move {
+                batch.undo_abandoned().await;
+                drop(permit);
+            });
         }
     }
 }
@@ -254,7 +253,7 @@ impl WriteQueue {
             batch.publish(Err("the commit was interrupted".into()));
             let mut tx = self.noted(pool.begin().await.map_err(StoreError::from))?;
             let lock = self.0.lock.take(&mut tx).await;
-            self.noted(lock.map_err(StoreError::from))?;
+            self.noted(lock)?;
             batch.tx = Some(tx);
             batch.opened = Some(Instant::now());
             batch.outcome = Some(Arc::default());
@@ -267,7 +266,7 @@ impl WriteQueue {
                 return self.noted(Err(e.into()));
             }
         }
-        Ok(Write { queue: self.clone(), batch: Some(batch), savepoint })
+        Ok(Write { queue: self.clone(), batch: Some(batch), savepoint, permit: None })
     }
 
     /// Keeps `result`'s verdict on the storage: a failure for want of
@@ -329,6 +328,12 @@ impl WriteQueue {
 }
 
 impl Write {
+    /// Keeps `permit` until the command is committed or undone.
+    pub(crate) fn holding(mut self, permit: OwnedSemaphorePermit) -> Write {
+        self.permit = Some(permit);
+        self
+    }
+
     /// The open transaction, for this command's work.
     pub(crate) fn tx(&mut self) -> &mut Transaction<'static, Any> {
         self.batch.as_mut().and_then(|b| b.tx.as_mut()).expect("a command's transaction is open")

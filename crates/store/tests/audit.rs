@@ -610,3 +610,47 @@ async fn a_database_of_one_chain_verifies_before_and_after_the_split() {
         s.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_row_slipped_in_beside_the_chains_is_named_and_a_case_keeps_its_chain_order() {
+    for db in backends().await {
+        let s = &db.store;
+        let base = history(s).await;
+        // Arrival numbers are not hashed: swapped, the case's history keeps
+        // its chain's order, and the chains still verify.
+        let (first, second) = (lumajang_at(base + 1), lumajang_at(base + 2));
+        let seq_of = |place: String| async move {
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("SELECT seq FROM events WHERE {place}")))
+                .fetch_one(s.pool())
+                .await
+                .unwrap()
+        };
+        let (a, b) = (seq_of(first.clone()).await, seq_of(second.clone()).await);
+        let case: String =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT case_id FROM events WHERE {first}")))
+                .fetch_one(s.pool())
+                .await
+                .unwrap();
+        let before = common::kinds(s, "lumajang", &case).await;
+        tamper(s, &format!("UPDATE events SET seq = -1 WHERE {first}")).await;
+        tamper(s, &format!("UPDATE events SET seq = {a} WHERE {second}")).await;
+        tamper(s, &format!("UPDATE events SET seq = {b} WHERE {first}")).await;
+        assert_eq!(common::kinds(s, "lumajang", &case).await, before, "{}", db.label);
+        assert_eq!(s.verify_audit().await.unwrap().first_break, None, "{}", db.label);
+
+        // A row that carries no place in any chain is found.
+        let slipped = events(s).await * 10;
+        sqlx::query(
+            "INSERT INTO events (seq, agency_id, case_id, kind, at, payload, prev_hash, hash)
+             VALUES ($1, 'lumajang', $2, 'task-completed', 0, '{}', 'x', 'x')",
+        )
+        .bind(slipped)
+        .bind(&case)
+        .execute(s.pool())
+        .await
+        .unwrap();
+        let report = s.verify_audit().await.unwrap();
+        assert_eq!(report.first_break, Some(Break::Stray { seq: slipped }), "{}", db.label);
+        assert!(report.first_break.unwrap().to_string().contains("tidak termasuk rantai mana pun"));
+    }
+}

@@ -32,7 +32,8 @@ async fn send(browser: &Browser, name: &str, bytes: Vec<u8>) -> common::Page {
 /// What an import must leave as it was: published versions and the audit chain.
 async fn state_of(app: &common::App) -> (usize, i64) {
     let versions = app.store.published_versions("lumajang").await.unwrap().len();
-    (versions, app.store.audit_head(jiff::Timestamp::now()).await.unwrap().seq)
+    let events = sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(app.store.pool()).await.unwrap();
+    (versions, events)
 }
 
 /// The draft shown on the page, from its `<pre id="draft-toml">`.
