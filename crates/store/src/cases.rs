@@ -79,10 +79,12 @@ pub struct CaseFilter<'a> {
     pub text: Option<&'a str>,
 }
 
-/// The chain's write lock, taken as every write transaction's first
-/// statement: a write, so SQLite reserves the database at once (no deferred
-/// upgrade to fail with SQLITE_BUSY) and PostgreSQL queues writers — also
-/// of other processes — on the head row.
+/// The installation chain's write lock, the first statement of every write
+/// transaction on SQLite and of the installation's lane on PostgreSQL (an
+/// agency's lane takes its own chain head instead; see
+/// [`crate::write_queue::HeadLock`]): a write, so SQLite reserves the
+/// database at once (no deferred upgrade to fail with SQLITE_BUSY) and
+/// PostgreSQL queues writers — also of other processes — on the head row.
 pub(crate) const LOCK_CHAIN: &str = "UPDATE audit_head SET seq = seq WHERE id = 1";
 
 /// A notification's opening words, for a mail subject.
