@@ -17,6 +17,18 @@ use sqlx::{Any, Row, Transaction};
 use crate::record_event::{ChainHead, Change, RecordEvent};
 use crate::{Store, StoreError};
 
+/// A query of whole [`StoredEvent`] rows: their columns, then `$rest`
+/// (a literal, so the query text stays static).
+macro_rules! select_events {
+    ($rest:literal) => {
+        concat!(
+            "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash, chain_seq FROM events ",
+            $rest
+        )
+    };
+}
+pub(crate) use select_events;
+
 /// The hash before the first event of every chain.
 pub const GENESIS: &str = "sopir-genesis";
 
@@ -262,10 +274,9 @@ where
     if case.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_as(
-        "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash, chain_seq FROM events
-         WHERE agency_id = $1 AND case_id = $2 ORDER BY chain_seq IS NOT NULL, COALESCE(chain_seq, seq)",
-    )
+    Ok(sqlx::query_as(select_events!(
+        "WHERE agency_id = $1 AND case_id = $2 ORDER BY chain_seq IS NOT NULL, COALESCE(chain_seq, seq)"
+    ))
     .bind(agency)
     .bind(case)
     .fetch_all(executor)
@@ -281,14 +292,11 @@ pub(crate) async fn record_rows<'e, E>(
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    Ok(sqlx::query_as(
-        "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash, chain_seq FROM events
-         WHERE agency_id = $1 AND case_id = '' ORDER BY seq DESC LIMIT $2",
-    )
-    .bind(agency)
-    .bind(limit)
-    .fetch_all(executor)
-    .await?)
+    Ok(sqlx::query_as(select_events!("WHERE agency_id = $1 AND case_id = '' ORDER BY seq DESC LIMIT $2"))
+        .bind(agency)
+        .bind(limit)
+        .fetch_all(executor)
+        .await?)
 }
 
 /// What is wrong with a chain, at the first place it breaks. `seq` is a
@@ -430,14 +438,12 @@ impl Walk {
                 )
                 .bind(self.next),
                 Part::BeforeSplit { end } => sqlx::query_as(
-                    "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash, chain_seq FROM events
-                     WHERE chain_seq IS NULL AND seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+                    select_events!("WHERE chain_seq IS NULL AND seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3"),
                 )
                 .bind(self.next)
                 .bind(end),
                 Part::Chain => sqlx::query_as(
-                    "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash, chain_seq FROM events
-                     WHERE agency_id = $1 AND chain_seq >= $2 ORDER BY chain_seq LIMIT $3",
+                    select_events!("WHERE agency_id = $1 AND chain_seq >= $2 ORDER BY chain_seq LIMIT $3"),
                 )
                 .bind(&self.chain)
                 .bind(self.next),

@@ -4,7 +4,7 @@
 
 use sqlx::{Any, Transaction};
 
-use crate::audit::{INSTALLATION, StoredEvent};
+use crate::audit::{INSTALLATION, StoredEvent, select_events};
 use crate::record_event::{Change, RecordEvent};
 use crate::{Backend, Store, StoreError};
 
@@ -79,22 +79,15 @@ pub async fn rewrite(
 /// Every row of `chain`, in its order.
 async fn chain_rows(tx: &mut Transaction<'static, Any>, chain: &str) -> Result<Vec<StoredEvent>, StoreError> {
     let mut rows: Vec<StoredEvent> = if chain == INSTALLATION {
-        sqlx::query_as(
-            "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash, chain_seq FROM events
-             WHERE chain_seq IS NULL ORDER BY seq",
-        )
-        .fetch_all(&mut **tx)
-        .await?
+        sqlx::query_as(select_events!("WHERE chain_seq IS NULL ORDER BY seq")).fetch_all(&mut **tx).await?
     } else {
         Vec::new()
     };
-    let after: Vec<StoredEvent> = sqlx::query_as(
-        "SELECT seq, agency_id, case_id, kind, at, payload, prev_hash, hash, chain_seq FROM events
-         WHERE agency_id = $1 AND chain_seq IS NOT NULL ORDER BY chain_seq",
-    )
-    .bind(chain)
-    .fetch_all(&mut **tx)
-    .await?;
+    let after: Vec<StoredEvent> =
+        sqlx::query_as(select_events!("WHERE agency_id = $1 AND chain_seq IS NOT NULL ORDER BY chain_seq"))
+            .bind(chain)
+            .fetch_all(&mut **tx)
+            .await?;
     rows.extend(after);
     Ok(rows)
 }
