@@ -65,11 +65,8 @@ fn timeout(settings: &Settings) -> Result<Duration, String> {
 /// (field, message) for each setting an administrator got wrong.
 pub fn check_settings(settings: &Settings) -> Result<(), Vec<(String, String)>> {
     let mut errors = Vec::new();
-    if !address_allowed(settings.address.trim()) {
-        errors.push((
-            crate::field::ADDRESS.into(),
-            "tulis alamat lengkap dengan https://, mis. https://panel.contoh.go.id/sopir (http:// hanya untuk alamat di mesin ini)".into(),
-        ));
+    if let Err(message) = check_address(&settings.address) {
+        errors.push((crate::field::ADDRESS.into(), message));
     }
     if settings.secret.chars().count() < MIN_SECRET_CHARS {
         errors.push((crate::field::SECRET.into(), format!("paling sedikit {MIN_SECRET_CHARS} karakter")));
@@ -110,29 +107,9 @@ pub async fn run(
     })?;
     let timeout = timeout(settings).map_err(ConnectorError::Settings)?;
     let address = settings.address.trim();
-    let shown = shown_address(address);
     let body = serde_json::to_vec(&Delivery { operation, approved }).expect("a delivery serialises");
-    let timestamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default();
-    let client = reqwest::Client::builder()
-        .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| ConnectorError::Settings(e.to_string()))?;
-    let response = client
-        .post(address)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(SIGNATURE_HEADER, signature(&settings.secret, timestamp, &body))
-        .header(TIMESTAMP_HEADER, timestamp.to_string())
-        .header(IDEMPOTENCY_HEADER, run)
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| ConnectorError::Unreachable(format!("{shown}: {}", without_url(&e))))?;
-    let status = response.status();
-    let answer: String = response.text().await.unwrap_or_default().chars().take(ANSWER_MAX_CHARS).collect();
+    let (status, answer) = post(address, &settings.secret, timeout, run, &[], body).await?;
+    let status = reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::BAD_GATEWAY);
     let said = if answer.trim().is_empty() { String::new() } else { format!(": {}", answer.trim()) };
     if status.is_success() {
         return Ok(Outcome {
@@ -154,9 +131,55 @@ pub async fn run(
     }
 }
 
+/// Posts `body` to `address`, signed with `secret` and carrying
+/// `idempotency_key` and the `extra` headers; the receiver's status and
+/// (the start of) its answer, or why no answer came.
+pub async fn post(
+    address: &str,
+    secret: &str,
+    timeout: Duration,
+    idempotency_key: &str,
+    extra: &[(&str, &str)],
+    body: Vec<u8>,
+) -> Result<(u16, String), ConnectorError> {
+    let timestamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    let client = reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| ConnectorError::Settings(e.to_string()))?;
+    let mut request = client
+        .post(address)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(SIGNATURE_HEADER, signature(secret, timestamp, &body))
+        .header(TIMESTAMP_HEADER, timestamp.to_string())
+        .header(IDEMPOTENCY_HEADER, idempotency_key);
+    for (name, value) in extra {
+        request = request.header(*name, *value);
+    }
+    let response = request.body(body).send().await.map_err(|e| {
+        ConnectorError::Unreachable(format!("{}: {}", shown_address(address), without_url(&e)))
+    })?;
+    let status = response.status().as_u16();
+    let answer: String = response.text().await.unwrap_or_default().chars().take(ANSWER_MAX_CHARS).collect();
+    Ok((status, answer))
+}
+
+/// Why `address` may not receive signed posts, in the administrator's words.
+pub fn check_address(address: &str) -> Result<(), String> {
+    if address_allowed(address.trim()) {
+        Ok(())
+    } else {
+        Err("tulis alamat lengkap dengan https://, mis. https://panel.contoh.go.id/sopir (http:// hanya untuk alamat di mesin ini)".into())
+    }
+}
+
 /// The address as shown on pages and in the chain: without a user, a
 /// password or a query, which may carry a token of the receiver's.
-fn shown_address(address: &str) -> String {
+pub fn shown_address(address: &str) -> String {
     let Some((scheme, rest)) = address.split_once("://") else { return address.to_string() };
     let rest = rest.split(['?', '#']).next().unwrap_or_default();
     let rest = match rest.split_once('/') {

@@ -7,6 +7,7 @@ pub mod case;
 pub mod disposition;
 pub mod error;
 pub mod form;
+pub mod form_schema;
 pub mod notice;
 pub mod organisation;
 pub mod roster;

@@ -149,6 +149,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     let gateway_sender = tokio::spawn(gateway.run_forever(store.clone()));
     let signing_probe = tokio::spawn(web::signing_probe::run_forever(store.clone()));
     let provisioner = tokio::spawn(web::provisioner::run_forever(store.clone()));
+    let webhook_sender = tokio::spawn(web::webhook_sender::run_forever(store.clone()));
     let every = std::time::Duration::from_secs(60 * u64::from(options.checkpoint_minutes.max(1)));
     let anchor = Arc::new(anchor);
     let checkpointer = tokio::spawn({
@@ -169,6 +170,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         Some(gateway_sender),
         Some(signing_probe),
         Some(provisioner),
+        Some(webhook_sender),
         Some(checkpointer),
         rereader,
     ];

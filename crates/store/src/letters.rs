@@ -1632,6 +1632,7 @@ async fn file_outgoing(
     with: Option<SignedWith>,
 ) -> Result<(), StoreError> {
     let Filed { draft, number, seq, year, signer: (by, title), at, code } = filed;
+    let digest = record_event::sha256(&pdf);
     sqlx::query(
         "INSERT INTO outgoing_letters (id, agency_id, case_id, draft_version, year, seq, number, dated_at,
              recipient, subject, signer_id, signer_title, code, sha256, pdf, signed_with)
@@ -1650,11 +1651,19 @@ async fn file_outgoing(
     .bind(by)
     .bind(title)
     .bind(code)
-    .bind(record_event::sha256(&pdf))
+    .bind(&digest)
     .bind(pdf)
     .bind(with.map(SignedWith::key))
     .execute(&mut **tx)
     .await?;
+    // Signed as it is filed: recorded as the signing service's signatures
+    // are when they come back (`signing_queue`), so the event feed tells
+    // every signed letter the same way.
+    if let Some(with) = with {
+        let change =
+            Change::LetterSigned { number: number.to_string(), with: with.key().to_string(), sha256: digest };
+        record_event::append(tx, Owner::Agency(&state.agency), Some(by), change, at).await?;
+    }
     Ok(())
 }
 

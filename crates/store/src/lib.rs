@@ -20,6 +20,7 @@ mod effects;
 mod error;
 mod escalation;
 pub mod evaluation;
+pub mod event_feed;
 #[cfg(feature = "test-support")]
 pub mod forgery;
 pub mod idempotency;
@@ -54,6 +55,7 @@ pub mod sop_ratification;
 mod sop_versions;
 pub mod visits;
 pub mod vpn_peers;
+pub mod webhooks;
 mod write_queue;
 
 use std::str::FromStr;

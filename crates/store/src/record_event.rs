@@ -292,6 +292,16 @@ pub enum Change {
         secret_changed: bool,
         dry_run: bool,
     },
+    /// An agency subscribed a receiver to its event feed (never its secret).
+    WebhookAdded {
+        webhook: String,
+        url: String,
+        kinds: Vec<String>,
+    },
+    WebhookRemoved {
+        webhook: String,
+        url: String,
+    },
     /// An agency's connector of one kind was removed: its steps are manual again.
     ConnectorRemoved {
         connector: String,
@@ -387,6 +397,8 @@ impl Change {
             Change::Provisioning { .. } => "provisioning",
             Change::SopEvaluated { .. } => "sop-evaluated",
             Change::EvaluationQuestionsSet { .. } => "evaluation-questions-set",
+            Change::WebhookAdded { .. } => "webhook-added",
+            Change::WebhookRemoved { .. } => "webhook-removed",
         }
     }
 }

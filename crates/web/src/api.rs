@@ -10,6 +10,7 @@ mod audit;
 mod caller;
 mod cases;
 mod dashboard;
+pub mod feed;
 mod notifications;
 mod paging;
 pub mod problem;
@@ -18,8 +19,11 @@ mod registers;
 mod registries;
 mod replay;
 mod reports;
+mod satisfaction;
+mod sop_schema;
 mod sops;
 mod tasks;
+pub(crate) mod webhooks;
 
 use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -46,6 +50,7 @@ use crate::AppState;
         (name = "laporan", description = "Laporan akuntabilitas waktu baku"),
         (name = "akun", description = "Pemanggil dan notifikasinya"),
         (name = "audit", description = "Titik periksa rantai audit untuk saksi di luar server"),
+        (name = "integrasi", description = "Umpan peristiwa instansi dan webhook untuk sistem lain (SPLP, dasbor provinsi, skrip instansi)"),
     )
 )]
 struct ApiDoc;
@@ -80,6 +85,7 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(sops::document))
         .routes(routes!(sops::versions))
         .routes(routes!(sops::diff))
+        .routes(routes!(sop_schema::schema))
         .routes(routes!(cases::list, cases::submit))
         .routes(routes!(cases::read))
         .routes(routes!(cases::act))
@@ -95,7 +101,12 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(registers::registers))
         .routes(routes!(reports::report))
         .routes(routes!(dashboard::dashboard))
+        .routes(routes!(satisfaction::satisfaction))
         .routes(routes!(audit::checkpoint))
+        .routes(routes!(feed::feed))
+        .routes(routes!(webhooks::list, webhooks::add))
+        .routes(routes!(webhooks::read, webhooks::remove))
+        .routes(routes!(webhooks::deliveries))
 }
 
 /// The API's routes with the OpenAPI document and its browser.

@@ -20,6 +20,7 @@ pub mod signing_contract;
 pub mod signing_probe;
 pub mod signing_service;
 mod upload;
+pub mod webhook_sender;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -199,6 +200,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/konektor", get(pages::connector_settings::page))
         .route("/admin/konektor/{kind}", post(pages::connector_settings::save))
         .route("/admin/konektor/{kind}/hapus", post(pages::connector_settings::remove))
+        .route("/admin/webhook", get(pages::webhooks::page).post(pages::webhooks::add))
+        .route("/admin/webhook/{id}/hapus", post(pages::webhooks::remove))
         .route("/penyediaan/{run}/ulang", post(pages::provisioning::retry))
         .route("/penyediaan/{run}/manual", post(pages::provisioning::by_hand))
         .route("/permohonan/{case}/serah-terima/{run}", post(pages::provisioning::take_handover))

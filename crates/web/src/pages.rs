@@ -37,6 +37,7 @@ pub mod sop_review;
 pub mod sop_versions;
 pub mod visits;
 pub mod vpn_gateway;
+pub mod webhooks;
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};

@@ -701,6 +701,9 @@ async fn the_openapi_document_is_served_and_browsable() {
         "/api/v1/notifications/read",
         "/api/v1/registers",
         "/api/v1/reports",
+        "/api/v1/events",
+        "/api/v1/webhooks",
+        "/api/v1/satisfaction",
     ] {
         assert!(paths.contains_key(path), "{path} is documented");
     }
@@ -721,6 +724,7 @@ async fn the_openapi_document_is_served_and_browsable() {
             let request = match method.as_str() {
                 "get" => client.get(&url),
                 "post" => client.post(&url).header("content-type", "application/json").body("{}"),
+                "delete" => client.delete(&url),
                 other => panic!("undocumented method {other}"),
             };
             let r = request.send().await.unwrap();

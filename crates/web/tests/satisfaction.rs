@@ -102,6 +102,21 @@ async fn the_requester_answers_once_and_the_head_reads_the_index() {
     assert!(service.ends_with(",99.44,A"), "{csv}");
     assert!(!csv.contains("lmj-pemohon") && !csv.contains(&case.number), "anonymous");
 
+    // The same figures as JSON for a province's dashboard, without comments.
+    let api = common::Api::of(&app, "lmj-kadis").await;
+    let (status, _, json) = api.get(&format!("/satisfaction?from={from}&to={until}")).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let service = &json["services"][0];
+    assert_eq!(service["sop"], "lumajang/vpn", "{json}");
+    assert_eq!((service["respondents"].as_i64(), service["sample_needed"].as_i64()), (Some(5), Some(5)));
+    assert_eq!(service["ikm"], 99.44);
+    assert_eq!(service["grade"], "A");
+    assert_eq!(service["elements"]["waktu"], 3.8, "{json}");
+    assert_eq!(json["agency"]["ikm"], 99.44);
+    assert!(!json.to_string().contains("Cepat"), "no comment in the figures");
+    let (status, _, _) = common::Api::of(&app, "lmj-pemohon").await.get("/satisfaction").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
     // The service's public page shows its standard and its record, to anyone.
     let public = Browser::new(&app).get("/publik/sop/lumajang/vpn").await;
     assert_eq!(public.status, StatusCode::OK);

@@ -49,7 +49,9 @@ pub struct FileUpload {
     pub content_base64: String,
 }
 
-/// A new request (permohonan).
+/// A new request (permohonan). Its `fields` and `attachments` depend on
+/// the SOP: `GET /sops/{agency}/{slug}/schema` gives the exact schema
+/// (`request`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCase {
@@ -85,7 +87,9 @@ pub struct SigningInput {
     pub srikandi_number: Option<String>,
 }
 
-/// Completing a task.
+/// Completing a task. What a step needs depends on its SOP and kind of
+/// action: `GET /sops/{agency}/{slug}/schema` gives the exact schema of
+/// each step (`steps`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {

@@ -115,6 +115,7 @@ async fn render_saying(
                 (user.t(Msg::ConnectorsTitle))
                 @if failed_runs > 0 { " " span.tag.bad #runs-failed { (failed_runs) " " (user.t(Msg::RunFailed)) } }
             } " · "
+            a href="/admin/webhook" { (user.t(Msg::WebhooksTitle)) } " · "
             a href="/admin/sop" { (user.t(Msg::SopPublishing)) } " · "
             a href="/admin/masuk" { (user.t(Msg::SignInSettings)) } " · "
             a href="/admin/pendaftaran" {

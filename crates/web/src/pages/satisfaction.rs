@@ -156,29 +156,33 @@ pub(super) fn by_service(found: &[ServiceSatisfaction]) -> Vec<(String, i64, Opt
 }
 
 /// A row of figures: what was counted and, with answers, the index.
-struct Row {
-    service: Option<String>,
-    unit: String,
-    respondents: i64,
-    population: i64,
-    index: Option<Index>,
+pub(crate) struct Row {
+    /// The service's SOP id and name; `None` for a unit's or the agency's row.
+    pub service: Option<(String, String)>,
+    pub unit: String,
+    pub respondents: i64,
+    pub population: i64,
+    /// Absent below [`MIN_RESPONDENTS`].
+    pub index: Option<Index>,
 }
 
 impl Row {
-    fn sample(&self) -> i64 {
+    /// The respondents the period's population needs.
+    pub fn sample(&self) -> i64 {
         i64::try_from(sample_size(u64::try_from(self.population).unwrap_or_default())).unwrap_or(i64::MAX)
     }
 }
 
-struct Figures {
-    from: Date,
-    until: Date,
-    services: Vec<(Row, Vec<String>)>,
-    units: Vec<Row>,
-    agency: Row,
+pub(crate) struct Figures {
+    pub from: Date,
+    pub until: Date,
+    /// Each service's row and its comments.
+    pub services: Vec<(Row, Vec<String>)>,
+    pub units: Vec<Row>,
+    pub agency: Row,
 }
 
-async fn load(state: &AppState, user: &User, p: &Period) -> Result<Figures, WebError> {
+pub(crate) async fn load(state: &AppState, user: &User, p: &Period) -> Result<Figures, WebError> {
     if !user.may_report {
         return Err(WebError::Forbidden);
     }
@@ -195,7 +199,9 @@ async fn load(state: &AppState, user: &User, p: &Period) -> Result<Figures, WebE
             names.insert(s.sop_id.clone(), sop.identity.nama.value);
         }
     }
-    let row = |service: Option<String>, unit: &str, (respondents, population, tallies): (i64, i64, _)| Row {
+    let row = |service: Option<(String, String)>,
+               unit: &str,
+               (respondents, population, tallies): (i64, i64, _)| Row {
         service,
         unit: unit.to_string(),
         respondents,
@@ -205,7 +211,7 @@ async fn load(state: &AppState, user: &User, p: &Period) -> Result<Figures, WebE
     let services = found
         .iter()
         .map(|s| {
-            let name = names.get(&s.sop_id).cloned().unwrap_or_else(|| s.sop_id.clone());
+            let name = (s.sop_id.clone(), names.get(&s.sop_id).cloned().unwrap_or_else(|| s.sop_id.clone()));
             let comments = if s.respondents >= MIN_RESPONDENTS { s.comments.clone() } else { Vec::new() };
             (row(Some(name), &s.unit, together(std::iter::once(s))), comments)
         })
@@ -283,7 +289,7 @@ pub async fn results(
             table.ikm-services {
                 (head(Msg::ColService, true))
                 tbody { @for (row, _) in &figures.services {
-                    tr { td { (row.service.as_deref().unwrap_or_default()) } td.hide-sm { (no_unit(&row.unit)) } (figure_cells(&user, row)) }
+                    tr { td { (row.service.as_ref().map_or("", |(_, name)| name.as_str())) } td.hide-sm { (no_unit(&row.unit)) } (figure_cells(&user, row)) }
                 } }
             }
             h2 { (user.t(Msg::IkmPerUnit)) }
@@ -299,7 +305,7 @@ pub async fn results(
             }
             h2 { (user.t(Msg::SkmComment)) }
             @for (row, comments) in figures.services.iter().filter(|(_, c)| !c.is_empty()) {
-                h3 { (row.service.as_deref().unwrap_or_default()) }
+                h3 { (row.service.as_ref().map_or("", |(_, name)| name.as_str())) }
                 ul.comments { @for c in comments { li { (c) } } }
             }
         }
@@ -323,7 +329,10 @@ pub async fn results_csv(
             .collect(),
     ];
     let units = figures.units.iter().map(|r| (r, user.t(Msg::IkmPerUnit).to_string()));
-    let services = figures.services.iter().map(|(r, _)| (r, r.service.clone().unwrap_or_default()));
+    let services = figures
+        .services
+        .iter()
+        .map(|(r, _)| (r, r.service.as_ref().map(|(_, name)| name.clone()).unwrap_or_default()));
     let agency = std::iter::once((&figures.agency, user.t(Msg::IkmAgency).to_string()));
     for (row, name) in services.chain(units).chain(agency) {
         let mut line = vec![

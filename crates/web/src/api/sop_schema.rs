@@ -1,0 +1,201 @@
+//! Exact JSON Schemas of a live SOP's requests and actions, generated from
+//! its definition: the body of `POST /cases` for its first step and of
+//! `POST /cases/{id}/tasks/{task}` for each later step — each field's kind,
+//! lengths, pattern and choices ([`engine::form_schema`]), what the step's
+//! kind of action needs (a verdict, a note, a draft, a signature), and
+//! nothing else. A client checks a body before sending it; schemathesis
+//! generates bodies the server accepts.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use engine::form_schema::{DATE, DATE_TIME, attachments_schema, fields_schema};
+use engine::workflow::NOTE_MAX_CHARS;
+use serde_json::{Map, Value, json};
+use sop::{ActionKind, Sop, Step};
+
+use super::caller::Caller;
+use super::problem::Problem;
+use super::sops::own_sop;
+use crate::AppState;
+
+/// Something besides spaces.
+const NOT_BLANK: &str = r"\S";
+
+fn note(required: bool) -> Value {
+    if required {
+        json!({ "type": "string", "maxLength": NOTE_MAX_CHARS, "pattern": NOT_BLANK })
+    } else {
+        json!({ "type": "string", "maxLength": NOTE_MAX_CHARS })
+    }
+}
+
+/// The body of a request for `sop`.
+fn request(sop: &Sop, people: &[String]) -> Value {
+    let step = sop.first_step();
+    let mut required = vec!["sop"];
+    if step.fields.iter().any(|f| f.required) {
+        required.push("fields");
+    }
+    if step.attachments.iter().any(|a| a.required) {
+        required.push("attachments");
+    }
+    json!({
+        "type": "object",
+        "properties": {
+            "sop": { "const": sop.id },
+            "fields": fields_schema(&step.fields, people),
+            "attachments": attachments_schema(&step.attachments),
+        },
+        "required": required,
+        "additionalProperties": false,
+    })
+}
+
+/// The body of an action at `step`.
+fn action(step: &Step, people: &[String]) -> Value {
+    let mut properties = Map::new();
+    let mut required: Vec<&str> = Vec::new();
+    let mut all_of: Vec<Value> = Vec::new();
+    let verdict = json!({ "enum": ["ya", "tidak"] });
+    properties.insert("note".into(), note(false));
+    properties.insert("fields".into(), fields_schema(&step.fields, people));
+    properties.insert("attachments".into(), attachments_schema(&step.attachments));
+    if step.fields.iter().any(|f| f.required) {
+        required.push("fields");
+    }
+    if step.attachments.iter().any(|a| a.required) {
+        required.push("attachments");
+    }
+    // A note is needed when a draft is returned or a request refused.
+    let note_when_returned = json!({
+        "if": { "properties": { "verdict": { "const": "tidak" } }, "required": ["verdict"] },
+        "then": { "properties": { "note": note(true) }, "required": ["note"] },
+    });
+    match step.action {
+        ActionKind::Decide => {
+            properties.insert("verdict".into(), verdict);
+            properties.insert("note".into(), note(true));
+            required.extend(["verdict", "note"]);
+        }
+        ActionKind::Review => {
+            properties.insert("verdict".into(), verdict);
+            required.push("verdict");
+            all_of.push(note_when_returned);
+        }
+        ActionKind::Sign => {
+            properties.insert("verdict".into(), verdict);
+            properties.insert(
+                "signing".into(),
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "passphrase": { "type": "string", "minLength": 1, "description": "The signer's certificate passphrase, used once and never stored" },
+                        "srikandi_number": { "type": "string", "minLength": 1 },
+                    },
+                    "required": ["passphrase"],
+                    "additionalProperties": false,
+                }),
+            );
+            all_of.push(note_when_returned);
+        }
+        ActionKind::Draft => {
+            let text = json!({ "type": "string", "pattern": NOT_BLANK });
+            properties.insert(
+                "draft".into(),
+                json!({
+                    "type": "object",
+                    "properties": { "perihal": text, "kepada": text, "isi": text, "tembusan": { "type": "string" } },
+                    "required": ["perihal", "kepada", "isi"],
+                    "additionalProperties": false,
+                    "description": "The letter's text; absent: the draft saved on the case's page is kept",
+                }),
+            );
+        }
+        ActionKind::Send => {
+            properties.insert(
+                "sending".into(),
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "via": { "enum": ["srikandi", "email", "langsung", "ekspedisi"] },
+                        "at": { "type": "string", "pattern": DATE_TIME },
+                    },
+                    "required": ["via"],
+                    "additionalProperties": false,
+                }),
+            );
+            required.push("sending");
+        }
+        ActionKind::Dispose | ActionKind::Forward => {
+            properties.insert(
+                "disposition".into(),
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "instructions": { "type": "array", "items": { "type": "string", "minLength": 1 } },
+                        "nature": { "enum": ["biasa", "segera", "sangat-segera", "rahasia"] },
+                        "due": { "type": "string", "format": "date", "pattern": DATE },
+                        "addressee": { "type": "string", "minLength": 1 },
+                    },
+                    "additionalProperties": false,
+                }),
+            );
+            if step.action == ActionKind::Dispose {
+                // An instruction note, or a ticked box of the lembar disposisi.
+                all_of.push(json!({ "anyOf": [
+                    { "properties": { "note": note(true) }, "required": ["note"] },
+                    { "properties": { "disposition": { "properties": { "instructions": { "minItems": 1 } }, "required": ["instructions"] } }, "required": ["disposition"] },
+                ] }));
+            }
+        }
+        _ => {}
+    }
+    let mut schema = json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    });
+    if !all_of.is_empty() {
+        schema["allOf"] = json!(all_of);
+    }
+    schema
+}
+
+/// The JSON Schemas of an SOP's request and of each later step's action,
+/// generated from its live version.
+#[utoipa::path(get, path = "/sops/{agency}/{slug}/schema", tag = "sop",
+    params(("agency" = String, Path, description = "Agency id, e.g. `lumajang`", example = "lumajang"), ("slug" = String, Path, description = "SOP slug, e.g. `vpn`", example = "vpn")),
+    responses(
+        (status = 200, description = "`request`: the schema of POST /cases for this SOP; `steps`: by step number, the step's action and the schema of POST /cases/{id}/tasks/{task} for it (JSON Schema 2020-12)", body = Object),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such SOP in the caller's agency", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn schema(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((agency, slug)): Path<(String, String)>,
+) -> Result<Json<Value>, Problem> {
+    let sop = own_sop(&state, &caller, &agency, &slug).await?;
+    let org = state.store.organisation(&agency).await?;
+    let people: Vec<String> = org.people.iter().map(|p| p.id.clone()).collect();
+    let steps: Map<String, Value> = sop
+        .steps
+        .iter()
+        .skip(1)
+        .map(|step| {
+            let described =
+                json!({ "action": step.action.key(), "lane": step.lane, "schema": action(step, &people) });
+            (step.no.to_string(), described)
+        })
+        .collect();
+    Ok(Json(json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": format!("/api/v1/sops/{agency}/{slug}/schema"),
+        "title": sop.identity.nama.value,
+        "version": sop.version,
+        "request": request(&sop, &people),
+        "steps": steps,
+    })))
+}

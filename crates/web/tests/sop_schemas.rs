@@ -1,0 +1,261 @@
+//! The JSON Schemas of an SOP's request and actions, over HTTP, held
+//! against the server: for every built-in SOP of the demo agency, the body a
+//! diligent requester sends is valid by the `request` schema and is
+//! accepted; bodies the schema refuses (a wrong NIK, an unknown field, a
+//! missing verdict) are refused by the server too, naming the same field;
+//! the VPN case is then driven to its end with bodies each valid by its
+//! step's schema.
+
+mod common;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use common::{Api, PDF, spawn};
+use regex::Regex;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// Why `value` is not valid by `schema`, for the keywords the schemas use
+/// (`format` is a note, not checked); empty when valid.
+fn violations(schema: &Value, value: &Value, at: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let Some(schema) = schema.as_object() else { return found };
+    let mut fail = |why: String| found.push(format!("{at}: {why}"));
+    if let Some(kind) = schema.get("type").and_then(Value::as_str) {
+        let fits = match kind {
+            "object" => value.is_object(),
+            "string" => value.is_string(),
+            "array" => value.is_array(),
+            other => panic!("type {other} not expected"),
+        };
+        if !fits {
+            fail(format!("not a {kind}"));
+            return found;
+        }
+    }
+    if let Some(expected) = schema.get("const") {
+        if value != expected {
+            fail(format!("not {expected}"));
+        }
+    }
+    if let Some(choices) = schema.get("enum").and_then(Value::as_array) {
+        if !choices.contains(value) {
+            fail(format!("{value} not one of {choices:?}"));
+        }
+    }
+    if let Some(text) = value.as_str() {
+        let chars = text.chars().count() as u64;
+        if schema.get("minLength").and_then(Value::as_u64).is_some_and(|m| chars < m) {
+            fail("too short".into());
+        }
+        if schema.get("maxLength").and_then(Value::as_u64).is_some_and(|m| chars > m) {
+            fail("too long".into());
+        }
+        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+            if !Regex::new(pattern).unwrap().is_match(text) {
+                fail(format!("{text:?} does not match {pattern}"));
+            }
+        }
+    }
+    if let Some(object) = value.as_object() {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for name in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+            if !object.contains_key(name.as_str().unwrap()) {
+                fail(format!("{name} missing"));
+            }
+        }
+        for (name, item) in object {
+            match properties.and_then(|p| p.get(name)) {
+                Some(property) => found.extend(violations(property, item, &format!("{at}.{name}"))),
+                None if schema.get("additionalProperties") == Some(&json!(false)) => {
+                    found.push(format!("{at}: {name} not allowed"))
+                }
+                None => {}
+            }
+        }
+    }
+    if let Some(items) = value.as_array() {
+        if schema.get("minItems").and_then(Value::as_u64).is_some_and(|m| (items.len() as u64) < m) {
+            found.push(format!("{at}: too few items"));
+        }
+        if let Some(item_schema) = schema.get("items") {
+            for (i, item) in items.iter().enumerate() {
+                found.extend(violations(item_schema, item, &format!("{at}[{i}]")));
+            }
+        }
+        if let Some(contains) = schema.get("contains") {
+            if !items.iter().any(|item| violations(contains, item, at).is_empty()) {
+                found.push(format!("{at}: nothing matching {contains}"));
+            }
+        }
+    }
+    for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        found.extend(violations(part, value, at));
+    }
+    if let Some(any) = schema.get("anyOf").and_then(Value::as_array) {
+        if !any.iter().any(|part| violations(part, value, at).is_empty()) {
+            found.push(format!("{at}: none of anyOf"));
+        }
+    }
+    if let (Some(condition), Some(then)) = (schema.get("if"), schema.get("then")) {
+        if violations(condition, value, at).is_empty() {
+            found.extend(violations(then, value, at));
+        }
+    }
+    found
+}
+
+fn pdf_file(name: &str) -> Value {
+    json!({ "name": name, "filename": format!("{name}.pdf"), "content_base64": STANDARD.encode(PDF) })
+}
+
+async fn post(api: &Api, path: &str, body: &Value) -> (StatusCode, Value) {
+    let request = api
+        .client
+        .post(format!("{}/api/v1{path}", api.base))
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    let (status, _, answer) = api.call(request).await;
+    (status, answer)
+}
+
+fn fields_refused(problem: &Value) -> Vec<&str> {
+    problem["errors"].as_array().into_iter().flatten().map(|e| e["field"].as_str().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn a_body_valid_by_its_sops_schema_is_accepted_and_what_it_refuses_is_refused() {
+    let app = spawn().await;
+    // The requester files most services; the duty officer registers visitors.
+    let mut sops: Vec<(String, Api)> = Vec::new();
+    for username in ["lmj-pemohon", "lmj-petugas"] {
+        let api = Api::of(&app, username).await;
+        let (_, _, list) = api.get("/sops").await;
+        for sop in list.as_array().unwrap().iter().filter(|s| s["may_submit"] == true) {
+            let id = sop["id"].as_str().unwrap().to_string();
+            if !sops.iter().any(|(done, _)| *done == id) {
+                sops.push((id, Api::of(&app, username).await));
+            }
+        }
+    }
+    assert_eq!(sops.len(), 4, "every built-in service has someone to file it");
+    for (id, requester) in &sops {
+        let slug = id.strip_prefix("lumajang/").unwrap();
+        let (status, _, schema) = requester.get(&format!("/sops/lumajang/{slug}/schema")).await;
+        assert_eq!(status, StatusCode::OK, "{id}: {schema}");
+        let sop = app.store.sop("lumajang", id, None).await.unwrap();
+        let step = sop.first_step();
+        let input = store::demo::sample_input(step, engine::Verdict::Ya);
+        let body = json!({
+            "sop": id,
+            "fields": input.fields,
+            "attachments": step.attachments.iter().map(|a| pdf_file(&a.name)).collect::<Vec<_>>(),
+        });
+        let request = &schema["request"];
+        assert_eq!(violations(request, &body, "request"), Vec::<String>::new(), "{id}");
+        let (status, answer) = post(requester, "/cases", &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{id}: {answer}");
+
+        // An unknown field: refused by both.
+        let mut unknown = body.clone();
+        unknown["fields"]["tidak_ada"] = json!("x");
+        assert!(!violations(request, &unknown, "request").is_empty());
+        let (status, answer) = post(requester, "/cases", &unknown).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{id}");
+        assert!(fields_refused(&answer).contains(&"fields.tidak_ada"), "{answer}");
+
+        // A wrong value of each patterned field: refused by both, by name.
+        for field in step
+            .fields
+            .iter()
+            .filter(|f| request["properties"]["fields"]["properties"][&f.name]["pattern"].is_string())
+        {
+            let mut wrong = body.clone();
+            wrong["fields"][&field.name] = json!("   ");
+            assert!(!violations(request, &wrong, "request").is_empty(), "{id}.{}", field.name);
+            if field.required {
+                let (status, answer) = post(requester, "/cases", &wrong).await;
+                assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{id}.{}", field.name);
+                assert!(fields_refused(&answer).contains(&field.name.as_str()), "{answer}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_vpn_case_runs_to_its_end_with_bodies_valid_by_each_steps_schema() {
+    let app = spawn().await;
+    let requester = Api::of(&app, "lmj-pemohon").await;
+    let (_, _, schema) = requester.get("/sops/lumajang/vpn/schema").await;
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    let nip = &schema["request"]["properties"]["fields"]["properties"]["nip_penanggung_jawab"];
+    assert_eq!(nip["pattern"], "^[0-9]{18}$", "{nip}");
+    let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
+    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    let mut body = json!({
+        "sop": "lumajang/vpn",
+        "fields": input.fields,
+        "attachments": sop.first_step().attachments.iter().map(|a| pdf_file(&a.name)).collect::<Vec<_>>(),
+    });
+    body["fields"]["nip_penanggung_jawab"] = json!("19870312");
+    assert!(!violations(&schema["request"], &body, "request").is_empty(), "eight digits");
+    let (status, answer) = post(&requester, "/cases", &body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields_refused(&answer), ["nip_penanggung_jawab"]);
+    body["fields"]["nip_penanggung_jawab"] = json!(input.fields["nip_penanggung_jawab"]);
+    let (status, case) = post(&requester, "/cases", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    let id = case["id"].as_str().unwrap().to_string();
+
+    let mut steps_done = 0;
+    loop {
+        let state = app.store.case("lumajang", &id).await.unwrap();
+        let Some(task) = state.open_tasks().next().cloned() else { break };
+        let no = task.step;
+        let step = sop.step(no).unwrap();
+        // In the demo a person's id is also their login.
+        let by = task.candidates[0].person.as_str();
+        let api = Api::of(&app, by).await;
+        let sample = store::demo::sample_input(step, engine::Verdict::Ya);
+        let mut action = json!({
+            "fields": sample.fields,
+            "attachments": step.attachments.iter().map(|a| pdf_file(&a.name)).collect::<Vec<_>>(),
+        });
+        if let Some(note) = sample.note {
+            action["note"] = json!(note);
+        }
+        if sample.verdict.is_some() {
+            action["verdict"] = json!("ya");
+        }
+        match step.action {
+            sop::ActionKind::Sign => {
+                action["signing"] = json!({ "passphrase": store::demo::CERTIFICATE_PASSPHRASE })
+            }
+            sop::ActionKind::Send => action["sending"] = json!({ "via": "email" }),
+            _ => {}
+        }
+        let step_schema = &schema["steps"][no.to_string()];
+        assert_eq!(step_schema["action"], step.action.key());
+        assert_eq!(violations(&step_schema["schema"], &action, &format!("step {no}")), Vec::<String>::new());
+        if step.action == sop::ActionKind::Decide {
+            let mut without = action.clone();
+            without.as_object_mut().unwrap().remove("verdict");
+            assert!(
+                !violations(&step_schema["schema"], &without, "").is_empty(),
+                "a decision needs its verdict"
+            );
+            let (status, _) = post(&api, &format!("/cases/{id}/tasks/{}", task.id), &without).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let (status, answer) = post(&api, &format!("/cases/{id}/tasks/{}", task.id), &action).await;
+        assert_eq!(status, StatusCode::OK, "step {no}: {answer}");
+        steps_done += 1;
+    }
+    let (_, _, case) = requester.get(&format!("/cases/{id}")).await;
+    assert_eq!(case["status"], "completed", "{case}");
+    assert!(steps_done >= 10, "{steps_done}");
+
+    // Another agency's SOP has no schema for this caller.
+    let other = Api::of(&app, "tgx-kabid").await;
+    assert_eq!(other.get("/sops/lumajang/vpn/schema").await.0, StatusCode::NOT_FOUND);
+}
