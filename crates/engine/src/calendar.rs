@@ -307,6 +307,15 @@ fn parse_date(text: &str) -> Result<Date, CalendarError> {
     text.parse().map_err(|_| CalendarError::BadDate(text.to_string()))
 }
 
+/// One day's hours as [`parse_hours`] reads them: "08:00-12:00, 12:30-15:00".
+pub fn format_hours(intervals: &[Interval]) -> String {
+    intervals
+        .iter()
+        .map(|i| format!("{}-{}", i.start.strftime("%H:%M"), i.end.strftime("%H:%M")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// One day's hours written as "08:00-12:00, 12:30-15:00" (empty: no work),
 /// in order and not overlapping.
 pub fn parse_hours(text: &str) -> Result<Vec<Interval>, CalendarError> {

@@ -6,8 +6,11 @@
 //! generated from the handlers' annotations, served at `/api/openapi.json`
 //! and browsable at `/api/docs`.
 
+mod accounts;
 mod audit;
+mod calendar;
 mod caller;
+mod case_duties;
 mod cases;
 mod dashboard;
 pub mod feed;
@@ -50,6 +53,8 @@ use crate::AppState;
         (name = "laporan", description = "Laporan akuntabilitas waktu baku"),
         (name = "akun", description = "Pemanggil dan notifikasinya"),
         (name = "audit", description = "Titik periksa rantai audit untuk saksi di luar server"),
+        (name = "organisasi", description = "Login pegawai instansi: nonaktifkan, aktifkan, buka penguncian"),
+        (name = "kalender", description = "Hari libur, cuti bersama dan jadwal jam kerja instansi"),
         (name = "integrasi", description = "Umpan peristiwa instansi dan webhook untuk sistem lain (SPLP, dasbor provinsi, skrip instansi)"),
     )
 )]
@@ -90,6 +95,9 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::read))
         .routes(routes!(cases::act))
         .routes(routes!(cases::withdraw))
+        .routes(routes!(case_duties::check_in))
+        .routes(routes!(case_duties::decide_review_item))
+        .routes(routes!(case_duties::reveal))
         .routes(routes!(cases::attachment))
         .routes(routes!(tasks::list))
         .routes(routes!(registries::kinds))
@@ -103,6 +111,13 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(satisfaction::satisfaction))
         .routes(routes!(audit::checkpoint))
+        .routes(routes!(accounts::deactivate))
+        .routes(routes!(accounts::reactivate))
+        .routes(routes!(accounts::unlock))
+        .routes(routes!(calendar::read))
+        .routes(routes!(calendar::add_day_off))
+        .routes(routes!(calendar::remove_day_off))
+        .routes(routes!(calendar::add_schedule))
         .routes(routes!(feed::feed))
         .routes(routes!(webhooks::list, webhooks::add))
         .routes(routes!(webhooks::read, webhooks::remove))

@@ -259,7 +259,11 @@ pub struct CaseItem {
 
 /// The case `id`, if the caller may see it. Another agency's case and a
 /// case the caller has no part in both answer 404.
-async fn visible_case(state: &AppState, user: &User, id: &str) -> Result<(CaseState, Sop), Problem> {
+pub(crate) async fn visible_case(
+    state: &AppState,
+    user: &User,
+    id: &str,
+) -> Result<(CaseState, Sop), Problem> {
     if !state.store.may_see_case(user.agency_id(), id, user.person(), user.account.is_admin).await? {
         return Err(Problem::not_found());
     }

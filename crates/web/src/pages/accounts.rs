@@ -19,7 +19,8 @@ use crate::pages::organisation::editable;
 use crate::pages::password_reset::link_base;
 use crate::{AppState, layout, now_ms};
 
-/// The account `username` of `agency`, if `user` may administer it.
+/// The account `username` of `agency`, if `user` may administer it, from
+/// a form carrying its token.
 async fn administered(
     state: &AppState,
     user: &User,
@@ -29,6 +30,18 @@ async fn administered(
 ) -> Result<store::Account, WebError> {
     editable(state, user, agency).await?;
     user.check_csrf(form.get("csrf").map(String::as_str))?;
+    may_administer(state, user, agency, username).await
+}
+
+/// The account `username` of `agency`, if `user` may administer it (the
+/// page's and the API's rule).
+pub(crate) async fn may_administer(
+    state: &AppState,
+    user: &User,
+    agency: &str,
+    username: &str,
+) -> Result<store::Account, WebError> {
+    editable(state, user, agency).await?;
     let account = match state.store.agency_account(agency, username).await {
         Err(store::StoreError::NotFound(_)) => return Err(WebError::NotFound),
         other => other?,

@@ -256,12 +256,11 @@ fn date(value: Option<&String>) -> Option<jiff::civil::Date> {
     value.and_then(|v| v.trim().parse().ok())
 }
 
-pub async fn add_day_off(
-    State(state): State<AppState>,
-    user: User,
-    axum::Form(form): axum::Form<BTreeMap<String, String>>,
-) -> Result<Response, WebError> {
-    admin_form(&user, &form)?;
+/// The refusals of a calendar form: (field, message).
+pub(crate) type Refusals = Vec<(&'static str, String)>;
+
+/// A day off as `user` entered it (fields `date`, `name`, `kind`), or why not.
+pub(crate) fn day_off_from(user: &User, form: &BTreeMap<String, String>) -> Result<DayOff, Refusals> {
     let mut errors = Vec::new();
     let day = date(form.get("date"));
     if day.is_none() {
@@ -276,42 +275,14 @@ pub async fn add_day_off(
     } else {
         DayOffKind::Libur
     };
-    let Some(day) = day.filter(|_| errors.is_empty()) else {
-        return render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
+    let Some(date) = day.filter(|_| errors.is_empty()) else { return Err(errors) };
     let source = format!("{} {}", user.t(Msg::AddedBy), user.name);
-    state
-        .store
-        .put_day_off(user.agency_id(), &DayOff { date: day, name, kind, source }, Some(user.person()))
-        .await?;
-    Ok(Saved::DayOff.back())
+    Ok(DayOff { date, name, kind, source })
 }
 
-pub async fn remove_day_off(
-    State(state): State<AppState>,
-    user: User,
-    axum::Form(form): axum::Form<BTreeMap<String, String>>,
-) -> Result<Response, WebError> {
-    admin_form(&user, &form)?;
-    let Some(day) = date(form.get("date")) else {
-        return render(
-            &state,
-            &user,
-            &[("date", user.t(Msg::BadDate).to_string())],
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    state.store.remove_day_off(user.agency_id(), day, Some(user.person())).await?;
-    Ok(Saved::DayOffRemoved.back())
-}
-
-pub async fn add_schedule(
-    State(state): State<AppState>,
-    user: User,
-    axum::Form(form): axum::Form<BTreeMap<String, String>>,
-) -> Result<Response, WebError> {
-    admin_form(&user, &form)?;
+/// A dated working-hours schedule as `user` entered it (fields `name`,
+/// `from`, `until` and one per weekday, `monday` … `sunday`), or why not.
+pub(crate) fn schedule_from(user: &User, form: &BTreeMap<String, String>) -> Result<DatedSchedule, Refusals> {
     let mut errors = Vec::new();
     let name = form.get("name").map(|n| n.trim().to_string()).unwrap_or_default();
     if name.is_empty() {
@@ -336,22 +307,66 @@ pub async fn add_schedule(
             Err(_) => errors.push((day, user.t(Msg::BadHours).to_string())),
         }
     }
-    let (Some(from), Some(until)) = (from, until) else {
-        return render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
-    if !errors.is_empty() {
-        return render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    match (from, until) {
+        (Some(from), Some(until)) if errors.is_empty() => {
+            let source = format!("{} {}", user.t(Msg::AddedBy), user.name);
+            Ok(DatedSchedule { name, from, until, week, source })
+        }
+        _ => Err(errors),
     }
-    let source = format!("{} {}", user.t(Msg::AddedBy), user.name);
-    state
-        .store
-        .add_schedule(
-            user.agency_id(),
-            &DatedSchedule { name, from, until, week, source },
-            Some(user.person()),
-        )
-        .await?;
-    Ok(Saved::Schedule.back())
+}
+
+/// The date a removal names (field `date`), or why not.
+pub(crate) fn removed_day(
+    user: &User,
+    form: &BTreeMap<String, String>,
+) -> Result<jiff::civil::Date, Refusals> {
+    date(form.get("date")).ok_or_else(|| vec![("date", user.t(Msg::BadDate).to_string())])
+}
+
+pub async fn add_day_off(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    admin_form(&user, &form)?;
+    match day_off_from(&user, &form) {
+        Ok(day) => {
+            state.store.put_day_off(user.agency_id(), &day, Some(user.person())).await?;
+            Ok(Saved::DayOff.back())
+        }
+        Err(errors) => render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+pub async fn remove_day_off(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    admin_form(&user, &form)?;
+    match removed_day(&user, &form) {
+        Ok(day) => {
+            state.store.remove_day_off(user.agency_id(), day, Some(user.person())).await?;
+            Ok(Saved::DayOffRemoved.back())
+        }
+        Err(errors) => render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+pub async fn add_schedule(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    admin_form(&user, &form)?;
+    match schedule_from(&user, &form) {
+        Ok(schedule) => {
+            state.store.add_schedule(user.agency_id(), &schedule, Some(user.person())).await?;
+            Ok(Saved::Schedule.back())
+        }
+        Err(errors) => render(&state, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
 }
 
 /// Lifts every wait on one of the agency's logins.

@@ -1,0 +1,157 @@
+//! Parity between the pages and the API: every page route that changes
+//! state (read from the router's source, so a new one cannot be missed) is
+//! named here with its API twin — which must be in the served OpenAPI
+//! document with that method — or with why it has none: a browser's own
+//! flow, or a twin not built yet. A new page action without an entry, a
+//! twin that is not served, or an entry for a route that is gone fails.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use regex::Regex;
+
+/// What the API offers for a page action.
+enum Twin {
+    /// The operation doing the same, as `METHOD /api/v1/…`.
+    Api(&'static str),
+    /// A browser's own flow, with why.
+    BrowserOnly(&'static str),
+    /// Not built yet (issue 24): the list to empty.
+    NotYet,
+}
+
+use Twin::{Api, BrowserOnly, NotYet};
+
+const TWINS: &[(&str, Twin)] = &[
+    ("/login", BrowserOnly("signing in makes a browser session; scripts use tokens")),
+    ("/logout", BrowserOnly("ends a browser session")),
+    ("/bahasa", BrowserOnly("the language of the pages")),
+    ("/lupa-sandi", BrowserOnly("a reset link is mailed to a person, not a script")),
+    ("/sandi", BrowserOnly("the person sets a new password from the mailed link")),
+    ("/daftar", BrowserOnly("a newcomer signs up before having any token")),
+    ("/daftar/konfirmasi", BrowserOnly("the newcomer confirms from the mailed link")),
+    ("/akun", BrowserOnly("a password is changed by its owner; every token ends with it")),
+    ("/akun/token", BrowserOnly("a token is made with the password again, never by another token")),
+    ("/permohonan/{case}/konsep/pratinjau", BrowserOnly("a preview of the letter being typed")),
+    ("/admin/sop/konsep/{id}/otomatis", BrowserOnly("the editor saving as one types")),
+    ("/admin/sop/impor/unduh", BrowserOnly("downloads the definition an import made, to edit")),
+    ("/notifikasi/baca", Api("POST /api/v1/notifications/read")),
+    ("/layanan/{agency}/{slug}", Api("POST /api/v1/cases")),
+    ("/permohonan/{case}/tugas/{task}", Api("POST /api/v1/cases/{id}/tasks/{task}")),
+    ("/permohonan/{case}/tarik", Api("POST /api/v1/cases/{id}/withdraw")),
+    ("/permohonan/{case}/nik", Api("POST /api/v1/cases/{id}/personal-data")),
+    ("/permohonan/{case}/masuk", Api("POST /api/v1/cases/{id}/check-in")),
+    ("/permohonan/{case}/review/{entry}", Api("POST /api/v1/cases/{id}/review/{entry}")),
+    ("/registri/{kind}/{id}/status", Api("POST /api/v1/registries/{kind}/{id}/state")),
+    ("/penyediaan/{run}/ulang", Api("POST /api/v1/registries/{kind}/{id}/provisioning/{run}/retry")),
+    ("/penyediaan/{run}/manual", Api("POST /api/v1/registries/{kind}/{id}/provisioning/{run}/by-hand")),
+    ("/admin/sop", Api("POST /api/v1/sops")),
+    ("/admin/libur", Api("POST /api/v1/calendar/days-off")),
+    ("/admin/libur/hapus", Api("DELETE /api/v1/calendar/days-off/{date}")),
+    ("/admin/jadwal", Api("POST /api/v1/calendar/schedules")),
+    ("/admin/login/buka", Api("POST /api/v1/agencies/{agency}/accounts/{username}/unlock")),
+    (
+        "/instansi/{agency}/organisasi/akun/{username}/nonaktifkan",
+        Api("POST /api/v1/agencies/{agency}/accounts/{username}/deactivate"),
+    ),
+    (
+        "/instansi/{agency}/organisasi/akun/{username}/aktifkan",
+        Api("POST /api/v1/agencies/{agency}/accounts/{username}/reactivate"),
+    ),
+    ("/admin/webhook", Api("POST /api/v1/webhooks")),
+    ("/admin/webhook/{id}/hapus", Api("DELETE /api/v1/webhooks/{id}")),
+    ("/instansi/{agency}/organisasi/akun/{username}/reset", NotYet),
+    ("/admin/pendaftaran/{id}/setujui", NotYet),
+    ("/admin/pendaftaran/{id}/tolak", NotYet),
+    ("/akun/email", NotYet),
+    ("/akun/notifikasi", NotYet),
+    ("/akun/token/{id}/cabut", NotYet),
+    ("/permohonan/{case}/survei", NotYet),
+    ("/permohonan/{case}/serah-terima/{run}", NotYet),
+    ("/agenda/antrean/{id}/tandatangani", NotYet),
+    ("/agenda/antrean/{id}/basah", NotYet),
+    ("/laporan/monitoring/periode", NotYet),
+    ("/laporan/monitoring/{agency}/{slug}", NotYet),
+    ("/laporan/evaluasi/pertanyaan", NotYet),
+    ("/laporan/evaluasi/{agency}/{slug}", NotYet),
+    ("/admin/masuk", NotYet),
+    ("/admin/pesan", NotYet),
+    ("/admin/pesan/uji", NotYet),
+    ("/admin/konektor/{kind}", NotYet),
+    ("/admin/konektor/{kind}/hapus", NotYet),
+    ("/admin/surat/logo", NotYet),
+    ("/admin/surat/sertifikat", NotYet),
+    ("/admin/surat/layanan", NotYet),
+    ("/admin/surat/nik", NotYet),
+    ("/admin/sop/impor", NotYet),
+    ("/admin/sop/tarik", NotYet),
+    ("/admin/sop/berlakukan", NotYet),
+    ("/admin/sop/konsep/baru", NotYet),
+    ("/admin/sop/konsep/revisi", NotYet),
+    ("/admin/sop/konsep/unggah", NotYet),
+    ("/admin/sop/konsep/impor", NotYet),
+    ("/admin/sop/konsep/{id}", NotYet),
+    ("/admin/sop/konsep/{id}/teks", NotYet),
+    ("/admin/sop/konsep/{id}/unggah", NotYet),
+    ("/admin/sop/konsep/{id}/terbitkan", NotYet),
+    ("/admin/sop/konsep/{id}/hapus", NotYet),
+    ("/admin/sop/konsep/{id}/tinjau", NotYet),
+    ("/admin/sop/konsep/{id}/diperiksa", NotYet),
+    ("/sop/tinjauan/{id}/catatan", NotYet),
+    ("/sop/tinjauan/{id}/kembalikan", NotYet),
+    ("/sop/tinjauan/{id}/setujui", NotYet),
+    ("/sop/tinjauan/{id}/sahkan", NotYet),
+    ("/instansi/baru", NotYet),
+    ("/instansi/{agency}/profil", NotYet),
+    ("/instansi/{agency}/organisasi/unit", NotYet),
+    ("/instansi/{agency}/organisasi/jabatan", NotYet),
+    ("/instansi/{agency}/organisasi/pegawai", NotYet),
+    ("/instansi/{agency}/organisasi/akun", NotYet),
+    ("/instansi/{agency}/organisasi/penugasan", NotYet),
+    ("/instansi/{agency}/organisasi/penugasan/{holding}/akhiri", NotYet),
+    ("/instansi/{agency}/organisasi/impor", NotYet),
+    ("/instansi/{agency}/organisasi/impor/terapkan", NotYet),
+];
+
+/// The page routes that take a form (POST), from the router's source.
+fn page_actions() -> BTreeSet<String> {
+    let source = include_str!("../src/lib.rs");
+    let route =
+        Regex::new(r#"\.route\(\s*"([^"]+)",\s*(?:get\([^)]*\)\s*\.)?(post|put|delete|patch)\("#).unwrap();
+    let found: BTreeSet<String> = route.captures_iter(source).map(|c| c[1].to_string()).collect();
+    assert!(found.len() > 50, "the router's routes were read: {found:?}");
+    found
+}
+
+#[tokio::test]
+async fn every_page_action_has_its_api_twin_or_says_why_not() {
+    let app = common::spawn().await;
+    let text = reqwest::get(format!("{}/api/openapi.json", app.base)).await.unwrap().text().await.unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let actions = page_actions();
+    let named: BTreeSet<String> = TWINS.iter().map(|(page, _)| page.to_string()).collect();
+    let unnamed: Vec<&String> = actions.difference(&named).collect();
+    assert!(unnamed.is_empty(), "page actions with no entry here — give each an API twin: {unnamed:?}");
+    let gone: Vec<&String> = named.difference(&actions).collect();
+    assert!(gone.is_empty(), "entries for routes no longer served: {gone:?}");
+    assert_eq!(named.len(), TWINS.len(), "each route named once");
+
+    for (page, twin) in TWINS {
+        if let BrowserOnly(why) = twin {
+            assert!(!why.is_empty(), "{page}: say why it is a browser's own");
+        }
+        if let Api(operation) = twin {
+            let (method, path) = operation.split_once(' ').unwrap();
+            let documented = &doc["paths"][path][method.to_lowercase()];
+            assert!(documented.is_object(), "{page}: its twin {operation} is not in the OpenAPI document");
+        }
+    }
+    let not_yet: Vec<&str> = TWINS.iter().filter(|(_, t)| matches!(t, NotYet)).map(|(p, _)| *p).collect();
+    let twinned = TWINS.iter().filter(|(_, t)| matches!(t, Api(_))).count();
+    let browser = TWINS.iter().filter(|(_, t)| matches!(t, BrowserOnly(_))).count();
+    eprintln!(
+        "{twinned} page actions have an API twin, {browser} are a browser's own, {} not yet",
+        not_yet.len()
+    );
+}

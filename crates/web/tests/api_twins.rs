@@ -1,0 +1,291 @@
+//! The API twins of page actions, with the pages' rights and refusals: a
+//! visitor let in, an access review decided, personal data shown, the
+//! calendar kept, logins administered — each by the right person only,
+//! refusals naming their field and changing nothing.
+
+mod common;
+
+use common::{Api, App, spawn};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn now() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+async fn send(api: &Api, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let mut request = api.client.request(method, format!("{}/api/v1{path}", api.base));
+    if let Some(body) = body {
+        request = request.header("content-type", "application/json").body(body.to_string());
+    }
+    let (status, _, answer) = api.call(request).await;
+    (status, answer)
+}
+
+fn refused_fields(problem: &Value) -> Vec<&str> {
+    problem["errors"].as_array().into_iter().flatten().map(|e| e["field"].as_str().unwrap()).collect()
+}
+
+/// A Lumajang server-room visit run up to the escort's check-in (step 6).
+async fn visit_at_check_in(app: &App) -> engine::CaseState {
+    let sop = app.store.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
+    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    let mut state = app
+        .store
+        .submit(store::Submit::new("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now()))
+        .await
+        .unwrap();
+    while state.open_tasks().next().unwrap().step != 6 {
+        let task = state.open_tasks().next().unwrap().clone();
+        let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
+        let by = task.candidates[0].person.clone();
+        state = app
+            .store
+            .complete(store::Complete::new("lumajang", &state.id, &task.id, &by, input, now()))
+            .await
+            .unwrap();
+    }
+    state
+}
+
+#[tokio::test]
+async fn the_escort_lets_the_visitor_in_and_an_officer_sees_the_nik() {
+    let app = spawn().await;
+    let visit = visit_at_check_in(&app).await;
+    let officer = Api::of(&app, "lmj-petugas").await;
+    let kasi = Api::of(&app, "lmj-kasi").await;
+    let path = format!("/cases/{}/check-in", visit.id);
+
+    let (status, _) = send(&kasi, reqwest::Method::POST, &path, Some(json!({ "badge": "TP-09" }))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only the escorting officer checks in");
+    let (status, problem) = send(&officer, reqwest::Method::POST, &path, Some(json!({ "badge": " " }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused_fields(&problem), ["badge"]);
+    let (status, case) =
+        send(&officer, reqwest::Method::POST, &path, Some(json!({ "badge": "TP-09" }))).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    let stored = app.store.case_events("lumajang", &visit.id).await.unwrap();
+    assert!(stored.iter().any(|e| e.kind == "visitor-checked-in"));
+
+    // The NIK: masked in the case, in full to an officer handling it, and
+    // the showing recorded.
+    let nik = store::demo::sample_input(
+        app.store.sop("lumajang", "lumajang/ruang-server", None).await.unwrap().first_step(),
+        engine::Verdict::Ya,
+    )
+    .fields["nik_pengunjung"]
+        .clone();
+    assert!(!case.to_string().contains(&nik), "masked in the case");
+    let reveal = format!("/cases/{}/personal-data", visit.id);
+    let requester = Api::of(&app, "lmj-pemohon").await;
+    assert_eq!(send(&requester, reqwest::Method::POST, &reveal, None).await.0, StatusCode::NOT_FOUND);
+    let stranger = Api::of(&app, "tgx-kabid").await;
+    assert_eq!(send(&stranger, reqwest::Method::POST, &reveal, None).await.0, StatusCode::NOT_FOUND);
+    let (status, shown) = send(&officer, reqwest::Method::POST, &reveal, None).await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    assert_eq!(shown["fields"]["nik_pengunjung"], nik.as_str());
+    let stored = app.store.case_events("lumajang", &visit.id).await.unwrap();
+    assert!(stored.iter().any(|e| e.kind == "personal-data-revealed"));
+}
+
+#[tokio::test]
+async fn the_calendar_is_kept_by_administrators_with_the_pages_refusals() {
+    let app = spawn().await;
+    let admin = Api::of(&app, "lmj-kasi").await;
+    let requester = Api::of(&app, "lmj-pemohon").await;
+    let day = json!({ "date": "2026-12-28", "name": "Hari Jadi Kabupaten" });
+    assert_eq!(
+        send(&requester, reqwest::Method::POST, "/calendar/days-off", Some(day.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, problem) = send(
+        &admin,
+        reqwest::Method::POST,
+        "/calendar/days-off",
+        Some(json!({ "date": "28-12-2026", "name": " " })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused_fields(&problem), ["date", "name"]);
+    assert_eq!(
+        send(&admin, reqwest::Method::POST, "/calendar/days-off", Some(day)).await.0,
+        StatusCode::CREATED
+    );
+    let (_, calendar) = send(&requester, reqwest::Method::GET, "/calendar", None).await;
+    let added = calendar["days_off"].as_array().unwrap().iter().find(|d| d["date"] == "2026-12-28").cloned();
+    assert_eq!(added.as_ref().map(|d| d["name"].clone()), Some(json!("Hari Jadi Kabupaten")), "{calendar}");
+    assert_eq!(calendar["zone"], "Asia/Jakarta");
+    // Trenggalek's calendar is its own.
+    let (_, theirs) = send(&Api::of(&app, "tgx-kabid").await, reqwest::Method::GET, "/calendar", None).await;
+    assert!(!theirs["days_off"].as_array().unwrap().iter().any(|d| d["date"] == "2026-12-28"));
+    assert_eq!(
+        send(&admin, reqwest::Method::DELETE, "/calendar/days-off/2026-12-28", None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, calendar) = send(&admin, reqwest::Method::GET, "/calendar", None).await;
+    assert!(!calendar["days_off"].as_array().unwrap().iter().any(|d| d["date"] == "2026-12-28"));
+    let (status, problem) = send(&admin, reqwest::Method::DELETE, "/calendar/days-off/kemarin", None).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["date"]));
+
+    let schedule = |hours: Value| json!({ "name": "Jam kerja Ramadan 2027", "from": "2027-02-08", "until": "2027-03-09", "hours": hours });
+    let (status, problem) = send(
+        &admin,
+        reqwest::Method::POST,
+        "/calendar/schedules",
+        Some(schedule(json!({ "monday": "pagi saja" }))),
+    )
+    .await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["monday"]));
+    let (status, problem) = send(
+        &admin,
+        reqwest::Method::POST,
+        "/calendar/schedules",
+        Some(schedule(json!({ "senin": "08:00-14:00" }))),
+    )
+    .await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["hours"]));
+    let week = json!({ "monday": "08:00-14:00", "tuesday": "08:00-14:00", "wednesday": "08:00-14:00", "thursday": "08:00-14:00", "friday": "08:00-11:30" });
+    assert_eq!(
+        send(&admin, reqwest::Method::POST, "/calendar/schedules", Some(schedule(week))).await.0,
+        StatusCode::CREATED
+    );
+    let (_, calendar) = send(&admin, reqwest::Method::GET, "/calendar", None).await;
+    let ramadan = calendar["schedules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Jam kerja Ramadan 2027")
+        .cloned()
+        .unwrap();
+    assert_eq!(ramadan["hours"][4], "08:00-11:30");
+    assert_eq!(ramadan["hours"][5], "");
+}
+
+#[tokio::test]
+async fn an_agencys_administrator_deactivates_reactivates_and_unlocks_its_logins_only() {
+    let app = spawn().await;
+    let admin = Api::of(&app, "lmj-kasi").await;
+    let requester = Api::of(&app, "lmj-pemohon").await;
+    let path = |what: &str| format!("/agencies/lumajang/accounts/lmj-pemohon/{what}");
+
+    assert_eq!(
+        send(&requester, reqwest::Method::POST, &path("deactivate"), None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let other = Api::of(&app, "tgx-kabid").await;
+    assert_ne!(
+        send(&other, reqwest::Method::POST, &path("deactivate"), None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let own =
+        send(&admin, reqwest::Method::POST, "/agencies/lumajang/accounts/lmj-kasi/deactivate", None).await;
+    assert_eq!(own.0, StatusCode::BAD_REQUEST, "not one's own login: {}", own.1);
+    let missing =
+        send(&admin, reqwest::Method::POST, "/agencies/lumajang/accounts/tidak-ada/deactivate", None).await;
+    assert_eq!(missing.0, StatusCode::NOT_FOUND);
+
+    assert_eq!(
+        send(&admin, reqwest::Method::POST, &path("deactivate"), None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(requester.get("/me").await.0, StatusCode::UNAUTHORIZED, "its token ended with it");
+    assert_eq!(
+        send(&admin, reqwest::Method::POST, &path("reactivate"), None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert!(app.store.agency_account("lumajang", "lmj-pemohon").await.unwrap().deactivated_at.is_none());
+
+    // Wrong passwords until the login is made to wait.
+    for _ in 0..6 {
+        if let store::login_throttle::LoginGate::Open(attempt) =
+            app.store.login_attempt("lmj-pemohon", "192.0.2.7", now()).await.unwrap()
+        {
+            app.store.login_failed(&attempt).await.unwrap();
+        }
+    }
+    assert!(!app.store.slowed_logins("lumajang", now()).await.unwrap().is_empty());
+    assert_eq!(send(&admin, reqwest::Method::POST, &path("unlock"), None).await.0, StatusCode::NO_CONTENT);
+    assert!(app.store.slowed_logins("lumajang", now()).await.unwrap().is_empty());
+}
+
+/// A Trenggalek server-room access request run until card `card` is issued.
+async fn access_card(app: &App, card: &str) {
+    let sop = app.store.sop("trenggalek", "trenggalek/ruang-server", None).await.unwrap();
+    let with = |step: &sop::Step| {
+        let mut input = store::demo::sample_input(step, engine::Verdict::Ya);
+        if input.fields.contains_key("nomor_kartu") {
+            input.fields.insert("nomor_kartu".into(), card.into());
+        }
+        input
+    };
+    let submit = store::Submit::new(
+        "trenggalek",
+        "trenggalek/ruang-server",
+        "tgx-pemohon",
+        with(sop.first_step()),
+        now(),
+    );
+    let mut state = app.store.submit(submit).await.unwrap();
+    while state.open_tasks().next().unwrap().step != 6 {
+        let task = state.open_tasks().next().unwrap().clone();
+        let by = task.candidates[0].person.clone();
+        let input = with(sop.step(task.step).unwrap());
+        state = app
+            .store
+            .complete(store::Complete::new("trenggalek", &state.id, &task.id, &by, input, now()))
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_reviewer_decides_each_card_of_an_access_review() {
+    let app = spawn().await;
+    access_card(&app, "KA-11").await;
+    access_card(&app, "KA-12").await;
+    let sop = app.store.sop("trenggalek", "trenggalek/review-akses", None).await.unwrap();
+    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+    input.fields.insert("periode".into(), "Semester II 2026".into());
+    let submit = store::Submit::new("trenggalek", "trenggalek/review-akses", "tgx-operator", input, now());
+    let review = app.store.submit(submit).await.unwrap();
+    let mut entries = Vec::new();
+    for card in ["KA-11", "KA-12"] {
+        let id: String = sqlx::query_scalar(
+            "SELECT id FROM registry_entries WHERE agency_id = 'trenggalek' AND name = $1",
+        )
+        .bind(card)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        entries.push(id);
+    }
+    let decide = |entry: &str| format!("/cases/{}/review/{entry}", review.id);
+
+    let operator = Api::of(&app, "tgx-operator").await;
+    let kabid = Api::of(&app, "tgx-kabid").await;
+    let keep = json!({ "decision": "tetap" });
+    assert_eq!(
+        send(&operator, reqwest::Method::POST, &decide(&entries[0]), Some(keep.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, problem) = send(
+        &kabid,
+        reqwest::Method::POST,
+        &decide(&entries[1]),
+        Some(json!({ "decision": "cabut", "reason": "" })),
+    )
+    .await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["reason"]));
+    let (status, problem) =
+        send(&kabid, reqwest::Method::POST, &decide(&entries[1]), Some(json!({ "decision": "hapus" }))).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["decision"]));
+    assert_eq!(send(&kabid, reqwest::Method::POST, &decide(&entries[0]), Some(keep)).await.0, StatusCode::OK);
+    let revoke = json!({ "decision": "cabut", "reason": "Pensiun" });
+    let (status, case) = send(&kabid, reqwest::Method::POST, &decide(&entries[1]), Some(revoke)).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    let lumajang = Api::of(&app, "lmj-kasi").await;
+    let (status, _) =
+        send(&lumajang, reqwest::Method::POST, &decide(&entries[0]), Some(json!({ "decision": "tetap" })))
+            .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another agency's review");
+}
