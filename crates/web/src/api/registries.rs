@@ -242,8 +242,10 @@ pub async fn entry(
 #[serde(deny_unknown_fields)]
 pub struct StateChange {
     /// aktif, ditangguhkan or dicabut (final).
+    #[schema(pattern = "^(aktif|ditangguhkan|dicabut)$")]
     pub state: String,
     /// Why; kept in the entry's history.
+    #[schema(pattern = "\\S", max_length = 1000)]
     pub reason: String,
 }
 

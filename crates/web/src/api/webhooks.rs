@@ -86,6 +86,7 @@ fn delivery_view(d: Delivery) -> DeliveryView {
 #[serde(deny_unknown_fields)]
 pub struct NewWebhook {
     /// `https://…`, or `http://` to this very machine (127.0.0.1, localhost).
+    #[schema(pattern = r"^(https://|http://(127\.0\.0\.1|localhost|\[::1\])([:/]|$))\S*$")]
     pub url: String,
     /// At least 16 characters; the receiver checks `X-Sopir-Signature`
     /// (`sha256=` HMAC-SHA256 of `<X-Sopir-Timestamp>.<body>`) with it.
@@ -94,7 +95,28 @@ pub struct NewWebhook {
     pub secret: String,
     /// The kinds to receive (see GET /events); empty or absent: all.
     #[serde(default)]
+    #[schema(value_type = Vec<FeedKind>)]
     pub kinds: Vec<String>,
+}
+
+/// A kind of event of the feed: the OpenAPI document's words for
+/// `store::event_feed::FeedEvent::KINDS` (a test keeps them the same).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+// Never built: it only describes `NewWebhook::kinds`, which stay strings so
+// that an unknown kind is refused by the store with its field and choices.
+#[allow(dead_code)]
+pub enum FeedKind {
+    CaseOpened,
+    TaskOpened,
+    StepDone,
+    DeadlineBreached,
+    TaskOverdue,
+    CaseDeadlineBreached,
+    CaseOverdue,
+    CaseClosed,
+    LetterSigned,
+    RegistryChanged,
 }
 
 fn require_admin(caller: &Caller) -> Result<(), Problem> {
@@ -199,4 +221,29 @@ pub async fn deliveries(
     require_admin(&caller)?;
     let found = state.store.webhook_deliveries(caller.0.agency_id(), &id, DELIVERIES_SHOWN).await?;
     Ok(Json(found.into_iter().map(delivery_view).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FeedKind;
+
+    #[test]
+    fn the_documented_kinds_are_the_feeds() {
+        use FeedKind::*;
+        let all = [
+            CaseOpened,
+            TaskOpened,
+            StepDone,
+            DeadlineBreached,
+            TaskOverdue,
+            CaseDeadlineBreached,
+            CaseOverdue,
+            CaseClosed,
+            LetterSigned,
+            RegistryChanged,
+        ];
+        let documented: Vec<String> =
+            all.iter().map(|k| serde_json::to_value(k).unwrap().as_str().unwrap().to_string()).collect();
+        assert_eq!(documented, store::event_feed::FeedEvent::KINDS);
+    }
 }
