@@ -23,7 +23,7 @@ mod registries;
 mod replay;
 mod reports;
 mod satisfaction;
-mod sop_schema;
+pub(crate) mod sop_schema;
 mod sops;
 mod tasks;
 pub(crate) mod webhooks;
@@ -124,9 +124,16 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::deliveries))
 }
 
-/// The API's routes with the OpenAPI document and its browser.
+/// The API's routes with the OpenAPI document, one agency's document (its
+/// SOPs' exact request bodies in it) and the document's browser.
 pub fn router() -> Router<AppState> {
     let (router, openapi) =
         OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1()).split_for_parts();
-    router.merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+    let document = std::sync::Arc::new(serde_json::to_value(&openapi).expect("the document serialises"));
+    router
+        .route(
+            "/api/openapi/{agency}",
+            axum::routing::get(move |state, path| sop_schema::agency_document(state, path, document.clone())),
+        )
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
 }

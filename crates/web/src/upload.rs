@@ -45,6 +45,36 @@ pub fn sniff(data: &[u8]) -> Option<(&'static str, &'static str)> {
     }
 }
 
+/// The start of a base64 (standard, padded) text whose bytes [`sniff`] finds
+/// to be of `kind`, with the character after it free (its bits are not part
+/// of the signature); `None` for a kind told by more than its first bytes.
+fn base64_signature(kind: &str) -> Option<&'static str> {
+    match kind {
+        "pdf" => Some("JVBERi0"),
+        "jpg" | "jpeg" => Some("/9j/"),
+        "png" => Some("iVBORw0KGgo"),
+        _ => None,
+    }
+}
+
+/// A pattern the base64 of a file accepted as `accept` matches — one of
+/// the kinds' signatures, then whole base64 — for an API schema; `None`
+/// when a kind accepted is not told by a signature (a zip, an office file).
+pub fn content_pattern(accept: &[String]) -> Option<String> {
+    const B64: &str = "[A-Za-z0-9+/]";
+    let starts: Option<Vec<String>> = accept
+        .iter()
+        .map(|kind| {
+            let signature = base64_signature(kind)?;
+            // Up to the next whole group of four characters.
+            let free = (4 - signature.len() % 4) % 4;
+            Some(format!("{}{}", signature.replace('+', "\\+"), B64.repeat(free)))
+        })
+        .collect();
+    let starts = starts.filter(|s| !s.is_empty())?;
+    Some(format!("^(?:{})(?:{B64}{{4}})*(?:{B64}{{2}}==|{B64}{{3}}=)?$", starts.join("|")))
+}
+
 /// Whether a file of `kind` answers an attachment accepting `accept`: the
 /// same kind, a jpeg for a jpg, and any ZIP-based file (an office document
 /// is one) where a zip archive is accepted.
@@ -151,6 +181,24 @@ mod tests {
     #[test]
     fn files_are_known_by_their_first_bytes() {
         assert_eq!(sniff(b"%PDF-1.7\n..."), Some(("pdf", "application/pdf")));
+        // A text the API schema's pattern allows is a file of that kind.
+        use base64::Engine;
+        let pdf = regex::Regex::new(&content_pattern(&["pdf".into()]).unwrap()).unwrap();
+        for text in ["JVBERi0xLjQ=", "JVBERi0AAAAA", "JVBERi0xLjcKJeLjz9MK"] {
+            assert!(pdf.is_match(text), "{text}");
+            let bytes = base64::engine::general_purpose::STANDARD.decode(text).unwrap();
+            assert_eq!(sniff(&bytes).map(|k| k.0), Some("pdf"), "{text}");
+        }
+        for text in ["JVBERi0", "aGFsbw==", "JVBERi0xLjQ"] {
+            assert!(!pdf.is_match(text), "{text}");
+        }
+        let images = regex::Regex::new(&content_pattern(&["jpg".into(), "png".into()]).unwrap()).unwrap();
+        for (text, kind) in [("/9j/4AAQ", "jpg"), ("iVBORw0KGgoA", "png")] {
+            assert!(images.is_match(text), "{text}");
+            let bytes = base64::engine::general_purpose::STANDARD.decode(text).unwrap();
+            assert_eq!(sniff(&bytes).map(|k| k.0), Some(kind), "{text}");
+        }
+        assert_eq!(content_pattern(&["zip".into()]), None);
         assert_eq!(sniff(b"MZ\x90\x00 not a pdf"), None);
         assert_eq!(sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]), Some(("png", "image/png")));
     }

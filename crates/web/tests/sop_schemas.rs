@@ -255,6 +255,24 @@ async fn a_vpn_case_runs_to_its_end_with_bodies_valid_by_each_steps_schema() {
     assert_eq!(case["status"], "completed", "{case}");
     assert!(steps_done >= 10, "{steps_done}");
 
+    // The agency's own OpenAPI document: POST /cases is one of its SOPs'
+    // requests, and the body just accepted is valid by exactly one of them.
+    let document: Value = serde_json::from_str(
+        &reqwest::get(format!("{}/api/openapi/lumajang", app.base)).await.unwrap().text().await.unwrap(),
+    )
+    .unwrap();
+    let one_of = document["paths"]["/api/v1/cases"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        ["oneOf"]
+        .as_array()
+        .unwrap();
+    assert_eq!(one_of.len(), 4, "the four live SOPs of Lumajang");
+    let fitting = one_of.iter().filter(|schema| violations(schema, &body, "").is_empty()).count();
+    assert_eq!(fitting, 1);
+    assert_eq!(
+        reqwest::get(format!("{}/api/openapi/tidak-ada", app.base)).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
     // Another agency's SOP has no schema for this caller.
     let other = Api::of(&app, "tgx-kabid").await;
     assert_eq!(other.get("/sops/lumajang/vpn/schema").await.0, StatusCode::NOT_FOUND);

@@ -6,6 +6,8 @@
 //! nothing else. A client checks a body before sending it; schemathesis
 //! generates bodies the server accepts.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{Path, State};
 use engine::form_schema::{DATE, DATE_TIME, attachments_schema, fields_schema};
@@ -29,6 +31,19 @@ fn note(required: bool) -> Value {
     }
 }
 
+/// `schema`'s `attachments` with what the upload checks of their content:
+/// its kind by its first bytes, and its size.
+fn attachment_content(schema: &mut Value, step: &Step) {
+    let content = &mut schema["properties"]["attachments"]["items"]["properties"]["content_base64"];
+    let accepted: Vec<String> = step.attachments.iter().flat_map(|a| a.accept.iter().cloned()).collect();
+    if let Some(pattern) = crate::upload::content_pattern(&accepted) {
+        content["pattern"] = json!(pattern);
+    }
+    if let Some(largest) = step.attachments.iter().map(|a| u64::from(a.max_kb) * 1024).max() {
+        content["maxLength"] = json!(largest.div_ceil(3) * 4);
+    }
+}
+
 /// The body of a request for `sop`.
 fn request(sop: &Sop, people: &[String]) -> Value {
     let step = sop.first_step();
@@ -39,7 +54,7 @@ fn request(sop: &Sop, people: &[String]) -> Value {
     if step.attachments.iter().any(|a| a.required) {
         required.push("attachments");
     }
-    json!({
+    let mut schema = json!({
         "type": "object",
         "properties": {
             "sop": { "const": sop.id },
@@ -48,7 +63,9 @@ fn request(sop: &Sop, people: &[String]) -> Value {
         },
         "required": required,
         "additionalProperties": false,
-    })
+    });
+    attachment_content(&mut schema, step);
+    schema
 }
 
 /// The body of an action at `step`.
@@ -159,6 +176,7 @@ fn action(step: &Step, people: &[String]) -> Value {
     if !all_of.is_empty() {
         schema["allOf"] = json!(all_of);
     }
+    attachment_content(&mut schema, step);
     schema
 }
 
@@ -198,4 +216,31 @@ pub async fn schema(
         "request": request(&sop, &people),
         "steps": steps,
     })))
+}
+
+/// The OpenAPI document as one agency's integrators need it: the request
+/// body of `POST /cases` is exactly one of its live SOPs' requests (their
+/// fields, patterns, choices and attachments), so a client — or
+/// schemathesis — can build a body the server accepts. Public, as the
+/// document and the SOPs' public pages are.
+pub async fn agency_document(
+    State(state): State<AppState>,
+    Path(agency): Path<String>,
+    document: Arc<Value>,
+) -> Result<Json<Value>, Problem> {
+    let ids = state.store.sop_ids(&agency).await?;
+    if ids.is_empty() {
+        return Err(Problem::not_found());
+    }
+    let org = state.store.organisation(&agency).await?;
+    let people: Vec<String> = org.people.iter().map(|p| p.id.clone()).collect();
+    let mut requests = Vec::new();
+    for id in &ids {
+        requests.push(request(&state.store.sop(&agency, id, None).await?, &people));
+    }
+    let mut document = (*document).clone();
+    document["info"]["title"] = json!(format!("Sopir API — {agency}"));
+    let body = &mut document["paths"]["/api/v1/cases"]["post"]["requestBody"]["content"]["application/json"];
+    body["schema"] = json!({ "oneOf": requests });
+    Ok(Json(document))
 }
