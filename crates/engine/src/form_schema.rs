@@ -4,18 +4,31 @@
 //! or a test generator, can check a body before sending it. The schema is
 //! never looser than the checks: a value it allows is accepted (the tests
 //! below hold each kind's pattern against [`crate::form::check_fields`]);
-//! it may be stricter where the checks are lenient (spaces in a NIK). A
-//! date's pattern alone allows 2026-02-30: its `format` refuses it.
+//! it may be stricter where the checks are lenient (spaces in a NIK, an
+//! upper-case address, 29 February): a value the schema allows is already
+//! in the form the checks keep, so an SOP's own pattern holds the same.
 
 use serde_json::{Map, Value, json};
 use sop::definition::{Attachment, Field, FieldKind};
 
-/// A number as the checks read it (a decimal comma is allowed).
-pub const NUMBER: &str = r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$";
-pub const DATE: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
-pub const DATE_TIME: &str =
-    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]$";
-pub const EMAIL: &str = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$";
+/// A number in the form the checks keep it (a decimal point): a value
+/// already normal, so a pattern of the SOP's holds the same on both sides.
+pub const NUMBER: &str = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$";
+/// A date whose month has that day in every year (29 February left out:
+/// a pattern cannot know leap years, and the schema is never looser than
+/// the checks).
+pub const DATE: &str = concat!(
+    "^[0-9]{4}-",
+    "((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)",
+    "$"
+);
+pub const DATE_TIME: &str = concat!(
+    "^[0-9]{4}-",
+    "((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)",
+    "T([01][0-9]|2[0-3]):[0-5][0-9]$"
+);
+/// Lower case, as the checks keep an address.
+pub const EMAIL: &str = r"^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$";
 pub const PHONE: &str = r"^\+?[0-9]{8,15}$";
 /// Province 11–94, regency and district not 00, a birth day (plus 40 for
 /// women) and month, the year, a serial not 0000.
@@ -23,8 +36,15 @@ pub const NIK: &str = r"^(1[1-9]|[2-8][0-9]|9[0-4])([0-9][1-9]|[1-9]0)([0-9][1-9
 pub const NIP: &str = r"^[0-9]{18}$";
 /// RFC 1035 labels of at most 63 characters, lower case.
 pub const DOMAIN: &str = r"^[a-z]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z]([a-z0-9-]{0,61}[a-z0-9])?)*$";
-/// Something besides spaces: a blank value counts as not given.
-const NOT_BLANK: &str = r"\S";
+/// An IPv4 address as the checks write it back, or an IPv6 one in full.
+pub const IP: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$|^([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$";
+/// Something besides spaces (a note).
+pub const NOT_BLANK: &str = r"\S";
+/// Text as the checks keep it: not blank, no spaces around it (they are
+/// cut before lengths and patterns are checked).
+pub const TRIMMED: &str = r"^\S([\s\S]*\S)?$";
+/// The longest number written.
+const NUMBER_MAX_CHARS: u32 = 40;
 
 /// The schema of one field's value; `people` are the ids a `pegawai` field
 /// may name (the agency's people), empty when not known.
@@ -37,8 +57,11 @@ pub fn value_schema(field: &Field, people: &[String]) -> Value {
     }
     let mut patterns = Vec::new();
     match field.kind {
-        FieldKind::Text | FieldKind::Textarea => patterns.push(NOT_BLANK),
-        FieldKind::Number => patterns.push(NUMBER),
+        FieldKind::Text | FieldKind::Textarea => patterns.push(TRIMMED),
+        FieldKind::Number => {
+            patterns.push(NUMBER);
+            schema.insert("maxLength".into(), json!(NUMBER_MAX_CHARS));
+        }
         FieldKind::Date => {
             patterns.push(DATE);
             schema.insert("format".into(), json!("date"));
@@ -56,13 +79,11 @@ pub fn value_schema(field: &Field, people: &[String]) -> Value {
             patterns.push(DOMAIN);
             schema.insert("maxLength".into(), json!(253));
         }
-        FieldKind::Ip => {
-            schema.insert("anyOf".into(), json!([{ "format": "ipv4" }, { "format": "ipv6" }]));
-        }
+        FieldKind::Ip => patterns.push(IP),
         FieldKind::Select => {
             schema.insert("enum".into(), json!(field.options));
         }
-        FieldKind::Pegawai if people.is_empty() => patterns.push(NOT_BLANK),
+        FieldKind::Pegawai if people.is_empty() => patterns.push(TRIMMED),
         FieldKind::Pegawai => {
             schema.insert("enum".into(), json!(people));
         }
@@ -185,21 +206,37 @@ mod tests {
     /// checks refuse the schema refuses too.
     #[test]
     fn each_kinds_pattern_allows_only_what_the_checks_accept() {
-        let cases: [(FieldKind, &str, &[&str], &[&str]); 9] = [
+        let cases: [(FieldKind, &str, &[&str], &[&str]); 10] = [
             (
                 FieldKind::Number,
                 NUMBER,
-                &["12", "-3", "2,5", "0.75", ",5", "7."],
-                &["dua", "1,2,3", "", "1e"],
+                &["12", "-3", "2.5", "0.75", ".5", "7."],
+                &["dua", "1,2,3", "2,5", "", "1e"],
             ),
-            (FieldKind::Date, DATE, &["2026-11-30", "2024-02-29"], &["30-11-2026", "2026-13-01", "2026-1-1"]),
+            (
+                FieldKind::Date,
+                DATE,
+                &["2026-11-30", "2026-01-31", "2026-04-30", "2026-02-28"],
+                &["30-11-2026", "2026-13-01", "2026-1-1", "2026-02-30", "2026-04-31", "2024-02-29"],
+            ),
             (
                 FieldKind::DateTime,
                 DATE_TIME,
                 &["2026-11-30T08:05"],
-                &["2026-11-30 08:05", "2026-11-30T24:00"],
+                &["2026-11-30 08:05", "2026-11-30T24:00", "2026-02-30T08:00"],
             ),
-            (FieldKind::Email, EMAIL, &["nama@lumajangkab.go.id", "a.b+c@x.id"], &["nama@", "@x.id", "a@b"]),
+            (
+                FieldKind::Email,
+                EMAIL,
+                &["nama@lumajangkab.go.id", "a.b+c@x.id"],
+                &["nama@", "@x.id", "a@b", "Nama@lumajangkab.go.id"],
+            ),
+            (
+                FieldKind::Ip,
+                IP,
+                &["10.8.0.12", "255.255.255.255", "2001:db8:0:0:0:0:0:1"],
+                &["10.8.0.256", "010.8.0.1", "10.8.0", "server", "2001:DB8::1"],
+            ),
             (FieldKind::Phone, PHONE, &["081234567890", "+6281234567"], &["0812", "+62 812 abc"]),
             (
                 FieldKind::Nik,
@@ -220,7 +257,7 @@ mod tests {
                 &["vpn", "simpeg.lumajangkab.go.id", "a-1.b"],
                 &["-a", "a-", "1abc", "a..b", "A.b"],
             ),
-            (FieldKind::Text, NOT_BLANK, &["apa saja"], &["   ", ""]),
+            (FieldKind::Text, TRIMMED, &["apa saja", "x", "dua\nbaris"], &["   ", "", " awal", "akhir "]),
         ];
         for (kind, pattern, valid, invalid) in cases {
             let regex = Regex::new(pattern).unwrap();

@@ -27,8 +27,7 @@ pub struct FeedCase {
 }
 
 /// What happened. Its [`FeedEvent::kind`] is the item's `kind`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedEvent {
     /// A request was filed.
     CaseOpened { sop_version: u32, unit: String, due_at: Option<i64> },
@@ -53,33 +52,69 @@ pub enum FeedEvent {
     RegistryChanged { entry: String, registry: String, from: String, to: String },
 }
 
-impl FeedEvent {
-    /// Every kind, as subscriptions name them.
-    pub const KINDS: [&'static str; 10] = [
-        "case-opened",
-        "task-opened",
-        "step-done",
-        "deadline-breached",
-        "task-overdue",
-        "case-deadline-breached",
-        "case-overdue",
-        "case-closed",
-        "letter-signed",
-        "registry-changed",
+/// The kinds of [`FeedEvent`], as subscriptions name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedKind {
+    CaseOpened,
+    TaskOpened,
+    StepDone,
+    DeadlineBreached,
+    TaskOverdue,
+    CaseDeadlineBreached,
+    CaseOverdue,
+    CaseClosed,
+    LetterSigned,
+    RegistryChanged,
+}
+
+impl FeedKind {
+    pub const ALL: [FeedKind; 10] = [
+        FeedKind::CaseOpened,
+        FeedKind::TaskOpened,
+        FeedKind::StepDone,
+        FeedKind::DeadlineBreached,
+        FeedKind::TaskOverdue,
+        FeedKind::CaseDeadlineBreached,
+        FeedKind::CaseOverdue,
+        FeedKind::CaseClosed,
+        FeedKind::LetterSigned,
+        FeedKind::RegistryChanged,
     ];
 
-    pub fn kind(&self) -> &'static str {
+    /// Its name in items, headers and subscriptions.
+    pub fn key(self) -> &'static str {
         match self {
-            FeedEvent::CaseOpened { .. } => "case-opened",
-            FeedEvent::TaskOpened { .. } => "task-opened",
-            FeedEvent::StepDone { .. } => "step-done",
-            FeedEvent::DeadlineBreached { .. } => "deadline-breached",
-            FeedEvent::TaskOverdue { .. } => "task-overdue",
-            FeedEvent::CaseDeadlineBreached { .. } => "case-deadline-breached",
-            FeedEvent::CaseOverdue { .. } => "case-overdue",
-            FeedEvent::CaseClosed { .. } => "case-closed",
-            FeedEvent::LetterSigned { .. } => "letter-signed",
-            FeedEvent::RegistryChanged { .. } => "registry-changed",
+            FeedKind::CaseOpened => "case-opened",
+            FeedKind::TaskOpened => "task-opened",
+            FeedKind::StepDone => "step-done",
+            FeedKind::DeadlineBreached => "deadline-breached",
+            FeedKind::TaskOverdue => "task-overdue",
+            FeedKind::CaseDeadlineBreached => "case-deadline-breached",
+            FeedKind::CaseOverdue => "case-overdue",
+            FeedKind::CaseClosed => "case-closed",
+            FeedKind::LetterSigned => "letter-signed",
+            FeedKind::RegistryChanged => "registry-changed",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<FeedKind> {
+        FeedKind::ALL.into_iter().find(|k| k.key() == key)
+    }
+}
+
+impl FeedEvent {
+    pub fn kind(&self) -> FeedKind {
+        match self {
+            FeedEvent::CaseOpened { .. } => FeedKind::CaseOpened,
+            FeedEvent::TaskOpened { .. } => FeedKind::TaskOpened,
+            FeedEvent::StepDone { .. } => FeedKind::StepDone,
+            FeedEvent::DeadlineBreached { .. } => FeedKind::DeadlineBreached,
+            FeedEvent::TaskOverdue { .. } => FeedKind::TaskOverdue,
+            FeedEvent::CaseDeadlineBreached { .. } => FeedKind::CaseDeadlineBreached,
+            FeedEvent::CaseOverdue { .. } => FeedKind::CaseOverdue,
+            FeedEvent::CaseClosed { .. } => FeedKind::CaseClosed,
+            FeedEvent::LetterSigned { .. } => FeedKind::LetterSigned,
+            FeedEvent::RegistryChanged { .. } => FeedKind::RegistryChanged,
         }
     }
 }
@@ -199,7 +234,7 @@ impl Store {
                 let Some((registry, case)) = self.case_of_entry(agency, &entry).await? else {
                     return Ok(None);
                 };
-                Ok(Some((case, FeedEvent::RegistryChanged { entry, registry, from, to })))
+                Ok(Some((Some(case), FeedEvent::RegistryChanged { entry, registry, from, to })))
             }
             _ => Ok(None),
         }
@@ -222,7 +257,7 @@ impl Store {
         &self,
         agency: &str,
         entry: &str,
-    ) -> Result<Option<(String, Option<FeedCase>)>, StoreError> {
+    ) -> Result<Option<(String, FeedCase)>, StoreError> {
         let found: Option<(String, String, String, String)> = sqlx::query_as(
             "SELECT r.kind, c.id, c.number, c.sop_id FROM registry_entries r JOIN cases c ON c.id = r.case_id
              WHERE r.agency_id = $1 AND r.id = $2",
@@ -231,7 +266,7 @@ impl Store {
         .bind(entry)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(found.map(|(kind, id, number, sop)| (kind, Some(FeedCase { id, number, sop }))))
+        Ok(found.map(|(kind, id, number, sop)| (kind, FeedCase { id, number, sop })))
     }
 }
 

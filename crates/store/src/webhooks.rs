@@ -11,7 +11,7 @@
 use engine::EngineError;
 use engine::form::FieldError;
 
-use crate::event_feed::FeedEvent;
+use crate::event_feed::{FeedEvent, FeedKind};
 use crate::personal_data::required;
 use crate::provisioning::backoff_ms;
 use crate::record_event::{Change, Owner};
@@ -47,6 +47,8 @@ pub struct Webhook {
     /// Failed deliveries in a row.
     pub failures: i64,
     pub next_attempt_at: i64,
+    /// The token of the sender holding it (empty: none).
+    pub claim: String,
     pub last_error: String,
     pub created_by: String,
     pub created_at: i64,
@@ -64,15 +66,24 @@ impl From<String> for Kinds {
 
 impl Kinds {
     pub fn takes(&self, event: &FeedEvent) -> bool {
-        self.0.is_empty() || self.0.iter().any(|k| k == event.kind())
+        self.0.is_empty() || self.0.iter().any(|k| k == event.kind().key())
     }
 }
 
 /// A due subscription, claimed, with its secret unsealed.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DueWebhook {
     pub webhook: Webhook,
     pub secret: String,
+    /// This claim's token: its progress is recorded only while it holds.
+    pub claim: String,
+}
+
+impl std::fmt::Debug for DueWebhook {
+    // Never the secret, also not in a log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DueWebhook").field("webhook", &self.webhook).field("claim", &self.claim).finish()
+    }
 }
 
 /// One attempt to deliver one event.
@@ -113,11 +124,12 @@ fn check(form: &WebhookForm) -> Vec<FieldError> {
             format!("paling sedikit {} karakter", connectors::webhook::MIN_SECRET_CHARS),
         ));
     }
-    if let Some(unknown) = form.kinds.iter().find(|k| !FeedEvent::KINDS.contains(&k.as_str())) {
+    if let Some(unknown) = form.kinds.iter().find(|k| FeedKind::parse(k).is_none()) {
+        let known: Vec<&str> = FeedKind::ALL.iter().map(|k| k.key()).collect();
         errors.push(FieldError::new(
             FIELD_KINDS,
             "Jenis peristiwa",
-            format!("\"{unknown}\" tidak dikenal; yang dikenal: {}", FeedEvent::KINDS.join(", ")),
+            format!("\"{unknown}\" tidak dikenal; yang dikenal: {}", known.join(", ")),
         ));
     }
     errors
@@ -173,20 +185,6 @@ impl Store {
         if !errors.is_empty() {
             return Err(StoreError::Engine(EngineError::Invalid(errors)));
         }
-        let count: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM webhook_subscriptions WHERE agency_id = $1")
-                .bind(agency)
-                .fetch_one(&self.pool)
-                .await?;
-        if count >= MAX_PER_AGENCY {
-            return Err(StoreError::invalid(
-                FIELD_URL,
-                "Alamat penerima",
-                format!(
-                    "instansi ini sudah punya {MAX_PER_AGENCY} penerima webhook; hapus yang tidak dipakai dulu"
-                ),
-            ));
-        }
         let sealed = required(self.key.as_ref())?.seal(&form.secret);
         let id = new_id();
         let url = form.url.trim().to_string();
@@ -194,6 +192,17 @@ impl Store {
         let mut write = self.write_in(agency).await?;
         let tx = write.tx();
         let result = async {
+            // Counted in the agency's lane, so two adds at once cannot pass
+            // the limit together.
+            let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_subscriptions WHERE agency_id = $1")
+                .bind(agency)
+                .fetch_one(&mut **tx)
+                .await?;
+            if count >= MAX_PER_AGENCY {
+                let message =
+                    format!("instansi ini sudah punya {MAX_PER_AGENCY} penerima webhook; hapus yang tidak dipakai dulu");
+                return Err(StoreError::invalid(FIELD_URL, "Alamat penerima", message));
+            }
             // Read in the agency's lane: no event of it is recorded between
             // this and the subscription, so none is skipped nor sent twice.
             let head: Option<i64> = sqlx::query_scalar("SELECT seq FROM audit_chains WHERE agency_id = $1")
@@ -231,10 +240,7 @@ impl Store {
     /// `by` removes `agency`'s receiver `id` and what was delivered to it.
     pub async fn remove_webhook(&self, agency: &str, id: &str, by: &str, at: i64) -> Result<(), StoreError> {
         let webhook = self.webhook(agency, id).await?;
-        sqlx::query("DELETE FROM webhook_deliveries WHERE subscription_id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        // Its deliveries go with it (ON DELETE CASCADE).
         let statement = sqlx::query("DELETE FROM webhook_subscriptions WHERE agency_id = $1 AND id = $2")
             .bind(agency)
             .bind(id);
@@ -248,7 +254,8 @@ impl Store {
         Ok(())
     }
 
-    /// Claims the subscription due at `now` that waited longest, if any.
+    /// Claims the subscription due at `now` that waited longest, if any,
+    /// for [`CLAIM_MS`] from `now`.
     pub async fn claim_due_webhook(&self, now: i64) -> Result<Option<DueWebhook>, StoreError> {
         let candidates: Vec<Webhook> = sqlx::query_as(
             "SELECT * FROM webhook_subscriptions WHERE next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT 10",
@@ -257,12 +264,16 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         for webhook in candidates {
+            let claim = new_id();
             let taken = sqlx::query(
-                "UPDATE webhook_subscriptions SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at = $3",
+                "UPDATE webhook_subscriptions SET next_attempt_at = $1, claim = $2
+                 WHERE id = $3 AND next_attempt_at = $4 AND claim = $5",
             )
             .bind(now + CLAIM_MS)
+            .bind(&claim)
             .bind(&webhook.id)
             .bind(webhook.next_attempt_at)
+            .bind(&webhook.claim)
             .execute(&self.pool)
             .await?
             .rows_affected();
@@ -274,62 +285,75 @@ impl Store {
                 .fetch_one(&self.pool)
                 .await?;
             let secret = required(self.key.as_ref())?.open(&sealed)?;
-            return Ok(Some(DueWebhook { webhook, secret }));
+            return Ok(Some(DueWebhook { webhook, secret, claim }));
         }
         Ok(None)
     }
 
-    /// `webhook` received the event at chain place `position` in
-    /// `delivery`, or (`None`) everything up to it was of kinds it does not
-    /// take.
+    /// `due` received the event at chain place `position` in `delivery`,
+    /// or (`None`) everything up to it was of kinds it does not take;
+    /// whether `due`'s claim still held (else nothing was recorded and its
+    /// sender stops: another server has taken the receiver).
     pub async fn webhook_delivered(
         &self,
-        webhook: &str,
+        due: &DueWebhook,
         position: i64,
         delivery: Option<&Delivery>,
-    ) -> Result<(), StoreError> {
-        if let Some(delivery) = delivery {
-            self.keep_delivery(webhook, delivery).await?;
-        }
-        sqlx::query(
+    ) -> Result<bool, StoreError> {
+        let held = sqlx::query(
             "UPDATE webhook_subscriptions SET delivered_up_to = $1, failures = 0, last_error = ''
-             WHERE id = $2 AND delivered_up_to < $1",
+             WHERE id = $2 AND claim = $3 AND delivered_up_to <= $1",
         )
         .bind(position)
-        .bind(webhook)
+        .bind(&due.webhook.id)
+        .bind(&due.claim)
         .execute(&self.pool)
-        .await?;
-        Ok(())
+        .await?
+        .rows_affected()
+            == 1;
+        if let (true, Some(delivery)) = (held, delivery) {
+            self.keep_delivery(&due.webhook.id, delivery).await?;
+        }
+        Ok(held)
     }
 
-    /// `webhook`, which had failed `failures` times in a row, did not take
-    /// `delivery`: tried again after the backoff.
+    /// `due`, which had failed `failures` times in a row, did not take
+    /// `delivery`: tried again after the backoff; its claim is given up.
     pub async fn webhook_failed(
         &self,
-        webhook: &str,
+        due: &DueWebhook,
         failures: i64,
         delivery: &Delivery,
     ) -> Result<(), StoreError> {
-        self.keep_delivery(webhook, delivery).await?;
-        sqlx::query(
-            "UPDATE webhook_subscriptions SET failures = failures + 1, last_error = $1, next_attempt_at = $2
-             WHERE id = $3",
+        let held = sqlx::query(
+            "UPDATE webhook_subscriptions SET failures = failures + 1, last_error = $1, next_attempt_at = $2, claim = ''
+             WHERE id = $3 AND claim = $4",
         )
         .bind(clip(&delivery.error))
         .bind(delivery.at + backoff_ms(failures))
-        .bind(webhook)
+        .bind(&due.webhook.id)
+        .bind(&due.claim)
         .execute(&self.pool)
-        .await?;
+        .await?
+        .rows_affected()
+            == 1;
+        if held {
+            self.keep_delivery(&due.webhook.id, delivery).await?;
+        }
         Ok(())
     }
 
-    /// `webhook`'s round ended without a failure: due again at `next`.
-    pub async fn webhook_released(&self, webhook: &str, next: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE webhook_subscriptions SET next_attempt_at = $1 WHERE id = $2")
-            .bind(next)
-            .bind(webhook)
-            .execute(&self.pool)
-            .await?;
+    /// `due`'s turn ended without a failure: its claim is given up and it
+    /// is due again at `next`.
+    pub async fn webhook_released(&self, due: &DueWebhook, next: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE webhook_subscriptions SET next_attempt_at = $1, claim = '' WHERE id = $2 AND claim = $3",
+        )
+        .bind(next)
+        .bind(&due.webhook.id)
+        .bind(&due.claim)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

@@ -208,41 +208,11 @@ async fn an_agencys_administrator_deactivates_reactivates_and_unlocks_its_logins
     assert!(app.store.slowed_logins("lumajang", now()).await.unwrap().is_empty());
 }
 
-/// A Trenggalek server-room access request run until card `card` is issued.
-async fn access_card(app: &App, card: &str) {
-    let sop = app.store.sop("trenggalek", "trenggalek/ruang-server", None).await.unwrap();
-    let with = |step: &sop::Step| {
-        let mut input = store::demo::sample_input(step, engine::Verdict::Ya);
-        if input.fields.contains_key("nomor_kartu") {
-            input.fields.insert("nomor_kartu".into(), card.into());
-        }
-        input
-    };
-    let submit = store::Submit::new(
-        "trenggalek",
-        "trenggalek/ruang-server",
-        "tgx-pemohon",
-        with(sop.first_step()),
-        now(),
-    );
-    let mut state = app.store.submit(submit).await.unwrap();
-    while state.open_tasks().next().unwrap().step != 6 {
-        let task = state.open_tasks().next().unwrap().clone();
-        let by = task.candidates[0].person.clone();
-        let input = with(sop.step(task.step).unwrap());
-        state = app
-            .store
-            .complete(store::Complete::new("trenggalek", &state.id, &task.id, &by, input, now()))
-            .await
-            .unwrap();
-    }
-}
-
 #[tokio::test]
 async fn the_reviewer_decides_each_card_of_an_access_review() {
     let app = spawn().await;
-    access_card(&app, "KA-11").await;
-    access_card(&app, "KA-12").await;
+    app.access_card("KA-11").await;
+    app.access_card("KA-12").await;
     let sop = app.store.sop("trenggalek", "trenggalek/review-akses", None).await.unwrap();
     let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
     input.fields.insert("periode".into(), "Semester II 2026".into());

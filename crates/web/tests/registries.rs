@@ -214,51 +214,11 @@ async fn the_escorting_officer_checks_a_visitor_in_and_out_and_the_log_shows_it(
     assert_eq!(requester.get("/kunjungan").await.status, StatusCode::FORBIDDEN);
 }
 
-/// Runs a Trenggalek access request until the card is issued.
-async fn access_card(app: &common::App, card: &str) {
-    let sop = app.store.sop("trenggalek", "trenggalek/ruang-server", None).await.unwrap();
-    let now = jiff::Timestamp::now().as_millisecond();
-    let with = |step: &sop::Step| {
-        let mut input = store::demo::sample_input(step, engine::Verdict::Ya);
-        if input.fields.contains_key("nomor_kartu") {
-            input.fields.insert("nomor_kartu".into(), card.into());
-        }
-        input
-    };
-    let mut state = app
-        .store
-        .submit(store::Submit::new(
-            "trenggalek",
-            "trenggalek/ruang-server",
-            "tgx-pemohon",
-            with(sop.first_step()),
-            now,
-        ))
-        .await
-        .unwrap();
-    while state.open_tasks().next().unwrap().step != 6 {
-        let task = state.open_tasks().next().unwrap().clone();
-        let by = task.candidates[0].person.clone();
-        state = app
-            .store
-            .complete(store::Complete::new(
-                "trenggalek",
-                &state.id,
-                &task.id,
-                &by,
-                with(sop.step(task.step).unwrap()),
-                now,
-            ))
-            .await
-            .unwrap();
-    }
-}
-
 #[tokio::test]
 async fn the_kabid_reviews_each_card_on_the_review_case_page() {
     let app = spawn().await;
-    access_card(&app, "KA-11").await;
-    access_card(&app, "KA-12").await;
+    app.access_card("KA-11").await;
+    app.access_card("KA-12").await;
     let sop = app.store.sop("trenggalek", "trenggalek/review-akses", None).await.unwrap();
     let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
     input.fields.insert("periode".into(), "Semester II 2026".into());

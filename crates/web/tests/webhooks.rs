@@ -119,7 +119,8 @@ async fn a_receiver_gets_every_event_of_a_vpn_case_once_in_order_also_after_bein
     let _ = up.await;
     let state = app.finish(state, now() - 3_000_000).await;
     assert_eq!(state.status, engine::CaseStatus::Completed);
-    let (delivered, failed) = webhook_sender::round(&app.store, now()).await.unwrap();
+    // The next round (a receiver that had nothing left waits one round).
+    let (delivered, failed) = webhook_sender::round(&app.store, now() + 3_000).await.unwrap();
     assert_eq!((delivered, failed), (0, 1));
     let (_, _, failing) = admin.get(&format!("/webhooks/{id}")).await;
     assert_eq!(failing["failures"], 1, "{failing}");
@@ -129,7 +130,7 @@ async fn a_receiver_gets_every_event_of_a_vpn_case_once_in_order_also_after_bein
 
     // Up again: after the backoff, the rest, from where it stopped.
     let _up = receiver(address, taken.clone()).await;
-    assert!(deliver_all(&app, now() + 31_000).await > 0);
+    assert!(deliver_all(&app, now() + 40_000).await > 0);
     let (_, _, healthy) = admin.get(&format!("/webhooks/{id}")).await;
     assert_eq!(healthy["failures"], 0, "{healthy}");
 
@@ -206,7 +207,8 @@ async fn the_feed_and_webhooks_are_the_callers_agency_only_and_refusals_change_n
     assert!(ours["items"].as_array().unwrap().iter().any(|i| i["case"]["id"] == state.id.as_str()), "{ours}");
     let (status, _, theirs) = trenggalek.get("/events?limit=500").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(theirs["items"].as_array().unwrap().iter().all(|i| i["agency"] == "trenggalek"), "{theirs}");
+    let theirs = theirs["items"].as_array().unwrap();
+    assert!(!theirs.iter().any(|i| i["case"]["id"] == state.id.as_str()), "{theirs:?}");
     assert_eq!(requester.get("/events").await.0, StatusCode::FORBIDDEN);
     for (query, field) in
         [("after=-1", "after"), ("after=abc", "after"), ("limit=0", "limit"), ("limit=501", "limit")]

@@ -14,6 +14,9 @@ CREATE TABLE webhook_subscriptions (
     delivered_up_to BIGINT NOT NULL,
     failures BIGINT NOT NULL DEFAULT 0,
     next_attempt_at BIGINT NOT NULL,
+    -- The sender holding it until next_attempt_at: every update of its
+    -- progress names it, so a sender whose claim lapsed changes nothing.
+    claim TEXT NOT NULL DEFAULT '',
     last_error TEXT NOT NULL DEFAULT '',
     created_by TEXT NOT NULL,
     created_at BIGINT NOT NULL

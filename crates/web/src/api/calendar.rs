@@ -17,7 +17,7 @@ use super::caller::Caller;
 use super::cases::json_body;
 use super::problem::{FieldProblem, Problem};
 use crate::AppState;
-use crate::pages::admin::{Refusals, day_off_from, removed_day, schedule_from};
+use crate::pages::admin::{Refusals, WEEKDAYS, day_off_from, removed_day, schedule_from};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct DayOffView {
@@ -56,7 +56,7 @@ pub struct NewDayOff {
     /// YYYY-MM-DD.
     #[schema(format = Date)]
     pub date: String,
-    #[schema(min_length = 1)]
+    #[schema(pattern = "\\S")]
     pub name: String,
     /// `libur` (default) or `cuti-bersama`.
     #[serde(default)]
@@ -68,7 +68,7 @@ pub struct NewDayOff {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSchedule {
-    #[schema(min_length = 1)]
+    #[schema(pattern = "\\S")]
     pub name: String,
     /// First day, YYYY-MM-DD.
     #[schema(format = Date)]
@@ -80,10 +80,6 @@ pub struct NewSchedule {
     /// `{"monday": "08:00-12:00, 12:30-15:00"}`; a day not given is not worked.
     #[serde(default)]
     pub hours: BTreeMap<String, String>,
-}
-
-fn require_admin(caller: &Caller) -> Result<(), Problem> {
-    if caller.0.account.is_admin { Ok(()) } else { Err(Problem::forbidden()) }
 }
 
 fn refused(errors: Refusals) -> Problem {
@@ -153,7 +149,7 @@ pub async fn add_day_off(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, Problem> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     let given: NewDayOff = json_body(&headers, &body)?;
     let user = &caller.0;
     let form = BTreeMap::from([
@@ -181,7 +177,7 @@ pub async fn remove_day_off(
     caller: Caller,
     Path(date): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     let user = &caller.0;
     let day = removed_day(user, &BTreeMap::from([("date".to_string(), date)])).map_err(refused)?;
     state.store.remove_day_off(user.agency_id(), day, Some(user.person())).await?;
@@ -205,16 +201,13 @@ pub async fn add_schedule(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, Problem> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     let given: NewSchedule = json_body(&headers, &body)?;
     let user = &caller.0;
-    const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-    if let Some(unknown) = given.hours.keys().find(|k| !DAYS.contains(&k.as_str())) {
-        return Err(Problem::field(
-            "hours",
-            "hours",
-            format!("\"{unknown}\" bukan nama hari; pakai {}", DAYS.join(", ")),
-        ));
+    let days: Vec<&str> = WEEKDAYS.iter().map(|(day, _)| *day).collect();
+    if let Some(unknown) = given.hours.keys().find(|k| !days.contains(&k.as_str())) {
+        let message = format!("\"{unknown}\" bukan nama hari; pakai {}", days.join(", "));
+        return Err(Problem::field("hours", "hours", message));
     }
     let mut form = given.hours;
     form.insert("name".into(), given.name);

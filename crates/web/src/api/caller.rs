@@ -14,6 +14,13 @@ use crate::{AppState, now_ms};
 /// The calling person.
 pub struct Caller(pub User);
 
+impl Caller {
+    /// Refuses anyone but an administrator of the caller's agency.
+    pub fn require_admin(&self) -> Result<(), Problem> {
+        if self.0.account.is_admin { Ok(()) } else { Err(Problem::forbidden()) }
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Problem;
 

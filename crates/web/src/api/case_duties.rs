@@ -23,7 +23,7 @@ use crate::{AppState, now_ms};
 #[serde(deny_unknown_fields)]
 pub struct CheckIn {
     /// The number of the special badge (tanda pengenal khusus) handed over.
-    #[schema(min_length = 1)]
+    #[schema(pattern = "\\S", max_length = 30)]
     pub badge: String,
 }
 
@@ -69,6 +69,7 @@ pub struct ReviewDecision {
     pub decision: String,
     /// Why; required when revoked.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub reason: String,
 }
 
@@ -151,4 +152,21 @@ pub async fn reveal(
         }
     }
     Ok(Json(PersonalData { fields }))
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::PartialSchema;
+
+    use super::{CheckIn, ReviewDecision};
+
+    /// The document's lengths are literals (the derive takes no paths):
+    /// kept equal to the store's limits here.
+    #[test]
+    fn the_documented_lengths_are_the_stores() {
+        let badge = serde_json::to_value(CheckIn::schema()).unwrap();
+        assert_eq!(badge["properties"]["badge"]["maxLength"], store::visits::BADGE_MAX_CHARS);
+        let review = serde_json::to_value(ReviewDecision::schema()).unwrap();
+        assert_eq!(review["properties"]["reason"]["maxLength"], store::registry::REASON_MAX_CHARS);
+    }
 }

@@ -102,7 +102,7 @@ pub fn view(item: &FeedItem) -> FeedItemView {
         id: item.id(),
         cursor: item.position,
         agency: item.agency.clone(),
-        kind: item.event.kind().to_string(),
+        kind: item.event.kind().key().to_string(),
         at: instant(item.at),
         case: item.case.as_ref().map(|c| FeedCaseView {
             id: c.id.clone(),

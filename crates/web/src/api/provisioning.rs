@@ -70,9 +70,7 @@ pub struct ByHand {
 
 /// The run `run` of the caller's agency, which must belong to entry `entry`.
 async fn run_of(state: &AppState, caller: &Caller, entry: &str, run: &str) -> Result<Run, Problem> {
-    if !caller.0.account.is_admin {
-        return Err(Problem::forbidden());
-    }
+    caller.require_admin()?;
     let found = state.store.run(caller.0.agency_id(), run).await?;
     if found.entry_id != entry {
         return Err(Problem::not_found());

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use engine::form_schema::{DATE, DATE_TIME, attachments_schema, fields_schema};
+use engine::form_schema::{DATE, DATE_TIME, NOT_BLANK, attachments_schema, fields_schema};
 use engine::workflow::NOTE_MAX_CHARS;
 use serde_json::{Map, Value, json};
 use sop::{ActionKind, Sop, Step};
@@ -20,9 +20,6 @@ use super::problem::Problem;
 use super::sops::own_sop;
 use crate::AppState;
 
-/// Something besides spaces.
-const NOT_BLANK: &str = r"\S";
-
 fn note(required: bool) -> Value {
     if required {
         json!({ "type": "string", "maxLength": NOTE_MAX_CHARS, "pattern": NOT_BLANK })
@@ -31,16 +28,25 @@ fn note(required: bool) -> Value {
     }
 }
 
-/// `schema`'s `attachments` with what the upload checks of their content:
-/// its kind by its first bytes, and its size.
+/// `schema`'s `attachments` with what the upload checks of each one's
+/// content: its kind by its first bytes, and its size.
 fn attachment_content(schema: &mut Value, step: &Step) {
-    let content = &mut schema["properties"]["attachments"]["items"]["properties"]["content_base64"];
-    let accepted: Vec<String> = step.attachments.iter().flat_map(|a| a.accept.iter().cloned()).collect();
-    if let Some(pattern) = crate::upload::content_pattern(&accepted) {
-        content["pattern"] = json!(pattern);
-    }
-    if let Some(largest) = step.attachments.iter().map(|a| u64::from(a.max_kb) * 1024).max() {
-        content["maxLength"] = json!(largest.div_ceil(3) * 4);
+    let rules: Vec<Value> = step
+        .attachments
+        .iter()
+        .map(|a| {
+            let mut content = json!({ "maxLength": (u64::from(a.max_kb) * 1024).div_ceil(3) * 4 });
+            if let Some(pattern) = crate::upload::content_pattern(&a.accept) {
+                content["pattern"] = json!(pattern);
+            }
+            json!({
+                "if": { "properties": { "name": { "const": a.name } } },
+                "then": { "properties": { "content_base64": content } },
+            })
+        })
+        .collect();
+    if !rules.is_empty() {
+        schema["properties"]["attachments"]["items"]["allOf"] = json!(rules);
     }
 }
 
@@ -232,11 +238,11 @@ pub async fn agency_document(
     if ids.is_empty() {
         return Err(Problem::not_found());
     }
-    let org = state.store.organisation(&agency).await?;
-    let people: Vec<String> = org.people.iter().map(|p| p.id.clone()).collect();
+    // Public: a field naming a person is any id here, never the list of
+    // the agency's people (GET /sops/…/schema gives it to its own callers).
     let mut requests = Vec::new();
     for id in &ids {
-        requests.push(request(&state.store.sop(&agency, id, None).await?, &people));
+        requests.push(request(&state.store.sop(&agency, id, None).await?, &[]));
     }
     let mut document = (*document).clone();
     document["info"]["title"] = json!(format!("Sopir API — {agency}"));

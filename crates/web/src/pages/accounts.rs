@@ -28,7 +28,6 @@ async fn administered(
     username: &str,
     form: &BTreeMap<String, String>,
 ) -> Result<store::Account, WebError> {
-    editable(state, user, agency).await?;
     user.check_csrf(form.get("csrf").map(String::as_str))?;
     may_administer(state, user, agency, username).await
 }

@@ -24,7 +24,7 @@ use crate::{AppState, layout, now_ms};
 const LOCKOUTS_SHOWN: i64 = 50;
 
 /// Form names and labels of the days of a schedule, Monday first.
-const WEEKDAYS: [(&str, &str); 7] = [
+pub(crate) const WEEKDAYS: [(&str, &str); 7] = [
     ("monday", "Senin"),
     ("tuesday", "Selasa"),
     ("wednesday", "Rabu"),

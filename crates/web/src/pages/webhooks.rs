@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use store::event_feed::FeedEvent;
+use store::event_feed::FeedKind;
 use store::webhooks::{FIELD_KINDS, FIELD_SECRET, FIELD_URL, Webhook, WebhookForm};
 
 use crate::api::webhooks::DELIVERIES_SHOWN;
@@ -22,31 +22,36 @@ use crate::{AppState, now_ms};
 const PAGE: &str = "/admin/webhook";
 
 /// The words for a kind of event.
-fn kind_label(kind: &str) -> Msg {
+fn kind_label(kind: FeedKind) -> Msg {
     match kind {
-        "case-opened" => Msg::FeedCaseOpened,
-        "task-opened" => Msg::FeedTaskOpened,
-        "step-done" => Msg::FeedStepDone,
-        "deadline-breached" => Msg::FeedDeadlineBreached,
-        "task-overdue" => Msg::FeedTaskOverdue,
-        "case-deadline-breached" => Msg::FeedCaseDeadlineBreached,
-        "case-overdue" => Msg::FeedCaseOverdue,
-        "case-closed" => Msg::FeedCaseClosed,
-        "letter-signed" => Msg::FeedLetterSigned,
-        _ => Msg::FeedRegistryChanged,
+        FeedKind::CaseOpened => Msg::FeedCaseOpened,
+        FeedKind::TaskOpened => Msg::FeedTaskOpened,
+        FeedKind::StepDone => Msg::FeedStepDone,
+        FeedKind::DeadlineBreached => Msg::FeedDeadlineBreached,
+        FeedKind::TaskOverdue => Msg::FeedTaskOverdue,
+        FeedKind::CaseDeadlineBreached => Msg::FeedCaseDeadlineBreached,
+        FeedKind::CaseOverdue => Msg::FeedCaseOverdue,
+        FeedKind::CaseClosed => Msg::FeedCaseClosed,
+        FeedKind::LetterSigned => Msg::FeedLetterSigned,
+        FeedKind::RegistryChanged => Msg::FeedRegistryChanged,
     }
 }
 
+/// A stored kind in words (as stored, should it no longer be known).
+fn kind_shown<'a>(user: &User, key: &'a str) -> std::borrow::Cow<'a, str> {
+    FeedKind::parse(key).map_or(key.into(), |kind| user.t(kind_label(kind)).into())
+}
+
 /// The form's checkbox of a kind.
-fn kind_field(kind: &str) -> String {
-    format!("kind-{kind}")
+fn kind_field(kind: FeedKind) -> String {
+    format!("kind-{}", kind.key())
 }
 
 fn kinds_shown(user: &User, webhook: &Webhook) -> String {
     if webhook.kinds.0.is_empty() {
         return user.t(Msg::WebhookAllKinds).to_string();
     }
-    webhook.kinds.0.iter().map(|k| user.t(kind_label(k))).collect::<Vec<_>>().join(", ")
+    webhook.kinds.0.iter().map(|k| kind_shown(user, k)).collect::<Vec<_>>().join(", ")
 }
 
 async fn render(
@@ -95,7 +100,7 @@ async fn render(
                         } }
                         tbody { @for d in deliveries {
                             tr class=(if d.error.is_empty() { "delivered" } else { "failed" }) {
-                                td { code { (d.event_id) } " " (user.t(kind_label(&d.kind))) }
+                                td { code { (d.event_id) } " " (kind_shown(user, &d.kind)) }
                                 td { (d.attempt) }
                                 td { (clock.datetime(d.at)) }
                                 td { @if let Some(s) = d.status { "HTTP " (s) " " } (d.error) }
@@ -124,8 +129,8 @@ fn add_form(user: &User, typed: &Filled) -> Markup {
             (typed.input(prefix, FIELD_SECRET, user.t(Msg::WebhookSecret), Some(user.t(Msg::WebhookSecretHelp)), "password", false))
             fieldset {
                 legend { (user.t(Msg::WebhookKinds)) }
-                @for kind in FeedEvent::KINDS {
-                    (typed.checkbox(prefix, &kind_field(kind), &format!("{} ({kind})", user.t(kind_label(kind)))))
+                @for kind in FeedKind::ALL {
+                    (typed.checkbox(prefix, &kind_field(kind), &format!("{} ({})", user.t(kind_label(kind)), kind.key())))
                 }
                 (typed.error_line(FIELD_KINDS))
             }
@@ -159,10 +164,10 @@ pub async fn add(
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
     admin_form(&user, &form)?;
-    let kinds = FeedEvent::KINDS
-        .iter()
-        .filter(|k| !given(&form, &kind_field(k)).is_empty())
-        .map(|k| k.to_string())
+    let kinds = FeedKind::ALL
+        .into_iter()
+        .filter(|k| !given(&form, &kind_field(*k)).is_empty())
+        .map(|k| k.key().to_string())
         .collect();
     let webhook = WebhookForm {
         url: given(&form, FIELD_URL).to_string(),
