@@ -88,8 +88,13 @@ pub fn value_schema(field: &Field, people: &[String]) -> Value {
             schema.insert("enum".into(), json!(people));
         }
     }
-    if let Some(pattern) = &field.pattern {
-        patterns.push(pattern.as_str());
+    match (&field.pattern, field.kind) {
+        // Text is kept as typed but for the spaces around it: the SOP's
+        // pattern alone says what it may be (two patterns at once are
+        // beyond what generators of test data can meet).
+        (Some(pattern), FieldKind::Text | FieldKind::Textarea) => patterns = vec![pattern.as_str()],
+        (Some(pattern), _) => patterns.push(pattern.as_str()),
+        (None, _) => {}
     }
     if let Some(min) = field.min_length {
         schema.insert("minLength".into(), json!(min));
@@ -143,14 +148,22 @@ pub fn fields_schema(fields: &[Field], people: &[String]) -> Value {
 /// content_base64}`): only its attachments, each required one present.
 pub fn attachments_schema(attachments: &[Attachment]) -> Value {
     let names: Vec<&str> = attachments.iter().map(|a| a.name.as_str()).collect();
-    let present: Vec<Value> = attachments
+    // Each at most once (the checks refuse a second), the required ones once.
+    let once: Vec<Value> = attachments
         .iter()
-        .filter(|a| a.required)
-        .map(|a| json!({ "contains": { "properties": { "name": { "const": a.name } }, "required": ["name"] } }))
+        .map(|a| {
+            let min = u32::from(a.required);
+            json!({
+                "contains": { "properties": { "name": { "const": a.name } }, "required": ["name"] },
+                "minContains": min,
+                "maxContains": 1,
+            })
+        })
         .collect();
     let accepted: Vec<String> = attachments.iter().flat_map(|a| a.accept.iter().cloned()).collect();
     let mut schema = json!({
         "type": "array",
+        "maxItems": attachments.len(),
         "items": {
             "type": "object",
             "properties": {
@@ -166,8 +179,12 @@ pub fn attachments_schema(attachments: &[Attachment]) -> Value {
             "additionalProperties": false,
         },
     });
-    if !present.is_empty() {
-        schema["allOf"] = json!(present);
+    if attachments.len() == 1 {
+        // One attachment: at most one item says it; whether it is required
+        // is the request's `required` and a `minItems`.
+        schema["minItems"] = json!(u32::from(attachments[0].required));
+    } else if !once.is_empty() {
+        schema["allOf"] = json!(once);
     }
     schema
 }

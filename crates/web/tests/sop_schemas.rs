@@ -84,9 +84,16 @@ fn violations(schema: &Value, value: &Value, at: &str) -> Vec<String> {
             }
         }
         if let Some(contains) = schema.get("contains") {
-            if !items.iter().any(|item| violations(contains, item, at).is_empty()) {
-                found.push(format!("{at}: nothing matching {contains}"));
+            let matching =
+                items.iter().filter(|item| violations(contains, item, at).is_empty()).count() as u64;
+            let least = schema.get("minContains").and_then(Value::as_u64).unwrap_or(1);
+            let most = schema.get("maxContains").and_then(Value::as_u64).unwrap_or(u64::MAX);
+            if !(least..=most).contains(&matching) {
+                found.push(format!("{at}: {matching} matching {contains}, not {least}–{most}"));
             }
+        }
+        if schema.get("maxItems").and_then(Value::as_u64).is_some_and(|m| (items.len() as u64) > m) {
+            found.push(format!("{at}: too many items"));
         }
     }
     for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {

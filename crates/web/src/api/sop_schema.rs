@@ -29,24 +29,40 @@ fn note(required: bool) -> Value {
 }
 
 /// `schema`'s `attachments` with what the upload checks of each one's
-/// content: its kind by its first bytes, and its size.
+/// content: its kind by its first bytes, and its size. Rules shared by all
+/// of a step's attachments are stated once, on the content itself.
 fn attachment_content(schema: &mut Value, step: &Step) {
-    let rules: Vec<Value> = step
-        .attachments
-        .iter()
-        .map(|a| {
-            let mut content = json!({ "maxLength": (u64::from(a.max_kb) * 1024).div_ceil(3) * 4 });
-            if let Some(pattern) = crate::upload::content_pattern(&a.accept) {
-                content["pattern"] = json!(pattern);
+    let rule = |a: &sop::definition::Attachment| {
+        let mut content = json!({ "maxLength": (u64::from(a.max_kb) * 1024).div_ceil(3) * 4 });
+        if let Some(pattern) = crate::upload::content_pattern(&a.accept) {
+            content["pattern"] = json!(pattern);
+        }
+        content
+    };
+    let rules: Vec<Value> = step.attachments.iter().map(rule).collect();
+    let items = &mut schema["properties"]["attachments"]["items"];
+    match rules.first() {
+        None => {}
+        Some(first) if rules.iter().all(|r| r == first) => {
+            let content = &mut items["properties"]["content_base64"];
+            for (key, value) in first.as_object().into_iter().flatten() {
+                content[key] = value.clone();
             }
-            json!({
-                "if": { "properties": { "name": { "const": a.name } } },
-                "then": { "properties": { "content_base64": content } },
-            })
-        })
-        .collect();
-    if !rules.is_empty() {
-        schema["properties"]["attachments"]["items"]["allOf"] = json!(rules);
+        }
+        Some(_) => {
+            let per_name: Vec<Value> = step
+                .attachments
+                .iter()
+                .zip(rules)
+                .map(|(a, content)| {
+                    json!({
+                        "if": { "properties": { "name": { "const": a.name } } },
+                        "then": { "properties": { "content_base64": content } },
+                    })
+                })
+                .collect();
+            items["allOf"] = json!(per_name);
+        }
     }
 }
 
