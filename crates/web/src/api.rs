@@ -19,6 +19,7 @@ mod paging;
 pub mod problem;
 mod provisioning;
 mod registers;
+mod registrations;
 mod registries;
 mod replay;
 mod reports;
@@ -26,6 +27,7 @@ mod satisfaction;
 pub(crate) mod sop_schema;
 mod sops;
 mod tasks;
+mod tokens;
 pub(crate) mod webhooks;
 
 use axum::Router;
@@ -90,6 +92,8 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(sops::document))
         .routes(routes!(sops::versions))
         .routes(routes!(sops::diff))
+        .routes(routes!(sops::withdraw))
+        .routes(routes!(sops::restore))
         .routes(routes!(sop_schema::schema))
         .routes(routes!(cases::list, cases::submit))
         .routes(routes!(cases::read))
@@ -111,6 +115,11 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(satisfaction::satisfaction))
         .routes(routes!(audit::checkpoint))
+        .routes(routes!(registrations::list))
+        .routes(routes!(registrations::approve))
+        .routes(routes!(registrations::refuse))
+        .routes(routes!(tokens::list))
+        .routes(routes!(tokens::revoke))
         .routes(routes!(accounts::deactivate))
         .routes(routes!(accounts::reactivate))
         .routes(routes!(accounts::unlock))

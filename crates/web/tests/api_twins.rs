@@ -259,3 +259,113 @@ async fn the_reviewer_decides_each_card_of_an_access_review() {
             .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "another agency's review");
 }
+
+/// A confirmed sign-up to Lumajang, waiting for approval; its id.
+async fn sign_up(app: &App, nip: &str, email: &str) -> String {
+    let new = store::self_registration::NewRegistration {
+        agency: "lumajang".into(),
+        nip: nip.into(),
+        name: "Dewi Lestari".into(),
+        unit: "lmj-bappeda".into(),
+        email: email.into(),
+    };
+    let secret = format!("rahasia-{nip}");
+    app.store.register(&new, "!", &secret, "https://sopir.example/daftar/", now()).await.unwrap();
+    app.store.confirm_registration(&secret, now()).await.unwrap();
+    let waiting = app.store.pending_registrations("lumajang", now()).await.unwrap();
+    waiting.into_iter().find(|r| r.nip == nip).unwrap().id
+}
+
+#[tokio::test]
+async fn an_administrator_decides_sign_ups_and_withdraws_and_restores_an_sop() {
+    let app = spawn().await;
+    let admin = Api::of(&app, "lmj-kasi").await;
+    let requester = Api::of(&app, "lmj-pemohon").await;
+    let (first, second) = (
+        sign_up(&app, "199001012015032001", "dewi@lumajang.example").await,
+        sign_up(&app, "199202022016042002", "sari@lumajang.example").await,
+    );
+    assert_eq!(send(&requester, reqwest::Method::GET, "/registrations", None).await.0, StatusCode::FORBIDDEN);
+    let (_, waiting) = send(&admin, reqwest::Method::GET, "/registrations", None).await;
+    assert_eq!(waiting.as_array().unwrap().len(), 2, "{waiting}");
+    let other = Api::of(&app, "tgx-kabid").await;
+    assert_eq!(
+        send(&other, reqwest::Method::POST, &format!("/registrations/{first}/approve"), None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        send(&admin, reqwest::Method::POST, &format!("/registrations/{first}/approve"), None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (status, problem) = send(
+        &admin,
+        reqwest::Method::POST,
+        &format!("/registrations/{second}/refuse"),
+        Some(json!({ "reason": " " })),
+    )
+    .await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["reason"]));
+    let refusal = json!({ "reason": "Bukan pegawai Bappeda" });
+    assert_eq!(
+        send(&admin, reqwest::Method::POST, &format!("/registrations/{second}/refuse"), Some(refusal))
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(send(&admin, reqwest::Method::GET, "/registrations", None).await.1, json!([]));
+    assert!(app.store.agency_account("lumajang", "199001012015032001").await.is_ok(), "a login made");
+
+    // The SOP catalogue.
+    assert_eq!(
+        send(&requester, reqwest::Method::POST, "/sops/lumajang/email/withdraw", None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(&other, reqwest::Method::POST, "/sops/lumajang/email/withdraw", None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        send(&admin, reqwest::Method::POST, "/sops/lumajang/email/withdraw", None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, sops) = send(&requester, reqwest::Method::GET, "/sops", None).await;
+    assert!(!sops.as_array().unwrap().iter().any(|s| s["id"] == "lumajang/email"), "withdrawn: {sops}");
+    assert_eq!(
+        send(&admin, reqwest::Method::POST, "/sops/lumajang/email/withdraw", None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        send(&admin, reqwest::Method::POST, "/sops/lumajang/email/restore", None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, sops) = send(&requester, reqwest::Method::GET, "/sops", None).await;
+    assert!(sops.as_array().unwrap().iter().any(|s| s["id"] == "lumajang/email"));
+}
+
+#[tokio::test]
+async fn a_person_lists_and_revokes_their_own_tokens_only() {
+    let app = spawn().await;
+    let requester = Api::of(&app, "lmj-pemohon").await;
+    let spare = Api::of(&app, "lmj-pemohon").await;
+    let other = Api::of(&app, "lmj-kasi").await;
+    let (_, tokens) = send(&requester, reqwest::Method::GET, "/tokens", None).await;
+    let tokens = tokens.as_array().unwrap().clone();
+    assert_eq!(tokens.len(), 2);
+    assert!(!tokens.iter().any(|t| t.to_string().contains(&requester.token)), "never a secret");
+    let id = tokens[0]["id"].as_str().unwrap();
+    assert_eq!(
+        send(&other, reqwest::Method::DELETE, &format!("/tokens/{id}"), None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        send(&requester, reqwest::Method::DELETE, &format!("/tokens/{id}"), None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    // The newest was the spare; the caller's own still works.
+    assert_eq!(spare.get("/me").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(requester.get("/me").await.0, StatusCode::OK);
+    assert_eq!(
+        send(&requester, reqwest::Method::DELETE, &format!("/tokens/{id}"), None).await.0,
+        StatusCode::NOT_FOUND
+    );
+}

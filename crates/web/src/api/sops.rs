@@ -527,3 +527,59 @@ pub async fn diff(
         .collect();
     Ok(Json(SopDiff { sop: id, from, to, differences }))
 }
+
+/// Withdraws an SOP from use: no new request of it; running cases go on.
+#[utoipa::path(post, path = "/sops/{agency}/{slug}/withdraw", tag = "sop",
+    params(("agency" = String, Path, description = "Agency id", example = "lumajang"), ("slug" = String, Path, description = "SOP slug", example = "vpn")),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such SOP in use in the caller's agency (or already withdrawn)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((agency, slug)): Path<(String, String)>,
+) -> Result<StatusCode, Problem> {
+    set_in_use(&state, &caller, &agency, &slug, false).await
+}
+
+/// Puts a withdrawn SOP back in use.
+#[utoipa::path(post, path = "/sops/{agency}/{slug}/restore", tag = "sop",
+    params(("agency" = String, Path, description = "Agency id", example = "lumajang"), ("slug" = String, Path, description = "SOP slug", example = "vpn")),
+    responses(
+        (status = 204, description = "In use again"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such withdrawn SOP in the caller's agency", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn restore(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((agency, slug)): Path<(String, String)>,
+) -> Result<StatusCode, Problem> {
+    set_in_use(&state, &caller, &agency, &slug, true).await
+}
+
+async fn set_in_use(
+    state: &AppState,
+    caller: &Caller,
+    agency: &str,
+    slug: &str,
+    in_use: bool,
+) -> Result<StatusCode, Problem> {
+    caller.require_admin()?;
+    if agency != caller.0.agency_id() {
+        return Err(Problem::not_found());
+    }
+    let (id, by, at) = (format!("{agency}/{slug}"), caller.0.person(), crate::now_ms());
+    if in_use {
+        state.store.restore_sop(agency, &id, by, at).await?;
+    } else {
+        state.store.withdraw_sop(agency, &id, by, at).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
