@@ -12,6 +12,7 @@ mod calendar;
 mod caller;
 mod case_duties;
 mod cases;
+mod connectors;
 mod dashboard;
 pub mod feed;
 mod notifications;
@@ -108,6 +109,8 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(registries::list))
         .routes(routes!(registries::entry))
         .routes(routes!(registries::change_state))
+        .routes(routes!(connectors::list))
+        .routes(routes!(connectors::save, connectors::remove))
         .routes(routes!(provisioning::retry))
         .routes(routes!(provisioning::by_hand))
         .routes(routes!(registers::registers))

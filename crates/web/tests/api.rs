@@ -725,6 +725,7 @@ async fn the_openapi_document_is_served_and_browsable() {
                 "get" => client.get(&url),
                 "post" => client.post(&url).header("content-type", "application/json").body("{}"),
                 "delete" => client.delete(&url),
+                "put" => client.put(&url).header("content-type", "application/json").body("{}"),
                 other => panic!("undocumented method {other}"),
             };
             let r = request.send().await.unwrap();

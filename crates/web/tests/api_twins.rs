@@ -369,3 +369,46 @@ async fn a_person_lists_and_revokes_their_own_tokens_only() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn an_administrator_keeps_the_connectors_with_the_connectors_own_refusals() {
+    let app = spawn().await;
+    let admin = Api::of(&app, "lmj-kasi").await;
+    let requester = Api::of(&app, "lmj-pemohon").await;
+    let secret = "a2V5LWRucy1sdW1hamFuZy0wMTIz";
+    let good = json!({
+        "address": "127.0.0.1:53",
+        "secret": secret,
+        "options": { "zone": "lumajangkab.go.id", "key_name": "sopir" },
+        "dry_run": true,
+    });
+    assert_eq!(
+        send(&requester, reqwest::Method::PUT, "/connectors/dns", Some(good.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let bad = json!({ "address": "bukan alamat", "secret": "pendek", "options": { "zone": "", "ttl": "5" } });
+    let (status, problem) = send(&admin, reqwest::Method::PUT, "/connectors/dns", Some(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let fields = refused_fields(&problem);
+    assert!(fields.contains(&"address") && fields.contains(&"secret"), "{problem}");
+    assert!(app.store.connector_configs("lumajang").await.unwrap().is_empty(), "nothing saved");
+    assert_eq!(
+        send(&admin, reqwest::Method::PUT, "/connectors/bind", Some(good.clone())).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let (status, saved) = send(&admin, reqwest::Method::PUT, "/connectors/dns", Some(good)).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!((saved["kind"].as_str(), saved["dry_run"].as_bool()), (Some("dns"), Some(true)));
+    let (_, listed) = send(&admin, reqwest::Method::GET, "/connectors", None).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert!(!listed.to_string().contains(secret), "never the secret");
+    let (_, theirs) =
+        send(&Api::of(&app, "tgx-kabid").await, reqwest::Method::GET, "/connectors", None).await;
+    assert_eq!(theirs, json!([]), "the agency's own");
+    assert_eq!(
+        send(&admin, reqwest::Method::DELETE, "/connectors/dns", None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(send(&admin, reqwest::Method::DELETE, "/connectors/dns", None).await.0, StatusCode::NOT_FOUND);
+}
