@@ -26,32 +26,10 @@ fn refused_fields(problem: &Value) -> Vec<&str> {
     problem["errors"].as_array().into_iter().flatten().map(|e| e["field"].as_str().unwrap()).collect()
 }
 
-/// A Lumajang server-room visit run up to the escort's check-in (step 6).
-async fn visit_at_check_in(app: &App) -> engine::CaseState {
-    let sop = app.store.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
-    let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
-    let mut state = app
-        .store
-        .submit(store::Submit::new("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now()))
-        .await
-        .unwrap();
-    while state.open_tasks().next().unwrap().step != 6 {
-        let task = state.open_tasks().next().unwrap().clone();
-        let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
-        let by = task.candidates[0].person.clone();
-        state = app
-            .store
-            .complete(store::Complete::new("lumajang", &state.id, &task.id, &by, input, now()))
-            .await
-            .unwrap();
-    }
-    state
-}
-
 #[tokio::test]
 async fn the_escort_lets_the_visitor_in_and_an_officer_sees_the_nik() {
     let app = spawn().await;
-    let visit = visit_at_check_in(&app).await;
+    let visit = app.visit_at_check_in(&[]).await;
     let officer = Api::of(&app, "lmj-petugas").await;
     let kasi = Api::of(&app, "lmj-kasi").await;
     let path = format!("/cases/{}/check-in", visit.id);

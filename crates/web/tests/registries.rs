@@ -139,27 +139,7 @@ async fn the_vpn_registry_is_searched_exported_and_kept() {
 #[tokio::test]
 async fn the_escorting_officer_checks_a_visitor_in_and_out_and_the_log_shows_it() {
     let app = spawn().await;
-    let sop = app.store.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
-    let now = jiff::Timestamp::now().as_millisecond();
-    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
-    input.fields.insert("nama_pengunjung".into(), "Andi Wijaya".into());
-    input.fields.insert("rencana_mulai".into(), "2026-11-23T10:00".into());
-    input.fields.insert("rencana_selesai".into(), "2099-11-23T12:00".into());
-    let mut state = app
-        .store
-        .submit(store::Submit::new("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now))
-        .await
-        .unwrap();
-    while state.open_tasks().next().unwrap().step != 6 {
-        let task = state.open_tasks().next().unwrap().clone();
-        let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
-        let by = task.candidates[0].person.clone();
-        state = app
-            .store
-            .complete(store::Complete::new("lumajang", &state.id, &task.id, &by, input, now))
-            .await
-            .unwrap();
-    }
+    let state = allowed_visit(&app).await;
     let path = format!("/permohonan/{}", state.id);
 
     let kasi = Browser::login(&app, "lmj-kasi").await;
@@ -351,28 +331,12 @@ async fn only_the_keepers_of_a_registry_kind_and_administrators_change_its_entri
 /// Submits a Lumajang server-room visit for "Andi Wijaya" and has the Kasi
 /// allow it: the escort step is open.
 async fn allowed_visit(app: &common::App) -> engine::CaseState {
-    let sop = app.store.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
-    let now = jiff::Timestamp::now().as_millisecond();
-    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
-    input.fields.insert("nama_pengunjung".into(), "Andi Wijaya".into());
-    input.fields.insert("rencana_mulai".into(), "2026-11-23T10:00".into());
-    input.fields.insert("rencana_selesai".into(), "2099-11-23T12:00".into());
-    let mut state = app
-        .store
-        .submit(store::Submit::new("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now))
-        .await
-        .unwrap();
-    while state.open_tasks().next().unwrap().step != 6 {
-        let task = state.open_tasks().next().unwrap().clone();
-        let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
-        let by = task.candidates[0].person.clone();
-        state = app
-            .store
-            .complete(store::Complete::new("lumajang", &state.id, &task.id, &by, input, now))
-            .await
-            .unwrap();
-    }
-    state
+    app.visit_at_check_in(&[
+        ("nama_pengunjung", "Andi Wijaya"),
+        ("rencana_mulai", "2026-11-23T10:00"),
+        ("rencana_selesai", "2099-11-23T12:00"),
+    ])
+    .await
 }
 
 #[tokio::test]

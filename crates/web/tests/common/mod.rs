@@ -129,6 +129,28 @@ impl App {
         state
     }
 
+    /// A Lumajang server-room visit filed by the duty officer with the
+    /// first step's `fields` over the sample ones, run up to the escort's
+    /// check-in (step 6).
+    pub async fn visit_at_check_in(&self, fields: &[(&str, &str)]) -> engine::CaseState {
+        let sop = self.store.sop("lumajang", "lumajang/ruang-server", None).await.unwrap();
+        let now = jiff::Timestamp::now().as_millisecond();
+        let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+        for (name, value) in fields {
+            input.fields.insert(name.to_string(), value.to_string());
+        }
+        let submit = store::Submit::new("lumajang", "lumajang/ruang-server", "lmj-petugas", input, now);
+        let mut state = self.store.submit(submit).await.unwrap();
+        while state.open_tasks().next().unwrap().step != 6 {
+            let task = state.open_tasks().next().unwrap().clone();
+            let input = store::demo::sample_input(sop.step(task.step).unwrap(), engine::Verdict::Ya);
+            let by = task.candidates[0].person.clone();
+            let complete = store::Complete::new("lumajang", &state.id, &task.id, &by, input, now);
+            state = self.store.complete(complete).await.unwrap();
+        }
+        state
+    }
+
     /// A Trenggalek server-room access request run until its card `card`
     /// is issued (the registry entry named `card`).
     pub async fn access_card(&self, card: &str) {
