@@ -91,7 +91,9 @@ pub fn value_schema(field: &Field, people: &[String]) -> Value {
     match (&field.pattern, field.kind) {
         // Text is kept as typed but for the spaces around it: the SOP's
         // pattern alone says what it may be (two patterns at once are
-        // beyond what generators of test data can meet).
+        // beyond what generators of test data can meet). An SOP pattern
+        // that allows spaces around the text is the one way this schema
+        // is looser than the checks; the built-in SOPs' patterns do not.
         (Some(pattern), FieldKind::Text | FieldKind::Textarea) => patterns = vec![pattern.as_str()],
         (Some(pattern), _) => patterns.push(pattern.as_str()),
         (None, _) => {}

@@ -364,11 +364,15 @@ async fn an_administrator_keeps_the_connectors_with_the_connectors_own_refusals(
         send(&requester, reqwest::Method::PUT, "/connectors/dns", Some(good.clone())).await.0,
         StatusCode::FORBIDDEN
     );
-    let bad = json!({ "address": "bukan alamat", "secret": "pendek", "options": { "zone": "", "ttl": "5" } });
+    let bad = json!({ "address": "bukan alamat", "secret": "pendek", "options": { "zone": "", "ttl": "5" }, "dry_run": true });
     let (status, problem) = send(&admin, reqwest::Method::PUT, "/connectors/dns", Some(bad)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     let fields = refused_fields(&problem);
     assert!(fields.contains(&"address") && fields.contains(&"secret"), "{problem}");
+    // An option that would read as two lines is refused by the API itself.
+    let smuggled = json!({ "address": "127.0.0.1:53", "secret": secret, "options": { "zone": "a\nttl = 60" }, "dry_run": true });
+    let (status, problem) = send(&admin, reqwest::Method::PUT, "/connectors/dns", Some(smuggled)).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["options"]));
     assert!(app.store.connector_configs("lumajang").await.unwrap().is_empty(), "nothing saved");
     assert_eq!(
         send(&admin, reqwest::Method::PUT, "/connectors/bind", Some(good.clone())).await.0,

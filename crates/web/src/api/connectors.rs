@@ -51,10 +51,13 @@ pub struct ConnectorSettings {
     /// TSIG key, bind password or signing key; absent: the one saved is kept.
     #[serde(default)]
     pub secret: Option<String>,
-    /// The connector's other settings (e.g. `zone`, `ttl` for DNS).
+    /// The connector's other settings (e.g. `zone`, `ttl` for DNS), all of
+    /// them: those left out are removed. Names are lower-case letters,
+    /// digits and `_`; values one line.
     #[serde(default)]
     pub options: BTreeMap<String, String>,
-    #[serde(default)]
+    /// Only record what would be sent (required: a connector never goes
+    /// live by a field left out).
     pub dry_run: bool,
 }
 
@@ -101,6 +104,15 @@ pub async fn save(
     caller.require_admin()?;
     let kind = kind_of(&kind)?;
     let given: ConnectorSettings = json_body(&headers, &body)?;
+    // The store reads options as `name = value` lines: a name or value
+    // that would read as more than one is refused here, by its name.
+    let name_ok = |k: &str| {
+        !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    if let Some((k, _)) = given.options.iter().find(|(k, v)| !name_ok(k) || v.contains(['\r', '\n'])) {
+        let message = format!("\"{k}\": nama hanya huruf kecil, angka dan garis bawah; nilai satu baris");
+        return Err(Problem::field("options", "options", message));
+    }
     let options: String = given.options.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
     let form = ConnectorForm {
         address: &given.address,

@@ -32,7 +32,7 @@ pub struct RegistrationView {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Refusal {
-    #[schema(pattern = "\\S")]
+    #[schema(pattern = "\\S", max_length = 500)]
     pub reason: String,
 }
 
@@ -72,9 +72,9 @@ pub async fn list(
     responses(
         (status = 204, description = "Approved"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator, or the sign-up may not be approved", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such waiting sign-up in the caller's agency", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Its NIP or e-mail already has a login", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Its NIP or e-mail already has a login, or no position of the agency takes requesters", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = [])))]
 pub async fn approve(
@@ -85,8 +85,12 @@ pub async fn approve(
     caller.require_admin()?;
     let user = &caller.0;
     let today = jiff::Timestamp::now().to_zoned(user.clock().zone).date();
-    state.store.approve_registration(user.agency_id(), &id, user.person(), today, now_ms()).await?;
-    Ok(StatusCode::NO_CONTENT)
+    match state.store.approve_registration(user.agency_id(), &id, user.person(), today, now_ms()).await {
+        Ok(_) => Ok(StatusCode::NO_CONTENT),
+        // As the page: the agency has no position a requester may hold.
+        Err(store::StoreError::NotPermitted(why)) => Err(Problem::conflict(why)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Refuses a sign-up, saying why.
@@ -111,10 +115,18 @@ pub async fn refuse(
     caller.require_admin()?;
     let given: Refusal = json_body(&headers, &body)?;
     let user = &caller.0;
-    state
-        .store
-        .refuse_registration(user.agency_id(), &id, &given.reason, user.person(), now_ms())
-        .await
-        .map_err(|e| Problem::from(e).rename_fields(|f| (f == "alasan").then_some("reason")))?;
+    state.store.refuse_registration(user.agency_id(), &id, &given.reason, user.person(), now_ms()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::PartialSchema;
+
+    /// The document's length is a literal: kept equal to the store's.
+    #[test]
+    fn the_documented_reason_length_is_the_stores() {
+        let schema = serde_json::to_value(super::Refusal::schema()).unwrap();
+        assert_eq!(schema["properties"]["reason"]["maxLength"], store::self_registration::MAX_REASON_CHARS);
+    }
 }

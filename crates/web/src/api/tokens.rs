@@ -18,9 +18,11 @@ pub struct TokenView {
     pub id: String,
     pub name: String,
     pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<String>,
     pub expires_at: String,
     /// When it was revoked; absent while it works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<String>,
 }
 
