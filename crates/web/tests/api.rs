@@ -589,6 +589,14 @@ async fn refusals_are_problem_details_naming_the_field() {
     problem(&a, StatusCode::CONFLICT);
     // Nothing refused above left a case behind.
     assert_eq!(app.store.cases_requested_by("lumajang", "lmj-pemohon").await.unwrap().len(), 1);
+
+    // Base64 wrapped in lines, as mail and many tools write it, is read.
+    let mut wrapped = vpn_request(&sop);
+    let lines: Vec<String> =
+        STANDARD.encode(PDF).as_bytes().chunks(16).map(|c| String::from_utf8_lossy(c).into()).collect();
+    wrapped["attachments"][0]["content_base64"] = json!(format!("{}\n", lines.join("\r\n")));
+    let a = requester.post("/cases", &wrapped, None).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
 }
 
 #[tokio::test]

@@ -45,7 +45,8 @@ pub struct FileUpload {
     /// The attachment's name in the step (see the SOP's `attachments`).
     pub name: String,
     pub filename: String,
-    /// The file's bytes, base64 (standard alphabet, padded).
+    /// The file's bytes, base64 (standard alphabet, padded; line breaks
+    /// and spaces are ignored).
     pub content_base64: String,
 }
 
@@ -407,7 +408,9 @@ fn form_data(
             errors.push(FieldError::new(&rule.name, &rule.label, "dikirim lebih dari sekali"));
             continue;
         }
-        let Ok(bytes) = STANDARD.decode(file.content_base64.as_bytes()) else {
+        // Line breaks and spaces are allowed: base64 is often wrapped.
+        let text: Vec<u8> = file.content_base64.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+        let Ok(bytes) = STANDARD.decode(&text) else {
             errors.push(FieldError::new(&rule.name, &rule.label, "content_base64 bukan base64 yang sah"));
             continue;
         };
