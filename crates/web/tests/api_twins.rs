@@ -189,13 +189,7 @@ async fn an_agencys_administrator_deactivates_reactivates_and_unlocks_its_logins
 #[tokio::test]
 async fn the_reviewer_decides_each_card_of_an_access_review() {
     let app = spawn().await;
-    app.access_card("KA-11").await;
-    app.access_card("KA-12").await;
-    let sop = app.store.sop("trenggalek", "trenggalek/review-akses", None).await.unwrap();
-    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
-    input.fields.insert("periode".into(), "Semester II 2026".into());
-    let submit = store::Submit::new("trenggalek", "trenggalek/review-akses", "tgx-operator", input, now());
-    let review = app.store.submit(submit).await.unwrap();
+    let review = app.access_review(&["KA-11", "KA-12"]).await;
     let mut entries = Vec::new();
     for card in ["KA-11", "KA-12"] {
         let id: String = sqlx::query_scalar(

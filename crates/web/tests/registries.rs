@@ -197,17 +197,7 @@ async fn the_escorting_officer_checks_a_visitor_in_and_out_and_the_log_shows_it(
 #[tokio::test]
 async fn the_kabid_reviews_each_card_on_the_review_case_page() {
     let app = spawn().await;
-    app.access_card("KA-11").await;
-    app.access_card("KA-12").await;
-    let sop = app.store.sop("trenggalek", "trenggalek/review-akses", None).await.unwrap();
-    let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
-    input.fields.insert("periode".into(), "Semester II 2026".into());
-    let now = jiff::Timestamp::now().as_millisecond();
-    let review = app
-        .store
-        .submit(store::Submit::new("trenggalek", "trenggalek/review-akses", "tgx-operator", input, now))
-        .await
-        .unwrap();
+    let review = app.access_review(&["KA-11", "KA-12"]).await;
     let path = format!("/permohonan/{}", review.id);
 
     let operator = Browser::login(&app, "tgx-operator").await;

@@ -175,6 +175,20 @@ impl App {
         }
     }
 
+    /// Cards `cards` issued in Trenggalek, then its periodic access review
+    /// of them opened by the operator: the Kabid's review step is open.
+    pub async fn access_review(&self, cards: &[&str]) -> engine::CaseState {
+        for card in cards {
+            self.access_card(card).await;
+        }
+        let sop = self.store.sop("trenggalek", "trenggalek/review-akses", None).await.unwrap();
+        let mut input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
+        input.fields.insert("periode".into(), "Semester II 2026".into());
+        let now = jiff::Timestamp::now().as_millisecond();
+        let submit = store::Submit::new("trenggalek", "trenggalek/review-akses", "tgx-operator", input, now);
+        self.store.submit(submit).await.unwrap()
+    }
+
     /// The case's first open task, done at `at` by its first candidate.
     async fn do_next(&self, sop: &sop::Sop, state: engine::CaseState, at: i64) -> engine::CaseState {
         let task = state.open_tasks().next().unwrap().clone();
