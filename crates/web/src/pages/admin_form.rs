@@ -69,6 +69,12 @@ pub fn field_errors(e: StoreError) -> Result<Vec<FieldError>, WebError> {
     }
 }
 
+/// The store's refusals in one line, each with its field's label: what a
+/// settings page says above its form.
+pub fn refusals_in_words(errors: &[FieldError]) -> String {
+    errors.iter().map(|e| format!("{}: {}", e.label, e.message)).collect::<Vec<_>>().join("; ")
+}
+
 fn error_of<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
     errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
 }

@@ -16,7 +16,7 @@ use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
 use crate::pages::admin_form::{
-    Filled, Said, Saved, admin_form, field_errors, given, require_admin, settings_page,
+    Filled, Said, Saved, admin_form, field_errors, given, refusals_in_words, require_admin, settings_page,
 };
 use crate::{AppState, now_ms};
 
@@ -140,10 +140,7 @@ pub async fn save(
         Ok(()) => Ok(Redirect::to("/admin/konektor?ok=1").into_response()),
         Err(e) => {
             let errors = field_errors(e)?;
-            let said = (
-                false,
-                errors.iter().map(|e| format!("{}: {}", e.label, e.message)).collect::<Vec<_>>().join("; "),
-            );
+            let said = (false, refusals_in_words(&errors));
             let mut values = form;
             values.remove(field::SECRET);
             render(&state, &user, Some((kind, Filled { values, errors })), Some(said)).await

@@ -363,9 +363,7 @@ pub async fn set_period(
     match state.store.set_monitoring_months(user.agency_id(), months, user.person(), now_ms()).await {
         Ok(()) => Ok(Redirect::to(BASE).into_response()),
         Err(StoreError::Engine(engine::EngineError::Invalid(errors))) => {
-            let why =
-                errors.iter().map(|e| format!("{}: {}", e.label, e.message)).collect::<Vec<_>>().join("; ");
-            Err(WebError::BadRequest(why))
+            Err(WebError::BadRequest(crate::pages::admin_form::refusals_in_words(&errors)))
         }
         Err(e) => Err(e.into()),
     }

@@ -16,7 +16,9 @@ use crate::api::webhooks::DELIVERIES_SHOWN;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
-use crate::pages::admin_form::{Filled, Said, admin_form, field_errors, given, require_admin, settings_page};
+use crate::pages::admin_form::{
+    Filled, Said, admin_form, field_errors, given, refusals_in_words, require_admin, settings_page,
+};
 use crate::{AppState, now_ms};
 
 const PAGE: &str = "/admin/webhook";
@@ -178,10 +180,7 @@ pub async fn add(
         Ok(_) => Ok(Redirect::to(&format!("{PAGE}?ok=1")).into_response()),
         Err(e) => {
             let errors = field_errors(e)?;
-            let said = (
-                false,
-                errors.iter().map(|e| format!("{}: {}", e.label, e.message)).collect::<Vec<_>>().join("; "),
-            );
+            let said = (false, refusals_in_words(&errors));
             let mut values = form;
             values.remove(FIELD_SECRET);
             render(&state, &user, Filled { values, errors }, Some(said)).await
