@@ -501,13 +501,14 @@ impl Store {
     /// acts in it) from a date; `by`: the administrator who says so
     /// (`None`: the operator or the installation). Refused unless the
     /// person, the position and whom an acting official stands in for are
-    /// the agency's, and the dates are in order.
+    /// the agency's, and the dates are in order. Answers the holding's id,
+    /// by which it is ended.
     pub async fn add_holding(
         &self,
         agency: &str,
         holding: &Holding,
         by: Option<&str>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<String, StoreError> {
         let org = self.organisation(agency).await?;
         let mut problems = Vec::new();
         if org.person(&holding.person).is_none() {
@@ -545,11 +546,12 @@ impl Store {
             ActingKind::Plt => "plt",
             ActingKind::Plh => "plh",
         });
+        let id = new_id();
         let insert = sqlx::query(
             "INSERT INTO holdings (id, agency_id, person_id, position, from_date, until_date, acting, acting_for)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(new_id())
+        .bind(&id)
         .bind(agency)
         .bind(&holding.person)
         .bind(&holding.position)
@@ -566,7 +568,8 @@ impl Store {
             acting_for,
         };
         self.write_recorded(insert, Owner::Agency(agency), by, change, now()).await?;
-        self.agency_changed(agency).await
+        self.agency_changed(agency).await?;
+        Ok(id)
     }
 
     /// Ends the holding `id` of `agency` on `until` (its last day): someone

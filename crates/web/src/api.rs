@@ -7,6 +7,7 @@
 //! and browsable at `/api/docs`.
 
 mod accounts;
+mod agencies;
 mod audit;
 mod calendar;
 mod caller;
@@ -16,6 +17,7 @@ mod connectors;
 mod dashboard;
 pub mod feed;
 mod notifications;
+mod organisation;
 mod paging;
 pub mod problem;
 mod provisioning;
@@ -24,6 +26,7 @@ mod registrations;
 mod registries;
 mod replay;
 mod reports;
+mod roster;
 mod satisfaction;
 pub(crate) mod sop_schema;
 mod sops;
@@ -56,7 +59,7 @@ use crate::AppState;
         (name = "laporan", description = "Laporan akuntabilitas waktu baku"),
         (name = "akun", description = "Pemanggil dan notifikasinya"),
         (name = "audit", description = "Titik periksa rantai audit untuk saksi di luar server"),
-        (name = "organisasi", description = "Login pegawai instansi: nonaktifkan, aktifkan, buka penguncian"),
+        (name = "organisasi", description = "Instansi dan organisasinya: unit, jabatan, pegawai, login dan penugasan jabatan"),
         (name = "kalender", description = "Hari libur, cuti bersama dan jadwal jam kerja instansi"),
         (name = "integrasi", description = "Umpan peristiwa instansi dan webhook untuk sistem lain (SPLP, dasbor provinsi, skrip instansi)"),
     )
@@ -123,9 +126,22 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(registrations::refuse))
         .routes(routes!(tokens::list))
         .routes(routes!(tokens::revoke))
+        .routes(routes!(agencies::list, agencies::create))
+        .routes(routes!(agencies::profile, agencies::save_profile))
+        .routes(routes!(organisation::read))
+        .routes(routes!(organisation::put_unit))
+        .routes(routes!(organisation::put_position))
+        .routes(routes!(organisation::add_person))
+        .routes(routes!(organisation::put_person))
+        .routes(routes!(organisation::add_login))
+        .routes(routes!(organisation::add_holding))
+        .routes(routes!(organisation::end_holding))
         .routes(routes!(accounts::deactivate))
         .routes(routes!(accounts::reactivate))
         .routes(routes!(accounts::unlock))
+        .routes(routes!(accounts::reset))
+        .routes(routes!(roster::preview))
+        .routes(routes!(roster::import))
         .routes(routes!(calendar::read))
         .routes(routes!(calendar::add_day_off))
         .routes(routes!(calendar::remove_day_off))

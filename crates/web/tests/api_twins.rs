@@ -388,3 +388,260 @@ async fn an_administrator_keeps_the_connectors_with_the_connectors_own_refusals(
     );
     assert_eq!(send(&admin, reqwest::Method::DELETE, "/connectors/dns", None).await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn agencies_are_made_and_their_profiles_kept_through_the_api_by_the_right_people() {
+    let app = spawn().await;
+    let installer = Api::of(&app, "admin-instalasi").await;
+    let admin = Api::of(&app, "lmj-kasi").await;
+    let other = Api::of(&app, "tgx-kabid").await;
+    let (status, profile) = send(&admin, reqwest::Method::GET, "/agencies/lumajang/profile", None).await;
+    assert_eq!(status, StatusCode::OK, "{profile}");
+    assert_eq!(profile["id"], "lumajang");
+    assert_eq!(
+        send(&other, reqwest::Method::GET, "/agencies/lumajang/profile", None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(send(&admin, reqwest::Method::GET, "/agencies", None).await.0, StatusCode::FORBIDDEN);
+
+    // A new agency: only by the installation's administrator, each bad field named.
+    let mut blitar = profile.clone();
+    blitar["id"] = json!("blitar");
+    blitar["name"] = json!("Dinas Komunikasi, Informatika dan Statistik");
+    blitar["government"] = json!("Pemerintah Kabupaten Blitar");
+    blitar["domain"] = json!("blitarkab.go.id");
+    blitar["mail_domain"] = json!("");
+    assert_eq!(
+        send(&admin, reqwest::Method::POST, "/agencies", Some(blitar.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let mut bad = blitar.clone();
+    bad["id"] = json!("Blitar Kab");
+    bad["timezone"] = json!("Europe/Paris");
+    let (status, problem) = send(&installer, reqwest::Method::POST, "/agencies", Some(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let fields = refused_fields(&problem);
+    assert!(fields.contains(&"id") && fields.contains(&"timezone"), "{problem}");
+    let (status, made) = send(&installer, reqwest::Method::POST, "/agencies", Some(blitar.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(made["id"], "blitar");
+    let (_, list) = send(&installer, reqwest::Method::GET, "/agencies", None).await;
+    assert!(list.as_array().unwrap().iter().any(|a| a["id"] == "blitar"), "{list}");
+    let (status, problem) = send(&installer, reqwest::Method::POST, "/agencies", Some(blitar)).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["id"]), "taken");
+
+    // The agency's own administrator replaces its profile; its id stays.
+    let mut changed = profile.clone();
+    changed["address"] = json!("Jl. Alun-alun Utara No. 1, Lumajang");
+    changed["letters"]["number"] = json!("{klasifikasi}/{urut}/{tahun}");
+    let (status, saved) =
+        send(&admin, reqwest::Method::PUT, "/agencies/lumajang/profile", Some(changed.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["address"], "Jl. Alun-alun Utara No. 1, Lumajang");
+    changed["id"] = json!("lumajang-baru");
+    changed["letters"]["number"] = json!("{tahun}");
+    let (status, problem) =
+        send(&admin, reqwest::Method::PUT, "/agencies/lumajang/profile", Some(changed)).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["id"]));
+    let stored = app.store.agency("lumajang").await.unwrap();
+    assert_eq!(stored.letters.number, "{klasifikasi}/{urut}/{tahun}", "a refused profile changes nothing");
+    let mut no_sequence = profile;
+    no_sequence["letters"]["number"] = json!("{tahun}");
+    let (status, problem) =
+        send(&admin, reqwest::Method::PUT, "/agencies/lumajang/profile", Some(no_sequence)).await;
+    assert_eq!(
+        (status, refused_fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["letters.number"])
+    );
+    assert_eq!(
+        send(&other, reqwest::Method::PUT, "/agencies/lumajang/profile", Some(saved)).await.0,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn an_agencys_organisation_is_built_through_the_api_with_the_editors_refusals() {
+    let app = spawn().await;
+    let admin = Api::of(&app, "lmj-kasi").await;
+    let other = Api::of(&app, "tgx-kabid").await;
+    let unit = json!({ "name": "Badan Penanggulangan Bencana Daerah", "kind": "opd" });
+    assert_eq!(
+        send(&other, reqwest::Method::PUT, "/agencies/lumajang/units/lumajang-bpbd", Some(unit.clone()))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, problem) =
+        send(&admin, reqwest::Method::PUT, "/agencies/lumajang/units/BPBD", Some(unit.clone())).await;
+    assert_eq!(
+        (status, refused_fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["id"]),
+        "{problem}"
+    );
+    let (status, saved) =
+        send(&admin, reqwest::Method::PUT, "/agencies/lumajang/units/lumajang-bpbd", Some(unit)).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+
+    let position = json!({ "name": "Kepala Pelaksana BPBD", "unit": "lumajang-bpbd", "reports_to": "tidak-ada", "rights": ["reads-reports"] });
+    let (status, problem) =
+        send(&admin, reqwest::Method::PUT, "/agencies/lumajang/positions/kalak-bpbd", Some(position)).await;
+    assert_eq!(
+        (status, refused_fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["reports_to"]),
+        "{problem}"
+    );
+    let position =
+        json!({ "name": "Kepala Pelaksana BPBD", "unit": "lumajang-bpbd", "rights": ["reads-all"] });
+    let (status, problem) =
+        send(&admin, reqwest::Method::PUT, "/agencies/lumajang/positions/kalak-bpbd", Some(position)).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["rights"]));
+    let position = json!({ "name": "Kepala Pelaksana BPBD", "unit": "lumajang-bpbd", "rights": ["reads-reports"], "pemda": true });
+    assert_eq!(
+        send(&admin, reqwest::Method::PUT, "/agencies/lumajang/positions/kalak-bpbd", Some(position)).await.0,
+        StatusCode::OK
+    );
+
+    let before = app.store.organisation("lumajang").await.unwrap().people.len();
+    let person = json!({ "name": "Rina Wulandari", "unit": "lumajang-bpbd", "email": "bukan alamat" });
+    let (status, problem) =
+        send(&admin, reqwest::Method::POST, "/agencies/lumajang/people", Some(person)).await;
+    assert_eq!(
+        (status, refused_fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["email"]),
+        "{problem}"
+    );
+    assert_eq!(app.store.organisation("lumajang").await.unwrap().people.len(), before, "nothing added");
+    let person =
+        json!({ "name": "Rina Wulandari", "unit": "lumajang-bpbd", "email": "rina@lumajangkab.go.id" });
+    let (status, added) =
+        send(&admin, reqwest::Method::POST, "/agencies/lumajang/people", Some(person)).await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    let rina = added["id"].as_str().unwrap().to_string();
+    let renamed =
+        json!({ "name": "Rina Wulandari, S.T.", "unit": "lumajang-bpbd", "email": "rina@lumajangkab.go.id" });
+    let path = format!("/agencies/lumajang/people/{rina}");
+    assert_eq!(send(&admin, reqwest::Method::PUT, &path, Some(renamed.clone())).await.0, StatusCode::OK);
+    assert_eq!(
+        send(&admin, reqwest::Method::PUT, "/agencies/lumajang/people/tgx-kabid", Some(renamed)).await.0,
+        StatusCode::NOT_FOUND,
+        "another agency's person"
+    );
+
+    let login = json!({ "person": rina, "username": "rina.bpbd", "password": "pendek" });
+    let (status, problem) =
+        send(&admin, reqwest::Method::POST, "/agencies/lumajang/accounts", Some(login)).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["password"]));
+    assert!(app.store.account("rina.bpbd").await.unwrap().is_none());
+    let login = json!({ "person": rina, "username": "rina.bpbd", "password": "kata-sandi-panjang" });
+    assert_eq!(
+        send(&admin, reqwest::Method::POST, "/agencies/lumajang/accounts", Some(login)).await.0,
+        StatusCode::CREATED
+    );
+
+    let holding =
+        json!({ "person": rina, "position": "kalak-bpbd", "from": "2026-12-01", "until": "2026-11-01" });
+    let (status, problem) =
+        send(&admin, reqwest::Method::POST, "/agencies/lumajang/holdings", Some(holding)).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["until"]));
+    let holding = json!({ "person": rina, "position": "kalak-bpbd", "from": "2026-12-01" });
+    let (status, held) =
+        send(&admin, reqwest::Method::POST, "/agencies/lumajang/holdings", Some(holding)).await;
+    assert_eq!(status, StatusCode::CREATED, "{held}");
+    let end = format!("/agencies/lumajang/holdings/{}/end", held["id"].as_str().unwrap());
+    let (status, problem) =
+        send(&admin, reqwest::Method::POST, &end, Some(json!({ "until": "2026-11-30" }))).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["until"]));
+    assert_eq!(
+        send(&admin, reqwest::Method::POST, &end, Some(json!({ "until": "2027-06-30" }))).await.0,
+        StatusCode::OK
+    );
+
+    let (status, org) = send(&admin, reqwest::Method::GET, "/agencies/lumajang/organisation", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        org["units"].as_array().unwrap().iter().any(|u| u["id"] == "lumajang-bpbd" && u["kind"] == "opd")
+    );
+    let kalak = org["positions"].as_array().unwrap().iter().find(|p| p["id"] == "kalak-bpbd").unwrap();
+    assert_eq!((kalak["rights"].clone(), kalak["pemda"].clone()), (json!(["reads-reports"]), json!(true)));
+    let person = org["people"].as_array().unwrap().iter().find(|p| p["id"] == rina.as_str()).unwrap();
+    assert_eq!(
+        (person["name"].as_str(), person["email"].as_str()),
+        (Some("Rina Wulandari, S.T."), Some("rina@lumajangkab.go.id"))
+    );
+    let holding = org["holdings"].as_array().unwrap().iter().find(|h| h["person"] == rina.as_str()).unwrap();
+    assert_eq!(holding["until"], "2027-06-30");
+    assert!(
+        org["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["username"] == "rina.bpbd" && a["active"] == true)
+    );
+    assert_eq!(
+        send(&other, reqwest::Method::GET, "/agencies/lumajang/organisation", None).await.0,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn an_administrator_resets_a_password_and_imports_a_roster_through_the_api() {
+    let app = spawn().await;
+    let admin = Api::of(&app, "lmj-kasi").await;
+    let requester = Api::of(&app, "lmj-pemohon").await;
+    let reset = "/agencies/lumajang/accounts/lmj-pemohon/reset";
+    let (status, problem) = send(&admin, reqwest::Method::POST, reset, Some(json!({ "how": "sms" }))).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["how"]));
+    assert_eq!(requester.get("/me").await.0, StatusCode::OK, "a refused reset changes nothing");
+    let own = "/agencies/lumajang/accounts/lmj-kasi/reset";
+    assert_eq!(
+        send(&admin, reqwest::Method::POST, own, Some(json!({ "how": "code" }))).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    let (status, done) = send(&admin, reqwest::Method::POST, reset, Some(json!({ "how": "code" }))).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert!(
+        done["code"].as_str().is_some_and(|c| !c.is_empty()) && done["expires_at"].as_i64() > Some(now())
+    );
+    assert_eq!(
+        requester.get("/me").await.0,
+        StatusCode::UNAUTHORIZED,
+        "the login's tokens ended with its password"
+    );
+
+    // A roster: previewed (nothing written), refused whole with each bad line, imported.
+    let text = common::roster_csv(&app, "lumajang", 3).await;
+    let roster = |path: &str, body: String| {
+        admin
+            .client
+            .post(format!("{}/api/v1/agencies/lumajang/{path}", admin.base))
+            .header("content-type", "text/csv")
+            .body(body)
+    };
+    let (status, _, plan) = admin.call(roster("roster/preview", text.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!((plan["new"].as_array().unwrap().len(), plan["new_accounts"].as_u64()), (3, Some(3)));
+    assert!(app.store.account("198001012005011001").await.unwrap().is_none(), "a preview writes nothing");
+    let broken = text.replacen("198001012005011001", "1980", 1);
+    let (status, _, problem) = admin.call(roster("roster", broken)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(refused_fields(&problem), ["line 2"]);
+    assert!(
+        app.store.account("198001012005011002").await.unwrap().is_none(),
+        "a bad line refuses the whole file"
+    );
+    let json_body = admin
+        .client
+        .post(format!("{}/api/v1/agencies/lumajang/roster", admin.base))
+        .header("content-type", "application/json")
+        .body("{}");
+    assert_eq!(admin.call(json_body).await.0, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let (status, _, applied) = admin.call(roster("roster", text.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{applied}");
+    assert!(app.store.account("198001012005011001").await.unwrap().is_some());
+    let (_, _, again) = admin.call(roster("roster/preview", text)).await;
+    assert_eq!(
+        (again["new"].as_array().unwrap().len(), again["unchanged"].as_u64()),
+        (0, Some(3)),
+        "{again}"
+    );
+}

@@ -1,14 +1,20 @@
 //! An agency's logins administered through the API — deactivate,
-//! reactivate, lift a sign-in wait — by the same people and with the same
+//! reactivate, lift a sign-in wait, reset the password — by the same people and with the same
 //! refusals as the organisation editor (never one's own login; an
 //! installation administrator's only by another). Each is in the audit chain.
 
+use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
+use serde::{Deserialize, Serialize};
+use store::password_reset::{ADMIN_LINK_MS, CODE_MS, ResetKind};
+use utoipa::ToSchema;
 
 use super::caller::Caller;
+use super::cases::json_body;
 use super::problem::Problem;
-use crate::pages::accounts::may_administer;
+use crate::pages::accounts::{may_administer, reset_password};
 use crate::{AppState, now_ms};
 
 /// What is done to a login.
@@ -94,4 +100,66 @@ pub async fn unlock(
     Path((agency, username)): Path<(String, String)>,
 ) -> Result<StatusCode, Problem> {
     change(&state, &caller, &agency, &username, Change::Unlock).await
+}
+
+/// How a password is reset.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    /// `code`: a one-time code, answered here once, that the person types
+    /// (valid for a few hours); `link`: a one-time link mailed to the person.
+    #[schema(pattern = "^(code|link)$")]
+    pub how: String,
+}
+
+/// What a reset gave.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ResetDone {
+    /// The one-time code (for `code`); only its digest is kept, so it is
+    /// never shown again.
+    pub code: Option<String>,
+    /// When a code or link stops working, ms since the epoch.
+    pub expires_at: i64,
+}
+
+/// Resets a login's password by a one-time code or a mailed link; the
+/// present password and every token of the login stop working.
+#[utoipa::path(post, path = "/agencies/{agency}/accounts/{username}/reset", tag = "organisasi", request_body = ResetRequest,
+    params(("agency" = String, Path, description = "Agency id", example = "lumajang"), ("username" = String, Path, description = "The login")),
+    responses(
+        (status = 200, description = "Reset", body = ResetDone),
+        (status = 400, description = "One's own login, a deactivated one, or no address to mail the link to", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator of the agency", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such login in the agency", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`how` is neither code nor link", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn reset(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((agency, username)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, [(HeaderName, &'static str); 1], Json<ResetDone>), Problem> {
+    let user = &caller.0;
+    may_administer(&state, user, &agency, &username).await?;
+    let given: ResetRequest = json_body(&headers, &body)?;
+    let (kind, lasts) = match given.how.as_str() {
+        "code" => (ResetKind::Code, CODE_MS),
+        "link" => (ResetKind::Link, ADMIN_LINK_MS),
+        other => {
+            return Err(Problem::field(
+                "how",
+                "how",
+                format!("\"{other}\" bukan cara; pakai code atau link"),
+            ));
+        }
+    };
+    let at = now_ms();
+    let code = reset_password(&state, user, &agency, &username, kind, at).await?;
+    // A code is a secret: no cache keeps the answer.
+    let no_store = [(header::CACHE_CONTROL, "no-store")];
+    Ok((StatusCode::OK, no_store, Json(ResetDone { code, expires_at: at + lasts })))
 }

@@ -56,6 +56,38 @@ pub(crate) async fn may_administer(
     Ok(account)
 }
 
+/// Resets the password of `username` (whom `user` may administer): a
+/// one-time link mailed to its person, or a one-time code — answered, to be
+/// shown this once, as only its digest is kept.
+pub(crate) async fn reset_password(
+    state: &AppState,
+    user: &User,
+    agency: &str,
+    username: &str,
+    kind: ResetKind,
+    at: i64,
+) -> Result<Option<String>, WebError> {
+    let secret = if kind == ResetKind::Code { new_code() } else { new_link_secret() };
+    let base = link_base(state);
+    let reset = store::ResetPassword {
+        agency,
+        username,
+        kind,
+        secret: &secret,
+        link_base: base.as_deref(),
+        by: user.person(),
+        at,
+    };
+    match state.store.reset_password_by_admin(reset).await {
+        Ok(()) => Ok((kind == ResetKind::Code).then_some(secret)),
+        Err(store::StoreError::Engine(e)) => Err(WebError::BadRequest(e.to_string())),
+        Err(store::StoreError::NotPermitted(_)) => {
+            Err(WebError::BadRequest(user.t(Msg::ResetInactive).into()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn back(agency: &str, query: &str) -> Response {
     Redirect::to(&format!("/instansi/{agency}/organisasi?{query}#pegawai")).into_response()
 }
@@ -94,32 +126,9 @@ pub async fn reset(
         Some("tautan") => ResetKind::Link,
         _ => return Err(WebError::BadRequest(user.t(Msg::ResetHowMissing).into())),
     };
-    let secret = if kind == ResetKind::Code { new_code() } else { new_link_secret() };
-    let base = link_base(&state);
-    let by = user.person();
-    match state
-        .store
-        .reset_password_by_admin(store::ResetPassword {
-            agency: &agency,
-            username: &username,
-            kind,
-            secret: &secret,
-            link_base: base.as_deref(),
-            by,
-            at: now_ms(),
-        })
-        .await
-    {
-        Ok(()) => {}
-        Err(store::StoreError::Engine(e)) => return Err(WebError::BadRequest(e.to_string())),
-        Err(store::StoreError::NotPermitted(_)) => {
-            return Err(WebError::BadRequest(user.t(Msg::ResetInactive).into()));
-        }
-        Err(e) => return Err(e.into()),
-    }
-    if kind == ResetKind::Link {
+    let Some(secret) = reset_password(&state, &user, &agency, &username, kind, now_ms()).await? else {
         return Ok(back(&agency, "ok=tautan"));
-    }
+    };
     // Shown this once: only its digest is kept.
     let org = state.store.organisation(&agency).await?;
     let name = org.name(&account.person_id);

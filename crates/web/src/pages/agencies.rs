@@ -19,6 +19,7 @@ use crate::auth::User;
 use crate::error::WebError;
 use crate::i18n::Msg;
 use crate::pages::admin_form::{Filled, field_errors, given};
+use crate::pages::organisation::editable;
 use crate::{AppState, layout};
 
 #[derive(serde::Deserialize, Default)]
@@ -26,7 +27,7 @@ pub struct Notice {
     ok: Option<String>,
 }
 
-fn require_installation_admin(user: &User) -> Result<(), WebError> {
+pub(crate) fn require_installation_admin(user: &User) -> Result<(), WebError> {
     if user.account.installation_admin { Ok(()) } else { Err(WebError::Forbidden) }
 }
 
@@ -60,7 +61,7 @@ pub async fn list(State(state): State<AppState>, user: User) -> Result<Response,
 }
 
 /// The form's values of a stored profile.
-fn values_of(agency: &sop::Agency) -> BTreeMap<String, String> {
+pub(crate) fn values_of(agency: &sop::Agency) -> BTreeMap<String, String> {
     let flag = |b: bool| if b { "1".to_string() } else { String::new() };
     [
         ("id", agency.id.clone()),
@@ -231,32 +232,48 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     require_installation_admin(&user)?;
     user.check_csrf(form.get("csrf").map(String::as_str))?;
-    let (mut agency, unreadable) = profile_of(&user, &form, blank());
-    agency.id = given(&form, "id").to_string();
-    let refusal = if unreadable.is_empty() {
-        match state.store.create_agency(&agency, Some(user.person())).await {
-            Ok(()) => {
-                return Ok(
-                    Redirect::to(&format!("/instansi/{}/organisasi?ok=instansi", agency.id)).into_response()
-                );
-            }
-            Err(e) => field_errors(e)?,
+    match created(&state, &user, &form).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/instansi/{id}/organisasi?ok=instansi")).into_response()),
+        Err(refusal) => {
+            let filled = Filled { values: form, errors: refusal };
+            Ok(render(&user, None, &filled, None, StatusCode::UNPROCESSABLE_ENTITY))
         }
-    } else {
-        with_the_rest(unreadable, &agency)
-    };
-    let filled = Filled { values: form, errors: refusal };
-    Ok(render(&user, None, &filled, None, StatusCode::UNPROCESSABLE_ENTITY))
+    }
 }
 
-/// The agency `id`, if this person may edit it.
-async fn editable(state: &AppState, user: &User, id: &str) -> Result<sop::Agency, WebError> {
-    if !user.may_edit_agency(id) {
-        return Err(WebError::Forbidden);
+/// Makes the agency a profile form describes (its `id` included), as an
+/// installation administrator: its id, or every refused field.
+pub(crate) async fn created(
+    state: &AppState,
+    user: &User,
+    form: &BTreeMap<String, String>,
+) -> Result<Result<String, Vec<FieldError>>, WebError> {
+    let (mut agency, unreadable) = profile_of(user, form, blank());
+    agency.id = given(form, "id").to_string();
+    if !unreadable.is_empty() {
+        return Ok(Err(with_the_rest(unreadable, &agency)));
     }
-    match state.store.agency(id).await {
-        Err(store::StoreError::NotFound(_)) => Err(WebError::NotFound),
-        other => Ok(other?),
+    match state.store.create_agency(&agency, Some(user.person())).await {
+        Ok(()) => Ok(Ok(agency.id)),
+        Err(e) => field_errors(e).map(Err),
+    }
+}
+
+/// Saves the profile a form describes over `stored`: done, or every
+/// refused field.
+pub(crate) async fn updated(
+    state: &AppState,
+    user: &User,
+    stored: sop::Agency,
+    form: &BTreeMap<String, String>,
+) -> Result<Result<(), Vec<FieldError>>, WebError> {
+    let (agency, unreadable) = profile_of(user, form, stored);
+    if !unreadable.is_empty() {
+        return Ok(Err(with_the_rest(unreadable, &agency)));
+    }
+    match state.store.update_agency(&agency, Some(user.person())).await {
+        Ok(()) => Ok(Ok(())),
+        Err(e) => field_errors(e).map(Err),
     }
 }
 
@@ -280,14 +297,9 @@ pub async fn save(
 ) -> Result<Response, WebError> {
     let stored = editable(&state, &user, &id).await?;
     user.check_csrf(form.get("csrf").map(String::as_str))?;
-    let (agency, unreadable) = profile_of(&user, &form, stored);
-    let refusal = if unreadable.is_empty() {
-        match state.store.update_agency(&agency, Some(user.person())).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/instansi/{id}/profil?ok=profil")).into_response()),
-            Err(e) => field_errors(e)?,
-        }
-    } else {
-        with_the_rest(unreadable, &agency)
+    let refusal = match updated(&state, &user, stored, &form).await? {
+        Ok(()) => return Ok(Redirect::to(&format!("/instansi/{id}/profil?ok=profil")).into_response()),
+        Err(refusal) => refusal,
     };
     form.insert("id".into(), id.clone());
     let filled = Filled { values: form, errors: refusal };

@@ -620,26 +620,257 @@ fn slug(text: &str) -> String {
     s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
 }
 
-pub async fn save_unit(
-    State(state): State<AppState>,
-    user: User,
-    Path(agency): Path<String>,
-    axum::Form(form): axum::Form<BTreeMap<String, String>>,
-) -> Result<Response, WebError> {
-    let found = submitted(&state, &user, &agency, &form).await?;
-    let editing = !given(&form, "editing").is_empty();
-    let name = given(&form, "name").to_string();
-    let id = match given(&form, "id") {
-        "" if !editing && !name.is_empty() => format!("{agency}-{}", slug(&name)),
+/// One change the editor makes: a form of it, or ending a holding. The
+/// page and the API both apply it here, so both refuse alike.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Edit<'a> {
+    /// Adds a unit, or with `editing` set changes the one of `id`.
+    Unit,
+    /// Adds a position, or with `editing` (its id) changes it.
+    Position,
+    /// Adds a person, or with `editing` (their id) changes them.
+    Person,
+    /// Gives a person their login.
+    Login,
+    Holding,
+    /// Ends the holding of this id on `until`.
+    EndHolding(&'a str),
+}
+
+impl Edit<'_> {
+    fn part(self) -> Part {
+        match self {
+            Edit::Unit => Part::Unit,
+            Edit::Position => Part::Position,
+            Edit::Person => Part::Person,
+            Edit::Login => Part::Login,
+            Edit::Holding | Edit::EndHolding(_) => Part::Holding,
+        }
+    }
+}
+
+/// Applies `edit` to `agency` as `user` (who may edit it) from the form's
+/// fields: the id of what was saved, or each refused field — and then
+/// nothing was changed.
+pub(crate) async fn apply(
+    state: &AppState,
+    user: &User,
+    agency: &sop::Agency,
+    edit: Edit<'_>,
+    form: &BTreeMap<String, String>,
+) -> Result<Result<String, Vec<FieldError>>, WebError> {
+    let store = &state.store;
+    let by = Some(user.person());
+    let id = agency.id.as_str();
+    let stored = match edit {
+        Edit::Unit => {
+            let unit = match unit_from(user, agency, form) {
+                Ok(unit) => unit,
+                Err(errors) => return Ok(Err(errors)),
+            };
+            store.put_unit(id, &unit, by).await.map(|()| unit.id)
+        }
+        Edit::Position => {
+            let position = match position_from(user, agency, form) {
+                Ok(position) => position,
+                Err(errors) => return Ok(Err(errors)),
+            };
+            store.put_position(id, &position, by).await.map(|()| position.id)
+        }
+        Edit::Person => {
+            let person = person_from(state, id, form).await?;
+            // The address is checked before anything is written: a refusal changes nothing.
+            let written = match store::mail::check_address(given(form, "email")) {
+                Ok(_) => store.put_person(id, &person, by).await,
+                Err(e) => Err(e),
+            };
+            match written {
+                Ok(()) => {
+                    store.set_person_email(id, &person.id, given(form, "email"), by).await.map(|()| person.id)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Edit::Login => {
+            let errors = login_problems(state, user, id, form).await?;
+            if !errors.is_empty() {
+                return Ok(Err(errors));
+            }
+            let (username, person) = (given(form, "username").to_string(), given(form, "person").to_string());
+            let password = form.get("password").cloned().unwrap_or_default();
+            let admin = !given(form, "admin").is_empty();
+            let hash = hashing(state, move || store::hash_password(&password)).await;
+            store.add_account(id, &username, &person, &hash, admin, now_ms()).await.map(|()| username)
+        }
+        Edit::Holding => {
+            let holding = match holding_from(user, form) {
+                Ok(holding) => holding,
+                Err(errors) => return Ok(Err(errors)),
+            };
+            store.add_holding(id, &holding, by).await
+        }
+        Edit::EndHolding(holding) => {
+            let Some(until) = date_of(form, "until") else {
+                return Ok(Err(vec![FieldError::new("until", user.t(Msg::LastDay), user.t(Msg::BadDate))]));
+            };
+            store.end_holding(id, holding, until, by).await.map(|()| holding.to_string())
+        }
+    };
+    match stored {
+        Ok(saved) => Ok(Ok(saved)),
+        Err(e) => field_errors(e).map(Err),
+    }
+}
+
+/// The unit a form describes; a new one may not take an id in use.
+fn unit_from(
+    user: &User,
+    agency: &sop::Agency,
+    form: &BTreeMap<String, String>,
+) -> Result<Unit, Vec<FieldError>> {
+    let editing = !given(form, "editing").is_empty();
+    let name = given(form, "name").to_string();
+    let id = match given(form, "id") {
+        "" if !editing && !name.is_empty() => format!("{}-{}", agency.id, slug(&name)),
         id => id.to_string(),
     };
-    let unit = Unit { id: id.clone(), name, kind: UnitKind::parse(given(&form, "kind")).unwrap_or_default() };
-    if !editing && found.units.iter().any(|u| u.id == id) {
-        return refuse(&state, &user, &agency, Part::Unit, form, vec![taken(&user, &id)]).await;
+    if !editing && agency.units.iter().any(|u| u.id == id) {
+        return Err(vec![taken(user, &id)]);
     }
-    match state.store.put_unit(&agency, &unit, Some(user.person())).await {
-        Ok(()) => Ok(back(&agency, Part::Unit.key(), Part::Unit)),
-        Err(e) => refuse(&state, &user, &agency, Part::Unit, form, field_errors(e)?).await,
+    Ok(Unit { id, name, kind: UnitKind::parse(given(form, "kind")).unwrap_or_default() })
+}
+
+/// The position a form describes; a new one may not take an id in use.
+fn position_from(
+    user: &User,
+    agency: &sop::Agency,
+    form: &BTreeMap<String, String>,
+) -> Result<Position, Vec<FieldError>> {
+    let editing = given(form, "editing");
+    let id = if editing.is_empty() { given(form, "id") } else { editing }.to_string();
+    if editing.is_empty() && agency.positions.iter().any(|p| p.id == id) {
+        return Err(vec![taken(user, &id)]);
+    }
+    let optional = |name: &str| Some(given(form, name).to_string()).filter(|v| !v.is_empty());
+    Ok(Position {
+        id,
+        name: given(form, "name").to_string(),
+        unit: optional("unit"),
+        reports_to: optional("reports_to"),
+        rights: PositionRight::ALL
+            .into_iter()
+            .filter(|r| !given(form, &right_field(*r)).is_empty())
+            .collect(),
+        pemda: !given(form, "pemda").is_empty(),
+    })
+}
+
+/// The person a form describes: a new one (with a new id), or the one
+/// `editing` names, who must be the agency's.
+async fn person_from(
+    state: &AppState,
+    agency: &str,
+    form: &BTreeMap<String, String>,
+) -> Result<Person, WebError> {
+    let editing = given(form, "editing");
+    let id = if editing.is_empty() {
+        store::new_person_id(agency)
+    } else {
+        let org = state.store.organisation(agency).await?;
+        org.person(editing).ok_or(WebError::NotFound)?.id.clone()
+    };
+    let nip: String = given(form, "nip").chars().filter(|c| !c.is_whitespace()).collect();
+    Ok(Person {
+        id,
+        name: given(form, "name").to_string(),
+        nip: Some(nip).filter(|n| !n.is_empty()),
+        unit: given(form, "unit").to_string(),
+    })
+}
+
+/// What is wrong with a new login: a person of the agency without one, a
+/// free and well-formed username, a long enough password.
+async fn login_problems(
+    state: &AppState,
+    user: &User,
+    agency: &str,
+    form: &BTreeMap<String, String>,
+) -> Result<Vec<FieldError>, WebError> {
+    let org = state.store.organisation(agency).await?;
+    let person = given(form, "person");
+    let username = given(form, "username");
+    let mut errors = Vec::new();
+    if org.person(person).is_none() {
+        errors.push(FieldError::new("person", user.t(Msg::Name), user.t(Msg::Required)));
+    } else if state.store.accounts(agency).await?.iter().any(|a| a.person_id == person) {
+        errors.push(FieldError::new("person", user.t(Msg::Name), user.t(Msg::PersonHasLogin)));
+    }
+    if let Err(why) = store::check_username(username) {
+        errors.push(FieldError::new("username", user.t(Msg::Username), why));
+    } else if state.store.account(username).await?.is_some() {
+        errors.push(FieldError::new("username", user.t(Msg::Username), user.t(Msg::UsernameTaken)));
+    }
+    if given(form, "password").chars().count() < MIN_PASSWORD_CHARS {
+        errors.push(FieldError::new("password", user.t(Msg::Password), user.t(Msg::PasswordRule)));
+    }
+    Ok(errors)
+}
+
+/// The holding a form describes, once its dates can be read.
+fn holding_from(user: &User, form: &BTreeMap<String, String>) -> Result<Holding, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let from = date_of(form, "from");
+    if from.is_none() {
+        errors.push(FieldError::new("from", user.t(Msg::From), user.t(Msg::BadDate)));
+    }
+    let until = date_of(form, "until");
+    if !given(form, "until").is_empty() && until.is_none() {
+        errors.push(FieldError::new("until", user.t(Msg::Until), user.t(Msg::BadDate)));
+    }
+    let Some(from) = from.filter(|_| errors.is_empty()) else {
+        return Err(errors);
+    };
+    let acting_for = Some(given(form, "acting_for").to_string()).filter(|p| !p.is_empty());
+    let acting = match given(form, "acting") {
+        "plt" => Some((ActingKind::Plt, acting_for)),
+        "plh" => Some((ActingKind::Plh, acting_for)),
+        _ => None,
+    };
+    Ok(Holding {
+        person: given(form, "person").to_string(),
+        position: given(form, "position").to_string(),
+        from,
+        until,
+        acting,
+    })
+}
+
+fn date_of(form: &BTreeMap<String, String>, name: &str) -> Option<jiff::civil::Date> {
+    given(form, name).parse().ok()
+}
+
+/// A form of the editor sent by its page: saved and back to the editor,
+/// or the editor again with the refusals.
+async fn sent(
+    state: &AppState,
+    user: &User,
+    agency: &str,
+    edit: Edit<'_>,
+    form: BTreeMap<String, String>,
+) -> Result<Response, WebError> {
+    let found = submitted(state, user, agency, &form).await?;
+    let part = edit.part();
+    match apply(state, user, &found, edit, &form).await? {
+        Ok(_) => {
+            let key = if matches!(edit, Edit::EndHolding(_)) { "akhiri" } else { part.key() };
+            Ok(back(agency, key, part))
+        }
+        // Ending a holding is a date beside a listed holding, not the
+        // form that adds one: that form stays empty.
+        Err(errors) if matches!(edit, Edit::EndHolding(_)) => {
+            refuse(state, user, agency, part, BTreeMap::new(), errors).await
+        }
+        Err(errors) => refuse(state, user, agency, part, form, errors).await,
     }
 }
 
@@ -648,34 +879,22 @@ fn taken(user: &User, id: &str) -> FieldError {
     FieldError::new("id", user.t(Msg::Code), format!("\"{id}\" {}", user.t(Msg::UnitOrPositionExists)))
 }
 
+pub async fn save_unit(
+    State(state): State<AppState>,
+    user: User,
+    Path(agency): Path<String>,
+    axum::Form(form): axum::Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    sent(&state, &user, &agency, Edit::Unit, form).await
+}
+
 pub async fn save_position(
     State(state): State<AppState>,
     user: User,
     Path(agency): Path<String>,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let found = submitted(&state, &user, &agency, &form).await?;
-    let editing = given(&form, "editing");
-    let id = if editing.is_empty() { given(&form, "id") } else { editing }.to_string();
-    let optional = |name: &str| Some(given(&form, name).to_string()).filter(|v| !v.is_empty());
-    let position = Position {
-        id: id.clone(),
-        name: given(&form, "name").to_string(),
-        unit: optional("unit"),
-        reports_to: optional("reports_to"),
-        rights: PositionRight::ALL
-            .into_iter()
-            .filter(|r| !given(&form, &right_field(*r)).is_empty())
-            .collect(),
-        pemda: !given(&form, "pemda").is_empty(),
-    };
-    if editing.is_empty() && found.positions.iter().any(|p| p.id == id) {
-        return refuse(&state, &user, &agency, Part::Position, form, vec![taken(&user, &id)]).await;
-    }
-    match state.store.put_position(&agency, &position, Some(user.person())).await {
-        Ok(()) => Ok(back(&agency, Part::Position.key(), Part::Position)),
-        Err(e) => refuse(&state, &user, &agency, Part::Position, form, field_errors(e)?).await,
-    }
+    sent(&state, &user, &agency, Edit::Position, form).await
 }
 
 pub async fn save_person(
@@ -684,30 +903,7 @@ pub async fn save_person(
     Path(agency): Path<String>,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    submitted(&state, &user, &agency, &form).await?;
-    let editing = given(&form, "editing");
-    let id = if editing.is_empty() {
-        store::new_person_id(&agency)
-    } else {
-        let org = state.store.organisation(&agency).await?;
-        org.person(editing).ok_or(WebError::NotFound)?.id.clone()
-    };
-    let nip: String = given(&form, "nip").chars().filter(|c| !c.is_whitespace()).collect();
-    let person = Person {
-        id,
-        name: given(&form, "name").to_string(),
-        nip: Some(nip).filter(|n| !n.is_empty()),
-        unit: given(&form, "unit").to_string(),
-    };
-    // The address is checked before anything is written: a refusal changes nothing.
-    if let Err(e) = store::mail::check_address(given(&form, "email")) {
-        return refuse(&state, &user, &agency, Part::Person, form, field_errors(e)?).await;
-    }
-    if let Err(e) = state.store.put_person(&agency, &person, Some(user.person())).await {
-        return refuse(&state, &user, &agency, Part::Person, form, field_errors(e)?).await;
-    }
-    state.store.set_person_email(&agency, &person.id, given(&form, "email"), Some(user.person())).await?;
-    Ok(back(&agency, Part::Person.key(), Part::Person))
+    sent(&state, &user, &agency, Edit::Person, form).await
 }
 
 pub async fn add_account(
@@ -716,36 +912,7 @@ pub async fn add_account(
     Path(agency): Path<String>,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    submitted(&state, &user, &agency, &form).await?;
-    let org = state.store.organisation(&agency).await?;
-    let person = given(&form, "person").to_string();
-    let username = given(&form, "username").to_string();
-    let password = form.get("password").cloned().unwrap_or_default();
-    let mut errors = Vec::new();
-    if org.person(&person).is_none() {
-        errors.push(FieldError::new("person", user.t(Msg::Name), user.t(Msg::Required)));
-    } else if state.store.accounts(&agency).await?.iter().any(|a| a.person_id == person) {
-        errors.push(FieldError::new("person", user.t(Msg::Name), user.t(Msg::PersonHasLogin)));
-    }
-    if let Err(why) = store::check_username(&username) {
-        errors.push(FieldError::new("username", user.t(Msg::Username), why));
-    } else if state.store.account(&username).await?.is_some() {
-        errors.push(FieldError::new("username", user.t(Msg::Username), user.t(Msg::UsernameTaken)));
-    }
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        errors.push(FieldError::new("password", user.t(Msg::Password), user.t(Msg::PasswordRule)));
-    }
-    if !errors.is_empty() {
-        return refuse(&state, &user, &agency, Part::Login, form, errors).await;
-    }
-    let admin = !given(&form, "admin").is_empty();
-    let hash = hashing(&state, move || store::hash_password(&password)).await;
-    state.store.add_account(&agency, &username, &person, &hash, admin, now_ms()).await?;
-    Ok(back(&agency, Part::Login.key(), Part::Login))
-}
-
-fn date_of(form: &BTreeMap<String, String>, name: &str) -> Option<jiff::civil::Date> {
-    given(form, name).parse().ok()
+    sent(&state, &user, &agency, Edit::Login, form).await
 }
 
 pub async fn add_holding(
@@ -754,36 +921,7 @@ pub async fn add_holding(
     Path(agency): Path<String>,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    submitted(&state, &user, &agency, &form).await?;
-    let mut errors = Vec::new();
-    let from = date_of(&form, "from");
-    if from.is_none() {
-        errors.push(FieldError::new("from", user.t(Msg::From), user.t(Msg::BadDate)));
-    }
-    let until = date_of(&form, "until");
-    if !given(&form, "until").is_empty() && until.is_none() {
-        errors.push(FieldError::new("until", user.t(Msg::Until), user.t(Msg::BadDate)));
-    }
-    let acting_for = Some(given(&form, "acting_for").to_string()).filter(|p| !p.is_empty());
-    let acting = match given(&form, "acting") {
-        "plt" => Some((ActingKind::Plt, acting_for)),
-        "plh" => Some((ActingKind::Plh, acting_for)),
-        _ => None,
-    };
-    let Some(from) = from.filter(|_| errors.is_empty()) else {
-        return refuse(&state, &user, &agency, Part::Holding, form, errors).await;
-    };
-    let holding = Holding {
-        person: given(&form, "person").to_string(),
-        position: given(&form, "position").to_string(),
-        from,
-        until,
-        acting,
-    };
-    match state.store.add_holding(&agency, &holding, Some(user.person())).await {
-        Ok(()) => Ok(back(&agency, Part::Holding.key(), Part::Holding)),
-        Err(e) => refuse(&state, &user, &agency, Part::Holding, form, field_errors(e)?).await,
-    }
+    sent(&state, &user, &agency, Edit::Holding, form).await
 }
 
 pub async fn end_holding(
@@ -792,13 +930,5 @@ pub async fn end_holding(
     Path((agency, holding)): Path<(String, String)>,
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    submitted(&state, &user, &agency, &form).await?;
-    let Some(until) = date_of(&form, "until") else {
-        let error = FieldError::new("until", user.t(Msg::LastDay), user.t(Msg::BadDate));
-        return refuse(&state, &user, &agency, Part::Holding, form, vec![error]).await;
-    };
-    match state.store.end_holding(&agency, &holding, until, Some(user.person())).await {
-        Ok(()) => Ok(back(&agency, "akhiri", Part::Holding)),
-        Err(e) => refuse(&state, &user, &agency, Part::Holding, BTreeMap::new(), field_errors(e)?).await,
-    }
+    sent(&state, &user, &agency, Edit::EndHolding(&holding), form).await
 }

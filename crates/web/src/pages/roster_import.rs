@@ -48,7 +48,7 @@ pub fn upload_form(user: &User, agency: &str) -> Markup {
 }
 
 /// The agency, if this person may edit it, and today there.
-async fn editable(
+pub(crate) async fn editable(
     state: &AppState,
     user: &User,
     id: &str,
