@@ -70,6 +70,15 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
+    /// As the API names it: its usual file extension.
+    pub fn code(self) -> &'static str {
+        match self {
+            DocumentKind::Docx => "docx",
+            DocumentKind::Odt => "odt",
+            DocumentKind::Pdf => "pdf",
+        }
+    }
+
     /// The kind `data` is, by its first bytes and (for ZIP files) the
     /// entries that make an office document one.
     pub fn sniff(data: &[u8]) -> Option<DocumentKind> {

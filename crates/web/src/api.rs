@@ -28,6 +28,7 @@ mod replay;
 mod reports;
 mod roster;
 mod satisfaction;
+mod sop_drafts;
 pub(crate) mod sop_schema;
 mod sops;
 mod tasks;
@@ -128,6 +129,16 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(tokens::revoke))
         .routes(routes!(agencies::list, agencies::create))
         .routes(routes!(agencies::profile, agencies::save_profile))
+        .routes(routes!(sop_drafts::list, sop_drafts::create))
+        .routes(routes!(sop_drafts::awaiting))
+        .routes(routes!(sop_drafts::read, sop_drafts::save, sop_drafts::delete))
+        .routes(routes!(sop_drafts::publish))
+        .routes(routes!(sop_drafts::send_for_review))
+        .routes(routes!(sop_drafts::comment))
+        .routes(routes!(sop_drafts::return_draft))
+        .routes(routes!(sop_drafts::approve))
+        .routes(routes!(sop_drafts::ratify))
+        .routes(routes!(sop_drafts::import_document))
         .routes(routes!(organisation::read))
         .routes(routes!(organisation::put_unit))
         .routes(routes!(organisation::put_position))

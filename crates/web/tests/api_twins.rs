@@ -645,3 +645,154 @@ async fn an_administrator_resets_a_password_and_imports_a_roster_through_the_api
         "{again}"
     );
 }
+
+#[tokio::test]
+async fn an_sop_draft_is_written_reviewed_and_ratified_through_the_api() {
+    let app = spawn().await;
+    let admin = Api::of(&app, "lmj-kasi").await;
+    let (post, put) = (reqwest::Method::POST, reqwest::Method::PUT);
+    let revise = json!({ "from": "revision", "sop": "lumajang/vpn" });
+    let officer = Api::of(&app, "lmj-petugas").await;
+    assert_eq!(
+        send(&officer, post.clone(), "/sop-drafts", Some(revise.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, draft) = send(&admin, post.clone(), "/sop-drafts", Some(revise)).await;
+    assert_eq!(status, StatusCode::CREATED, "{draft}");
+    assert_eq!((draft["status"].as_str(), draft["revision"].as_i64()), (Some("konsep"), Some(1)));
+    let id = draft["id"].as_str().unwrap().to_string();
+    let path = format!("/sop-drafts/{id}");
+    let old = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap().version;
+
+    // Saved by revision: an older one is refused and nothing is overwritten.
+    let text = format!("{}\n# Ditinjau ulang lewat API.\n", draft["text"].as_str().unwrap());
+    let (status, saved) =
+        send(&admin, put.clone(), &path, Some(json!({ "revision": 1, "text": text }))).await;
+    assert_eq!((status, saved["revision"].as_i64()), (StatusCode::OK, Some(2)), "{saved}");
+    let stale = json!({ "revision": 1, "text": "rusak" });
+    let (status, problem) = send(&admin, put, &path, Some(stale)).await;
+    assert_eq!(
+        (status, problem["type"].as_str().unwrap_or_default().ends_with("draft-changed")),
+        (StatusCode::CONFLICT, true),
+        "{problem}"
+    );
+    assert!(app.store.sop_draft("lumajang", &id).await.unwrap().source.contains("lewat API"));
+
+    // To a reviewer, never oneself; the reviewer comments and approves.
+    let review = format!("{path}/review");
+    let (status, problem) =
+        send(&admin, post.clone(), &review, Some(json!({ "revision": 2, "reviewer": "lmj-kasi" }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let (status, sent) =
+        send(&admin, post.clone(), &review, Some(json!({ "revision": 2, "reviewer": "lmj-kabid" }))).await;
+    assert_eq!((status, sent["status"].as_str()), (StatusCode::OK, Some("ditinjau")), "{sent}");
+    assert_eq!(send(&officer, reqwest::Method::GET, &path, None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        send(&Api::of(&app, "tgx-kabid").await, reqwest::Method::GET, &path, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let kabid = Api::of(&app, "lmj-kabid").await;
+    let (_, waiting) = send(&kabid, reqwest::Method::GET, "/sop-drafts/awaiting", None).await;
+    assert!(waiting.as_array().unwrap().iter().any(|d| d["id"] == id.as_str()), "{waiting}");
+    let comments = format!("{path}/comments");
+    let empty = json!({ "revision": 2, "field": "steps.4.time", "body": " " });
+    assert_eq!(send(&kabid, post.clone(), &comments, Some(empty)).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let note = json!({ "revision": 2, "field": "steps.4.time", "body": "Lima menit terlalu lama" });
+    let (status, seen) = send(&kabid, post.clone(), &comments, Some(note)).await;
+    assert_eq!(
+        (status, seen["comments"][0]["body"].as_str()),
+        (StatusCode::CREATED, Some("Lima menit terlalu lama"))
+    );
+    assert_eq!(
+        send(&officer, post.clone(), &format!("{path}/approve"), Some(json!({ "revision": 2 }))).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, approved) =
+        send(&kabid, post.clone(), &format!("{path}/approve"), Some(json!({ "revision": 2 }))).await;
+    assert_eq!((status, approved["status"].as_str()), (StatusCode::OK, Some("disetujui")), "{approved}");
+
+    // The Head ratifies with the certificate's passphrase; a wrong one changes nothing.
+    let kadis = Api::of(&app, "lmj-kadis").await;
+    let ratify = format!("{path}/ratify");
+    let wrong = json!({ "revision": 2, "passphrase": "salah" });
+    let (status, problem) = send(&kadis, post.clone(), &ratify, Some(wrong)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let bad_day =
+        json!({ "revision": 2, "passphrase": store::demo::CERTIFICATE_PASSPHRASE, "effective": "besok" });
+    let (status, problem) = send(&kadis, post.clone(), &ratify, Some(bad_day)).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["effective"]));
+    assert_eq!(app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap().version, old);
+    let right = json!({ "revision": 2, "passphrase": store::demo::CERTIFICATE_PASSPHRASE });
+    let (status, done) = send(&kadis, post.clone(), &ratify, Some(right)).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap().version, old + 1);
+}
+
+#[tokio::test]
+async fn an_administrator_imports_publishes_and_deletes_drafts_through_the_api() {
+    let app = spawn().await;
+    let admin = Api::of(&app, "lmj-kasi").await;
+    let post = reqwest::Method::POST;
+
+    // A document read into a draft's text, nothing kept; then begun as a draft.
+    let document = sop::import::fixture::docx(&sop::import::fixture::sample());
+    let request = admin.client.post(format!("{}/api/v1/sop-imports", admin.base)).body(document);
+    let (status, _, imported) = admin.call(request).await;
+    assert_eq!(status, StatusCode::OK, "{imported}");
+    assert_eq!(imported["kind"], "docx");
+    assert!(
+        imported["unsure"].as_array().unwrap().iter().any(|u| u["place"] == "langkah 4, Waktu"),
+        "{imported}"
+    );
+    assert!(imported["findings"].as_array().unwrap().iter().any(|f| f["code"] == "no-standard-time"));
+    let request = admin.client.post(format!("{}/api/v1/sop-imports", admin.base)).body("bukan dokumen");
+    let (status, _, problem) = admin.call(request).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["document"]));
+    let text = imported["text"].as_str().unwrap();
+    let (status, draft) =
+        send(&admin, post.clone(), "/sop-drafts", Some(json!({ "from": "import", "text": text }))).await;
+    assert_eq!((status, draft["origin"].as_str()), (StatusCode::CREATED, Some("impor")), "{draft}");
+    let (status, problem) = send(&admin, post.clone(), "/sop-drafts", Some(json!({ "from": "text" }))).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["text"]));
+
+    // A text with an error is kept as sent; publishing it is refused with
+    // the error located, and nothing is published.
+    let broken = json!({ "from": "text", "text": "id = \"lumajang/rusak\"\nversion = \n" });
+    let (status, kept) = send(&admin, post.clone(), "/sop-drafts", Some(broken)).await;
+    assert_eq!((status, kept["findings"][0]["line"].as_u64()), (StatusCode::CREATED, Some(2)), "{kept}");
+    let path = format!("/sop-drafts/{}", kept["id"].as_str().unwrap());
+    let (status, problem) =
+        send(&admin, post.clone(), &format!("{path}/publish"), Some(json!({ "revision": 1 }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["findings"][0]["line"].as_u64(), Some(2), "{problem}");
+    assert!(app.store.sop("lumajang", "lumajang/rusak", None).await.is_err());
+    let sops = app.store.sop_ids("lumajang").await.unwrap().len();
+
+    // A revision of the live VPN SOP publishes as its next version.
+    let (_, revision) =
+        send(&admin, post.clone(), "/sop-drafts", Some(json!({ "from": "revision", "sop": "lumajang/vpn" })))
+            .await;
+    let publish = format!("/sop-drafts/{}/publish", revision["id"].as_str().unwrap());
+    assert_eq!(
+        send(&admin, post.clone(), &publish, Some(json!({ "revision": 7 }))).await.0,
+        StatusCode::CONFLICT
+    );
+    let (status, published) = send(&admin, post.clone(), &publish, Some(json!({ "revision": 1 }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{published}");
+    assert_eq!(app.store.sop_ids("lumajang").await.unwrap().len(), sops, "a new version, not a new SOP");
+    let (_, list) = send(&admin, reqwest::Method::GET, "/sop-drafts", None).await;
+    assert!(
+        list.as_array().unwrap().iter().any(|d| d["id"] == revision["id"] && d["status"] == "terbit"),
+        "{list}"
+    );
+
+    assert_eq!(
+        send(&admin, reqwest::Method::DELETE, &format!("{path}?revision=9"), None).await.0,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        send(&admin, reqwest::Method::DELETE, &format!("{path}?revision=1"), None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(send(&admin, reqwest::Method::GET, &path, None).await.0, StatusCode::NOT_FOUND);
+}

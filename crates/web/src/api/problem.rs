@@ -202,6 +202,14 @@ impl From<store::StoreError> for Problem {
             refusal @ (S::VersionConflict { .. } | S::StaleVersion { .. }) => {
                 Problem::conflict(refusal.to_string())
             }
+            S::DraftChanged { revision, .. } => Problem::new(
+                StatusCode::CONFLICT,
+                "draft-changed",
+                "Konsep sudah berubah",
+                Some(format!(
+                    "Konsep ini sudah disimpan orang lain (kini revisi {revision}); tidak ada yang berubah. Baca konsepnya lagi dan kirim dengan `revision` terbaru."
+                )),
+            ),
             S::KeyTaken => Problem::new(
                 StatusCode::CONFLICT,
                 super::replay::KEY_TAKEN,

@@ -141,7 +141,7 @@ fn attachments(step: &sop::Step) -> Vec<AttachmentSpec> {
         .collect()
 }
 
-async fn summary(state: &AppState, caller: &Caller, sop: &Sop) -> Result<SopSummary, Problem> {
+pub(super) async fn summary(state: &AppState, caller: &Caller, sop: &Sop) -> Result<SopSummary, Problem> {
     let versions = state.store.published_versions(caller.0.agency_id()).await?;
     let published = versions.iter().find(|v| v.sop_id == sop.id && v.version == i64::from(sop.version));
     summary_of(state, caller, sop, published).await
@@ -213,7 +213,7 @@ pub struct PublishedSop {
 }
 
 /// A refusal of a definition with every finding, located.
-fn refused(why: Refusal, findings: &[sop::Diagnostic], text: &str) -> Problem {
+pub(super) fn refused(why: Refusal, findings: &[sop::Diagnostic], text: &str) -> Problem {
     let errors = findings
         .iter()
         .filter(|d| d.severity == sop::Severity::Error)

@@ -231,7 +231,7 @@ impl Posted {
 }
 
 /// The name a draft's text is checked under.
-fn file_name(draft: &SopDraft) -> String {
+pub(crate) fn file_name(draft: &SopDraft) -> String {
     let slug = draft.sop_id.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or("konsep");
     format!("{slug}.toml")
 }
@@ -342,16 +342,22 @@ pub async fn create_blank(
     admin(&user)?;
     user.check_csrf(form.csrf.as_deref())?;
     let agency = user.agency_id();
+    let text = blank_text(&state, agency).await?;
+    let draft =
+        state.store.create_sop_draft(agency, DraftOrigin::Blank, &text, user.person(), now_ms()).await?;
+    Ok(Redirect::to(&format!("{BASE}/{}", draft.id)).into_response())
+}
+
+/// An almost empty definition for `agency`, under an SOP id that neither
+/// a live SOP nor a draft has taken.
+pub(crate) async fn blank_text(state: &AppState, agency: &str) -> Result<String, StoreError> {
     let mut taken = state.store.sop_ids(agency).await?;
     taken.extend(state.store.sop_drafts(agency).await?.into_iter().map(|d| d.sop_id));
     let id = (1..)
         .map(|n| if n == 1 { format!("{agency}/sop-baru") } else { format!("{agency}/sop-baru-{n}") })
         .find(|id| !taken.contains(id))
         .expect("some number is free");
-    let text = sop::draft_form::blank(agency, &id);
-    let draft =
-        state.store.create_sop_draft(agency, DraftOrigin::Blank, &text, user.person(), now_ms()).await?;
-    Ok(Redirect::to(&format!("{BASE}/{}", draft.id)).into_response())
+    Ok(sop::draft_form::blank(agency, &id))
 }
 
 #[derive(Deserialize)]
@@ -1409,7 +1415,7 @@ pub async fn publish(
     user.check_csrf(posted.get("csrf"))?;
     let agency = user.agency_id();
     let mut draft = state.store.sop_draft(agency, &id).await?;
-    let mut revision = posted.revision();
+    let revision = posted.revision();
     if posted.get("id").is_some() {
         let (form, _, text) = written(&draft, &posted);
         let text = match text {
@@ -1422,10 +1428,7 @@ pub async fn publish(
             }
         };
         match state.store.save_sop_draft(agency, &id, revision, &text, user.person(), now_ms()).await {
-            Ok(saved) => {
-                revision = saved.revision;
-                draft = saved;
-            }
+            Ok(saved) => draft = saved,
             Err(StoreError::DraftChanged { by, at, .. }) => {
                 let current = SopDraft { revision, ..state.store.sop_draft(agency, &id).await? };
                 let said = Said::Conflict { by, at };
@@ -1437,12 +1440,8 @@ pub async fn publish(
         let said = Said::Conflict { by: draft.updated_by.clone(), at: draft.updated_at };
         return render(&state, &user, &draft, None, said, None, StatusCode::CONFLICT).await;
     }
-    match sop_publishing::publish(&state, &user, &file_name(&draft), &draft.source).await? {
+    match publish_draft(&state, &user, &draft).await? {
         Outcome::Published { sop, .. } => {
-            state
-                .store
-                .mark_sop_draft_published(agency, &id, revision, sop.version, user.person(), now_ms())
-                .await?;
             Ok(Redirect::to(&format!("{BASE}/{id}?terbit={}", sop.version)).into_response())
         }
         Outcome::Refused { why, findings } => {
@@ -1453,6 +1452,25 @@ pub async fn publish(
             render(&state, &user, &draft, None, Said::Refused(findings), None, status).await
         }
     }
+}
+
+/// Publishes `draft` as it is saved, through the upload's checks, and
+/// marks it published under the version it became (the page's and the
+/// API's way).
+pub(crate) async fn publish_draft(
+    state: &AppState,
+    user: &User,
+    draft: &SopDraft,
+) -> Result<Outcome, WebError> {
+    let outcome = sop_publishing::publish(state, user, &file_name(draft), &draft.source).await?;
+    if let Outcome::Published { sop, .. } = &outcome {
+        let (agency, by) = (user.agency_id(), user.person());
+        state
+            .store
+            .mark_sop_draft_published(agency, &draft.id, draft.revision, sop.version, by, now_ms())
+            .await?;
+    }
+    Ok(outcome)
 }
 
 pub async fn delete(

@@ -49,6 +49,12 @@ async fn role(state: &AppState, user: &User, draft: &SopDraft) -> Result<Role, W
     }
 }
 
+/// Refuses anyone who may not read `draft`: its administrators, its
+/// reviewer and the heads of the agency may.
+pub(crate) async fn may_read(state: &AppState, user: &User, draft: &SopDraft) -> Result<(), WebError> {
+    role(state, user, draft).await.map(|_| ())
+}
+
 /// The label of a commentable field (`steps.2.time` → "Langkah 3 · Waktu").
 pub(super) fn field_label(user: &User, form: &SopForm, field: &str) -> String {
     let parts: Vec<&str> = field.split('.').collect();
