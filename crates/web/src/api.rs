@@ -16,6 +16,7 @@ mod cases;
 mod connectors;
 mod dashboard;
 pub mod feed;
+mod handover;
 mod notifications;
 mod organisation;
 mod paging;
@@ -31,6 +32,7 @@ mod satisfaction;
 mod sop_drafts;
 pub(crate) mod sop_schema;
 mod sops;
+mod survey;
 mod tasks;
 mod tokens;
 pub(crate) mod webhooks;
@@ -108,6 +110,9 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(case_duties::decide_review_item))
         .routes(routes!(case_duties::reveal))
         .routes(routes!(cases::attachment))
+        .routes(routes!(handover::list))
+        .routes(routes!(handover::take))
+        .routes(routes!(survey::questions, survey::answer))
         .routes(routes!(tasks::list))
         .routes(routes!(registries::kinds))
         .routes(routes!(registries::list))

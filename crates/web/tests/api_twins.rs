@@ -796,3 +796,49 @@ async fn an_administrator_imports_publishes_and_deletes_drafts_through_the_api()
     );
     assert_eq!(send(&admin, reqwest::Method::GET, &path, None).await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_requester_answers_the_survey_once_through_the_api() {
+    let app = spawn().await;
+    let at = now() - 3_600_000;
+    let case = app.submit_vpn(at).await;
+    let case = app.finish(case, at).await;
+    let path = format!("/cases/{}/survey", case.id);
+    let requester = Api::of(&app, "lmj-pemohon").await;
+    let head = Api::of(&app, "lmj-kadis").await;
+    assert_eq!(
+        send(&head, reqwest::Method::GET, &path, None).await.0,
+        StatusCode::NOT_FOUND,
+        "the requester's only"
+    );
+    let (status, questions) = send(&requester, reqwest::Method::GET, &path, None).await;
+    assert_eq!(status, StatusCode::OK, "{questions}");
+    let codes: Vec<String> =
+        questions.as_array().unwrap().iter().map(|q| q["code"].as_str().unwrap().to_string()).collect();
+    assert_eq!(codes.len(), 9);
+
+    let mut scores: serde_json::Map<String, Value> = codes.iter().map(|c| (c.clone(), json!(4))).collect();
+    scores.remove(&codes[0]);
+    scores.insert(codes[1].clone(), json!(7));
+    let (status, problem) =
+        send(&requester, reqwest::Method::POST, &path, Some(json!({ "scores": scores }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(refused_fields(&problem), [codes[0].as_str(), codes[1].as_str()]);
+    scores.insert("u99".into(), json!(4));
+    let (status, problem) =
+        send(&requester, reqwest::Method::POST, &path, Some(json!({ "scores": scores }))).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["scores"]));
+    assert_eq!(send(&requester, reqwest::Method::GET, &path, None).await.0, StatusCode::OK, "still open");
+
+    let scores: serde_json::Map<String, Value> = codes.iter().map(|c| (c.clone(), json!(3))).collect();
+    let answer = json!({ "scores": scores, "comment": "Cepat, terima kasih." });
+    assert_eq!(
+        send(&requester, reqwest::Method::POST, &path, Some(answer.clone())).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        send(&requester, reqwest::Method::POST, &path, Some(answer)).await.0,
+        StatusCode::NOT_FOUND,
+        "once"
+    );
+}

@@ -437,6 +437,26 @@ async fn a_vpn_account_becomes_a_wireguard_peer_handed_over_once_and_pulled_by_t
     let stored = app.store.runs_of_case("lumajang", &first.id).await.unwrap().remove(0);
     assert!(stored.handover.is_none() && stored.handover_taken_at.is_some());
 
+    // The second requester's configuration, through the API: listed (never
+    // its content), taken once, by the requester only.
+    let api = common::Api::of(&app, "lmj-pemohon").await;
+    let (status, _, listed) = api.get(&format!("/cases/{}/handovers", second.id)).await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let run = listed[0]["run"].as_str().unwrap().to_string();
+    assert!(
+        listed[0]["filename"].as_str().is_some_and(|f| f.ends_with(".conf"))
+            && listed[0]["taken_at"].is_null()
+    );
+    let take = format!("{}/api/v1/cases/{}/handovers/{run}", app.base, second.id);
+    let head = common::Api::of(&app, "lmj-kadis").await;
+    assert_eq!(head.call(head.client.post(&take)).await.0, StatusCode::FORBIDDEN, "only the requester");
+    let (status, _, taken) = api.call(api.client.post(&take)).await;
+    assert_eq!(status, StatusCode::OK, "{taken}");
+    assert!(taken["body"].as_str().unwrap().contains("Address = 10.8.0.2/32"), "{taken}");
+    assert_eq!(api.call(api.client.post(&take)).await.0, StatusCode::NOT_FOUND, "taken once");
+    let (_, _, listed) = api.get(&format!("/cases/{}/handovers", second.id)).await;
+    assert!(listed[0]["filename"].is_null() && listed[0]["taken_at"].is_string(), "{listed}");
+
     // The gateway pulls its list with its token, and only with it.
     let client = reqwest::Client::new();
     let pull = |token: &'static str| {

@@ -25,7 +25,11 @@ use crate::i18n::{Lang, Msg};
 use crate::{AppState, layout, now_ms};
 
 /// The case, if `user` may answer its survey now; otherwise why not.
-async fn open_case(state: &AppState, user: &User, case: &str) -> Result<engine::CaseState, WebError> {
+pub(crate) async fn open_case(
+    state: &AppState,
+    user: &User,
+    case: &str,
+) -> Result<engine::CaseState, WebError> {
     if !state.store.may_see_case(user.agency_id(), case, user.person(), false).await? {
         return Err(WebError::Forbidden);
     }
