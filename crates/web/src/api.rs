@@ -29,6 +29,7 @@ mod replay;
 mod reports;
 mod roster;
 mod satisfaction;
+mod signing_queue;
 mod sop_drafts;
 pub(crate) mod sop_schema;
 mod sops;
@@ -123,6 +124,10 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(provisioning::retry))
         .routes(routes!(provisioning::by_hand))
         .routes(routes!(registers::registers))
+        .routes(routes!(signing_queue::list))
+        .routes(routes!(signing_queue::pdf))
+        .routes(routes!(signing_queue::sign))
+        .routes(routes!(signing_queue::wet_ink))
         .routes(routes!(reports::report))
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(satisfaction::satisfaction))

@@ -282,3 +282,77 @@ async fn where_the_agency_allows_it_a_wet_ink_scan_signs_a_waiting_letter() {
     let verified = Browser::new(&app).get(&format!("/verifikasi/{}", letter.code)).await;
     assert!(verified.body.contains("tanda tangan basah"), "{}", verified.body);
 }
+
+#[tokio::test]
+async fn the_queue_is_read_and_signed_through_the_api_by_the_signer_only() {
+    let app = common::spawn().await;
+    let server = contract(CertificateStatus::Issue).await;
+    let addr = server.addr();
+    configure(&app, &server.base_url()).await;
+    let case = app.vpn_at_signing().await;
+    server.stop().await;
+    head_signs(&app, &case.id, PASSPHRASE).await;
+    let id = app.store.waiting_letters("lumajang").await.unwrap()[0].id.clone();
+
+    let head = common::Api::of(&app, "lmj-kadis").await;
+    let requester = common::Api::of(&app, "lmj-pemohon").await;
+    let admin = common::Api::of(&app, "lmj-kasi").await;
+    let (_, _, listed) = head.get("/signing-queue").await;
+    assert_eq!(listed[0]["id"], id.as_str(), "{listed}");
+    assert!(listed[0]["signing_error"].as_str().unwrap().contains("tidak dapat dihubungi"), "{listed}");
+    assert_eq!(requester.get("/signing-queue").await.2, serde_json::json!([]), "none of theirs");
+    assert_eq!(requester.get(&format!("/signing-queue/{id}/pdf")).await.0, StatusCode::FORBIDDEN);
+    let print =
+        head.client.get(format!("{}/api/v1/signing-queue/{id}/pdf", head.base)).bearer_auth(&head.token);
+    let print = print.send().await.unwrap();
+    assert_eq!(print.status(), StatusCode::OK);
+    assert!(print.bytes().await.unwrap().starts_with(b"%PDF-"));
+
+    let sign = |api: &common::Api, passphrase: &str| {
+        api.client
+            .post(format!("{}/api/v1/signing-queue/{id}/sign", api.base))
+            .header("content-type", "application/json")
+            .body(serde_json::json!({ "passphrase": passphrase }).to_string())
+    };
+    assert_eq!(admin.call(sign(&admin, PASSPHRASE)).await.0, StatusCode::FORBIDDEN, "the signer's only");
+    let (status, _, problem) = head.call(sign(&head, PASSPHRASE)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "still down: {problem}");
+    assert!(problem["type"].as_str().unwrap().ends_with("not-signed"), "{problem}");
+    assert_eq!(app.store.waiting_letters("lumajang").await.unwrap().len(), 1, "it still waits");
+
+    let server = serve_on(tokio::net::TcpListener::bind(addr).await.unwrap(), CertificateStatus::Issue).await;
+    let (status, _, signed) = head.call(sign(&head, PASSPHRASE)).await;
+    assert_eq!(status, StatusCode::OK, "{signed}");
+    assert!(app.store.waiting_letters("lumajang").await.unwrap().is_empty());
+    assert_eq!(head.call(sign(&head, PASSPHRASE)).await.0, StatusCode::NOT_FOUND, "signed once");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_wet_ink_scan_is_sent_through_the_api_where_the_agency_allows_it() {
+    let app = common::spawn().await;
+    let server = contract(CertificateStatus::Issue).await;
+    configure(&app, &server.base_url()).await;
+    let case = app.vpn_at_signing().await;
+    server.stop().await;
+    head_signs(&app, &case.id, PASSPHRASE).await;
+    let id = app.store.waiting_letters("lumajang").await.unwrap()[0].id.clone();
+    let head = common::Api::of(&app, "lmj-kadis").await;
+    let scan = |bytes: &'static [u8]| {
+        head.client.post(format!("{}/api/v1/signing-queue/{id}/wet-ink", head.base)).body(bytes)
+    };
+    assert_eq!(
+        head.call(scan(common::PDF)).await.0,
+        StatusCode::FORBIDDEN,
+        "not allowed until the agency says so"
+    );
+    let mut agency = app.store.agency("lumajang").await.unwrap();
+    agency.letters.wet_ink_fallback = true;
+    app.store.update_agency(&agency, Some("lmj-kasi")).await.unwrap();
+    let (status, _, problem) = head.call(scan(b"GIF89a")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "scan");
+    assert_eq!(head.call(scan(common::PDF)).await.0, StatusCode::OK);
+    let letter = app.store.outgoing_letter("lumajang", &case.id).await.unwrap().unwrap();
+    assert_eq!(letter.signed_with, Some(store::signing_queue::SignedWith::WetInk));
+}

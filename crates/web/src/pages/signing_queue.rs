@@ -21,7 +21,7 @@ use crate::signing_service::{SigningService, SigningServiceError};
 use crate::{AppState, layout, now_ms, upload};
 
 /// Largest wet-ink scan accepted.
-const MAX_SCAN_BYTES: usize = 10 * 1024 * 1024;
+pub(crate) const MAX_SCAN_BYTES: usize = 10 * 1024 * 1024;
 
 /// The client of `agency`'s signing service and `person`'s NIK there, when
 /// the agency signs through one.
@@ -83,7 +83,7 @@ pub(crate) async fn sign_after_step(
 }
 
 /// Sends waiting letter `id` to the service with `person`'s passphrase.
-async fn sign_waiting(
+pub(crate) async fn sign_waiting(
     state: &AppState,
     agency: &str,
     id: &str,
@@ -132,7 +132,7 @@ fn sees_all(user: &User) -> bool {
 }
 
 /// Whether `user` may see waiting letter `l`.
-fn may_see(user: &User, l: &WaitingLetter) -> bool {
+pub(crate) fn may_see(user: &User, l: &WaitingLetter) -> bool {
     sees_all(user) || l.signer_id == user.person()
 }
 
