@@ -17,6 +17,7 @@ mod connectors;
 mod dashboard;
 pub mod feed;
 mod handover;
+mod notice_settings;
 mod notifications;
 mod organisation;
 mod paging;
@@ -135,6 +136,8 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(registrations::list))
         .routes(routes!(registrations::approve))
         .routes(routes!(registrations::refuse))
+        .routes(routes!(notice_settings::mail, notice_settings::save_mail))
+        .routes(routes!(notice_settings::notice_choices, notice_settings::save_notice_choices))
         .routes(routes!(tokens::list))
         .routes(routes!(tokens::revoke))
         .routes(routes!(agencies::list, agencies::create))

@@ -842,3 +842,51 @@ async fn the_requester_answers_the_survey_once_through_the_api() {
         "once"
     );
 }
+
+#[tokio::test]
+async fn a_person_keeps_their_own_notice_settings_through_the_api() {
+    let app = spawn().await;
+    let me = Api::of(&app, "lmj-petugas").await;
+    let put = reqwest::Method::PUT;
+    let (status, problem) =
+        send(&me, put.clone(), "/me/mail", Some(json!({ "email": "bukan alamat", "enabled": true }))).await;
+    assert_eq!(
+        (status, refused_fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["email"]),
+        "{problem}"
+    );
+    let (status, mail) = send(
+        &me,
+        put.clone(),
+        "/me/mail",
+        Some(json!({ "email": "Petugas@Lumajangkab.go.id", "enabled": true })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{mail}");
+    assert_eq!(me.get("/me/mail").await.2, json!({ "email": "petugas@lumajangkab.go.id", "enabled": true }));
+
+    let (_, choices) = send(&me, reqwest::Method::GET, "/me/notice-choices", None).await;
+    let count = choices["choices"].as_array().unwrap().len();
+    assert!(count >= 2, "every kind and channel: {choices}");
+    let kind = choices["choices"][0]["kind"].as_str().unwrap().to_string();
+    let unknown = json!({ "choices": [{ "kind": kind, "channel": "email", "delivery": "kadang" }], "digest_time": "07:00" });
+    let (status, problem) = send(&me, put.clone(), "/me/notice-choices", Some(unknown)).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["choices"]));
+    let no_number = json!({ "choices": [{ "kind": kind, "channel": "pesan", "delivery": "segera" }], "digest_time": "07:00" });
+    assert_eq!(
+        send(&me, put.clone(), "/me/notice-choices", Some(no_number)).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let digest = json!({ "choices": [{ "kind": kind, "channel": "email", "delivery": "ringkasan" }], "digest_time": "16:30" });
+    let (status, saved) = send(&me, put, "/me/notice-choices", Some(digest)).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["digest_time"], "16:30");
+    assert!(
+        saved["choices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["kind"] == kind.as_str() && c["channel"] == "email" && c["delivery"] == "ringkasan")
+    );
+    assert_eq!(saved["choices"].as_array().unwrap().len(), count);
+}
