@@ -17,6 +17,7 @@ mod connectors;
 mod dashboard;
 pub mod feed;
 mod handover;
+mod monev;
 mod notice_settings;
 mod notifications;
 mod organisation;
@@ -131,6 +132,10 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(signing_queue::wet_ink))
         .routes(routes!(reports::report))
         .routes(routes!(dashboard::dashboard))
+        .routes(routes!(monev::read, monev::sign))
+        .routes(routes!(monev::set_period))
+        .routes(routes!(monev::questions, monev::set_questions))
+        .routes(routes!(monev::evaluate))
         .routes(routes!(satisfaction::satisfaction))
         .routes(routes!(audit::checkpoint))
         .routes(routes!(registrations::list))

@@ -890,3 +890,117 @@ async fn a_person_keeps_their_own_notice_settings_through_the_api() {
     );
     assert_eq!(saved["choices"].as_array().unwrap().len(), count);
 }
+
+#[tokio::test]
+async fn monitoring_is_signed_off_and_an_sop_evaluated_through_the_api() {
+    let app = spawn().await;
+    // Last half-year (the default period): one VPN case in it.
+    let zone = jiff::tz::TimeZone::get("Asia/Jakarta").unwrap();
+    let today = jiff::Timestamp::now().to_zoned(zone.clone()).date();
+    let (year, first) = if today.month() <= 6 { (today.year() - 1, 7) } else { (today.year(), 1) };
+    let from = jiff::civil::date(year, first, 1);
+    let at = from.checked_add(jiff::Span::new().days(10)).unwrap().to_zoned(zone).unwrap();
+    let case = app.submit_vpn(at.timestamp().as_millisecond()).await;
+    app.finish(case, at.timestamp().as_millisecond()).await;
+
+    let head = Api::of(&app, "lmj-kadis").await;
+    let requester = Api::of(&app, "lmj-pemohon").await;
+    let (status, form) = send(&head, reqwest::Method::GET, "/monitoring/lumajang/vpn", None).await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    assert_eq!(form["from"], from.to_string().as_str());
+    assert!(form["summary"].as_str().unwrap().contains("1 permohonan diajukan"), "{form}");
+    assert!(form["signed_by"].is_null());
+    assert_eq!(
+        send(&requester, reqwest::Method::GET, "/monitoring/lumajang/vpn", None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let steps: Vec<u64> =
+        form["rows"].as_array().unwrap().iter().map(|r| r["step"].as_u64().unwrap()).collect();
+
+    let judged = |skip_first: bool| {
+        let rows: Vec<Value> = steps
+            .iter()
+            .skip(usize::from(skip_first))
+            .map(|n| json!({ "step": n, "judgement": "baik", "note": format!("catatan langkah {n}") }))
+            .collect();
+        json!({ "rows": rows })
+    };
+    let (status, problem) =
+        send(&head, reqwest::Method::POST, "/monitoring/lumajang/vpn", Some(judged(true))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "one step unjudged: {problem}");
+    assert_eq!(refused_fields(&problem), [format!("rows.{}.judgement", steps[0]).as_str()]);
+    let bad = json!({ "rows": [{ "step": steps[0], "judgement": "lumayan" }] });
+    let (status, problem) = send(&head, reqwest::Method::POST, "/monitoring/lumajang/vpn", Some(bad)).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["rows"]));
+    let (status, signed) =
+        send(&head, reqwest::Method::POST, "/monitoring/lumajang/vpn", Some(judged(false))).await;
+    assert_eq!(status, StatusCode::CREATED, "{signed}");
+    assert_eq!(signed["signed_by"], "lmj-kadis");
+    assert_eq!(
+        send(&head, reqwest::Method::POST, "/monitoring/lumajang/vpn", Some(judged(false))).await.0,
+        StatusCode::CONFLICT
+    );
+
+    // The period's length and the checklist are the administrators'.
+    let admin = Api::of(&app, "lmj-kasi").await;
+    assert_eq!(
+        send(&head, reqwest::Method::PUT, "/monitoring/period", Some(json!({ "months": 3 }))).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(&admin, reqwest::Method::PUT, "/monitoring/period", Some(json!({ "months": 5 }))).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        send(&admin, reqwest::Method::PUT, "/monitoring/period", Some(json!({ "months": 3 }))).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(app.store.monitoring_months("lumajang").await.unwrap(), 3);
+    let questions = json!({ "questions": ["Mampu mendorong peningkatan kinerja", "Mudah dipahami"] });
+    assert_eq!(
+        send(&head, reqwest::Method::PUT, "/evaluation/questions", Some(questions.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let many: Vec<String> = (0..31).map(|n| format!("Pertanyaan {n}")).collect();
+    let (status, problem) =
+        send(&admin, reqwest::Method::PUT, "/evaluation/questions", Some(json!({ "questions": many }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let (status, defaults) =
+        send(&admin, reqwest::Method::PUT, "/evaluation/questions", Some(json!({ "questions": [] }))).await;
+    assert!(
+        status == StatusCode::OK && defaults["questions"].as_array().unwrap().len() > 2,
+        "none: the regulation's: {defaults}"
+    );
+    let (status, saved) = send(&admin, reqwest::Method::PUT, "/evaluation/questions", Some(questions)).await;
+    assert_eq!((status, saved["questions"].as_array().unwrap().len()), (StatusCode::OK, 2));
+
+    let unanswered = json!({ "answers": [{ "yes": true }, { "note": "belum" }] });
+    let (status, problem) =
+        send(&head, reqwest::Method::POST, "/evaluations/lumajang/vpn", Some(unanswered)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(refused_fields(&problem), ["answers.1.yes"]);
+    let one = json!({ "answers": [{ "yes": true }] });
+    let (status, problem) = send(&head, reqwest::Method::POST, "/evaluations/lumajang/vpn", Some(one)).await;
+    assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["answers"]));
+    let no_recommendation =
+        json!({ "answers": [{ "yes": true }, { "yes": false, "note": "istilah teknis" }], "revise": true });
+    let evaluations = "/evaluations/lumajang/vpn";
+    let (status, problem) = send(&head, reqwest::Method::POST, evaluations, Some(no_recommendation)).await;
+    assert_eq!(
+        (status, refused_fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["recommendation"])
+    );
+    let done = json!({
+        "answers": [{ "yes": true }, { "yes": false, "note": "istilah teknis" }],
+        "recommendation": "Sederhanakan istilah pada langkah 2",
+        "revise": true
+    });
+    assert_eq!(
+        send(&requester, reqwest::Method::POST, "/evaluations/lumajang/vpn", Some(done.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, evaluated) =
+        send(&head, reqwest::Method::POST, "/evaluations/lumajang/vpn", Some(done)).await;
+    assert_eq!(status, StatusCode::CREATED, "{evaluated}");
+    assert!(evaluated["draft"].is_string(), "a revision draft opened: {evaluated}");
+}

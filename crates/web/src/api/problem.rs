@@ -167,10 +167,10 @@ impl Problem {
     }
 
     /// Renames the refused fields for which `api_name` has another name.
-    pub fn rename_fields(mut self, api_name: impl Fn(&str) -> Option<&'static str>) -> Problem {
+    pub fn rename_fields<S: Into<String>>(mut self, api_name: impl Fn(&str) -> Option<S>) -> Problem {
         for error in &mut self.errors {
             if let Some(name) = api_name(&error.field) {
-                error.field = name.to_string();
+                error.field = name.into();
             }
         }
         self

@@ -23,7 +23,7 @@ use crate::{AppState, layout, now_ms};
 
 const BASE: &str = "/laporan/evaluasi";
 
-fn may_evaluate(user: &User) -> Result<(), WebError> {
+pub(crate) fn may_evaluate(user: &User) -> Result<(), WebError> {
     if user.may_report { Ok(()) } else { Err(WebError::Forbidden) }
 }
 
@@ -185,7 +185,7 @@ async fn form_page(
     Ok(layout::page(user, user.t(Msg::EvFormTitle), "/laporan", body))
 }
 
-fn own_sop(user: &User, agency: &str, slug: &str) -> Result<String, WebError> {
+pub(crate) fn own_sop(user: &User, agency: &str, slug: &str) -> Result<String, WebError> {
     may_evaluate(user)?;
     if agency != user.agency_id() {
         return Err(WebError::NotFound);

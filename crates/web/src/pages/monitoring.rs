@@ -148,6 +148,13 @@ pub struct PeriodQuery {
     sop: Option<String>,
 }
 
+impl PeriodQuery {
+    /// From `from` until `until` (each absent: the agency's previous period's).
+    pub(crate) fn between(from: Option<String>, until: Option<String>) -> PeriodQuery {
+        PeriodQuery { dari: from, sampai: until, sop: None }
+    }
+}
+
 /// The period of a request: the agency's previous period by default.
 async fn period(state: &AppState, user: &User, q: &PeriodQuery) -> Result<(Date, Date), WebError> {
     let parse = |v: &Option<String>| -> Result<Option<Date>, WebError> {
@@ -190,7 +197,7 @@ pub async fn index(
     Ok(list(&state, &user).await?.into_response())
 }
 
-async fn load(
+pub(crate) async fn load(
     state: &AppState,
     user: &User,
     (agency, slug): (&str, &str),
