@@ -31,6 +31,7 @@ mod replay;
 mod reports;
 mod roster;
 mod satisfaction;
+mod settings;
 mod signing_queue;
 mod sop_drafts;
 pub(crate) mod sop_schema;
@@ -143,6 +144,9 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(registrations::refuse))
         .routes(routes!(notice_settings::mail, notice_settings::save_mail))
         .routes(routes!(notice_settings::notice_choices, notice_settings::save_notice_choices))
+        .routes(routes!(settings::sign_in, settings::save_sign_in))
+        .routes(routes!(settings::gateway, settings::save_gateway))
+        .routes(routes!(settings::test_gateway))
         .routes(routes!(tokens::list))
         .routes(routes!(tokens::revoke))
         .routes(routes!(agencies::list, agencies::create))

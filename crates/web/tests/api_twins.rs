@@ -1004,3 +1004,34 @@ async fn monitoring_is_signed_off_and_an_sop_evaluated_through_the_api() {
     assert_eq!(status, StatusCode::CREATED, "{evaluated}");
     assert!(evaluated["draft"].is_string(), "a revision draft opened: {evaluated}");
 }
+
+#[tokio::test]
+async fn sign_in_settings_are_kept_through_the_api_and_secrets_never_read_back() {
+    let app = spawn().await;
+    let admin = Api::of(&app, "lmj-kasi").await;
+    let head = Api::of(&app, "lmj-kadis").await;
+    assert_eq!(send(&head, reqwest::Method::GET, "/settings/sign-in", None).await.0, StatusCode::FORBIDDEN);
+    let (status, settings) = send(&admin, reqwest::Method::GET, "/settings/sign-in", None).await;
+    assert_eq!((status, settings["local_passwords"].as_bool()), (StatusCode::OK, Some(true)), "{settings}");
+
+    let mut ldap = settings.clone();
+    ldap["ldap_url"] = json!("http://direktori");
+    ldap["ldap_mode"] = json!("search");
+    let (status, problem) = send(&admin, reqwest::Method::PUT, "/settings/sign-in", Some(ldap.clone())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(refused_fields(&problem).contains(&"ldap_url"), "{problem}");
+    assert!(app.store.sign_in_settings("lumajang").await.unwrap().ldap.is_none(), "nothing saved");
+    ldap["ldap_url"] = json!("ldap://127.0.0.1:3389");
+    ldap["ldap_service_dn"] = json!("cn=sopir,dc=lumajangkab,dc=go,dc=id");
+    ldap["ldap_service_password"] = json!("rahasia-layanan-direktori");
+    ldap["ldap_base"] = json!("ou=people,dc=lumajangkab,dc=go,dc=id");
+    ldap["ldap_filter"] = json!("(uid={username})");
+    let (status, saved) = send(&admin, reqwest::Method::PUT, "/settings/sign-in", Some(ldap)).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(
+        (saved["ldap_mode"].as_str(), saved["ldap_service_password"].as_str()),
+        (Some("search"), Some(""))
+    );
+    assert!(!saved.to_string().contains("rahasia"));
+    assert!(app.store.sign_in_settings("lumajang").await.unwrap().ldap.is_some());
+}

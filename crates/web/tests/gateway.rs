@@ -189,3 +189,50 @@ async fn a_gateway_that_cannot_be_reached_is_tried_again_later() {
         "{waiting:?}"
     );
 }
+
+#[tokio::test]
+async fn the_gateway_is_set_and_tested_through_the_api_by_administrators_only() {
+    let app = spawn().await;
+    let (url, received) = gateway(&[]).await;
+    let admin = common::Api::of(&app, "lmj-kasi").await;
+    let head = common::Api::of(&app, "lmj-kadis").await;
+    let put = |api: &common::Api, body: serde_json::Value| {
+        api.client
+            .put(format!("{}/api/v1/settings/message-gateway", api.base))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+    };
+    let good = serde_json::json!({ "url": url, "headers": "Authorization: Bearer rahasia-token-9876", "template": TEMPLATE });
+    assert_eq!(head.call(put(&head, good.clone())).await.0, StatusCode::FORBIDDEN);
+    let bad = serde_json::json!({ "url": "ftp://gw", "template": TEMPLATE });
+    let (status, _, problem) = admin.call(put(&admin, bad)).await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("url"))
+    );
+    assert!(app.store.message_gateway("lumajang").await.unwrap().is_none(), "a refusal saves nothing");
+    let (status, _, saved) = admin.call(put(&admin, good)).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["headers"], serde_json::json!(["Authorization"]));
+    assert!(!saved.to_string().contains("rahasia"), "header values are never read back");
+    // Absent headers keep the saved ones.
+    let (_, _, kept) = admin.call(put(&admin, serde_json::json!({ "url": url, "template": TEMPLATE }))).await;
+    assert_eq!(kept["headers"], serde_json::json!(["Authorization"]));
+
+    let test = |body: serde_json::Value| {
+        admin
+            .client
+            .post(format!("{}/api/v1/settings/message-gateway/test", admin.base))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+    };
+    let (status, _, problem) = admin.call(test(serde_json::json!({}))).await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("phone"))
+    );
+    let (status, _, outcome) = admin.call(test(serde_json::json!({ "phone": "081255556666" }))).await;
+    assert_eq!((status, outcome["sent"].as_bool()), (StatusCode::OK, Some(true)), "{outcome}");
+    let last = received.lock().unwrap().last().unwrap().clone();
+    assert_eq!(json(&last.2)["to"], "081255556666");
+}

@@ -146,6 +146,44 @@ pub async fn save(
     }
 }
 
+/// What a test message came to.
+pub(crate) enum SendTest {
+    /// No gateway is set, and the words saying so.
+    NoGateway(String),
+    /// Neither a phone number nor a chat id was given.
+    NoRecipient(String),
+    /// Sent or not, and what the gateway answered.
+    Done { sent: bool, message: String },
+}
+
+/// Sends a test message through `user`'s agency's gateway to `phone` or
+/// `chat_id` now (the page's and the API's way).
+pub(crate) async fn send_test(
+    state: &AppState,
+    user: &User,
+    phone: &str,
+    chat_id: &str,
+) -> Result<SendTest, WebError> {
+    let Some(gateway) = state.store.message_gateway(user.agency_id()).await? else {
+        return Ok(SendTest::NoGateway(user.t(Msg::GatewayNotSet).to_string()));
+    };
+    if phone.is_empty() && chat_id.is_empty() {
+        return Ok(SendTest::NoRecipient(user.t(Msg::GatewayTestNoRecipient).to_string()));
+    }
+    let link = format!("{}/tugas", state.public_url.as_deref().unwrap_or_default());
+    let message = format!("Uji coba gateway pesan Sopir {}.\n{link}", user.agency.government);
+    let sender = GatewaySender::new(state.public_url.clone());
+    let request = gateway.request(GatewayMessage { message: &message, link: &link, phone, chat_id });
+    let (sent, message) = match sender.post(&request).await {
+        Outcome::Sent => (true, user.t(Msg::GatewayTestSent).to_string()),
+        Outcome::Retry(why) | Outcome::Refused(why) => {
+            (false, format!("{} {why}", user.t(Msg::GatewayTestFailed)))
+        }
+    };
+    tracing::info!("pesan uji gateway {} oleh {}: {message}", user.agency_id(), user.person());
+    Ok(SendTest::Done { sent, message })
+}
+
 /// Sends a test message now and shows what the gateway answered.
 pub async fn test(
     State(state): State<AppState>,
@@ -153,26 +191,10 @@ pub async fn test(
     axum::Form(form): axum::Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
     admin_form(&user, &form)?;
-    let Some(gateway) = state.store.message_gateway(user.agency_id()).await? else {
-        return render(&state, &user, None, Some((false, user.t(Msg::GatewayNotSet).to_string()))).await;
-    };
     let text = |name: &str| form.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
-    let (phone, chat_id) = (text("telepon"), text("chat_id"));
-    if phone.is_empty() && chat_id.is_empty() {
-        return render(&state, &user, None, Some((false, user.t(Msg::GatewayTestNoRecipient).to_string())))
-            .await;
-    }
-    let link = format!("{}/tugas", state.public_url.as_deref().unwrap_or_default());
-    let message = format!("Uji coba gateway pesan Sopir {}.\n{link}", user.agency.government);
-    let sender = GatewaySender::new(state.public_url.clone());
-    let request =
-        gateway.request(GatewayMessage { message: &message, link: &link, phone: &phone, chat_id: &chat_id });
-    let outcome = match sender.post(&request).await {
-        Outcome::Sent => (true, user.t(Msg::GatewayTestSent).to_string()),
-        Outcome::Retry(why) | Outcome::Refused(why) => {
-            (false, format!("{} {why}", user.t(Msg::GatewayTestFailed)))
-        }
+    let said = match send_test(&state, &user, &text("telepon"), &text("chat_id")).await? {
+        SendTest::NoGateway(why) | SendTest::NoRecipient(why) => (false, why),
+        SendTest::Done { sent, message } => (sent, message),
     };
-    tracing::info!("pesan uji gateway {} oleh {}: {}", user.agency_id(), user.person(), outcome.1);
-    render(&state, &user, None, Some(outcome)).await
+    render(&state, &user, None, Some(said)).await
 }

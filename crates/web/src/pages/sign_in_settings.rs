@@ -19,7 +19,7 @@ use crate::{AppState, now_ms};
 const PREFIX: &str = "masuk-";
 
 /// The saved settings as the form's values (the service password never).
-fn values_of(settings: &SignInSettings) -> BTreeMap<String, String> {
+pub(crate) fn values_of(settings: &SignInSettings) -> BTreeMap<String, String> {
     let mut values = BTreeMap::new();
     let mut set = |k: &str, v: &str| {
         values.insert(k.to_string(), v.to_string());
@@ -63,6 +63,33 @@ fn values_of(settings: &SignInSettings) -> BTreeMap<String, String> {
         }
     }
     values
+}
+
+/// The settings a form (the page's, or the API's as one) sends.
+pub(crate) fn sign_in_form(form: &BTreeMap<String, String>) -> SignInForm {
+    let ticked = |name: &str| !given(form, name).is_empty();
+    SignInForm {
+        local_passwords: ticked("local_passwords"),
+        ldap_url: given(form, "ldap_url").to_string(),
+        ldap_starttls: ticked("ldap_starttls"),
+        ldap_ca_certificate: given(form, ca_certificate::FIELD).to_string(),
+        ldap_search: given(form, "ldap_mode") == "search",
+        ldap_bind_dn: given(form, "ldap_bind_dn").to_string(),
+        ldap_service_dn: given(form, "ldap_service_dn").to_string(),
+        // Not trimmed: a password is what it is.
+        ldap_service_password: form.get("ldap_service_password").cloned().unwrap_or_default(),
+        ldap_base: given(form, "ldap_base").to_string(),
+        ldap_filter: given(form, "ldap_filter").to_string(),
+        ldap_attribute: given(form, "ldap_attribute").to_string(),
+        ldap_maps_to: given(form, "ldap_maps_to").to_string(),
+        oidc_name: given(form, "oidc_name").to_string(),
+        oidc_issuer: given(form, "oidc_issuer").to_string(),
+        oidc_client_id: given(form, "oidc_client_id").to_string(),
+        oidc_client_secret: form.get("oidc_client_secret").cloned().unwrap_or_default(),
+        oidc_scopes: given(form, "oidc_scopes").to_string(),
+        oidc_claim: given(form, "oidc_claim").to_string(),
+        oidc_maps_to: given(form, "oidc_maps_to").to_string(),
+    }
 }
 
 fn render(state: &AppState, user: &User, filled: &Filled, said: Option<Said>) -> Result<Response, WebError> {
@@ -149,29 +176,7 @@ pub async fn save(
     if !user.account.is_admin {
         return Err(WebError::Forbidden);
     }
-    let ticked = |name: &str| !given(&form, name).is_empty();
-    let settings = SignInForm {
-        local_passwords: ticked("local_passwords"),
-        ldap_url: given(&form, "ldap_url").to_string(),
-        ldap_starttls: ticked("ldap_starttls"),
-        ldap_ca_certificate: given(&form, ca_certificate::FIELD).to_string(),
-        ldap_search: given(&form, "ldap_mode") == "search",
-        ldap_bind_dn: given(&form, "ldap_bind_dn").to_string(),
-        ldap_service_dn: given(&form, "ldap_service_dn").to_string(),
-        // Not trimmed: a password is what it is.
-        ldap_service_password: form.get("ldap_service_password").cloned().unwrap_or_default(),
-        ldap_base: given(&form, "ldap_base").to_string(),
-        ldap_filter: given(&form, "ldap_filter").to_string(),
-        ldap_attribute: given(&form, "ldap_attribute").to_string(),
-        ldap_maps_to: given(&form, "ldap_maps_to").to_string(),
-        oidc_name: given(&form, "oidc_name").to_string(),
-        oidc_issuer: given(&form, "oidc_issuer").to_string(),
-        oidc_client_id: given(&form, "oidc_client_id").to_string(),
-        oidc_client_secret: form.get("oidc_client_secret").cloned().unwrap_or_default(),
-        oidc_scopes: given(&form, "oidc_scopes").to_string(),
-        oidc_claim: given(&form, "oidc_claim").to_string(),
-        oidc_maps_to: given(&form, "oidc_maps_to").to_string(),
-    };
+    let settings = sign_in_form(&form);
     match state.store.set_sign_in_settings(user.agency_id(), &settings, user.person(), now_ms()).await {
         Ok(()) => Ok(Redirect::to("/admin/masuk?ok=1").into_response()),
         Err(e) => {
