@@ -17,6 +17,7 @@ mod connectors;
 mod dashboard;
 pub mod feed;
 mod handover;
+mod letter_settings;
 mod monev;
 mod notice_settings;
 mod notifications;
@@ -144,6 +145,10 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(registrations::refuse))
         .routes(routes!(notice_settings::mail, notice_settings::save_mail))
         .routes(routes!(notice_settings::notice_choices, notice_settings::save_notice_choices))
+        .routes(routes!(letter_settings::put_logo))
+        .routes(routes!(letter_settings::put_certificate))
+        .routes(routes!(letter_settings::signing_service, letter_settings::save_signing_service))
+        .routes(routes!(letter_settings::put_signer_nik))
         .routes(routes!(settings::sign_in, settings::save_sign_in))
         .routes(routes!(settings::gateway, settings::save_gateway))
         .routes(routes!(settings::test_gateway))

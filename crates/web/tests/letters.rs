@@ -895,3 +895,49 @@ async fn where_letters_are_finalised_in_srikandi_the_signed_pdf_is_taken_back_wi
         verified.body
     );
 }
+
+#[tokio::test]
+async fn the_logo_and_certificates_are_set_through_the_api_checked_by_content() {
+    let app = spawn().await;
+    let admin = common::Api::of(&app, "lmj-kasi").await;
+    let kabid = common::Api::of(&app, "lmj-kabid").await;
+    let logo = |api: &common::Api, bytes: Vec<u8>| {
+        api.client
+            .put(format!("{}/api/v1/settings/letters/logo", api.base))
+            .header("content-type", "image/png")
+            .body(bytes)
+    };
+    assert_eq!(kabid.call(logo(&kabid, png_logo())).await.0, StatusCode::FORBIDDEN);
+    let (status, _, problem) = admin.call(logo(&admin, PDF.to_vec())).await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("logo"))
+    );
+    assert_eq!(admin.call(logo(&admin, vec![0; 600 * 1024])).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(admin.call(logo(&admin, png_logo())).await.0, StatusCode::NO_CONTENT);
+    let profile = app.store.agency("lumajang").await.unwrap();
+    assert!(app.store.letterhead(&profile).await.unwrap().logo.is_some());
+
+    let p12 = documents::signature::self_signed_pkcs12("Sri Wahyuni", "Diskominfo Lumajang", "rahasia-baru")
+        .unwrap();
+    let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &p12);
+    let certificate = |person: &str, passphrase: &str| {
+        admin
+            .client
+            .put(format!("{}/api/v1/settings/letters/certificates/{person}", admin.base))
+            .header("content-type", "application/json")
+            .body(serde_json::json!({ "p12_base64": encoded, "passphrase": passphrase }).to_string())
+    };
+    let (status, _, problem) = admin.call(certificate("lmj-sekdin", "keliru")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "p12_base64");
+    let (status, _, problem) = admin.call(certificate("tgx-kabid", "rahasia-baru")).await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("person"))
+    );
+    let (status, _, saved) = admin.call(certificate("lmj-sekdin", "rahasia-baru")).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert!(saved["subject"].as_str().unwrap().contains("CN=Sri Wahyuni"));
+    assert!(app.store.signing_certificate("lumajang", "lmj-sekdin").await.unwrap().is_some());
+}

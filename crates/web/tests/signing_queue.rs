@@ -356,3 +356,52 @@ async fn a_wet_ink_scan_is_sent_through_the_api_where_the_agency_allows_it() {
     let letter = app.store.outgoing_letter("lumajang", &case.id).await.unwrap().unwrap();
     assert_eq!(letter.signed_with, Some(store::signing_queue::SignedWith::WetInk));
 }
+
+#[tokio::test]
+async fn the_signing_service_and_a_signers_nik_are_set_through_the_api() {
+    let app = common::spawn().await;
+    let server = contract(CertificateStatus::Issue).await;
+    let admin = common::Api::of(&app, "lmj-kasi").await;
+    let put = |path: &str, body: serde_json::Value| {
+        admin
+            .client
+            .put(format!("{}/api/v1/settings/{path}", admin.base))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+    };
+    let plain = serde_json::json!({ "url": "http://esign.contoh.go.id", "username": "sopir", "password": "x", "timeout_secs": 5 });
+    let (status, _, problem) = admin.call(put("signing-service", plain)).await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("url")),
+        "{problem}"
+    );
+    let good = serde_json::json!({ "url": server.base_url(), "username": "sopir", "password": "rahasia-layanan", "timeout_secs": 5 });
+    let (status, _, saved) = admin.call(put("signing-service", good)).await;
+    assert_eq!((status, saved["username"].as_str()), (StatusCode::OK, Some("sopir")), "{saved}");
+    assert!(!saved.to_string().contains("rahasia"), "the password is never read back");
+    let (status, _, problem) =
+        admin.call(put("signing-service/signers/lmj-kadis", serde_json::json!({ "nik": "12345" }))).await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("nik"))
+    );
+    let (status, _, problem) =
+        admin.call(put("signing-service/signers/nobody", serde_json::json!({ "nik": NIK }))).await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("person"))
+    );
+    assert_eq!(
+        admin.call(put("signing-service/signers/lmj-kadis", serde_json::json!({ "nik": NIK }))).await.0,
+        StatusCode::NO_CONTENT
+    );
+
+    // Set through the API, the service signs the Head's letter.
+    let case = app.vpn_at_signing().await;
+    head_signs(&app, &case.id, PASSPHRASE).await;
+    assert!(app.store.waiting_letters("lumajang").await.unwrap().is_empty(), "signed by the service");
+    let letter = app.store.outgoing_letter("lumajang", &case.id).await.unwrap().unwrap();
+    assert_eq!(letter.signed_with, Some(store::signing_queue::SignedWith::Service));
+    server.stop().await;
+}

@@ -17,8 +17,8 @@ use crate::i18n::Msg;
 use crate::pages::admin_form::admin_form;
 use crate::{AppState, layout, now_ms};
 
-const MAX_LOGO_BYTES: usize = 512 * 1024;
-const MAX_CERTIFICATE_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_LOGO_BYTES: usize = 512 * 1024;
+pub(crate) const MAX_CERTIFICATE_BYTES: usize = 64 * 1024;
 
 async fn render(
     state: &AppState,
