@@ -642,3 +642,135 @@ async fn every_person_and_a_stranger_try_to_import_people_into_both_agencies() {
     let org = app.store.organisation("trenggalek").await.unwrap();
     assert!(org.people.iter().any(|p| p.name == "Pegawai Coba"));
 }
+
+/// A call to the API: its status, with `token` (none: anonymous).
+async fn api_status(
+    app: &App,
+    token: Option<&str>,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&str>,
+) -> StatusCode {
+    let mut request = reqwest::Client::new().request(method, format!("{}/api/v1{path}", app.base));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.header("content-type", "application/json").body(body.to_string());
+    }
+    request.send().await.unwrap().status()
+}
+
+/// The API's side of the matrix: every demo person (and a caller without a
+/// token) reads what the pages let them read and nothing else, and the
+/// state-changing twins refuse whoever the pages refuse — changing nothing.
+#[tokio::test]
+async fn every_person_and_a_stranger_try_the_api() {
+    let app = spawn().await;
+    let (case_path, _) = vpn_case(&app).await;
+    let case_id = case_path.trim_start_matches("/permohonan/").to_string();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let installer = |p: &str| p == "admin-instalasi";
+    let agency_of = |p: &str| if p.starts_with("tgx-") { "trenggalek" } else { "lumajang" };
+    let own_sop = |p: &str| if p.starts_with("tgx-") { "trenggalek/ruang-server" } else { "lumajang/vpn" };
+    let drafts_before = (
+        app.store.sop_drafts("lumajang").await.unwrap().len(),
+        app.store.sop_drafts("trenggalek").await.unwrap().len(),
+    );
+    let months_before = app.store.monitoring_months("lumajang").await.unwrap();
+
+    for person in store::demo::people() {
+        let p = person.id.as_str();
+        let (_, token) = app.store.create_api_token(p, "matriks", 30, now).await.unwrap();
+        let get = |path: String| {
+            let token = token.clone();
+            let app = &app;
+            async move { api_status(app, Some(&token), reqwest::Method::GET, &path, None).await }
+        };
+        let yes_no = |yes: bool| if yes { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        let admin = allowed("admin", p);
+        let report = allowed("report", p);
+        let case = get(format!("/cases/{case_id}")).await;
+        if allowed("view", p) {
+            assert_eq!(case, StatusCode::OK, "{p} reads the case");
+        } else {
+            assert!(
+                matches!(case, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+                "{p} reads the case: {case}"
+            );
+        }
+        let organisation = if installer(p) { true } else { allowed("accounts-lumajang", p) };
+        assert_eq!(
+            get("/agencies/lumajang/organisation".into()).await,
+            yes_no(organisation),
+            "{p} organisation"
+        );
+        assert_eq!(get("/agencies/lumajang/profile".into()).await, yes_no(organisation), "{p} profile");
+        assert_eq!(get("/agencies".into()).await, yes_no(installer(p)), "{p} agencies");
+        for settings in
+            ["/sop-drafts", "/settings/sign-in", "/settings/message-gateway", "/settings/signing-service"]
+        {
+            assert_eq!(get(settings.into()).await, yes_no(admin), "{p} {settings}");
+        }
+        let (agency, sop) = (agency_of(p), own_sop(p));
+        let slug = sop.split('/').nth(1).unwrap();
+        assert_eq!(get(format!("/monitoring/{agency}/{slug}")).await, yes_no(report), "{p} monitoring");
+        assert_eq!(get("/evaluation/questions".into()).await, yes_no(report || admin), "{p} checklist");
+        for own in ["/signing-queue", "/sop-drafts/awaiting", "/me/mail", "/me/notice-choices", "/calendar"] {
+            assert_eq!(get(own.into()).await, StatusCode::OK, "{p} {own}");
+        }
+
+        // The writes, by those the pages refuse (the others' are tested
+        // with their twins).
+        let send = |method: reqwest::Method, path: &'static str, body: &'static str| {
+            let token = token.clone();
+            let app = &app;
+            async move { api_status(app, Some(&token), method, path, Some(body)).await }
+        };
+        if !organisation {
+            let unit = send(
+                reqwest::Method::PUT,
+                "/agencies/lumajang/units/lumajang-uji",
+                r#"{"name": "Unit Uji"}"#,
+            );
+            assert_eq!(unit.await, StatusCode::FORBIDDEN, "{p} adds a unit");
+        }
+        if !admin {
+            let draft = send(reqwest::Method::POST, "/sop-drafts", r#"{"from": "blank"}"#).await;
+            assert_eq!(draft, StatusCode::FORBIDDEN, "{p} begins a draft");
+            let period = send(reqwest::Method::PUT, "/monitoring/period", r#"{"months": 3}"#).await;
+            assert_eq!(period, StatusCode::FORBIDDEN, "{p} sets the monitoring period");
+            let gateway = r#"{"url": "https://gw.contoh.go.id/kirim", "template": "{pesan}"}"#;
+            let gateway = send(reqwest::Method::PUT, "/settings/message-gateway", gateway).await;
+            assert_eq!(gateway, StatusCode::FORBIDDEN, "{p} sets the gateway");
+        }
+        if !installer(p) {
+            let agency = send(reqwest::Method::POST, "/agencies", r#"{"government": "x"}"#).await;
+            assert_eq!(agency, StatusCode::FORBIDDEN, "{p} makes an agency");
+        }
+    }
+    let org = app.store.agency("lumajang").await.unwrap();
+    assert!(!org.units.iter().any(|u| u.id == "lumajang-uji"), "no refused write changed anything");
+    let drafts_after = (
+        app.store.sop_drafts("lumajang").await.unwrap().len(),
+        app.store.sop_drafts("trenggalek").await.unwrap().len(),
+    );
+    assert_eq!(drafts_after, drafts_before);
+    assert_eq!(app.store.monitoring_months("lumajang").await.unwrap(), months_before);
+    assert!(app.store.message_gateway("lumajang").await.unwrap().is_none());
+
+    // Without a token: nothing at all.
+    for (method, path) in [
+        (reqwest::Method::GET, format!("/cases/{case_id}")),
+        (reqwest::Method::GET, "/agencies/lumajang/organisation".to_string()),
+        (reqwest::Method::POST, "/sop-drafts".to_string()),
+        (reqwest::Method::PUT, "/settings/sign-in".to_string()),
+        (reqwest::Method::GET, "/signing-queue".to_string()),
+    ] {
+        assert_eq!(
+            api_status(&app, None, method, &path, Some("{}")).await,
+            StatusCode::UNAUTHORIZED,
+            "{path}"
+        );
+    }
+}
