@@ -27,6 +27,8 @@ macro_rules! select_events {
         )
     };
 }
+// Used by name only from the test-support forgery module.
+#[cfg(feature = "test-support")]
 pub(crate) use select_events;
 
 /// The hash before the first event of every chain.

@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::caller::Caller;
 use super::cases::instant;
+use super::paging::number;
 use super::problem::Problem;
 use crate::AppState;
 
@@ -186,27 +187,6 @@ pub struct FeedPageView {
     pub next: i64,
     /// Whether more was already recorded after `next`: read again at once.
     pub more: bool,
-}
-
-fn number(
-    given: Option<&str>,
-    field: &str,
-    range: std::ops::RangeInclusive<i64>,
-    default: i64,
-) -> Result<i64, Problem> {
-    let Some(given) = given.map(str::trim).filter(|g| !g.is_empty()) else { return Ok(default) };
-    match given.parse::<i64>() {
-        Ok(n) if range.contains(&n) => Ok(n),
-        _ => Err(Problem::field(
-            field,
-            field,
-            if *range.end() == i64::MAX {
-                format!("harus bilangan bulat {} atau lebih", range.start())
-            } else {
-                format!("harus bilangan bulat {} sampai {}", range.start(), range.end())
-            },
-        )),
-    }
 }
 
 /// What happened in the caller's agency after `after`, in order: cases

@@ -8,6 +8,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -144,7 +145,7 @@ fn view(m: Monitoring) -> MonitoringView {
     params(("agency" = String, Path, description = "Agency id", example = "lumajang"), ("slug" = String, Path, description = "SOP slug", example = "vpn"), MonitoringPeriod),
     responses(
         (status = 200, description = "The form", body = MonitoringView),
-        (status = 400, description = "A bad date, or the end before the start", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A malformed query, a bad date, or the end before the start", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not one who reads the agency's reports", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such SOP in the caller's agency", body = Problem, content_type = "application/problem+json"),
@@ -154,8 +155,9 @@ pub async fn read(
     State(state): State<AppState>,
     caller: Caller,
     Path((agency, slug)): Path<(String, String)>,
-    Query(period): Query<MonitoringPeriod>,
+    period: Result<Query<MonitoringPeriod>, QueryRejection>,
 ) -> Result<Json<MonitoringView>, Problem> {
+    let Query(period) = period.map_err(|e| Problem::bad_request(e.body_text()))?;
     let form =
         load(&state, &caller.0, (&agency, &slug), &PeriodQuery::between(period.from, period.to)).await?;
     Ok(Json(view(form)))
@@ -166,7 +168,7 @@ pub async fn read(
     params(("agency" = String, Path, description = "Agency id", example = "lumajang"), ("slug" = String, Path, description = "SOP slug", example = "vpn"), MonitoringPeriod),
     responses(
         (status = 201, description = "Signed off", body = MonitoringView),
-        (status = 400, description = "A bad date, or the end before the start", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A malformed query, a bad date, or the end before the start", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not one who reads the agency's reports", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such SOP in the caller's agency", body = Problem, content_type = "application/problem+json"),
@@ -179,10 +181,11 @@ pub async fn sign(
     State(state): State<AppState>,
     caller: Caller,
     Path((agency, slug)): Path<(String, String)>,
-    Query(period): Query<MonitoringPeriod>,
+    period: Result<Query<MonitoringPeriod>, QueryRejection>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<MonitoringView>), Problem> {
+    let Query(period) = period.map_err(|e| Problem::bad_request(e.body_text()))?;
     let user = &caller.0;
     let form = load(&state, user, (&agency, &slug), &PeriodQuery::between(period.from, period.to)).await?;
     let given: MonitoringSignOff = json_body(&headers, &body)?;

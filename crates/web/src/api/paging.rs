@@ -85,3 +85,36 @@ mod tests {
         assert_eq!(big.limit().unwrap_err().errors[0].field, "limit");
     }
 }
+
+/// A whole number from a query parameter, within `range`; `default` when
+/// absent. A query's numbers are read here rather than by serde so a bad
+/// one is refused by name (422), not as an unreadable query.
+pub(super) fn number(
+    given: Option<&str>,
+    field: &str,
+    range: std::ops::RangeInclusive<i64>,
+    default: i64,
+) -> Result<i64, Problem> {
+    let Some(given) = given.map(str::trim).filter(|g| !g.is_empty()) else { return Ok(default) };
+    match given.parse::<i64>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(Problem::field(
+            field,
+            field,
+            if *range.end() == i64::MAX {
+                format!("harus bilangan bulat {} atau lebih", range.start())
+            } else {
+                format!("harus bilangan bulat {} sampai {}", range.start(), range.end())
+            },
+        )),
+    }
+}
+
+/// A yes/no query parameter (`true`/`false`, `1`/`0`); `false` when absent.
+pub(super) fn flag(given: Option<&str>, field: &str) -> Result<bool, Problem> {
+    match given.map(str::trim).unwrap_or_default() {
+        "" | "false" | "0" => Ok(false),
+        "true" | "1" => Ok(true),
+        _ => Err(Problem::field(field, field, "harus true atau false")),
+    }
+}

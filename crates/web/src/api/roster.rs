@@ -6,6 +6,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,7 @@ use store::roster::RosterPreview;
 use utoipa::{IntoParams, ToSchema};
 
 use super::caller::Caller;
+use super::paging::flag;
 use super::problem::{FieldProblem, Problem};
 use crate::AppState;
 use crate::pages::roster_import::{MAX_ROSTER_BYTES, editable};
@@ -52,8 +54,8 @@ pub struct RosterPlan {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ImportOptions {
     /// Also end today the positions of the people the file no longer names.
-    #[serde(default)]
-    pub end_gone: bool,
+    #[param(value_type = Option<bool>)]
+    pub end_gone: Option<String>,
 }
 
 fn csv_body(headers: &HeaderMap, body: &[u8]) -> Result<(), Problem> {
@@ -161,28 +163,30 @@ pub async fn preview(
     request_body(content = String, content_type = "text/csv", description = "Columns NIP, Nama, Jabatan, Unit kerja; optional Gelar, E-mail, Nomor HP"),
     responses(
         (status = 200, description = "Imported", body = RosterPlan),
+        (status = 400, description = "A malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator of the agency", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such agency", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 6 MB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not CSV", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Each bad line; nothing was imported", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Each bad line (nothing was imported), or a bad end_gone", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = [])))]
 pub async fn import(
     State(state): State<AppState>,
     caller: Caller,
     Path(agency): Path<String>,
-    Query(options): Query<ImportOptions>,
+    options: Result<Query<ImportOptions>, QueryRejection>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<RosterPlan>, Problem> {
     let (_, today) = editable(&state, &caller.0, &agency).await?;
+    let Query(options) = options.map_err(|e| Problem::bad_request(e.body_text()))?;
+    let end_gone = flag(options.end_gone.as_deref(), "end_gone")?;
     csv_body(&headers, &body)?;
     let preview = state.store.roster_preview(&agency, &body, today).await?;
     plan_of(&preview)?;
     let by = Some(caller.0.person());
-    let applied =
-        state.store.apply_roster(&agency, &body, &preview.sha256, today, options.end_gone, by).await?;
+    let applied = state.store.apply_roster(&agency, &body, &preview.sha256, today, end_gone, by).await?;
     Ok(Json(plan_of(&applied)?))
 }

@@ -9,6 +9,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::caller::Caller;
 use super::cases::json_body;
+use super::paging::number;
 use super::problem::{FieldProblem, Finding, Problem};
 use super::sops::{PublishedSop, refused, summary};
 use crate::pages::sop_editor::{blank_text, file_name, publish_draft};
@@ -105,7 +107,8 @@ pub struct AtRevision {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct RevisionQuery {
     /// The revision the caller last read.
-    pub revision: i64,
+    #[param(value_type = i64, minimum = 1)]
+    pub revision: Option<String>,
 }
 
 /// To whom a draft goes for review.
@@ -353,21 +356,28 @@ pub async fn save(
     params(("id" = String, Path, description = "The draft's id"), RevisionQuery),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 400, description = "A malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such draft", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Saved by someone else since `revision`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No revision, or not a whole number", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = [])))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(at): Query<RevisionQuery>,
+    at: Result<Query<RevisionQuery>, QueryRejection>,
 ) -> Result<StatusCode, Problem> {
     require_admin(&caller)?;
+    let Query(at) = at.map_err(|e| Problem::bad_request(e.body_text()))?;
+    let Some(revision) = at.revision.as_deref().filter(|r| !r.trim().is_empty()) else {
+        return Err(Problem::field("revision", "revision", "wajib diisi"));
+    };
+    let revision = number(Some(revision), "revision", 1..=i64::MAX, 0)?;
     let (agency, by) = (caller.0.agency_id(), caller.0.person());
-    state.store.delete_sop_draft(agency, &id, at.revision, by, now_ms()).await?;
+    state.store.delete_sop_draft(agency, &id, revision, by, now_ms()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -506,6 +516,7 @@ async fn judge(
         (status = 404, description = "No such draft", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Saved since `revision`, or not in review", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a body with `revision`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = [])))]
 pub async fn return_draft(
@@ -528,6 +539,7 @@ pub async fn return_draft(
         (status = 404, description = "No such draft", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Saved since `revision`, or not in review", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a body with `revision`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = [])))]
 pub async fn approve(
