@@ -18,6 +18,7 @@ mod dashboard;
 pub mod feed;
 mod handover;
 mod letter_settings;
+mod links;
 mod monev;
 mod notice_settings;
 mod notifications;
@@ -195,11 +196,17 @@ fn v1() -> OpenApiRouter<AppState> {
 pub fn router() -> Router<AppState> {
     let (router, openapi) =
         OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1()).split_for_parts();
-    let document = std::sync::Arc::new(serde_json::to_value(&openapi).expect("the document serialises"));
+    let mut document = serde_json::to_value(&openapi).expect("the document serialises");
+    links::add(&mut document);
+    let served = document.clone();
+    let document = std::sync::Arc::new(document);
     router
         .route(
             "/api/openapi/{agency}",
             axum::routing::get(move |state, path| sop_schema::agency_document(state, path, document.clone())),
         )
-        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+        .merge(
+            utoipa_swagger_ui::SwaggerUi::new("/api/docs")
+                .external_url_unchecked("/api/openapi.json", served),
+        )
 }

@@ -154,3 +154,44 @@ async fn every_page_action_has_its_api_twin_or_is_a_browsers_own() {
     let twinned = TWINS.iter().filter(|(_, t)| matches!(t, Api(_))).count();
     eprintln!("{twinned} page actions have an API twin, {} are a browser's own", TWINS.len() - twinned);
 }
+
+/// The links from a creating call to those that use what it made (for
+/// clients and schemathesis's stateful phase) each lead to a documented
+/// operation, with every path parameter of that operation given.
+#[tokio::test]
+async fn the_documents_links_lead_to_documented_operations() {
+    let app = common::spawn().await;
+    for document in ["/api/openapi.json", "/api/openapi/lumajang"] {
+        let text = reqwest::get(format!("{}{document}", app.base)).await.unwrap().text().await.unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut links = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                    for (name, link) in response["links"].as_object().into_iter().flatten() {
+                        let target = link["operationRef"].as_str().unwrap().strip_prefix("#/paths/").unwrap();
+                        let (pointer, to_method) = target.rsplit_once('/').unwrap();
+                        let to = pointer
+                            .replace("%7B", "{")
+                            .replace("%7D", "}")
+                            .replace("~1", "/")
+                            .replace("~0", "~");
+                        let target = &doc["paths"][&to][to_method];
+                        assert!(target.is_object(), "{method} {path} {status} {name}: no {to_method} {to}");
+                        for parameter in target["parameters"].as_array().into_iter().flatten() {
+                            if parameter["in"] == "path" {
+                                let given = parameter["name"].as_str().unwrap();
+                                assert!(
+                                    link["parameters"][given].is_string(),
+                                    "{name}: {given} of {to} not given"
+                                );
+                            }
+                        }
+                        links += 1;
+                    }
+                }
+            }
+        }
+        assert!(links >= 14, "{document}: {links} links");
+    }
+}
