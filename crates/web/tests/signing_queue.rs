@@ -93,6 +93,19 @@ async fn head_signs(app: &common::App, case: &str, passphrase: &str) -> common::
     head.post_multipart(&url, form(&[("csrf", &page.csrf()), ("kata_sandi", passphrase)])).await
 }
 
+/// A VPN letter waiting in the queue: the service went down before the
+/// Head signed. The case, the letter's id and where the service was.
+async fn letter_waiting(app: &common::App) -> (engine::CaseState, String, std::net::SocketAddr) {
+    let server = contract(CertificateStatus::Issue).await;
+    let addr = server.addr();
+    configure(app, &server.base_url()).await;
+    let case = app.vpn_at_signing().await;
+    server.stop().await;
+    head_signs(app, &case.id, PASSPHRASE).await;
+    let id = app.store.waiting_letters("lumajang").await.unwrap()[0].id.clone();
+    (case, id, addr)
+}
+
 async fn queue_signs(app: &common::App, passphrase: &str) -> common::Page {
     let head = Browser::login(app, "lmj-kadis").await;
     let queue = head.get("/agenda/antrean").await;
@@ -240,12 +253,7 @@ async fn an_inactive_certificate_is_refused_before_a_number_is_taken() {
 #[tokio::test]
 async fn where_the_agency_allows_it_a_wet_ink_scan_signs_a_waiting_letter() {
     let app = common::spawn().await;
-    let server = contract(CertificateStatus::Issue).await;
-    configure(&app, &server.base_url()).await;
-    let case = app.vpn_at_signing().await;
-    server.stop().await;
-    head_signs(&app, &case.id, PASSPHRASE).await;
-    let id = app.store.waiting_letters("lumajang").await.unwrap()[0].id.clone();
+    let (case, id, _) = letter_waiting(&app).await;
     let head = Browser::login(&app, "lmj-kadis").await;
     let scan = |bytes: &[u8]| reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("pindaian.pdf");
     // Not allowed until the agency says so.
@@ -286,13 +294,7 @@ async fn where_the_agency_allows_it_a_wet_ink_scan_signs_a_waiting_letter() {
 #[tokio::test]
 async fn the_queue_is_read_and_signed_through_the_api_by_the_signer_only() {
     let app = common::spawn().await;
-    let server = contract(CertificateStatus::Issue).await;
-    let addr = server.addr();
-    configure(&app, &server.base_url()).await;
-    let case = app.vpn_at_signing().await;
-    server.stop().await;
-    head_signs(&app, &case.id, PASSPHRASE).await;
-    let id = app.store.waiting_letters("lumajang").await.unwrap()[0].id.clone();
+    let (_, id, addr) = letter_waiting(&app).await;
 
     let head = common::Api::of(&app, "lmj-kadis").await;
     let requester = common::Api::of(&app, "lmj-pemohon").await;
@@ -331,12 +333,7 @@ async fn the_queue_is_read_and_signed_through_the_api_by_the_signer_only() {
 #[tokio::test]
 async fn a_wet_ink_scan_is_sent_through_the_api_where_the_agency_allows_it() {
     let app = common::spawn().await;
-    let server = contract(CertificateStatus::Issue).await;
-    configure(&app, &server.base_url()).await;
-    let case = app.vpn_at_signing().await;
-    server.stop().await;
-    head_signs(&app, &case.id, PASSPHRASE).await;
-    let id = app.store.waiting_letters("lumajang").await.unwrap()[0].id.clone();
+    let (case, id, _) = letter_waiting(&app).await;
     let head = common::Api::of(&app, "lmj-kadis").await;
     let scan = |bytes: &'static [u8]| {
         head.client.post(format!("{}/api/v1/signing-queue/{id}/wet-ink", head.base)).body(bytes)

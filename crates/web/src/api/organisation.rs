@@ -179,16 +179,15 @@ pub struct Saved {
     pub id: String,
 }
 
-/// Applies `edit` from `form` as the caller, who must be allowed to edit `agency`.
+/// Applies `edit` to `found` (an agency the caller may edit) from `form`.
 async fn edit(
     state: &AppState,
     caller: &Caller,
-    agency: &str,
+    found: &sop::Agency,
     edit: Edit<'_>,
     form: BTreeMap<String, String>,
 ) -> Result<Json<Saved>, Problem> {
-    let found = editable(state, &caller.0, agency).await?;
-    let id = apply(state, &caller.0, &found, edit, &form).await??;
+    let id = apply(state, &caller.0, found, edit, &form).await??;
     Ok(Json(Saved { id }))
 }
 
@@ -296,7 +295,7 @@ pub async fn put_unit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Saved>, Problem> {
-    editable(&state, &caller.0, &agency).await?;
+    let found = editable(&state, &caller.0, &agency).await?;
     let given: UnitBody = json_body(&headers, &body)?;
     let kind = given.kind.unwrap_or_else(|| UnitKind::default().code().into());
     if UnitKind::parse(&kind).is_none() {
@@ -312,7 +311,7 @@ pub async fn put_unit(
         ("name", Some(given.name)),
         ("kind", Some(kind)),
     ]);
-    edit(&state, &caller, &agency, Edit::Unit, fields).await
+    edit(&state, &caller, &found, Edit::Unit, fields).await
 }
 
 /// Adds the position of this id, or changes it.
@@ -335,7 +334,7 @@ pub async fn put_position(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Saved>, Problem> {
-    editable(&state, &caller.0, &agency).await?;
+    let found = editable(&state, &caller.0, &agency).await?;
     let given: PositionBody = json_body(&headers, &body)?;
     let mut fields = form([
         ("editing", Some(position)),
@@ -357,7 +356,7 @@ pub async fn put_position(
     if given.pemda {
         fields.insert("pemda".into(), "1".into());
     }
-    edit(&state, &caller, &agency, Edit::Position, fields).await
+    edit(&state, &caller, &found, Edit::Position, fields).await
 }
 
 fn person_form(given: PersonBody) -> BTreeMap<String, String> {
@@ -383,9 +382,9 @@ pub async fn add_person(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Saved>), Problem> {
-    editable(&state, &caller.0, &agency).await?;
+    let found = editable(&state, &caller.0, &agency).await?;
     let given: PersonBody = json_body(&headers, &body)?;
-    Ok((StatusCode::CREATED, edit(&state, &caller, &agency, Edit::Person, person_form(given)).await?))
+    Ok((StatusCode::CREATED, edit(&state, &caller, &found, Edit::Person, person_form(given)).await?))
 }
 
 /// Changes a person of the agency.
@@ -408,11 +407,11 @@ pub async fn put_person(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Saved>, Problem> {
-    editable(&state, &caller.0, &agency).await?;
+    let found = editable(&state, &caller.0, &agency).await?;
     let given: PersonBody = json_body(&headers, &body)?;
     let mut fields = person_form(given);
     fields.insert("editing".into(), person);
-    edit(&state, &caller, &agency, Edit::Person, fields).await
+    edit(&state, &caller, &found, Edit::Person, fields).await
 }
 
 /// Gives a person of the agency their login.
@@ -434,7 +433,7 @@ pub async fn add_login(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Saved>), Problem> {
-    editable(&state, &caller.0, &agency).await?;
+    let found = editable(&state, &caller.0, &agency).await?;
     let given: NewLogin = json_body(&headers, &body)?;
     let fields = form([
         ("person", Some(given.person)),
@@ -442,7 +441,7 @@ pub async fn add_login(
         ("password", Some(given.password)),
         ("admin", given.admin.then(|| "1".to_string())),
     ]);
-    Ok((StatusCode::CREATED, edit(&state, &caller, &agency, Edit::Login, fields).await?))
+    Ok((StatusCode::CREATED, edit(&state, &caller, &found, Edit::Login, fields).await?))
 }
 
 /// Records that a person holds (or acts in) a position from a date.
@@ -464,7 +463,7 @@ pub async fn add_holding(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Saved>), Problem> {
-    editable(&state, &caller.0, &agency).await?;
+    let found = editable(&state, &caller.0, &agency).await?;
     let given: NewHolding = json_body(&headers, &body)?;
     if let Some(acting) = given.acting.as_deref().filter(|a| !matches!(*a, "plt" | "plh")) {
         return Err(Problem::field(
@@ -481,7 +480,7 @@ pub async fn add_holding(
         ("acting", given.acting),
         ("acting_for", given.acting_for),
     ]);
-    Ok((StatusCode::CREATED, edit(&state, &caller, &agency, Edit::Holding, fields).await?))
+    Ok((StatusCode::CREATED, edit(&state, &caller, &found, Edit::Holding, fields).await?))
 }
 
 /// Ends a holding on its last day: someone leaves the position, or an
@@ -505,7 +504,7 @@ pub async fn end_holding(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Saved>, Problem> {
-    editable(&state, &caller.0, &agency).await?;
+    let found = editable(&state, &caller.0, &agency).await?;
     let given: HoldingEnd = json_body(&headers, &body)?;
-    edit(&state, &caller, &agency, Edit::EndHolding(&holding), form([("until", Some(given.until))])).await
+    edit(&state, &caller, &found, Edit::EndHolding(&holding), form([("until", Some(given.until))])).await
 }
