@@ -36,7 +36,10 @@ pub struct TakenHandover {
 /// The case `id` of the caller's agency, if the caller asked for it.
 async fn requested(state: &AppState, caller: &Caller, id: &str) -> Result<(), Problem> {
     let user = &caller.0;
-    let case = state.store.case(user.agency_id(), id).await.map_err(|_| Problem::not_found())?;
+    let case = match state.store.case(user.agency_id(), id).await {
+        Err(store::StoreError::NotFound(_)) => return Err(Problem::not_found()),
+        found => found?,
+    };
     if case.requester != user.person() {
         return Err(Problem::forbidden_because("serah terima hanya untuk pemohon"));
     }

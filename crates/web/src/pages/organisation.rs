@@ -679,17 +679,14 @@ pub(crate) async fn apply(
         }
         Edit::Person => {
             let person = person_from(state, id, form).await?;
-            // The address is checked before anything is written: a refusal changes nothing.
-            let written = match store::mail::check_address(given(form, "email")) {
-                Ok(_) => store.put_person(id, &person, by).await,
-                Err(e) => Err(e),
+            let email = given(form, "email");
+            let saved = async {
+                // The address is checked before anything is written: a refusal changes nothing.
+                store::mail::check_address(email)?;
+                store.put_person(id, &person, by).await?;
+                store.set_person_email(id, &person.id, email, by).await
             };
-            match written {
-                Ok(()) => {
-                    store.set_person_email(id, &person.id, given(form, "email"), by).await.map(|()| person.id)
-                }
-                Err(e) => Err(e),
-            }
+            saved.await.map(|()| person.id)
         }
         Edit::Login => {
             let errors = login_problems(state, user, id, form).await?;
@@ -810,7 +807,8 @@ async fn login_problems(
     } else if state.store.account(username).await?.is_some() {
         errors.push(FieldError::new("username", user.t(Msg::Username), user.t(Msg::UsernameTaken)));
     }
-    if given(form, "password").chars().count() < MIN_PASSWORD_CHARS {
+    // Not trimmed: a password is what it is.
+    if form.get("password").map_or(0, |p| p.chars().count()) < MIN_PASSWORD_CHARS {
         errors.push(FieldError::new("password", user.t(Msg::Password), user.t(Msg::PasswordRule)));
     }
     Ok(errors)
