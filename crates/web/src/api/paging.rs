@@ -61,31 +61,6 @@ pub fn cursor<K: Serialize>(key: &K) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).expect("keys serialise"))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_cursor_gives_back_the_key_it_was_made_from() {
-        let key = (-1_700_000_000_000i64, "0193-abc".to_string());
-        let query = PageQuery { cursor: Some(cursor(&key)), limit: Some(5) };
-        assert_eq!(query.after::<(i64, String)>().unwrap(), Some(key));
-        assert_eq!(query.limit().unwrap(), 5);
-        assert_eq!(PageQuery::default().after::<(i64, String)>().unwrap(), None);
-        assert_eq!(PageQuery::default().limit().unwrap(), DEFAULT_LIMIT);
-    }
-
-    #[test]
-    fn bad_cursors_and_limits_are_refused_by_field() {
-        let bad = PageQuery { cursor: Some("!!".into()), limit: None };
-        assert_eq!(bad.after::<i64>().unwrap_err().errors[0].field, "cursor");
-        let wrong_shape = PageQuery { cursor: Some(cursor(&"text")), limit: None };
-        assert_eq!(wrong_shape.after::<(i64, String)>().unwrap_err().errors[0].field, "cursor");
-        let big = PageQuery { cursor: None, limit: Some(1000) };
-        assert_eq!(big.limit().unwrap_err().errors[0].field, "limit");
-    }
-}
-
 /// A whole number from a query parameter, within `range`; `default` when
 /// absent. A query's numbers are read here rather than by serde so a bad
 /// one is refused by name (422), not as an unreadable query.
@@ -116,5 +91,30 @@ pub(super) fn flag(given: Option<&str>, field: &str) -> Result<bool, Problem> {
         "" | "false" | "0" => Ok(false),
         "true" | "1" => Ok(true),
         _ => Err(Problem::field(field, field, "harus true atau false")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_gives_back_the_key_it_was_made_from() {
+        let key = (-1_700_000_000_000i64, "0193-abc".to_string());
+        let query = PageQuery { cursor: Some(cursor(&key)), limit: Some(5) };
+        assert_eq!(query.after::<(i64, String)>().unwrap(), Some(key));
+        assert_eq!(query.limit().unwrap(), 5);
+        assert_eq!(PageQuery::default().after::<(i64, String)>().unwrap(), None);
+        assert_eq!(PageQuery::default().limit().unwrap(), DEFAULT_LIMIT);
+    }
+
+    #[test]
+    fn bad_cursors_and_limits_are_refused_by_field() {
+        let bad = PageQuery { cursor: Some("!!".into()), limit: None };
+        assert_eq!(bad.after::<i64>().unwrap_err().errors[0].field, "cursor");
+        let wrong_shape = PageQuery { cursor: Some(cursor(&"text")), limit: None };
+        assert_eq!(wrong_shape.after::<(i64, String)>().unwrap_err().errors[0].field, "cursor");
+        let big = PageQuery { cursor: None, limit: Some(1000) };
+        assert_eq!(big.limit().unwrap_err().errors[0].field, "limit");
     }
 }
