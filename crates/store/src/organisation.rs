@@ -438,16 +438,13 @@ impl Store {
         write.finish(result).await?;
         self.agency_changed(agency).await
     }
-
-    /// Adds or changes a person of `agency`: a name, an 18-digit NIP if
-    /// any, and a unit of the agency. An unchanged person is left (and
-    /// recorded) alone; a person of another agency is not touched.
-    pub async fn put_person(
+    /// What is wrong with `person` as a person of `agency`: a name, a NIP of
+    /// 18 digits when given, one of the agency's units. Nothing is written.
+    pub async fn person_problems(
         &self,
         agency: &str,
         person: &Person,
-        by: Option<&str>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<FieldProblem>, StoreError> {
         let mut problems = Vec::new();
         if person.name.trim().is_empty() {
             problems.push(FieldProblem::new("name", "Nama", "wajib diisi"));
@@ -466,6 +463,19 @@ impl Store {
         if !self.units(agency).await?.iter().any(|u| u.id == person.unit) {
             problems.push(FieldProblem::new("unit", "Unit", "pilih unit instansi ini"));
         }
+        Ok(problems)
+    }
+
+    /// Adds or changes a person of `agency`: a name, an 18-digit NIP if
+    /// any, and a unit of the agency. An unchanged person is left (and
+    /// recorded) alone; a person of another agency is not touched.
+    pub async fn put_person(
+        &self,
+        agency: &str,
+        person: &Person,
+        by: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let problems = self.person_problems(agency, person).await?;
         let owner: Option<String> = sqlx::query_scalar("SELECT agency_id FROM people WHERE id = $1")
             .bind(&person.id)
             .fetch_optional(&self.pool)

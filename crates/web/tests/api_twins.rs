@@ -510,6 +510,23 @@ async fn an_agencys_organisation_is_built_through_the_api_with_the_editors_refus
         (StatusCode::UNPROCESSABLE_ENTITY, vec!["email"]),
         "{problem}"
     );
+    let everything_wrong = json!({ "name": " ", "unit": "tidak-ada", "nip": "123", "email": "x@" });
+    let (status, problem) =
+        send(&admin, reqwest::Method::POST, "/agencies/lumajang/people", Some(everything_wrong)).await;
+    assert_eq!(
+        (status, refused_fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["email", "name", "nip", "unit"])
+    );
+    let (status, problem) = send(
+        &admin,
+        reqwest::Method::PUT,
+        "/agencies/lumajang/units/BPBD",
+        Some(json!({ "name": "", "kind": "kantor" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused_fields(&problem).last(), Some(&"kind"), "with the others: {problem}");
+    assert!(refused_fields(&problem).contains(&"id"), "{problem}");
     assert_eq!(app.store.organisation("lumajang").await.unwrap().people.len(), before, "nothing added");
     let person =
         json!({ "name": "Rina Wulandari", "unit": "lumajang-bpbd", "email": "rina@lumajangkab.go.id" });

@@ -11,6 +11,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use engine::form::FieldError;
 use engine::organisation::{ActingKind, PositionRight};
 use serde::{Deserialize, Serialize};
 use sop::organisation::UnitKind;
@@ -299,11 +300,18 @@ pub async fn put_unit(
     let given: UnitBody = json_body(&headers, &body)?;
     let kind = given.kind.unwrap_or_else(|| UnitKind::default().code().into());
     if UnitKind::parse(&kind).is_none() {
-        return Err(Problem::field(
+        // With the unit's other faults, so one answer names them all.
+        let unit = sop::organisation::Unit { id: unit, name: given.name, kind: UnitKind::default() };
+        let mut errors: Vec<FieldError> = sop::organisation::check_unit(&unit)
+            .into_iter()
+            .map(|p| FieldError::new(p.field, p.label, p.message))
+            .collect();
+        errors.push(FieldError::new(
             "kind",
             "kind",
             format!("\"{kind}\" bukan jenis unit; pakai dinas atau opd"),
         ));
+        return Err(errors.into());
     }
     let fields = form([
         ("editing", Some("1".into())),

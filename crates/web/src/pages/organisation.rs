@@ -680,9 +680,18 @@ pub(crate) async fn apply(
         Edit::Person => {
             let person = person_from(state, id, form).await?;
             let email = given(form, "email");
+            // Every field is checked before anything is written: a refusal
+            // names them all and changes nothing.
+            let mut errors = match store::mail::check_address(email) {
+                Ok(_) => Vec::new(),
+                Err(e) => field_errors(e)?,
+            };
+            let problems = store.person_problems(id, &person).await?;
+            errors.extend(problems.into_iter().map(|p| FieldError::new(p.field, p.label, p.message)));
+            if !errors.is_empty() {
+                return Ok(Err(errors));
+            }
             let saved = async {
-                // The address is checked before anything is written: a refusal changes nothing.
-                store::mail::check_address(email)?;
                 store.put_person(id, &person, by).await?;
                 store.set_person_email(id, &person.id, email, by).await
             };
