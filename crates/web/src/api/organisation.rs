@@ -89,7 +89,7 @@ pub struct OrganisationView {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitBody {
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(pattern = "\\S", max_length = 200)]
     pub name: String,
     /// `dinas` (default) or `opd`.
     #[serde(default)]
@@ -101,7 +101,7 @@ pub struct UnitBody {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PositionBody {
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(pattern = "\\S", max_length = 200)]
     pub name: String,
     #[serde(default)]
     pub unit: Option<String>,
@@ -118,10 +118,11 @@ pub struct PositionBody {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonBody {
-    #[schema(min_length = 1)]
+    #[schema(pattern = "\\S", max_length = 200)]
     pub name: String,
-    /// 18 digits (spaces are dropped).
+    /// 18 digits.
     #[serde(default)]
+    #[schema(pattern = "^[0-9]{18}$")]
     pub nip: Option<String>,
     /// The id of one of the agency's units.
     pub unit: String,
@@ -135,6 +136,8 @@ pub struct PersonBody {
 #[serde(deny_unknown_fields)]
 pub struct NewLogin {
     pub person: String,
+    /// Lowercase letters, digits, `.`, `_` and `-`.
+    #[schema(pattern = "^[a-z0-9._-]{1,64}$")]
     pub username: String,
     #[schema(min_length = 10)]
     pub password: String,

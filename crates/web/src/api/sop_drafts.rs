@@ -21,9 +21,9 @@ use super::caller::Caller;
 use super::cases::json_body;
 use super::paging::number;
 use super::problem::{FieldProblem, Finding, Problem};
-use super::sops::{PublishedSop, refused, summary};
+use super::sops::{PublishedSop, answer};
 use crate::pages::sop_editor::{blank_text, file_name, publish_draft};
-use crate::pages::sop_publishing::{MAX_SOP_BYTES, Outcome};
+use crate::pages::sop_publishing::MAX_SOP_BYTES;
 use crate::pages::sop_review::may_read;
 use crate::{AppState, now_ms};
 
@@ -414,17 +414,9 @@ pub async fn publish(
         }
         .into());
     }
-    match publish_draft(&state, &caller.0, &draft).await? {
-        Outcome::Published { sop, new, findings } => {
-            let published = PublishedSop {
-                new,
-                sop: summary(&state, &caller, &sop).await?,
-                findings: findings.iter().map(|d| Finding::of(d, &draft.source)).collect(),
-            };
-            Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(published)))
-        }
-        Outcome::Refused { why, findings } => Err(refused(why, &findings, &draft.source)),
-    }
+    let outcome = publish_draft(&state, &caller.0, &draft).await?;
+    let (status, published) = answer(&state, &caller, outcome, &draft.source).await?;
+    Ok((status, Json(published)))
 }
 
 /// Sends a draft to a reviewer (administrators); a draft with errors is

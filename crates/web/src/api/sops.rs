@@ -141,7 +141,7 @@ fn attachments(step: &sop::Step) -> Vec<AttachmentSpec> {
         .collect()
 }
 
-pub(super) async fn summary(state: &AppState, caller: &Caller, sop: &Sop) -> Result<SopSummary, Problem> {
+async fn summary(state: &AppState, caller: &Caller, sop: &Sop) -> Result<SopSummary, Problem> {
     let versions = state.store.published_versions(caller.0.agency_id()).await?;
     let published = versions.iter().find(|v| v.sop_id == sop.id && v.version == i64::from(sop.version));
     summary_of(state, caller, sop, published).await
@@ -212,8 +212,29 @@ pub struct PublishedSop {
     pub findings: Vec<Finding>,
 }
 
+/// The answer to publishing `text`: the version made (201) or found
+/// (200), or the refusal with every finding located.
+pub(super) async fn answer(
+    state: &AppState,
+    caller: &Caller,
+    outcome: sop_publishing::Outcome,
+    text: &str,
+) -> Result<(StatusCode, PublishedSop), Problem> {
+    match outcome {
+        sop_publishing::Outcome::Published { sop, new, findings } => {
+            let published = PublishedSop {
+                new,
+                sop: summary(state, caller, &sop).await?,
+                findings: findings.iter().map(|d| Finding::of(d, text)).collect(),
+            };
+            Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, published))
+        }
+        sop_publishing::Outcome::Refused { why, findings } => Err(refused(why, &findings, text)),
+    }
+}
+
 /// A refusal of a definition with every finding, located.
-pub(super) fn refused(why: Refusal, findings: &[sop::Diagnostic], text: &str) -> Problem {
+fn refused(why: Refusal, findings: &[sop::Diagnostic], text: &str) -> Problem {
     let errors = findings
         .iter()
         .filter(|d| d.severity == sop::Severity::Error)
@@ -281,20 +302,8 @@ pub async fn publish(
             let file =
                 request.filename.as_deref().map(str::trim).filter(|f| !f.is_empty()).unwrap_or(UPLOADED_FILE);
             let outcome = sop_publishing::publish(state, user, file, &request.source).await?;
-            match outcome {
-                sop_publishing::Outcome::Published { sop, new, findings } => {
-                    let published = PublishedSop {
-                        new,
-                        sop: summary(state, caller, &sop).await?,
-                        findings: findings.iter().map(|d| Finding::of(d, &request.source)).collect(),
-                    };
-                    let status = if new { StatusCode::CREATED } else { StatusCode::OK };
-                    Ok((status, serde_json::to_value(published).expect("views serialise")))
-                }
-                sop_publishing::Outcome::Refused { why, findings } => {
-                    Err(refused(why, &findings, &request.source))
-                }
-            }
+            let (status, published) = answer(state, caller, outcome, &request.source).await?;
+            Ok((status, serde_json::to_value(published).expect("views serialise")))
         },
     )
     .await
