@@ -227,7 +227,7 @@ impl Store {
     /// "Lupa kata sandi": mails a link (`link_base` + a new secret) to every
     /// active account whose username is `who` or whose person's address is
     /// `who`, unless that account had [`OWNER_LINKS_PER_WINDOW`] links
-    /// lately. The old password keeps working until a link is used. Returns
+    /// lately or is an installation administrator's. The old password keeps working until a link is used. Returns
     /// how many links were mailed — for tests and logs only: the asker is
     /// told the same whatever it is.
     pub async fn request_password_reset(
@@ -254,6 +254,13 @@ impl Store {
         for row in rows {
             let username: String = row.try_get("username")?;
             let Some(account) = self.account(&username).await? else { continue };
+            // An agency's administrators may change its people's addresses,
+            // so a link mailed there could make one of them the
+            // installation's administrator: that login is reset by another
+            // installation administrator instead.
+            if account.installation_admin {
+                continue;
+            }
             let name = self.organisation(&account.agency_id).await?.name(&account.person_id);
             let secret = new_link_secret();
             let (subject, body) =

@@ -514,7 +514,8 @@ impl Store {
     }
 
     /// The login of the one person of `agency` whose NIP or e-mail is
-    /// `value`: none when nobody, or more than one person, matches.
+    /// `value`: none when nobody, or more than one person, matches, and
+    /// never an installation administrator's.
     pub async fn account_by_identity(
         &self,
         agency: &str,
@@ -541,6 +542,10 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let [row] = row.as_slice() else { return Ok(None) };
-        Ok(Some(account_from(row)?))
+        let account = account_from(row)?;
+        // An agency's administrators choose its directory and provider,
+        // so neither may vouch for the installation's administrator, who
+        // always signs in with a Sopir password.
+        Ok(Some(account).filter(|a| !a.installation_admin))
     }
 }

@@ -257,3 +257,32 @@ async fn a_directory_ca_certificate_is_kept_and_its_fingerprint_recorded() {
         assert!(s.verify_audit().await.unwrap().first_break.is_none(), "{}", db.label);
     }
 }
+
+/// An agency's administrators set its people's addresses and choose its
+/// directory: neither a mailed link nor the directory may open the
+/// installation administrator's login, which belongs to an agency too.
+#[tokio::test]
+async fn neither_a_mailed_link_nor_a_directory_opens_the_installation_administrators_login() {
+    for db in common::backends().await {
+        let s = &db.store;
+        store::demo::install_accounts(s, 1).await.unwrap();
+        let installer = s.account("admin-instalasi").await.unwrap().unwrap();
+        assert!(installer.installation_admin, "{}", db.label);
+        let agency = installer.agency_id.clone();
+        // The agency's administrator gives that person an address they own.
+        s.set_person_email(&agency, &installer.person_id, "penyusup@contoh.go.id", Some("lmj-kasi"))
+            .await
+            .unwrap();
+        let base = "https://sopir.example/sandi/";
+        assert_eq!(s.request_password_reset("admin-instalasi", base, 2).await.unwrap(), 0, "{}", db.label);
+        assert_eq!(s.request_password_reset("penyusup@contoh.go.id", base, 2).await.unwrap(), 0);
+        let by_mail = s.account_by_identity(&agency, Identity::Email, "penyusup@contoh.go.id").await.unwrap();
+        assert!(by_mail.is_none(), "{}: the directory cannot vouch for it", db.label);
+        let nip =
+            s.organisation(&agency).await.unwrap().person(&installer.person_id).unwrap().nip.clone().unwrap();
+        assert!(s.account_by_identity(&agency, Identity::Nip, &nip).await.unwrap().is_none());
+        // Anyone else's link is still mailed.
+        s.set_person_email(&agency, "lmj-pemohon", "siti@lumajangkab.go.id", Some("lmj-kasi")).await.unwrap();
+        assert_eq!(s.request_password_reset("lmj-pemohon", base, 2).await.unwrap(), 1, "{}", db.label);
+    }
+}
