@@ -58,10 +58,14 @@ fn api_token(dir: &Path) -> String {
         .to_string()
 }
 
-/// A VPN request whose letter is ~60 KB, so a few of them fill the margin.
+/// A VPN request whose letter is ~250 KB. The 48 requests (12 MB) must
+/// outgrow not just the margin but also the room SQLite's write-ahead log
+/// already holds (up to ~4 MB before a checkpoint, reused after it): with
+/// 60 KB letters a run whose log was freshly reset took all 48 without the
+/// database file growing, and the disk never filled.
 fn request() -> Value {
     let mut letter = common::PDF.to_vec();
-    letter.extend(std::iter::repeat_n(b'%', 60_000));
+    letter.extend(std::iter::repeat_n(b'%', 250_000));
     letter.extend(b"\n%%EOF\n");
     json!({
         "sop": "lumajang/vpn",
