@@ -326,6 +326,10 @@ impl Database {
     fn url(&self) -> String {
         serve::url_for(&self.data_dir, self.url.as_deref())
     }
+
+    fn live(&self) -> simulate::Live {
+        simulate::Live { url: self.url(), key_file: self.data_dir.join("sopir.key") }
+    }
 }
 
 #[derive(Subcommand)]
@@ -347,7 +351,7 @@ pub enum SopCommand {
         #[command(flatten)]
         source: Source,
     },
-    /// Jalankan satu permohonan dari awal sampai akhir di basis data sementara, dengan pegawai contoh di setiap jabatan, lalu cetak lini waktunya.
+    /// Jalankan satu permohonan dari awal sampai akhir (atau sampai --stop-at) di basis data sementara, dengan pegawai contoh di setiap jabatan, lalu cetak lini waktunya; dengan --in-database di basis data server.
     Simulate {
         /// Id SOP, misalnya lumajang/vpn.
         id: String,
@@ -361,8 +365,16 @@ pub enum SopCommand {
         /// Selesaikan langkah bernomor ini 10 menit kerja setelah batas waktunya.
         #[arg(long)]
         late: Option<u32>,
+        /// Berhenti saat langkah bernomor ini terbuka, dan biarkan terbuka (mis. untuk latihan: surat yang menunggu tanda tangan).
+        #[arg(long)]
+        stop_at: Option<u32>,
+        /// Jalankan di basis data sungguhan (--data-dir atau --database-url), sekarang, oleh pegawai instansi dan versi SOP yang terbit di sana; permohonannya tetap ada. Tanpa opsi ini: basis data sementara.
+        #[arg(long, conflicts_with_all = ["start", "late"])]
+        in_database: bool,
         #[command(flatten)]
         source: Source,
+        #[command(flatten)]
+        database: Database,
     },
     /// Cetak dokumen SOP resmi (halaman identitas dan bagan alir) sebagai HTML, SVG atau PDF.
     Render {
@@ -437,6 +449,8 @@ pub enum CliError {
     NeverEnds(String),
     #[error("tokio runtime tidak dapat dimulai: {0}")]
     Runtime(String),
+    #[error("--stop-at {step}: {why}")]
+    BadStop { step: u32, why: String },
     #[error("waktu mulai \"{0}\" tidak dikenali — tulis misalnya 2026-11-23T09:00")]
     BadStart(String),
     #[error("basis data {0} tidak ada")]

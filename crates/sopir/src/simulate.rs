@@ -4,6 +4,12 @@
 //! to check a definition before publishing it: each branch can be taken by
 //! choosing the decisions, and a run that would loop for ever stops and says
 //! which step kept returning.
+//!
+//! With `--in-database` the case runs in a server's own database instead,
+//! now, by that agency's people and its published SOP version, and stays
+//! there: a trainer (or a test run) gets a case waiting at a chosen step
+//! (`--stop-at`) — a letter to sign, a visit to check in — without clicking
+//! through the steps before it.
 
 use std::collections::BTreeMap;
 
@@ -98,6 +104,16 @@ pub struct Options {
     pub start: Option<String>,
     /// Complete this step 10 working minutes after its due time.
     pub late_step: Option<u32>,
+    /// Leave the case open once this step is open.
+    pub stop_at: Option<u32>,
+    /// Run in this database rather than a throw-away one.
+    pub live: Option<Live>,
+}
+
+/// A server's database and the key its personal data is sealed with.
+pub struct Live {
+    pub url: String,
+    pub key_file: std::path::PathBuf,
 }
 
 const WEEKDAYS: [&str; 7] = ["Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"];
@@ -109,8 +125,23 @@ fn local(ms: i64, zone: &TimeZone) -> String {
 
 pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, CliError> {
     let dir = tempfile::tempdir().map_err(|e| CliError::Simulation(e.to_string()))?;
-    let url = format!("sqlite://{}", dir.path().join("simulasi.db").display());
-    let store = Store::open(&url).await?.with_key(store::DataKey::random());
+    let (store, sop) = match &options.live {
+        Some(live) => {
+            // The server's key: personal data sealed with another would be
+            // unreadable to it.
+            let key = store::DataKey::load(&live.key_file)?.ok_or_else(|| {
+                CliError::Simulation(format!("kunci data pribadi {} tidak ada", live.key_file.display()))
+            })?;
+            let store = Store::open(&live.url).await?.with_key(key);
+            let published = store.sop(&sop.agency, &sop.id, None).await?;
+            (store, published)
+        }
+        None => {
+            let url = format!("sqlite://{}", dir.path().join("simulasi.db").display());
+            (Store::open(&url).await?.with_key(store::DataKey::random()), sop.clone())
+        }
+    };
+    let sop = &sop;
     let agency = catalog.agency(&sop.agency);
     let zone_name = agency.map_or("Asia/Jakarta", |a| a.timezone.as_str());
     let zone = TimeZone::get(zone_name).map_err(|e| CliError::Simulation(e.to_string()))?;
@@ -124,9 +155,12 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
     .as_millisecond();
 
     // The built-in demo; the simulated SOP (perhaps of an agency of its
-    // own, from --dir) is installed and staffed by `staff_for`.
-    store::demo::install(&store, &Catalog::builtin(), start).await?;
-    store::demo::staff_for(&store, sop, agency, start).await?;
+    // own, from --dir) is installed and staffed by `staff_for`. A live
+    // database has its own people.
+    if options.live.is_none() {
+        store::demo::install(&store, &Catalog::builtin(), start).await?;
+        store::demo::staff_for(&store, sop, agency, start).await?;
+    }
     let calendar = store.calendar(&sop.agency).await?;
     let org = store.organisation(&sop.agency).await?;
     let profile = store.agency(&sop.agency).await?;
@@ -155,6 +189,9 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
     while let Some(task) =
         state.open_tasks().min_by_key(|t| (t.due_at.unwrap_or(i64::MAX), t.started_at)).cloned()
     {
+        if options.stop_at.is_some_and(|no| state.open_tasks().any(|t| t.step == no)) {
+            break;
+        }
         let step = sop.step(task.step).expect("steps exist");
         // A loop the SOP bounds ends by itself; another stops here.
         let limit = sop.loop_bound(step.no).map_or(MAX_VISITS, |(_, rounds)| rounds as usize + 1);
@@ -186,9 +223,17 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
                 .as_millisecond();
         }
         at = at.max(clock);
+        if options.live.is_some() {
+            // What is written there happens now, never in the future.
+            at = Timestamp::now().as_millisecond().max(clock + 1);
+        }
         clock = at;
         let actor = task.candidates[0].person.clone();
-        store::demo::prepare_step(&store, &sop.agency, sop, &state.id, step, &actor, at).await?;
+        // A real signer signs with a certificate of their own; the demo's
+        // self-signed one is only made in a throw-away database.
+        if options.live.is_none() || step.action != sop::ActionKind::Sign {
+            store::demo::prepare_step(&store, &sop.agency, sop, &state.id, step, &actor, at).await?;
+        }
         state = store
             .complete(
                 store::Complete::new(
@@ -203,9 +248,22 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
             )
             .await?;
     }
+    if let Some(no) = options.stop_at.filter(|no| !state.open_tasks().any(|t| t.step == *no)) {
+        return Err(CliError::BadStop {
+            step: no,
+            why: format!(
+                "permohonan {} selesai tanpa membuka langkah itu ({})",
+                state.number,
+                state.status.label()
+            ),
+        });
+    }
     let report = store.verify_audit().await?;
     let zone_label = agency.map_or("WIB", |a| a.zone_abbreviation());
-    let text = timeline(sop, &state, &org, (&zone, zone_label), &options, report.first_break.is_none());
+    let mut text = timeline(sop, &state, &org, (&zone, zone_label), &options, report.first_break.is_none());
+    if options.live.is_some() {
+        text.push_str(&format!("Id permohonan: {}\n", state.id));
+    }
     store.close().await;
     Ok(Run { timeline: text, stopped })
 }

@@ -20,11 +20,18 @@ pub fn run(command: SopCommand) -> Result<(), CliError> {
             print!("{}", show(sop));
             Ok(())
         }
-        SopCommand::Simulate { id, decide, start, late, source } => {
+        SopCommand::Simulate { id, decide, start, late, stop_at, in_database, source, database } => {
             let catalog = catalog(&source)?;
             let sop = find(&catalog, &id)?;
             let decisions = simulate::Decisions::parse(&decide, sop)?;
-            let options = simulate::Options { decisions, start, late_step: late };
+            if let Some(no) = stop_at.filter(|no| sop.step(*no).is_none()) {
+                return Err(CliError::BadStop {
+                    step: no,
+                    why: format!("{} tidak punya langkah {no}", sop.id),
+                });
+            }
+            let live = in_database.then(|| database.live());
+            let options = simulate::Options { decisions, start, late_step: late, stop_at, live };
             let run = crate::runtime()?.block_on(simulate::run(&catalog, sop, options))?;
             print!("{}", run.timeline);
             match run.stopped {

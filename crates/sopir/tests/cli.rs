@@ -1105,3 +1105,49 @@ fn user_import_prints_the_preview_and_applies_only_with_apply() {
     );
     assert_eq!(stderr(&refused).lines().last().unwrap(), "sopir: 2 kesalahan; tidak ada yang disimpan");
 }
+
+/// `--in-database` leaves a case in a server's database, open at the step
+/// asked for, done by that agency's own people; nothing is made up for it
+/// (no demo certificate for the signer in a real database).
+#[test]
+fn simulate_in_a_database_leaves_the_case_open_at_the_step_asked_for() {
+    let dir = scratch("simulate-in-database");
+    let url = format!("sqlite://{}", dir.join("sopir.db").display());
+    let data_dir = dir.display().to_string();
+    let args = |stop: &str| {
+        ["sop", "simulate", "lumajang/vpn", "--in-database", "--data-dir", &data_dir, "--stop-at", stop]
+            .map(str::to_string)
+    };
+    let run = |stop: &str| {
+        let args = args(stop);
+        sopir(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let without_key = run("11");
+    assert_eq!(without_key.status.code(), Some(1));
+    assert!(stderr(&without_key).contains("sopir.key tidak ada"), "{}", stderr(&without_key));
+
+    let key = store::DataKey::random();
+    std::fs::write(dir.join("sopir.key"), key.to_hex()).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let s = store::Store::open(&url).await.unwrap().with_key(key);
+        store::demo::install(&s, &sop::Catalog::builtin(), 1_764_000_000_000).await.unwrap();
+        s.close().await;
+    });
+    let certificates = count(&url, "SELECT COUNT(*) FROM signing_certificates");
+
+    let out = run("11");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let id = text.lines().find_map(|l| l.strip_prefix("Id permohonan: ")).expect("the case's id").to_string();
+    assert!(text.contains("sedang berjalan setelah 10 langkah"), "{text}");
+    let open = format!("SELECT COUNT(*) FROM tasks WHERE case_id = '{id}' AND status = 'open' AND step = 11");
+    assert_eq!(count(&url, &open), 1, "the signing step waits");
+    let status = format!("SELECT COUNT(*) FROM cases WHERE id = '{id}' AND status = 'open'");
+    assert_eq!(count(&url, &status), 1);
+    assert_eq!(count(&url, "SELECT COUNT(*) FROM signing_certificates"), certificates, "none made up");
+
+    let never = run("4");
+    assert_eq!(never.status.code(), Some(1));
+    assert_eq!(stderr(&never), "sopir: --stop-at 4: lumajang/vpn tidak punya langkah 4\n");
+}
