@@ -38,11 +38,14 @@ pub const NIP: &str = r"^[0-9]{18}$";
 pub const DOMAIN: &str = r"^[a-z]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z]([a-z0-9-]{0,61}[a-z0-9])?)*$";
 /// An IPv4 address as the checks write it back, or an IPv6 one in full.
 pub const IP: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$|^([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$";
-/// Something besides spaces (a note).
-pub const NOT_BLANK: &str = r"\S";
+/// Something besides spaces (a note). The checks cut what Rust calls
+/// white space, which is ECMAScript's `\s` (what a schema's reader uses)
+/// and also U+0085 (NEXT LINE): named here, or a note of only that would be
+/// valid by the schema and blank to the server.
+pub const NOT_BLANK: &str = r"[^\s\u0085]";
 /// Text as the checks keep it: not blank, no spaces around it (they are
-/// cut before lengths and patterns are checked).
-pub const TRIMMED: &str = r"^\S([\s\S]*\S)?$";
+/// cut before lengths and patterns are checked; U+0085 as in [`NOT_BLANK`]).
+pub const TRIMMED: &str = r"^[^\s\u0085]([\s\S]*[^\s\u0085])?$";
 /// The longest number written.
 const NUMBER_MAX_CHARS: u32 = 40;
 
@@ -149,6 +152,11 @@ pub fn fields_schema(fields: &[Field], people: &[String]) -> Value {
 /// The schema of a step's `attachments` array (of `{name, filename,
 /// content_base64}`): only its attachments, each required one present.
 pub fn attachments_schema(attachments: &[Attachment]) -> Value {
+    if attachments.is_empty() {
+        // A step that takes no file: only the empty list (no item shape
+        // naming an empty list of names and kinds).
+        return json!({ "type": "array", "maxItems": 0 });
+    }
     let names: Vec<&str> = attachments.iter().map(|a| a.name.as_str()).collect();
     // Each at most once (the checks refuse a second), the required ones once.
     let once: Vec<Value> = attachments
@@ -276,7 +284,12 @@ mod tests {
                 &["vpn", "simpeg.lumajangkab.go.id", "a-1.b"],
                 &["-a", "a-", "1abc", "a..b", "A.b"],
             ),
-            (FieldKind::Text, TRIMMED, &["apa saja", "x", "dua\nbaris"], &["   ", "", " awal", "akhir "]),
+            (
+                FieldKind::Text,
+                TRIMMED,
+                &["apa saja", "x", "dua\nbaris", "a\u{85}b"],
+                &["   ", "", " awal", "akhir ", "akhir\u{85}", "\u{85}awal"],
+            ),
         ];
         for (kind, pattern, valid, invalid) in cases {
             let regex = Regex::new(pattern).unwrap();

@@ -56,7 +56,7 @@ pub struct NewDayOff {
     /// YYYY-MM-DD.
     #[schema(format = Date)]
     pub date: String,
-    #[schema(pattern = "\\S")]
+    #[schema(pattern = "[^\\s\\u0085]")]
     pub name: String,
     /// `libur` (default) or `cuti-bersama`.
     #[serde(default)]
@@ -68,7 +68,7 @@ pub struct NewDayOff {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSchedule {
-    #[schema(pattern = "\\S")]
+    #[schema(pattern = "[^\\s\\u0085]")]
     pub name: String,
     /// First day, YYYY-MM-DD.
     #[schema(format = Date)]

@@ -23,7 +23,7 @@ use crate::{AppState, now_ms};
 #[serde(deny_unknown_fields)]
 pub struct CheckIn {
     /// The number of the special badge (tanda pengenal khusus) handed over.
-    #[schema(pattern = "\\S", max_length = 30)]
+    #[schema(pattern = "[^\\s\\u0085]", max_length = 30)]
     pub badge: String,
 }
 

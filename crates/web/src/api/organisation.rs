@@ -89,7 +89,7 @@ pub struct OrganisationView {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitBody {
-    #[schema(pattern = "\\S", max_length = 200)]
+    #[schema(pattern = "[^\\s\\u0085]", max_length = 200)]
     pub name: String,
     /// `dinas` (default) or `opd`.
     #[serde(default)]
@@ -101,7 +101,7 @@ pub struct UnitBody {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PositionBody {
-    #[schema(pattern = "\\S", max_length = 200)]
+    #[schema(pattern = "[^\\s\\u0085]", max_length = 200)]
     pub name: String,
     #[serde(default)]
     pub unit: Option<String>,
@@ -118,7 +118,7 @@ pub struct PositionBody {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonBody {
-    #[schema(pattern = "\\S", max_length = 200)]
+    #[schema(pattern = "[^\\s\\u0085]", max_length = 200)]
     pub name: String,
     /// 18 digits.
     #[serde(default)]

@@ -32,7 +32,7 @@ pub struct RegistrationView {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Refusal {
-    #[schema(pattern = "\\S", max_length = 500)]
+    #[schema(pattern = "[^\\s\\u0085]", max_length = 500)]
     pub reason: String,
 }
 

@@ -245,7 +245,7 @@ pub struct StateChange {
     #[schema(pattern = "^(aktif|ditangguhkan|dicabut)$")]
     pub state: String,
     /// Why; kept in the entry's history.
-    #[schema(pattern = "\\S", max_length = 1000)]
+    #[schema(pattern = "[^\\s\\u0085]", max_length = 1000)]
     pub reason: String,
 }
 

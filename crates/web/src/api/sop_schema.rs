@@ -40,29 +40,28 @@ fn attachment_content(schema: &mut Value, step: &Step) {
         content
     };
     let rules: Vec<Value> = step.attachments.iter().map(rule).collect();
+    // Indexing a missing key would add it as null: a step without
+    // attachments has no item shape to add to.
+    let Some(first) = rules.first() else { return };
     let items = &mut schema["properties"]["attachments"]["items"];
-    match rules.first() {
-        None => {}
-        Some(first) if rules.iter().all(|r| r == first) => {
-            let content = &mut items["properties"]["content_base64"];
-            for (key, value) in first.as_object().into_iter().flatten() {
-                content[key] = value.clone();
-            }
+    if rules.iter().all(|r| r == first) {
+        let content = &mut items["properties"]["content_base64"];
+        for (key, value) in first.as_object().into_iter().flatten() {
+            content[key] = value.clone();
         }
-        Some(_) => {
-            let per_name: Vec<Value> = step
-                .attachments
-                .iter()
-                .zip(rules)
-                .map(|(a, content)| {
-                    json!({
-                        "if": { "properties": { "name": { "const": a.name } } },
-                        "then": { "properties": { "content_base64": content } },
-                    })
+    } else {
+        let per_name: Vec<Value> = step
+            .attachments
+            .iter()
+            .zip(&rules)
+            .map(|(a, content)| {
+                json!({
+                    "if": { "properties": { "name": { "const": a.name } } },
+                    "then": { "properties": { "content_base64": content } },
                 })
-                .collect();
-            items["allOf"] = json!(per_name);
-        }
+            })
+            .collect();
+        items["allOf"] = json!(per_name);
     }
 }
 
