@@ -184,9 +184,10 @@ pub async fn import(
     let Query(options) = options.map_err(|e| Problem::bad_request(e.body_text()))?;
     let end_gone = flag(options.end_gone.as_deref(), "end_gone")?;
     csv_body(&headers, &body)?;
-    let preview = state.store.roster_preview(&agency, &body, today).await?;
-    plan_of(&preview)?;
+    // Checked and applied in one pass: a file with problems writes nothing
+    // and comes back with them.
+    let sha256 = store::roster::fingerprint(&body);
     let by = Some(caller.0.person());
-    let applied = state.store.apply_roster(&agency, &body, &preview.sha256, today, end_gone, by).await?;
+    let applied = state.store.apply_roster(&agency, &body, &sha256, today, end_gone, by).await?;
     Ok(Json(plan_of(&applied)?))
 }

@@ -53,13 +53,7 @@ pub(crate) async fn editable(
     user: &User,
     id: &str,
 ) -> Result<(sop::Agency, jiff::civil::Date), WebError> {
-    if !user.may_edit_agency(id) {
-        return Err(WebError::Forbidden);
-    }
-    let agency = match state.store.agency(id).await {
-        Err(store::StoreError::NotFound(_)) => return Err(WebError::NotFound),
-        other => other?,
-    };
+    let agency = super::organisation::editable(state, user, id).await?;
     let calendar = state.store.calendar(id).await?;
     Ok((agency, jiff::Timestamp::now().to_zoned(calendar.zone).date()))
 }
