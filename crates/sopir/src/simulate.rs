@@ -116,6 +116,30 @@ pub struct Live {
     pub key_file: std::path::PathBuf,
 }
 
+impl Live {
+    async fn open(&self) -> Result<Store, CliError> {
+        // The server's key: personal data sealed with another would be
+        // unreadable to it.
+        let key = store::DataKey::load(&self.key_file)?.ok_or_else(|| {
+            CliError::Simulation(format!("kunci data pribadi {} tidak ada", self.key_file.display()))
+        })?;
+        Ok(Store::open(&self.url).await?.with_key(key))
+    }
+
+    /// The SOP `id` as published there: an agency's own SOP, written in
+    /// the editor, is in no catalog.
+    pub async fn published(&self, id: &str) -> Result<Sop, CliError> {
+        let store = self.open().await?;
+        let agency = id.split_once('/').map_or(id, |(agency, _)| agency);
+        let sop = match store.sop(agency, id, None).await {
+            Err(store::StoreError::NotFound(_)) => Err(CliError::UnknownSop(id.to_string())),
+            other => Ok(other?),
+        };
+        store.close().await;
+        sop
+    }
+}
+
 const WEEKDAYS: [&str; 7] = ["Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"];
 
 fn local(ms: i64, zone: &TimeZone) -> String {
@@ -126,16 +150,8 @@ fn local(ms: i64, zone: &TimeZone) -> String {
 pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, CliError> {
     let dir = tempfile::tempdir().map_err(|e| CliError::Simulation(e.to_string()))?;
     let (store, sop) = match &options.live {
-        Some(live) => {
-            // The server's key: personal data sealed with another would be
-            // unreadable to it.
-            let key = store::DataKey::load(&live.key_file)?.ok_or_else(|| {
-                CliError::Simulation(format!("kunci data pribadi {} tidak ada", live.key_file.display()))
-            })?;
-            let store = Store::open(&live.url).await?.with_key(key);
-            let published = store.sop(&sop.agency, &sop.id, None).await?;
-            (store, published)
-        }
+        // The caller read `sop` from there (`Live::published`).
+        Some(live) => (live.open().await?, sop.clone()),
         None => {
             let url = format!("sqlite://{}", dir.path().join("simulasi.db").display());
             (Store::open(&url).await?.with_key(store::DataKey::random()), sop.clone())

@@ -22,7 +22,16 @@ pub fn run(command: SopCommand) -> Result<(), CliError> {
         }
         SopCommand::Simulate { id, decide, start, late, stop_at, in_database, source, database } => {
             let catalog = catalog(&source)?;
-            let sop = find(&catalog, &id)?;
+            let live = in_database.then(|| database.live());
+            let runtime = crate::runtime()?;
+            let published;
+            let sop = match &live {
+                Some(live) => {
+                    published = runtime.block_on(live.published(&id))?;
+                    &published
+                }
+                None => find(&catalog, &id)?,
+            };
             let decisions = simulate::Decisions::parse(&decide, sop)?;
             if let Some(no) = stop_at.filter(|no| sop.step(*no).is_none()) {
                 return Err(CliError::BadStop {
@@ -30,9 +39,8 @@ pub fn run(command: SopCommand) -> Result<(), CliError> {
                     why: format!("{} tidak punya langkah {no}", sop.id),
                 });
             }
-            let live = in_database.then(|| database.live());
             let options = simulate::Options { decisions, start, late_step: late, stop_at, live };
-            let run = crate::runtime()?.block_on(simulate::run(&catalog, sop, options))?;
+            let run = runtime.block_on(simulate::run(&catalog, sop, options))?;
             print!("{}", run.timeline);
             match run.stopped {
                 None => Ok(()),

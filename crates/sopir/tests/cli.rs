@@ -1132,8 +1132,25 @@ fn simulate_in_a_database_leaves_the_case_open_at_the_step_asked_for() {
     rt.block_on(async {
         let s = store::Store::open(&url).await.unwrap().with_key(key);
         store::demo::install(&s, &sop::Catalog::builtin(), 1_764_000_000_000).await.unwrap();
+        // An SOP of the agency's own, published there and in no catalog.
+        let own = include_str!("../../../sops/lumajang/vpn.toml")
+            .replacen("id = \"lumajang/vpn\"", "id = \"lumajang/latihan\"", 1)
+            .replacen("service = \"vpn\"", "service = \"latihan\"", 1);
+        s.publish_sop("lumajang/latihan.toml", &own, 1_764_000_000_000).await.unwrap();
         s.close().await;
     });
+    let own = sopir(&[
+        "sop",
+        "simulate",
+        "lumajang/latihan",
+        "--in-database",
+        "--data-dir",
+        &data_dir,
+        "--stop-at",
+        "3",
+    ]);
+    assert!(own.status.success(), "{}", stderr(&own));
+    assert!(stdout(&own).contains("Simulasi lumajang/latihan"), "{}", stdout(&own));
     let certificates = count(&url, "SELECT COUNT(*) FROM signing_certificates");
 
     let out = run("11");
