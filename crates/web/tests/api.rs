@@ -503,8 +503,13 @@ async fn refusals_are_problem_details_naming_the_field() {
 
     let a = requester.post("/cases", &json!({ "sop": "lumajang/tidak-ada" }), None).await;
     problem(&a, StatusCode::NOT_FOUND);
+    let detail = |a: &Answer, sop: &str| a.json["detail"].as_str().unwrap_or_default().replace(sop, "…");
+    assert_eq!(detail(&a, "lumajang/tidak-ada"), "SOP … tidak ditemukan", "{}", a.json);
+    // Another agency's SOP is answered as one that does not exist.
     let a = requester.post("/cases", &json!({ "sop": "trenggalek/ruang-server" }), None).await;
     problem(&a, StatusCode::NOT_FOUND);
+    let nowhere = requester.post("/cases", &json!({ "sop": "trenggalek/tidak-ada" }), None).await;
+    assert_eq!(detail(&a, "trenggalek/ruang-server"), detail(&nowhere, "trenggalek/tidak-ada"));
     let a = requester.post("/cases", &json!({ "sop": "vpn" }), None).await;
     problem(&a, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_names(&a.json), ["sop"]);

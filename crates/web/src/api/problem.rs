@@ -118,6 +118,18 @@ impl Problem {
         Problem::new(StatusCode::NOT_FOUND, "not-found", "Tidak ditemukan", None)
     }
 
+    /// What was not found, as the store names it. The store looks only
+    /// within the caller's agency and names what the caller asked for, so
+    /// the answer is the same whether it exists elsewhere or nowhere.
+    pub fn not_found_of(what: &str) -> Problem {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Tidak ditemukan",
+            Some(format!("{what} tidak ditemukan")),
+        )
+    }
+
     pub fn bad_request(detail: impl Into<String>) -> Problem {
         Problem::new(StatusCode::BAD_REQUEST, "bad-request", "Permintaan tidak sah", Some(detail.into()))
     }
@@ -196,7 +208,7 @@ impl From<store::StoreError> for Problem {
     fn from(e: store::StoreError) -> Problem {
         use store::StoreError as S;
         match e {
-            S::NotFound(_) => Problem::not_found(),
+            S::NotFound(what) => Problem::not_found_of(&what),
             S::NotPermitted(why) => Problem::forbidden_because(why),
             S::AlreadyExists(what) => Problem::conflict(format!("{what} sudah ada")),
             refusal @ (S::VersionConflict { .. } | S::StaleVersion { .. }) => {
