@@ -97,7 +97,7 @@ pub async fn answer(
     if let Some(unknown) = given.scores.keys().find(|k| Element::from_code(k).is_none()) {
         let codes: Vec<&str> = Element::ALL.iter().map(|e| e.code()).collect();
         let why = format!("\"{unknown}\" bukan kode pertanyaan; pakai {}", codes.join(", "));
-        return Err(Problem::field("scores", "scores", why));
+        return Err(Problem::field(&format!("scores.{unknown}"), "scores", why));
     }
     let mut form: BTreeMap<String, String> =
         given.scores.into_iter().map(|(code, score)| (code, score.to_string())).collect();
@@ -105,7 +105,12 @@ pub async fn answer(
         form.insert("komentar".into(), comment);
     }
     let answers = Answers::read(|k| form.get(k).map(String::as_str)).map_err(|errors| {
-        Problem::from(errors).rename_fields(|field| (field == "komentar").then_some("comment"))
+        // Each score is named where it sits in the body: `scores.u3`.
+        Problem::from(errors).rename_fields(|field| match field {
+            "komentar" => Some("comment".to_string()),
+            code if Element::from_code(code).is_some() => Some(format!("scores.{code}")),
+            _ => None,
+        })
     })?;
     state.store.answer_survey(user.agency_id(), &case.id, user.person(), &answers, now_ms()).await?;
     Ok(StatusCode::CREATED)
