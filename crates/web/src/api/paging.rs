@@ -70,7 +70,26 @@ pub(super) fn number(
     range: std::ops::RangeInclusive<i64>,
     default: i64,
 ) -> Result<i64, Problem> {
-    let Some(given) = given.map(str::trim).filter(|g| !g.is_empty()) else { return Ok(default) };
+    match given.map(str::trim).filter(|g| !g.is_empty()) {
+        Some(given) => within(given, field, range),
+        None => Ok(default),
+    }
+}
+
+/// As [`number`], for a parameter without a default: absent, it is refused
+/// by name.
+pub(super) fn required_number(
+    given: Option<&str>,
+    field: &str,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<i64, Problem> {
+    match given.map(str::trim).filter(|g| !g.is_empty()) {
+        Some(given) => within(given, field, range),
+        None => Err(Problem::field(field, field, "wajib diisi")),
+    }
+}
+
+fn within(given: &str, field: &str, range: std::ops::RangeInclusive<i64>) -> Result<i64, Problem> {
     match given.parse::<i64>() {
         Ok(n) if range.contains(&n) => Ok(n),
         _ => Err(Problem::field(

@@ -19,7 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::caller::Caller;
 use super::cases::json_body;
-use super::paging::number;
+use super::paging::required_number;
 use super::problem::{FieldProblem, Finding, Problem};
 use super::sops::{PublishedSop, answer};
 use crate::pages::sop_editor::{blank_text, file_name, publish_draft};
@@ -372,10 +372,7 @@ pub async fn delete(
 ) -> Result<StatusCode, Problem> {
     require_admin(&caller)?;
     let Query(at) = at.map_err(|e| Problem::bad_request(e.body_text()))?;
-    let Some(revision) = at.revision.as_deref().filter(|r| !r.trim().is_empty()) else {
-        return Err(Problem::field("revision", "revision", "wajib diisi"));
-    };
-    let revision = number(Some(revision), "revision", 1..=i64::MAX, 0)?;
+    let revision = required_number(at.revision.as_deref(), "revision", 1..=i64::MAX)?;
     let (agency, by) = (caller.0.agency_id(), caller.0.person());
     state.store.delete_sop_draft(agency, &id, revision, by, now_ms()).await?;
     Ok(StatusCode::NO_CONTENT)
