@@ -111,6 +111,7 @@ fn v1() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::list, cases::submit))
         .routes(routes!(cases::read))
         .routes(routes!(cases::act))
+        .routes(routes!(cases::act_at_step))
         .routes(routes!(cases::withdraw))
         .routes(routes!(case_duties::check_in))
         .routes(routes!(case_duties::decide_review_item))

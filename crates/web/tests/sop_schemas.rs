@@ -3,8 +3,8 @@
 //! diligent requester sends is valid by the `request` schema and is
 //! accepted; bodies the schema refuses (a wrong NIK, an unknown field, a
 //! missing verdict) are refused by the server too, naming the same field;
-//! the VPN case is then driven to its end with bodies each valid by its
-//! step's schema.
+//! the VPN case is then driven to its end, each step through its own
+//! operation of the agency's document, with bodies valid by its schema.
 
 mod common;
 
@@ -212,6 +212,12 @@ async fn a_vpn_case_runs_to_its_end_with_bodies_valid_by_each_steps_schema() {
     assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
     let nip = &schema["request"]["properties"]["fields"]["properties"]["nip_penanggung_jawab"];
     assert_eq!(nip["pattern"], "^[0-9]{18}$", "{nip}");
+    // A disposition ticks only the agency's own boxes.
+    let boxes = app.store.agency("lumajang").await.unwrap().letters.disposition_instructions;
+    assert!(!boxes.is_empty());
+    let instructions =
+        &schema["steps"]["2"]["schema"]["properties"]["disposition"]["properties"]["instructions"];
+    assert_eq!(instructions["items"]["enum"], json!(boxes), "{instructions}");
     let sop = app.store.sop("lumajang", "lumajang/vpn", None).await.unwrap();
     let input = store::demo::sample_input(sop.first_step(), engine::Verdict::Ya);
     let mut body = json!({
@@ -228,6 +234,28 @@ async fn a_vpn_case_runs_to_its_end_with_bodies_valid_by_each_steps_schema() {
     let (status, case) = post(&requester, "/cases", &body).await;
     assert_eq!(status, StatusCode::CREATED, "{case}");
     let id = case["id"].as_str().unwrap().to_string();
+
+    // The agency's own OpenAPI document: each step is an operation of its
+    // own, with the step's exact body; the generic task operation is not
+    // in it (its body depends on a step a task id does not show).
+    let document: Value = serde_json::from_str(
+        &reqwest::get(format!("{}/api/openapi/lumajang", app.base)).await.unwrap().text().await.unwrap(),
+    )
+    .unwrap();
+    assert!(document["paths"].get("/api/v1/cases/{id}/tasks/{task}").is_none());
+    let at_step = |no: u32| format!("/sops/lumajang/vpn/cases/{id}/steps/{no}");
+    let documented = |no: u32| {
+        document["paths"][format!("/api/v1/sops/lumajang/vpn/cases/{{id}}/steps/{no}")]["post"]["requestBody"]
+            ["content"]["application/json"]["schema"]
+            .clone()
+    };
+    let (status, _) = post(&requester, &at_step(2), &json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the Head's step");
+    let head = Api::of(&app, "lmj-kadis").await;
+    let (status, _) = post(&head, &format!("/sops/lumajang/email/cases/{id}/steps/2"), &json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not a case of that SOP");
+    let (status, answer) = post(&head, &at_step(11), &json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "step 11 is not open yet: {answer}");
 
     let mut steps_done = 0;
     loop {
@@ -259,6 +287,7 @@ async fn a_vpn_case_runs_to_its_end_with_bodies_valid_by_each_steps_schema() {
         let step_schema = &schema["steps"][no.to_string()];
         assert_eq!(step_schema["action"], step.action.key());
         assert_eq!(violations(&step_schema["schema"], &action, &format!("step {no}")), Vec::<String>::new());
+        assert_eq!(documented(no), step_schema["schema"], "the document states the step's own body");
         if step.action == sop::ActionKind::Decide {
             let mut without = action.clone();
             without.as_object_mut().unwrap().remove("verdict");
@@ -266,10 +295,10 @@ async fn a_vpn_case_runs_to_its_end_with_bodies_valid_by_each_steps_schema() {
                 !violations(&step_schema["schema"], &without, "").is_empty(),
                 "a decision needs its verdict"
             );
-            let (status, _) = post(&api, &format!("/cases/{id}/tasks/{}", task.id), &without).await;
+            let (status, _) = post(&api, &at_step(no), &without).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         }
-        let (status, answer) = post(&api, &format!("/cases/{id}/tasks/{}", task.id), &action).await;
+        let (status, answer) = post(&api, &at_step(no), &action).await;
         assert_eq!(status, StatusCode::OK, "step {no}: {answer}");
         steps_done += 1;
     }
@@ -277,12 +306,8 @@ async fn a_vpn_case_runs_to_its_end_with_bodies_valid_by_each_steps_schema() {
     assert_eq!(case["status"], "completed", "{case}");
     assert!(steps_done >= 10, "{steps_done}");
 
-    // The agency's own OpenAPI document: POST /cases is one of its SOPs'
-    // requests, and the body just accepted is valid by exactly one of them.
-    let document: Value = serde_json::from_str(
-        &reqwest::get(format!("{}/api/openapi/lumajang", app.base)).await.unwrap().text().await.unwrap(),
-    )
-    .unwrap();
+    // POST /cases is one of the agency's SOPs' requests, and the body just
+    // accepted is valid by exactly one of them.
     let one_of = document["paths"]["/api/v1/cases"]["post"]["requestBody"]["content"]["application/json"]["schema"]
         ["oneOf"]
         .as_array()

@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use engine::form::FieldError;
@@ -625,129 +625,192 @@ pub async fn act(
     body: Bytes,
 ) -> Response {
     let scope = format!("POST /api/v1/cases/{id}/tasks/{task_id}");
-    let (user, state, headers, body, id, task_id) = (&caller.0, &state, &headers, &body, &id, &task_id);
-    replay::once(
-        state,
-        user,
-        headers,
-        &scope,
-        body,
-        Keeping::InCommand,
-        |replay: Option<Replay>| async move {
-            let action: Action = json_body(headers, body)?;
-            let (case, sop) = visible_case(state, user, id).await?;
-            let task = case.task(task_id).ok_or_else(Problem::not_found)?.clone();
-            let step = sop.step(task.step).ok_or_else(Problem::not_found)?;
-            let verdict = match action.verdict.as_deref() {
-                None | Some("") => None,
-                Some("ya") => Some(Verdict::Ya),
-                Some("tidak") => Some(Verdict::Tidak),
-                Some(_) => return Err(Problem::field("verdict", "verdict", "isi `ya` atau `tidak`")),
-            };
-            if !task.candidates.iter().any(|c| c.person == user.person()) {
-                return Err(Problem::forbidden_because(
-                    "tugas ini bukan untuk Anda: hanya pelaksana lajurnya yang dapat menyelesaikannya",
-                ));
+    act_on(&state, &caller.0, &id, Which::Task(&task_id), &scope, &headers, &body).await
+}
+
+/// Completes the caller's open task at step `step` of a case of one SOP:
+/// the same action as `POST /cases/{id}/tasks/{task}`, without looking the
+/// task up first. Each agency's own document (`/api/openapi/{agency}`)
+/// lists this operation once per step of each of its SOPs, with that
+/// step's exact body.
+#[utoipa::path(post, path = "/sops/{agency}/{slug}/cases/{id}/steps/{step}", tag = "permohonan", request_body = Action,
+    params(
+        ("agency" = String, Path, description = "Agency id"),
+        ("slug" = String, Path, description = "SOP slug"),
+        ("id" = String, Path, description = "Case id (a case of this SOP)"),
+        ("step" = u32, Path, description = "Step number"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body gets the first answer and acts no second time"),
+    ),
+    responses(
+        (status = 200, description = "The case after the action", body = CaseView),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the caller's task", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case of this SOP", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No task of the caller open at this step, or a call with this key is still running", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused input, by field", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = [])))]
+pub async fn act_at_step(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((agency, slug, id, step)): Path<(String, String, String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let scope = format!("POST /api/v1/sops/{agency}/{slug}/cases/{id}/steps/{step}");
+    let sop = format!("{agency}/{slug}");
+    let Ok(step) = step.parse() else {
+        return Problem::field("step", "step", "harus nomor langkah").into_response();
+    };
+    act_on(&state, &caller.0, &id, Which::Step { sop: &sop, step }, &scope, &headers, &body).await
+}
+
+/// The task an action is for: named, or the caller's open one at a step
+/// of a case of an SOP.
+#[derive(Clone, Copy)]
+enum Which<'a> {
+    Task(&'a str),
+    Step { sop: &'a str, step: u32 },
+}
+
+impl Which<'_> {
+    fn task(self, case: &CaseState, user: &User) -> Result<engine::TaskState, Problem> {
+        match self {
+            Which::Task(id) => case.task(id).cloned().ok_or_else(Problem::not_found),
+            Which::Step { sop, .. } if case.sop_id != sop => Err(Problem::not_found()),
+            Which::Step { step, .. } => {
+                let at_step: Vec<&engine::TaskState> = case.open_tasks().filter(|t| t.step == step).collect();
+                let mine = at_step.iter().find(|t| t.candidates.iter().any(|c| c.person == user.person()));
+                match (mine, at_step.first()) {
+                    (Some(task), _) => Ok((*task).clone()),
+                    // Someone else's: refused as the named task is.
+                    (None, Some(task)) => Ok((*task).clone()),
+                    (None, None) => Err(Problem::conflict(format!("langkah {step} tidak sedang terbuka"))),
+                }
             }
-            let data = form_data(step, &action.fields, &action.attachments)?;
-            let paperwork = paperwork(state, step, &action);
-            let in_request_words = |problem: Problem| problem.rename_fields(|name| action_part(step, name));
-            let disposition = match &action.disposition {
-                Some(d) => Disposition::read(
-                    d.instructions.clone(),
-                    d.nature.as_deref(),
-                    d.due.as_deref(),
-                    d.addressee.as_deref(),
-                )
-                .map_err(|errors| in_request_words(errors.into()))?,
-                None => None,
-            };
-            let input = ActionInput {
-                note: action.note.clone(),
-                verdict,
-                fields: action.fields.clone(),
-                attachments: BTreeMap::new(),
-                disposition,
-            };
-            let errors = check_before_storing(step, &input, &data);
-            if task.status == TaskStatus::Open && !errors.is_empty() {
-                return Err(in_request_words(errors.into()));
-            }
-            // Through a signing service: an inactive certificate is refused
-            // before a number is taken; the signature follows the step, and a
-            // letter the service could not sign waits in the signing queue.
-            let passphrase = paperwork.signing.as_ref().map(|s| s.passphrase.clone());
-            if passphrase.is_some()
-                && let Some(message) = crate::pages::signing_queue::refusal_before_signing(
+        }
+    }
+}
+
+async fn act_on(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    which: Which<'_>,
+    scope: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Response {
+    replay::once(state, user, headers, scope, body, Keeping::InCommand, |replay: Option<Replay>| async move {
+        let action: Action = json_body(headers, body)?;
+        let (case, sop) = visible_case(state, user, id).await?;
+        let task = which.task(&case, user)?;
+        let step = sop.step(task.step).ok_or_else(Problem::not_found)?;
+        let verdict = match action.verdict.as_deref() {
+            None | Some("") => None,
+            Some("ya") => Some(Verdict::Ya),
+            Some("tidak") => Some(Verdict::Tidak),
+            Some(_) => return Err(Problem::field("verdict", "verdict", "isi `ya` atau `tidak`")),
+        };
+        if !task.candidates.iter().any(|c| c.person == user.person()) {
+            return Err(Problem::forbidden_because(
+                "tugas ini bukan untuk Anda: hanya pelaksana lajurnya yang dapat menyelesaikannya",
+            ));
+        }
+        let data = form_data(step, &action.fields, &action.attachments)?;
+        let paperwork = paperwork(state, step, &action);
+        let in_request_words = |problem: Problem| problem.rename_fields(|name| action_part(step, name));
+        let disposition = match &action.disposition {
+            Some(d) => Disposition::read(
+                d.instructions.clone(),
+                d.nature.as_deref(),
+                d.due.as_deref(),
+                d.addressee.as_deref(),
+            )
+            .map_err(|errors| in_request_words(errors.into()))?,
+            None => None,
+        };
+        let input = ActionInput {
+            note: action.note.clone(),
+            verdict,
+            fields: action.fields.clone(),
+            attachments: BTreeMap::new(),
+            disposition,
+        };
+        let errors = check_before_storing(step, &input, &data);
+        if task.status == TaskStatus::Open && !errors.is_empty() {
+            return Err(in_request_words(errors.into()));
+        }
+        // Through a signing service: an inactive certificate is refused
+        // before a number is taken; the signature follows the step, and a
+        // letter the service could not sign waits in the signing queue.
+        let passphrase = paperwork.signing.as_ref().map(|s| s.passphrase.clone());
+        if passphrase.is_some()
+            && let Some(message) =
+                crate::pages::signing_queue::refusal_before_signing(state, user.agency_id(), user.person())
+                    .await?
+        {
+            return Err(Problem::field("signing.passphrase", "signing.passphrase", &message));
+        }
+        let command =
+            store::Complete::new(user.agency_id(), &case.id, &task.id, user.person(), input, now_ms())
+                .with_uploads(data.files)
+                .with_paperwork(paperwork);
+        let (passphrase, case_id) = (passphrase.as_deref(), case.id.as_str());
+        let signed_by_service = || async move {
+            match passphrase {
+                Some(p) => crate::pages::signing_queue::sign_after_step(
                     state,
                     user.agency_id(),
+                    case_id,
                     user.person(),
+                    p,
                 )
-                .await?
-            {
-                return Err(Problem::field("signing.passphrase", "signing.passphrase", &message));
+                .await
+                .map(|signed| matches!(signed, Some(crate::pages::signing_queue::Signed::Done))),
+                None => Ok(false),
             }
-            let command =
-                store::Complete::new(user.agency_id(), &case.id, &task.id, user.person(), input, now_ms())
-                    .with_uploads(data.files)
-                    .with_paperwork(paperwork);
-            let (passphrase, case_id) = (passphrase.as_deref(), case.id.as_str());
-            let signed_by_service = || async move {
-                match passphrase {
-                    Some(p) => crate::pages::signing_queue::sign_after_step(
-                        state,
-                        user.agency_id(),
-                        case_id,
-                        user.person(),
-                        p,
-                    )
+        };
+        match replay {
+            None => {
+                let after = state.store.complete(command).await.map_err(|e| in_request_words(e.into()))?;
+                signed_by_service().await?;
+                answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)
+            }
+            Some(replay) => {
+                let answering = state
+                    .store
+                    .complete_answering(command, replay.clone())
                     .await
-                    .map(|signed| matches!(signed, Some(crate::pages::signing_queue::Signed::Done))),
-                    None => Ok(false),
-                }
-            };
-            match replay {
-                None => {
-                    let after =
-                        state.store.complete(command).await.map_err(|e| in_request_words(e.into()))?;
-                    signed_by_service().await?;
-                    answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)
-                }
-                Some(replay) => {
-                    let answering = state
-                        .store
-                        .complete_answering(command, replay.clone())
-                        .await
-                        .map_err(|e| in_request_words(e.into()))?;
-                    let kept = answered(state, user, &sop, StatusCode::OK, answering).await?;
-                    // The step is kept and so is its answer: what follows only
-                    // adds the service's signature to it, and a failure there
-                    // leaves the letter waiting in the signing queue.
-                    let resigned = async {
-                        if !signed_by_service().await? {
-                            return Ok(None);
-                        }
-                        // The answer (given again to a retry) shows the signed letter.
-                        let (after, _) = visible_case(state, user, case_id).await?;
-                        let json = answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)?.1;
-                        let body = serde_json::to_string(&json).expect("views serialise");
-                        state.store.replace_answer(&replay, StatusCode::OK.as_u16(), &body).await?;
-                        Ok::<_, Problem>(Some(json))
-                    };
-                    match resigned.await {
-                        Ok(Some(json)) => Ok((StatusCode::OK, json)),
-                        Ok(None) => Ok(kept),
-                        Err(problem) => {
-                            tracing::warn!(
-                                "tanda tangan layanan setelah langkah disimpan gagal: {problem:?}"
-                            );
-                            Ok(kept)
-                        }
+                    .map_err(|e| in_request_words(e.into()))?;
+                let kept = answered(state, user, &sop, StatusCode::OK, answering).await?;
+                // The step is kept and so is its answer: what follows only
+                // adds the service's signature to it, and a failure there
+                // leaves the letter waiting in the signing queue.
+                let resigned = async {
+                    if !signed_by_service().await? {
+                        return Ok(None);
+                    }
+                    // The answer (given again to a retry) shows the signed letter.
+                    let (after, _) = visible_case(state, user, case_id).await?;
+                    let json = answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)?.1;
+                    let body = serde_json::to_string(&json).expect("views serialise");
+                    state.store.replace_answer(&replay, StatusCode::OK.as_u16(), &body).await?;
+                    Ok::<_, Problem>(Some(json))
+                };
+                match resigned.await {
+                    Ok(Some(json)) => Ok((StatusCode::OK, json)),
+                    Ok(None) => Ok(kept),
+                    Err(problem) => {
+                        tracing::warn!("tanda tangan layanan setelah langkah disimpan gagal: {problem:?}");
+                        Ok(kept)
                     }
                 }
             }
-        },
-    )
+        }
+    })
     .await
 }
 

@@ -90,7 +90,9 @@ fn request(sop: &Sop, people: &[String]) -> Value {
 }
 
 /// The body of an action at `step`.
-fn action(step: &Step, people: &[String]) -> Value {
+/// The body of `POST /cases/{id}/tasks/{task}` at `step`; `boxes`: the
+/// agency's lembar disposisi boxes, the only instructions it takes.
+fn action(step: &Step, people: &[String], boxes: &[String]) -> Value {
     let mut properties = Map::new();
     let mut required: Vec<&str> = Vec::new();
     let mut all_of: Vec<Value> = Vec::new();
@@ -156,7 +158,7 @@ fn action(step: &Step, people: &[String]) -> Value {
                     "type": "object",
                     "properties": {
                         "via": { "enum": ["srikandi", "email", "langsung", "ekspedisi"] },
-                        "at": { "type": "string", "pattern": DATE_TIME },
+                        "at": { "type": "string", "pattern": DATE_TIME, "description": "When it left (agency time): not before the letter was signed, not in the future; absent: now" },
                     },
                     "required": ["via"],
                     "additionalProperties": false,
@@ -170,10 +172,10 @@ fn action(step: &Step, people: &[String]) -> Value {
                 json!({
                     "type": "object",
                     "properties": {
-                        "instructions": { "type": "array", "items": { "type": "string", "minLength": 1 } },
+                        "instructions": { "type": "array", "items": { "enum": boxes } },
                         "nature": { "enum": ["biasa", "segera", "sangat-segera", "rahasia"] },
-                        "due": { "type": "string", "format": "date", "pattern": DATE },
-                        "addressee": { "type": "string", "minLength": 1 },
+                        "due": { "type": "string", "format": "date", "pattern": DATE, "description": "Not before today (the agency's date)" },
+                        "addressee": { "type": "string", "minLength": 1, "description": "A person of the next step's lane" },
                     },
                     "additionalProperties": false,
                 }),
@@ -219,13 +221,14 @@ pub async fn schema(
     let sop = own_sop(&state, &caller, &agency, &slug).await?;
     let org = state.store.organisation(&agency).await?;
     let people: Vec<String> = org.people.iter().map(|p| p.id.clone()).collect();
+    let boxes = state.store.agency(&agency).await?.letters.disposition_instructions;
     let steps: Map<String, Value> = sop
         .steps
         .iter()
         .skip(1)
         .map(|step| {
             let described =
-                json!({ "action": step.action.key(), "lane": step.lane, "schema": action(step, &people) });
+                json!({ "action": step.action.key(), "lane": step.lane, "schema": action(step, &people, &boxes) });
             (step.no.to_string(), described)
         })
         .collect();
@@ -241,9 +244,11 @@ pub async fn schema(
 
 /// The OpenAPI document as one agency's integrators need it: the request
 /// body of `POST /cases` is exactly one of its live SOPs' requests (their
-/// fields, patterns, choices and attachments), so a client — or
-/// schemathesis — can build a body the server accepts. Public, as the
-/// document and the SOPs' public pages are.
+/// fields, patterns, choices and attachments), and each step of each SOP
+/// is an operation of its own (`POST /sops/{agency}/{slug}/cases/{id}/steps/{no}`)
+/// with that step's exact action, so a client — or schemathesis — can
+/// build a body the server accepts. Public, as the document and the SOPs'
+/// public pages are.
 pub async fn agency_document(
     State(state): State<AppState>,
     Path(agency): Path<String>,
@@ -255,11 +260,32 @@ pub async fn agency_document(
     }
     // Public: a field naming a person is any id here, never the list of
     // the agency's people (GET /sops/…/schema gives it to its own callers).
+    let boxes = state.store.agency(&agency).await?.letters.disposition_instructions;
+    let mut document = (*document).clone();
+    let generic_step = "/api/v1/sops/{agency}/{slug}/cases/{id}/steps/{step}";
+    let paths = document["paths"].as_object_mut().expect("the document has paths");
+    // A task's body depends on its step, which a task id does not show:
+    // here each step of each SOP is an operation of its own instead.
+    paths.remove("/api/v1/cases/{id}/tasks/{task}");
+    let at_step = paths.remove(generic_step).expect("the step operation is documented");
     let mut requests = Vec::new();
     for id in &ids {
-        requests.push(request(&state.store.sop(&agency, id, None).await?, &[]));
+        let sop = state.store.sop(&agency, id, None).await?;
+        requests.push(request(&sop, &[]));
+        let slug = id.split_once('/').map_or(id.as_str(), |(_, slug)| slug);
+        for step in sop.steps.iter().skip(1) {
+            let mut operation = at_step["post"].clone();
+            operation["operationId"] = json!(format!("act_{}_{}", slug.replace('-', "_"), step.no));
+            operation["summary"] =
+                json!(format!("{} — langkah {} ({})", sop.identity.nama.value, step.no, step.action.key()));
+            if let Some(params) = operation["parameters"].as_array_mut() {
+                params.retain(|p| !matches!(p["name"].as_str(), Some("agency" | "slug" | "step")));
+            }
+            operation["requestBody"]["content"]["application/json"]["schema"] = action(step, &[], &boxes);
+            let path = format!("/api/v1/sops/{agency}/{slug}/cases/{{id}}/steps/{}", step.no);
+            paths.insert(path, json!({ "post": operation }));
+        }
     }
-    let mut document = (*document).clone();
     document["info"]["title"] = json!(format!("Sopir API — {agency}"));
     let body = &mut document["paths"]["/api/v1/cases"]["post"]["requestBody"]["content"]["application/json"];
     body["schema"] = json!({ "oneOf": requests });
