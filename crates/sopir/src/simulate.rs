@@ -268,7 +268,7 @@ pub async fn run(catalog: &Catalog, sop: &Sop, options: Options) -> Result<Run, 
         return Err(CliError::BadStop {
             step: no,
             why: format!(
-                "permohonan {} selesai tanpa membuka langkah itu ({})",
+                "permohonan {} berhenti tanpa membuka langkah itu ({}, tanpa tugas terbuka)",
                 state.number,
                 state.status.label()
             ),
