@@ -89,8 +89,7 @@ fn request(sop: &Sop, people: &[String]) -> Value {
     schema
 }
 
-/// The body of an action at `step`.
-/// The body of `POST /cases/{id}/tasks/{task}` at `step`; `boxes`: the
+/// The body of an action at `step`; `boxes`: the
 /// agency's lembar disposisi boxes, the only instructions it takes.
 fn action(step: &Step, people: &[String], boxes: &[String]) -> Value {
     let mut properties = Map::new();
