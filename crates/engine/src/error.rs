@@ -20,6 +20,11 @@ pub enum EngineError {
     RoutineNotWithdrawn { number: String },
     #[error("belum ada pejabat yang memegang jabatan pelaksana \"{lane}\" (langkah {step}) pada tanggal ini")]
     Unstaffed { lane: String, step: u32 },
+    /// Asked of something whose state does not allow it now (an entry
+    /// already decided or revoked, a visit not yet admitted): a conflict
+    /// with what happened before, not a mistake in what was sent.
+    #[error("{0}")]
+    NotNow(String),
     #[error("isian belum benar: {}", .0.iter().map(|e| format!("{}: {}", e.label, e.message)).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<FieldError>),
     #[error("orang dengan id {0} tidak dikenal di instansi ini")]

@@ -38,6 +38,10 @@ pub const NIP: &str = r"^[0-9]{18}$";
 pub const DOMAIN: &str = r"^[a-z]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z]([a-z0-9-]{0,61}[a-z0-9])?)*$";
 /// An IPv4 address as the checks write it back, or an IPv6 one in full.
 pub const IP: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$|^([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$";
+/// [`IP`]'s two halves.
+pub const IPV4: &str =
+    r"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$";
+pub const IPV6: &str = r"^([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$";
 /// Something besides spaces (a note). The checks cut what Rust calls
 /// white space, which is ECMAScript's `\s` (what a schema's reader uses)
 /// and also U+0085 (NEXT LINE): named here, or a note of only that would be
@@ -227,6 +231,11 @@ mod tests {
 
     fn accepted(kind: FieldKind, value: &str) -> bool {
         check_fields(&[field(kind)], &BTreeMap::from([("isian".to_string(), value.to_string())])).is_ok()
+    }
+
+    #[test]
+    fn an_ip_is_an_ipv4_or_an_ipv6_address() {
+        assert_eq!(IP, format!("{IPV4}|{IPV6}"));
     }
 
     /// Every value the schema allows is accepted, and the wrong ones the

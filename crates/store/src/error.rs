@@ -72,6 +72,11 @@ impl StoreError {
         }
     }
 
+    /// A refusal because of the state things are in now ([`EngineError::NotNow`]).
+    pub(crate) fn not_now(message: impl Into<String>) -> StoreError {
+        StoreError::Engine(EngineError::NotNow(message.into()))
+    }
+
     /// A refusal of one field of a form, shown beside that field.
     pub(crate) fn invalid(field: &str, label: &str, message: impl Into<String>) -> StoreError {
         StoreError::Engine(EngineError::Invalid(vec![engine::form::FieldError::new(field, label, message)]))

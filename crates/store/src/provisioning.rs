@@ -843,14 +843,10 @@ impl Store {
 }
 
 fn not_open(run: &Run) -> StoreError {
-    StoreError::invalid(
-        "penyediaan",
-        "Penyediaan",
-        format!(
-            "sudah {}; hanya yang gagal atau uji coba (dan belum digantikan) yang dapat dicoba lagi",
-            run.state.label()
-        ),
-    )
+    StoreError::not_now(format!(
+        "sudah {}; hanya yang gagal atau uji coba (dan belum digantikan) yang dapat dicoba lagi",
+        run.state.label()
+    ))
 }
 
 /// A run's record in the chain: `state` reached, and what was said.

@@ -712,18 +712,10 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound("entri registri".into()))?;
             let current = stored_state(&row)?;
             if current == EntryState::Revoked {
-                return Err(StoreError::invalid(
-                    "status",
-                    "Status",
-                    "entri sudah dicabut dan tidak dapat diubah lagi",
-                ));
+                return Err(StoreError::not_now("entri sudah dicabut dan tidak dapat diubah lagi"));
             }
             if current == new_state {
-                return Err(StoreError::invalid(
-                    "status",
-                    "Status",
-                    format!("entri sudah berstatus {current}"),
-                ));
+                return Err(StoreError::not_now(format!("entri sudah berstatus {current}")));
             }
             if new_state == EntryState::Active {
                 // Reactivating must not clash with a name given out again since.

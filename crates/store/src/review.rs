@@ -275,11 +275,7 @@ impl Store {
                 .await?
                 .ok_or_else(|| StoreError::NotFound("entri review".into()))?;
             if let Some(done) = row.try_get::<Option<String>, _>("decision")? {
-                return Err(StoreError::invalid(
-                    "keputusan",
-                    "Keputusan",
-                    format!("entri ini sudah diputuskan: {done}"),
-                ));
+                return Err(StoreError::not_now(format!("entri ini sudah diputuskan: {done}")));
             }
             let reason = if reason.is_empty() { "masih diperlukan" } else { reason };
             record_decision(tx, case, entry, decision, reason, by, at).await?;

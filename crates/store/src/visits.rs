@@ -210,13 +210,10 @@ impl Store {
             let state = self.load_case(tx, agency, case).await?;
             let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
             let visit = sop.visit.as_ref().ok_or_else(|| StoreError::NotFound("kunjungan".into()))?;
-            let task = state.open_tasks().find(|t| t.step == visit.escort_step).ok_or_else(|| {
-                StoreError::invalid(
-                    "tanda_pengenal",
-                    "Catat masuk",
-                    "kunjungan belum diizinkan atau sudah selesai",
-                )
-            })?;
+            let task = state
+                .open_tasks()
+                .find(|t| t.step == visit.escort_step)
+                .ok_or_else(|| StoreError::not_now("kunjungan belum diizinkan atau sudah selesai"))?;
             if !task.candidates.iter().any(|c| c.person == by) {
                 return Err(StoreError::NotPermitted("hanya petugas pendamping kunjungan ini".into()));
             }

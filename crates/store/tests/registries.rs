@@ -202,6 +202,7 @@ async fn entries_are_searched_suspended_reactivated_and_revoked_with_history() {
         };
         let message = |r: Result<(), StoreError>| match r {
             Err(StoreError::Engine(EngineError::Invalid(e))) => e[0].message.clone(),
+            Err(StoreError::Engine(EngineError::NotNow(m))) => m,
             other => panic!("{other:?}"),
         };
         assert_eq!(message(change("ditangguhkan", "  ", at).await), "wajib diisi");
@@ -424,6 +425,7 @@ async fn a_review_keeps_revokes_and_flags_what_nobody_reviewed() {
 fn refusal_of(result: Result<(), StoreError>) -> String {
     match result {
         Err(StoreError::Engine(EngineError::Invalid(errors))) => errors[0].message.clone(),
+        Err(StoreError::Engine(EngineError::NotNow(m))) => m,
         other => panic!("expected a refusal, got {other:?}"),
     }
 }

@@ -72,6 +72,7 @@ async fn decide(s: &Store, state: &CaseState, verdict: Verdict, at: i64) -> Case
 fn message<T: std::fmt::Debug>(r: Result<T, StoreError>) -> String {
     match r {
         Err(StoreError::Engine(EngineError::Invalid(e))) => e[0].message.clone(),
+        Err(StoreError::Engine(EngineError::NotNow(m))) => m,
         other => panic!("expected a refusal, got {other:?}"),
     }
 }

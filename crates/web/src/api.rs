@@ -13,6 +13,7 @@ mod calendar;
 mod caller;
 mod case_duties;
 mod cases;
+mod choices;
 mod connectors;
 mod dashboard;
 pub mod feed;
@@ -33,6 +34,7 @@ mod replay;
 mod reports;
 mod roster;
 mod satisfaction;
+mod schema_rules;
 mod settings;
 mod signing_queue;
 mod sop_drafts;
@@ -199,6 +201,7 @@ pub fn router() -> Router<AppState> {
         OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1()).split_for_parts();
     let mut document = serde_json::to_value(&openapi).expect("the document serialises");
     links::add(&mut document);
+    schema_rules::add(&mut document);
     let served = document.clone();
     let document = std::sync::Arc::new(document);
     router

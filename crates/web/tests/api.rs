@@ -326,6 +326,8 @@ async fn a_vpn_request_runs_from_submission_to_signed_letter_through_the_api() {
     assert_eq!(suspended.json["state"], "ditangguhkan");
     assert_eq!(suspended.json["history"].as_array().unwrap().len(), 2);
     assert_eq!(suspended.json["history"][1]["reason"], "Pegawai cuti panjang");
+    let again = admin.post(&entry_path, &json!({ "state": "ditangguhkan", "reason": "lagi" }), None).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "already suspended: {}", again.json);
 
     assert!(requester.get("/notifications").await.json["unread"].as_i64().unwrap() > 0);
     let read = requester.post("/notifications/read", &json!({}), None).await;

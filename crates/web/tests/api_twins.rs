@@ -221,7 +221,16 @@ async fn the_reviewer_decides_each_card_of_an_access_review() {
     let (status, problem) =
         send(&kabid, reqwest::Method::POST, &decide(&entries[1]), Some(json!({ "decision": "hapus" }))).await;
     assert_eq!((status, refused_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["decision"]));
-    assert_eq!(send(&kabid, reqwest::Method::POST, &decide(&entries[0]), Some(keep)).await.0, StatusCode::OK);
+    assert_eq!(
+        send(&kabid, reqwest::Method::POST, &decide(&entries[0]), Some(keep.clone())).await.0,
+        StatusCode::OK
+    );
+    // Deciding it again is a conflict with what was decided, not bad input.
+    let (status, problem) = send(&kabid, reqwest::Method::POST, &decide(&entries[0]), Some(keep)).await;
+    assert_eq!(
+        (status, problem["detail"].as_str()),
+        (StatusCode::CONFLICT, Some("entri ini sudah diputuskan: tetap"))
+    );
     let revoke = json!({ "decision": "cabut", "reason": "Pensiun" });
     let (status, case) = send(&kabid, reqwest::Method::POST, &decide(&entries[1]), Some(revoke)).await;
     assert_eq!(status, StatusCode::OK, "{case}");

@@ -265,7 +265,7 @@ async fn a_run_that_keeps_failing_is_left_to_an_administrator_who_retries_or_doe
         (StatusCode::OK, Some("menunggu"), Some(0))
     );
     let (status, _, body) = api.call(api.client.post(format!("{run_path}/retry"))).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
     for attempt in 0..MAX_ATTEMPTS {
         web::provisioner::round(&app.store, at).await.unwrap();
         at += backoff_ms(attempt);

@@ -65,12 +65,16 @@ pub async fn check_in(
 #[serde(deny_unknown_fields)]
 pub struct ReviewDecision {
     /// `tetap` (keep the access) or `cabut` (revoke it).
-    #[schema(pattern = "^(tetap|cabut)$")]
+    #[schema(schema_with = decisions)]
     pub decision: String,
     /// Why; required when revoked.
     #[serde(default)]
     #[schema(max_length = 1000)]
     pub reason: String,
+}
+
+fn decisions() -> utoipa::openapi::Object {
+    super::choices::one_of(store::review::ReviewDecision::CHOICES.map(store::review::ReviewDecision::key))
 }
 
 /// Decides one entry of a periodic access review — kept, or revoked with
@@ -82,8 +86,9 @@ pub struct ReviewDecision {
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the reviewing officer", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such case or entry", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The entry is already decided, or the review is no longer running", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown decision, no reason for a revocation, or the review is not running", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown decision, or no reason for a revocation", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = [])))]
 pub async fn decide_review_item(

@@ -377,9 +377,42 @@ pub(super) fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -
             Some("Kirim isi sebagai `Content-Type: application/json`.".into()),
         ));
     }
-    serde_json::from_slice(body).map_err(|e| {
-        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "bad-json", "JSON tidak sah", Some(format!("{e}")))
+    serde_json::from_slice(body).or_else(|e| {
+        // JSON has one kind of number: `5.0` is the whole number 5 to a
+        // JSON Schema and to clients that write every number as a float.
+        // Tried only when reading as written failed, whose error (with its
+        // line and column) is the one kept.
+        serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .map(whole_numbers_as_integers)
+            .and_then(|value| serde_json::from_value(value).ok())
+            .ok_or_else(|| {
+                Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "bad-json",
+                    "JSON tidak sah",
+                    Some(format!("{e}")),
+                )
+            })
     })
+}
+
+/// `value` with each number that is a whole number written as a float
+/// (`5.0`, `1e3`) made an integer, where one can hold it.
+fn whole_numbers_as_integers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => match n.as_f64() {
+            // Within ±2^53, where a float holds every whole number exactly.
+            Some(f) if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers_as_integers).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, whole_numbers_as_integers(v))).collect())
+        }
+        other => other,
+    }
 }
 
 /// The step's form data from JSON: fields and decoded, checked files.
@@ -889,4 +922,47 @@ pub async fn attachment(
         return Err(Problem::not_found());
     }
     Ok(crate::upload::download(file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Counted {
+        revision: i64,
+        scores: Vec<u8>,
+    }
+
+    fn read(body: &str) -> Result<Counted, Problem> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+        json_body(&headers, body.as_bytes())
+    }
+
+    #[test]
+    fn whole_numbers_written_as_floats_are_whole_numbers() {
+        assert_eq!(
+            read(r#"{"revision": 5.0, "scores": [1e0, 4]}"#).unwrap(),
+            Counted { revision: 5, scores: vec![1, 4] }
+        );
+        assert_eq!(read(r#"{"revision": 1e3, "scores": []}"#).unwrap().revision, 1000);
+    }
+
+    #[test]
+    fn a_fraction_or_a_number_out_of_range_is_refused_where_it_stands() {
+        for (body, said) in [
+            (r#"{"revision": 5.5, "scores": []}"#, "line 1 column"),
+            (r#"{"revision": 1, "scores": [256.0]}"#, "u8"),
+            (r#"{"revision": 1e300, "scores": []}"#, "i64"),
+        ] {
+            let problem = read(body).unwrap_err();
+            assert_eq!(problem.status, 422, "{body}");
+            assert!(
+                problem.detail.as_deref().unwrap_or_default().contains(said),
+                "{body}: {:?}",
+                problem.detail
+            );
+        }
+    }
 }

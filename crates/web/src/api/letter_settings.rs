@@ -49,13 +49,18 @@ pub struct SigningServiceView {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SigningServiceSettings {
-    /// `https://…`; empty: no service (letters are signed in Sopir).
+    /// `https://…` (`http://` only for a service on the server's own machine).
+    #[schema(
+        pattern = "^(https://[^\\s\\u0085/]|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])([:/]|$))[^\\s\\u0085]*$"
+    )]
     pub url: String,
     #[serde(default)]
+    #[schema(pattern = "[^\\s\\u0085]")]
     pub username: String,
     /// Absent or empty: the saved one stays.
     #[serde(default)]
     pub password: Option<String>,
+    #[schema(minimum = 1, maximum = 120)]
     pub timeout_secs: u32,
 }
 

@@ -25,10 +25,13 @@ use crate::pages::monitoring::{PeriodQuery, load};
 use crate::{AppState, now_ms};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MonitoringPeriod {
     /// First day, YYYY-MM-DD (default: the agency's previous period's).
+    #[param(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub from: Option<String>,
     /// Last day, YYYY-MM-DD (default: the agency's previous period's).
+    #[param(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub to: Option<String>,
 }
 
@@ -62,9 +65,10 @@ pub struct MonitoringView {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RowSignOff {
+    #[schema(minimum = 1)]
     pub step: u32,
     /// `baik` or `tidak-baik`.
-    #[schema(pattern = "^(baik|tidak-baik)$")]
+    #[schema(schema_with = judgements)]
     pub judgement: String,
     #[serde(default)]
     pub note: String,
@@ -83,11 +87,24 @@ pub struct MonitoringSignOff {
 #[serde(deny_unknown_fields)]
 pub struct PeriodLength {
     /// 1, 2, 3, 4, 6 or 12.
+    #[schema(schema_with = period_months)]
     pub months: u8,
 }
 
 /// The API's name of a monitoring field the store names as the page's
 /// form does (`penilaian.3`: step 3's judgement).
+fn period_months() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .enum_values(Some(store::monitoring::PERIOD_MONTHS))
+        .build()
+}
+
+fn judgements() -> utoipa::openapi::Object {
+    super::choices::one_of([Judgement::Good, Judgement::NotGood].map(Judgement::code))
+}
+
 fn monitoring_field(field: &str) -> Option<String> {
     let (name, step) = field.split_once('.')?;
     let part = match name {
@@ -300,6 +317,7 @@ pub async fn set_questions(
 #[serde(deny_unknown_fields)]
 pub struct EvaluationAnswer {
     /// Absent: not answered (refused).
+    #[schema(value_type = bool, required = true)]
     pub yes: Option<bool>,
     #[serde(default)]
     pub note: String,

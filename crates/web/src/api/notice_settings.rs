@@ -34,10 +34,13 @@ pub struct MailPreference {
 pub struct NoticeChoice {
     /// The kind of notification: `tugas`, `surat`, `terlambat`, `progres`,
     /// `selesai` or `pengawasan`.
+    #[schema(schema_with = kinds)]
     pub kind: String,
     /// `email`, or `pesan` (the agency's WhatsApp/Telegram gateway).
+    #[schema(schema_with = channels)]
     pub channel: String,
     /// `segera` (at once), `ringkasan` (in the daily digest) or `mati` (off).
+    #[schema(schema_with = deliveries)]
     pub delivery: String,
 }
 
@@ -48,6 +51,7 @@ pub struct NoticeChoice {
 pub struct NoticeChoices {
     pub choices: Vec<NoticeChoice>,
     /// When the daily digest comes, HH:MM local time.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub digest_time: String,
     /// For the message gateway.
     #[serde(default)]
@@ -88,6 +92,18 @@ pub async fn save_mail(
     state.store.set_mail_preference(agency, person, &given.email, given.enabled).await?;
     let (email, enabled) = state.store.mail_preference(agency, person).await?;
     Ok(Json(MailPreference { email: email.unwrap_or_default(), enabled }))
+}
+
+fn kinds() -> utoipa::openapi::Object {
+    super::choices::one_of(NoticeKind::ALL.map(NoticeKind::code))
+}
+
+fn channels() -> utoipa::openapi::Object {
+    super::choices::one_of(Channel::ALL.map(Channel::code))
+}
+
+fn deliveries() -> utoipa::openapi::Object {
+    super::choices::one_of(Delivery::ALL.map(Delivery::code))
 }
 
 fn choices_view(c: &store::notice_delivery::NoticeChoices) -> NoticeChoices {

@@ -128,6 +128,10 @@ pub struct PersonBody {
     pub unit: String,
     /// Where their notifications are mailed.
     #[serde(default)]
+    #[schema(
+        max_length = 254,
+        pattern = "^([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})?$"
+    )]
     pub email: Option<String>,
 }
 
@@ -135,6 +139,8 @@ pub struct PersonBody {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLogin {
+    /// The id of one of the agency's people.
+    #[schema(pattern = "[^\\s\\u0085]")]
     pub person: String,
     /// Lowercase letters, digits, `.`, `_` and `-`.
     #[schema(pattern = "^[a-z0-9._-]{1,64}$")]

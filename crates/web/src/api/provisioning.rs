@@ -65,6 +65,7 @@ pub fn view(run: Run) -> RunView {
 #[serde(deny_unknown_fields)]
 pub struct ByHand {
     /// What was done (1–1000 characters); kept as the run's message.
+    #[schema(pattern = "[^\\s\\u0085]", max_length = 1000)]
     pub note: String,
 }
 
@@ -86,7 +87,7 @@ async fn run_of(state: &AppState, caller: &Caller, entry: &str, run: &str) -> Re
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such run of this entry", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Refused: not failed nor a dry run, or replaced by a later run", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not failed nor a dry run, or replaced by a later run", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = [])))]
 pub async fn retry(
@@ -109,7 +110,8 @@ pub async fn retry(
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such run of this entry", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Refused: no note, or the run is not failed nor a dry run", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The run is not failed nor a dry run, or was replaced by a later run", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No note, or one too long", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = [])))]
 pub async fn by_hand(

@@ -87,12 +87,18 @@ fn view(e: Entry) -> EntryView {
     }
 }
 
+fn states() -> utoipa::openapi::Object {
+    super::choices::one_of(store::registry::EntryState::ALL.map(store::registry::EntryState::key))
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EntryQuery {
-    /// Matched against name, penanggung jawab and unit.
+    /// Matched against name, penanggung jawab and unit (no control characters).
+    #[param(pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$")]
     pub q: Option<String>,
     /// aktif, ditangguhkan or dicabut.
+    #[param(schema_with = states)]
     pub state: Option<String>,
     /// Only entries past their valid-until date.
     pub expired: Option<bool>,
@@ -259,7 +265,8 @@ pub struct StateChange {
         (status = 403, description = "Not a keeper of this registry kind (an administrator, or someone acting in the step that fills it)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Refused: bad state, missing reason, already revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The entry is already revoked, or already in that state", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused: bad state, missing reason", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = [])))]
 pub async fn change_state(

@@ -52,6 +52,7 @@ pub struct RosterPlan {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportOptions {
     /// Also end today the positions of the people the file no longer names.
     #[param(value_type = Option<bool>)]

@@ -172,11 +172,15 @@ pub struct GatewayView {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GatewaySettings {
-    /// `https://…`; empty: no gateway.
+    /// `https://…` (or `http://`).
+    #[schema(pattern = "^https?://[^\\s\\u0085/][^\\s\\u0085]*$", max_length = 2000)]
     pub url: String,
     /// `Name: value` lines; absent: the saved headers stay; empty: none.
     #[serde(default)]
     pub headers: Option<String>,
+    /// The request body, with `{pesan}` where the message goes (and
+    /// `{tautan}`, `{telepon}`, `{chat_id}`).
+    #[schema(pattern = "\\{pesan\\}", max_length = 4000)]
     pub template: String,
 }
 

@@ -152,7 +152,7 @@ pub async fn sign(
 /// agency allows it: its signer or an administrator.
 #[utoipa::path(post, path = "/signing-queue/{id}/wet-ink", tag = "agenda",
     params(("id" = String, Path, description = "The waiting letter's id")),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The scan: a PDF, at most 10 MB (told by its content)"),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The scan: a PDF, at most 10 MB (told by its content, whatever the Content-Type)"),
     responses(
         (status = 200, description = "Recorded as signed in wet ink", body = WaitingLetterView),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),

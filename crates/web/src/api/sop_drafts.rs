@@ -105,9 +105,10 @@ pub struct AtRevision {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RevisionQuery {
     /// The revision the caller last read.
-    #[param(value_type = i64, minimum = 1)]
+    #[param(value_type = i64, minimum = 1, required = true)]
     pub revision: Option<String>,
 }
 

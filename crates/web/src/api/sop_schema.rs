@@ -4,16 +4,20 @@
 //! lengths, pattern and choices ([`engine::form_schema`]), what the step's
 //! kind of action needs (a verdict, a note, a draft, a signature), and
 //! nothing else. A client checks a body before sending it; schemathesis
-//! generates bodies the server accepts.
+//! generates bodies the server accepts. An agency's OpenAPI document adds
+//! what only the agency knows: its SOPs' steps and monitoring forms as
+//! operations of their own, its disposition boxes, domains, units and
+//! checklist, and today's date as the example of dates not before today.
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use engine::form_schema::{DATE, DATE_TIME, NOT_BLANK, attachments_schema, fields_schema};
+use engine::form_schema::{DATE, DATE_TIME, IPV4, IPV6, NOT_BLANK, attachments_schema, fields_schema};
 use engine::workflow::NOTE_MAX_CHARS;
 use serde_json::{Map, Value, json};
-use sop::{ActionKind, Sop, Step};
+use sop::registry_kind::NameRule;
+use sop::{ActionKind, Agency, Sop, Step};
 
 use super::caller::Caller;
 use super::problem::Problem;
@@ -89,15 +93,96 @@ fn request(sop: &Sop, people: &[String]) -> Value {
     schema
 }
 
-/// The body of an action at `step`; `boxes`: the
-/// agency's lembar disposisi boxes, the only instructions it takes.
-fn action(step: &Step, people: &[String], boxes: &[String]) -> Value {
+/// What an agency adds to its SOPs' schemas: its disposition boxes, its
+/// domains (the names its registries take), and its date now, given as an
+/// example of the dates that may not be before today.
+struct AgencyTerms {
+    agency: Agency,
+    now: jiff::civil::DateTime,
+}
+
+impl AgencyTerms {
+    async fn of(state: &AppState, agency: &str) -> Result<AgencyTerms, Problem> {
+        let zone = state.store.calendar(agency).await?.zone;
+        let now = jiff::Timestamp::now().to_zoned(zone).datetime();
+        Ok(AgencyTerms { agency: state.store.agency(agency).await?, now })
+    }
+
+    fn today(&self) -> String {
+        self.now.date().to_string()
+    }
+}
+
+/// A label of a domain name, as [`sop::domain`] checks it.
+const LABEL: &str = "[a-z]([a-z0-9-]{0,61}[a-z0-9])?";
+
+/// The registry step's fields as the agency's registry takes them: the
+/// name under its domain, the record's value by its type, a valid-until
+/// date from today. Only where the field is plain text (or a domain or an
+/// address) by the SOP: an SOP's own pattern stays as it is.
+fn registry_step_fields(fields: &mut Value, sop: &Sop, step: &Step, terms: &AgencyTerms) {
+    let Some(registry) = sop.registry.as_ref().filter(|r| r.step == step.no) else { return };
+    let own_pattern = |name: &str| step.fields.iter().any(|f| f.name == name && f.pattern.is_some());
+    let escaped = |domain: &str| domain.replace('.', "\\.");
+    let agency = &terms.agency;
+    let name = match registry.kind.name_rule() {
+        NameRule::DomainLabel if !agency.domain.is_empty() => {
+            Some(format!("^{LABEL}\\.{}$", escaped(&agency.domain)))
+        }
+        // At most 61 characters before the @ (the checks allow 64).
+        NameRule::Mailbox if !agency.mail_domain.is_empty() => {
+            Some(format!("^[a-z0-9_-]{{1,30}}(\\.[a-z0-9_-]{{1,30}})?@{}$", escaped(&agency.mail_domain)))
+        }
+        _ => None,
+    };
+    let properties = &mut fields["properties"];
+    if let Some(pattern) = name.filter(|_| !own_pattern(&registry.key)) {
+        let key = &mut properties[&registry.key];
+        if let Some(key) = key.as_object_mut() {
+            key.remove("allOf");
+            key.remove("format");
+            key.insert("pattern".into(), json!(pattern));
+        }
+    }
+    if let Some(until) = registry.valid_until.as_ref().and_then(|f| properties.get_mut(f)) {
+        until["examples"] = json!([terms.today()]);
+    }
+    let Some((kind, value)) = registry.record.as_ref().filter(|(_, value)| !own_pattern(value)) else {
+        return;
+    };
+    if let Some(value) = properties.get_mut(value).and_then(Value::as_object_mut) {
+        value.remove("pattern");
+        value.remove("allOf");
+    }
+    // Each type's value ([`sop::domain::check_record`]); IPv6 in full, a
+    // TXT of at most 500 characters (2000 bytes) without control characters.
+    let by_type: Vec<Value> = [
+        ("A", IPV4.to_string()),
+        ("AAAA", IPV6.to_string()),
+        ("CNAME", format!("^{LABEL}(\\.{LABEL})+\\.?$")),
+        ("TXT", "^[^\\s\\u0000-\\u001f\\u007f-\\u009f]([^\\u0000-\\u001f\\u007f-\\u009f]{0,498}[^\\s\\u0000-\\u001f\\u007f-\\u009f])?$".to_string()),
+    ]
+    .into_iter()
+    .map(|(record, pattern)| {
+        json!({ "properties": { (kind.clone()): { "const": record }, (value.clone()): { "pattern": pattern } } })
+    })
+    .collect();
+    let rules = fields["allOf"].as_array_mut().map(std::mem::take).unwrap_or_default();
+    fields["allOf"] = json!([rules, vec![json!({ "anyOf": by_type })]].concat());
+}
+
+/// The body of an action at `step` of `sop`, in the agency of `terms`
+/// (its lembar disposisi boxes are the only instructions it takes).
+fn action(sop: &Sop, step: &Step, people: &[String], terms: &AgencyTerms) -> Value {
+    let boxes = &terms.agency.letters.disposition_instructions;
     let mut properties = Map::new();
     let mut required: Vec<&str> = Vec::new();
     let mut all_of: Vec<Value> = Vec::new();
     let verdict = json!({ "enum": ["ya", "tidak"] });
     properties.insert("note".into(), note(false));
-    properties.insert("fields".into(), fields_schema(&step.fields, people));
+    let mut fields = fields_schema(&step.fields, people);
+    registry_step_fields(&mut fields, sop, step, terms);
+    properties.insert("fields".into(), fields);
     properties.insert("attachments".into(), attachments_schema(&step.attachments));
     if step.fields.iter().any(|f| f.required) {
         required.push("fields");
@@ -157,7 +242,7 @@ fn action(step: &Step, people: &[String], boxes: &[String]) -> Value {
                     "type": "object",
                     "properties": {
                         "via": { "enum": ["srikandi", "email", "langsung", "ekspedisi"] },
-                        "at": { "type": "string", "pattern": DATE_TIME, "description": "When it left (agency time): not before the letter was signed, not in the future; absent: now" },
+                        "at": { "type": "string", "pattern": DATE_TIME, "examples": [terms.now.strftime("%Y-%m-%dT%H:%M").to_string()], "description": "When it left (agency time): not before the letter was signed, not in the future; absent: now" },
                     },
                     "required": ["via"],
                     "additionalProperties": false,
@@ -173,10 +258,13 @@ fn action(step: &Step, people: &[String], boxes: &[String]) -> Value {
                     "properties": {
                         "instructions": { "type": "array", "items": { "enum": boxes } },
                         "nature": { "enum": ["biasa", "segera", "sangat-segera", "rahasia"] },
-                        "due": { "type": "string", "format": "date", "pattern": DATE, "description": "Not before today (the agency's date)" },
+                        "due": { "type": "string", "format": "date", "pattern": DATE, "examples": [terms.today()], "description": "Not before today (the agency's date)" },
                         "addressee": { "type": "string", "minLength": 1, "description": "A person of the next step's lane" },
                     },
                     "additionalProperties": false,
+                    // One the server takes: due today, the addressee left
+                    // to the default (the next lane's person on duty).
+                    "examples": [{ "due": terms.today() }],
                 }),
             );
             if step.action == ActionKind::Dispose {
@@ -202,6 +290,46 @@ fn action(step: &Step, people: &[String], boxes: &[String]) -> Value {
     schema
 }
 
+/// The monitoring operations of `generic` for `sop`: its steps' rows, each
+/// judged (and a step not going well with the action it needs).
+fn monitoring_of(generic: &Value, sop: &Sop) -> Value {
+    use store::monitoring::{Judgement, TEXT_MAX_CHARS};
+    let text = json!({ "type": "string", "maxLength": TEXT_MAX_CHARS });
+    let judgements = [Judgement::Good, Judgement::NotGood].map(Judgement::code);
+    let rows: Vec<Value> = sop
+        .steps
+        .iter()
+        .map(|step| {
+            json!({
+                "type": "object",
+                "properties": {
+                    "step": { "const": step.no },
+                    "judgement": { "enum": judgements },
+                    "note": text,
+                    "action": text,
+                },
+                "required": ["step", "judgement"],
+                "additionalProperties": false,
+                "if": { "properties": { "judgement": { "const": Judgement::NotGood.code() } } },
+                "then": { "properties": { "action": { "pattern": NOT_BLANK } }, "required": ["action"] },
+            })
+        })
+        .collect();
+    let mut item = generic.clone();
+    for operation in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+        if let Some(params) = operation["parameters"].as_array_mut() {
+            params.retain(|p| !matches!(p["name"].as_str(), Some("agency" | "slug")));
+        }
+    }
+    item["post"]["requestBody"]["content"]["application/json"]["schema"] = json!({
+        "type": "object",
+        "properties": { "rows": { "type": "array", "prefixItems": rows, "items": false, "minItems": sop.steps.len() } },
+        "required": ["rows"],
+        "additionalProperties": false,
+    });
+    item
+}
+
 /// The JSON Schemas of an SOP's request and of each later step's action,
 /// generated from its live version.
 #[utoipa::path(get, path = "/sops/{agency}/{slug}/schema", tag = "sop",
@@ -220,14 +348,14 @@ pub async fn schema(
     let sop = own_sop(&state, &caller, &agency, &slug).await?;
     let org = state.store.organisation(&agency).await?;
     let people: Vec<String> = org.people.iter().map(|p| p.id.clone()).collect();
-    let boxes = state.store.agency(&agency).await?.letters.disposition_instructions;
+    let terms = AgencyTerms::of(&state, &agency).await?;
     let steps: Map<String, Value> = sop
         .steps
         .iter()
         .skip(1)
         .map(|step| {
             let described =
-                json!({ "action": step.action.key(), "lane": step.lane, "schema": action(step, &people, &boxes) });
+                json!({ "action": step.action.key(), "lane": step.lane, "schema": action(&sop, step, &people, &terms) });
             (step.no.to_string(), described)
         })
         .collect();
@@ -259,7 +387,7 @@ pub async fn agency_document(
     }
     // Public: a field naming a person is any id here, never the list of
     // the agency's people (GET /sops/…/schema gives it to its own callers).
-    let boxes = state.store.agency(&agency).await?.letters.disposition_instructions;
+    let terms = AgencyTerms::of(&state, &agency).await?;
     let mut document = (*document).clone();
     let generic_step = "/api/v1/sops/{agency}/{slug}/cases/{id}/steps/{step}";
     let paths = document["paths"].as_object_mut().expect("the document has paths");
@@ -267,11 +395,14 @@ pub async fn agency_document(
     // here each step of each SOP is an operation of its own instead.
     paths.remove("/api/v1/cases/{id}/tasks/{task}");
     let at_step = paths.remove(generic_step).expect("the step operation is documented");
+    // So is an SOP's monitoring form, whose rows are its steps.
+    let monitoring = paths.remove("/api/v1/monitoring/{agency}/{slug}").expect("monitoring is documented");
     let mut requests = Vec::new();
     for id in &ids {
         let sop = state.store.sop(&agency, id, None).await?;
         requests.push(request(&sop, &[]));
         let slug = id.split_once('/').map_or(id.as_str(), |(_, slug)| slug);
+        paths.insert(format!("/api/v1/monitoring/{agency}/{slug}"), monitoring_of(&monitoring, &sop));
         for step in sop.steps.iter().skip(1) {
             let mut operation = at_step["post"].clone();
             operation["operationId"] = json!(format!("act_{}_{}", slug.replace('-', "_"), step.no));
@@ -280,11 +411,23 @@ pub async fn agency_document(
             if let Some(params) = operation["parameters"].as_array_mut() {
                 params.retain(|p| !matches!(p["name"].as_str(), Some("agency" | "slug" | "step")));
             }
-            operation["requestBody"]["content"]["application/json"]["schema"] = action(step, &[], &boxes);
+            operation["requestBody"]["content"]["application/json"]["schema"] =
+                action(&sop, step, &[], &terms);
             let path = format!("/api/v1/sops/{agency}/{slug}/cases/{{id}}/steps/{}", step.no);
             paths.insert(path, json!({ "post": operation }));
         }
     }
+    // The agency's own lists: its units (public, as its structure is) and
+    // the number of questions of its SOP checklist.
+    let schemas = &mut document["components"]["schemas"];
+    let units: Vec<String> = state.store.units(&agency).await?.into_iter().map(|u| u.id).collect();
+    schemas["PersonBody"]["properties"]["unit"]["enum"] = json!(units);
+    // A holding ends on a day not before it began: today is one.
+    schemas["HoldingEnd"]["properties"]["until"]["examples"] = json!([terms.today()]);
+    let questions = state.store.evaluation_questions(&agency).await?.len();
+    let answers = &mut schemas["NewEvaluation"]["properties"]["answers"];
+    answers["minItems"] = json!(questions);
+    answers["maxItems"] = json!(questions);
     document["info"]["title"] = json!(format!("Sopir API — {agency}"));
     let body = &mut document["paths"]["/api/v1/cases"]["post"]["requestBody"]["content"]["application/json"];
     body["schema"] = json!({ "oneOf": requests });

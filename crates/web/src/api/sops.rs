@@ -194,7 +194,9 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSopVersion {
-    /// The definition's TOML text (the format: docs/sop-format.md).
+    /// The definition's TOML text (the format: docs/sop-format.md); its
+    /// format is named `sop-toml` for generators of test data.
+    #[schema(format = "sop-toml")]
     pub source: String,
     /// The file's name, kept with the version; default `unggahan.toml`.
     #[serde(default)]

@@ -29,10 +29,24 @@ pub struct Question {
 }
 
 /// The answers to the survey.
+/// Every element's code, each with a score 1–4, and no other.
+fn scores() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let score = ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(4)).build();
+    Element::ALL
+        .iter()
+        .fold(ObjectBuilder::new().schema_type(Type::Object), |object, element| {
+            object.property(element.code(), score.clone()).required(element.code())
+        })
+        .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)))
+        .build()
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyAnswer {
     /// A score 1–4 for every question's code.
+    #[schema(schema_with = scores)]
     pub scores: BTreeMap<String, u8>,
     /// Suggestions, at most 1000 characters.
     #[serde(default)]

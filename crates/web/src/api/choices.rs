@@ -1,0 +1,10 @@
+//! Schemas of what a request's text fields take from a closed list (the
+//! codes of an enum of the domain), so the OpenAPI document names the
+//! list instead of "a string" and stays the same list as the code's.
+
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+
+/// A string that is one of `codes`.
+pub fn one_of<'a>(codes: impl IntoIterator<Item = &'a str>) -> Object {
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(codes)).build()
+}
