@@ -29,6 +29,8 @@ pub enum Judgement {
 }
 
 impl Judgement {
+    pub const ALL: [Judgement; 2] = [Judgement::Good, Judgement::NotGood];
+
     pub fn code(self) -> &'static str {
         match self {
             Judgement::Good => "baik",
@@ -37,7 +39,7 @@ impl Judgement {
     }
 
     pub fn from_code(code: &str) -> Option<Judgement> {
-        [Judgement::Good, Judgement::NotGood].into_iter().find(|j| j.code() == code)
+        Judgement::ALL.into_iter().find(|j| j.code() == code)
     }
 
     /// The regulation's words.

@@ -68,20 +68,17 @@ fn zones() -> utoipa::openapi::Object {
 #[serde(deny_unknown_fields)]
 pub struct AgencyProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 40)]
+    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub id: Option<String>,
     /// e.g. "Pemerintah Kabupaten Lumajang".
-    #[schema(pattern = "[^\\s\\u0085]")]
     pub government: String,
     /// e.g. "Dinas Komunikasi dan Informatika".
-    #[schema(pattern = "[^\\s\\u0085]")]
     pub name: String,
     pub address: String,
     /// `Asia/Jakarta`, `Asia/Pontianak`, `Asia/Makassar` or `Asia/Jayapura`.
     #[schema(schema_with = zones)]
     pub timezone: String,
-    /// The letterhead's lines, top to bottom: at least one not blank.
-    #[schema(min_items = 1)]
+    /// The letterhead's lines, top to bottom.
     pub letterhead: Vec<String>,
     /// Its internet domain, under which subdomains are registered.
     pub domain: String,

@@ -102,7 +102,7 @@ fn period_months() -> utoipa::openapi::Object {
 }
 
 fn judgements() -> utoipa::openapi::Object {
-    super::choices::one_of([Judgement::Good, Judgement::NotGood].map(Judgement::code))
+    super::choices::one_of(Judgement::ALL.map(Judgement::code))
 }
 
 fn monitoring_field(field: &str) -> Option<String> {

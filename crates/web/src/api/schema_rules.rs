@@ -1,13 +1,15 @@
-//! Rules between a body's fields that the handlers' annotations cannot
-//! state (JSON Schema `if`/`then`), added to the OpenAPI document once it
-//! is built, so that a body the document allows is not refused for them.
+//! What the handlers' annotations cannot state, added to the OpenAPI
+//! document once it is built, so that a body the document allows is not
+//! refused for it: rules between a body's fields (JSON Schema `if`/`then`)
+//! and the agency profile's limits, taken from `sop::agency`.
 
 use engine::form_schema::{NOT_BLANK, TRIMMED};
 use serde_json::{Value, json};
 use sop::agency::{
-    MAX_DISPOSITION_INSTRUCTIONS, MAX_INSTRUCTION_CHARS, MAX_LETTERHEAD_LINES, MAX_LINE_CHARS,
+    MAX_DISPOSITION_INSTRUCTIONS, MAX_ID_CHARS, MAX_INSTRUCTION_CHARS, MAX_LETTERHEAD_LINES, MAX_LINE_CHARS,
     MAX_RETENTION_DAYS, NUMBER_PLACEHOLDERS,
 };
+use store::review::ReviewDecision;
 
 /// Adds the rules to `document`'s component schemas.
 pub fn add(document: &mut Value) {
@@ -24,9 +26,17 @@ pub fn add(document: &mut Value) {
     profile_rules(schemas);
     // A revocation says why.
     schemas["ReviewDecision"]["allOf"] = json!([{
-        "if": { "properties": { "decision": { "const": "cabut" } }, "required": ["decision"] },
+        "if": { "properties": { "decision": { "const": ReviewDecision::Revoke.key() } }, "required": ["decision"] },
         "then": { "properties": { "reason": { "pattern": NOT_BLANK } }, "required": ["reason"] },
     }]);
+}
+
+/// Sets `rules` on the schema at `target`, keeping what it has (its
+/// description from the doc comment).
+fn merge(target: &mut Value, rules: Value) {
+    for (key, value) in rules.as_object().into_iter().flatten() {
+        target[key] = value.clone();
+    }
 }
 
 /// An agency profile's rules ([`sop::Agency::problems`]) on its fields.
@@ -34,39 +44,40 @@ fn profile_rules(schemas: &mut Value) {
     // A line: not blank, at most MAX_LINE_CHARS.
     let line = json!({ "type": "string", "pattern": NOT_BLANK, "maxLength": MAX_LINE_CHARS });
     let profile = &mut schemas["AgencyProfile"]["properties"];
-    profile["government"] = line.clone();
-    profile["name"] = line.clone();
-    profile["address"]["maxLength"] = json!(2 * MAX_LINE_CHARS);
-    profile["letterhead"] = json!({
-        "type": "array", "items": line, "minItems": 1, "maxItems": MAX_LETTERHEAD_LINES,
-    });
+    merge(&mut profile["id"], json!({ "maxLength": MAX_ID_CHARS }));
+    merge(&mut profile["government"], line.clone());
+    merge(&mut profile["name"], line.clone());
+    merge(&mut profile["address"], json!({ "maxLength": 2 * MAX_LINE_CHARS }));
+    merge(
+        &mut profile["letterhead"],
+        json!({ "items": line, "minItems": 1, "maxItems": MAX_LETTERHEAD_LINES }),
+    );
     // Empty, or a name of two labels or more, as [`sop::domain::check_domain`] takes it.
     let domain = json!({
-        "type": "string",
         "pattern": "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+)?$",
         "maxLength": 253,
     });
-    profile["domain"] = domain.clone();
-    profile["mail_domain"] = domain;
-    profile["retention_days"]["minimum"] = json!(1);
-    profile["retention_days"]["maximum"] = json!(MAX_RETENTION_DAYS);
+    merge(&mut profile["domain"], domain.clone());
+    merge(&mut profile["mail_domain"], domain);
+    merge(&mut profile["retention_days"], json!({ "minimum": 1, "maximum": MAX_RETENTION_DAYS }));
     // A number template: its placeholders, `{urut}` (with a width of 1–9) once at least.
     let others: Vec<&str> = NUMBER_PLACEHOLDERS.into_iter().filter(|p| *p != "urut").collect();
     let other = format!("\\{{({})\\}}", others.join("|"));
     let sequence = "\\{urut(:[1-9])?\\}";
     let template = format!("([^{{}}]|{other})*{sequence}([^{{}}]|{other}|{sequence})*");
     let letters = &mut schemas["LettersProfile"]["properties"];
-    letters["number"]["pattern"] = json!(format!("^{template}$"));
-    letters["sop_number"]["pattern"] = json!(format!("^({template})?$"));
+    merge(&mut letters["number"], json!({ "pattern": format!("^{template}$") }));
+    merge(&mut letters["sop_number"], json!({ "pattern": format!("^({template})?$") }));
     for code in ["classification", "unit", "place"] {
-        letters[code]["pattern"] = json!("^[^{}\\n]*$");
-        letters[code]["maxLength"] = json!(100);
+        merge(&mut letters[code], json!({ "pattern": "^[^{}\\n]*$", "maxLength": 100 }));
     }
-    letters["disposition_instructions"] = json!({
-        "type": "array",
-        "items": { "type": "string", "pattern": TRIMMED, "maxLength": MAX_INSTRUCTION_CHARS },
-        "minItems": 1,
-        "maxItems": MAX_DISPOSITION_INSTRUCTIONS,
-        "uniqueItems": true,
-    });
+    merge(
+        &mut letters["disposition_instructions"],
+        json!({
+            "items": { "type": "string", "pattern": TRIMMED, "maxLength": MAX_INSTRUCTION_CHARS },
+            "minItems": 1,
+            "maxItems": MAX_DISPOSITION_INSTRUCTIONS,
+            "uniqueItems": true,
+        }),
+    );
 }

@@ -295,7 +295,7 @@ fn action(sop: &Sop, step: &Step, people: &[String], terms: &AgencyTerms) -> Val
 fn monitoring_of(generic: &Value, sop: &Sop) -> Value {
     use store::monitoring::{Judgement, TEXT_MAX_CHARS};
     let text = json!({ "type": "string", "maxLength": TEXT_MAX_CHARS });
-    let judgements = [Judgement::Good, Judgement::NotGood].map(Judgement::code);
+    let judgements = Judgement::ALL.map(Judgement::code);
     let rows: Vec<Value> = sop
         .steps
         .iter()
