@@ -14,7 +14,7 @@ import zlib
 import schemathesis
 from hypothesis import strategies as st
 
-# Things used up by a success — a waiting letter signed, a survey answered
+# Things used up by a success — a survey answered, a login made
 # — come from a pool the run seeded (SCHEMATHESIS_POOLS, JSON): every
 # operation under a pool's path takes its first id, and a success of one of
 # its `consumers` moves on to the next, so each phase finds one to use.
@@ -24,6 +24,16 @@ _pools = json.loads(os.environ.get("SCHEMATHESIS_POOLS", "{}"))
 # login yet, a position to hold. A field the generated body leaves out
 # stays out.
 _references = json.loads(os.environ.get("SCHEMATHESIS_REFERENCES", "{}"))
+# A secret no schema can give: the signing officials' passphrase
+# (SCHEMATHESIS_PASSPHRASE), at the signing service and of the PKCS#12
+# (SCHEMATHESIS_CERTIFICATE) a certificate upload sends. Every passphrase
+# a generated body carries is this one.
+_passphrase = os.environ.get("SCHEMATHESIS_PASSPHRASE")
+_certificate = None
+if os.environ.get("SCHEMATHESIS_CERTIFICATE"):
+    import base64
+    with open(os.environ["SCHEMATHESIS_CERTIFICATE"], "rb") as f:
+        _certificate = base64.b64encode(f.read()).decode()
 
 
 def _pool(case):
@@ -46,6 +56,15 @@ def before_call(ctx, case, **kwargs):
         for field, ids in _references.get(case.operation.label, {}).items():
             if field in case.body:
                 case.body[field] = ids[0]
+        _give_secrets(case.body)
+
+
+def _give_secrets(body):
+    for holder in (body, body.get("signing")):
+        if isinstance(holder, dict) and _passphrase and "passphrase" in holder:
+            holder["passphrase"] = _passphrase
+    if _certificate and "p12_base64" in body:
+        body["p12_base64"] = _certificate
 
 
 @schemathesis.hook

@@ -10,6 +10,7 @@ mod large_data;
 mod roster_bench;
 mod routine;
 mod serve;
+mod signing_trial;
 mod simulate;
 mod sop_command;
 mod sop_directory;
@@ -119,6 +120,9 @@ enum Command {
         #[arg(long, default_value = "1")]
         servers: usize,
     },
+    /// Layanan tanda tangan elektronik dan sertifikat untuk uji coba, sebelum layanan BSrE atau sertifikat pejabat tersedia.
+    #[command(subcommand)]
+    SigningService(SigningServiceCommand),
     /// Salinan konsisten basis data SQLite yang sedang dipakai (beserta berkas unggahan dan kunci data pribadi).
     Backup {
         /// Berkas cadangan yang akan dibuat.
@@ -266,6 +270,36 @@ pub enum BenchCommand {
         /// PostgreSQL (basis data kosong) sebagai ganti SQLite sementara.
         #[arg(long = "database-url")]
         database_url: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SigningServiceCommand {
+    /// Jalankan layanan tanda tangan uji yang mengikuti kontrak layanan BSrE (docs/signing-service.md) dan menandatangani dengan sertifikat swa-tanda per pejabat — bukan tanda tangan tersertifikasi.
+    Trial {
+        /// Alamat dan port.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        addr: String,
+        /// Nama pengguna layanan untuk instansi (Basic auth), sama dengan isian layanan tanda tangan elektronik di Administrasi instansi.
+        #[arg(long)]
+        username: String,
+        /// Kata sandi layanan untuk instansi.
+        #[arg(long, env = "SOPIR_TRIAL_SIGNING_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Pejabat yang dikenal layanan: NIK=passphrase (NIK 16 angka, seperti NIK penanda tangan di Administrasi instansi); boleh berulang.
+        #[arg(long = "signer", required = true)]
+        signers: Vec<String>,
+    },
+    /// Tulis sertifikat PKCS#12 swa-tanda untuk uji coba (RSA 2048, berlaku 5 tahun) ke berkas baru; passphrase-nya dibaca dari masukan standar.
+    Certificate {
+        /// Berkas .p12 yang dibuat (tidak menimpa berkas yang ada).
+        output: PathBuf,
+        /// Nama pejabat (CN sertifikat).
+        #[arg(long)]
+        name: String,
+        /// Instansi (O sertifikat).
+        #[arg(long)]
+        organisation: String,
     },
 }
 
@@ -473,6 +507,8 @@ pub enum CliError {
     AuditBroken,
     #[error("titik periksa audit: {0}")]
     Checkpoints(String),
+    #[error("{0}")]
+    BadSigner(String),
 }
 
 /// Each password hash takes a 19 MiB buffer. glibc raises its mmap
@@ -625,6 +661,12 @@ fn main() -> ExitCode {
         Some(Command::Bench { large: None, clients, cases, database_url, agencies, servers }) => {
             let options = bench::Options { clients, cases, database_url, agencies, servers };
             runtime().and_then(|rt| rt.block_on(bench::run(options)))
+        }
+        Some(Command::SigningService(SigningServiceCommand::Trial { addr, username, password, signers })) => {
+            runtime().and_then(|rt| rt.block_on(signing_trial::serve(&addr, &username, &password, &signers)))
+        }
+        Some(Command::SigningService(SigningServiceCommand::Certificate { output, name, organisation })) => {
+            signing_trial::certificate(&output, &name, &organisation)
         }
         Some(Command::Backup { path, database }) => {
             let url = database.url();

@@ -333,11 +333,10 @@ impl Store {
         let today =
             crate::report_months::local_date(sign.at, &zone_of(&self.agency(sign.agency).await?.timezone))?;
         if sign.until >= today {
-            return Err(StoreError::invalid(
-                "sampai",
-                "Periode",
-                format!("periode ini belum berakhir; formulirnya dapat diparaf sesudah {}", sign.until),
-            ));
+            return Err(StoreError::not_now(format!(
+                "periode ini belum berakhir; formulirnya dapat diparaf sesudah {}",
+                sign.until
+            )));
         }
         let mut form = self.propose_monitoring(sign.agency, sign.sop_id, sign.from, sign.until).await?;
         let mut errors = Vec::new();

@@ -267,6 +267,19 @@ impl Store {
         Ok(Some((letter, row.try_get("pdf")?)))
     }
 
+    /// Whether `agency` has a letter `id` that is signed already (so it is
+    /// no longer in the queue, rather than never was).
+    pub async fn letter_signed(&self, agency: &str, id: &str) -> Result<bool, StoreError> {
+        let found = sqlx::query(
+            "SELECT 1 FROM outgoing_letters WHERE agency_id = $1 AND id = $2 AND signed_with IS NOT NULL",
+        )
+        .bind(agency)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// Keeps the signed file of waiting letter `id`: it leaves the queue,
     /// and the record says how and by whom it was signed. Refused when it
     /// no longer waits (signed meanwhile).
@@ -291,9 +304,7 @@ impl Store {
             .fetch_optional(&mut **tx)
             .await?;
             let Some(row) = row else {
-                return Err(StoreError::invalid(
-                    "surat",
-                    "Surat",
+                return Err(StoreError::not_now(
                     "surat ini tidak lagi menunggu tanda tangan — mungkin sudah ditandatangani",
                 ));
             };

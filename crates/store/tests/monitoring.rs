@@ -56,10 +56,10 @@ async fn a_form_is_proposed_from_the_cases_and_signed_off_once() {
         // Not while the period runs: the figures are not all in yet.
         let early =
             s.sign_monitoring(sign_at(judged("Tambah petugas cadangan"), wib(2026, 12, 31, 16, 0))).await;
-        let Err(StoreError::Engine(engine::EngineError::Invalid(fields))) = early else {
+        let Err(StoreError::Engine(engine::EngineError::NotNow(why))) = early else {
             panic!("{label}: {early:?}")
         };
-        assert!(fields[0].message.starts_with("periode ini belum berakhir"), "{fields:?}");
+        assert!(why.starts_with("periode ini belum berakhir"), "{why}");
         let sign = |rows| sign_at(rows, wib(2027, 1, 4, 9, 0));
         // A row left unjudged and a bad step without action: both refused by field.
         let mut rows = judged("");

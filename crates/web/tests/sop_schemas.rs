@@ -484,4 +484,20 @@ async fn the_document_states_the_rules_between_fields_and_the_agencys_own_lists(
         .collect();
     assert_eq!(steps, sop.steps.iter().map(|s| json!(s.no)).collect::<Vec<_>>());
     assert_eq!((rows["minItems"].clone(), rows["items"].clone()), (json!(sop.steps.len()), json!(false)));
+    // Its period: the one due now, which the page offers too; reading any
+    // other stays open.
+    let months = app.store.monitoring_months("lumajang").await.unwrap();
+    let (from, until) = store::monitoring::previous_period(today.parse().unwrap(), months);
+    let period = |method: &str| -> Vec<Value> {
+        let item = &lumajang["paths"]["/api/v1/monitoring/lumajang/vpn"][method];
+        ["from", "to"]
+            .iter()
+            .map(|name| {
+                let params = item["parameters"].as_array().unwrap();
+                params.iter().find(|p| p["name"] == *name).unwrap()["schema"]["enum"].clone()
+            })
+            .collect()
+    };
+    assert_eq!(period("post"), [json!([from.to_string()]), json!([until.to_string()])]);
+    assert_eq!(period("get"), [Value::Null, Value::Null]);
 }

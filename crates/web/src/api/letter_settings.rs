@@ -11,7 +11,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
-use store::StoreError;
 use store::signing_queue::ServiceForm;
 use utoipa::ToSchema;
 
@@ -82,14 +81,6 @@ fn too_large(limit: usize) -> Problem {
     )
 }
 
-/// A person the store did not find among the agency's: refused as the field.
-fn no_person(e: StoreError) -> Problem {
-    match e {
-        StoreError::NotFound(what) => Problem::field("person", "person", format!("{what} tidak ditemukan")),
-        other => other.into(),
-    }
-}
-
 /// Replaces the letterhead's logo (administrators).
 #[utoipa::path(put, path = "/settings/letters/logo", tag = "agenda",
     request_body(content = Vec<u8>, content_type = "image/png", description = "A PNG, at most 512 KB"),
@@ -125,7 +116,8 @@ pub async fn put_logo(
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 64 KB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No such person, not base64, or not a certificate this passphrase opens", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person in the agency", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not base64, or not a certificate this passphrase opens", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = [])))]
 pub async fn put_certificate(
@@ -157,7 +149,7 @@ pub async fn put_certificate(
         )
         .await;
     let subject =
-        saved.map_err(|e| no_person(e).rename_fields(|f| (f == "sertifikat").then_some("p12_base64")))?;
+        saved.map_err(|e| Problem::from(e).rename_fields(|f| (f == "sertifikat").then_some("p12_base64")))?;
     Ok(Json(CertificateSaved { subject }))
 }
 
@@ -223,7 +215,8 @@ pub async fn save_signing_service(
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not 16 digits, or no such person", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person in the agency", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not 16 digits", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = [])))]
 pub async fn put_signer_nik(
@@ -236,10 +229,6 @@ pub async fn put_signer_nik(
     caller.require_admin()?;
     let given: SignerNik = json_body(&headers, &body)?;
     let user = &caller.0;
-    state
-        .store
-        .set_signer_nik(user.agency_id(), &person, &given.nik, user.person(), now_ms())
-        .await
-        .map_err(no_person)?;
+    state.store.set_signer_nik(user.agency_id(), &person, &given.nik, user.person(), now_ms()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -189,9 +189,9 @@ pub async fn read(
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not one who reads the agency's reports", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such SOP in the caller's agency", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Signed off already", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Signed off already, or the period still runs", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A step unjudged or judged `tidak-baik` without a note, an unknown judgement, or a period still running", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A step unjudged or judged `tidak-baik` without a note, or an unknown judgement", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = [])))]
 pub async fn sign(

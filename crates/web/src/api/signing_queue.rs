@@ -54,6 +54,21 @@ fn view(l: WaitingLetter) -> WaitingLetterView {
     }
 }
 
+/// The waiting letter `id` to sign: one signed already is a conflict with
+/// what happened before (409), not a letter that is not there.
+async fn to_sign(state: &AppState, caller: &Caller, id: &str) -> Result<WaitingLetter, Problem> {
+    match waiting(state, caller, id).await {
+        Ok((letter, _)) => Ok(letter),
+        Err(refused)
+            if refused.status() == StatusCode::NOT_FOUND
+                && state.store.letter_signed(caller.0.agency_id(), id).await? =>
+        {
+            Err(Problem::conflict("surat ini sudah ditandatangani; tidak menunggu lagi"))
+        }
+        Err(refused) => Err(refused),
+    }
+}
+
 /// The waiting letter `id`, if the caller may see it.
 async fn waiting(state: &AppState, caller: &Caller, id: &str) -> Result<(WaitingLetter, Vec<u8>), Problem> {
     let found = state.store.waiting_letter(caller.0.agency_id(), id).await?;
@@ -116,7 +131,8 @@ pub async fn pdf(
         (status = 200, description = "Signed and out of the queue", body = WaitingLetterView),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not its signer", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not waiting", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such letter waiting", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Signed already", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No passphrase, or not signed: the service's reason; it still waits", body = Problem, content_type = "application/problem+json"),
     ),
@@ -128,7 +144,7 @@ pub async fn sign(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<WaitingLetterView>, Problem> {
-    let (letter, _) = waiting(&state, &caller, &id).await?;
+    let letter = to_sign(&state, &caller, &id).await?;
     let user = &caller.0;
     if letter.signer_id != user.person() {
         return Err(Problem::forbidden_because("hanya penanda tangannya yang menandatangani surat ini"));
@@ -157,7 +173,8 @@ pub async fn sign(
         (status = 200, description = "Recorded as signed in wet ink", body = WaitingLetterView),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The agency does not allow it, or neither its signer nor an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not waiting", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such letter waiting", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Signed already", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 10 MB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a PDF", body = Problem, content_type = "application/problem+json"),
     ),
@@ -168,7 +185,7 @@ pub async fn wet_ink(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<WaitingLetterView>, Problem> {
-    let (letter, _) = waiting(&state, &caller, &id).await?;
+    let letter = to_sign(&state, &caller, &id).await?;
     let user = &caller.0;
     if !user.agency.letters.wet_ink_fallback || !(letter.signer_id == user.person() || user.account.is_admin)
     {

@@ -291,8 +291,12 @@ fn action(sop: &Sop, step: &Step, people: &[String], terms: &AgencyTerms) -> Val
 }
 
 /// The monitoring operations of `generic` for `sop`: its steps' rows, each
-/// judged (and a step not going well with the action it needs).
-fn monitoring_of(generic: &Value, sop: &Sop) -> Value {
+/// judged (and a step not going well with the action it needs), signed off
+/// for `due`, the period whose forms are due now. Earlier finished periods
+/// are signed off too, but no schema can say "a `from` not after `to`,
+/// both before today"; offering the due one keeps a generated request one
+/// the server takes.
+fn monitoring_of(generic: &Value, sop: &Sop, due: (jiff::civil::Date, jiff::civil::Date)) -> Value {
     use store::monitoring::{Judgement, TEXT_MAX_CHARS};
     let text = json!({ "type": "string", "maxLength": TEXT_MAX_CHARS });
     let judgements = Judgement::ALL.map(Judgement::code);
@@ -320,6 +324,16 @@ fn monitoring_of(generic: &Value, sop: &Sop) -> Value {
         if let Some(params) = operation["parameters"].as_array_mut() {
             params.retain(|p| !matches!(p["name"].as_str(), Some("agency" | "slug")));
         }
+    }
+    let (from, until) = (due.0.to_string(), due.1.to_string());
+    for param in item["post"]["parameters"].as_array_mut().into_iter().flatten() {
+        let day = match param["name"].as_str() {
+            Some("from") => &from,
+            Some("to") => &until,
+            _ => continue,
+        };
+        param["schema"]["enum"] = json!([day]);
+        param["description"] = json!(format!("{day}: the period whose forms are due now (the default)"));
     }
     item["post"]["requestBody"]["content"]["application/json"]["schema"] = json!({
         "type": "object",
@@ -397,12 +411,14 @@ pub async fn agency_document(
     let at_step = paths.remove(generic_step).expect("the step operation is documented");
     // So is an SOP's monitoring form, whose rows are its steps.
     let monitoring = paths.remove("/api/v1/monitoring/{agency}/{slug}").expect("monitoring is documented");
+    let months = state.store.monitoring_months(&agency).await?;
+    let due = store::monitoring::previous_period(terms.now.date(), months);
     let mut requests = Vec::new();
     for id in &ids {
         let sop = state.store.sop(&agency, id, None).await?;
         requests.push(request(&sop, &[]));
         let slug = id.split_once('/').map_or(id.as_str(), |(_, slug)| slug);
-        paths.insert(format!("/api/v1/monitoring/{agency}/{slug}"), monitoring_of(&monitoring, &sop));
+        paths.insert(format!("/api/v1/monitoring/{agency}/{slug}"), monitoring_of(&monitoring, &sop, due));
         for step in sop.steps.iter().skip(1) {
             let mut operation = at_step["post"].clone();
             operation["operationId"] = json!(format!("act_{}_{}", slug.replace('-', "_"), step.no));
