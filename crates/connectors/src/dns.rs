@@ -39,6 +39,11 @@ pub mod field {
     pub use crate::field::{ADDRESS, SECRET};
 }
 
+/// The TSIG algorithms the connector signs with, as BIND names them.
+pub fn algorithm_keys() -> Vec<&'static str> {
+    Algorithm::ALL.into_iter().map(Algorithm::key).collect()
+}
+
 const DEFAULT_TTL: u32 = 3600;
 const TTL_RANGE: std::ops::RangeInclusive<u32> = 60..=86400;
 const DEFAULT_TIMEOUT: u64 = 5;

@@ -188,6 +188,7 @@ impl ConnectorError {
 
 pub mod dns;
 pub mod ldap;
+pub mod setting_rules;
 pub mod webhook;
 pub mod wireguard;
 

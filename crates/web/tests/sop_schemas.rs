@@ -26,6 +26,7 @@ fn violations(schema: &Value, value: &Value, at: &str) -> Vec<String> {
             "object" => value.is_object(),
             "string" => value.is_string(),
             "array" => value.is_array(),
+            "boolean" => value.is_boolean(),
             other => panic!("type {other} not expected"),
         };
         if !fits {
@@ -500,4 +501,69 @@ async fn the_document_states_the_rules_between_fields_and_the_agencys_own_lists(
     };
     assert_eq!(period("post"), [json!([from.to_string()]), json!([until.to_string()])]);
     assert_eq!(period("get"), [Value::Null, Value::Null]);
+}
+
+/// A body of a connector's settings by the agency's document: the
+/// examples it gives, saved as a dry run.
+fn settings_from_examples(schema: &Value) -> Value {
+    let example = |property: &Value| property["examples"][0].clone();
+    let properties = &schema["properties"];
+    let options: serde_json::Map<String, Value> = properties["options"]["properties"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, property)| (name.clone(), example(property)))
+        .collect();
+    let address = match example(&properties["address"]) {
+        Value::Null => json!(""),
+        given => given,
+    };
+    json!({ "address": address, "secret": example(&properties["secret"]), "options": options, "dry_run": true })
+}
+
+#[tokio::test]
+async fn each_connectors_settings_are_an_operation_of_their_own_that_the_server_keeps_to() {
+    let app = spawn().await;
+    let admin = Api::of(&app, "lmj-kasi").await;
+    let url = format!("{}/api/openapi/lumajang", app.base);
+    let document: Value =
+        serde_json::from_str(&reqwest::get(url).await.unwrap().text().await.unwrap()).unwrap();
+    let paths = &document["paths"];
+    assert!(paths.get("/api/v1/connectors/{kind}").is_none());
+    let put = |kind: &str, body: &Value| {
+        admin
+            .client
+            .put(format!("{}/api/v1/connectors/{kind}", admin.base))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+    };
+    for kind in ["dns", "ldap", "wireguard", "webhook"] {
+        let item = &paths[format!("/api/v1/connectors/{kind}")];
+        assert!(item["delete"].is_object(), "{kind}: removed by its own path too");
+        let schema = &item["put"]["requestBody"]["content"]["application/json"]["schema"];
+        let body = settings_from_examples(schema);
+        assert_eq!(violations(schema, &body, kind), Vec::<String>::new());
+        let (status, _, saved) = admin.call(put(kind, &body)).await;
+        assert_eq!(status, StatusCode::OK, "{kind}: {saved}");
+        // A required option left out (the webhook has none: an unknown
+        // one), refused by both.
+        let mut wrong = body.clone();
+        let options = wrong["options"].as_object_mut().unwrap();
+        match schema["properties"]["options"]["required"][0].as_str() {
+            Some(required) => options.remove(required),
+            None => options.insert("tidak_dikenal".into(), json!("1")),
+        };
+        assert!(!violations(schema, &wrong, kind).is_empty(), "{kind}: {wrong}");
+        let (status, _, problem) = admin.call(put(kind, &wrong)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{kind}: {wrong}: {problem}");
+    }
+    // A value out of its range, by the document and by the server.
+    let dns = &paths["/api/v1/connectors/dns"]["put"]["requestBody"]["content"]["application/json"]["schema"];
+    for (option, value) in [("ttl", "59"), ("ttl", "86401"), ("timeout_seconds", "0"), ("zone", "-a.go.id")] {
+        let mut body = settings_from_examples(dns);
+        body["options"][option] = json!(value);
+        assert!(!violations(dns, &body, "dns").is_empty(), "{option} = {value}");
+        let (status, _, problem) = admin.call(put("dns", &body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{option} = {value}: {problem}");
+    }
 }

@@ -9,7 +9,9 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use connectors::setting_rules::{self, SettingRule, Shape};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
 use sop::ConnectorKind;
 use store::provisioning::{ConnectorConfig, ConnectorForm, FORM_OPTIONS};
 use utoipa::ToSchema;
@@ -150,4 +152,60 @@ pub async fn remove(
     let user = &caller.0;
     state.store.remove_connector(user.agency_id(), kind, user.person(), now_ms()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The operations of `generic` (the document's `/connectors/{kind}`) once
+/// per kind, each saving that kind's settings exactly as its connector
+/// takes them ([`connectors::setting_rules`]): for an agency's document,
+/// where a client knows the body before sending it.
+pub(super) fn operations_by_kind(generic: &Value) -> Vec<(String, Value)> {
+    ConnectorKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let rules = setting_rules::rules(kind);
+            let mut item = generic.clone();
+            for operation in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+                if let Some(params) = operation["parameters"].as_array_mut() {
+                    params.retain(|p| p["name"] != "kind");
+                }
+            }
+            let options: Map<String, Value> =
+                rules.options.iter().map(|r| (r.name.to_string(), shape(r))).collect();
+            let required: Vec<&str> = rules.options.iter().filter(|r| r.required).map(|r| r.name).collect();
+            let mut options = json!({
+                "type": "object",
+                "properties": options,
+                "required": required,
+                "additionalProperties": false,
+            });
+            if !rules.beyond.is_empty() {
+                options["description"] = json!(format!("Also taken, not described here: {}.", rules.beyond));
+            }
+            item["put"]["requestBody"]["content"]["application/json"]["schema"] = json!({
+                "type": "object",
+                "properties": {
+                    "address": shape(&rules.address),
+                    "secret": shape(&rules.secret),
+                    "options": options,
+                    "dry_run": { "type": "boolean" },
+                },
+                "required": ["address", "options", "dry_run"],
+                "additionalProperties": false,
+            });
+            (format!("/api/v1/connectors/{}", kind.key()), item)
+        })
+        .collect()
+}
+
+/// A setting's value as JSON Schema, its example beside it.
+fn shape(rule: &SettingRule) -> Value {
+    let mut schema = match &rule.shape {
+        Shape::Pattern(pattern) => json!({ "type": "string", "pattern": pattern }),
+        Shape::OneOf(words) => json!({ "enum": words }),
+        Shape::AtLeast(chars) => json!({ "type": "string", "minLength": chars }),
+    };
+    if !rule.example.is_empty() {
+        schema["examples"] = json!([rule.example]);
+    }
+    schema
 }

@@ -413,6 +413,9 @@ pub async fn agency_document(
     let monitoring = paths.remove("/api/v1/monitoring/{agency}/{slug}").expect("monitoring is documented");
     let months = state.store.monitoring_months(&agency).await?;
     let due = store::monitoring::previous_period(terms.now.date(), months);
+    // A connector's settings depend on its kind: one operation each.
+    let connector = paths.remove("/api/v1/connectors/{kind}").expect("connectors are documented");
+    paths.extend(super::connectors::operations_by_kind(&connector));
     let mut requests = Vec::new();
     for id in &ids {
         let sop = state.store.sop(&agency, id, None).await?;
