@@ -87,6 +87,22 @@ pub enum DayOffKind {
     CutiBersama,
 }
 
+impl DayOffKind {
+    pub const ALL: [DayOffKind; 2] = [DayOffKind::Libur, DayOffKind::CutiBersama];
+
+    /// As the calendar files, forms, the API and the database write it.
+    pub const fn key(self) -> &'static str {
+        match self {
+            DayOffKind::Libur => "libur",
+            DayOffKind::CutiBersama => "cuti-bersama",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<DayOffKind> {
+        DayOffKind::ALL.into_iter().find(|k| k.key() == key)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayOff {
     pub date: Date,

@@ -20,6 +20,22 @@ pub enum Verdict {
     Tidak,
 }
 
+impl Verdict {
+    pub const ALL: [Verdict; 2] = [Verdict::Ya, Verdict::Tidak];
+
+    /// As forms, the API and the event log write it.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Verdict::Ya => "ya",
+            Verdict::Tidak => "tidak",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Verdict> {
+        Verdict::ALL.into_iter().find(|v| v.key() == key)
+    }
+}
+
 /// What a person submits with an action.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionInput {

@@ -27,6 +27,20 @@ pub enum ActingKind {
 }
 
 impl ActingKind {
+    pub const ALL: [ActingKind; 2] = [ActingKind::Plt, ActingKind::Plh];
+
+    /// As forms, the API and the database write it.
+    pub const fn key(self) -> &'static str {
+        match self {
+            ActingKind::Plt => "plt",
+            ActingKind::Plh => "plh",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<ActingKind> {
+        ActingKind::ALL.into_iter().find(|k| k.key() == key)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ActingKind::Plt => "Plt.",

@@ -10,13 +10,6 @@ use sqlx::Row;
 use crate::record_event::{Change, Owner, now};
 use crate::{Store, StoreError, new_id};
 
-fn kind_key(kind: DayOffKind) -> &'static str {
-    match kind {
-        DayOffKind::Libur => "libur",
-        DayOffKind::CutiBersama => "cuti-bersama",
-    }
-}
-
 fn week_json(week: &WeekSchedule) -> String {
     let days: Vec<Vec<String>> = week
         .days
@@ -56,12 +49,12 @@ impl Store {
         .bind(agency)
         .bind(day.date.to_string())
         .bind(&day.name)
-        .bind(kind_key(day.kind))
+        .bind(day.kind.key())
         .bind(&day.source);
         let change = Change::DayOffSet {
             day: day.date.to_string(),
             name: day.name.clone(),
-            kind: kind_key(day.kind).into(),
+            kind: day.kind.key().into(),
             source: day.source.clone(),
         };
         self.write_recorded(upsert, Owner::Agency(agency), by, change, now()).await?;
@@ -152,7 +145,7 @@ impl Store {
                 DayOff {
                     date,
                     name: r.try_get("name")?,
-                    kind: if kind == "cuti-bersama" { DayOffKind::CutiBersama } else { DayOffKind::Libur },
+                    kind: DayOffKind::parse(&kind).unwrap_or(DayOffKind::Libur),
                     source: r.try_get("source")?,
                 },
             );

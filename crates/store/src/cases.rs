@@ -459,7 +459,7 @@ impl Store {
                         .bind(task)
                         .bind(&c.person)
                         .bind(&c.position)
-                        .bind(c.acting.map(|k| if k == engine::ActingKind::Plt { "plt" } else { "plh" }))
+                        .bind(c.acting.map(engine::ActingKind::key))
                         .bind(c.acting_for.as_deref())
                         .bind(due_at.unwrap_or(i64::MAX))
                         .bind(event.at)

@@ -110,11 +110,11 @@ impl HoldingRow {
                 position: self.position,
                 from: date(self.from_date)?,
                 until: self.until_date.map(date).transpose()?,
-                acting: match self.acting.as_deref() {
-                    Some("plt") => Some((ActingKind::Plt, self.acting_for)),
-                    Some("plh") => Some((ActingKind::Plh, self.acting_for)),
-                    _ => None,
-                },
+                acting: self
+                    .acting
+                    .as_deref()
+                    .and_then(ActingKind::parse)
+                    .map(|kind| (kind, self.acting_for)),
             },
         })
     }
@@ -552,10 +552,7 @@ impl Store {
         if !problems.is_empty() {
             return Err(refused(problems));
         }
-        let acting = holding.acting.as_ref().map(|(kind, _)| match kind {
-            ActingKind::Plt => "plt",
-            ActingKind::Plh => "plh",
-        });
+        let acting = holding.acting.as_ref().map(|(kind, _)| kind.key());
         let id = new_id();
         let insert = sqlx::query(
             "INSERT INTO holdings (id, agency_id, person_id, position, from_date, until_date, acting, acting_for)

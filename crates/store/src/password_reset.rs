@@ -35,6 +35,8 @@ pub enum ResetKind {
 }
 
 impl ResetKind {
+    pub const ALL: [ResetKind; 2] = [ResetKind::Code, ResetKind::Link];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ResetKind::Link => "link",

@@ -80,11 +80,12 @@ async fn the_calendar_is_kept_by_administrators_with_the_pages_refusals() {
         &admin,
         reqwest::Method::POST,
         "/calendar/days-off",
-        Some(json!({ "date": "28-12-2026", "name": " " })),
+        Some(json!({ "date": "28-12-2026", "name": " ", "kind": "cuti_bersama" })),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(refused_fields(&problem), ["date", "name"]);
+    // An unknown kind is refused, never taken for a holiday.
+    assert_eq!(refused_fields(&problem), ["date", "name", "kind"]);
     assert_eq!(
         send(&admin, reqwest::Method::POST, "/calendar/days-off", Some(day)).await.0,
         StatusCode::CREATED

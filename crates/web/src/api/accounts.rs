@@ -106,10 +106,15 @@ pub async fn unlock(
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
-    /// `code`: a one-time code, answered here once, that the person types
-    /// (valid for a few hours); `link`: a one-time link mailed to the person.
-    #[schema(pattern = "^(code|link)$")]
+    #[schema(schema_with = reset_kinds)]
     pub how: String,
+}
+
+fn reset_kinds() -> utoipa::openapi::Object {
+    super::choices::one_of(
+        ResetKind::ALL.map(ResetKind::as_str),
+        "`code`: a one-time code, answered here once, that the person types (valid for a few hours); `link`: a one-time link mailed to the person.",
+    )
 }
 
 /// What a reset gave.
@@ -146,16 +151,13 @@ pub async fn reset(
     let user = &caller.0;
     may_administer(&state, user, &agency, &username).await?;
     let given: ResetRequest = json_body(&headers, &body)?;
-    let (kind, lasts) = match given.how.as_str() {
-        "code" => (ResetKind::Code, CODE_MS),
-        "link" => (ResetKind::Link, ADMIN_LINK_MS),
-        other => {
-            return Err(Problem::field(
-                "how",
-                "how",
-                format!("\"{other}\" bukan cara; pakai code atau link"),
-            ));
-        }
+    let Some(kind) = ResetKind::ALL.into_iter().find(|k| k.as_str() == given.how) else {
+        let why = format!("\"{}\" bukan cara; pakai code atau link", given.how);
+        return Err(Problem::field("how", "how", why));
+    };
+    let lasts = match kind {
+        ResetKind::Code => CODE_MS,
+        ResetKind::Link => ADMIN_LINK_MS,
     };
     let at = now_ms();
     let code = reset_password(&state, user, &agency, &username, kind, at).await?;

@@ -59,7 +59,10 @@ pub struct LettersProfile {
 }
 
 fn zones() -> utoipa::openapi::Object {
-    super::choices::one_of(sop::agency::INDONESIAN_ZONES.map(|(zone, _)| zone))
+    super::choices::one_of(
+        sop::agency::INDONESIAN_ZONES.map(|(zone, _)| zone),
+        "`Asia/Jakarta`, `Asia/Pontianak`, `Asia/Makassar` or `Asia/Jayapura`.",
+    )
 }
 
 /// An agency's profile. `id` is given when making an agency; when
@@ -75,7 +78,6 @@ pub struct AgencyProfile {
     /// e.g. "Dinas Komunikasi dan Informatika".
     pub name: String,
     pub address: String,
-    /// `Asia/Jakarta`, `Asia/Pontianak`, `Asia/Makassar` or `Asia/Jayapura`.
     #[schema(schema_with = zones)]
     pub timezone: String,
     /// The letterhead's lines, top to bottom.

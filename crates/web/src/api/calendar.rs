@@ -58,9 +58,8 @@ pub struct NewDayOff {
     pub date: String,
     #[schema(pattern = "[^\\s\\u0085]")]
     pub name: String,
-    /// `libur` (default) or `cuti-bersama`.
     #[serde(default)]
-    #[schema(pattern = "^(libur|cuti-bersama)$")]
+    #[schema(schema_with = day_off_kinds)]
     pub kind: Option<String>,
 }
 
@@ -91,11 +90,8 @@ fn refused(errors: Refusals) -> Problem {
     )
 }
 
-fn day_off_kind(kind: DayOffKind) -> &'static str {
-    match kind {
-        DayOffKind::Libur => "libur",
-        DayOffKind::CutiBersama => "cuti-bersama",
-    }
+fn day_off_kinds() -> utoipa::openapi::Object {
+    super::choices::one_of(DayOffKind::ALL.map(DayOffKind::key), "`libur` (default) or `cuti-bersama`.")
 }
 
 /// The agency's days off and dated schedules.
@@ -115,7 +111,7 @@ pub async fn read(State(state): State<AppState>, caller: Caller) -> Result<Json<
             .map(|d| DayOffView {
                 date: d.date.to_string(),
                 name: d.name.clone(),
-                kind: day_off_kind(d.kind).into(),
+                kind: d.kind.key().into(),
                 source: d.source.clone(),
             })
             .collect(),
@@ -140,7 +136,7 @@ pub async fn read(State(state): State<AppState>, caller: Caller) -> Result<Json<
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad date, or no name", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad date, no name, or an unknown kind", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = [])))]
 pub async fn add_day_off(

@@ -64,7 +64,6 @@ pub async fn check_in(
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewDecision {
-    /// `tetap` (keep the access) or `cabut` (revoke it).
     #[schema(schema_with = decisions)]
     pub decision: String,
     /// Why; required when revoked.
@@ -74,7 +73,10 @@ pub struct ReviewDecision {
 }
 
 fn decisions() -> utoipa::openapi::Object {
-    super::choices::one_of(store::review::ReviewDecision::CHOICES.map(store::review::ReviewDecision::key))
+    super::choices::one_of(
+        store::review::ReviewDecision::CHOICES.map(store::review::ReviewDecision::key),
+        "`tetap` (keep the access) or `cabut` (revoke it).",
+    )
 }
 
 /// Decides one entry of a periodic access review — kept, or revoked with

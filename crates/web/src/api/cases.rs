@@ -94,9 +94,8 @@ pub struct SigningInput {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
-    /// For decide and review steps: `ya` (approve) or `tidak` (refuse, return).
     #[serde(default)]
-    #[schema(value_type = Option<String>, pattern = "^(ya|tidak)$")]
+    #[schema(schema_with = verdicts)]
     pub verdict: Option<String>,
     /// Disposition note, reason or remark.
     #[serde(default)]
@@ -118,12 +117,32 @@ pub struct Action {
     pub disposition: Option<DispositionInput>,
 }
 
+fn verdicts() -> utoipa::openapi::Object {
+    super::choices::one_of(
+        Verdict::ALL.map(Verdict::key),
+        "For decide and review steps: `ya` (approve) or `tidak` (refuse, return).",
+    )
+}
+
+fn channels() -> utoipa::openapi::Object {
+    super::choices::one_of(
+        store::letters::SendVia::ALL.map(store::letters::SendVia::key),
+        "`srikandi`, `email`, `langsung` (by hand) or `ekspedisi` (courier, post).",
+    )
+}
+
+fn natures() -> utoipa::openapi::Object {
+    super::choices::one_of(
+        engine::disposition::Nature::ALL.map(engine::disposition::Nature::key),
+        "Sifat (default `biasa`).",
+    )
+}
+
 /// How and when a letter was sent ("Kirim").
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendingInput {
-    /// `srikandi`, `email`, `langsung` (by hand) or `ekspedisi` (courier, post).
-    #[schema(pattern = "^(srikandi|email|langsung|ekspedisi)$")]
+    #[schema(schema_with = channels)]
     pub via: String,
     /// When, if not now: `YYYY-MM-DDTHH:MM` on the agency's clock.
     #[serde(default)]
@@ -138,9 +157,8 @@ pub struct DispositionInput {
     /// (`GET /api/v1/agency` → `letters.disposition_instructions`).
     #[serde(default)]
     pub instructions: Vec<String>,
-    /// Sifat.
     #[serde(default)]
-    #[schema(value_type = Option<String>, pattern = "^(biasa|segera|sangat-segera|rahasia)$")]
+    #[schema(schema_with = natures)]
     pub nature: Option<String>,
     /// Batas waktu, `YYYY-MM-DD`: the next task is due at the close of
     /// that working day when that is earlier than its standard time.
@@ -317,7 +335,7 @@ async fn case_view_with(
                 done_by: t.done_by.as_deref().map(|p| org.name(p)),
                 done_at: t.done_at.map(instant),
                 late_minutes: t.late_minutes,
-                verdict: input.verdict.map(|v| if v == Verdict::Ya { "ya" } else { "tidak" }.to_string()),
+                verdict: input.verdict.map(|v| v.key().to_string()),
                 note: input.note.clone(),
                 fields: input
                     .fields
@@ -618,7 +636,7 @@ fn paperwork(state: &AppState, step: &sop::Step, action: &Action) -> Paperwork {
         }
         ActionKind::Sign => {
             // A returned draft is not signed.
-            let returned = action.verdict.as_deref() == Some("tidak");
+            let returned = action.verdict.as_deref() == Some(Verdict::Tidak.key());
             paperwork.signing =
                 action.signing.as_ref().filter(|s| !s.passphrase.is_empty() && !returned).map(|s| Signing {
                     passphrase: s.passphrase.clone(),
@@ -743,9 +761,10 @@ async fn act_on(
         let step = sop.step(task.step).ok_or_else(Problem::not_found)?;
         let verdict = match action.verdict.as_deref() {
             None | Some("") => None,
-            Some("ya") => Some(Verdict::Ya),
-            Some("tidak") => Some(Verdict::Tidak),
-            Some(_) => return Err(Problem::field("verdict", "verdict", "isi `ya` atau `tidak`")),
+            Some(given) => Some(
+                Verdict::parse(given)
+                    .ok_or_else(|| Problem::field("verdict", "verdict", "isi `ya` atau `tidak`"))?,
+            ),
         };
         if !task.candidates.iter().any(|c| c.person == user.person()) {
             return Err(Problem::forbidden_because(

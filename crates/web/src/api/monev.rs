@@ -67,7 +67,6 @@ pub struct MonitoringView {
 pub struct RowSignOff {
     #[schema(minimum = 1)]
     pub step: u32,
-    /// `baik` or `tidak-baik`.
     #[schema(schema_with = judgements)]
     pub judgement: String,
     #[serde(default)]
@@ -86,7 +85,6 @@ pub struct MonitoringSignOff {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodLength {
-    /// 1, 2, 3, 4, 6 or 12.
     #[schema(schema_with = period_months)]
     pub months: u8,
 }
@@ -98,11 +96,12 @@ fn period_months() -> utoipa::openapi::Object {
     ObjectBuilder::new()
         .schema_type(Type::Integer)
         .enum_values(Some(store::monitoring::PERIOD_MONTHS))
+        .description(Some("1, 2, 3, 4, 6 or 12."))
         .build()
 }
 
 fn judgements() -> utoipa::openapi::Object {
-    super::choices::one_of(Judgement::ALL.map(Judgement::code))
+    super::choices::one_of(Judgement::ALL.map(Judgement::code), "`baik` or `tidak-baik`.")
 }
 
 fn monitoring_field(field: &str) -> Option<String> {

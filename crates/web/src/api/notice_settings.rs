@@ -32,14 +32,10 @@ pub struct MailPreference {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeChoice {
-    /// The kind of notification: `tugas`, `surat`, `terlambat`, `progres`,
-    /// `selesai` or `pengawasan`.
     #[schema(schema_with = kinds)]
     pub kind: String,
-    /// `email`, or `pesan` (the agency's WhatsApp/Telegram gateway).
     #[schema(schema_with = channels)]
     pub channel: String,
-    /// `segera` (at once), `ringkasan` (in the daily digest) or `mati` (off).
     #[schema(schema_with = deliveries)]
     pub delivery: String,
 }
@@ -95,15 +91,24 @@ pub async fn save_mail(
 }
 
 fn kinds() -> utoipa::openapi::Object {
-    super::choices::one_of(NoticeKind::ALL.map(NoticeKind::code))
+    super::choices::one_of(
+        NoticeKind::ALL.map(NoticeKind::code),
+        "The kind of notification: `tugas`, `surat`, `terlambat`, `progres`, `selesai` or `pengawasan`.",
+    )
 }
 
 fn channels() -> utoipa::openapi::Object {
-    super::choices::one_of(Channel::ALL.map(Channel::code))
+    super::choices::one_of(
+        Channel::ALL.map(Channel::code),
+        "`email`, or `pesan` (the agency's WhatsApp/Telegram gateway).",
+    )
 }
 
 fn deliveries() -> utoipa::openapi::Object {
-    super::choices::one_of(Delivery::ALL.map(Delivery::code))
+    super::choices::one_of(
+        Delivery::ALL.map(Delivery::code),
+        "`segera` (at once), `ringkasan` (in the daily digest) or `mati` (off).",
+    )
 }
 
 fn choices_view(c: &store::notice_delivery::NoticeChoices) -> NoticeChoices {

@@ -91,9 +91,8 @@ pub struct OrganisationView {
 pub struct UnitBody {
     #[schema(pattern = "[^\\s\\u0085]", max_length = 200)]
     pub name: String,
-    /// `dinas` (default) or `opd`.
     #[serde(default)]
-    #[schema(pattern = "^(dinas|opd)$")]
+    #[schema(schema_with = unit_kinds)]
     pub kind: Option<String>,
 }
 
@@ -165,9 +164,8 @@ pub struct NewHolding {
     #[serde(default)]
     #[schema(format = Date)]
     pub until: Option<String>,
-    /// `plt` or `plh` for an acting official.
     #[serde(default)]
-    #[schema(pattern = "^(plt|plh)$")]
+    #[schema(schema_with = acting_kinds)]
     pub acting: Option<String>,
     /// Whom an acting official stands in for.
     #[serde(default)]
@@ -262,7 +260,7 @@ pub async fn read(
                 position: h.holding.position,
                 from: h.holding.from.to_string(),
                 until: h.holding.until.map(|d| d.to_string()),
-                acting: h.holding.acting.as_ref().map(|(kind, _)| acting_code(*kind).to_string()),
+                acting: h.holding.acting.as_ref().map(|(kind, _)| kind.key().to_string()),
                 acting_for: h.holding.acting.and_then(|(_, holder)| holder),
             })
             .collect(),
@@ -278,11 +276,12 @@ pub async fn read(
     }))
 }
 
-fn acting_code(kind: ActingKind) -> &'static str {
-    match kind {
-        ActingKind::Plt => "plt",
-        ActingKind::Plh => "plh",
-    }
+fn unit_kinds() -> utoipa::openapi::Object {
+    super::choices::one_of(UnitKind::ALL.map(UnitKind::code), "`dinas` (default) or `opd`.")
+}
+
+fn acting_kinds() -> utoipa::openapi::Object {
+    super::choices::one_of(ActingKind::ALL.map(ActingKind::key), "`plt` or `plh` for an acting official.")
 }
 
 /// Adds the unit of this id, or changes it.
@@ -482,7 +481,7 @@ pub async fn add_holding(
 ) -> Result<(StatusCode, Json<Saved>), Problem> {
     let found = editable(&state, &caller.0, &agency).await?;
     let given: NewHolding = json_body(&headers, &body)?;
-    if let Some(acting) = given.acting.as_deref().filter(|a| !matches!(*a, "plt" | "plh")) {
+    if let Some(acting) = given.acting.as_deref().filter(|a| ActingKind::parse(a).is_none()) {
         return Err(Problem::field(
             "acting",
             "acting",

@@ -88,7 +88,10 @@ fn view(e: Entry) -> EntryView {
 }
 
 fn states() -> utoipa::openapi::Object {
-    super::choices::one_of(store::registry::EntryState::ALL.map(store::registry::EntryState::key))
+    super::choices::one_of(
+        store::registry::EntryState::ALL.map(store::registry::EntryState::key),
+        "aktif, ditangguhkan or dicabut (final: a revoked entry is not made active again).",
+    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -97,7 +100,6 @@ pub struct EntryQuery {
     /// Matched against name, penanggung jawab and unit (no control characters).
     #[param(pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$")]
     pub q: Option<String>,
-    /// aktif, ditangguhkan or dicabut.
     #[param(schema_with = states)]
     pub state: Option<String>,
     /// Only entries past their valid-until date.

@@ -71,14 +71,40 @@ pub struct DraftView {
     pub comments: Vec<DraftComment>,
 }
 
+/// Where a new draft's text comes from, as `from` names it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Beginning {
+    Blank,
+    Revision,
+    Text,
+    Import,
+}
+
+impl Beginning {
+    const ALL: [Beginning; 4] = [Beginning::Blank, Beginning::Revision, Beginning::Text, Beginning::Import];
+
+    fn key(self) -> &'static str {
+        match self {
+            Beginning::Blank => "blank",
+            Beginning::Revision => "revision",
+            Beginning::Text => "text",
+            Beginning::Import => "import",
+        }
+    }
+}
+
+fn beginnings() -> utoipa::openapi::Object {
+    super::choices::one_of(
+        Beginning::ALL.map(Beginning::key),
+        "`blank`; `revision` (the next version of the live SOP `sop`); `text` (an SOP definition, kept byte for byte); `import` (the text an SOP document's import made, its marks included).",
+    )
+}
+
 /// How a draft begins.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDraft {
-    /// `blank`; `revision` (the next version of the live SOP `sop`);
-    /// `text` (an SOP definition, kept byte for byte); `import` (the text an
-    /// SOP document's import made, its marks included).
-    #[schema(pattern = "^(blank|revision|text|import)$")]
+    #[schema(schema_with = beginnings)]
     pub from: String,
     /// For `revision`: the SOP's id, e.g. `lumajang/vpn`.
     #[serde(default)]
@@ -277,24 +303,25 @@ pub async fn create(
     let agency = caller.0.agency_id();
     let required =
         |name: &str| Problem::field(name, name, format!("wajib untuk \"from\": \"{}\"", given.from));
-    let (origin, text) = match given.from.as_str() {
-        "blank" => (DraftOrigin::Blank, blank_text(&state, agency).await?),
-        "revision" => {
+    let Some(from) = Beginning::ALL.into_iter().find(|b| b.key() == given.from) else {
+        let known: Vec<&str> = Beginning::ALL.map(Beginning::key).to_vec();
+        let why = format!("\"{}\" bukan asal konsep; pakai {}", given.from, known.join(", "));
+        return Err(Problem::field("from", "from", why));
+    };
+    let (origin, text) = match from {
+        Beginning::Blank => (DraftOrigin::Blank, blank_text(&state, agency).await?),
+        Beginning::Revision => {
             let sop = given.sop.as_deref().ok_or_else(|| required("sop"))?;
             let live = state.store.sop(agency, sop, None).await?;
             let text = sop::draft_form::with_version(&live.source, live.version + 1)
                 .map_err(|e| Problem::field("sop", "sop", e.message))?;
             (DraftOrigin::Revision, text)
         }
-        "text" | "import" => {
+        Beginning::Text | Beginning::Import => {
             let text = given.text.as_deref().ok_or_else(|| required("text"))?;
             sized(text)?;
-            let origin = if given.from == "text" { DraftOrigin::Upload } else { DraftOrigin::Import };
+            let origin = if from == Beginning::Text { DraftOrigin::Upload } else { DraftOrigin::Import };
             (origin, text.replace("\r\n", "\n"))
-        }
-        other => {
-            let why = format!("\"{other}\" bukan asal konsep; pakai blank, revision, text atau import");
-            return Err(Problem::field("from", "from", why));
         }
     };
     let draft = state.store.create_sop_draft(agency, origin, &text, caller.0.person(), now_ms()).await?;

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
+use engine::Verdict;
 use engine::form_schema::{DATE, DATE_TIME, IPV4, IPV6, NOT_BLANK, attachments_schema, fields_schema};
 use engine::workflow::NOTE_MAX_CHARS;
 use serde_json::{Map, Value, json};
@@ -178,7 +179,7 @@ fn action(sop: &Sop, step: &Step, people: &[String], terms: &AgencyTerms) -> Val
     let mut properties = Map::new();
     let mut required: Vec<&str> = Vec::new();
     let mut all_of: Vec<Value> = Vec::new();
-    let verdict = json!({ "enum": ["ya", "tidak"] });
+    let verdict = json!({ "enum": Verdict::ALL.map(Verdict::key) });
     properties.insert("note".into(), note(false));
     let mut fields = fields_schema(&step.fields, people);
     registry_step_fields(&mut fields, sop, step, terms);
@@ -192,7 +193,7 @@ fn action(sop: &Sop, step: &Step, people: &[String], terms: &AgencyTerms) -> Val
     }
     // A note is needed when a draft is returned or a request refused.
     let note_when_returned = json!({
-        "if": { "properties": { "verdict": { "const": "tidak" } }, "required": ["verdict"] },
+        "if": { "properties": { "verdict": { "const": Verdict::Tidak.key() } }, "required": ["verdict"] },
         "then": { "properties": { "note": note(true) }, "required": ["note"] },
     });
     match step.action {

@@ -39,13 +39,13 @@ fn scores() -> utoipa::openapi::Object {
             object.property(element.code(), score.clone()).required(element.code())
         })
         .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)))
+        .description(Some("A score 1–4 for every question's code."))
         .build()
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyAnswer {
-    /// A score 1–4 for every question's code.
     #[schema(schema_with = scores)]
     pub scores: BTreeMap<String, u8>,
     /// Suggestions, at most 1000 characters.

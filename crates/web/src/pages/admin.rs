@@ -212,7 +212,7 @@ async fn render_saying(
             input #d-name type="text" name="name" maxlength="200";
             @if let Some(e) = error("name") { p.field-error { (e) } }
             label for="d-kind" { (user.t(Msg::Kind)) }
-            select #d-kind name="kind" { option value="libur" { "libur" } option value="cuti-bersama" { "cuti bersama" } }
+            select #d-kind name="kind" { @for kind in DayOffKind::ALL { option value=(kind.key()) { (kind.key().replace('-', " ")) } } }
             button.primary type="submit" { (user.t(Msg::Save)) }
         }
         h2 { (user.t(Msg::WorkingHours)) }
@@ -270,10 +270,13 @@ pub(crate) fn day_off_from(user: &User, form: &BTreeMap<String, String>) -> Resu
     if name.is_empty() {
         errors.push(("name", user.t(Msg::Required).to_string()));
     }
-    let kind = if form.get("kind").map(String::as_str) == Some("cuti-bersama") {
-        DayOffKind::CutiBersama
-    } else {
-        DayOffKind::Libur
+    let kind = match form.get("kind").map(|k| k.trim()).filter(|k| !k.is_empty()) {
+        None => DayOffKind::Libur,
+        Some(given) => DayOffKind::parse(given).unwrap_or_else(|| {
+            let known: Vec<&str> = DayOffKind::ALL.map(DayOffKind::key).to_vec();
+            errors.push(("kind", format!("\"{given}\": pilih {}", known.join(" atau "))));
+            DayOffKind::Libur
+        }),
     };
     let Some(date) = day.filter(|_| errors.is_empty()) else { return Err(errors) };
     let source = format!("{} {}", user.t(Msg::AddedBy), user.name);

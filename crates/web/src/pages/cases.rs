@@ -224,8 +224,8 @@ fn action_form(
                 @if !ya.is_empty() {
                     fieldset.radio class=[verdict_error.as_ref().map(|_| "has-error")] {
                         legend { strong { (user.t(Msg::Decision)) } }
-                        label { input type="radio" name="verdict" value="ya" checked[verdict == Some(Verdict::Ya)]; " " (ya) }
-                        label { input type="radio" name="verdict" value="tidak" checked[verdict == Some(Verdict::Tidak)]; " " (tidak) }
+                        label { input type="radio" name="verdict" value=(Verdict::Ya.key()) checked[verdict == Some(Verdict::Ya)]; " " (ya) }
+                        label { input type="radio" name="verdict" value=(Verdict::Tidak.key()) checked[verdict == Some(Verdict::Tidak)]; " " (tidak) }
                         @if let Some(e) = &verdict_error { p.field-error { (e) } }
                     }
                 }
@@ -583,11 +583,7 @@ pub async fn act(
     }
     let mut data = upload::read(multipart, &accepted, user.lang).await?;
     user.check_csrf(data.text("csrf"))?;
-    let verdict = match data.text("verdict") {
-        Some("ya") => Some(Verdict::Ya),
-        Some("tidak") => Some(Verdict::Tidak),
-        _ => None,
-    };
+    let verdict = data.text("verdict").and_then(Verdict::parse);
     let note = data.text("note").map(str::to_string);
     let (paperwork, kept) = letters::paperwork(&state, step, &data);
     // Kept with the letter, not as a file of the case.

@@ -410,7 +410,7 @@ impl Editor<'_> {
     fn holdings(&self, filled: &Filled) -> Markup {
         let p = "h-";
         let acting: Vec<(String, String)> =
-            vec![("plt".into(), "Plt.".into()), ("plh".into(), "Plh.".into())];
+            ActingKind::ALL.iter().map(|k| (k.key().into(), k.label().into())).collect();
         html! {
             section #penugasan {
                 h2 { (self.t(Msg::Holdings)) }
@@ -838,11 +838,7 @@ fn holding_from(user: &User, form: &BTreeMap<String, String>) -> Result<Holding,
         return Err(errors);
     };
     let acting_for = Some(given(form, "acting_for").to_string()).filter(|p| !p.is_empty());
-    let acting = match given(form, "acting") {
-        "plt" => Some((ActingKind::Plt, acting_for)),
-        "plh" => Some((ActingKind::Plh, acting_for)),
-        _ => None,
-    };
+    let acting = ActingKind::parse(given(form, "acting")).map(|kind| (kind, acting_for));
     Ok(Holding {
         person: given(form, "person").to_string(),
         position: given(form, "position").to_string(),
