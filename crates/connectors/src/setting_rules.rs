@@ -38,26 +38,31 @@ pub struct SettingsRules {
     pub address: SettingRule,
     pub secret: SettingRule,
     pub options: Vec<SettingRule>,
-    /// The options a value's shape cannot describe, said in words.
+    /// The options a value's shape cannot describe, said in words: taken
+    /// by the connector, but not part of this kind's exact schema.
     pub beyond: &'static str,
 }
 
-/// A DNS label as [`crate::dns`] reads names (letters, digits, `-`, `_`).
-const LABEL: &str = "[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
+/// A DNS label as [`crate::dns`] reads names (letters, digits, `-`, `_`),
+/// of at most 61 characters (the names take 63) so that four of them stay
+/// within a name's 253.
+const DNS_LABEL: &str = "[A-Za-z0-9_]([A-Za-z0-9_-]{0,59}[A-Za-z0-9_])?";
+/// A host name's label as WireGuard's endpoint takes it (no `_`).
+const HOST_LABEL: &str = "[A-Za-z0-9]([A-Za-z0-9-]{0,59}[A-Za-z0-9])?";
 const IPV4_OCTET: &str = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
 
-/// A domain name of at most four labels (so never over 253 characters).
-fn domain_name() -> String {
-    format!("{LABEL}(\\.{LABEL}){{0,3}}")
+/// A name (or an IPv4 address) of at most four `label`s.
+fn domain_name(label: &str) -> String {
+    format!("{label}(\\.{label}){{0,3}}")
 }
 
 fn ipv4() -> String {
     format!("{IPV4_OCTET}(\\.{IPV4_OCTET}){{3}}")
 }
 
-/// `host:port`, the host a name or an IPv4 address.
-fn host_port() -> String {
-    format!("^{}:{}$", domain_name(), whole_number(1, 65535))
+/// `host:port`, the host a name of `label`s or an IPv4 address.
+fn host_port(label: &str) -> String {
+    format!("^{}:{}$", domain_name(label), whole_number(1, 65535))
 }
 
 /// The decimal numbers `min..=max`, without leading zeros.
@@ -132,12 +137,18 @@ fn ipv4_network(prefixes: std::ops::RangeInclusive<u8>) -> String {
 /// unused last bits zero (as the base64 crate decodes it).
 fn base64_of_at_least(min_bytes: usize) -> String {
     let sextet = "[A-Za-z0-9+/]";
-    // Whole groups of three bytes below the minimum, then at least one
-    // more group or a last partial one.
-    let groups = min_bytes.saturating_sub(1) / 3;
-    format!(
-        "^({sextet}{{4}}){{{groups}}}({sextet}{{4}})*({sextet}{{4}}|{sextet}{{2}}[AEIMQUYcgkosw048]=?|{sextet}[AQgw](==)?)$"
-    )
+    let group = format!("{sextet}{{4}}");
+    // The last group's forms, by the bytes it holds.
+    let two = format!("{sextet}{{2}}[AEIMQUYcgkosw048]=?");
+    let one = format!("{sextet}[AQgw](==)?");
+    // Whole groups of three bytes, then what the remainder needs at least,
+    // then any more.
+    let rest = match min_bytes % 3 {
+        0 => format!("({group})*({two}|{one})?"),
+        1 => format!("(({group})+({two}|{one})?|{two}|{one})"),
+        _ => format!("(({group})+({two}|{one})?|{two})"),
+    };
+    format!("^({group}){{{}}}{rest}$", min_bytes / 3)
 }
 
 fn rule(name: &'static str, required: bool, shape: Shape, example: &'static str) -> SettingRule {
@@ -155,11 +166,16 @@ pub fn rules(kind: ConnectorKind) -> SettingsRules {
         ConnectorKind::Dns => {
             use crate::dns::option::*;
             SettingsRules {
-                address: rule(ADDRESS, true, pattern(host_port()), "10.0.0.53:53"),
+                address: rule(ADDRESS, true, pattern(host_port(DNS_LABEL)), "10.0.0.53:53"),
                 secret: rule(SECRET, false, pattern(base64_of_at_least(16)), "c29waXItY29udG9oLXRzaWctMzI="),
                 options: vec![
-                    rule(ZONE, true, pattern(format!("^{}\\.?$", domain_name())), "lumajangkab.go.id"),
-                    rule(KEY_NAME, true, pattern(format!("^{}\\.?$", domain_name())), "sopir-key"),
+                    rule(
+                        ZONE,
+                        true,
+                        pattern(format!("^{}\\.?$", domain_name(DNS_LABEL))),
+                        "lumajangkab.go.id",
+                    ),
+                    rule(KEY_NAME, true, pattern(format!("^{}\\.?$", domain_name(DNS_LABEL))), "sopir-key"),
                     rule(ALGORITHM, false, Shape::OneOf(crate::dns::algorithm_keys()), "hmac-sha256"),
                     rule(TTL, false, pattern(format!("^{}$", whole_number(60, 86400))), "3600"),
                     rule(TIMEOUT_SECONDS, false, pattern(format!("^{}$", whole_number(1, 60))), "5"),
@@ -194,7 +210,7 @@ pub fn rules(kind: ConnectorKind) -> SettingsRules {
             address: rule(
                 ADDRESS,
                 true,
-                pattern(format!("^ldaps://{}(:{})?$", domain_name(), whole_number(1, 65535))),
+                pattern(format!("^ldaps://{}(:{})?$", domain_name(HOST_LABEL), whole_number(1, 65535))),
                 "ldaps://ldap.contoh.go.id",
             ),
             secret: rule(SECRET, false, Shape::AtLeast(1), "sandi-bind"),
@@ -220,7 +236,7 @@ pub fn rules(kind: ConnectorKind) -> SettingsRules {
                 ),
                 options: vec![
                     rule(RANGE, true, pattern(format!("^{}$", ipv4_network(8..=30))), "10.8.0.0/24"),
-                    rule(ENDPOINT, true, pattern(host_port()), "vpn.contoh.go.id:51820"),
+                    rule(ENDPOINT, true, pattern(host_port(HOST_LABEL)), "vpn.contoh.go.id:51820"),
                     rule(
                         GATEWAY_PUBLIC_KEY,
                         true,
@@ -291,17 +307,44 @@ mod tests {
     }
 
     #[test]
-    fn base64_of_sixteen_bytes_or_more_is_what_decodes_to_that() {
+    fn base64_of_at_least_so_many_bytes_is_what_decodes_to_that() {
         use base64::Engine;
-        let re = regex::Regex::new(&base64_of_at_least(16)).unwrap();
         let engine = base64::engine::general_purpose::STANDARD;
-        for n in 10..40 {
-            let text = engine.encode(vec![0xA5u8; n]);
-            assert_eq!(re.is_match(&text), n >= 16, "{n} bytes: {text}");
-            assert_eq!(re.is_match(text.trim_end_matches('=')), n >= 16, "{n} bytes unpadded");
+        for least in [1, 15, 16, 17, 18] {
+            let re = regex::Regex::new(&base64_of_at_least(least)).unwrap();
+            for n in 1..40 {
+                let text = engine.encode(vec![0xA5u8; n]);
+                assert_eq!(re.is_match(&text), n >= least, "{n} bytes of at least {least}: {text}");
+                assert_eq!(re.is_match(text.trim_end_matches('=')), n >= least, "{n} bytes unpadded");
+            }
         }
         // Unused bits set: refused by the decoder, and here.
-        assert!(!re.is_match("c29waXItY29udG9oLXRzaWctMzJ="));
+        assert!(
+            !regex::Regex::new(&base64_of_at_least(16)).unwrap().is_match("c29waXItY29udG9oLXRzaWctMzJ=")
+        );
+    }
+
+    #[test]
+    fn a_host_is_a_name_the_connector_reads() {
+        let dns = regex::Regex::new(&host_port(DNS_LABEL)).unwrap();
+        let wireguard = regex::Regex::new(&host_port(HOST_LABEL)).unwrap();
+        let long = ["a", "b", "c", "d"].map(|c| c.repeat(61)).join(".");
+        for (host, by_dns, by_wireguard) in
+            [("ns_1.contoh.go.id", true, false), ("vpn.contoh.go.id", true, true), ("-a.go.id", false, false)]
+        {
+            assert_eq!(dns.is_match(&format!("{host}:53")), by_dns, "{host}");
+            assert_eq!(wireguard.is_match(&format!("{host}:51820")), by_wireguard, "{host}");
+            let settings =
+                Settings { address: format!("{host}:53"), secret: String::new(), options: BTreeMap::new() };
+            let address_refused = crate::dns::check_settings(&settings)
+                .unwrap_err()
+                .iter()
+                .any(|(field, _)| field == crate::field::ADDRESS);
+            assert_eq!(address_refused, !by_dns, "{host}");
+        }
+        // Four labels of 61: the longest a pattern takes, within 253.
+        assert!(dns.is_match(&format!("{long}:53")) && long.len() <= 253);
+        assert!(!dns.is_match(&format!("{long}.e:53")));
     }
 
     /// Every kind's examples fit their shapes, and the connector saves them.

@@ -286,8 +286,14 @@ pub enum SigningServiceCommand {
         /// Kata sandi layanan untuk instansi.
         #[arg(long, env = "SOPIR_TRIAL_SIGNING_PASSWORD", hide_env_values = true)]
         password: String,
-        /// Pejabat yang dikenal layanan: NIK=passphrase (NIK 16 angka, seperti NIK penanda tangan di Administrasi instansi); boleh berulang.
-        #[arg(long = "signer", required = true)]
+        /// Pejabat yang dikenal layanan: NIK=passphrase (NIK 16 angka, seperti NIK penanda tangan di Administrasi instansi; passphrase tanpa koma); boleh berulang. Lewat SOPIR_TRIAL_SIGNERS (dipisah koma) passphrase tidak tampak di daftar proses.
+        #[arg(
+            long = "signer",
+            env = "SOPIR_TRIAL_SIGNERS",
+            value_delimiter = ',',
+            hide_env_values = true,
+            required = true
+        )]
         signers: Vec<String>,
     },
     /// Tulis sertifikat PKCS#12 swa-tanda untuk uji coba (RSA 2048, berlaku 5 tahun) ke berkas baru; passphrase-nya dibaca dari masukan standar.
@@ -508,7 +514,7 @@ pub enum CliError {
     #[error("titik periksa audit: {0}")]
     Checkpoints(String),
     #[error("{0}")]
-    BadSigner(String),
+    SigningTrial(String),
 }
 
 /// Each password hash takes a 19 MiB buffer. glibc raises its mmap

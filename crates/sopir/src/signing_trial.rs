@@ -17,9 +17,10 @@ use crate::CliError;
 /// Who signs the trial's letters, as their certificates name them.
 const TRIAL_ORGANISATION: &str = "Layanan tanda tangan uji Sopir (bukan sertifikat BSrE)";
 
-/// An official the trial service knows: `NIK=passphrase`.
-fn signer(given: &str) -> Result<(String, String), CliError> {
-    let bad = |why: &str| CliError::BadSigner(format!("--signer \"{}\": {why}", mask(given)));
+/// The `n`th official the trial service knows, given as `NIK=passphrase`;
+/// a refusal names which one, never what was given (it holds a secret).
+fn signer(n: usize, given: &str) -> Result<(String, String), CliError> {
+    let bad = |why: &str| CliError::SigningTrial(format!("--signer ke-{n}: {why}"));
     let (nik, passphrase) = given.split_once('=').ok_or_else(|| bad("tulis NIK=passphrase"))?;
     if nik.len() != 16 || !nik.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad("NIK harus 16 angka"));
@@ -30,26 +31,20 @@ fn signer(given: &str) -> Result<(String, String), CliError> {
     Ok((nik.to_string(), passphrase.to_string()))
 }
 
-/// `given` with its passphrase hidden, for messages.
-fn mask(given: &str) -> String {
-    match given.split_once('=') {
-        Some((nik, _)) => format!("{nik}=***"),
-        None => given.to_string(),
-    }
-}
-
 /// Serves the signing-service contract on `addr` until interrupted.
 pub async fn serve(addr: &str, username: &str, password: &str, signers: &[String]) -> Result<(), CliError> {
-    let signers = signers.iter().map(|s| signer(s)).collect::<Result<Vec<_>, _>>()?;
+    let signers = signers.iter().enumerate().map(|(i, s)| signer(i + 1, s)).collect::<Result<Vec<_>, _>>()?;
     if username.is_empty() || password.is_empty() {
-        return Err(CliError::BadSigner("--username dan --password wajib diisi".into()));
+        return Err(CliError::SigningTrial("--username dan --password wajib diisi".into()));
     }
     let mut accounts = Vec::new();
-    for (nik, passphrase) in signers {
-        // The PKCS#12's own passphrase never leaves this process.
+    for (n, (nik, passphrase)) in signers.into_iter().enumerate() {
+        // The PKCS#12's own passphrase never leaves this process; the
+        // certificate names the official by number, not by NIK (personal
+        // data, which every signed letter would then carry).
         let p12_passphrase = uuid::Uuid::new_v4().to_string();
-        let p12 = self_signed_pkcs12(&format!("Pejabat uji {nik}"), TRIAL_ORGANISATION, &p12_passphrase)
-            .map_err(|e| CliError::BadSigner(e.to_string()))?;
+        let p12 = self_signed_pkcs12(&format!("Pejabat uji {}", n + 1), TRIAL_ORGANISATION, &p12_passphrase)
+            .map_err(|e| CliError::SigningTrial(e.to_string()))?;
         accounts.push(ContractAccount {
             nik,
             passphrase,
@@ -81,20 +76,20 @@ pub async fn serve(addr: &str, username: &str, password: &str, signers: &[String
 /// standard input.
 pub fn certificate(output: &Path, name: &str, organisation: &str) -> Result<(), CliError> {
     if name.trim().is_empty() || organisation.trim().is_empty() {
-        return Err(CliError::BadSigner("--name dan --organisation wajib diisi".into()));
+        return Err(CliError::SigningTrial("--name dan --organisation wajib diisi".into()));
     }
     eprintln!("Passphrase sertifikat (paling sedikit 8 karakter), lalu Enter:");
     let mut passphrase = String::new();
-    std::io::stdin().lock().read_line(&mut passphrase).map_err(|e| CliError::BadSigner(e.to_string()))?;
+    std::io::stdin().lock().read_line(&mut passphrase).map_err(|e| CliError::SigningTrial(e.to_string()))?;
     let passphrase = passphrase.trim_end_matches(['\r', '\n']);
     if passphrase.chars().count() < 8 {
-        return Err(CliError::BadSigner("passphrase paling sedikit 8 karakter".into()));
+        return Err(CliError::SigningTrial("passphrase paling sedikit 8 karakter".into()));
     }
-    let p12 =
-        self_signed_pkcs12(name, organisation, passphrase).map_err(|e| CliError::BadSigner(e.to_string()))?;
+    let p12 = self_signed_pkcs12(name, organisation, passphrase)
+        .map_err(|e| CliError::SigningTrial(e.to_string()))?;
     store::private_file::write_new(output, &p12).map_err(|source| match source.kind() {
         std::io::ErrorKind::AlreadyExists => {
-            CliError::BadSigner(format!("{} sudah ada; pilih nama berkas lain", output.display()))
+            CliError::SigningTrial(format!("{} sudah ada; pilih nama berkas lain", output.display()))
         }
         _ => CliError::Write { path: output.to_path_buf(), source },
     })?;
@@ -110,20 +105,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_signer_is_a_nik_and_a_passphrase_and_a_refusal_never_shows_the_passphrase() {
+    fn a_signer_is_a_nik_and_a_passphrase_and_a_refusal_never_shows_what_was_given() {
         assert_eq!(
-            signer("3508010101700001=rahasia=juga").unwrap(),
+            signer(1, "3508010101700001=rahasia=juga").unwrap(),
             ("3508010101700001".into(), "rahasia=juga".into())
         );
         for (given, why) in [
-            ("3508010101700001", "NIK=passphrase"),
+            ("3508010101700001:rahasia", "NIK=passphrase"),
+            ("rahasia=3508010101700001", "16 angka"),
             ("35080101017=rahasia", "16 angka"),
             ("350801010170000x=rahasia", "16 angka"),
             ("3508010101700001=", "kosong"),
         ] {
-            let refused = signer(given).unwrap_err().to_string();
-            assert!(refused.contains(why), "{given}: {refused}");
-            assert!(!refused.contains("rahasia"), "{refused}");
+            let refused = signer(2, given).unwrap_err().to_string();
+            assert!(refused.contains(why) && refused.contains("ke-2"), "{given}: {refused}");
+            assert!(!refused.contains("rahasia") && !refused.contains("35080101"), "{refused}");
         }
     }
 }

@@ -38,6 +38,8 @@ fn the_trial_certificate_opens_with_its_passphrase_and_overwrites_nothing() {
     let made = certificate(&path, "rahasia-pejabat");
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     let p12 = std::fs::read(&path).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600, "a key: private");
     let info = Pkcs12Signer::new(p12.clone()).check("rahasia-pejabat").unwrap();
     assert!(info.subject.contains("CN=Sri Wahyuni"), "{}", info.subject);
     assert!(Pkcs12Signer::new(p12.clone()).check("keliru").is_err());
@@ -98,27 +100,40 @@ fn unsigned() -> Vec<u8> {
     letter.to_pdf(Some(&slot))
 }
 
+/// The running service, stopped however the test ends.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[tokio::test]
 async fn the_trial_service_signs_for_the_officials_it_was_given() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = sopir()
-        .args(["signing-service", "trial", "--addr", &format!("127.0.0.1:{port}"), "--username", "esign"])
-        .args(["--signer", &format!("{NIK}=Passphrase#Pejabat")])
-        .env("SOPIR_TRIAL_SIGNING_PASSWORD", "rahasia-instansi")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    // The officials from the environment, where `ps` does not show them.
+    let mut child = Running(
+        sopir()
+            .args(["signing-service", "trial", "--addr", &format!("127.0.0.1:{port}"), "--username", "esign"])
+            .env("SOPIR_TRIAL_SIGNERS", format!("3508010101700009=lain,{NIK}=Passphrase#Pejabat"))
+            .env("SOPIR_TRIAL_SIGNING_PASSWORD", "rahasia-instansi")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     // Kept open until the end: the service prints a second line.
-    let mut said = BufReader::new(child.stdout.take().unwrap());
+    let mut said = BufReader::new(child.0.stdout.take().unwrap());
     let mut first = String::new();
     said.read_line(&mut first).unwrap();
     let base = format!("http://127.0.0.1:{port}");
-    assert!(first.contains(&base), "{first}");
+    assert!(first.contains(&base) && first.contains("2 pejabat"), "{first}");
 
     let service = SigningService::new(&base, "esign", "rahasia-instansi", Duration::from_secs(20));
     assert_eq!(service.status(NIK).await.unwrap(), CertificateStatus::Issue);
     assert!(matches!(
-        service.status("3508010101700009").await,
+        service.status("3508010101700008").await,
         Ok(CertificateStatus::NotRegistered) | Err(SigningServiceError::NotRegistered)
     ));
     let sign =
@@ -127,9 +142,12 @@ async fn the_trial_service_signs_for_the_officials_it_was_given() {
     // The signature fills the field Sopir left zeroed.
     let field = signed.windows(11).rposition(|w| w == b"/Contents <").expect("a signature field") + 11;
     assert!(signed[field..field + 4] == *b"3082", "a DER CMS structure: {:?}", &signed[field..field + 16]);
+    // Its certificate names no NIK, in the file or in the signature's hex.
+    let nik_hex: String = NIK.bytes().map(|b| format!("{b:02x}")).collect();
+    let text = String::from_utf8_lossy(&signed).to_lowercase();
+    assert!(!text.contains(NIK) && !text.contains(&nik_hex), "the NIK is in the signed letter");
     assert!(matches!(sign("keliru").await, Err(SigningServiceError::WrongPassphrase)));
     let stranger = SigningService::new(&base, "esign", "bukan-sandinya", Duration::from_secs(20));
     assert!(matches!(stranger.status(NIK).await, Err(SigningServiceError::Unauthorized)));
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(said);
 }

@@ -537,7 +537,24 @@ async fn each_connectors_settings_are_an_operation_of_their_own_that_the_server_
             .header("content-type", "application/json")
             .body(body.to_string())
     };
-    for kind in ["dns", "ldap", "wireguard", "webhook"] {
+    // Each operation has an id of its own, here and in the whole document.
+    let generic = format!("{}/api/openapi.json", app.base);
+    let generic: Value =
+        serde_json::from_str(&reqwest::get(generic).await.unwrap().text().await.unwrap()).unwrap();
+    for paths in [paths, &generic["paths"]] {
+        let mut ids: Vec<&str> = paths
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|item| item.as_object().unwrap().values())
+            .filter_map(|operation| operation["operationId"].as_str())
+            .collect();
+        let all = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), all, "operationIds are unique");
+    }
+    for kind in sop::ConnectorKind::ALL.map(sop::ConnectorKind::key) {
         let item = &paths[format!("/api/v1/connectors/{kind}")];
         assert!(item["delete"].is_object(), "{kind}: removed by its own path too");
         let schema = &item["put"]["requestBody"]["content"]["application/json"]["schema"];

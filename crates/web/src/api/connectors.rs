@@ -179,7 +179,10 @@ pub(super) fn operations_by_kind(generic: &Value) -> Vec<(String, Value)> {
                 "additionalProperties": false,
             });
             if !rules.beyond.is_empty() {
-                options["description"] = json!(format!("Also taken, not described here: {}.", rules.beyond));
+                options["description"] = json!(format!(
+                    "The options this schema describes. Also taken, by PUT /api/v1/connectors/{{kind}} of /api/openapi.json or the settings page: {}.",
+                    rules.beyond
+                ));
             }
             item["put"]["requestBody"]["content"]["application/json"]["schema"] = json!({
                 "type": "object",

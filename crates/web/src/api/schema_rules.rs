@@ -1,7 +1,8 @@
 //! What the handlers' annotations cannot state, added to the OpenAPI
 //! document once it is built, so that a body the document allows is not
 //! refused for it: rules between a body's fields (JSON Schema `if`/`then`)
-//! and the agency profile's limits, taken from `sop::agency`.
+//! and the agency profile's limits, taken from `sop::agency`; and an
+//! operation id of its own for each operation.
 
 use engine::form_schema::{NOT_BLANK, TRIMMED};
 use serde_json::{Value, json};
@@ -29,6 +30,42 @@ pub fn add(document: &mut Value) {
         "if": { "properties": { "decision": { "const": ReviewDecision::Revoke.key() } }, "required": ["decision"] },
         "then": { "properties": { "reason": { "pattern": NOT_BLANK } }, "required": ["reason"] },
     }]);
+    unique_operation_ids(document);
+}
+
+/// Gives each operation whose id another shares (utoipa names one after
+/// its handler: many are `list` or `read`) an id from its method and path,
+/// `get_registries_kind_id`, as OpenAPI requires and client generators
+/// need. Links name operations by path, so they are unaffected.
+pub fn unique_operation_ids(document: &mut Value) {
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    let operations = |document: &mut Value| -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        for (path, item) in document["paths"].as_object().into_iter().flatten() {
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                if operation["operationId"].is_string() {
+                    found.push((path.clone(), method.clone()));
+                }
+            }
+        }
+        found
+    };
+    for (path, method) in operations(document) {
+        let id = document["paths"][&path][&method]["operationId"].as_str().unwrap_or_default().to_string();
+        *seen.entry(id).or_default() += 1;
+    }
+    for (path, method) in operations(document) {
+        let operation = &mut document["paths"][&path][&method];
+        let shared = operation["operationId"].as_str().is_some_and(|id| seen[id] > 1);
+        if shared {
+            let words: Vec<String> = path
+                .trim_start_matches("/api/v1/")
+                .split('/')
+                .map(|part| part.trim_matches(['{', '}']).replace('-', "_"))
+                .collect();
+            operation["operationId"] = json!(format!("{method}_{}", words.join("_")));
+        }
+    }
 }
 
 /// Sets `rules` on the schema at `target`, keeping what it has (its

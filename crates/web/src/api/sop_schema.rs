@@ -451,5 +451,7 @@ pub async fn agency_document(
     document["info"]["title"] = json!(format!("Sopir API — {agency}"));
     let body = &mut document["paths"]["/api/v1/cases"]["post"]["requestBody"]["content"]["application/json"];
     body["schema"] = json!({ "oneOf": requests });
+    // The operations copied per SOP and per kind share their ids again.
+    super::schema_rules::unique_operation_ids(&mut document);
     Ok(Json(document))
 }

@@ -194,7 +194,7 @@ pub fn paperwork(
             }
             // An empty passphrase is the store's "wajib diisi", not a wrong
             // one; a returned draft needs none.
-            let returned = form.text("verdict") == Some("tidak");
+            let returned = form.text("verdict") == Some(engine::Verdict::Tidak.key());
             let from_srikandi = form.files.iter().find(|f| f.name == SRIKANDI_FILE);
             paperwork.from_srikandi = from_srikandi
                 .filter(|_| !returned)
