@@ -199,7 +199,7 @@ pub fn rules(kind: ConnectorKind) -> SettingsRules {
                 "rahasia-webhook-instansi",
             ),
             options: vec![rule(
-                "timeout_seconds",
+                crate::webhook::option::TIMEOUT_SECONDS,
                 false,
                 pattern(format!("^{}$", whole_number(1, 120))),
                 "10",

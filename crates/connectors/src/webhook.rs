@@ -20,6 +20,11 @@ pub const TIMESTAMP_HEADER: &str = "x-sopir-timestamp";
 /// The queued run's id: the same for every retry of one run (and only
 /// that run), so that a receiver can ignore a delivery it already acted on.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+/// The settings' option keys.
+pub mod option {
+    pub const TIMEOUT_SECONDS: &str = "timeout_seconds";
+}
+
 /// Shortest secret accepted: a signature is only as strong as its key.
 pub const MIN_SECRET_CHARS: usize = 16;
 const DEFAULT_TIMEOUT_SECS: u64 = 10;
@@ -53,7 +58,7 @@ fn address_allowed(address: &str) -> bool {
 }
 
 fn timeout(settings: &Settings) -> Result<Duration, String> {
-    match settings.options.get("timeout_seconds").map(|t| t.trim()) {
+    match settings.options.get(option::TIMEOUT_SECONDS).map(|t| t.trim()) {
         None | Some("") => Ok(Duration::from_secs(DEFAULT_TIMEOUT_SECS)),
         Some(t) => match t.parse::<u64>() {
             Ok(s @ 1..=120) => Ok(Duration::from_secs(s)),
@@ -72,9 +77,9 @@ pub fn check_settings(settings: &Settings) -> Result<(), Vec<(String, String)>> 
         errors.push((crate::field::SECRET.into(), format!("paling sedikit {MIN_SECRET_CHARS} karakter")));
     }
     if let Err(m) = timeout(settings) {
-        errors.push(("timeout_seconds".into(), m));
+        errors.push((option::TIMEOUT_SECONDS.into(), m));
     }
-    for key in settings.options.keys().filter(|k| k.as_str() != "timeout_seconds") {
+    for key in settings.options.keys().filter(|k| k.as_str() != option::TIMEOUT_SECONDS) {
         errors.push((
             key.clone(),
             "pengaturan ini tidak dikenal untuk webhook; yang dikenal: timeout_seconds".into(),

@@ -267,17 +267,18 @@ impl Store {
         Ok(Some((letter, row.try_get("pdf")?)))
     }
 
-    /// Whether `agency` has a letter `id` that is signed already (so it is
-    /// no longer in the queue, rather than never was).
-    pub async fn letter_signed(&self, agency: &str, id: &str) -> Result<bool, StoreError> {
-        let found = sqlx::query(
-            "SELECT 1 FROM outgoing_letters WHERE agency_id = $1 AND id = $2 AND signed_with IS NOT NULL",
+    /// `agency`'s letter `id` if it waited and is signed now (no longer in
+    /// the queue, rather than never was).
+    pub async fn signed_letter(&self, agency: &str, id: &str) -> Result<Option<WaitingLetter>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT o.id, o.case_id, c.number AS case_number, o.number, o.subject, o.signer_id, o.dated_at, o.signing_error
+             FROM outgoing_letters o JOIN cases c ON c.id = o.case_id
+             WHERE o.agency_id = $1 AND o.id = $2 AND o.signed_with IS NOT NULL",
         )
         .bind(agency)
         .bind(id)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(found.is_some())
+        .await?)
     }
 
     /// Keeps the signed file of waiting letter `id`: it leaves the queue,

@@ -329,6 +329,8 @@ async fn the_queue_is_read_and_signed_through_the_api_by_the_signer_only() {
     // Signed once: a second signature is a conflict, the unsigned PDF is
     // no longer there, and a letter no one has is not found.
     assert_eq!(head.call(sign(&head, PASSPHRASE)).await.0, StatusCode::CONFLICT, "signed once");
+    // One who may not see the letter is not told it was signed.
+    assert_eq!(requester.call(sign(&requester, PASSPHRASE)).await.0, StatusCode::NOT_FOUND);
     assert_eq!(head.get(&format!("/signing-queue/{id}/pdf")).await.0, StatusCode::NOT_FOUND);
     let nowhere = head.client.post(format!("{}/api/v1/signing-queue/tidak-ada/sign", head.base));
     let nowhere = nowhere.header("content-type", "application/json").body(r#"{"passphrase": "x"}"#);

@@ -55,15 +55,18 @@ fn view(l: WaitingLetter) -> WaitingLetterView {
 }
 
 /// The waiting letter `id` to sign: one signed already is a conflict with
-/// what happened before (409), not a letter that is not there.
+/// what happened before (409), not a letter that is not there — told only
+/// to one who may see it.
 async fn to_sign(state: &AppState, caller: &Caller, id: &str) -> Result<WaitingLetter, Problem> {
     match waiting(state, caller, id).await {
         Ok((letter, _)) => Ok(letter),
-        Err(refused)
-            if refused.status() == StatusCode::NOT_FOUND
-                && state.store.letter_signed(caller.0.agency_id(), id).await? =>
-        {
-            Err(Problem::conflict("surat ini sudah ditandatangani; tidak menunggu lagi"))
+        Err(refused) if refused.status() == StatusCode::NOT_FOUND => {
+            match state.store.signed_letter(caller.0.agency_id(), id).await? {
+                Some(signed) if may_see(&caller.0, &signed) => {
+                    Err(Problem::conflict("surat ini sudah ditandatangani; tidak menunggu lagi"))
+                }
+                _ => Err(refused),
+            }
         }
         Err(refused) => Err(refused),
     }
