@@ -163,12 +163,7 @@ pub(super) fn operations_by_kind(generic: &Value) -> Vec<(String, Value)> {
         .into_iter()
         .map(|kind| {
             let rules = setting_rules::rules(kind);
-            let mut item = generic.clone();
-            for operation in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
-                if let Some(params) = operation["parameters"].as_array_mut() {
-                    params.retain(|p| p["name"] != "kind");
-                }
-            }
+            let mut item = super::sop_schema::path_filled(generic, &["kind"]);
             let options: Map<String, Value> =
                 rules.options.iter().map(|r| (r.name.to_string(), shape(r))).collect();
             let required: Vec<&str> = rules.options.iter().filter(|r| r.required).map(|r| r.name).collect();

@@ -38,32 +38,22 @@ pub fn add(document: &mut Value) {
 /// `get_registries_kind_id`, as OpenAPI requires and client generators
 /// need. Links name operations by path, so they are unaffected.
 pub fn unique_operation_ids(document: &mut Value) {
-    let mut seen = std::collections::BTreeMap::<String, usize>::new();
-    let operations = |document: &mut Value| -> Vec<(String, String)> {
-        let mut found = Vec::new();
-        for (path, item) in document["paths"].as_object().into_iter().flatten() {
-            for (method, operation) in item.as_object().into_iter().flatten() {
-                if operation["operationId"].is_string() {
-                    found.push((path.clone(), method.clone()));
-                }
-            }
+    let mut uses = std::collections::BTreeMap::<String, usize>::new();
+    for item in document["paths"].as_object().into_iter().flat_map(|paths| paths.values()) {
+        for id in item.as_object().into_iter().flatten().filter_map(|(_, o)| o["operationId"].as_str()) {
+            *uses.entry(id.to_string()).or_default() += 1;
         }
-        found
-    };
-    for (path, method) in operations(document) {
-        let id = document["paths"][&path][&method]["operationId"].as_str().unwrap_or_default().to_string();
-        *seen.entry(id).or_default() += 1;
     }
-    for (path, method) in operations(document) {
-        let operation = &mut document["paths"][&path][&method];
-        let shared = operation["operationId"].as_str().is_some_and(|id| seen[id] > 1);
-        if shared {
-            let words: Vec<String> = path
-                .trim_start_matches("/api/v1/")
-                .split('/')
-                .map(|part| part.trim_matches(['{', '}']).replace('-', "_"))
-                .collect();
-            operation["operationId"] = json!(format!("{method}_{}", words.join("_")));
+    for (path, item) in document["paths"].as_object_mut().into_iter().flatten() {
+        for (method, operation) in item.as_object_mut().into_iter().flatten() {
+            if operation["operationId"].as_str().is_some_and(|id| uses[id] > 1) {
+                let words: Vec<String> = path
+                    .trim_start_matches("/api/v1/")
+                    .split('/')
+                    .map(|part| part.trim_matches(['{', '}']).replace('-', "_"))
+                    .collect();
+                operation["operationId"] = json!(format!("{method}_{}", words.join("_")));
+            }
         }
     }
 }

@@ -320,12 +320,7 @@ fn monitoring_of(generic: &Value, sop: &Sop, due: (jiff::civil::Date, jiff::civi
             })
         })
         .collect();
-    let mut item = generic.clone();
-    for operation in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
-        if let Some(params) = operation["parameters"].as_array_mut() {
-            params.retain(|p| !matches!(p["name"].as_str(), Some("agency" | "slug")));
-        }
-    }
+    let mut item = path_filled(generic, &["agency", "slug"]);
     let (from, until) = (due.0.to_string(), due.1.to_string());
     for param in item["post"]["parameters"].as_array_mut().into_iter().flatten() {
         let day = match param["name"].as_str() {
@@ -342,6 +337,19 @@ fn monitoring_of(generic: &Value, sop: &Sop, due: (jiff::civil::Date, jiff::civi
         "required": ["rows"],
         "additionalProperties": false,
     });
+    item
+}
+
+/// A copy of the path item `generic` whose operations no longer take the
+/// path parameters `names`: the agency's document writes them into the
+/// path (`/api/v1/monitoring/lumajang/vpn`).
+pub(super) fn path_filled(generic: &Value, names: &[&str]) -> Value {
+    let mut item = generic.clone();
+    for operation in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+        if let Some(params) = operation["parameters"].as_array_mut() {
+            params.retain(|p| !p["name"].as_str().is_some_and(|name| names.contains(&name)));
+        }
+    }
     item
 }
 
@@ -409,7 +417,10 @@ pub async fn agency_document(
     // A task's body depends on its step, which a task id does not show:
     // here each step of each SOP is an operation of its own instead.
     paths.remove("/api/v1/cases/{id}/tasks/{task}");
-    let at_step = paths.remove(generic_step).expect("the step operation is documented");
+    let at_step = path_filled(
+        &paths.remove(generic_step).expect("the step operation is documented"),
+        &["agency", "slug", "step"],
+    );
     // So is an SOP's monitoring form, whose rows are its steps.
     let monitoring = paths.remove("/api/v1/monitoring/{agency}/{slug}").expect("monitoring is documented");
     let months = state.store.monitoring_months(&agency).await?;
@@ -428,9 +439,6 @@ pub async fn agency_document(
             operation["operationId"] = json!(format!("act_{}_{}", slug.replace('-', "_"), step.no));
             operation["summary"] =
                 json!(format!("{} — langkah {} ({})", sop.identity.nama.value, step.no, step.action.key()));
-            if let Some(params) = operation["parameters"].as_array_mut() {
-                params.retain(|p| !matches!(p["name"].as_str(), Some("agency" | "slug" | "step")));
-            }
             operation["requestBody"]["content"]["application/json"]["schema"] =
                 action(&sop, step, &[], &terms);
             let path = format!("/api/v1/sops/{agency}/{slug}/cases/{{id}}/steps/{}", step.no);
