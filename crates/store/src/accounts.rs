@@ -11,7 +11,7 @@ use sqlx::Row;
 
 use crate::notice_delivery::Notice;
 use crate::record_event::{Change, Owner};
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -128,11 +128,7 @@ struct WaitingTask {
 
 /// Ends everything that lets `username` in without its password — its
 /// sessions, API tokens and pending password resets — inside `tx`.
-pub(crate) async fn end_access(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    username: &str,
-    at: i64,
-) -> Result<(), StoreError> {
+pub(crate) async fn end_access(tx: &mut WriteTx, username: &str, at: i64) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM sessions WHERE username = $1").bind(username).execute(&mut **tx).await?;
     sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE username = $2 AND revoked_at IS NULL")
         .bind(at)

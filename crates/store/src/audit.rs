@@ -12,10 +12,10 @@ use std::fmt::{self, Write as _};
 
 use engine::Event;
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 
 use crate::record_event::{ChainHead, Change, RecordEvent};
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// A query of whole [`StoredEvent`] rows: their columns, then `$rest`
 /// (a literal, so the query text stays static).
@@ -125,7 +125,7 @@ pub(crate) struct Entry {
 /// Appends `events` to the chain inside `tx`. Takes the head row's lock
 /// first, so concurrent writers queue and the chain stays linear.
 pub(crate) async fn append(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &str,
     events: &[Event],
 ) -> Result<Vec<StoredEvent>, StoreError> {
@@ -146,7 +146,7 @@ pub(crate) async fn append(
 /// linear; a transaction that appends to several chains takes the
 /// installation's head (the write queue's lock) before any agency's.
 pub(crate) async fn append_entries(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &str,
     entries: Vec<Entry>,
 ) -> Result<Vec<StoredEvent>, StoreError> {
@@ -217,7 +217,7 @@ pub(crate) async fn append_entries(
 
 /// Takes the head of `agency`'s chain (or the installation's) for `tx` and
 /// reads it: its length and last hash.
-async fn lock_head(tx: &mut Transaction<'static, Any>, agency: &str) -> Result<(i64, String), StoreError> {
+async fn lock_head(tx: &mut WriteTx, agency: &str) -> Result<(i64, String), StoreError> {
     if agency != INSTALLATION {
         return lock_agency_head(tx, agency).await;
     }
@@ -229,10 +229,7 @@ async fn lock_head(tx: &mut Transaction<'static, Any>, agency: &str) -> Result<(
 
 /// Takes `agency`'s chain head for `tx` (a new agency's chain starts at
 /// [`GENESIS`]): its length and last hash.
-pub(crate) async fn lock_agency_head(
-    tx: &mut Transaction<'static, Any>,
-    agency: &str,
-) -> Result<(i64, String), StoreError> {
+pub(crate) async fn lock_agency_head(tx: &mut WriteTx, agency: &str) -> Result<(i64, String), StoreError> {
     Ok(sqlx::query_as(
         "INSERT INTO audit_chains (agency_id, seq, hash) VALUES ($1, 0, $2)
          ON CONFLICT (agency_id) DO UPDATE SET seq = audit_chains.seq RETURNING seq, hash",
@@ -247,9 +244,9 @@ pub(crate) async fn lock_agency_head(
 /// at a time, so the next ones after the largest do; PostgreSQL draws them
 /// from a sequence, so writers of different agencies need not wait for
 /// each other (a rolled-back writer leaves a gap, which no chain minds).
-async fn arrival_numbers(tx: &mut Transaction<'static, Any>, n: usize) -> Result<Vec<i64>, StoreError> {
+async fn arrival_numbers(tx: &mut WriteTx, n: usize) -> Result<Vec<i64>, StoreError> {
     let n = i64::try_from(n).expect("fewer rows than i64::MAX");
-    if tx.backend_name() == "PostgreSQL" {
+    if tx.is_postgres() {
         Ok(sqlx::query_scalar("SELECT nextval('events_order') FROM generate_series(1, $1::BIGINT)")
             .bind(n)
             .fetch_all(&mut **tx)
@@ -427,11 +424,7 @@ impl Walk {
     }
 
     /// Walks the rows of `part`, `PAGE` at a time.
-    async fn rows(
-        &mut self,
-        tx: &mut Transaction<'static, Any>,
-        part: Part,
-    ) -> Result<Result<(), Break>, StoreError> {
+    async fn rows(&mut self, tx: &mut WriteTx, part: Part) -> Result<Result<(), Break>, StoreError> {
         loop {
             let query = match part {
                 Part::Unsplit => sqlx::query_as(
@@ -542,7 +535,7 @@ impl Store {
         };
         // One snapshot: what writers append meanwhile is neither half-seen
         // nor taken for a chain running past its head.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = WriteTx::from(self.pool.begin().await?);
         if self.backend == crate::Backend::Postgres {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .execute(&mut *tx)

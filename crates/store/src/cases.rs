@@ -6,7 +6,7 @@
 use engine::case::EventBody;
 use engine::workflow;
 use engine::{CaseState, Context, EngineError, Event};
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::audit::{append, case_events};
 use crate::command::{Complete, Submit};
@@ -19,7 +19,7 @@ use crate::notice_delivery::Notice;
 use crate::personal_data::{carries_personal, open_events, seal_events};
 use crate::report_months::CompletedTask;
 use crate::write_queue::Write;
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError, WriteTx, new_id};
 
 /// Whether completing a step does its letter work (drafts, review,
 /// signature, dispatch): always for people, with the signer's key when it
@@ -160,7 +160,7 @@ impl Store {
     /// of the SOP version in `ctx`.
     pub(crate) async fn submit_in(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         ctx: &Context<'_>,
         command: Submit,
     ) -> Result<CaseState, StoreError> {
@@ -290,7 +290,7 @@ impl Store {
     /// the chain lock), of the SOP version in `ctx`.
     pub(crate) async fn complete_in(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         ctx: &Context<'_>,
         state: CaseState,
         command: Complete,
@@ -365,7 +365,7 @@ impl Store {
 
     pub(crate) async fn load_case(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         agency: &str,
         case: &str,
     ) -> Result<CaseState, StoreError> {
@@ -398,7 +398,7 @@ impl Store {
     /// Appends the events and updates the views, inside `tx`.
     pub(crate) async fn record(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         agency: &str,
         calendar: &engine::Calendar,
         events: &[Event],
@@ -580,11 +580,7 @@ impl Store {
     /// Tells the notice's person in the app and, as they chose for its
     /// kind, by e-mail and the message gateway; the app shows the message's
     /// first paragraph.
-    pub(crate) async fn notify(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        notice: Notice<'_>,
-    ) -> Result<(), StoreError> {
+    pub(crate) async fn notify(&self, tx: &mut WriteTx, notice: Notice<'_>) -> Result<(), StoreError> {
         let subject = match notice.subject {
             Some(subject) => subject.to_string(),
             None => format!("Sopir: {}", first_words(notice.message)),
@@ -868,7 +864,7 @@ impl Store {
 
 /// Reserves the next human case number of the year, e.g. `VPN-2026-000001`.
 pub(crate) async fn next_number(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &str,
     sop: &sop::Sop,
     calendar: &engine::Calendar,
@@ -899,7 +895,7 @@ fn upload_ids(uploads: &[Upload]) -> Vec<(String, String)> {
 }
 
 async fn store_uploads(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &str,
     case: &str,
     by: &str,
@@ -914,7 +910,7 @@ async fn store_uploads(
 }
 
 /// A task is no longer open for its candidates (it was done or cancelled).
-async fn close_candidates(tx: &mut Transaction<'static, Any>, task: &str) -> Result<(), StoreError> {
+async fn close_candidates(tx: &mut WriteTx, task: &str) -> Result<(), StoreError> {
     sqlx::query("UPDATE task_candidates SET is_open = 0 WHERE task_id = $1")
         .bind(task)
         .execute(&mut **tx)

@@ -6,11 +6,10 @@
 
 use engine::{CaseState, Context};
 use sop::{Effect, Step};
-use sqlx::{Any, Transaction};
 
 use crate::letters::{Paperwork, SignatureWork};
 use crate::personal_data::DataKey;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// Who completed which step, in which position, when: what every effect
 /// of a completion is told.
@@ -38,7 +37,7 @@ impl Store {
     /// Runs the SOP's effects for `moment`; `state` is the case after it.
     pub(crate) async fn run_effects(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         ctx: &Context<'_>,
         state: &CaseState,
         moment: Moment<'_>,

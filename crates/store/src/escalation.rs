@@ -10,11 +10,11 @@ use engine::case::EventBody;
 use engine::notice::NoticeKind;
 use engine::{Candidate, CaseState, Event, workflow};
 use jiff::Timestamp;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::audit::{append, case_events};
 use crate::notice_delivery::Notice;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// Escalated per call and kind at most; the next call takes the rest.
 const BATCH: i64 = 200;
@@ -102,7 +102,7 @@ impl Store {
 
     async fn escalate_overdue(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         kind: Overdue,
         now: i64,
         every_ms: i64,

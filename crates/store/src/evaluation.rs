@@ -9,7 +9,7 @@ use sqlx::Row;
 
 use crate::record_event::{Change, Owner, append};
 use crate::sop_drafts::{DraftOrigin, DraftStatus, insert_draft};
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// The regulation's questions: does the SOP …
 pub const REGULATION_QUESTIONS: [&str; 7] = [
@@ -129,11 +129,7 @@ fn too_long(field: &str, label: &str, text: &str) -> Option<engine::form::FieldE
 }
 
 /// The newest draft of `sop_id` not yet ratified or published.
-async fn open_revision(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    agency: &str,
-    sop_id: &str,
-) -> Result<Option<String>, StoreError> {
+async fn open_revision(tx: &mut WriteTx, agency: &str, sop_id: &str) -> Result<Option<String>, StoreError> {
     let row = sqlx::query(
         "SELECT id FROM sop_drafts WHERE agency_id = $1 AND sop_id = $2 AND status IN ($3, $4, $5)
          ORDER BY created_at DESC LIMIT 1",

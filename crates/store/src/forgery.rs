@@ -2,11 +2,9 @@
 //! chains, for the tests that show `audit verify` and the checkpoints
 //! still catch it. Built only with the `test-support` feature.
 
-use sqlx::{Any, Transaction};
-
 use crate::audit::{INSTALLATION, StoredEvent, select_events};
 use crate::record_event::{Change, RecordEvent};
-use crate::{Backend, Store, StoreError};
+use crate::{Backend, Store, StoreError, WriteTx};
 
 /// Rewrites history as a thorough intruder with write access would: lets
 /// the append-only and forward-only triggers go, cuts the newest `cut`
@@ -23,7 +21,7 @@ pub async fn rewrite(
     edit: impl Fn(&str) -> String,
     cut: usize,
 ) -> Result<(), StoreError> {
-    let mut tx = store.pool.begin().await?;
+    let mut tx = WriteTx::from(store.pool.begin().await?);
     let disable: &[&str] = match store.backend {
         Backend::Sqlite => &[
             "DROP TRIGGER IF EXISTS events_append_only_update",
@@ -77,7 +75,7 @@ pub async fn rewrite(
 }
 
 /// Every row of `chain`, in its order.
-async fn chain_rows(tx: &mut Transaction<'static, Any>, chain: &str) -> Result<Vec<StoredEvent>, StoreError> {
+async fn chain_rows(tx: &mut WriteTx, chain: &str) -> Result<Vec<StoredEvent>, StoreError> {
     let mut rows: Vec<StoredEvent> = if chain == INSTALLATION {
         sqlx::query_as(select_events!("WHERE chain_seq IS NULL ORDER BY seq")).fetch_all(&mut **tx).await?
     } else {
@@ -95,7 +93,7 @@ async fn chain_rows(tx: &mut Transaction<'static, Any>, chain: &str) -> Result<V
 /// Recomputes the hashes of `rows` (one chain's, in order) from `from` on,
 /// writes them, and moves the chain's head to the last.
 async fn relink(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     chain: &str,
     rows: &mut [StoredEvent],
     from: usize,

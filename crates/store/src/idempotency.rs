@@ -13,12 +13,12 @@
 //! is the answer of a call idempotent by nature (publishing an SOP text),
 //! after it ran.
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 
 use crate::letter_reservation::Reservation;
 use crate::letters::{IncomingLetter, OutgoingLetter};
 use crate::write_queue::Write;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// Keys are remembered this long.
 pub const KEEP_MS: i64 = 24 * 60 * 60 * 1000;
@@ -57,11 +57,7 @@ pub struct Replay {
 
 /// Claims `replay`'s key inside `tx` (for a creating call, naming `case`):
 /// [`StoreError::KeyTaken`] if another call holds or answered it.
-pub(crate) async fn claim_in(
-    tx: &mut Transaction<'static, Any>,
-    replay: &Replay,
-    case: &str,
-) -> Result<(), StoreError> {
+pub(crate) async fn claim_in(tx: &mut WriteTx, replay: &Replay, case: &str) -> Result<(), StoreError> {
     // A forgotten key is fresh again, and so is a claim left unanswered by
     // a call cut off before this kind of command existed.
     let claimed = sqlx::query(
@@ -88,10 +84,7 @@ pub(crate) async fn claim_in(
 /// [`StoreError::KeyTaken`] if another call holds or answered `replay`'s
 /// key (as [`Store::look_up_idempotency_key`] would say, but inside `tx`),
 /// without claiming it.
-pub(crate) async fn refuse_taken(
-    tx: &mut Transaction<'static, Any>,
-    replay: &Replay,
-) -> Result<(), StoreError> {
+pub(crate) async fn refuse_taken(tx: &mut WriteTx, replay: &Replay) -> Result<(), StoreError> {
     match seen(&mut **tx, &replay.username, &replay.key, &replay.fingerprint, replay.at).await? {
         Seen::New => Ok(()),
         _ => Err(StoreError::KeyTaken),
@@ -136,12 +129,7 @@ where
 }
 
 /// Keeps the answer of the call that claimed `replay`'s key inside `tx`.
-async fn answer_in(
-    tx: &mut Transaction<'static, Any>,
-    replay: &Replay,
-    status: u16,
-    body: &str,
-) -> Result<(), StoreError> {
+async fn answer_in(tx: &mut WriteTx, replay: &Replay, status: u16, body: &str) -> Result<(), StoreError> {
     sqlx::query("UPDATE api_idempotency SET status = $1, body = $2 WHERE username = $3 AND idem_key = $4")
         .bind(i64::from(status))
         .bind(body)
@@ -155,10 +143,7 @@ async fn answer_in(
 /// Gives up `replay`'s claim inside `tx`: the command keeps some of its
 /// work but the call is refused, and the refusal is kept as the key's
 /// answer afterwards.
-pub(crate) async fn unclaim_in(
-    tx: &mut Transaction<'static, Any>,
-    replay: &Replay,
-) -> Result<(), StoreError> {
+pub(crate) async fn unclaim_in(tx: &mut WriteTx, replay: &Replay) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM api_idempotency WHERE username = $1 AND idem_key = $2 AND status IS NULL")
         .bind(&replay.username)
         .bind(&replay.key)

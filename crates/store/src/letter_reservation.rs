@@ -12,11 +12,11 @@
 //! is a change in the audit chain. Never a gap without explanation, never
 //! a number twice.
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 
 use crate::idempotency::Replay;
 use crate::record_event::{self, Change, Owner};
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// A reserved number not filed after this long is given back or voided
 /// (the step's command takes milliseconds; this covers a server that
@@ -88,10 +88,7 @@ pub struct VoidNumber {
 
 /// Files a letter under `reservation` inside the step's transaction: the
 /// reservation ends. Refused if it lapsed (voided meanwhile).
-pub(crate) async fn file_under(
-    tx: &mut Transaction<'static, Any>,
-    reservation: &Reservation,
-) -> Result<(), StoreError> {
+pub(crate) async fn file_under(tx: &mut WriteTx, reservation: &Reservation) -> Result<(), StoreError> {
     let ended = reservation
         .row(format!("DELETE FROM letter_reservations WHERE {ROW} AND voided_at IS NULL"))
         .execute(&mut **tx)
@@ -239,7 +236,7 @@ impl Store {
 }
 
 async fn release_in(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     reservation: &Reservation,
     reason: &str,
     at: i64,

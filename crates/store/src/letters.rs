@@ -22,7 +22,7 @@ use jiff::tz::TimeZone;
 use sha2::{Digest, Sha256};
 use sop::definition::{ActionKind, LETTER_PLACEHOLDERS, LetterTemplate, Unfilled};
 use sop::{Agency, Sop};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 
 use crate::command::Complete;
 use crate::effects::StepDone;
@@ -31,7 +31,7 @@ use crate::letter_reservation::{self, Reservation, VOID_SIGNATURE_FAILED};
 use crate::notice_delivery::Notice;
 use crate::record_event::{self, Change, Owner};
 use crate::signing_queue::SignedWith;
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError, WriteTx, new_id};
 
 /// The notification letter's text as the Kasi edits it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -516,7 +516,7 @@ impl Store {
     /// Enters a newly submitted request in the incoming register.
     pub(crate) async fn register_incoming(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         sop: &Sop,
         state: &CaseState,
         attachments: &[String],
@@ -555,7 +555,7 @@ impl Store {
     /// drafts, reviews, signing and sending of the letter.
     pub(crate) async fn on_completed(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         ctx: &Context<'_>,
         state: &CaseState,
         done: &StepDone<'_>,
@@ -699,7 +699,7 @@ impl Store {
 
     async fn sign_letter(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         ctx: &Context<'_>,
         state: &CaseState,
         done: &StepDone<'_>,
@@ -778,7 +778,7 @@ impl Store {
     /// the same draft, the same signer's title.
     async fn file_signed_ahead(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         ctx: &Context<'_>,
         state: &CaseState,
         done: &StepDone<'_>,
@@ -906,7 +906,7 @@ impl Store {
     /// (never one of Sopir's own: no double numbering).
     async fn take_back_from_srikandi(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         ctx: &Context<'_>,
         state: &CaseState,
         done: &StepDone<'_>,
@@ -958,7 +958,7 @@ impl Store {
     /// assigned. Told once per case and person, however often it is tried.
     pub(crate) async fn report_own_draft(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         ctx: &Context<'_>,
         state: &CaseState,
         attempt: OwnDraftAttempt<'_>,
@@ -1625,7 +1625,7 @@ struct Filed<'a> {
 /// Enters `state`'s letter in the outgoing register with its `pdf`, signed
 /// (`with`) or waiting for its signature (`None`).
 async fn file_outgoing(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     state: &CaseState,
     filed: Filed<'_>,
     pdf: Vec<u8>,
@@ -1696,7 +1696,7 @@ where
 /// Sets `case`'s Lampiran to `enclosures` (PDF files, at most
 /// [`MAX_ENCLOSURES`]), replacing those given before.
 async fn replace_enclosures(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &str,
     case: &str,
     enclosures: Vec<Enclosure>,
@@ -1753,11 +1753,7 @@ fn srikandi_number(typed: Option<String>) -> Result<String, StoreError> {
 }
 
 /// Refuses a number another letter of `agency` already has.
-async fn refuse_number_taken(
-    tx: &mut Transaction<'static, Any>,
-    agency: &str,
-    number: &str,
-) -> Result<(), StoreError> {
+async fn refuse_number_taken(tx: &mut WriteTx, agency: &str, number: &str) -> Result<(), StoreError> {
     let taken = sqlx::query("SELECT 1 FROM outgoing_letters WHERE agency_id = $1 AND number = $2")
         .bind(agency)
         .bind(number)
@@ -1814,7 +1810,7 @@ fn check_sending(
 /// Records what the review (or the signer) said of `case`'s latest draft
 /// version; `false` when there is no draft.
 async fn mark_latest_draft(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     case: &str,
     (review, note): (DraftReview, Option<&str>),
     by: &str,
@@ -1875,7 +1871,7 @@ pub(crate) async fn unlock(p12: Vec<u8>, passphrase: String) -> Result<UnlockedK
 /// transaction, after the chain lock, so concurrent signers queue and no
 /// number is used twice or skipped (a rolled-back signing gives its number back).
 pub(crate) async fn next_in_sequence(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &str,
     register: &str,
     scope: &str,

@@ -53,10 +53,12 @@ pub mod sop_catalogue;
 pub mod sop_drafts;
 pub mod sop_ratification;
 mod sop_versions;
+mod sqlite_writer;
 pub mod visits;
 pub mod vpn_peers;
 pub mod webhooks;
 mod write_queue;
+mod write_tx;
 
 use std::str::FromStr;
 
@@ -75,6 +77,7 @@ pub use organisation::{ListedHolding, Unit, new_person_id};
 pub use password_reset::ResetPassword;
 pub use personal_data::{DataKey, ERASED};
 pub use sop_versions::{Publication, PublishedVersion};
+pub use write_tx::{TxConn, WriteTx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -178,10 +181,18 @@ impl Store {
             Backend::Sqlite => MIGRATE_SQLITE.run(&pool).await?,
             Backend::Postgres => MIGRATE_POSTGRES.run(&pool).await?,
         }
+        // The write queue's own connection to the same file (see
+        // `sqlite_writer`), unless the database is only read here.
+        let writer = match sqlite_path(&url) {
+            Some(path) if backend == Backend::Sqlite && !url.contains("mode=ro") => {
+                Some(sqlite_writer::SqliteWriter::open(path.as_ref())?)
+            }
+            _ => None,
+        };
         let store = Store {
             pool,
             backend,
-            writes: write_queue::WriteQueue::new(),
+            writes: write_queue::WriteQueue::new(writer),
             lanes: std::sync::Mutex::default(),
             lane_permits: std::sync::Arc::new(tokio::sync::Semaphore::new(LANES_AT_ONCE)),
             agencies: agency_cache::AgencyCache::default(),
@@ -337,6 +348,13 @@ async fn check_writable(url: &str, options: &AnyConnectOptions) -> Result<(), St
     .await;
     let _ = conn.close().await;
     probe.map(|_| ()).map_err(unwritable)
+}
+
+/// The file a SQLite URL names, if it names one (not a database in memory).
+fn sqlite_path(url: &str) -> Option<&str> {
+    let path = url.strip_prefix("sqlite:")?.trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or(path);
+    (!path.is_empty() && !path.starts_with(':') && !path.starts_with("file:")).then_some(path)
 }
 
 /// How long after a write failed for want of storage [`Store::check_writes`]

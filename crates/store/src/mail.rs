@@ -7,11 +7,11 @@
 
 use engine::EngineError;
 use engine::form::FieldError;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::notice_delivery::Notice;
 use crate::record_event::{Change, Owner, append, now};
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError, WriteTx, new_id};
 
 /// Attempts before a message is given up.
 pub const MAX_ATTEMPTS: i64 = 10;
@@ -108,7 +108,7 @@ impl Store {
     /// Enqueues a message to `person` if they have an address and want mail.
     pub(crate) async fn enqueue_mail(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         agency: &str,
         person: &str,
         subject: &str,
@@ -146,7 +146,7 @@ impl Store {
     /// engine's rule, [`engine::notice::notices`]).
     pub(crate) async fn notify_about(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         ctx: &engine::workflow::Context<'_>,
         state: &engine::CaseState,
         events: &[engine::Event],

@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use engine::EngineError;
 use engine::form::FieldError;
 use engine::notice::NoticeKind;
-use sqlx::{Any, AnyConnection, Row, Transaction};
+use sqlx::{Any, Row};
 
 use crate::mail::{Channel, LINK_BASE};
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError, WriteTx, new_id};
 
 /// How one kind of notice reaches a person on one channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,11 +143,10 @@ fn digest_minute(typed: &str) -> Result<i64, StoreError> {
     Ok(i64::from(time.hour()) * 60 + i64::from(time.minute()))
 }
 
-async fn load_choices(
-    conn: &mut AnyConnection,
-    agency: &str,
-    person: &str,
-) -> Result<NoticeChoices, StoreError> {
+async fn load_choices<C>(conn: &mut C, agency: &str, person: &str) -> Result<NoticeChoices, StoreError>
+where
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = Any>,
+{
     let person_row = sqlx::query(
         "SELECT p.phone, s.digest_minute, s.chat_id FROM people p
          LEFT JOIN notification_settings s ON s.person_id = p.id WHERE p.id = $1 AND p.agency_id = $2",
@@ -227,7 +226,7 @@ impl Store {
     /// `person`'s choices of how notices reach them.
     pub async fn notice_choices(&self, agency: &str, person: &str) -> Result<NoticeChoices, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        load_choices(&mut conn, agency, person).await
+        load_choices(&mut *conn, agency, person).await
     }
 
     /// Saves `person`'s choices, their phone number and chat id; bad input
@@ -250,7 +249,7 @@ impl Store {
                 "isi nomor HP atau chat id untuk menerima pemberitahuan lewat WhatsApp/Telegram",
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = WriteTx::from(self.pool.begin().await?);
         let known = sqlx::query("UPDATE people SET phone = $1 WHERE id = $2 AND agency_id = $3")
             .bind(&phone)
             .bind(person)
@@ -289,7 +288,7 @@ impl Store {
         .bind(&chat_id)
         .execute(&mut *tx)
         .await?;
-        let saved = load_choices(&mut tx, agency, person).await?;
+        let saved = load_choices(&mut *tx, agency, person).await?;
         tx.commit().await?;
         Ok(saved)
     }
@@ -299,12 +298,12 @@ impl Store {
     /// that caused it.
     pub(crate) async fn deliver_at_once(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         notice: &Notice<'_>,
         subject: &str,
     ) -> Result<(), StoreError> {
         let Notice { agency, person, case, kind, message, at, .. } = *notice;
-        let choices = load_choices(tx, agency, person).await?;
+        let choices = load_choices(&mut **tx, agency, person).await?;
         let link = format!("{LINK_BASE}/permohonan/{case}");
         if choices.delivery(kind, Channel::Email) == Delivery::AtOnce {
             let body = format!("{message}\n\nBuka: {link}");
@@ -323,7 +322,7 @@ impl Store {
     /// one and the person gave a phone number or chat id.
     async fn enqueue_gateway(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         agency: &str,
         person: &str,
         choices: &NoticeChoices,
@@ -451,7 +450,7 @@ impl Store {
             .fetch_one(&mut **tx)
             .await?
             .try_get("since")?;
-            let choices = load_choices(tx, agency, person).await?;
+            let choices = load_choices(&mut **tx, agency, person).await?;
             let rows = sqlx::query(
                 "SELECT n.case_id, n.kind, n.message, c.number FROM notifications n
                  LEFT JOIN cases c ON c.id = n.case_id AND c.agency_id = n.agency_id

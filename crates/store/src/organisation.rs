@@ -12,10 +12,10 @@ use engine::organisation::{ActingKind, Holding, Person, Position, PositionRight}
 use sop::FieldProblem;
 pub use sop::organisation::Unit;
 use sop::organisation::{UnitKind, check_position, check_unit};
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::record_event::{Change, Owner, append, now};
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError, WriteTx, new_id};
 
 /// Longest name of a person.
 pub const MAX_PERSON_NAME_CHARS: usize = 200;
@@ -159,7 +159,7 @@ fn position_saved(position: &Position) -> Change {
 
 /// Writes one unit inside `tx`, refusing an id another agency uses.
 async fn write_unit(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &str,
     unit: &Unit,
     install: Install,
@@ -208,7 +208,7 @@ async fn write_unit(
 
 /// Writes one position inside `tx`.
 async fn write_position(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &str,
     position: &Position,
     install: Install,

@@ -10,7 +10,7 @@ use sqlx::Row;
 
 use crate::accounts::{end_access, secret_digest};
 use crate::record_event::{Change, Owner, append};
-use crate::{Account, NO_PASSWORD, Store, StoreError};
+use crate::{Account, NO_PASSWORD, Store, StoreError, WriteTx};
 
 /// How long a link an administrator had sent stays usable.
 pub const ADMIN_LINK_MS: i64 = 24 * 60 * 60_000;
@@ -141,7 +141,7 @@ impl Store {
     /// they have no address.
     async fn enqueue_account_mail(
         &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        tx: &mut WriteTx,
         account: &Account,
         subject: &str,
         body: &str,
@@ -367,7 +367,7 @@ impl Store {
 }
 
 async fn insert_reset(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut WriteTx,
     digest: &str,
     username: &str,
     kind: ResetKind,

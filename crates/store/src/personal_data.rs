@@ -13,6 +13,7 @@ use aes_gcm::{Aes256Gcm, Key, Nonce};
 use engine::{Event, EventBody};
 
 use crate::StoreError;
+use crate::WriteTx;
 
 /// Prefix of a value sealed with the installation's key (cases stored
 /// before per-case keys).
@@ -263,7 +264,7 @@ impl crate::Store {
     /// Stores a case's sealed key (once the case row exists).
     pub(crate) async fn keep_case_key(
         &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        tx: &mut WriteTx,
         agency: &str,
         case: &str,
         sealed: &str,

@@ -43,11 +43,9 @@ pub fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
 /// yet, so SQLite — which gives its journal files the database's
 /// permissions — never makes any of them readable to others.
 pub(crate) fn prepare_sqlite(url: &str) -> std::io::Result<()> {
-    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
-    let path = path.split('?').next().unwrap_or(path);
-    if path.is_empty() || path.starts_with(':') || path.starts_with("file:") {
+    let Some(path) = crate::sqlite_path(url) else {
         return Ok(()); // in memory, or a URI SQLite opens its own way
-    }
+    };
     match create_new(Path::new(path)) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),

@@ -16,12 +16,12 @@ use engine::form::FieldError;
 use engine::{CaseState, EngineError};
 use sop::Sop;
 use sop::definition::Registry;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 
 use crate::personal_data::required;
 use crate::record_event::{Change, Owner, append};
 use crate::registry::REVOKED;
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError, WriteTx, new_id};
 
 /// Attempts before a retried run is left to an administrator.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -446,7 +446,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn queue_creation(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         sop: &Sop,
         registry: &Registry,
         state: &CaseState,
@@ -879,7 +879,7 @@ fn shown_change(run: &Run, state: RunState, message: &str) -> Change {
 /// Queues `operation` on `approved` through `kind`, recorded in the chain.
 #[allow(clippy::too_many_arguments)]
 async fn queue(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &str,
     approved: &Approved,
     case: &str,
@@ -926,7 +926,7 @@ async fn queue(
 /// revocation) for `entry`, when a connector made it: on exactly the
 /// values its creation acted on.
 pub(crate) async fn queue_undo(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     entry: &str,
     operation: Operation,
     by: Option<&str>,

@@ -85,7 +85,7 @@ impl Store {
         let store = Store {
             pool,
             backend,
-            writes: crate::write_queue::WriteQueue::new(),
+            writes: crate::write_queue::WriteQueue::new(None),
             lanes: std::sync::Mutex::default(),
             lane_permits: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
             agencies: crate::agency_cache::AgencyCache::default(),

@@ -9,10 +9,10 @@
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Transaction};
+use sqlx::Any;
 
 use crate::audit::{self, Entry};
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// What changed. Field names say what they hold; dates are `YYYY-MM-DD`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -438,7 +438,7 @@ pub(crate) fn sha256(bytes: &[u8]) -> String {
 
 /// Appends `change` to the chain inside `tx`.
 pub(crate) async fn append(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     owner: Owner<'_>,
     by: Option<&str>,
     change: Change,

@@ -14,9 +14,9 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sop::definition::{Registry, RegistryAction, RegistryKind};
 use sop::{Agency, Sop};
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
-use crate::{Backend, Store, StoreError, new_id};
+use crate::{Backend, Store, StoreError, WriteTx, new_id};
 
 /// Where an entry stands. A revoked entry is final; its name may be given
 /// out again.
@@ -175,7 +175,7 @@ pub fn check_valid_until(value: &str, today: jiff::civil::Date) -> Result<(), St
 /// registered at the registry's step: its kind's rule ([`RegistryKind::check_name`]) and
 /// no live entry holding it. Refusals name `field`.
 async fn check_new_name(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &Agency,
     kind: &RegistryKind,
     value: &str,
@@ -219,7 +219,7 @@ impl Store {
     /// request is refused when submitted, not at the administrator's step.
     pub(crate) async fn check_registry_input(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         ctx: &Context<'_>,
         registry: &Registry,
         state: &CaseState,
@@ -265,7 +265,7 @@ impl Store {
     /// Enters the result of the registry step of `state` (just completed by `by`).
     pub(crate) async fn register_result(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         sop: &Sop,
         registry: &Registry,
         state: &CaseState,
@@ -775,7 +775,7 @@ impl Store {
 
 /// Revokes the live entry named `name`, for the removal request `state`.
 async fn revoke_by_name(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     registry: &Registry,
     label: &str,
     name: &str,
@@ -808,7 +808,7 @@ async fn revoke_by_name(
 
 /// Notes `reason` in an entry's history, moving it to `new_state` when given.
 pub(crate) async fn note_on_entry(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     entry: &str,
     by: &str,
     new_state: Option<EntryState>,
@@ -833,7 +833,7 @@ pub(crate) async fn note_on_entry(
 }
 
 async fn add_history(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     entry: &str,
     at: i64,
     by: &str,

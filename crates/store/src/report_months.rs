@@ -8,9 +8,9 @@
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// The bucket a duration of `minutes` is counted in: its lower bound.
 pub fn bucket(minutes: i64) -> i64 {
@@ -79,13 +79,7 @@ pub(crate) fn zone_of(name: &str) -> TimeZone {
 
 type Key = (String, i64, String, i64, String, String, i64);
 
-async fn add(
-    tx: &mut Transaction<'static, Any>,
-    key: &Key,
-    n: i64,
-    breaches: i64,
-    late: i64,
-) -> Result<(), StoreError> {
+async fn add(tx: &mut WriteTx, key: &Key, n: i64, breaches: i64, late: i64) -> Result<(), StoreError> {
     let (agency, month, sop, step, lane, person, minutes) = key;
     sqlx::query(
         "INSERT INTO report_months (agency_id, month, sop_id, step, lane, done_by, minutes, n, breaches, late)
@@ -125,7 +119,7 @@ impl Store {
     /// Counts a task just completed in its month's totals.
     pub(crate) async fn count_completed(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         zone: &TimeZone,
         agency: &str,
         task: CompletedTask,
@@ -140,7 +134,7 @@ impl Store {
     /// Counts a case just opened in its month's totals.
     pub(crate) async fn count_opened(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         zone: &TimeZone,
         agency: &str,
         sop_id: &str,
@@ -154,7 +148,7 @@ impl Store {
     /// month it was opened in.
     pub(crate) async fn count_closed(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         zone: &TimeZone,
         case: &str,
         status: &str,
@@ -209,7 +203,7 @@ impl Store {
 }
 
 async fn add_cases(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &str,
     month: i64,
     sop_id: &str,
@@ -247,7 +241,7 @@ impl Totals {
 
 /// Month by month, each month counted by the database from the report's
 /// covering indexes (not row by row).
-async fn fill(tx: &mut Transaction<'static, Any>, totals: Totals) -> Result<(), StoreError> {
+async fn fill(tx: &mut WriteTx, totals: Totals) -> Result<(), StoreError> {
     let zones: Vec<(String, TimeZone)> = sqlx::query("SELECT id, timezone FROM agencies ORDER BY id")
         .fetch_all(&mut **tx)
         .await?

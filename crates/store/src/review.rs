@@ -10,12 +10,12 @@ use engine::form::FieldError;
 use engine::notice::NoticeKind;
 use engine::{CaseState, EngineError, Organisation};
 use sop::definition::{AccessReview, Unreviewed};
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::command::DecideReviewItem;
 use crate::notice_delivery::Notice;
 use crate::registry::{EntryState, REASON_MAX_CHARS, REVOKED};
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// What a review decided about one entry: kept, revoked, or — the review
 /// closed without a decision — left unreviewed (flagged).
@@ -70,7 +70,7 @@ impl Store {
     /// Puts every live entry of the reviewed registry on a new review case.
     pub(crate) async fn open_review(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         review: &AccessReview,
         state: &CaseState,
     ) -> Result<(), StoreError> {
@@ -97,7 +97,7 @@ impl Store {
     /// entries are marked or revoked as `review.unreviewed` says.
     pub(crate) async fn close_review(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         review: &AccessReview,
         org: &Organisation,
         state: &CaseState,
@@ -326,7 +326,7 @@ impl Store {
 }
 
 async fn record_decision(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     case: &str,
     entry: &str,
     decision: ReviewDecision,

@@ -10,11 +10,10 @@ use std::fmt::Write as _;
 
 use engine::roster::{self, Column, LineError, Member, Plan};
 use jiff::civil::Date;
-use sqlx::{Any, Transaction};
 
 use crate::audit::{self, Entry};
 use crate::record_event::{Change, RecordEvent, now, sha256};
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError, WriteTx, new_id};
 
 /// The password hash of a login that has no password yet: no argon2 hash
 /// has this form, so every password is refused until one is set.
@@ -66,7 +65,7 @@ struct OpenHolding {
 
 /// The agency's people and the holdings they have today (not acting).
 async fn current(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &str,
     today: Date,
 ) -> Result<(Vec<Member>, Vec<OpenHolding>), StoreError> {
@@ -106,10 +105,7 @@ async fn current(
 }
 
 /// Which of `names` are logins already.
-async fn taken_usernames(
-    tx: &mut Transaction<'static, Any>,
-    names: &[&str],
-) -> Result<HashSet<String>, StoreError> {
+async fn taken_usernames(tx: &mut WriteTx, names: &[&str]) -> Result<HashSet<String>, StoreError> {
     let mut taken = HashSet::new();
     for chunk in names.chunks(ROWS_PER_INSERT) {
         let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
@@ -126,7 +122,7 @@ async fn taken_usernames(
 /// Inserts `rows` of text values with many rows to a statement; `tail`
 /// (literal SQL) closes each row's values.
 async fn insert_rows(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     head: &str,
     tail: &str,
     rows: &[Vec<Option<String>>],
@@ -175,7 +171,7 @@ impl Store {
         today: Date,
     ) -> Result<RosterPreview, StoreError> {
         let organisation = self.agency(agency).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = WriteTx::from(self.pool.begin().await?);
         let preview = preview_in(&mut tx, &organisation, bytes, today).await?;
         tx.rollback().await?;
         Ok(preview.0)
@@ -227,7 +223,7 @@ impl Store {
 
 /// The preview, with the holdings and taken usernames it was made from.
 async fn preview_in(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &sop::Agency,
     bytes: &[u8],
     today: Date,
@@ -259,7 +255,7 @@ struct Import<'a> {
 
 /// Writes `plan`, made from the open `holdings` and the `taken` usernames.
 async fn write_plan(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     import: &Import<'_>,
     plan: &Plan,
     holdings: &[OpenHolding],

@@ -13,7 +13,7 @@ use sop::ActionKind;
 use sqlx::Row;
 
 use crate::visits::CheckIn;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// The SOPs seeded, in turn.
 pub const SEEDED_SOPS: [&str; 5] = [
@@ -121,7 +121,7 @@ impl Store {
     /// would run past `until`.
     async fn seed_case(
         &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        tx: &mut WriteTx,
         ctx: &Context<'_>,
         opened: i64,
         until: i64,

@@ -13,7 +13,7 @@ use sop::organisation::UnitKind;
 
 use crate::accounts::secret_digest;
 use crate::record_event::{Change, Owner, append};
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError, WriteTx, new_id};
 
 /// How long a confirmation link stays usable.
 pub const CONFIRM_MS: i64 = 48 * 60 * 60_000;
@@ -481,11 +481,7 @@ impl Store {
 
 /// Removes `agency`'s confirmed sign-up `id` as it is approved or refused:
 /// not found when another administrator (or the expiry) took it first.
-async fn take_registration(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    agency: &str,
-    id: &str,
-) -> Result<(), StoreError> {
+async fn take_registration(tx: &mut WriteTx, agency: &str, id: &str) -> Result<(), StoreError> {
     let gone = sqlx::query(
         "DELETE FROM registrations WHERE id = $1 AND agency_id = $2 AND confirmed_at IS NOT NULL",
     )
@@ -502,7 +498,7 @@ async fn take_registration(
 
 /// Enqueues a mail to an address that is nobody's yet (a sign-up's).
 async fn enqueue_to_address(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut WriteTx,
     agency: &str,
     to: &str,
     subject: &str,

@@ -9,7 +9,7 @@
 //! only an open draft is changed.
 
 use crate::record_event::{self, Change, Owner, append};
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// How a draft was begun.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,7 +166,7 @@ const COLUMNS: &str = "id, agency_id, origin, sop_id, title, source, revision, s
 
 /// Writes a new draft and its `sop-draft-created` change in `tx`; its id.
 pub(crate) async fn insert_draft(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut WriteTx,
     agency: &str,
     origin: DraftOrigin,
     source: &str,

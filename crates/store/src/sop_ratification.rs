@@ -12,13 +12,12 @@ use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 use sop::draft_form::SopForm;
 use sop::organisation::PositionRight;
-use sqlx::{Any, Transaction};
 
 use crate::letters::{next_in_sequence, pdf_date, signing_certificate_file, unlock};
 use crate::record_event::{self, Change, Owner, append};
 use crate::report_months::{day_start, local_date, zone_of};
 use crate::sop_drafts::{DraftOrigin, DraftStatus, SopDraft};
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// Longest comment, and longest typed SOP number.
 pub const MAX_COMMENT_CHARS: usize = 2000;
@@ -567,7 +566,7 @@ fn refused_text(message: &str) -> StoreError {
 /// An SOP number is given once in an agency (another version of the same
 /// SOP may keep it).
 async fn refuse_number_taken(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     agency: &str,
     sop: &str,
     number: &str,

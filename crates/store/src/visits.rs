@@ -10,10 +10,10 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sop::Sop;
 use sop::definition::Visit;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::personal_data::DataKey;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// Longest badge number accepted.
 pub const BADGE_MAX_CHARS: usize = 30;
@@ -96,7 +96,7 @@ impl Store {
     /// Opens the visit of a just-submitted request.
     pub(crate) async fn register_visit(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         visit: &Visit,
         state: &CaseState,
         zone: &TimeZone,
@@ -142,7 +142,7 @@ impl Store {
     /// escort step completed (the visitor leaves, badge returned).
     pub(crate) async fn follow_visit(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         sop: &Sop,
         visit: &Visit,
         after: &CaseState,
@@ -228,7 +228,7 @@ impl Store {
     /// Records the check-in inside `tx` (which holds the chain lock).
     pub(crate) async fn mark_checked_in(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         calendar: &engine::Calendar,
         check_in: CheckIn<'_>,
     ) -> Result<(), StoreError> {

@@ -19,10 +19,11 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::AnyPool;
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard, OwnedSemaphorePermit};
 
-use crate::StoreError;
+use crate::sqlite_writer::SqliteWriter;
+use crate::{StoreError, WriteTx};
 
 /// The most commands one commit answers.
 const MAX_MEMBERS: usize = 64;
@@ -45,11 +46,11 @@ pub(crate) enum HeadLock {
 }
 
 impl HeadLock {
-    async fn take(&self, tx: &mut Transaction<'static, Any>) -> Result<(), StoreError> {
+    async fn take(&self, tx: &mut WriteTx) -> Result<(), StoreError> {
         match self {
             HeadLock::Installation => {
                 sqlx::query(crate::cases::LOCK_CHAIN).execute(&mut **tx).await?;
-                if tx.backend_name() == "PostgreSQL" {
+                if tx.is_postgres() {
                     sqlx::query("SELECT agency_id FROM audit_chains ORDER BY agency_id FOR UPDATE")
                         .execute(&mut **tx)
                         .await?;
@@ -70,6 +71,9 @@ pub(crate) struct WriteQueue(Arc<Lane>);
 
 struct Lane {
     lock: HeadLock,
+    /// On SQLite, the queue's own connection; else transactions come from
+    /// the pool.
+    writer: Option<SqliteWriter>,
     batch: Arc<Mutex<Batch>>,
     /// Commands waiting to take the queue.
     waiting: AtomicUsize,
@@ -90,7 +94,7 @@ struct Shared {
 
 #[derive(Default)]
 struct Batch {
-    tx: Option<Transaction<'static, Any>>,
+    tx: Option<WriteTx>,
     /// Commands finished in `tx`, waiting for its commit.
     members: usize,
     opened: Option<Instant>,
@@ -215,17 +219,32 @@ impl Drop for Write {
 
 impl WriteQueue {
     /// The installation's lane of a new store.
-    pub(crate) fn new() -> WriteQueue {
-        WriteQueue::with(HeadLock::Installation, Arc::default())
+    /// (On SQLite, its transactions are `writer`'s.)
+    pub(crate) fn new(writer: Option<SqliteWriter>) -> WriteQueue {
+        WriteQueue::with(HeadLock::Installation, writer, Arc::default())
     }
 
-    fn with(lock: HeadLock, shared: Arc<Shared>) -> WriteQueue {
-        WriteQueue(Arc::new(Lane { lock, batch: Arc::default(), waiting: AtomicUsize::new(0), shared }))
+    fn with(lock: HeadLock, writer: Option<SqliteWriter>, shared: Arc<Shared>) -> WriteQueue {
+        WriteQueue(Arc::new(Lane {
+            lock,
+            writer,
+            batch: Arc::default(),
+            waiting: AtomicUsize::new(0),
+            shared,
+        }))
     }
 
-    /// A lane of `agency` beside this one, sharing its counts and health.
+    /// A lane of `agency` beside this one (on PostgreSQL), sharing its
+    /// counts and health.
     pub(crate) fn agency_lane(&self, agency: &str) -> WriteQueue {
-        WriteQueue::with(HeadLock::Agency(agency.to_string()), self.0.shared.clone())
+        WriteQueue::with(HeadLock::Agency(agency.to_string()), None, self.0.shared.clone())
+    }
+
+    async fn begin(&self, pool: &AnyPool) -> Result<WriteTx, sqlx::Error> {
+        match &self.0.writer {
+            Some(writer) => Ok(WriteTx::direct(writer.begin().await?)),
+            None => Ok(WriteTx::from(pool.begin().await?)),
+        }
     }
 
     /// Waits for the queue and joins (or opens) the batch, whose
@@ -251,7 +270,7 @@ impl WriteQueue {
         if batch.tx.is_none() {
             // Left over from a commit interrupted half-way, if anything.
             batch.publish(Err("the commit was interrupted".into()));
-            let mut tx = self.noted(pool.begin().await.map_err(StoreError::from))?;
+            let mut tx = self.noted(self.begin(pool).await.map_err(StoreError::from))?;
             let lock = self.0.lock.take(&mut tx).await;
             self.noted(lock)?;
             batch.tx = Some(tx);
@@ -335,7 +354,7 @@ impl Write {
     }
 
     /// The open transaction, for this command's work.
-    pub(crate) fn tx(&mut self) -> &mut Transaction<'static, Any> {
+    pub(crate) fn tx(&mut self) -> &mut WriteTx {
         self.batch.as_mut().and_then(|b| b.tx.as_mut()).expect("a command's transaction is open")
     }
 

@@ -1,0 +1,159 @@
+//! A write transaction on either of the store's two executors: a pooled
+//! sqlx transaction (PostgreSQL, and SQLite writes made outside the write
+//! queue), or the SQLite write queue's own connection
+//! ([`crate::sqlite_writer`]). The store's write code takes a
+//! `&mut WriteTx` and runs its queries on `&mut **tx` as it would on a
+//! sqlx transaction: one set of SQL text and row mappings for both.
+
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+
+use futures_util::future::{self, BoxFuture, FutureExt};
+use futures_util::stream::{self, BoxStream, StreamExt};
+use sqlx::any::{AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
+use sqlx::{Any, Either, Execute, Executor, SqlStr, Transaction};
+
+use crate::sqlite_writer::DirectTx;
+
+/// A command's open transaction; dropped unfinished, it is rolled back.
+pub struct WriteTx(TxConn);
+
+/// What a [`WriteTx`] runs its statements on (`&mut **tx`).
+pub enum TxConn {
+    Pooled(Transaction<'static, Any>),
+    Direct(DirectTx),
+}
+
+impl WriteTx {
+    pub(crate) fn direct(tx: DirectTx) -> WriteTx {
+        WriteTx(TxConn::Direct(tx))
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self.0 {
+            TxConn::Pooled(tx) => tx.commit().await,
+            TxConn::Direct(tx) => tx.commit().await,
+        }
+    }
+
+    /// Undoes the transaction now (dropping it would too, a moment later
+    /// for a pooled one).
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self.0 {
+            TxConn::Pooled(tx) => tx.rollback().await,
+            TxConn::Direct(tx) => {
+                drop(tx);
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether the database is PostgreSQL (else SQLite).
+    pub fn is_postgres(&self) -> bool {
+        matches!(&self.0, TxConn::Pooled(tx) if tx.backend_name() == "PostgreSQL")
+    }
+}
+
+impl From<Transaction<'static, Any>> for WriteTx {
+    fn from(tx: Transaction<'static, Any>) -> WriteTx {
+        WriteTx(TxConn::Pooled(tx))
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = TxConn;
+
+    fn deref(&self) -> &TxConn {
+        &self.0
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut TxConn {
+        &mut self.0
+    }
+}
+
+impl fmt::Debug for TxConn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TxConn::Pooled(_) => f.write_str("TxConn::Pooled"),
+            TxConn::Direct(_) => f.write_str("TxConn::Direct"),
+        }
+    }
+}
+
+impl<'c> Executor<'c> for &'c mut TxConn {
+    type Database = Any;
+
+    fn fetch_many<'e, 'q: 'e, E>(
+        self,
+        mut query: E,
+    ) -> BoxStream<'e, Result<Either<AnyQueryResult, AnyRow>, sqlx::Error>>
+    where
+        'c: 'e,
+        E: 'q + Execute<'q, Any>,
+    {
+        match self {
+            TxConn::Pooled(tx) => (&mut **tx).fetch_many(query),
+            TxConn::Direct(tx) => {
+                let ran = arguments(&mut query).and_then(|args| tx.run(query.sql().as_str(), args));
+                let steps: Vec<_> = match ran {
+                    Ok((done, rows)) => rows
+                        .into_iter()
+                        .map(|r| Ok(Either::Right(r)))
+                        .chain([Ok(Either::Left(done))])
+                        .collect(),
+                    Err(e) => vec![Err(e)],
+                };
+                stream::iter(steps).boxed()
+            }
+        }
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(self, mut query: E) -> BoxFuture<'e, Result<Option<AnyRow>, sqlx::Error>>
+    where
+        'c: 'e,
+        E: 'q + Execute<'q, Any>,
+    {
+        match self {
+            TxConn::Pooled(tx) => (&mut **tx).fetch_optional(query),
+            TxConn::Direct(tx) => {
+                let ran = arguments(&mut query).and_then(|args| tx.run(query.sql().as_str(), args));
+                future::ready(ran.map(|(_, rows)| rows.into_iter().next())).boxed()
+            }
+        }
+    }
+
+    fn prepare_with<'e>(
+        self,
+        sql: SqlStr,
+        parameters: &'e [AnyTypeInfo],
+    ) -> BoxFuture<'e, Result<AnyStatement, sqlx::Error>>
+    where
+        'c: 'e,
+    {
+        match self {
+            TxConn::Pooled(tx) => (&mut **tx).prepare_with(sql, parameters),
+            TxConn::Direct(_) => future::ready(Err(unsupported("prepare"))).boxed(),
+        }
+    }
+
+    fn describe<'e>(self, sql: SqlStr) -> BoxFuture<'e, Result<sqlx::Describe<Any>, sqlx::Error>>
+    where
+        'c: 'e,
+    {
+        match self {
+            TxConn::Pooled(tx) => (&mut **tx).describe(sql),
+            TxConn::Direct(_) => future::ready(Err(unsupported("describe"))).boxed(),
+        }
+    }
+}
+
+fn arguments<'q, E: Execute<'q, Any>>(query: &mut E) -> Result<Option<sqlx::any::AnyArguments>, sqlx::Error> {
+    query.take_arguments().map_err(sqlx::Error::Encode)
+}
+
+fn unsupported(what: &str) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("the SQLite writer does not {what} statements apart"))
+}
