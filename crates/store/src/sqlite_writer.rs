@@ -81,6 +81,11 @@ impl DirectTx {
         arguments: Option<AnyArguments>,
     ) -> Result<(AnyQueryResult, Vec<AnyRow>), sqlx::Error> {
         let conn = self.conn();
+        if conn.is_autocommit() {
+            // SQLite ends a transaction by itself on some failures (a full
+            // disk, an I/O error); nothing may then run outside it.
+            return Err(sqlx::Error::Protocol("the transaction was ended by an earlier failure".into()));
+        }
         let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
         let values = arguments.map(|a| a.values.0).unwrap_or_default();
         for index in 1..=statement.parameter_count() {
