@@ -1,10 +1,11 @@
 //! The process's write queues, with group commit: on SQLite one (it has one
-//! writer), on PostgreSQL one per lane — the installation's, and one per
-//! agency, whose transactions take only that agency's chain head, so the
-//! writes of different agencies proceed side by side (see
-//! [`crate::audit`]). In a queue, commands run one at a time on one open
-//! transaction, and the commands that arrive while others run
-//! join it: one commit — one fsync — answers them all. Every command after a
+//! writer), on a connection of its own ([`crate::sqlite_writer`]); on
+//! PostgreSQL one per lane — the installation's, and one per agency, whose
+//! transactions take only that agency's chain head, so the writes of
+//! different agencies proceed side by side (see [`crate::audit`]). In a
+//! queue, commands run one at a time on one open transaction, and the
+//! commands that arrive while others run join it: one commit — one fsync —
+//! answers them all. Every command after a
 //! batch's first runs in its own savepoint, so a command that fails undoes
 //! only itself. A command is answered only after the commit holding it
 //! succeeded; if that commit fails, every command in it fails.

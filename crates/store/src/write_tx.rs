@@ -88,7 +88,7 @@ impl<'c> Executor<'c> for &'c mut TxConn {
 
     fn fetch_many<'e, 'q: 'e, E>(
         self,
-        mut query: E,
+        query: E,
     ) -> BoxStream<'e, Result<Either<AnyQueryResult, AnyRow>, sqlx::Error>>
     where
         'c: 'e,
@@ -97,8 +97,7 @@ impl<'c> Executor<'c> for &'c mut TxConn {
         match self {
             TxConn::Pooled(tx) => (&mut **tx).fetch_many(query),
             TxConn::Direct(tx) => {
-                let ran = arguments(&mut query).and_then(|args| tx.run(query.sql().as_str(), args));
-                let steps: Vec<_> = match ran {
+                let steps: Vec<_> = match run_direct(tx, query) {
                     Ok((done, rows)) => rows
                         .into_iter()
                         .map(|r| Ok(Either::Right(r)))
@@ -111,7 +110,7 @@ impl<'c> Executor<'c> for &'c mut TxConn {
         }
     }
 
-    fn fetch_optional<'e, 'q: 'e, E>(self, mut query: E) -> BoxFuture<'e, Result<Option<AnyRow>, sqlx::Error>>
+    fn fetch_optional<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, Result<Option<AnyRow>, sqlx::Error>>
     where
         'c: 'e,
         E: 'q + Execute<'q, Any>,
@@ -119,8 +118,7 @@ impl<'c> Executor<'c> for &'c mut TxConn {
         match self {
             TxConn::Pooled(tx) => (&mut **tx).fetch_optional(query),
             TxConn::Direct(tx) => {
-                let ran = arguments(&mut query).and_then(|args| tx.run(query.sql().as_str(), args));
-                future::ready(ran.map(|(_, rows)| rows.into_iter().next())).boxed()
+                future::ready(run_direct(tx, query).map(|(_, rows)| rows.into_iter().next())).boxed()
             }
         }
     }
@@ -150,8 +148,13 @@ impl<'c> Executor<'c> for &'c mut TxConn {
     }
 }
 
-fn arguments<'q, E: Execute<'q, Any>>(query: &mut E) -> Result<Option<sqlx::any::AnyArguments>, sqlx::Error> {
-    query.take_arguments().map_err(sqlx::Error::Encode)
+/// Runs `query` on the SQLite writer's connection, at once.
+fn run_direct<'q, E: Execute<'q, Any>>(
+    tx: &mut DirectTx,
+    mut query: E,
+) -> Result<(AnyQueryResult, Vec<AnyRow>), sqlx::Error> {
+    let arguments = query.take_arguments().map_err(sqlx::Error::Encode)?;
+    tx.run(query.sql().as_str(), arguments)
 }
 
 fn unsupported(what: &str) -> sqlx::Error {
