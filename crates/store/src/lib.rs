@@ -77,7 +77,7 @@ pub use organisation::{ListedHolding, Unit, new_person_id};
 pub use password_reset::ResetPassword;
 pub use personal_data::{DataKey, ERASED};
 pub use sop_versions::{Publication, PublishedVersion};
-pub use write_tx::{TxConn, WriteTx};
+pub(crate) use write_tx::WriteTx;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -183,9 +183,9 @@ impl Store {
         }
         // The write queue's own connection to the same file (see
         // `sqlite_writer`), unless the database is only read here.
-        let writer = match sqlite_path(&url) {
-            Some(path) if backend == Backend::Sqlite && !url.contains("mode=ro") => {
-                Some(sqlite_writer::SqliteWriter::open(path.as_ref())?)
+        let writer = match sqlite_file(&url) {
+            Some(file) if backend == Backend::Sqlite && !url.contains("mode=ro") => {
+                Some(sqlite_writer::SqliteWriter::open(&file)?)
             }
             _ => None,
         };
@@ -350,11 +350,16 @@ async fn check_writable(url: &str, options: &AnyConnectOptions) -> Result<(), St
     probe.map(|_| ()).map_err(unwritable)
 }
 
-/// The file a SQLite URL names, if it names one (not a database in memory).
-fn sqlite_path(url: &str) -> Option<&str> {
-    let path = url.strip_prefix("sqlite:")?.trim_start_matches("//");
-    let path = path.split('?').next().unwrap_or(path);
-    (!path.is_empty() && !path.starts_with(':') && !path.starts_with("file:")).then_some(path)
+/// The file a SQLite URL names as sqlx reads it (percent-decoded), if it
+/// names one: not a database in memory.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if url.contains("mode=memory") {
+        return None;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    let file = options.get_filename();
+    let named = !file.as_os_str().is_empty() && !file.to_string_lossy().starts_with(':');
+    named.then(|| file.to_path_buf())
 }
 
 /// How long after a write failed for want of storage [`Store::check_writes`]

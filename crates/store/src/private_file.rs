@@ -43,10 +43,10 @@ pub fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
 /// yet, so SQLite — which gives its journal files the database's
 /// permissions — never makes any of them readable to others.
 pub(crate) fn prepare_sqlite(url: &str) -> std::io::Result<()> {
-    let Some(path) = crate::sqlite_path(url) else {
-        return Ok(()); // in memory, or a URI SQLite opens its own way
+    let Some(path) = crate::sqlite_file(url) else {
+        return Ok(()); // in memory, or a URL SQLite reports on itself
     };
-    match create_new(Path::new(path)) {
+    match create_new(&path) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),

@@ -5,11 +5,14 @@
 //! about twenty. SQLite has one writer anyway, so the queue keeps one
 //! connection here and runs its commands' statements on it directly, on
 //! the calling task: a statement inside a transaction that already holds
-//! the write lock waits for nothing. What may wait — taking the lock, and
-//! the commit's fsync — runs on tokio's blocking threads.
+//! the write lock waits for no other writer (only for its own work — a
+//! purge over every closed case holds a tokio worker that long). What may
+//! wait on others — taking the lock, and the commit's fsync — runs on
+//! tokio's blocking threads.
 //!
 //! The statements are the store's own SQL text (`$1`-style parameters,
-//! bound by number as sqlx does), and their rows come back as sqlx's
+//! bound by number as sqlx does, but a missing argument is an error, not
+//! NULL; one statement per string), and their rows come back as sqlx's
 //! `AnyRow`, built as sqlx's SQLite driver builds them (each value by its
 //! stored type), so the same `FromRow` mappings read them.
 
@@ -51,9 +54,20 @@ impl SqliteWriter {
     /// taken now, so no statement inside it waits for another writer).
     pub(crate) async fn begin(&self) -> Result<DirectTx, sqlx::Error> {
         let conn = self.0.clone().lock_owned().await;
-        let (conn, begun) = blocking(conn, |c| c.execute_batch("BEGIN IMMEDIATE")).await?;
-        begun.map_err(database_error)?;
-        Ok(DirectTx { conn: Some(conn) })
+        // The transaction is owned as soon as it is open, on the blocking
+        // thread: if our caller goes away meanwhile, dropping the
+        // unclaimed `DirectTx` rolls it back instead of leaving the
+        // connection holding the write lock.
+        tokio::task::spawn_blocking(move || {
+            if !conn.is_autocommit() {
+                // Left open by a thread that failed half-way.
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            conn.execute_batch("BEGIN IMMEDIATE").map_err(database_error)?;
+            Ok(DirectTx { conn: Some(conn) })
+        })
+        .await
+        .map_err(thread_failed)?
     }
 }
 
@@ -131,8 +145,8 @@ impl DirectTx {
         }
         drop(stepping);
         drop(statement);
-        let done =
-            AnyQueryResult { rows_affected: conn.changes(), last_insert_id: Some(conn.last_insert_rowid()) };
+        // sqlx's SQLite driver gives no last insert id through Any either.
+        let done = AnyQueryResult { rows_affected: conn.changes(), last_insert_id: None };
         Ok((done, rows))
     }
 
@@ -141,17 +155,17 @@ impl DirectTx {
     /// away meanwhile.
     pub(crate) async fn commit(mut self) -> Result<(), sqlx::Error> {
         let conn = self.conn.take().expect("open until committed");
-        let (_, committed) = blocking(conn, |c| {
-            let committed = c.execute_batch("COMMIT");
-            if committed.is_err() && !c.is_autocommit() {
+        tokio::task::spawn_blocking(move || {
+            let committed = conn.execute_batch("COMMIT");
+            if committed.is_err() && !conn.is_autocommit() {
                 // A commit that failed (SQLITE_BUSY, a full disk) may leave
                 // the transaction open; the next one starts clean.
-                let _ = c.execute_batch("ROLLBACK");
+                let _ = conn.execute_batch("ROLLBACK");
             }
-            committed
+            committed.map_err(database_error)
         })
-        .await?;
-        committed.map_err(database_error)
+        .await
+        .map_err(thread_failed)?
     }
 }
 
@@ -166,20 +180,9 @@ impl Drop for DirectTx {
     }
 }
 
-/// Runs `work` on the connection on a blocking thread and gives both back.
-async fn blocking<T: Send + 'static>(
-    mut conn: OwnedMutexGuard<Connection>,
-    work: impl FnOnce(&mut Connection) -> T + Send + 'static,
-) -> Result<(OwnedMutexGuard<Connection>, T), sqlx::Error> {
-    tokio::task::spawn_blocking(move || {
-        let out = work(&mut conn);
-        (conn, out)
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!("the SQLite writer's thread failed: {e}");
-        sqlx::Error::WorkerCrashed
-    })
+fn thread_failed(e: tokio::task::JoinError) -> sqlx::Error {
+    tracing::error!("the SQLite writer's thread failed: {e}");
+    sqlx::Error::WorkerCrashed
 }
 
 fn bind(
@@ -233,6 +236,10 @@ fn database_error(e: rusqlite::Error) -> sqlx::Error {
             code: code.extended_code,
             message: message.unwrap_or_else(|| code.to_string()),
         })),
+        // A statement refused while prepared (no such table, a syntax error).
+        rusqlite::Error::SqlInputError { error, msg, .. } => {
+            sqlx::Error::Database(Box::new(SqliteFailure { code: error.extended_code, message: msg }))
+        }
         other => sqlx::Error::Protocol(other.to_string()),
     }
 }
@@ -337,7 +344,7 @@ mod tests {
         .execute(&mut *tx)
         .await
         .unwrap();
-        assert_eq!((done.rows_affected(), done.last_insert_id()), (1, Some(7)));
+        assert_eq!(done.rows_affected(), 1);
         let kept: Kept =
             sqlx::query_as("SELECT * FROM kept WHERE id = $1").bind(7_i64).fetch_one(&mut *tx).await.unwrap();
         let expected = Kept {
@@ -393,6 +400,26 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_caller_gone_while_the_lock_is_awaited_leaves_no_transaction_open() {
+        let (dir, writer) = database();
+        let other = Connection::open(dir.path().join("w.db")).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        // The writer waits for the other's lock; its caller gives up.
+        let gave_up = tokio::time::timeout(Duration::from_millis(100), writer.begin()).await;
+        assert!(gave_up.is_err(), "the lock is held elsewhere");
+        other.execute_batch("ROLLBACK").unwrap();
+        // The abandoned BEGIN went through on its thread and was undone.
+        let mut tx = WriteTx::direct(writer.begin().await.unwrap());
+        sqlx::query("INSERT INTO kept (name, body, ratio, flag) VALUES ('c', x'00', 1, 0)")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        other.execute_batch("BEGIN IMMEDIATE; DELETE FROM kept; COMMIT").unwrap();
+        assert_eq!(count(&dir), 0, "the writer holds no lock after its commit");
+    }
+
+    #[tokio::test]
     async fn refusals_carry_sqlites_codes_and_kinds() {
         let (_dir, writer) = database();
         let mut tx = WriteTx::direct(writer.begin().await.unwrap());
@@ -410,6 +437,13 @@ mod tests {
             panic!("a missing body is refused");
         };
         assert_eq!(missing.kind(), ErrorKind::NotNullViolation);
+        let Err(sqlx::Error::Database(no_table)) =
+            sqlx::query("SELECT * FROM absent").fetch_one(&mut *tx).await
+        else {
+            panic!("an unknown table is refused");
+        };
+        assert!(no_table.message().contains("no such table"), "{no_table}");
+        assert_eq!(no_table.code().as_deref(), Some("1"));
         let too_few = sqlx::query("SELECT $1, $2").bind(1_i64).fetch_one(&mut *tx).await;
         assert!(matches!(too_few, Err(sqlx::Error::Protocol(m)) if m.contains("parameter 2")));
     }

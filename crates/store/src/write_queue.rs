@@ -5,10 +5,10 @@
 //! different agencies proceed side by side (see [`crate::audit`]). In a
 //! queue, commands run one at a time on one open transaction, and the
 //! commands that arrive while others run join it: one commit — one fsync —
-//! answers them all. Every command after a
-//! batch's first runs in its own savepoint, so a command that fails undoes
-//! only itself. A command is answered only after the commit holding it
-//! succeeded; if that commit fails, every command in it fails.
+//! answers them all. Every command after a batch's first runs in its own
+//! savepoint, so a command that fails undoes only itself. A command is
+//! answered only after the commit holding it succeeded; if that commit
+//! fails, every command in it fails.
 //!
 //! A batch is committed when no command is waiting to join it, or when it
 //! is full or has been open for [`MAX_OPEN`]. A command whose caller goes
