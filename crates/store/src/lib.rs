@@ -358,7 +358,9 @@ fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     }
     let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
     let file = options.get_filename();
-    let named = !file.as_os_str().is_empty() && !file.to_string_lossy().starts_with(':');
+    let name = file.to_string_lossy();
+    // sqlx names a database in memory `:memory:` or `file:sqlx-in-memory-…`.
+    let named = !name.is_empty() && !name.starts_with(':') && !name.starts_with("file:");
     named.then(|| file.to_path_buf())
 }
 
@@ -383,4 +385,21 @@ pub const UNREAD_CAP: i64 = 100;
 /// A new unique id (UUID v7: time-ordered).
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::sqlite_file;
+
+    #[test]
+    fn a_sqlite_urls_file_is_the_one_sqlx_opens() {
+        let file = |url| sqlite_file(url).map(|p: PathBuf| p.display().to_string());
+        assert_eq!(file("sqlite:///srv/sopir/sopir.db?mode=rwc").as_deref(), Some("/srv/sopir/sopir.db"));
+        assert_eq!(file("sqlite://data/sopir.db").as_deref(), Some("data/sopir.db"));
+        assert_eq!(file("sqlite://arsip%20dinas.db?mode=rwc").as_deref(), Some("arsip dinas.db"));
+        assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("sqlite://cadangan.db?mode=memory"), None);
+    }
 }
