@@ -111,7 +111,7 @@ impl DirectTx {
                 })?,
                 None => index,
             };
-            let value = values.get(number - 1).ok_or_else(|| {
+            let value = number.checked_sub(1).and_then(|i| values.get(i)).ok_or_else(|| {
                 sqlx::Error::Protocol(format!(
                     "{} arguments given, parameter {number} asked in: {sql}",
                     values.len()
@@ -446,5 +446,7 @@ mod tests {
         assert_eq!(no_table.code().as_deref(), Some("1"));
         let too_few = sqlx::query("SELECT $1, $2").bind(1_i64).fetch_one(&mut *tx).await;
         assert!(matches!(too_few, Err(sqlx::Error::Protocol(m)) if m.contains("parameter 2")));
+        let zeroth = sqlx::query("SELECT $0").bind(1_i64).fetch_one(&mut *tx).await;
+        assert!(matches!(zeroth, Err(sqlx::Error::Protocol(m)) if m.contains("parameter 0")));
     }
 }
