@@ -31,6 +31,11 @@ macro_rules! select_events {
 #[cfg(feature = "test-support")]
 pub(crate) use select_events;
 
+/// A case's events (`$1` its agency, `$2` the case), in chain order.
+pub(crate) const CASE_EVENTS: &str = select_events!(
+    "WHERE agency_id = $1 AND case_id = $2 ORDER BY chain_seq IS NOT NULL, COALESCE(chain_seq, seq)"
+);
+
 /// The hash before the first event of every chain.
 pub const GENESIS: &str = "sopir-genesis";
 
@@ -273,13 +278,7 @@ where
     if case.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_as(select_events!(
-        "WHERE agency_id = $1 AND case_id = $2 ORDER BY chain_seq IS NOT NULL, COALESCE(chain_seq, seq)"
-    ))
-    .bind(agency)
-    .bind(case)
-    .fetch_all(executor)
-    .await?)
+    Ok(sqlx::query_as(CASE_EVENTS).bind(agency).bind(case).fetch_all(executor).await?)
 }
 
 /// The newest `limit` changes outside cases recorded for `agency`, newest first.

@@ -1090,8 +1090,11 @@ impl Store {
         let version = u32::try_from(row.try_get::<i64, _>("sop_version")?).unwrap_or_default();
         let sop = self.sop(agency, &row.try_get::<String, _>("sop_id")?, Some(version)).await?;
         let lanes = sqlx::query(
-            "SELECT DISTINCT t.lane FROM tasks t JOIN task_candidates k ON k.task_id = t.id
-             WHERE t.case_id = $1 AND t.agency_id = $2 AND k.person_id = $3",
+            // From the case's tasks, not the person's candidacies (every
+            // task they were ever offered), whatever the planner knows.
+            "SELECT DISTINCT t.lane FROM tasks t
+             WHERE t.case_id = $1 AND t.agency_id = $2
+               AND EXISTS (SELECT 1 FROM task_candidates k WHERE k.task_id = t.id AND k.person_id = $3)",
         )
         .bind(case)
         .bind(agency)

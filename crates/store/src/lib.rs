@@ -34,6 +34,7 @@ pub mod notice_delivery;
 mod organisation;
 pub mod password_reset;
 mod personal_data;
+mod planner_statistics;
 pub mod private_file;
 pub mod provisioning;
 pub mod read_only;
@@ -126,7 +127,9 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = backend_of(url)?;
-        if backend == Backend::Sqlite && !url.contains("mode=ro") {
+        // A SQLite file this process writes (not only reads).
+        let sqlite_writable = backend == Backend::Sqlite && !url.contains("mode=ro");
+        if sqlite_writable {
             // Failing here (a missing directory, say) is left to SQLite to
             // report in its own words.
             let _ = private_file::prepare_sqlite(url);
@@ -181,12 +184,13 @@ impl Store {
             Backend::Sqlite => MIGRATE_SQLITE.run(&pool).await?,
             Backend::Postgres => MIGRATE_POSTGRES.run(&pool).await?,
         }
+        if sqlite_writable {
+            planner_statistics::gather_at_open(&pool).await?;
+        }
         // The write queue's own connection to the same file (see
         // `sqlite_writer`), unless the database is only read here.
         let writer = match sqlite_file(&url) {
-            Some(file) if backend == Backend::Sqlite && !url.contains("mode=ro") => {
-                Some(sqlite_writer::SqliteWriter::open(&file)?)
-            }
+            Some(file) if sqlite_writable => Some(sqlite_writer::SqliteWriter::open(&file)?),
             _ => None,
         };
         let store = Store {
@@ -230,29 +234,6 @@ impl Store {
         if let Err(e) = copied {
             let _ = std::fs::remove_file(path);
             return Err(e.into());
-        }
-        Ok(())
-    }
-
-    /// Refreshes the query planner's statistics where the database does not
-    /// do it itself (SQLite's `PRAGMA optimize`; PostgreSQL's autovacuum
-    /// analyses on its own); on PostgreSQL, the survey's tables are put back
-    /// in key order (part of the daily work).
-    pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
-        if self.backend == Backend::Sqlite {
-            // A sampled analysis (the limit is per connection): a full one
-            // of a multi-gigabyte history holds the write lock for minutes.
-            let mut conn = self.pool.acquire().await?;
-            sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
-            sqlx::query("PRAGMA optimize").execute(&mut *conn).await?;
-        } else {
-            // The survey's tables rewritten in key order: rows written
-            // together (an answered case and its response) no longer sit at
-            // the same place in each table (SQLite keeps them WITHOUT ROWID).
-            for table in ["satisfaction_answered", "satisfaction_responses", "satisfaction_scores"] {
-                let cluster = format!("CLUSTER {table} USING {table}_pkey");
-                sqlx::query(sqlx::AssertSqlSafe(cluster)).execute(&self.pool).await?;
-            }
         }
         Ok(())
     }

@@ -150,7 +150,7 @@ pub struct Filter {
 
 /// An entry with its case number, unit and recorder names, and the
 /// decision of its latest access review.
-const ENTRY_SELECT: &str =
+pub(crate) const ENTRY_SELECT: &str =
     "SELECT r.id, r.kind, r.name, r.case_id, c.number, COALESCE(u.name, NULLIF(r.unit_name, ''), r.unit_id) AS unit,
         r.responsible, r.valid_until, r.details, r.state, p.name AS created_by, r.created_at, r.updated_at,
         (SELECT i.decision FROM review_items i WHERE i.entry_id = r.id AND i.decision IS NOT NULL

@@ -34,7 +34,6 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 const CACHED_STATEMENTS: usize = 512;
 
 /// The queue's connection, one command batch at a time.
-#[derive(Clone)]
 pub(crate) struct SqliteWriter(Arc<Mutex<Connection>>);
 
 impl SqliteWriter {
