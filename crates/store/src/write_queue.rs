@@ -14,7 +14,9 @@
 //! is full or has been open for [`MAX_OPEN`]. A command whose caller goes
 //! away half-way (a dropped future) is undone by the next one to take the
 //! queue; commands waiting for a commit that nobody comes to make commit
-//! the batch themselves after a short wait.
+//! the batch themselves after a short wait. A commit, once begun, runs on a
+//! task of its own, so it finishes and its batch learns how it went even
+//! when the command making it goes away.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -162,16 +164,28 @@ impl Batch {
     }
 
     /// Commits the batch and tells its commands.
-    async fn commit(&mut self, shared: &Shared) -> Result<(), StoreError> {
+    async fn commit(&mut self, shared: &Arc<Shared>) -> Result<(), StoreError> {
         let Some(tx) = self.tx.take() else {
             // A commit was interrupted half-way: whether it landed is unknown.
             self.publish(Err("the commit was interrupted".into()));
             return Err(StoreError::Commit("the commit was interrupted".into()));
         };
-        let result = tx.commit().await;
-        shared.commits.fetch_add(u64::from(result.is_ok()), Ordering::Relaxed);
-        self.publish(result.as_ref().map(|_| ()).map_err(|e| e.to_string()));
-        result.map_err(StoreError::from)
+        let mut telling = self.close();
+        // On a task of its own: when the command committing goes away
+        // meanwhile (a client that hung up), the commit still finishes and
+        // the others in the batch learn whether it landed, instead of being
+        // told it was interrupted.
+        let shared = shared.clone();
+        let committing = tokio::spawn(async move {
+            let result = tx.commit().await;
+            shared.commits.fetch_add(u64::from(result.is_ok()), Ordering::Relaxed);
+            telling.tell(result.as_ref().map(|_| ()).map_err(|e| e.to_string()));
+            result
+        });
+        match committing.await {
+            Ok(result) => result.map_err(StoreError::from),
+            Err(e) => Err(StoreError::Commit(format!("the commit failed: {e}"))),
+        }
     }
 
     /// Gives up the whole batch (rolled back): its commands fail.
@@ -181,12 +195,35 @@ impl Batch {
     }
 
     fn publish(&mut self, result: Result<(), String>) {
-        if let Some(outcome) = self.outcome.take() {
+        self.close().tell(result);
+    }
+
+    /// Ends the batch; what the returned [`Telling`] tells reaches its
+    /// commands.
+    fn close(&mut self) -> Telling {
+        self.members = 0;
+        self.opened = None;
+        Telling(self.outcome.take())
+    }
+}
+
+/// A batch's outcome, told once by its commit's task; if that task ends
+/// without telling (it panicked), the waiting commands are told the commit
+/// was interrupted rather than waiting for ever.
+struct Telling(Option<Arc<Outcome>>);
+
+impl Telling {
+    fn tell(&mut self, result: Result<(), String>) {
+        if let Some(outcome) = self.0.take() {
             let _ = outcome.result.set(result);
             outcome.done.notify_waiters();
         }
-        self.members = 0;
-        self.opened = None;
+    }
+}
+
+impl Drop for Telling {
+    fn drop(&mut self) {
+        self.tell(Err("the commit was interrupted".into()));
     }
 }
 
