@@ -7,8 +7,8 @@
 //! Statistics alone are not enough: the pool's reading connections keep
 //! theirs until they are replaced (sqlx's default lifetime is 30 minutes).
 //! So the hot reads have indexes that make the good plan the obvious one
-//! even without statistics (migration 0047). The tests below hold them to
-//! it.
+//! even without statistics (migrations 0047 and 0048). The tests below
+//! hold them to it.
 
 use sqlx::AnyPool;
 
@@ -119,6 +119,15 @@ mod tests {
             "{registry:?}"
         );
         assert!(!registry.iter().any(|step| step.starts_with("SCAN i")), "{registry:?}");
+        // The report's ended cases come from their own index, not from
+        // every case of the agency.
+        let ended = plan(&conn, crate::report::ENDED_BY_SOP);
+        assert!(
+            ended
+                .iter()
+                .any(|step| step.contains("INDEX cases_ended (agency_id=? AND closed_at>? AND closed_at<?)")),
+            "{ended:?}"
+        );
         drop(conn);
 
         // Opening the store gathers them again.
