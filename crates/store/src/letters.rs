@@ -118,6 +118,13 @@ pub enum SendVia {
     Courier,
 }
 
+/// The lanes of case `$1` (of agency `$2`) in which person `$3` was offered
+/// a task. It starts from the case's tasks, not from every task the person
+/// was ever offered, whatever the planner knows.
+pub(crate) const LANES_OF_CANDIDATE: &str = "SELECT DISTINCT t.lane FROM tasks t
+    WHERE t.case_id = $1 AND t.agency_id = $2
+        AND EXISTS (SELECT 1 FROM task_candidates k WHERE k.task_id = t.id AND k.person_id = $3)";
+
 impl SendVia {
     pub const ALL: [SendVia; 4] = [SendVia::Srikandi, SendVia::Email, SendVia::ByHand, SendVia::Courier];
 
@@ -1089,18 +1096,12 @@ impl Store {
         }
         let version = u32::try_from(row.try_get::<i64, _>("sop_version")?).unwrap_or_default();
         let sop = self.sop(agency, &row.try_get::<String, _>("sop_id")?, Some(version)).await?;
-        let lanes = sqlx::query(
-            // From the case's tasks, not the person's candidacies (every
-            // task they were ever offered), whatever the planner knows.
-            "SELECT DISTINCT t.lane FROM tasks t
-             WHERE t.case_id = $1 AND t.agency_id = $2
-               AND EXISTS (SELECT 1 FROM task_candidates k WHERE k.task_id = t.id AND k.person_id = $3)",
-        )
-        .bind(case)
-        .bind(agency)
-        .bind(person)
-        .fetch_all(&self.pool)
-        .await?;
+        let lanes = sqlx::query(LANES_OF_CANDIDATE)
+            .bind(case)
+            .bind(agency)
+            .bind(person)
+            .fetch_all(&self.pool)
+            .await?;
         for lane in lanes {
             let lane: String = lane.try_get("lane")?;
             if sop.lane(&lane).is_some_and(|l| !l.requester) {

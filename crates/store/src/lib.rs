@@ -185,7 +185,7 @@ impl Store {
             Backend::Postgres => MIGRATE_POSTGRES.run(&pool).await?,
         }
         if sqlite_writable {
-            planner_statistics::gather_at_open(&pool).await?;
+            planner_statistics::gather_at_open(&pool).await;
         }
         // The write queue's own connection to the same file (see
         // `sqlite_writer`), unless the database is only read here.

@@ -95,6 +95,27 @@ struct Shared {
     failing: std::sync::Mutex<Option<(String, Instant)>>,
 }
 
+impl Shared {
+    /// Remembers a write that failed for want of storage.
+    fn note_failure(&self, error: &StoreError) {
+        if error.is_storage_failure() {
+            *self.failing.lock().expect("not poisoned") = Some((error.to_string(), Instant::now()));
+        }
+    }
+
+    /// Counts a commit; one that went through means the storage takes
+    /// writes again.
+    fn note_commit(&self, result: &Result<(), StoreError>) {
+        match result {
+            Ok(()) => {
+                self.commits.fetch_add(1, Ordering::Relaxed);
+                *self.failing.lock().expect("not poisoned") = None;
+            }
+            Err(e) => self.note_failure(e),
+        }
+    }
+}
+
 #[derive(Default)]
 struct Batch {
     tx: Option<WriteTx>,
@@ -175,16 +196,17 @@ impl Batch {
         // meanwhile (a client that hung up), the commit still finishes and
         // the others in the batch learn whether it landed, instead of being
         // told it was interrupted.
+        // It also keeps the storage's health for `/healthz`.
         let shared = shared.clone();
         let committing = tokio::spawn(async move {
-            let result = tx.commit().await;
-            shared.commits.fetch_add(u64::from(result.is_ok()), Ordering::Relaxed);
+            let result = tx.commit().await.map_err(StoreError::from);
+            shared.note_commit(&result);
             telling.tell(result.as_ref().map(|_| ()).map_err(|e| e.to_string()));
             result
         });
         match committing.await {
-            Ok(result) => result.map_err(StoreError::from),
-            Err(e) => Err(StoreError::Commit(format!("the commit failed: {e}"))),
+            Ok(result) => result,
+            Err(_) => Err(StoreError::Commit("the commit was interrupted".into())),
         }
     }
 
@@ -327,22 +349,12 @@ impl WriteQueue {
     }
 
     /// Keeps `result`'s verdict on the storage: a failure for want of
-    /// storage is remembered, a commit that went through forgets it.
+    /// storage is remembered (a commit's, by [`Shared::note_commit`]).
     fn noted<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
-        let mut failing = self.0.shared.failing.lock().expect("not poisoned");
-        match &result {
-            Err(e) if e.is_storage_failure() => *failing = Some((e.to_string(), Instant::now())),
-            _ => {}
+        if let Err(e) = &result {
+            self.0.shared.note_failure(e);
         }
         result
-    }
-
-    /// A commit went through: the storage takes writes again.
-    fn committed(&self, result: Result<(), StoreError>) -> Result<(), StoreError> {
-        if result.is_ok() {
-            *self.0.shared.failing.lock().expect("not poisoned") = None;
-        }
-        self.noted(result)
     }
 
     /// Why writes fail now and how long ago the last one did, if the last
@@ -377,7 +389,7 @@ impl WriteQueue {
                 let mut batch = self.0.batch.lock().await;
                 if batch.outcome.as_ref().is_some_and(|o| Arc::ptr_eq(o, outcome)) {
                     batch.undo_abandoned().await;
-                    let _ = self.committed(batch.commit(&self.0.shared).await);
+                    let _ = batch.commit(&self.0.shared).await;
                 }
             }
         }
@@ -412,7 +424,7 @@ impl Write {
                     batch.abort(&db);
                 } else if batch.members > 0 && alone() {
                     // The others in the batch still wait for a commit.
-                    let _ = queue.committed(batch.commit(shared).await);
+                    let _ = batch.commit(shared).await;
                 }
                 self.batch = None;
                 return Err(e);
@@ -434,7 +446,7 @@ impl Write {
         let outcome = batch.outcome.clone().expect("an open batch has an outcome");
         let full = batch.members >= MAX_MEMBERS || batch.opened.is_some_and(|o| o.elapsed() >= MAX_OPEN);
         if full || alone() {
-            return queue.committed(batch.commit(shared).await).map(|()| value);
+            return batch.commit(shared).await.map(|()| value);
         }
         drop(batch);
         queue.await_commit(&outcome).await.map(|()| value)

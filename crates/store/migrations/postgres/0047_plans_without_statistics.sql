@@ -8,6 +8,12 @@
 DROP INDEX events_case;
 CREATE INDEX events_case ON events(case_id, agency_id, seq);
 
+-- A case's tasks, likewise: on (case_id) alone, the agency's indexes on
+-- tasks looked as good, and the check of who may see a case's letter read
+-- every task of the agency.
+DROP INDEX tasks_case;
+CREATE INDEX tasks_case ON tasks(case_id, agency_id);
+
 -- A registry entry's latest review (the registry's lists): without it,
 -- every review item was read for each entry shown.
 CREATE INDEX review_items_entry ON review_items(entry_id, decided_at);
