@@ -499,7 +499,7 @@ impl Store {
         .bind(case)
         .bind(agency)
         .bind(person)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.hot)
         .await?;
         let exists: i64 = row.try_get("exists_here")?;
         let own: i64 = row.try_get("own")?;

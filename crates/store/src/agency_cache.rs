@@ -53,7 +53,7 @@ impl Store {
         }
         let row = sqlx::query("SELECT revision FROM agencies WHERE id = $1")
             .bind(agency)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.hot)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("instansi {agency}")))?;
         let revision: i64 = row.try_get("revision")?;

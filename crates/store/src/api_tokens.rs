@@ -157,7 +157,7 @@ impl Store {
         )
         .bind(secret_digest(token))
         .bind(now)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.hot)
         .await?;
         let Some(row) = row else { return Ok(None) };
         let last: Option<i64> = row.try_get("last_used_at")?;

@@ -377,7 +377,7 @@ impl Store {
     /// The current state of a case of `agency`, rebuilt from its events,
     /// personal data opened for display.
     pub async fn case(&self, agency: &str, case: &str) -> Result<CaseState, StoreError> {
-        let stored = case_events(&self.pool, agency, case).await?;
+        let stored = case_events(&self.hot, agency, case).await?;
         let mut events = stored.iter().map(|e| e.event()).collect::<Result<Vec<_>, _>>()?;
         let not_found = || StoreError::NotFound(format!("permohonan {case}"));
         // The first event names the SOP version whose fields say what is personal.
@@ -387,7 +387,7 @@ impl Store {
         };
         let sop = self.sop(agency, &sop_id, Some(sop_version)).await?;
         let case_key = if carries_personal(&events, &sop) {
-            self.case_key(&self.pool, agency, case).await?
+            self.case_key(&self.hot, agency, case).await?
         } else {
             None
         };
@@ -640,7 +640,7 @@ impl Store {
             .bind(after.map_or(0, |(_, started, _)| started))
             .bind(after.map_or("", |(_, _, id)| id))
             .bind(limit)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.hot)
             .await?;
         rows.iter()
             .map(|r| {
@@ -734,7 +734,7 @@ impl Store {
             .bind(after.map_or(0, |(at, _)| at))
             .bind(after.map_or("", |(_, id)| id))
             .bind(limit)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.hot)
             .await?;
         summaries(&rows)
     }

@@ -224,7 +224,7 @@ impl Store {
         fingerprint: &str,
         now: i64,
     ) -> Result<Seen, StoreError> {
-        seen(&self.pool, username, key, fingerprint, now).await
+        seen(&self.hot, username, key, fingerprint, now).await
     }
 
     /// Keeps the answer to `replay`'s key, claiming it, in one command: for

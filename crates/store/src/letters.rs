@@ -1221,7 +1221,7 @@ impl Store {
         agency: &str,
         case: &str,
     ) -> Result<Option<IncomingLetter>, StoreError> {
-        self.incoming_letter_in(&self.pool, agency, case).await
+        self.incoming_letter_in(&self.hot, agency, case).await
     }
 
     /// As [`Store::incoming_letter`], read through `executor` (a command's
@@ -1328,7 +1328,7 @@ impl Store {
         agency: &str,
         case: &str,
     ) -> Result<Option<OutgoingLetter>, StoreError> {
-        self.outgoing_letter_in(&self.pool, agency, case).await
+        self.outgoing_letter_in(&self.hot, agency, case).await
     }
 
     /// As [`Store::outgoing_letter`], read through `executor` (a command's

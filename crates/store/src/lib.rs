@@ -23,6 +23,7 @@ pub mod evaluation;
 pub mod event_feed;
 #[cfg(feature = "test-support")]
 pub mod forgery;
+mod hot_reads;
 pub mod idempotency;
 pub mod letter_reservation;
 pub mod letters;
@@ -97,6 +98,8 @@ const LANES_AT_ONCE: usize = 6;
 /// The database, migrated and ready.
 pub struct Store {
     pool: AnyPool,
+    /// The reads every request makes (see [`hot_reads`]).
+    hot: hot_reads::HotReads,
     backend: Backend,
     /// SQLite allows one writer; queueing writers here (rather than letting
     /// a deferred transaction fail with SQLITE_BUSY on upgrade) keeps one
@@ -189,11 +192,11 @@ impl Store {
         }
         // The write queue's own connection to the same file (see
         // `sqlite_writer`), unless the database is only read here.
-        let writer = match sqlite_file(&url) {
-            Some(file) if sqlite_writable => Some(sqlite_writer::SqliteWriter::open(&file)?),
-            _ => None,
-        };
+        // and its reading connections (see `hot_reads`).
+        let file = sqlite_file(&url).filter(|_| sqlite_writable);
+        let writer = file.as_deref().map(sqlite_writer::SqliteWriter::open).transpose()?;
         let store = Store {
+            hot: hot_reads::HotReads::new(pool.clone(), file.as_deref())?,
             pool,
             backend,
             writes: write_queue::WriteQueue::new(writer),

@@ -5,8 +5,9 @@
 //! queue's own connection, which lives as long as the server.
 //!
 //! Statistics alone are not enough: the pool's reading connections keep
-//! theirs until they are replaced (sqlx's default lifetime is 30 minutes).
-//! So the hot reads have indexes that make the good plan the obvious one
+//! theirs until they are replaced (sqlx's default lifetime is 30 minutes;
+//! the hot reads' own connections are opened afresh after a refresh). So
+//! the hot reads have indexes that make the good plan the obvious one
 //! even without statistics (migrations 0047 and 0048). The tests below
 //! hold them to it.
 
@@ -65,10 +66,13 @@ impl Store {
             // plans with the new statistics (`ANALYZE` reloads them in the
             // connection that runs it). The analysis holds the queue while
             // it runs (sampled: well under a second once the statistics
-            // exist) and counts as one command kept.
+            // exist) and counts as one command kept. The hot reads'
+            // connections are opened afresh to read them.
             let mut write = self.write().await?;
             let result = optimize(write.tx()).await.map_err(StoreError::from);
-            return write.finish(result).await;
+            write.finish(result).await?;
+            self.hot.statistics_changed();
+            return Ok(());
         }
         // The survey's tables rewritten in key order: rows written together
         // (an answered case and its response) no longer sit at the same

@@ -83,6 +83,7 @@ impl Store {
             .connect_with(AnyConnectOptions::from_str(&url)?)
             .await?;
         let store = Store {
+            hot: crate::hot_reads::HotReads::new(pool.clone(), None)?,
             pool,
             backend,
             writes: crate::write_queue::WriteQueue::new(None),

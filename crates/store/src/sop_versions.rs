@@ -188,7 +188,7 @@ impl Store {
                 .bind(agency)
                 .bind(id)
                 .bind(crate::record_event::now())
-                .fetch_one(&self.pool)
+                .fetch_one(&self.hot)
                 .await?
                 .try_get("v")?;
                 let newest = newest.ok_or_else(|| StoreError::NotFound(format!("SOP {id}")))?;
@@ -205,7 +205,7 @@ impl Store {
         .bind(agency)
         .bind(id)
         .bind(i64::from(version))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.hot)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("SOP {id}")))?;
         let (file, source): (String, String) = (row.try_get("file")?, row.try_get("source")?);

@@ -99,54 +99,7 @@ impl DirectTx {
             // disk, an I/O error); nothing may then run outside it.
             return Err(sqlx::Error::Protocol("the transaction was ended by an earlier failure".into()));
         }
-        let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
-        let values = arguments.map(|a| a.values.0).unwrap_or_default();
-        for index in 1..=statement.parameter_count() {
-            // `$n` and `?n` name the n-th argument (and may repeat);
-            // anything else takes the next one, as sqlx binds them.
-            let number = match statement.parameter_name(index) {
-                Some(name) => name[1..].parse::<usize>().map_err(|_| {
-                    sqlx::Error::Protocol(format!("unsupported SQL parameter {name} in: {sql}"))
-                })?,
-                None => index,
-            };
-            let value = number.checked_sub(1).and_then(|i| values.get(i)).ok_or_else(|| {
-                sqlx::Error::Protocol(format!(
-                    "{} arguments given, parameter {number} asked in: {sql}",
-                    values.len()
-                ))
-            })?;
-            bind(&mut statement, index, value)?;
-        }
-        let columns = statement.column_count();
-        let names: Vec<UStr> =
-            (0..columns).map(|i| UStr::new(statement.column_name(i).unwrap_or_default())).collect();
-        let index: Arc<sqlx_core::HashMap<UStr, usize>> =
-            Arc::new(names.iter().cloned().enumerate().map(|(i, n)| (n, i)).collect());
-        let mut rows = Vec::new();
-        let mut stepping = statement.raw_query();
-        while let Some(row) = stepping.next().map_err(database_error)? {
-            let mut out = AnyRow {
-                column_names: index.clone(),
-                columns: Vec::with_capacity(columns),
-                values: Vec::with_capacity(columns),
-            };
-            for (i, name) in names.iter().enumerate() {
-                let kind = value_of(row.get_ref(i).map_err(database_error)?);
-                out.columns.push(AnyColumn {
-                    ordinal: i,
-                    name: name.clone(),
-                    type_info: AnyTypeInfo { kind: type_of(&kind) },
-                });
-                out.values.push(AnyValue { kind });
-            }
-            rows.push(out);
-        }
-        drop(stepping);
-        drop(statement);
-        // sqlx's SQLite driver gives no last insert id through Any either.
-        let done = AnyQueryResult { rows_affected: conn.changes(), last_insert_id: None };
-        Ok((done, rows))
+        run_statement(conn, sql, arguments)
     }
 
     /// Commits, on a blocking thread (the fsync). The connection is free
@@ -177,6 +130,63 @@ impl Drop for DirectTx {
             }
         }
     }
+}
+
+/// Runs one statement of the store's SQL with `arguments` on `conn`: what
+/// it changed, then its rows, as sqlx's SQLite driver gives them.
+pub(crate) fn run_statement(
+    conn: &Connection,
+    sql: &str,
+    arguments: Option<AnyArguments>,
+) -> Result<(AnyQueryResult, Vec<AnyRow>), sqlx::Error> {
+    let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
+    let values = arguments.map(|a| a.values.0).unwrap_or_default();
+    for index in 1..=statement.parameter_count() {
+        // `$n` and `?n` name the n-th argument (and may repeat);
+        // anything else takes the next one, as sqlx binds them.
+        let number = match statement.parameter_name(index) {
+            Some(name) => name[1..]
+                .parse::<usize>()
+                .map_err(|_| sqlx::Error::Protocol(format!("unsupported SQL parameter {name} in: {sql}")))?,
+            None => index,
+        };
+        let value = number.checked_sub(1).and_then(|i| values.get(i)).ok_or_else(|| {
+            sqlx::Error::Protocol(format!(
+                "{} arguments given, parameter {number} asked in: {sql}",
+                values.len()
+            ))
+        })?;
+        bind(&mut statement, index, value)?;
+    }
+    let columns = statement.column_count();
+    let names: Vec<UStr> =
+        (0..columns).map(|i| UStr::new(statement.column_name(i).unwrap_or_default())).collect();
+    let index: Arc<sqlx_core::HashMap<UStr, usize>> =
+        Arc::new(names.iter().cloned().enumerate().map(|(i, n)| (n, i)).collect());
+    let mut rows = Vec::new();
+    let mut stepping = statement.raw_query();
+    while let Some(row) = stepping.next().map_err(database_error)? {
+        let mut out = AnyRow {
+            column_names: index.clone(),
+            columns: Vec::with_capacity(columns),
+            values: Vec::with_capacity(columns),
+        };
+        for (i, name) in names.iter().enumerate() {
+            let kind = value_of(row.get_ref(i).map_err(database_error)?);
+            out.columns.push(AnyColumn {
+                ordinal: i,
+                name: name.clone(),
+                type_info: AnyTypeInfo { kind: type_of(&kind) },
+            });
+            out.values.push(AnyValue { kind });
+        }
+        rows.push(out);
+    }
+    drop(stepping);
+    drop(statement);
+    // sqlx's SQLite driver gives no last insert id through Any either.
+    let done = AnyQueryResult { rows_affected: conn.changes(), last_insert_id: None };
+    Ok((done, rows))
 }
 
 fn thread_failed(e: tokio::task::JoinError) -> sqlx::Error {
@@ -229,7 +239,7 @@ fn type_of(kind: &AnyValueKind) -> AnyTypeInfoKind {
 
 /// rusqlite's error as sqlx's SQLite driver reports it: the extended
 /// result code and its kind (a unique violation …), which the store reads.
-fn database_error(e: rusqlite::Error) -> sqlx::Error {
+pub(crate) fn database_error(e: rusqlite::Error) -> sqlx::Error {
     match e {
         rusqlite::Error::SqliteFailure(code, message) => sqlx::Error::Database(Box::new(SqliteFailure {
             code: code.extended_code,

@@ -10,7 +10,7 @@ use std::ops::{Deref, DerefMut};
 
 use futures_util::future::{self, BoxFuture, FutureExt};
 use futures_util::stream::{self, BoxStream, StreamExt};
-use sqlx::any::{AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
+use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
 use sqlx::{Any, Either, Execute, Executor, SqlStr, Transaction};
 
 use crate::sqlite_writer::DirectTx;
@@ -96,17 +96,7 @@ impl<'c> Executor<'c> for &'c mut TxConn {
     {
         match self {
             TxConn::Pooled(tx) => (&mut **tx).fetch_many(query),
-            TxConn::Direct(tx) => {
-                let steps: Vec<_> = match run_direct(tx, query) {
-                    Ok((done, rows)) => rows
-                        .into_iter()
-                        .map(|r| Ok(Either::Right(r)))
-                        .chain([Ok(Either::Left(done))])
-                        .collect(),
-                    Err(e) => vec![Err(e)],
-                };
-                stream::iter(steps).boxed()
-            }
+            TxConn::Direct(tx) => rows_as_stream(run_direct(query, |sql, arguments| tx.run(sql, arguments))),
         }
     }
 
@@ -117,9 +107,7 @@ impl<'c> Executor<'c> for &'c mut TxConn {
     {
         match self {
             TxConn::Pooled(tx) => (&mut **tx).fetch_optional(query),
-            TxConn::Direct(tx) => {
-                future::ready(run_direct(tx, query).map(|(_, rows)| rows.into_iter().next())).boxed()
-            }
+            TxConn::Direct(tx) => first_row(run_direct(query, |sql, arguments| tx.run(sql, arguments))),
         }
     }
 
@@ -148,15 +136,37 @@ impl<'c> Executor<'c> for &'c mut TxConn {
     }
 }
 
-/// Runs `query` on the SQLite writer's connection, at once.
-fn run_direct<'q, E: Execute<'q, Any>>(
-    tx: &mut DirectTx,
+/// Runs `query` at once, through `run` (a statement on a connection of
+/// our own: see [`crate::sqlite_writer::run_statement`]).
+pub(crate) fn run_direct<'q, E: Execute<'q, Any>>(
     mut query: E,
+    run: impl FnOnce(&str, Option<AnyArguments>) -> Result<(AnyQueryResult, Vec<AnyRow>), sqlx::Error>,
 ) -> Result<(AnyQueryResult, Vec<AnyRow>), sqlx::Error> {
     let arguments = query.take_arguments().map_err(sqlx::Error::Encode)?;
-    tx.run(query.sql().as_str(), arguments)
+    run(query.sql().as_str(), arguments)
 }
 
-fn unsupported(what: &str) -> sqlx::Error {
-    sqlx::Error::Protocol(format!("the SQLite writer does not {what} statements apart"))
+/// A statement run at once, as sqlx's `fetch_many` streams it: its rows,
+/// then what it changed.
+pub(crate) fn rows_as_stream<'e>(
+    ran: Result<(AnyQueryResult, Vec<AnyRow>), sqlx::Error>,
+) -> BoxStream<'e, Result<Either<AnyQueryResult, AnyRow>, sqlx::Error>> {
+    let steps: Vec<_> = match ran {
+        Ok((done, rows)) => {
+            rows.into_iter().map(|r| Ok(Either::Right(r))).chain([Ok(Either::Left(done))]).collect()
+        }
+        Err(e) => vec![Err(e)],
+    };
+    stream::iter(steps).boxed()
+}
+
+/// A statement run at once, as sqlx's `fetch_optional` answers it.
+pub(crate) fn first_row<'e>(
+    ran: Result<(AnyQueryResult, Vec<AnyRow>), sqlx::Error>,
+) -> BoxFuture<'e, Result<Option<AnyRow>, sqlx::Error>> {
+    future::ready(ran.map(|(_, rows)| rows.into_iter().next())).boxed()
+}
+
+pub(crate) fn unsupported(what: &str) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("a direct SQLite connection does not {what} statements apart"))
 }
