@@ -80,7 +80,8 @@ impl Store {
         self.cached(id, |e| &mut e.agency, self.load_agency(id)).await
     }
 
-    pub(crate) async fn cached_organisation(&self, agency: &str) -> Result<Arc<Organisation>, StoreError> {
+    /// As [`Store::organisation`], shared rather than copied.
+    pub async fn cached_organisation(&self, agency: &str) -> Result<Arc<Organisation>, StoreError> {
         self.cached(agency, |e| &mut e.organisation, self.load_organisation(agency)).await
     }
 

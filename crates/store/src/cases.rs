@@ -385,7 +385,7 @@ impl Store {
         else {
             return Err(not_found());
         };
-        let sop = self.sop(agency, &sop_id, Some(sop_version)).await?;
+        let sop = self.cached_sop(agency, &sop_id, Some(sop_version)).await?;
         let case_key = if carries_personal(&events, &sop) {
             self.case_key(&self.hot, agency, case).await?
         } else {

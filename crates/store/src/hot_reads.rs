@@ -15,7 +15,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use futures_util::future::{self, BoxFuture, FutureExt};
 use futures_util::stream::BoxStream;
@@ -23,7 +22,7 @@ use rusqlite::{Connection, OpenFlags};
 use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
 use sqlx::{Any, AnyPool, Either, Execute, Executor, SqlStr};
 
-use crate::sqlite_writer::{database_error, run_statement};
+use crate::sqlite_writer::{database_error, run_statement, settle};
 use crate::write_tx::{first_row, rows_as_stream, run_direct, unsupported};
 
 /// Idle reading connections kept: as many as statements can run at once
@@ -87,9 +86,8 @@ impl SqliteReaders {
         // for the write lock on a tokio worker.
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&self.path, flags).map_err(database_error)?;
-        // A reader waits only while a checkpoint resets the log, briefly.
-        conn.busy_timeout(Duration::from_secs(10)).map_err(database_error)?;
-        conn.set_prepared_statement_cache_capacity(CACHED_STATEMENTS);
+        // A reader waits for a lock only while a checkpoint resets the log.
+        settle(&conn, CACHED_STATEMENTS)?;
         Ok(conn)
     }
 
@@ -275,5 +273,20 @@ mod tests {
         hot.statistics_changed();
         let after = plan(&hot);
         assert!(after.contains(other), "a fresh connection reads the new ones: {after} (before {before})");
+    }
+
+    #[tokio::test]
+    async fn a_kept_statement_is_not_planned_again_for_new_values() {
+        let (_dir, _pool, hot) = database().await;
+        let sql = "SELECT id FROM kept WHERE name = $1 ORDER BY id LIMIT $2";
+        for (name, limit) in [("surat", 1_i64), ("nota", 5), ("surat", 2)] {
+            sqlx::query(sql).bind(name).bind(limit).fetch_all(&hot).await.unwrap();
+        }
+        let direct = hot.direct.as_ref().unwrap();
+        let idle = direct.idle.lock().unwrap();
+        let (_, conn) = idle.last().unwrap();
+        let kept = conn.prepare_cached(sql).unwrap();
+        // A `LIMIT $2` bound anew would otherwise re-plan it each time.
+        assert_eq!(kept.get_status(rusqlite::StatementStatus::RePrepare), 0);
     }
 }

@@ -414,18 +414,18 @@ impl Store {
     }
 
     /// The newest published version of each SOP of `agency`.
-    async fn newest_sops(&self, agency: &str) -> Result<Vec<Sop>, StoreError> {
+    async fn newest_sops(&self, agency: &str) -> Result<Vec<std::sync::Arc<Sop>>, StoreError> {
         let newest: Vec<(String, i64)> = sqlx::query_as(
             "SELECT sop_id, MAX(version) AS version FROM sop_versions WHERE agency_id = $1 GROUP BY sop_id ORDER BY sop_id",
         )
         .bind(agency)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.hot)
         .await?;
         let mut sops = Vec::new();
         for (id, version) in newest {
             let version =
                 u32::try_from(version).map_err(|_| StoreError::Corrupt(format!("versi SOP {id}")))?;
-            sops.push(self.sop(agency, &id, Some(version)).await?);
+            sops.push(self.cached_sop(agency, &id, Some(version)).await?);
         }
         Ok(sops)
     }
@@ -434,7 +434,9 @@ impl Store {
     /// of its agency do (see [`sop::registry_kind::conflicts`]), each
     /// located in `sop`: publishing it would give one registry two rules.
     pub async fn registry_kind_conflicts(&self, sop: &Sop) -> Result<Vec<sop::Diagnostic>, StoreError> {
-        Ok(sop::registry_kind::conflicts(sop, &self.newest_sops(&sop.agency).await?))
+        let published: Vec<Sop> =
+            self.newest_sops(&sop.agency).await?.iter().map(|s| (**s).clone()).collect();
+        Ok(sop::registry_kind::conflicts(sop, &published))
     }
 
     /// The registry of `agency` with this key, if it has one. A built-in
@@ -612,15 +614,15 @@ impl Store {
         let admin = sqlx::query("SELECT is_admin FROM accounts WHERE agency_id = $1 AND person_id = $2")
             .bind(agency)
             .bind(person)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.hot)
             .await?;
         if let Some(row) = admin {
             if row.try_get::<i64, _>("is_admin")? != 0 {
                 return Ok(true);
             }
         }
-        let org = self.organisation(agency).await?;
-        let today = Timestamp::now().to_zoned(self.calendar(agency).await?.zone).date();
+        let org = self.cached_organisation(agency).await?;
+        let today = Timestamp::now().to_zoned(self.cached_calendar(agency).await?.zone.clone()).date();
         if org.may(person, engine::organisation::PositionRight::KeepsRegistry, today) {
             return Ok(true);
         }

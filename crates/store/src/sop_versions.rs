@@ -178,6 +178,17 @@ impl Store {
     /// its effective date) of an SOP not withdrawn. A published version never changes, so each is
     /// parsed once per process.
     pub async fn sop(&self, agency: &str, id: &str, version: Option<u32>) -> Result<sop::Sop, StoreError> {
+        Ok((*self.cached_sop(agency, id, version).await?).clone())
+    }
+
+    /// As [`Store::sop`], shared rather than copied (the reads every
+    /// request makes).
+    pub async fn cached_sop(
+        &self,
+        agency: &str,
+        id: &str,
+        version: Option<u32>,
+    ) -> Result<std::sync::Arc<sop::Sop>, StoreError> {
         let version = match version {
             Some(v) => v,
             None => {
@@ -197,7 +208,7 @@ impl Store {
         };
         let key = (agency.to_string(), id.to_string(), version);
         if let Some(sop) = self.sop_cache.lock().expect("not poisoned").get(&key) {
-            return Ok(sop.as_ref().clone());
+            return Ok(sop.clone());
         }
         let row = sqlx::query(
             "SELECT file, source FROM sop_versions WHERE agency_id = $1 AND sop_id = $2 AND version = $3",
@@ -211,7 +222,8 @@ impl Store {
         let (file, source): (String, String) = (row.try_get("file")?, row.try_get("source")?);
         let sop = sop::parse_sop(&file, &source)
             .map_err(|e| StoreError::Corrupt(format!("SOP {id} tersimpan tidak dapat dibaca: {}", e[0])))?;
-        self.sop_cache.lock().expect("not poisoned").insert(key, std::sync::Arc::new(sop.clone()));
+        let sop = std::sync::Arc::new(sop);
+        self.sop_cache.lock().expect("not poisoned").insert(key, sop.clone());
         Ok(sop)
     }
 

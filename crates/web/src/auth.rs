@@ -198,7 +198,7 @@ impl User {
         count_unread: bool,
     ) -> Result<User, WebError> {
         let agency = state.store.agency(&account.agency_id).await?;
-        let org = state.store.organisation(&account.agency_id).await?;
+        let org = state.store.cached_organisation(&account.agency_id).await?;
         let today = jiff::Timestamp::now().to_zoned(Clock::of(&agency, Lang::Id).zone).date();
         let may_report = account.is_admin
             || org.may(&account.person_id, engine::organisation::PositionRight::ReadsReports, today);

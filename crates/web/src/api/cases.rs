@@ -5,6 +5,7 @@
 
 use engine::disposition::{Disposition, FIELD_ADDRESSEE, FIELD_DUE, FIELD_INSTRUCTIONS, FIELD_NATURE};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -282,12 +283,12 @@ pub(crate) async fn visible_case(
     state: &AppState,
     user: &User,
     id: &str,
-) -> Result<(CaseState, Sop), Problem> {
+) -> Result<(CaseState, Arc<Sop>), Problem> {
     if !state.store.may_see_case(user.agency_id(), id, user.person(), user.account.is_admin).await? {
         return Err(Problem::not_found());
     }
     let case = state.store.case(user.agency_id(), id).await?;
-    let sop = state.store.sop(user.agency_id(), &case.sop_id, Some(case.sop_version)).await?;
+    let sop = state.store.cached_sop(user.agency_id(), &case.sop_id, Some(case.sop_version)).await?;
     Ok((case, sop))
 }
 
@@ -312,7 +313,7 @@ async fn case_view_with(
     sop: &Sop,
     letters: CaseLetters,
 ) -> Result<CaseView, Problem> {
-    let org = state.store.organisation(user.agency_id()).await?;
+    let org = state.store.cached_organisation(user.agency_id()).await?;
     let tasks = case
         .tasks
         .iter()
