@@ -1,6 +1,7 @@
-//! The reads every request makes — the caller's token, a case and who may
-//! see it, its letters, the task list — and, on SQLite, the connections
-//! they run on. sqlx hands each SQLite statement to a worker thread of its
+//! The reads every request makes — the caller's token and rights, a case
+//! and who may see it, its letters, the task list, an idempotency key, the
+//! SOP version a case runs, whether the agency's cached copy is current —
+//! and, on SQLite, the connections they run on. sqlx hands each SQLite statement to a worker thread of its
 //! own and back; under load about a quarter of the server's time went to
 //! those hand-offs (BENCHMARKS.md, ninth measurement). Here a statement
 //! runs on the calling task on a connection of the store's own, as the
@@ -10,27 +11,34 @@
 //! Only short reads with a bounded answer belong here: a statement holds a
 //! tokio worker while it runs, and its rows are read whole. Long reads
 //! (reports, exports, an audit) and every write stay on the pool. In WAL
-//! mode a read waits for no writer, so nothing here waits on a lock.
+//! mode a read waits for no writer; it may wait a moment while a
+//! checkpoint resets the log, at most [`BUSY`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use futures_util::future::{self, BoxFuture, FutureExt};
-use futures_util::stream::BoxStream;
+use futures_util::stream::{self, BoxStream, StreamExt};
 use rusqlite::{Connection, OpenFlags};
 use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
 use sqlx::{Any, AnyPool, Either, Execute, Executor, SqlStr};
 
-use crate::sqlite_writer::{database_error, run_statement, settle};
+use crate::sqlite_writer::{Rows, database_error, run_statement, settle};
 use crate::write_tx::{first_row, rows_as_stream, run_direct, unsupported};
 
-/// Idle reading connections kept: as many as statements can run at once
-/// on a small server's workers, with room to spare. More are opened when
-/// needed and closed after.
+/// Idle reading connections kept, at least: statements run at once on as
+/// many connections as the runtime has workers (one per core). More are
+/// opened when needed and closed after.
 const KEPT_IDLE: usize = 4;
 /// Prepared statements kept per connection: every hot read fits.
 const CACHED_STATEMENTS: usize = 128;
+/// How long a read waits for a lock before it fails.
+const BUSY: Duration = Duration::from_secs(1);
+/// How long a connection serves: then it is opened afresh, to read
+/// statistics gathered by another process (sqlx's pool does the same).
+const LIFETIME: Duration = Duration::from_secs(30 * 60);
 
 /// Where the hot reads run: the pool, or on SQLite the store's own reading
 /// connections. Read through `&HotReads` as through `&AnyPool`.
@@ -66,18 +74,35 @@ impl HotReads {
 /// time.
 struct SqliteReaders {
     path: PathBuf,
-    /// Idle connections, with the statistics generation each opened in.
-    idle: Mutex<Vec<(u64, Connection)>>,
+    idle: Mutex<Vec<Idle>>,
+    kept: usize,
     generation: AtomicU64,
+}
+
+/// An idle connection, with when and in which statistics generation it
+/// opened.
+struct Idle {
+    conn: Connection,
+    generation: u64,
+    opened: Instant,
 }
 
 impl SqliteReaders {
     fn open(path: &Path) -> Result<SqliteReaders, sqlx::Error> {
-        let readers =
-            SqliteReaders { path: path.to_path_buf(), idle: Mutex::default(), generation: AtomicU64::new(0) };
+        let workers = std::thread::available_parallelism().map_or(KEPT_IDLE, |n| n.get());
+        let readers = SqliteReaders {
+            path: path.to_path_buf(),
+            idle: Mutex::default(),
+            kept: workers.max(KEPT_IDLE),
+            generation: AtomicU64::new(0),
+        };
         // Opened now, so a file that cannot be read is told at start.
         let first = readers.connect()?;
-        readers.idle.lock().expect("not poisoned").push((0, first));
+        readers.idle.lock().expect("not poisoned").push(Idle {
+            conn: first,
+            generation: 0,
+            opened: Instant::now(),
+        });
         Ok(readers)
     }
 
@@ -86,8 +111,7 @@ impl SqliteReaders {
         // for the write lock on a tokio worker.
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&self.path, flags).map_err(database_error)?;
-        // A reader waits for a lock only while a checkpoint resets the log.
-        settle(&conn, CACHED_STATEMENTS)?;
+        settle(&conn, CACHED_STATEMENTS, BUSY)?;
         Ok(conn)
     }
 
@@ -96,24 +120,27 @@ impl SqliteReaders {
         &self,
         sql: &str,
         arguments: Option<AnyArguments>,
+        rows: Rows,
     ) -> Result<(AnyQueryResult, Vec<AnyRow>), sqlx::Error> {
         let generation = self.generation.load(Ordering::Acquire);
-        let idle = {
+        let (taken, stale) = {
             let mut idle = self.idle.lock().expect("not poisoned");
-            // Those opened before the current statistics are dropped.
-            idle.retain(|(opened, _)| *opened == generation);
-            idle.pop()
+            // Those opened before the current statistics, or long ago.
+            let stale: Vec<Idle> = idle
+                .extract_if(.., |c| c.generation != generation || c.opened.elapsed() >= LIFETIME)
+                .collect();
+            (idle.pop(), stale)
         };
-        let conn = match idle {
-            Some((_, conn)) => conn,
-            None => self.connect()?,
+        // Closed outside the lock.
+        drop(stale);
+        let taken = match taken {
+            Some(idle) => idle,
+            None => Idle { conn: self.connect()?, generation, opened: Instant::now() },
         };
-        let ran = run_statement(&conn, sql, arguments);
-        if conn.is_autocommit() {
-            let mut idle = self.idle.lock().expect("not poisoned");
-            if idle.len() < KEPT_IDLE {
-                idle.push((generation, conn));
-            }
+        let ran = run_statement(&taken.conn, sql, arguments, rows);
+        let mut idle = self.idle.lock().expect("not poisoned");
+        if taken.conn.is_autocommit() && idle.len() < self.kept {
+            idle.push(taken);
         }
         ran
     }
@@ -132,7 +159,15 @@ impl<'c> Executor<'c> for &'c HotReads {
     {
         match &self.direct {
             None => (&self.pool).fetch_many(query),
-            Some(direct) => rows_as_stream(run_direct(query, |sql, arguments| direct.run(sql, arguments))),
+            Some(direct) => {
+                let rows =
+                    rows_as_stream(run_direct(query, |sql, arguments| direct.run(sql, arguments, Rows::All)));
+                // The statement ran already; a loop of reads still lets the
+                // worker's other tasks run now and then.
+                let yielding =
+                    stream::once(tokio::task::consume_budget()).filter_map(|()| future::ready(None));
+                yielding.chain(rows).boxed()
+            }
         }
     }
 
@@ -143,7 +178,15 @@ impl<'c> Executor<'c> for &'c HotReads {
     {
         match &self.direct {
             None => (&self.pool).fetch_optional(query),
-            Some(direct) => first_row(run_direct(query, |sql, arguments| direct.run(sql, arguments))),
+            Some(direct) => {
+                let row =
+                    first_row(run_direct(query, |sql, arguments| direct.run(sql, arguments, Rows::First)));
+                async move {
+                    tokio::task::consume_budget().await;
+                    row.await
+                }
+                .boxed()
+            }
         }
     }
 
@@ -178,51 +221,63 @@ mod tests {
 
     use super::*;
 
-    async fn database() -> (tempfile::TempDir, AnyPool, HotReads) {
+    const TABLE: [&str; 3] = [
+        "PRAGMA journal_mode = WAL",
+        "CREATE TABLE kept (id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT, ratio REAL, body BLOB)",
+        "CREATE INDEX kept_name ON kept (name)",
+    ];
+
+    async fn database(setup: &[&str]) -> (tempfile::TempDir, AnyPool, HotReads) {
         sqlx::any::install_default_drivers();
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("r.db");
         let pool = AnyPool::connect(&format!("sqlite://{}?mode=rwc", file.display())).await.unwrap();
-        for statement in [
-            "PRAGMA journal_mode = WAL",
-            "CREATE TABLE kept (id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT)",
-            "CREATE INDEX kept_name ON kept (name)",
-            "INSERT INTO kept (id, name, note) VALUES (1, 'surat', NULL), (2, 'nota', 'dinas')",
-        ] {
-            sqlx::query(statement).execute(&pool).await.unwrap();
+        let rows = "INSERT INTO kept (id, name, note, ratio, body) VALUES (1, 'surat', NULL, 0.25, x'00ff'), (2, 'nota', 'dinas', NULL, NULL)";
+        for statement in TABLE.iter().chain([&rows]).chain(setup) {
+            sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(&pool).await.unwrap();
         }
         let hot = HotReads::new(pool.clone(), Some(&file)).unwrap();
         (dir, pool, hot)
     }
 
-    fn shown(rows: &[AnyRow]) -> Vec<(i64, String, Option<String>)> {
-        rows.iter().map(|r| (r.get("id"), r.get("name"), r.get("note"))).collect()
+    type Shown = (i64, String, Option<String>, Option<f64>, Option<Vec<u8>>);
+
+    fn shown(rows: &[AnyRow]) -> Vec<Shown> {
+        rows.iter()
+            .map(|r| (r.get("id"), r.get("name"), r.get("note"), r.get("ratio"), r.get("body")))
+            .collect()
     }
 
     #[tokio::test]
     async fn hot_reads_answer_as_the_pool_and_see_each_commit() {
-        let (_dir, pool, hot) = database().await;
+        let (_dir, pool, hot) = database(&[]).await;
         assert!(format!("{hot:?}").contains("Direct"), "a file this process writes is read directly");
-        let query = "SELECT id, name, note FROM kept WHERE id >= $1 ORDER BY id";
+        let query = "SELECT id, name, note, ratio, body FROM kept WHERE id >= $1 ORDER BY id";
         let pooled = sqlx::query(query).bind(1_i64).fetch_all(&pool).await.unwrap();
         let direct = sqlx::query(query).bind(1_i64).fetch_all(&hot).await.unwrap();
         assert_eq!(shown(&direct), shown(&pooled));
-        assert_eq!(shown(&direct).len(), 2);
+        assert_eq!(shown(&direct)[0], (1, "surat".into(), None, Some(0.25), Some(vec![0, 255])));
+        // The first of several rows, as sqlx gives it.
+        let first = sqlx::query(query).bind(1_i64).fetch_optional(&hot).await.unwrap();
+        assert_eq!(shown(&first.into_iter().collect::<Vec<_>>()), shown(&pooled[..1]));
         // A commit made elsewhere is seen by the next read.
         sqlx::query("INSERT INTO kept (id, name) VALUES (3, 'disposisi')").execute(&pool).await.unwrap();
-        let one = sqlx::query("SELECT id, name, note FROM kept WHERE name = $1")
+        let one = sqlx::query("SELECT id, name, note, ratio, body FROM kept WHERE name = $1")
             .bind("disposisi")
             .fetch_optional(&hot)
             .await
             .unwrap();
-        assert_eq!(shown(&one.into_iter().collect::<Vec<_>>()), vec![(3, "disposisi".into(), None)]);
+        assert_eq!(
+            shown(&one.into_iter().collect::<Vec<_>>()),
+            vec![(3, "disposisi".into(), None, None, None)]
+        );
         let none = sqlx::query("SELECT id FROM kept WHERE id = $1").bind(9_i64).fetch_optional(&hot).await;
         assert!(none.unwrap().is_none());
     }
 
     #[tokio::test]
     async fn a_write_slipped_into_the_hot_reads_is_refused_and_changes_nothing() {
-        let (_dir, pool, hot) = database().await;
+        let (_dir, pool, hot) = database(&[]).await;
         let refused = sqlx::query("DELETE FROM kept").execute(&hot).await;
         let Err(sqlx::Error::Database(e)) = refused else { panic!("refused, not {refused:?}") };
         assert!(e.message().contains("readonly"), "{e}");
@@ -235,24 +290,11 @@ mod tests {
 
     #[tokio::test]
     async fn after_new_statistics_the_connections_are_opened_afresh() {
-        let (_dir, pool, hot) = database().await;
-        sqlx::query("CREATE INDEX kept_note ON kept (note)").execute(&pool).await.unwrap();
-        let plan = |hot: &HotReads| {
-            let direct = hot.direct.as_ref().unwrap();
-            let sql = "EXPLAIN QUERY PLAN SELECT id FROM kept WHERE name = 'nota' AND note = 'dinas'";
-            let (_, rows) = direct.run(sql, None).unwrap();
-            rows.iter().map(|r| r.get::<String, _>("detail")).collect::<Vec<_>>().join("; ")
-        };
-        let before = plan(&hot);
-        let (chosen, other) = if before.contains("kept_name") {
-            ("kept_name", "kept_note")
-        } else {
-            ("kept_note", "kept_name")
-        };
-        // Statistics saying the index chosen without them is worth nothing
-        // (every row has the same value) and the other finds one row.
-        sqlx::query("ANALYZE").execute(&pool).await.unwrap();
-        sqlx::query("DELETE FROM sqlite_stat1").execute(&pool).await.unwrap();
+        // The statistics tables exist, empty, before the connections open:
+        // filling them later changes no schema, so an open connection has
+        // no reason of its own to read them again.
+        let (_dir, pool, hot) =
+            database(&["CREATE INDEX kept_note ON kept (note)", "ANALYZE", "DELETE FROM sqlite_stat1"]).await;
         // The bundled SQLite also samples values (`sqlite_stat4`), which
         // would tell the truth about these two rows.
         let samples: Option<String> =
@@ -263,13 +305,35 @@ mod tests {
         if samples.is_some() {
             sqlx::query("DELETE FROM sqlite_stat4").execute(&pool).await.unwrap();
         }
-        sqlx::query("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('kept', $1, '1000000 1000000'), ('kept', $2, '1000000 1')")
-            .bind(chosen)
-            .bind(other)
-            .execute(&pool)
-            .await
-            .unwrap();
-        assert!(plan(&hot).contains(chosen), "an open connection keeps what it read: {}", plan(&hot));
+        let asked = std::cell::Cell::new(0);
+        let plan = |hot: &HotReads| {
+            // A new text each time: a kept statement would keep its plan.
+            asked.set(asked.get() + 1);
+            let sql = format!(
+                "EXPLAIN QUERY PLAN SELECT id FROM kept WHERE name = 'nota' AND note = 'dinas' AND {} > 0",
+                asked.get()
+            );
+            let (_, rows) = hot.direct.as_ref().unwrap().run(&sql, None, Rows::All).unwrap();
+            rows.iter().map(|r| r.get::<String, _>("detail")).collect::<Vec<_>>().join("; ")
+        };
+        let before = plan(&hot);
+        let (chosen, other) = if before.contains("kept_name") {
+            ("kept_name", "kept_note")
+        } else {
+            ("kept_note", "kept_name")
+        };
+        // Statistics saying the index chosen without them is worth nothing
+        // (every row has the same value) and the other finds one row.
+        sqlx::query(
+            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('kept', $1, '1000000 1000000'), ('kept', $2, '1000000 1')",
+        )
+        .bind(chosen)
+        .bind(other)
+        .execute(&pool)
+        .await
+        .unwrap();
+        let kept = plan(&hot);
+        assert!(kept.contains(chosen), "an open connection keeps what it read: {kept}");
         hot.statistics_changed();
         let after = plan(&hot);
         assert!(after.contains(other), "a fresh connection reads the new ones: {after} (before {before})");
@@ -277,15 +341,14 @@ mod tests {
 
     #[tokio::test]
     async fn a_kept_statement_is_not_planned_again_for_new_values() {
-        let (_dir, _pool, hot) = database().await;
+        let (_dir, _pool, hot) = database(&[]).await;
         let sql = "SELECT id FROM kept WHERE name = $1 ORDER BY id LIMIT $2";
         for (name, limit) in [("surat", 1_i64), ("nota", 5), ("surat", 2)] {
             sqlx::query(sql).bind(name).bind(limit).fetch_all(&hot).await.unwrap();
         }
         let direct = hot.direct.as_ref().unwrap();
         let idle = direct.idle.lock().unwrap();
-        let (_, conn) = idle.last().unwrap();
-        let kept = conn.prepare_cached(sql).unwrap();
+        let kept = idle.last().unwrap().conn.prepare_cached(sql).unwrap();
         // A `LIMIT $2` bound anew would otherwise re-plan it each time.
         assert_eq!(kept.get_status(rusqlite::StatementStatus::RePrepare), 0);
     }

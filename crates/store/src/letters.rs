@@ -1298,7 +1298,7 @@ impl Store {
 
     /// Every version of `case`'s notification letter, oldest first.
     pub async fn letter_drafts(&self, agency: &str, case: &str) -> Result<Vec<DraftVersion>, StoreError> {
-        let org = self.organisation(agency).await?;
+        let org = self.cached_organisation(agency).await?;
         let mut versions = drafts(&self.pool, agency, case).await?;
         for v in &mut versions {
             v.written_by = org.name(&v.written_by);
@@ -1357,7 +1357,7 @@ impl Store {
     where
         E: sqlx::Executor<'e, Database = Any>,
     {
-        let org = self.organisation(agency).await?;
+        let org = self.cached_organisation(agency).await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT id, case_id, number, seq, dated_at, recipient, subject, signer_id, signer_title, sent_at, code, sha256,
                  signed_with, sent_via

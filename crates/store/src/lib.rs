@@ -98,7 +98,10 @@ const LANES_AT_ONCE: usize = 6;
 /// The database, migrated and ready.
 pub struct Store {
     pool: AnyPool,
-    /// The reads every request makes (see [`hot_reads`]).
+    /// The reads every request makes (see [`hot_reads`]). Declared before
+    /// `writes` so that it is dropped first: SQLite checkpoints and removes
+    /// the `-wal` file when the last connection closes, and a read-only one
+    /// cannot, so the writer's must be the last.
     hot: hot_reads::HotReads,
     backend: Backend,
     /// SQLite allows one writer; queueing writers here (rather than letting
@@ -191,8 +194,8 @@ impl Store {
             planner_statistics::gather_at_open(&pool).await;
         }
         // The write queue's own connection to the same file (see
-        // `sqlite_writer`), unless the database is only read here.
-        // and its reading connections (see `hot_reads`).
+        // `sqlite_writer`) and the hot reads' connections (see
+        // `hot_reads`), unless the database is only read here.
         let file = sqlite_file(&url).filter(|_| sqlite_writable);
         let writer = file.as_deref().map(sqlite_writer::SqliteWriter::open).transpose()?;
         let store = Store {

@@ -123,6 +123,8 @@ mod tests {
         conn.execute("DELETE FROM sqlite_stat1", []).unwrap();
         drop(conn);
         let conn = Connection::open(&file).unwrap();
+        // Planned as the store's own connections plan (QPSG).
+        crate::sqlite_writer::settle(&conn, 16, std::time::Duration::from_secs(1)).unwrap();
         assert_eq!(statistics(&conn, "events"), 0);
 
         // A case's events come by the case, not by reading its agency's

@@ -1,4 +1,6 @@
-//! The SQLite write queue's own connection. sqlx runs every SQLite
+//! The SQLite write queue's own connection, and how the store runs its SQL
+//! on a connection of its own (also the hot reads': [`crate::hot_reads`]).
+//! sqlx runs every SQLite
 //! statement on a worker thread of its own and hands the answer back
 //! through a channel — 18–26 µs a statement against 1.2–1.7 µs called
 //! directly (BENCHMARKS.md, sixth measurement), and a write command runs
@@ -43,7 +45,7 @@ impl SqliteWriter {
     pub(crate) fn open(path: &Path) -> Result<SqliteWriter, sqlx::Error> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(database_error)?;
-        settle(&conn, CACHED_STATEMENTS)?;
+        settle(&conn, CACHED_STATEMENTS, Duration::from_secs(10))?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA journal_mode = WAL;")
             .map_err(database_error)?;
         Ok(SqliteWriter(Arc::new(Mutex::new(conn))))
@@ -92,6 +94,7 @@ impl DirectTx {
         &mut self,
         sql: &str,
         arguments: Option<AnyArguments>,
+        rows: Rows,
     ) -> Result<(AnyQueryResult, Vec<AnyRow>), sqlx::Error> {
         let conn = self.conn();
         if conn.is_autocommit() {
@@ -99,7 +102,7 @@ impl DirectTx {
             // disk, an I/O error); nothing may then run outside it.
             return Err(sqlx::Error::Protocol("the transaction was ended by an earlier failure".into()));
         }
-        run_statement(conn, sql, arguments)
+        run_statement(conn, sql, arguments, rows)
     }
 
     /// Commits, on a blocking thread (the fsync). The connection is free
@@ -133,17 +136,27 @@ impl Drop for DirectTx {
 }
 
 /// What the store's own connections share (this writer's, and the hot
-/// reads'): a wait for a lock, statements kept prepared, and plans that do
-/// not depend on the values bound. Without that guarantee (QPSG) SQLite
-/// plans a statement anew each time a parameter that could sway its plan
-/// is bound again — a `LIMIT $n`, a value compared with a partial index's
-/// condition — and a kept statement is parsed again on every use: 4 % of
-/// the server's time under load for the task list alone.
-pub(crate) fn settle(conn: &Connection, cached_statements: usize) -> Result<(), sqlx::Error> {
-    conn.busy_timeout(Duration::from_secs(10)).map_err(database_error)?;
+/// reads'): how long to wait for a lock, statements kept prepared, and
+/// plans that do not depend on the values bound. Without that guarantee
+/// (QPSG) SQLite plans a kept statement anew each time a parameter that
+/// could sway its plan is bound again (a `LIMIT $n`, say), parsing it
+/// again on every use: 4 % of the server's time under load for the task
+/// list alone. With it, a bound value never selects a partial index: SQL
+/// that relies on one writes the index's condition as it is (`is_open =
+/// 1`), which the store's SQL does.
+pub(crate) fn settle(conn: &Connection, cached_statements: usize, busy: Duration) -> Result<(), sqlx::Error> {
+    conn.busy_timeout(busy).map_err(database_error)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true).map_err(database_error)?;
     conn.set_prepared_statement_cache_capacity(cached_statements);
     Ok(())
+}
+
+/// Which of a statement's rows are wanted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rows {
+    All,
+    /// The first only (`fetch_optional`, `fetch_one`): the rest are not read.
+    First,
 }
 
 /// Runs one statement of the store's SQL with `arguments` on `conn`: what
@@ -152,6 +165,7 @@ pub(crate) fn run_statement(
     conn: &Connection,
     sql: &str,
     arguments: Option<AnyArguments>,
+    wanted: Rows,
 ) -> Result<(AnyQueryResult, Vec<AnyRow>), sqlx::Error> {
     let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
     let values = arguments.map(|a| a.values.0).unwrap_or_default();
@@ -195,6 +209,9 @@ pub(crate) fn run_statement(
             out.values.push(AnyValue { kind });
         }
         rows.push(out);
+        if wanted == Rows::First {
+            break;
+        }
     }
     drop(stepping);
     drop(statement);

@@ -195,8 +195,8 @@ impl Batch {
         // On a task of its own: when the command committing goes away
         // meanwhile (a client that hung up), the commit still finishes and
         // the others in the batch learn whether it landed, instead of being
-        // told it was interrupted.
-        // It also keeps the storage's health for `/healthz`.
+        // told it was interrupted. The task also keeps the storage's health
+        // for `/healthz`.
         let shared = shared.clone();
         let committing = tokio::spawn(async move {
             let result = tx.commit().await.map_err(StoreError::from);

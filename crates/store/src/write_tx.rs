@@ -3,7 +3,9 @@
 //! queue), or the SQLite write queue's own connection
 //! ([`crate::sqlite_writer`]). The store's write code takes a
 //! `&mut WriteTx` and runs its queries on `&mut **tx` as it would on a
-//! sqlx transaction: one set of SQL text and row mappings for both.
+//! sqlx transaction: one set of SQL text and row mappings for both. The
+//! helpers at the end turn a statement run at once into sqlx's answers,
+//! for this and for the hot reads ([`crate::hot_reads`]).
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -13,7 +15,7 @@ use futures_util::stream::{self, BoxStream, StreamExt};
 use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
 use sqlx::{Any, Either, Execute, Executor, SqlStr, Transaction};
 
-use crate::sqlite_writer::DirectTx;
+use crate::sqlite_writer::{DirectTx, Rows};
 
 /// A command's open transaction; dropped unfinished, it is rolled back.
 pub struct WriteTx(TxConn);
@@ -96,7 +98,9 @@ impl<'c> Executor<'c> for &'c mut TxConn {
     {
         match self {
             TxConn::Pooled(tx) => (&mut **tx).fetch_many(query),
-            TxConn::Direct(tx) => rows_as_stream(run_direct(query, |sql, arguments| tx.run(sql, arguments))),
+            TxConn::Direct(tx) => {
+                rows_as_stream(run_direct(query, |sql, arguments| tx.run(sql, arguments, Rows::All)))
+            }
         }
     }
 
@@ -107,7 +111,9 @@ impl<'c> Executor<'c> for &'c mut TxConn {
     {
         match self {
             TxConn::Pooled(tx) => (&mut **tx).fetch_optional(query),
-            TxConn::Direct(tx) => first_row(run_direct(query, |sql, arguments| tx.run(sql, arguments))),
+            TxConn::Direct(tx) => {
+                first_row(run_direct(query, |sql, arguments| tx.run(sql, arguments, Rows::First)))
+            }
         }
     }
 
