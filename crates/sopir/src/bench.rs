@@ -113,6 +113,41 @@ pub(crate) fn tokens(
     Ok(tokens)
 }
 
+/// Revokes every working token named as [`tokens`] names them of each
+/// person in `tokens`, through the API (the one calling last): a
+/// measurement repeated on one history would otherwise reach the limit of
+/// working tokens a person may have.
+pub(crate) async fn revoke_tokens(
+    http: &reqwest::Client,
+    base: &str,
+    tokens: &HashMap<String, String>,
+) -> Result<(), CliError> {
+    for token in tokens.values() {
+        let listed = http
+            .get(format!("{base}/api/v1/tokens"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(bench_error)?
+            .bytes()
+            .await
+            .map_err(bench_error)?;
+        let listed: Vec<serde_json::Value> = serde_json::from_slice(&listed).map_err(bench_error)?;
+        // Newest first, so the one calling (the newest) goes last.
+        let ids = listed.iter().rev().filter(|t| t["name"] == "bench" && t["revoked_at"].is_null());
+        for id in ids.filter_map(|t| t["id"].as_str()) {
+            http.delete(format!("{base}/api/v1/tokens/{id}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .and_then(reqwest::Response::error_for_status)
+                .map_err(bench_error)?;
+        }
+    }
+    Ok(())
+}
+
 /// The people the VPN SOP needs.
 const PEOPLE: [&str; 6] =
     [REQUESTER, "lmj-kadis", "lmj-sekdin", "lmj-kabid", "lmj-kasi", "lmj-admin-jaringan"];

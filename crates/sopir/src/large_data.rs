@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::CliError;
-use crate::bench::{Timings, bench_error, call, peak_rss_kb, size_of, start_server, tokens};
+use crate::bench::{Timings, bench_error, call, peak_rss_kb, revoke_tokens, size_of, start_server, tokens};
 
 pub struct Options {
     pub cases: usize,
@@ -127,6 +127,7 @@ async fn measure(options: &Options, url: &str) -> Result<(), CliError> {
             usize::from(call(get("lmj-kadis", "/dashboard".into()), "dashboard", &timings).await?.is_none());
     }
     let rss = peak_rss_kb(server.0.id());
+    revoke_tokens(&http, &base, &tokens).await?;
     drop(server);
     println!("measured on {url} ({} cases sampled), failures: {failed}", case_ids.len());
     timings.print(16);
