@@ -145,7 +145,8 @@ impl Store {
                 DayOff {
                     date,
                     name: r.try_get("name")?,
-                    kind: DayOffKind::parse(&kind).unwrap_or(DayOffKind::Libur),
+                    kind: DayOffKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("jenis hari libur {kind} pada {day}")))?,
                     source: r.try_get("source")?,
                 },
             );

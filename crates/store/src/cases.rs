@@ -103,11 +103,13 @@ pub(crate) fn fold(events: &[Event], state: Option<CaseState>) -> CaseState {
 }
 
 impl Store {
+    /// The agency's organisation and calendar, shared (not copied) for a
+    /// command's [`Context`].
     async fn context_parts(
         &self,
         agency: &str,
-    ) -> Result<(engine::Organisation, engine::Calendar), StoreError> {
-        Ok((self.organisation(agency).await?, self.calendar(agency).await?))
+    ) -> Result<(std::sync::Arc<engine::Organisation>, std::sync::Arc<engine::Calendar>), StoreError> {
+        Ok((self.cached_organisation(agency).await?, self.cached_calendar(agency).await?))
     }
 
     /// Starts a case: [`Submit`].
@@ -141,7 +143,7 @@ impl Store {
         mut command: Submit,
         replay: Option<&Replay>,
     ) -> Result<(Write, Result<CaseState, StoreError>), StoreError> {
-        let sop = self.sop(&command.agency, &command.sop, None).await?;
+        let sop = self.cached_sop(&command.agency, &command.sop, None).await?;
         let (org, calendar) = self.context_parts(&command.agency).await?;
         let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
         let mut write = self.write_in(&command.agency).await?;
@@ -266,7 +268,7 @@ impl Store {
                 claim_in(tx, replay, "").await?;
             }
             let state = self.load_case(tx, &agency, &case).await?;
-            let sop = self.sop(&agency, &state.sop_id, Some(state.sop_version)).await?;
+            let sop = self.cached_sop(&agency, &state.sop_id, Some(state.sop_version)).await?;
             let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
             match self.complete_in(tx, &ctx, state.clone(), command, LetterWork::Do(signature)).await {
                 // The engine refuses before anything is written: what is kept
@@ -305,7 +307,7 @@ impl Store {
         input.attachments.extend(ids.iter().cloned());
         if let Some(d) = input.disposition.take() {
             // The boxes are the agency's own list.
-            let boxes = self.agency(agency).await?.letters.disposition_instructions;
+            let boxes = self.cached_agency(agency).await?.letters.disposition_instructions.clone();
             input.disposition = Some(d.check(&boxes, ctx.local_date(at)).map_err(EngineError::Invalid)?);
         }
         let mut events = workflow::complete(ctx, &state, &task, &by, input, at)?;

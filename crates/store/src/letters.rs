@@ -750,7 +750,7 @@ impl Store {
             }),
         };
 
-        let agency = self.agency(&state.agency).await?;
+        let agency = self.cached_agency(&state.agency).await?;
         let year = i64::from(local(at, zone).year());
         let (seq, number) = if agency.letters.srikandi {
             (None, srikandi_number(signing.srikandi_number)?)
@@ -921,7 +921,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let (org, zone) = (ctx.org, &ctx.calendar.zone);
         let StepDone { by, position, at, .. } = *done;
-        let agency = self.agency(&state.agency).await?;
+        let agency = self.cached_agency(&state.agency).await?;
         if !agency.letters.srikandi {
             return Err(StoreError::invalid(
                 SRIKANDI_FILE,
