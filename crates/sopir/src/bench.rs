@@ -93,16 +93,18 @@ pub(crate) fn bench_error(e: impl std::fmt::Display) -> CliError {
     CliError::Bench(e.to_string())
 }
 
-/// Makes an API token for each person (by the CLI, on the server's database).
+/// Makes an API token named `name` for each person (by the CLI, on the
+/// server's database).
 pub(crate) fn tokens(
     exe: &Path,
     database_url: &str,
     people: &[&str],
+    name: &str,
 ) -> Result<HashMap<String, String>, CliError> {
     let mut tokens = HashMap::new();
     for &who in people {
         let out = Command::new(exe)
-            .args(["user", "token", who, "--name", "bench", "--database-url", database_url])
+            .args(["user", "token", who, "--name", name, "--database-url", database_url])
             .output()
             .map_err(bench_error)?;
         if !out.status.success() {
@@ -113,14 +115,13 @@ pub(crate) fn tokens(
     Ok(tokens)
 }
 
-/// Revokes every working token named as [`tokens`] names them of each
-/// person in `tokens`, through the API (the one calling last): a
-/// measurement repeated on one history would otherwise reach the limit of
-/// working tokens a person may have.
+/// Revokes the working tokens named `name` (made by [`tokens`] for this
+/// run) of each person in `tokens`, through the API, the one calling last.
 pub(crate) async fn revoke_tokens(
     http: &reqwest::Client,
     base: &str,
     tokens: &HashMap<String, String>,
+    name: &str,
 ) -> Result<(), CliError> {
     for token in tokens.values() {
         let listed = http
@@ -135,7 +136,7 @@ pub(crate) async fn revoke_tokens(
             .map_err(bench_error)?;
         let listed: Vec<serde_json::Value> = serde_json::from_slice(&listed).map_err(bench_error)?;
         // Newest first, so the one calling (the newest) goes last.
-        let ids = listed.iter().rev().filter(|t| t["name"] == "bench" && t["revoked_at"].is_null());
+        let ids = listed.iter().rev().filter(|t| t["name"] == name && t["revoked_at"].is_null());
         for id in ids.filter_map(|t| t["id"].as_str()) {
             http.delete(format!("{base}/api/v1/tokens/{id}"))
                 .bearer_auth(token)
@@ -371,10 +372,11 @@ pub async fn run(options: Options) -> Result<(), CliError> {
             .ok_or_else(|| bench_error("lumajang/vpn missing"))?,
     );
     let mut agencies =
-        vec![Driven { sop: format!("{AGENCY}/vpn"), tokens: tokens(&exe, &database_url, &PEOPLE)? }];
+        vec![Driven { sop: format!("{AGENCY}/vpn"), tokens: tokens(&exe, &database_url, &PEOPLE, "bench")? }];
     for copy in &copies {
         let people: Vec<String> = PEOPLE.iter().map(|p| copy.id_of(p, AGENCY, PREFIX)).collect();
-        let theirs = tokens(&exe, &database_url, &people.iter().map(String::as_str).collect::<Vec<_>>())?;
+        let theirs =
+            tokens(&exe, &database_url, &people.iter().map(String::as_str).collect::<Vec<_>>(), "bench")?;
         let tokens = PEOPLE
             .iter()
             .zip(&people)

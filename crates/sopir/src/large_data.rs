@@ -4,6 +4,7 @@
 //! case, a registry search, the yearly accountability report and the head's
 //! dashboard, through the JSON API; and the server's peak memory.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -73,18 +74,48 @@ async fn measure(options: &Options, url: &str) -> Result<(), CliError> {
     // Tokens first: a server opening a big history may spend its first
     // minutes on the daily work (retention purge, overdue escalations),
     // holding the write lock longer than another process waits for it.
-    let tokens = Arc::new(tokens(&exe, url, &MEASURED)?);
+    // Named for this run alone: only these are revoked when it is done.
+    let name = format!("bench-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let tokens = Arc::new(tokens(&exe, url, &MEASURED, &name)?);
     let (server, base) = start_server(&exe, &options.data_dir, options.database_url.as_deref()).await?;
     let http = reqwest::Client::new();
-    let get = |who: &str, path: String| http.get(format!("{base}/api/v1{path}")).bearer_auth(&tokens[who]);
     let timings = Timings::default();
+    let measured = measure_on(&http, &base, &tokens, options.samples, &timings).await;
+    let rss = peak_rss_kb(server.0.id());
+    // Whatever the measurement's outcome: a measurement repeated on one
+    // history would otherwise reach the limit of working tokens a person
+    // may have.
+    if let Err(e) = revoke_tokens(&http, &base, &tokens, &name).await {
+        eprintln!("sopir bench: token \"{name}\" tidak semuanya dicabut: {e}");
+    }
+    drop(server);
+    let (sampled, failed) = measured?;
+    println!("measured on {url} ({sampled} cases sampled), failures: {failed}");
+    timings.print(16);
+    if let Some(kb) = rss {
+        println!("  server peak RSS  {:.1} MB", kb as f64 / 1024.0);
+    }
+    Ok(())
+}
+
+/// Asks for each view `samples` times (reports and the dashboard at most
+/// ten), timing each call: how many cases were sampled, how many calls
+/// failed.
+async fn measure_on(
+    http: &reqwest::Client,
+    base: &str,
+    tokens: &HashMap<String, String>,
+    samples: usize,
+    timings: &Timings,
+) -> Result<(usize, usize), CliError> {
+    let get = |who: &str, path: String| http.get(format!("{base}/api/v1{path}")).bearer_auth(&tokens[who]);
     let year = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).year();
 
     // Case ids and registry names to ask for, spread over the history.
     let mut case_ids = Vec::new();
     let mut cursor = String::new();
-    while case_ids.len() < options.samples {
-        let page = call(get("lmj-kasi", format!("/cases?limit=100{cursor}")), "list cases", &timings).await?;
+    while case_ids.len() < samples {
+        let page = call(get("lmj-kasi", format!("/cases?limit=100{cursor}")), "list cases", timings).await?;
         let Some(page) = page else { break };
         case_ids.extend(
             page["items"].as_array().into_iter().flatten().filter_map(|c| c["id"].as_str().map(String::from)),
@@ -95,7 +126,7 @@ async fn measure(options: &Options, url: &str) -> Result<(), CliError> {
         }
     }
     let names: Vec<String> =
-        call(get("lmj-admin-jaringan", "/registries/vpn?limit=100".into()), "registry", &timings)
+        call(get("lmj-admin-jaringan", "/registries/vpn?limit=100".into()), "registry", timings)
             .await?
             .and_then(|p| p["items"].as_array().cloned())
             .unwrap_or_default()
@@ -105,34 +136,26 @@ async fn measure(options: &Options, url: &str) -> Result<(), CliError> {
     timings.0.lock().expect("not poisoned").clear();
 
     let mut failed = 0;
-    for i in 0..options.samples {
+    for i in 0..samples {
         for who in MEASURED {
-            failed += usize::from(call(get(who, "/tasks".into()), "inbox", &timings).await?.is_none());
+            failed += usize::from(call(get(who, "/tasks".into()), "inbox", timings).await?.is_none());
         }
         if let Some(id) = case_ids.get(i % case_ids.len().max(1)) {
             failed +=
-                usize::from(call(get("lmj-kasi", format!("/cases/{id}")), "case", &timings).await?.is_none());
+                usize::from(call(get("lmj-kasi", format!("/cases/{id}")), "case", timings).await?.is_none());
         }
         if let Some(name) = names.get(i % names.len().max(1)) {
             let path = format!("/registries/vpn?q={name}");
             failed += usize::from(
-                call(get("lmj-admin-jaringan", path), "registry search", &timings).await?.is_none(),
+                call(get("lmj-admin-jaringan", path), "registry search", timings).await?.is_none(),
             );
         }
     }
-    for _ in 0..options.samples.clamp(1, 10) {
+    for _ in 0..samples.clamp(1, 10) {
         let path = format!("/reports?from={year}-01-01&to={year}-12-31");
-        failed += usize::from(call(get("lmj-kadis", path), "report (year)", &timings).await?.is_none());
+        failed += usize::from(call(get("lmj-kadis", path), "report (year)", timings).await?.is_none());
         failed +=
-            usize::from(call(get("lmj-kadis", "/dashboard".into()), "dashboard", &timings).await?.is_none());
+            usize::from(call(get("lmj-kadis", "/dashboard".into()), "dashboard", timings).await?.is_none());
     }
-    let rss = peak_rss_kb(server.0.id());
-    revoke_tokens(&http, &base, &tokens).await?;
-    drop(server);
-    println!("measured on {url} ({} cases sampled), failures: {failed}", case_ids.len());
-    timings.print(16);
-    if let Some(kb) = rss {
-        println!("  server peak RSS  {:.1} MB", kb as f64 / 1024.0);
-    }
-    Ok(())
+    Ok((case_ids.len(), failed))
 }

@@ -355,7 +355,7 @@ impl Store {
             let events = workflow::withdraw(&state, by, reason, at)?;
             let after = fold(&events, Some(state));
             self.record(tx, agency, &calendar, &events).await?;
-            let sop = self.sop(agency, &after.sop_id, Some(after.sop_version)).await?;
+            let sop = self.cached_sop(agency, &after.sop_id, Some(after.sop_version)).await?;
             let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
             self.notify_about(tx, &ctx, &after, &events).await?;
             self.run_effects(tx, &ctx, &after, Moment::Withdrawn, at).await?;

@@ -862,12 +862,13 @@ impl Store {
         else {
             return Ok(Err(key));
         };
-        let sop = self.sop(agency_id, &state.sop_id, Some(state.sop_version)).await?;
-        let agency = self.agency(agency_id).await?;
+        let sop = self.cached_sop(agency_id, &state.sop_id, Some(state.sop_version)).await?;
+        let agency = self.cached_agency(agency_id).await?;
         if agency.letters.srikandi || sop.step(task.step).is_none_or(|s| s.action != ActionKind::Sign) {
             return Ok(Err(key));
         }
-        let (org, calendar) = (self.organisation(agency_id).await?, self.calendar(agency_id).await?);
+        let (org, calendar) =
+            (self.cached_organisation(agency_id).await?, self.cached_calendar(agency_id).await?);
         let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
         let zone = calendar.zone.clone();
         let Ok(draft) = draft_to_sign(&sop, drafts(&self.pool, agency_id, &state.id).await?.pop()) else {

@@ -181,8 +181,8 @@ impl Store {
         Ok((*self.cached_sop(agency, id, version).await?).clone())
     }
 
-    /// As [`Store::sop`], shared rather than copied (the reads every
-    /// request makes).
+    /// As [`Store::sop`], shared rather than copied (for the reads every
+    /// request makes, and the commands).
     pub async fn cached_sop(
         &self,
         agency: &str,
