@@ -1,12 +1,13 @@
 //! The reads every request makes — the caller's token and rights, a case
 //! and who may see it, its letters, the task list, an idempotency key, the
 //! SOP version a case runs, whether the agency's cached copy is current —
-//! and, on SQLite, the connections they run on. sqlx hands each SQLite statement to a worker thread of its
-//! own and back; under load about a quarter of the server's time went to
-//! those hand-offs (BENCHMARKS.md, ninth measurement). Here a statement
-//! runs on the calling task on a connection of the store's own, as the
-//! write queue's statements do ([`crate::sqlite_writer`]), with the same
-//! SQL text and row mappings as on the pool.
+//! and, on SQLite, the connections they run on. sqlx hands each SQLite
+//! statement to a worker thread of its own and back; under load about a
+//! quarter of the server's time went to those hand-offs (BENCHMARKS.md,
+//! ninth measurement). Here a statement runs on the calling task on a
+//! connection of the store's own, as the write queue's statements do
+//! ([`crate::sqlite_writer`]), with the same SQL text and row mappings as
+//! on the pool.
 //!
 //! Only short reads with a bounded answer belong here: a statement holds a
 //! tokio worker while it runs, and its rows are read whole. Long reads

@@ -434,9 +434,8 @@ impl Store {
     /// of its agency do (see [`sop::registry_kind::conflicts`]), each
     /// located in `sop`: publishing it would give one registry two rules.
     pub async fn registry_kind_conflicts(&self, sop: &Sop) -> Result<Vec<sop::Diagnostic>, StoreError> {
-        let published: Vec<Sop> =
-            self.newest_sops(&sop.agency).await?.iter().map(|s| (**s).clone()).collect();
-        Ok(sop::registry_kind::conflicts(sop, &published))
+        let published = self.newest_sops(&sop.agency).await?;
+        Ok(sop::registry_kind::conflicts(sop, published.iter().map(|s| s.as_ref())))
     }
 
     /// The registry of `agency` with this key, if it has one. A built-in

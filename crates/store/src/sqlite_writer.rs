@@ -1,10 +1,9 @@
 //! The SQLite write queue's own connection, and how the store runs its SQL
 //! on a connection of its own (also the hot reads': [`crate::hot_reads`]).
-//! sqlx runs every SQLite
-//! statement on a worker thread of its own and hands the answer back
-//! through a channel — 18–26 µs a statement against 1.2–1.7 µs called
-//! directly (BENCHMARKS.md, sixth measurement), and a write command runs
-//! about twenty. SQLite has one writer anyway, so the queue keeps one
+//! sqlx runs every SQLite statement on a worker thread of its own and
+//! hands the answer back through a channel — 18–26 µs a statement against
+//! 1.2–1.7 µs called directly (BENCHMARKS.md, sixth measurement), and a
+//! write command runs about twenty. SQLite has one writer anyway, so the queue keeps one
 //! connection here and runs its commands' statements on it directly, on
 //! the calling task: a statement inside a transaction that already holds
 //! the write lock waits for no other writer (only for its own work — a
