@@ -133,7 +133,7 @@ impl Live {
         let agency = id.split_once('/').map_or(id, |(agency, _)| agency);
         let sop = match store.sop(agency, id, None).await {
             Err(store::StoreError::NotFound(_)) => Err(CliError::UnknownSop(id.to_string())),
-            other => Ok(other?),
+            other => Ok(std::sync::Arc::unwrap_or_clone(other?)),
         };
         store.close().await;
         sop

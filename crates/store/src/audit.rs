@@ -31,9 +31,10 @@ macro_rules! select_events {
 #[cfg(feature = "test-support")]
 pub(crate) use select_events;
 
-/// A case's events (`$1` its agency, `$2` the case), in chain order.
+/// A case's events (`$1` its agency, `$2` the case) from `$3` (a `seq`)
+/// on, in chain order.
 pub(crate) const CASE_EVENTS: &str = select_events!(
-    "WHERE agency_id = $1 AND case_id = $2 ORDER BY chain_seq IS NOT NULL, COALESCE(chain_seq, seq)"
+    "WHERE agency_id = $1 AND case_id = $2 AND seq >= $3 ORDER BY chain_seq IS NOT NULL, COALESCE(chain_seq, seq)"
 );
 
 /// The hash before the first event of every chain.
@@ -274,11 +275,24 @@ pub(crate) async fn case_events<'e, E>(
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
+    case_events_from(executor, agency, case, i64::MIN).await
+}
+
+/// A case's events from the one numbered `seq` on, in chain order.
+pub(crate) async fn case_events_from<'e, E>(
+    executor: E,
+    agency: &str,
+    case: &str,
+    seq: i64,
+) -> Result<Vec<StoredEvent>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
     // The empty case id is the changes outside cases', never a case's.
     if case.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_as(CASE_EVENTS).bind(agency).bind(case).fetch_all(executor).await?)
+    Ok(sqlx::query_as(CASE_EVENTS).bind(agency).bind(case).bind(seq).fetch_all(executor).await?)
 }
 
 /// The newest `limit` changes outside cases recorded for `agency`, newest first.

@@ -8,7 +8,8 @@ use engine::workflow;
 use engine::{CaseState, Context, EngineError, Event};
 use sqlx::Row;
 
-use crate::audit::{append, case_events};
+use crate::audit::{append, case_events, case_events_from};
+use crate::case_cache::Folded;
 use crate::command::{Complete, Submit};
 use crate::effects::{Moment, StepDone};
 use crate::idempotency::{Answering, Replay, claim_in, unclaim_in};
@@ -16,7 +17,7 @@ use crate::letter_reservation::Reservation;
 use crate::letters::OwnDraftAttempt;
 use crate::letters::SignatureWork;
 use crate::notice_delivery::Notice;
-use crate::personal_data::{carries_personal, open_events, seal_events};
+use crate::personal_data::{carries_personal, open_state, seal_events, state_carries_personal};
 use crate::report_months::CompletedTask;
 use crate::write_queue::Write;
 use crate::{Store, StoreError, WriteTx, new_id};
@@ -87,6 +88,10 @@ pub struct CaseFilter<'a> {
 /// PostgreSQL queues writers — also of other processes — on the head row.
 pub(crate) const LOCK_CHAIN: &str = "UPDATE audit_head SET seq = seq WHERE id = 1";
 
+fn case_not_found(case: &str) -> StoreError {
+    StoreError::NotFound(format!("permohonan {case}"))
+}
+
 /// A notification's opening words, for a mail subject.
 fn first_words(message: &str) -> String {
     let words: Vec<&str> = message.split_whitespace().take(10).collect();
@@ -143,7 +148,7 @@ impl Store {
         mut command: Submit,
         replay: Option<&Replay>,
     ) -> Result<(Write, Result<CaseState, StoreError>), StoreError> {
-        let sop = self.cached_sop(&command.agency, &command.sop, None).await?;
+        let sop = self.sop(&command.agency, &command.sop, None).await?;
         let (org, calendar) = self.context_parts(&command.agency).await?;
         let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
         let mut write = self.write_in(&command.agency).await?;
@@ -268,7 +273,7 @@ impl Store {
                 claim_in(tx, replay, "").await?;
             }
             let state = self.load_case(tx, &agency, &case).await?;
-            let sop = self.cached_sop(&agency, &state.sop_id, Some(state.sop_version)).await?;
+            let sop = self.sop(&agency, &state.sop_id, Some(state.sop_version)).await?;
             let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
             match self.complete_in(tx, &ctx, state.clone(), command, LetterWork::Do(signature)).await {
                 // The engine refuses before anything is written: what is kept
@@ -355,7 +360,7 @@ impl Store {
             let events = workflow::withdraw(&state, by, reason, at)?;
             let after = fold(&events, Some(state));
             self.record(tx, agency, &calendar, &events).await?;
-            let sop = self.cached_sop(agency, &after.sop_id, Some(after.sop_version)).await?;
+            let sop = self.sop(agency, &after.sop_id, Some(after.sop_version)).await?;
             let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
             self.notify_about(tx, &ctx, &after, &events).await?;
             self.run_effects(tx, &ctx, &after, Moment::Withdrawn, at).await?;
@@ -365,36 +370,50 @@ impl Store {
         write.finish(result).await
     }
 
+    /// The case as stored (personal values sealed), read inside `tx`:
+    /// the kept copy brought up to date where there is one. What is read
+    /// here is not kept, as the command may yet be rolled back.
     pub(crate) async fn load_case(
         &self,
         tx: &mut WriteTx,
         agency: &str,
         case: &str,
     ) -> Result<CaseState, StoreError> {
-        let stored = case_events(&mut **tx, agency, case).await?;
-        let events = stored.iter().map(|e| e.event()).collect::<Result<Vec<_>, _>>()?;
-        CaseState::from_events(&events).ok_or_else(|| StoreError::NotFound(format!("permohonan {case}")))
+        if let Some(kept) = self.case_cache.get(agency, case) {
+            let rows = case_events_from(&mut **tx, agency, case, kept.last_seq()).await?;
+            if let Some(folded) = kept.extended(&rows)? {
+                return Ok(folded.state);
+            }
+        }
+        let rows = case_events(&mut **tx, agency, case).await?;
+        Folded::from_rows(&rows)?.map(|f| f.state).ok_or_else(|| case_not_found(case))
     }
 
-    /// The current state of a case of `agency`, rebuilt from its events,
-    /// personal data opened for display.
+    /// The current state of a case of `agency`, personal data opened for
+    /// display.
     pub async fn case(&self, agency: &str, case: &str) -> Result<CaseState, StoreError> {
-        let stored = case_events(&self.hot, agency, case).await?;
-        let mut events = stored.iter().map(|e| e.event()).collect::<Result<Vec<_>, _>>()?;
-        let not_found = || StoreError::NotFound(format!("permohonan {case}"));
-        // The first event names the SOP version whose fields say what is personal.
-        let Some(EventBody::CaseOpened { sop_id, sop_version, .. }) = events.first().map(|e| e.body.clone())
-        else {
-            return Err(not_found());
+        let kept = self.case_cache.get(agency, case);
+        let folded = match kept {
+            Some(kept) => {
+                kept.extended(&case_events_from(&self.hot, agency, case, kept.last_seq()).await?)?
+            }
+            None => None,
         };
-        let sop = self.cached_sop(agency, &sop_id, Some(sop_version)).await?;
-        let case_key = if carries_personal(&events, &sop) {
+        let folded = match folded {
+            Some(folded) => folded,
+            None => Folded::from_rows(&case_events(&self.hot, agency, case).await?)?
+                .ok_or_else(|| case_not_found(case))?,
+        };
+        self.case_cache.keep(agency, case, &folded);
+        let mut state = folded.state;
+        let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
+        let case_key = if state_carries_personal(&state, &sop) {
             self.case_key(&self.hot, agency, case).await?
         } else {
             None
         };
-        open_events(&mut events, &sop, self.key.as_ref(), case_key.as_ref())?;
-        CaseState::from_events(&events).ok_or_else(not_found)
+        open_state(&mut state, &sop, self.key.as_ref(), case_key.as_ref())?;
+        Ok(state)
     }
 
     /// Appends the events and updates the views, inside `tx`.

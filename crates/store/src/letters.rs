@@ -862,7 +862,7 @@ impl Store {
         else {
             return Ok(Err(key));
         };
-        let sop = self.cached_sop(agency_id, &state.sop_id, Some(state.sop_version)).await?;
+        let sop = self.sop(agency_id, &state.sop_id, Some(state.sop_version)).await?;
         let agency = self.cached_agency(agency_id).await?;
         if agency.letters.srikandi || sop.step(task.step).is_none_or(|s| s.action != ActionKind::Sign) {
             return Ok(Err(key));
@@ -1039,7 +1039,7 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let version = u32::try_from(row.try_get::<i64, _>("sop_version")?).unwrap_or_default();
-        let sop = self.cached_sop(agency, &row.try_get::<String, _>("sop_id")?, Some(version)).await?;
+        let sop = self.sop(agency, &row.try_get::<String, _>("sop_id")?, Some(version)).await?;
         let step = u32::try_from(row.try_get::<i64, _>("step")?).ok().and_then(|no| sop.step(no));
         if sop.letter.is_none() || step.is_none_or(|s| s.action != ActionKind::Sign) {
             return Ok(None);
@@ -1096,7 +1096,7 @@ impl Store {
             return Ok(true);
         }
         let version = u32::try_from(row.try_get::<i64, _>("sop_version")?).unwrap_or_default();
-        let sop = self.cached_sop(agency, &row.try_get::<String, _>("sop_id")?, Some(version)).await?;
+        let sop = self.sop(agency, &row.try_get::<String, _>("sop_id")?, Some(version)).await?;
         let lanes = sqlx::query(LANES_OF_CANDIDATE)
             .bind(case)
             .bind(agency)

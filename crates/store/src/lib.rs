@@ -10,6 +10,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod ca_certificate;
 mod calendar;
+mod case_cache;
 mod cases;
 pub mod chain_anchor;
 pub mod checkpoint;
@@ -118,6 +119,8 @@ pub struct Store {
     lane_permits: std::sync::Arc<tokio::sync::Semaphore>,
     /// Each agency's profile, organisation and calendar, kept in memory.
     agencies: agency_cache::AgencyCache,
+    /// The cases read lately, folded (see [`case_cache`]).
+    case_cache: case_cache::CaseCache,
     /// Seals personal data (NIK); without it such data is refused.
     key: Option<DataKey>,
     /// Parsed SOP versions by (agency, id, version): published versions are immutable.
@@ -206,6 +209,7 @@ impl Store {
             lanes: std::sync::Mutex::default(),
             lane_permits: std::sync::Arc::new(tokio::sync::Semaphore::new(LANES_AT_ONCE)),
             agencies: agency_cache::AgencyCache::default(),
+            case_cache: case_cache::CaseCache::default(),
             key: None,
             sop_cache: std::sync::Mutex::default(),
         };

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
-use engine::{Event, EventBody};
+use engine::{ActionInput, CaseState, Event, EventBody};
 
 use crate::StoreError;
 use crate::WriteTx;
@@ -188,22 +188,39 @@ fn personal(sop: &sop::Sop, step: u32) -> Vec<&str> {
         .map_or_else(Vec::new, |s| s.fields.iter().filter(|f| f.personal).map(|f| f.name.as_str()).collect())
 }
 
-/// Applies `f` to every personal value the events carry.
-fn each_personal_value(
-    events: &mut [Event],
+/// The inputs of the completed steps among `events`, with their step.
+fn event_inputs(events: &mut [Event]) -> impl Iterator<Item = (u32, &mut ActionInput)> {
+    events.iter_mut().filter_map(|event| match &mut event.body {
+        EventBody::TaskCompleted { step, input, .. } => Some((*step, input)),
+        _ => None,
+    })
+}
+
+/// The inputs of a case's completed tasks, with their step: what the
+/// case took from its `TaskCompleted` events.
+fn state_inputs(state: &mut CaseState) -> impl Iterator<Item = (u32, &mut ActionInput)> {
+    state.tasks.iter_mut().filter_map(|task| task.input.as_mut().map(|input| (task.step, input)))
+}
+
+/// Applies `f` to every personal value of `inputs`.
+fn each_personal_value<'a>(
+    inputs: impl Iterator<Item = (u32, &'a mut ActionInput)>,
     sop: &sop::Sop,
     mut f: impl FnMut(&mut String) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
-    for event in events {
-        if let EventBody::TaskCompleted { step, input, .. } = &mut event.body {
-            for name in personal(sop, *step) {
-                if let Some(value) = input.fields.get_mut(name) {
-                    f(value)?;
-                }
+    for (step, input) in inputs {
+        for name in personal(sop, step) {
+            if let Some(value) = input.fields.get_mut(name) {
+                f(value)?;
             }
         }
     }
     Ok(())
+}
+
+/// Whether any of `inputs` has a personal value.
+fn any_personal<'a>(mut inputs: impl Iterator<Item = (u32, &'a ActionInput)>, sop: &sop::Sop) -> bool {
+    inputs.any(|(step, input)| personal(sop, step).iter().any(|n| input.fields.contains_key(*n)))
 }
 
 pub(crate) fn required(key: Option<&DataKey>) -> Result<&DataKey, StoreError> {
@@ -212,12 +229,16 @@ pub(crate) fn required(key: Option<&DataKey>) -> Result<&DataKey, StoreError> {
 
 /// Whether any of the events carries a personal value.
 pub(crate) fn carries_personal(events: &[Event], sop: &sop::Sop) -> bool {
-    events.iter().any(|e| match &e.body {
-        EventBody::TaskCompleted { step, input, .. } => {
-            personal(sop, *step).iter().any(|n| input.fields.contains_key(*n))
-        }
-        _ => false,
-    })
+    let inputs = events.iter().filter_map(|event| match &event.body {
+        EventBody::TaskCompleted { step, input, .. } => Some((*step, input)),
+        _ => None,
+    });
+    any_personal(inputs, sop)
+}
+
+/// Whether the case holds a personal value.
+pub(crate) fn state_carries_personal(state: &CaseState, sop: &sop::Sop) -> bool {
+    any_personal(state.tasks.iter().filter_map(|t| t.input.as_ref().map(|i| (t.step, i))), sop)
 }
 
 /// Seals personal values in the events about to be stored, with the case's key.
@@ -226,21 +247,21 @@ pub(crate) fn seal_events(
     sop: &sop::Sop,
     case_key: Option<&DataKey>,
 ) -> Result<(), StoreError> {
-    each_personal_value(events, sop, |value| {
+    each_personal_value(event_inputs(events), sop, |value| {
         *value = required(case_key)?.seal_as(CASE_SEALED, value);
         Ok(())
     })
 }
 
-/// Opens sealed values of stored events, for display; values whose case key
-/// was erased read as [`ERASED`].
-pub(crate) fn open_events(
-    events: &mut [Event],
+/// Opens the sealed values of a case as stored, for display; values whose
+/// case key was erased read as [`ERASED`].
+pub(crate) fn open_state(
+    state: &mut CaseState,
     sop: &sop::Sop,
     installation: Option<&DataKey>,
     case_key: Option<&DataKey>,
 ) -> Result<(), StoreError> {
-    each_personal_value(events, sop, |value| {
+    each_personal_value(state_inputs(state), sop, |value| {
         if value.starts_with(SEALED) {
             *value = required(installation)?.open(value)?;
         } else if value.starts_with(CASE_SEALED) {

@@ -131,7 +131,9 @@ mod tests {
         // whole chain.
         let events = plan(&conn, crate::audit::CASE_EVENTS);
         assert!(
-            events.iter().any(|step| step.contains("INDEX events_case (case_id=? AND agency_id=?)")),
+            events
+                .iter()
+                .any(|step| step.contains("INDEX events_case (case_id=? AND agency_id=? AND seq>?)")),
             "{events:?}"
         );
         assert!(!events.iter().any(|step| step.contains("events_chain")), "{events:?}");

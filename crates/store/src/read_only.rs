@@ -90,6 +90,7 @@ impl Store {
             lanes: std::sync::Mutex::default(),
             lane_permits: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
             agencies: crate::agency_cache::AgencyCache::default(),
+            case_cache: crate::case_cache::CaseCache::default(),
             key: None,
             sop_cache: std::sync::Mutex::default(),
         };

@@ -425,7 +425,7 @@ impl Store {
         for (id, version) in newest {
             let version =
                 u32::try_from(version).map_err(|_| StoreError::Corrupt(format!("versi SOP {id}")))?;
-            sops.push(self.cached_sop(agency, &id, Some(version)).await?);
+            sops.push(self.sop(agency, &id, Some(version)).await?);
         }
         Ok(sops)
     }

@@ -167,7 +167,7 @@ impl Store {
     ) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
         let mut names = std::collections::BTreeMap::new();
         for id in self.sop_ids(agency).await? {
-            let name = self.sop(agency, &id, None).await?.identity.nama.value;
+            let name = self.sop(agency, &id, None).await?.identity.nama.value.clone();
             names.insert(id, name);
         }
         Ok(names)
@@ -176,14 +176,8 @@ impl Store {
     /// One published version of an SOP of `agency`; `None` version = the
     /// active one: the newest in effect (a ratified version takes effect on
     /// its effective date) of an SOP not withdrawn. A published version never changes, so each is
-    /// parsed once per process.
-    pub async fn sop(&self, agency: &str, id: &str, version: Option<u32>) -> Result<sop::Sop, StoreError> {
-        Ok((*self.cached_sop(agency, id, version).await?).clone())
-    }
-
-    /// As [`Store::sop`], shared rather than copied (for the reads every
-    /// request makes, and the commands).
-    pub async fn cached_sop(
+    /// parsed once per process, and shared rather than copied.
+    pub async fn sop(
         &self,
         agency: &str,
         id: &str,

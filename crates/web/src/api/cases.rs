@@ -288,7 +288,7 @@ pub(crate) async fn visible_case(
         return Err(Problem::not_found());
     }
     let case = state.store.case(user.agency_id(), id).await?;
-    let sop = state.store.cached_sop(user.agency_id(), &case.sop_id, Some(case.sop_version)).await?;
+    let sop = state.store.sop(user.agency_id(), &case.sop_id, Some(case.sop_version)).await?;
     Ok((case, sop))
 }
 

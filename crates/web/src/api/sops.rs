@@ -3,6 +3,8 @@
 //! official document (PDF, SVG), and — for administrators — publishing a
 //! definition as a new version.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
@@ -312,7 +314,12 @@ pub async fn publish(
 }
 
 /// The SOP `agency/slug` of the caller's own agency.
-pub async fn own_sop(state: &AppState, caller: &Caller, agency: &str, slug: &str) -> Result<Sop, Problem> {
+pub async fn own_sop(
+    state: &AppState,
+    caller: &Caller,
+    agency: &str,
+    slug: &str,
+) -> Result<Arc<Sop>, Problem> {
     if agency != caller.0.agency_id() {
         // Another agency's SOPs are not the caller's business.
         return Err(Problem::not_found());

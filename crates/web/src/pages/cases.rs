@@ -4,6 +4,7 @@
 //! withdrawal; attachments.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
@@ -111,7 +112,7 @@ async fn load(
     state: &AppState,
     user: &User,
     case: &str,
-) -> Result<(CaseState, Sop, engine::Organisation, engine::Calendar), WebError> {
+) -> Result<(CaseState, Arc<Sop>, engine::Organisation, engine::Calendar), WebError> {
     if !state.store.may_see_case(user.agency_id(), case, user.person(), user.account.is_admin).await? {
         // Another agency's case and a case one has no part in look the same.
         return Err(WebError::Forbidden);

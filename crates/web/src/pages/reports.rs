@@ -3,6 +3,7 @@
 //! server-drawn SVG chart of breach shares and CSV downloads.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -58,7 +59,7 @@ pub(crate) async fn load(
     state: &AppState,
     user: &User,
     p: &Period,
-) -> Result<(Date, Date, Report, BTreeMap<String, sop::Sop>), WebError> {
+) -> Result<(Date, Date, Report, BTreeMap<String, Arc<sop::Sop>>), WebError> {
     if !user.may_report {
         return Err(WebError::Forbidden);
     }

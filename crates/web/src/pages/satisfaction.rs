@@ -200,7 +200,7 @@ pub(crate) async fn load(state: &AppState, user: &User, p: &Period) -> Result<Fi
             if s.unit.is_empty() {
                 s.unit = sop.identity.unit.clone().unwrap_or_default();
             }
-            names.insert(s.sop_id.clone(), sop.identity.nama.value);
+            names.insert(s.sop_id.clone(), sop.identity.nama.value.clone());
         }
     }
     let row = |service: Option<(String, String)>,

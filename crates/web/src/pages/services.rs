@@ -3,6 +3,7 @@
 //! first step.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
@@ -142,7 +143,12 @@ fn request_page(
     layout::page(user, user.t(Msg::RequestTitle), "/layanan", body)
 }
 
-async fn requested_sop(state: &AppState, user: &User, agency: &str, slug: &str) -> Result<Sop, WebError> {
+async fn requested_sop(
+    state: &AppState,
+    user: &User,
+    agency: &str,
+    slug: &str,
+) -> Result<Arc<Sop>, WebError> {
     if agency != user.agency_id() {
         return Err(WebError::Forbidden);
     }
