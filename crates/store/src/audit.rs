@@ -246,7 +246,9 @@ pub(crate) async fn lock_agency_head(tx: &mut WriteTx, agency: &str) -> Result<(
     .await?)
 }
 
-/// `n` fresh arrival numbers (`seq`) for new rows. SQLite has one writer
+/// `n` fresh arrival numbers (`seq`) for new rows, drawn after the chain
+/// head is taken, so they rise along each agency's chain (the kept cases
+/// of [`crate::case_cache`] rely on it). SQLite has one writer
 /// at a time, so the next ones after the largest do; PostgreSQL draws them
 /// from a sequence, so writers of different agencies need not wait for
 /// each other (a rolled-back writer leaves a gap, which no chain minds).

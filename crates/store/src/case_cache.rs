@@ -4,7 +4,10 @@
 //! every event it has. Events are append-only, so a kept case is brought up
 //! to date by reading only the events from its last one on — that one
 //! included, to check it is still the event kept (a database restored
-//! from a backup, or rewritten by an intruder, reads afresh).
+//! from a backup, or a chain cut or relinked from there on, reads afresh;
+//! an edit further back that keeps the hashes is `audit verify`'s to find).
+//! This relies on `seq` rising along each agency's chain (see
+//! `audit::arrival_numbers`).
 //!
 //! The state kept is as stored: personal values sealed, opened only for
 //! display ([`crate::personal_data`]). Only committed reads keep a case:
@@ -18,7 +21,7 @@ use hashlink::LruCache;
 use crate::StoreError;
 use crate::audit::StoredEvent;
 
-/// How many cases are kept (about ten thousand bytes each): more than the
+/// How many cases are kept (some 16 KB each, as measured): more than the
 /// cases being worked on at one time.
 const KEPT: usize = 256;
 
@@ -67,9 +70,13 @@ pub(crate) struct Folded {
 
 impl Folded {
     /// The case from all its events (`rows`, in chain order); `None` when
-    /// there is no such case.
+    /// there is no such case, or its history does not start with its
+    /// opening (a row removed by hand).
     pub(crate) fn from_rows(rows: &[StoredEvent]) -> Result<Option<Folded>, StoreError> {
         let events = rows.iter().map(StoredEvent::event).collect::<Result<Vec<_>, _>>()?;
+        if !matches!(events.first().map(|e| &e.body), Some(engine::EventBody::CaseOpened { .. })) {
+            return Ok(None);
+        }
         Ok(CaseState::from_events(&events)
             .zip(rows.last())
             .map(|(state, last)| Folded { last: last_of(last), state }))
