@@ -8,7 +8,7 @@ use engine::workflow;
 use engine::{CaseState, Context, EngineError, Event};
 use sqlx::Row;
 
-use crate::audit::{append, case_events, case_events_from};
+use crate::audit::{StoredEvent, append, case_events_from};
 use crate::case_cache::Folded;
 use crate::command::{Complete, Submit};
 use crate::effects::{Moment, StepDone};
@@ -97,6 +97,23 @@ fn first_words(message: &str) -> String {
     let words: Vec<&str> = message.split_whitespace().take(10).collect();
     let short = words.join(" ");
     if short.len() < message.trim().len() { format!("{short} …") } else { short }
+}
+
+/// Where a case's events are read: committed rows, or inside a command's
+/// own transaction.
+enum CaseReader<'a> {
+    Hot(&'a crate::hot_reads::HotReads),
+    Tx(&'a mut WriteTx),
+}
+
+impl CaseReader<'_> {
+    /// The case's events from the one numbered `seq` on, in chain order.
+    async fn events(&mut self, agency: &str, case: &str, seq: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        match self {
+            CaseReader::Hot(hot) => case_events_from(*hot, agency, case, seq).await,
+            CaseReader::Tx(tx) => case_events_from(&mut ***tx, agency, case, seq).await,
+        }
+    }
 }
 
 pub(crate) fn fold(events: &[Event], state: Option<CaseState>) -> CaseState {
@@ -379,33 +396,26 @@ impl Store {
         agency: &str,
         case: &str,
     ) -> Result<CaseState, StoreError> {
-        if let Some(kept) = self.case_cache.get(agency, case) {
-            let rows = case_events_from(&mut **tx, agency, case, kept.last_seq()).await?;
-            if let Some(folded) = kept.extended(&rows)? {
-                return Ok(folded.state);
-            }
+        Ok(self.folded(CaseReader::Tx(tx), agency, case).await?.into_state())
+    }
+
+    /// A case folded from its kept copy and the events after it, or else
+    /// from all its events.
+    async fn folded(&self, mut from: CaseReader<'_>, agency: &str, case: &str) -> Result<Folded, StoreError> {
+        if let Some(kept) = self.case_cache.get(agency, case)
+            && let Some(folded) = kept.extended(&from.events(agency, case, kept.last_seq()).await?)?
+        {
+            return Ok(folded);
         }
-        let rows = case_events(&mut **tx, agency, case).await?;
-        Folded::from_rows(&rows)?.map(|f| f.state).ok_or_else(|| case_not_found(case))
+        Folded::from_rows(&from.events(agency, case, i64::MIN).await?)?.ok_or_else(|| case_not_found(case))
     }
 
     /// The current state of a case of `agency`, personal data opened for
     /// display.
     pub async fn case(&self, agency: &str, case: &str) -> Result<CaseState, StoreError> {
-        let kept = self.case_cache.get(agency, case);
-        let folded = match kept {
-            Some(kept) => {
-                kept.extended(&case_events_from(&self.hot, agency, case, kept.last_seq()).await?)?
-            }
-            None => None,
-        };
-        let folded = match folded {
-            Some(folded) => folded,
-            None => Folded::from_rows(&case_events(&self.hot, agency, case).await?)?
-                .ok_or_else(|| case_not_found(case))?,
-        };
+        let folded = self.folded(CaseReader::Hot(&self.hot), agency, case).await?;
         self.case_cache.keep(agency, case, &folded);
-        let mut state = folded.state;
+        let mut state = folded.into_state();
         let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
         let case_key = if state_carries_personal(&state, &sop) {
             self.case_key(&self.hot, agency, case).await?
