@@ -270,6 +270,20 @@ impl CaseStatus {
     }
 }
 
+/// A stored key that names no [`CaseStatus`].
+#[derive(Debug, thiserror::Error)]
+#[error("status permohonan \"{0}\" tidak dikenal")]
+pub struct UnknownCaseStatus(pub String);
+
+/// Reads a stored [`CaseStatus::key`], as a database row holds it.
+impl TryFrom<String> for CaseStatus {
+    type Error = UnknownCaseStatus;
+
+    fn try_from(key: String) -> Result<Self, Self::Error> {
+        CaseStatus::from_key(&key).ok_or(UnknownCaseStatus(key))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TaskStatus {

@@ -44,13 +44,17 @@ pub struct Upload {
 }
 
 /// An open task someone may act on, with its case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OpenTask {
+    #[sqlx(rename = "id")]
     pub task: String,
+    #[sqlx(rename = "case_id")]
     pub case: String,
     pub number: String,
     pub sop_id: String,
+    #[sqlx(try_from = "i64")]
     pub sop_version: u32,
+    #[sqlx(try_from = "i64")]
     pub step: u32,
     pub lane: String,
     pub started_at: i64,
@@ -59,13 +63,16 @@ pub struct OpenTask {
     pub candidates: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CaseSummary {
     pub id: String,
     pub number: String,
     pub sop_id: String,
+    #[sqlx(try_from = "i64")]
     pub sop_version: u32,
+    #[sqlx(rename = "requester_id")]
     pub requester: String,
+    #[sqlx(try_from = "String")]
     pub status: engine::CaseStatus,
     pub opened_at: i64,
     pub closed_at: Option<i64>,
@@ -664,7 +671,7 @@ impl Store {
              ORDER BY page.due_key, page.started_at, page.task_id"
         );
         // Only the constant clauses above are spliced in.
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(agency)
             .bind(person)
             .bind(after.map_or(0, |(due, _, _)| due))
@@ -672,23 +679,7 @@ impl Store {
             .bind(after.map_or("", |(_, _, id)| id))
             .bind(limit)
             .fetch_all(&self.hot)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(OpenTask {
-                    task: r.try_get("id")?,
-                    case: r.try_get("case_id")?,
-                    number: r.try_get("number")?,
-                    sop_id: r.try_get("sop_id")?,
-                    sop_version: u32::try_from(r.try_get::<i64, _>("sop_version")?).unwrap_or_default(),
-                    step: u32::try_from(r.try_get::<i64, _>("step")?).unwrap_or_default(),
-                    lane: r.try_get("lane")?,
-                    started_at: r.try_get("started_at")?,
-                    due_at: r.try_get("due_at")?,
-                    candidates: r.try_get("candidates")?,
-                })
-            })
-            .collect()
+            .await?)
     }
 
     /// Every open task `person` may act on, most urgent first.
@@ -710,31 +701,10 @@ impl Store {
         .try_get("n")?)
     }
 
-    /// The cases of an agency, newest first.
+    /// Every case of an agency, newest first. Unbounded: for tests and
+    /// tools; pages and the API read a page at a time with [`Self::cases_after`].
     pub async fn cases(&self, agency: &str) -> Result<Vec<CaseSummary>, StoreError> {
-        self.case_list(agency, None).await
-    }
-
-    /// The cases a person requested, or that were filed for them, newest first.
-    pub async fn cases_requested_by(
-        &self,
-        agency: &str,
-        person: &str,
-    ) -> Result<Vec<CaseSummary>, StoreError> {
-        self.case_list(agency, Some(person)).await
-    }
-
-    async fn case_list(&self, agency: &str, requester: Option<&str>) -> Result<Vec<CaseSummary>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, number, sop_id, sop_version, requester_id, status, opened_at, closed_at
-             FROM cases WHERE agency_id = $1 AND ($2 = '' OR requester_id = $2 OR on_behalf_id = $2)
-             ORDER BY opened_at DESC, number DESC",
-        )
-        .bind(agency)
-        .bind(requester.unwrap_or(""))
-        .fetch_all(&self.pool)
-        .await?;
-        summaries(&rows)
+        self.cases_after(agency, None, None, i64::MAX).await
     }
 
     /// At most `limit` cases of `agency` (only `requester`'s, if given),
@@ -759,15 +729,14 @@ impl Store {
              FROM cases WHERE agency_id = $1 {by_requester} {from} ORDER BY opened_at DESC, id DESC LIMIT $5"
         );
         // Only the constant clauses above are spliced in.
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(agency)
             .bind(requester.unwrap_or(""))
             .bind(after.map_or(0, |(at, _)| at))
             .bind(after.map_or("", |(_, id)| id))
             .bind(limit)
             .fetch_all(&self.hot)
-            .await?;
-        summaries(&rows)
+            .await?)
     }
 
     /// At most `limit` cases of `agency` that pass `filter`, newest first,
@@ -810,7 +779,7 @@ impl Store {
             format!("%{escaped}%")
         });
         // Only the constant clauses above are spliced in.
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(agency)
             .bind(filter.status.map_or("", |s| s.key()))
             .bind(filter.sop.unwrap_or(""))
@@ -819,8 +788,7 @@ impl Store {
             .bind(after.map_or("", |(_, id)| id))
             .bind(limit)
             .fetch_all(&self.pool)
-            .await?;
-        summaries(&rows)
+            .await?)
     }
 
     /// How many cases `person` has unread notifications of (the header's
@@ -947,26 +915,4 @@ async fn close_candidates(tx: &mut WriteTx, task: &str) -> Result<(), StoreError
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-/// Case list rows as summaries.
-fn summaries(rows: &[sqlx::any::AnyRow]) -> Result<Vec<CaseSummary>, StoreError> {
-    rows.iter()
-        .map(|r| {
-            Ok(CaseSummary {
-                id: r.try_get("id")?,
-                number: r.try_get("number")?,
-                sop_id: r.try_get("sop_id")?,
-                sop_version: u32::try_from(r.try_get::<i64, _>("sop_version")?).unwrap_or_default(),
-                requester: r.try_get("requester_id")?,
-                status: {
-                    let key: String = r.try_get("status")?;
-                    engine::CaseStatus::from_key(&key)
-                        .ok_or_else(|| StoreError::Corrupt(format!("status permohonan \"{key}\"")))?
-                },
-                opened_at: r.try_get("opened_at")?,
-                closed_at: r.try_get("closed_at")?,
-            })
-        })
-        .collect()
 }

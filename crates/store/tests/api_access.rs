@@ -75,7 +75,8 @@ async fn an_idempotency_key_is_claimed_and_answered_in_its_own_command() {
             let input = store::demo::sample_input(vpn.first_step(), engine::Verdict::Ya);
             Submit::new("lumajang", "lumajang/vpn", "lmj-pemohon", input, at)
         };
-        let cases = || async { s.cases_requested_by("lumajang", "lmj-pemohon").await.unwrap().len() };
+        let cases =
+            || async { s.cases_after("lumajang", Some("lmj-pemohon"), None, 100).await.unwrap().len() };
         let seen = |key: &'static str, fingerprint: &'static str, at: i64| async move {
             s.look_up_idempotency_key("lmj-pemohon", key, fingerprint, at).await.unwrap()
         };

@@ -706,7 +706,10 @@ async fn a_requested_subdomain_is_checked_when_submitted_by_the_administrators_r
             "{}",
             db.label
         );
-        assert!(s.cases_requested_by("lumajang", "lmj-pemohon").await.unwrap().is_empty(), "nothing stored");
+        assert!(
+            s.cases_after("lumajang", Some("lmj-pemohon"), None, 100).await.unwrap().is_empty(),
+            "nothing stored"
+        );
         let first = run(
             s,
             "lumajang",
@@ -830,7 +833,7 @@ async fn temporary_access_needs_an_end_date_and_no_end_date_is_already_past() {
             db.label
         );
         assert!(
-            s.cases_requested_by("trenggalek", "tgx-pemohon").await.unwrap().is_empty(),
+            s.cases_after("trenggalek", Some("tgx-pemohon"), None, 100).await.unwrap().is_empty(),
             "nothing stored"
         );
         access("Akses sementara", "2026-11-23").await.unwrap();

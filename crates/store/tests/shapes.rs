@@ -195,7 +195,7 @@ async fn a_joint_step_gives_each_lane_its_task_and_a_request_may_be_filed_for_an
             .await
             .unwrap();
         assert_eq!(filed.on_behalf_of.as_deref(), Some(pns.as_str()));
-        let theirs = s.cases_requested_by("contoh", &pns).await.unwrap();
+        let theirs = s.cases_after("contoh", Some(&pns), None, 100).await.unwrap();
         assert!(theirs.iter().any(|c| c.id == filed.id), "{}: the employee's own list", db.label);
         let told = s.notifications("contoh", &pns).await.unwrap();
         assert!(told.iter().any(|n| n.contains("atas nama Anda")), "{told:?}");

@@ -754,7 +754,7 @@ catalogue! {
     DashAny => "Semua", "Any";
     DashAge => "Umur", "Age";
     DashNoCases => "Tidak ada permohonan yang cocok.", "No request matches.";
-    DashNextPage => "Halaman berikutnya", "Next page";
+    NextPage => "Halaman berikutnya", "Next page";
     DashNotYours => "Dibuka oleh pemohon, yang menanganinya dan administrator", "Opened by its requester, those handling it and administrators";
     DashBadStatus => "Status tidak dikenal", "Unknown status";
     PubStandard => "Standar pelayanan", "Service standard";

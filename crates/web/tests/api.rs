@@ -372,7 +372,7 @@ async fn the_same_idempotency_key_acts_once() {
     assert_eq!(again.status, StatusCode::CREATED);
     assert!(again.replayed && !first.replayed);
     assert_eq!(again.json["id"], first.json["id"]);
-    assert_eq!(app.store.cases_requested_by("lumajang", "lmj-pemohon").await.unwrap().len(), 1);
+    assert_eq!(app.store.cases_after("lumajang", Some("lmj-pemohon"), None, 100).await.unwrap().len(), 1);
 
     let mut changed = request.clone();
     changed["fields"]["penanggung_jawab"] = json!("Orang Lain");
@@ -432,7 +432,7 @@ async fn the_same_idempotency_key_acts_once() {
         }
     }
     assert_eq!(ids.len(), 1, "identical racing retries name one case");
-    assert_eq!(app.store.cases_requested_by("lumajang", "lmj-pemohon").await.unwrap().len(), 3);
+    assert_eq!(app.store.cases_after("lumajang", Some("lmj-pemohon"), None, 100).await.unwrap().len(), 3);
 
     // Acting: the replay answers the same and completes nothing twice.
     let case_id = first.json["id"].as_str().unwrap();
@@ -595,7 +595,7 @@ async fn refusals_are_problem_details_naming_the_field() {
     let a = requester.post(&format!("/cases/{case_id}/withdraw"), &json!({}), None).await;
     problem(&a, StatusCode::CONFLICT);
     // Nothing refused above left a case behind.
-    assert_eq!(app.store.cases_requested_by("lumajang", "lmj-pemohon").await.unwrap().len(), 1);
+    assert_eq!(app.store.cases_after("lumajang", Some("lmj-pemohon"), None, 100).await.unwrap().len(), 1);
 
     // Base64 wrapped in lines, as mail and many tools write it, is read.
     let mut wrapped = vpn_request(&sop);

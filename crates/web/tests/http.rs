@@ -191,6 +191,42 @@ async fn a_form_sent_twice_makes_one_case() {
 }
 
 #[tokio::test]
+async fn my_requests_are_listed_newest_first_a_page_at_a_time() {
+    let app = spawn().await;
+    let start = jiff::Timestamp::now().as_millisecond() - 60 * 60 * 1000;
+    let mut ids = Vec::new();
+    for i in 0..52 {
+        ids.push(app.submit_vpn(start + i * 1000).await.id);
+    }
+    let shown = |body: &str, id: &str| body.contains(&format!("href=\"/permohonan/{id}\""));
+    let requester = Browser::login(&app, "lmj-pemohon").await;
+    let first = requester.get("/permohonan").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let newest: Vec<usize> = (0..52).rev().filter(|&i| shown(&first.body, &ids[i])).collect();
+    assert_eq!(newest, (2..52).rev().collect::<Vec<_>>(), "the fifty newest");
+    let at = |id: &str| first.body.find(&format!("/permohonan/{id}\"")).unwrap();
+    assert!(at(&ids[51]) < at(&ids[50]), "newest first");
+    let next =
+        first.body.split("href=\"").map(|h| h.split('"').next().unwrap()).find(|h| h.contains("setelah="));
+    let next = next.expect("a link to the next page");
+    assert!(first.body.contains("Halaman berikutnya"));
+
+    let second = requester.get(next).await;
+    assert_eq!(second.status, StatusCode::OK);
+    let rest: Vec<usize> = (0..52).filter(|&i| shown(&second.body, &ids[i])).collect();
+    assert_eq!(rest, [0, 1], "the two oldest, and no case twice");
+    assert!(!second.body.contains("setelah="), "the last page links no further");
+
+    let bad = requester.get("/permohonan?setelah=kemarin").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("setelah=&quot;kemarin&quot;"), "{}", bad.body);
+    // Another person's list shows none of them.
+    let head = Browser::login(&app, "lmj-kadis").await.get("/permohonan").await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert!(ids.iter().all(|id| !shown(&head.body, id)), "{}", head.body);
+}
+
+#[tokio::test]
 async fn a_request_with_every_field_wrong_shows_every_error_and_stores_nothing() {
     let app = spawn().await;
     let requester = Browser::login(&app, "lmj-pemohon").await;

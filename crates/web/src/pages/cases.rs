@@ -27,6 +27,7 @@ use crate::display;
 use crate::error::WebError;
 use crate::i18n::Msg;
 use crate::{AppState, layout, now_ms, upload};
+use store::CaseSummary;
 
 fn status_tag(user: &User, status: CaseStatus) -> Markup {
     let class = match status {
@@ -44,8 +45,53 @@ fn status_tag(user: &User, status: CaseStatus) -> Markup {
     html! { span class={"tag " (class)} data-status=(status.key()) { (text) } }
 }
 
-pub async fn my_requests(State(state): State<AppState>, user: User) -> Result<Markup, WebError> {
-    let cases = state.store.cases_requested_by(user.agency_id(), user.person()).await?;
+/// The most cases a list page shows at once.
+pub(super) const PAGE: i64 = 50;
+
+/// The last case of the previous page, as a list's `setelah=opened_at.id`
+/// names it; none (or blank) for the first page.
+pub(super) fn page_after(user: &User, key: Option<&str>) -> Result<Option<(i64, String)>, WebError> {
+    let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else { return Ok(None) };
+    let bad = || WebError::BadRequest(format!("{}: setelah=\"{key}\"", user.t(Msg::BadForm)));
+    let (at, id) = key.split_once('.').ok_or_else(bad)?;
+    Ok(Some((at.parse::<i64>().map_err(|_| bad())?, id.to_string())))
+}
+
+/// The link to the page after `last`, in the `setelah` form [`page_after`] reads.
+pub(super) fn next_page(path: &str, last: &CaseSummary) -> String {
+    let joint = match path.contains('?') {
+        false => "?",
+        true if path.ends_with(['?', '&']) => "",
+        true => "&",
+    };
+    format!("{path}{joint}setelah={}.{}", last.opened_at, last.id)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    /// The last case of the previous page: `opened_at.id`.
+    setelah: Option<String>,
+}
+
+/// The requester's own cases (and those filed on their behalf), newest
+/// first, a page at a time: a unit that files often still gets a quick page.
+pub async fn my_requests(
+    State(state): State<AppState>,
+    user: User,
+    Query(q): Query<ListQuery>,
+) -> Result<Markup, WebError> {
+    let after = page_after(&user, q.setelah.as_deref())?;
+    let mut cases = state
+        .store
+        .cases_after(
+            user.agency_id(),
+            Some(user.person()),
+            after.as_ref().map(|(at, id)| (*at, id.as_str())),
+            PAGE + 1,
+        )
+        .await?;
+    let more = cases.len() as i64 > PAGE;
+    cases.truncate(PAGE as usize);
     let clock = user.clock();
     let mut rows = Vec::new();
     for c in &cases {
@@ -69,6 +115,9 @@ pub async fn my_requests(State(state): State<AppState>, user: User) -> Result<Ma
                         }
                     }
                 }
+            }
+            @if let Some(last) = cases.last().filter(|_| more) {
+                p { a href=(next_page("/permohonan", last)) { (user.t(Msg::NextPage)) } }
             }
         }
     };

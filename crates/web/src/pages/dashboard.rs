@@ -24,8 +24,7 @@ use crate::error::WebError;
 use crate::i18n::{Lang, Msg};
 use crate::{AppState, layout, now_ms};
 
-/// Cases listed per page.
-const PAGE: i64 = 50;
+use super::cases::PAGE;
 
 fn may_watch(user: &User) -> Result<(), WebError> {
     if user.may_report { Ok(()) } else { Err(WebError::Forbidden) }
@@ -269,17 +268,7 @@ pub async fn all_cases(
                 .ok_or_else(|| WebError::BadRequest(format!("{}: \"{key}\"", user.t(Msg::DashBadStatus))))?,
         ),
     };
-    let after = match given(&q.setelah) {
-        None => None,
-        Some(key) => {
-            let (at, id) =
-                key.split_once('.').ok_or_else(|| WebError::BadRequest(user.t(Msg::BadForm).into()))?;
-            Some((
-                at.parse::<i64>().map_err(|_| WebError::BadRequest(user.t(Msg::BadForm).into()))?,
-                id.to_string(),
-            ))
-        }
-    };
+    let after = super::cases::page_after(&user, q.setelah.as_deref())?;
     let filter = CaseFilter { status, sop: service.as_deref(), text: text.as_deref() };
     let cases: Vec<CaseSummary> = state
         .store
@@ -299,18 +288,13 @@ pub async fn all_cases(
     }
     let clock = user.clock();
     let now = now_ms();
-    let keep = |extra: &str| {
-        let mut query = Vec::new();
-        for (k, v) in [("q", &text), ("status", &status_key), ("layanan", &service)] {
-            if let Some(v) = v {
-                query.push(format!("{k}={}", super::registries::urlencode(v)));
-            }
+    // The next page keeps the filters.
+    let mut filtered = "/permohonan/semua?".to_string();
+    for (k, v) in [("q", &text), ("status", &status_key), ("layanan", &service)] {
+        if let Some(v) = v {
+            filtered.push_str(&format!("{k}={}&", super::registries::urlencode(v)));
         }
-        if !extra.is_empty() {
-            query.push(extra.to_string());
-        }
-        format!("/permohonan/semua?{}", query.join("&"))
-    };
+    }
     let body = html! {
         h1 { (user.t(Msg::DashAllTitle)) }
         form.card.filters method="get" action="/permohonan/semua" {
@@ -349,7 +333,7 @@ pub async fn all_cases(
             }
             @if more {
                 @let last = &cases[cases.len() - 1];
-                p { a href=(keep(&format!("setelah={}.{}", last.opened_at, last.id))) { (user.t(Msg::DashNextPage)) } }
+                p { a href=(super::cases::next_page(&filtered, last)) { (user.t(Msg::NextPage)) } }
             }
         }
     };
