@@ -682,7 +682,9 @@ impl Store {
             .await?)
     }
 
-    /// Every open task `person` may act on, most urgent first.
+    /// Every open task `person` may act on, most urgent first. Unbounded:
+    /// for tests and tools; the inbox and the API read a page with
+    /// [`Self::open_tasks_after`].
     pub async fn open_tasks(&self, agency: &str, person: &str) -> Result<Vec<OpenTask>, StoreError> {
         self.open_tasks_after(agency, person, None, i64::MAX).await
     }

@@ -36,6 +36,31 @@ impl Identity {
     }
 }
 
+/// How the settings form says to find a person in the directory: the
+/// choice [`LdapBind`] is made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LdapMode {
+    /// Bind as a DN made from a template.
+    Template,
+    /// Search with a service account, then bind as the entry found.
+    Search,
+}
+
+impl LdapMode {
+    pub const ALL: [LdapMode; 2] = [LdapMode::Template, LdapMode::Search];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            LdapMode::Template => "template",
+            LdapMode::Search => "search",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<LdapMode> {
+        LdapMode::ALL.into_iter().find(|m| m.code() == code)
+    }
+}
+
 /// How the directory is asked whether a password is right.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LdapBind {
@@ -109,8 +134,8 @@ pub struct SignInForm {
     pub ldap_starttls: bool,
     /// PEM; empty: the system's roots.
     pub ldap_ca_certificate: String,
-    /// `true`: search with a service account; `false`: a bind DN template.
-    pub ldap_search: bool,
+    /// An [`LdapMode`] code: `template` or `search`.
+    pub ldap_mode: String,
     pub ldap_bind_dn: String,
     pub ldap_service_dn: String,
     pub ldap_service_password: String,
@@ -211,7 +236,10 @@ fn check_ldap(form: &SignInForm, now: i64) -> Result<Vec<CaCertificate>, StoreEr
             "StartTLS hanya untuk ldap://; ldaps:// sudah terenkripsi",
         ));
     }
-    if form.ldap_search {
+    let Some(mode) = LdapMode::from_code(form.ldap_mode.trim()) else {
+        return Err(StoreError::invalid("ldap_mode", "Bind", "pilih templat DN atau cari-lalu-bind"));
+    };
+    if mode == LdapMode::Search {
         let required = [
             ("ldap_service_dn", "DN akun layanan", &form.ldap_service_dn),
             ("ldap_base", "Basis pencarian", &form.ldap_base),
@@ -360,7 +388,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ca = check_form(form, at)?;
         let ldap = non_empty(&form.ldap_url);
-        let search = ldap.is_some() && form.ldap_search;
+        let search = ldap.is_some() && LdapMode::from_code(form.ldap_mode.trim()) == Some(LdapMode::Search);
         let service_password = if !search {
             None
         } else if form.ldap_service_password.is_empty() {

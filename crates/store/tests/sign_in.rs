@@ -13,7 +13,7 @@ fn search_form() -> SignInForm {
         local_passwords: false,
         ldap_url: "ldap://127.0.0.1:3890".into(),
         ldap_starttls: true,
-        ldap_search: true,
+        ldap_mode: "search".into(),
         ldap_service_dn: "cn=sopir,dc=lumajang,dc=go,dc=id".into(),
         ldap_service_password: "rahasia-layanan".into(),
         ldap_base: "ou=people,dc=lumajang,dc=go,dc=id".into(),
@@ -99,10 +99,15 @@ async fn a_bad_field_is_refused_beside_it_and_nothing_changes() {
             ("ldap_service_dn", SignInForm { ldap_service_dn: " ".into(), ..search_form() }),
             (
                 "ldap_bind_dn",
-                SignInForm { ldap_search: false, ldap_bind_dn: "ou=people".into(), ..search_form() },
+                SignInForm {
+                    ldap_mode: "template".into(),
+                    ldap_bind_dn: "ou=people".into(),
+                    ..search_form()
+                },
             ),
             ("ldap_attribute", SignInForm { ldap_attribute: "mail)(x".into(), ..search_form() }),
             ("ldap_maps_to", SignInForm { ldap_maps_to: "nik".into(), ..search_form() }),
+            ("ldap_mode", SignInForm { ldap_mode: "anonim".into(), ..search_form() }),
             ("ldap_ca", SignInForm { ldap_ca_certificate: "ca.crt".into(), ..search_form() }),
             (
                 "ldap_ca",

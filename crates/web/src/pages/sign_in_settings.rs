@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use store::ca_certificate;
-use store::sign_in::{Identity, LdapBind, SignInForm, SignInSettings};
+use store::sign_in::{Identity, LdapBind, LdapMode, SignInForm, SignInSettings};
 
 use crate::auth::User;
 use crate::error::WebError;
@@ -27,7 +27,7 @@ pub(crate) fn values_of(settings: &SignInSettings) -> BTreeMap<String, String> {
     if settings.local_passwords {
         set("local_passwords", "1");
     }
-    set("ldap_mode", "template");
+    set("ldap_mode", LdapMode::Template.code());
     set("ldap_maps_to", Identity::Email.code());
     set("ldap_attribute", "mail");
     set("ldap_filter", "(uid={username})");
@@ -55,7 +55,7 @@ pub(crate) fn values_of(settings: &SignInSettings) -> BTreeMap<String, String> {
         match &ldap.bind {
             LdapBind::Template(template) => set("ldap_bind_dn", template),
             LdapBind::Search { service_dn, base, filter, .. } => {
-                set("ldap_mode", "search");
+                set("ldap_mode", LdapMode::Search.code());
                 set("ldap_service_dn", service_dn);
                 set("ldap_base", base);
                 set("ldap_filter", filter);
@@ -73,7 +73,7 @@ pub(crate) fn sign_in_form(form: &BTreeMap<String, String>) -> SignInForm {
         ldap_url: given(form, "ldap_url").to_string(),
         ldap_starttls: ticked("ldap_starttls"),
         ldap_ca_certificate: given(form, ca_certificate::FIELD).to_string(),
-        ldap_search: given(form, "ldap_mode") == "search",
+        ldap_mode: given(form, "ldap_mode").to_string(),
         ldap_bind_dn: given(form, "ldap_bind_dn").to_string(),
         ldap_service_dn: given(form, "ldap_service_dn").to_string(),
         // Not trimmed: a password is what it is.
@@ -99,10 +99,13 @@ fn render(state: &AppState, user: &User, filled: &Filled, said: Option<Said>) ->
     if !user.account.is_admin {
         return Err(WebError::Forbidden);
     }
-    let modes = [
-        ("template".to_string(), user.t(Msg::LdapModeTemplate).to_string()),
-        ("search".to_string(), user.t(Msg::LdapModeSearch).to_string()),
-    ];
+    let modes = LdapMode::ALL.map(|mode| {
+        let label = match mode {
+            LdapMode::Template => Msg::LdapModeTemplate,
+            LdapMode::Search => Msg::LdapModeSearch,
+        };
+        (mode.code().to_string(), user.t(label).to_string())
+    });
     let maps = [
         (Identity::Nip.code().to_string(), "NIP".to_string()),
         (Identity::Email.code().to_string(), "E-mail".to_string()),
