@@ -164,12 +164,19 @@ fn sha256_hex(value: &str) -> String {
     sha2::Sha256::digest(value.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Checks the form at `now` (a CA certificate must not have expired);
-/// returns the CA certificates read.
-fn check_form(form: &SignInForm, now: i64) -> Result<Vec<CaCertificate>, StoreError> {
-    let ca = check_ldap(form, now)?;
+/// What checking the LDAP fields read, so saving does not parse them again.
+#[derive(Default)]
+struct CheckedLdap {
+    /// The bind mode; none when no directory is set.
+    mode: Option<LdapMode>,
+    ca: Vec<CaCertificate>,
+}
+
+/// Checks the form at `now` (a CA certificate must not have expired).
+fn check_form(form: &SignInForm, now: i64) -> Result<CheckedLdap, StoreError> {
+    let ldap = check_ldap(form, now)?;
     check_oidc(form)?;
-    Ok(ca)
+    Ok(ldap)
 }
 
 /// Whether `host` (of a URL, with its port) is this machine.
@@ -216,10 +223,10 @@ fn check_oidc(form: &SignInForm) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn check_ldap(form: &SignInForm, now: i64) -> Result<Vec<CaCertificate>, StoreError> {
+fn check_ldap(form: &SignInForm, now: i64) -> Result<CheckedLdap, StoreError> {
     let url = form.ldap_url.trim();
     if url.is_empty() {
-        return Ok(Vec::new());
+        return Ok(CheckedLdap::default());
     }
     let rest = url.strip_prefix("ldap://").or_else(|| url.strip_prefix("ldaps://"));
     if rest.is_none_or(|host| host.trim_end_matches('/').is_empty() || host.contains(char::is_whitespace)) {
@@ -274,8 +281,9 @@ fn check_ldap(form: &SignInForm, now: i64) -> Result<Vec<CaCertificate>, StoreEr
     if Identity::from_code(&form.ldap_maps_to).is_none() {
         return Err(StoreError::invalid("ldap_maps_to", "Dicocokkan dengan", "pilih NIP atau e-mail"));
     }
+    let mode = Some(mode);
     if form.ldap_ca_certificate.trim().is_empty() {
-        return Ok(Vec::new());
+        return Ok(CheckedLdap { mode, ca: Vec::new() });
     }
     if url.starts_with("ldap://") && !form.ldap_starttls {
         return Err(StoreError::invalid(
@@ -284,7 +292,7 @@ fn check_ldap(form: &SignInForm, now: i64) -> Result<Vec<CaCertificate>, StoreEr
             "hanya dipakai dengan TLS: pakai ldaps:// atau centang StartTLS",
         ));
     }
-    ca_certificate::read_pem(&form.ldap_ca_certificate, now)
+    Ok(CheckedLdap { mode, ca: ca_certificate::read_pem(&form.ldap_ca_certificate, now)? })
 }
 
 fn non_empty(value: &str) -> Option<String> {
@@ -386,9 +394,9 @@ impl Store {
         by: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        let ca = check_form(form, at)?;
+        let CheckedLdap { mode, ca } = check_form(form, at)?;
         let ldap = non_empty(&form.ldap_url);
-        let search = ldap.is_some() && LdapMode::from_code(form.ldap_mode.trim()) == Some(LdapMode::Search);
+        let search = mode == Some(LdapMode::Search);
         let service_password = if !search {
             None
         } else if form.ldap_service_password.is_empty() {
