@@ -40,7 +40,7 @@ use ldap3::{
 
 /// The option keys and defaults, for the administration form.
 pub use config::{
-    DEFAULT_ATTRIBUTES, DEFAULT_MARKER_ATTRIBUTE, DEFAULT_OBJECT_CLASSES, DEFAULT_SUSPEND, OPTIONS,
+    DEFAULT_ATTRIBUTES, DEFAULT_MARKER_ATTRIBUTE, DEFAULT_OBJECT_CLASSES, DEFAULT_SUSPEND, OPTIONS, option,
 };
 use config::{DirectoryConfig, RevokeMode, Source};
 

@@ -206,23 +206,26 @@ pub fn rules(kind: ConnectorKind) -> SettingsRules {
             )],
             beyond: "",
         },
-        ConnectorKind::Ldap => SettingsRules {
-            address: rule(
-                ADDRESS,
-                true,
-                pattern(format!("^ldaps://{}(:{})?$", domain_name(HOST_LABEL), whole_number(1, 65535))),
-                "ldaps://ldap.contoh.go.id",
-            ),
-            secret: rule(SECRET, false, Shape::AtLeast(1), "sandi-bind"),
-            options: vec![
-                rule("bind_dn", true, pattern(dn()), "cn=sopir,dc=contoh,dc=go,dc=id"),
-                rule("base_dn", true, pattern(dn()), "ou=people,dc=contoh,dc=go,dc=id"),
-                rule("group_dn", false, pattern(dn()), "cn=vpn,ou=groups,dc=contoh,dc=go,dc=id"),
-                rule("revoke", false, Shape::OneOf(vec!["delete", "lock"]), "delete"),
-                rule("starttls", false, Shape::OneOf(vec!["ya", "tidak"]), "tidak"),
-            ],
-            beyond: "object_classes, attributes, suspend, active and marker_attribute relate to one another (see the connector's documentation); ldap:// is taken for this machine or with starttls = ya",
-        },
+        ConnectorKind::Ldap => {
+            use crate::ldap::option;
+            SettingsRules {
+                address: rule(
+                    ADDRESS,
+                    true,
+                    pattern(format!("^ldaps://{}(:{})?$", domain_name(HOST_LABEL), whole_number(1, 65535))),
+                    "ldaps://ldap.contoh.go.id",
+                ),
+                secret: rule(SECRET, false, Shape::AtLeast(1), "sandi-bind"),
+                options: vec![
+                    rule(option::BIND_DN, true, pattern(dn()), "cn=sopir,dc=contoh,dc=go,dc=id"),
+                    rule(option::BASE_DN, true, pattern(dn()), "ou=people,dc=contoh,dc=go,dc=id"),
+                    rule(option::GROUP_DN, false, pattern(dn()), "cn=vpn,ou=groups,dc=contoh,dc=go,dc=id"),
+                    rule(option::REVOKE, false, Shape::OneOf(vec!["delete", "lock"]), "delete"),
+                    rule(option::STARTTLS, false, Shape::OneOf(vec!["ya", "tidak"]), "tidak"),
+                ],
+                beyond: "object_classes, attributes, suspend, active and marker_attribute relate to one another (see the connector's documentation); ldap:// is taken for this machine or with starttls = ya",
+            }
+        }
         ConnectorKind::Wireguard => {
             use crate::wireguard::option::*;
             let sextet = "[A-Za-z0-9+/]";

@@ -44,17 +44,31 @@ pub const DEFAULT_SUSPEND: &str = "pwdAccountLockedTime=000001010000Z";
 pub const DEFAULT_MARKER_ATTRIBUTE: &str = "description";
 
 /// The option keys, as the administration form names its fields.
+pub mod option {
+    pub const BIND_DN: &str = "bind_dn";
+    pub const BASE_DN: &str = "base_dn";
+    pub const OBJECT_CLASSES: &str = "object_classes";
+    pub const ATTRIBUTES: &str = "attributes";
+    pub const GROUP_DN: &str = "group_dn";
+    pub const SUSPEND: &str = "suspend";
+    pub const ACTIVE: &str = "active";
+    pub const REVOKE: &str = "revoke";
+    pub const MARKER_ATTRIBUTE: &str = "marker_attribute";
+    pub const STARTTLS: &str = "starttls";
+}
+
+/// Every option key, in the form's order.
 pub const OPTIONS: [&str; 10] = [
-    "bind_dn",
-    "base_dn",
-    "object_classes",
-    "attributes",
-    "group_dn",
-    "suspend",
-    "active",
-    "revoke",
-    "marker_attribute",
-    "starttls",
+    option::BIND_DN,
+    option::BASE_DN,
+    option::OBJECT_CLASSES,
+    option::ATTRIBUTES,
+    option::GROUP_DN,
+    option::SUSPEND,
+    option::ACTIVE,
+    option::REVOKE,
+    option::MARKER_ATTRIBUTE,
+    option::STARTTLS,
 ];
 
 /// Where a mapped attribute's value comes from.
@@ -299,11 +313,11 @@ pub fn read(settings: &Settings) -> Result<DirectoryConfig, Vec<(String, String)
             problem(key, format!("opsi '{key}' tidak dikenal konektor LDAP"));
         }
     }
-    let starttls = match option(options, "starttls") {
+    let starttls = match option(options, option::STARTTLS) {
         None | Some("tidak") => false,
         Some("ya") => true,
         Some(other) => {
-            problem("starttls", format!("isi 'ya' atau 'tidak', bukan '{other}'"));
+            problem(option::STARTTLS, format!("isi 'ya' atau 'tidak', bukan '{other}'"));
             false
         }
     };
@@ -328,11 +342,11 @@ pub fn read(settings: &Settings) -> Result<DirectoryConfig, Vec<(String, String)
             Some(value) => Some(value.to_string()),
         }
     };
-    let bind_dn = dn("bind_dn", true);
-    let base_dn = dn("base_dn", true);
-    let group_dn = dn("group_dn", false);
+    let bind_dn = dn(option::BIND_DN, true);
+    let base_dn = dn(option::BASE_DN, true);
+    let group_dn = dn(option::GROUP_DN, false);
 
-    let object_classes: Vec<String> = option(options, "object_classes")
+    let object_classes: Vec<String> = option(options, option::OBJECT_CLASSES)
         .unwrap_or(DEFAULT_OBJECT_CLASSES)
         .split([',', ' ', '\n'])
         .map(str::trim)
@@ -340,33 +354,33 @@ pub fn read(settings: &Settings) -> Result<DirectoryConfig, Vec<(String, String)
         .map(str::to_string)
         .collect();
     if let Some(bad) = object_classes.iter().find(|c| !attribute_name_valid(c)) {
-        problem("object_classes", format!("'{bad}' bukan nama kelas objek LDAP"));
+        problem(option::OBJECT_CLASSES, format!("'{bad}' bukan nama kelas objek LDAP"));
     }
 
     let marker_attribute =
-        option(options, "marker_attribute").unwrap_or(DEFAULT_MARKER_ATTRIBUTE).to_string();
+        option(options, option::MARKER_ATTRIBUTE).unwrap_or(DEFAULT_MARKER_ATTRIBUTE).to_string();
     if !attribute_name_valid(&marker_attribute) {
-        problem("marker_attribute", format!("'{marker_attribute}' bukan nama atribut LDAP"));
+        problem(option::MARKER_ATTRIBUTE, format!("'{marker_attribute}' bukan nama atribut LDAP"));
     } else if ["uid", "objectClass", "userPassword"].iter().any(|a| a.eq_ignore_ascii_case(&marker_attribute))
     {
-        problem("marker_attribute", format!("'{marker_attribute}' tidak dapat menjadi penanda"));
+        problem(option::MARKER_ATTRIBUTE, format!("'{marker_attribute}' tidak dapat menjadi penanda"));
     }
 
-    let suspend = match parse_attribute_value(option(options, "suspend").unwrap_or(DEFAULT_SUSPEND)) {
+    let suspend = match parse_attribute_value(option(options, option::SUSPEND).unwrap_or(DEFAULT_SUSPEND)) {
         Ok(suspend) if suspend.attribute.eq_ignore_ascii_case(&marker_attribute) => {
-            problem("suspend", "atribut penangguhan tidak boleh sama dengan atribut penanda".into());
+            problem(option::SUSPEND, "atribut penangguhan tidak boleh sama dengan atribut penanda".into());
             None
         }
         Ok(suspend) => Some(suspend),
         Err(e) => {
-            problem("suspend", e);
+            problem(option::SUSPEND, e);
             None
         }
     };
-    let active = match option(options, "active").map(parse_attribute_value) {
+    let active = match option(options, option::ACTIVE).map(parse_attribute_value) {
         None => None,
         Some(Err(e)) => {
-            problem("active", e);
+            problem(option::ACTIVE, e);
             None
         }
         Some(Ok(active)) => match &suspend {
@@ -378,7 +392,7 @@ pub fn read(settings: &Settings) -> Result<DirectoryConfig, Vec<(String, String)
                 None
             }
             Some(suspend) if suspend.value == active.value => {
-                problem("active", "nilai aktif harus berbeda dari nilai penangguhan".into());
+                problem(option::ACTIVE, "nilai aktif harus berbeda dari nilai penangguhan".into());
                 None
             }
             _ => Some(active),
@@ -386,7 +400,7 @@ pub fn read(settings: &Settings) -> Result<DirectoryConfig, Vec<(String, String)
     };
 
     let attributes = match parse_mapping(
-        option(options, "attributes").unwrap_or(DEFAULT_ATTRIBUTES),
+        option(options, option::ATTRIBUTES).unwrap_or(DEFAULT_ATTRIBUTES),
         &marker_attribute,
         suspend.as_ref().map(|s| s.attribute.as_str()),
     ) {
@@ -401,21 +415,27 @@ pub fn read(settings: &Settings) -> Result<DirectoryConfig, Vec<(String, String)
                 .filter(|must| !mapped.iter().any(|m| m.attribute.eq_ignore_ascii_case(must)))
                 .collect();
             if is_person && !missing.is_empty() {
-                problem("attributes", format!("kelas person mewajibkan atribut {}", missing.join(" dan ")));
+                problem(
+                    option::ATTRIBUTES,
+                    format!("kelas person mewajibkan atribut {}", missing.join(" dan ")),
+                );
             }
             mapped
         }
         Err(e) => {
-            problem("attributes", e);
+            problem(option::ATTRIBUTES, e);
             Vec::new()
         }
     };
 
-    let revoke = match option(options, "revoke") {
+    let revoke = match option(options, option::REVOKE) {
         None | Some("delete") => RevokeMode::Delete,
         Some("lock") => RevokeMode::Lock,
         Some(other) => {
-            problem("revoke", format!("isi 'delete' (hapus entri) atau 'lock' (kunci), bukan '{other}'"));
+            problem(
+                option::REVOKE,
+                format!("isi 'delete' (hapus entri) atau 'lock' (kunci), bukan '{other}'"),
+            );
             RevokeMode::Delete
         }
     };

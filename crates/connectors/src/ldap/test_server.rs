@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+use super::option;
 use crate::Settings;
 
 pub const SUFFIX: &str = "dc=example,dc=go,dc=id";
@@ -167,10 +168,10 @@ impl Slapd {
     /// NIP (`field:nip`).
     pub fn settings(&self) -> Settings {
         let options = [
-            ("bind_dn", self.bind_dn.as_str()),
-            ("base_dn", self.base_dn.as_str()),
-            ("group_dn", self.group_dn.as_str()),
-            ("attributes", "mail=name, cn=person, sn=person, ou=unit, employeeNumber=field:nip"),
+            (option::BIND_DN, self.bind_dn.as_str()),
+            (option::BASE_DN, self.base_dn.as_str()),
+            (option::GROUP_DN, self.group_dn.as_str()),
+            (option::ATTRIBUTES, "mail=name, cn=person, sn=person, ou=unit, employeeNumber=field:nip"),
         ];
         Settings {
             address: self.url.clone(),
