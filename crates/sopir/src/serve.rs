@@ -116,7 +116,10 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         );
         for p in store::demo::people() {
             let position = p.position.as_deref().unwrap_or("(administrator instalasi)");
-            println!("  {:<20} {:<32} {position:<26} {}", p.id, p.name, p.agency);
+            // The agency's administrators open Admin; the position names
+            // alone do not tell them (an "administrator-jaringan" is not one).
+            let admin = if p.admin { "  (administrator instansi)" } else { "" };
+            println!("  {:<20} {:<32} {position:<26} {}{admin}", p.id, p.name, p.agency);
         }
         println!("(Instalasi sungguhan: --no-demo, lalu `sopir user add`.)");
     }
@@ -124,7 +127,6 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     if options.smtp_url.as_deref().is_none_or(str::is_empty) {
         println!("E-mail notifikasi menunggu di kotak keluar sampai --smtp-url diberikan.");
     }
-    println!("\nHentikan dengan Ctrl+C.");
     let mailer = match options.smtp_url.as_deref().filter(|u| !u.is_empty()) {
         Some(url) => Some(
             web::mailer::Mailer::new(url, &options.mail_from)
@@ -139,6 +141,7 @@ pub async fn run(options: Options) -> Result<(), CliError> {
             "Surat tidak dapat ditandatangani sampai --public-url diberikan (alamat yang dibuka masyarakat, dicetak pada kode QR surat)."
         ),
     }
+    println!("\nHentikan dengan Ctrl+C.");
     let mut state = web::AppState::new(Arc::new(store), options.secure_cookies);
     state.public_url = public_url;
     state.trusted_proxies = Arc::new(trusted_proxies);
