@@ -243,6 +243,16 @@ fn check_ldap(form: &SignInForm, now: i64) -> Result<CheckedLdap, StoreError> {
             "StartTLS hanya untuk ldap://; ldaps:// sudah terenkripsi",
         ));
     }
+    let host = rest.unwrap_or_default().split('/').next().unwrap_or_default();
+    if url.starts_with("ldap://") && !form.ldap_starttls && !loopback(host) {
+        // Every sign-in sends the person's password to the directory.
+        return Err(StoreError::invalid(
+            "ldap_url",
+            "URL LDAP",
+            "ldap:// tanpa StartTLS mengirim kata sandi pegawai tanpa enkripsi: pakai ldaps:// atau centang \
+             StartTLS (ldap:// polos hanya untuk server di mesin ini)",
+        ));
+    }
     let Some(mode) = LdapMode::from_code(form.ldap_mode.trim()) else {
         return Err(StoreError::invalid("ldap_mode", "Bind", "pilih templat DN atau cari-lalu-bind"));
     };
@@ -405,6 +415,13 @@ impl Store {
         } else {
             Some(required(self.key.as_ref())?.seal(&form.ldap_service_password))
         };
+        if search && service_password.is_none() {
+            return Err(StoreError::invalid(
+                "ldap_service_password",
+                "Kata sandi akun layanan",
+                "wajib diisi untuk cari-lalu-bind (belum ada yang tersimpan)",
+            ));
+        }
         let oidc = non_empty(form.oidc_issuer.trim_end_matches('/'));
         let client_secret = if oidc.is_none() {
             None

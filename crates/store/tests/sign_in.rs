@@ -95,6 +95,17 @@ async fn a_bad_field_is_refused_beside_it_and_nothing_changes() {
         let cases = [
             ("ldap_url", SignInForm { ldap_url: "http://ldap.example".into(), ..search_form() }),
             ("ldap_starttls", SignInForm { ldap_url: "ldaps://ldap.example".into(), ..search_form() }),
+            // Plain ldap:// would carry every password in clear; only on this machine.
+            (
+                "ldap_url",
+                SignInForm {
+                    ldap_url: "ldap://ldap.example:389".into(),
+                    ldap_starttls: false,
+                    ..search_form()
+                },
+            ),
+            // Nothing saved yet, so an empty password leaves the search without one.
+            ("ldap_service_password", SignInForm { ldap_service_password: String::new(), ..search_form() }),
             ("ldap_filter", SignInForm { ldap_filter: "(uid=budi)".into(), ..search_form() }),
             ("ldap_service_dn", SignInForm { ldap_service_dn: " ".into(), ..search_form() }),
             (

@@ -398,7 +398,7 @@ catalogue! {
     ConnectorOff => "belum diatur (manual)", "not set (manual)";
     ConnectorAddress => "Alamat server", "Server address";
     ConnectorAddressDns => "host:port server DNS otoritatif, mis. 10.0.0.53:53", "host:port of the authoritative DNS server, e.g. 10.0.0.53:53";
-    ConnectorAddressLdap => "ldaps://ldap.contoh.go.id atau ldap://10.0.0.5:389", "ldaps://ldap.example.go.id or ldap://10.0.0.5:389";
+    ConnectorAddressLdap => "ldaps://ldap.contoh.go.id atau ldap://10.0.0.5:389 dengan starttls=ya", "ldaps://ldap.example.go.id or ldap://10.0.0.5:389 with starttls=ya";
     ConnectorAddressWireguard => "Tidak dipakai: gateway mengambil daftar peer dari /gateway/wireguard/<instansi>/peers.conf dengan token di kolom Rahasia.", "Not used: the gateway pulls its peer list from /gateway/wireguard/<agency>/peers.conf with the token in the Secret field.";
     ConnectorAddressWebhook => "https://panel.contoh.go.id/sopir", "https://panel.example.go.id/sopir";
     ConnectorRemove => "Hapus pengaturan (kembali manual):", "Remove the settings (back to manual):";
@@ -1055,7 +1055,7 @@ catalogue! {
     SignInSettings => "Cara masuk", "Sign-in";
     SignInSettingsHelp => "Orang instansi ini dapat masuk dengan kata sandi direktori LDAP (Active Directory, OpenLDAP). Entri direktori dicocokkan dengan pegawai lewat NIP atau e-mail; pegawai itu harus sudah punya akun di Sopir.", "This agency's people can sign in with their LDAP directory password (Active Directory, OpenLDAP). The directory entry is matched to an employee by NIP or e-mail; that employee must already have a Sopir account.";
     LocalPasswordsAllowed => "Kata sandi Sopir boleh dipakai (jika dimatikan, hanya administrator instalasi yang masih dapat masuk dengan kata sandi Sopir)", "Sopir passwords may be used (when off, only installation administrators can still sign in with a Sopir password)";
-    LdapUrlHelp => "Kosongkan untuk mematikan LDAP. ldap://host:389 atau ldaps://host:636", "Leave empty to turn LDAP off. ldap://host:389 or ldaps://host:636";
+    LdapUrlHelp => "Kosongkan untuk mematikan LDAP. ldaps://host:636, atau ldap://host:389 dengan StartTLS", "Leave empty to turn LDAP off. ldaps://host:636, or ldap://host:389 with StartTLS";
     LdapStartTls => "Pakai StartTLS (untuk ldap://)", "Use StartTLS (for ldap://)";
     LdapModeTemplate => "Bind langsung dengan templat DN", "Bind directly with a DN template";
     LdapModeSearch => "Cari dulu dengan akun layanan, lalu bind", "Search with a service account, then bind";
