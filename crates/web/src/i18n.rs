@@ -94,6 +94,7 @@ catalogue! {
     FormTooLarge => "Formulir beserta lampirannya terlalu besar; paling besar", "The form with its attachments is too large; at most";
     BadForm => "Formulir tidak dapat dibaca. Muat ulang halaman lalu coba lagi.", "The form could not be read. Reload the page and try again.";
     BadRequestTitle => "Tidak dapat diproses", "Cannot be processed";
+    BadPageLink => "Tautan halaman ini tidak dapat dibaca; buka daftarnya lagi dari menu", "This page link cannot be read; open the list again from the menu";
     BadTokenText => "Formulir ini sudah kedaluwarsa atau tidak berasal dari Sopir. Muat ulang halaman lalu coba lagi.", "This form has expired or did not come from Sopir. Reload the page and try again.";
     BadTokenTitle => "Formulir kedaluwarsa", "Form expired";
     Cancelled => "Dibatalkan", "Cancelled";

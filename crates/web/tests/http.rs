@@ -219,6 +219,7 @@ async fn my_requests_are_listed_newest_first_a_page_at_a_time() {
 
     let bad = requester.get("/permohonan?setelah=kemarin").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("Tautan halaman ini tidak dapat dibaca"), "{}", bad.body);
     assert!(bad.body.contains("setelah=&quot;kemarin&quot;"), "{}", bad.body);
     // Another person's list shows none of them.
     let head = Browser::login(&app, "lmj-kadis").await.get("/permohonan").await;

@@ -52,7 +52,7 @@ pub(super) const PAGE: i64 = 50;
 /// names it; none (or blank) for the first page.
 pub(super) fn page_after(user: &User, key: Option<&str>) -> Result<Option<(i64, String)>, WebError> {
     let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else { return Ok(None) };
-    let bad = || WebError::BadRequest(format!("{}: setelah=\"{key}\"", user.t(Msg::BadForm)));
+    let bad = || WebError::BadRequest(format!("{} (setelah=\"{key}\").", user.t(Msg::BadPageLink)));
     let (at, id) = key.split_once('.').ok_or_else(bad)?;
     Ok(Some((at.parse::<i64>().map_err(|_| bad())?, id.to_string())))
 }
