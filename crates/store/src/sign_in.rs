@@ -172,11 +172,35 @@ struct CheckedLdap {
     ca: Vec<CaCertificate>,
 }
 
-/// Checks the form at `now` (a CA certificate must not have expired).
+/// Checks the form at `now` (a CA certificate must not have expired):
+/// every field's problem at once, as the page shows them beside their fields.
 fn check_form(form: &SignInForm, now: i64) -> Result<CheckedLdap, StoreError> {
-    let ldap = check_ldap(form, now)?;
-    check_oidc(form)?;
-    Ok(ldap)
+    let mut problems = Problems::default();
+    let ldap = check_ldap(form, now, &mut problems);
+    check_oidc(form, &mut problems);
+    match problems.0.is_empty() {
+        true => Ok(ldap),
+        false => Err(StoreError::Engine(engine::EngineError::Invalid(problems.0))),
+    }
+}
+
+/// The refused fields of one form, in the form's order.
+#[derive(Default)]
+struct Problems(Vec<engine::form::FieldError>);
+
+impl Problems {
+    fn add(&mut self, field: &str, label: &str, message: &str) {
+        self.0.push(engine::form::FieldError::new(field, label, message));
+    }
+
+    /// Adds the CA certificate reader's refusals (each names its field;
+    /// it reads no storage, so it fails no other way).
+    fn take(&mut self, refused: StoreError) {
+        match refused {
+            StoreError::Engine(engine::EngineError::Invalid(errors)) => self.0.extend(errors),
+            other => self.add(ca_certificate::FIELD, ca_certificate::LABEL, &other.to_string()),
+        }
+    }
 }
 
 /// Whether `host` (of a URL, with its port) is this machine.
@@ -185,20 +209,20 @@ fn loopback(host: &str) -> bool {
     matches!(name, "127.0.0.1" | "localhost" | "[::1]")
 }
 
-fn check_oidc(form: &SignInForm) -> Result<(), StoreError> {
+fn check_oidc(form: &SignInForm, problems: &mut Problems) {
     let issuer = form.oidc_issuer.trim().trim_end_matches('/');
     if issuer.is_empty() {
-        return Ok(());
+        return;
     }
     let host = issuer.strip_prefix("https://").or_else(|| {
         issuer.strip_prefix("http://").filter(|rest| loopback(rest.split('/').next().unwrap_or("")))
     });
     if host.is_none_or(|h| h.is_empty() || h.contains(char::is_whitespace)) {
-        return Err(StoreError::invalid(
+        problems.add(
             "oidc_issuer",
             "Penerbit (issuer)",
             "harus diawali https://, misalnya https://sso.jatimprov.go.id/realms/pemprov",
-        ));
+        );
     }
     let required = [
         ("oidc_name", "Nama penyedia", &form.oidc_name),
@@ -207,102 +231,104 @@ fn check_oidc(form: &SignInForm) -> Result<(), StoreError> {
     ];
     for (field, label, value) in required {
         if value.trim().is_empty() {
-            return Err(StoreError::invalid(field, label, "wajib diisi untuk OpenID Connect"));
+            problems.add(field, label, "wajib diisi untuk OpenID Connect");
         }
     }
     if !form.oidc_scopes.split_whitespace().any(|s| s == "openid") {
-        return Err(StoreError::invalid(
-            "oidc_scopes",
-            "Scope",
-            "harus memuat openid, misalnya \"openid email\"",
-        ));
+        problems.add("oidc_scopes", "Scope", "harus memuat openid, misalnya \"openid email\"");
     }
     if Identity::from_code(&form.oidc_maps_to).is_none() {
-        return Err(StoreError::invalid("oidc_maps_to", "Dicocokkan dengan", "pilih NIP atau e-mail"));
+        problems.add("oidc_maps_to", "Dicocokkan dengan", "pilih NIP atau e-mail");
     }
-    Ok(())
 }
 
-fn check_ldap(form: &SignInForm, now: i64) -> Result<CheckedLdap, StoreError> {
+fn check_ldap(form: &SignInForm, now: i64, problems: &mut Problems) -> CheckedLdap {
     let url = form.ldap_url.trim();
     if url.is_empty() {
-        return Ok(CheckedLdap::default());
+        return CheckedLdap::default();
     }
     let rest = url.strip_prefix("ldap://").or_else(|| url.strip_prefix("ldaps://"));
-    if rest.is_none_or(|host| host.trim_end_matches('/').is_empty() || host.contains(char::is_whitespace)) {
-        return Err(StoreError::invalid(
+    let plain = url.starts_with("ldap://");
+    match rest {
+        Some(host) if !host.trim_end_matches('/').is_empty() && !host.contains(char::is_whitespace) => {
+            let host = host.split('/').next().unwrap_or_default();
+            if plain && !form.ldap_starttls && !loopback(host) {
+                // Every sign-in sends the person's password to the directory.
+                problems.add(
+                    "ldap_url",
+                    "URL LDAP",
+                    "ldap:// tanpa StartTLS mengirim kata sandi pegawai tanpa enkripsi: pakai ldaps:// atau \
+                     centang StartTLS (ldap:// polos hanya untuk server di mesin ini)",
+                );
+            }
+        }
+        _ => problems.add(
             "ldap_url",
             "URL LDAP",
             "harus diawali ldap:// atau ldaps:// lalu nama server, misalnya ldaps://ldap.example.go.id",
-        ));
+        ),
     }
     if form.ldap_starttls && url.starts_with("ldaps://") {
-        return Err(StoreError::invalid(
-            "ldap_starttls",
-            "StartTLS",
-            "StartTLS hanya untuk ldap://; ldaps:// sudah terenkripsi",
-        ));
+        problems.add("ldap_starttls", "StartTLS", "StartTLS hanya untuk ldap://; ldaps:// sudah terenkripsi");
     }
-    let host = rest.unwrap_or_default().split('/').next().unwrap_or_default();
-    if url.starts_with("ldap://") && !form.ldap_starttls && !loopback(host) {
-        // Every sign-in sends the person's password to the directory.
-        return Err(StoreError::invalid(
-            "ldap_url",
-            "URL LDAP",
-            "ldap:// tanpa StartTLS mengirim kata sandi pegawai tanpa enkripsi: pakai ldaps:// atau centang \
-             StartTLS (ldap:// polos hanya untuk server di mesin ini)",
-        ));
-    }
-    let Some(mode) = LdapMode::from_code(form.ldap_mode.trim()) else {
-        return Err(StoreError::invalid("ldap_mode", "Bind", "pilih templat DN atau cari-lalu-bind"));
-    };
-    if mode == LdapMode::Search {
-        let required = [
-            ("ldap_service_dn", "DN akun layanan", &form.ldap_service_dn),
-            ("ldap_base", "Basis pencarian", &form.ldap_base),
-        ];
-        for (field, label, value) in required {
-            if value.trim().is_empty() {
-                return Err(StoreError::invalid(field, label, "wajib diisi untuk cari-lalu-bind"));
+    let mode = LdapMode::from_code(form.ldap_mode.trim());
+    match mode {
+        None => problems.add("ldap_mode", "Bind", "pilih templat DN atau cari-lalu-bind"),
+        Some(LdapMode::Search) => {
+            let required = [
+                ("ldap_service_dn", "DN akun layanan", &form.ldap_service_dn),
+                ("ldap_base", "Basis pencarian", &form.ldap_base),
+            ];
+            for (field, label, value) in required {
+                if value.trim().is_empty() {
+                    problems.add(field, label, "wajib diisi untuk cari-lalu-bind");
+                }
+            }
+            if !form.ldap_filter.contains(USERNAME) || !form.ldap_filter.trim().starts_with('(') {
+                problems.add(
+                    "ldap_filter",
+                    "Filter",
+                    "harus berupa filter LDAP yang memuat {username}, misalnya (uid={username})",
+                );
             }
         }
-        if !form.ldap_filter.contains(USERNAME) || !form.ldap_filter.trim().starts_with('(') {
-            return Err(StoreError::invalid(
-                "ldap_filter",
-                "Filter",
-                "harus berupa filter LDAP yang memuat {username}, misalnya (uid={username})",
-            ));
+        Some(LdapMode::Template) => {
+            if !form.ldap_bind_dn.contains(USERNAME) || !form.ldap_bind_dn.contains('=') {
+                problems.add(
+                    "ldap_bind_dn",
+                    "Templat DN",
+                    "harus memuat {username}, misalnya uid={username},ou=people,dc=example,dc=go,dc=id",
+                );
+            }
         }
-    } else if !form.ldap_bind_dn.contains(USERNAME) || !form.ldap_bind_dn.contains('=') {
-        return Err(StoreError::invalid(
-            "ldap_bind_dn",
-            "Templat DN",
-            "harus memuat {username}, misalnya uid={username},ou=people,dc=example,dc=go,dc=id",
-        ));
     }
     let attribute = form.ldap_attribute.trim();
     if attribute.is_empty() || !attribute.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ';') {
-        return Err(StoreError::invalid(
+        problems.add(
             "ldap_attribute",
             "Atribut",
             "nama atribut LDAP (huruf, angka, tanda hubung), misalnya mail atau employeeNumber",
-        ));
+        );
     }
     if Identity::from_code(&form.ldap_maps_to).is_none() {
-        return Err(StoreError::invalid("ldap_maps_to", "Dicocokkan dengan", "pilih NIP atau e-mail"));
+        problems.add("ldap_maps_to", "Dicocokkan dengan", "pilih NIP atau e-mail");
     }
-    let mode = Some(mode);
+    let mut ca = Vec::new();
     if form.ldap_ca_certificate.trim().is_empty() {
-        return Ok(CheckedLdap { mode, ca: Vec::new() });
-    }
-    if url.starts_with("ldap://") && !form.ldap_starttls {
-        return Err(StoreError::invalid(
+        // The system's CAs.
+    } else if plain && !form.ldap_starttls {
+        problems.add(
             ca_certificate::FIELD,
             ca_certificate::LABEL,
             "hanya dipakai dengan TLS: pakai ldaps:// atau centang StartTLS",
-        ));
+        );
+    } else {
+        match ca_certificate::read_pem(&form.ldap_ca_certificate, now) {
+            Ok(read) => ca = read,
+            Err(refused) => problems.take(refused),
+        }
     }
-    Ok(CheckedLdap { mode, ca: ca_certificate::read_pem(&form.ldap_ca_certificate, now)? })
+    CheckedLdap { mode, ca }
 }
 
 fn non_empty(value: &str) -> Option<String> {

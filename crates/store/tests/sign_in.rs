@@ -88,6 +88,39 @@ async fn settings_are_kept_per_agency_with_the_service_password_sealed() {
     }
 }
 
+/// Every wrong field is named at once, in the form's order, as the page
+/// shows them beside their fields.
+#[tokio::test]
+async fn every_wrong_field_is_named_at_once() {
+    for db in common::backends().await {
+        let form = SignInForm {
+            ldap_url: "http://ldap.example".into(),
+            ldap_filter: "(uid=budi)".into(),
+            ldap_attribute: String::new(),
+            oidc_issuer: "https://sso.example".into(),
+            oidc_name: "SSO".into(),
+            oidc_client_id: "sopir".into(),
+            oidc_claim: "nip".into(),
+            oidc_scopes: "email".into(),
+            oidc_maps_to: "nip".into(),
+            ..search_form()
+        };
+        match db.store.set_sign_in_settings("lumajang", &form, "lmj-kasi", 1).await {
+            Err(StoreError::Engine(engine::EngineError::Invalid(errors))) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(
+                    fields,
+                    ["ldap_url", "ldap_filter", "ldap_attribute", "oidc_scopes"],
+                    "{}",
+                    db.label
+                );
+            }
+            other => panic!("{}: {other:?}", db.label),
+        }
+        assert_eq!(db.store.sign_in_settings("lumajang").await.unwrap(), SignInSettings::default());
+    }
+}
+
 #[tokio::test]
 async fn a_bad_field_is_refused_beside_it_and_nothing_changes() {
     for db in common::backends().await {

@@ -265,12 +265,16 @@ async fn a_bad_setting_is_refused_beside_its_field_and_nothing_changes() {
             ("local_passwords", "1"),
             ("ldap_url", "http://ldap.example"),
             ("ldap_mode", "template"),
-            ("ldap_bind_dn", "uid={username},dc=x"),
+            ("ldap_bind_dn", "ou=people,dc=x"),
+            ("ldap_attribute", "mail"),
+            ("ldap_maps_to", "email"),
         ],
     )
     .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Every wrong field at once, not one per attempt.
     assert!(page.body.contains("harus diawali ldap:// atau ldaps://"), "{}", page.body);
+    assert!(page.body.contains("harus memuat {username}"), "{}", page.body);
     assert!(page.body.contains("value=\"http://ldap.example\""), "what was typed comes back");
     assert_eq!(
         app.store.sign_in_settings("lumajang").await.unwrap(),
