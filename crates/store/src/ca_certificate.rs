@@ -11,7 +11,7 @@ use crate::record_event::sha256;
 /// The form's field the certificates are typed in.
 pub const FIELD: &str = "ldap_ca";
 /// Its label, in refusals.
-pub const LABEL: &str = "Sertifikat CA";
+pub const LABEL: &str = "Sertifikat CA direktori (PEM)";
 /// How much PEM is read, at most (a chain of a few certificates).
 const MAX_CHARS: usize = 64 * 1024;
 const MAX_CERTIFICATES: usize = 10;

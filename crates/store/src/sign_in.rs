@@ -220,14 +220,14 @@ fn check_oidc(form: &SignInForm, problems: &mut Problems) {
     if host.is_none_or(|h| h.is_empty() || h.contains(char::is_whitespace)) {
         problems.add(
             "oidc_issuer",
-            "Penerbit (issuer)",
+            "Issuer",
             "harus diawali https://, misalnya https://sso.jatimprov.go.id/realms/pemprov",
         );
     }
     let required = [
-        ("oidc_name", "Nama penyedia", &form.oidc_name),
+        ("oidc_name", "Nama penyedia (pada tombol masuk)", &form.oidc_name),
         ("oidc_client_id", "Client ID", &form.oidc_client_id),
-        ("oidc_claim", "Klaim", &form.oidc_claim),
+        ("oidc_claim", "Klaim ID token yang memuat NIP atau e-mail", &form.oidc_claim),
     ];
     for (field, label, value) in required {
         if value.trim().is_empty() {
@@ -269,7 +269,11 @@ fn check_ldap(form: &SignInForm, now: i64, problems: &mut Problems) -> CheckedLd
         ),
     }
     if form.ldap_starttls && url.starts_with("ldaps://") {
-        problems.add("ldap_starttls", "StartTLS", "StartTLS hanya untuk ldap://; ldaps:// sudah terenkripsi");
+        problems.add(
+            "ldap_starttls",
+            "Pakai StartTLS (untuk ldap://)",
+            "StartTLS hanya untuk ldap://; ldaps:// sudah terenkripsi",
+        );
     }
     let mode = LdapMode::from_code(form.ldap_mode.trim());
     match mode {
@@ -306,7 +310,7 @@ fn check_ldap(form: &SignInForm, now: i64, problems: &mut Problems) -> CheckedLd
     if attribute.is_empty() || !attribute.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ';') {
         problems.add(
             "ldap_attribute",
-            "Atribut",
+            "Atribut yang memuat NIP atau e-mail",
             "nama atribut LDAP (huruf, angka, tanda hubung), misalnya mail atau employeeNumber",
         );
     }

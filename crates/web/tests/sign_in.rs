@@ -282,6 +282,56 @@ async fn a_bad_setting_is_refused_beside_its_field_and_nothing_changes() {
     );
 }
 
+/// Each refusal is shown beside its field, and names it as the page
+/// labels it (the API's problem carries the same label).
+#[tokio::test]
+async fn every_refusal_is_shown_beside_its_field_under_the_pages_label() {
+    let app = spawn().await;
+    let fields = [
+        ("ldap_url", "ldaps://ldap.example"),
+        ("ldap_starttls", "1"),
+        ("ldap_mode", "template"),
+        ("ldap_bind_dn", "ou=people"),
+        ("ldap_attribute", "mail)(x"),
+        ("ldap_maps_to", "nik"),
+        ("ldap_ca", "bukan sertifikat"),
+        ("oidc_issuer", "ftp://sso.example"),
+        ("oidc_scopes", "email"),
+        ("oidc_maps_to", "nik"),
+    ];
+    let page = configure(&app, &fields).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let form = store::sign_in::SignInForm {
+        ldap_url: "ldaps://ldap.example".into(),
+        ldap_starttls: true,
+        ldap_mode: "template".into(),
+        ldap_bind_dn: "ou=people".into(),
+        ldap_attribute: "mail)(x".into(),
+        ldap_maps_to: "nik".into(),
+        ldap_ca_certificate: "bukan sertifikat".into(),
+        oidc_issuer: "ftp://sso.example".into(),
+        oidc_scopes: "email".into(),
+        oidc_maps_to: "nik".into(),
+        ..Default::default()
+    };
+    let refused = match app.store.set_sign_in_settings("lumajang", &form, "lmj-kasi", 1).await {
+        Err(store::StoreError::Engine(engine::EngineError::Invalid(errors))) => errors,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(refused.len(), 11, "every wrong field of both parts: {refused:?}");
+    for error in &refused {
+        let id = format!("masuk-{}", error.field);
+        let label = error.label.replace('"', "&quot;");
+        let labelled = page.body.contains(&format!("<label for=\"{id}\">{label}</label>"))
+            || page.body.contains(&format!(" {label}</label>"))
+                && page.body.contains(&format!("id=\"{id}\""));
+        assert!(labelled, "{}: \"{}\" is not the page's label\n{}", error.field, error.label, page.body);
+        let message = error.message.replace('"', "&quot;");
+        let beside = format!("<p class=\"field-error\" id=\"{id}-error\">{message}</p>");
+        assert!(page.body.contains(&beside), "{}: its refusal is not beside it", error.field);
+    }
+}
+
 // OpenID Connect against a real oidc-provider run by node.
 
 const PROVIDER: &str = "SSO Jatim";

@@ -75,6 +75,11 @@ pub fn refusals_in_words(errors: &[FieldError]) -> String {
     errors.iter().map(|e| format!("{}: {}", e.label, e.message)).collect::<Vec<_>>().join("; ")
 }
 
+/// The id of a control's refusal, for screen readers to read with it.
+fn described_by(id: &str, error: Option<&str>) -> Option<String> {
+    error.map(|_| format!("{id}-error"))
+}
+
 fn error_of<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
     errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
 }
@@ -127,7 +132,7 @@ impl Filled {
                 label for=(id) { (label) }
                 input id=(id) type=(kind) name=(name) value=(value) readonly[readonly]
                     autocomplete=(if kind == "password" { "new-password" } else { "off" })
-                    aria-invalid=[error.map(|_| "true")];
+                    aria-invalid=[error.map(|_| "true")] aria-describedby=[described_by(&id, error)];
                 @if let Some(h) = help { p.help { (h) } }
                 @if let Some(e) = error { p.field-error id={(id) "-error"} { (e) } }
             }
@@ -141,7 +146,8 @@ impl Filled {
         html! {
             div class={ "field" @if error.is_some() { " has-error" } } {
                 label for=(id) { (label) }
-                textarea id=(id) name=(name) aria-invalid=[error.map(|_| "true")] { (self.value(name)) }
+                textarea id=(id) name=(name) aria-invalid=[error.map(|_| "true")]
+                    aria-describedby=[described_by(&id, error)] { (self.value(name)) }
                 @if let Some(h) = help { p.help { (h) } }
                 @if let Some(e) = error { p.field-error id={(id) "-error"} { (e) } }
             }
@@ -164,7 +170,8 @@ impl Filled {
         html! {
             div class={ "field" @if error.is_some() { " has-error" } } {
                 label for=(id) { (label) }
-                select id=(id) name=(name) aria-invalid=[error.map(|_| "true")] {
+                select id=(id) name=(name) aria-invalid=[error.map(|_| "true")]
+                    aria-describedby=[described_by(&id, error)] {
                     @if let Some(n) = none { option value="" { (n) } }
                     @for (value, text) in options { option value=(value) selected[value == current] { (text) } }
                 }
@@ -177,11 +184,14 @@ impl Filled {
     /// A checkbox sending `1` when ticked.
     pub fn checkbox(&self, prefix: &str, name: &str, label: &str) -> Markup {
         let id = format!("{prefix}{}", name.replace('.', "-"));
+        let error = self.error(name);
         html! {
             label.check for=(id) {
-                input id=(id) type="checkbox" name=(name) value="1" checked[self.checked(name)];
+                input id=(id) type="checkbox" name=(name) value="1" checked[self.checked(name)]
+                    aria-invalid=[error.map(|_| "true")] aria-describedby=[described_by(&id, error)];
                 " " (label)
             }
+            @if let Some(e) = error { p.field-error id={(id) "-error"} { (e) } }
         }
     }
 

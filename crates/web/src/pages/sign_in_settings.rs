@@ -124,7 +124,6 @@ fn render(state: &AppState, user: &User, filled: &Filled, said: Option<Said>) ->
             p.muted { (user.t(Msg::SignInSettingsHelp)) }
             (filled.text(PREFIX, "ldap_url", "URL LDAP", Some(user.t(Msg::LdapUrlHelp))))
             (filled.checkbox(PREFIX, "ldap_starttls", user.t(Msg::LdapStartTls)))
-            (filled.error_line("ldap_starttls"))
             (filled.lines(PREFIX, ca_certificate::FIELD, user.t(Msg::LdapCaCertificate), Some(user.t(Msg::LdapCaCertificateHelp))))
             @if !trusted.is_empty() {
                 p.muted #ldap-ca-trusted {
