@@ -92,11 +92,20 @@ async fn render(
                 input type="hidden" name="csrf" value=(user.csrf);
                 (filled.text(&prefix, field::ADDRESS, user.t(Msg::ConnectorAddress), Some(user.t(address_help(kind)))))
                 (filled.input(&prefix, field::SECRET, user.t(Msg::ConnectorSecret), Some(user.t(if saved.is_some() { Msg::ConnectorSecretKept } else { Msg::ConnectorSecretHelp })), "password", false))
-                div class={ "field" @if filled.errors.iter().any(|e| e.field == FORM_OPTIONS) { " has-error" } } {
-                    label for={(prefix) (FORM_OPTIONS)} { (user.t(Msg::ConnectorOptions)) }
-                    textarea id={(prefix) (FORM_OPTIONS)} name=(FORM_OPTIONS) rows="5" placeholder=(options_help(kind)) { (filled.value(FORM_OPTIONS)) }
+                @let options_id = format!("{prefix}{FORM_OPTIONS}");
+                @let refused = filled.errors.iter().any(|e| e.field == FORM_OPTIONS);
+                div class={ "field" @if refused { " has-error" } } {
+                    label for=(options_id) { (user.t(Msg::ConnectorOptions)) }
+                    textarea id=(options_id) name=(FORM_OPTIONS) rows="5" placeholder=(options_help(kind))
+                        aria-invalid=[refused.then_some("true")] aria-describedby=[refused.then(|| format!("{options_id}-error"))] {
+                        (filled.value(FORM_OPTIONS))
+                    }
                     p.help { (user.t(Msg::ConnectorOptionsHelp)) }
-                    @for e in filled.errors.iter().filter(|e| e.field == FORM_OPTIONS) { p.field-error { (e.label) ": " (e.message) } }
+                    @if refused {
+                        div.field-error id={(options_id) "-error"} {
+                            @for e in filled.errors.iter().filter(|e| e.field == FORM_OPTIONS) { p { (e.label) ": " (e.message) } }
+                        }
+                    }
                 }
                 (filled.checkbox(&prefix, "dry_run", user.t(Msg::ConnectorDryRun)))
                 button.primary type="submit" { (user.t(Msg::Save)) }
