@@ -756,6 +756,7 @@ catalogue! {
     DashAge => "Umur", "Age";
     DashNoCases => "Tidak ada permohonan yang cocok.", "No request matches.";
     NextPage => "Halaman berikutnya", "Next page";
+    FirstPage => "Halaman pertama", "First page";
     DashNotYours => "Dibuka oleh pemohon, yang menanganinya dan administrator", "Opened by its requester, those handling it and administrators";
     DashBadStatus => "Status tidak dikenal", "Unknown status";
     PubStandard => "Standar pelayanan", "Service standard";

@@ -216,6 +216,8 @@ async fn my_requests_are_listed_newest_first_a_page_at_a_time() {
     let rest: Vec<usize> = (0..52).filter(|&i| shown(&second.body, &ids[i])).collect();
     assert_eq!(rest, [0, 1], "the two oldest, and no case twice");
     assert!(!second.body.contains("setelah="), "the last page links no further");
+    assert!(second.body.contains("<a href=\"/permohonan\">Halaman pertama</a>"), "and back to the first");
+    assert!(!first.body.contains("Halaman pertama"), "the first page is the first");
 
     let bad = requester.get("/permohonan?setelah=kemarin").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);

@@ -338,7 +338,11 @@ async fn the_settings_form_refuses_field_by_field_and_keeps_the_secret_sealed() 
     assert!(refused.body.contains("ttl = 5"), "what was typed comes back");
     // The options' refusals are tied to their box for screen readers.
     assert!(refused.body.contains("aria-describedby=\"dns-options-error\""), "{}", refused.body);
-    assert!(refused.body.contains("<div class=\"field-error\" id=\"dns-options-error\"><p>"), "{}", refused.body);
+    assert!(
+        refused.body.contains("<div class=\"field-error\" id=\"dns-options-error\"><p>"),
+        "{}",
+        refused.body
+    );
     assert!(!refused.body.contains("pendek"), "but never the secret");
     assert!(app.store.connector_configs("lumajang").await.unwrap().is_empty(), "nothing saved");
 

@@ -67,6 +67,20 @@ pub(super) fn next_page(path: &str, last: &CaseSummary) -> String {
     format!("{path}{joint}setelah={}.{}", last.opened_at, last.id)
 }
 
+/// A list's paging: back to its first page (`path`) from a later one, and
+/// on to the page after `next`, the last case shown when more follow.
+pub(super) fn page_links(user: &User, path: &str, later: bool, next: Option<&CaseSummary>) -> Markup {
+    html! {
+        @if later || next.is_some() {
+            p.paging {
+                @if later { a href=(path) { (user.t(Msg::FirstPage)) } }
+                @if later && next.is_some() { " · " }
+                @if let Some(last) = next { a href=(next_page(path, last)) { (user.t(Msg::NextPage)) } }
+            }
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     /// The last case of the previous page: `opened_at.id`.
@@ -116,10 +130,8 @@ pub async fn my_requests(
                     }
                 }
             }
-            @if let Some(last) = cases.last().filter(|_| more) {
-                p { a href=(next_page("/permohonan", last)) { (user.t(Msg::NextPage)) } }
-            }
         }
+        (page_links(&user, "/permohonan", after.is_some(), cases.last().filter(|_| more)))
     };
     Ok(layout::page(&user, user.t(Msg::MyRequestsTitle), "/permohonan", body))
 }

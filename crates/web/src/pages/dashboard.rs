@@ -331,11 +331,8 @@ pub async fn all_cases(
                     }
                 } }
             }
-            @if more {
-                @let last = &cases[cases.len() - 1];
-                p { a href=(super::cases::next_page(&filtered, last)) { (user.t(Msg::NextPage)) } }
-            }
         }
+        (super::cases::page_links(&user, &filtered, after.is_some(), cases.last().filter(|_| more)))
     };
     Ok(layout::page(&user, user.t(Msg::DashAllTitle), "/dasbor", body))
 }
