@@ -349,7 +349,7 @@ catalogue! {
     DurationSpread => "Sebaran lama pengerjaan terhadap waktu baku", "How long steps took against their standard time";
     MailSettings => "Notifikasi e-mail", "E-mail notifications";
     ApiTokens => "Token API", "API tokens";
-    ApiTokensHelp => "Token API membuat skrip atau sistem lain bertindak atas nama Anda, dengan hak yang sama dengan Anda. Kirim sebagai header Authorization: Bearer <token>. Dokumentasi API ada di /api/docs.", "An API token lets a script or another system act as you, with your rights. Send it as the header Authorization: Bearer <token>. The API is documented at /api/docs.";
+    ApiTokensHelp => "Token API membuat skrip atau sistem lain bertindak atas nama Anda, dengan hak yang sama dengan Anda. Kirim sebagai header Authorization: Bearer <token>. Dokumentasi API:", "An API token lets a script or another system act as you, with your rights. Send it as the header Authorization: Bearer <token>. The API is documented at";
     TokenName => "Untuk apa token ini (mis. skrip admin jaringan)", "What this token is for (e.g. network admin script)";
     TokenCreate => "Buat token", "Create token";
     TokenShownOnce => "Salin token ini sekarang: token tidak akan ditampilkan lagi.", "Copy this token now: it will not be shown again.";

@@ -380,6 +380,7 @@ async fn email_letter() -> SignedLetter {
     let unknown = anonymous.get("/verifikasi/ABCD-EFGH-JKMN").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert!(unknown.body.contains("tidak ditemukan"));
+    assert!(!unknown.body.contains("href=\"/tugas\""), "a visitor is not sent to a page behind the login");
     for leak in [number.as_str(), "Bambang", "SHA-256", "Pemberitahuan"] {
         assert!(!unknown.body.contains(leak), "{leak} leaked");
     }

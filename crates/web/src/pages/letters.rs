@@ -663,7 +663,10 @@ pub async fn verify(State(state): State<AppState>, Path(code): Path<String>) -> 
     let code = code.trim().to_uppercase();
     let found = if code.len() <= 20 { state.store.verify(&code).await? } else { None };
     let Some(v) = found else {
-        let page = layout::bare(lang, lang.t(Msg::VerifyTitle), lang.t(Msg::VerifyNotFound));
+        // Anyone may open it: no link into the app, which needs a login.
+        let body =
+            html! { div.card { h1 { (lang.t(Msg::VerifyTitle)) } p { (lang.t(Msg::VerifyNotFound)) } } };
+        let page = layout::bare_markup(lang, lang.t(Msg::VerifyTitle), body);
         return Ok((axum::http::StatusCode::NOT_FOUND, page).into_response());
     };
     let zone = jiff::tz::TimeZone::get(&v.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
