@@ -203,8 +203,9 @@ impl Problems {
     }
 }
 
-/// Whether `host` (of a URL, with its port) is this machine.
-fn loopback(host: &str) -> bool {
+/// Whether a URL whose part after `scheme://` is `rest` points at this machine.
+fn loopback(rest: &str) -> bool {
+    let host = rest.split('/').next().unwrap_or_default();
     let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
     matches!(name, "127.0.0.1" | "localhost" | "[::1]")
 }
@@ -214,9 +215,9 @@ fn check_oidc(form: &SignInForm, problems: &mut Problems) {
     if issuer.is_empty() {
         return;
     }
-    let host = issuer.strip_prefix("https://").or_else(|| {
-        issuer.strip_prefix("http://").filter(|rest| loopback(rest.split('/').next().unwrap_or("")))
-    });
+    let host = issuer
+        .strip_prefix("https://")
+        .or_else(|| issuer.strip_prefix("http://").filter(|rest| loopback(rest)));
     if host.is_none_or(|h| h.is_empty() || h.contains(char::is_whitespace)) {
         problems.add(
             "oidc_issuer",
@@ -250,9 +251,8 @@ fn check_ldap(form: &SignInForm, now: i64, problems: &mut Problems) -> CheckedLd
     let rest = url.strip_prefix("ldap://").or_else(|| url.strip_prefix("ldaps://"));
     let plain = url.starts_with("ldap://");
     match rest {
-        Some(host) if !host.trim_end_matches('/').is_empty() && !host.contains(char::is_whitespace) => {
-            let host = host.split('/').next().unwrap_or_default();
-            if plain && !form.ldap_starttls && !loopback(host) {
+        Some(rest) if !rest.trim_end_matches('/').is_empty() && !rest.contains(char::is_whitespace) => {
+            if plain && !form.ldap_starttls && !loopback(rest) {
                 // Every sign-in sends the person's password to the directory.
                 problems.add(
                     "ldap_url",
