@@ -18,10 +18,16 @@ use der::oid::ObjectIdentifier;
 use der::{Any, Decode, Encode};
 use p12_keystore::{KeyStore, KeyStoreEntry, PrivateKeyChain};
 use rand_core::{OsRng, RngCore};
-use rsa::pkcs1v15::SigningKey;
+use ring::rand::SystemRandom;
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::pkcs1v15::{SigningKey, VerifyingKey};
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use sha2::{Digest, Sha256};
-use spki::{AlgorithmIdentifierOwned, EncodePublicKey, SubjectPublicKeyInfoOwned};
+use signature::Keypair;
+use spki::{
+    AlgorithmIdentifier, AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier, EncodePublicKey,
+    SignatureAlgorithmIdentifier, SubjectPublicKeyInfoOwned,
+};
 use x509_cert::Certificate;
 use x509_cert::attr::Attribute;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
@@ -79,14 +85,12 @@ impl Pkcs12Signer {
         Pkcs12Signer { p12 }
     }
 
-    fn open(&self, passphrase: &str) -> Result<(rsa::RsaPrivateKey, Vec<Certificate>), DocumentError> {
+    fn open(&self, passphrase: &str) -> Result<(PrivateKey, Vec<Certificate>), DocumentError> {
         let store = KeyStore::from_pkcs12(&self.p12, passphrase).map_err(|_| DocumentError::Passphrase)?;
         let (_, chain) = store
             .private_key_chain()
             .ok_or_else(|| DocumentError::Certificate("berkas PKCS#12 tidak memuat kunci privat".into()))?;
-        let key = rsa::RsaPrivateKey::from_pkcs8_der(chain.key()).map_err(|_| {
-            DocumentError::Certificate("hanya kunci RSA yang didukung oleh penanda tangan bawaan".into())
-        })?;
+        let key = PrivateKey::from_pkcs8(chain.key())?;
         let certs = chain
             .chain()
             .iter()
@@ -115,11 +119,72 @@ impl Pkcs12Signer {
 
 /// A PKCS#12 file opened with its passphrase.
 pub struct UnlockedKey {
-    key: rsa::RsaPrivateKey,
+    key: PrivateKey,
     certs: Vec<Certificate>,
 }
 
+/// An official's RSA private key. ring signs it where it can: its RSA is
+/// several times faster than the rsa crate's pure-Rust bignums, and the
+/// signature is a large part of a letter's CPU. ring refuses some keys the
+/// rsa crate takes (under 2048 bits, for one), and those still sign.
+enum PrivateKey {
+    Ring(RingKey),
+    Rsa(rsa::RsaPrivateKey),
+}
+
+impl PrivateKey {
+    fn from_pkcs8(der: &[u8]) -> Result<PrivateKey, DocumentError> {
+        if let Ok(key) = ring::signature::RsaKeyPair::from_pkcs8(der) {
+            let public = rsa::RsaPublicKey::from_pkcs1_der(key.public().as_ref()).map_err(|e| {
+                DocumentError::Certificate(format!("kunci publik dari kunci privat tidak terbaca: {e}"))
+            })?;
+            return Ok(PrivateKey::Ring(RingKey { key, public: VerifyingKey::new(public) }));
+        }
+        let key = rsa::RsaPrivateKey::from_pkcs8_der(der).map_err(|_| {
+            DocumentError::Certificate("hanya kunci RSA yang didukung oleh penanda tangan bawaan".into())
+        })?;
+        Ok(PrivateKey::Rsa(key))
+    }
+}
+
+/// An RSA key signing PKCS#1 v1.5 with SHA-256 through ring, in the shape
+/// the CMS builder asks of a signer.
+struct RingKey {
+    key: ring::signature::RsaKeyPair,
+    public: VerifyingKey<Sha256>,
+}
+
+impl Keypair for RingKey {
+    type VerifyingKey = VerifyingKey<Sha256>;
+
+    fn verifying_key(&self) -> VerifyingKey<Sha256> {
+        self.public.clone()
+    }
+}
+
+impl SignatureAlgorithmIdentifier for RingKey {
+    type Params = <SigningKey<Sha256> as SignatureAlgorithmIdentifier>::Params;
+
+    const SIGNATURE_ALGORITHM_IDENTIFIER: AlgorithmIdentifier<Self::Params> =
+        <SigningKey<Sha256> as SignatureAlgorithmIdentifier>::SIGNATURE_ALGORITHM_IDENTIFIER;
+}
+
+impl signature::Signer<rsa::pkcs1v15::Signature> for RingKey {
+    fn try_sign(&self, message: &[u8]) -> Result<rsa::pkcs1v15::Signature, signature::Error> {
+        let mut signature = vec![0; self.key.public().modulus_len()];
+        self.key
+            .sign(&ring::signature::RSA_PKCS1_SHA256, &SystemRandom::new(), message, &mut signature)
+            .map_err(|_| signature::Error::new())?;
+        rsa::pkcs1v15::Signature::try_from(signature.as_slice())
+    }
+}
+
 impl UnlockedKey {
+    #[cfg(test)]
+    pub(crate) fn signs_through_ring(&self) -> bool {
+        matches!(self.key, PrivateKey::Ring(_))
+    }
+
     pub fn info(&self) -> CertificateInfo {
         let tbs = &self.certs[0].tbs_certificate;
         CertificateInfo {
@@ -188,13 +253,18 @@ fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// A detached CMS SignedData over `digest` (SHA-256 of the signed bytes),
 /// with the signing-certificate-v2 attribute PAdES asks for.
-fn cms_signature(
-    digest: &[u8],
-    key: rsa::RsaPrivateKey,
-    certs: &[Certificate],
-) -> Result<Vec<u8>, DocumentError> {
+fn cms_signature(digest: &[u8], key: PrivateKey, certs: &[Certificate]) -> Result<Vec<u8>, DocumentError> {
+    match key {
+        PrivateKey::Ring(key) => cms_signature_by(digest, &key, certs),
+        PrivateKey::Rsa(key) => cms_signature_by(digest, &SigningKey::<Sha256>::new(key), certs),
+    }
+}
+
+fn cms_signature_by<S>(digest: &[u8], signer: &S, certs: &[Certificate]) -> Result<Vec<u8>, DocumentError>
+where
+    S: Keypair + DynSignatureAlgorithmIdentifier + signature::Signer<rsa::pkcs1v15::Signature>,
+{
     let fail = |e: &dyn std::fmt::Display| DocumentError::Signature(e.to_string());
-    let signer = SigningKey::<Sha256>::new(key);
     let leaf = &certs[0];
     let sha256 = AlgorithmIdentifierOwned { oid: ID_SHA256, parameters: None };
     let content = EncapsulatedContentInfo { econtent_type: ID_DATA, econtent: None };
@@ -203,7 +273,7 @@ fn cms_signature(
         serial_number: leaf.tbs_certificate.serial_number.clone(),
     });
     let mut info =
-        SignerInfoBuilder::new(&signer, sid, sha256.clone(), &content, Some(digest)).map_err(|e| fail(&e))?;
+        SignerInfoBuilder::new(signer, sid, sha256.clone(), &content, Some(digest)).map_err(|e| fail(&e))?;
     let cert_hash = Sha256::digest(leaf.to_der().map_err(|e| fail(&e))?);
     // SigningCertificateV2 { certs: [ESSCertIDv2 { certHash }] }, SHA-256 being the default.
     let mut ess = vec![0x30, 0x26, 0x30, 0x24, 0x30, 0x22, 0x04, 0x20];
@@ -228,8 +298,17 @@ pub fn self_signed_pkcs12(
     organisation: &str,
     passphrase: &str,
 ) -> Result<Vec<u8>, DocumentError> {
+    self_signed_pkcs12_of_size(common_name, organisation, passphrase, 2048)
+}
+
+pub(crate) fn self_signed_pkcs12_of_size(
+    common_name: &str,
+    organisation: &str,
+    passphrase: &str,
+    bits: usize,
+) -> Result<Vec<u8>, DocumentError> {
     let fail = |e: &dyn std::fmt::Display| DocumentError::Certificate(e.to_string());
-    let key = rsa::RsaPrivateKey::new(&mut OsRng, 2048).map_err(|e| fail(&e))?;
+    let key = rsa::RsaPrivateKey::new(&mut OsRng, bits).map_err(|e| fail(&e))?;
     let public = SubjectPublicKeyInfoOwned::from_der(
         key.to_public_key().to_public_key_der().map_err(|e| fail(&e))?.as_bytes(),
     )

@@ -506,7 +506,7 @@ mod tests {
     use std::sync::OnceLock;
 
     use super::*;
-    use crate::signature::{UnlockedKey, self_signed_pkcs12};
+    use crate::signature::{UnlockedKey, self_signed_pkcs12, self_signed_pkcs12_of_size};
     use crate::{Letter, Letterhead, Pkcs12Signer, SignatureSlot};
 
     const SUBJECT: &str = "CN=Contoh Pejabat,O=Diskominfo Kabupaten Lumajang,C=ID";
@@ -614,6 +614,18 @@ mod tests {
                 covers_whole_file: true,
             }
         );
+    }
+
+    #[test]
+    fn a_key_ring_refuses_still_signs_and_both_kinds_verify() {
+        for (bits, through_ring) in [(2048, true), (1024, false)] {
+            let p12 = self_signed_pkcs12_of_size("Contoh Pejabat", "Diskominfo", "rahasia-uji", bits).unwrap();
+            let key = Pkcs12Signer::new(p12).unlock("rahasia-uji").unwrap();
+            assert_eq!(key.signs_through_ring(), through_ring, "{bits}-bit key");
+            let signature = verify_pdf(&key.sign(letter().to_pdf(Some(&slot()))).unwrap()).unwrap();
+            assert_eq!(signature.signer, "Contoh Pejabat", "{bits}-bit key");
+            assert!(signature.covers_whole_file, "{bits}-bit key");
+        }
     }
 
     #[test]
