@@ -23,7 +23,7 @@ pub use letter::{Letter, Verification};
 pub use letterhead::Letterhead;
 pub use monitoring_form::{MonitoringForm, MonitoringLine};
 pub use pdf::{EmbeddedFile, SignatureSlot};
-pub use signature::{Credentials, Pkcs12Signer, Signer, UnlockedKey};
+pub use signature::{Credentials, KnownCertificates, Pkcs12Signer, Signer, UnlockedKey};
 pub use signature_check::{PdfSignature, verify_pdf};
 
 #[derive(Debug, thiserror::Error)]

@@ -7,19 +7,22 @@
 //! signed PDF — implements the same trait. Passphrases are only ever
 //! borrowed for the call, never kept.
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cms::builder::{SignedDataBuilder, SignerInfoBuilder};
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+use cms::content_info::ContentInfo;
 use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier};
-use der::asn1::SetOfVec;
+use der::asn1::{OctetString, SetOfVec};
 use der::oid::ObjectIdentifier;
 use der::{Any, Decode, Encode};
 use p12_keystore::{KeyStore, KeyStoreEntry, PrivateKeyChain};
 use rand_core::{OsRng, RngCore};
 use ring::rand::SystemRandom;
-use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::pkcs1::{DecodeRsaPublicKey, EncodeRsaPublicKey};
 use rsa::pkcs1v15::{SigningKey, VerifyingKey};
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use sha2::{Digest, Sha256};
@@ -85,22 +88,8 @@ impl Pkcs12Signer {
         Pkcs12Signer { p12 }
     }
 
-    fn open(&self, passphrase: &str) -> Result<(PrivateKey, Vec<Certificate>), DocumentError> {
-        let store = KeyStore::from_pkcs12(&self.p12, passphrase).map_err(|_| DocumentError::Passphrase)?;
-        let (_, chain) = store
-            .private_key_chain()
-            .ok_or_else(|| DocumentError::Certificate("berkas PKCS#12 tidak memuat kunci privat".into()))?;
-        let key = PrivateKey::from_pkcs8(chain.key())?;
-        let certs = chain
-            .chain()
-            .iter()
-            .map(|c| Certificate::from_der(c.as_der()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| DocumentError::Certificate("sertifikat di dalamnya tidak terbaca".into()))?;
-        if certs.is_empty() {
-            return Err(DocumentError::Certificate("berkas PKCS#12 tidak memuat sertifikat".into()));
-        }
-        Ok((key, certs))
+    fn open(&self, passphrase: &str) -> Result<(PrivateKey, Arc<[Certificate]>), DocumentError> {
+        open(&self.p12, passphrase)
     }
 
     /// Opens the file with `passphrase` and tells whose certificate it is —
@@ -117,10 +106,97 @@ impl Pkcs12Signer {
     }
 }
 
+/// Opens a whole PKCS#12 file: checks its MAC, decrypts its certificates
+/// and its private key (three key derivations, each slow on purpose).
+fn open(p12: &[u8], passphrase: &str) -> Result<(PrivateKey, Arc<[Certificate]>), DocumentError> {
+    let store = KeyStore::from_pkcs12(p12, passphrase).map_err(|_| DocumentError::Passphrase)?;
+    let (_, chain) = store
+        .private_key_chain()
+        .ok_or_else(|| DocumentError::Certificate("berkas PKCS#12 tidak memuat kunci privat".into()))?;
+    let key = PrivateKey::from_pkcs8(chain.key())?;
+    let certs = chain
+        .chain()
+        .iter()
+        .map(|c| Certificate::from_der(c.as_der()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| DocumentError::Certificate("sertifikat di dalamnya tidak terbaca".into()))?;
+    if certs.is_empty() {
+        return Err(DocumentError::Certificate("berkas PKCS#12 tidak memuat sertifikat".into()));
+    }
+    Ok((key, certs.into()))
+}
+
+/// The certificates of the PKCS#12 files opened lately, by the file's
+/// SHA-256. Certificates are public, so keeping them gives nothing away,
+/// and they spare the next opening of the same file two of its three key
+/// derivations (the certificates' encryption and the MAC): only the
+/// private key is decrypted, and it must match the kept certificate. When
+/// that fails for any reason (a wrong passphrase, a cipher only the full
+/// reading knows), the whole file is opened as the first time, so the
+/// answer is always the full reading's.
+#[derive(Default)]
+pub struct KnownCertificates {
+    chains: Mutex<HashMap<[u8; 32], Arc<[Certificate]>>>,
+}
+
+impl KnownCertificates {
+    /// Files kept at most; then the memory starts afresh.
+    const KEPT: usize = 1024;
+
+    pub fn unlock(&self, p12: &[u8], passphrase: &str) -> Result<UnlockedKey, DocumentError> {
+        let file: [u8; 32] = Sha256::digest(p12).into();
+        let known = self.chains.lock().unwrap_or_else(|e| e.into_inner()).get(&file).cloned();
+        if let Some(key) = known.and_then(|certs| key_only(p12, passphrase, certs)) {
+            return Ok(key);
+        }
+        let (key, certs) = open(p12, passphrase)?;
+        let mut chains = self.chains.lock().unwrap_or_else(|e| e.into_inner());
+        if chains.len() >= Self::KEPT {
+            chains.clear();
+        }
+        chains.insert(file, certs.clone());
+        Ok(UnlockedKey { key, certs })
+    }
+}
+
+const ID_PKCS8_SHROUDED_KEY_BAG: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.10.1.2");
+
+/// The private key of `p12` decrypted alone, if the file keeps it the usual
+/// way (a PBES2-encrypted key bag in unencrypted safe contents) and it
+/// matches `certs`, read from the same file before.
+fn key_only(p12: &[u8], passphrase: &str, certs: Arc<[Certificate]>) -> Option<UnlockedKey> {
+    let pfx = pkcs12::pfx::Pfx::from_der(p12).ok()?;
+    let contents = data_of(&pfx.auth_safe)?;
+    let safes = Vec::<ContentInfo>::from_der(&contents).ok()?;
+    let bags = safes
+        .iter()
+        .filter_map(data_of)
+        .filter_map(|safe| Vec::<pkcs12::safe_bag::SafeBag>::from_der(&safe).ok())
+        .flatten();
+    for bag in bags.filter(|b| b.bag_id == ID_PKCS8_SHROUDED_KEY_BAG) {
+        // bagValue is [0] EXPLICIT: its content is the EncryptedPrivateKeyInfo.
+        let value = Any::from_der(&bag.bag_value).ok()?;
+        let info = pkcs8::EncryptedPrivateKeyInfo::from_der(value.value()).ok()?;
+        info.encryption_algorithm.pbes2()?;
+        let der = info.encryption_algorithm.decrypt(passphrase.as_bytes(), info.encrypted_data).ok()?;
+        let key = PrivateKey::from_pkcs8(&der).ok()?;
+        let leaf = &certs.first()?.tbs_certificate.subject_public_key_info.subject_public_key;
+        return (leaf.raw_bytes() == key.public_pkcs1()?.as_slice()).then_some(UnlockedKey { key, certs });
+    }
+    None
+}
+
+/// The bytes of a `data` ContentInfo (an OCTET STRING).
+fn data_of(info: &ContentInfo) -> Option<Vec<u8>> {
+    (info.content_type == ID_DATA).then_some(())?;
+    Some(OctetString::from_der(&info.content.to_der().ok()?).ok()?.into_bytes())
+}
+
 /// A PKCS#12 file opened with its passphrase.
 pub struct UnlockedKey {
     key: PrivateKey,
-    certs: Vec<Certificate>,
+    certs: Arc<[Certificate]>,
 }
 
 /// An official's RSA private key. ring signs it where it can: its RSA is
@@ -144,6 +220,14 @@ impl PrivateKey {
             DocumentError::Certificate("hanya kunci RSA yang didukung oleh penanda tangan bawaan".into())
         })?;
         Ok(PrivateKey::Rsa(key))
+    }
+
+    /// The public key as PKCS#1 `RSAPublicKey` DER, as a certificate holds it.
+    fn public_pkcs1(&self) -> Option<Vec<u8>> {
+        match self {
+            PrivateKey::Ring(key) => Some(key.key.public().as_ref().to_vec()),
+            PrivateKey::Rsa(key) => Some(key.to_public_key().to_pkcs1_der().ok()?.into_vec()),
+        }
     }
 }
 
@@ -366,6 +450,26 @@ mod tests {
         let five_years = 5 * 365 * 24 * 3600;
         let not_after = info.not_after_unix().expect("not_after reads back");
         assert!((not_after - (before + five_years)).abs() < 120, "{} is not five years on", info.not_after);
+    }
+
+    #[test]
+    fn a_known_file_opens_its_key_alone_and_only_with_the_right_passphrase() {
+        let p12 = self_signed_pkcs12("Contoh Pejabat", "Diskominfo", "rahasia-uji").unwrap();
+        let other = self_signed_pkcs12("Pejabat Lain", "Diskominfo", "rahasia-uji").unwrap();
+        let (_, certs) = open(&p12, "rahasia-uji").unwrap();
+        let (_, others) = open(&other, "rahasia-uji").unwrap();
+
+        let alone = key_only(&p12, "rahasia-uji", certs.clone()).expect("the key opens alone");
+        assert_eq!(alone.info().subject, "CN=Contoh Pejabat,O=Diskominfo,C=ID");
+        assert!(key_only(&p12, "salah", certs.clone()).is_none(), "a wrong passphrase opens nothing");
+        assert!(key_only(&p12, "rahasia-uji", others).is_none(), "another file's certificate does not match");
+
+        let known = KnownCertificates::default();
+        for _ in 0..2 {
+            assert!(matches!(known.unlock(&p12, "salah"), Err(DocumentError::Passphrase)));
+            assert_eq!(known.unlock(&p12, "rahasia-uji").unwrap().info().subject, alone.info().subject);
+        }
+        assert_eq!(known.chains.lock().unwrap().len(), 1, "the file's certificates are kept once");
     }
 
     #[test]

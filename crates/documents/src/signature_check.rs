@@ -619,7 +619,8 @@ mod tests {
     #[test]
     fn a_key_ring_refuses_still_signs_and_both_kinds_verify() {
         for (bits, through_ring) in [(2048, true), (1024, false)] {
-            let p12 = self_signed_pkcs12_of_size("Contoh Pejabat", "Diskominfo", "rahasia-uji", bits).unwrap();
+            let p12 =
+                self_signed_pkcs12_of_size("Contoh Pejabat", "Diskominfo", "rahasia-uji", bits).unwrap();
             let key = Pkcs12Signer::new(p12).unlock("rahasia-uji").unwrap();
             assert_eq!(key.signs_through_ring(), through_ring, "{bits}-bit key");
             let signature = verify_pdf(&key.sign(letter().to_pdf(Some(&slot()))).unwrap()).unwrap();

@@ -746,7 +746,7 @@ impl Store {
                         "Anda belum memiliki sertifikat elektronik di Sopir; minta administrator mengunggah berkas PKCS#12 Anda",
                     )
                 })?;
-                unlock(p12, signing.passphrase.clone()).await?
+                self.unlock(p12, signing.passphrase.clone()).await?
             }),
         };
 
@@ -1049,7 +1049,7 @@ impl Store {
             return Ok(None);
         }
         let Some(p12) = signing_certificate_file(&self.pool, agency, by).await? else { return Ok(None) };
-        Ok(unlock(p12, signing.passphrase.clone()).await.ok())
+        Ok(self.unlock(p12, signing.passphrase.clone()).await.ok())
     }
 
     /// The draft the Kasi starts from: the latest version, or the SOP's
@@ -1852,24 +1852,28 @@ where
     Ok(row.map(|r| r.try_get("p12")).transpose()?)
 }
 
-/// Opens a PKCS#12 file on a blocking thread: its key derivation takes
-/// milliseconds of CPU, which would stall the other requests of a runtime
-/// thread.
-pub(crate) async fn unlock(p12: Vec<u8>, passphrase: String) -> Result<UnlockedKey, StoreError> {
-    tokio::task::spawn_blocking(move || Pkcs12Signer::new(p12).unlock(&passphrase))
-        .await
-        .map_err(|e| StoreError::Corrupt(format!("membuka sertifikat terhenti: {e}")))?
-        .map_err(|e| {
-            // The kept file was checked when it was uploaded: here a
-            // refusal can only mean the passphrase.
-            let why = match e {
-                documents::DocumentError::Passphrase => {
-                    "Kata sandi sertifikat salah. Periksa lalu coba lagi.".to_string()
-                }
-                other => other.to_string(),
-            };
-            StoreError::invalid("kata_sandi", "Kata sandi sertifikat", why)
-        })
+impl Store {
+    /// Opens a PKCS#12 file on a blocking thread: its key derivation takes
+    /// milliseconds of CPU, which would stall the other requests of a
+    /// runtime thread. A file opened before opens its key alone (see
+    /// [`documents::KnownCertificates`]).
+    pub(crate) async fn unlock(&self, p12: Vec<u8>, passphrase: String) -> Result<UnlockedKey, StoreError> {
+        let known = self.certificates.clone();
+        tokio::task::spawn_blocking(move || known.unlock(&p12, &passphrase))
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("membuka sertifikat terhenti: {e}")))?
+            .map_err(|e| {
+                // The kept file was checked when it was uploaded: here a
+                // refusal can only mean the passphrase.
+                let why = match e {
+                    documents::DocumentError::Passphrase => {
+                        "Kata sandi sertifikat salah. Periksa lalu coba lagi.".to_string()
+                    }
+                    other => other.to_string(),
+                };
+                StoreError::invalid("kata_sandi", "Kata sandi sertifikat", why)
+            })
+    }
 }
 
 /// Takes the next number of a yearly sequence. Runs inside the writer's

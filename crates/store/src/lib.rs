@@ -125,6 +125,9 @@ pub struct Store {
     key: Option<DataKey>,
     /// Parsed SOP versions by (agency, id, version): published versions are immutable.
     sop_cache: std::sync::Mutex<std::collections::HashMap<(String, String, u32), std::sync::Arc<sop::Sop>>>,
+    /// The signing certificates read from PKCS#12 files (public), so that
+    /// signing again decrypts only the key.
+    certificates: std::sync::Arc<documents::KnownCertificates>,
 }
 
 static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -212,6 +215,7 @@ impl Store {
             case_cache: case_cache::CaseCache::default(),
             key: None,
             sop_cache: std::sync::Mutex::default(),
+            certificates: std::sync::Arc::default(),
         };
         store.fill_monthly_totals().await?;
         Ok(store)

@@ -93,6 +93,7 @@ impl Store {
             case_cache: crate::case_cache::CaseCache::default(),
             key: None,
             sop_cache: std::sync::Mutex::default(),
+            certificates: std::sync::Arc::default(),
         };
         Ok((store, access))
     }

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use sop::draft_form::SopForm;
 use sop::organisation::PositionRight;
 
-use crate::letters::{next_in_sequence, pdf_date, signing_certificate_file, unlock};
+use crate::letters::{next_in_sequence, pdf_date, signing_certificate_file};
 use crate::record_event::{self, Change, Owner, append};
 use crate::report_months::{day_start, local_date, zone_of};
 use crate::sop_drafts::{DraftOrigin, DraftStatus, SopDraft};
@@ -260,7 +260,7 @@ impl Store {
             )
         })?;
         // Opened before the write queue: its key derivation is slow on purpose.
-        let key = unlock(p12, ratify.passphrase.to_string()).await?;
+        let key = self.unlock(p12, ratify.passphrase.to_string()).await?;
         let org = self.organisation(act.agency).await?;
         let head = org.person(act.by).ok_or_else(|| StoreError::NotFound(format!("pegawai {}", act.by)))?;
         let position = org
