@@ -27,7 +27,7 @@ use utoipa::ToSchema;
 use super::caller::Caller;
 use super::paging::{Page, PageQuery};
 use super::problem::Problem;
-use super::replay::{self, Keeping, Outcome};
+use super::replay::{self, Answer, Keeping, Outcome};
 use crate::auth::User;
 use crate::i18n::Lang;
 use crate::pages::form::shown;
@@ -475,7 +475,7 @@ fn form_data(
 }
 
 fn answer<T: Serialize>(status: StatusCode, value: &T) -> Outcome {
-    Ok((status, serde_json::to_value(value).expect("views serialise")))
+    Ok((status, Answer::of(value)))
 }
 
 /// Answers with the case a command left, keeping the answer to the call's
@@ -489,9 +489,8 @@ async fn answered(
 ) -> Outcome {
     let letters = answering.letters().await?;
     let view = case_view_with(state, user, answering.value(), sop, letters).await?;
-    let json = serde_json::to_value(view).expect("views serialise");
-    let body = serde_json::to_string(&json).expect("views serialise");
-    answering.answer(status.as_u16(), &body).await?;
+    let json = Answer::of(&view);
+    answering.answer(status.as_u16(), json.text()).await?;
     Ok((status, json))
 }
 
@@ -848,9 +847,8 @@ async fn act_on(
                     }
                     // The answer (given again to a retry) shows the signed letter.
                     let (after, _) = visible_case(state, user, case_id).await?;
-                    let json = answer(StatusCode::OK, &case_view(state, user, &after, &sop).await?)?.1;
-                    let body = serde_json::to_string(&json).expect("views serialise");
-                    state.store.replace_answer(&replay, StatusCode::OK.as_u16(), &body).await?;
+                    let json = Answer::of(&case_view(state, user, &after, &sop).await?);
+                    state.store.replace_answer(&replay, StatusCode::OK.as_u16(), json.text()).await?;
                     Ok::<_, Problem>(Some(json))
                 };
                 match resigned.await {

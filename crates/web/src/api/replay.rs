@@ -34,7 +34,21 @@ pub const KEY_TAKEN: &str = "idempotency-key-taken";
 const PATIENCE: Duration = Duration::from_secs(5);
 
 /// What a call produced: a JSON answer with its status, or a problem.
-pub type Outcome = Result<(StatusCode, serde_json::Value), Problem>;
+pub type Outcome = Result<(StatusCode, Answer), Problem>;
+
+/// An answer's JSON text, written once: the same text is sent and kept
+/// for a retry.
+pub struct Answer(String);
+
+impl Answer {
+    pub fn of<T: serde::Serialize>(value: &T) -> Answer {
+        Answer(serde_json::to_string(value).expect("answers serialise"))
+    }
+
+    pub fn text(&self) -> &str {
+        &self.0
+    }
+}
 
 fn respond(status: StatusCode, body: Vec<u8>, replayed: bool) -> Response {
     let kind = if status.is_success() { "application/json" } else { PROBLEM_JSON };
@@ -124,9 +138,7 @@ where
             at: now,
         };
         let (status, body, kept) = match call(Some(replay.clone())).await {
-            Ok((status, json)) => {
-                (status, serde_json::to_vec(&json).expect("answers serialise"), keeping == Keeping::InCommand)
-            }
+            Ok((status, Answer(json))) => (status, json.into_bytes(), keeping == Keeping::InCommand),
             Err(problem) if problem.kind.ends_with(KEY_TAKEN) => {
                 // Another call with this key acts now: give its answer once
                 // it is committed.
@@ -164,7 +176,7 @@ fn in_progress() -> Response {
 
 fn finish(outcome: Outcome) -> Response {
     match outcome {
-        Ok((status, json)) => respond(status, serde_json::to_vec(&json).expect("answers serialise"), false),
+        Ok((status, Answer(json))) => respond(status, json.into_bytes(), false),
         Err(problem) => problem.into_response(),
     }
 }

@@ -307,7 +307,7 @@ pub async fn publish(
                 request.filename.as_deref().map(str::trim).filter(|f| !f.is_empty()).unwrap_or(UPLOADED_FILE);
             let outcome = sop_publishing::publish(state, user, file, &request.source).await?;
             let (status, published) = answer(state, caller, outcome, &request.source).await?;
-            Ok((status, serde_json::to_value(published).expect("views serialise")))
+            Ok((status, replay::Answer::of(&published)))
         },
     )
     .await

@@ -154,7 +154,7 @@ pub async fn add(State(state): State<AppState>, caller: Caller, headers: HeaderM
         let form = WebhookForm { url: given.url, secret: given.secret, kinds: given.kinds };
         let id = state.store.add_webhook(user.agency_id(), form, user.person(), now_ms()).await?;
         let added = view(&state.store.webhook(user.agency_id(), &id).await?);
-        Ok((StatusCode::CREATED, serde_json::to_value(added).expect("a webhook serialises")))
+        Ok((StatusCode::CREATED, replay::Answer::of(&added)))
     })
     .await
 }
