@@ -326,8 +326,12 @@ pub fn fill_signature(
             signature.len()
         )));
     }
-    let hex: String = signature.iter().map(|b| format!("{b:02X}")).collect();
-    pdf[start + 1..start + 1 + hex.len()].copy_from_slice(hex.as_bytes());
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for (i, b) in signature.iter().enumerate() {
+        let at = start + 1 + 2 * i;
+        pdf[at] = HEX[usize::from(b >> 4)];
+        pdf[at + 1] = HEX[usize::from(b & 0xf)];
+    }
     Ok(pdf)
 }
 
