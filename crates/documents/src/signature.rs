@@ -169,22 +169,20 @@ fn key_only(p12: &[u8], passphrase: &str, certs: Arc<[Certificate]>) -> Option<U
     let pfx = pkcs12::pfx::Pfx::from_der(p12).ok()?;
     let contents = data_of(&pfx.auth_safe)?;
     let safes = Vec::<ContentInfo>::from_der(&contents).ok()?;
-    let bags = safes
+    let bag = safes
         .iter()
         .filter_map(data_of)
         .filter_map(|safe| Vec::<pkcs12::safe_bag::SafeBag>::from_der(&safe).ok())
-        .flatten();
-    for bag in bags.filter(|b| b.bag_id == ID_PKCS8_SHROUDED_KEY_BAG) {
-        // bagValue is [0] EXPLICIT: its content is the EncryptedPrivateKeyInfo.
-        let value = Any::from_der(&bag.bag_value).ok()?;
-        let info = pkcs8::EncryptedPrivateKeyInfo::from_der(value.value()).ok()?;
-        info.encryption_algorithm.pbes2()?;
-        let der = info.encryption_algorithm.decrypt(passphrase.as_bytes(), info.encrypted_data).ok()?;
-        let key = PrivateKey::from_pkcs8(&der).ok()?;
-        let leaf = &certs.first()?.tbs_certificate.subject_public_key_info.subject_public_key;
-        return (leaf.raw_bytes() == key.public_pkcs1()?.as_slice()).then_some(UnlockedKey { key, certs });
-    }
-    None
+        .flatten()
+        .find(|b| b.bag_id == ID_PKCS8_SHROUDED_KEY_BAG)?;
+    // bagValue is [0] EXPLICIT: its content is the EncryptedPrivateKeyInfo.
+    let value = Any::from_der(&bag.bag_value).ok()?;
+    let info = pkcs8::EncryptedPrivateKeyInfo::from_der(value.value()).ok()?;
+    info.encryption_algorithm.pbes2()?;
+    let der = info.encryption_algorithm.decrypt(passphrase.as_bytes(), info.encrypted_data).ok()?;
+    let key = PrivateKey::from_pkcs8(&der).ok()?;
+    let leaf = &certs.first()?.tbs_certificate.subject_public_key_info.subject_public_key;
+    (leaf.raw_bytes() == key.public_pkcs1()?.as_slice()).then_some(UnlockedKey { key, certs })
 }
 
 /// The bytes of a `data` ContentInfo (an OCTET STRING).
