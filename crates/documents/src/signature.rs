@@ -179,7 +179,10 @@ fn key_only(p12: &[u8], passphrase: &str, certs: Arc<[Certificate]>) -> Option<U
     let value = Any::from_der(&bag.bag_value).ok()?;
     let info = pkcs8::EncryptedPrivateKeyInfo::from_der(value.value()).ok()?;
     info.encryption_algorithm.pbes2()?;
-    let der = info.encryption_algorithm.decrypt(passphrase.as_bytes(), info.encrypted_data).ok()?;
+    // The decrypted key is wiped when dropped, as the rsa crate's own key is.
+    let der = zeroize::Zeroizing::new(
+        info.encryption_algorithm.decrypt(passphrase.as_bytes(), info.encrypted_data).ok()?,
+    );
     let key = PrivateKey::from_pkcs8(&der).ok()?;
     let leaf = &certs.first()?.tbs_certificate.subject_public_key_info.subject_public_key;
     (leaf.raw_bytes() == key.public_pkcs1()?.as_slice()).then_some(UnlockedKey { key, certs })
