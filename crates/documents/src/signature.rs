@@ -88,20 +88,10 @@ impl Pkcs12Signer {
         Pkcs12Signer { p12 }
     }
 
-    fn open(&self, passphrase: &str) -> Result<(PrivateKey, Arc<[Certificate]>), DocumentError> {
-        open(&self.p12, passphrase)
-    }
-
-    /// Opens the file with `passphrase` and tells whose certificate it is —
-    /// used to refuse a wrong passphrase before anything is numbered.
-    pub fn check(&self, passphrase: &str) -> Result<CertificateInfo, DocumentError> {
-        Ok(self.unlock(passphrase)?.info())
-    }
-
     /// Opens the file once (the passphrase's key derivation is deliberately
     /// slow), for checking and then signing with the same opened key.
     pub fn unlock(&self, passphrase: &str) -> Result<UnlockedKey, DocumentError> {
-        let (key, certs) = self.open(passphrase)?;
+        let (key, certs) = open(&self.p12, passphrase)?;
         Ok(UnlockedKey { key, certs })
     }
 }
@@ -448,7 +438,7 @@ mod tests {
             self_signed_pkcs12("Contoh Pejabat", "Diskominfo Kabupaten Lumajang", "rahasia-uji").unwrap();
         let before =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-        let info = Pkcs12Signer::new(p12).check("rahasia-uji").unwrap();
+        let info = Pkcs12Signer::new(p12).unlock("rahasia-uji").unwrap().info();
         assert_eq!(info.subject, "CN=Contoh Pejabat,O=Diskominfo Kabupaten Lumajang,C=ID");
         // Self-signed: the issuer is the subject.
         assert_eq!(info.issuer, info.subject);

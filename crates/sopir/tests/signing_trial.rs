@@ -40,9 +40,9 @@ fn the_trial_certificate_opens_with_its_passphrase_and_overwrites_nothing() {
     let p12 = std::fs::read(&path).unwrap();
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600, "a key: private");
-    let info = Pkcs12Signer::new(p12.clone()).check("rahasia-pejabat").unwrap();
+    let info = Pkcs12Signer::new(p12.clone()).unlock("rahasia-pejabat").unwrap().info();
     assert!(info.subject.contains("CN=Sri Wahyuni"), "{}", info.subject);
-    assert!(Pkcs12Signer::new(p12.clone()).check("keliru").is_err());
+    assert!(Pkcs12Signer::new(p12.clone()).unlock("keliru").is_err());
 
     let again = certificate(&path, "rahasia-lain-lagi");
     assert_eq!(again.status.code(), Some(1));

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use documents::{Letter, Letterhead, Pkcs12Signer, UnlockedKey, Verification};
+use documents::{Letter, Letterhead, UnlockedKey, Verification};
 use engine::case::Verdict;
 use engine::disposition::Nature;
 use engine::error::Duty;
@@ -1172,9 +1172,11 @@ impl Store {
         at: i64,
         by: Option<&str>,
     ) -> Result<String, StoreError> {
-        let info = Pkcs12Signer::new(p12.clone())
-            .check(passphrase)
-            .map_err(|e| StoreError::invalid("sertifikat", "Sertifikat elektronik", e.to_string()))?;
+        let info = self
+            .open_p12(p12.clone(), passphrase.to_string())
+            .await?
+            .map_err(|e| StoreError::invalid("sertifikat", "Sertifikat elektronik", e.to_string()))?
+            .info();
         let org = self.organisation(agency).await?;
         if org.person(person).is_none() {
             return Err(StoreError::NotFound(format!("pegawai {person}")));
@@ -1853,26 +1855,33 @@ where
 }
 
 impl Store {
-    /// Opens a PKCS#12 file on a blocking thread: its key derivation takes
+    /// Opens a PKCS#12 file on a blocking thread: its key derivations take
     /// milliseconds of CPU, which would stall the other requests of a
-    /// runtime thread. A file opened before opens its key alone (see
-    /// [`documents::KnownCertificates`]).
-    pub(crate) async fn unlock(&self, p12: Vec<u8>, passphrase: String) -> Result<UnlockedKey, StoreError> {
+    /// runtime thread. A file opened before, at upload or at a signing,
+    /// opens its key alone (see [`documents::KnownCertificates`]).
+    async fn open_p12(
+        &self,
+        p12: Vec<u8>,
+        passphrase: String,
+    ) -> Result<Result<UnlockedKey, documents::DocumentError>, StoreError> {
         let known = self.certificates.clone();
         tokio::task::spawn_blocking(move || known.unlock(&p12, &passphrase))
             .await
-            .map_err(|e| StoreError::Corrupt(format!("membuka sertifikat terhenti: {e}")))?
-            .map_err(|e| {
-                // The kept file was checked when it was uploaded: here a
-                // refusal can only mean the passphrase.
-                let why = match e {
-                    documents::DocumentError::Passphrase => {
-                        "Kata sandi sertifikat salah. Periksa lalu coba lagi.".to_string()
-                    }
-                    other => other.to_string(),
-                };
-                StoreError::invalid("kata_sandi", "Kata sandi sertifikat", why)
-            })
+            .map_err(|e| StoreError::Corrupt(format!("membuka sertifikat terhenti: {e}")))
+    }
+
+    /// [`Store::open_p12`] for a file kept at upload, whose refusal can
+    /// only be the passphrase's.
+    pub(crate) async fn unlock(&self, p12: Vec<u8>, passphrase: String) -> Result<UnlockedKey, StoreError> {
+        self.open_p12(p12, passphrase).await?.map_err(|e| {
+            let why = match e {
+                documents::DocumentError::Passphrase => {
+                    "Kata sandi sertifikat salah. Periksa lalu coba lagi.".to_string()
+                }
+                other => other.to_string(),
+            };
+            StoreError::invalid("kata_sandi", "Kata sandi sertifikat", why)
+        })
     }
 }
 
