@@ -85,6 +85,16 @@ pub struct LdapSettings {
     pub maps_to: Identity,
 }
 
+impl LdapSettings {
+    /// Whether a sign-in would send the person's password unencrypted:
+    /// plain `ldap://` to another machine without StartTLS. Saving such
+    /// settings is refused; ones saved before that rule are refused at
+    /// sign-in, before anything is sent.
+    pub fn sends_passwords_in_clear(&self) -> bool {
+        in_clear(self.url.trim(), self.starttls)
+    }
+}
+
 /// The agency's OpenID provider (Keycloak, the province's identity provider).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OidcSettings {
@@ -203,6 +213,12 @@ impl Problems {
     }
 }
 
+/// Whether the directory at `url` would be sent passwords unencrypted
+/// (see [`LdapSettings::sends_passwords_in_clear`]).
+fn in_clear(url: &str, starttls: bool) -> bool {
+    url.strip_prefix("ldap://").is_some_and(|rest| !starttls && !loopback(rest))
+}
+
 /// Whether a URL whose part after `scheme://` is `rest` points at this machine.
 fn loopback(rest: &str) -> bool {
     let host = rest.split('/').next().unwrap_or_default();
@@ -252,7 +268,7 @@ fn check_ldap(form: &SignInForm, now: i64, problems: &mut Problems) -> CheckedLd
     let plain = url.starts_with("ldap://");
     match rest {
         Some(rest) if !rest.trim_end_matches('/').is_empty() && !rest.contains(char::is_whitespace) => {
-            if plain && !form.ldap_starttls && !loopback(rest) {
+            if in_clear(url, form.ldap_starttls) {
                 // Every sign-in sends the person's password to the directory.
                 problems.add(
                     "ldap_url",

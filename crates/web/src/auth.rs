@@ -466,6 +466,7 @@ pub async fn login(
                     DirectoryError::Unreachable(_) => Msg::DirectoryUnreachable,
                     DirectoryError::Misconfigured(_) => Msg::DirectoryMisconfigured,
                     DirectoryError::Certificate(_) => Msg::DirectoryCertificate,
+                    DirectoryError::InClear => Msg::DirectoryInClear,
                 };
                 return Ok(refuse(StatusCode::SERVICE_UNAVAILABLE, lang.t(message)));
             }

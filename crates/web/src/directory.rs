@@ -31,6 +31,10 @@ pub enum DirectoryError {
     /// (or a system root), expired, or for another name.
     #[error("sertifikat TLS direktori tidak dipercaya: {0}")]
     Certificate(String),
+    /// Saved (before such settings were refused) to reach another machine
+    /// over plain `ldap://`: nothing is sent.
+    #[error("pengaturan memakai ldap:// tanpa StartTLS ke mesin lain")]
+    InClear,
 }
 
 /// The rustls error under `e`, if TLS is what failed.
@@ -91,6 +95,9 @@ pub async fn authenticate(
     // accept as "anonymous": it proves nothing.
     if username.is_empty() || password.is_empty() {
         return Ok(None);
+    }
+    if settings.sends_passwords_in_clear() {
+        return Err(DirectoryError::InClear);
     }
     let mut conn_settings = LdapConnSettings::new().set_conn_timeout(TIMEOUT).set_starttls(settings.starttls);
     if let Some(config) = tls_config(settings, jiff::Timestamp::now().as_millisecond())? {

@@ -236,6 +236,52 @@ async fn a_directory_that_cannot_be_reached_is_said_plainly_and_counts_as_a_fail
 }
 
 #[tokio::test]
+async fn plain_ldap_to_another_machine_saved_before_the_rule_is_sent_no_password() {
+    let app = spawn().await;
+    // Something listens there, so a password sent would arrive. 127.0.0.2
+    // stands for another machine: only 127.0.0.1, localhost and [::1] count
+    // as this one.
+    let listener = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let remote = format!("ldap://{}", listener.local_addr().unwrap());
+    // The form refuses it now...
+    let template = format!("uid={{username}},{}", slapd::PEOPLE);
+    let refused = configure(
+        &app,
+        &[
+            ("local_passwords", "1"),
+            ("ldap_url", &remote),
+            ("ldap_mode", "template"),
+            ("ldap_bind_dn", &template),
+            ("ldap_attribute", "employeeNumber"),
+            ("ldap_maps_to", "nip"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    // ...but an older Sopir kept such settings.
+    direct_bind(&app, &format!("ldap://127.0.0.1:{}", slapd::free_port()), &[]).await;
+    sqlx::query("UPDATE sign_in_settings SET ldap_url = $1 WHERE agency_id = 'lumajang'")
+        .bind(&remote)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+
+    let (_, page) = through_directory(&app, "sri", "rahasia-sri-123").await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{}", page.body);
+    assert!(page.body.contains("jadi kata sandi tidak dikirim"), "{}", page.body);
+    let connected = listener.accept();
+    assert!(
+        matches!(&connected, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "nothing was sent to the directory: {connected:?}"
+    );
+    // The settings page shows what to mend, beside the field.
+    let admin = Browser::login(&app, "lmj-kasi").await;
+    let settings = admin.get("/admin/masuk").await;
+    assert!(settings.body.contains("Tersimpan sebelum aturan ini"), "{}", settings.body);
+}
+
+#[tokio::test]
 async fn with_sopir_passwords_off_the_agency_signs_in_only_through_its_directory() {
     let app = spawn().await;
     let saved = configure(&app, &[("ldap_url", "")]).await;

@@ -166,7 +166,17 @@ pub async fn page(
         return Err(WebError::Forbidden);
     }
     let settings = state.store.sign_in_settings(user.agency_id()).await?;
-    render(&state, &user, &Filled { values: values_of(&settings), errors: Vec::new() }, saved.said(&user))
+    // Saved before such settings were refused: sign-ins through it are
+    // refused now, and the page says so where it is mended.
+    let errors = match &settings.ldap {
+        Some(ldap) if ldap.sends_passwords_in_clear() => vec![engine::form::FieldError {
+            field: "ldap_url".into(),
+            label: "URL LDAP".into(),
+            message: user.t(Msg::LdapInClearSaved).into(),
+        }],
+        _ => Vec::new(),
+    };
+    render(&state, &user, &Filled { values: values_of(&settings), errors }, saved.said(&user))
 }
 
 pub async fn save(
