@@ -85,6 +85,10 @@ pub struct LdapSettings {
     pub maps_to: Identity,
 }
 
+/// The LDAP URL field's label, as the settings page shows it and its
+/// refusals name it.
+pub const LDAP_URL_LABEL: &str = "URL LDAP";
+
 impl LdapSettings {
     /// Whether a sign-in would send the person's password unencrypted:
     /// plain `ldap://` to another machine without StartTLS. Saving such
@@ -272,7 +276,7 @@ fn check_ldap(form: &SignInForm, now: i64, problems: &mut Problems) -> CheckedLd
                 // Every sign-in sends the person's password to the directory.
                 problems.add(
                     "ldap_url",
-                    "URL LDAP",
+                    LDAP_URL_LABEL,
                     "ldap:// tanpa StartTLS mengirim kata sandi pegawai tanpa enkripsi: pakai ldaps:// atau \
                      centang StartTLS (ldap:// polos hanya untuk server di mesin ini)",
                 );
@@ -280,7 +284,7 @@ fn check_ldap(form: &SignInForm, now: i64, problems: &mut Problems) -> CheckedLd
         }
         _ => problems.add(
             "ldap_url",
-            "URL LDAP",
+            LDAP_URL_LABEL,
             "harus diawali ldap:// atau ldaps:// lalu nama server, misalnya ldaps://ldap.example.go.id",
         ),
     }

@@ -278,6 +278,7 @@ async fn plain_ldap_to_another_machine_saved_before_the_rule_is_sent_no_password
     // The settings page shows what to mend, beside the field.
     let admin = Browser::login(&app, "lmj-kasi").await;
     let settings = admin.get("/admin/masuk").await;
+    assert_eq!(settings.status, StatusCode::OK, "a page read, not a sending refused");
     assert!(settings.body.contains("Tersimpan sebelum aturan ini"), "{}", settings.body);
 }
 

@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use store::ca_certificate;
-use store::sign_in::{Identity, LdapBind, LdapMode, SignInForm, SignInSettings};
+use store::sign_in::{Identity, LDAP_URL_LABEL, LdapBind, LdapMode, SignInForm, SignInSettings};
 
 use crate::auth::User;
 use crate::error::WebError;
@@ -122,7 +122,7 @@ fn render(state: &AppState, user: &User, filled: &Filled, said: Option<Said>) ->
             (filled.checkbox(PREFIX, "local_passwords", user.t(Msg::LocalPasswordsAllowed)))
             h2 { "LDAP" }
             p.muted { (user.t(Msg::SignInSettingsHelp)) }
-            (filled.text(PREFIX, "ldap_url", "URL LDAP", Some(user.t(Msg::LdapUrlHelp))))
+            (filled.text(PREFIX, "ldap_url", LDAP_URL_LABEL, Some(user.t(Msg::LdapUrlHelp))))
             (filled.checkbox(PREFIX, "ldap_starttls", user.t(Msg::LdapStartTls)))
             (filled.lines(PREFIX, ca_certificate::FIELD, user.t(Msg::LdapCaCertificate), Some(user.t(Msg::LdapCaCertificateHelp))))
             @if !trusted.is_empty() {
@@ -171,12 +171,16 @@ pub async fn page(
     let errors = match &settings.ldap {
         Some(ldap) if ldap.sends_passwords_in_clear() => vec![engine::form::FieldError {
             field: "ldap_url".into(),
-            label: "URL LDAP".into(),
+            label: LDAP_URL_LABEL.into(),
             message: user.t(Msg::LdapInClearSaved).into(),
         }],
         _ => Vec::new(),
     };
-    render(&state, &user, &Filled { values: values_of(&settings), errors }, saved.said(&user))
+    let mut page =
+        render(&state, &user, &Filled { values: values_of(&settings), errors }, saved.said(&user))?;
+    // What is marked is a problem of what is saved, not a refused sending.
+    *page.status_mut() = axum::http::StatusCode::OK;
+    Ok(page)
 }
 
 pub async fn save(
