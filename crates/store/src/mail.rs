@@ -70,6 +70,38 @@ impl Mail {
     }
 }
 
+/// A mail to put in the outbox, its address already known.
+pub(crate) struct NewMail<'a> {
+    pub agency: &'a str,
+    pub person: &'a str,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub at: i64,
+}
+
+impl NewMail<'_> {
+    /// Puts the mail in the outbox, in `tx`, with the footer every mail
+    /// of Sopir carries.
+    pub(crate) async fn enqueue(self, tx: &mut WriteTx) -> Result<(), StoreError> {
+        let NewMail { agency, person, to, subject, body, at } = self;
+        sqlx::query(
+            "INSERT INTO outbox (id, agency_id, person_id, to_address, subject, body, created_at, next_attempt_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(new_id())
+        .bind(agency)
+        .bind(person)
+        .bind(to)
+        .bind(subject)
+        .bind(format!("{body}\n\n—\nPesan ini dikirim otomatis oleh Sopir. Notifikasi e-mail dapat dimatikan di halaman Akun."))
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+}
+
 /// Where a message stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailState {
@@ -115,7 +147,7 @@ impl Store {
         body: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        let row = sqlx::query(
+        let to: Option<String> = sqlx::query_scalar(
             "SELECT p.email FROM people p LEFT JOIN accounts a ON a.person_id = p.id
              WHERE p.id = $1 AND p.agency_id = $2 AND p.email IS NOT NULL AND p.email <> ''
                AND COALESCE(a.email_notifications, 1) = 1",
@@ -124,22 +156,10 @@ impl Store {
         .bind(agency)
         .fetch_optional(&mut **tx)
         .await?;
-        let Some(row) = row else { return Ok(()) };
-        let to: String = row.try_get("email")?;
-        sqlx::query(
-            "INSERT INTO outbox (id, agency_id, person_id, to_address, subject, body, created_at, next_attempt_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-        )
-        .bind(new_id())
-        .bind(agency)
-        .bind(person)
-        .bind(to)
-        .bind(subject)
-        .bind(format!("{body}\n\n—\nPesan ini dikirim otomatis oleh Sopir. Notifikasi e-mail dapat dimatikan di halaman Akun."))
-        .bind(at)
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
+        match to {
+            Some(to) => NewMail { agency, person, to: &to, subject, body, at }.enqueue(tx).await,
+            None => Ok(()),
+        }
     }
 
     /// Delivers the notices a command's events cause (who is told is the

@@ -11,7 +11,7 @@ use engine::form::FieldError;
 use engine::notice::NoticeKind;
 use sqlx::{Any, Row};
 
-use crate::mail::{Channel, LINK_BASE};
+use crate::mail::{Channel, LINK_BASE, NewMail};
 use crate::{Store, StoreError, WriteTx, new_id};
 
 /// How one kind of notice reaches a person on one channel.
@@ -143,32 +143,62 @@ fn digest_minute(typed: &str) -> Result<i64, StoreError> {
     Ok(i64::from(time.hour()) * 60 + i64::from(time.minute()))
 }
 
-async fn load_choices<C>(conn: &mut C, agency: &str, person: &str) -> Result<NoticeChoices, StoreError>
+/// A person as the notices reach them: their choices, and the address
+/// mail goes to (none when they have none or turned mail off).
+struct Recipient {
+    choices: NoticeChoices,
+    mail_to: Option<String>,
+}
+
+/// One of a person's choices, beside what holds for all of them (repeated
+/// on each row; a person without choices has one row, its choice empty).
+#[derive(sqlx::FromRow)]
+struct RecipientRow {
+    phone: Option<String>,
+    digest_minute: Option<i64>,
+    chat_id: Option<String>,
+    mail_to: Option<String>,
+    kind: Option<String>,
+    channel: Option<String>,
+    delivery: Option<String>,
+}
+
+/// Loads `person` as a notice reaches them, in one statement: a step
+/// tells two or three people, inside the write queue's transaction.
+async fn load_recipient<C>(conn: &mut C, agency: &str, person: &str) -> Result<Recipient, StoreError>
 where
     for<'c> &'c mut C: sqlx::Executor<'c, Database = Any>,
 {
-    let person_row = sqlx::query(
-        "SELECT p.phone, s.digest_minute, s.chat_id FROM people p
-         LEFT JOIN notification_settings s ON s.person_id = p.id WHERE p.id = $1 AND p.agency_id = $2",
-    )
-    .bind(person)
-    .bind(agency)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| StoreError::NotFound(format!("pegawai {person}")))?;
-    let mut chosen = BTreeMap::new();
-    let rows = sqlx::query(
-        "SELECT kind, channel, delivery FROM notification_choices WHERE person_id = $1 AND agency_id = $2",
+    let rows: Vec<RecipientRow> = sqlx::query_as(
+        "SELECT p.phone, s.digest_minute, s.chat_id,
+                CASE WHEN p.email <> '' AND COALESCE(a.email_notifications, 1) = 1 THEN p.email END AS mail_to,
+                c.kind, c.channel, c.delivery
+         FROM people p
+         LEFT JOIN notification_settings s ON s.person_id = p.id
+         LEFT JOIN accounts a ON a.person_id = p.id
+         LEFT JOIN notification_choices c ON c.person_id = p.id AND c.agency_id = p.agency_id
+         WHERE p.id = $1 AND p.agency_id = $2",
     )
     .bind(person)
     .bind(agency)
     .fetch_all(&mut *conn)
     .await?;
+    let Some(first) = rows.first() else {
+        return Err(StoreError::NotFound(format!("pegawai {person}")));
+    };
+    let mut choices = NoticeChoices {
+        chosen: BTreeMap::new(),
+        digest_minute: first.digest_minute.unwrap_or(DEFAULT_DIGEST_MINUTE),
+        phone: first.phone.clone().filter(|p| !p.is_empty()),
+        chat_id: first.chat_id.clone(),
+    };
+    let mail_to = first.mail_to.clone();
     for row in rows {
-        let (kind, channel, delivery): (String, String, String) =
-            (row.try_get("kind")?, row.try_get("channel")?, row.try_get("delivery")?);
+        let (Some(kind), Some(channel), Some(delivery)) = (row.kind, row.channel, row.delivery) else {
+            continue;
+        };
         let corrupt = || StoreError::Corrupt(format!("pilihan notifikasi {kind}/{channel}/{delivery}"));
-        chosen.insert(
+        choices.chosen.insert(
             (
                 NoticeKind::from_code(&kind).ok_or_else(corrupt)?,
                 Channel::from_code(&channel).ok_or_else(corrupt)?,
@@ -176,14 +206,7 @@ where
             Delivery::from_code(&delivery).ok_or_else(corrupt)?,
         );
     }
-    Ok(NoticeChoices {
-        chosen,
-        digest_minute: person_row
-            .try_get::<Option<i64>, _>("digest_minute")?
-            .unwrap_or(DEFAULT_DIGEST_MINUTE),
-        phone: person_row.try_get::<Option<String>, _>("phone")?.filter(|p| !p.is_empty()),
-        chat_id: person_row.try_get("chat_id")?,
-    })
+    Ok(Recipient { choices, mail_to })
 }
 
 /// One thing told to one person about one case.
@@ -226,7 +249,7 @@ impl Store {
     /// `person`'s choices of how notices reach them.
     pub async fn notice_choices(&self, agency: &str, person: &str) -> Result<NoticeChoices, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        load_choices(&mut *conn, agency, person).await
+        Ok(load_recipient(&mut *conn, agency, person).await?.choices)
     }
 
     /// Saves `person`'s choices, their phone number and chat id; bad input
@@ -288,7 +311,7 @@ impl Store {
         .bind(&chat_id)
         .execute(&mut *tx)
         .await?;
-        let saved = load_choices(&mut *tx, agency, person).await?;
+        let saved = load_recipient(&mut *tx, agency, person).await?.choices;
         tx.commit().await?;
         Ok(saved)
     }
@@ -303,11 +326,11 @@ impl Store {
         subject: &str,
     ) -> Result<(), StoreError> {
         let Notice { agency, person, case, kind, message, at, .. } = *notice;
-        let choices = load_choices(&mut **tx, agency, person).await?;
+        let Recipient { choices, mail_to } = load_recipient(&mut **tx, agency, person).await?;
         let link = format!("{LINK_BASE}/permohonan/{case}");
-        if choices.delivery(kind, Channel::Email) == Delivery::AtOnce {
+        if let Some(to) = mail_to.filter(|_| choices.delivery(kind, Channel::Email) == Delivery::AtOnce) {
             let body = format!("{message}\n\nBuka: {link}");
-            self.enqueue_mail(tx, agency, person, subject, &body, at).await?;
+            NewMail { agency, person, to: &to, subject, body: &body, at }.enqueue(tx).await?;
         }
         if choices.delivery(kind, Channel::Gateway) == Delivery::AtOnce {
             let short = message.split("\n\n").next().unwrap_or(message);
@@ -450,7 +473,7 @@ impl Store {
             .fetch_one(&mut **tx)
             .await?
             .try_get("since")?;
-            let choices = load_choices(&mut **tx, agency, person).await?;
+            let Recipient { choices, mail_to } = load_recipient(&mut **tx, agency, person).await?;
             let rows = sqlx::query(
                 "SELECT n.case_id, n.kind, n.message, c.number FROM notifications n
                  LEFT JOIN cases c ON c.id = n.case_id AND c.agency_id = n.agency_id
@@ -500,7 +523,13 @@ impl Store {
             }
             let subject = format!("Ringkasan Sopir {date}: {} permohonan", cases.len());
             match channel {
-                Channel::Email => self.enqueue_mail(tx, agency, person, &subject, &text, now).await?,
+                Channel::Email => {
+                    if let Some(to) = mail_to {
+                        NewMail { agency, person, to: &to, subject: &subject, body: &text, at: now }
+                            .enqueue(tx)
+                            .await?
+                    }
+                }
                 Channel::Gateway => {
                     let link = format!("{LINK_BASE}/notifikasi");
                     let digest = GatewayMessage { subject: &subject, text: &text, link: &link };

@@ -230,20 +230,21 @@ fn bind(
     value: &AnyValueKind,
 ) -> Result<(), sqlx::Error> {
     use rusqlite::types::Value;
-    let value = match value {
-        AnyValueKind::Null(_) => Value::Null,
-        AnyValueKind::Bool(b) => Value::Integer(i64::from(*b)),
-        AnyValueKind::SmallInt(i) => Value::Integer(i64::from(*i)),
-        AnyValueKind::Integer(i) => Value::Integer(i64::from(*i)),
-        AnyValueKind::BigInt(i) => Value::Integer(*i),
-        AnyValueKind::Real(r) => Value::Real(f64::from(*r)),
-        AnyValueKind::Double(d) => Value::Real(*d),
-        AnyValueKind::Text(t) => Value::Text(t.to_string()),
-        AnyValueKind::TextSlice(t) => Value::Text(t.to_string()),
-        AnyValueKind::Blob(b) => Value::Blob(b.to_vec()),
+    // Text and blobs are bound borrowed: SQLite copies them itself.
+    let bound = match value {
+        AnyValueKind::Text(t) => statement.raw_bind_parameter(index, t.as_ref()),
+        AnyValueKind::TextSlice(t) => statement.raw_bind_parameter(index, t.as_ref()),
+        AnyValueKind::Blob(b) => statement.raw_bind_parameter(index, b.as_ref()),
+        AnyValueKind::Null(_) => statement.raw_bind_parameter(index, Value::Null),
+        AnyValueKind::Bool(b) => statement.raw_bind_parameter(index, i64::from(*b)),
+        AnyValueKind::SmallInt(i) => statement.raw_bind_parameter(index, i64::from(*i)),
+        AnyValueKind::Integer(i) => statement.raw_bind_parameter(index, i64::from(*i)),
+        AnyValueKind::BigInt(i) => statement.raw_bind_parameter(index, *i),
+        AnyValueKind::Real(r) => statement.raw_bind_parameter(index, f64::from(*r)),
+        AnyValueKind::Double(d) => statement.raw_bind_parameter(index, *d),
         other => return Err(sqlx::Error::Protocol(format!("unsupported argument {other:?}"))),
     };
-    statement.raw_bind_parameter(index, value).map_err(database_error)
+    bound.map_err(database_error)
 }
 
 /// A value as sqlx's SQLite driver gives it to Any: by its stored type.
