@@ -819,7 +819,8 @@ fn bench_drives_complete_cases_and_reports_its_figures() {
     ] {
         assert!(text.contains(kind), "{kind} in {text}");
     }
-    assert!(text.contains("POST act     n=33 "), "eleven actions per case: {text}");
+    assert!(text.contains("POST act     n=30 "), "ten actions per case: {text}");
+    assert!(text.contains("POST sign    n=3 "), "and the one that signs the letter: {text}");
     assert!(text.lines().next().unwrap().ends_with(" s (1 agency, 1 server)"), "{text}");
     // Several servers share a database only on PostgreSQL, and it says so.
     let out = sopir(&["bench", "--servers", "2"]);
