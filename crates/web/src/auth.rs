@@ -234,22 +234,25 @@ fn form_page(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Refuses state-changing requests from other sites (a second line behind
-/// the CSRF tokens), and makes the visitor's language known to the handlers.
+/// the CSRF tokens), and makes the visitor's language — and, for a GET,
+/// the page asked for — known to the handlers.
 pub async fn reject_cross_site(request: Request, next: Next) -> Response {
     let lang = cookie(request.headers(), LANG_COOKIE).map_or(Lang::Id, |v| Lang::from_code(&v));
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        let headers = request.headers();
-        let cross = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-        let origin_host = headers
-            .get(header::ORIGIN)
-            .and_then(|v| v.to_str().ok())
-            .filter(|o| *o != "null")
-            .map(|o| o.split("://").nth(1).unwrap_or(o).to_string());
-        let foreign = matches!((origin_host.as_deref(), host), (Some(o), Some(h)) if o != h);
-        if cross || foreign {
-            return i18n::with_lang(lang, async { WebError::BadToken.into_response() }).await;
-        }
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        let shown = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
+        return i18n::with_lang(lang, layout::showing(shown, next.run(request))).await;
+    }
+    let headers = request.headers();
+    let cross = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin_host = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null")
+        .map(|o| o.split("://").nth(1).unwrap_or(o).to_string());
+    let foreign = matches!((origin_host.as_deref(), host), (Some(o), Some(h)) if o != h);
+    if cross || foreign {
+        return i18n::with_lang(lang, async { WebError::BadToken.into_response() }).await;
     }
     i18n::with_lang(lang, next.run(request)).await
 }

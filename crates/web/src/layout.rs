@@ -1,5 +1,6 @@
 //! The page shell: header with the agency, the person and the navigation,
-//! the language switch, and the bare shell for login and error pages.
+//! the language switch (back to the page it was pressed on), and the bare
+//! shell for login and error pages.
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -7,6 +8,19 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::auth::User;
 use crate::i18n::{Lang, Msg};
+
+tokio::task_local! {
+    /// The path and query of the page a GET request asked for.
+    static SHOWN: String;
+}
+
+/// Runs `f` as the answer to a GET of `path_and_query`, so the language
+/// switch on the page it draws leads back to that very page. Pages drawn
+/// in answer to a form (a refusal) have none: their switch leads to the
+/// page's section, since the form's address may answer only POST.
+pub async fn showing<F: Future>(path_and_query: String, f: F) -> F::Output {
+    SHOWN.scope(path_and_query, f).await
+}
 
 fn head(lang: Lang, title: &str) -> Markup {
     html! {
@@ -61,7 +75,10 @@ pub fn page(user: &User, title: &str, current: &str, body: Markup) -> Markup {
                         }
                     }
                 }
-                main { (body) (language_switch(user.lang, current)) }
+                main {
+                    (body)
+                    (language_switch(user.lang, &SHOWN.try_with(String::clone).unwrap_or_else(|_| current.to_string())))
+                }
             }
         }
     }

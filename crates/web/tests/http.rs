@@ -215,7 +215,9 @@ async fn my_requests_are_listed_newest_first_a_page_at_a_time() {
     assert_eq!(second.status, StatusCode::OK);
     let rest: Vec<usize> = (0..52).filter(|&i| shown(&second.body, &ids[i])).collect();
     assert_eq!(rest, [0, 1], "the two oldest, and no case twice");
-    assert!(!second.body.contains("setelah="), "the last page links no further");
+    let links_on =
+        second.body.split("href=\"").skip(1).any(|h| h.split('"').next().unwrap().contains("setelah="));
+    assert!(!links_on && !second.body.contains("Halaman berikutnya"), "the last page links no further");
     assert!(second.body.contains("<a href=\"/permohonan\">Halaman pertama</a>"), "and back to the first");
     assert!(!first.body.contains("Halaman pertama"), "the first page is the first");
 
@@ -300,6 +302,12 @@ async fn english_is_selectable_and_remembered() {
     assert_eq!(switched.location.as_deref(), Some("/tugas"));
     let english = b.get("/tugas").await.body;
     assert!(english.contains("My tasks") && english.contains("<html lang=\"en\">"));
+    // The switch leads back to the page it is on, its query too — not to
+    // the page's section.
+    let page = b.get("/laporan?dari=2026-11-01").await.body;
+    assert!(page.contains(r#"name="back" value="/laporan?dari=2026-11-01""#), "{page}");
+    let page = b.get("/akun/notifikasi").await.body;
+    assert!(page.contains(r#"name="back" value="/akun/notifikasi""#), "{page}");
     // An outside address is not followed back, however it is written.
     for outside in
         ["//jahat.example", "/\\jahat.example", "/\\/jahat.example", "https://jahat.example", "/\tjahat"]
