@@ -1062,5 +1062,21 @@ async fn sign_in_settings_are_kept_through_the_api_and_secrets_never_read_back()
         (Some("search"), Some(""))
     );
     assert!(!saved.to_string().contains("rahasia"));
+    assert_eq!(saved["problems"], json!([]), "what was read (problems too) can be sent back");
     assert!(app.store.sign_in_settings("lumajang").await.unwrap().ldap.is_some());
+    // Settings an older Sopir kept (a plain ldap:// to another machine,
+    // refused now) are read back with what is wrong, as the page marks it.
+    sqlx::query(
+        "UPDATE sign_in_settings SET ldap_url = 'ldap://ldap.lumajangkab.go.id' WHERE agency_id = 'lumajang'",
+    )
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    let (status, kept) = send(&admin, reqwest::Method::GET, "/settings/sign-in", None).await;
+    assert_eq!(status, StatusCode::OK, "{kept}");
+    assert_eq!(kept["problems"][0]["field"], "ldap_url", "{kept}");
+    assert!(
+        kept["problems"][0]["message"].as_str().unwrap().contains("Tersimpan sebelum aturan ini"),
+        "{kept}"
+    );
 }

@@ -2016,7 +2016,7 @@ async fn subdomain_in_dns(c: &Client, app: &common::App, case: &str, named: &Nam
     type_in(c, "#dns-options", &options).await?;
     follow(c, Locator::Css("#konektor-dns button[type=submit]")).await?;
     let saved = text_of(c, "main .flash.info").await?;
-    if !saved.contains("Tindakan Anda sudah dicatat.") {
+    if !saved.contains("Pengaturan tersimpan.") {
         return Err(format!("the connector was saved: {saved}"));
     }
     logout(c).await?;

@@ -59,6 +59,8 @@ async fn choose(app: &App, person: &str, kind: &str, delivery: &str, phone: &str
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let shown = b.get(saved.location.as_deref().expect("back to the settings")).await.body;
+    assert!(shown.contains("Pengaturan tersimpan."), "{shown}");
 }
 
 fn json(body: &str) -> serde_json::Value {

@@ -193,14 +193,15 @@ impl Problem {
     }
 }
 
+impl From<engine::form::FieldError> for FieldProblem {
+    fn from(e: engine::form::FieldError) -> FieldProblem {
+        FieldProblem { field: e.field, label: e.label, message: e.message }
+    }
+}
+
 impl From<Vec<engine::form::FieldError>> for Problem {
     fn from(errors: Vec<engine::form::FieldError>) -> Problem {
-        Problem::invalid(
-            errors
-                .into_iter()
-                .map(|e| FieldProblem { field: e.field, label: e.label, message: e.message })
-                .collect(),
-        )
+        Problem::invalid(errors.into_iter().map(FieldProblem::from).collect())
     }
 }
 

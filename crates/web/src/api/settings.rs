@@ -15,9 +15,9 @@ use utoipa::ToSchema;
 
 use super::caller::Caller;
 use super::cases::json_body;
-use super::problem::Problem;
+use super::problem::{FieldProblem, Problem};
 use crate::pages::message_gateway::{SendTest, send_test};
-use crate::pages::sign_in_settings::{sign_in_form, values_of};
+use crate::pages::sign_in_settings::{saved_problems, sign_in_form, values_of};
 use crate::{AppState, now_ms};
 
 /// How an agency's people sign in. Read back without its two secrets; an
@@ -56,6 +56,10 @@ pub struct SignInSettings {
     pub oidc_claim: String,
     /// `email` or `nip`.
     pub oidc_maps_to: String,
+    /// Read only (ignored when sent): what is wrong with the settings as
+    /// saved, each beside its field — a plain `ldap://` kept from before
+    /// such a setting was refused, through which sign-ins are refused now.
+    pub problems: Vec<FieldProblem>,
 }
 
 impl SignInSettings {
@@ -82,6 +86,7 @@ impl SignInSettings {
             oidc_scopes: text("oidc_scopes"),
             oidc_claim: text("oidc_claim"),
             oidc_maps_to: text("oidc_maps_to"),
+            problems: Vec::new(),
         }
     }
 
@@ -116,7 +121,10 @@ impl SignInSettings {
 }
 
 async fn sign_in_now(state: &AppState, agency: &str) -> Result<SignInSettings, Problem> {
-    Ok(SignInSettings::of(&values_of(&state.store.sign_in_settings(agency).await?)))
+    let saved = state.store.sign_in_settings(agency).await?;
+    let problems =
+        saved_problems(&saved, crate::i18n::current()).into_iter().map(FieldProblem::from).collect();
+    Ok(SignInSettings { problems, ..SignInSettings::of(&values_of(&saved)) })
 }
 
 /// How the caller's agency signs in (administrators).

@@ -12,13 +12,26 @@ use store::sign_in::{Identity, LDAP_URL_LABEL, LdapBind, LdapMode, SignInForm, S
 
 use crate::auth::User;
 use crate::error::WebError;
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 use crate::pages::admin_form::{Filled, Said, Saved, field_errors, given, settings_page};
 use crate::{AppState, now_ms};
 
 const PREFIX: &str = "masuk-";
 
 /// The saved settings as the form's values (the service password never).
+/// What is wrong with `settings` as saved, beside its field: settings
+/// saved before a rule refused them (a plain `ldap://` to another machine),
+/// through which sign-ins are refused now; the page and the API say so
+/// where it is mended.
+pub(crate) fn saved_problems(settings: &SignInSettings, lang: Lang) -> Vec<engine::form::FieldError> {
+    match &settings.ldap {
+        Some(ldap) if ldap.sends_passwords_in_clear() => {
+            vec![engine::form::FieldError::new("ldap_url", LDAP_URL_LABEL, lang.t(Msg::LdapInClearSaved))]
+        }
+        _ => Vec::new(),
+    }
+}
+
 pub(crate) fn values_of(settings: &SignInSettings) -> BTreeMap<String, String> {
     let mut values = BTreeMap::new();
     let mut set = |k: &str, v: &str| {
@@ -166,16 +179,7 @@ pub async fn page(
         return Err(WebError::Forbidden);
     }
     let settings = state.store.sign_in_settings(user.agency_id()).await?;
-    // Saved before such settings were refused: sign-ins through it are
-    // refused now, and the page says so where it is mended.
-    let errors = match &settings.ldap {
-        Some(ldap) if ldap.sends_passwords_in_clear() => vec![engine::form::FieldError {
-            field: "ldap_url".into(),
-            label: LDAP_URL_LABEL.into(),
-            message: user.t(Msg::LdapInClearSaved).into(),
-        }],
-        _ => Vec::new(),
-    };
+    let errors = saved_problems(&settings, user.lang);
     let mut page =
         render(&state, &user, &Filled { values: values_of(&settings), errors }, saved.said(&user))?;
     // What is marked is a problem of what is saved, not a refused sending.
