@@ -240,7 +240,7 @@ pub async fn reject_cross_site(request: Request, next: Next) -> Response {
     let lang = cookie(request.headers(), LANG_COOKIE).map_or(Lang::Id, |v| Lang::from_code(&v));
     if matches!(*request.method(), Method::GET | Method::HEAD) {
         let shown = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
-        return i18n::with_lang(lang, layout::showing(shown, next.run(request))).await;
+        return i18n::with_lang(lang, layout::showing(&shown, next.run(request))).await;
     }
     let headers = request.headers();
     let cross = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");

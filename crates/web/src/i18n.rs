@@ -137,7 +137,6 @@ catalogue! {
     SavedDayOffRemoved => "Hari libur dihapus.", "The day off was removed.";
     SavedHolding => "Penugasan jabatan tersimpan.", "The holding was saved.";
     SavedSchedule => "Jadwal kerja tersimpan.", "The working schedule was saved.";
-    SavedSettings => "Pengaturan tersimpan.", "The settings were saved.";
     SavedUnlocked => "Percobaan masuk yang ditahan sudah dibuka.", "The held-up login was unlocked.";
     StorageTitle => "Penyimpanan data gagal", "Storage failed";
     Kind => "Jenis", "Kind";

@@ -14,12 +14,25 @@ tokio::task_local! {
     static SHOWN: String;
 }
 
+/// The query parameters by which a redirect after a save, a removal or an
+/// action tells the page what to say: not the page itself, so the language
+/// switch leaves them out (or the page would say it again).
+const SAID: [&str; 8] = ["ok", "antre", "baru", "dicabut", "dihapus", "survei", "terbit", "tugas"];
+
 /// Runs `f` as the answer to a GET of `path_and_query`, so the language
 /// switch on the page it draws leads back to that very page. Pages drawn
 /// in answer to a form (a refusal) have none: their switch leads to the
 /// page's section, since the form's address may answer only POST.
-pub async fn showing<F: Future>(path_and_query: String, f: F) -> F::Output {
-    SHOWN.scope(path_and_query, f).await
+pub async fn showing<F: Future>(path_and_query: &str, f: F) -> F::Output {
+    let kept = match path_and_query.split_once('?') {
+        None => path_and_query.to_string(),
+        Some((path, query)) => {
+            let said = |pair: &&str| SAID.contains(&pair.split('=').next().unwrap_or_default());
+            let rest: Vec<&str> = query.split('&').filter(|p| !p.is_empty() && !said(p)).collect();
+            if rest.is_empty() { path.to_string() } else { format!("{path}?{}", rest.join("&")) }
+        }
+    };
+    SHOWN.scope(kept, f).await
 }
 
 fn head(lang: Lang, title: &str) -> Markup {

@@ -1063,6 +1063,10 @@ async fn sign_in_settings_are_kept_through_the_api_and_secrets_never_read_back()
     );
     assert!(!saved.to_string().contains("rahasia"));
     assert_eq!(saved["problems"], json!([]), "what was read (problems too) can be sent back");
+    let mut again = saved.clone();
+    again["problems"] = json!("anything: it is read only");
+    let (status, resent) = send(&admin, reqwest::Method::PUT, "/settings/sign-in", Some(again)).await;
+    assert_eq!((status, &resent["problems"]), (StatusCode::OK, &json!([])), "{resent}");
     assert!(app.store.sign_in_settings("lumajang").await.unwrap().ldap.is_some());
     // Settings an older Sopir kept (a plain ldap:// to another machine,
     // refused now) are read back with what is wrong, as the page marks it.

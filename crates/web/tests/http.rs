@@ -306,8 +306,11 @@ async fn english_is_selectable_and_remembered() {
     // the page's section.
     let page = b.get("/laporan?dari=2026-11-01").await.body;
     assert!(page.contains(r#"name="back" value="/laporan?dari=2026-11-01""#), "{page}");
-    let page = b.get("/akun/notifikasi").await.body;
+    // What a redirect told the page to say is not said again.
+    let page = b.get("/akun/notifikasi?ok=1").await.body;
     assert!(page.contains(r#"name="back" value="/akun/notifikasi""#), "{page}");
+    let page = b.get("/laporan?ok=1&dari=2026-11-01").await.body;
+    assert!(page.contains(r#"name="back" value="/laporan?dari=2026-11-01""#), "{page}");
     // An outside address is not followed back, however it is written.
     for outside in
         ["//jahat.example", "/\\jahat.example", "/\\/jahat.example", "https://jahat.example", "/\tjahat"]

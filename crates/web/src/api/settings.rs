@@ -59,7 +59,15 @@ pub struct SignInSettings {
     /// Read only (ignored when sent): what is wrong with the settings as
     /// saved, each beside its field — a plain `ldap://` kept from before
     /// such a setting was refused, through which sign-ins are refused now.
+    #[serde(deserialize_with = "ignored")]
+    #[schema(read_only)]
     pub problems: Vec<FieldProblem>,
+}
+
+/// Whatever a client sends back in a read-only field.
+fn ignored<'de, D: serde::Deserializer<'de>>(given: D) -> Result<Vec<FieldProblem>, D::Error> {
+    serde::de::IgnoredAny::deserialize(given)?;
+    Ok(Vec::new())
 }
 
 impl SignInSettings {

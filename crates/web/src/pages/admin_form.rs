@@ -33,7 +33,7 @@ pub type Said = (bool, String);
 impl Saved {
     /// "Saved", when the page follows a save.
     pub fn said(&self, user: &User) -> Option<Said> {
-        self.ok.as_ref().map(|_| (true, user.t(Msg::SavedSettings).to_string()))
+        self.ok.as_ref().map(|_| (true, user.t(Msg::SettingsSaved).to_string()))
     }
 }
 

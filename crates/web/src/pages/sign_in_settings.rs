@@ -18,7 +18,6 @@ use crate::{AppState, now_ms};
 
 const PREFIX: &str = "masuk-";
 
-/// The saved settings as the form's values (the service password never).
 /// What is wrong with `settings` as saved, beside its field: settings
 /// saved before a rule refused them (a plain `ldap://` to another machine),
 /// through which sign-ins are refused now; the page and the API say so
@@ -32,6 +31,7 @@ pub(crate) fn saved_problems(settings: &SignInSettings, lang: Lang) -> Vec<engin
     }
 }
 
+/// The saved settings as the form's values (the service password never).
 pub(crate) fn values_of(settings: &SignInSettings) -> BTreeMap<String, String> {
     let mut values = BTreeMap::new();
     let mut set = |k: &str, v: &str| {
