@@ -9,7 +9,7 @@ use engine::EngineError;
 use engine::form::FieldError;
 use sqlx::Row;
 
-use crate::notice_delivery::Notice;
+use crate::notice_delivery::{Notice, load_recipient};
 use crate::record_event::{Change, Owner, append, now};
 use crate::{Store, StoreError, WriteTx, new_id};
 
@@ -137,7 +137,8 @@ pub fn check_address(email: &str) -> Result<Option<String>, StoreError> {
 }
 
 impl Store {
-    /// Enqueues a message to `person` if they have an address and want mail.
+    /// Enqueues a message to `person` if they have an address and want mail
+    /// (an unknown person is [`StoreError::NotFound`]).
     pub(crate) async fn enqueue_mail(
         &self,
         tx: &mut WriteTx,
@@ -147,15 +148,8 @@ impl Store {
         body: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        let to: Option<String> = sqlx::query_scalar(
-            "SELECT p.email FROM people p LEFT JOIN accounts a ON a.person_id = p.id
-             WHERE p.id = $1 AND p.agency_id = $2 AND p.email IS NOT NULL AND p.email <> ''
-               AND COALESCE(a.email_notifications, 1) = 1",
-        )
-        .bind(person)
-        .bind(agency)
-        .fetch_optional(&mut **tx)
-        .await?;
+        // Who gets mail is the notices' rule: one reading of the person.
+        let to = load_recipient(&mut **tx, agency, person).await?.mail_to;
         match to {
             Some(to) => NewMail { agency, person, to: &to, subject, body, at }.enqueue(tx).await,
             None => Ok(()),

@@ -3,8 +3,6 @@
 //! the message, its link, the phone number and the chat id are put into.
 //! Messages to it wait in the outbox beside mail ([`crate::mail`]).
 
-use engine::EngineError;
-use engine::form::FieldError;
 use sqlx::Row;
 
 use crate::record_event::{Change, Owner, sha256};
@@ -52,10 +50,6 @@ enum BodyFormat {
     Text,
 }
 
-fn invalid(field: &str, label: &str, message: impl Into<String>) -> StoreError {
-    StoreError::Engine(EngineError::Invalid(vec![FieldError::new(field, label, message)]))
-}
-
 fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
 }
@@ -64,7 +58,7 @@ fn is_token_char(c: char) -> bool {
 fn parse_headers(text: &str) -> Result<Vec<(String, String)>, StoreError> {
     let mut headers = Vec::new();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let bad = |why: &str| invalid("header", "Header", format!("baris {}: {why}", n + 1));
+        let bad = |why: &str| StoreError::invalid("header", "Header", format!("baris {}: {why}", n + 1));
         let Some((name, value)) = line.split_once(':') else {
             return Err(bad("tulis Nama: nilai, misalnya Authorization: Bearer abc123"));
         };
@@ -78,7 +72,7 @@ fn parse_headers(text: &str) -> Result<Vec<(String, String)>, StoreError> {
         headers.push((name.to_string(), value.to_string()));
     }
     if headers.len() > MAX_HEADERS {
-        return Err(invalid("header", "Header", format!("paling banyak {MAX_HEADERS} header")));
+        return Err(StoreError::invalid("header", "Header", format!("paling banyak {MAX_HEADERS} header")));
     }
     Ok(headers)
 }
@@ -121,22 +115,26 @@ impl MessageGateway {
         let url = url.trim();
         let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
         if host.is_none_or(|h| h.is_empty() || h.starts_with('/')) || url.chars().any(char::is_whitespace) {
-            return Err(invalid(
+            return Err(StoreError::invalid(
                 "url",
                 "URL",
                 "tulis alamat http:// atau https:// gateway, misalnya https://api.gateway.co.id/send",
             ));
         }
         if url.len() > 2000 {
-            return Err(invalid("url", "URL", "terlalu panjang (paling banyak 2000 karakter)"));
+            return Err(StoreError::invalid("url", "URL", "terlalu panjang (paling banyak 2000 karakter)"));
         }
         let headers = parse_headers(headers)?;
         let body_template = body_template.trim().to_string();
         if !body_template.contains("{pesan}") {
-            return Err(invalid("template", "Template isi", "harus memuat {pesan}, tempat isi pesan"));
+            return Err(StoreError::invalid(
+                "template",
+                "Template isi",
+                "harus memuat {pesan}, tempat isi pesan",
+            ));
         }
         if body_template.chars().count() > MAX_TEMPLATE {
-            return Err(invalid(
+            return Err(StoreError::invalid(
                 "template",
                 "Template isi",
                 format!("terlalu panjang (paling banyak {MAX_TEMPLATE} karakter)"),
@@ -146,7 +144,7 @@ impl MessageGateway {
         if gateway.format() == BodyFormat::Json {
             let sample = GatewayMessage { message: "x", link: "x", phone: "x", chat_id: "x" };
             if let Err(e) = serde_json::from_str::<serde_json::Value>(&gateway.request(sample).body) {
-                return Err(invalid(
+                return Err(StoreError::invalid(
                     "template",
                     "Template isi",
                     format!(

@@ -99,19 +99,15 @@ pub struct NotificationGroup {
     pub at: i64,
 }
 
-fn invalid(field: &str, label: &str, message: &str) -> StoreError {
-    StoreError::Engine(EngineError::Invalid(vec![FieldError::new(field, label, message)]))
-}
-
 /// A phone number without its separators: digits, an optional leading `+`.
-fn clean_phone(typed: &str) -> Result<Option<String>, StoreError> {
+fn clean_phone(typed: &str) -> Result<Option<String>, FieldError> {
     let phone: String = typed.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
     if phone.is_empty() {
         return Ok(None);
     }
     let digits = phone.strip_prefix('+').unwrap_or(&phone);
     if !(8..=15).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(invalid(
+        return Err(FieldError::new(
             "telepon",
             "Nomor HP",
             "tulis 8 sampai 15 angka, misalnya 081234567890 atau +6281234567890",
@@ -120,13 +116,13 @@ fn clean_phone(typed: &str) -> Result<Option<String>, StoreError> {
     Ok(Some(phone))
 }
 
-fn clean_chat_id(typed: &str) -> Result<Option<String>, StoreError> {
+fn clean_chat_id(typed: &str) -> Result<Option<String>, FieldError> {
     let id = typed.trim();
     if id.is_empty() {
         return Ok(None);
     }
     if id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_@".contains(c)) {
-        return Err(invalid(
+        return Err(FieldError::new(
             "chat_id",
             "Chat id",
             "hanya huruf, angka, -, _ dan @ (paling banyak 64), misalnya -1001234567 atau @nama_kanal",
@@ -135,19 +131,19 @@ fn clean_chat_id(typed: &str) -> Result<Option<String>, StoreError> {
     Ok(Some(id.to_string()))
 }
 
-fn digest_minute(typed: &str) -> Result<i64, StoreError> {
+fn digest_minute(typed: &str) -> Result<i64, FieldError> {
     let time: jiff::civil::Time = typed
         .trim()
         .parse()
-        .map_err(|_| invalid("jam", "Jam ringkasan", "tulis jam dan menit, misalnya 07:00"))?;
+        .map_err(|_| FieldError::new("jam", "Jam ringkasan", "tulis jam dan menit, misalnya 07:00"))?;
     Ok(i64::from(time.hour()) * 60 + i64::from(time.minute()))
 }
 
 /// A person as the notices reach them: their choices, and the address
 /// mail goes to (none when they have none or turned mail off).
-struct Recipient {
+pub(crate) struct Recipient {
     choices: NoticeChoices,
-    mail_to: Option<String>,
+    pub mail_to: Option<String>,
 }
 
 /// One of a person's choices, beside what holds for all of them (repeated
@@ -165,7 +161,11 @@ struct RecipientRow {
 
 /// Loads `person` as a notice reaches them, in one statement: a step
 /// tells two or three people, inside the write queue's transaction.
-async fn load_recipient<C>(conn: &mut C, agency: &str, person: &str) -> Result<Recipient, StoreError>
+pub(crate) async fn load_recipient<C>(
+    conn: &mut C,
+    agency: &str,
+    person: &str,
+) -> Result<Recipient, StoreError>
 where
     for<'c> &'c mut C: sqlx::Executor<'c, Database = Any>,
 {
@@ -260,13 +260,22 @@ impl Store {
         person: &str,
         input: &NoticeChoicesInput,
     ) -> Result<NoticeChoices, StoreError> {
-        let minute = digest_minute(&input.digest_time)?;
-        let phone = clean_phone(&input.phone)?;
-        let chat_id = clean_chat_id(&input.chat_id)?;
+        // Every bad field is named at once, so one correction is enough.
+        let (minute, phone, chat_id) = match (
+            digest_minute(&input.digest_time),
+            clean_phone(&input.phone),
+            clean_chat_id(&input.chat_id),
+        ) {
+            (Ok(minute), Ok(phone), Ok(chat_id)) => (minute, phone, chat_id),
+            (minute, phone, chat_id) => {
+                let problems = [minute.err(), phone.err(), chat_id.err()].into_iter().flatten().collect();
+                return Err(StoreError::Engine(EngineError::Invalid(problems)));
+            }
+        };
         let wants_gateway =
             input.chosen.iter().any(|(_, c, d)| *c == Channel::Gateway && *d != Delivery::Off);
         if wants_gateway && phone.is_none() && chat_id.is_none() {
-            return Err(invalid(
+            return Err(StoreError::invalid(
                 "telepon",
                 "Nomor HP",
                 "isi nomor HP atau chat id untuk menerima pemberitahuan lewat WhatsApp/Telegram",
@@ -590,7 +599,7 @@ mod tests {
         assert_eq!(clean_phone("+62 812 3456 7890").unwrap().as_deref(), Some("+6281234567890"));
         assert_eq!(clean_phone(" ").unwrap(), None);
         for bad in ["0812", "08123456789012345", "0812abc4567", "++62812345678"] {
-            assert!(clean_phone(bad).unwrap_err().to_string().contains("Nomor HP"), "{bad}");
+            assert!(clean_phone(bad).unwrap_err().label == "Nomor HP", "{bad}");
         }
     }
 

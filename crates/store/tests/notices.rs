@@ -7,9 +7,10 @@
 mod common;
 
 use common::{MINUTE, advance, backends, wib};
-use engine::Verdict;
 use engine::notice::NoticeKind;
+use engine::{EngineError, Verdict};
 use sqlx::Row;
+use store::StoreError;
 use store::demo::sample_input;
 use store::mail::Channel;
 use store::notice_delivery::{Delivery, NoticeChoicesInput};
@@ -46,6 +47,19 @@ async fn choices_default_to_mail_at_once_and_bad_input_changes_nothing() {
         let bad = NoticeChoicesInput { phone: "0812".into(), ..input.clone() };
         let refused = s.save_notice_choices("lumajang", "lmj-kabid", &bad).await.unwrap_err();
         assert!(refused.to_string().contains("Nomor HP"), "{refused}");
+        // Every bad field is named at once, not one per attempt.
+        let all_bad = NoticeChoicesInput {
+            digest_time: "7 pagi".into(),
+            chat_id: "bukan chat id!".into(),
+            ..bad.clone()
+        };
+        match s.save_notice_choices("lumajang", "lmj-kabid", &all_bad).await.unwrap_err() {
+            StoreError::Engine(EngineError::Invalid(problems)) => {
+                let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+                assert_eq!(fields, ["jam", "telepon", "chat_id"], "{}", db.label);
+            }
+            other => panic!("{other}"),
+        }
         let nowhere = NoticeChoicesInput { phone: String::new(), ..input.clone() };
         let refused = s.save_notice_choices("lumajang", "lmj-kabid", &nowhere).await.unwrap_err();
         assert!(refused.to_string().contains("isi nomor HP atau chat id"), "{refused}");
