@@ -388,91 +388,113 @@ impl CaseState {
 /// sequence (an event for a task that does not exist) is ignored rather than
 /// trusted.
 pub fn apply(state: Option<CaseState>, event: &Event) -> CaseState {
-    if let EventBody::CaseOpened {
-        agency,
-        sop_id,
-        sop_version,
-        number,
-        requester,
-        unit,
-        due_at,
-        on_behalf_of,
-        routine,
-    } = &event.body
-    {
-        return CaseState {
-            id: event.case.clone(),
-            agency: agency.clone(),
-            sop_id: sop_id.clone(),
-            sop_version: *sop_version,
-            number: number.clone(),
-            requester: requester.clone(),
-            unit: unit.clone(),
-            status: CaseStatus::Open,
-            opened_at: event.at,
-            closed_at: None,
-            tasks: Vec::new(),
-            due_at: *due_at,
-            late_minutes: None,
-            on_behalf_of: on_behalf_of.clone(),
-            routine: routine.clone(),
-            outcome: None,
-            waiting: Vec::new(),
-            exhausted: Vec::new(),
-        };
+    match state {
+        Some(mut state) => {
+            state.apply(event);
+            state
+        }
+        None => CaseState::opened(event).expect("a case starts with CaseOpened"),
     }
-    let mut state = state.expect("a case starts with CaseOpened");
-    match &event.body {
-        EventBody::CaseOpened { .. } => unreachable!(),
-        EventBody::TaskCreated { task, step, lane, candidates, due_at } => {
-            // A join that opens takes in the branches that waited for it.
-            state.waiting.retain(|(_, join)| join != step);
-            state.tasks.push(TaskState {
-                id: task.clone(),
-                step: *step,
-                lane: lane.clone(),
-                candidates: candidates.clone(),
-                started_at: event.at,
+}
+
+impl CaseState {
+    /// The case a `CaseOpened` event starts; `None` for any other event.
+    fn opened(event: &Event) -> Option<CaseState> {
+        if let EventBody::CaseOpened {
+            agency,
+            sop_id,
+            sop_version,
+            number,
+            requester,
+            unit,
+            due_at,
+            on_behalf_of,
+            routine,
+        } = &event.body
+        {
+            return Some(CaseState {
+                id: event.case.clone(),
+                agency: agency.clone(),
+                sop_id: sop_id.clone(),
+                sop_version: *sop_version,
+                number: number.clone(),
+                requester: requester.clone(),
+                unit: unit.clone(),
+                status: CaseStatus::Open,
+                opened_at: event.at,
+                closed_at: None,
+                tasks: Vec::new(),
                 due_at: *due_at,
-                status: TaskStatus::Open,
-                done_by: None,
-                done_at: None,
-                input: None,
                 late_minutes: None,
+                on_behalf_of: on_behalf_of.clone(),
+                routine: routine.clone(),
+                outcome: None,
+                waiting: Vec::new(),
+                exhausted: Vec::new(),
             });
         }
-        EventBody::TaskCompleted { task, by, input, .. } => {
-            if let Some(t) = state.tasks.iter_mut().find(|t| &t.id == task) {
-                t.status = TaskStatus::Done;
-                t.done_by = Some(by.clone());
-                t.done_at = Some(event.at);
-                t.input = Some(input.clone());
+        None
+    }
+
+    /// [`apply`] in place: the engine applies each event of a step as it
+    /// decides it, and a case (its tasks, their inputs) is not copied per
+    /// event.
+    pub fn apply(&mut self, event: &Event) {
+        match &event.body {
+            EventBody::CaseOpened { .. } => {
+                if let Some(opened) = CaseState::opened(event) {
+                    *self = opened;
+                }
             }
-        }
-        EventBody::DeadlineBreached { task, late_minutes, .. } => {
-            if let Some(t) = state.tasks.iter_mut().find(|t| &t.id == task) {
-                t.late_minutes = Some(*late_minutes);
+            EventBody::TaskCreated { task, step, lane, candidates, due_at } => {
+                // A join that opens takes in the branches that waited for it.
+                self.waiting.retain(|(_, join)| join != step);
+                self.tasks.push(TaskState {
+                    id: task.clone(),
+                    step: *step,
+                    lane: lane.clone(),
+                    candidates: candidates.clone(),
+                    started_at: event.at,
+                    due_at: *due_at,
+                    status: TaskStatus::Open,
+                    done_by: None,
+                    done_at: None,
+                    input: None,
+                    late_minutes: None,
+                });
             }
-        }
-        EventBody::ActingOfficialActed { .. }
-        | EventBody::TaskOverdue { .. }
-        | EventBody::PersonalDataRevealed { .. }
-        | EventBody::VisitorCheckedIn { .. } => {}
-        EventBody::TaskCancelled { task } => {
-            if let Some(t) = state.tasks.iter_mut().find(|t| &t.id == task) {
-                t.status = TaskStatus::Cancelled;
+            EventBody::TaskCompleted { task, by, input, .. } => {
+                if let Some(t) = self.tasks.iter_mut().find(|t| &t.id == task) {
+                    t.status = TaskStatus::Done;
+                    t.done_by = Some(by.clone());
+                    t.done_at = Some(event.at);
+                    t.input = Some(input.clone());
+                }
             }
-        }
-        EventBody::OutcomeDecided { outcome, .. } => state.outcome = Some(*outcome),
-        EventBody::BranchWaiting { step, join, .. } => state.waiting.push((*step, *join)),
-        EventBody::CaseDeadlineBreached { late_minutes, .. } => state.late_minutes = Some(*late_minutes),
-        EventBody::RoundsExhausted { task, rounds, .. } => state.exhausted.push((task.clone(), *rounds)),
-        EventBody::CaseOverdue { .. } => {}
-        EventBody::CaseClosed { outcome, .. } => {
-            state.status = outcome.status();
-            state.closed_at = Some(event.at);
-            state.waiting.clear();
+            EventBody::DeadlineBreached { task, late_minutes, .. } => {
+                if let Some(t) = self.tasks.iter_mut().find(|t| &t.id == task) {
+                    t.late_minutes = Some(*late_minutes);
+                }
+            }
+            EventBody::ActingOfficialActed { .. }
+            | EventBody::TaskOverdue { .. }
+            | EventBody::PersonalDataRevealed { .. }
+            | EventBody::VisitorCheckedIn { .. } => {}
+            EventBody::TaskCancelled { task } => {
+                if let Some(t) = self.tasks.iter_mut().find(|t| &t.id == task) {
+                    t.status = TaskStatus::Cancelled;
+                }
+            }
+            EventBody::OutcomeDecided { outcome, .. } => self.outcome = Some(*outcome),
+            EventBody::BranchWaiting { step, join, .. } => self.waiting.push((*step, *join)),
+            EventBody::CaseDeadlineBreached { late_minutes, .. } => self.late_minutes = Some(*late_minutes),
+            EventBody::RoundsExhausted { task, rounds, .. } => self.exhausted.push((task.clone(), *rounds)),
+            EventBody::CaseOverdue { .. } => {}
+            EventBody::CaseClosed { outcome, .. } => {
+                self.status = outcome.status();
+                self.closed_at = Some(event.at);
+                self.waiting.clear();
+            }
         }
     }
-    state
 }

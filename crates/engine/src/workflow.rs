@@ -136,7 +136,7 @@ impl<'c> Decided<'c> {
 
     fn push(&mut self, body: EventBody) {
         let event = Event { case: self.state.id.clone(), at: self.at, body };
-        self.state = apply(Some(self.state.clone()), &event);
+        self.state.apply(&event);
         self.events.push(event);
     }
 

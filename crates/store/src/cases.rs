@@ -299,10 +299,12 @@ impl Store {
             let state = self.load_case(tx, &agency, &case).await?;
             let sop = self.sop(&agency, &state.sop_id, Some(state.sop_version)).await?;
             let ctx = Context { sop: &sop, org: &org, calendar: &calendar };
-            match self.complete_in(tx, &ctx, state.clone(), command, LetterWork::Do(signature)).await {
+            match self.complete_in(tx, &ctx, state, command, LetterWork::Do(signature)).await {
                 // The engine refuses before anything is written: what is kept
-                // of this command is the heads' notice alone.
+                // of this command is the heads' notice alone. (The case is
+                // read again for it rather than copied for every step.)
                 Err(StoreError::Engine(EngineError::OwnDraft { duty, step })) => {
+                    let state = self.load_case(tx, &agency, &case).await?;
                     let attempt = OwnDraftAttempt { task: &task, by: &by, duty, at };
                     self.report_own_draft(tx, &ctx, &state, attempt).await?;
                     if let Some(replay) = replay {

@@ -319,7 +319,7 @@ async fn case_view_with(
         .iter()
         .map(|t| {
             let step = sop.step(t.step);
-            let input = t.input.clone().unwrap_or_default();
+            let input = t.input.as_ref();
             let step_fields = step.map_or(&[][..], |s| &s.fields[..]);
             TaskView {
                 id: t.id.clone(),
@@ -336,16 +336,16 @@ async fn case_view_with(
                 done_by: t.done_by.as_deref().map(|p| org.name(p)),
                 done_at: t.done_at.map(instant),
                 late_minutes: t.late_minutes,
-                verdict: input.verdict.map(|v| v.key().to_string()),
-                note: input.note.clone(),
+                verdict: input.and_then(|i| i.verdict).map(|v| v.key().to_string()),
+                note: input.and_then(|i| i.note.clone()),
                 fields: input
-                    .fields
                     .iter()
+                    .flat_map(|i| &i.fields)
                     .map(|(k, v)| (k.clone(), shown(step_fields, k, v, false)))
                     .collect(),
                 attachments: input
-                    .attachments
                     .iter()
+                    .flat_map(|i| &i.attachments)
                     .map(|(name, id)| (name.clone(), format!("/api/v1/attachments/{id}")))
                     .collect(),
             }
