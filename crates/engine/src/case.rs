@@ -382,6 +382,16 @@ impl CaseState {
         let n = before.filter(|t| t.step == task.step && t.lane == task.lane).count();
         u32::try_from(n).unwrap_or(u32::MAX - 1) + 1
     }
+
+    /// Whether `person` has a part in the case: its requester, the
+    /// employee it was filed for, or anyone a task of it was ever given to.
+    /// Who may see a case rests on this (and an agency's administrators see
+    /// every case of it).
+    pub fn involves(&self, person: &str) -> bool {
+        self.requester == person
+            || self.on_behalf_of.as_deref() == Some(person)
+            || self.tasks.iter().any(|t| t.candidates.iter().any(|c| c.person == person))
+    }
 }
 
 /// The state after `event`. Events come from the engine, so a malformed

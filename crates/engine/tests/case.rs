@@ -135,3 +135,40 @@ fn completion_cancellation_and_breach_change_their_task() {
     assert_eq!(state.tasks[0].late_minutes, Some(5));
     assert_eq!(state.tasks[0].done_by.as_deref(), Some("siti"));
 }
+
+#[test]
+fn a_case_involves_its_requester_whom_it_is_for_and_every_candidate_ever() {
+    let candidate = |person: &str| engine::Candidate {
+        person: person.into(),
+        position: "kasi".into(),
+        acting: None,
+        acting_for: None,
+    };
+    let given = |task: &str, people: &[&str]| EventBody::TaskCreated {
+        task: task.into(),
+        step: 1,
+        lane: "kasi".into(),
+        candidates: people.iter().map(|p| candidate(p)).collect(),
+        due_at: None,
+    };
+    let state = fold(vec![
+        opened(),
+        given("c.1", &["ani", "dewi"]),
+        EventBody::TaskCompleted {
+            task: "c.1".into(),
+            step: 1,
+            by: "ani".into(),
+            position: "kasi".into(),
+            input: Default::default(),
+        },
+        given("c.2", &["eko"]),
+    ]);
+    // A candidate who did not act, and one of a finished task, still have
+    // a part in it.
+    for person in ["siti", "budi", "ani", "dewi", "eko"] {
+        assert!(state.involves(person), "{person}");
+    }
+    for stranger in ["rudi", "", "sit"] {
+        assert!(!state.involves(stranger), "{stranger:?}");
+    }
+}

@@ -481,6 +481,8 @@ impl Store {
     /// was ever assigned to, or an administrator of the agency. (Only the
     /// case row is matched on the agency: its tasks are found by the case
     /// alone, so the planner cannot choose to walk the agency's tasks.)
+    /// Where the case is read anyway, [`Store::case_seen_by`] answers the
+    /// same from the case itself.
     pub async fn may_see_case(
         &self,
         agency: &str,

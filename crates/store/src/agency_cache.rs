@@ -76,7 +76,8 @@ impl Store {
         Ok(revision)
     }
 
-    pub(crate) async fn cached_agency(&self, id: &str) -> Result<Arc<sop::Agency>, StoreError> {
+    /// As [`Store::agency`], shared rather than copied.
+    pub async fn cached_agency(&self, id: &str) -> Result<Arc<sop::Agency>, StoreError> {
         self.cached(id, |e| &mut e.agency, self.load_agency(id)).await
     }
 

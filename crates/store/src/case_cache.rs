@@ -86,6 +86,10 @@ impl Folded {
             .map(|(state, last)| Folded { last: last_of(last), state: Arc::new(state) }))
     }
 
+    pub(crate) fn state(&self) -> &CaseState {
+        &self.state
+    }
+
     /// The case itself, copied only when the cache shares it.
     pub(crate) fn into_state(self) -> CaseState {
         Arc::unwrap_or_clone(self.state)

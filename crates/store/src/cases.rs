@@ -87,8 +87,9 @@ pub struct CaseFilter<'a> {
     pub text: Option<&'a str>,
 }
 
-/// The installation chain's write lock, the first statement of every write
-/// transaction on SQLite and of the installation's lane on PostgreSQL (an
+/// The installation chain's write lock, the first statement of SQLite
+/// write transactions made outside the write queue's own connection (which
+/// begins `IMMEDIATE`) and of the installation's lane on PostgreSQL (an
 /// agency's lane takes its own chain head instead; see
 /// [`crate::write_queue::HeadLock`]): a write, so SQLite reserves the
 /// database at once (no deferred upgrade to fail with SQLITE_BUSY) and
@@ -424,7 +425,34 @@ impl Store {
     pub async fn case(&self, agency: &str, case: &str) -> Result<CaseState, StoreError> {
         let folded = self.folded(CaseReader::Hot(&self.hot), agency, case).await?;
         self.case_cache.keep(agency, case, &folded);
-        let mut state = folded.into_state();
+        self.opened(agency, case, folded.into_state()).await
+    }
+
+    /// The case, if `person` may see it: they have a part in it
+    /// ([`CaseState::involves`]), or `is_admin` of its agency. `None` for a
+    /// case they may not see and for one the agency does not have, alike;
+    /// personal data is opened only for those who may see it. The same rule
+    /// as [`Store::may_see_case`], read from the case kept in memory.
+    pub async fn case_seen_by(
+        &self,
+        agency: &str,
+        case: &str,
+        person: &str,
+        is_admin: bool,
+    ) -> Result<Option<CaseState>, StoreError> {
+        let folded = match self.folded(CaseReader::Hot(&self.hot), agency, case).await {
+            Err(StoreError::NotFound(_)) => return Ok(None),
+            other => other?,
+        };
+        self.case_cache.keep(agency, case, &folded);
+        if !is_admin && !folded.state().involves(person) {
+            return Ok(None);
+        }
+        self.opened(agency, case, folded.into_state()).await.map(Some)
+    }
+
+    /// `state` with its personal data opened for display.
+    async fn opened(&self, agency: &str, case: &str, mut state: CaseState) -> Result<CaseState, StoreError> {
         let sop = self.sop(agency, &state.sop_id, Some(state.sop_version)).await?;
         let case_key = if state_carries_personal(&state, &sop) {
             self.case_key(&self.hot, agency, case).await?

@@ -8,8 +8,8 @@
 //! the calling task: a statement inside a transaction that already holds
 //! the write lock waits for no other writer (only for its own work — a
 //! purge over every closed case holds a tokio worker that long). What may
-//! wait on others — taking the lock, and the commit's fsync — runs on
-//! tokio's blocking threads.
+//! wait on others — taking the lock while another process holds it, and
+//! the commit's fsync — runs on tokio's blocking threads.
 //!
 //! The statements are the store's own SQL text (`$1`-style parameters,
 //! bound by number as sqlx does, but a missing argument is an error, not
@@ -35,6 +35,9 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 /// write statement of the store fits.
 const CACHED_STATEMENTS: usize = 512;
 
+/// How long taking the write lock waits for another process's writer.
+const BUSY: Duration = Duration::from_secs(10);
+
 /// The queue's connection, one command batch at a time.
 pub(crate) struct SqliteWriter(Arc<Mutex<Connection>>);
 
@@ -44,7 +47,7 @@ impl SqliteWriter {
     pub(crate) fn open(path: &Path) -> Result<SqliteWriter, sqlx::Error> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(database_error)?;
-        settle(&conn, CACHED_STATEMENTS, Duration::from_secs(10))?;
+        settle(&conn, CACHED_STATEMENTS, BUSY)?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA journal_mode = WAL;")
             .map_err(database_error)?;
         Ok(SqliteWriter(Arc::new(Mutex::new(conn))))
@@ -54,6 +57,11 @@ impl SqliteWriter {
     /// taken now, so no statement inside it waits for another writer).
     pub(crate) async fn begin(&self) -> Result<DirectTx, sqlx::Error> {
         let conn = self.0.clone().lock_owned().await;
+        // Mostly no other process is writing: the lock is taken here at
+        // once, without a round trip to a blocking thread.
+        if conn.is_autocommit() && begin_unless_busy(&conn).is_ok() {
+            return Ok(DirectTx { conn: Some(conn) });
+        }
         // The transaction is owned as soon as it is open, on the blocking
         // thread: if our caller goes away meanwhile, dropping the
         // unclaimed `DirectTx` rolls it back instead of leaving the
@@ -69,6 +77,14 @@ impl SqliteWriter {
         .await
         .map_err(thread_failed)?
     }
+}
+
+/// `BEGIN IMMEDIATE` if no other writer holds the database now.
+fn begin_unless_busy(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::ZERO)?;
+    let began = conn.execute_batch("BEGIN IMMEDIATE");
+    conn.busy_timeout(BUSY)?;
+    began
 }
 
 /// An open transaction on the writer's connection. Dropped unfinished, it
@@ -457,6 +473,34 @@ mod tests {
         tx.commit().await.unwrap();
         other.execute_batch("BEGIN IMMEDIATE; DELETE FROM kept; COMMIT").unwrap();
         assert_eq!(count(&dir), 0, "the writer holds no lock after its commit");
+    }
+
+    #[tokio::test]
+    async fn a_writer_waits_for_another_process_to_finish_writing() {
+        let (dir, writer) = database();
+        // Taken at once when nobody else writes, …
+        writer.begin().await.unwrap().commit().await.unwrap();
+        // … and waited for when another process writes: the quick attempt
+        // gives way to the patient one.
+        let other = Connection::open(dir.path().join("w.db")).unwrap();
+        other
+            .execute_batch(
+                "BEGIN IMMEDIATE; INSERT INTO kept (name, body, ratio, flag) VALUES ('d', x'00', 1, 0)",
+            )
+            .unwrap();
+        let waiting = tokio::spawn(async move {
+            let mut tx = WriteTx::direct(writer.begin().await.unwrap());
+            sqlx::query("INSERT INTO kept (name, body, ratio, flag) VALUES ('e', x'00', 1, 0)")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(!waiting.is_finished(), "the other holds the lock");
+        other.execute_batch("COMMIT").unwrap();
+        waiting.await.unwrap();
+        assert_eq!(count(&dir), 2);
     }
 
     #[tokio::test]

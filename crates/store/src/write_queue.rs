@@ -26,6 +26,7 @@ use sqlx::AnyPool;
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard, OwnedSemaphorePermit};
 
 use crate::sqlite_writer::SqliteWriter;
+use crate::write_tx::TxConn;
 use crate::{StoreError, WriteTx};
 
 /// The most commands one commit answers.
@@ -51,6 +52,9 @@ pub(crate) enum HeadLock {
 impl HeadLock {
     async fn take(&self, tx: &mut WriteTx) -> Result<(), StoreError> {
         match self {
+            // The queue's own SQLite connection began its transaction
+            // holding the database's write lock (`BEGIN IMMEDIATE`).
+            HeadLock::Installation if matches!(**tx, TxConn::Direct(_)) => {}
             HeadLock::Installation => {
                 sqlx::query(crate::cases::LOCK_CHAIN).execute(&mut **tx).await?;
                 if tx.is_postgres() {

@@ -55,3 +55,41 @@ async fn a_kept_case_whose_last_event_is_gone_is_read_afresh() {
         assert_eq!(s.case("lumajang", &submitted.id).await.unwrap(), now, "{}", db.label);
     }
 }
+
+/// Who may see a case, read from the kept case (`case_seen_by`), is the
+/// rule the tables answer (`may_see_case`): for every person of both
+/// agencies, as the case goes from step to step, and for administrators.
+#[tokio::test]
+async fn who_may_see_a_case_is_the_same_read_from_memory_as_from_the_tables() {
+    for db in backends().await {
+        let s = &db.store;
+        let t = wib(2026, 11, 23, 9, 0);
+        let mut people = Vec::new();
+        for agency in ["lumajang", "trenggalek"] {
+            let org = s.organisation(agency).await.unwrap();
+            people.extend(org.people.iter().map(|p| p.id.clone()));
+        }
+        let mut state = submit_vpn(s, t).await;
+        for n in 1..=4_i64 {
+            let mut seen = 0_usize;
+            for person in &people {
+                for is_admin in [false, true] {
+                    let tables = s.may_see_case("lumajang", &state.id, person, is_admin).await.unwrap();
+                    let memory = s.case_seen_by("lumajang", &state.id, person, is_admin).await.unwrap();
+                    assert_eq!(
+                        memory.is_some(),
+                        tables,
+                        "{}: {person}, admin {is_admin}, step {n}",
+                        db.label
+                    );
+                    seen += usize::from(tables && !is_admin);
+                }
+            }
+            // The rule is not trivially one way: some see it, most do not.
+            assert!(seen >= 1 && seen < people.len() / 2, "{}: {seen} of {}", db.label, people.len());
+            // Another agency's view of the case is nobody's, admin or not.
+            assert!(s.case_seen_by("trenggalek", &state.id, "lmj-pemohon", true).await.unwrap().is_none());
+            state = advance(s, "lumajang", &state, t + n * MINUTE).await;
+        }
+    }
+}

@@ -121,7 +121,7 @@ pub(crate) fn set_cookie(state: &AppState, name: &str, value: &str, max_age_s: i
 pub struct User {
     pub account: Account,
     pub name: String,
-    pub agency: sop::Agency,
+    pub agency: std::sync::Arc<sop::Agency>,
     pub csrf: String,
     pub session: String,
     pub lang: Lang,
@@ -197,7 +197,7 @@ impl User {
         id: String,
         count_unread: bool,
     ) -> Result<User, WebError> {
-        let agency = state.store.agency(&account.agency_id).await?;
+        let agency = state.store.cached_agency(&account.agency_id).await?;
         let org = state.store.cached_organisation(&account.agency_id).await?;
         let today = jiff::Timestamp::now().to_zoned(Clock::of(&agency, Lang::Id).zone).date();
         let may_report = account.is_admin

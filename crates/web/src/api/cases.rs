@@ -284,10 +284,11 @@ pub(crate) async fn visible_case(
     user: &User,
     id: &str,
 ) -> Result<(CaseState, Arc<Sop>), Problem> {
-    if !state.store.may_see_case(user.agency_id(), id, user.person(), user.account.is_admin).await? {
-        return Err(Problem::not_found());
-    }
-    let case = state.store.case(user.agency_id(), id).await?;
+    let case = state
+        .store
+        .case_seen_by(user.agency_id(), id, user.person(), user.account.is_admin)
+        .await?
+        .ok_or_else(Problem::not_found)?;
     let sop = state.store.sop(user.agency_id(), &case.sop_id, Some(case.sop_version)).await?;
     Ok((case, sop))
 }

@@ -174,11 +174,12 @@ async fn load(
     user: &User,
     case: &str,
 ) -> Result<(CaseState, Arc<Sop>, engine::Organisation, engine::Calendar), WebError> {
-    if !state.store.may_see_case(user.agency_id(), case, user.person(), user.account.is_admin).await? {
-        // Another agency's case and a case one has no part in look the same.
-        return Err(WebError::Forbidden);
-    }
-    let case = state.store.case(user.agency_id(), case).await?;
+    // Another agency's case and a case one has no part in look the same.
+    let case = state
+        .store
+        .case_seen_by(user.agency_id(), case, user.person(), user.account.is_admin)
+        .await?
+        .ok_or(WebError::Forbidden)?;
     let sop = state.store.sop(user.agency_id(), &case.sop_id, Some(case.sop_version)).await?;
     let org = state.store.organisation(user.agency_id()).await?;
     let calendar = state.store.calendar(user.agency_id()).await?;

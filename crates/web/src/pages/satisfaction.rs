@@ -30,10 +30,11 @@ pub(crate) async fn open_case(
     user: &User,
     case: &str,
 ) -> Result<engine::CaseState, WebError> {
-    if !state.store.may_see_case(user.agency_id(), case, user.person(), false).await? {
-        return Err(WebError::Forbidden);
-    }
-    let case = state.store.case(user.agency_id(), case).await?;
+    let case = state
+        .store
+        .case_seen_by(user.agency_id(), case, user.person(), false)
+        .await?
+        .ok_or(WebError::Forbidden)?;
     if !state.store.survey_open(&case, user.person()).await? {
         return Err(WebError::NotFoundBecause(user.t(Msg::SkmNotOpen).to_string()));
     }
