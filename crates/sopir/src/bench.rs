@@ -4,9 +4,11 @@
 //! their own token — of Lumajang, or spread over Lumajang and copies of its
 //! structure (`--agencies`). Prints cases/s,
 //! durable transitions/s, latency percentiles per kind of request, errors,
-//! the server's peak memory and the database size, and — for scale — the
-//! rate of bare fsynced single-row SQLite commits on the same disk. Every
-//! loop is bounded and talks to loopback only.
+//! the server's peak memory and the database size, the CPU time the
+//! servers spent per transition (what bounds throughput on a machine whose
+//! cores are busy), and — for scale — the rate of bare fsynced single-row
+//! SQLite commits on the same disk. Every loop is bounded and talks to
+//! loopback only.
 
 use std::collections::HashMap;
 
@@ -284,6 +286,25 @@ pub(crate) fn peak_rss_kb(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// The CPU time (user and system, all threads) process `pid` has used so
+/// far, from `/proc` on Linux; `None` elsewhere.
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command's name, the second field, may hold spaces: count the
+    // fields after its closing parenthesis (the third field on).
+    let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+    let user: u64 = fields.nth(11)?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    let ticks = rustix::param::clock_ticks_per_second();
+    Some(Duration::from_secs_f64((user + system) as f64 / ticks as f64))
+}
+
+/// The CPU time `pids` used from `before` to now, added up; `None` if any
+/// could not be read.
+fn cpu_since(pids: &[u32], before: &[Option<Duration>]) -> Option<Duration> {
+    pids.iter().zip(before).map(|(&pid, before)| Some(cpu_time(pid)?.saturating_sub((*before)?))).sum()
+}
+
 pub(crate) fn size_of(dir: &Path) -> u64 {
     ["sopir.db", "sopir.db-wal"]
         .iter()
@@ -393,6 +414,9 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     let next = Arc::new(AtomicUsize::new(0));
     let timings = Arc::new(Timings::default());
     let count = options.clients.max(1);
+    let pids: Vec<u32> = servers.iter().map(|(server, _)| server.0.id()).collect();
+    let cpu_before: Vec<Option<Duration>> = pids.iter().map(|&pid| cpu_time(pid)).collect();
+    let own_cpu_before = cpu_time(std::process::id());
     let started = Instant::now();
     let clients: Vec<_> = (0..count)
         .map(|c| {
@@ -409,6 +433,8 @@ pub async fn run(options: Options) -> Result<(), CliError> {
         errors += e;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let server_cpu = cpu_since(&pids, &cpu_before);
+    let own_cpu = cpu_since(&[std::process::id()], &[own_cpu_before]);
     let rss: Vec<Option<u64>> = servers.iter().map(|(server, _)| peak_rss_kb(server.0.id())).collect();
     drop(servers);
     let raw = if options.database_url.is_none() { Some(raw_commit_rate(dir.path()).await?) } else { None };
@@ -429,6 +455,27 @@ pub async fn run(options: Options) -> Result<(), CliError> {
     timings.print(12);
     for kb in rss.into_iter().flatten() {
         println!("  server peak RSS   {:.1} MB", kb as f64 / 1024.0);
+    }
+    if let (Some(server), Some(own)) = (server_cpu, own_cpu)
+        && transitions > 0
+    {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let per_transition = server.as_secs_f64() / transitions as f64;
+        // On SQLite the servers do all the work behind the API; on
+        // PostgreSQL the database's own processes share the cores too.
+        let bound = match options.database_url {
+            None => format!(
+                ": all {cores} would carry at most {:.0} transitions/s",
+                cores as f64 / per_transition
+            ),
+            Some(_) => " (PostgreSQL's own not counted)".to_string(),
+        };
+        println!(
+            "  server CPU        {:.2} ms per transition; busy {:.2} of {cores} cores (this client {:.2}){bound}",
+            per_transition * 1000.0,
+            server.as_secs_f64() / elapsed,
+            own.as_secs_f64() / elapsed,
+        );
     }
     if options.database_url.is_none() {
         println!("  database size     {:.1} MB", size_of(dir.path()) as f64 / 1024.0 / 1024.0);
@@ -455,4 +502,34 @@ async fn install_agencies(database_url: &str, n: usize) -> Result<Vec<store::dem
     let copies = store::demo::install_copies(&store, AGENCY, PREFIX, n, at).await?;
     store.close().await;
     Ok(copies)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_process_cpu_time_is_read_and_grows_with_work() {
+        let me = std::process::id();
+        let before = cpu_time(me).expect("readable on Linux");
+        // Work until the count shows at least 50 ms more, bounded in time
+        // (a count that never moves fails the test).
+        let started = Instant::now();
+        let mut x = 0u64;
+        let spent = loop {
+            for _ in 0..100_000 {
+                x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+            }
+            let spent = cpu_since(&[me], &[Some(before)]).expect("readable");
+            if spent >= Duration::from_millis(50) || started.elapsed() > Duration::from_secs(20) {
+                break spent;
+            }
+        };
+        assert!(
+            spent >= Duration::from_millis(50),
+            "{spent:?} of CPU counted for {:?} of work",
+            started.elapsed()
+        );
+        assert!(cpu_since(&[me], &[None]).is_none(), "nothing to count from");
+    }
 }

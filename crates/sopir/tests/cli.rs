@@ -815,6 +815,7 @@ fn bench_drives_complete_cases_and_reports_its_figures() {
         "POST case",
         "transitions/s",
         "server peak RSS",
+        "server CPU ",
         "bare fsynced SQLite commits/s",
     ] {
         assert!(text.contains(kind), "{kind} in {text}");

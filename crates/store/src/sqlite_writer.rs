@@ -7,9 +7,10 @@
 //! connection here and runs its commands' statements on it directly, on
 //! the calling task: a statement inside a transaction that already holds
 //! the write lock waits for no other writer (only for its own work — a
-//! purge over every closed case holds a tokio worker that long). What may
-//! wait on others — taking the lock while another process holds it, and
-//! the commit's fsync — runs on tokio's blocking threads.
+//! purge over every closed case holds a tokio worker that long). Taking the
+//! lock while another process holds it waits on tokio's blocking threads;
+//! the commit's fsync too, except on a multi-threaded runtime: there it
+//! waits on the calling thread, whose other tasks move to another worker.
 //!
 //! The statements are the store's own SQL text (`$1`-style parameters,
 //! bound by number as sqlx does, but a missing argument is an error, not
@@ -125,18 +126,35 @@ impl DirectTx {
     /// away meanwhile.
     pub(crate) async fn commit(mut self) -> Result<(), sqlx::Error> {
         let conn = self.conn.take().expect("open until committed");
-        tokio::task::spawn_blocking(move || {
-            let committed = conn.execute_batch("COMMIT");
-            if committed.is_err() && !conn.is_autocommit() {
-                // A commit that failed (SQLITE_BUSY, a full disk) may leave
-                // the transaction open; the next one starts clean.
-                let _ = conn.execute_batch("ROLLBACK");
-            }
-            committed.map_err(database_error)
-        })
-        .await
-        .map_err(thread_failed)?
+        tokio::task::spawn_blocking(move || commit_on(&conn)).await.map_err(thread_failed)?
     }
+
+    /// Commits on the calling thread, if it is a worker of a
+    /// multi-threaded runtime: `block_in_place` moves the worker's other
+    /// tasks, which may queue their commands meanwhile, to another thread
+    /// while this one waits for the disk. Handing the commit to a blocking
+    /// thread and back cost the write queue more than the fsync itself
+    /// under load (BENCHMARKS.md, nineteenth measurement). Elsewhere the
+    /// transaction comes back uncommitted.
+    pub(crate) fn commit_in_place(mut self) -> Result<Result<(), sqlx::Error>, DirectTx> {
+        match tokio::runtime::Handle::try_current().map(|runtime| runtime.runtime_flavor()) {
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread) => {
+                let conn = self.conn.take().expect("open until committed");
+                Ok(tokio::task::block_in_place(|| commit_on(&conn)))
+            }
+            _ => Err(self),
+        }
+    }
+}
+
+fn commit_on(conn: &Connection) -> Result<(), sqlx::Error> {
+    let committed = conn.execute_batch("COMMIT");
+    if committed.is_err() && !conn.is_autocommit() {
+        // A commit that failed (SQLITE_BUSY, a full disk) may leave the
+        // transaction open; the next one starts clean.
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    committed.map_err(database_error)
 }
 
 impl Drop for DirectTx {

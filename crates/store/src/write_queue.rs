@@ -195,20 +195,19 @@ impl Batch {
             self.publish(Err("the commit was interrupted".into()));
             return Err(StoreError::Commit("the commit was interrupted".into()));
         };
-        let mut telling = self.close();
-        // On a task of its own: when the command committing goes away
+        let telling = self.close();
+        // Nothing awaits in a commit in place: once begun, it finishes even
+        // if the command committing goes away.
+        let tx = match tx.commit_in_place() {
+            Ok(result) => return committed(result, shared, telling),
+            Err(tx) => tx,
+        };
+        // Else on a task of its own: when the command committing goes away
         // meanwhile (a client that hung up), the commit still finishes and
         // the others in the batch learn whether it landed, instead of being
-        // told it was interrupted. The task also keeps the storage's health
-        // for `/healthz`.
+        // told it was interrupted.
         let shared = shared.clone();
-        let committing = tokio::spawn(async move {
-            let result = tx.commit().await.map_err(StoreError::from);
-            shared.note_commit(&result);
-            telling.tell(result.as_ref().map(|_| ()).map_err(|e| e.to_string()));
-            result
-        });
-        match committing.await {
+        match tokio::spawn(async move { committed(tx.commit().await, &shared, telling) }).await {
             Ok(result) => result,
             Err(_) => Err(StoreError::Commit("the commit was interrupted".into())),
         }
@@ -231,6 +230,19 @@ impl Batch {
         self.opened = None;
         Telling(self.outcome.take())
     }
+}
+
+/// Tells the batch's commands how its commit went, and keeps the
+/// storage's health for `/healthz`.
+fn committed(
+    result: Result<(), sqlx::Error>,
+    shared: &Shared,
+    mut telling: Telling,
+) -> Result<(), StoreError> {
+    let result = result.map_err(StoreError::from);
+    shared.note_commit(&result);
+    telling.tell(result.as_ref().map(|_| ()).map_err(|e| e.to_string()));
+    result
 }
 
 /// A batch's outcome, told once by its commit's task; if that task ends

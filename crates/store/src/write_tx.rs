@@ -38,6 +38,16 @@ impl WriteTx {
         }
     }
 
+    /// Commits on the calling thread if this is the SQLite write queue's
+    /// own connection and the thread may wait for the disk
+    /// ([`DirectTx::commit_in_place`]); else gives the transaction back.
+    pub(crate) fn commit_in_place(self) -> Result<Result<(), sqlx::Error>, WriteTx> {
+        match self.0 {
+            TxConn::Direct(tx) => tx.commit_in_place().map_err(WriteTx::direct),
+            pooled => Err(WriteTx(pooled)),
+        }
+    }
+
     /// Undoes the transaction now (dropping it would too, a moment later
     /// for a pooled one).
     pub async fn rollback(self) -> Result<(), sqlx::Error> {

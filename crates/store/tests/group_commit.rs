@@ -89,6 +89,38 @@ async fn commands_arriving_together_share_commits_and_a_failure_undoes_only_itse
     }
 }
 
+/// The server's runtime has several threads, and there the SQLite queue
+/// waits for the disk on the committing thread: commands of other tasks
+/// still queue meanwhile and share the next commits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_of_separate_tasks_share_commits_on_a_multi_threaded_runtime() {
+    for db in backends().await {
+        let s = std::sync::Arc::new(Store::open(&db.url).await.unwrap());
+        let at = wib(2026, 11, 23, 9, 0);
+        let (kept_before, commits_before) = s.write_counts().await;
+        let calls: Vec<_> = (0..40)
+            .map(|_| {
+                let s = s.clone();
+                tokio::spawn(async move { submit_vpn(&s, at).await })
+            })
+            .collect();
+        for call in calls {
+            call.await.unwrap().unwrap();
+        }
+        let (kept, commits) = s.write_counts().await;
+        assert_eq!(kept - kept_before, 40, "{}", db.label);
+        assert!(
+            commits - commits_before < 40,
+            "{}: {} commits for 40 commands",
+            db.label,
+            commits - commits_before
+        );
+        assert_eq!(count(&s, "SELECT COUNT(*) FROM cases").await, 40, "{}", db.label);
+        assert_eq!(s.verify_audit().await.unwrap().first_break, None, "{}", db.label);
+        std::sync::Arc::into_inner(s).expect("every call is done").close().await;
+    }
+}
+
 #[tokio::test]
 async fn commands_dropped_half_way_leave_nothing_half_applied() {
     for db in backends().await {
