@@ -1,11 +1,14 @@
-//! What the engine refuses, in words the acting civil servant understands.
+//! What the engine refuses, in words the acting civil servant understands,
+//! and under a stable code ([`EngineError::code`]) that the API returns and
+//! the pages translate.
 
+use crate::case::CaseStatus;
 use crate::form::FieldError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EngineError {
-    #[error("permohonan {number} sudah ditutup ({status})")]
-    CaseClosed { number: String, status: String },
+    #[error("permohonan {number} sudah ditutup ({})", status.label())]
+    CaseClosed { number: String, status: CaseStatus },
     #[error("tugas {0} tidak ada dalam permohonan ini")]
     TaskNotFound(String),
     #[error("tugas ini sudah diselesaikan oleh {by}")]
@@ -36,6 +39,27 @@ pub enum EngineError {
         duty.verb()
     )]
     OwnDraft { duty: Duty, step: u32 },
+}
+
+impl EngineError {
+    /// The refusal's stable code: the API sends it as the problem's
+    /// `code`, and the pages choose their words by it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EngineError::CaseClosed { .. } => "case-closed",
+            EngineError::TaskNotFound(_) => "task-not-found",
+            EngineError::AlreadyDone { .. } => "task-done",
+            EngineError::TaskCancelled => "task-cancelled",
+            EngineError::NotAllowed { .. } => "not-a-candidate",
+            EngineError::NotRequester { .. } => "not-the-requester",
+            EngineError::RoutineNotWithdrawn { .. } => "routine-not-withdrawn",
+            EngineError::Unstaffed { .. } => "unstaffed",
+            EngineError::NotNow(_) => "not-now",
+            EngineError::Invalid(_) => "validation",
+            EngineError::UnknownPerson(_) => "unknown-person",
+            EngineError::OwnDraft { .. } => "segregation-of-duties",
+        }
+    }
 }
 
 /// What a letter's drafter may not do to it.

@@ -642,10 +642,7 @@ fn ensure_open(state: &CaseState) -> Result<(), EngineError> {
     if state.status == CaseStatus::Open {
         Ok(())
     } else {
-        Err(EngineError::CaseClosed {
-            number: state.number.clone(),
-            status: state.status.label().to_string(),
-        })
+        Err(EngineError::CaseClosed { number: state.number.clone(), status: state.status })
     }
 }
 

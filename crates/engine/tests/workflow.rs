@@ -72,6 +72,9 @@ fn a_task_is_refused_to_who_is_not_its_candidate_and_twice_to_anyone() {
     let again =
         workflow::complete(&world.ctx(), &done.state(), &task, "kabid", verdict(Verdict::Ya), monday_9());
     assert!(matches!(again, Err(EngineError::AlreadyDone { .. })), "{again:?}");
+    // Each refusal has its own stable code, which the API sends.
+    assert_eq!(refused.unwrap_err().code(), "not-a-candidate");
+    assert_eq!(again.unwrap_err().code(), "task-done");
 }
 
 #[test]

@@ -67,7 +67,7 @@ impl WebError {
                 e @ (store::StoreError::VersionConflict { .. } | store::StoreError::StaleVersion { .. }),
             ) => (StatusCode::CONFLICT, Msg::BadRequestTitle, e.to_string()),
             WebError::Store(store::StoreError::Engine(e)) => {
-                (StatusCode::CONFLICT, Msg::BadRequestTitle, e.to_string())
+                (StatusCode::CONFLICT, Msg::BadRequestTitle, lang.refusal(e))
             }
             WebError::Store(e) if e.is_storage_failure() => {
                 tracing::error!("penyimpanan gagal: {e}");

@@ -1,8 +1,12 @@
 //! Every user-facing string of the web application, in Bahasa Indonesia
-//! (the default) and English, in one catalogue. Domain texts — SOP content,
-//! the engine's refusals — are Indonesian as the SOPs are.
+//! (the default) and English, in one catalogue, and the engine's refusals
+//! in English by their codes. Domain texts — SOP content, a field's own
+//! message — are Indonesian as the SOPs are.
 
 use std::future::Future;
+
+use engine::error::Duty;
+use engine::{CaseStatus, EngineError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -24,6 +28,58 @@ impl Lang {
 
     pub fn t(self, msg: Msg) -> &'static str {
         msg.text(self)
+    }
+
+    /// An engine refusal in this language: in Indonesian as the engine
+    /// words it; in English by its code (what the engine quotes — numbers,
+    /// names, lanes, field messages — stays as it is).
+    pub fn refusal(self, refusal: &EngineError) -> String {
+        use EngineError as E;
+        if self == Lang::Id {
+            return refusal.to_string();
+        }
+        match refusal {
+            E::CaseClosed { number, status } => {
+                format!("request {number} is already closed ({})", self.case_status(*status))
+            }
+            E::TaskNotFound(task) => format!("task {task} is not part of this request"),
+            E::AlreadyDone { by } => format!("this task has already been completed by {by}"),
+            E::TaskCancelled => "this task was cancelled because the request was withdrawn".into(),
+            E::NotAllowed { person, lane, step } => {
+                format!("{person} is not among those who carry out \"{lane}\" for step {step}")
+            }
+            E::NotRequester { number } => format!("only the requester can withdraw request {number}"),
+            E::RoutineNotWithdrawn { number } => {
+                format!("{number} is routine work started by a schedule; routine work cannot be withdrawn")
+            }
+            E::Unstaffed { lane, step } => {
+                format!("nobody holds the position that carries out \"{lane}\" (step {step}) on this date")
+            }
+            // Free text from where the refusal arose, in Indonesian.
+            E::NotNow(why) => why.clone(),
+            E::Invalid(errors) => format!(
+                "the input is not right yet: {}",
+                errors.iter().map(|e| format!("{}: {}", e.label, e.message)).collect::<Vec<_>>().join("; ")
+            ),
+            E::UnknownPerson(id) => format!("no person with id {id} is known in this agency"),
+            E::OwnDraft { duty, step } => format!(
+                "you drafted this letter yourself, so you may not {} it too (step {step}): the reviewer and the signer of a letter must be someone other than its drafter",
+                match duty {
+                    Duty::Review => "review",
+                    Duty::Sign => "sign",
+                }
+            ),
+        }
+    }
+
+    /// A case's status.
+    pub fn case_status(self, status: CaseStatus) -> &'static str {
+        self.t(match status {
+            CaseStatus::Open => Msg::StatusOpen,
+            CaseStatus::Completed => Msg::StatusCompleted,
+            CaseStatus::Rejected => Msg::StatusRejected,
+            CaseStatus::Withdrawn => Msg::StatusWithdrawn,
+        })
     }
 
     /// The verb of an action kind.

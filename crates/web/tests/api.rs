@@ -463,6 +463,8 @@ async fn the_same_idempotency_key_acts_once() {
         "a second completion without a key is refused: {}",
         without_key.json
     );
+    // Under a stable code a client can choose its own words by.
+    assert_eq!(without_key.json["code"], "task-done", "{}", without_key.json);
 }
 
 #[tokio::test]
@@ -594,6 +596,7 @@ async fn refusals_are_problem_details_naming_the_field() {
     assert_eq!(withdrawn.json["status"], "withdrawn");
     let a = requester.post(&format!("/cases/{case_id}/withdraw"), &json!({}), None).await;
     problem(&a, StatusCode::CONFLICT);
+    assert_eq!(a.json["code"], "case-closed", "{}", a.json);
     // Nothing refused above left a case behind.
     assert_eq!(app.store.cases_after("lumajang", Some("lmj-pemohon"), None, 100).await.unwrap().len(), 1);
 

@@ -564,6 +564,16 @@ async fn a_second_completion_of_the_same_task_is_told_who_did_it() {
         "{}",
         second.body
     );
+    // In English on an English page.
+    let switched = secretary.post("/bahasa", &[("lang", "en"), ("back", &case_path)]).await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    let again = secretary.post_multipart(&url, form(&[("csrf", &b.csrf()), ("note", "Segera")])).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(
+        again.body.contains("this task has already been completed by Bambang Santoso, S.STP"),
+        "{}",
+        again.body
+    );
 }
 
 /// A roster of one new person for `agency`, in its first position and unit.

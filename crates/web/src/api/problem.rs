@@ -16,12 +16,21 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Problem {
     /// Identifies the kind of problem, e.g. `urn:sopir:problem:validation`.
+    /// (This and `code` are boxed `str`s: every handler passes problems by
+    /// value, and they are never changed.)
     #[serde(rename = "type")]
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: Box<str>,
     pub title: String,
     pub status: u16,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// For a refusal of the workflow engine, its stable code (e.g.
+    /// `task-done`, `case-closed`, `segregation-of-duties`): what a client
+    /// chooses its own words by; `detail` says it in Bahasa Indonesia.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub code: Option<Box<str>>,
     /// For refused input: each failing field and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
@@ -79,10 +88,11 @@ pub struct FieldProblem {
 impl Problem {
     pub fn new(status: StatusCode, kind: &str, title: &str, detail: impl Into<Option<String>>) -> Problem {
         Problem {
-            kind: format!("urn:sopir:problem:{kind}"),
+            kind: format!("urn:sopir:problem:{kind}").into(),
             title: title.to_string(),
             status: status.as_u16(),
             detail: detail.into(),
+            code: None,
             errors: Vec::new(),
             findings: None,
         }
@@ -229,17 +239,23 @@ impl From<store::StoreError> for Problem {
                 "Idempotency-Key sedang dipakai",
                 Some("Panggilan lain dengan Idempotency-Key ini sedang berjalan.".into()),
             ),
-            S::Engine(EngineError::Invalid(errors)) => errors.into(),
-            S::Engine(refusal @ EngineError::OwnDraft { .. }) => Problem::new(
-                StatusCode::FORBIDDEN,
-                "segregation-of-duties",
-                "Pemisahan tugas",
-                Some(refusal.to_string()),
-            ),
-            S::Engine(refusal @ (EngineError::NotAllowed { .. } | EngineError::NotRequester { .. })) => {
-                Problem::forbidden_because(refusal.to_string())
+            S::Engine(refusal) => {
+                let code = Some(refusal.code().into());
+                let problem = match refusal {
+                    EngineError::Invalid(errors) => errors.into(),
+                    EngineError::OwnDraft { .. } => Problem::new(
+                        StatusCode::FORBIDDEN,
+                        "segregation-of-duties",
+                        "Pemisahan tugas",
+                        Some(refusal.to_string()),
+                    ),
+                    EngineError::NotAllowed { .. } | EngineError::NotRequester { .. } => {
+                        Problem::forbidden_because(refusal.to_string())
+                    }
+                    _ => Problem::conflict(refusal.to_string()),
+                };
+                Problem { code, ..problem }
             }
-            S::Engine(refusal) => Problem::conflict(refusal.to_string()),
             failure if failure.is_storage_failure() => {
                 tracing::error!("penyimpanan gagal (API): {failure}");
                 Problem::storage_unavailable()

@@ -81,7 +81,9 @@ pub async fn decide(
     };
     match state.store.decide_review_item(command).await {
         Ok(()) => Ok(Redirect::to(&format!("/permohonan/{case}#review")).into_response()),
-        Err(store::StoreError::Engine(e)) => super::cases::refused(&state, &user, &case, e.to_string()).await,
+        Err(store::StoreError::Engine(e)) => {
+            super::cases::refused(&state, &user, &case, user.lang.refusal(&e)).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -80,7 +80,7 @@ pub(crate) async fn reset_password(
     };
     match state.store.reset_password_by_admin(reset).await {
         Ok(()) => Ok((kind == ResetKind::Code).then_some(secret)),
-        Err(store::StoreError::Engine(e)) => Err(WebError::BadRequest(e.to_string())),
+        Err(store::StoreError::Engine(e)) => Err(WebError::BadRequest(user.lang.refusal(&e))),
         Err(store::StoreError::NotPermitted(_)) => {
             Err(WebError::BadRequest(user.t(Msg::ResetInactive).into()))
         }

@@ -36,13 +36,7 @@ fn status_tag(user: &User, status: CaseStatus) -> Markup {
         CaseStatus::Rejected => "bad",
         CaseStatus::Withdrawn => "muted",
     };
-    let text = match status {
-        CaseStatus::Open => user.t(Msg::StatusOpen),
-        CaseStatus::Completed => user.t(Msg::StatusCompleted),
-        CaseStatus::Rejected => user.t(Msg::StatusRejected),
-        CaseStatus::Withdrawn => user.t(Msg::StatusWithdrawn),
-    };
-    html! { span class={"tag " (class)} data-status=(status.key()) { (text) } }
+    html! { span class={"tag " (class)} data-status=(status.key()) { (user.lang.case_status(status)) } }
 }
 
 /// The most cases a list page shows at once.
@@ -731,7 +725,7 @@ pub async fn act(
             };
             let fresh = state.store.case(user.agency_id(), &case.id).await?;
             let letters = CaseRecords::load(&state, &user, &case.id).await?;
-            let outcome = Outcome { error: Some(refusal.to_string()), ..Default::default() };
+            let outcome = Outcome { error: Some(user.lang.refusal(&refusal)), ..Default::default() };
             Ok((status, render(&user, &fresh, &sop, &org, &calendar, &letters, &outcome)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -752,7 +746,7 @@ pub async fn withdraw(
         Err(store::StoreError::Engine(EngineError::NotRequester { .. })) => Err(WebError::Forbidden),
         Err(store::StoreError::Engine(refusal)) => {
             let letters = CaseRecords::load(&state, &user, &case.id).await?;
-            let outcome = Outcome { error: Some(refusal.to_string()), ..Default::default() };
+            let outcome = Outcome { error: Some(user.lang.refusal(&refusal)), ..Default::default() };
             Ok((StatusCode::CONFLICT, render(&user, &case, &sop, &org, &calendar, &letters, &outcome))
                 .into_response())
         }

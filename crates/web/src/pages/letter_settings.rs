@@ -199,7 +199,7 @@ pub async fn upload_logo(
     };
     match state.store.put_logo(user.agency_id(), png, now_ms(), Some(user.person())).await {
         Ok(()) => Ok(Redirect::to("/admin/surat").into_response()),
-        Err(store::StoreError::Engine(e)) => refuse(&state, &user, e.to_string()).await,
+        Err(store::StoreError::Engine(e)) => refuse(&state, &user, user.lang.refusal(&e)).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -224,7 +224,7 @@ pub async fn upload_certificate(
             let text = format!("{}: {subject}", user.t(Msg::CertificateSaved));
             render(&state, &user, Some((true, text)), StatusCode::OK).await
         }
-        Err(store::StoreError::Engine(e)) => refuse(&state, &user, e.to_string()).await,
+        Err(store::StoreError::Engine(e)) => refuse(&state, &user, user.lang.refusal(&e)).await,
         Err(store::StoreError::NotFound(what)) => {
             render(
                 &state,
@@ -246,7 +246,7 @@ async fn after_save(
 ) -> Result<Response, WebError> {
     match result {
         Ok(()) => render(state, user, Some((true, user.t(Msg::SettingsSaved).into())), StatusCode::OK).await,
-        Err(store::StoreError::Engine(e)) => refuse(state, user, e.to_string()).await,
+        Err(store::StoreError::Engine(e)) => refuse(state, user, user.lang.refusal(&e)).await,
         Err(store::StoreError::NotFound(what)) => {
             refuse(state, user, format!("{what} tidak ditemukan")).await
         }

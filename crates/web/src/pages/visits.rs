@@ -93,7 +93,9 @@ pub async fn check_in(
     let badge = form.get("tanda_pengenal").map(String::as_str).unwrap_or_default();
     match state.store.check_in(user.agency_id(), &case, user.person(), badge, now_ms()).await {
         Ok(()) => Ok(Redirect::to(&format!("/permohonan/{case}?ok=1")).into_response()),
-        Err(store::StoreError::Engine(e)) => super::cases::refused(&state, &user, &case, e.to_string()).await,
+        Err(store::StoreError::Engine(e)) => {
+            super::cases::refused(&state, &user, &case, user.lang.refusal(&e)).await
+        }
         Err(e) => Err(e.into()),
     }
 }
