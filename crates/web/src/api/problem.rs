@@ -243,9 +243,10 @@ impl From<store::StoreError> for Problem {
                 let code = Some(refusal.code().into());
                 let problem = match refusal {
                     EngineError::Invalid(errors) => errors.into(),
+                    // Its own problem type, named by its code.
                     EngineError::OwnDraft { .. } => Problem::new(
                         StatusCode::FORBIDDEN,
-                        "segregation-of-duties",
+                        refusal.code(),
                         "Pemisahan tugas",
                         Some(refusal.to_string()),
                     ),
